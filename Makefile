@@ -1,0 +1,93 @@
+# Bulkhead top-level build. `make help` lists the targets.
+#
+# One non-recursive make: each folder contributes a build.mk fragment.
+# Outputs go to $(O) (default build/); `make O=dir` keeps several builds apart.
+
+srctree := $(CURDIR)
+O ?= build
+override O := $(abspath $(O))
+PYTHON := /usr/bin/python3
+DEFCONFIG ?= qemu-aarch64-virt_defconfig
+export KCONFIG_CONFIG := $(O)/.config
+
+Q := $(if $(V),,@)
+MAKEFLAGS += --no-print-directory
+
+.DEFAULT_GOAL := all
+.DELETE_ON_ERROR:
+.SUFFIXES:
+
+# Goals that need neither a configuration nor the generated system tables.
+STANDALONE_GOALS := help deps clean distclean run test unit-test system-test \
+	cert bench menuconfig olddefconfig savedefconfig %_defconfig newlib host-tools
+BUILD_GOALS := $(filter-out $(STANDALONE_GOALS),$(or $(MAKECMDGOALS),all))
+
+include scripts/kconfig.mk
+include tools/configc/build.mk
+include partitions/newlib.mk
+include tests/unit/build.mk
+
+ifneq ($(BUILD_GOALS),)
+include scripts/system.mk
+endif
+
+.PHONY: all help deps run test unit-test system-test clean distclean host-tools
+
+all: $(BH_OUTPUTS)
+
+help:
+	@echo 'Bulkhead - static-partitioning separation hypervisor'
+	@echo
+	@echo 'Quick start:'
+	@echo '  make run                 build and boot the default system in QEMU'
+	@echo '  make test                run every test tier (installs what is missing)'
+	@echo
+	@echo 'Build:'
+	@echo '  make                     build $$(O)/bulkhead.elf, .bin (arm64 Image) and .itb (U-Boot FIT)'
+	@echo '  make SYSTEM=file.dts     build another system description'
+	@echo '  make O=dir               put outputs in dir (default: build)'
+	@echo '  make qemu                boot the built system in QEMU (no dependency check)'
+	@echo '  make debug               boot QEMU stopped, with a gdb server on :1234'
+	@echo '  make report              show the isolation report of the system description'
+	@echo
+	@echo 'Configuration (Kconfig):'
+	@echo '  make <target>_defconfig  start from configs/<target>_defconfig'
+	@echo '  make menuconfig          edit $$(O)/.config interactively'
+	@echo '  make olddefconfig        update $$(O)/.config, new options at defaults'
+	@echo '  make savedefconfig       write the minimal $$(O)/defconfig'
+	@echo
+	@echo 'Tests and evidence:'
+	@echo '  make unit-test           host unit tests (cmocka)'
+	@echo '  make system-test         QEMU system tests (pytest)'
+	@echo '  make deps                install the Debian packages the build and tests need'
+	@echo
+	@echo 'Housekeeping:'
+	@echo '  make clean               remove $$(O) except the newlib build'
+	@echo '  make distclean           remove $$(O) entirely'
+	@echo
+	@echo 'Defconfigs:'
+	@for f in configs/*_defconfig; do echo "  $$(basename $$f)"; done
+
+deps:
+	$(Q)scripts/setup-host.sh
+
+# The two quick-start commands check the machine first, then build in a sub-make
+# so that the generated makefiles are read only once the tools exist.
+run: deps
+	$(Q)$(MAKE) -f $(srctree)/Makefile O=$(O) qemu
+
+test: deps
+	$(Q)$(MAKE) -f $(srctree)/Makefile O=$(O) unit-test
+	$(Q)$(MAKE) -f $(srctree)/Makefile O=$(O) system-test
+
+system-test: host-tools newlib
+	$(Q)cd $(srctree) && BULKHEAD_BUILD=$(O) $(PYTHON) -m pytest -q -p no:cacheprovider \
+		--junitxml=$(O)/results/system.xml tests/system
+
+host-tools: $(BHCC)
+
+clean:
+	$(Q)if [ -d $(O) ]; then find $(O) -mindepth 1 -maxdepth 1 ! -name newlib -exec rm -rf {} +; fi
+
+distclean:
+	$(Q)rm -rf $(O)

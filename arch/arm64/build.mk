@@ -1,0 +1,96 @@
+# The ARM64 hypervisor image: core/ + arch/arm64/ + the generated tables.
+
+CROSS_COMPILE ?= aarch64-linux-gnu-
+HYP_CC := $(CROSS_COMPILE)gcc
+HYP_OBJCOPY := $(CROSS_COMPILE)objcopy
+HYP_SIZE := $(CROSS_COMPILE)size
+
+# The interrupt controller driver is chosen at link time from the system description.
+GIC_SRC := arch/arm64/gicv$(BH_GIC_VERSION).c
+ifneq ($(BH_GIC_VERSION),)
+ifeq ($(wildcard $(GIC_SRC)),)
+$(error $(SYSTEM): GICv$(BH_GIC_VERSION) is not supported by this build)
+endif
+endif
+
+HYP_SRCS += $(filter-out arch/arm64/gicv%.c,$(wildcard arch/arm64/*.c)) $(GIC_SRC) \
+	$(wildcard arch/arm64/*.S)
+HYP_GEN_SRCS := $(GEN)/config.c $(GEN)/images.S
+
+HYP_CPPFLAGS := -nostdinc -isystem $(shell $(HYP_CC) -print-file-name=include) \
+	-I$(O)/include -Iinclude -Icore/include -Iarch/arm64/include \
+	-DBH_HYP_LINK=$(BH_HYP_LINK) -DBH_RAM_BASE=$(BH_RAM_BASE)
+HYP_CFLAGS := -std=c11 -ffreestanding -fno-builtin -O2 -g -Wall -Wextra -Werror -Wvla \
+	-Wmissing-prototypes -Wstrict-prototypes -Wshadow -Wundef \
+	-march=armv8-a -mno-outline-atomics -mgeneral-regs-only -mstrict-align -fno-common -fno-pie \
+	-fno-stack-protector -fno-asynchronous-unwind-tables -fno-unwind-tables \
+	-fno-tree-loop-distribute-patterns -ffunction-sections -fdata-sections \
+	-fstack-usage
+HYP_LDFLAGS := -nostdlib -static -no-pie -Wl,--gc-sections -Wl,--build-id=none \
+	-Wl,-z,noexecstack -Wl,--no-warn-rwx-segments -Wl,-z,max-page-size=4096
+
+HYP_OBJDIR := $(O)/obj
+HYP_OBJS := $(patsubst %,$(HYP_OBJDIR)/%.o,$(HYP_SRCS)) \
+	$(HYP_OBJDIR)/gen/config.c.o $(HYP_OBJDIR)/gen/images.S.o
+
+$(HYP_OBJDIR)/%.c.o: %.c $(AUTOCONF_H) $(GEN)/system.mk arch/arm64/build.mk
+	@echo "  CC      $<"
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(HYP_CC) $(HYP_CPPFLAGS) $(HYP_CFLAGS) -MMD -MP -c $< -o $@
+
+$(HYP_OBJDIR)/%.S.o: %.S $(AUTOCONF_H) $(GEN)/system.mk arch/arm64/build.mk
+	@echo "  AS      $<"
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(HYP_CC) $(HYP_CPPFLAGS) -march=armv8-a -MMD -MP -c $< -o $@
+
+$(HYP_OBJDIR)/gen/config.c.o: $(GEN)/config.c $(AUTOCONF_H)
+	@echo "  CC      $<"
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(HYP_CC) $(HYP_CPPFLAGS) $(HYP_CFLAGS) -MMD -MP -c $< -o $@
+
+$(HYP_OBJDIR)/gen/images.S.o: $(GEN)/images.S $(PARTITION_IMAGES)
+	@echo "  AS      $<"
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(HYP_CC) $(HYP_CPPFLAGS) -c $< -o $@
+
+-include $(HYP_OBJS:.o=.d)
+
+$(O)/linker.ld: arch/arm64/hypervisor.lds $(GEN)/system.mk arch/arm64/build.mk
+	$(Q)$(HYP_CC) -E -P -x c -nostdinc -DBH_HYP_LINK=$(BH_HYP_LINK) -DBH_HYP_BASE=$(BH_HYP_BASE) \
+		-DBH_HYP_SIZE=$(BH_HYP_SIZE) $< -o $@
+
+$(O)/bulkhead.elf: $(HYP_OBJS) $(O)/linker.ld
+	@echo "  LD      $@"
+	$(Q)$(HYP_CC) $(HYP_LDFLAGS) -T $(O)/linker.ld $(HYP_OBJS) -o $@
+
+# The raw binary starts with the arm64 Image header: QEMU -kernel and U-Boot booti take it as is.
+$(O)/bulkhead.bin: $(O)/bulkhead.elf
+	@echo "  OBJCOPY $@"
+	$(Q)$(HYP_OBJCOPY) -O binary $< $@
+
+$(O)/bulkhead.its: arch/arm64/bulkhead.its.in $(GEN)/system.mk
+	$(Q)sed -e 's|@IMAGE@|$(O)/bulkhead.bin|' -e 's|@LOAD@|$(BH_HYP_LINK)|' $< > $@
+
+$(O)/bulkhead.itb: $(O)/bulkhead.its $(O)/bulkhead.bin
+	@command -v mkimage >/dev/null || { echo "mkimage not found: run 'make deps' (u-boot-tools)" >&2; exit 1; }
+	@echo "  MKIMAGE $@"
+	$(Q)mkimage -f $< $@ >/dev/null
+
+BH_OUTPUTS := $(O)/bulkhead.elf $(O)/bulkhead.bin $(O)/bulkhead.itb
+
+QEMU_AARCH64 := qemu-system-aarch64 \
+	-machine virt,virtualization=on,gic-version=$(BH_GIC_VERSION) -cpu cortex-a72 \
+	-smp $(BH_NUM_CORES) -m $$(( $(BH_RAM_SIZE) >> 20 ))M -nographic -no-reboot \
+	-kernel $(O)/bulkhead.bin
+
+.PHONY: qemu debug size
+qemu: $(BH_OUTPUTS)
+	@echo "  QEMU    $(SYSTEM) (quit: Ctrl-a x)"
+	$(Q)$(QEMU_AARCH64)
+
+debug: $(BH_OUTPUTS)
+	@echo "  QEMU    gdb server on :1234; gdb-multiarch $(O)/bulkhead.elf -ex 'target remote :1234'"
+	$(Q)$(QEMU_AARCH64) -s -S
+
+size: $(O)/bulkhead.elf
+	$(Q)$(HYP_SIZE) -A $<

@@ -1,0 +1,62 @@
+/*
+ * Calls to the platform firmware's PSCI (SMC conduit: the hypervisor runs at
+ * EL2, so firmware is always one SMC away) and the power hooks built on them.
+ */
+#include <bulkhead/psci.h>
+#include "arch.h"
+#include "arm64.h"
+#include "sysreg.h"
+
+int64_t arm64_firmware_call(uint64_t fid, uint64_t a1, uint64_t a2, uint64_t a3)
+{
+	register uint64_t x0 __asm__("x0") = fid;
+	register uint64_t x1 __asm__("x1") = a1;
+	register uint64_t x2 __asm__("x2") = a2;
+	register uint64_t x3 __asm__("x3") = a3;
+
+	__asm__ volatile("smc #0"
+			 : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3)
+			 :
+			 : "x4", "x5", "x6", "x7", "x8", "x9", "x10", "x11", "x12", "x13", "x14", "x15",
+			   "x16", "x17", "memory");
+	return (int64_t)x0;
+}
+
+int arch_cpu_power_on(uint32_t core)
+{
+	return (int)arm64_firmware_call(PSCI_CPU_ON_64, arm64_cpu_mpidr(core),
+					(uint64_t)(uintptr_t)arm64_secondary_entry, core);
+}
+
+int arch_cpu_power_state(uint32_t core)
+{
+	return (int)arm64_firmware_call(PSCI_AFFINITY_INFO_64, arm64_cpu_mpidr(core), 0u, 0u);
+}
+
+static NORETURN void park(void)
+{
+	for (;;) {
+		wfi();
+	}
+}
+
+NORETURN void arch_cpu_power_off(void)
+{
+	gic_cpu_off();
+	(void)arm64_firmware_call(PSCI_CPU_OFF, 0u, 0u, 0u);
+	/* Firmware refused: stay parked with interrupts masked, forever. */
+	park();
+}
+
+NORETURN void arch_system_off(void)
+{
+	(void)arm64_firmware_call(PSCI_SYSTEM_OFF, 0u, 0u, 0u);
+	park();
+}
+
+void arch_cpu_kick(uint32_t core)
+{
+	/* The request written before this call must be visible when the SGI lands. */
+	dsb_ish();
+	gic_send_ipi(core);
+}

@@ -1,0 +1,73 @@
+/*
+ * Private interfaces of the ARM64 port.
+ */
+#ifndef ARM64_ARM64_H
+#define ARM64_ARM64_H
+
+#include "types.h"
+
+/** Guest registers saved by the exception vectors (layout fixed by vectors.S). */
+struct guest_frame {
+	uint64_t x[31];
+	uint64_t elr;
+	uint64_t spsr;
+	uint64_t pad;
+};
+
+#define GUEST_FRAME_SIZE 272u
+_Static_assert(sizeof(struct guest_frame) == GUEST_FRAME_SIZE, "vectors.S frame layout");
+
+struct cpu;
+
+/* boot.S / vectors.S */
+extern char arm64_vectors[];
+void arm64_secondary_entry(void);
+NORETURN void arm64_enter_vcpu(uint64_t stack_top, uint64_t entry, uint64_t arg);
+
+/* C entry points called from assembly */
+void arm64_early_init(void);
+NORETURN void arm64_boot_main(void);
+NORETURN void arm64_secondary_main(uint64_t core);
+void arm64_guest_sync(struct guest_frame *f);
+void arm64_guest_irq(struct guest_frame *f);
+void arm64_guest_fiq(struct guest_frame *f);
+void arm64_guest_serror(struct guest_frame *f);
+NORETURN void arm64_hyp_fault(uint64_t kind);
+
+/* cpu.c */
+uint32_t arm64_boot_core_index(void);
+uint64_t arm64_cpu_mpidr(uint32_t core);
+
+/* mmu.c: the hypervisor's own EL2 stage-1 map, built by the boot core with its MMU off. */
+void arm64_mmu_build(void);
+
+/* stage2.c */
+uint64_t arm64_vttbr(uint32_t part);
+uint64_t arm64_vtcr(void);
+
+/* trap handling */
+void arm64_smccc(struct cpu *cpu, struct guest_frame *f);
+void arm64_psci(struct cpu *cpu, struct guest_frame *f);
+void arm64_sysreg_trap(struct cpu *cpu, struct guest_frame *f, uint64_t esr);
+void arm64_inject_undef(struct guest_frame *f);
+NORETURN void arm64_guest_fault(struct cpu *cpu, const struct guest_frame *f, const char *what,
+				uint64_t esr, bool addr_valid, uint64_t addr);
+
+/* firmware.c: PSCI calls to the platform firmware (SMC conduit) */
+int64_t arm64_firmware_call(uint64_t fid, uint64_t a1, uint64_t a2, uint64_t a3);
+
+/* cache.c */
+void arm64_clean_inval_range(uint64_t va, uint64_t size);
+void arm64_inval_range(uint64_t va, uint64_t size);
+
+/* The interrupt controller (gicv2.c or gicv3.c, chosen at link time). */
+#define GIC_IPI_SGI 0u           /* the hypervisor's own inter-core kick */
+#define GIC_SPURIOUS 1020u
+void gic_init_global(void);
+void gic_init_cpu(uint32_t core);
+void gic_send_ipi(uint32_t core);
+uint32_t gic_ack(void);
+void gic_eoi(uint32_t intid);
+void gic_cpu_off(void);
+
+#endif /* ARM64_ARM64_H */

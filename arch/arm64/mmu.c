@@ -1,0 +1,82 @@
+/*
+ * The hypervisor's own EL2 stage-1 map, identity mapped:
+ *   its image with W^X (text read-only executable, rodata read-only,
+ *   data/bss/stacks read-write non-executable), the RAM of every partition
+ *   (read-write, never executable: the hypervisor copies images and reads
+ *   hypercall buffers there) and the devices it drives.
+ * Nothing else is mapped, so a stray hypervisor access faults.
+ *
+ * Built by the boot core before its MMU is on; it writes only the tables
+ * and its stack, and invalidates both before the MMU goes on.
+ */
+#include "arm64.h"
+#include "cfg.h"
+#include "pgtable.h"
+
+#define EL2_POOL_PAGES 16u
+
+pte_t el2_root[PT_ENTRIES] __attribute__((aligned(4096), section(".noload.el2_root")));
+static pte_t el2_pool[EL2_POOL_PAGES][PT_ENTRIES] __attribute__((aligned(4096), section(".noload.el2_pool")));
+
+extern char __image_start[], __text_end[], __rodata_end[], __image_end[];
+extern char boot_stack_top[];
+
+#define S1_NORMAL (PTE_S1_ATTR(0) | PTE_SH_INNER | PTE_AF | PTE_S1_AP1)
+#define S1_DEVICE (PTE_S1_ATTR(1) | PTE_AF | PTE_S1_AP1 | PTE_S1_XN)
+
+/* No console yet and nothing may be written but the tables: stop here. */
+static void build_failed(void)
+{
+	for (;;) {
+		__asm__ volatile("wfi");
+	}
+}
+
+static void map(struct pt_pool *pool, uint64_t base, uint64_t end, uint64_t attrs)
+{
+	if ((end > base) && (pt_map(pool, el2_root, base, base, end - base, attrs) != PT_OK)) {
+		build_failed();
+	}
+}
+
+static void map_device(struct pt_pool *pool, const struct cfg_mmio *m)
+{
+	const uint64_t page = 4096u;
+	uint64_t base = m->base & ~(page - 1u);
+	uint64_t end = (m->base + m->size + page - 1u) & ~(page - 1u);
+
+	if (m->size != 0u) {
+		map(pool, base, end, S1_DEVICE);
+	}
+}
+
+void arm64_early_init(void)
+{
+	struct pt_pool pool = { el2_pool, EL2_POOL_PAGES, 0u };
+
+	for (uint32_t i = 0u; i < PT_ENTRIES; i++) {
+		el2_root[i] = 0u;
+	}
+	map(&pool, (uint64_t)__image_start, (uint64_t)__text_end, S1_NORMAL | PTE_S1_AP_RO);
+	map(&pool, (uint64_t)__text_end, (uint64_t)__rodata_end, S1_NORMAL | PTE_S1_AP_RO | PTE_S1_XN);
+	map(&pool, (uint64_t)__rodata_end, (uint64_t)__image_end, S1_NORMAL | PTE_S1_XN);
+	for (uint32_t p = 0u; p < cfg_system.n_partitions; p++) {
+		const struct cfg_partition *part = &cfg_system.partitions[p];
+
+		for (uint32_t r = 0u; r < part->n_regions; r++) {
+			const struct cfg_region *reg = &part->regions[r];
+			if (reg->kind == CFG_REGION_RAM) {
+				map(&pool, reg->pa, reg->pa + reg->size, S1_NORMAL | PTE_S1_XN);
+			}
+		}
+	}
+	map_device(&pool, &cfg_system.console);
+	map_device(&pool, &cfg_system.gic.dist);
+	map_device(&pool, &cfg_system.gic.redist);
+	map_device(&pool, &cfg_system.gic.cpu);
+	map_device(&pool, &cfg_system.gic.hyp);
+
+	arm64_inval_range((uint64_t)el2_root, sizeof(el2_root));
+	arm64_inval_range((uint64_t)el2_pool, (uint64_t)pool.used * sizeof(el2_pool[0]));
+	arm64_inval_range((uint64_t)boot_stack_top - 4096u, 4096u);
+}

@@ -1,0 +1,19 @@
+/*
+ * PL011 UART, polled transmit only: the hypervisor console.
+ */
+#include "arch.h"
+#include "cfg.h"
+#include "mmio.h"
+
+#define PL011_DR 0x00u
+#define PL011_FR 0x18u
+#define PL011_FR_TXFF (1u << 5)
+
+void arch_console_putc(char c)
+{
+	uint64_t base = cfg_system.console.base;
+
+	while ((mmio_read32(base + PL011_FR) & PL011_FR_TXFF) != 0u) {
+	}
+	mmio_write32(base + PL011_DR, (uint8_t)c);
+}

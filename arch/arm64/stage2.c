@@ -1,0 +1,71 @@
+/*
+ * Stage-2 translation: one address space per partition, 39-bit IPA, tables
+ * from a pool whose size bhcc checked against the system description.
+ * Tables are built once and never changed, so no TLB maintenance follows.
+ */
+#include <generated/autoconf.h>
+#include "arch.h"
+#include "arm64.h"
+#include "cfg.h"
+#include "pgtable.h"
+#include "spinlock.h"
+#include "sysreg.h"
+
+static pte_t s2_pages[CONFIG_STAGE2_POOL_PAGES][PT_ENTRIES]
+	__attribute__((aligned(4096), section(".noload.s2_pool")));
+static struct pt_pool s2_pool = { s2_pages, CONFIG_STAGE2_POOL_PAGES, 0u };
+static struct spinlock s2_lock = SPINLOCK_INIT;
+static pte_t *s2_root[CONFIG_MAX_PARTITIONS];
+
+int arch_s2_init(uint32_t part)
+{
+	spin_lock(&s2_lock);
+	s2_root[part] = pt_alloc(&s2_pool);
+	spin_unlock(&s2_lock);
+	return (s2_root[part] != NULL) ? 0 : -1;
+}
+
+int arch_s2_map(uint32_t part, ipaddr_t ipa, paddr_t pa, uint64_t size, uint8_t access, bool device)
+{
+	uint64_t attrs = PTE_AF;
+	int ret;
+
+	if (device) {
+		attrs |= PTE_S2_MEMATTR_DEVICE | PTE_S2_XN;
+	} else {
+		attrs |= PTE_S2_MEMATTR_NORMAL_WB | PTE_SH_INNER;
+		if ((access & CFG_ACCESS_X) == 0u) {
+			attrs |= PTE_S2_XN;
+		}
+	}
+	if ((access & CFG_ACCESS_R) != 0u) {
+		attrs |= PTE_S2_AP_R;
+	}
+	if ((access & CFG_ACCESS_W) != 0u) {
+		attrs |= PTE_S2_AP_W;
+	}
+	spin_lock(&s2_lock);
+	ret = pt_map(&s2_pool, s2_root[part], ipa_addr(ipa), pa_addr(pa), size, attrs);
+	spin_unlock(&s2_lock);
+	/* Table walks are coherent (VTCR: inner shareable, write-back). */
+	dsb_ishst();
+	return ret;
+}
+
+uint64_t arm64_vttbr(uint32_t part)
+{
+	/* VMID 0 is never used, so a guest never shares TLB entries with "no guest". */
+	return ((uint64_t)(part + 1u) << 48) | (uint64_t)(uintptr_t)s2_root[part];
+}
+
+uint64_t arm64_vtcr(void)
+{
+	uint64_t parange = read_sysreg(id_aa64mmfr0_el1) & 0xfu;
+
+	if (parange > 5u) {
+		parange = 5u;
+	}
+	/* RES1 bit 31, PS, 4 KiB granule, inner shareable, write-back walks,
+	 * start at level 1 (SL0 = 1), T0SZ = 25 (39-bit IPA). */
+	return (1ul << 31) | (parange << 16) | (3ul << 12) | (1ul << 10) | (1ul << 8) | (1ul << 6) | 25u;
+}

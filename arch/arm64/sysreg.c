@@ -1,0 +1,130 @@
+/*
+ * Emulation of the system registers and instructions HCR_EL2/MDCR_EL2/
+ * CPTR_EL2 trap (docs/traps.md says why each is trapped):
+ *   - ID registers read the real value with what partitions cannot use
+ *     hidden (SVE, SME, MTE, MPAM, AMU, PMU, SPE, trace, LORegions);
+ *   - ACTLR_EL1 reads as zero and ignores writes;
+ *   - data cache set/way operations become a clean and invalidate, by
+ *     address, of the partition's own memory, once per sweep;
+ *   - everything else (implementation-defined registers, PMU, trace,
+ *     LORegions, writes to ID registers) is undefined for the guest, as on
+ *     a core without the feature.
+ */
+#include "arm64.h"
+#include "cpu.h"
+#include "partition.h"
+#include "sysreg.h"
+
+/* ESR_EL2.ISS layout for EC 0x18, minus Rt and the direction bit. */
+#define SR(op0, op1, crn, crm, op2) \
+	(((uint32_t)(op0) << 20) | ((uint32_t)(op2) << 17) | ((uint32_t)(op1) << 14) | \
+	 ((uint32_t)(crn) << 10) | ((uint32_t)(crm) << 1))
+#define SR_MASK SR(3, 7, 15, 15, 7)
+#define SR_READ 1u
+
+#define SR_ACTLR_EL1 SR(3, 0, 1, 0, 1)
+#define SR_DC_ISW    SR(1, 0, 7, 6, 2)
+#define SR_DC_CSW    SR(1, 0, 7, 10, 2)
+#define SR_DC_CISW   SR(1, 0, 7, 14, 2)
+
+static uint64_t field_clear(uint64_t v, unsigned shift)
+{
+	return v & ~(0xful << shift);
+}
+
+/* The ID register space (op0 3, op1 0, CRn 0, CRm 1..7). Unallocated encodings read as zero. */
+static uint64_t id_register(uint32_t crm, uint32_t op2)
+{
+	switch ((crm << 3) | op2) {
+	case (1u << 3) | 0u: return read_sysreg(s3_0_c0_c1_0);                   /* ID_PFR0 */
+	case (1u << 3) | 1u: return read_sysreg(s3_0_c0_c1_1);                   /* ID_PFR1 */
+	case (1u << 3) | 2u: return field_clear(read_sysreg(s3_0_c0_c1_2), 24);  /* ID_DFR0: PerfMon */
+	case (1u << 3) | 3u: return read_sysreg(s3_0_c0_c1_3);                   /* ID_AFR0 */
+	case (1u << 3) | 4u: return read_sysreg(s3_0_c0_c1_4);                   /* ID_MMFR0 */
+	case (1u << 3) | 5u: return read_sysreg(s3_0_c0_c1_5);                   /* ID_MMFR1 */
+	case (1u << 3) | 6u: return read_sysreg(s3_0_c0_c1_6);                   /* ID_MMFR2 */
+	case (1u << 3) | 7u: return read_sysreg(s3_0_c0_c1_7);                   /* ID_MMFR3 */
+	case (2u << 3) | 0u: return read_sysreg(s3_0_c0_c2_0);                   /* ID_ISAR0 */
+	case (2u << 3) | 1u: return read_sysreg(s3_0_c0_c2_1);                   /* ID_ISAR1 */
+	case (2u << 3) | 2u: return read_sysreg(s3_0_c0_c2_2);                   /* ID_ISAR2 */
+	case (2u << 3) | 3u: return read_sysreg(s3_0_c0_c2_3);                   /* ID_ISAR3 */
+	case (2u << 3) | 4u: return read_sysreg(s3_0_c0_c2_4);                   /* ID_ISAR4 */
+	case (2u << 3) | 5u: return read_sysreg(s3_0_c0_c2_5);                   /* ID_ISAR5 */
+	case (2u << 3) | 6u: return read_sysreg(s3_0_c0_c2_6);                   /* ID_MMFR4 */
+	case (3u << 3) | 0u: return read_sysreg(s3_0_c0_c3_0);                   /* MVFR0 */
+	case (3u << 3) | 1u: return read_sysreg(s3_0_c0_c3_1);                   /* MVFR1 */
+	case (3u << 3) | 2u: return read_sysreg(s3_0_c0_c3_2);                   /* MVFR2 */
+	case (4u << 3) | 0u: {                                                   /* ID_AA64PFR0 */
+		uint64_t v = read_sysreg(s3_0_c0_c4_0);
+		v = field_clear(v, 32);   /* SVE */
+		v = field_clear(v, 40);   /* MPAM */
+		return field_clear(v, 44); /* AMU */
+	}
+	case (4u << 3) | 1u: {                                                   /* ID_AA64PFR1 */
+		uint64_t v = read_sysreg(s3_0_c0_c4_1);
+		v = field_clear(v, 8);    /* MTE */
+		v = field_clear(v, 16);   /* MPAM_frac */
+		return field_clear(v, 24); /* SME */
+	}
+	case (5u << 3) | 0u: {                                                   /* ID_AA64DFR0 */
+		uint64_t v = read_sysreg(s3_0_c0_c5_0);
+		v = field_clear(v, 4);    /* TraceVer */
+		v = field_clear(v, 8);    /* PMUVer */
+		v = field_clear(v, 32);   /* PMSVer (SPE) */
+		v = field_clear(v, 40);   /* TraceFilt */
+		return field_clear(v, 44); /* TraceBuffer */
+	}
+	case (5u << 3) | 1u: return read_sysreg(s3_0_c0_c5_1);                   /* ID_AA64DFR1 */
+	case (5u << 3) | 4u: return read_sysreg(s3_0_c0_c5_4);                   /* ID_AA64AFR0 */
+	case (5u << 3) | 5u: return read_sysreg(s3_0_c0_c5_5);                   /* ID_AA64AFR1 */
+	case (6u << 3) | 0u: return read_sysreg(s3_0_c0_c6_0);                   /* ID_AA64ISAR0 */
+	case (6u << 3) | 1u: return read_sysreg(s3_0_c0_c6_1);                   /* ID_AA64ISAR1 */
+	case (7u << 3) | 0u: return read_sysreg(s3_0_c0_c7_0);                   /* ID_AA64MMFR0 */
+	case (7u << 3) | 1u: return field_clear(read_sysreg(s3_0_c0_c7_1), 16);  /* ID_AA64MMFR1: LO */
+	case (7u << 3) | 2u: return read_sysreg(s3_0_c0_c7_2);                   /* ID_AA64MMFR2 */
+	default: return 0u;
+	}
+}
+
+/* Set/way operations would clean other partitions' lines too; instead the
+ * partition's own memory is cleaned and invalidated by address, once per
+ * sweep: on the operation for set 0, way 0 of each level. */
+static void set_way(const struct cpu *cpu, uint64_t operand)
+{
+	const struct cfg_partition *p = cpu->partition->cfg;
+
+	if ((operand & ~0xeul) != 0u) {
+		return;
+	}
+	for (uint32_t i = 0u; i < p->n_regions; i++) {
+		if (p->regions[i].kind == CFG_REGION_RAM) {
+			arm64_clean_inval_range(p->regions[i].pa, p->regions[i].size);
+		}
+	}
+}
+
+void arm64_sysreg_trap(struct cpu *cpu, struct guest_frame *f, uint64_t esr)
+{
+	uint32_t iss = (uint32_t)ESR_ISS(esr);
+	uint32_t reg = iss & SR_MASK;
+	bool read = (iss & SR_READ) != 0u;
+	uint32_t rt = (iss >> 5) & 0x1fu;
+	uint64_t value = (rt == 31u) ? 0u : f->x[rt];
+	bool id_space = (reg & SR(3, 7, 15, 0, 0)) == SR(3, 0, 0, 0, 0);
+	uint32_t crm = (iss >> 1) & 0xfu;
+
+	if (id_space && (crm >= 1u) && read) {
+		value = id_register(crm, (iss >> 17) & 0x7u);
+	} else if (reg == SR_ACTLR_EL1) {
+		value = 0u;
+	} else if ((reg == SR_DC_ISW) || (reg == SR_DC_CSW) || (reg == SR_DC_CISW)) {
+		set_way(cpu, value);
+	} else {
+		arm64_inject_undef(f);
+		return;
+	}
+	if (read && (rt != 31u)) {
+		f->x[rt] = value;
+	}
+	f->elr += 4u;
+}

@@ -1,0 +1,138 @@
+/*
+ * Traps from guests. One table entry per exception class: anything not
+ * listed is a partition fault, contained by the health monitor.
+ */
+#include "arch.h"
+#include "arm64.h"
+#include "core.h"
+#include "cpu.h"
+#include "log.h"
+#include "sysreg.h"
+
+typedef void (*trap_handler_t)(struct cpu *cpu, struct guest_frame *f, uint64_t esr);
+
+NORETURN void arm64_guest_fault(struct cpu *cpu, const struct guest_frame *f, const char *what,
+				uint64_t esr, bool addr_valid, uint64_t addr)
+{
+	struct fault fault = {
+		.what = what,
+		.pc = f->elr,
+		.syndrome = esr,
+		.addr = addr,
+		.addr_valid = addr_valid,
+	};
+
+	health_fault(cpu, &fault);
+}
+
+static void trap_hvc(struct cpu *cpu, struct guest_frame *f, uint64_t esr)
+{
+	/* SMCCC uses HVC #0 only; other immediates are not calls we define. */
+	if ((esr & 0xffffu) != 0u) {
+		f->x[0] = (uint64_t)-1;
+		return;
+	}
+	arm64_smccc(cpu, f);
+}
+
+static void trap_smc(struct cpu *cpu, struct guest_frame *f, uint64_t esr)
+{
+	UNUSED(esr);
+	/* A trapped SMC returns to the SMC itself: step over it. */
+	f->elr += 4u;
+	arm64_smccc(cpu, f);
+}
+
+/* Stage-2 faults carry the IPA's page in HPFAR_EL2 for translation, access
+ * flag and permission faults; other fault codes leave it unknown. */
+static bool abort_ipa(uint64_t esr, uint64_t *ipa)
+{
+	uint64_t fsc = ISS_FSC(esr);
+
+	if ((fsc >= 0x04u) && (fsc <= 0x0fu)) {
+		*ipa = ((read_sysreg(hpfar_el2) >> 4) << 12) | (read_sysreg(far_el2) & 0xfffu);
+		return true;
+	}
+	*ipa = 0u;
+	return false;
+}
+
+static void trap_dabt(struct cpu *cpu, struct guest_frame *f, uint64_t esr)
+{
+	uint64_t ipa;
+	bool valid = abort_ipa(esr, &ipa);
+	const char *what = ((esr & ISS_DABT_WNR) != 0u) ? "stage-2 data abort (write)" : "stage-2 data abort (read)";
+
+	arm64_guest_fault(cpu, f, what, esr, valid, ipa);
+}
+
+static void trap_iabt(struct cpu *cpu, struct guest_frame *f, uint64_t esr)
+{
+	uint64_t ipa;
+	bool valid = abort_ipa(esr, &ipa);
+
+	arm64_guest_fault(cpu, f, "stage-2 instruction abort", esr, valid, ipa);
+}
+
+static void trap_sysreg(struct cpu *cpu, struct guest_frame *f, uint64_t esr)
+{
+	arm64_sysreg_trap(cpu, f, esr);
+}
+
+static const trap_handler_t sync_handlers[EC_MAX + 1u] = {
+	[EC_HVC64] = trap_hvc,
+	[EC_SMC64] = trap_smc,
+	[EC_SYSREG] = trap_sysreg,
+	[EC_DABT_LOW] = trap_dabt,
+	[EC_IABT_LOW] = trap_iabt,
+};
+
+void arm64_guest_sync(struct guest_frame *f)
+{
+	struct cpu *cpu = arch_this_cpu();
+	uint64_t esr = read_sysreg(esr_el2);
+	trap_handler_t h = sync_handlers[ESR_EC(esr)];
+
+	if (h == NULL) {
+		arm64_guest_fault(cpu, f, "unhandled trap", esr, false, 0u);
+	}
+	h(cpu, f, esr);
+}
+
+void arm64_guest_irq(struct guest_frame *f)
+{
+	struct cpu *cpu = arch_this_cpu();
+
+	UNUSED(f);
+	for (;;) {
+		uint32_t intid = gic_ack();
+
+		if (intid >= GIC_SPURIOUS) {
+			break;
+		}
+		gic_eoi(intid);
+		if (intid == GIC_IPI_SGI) {
+			core_handle_requests(cpu);
+		} else {
+			log_warning("core %u: unexpected interrupt %u", cpu->index, intid);
+		}
+	}
+}
+
+void arm64_guest_fiq(struct guest_frame *f)
+{
+	UNUSED(f);
+	/* The hypervisor uses no group-0 interrupt; a FIQ here is spurious. */
+	log_warning("core %u: unexpected FIQ", arch_this_cpu()->index);
+}
+
+void arm64_guest_serror(struct guest_frame *f)
+{
+	arm64_guest_fault(arch_this_cpu(), f, "SError", read_sysreg(esr_el2), false, 0u);
+}
+
+NORETURN void arm64_hyp_fault(uint64_t kind)
+{
+	panic("exception at EL2 (vector %lu): ESR 0x%lx ELR 0x%lx FAR 0x%lx", kind,
+	      read_sysreg(esr_el2), read_sysreg(elr_el2), read_sysreg(far_el2));
+}

@@ -1,0 +1,2 @@
+# core/: the architecture-neutral hypervisor.
+HYP_SRCS += $(wildcard core/*.c)

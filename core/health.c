@@ -1,0 +1,24 @@
+/*
+ * Health monitor: a partition fault is logged and contained by the
+ * partition's fault policy. Nothing here touches another partition.
+ */
+#include "core.h"
+#include "cpu.h"
+#include "log.h"
+#include "partition.h"
+
+NORETURN void health_fault(struct cpu *cpu, const struct fault *f)
+{
+	const struct partition *p = cpu->partition;
+	bool restart = (p->cfg->fault_policy == CFG_FAULT_RESTART);
+	const char *action = restart ? "restart" : "stop";
+
+	if (f->addr_valid) {
+		log_error("fault: partition '%s' vCPU %u (core %u): %s at IPA 0x%lx, PC 0x%lx, ESR 0x%lx; %s",
+			  p->cfg->name, cpu->vcpu, cpu->index, f->what, f->addr, f->pc, f->syndrome, action);
+	} else {
+		log_error("fault: partition '%s' vCPU %u (core %u): %s, PC 0x%lx, ESR 0x%lx; %s",
+			  p->cfg->name, cpu->vcpu, cpu->index, f->what, f->pc, f->syndrome, action);
+	}
+	partition_shutdown(cpu, restart);
+}

@@ -1,0 +1,105 @@
+/*
+ * Types of the constant system tables.
+ *
+ * tools/configc generates one `const struct cfg_system cfg_system` from the
+ * system description; the hypervisor reads it and never writes it. This
+ * header is the contract between the two: it is included by both, so it
+ * uses only <stdint.h>.
+ */
+#ifndef BULKHEAD_CFG_H
+#define BULKHEAD_CFG_H
+
+#include <stdint.h>
+
+#define CFG_ACCESS_R 0x1u
+#define CFG_ACCESS_W 0x2u
+#define CFG_ACCESS_X 0x4u
+
+/** What a partition region maps: ordinary RAM, or a passed-through device. */
+enum cfg_region_kind {
+	CFG_REGION_RAM = 0,
+	CFG_REGION_DEVICE = 1,
+};
+
+/** One contiguous guest-physical range and where it lives in host memory. */
+struct cfg_region {
+	uint64_t ipa;     /* guest-physical base, 4 KiB aligned */
+	uint64_t pa;      /* host-physical base, 4 KiB aligned */
+	uint64_t size;    /* bytes, non-zero multiple of 4 KiB */
+	uint8_t access;   /* CFG_ACCESS_* */
+	uint8_t kind;     /* enum cfg_region_kind */
+};
+
+/** A blob copied into a partition's memory each time the partition starts. */
+struct cfg_blob {
+	const uint8_t *data;   /* pristine copy inside the hypervisor image */
+	uint64_t size;         /* 0: no blob */
+	uint64_t ipa;          /* where it is copied */
+};
+
+enum cfg_fault_policy {
+	CFG_FAULT_STOP = 0,     /* stop the partition, log the event */
+	CFG_FAULT_RESTART = 1,  /* log, then restart the partition from its image */
+};
+
+struct cfg_partition {
+	const char *name;
+	uint64_t core_mask;            /* bit n: physical core n belongs to this partition */
+	uint32_t n_vcpus;
+	const uint8_t *vcpu_core;      /* vCPU index -> physical core index; vCPU 0 boots */
+	uint64_t entry;                /* IPA where vCPU 0 starts */
+	struct cfg_blob image;
+	struct cfg_blob dtb;           /* guest device tree; x0 = dtb.ipa when present */
+	uint32_t n_regions;
+	const struct cfg_region *regions;
+	uint32_t n_irqs;
+	const uint16_t *irqs;          /* interrupt ids owned (from passthrough devices) */
+	uint8_t fault_policy;          /* enum cfg_fault_policy */
+};
+
+#define CFG_NO_PARTITION 0xffu
+
+/** A physical core of the board and the one vCPU it runs. */
+struct cfg_core {
+	uint64_t mpidr;        /* affinity fields only (Aff3..Aff0) */
+	uint8_t partition;     /* index into cfg_system.partitions, or CFG_NO_PARTITION */
+	uint8_t vcpu;          /* vCPU index inside that partition */
+};
+
+struct cfg_mmio {
+	uint64_t base;
+	uint64_t size;
+};
+
+enum cfg_console_kind {
+	CFG_CONSOLE_NONE = 0,
+	CFG_CONSOLE_PL011 = 1,
+	CFG_CONSOLE_NS16550 = 2,
+};
+
+/** The interrupt controller. GICv3 uses dist and redist; GICv2 uses dist, cpu, hyp, vcpu. */
+struct cfg_gic {
+	uint8_t version;          /* 2 or 3 */
+	struct cfg_mmio dist;
+	struct cfg_mmio redist;
+	struct cfg_mmio cpu;
+	struct cfg_mmio hyp;
+	struct cfg_mmio vcpu;
+};
+
+struct cfg_system {
+	struct cfg_mmio ram;          /* the board's RAM */
+	struct cfg_mmio hypervisor;   /* reserved for the hypervisor; the image is linked at base + 2 MiB */
+	uint8_t console_kind;         /* enum cfg_console_kind */
+	struct cfg_mmio console;
+	struct cfg_gic gic;
+	uint32_t n_cores;
+	const struct cfg_core *cores;
+	uint32_t n_partitions;
+	const struct cfg_partition *partitions;
+};
+
+/** The system, generated from the system description. */
+extern const struct cfg_system cfg_system;
+
+#endif /* BULKHEAD_CFG_H */

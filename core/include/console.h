@@ -1,0 +1,25 @@
+/*
+ * The hypervisor console: whole lines only, never interleaved mid-line.
+ * Partition lines carry a "[name] " prefix, the hypervisor's "[bulkhead] ".
+ */
+#ifndef BULKHEAD_CONSOLE_H
+#define BULKHEAD_CONSOLE_H
+
+#include <generated/autoconf.h>
+#include "types.h"
+
+/** A vCPU's line being assembled; printed whole at '\n' or when full. */
+struct console_line {
+	uint32_t len;
+	char buf[CONFIG_CONSOLE_LINE_MAX];
+};
+
+struct cpu;
+
+/** Appends a guest character to the vCPU's line; prints the line when complete. */
+void console_guest_putc(struct cpu *cpu, char c);
+
+/** Prints `len` bytes of `s` followed by a newline, atomically, with the prefix "[prefix] ". */
+void console_print_line(const char *prefix, const char *s, size_t len);
+
+#endif /* BULKHEAD_CONSOLE_H */

@@ -1,0 +1,39 @@
+/*
+ * What an architecture calls in core/: boot, core start, traps that core
+ * handles (hypercalls, faults, requests from other cores).
+ */
+#ifndef BULKHEAD_CORE_H
+#define BULKHEAD_CORE_H
+
+#include "types.h"
+
+struct cpu;
+
+/** Called once on the boot core with its MMU on: initialises and starts everything. */
+NORETURN void core_boot(struct cpu *cpu);
+
+/** Called on every core the hypervisor powers on (and at the end of core_boot). */
+NORETURN void core_cpu_started(struct cpu *cpu);
+
+/** Handles what other cores posted in cpu->requests (after arch_cpu_kick). */
+void core_handle_requests(struct cpu *cpu);
+
+/**
+ * A Bulkhead hypercall: r[0] holds the function id and r[1..6] the
+ * arguments on entry; r[0..3] hold the results on return.
+ */
+void hypercall_dispatch(struct cpu *cpu, uint64_t r[7]);
+
+/** What went wrong in a partition, for the log and the health monitor. */
+struct fault {
+	const char *what;      /* e.g. "stage-2 data abort (read)" */
+	uint64_t pc;           /* guest program counter */
+	uint64_t syndrome;     /* architecture syndrome (ARM64: ESR_EL2) */
+	uint64_t addr;         /* faulting guest-physical address, if addr_valid */
+	bool addr_valid;
+};
+
+/** Contains a partition fault: logs it and applies the partition's fault policy. Never returns. */
+NORETURN void health_fault(struct cpu *cpu, const struct fault *f);
+
+#endif /* BULKHEAD_CORE_H */

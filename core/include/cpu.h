@@ -1,0 +1,37 @@
+/*
+ * Per-core state. One physical core runs exactly one vCPU of one partition,
+ * forever, so "core" and "vCPU" share this structure.
+ */
+#ifndef BULKHEAD_CPU_H
+#define BULKHEAD_CPU_H
+
+#include "types.h"
+#include "console.h"
+
+struct partition;
+
+/* Requests other cores post to this core, then kick it (arch_cpu_kick). */
+#define CPU_REQ_STOP 0x1u     /* power off: the partition is stopping or restarting */
+
+/** Why the hypervisor starts this core's vCPU when the core powers on. */
+enum cpu_start_reason {
+	CPU_START_NONE = 0,       /* nothing to run: power off again */
+	CPU_START_BOOT = 1,       /* vCPU 0: load the partition, start at its entry point */
+	CPU_START_PSCI = 2,       /* a guest's CPU_ON: start_entry, start_arg */
+};
+
+struct cpu {
+	uint32_t index;                 /* physical core index in cfg_system.cores */
+	struct partition *partition;    /* NULL: the core belongs to no partition */
+	uint32_t vcpu;                  /* vCPU index inside the partition */
+	uint32_t requests;              /* CPU_REQ_*, atomically updated */
+	uint32_t start_reason;          /* enum cpu_start_reason */
+	uint64_t start_entry;
+	uint64_t start_arg;
+	struct console_line line;       /* this vCPU's unfinished console line */
+};
+
+/** Per-core state of physical core `index`. */
+struct cpu *cpu_get(uint32_t index);
+
+#endif /* BULKHEAD_CPU_H */

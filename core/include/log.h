@@ -1,0 +1,31 @@
+/*
+ * Hypervisor event log: printf-style messages to the console, one line each,
+ * prefixed "[bulkhead] ", filtered by CONFIG_LOG_LEVEL.
+ */
+#ifndef BULKHEAD_LOG_H
+#define BULKHEAD_LOG_H
+
+#include <generated/autoconf.h>
+#include <stdarg.h>
+#include "types.h"
+
+#define LOG_ERROR 0
+#define LOG_WARNING 1
+#define LOG_INFO 2
+#define LOG_DEBUG 3
+
+/** Logs one line when `level` <= CONFIG_LOG_LEVEL. Formats: %s %c %d %u %x %lx %lu %ld %p %%. */
+void log_printf(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#define log_error(...) log_printf(LOG_ERROR, __VA_ARGS__)
+#define log_warning(...) log_printf(LOG_WARNING, __VA_ARGS__)
+#define log_info(...) log_printf(LOG_INFO, __VA_ARGS__)
+#define log_debug(...) log_printf(LOG_DEBUG, __VA_ARGS__)
+
+/** Formats into buf (always terminated); returns the length written. */
+size_t fmt_vformat(char *buf, size_t size, const char *fmt, va_list ap);
+
+/** Stops the hypervisor after an internal error (never caused by a guest). */
+NORETURN void panic(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif /* BULKHEAD_LOG_H */

@@ -1,0 +1,74 @@
+/*
+ * Partitions at run time: state, start, stop and restart.
+ */
+#ifndef BULKHEAD_PARTITION_H
+#define BULKHEAD_PARTITION_H
+
+#include "types.h"
+#include "cfg.h"
+#include "spinlock.h"
+
+enum partition_state {
+	PARTITION_LOADING = 0,      /* vCPU 0's core is loading it and will start it */
+	PARTITION_RUNNING = 1,
+	PARTITION_STOPPING = 2,     /* its other cores are being powered off */
+	PARTITION_STOPPED = 3,
+};
+
+struct partition {
+	const struct cfg_partition *cfg;
+	uint32_t id;                /* index in cfg_system.partitions */
+	uint32_t state;             /* enum partition_state, under lock */
+	uint32_t restarts;          /* restarts since boot */
+	uint64_t online;            /* bit v: vCPU v entered the guest and has not turned off */
+	bool mapped;                /* address space built (once, by vCPU 0's core) */
+	struct spinlock lock;
+};
+
+struct cpu;
+
+/** Partition `id`, or NULL when id is out of range. */
+struct partition *partition_get(uint32_t id);
+
+/** Builds every partition's address space and loads its image. Boot core, once. */
+void partitions_init(void);
+
+/**
+ * Prepares partition `p` to run from its entry point: builds its address
+ * space the first time, copies its image and device tree from their pristine
+ * copies and marks it running. Called on vCPU 0's core only.
+ */
+void partition_load(struct partition *p);
+
+/** True when [ipa, ipa + size) lies in one RAM region of `p` with all `access` rights. */
+bool partition_ram_contains(const struct partition *p, ipaddr_t ipa, uint64_t size, uint8_t access);
+
+/** Host address of [ipa, ipa + size) when it lies in one RAM region with `access`; false otherwise. */
+bool partition_translate(const struct partition *p, ipaddr_t ipa, uint64_t size, uint8_t access, paddr_t *out);
+
+/**
+ * Stops the calling vCPU's partition: powers off its other cores, marks it
+ * stopped and powers off the calling core. `restart` reloads and restarts it
+ * instead. Never returns.
+ */
+NORETURN void partition_shutdown(struct cpu *self, bool restart);
+
+/**
+ * Starts vCPU `vcpu` of the caller's partition at `entry` with argument `arg`
+ * (a guest's PSCI CPU_ON). Returns a PSCI status.
+ */
+int partition_vcpu_on(struct cpu *self, uint32_t vcpu, ipaddr_t entry, uint64_t arg);
+
+/** PSCI affinity state of vCPU `vcpu` of the caller's partition. */
+int partition_vcpu_state(const struct cpu *self, uint32_t vcpu);
+
+/**
+ * Marks the calling vCPU online before it enters its guest. False when the
+ * partition is not running (the core must power off instead).
+ */
+bool partition_vcpu_online(struct cpu *self);
+
+/** Powers the calling vCPU off (a guest's PSCI CPU_OFF); the last one stops the partition. */
+NORETURN void partition_vcpu_off(struct cpu *self);
+
+#endif /* BULKHEAD_PARTITION_H */

@@ -1,0 +1,30 @@
+/*
+ * Ticket spinlock: fair, so one partition hammering the console cannot
+ * starve another. Only for short sections that never trap or power off.
+ */
+#ifndef BULKHEAD_SPINLOCK_H
+#define BULKHEAD_SPINLOCK_H
+
+#include <stdint.h>
+
+struct spinlock {
+	uint32_t next;
+	uint32_t owner;
+};
+
+#define SPINLOCK_INIT { 0u, 0u }
+
+static inline void spin_lock(struct spinlock *l)
+{
+	uint32_t ticket = __atomic_fetch_add(&l->next, 1u, __ATOMIC_RELAXED);
+
+	while (__atomic_load_n(&l->owner, __ATOMIC_ACQUIRE) != ticket) {
+	}
+}
+
+static inline void spin_unlock(struct spinlock *l)
+{
+	__atomic_store_n(&l->owner, l->owner + 1u, __ATOMIC_RELEASE);
+}
+
+#endif /* BULKHEAD_SPINLOCK_H */

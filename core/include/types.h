@@ -1,0 +1,36 @@
+/*
+ * Basic types. Each address space has its own type so that mixing a
+ * guest-physical with a host-physical address does not compile.
+ */
+#ifndef BULKHEAD_TYPES_H
+#define BULKHEAD_TYPES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/** Host-physical address. */
+typedef struct { uint64_t pa; } paddr_t;
+/** Guest-physical address (ARM: intermediate physical address). */
+typedef struct { uint64_t ipa; } ipaddr_t;
+
+static inline paddr_t pa_init(uint64_t v) { return (paddr_t){ v }; }
+static inline ipaddr_t ipa_init(uint64_t v) { return (ipaddr_t){ v }; }
+static inline uint64_t pa_addr(paddr_t a) { return a.pa; }
+static inline uint64_t ipa_addr(ipaddr_t a) { return a.ipa; }
+
+/* The hypervisor maps host memory one to one, so a host-physical address is
+ * also the hypervisor's pointer to it. */
+static inline void *pa_ptr(paddr_t a) { return (void *)(uintptr_t)a.pa; }
+static inline paddr_t pa_from_ptr(const void *p) { return (paddr_t){ (uint64_t)(uintptr_t)p }; }
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define PAGE_SIZE 4096u
+#define KIB(x) ((uint64_t)(x) << 10)
+#define MIB(x) ((uint64_t)(x) << 20)
+#define GIB(x) ((uint64_t)(x) << 30)
+
+#define UNUSED(x) ((void)(x))
+#define NORETURN _Noreturn
+
+#endif /* BULKHEAD_TYPES_H */

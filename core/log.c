@@ -1,0 +1,33 @@
+/*
+ * Hypervisor log lines and panic.
+ */
+#include "log.h"
+#include "arch.h"
+#include "console.h"
+
+void log_printf(int level, const char *fmt, ...)
+{
+	char line[CONFIG_CONSOLE_LINE_MAX];
+	va_list ap;
+
+	if (level > CONFIG_LOG_LEVEL) {
+		return;
+	}
+	va_start(ap, fmt);
+	size_t len = fmt_vformat(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	console_print_line("bulkhead", line, len);
+}
+
+NORETURN void panic(const char *fmt, ...)
+{
+	char line[CONFIG_CONSOLE_LINE_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	size_t len = fmt_vformat(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	console_print_line("bulkhead", "PANIC (hypervisor internal error)", 33u);
+	console_print_line("bulkhead", line, len);
+	arch_system_off();
+}

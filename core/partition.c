@@ -1,0 +1,275 @@
+/*
+ * Partitions at run time.
+ *
+ * Lifecycle: LOADING -> RUNNING -> (STOPPING -> STOPPED) or back to LOADING
+ * on a restart. vCPU 0's core always does the loading, so an image is never
+ * copied while another vCPU of the partition runs. Physical cores follow
+ * their vCPU: a vCPU that is off is a core that is powered off.
+ */
+#include <bulkhead/psci.h>
+#include <generated/autoconf.h>
+#include "partition.h"
+#include "arch.h"
+#include "core.h"
+#include "cpu.h"
+#include "lib.h"
+#include "log.h"
+
+/* A stopping vCPU needs one interrupt and one firmware call to power off;
+ * this bounds the wait generously without trusting the guest. */
+#define STOP_WAIT_POLLS 1000000u
+
+static struct partition partitions[CONFIG_MAX_PARTITIONS];
+
+struct partition *partition_get(uint32_t id)
+{
+	return (id < cfg_system.n_partitions) ? &partitions[id] : NULL;
+}
+
+void partitions_init(void)
+{
+	if (cfg_system.n_partitions > CONFIG_MAX_PARTITIONS) {
+		panic("%u partitions exceed CONFIG_MAX_PARTITIONS", cfg_system.n_partitions);
+	}
+	for (uint32_t i = 0u; i < cfg_system.n_partitions; i++) {
+		struct partition *p = &partitions[i];
+		p->cfg = &cfg_system.partitions[i];
+		p->id = i;
+		p->state = PARTITION_LOADING;
+	}
+}
+
+bool partition_translate(const struct partition *p, ipaddr_t ipa, uint64_t size, uint8_t access, paddr_t *out)
+{
+	for (uint32_t i = 0u; i < p->cfg->n_regions; i++) {
+		const struct cfg_region *r = &p->cfg->regions[i];
+
+		if ((r->kind == CFG_REGION_RAM) && ((r->access & access) == access) &&
+		    range_within(ipa_addr(ipa), size, r->ipa, r->size)) {
+			*out = pa_init(r->pa + (ipa_addr(ipa) - r->ipa));
+			return true;
+		}
+	}
+	return false;
+}
+
+bool partition_ram_contains(const struct partition *p, ipaddr_t ipa, uint64_t size, uint8_t access)
+{
+	paddr_t unused;
+
+	return partition_translate(p, ipa, size, access, &unused);
+}
+
+static void set_state(struct partition *p, uint32_t state)
+{
+	spin_lock(&p->lock);
+	p->state = state;
+	spin_unlock(&p->lock);
+}
+
+static void load_blob(const struct partition *p, const struct cfg_blob *b)
+{
+	paddr_t dst;
+
+	if (b->size == 0u) {
+		return;
+	}
+	/* The config compiler proved the blob fits; a failure here is a table bug. */
+	if (!partition_translate(p, ipa_init(b->ipa), b->size, CFG_ACCESS_R, &dst)) {
+		panic("partition '%s': blob at IPA 0x%lx outside its memory", p->cfg->name, b->ipa);
+	}
+	memcpy(pa_ptr(dst), b->data, b->size);
+	arch_clean_to_poc(dst, b->size);
+}
+
+static void map_memory(struct partition *p)
+{
+	if (arch_s2_init(p->id) != 0) {
+		panic("partition '%s': stage-2 table pool exhausted", p->cfg->name);
+	}
+	for (uint32_t i = 0u; i < p->cfg->n_regions; i++) {
+		const struct cfg_region *r = &p->cfg->regions[i];
+
+		/* bhcc sized CONFIG_STAGE2_POOL_PAGES for exactly these mappings. */
+		if (arch_s2_map(p->id, ipa_init(r->ipa), pa_init(r->pa), r->size, r->access,
+				r->kind == CFG_REGION_DEVICE) != 0) {
+			panic("partition '%s': stage-2 table pool exhausted", p->cfg->name);
+		}
+	}
+	p->mapped = true;
+}
+
+void partition_load(struct partition *p)
+{
+	if (!p->mapped) {
+		map_memory(p);
+	}
+	load_blob(p, &p->cfg->image);
+	load_blob(p, &p->cfg->dtb);
+	set_state(p, PARTITION_RUNNING);
+}
+
+static bool all_partitions_stopped(void)
+{
+	for (uint32_t i = 0u; i < cfg_system.n_partitions; i++) {
+		if (__atomic_load_n(&partitions[i].state, __ATOMIC_ACQUIRE) != PARTITION_STOPPED) {
+			return false;
+		}
+	}
+	return true;
+}
+
+/* Powers off every other vCPU of the partition and waits until the firmware
+ * reports each core off. Returns false if one would not stop. */
+static bool stop_other_vcpus(const struct partition *p, const struct cpu *self)
+{
+	bool all_off = true;
+
+	for (uint32_t v = 0u; v < p->cfg->n_vcpus; v++) {
+		struct cpu *c = cpu_get(p->cfg->vcpu_core[v]);
+
+		if (c != self) {
+			__atomic_fetch_or(&c->requests, CPU_REQ_STOP, __ATOMIC_RELEASE);
+			arch_cpu_kick(c->index);
+		}
+	}
+	for (uint32_t v = 0u; v < p->cfg->n_vcpus; v++) {
+		const struct cpu *c = cpu_get(p->cfg->vcpu_core[v]);
+		uint32_t polls = 0u;
+
+		if (c == self) {
+			continue;
+		}
+		while ((arch_cpu_power_state(c->index) != PSCI_AFFINITY_OFF) && (polls < STOP_WAIT_POLLS)) {
+			polls++;
+		}
+		if (polls == STOP_WAIT_POLLS) {
+			log_error("partition '%s': core %u did not power off", p->cfg->name, c->index);
+			all_off = false;
+		}
+	}
+	return all_off;
+}
+
+NORETURN void partition_shutdown(struct cpu *self, bool restart)
+{
+	struct partition *p = self->partition;
+
+	spin_lock(&p->lock);
+	if (p->state != PARTITION_RUNNING) {
+		/* Another vCPU is already stopping or restarting this partition. */
+		spin_unlock(&p->lock);
+		arch_cpu_power_off();
+	}
+	p->state = PARTITION_STOPPING;
+	spin_unlock(&p->lock);
+
+	bool quiet = stop_other_vcpus(p, self);
+	if (restart && !quiet) {
+		/* Reloading under a running vCPU would corrupt it: stop instead. */
+		log_error("partition '%s': restart abandoned, partition stopped", p->cfg->name);
+		restart = false;
+	}
+	if (!restart) {
+		set_state(p, PARTITION_STOPPED);
+		log_info("partition '%s' stopped", p->cfg->name);
+		if (all_partitions_stopped()) {
+			log_info("all partitions stopped");
+#ifdef CONFIG_POWEROFF_WHEN_ALL_STOPPED
+			arch_system_off();
+#endif
+		}
+		arch_cpu_power_off();
+	}
+
+	p->restarts++;
+	log_info("partition '%s' restarting (restart %u)", p->cfg->name, p->restarts);
+	spin_lock(&p->lock);
+	p->state = PARTITION_LOADING;
+	p->online = 0u;
+	spin_unlock(&p->lock);
+	struct cpu *boot = cpu_get(p->cfg->vcpu_core[0]);
+	boot->start_reason = CPU_START_BOOT;
+	if (boot == self) {
+		core_cpu_started(self);
+	}
+	if (arch_cpu_power_on(boot->index) != PSCI_RET_SUCCESS) {
+		log_error("partition '%s': core %u would not power on", p->cfg->name, boot->index);
+		set_state(p, PARTITION_STOPPED);
+	}
+	arch_cpu_power_off();
+}
+
+int partition_vcpu_on(struct cpu *self, uint32_t vcpu, ipaddr_t entry, uint64_t arg)
+{
+	struct partition *p = self->partition;
+	int ret;
+
+	if (vcpu >= p->cfg->n_vcpus) {
+		return PSCI_RET_INVALID_PARAMETERS;
+	}
+	if (!partition_ram_contains(p, entry, 4u, CFG_ACCESS_X)) {
+		return PSCI_RET_INVALID_ADDRESS;
+	}
+	struct cpu *target = cpu_get(p->cfg->vcpu_core[vcpu]);
+
+	spin_lock(&p->lock);
+	if (p->state != PARTITION_RUNNING) {
+		ret = PSCI_RET_DENIED;
+	} else {
+		int state = arch_cpu_power_state(target->index);
+		if (state == PSCI_AFFINITY_ON) {
+			ret = PSCI_RET_ALREADY_ON;
+		} else if (state == PSCI_AFFINITY_ON_PENDING) {
+			ret = PSCI_RET_ON_PENDING;
+		} else {
+			target->start_reason = CPU_START_PSCI;
+			target->start_entry = ipa_addr(entry);
+			target->start_arg = arg;
+			ret = arch_cpu_power_on(target->index);
+		}
+	}
+	spin_unlock(&p->lock);
+	return ret;
+}
+
+int partition_vcpu_state(const struct cpu *self, uint32_t vcpu)
+{
+	const struct partition *p = self->partition;
+
+	if (vcpu >= p->cfg->n_vcpus) {
+		return PSCI_RET_INVALID_PARAMETERS;
+	}
+	return arch_cpu_power_state(p->cfg->vcpu_core[vcpu]);
+}
+
+bool partition_vcpu_online(struct cpu *self)
+{
+	struct partition *p = self->partition;
+	bool running;
+
+	spin_lock(&p->lock);
+	running = (p->state == PARTITION_RUNNING);
+	if (running) {
+		p->online |= (uint64_t)1u << self->vcpu;
+	}
+	spin_unlock(&p->lock);
+	return running;
+}
+
+NORETURN void partition_vcpu_off(struct cpu *self)
+{
+	struct partition *p = self->partition;
+	bool last;
+
+	spin_lock(&p->lock);
+	p->online &= ~((uint64_t)1u << self->vcpu);
+	last = (p->online == 0u);
+	spin_unlock(&p->lock);
+	if (!last) {
+		arch_cpu_power_off();
+	}
+	/* The last vCPU going off leaves nothing that could turn the partition on again. */
+	log_info("partition '%s': last vCPU powered off", p->cfg->name);
+	partition_shutdown(self, false);
+}

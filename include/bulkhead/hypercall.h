@@ -1,0 +1,67 @@
+/*
+ * Bulkhead guest ABI: hypercall function identifiers and return codes.
+ *
+ * Shared by the hypervisor and by guests. On ARM64 a hypercall is `HVC #0`
+ * following the SMC Calling Convention (SMCCC 1.1): function id in x0,
+ * arguments in x1..x6, results in x0..x3. Bulkhead's own calls live in the
+ * SMCCC "vendor-specific hypervisor service" range (owner 6). PSCI calls are
+ * accepted through both HVC and SMC.
+ *
+ * Every call returns a status in x0: BH_OK (0) or a negative BH_ERR_* code.
+ * Unknown function ids return BH_ERR_NOT_SUPPORTED, as SMCCC requires.
+ */
+#ifndef BULKHEAD_HYPERCALL_H
+#define BULKHEAD_HYPERCALL_H
+
+/* SMCCC function-id layout: fast call, 64-bit convention, owner 6. */
+#define BH_SMCCC_FAST          0x80000000u
+#define BH_SMCCC_64            0x40000000u
+#define BH_SMCCC_OWNER_SHIFT   24u
+#define BH_SMCCC_OWNER_MASK    0x3fu
+#define BH_SMCCC_OWNER_ARCH    0u
+#define BH_SMCCC_OWNER_PSCI    4u
+#define BH_SMCCC_OWNER_VENDOR_HYP 6u
+
+#define BH_HC_ID(n) (BH_SMCCC_FAST | BH_SMCCC_64 | (BH_SMCCC_OWNER_VENDOR_HYP << BH_SMCCC_OWNER_SHIFT) | (n))
+
+/** Returns the ABI version in x1 (major << 16 | minor). Cheapest call: the null hypercall. */
+#define BH_HC_VERSION          BH_HC_ID(0x0000u)
+/** x1 = one character. Writes it to the partition's debug-console line. */
+#define BH_HC_CONSOLE_PUTC     BH_HC_ID(0x0001u)
+/**
+ * x1 = guest-physical address of a buffer, x2 = its length in bytes.
+ * Writes the buffer to the debug console; returns the number of bytes
+ * consumed in x1 (at most BH_CONSOLE_WRITE_MAX per call).
+ */
+#define BH_HC_CONSOLE_WRITE    BH_HC_ID(0x0002u)
+/**
+ * Describes the caller: x1 = partition id, x2 = the caller's vCPU index in
+ * bits 31:0 and the partition's vCPU count in bits 63:32, x3 = how many
+ * times the partition has been restarted since the board booted.
+ */
+#define BH_HC_PARTITION_INFO   BH_HC_ID(0x0003u)
+
+/* SMCCC-mandated queries in the vendor hypervisor range. */
+#define BH_HC_CALL_COUNT       0x8600ff00u
+#define BH_HC_CALL_UID         0x8600ff01u
+#define BH_HC_REVISION         0x8600ff03u
+
+/* The UID returned by BH_HC_CALL_UID in x0..x3 (a random UUID, fixed forever). */
+#define BH_UID_0 0x6c4b7562u
+#define BH_UID_1 0x6865a41du
+#define BH_UID_2 0x8f1e4a0cu
+#define BH_UID_3 0x9e2d5b71u
+
+#define BH_ABI_MAJOR 1u
+#define BH_ABI_MINOR 0u
+
+#define BH_CONSOLE_WRITE_MAX 256u
+
+/* Return codes (x0). */
+#define BH_OK                     0
+#define BH_ERR_NOT_SUPPORTED    (-1)
+#define BH_ERR_INVALID_PARAM    (-2)
+#define BH_ERR_INVALID_ADDRESS  (-3)
+#define BH_ERR_DENIED           (-4)
+
+#endif /* BULKHEAD_HYPERCALL_H */

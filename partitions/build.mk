@@ -1,0 +1,59 @@
+# Partition programs (partitions/<program>/) with the runtime (partitions/runtime/)
+# and newlib, linked per partition at the addresses the system description gives.
+
+CROSS_COMPILE ?= aarch64-linux-gnu-
+GUEST_CC := $(CROSS_COMPILE)gcc
+GUEST_OBJCOPY := $(CROSS_COMPILE)objcopy
+GUEST_CPPFLAGS := -nostdinc -isystem $(NEWLIB_SYSROOT)/include \
+	-isystem $(shell $(GUEST_CC) -print-file-name=include) \
+	-Iinclude -Ipartitions/runtime/include
+GUEST_CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Werror -march=armv8-a -mno-outline-atomics -mstrict-align \
+	-ffunction-sections -fdata-sections -fno-pie -fno-stack-protector -fno-common \
+	-fno-asynchronous-unwind-tables -fno-unwind-tables
+GUEST_LDFLAGS := -nostdlib -static -no-pie -Wl,--gc-sections -Wl,--build-id=none \
+	-Wl,-z,noexecstack -Wl,--no-warn-rwx-segments -Wl,-z,max-page-size=4096
+GUEST_LIBS := -L$(NEWLIB_SYSROOT)/lib -Wl,--start-group -lc -lm -lgcc -Wl,--end-group
+
+GUEST_OBJDIR := $(O)/partitions
+RT_SRCS := $(wildcard partitions/runtime/*.c partitions/runtime/*.S)
+RT_OBJS := $(patsubst %,$(GUEST_OBJDIR)/%.o,$(RT_SRCS))
+
+$(GUEST_OBJDIR)/%.c.o: %.c $(NEWLIB_LIBC) partitions/build.mk
+	@echo "  CC      $<"
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(GUEST_CC) $(GUEST_CPPFLAGS) $(GUEST_CFLAGS) -MMD -MP -c $< -o $@
+
+$(GUEST_OBJDIR)/%.S.o: %.S partitions/build.mk
+	@echo "  AS      $<"
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(GUEST_CC) $(GUEST_CPPFLAGS) -march=armv8-a -MMD -MP -c $< -o $@
+
+PARTITION_IMAGES :=
+PARTITION_PROGRAMS :=
+
+define partition_image_rules
+ifeq ($(wildcard partitions/$(BH_PART_$(1)_PROGRAM)/*.c),)
+$$(error $(SYSTEM): partition '$(1)': program '$(BH_PART_$(1)_PROGRAM)' has no sources in partitions/$(BH_PART_$(1)_PROGRAM)/)
+endif
+PARTITION_PROGRAMS += $(BH_PART_$(1)_PROGRAM)
+$(1)_OBJS := $(RT_OBJS) $$(patsubst %,$(GUEST_OBJDIR)/%.o,$$(wildcard partitions/$(BH_PART_$(1)_PROGRAM)/*.c partitions/$(BH_PART_$(1)_PROGRAM)/*.S))
+
+$(IMAGES)/$(1).ld: partitions/runtime/partition.lds $(GEN)/system.mk
+	$(Q)mkdir -p $$(dir $$@)
+	$(Q)$(GUEST_CC) -E -P -x c -nostdinc -DBH_LOAD=$(BH_PART_$(1)_LOAD) \
+		-DBH_RAM_BASE=$(BH_PART_$(1)_RAM_BASE) -DBH_RAM_SIZE=$(BH_PART_$(1)_RAM_SIZE) \
+		-DBH_VCPUS=$(BH_PART_$(1)_VCPUS) $$< -o $$@
+
+$(IMAGES)/$(1).elf: $$($(1)_OBJS) $(IMAGES)/$(1).ld $(NEWLIB_LIBC)
+	@echo "  LD      $$@ ($(BH_PART_$(1)_PROGRAM) at $(BH_PART_$(1)_LOAD))"
+	$(Q)$(GUEST_CC) $(GUEST_LDFLAGS) -T $(IMAGES)/$(1).ld $$($(1)_OBJS) $(GUEST_LIBS) -o $$@
+
+$(IMAGES)/$(1).bin: $(IMAGES)/$(1).elf
+	$(Q)$(GUEST_OBJCOPY) -O binary $$< $$@
+
+PARTITION_IMAGES += $(IMAGES)/$(1).bin
+endef
+
+$(foreach p,$(BH_PARTITIONS),$(if $(BH_PART_$(p)_PROGRAM),$(eval $(call partition_image_rules,$(p)))))
+
+-include $(patsubst %.o,%.d,$(RT_OBJS) $(foreach p,$(BH_PARTITIONS),$($(p)_OBJS)))

@@ -1,0 +1,70 @@
+/*
+ * Bulkhead partition runtime: what a bare-metal partition program links
+ * against besides newlib. main() runs on vCPU 0 with newlib ready; other
+ * vCPUs start with rt_cpu_on(). stdio is for vCPU 0; any vCPU may use
+ * rt_printf(), which prints one whole line per call.
+ */
+#ifndef BHRT_H
+#define BHRT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/** Registers x0..x3 returned by an SMCCC call. */
+struct rt_smccc_res {
+	int64_t x0;
+	uint64_t x1, x2, x3;
+};
+
+/** HVC #0 with the SMC Calling Convention. */
+struct rt_smccc_res rt_hvc(uint64_t fid, uint64_t a1, uint64_t a2, uint64_t a3);
+/** SMC #0 with the SMC Calling Convention (the hypervisor traps it). */
+struct rt_smccc_res rt_smc(uint64_t fid, uint64_t a1, uint64_t a2, uint64_t a3);
+
+struct rt_info {
+	uint32_t partition;   /* partition id */
+	uint32_t vcpu;        /* this vCPU's index */
+	uint32_t n_vcpus;     /* vCPUs of the partition */
+	uint32_t restarts;    /* times the partition was restarted */
+};
+
+/** Asks the hypervisor who we are (BH_HC_PARTITION_INFO). */
+struct rt_info rt_partition_info(void);
+
+/** Prints a formatted message through the debug console hypercall; safe on any vCPU. */
+int rt_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/** Starts vCPU `vcpu` running fn(arg) on its own stack. Returns the PSCI status. */
+int rt_cpu_on(uint32_t vcpu, void (*fn)(uint64_t), uint64_t arg);
+/** Powers the calling vCPU off. */
+_Noreturn void rt_cpu_off(void);
+/** PSCI AFFINITY_INFO of vCPU `vcpu`. */
+int rt_affinity_info(uint32_t vcpu);
+/** Stops the partition (PSCI SYSTEM_OFF). */
+_Noreturn void rt_system_off(void);
+/** Restarts the partition (PSCI SYSTEM_RESET). */
+_Noreturn void rt_system_reset(void);
+
+/** The guest-physical address of the device tree the hypervisor passed, or 0. */
+uint64_t rt_dtb(void);
+
+/** Virtual counter and its frequency. */
+uint64_t rt_counter(void);
+uint64_t rt_counter_hz(void);
+/** Busy-waits for `us` microseconds of virtual counter time. */
+void rt_delay_us(uint64_t us);
+
+/** This partition's RAM (the region the program was linked into). */
+extern char __ram_start[], __ram_end[];
+/** Memory no part of the program uses: free for the program to test or use. */
+extern char __free_start[], __free_end[];
+
+/**
+ * Called for an exception taken by this partition (synchronous, IRQ, FIQ,
+ * SError). Return true to resume after the faulting instruction; false
+ * prints the exception and stops the partition.
+ */
+typedef bool (*rt_exception_hook_t)(uint64_t esr, uint64_t elr, uint64_t far);
+void rt_set_exception_hook(rt_exception_hook_t hook);
+
+#endif /* BHRT_H */

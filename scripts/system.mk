@@ -1,0 +1,62 @@
+# Everything that depends on the configuration and the system description:
+# device tree -> config compiler -> partition images -> hypervisor image.
+
+-include $(O)/.config
+# Without a configuration, make first creates it (scripts/kconfig.mk) and restarts.
+ifneq ($(wildcard $(O)/.config),)
+unquote = $(patsubst "%",%,$(1))
+
+ARCH := $(call unquote,$(CONFIG_ARCH))
+SYSTEM ?= $(call unquote,$(CONFIG_SYSTEM_DESCRIPTION))
+
+ifeq ($(ARCH),x86)
+$(error CONFIG_ARCH_X86: the x86 port is not available yet (see arch/x86/README.md); choose ARCH_ARM64)
+endif
+
+GEN := $(O)/gen
+IMAGES := $(O)/images
+
+# Rebuild the device tree when SYSTEM names another file.
+$(O)/system.path: FORCE
+	$(Q)mkdir -p $(O)
+	$(Q)echo '$(SYSTEM)' | cmp -s - $@ || echo '$(SYSTEM)' > $@
+
+# The description goes through cpp first so that boards can be shared as .dtsi files.
+$(O)/system.dtb: $(SYSTEM) $(O)/system.path
+	$(Q)test -f $(SYSTEM) || { echo "$(SYSTEM): system description not found" >&2; exit 1; }
+	@echo "  DTC     $(SYSTEM)"
+	$(Q)cpp -nostdinc -undef -x assembler-with-cpp -I configs -I include \
+		-MD -MF $(O)/system.d -MT $@ $(SYSTEM) -o $(O)/system.dts.pp
+	$(Q)dtc -q -I dts -O dtb -o $@ $(O)/system.dts.pp
+-include $(O)/system.d
+
+BHCC_LIMITS := --max-cores $(CONFIG_MAX_CORES) --max-partitions $(CONFIG_MAX_PARTITIONS) \
+	--s2-pool-pages $(CONFIG_STAGE2_POOL_PAGES)
+BHCC_ARGS := --dtb $(O)/system.dtb --source $(SYSTEM) --out $(GEN) $(BHCC_LIMITS)
+
+# Pass 1 validates everything but image sizes and tells make where each
+# partition program must be linked.
+$(GEN)/system.mk: $(O)/system.dtb $(BHCC) $(O)/.config
+	@echo "  BHCC    $(SYSTEM) (layout)"
+	$(Q)$(BHCC) $(BHCC_ARGS) --layout-only
+include $(GEN)/system.mk
+
+include partitions/build.mk
+
+# Pass 2 checks the images against their regions and writes the tables.
+GEN_TABLES := $(GEN)/config.c $(GEN)/images.S $(GEN)/isolation.md
+$(GEN)/config.c: $(O)/system.dtb $(BHCC) $(PARTITION_IMAGES) $(O)/.config
+	@echo "  BHCC    $(SYSTEM) (tables)"
+	$(Q)$(BHCC) $(BHCC_ARGS) --images $(IMAGES) --srctree $(srctree)
+$(GEN)/images.S $(GEN)/isolation.md: $(GEN)/config.c
+
+include core/build.mk
+include arch/$(ARCH)/build.mk
+
+.PHONY: report FORCE
+FORCE:
+
+report: $(GEN)/isolation.md
+	$(Q)cat $<
+
+endif # configured

@@ -1,0 +1,36 @@
+# Host unit tests (cmocka). Each tests/unit/<name>.mk adds one test program:
+#   UNIT_TESTS += <name>
+#   UT_<name>_SRCS := tests/unit/test_<name>.c <code under test>
+#   UT_<name>_LIBS := extra libraries (optional)
+#   UT_<name>_DEPS := files the test needs at run time (optional)
+# Each program is built with gcov instrumentation and run from the source tree.
+
+UNIT_CC ?= gcc
+UNIT_OUT := $(O)/unit
+UNIT_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -Wall -Wextra -Werror -g -O0 --coverage \
+	-Iinclude -Icore/include -Itests/unit/include
+UNIT_TESTS :=
+include $(filter-out tests/unit/build.mk,$(wildcard tests/unit/*.mk))
+
+UNIT_BINS := $(addprefix $(UNIT_OUT)/,$(UNIT_TESTS))
+
+define unit_test_rules
+$(UNIT_OUT)/$(1): $$(UT_$(1)_SRCS) $$(wildcard tests/unit/include/*.h core/include/*.h include/bulkhead/*.h) tests/unit/build.mk
+	@echo "  HOSTCC  $$@"
+	$(Q)mkdir -p $(UNIT_OUT)/obj-$(1)
+	$(Q)cd $(UNIT_OUT)/obj-$(1) && $(UNIT_CC) $(UNIT_CFLAGS:-I%=-I$(srctree)/%) \
+		$$(addprefix $(srctree)/,$$(UT_$(1)_SRCS)) -o $$@ $$(UT_$(1)_LIBS) -lcmocka
+endef
+$(foreach t,$(UNIT_TESTS),$(eval $(call unit_test_rules,$(t))))
+
+.PHONY: unit-test unit-build
+unit-build: $(UNIT_BINS) $(foreach t,$(UNIT_TESTS),$(UT_$(t)_DEPS))
+
+# cmocka prints its own summary per program; the XML copies feed `make cert`.
+unit-test: unit-build
+	$(Q)mkdir -p $(O)/results
+	$(Q)fail=0; for t in $(UNIT_TESTS); do \
+		BULKHEAD_BUILD=$(O) $(UNIT_OUT)/$$t || fail=1; \
+		BULKHEAD_BUILD=$(O) CMOCKA_MESSAGE_OUTPUT=xml CMOCKA_XML_FILE=$(O)/results/unit-$$t.xml \
+			$(UNIT_OUT)/$$t >/dev/null 2>&1 || true; \
+	done; exit $$fail
