@@ -24,6 +24,7 @@ BUILD_GOALS := $(filter-out $(STANDALONE_GOALS),$(or $(MAKECMDGOALS),all))
 
 include scripts/kconfig.mk
 include tools/configc/build.mk
+include tools/qemu-plugin/build.mk
 include partitions/newlib.mk
 include tests/unit/build.mk
 
@@ -84,7 +85,7 @@ system-test: host-tools newlib
 	$(Q)cd $(srctree) && BULKHEAD_BUILD=$(O) $(PYTHON) -m pytest -q -p no:cacheprovider \
 		--junitxml=$(O)/results/system.xml tests/system
 
-host-tools: $(BHCC)
+host-tools: $(BHCC) $(TRACEPOINTS_SO)
 
 clean:
 	$(Q)if [ -d $(O) ]; then find $(O) -mindepth 1 -maxdepth 1 ! -name newlib -exec rm -rf {} +; fi

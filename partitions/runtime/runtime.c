@@ -153,7 +153,8 @@ uint64_t rt_exception(uint64_t kind, uint64_t esr, uint64_t elr, uint64_t far)
 	if ((exception_hook != NULL) && exception_hook(esr, elr, far)) {
 		return 1u;
 	}
-	rt_printf("unexpected exception (vector %u): ESR 0x%llx ELR 0x%llx FAR 0x%llx\n", (unsigned)kind,
-		  (unsigned long long)esr, (unsigned long long)elr, (unsigned long long)far);
+	/* newlib's small printf has no %ll: long is 64 bits here. */
+	rt_printf("unexpected exception (vector %u): ESR 0x%lx ELR 0x%lx FAR 0x%lx\n", (unsigned)kind,
+		  (unsigned long)esr, (unsigned long)elr, (unsigned long)far);
 	rt_system_off();
 }

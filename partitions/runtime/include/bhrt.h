@@ -48,6 +48,16 @@ _Noreturn void rt_system_reset(void);
 /** The guest-physical address of the device tree the hypervisor passed, or 0. */
 uint64_t rt_dtb(void);
 
+/** Size of the device tree passed in x0 (0: none or not a device tree). */
+uint32_t rt_fdt_size(void);
+/**
+ * A property of the root ("") or of a node directly under the root. Returns
+ * its value and length, or NULL.
+ */
+const void *rt_fdt_property(const char *node, const char *name, uint32_t *len);
+/** The number after "key=" in /chosen/bootargs, or `fallback`. */
+uint64_t rt_bootarg(const char *key, uint64_t fallback);
+
 /** Virtual counter and its frequency. */
 uint64_t rt_counter(void);
 uint64_t rt_counter_hz(void);

@@ -1,0 +1,170 @@
+/*
+ * Probe partition: calls the hypervisor the way a careless or hostile guest
+ * would and checks every answer. Each check prints one line
+ *   check <name>: got <value>, expected <value>: PASS|FAIL
+ * then the partition restarts itself once (PSCI SYSTEM_RESET) and stops
+ * (PSCI SYSTEM_OFF) on its second life. Run it with at least 2 vCPUs.
+ */
+#include <bulkhead/hypercall.h>
+#include <bulkhead/psci.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include "bhrt.h"
+
+static unsigned failures;
+static unsigned checks;
+
+static void check(const char *name, int64_t got, int64_t expected)
+{
+	bool ok = got == expected;
+
+	printf("check %s: got %ld, expected %ld: %s\n", name, (long)got, (long)expected,
+	       ok ? "PASS" : "FAIL");
+	failures += ok ? 0u : 1u;
+	checks++;
+}
+
+/* Exceptions the probe provokes on purpose: counted, then stepped over. */
+static volatile uint32_t undefs;
+
+static bool on_exception(uint64_t esr, uint64_t elr, uint64_t far)
+{
+	(void)elr;
+	(void)far;
+	if ((esr >> 26) == 0u) {
+		undefs++;
+		return true;
+	}
+	return false;
+}
+
+static volatile uint32_t secondary_ran;
+
+static void secondary(uint64_t arg)
+{
+	__atomic_store_n(&secondary_ran, (uint32_t)arg, __ATOMIC_RELEASE);
+}
+
+static void psci_checks(const struct rt_info *info)
+{
+	check("psci-version", rt_hvc(PSCI_VERSION, 0, 0, 0).x0, 0x10001);
+	check("psci-version-via-smc", rt_smc(PSCI_VERSION, 0, 0, 0).x0, 0x10001);
+	check("psci-features-cpu-on", rt_hvc(PSCI_FEATURES, PSCI_CPU_ON_64, 0, 0).x0, PSCI_RET_SUCCESS);
+	check("psci-features-unknown", rt_hvc(PSCI_FEATURES, 0x84000005u, 0, 0).x0, PSCI_RET_NOT_SUPPORTED);
+	check("psci-migrate-info-type", rt_hvc(PSCI_MIGRATE_INFO_TYPE, 0, 0, 0).x0, PSCI_TOS_NOT_PRESENT_MP);
+	check("cpu-on-foreign-core", rt_hvc(PSCI_CPU_ON_64, info->n_vcpus, 0x40000000u, 0).x0,
+	      PSCI_RET_INVALID_PARAMETERS);
+	check("cpu-on-foreign-cluster", rt_hvc(PSCI_CPU_ON_64, 0x100, 0x40000000u, 0).x0, PSCI_RET_INVALID_PARAMETERS);
+	check("cpu-on-self", rt_hvc(PSCI_CPU_ON_64, 0, 0x40000000u, 0).x0, PSCI_RET_ALREADY_ON);
+	check("cpu-on-bad-entry", rt_hvc(PSCI_CPU_ON_64, 1, 0x0, 0).x0, PSCI_RET_INVALID_ADDRESS);
+	check("cpu-on-entry-past-ram", rt_hvc(PSCI_CPU_ON_64, 1, (uint64_t)(uintptr_t)__ram_end, 0).x0,
+	      PSCI_RET_INVALID_ADDRESS);
+	check("affinity-info-foreign", rt_hvc(PSCI_AFFINITY_INFO_64, info->n_vcpus, 0, 0).x0,
+	      PSCI_RET_INVALID_PARAMETERS);
+	check("affinity-info-level", rt_hvc(PSCI_AFFINITY_INFO_64, 0, 1, 0).x0, PSCI_RET_INVALID_PARAMETERS);
+	check("affinity-info-off", rt_affinity_info(1), PSCI_AFFINITY_OFF);
+	check("cpu-on-own", rt_cpu_on(1, secondary, 42), PSCI_RET_SUCCESS);
+	for (int i = 0; (i < 100000) && (__atomic_load_n(&secondary_ran, __ATOMIC_ACQUIRE) == 0); i++) {
+		rt_delay_us(10);
+	}
+	check("secondary-ran", secondary_ran, 42);
+	int state = PSCI_AFFINITY_ON;
+	for (int i = 0; (i < 100000) && (state != PSCI_AFFINITY_OFF); i++) {
+		state = rt_affinity_info(1);
+	}
+	check("affinity-info-after-cpu-off", state, PSCI_AFFINITY_OFF);
+}
+
+static void hypercall_checks(const struct rt_info *info)
+{
+	static const char msg[] = "console write through a buffer\n";
+
+	check("smccc-version", rt_hvc(0x80000000u, 0, 0, 0).x0, 0x10001);
+	struct rt_smccc_res uid = rt_hvc(BH_HC_CALL_UID, 0, 0, 0);
+	check("call-uid", (uid.x0 == BH_UID_0) && (uid.x1 == BH_UID_1) && (uid.x2 == BH_UID_2) && (uid.x3 == BH_UID_3), 1);
+	struct rt_smccc_res v = rt_hvc(BH_HC_VERSION, 0, 0, 0);
+	check("version", v.x0 == BH_OK ? (int64_t)v.x1 : v.x0, (BH_ABI_MAJOR << 16) | BH_ABI_MINOR);
+	check("info-vcpus", info->n_vcpus, 2);
+	check("unknown-hypercall", rt_hvc(BH_HC_ID(0x7777u), 0, 0, 0).x0, BH_ERR_NOT_SUPPORTED);
+	check("unknown-smc", rt_smc(0xc2000000u, 0, 0, 0).x0, BH_ERR_NOT_SUPPORTED);
+	check("yielding-call", rt_hvc(0x06000000u, 0, 0, 0).x0, BH_ERR_NOT_SUPPORTED);
+	register uint64_t x0 __asm__("x0") = BH_HC_VERSION;
+	__asm__ volatile("hvc #1" : "+r"(x0) : : "x1", "x2", "x3", "memory");
+	check("hvc-nonzero-immediate", (int64_t)x0, BH_ERR_NOT_SUPPORTED);
+	check("putc-out-of-range", rt_hvc(BH_HC_CONSOLE_PUTC, 0x1000, 0, 0).x0, BH_ERR_INVALID_PARAM);
+	check("write-null", rt_hvc(BH_HC_CONSOLE_WRITE, 0, 16, 0).x0, BH_ERR_INVALID_ADDRESS);
+	check("write-past-ram", rt_hvc(BH_HC_CONSOLE_WRITE, (uint64_t)(uintptr_t)__ram_end - 8u, 16, 0).x0,
+	      BH_ERR_INVALID_ADDRESS);
+	check("write-wrapping", rt_hvc(BH_HC_CONSOLE_WRITE, ~0ull - 7u, 16, 0).x0, BH_ERR_INVALID_ADDRESS);
+	check("write-zero-length", rt_hvc(BH_HC_CONSOLE_WRITE, 0, 0, 0).x0, BH_OK);
+	struct rt_smccc_res w = rt_hvc(BH_HC_CONSOLE_WRITE, (uint64_t)(uintptr_t)msg, strlen(msg), 0);
+	check("write-buffer", w.x0 == BH_OK ? (int64_t)w.x1 : w.x0, (int64_t)strlen(msg));
+	memset(__free_start, '-', 1024);
+	w = rt_hvc(BH_HC_CONSOLE_WRITE, (uint64_t)(uintptr_t)__free_start, 1u << 20, 0);
+	(void)rt_hvc(BH_HC_CONSOLE_PUTC, '\n', 0, 0);
+	check("write-clamped", w.x0 == BH_OK ? (int64_t)w.x1 : w.x0, BH_CONSOLE_WRITE_MAX);
+}
+
+static uint64_t field(uint64_t v, unsigned shift)
+{
+	return (v >> shift) & 0xfu;
+}
+
+static void trap_checks(void)
+{
+	uint64_t v;
+
+	__asm__ volatile("mrs %0, id_aa64dfr0_el1" : "=r"(v));
+	check("pmu-hidden", (int64_t)field(v, 8), 0);
+	__asm__ volatile("mrs %0, id_aa64pfr0_el1" : "=r"(v));
+	check("sve-hidden", (int64_t)field(v, 32), 0);
+	check("amu-hidden", (int64_t)field(v, 44), 0);
+	__asm__ volatile("mrs %0, id_aa64mmfr1_el1" : "=r"(v));
+	check("lor-hidden", (int64_t)field(v, 16), 0);
+
+	rt_set_exception_hook(on_exception);
+	uint32_t before = undefs;
+	__asm__ volatile("mrs %0, s3_1_c15_c2_1" : "=r"(v) : : "memory");   /* implementation defined */
+	check("impdef-register-undefined", undefs - before, 1);
+	before = undefs;
+	__asm__ volatile("mrs %0, pmcr_el0" : "=r"(v) : : "memory");
+	check("pmu-register-undefined", undefs - before, 1);
+	before = undefs;
+	__asm__ volatile("msr s3_0_c0_c4_0, %0" : : "r"(0ul) : "memory");  /* ID_AA64PFR0_EL1 */
+	check("id-register-write-undefined", undefs - before, 1);
+	before = undefs;
+	__asm__ volatile("msr actlr_el1, %0\n\tmrs %0, actlr_el1" : "+r"(v) : : "memory");
+	check("actlr-reads-zero", (int64_t)v, 0);
+	__asm__ volatile("dc cisw, %0\n\tdc isw, %0" : : "r"(0ul) : "memory");
+	__asm__ volatile("dc csw, %0" : : "r"(0x40ul) : "memory");
+	check("set-way-emulated", undefs - before, 0);
+	rt_set_exception_hook(NULL);
+}
+
+static void dtb_checks(void)
+{
+	uint32_t len = 0;
+	const char *model = rt_fdt_property("", "model", &len);
+
+	check("dtb-present", rt_fdt_size() != 0, 1);
+	check("dtb-model", (model != NULL) && (strcmp(model, "probe") == 0), 1);
+	check("dtb-bootargs", (int64_t)rt_bootarg("answer", 0), 42);
+}
+
+int main(void)
+{
+	struct rt_info info = rt_partition_info();
+
+	if (info.restarts > 0) {
+		printf("restarted %u time(s) after SYSTEM_RESET\n", (unsigned)info.restarts);
+		return 0;
+	}
+	psci_checks(&info);
+	hypercall_checks(&info);
+	trap_checks();
+	dtb_checks();
+	printf("probe finished: %u checks, %u failure(s)\n", checks, failures);
+	fflush(stdout);
+	rt_system_reset();
+}

@@ -1,0 +1,5 @@
+"""pytest configuration for the QEMU system tests."""
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))

@@ -1,0 +1,117 @@
+"""Builds Bulkhead systems and runs them in QEMU for the system tests.
+
+Every QEMU run has a hard wall-clock timeout; the serial console is read
+whole after QEMU exits (the systems under test power off when their
+partitions are done) or is killed at the timeout.
+"""
+import os
+import re
+import subprocess
+import threading
+from dataclasses import dataclass, field
+
+SRCTREE = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+BUILD = os.path.abspath(os.environ.get("BULKHEAD_BUILD", os.path.join(SRCTREE, "build")))
+
+_build_lock = threading.Lock()
+_built = {}
+
+
+@dataclass
+class System:
+    name: str
+    out: str
+    vars: dict = field(default_factory=dict)
+
+    @property
+    def image(self):
+        return os.path.join(self.out, "bulkhead.bin")
+
+    def qemu_command(self, extra=()):
+        v = self.vars
+        mem_mib = int(v["BH_RAM_SIZE"], 0) >> 20
+        return [
+            "qemu-system-aarch64",
+            "-machine", f"virt,virtualization=on,gic-version={v['BH_GIC_VERSION']}",
+            "-cpu", "cortex-a72",
+            "-smp", v["BH_NUM_CORES"],
+            "-m", f"{mem_mib}M",
+            "-display", "none", "-serial", "stdio", "-monitor", "none",
+            "-no-reboot",
+            "-kernel", self.image,
+            *extra,
+        ]
+
+
+def _read_make_vars(path):
+    out = {}
+    with open(path) as f:
+        for line in f:
+            m = re.match(r"^(\w[\w-]*)\s*:=\s*(.*?)\s*(#.*)?$", line)
+            if m:
+                out[m.group(1)] = m.group(2)
+    return out
+
+
+def build(name, dts, kconfig=None):
+    """Builds the system description `dts` (relative to the source tree) into
+    $BULKHEAD_BUILD/systest/<name>, once per test session."""
+    with _build_lock:
+        if name in _built:
+            return _built[name]
+        out = os.path.join(BUILD, "systest", name)
+        args = ["make", "-C", SRCTREE, f"O={out}", f"SYSTEM={dts}",
+                f"NEWLIB_DIR={os.path.join(BUILD, 'newlib')}", "-j2"]
+        if not os.path.exists(os.path.join(out, ".config")):
+            subprocess.run(args + ["qemu-aarch64-virt_defconfig"], check=True,
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        for opt in (kconfig or []):
+            subprocess.run(["sed", "-i", f"/^{opt.split('=')[0]}=/d;/# {opt.split('=')[0]} is not set/d",
+                            os.path.join(out, ".config")], check=True)
+            with open(os.path.join(out, ".config"), "a") as f:
+                f.write(opt + "\n")
+        r = subprocess.run(args + ["all"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        if r.returncode != 0:
+            raise RuntimeError(f"build of {dts} failed:\n{r.stdout[-4000:]}")
+        system = System(name, out, _read_make_vars(os.path.join(out, "gen", "system.mk")))
+        _built[name] = system
+        return system
+
+
+@dataclass
+class Run:
+    lines: list
+    exited: bool          # QEMU ended by itself (the board powered off)
+    returncode: int
+
+    def of(self, prefix):
+        """The lines printed by partition `prefix` (or "bulkhead"), prefix stripped."""
+        tag = f"[{prefix}] "
+        return [l[len(tag):] for l in self.lines if l.startswith(tag)]
+
+    def index(self, pattern, start=0):
+        """Index of the first line at or after `start` matching regex `pattern`, or -1."""
+        rx = re.compile(pattern)
+        for i in range(start, len(self.lines)):
+            if rx.search(self.lines[i]):
+                return i
+        return -1
+
+    def text(self):
+        return "\n".join(self.lines)
+
+
+def run(system, timeout=60, extra=()):
+    """Boots `system` in QEMU; returns its console once the board powers off,
+    or what it printed until the hard timeout."""
+    p = subprocess.Popen(system.qemu_command(extra), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                         stderr=subprocess.STDOUT)
+    try:
+        out, _ = p.communicate(timeout=timeout)
+        exited = True
+    except subprocess.TimeoutExpired:
+        p.kill()
+        out, _ = p.communicate()
+        exited = False
+    text = out.decode("utf-8", errors="replace").replace("\r", "")
+    return Run([l for l in text.split("\n") if l], exited, p.returncode)

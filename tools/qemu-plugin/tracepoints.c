@@ -1,0 +1,243 @@
+/*
+ * Bulkhead's QEMU TCG measurement plugin. Counts executed instructions,
+ * exactly and per vCPU, with no help from the code being measured:
+ *
+ *   point=NAME@ADDR        first execution of ADDR on each vCPU: prints the
+ *                          instructions executed so far (all vCPUs, and this one)
+ *   range=NAME@START-END   instructions executed with the PC in [START, END):
+ *                          each uninterrupted stay in the range is one "run";
+ *                          prints runs, total, min / median / max per run
+ *   out=FILE               write the report there instead of QEMU's log
+ *
+ * Counting is per translation block, so it is exact as long as no exception
+ * cuts a block short inside a range (hypervisor code does not fault).
+ */
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "qemu_plugin_api.h"
+
+QEMU_PLUGIN_EXPORT int qemu_plugin_version = QEMU_PLUGIN_VERSION;
+
+#define MAX_VCPUS 64
+#define MAX_POINTS 16
+#define MAX_RANGES 8
+
+struct point {
+	char name[32];
+	uint64_t addr;
+	bool seen[MAX_VCPUS];
+};
+
+struct run_log {
+	uint64_t *len;
+	size_t n, cap;
+};
+
+struct range {
+	char name[32];
+	uint64_t start, end;
+	uint64_t insns[MAX_VCPUS];
+	bool in_run[MAX_VCPUS];
+	uint64_t cur[MAX_VCPUS];
+	struct run_log runs[MAX_VCPUS];
+};
+
+struct tb_info {
+	uint32_t n_insns;
+	int range;        /* index into ranges, or -1 */
+};
+
+static struct point points[MAX_POINTS];
+static int n_points;
+static struct range ranges[MAX_RANGES];
+static int n_ranges;
+static uint64_t vcpu_insns[MAX_VCPUS];
+static FILE *out;
+
+static void emit(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void emit(const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (out != NULL) {
+		fputs(buf, out);
+		fflush(out);
+	} else {
+		qemu_plugin_outs(buf);
+	}
+}
+
+static uint64_t total_insns(void)
+{
+	uint64_t t = 0;
+
+	for (int i = 0; i < MAX_VCPUS; i++) {
+		t += __atomic_load_n(&vcpu_insns[i], __ATOMIC_RELAXED);
+	}
+	return t;
+}
+
+static void run_push(struct run_log *log, uint64_t len)
+{
+	if (log->n == log->cap) {
+		size_t cap = log->cap ? log->cap * 2 : 1024;
+		uint64_t *p = realloc(log->len, cap * sizeof(*p));
+		if (p == NULL) {
+			return;
+		}
+		log->len = p;
+		log->cap = cap;
+	}
+	log->len[log->n++] = len;
+}
+
+static void tb_exec(unsigned int vcpu, void *udata)
+{
+	const struct tb_info *tb = udata;
+
+	if (vcpu >= MAX_VCPUS) {
+		return;
+	}
+	vcpu_insns[vcpu] += tb->n_insns;
+	for (int r = 0; r < n_ranges; r++) {
+		struct range *rg = &ranges[r];
+		if (r == tb->range) {
+			rg->in_run[vcpu] = true;
+			rg->cur[vcpu] += tb->n_insns;
+			rg->insns[vcpu] += tb->n_insns;
+		} else if (rg->in_run[vcpu]) {
+			run_push(&rg->runs[vcpu], rg->cur[vcpu]);
+			rg->in_run[vcpu] = false;
+			rg->cur[vcpu] = 0;
+		}
+	}
+}
+
+static void point_exec(unsigned int vcpu, void *udata)
+{
+	struct point *p = udata;
+
+	if ((vcpu >= MAX_VCPUS) || p->seen[vcpu]) {
+		return;
+	}
+	p->seen[vcpu] = true;
+	emit("bh-plugin: point %s cpu %u total %" PRIu64 " cpu_insns %" PRIu64 "\n", p->name, vcpu,
+	     total_insns(), vcpu_insns[vcpu]);
+}
+
+static void tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
+{
+	struct tb_info *info = malloc(sizeof(*info));
+	uint64_t pc = qemu_plugin_tb_vaddr(tb);
+	size_t n = qemu_plugin_tb_n_insns(tb);
+
+	(void)id;
+	if (info == NULL) {
+		return;
+	}
+	info->n_insns = (uint32_t)n;
+	info->range = -1;
+	for (int r = 0; r < n_ranges; r++) {
+		if ((pc >= ranges[r].start) && (pc < ranges[r].end)) {
+			info->range = r;
+		}
+	}
+	qemu_plugin_register_vcpu_tb_exec_cb(tb, tb_exec, QEMU_PLUGIN_CB_NO_REGS, info);
+	for (size_t i = 0; i < n; i++) {
+		struct qemu_plugin_insn *insn = qemu_plugin_tb_get_insn(tb, i);
+		uint64_t a = qemu_plugin_insn_vaddr(insn);
+		for (int p = 0; p < n_points; p++) {
+			if (points[p].addr == a) {
+				qemu_plugin_register_vcpu_insn_exec_cb(insn, point_exec, QEMU_PLUGIN_CB_NO_REGS,
+								       &points[p]);
+			}
+		}
+	}
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+static void at_exit(qemu_plugin_id_t id, void *udata)
+{
+	(void)id;
+	(void)udata;
+	for (int r = 0; r < n_ranges; r++) {
+		for (int v = 0; v < MAX_VCPUS; v++) {
+			struct range *rg = &ranges[r];
+			struct run_log *log = &rg->runs[v];
+			if (rg->in_run[v]) {
+				run_push(log, rg->cur[v]);
+			}
+			if (log->n == 0) {
+				continue;
+			}
+			qsort(log->len, log->n, sizeof(uint64_t), cmp_u64);
+			emit("bh-plugin: range %s cpu %d runs %zu insns %" PRIu64 " min %" PRIu64 " median %" PRIu64
+			     " max %" PRIu64 "\n",
+			     rg->name, v, log->n, rg->insns[v], log->len[0], log->len[log->n / 2], log->len[log->n - 1]);
+		}
+	}
+	for (int v = 0; v < MAX_VCPUS; v++) {
+		if (vcpu_insns[v] != 0) {
+			emit("bh-plugin: cpu %d insns %" PRIu64 "\n", v, vcpu_insns[v]);
+		}
+	}
+	if (out != NULL) {
+		fclose(out);
+	}
+}
+
+static bool parse_name(const char *s, char *name, size_t size, const char **rest)
+{
+	const char *at = strchr(s, '@');
+
+	if ((at == NULL) || ((size_t)(at - s) >= size)) {
+		return false;
+	}
+	memcpy(name, s, (size_t)(at - s));
+	name[at - s] = '\0';
+	*rest = at + 1;
+	return true;
+}
+
+QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_t *info, int argc, char **argv);
+QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_t *info, int argc, char **argv)
+{
+	(void)info;
+	for (int i = 0; i < argc; i++) {
+		const char *a = argv[i];
+		const char *rest;
+		if ((strncmp(a, "point=", 6) == 0) && (n_points < MAX_POINTS) &&
+		    parse_name(a + 6, points[n_points].name, sizeof(points[0].name), &rest)) {
+			points[n_points].addr = strtoull(rest, NULL, 0);
+			n_points++;
+		} else if ((strncmp(a, "range=", 6) == 0) && (n_ranges < MAX_RANGES) &&
+			   parse_name(a + 6, ranges[n_ranges].name, sizeof(ranges[0].name), &rest)) {
+			char *end;
+			ranges[n_ranges].start = strtoull(rest, &end, 0);
+			ranges[n_ranges].end = (*end == '-') ? strtoull(end + 1, NULL, 0) : 0;
+			n_ranges++;
+		} else if (strncmp(a, "out=", 4) == 0) {
+			out = fopen(a + 4, "w");
+		} else {
+			fprintf(stderr, "tracepoints: bad argument '%s'\n", a);
+			return -1;
+		}
+	}
+	qemu_plugin_register_vcpu_tb_trans_cb(id, tb_trans);
+	qemu_plugin_register_atexit_cb(id, at_exit, NULL);
+	return 0;
+}
