@@ -9,7 +9,12 @@
 #include "cpu.h"
 #include "partition.h"
 
-#define HC_CALL_COUNT 4u  /* VERSION, CONSOLE_PUTC, CONSOLE_WRITE, PARTITION_INFO */
+/* VERSION and PARTITION_INFO, plus CONSOLE_PUTC and CONSOLE_WRITE when configured. */
+#ifdef CONFIG_DEBUG_CONSOLE
+#define HC_CALL_COUNT 4u
+#else
+#define HC_CALL_COUNT 2u
+#endif
 
 static uint64_t status(int64_t s)
 {

@@ -5,9 +5,12 @@
 #include "arch.h"
 #include "console.h"
 
+/* Independent of the guests' CONFIG_CONSOLE_LINE_MAX: a fault report must fit whole. */
+#define LOG_LINE_MAX 256u
+
 void log_printf(int level, const char *fmt, ...)
 {
-	char line[CONFIG_CONSOLE_LINE_MAX];
+	char line[LOG_LINE_MAX];
 	va_list ap;
 
 	if (level > CONFIG_LOG_LEVEL) {
@@ -21,7 +24,7 @@ void log_printf(int level, const char *fmt, ...)
 
 NORETURN void panic(const char *fmt, ...)
 {
-	char line[CONFIG_CONSOLE_LINE_MAX];
+	char line[LOG_LINE_MAX];
 	va_list ap;
 
 	va_start(ap, fmt);

@@ -30,7 +30,7 @@ static void cpus_init(void)
 	for (uint32_t i = 0u; i < cfg_system.n_cores; i++) {
 		const struct cfg_core *c = &cfg_system.cores[i];
 
-		cpus[i].index = i;
+		cpus[i] = (struct cpu){ .index = i };
 		if (c->partition != CFG_NO_PARTITION) {
 			cpus[i].partition = partition_get(c->partition);
 			cpus[i].vcpu = c->vcpu;

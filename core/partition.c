@@ -32,10 +32,11 @@ void partitions_init(void)
 		panic("%u partitions exceed CONFIG_MAX_PARTITIONS", cfg_system.n_partitions);
 	}
 	for (uint32_t i = 0u; i < cfg_system.n_partitions; i++) {
-		struct partition *p = &partitions[i];
-		p->cfg = &cfg_system.partitions[i];
-		p->id = i;
-		p->state = PARTITION_LOADING;
+		partitions[i] = (struct partition){
+			.cfg = &cfg_system.partitions[i],
+			.id = i,
+			.state = PARTITION_LOADING,
+		};
 	}
 }
 

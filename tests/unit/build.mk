@@ -3,6 +3,7 @@
 #   UT_<name>_SRCS := tests/unit/test_<name>.c <code under test>
 #   UT_<name>_LIBS := extra libraries (optional)
 #   UT_<name>_DEPS := files the test needs at run time (optional)
+#   UT_<name>_CFLAGS := extra compiler flags (optional)
 # Each program is built with gcov instrumentation and run from the source tree.
 
 UNIT_CC ?= gcc
@@ -15,10 +16,12 @@ include $(filter-out tests/unit/build.mk,$(wildcard tests/unit/*.mk))
 UNIT_BINS := $(addprefix $(UNIT_OUT)/,$(UNIT_TESTS))
 
 define unit_test_rules
-$(UNIT_OUT)/$(1): $$(UT_$(1)_SRCS) $$(wildcard tests/unit/include/*.h core/include/*.h include/bulkhead/*.h) tests/unit/build.mk
+$(UNIT_OUT)/$(1): $$(UT_$(1)_SRCS) $$(wildcard tests/unit/*.h tests/unit/include/*/*.h core/include/*.h include/bulkhead/*.h arch/arm64/include/*.h) tests/unit/build.mk
 	@echo "  HOSTCC  $$@"
 	$(Q)mkdir -p $(UNIT_OUT)/obj-$(1)
+	$(Q)rm -f $(UNIT_OUT)/$(1)-*.gcda
 	$(Q)cd $(UNIT_OUT)/obj-$(1) && $(UNIT_CC) $(UNIT_CFLAGS:-I%=-I$(srctree)/%) \
+		$$(patsubst -I%,-I$(srctree)/%,$$(UT_$(1)_CFLAGS)) \
 		$$(addprefix $(srctree)/,$$(UT_$(1)_SRCS)) -o $$@ $$(UT_$(1)_LIBS) -lcmocka
 endef
 $(foreach t,$(UNIT_TESTS),$(eval $(call unit_test_rules,$(t))))

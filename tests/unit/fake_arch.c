@@ -1,0 +1,116 @@
+/*
+ * The fake architecture (see fake_arch.h).
+ */
+#include <bulkhead/psci.h>
+#include <string.h>
+#include "arch.h"
+#include "cpu.h"
+#include "fake_arch.h"
+
+struct fake_state fake;
+static jmp_buf *exit_point;
+
+void fake_reset(void)
+{
+	memset(&fake, 0, sizeof(fake));
+	for (int i = 0; i < CONFIG_MAX_CORES_FAKE; i++) {
+		fake.power[i] = PSCI_AFFINITY_OFF;
+	}
+	fake.kick_powers_off = true;
+}
+
+enum fake_exit fake_run(void (*fn)(void *), void *arg)
+{
+	jmp_buf here;
+	jmp_buf *outer = exit_point;
+	int how;
+
+	exit_point = &here;
+	how = setjmp(here);
+	if (how == 0) {
+		fn(arg);
+	}
+	exit_point = outer;
+	return (enum fake_exit)how;
+}
+
+static _Noreturn void leave(enum fake_exit how)
+{
+	longjmp(*exit_point, (int)how);
+}
+
+struct cpu *arch_this_cpu(void)
+{
+	return fake.current;
+}
+
+int arch_cpu_power_on(uint32_t core)
+{
+	fake.power_on_calls[core]++;
+	if (fake.power_on_result == PSCI_RET_SUCCESS) {
+		fake.power[core] = PSCI_AFFINITY_ON_PENDING;
+	}
+	return fake.power_on_result;
+}
+
+_Noreturn void arch_cpu_power_off(void)
+{
+	if (fake.current != NULL) {
+		fake.power[fake.current->index] = PSCI_AFFINITY_OFF;
+	}
+	leave(FAKE_POWER_OFF);
+}
+
+int arch_cpu_power_state(uint32_t core)
+{
+	return fake.power[core];
+}
+
+void arch_cpu_kick(uint32_t core)
+{
+	fake.kicks[core]++;
+	if (fake.kick_powers_off) {
+		fake.power[core] = PSCI_AFFINITY_OFF;
+	}
+}
+
+_Noreturn void arch_system_off(void)
+{
+	leave(FAKE_SYSTEM_OFF);
+}
+
+int arch_s2_init(uint32_t part)
+{
+	(void)part;
+	return fake.s2_map_result;
+}
+
+int arch_s2_map(uint32_t part, ipaddr_t ipa, paddr_t pa, uint64_t size, uint8_t access, bool device)
+{
+	if (fake.n_maps < sizeof(fake.maps) / sizeof(fake.maps[0])) {
+		fake.maps[fake.n_maps++] = (struct fake_mapping){ part, ipa_addr(ipa), pa_addr(pa), size, access, device };
+	}
+	return fake.s2_map_result;
+}
+
+void arch_clean_to_poc(paddr_t pa, uint64_t size)
+{
+	(void)pa;
+	fake.cleaned_bytes += (unsigned)size;
+}
+
+_Noreturn void arch_vcpu_enter(struct cpu *cpu, uint64_t entry, uint64_t arg)
+{
+	fake.power[cpu->index] = PSCI_AFFINITY_ON;
+	fake.enter_entry = entry;
+	fake.enter_arg = arg;
+	leave(FAKE_VCPU_ENTER);
+}
+
+void arch_console_putc(char c)
+{
+	if (fake.console_len + 1 < sizeof(fake.console)) {
+		fake.console[fake.console_len++] = c;
+		fake.console[fake.console_len] = '\0';
+	}
+}

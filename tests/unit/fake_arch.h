@@ -1,0 +1,53 @@
+/*
+ * A fake architecture for running core/ on the host: every arch_* hook is
+ * recorded, and the hooks that never return on hardware (power off, vCPU
+ * entry, system off) jump back to the test with fake_run().
+ */
+#ifndef FAKE_ARCH_H
+#define FAKE_ARCH_H
+
+#include <setjmp.h>
+#include <stdint.h>
+#include "types.h"
+
+enum fake_exit {
+	FAKE_RETURNED = 0,     /* the code under test returned normally */
+	FAKE_POWER_OFF,        /* arch_cpu_power_off() */
+	FAKE_VCPU_ENTER,       /* arch_vcpu_enter() */
+	FAKE_SYSTEM_OFF,       /* arch_system_off() */
+};
+
+#define CONFIG_MAX_CORES_FAKE 8
+
+struct fake_mapping {
+	uint32_t part;
+	uint64_t ipa, pa, size;
+	uint8_t access;
+	bool device;
+};
+
+struct fake_state {
+	struct cpu *current;
+	int power[CONFIG_MAX_CORES_FAKE];
+	int power_on_result;
+	unsigned power_on_calls[CONFIG_MAX_CORES_FAKE];
+	unsigned kicks[CONFIG_MAX_CORES_FAKE];
+	bool kick_powers_off;          /* a kicked core powers itself off, as real cores do */
+	uint64_t enter_entry, enter_arg;
+	struct fake_mapping maps[64];
+	unsigned n_maps;
+	int s2_map_result;
+	unsigned cleaned_bytes;
+	char console[8192];
+	size_t console_len;
+};
+
+extern struct fake_state fake;
+
+/** Resets all recorded state; cores start powered off. */
+void fake_reset(void);
+
+/** Runs fn(arg) and reports how it left: returned, or through a no-return hook. */
+enum fake_exit fake_run(void (*fn)(void *), void *arg);
+
+#endif

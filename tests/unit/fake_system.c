@@ -1,0 +1,97 @@
+/*
+ * The fake system's constant tables (what bhcc would generate) and boot.
+ */
+#include <bulkhead/psci.h>
+#include <string.h>
+#include "cfg.h"
+#include "core.h"
+#include "cpu.h"
+#include "fake_arch.h"
+#include "fake_system.h"
+
+uint8_t alpha_ram[RAM_SIZE] __attribute__((aligned(4096)));
+uint8_t alpha_ro[4096] __attribute__((aligned(4096)));
+uint8_t beta_ram[RAM_SIZE] __attribute__((aligned(4096)));
+const uint8_t alpha_image[16] = "alpha image 0123";
+const uint8_t beta_image[24] = "beta image 0123456789ab";
+const uint8_t beta_dtb[8] = { 0xd0, 0x0d, 0xfe, 0xed, 0, 0, 0, 8 };
+
+static const uint8_t alpha_cores[] = { 0 };
+static const uint8_t beta_cores[] = { 1, 2 };
+static const uint16_t alpha_irqs[] = { 40 };
+
+static struct cfg_region alpha_regions[3];
+static struct cfg_region beta_regions[1];
+
+static struct cfg_partition partitions[] = {
+	{
+		.name = "alpha",
+		.core_mask = 0x1,
+		.n_vcpus = 1,
+		.vcpu_core = alpha_cores,
+		.entry = ALPHA_RAM_IPA,
+		.image = { alpha_image, sizeof(alpha_image), ALPHA_RAM_IPA },
+		.n_regions = 3,
+		.regions = alpha_regions,
+		.n_irqs = 1,
+		.irqs = alpha_irqs,
+		.fault_policy = CFG_FAULT_STOP,
+	},
+	{
+		.name = "beta",
+		.core_mask = 0x6,
+		.n_vcpus = 2,
+		.vcpu_core = beta_cores,
+		.entry = BETA_RAM_IPA + 0x100u,
+		.image = { beta_image, sizeof(beta_image), BETA_RAM_IPA + 0x100u },
+		.dtb = { beta_dtb, sizeof(beta_dtb), BETA_DTB_IPA },
+		.n_regions = 1,
+		.regions = beta_regions,
+		.fault_policy = CFG_FAULT_RESTART,
+	},
+};
+
+static const struct cfg_core cores[] = {
+	{ 0x0, 0, 0 },
+	{ 0x1, 1, 0 },
+	{ 0x2, 1, 1 },
+	{ 0x3, CFG_NO_PARTITION, 0 },
+};
+
+const struct cfg_system cfg_system = {
+	.ram = { 0x40000000, 0x40000000 },
+	.hypervisor = { 0x40000000, 0x1000000 },
+	.console_kind = CFG_CONSOLE_PL011,
+	.console = { 0x09000000, 0x1000 },
+	.gic = { .version = 3 },
+	.n_cores = 4,
+	.cores = cores,
+	.n_partitions = 2,
+	.partitions = partitions,
+};
+
+static void boot(void *arg)
+{
+	(void)arg;
+	core_boot(cpu_get(0));
+}
+
+void fake_system_boot(void)
+{
+	/* Host addresses are only known at run time. */
+	alpha_regions[0] = (struct cfg_region){ ALPHA_RAM_IPA, (uintptr_t)alpha_ram, RAM_SIZE,
+		CFG_ACCESS_R | CFG_ACCESS_W | CFG_ACCESS_X, CFG_REGION_RAM };
+	alpha_regions[1] = (struct cfg_region){ ALPHA_RO_IPA, (uintptr_t)alpha_ro, sizeof(alpha_ro),
+		CFG_ACCESS_R, CFG_REGION_RAM };
+	alpha_regions[2] = (struct cfg_region){ ALPHA_DEV_IPA, ALPHA_DEV_IPA, 0x1000, CFG_ACCESS_R | CFG_ACCESS_W,
+		CFG_REGION_DEVICE };
+	beta_regions[0] = (struct cfg_region){ BETA_RAM_IPA, (uintptr_t)beta_ram, RAM_SIZE,
+		CFG_ACCESS_R | CFG_ACCESS_W | CFG_ACCESS_X, CFG_REGION_RAM };
+	memset(alpha_ram, 0, sizeof(alpha_ram));
+	memset(beta_ram, 0, sizeof(beta_ram));
+	fake_reset();
+	/* Core 0 is the boot core: it is on. */
+	fake.power[0] = PSCI_AFFINITY_ON;
+	fake.current = cpu_get(0);
+	(void)fake_run(boot, NULL);
+}

@@ -1,0 +1,30 @@
+/*
+ * A small system for core/ tests on the fake architecture:
+ *   alpha: core 0, 1 vCPU, fault policy stop, RAM + a read-only region + a device
+ *   beta:  cores 1 and 2, 2 vCPUs, fault policy restart, RAM with a device tree
+ *   core 3 belongs to no partition.
+ * Guest RAM is host memory, so copies and hypercall buffers are real.
+ */
+#ifndef FAKE_SYSTEM_H
+#define FAKE_SYSTEM_H
+
+#include <stdint.h>
+
+#define ALPHA_RAM_IPA 0x40000000u
+#define ALPHA_RO_IPA 0x50000000u
+#define ALPHA_DEV_IPA 0x09000000u
+#define BETA_RAM_IPA 0x80000000u
+#define BETA_DTB_IPA (BETA_RAM_IPA + 0x8000u)
+#define RAM_SIZE 0x10000u
+
+extern uint8_t alpha_ram[RAM_SIZE];
+extern uint8_t alpha_ro[4096];
+extern uint8_t beta_ram[RAM_SIZE];
+extern const uint8_t alpha_image[16];
+extern const uint8_t beta_image[24];
+extern const uint8_t beta_dtb[8];
+
+/** Boots the fake system on core 0 (partitions and cores initialised, alpha entered). */
+void fake_system_boot(void);
+
+#endif

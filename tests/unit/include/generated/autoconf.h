@@ -1,0 +1,12 @@
+/* Configuration seen by core/ code under the host unit tests. */
+#define CONFIG_ARCH_ARM64 1
+#define CONFIG_MAX_CORES 4
+#define CONFIG_MAX_PARTITIONS 4
+#define CONFIG_STAGE2_POOL_PAGES 16
+#define CONFIG_CPU_STACK_SIZE 0x2000
+#ifndef BH_TEST_NO_DEBUG_CONSOLE
+#define CONFIG_DEBUG_CONSOLE 1
+#endif
+#define CONFIG_CONSOLE_LINE_MAX 40
+#define CONFIG_LOG_LEVEL 3
+#define CONFIG_POWEROFF_WHEN_ALL_STOPPED 1

@@ -1,0 +1,322 @@
+/*
+ * core/ partition life cycle on the fake architecture: boot, vCPU start and
+ * stop through PSCI, shutdown, restart and the health monitor.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+#include <bulkhead/psci.h>
+#include "cfg.h"
+#include "core.h"
+#include "cpu.h"
+#include "fake_arch.h"
+#include "fake_system.h"
+#include "partition.h"
+
+static int setup(void **state)
+{
+	(void)state;
+	fake_system_boot();
+	return 0;
+}
+
+static void start_core(void *arg)
+{
+	core_cpu_started(arg);
+}
+
+/* Boots beta's vCPU 0 on core 1, as the firmware would after core_boot powered it on. */
+static void boot_beta(void)
+{
+	fake.current = cpu_get(1);
+	assert_int_equal(fake_run(start_core, cpu_get(1)), FAKE_VCPU_ENTER);
+}
+
+/* Verifies: REQ-CPU-001, REQ-CPU-009, REQ-MEM-008 */
+static void test_boot_starts_vcpu0_of_each_partition(void **state)
+{
+	(void)state;
+	/* The boot core entered alpha at its entry with no device tree... */
+	assert_int_equal(fake.enter_entry, ALPHA_RAM_IPA);
+	assert_int_equal(fake.enter_arg, 0);
+	assert_memory_equal(alpha_ram, alpha_image, sizeof(alpha_image));
+	/* ...powered on beta's vCPU 0 core only, without waiting for it. */
+	assert_int_equal(fake.power_on_calls[1], 1);
+	assert_int_equal(fake.power_on_calls[2], 0);
+	assert_int_equal(fake.power_on_calls[3], 0);
+	/* Alpha's address space: its three regions, nothing of beta's yet. */
+	assert_int_equal(fake.n_maps, 3);
+	assert_int_equal(fake.maps[1].ipa, ALPHA_RO_IPA);
+	assert_int_equal(fake.maps[1].access, CFG_ACCESS_R);
+	assert_true(fake.maps[2].device);
+	assert_int_equal(partition_get(0)->state, PARTITION_RUNNING);
+	assert_int_equal(partition_get(1)->state, PARTITION_LOADING);
+	assert_null(partition_get(2));
+
+	boot_beta();
+	assert_int_equal(fake.enter_entry, BETA_RAM_IPA + 0x100u);
+	assert_int_equal(fake.enter_arg, BETA_DTB_IPA);
+	assert_memory_equal(beta_ram + 0x100, beta_image, sizeof(beta_image));
+	assert_memory_equal(beta_ram + 0x8000, beta_dtb, sizeof(beta_dtb));
+	assert_int_equal(fake.maps[3].part, 1);
+	assert_int_equal(partition_get(1)->state, PARTITION_RUNNING);
+}
+
+/* Verifies: REQ-CPU-008 */
+static void test_unassigned_core_powers_off(void **state)
+{
+	(void)state;
+	struct cpu *c3 = cpu_get(3);
+	fake.current = c3;
+	c3->start_reason = CPU_START_BOOT;
+	assert_int_equal(fake_run(start_core, c3), FAKE_POWER_OFF);
+}
+
+/* Verifies: REQ-CPU-003, REQ-CPU-004 */
+static void test_vcpu_on_checks(void **state)
+{
+	(void)state;
+	boot_beta();
+	struct cpu *b0 = cpu_get(1);
+	ipaddr_t entry = ipa_init(BETA_RAM_IPA + 0x200u);
+
+	assert_int_equal(partition_vcpu_on(b0, 2, entry, 0), PSCI_RET_INVALID_PARAMETERS);
+	assert_int_equal(partition_vcpu_on(b0, 0xffffffffu, entry, 0), PSCI_RET_INVALID_PARAMETERS);
+	assert_int_equal(partition_vcpu_on(b0, 1, ipa_init(ALPHA_RAM_IPA), 0), PSCI_RET_INVALID_ADDRESS);
+	assert_int_equal(partition_vcpu_on(b0, 1, ipa_init(BETA_RAM_IPA + RAM_SIZE - 2u), 0), PSCI_RET_INVALID_ADDRESS);
+	assert_int_equal(partition_vcpu_on(b0, 0, entry, 0), PSCI_RET_ALREADY_ON);
+	assert_int_equal(fake.power_on_calls[2], 0);
+
+	assert_int_equal(partition_vcpu_on(b0, 1, entry, 77), PSCI_RET_SUCCESS);
+	assert_int_equal(fake.power_on_calls[2], 1);
+	assert_int_equal(partition_vcpu_on(b0, 1, entry, 77), PSCI_RET_ON_PENDING);
+	assert_int_equal(partition_vcpu_state(b0, 1), PSCI_AFFINITY_ON_PENDING);
+	assert_int_equal(partition_vcpu_state(b0, 2), PSCI_RET_INVALID_PARAMETERS);
+
+	/* The firmware starts core 2: it enters the guest where CPU_ON asked. */
+	fake.current = cpu_get(2);
+	assert_int_equal(fake_run(start_core, cpu_get(2)), FAKE_VCPU_ENTER);
+	assert_int_equal(fake.enter_entry, BETA_RAM_IPA + 0x200u);
+	assert_int_equal(fake.enter_arg, 77);
+	assert_int_equal(partition_get(1)->online, 3);
+}
+
+/* Verifies: REQ-CPU-003 */
+static void test_vcpu_on_refused_unless_running(void **state)
+{
+	(void)state;
+	/* Beta has not been loaded yet: its state is LOADING. */
+	assert_int_equal(partition_vcpu_on(cpu_get(1), 1, ipa_init(BETA_RAM_IPA), 0), PSCI_RET_DENIED);
+}
+
+/* Verifies: REQ-CPU-003 */
+static void test_firmware_refusal_is_passed_on(void **state)
+{
+	(void)state;
+	boot_beta();
+	fake.power_on_result = PSCI_RET_INTERNAL_FAILURE;
+	assert_int_equal(partition_vcpu_on(cpu_get(1), 1, ipa_init(BETA_RAM_IPA), 0), PSCI_RET_INTERNAL_FAILURE);
+}
+
+struct shutdown_args {
+	struct cpu *cpu;
+	bool restart;
+};
+
+static void shutdown(void *arg)
+{
+	struct shutdown_args *a = arg;
+	partition_shutdown(a->cpu, a->restart);
+}
+
+/* Verifies: REQ-CPU-006 */
+static void test_stop_is_local_until_the_last_partition(void **state)
+{
+	(void)state;
+	boot_beta();
+	fake.current = cpu_get(0);
+	struct shutdown_args a = { cpu_get(0), false };
+	assert_int_equal(fake_run(shutdown, &a), FAKE_POWER_OFF);
+	assert_int_equal(partition_get(0)->state, PARTITION_STOPPED);
+	assert_int_equal(partition_get(1)->state, PARTITION_RUNNING);
+	assert_int_equal(fake.kicks[1], 0);
+	assert_non_null(strstr(fake.console, "[bulkhead] partition 'alpha' stopped\r\n"));
+
+	/* The last partition to stop powers the board off (CONFIG_POWEROFF_WHEN_ALL_STOPPED). */
+	fake.current = cpu_get(1);
+	a.cpu = cpu_get(1);
+	assert_int_equal(fake_run(shutdown, &a), FAKE_SYSTEM_OFF);
+	assert_int_equal(fake.kicks[2], 1);
+	assert_non_null(strstr(fake.console, "all partitions stopped"));
+}
+
+/* Verifies: REQ-CPU-007, REQ-TRP-002, REQ-MEM-008 */
+static void test_restart_from_second_vcpu(void **state)
+{
+	(void)state;
+	boot_beta();
+	fake.current = cpu_get(2);
+	memset(beta_ram, 0xee, sizeof(beta_ram));   /* the guest scribbled over its image */
+	struct shutdown_args a = { cpu_get(2), true };
+	assert_int_equal(fake_run(shutdown, &a), FAKE_POWER_OFF);
+	/* vCPU 0's core was stopped, then powered on again to reload the partition. */
+	assert_int_equal(fake.kicks[1], 1);
+	assert_int_equal(fake.power_on_calls[1], 2);
+	assert_int_equal(cpu_get(1)->start_reason, CPU_START_BOOT);
+	assert_int_equal(partition_get(1)->restarts, 1);
+	assert_int_equal(partition_get(1)->state, PARTITION_LOADING);
+	boot_beta();
+	assert_memory_equal(beta_ram + 0x100, beta_image, sizeof(beta_image));
+	assert_int_equal(partition_get(1)->state, PARTITION_RUNNING);
+	assert_int_equal(fake.n_maps, 4);   /* the address space was built once */
+	assert_int_equal(partition_get(0)->state, PARTITION_RUNNING);
+}
+
+/* Verifies: REQ-CPU-007 */
+static void test_restart_on_vcpu0_reenters_directly(void **state)
+{
+	(void)state;
+	boot_beta();
+	struct shutdown_args a = { cpu_get(1), true };
+	assert_int_equal(fake_run(shutdown, &a), FAKE_VCPU_ENTER);
+	assert_int_equal(fake.enter_entry, BETA_RAM_IPA + 0x100u);
+	assert_int_equal(partition_get(1)->restarts, 1);
+}
+
+/* Verifies: REQ-TRP-002 */
+static void test_restart_abandoned_when_a_vcpu_will_not_stop(void **state)
+{
+	(void)state;
+	boot_beta();
+	fake.power[2] = PSCI_AFFINITY_ON;
+	fake.kick_powers_off = false;
+	struct shutdown_args a = { cpu_get(1), true };
+	assert_int_equal(fake_run(shutdown, &a), FAKE_POWER_OFF);
+	assert_int_equal(partition_get(1)->state, PARTITION_STOPPED);
+	assert_non_null(strstr(fake.console, "core 2 did not power off"));
+	assert_non_null(strstr(fake.console, "restart abandoned"));
+}
+
+/* Verifies: REQ-TRP-002 */
+static void test_second_shutdown_just_powers_off(void **state)
+{
+	(void)state;
+	boot_beta();
+	partition_get(1)->state = PARTITION_STOPPING;
+	struct shutdown_args a = { cpu_get(2), false };
+	fake.current = cpu_get(2);
+	assert_int_equal(fake_run(shutdown, &a), FAKE_POWER_OFF);
+	assert_int_equal(fake.kicks[1], 0);
+}
+
+static void vcpu_off(void *arg)
+{
+	partition_vcpu_off(arg);
+}
+
+/* Verifies: REQ-CPU-002, REQ-CPU-006 */
+static void test_cpu_off_last_vcpu_stops_partition(void **state)
+{
+	(void)state;
+	boot_beta();
+	assert_int_equal(partition_vcpu_on(cpu_get(1), 1, ipa_init(BETA_RAM_IPA), 0), PSCI_RET_SUCCESS);
+	fake.current = cpu_get(2);
+	assert_int_equal(fake_run(start_core, cpu_get(2)), FAKE_VCPU_ENTER);
+	/* vCPU 1 off: the partition keeps running. */
+	assert_int_equal(fake_run(vcpu_off, cpu_get(2)), FAKE_POWER_OFF);
+	assert_int_equal(partition_get(1)->state, PARTITION_RUNNING);
+	/* vCPU 0 off too: nothing can turn it on again, so it is stopped. */
+	fake.current = cpu_get(1);
+	assert_int_equal(fake_run(vcpu_off, cpu_get(1)), FAKE_POWER_OFF);
+	assert_int_equal(partition_get(1)->state, PARTITION_STOPPED);
+	assert_non_null(strstr(fake.console, "partition 'beta': last vCPU powered off"));
+}
+
+static void fault(void *arg)
+{
+	struct fault f = { "stage-2 data abort (read)", 0x40001234u, 0x93c08006u, 0x48000000u, true };
+	health_fault(arg, &f);
+}
+
+static void fault_no_address(void *arg)
+{
+	struct fault f = { "unhandled trap", 0x40002000u, 0x2000000u, 0, false };
+	health_fault(arg, &f);
+}
+
+/* Verifies: REQ-TRP-001 */
+static void test_fault_is_logged_and_contained(void **state)
+{
+	(void)state;
+	assert_int_equal(fake_run(fault, cpu_get(0)), FAKE_POWER_OFF);
+	assert_non_null(strstr(fake.console,
+		"[bulkhead] fault: partition 'alpha' vCPU 0 (core 0): stage-2 data abort (read) at IPA 0x48000000, "
+		"PC 0x40001234, ESR 0x93c08006; stop"));
+	assert_int_equal(partition_get(0)->state, PARTITION_STOPPED);
+
+	boot_beta();
+	assert_int_equal(fake_run(fault_no_address, cpu_get(1)), FAKE_VCPU_ENTER);
+	assert_non_null(strstr(fake.console,
+		"fault: partition 'beta' vCPU 0 (core 1): unhandled trap, PC 0x40002000, ESR 0x2000000; restart"));
+	assert_int_equal(partition_get(1)->restarts, 1);
+}
+
+static void handle_requests(void *arg)
+{
+	core_handle_requests(arg);
+}
+
+/* Verifies: REQ-TRP-002 */
+static void test_stop_request_powers_core_off(void **state)
+{
+	(void)state;
+	assert_int_equal(fake_run(handle_requests, cpu_get(0)), FAKE_RETURNED);
+	cpu_get(0)->requests = CPU_REQ_STOP;
+	assert_int_equal(fake_run(handle_requests, cpu_get(0)), FAKE_POWER_OFF);
+	assert_int_equal(cpu_get(0)->requests, 0);
+}
+
+/* Verifies: REQ-HC-003, REQ-MEM-001 */
+static void test_translate_bounds(void **state)
+{
+	(void)state;
+	const struct partition *a = partition_get(0);
+	paddr_t pa;
+
+	assert_true(partition_translate(a, ipa_init(ALPHA_RAM_IPA), RAM_SIZE, CFG_ACCESS_R, &pa));
+	assert_int_equal(pa_addr(pa), (uintptr_t)alpha_ram);
+	assert_true(partition_translate(a, ipa_init(ALPHA_RAM_IPA + RAM_SIZE - 1u), 1, CFG_ACCESS_W, &pa));
+	assert_false(partition_translate(a, ipa_init(ALPHA_RAM_IPA + RAM_SIZE - 1u), 2, CFG_ACCESS_R, &pa));
+	assert_false(partition_translate(a, ipa_init(ALPHA_RAM_IPA - 1u), 2, CFG_ACCESS_R, &pa));
+	assert_false(partition_translate(a, ipa_init(~0ull), 2, CFG_ACCESS_R, &pa));
+	assert_false(partition_translate(a, ipa_init(ALPHA_RAM_IPA), ~0ull, CFG_ACCESS_R, &pa));
+	assert_true(partition_translate(a, ipa_init(ALPHA_RO_IPA), 8, CFG_ACCESS_R, &pa));
+	assert_false(partition_translate(a, ipa_init(ALPHA_RO_IPA), 8, CFG_ACCESS_W, &pa));
+	/* Device regions are never memory the hypervisor reads for a guest. */
+	assert_false(partition_translate(a, ipa_init(ALPHA_DEV_IPA), 4, CFG_ACCESS_R, &pa));
+	assert_false(partition_ram_contains(partition_get(1), ipa_init(ALPHA_RAM_IPA), 4, CFG_ACCESS_R));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(test_boot_starts_vcpu0_of_each_partition, setup),
+		cmocka_unit_test_setup(test_unassigned_core_powers_off, setup),
+		cmocka_unit_test_setup(test_vcpu_on_checks, setup),
+		cmocka_unit_test_setup(test_vcpu_on_refused_unless_running, setup),
+		cmocka_unit_test_setup(test_firmware_refusal_is_passed_on, setup),
+		cmocka_unit_test_setup(test_stop_is_local_until_the_last_partition, setup),
+		cmocka_unit_test_setup(test_restart_from_second_vcpu, setup),
+		cmocka_unit_test_setup(test_restart_on_vcpu0_reenters_directly, setup),
+		cmocka_unit_test_setup(test_restart_abandoned_when_a_vcpu_will_not_stop, setup),
+		cmocka_unit_test_setup(test_second_shutdown_just_powers_off, setup),
+		cmocka_unit_test_setup(test_cpu_off_last_vcpu_stops_partition, setup),
+		cmocka_unit_test_setup(test_fault_is_logged_and_contained, setup),
+		cmocka_unit_test_setup(test_stop_request_powers_core_off, setup),
+		cmocka_unit_test_setup(test_translate_bounds, setup),
+	};
+	return cmocka_run_group_tests_name("partition", tests, NULL, NULL);
+}
