@@ -142,6 +142,7 @@ static bool stop_other_vcpus(const struct partition *p, const struct cpu *self)
 			continue;
 		}
 		while ((arch_cpu_power_state(c->index) != PSCI_AFFINITY_OFF) && (polls < STOP_WAIT_POLLS)) {
+			arch_cpu_relax();
 			polls++;
 		}
 		if (polls == STOP_WAIT_POLLS) {

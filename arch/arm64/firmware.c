@@ -54,6 +54,11 @@ NORETURN void arch_system_off(void)
 	park();
 }
 
+void arch_cpu_relax(void)
+{
+	__asm__ volatile("yield" : : : "memory");
+}
+
 void arch_cpu_kick(uint32_t core)
 {
 	/* The request written before this call must be visible when the SGI lands. */

@@ -33,6 +33,9 @@ int arch_cpu_power_state(uint32_t core);
 /** Interrupts the hypervisor on another core so that it reads its requests. */
 void arch_cpu_kick(uint32_t core);
 
+/** Spin-wait hint: lets a sibling hardware thread or an emulator's other vCPUs run. */
+void arch_cpu_relax(void);
+
 /** Powers the whole board off (or parks every core where that is impossible). */
 NORETURN void arch_system_off(void);
 

@@ -6,6 +6,7 @@
 #define BULKHEAD_SPINLOCK_H
 
 #include <stdint.h>
+#include "arch.h"
 
 struct spinlock {
 	uint32_t next;
@@ -19,6 +20,7 @@ static inline void spin_lock(struct spinlock *l)
 	uint32_t ticket = __atomic_fetch_add(&l->next, 1u, __ATOMIC_RELAXED);
 
 	while (__atomic_load_n(&l->owner, __ATOMIC_ACQUIRE) != ticket) {
+		arch_cpu_relax();
 	}
 }
 

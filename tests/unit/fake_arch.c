@@ -66,6 +66,10 @@ int arch_cpu_power_state(uint32_t core)
 	return fake.power[core];
 }
 
+void arch_cpu_relax(void)
+{
+}
+
 void arch_cpu_kick(uint32_t core)
 {
 	fake.kicks[core]++;
