@@ -18,7 +18,7 @@ MAKEFLAGS += --no-print-directory
 .SUFFIXES:
 
 # Goals that need neither a configuration nor the generated system tables.
-STANDALONE_GOALS := help deps clean distclean run test unit-test system-test \
+STANDALONE_GOALS := help deps clean distclean run test unit-test unit-build unit-configc system-test \
 	cert bench menuconfig olddefconfig savedefconfig %_defconfig newlib host-tools
 BUILD_GOALS := $(filter-out $(STANDALONE_GOALS),$(or $(MAKECMDGOALS),all))
 

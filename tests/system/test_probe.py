@@ -129,7 +129,7 @@ def test_implementation_defined_registers(probe):
 def test_guest_device_tree(probe):
     """A partition with dtb-address receives its generated device tree in x0.
 
-    Verifies: REQ-CPU-001, REQ-CFG-020
+    Verifies: REQ-CPU-001, REQ-CFG-035
     """
     _assert_pass(probe, ["dtb-present", "dtb-model", "dtb-bootargs"])
 

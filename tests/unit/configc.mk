@@ -1,0 +1,33 @@
+# Unit tests of bhcc, the config compiler (tools/configc). Each fixture
+# tests/unit/configc/<name>.dts goes through cpp and dtc exactly as the build
+# does with a system description; the test program finds the blobs under
+# $BULKHEAD_BUILD/unit/configc-fixtures/ ($(O)/unit/configc is the program).
+
+UNIT_TESTS += configc
+UT_configc_SRCS := tests/unit/test_configc.c $(BHCC_LIB_SRCS)
+UT_configc_LIBS := -lfdt
+
+# The generic rule does not know bhcc's private headers.
+$(UNIT_OUT)/configc: $(wildcard tools/configc/*.h)
+
+UT_CONFIGC_OUT := $(O)/unit/configc-fixtures
+UT_CONFIGC_FIXTURES := $(wildcard tests/unit/configc/*.dts)
+UT_configc_DEPS := $(patsubst tests/unit/configc/%.dts,$(UT_CONFIGC_OUT)/%.dtb,$(UT_CONFIGC_FIXTURES)) \
+	$(UT_CONFIGC_OUT)/default.dtb
+
+# The shipped default description: the tests check that it validates.
+$(UT_CONFIGC_OUT)/default.dtb: configs/qemu-aarch64-virt.dts configs/boards/qemu-aarch64-virt.dtsi
+	$(Q)mkdir -p $(dir $@)
+	$(Q)cpp -nostdinc -undef -x assembler-with-cpp -I configs $< -o $@.pp
+	$(Q)dtc -q -I dts -O dtb -o $@ $@.pp
+
+$(UT_CONFIGC_OUT)/%.dtb: tests/unit/configc/%.dts configs/boards/qemu-aarch64-virt.dtsi
+	@echo "  DTC     $<"
+	$(Q)mkdir -p $(dir $@)
+	$(Q)cpp -nostdinc -undef -x assembler-with-cpp -I configs $< -o $@.pp
+	$(Q)dtc -q -I dts -O dtb -o $@ $@.pp
+
+# Builds and runs only these tests: `make unit-configc`.
+.PHONY: unit-configc
+unit-configc: $(UNIT_OUT)/configc $(UT_configc_DEPS)
+	$(Q)BULKHEAD_BUILD=$(O) $(UNIT_OUT)/configc

@@ -1,0 +1,1720 @@
+/*
+ * Unit tests of bhcc, the config compiler (tools/configc).
+ *
+ * The fixtures are tests/unit/configc/<name>.dts, compiled by
+ * tests/unit/configc.mk into $BULKHEAD_BUILD/unit/configc-fixtures/<name>.dtb;
+ * "default" is configs/qemu-aarch64-virt.dts. Each rejection has its own
+ * fixture and the test compares bhcc's complete output with the exact
+ * messages. The tests run from the source tree (make does that), because
+ * the config.c check compiles against core/include/cfg.h.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <libfdt.h>
+
+#include "../../tools/configc/bhcc.h"
+#include "cfg.h"
+
+#define PATH 1024
+#define MIB(x) ((uint64_t)(x) << 20)
+
+#define SHORT (PATH / 2)
+
+static char g_build[SHORT];     /* $BULKHEAD_BUILD */
+static char g_srctree[SHORT];   /* the working directory */
+static char g_tmp[SHORT];       /* scratch folder for this run */
+
+/* One bhcc invocation and everything it needs. */
+struct run {
+	char dtb[2 * PATH];
+	char source[PATH];
+	char out[PATH];
+	char images[PATH];
+	char srctree[PATH];
+	struct bhcc_options opt;
+	char *err;
+	int rc;
+};
+
+static int group_setup(void **state)
+{
+	const char *b = getenv("BULKHEAD_BUILD");
+	struct stat st;
+
+	(void)state;
+	if (!b) {
+		fprintf(stderr, "BULKHEAD_BUILD is not set: run `make unit-test`, or set it to the build folder\n");
+		return -1;
+	}
+	snprintf(g_build, sizeof(g_build), "%s", b);
+	if (!getcwd(g_srctree, sizeof(g_srctree)) || stat("core/include/cfg.h", &st) != 0) {
+		fprintf(stderr, "run the test from the source tree (core/include/cfg.h not found)\n");
+		return -1;
+	}
+	snprintf(g_tmp, sizeof(g_tmp), "/tmp/bhcc-test.XXXXXX");
+	if (!mkdtemp(g_tmp)) {
+		perror("mkdtemp");
+		return -1;
+	}
+	return 0;
+}
+
+static int group_teardown(void **state)
+{
+	char cmd[PATH + 16];
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", g_tmp);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+static void mkdirs(const char *dir)
+{
+	char cmd[PATH + 16];
+
+	snprintf(cmd, sizeof(cmd), "mkdir -p '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
+static bool exists(const char *dir, const char *name)
+{
+	char path[PATH * 2];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	return stat(path, &st) == 0;
+}
+
+/* Creates @dir/@name with @size bytes of a repeating pattern (sparse when huge). */
+static void write_file(const char *dir, const char *name, uint64_t size)
+{
+	char path[PATH * 2];
+	FILE *f;
+
+	mkdirs(dir);
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "wb");
+	assert_non_null(f);
+	if (size > MIB(1)) {
+		assert_int_equal(ftruncate(fileno(f), (off_t)size), 0);
+	} else {
+		for (uint64_t i = 0; i < size; i++)
+			fputc((int)(i * 7 + 3) & 0xff, f);
+	}
+	assert_int_equal(fclose(f), 0);
+}
+
+static char *read_text(const char *dir, const char *name)
+{
+	char path[PATH * 2];
+	FILE *f;
+	char *buf;
+	long n;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "rb");
+	if (!f)
+		fail_msg("cannot read %s: %s", path, strerror(errno));
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	buf = calloc(1, (size_t)n + 1);
+	assert_non_null(buf);
+	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
+	fclose(f);
+	return buf;
+}
+
+/* Prepares a run of @fixture writing into a fresh folder named @tag. */
+static void prepare(struct run *r, const char *fixture, const char *tag)
+{
+	memset(r, 0, sizeof(*r));
+	snprintf(r->dtb, sizeof(r->dtb), "%s/unit/configc-fixtures/%s.dtb", g_build, fixture);
+	if (strcmp(fixture, "default") == 0)
+		snprintf(r->source, sizeof(r->source), "configs/qemu-aarch64-virt.dts");
+	else
+		snprintf(r->source, sizeof(r->source), "tests/unit/configc/%s.dts", fixture);
+	snprintf(r->out, sizeof(r->out), "%s/%s/gen", g_tmp, tag);
+	snprintf(r->images, sizeof(r->images), "%s/%s/images", g_tmp, tag);
+	snprintf(r->srctree, sizeof(r->srctree), "%s/%s/src", g_tmp, tag);
+	r->opt.dtb = r->dtb;
+	r->opt.source = r->source;
+	r->opt.out = r->out;
+	r->opt.max_cores = 8;
+	r->opt.max_partitions = 8;
+	r->opt.s2_pool_pages = 64;
+	r->opt.layout_only = true;
+}
+
+/* Switches @r to pass 2. */
+static void pass2(struct run *r)
+{
+	r->opt.layout_only = false;
+	r->opt.images = r->images;
+	r->opt.srctree = r->srctree;
+}
+
+static void run(struct run *r)
+{
+	size_t len;
+	FILE *f = open_memstream(&r->err, &len);
+
+	assert_non_null(f);
+	r->rc = bhcc_run(&r->opt, f);
+	fclose(f);
+}
+
+static void run_ok(struct run *r)
+{
+	run(r);
+	assert_string_equal(r->err, "");
+	assert_int_equal(r->rc, 0);
+}
+
+/* The exact output expected: each line prefixed with the source, as bhcc prints it. */
+static char *expected_text(const char *source, const char *const *lines)
+{
+	size_t len = 1;
+	char *s;
+
+	for (const char *const *l = lines; *l; l++)
+		len += strlen(source) + strlen(*l) + 3;
+	s = calloc(1, len);
+	assert_non_null(s);
+	for (const char *const *l = lines; *l; l++) {
+		strcat(s, source);
+		strcat(s, ": ");
+		strcat(s, *l);
+		strcat(s, "\n");
+	}
+	return s;
+}
+
+static void check_errors(struct run *r, const char *const *lines)
+{
+	char *want = expected_text(r->source, lines);
+
+	run(r);
+	assert_string_equal(r->err, want);
+	assert_int_equal(r->rc, 1);
+	assert_false(exists(r->out, "system.mk"));
+	assert_false(exists(r->out, "config.c"));
+	free(want);
+	free(r->err);
+}
+
+static void expect_errors(const char *fixture, const char *const *lines)
+{
+	struct run r;
+
+	prepare(&r, fixture, fixture);
+	check_errors(&r, lines);
+}
+
+#define EXPECT_ERRORS(fixture, ...) expect_errors(fixture, (const char *const[]){ __VA_ARGS__, NULL })
+
+/* Loads a fixture into a model and asserts it has no errors. */
+static struct bh_system *load_ok(struct run *r)
+{
+	struct bh_system *sys = calloc(1, sizeof(*sys));
+	struct diag d;
+	size_t len;
+	char *err;
+	FILE *f = open_memstream(&err, &len);
+
+	assert_non_null(sys);
+	assert_non_null(f);
+	diag_init(&d, r->source, f);
+	bhcc_load(&r->opt, sys, &d);
+	fclose(f);
+	assert_string_equal(err, "");
+	free(err);
+	return sys;
+}
+
+static struct bh_system *load_fixture(const char *fixture)
+{
+	struct run r;
+
+	prepare(&r, fixture, fixture);
+	return load_ok(&r);
+}
+
+static const struct bh_partition *partition(const struct bh_system *sys, const char *name)
+{
+	for (unsigned i = 0; i < sys->n_partitions; i++)
+		if (strcmp(sys->partitions[i].name, name) == 0)
+			return &sys->partitions[i];
+	fail_msg("no partition %s", name);
+	return NULL;
+}
+
+/* ---- positive cases ---------------------------------------------------- */
+
+/* Verifies: REQ-CFG-001, REQ-CFG-014, REQ-CFG-027 */
+static void test_default_validates(void **state)
+{
+	struct bh_system *sys = load_fixture("default");
+	const struct bh_partition *b, *c;
+
+	(void)state;
+	assert_int_equal(sys->board.n_cpus, 4);
+	assert_int_equal(sys->board.gic.version, 3);
+	assert_int_equal(sys->n_partitions, 3);
+	assert_int_equal(sys->hyp.reg.base, 0x40000000);
+	assert_int_equal(sys->hyp.reg.size, MIB(16));
+	assert_string_equal(sys->board.devices[sys->hyp.console].path, "/board/serial@9000000");
+	b = partition(sys, "demo-b");
+	assert_int_equal(b->n_vcpus, 2);
+	assert_int_equal(b->vcpu_core[0], 1);
+	assert_int_equal(b->vcpu_core[1], 2);
+	assert_int_equal(b->fault_policy, CFG_FAULT_RESTART);
+	assert_int_equal(sys->board.cpus[2].owner, 1);
+	assert_int_equal(sys->board.cpus[2].vcpu, 1);
+	c = partition(sys, "demo-c");
+	assert_int_equal(c->n_regions, 2);
+	assert_int_equal(c->regions[1].kind, CFG_REGION_DEVICE);
+	assert_int_equal(c->regions[1].ipa, 0x9010000);
+	assert_int_equal(c->regions[1].pa, 0x9010000);
+	assert_int_equal(c->regions[1].access, CFG_ACCESS_R | CFG_ACCESS_W);
+	assert_int_equal(c->n_irqs, 1);
+	assert_int_equal(c->irqs[0], 34);
+	assert_int_equal(c->fault_policy, CFG_FAULT_STOP);
+	free(sys);
+}
+
+/* Verifies: REQ-CFG-030 */
+static void test_auto_placement_default(void **state)
+{
+	struct bh_system *sys = load_fixture("default");
+	const struct bh_region *r = &partition(sys, "demo-c")->regions[0];
+
+	(void)state;
+	/* After the hypervisor (16 MiB), demo-a (16 MiB) and demo-b (32 MiB). */
+	assert_false(r->has_host);
+	assert_true(r->placed);
+	assert_int_equal(r->pa, 0x44000000);
+	free(sys);
+}
+
+/* Verifies: REQ-CFG-030 */
+static void test_auto_placement_first_fit(void **state)
+{
+	struct bh_system *sys = load_fixture("ok-place");
+	const struct bh_partition *fixed = partition(sys, "fixed");
+	const struct bh_partition *second = partition(sys, "second");
+	const struct bh_partition *third = partition(sys, "third");
+
+	(void)state;
+	assert_int_equal(fixed->regions[0].pa, 0x41200000);
+	assert_true(fixed->regions[0].has_host);
+	assert_int_equal(fixed->regions[1].pa, 0x41000000);
+	assert_int_equal(second->regions[0].pa, 0x41400000);
+	assert_int_equal(second->regions[1].pa, 0x41003000);
+	assert_int_equal(third->regions[0].pa, 0x41600000);
+	free(sys);
+}
+
+/* Verifies: REQ-CFG-030 */
+static void test_auto_placement_several_ram_ranges(void **state)
+{
+	struct bh_system *sys = load_fixture("ok-gicv2");
+	const struct bh_partition *linux = partition(sys, "linux");
+	const struct bh_partition *rtos = partition(sys, "rtos");
+
+	(void)state;
+	assert_int_equal(linux->regions[0].pa, 0x80400000);   /* 2 MiB aligned, after the hypervisor */
+	assert_int_equal(linux->regions[1].pa, 0xd0000000);   /* explicit */
+	assert_int_equal(rtos->regions[0].pa, 0xc0000000);    /* explicit */
+	assert_int_equal(rtos->regions[1].pa, 0x84400000);    /* 20 KiB, 4 KiB aligned */
+	assert_int_equal(rtos->regions[2].pa, 0x84405000);
+	free(sys);
+}
+
+/* Verifies: REQ-CFG-001, REQ-CFG-032 */
+static void test_system_mk_default(void **state)
+{
+	static const char want[] =
+		"# Generated by bhcc from configs/qemu-aarch64-virt.dts. Do not edit.\n"
+		"BH_GIC_VERSION := 3\n"
+		"BH_NUM_CORES := 4\n"
+		"BH_RAM_BASE := 0x40000000\n"
+		"BH_RAM_SIZE := 0x40000000\n"
+		"BH_HYP_BASE := 0x40000000\n"
+		"BH_HYP_SIZE := 0x1000000\n"
+		"BH_HYP_LINK := 0x40200000\n"
+		"BH_PARTITIONS := demo-a demo-b demo-c\n"
+		"BH_PART_demo-a_PROGRAM := demo\n"
+		"BH_PART_demo-a_IMAGE :=\n"
+		"BH_PART_demo-a_LOAD := 0x40000000\n"
+		"BH_PART_demo-a_RAM_BASE := 0x40000000\n"
+		"BH_PART_demo-a_RAM_SIZE := 0x1000000\n"
+		"BH_PART_demo-a_VCPUS := 1\n"
+		"BH_PART_demo-b_PROGRAM := demo\n"
+		"BH_PART_demo-b_IMAGE :=\n"
+		"BH_PART_demo-b_LOAD := 0x40000000\n"
+		"BH_PART_demo-b_RAM_BASE := 0x40000000\n"
+		"BH_PART_demo-b_RAM_SIZE := 0x2000000\n"
+		"BH_PART_demo-b_VCPUS := 2\n"
+		"BH_PART_demo-c_PROGRAM := demo\n"
+		"BH_PART_demo-c_IMAGE :=\n"
+		"BH_PART_demo-c_LOAD := 0x40000000\n"
+		"BH_PART_demo-c_RAM_BASE := 0x40000000\n"
+		"BH_PART_demo-c_RAM_SIZE := 0x1000000\n"
+		"BH_PART_demo-c_VCPUS := 1\n";
+	struct run r;
+	char *mk;
+
+	(void)state;
+	prepare(&r, "default", "mk-default");
+	run_ok(&r);
+	mk = read_text(r.out, "system.mk");
+	assert_string_equal(mk, want);
+	/* Pass 1 writes system.mk only. */
+	assert_false(exists(r.out, "config.c"));
+	assert_false(exists(r.out, "images.S"));
+	assert_false(exists(r.out, "isolation.md"));
+	free(mk);
+	free(r.err);
+}
+
+/* Verifies: REQ-CFG-032 */
+static void test_system_mk_prebuilt_image(void **state)
+{
+	struct run r;
+	char want[4 * PATH];
+	char *mk;
+
+	(void)state;
+	prepare(&r, "ok-gicv2", "mk-gicv2");
+	r.opt.srctree = r.srctree;
+	run_ok(&r);
+	mk = read_text(r.out, "system.mk");
+	snprintf(want, sizeof(want),
+		 "# Generated by bhcc from tests/unit/configc/ok-gicv2.dts. Do not edit.\n"
+		 "BH_GIC_VERSION := 2\n"
+		 "BH_NUM_CORES := 3\n"
+		 "BH_RAM_BASE := 0x80000000\n"
+		 "BH_RAM_SIZE := 0x58000000\n"
+		 "BH_HYP_BASE := 0x80000000\n"
+		 "BH_HYP_SIZE := 0x400000\n"
+		 "BH_HYP_LINK := 0x80200000\n"
+		 "BH_PARTITIONS := linux rtos\n"
+		 "BH_PART_linux_PROGRAM :=\n"
+		 "BH_PART_linux_IMAGE := %s/prebuilt/linux.bin\n"
+		 "BH_PART_linux_LOAD := 0x80000000\n"
+		 "BH_PART_linux_RAM_BASE := 0x80000000\n"
+		 "BH_PART_linux_RAM_SIZE := 0x4000000\n"
+		 "BH_PART_linux_VCPUS := 2\n"
+		 "BH_PART_rtos_PROGRAM := rtos\n"
+		 "BH_PART_rtos_IMAGE :=\n"
+		 "BH_PART_rtos_LOAD := 0x200000\n"
+		 "BH_PART_rtos_RAM_BASE := 0x200000\n"
+		 "BH_PART_rtos_RAM_SIZE := 0x5000\n"
+		 "BH_PART_rtos_VCPUS := 1\n",
+		 r.srctree);
+	assert_string_equal(mk, want);
+	free(mk);
+	free(r.err);
+}
+
+/* Pass 2 of the default description with made-up program images. */
+static void default_pass2(struct run *r, const char *tag)
+{
+	prepare(r, "default", tag);
+	pass2(r);
+	write_file(r->images, "demo-a.bin", 5000);
+	write_file(r->images, "demo-b.bin", 7000);
+	write_file(r->images, "demo-c.bin", 100);
+	mkdirs(r->srctree);
+}
+
+/* Pass 2 of ok-gicv2: a prebuilt image under --srctree and a program image. */
+static void gicv2_pass2(struct run *r, const char *tag, uint64_t linux_size)
+{
+	char dir[PATH + 16];
+
+	prepare(r, "ok-gicv2", tag);
+	pass2(r);
+	snprintf(dir, sizeof(dir), "%s/prebuilt", r->srctree);
+	write_file(dir, "linux.bin", linux_size);
+	write_file(r->images, "rtos.bin", 4000);
+}
+
+/* Verifies: REQ-CFG-001, REQ-CFG-034 */
+static void test_pass2_outputs(void **state)
+{
+	struct run r;
+	char want[4 * PATH];
+	char *s;
+
+	(void)state;
+	default_pass2(&r, "pass2-default");
+	run_ok(&r);
+	assert_true(exists(r.out, "config.c"));
+	assert_true(exists(r.out, "images.S"));
+	assert_true(exists(r.out, "isolation.md"));
+	assert_false(exists(r.out, "system.mk"));   /* pass 1's file */
+	assert_false(exists(r.out, "demo-a.dtb"));  /* no dtb-address */
+	s = read_text(r.out, "images.S");
+	snprintf(want, sizeof(want),
+		 "/* Generated by bhcc from configs/qemu-aarch64-virt.dts. Do not edit. */\n"
+		 "\t.section .rodata.partition_images, \"a\"\n"
+		 "\t.balign 16\n\t.global bh_image_demo_a\nbh_image_demo_a:\n\t.incbin \"%s/demo-a.bin\"\n"
+		 "\t.balign 16\n\t.global bh_image_demo_b\nbh_image_demo_b:\n\t.incbin \"%s/demo-b.bin\"\n"
+		 "\t.balign 16\n\t.global bh_image_demo_c\nbh_image_demo_c:\n\t.incbin \"%s/demo-c.bin\"\n"
+		 "\t.section .note.GNU-stack, \"\", %%progbits\n",
+		 r.images, r.images, r.images);
+	assert_string_equal(s, want);
+	free(s);
+	free(r.err);
+}
+
+/* Verifies: REQ-CFG-034, REQ-CFG-035 */
+static void test_images_s_with_dtb(void **state)
+{
+	struct run r;
+	char want[4 * PATH];
+	char *s;
+
+	(void)state;
+	gicv2_pass2(&r, "asm-gicv2", 300000);
+	run_ok(&r);
+	assert_true(exists(r.out, "linux.dtb"));
+	assert_false(exists(r.out, "rtos.dtb"));
+	s = read_text(r.out, "images.S");
+	snprintf(want, sizeof(want),
+		 "/* Generated by bhcc from tests/unit/configc/ok-gicv2.dts. Do not edit. */\n"
+		 "\t.section .rodata.partition_images, \"a\"\n"
+		 "\t.balign 16\n\t.global bh_image_linux\nbh_image_linux:\n\t.incbin \"%s/prebuilt/linux.bin\"\n"
+		 "\t.balign 16\n\t.global bh_dtb_linux\nbh_dtb_linux:\n\t.incbin \"%s/linux.dtb\"\n"
+		 "\t.balign 16\n\t.global bh_image_rtos\nbh_image_rtos:\n\t.incbin \"%s/rtos.bin\"\n"
+		 "\t.section .note.GNU-stack, \"\", %%progbits\n",
+		 r.srctree, r.out, r.images);
+	assert_string_equal(s, want);
+	free(s);
+	free(r.err);
+}
+
+/* A program that prints cfg_system in a fixed format, linked with the generated files. */
+static const char checker_src[] =
+	"#include <stdio.h>\n"
+	"#include \"cfg.h\"\n"
+	"static unsigned sum(const uint8_t *p, uint64_t n)\n"
+	"{\n"
+	"\tunsigned s = 0;\n"
+	"\tfor (uint64_t i = 0; i < n; i++)\n"
+	"\t\ts = s * 31u + p[i];\n"
+	"\treturn s;\n"
+	"}\n"
+	"static void mmio(const char *n, struct cfg_mmio m)\n"
+	"{\n"
+	"\tprintf(\"%s %llx %llx\\n\", n, (unsigned long long)m.base, (unsigned long long)m.size);\n"
+	"}\n"
+	"int main(void)\n"
+	"{\n"
+	"\tconst struct cfg_system *s = &cfg_system;\n"
+	"\tmmio(\"ram\", s->ram);\n"
+	"\tmmio(\"hyp\", s->hypervisor);\n"
+	"\tprintf(\"console %u\\n\", s->console_kind);\n"
+	"\tmmio(\"console\", s->console);\n"
+	"\tprintf(\"gic %u\\n\", s->gic.version);\n"
+	"\tmmio(\"dist\", s->gic.dist);\n"
+	"\tmmio(\"redist\", s->gic.redist);\n"
+	"\tmmio(\"cpu\", s->gic.cpu);\n"
+	"\tmmio(\"hypif\", s->gic.hyp);\n"
+	"\tmmio(\"vcpu\", s->gic.vcpu);\n"
+	"\tfor (uint32_t i = 0; i < s->n_cores; i++)\n"
+	"\t\tprintf(\"core %u %llx %u %u\\n\", i, (unsigned long long)s->cores[i].mpidr,\n"
+	"\t\t       s->cores[i].partition, s->cores[i].vcpu);\n"
+	"\tfor (uint32_t i = 0; i < s->n_partitions; i++) {\n"
+	"\t\tconst struct cfg_partition *p = &s->partitions[i];\n"
+	"\t\tprintf(\"partition %s %llx %u entry %llx policy %u\\n\", p->name,\n"
+	"\t\t       (unsigned long long)p->core_mask, p->n_vcpus, (unsigned long long)p->entry,\n"
+	"\t\t       p->fault_policy);\n"
+	"\t\tfor (uint32_t v = 0; v < p->n_vcpus; v++)\n"
+	"\t\t\tprintf(\" vcpu %u core %u\\n\", v, p->vcpu_core[v]);\n"
+	"\t\tprintf(\" image %llx %llx %x\\n\", (unsigned long long)p->image.size,\n"
+	"\t\t       (unsigned long long)p->image.ipa, sum(p->image.data, p->image.size));\n"
+	"\t\tprintf(\" dtb %llx %llx %x\\n\", (unsigned long long)p->dtb.size,\n"
+	"\t\t       (unsigned long long)p->dtb.ipa, p->dtb.size ? sum(p->dtb.data, p->dtb.size) : 0);\n"
+	"\t\tfor (uint32_t r = 0; r < p->n_regions; r++)\n"
+	"\t\t\tprintf(\" region %llx %llx %llx %u %u\\n\", (unsigned long long)p->regions[r].ipa,\n"
+	"\t\t\t       (unsigned long long)p->regions[r].pa, (unsigned long long)p->regions[r].size,\n"
+	"\t\t\t       p->regions[r].access, p->regions[r].kind);\n"
+	"\t\tfor (uint32_t q = 0; q < p->n_irqs; q++)\n"
+	"\t\t\tprintf(\" irq %u\\n\", p->irqs[q]);\n"
+	"\t}\n"
+	"\treturn 0;\n"
+	"}\n";
+
+static unsigned file_sum(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	unsigned s = 0;
+	int ch;
+
+	assert_non_null(f);
+	while ((ch = fgetc(f)) != EOF)
+		s = s * 31u + (unsigned)ch;
+	fclose(f);
+	return s;
+}
+
+static void put_mmio(FILE *f, const char *n, struct bh_range m)
+{
+	fprintf(f, "%s %llx %llx\n", n, (unsigned long long)m.base, (unsigned long long)m.size);
+}
+
+/* What the checker must print for @sys, computed from the model and the files. */
+static char *model_dump(const struct bh_system *sys, const char *out)
+{
+	const struct bh_board *b = &sys->board;
+	struct bh_range ram = board_ram_span(b);
+	char *buf;
+	size_t len;
+	FILE *f = open_memstream(&buf, &len);
+
+	put_mmio(f, "ram", ram);
+	put_mmio(f, "hyp", sys->hyp.reg);
+	fprintf(f, "console %u\n", sys->hyp.console_kind);
+	put_mmio(f, "console", b->devices[sys->hyp.console].regs[0]);
+	fprintf(f, "gic %u\n", b->gic.version);
+	put_mmio(f, "dist", b->gic.dist);
+	put_mmio(f, "redist", b->gic.redist);
+	put_mmio(f, "cpu", b->gic.cpu);
+	put_mmio(f, "hypif", b->gic.hyp);
+	put_mmio(f, "vcpu", b->gic.vcpu);
+	for (unsigned i = 0; i < b->n_cpus; i++)
+		fprintf(f, "core %u %llx %u %u\n", i, (unsigned long long)b->cpus[i].mpidr,
+			b->cpus[i].owner < 0 ? CFG_NO_PARTITION : (unsigned)b->cpus[i].owner,
+			b->cpus[i].owner < 0 ? 0 : b->cpus[i].vcpu);
+	for (unsigned i = 0; i < sys->n_partitions; i++) {
+		const struct bh_partition *p = &sys->partitions[i];
+		uint64_t mask = 0;
+		char dtb[PATH * 2];
+
+		for (unsigned v = 0; v < p->n_vcpus; v++)
+			mask |= UINT64_C(1) << p->vcpu_core[v];
+		fprintf(f, "partition %s %llx %u entry %llx policy %u\n", p->name,
+			(unsigned long long)mask, p->n_vcpus, (unsigned long long)p->entry,
+			p->fault_policy);
+		for (unsigned v = 0; v < p->n_vcpus; v++)
+			fprintf(f, " vcpu %u core %u\n", v, p->vcpu_core[v]);
+		fprintf(f, " image %llx %llx %x\n", (unsigned long long)p->image_size,
+			(unsigned long long)p->load, file_sum(p->image_file));
+		snprintf(dtb, sizeof(dtb), "%s/%s.dtb", out, p->name);
+		fprintf(f, " dtb %llx %llx %x\n", (unsigned long long)p->dtb_size,
+			(unsigned long long)(p->has_dtb ? p->dtb_ipa : 0),
+			p->has_dtb ? file_sum(dtb) : 0);
+		for (unsigned r = 0; r < p->n_regions; r++)
+			fprintf(f, " region %llx %llx %llx %u %u\n",
+				(unsigned long long)p->regions[r].ipa, (unsigned long long)p->regions[r].pa,
+				(unsigned long long)p->regions[r].size, p->regions[r].access,
+				p->regions[r].kind);
+		for (unsigned q = 0; q < p->n_irqs; q++)
+			fprintf(f, " irq %u\n", p->irqs[q]);
+	}
+	fclose(f);
+	return buf;
+}
+
+static char *command_output(const char *cmd)
+{
+	char *buf;
+	size_t len;
+	FILE *out = open_memstream(&buf, &len);
+	FILE *p = popen(cmd, "r");
+	int ch;
+
+	assert_non_null(out);
+	assert_non_null(p);
+	while ((ch = fgetc(p)) != EOF)
+		fputc(ch, out);
+	assert_int_equal(pclose(p), 0);
+	fclose(out);
+	return buf;
+}
+
+/* Builds config.c + images.S into a host program and compares what it sees with the model. */
+static void check_config_c(struct run *r)
+{
+	struct bh_system *sys;
+	char cmd[8 * PATH], path[PATH * 2];
+	char *got, *want;
+	FILE *f;
+
+	run_ok(r);
+	free(r->err);
+	sys = load_ok(r);
+	snprintf(path, sizeof(path), "%s/check.c", r->out);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(checker_src, f);
+	fclose(f);
+	/* The hypervisor's warning flags, on the host compiler. */
+	snprintf(cmd, sizeof(cmd),
+		 "gcc -std=c11 -Wall -Wextra -Werror -Wmissing-prototypes -Wstrict-prototypes "
+		 "-I'%s/core/include' -c '%s/config.c' -o '%s/config.o'",
+		 g_srctree, r->out, r->out);
+	assert_int_equal(system(cmd), 0);
+	snprintf(cmd, sizeof(cmd),
+		 "gcc -std=c11 -I'%s/core/include' '%s/check.c' '%s/config.c' '%s/images.S' -o '%s/check'",
+		 g_srctree, r->out, r->out, r->out, r->out);
+	assert_int_equal(system(cmd), 0);
+	snprintf(cmd, sizeof(cmd), "'%s/check'", r->out);
+	got = command_output(cmd);
+	want = model_dump(sys, r->out);
+	assert_string_equal(got, want);
+	free(got);
+	free(want);
+	free(sys);
+}
+
+/* Verifies: REQ-CFG-033 */
+static void test_config_c_default(void **state)
+{
+	struct run r;
+
+	(void)state;
+	default_pass2(&r, "cfg-default");
+	check_config_c(&r);
+}
+
+/* Verifies: REQ-CFG-033, REQ-CFG-034 */
+static void test_config_c_gicv2(void **state)
+{
+	struct run r;
+
+	(void)state;
+	gicv2_pass2(&r, "cfg-gicv2", 300000);
+	check_config_c(&r);
+}
+
+/* Verifies: REQ-CFG-033 */
+static void test_config_c_aarch64_flags(void **state)
+{
+	struct run r;
+	char cmd[8 * PATH];
+
+	(void)state;
+	if (system("command -v aarch64-linux-gnu-gcc >/dev/null 2>&1") != 0) {
+		fprintf(stderr, "aarch64-linux-gnu-gcc not installed; `make deps` installs it\n");
+		skip();
+	}
+	gicv2_pass2(&r, "cfg-aarch64", 300000);
+	run_ok(&r);
+	snprintf(cmd, sizeof(cmd),
+		 "aarch64-linux-gnu-gcc -std=c11 -ffreestanding -nostdinc "
+		 "-isystem \"$(aarch64-linux-gnu-gcc -print-file-name=include)\" "
+		 "-Wall -Wextra -Werror -Wmissing-prototypes -Wstrict-prototypes -I'%s/core/include' "
+		 "-c '%s/config.c' -o '%s/config.o' && "
+		 "aarch64-linux-gnu-gcc -c '%s/images.S' -o '%s/images.o'",
+		 g_srctree, r.out, r.out, r.out, r.out);
+	assert_int_equal(system(cmd), 0);
+	free(r.err);
+}
+
+/* ---- guest device tree -------------------------------------------------- */
+
+static void *read_dtb(const char *dir, const char *name)
+{
+	char *blob = read_text(dir, name);
+
+	assert_int_equal(fdt_check_header(blob), 0);
+	return blob;
+}
+
+static int node(const void *fdt, const char *path)
+{
+	int off = fdt_path_offset(fdt, path);
+
+	if (off < 0)
+		fail_msg("guest dtb has no %s", path);
+	return off;
+}
+
+static void assert_cells(const void *fdt, const char *path, const char *prop, const uint32_t *want,
+			 int n)
+{
+	int len;
+	const fdt32_t *p = fdt_getprop(fdt, node(fdt, path), prop, &len);
+
+	assert_non_null(p);
+	assert_int_equal(len, n * 4);
+	for (int i = 0; i < n; i++)
+		assert_int_equal(fdt32_to_cpu(p[i]), want[i]);
+}
+
+static void assert_str(const void *fdt, const char *path, const char *prop, const char *want,
+		       int len)
+{
+	int got;
+	const char *p = fdt_getprop(fdt, node(fdt, path), prop, &got);
+
+	assert_non_null(p);
+	assert_int_equal(got, len);
+	assert_memory_equal(p, want, (size_t)len);
+}
+
+#define STR(fdt, path, prop, lit) assert_str(fdt, path, prop, lit, (int)sizeof(lit))
+#define CELLS(fdt, path, prop, ...)                                                    \
+	assert_cells(fdt, path, prop, (const uint32_t[]){ __VA_ARGS__ },                \
+		     (int)(sizeof((const uint32_t[]){ __VA_ARGS__ }) / sizeof(uint32_t)))
+
+/* Verifies: REQ-CFG-035 */
+static void test_guest_dtb_gicv3(void **state)
+{
+	struct run r;
+	struct bh_system *sys;
+	void *fdt;
+	int gic;
+
+	(void)state;
+	prepare(&r, "ok-guest-dtb", "dtb-v3");
+	pass2(&r);
+	write_file(r.images, "demo-a.bin", 64);
+	write_file(r.images, "os.bin", 4096);
+	mkdirs(r.srctree);
+	run_ok(&r);
+	free(r.err);
+	assert_false(exists(r.out, "demo-a.dtb"));
+	fdt = read_dtb(r.out, "os.dtb");
+	sys = load_ok(&r);
+	assert_int_equal(fdt_totalsize(fdt), partition(sys, "os")->dtb_size);
+	CELLS(fdt, "/", "#address-cells", 2);
+	CELLS(fdt, "/", "#size-cells", 2);
+	STR(fdt, "/", "compatible", "bulkhead,partition");
+	STR(fdt, "/", "model", "os");
+	STR(fdt, "/chosen", "bootargs", "console=hvc0 quiet");
+	STR(fdt, "/memory@40000000", "device_type", "memory");
+	CELLS(fdt, "/memory@40000000", "reg", 0, 0x40000000, 0, 0x1000000);
+	CELLS(fdt, "/memory@41000000", "reg", 0, 0x41000000, 0, 0x100000);
+	CELLS(fdt, "/cpus", "#address-cells", 1);
+	CELLS(fdt, "/cpus", "#size-cells", 0);
+	CELLS(fdt, "/cpus/cpu@0", "reg", 0);
+	CELLS(fdt, "/cpus/cpu@1", "reg", 1);
+	STR(fdt, "/cpus/cpu@1", "device_type", "cpu");
+	STR(fdt, "/cpus/cpu@1", "compatible", "arm,armv8");
+	STR(fdt, "/cpus/cpu@1", "enable-method", "psci");
+	assert_true(fdt_path_offset(fdt, "/cpus/cpu@2") < 0);
+	STR(fdt, "/psci", "compatible", "arm,psci-1.0\0arm,psci-0.2");
+	STR(fdt, "/psci", "method", "hvc");
+	STR(fdt, "/interrupt-controller@8000000", "compatible", "arm,gic-v3");
+	/* Two vCPUs: two redistributor frames of 128 KiB. */
+	CELLS(fdt, "/interrupt-controller@8000000", "reg", 0, 0x8000000, 0, 0x10000, 0, 0x80a0000,
+	      0, 0x40000);
+	CELLS(fdt, "/interrupt-controller@8000000", "#interrupt-cells", 3);
+	gic = node(fdt, "/interrupt-controller@8000000");
+	assert_non_null(fdt_getprop(fdt, gic, "interrupt-controller", NULL));
+	CELLS(fdt, "/", "interrupt-parent", fdt_get_phandle(fdt, gic));
+	STR(fdt, "/timer", "compatible", "arm,armv8-timer");
+	CELLS(fdt, "/timer", "interrupts", 1, 13, 0xf08, 1, 14, 0xf08, 1, 11, 0xf08, 1, 10, 0xf08);
+	STR(fdt, "/rtc@9010000", "compatible", "arm,pl031");
+	CELLS(fdt, "/rtc@9010000", "reg", 0, 0x9010000, 0, 0x1000);
+	CELLS(fdt, "/rtc@9010000", "interrupts", 0, 2, 4);
+	assert_true(fdt_path_offset(fdt, "/serial@9000000") < 0);
+	free(fdt);
+	free(sys);
+}
+
+/* Verifies: REQ-CFG-035 */
+static void test_guest_dtb_gicv2(void **state)
+{
+	struct run r;
+	void *fdt;
+
+	(void)state;
+	gicv2_pass2(&r, "dtb-v2", 300000);
+	run_ok(&r);
+	free(r.err);
+	fdt = read_dtb(r.out, "linux.dtb");
+	STR(fdt, "/", "model", "linux");
+	STR(fdt, "/chosen", "bootargs", "console=ttyS0");
+	CELLS(fdt, "/memory@80000000", "reg", 0, 0x80000000, 0, 0x4000000);
+	CELLS(fdt, "/memory@90000000", "reg", 0, 0x90000000, 0, 0x100000);
+	STR(fdt, "/interrupt-controller@2c001000", "compatible", "arm,cortex-a15-gic");
+	CELLS(fdt, "/interrupt-controller@2c001000", "reg", 0, 0x2c001000, 0, 0x1000, 0, 0x2c002000,
+	      0, 0x2000);
+	STR(fdt, "/ethernet@1c0a0000", "compatible", "acme,eth-v1\0acme,eth");
+	CELLS(fdt, "/ethernet@1c0a0000", "reg", 0, 0x1c0a0000, 0, 0x1000, 0, 0x1c0b0000, 0, 0x2000);
+	CELLS(fdt, "/ethernet@1c0a0000", "interrupts", 0, 9, 4, 0, 8, 4);
+	assert_true(fdt_path_offset(fdt, "/watchdog@1c0f0000") < 0);
+	free(fdt);
+}
+
+/* ---- isolation report --------------------------------------------------- */
+
+static void assert_contains(const char *text, const char *line)
+{
+	if (!strstr(text, line))
+		fail_msg("isolation report lacks: %s", line);
+}
+
+/* Verifies: REQ-CFG-036 */
+static void test_isolation_report(void **state)
+{
+	static const char *const lines[] = {
+		/* cores, the boot vCPU first */
+		"| 0 | 0x0 | `/board/cpus/cpu@0` | linux | 1 |",
+		"| 1 | 0x1 | `/board/cpus/cpu@1` | linux | 0 |",
+		"| 2 | 0x100 | `/board/cpus/cpu@100` | rtos | 0 |",
+		/* host memory, ascending, with the free gaps */
+		"| 0x80000000-0x803fffff | 4 MiB | hypervisor |",
+		"| 0x80400000-0x843fffff | 64 MiB | linux (`/partitions/linux/memory@80000000`, auto-placed) |",
+		"| 0x84400000-0x84404fff | 20 KiB | rtos (`/partitions/rtos/memory@200000`, auto-placed) |",
+		"| 0x84405000-0x84405fff | 4 KiB | rtos (`/partitions/rtos/memory@300000`, auto-placed) |",
+		"| 0x84406000-0x8fffffff | 192488 KiB | free |",
+		"| 0xc0000000-0xc01fffff | 2 MiB | rtos (`/partitions/rtos/memory@0`) |",
+		"| 0xc0200000-0xc7ffffff | 126 MiB | free |",
+		"| 0xd0000000-0xd00fffff | 1 MiB | linux (`/partitions/linux/memory@90000000`) |",
+		"| 0xd0100000-0xd7ffffff | 127 MiB | free |",
+		/* devices and interrupts */
+		"| `/board/interrupt-controller@2c001000` | GICv2 |",
+		"| `/board/serial@1c090000` | ns16550a | 0x1c090000-0x1c090fff | 37 | hypervisor (console) |",
+		"| `/board/ethernet@1c0a0000` | acme,eth-v1, acme,eth | 0x1c0a0000-0x1c0a0fff, 0x1c0b0000-0x1c0b1fff | 41, 40 | linux |",
+		"| `/board/watchdog@1c0f0000` | arm,sp805 | 0x1c0f0000-0x1c0f0fff | 42 | rtos |",
+		"| 37 | `/board/serial@1c090000` | hypervisor (console) |",
+		"| 40 | `/board/ethernet@1c0a0000` | linux |",
+		"| 41 | `/board/ethernet@1c0a0000` | linux |",
+		"| 42 | `/board/watchdog@1c0f0000` | rtos |",
+		/* per partition */
+		"| Cores | core 1 (MPIDR 0x1) as vCPU 0, core 0 (MPIDR 0x0) as vCPU 1 |",
+		"| Image | prebuilt `prebuilt/linux.bin`, 300000 bytes loaded at 0x80000000 |",
+		"| Fault policy | restart |",
+		"| Stage-2 table pages | 5 |",
+		"| `/partitions/linux/memory@90000000` | RAM | 0x90000000-0x900fffff | 0xd0000000-0xd00fffff | 1 MiB | rw | host-address |",
+		"| `/partitions/rtos/memory@300000` | RAM | 0x300000-0x300fff | 0x84405000-0x84405fff | 4 KiB | r | auto-placed by bhcc |",
+		"| `/board/watchdog@1c0f0000` | device | 0x1c0f0000-0x1c0f0fff | 0x1c0f0000-0x1c0f0fff | 4 KiB | rw | identity (device) |",
+		"| Stage-2 tables | 9 of 64 pool pages |",
+		/* the picture */
+		"## Memory map of host RAM\n\n```\n0x80000000 +",
+		"           | linux memory@80000000 (auto)      64 MiB |\n0x84400000 +",
+		"0x90000000 +------------------------------------------+\n             (not RAM)\n0xc0000000 +",
+	};
+	struct run r;
+	char *md;
+
+	(void)state;
+	gicv2_pass2(&r, "report", 300000);
+	run_ok(&r);
+	md = read_text(r.out, "isolation.md");
+	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++)
+		assert_contains(md, lines[i]);
+	free(md);
+	free(r.err);
+}
+
+/* Verifies: REQ-CFG-036 */
+static void test_isolation_report_default(void **state)
+{
+	static const char *const lines[] = {
+		"| 3 | 0x3 | `/board/cpus/cpu@3` | demo-c | 0 |",
+		"| 0x40000000-0x40ffffff | 16 MiB | hypervisor |",
+		"| 0x44000000-0x44ffffff | 16 MiB | demo-c (`/partitions/demo-c/memory@40000000`, auto-placed) |",
+		"| 0x45000000-0x7fffffff | 944 MiB | free |",
+		"| `/board/rtc@9010000` | arm,pl031 | 0x9010000-0x9010fff | 34 | demo-c |",
+		"| 34 | `/board/rtc@9010000` | demo-c |",
+		"| 33 | `/board/serial@9000000` | hypervisor (console) |",
+		"| Stage-2 tables | 8 of 64 pool pages |",
+	};
+	struct run r;
+	char *md;
+
+	(void)state;
+	default_pass2(&r, "report-default");
+	run_ok(&r);
+	md = read_text(r.out, "isolation.md");
+	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++)
+		assert_contains(md, lines[i]);
+	free(md);
+	free(r.err);
+}
+
+/* ---- stage-2 table count ------------------------------------------------ */
+
+static unsigned pages(const struct s2_map *m, unsigned n)
+{
+	return s2_count_pages(m, n);
+}
+
+/* Verifies: REQ-CFG-031 */
+static void test_s2_blocks(void **state)
+{
+	(void)state;
+	/* 1 GiB aligned both sides: two level-1 blocks, only the root. */
+	assert_int_equal(pages((struct s2_map[]){ { 0x40000000, 0x80000000, 0x80000000 } }, 1), 1);
+	/* 2 MiB aligned: one level-2 table of blocks. */
+	assert_int_equal(pages((struct s2_map[]){ { 0x40000000, 0x41000000, MIB(16) } }, 1), 2);
+	/* 1 GiB aligned IPA but not PA: level-2 blocks. */
+	assert_int_equal(pages((struct s2_map[]){ { 0x40000000, 0x40200000, 0x40000000 } }, 1), 2);
+	/* Nothing mapped: the root alone. */
+	assert_int_equal(pages(NULL, 0), 1);
+}
+
+/* Verifies: REQ-CFG-031 */
+static void test_s2_unaligned(void **state)
+{
+	(void)state;
+	/* PA 4 KiB off: every 2 MiB slot needs a level-3 table (2 slots). */
+	assert_int_equal(pages((struct s2_map[]){ { 0x40000000, 0x41001000, MIB(4) } }, 1), 4);
+	/* 4 KiB device page: level-2 and level-3 tables. */
+	assert_int_equal(pages((struct s2_map[]){ { 0x9010000, 0x9010000, 0x1000 } }, 1), 3);
+	/* 3 MiB from a 2 MiB boundary: one block, then a level-3 table for the tail. */
+	assert_int_equal(pages((struct s2_map[]){ { 0x40000000, 0x80000000, MIB(3) } }, 1), 3);
+	/* Starting 1 MiB into a 2 MiB slot: head and tail slots need level-3 tables. */
+	assert_int_equal(pages((struct s2_map[]){ { 0x40100000, 0x80100000, MIB(4) } }, 1), 4);
+	/* Across a 1 GiB boundary with 2 MiB blocks: two level-2 tables. */
+	assert_int_equal(pages((struct s2_map[]){ { 0x7fe00000, 0x7fe00000, MIB(4) } }, 1), 3);
+	/* 1 GiB + 2 MiB, both 1 GiB aligned: a block, then a level-2 table. */
+	assert_int_equal(pages((struct s2_map[]){ { 0x40000000, 0x40000000, 0x40200000 } }, 1), 2);
+}
+
+/* Verifies: REQ-CFG-031 */
+static void test_s2_shared_tables(void **state)
+{
+	(void)state;
+	/* UART and RTC share one level-2 slot: one level-3 table. */
+	assert_int_equal(pages((struct s2_map[]){ { 0x9000000, 0x9000000, 0x1000 },
+						 { 0x9010000, 0x9010000, 0x1000 } }, 2), 3);
+	/* RAM blocks and a device page in different 1 GiB slots. */
+	assert_int_equal(pages((struct s2_map[]){ { 0x40000000, 0x44000000, MIB(16) },
+						 { 0x9010000, 0x9010000, 0x1000 } }, 2), 4);
+	/* Two RAM regions in one 1 GiB slot share its level-2 table. */
+	assert_int_equal(pages((struct s2_map[]){ { 0x40000000, 0x41000000, MIB(16) },
+						 { 0x50000000, 0x60000000, MIB(2) } }, 2), 2);
+	/* Two small regions in one 2 MiB slot share its level-3 table. */
+	assert_int_equal(pages((struct s2_map[]){ { 0x40000000, 0x41000000, 0x1000 },
+						 { 0x40100000, 0x42000000, 0x1000 } }, 2), 3);
+}
+
+/* Verifies: REQ-CFG-031 */
+static void test_s2_partitions(void **state)
+{
+	struct bh_system *sys = load_fixture("default");
+
+	(void)state;
+	assert_int_equal(partition(sys, "demo-a")->s2_pages, 2);
+	assert_int_equal(partition(sys, "demo-b")->s2_pages, 2);
+	assert_int_equal(partition(sys, "demo-c")->s2_pages, 4);
+	assert_int_equal(sys->s2_pages, 8);
+	free(sys);
+	sys = load_fixture("ok-gicv2");
+	assert_int_equal(partition(sys, "linux")->s2_pages, 5);
+	assert_int_equal(partition(sys, "rtos")->s2_pages, 4);
+	assert_int_equal(sys->s2_pages, 9);
+	free(sys);
+}
+
+/* Verifies: REQ-CFG-031 */
+static void test_s2_pool_too_small(void **state)
+{
+	struct run r;
+
+	(void)state;
+	prepare(&r, "default", "s2-small");
+	r.opt.s2_pool_pages = 7;
+	check_errors(&r, (const char *const[]){
+		"/partitions: stage-2 tables need 8 pages, CONFIG_STAGE2_POOL_PAGES is 7", NULL });
+	prepare(&r, "default", "s2-exact");
+	r.opt.s2_pool_pages = 8;
+	run_ok(&r);
+	free(r.err);
+}
+
+/* ---- limits -------------------------------------------------------------- */
+
+/* Verifies: REQ-CFG-011 */
+static void test_too_many_cores(void **state)
+{
+	struct run r;
+
+	(void)state;
+	prepare(&r, "default", "max-cores");
+	r.opt.max_cores = 2;
+	check_errors(&r, (const char *const[]){
+		"/board/cpus: too many cores: 4, CONFIG_MAX_CORES is 2", NULL });
+}
+
+/* Verifies: REQ-CFG-013 */
+static void test_too_many_partitions(void **state)
+{
+	struct run r;
+
+	(void)state;
+	prepare(&r, "default", "max-partitions");
+	r.opt.max_partitions = 2;
+	check_errors(&r, (const char *const[]){
+		"/partitions: too many partitions: 3, CONFIG_MAX_PARTITIONS is 2", NULL });
+}
+
+/* Verifies: REQ-CFG-038 */
+static void test_err_regions(void **state)
+{
+	(void)state;
+	EXPECT_ERRORS("err-regions",
+		      "/partitions/demo-a/memory@41000000: more than 16 memory regions in /partitions/demo-a");
+}
+
+/* ---- rejections ----------------------------------------------------------- */
+
+/* Verifies: REQ-CFG-002, REQ-CFG-021 */
+static void test_err_host_overlap(void **state)
+{
+	(void)state;
+	EXPECT_ERRORS("err-host-overlap",
+		      "/partitions/demo-b/memory@40000000: host-address: host range 0x41000000-0x41ffffff overlaps /partitions/demo-a/memory@40000000 (0x41000000-0x41ffffff)");
+}
+
+/* Verifies: REQ-CFG-019 */
+static void test_err_host_outside(void **state)
+{
+	(void)state;
+	EXPECT_ERRORS("err-host-outside",
+		      "/partitions/demo-a/memory@40000000: host-address: host range 0x30000000-0x30ffffff is outside board RAM (0x40000000-0x7fffffff)",
+		      "/partitions/demo-b/memory@40000000: host-address: host range 0x7f000000-0x80ffffff is outside board RAM (0x40000000-0x7fffffff)");
+}
+
+/* Verifies: REQ-CFG-020 */
+static void test_err_host_hyp(void **state)
+{
+	(void)state;
+	EXPECT_ERRORS("err-host-hyp",
+		      "/partitions/demo-a/memory@40000000: host-address: host range 0x40800000-0x417fffff overlaps the hypervisor region /hypervisor@40000000 (0x40000000-0x40ffffff)");
+}
+
+/* Verifies: REQ-CFG-016 */
+static void test_err_align(void **state)
+{
+	(void)state;
+	EXPECT_ERRORS("err-align",
+		      "/partitions/demo-a/memory@50000800: reg: guest base 0x50000800 is not 4 KiB aligned",
+		      "/partitions/demo-a/memory@51000000: reg: size 0x1800 is not a multiple of 4 KiB",
+		      "/partitions/demo-a/memory@52000000: host-address: 0x48000100 is not 4 KiB aligned",
+		      "/partitions/demo-a/memory@53000000: reg: size is zero");
+}
+
+/* Verifies: REQ-CFG-017 */
+static void test_err_overflow(void **state)
+{
+	(void)state;
+	EXPECT_ERRORS("err-overflow",
+		      "/partitions/demo-a/memory@fffffffffffff000: reg: guest range 0xfffffffffffff000 + 0x2000 overflows 64 bits",
+		      "/partitions/demo-a/memory@50000000: host-address: host range 0xfffffffffffff000 + 0x2000 overflows 64 bits");
+}
+
+/* Verifies: REQ-CFG-018 */
+static void test_err_ipa_limit(void **state)
+{
+	(void)state;
+	EXPECT_ERRORS("err-ipa-limit",
+		      "/partitions/demo-a/memory@8000000000: reg: guest range 0x8000000000-0x8000000fff reaches beyond the 39-bit stage-2 IPA limit (addresses must be below 0x8000000000)",
+		      "/partitions/demo-a/memory@7ffffff000: reg: guest range 0x7ffffff000-0x8000000fff reaches beyond the 39-bit stage-2 IPA limit (addresses must be below 0x8000000000)");
+}
+
+/* Verifies: REQ-CFG-018 */
+static void test_err_device_high(void **state)
+{
+	(void)state;
+	EXPECT_ERRORS("err-device-high",
+		      "/partitions/demo-a: devices: MMIO range 0x8000000000-0x8000000fff of /board/big@8000000000 is beyond the 39-bit stage-2 IPA limit (0x8000000000); it cannot be passed through");
+}
+
+/* Verifies: REQ-CFG-022 */
+static void test_err_guest_overlap(void **state)
+{
+	(void)state;
+	EXPECT_ERRORS("err-guest-overlap",
+		      "/partitions/demo-a/memory@40800000: reg: guest range 0x40800000-0x417fffff overlaps /partitions/demo-a/memory@40000000 (0x40000000-0x40ffffff)",
+		      "/partitions/demo-a: devices: guest range 0x9010000-0x9010fff of /board/rtc@9010000 overlaps /partitions/demo-a/memory@9000000 (0x9000000-0x90fffff)");
+}
+
+/* Verifies: REQ-CFG-022 */
+static void test_err_vgic(void **state)
+{
+	(void)state;
+	EXPECT_ERRORS("err-vgic",
+		      "/partitions/demo-a/memory@8000000: reg: guest range 0x8000000-0x801ffff overlaps the virtual interrupt controller's distributor (0x8000000-0x800ffff)",
+		      "/partitions/demo-a/memory@80a0000: reg: guest range 0x80a0000-0x80a0fff overlaps the virtual interrupt controller's redistributors (0x80a0000-0x80bffff)");
+}
+
+/* Verifies: REQ-CFG-014 */
+static void test_err_core_twice(void **state)
+{
+	(void)state;
+	EXPECT_ERRORS("err-core-twice",
+		      "/partitions/demo-b: cpus: core 1 (/board/cpus/cpu@1) is also assigned to /partitions/demo-a",
+		      "/partitions/demo-b: cpus: /board/cpus/cpu@2 is listed twice");
+}
+
+/* Verifies: REQ-CFG-014 */
+static void test_err_core_not_cpu(void **state)
+{
+	(void)state;
+	EXPECT_ERRORS("err-core-not-cpu",
+		      "/partitions/demo-a: cpus: /board/rtc@9010000 is not a board cpu (/board/cpus/cpu@...)");
+}
+
+/* Verifies: REQ-CFG-027 */
+static void test_err_device_twice(void **state)
+{
+	(void)state;
+	EXPECT_ERRORS("err-device-twice",
+		      "/partitions/demo-b: devices: /board/rtc@9010000 is listed twice",
+		      "/partitions/demo-b: devices: /board/rtc@9010000 is also assigned to /partitions/demo-a",
+		      "/partitions/demo-b: devices: /board/serial@9000000 is the hypervisor's console");
+}
+
+/* Verifies: REQ-CFG-027 */
+static void test_err_device_kind(void **state)
+{
+	(void)state;
+	EXPECT_ERRORS("err-device-kind",
+		      "/partitions/demo-a: devices: /board/cpus/cpu@1 is not a board device (memory, cpus and the interrupt controller cannot be assigned)",
+		      "/partitions/demo-a: devices: /board/interrupt-controller@8000000 is not a board device (memory, cpus and the interrupt controller cannot be assigned)");
+}
+
+/* Verifies: REQ-CFG-027 */
+static void test_err_irq_twice(void **state)
+{
+	(void)state;
+	EXPECT_ERRORS("err-irq-twice",
+		      "/partitions/demo-b: devices: interrupt 34 of /board/gpio@9030000 is also owned by /partitions/demo-a (through /board/rtc@9010000)",
+		      "/partitions/demo-b: devices: interrupt 33 of /board/spare@9040000 is owned by the hypervisor (console /board/serial@9000000)");
+}
+
+/* Verifies: REQ-CFG-027 */
+static void test_err_irq_ppi(void **state)
+{
+	(void)state;
+	EXPECT_ERRORS("err-irq-ppi",
+		      "/partitions/demo-a: devices: /board/pmu@9050000 has interrupt 23, which is not an SPI; only SPIs (32..1019) can be assigned to a partition");
+}
+
+/* Verifies: REQ-CFG-015 */
+static void test_err_program_image(void **state)
+{
+	(void)state;
+	EXPECT_ERRORS("err-program-image",
+		      "/partitions/demo-a: has both 'program' and 'image'; give exactly one",
+		      "/partitions/demo-b: missing required property 'program' or 'image' (exactly one)");
+}
+
+/* Verifies: REQ-CFG-028 */
+static void test_err_fault_policy(void **state)
+{
+	(void)state;
+	EXPECT_ERRORS("err-fault-policy",
+		      "/partitions/demo-a: fault-policy: unknown policy 'reboot' (expected \"stop\" or \"restart\")");
+}
+
+/* Verifies: REQ-CFG-023 */
+static void test_err_access(void **state)
+{
+	(void)state;
+	EXPECT_ERRORS("err-access",
+		      "/partitions/demo-a/memory@50000000: access: 'wx' is not valid: r, w, x in that order, r required (\"r\", \"rw\", \"rx\" or \"rwx\")",
+		      "/partitions/demo-a/memory@51000000: access: 'xr' is not valid: r, w, x in that order, r required (\"r\", \"rw\", \"rx\" or \"rwx\")",
+		      "/partitions/demo-a/memory@52000000: access: 'w' is not valid: r, w, x in that order, r required (\"r\", \"rw\", \"rx\" or \"rwx\")");
+}
+
+/* Verifies: REQ-CFG-024 */
+static void test_err_entry(void **state)
+{
+	(void)state;
+	EXPECT_ERRORS("err-entry",
+		      "/partitions/demo-a: entry: 0x30000000 is not inside any memory region of the partition",
+		      "/partitions/demo-b: entry: 0x40000000 is in /partitions/demo-b/memory@40000000, which has no x access (access \"rw\")",
+		      "/partitions/demo-c: load-address: 0x40000000 is in /partitions/demo-c/memory@40000000, which has no w access (access \"rx\")",
+		      "/partitions/demo-d: entry: the image is loaded at entry (no load-address): 0x40000000 is in /partitions/demo-d/memory@40000000, which has no w access (access \"rx\")");
+}
+
+/* Verifies: REQ-CFG-025 */
+static void test_err_dtb_address(void **state)
+{
+	(void)state;
+	EXPECT_ERRORS("err-dtb-address",
+		      "/partitions/demo-a: dtb-address: 0x40000004 is not 8-byte aligned",
+		      "/partitions/demo-b: dtb-address: 0x50000000 is not inside any memory region of the partition",
+		      "/partitions/demo-c: dtb-address: 0x48000000 is in /partitions/demo-c/memory@48000000, which has no w access (access \"r\")",
+		      "/partitions/demo-d: dtb-address: the guest device tree (1412 bytes) does not fit between 0x40ffff00 and the end of /partitions/demo-d/memory@40000000 (0x40ffffff)");
+}
+
+/* Verifies: REQ-CFG-040 */
+static void test_err_dtb_name(void **state)
+{
+	(void)state;
+	EXPECT_ERRORS("err-dtb-name",
+		      "/partitions/demo-a: devices: node name 'timer' of /board/timer clashes with a node of the generated guest device tree; rename the board node");
+}
+
+/* Verifies: REQ-CFG-026 */
+static void test_err_bootargs(void **state)
+{
+	(void)state;
+	EXPECT_ERRORS("err-bootargs",
+		      "/partitions/demo-a: bootargs: has no effect without dtb-address (it goes to /chosen of the guest device tree)");
+}
+
+/* Verifies: REQ-CFG-030 */
+static void test_err_no_room(void **state)
+{
+	(void)state;
+	EXPECT_ERRORS("err-no-room",
+		      "/partitions/demo-b/memory@40000000: no room in board RAM to place 0x3f000000 bytes (1008 MiB, 2 MiB aligned); free some or give host-address");
+}
+
+/* Verifies: REQ-CFG-004 */
+static void test_err_unknown(void **state)
+{
+	(void)state;
+	EXPECT_ERRORS("err-unknown",
+		      "/: unknown node 'channels'",
+		      "/board/serial@9000000: unknown property 'status'",
+		      "/partitions/demo-a: unknown property 'priority'",
+		      "/partitions/demo-a: unknown node 'shm'",
+		      "/partitions/demo-a/memory@40000000: unknown property 'cacheable'");
+}
+
+/* Verifies: REQ-CFG-005 */
+static void test_err_missing(void **state)
+{
+	(void)state;
+	EXPECT_ERRORS("err-missing",
+		      "/: missing required node 'hypervisor@...'",
+		      "/partitions/demo-a: cpus: missing required property",
+		      "/partitions/demo-a: entry: missing required property",
+		      "/partitions/demo-a: missing required node 'memory@...'");
+}
+
+/* Verifies: REQ-CFG-006 */
+static void test_err_length(void **state)
+{
+	(void)state;
+	EXPECT_ERRORS("err-length",
+		      "/partitions/demo-a: entry: expected one address of 2 cells (#address-cells), got 4 bytes",
+		      "/partitions/demo-a: dtb-address: expected one address of 2 cells (#address-cells), got 5 bytes",
+		      "/partitions/demo-a: fault-policy: expected one string",
+		      "/partitions/demo-a/memory@40000000: reg: expected (address, size) pairs of 2+2 cells (#address-cells, #size-cells), got 12 bytes");
+}
+
+/* Verifies: REQ-CFG-006 */
+static void test_err_cells(void **state)
+{
+	(void)state;
+	EXPECT_ERRORS("err-cells",
+		      "/partitions/demo-a: #address-cells: must be 1 or 2, got 3",
+		      "/partitions/demo-a: #size-cells: must be 1 or 2, got 0");
+}
+
+/* Verifies: REQ-CFG-013 */
+static void test_err_name(void **state)
+{
+	(void)state;
+	EXPECT_ERRORS("err-name",
+		      "/partitions/Demo: partition name 'Demo' must be 1 to 31 characters from a-z, 0-9, '_' and '-'",
+		      "/partitions/a-name-that-is-far-too-long-for-c: partition name 'a-name-that-is-far-too-long-for-c' must be 1 to 31 characters from a-z, 0-9, '_' and '-'",
+		      "/partitions/demo_x: partition name 'demo_x' gives the same C symbol 'demo_x' as /partitions/demo-x");
+}
+
+/* Verifies: REQ-CFG-011 */
+static void test_err_mpidr(void **state)
+{
+	(void)state;
+	EXPECT_ERRORS("err-mpidr",
+		      "/board/cpus/cpu@1000004: reg: MPIDR 0x1000004 has bits outside the affinity fields Aff3..Aff0 (mask 0xff00ffffff)",
+		      "/board/cpus/cpu@00: reg: MPIDR 0x0 is also the MPIDR of /board/cpus/cpu@0");
+}
+
+/* Verifies: REQ-CFG-037 */
+static void test_err_unit_address(void **state)
+{
+	(void)state;
+	EXPECT_ERRORS("err-unit-address",
+		      "/partitions/demo-a/memory@40000000: unit address '40000000' does not match the address in reg (0x40100000)",
+		      "/partitions/demo-a/memory@zz: unit address 'zz' is not a hexadecimal number");
+}
+
+/* Verifies: REQ-CFG-008 */
+static void test_err_board_mmio(void **state)
+{
+	(void)state;
+	EXPECT_ERRORS("err-board-mmio",
+		      "/board/memory@c0000800: reg: RAM range 0xc0000800-0xc01007ff is not 4 KiB aligned in base and size",
+		      "/board/odd@9060000: reg: MMIO range 0x9060000-0x90607ff is not 4 KiB aligned in base and size",
+		      "/board/clash@9000000: reg: MMIO range 0x9000000-0x9001fff overlaps /board/serial@9000000 (0x9000000-0x9000fff)",
+		      "/board/inram@7ffff000: reg: MMIO range 0x7ffff000-0x7fffffff overlaps /board/memory@40000000 (0x40000000-0x7fffffff)");
+}
+
+/* Verifies: REQ-CFG-005, REQ-CFG-009 */
+static void test_err_board_device(void **state)
+{
+	(void)state;
+	EXPECT_ERRORS("err-board-device",
+		      "/board/nocompat@9070000: compatible: missing required property",
+		      "/board/noreg: reg: missing required property",
+		      "/board/badirq@9080000: interrupts: 1020 is not a GIC interrupt id (0..1019)");
+}
+
+/* Verifies: REQ-CFG-010 */
+static void test_err_gic(void **state)
+{
+	(void)state;
+	EXPECT_ERRORS("err-gic",
+		      "/board/interrupt-controller@8000000: compatible: unsupported interrupt controller \"arm,gic-v5\"; supported: \"arm,gic-v3\", \"arm,gic-400\", \"arm,cortex-a15-gic\"");
+}
+
+/* Verifies: REQ-CFG-010 */
+static void test_err_gic_reg(void **state)
+{
+	(void)state;
+	EXPECT_ERRORS("err-gic-reg",
+		      "/board/interrupt-controller@8000000: reg: a GICv3 needs 2 ranges (distributor, redistributors), got 1",
+		      "/board/intc@9090000: a second interrupt controller; the board has exactly one (/board/interrupt-controller@8000000)");
+}
+
+/* Verifies: REQ-CFG-010 */
+static void test_err_gic_redist(void **state)
+{
+	(void)state;
+	EXPECT_ERRORS("err-gic-redist",
+		      "/board/interrupt-controller@8000000: reg: redistributor range 0x80a0000-0x80dffff is smaller than 128 KiB for each of the 4 cores (0x80000)");
+}
+
+/* Verifies: REQ-CFG-010 */
+static void test_err_interrupt_parent(void **state)
+{
+	(void)state;
+	EXPECT_ERRORS("err-interrupt-parent",
+		      "/board: interrupt-parent: /board/serial@9000000 is not the board's interrupt controller (/board/interrupt-controller@8000000)");
+}
+
+/* Verifies: REQ-CFG-012 */
+static void test_err_hyp(void **state)
+{
+	(void)state;
+	EXPECT_ERRORS("err-hyp",
+		      "/hypervisor@3ff00000: console: /board/rtc@9010000 is not a supported console (compatible \"arm,pl011\" or \"ns16550a\")",
+		      "/hypervisor@3ff00000: reg: base 0x3ff00000 is not 2 MiB aligned (the hypervisor is linked at base + 2 MiB with 2 MiB mappings)",
+		      "/hypervisor@3ff00000: reg: size 0x100000 leaves no room for the hypervisor image, which is linked at base + 2 MiB; it must exceed 2 MiB",
+		      "/hypervisor@3ff00000: reg: hypervisor region 0x3ff00000-0x3fffffff is not inside one board RAM range");
+}
+
+/* Verifies: REQ-CFG-007 */
+static void test_err_root(void **state)
+{
+	(void)state;
+	EXPECT_ERRORS("err-root", "/: compatible: must be \"bulkhead,system\", got \"acme,system\"");
+}
+
+/* Verifies: REQ-CFG-002 */
+static void test_err_several(void **state)
+{
+	(void)state;
+	EXPECT_ERRORS("err-several",
+		      "/partitions/demo-a: fault-policy: unknown policy 'never' (expected \"stop\" or \"restart\")",
+		      "/partitions/demo-b: unknown property 'colour'",
+		      "/partitions/demo-b: cpus: core 0 (/board/cpus/cpu@0) is also assigned to /partitions/demo-a",
+		      "/partitions/demo-b/memory@40000000: host-address: host range 0x41000000-0x41ffffff overlaps /partitions/demo-a/memory@40000000 (0x41000000-0x41ffffff)");
+}
+
+/* ---- pass 2: images ------------------------------------------------------- */
+
+/* Verifies: REQ-CFG-029 */
+static void test_image_missing(void **state)
+{
+	struct run r;
+	char line[4 * PATH];
+
+	(void)state;
+	default_pass2(&r, "img-missing");
+	snprintf(line, sizeof(line), "%s/demo-c.bin", r.images);
+	assert_int_equal(unlink(line), 0);
+	snprintf(line, sizeof(line),
+		 "/partitions/demo-c: program: cannot read image file '%s/demo-c.bin': No such file or directory",
+		 r.images);
+	check_errors(&r, (const char *const[]){ line, NULL });
+}
+
+/* Verifies: REQ-CFG-029 */
+static void test_image_empty(void **state)
+{
+	struct run r;
+	char line[4 * PATH];
+
+	(void)state;
+	default_pass2(&r, "img-empty");
+	write_file(r.images, "demo-b.bin", 0);
+	snprintf(line, sizeof(line), "/partitions/demo-b: program: image file '%s/demo-b.bin' is empty",
+		 r.images);
+	check_errors(&r, (const char *const[]){ line, NULL });
+}
+
+/* Verifies: REQ-CFG-029 */
+static void test_image_too_large(void **state)
+{
+	struct run r;
+	char line[4 * PATH];
+
+	(void)state;
+	default_pass2(&r, "img-large");
+	write_file(r.images, "demo-a.bin", MIB(16) + 1);
+	snprintf(line, sizeof(line),
+		 "/partitions/demo-a: program: image larger than its region: '%s/demo-a.bin' is 16777217 bytes, /partitions/demo-a/memory@40000000 has 16777216 bytes from load-address 0x40000000",
+		 r.images);
+	check_errors(&r, (const char *const[]){ line, NULL });
+	/* Exactly the region's size fits. */
+	write_file(r.images, "demo-a.bin", MIB(16));
+	run_ok(&r);
+	free(r.err);
+}
+
+/* Verifies: REQ-CFG-025, REQ-CFG-029 */
+static void test_image_overlaps_dtb(void **state)
+{
+	struct run r;
+	char line[4 * PATH];
+
+	(void)state;
+	/* linux loads at 0x80000000 and has its device tree at 0x83f00000. */
+	gicv2_pass2(&r, "img-dtb", 0x3f00001);
+	snprintf(line, sizeof(line),
+		 "/partitions/linux: dtb-address: the guest device tree (0x83f00000-0x83f006e4) overlaps the image (0x80000000-0x83f00000)");
+	check_errors(&r, (const char *const[]){ line, NULL });
+	assert_false(exists(r.out, "linux.dtb"));
+}
+
+/* ---- outputs on error, files, arguments -------------------------------------- */
+
+/* Verifies: REQ-CFG-003 */
+static void test_no_outputs_after_error(void **state)
+{
+	struct run ok, bad;
+	char dir[PATH + 32];
+
+	(void)state;
+	/* Pass 1 succeeds, then a broken description removes system.mk. */
+	prepare(&ok, "default", "stale");
+	run_ok(&ok);
+	free(ok.err);
+	assert_true(exists(ok.out, "system.mk"));
+	prepare(&bad, "err-host-overlap", "stale");
+	check_errors(&bad, (const char *const[]){
+		"/partitions/demo-b/memory@40000000: host-address: host range 0x41000000-0x41ffffff overlaps /partitions/demo-a/memory@40000000 (0x41000000-0x41ffffff)",
+		NULL });
+	assert_false(exists(bad.out, "system.mk"));
+
+	/* Pass 2 succeeds with a guest dtb, then a missing image removes every table. */
+	gicv2_pass2(&ok, "stale2", 300000);
+	run_ok(&ok);
+	free(ok.err);
+	assert_true(exists(ok.out, "linux.dtb"));
+	snprintf(dir, sizeof(dir), "%s/rtos.bin", ok.images);
+	assert_int_equal(unlink(dir), 0);
+	run(&ok);
+	assert_int_equal(ok.rc, 1);
+	free(ok.err);
+	assert_false(exists(ok.out, "config.c"));
+	assert_false(exists(ok.out, "images.S"));
+	assert_false(exists(ok.out, "isolation.md"));
+	assert_false(exists(ok.out, "linux.dtb"));
+	/* No temporary files either. */
+	snprintf(dir, sizeof(dir), "ls -A '%s' | grep -q .", ok.out);
+	assert_int_not_equal(system(dir), 0);
+}
+
+/* Verifies: REQ-CFG-003 */
+static void test_input_blob_never_removed(void **state)
+{
+	struct run r;
+	char cmd[4 * PATH];
+
+	(void)state;
+	/* The input is GENDIR/demo-a.dtb, a name bhcc would otherwise clean up. */
+	default_pass2(&r, "keep-input");
+	mkdirs(r.out);
+	snprintf(cmd, sizeof(cmd), "cp '%s' '%s/demo-a.dtb'", r.dtb, r.out);
+	assert_int_equal(system(cmd), 0);
+	snprintf(r.dtb, sizeof(r.dtb), "%s/demo-a.dtb", r.out);
+	snprintf(cmd, sizeof(cmd), "%s/demo-c.bin", r.images);
+	assert_int_equal(unlink(cmd), 0);
+	run(&r);
+	assert_int_equal(r.rc, 1);
+	free(r.err);
+	assert_true(exists(r.out, "demo-a.dtb"));
+}
+
+/* Verifies: REQ-CFG-002 */
+static void test_not_a_blob(void **state)
+{
+	struct run r;
+	char line[4 * PATH];
+
+	(void)state;
+	prepare(&r, "default", "not-a-blob");
+	write_file(r.srctree, "text.dtb", 100);
+	snprintf(r.dtb, sizeof(r.dtb), "%s/text.dtb", r.srctree);
+	snprintf(line, sizeof(line), "'%s' is not a valid device tree blob: FDT_ERR_BADMAGIC", r.dtb);
+	check_errors(&r, (const char *const[]){ line, NULL });
+	snprintf(r.dtb, sizeof(r.dtb), "%s/absent.dtb", r.srctree);
+	snprintf(line, sizeof(line), "cannot read device tree blob '%s': No such file or directory",
+		 r.dtb);
+	check_errors(&r, (const char *const[]){ line, NULL });
+}
+
+static int parse(const char *const *argv, struct bhcc_options *opt, char **err)
+{
+	size_t len;
+	int argc = 0, rc;
+	FILE *f = open_memstream(err, &len);
+
+	while (argv[argc])
+		argc++;
+	rc = bhcc_parse_args(argc, (char **)argv, opt, f);
+	fclose(f);
+	return rc;
+}
+
+#define PARSE(opt, err, ...) parse((const char *const[]){ "bhcc", __VA_ARGS__, NULL }, opt, err)
+
+/* Verifies: REQ-CFG-039 */
+static void test_arguments(void **state)
+{
+	struct bhcc_options o;
+	char *err;
+
+	(void)state;
+	assert_int_equal(PARSE(&o, &err, "--dtb", "s.dtb", "--source", "x.dts", "--out", "gen",
+			       "--max-cores", "4", "--max-partitions", "8", "--s2-pool-pages", "64",
+			       "--layout-only"), 0);
+	assert_string_equal(err, "");
+	free(err);
+	assert_string_equal(o.dtb, "s.dtb");
+	assert_string_equal(o.source, "x.dts");
+	assert_string_equal(o.out, "gen");
+	assert_int_equal(o.max_cores, 4);
+	assert_int_equal(o.max_partitions, 8);
+	assert_int_equal(o.s2_pool_pages, 64);
+	assert_true(o.layout_only);
+
+	assert_int_equal(PARSE(&o, &err, "--dtb", "s.dtb", "--out", "gen", "--max-cores", "4",
+			       "--max-partitions", "8", "--s2-pool-pages", "64", "--images", "img",
+			       "--srctree", "."), 0);
+	free(err);
+	assert_false(o.layout_only);
+	assert_string_equal(o.source, "s.dtb");
+	assert_string_equal(o.images, "img");
+
+	/* Pass 2 needs the images. */
+	assert_int_equal(PARSE(&o, &err, "--dtb", "s.dtb", "--out", "gen", "--max-cores", "4",
+			       "--max-partitions", "8", "--s2-pool-pages", "64"), 1);
+	assert_non_null(strstr(err, "bhcc: pass 2 (without --layout-only) needs --images and --srctree\n"));
+	free(err);
+	/* Limits are checked. */
+	assert_int_equal(PARSE(&o, &err, "--dtb", "s.dtb", "--out", "gen", "--max-cores", "65",
+			       "--max-partitions", "8", "--s2-pool-pages", "64", "--layout-only"), 1);
+	assert_string_equal(err, "bhcc: --max-cores: '65' is not a number from 1 to 64\n");
+	free(err);
+	assert_int_equal(PARSE(&o, &err, "--dtb", "s.dtb", "--out", "gen", "--max-cores", "4x",
+			       "--max-partitions", "8", "--s2-pool-pages", "64", "--layout-only"), 1);
+	free(err);
+	/* Unknown, incomplete, missing. */
+	assert_int_equal(PARSE(&o, &err, "--frobnicate"), 1);
+	assert_non_null(strstr(err, "bhcc: unknown argument '--frobnicate'\n"));
+	free(err);
+	assert_int_equal(PARSE(&o, &err, "--dtb"), 1);
+	assert_non_null(strstr(err, "bhcc: --dtb needs a value\n"));
+	free(err);
+	assert_int_equal(PARSE(&o, &err, "--dtb", "s.dtb", "--layout-only"), 1);
+	assert_non_null(strstr(err, "are required"));
+	free(err);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_default_validates),
+		cmocka_unit_test(test_auto_placement_default),
+		cmocka_unit_test(test_auto_placement_first_fit),
+		cmocka_unit_test(test_auto_placement_several_ram_ranges),
+		cmocka_unit_test(test_system_mk_default),
+		cmocka_unit_test(test_system_mk_prebuilt_image),
+		cmocka_unit_test(test_pass2_outputs),
+		cmocka_unit_test(test_images_s_with_dtb),
+		cmocka_unit_test(test_config_c_default),
+		cmocka_unit_test(test_config_c_gicv2),
+		cmocka_unit_test(test_config_c_aarch64_flags),
+		cmocka_unit_test(test_guest_dtb_gicv3),
+		cmocka_unit_test(test_guest_dtb_gicv2),
+		cmocka_unit_test(test_isolation_report),
+		cmocka_unit_test(test_isolation_report_default),
+		cmocka_unit_test(test_s2_blocks),
+		cmocka_unit_test(test_s2_unaligned),
+		cmocka_unit_test(test_s2_shared_tables),
+		cmocka_unit_test(test_s2_partitions),
+		cmocka_unit_test(test_s2_pool_too_small),
+		cmocka_unit_test(test_too_many_cores),
+		cmocka_unit_test(test_too_many_partitions),
+		cmocka_unit_test(test_err_regions),
+		cmocka_unit_test(test_err_host_overlap),
+		cmocka_unit_test(test_err_host_outside),
+		cmocka_unit_test(test_err_host_hyp),
+		cmocka_unit_test(test_err_align),
+		cmocka_unit_test(test_err_overflow),
+		cmocka_unit_test(test_err_ipa_limit),
+		cmocka_unit_test(test_err_device_high),
+		cmocka_unit_test(test_err_guest_overlap),
+		cmocka_unit_test(test_err_vgic),
+		cmocka_unit_test(test_err_core_twice),
+		cmocka_unit_test(test_err_core_not_cpu),
+		cmocka_unit_test(test_err_device_twice),
+		cmocka_unit_test(test_err_device_kind),
+		cmocka_unit_test(test_err_irq_twice),
+		cmocka_unit_test(test_err_irq_ppi),
+		cmocka_unit_test(test_err_program_image),
+		cmocka_unit_test(test_err_fault_policy),
+		cmocka_unit_test(test_err_access),
+		cmocka_unit_test(test_err_entry),
+		cmocka_unit_test(test_err_dtb_address),
+		cmocka_unit_test(test_err_dtb_name),
+		cmocka_unit_test(test_err_bootargs),
+		cmocka_unit_test(test_err_no_room),
+		cmocka_unit_test(test_err_unknown),
+		cmocka_unit_test(test_err_missing),
+		cmocka_unit_test(test_err_length),
+		cmocka_unit_test(test_err_cells),
+		cmocka_unit_test(test_err_name),
+		cmocka_unit_test(test_err_mpidr),
+		cmocka_unit_test(test_err_unit_address),
+		cmocka_unit_test(test_err_board_mmio),
+		cmocka_unit_test(test_err_board_device),
+		cmocka_unit_test(test_err_gic),
+		cmocka_unit_test(test_err_gic_reg),
+		cmocka_unit_test(test_err_gic_redist),
+		cmocka_unit_test(test_err_interrupt_parent),
+		cmocka_unit_test(test_err_hyp),
+		cmocka_unit_test(test_err_root),
+		cmocka_unit_test(test_err_several),
+		cmocka_unit_test(test_image_missing),
+		cmocka_unit_test(test_image_empty),
+		cmocka_unit_test(test_image_too_large),
+		cmocka_unit_test(test_image_overlaps_dtb),
+		cmocka_unit_test(test_no_outputs_after_error),
+		cmocka_unit_test(test_input_blob_never_removed),
+		cmocka_unit_test(test_not_a_blob),
+		cmocka_unit_test(test_arguments),
+	};
+
+	return cmocka_run_group_tests_name("configc", tests, group_setup, group_teardown);
+}

@@ -1,0 +1,169 @@
+/*
+ * bhcc, the Bulkhead config compiler: the stages between the device tree
+ * blob and the generated files, and the driver that runs them. main.c only
+ * turns the command line into struct bhcc_options, so that the unit tests
+ * can drive every stage directly.
+ */
+#ifndef BHCC_H
+#define BHCC_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "diag.h"
+#include "model.h"
+
+struct bhcc_options {
+	const char *dtb;          /* input blob */
+	const char *source;       /* the .dts path, for messages */
+	const char *out;          /* GENDIR */
+	unsigned max_cores;       /* CONFIG_MAX_CORES */
+	unsigned max_partitions;  /* CONFIG_MAX_PARTITIONS */
+	unsigned s2_pool_pages;   /* CONFIG_STAGE2_POOL_PAGES */
+	bool layout_only;         /* pass 1: no images yet, write system.mk only */
+	const char *images;       /* pass 2: where program images <partition>.bin are */
+	const char *srctree;      /* base of relative `image` paths (default: working directory) */
+};
+
+/** What every stage works on. */
+struct bh_ctx {
+	const void *fdt;
+	struct diag *diag;
+	struct bh_system *sys;
+	const struct bhcc_options *opt;
+};
+
+/* args.c */
+
+/**
+ * Fills @opt from the command line. Returns 0 on success, 1 after printing a
+ * usage error to @err, 2 when --help was asked for (usage printed to stdout).
+ */
+int bhcc_parse_args(int argc, char **argv, struct bhcc_options *opt, FILE *err);
+
+/* run.c */
+
+/** Reads, parses and validates the description (images too unless layout_only). Returns the error count. */
+unsigned bhcc_load(const struct bhcc_options *opt, struct bh_system *sys, struct diag *d);
+
+/** The whole program after argument parsing: load, then write or clean the outputs. Returns the exit status. */
+int bhcc_run(const struct bhcc_options *opt, FILE *err);
+
+/* parse.c, parse_board.c, parse_hyp.c, parse_part.c */
+
+/** Builds the model from the tree, reporting every syntax-level error. */
+void parse_system(struct bh_ctx *c);
+
+/** Parses /board (RAM, cores, interrupt controller, devices). */
+void parse_board(struct bh_ctx *c, int node);
+
+/** Index of the board device at fdt @offset, or -1. */
+int board_device_at(const struct bh_board *b, int offset);
+
+/** Index of the board core at fdt @offset, or -1. */
+int board_cpu_at(const struct bh_board *b, int offset);
+
+/**
+ * Parses /hypervisor@X with the root's cells (0 when they are unusable); must
+ * run after parse_board because the console is a board device.
+ */
+void parse_hypervisor(struct bh_ctx *c, int node, unsigned ac, unsigned sc);
+
+/** Parses /partitions and each partition under it; must run after parse_board. */
+void parse_partitions(struct bh_ctx *c, int node);
+
+/* validate_board.c, validate_mem.c, validate_part.c */
+
+/** Checks the board's resources against each other and the hypervisor region. */
+void validate_board(struct bh_ctx *c);
+
+/** Checks each partition region alone, then host-address ranges against the board. */
+void validate_regions(struct bh_ctx *c);
+
+/** Checks overlaps between placed host ranges and between guest ranges of one partition. */
+void validate_overlaps(struct bh_ctx *c);
+
+/** Adds passthrough device regions and interrupts; checks single ownership. */
+void validate_devices(struct bh_ctx *c);
+
+/** Checks entry, load-address, dtb-address and bootargs against the partition's memory. */
+void validate_addresses(struct bh_ctx *c);
+
+/** Computes the stage-2 table pages and fails when the pool is too small. */
+void validate_s2_pool(struct bh_ctx *c);
+
+/* place.c */
+
+/** Gives a host address to every valid region without host-address, first fit in document order. */
+void place_regions(struct bh_ctx *c);
+
+/* s2count.c */
+
+/** One stage-2 mapping as the hypervisor's builder sees it. */
+struct s2_map {
+	uint64_t ipa;
+	uint64_t pa;
+	uint64_t size;
+};
+
+/**
+ * Number of 4 KiB translation table pages one partition's stage-2 tables
+ * take, including the level-1 root, for mappings that neither overlap nor
+ * reach BHCC_IPA_LIMIT.
+ */
+unsigned s2_count_pages(const struct s2_map *maps, unsigned n);
+
+/** s2_count_pages() over a partition's regions. */
+unsigned s2_partition_pages(const struct bh_partition *p);
+
+/* guest_dtb.c */
+
+/**
+ * Writes the guest device tree of @p into @buf. Returns its size, or a
+ * negative libfdt error (-FDT_ERR_NOSPACE when @bufsize is too small).
+ */
+int guest_dtb_build(const struct bh_system *sys, const struct bh_partition *p, void *buf, int bufsize);
+
+/** Largest guest device tree bhcc makes; the buffers for guest_dtb_build() use it. */
+#define GUEST_DTB_MAX 65536
+
+/* images.c */
+
+/** Pass 2: resolves, measures and fits each partition image; checks the guest dtb against it. */
+void images_check(struct bh_ctx *c);
+
+/** Resolves a partition's `image` (relative to --srctree, else the working directory) into image_file. */
+bool image_resolve(const struct bhcc_options *opt, struct bh_partition *p);
+
+/* emit_mk.c, emit_c.c, emit_asm.c, emit_report.c */
+
+/** Writes GENDIR/system.mk. */
+void emit_mk(FILE *f, const struct bh_system *sys, const struct bhcc_options *opt);
+
+/** Writes GENDIR/config.c. */
+void emit_c(FILE *f, const struct bh_system *sys, const struct bhcc_options *opt);
+
+/** Writes GENDIR/images.S. */
+void emit_asm(FILE *f, const struct bh_system *sys, const struct bhcc_options *opt);
+
+/** Writes GENDIR/isolation.md. */
+void emit_report(FILE *f, const struct bh_system *sys, const struct bhcc_options *opt);
+
+/* util.c */
+
+/** Formats @size as "16 MiB", "4 KiB" or "4660 bytes" into @buf. */
+const char *format_size(char *buf, size_t len, uint64_t size);
+
+/** CFG_ACCESS_* bits as the binding writes them ("rwx"). */
+const char *access_str(uint8_t access);
+
+/** The board's RAM as one window, lowest base to highest end (what cfg_system.ram holds). */
+struct bh_range board_ram_span(const struct bh_board *b);
+
+/** Makes @path absolute against the working directory; false when it does not fit in @len. */
+bool absolute_path(const char *path, char *out, size_t len);
+
+/** Index of the valid RAM region of @p that contains guest address @addr, or -1. */
+int partition_ram_at(const struct bh_partition *p, uint64_t addr);
+
+#endif /* BHCC_H */

@@ -1,0 +1,92 @@
+/*
+ * Partition images: where each one is, and (pass 2, once they are built)
+ * whether it fits where it is loaded.
+ */
+#include <errno.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "bhcc.h"
+#include "cfg.h"
+#include "range.h"
+
+#define ULL(x) ((unsigned long long)(x))
+
+bool image_resolve(const struct bhcc_options *opt, struct bh_partition *p)
+{
+	char base[BHCC_FILE_MAX];
+	int n;
+
+	p->image_file[0] = '\0';
+	if (p->program[0]) {
+		if (!opt->images || !p->valid_name)
+			return true;
+		if (!absolute_path(opt->images, base, sizeof(base)))
+			return false;
+		n = snprintf(p->image_file, sizeof(p->image_file), "%s/%s.bin", base, p->name);
+	} else if (p->image[0] == '/') {
+		n = snprintf(p->image_file, sizeof(p->image_file), "%s", p->image);
+	} else if (p->image[0]) {
+		/* Pass 1 has no --srctree; make runs bhcc from the source tree. */
+		if (!absolute_path(opt->srctree ? opt->srctree : ".", base, sizeof(base)))
+			return false;
+		n = snprintf(p->image_file, sizeof(p->image_file), "%s/%s", base, p->image);
+	} else {
+		return true;
+	}
+	if (n < 0 || (size_t)n >= sizeof(p->image_file)) {
+		p->image_file[0] = '\0';
+		return false;
+	}
+	return true;
+}
+
+static void check_fit(struct bh_ctx *c, struct bh_partition *p, const char *prop)
+{
+	int i = partition_ram_at(p, p->load);
+	const struct bh_region *r;
+
+	if (i < 0)
+		return;   /* already reported by validate_addresses() */
+	r = &p->regions[i];
+	if (!range_inside(p->load, p->image_size, r->ipa, r->size))
+		diag_error(c->diag, p->path, prop,
+			   "image larger than its region: '%s' is %llu bytes, %s has %llu bytes from load-address 0x%llx",
+			   p->image_file, ULL(p->image_size), r->path,
+			   ULL(r->ipa + r->size - p->load), ULL(p->load));
+	if (p->has_dtb && p->dtb_size &&
+	    ranges_overlap(p->dtb_ipa, p->dtb_size, p->load, p->image_size))
+		diag_error(c->diag, p->path, "dtb-address",
+			   "the guest device tree (0x%llx-0x%llx) overlaps the image (0x%llx-0x%llx)",
+			   ULL(p->dtb_ipa), ULL(range_last(p->dtb_ipa, p->dtb_size)), ULL(p->load),
+			   ULL(range_last(p->load, p->image_size)));
+}
+
+void images_check(struct bh_ctx *c)
+{
+	for (unsigned pi = 0; pi < c->sys->n_partitions; pi++) {
+		struct bh_partition *p = &c->sys->partitions[pi];
+		const char *prop = p->program[0] ? "program" : "image";
+		struct stat st;
+
+		if (!p->image_file[0])
+			continue;   /* no valid program or image: already reported */
+		if (stat(p->image_file, &st) != 0) {
+			diag_error(c->diag, p->path, prop, "cannot read image file '%s': %s",
+				   p->image_file, strerror(errno));
+			continue;
+		}
+		if (!S_ISREG(st.st_mode)) {
+			diag_error(c->diag, p->path, prop, "image file '%s' is not a regular file",
+				   p->image_file);
+			continue;
+		}
+		if (st.st_size == 0) {
+			diag_error(c->diag, p->path, prop, "image file '%s' is empty", p->image_file);
+			continue;
+		}
+		p->image_size = (uint64_t)st.st_size;
+		p->has_image_size = true;
+		check_fit(c, p, prop);
+	}
+}

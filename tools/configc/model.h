@@ -1,0 +1,159 @@
+/*
+ * bhcc's in-memory model of a system description.
+ *
+ * Every table is a fixed-size array: the generated hypervisor tables are
+ * fixed too, and a description that exceeds a bound gets a clear error
+ * instead of an allocation failure somewhere later.
+ */
+#ifndef BHCC_MODEL_H
+#define BHCC_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define BHCC_MAX_CORES 64          /* cfg_partition.core_mask has 64 bits */
+#define BHCC_MAX_PARTITIONS 64     /* cfg_core.partition is a uint8_t, 0xff = none */
+#define BHCC_MAX_REGIONS 16        /* per partition, RAM and device regions together */
+#define BHCC_MAX_RAM 8             /* board memory ranges */
+#define BHCC_MAX_DEVICES 64        /* board devices */
+#define BHCC_MAX_DEV_REGS 8        /* MMIO ranges per device */
+#define BHCC_MAX_DEV_IRQS 16       /* interrupts per device */
+#define BHCC_MAX_PART_DEVICES 16   /* passthrough devices per partition */
+#define BHCC_MAX_IRQS 64           /* interrupts owned per partition */
+#define BHCC_NAME_MAX 31           /* partition name length */
+#define BHCC_PATH_MAX 256          /* device tree node path */
+#define BHCC_FILE_MAX 1024         /* file system path */
+#define BHCC_STR_MAX 256           /* compatible lists, program names, model */
+#define BHCC_BOOTARGS_MAX 1024
+
+#define BHCC_IPA_BITS 39           /* stage-2: 4 KiB granule, starting at level 1 */
+#define BHCC_IPA_LIMIT (UINT64_C(1) << BHCC_IPA_BITS)
+#define BHCC_PAGE UINT64_C(0x1000)
+#define BHCC_2M UINT64_C(0x200000)
+#define BHCC_1G UINT64_C(0x40000000)
+#define BHCC_MAX_INTID 1019        /* highest GIC SPI; 1020..1023 are special */
+#define BHCC_FIRST_SPI 32
+
+/* Owner of a core, device or interrupt: a partition index, or one of these. */
+#define BHCC_OWNER_NONE (-1)
+#define BHCC_OWNER_HYP (-2)
+
+/** A [base, base + size) range of addresses. */
+struct bh_range {
+	uint64_t base;
+	uint64_t size;
+};
+
+/** A board core: `/board/cpus/cpu@N`. Its index is its position among the cpu nodes. */
+struct bh_cpu {
+	char path[BHCC_PATH_MAX];
+	int offset;
+	uint64_t mpidr;
+	int owner;            /* partition index or BHCC_OWNER_NONE */
+	unsigned vcpu;
+};
+
+/** A board device node (anything under /board that is not RAM, cpus or the GIC). */
+struct bh_device {
+	char path[BHCC_PATH_MAX];
+	char name[BHCC_PATH_MAX];               /* node name with unit address */
+	int offset;
+	char compatible[BHCC_STR_MAX];          /* raw string list, NUL separated */
+	size_t compatible_len;
+	unsigned n_regs;
+	struct bh_range regs[BHCC_MAX_DEV_REGS];
+	unsigned n_irqs;
+	uint32_t irqs[BHCC_MAX_DEV_IRQS];
+	bool valid;                             /* parsed without error */
+	int owner;                              /* partition, BHCC_OWNER_HYP or BHCC_OWNER_NONE */
+};
+
+struct bh_gic {
+	char path[BHCC_PATH_MAX];
+	int offset;
+	unsigned version;                       /* 2 or 3; 0 when no valid GIC */
+	struct bh_range dist, redist, cpu, hyp, vcpu;
+};
+
+struct bh_board {
+	char path[BHCC_PATH_MAX];
+	int offset;
+	char compatible[BHCC_STR_MAX];          /* first string, for the report */
+	unsigned n_ram;
+	struct bh_range ram[BHCC_MAX_RAM];
+	char ram_path[BHCC_MAX_RAM][BHCC_PATH_MAX];
+	unsigned n_cpus;
+	struct bh_cpu cpus[BHCC_MAX_CORES];
+	bool cpus_valid;                        /* every cpu node parsed */
+	struct bh_gic gic;
+	unsigned n_devices;
+	struct bh_device devices[BHCC_MAX_DEVICES];
+};
+
+struct bh_hyp {
+	char path[BHCC_PATH_MAX];
+	bool valid;                             /* reg parsed and usable for checks */
+	struct bh_range reg;
+	int console;                            /* board device index, -1 when none */
+	uint8_t console_kind;                   /* enum cfg_console_kind */
+};
+
+/** One partition region: a `memory@` child (RAM) or a passthrough device range. */
+struct bh_region {
+	char path[BHCC_PATH_MAX];
+	uint64_t ipa;
+	uint64_t size;
+	uint64_t pa;
+	uint8_t access;                         /* CFG_ACCESS_* */
+	uint8_t kind;                           /* enum cfg_region_kind */
+	bool valid;                             /* ipa and size passed their checks */
+	bool has_host;                          /* host-address written in the description */
+	bool placed;                            /* pa is valid (explicit and checked, or auto-placed) */
+	int device;                             /* board device index for device regions, else -1 */
+};
+
+struct bh_partition {
+	char name[BHCC_NAME_MAX + 1];
+	char sym[BHCC_NAME_MAX + 1];            /* name usable as a C identifier */
+	char path[BHCC_PATH_MAX];
+	int offset;
+	unsigned n_vcpus;
+	uint8_t vcpu_core[BHCC_MAX_CORES];
+	char program[BHCC_STR_MAX];             /* empty for prebuilt images */
+	char image[BHCC_FILE_MAX];              /* as written, empty for programs */
+	char image_file[BHCC_FILE_MAX];         /* the file pass 2 embeds */
+	bool has_entry;
+	uint64_t entry;
+	bool has_load;                          /* load-address written in the description */
+	uint64_t load;                          /* = entry when load-address is absent */
+	bool valid_name;                        /* name follows the naming rule */
+	uint8_t fault_policy;                   /* enum cfg_fault_policy */
+	unsigned n_devices;
+	unsigned devices[BHCC_MAX_PART_DEVICES];
+	bool has_dtb;
+	uint64_t dtb_ipa;
+	uint64_t dtb_size;                      /* generated guest device tree, when has_dtb */
+	bool has_bootargs;
+	char bootargs[BHCC_BOOTARGS_MAX];
+	unsigned n_ram;                         /* regions[0 .. n_ram) are RAM */
+	unsigned n_regions;
+	struct bh_region regions[BHCC_MAX_REGIONS];
+	unsigned n_irqs;
+	uint16_t irqs[BHCC_MAX_IRQS];           /* ascending */
+	bool has_image_size;                    /* pass 2 only */
+	uint64_t image_size;
+	unsigned s2_pages;
+};
+
+struct bh_system {
+	bool has_model;
+	char model[BHCC_STR_MAX];
+	struct bh_board board;
+	struct bh_hyp hyp;
+	unsigned n_partitions;
+	struct bh_partition partitions[BHCC_MAX_PARTITIONS];
+	unsigned s2_pages;                      /* all partitions; valid after a clean validation */
+};
+
+#endif /* BHCC_MODEL_H */

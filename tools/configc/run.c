@@ -1,0 +1,172 @@
+/*
+ * The driver: read the blob, run every stage so that one run reports every
+ * error it can, then either write all outputs or remove the stale ones.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libfdt.h>
+
+#include "bhcc.h"
+#include "output.h"
+
+#define DTB_MAX (16u << 20)
+
+static void *read_file(const char *path, size_t *size, struct diag *d)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf;
+
+	if (!f) {
+		diag_error(d, NULL, NULL, "cannot read device tree blob '%s': %s", path,
+			   strerror(errno));
+		return NULL;
+	}
+	buf = malloc(DTB_MAX);
+	*size = buf ? fread(buf, 1, DTB_MAX, f) : 0;
+	if (!buf || ferror(f) || *size == DTB_MAX) {
+		diag_error(d, NULL, NULL, "cannot read device tree blob '%s' (unreadable or over %u bytes)",
+			   path, DTB_MAX);
+		free(buf);
+		buf = NULL;
+	}
+	fclose(f);
+	return buf;
+}
+
+unsigned bhcc_load(const struct bhcc_options *opt, struct bh_system *sys, struct diag *d)
+{
+	struct bh_ctx c = { .diag = d, .sys = sys, .opt = opt };
+	size_t size;
+	void *fdt;
+	int err;
+
+	memset(sys, 0, sizeof(*sys));
+	sys->hyp.console = -1;
+	fdt = read_file(opt->dtb, &size, d);
+	if (!fdt)
+		return d->errors;
+	err = fdt_check_full(fdt, size);
+	if (err) {
+		diag_error(d, NULL, NULL, "'%s' is not a valid device tree blob: %s", opt->dtb,
+			   fdt_strerror(err));
+		free(fdt);
+		return d->errors;
+	}
+	c.fdt = fdt;
+	parse_system(&c);
+	validate_board(&c);
+	validate_regions(&c);
+	validate_devices(&c);
+	place_regions(&c);
+	validate_overlaps(&c);
+	validate_addresses(&c);
+	for (unsigned i = 0; i < sys->n_partitions; i++)
+		if (!image_resolve(opt, &sys->partitions[i]))
+			diag_error(d, sys->partitions[i].path, sys->partitions[i].program[0] ? "program" : "image",
+				   "the image file's path is longer than %u characters", BHCC_FILE_MAX - 1);
+	if (!opt->layout_only)
+		images_check(&c);
+	validate_s2_pool(&c);
+	free(fdt);
+	return d->errors;
+}
+
+static void write_dtbs(struct outputs *o, const struct bh_system *sys)
+{
+	static uint8_t blob[GUEST_DTB_MAX];
+	char name[BHCC_NAME_MAX + 8];
+
+	for (unsigned i = 0; i < sys->n_partitions; i++) {
+		const struct bh_partition *p = &sys->partitions[i];
+		int size;
+
+		if (!p->has_dtb)
+			continue;
+		size = guest_dtb_build(sys, p, blob, (int)sizeof(blob));
+		if (size < 0 || (uint64_t)size != p->dtb_size) {
+			diag_error(o->diag, p->path, "dtb-address",
+				   "internal error: the guest device tree changed size");
+			o->failed = true;
+			return;
+		}
+		snprintf(name, sizeof(name), "%s.dtb", p->name);
+		out_blob(o, name, blob, (size_t)size);
+	}
+}
+
+static void emit(struct outputs *o, const char *name,
+		 void (*fn)(FILE *, const struct bh_system *, const struct bhcc_options *),
+		 const struct bh_system *sys, const struct bhcc_options *opt)
+{
+	FILE *f = out_begin(o, name);
+
+	if (!f)
+		return;
+	fn(f, sys, opt);
+	out_end(o, f);
+}
+
+static void write_outputs(const struct bhcc_options *opt, const struct bh_system *sys,
+			  struct diag *d)
+{
+	static struct outputs o;
+	char abs[BHCC_FILE_MAX];
+
+	/* images.S names the guest device trees by absolute path. */
+	if (!absolute_path(opt->out, abs, sizeof(abs) - BHCC_NAME_MAX - 8)) {
+		diag_error(d, NULL, NULL, "output directory '%s': path too long", opt->out);
+		return;
+	}
+	if (!out_init(&o, opt->out, d))
+		return;
+	if (opt->layout_only) {
+		emit(&o, "system.mk", emit_mk, sys, opt);
+	} else {
+		write_dtbs(&o, sys);
+		emit(&o, "images.S", emit_asm, sys, opt);
+		emit(&o, "isolation.md", emit_report, sys, opt);
+		/* Last, because make's rule for the three files is keyed on config.c. */
+		emit(&o, "config.c", emit_c, sys, opt);
+	}
+	out_commit(&o);
+}
+
+static void remove_outputs(const struct bhcc_options *opt, const struct bh_system *sys)
+{
+	char name[BHCC_NAME_MAX + 8];
+
+	if (opt->layout_only) {
+		out_remove(opt->out, "system.mk", opt->dtb);
+		return;
+	}
+	out_remove(opt->out, "config.c", opt->dtb);
+	out_remove(opt->out, "images.S", opt->dtb);
+	out_remove(opt->out, "isolation.md", opt->dtb);
+	for (unsigned i = 0; i < sys->n_partitions; i++) {
+		if (!sys->partitions[i].valid_name)
+			continue;
+		snprintf(name, sizeof(name), "%s.dtb", sys->partitions[i].name);
+		out_remove(opt->out, name, opt->dtb);
+	}
+}
+
+int bhcc_run(const struct bhcc_options *opt, FILE *err)
+{
+	struct bh_system *sys = calloc(1, sizeof(*sys));
+	struct diag d;
+
+	if (!sys) {
+		fprintf(err, "bhcc: out of memory\n");
+		return 1;
+	}
+	diag_init(&d, opt->source, err);
+	bhcc_load(opt, sys, &d);
+	if (!d.errors)
+		write_outputs(opt, sys, &d);
+	if (d.errors)
+		remove_outputs(opt, sys);
+	free(sys);
+	return d.errors ? 1 : 0;
+}

@@ -1,0 +1,167 @@
+/*
+ * The board's own consistency: RAM ranges, MMIO ranges and the hypervisor
+ * region. Partition checks rely on these, so they run first.
+ */
+#include <string.h>
+
+#include "bhcc.h"
+#include "range.h"
+
+#define HYP_IMAGE_OFFSET BHCC_2M   /* the hypervisor is linked at base + 2 MiB */
+#define GICR_FRAME_SIZE UINT64_C(0x20000)
+
+/* Checks a range that must be mappable with 4 KiB pages. */
+static bool check_range(struct bh_ctx *c, const char *path, const char *prop, const char *what,
+			struct bh_range r)
+{
+	if (r.size == 0) {
+		diag_error(c->diag, path, prop, "%s at 0x%llx has size zero", what,
+			   (unsigned long long)r.base);
+		return false;
+	}
+	if (range_wraps(r.base, r.size)) {
+		diag_error(c->diag, path, prop, "%s 0x%llx + 0x%llx overflows 64 bits", what,
+			   (unsigned long long)r.base, (unsigned long long)r.size);
+		return false;
+	}
+	if (!is_aligned(r.base, BHCC_PAGE) || !is_aligned(r.size, BHCC_PAGE)) {
+		diag_error(c->diag, path, prop,
+			   "%s 0x%llx-0x%llx is not 4 KiB aligned in base and size", what,
+			   (unsigned long long)r.base, (unsigned long long)range_last(r.base, r.size));
+		return false;
+	}
+	return true;
+}
+
+/* Every board range that must not overlap another: RAM, the GIC and devices. */
+struct board_range {
+	const char *path;
+	const char *what;
+	struct bh_range r;
+};
+
+static unsigned collect(struct bh_ctx *c, struct board_range *out)
+{
+	struct bh_board *b = &c->sys->board;
+	struct bh_gic *g = &b->gic;
+	unsigned n = 0;
+
+	unsigned kept = 0;
+
+	/* Later stages use the RAM list for placement, so unusable ranges leave it. */
+	for (unsigned i = 0; i < b->n_ram; i++) {
+		if (!check_range(c, b->ram_path[i], "reg", "RAM range", b->ram[i]))
+			continue;
+		b->ram[kept] = b->ram[i];
+		if (kept != i)
+			strcpy(b->ram_path[kept], b->ram_path[i]);
+		kept++;
+	}
+	b->n_ram = kept;
+	for (unsigned i = 0; i < b->n_ram; i++)
+		out[n++] = (struct board_range){ b->ram_path[i], "RAM range", b->ram[i] };
+	if (g->version) {
+		const struct bh_range *gr[] = { &g->dist, &g->redist, &g->cpu, &g->hyp, &g->vcpu };
+		bool ok = true;
+
+		for (unsigned i = 0; i < 5; i++) {
+			if (g->version == 3 ? i > 1 : i == 1)
+				continue;
+			if (check_range(c, g->path, "reg", "MMIO range", *gr[i]))
+				out[n++] = (struct board_range){ g->path, "MMIO range", *gr[i] };
+			else
+				ok = false;
+		}
+		if (!ok)
+			g->version = 0;
+	}
+	for (unsigned i = 0; i < b->n_devices; i++) {
+		struct bh_device *d = &b->devices[i];
+
+		if (!d->valid)
+			continue;
+		for (unsigned j = 0; j < d->n_regs; j++) {
+			if (check_range(c, d->path, "reg", "MMIO range", d->regs[j]))
+				out[n++] = (struct board_range){ d->path, "MMIO range", d->regs[j] };
+			else
+				d->valid = false;
+		}
+	}
+	return n;
+}
+
+static void check_board_overlaps(struct bh_ctx *c)
+{
+	static struct board_range all[BHCC_MAX_RAM + 5 + BHCC_MAX_DEVICES * BHCC_MAX_DEV_REGS];
+	unsigned n = collect(c, all);
+
+	for (unsigned j = 1; j < n; j++) {
+		for (unsigned i = 0; i < j; i++) {
+			if (!ranges_overlap(all[i].r.base, all[i].r.size, all[j].r.base, all[j].r.size))
+				continue;
+			diag_error(c->diag, all[j].path, "reg", "%s 0x%llx-0x%llx overlaps %s (0x%llx-0x%llx)",
+				   all[j].what, (unsigned long long)all[j].r.base,
+				   (unsigned long long)range_last(all[j].r.base, all[j].r.size),
+				   all[i].path, (unsigned long long)all[i].r.base,
+				   (unsigned long long)range_last(all[i].r.base, all[i].r.size));
+		}
+	}
+}
+
+static void check_hypervisor(struct bh_ctx *c)
+{
+	struct bh_hyp *h = &c->sys->hyp;
+	const struct bh_board *b = &c->sys->board;
+	bool inside = false;
+
+	if (!h->valid)
+		return;
+	if (!check_range(c, h->path, "reg", "hypervisor region", h->reg)) {
+		h->valid = false;
+		return;
+	}
+	if (!is_aligned(h->reg.base, BHCC_2M)) {
+		diag_error(c->diag, h->path, "reg",
+			   "base 0x%llx is not 2 MiB aligned (the hypervisor is linked at base + 2 MiB with 2 MiB mappings)",
+			   (unsigned long long)h->reg.base);
+		h->valid = false;
+	}
+	if (h->reg.size <= HYP_IMAGE_OFFSET) {
+		diag_error(c->diag, h->path, "reg",
+			   "size 0x%llx leaves no room for the hypervisor image, which is linked at base + 2 MiB; it must exceed 2 MiB",
+			   (unsigned long long)h->reg.size);
+		h->valid = false;
+	}
+	for (unsigned i = 0; i < b->n_ram; i++)
+		inside = inside || range_inside(h->reg.base, h->reg.size, b->ram[i].base, b->ram[i].size);
+	if (!inside && b->n_ram) {
+		diag_error(c->diag, h->path, "reg",
+			   "hypervisor region 0x%llx-0x%llx is not inside one board RAM range",
+			   (unsigned long long)h->reg.base,
+			   (unsigned long long)range_last(h->reg.base, h->reg.size));
+		h->valid = false;
+	}
+}
+
+/* Each core has its own GICv3 redistributor frame; the vGIC hands them out per vCPU. */
+static void check_redistributors(struct bh_ctx *c)
+{
+	struct bh_board *b = &c->sys->board;
+	uint64_t need = GICR_FRAME_SIZE * b->n_cpus;
+
+	if (b->gic.version != 3 || b->gic.redist.size >= need)
+		return;
+	diag_error(c->diag, b->gic.path, "reg",
+		   "redistributor range 0x%llx-0x%llx is smaller than 128 KiB for each of the %u cores (0x%llx)",
+		   (unsigned long long)b->gic.redist.base,
+		   (unsigned long long)range_last(b->gic.redist.base, b->gic.redist.size), b->n_cpus,
+		   (unsigned long long)need);
+	b->gic.version = 0;
+}
+
+void validate_board(struct bh_ctx *c)
+{
+	check_board_overlaps(c);
+	check_redistributors(c);
+	check_hypervisor(c);
+}

@@ -1,0 +1,256 @@
+/*
+ * Per-partition checks that involve more than one property: device and
+ * interrupt ownership, the addresses where things are loaded, the stage-2
+ * pool.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "bhcc.h"
+#include "cfg.h"
+#include "range.h"
+
+#define ULL(x) ((unsigned long long)(x))
+
+struct irq_owners {
+	int owner[BHCC_MAX_INTID + 1];               /* partition, BHCC_OWNER_HYP or NONE */
+	const char *device[BHCC_MAX_INTID + 1];      /* path of the device that brought it */
+};
+
+static int cmp_u16(const void *a, const void *b)
+{
+	return (int)*(const uint16_t *)a - (int)*(const uint16_t *)b;
+}
+
+static bool claim_irqs(struct bh_ctx *c, struct irq_owners *o, unsigned pi, const struct bh_device *d)
+{
+	struct bh_partition *p = &c->sys->partitions[pi];
+	bool ok = true;
+
+	for (unsigned k = 0; k < d->n_irqs; k++) {
+		uint32_t irq = d->irqs[k];
+
+		if (irq < BHCC_FIRST_SPI) {
+			diag_error(c->diag, p->path, "devices",
+				   "%s has interrupt %u, which is not an SPI; only SPIs (32..1019) can be assigned to a partition",
+				   d->path, irq);
+			ok = false;
+		} else if (o->owner[irq] == BHCC_OWNER_HYP) {
+			diag_error(c->diag, p->path, "devices",
+				   "interrupt %u of %s is owned by the hypervisor (console %s)", irq,
+				   d->path, o->device[irq]);
+			ok = false;
+		} else if (o->owner[irq] != BHCC_OWNER_NONE && o->owner[irq] != (int)pi) {
+			diag_error(c->diag, p->path, "devices",
+				   "interrupt %u of %s is also owned by %s (through %s)", irq, d->path,
+				   c->sys->partitions[o->owner[irq]].path, o->device[irq]);
+			ok = false;
+		}
+	}
+	if (!ok)
+		return false;
+	for (unsigned k = 0; k < d->n_irqs; k++) {
+		uint32_t irq = d->irqs[k];
+
+		if (o->owner[irq] == (int)pi)
+			continue;   /* two of its devices share the line */
+		if (p->n_irqs == BHCC_MAX_IRQS) {
+			diag_error(c->diag, p->path, "devices", "more than %u interrupts", BHCC_MAX_IRQS);
+			return false;
+		}
+		o->owner[irq] = (int)pi;
+		o->device[irq] = d->path;
+		p->irqs[p->n_irqs++] = (uint16_t)irq;
+	}
+	return true;
+}
+
+static void add_device_regions(struct bh_ctx *c, struct bh_partition *p, unsigned dev)
+{
+	const struct bh_device *d = &c->sys->board.devices[dev];
+
+	for (unsigned k = 0; k < d->n_regs; k++) {
+		const struct bh_range *m = &d->regs[k];
+		struct bh_region *r;
+
+		if (range_last(m->base, m->size) >= BHCC_IPA_LIMIT) {
+			diag_error(c->diag, p->path, "devices",
+				   "MMIO range 0x%llx-0x%llx of %s is beyond the 39-bit stage-2 IPA limit (0x%llx); it cannot be passed through",
+				   ULL(m->base), ULL(range_last(m->base, m->size)), d->path,
+				   ULL(BHCC_IPA_LIMIT));
+			continue;
+		}
+		if (p->n_regions == BHCC_MAX_REGIONS) {
+			diag_error(c->diag, p->path, "devices",
+				   "more than %u regions (memory@ nodes and device ranges together)",
+				   BHCC_MAX_REGIONS);
+			return;
+		}
+		r = &p->regions[p->n_regions++];
+		strcpy(r->path, d->path);
+		r->ipa = m->base;
+		r->pa = m->base;
+		r->size = m->size;
+		r->access = CFG_ACCESS_R | CFG_ACCESS_W;
+		r->kind = CFG_REGION_DEVICE;
+		r->valid = true;
+		r->has_host = true;
+		r->placed = true;
+		r->device = (int)dev;
+	}
+}
+
+void validate_devices(struct bh_ctx *c)
+{
+	struct bh_system *s = c->sys;
+	struct irq_owners *o = malloc(sizeof(*o));
+
+	if (!o) {
+		diag_error(c->diag, NULL, NULL, "out of memory");
+		return;
+	}
+	for (unsigned i = 0; i <= BHCC_MAX_INTID; i++)
+		o->owner[i] = BHCC_OWNER_NONE;
+	if (s->hyp.console >= 0) {
+		const struct bh_device *con = &s->board.devices[s->hyp.console];
+
+		for (unsigned k = 0; k < con->n_irqs; k++) {
+			o->owner[con->irqs[k]] = BHCC_OWNER_HYP;
+			o->device[con->irqs[k]] = con->path;
+		}
+	}
+	for (unsigned pi = 0; pi < s->n_partitions; pi++) {
+		struct bh_partition *p = &s->partitions[pi];
+
+		for (unsigned k = 0; k < p->n_devices; k++) {
+			struct bh_device *d = &s->board.devices[p->devices[k]];
+
+			if (!d->valid)
+				continue;
+			if (d->owner == BHCC_OWNER_HYP) {
+				diag_error(c->diag, p->path, "devices",
+					   "%s is the hypervisor's console", d->path);
+				continue;
+			}
+			if (d->owner != BHCC_OWNER_NONE) {
+				diag_error(c->diag, p->path, "devices", "%s is also assigned to %s",
+					   d->path, s->partitions[d->owner].path);
+				continue;
+			}
+			if (!claim_irqs(c, o, pi, d))
+				continue;
+			d->owner = (int)pi;
+			add_device_regions(c, p, p->devices[k]);
+		}
+		qsort(p->irqs, p->n_irqs, sizeof(p->irqs[0]), cmp_u16);
+	}
+	free(o);
+}
+
+/* Finds the region for @addr and checks it grants @need; -1 after an error. */
+static int check_in_ram(struct bh_ctx *c, const struct bh_partition *p, const char *prop,
+			const char *what, uint64_t addr, uint8_t need)
+{
+	int i = partition_ram_at(p, addr);
+
+	if (i < 0) {
+		diag_error(c->diag, p->path, prop, "%s0x%llx is not inside any memory region of the partition",
+			   what, ULL(addr));
+		return -1;
+	}
+	if ((p->regions[i].access & need) != need) {
+		diag_error(c->diag, p->path, prop, "%s0x%llx is in %s, which has no %s access (access \"%s\")",
+			   what, ULL(addr), p->regions[i].path, need == CFG_ACCESS_X ? "x" : "w",
+			   access_str(p->regions[i].access));
+		return -1;
+	}
+	return i;
+}
+
+/* The guest device tree has these at its root; a passed-through device must not clash. */
+static void check_device_names(struct bh_ctx *c, const struct bh_partition *p)
+{
+	static const char *const reserved[] = { "chosen", "cpus", "psci", "timer" };
+
+	for (unsigned k = 0; k < p->n_devices; k++) {
+		const struct bh_device *d = &c->sys->board.devices[p->devices[k]];
+		const char *at = strchr(d->name, '@');
+		size_t base = at ? (size_t)(at - d->name) : strlen(d->name);
+		bool clash = (base == 6 && strncmp(d->name, "memory", 6) == 0) ||
+			     strncmp(d->name, "interrupt-controller@", 21) == 0;
+
+		for (unsigned i = 0; i < sizeof(reserved) / sizeof(reserved[0]); i++)
+			clash = clash || strcmp(d->name, reserved[i]) == 0;
+		if (clash)
+			diag_error(c->diag, p->path, "devices",
+				   "node name '%s' of %s clashes with a node of the generated guest device tree; rename the board node",
+				   d->name, d->path);
+	}
+}
+
+static void check_dtb(struct bh_ctx *c, struct bh_partition *p)
+{
+	static uint8_t blob[GUEST_DTB_MAX];
+	int i, size;
+
+	if (!is_aligned(p->dtb_ipa, 8)) {
+		diag_error(c->diag, p->path, "dtb-address", "0x%llx is not 8-byte aligned",
+			   ULL(p->dtb_ipa));
+		return;
+	}
+	i = check_in_ram(c, p, "dtb-address", "", p->dtb_ipa, CFG_ACCESS_W);
+	check_device_names(c, p);
+	if (i < 0)
+		return;
+	size = guest_dtb_build(c->sys, p, blob, (int)sizeof(blob));
+	if (size < 0) {
+		diag_error(c->diag, p->path, "dtb-address",
+			   "the guest device tree does not fit in %u bytes", GUEST_DTB_MAX);
+		return;
+	}
+	p->dtb_size = (uint64_t)size;
+	if (!range_inside(p->dtb_ipa, p->dtb_size, p->regions[i].ipa, p->regions[i].size))
+		diag_error(c->diag, p->path, "dtb-address",
+			   "the guest device tree (%d bytes) does not fit between 0x%llx and the end of %s (0x%llx)",
+			   size, ULL(p->dtb_ipa), p->regions[i].path,
+			   ULL(range_last(p->regions[i].ipa, p->regions[i].size)));
+}
+
+void validate_addresses(struct bh_ctx *c)
+{
+	for (unsigned pi = 0; pi < c->sys->n_partitions; pi++) {
+		struct bh_partition *p = &c->sys->partitions[pi];
+		bool entry_ok = false;
+
+		if (p->has_entry)
+			entry_ok = check_in_ram(c, p, "entry", "", p->entry, CFG_ACCESS_X) >= 0;
+		if (p->has_load)
+			check_in_ram(c, p, "load-address", "", p->load, CFG_ACCESS_W);
+		else if (entry_ok)
+			check_in_ram(c, p, "entry", "the image is loaded at entry (no load-address): ",
+				     p->load, CFG_ACCESS_W);
+		if (p->has_dtb)
+			check_dtb(c, p);
+		if (p->has_bootargs && !p->has_dtb)
+			diag_error(c->diag, p->path, "bootargs",
+				   "has no effect without dtb-address (it goes to /chosen of the guest device tree)");
+	}
+}
+
+void validate_s2_pool(struct bh_ctx *c)
+{
+	struct bh_system *s = c->sys;
+
+	/* The count is only meaningful for a layout without errors. */
+	if (c->diag->errors)
+		return;
+	s->s2_pages = 0;
+	for (unsigned i = 0; i < s->n_partitions; i++) {
+		s->partitions[i].s2_pages = s2_partition_pages(&s->partitions[i]);
+		s->s2_pages += s->partitions[i].s2_pages;
+	}
+	if (s->s2_pages > c->opt->s2_pool_pages)
+		diag_error(c->diag, "/partitions", NULL,
+			   "stage-2 tables need %u pages, CONFIG_STAGE2_POOL_PAGES is %u", s->s2_pages,
+			   c->opt->s2_pool_pages);
+}
