@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include "bhrt.h"
+#include "bhrt_gic.h"
 
 #define MAX_VCPUS 64u
 
@@ -26,7 +27,7 @@ extern void (*__init_array_end[])(void);
 
 void rt_start(uint64_t dtb);
 void rt_secondary_start(uint64_t vcpu);
-uint64_t rt_exception(uint64_t kind, uint64_t esr, uint64_t elr, uint64_t far);
+uint64_t rt_exception(uint64_t kind, uint64_t esr, uint64_t elr, uint64_t far, uint64_t entry_counter);
 
 void rt_start(uint64_t dtb)
 {
@@ -55,6 +56,9 @@ uint64_t rt_dtb(void)
 
 struct rt_info rt_partition_info(void)
 {
+	if (rt_native()) {
+		return rt_native_info();
+	}
 	struct rt_smccc_res r = rt_hvc(BH_HC_PARTITION_INFO, 0, 0, 0);
 
 	return (struct rt_info){
@@ -77,7 +81,7 @@ int rt_printf(const char *fmt, ...)
 		return n;
 	}
 	size_t len = ((size_t)n < sizeof(buf)) ? (size_t)n : sizeof(buf) - 1u;
-	(void)rt_hvc(BH_HC_CONSOLE_WRITE, (uint64_t)(uintptr_t)buf, len, 0);
+	(void)rt_console_write(buf, len);
 	return n;
 }
 
@@ -148,8 +152,12 @@ void rt_set_exception_hook(rt_exception_hook_t hook)
 	exception_hook = hook;
 }
 
-uint64_t rt_exception(uint64_t kind, uint64_t esr, uint64_t elr, uint64_t far)
+uint64_t rt_exception(uint64_t kind, uint64_t esr, uint64_t elr, uint64_t far, uint64_t entry_counter)
 {
+	/* IRQ vectors (kinds 1, 5, 9, 13): the GIC driver's dispatch table. */
+	if (((kind & 3u) == 1u) && rt_irq_dispatch(entry_counter)) {
+		return 0u;
+	}
 	if ((exception_hook != NULL) && exception_hook(esr, elr, far)) {
 		return 1u;
 	}

@@ -31,13 +31,12 @@ int _write(int fd, const char *buf, int len)
 		return -1;
 	}
 	while (done < len) {
-		struct rt_smccc_res r = rt_hvc(BH_HC_CONSOLE_WRITE, (uint64_t)(uintptr_t)(buf + done),
-					       (uint64_t)(len - done), 0);
-		if ((r.x0 != BH_OK) || (r.x1 == 0u)) {
+		long r = rt_console_write(buf + done, (size_t)(len - done));
+		if (r <= 0) {
 			errno = EIO;
 			return (done > 0) ? done : -1;
 		}
-		done += (int)r.x1;
+		done += (int)r;
 	}
 	return done;
 }

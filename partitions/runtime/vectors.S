@@ -1,11 +1,14 @@
 /*
  * The partition's EL1 exception vectors: every exception goes to
- * rt_exception(kind, esr, elr, far); a non-zero return resumes after the
- * faulting instruction (used to observe refused operations).
+ * rt_exception(kind, esr, elr, far, entry_counter); a non-zero return
+ * resumes after the faulting instruction (used to observe refused
+ * operations). The second instruction of every vector reads the virtual
+ * counter (entry_counter), so interrupt latency can be measured exactly.
  */
 .macro vector kind
 	.balign	0x80
 	stp	x29, x30, [sp, #-16]!
+	mrs	x30, cntvct_el0
 	mov	x29, #\kind
 	b	vector_common
 .endm
@@ -46,6 +49,7 @@ vector_common:
 	mrs	x1, esr_el1
 	mrs	x2, elr_el1
 	mrs	x3, far_el1
+	mov	x4, x30
 	bl	rt_exception
 	cbz	x0, 1f
 	mrs	x1, elr_el1

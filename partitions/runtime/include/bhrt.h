@@ -8,6 +8,7 @@
 #define BHRT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /** Registers x0..x3 returned by an SMCCC call. */
@@ -33,6 +34,17 @@ struct rt_info rt_partition_info(void);
 
 /** Prints a formatted message through the debug console hypercall; safe on any vCPU. */
 int rt_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/**
+ * True when no Bulkhead hypervisor answers (the program was loaded by QEMU
+ * directly at EL1): the console then goes straight to the PL011 at
+ * 0x09000000 and rt_partition_info() is derived from MPIDR and PSCI.
+ */
+bool rt_native(void);
+/** Writes to the debug console (hypercall, or the PL011 natively): bytes consumed, or < 0. */
+long rt_console_write(const char *buf, size_t len);
+/** rt_partition_info() without a hypervisor: partition 0, vCPU = MPIDR Aff0, the cores PSCI knows. */
+struct rt_info rt_native_info(void);
 
 /** Starts vCPU `vcpu` running fn(arg) on its own stack. Returns the PSCI status. */
 int rt_cpu_on(uint32_t vcpu, void (*fn)(uint64_t), uint64_t arg);
