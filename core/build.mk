@@ -1,2 +1,3 @@
-# core/: the architecture-neutral hypervisor.
-HYP_SRCS += $(wildcard core/*.c)
+# core/: the architecture-neutral hypervisor. coverage.c is test instrumentation:
+# only coverage builds (CONFIG_COVERAGE) link it.
+HYP_SRCS += $(filter-out $(if $(filter y,$(CONFIG_COVERAGE)),,core/coverage.c),$(wildcard core/*.c))

@@ -4,6 +4,7 @@
 #include "log.h"
 #include "arch.h"
 #include "console.h"
+#include "coverage.h"
 
 /* Independent of the guests' CONFIG_CONSOLE_LINE_MAX: a fault report must fit whole. */
 #define LOG_LINE_MAX 256u
@@ -32,5 +33,6 @@ NORETURN void panic(const char *fmt, ...)
 	va_end(ap);
 	console_print_line("bulkhead", "PANIC (hypervisor internal error)", 33u);
 	console_print_line("bulkhead", line, len);
+	coverage_dump();
 	arch_system_off();
 }

@@ -25,9 +25,21 @@ HYP_CFLAGS := -std=c11 -ffreestanding -fno-builtin -O2 -g -Wall -Wextra -Werror 
 	-march=armv8-a -mno-outline-atomics -mgeneral-regs-only -mstrict-align -fno-common -fno-pie \
 	-fno-stack-protector -fno-asynchronous-unwind-tables -fno-unwind-tables \
 	-fno-tree-loop-distribute-patterns -ffunction-sections -fdata-sections \
-	-fstack-usage
+	-fstack-usage -fcallgraph-info=su
 HYP_LDFLAGS := -nostdlib -static -no-pie -Wl,--gc-sections -Wl,--build-id=none \
 	-Wl,-z,noexecstack -Wl,--no-warn-rwx-segments -Wl,-z,max-page-size=4096
+
+# Structural coverage of the hypervisor as it runs (CONFIG_COVERAGE, test builds
+# only): gcc's freestanding gcov, dumped on the console by core/coverage.c.
+# Generated tables (gen/config.c) hold no code and stay uninstrumented.
+HYP_COV_CFLAGS :=
+HYP_LDSCRIPTS :=
+HYP_LIBS :=
+ifeq ($(CONFIG_COVERAGE),y)
+HYP_COV_CFLAGS := --coverage -fprofile-info-section=gcov_info -fprofile-update=single
+HYP_LDSCRIPTS := -T core/coverage.lds
+HYP_LIBS := $(shell $(HYP_CC) -print-file-name=libgcov.a)
+endif
 
 HYP_OBJDIR := $(O)/obj
 HYP_OBJS := $(patsubst %,$(HYP_OBJDIR)/%.o,$(HYP_SRCS)) \
@@ -36,7 +48,7 @@ HYP_OBJS := $(patsubst %,$(HYP_OBJDIR)/%.o,$(HYP_SRCS)) \
 $(HYP_OBJDIR)/%.c.o: %.c $(AUTOCONF_H) $(GEN)/system.mk arch/arm64/build.mk
 	@echo "  CC      $<"
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(HYP_CC) $(HYP_CPPFLAGS) $(HYP_CFLAGS) -MMD -MP -c $< -o $@
+	$(Q)$(HYP_CC) $(HYP_CPPFLAGS) $(HYP_CFLAGS) $(HYP_COV_CFLAGS) -MMD -MP -c $< -o $@
 
 $(HYP_OBJDIR)/%.S.o: %.S $(AUTOCONF_H) $(GEN)/system.mk arch/arm64/build.mk
 	@echo "  AS      $<"
@@ -59,9 +71,9 @@ $(O)/linker.ld: arch/arm64/hypervisor.lds $(GEN)/system.mk arch/arm64/build.mk
 	$(Q)$(HYP_CC) -E -P -x c -nostdinc -DBH_HYP_LINK=$(BH_HYP_LINK) -DBH_HYP_BASE=$(BH_HYP_BASE) \
 		-DBH_HYP_SIZE=$(BH_HYP_SIZE) $< -o $@
 
-$(O)/bulkhead.elf: $(HYP_OBJS) $(O)/linker.ld
+$(O)/bulkhead.elf: $(HYP_OBJS) $(O)/linker.ld $(filter %.lds,$(HYP_LDSCRIPTS))
 	@echo "  LD      $@"
-	$(Q)$(HYP_CC) $(HYP_LDFLAGS) -T $(O)/linker.ld $(HYP_OBJS) -o $@
+	$(Q)$(HYP_CC) $(HYP_LDFLAGS) $(HYP_LDSCRIPTS) -T $(O)/linker.ld $(HYP_OBJS) $(HYP_LIBS) -o $@
 
 # The raw binary starts with the arm64 Image header: QEMU -kernel and U-Boot booti take it as is.
 $(O)/bulkhead.bin: $(O)/bulkhead.elf

@@ -3,15 +3,27 @@
 Every QEMU run has a hard wall-clock timeout; the serial console is read
 whole after QEMU exits (the systems under test power off when their
 partitions are done) or is killed at the timeout.
+
+With BULKHEAD_COVERAGE=1 every system is built with CONFIG_COVERAGE into
+$BULKHEAD_BUILD/systest-cov/<name>; the gcov counters the hypervisor prints
+before it powers off are taken out of the console (the tests see exactly
+what a normal build prints) and saved as .gcda files of that run under
+<build>/coverage-runs/<n>/ for `make cert` (tools/cert/coverage.py).
 """
 import os
 import re
+import shutil
 import subprocess
+import sys
 import threading
 from dataclasses import dataclass, field
 
 SRCTREE = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BUILD = os.path.abspath(os.environ.get("BULKHEAD_BUILD", os.path.join(SRCTREE, "build")))
+COVERAGE = os.environ.get("BULKHEAD_COVERAGE", "") not in ("", "0")
+
+sys.path.insert(0, os.path.join(SRCTREE, "tools", "cert"))
+import gcov_console  # noqa: E402
 
 _build_lock = threading.Lock()
 _built = {}
@@ -22,6 +34,7 @@ class System:
     name: str
     out: str
     vars: dict = field(default_factory=dict)
+    coverage: bool = False
 
     @property
     def image(self):
@@ -55,11 +68,16 @@ def _read_make_vars(path):
 
 def build(name, dts, kconfig=None):
     """Builds the system description `dts` (relative to the source tree) into
-    $BULKHEAD_BUILD/systest/<name>, once per test session."""
+    $BULKHEAD_BUILD/systest/<name> (systest-cov/<name> with BULKHEAD_COVERAGE),
+    once per test session."""
     with _build_lock:
         if name in _built:
             return _built[name]
-        out = os.path.join(BUILD, "systest", name)
+        out = os.path.join(BUILD, "systest-cov" if COVERAGE else "systest", name)
+        if COVERAGE:
+            kconfig = list(kconfig or []) + ["CONFIG_COVERAGE=y"]
+            # Counters of an earlier session belong to other objects.
+            shutil.rmtree(os.path.join(out, "coverage-runs"), ignore_errors=True)
         args = ["make", "-C", SRCTREE, f"O={out}", f"SYSTEM={dts}",
                 f"NEWLIB_DIR={os.path.join(BUILD, 'newlib')}", "-j2"]
         if not os.path.exists(os.path.join(out, ".config")):
@@ -73,7 +91,7 @@ def build(name, dts, kconfig=None):
         r = subprocess.run(args + ["all"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         if r.returncode != 0:
             raise RuntimeError(f"build of {dts} failed:\n{r.stdout[-4000:]}")
-        system = System(name, out, _read_make_vars(os.path.join(out, "gen", "system.mk")))
+        system = System(name, out, _read_make_vars(os.path.join(out, "gen", "system.mk")), COVERAGE)
         _built[name] = system
         return system
 
@@ -114,4 +132,26 @@ def run(system, timeout=60, extra=()):
         out, _ = p.communicate()
         exited = False
     text = out.decode("utf-8", errors="replace").replace("\r", "")
-    return Run([l for l in text.split("\n") if l], exited, p.returncode)
+    lines = [l for l in text.split("\n") if l]
+    if system.coverage:
+        lines = _save_coverage(system, lines)
+    return Run(lines, exited, p.returncode)
+
+
+_run_lock = threading.Lock()
+
+
+def _save_coverage(system, lines):
+    """Takes the gcov dump out of the console and saves it as this run's .gcda files."""
+    lines, dump = gcov_console.split(lines)
+    runs = os.path.join(system.out, "coverage-runs")
+    with _run_lock:
+        os.makedirs(runs, exist_ok=True)
+        n = len(os.listdir(runs))
+        run_dir = os.path.join(runs, f"{n:03d}")
+        os.makedirs(run_dir)
+    gcov_console.save(dump, system.out, run_dir)
+    with open(os.path.join(run_dir, "dump.txt"), "w") as f:
+        f.write(f"complete: {dump.complete}\nfiles: {len(dump.files)}\n")
+        f.writelines(f"error: {e}\n" for e in dump.errors)
+    return lines
