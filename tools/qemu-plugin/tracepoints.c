@@ -7,10 +7,25 @@
  *   range=NAME@START-END   instructions executed with the PC in [START, END):
  *                          each uninterrupted stay in the range is one "run";
  *                          prints runs, total, min / median / max per run
+ *   mark=NAME@ADDR         phase mark: each execution of ADDR, on any vCPU,
+ *                          makes NAME the current phase and starts a new
+ *                          segment of it. Range runs are then also reported
+ *                          per phase (the phase current when the run began),
+ *                          and per segment: the instructions in the range, all
+ *                          vCPUs together, from one mark to the next
  *   out=FILE               write the report there instead of QEMU's log
  *
+ * Report lines (all start with "bh-plugin: "):
+ *   point NAME cpu V total T cpu_insns C
+ *   range NAME cpu V runs N insns T min A median B max C
+ *   range NAME mark M cpu V runs N insns T min A median B max C
+ *   range NAME mark M segments S insns T min A median B max C
+ *   cpu V insns T
+ * Runs before the first mark belong to mark "none".
+ *
  * Counting is per translation block, so it is exact as long as no exception
- * cuts a block short inside a range (hypervisor code does not fault).
+ * cuts a block short inside a range (hypervisor code does not fault). Marks
+ * assume one vCPU runs at a time (QEMU's -icount or -accel tcg,thread=single).
  */
 #include <inttypes.h>
 #include <stdarg.h>
@@ -25,6 +40,7 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_version = QEMU_PLUGIN_VERSION;
 #define MAX_VCPUS 64
 #define MAX_POINTS 16
 #define MAX_RANGES 8
+#define MAX_MARKS 16      /* mark 0 is "none" */
 
 struct point {
 	char name[32];
@@ -43,7 +59,23 @@ struct range {
 	uint64_t insns[MAX_VCPUS];
 	bool in_run[MAX_VCPUS];
 	uint64_t cur[MAX_VCPUS];
+	int run_mark[MAX_VCPUS];          /* the mark current when the run began */
 	struct run_log runs[MAX_VCPUS];
+};
+
+/* What one range did during one mark's phase. */
+struct mark_range {
+	uint64_t insns[MAX_VCPUS];
+	struct run_log runs[MAX_VCPUS];
+	uint64_t seg_cur;                 /* instructions in the open segment */
+	uint64_t seg_insns;
+	struct run_log segments;
+};
+
+struct mark {
+	char name[32];
+	uint64_t addr;
+	struct mark_range ranges[MAX_RANGES];
 };
 
 struct tb_info {
@@ -55,6 +87,10 @@ static struct point points[MAX_POINTS];
 static int n_points;
 static struct range ranges[MAX_RANGES];
 static int n_ranges;
+static struct mark marks[MAX_MARKS] = { [0] = { .name = "none" } };
+static int n_marks = 1;
+static int cur_mark;              /* 0 until a mark executes */
+static bool seg_open;             /* a mark has started a segment */
 static uint64_t vcpu_insns[MAX_VCPUS];
 static FILE *out;
 
@@ -99,6 +135,16 @@ static void run_push(struct run_log *log, uint64_t len)
 	log->len[log->n++] = len;
 }
 
+static void run_end(struct range *rg, int r, unsigned int vcpu)
+{
+	run_push(&rg->runs[vcpu], rg->cur[vcpu]);
+	if (n_marks > 1) {
+		run_push(&marks[rg->run_mark[vcpu]].ranges[r].runs[vcpu], rg->cur[vcpu]);
+	}
+	rg->in_run[vcpu] = false;
+	rg->cur[vcpu] = 0;
+}
+
 static void tb_exec(unsigned int vcpu, void *udata)
 {
 	const struct tb_info *tb = udata;
@@ -110,15 +156,47 @@ static void tb_exec(unsigned int vcpu, void *udata)
 	for (int r = 0; r < n_ranges; r++) {
 		struct range *rg = &ranges[r];
 		if (r == tb->range) {
-			rg->in_run[vcpu] = true;
+			if (!rg->in_run[vcpu]) {
+				rg->in_run[vcpu] = true;
+				rg->run_mark[vcpu] = cur_mark;
+			}
 			rg->cur[vcpu] += tb->n_insns;
 			rg->insns[vcpu] += tb->n_insns;
+			struct mark_range *mr = &marks[cur_mark].ranges[r];
+			mr->insns[vcpu] += tb->n_insns;
+			mr->seg_cur += tb->n_insns;
+			mr->seg_insns += tb->n_insns;
 		} else if (rg->in_run[vcpu]) {
-			run_push(&rg->runs[vcpu], rg->cur[vcpu]);
-			rg->in_run[vcpu] = false;
-			rg->cur[vcpu] = 0;
+			run_end(rg, r, vcpu);
 		}
 	}
+}
+
+/* Closes the open segment of the current mark (if a mark opened one). */
+static void segment_close(void)
+{
+	if (!seg_open) {
+		return;
+	}
+	for (int r = 0; r < n_ranges; r++) {
+		struct mark_range *mr = &marks[cur_mark].ranges[r];
+		run_push(&mr->segments, mr->seg_cur);
+		mr->seg_cur = 0;
+	}
+	seg_open = false;
+}
+
+static void mark_exec(unsigned int vcpu, void *udata)
+{
+	int m = (int)(intptr_t)udata;
+
+	(void)vcpu;
+	segment_close();
+	cur_mark = m;
+	for (int r = 0; r < n_ranges; r++) {
+		marks[m].ranges[r].seg_cur = 0;
+	}
+	seg_open = true;
 }
 
 static void point_exec(unsigned int vcpu, void *udata)
@@ -160,6 +238,12 @@ static void tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
 								       &points[p]);
 			}
 		}
+		for (int m = 1; m < n_marks; m++) {
+			if (marks[m].addr == a) {
+				qemu_plugin_register_vcpu_insn_exec_cb(insn, mark_exec, QEMU_PLUGIN_CB_NO_REGS,
+								       (void *)(intptr_t)m);
+			}
+		}
 	}
 }
 
@@ -170,24 +254,49 @@ static int cmp_u64(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+static void emit_stats(const char *what, struct run_log *log, uint64_t insns)
+{
+	qsort(log->len, log->n, sizeof(uint64_t), cmp_u64);
+	emit("bh-plugin: %s %zu insns %" PRIu64 " min %" PRIu64 " median %" PRIu64 " max %" PRIu64 "\n", what,
+	     log->n, insns, log->len[0], log->len[log->n / 2], log->len[log->n - 1]);
+}
+
 static void at_exit(qemu_plugin_id_t id, void *udata)
 {
+	char what[128];
+
 	(void)id;
 	(void)udata;
 	for (int r = 0; r < n_ranges; r++) {
 		for (int v = 0; v < MAX_VCPUS; v++) {
 			struct range *rg = &ranges[r];
-			struct run_log *log = &rg->runs[v];
 			if (rg->in_run[v]) {
-				run_push(log, rg->cur[v]);
+				run_end(rg, r, (unsigned int)v);
 			}
-			if (log->n == 0) {
-				continue;
+		}
+	}
+	segment_close();
+	for (int r = 0; r < n_ranges; r++) {
+		struct range *rg = &ranges[r];
+		for (int v = 0; v < MAX_VCPUS; v++) {
+			if (rg->runs[v].n != 0) {
+				snprintf(what, sizeof(what), "range %s cpu %d runs", rg->name, v);
+				emit_stats(what, &rg->runs[v], rg->insns[v]);
 			}
-			qsort(log->len, log->n, sizeof(uint64_t), cmp_u64);
-			emit("bh-plugin: range %s cpu %d runs %zu insns %" PRIu64 " min %" PRIu64 " median %" PRIu64
-			     " max %" PRIu64 "\n",
-			     rg->name, v, log->n, rg->insns[v], log->len[0], log->len[log->n / 2], log->len[log->n - 1]);
+		}
+		for (int m = 0; (n_marks > 1) && (m < n_marks); m++) {
+			struct mark_range *mr = &marks[m].ranges[r];
+			for (int v = 0; v < MAX_VCPUS; v++) {
+				if (mr->runs[v].n != 0) {
+					snprintf(what, sizeof(what), "range %s mark %s cpu %d runs", rg->name,
+						 marks[m].name, v);
+					emit_stats(what, &mr->runs[v], mr->insns[v]);
+				}
+			}
+			if (mr->segments.n != 0) {
+				snprintf(what, sizeof(what), "range %s mark %s segments", rg->name, marks[m].name);
+				emit_stats(what, &mr->segments, mr->seg_insns);
+			}
 		}
 	}
 	for (int v = 0; v < MAX_VCPUS; v++) {
@@ -230,6 +339,10 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_
 			ranges[n_ranges].start = strtoull(rest, &end, 0);
 			ranges[n_ranges].end = (*end == '-') ? strtoull(end + 1, NULL, 0) : 0;
 			n_ranges++;
+		} else if ((strncmp(a, "mark=", 5) == 0) && (n_marks < MAX_MARKS) &&
+			   parse_name(a + 5, marks[n_marks].name, sizeof(marks[0].name), &rest)) {
+			marks[n_marks].addr = strtoull(rest, NULL, 0);
+			n_marks++;
 		} else if (strncmp(a, "out=", 4) == 0) {
 			out = fopen(a + 4, "w");
 		} else {

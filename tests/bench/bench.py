@@ -1,0 +1,409 @@
+#!/usr/bin/python3
+"""`make bench`: the benchmark guest natively and under Bulkhead, as one table.
+
+For each benchmark system (tests/bench/configs/*.dts) this builds Bulkhead
+with the benchmark partition (partitions/bench/) into $BULKHEAD_BUILD/bench/,
+then runs the partition's own ELF natively (QEMU loads it at EL1, no
+virtualization, the real GIC) and the whole system under Bulkhead, both in
+QEMU's -icount mode (shift=4: one instruction = one 62.5 MHz counter tick,
+so every latency counts instructions). Under Bulkhead the measuring plugin
+(tools/qemu-plugin/tracepoints.c) counts the instructions executed in the
+hypervisor's text per event, using the guest's phase markers.
+
+It also boots the default system once to count the instructions each core
+executes from reset to its first guest instruction, and reads the
+hypervisor's section sizes. Writes $BULKHEAD_BUILD/bench/bench.md and prints
+it. docs/benchmarks.md explains how to read it.
+
+Exit status: 0 when the native runs worked (cells that could not be
+measured under Bulkhead are explained in the notes), 1 otherwise; with
+--strict, 1 whenever a cell is missing.
+"""
+import argparse
+import os
+import re
+import subprocess
+import sys
+from dataclasses import dataclass, field
+
+SRCTREE = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+BUILD = os.path.abspath(os.environ.get("BULKHEAD_BUILD", os.path.join(SRCTREE, "build")))
+OUT = os.path.join(BUILD, "bench")
+PLUGIN = os.path.join(BUILD, "host", "tracepoints.so")
+NEWLIB = os.path.join(BUILD, "newlib")
+NM = "aarch64-linux-gnu-nm"
+READELF = "aarch64-linux-gnu-readelf"
+
+# sleep=off: while every vCPU waits (WFI), virtual time jumps to the next
+# timer deadline instead of following the host's clock, so the figures do
+# not depend on the host at all.
+ICOUNT = "shift=4,sleep=off"
+CPU = "cortex-a72"
+NATIVE_SMP = "2"
+NATIVE_MEM = "512M"
+RUN_TIMEOUT = 300
+# The boot figures are printed as soon as each core enters its guest; the
+# default system then runs on, and under -icount a core that its partition
+# starts with CPU_ON while the other cores busy-wait may not start at all
+# (QEMU's round-robin vCPU loop), so that run is simply cut off.
+BOOT_TIMEOUT = 20
+
+PHASES = ("hypercall", "timer", "sgi")
+PHASE_TITLES = {
+    "hypercall": "null hypercall round trip",
+    "timer": "virtual timer interrupt latency",
+    "sgi": "SGI latency, vCPU 0 to vCPU 1",
+}
+# Bao on the same QEMU with the same kind of guest, and Bulkhead's targets
+# (issue 4). EL2 instructions per event; latency as seen by the guest.
+BAO_EL2 = {"hypercall": {3: "149", 2: "149"}, "timer": {3: "199", 2: "204"},
+           "sgi": {3: "787 (373 + 414)", 2: "787 (373 + 414)"}}
+BAO_LATENCY = {"hypercall": "", "timer": "201 (native 2)", "sgi": "800 (native 13)"}
+TARGET_EL2 = {"hypercall": "<= 75", "timer": "<= 100", "sgi": "<= 300"}
+TARGET_DIRECT = {"timer": "latency = native + a few"}
+
+
+@dataclass
+class Config:
+    name: str
+    dts: str
+    gic: int
+    delivery: str
+
+
+CONFIGS = [
+    Config("gicv3", "tests/bench/configs/bench-gicv3.dts", 3, "list registers"),
+    Config("gicv3-direct", "tests/bench/configs/bench-gicv3-direct.dts", 3, "direct"),
+    Config("gicv2", "tests/bench/configs/bench-gicv2.dts", 2, "list registers"),
+]
+
+
+@dataclass
+class Stats:
+    n: int
+    min: int
+    median: int
+    max: int
+
+    def cell(self):
+        return f"{self.min} / {self.median} / {self.max}"
+
+
+@dataclass
+class GuestRun:
+    results: dict = field(default_factory=dict)     # phase -> Stats
+    skipped: dict = field(default_factory=dict)     # phase -> reason
+    lines: list = field(default_factory=list)
+    done: bool = False
+    problem: str = ""
+
+
+@dataclass
+class PluginReport:
+    points: dict = field(default_factory=dict)      # (name, cpu) -> (total, cpu_insns)
+    segments: dict = field(default_factory=dict)    # (range, mark) -> Stats (+ total)
+    runs: dict = field(default_factory=dict)        # (range, mark, cpu) -> (Stats, insns)
+
+
+def log(msg):
+    print(f"  BENCH   {msg}", flush=True)
+
+
+def make_vars(path):
+    out = {}
+    with open(path) as f:
+        for line in f:
+            m = re.match(r"^(\w[\w-]*)\s*:=\s*(.*?)\s*(#.*)?$", line)
+            if m:
+                out[m.group(1)] = m.group(2)
+    return out
+
+
+def build(name, dts):
+    """Builds `dts` into $BULKHEAD_BUILD/bench/<name>; returns (dir, vars) or raises."""
+    out = os.path.join(OUT, name)
+    args = ["make", "-C", SRCTREE, f"O={out}", f"SYSTEM={dts}", f"NEWLIB_DIR={NEWLIB}", "-j2"]
+    if not os.path.exists(os.path.join(out, ".config")):
+        subprocess.run(args + ["qemu-aarch64-virt_defconfig"], check=True, stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT)
+    r = subprocess.run(args + ["all"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    if r.returncode != 0:
+        errors = [l for l in r.stdout.splitlines() if "rror" in l] or r.stdout.splitlines()[-3:]
+        raise RuntimeError("; ".join(errors[:3]))
+    return out, make_vars(os.path.join(out, "gen", "system.mk"))
+
+
+def symbols(elf):
+    r = subprocess.run([NM, elf], check=True, stdout=subprocess.PIPE, text=True)
+    syms = {}
+    for line in r.stdout.splitlines():
+        parts = line.split()
+        if len(parts) == 3:
+            syms[parts[2]] = int(parts[0], 16)
+    return syms
+
+
+def qemu(args, timeout=RUN_TIMEOUT):
+    """Runs QEMU; returns (console lines, exited by itself)."""
+    p = subprocess.Popen(["qemu-system-aarch64", *args], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                         stderr=subprocess.STDOUT)
+    try:
+        out, _ = p.communicate(timeout=timeout)
+        exited = True
+    except subprocess.TimeoutExpired:
+        p.kill()
+        out, _ = p.communicate()
+        exited = False
+    text = out.decode("utf-8", errors="replace").replace("\r", "")
+    return [l for l in text.split("\n") if l], exited
+
+
+RESULT = re.compile(r"^result (\w+): n (\d+) min (-?\d+) median (-?\d+) max (-?\d+)$")
+SKIPPED = re.compile(r"^result (\w+): skipped \((.*)\)$")
+
+
+def parse_guest(lines, exited, prefix=""):
+    g = GuestRun(lines=lines)
+    for raw in lines:
+        if prefix:
+            if raw.startswith("[bulkhead] fault:") or raw.startswith("[bulkhead] panic"):
+                g.problem = g.problem or raw[len("[bulkhead] "):]
+            if not raw.startswith(prefix):
+                continue
+        line = raw[len(prefix):]
+        m = RESULT.match(line)
+        if m:
+            g.results[m.group(1)] = Stats(*(int(x) for x in m.group(2, 3, 4, 5)))
+            continue
+        m = SKIPPED.match(line)
+        if m:
+            g.skipped[m.group(1)] = m.group(2)
+        if line == "bench done":
+            g.done = True
+    if not exited and not g.problem:
+        g.problem = f"no power-off within {RUN_TIMEOUT} s"
+    elif not g.done and not g.problem:
+        g.problem = "the guest did not finish"
+    return g
+
+
+def parse_plugin(path):
+    rep = PluginReport()
+    if not os.path.exists(path):
+        return rep
+    stat = r"(\d+) insns (\d+) min (\d+) median (\d+) max (\d+)"
+    with open(path) as f:
+        for line in f:
+            m = re.match(r"bh-plugin: point (\S+) cpu (\d+) total (\d+) cpu_insns (\d+)", line)
+            if m:
+                rep.points[(m.group(1), int(m.group(2)))] = (int(m.group(3)), int(m.group(4)))
+                continue
+            m = re.match(r"bh-plugin: range (\S+) mark (\S+) segments " + stat, line)
+            if m:
+                n, total, lo, med, hi = (int(x) for x in m.group(3, 4, 5, 6, 7))
+                rep.segments[(m.group(1), m.group(2))] = (Stats(n, lo, med, hi), total)
+                continue
+            m = re.match(r"bh-plugin: range (\S+) mark (\S+) cpu (\d+) runs " + stat, line)
+            if m:
+                n, total, lo, med, hi = (int(x) for x in m.group(4, 5, 6, 7, 8))
+                rep.runs[(m.group(1), m.group(2), int(m.group(3)))] = (Stats(n, lo, med, hi), total)
+    return rep
+
+
+def run_native(cfg, out):
+    elf = os.path.join(out, "images", "bench.elf")
+    lines, exited = qemu(["-machine", f"virt,gic-version={cfg.gic}", "-cpu", CPU, "-smp", NATIVE_SMP,
+                          "-m", NATIVE_MEM, "-display", "none", "-serial", "stdio", "-monitor", "none",
+                          "-no-reboot", "-icount", ICOUNT, "-kernel", elf])
+    with open(os.path.join(out, "native.log"), "w") as f:
+        f.write("\n".join(lines) + "\n")
+    return parse_guest(lines, exited)
+
+
+def plugin_args(out, extra=()):
+    hyp = symbols(os.path.join(out, "bulkhead.elf"))
+    args = [f"range=hyp@{hyp['__image_start']:#x}-{hyp['__text_end']:#x}",
+            f"point=enter@{hyp['arm64_enter_vcpu']:#x}", *extra,
+            f"out={os.path.join(out, 'plugin.txt')}"]
+    return ",".join([PLUGIN, *args])
+
+
+def run_bulkhead(out, v, extra_plugin=(), timeout=RUN_TIMEOUT):
+    mem_mib = int(v["BH_RAM_SIZE"], 0) >> 20
+    plugin_out = os.path.join(out, "plugin.txt")
+    if os.path.exists(plugin_out):
+        os.unlink(plugin_out)
+    lines, exited = qemu(["-machine", f"virt,virtualization=on,gic-version={v['BH_GIC_VERSION']}",
+                          "-cpu", CPU, "-smp", v["BH_NUM_CORES"], "-m", f"{mem_mib}M",
+                          "-display", "none", "-serial", "stdio", "-monitor", "none", "-no-reboot",
+                          "-icount", ICOUNT, "-kernel", os.path.join(out, "bulkhead.bin"),
+                          "-plugin", plugin_args(out, extra_plugin)], timeout=timeout)
+    with open(os.path.join(out, "bulkhead.log"), "w") as f:
+        f.write("\n".join(lines) + "\n")
+    return lines, exited, parse_plugin(plugin_out)
+
+
+def bench_marks(out):
+    guest = symbols(os.path.join(out, "images", "bench.elf"))
+    return [f"mark={p}@{guest['bench_phase_' + p]:#x}" for p in ("idle", *PHASES)]
+
+
+def fmt_ratio(a, b):
+    if b <= 0:
+        return ""
+    return f"{a / b:.1f}x"
+
+
+def per_core(rep, phase, events):
+    """Average EL2 instructions per event on each core, e.g. "core 0: 373, core 1: 414"."""
+    parts = []
+    for (rng, mark, cpu), (_, total) in sorted(rep.runs.items()):
+        if rng == "hyp" and mark == phase and events:
+            avg = total / events
+            parts.append(f"core {cpu}: {avg:.0f}" if abs(avg - round(avg)) < 0.05 else f"core {cpu}: {avg:.1f}")
+    return ", ".join(parts)
+
+
+def section_sizes(elf):
+    r = subprocess.run([READELF, "-S", "-W", elf], check=True, stdout=subprocess.PIPE, text=True)
+    sizes = {}
+    for line in r.stdout.splitlines():
+        m = re.match(r"\s*\[\s*\d+\]\s+(\S+)\s+\S+\s+[0-9a-f]+\s+[0-9a-f]+\s+([0-9a-f]+)", line)
+        if m:
+            sizes[m.group(1)] = int(m.group(2), 16)
+    return sizes
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--strict", action="store_true", help="fail when any cell could not be measured")
+    ap.add_argument("--only", help="comma-separated configuration names (" +
+                    ", ".join(c.name for c in CONFIGS) + ")")
+    args = ap.parse_args()
+    os.makedirs(OUT, exist_ok=True)
+    configs = [c for c in CONFIGS if not args.only or c.name in args.only.split(",")]
+
+    notes = []
+    native_ok = True
+    missing = False
+    rows = []
+    for cfg in configs:
+        log(f"{cfg.name}: build {cfg.dts}")
+        try:
+            out, v = build(cfg.name, cfg.dts)
+        except RuntimeError as e:
+            notes.append(f"{cfg.name}: not built: {e}")
+            missing = True
+            continue
+        log(f"{cfg.name}: native run (GICv{cfg.gic})")
+        nat = run_native(cfg, out)
+        if nat.problem:
+            native_ok = False
+            notes.append(f"{cfg.name}: native run: {nat.problem} (see {out}/native.log)")
+        log(f"{cfg.name}: Bulkhead run")
+        lines, exited, rep = run_bulkhead(out, v, bench_marks(out))
+        hyp = parse_guest(lines, exited, prefix="[bench] ")
+        if hyp.problem:
+            notes.append(f"{cfg.name}: under Bulkhead: {hyp.problem} (see {out}/bulkhead.log)")
+        for phase in PHASES:
+            n = nat.results.get(phase)
+            h = hyp.results.get(phase)
+            seg = rep.segments.get(("hyp", phase))
+            if h is None or seg is None:
+                missing = True
+            if phase in hyp.skipped:
+                notes.append(f"{cfg.name}: {phase} under Bulkhead skipped: {hyp.skipped[phase]}")
+            el2 = seg[0] if seg else None
+            target = TARGET_EL2[phase]
+            if cfg.delivery == "direct":
+                target = TARGET_DIRECT.get(phase, target)
+            rows.append({
+                "phase": PHASE_TITLES[phase],
+                "config": f"GICv{cfg.gic}, {cfg.delivery}",
+                "native": n.cell() if n else "n/a",
+                "bulkhead": h.cell() if h else "n/a",
+                "ratio": fmt_ratio(h.median, n.median) if (n and h) else "",
+                "el2": el2.cell() if el2 else "n/a",
+                "cores": per_core(rep, phase, el2.n) if el2 else "",
+                "bao_el2": BAO_EL2[phase][cfg.gic],
+                "target": target,
+                "bao_lat": BAO_LATENCY[phase],
+            })
+
+    # Boot and size: the default system.
+    boot_rows = []
+    sizes = {}
+    log("default: build configs/qemu-aarch64-virt.dts")
+    try:
+        out, v = build("default", "configs/qemu-aarch64-virt.dts")
+        log("default: boot")
+        _, exited, rep = run_bulkhead(out, v, timeout=BOOT_TIMEOUT)
+        for (name, cpu), (_, own) in sorted(rep.points.items()):
+            if name == "enter":
+                boot_rows.append((cpu, own))
+        if not boot_rows:
+            notes.append("default system: no core reached arm64_enter_vcpu")
+        sizes = section_sizes(os.path.join(out, "bulkhead.elf"))
+    except RuntimeError as e:
+        notes.append(f"default system: not built: {e}")
+
+    qemu_version = subprocess.run(["qemu-system-aarch64", "--version"], stdout=subprocess.PIPE,
+                                  text=True).stdout.splitlines()[0]
+    md = []
+    md.append("# Bulkhead benchmarks")
+    md.append("")
+    md.append(f"{qemu_version}, `-cpu {CPU}`, `-icount {ICOUNT}`: one instruction = one tick of the "
+              "62.5 MHz virtual counter, so every figure is an exact, repeatable instruction count. "
+              "Native: the same ELF loaded by QEMU at EL1 without virtualization "
+              f"(`-smp {NATIVE_SMP}`). See docs/benchmarks.md.")
+    md.append("")
+    md.append("## Latency (guest-seen ticks) and hypervisor work (EL2 instructions per event)")
+    md.append("")
+    md.append("| Event | GIC, delivery | Native min / median / max | Bulkhead min / median / max | "
+              "Ratio (medians) | EL2 insns / event min / median / max | EL2 per core (mean) | "
+              "Bao EL2 | Target EL2 | Bao latency |")
+    md.append("|---|---|---|---|---|---|---|---|---|---|")
+    for r in rows:
+        md.append(f"| {r['phase']} | {r['config']} | {r['native']} | {r['bulkhead']} | {r['ratio']} | "
+                  f"{r['el2']} | {r['cores']} | {r['bao_el2']} | {r['target']} | {r['bao_lat']} |")
+    md.append("")
+    md.append("## Boot: instructions from reset to the first guest instruction (default system)")
+    md.append("")
+    if boot_rows:
+        md.append("| Core | Instructions |")
+        md.append("|---|---|")
+        for cpu, own in boot_rows:
+            md.append(f"| {cpu} | {own} |")
+    else:
+        md.append("not measured (see notes)")
+    md.append("")
+    md.append("## Hypervisor image (default system, bytes)")
+    md.append("")
+    if sizes:
+        md.append("| .text | .rodata (without partition images) | .data | .bss | "
+                  "stacks and table pools (.noload, not in the file) | partition images |")
+        md.append("|---|---|---|---|---|---|")
+        md.append(f"| {sizes.get('.text', 0)} | {sizes.get('.rodata', 0)} | {sizes.get('.data', 0)} | "
+                  f"{sizes.get('.bss', 0)} | {sizes.get('.noload', 0)} | "
+                  f"{sizes.get('.partition_images', 0)} |")
+    else:
+        md.append("not measured (see notes)")
+    if notes:
+        md.append("")
+        md.append("## Notes")
+        md.append("")
+        for n in notes:
+            md.append(f"- {n}")
+    text = "\n".join(md) + "\n"
+    with open(os.path.join(OUT, "bench.md"), "w") as f:
+        f.write(text)
+    print()
+    print(text, end="")
+    print(f"\n(written to {os.path.join(OUT, 'bench.md')})")
+    if not native_ok or (args.strict and (missing or notes)):
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
