@@ -8,8 +8,6 @@
 #include "partition.h"
 #include "spinlock.h"
 
-static struct spinlock console_lock = SPINLOCK_INIT;
-
 static void put_raw(const char *s, size_t len)
 {
 	for (size_t i = 0u; i < len; i++) {
@@ -22,6 +20,8 @@ static void put_raw(const char *s, size_t len)
 
 void console_print_line(const char *prefix, const char *s, size_t len)
 {
+	static struct spinlock console_lock = SPINLOCK_INIT;
+
 	spin_lock(&console_lock);
 	arch_console_putc('[');
 	put_raw(prefix, strlen(prefix));

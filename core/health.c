@@ -10,7 +10,7 @@
 NORETURN void health_fault(struct cpu *cpu, const struct fault *f)
 {
 	const struct partition *p = cpu->partition;
-	bool restart = (p->cfg->fault_policy == CFG_FAULT_RESTART);
+	bool restart = (p->cfg->fault_policy == (uint8_t)CFG_FAULT_RESTART);
 	const char *action = restart ? "restart" : "stop";
 
 	if (f->addr_valid) {

@@ -26,32 +26,34 @@ static void hc_console_putc(struct cpu *cpu, uint64_t r[7])
 {
 	if (r[1] > 0xffu) {
 		r[0] = status(BH_ERR_INVALID_PARAM);
-		return;
+	} else {
+		console_guest_putc(cpu, (char)r[1]);
+		r[0] = status(BH_OK);
 	}
-	console_guest_putc(cpu, (char)r[1]);
-	r[0] = status(BH_OK);
 }
 
 static void hc_console_write(struct cpu *cpu, uint64_t r[7])
 {
-	uint64_t len = (r[2] > BH_CONSOLE_WRITE_MAX) ? BH_CONSOLE_WRITE_MAX : r[2];
+	uint64_t len = r[2];
 	paddr_t pa;
 
+	if (len > BH_CONSOLE_WRITE_MAX) {
+		len = BH_CONSOLE_WRITE_MAX;
+	}
 	if (len == 0u) {
 		r[0] = status(BH_OK);
 		r[1] = 0u;
-		return;
-	}
-	if (!partition_translate(cpu->partition, ipa_init(r[1]), len, CFG_ACCESS_R, &pa)) {
+	} else if (!partition_translate(cpu->partition, ipa_init(r[1]), len, CFG_ACCESS_R, &pa)) {
 		r[0] = status(BH_ERR_INVALID_ADDRESS);
-		return;
+	} else {
+		const volatile char *s = pa_ptr(pa);
+
+		for (uint64_t i = 0u; i < len; i++) {
+			console_guest_putc(cpu, s[i]);
+		}
+		r[0] = status(BH_OK);
+		r[1] = len;
 	}
-	const volatile char *s = pa_ptr(pa);
-	for (uint64_t i = 0u; i < len; i++) {
-		console_guest_putc(cpu, s[i]);
-	}
-	r[0] = status(BH_OK);
-	r[1] = len;
 }
 #endif
 

@@ -9,24 +9,24 @@ void *memcpy(void *dst, const void *src, size_t n)
 {
 	uint8_t *d = dst;
 	const uint8_t *s = src;
+	size_t i = 0u;
 
 	/* Partition images are copied at every start: move words when both ends allow it. */
-	if ((((uintptr_t)d | (uintptr_t)s) & 7u) == 0u) {
-		while (n >= 16u) {
-			uint64_t a = ((const uint64_t *)(const void *)s)[0];
-			uint64_t b = ((const uint64_t *)(const void *)s)[1];
-			((uint64_t *)(void *)d)[0] = a;
-			((uint64_t *)(void *)d)[1] = b;
-			d += 16;
-			s += 16;
-			n -= 16u;
+	if ((((uintptr_t)dst | (uintptr_t)src) & 7u) == 0u) {
+		uint64_t *dw = dst;
+		const uint64_t *sw = src;
+		size_t words = (n / 16u) * 2u;
+
+		for (size_t w = 0u; w < words; w += 2u) {
+			uint64_t a = sw[w];
+			uint64_t b = sw[w + 1u];
+			dw[w] = a;
+			dw[w + 1u] = b;
 		}
+		i = words * 8u;
 	}
-	while (n > 0u) {
-		*d = *s;
-		d++;
-		s++;
-		n--;
+	for (; i < n; i++) {
+		d[i] = s[i];
 	}
 	return dst;
 }
@@ -35,10 +35,8 @@ void *memset(void *dst, int c, size_t n)
 {
 	uint8_t *d = dst;
 
-	while (n > 0u) {
-		*d = (uint8_t)c;
-		d++;
-		n--;
+	for (size_t i = 0u; i < n; i++) {
+		d[i] = (uint8_t)c;
 	}
 	return dst;
 }

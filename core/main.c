@@ -24,7 +24,7 @@ struct cpu *cpu_get(uint32_t index)
 
 static void cpus_init(void)
 {
-	if (cfg_system.n_cores > CONFIG_MAX_CORES) {
+	if (cfg_system.n_cores > (uint32_t)CONFIG_MAX_CORES) {
 		panic("%u cores exceed CONFIG_MAX_CORES", cfg_system.n_cores);
 	}
 	for (uint32_t i = 0u; i < cfg_system.n_cores; i++) {
@@ -61,7 +61,7 @@ NORETURN void core_boot(struct cpu *self)
 NORETURN void core_cpu_started(struct cpu *cpu)
 {
 	struct partition *p = cpu->partition;
-	uint32_t reason = cpu->start_reason;
+	enum cpu_start_reason reason = cpu->start_reason;
 	uint64_t entry;
 	uint64_t arg;
 

@@ -29,7 +29,7 @@ struct partition *partition_get(uint32_t id)
 
 void partitions_init(void)
 {
-	if (cfg_system.n_partitions > CONFIG_MAX_PARTITIONS) {
+	if (cfg_system.n_partitions > (uint32_t)CONFIG_MAX_PARTITIONS) {
 		panic("%u partitions exceed CONFIG_MAX_PARTITIONS", cfg_system.n_partitions);
 	}
 	for (uint32_t i = 0u; i < cfg_system.n_partitions; i++) {
@@ -46,7 +46,7 @@ bool partition_translate(const struct partition *p, ipaddr_t ipa, uint64_t size,
 	for (uint32_t i = 0u; i < p->cfg->n_regions; i++) {
 		const struct cfg_region *r = &p->cfg->regions[i];
 
-		if ((r->kind == CFG_REGION_RAM) && ((r->access & access) == access) &&
+		if ((r->kind == (uint8_t)CFG_REGION_RAM) && ((r->access & access) == access) &&
 		    range_within(ipa_addr(ipa), size, r->ipa, r->size)) {
 			*out = pa_init(r->pa + (ipa_addr(ipa) - r->ipa));
 			return true;
@@ -55,14 +55,14 @@ bool partition_translate(const struct partition *p, ipaddr_t ipa, uint64_t size,
 	return false;
 }
 
-bool partition_ram_contains(const struct partition *p, ipaddr_t ipa, uint64_t size, uint8_t access)
+static bool partition_ram_contains(const struct partition *p, ipaddr_t ipa, uint64_t size, uint8_t access)
 {
 	paddr_t unused;
 
 	return partition_translate(p, ipa, size, access, &unused);
 }
 
-static void set_state(struct partition *p, uint32_t state)
+static void set_state(struct partition *p, enum partition_state state)
 {
 	spin_lock(&p->lock);
 	p->state = state;
@@ -80,7 +80,7 @@ static void load_blob(const struct partition *p, const struct cfg_blob *b)
 	if (!partition_translate(p, ipa_init(b->ipa), b->size, CFG_ACCESS_R, &dst)) {
 		panic("partition '%s': blob at IPA 0x%lx outside its memory", p->cfg->name, b->ipa);
 	}
-	memcpy(pa_ptr(dst), b->data, b->size);
+	(void)memcpy(pa_ptr(dst), b->data, b->size);
 	arch_clean_to_poc(dst, b->size);
 }
 
@@ -94,7 +94,7 @@ static void map_memory(struct partition *p)
 
 		/* bhcc sized CONFIG_STAGE2_POOL_PAGES for exactly these mappings. */
 		if (arch_s2_map(p->id, ipa_init(r->ipa), pa_init(r->pa), r->size, r->access,
-				r->kind == CFG_REGION_DEVICE) != 0) {
+				r->kind == (uint8_t)CFG_REGION_DEVICE) != 0) {
 			panic("partition '%s': stage-2 table pool exhausted", p->cfg->name);
 		}
 	}
@@ -157,6 +157,7 @@ static bool stop_other_vcpus(const struct partition *p, const struct cpu *self)
 NORETURN void partition_shutdown(struct cpu *self, bool restart)
 {
 	struct partition *p = self->partition;
+	bool reload = restart;
 
 	spin_lock(&p->lock);
 	if (p->state != PARTITION_RUNNING) {
@@ -168,12 +169,12 @@ NORETURN void partition_shutdown(struct cpu *self, bool restart)
 	spin_unlock(&p->lock);
 
 	bool quiet = stop_other_vcpus(p, self);
-	if (restart && !quiet) {
+	if (reload && !quiet) {
 		/* Reloading under a running vCPU would corrupt it: stop instead. */
 		log_error("partition '%s': restart abandoned, partition stopped", p->cfg->name);
-		restart = false;
+		reload = false;
 	}
-	if (!restart) {
+	if (!reload) {
 		set_state(p, PARTITION_STOPPED);
 		log_info("partition '%s' stopped", p->cfg->name);
 		if (all_partitions_stopped()) {

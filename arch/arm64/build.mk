@@ -31,12 +31,14 @@ HYP_LDFLAGS := -nostdlib -static -no-pie -Wl,--gc-sections -Wl,--build-id=none \
 
 # Structural coverage of the hypervisor as it runs (CONFIG_COVERAGE, test builds
 # only): gcc's freestanding gcov, dumped on the console by core/coverage.c.
-# Generated tables (gen/config.c) hold no code and stay uninstrumented.
+# Generated tables (gen/config.c) hold no code and stay uninstrumented. Counters
+# are updated atomically: several cores run the same code (a lost update leaves
+# counts that gcov cannot reconcile).
 HYP_COV_CFLAGS :=
 HYP_LDSCRIPTS :=
 HYP_LIBS :=
 ifeq ($(CONFIG_COVERAGE),y)
-HYP_COV_CFLAGS := --coverage -fprofile-info-section=gcov_info -fprofile-update=single
+HYP_COV_CFLAGS := --coverage -fprofile-info-section=gcov_info -fprofile-update=atomic
 HYP_LDSCRIPTS := -T core/coverage.lds
 HYP_LIBS := $(shell $(HYP_CC) -print-file-name=libgcov.a)
 endif

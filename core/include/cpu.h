@@ -25,7 +25,7 @@ struct cpu {
 	struct partition *partition;    /* NULL: the core belongs to no partition */
 	uint32_t vcpu;                  /* vCPU index inside the partition */
 	uint32_t requests;              /* CPU_REQ_*, atomically updated */
-	uint32_t start_reason;          /* enum cpu_start_reason */
+	enum cpu_start_reason start_reason;
 	uint64_t start_entry;
 	uint64_t start_arg;
 	struct console_line line;       /* this vCPU's unfinished console line */

@@ -15,7 +15,7 @@ size_t strlen(const char *s);
 /** True when [base, base + size) lies inside [outer, outer + outer_size), without overflow. */
 static inline bool range_within(uint64_t base, uint64_t size, uint64_t outer, uint64_t outer_size)
 {
-	return base >= outer && size <= outer_size && base - outer <= outer_size - size;
+	return (base >= outer) && (size <= outer_size) && ((base - outer) <= (outer_size - size));
 }
 
 #endif /* BULKHEAD_LIB_H */

@@ -18,7 +18,7 @@ enum partition_state {
 struct partition {
 	const struct cfg_partition *cfg;
 	uint32_t id;                /* index in cfg_system.partitions */
-	uint32_t state;             /* enum partition_state, under lock */
+	enum partition_state state; /* under lock */
 	uint32_t restarts;          /* restarts since boot */
 	uint64_t online;            /* bit v: vCPU v entered the guest and has not turned off */
 	bool mapped;                /* address space built (once, by vCPU 0's core) */
@@ -39,9 +39,6 @@ void partitions_init(void);
  * copies and marks it running. Called on vCPU 0's core only.
  */
 void partition_load(struct partition *p);
-
-/** True when [ipa, ipa + size) lies in one RAM region of `p` with all `access` rights. */
-bool partition_ram_contains(const struct partition *p, ipaddr_t ipa, uint64_t size, uint8_t access);
 
 /** Host address of [ipa, ipa + size) when it lies in one RAM region with `access`; false otherwise. */
 bool partition_translate(const struct partition *p, ipaddr_t ipa, uint64_t size, uint8_t access, paddr_t *out);

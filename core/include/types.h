@@ -24,12 +24,6 @@ static inline uint64_t ipa_addr(ipaddr_t a) { return a.ipa; }
 static inline void *pa_ptr(paddr_t a) { return (void *)(uintptr_t)a.pa; }
 static inline paddr_t pa_from_ptr(const void *p) { return (paddr_t){ (uint64_t)(uintptr_t)p }; }
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-#define PAGE_SIZE 4096u
-#define KIB(x) ((uint64_t)(x) << 10)
-#define MIB(x) ((uint64_t)(x) << 20)
-#define GIB(x) ((uint64_t)(x) << 30)
-
 #define UNUSED(x) ((void)(x))
 #define NORETURN _Noreturn
 

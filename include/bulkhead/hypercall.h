@@ -22,7 +22,7 @@
 #define BH_SMCCC_OWNER_PSCI    4u
 #define BH_SMCCC_OWNER_VENDOR_HYP 6u
 
-#define BH_HC_ID(n) (BH_SMCCC_FAST | BH_SMCCC_64 | (BH_SMCCC_OWNER_VENDOR_HYP << BH_SMCCC_OWNER_SHIFT) | (n))
+#define BH_HC_ID(n) (BH_SMCCC_FAST | BH_SMCCC_64 | ((unsigned int)BH_SMCCC_OWNER_VENDOR_HYP << BH_SMCCC_OWNER_SHIFT) | (n))
 
 /** Returns the ABI version in x1 (major << 16 | minor). Cheapest call: the null hypercall. */
 #define BH_HC_VERSION          BH_HC_ID(0x0000u)
