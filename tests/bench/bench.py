@@ -254,13 +254,18 @@ def fmt_ratio(a, b):
     return f"{a / b:.1f}x"
 
 
+def mean(x):
+    return f"{x:.0f}" if abs(x - round(x)) < 0.05 else f"{x:.1f}"
+
+
 def per_core(rep, phase, events):
-    """Average EL2 instructions per event on each core, e.g. "core 0: 373, core 1: 414"."""
+    """Mean EL2 instructions and EL2 entries per event on each core,
+    e.g. "core 0: 373 in 1 run, core 1: 414 in 2 runs"."""
     parts = []
-    for (rng, mark, cpu), (_, total) in sorted(rep.runs.items()):
+    for (rng, mark, cpu), (st, total) in sorted(rep.runs.items()):
         if rng == "hyp" and mark == phase and events:
-            avg = total / events
-            parts.append(f"core {cpu}: {avg:.0f}" if abs(avg - round(avg)) < 0.05 else f"core {cpu}: {avg:.1f}")
+            runs = st.n / events
+            parts.append(f"core {cpu}: {mean(total / events)} in {mean(runs)} run{'' if runs == 1 else 's'}")
     return ", ".join(parts)
 
 
@@ -360,7 +365,7 @@ def main():
     md.append("## Latency (guest-seen ticks) and hypervisor work (EL2 instructions per event)")
     md.append("")
     md.append("| Event | GIC, delivery | Native min / median / max | Bulkhead min / median / max | "
-              "Ratio (medians) | EL2 insns / event min / median / max | EL2 per core (mean) | "
+              "Ratio (medians) | EL2 insns / event min / median / max | EL2 per core and event (mean) | "
               "Bao EL2 | Target EL2 | Bao latency |")
     md.append("|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
@@ -374,6 +379,10 @@ def main():
         md.append("|---|---|")
         for cpu, own in boot_rows:
             md.append(f"| {cpu} | {own} |")
+        md.append("")
+        md.append("Each core counts its own instructions from its reset (the boot core) or its power-on "
+                  "(every other core) to `arm64_enter_vcpu`; a core that its partition starts with PSCI "
+                  "CPU_ON is counted from that power-on.")
     else:
         md.append("not measured (see notes)")
     md.append("")

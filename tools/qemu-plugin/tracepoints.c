@@ -24,8 +24,13 @@
  * Runs before the first mark belong to mark "none".
  *
  * Counting is per translation block, so it is exact as long as no exception
- * cuts a block short inside a range (hypervisor code does not fault). Marks
- * assume one vCPU runs at a time (QEMU's -icount or -accel tcg,thread=single).
+ * cuts a block short inside a range (hypervisor code does not fault). One
+ * case is corrected: with -icount, an I/O access (device register, timer or
+ * GIC system register) that is not the last instruction of its block makes
+ * QEMU abandon the block at that instruction and run it again as a block of
+ * its own; the instructions counted for the abandoned block from that one on
+ * are taken back. Marks assume one vCPU runs at a time (QEMU's -icount or
+ * -accel tcg,thread=single).
  */
 #include <inttypes.h>
 #include <stdarg.h>
@@ -79,6 +84,7 @@ struct mark {
 };
 
 struct tb_info {
+	uint64_t pc;
 	uint32_t n_insns;
 	int range;        /* index into ranges, or -1 */
 };
@@ -87,6 +93,9 @@ static struct point points[MAX_POINTS];
 static int n_points;
 static struct range ranges[MAX_RANGES];
 static int n_ranges;
+/* The block each vCPU executed last, and the mark it was counted under. */
+static const struct tb_info *last_tb[MAX_VCPUS];
+static int last_mark[MAX_VCPUS];
 static struct mark marks[MAX_MARKS] = { [0] = { .name = "none" } };
 static int n_marks = 1;
 static int cur_mark;              /* 0 until a mark executes */
@@ -145,6 +154,34 @@ static void run_end(struct range *rg, int r, unsigned int vcpu)
 	rg->cur[vcpu] = 0;
 }
 
+/*
+ * A block that starts inside the block this vCPU executed just before:
+ * QEMU abandoned that one at `pc` (icount I/O) and executes the rest again.
+ */
+static void take_back(unsigned int vcpu, uint64_t pc)
+{
+	const struct tb_info *prev = last_tb[vcpu];
+
+	if ((prev == NULL) || (pc <= prev->pc) || (pc >= prev->pc + 4u * (uint64_t)prev->n_insns)) {
+		return;
+	}
+	uint64_t excess = prev->n_insns - (pc - prev->pc) / 4u;
+	vcpu_insns[vcpu] -= excess;
+	if (prev->range >= 0) {
+		struct range *rg = &ranges[prev->range];
+		struct mark_range *mr = &marks[last_mark[vcpu]].ranges[prev->range];
+		if (rg->in_run[vcpu] && (rg->cur[vcpu] >= excess)) {
+			rg->cur[vcpu] -= excess;
+		}
+		rg->insns[vcpu] -= excess;
+		mr->insns[vcpu] -= excess;
+		mr->seg_insns -= excess;
+		if ((cur_mark == last_mark[vcpu]) && (mr->seg_cur >= excess)) {
+			mr->seg_cur -= excess;
+		}
+	}
+}
+
 static void tb_exec(unsigned int vcpu, void *udata)
 {
 	const struct tb_info *tb = udata;
@@ -152,6 +189,9 @@ static void tb_exec(unsigned int vcpu, void *udata)
 	if (vcpu >= MAX_VCPUS) {
 		return;
 	}
+	take_back(vcpu, tb->pc);
+	last_tb[vcpu] = tb;
+	last_mark[vcpu] = cur_mark;
 	vcpu_insns[vcpu] += tb->n_insns;
 	for (int r = 0; r < n_ranges; r++) {
 		struct range *rg = &ranges[r];
@@ -221,6 +261,7 @@ static void tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
 	if (info == NULL) {
 		return;
 	}
+	info->pc = pc;
 	info->n_insns = (uint32_t)n;
 	info->range = -1;
 	for (int r = 0; r < n_ranges; r++) {
