@@ -27,6 +27,7 @@ include tools/configc/build.mk
 include tools/qemu-plugin/build.mk
 include partitions/newlib.mk
 include tests/unit/build.mk
+include tests/bench/bench.mk
 
 ifneq ($(BUILD_GOALS),)
 include scripts/system.mk
@@ -60,6 +61,7 @@ help:
 	@echo 'Tests and evidence:'
 	@echo '  make unit-test           host unit tests (cmocka)'
 	@echo '  make system-test         QEMU system tests (pytest)'
+	@echo '  make bench               benchmarks, native vs Bulkhead: $$(O)/bench/bench.md (not part of make test)'
 	@echo '  make deps                install the Debian packages the build and tests need'
 	@echo
 	@echo 'Housekeeping:'
