@@ -103,6 +103,7 @@ class PluginReport:
     points: dict = field(default_factory=dict)      # (name, cpu) -> (total, cpu_insns)
     segments: dict = field(default_factory=dict)    # (range, mark) -> Stats (+ total)
     runs: dict = field(default_factory=dict)        # (range, mark, cpu) -> (Stats, insns)
+    profile: dict = field(default_factory=dict)     # mark -> {block address: insns}
 
 
 def log(msg):
@@ -203,6 +204,10 @@ def parse_plugin(path):
                 n, total, lo, med, hi = (int(x) for x in m.group(3, 4, 5, 6, 7))
                 rep.segments[(m.group(1), m.group(2))] = (Stats(n, lo, med, hi), total)
                 continue
+            m = re.match(r"bh-plugin: profile (\S+) (0x[0-9a-f]+) (\d+)", line)
+            if m:
+                rep.profile.setdefault(m.group(1), {})[int(m.group(2), 16)] = int(m.group(3))
+                continue
             m = re.match(r"bh-plugin: range (\S+) mark (\S+) cpu (\d+) runs " + stat, line)
             if m:
                 n, total, lo, med, hi = (int(x) for x in m.group(4, 5, 6, 7, 8))
@@ -245,7 +250,35 @@ def run_bulkhead(out, v, extra_plugin=(), timeout=RUN_TIMEOUT):
 
 def bench_marks(out):
     guest = symbols(os.path.join(out, "images", "bench.elf"))
-    return [f"mark={p}@{guest['bench_phase_' + p]:#x}" for p in ("idle", *PHASES)]
+    return [f"mark={p}@{guest['bench_phase_' + p]:#x}" for p in ("idle", *PHASES)] + ["profile=on"]
+
+
+def functions(elf):
+    """Sorted (address, name) of the text symbols of `elf`."""
+    r = subprocess.run([NM, "-n", elf], check=True, stdout=subprocess.PIPE, text=True)
+    out = []
+    for line in r.stdout.splitlines():
+        parts = line.split()
+        if len(parts) == 3 and parts[1] in "tT" and not parts[2].startswith("$"):
+            out.append((int(parts[0], 16), parts[2]))
+    return out
+
+
+def where(rep, phase, events, funcs, top=8):
+    """The functions the phase's EL2 instructions were spent in, per event, largest first."""
+    import bisect
+    addrs = [a for a, _ in funcs]
+    per_fn = {}
+    for pc, insns in rep.profile.get(phase, {}).items():
+        i = bisect.bisect_right(addrs, pc) - 1
+        name = funcs[i][1] if i >= 0 else hex(pc)
+        per_fn[name] = per_fn.get(name, 0) + insns
+    ranked = sorted(per_fn.items(), key=lambda kv: -kv[1])
+    parts = [f"{name} {mean(n / events)}" for name, n in ranked[:top] if n / events >= 0.5]
+    rest = sum(n for _, n in ranked[top:])
+    if rest / events >= 0.5:
+        parts.append(f"others {mean(rest / events)}")
+    return ", ".join(f"`{p.split()[0]}` {p.split()[1]}" for p in parts)
 
 
 def fmt_ratio(a, b):
@@ -289,6 +322,7 @@ def main():
     configs = [c for c in CONFIGS if not args.only or c.name in args.only.split(",")]
 
     notes = []
+    profiles = []
     native_ok = True
     missing = False
     rows = []
@@ -322,6 +356,9 @@ def main():
             target = TARGET_EL2[phase]
             if cfg.delivery == "direct":
                 target = TARGET_DIRECT.get(phase, target)
+            if el2 and el2.n:
+                profiles.append((f"GICv{cfg.gic}, {cfg.delivery}", PHASE_TITLES[phase],
+                                 where(rep, phase, el2.n, functions(os.path.join(out, "bulkhead.elf")))))
             rows.append({
                 "phase": PHASE_TITLES[phase],
                 "config": f"GICv{cfg.gic}, {cfg.delivery}",
@@ -372,6 +409,14 @@ def main():
         md.append(f"| {r['phase']} | {r['config']} | {r['native']} | {r['bulkhead']} | {r['ratio']} | "
                   f"{r['el2']} | {r['cores']} | {r['bao_el2']} | {r['target']} | {r['bao_lat']} |")
     md.append("")
+    if profiles:
+        md.append("### Where the EL2 instructions go (mean per event, by function)")
+        md.append("")
+        md.append("| GIC, delivery | Event | Functions |")
+        md.append("|---|---|---|")
+        for config, phase, text in profiles:
+            md.append(f"| {config} | {phase} | {text} |")
+        md.append("")
     md.append("## Boot: instructions from reset to the first guest instruction (default system)")
     md.append("")
     if boot_rows:

@@ -13,6 +13,8 @@
  *                          per phase (the phase current when the run began),
  *                          and per segment: the instructions in the range, all
  *                          vCPUs together, from one mark to the next
+ *   profile=on             also count, per mark, the instructions executed in
+ *                          the ranges by translation block start address
  *   out=FILE               write the report there instead of QEMU's log
  *
  * Report lines (all start with "bh-plugin: "):
@@ -20,6 +22,7 @@
  *   range NAME cpu V runs N insns T min A median B max C
  *   range NAME mark M cpu V runs N insns T min A median B max C
  *   range NAME mark M segments S insns T min A median B max C
+ *   profile MARK ADDR INSNS          (with profile=on: block at ADDR, all vCPUs)
  *   cpu V insns T
  * Runs before the first mark belong to mark "none".
  *
@@ -100,6 +103,30 @@ static struct mark marks[MAX_MARKS] = { [0] = { .name = "none" } };
 static int n_marks = 1;
 static int cur_mark;              /* 0 until a mark executes */
 static bool seg_open;             /* a mark has started a segment */
+
+/* profile=on: instructions per (mark, block start) inside the ranges. */
+#define PROFILE_SLOTS 16384u      /* per mark, power of two */
+struct profile_slot {
+	uint64_t pc;                  /* 0: free */
+	uint64_t insns;
+};
+static bool profile_on;
+static struct profile_slot *profile;   /* MAX_MARKS * PROFILE_SLOTS */
+
+static void profile_add(int mark, uint64_t pc, int64_t insns)
+{
+	struct profile_slot *t = &profile[(size_t)mark * PROFILE_SLOTS];
+	uint64_t h = (pc >> 2) * 0x9e3779b97f4a7c15ull;
+
+	for (uint32_t i = 0; i < PROFILE_SLOTS; i++) {
+		struct profile_slot *e = &t[(h + i) & (PROFILE_SLOTS - 1u)];
+		if ((e->pc == pc) || (e->pc == 0)) {
+			e->pc = pc;
+			e->insns += (uint64_t)insns;
+			return;
+		}
+	}
+}
 static uint64_t vcpu_insns[MAX_VCPUS];
 static FILE *out;
 
@@ -176,6 +203,9 @@ static void take_back(unsigned int vcpu, uint64_t pc)
 		rg->insns[vcpu] -= excess;
 		mr->insns[vcpu] -= excess;
 		mr->seg_insns -= excess;
+		if (profile_on) {
+			profile_add(last_mark[vcpu], prev->pc, -(int64_t)excess);
+		}
 		if ((cur_mark == last_mark[vcpu]) && (mr->seg_cur >= excess)) {
 			mr->seg_cur -= excess;
 		}
@@ -206,6 +236,9 @@ static void tb_exec(unsigned int vcpu, void *udata)
 			mr->insns[vcpu] += tb->n_insns;
 			mr->seg_cur += tb->n_insns;
 			mr->seg_insns += tb->n_insns;
+			if (profile_on) {
+				profile_add(cur_mark, tb->pc, tb->n_insns);
+			}
 		} else if (rg->in_run[vcpu]) {
 			run_end(rg, r, vcpu);
 		}
@@ -340,6 +373,14 @@ static void at_exit(qemu_plugin_id_t id, void *udata)
 			}
 		}
 	}
+	for (int m = 0; profile_on && (m < n_marks); m++) {
+		const struct profile_slot *t = &profile[(size_t)m * PROFILE_SLOTS];
+		for (uint32_t i = 0; i < PROFILE_SLOTS; i++) {
+			if ((t[i].pc != 0) && (t[i].insns != 0)) {
+				emit("bh-plugin: profile %s %#" PRIx64 " %" PRIu64 "\n", marks[m].name, t[i].pc, t[i].insns);
+			}
+		}
+	}
 	for (int v = 0; v < MAX_VCPUS; v++) {
 		if (vcpu_insns[v] != 0) {
 			emit("bh-plugin: cpu %d insns %" PRIu64 "\n", v, vcpu_insns[v]);
@@ -384,10 +425,18 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_
 			   parse_name(a + 5, marks[n_marks].name, sizeof(marks[0].name), &rest)) {
 			marks[n_marks].addr = strtoull(rest, NULL, 0);
 			n_marks++;
+		} else if (strcmp(a, "profile=on") == 0) {
+			profile_on = true;
 		} else if (strncmp(a, "out=", 4) == 0) {
 			out = fopen(a + 4, "w");
 		} else {
 			fprintf(stderr, "tracepoints: bad argument '%s'\n", a);
+			return -1;
+		}
+	}
+	if (profile_on) {
+		profile = calloc((size_t)MAX_MARKS * PROFILE_SLOTS, sizeof(*profile));
+		if (profile == NULL) {
 			return -1;
 		}
 	}
