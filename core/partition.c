@@ -108,6 +108,7 @@ void partition_load(struct partition *p)
 	}
 	load_blob(p, &p->cfg->image);
 	load_blob(p, &p->cfg->dtb);
+	arch_partition_reset(p->id);
 	set_state(p, PARTITION_RUNNING);
 }
 

@@ -13,8 +13,8 @@ $(error $(SYSTEM): GICv$(BH_GIC_VERSION) is not supported by this build)
 endif
 endif
 
-HYP_SRCS += $(filter-out arch/arm64/gicv%.c,$(wildcard arch/arm64/*.c)) $(GIC_SRC) \
-	$(wildcard arch/arm64/*.S)
+HYP_SRCS += $(filter-out arch/arm64/gicv%.c arch/arm64/vgic_v%.c,$(wildcard arch/arm64/*.c)) $(GIC_SRC) \
+	arch/arm64/vgic_v$(BH_GIC_VERSION).c $(wildcard arch/arm64/*.S)
 HYP_GEN_SRCS := $(GEN)/config.c $(GEN)/images.S
 
 HYP_CPPFLAGS := -nostdinc -isystem $(shell $(HYP_CC) -print-file-name=include) \

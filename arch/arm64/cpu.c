@@ -10,6 +10,7 @@
 #include "log.h"
 #include "partition.h"
 #include "sysreg.h"
+#include "vgic.h"
 
 /* Stacks are not zeroed at boot (.noload). The guest frame lives at the top
  * of each while its vCPU runs. */
@@ -20,6 +21,15 @@ uint8_t cpu_stacks[CONFIG_MAX_CORES][CONFIG_CPU_STACK_SIZE]
 		   HCR_TIDCP | HCR_TACR | HCR_TSW | HCR_RW | HCR_TLOR)
 
 static uint64_t hcr_guest;
+/* Each partition's virtual counter starts at zero when the partition (re)starts. */
+static uint64_t cntvoff[CONFIG_MAX_PARTITIONS];
+
+static bool core_is_direct(uint32_t core)
+{
+	uint8_t part = cfg_system.cores[core].partition;
+
+	return (part != CFG_NO_PARTITION) && (cfg_system.partitions[part].irq_delivery == CFG_IRQ_DIRECT);
+}
 
 struct cpu *arch_this_cpu(void)
 {
@@ -68,7 +78,7 @@ static void el2_setup(uint32_t core)
 		hcr_guest |= HCR_APK | HCR_API;
 	}
 	isb();
-	gic_init_cpu(core);
+	gic_init_cpu(core, core_is_direct(core));
 }
 
 NORETURN void arm64_boot_main(void)
@@ -118,12 +128,23 @@ static void el1_reset(void)
 	write_sysreg(mdscr_el1, 0);
 }
 
+void arch_partition_reset(uint32_t part)
+{
+	vgic_partition_reset(part);
+	cntvoff[part] = read_sysreg(cntpct_el0);
+}
+
 NORETURN void arch_vcpu_enter(struct cpu *cpu, uint64_t entry, uint64_t arg)
 {
+	uint32_t part = cpu->partition->id;
+
 	el1_reset();
+	vgic_vcpu_reset(cpu);
+	write_sysreg(cntvoff_el2, cntvoff[part]);
 	write_sysreg(vmpidr_el2, (1ul << 31) | cpu->vcpu);
-	write_sysreg(vttbr_el2, arm64_vttbr(cpu->partition->id));
-	write_sysreg(hcr_el2, hcr_guest);
+	write_sysreg(vttbr_el2, arm64_vttbr(part));
+	/* Direct delivery: physical IRQs go straight to EL1; FIQs (the kick) still come here. */
+	write_sysreg(hcr_el2, core_is_direct(cpu->index) ? (hcr_guest & ~HCR_IMO) : hcr_guest);
 	isb();
 	/* Nothing cached from this core's previous vCPU life may survive. */
 	__asm__ volatile("tlbi vmalls12e1\n\tdsb nsh\n\tisb" : : : "memory");

@@ -1,8 +1,12 @@
 /*
- * GICv3 physical interface, owned by the hypervisor: the distributor keeps
- * every SPI disabled until a partition's virtual GIC enables it, each
- * redistributor enables only the hypervisor's own SGI, and the CPU
- * interface is used through the ICC_* system registers at EL2.
+ * GICv3 physical interface, owned by the hypervisor.
+ *
+ * Distributor: every SPI starts disabled in group 1; the virtual distributor
+ * enables and routes a partition's own SPIs on its behalf. Redistributors:
+ * each core enables only the hypervisor's kick (SGI 15) and, for mediated
+ * delivery, the maintenance interrupt. CPU interface: EL2 runs with
+ * EOImode 1, so dropping the priority of a guest's interrupt leaves it active
+ * until the guest's own EOI deactivates it through the list register.
  */
 #include <generated/autoconf.h>
 #include "arm64.h"
@@ -11,14 +15,10 @@
 #include "mmio.h"
 #include "sysreg.h"
 
-#define GICD_CTLR        0x0000u
-#define GICD_TYPER       0x0004u
-#define GICD_IGROUPR     0x0080u
-#define GICD_ICENABLER   0x0180u
-#define GICD_ICPENDR     0x0280u
 #define GICD_CTLR_RWP    (1u << 31)
 #define GICD_CTLR_ARE    (1u << 4)
 #define GICD_CTLR_GRP1   (1u << 1)
+#define GICD_CTLR_GRP0   (1u << 0)
 
 #define GICR_CTLR        0x0000u
 #define GICR_TYPER       0x0008u
@@ -29,19 +29,32 @@
 #define GICR_WAKER_SLEEP (1u << 1)
 #define GICR_WAKER_ASLEEP (1u << 2)
 #define GICR_SGI_BASE    0x10000u
-#define GICR_IGROUPR0    (GICR_SGI_BASE + 0x0080u)
-#define GICR_ISENABLER0  (GICR_SGI_BASE + 0x0100u)
-#define GICR_ICENABLER0  (GICR_SGI_BASE + 0x0180u)
-#define GICR_IPRIORITYR  (GICR_SGI_BASE + 0x0400u)
 
 #define ICC_SRE_SRE      (1ul << 0)
 #define ICC_SRE_DFB      (1ul << 1)
 #define ICC_SRE_DIB      (1ul << 2)
 #define ICC_SRE_ENABLE   (1ul << 3)
+#define ICC_CTLR_EOIMODE (1ul << 1)
 
-#define IPI_PRIORITY 0x80u
+#define ICH_HCR_EN       (1ul << 0)
+#define ICH_HCR_UIE      (1ul << 1)
+#define ICH_HCR_NPIE     (1ul << 3)
+#define ICH_HCR_TC       (1ul << 10)
+#define ICH_HCR_TDIR     (1ul << 14)
+
+#define ICH_LR_STATE_SHIFT 62
+#define ICH_LR_PENDING   (1ul << ICH_LR_STATE_SHIFT)
+#define ICH_LR_HW        (1ul << 61)
+#define ICH_LR_GROUP1    (1ul << 60)
+#define ICH_LR_PRIO_SHIFT 48
+#define ICH_LR_PINTID_SHIFT 32
+
+/* Above every guest priority (the virtual distributor keeps those >= 0x10),
+ * so a guest can never mask the kick. */
+#define HYP_PRIORITY 0x00u
 
 static uint64_t redist[CONFIG_MAX_CORES];
+static bool core_direct[CONFIG_MAX_CORES];
 
 static void wait_rwp(uint64_t reg, uint32_t bit)
 {
@@ -59,9 +72,10 @@ void gic_init_global(void)
 	for (uint32_t i = 1u; i < (lines / 32u); i++) {
 		mmio_write32(d + GICD_ICENABLER + (4u * i), 0xffffffffu);
 		mmio_write32(d + GICD_ICPENDR + (4u * i), 0xffffffffu);
+		mmio_write32(d + GICD_ICACTIVER + (4u * i), 0xffffffffu);
 		mmio_write32(d + GICD_IGROUPR + (4u * i), 0xffffffffu);
 	}
-	mmio_write32(d + GICD_CTLR, GICD_CTLR_ARE | GICD_CTLR_GRP1);
+	mmio_write32(d + GICD_CTLR, GICD_CTLR_ARE | GICD_CTLR_GRP1 | GICD_CTLR_GRP0);
 	wait_rwp(d + GICD_CTLR, GICD_CTLR_RWP);
 }
 
@@ -86,7 +100,7 @@ static uint64_t find_redist(uint64_t mpidr)
 	panic("no GICv3 redistributor for MPIDR 0x%lx", mpidr);
 }
 
-void gic_init_cpu(uint32_t core)
+void gic_init_cpu(uint32_t core, bool direct)
 {
 	uint64_t rd = redist[core];
 
@@ -94,33 +108,54 @@ void gic_init_cpu(uint32_t core)
 		rd = find_redist(arm64_cpu_mpidr(core));
 		redist[core] = rd;
 	}
+	core_direct[core] = direct;
 	mmio_write32(rd + GICR_WAKER, mmio_read32(rd + GICR_WAKER) & ~GICR_WAKER_SLEEP);
 	while ((mmio_read32(rd + GICR_WAKER) & GICR_WAKER_ASLEEP) != 0u) {
 	}
-	mmio_write32(rd + GICR_ICENABLER0, 0xffffffffu);
+	/* Nothing from this core's previous life stays enabled, pending or active. */
+	uint64_t sgi = rd + GICR_SGI_BASE;
+	mmio_write32(sgi + GICD_ICENABLER, 0xffffffffu);
 	wait_rwp(rd + GICR_CTLR, GICR_CTLR_RWP);
-	mmio_write32(rd + GICR_IGROUPR0, 0xffffffffu);
-	mmio_write8(rd + GICR_IPRIORITYR + GIC_IPI_SGI, IPI_PRIORITY);
-	mmio_write32(rd + GICR_ISENABLER0, 1u << GIC_IPI_SGI);
+	mmio_write32(sgi + GICD_ICPENDR, 0xffffffffu);
+	mmio_write32(sgi + GICD_ICACTIVER, 0xffffffffu);
+	/* The kick is group 0 (FIQ) on a direct core, whose IRQs go straight to the guest. */
+	mmio_write32(sgi + GICD_IGROUPR, direct ? ~(1u << GIC_IPI_SGI) : 0xffffffffu);
+	mmio_write8(sgi + GICD_IPRIORITYR + GIC_IPI_SGI, HYP_PRIORITY);
+	mmio_write8(sgi + GICD_IPRIORITYR + GIC_MAINT_PPI, HYP_PRIORITY);
+	mmio_write32(sgi + GICD_ISENABLER, (1u << GIC_IPI_SGI) | (direct ? 0u : (1u << GIC_MAINT_PPI)));
 
 	write_sysreg(icc_sre_el2, ICC_SRE_SRE | ICC_SRE_DFB | ICC_SRE_DIB | ICC_SRE_ENABLE);
 	isb();
 	write_sysreg(icc_pmr_el1, 0xff);
 	write_sysreg(icc_bpr1_el1, 0);
-	write_sysreg(icc_ctlr_el1, 0);
+	write_sysreg(icc_ctlr_el1, direct ? 0u : ICC_CTLR_EOIMODE);
 	write_sysreg(icc_igrpen1_el1, 1);
+	write_sysreg(icc_igrpen0_el1, direct ? 1u : 0u);
 	isb();
+}
+
+static uint64_t sgi_target(uint32_t core, uint32_t intid)
+{
+	uint64_t mpidr = arm64_cpu_mpidr(core);
+	uint64_t aff0 = mpidr & 0xffu;
+
+	return (((mpidr >> 32) & 0xffu) << 48) | (((mpidr >> 16) & 0xffu) << 32) | ((aff0 >> 4) << 44) |
+	       ((uint64_t)intid << 24) | (((mpidr >> 8) & 0xffu) << 16) | (1ul << (aff0 & 0xfu));
 }
 
 void gic_send_ipi(uint32_t core)
 {
-	uint64_t mpidr = arm64_cpu_mpidr(core);
-	uint64_t aff0 = mpidr & 0xffu;
-	uint64_t sgi = (((mpidr >> 32) & 0xffu) << 48) | (((mpidr >> 16) & 0xffu) << 32) |
-		       ((aff0 >> 4) << 44) | ((uint64_t)GIC_IPI_SGI << 24) |
-		       (((mpidr >> 8) & 0xffu) << 16) | (1ul << (aff0 & 0xfu));
+	if (core_direct[core]) {
+		write_sysreg(icc_sgi0r_el1, sgi_target(core, GIC_IPI_SGI));
+	} else {
+		write_sysreg(icc_sgi1r_el1, sgi_target(core, GIC_IPI_SGI));
+	}
+	isb();
+}
 
-	write_sysreg(icc_sgi1r_el1, sgi);
+void gic_send_sgi(uint32_t core, uint32_t intid)
+{
+	write_sysreg(icc_sgi1r_el1, sgi_target(core, intid));
 	isb();
 }
 
@@ -129,14 +164,161 @@ uint32_t gic_ack(void)
 	return (uint32_t)read_sysreg(icc_iar1_el1) & 0xffffffu;
 }
 
+uint32_t gic_ack_fiq(void)
+{
+	return (uint32_t)read_sysreg(icc_iar0_el1) & 0xffffffu;
+}
+
+uint32_t gic_intid(uint32_t ack)
+{
+	return ack;
+}
+
 void gic_eoi(uint32_t intid)
 {
 	write_sysreg(icc_eoir1_el1, intid);
-	isb();
+}
+
+void gic_eoi_fiq(uint32_t intid)
+{
+	write_sysreg(icc_eoir0_el1, intid);
+	/* A direct core's guest chooses the EOImode: deactivate explicitly if it split them. */
+	if ((read_sysreg(icc_ctlr_el1) & ICC_CTLR_EOIMODE) != 0u) {
+		write_sysreg(icc_dir_el1, intid);
+	}
+}
+
+void gic_deactivate(uint32_t intid)
+{
+	write_sysreg(icc_dir_el1, intid);
 }
 
 void gic_cpu_off(void)
 {
 	write_sysreg(icc_igrpen1_el1, 0);
+	write_sysreg(icc_igrpen0_el1, 0);
 	isb();
+}
+
+uint32_t gic_dist_read(uint32_t offset)
+{
+	return mmio_read32(cfg_system.gic.dist.base + offset);
+}
+
+void gic_dist_write(uint32_t offset, uint32_t value)
+{
+	mmio_write32(cfg_system.gic.dist.base + offset, value);
+	if ((offset >= GICD_ICENABLER) && (offset < GICD_ISPENDR)) {
+		wait_rwp(cfg_system.gic.dist.base + GICD_CTLR, GICD_CTLR_RWP);
+	}
+}
+
+void gic_dist_write8(uint32_t offset, uint8_t value)
+{
+	mmio_write8(cfg_system.gic.dist.base + offset, value);
+}
+
+void gic_spi_route(uint32_t intid, uint32_t core)
+{
+	mmio_write64(cfg_system.gic.dist.base + GICD_IROUTER + (8u * intid), arm64_cpu_mpidr(core) & 0xff00fffffful);
+}
+
+uint32_t gic_local_read(uint32_t core, uint32_t offset)
+{
+	return mmio_read32(redist[core] + GICR_SGI_BASE + offset);
+}
+
+void gic_local_write(uint32_t core, uint32_t offset, uint32_t value)
+{
+	mmio_write32(redist[core] + GICR_SGI_BASE + offset, value);
+	if (offset == GICD_ICENABLER) {
+		wait_rwp(redist[core] + GICR_CTLR, GICR_CTLR_RWP);
+	}
+}
+
+void gic_local_write8(uint32_t core, uint32_t offset, uint8_t value)
+{
+	mmio_write8(redist[core] + GICR_SGI_BASE + offset, value);
+}
+
+/* --- Virtualization interface: ICH_* system registers --- */
+
+#define LR_CASES(op) op(0) op(1) op(2) op(3) op(4) op(5) op(6) op(7) \
+	op(8) op(9) op(10) op(11) op(12) op(13) op(14) op(15)
+
+static uint64_t lr_read(uint32_t n)
+{
+	switch (n) {
+#define LR_READ(i) case i: return read_sysreg(ich_lr##i##_el2);
+	LR_CASES(LR_READ)
+#undef LR_READ
+	default: return 0u;
+	}
+}
+
+static void lr_write(uint32_t n, uint64_t v)
+{
+	switch (n) {
+#define LR_WRITE(i) case i: write_sysreg(ich_lr##i##_el2, v); break;
+	LR_CASES(LR_WRITE)
+#undef LR_WRITE
+	default: break;
+	}
+}
+
+uint32_t gic_lr_count(void)
+{
+	return ((uint32_t)read_sysreg(ich_vtr_el2) & 0x1fu) + 1u;
+}
+
+uint32_t gic_lr_free(void)
+{
+	return (uint32_t)read_sysreg(ich_elrsr_el2);
+}
+
+void gic_lr_write(uint32_t n, const struct gic_lr *lr)
+{
+	uint64_t v = ICH_LR_PENDING | ICH_LR_GROUP1 | ((uint64_t)lr->priority << ICH_LR_PRIO_SHIFT) | lr->vintid;
+
+	if (lr->hw) {
+		v |= ICH_LR_HW | ((uint64_t)lr->pintid << ICH_LR_PINTID_SHIFT);
+	}
+	lr_write(n, v);
+}
+
+bool gic_lr_pending(uint32_t n, struct gic_lr *lr)
+{
+	uint64_t v = lr_read(n);
+
+	if ((v >> ICH_LR_STATE_SHIFT) != 1u) {
+		return false;
+	}
+	lr->vintid = (uint32_t)v;
+	lr->pintid = (uint32_t)(v >> ICH_LR_PINTID_SHIFT) & 0x1fffu;
+	lr->priority = (uint8_t)(v >> ICH_LR_PRIO_SHIFT);
+	lr->hw = (v & ICH_LR_HW) != 0u;
+	lr->source = 0u;
+	return true;
+}
+
+void gic_vif_reset(bool direct)
+{
+	uint32_t n = gic_lr_count();
+
+	for (uint32_t i = 0u; i < n; i++) {
+		lr_write(i, 0u);
+	}
+	write_sysreg(ich_ap0r0_el2, 0);
+	write_sysreg(ich_ap1r0_el2, 0);
+	/* A direct core's guest uses the physical CPU interface; the virtual one
+	 * stays off but traps the registers shared by both groups (PMR, CTLR,
+	 * RPR, DIR, SGIs), which the hypervisor then applies to the physical one. */
+	write_sysreg(ich_vmcr_el2, (3ul << 18) | (2ul << 21));
+	write_sysreg(ich_hcr_el2, direct ? (ICH_HCR_TC | ICH_HCR_TDIR) : ICH_HCR_EN);
+	isb();
+}
+
+void gic_vif_underflow(bool enable)
+{
+	write_sysreg(ich_hcr_el2, enable ? (ICH_HCR_EN | ICH_HCR_UIE | ICH_HCR_NPIE) : ICH_HCR_EN);
 }

@@ -14,12 +14,10 @@
 #include "cpu.h"
 #include "partition.h"
 #include "sysreg.h"
+#include "vgic.h"
 
-/* ESR_EL2.ISS layout for EC 0x18, minus Rt and the direction bit. */
-#define SR(op0, op1, crn, crm, op2) \
-	(((uint32_t)(op0) << 20) | ((uint32_t)(op2) << 17) | ((uint32_t)(op1) << 14) | \
-	 ((uint32_t)(crn) << 10) | ((uint32_t)(crm) << 1))
-#define SR_MASK SR(3, 7, 15, 15, 7)
+#define SR SYSREG_ISS
+#define SR_MASK SYSREG_ISS_MASK
 #define SR_READ 1u
 
 #define SR_ACTLR_EL1 SR(3, 0, 1, 0, 1)
@@ -119,6 +117,8 @@ void arm64_sysreg_trap(struct cpu *cpu, struct guest_frame *f, uint64_t esr)
 		value = 0u;
 	} else if ((reg == SR_DC_ISW) || (reg == SR_DC_CSW) || (reg == SR_DC_CISW)) {
 		set_way(cpu, value);
+	} else if (vgic_sysreg(cpu, reg, read, &value)) {
+		/* GIC CPU interface: SGIs, and the shared registers on direct-delivery cores. */
 	} else {
 		arm64_inject_undef(f);
 		return;

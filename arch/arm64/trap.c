@@ -8,6 +8,7 @@
 #include "cpu.h"
 #include "log.h"
 #include "sysreg.h"
+#include "vgic.h"
 
 typedef void (*trap_handler_t)(struct cpu *cpu, struct guest_frame *f, uint64_t esr);
 
@@ -61,6 +62,11 @@ static void trap_dabt(struct cpu *cpu, struct guest_frame *f, uint64_t esr)
 {
 	uint64_t ipa;
 	bool valid = abort_ipa(esr, &ipa);
+
+	/* A translation fault on an emulated device is an access to emulate. */
+	if (valid && ((ISS_FSC(esr) & 0x3cu) == 0x04u) && arm64_mmio_emulate(cpu, f, esr, ipa)) {
+		return;
+	}
 	const char *what = ((esr & ISS_DABT_WNR) != 0u) ? "stage-2 data abort (write)" : "stage-2 data abort (read)";
 
 	arm64_guest_fault(cpu, f, what, esr, valid, ipa);
@@ -101,29 +107,16 @@ void arm64_guest_sync(struct guest_frame *f)
 
 void arm64_guest_irq(struct guest_frame *f)
 {
-	struct cpu *cpu = arch_this_cpu();
-
 	UNUSED(f);
-	for (;;) {
-		uint32_t intid = gic_ack();
-
-		if (intid >= GIC_SPURIOUS) {
-			break;
-		}
-		gic_eoi(intid);
-		if (intid == GIC_IPI_SGI) {
-			core_handle_requests(cpu);
-		} else {
-			log_warning("core %u: unexpected interrupt %u", cpu->index, intid);
-		}
-	}
+	/* One interrupt per exit: another pending one is taken right after the return. */
+	vgic_irq(arch_this_cpu());
 }
 
 void arm64_guest_fiq(struct guest_frame *f)
 {
 	UNUSED(f);
-	/* The hypervisor uses no group-0 interrupt; a FIQ here is spurious. */
-	log_warning("core %u: unexpected FIQ", arch_this_cpu()->index);
+	/* Only a direct-delivery core gets FIQs: its kick. */
+	vgic_fiq(arch_this_cpu());
 }
 
 void arm64_guest_serror(struct guest_frame *f)

@@ -57,6 +57,14 @@ void arch_clean_to_poc(paddr_t pa, uint64_t size);
 /* --- vCPUs ------------------------------------------------------------ */
 
 /**
+ * Partition `part` is about to start from its entry point (at boot or on a
+ * restart): resets the architectural state the hypervisor keeps for it, such
+ * as its virtual interrupt controller and virtual counter. Called on the core
+ * of its vCPU 0 while no other vCPU of the partition runs.
+ */
+void arch_partition_reset(uint32_t part);
+
+/**
  * Starts the calling core's vCPU at `entry` with first argument `arg`, from
  * the architectural reset state. Discards the hypervisor stack. Never returns:
  * the next hypervisor code on this core runs on a trap.

@@ -42,6 +42,12 @@ enum cfg_fault_policy {
 	CFG_FAULT_RESTART = 1,  /* log, then restart the partition from its image */
 };
 
+/** How a partition's interrupts reach it (GICv3 only offers direct delivery). */
+enum cfg_irq_delivery {
+	CFG_IRQ_MEDIATED = 0,   /* through EL2 and the list registers */
+	CFG_IRQ_DIRECT = 1,     /* straight to EL1 on the physical CPU interface */
+};
+
 struct cfg_partition {
 	const char *name;
 	uint64_t core_mask;            /* bit n: physical core n belongs to this partition */
@@ -55,6 +61,7 @@ struct cfg_partition {
 	uint32_t n_irqs;
 	const uint16_t *irqs;          /* interrupt ids owned (from passthrough devices) */
 	uint8_t fault_policy;          /* enum cfg_fault_policy */
+	uint8_t irq_delivery;          /* enum cfg_irq_delivery */
 };
 
 #define CFG_NO_PARTITION 0xffu

@@ -103,6 +103,11 @@ void arch_clean_to_poc(paddr_t pa, uint64_t size)
 	fake.cleaned_bytes += (unsigned)size;
 }
 
+void arch_partition_reset(uint32_t part)
+{
+	fake.partition_resets[part]++;
+}
+
 _Noreturn void arch_vcpu_enter(struct cpu *cpu, uint64_t entry, uint64_t arg)
 {
 	fake.power[cpu->index] = PSCI_AFFINITY_ON;

@@ -5,6 +5,7 @@
 #define ARM64_ARM64_H
 
 #include "types.h"
+#include "gic.h"
 
 /** Guest registers saved by the exception vectors (layout fixed by vectors.S). */
 struct guest_frame {
@@ -50,6 +51,8 @@ void arm64_smccc(struct cpu *cpu, struct guest_frame *f);
 void arm64_psci(struct cpu *cpu, struct guest_frame *f);
 void arm64_sysreg_trap(struct cpu *cpu, struct guest_frame *f, uint64_t esr);
 void arm64_inject_undef(struct guest_frame *f);
+/** Completes a data abort on an emulated device; false: not one, a fault. */
+bool arm64_mmio_emulate(struct cpu *cpu, struct guest_frame *f, uint64_t esr, uint64_t ipa);
 NORETURN void arm64_guest_fault(struct cpu *cpu, const struct guest_frame *f, const char *what,
 				uint64_t esr, bool addr_valid, uint64_t addr);
 
@@ -59,15 +62,5 @@ int64_t arm64_firmware_call(uint64_t fid, uint64_t a1, uint64_t a2, uint64_t a3)
 /* cache.c */
 void arm64_clean_inval_range(uint64_t va, uint64_t size);
 void arm64_inval_range(uint64_t va, uint64_t size);
-
-/* The interrupt controller (gicv2.c or gicv3.c, chosen at link time). */
-#define GIC_IPI_SGI 0u           /* the hypervisor's own inter-core kick */
-#define GIC_SPURIOUS 1020u
-void gic_init_global(void);
-void gic_init_cpu(uint32_t core);
-void gic_send_ipi(uint32_t core);
-uint32_t gic_ack(void);
-void gic_eoi(uint32_t intid);
-void gic_cpu_off(void);
 
 #endif /* ARM64_ARM64_H */

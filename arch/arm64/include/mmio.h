@@ -26,6 +26,19 @@ static inline void mmio_write32(uint64_t addr, uint32_t v)
 	*(volatile uint32_t *)(uintptr_t)addr = v;
 }
 
+static inline void mmio_write64(uint64_t addr, uint64_t v)
+{
+	__asm__ volatile("" : : : "memory");
+	*(volatile uint64_t *)(uintptr_t)addr = v;
+}
+
+static inline uint8_t mmio_read8(uint64_t addr)
+{
+	uint8_t v = *(volatile const uint8_t *)(uintptr_t)addr;
+	__asm__ volatile("" : : : "memory");
+	return v;
+}
+
 static inline void mmio_write8(uint64_t addr, uint8_t v)
 {
 	__asm__ volatile("" : : : "memory");

@@ -103,10 +103,18 @@ static inline void wfi(void) { __asm__ volatile("wfi" : : : "memory"); }
 #define EC_BRK         0x3cu
 #define EC_MAX         0x3fu
 
+/* ESR_EL2.ISS of a trapped system register access (EC 0x18), without Rt and direction. */
+#define SYSREG_ISS(op0, op1, crn, crm, op2) \
+	(((uint32_t)(op0) << 20) | ((uint32_t)(op2) << 17) | ((uint32_t)(op1) << 14) | \
+	 ((uint32_t)(crn) << 10) | ((uint32_t)(crm) << 1))
+#define SYSREG_ISS_MASK SYSREG_ISS(3, 7, 15, 15, 7)
+
 /* Data/instruction abort ISS */
 #define ISS_DABT_ISV (1ul << 24)
 #define ISS_DABT_SAS_SHIFT 22
+#define ISS_DABT_SSE (1ul << 21)
 #define ISS_DABT_SRT_SHIFT 16
+#define ISS_DABT_SF (1ul << 15)
 #define ISS_DABT_WNR (1ul << 6)
 #define ISS_DABT_S1PTW (1ul << 7)
 #define ISS_FSC(iss) ((iss) & 0x3fu)

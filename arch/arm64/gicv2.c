@@ -1,0 +1,233 @@
+/*
+ * GICv2 physical interface, owned by the hypervisor: the distributor and
+ * the EL2 CPU interface (GICC) are memory-mapped, the virtualization
+ * interface is GICH; partitions get GICV mapped where they expect GICC.
+ * Interrupts are group 0 signalled as IRQ (no Security Extensions, as on
+ * QEMU virt without EL3). EOImode 1, as on GICv3.
+ */
+#include <generated/autoconf.h>
+#include "arm64.h"
+#include "cfg.h"
+#include "mmio.h"
+
+#define GICC_CTLR        0x0000u
+#define GICC_PMR         0x0004u
+#define GICC_BPR         0x0008u
+#define GICC_IAR         0x000cu
+#define GICC_EOIR        0x0010u
+#define GICC_DIR         0x1000u
+#define GICC_CTLR_ENABLE (1u << 0)
+#define GICC_CTLR_EOIMODE (1u << 9)
+
+#define GICH_HCR         0x0000u
+#define GICH_VTR         0x0004u
+#define GICH_VMCR        0x0008u
+#define GICH_ELRSR0      0x0030u
+#define GICH_APR         0x00f0u
+#define GICH_LR          0x0100u
+#define GICH_HCR_EN      (1u << 0)
+#define GICH_HCR_UIE     (1u << 1)
+#define GICH_HCR_NPIE    (1u << 3)
+
+#define GICH_LR_HW       (1u << 31)
+#define GICH_LR_GROUP1   (1u << 30)
+#define GICH_LR_PENDING  (1u << 28)
+#define GICH_LR_STATE_SHIFT 28
+#define GICH_LR_PRIO_SHIFT 23
+#define GICH_LR_PHYS_SHIFT 10
+
+#define HYP_PRIORITY 0x00u
+
+/* CPU interface number of each core (ITARGETSR and SGIR bit). */
+static uint8_t cpu_mask[CONFIG_MAX_CORES];
+
+static uint64_t gicd(uint32_t off) { return cfg_system.gic.dist.base + off; }
+static uint64_t gicc(uint32_t off) { return cfg_system.gic.cpu.base + off; }
+static uint64_t gich(uint32_t off) { return cfg_system.gic.hyp.base + off; }
+
+/* Until a core has read its own interface number, assume the usual Aff0. */
+static uint8_t mask_of(uint32_t core)
+{
+	return (cpu_mask[core] != 0u) ? cpu_mask[core] : (uint8_t)(1u << (arm64_cpu_mpidr(core) & 7u));
+}
+
+void gic_init_global(void)
+{
+	uint32_t lines = ((mmio_read32(gicd(GICD_TYPER)) & 0x1fu) + 1u) * 32u;
+
+	mmio_write32(gicd(GICD_CTLR), 0u);
+	for (uint32_t i = 1u; i < (lines / 32u); i++) {
+		mmio_write32(gicd(GICD_ICENABLER + (4u * i)), 0xffffffffu);
+		mmio_write32(gicd(GICD_ICPENDR + (4u * i)), 0xffffffffu);
+		mmio_write32(gicd(GICD_ICACTIVER + (4u * i)), 0xffffffffu);
+	}
+	mmio_write32(gicd(GICD_CTLR), 1u);
+}
+
+void gic_init_cpu(uint32_t core, bool direct)
+{
+	UNUSED(direct);   /* bhcc refuses direct delivery on GICv2 */
+	/* Banked ITARGETSR0 reads as this CPU interface's own bit in every byte. */
+	cpu_mask[core] = (uint8_t)mmio_read32(gicd(GICD_ITARGETSR));
+	mmio_write32(gicd(GICD_ICENABLER), 0xffffffffu);
+	mmio_write32(gicd(GICD_ICPENDR), 0xffffffffu);
+	mmio_write32(gicd(GICD_ICACTIVER), 0xffffffffu);
+	mmio_write8(gicd(GICD_IPRIORITYR + GIC_IPI_SGI), HYP_PRIORITY);
+	mmio_write8(gicd(GICD_IPRIORITYR + GIC_MAINT_PPI), HYP_PRIORITY);
+	mmio_write32(gicd(GICD_ISENABLER), (1u << GIC_IPI_SGI) | (1u << GIC_MAINT_PPI));
+	mmio_write32(gicc(GICC_PMR), 0xffu);
+	mmio_write32(gicc(GICC_BPR), 0u);
+	mmio_write32(gicc(GICC_CTLR), GICC_CTLR_ENABLE | GICC_CTLR_EOIMODE);
+}
+
+void gic_send_ipi(uint32_t core)
+{
+	mmio_write32(gicd(GICD_SGIR), ((uint32_t)mask_of(core) << 16) | GIC_IPI_SGI);
+}
+
+void gic_send_sgi(uint32_t core, uint32_t intid)
+{
+	mmio_write32(gicd(GICD_SGIR), ((uint32_t)mask_of(core) << 16) | (intid & 0xfu));
+}
+
+uint32_t gic_ack(void)
+{
+	return mmio_read32(gicc(GICC_IAR));
+}
+
+uint32_t gic_ack_fiq(void)
+{
+	return GIC_SPURIOUS;
+}
+
+uint32_t gic_intid(uint32_t ack)
+{
+	return ack & 0x3ffu;
+}
+
+void gic_eoi(uint32_t ack)
+{
+	mmio_write32(gicc(GICC_EOIR), ack);
+}
+
+void gic_eoi_fiq(uint32_t ack)
+{
+	UNUSED(ack);
+}
+
+void gic_deactivate(uint32_t ack)
+{
+	mmio_write32(gicc(GICC_DIR), ack);
+}
+
+void gic_cpu_off(void)
+{
+	mmio_write32(gicc(GICC_CTLR), 0u);
+}
+
+uint32_t gic_dist_read(uint32_t offset)
+{
+	return mmio_read32(gicd(offset));
+}
+
+void gic_dist_write(uint32_t offset, uint32_t value)
+{
+	mmio_write32(gicd(offset), value);
+}
+
+void gic_dist_write8(uint32_t offset, uint8_t value)
+{
+	mmio_write8(gicd(offset), value);
+}
+
+void gic_spi_route(uint32_t intid, uint32_t core)
+{
+	mmio_write8(gicd(GICD_ITARGETSR + intid), mask_of(core));
+}
+
+void gic_spi_targets(uint32_t intid, uint8_t mask)
+{
+	mmio_write8(gicd(GICD_ITARGETSR + intid), mask);
+}
+
+uint8_t gic_core_mask(uint32_t core)
+{
+	return mask_of(core);
+}
+
+/* GICv2 banks the SGI/PPI registers in the distributor: only the calling core's. */
+uint32_t gic_local_read(uint32_t core, uint32_t offset)
+{
+	UNUSED(core);
+	return mmio_read32(gicd(offset));
+}
+
+void gic_local_write(uint32_t core, uint32_t offset, uint32_t value)
+{
+	UNUSED(core);
+	mmio_write32(gicd(offset), value);
+}
+
+void gic_local_write8(uint32_t core, uint32_t offset, uint8_t value)
+{
+	UNUSED(core);
+	mmio_write8(gicd(offset), value);
+}
+
+/* --- Virtualization interface: GICH --- */
+
+uint32_t gic_lr_count(void)
+{
+	return (mmio_read32(gich(GICH_VTR)) & 0x3fu) + 1u;
+}
+
+uint32_t gic_lr_free(void)
+{
+	return mmio_read32(gich(GICH_ELRSR0)) & ((1u << gic_lr_count()) - 1u);
+}
+
+void gic_lr_write(uint32_t n, const struct gic_lr *lr)
+{
+	/* GICv2 list registers hold the top five priority bits. */
+	uint32_t v = GICH_LR_PENDING | ((uint32_t)(lr->priority >> 3) << GICH_LR_PRIO_SHIFT) | (lr->vintid & 0x3ffu);
+
+	if (lr->hw) {
+		v |= GICH_LR_HW | ((lr->pintid & 0x3ffu) << GICH_LR_PHYS_SHIFT);
+	} else {
+		v |= ((uint32_t)lr->source & 7u) << 10;
+	}
+	mmio_write32(gich(GICH_LR + (4u * n)), v);
+}
+
+bool gic_lr_pending(uint32_t n, struct gic_lr *lr)
+{
+	uint32_t v = mmio_read32(gich(GICH_LR + (4u * n)));
+
+	if (((v >> GICH_LR_STATE_SHIFT) & 3u) != 1u) {
+		return false;
+	}
+	lr->vintid = v & 0x3ffu;
+	lr->hw = (v & GICH_LR_HW) != 0u;
+	lr->pintid = lr->hw ? ((v >> GICH_LR_PHYS_SHIFT) & 0x3ffu) : 0u;
+	lr->source = lr->hw ? 0u : (uint8_t)((v >> 10) & 7u);
+	lr->priority = (uint8_t)(((v >> GICH_LR_PRIO_SHIFT) & 0x1fu) << 3);
+	return true;
+}
+
+void gic_vif_reset(bool direct)
+{
+	uint32_t n = gic_lr_count();
+
+	UNUSED(direct);
+	for (uint32_t i = 0u; i < n; i++) {
+		mmio_write32(gich(GICH_LR + (4u * i)), 0u);
+	}
+	mmio_write32(gich(GICH_APR), 0u);
+	mmio_write32(gich(GICH_VMCR), 0u);
+	mmio_write32(gich(GICH_HCR), GICH_HCR_EN);
+}
+
+void gic_vif_underflow(bool enable)
+{
+	mmio_write32(gich(GICH_HCR), enable ? (GICH_HCR_EN | GICH_HCR_UIE | GICH_HCR_NPIE) : GICH_HCR_EN);
+}

@@ -1,0 +1,100 @@
+/*
+ * The physical interrupt controller, owned by the hypervisor (gicv3.c or
+ * gicv2.c, chosen at link time from the system description), and its
+ * virtualization interface: list registers and maintenance interrupt.
+ */
+#ifndef ARM64_GIC_H
+#define ARM64_GIC_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define GIC_IPI_SGI 15u          /* the hypervisor's own inter-core kick */
+#define GIC_MAINT_PPI 25u        /* virtual interface maintenance interrupt */
+#define GIC_VTIMER_PPI 27u       /* EL1 virtual timer */
+#define GIC_PTIMER_PPI 30u       /* EL1 physical timer */
+#define GIC_FIRST_SPI 32u
+#define GIC_MAX_INTID 1020u      /* exclusive */
+#define GIC_SPURIOUS 1020u
+
+/* Distributor registers shared by GICv2 and GICv3 (offsets from GICD base). */
+#define GICD_CTLR        0x0000u
+#define GICD_TYPER       0x0004u
+#define GICD_IIDR        0x0008u
+#define GICD_IGROUPR     0x0080u
+#define GICD_ISENABLER   0x0100u
+#define GICD_ICENABLER   0x0180u
+#define GICD_ISPENDR     0x0200u
+#define GICD_ICPENDR     0x0280u
+#define GICD_ISACTIVER   0x0300u
+#define GICD_ICACTIVER   0x0380u
+#define GICD_IPRIORITYR  0x0400u
+#define GICD_ITARGETSR   0x0800u
+#define GICD_ICFGR       0x0c00u
+#define GICD_SGIR        0x0f00u
+#define GICD_IROUTER     0x6000u
+#define GICD_PIDR2       0xffe8u
+
+/** One list register: a virtual interrupt presented to the guest. */
+struct gic_lr {
+	uint32_t vintid;
+	uint32_t pintid;        /* hw: the physical interrupt the guest's EOI deactivates */
+	uint8_t priority;
+	uint8_t source;         /* GICv2 SGIs: the sending vCPU */
+	bool hw;
+};
+
+/** Boot core: distributor reset, every SPI disabled and in group 1. */
+void gic_init_global(void);
+/** Each core at power-on: its redistributor or banked registers and CPU interface.
+ *  `direct`: the core's guest takes its interrupts without EL2 (the kick then uses group 0). */
+void gic_init_cpu(uint32_t core, bool direct);
+/** Kicks another core's hypervisor. */
+void gic_send_ipi(uint32_t core);
+/** Sends physical SGI `intid` (group 1) to `core`: direct delivery of a guest's SGI. */
+void gic_send_sgi(uint32_t core, uint32_t intid);
+/** Acknowledges the highest-priority group-1 (IRQ) or group-0 (FIQ) interrupt;
+ *  returns the raw acknowledge value (gic_intid() extracts the interrupt id). */
+uint32_t gic_ack(void);
+uint32_t gic_ack_fiq(void);
+uint32_t gic_intid(uint32_t ack);
+/** Priority drop (EOImode 1: the interrupt stays active), by acknowledge value. */
+void gic_eoi(uint32_t ack);
+/** Completes a group-0 interrupt (drop and deactivation, whatever the EOImode). */
+void gic_eoi_fiq(uint32_t ack);
+/** Deactivation of an interrupt the hypervisor handled itself, by acknowledge value. */
+void gic_deactivate(uint32_t ack);
+/** The calling core is about to power off. */
+void gic_cpu_off(void);
+
+/** Distributor register access, for the virtual distributor. */
+uint32_t gic_dist_read(uint32_t offset);
+void gic_dist_write(uint32_t offset, uint32_t value);
+void gic_dist_write8(uint32_t offset, uint8_t value);
+/** Physical routing of an SPI to one core. */
+void gic_spi_route(uint32_t intid, uint32_t core);
+/** GICv2: route an SPI to a set of CPU interfaces; the interface bit of a core. */
+void gic_spi_targets(uint32_t intid, uint8_t mask);
+uint8_t gic_core_mask(uint32_t core);
+/** Per-core SGI/PPI registers of `core` (GICv3 redistributor; GICv2 banked, own core only). */
+uint32_t gic_local_read(uint32_t core, uint32_t offset);
+void gic_local_write(uint32_t core, uint32_t offset, uint32_t value);
+void gic_local_write8(uint32_t core, uint32_t offset, uint8_t value);
+
+/* --- Virtualization interface of the calling core --- */
+
+/** Resets the virtual CPU interface for a new vCPU life (all list registers empty). */
+void gic_vif_reset(bool direct);
+/** Number of list registers. */
+uint32_t gic_lr_count(void);
+/** Bit n set: list register n is free. */
+uint32_t gic_lr_free(void);
+/** Writes list register n as a pending interrupt. */
+void gic_lr_write(uint32_t n, const struct gic_lr *lr);
+/** True when list register n holds an interrupt that is pending only (not active);
+ *  then *lr receives it. */
+bool gic_lr_pending(uint32_t n, struct gic_lr *lr);
+/** Asks for (or stops asking for) a maintenance interrupt when list registers free up. */
+void gic_vif_underflow(bool enable);
+
+#endif /* ARM64_GIC_H */

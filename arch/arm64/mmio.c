@@ -1,0 +1,50 @@
+/*
+ * Emulated MMIO: a stage-2 data abort on an address the hypervisor emulates
+ * (the virtual GIC) is decoded from its syndrome and completed here.
+ * Accesses the syndrome cannot describe (load/store pair, writeback,
+ * SIMD; ESR.ISV = 0) or that are misaligned are not emulated: they remain
+ * faults of the partition.
+ */
+#include "arm64.h"
+#include "cpu.h"
+#include "sysreg.h"
+#include "vgic.h"
+
+bool arm64_mmio_emulate(struct cpu *cpu, struct guest_frame *f, uint64_t esr, uint64_t ipa)
+{
+	if (((esr & ISS_DABT_ISV) == 0u) || ((esr & ISS_DABT_S1PTW) != 0u)) {
+		return false;
+	}
+	uint32_t size = 1u << ((esr >> ISS_DABT_SAS_SHIFT) & 3u);
+	uint32_t rt = (uint32_t)(esr >> ISS_DABT_SRT_SHIFT) & 0x1fu;
+	bool write = (esr & ISS_DABT_WNR) != 0u;
+	uint64_t value = 0u;
+
+	if ((ipa & (size - 1u)) != 0u) {
+		return false;
+	}
+	if (write && (rt != 31u)) {
+		value = f->x[rt];
+		if (size < 8u) {
+			value &= (1ul << (8u * size)) - 1u;
+		}
+	}
+	if (!vgic_mmio(cpu, ipa, write, size, &value)) {
+		return false;
+	}
+	if (!write && (rt != 31u)) {
+		if (size < 8u) {
+			value &= (1ul << (8u * size)) - 1u;
+			if (((esr & ISS_DABT_SSE) != 0u) && ((value >> (8u * size - 1u)) != 0u)) {
+				value |= ~((1ul << (8u * size)) - 1u);
+			}
+		}
+		if ((esr & ISS_DABT_SF) == 0u) {
+			value &= 0xffffffffu;
+		}
+		f->x[rt] = value;
+	}
+	/* A 16-bit T32 instruction (AArch32 EL0) has IL = 0. */
+	f->elr += ((esr & ESR_IL) != 0u) ? 4u : 2u;
+	return true;
+}

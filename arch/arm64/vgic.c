@@ -1,0 +1,607 @@
+/*
+ * The virtual GIC, parts shared by GICv2 and GICv3 (see vgic.h).
+ */
+#include "vgic.h"
+#include "arch.h"
+#include "cfg.h"
+#include "core.h"
+#include "cpu.h"
+#include "log.h"
+#include "partition.h"
+
+static struct vgic_dist dists[CONFIG_MAX_PARTITIONS];
+static struct vgic_cpu vcpus[CONFIG_MAX_CORES];
+/* Serialises read-modify-write of physical registers that several partitions share. */
+static struct spinlock gic_rmw_lock = SPINLOCK_INIT;
+
+struct vgic_dist *vgic_dist_of(const struct cpu *cpu)
+{
+	return &dists[cpu->partition->id];
+}
+
+struct vgic_cpu *vgic_cpu_of(const struct cpu *cpu)
+{
+	return &vcpus[cpu->index];
+}
+
+struct cpu *vgic_vcpu_core(const struct cpu *cpu, uint32_t vcpu)
+{
+	return cpu_get(cpu->partition->cfg->vcpu_core[vcpu]);
+}
+
+bool vgic_owns_spi(const struct vgic_dist *d, uint32_t intid)
+{
+	return (intid >= GIC_FIRST_SPI) && (intid < GIC_MAX_INTID) &&
+	       ((d->owned[intid / 32u] & (1u << (intid % 32u))) != 0u);
+}
+
+static uint8_t physical_priority(uint64_t guest)
+{
+	return (uint8_t)((guest < VGIC_MIN_PRIORITY) ? VGIC_MIN_PRIORITY : guest);
+}
+
+void vgic_deny(struct cpu *cpu, const char *what, uint32_t offset, uint64_t value)
+{
+	struct vgic_dist *d = vgic_dist_of(cpu);
+	uint32_t n = __atomic_add_fetch(&d->denied, 1u, __ATOMIC_RELAXED);
+
+	/* Counted always, logged at 1, 2, 4, 8...: a hostile loop cannot flood the console. */
+	if ((n & (n - 1u)) == 0u) {
+		log_warning("partition '%s' vCPU %u: %s refused (offset 0x%x, value 0x%lx), %u so far",
+			    cpu->partition->cfg->name, cpu->vcpu, what, offset, value, n);
+	}
+}
+
+/* --- Partition and vCPU reset --------------------------------------------- */
+
+void vgic_partition_reset(uint32_t part)
+{
+	struct vgic_dist *d = &dists[part];
+	const struct cfg_partition *p = &cfg_system.partitions[part];
+
+	spin_lock(&d->lock);
+	d->ctlr = 0u;
+	for (uint32_t w = 0u; w < VGIC_WORDS; w++) {
+		d->owned[w] = 0u;
+		d->enabled[w] = 0u;
+		d->irm[w] = 0u;
+	}
+	d->denied = 0u;
+	for (uint32_t i = 0u; i < p->n_irqs; i++) {
+		uint32_t intid = p->irqs[i];
+		uint32_t bit = 1u << (intid % 32u);
+		uint32_t word = 4u * (intid / 32u);
+
+		d->owned[intid / 32u] |= bit;
+		d->priority[intid] = 0u;
+		d->target[intid] = 0u;
+		/* Nothing from the previous life of the partition survives. */
+		gic_dist_write(GICD_ICENABLER + word, bit);
+		gic_dist_write(GICD_ICPENDR + word, bit);
+		gic_dist_write(GICD_ICACTIVER + word, bit);
+		gic_dist_write8(GICD_IPRIORITYR + intid, VGIC_MIN_PRIORITY);
+		gic_spi_route(intid, p->vcpu_core[0]);
+	}
+	spin_unlock(&d->lock);
+}
+
+void vgic_vcpu_reset(struct cpu *cpu)
+{
+	struct vgic_cpu *v = vgic_cpu_of(cpu);
+
+	__atomic_store_n(&v->sgi_pending, 0u, __ATOMIC_RELAXED);
+	v->ppi_enabled = 0u;
+	for (uint32_t i = 0u; i < 32u; i++) {
+		v->priority[i] = 0u;
+	}
+	for (uint32_t i = 0u; i < 16u; i++) {
+		v->sgi_source[i] = 0u;
+	}
+	v->queued = 0u;
+	v->asleep = true;
+	v->direct = cpu->partition->cfg->irq_delivery == CFG_IRQ_DIRECT;
+	vgic_version_vcpu_reset(v);
+	/* The core may restart without powering off: clear what the guest owned. */
+	uint32_t local = VGIC_OWNED_PPIS | (v->direct ? 0x7fffu : 0u);
+	gic_local_write(cpu->index, GICD_ICENABLER, local);
+	gic_local_write(cpu->index, GICD_ICPENDR, local);
+	gic_local_write(cpu->index, GICD_ICACTIVER, local);
+	for (uint32_t i = 0u; i < 32u; i++) {
+		if ((local & (1u << i)) != 0u) {
+			gic_local_write8(cpu->index, GICD_IPRIORITYR + i, VGIC_MIN_PRIORITY);
+		}
+	}
+	gic_vif_reset(v->direct);
+}
+
+/* --- List registers -------------------------------------------------------- */
+
+static void queue_push(struct vgic_cpu *v, const struct gic_lr *lr)
+{
+	uint32_t i = v->queued;
+
+	if (i == VGIC_QUEUE) {
+		/* Cannot happen: each interrupt is queued at most once and there are fewer. */
+		log_error("vGIC queue full, interrupt %u lost", lr->vintid);
+		return;
+	}
+	/* Sorted by priority; equal priorities keep their arrival order. */
+	while ((i > 0u) && (v->queue[i - 1u].priority > lr->priority)) {
+		v->queue[i] = v->queue[i - 1u];
+		i--;
+	}
+	v->queue[i] = *lr;
+	v->queued++;
+}
+
+static void inject(struct vgic_cpu *v, const struct gic_lr *lr)
+{
+	uint32_t free = gic_lr_free();
+
+	if (free != 0u) {
+		gic_lr_write((uint32_t)__builtin_ctz(free), lr);
+		return;
+	}
+	/* All list registers in use: a higher-priority interrupt takes the place of
+	 * the lowest-priority one that is only pending, which waits in the queue. */
+	uint32_t n = gic_lr_count();
+	uint32_t victim = n;
+	struct gic_lr worst = { 0u, 0u, 0u, 0u, false };
+	for (uint32_t i = 0u; i < n; i++) {
+		struct gic_lr cur;
+		if (gic_lr_pending(i, &cur) && (cur.priority > lr->priority) &&
+		    ((victim == n) || (cur.priority > worst.priority))) {
+			victim = i;
+			worst = cur;
+		}
+	}
+	if (victim != n) {
+		queue_push(v, &worst);
+		gic_lr_write(victim, lr);
+	} else {
+		queue_push(v, lr);
+	}
+	gic_vif_underflow(true);
+}
+
+/* Maintenance interrupt: list registers have freed up; refill from the queue. */
+static void refill(struct vgic_cpu *v)
+{
+	uint32_t free = gic_lr_free();
+	uint32_t head = 0u;
+
+	while ((head < v->queued) && (free != 0u)) {
+		uint32_t n = (uint32_t)__builtin_ctz(free);
+		gic_lr_write(n, &v->queue[head]);
+		free &= ~(1u << n);
+		head++;
+	}
+	for (uint32_t i = head; i < v->queued; i++) {
+		v->queue[i - head] = v->queue[i];
+	}
+	v->queued -= head;
+	gic_vif_underflow(v->queued != 0u);
+}
+
+/* True when virtual interrupt `vintid` (from `source`) is already pending here. */
+static bool already_pending(const struct vgic_cpu *v, uint32_t vintid, uint8_t source)
+{
+	uint32_t n = gic_lr_count();
+
+	for (uint32_t i = 0u; i < n; i++) {
+		struct gic_lr cur;
+		if (gic_lr_pending(i, &cur) && (cur.vintid == vintid) && (cur.source == source)) {
+			return true;
+		}
+	}
+	for (uint32_t i = 0u; i < v->queued; i++) {
+		if ((v->queue[i].vintid == vintid) && (v->queue[i].source == source)) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/* --- Physical interrupts at EL2 ------------------------------------------- */
+
+void vgic_irq(struct cpu *cpu)
+{
+	uint32_t ack = gic_ack();
+	uint32_t intid = gic_intid(ack);
+	struct vgic_cpu *v = vgic_cpu_of(cpu);
+	uint8_t priority;
+
+	if (intid >= GIC_SPURIOUS) {
+		return;
+	}
+	gic_eoi(ack);
+	if (intid == GIC_IPI_SGI) {
+		gic_deactivate(ack);
+		vgic_sync_sgis(cpu);
+		core_handle_requests(cpu);
+		return;
+	}
+	if (intid == GIC_MAINT_PPI) {
+		gic_deactivate(ack);
+		refill(v);
+		return;
+	}
+	if (intid < GIC_FIRST_SPI) {
+		if ((VGIC_OWNED_PPIS & (1u << intid)) == 0u) {
+			gic_deactivate(ack);
+			log_warning("core %u: PPI %u is nobody's", cpu->index, intid);
+			return;
+		}
+		priority = v->priority[intid];
+	} else {
+		const struct vgic_dist *d = vgic_dist_of(cpu);
+		if (!vgic_owns_spi(d, intid)) {
+			/* Never routed here by the vGIC: a stale routing, dropped. */
+			gic_deactivate(ack);
+			log_warning("core %u: SPI %u does not belong to '%s'", cpu->index, intid,
+				    cpu->partition->cfg->name);
+			return;
+		}
+		priority = d->priority[intid];
+	}
+	struct gic_lr lr = { intid, intid, priority, 0u, true };
+	inject(v, &lr);
+}
+
+void vgic_fiq(struct cpu *cpu)
+{
+	uint32_t ack = gic_ack_fiq();
+
+	if (gic_intid(ack) >= GIC_SPURIOUS) {
+		return;
+	}
+	gic_eoi_fiq(ack);
+	if (gic_intid(ack) == GIC_IPI_SGI) {
+		core_handle_requests(cpu);
+	}
+}
+
+/* --- SGIs ------------------------------------------------------------------ */
+
+static void deliver_sgi(struct cpu *cpu, uint32_t intid, uint8_t source)
+{
+	struct vgic_cpu *v = vgic_cpu_of(cpu);
+
+	if (!already_pending(v, intid, source)) {
+		struct gic_lr lr = { intid, 0u, v->priority[intid], source, false };
+		inject(v, &lr);
+	}
+}
+
+void vgic_send_sgi(struct cpu *cpu, uint32_t target, uint32_t intid)
+{
+	struct cpu *t = vgic_vcpu_core(cpu, target);
+	struct vgic_cpu *vt = vgic_cpu_of(t);
+
+	if (vt->direct) {
+		if (intid == GIC_IPI_SGI) {
+			vgic_deny(cpu, "SGI 15 (the hypervisor's) on a direct-delivery partition", 0u, intid);
+		} else {
+			gic_send_sgi(t->index, intid);
+		}
+		return;
+	}
+	uint8_t source = vgic_version_sgi_source(cpu->vcpu);
+	if ((t == cpu) && ((vt->sgi_enabled & (1u << intid)) != 0u)) {
+		deliver_sgi(cpu, intid, source);
+		return;
+	}
+	__atomic_fetch_or(&vt->sgi_source[intid], (uint8_t)(1u << source), __ATOMIC_RELAXED);
+	__atomic_fetch_or(&vt->sgi_pending, 1u << intid, __ATOMIC_RELEASE);
+	if (t != cpu) {
+		arch_cpu_kick(t->index);
+	}
+}
+
+void vgic_sync_sgis(struct cpu *cpu)
+{
+	struct vgic_cpu *v = vgic_cpu_of(cpu);
+	uint32_t pending = __atomic_exchange_n(&v->sgi_pending, 0u, __ATOMIC_ACQUIRE);
+	uint32_t waiting = pending & ~v->sgi_enabled;
+
+	pending &= v->sgi_enabled;
+	while (pending != 0u) {
+		uint32_t intid = (uint32_t)__builtin_ctz(pending);
+		uint8_t sources = __atomic_exchange_n(&v->sgi_source[intid], 0u, __ATOMIC_ACQUIRE);
+
+		pending &= pending - 1u;
+		/* GICv2 SGIs from different senders are different interrupts; GICv3 has no source. */
+		for (uint32_t s = 0u; s < 8u; s++) {
+			if ((sources & (1u << s)) != 0u) {
+				deliver_sgi(cpu, intid, (uint8_t)s);
+			}
+		}
+	}
+	if (waiting != 0u) {
+		/* Disabled SGIs stay pending until the guest enables them. */
+		__atomic_fetch_or(&v->sgi_pending, waiting, __ATOMIC_RELEASE);
+	}
+}
+
+/* --- The distributor ------------------------------------------------------- */
+
+void vgic_dist_enable(struct cpu *cpu, uint32_t ctlr, bool enabled)
+{
+	struct vgic_dist *d = vgic_dist_of(cpu);
+
+	spin_lock(&d->lock);
+	bool was = d->ctlr != 0u;
+	d->ctlr = enabled ? ctlr : 0u;
+	if (enabled != was) {
+		for (uint32_t w = 1u; w < VGIC_WORDS; w++) {
+			if (enabled && (d->enabled[w] != 0u)) {
+				gic_dist_write(GICD_ISENABLER + (4u * w), d->enabled[w]);
+			} else if (!enabled && (d->owned[w] != 0u)) {
+				gic_dist_write(GICD_ICENABLER + (4u * w), d->owned[w]);
+			}
+		}
+	}
+	spin_unlock(&d->lock);
+}
+
+/* One bit per interrupt: enable, pending, active. */
+static void dist_bitmap(struct cpu *cpu, uint32_t reg, uint32_t word, bool write, uint64_t *value)
+{
+	struct vgic_dist *d = vgic_dist_of(cpu);
+	uint32_t owned = d->owned[word];
+	uint32_t offset = reg + (4u * word);
+
+	if (!write) {
+		bool enable_reg = (reg == GICD_ISENABLER) || (reg == GICD_ICENABLER);
+		*value = enable_reg ? d->enabled[word] : (gic_dist_read(offset) & owned);
+		return;
+	}
+	uint32_t bits = (uint32_t)*value & owned;
+	if (((uint32_t)*value & ~owned) != 0u) {
+		vgic_deny(cpu, "distributor write to interrupts it does not own", offset, *value);
+	}
+	if (bits == 0u) {
+		return;
+	}
+	spin_lock(&d->lock);
+	if (reg == GICD_ISENABLER) {
+		d->enabled[word] |= bits;
+		if (d->ctlr != 0u) {
+			gic_dist_write(offset, bits);
+		}
+	} else if (reg == GICD_ICENABLER) {
+		d->enabled[word] &= ~bits;
+		gic_dist_write(offset, bits);
+	} else {
+		gic_dist_write(offset, bits);
+	}
+	spin_unlock(&d->lock);
+}
+
+static void dist_priority(struct cpu *cpu, uint32_t offset, bool write, uint32_t size, uint64_t *value)
+{
+	struct vgic_dist *d = vgic_dist_of(cpu);
+	uint32_t first = offset - GICD_IPRIORITYR;
+	uint64_t out = 0u;
+
+	for (uint32_t i = 0u; i < size; i++) {
+		uint32_t intid = first + i;
+		uint8_t byte = (uint8_t)(*value >> (8u * i));
+
+		if (!vgic_owns_spi(d, intid)) {
+			if (write && (byte != 0u)) {
+				vgic_deny(cpu, "priority of an interrupt it does not own", offset + i, byte);
+			}
+			continue;
+		}
+		if (write) {
+			d->priority[intid] = byte;
+			gic_dist_write8(GICD_IPRIORITYR + intid, physical_priority(byte));
+		} else {
+			out |= (uint64_t)d->priority[intid] << (8u * i);
+		}
+	}
+	if (!write) {
+		*value = out;
+	}
+}
+
+/* Two bits per interrupt: edge or level. */
+static void dist_config(struct cpu *cpu, uint32_t offset, bool write, uint64_t *value)
+{
+	const struct vgic_dist *d = vgic_dist_of(cpu);
+	uint32_t first = (offset - GICD_ICFGR) * 4u;
+	uint32_t mask = 0u;
+
+	for (uint32_t i = 0u; i < 16u; i++) {
+		if (vgic_owns_spi(d, first + i)) {
+			mask |= 3u << (2u * i);
+		}
+	}
+	if (!write) {
+		*value = gic_dist_read(offset) & mask;
+		return;
+	}
+	if (((uint32_t)*value & ~mask & 0xaaaaaaaau) != 0u) {
+		vgic_deny(cpu, "configuration of an interrupt it does not own", offset, *value);
+	}
+	spin_lock(&gic_rmw_lock);
+	uint32_t phys = gic_dist_read(offset);
+	gic_dist_write(offset, (phys & ~mask) | ((uint32_t)*value & mask));
+	spin_unlock(&gic_rmw_lock);
+}
+
+bool vgic_dist_common(struct cpu *cpu, uint32_t offset, bool write, uint32_t size, uint64_t *value)
+{
+	if ((offset >= GICD_IPRIORITYR) && (offset < GICD_ITARGETSR)) {
+		if ((size != 1u) && (size != 4u)) {
+			vgic_deny(cpu, "distributor access of the wrong width", offset, size);
+			*value = 0u;
+			return true;
+		}
+		dist_priority(cpu, offset, write, size, value);
+		return true;
+	}
+	if (size != 4u) {
+		if ((offset >= GICD_ISENABLER) && (offset < GICD_IPRIORITYR)) {
+			vgic_deny(cpu, "distributor access of the wrong width", offset, size);
+			*value = 0u;
+			return true;
+		}
+		return false;
+	}
+	if ((offset >= GICD_ICFGR) && (offset < GICD_ICFGR + 0x100u)) {
+		dist_config(cpu, offset, write, value);
+		return true;
+	}
+	if ((offset >= GICD_ISENABLER) && (offset < GICD_IPRIORITYR)) {
+		uint32_t reg = offset & ~0x7fu;
+		dist_bitmap(cpu, reg, (offset & 0x7fu) / 4u, write, value);
+		return true;
+	}
+	return false;
+}
+
+/* --- Banked SGI and PPI registers ----------------------------------------- */
+
+static uint32_t local_owned(const struct vgic_cpu *v)
+{
+	return VGIC_OWNED_PPIS | (v->direct ? 0x7fffu : 0xffffu);
+}
+
+static void local_priority(struct cpu *cpu, uint32_t vcpu, uint32_t offset, bool write, uint32_t size,
+			   uint64_t *value)
+{
+	struct cpu *t = vgic_vcpu_core(cpu, vcpu);
+	struct vgic_cpu *v = vgic_cpu_of(t);
+	uint32_t owned = local_owned(v);
+	uint64_t out = 0u;
+
+	for (uint32_t i = 0u; i < size; i++) {
+		uint32_t intid = offset - GICD_IPRIORITYR + i;
+		uint8_t byte = (uint8_t)(*value >> (8u * i));
+
+		if ((owned & (1u << intid)) == 0u) {
+			continue;
+		}
+		if (write) {
+			v->priority[intid] = byte;
+			/* Virtual SGIs of a mediated vCPU have no physical counterpart. */
+			if ((intid >= 16u) || v->direct) {
+				gic_local_write8(t->index, GICD_IPRIORITYR + intid, physical_priority(byte));
+			}
+		} else {
+			out |= (uint64_t)v->priority[intid] << (8u * i);
+		}
+	}
+	if (!write) {
+		*value = out;
+	}
+}
+
+static void local_bitmap(struct cpu *cpu, uint32_t vcpu, uint32_t reg, bool write, uint64_t *value)
+{
+	struct cpu *t = vgic_vcpu_core(cpu, vcpu);
+	struct vgic_cpu *v = vgic_cpu_of(t);
+	uint32_t owned = local_owned(v);
+	uint32_t virt = v->direct ? 0u : 0xffffu;   /* SGIs handled in software */
+	uint32_t bits = (uint32_t)*value & owned;
+
+	if (!write) {
+		if ((reg == GICD_ISENABLER) || (reg == GICD_ICENABLER)) {
+			*value = (v->sgi_enabled & virt) | (gic_local_read(t->index, reg) & owned & ~virt);
+		} else if ((reg == GICD_ISPENDR) || (reg == GICD_ICPENDR)) {
+			*value = (__atomic_load_n(&v->sgi_pending, __ATOMIC_RELAXED) & virt) |
+				 (gic_local_read(t->index, reg) & owned & ~virt);
+		} else {
+			*value = gic_local_read(t->index, reg) & owned & ~virt;
+		}
+		return;
+	}
+	if (((uint32_t)*value & ~owned) != 0u) {
+		vgic_deny(cpu, "SGI/PPI write outside its own", reg, *value);
+	}
+	if ((bits & ~virt) != 0u) {
+		gic_local_write(t->index, reg, bits & ~virt);
+	}
+	uint32_t sgis = bits & virt;
+	if (sgis == 0u) {
+		return;
+	}
+	if (reg == GICD_ISENABLER) {
+		v->sgi_enabled |= sgis;
+		/* SGIs posted while disabled can now be delivered. */
+		if (t == cpu) {
+			vgic_sync_sgis(cpu);
+		} else if ((__atomic_load_n(&v->sgi_pending, __ATOMIC_RELAXED) & sgis) != 0u) {
+			arch_cpu_kick(t->index);
+		}
+	} else if (reg == GICD_ICENABLER) {
+		v->sgi_enabled &= ~sgis;
+	} else if (reg == GICD_ISPENDR) {
+		while (sgis != 0u) {
+			vgic_send_sgi(cpu, vcpu, (uint32_t)__builtin_ctz(sgis));
+			sgis &= sgis - 1u;
+		}
+	} else if (reg == GICD_ICPENDR) {
+		__atomic_fetch_and(&v->sgi_pending, ~sgis, __ATOMIC_RELAXED);
+	} else {
+		/* Active state of virtual SGIs lives in the list registers: not writable here. */
+	}
+}
+
+bool vgic_local_access(struct cpu *cpu, uint32_t vcpu, uint32_t offset, bool write, uint32_t size, uint64_t *value)
+{
+	if ((offset >= GICD_IPRIORITYR) && (offset < GICD_IPRIORITYR + 32u)) {
+		if ((size != 1u) && (size != 4u)) {
+			vgic_deny(cpu, "SGI/PPI access of the wrong width", offset, size);
+			*value = 0u;
+			return true;
+		}
+		local_priority(cpu, vcpu, offset, write, size, value);
+		return true;
+	}
+	if (size != 4u) {
+		return false;
+	}
+	if ((offset >= GICD_ISENABLER) && (offset < GICD_IPRIORITYR) && ((offset & 0x7fu) == 0u)) {
+		local_bitmap(cpu, vcpu, offset, write, value);
+		return true;
+	}
+	if (offset == GICD_ICFGR) {
+		/* SGIs are edge-triggered, read-only. */
+		if (!write) {
+			*value = 0xaaaaaaaau;
+		}
+		return true;
+	}
+	if (offset == GICD_ICFGR + 4u) {
+		struct cpu *t = vgic_vcpu_core(cpu, vcpu);
+		uint32_t mask = 0u;
+		for (uint32_t i = 0u; i < 16u; i++) {
+			if ((VGIC_OWNED_PPIS & (1u << (16u + i))) != 0u) {
+				mask |= 3u << (2u * i);
+			}
+		}
+		if (!write) {
+			*value = gic_local_read(t->index, offset) & mask;
+		} else {
+			uint32_t phys = gic_local_read(t->index, offset);
+			gic_local_write(t->index, offset, (phys & ~mask) | ((uint32_t)*value & mask));
+		}
+		return true;
+	}
+	return false;
+}
+
+/* --- Entry points from the trap handlers ---------------------------------- */
+
+bool vgic_mmio(struct cpu *cpu, uint64_t ipa, bool write, uint32_t size, uint64_t *value)
+{
+	return vgic_version_mmio(cpu, ipa, write, size, value);
+}
+
+bool vgic_sysreg(struct cpu *cpu, uint32_t reg, bool read, uint64_t *value)
+{
+	return vgic_version_sysreg(cpu, reg, read, value);
+}

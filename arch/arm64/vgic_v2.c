@@ -1,0 +1,181 @@
+/*
+ * The virtual GIC, GICv2 parts: the distributor's control, banked SGI/PPI
+ * registers, CPU targets and the software-generated interrupt register. The
+ * CPU interface is the hardware's GICV, mapped by stage 2 where the partition
+ * expects GICC (bhcc adds that region), so it needs no emulation.
+ */
+#include "vgic.h"
+#include "cfg.h"
+#include "cpu.h"
+#include "partition.h"
+
+#define GICD_CTLR_ENABLE   (1u << 0)
+#define GICD_TYPER_LINES   0x1fu
+#define GICD_SGIR_FILTER_SHIFT 24
+#define GICD_PIDR2_V2      0x0fe8u
+
+void vgic_version_vcpu_reset(struct vgic_cpu *v)
+{
+	/* GICv2 SGIs are always enabled. */
+	v->sgi_enabled = 0xffffu;
+}
+
+uint8_t vgic_version_sgi_source(uint32_t vcpu)
+{
+	return (uint8_t)vcpu;
+}
+
+/* The vCPUs of a CPU-target mask are the partition's own; physically the
+ * interrupt goes to their cores. */
+static uint8_t physical_targets(const struct cpu *cpu, uint8_t vmask)
+{
+	uint8_t mask = 0u;
+
+	for (uint32_t v = 0u; v < cpu->partition->cfg->n_vcpus; v++) {
+		if ((vmask & (1u << v)) != 0u) {
+			mask |= gic_core_mask(cpu->partition->cfg->vcpu_core[v]);
+		}
+	}
+	return mask;
+}
+
+static void targets(struct cpu *cpu, uint32_t offset, bool write, uint32_t size, uint64_t *value)
+{
+	struct vgic_dist *d = vgic_dist_of(cpu);
+	uint32_t first = offset - GICD_ITARGETSR;
+	uint8_t own = (uint8_t)((1u << cpu->partition->cfg->n_vcpus) - 1u);
+	uint64_t out = 0u;
+
+	if ((size != 1u) && (size != 4u)) {
+		vgic_deny(cpu, "distributor access of the wrong width", offset, size);
+		*value = 0u;
+		return;
+	}
+	for (uint32_t i = 0u; i < size; i++) {
+		uint32_t intid = first + i;
+		uint8_t byte = (uint8_t)(*value >> (8u * i));
+
+		if (intid < GIC_FIRST_SPI) {
+			/* SGIs and PPIs target the reading CPU only: read-only. */
+			out |= (uint64_t)(1u << cpu->vcpu) << (8u * i);
+			continue;
+		}
+		if (!vgic_owns_spi(d, intid)) {
+			if (write && (byte != 0u)) {
+				vgic_deny(cpu, "targets of an interrupt it does not own", offset + i, byte);
+			}
+			continue;
+		}
+		if (!write) {
+			out |= (uint64_t)d->target[intid] << (8u * i);
+			continue;
+		}
+		if ((byte & ~own) != 0u) {
+			vgic_deny(cpu, "route to a core it does not own", offset + i, byte);
+		}
+		spin_lock(&d->lock);
+		d->target[intid] = byte & own;
+		gic_spi_targets(intid, physical_targets(cpu, d->target[intid]));
+		spin_unlock(&d->lock);
+	}
+	if (!write) {
+		*value = out;
+	}
+}
+
+/* GICD_SGIR: filter 0 = the target list, 1 = all but self, 2 = self. */
+static void sgir(struct cpu *cpu, uint32_t value)
+{
+	uint32_t n = cpu->partition->cfg->n_vcpus;
+	uint32_t intid = value & 0xfu;
+	uint32_t filter = (value >> GICD_SGIR_FILTER_SHIFT) & 3u;
+	uint32_t list = (value >> 16) & 0xffu;
+
+	if (filter == 1u) {
+		list = ((1u << n) - 1u) & ~(1u << cpu->vcpu);
+	} else if (filter == 2u) {
+		list = 1u << cpu->vcpu;
+	} else if (filter == 3u) {
+		vgic_deny(cpu, "SGI with a reserved target filter", GICD_SGIR, value);
+		return;
+	} else if ((list >> n) != 0u) {
+		vgic_deny(cpu, "SGI to a core it does not own", GICD_SGIR, value);
+		list &= (1u << n) - 1u;
+	} else {
+		/* the target list as written */
+	}
+	for (uint32_t t = 0u; t < n; t++) {
+		if ((list & (1u << t)) != 0u) {
+			vgic_send_sgi(cpu, t, intid);
+		}
+	}
+}
+
+static void dist_access(struct cpu *cpu, uint32_t offset, bool write, uint32_t size, uint64_t *value)
+{
+	const struct vgic_dist *d = vgic_dist_of(cpu);
+
+	if ((offset == GICD_CTLR) && (size == 4u)) {
+		if (write) {
+			uint32_t enable = (uint32_t)*value & GICD_CTLR_ENABLE;
+			vgic_dist_enable(cpu, enable, enable != 0u);
+		} else {
+			*value = d->ctlr;
+		}
+		return;
+	}
+	if ((offset == GICD_TYPER) && (size == 4u) && !write) {
+		*value = (gic_dist_read(GICD_TYPER) & GICD_TYPER_LINES) |
+			 ((cpu->partition->cfg->n_vcpus - 1u) << 5);
+		return;
+	}
+	if (((offset == GICD_IIDR) || (offset == GICD_PIDR2_V2)) && (size == 4u) && !write) {
+		*value = gic_dist_read(offset);
+		return;
+	}
+	if ((offset == GICD_SGIR) && (size == 4u)) {
+		if (write) {
+			sgir(cpu, (uint32_t)*value);
+		} else {
+			*value = 0u;
+		}
+		return;
+	}
+	if ((offset >= GICD_ITARGETSR) && (offset < GICD_ICFGR)) {
+		targets(cpu, offset, write, size, value);
+		return;
+	}
+	bool banked = ((offset >= GICD_ISENABLER) && (offset < GICD_IPRIORITYR) && ((offset & 0x7fu) == 0u)) ||
+		      ((offset >= GICD_IPRIORITYR) && (offset < GICD_IPRIORITYR + 32u)) ||
+		      ((offset >= GICD_ICFGR) && (offset < GICD_ICFGR + 8u));
+	if (banked && vgic_local_access(cpu, cpu->vcpu, offset, write, size, value)) {
+		return;
+	}
+	if (!banked && vgic_dist_common(cpu, offset, write, size, value)) {
+		return;
+	}
+	/* IGROUPR (no Security Extensions), SGI pending registers and reserved: RAZ/WI. */
+	if (!write) {
+		*value = 0u;
+	}
+}
+
+bool vgic_version_mmio(struct cpu *cpu, uint64_t ipa, bool write, uint32_t size, uint64_t *value)
+{
+	const struct cfg_gic *g = &cfg_system.gic;
+
+	if ((ipa >= g->dist.base) && (ipa - g->dist.base < g->dist.size)) {
+		dist_access(cpu, (uint32_t)(ipa - g->dist.base), write, size, value);
+		return true;
+	}
+	return false;
+}
+
+bool vgic_version_sysreg(struct cpu *cpu, uint32_t reg, bool read, uint64_t *value)
+{
+	UNUSED(cpu);
+	UNUSED(reg);
+	UNUSED(read);
+	UNUSED(value);
+	return false;
+}

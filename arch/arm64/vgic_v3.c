@@ -1,0 +1,278 @@
+/*
+ * The virtual GIC, GICv3 parts: the distributor's control and routing
+ * registers, one redistributor per vCPU, SGIs written through ICC_SGI1R_EL1,
+ * and the CPU interface registers a direct-delivery core traps.
+ */
+#include "vgic.h"
+#include "cfg.h"
+#include "cpu.h"
+#include "partition.h"
+#include "sysreg.h"
+
+#define GICD_CTLR_GRP1     (1u << 0)
+#define GICD_CTLR_GRP1A    (1u << 1)
+#define GICD_CTLR_ARE_NS   (1u << 4)
+#define GICD_TYPER_KEEP    ((0x1fu << 19) | 0x1fu)   /* IDbits, ITLinesNumber */
+#define IROUTER_IRM        (1ul << 31)
+
+#define REDIST_FRAME       0x20000u
+#define GICR_CTLR          0x0000u
+#define GICR_IIDR          0x0004u
+#define GICR_TYPER         0x0008u
+#define GICR_WAKER         0x0014u
+#define GICR_PIDR2         0xffe8u
+#define GICR_SGI_BASE      0x10000u
+#define GICR_WAKER_SLEEP   (1u << 1)
+#define GICR_WAKER_ASLEEP  (1u << 2)
+#define GIC_PIDR2_V3       0x3bu
+
+#define ICC_PMR_EL1        SYSREG_ISS(3, 0, 4, 6, 0)
+#define ICC_DIR_EL1        SYSREG_ISS(3, 0, 12, 11, 1)
+#define ICC_RPR_EL1        SYSREG_ISS(3, 0, 12, 11, 3)
+#define ICC_SGI1R_EL1      SYSREG_ISS(3, 0, 12, 11, 5)
+#define ICC_ASGI1R_EL1     SYSREG_ISS(3, 0, 12, 11, 6)
+#define ICC_SGI0R_EL1      SYSREG_ISS(3, 0, 12, 11, 7)
+#define ICC_CTLR_EL1       SYSREG_ISS(3, 0, 12, 12, 4)
+#define ICC_CTLR_GUEST     0x3u                      /* CBPR, EOImode */
+
+void vgic_version_vcpu_reset(struct vgic_cpu *v)
+{
+	v->sgi_enabled = 0u;
+}
+
+uint8_t vgic_version_sgi_source(uint32_t vcpu)
+{
+	UNUSED(vcpu);
+	return 0u;
+}
+
+static void route(struct cpu *cpu, uint32_t intid)
+{
+	const struct vgic_dist *d = vgic_dist_of(cpu);
+	bool any = (d->irm[intid / 32u] & (1u << (intid % 32u))) != 0u;
+
+	/* "Any vCPU" is vCPU 0: a physical 1-of-N route could pick another partition's core. */
+	gic_spi_route(intid, cpu->partition->cfg->vcpu_core[any ? 0u : d->target[intid]]);
+}
+
+static void irouter(struct cpu *cpu, uint32_t offset, bool write, uint32_t size, uint64_t *value)
+{
+	struct vgic_dist *d = vgic_dist_of(cpu);
+	uint32_t intid = (offset - GICD_IROUTER) / 8u;
+	bool high = (offset & 4u) != 0u;
+
+	if (!vgic_owns_spi(d, intid) || ((size != 8u) && (size != 4u)) || (high && (size == 8u))) {
+		if (write) {
+			vgic_deny(cpu, "routing of an interrupt it does not own", offset, *value);
+		}
+		*value = 0u;
+		return;
+	}
+	bool irm = (d->irm[intid / 32u] & (1u << (intid % 32u))) != 0u;
+	if (!write) {
+		uint64_t v = irm ? IROUTER_IRM : d->target[intid];
+		*value = high ? 0u : ((size == 4u) ? (uint32_t)v : v);
+		return;
+	}
+	if (high) {
+		/* Aff3: every vCPU has Aff3 = 0. */
+		if ((uint32_t)*value != 0u) {
+			vgic_deny(cpu, "route to a core it does not own", offset, *value);
+		}
+		return;
+	}
+	uint64_t aff = *value & 0xff00ffffffull & ~IROUTER_IRM;
+	if (((*value & IROUTER_IRM) == 0u) && (aff >= cpu->partition->cfg->n_vcpus)) {
+		vgic_deny(cpu, "route to a core it does not own", offset, *value);
+		return;
+	}
+	spin_lock(&d->lock);
+	if ((*value & IROUTER_IRM) != 0u) {
+		d->irm[intid / 32u] |= 1u << (intid % 32u);
+	} else {
+		d->irm[intid / 32u] &= ~(1u << (intid % 32u));
+		d->target[intid] = (uint8_t)aff;
+	}
+	route(cpu, intid);
+	spin_unlock(&d->lock);
+}
+
+static void dist_access(struct cpu *cpu, uint32_t offset, bool write, uint32_t size, uint64_t *value)
+{
+	const struct vgic_dist *d = vgic_dist_of(cpu);
+
+	if ((offset == GICD_CTLR) && (size == 4u)) {
+		if (write) {
+			uint32_t enables = (uint32_t)*value & (GICD_CTLR_GRP1 | GICD_CTLR_GRP1A);
+			vgic_dist_enable(cpu, enables, enables != 0u);
+		} else {
+			*value = d->ctlr | GICD_CTLR_ARE_NS;
+		}
+		return;
+	}
+	if ((offset == GICD_TYPER) && (size == 4u) && !write) {
+		*value = gic_dist_read(GICD_TYPER) & GICD_TYPER_KEEP;
+		return;
+	}
+	if (((offset == GICD_IIDR) || (offset == GICD_PIDR2)) && (size == 4u) && !write) {
+		*value = gic_dist_read(offset);
+		return;
+	}
+	if ((offset >= GICD_IGROUPR) && (offset < GICD_ISENABLER) && (size == 4u)) {
+		/* Every interrupt a partition owns is group 1; group 0 is the hypervisor's. */
+		if (!write) {
+			*value = d->owned[(offset - GICD_IGROUPR) / 4u];
+		}
+		return;
+	}
+	/* SGIs and PPIs live in the redistributors (affinity routing): RAZ/WI here. */
+	bool banked = ((offset >= GICD_ISENABLER) && (offset < GICD_IPRIORITYR) && ((offset & 0x7fu) == 0u)) ||
+		      ((offset >= GICD_IPRIORITYR) && (offset < GICD_IPRIORITYR + 32u)) ||
+		      ((offset >= GICD_ICFGR) && (offset < GICD_ICFGR + 8u));
+	if (!banked && vgic_dist_common(cpu, offset, write, size, value)) {
+		return;
+	}
+	if ((offset >= GICD_IROUTER + (8u * GIC_FIRST_SPI)) && (offset < GICD_IROUTER + (8u * GIC_MAX_INTID))) {
+		irouter(cpu, offset, write, size, value);
+		return;
+	}
+	/* Reserved or not implemented for partitions: read as zero, writes ignored. */
+	if (!write) {
+		*value = 0u;
+	}
+}
+
+static void redist_access(struct cpu *cpu, uint32_t vcpu, uint32_t offset, bool write, uint32_t size,
+			  uint64_t *value)
+{
+	struct vgic_cpu *v = vgic_cpu_of(vgic_vcpu_core(cpu, vcpu));
+
+	if (offset >= GICR_SGI_BASE) {
+		uint32_t sgi = offset - GICR_SGI_BASE;
+		if ((sgi == GICD_IGROUPR) && (size == 4u)) {
+			if (!write) {
+				*value = VGIC_OWNED_PPIS | (v->direct ? 0x7fffu : 0xffffu);
+			}
+			return;
+		}
+		if (vgic_local_access(cpu, vcpu, sgi, write, size, value)) {
+			return;
+		}
+	} else if ((offset == GICR_TYPER) && ((size == 8u) || (size == 4u)) && !write) {
+		/* The guest's affinity for vCPU n is Aff0 = n, like its MPIDR. */
+		uint64_t last = (vcpu + 1u == cpu->partition->cfg->n_vcpus) ? (1u << 4) : 0u;
+		uint64_t typer = ((uint64_t)vcpu << 32) | ((uint64_t)vcpu << 8) | last;
+		*value = (size == 4u) ? (uint32_t)typer : typer;
+		return;
+	} else if ((offset == GICR_TYPER + 4u) && (size == 4u) && !write) {
+		*value = vcpu;
+		return;
+	} else if ((offset == GICR_WAKER) && (size == 4u)) {
+		if (write) {
+			v->asleep = (*value & GICR_WAKER_SLEEP) != 0u;
+		} else {
+			*value = v->asleep ? (GICR_WAKER_SLEEP | GICR_WAKER_ASLEEP) : 0u;
+		}
+		return;
+	} else if (((offset == GICR_IIDR) || (offset == GICR_PIDR2)) && (size == 4u) && !write) {
+		*value = (offset == GICR_PIDR2) ? GIC_PIDR2_V3 : gic_dist_read(GICD_IIDR);
+		return;
+	} else {
+		/* GICR_CTLR (no LPIs) and everything else: RAZ/WI. */
+	}
+	if (!write) {
+		*value = 0u;
+	}
+}
+
+bool vgic_version_mmio(struct cpu *cpu, uint64_t ipa, bool write, uint32_t size, uint64_t *value)
+{
+	const struct cfg_gic *g = &cfg_system.gic;
+	uint64_t redist_size = (uint64_t)REDIST_FRAME * cpu->partition->cfg->n_vcpus;
+
+	if ((ipa >= g->dist.base) && (ipa - g->dist.base < 0x10000u)) {
+		dist_access(cpu, (uint32_t)(ipa - g->dist.base), write, size, value);
+		return true;
+	}
+	if ((ipa >= g->redist.base) && (ipa - g->redist.base < redist_size)) {
+		uint64_t off = ipa - g->redist.base;
+		redist_access(cpu, (uint32_t)(off / REDIST_FRAME), (uint32_t)(off % REDIST_FRAME), write, size, value);
+		return true;
+	}
+	return false;
+}
+
+/* ICC_SGI1R_EL1: INTID in bits 27:24, IRM bit 40, Aff3/2/1 and a 16-bit target list
+ * with its range selector. A partition's vCPUs are Aff0 = 0..n-1, all else zero. */
+static void sgi1r(struct cpu *cpu, uint64_t v)
+{
+	uint32_t intid = (uint32_t)(v >> 24) & 0xfu;
+	uint32_t n = cpu->partition->cfg->n_vcpus;
+
+	if ((v & (1ul << 40)) != 0u) {
+		for (uint32_t t = 0u; t < n; t++) {
+			if (t != cpu->vcpu) {
+				vgic_send_sgi(cpu, t, intid);
+			}
+		}
+		return;
+	}
+	uint64_t upper_aff = v & ((0xfful << 48) | (0xfful << 32) | (0xfful << 16));
+	uint32_t base = 16u * ((uint32_t)(v >> 44) & 0xfu);
+	uint32_t list = (uint32_t)v & 0xffffu;
+	for (uint32_t b = 0u; b < 16u; b++) {
+		if ((list & (1u << b)) == 0u) {
+			continue;
+		}
+		if ((upper_aff != 0u) || (base + b >= n)) {
+			vgic_deny(cpu, "SGI to a core it does not own", 0u, v);
+			continue;
+		}
+		vgic_send_sgi(cpu, base + b, intid);
+	}
+}
+
+bool vgic_version_sysreg(struct cpu *cpu, uint32_t reg, bool read, uint64_t *value)
+{
+	switch (reg) {
+	case ICC_SGI1R_EL1:
+	case ICC_ASGI1R_EL1:
+		if (!read) {
+			sgi1r(cpu, *value);
+		}
+		return !read;
+	case ICC_SGI0R_EL1:
+		if (!read) {
+			vgic_deny(cpu, "group 0 SGI", 0u, *value);
+		}
+		return !read;
+	/* Trapped only on direct-delivery cores (ICH_HCR_EL2.TC/TDIR): the guest's
+	 * view of the shared registers is the physical one, within limits. */
+	case ICC_PMR_EL1:
+		if (read) {
+			*value = read_sysreg(icc_pmr_el1);
+		} else {
+			write_sysreg(icc_pmr_el1, (*value < VGIC_MIN_PRIORITY) ? VGIC_MIN_PRIORITY : (*value & 0xffu));
+		}
+		return true;
+	case ICC_CTLR_EL1:
+		if (read) {
+			*value = read_sysreg(icc_ctlr_el1);
+		} else {
+			write_sysreg(icc_ctlr_el1, (read_sysreg(icc_ctlr_el1) & ~ICC_CTLR_GUEST) | (*value & ICC_CTLR_GUEST));
+		}
+		return true;
+	case ICC_RPR_EL1:
+		if (read) {
+			*value = read_sysreg(icc_rpr_el1);
+		}
+		return read;
+	case ICC_DIR_EL1:
+		if (!read && ((uint32_t)*value != GIC_IPI_SGI)) {
+			write_sysreg(icc_dir_el1, *value & 0xffffffu);
+		}
+		return !read;
+	default:
+		return false;
+	}
+}
