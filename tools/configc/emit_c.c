@@ -87,8 +87,10 @@ static void partition_entry(FILE *f, const struct bh_partition *p)
 		fprintf(f, "\t\t.n_irqs = %u,\n\t\t.irqs = bh_%s_irqs,\n", p->n_irqs, p->sym);
 	else
 		fprintf(f, "\t\t.n_irqs = 0,\n\t\t.irqs = 0,\n");
-	fprintf(f, "\t\t.fault_policy = %s,\n\t},\n",
+	fprintf(f, "\t\t.fault_policy = %s,\n",
 		p->fault_policy == CFG_FAULT_RESTART ? "CFG_FAULT_RESTART" : "CFG_FAULT_STOP");
+	fprintf(f, "\t\t.irq_delivery = %s,\n\t},\n",
+		p->irq_delivery == CFG_IRQ_DIRECT ? "CFG_IRQ_DIRECT" : "CFG_IRQ_MEDIATED");
 }
 
 static void cores(FILE *f, const struct bh_board *b)

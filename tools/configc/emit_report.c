@@ -103,6 +103,8 @@ static void partition_summary(FILE *f, const struct bh_system *sys, const struct
 	fprintf(f, "%s |\n", p->n_irqs ? "" : " none");
 	fprintf(f, "| Fault policy | %s |\n",
 		p->fault_policy == CFG_FAULT_RESTART ? "restart" : "stop");
+	fprintf(f, "| Interrupt delivery | %s |\n",
+		p->irq_delivery == CFG_IRQ_DIRECT ? "direct (physical CPU interface)" : "mediated (list registers)");
 	fprintf(f, "| Stage-2 table pages | %u |\n\n", p->s2_pages);
 }
 

@@ -15,6 +15,7 @@
 #define BHCC_MAX_CORES 64          /* cfg_partition.core_mask has 64 bits */
 #define BHCC_MAX_PARTITIONS 64     /* cfg_core.partition is a uint8_t, 0xff = none */
 #define BHCC_MAX_REGIONS 16        /* per partition, RAM and device regions together */
+#define BHCC_GICV2_CPUIF_SIZE 0x2000u  /* GICC/GICV register frame, GICC_DIR included */
 #define BHCC_MAX_RAM 8             /* board memory ranges */
 #define BHCC_MAX_DEVICES 64        /* board devices */
 #define BHCC_MAX_DEV_REGS 8        /* MMIO ranges per device */
@@ -129,6 +130,7 @@ struct bh_partition {
 	uint64_t load;                          /* = entry when load-address is absent */
 	bool valid_name;                        /* name follows the naming rule */
 	uint8_t fault_policy;                   /* enum cfg_fault_policy */
+	uint8_t irq_delivery;                   /* enum cfg_irq_delivery */
 	unsigned n_devices;
 	unsigned devices[BHCC_MAX_PART_DEVICES];
 	bool has_dtb;

@@ -10,7 +10,7 @@
 #include "props.h"
 
 static const char *const part_props[] = {
-	"cpus", "program", "image", "entry", "load-address", "fault-policy", "devices",
+	"cpus", "program", "image", "entry", "load-address", "fault-policy", "interrupt-delivery", "devices",
 	"dtb-address", "bootargs", "#address-cells", "#size-cells", NULL
 };
 static const char *const mem_props[] = { "reg", "host-address", "access", NULL };
@@ -163,6 +163,20 @@ static void parse_fault_policy(struct bh_ctx *c, struct bh_partition *p, int nod
 			   "unknown policy '%s' (expected \"stop\" or \"restart\")", fp);
 }
 
+static void parse_irq_delivery(struct bh_ctx *c, struct bh_partition *p, int node)
+{
+	const char *mode;
+
+	p->irq_delivery = CFG_IRQ_MEDIATED;
+	if (prop_string(c, node, p->path, "interrupt-delivery", false, &mode) != PROP_OK)
+		return;
+	if (strcmp(mode, "direct") == 0)
+		p->irq_delivery = CFG_IRQ_DIRECT;
+	else if (strcmp(mode, "mediated") != 0)
+		diag_error(c->diag, p->path, "interrupt-delivery",
+			   "unknown delivery '%s' (expected \"mediated\" or \"direct\")", mode);
+}
+
 static void parse_devices(struct bh_ctx *c, struct bh_partition *p, int node)
 {
 	uint32_t ph[BHCC_MAX_PART_DEVICES];
@@ -302,6 +316,7 @@ static void parse_partition(struct bh_ctx *c, struct bh_partition *p, int node)
 	parse_program_image(c, p, node);
 	parse_addresses(c, p, node, ac);
 	parse_fault_policy(c, p, node);
+	parse_irq_delivery(c, p, node);
 	parse_devices(c, p, node);
 	fdt_for_each_subnode(child, c->fdt, node) {
 		if (node_is(c, child, "memory")) {

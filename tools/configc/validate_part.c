@@ -100,6 +100,45 @@ static void add_device_regions(struct bh_ctx *c, struct bh_partition *p, unsigne
 	}
 }
 
+/* GICv2: the partition's CPU interface is the hardware's virtual one (GICV),
+ * mapped where the partition expects GICC. GICv3 needs no mapping (system
+ * registers). Direct delivery needs GICv3's system-register interface. */
+static void add_gic_regions(struct bh_ctx *c, struct bh_partition *p)
+{
+	const struct bh_gic *g = &c->sys->board.gic;
+	struct bh_region *r;
+
+	if ((p->irq_delivery == CFG_IRQ_DIRECT) && (g->version != 3)) {
+		diag_error(c->diag, p->path, "interrupt-delivery",
+			   "\"direct\" needs a GICv3; the board's interrupt controller %s is a GICv2", g->path);
+		return;
+	}
+	if (g->version != 2)
+		return;
+	if (g->vcpu.size < BHCC_GICV2_CPUIF_SIZE) {
+		diag_error(c->diag, g->path, "reg", "the virtual cpu interface is smaller than 0x%x bytes",
+			   BHCC_GICV2_CPUIF_SIZE);
+		return;
+	}
+	if (p->n_regions == BHCC_MAX_REGIONS) {
+		diag_error(c->diag, p->path, NULL,
+			   "more than %u regions (memory@ nodes, device ranges and the GIC cpu interface together)",
+			   BHCC_MAX_REGIONS);
+		return;
+	}
+	r = &p->regions[p->n_regions++];
+	strcpy(r->path, g->path);
+	r->ipa = g->cpu.base;
+	r->pa = g->vcpu.base;
+	r->size = BHCC_GICV2_CPUIF_SIZE;
+	r->access = CFG_ACCESS_R | CFG_ACCESS_W;
+	r->kind = CFG_REGION_DEVICE;
+	r->valid = true;
+	r->has_host = true;
+	r->placed = true;
+	r->device = -1;
+}
+
 void validate_devices(struct bh_ctx *c)
 {
 	struct bh_system *s = c->sys;
@@ -143,6 +182,7 @@ void validate_devices(struct bh_ctx *c)
 			add_device_regions(c, p, p->devices[k]);
 		}
 		qsort(p->irqs, p->n_irqs, sizeof(p->irqs[0]), cmp_u16);
+		add_gic_regions(c, p);
 	}
 	free(o);
 }
