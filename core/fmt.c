@@ -74,7 +74,7 @@ static struct fmt_spec parse_spec(const char *fmt, size_t *pos)
 	size_t i = *pos;
 
 	while ((fmt[i] >= '0') && (fmt[i] <= '9')) {
-		s.width = (s.width * 10u) + (unsigned)(fmt[i] - '0');
+		s.width = (s.width * 10u) + ((unsigned)fmt[i] - (unsigned)'0');
 		i++;
 	}
 	if (fmt[i] == 'l') {
@@ -158,8 +158,12 @@ size_t fmt_vformat(char *buf, size_t size, const char *fmt, va_list ap)
 	}
 	va_end(args);
 	written = o.len;
-	if (written >= size) {
-		written = (size > 0u) ? (size - 1u) : 0u;
+	if ((written >= size) && (size > 0u)) {
+		written = size - 1u;
+	} else if (written >= size) {
+		written = 0u;
+	} else {
+		/* the whole output fitted */
 	}
 	if (size > 0u) {
 		buf[written] = '\0';

@@ -28,12 +28,11 @@
 #define GICD_IPRIORITYR  0x0400u
 #define GICD_ITARGETSR   0x0800u
 #define GICD_ICFGR       0x0c00u
-#define GICD_SGIR        0x0f00u
 #define GICD_IROUTER     0x6000u
 #define GICD_PIDR2_V2    0x0fe8u   /* GICv2: 4 KiB distributor */
 #define GICD_PIDR2_V3    0xffe8u   /* GICv3: 64 KiB distributor */
 
-#define GICD_CTLR_RWP    (1u << 31)
+#define GICD_CTLR_RWP    0x80000000u
 #define GICD_CTLR_ARE    (1u << 4)
 #define GICD_CTLR_EN1    (1u << 1)  /* GICv3 EnableGrp1(A); GICv2 EnableGrp1 */
 #define GICD_CTLR_EN0    (1u << 0)  /* GICv3 EnableGrp0 / EnableGrp1 (NS view); GICv2 EnableGrp0 */
@@ -91,7 +90,6 @@ struct irq_slot {
 };
 
 static int gic_version;                 /* 0: not initialised */
-static uint32_t gic_state;              /* 0 none, 1 initialising, 2 distributor done */
 static uint32_t gic_lines_n;
 static uint32_t gic_lock_word;
 static struct gic_cpu cpus[RT_GIC_MAX_CPUS];
@@ -240,16 +238,17 @@ static int init_cpu_v3(struct gic_cpu *c)
 	uint64_t sre;
 
 	c->rd = 0u;
-	for (uint32_t i = 0u; i < RT_GIC_MAX_CPUS; i++) {
+	bool searching = true;
+	for (uint32_t i = 0u; searching && (i < RT_GIC_MAX_CPUS); i++) {
 		uint32_t lo = mmio_read(frame + GICR_TYPER_LO);
 		if (mmio_read(frame + GICR_TYPER_HI) == aff) {
 			c->rd = frame;
-			break;
+			searching = false;
+		} else if ((lo & GICR_TYPER_LAST) != 0u) {
+			searching = false;
+		} else {
+			frame += ((lo & GICR_TYPER_VLPIS) != 0u) ? GICR_FRAME_SIZE_VLPI : GICR_FRAME_SIZE;
 		}
-		if ((lo & GICR_TYPER_LAST) != 0u) {
-			break;
-		}
-		frame += ((lo & GICR_TYPER_VLPIS) != 0u) ? GICR_FRAME_SIZE_VLPI : GICR_FRAME_SIZE;
 	}
 	if (c->rd == 0u) {
 		return -1;
@@ -291,10 +290,13 @@ static int init_cpu_v2(struct gic_cpu *c, uint32_t index)
 
 int rt_gic_init(void)
 {
+	static uint32_t gic_state;      /* 0 none, 1 initialising, 2 distributor done */
 	uint32_t expected = 0u;
 
-	if (__atomic_compare_exchange_n(&gic_state, &expected, 1u, false, __ATOMIC_ACQUIRE,
-					 __ATOMIC_ACQUIRE)) {
+	bool first = __atomic_compare_exchange_n(&gic_state, &expected, 1u, false, __ATOMIC_ACQUIRE,
+						 __ATOMIC_ACQUIRE);
+
+	if (first) {
 		int v = detect_version();
 		if (v > 0) {
 			init_distributor(v);
@@ -338,9 +340,9 @@ void rt_gic_enable(uint32_t intid)
 	uint64_t base = bank(intid);
 	if (gic_version == 3) {
 		/* Group 1 (the reset value is group 0, which GICv3 signals as FIQ). */
-		field_update(base + GICD_IGROUPR + (4u * (intid / 32u)), intid % 32u, 1u, 1u);
+		field_update(base + GICD_IGROUPR + (((uint64_t)intid / 32u) * 4u), intid % 32u, 1u, 1u);
 	}
-	mmio_write(base + GICD_ISENABLER + (4u * (intid / 32u)), 1u << (intid % 32u));
+	mmio_write(base + GICD_ISENABLER + (((uint64_t)intid / 32u) * 4u), 1u << (intid % 32u));
 }
 
 void rt_gic_disable(uint32_t intid)
@@ -348,7 +350,7 @@ void rt_gic_disable(uint32_t intid)
 	if (!valid(intid)) {
 		return;
 	}
-	mmio_write(bank(intid) + GICD_ICENABLER + (4u * (intid / 32u)), 1u << (intid % 32u));
+	mmio_write(bank(intid) + GICD_ICENABLER + (((uint64_t)intid / 32u) * 4u), 1u << (intid % 32u));
 	wait_rwp(intid);
 }
 
@@ -357,7 +359,7 @@ bool rt_gic_enabled(uint32_t intid)
 	if (!valid(intid)) {
 		return false;
 	}
-	return ((mmio_read(bank(intid) + GICD_ISENABLER + (4u * (intid / 32u))) >> (intid % 32u)) & 1u) != 0u;
+	return ((mmio_read(bank(intid) + GICD_ISENABLER + (((uint64_t)intid / 32u) * 4u)) >> (intid % 32u)) & 1u) != 0u;
 }
 
 void rt_gic_set_priority(uint32_t intid, uint8_t priority)
@@ -389,7 +391,7 @@ void rt_gic_set_pending(uint32_t intid)
 	if (!valid(intid)) {
 		return;
 	}
-	mmio_write(bank(intid) + GICD_ISPENDR + (4u * (intid / 32u)), 1u << (intid % 32u));
+	mmio_write(bank(intid) + GICD_ISPENDR + (((uint64_t)intid / 32u) * 4u), 1u << (intid % 32u));
 }
 
 void rt_gic_clear_pending(uint32_t intid)
@@ -397,7 +399,7 @@ void rt_gic_clear_pending(uint32_t intid)
 	if (!valid(intid)) {
 		return;
 	}
-	mmio_write(bank(intid) + GICD_ICPENDR + (4u * (intid / 32u)), 1u << (intid % 32u));
+	mmio_write(bank(intid) + GICD_ICPENDR + (((uint64_t)intid / 32u) * 4u), 1u << (intid % 32u));
 }
 
 bool rt_gic_pending(uint32_t intid)
@@ -405,7 +407,7 @@ bool rt_gic_pending(uint32_t intid)
 	if (!valid(intid)) {
 		return false;
 	}
-	return ((mmio_read(bank(intid) + GICD_ISPENDR + (4u * (intid / 32u))) >> (intid % 32u)) & 1u) != 0u;
+	return ((mmio_read(bank(intid) + GICD_ISPENDR + (((uint64_t)intid / 32u) * 4u)) >> (intid % 32u)) & 1u) != 0u;
 }
 
 static uint8_t v2_target_mask(uint64_t mpidr)
@@ -442,7 +444,7 @@ int rt_gic_sgi_prepare(struct rt_gic_sgi *sgi, uint32_t intid, uint64_t mpidr)
 	if (gic_version == 3) {
 		/* ICC_SGI1R_EL1: target list bit Aff0 % 16 in range selector Aff0 / 16. */
 		uint64_t aff0 = mpidr & 0xffu;
-		sgi->value = ((uint64_t)intid << 24) | (1ul << (aff0 % 16u)) | (((aff0 / 16u) & 0xfu) << 44) |
+		sgi->value = ((uint64_t)intid << 24) | (1UL << (aff0 % 16u)) | (((aff0 / 16u) & 0xfu) << 44) |
 			     (((mpidr >> 8) & 0xffu) << 16) | (((mpidr >> 16) & 0xffu) << 32) |
 			     (((mpidr >> 32) & 0xffu) << 48);
 	} else {

@@ -8,21 +8,21 @@
 #include <stdint.h>
 
 #define ENTRIES 512u
-#define DESC_BLOCK 0x1ul
-#define DESC_TABLE 0x3ul
-#define ATTR_NORMAL ((0ul << 2) | (3ul << 8) | (1ul << 10))            /* attr0, inner shareable, AF */
-#define ATTR_DEVICE ((1ul << 2) | (1ul << 10) | (1ul << 53) | (1ul << 54)) /* attr1, AF, never executable */
+#define DESC_BLOCK 0x1UL
+#define DESC_TABLE 0x3UL
+#define ATTR_NORMAL ((0UL << 2) | (3UL << 8) | (1UL << 10))            /* attr0, inner shareable, AF */
+#define ATTR_DEVICE ((1UL << 2) | (1UL << 10) | (1UL << 53) | (1UL << 54)) /* attr1, AF, never executable */
 
 extern char __ram_start[], __ram_end[];
 /* In .pagetables: not part of the image, invalidated by crt0 before use. */
-uint64_t rt_pt_l1[ENTRIES] __attribute__((aligned(4096), section(".pagetables")));
-uint64_t rt_pt_l2[4][ENTRIES] __attribute__((aligned(4096), section(".pagetables")));
+static uint64_t rt_pt_l1[ENTRIES] __attribute__((aligned(4096), section(".pagetables")));
 
 void rt_mmu_build(void);
 void rt_mmu_enable(void);
 
 void rt_mmu_build(void)
 {
+	static uint64_t rt_pt_l2[4][ENTRIES] __attribute__((aligned(4096), section(".pagetables")));
 	uint64_t ram_start = (uint64_t)__ram_start;
 	uint64_t ram_end = (uint64_t)__ram_end;
 
@@ -44,6 +44,7 @@ void rt_mmu_enable(void)
 {
 	uint64_t parange = 0;
 	uint64_t tcr;
+	uint64_t ttbr = (uint64_t)(uintptr_t)rt_pt_l1;
 
 	__asm__ volatile("mrs %0, id_aa64mmfr0_el1" : "=r"(parange));
 	parange &= 0x7u;
@@ -51,7 +52,7 @@ void rt_mmu_enable(void)
 		parange = 5u;
 	}
 	/* T0SZ 32 (4 GiB), write-back inner-shareable walks, 4 KiB granule, no TTBR1 walks. */
-	tcr = 32u | (1ul << 8) | (1ul << 10) | (3ul << 12) | (1ul << 23) | (parange << 32);
+	tcr = 32u | (1UL << 8) | (1UL << 10) | (3UL << 12) | (1UL << 23) | (parange << 32);
 	__asm__ volatile(
 		"msr mair_el1, %0\n\t"
 		"msr tcr_el1, %1\n\t"
@@ -70,6 +71,6 @@ void rt_mmu_enable(void)
 		"dsb nsh\n\t"
 		"isb"
 		:
-		: "r"(0x00fful), "r"(tcr), "r"((uint64_t)rt_pt_l1)
+		: "r"(0x00ffUL), "r"(tcr), "r"(ttbr)
 		: "x9", "memory");
 }

@@ -12,25 +12,23 @@
 #include <stddef.h>
 #include "bhrt.h"
 
-#define NATIVE_UART 0x09000000ul    /* QEMU virt PL011 */
+#define NATIVE_UART 0x09000000UL    /* QEMU virt PL011 */
 #define UART_DR 0x000u
 #define UART_FR 0x018u
 #define UART_FR_TXFF (1u << 5)
 #define NATIVE_MAX_CPUS 64u
 
-/* 0: not asked yet, 1: Bulkhead answered, 2: native. */
-static uint32_t mode;
-static uint32_t uart_lock;
-
 bool rt_native(void)
 {
+	/* 0: not asked yet, 1: Bulkhead answered, 2: native. */
+	static uint32_t mode;
 	uint32_t m = __atomic_load_n(&mode, __ATOMIC_RELAXED);
 
 	if (m == 0u) {
 		struct rt_smccc_res r = rt_hvc(BH_HC_CALL_UID, 0, 0, 0);
 		bool bulkhead = ((uint64_t)r.x0 == BH_UID_0) && (r.x1 == BH_UID_1) && (r.x2 == BH_UID_2) &&
 				(r.x3 == BH_UID_3);
-		m = bulkhead ? 1u : 2u;
+		m = bulkhead ? (uint32_t)1u : (uint32_t)2u;
 		__atomic_store_n(&mode, m, __ATOMIC_RELAXED);
 	}
 	return m == 2u;
@@ -38,7 +36,7 @@ bool rt_native(void)
 
 static void uart_putc(char c)
 {
-	volatile uint32_t *fr = (volatile uint32_t *)(NATIVE_UART + UART_FR);
+	const volatile uint32_t *fr = (const volatile uint32_t *)(NATIVE_UART + UART_FR);
 	volatile uint32_t *dr = (volatile uint32_t *)(NATIVE_UART + UART_DR);
 
 	while ((*fr & UART_FR_TXFF) != 0u) {
@@ -48,6 +46,8 @@ static void uart_putc(char c)
 
 long rt_console_write(const char *buf, size_t len)
 {
+	static uint32_t uart_lock;
+
 	if (!rt_native()) {
 		size_t n = (len > BH_CONSOLE_WRITE_MAX) ? BH_CONSOLE_WRITE_MAX : len;
 		struct rt_smccc_res r = rt_hvc(BH_HC_CONSOLE_WRITE, (uint64_t)(uintptr_t)buf, n, 0);

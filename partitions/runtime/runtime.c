@@ -162,7 +162,7 @@ uint64_t rt_exception(uint64_t kind, uint64_t esr, uint64_t elr, uint64_t far, u
 		return 1u;
 	}
 	/* newlib's small printf has no %ll: long is 64 bits here. */
-	rt_printf("unexpected exception (vector %u): ESR 0x%lx ELR 0x%lx FAR 0x%lx\n", (unsigned)kind,
+	(void)rt_printf("unexpected exception (vector %u): ESR 0x%lx ELR 0x%lx FAR 0x%lx\n", (unsigned)kind,
 		  (unsigned long)esr, (unsigned long)elr, (unsigned long)far);
 	rt_system_off();
 }

@@ -31,7 +31,7 @@ int _write(int fd, const char *buf, int len)
 		return -1;
 	}
 	while (done < len) {
-		long r = rt_console_write(buf + done, (size_t)(len - done));
+		long r = rt_console_write(&buf[done], (size_t)len - (size_t)done);
 		if (r <= 0) {
 			errno = EIO;
 			return (done > 0) ? done : -1;
@@ -64,7 +64,7 @@ void *_sbrk(ptrdiff_t incr)
 
 _Noreturn void _exit(int status)
 {
-	rt_printf("exit(%d)\n", status);
+	(void)rt_printf("exit(%d)\n", status);
 	rt_system_off();
 }
 

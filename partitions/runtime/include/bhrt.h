@@ -14,7 +14,9 @@
 /** Registers x0..x3 returned by an SMCCC call. */
 struct rt_smccc_res {
 	int64_t x0;
-	uint64_t x1, x2, x3;
+	uint64_t x1;
+	uint64_t x2;
+	uint64_t x3;
 };
 
 /** HVC #0 with the SMC Calling Convention. */
