@@ -1,0 +1,143 @@
+"""The build: host setup, language and flags, Kconfig, and the image size check."""
+import json
+import os
+import re
+import shutil
+import subprocess
+
+import pytest
+
+import harness
+
+# Every program and file the build and the tests use, and the Debian package that must provide it.
+NEEDED = {
+    "make": "make", "gcc": "gcc", "cpp": "cpp", "aarch64-linux-gnu-gcc": "gcc-aarch64-linux-gnu",
+    "aarch64-linux-gnu-objcopy": "binutils-aarch64-linux-gnu", "dtc": "device-tree-compiler",
+    "qemu-system-aarch64": "qemu-system-arm", "mkimage": "u-boot-tools", "gdb-multiarch": "gdb-multiarch",
+    "gcovr": "gcovr", "cppcheck": "cppcheck", "pmccabe": "pmccabe",
+    "/usr/include/libfdt.h": "libfdt-dev", "/usr/include/cmocka.h": "libcmocka-dev",
+    "/usr/lib/python3/dist-packages/kconfiglib.py": "python3-kconfiglib",
+    "/usr/lib/python3/dist-packages/pytest/__init__.py": "python3-pytest",
+    "/usr/lib/python3/dist-packages/pexpect/__init__.py": "python3-pexpect",
+}
+
+
+def _setup_packages():
+    with open(os.path.join(harness.SRCTREE, "scripts", "setup-host.sh")) as f:
+        text = f.read()
+    m = re.search(r'PACKAGES="([^"]*)"', text, re.S)
+    return set(m.group(1).replace("\\\n", " ").split())
+
+
+def _owner(path):
+    for p in (path, os.path.realpath(path)):
+        r = subprocess.run(["dpkg", "-S", p], capture_output=True, text=True)
+        if r.returncode == 0:
+            return r.stdout.split(":")[0].strip()
+    return None
+
+
+def test_setup_installs_every_tool():
+    """scripts/setup-host.sh installs the package of every tool the build and the tests run,
+    `make test` and `make run` call it first, and it does nothing once everything is there.
+
+    Verifies: REQ-BLD-002
+    """
+    packages = _setup_packages()
+    for tool, package in NEEDED.items():
+        assert package in packages, f"{package} (for {tool}) missing from scripts/setup-host.sh"
+        path = tool if tool.startswith("/") else shutil.which(tool)
+        assert path and os.path.exists(path), f"{tool} not installed"
+        assert _owner(path) == package, f"{path} comes from {_owner(path)}, not {package}"
+    assert os.path.isdir("/usr/src/newlib") and "newlib-source" in packages
+    with open(os.path.join(harness.SRCTREE, "Makefile")) as f:
+        makefile = f.read()
+    for goal in ("test", "run"):
+        assert re.search(rf"^{goal}: deps\b", makefile, re.M), f"make {goal} does not run deps first"
+    r = subprocess.run([os.path.join(harness.SRCTREE, "scripts", "setup-host.sh")], capture_output=True, text=True)
+    assert r.returncode == 0 and r.stdout == "", r.stdout + r.stderr
+
+
+@pytest.fixture(scope="module")
+def default_build():
+    system = harness.build("default", "configs/qemu-aarch64-virt.dts")
+    subprocess.run(["make", "-C", harness.SRCTREE, f"O={system.out}", "SYSTEM=configs/qemu-aarch64-virt.dts",
+                    f"NEWLIB_DIR={os.path.join(harness.BUILD, 'newlib')}", "compile-commands"],
+                   check=True, stdout=subprocess.DEVNULL)
+    with open(os.path.join(system.out, "compile_commands.json")) as f:
+        return system, json.load(f)
+
+
+HYP_FLAGS = ["-std=c11", "-ffreestanding", "-Wall", "-Wextra", "-Werror", "-Wvla",
+             "-fno-asynchronous-unwind-tables", "-fno-unwind-tables", "-fstack-usage"]
+GUEST_FLAGS = ["-std=c11", "-Wall", "-Wextra", "-Werror"]
+
+
+def test_freestanding_c11_warnings_are_errors(default_build):
+    """Every hypervisor and runtime source compiles as C11 with every warning an error; the hypervisor
+    is freestanding, without unwind tables, VLAs, a heap or any undefined symbol.
+
+    Verifies: REQ-BLD-003
+    """
+    if harness.COVERAGE:
+        pytest.skip("about the delivered image, not a coverage build")
+    system, db = default_build
+    hyp = [e for e in db if e["file"].startswith(("core/", "arch/"))]
+    guest = [e for e in db if e["file"].startswith("partitions/runtime/")]
+    assert hyp and guest
+    for e in hyp:
+        missing = [f for f in HYP_FLAGS if f not in e["arguments"]]
+        assert not missing, f"{e['file']} built without {missing}"
+    for e in guest:
+        missing = [f for f in GUEST_FLAGS if f not in e["arguments"]]
+        assert not missing, f"{e['file']} built without {missing}"
+    elf = os.path.join(system.out, "bulkhead.elf")
+    sections = subprocess.run(["aarch64-linux-gnu-objdump", "-h", elf], capture_output=True, text=True,
+                              check=True).stdout
+    assert ".eh_frame" not in sections
+    nm = subprocess.run(["aarch64-linux-gnu-nm", elf], capture_output=True, text=True, check=True).stdout
+    names = {l.split()[-1]: l.split()[-2] for l in nm.splitlines() if l.split()}
+    assert not [n for n, t in names.items() if t in "Uw"], "undefined symbols in the image"
+    assert not {"malloc", "free", "calloc", "realloc", "_sbrk", "sbrk"} & set(names)
+    for root, _, files in os.walk(os.path.join(system.out, "obj")):
+        for name in files:
+            if name.endswith(".su"):
+                with open(os.path.join(root, name)) as f:
+                    for line in f:
+                        assert line.rstrip().endswith("\tstatic"), f"{name}: {line.strip()}"
+
+
+def test_kconfig_options_reach_the_code():
+    """Kconfig options set in the build's .config reach the C code through autoconf.h: here the log
+    level (the hypervisor's information lines disappear) and the per-core stack size.
+
+    Verifies: REQ-BLD-004
+    """
+    system = harness.build("kconfig", "configs/qemu-aarch64-virt.dts",
+                           kconfig=["CONFIG_LOG_LEVEL=0", "CONFIG_CPU_STACK_SIZE=0x3000"])
+    with open(os.path.join(system.out, "include", "generated", "autoconf.h")) as f:
+        autoconf = f.read()
+    assert "#define CONFIG_LOG_LEVEL 0\n" in autoconf
+    assert "#define CONFIG_CPU_STACK_SIZE 0x3000\n" in autoconf
+    max_cores = int(re.search(r"#define CONFIG_MAX_CORES (\d+)", autoconf).group(1))
+    nm = subprocess.run(["aarch64-linux-gnu-nm", "-S", os.path.join(system.out, "bulkhead.elf")],
+                        capture_output=True, text=True, check=True).stdout
+    size = next(int(l.split()[1], 16) for l in nm.splitlines() if l.endswith(" cpu_stacks"))
+    assert size == max_cores * 0x3000
+    run = harness.run(system, timeout=60)
+    assert run.exited
+    assert run.of("bulkhead") == [], "log level 0 still printed information lines"
+    assert "done" in run.of("demo-a")
+
+
+def test_link_fails_when_the_image_does_not_fit():
+    """A valid description whose hypervisor region is too small for the image stops the build at the
+    link, with the linker script's message.
+
+    Verifies: REQ-BLD-005
+    """
+    with pytest.raises(RuntimeError) as e:
+        harness.build("hyp-too-small", "tests/system/configs/hyp-too-small.dts")
+    assert "the hypervisor image does not fit the hypervisor region of the system description" in str(e.value)
+    assert not os.path.exists(os.path.join(harness.BUILD, "systest-cov" if harness.COVERAGE else "systest",
+                                           "hyp-too-small", "bulkhead.elf"))

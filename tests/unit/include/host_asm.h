@@ -1,0 +1,11 @@
+/*
+ * For host builds of arch/arm64 code (tests/unit/mmu.mk): the AArch64
+ * instructions it issues in inline assembly assemble to nothing on the host.
+ * Only code paths the tests never take (an idle loop) use them.
+ */
+#ifndef TESTS_HOST_ASM_H
+#define TESTS_HOST_ASM_H
+
+__asm__(".macro wfi\n.endm");
+
+#endif
