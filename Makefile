@@ -19,7 +19,8 @@ MAKEFLAGS += --no-print-directory
 
 # Goals that need neither a configuration nor the generated system tables.
 STANDALONE_GOALS := help deps clean distclean run test unit-test unit-build unit-configc system-test \
-	cert bench menuconfig olddefconfig savedefconfig %_defconfig newlib host-tools
+	cert cert-quick cert-trace cert-analysis cert-stack cert-complexity cert-coverage cert-index cert-hyp \
+	cert-test system-test-cov bench menuconfig olddefconfig savedefconfig %_defconfig newlib host-tools
 BUILD_GOALS := $(filter-out $(STANDALONE_GOALS),$(or $(MAKECMDGOALS),all))
 
 include scripts/kconfig.mk
@@ -32,6 +33,9 @@ include tests/bench/bench.mk
 ifneq ($(BUILD_GOALS),)
 include scripts/system.mk
 endif
+
+# After system.mk: compile-commands names the configured build's variables.
+include tools/cert/cert.mk
 
 .PHONY: all help deps run test unit-test system-test clean distclean host-tools
 
@@ -62,6 +66,10 @@ help:
 	@echo '  make unit-test           host unit tests (cmocka)'
 	@echo '  make system-test         QEMU system tests (pytest)'
 	@echo '  make bench               benchmarks, native vs Bulkhead: $$(O)/bench/bench.md (not part of make test)'
+	@echo '  make cert                certification evidence and gates: $$(O)/cert/index.md'
+	@echo '  make cert-quick          the quick gates over the last test results (part of make test)'
+	@echo '  make system-test-cov     system tests on coverage builds (CONFIG_COVERAGE)'
+	@echo '  make compile-commands    $$(O)/compile_commands.json of the configured build'
 	@echo '  make deps                install the Debian packages the build and tests need'
 	@echo
 	@echo 'Housekeeping:'
@@ -79,9 +87,13 @@ deps:
 run: deps
 	$(Q)$(MAKE) -f $(srctree)/Makefile O=$(O) qemu
 
+# The test tiers, then the quick certification gates over their results
+# (traceability, MISRA and static analysis, stack bound, complexity).
 test: deps
 	$(Q)$(MAKE) -f $(srctree)/Makefile O=$(O) unit-test
 	$(Q)$(MAKE) -f $(srctree)/Makefile O=$(O) system-test
+	$(Q)$(MAKE) -f $(srctree)/Makefile O=$(O) cert-test
+	$(Q)$(MAKE) -f $(srctree)/Makefile O=$(O) cert-quick
 
 system-test: host-tools newlib
 	$(Q)cd $(srctree) && BULKHEAD_BUILD=$(O) $(PYTHON) -m pytest -q -p no:cacheprovider \

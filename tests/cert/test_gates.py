@@ -1,0 +1,239 @@
+"""The certification gates (tools/cert/*.py) on small synthetic inputs: each
+must pass on good input and fail on each kind of defect it exists to catch."""
+import json
+import os
+import subprocess
+
+import gcov_console
+from conftest import TOOLS, run_tool, write
+
+DEVIATIONS_HEAD = "# Deviations\n\n## MISRA C:2012\n"
+
+
+# ---- index (REQ-CRT-001) -----------------------------------------------------
+
+def _part(out, name, status):
+    write(out, f"{name}.json", json.dumps({"part": name, "title": name, "status": status,
+                                           "figures": [["x", "1"]], "problems": [] if status == "pass" else ["p"]}))
+
+
+def test_index_verdict(tmp_path):
+    """The index passes only when every part ran and passed; it links each part.
+
+    Verifies: REQ-CRT-001
+    """
+    _part(tmp_path, "a", "pass")
+    _part(tmp_path, "b", "pass")
+    r = run_tool("index.py", ["--out", tmp_path, "--parts", "a", "b"])
+    assert r.returncode == 0, r.stdout
+    index = (tmp_path / "index.md").read_text()
+    assert "Verdict: **PASS**" in index and "[a](a.md)" in index and "[b](b.md)" in index
+    _part(tmp_path, "b", "fail")
+    assert run_tool("index.py", ["--out", tmp_path, "--parts", "a", "b"]).returncode == 1
+    _part(tmp_path, "b", "pass")
+    r = run_tool("index.py", ["--out", tmp_path, "--parts", "a", "b", "c"])
+    assert r.returncode == 1 and "FAIL (c)" in r.stdout
+
+
+# ---- MISRA and static analysis (REQ-CRT-005) --------------------------------
+
+BAD_C = """#include <stdint.h>
+int32_t pick(int32_t x);
+int32_t pick(int32_t x)
+{
+	int32_t r = 0;
+
+	switch (x) {
+	case 1:
+		r = 2;
+		break;
+	}
+	return r;
+}
+"""
+
+
+def _analyse(tmp_path, deviations):
+    write(tmp_path, "core/pick.c", BAD_C)
+    dev = write(tmp_path, "docs/safety/deviations.md", DEVIATIONS_HEAD + deviations)
+    db = [{"directory": str(tmp_path), "file": "core/pick.c",
+           "arguments": ["gcc", "-std=c11", "-Wall", "-c", "core/pick.c", "-o", "/dev/null"]}]
+    write(tmp_path, "compile_commands.json", json.dumps(db))
+    return run_tool("analysis.py", ["--compdb", tmp_path / "compile_commands.json", "--deviations", dev,
+                                    "--out", tmp_path / "out"], tmp_path)
+
+
+def test_misra_finding_fails_unless_deviated(tmp_path):
+    """A MISRA finding fails the gate; a recorded deviation naming its rule and scope lets it pass,
+    and one with another scope does not.
+
+    Verifies: REQ-CRT-005
+    """
+    r = _analyse(tmp_path, "")
+    assert r.returncode != 0 and "core/pick.c:" in r.stdout and "MISRA 16" in r.stdout
+    entry = ("\n### D-1: switch without default\n- Tool: misra\n- Rule: 16.4, 16.6\n- Scope: {}\n"
+             "- Justification: test.\n- Who may rely on it: test.\n")
+    assert _analyse(tmp_path, entry.format("core/other.c")).returncode != 0
+    r = _analyse(tmp_path, entry.format("core/pick.c:pick"))
+    assert r.returncode == 0, r.stdout
+    assert "| D-1 |" in (tmp_path / "out" / "misra.md").read_text()
+
+
+def test_deviation_needs_every_field(tmp_path):
+    """A deviation without a justification or without who may rely on it is itself a gate failure.
+
+    Verifies: REQ-CRT-005
+    """
+    r = _analyse(tmp_path, "\n### D-1: incomplete\n- Tool: misra\n- Rule: 16.4, 16.6\n- Scope: core/pick.c\n")
+    assert r.returncode != 0 and "has no 'justification'" in r.stdout
+
+
+# ---- stack (REQ-CRT-006) -----------------------------------------------------
+
+STACK_C = """
+void leaf(void);
+void big(void);
+void rec_a(int n);
+void rec_b(int n);
+void vla(int n);
+void table_call(int i);
+void entry_ok(void);
+void entry_big(void);
+void entry_rec(void);
+void entry_vla(void);
+void entry_ind(void);
+
+void leaf(void) { __asm__ volatile("" ::: "memory"); }
+void big(void) { volatile char b[200]; b[0] = 1; leaf(); }
+void rec_b(int n);
+void rec_a(int n) { if (n > 0) { rec_b(n - 1); } __asm__ volatile("" ::: "memory"); }
+void rec_b(int n) { if (n > 0) { rec_a(n - 1); } __asm__ volatile("" ::: "memory"); }
+#ifdef WITH_VLA
+void vla(int n) { volatile char a[n]; a[0] = 0; }
+#else
+void vla(int n) { (void)n; }
+#endif
+static void (*const targets[2])(void) = { leaf, big };
+void table_call(int i) { targets[i & 1](); }
+void entry_ok(void) { leaf(); }
+void entry_big(void) { big(); }
+void entry_rec(void) { rec_a(3); }
+void entry_vla(void) { vla(3); }
+void entry_ind(void) { table_call(1); }
+"""
+
+
+def _stack(tmp_path, model, defines=()):
+    src = write(tmp_path, "x.c", STACK_C)
+    obj = tmp_path / "obj"
+    obj.mkdir(exist_ok=True)
+    subprocess.run(["aarch64-linux-gnu-gcc", "-O1", "-fno-inline", "-fstack-usage", "-fcallgraph-info=su", *defines,
+                    "-c", src,
+                    "-o", obj / "x.c.o"], check=True, cwd=tmp_path)
+    subprocess.run(["aarch64-linux-gnu-gcc", "-nostdlib", "-static", "-Wl,-e,entry_ok", obj / "x.c.o",
+                    "-o", tmp_path / "x.elf"], check=True)
+    write(tmp_path, "autoconf.h", "#define CONFIG_STACK 512\n")
+    write(tmp_path, "model.txt", "stack s CONFIG_STACK\n" + model)
+    return run_tool("stack.py", ["--objdir", obj, "--elf", tmp_path / "x.elf", "--autoconf", tmp_path / "autoconf.h",
+                                 "--model", tmp_path / "model.txt", "--out", tmp_path / "out"])
+
+
+def test_stack_bound_and_its_failures(tmp_path):
+    """A bounded entry passes; recursion, a VLA, an undeclared indirect call, a table holding a target
+    outside its declared set and use above 75% of the stack each fail.
+
+    Verifies: REQ-CRT-006
+    """
+    r = _stack(tmp_path, "entry ok s 16 entry_ok\n")
+    assert r.returncode == 0, r.stdout
+    assert "entry_ok" in (tmp_path / "out" / "stack.md").read_text()
+    r = _stack(tmp_path, "entry big s 200 entry_big\n")
+    assert r.returncode == 1 and "exceeds 75%" in r.stdout
+    r = _stack(tmp_path, "entry rec s 0 entry_rec\n")
+    assert r.returncode == 1 and "recursion: rec_a -> rec_b -> rec_a" in r.stdout
+    r = _stack(tmp_path, "entry vla s 0 entry_vla\n", ["-DWITH_VLA"])
+    assert r.returncode == 1 and "dynamic" in r.stdout
+    r = _stack(tmp_path, "entry ind s 0 entry_ind\n")
+    assert r.returncode == 1 and "indirect call" in r.stdout and "no declared target set" in r.stdout
+    r = _stack(tmp_path, "entry ind s 0 entry_ind\nindirect table_call leaf table=targets\n")
+    assert r.returncode == 1 and "holds big" in r.stdout
+    r = _stack(tmp_path, "entry ind s 0 entry_ind\nindirect table_call leaf big table=targets\n")
+    # With the complete target set, big's 200-byte frame under table_call fits 75% of 512 bytes.
+    assert r.returncode == 0, r.stdout
+
+
+# ---- complexity (REQ-CRT-007) ------------------------------------------------
+
+def _complex(tmp_path, extra=""):
+    branches = "".join(f"\tif (x == {i}) {{\n\t\ty += {i};\n\t}}\n" for i in range(17))
+    write(tmp_path, "core/c.c", f"int f(int x);\nint f(int x)\n{{\n\tint y = 0;\n\n{branches}\treturn y;\n}}\n")
+    write(tmp_path, "limits.txt", "limit cyclomatic 15\nlimit statements 60\nlimit lines 80\n" + extra)
+    return run_tool("complexity.py", ["--limits", tmp_path / "limits.txt", "--files", "core/c.c",
+                                      "--out", tmp_path / "out"], tmp_path)
+
+
+def test_complexity_limit(tmp_path):
+    """A function above the limit fails the gate unless the limits file accepts it up to its value.
+
+    Verifies: REQ-CRT-007
+    """
+    r = _complex(tmp_path)
+    assert r.returncode == 1 and "f: cyclomatic 18 > 15" in r.stdout
+    assert _complex(tmp_path, "except core/c.c:f cyclomatic 17 too small an allowance\n").returncode == 1
+    assert _complex(tmp_path, "except core/c.c:f cyclomatic 18 one test per input value\n").returncode == 0
+
+
+# ---- coverage thresholds (REQ-CRT-004) ----------------------------------------
+
+def test_thresholds_only_go_up(tmp_path):
+    """A threshold lower than in an earlier commit of the file fails the gate.
+
+    Verifies: REQ-CRT-004
+    """
+    path = write(tmp_path, "tools/cert/coverage-threshold.txt", "host-statements 80.0\n")
+    git = ["git", "-C", str(tmp_path), "-c", "user.name=t", "-c", "user.email=t@example.com"]
+    subprocess.run(git + ["init", "-q"], check=True)
+    subprocess.run(git + ["add", "."], check=True)
+    subprocess.run(git + ["commit", "-q", "-m", "t"], check=True)
+    check = f"import sys; sys.path.insert(0, {TOOLS!r}); import coverage; print(coverage.history_problems({path!r}))"
+    env = dict(os.environ, BULKHEAD_CERT_ROOT=str(tmp_path))
+    out = subprocess.run(["/usr/bin/python3", "-c", check], capture_output=True, text=True, env=env).stdout
+    assert out.startswith("([]"), out
+    write(tmp_path, "tools/cert/coverage-threshold.txt", "host-statements 70.0\n")
+    out = subprocess.run(["/usr/bin/python3", "-c", check], capture_output=True, text=True, env=env).stdout
+    assert "lowered to 70.0" in out and "only go up" in out
+    write(tmp_path, "tools/cert/coverage-threshold.txt", "host-statements 85.0\n")
+    out = subprocess.run(["/usr/bin/python3", "-c", check], capture_output=True, text=True, env=env).stdout
+    assert out.startswith("([]"), out
+
+
+# ---- coverage dump decoding (REQ-CRT-003) --------------------------------------
+
+def _dump(files):
+    lines = ["[demo] hello"]
+    for name, data in files.items():
+        lines.append(gcov_console.PREFIX + "F " + name)
+        for i in range(0, len(data), 48):
+            lines.append(gcov_console.PREFIX + "D " + data[i:i + 48].hex())
+        lines.append(gcov_console.PREFIX + f"E {len(data)} {gcov_console.fnv1a32(data):08x}")
+    lines.append(gcov_console.PREFIX + f"END {len(files)}")
+    return lines
+
+
+def test_dump_decoding(tmp_path):
+    """Dump lines are taken out of the console and decoded; a damaged, cut or miscounted dump is reported.
+
+    Verifies: REQ-CRT-003
+    """
+    files = {str(tmp_path / "obj" / "a.c.gcda"): bytes(range(100)), str(tmp_path / "obj" / "b.c.gcda"): b"gcda"}
+    rest, dump = gcov_console.split(_dump(files))
+    assert rest == ["[demo] hello"] and dump.complete and not dump.errors and dump.files == files
+    write(tmp_path, "obj/a.c.gcno", "notes")
+    written = gcov_console.save(dump, tmp_path, tmp_path / "run")
+    assert written == [str(tmp_path / "run" / "obj" / "a.c.gcda")] and dump.errors  # b has no notes
+    assert (tmp_path / "run" / "obj" / "a.c.gcno").exists()
+    lines = _dump(files)
+    lines[2] = lines[2][:-1] + ("1" if lines[2][-1] == "0" else "0")
+    assert gcov_console.split(lines)[1].errors
+    _, cut = gcov_console.split(_dump(files)[:-3])
+    assert not cut.complete and cut.errors

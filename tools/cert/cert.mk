@@ -1,0 +1,93 @@
+# Certification evidence (docs/safety/, tools/cert/README.md).
+#
+#   make cert        every tier and every gate; $(O)/cert/index.md links the parts.
+#                    Exits non-zero when a gate fails.
+#   make cert-quick  the quick gates over the results the last `make test` run
+#                    left in $(O)/results (traceability, MISRA and static
+#                    analysis, stack bound, complexity); `make test` ends with it.
+#   make cert-<part> one part: cert-trace, cert-analysis, cert-stack,
+#                    cert-complexity, cert-coverage, then cert-index.
+#   make system-test-cov   the QEMU system tests on coverage builds (CONFIG_COVERAGE).
+#   make compile-commands  $(O)/compile_commands.json of the configured build.
+
+CERT_OUT := $(O)/cert
+CERT_PY := cd $(srctree) && $(PYTHON) tools/cert
+# The evidence is about the image the system tests boot: the default system,
+# built by the harness (tests/system/harness.py) into $(O)/systest/default.
+CERT_SYSTEM := configs/qemu-aarch64-virt.dts
+CERT_HYP := $(O)/systest/default
+CERT_SUBMAKE := $(MAKE) -f $(srctree)/Makefile O=$(O)
+CERT_UNIT_MAP = $(foreach t,$(UNIT_TESTS),$(t)=$(firstword $(UT_$(t)_SRCS)))
+
+.PHONY: cert cert-quick cert-trace cert-analysis cert-stack cert-complexity cert-coverage cert-index \
+	cert-hyp cert-test system-test-cov compile-commands
+
+# Every step runs even when an earlier one failed, so the index shows all of
+# it; the index's verdict (any part failing or missing) is the exit status.
+cert: deps
+	$(Q)rm -rf $(CERT_OUT) && mkdir -p $(CERT_OUT) && date +%s > $(CERT_OUT)/.start
+	-$(Q)$(CERT_SUBMAKE) unit-test > $(CERT_OUT)/unit-test.log 2>&1; tail -n 3 $(CERT_OUT)/unit-test.log
+	-$(Q)$(CERT_SUBMAKE) system-test
+	-$(Q)$(CERT_SUBMAKE) cert-test
+	-$(Q)$(CERT_SUBMAKE) system-test-cov
+	-$(Q)$(CERT_SUBMAKE) cert-trace
+	-$(Q)$(CERT_SUBMAKE) cert-analysis
+	-$(Q)$(CERT_SUBMAKE) cert-stack
+	-$(Q)$(CERT_SUBMAKE) cert-complexity
+	-$(Q)$(CERT_SUBMAKE) cert-coverage
+	$(Q)$(CERT_SUBMAKE) cert-index CERT_PARTS="traceability misra static-analysis stack complexity coverage"
+
+cert-quick:
+	$(Q)mkdir -p $(CERT_OUT)
+	-$(Q)$(CERT_SUBMAKE) cert-trace
+	-$(Q)$(CERT_SUBMAKE) cert-analysis
+	-$(Q)$(CERT_SUBMAKE) cert-stack
+	-$(Q)$(CERT_SUBMAKE) cert-complexity
+	$(Q)$(CERT_SUBMAKE) cert-index CERT_PARTS="traceability misra static-analysis stack complexity"
+
+# The certification suite's own tests (pytest on synthetic inputs).
+cert-test:
+	$(Q)mkdir -p $(O)/results
+	$(Q)cd $(srctree) && BULKHEAD_BUILD=$(O) $(PYTHON) -m pytest -q -p no:cacheprovider \
+		--junitxml=$(O)/results/cert.xml tests/cert
+
+cert-trace:
+	$(Q)$(CERT_PY)/trace.py --results $(O)/results --out $(CERT_OUT) --unit-map $(CERT_UNIT_MAP)
+
+# The evidence build: a no-op when the system tests already built it.
+cert-hyp: host-tools newlib
+	$(Q)$(MAKE) -f $(srctree)/Makefile O=$(CERT_HYP) SYSTEM=$(CERT_SYSTEM) NEWLIB_DIR=$(O)/newlib \
+		all compile-commands >/dev/null
+
+cert-analysis: cert-hyp
+	$(Q)$(CERT_PY)/analysis.py --compdb $(CERT_HYP)/compile_commands.json --build $(CERT_HYP) \
+		--out $(CERT_OUT)
+
+cert-stack: cert-hyp
+	$(Q)$(CERT_PY)/stack.py --objdir $(CERT_HYP)/obj --elf $(CERT_HYP)/bulkhead.elf \
+		--autoconf $(CERT_HYP)/include/generated/autoconf.h --out $(CERT_OUT)
+
+cert-complexity:
+	$(Q)$(CERT_PY)/complexity.py --out $(CERT_OUT)
+
+cert-coverage:
+	$(Q)$(CERT_PY)/coverage.py --unit $(O)/unit --target $(O)/systest-cov \
+		--results $(O)/results/system-cov.xml --out $(CERT_OUT)
+
+cert-index:
+	$(Q)$(CERT_PY)/index.py --out $(CERT_OUT) --parts $(CERT_PARTS)
+
+system-test-cov: host-tools newlib
+	$(Q)mkdir -p $(O)/results
+	$(Q)cd $(srctree) && BULKHEAD_BUILD=$(O) BULKHEAD_COVERAGE=1 $(PYTHON) -m pytest -q -p no:cacheprovider \
+		--junitxml=$(O)/results/system-cov.xml tests/system
+
+# Every C source of the hypervisor (all of arch/$(ARCH)/, not only the
+# interrupt controller this system links), of the partition runtime and of
+# bhcc, with the flags the build uses: the input of MISRA and static analysis.
+compile-commands: $(AUTOCONF_H) $(GEN)/system.mk
+	$(Q)$(PYTHON) $(srctree)/tools/cert/compdb.py --out $(O)/compile_commands.json --dir $(srctree) \
+		--cc "$(HYP_CC)" --flags "$(HYP_CPPFLAGS) $(HYP_CFLAGS)" \
+		--srcs "$(sort $(filter %.c,$(HYP_SRCS)) $(wildcard arch/$(ARCH)/*.c))" \
+		--cc "$(GUEST_CC)" --flags "$(GUEST_CPPFLAGS) $(GUEST_CFLAGS)" --srcs "$(filter %.c,$(RT_SRCS))" \
+		--cc "$(HOSTCC)" --flags "$(BHCC_CFLAGS)" --srcs "$(BHCC_MAIN) $(BHCC_LIB_SRCS)"

@@ -1,0 +1,265 @@
+"""Shared pieces of the certification suite (tools/cert/*.py).
+
+Each part writes <out>/<part>.md for people and <out>/<part>.json for the
+index: {"part", "title", "status": "pass"|"fail", "figures": [[name, value]],
+"problems": [text]}. Run by Debian's /usr/bin/python3; standard library only.
+"""
+import fnmatch
+import json
+import os
+import re
+import subprocess
+
+# The source tree the evidence is about; BULKHEAD_CERT_ROOT points the
+# scripts at another tree (the suite's own tests, tests/cert/, use it).
+SRCTREE = os.path.abspath(os.environ.get("BULKHEAD_CERT_ROOT") or
+                          os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+
+# The sources of the hypervisor image and of the partition runtime: the
+# scope of MISRA, static analysis, complexity and the stack bound.
+HYPERVISOR_DIRS = ("core", "arch/arm64", "partitions/runtime")
+
+
+def rel(path, build=None):
+    """A path relative to the source tree; a generated file under the build
+    folder `build` becomes "build:<path inside it>"."""
+    path = os.path.abspath(path)
+    if build:
+        build = os.path.abspath(build)
+        if os.path.commonpath([path, build]) == build:
+            return "build:" + os.path.relpath(path, build)
+    if os.path.commonpath([path, SRCTREE]) == SRCTREE:
+        return os.path.relpath(path, SRCTREE)
+    return path
+
+
+def md_escape(text):
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def md_table(header, rows):
+    out = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+    for r in rows:
+        out.append("| " + " | ".join(md_escape(c) for c in r) + " |")
+    return "\n".join(out) + "\n"
+
+
+def write_part(out_dir, part, title, status, figures, problems, body):
+    """Writes <part>.md (title, verdict, figures, problems, body) and <part>.json."""
+    os.makedirs(out_dir, exist_ok=True)
+    verdict = "PASS" if status == "pass" else "FAIL"
+    text = [f"# {title}\n", f"Gate: **{verdict}**\n"]
+    if figures:
+        text.append(md_table(["Figure", "Value"], figures))
+    if problems:
+        text.append("## Gate failures\n\n" + "".join(f"- {p}\n" for p in problems))
+    text.append(body)
+    with open(os.path.join(out_dir, part + ".md"), "w") as f:
+        f.write("\n".join(text).rstrip() + "\n")
+    with open(os.path.join(out_dir, part + ".json"), "w") as f:
+        json.dump({"part": part, "title": title, "status": status, "figures": figures,
+                   "problems": problems}, f, indent=1)
+    print(f"  CERT    {part}: {verdict}" + "".join(f", {n} {v}" for n, v in figures[:4]))
+    for p in problems[:20]:
+        print(f"          {p}")
+    if len(problems) > 20:
+        print(f"          ... {len(problems) - 20} more in {os.path.join(out_dir, part + '.md')}")
+    return 0 if status == "pass" else 1
+
+
+def pct(num, den):
+    return 100.0 * num / den if den else 100.0
+
+
+def fmt_pct(num, den):
+    return f"{pct(num, den):.1f}% ({num}/{den})"
+
+
+# ---- function ranges (pmccabe) ------------------------------------------------
+
+_ranges_cache = {}
+
+
+def pmccabe(files):
+    """pmccabe rows: (modified, traditional, statements, first, lines, file, line, name)."""
+    files = [f for f in files if os.path.exists(os.path.join(SRCTREE, f))]
+    if not files:
+        return []
+    r = subprocess.run(["pmccabe"] + files, cwd=SRCTREE, capture_output=True, text=True, check=False)
+    rows = []
+    for line in r.stdout.splitlines():
+        m = re.match(r"^(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(.+)\((\d+)\):\s+(\S+)", line)
+        if m:
+            rows.append((int(m.group(1)), int(m.group(2)), int(m.group(3)), int(m.group(4)),
+                         int(m.group(5)), m.group(6), int(m.group(7)), m.group(8)))
+    return rows
+
+
+def function_at(path, line):
+    """Name of the function of source file `path` (relative) that holds `line`, or None."""
+    if path not in _ranges_cache:
+        _ranges_cache[path] = [(r[3], r[3] + r[4] - 1, r[7]) for r in pmccabe([path])]
+    for first, last, name in _ranges_cache[path]:
+        if first <= line <= last:
+            return name
+    return None
+
+
+# ---- the one file of accepted findings -----------------------------------------
+
+DEVIATIONS = os.path.join(SRCTREE, "docs", "safety", "deviations.md")
+PENDING_HEADING = "PENDING arch/arm64 findings (to be fixed, not accepted)"
+
+
+def split_scope(item):
+    """"path" or "path:function"; a path may start with "build:"."""
+    prefix = ""
+    if item.startswith("build:"):
+        prefix, item = "build:", item[len("build:"):]
+    path, _, func = item.partition(":")
+    return prefix + path, func
+
+
+class Deviation:
+    def __init__(self, ident, title):
+        self.ident = ident
+        self.title = title
+        self.fields = {}
+        self.used = 0
+
+    @property
+    def tool(self):
+        return self.fields.get("tool", "").strip()
+
+    @property
+    def rules(self):
+        return [r.strip() for r in self.fields.get("rule", "").split(",") if r.strip()]
+
+    @property
+    def scope(self):
+        return [s.strip() for s in self.fields.get("scope", "").split(",") if s.strip()]
+
+    def covers(self, finding):
+        if finding.tool != self.tool or finding.rule not in self.rules:
+            return False
+        match = self.fields.get("match")
+        if match and not re.search(match.strip().strip("`"), finding.source_line()):
+            return False
+        for item in self.scope:
+            path, func = split_scope(item.strip("`"))
+            if fnmatch.fnmatch(finding.file, path) and (not func or func == finding.function()):
+                return True
+        return False
+
+
+class Pending:
+    def __init__(self, file, function, key, count, note):
+        self.file, self.function, self.key, self.count, self.note = file, function, key, count, note
+        self.used = 0
+
+
+def load_deviations(path=DEVIATIONS):
+    """Returns (deviations, pending entries, problems with the file itself)."""
+    devs, pending, problems = [], [], []
+    if not os.path.exists(path):
+        return devs, pending, [f"{rel(path)} is missing"]
+    cur = None
+    field = None
+    in_pending = False
+    in_code = False
+    with open(path) as f:
+        for n, line in enumerate(f, 1):
+            line = line.rstrip("\n")
+            if line.startswith("## "):
+                in_pending = line[3:].strip() == PENDING_HEADING
+                cur = None
+                continue
+            if in_pending:
+                if line.startswith("```"):
+                    in_code = not in_code
+                    continue
+                if in_code and line.strip() and not line.lstrip().startswith("#"):
+                    body, _, note = line.partition("#")
+                    parts = body.split()
+                    if len(parts) != 4 or not parts[3].isdigit():
+                        problems.append(f"{rel(path)}:{n}: pending entry needs 'file function tool:rule count'")
+                        continue
+                    pending.append(Pending(parts[0], parts[1], parts[2], int(parts[3]), note.strip()))
+                continue
+            m = re.match(r"^### ([A-Z][\w.-]*): (.*)$", line)
+            if m:
+                cur = Deviation(m.group(1), m.group(2).strip())
+                devs.append(cur)
+                field = None
+                continue
+            if cur is None:
+                continue
+            m = re.match(r"^- ([A-Za-z][A-Za-z ]*): ?(.*)$", line)
+            if m:
+                field = m.group(1).strip().lower()
+                cur.fields[field] = m.group(2).strip()
+            elif field and line.startswith("  ") and line.strip():
+                cur.fields[field] += " " + line.strip()
+            elif not line.strip():
+                field = None
+    seen = set()
+    for d in devs:
+        if d.ident in seen:
+            problems.append(f"{rel(path)}: {d.ident} defined twice")
+        seen.add(d.ident)
+        for k in ("tool", "rule", "scope", "justification", "who may rely on it"):
+            if not d.fields.get(k):
+                problems.append(f"{rel(path)}: {d.ident} has no '{k}'")
+    return devs, pending, problems
+
+
+class Finding:
+    """One analysis finding. `tool`: misra, cppcheck or gcc-analyzer; `rule`:
+    the MISRA rule number (17.1), cppcheck id or -Wanalyzer-* option."""
+
+    def __init__(self, tool, rule, file, line, message, severity=""):
+        self.tool, self.rule, self.file, self.line = tool, rule, file, line
+        self.message, self.severity = message, severity
+        self.covered_by = None
+
+    @property
+    def key(self):
+        return f"{self.tool}:{self.rule}"
+
+    def source_line(self):
+        path = self.file
+        if path.startswith("build:"):
+            return ""
+        try:
+            with open(os.path.join(SRCTREE, path), errors="replace") as f:
+                for n, text in enumerate(f, 1):
+                    if n == self.line:
+                        return text
+        except OSError:
+            pass
+        return ""
+
+    def function(self):
+        if self.file.startswith("build:") or not self.file.endswith((".c", ".h")):
+            return None
+        return function_at(self.file, self.line)
+
+
+def classify(findings, devs, pending):
+    """Marks each finding with the deviation or pending entry that covers it.
+    Pending entries cover at most `count` findings of their key."""
+    for f in findings:
+        for d in devs:
+            if d.covers(f):
+                f.covered_by = d.ident
+                d.used += 1
+                break
+        if f.covered_by:
+            continue
+        for p in pending:
+            if (p.file == f.file and p.key == f.key and p.function == (f.function() or "-")
+                    and p.used < p.count):
+                p.used += 1
+                f.covered_by = "PENDING"
+                break
+    return [f for f in findings if not f.covered_by]

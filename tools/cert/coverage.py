@@ -1,0 +1,243 @@
+#!/usr/bin/python3
+"""Structural coverage: statements (gcov lines) and branches, from the host
+unit tests and from the hypervisor as it runs in QEMU, merged per file and
+per function.
+
+  host    the .gcda files the cmocka programs leave in $(O)/unit (core/,
+          tools/configc/ and arch/arm64/pgtable.c run on the host)
+  target  the .gcda files each QEMU run of the coverage builds printed on its
+          console (tests/system/harness.py with BULKHEAD_COVERAGE=1 saves them
+          under $(O)/systest-cov/<system>/coverage-runs/<n>/)
+
+gcovr reads each set into a JSON tracefile and merges them (gcovr -a).
+Gate: a figure under tools/cert/coverage-threshold.txt; a threshold lower
+than in any earlier commit of that file (thresholds only go up); a QEMU run
+of a coverage build that printed no complete, intact dump; a system test that
+failed on a coverage build.
+"""
+import argparse
+import glob
+import json
+import os
+import re
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+
+from common import SRCTREE, fmt_pct, md_table, pct, pmccabe, write_part
+
+THRESHOLDS = os.path.join(SRCTREE, "tools", "cert", "coverage-threshold.txt")
+NAMES = ["host-statements", "host-branches", "target-statements", "target-branches",
+         "merged-statements", "merged-branches"]
+# Verification-only code: never linked into a delivered image.
+EXCLUDE = ["core/coverage.c"]
+
+
+def gcovr(search, out_json, extra=()):
+    cmd = ["gcovr", "-r", SRCTREE, "--json", out_json, "--exclude", os.path.join(SRCTREE, "tests") + "/",
+           "--exclude-unreachable-branches"]
+    for e in EXCLUDE:
+        cmd += ["--exclude", os.path.join(SRCTREE, e)]
+    cmd += list(extra) + list(search)
+    r = subprocess.run(cmd, cwd=SRCTREE, capture_output=True, text=True, check=False)
+    if r.returncode != 0:
+        raise RuntimeError("gcovr failed: " + (r.stderr or r.stdout)[-2000:])
+    with open(out_json) as f:
+        return json.load(f)
+
+
+def tally(data):
+    """{file: {"lines": {n: count}, "branches": {(n, i): count}, "functions": {name: count}}}"""
+    files = {}
+    for f in data.get("files", []):
+        name = f["file"]
+        if os.path.isabs(name) or name.startswith(".."):
+            continue
+        t = files.setdefault(name, {"lines": {}, "branches": {}, "functions": {}})
+        for ln in f["lines"]:
+            if ln.get("gcovr/noncode") or ln.get("gcovr/excluded"):
+                continue
+            n = ln["line_number"]
+            t["lines"][n] = t["lines"].get(n, 0) + ln["count"]
+            for i, b in enumerate(ln.get("branches", [])):
+                t["branches"][(n, i)] = t["branches"].get((n, i), 0) + b["count"]
+        for fn in f.get("functions", []):
+            t["functions"][fn["name"]] = t["functions"].get(fn["name"], 0) + fn["execution_count"]
+    return files
+
+
+def merge(a, b):
+    out = {}
+    for src in (a, b):
+        for name, t in src.items():
+            m = out.setdefault(name, {"lines": {}, "branches": {}, "functions": {}})
+            for k in ("lines", "branches", "functions"):
+                for key, c in t[k].items():
+                    m[k][key] = m[k].get(key, 0) + c
+    return out
+
+
+def totals(files, select=lambda n: True):
+    lc = lt = bc = bt = 0
+    for name, t in files.items():
+        if not select(name):
+            continue
+        lt += len(t["lines"])
+        lc += sum(1 for c in t["lines"].values() if c)
+        bt += len(t["branches"])
+        bc += sum(1 for c in t["branches"].values() if c)
+    return lc, lt, bc, bt
+
+
+def load_thresholds(path):
+    vals = {}
+    with open(path) as f:
+        for line in f:
+            line = line.split("#", 1)[0].split()
+            if len(line) == 2:
+                vals[line[0]] = float(line[1])
+    return vals
+
+
+def history_problems(path):
+    """Thresholds may only go up: compare with every committed version of the file."""
+    relpath = os.path.relpath(path, SRCTREE)
+    r = subprocess.run(["git", "log", "--format=%H", "--", relpath], cwd=SRCTREE, capture_output=True, text=True)
+    if r.returncode != 0:
+        return [], "not a git checkout: threshold history not checked"
+    now = load_thresholds(path)
+    problems = []
+    for commit in r.stdout.split():
+        old = subprocess.run(["git", "show", f"{commit}:{relpath}"], cwd=SRCTREE, capture_output=True, text=True)
+        if old.returncode != 0:
+            continue
+        for line in old.stdout.splitlines():
+            w = line.split("#", 1)[0].split()
+            if len(w) == 2 and w[0] in now and float(w[1]) > now[w[0]] + 1e-9:
+                problems.append(f"{relpath}: {w[0]} lowered to {now[w[0]]} (commit {commit[:10]} had {w[1]}); "
+                                "thresholds only go up")
+    return sorted(set(problems)), f"checked against {len(r.stdout.split())} committed version(s)"
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--unit", required=True, help="folder with the unit tests' .gcda files")
+    ap.add_argument("--target", required=True, help="folder with the coverage builds (systest-cov)")
+    ap.add_argument("--results", help="pytest JUnit XML of the system tests on the coverage builds")
+    ap.add_argument("--thresholds", default=THRESHOLDS)
+    ap.add_argument("--out", required=True)
+    args = ap.parse_args()
+
+    out = os.path.join(args.out, "coverage")
+    os.makedirs(out, exist_ok=True)
+    problems = []
+
+    runs = sorted(glob.glob(os.path.join(args.target, "*", "coverage-runs", "*")))
+    complete = 0
+    for run in runs:
+        info = open(os.path.join(run, "dump.txt")).read() if os.path.exists(os.path.join(run, "dump.txt")) else ""
+        if "complete: True" in info and "error:" not in info:
+            complete += 1
+        else:
+            problems.append(f"{os.path.relpath(run, args.target)}: no complete, intact coverage dump "
+                            f"({info.strip().replace(chr(10), '; ') or 'no dump.txt'})")
+    if not runs:
+        problems.append(f"no coverage runs under {args.target} (run `make system-test-cov`)")
+    if args.results:
+        if not os.path.exists(args.results):
+            problems.append(f"{args.results} missing: the system tests did not run on the coverage builds")
+        else:
+            for tc in ET.parse(args.results).getroot().iter("testcase"):
+                if any(c.tag in ("failure", "error") for c in tc):
+                    problems.append(f"{tc.get('classname')}.{tc.get('name')} failed on the coverage build")
+
+    host = tally(gcovr([args.unit], os.path.join(out, "host.json")))
+    target = tally(gcovr([r for r in runs if glob.glob(os.path.join(r, "**", "*.gcda"), recursive=True)] or [args.target],
+                         os.path.join(out, "target.json")))
+    merged = merge(host, target)
+    subprocess.run(["gcovr", "-r", SRCTREE, "-a", os.path.join(out, "host.json"), "-a", os.path.join(out, "target.json"),
+                    "--html-details", os.path.join(out, "index.html"), "--html-title", "Bulkhead: host and on-target coverage",
+                    "--json", os.path.join(out, "merged.json")],
+                   cwd=SRCTREE, capture_output=True, text=True, check=False)
+
+    figs = {}
+    for label, files in (("host", host), ("target", target), ("merged", merged)):
+        lc, lt, bc, bt = totals(files)
+        figs[f"{label}-statements"] = (lc, lt)
+        figs[f"{label}-branches"] = (bc, bt)
+
+    thresholds = load_thresholds(args.thresholds)
+    hist, hist_note = history_problems(args.thresholds)
+    problems += hist
+    rows = []
+    for name in NAMES:
+        num, den = figs[name]
+        have = pct(num, den)
+        need = thresholds.get(name)
+        if need is None:
+            problems.append(f"{os.path.relpath(args.thresholds, SRCTREE)}: no threshold for {name}")
+            status = "no threshold"
+        elif have + 1e-9 < need:
+            problems.append(f"{name}: {have:.1f}% is under the threshold {need}%")
+            status = "UNDER"
+        else:
+            status = "ok" + (f" (raise the threshold to {have:.1f})" if have - need >= 0.5 else "")
+        rows.append([name, fmt_pct(num, den), f"{need}%" if need is not None else "-", status])
+
+    figures = [[n.replace("-", " "), fmt_pct(*figs[n])] for n in NAMES]
+    figures.append(["Coverage runs in QEMU", f"{complete} of {len(runs)} with a complete dump"])
+
+    # Per file.
+    file_rows = []
+    for name in sorted(merged):
+        cells = [name]
+        for files in (host, target, merged):
+            t = files.get(name)
+            if t is None:
+                cells += ["-", "-"]
+            else:
+                lc, lt, bc, bt = totals({name: t})
+                cells += [fmt_pct(lc, lt), fmt_pct(bc, bt) if bt else "-"]
+        file_rows.append(cells)
+
+    # Per function (merged), from the functions' line ranges.
+    ranges = {}
+    for r in pmccabe(sorted(merged)):
+        ranges.setdefault(r[5], []).append((r[3], r[3] + r[4] - 1, r[7]))
+    fn_rows = []
+    for name in sorted(merged):
+        t = merged[name]
+        for first, last, fn in sorted(ranges.get(name, [])):
+            lines = {n: c for n, c in t["lines"].items() if first <= n <= last}
+            if not lines:
+                continue
+            br = {k: c for k, c in t["branches"].items() if first <= k[0] <= last}
+            lc = sum(1 for c in lines.values() if c)
+            bc = sum(1 for c in br.values() if c)
+            where = []
+            if name in host and any(first <= n <= last and c for n, c in host[name]["lines"].items()):
+                where.append("host")
+            if name in target and any(first <= n <= last and c for n, c in target[name]["lines"].items()):
+                where.append("target")
+            fn_rows.append([f"{name}:{fn}", fmt_pct(lc, len(lines)), fmt_pct(bc, len(br)) if br else "-",
+                            "+".join(where) or "**never run**"])
+
+    body = ["Statements are gcov's executable lines; branches are gcov's branch outcomes (unreachable ones "
+            "excluded). Host: the cmocka unit tests. Target: the hypervisor built with CONFIG_COVERAGE and run by "
+            "the QEMU system tests; the counters are printed on the console at power-off and decoded into .gcda "
+            f"files ({complete} runs). Excluded: {', '.join(EXCLUDE)} (verification-only code). "
+            f"Thresholds: tools/cert/coverage-threshold.txt ({hist_note}).\n",
+            "Line-by-line merged report: [coverage/index.html](coverage/index.html).\n",
+            "## Against the thresholds\n",
+            md_table(["Figure", "Measured", "Threshold", "Status"], rows),
+            "\n## Per file\n",
+            md_table(["File", "Host statements", "Host branches", "Target statements", "Target branches",
+                      "Merged statements", "Merged branches"], file_rows),
+            "\n## Per function (merged)\n",
+            md_table(["Function", "Statements", "Branches", "Run by"], fn_rows)]
+    sys.exit(write_part(args.out, "coverage", "Structural coverage", "fail" if problems else "pass", figures,
+                        problems, "\n".join(body)))
+
+
+if __name__ == "__main__":
+    main()

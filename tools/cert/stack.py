@@ -1,0 +1,352 @@
+#!/usr/bin/python3
+"""Worst-case stack use of every hypervisor entry point.
+
+Input: gcc's per-function frame sizes (-fstack-usage, obj/**/*.su) and call
+graphs (-fcallgraph-info=su, obj/**/*.ci) of the hypervisor build, the
+linked image (tables of indirect-call targets, stack symbols) and
+tools/cert/stack-model.txt, which declares what the compiler cannot see:
+the entry points (assembly vectors and boot code and what they push), the
+stacks they run on, functions written in assembly, and the target set of
+every indirect call.
+
+The bound of a path is the sum of the frames along it; the bound of an
+entry is its pushed bytes plus the deepest path from its C function.
+
+Gate: fails on recursion (a cycle in the call graph), a frame that is not
+static (VLA, alloca), a call to a function with no known frame, an indirect
+call without a declared target set (or whose table in the image holds a
+target outside the set), and on an entry whose bound exceeds 75% of its
+stack.
+"""
+import argparse
+import glob
+import os
+import re
+import struct
+import subprocess
+import sys
+
+from common import SRCTREE, md_table, write_part
+
+MODEL = os.path.join(SRCTREE, "tools", "cert", "stack-model.txt")
+LIMIT_PERCENT = 75
+
+
+class Graph:
+    def __init__(self):
+        self.frame = {}        # node -> bytes
+        self.qual = {}         # node -> static | dynamic | dynamic,bounded
+        self.where = {}        # node -> file:line
+        self.calls = {}        # node -> [(target node or name, call site)]
+        self.by_name = {}      # plain function name -> [nodes]
+
+    def add_node(self, title, label):
+        m = re.search(r"\\n(\d+) bytes \(([\w,]+)\)", label)
+        if not m:
+            return
+        name = title.split(":")[-1]
+        self.frame[title] = int(m.group(1))
+        self.qual[title] = m.group(2)
+        loc = re.search(r"\\n([^\\]+:\d+):\d+", label)
+        self.where[title] = loc.group(1) if loc else ""
+        self.calls.setdefault(title, [])
+        self.by_name.setdefault(name, []).append(title)
+
+
+def load_graph(objdir):
+    g = Graph()
+    edges = []
+    for path in sorted(glob.glob(os.path.join(objdir, "**", "*.ci"), recursive=True)):
+        with open(path) as f:
+            for line in f:
+                m = re.match(r'^node: \{ title: "([^"]+)" label: "([^"]*)"', line)
+                if m:
+                    g.add_node(m.group(1), m.group(2))
+                    continue
+                m = re.match(r'^edge: \{ sourcename: "([^"]+)" targetname: "([^"]+)"(?: label: "([^"]*)")?', line)
+                if m:
+                    edges.append((m.group(1), m.group(2), m.group(3) or ""))
+    for src, dst, site in edges:
+        g.calls.setdefault(src, []).append((dst, site))
+    return g
+
+
+def load_model(path):
+    model = {"stack": {}, "entry": [], "asm": {}, "indirect": {}}
+    problems = []
+    with open(path) as f:
+        for n, raw in enumerate(f, 1):
+            line = raw.split("#", 1)[0].strip()
+            if not line:
+                continue
+            w = line.split()
+            try:
+                if w[0] == "stack" and len(w) == 3:
+                    model["stack"][w[1]] = w[2]
+                elif w[0] == "entry" and len(w) >= 5:
+                    path_fns = " ".join(w[4:]).split(">")
+                    model["entry"].append({"name": w[1], "stack": w[2], "pushed": int(w[3], 0),
+                                           "path": [p.strip() for p in path_fns if p.strip()]})
+                elif w[0] == "asm" and len(w) >= 3:
+                    model["asm"][w[1]] = {"frame": int(w[2], 0), "calls": w[3:]}
+                elif w[0] == "indirect" and len(w) >= 3:
+                    table = None
+                    targets = []
+                    for t in w[2:]:
+                        if t.startswith("table="):
+                            table = t[len("table="):]
+                        else:
+                            targets.append(t)
+                    model["indirect"][w[1]] = {"targets": targets, "table": table}
+                else:
+                    raise ValueError
+            except ValueError:
+                problems.append(f"{os.path.relpath(path, SRCTREE)}:{n}: cannot read '{line}'")
+    return model, problems
+
+
+def config_value(autoconf, name):
+    with open(autoconf) as f:
+        for line in f:
+            m = re.match(rf"#define {name} (\S+)", line)
+            if m:
+                return int(m.group(1), 0)
+    raise KeyError(name)
+
+
+def elf_symbols(elf):
+    out = subprocess.run(["aarch64-linux-gnu-nm", "-S", elf], capture_output=True, text=True, check=True).stdout
+    syms, by_addr = {}, {}
+    for line in out.splitlines():
+        p = line.split()
+        if len(p) == 4:
+            syms[p[3]] = (int(p[0], 16), int(p[1], 16))
+            if p[2] in "Tt":
+                by_addr.setdefault(int(p[0], 16), p[3])
+        elif len(p) == 3:
+            syms[p[2]] = (int(p[0], 16), 0)
+            if p[1] in "Tt":
+                by_addr.setdefault(int(p[0], 16), p[2])
+    return syms, by_addr
+
+
+def elf_read(elf, addr, size):
+    """Bytes at virtual address `addr` of the ELF image (from its program headers)."""
+    with open(elf, "rb") as f:
+        data = f.read()
+    phoff, = struct.unpack_from("<Q", data, 0x20)
+    phentsize, phnum = struct.unpack_from("<HH", data, 0x36)
+    for i in range(phnum):
+        p_type, _, p_offset, p_vaddr, _, p_filesz, _, _ = struct.unpack_from("<IIQQQQQQ", data, phoff + i * phentsize)
+        if p_type == 1 and p_vaddr <= addr and addr + size <= p_vaddr + p_filesz:
+            off = p_offset + addr - p_vaddr
+            return data[off:off + size]
+    raise KeyError(hex(addr))
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--objdir", required=True)
+    ap.add_argument("--elf", required=True)
+    ap.add_argument("--autoconf", required=True)
+    ap.add_argument("--model", default=MODEL)
+    ap.add_argument("--out", required=True)
+    args = ap.parse_args()
+
+    problems = []
+    g = load_graph(args.objdir)
+    model, mp = load_model(args.model)
+    problems += mp
+    syms, by_addr = elf_symbols(args.elf)
+
+    # Stacks.
+    stacks = {}
+    for name, spec in model["stack"].items():
+        try:
+            if spec.startswith("CONFIG_"):
+                stacks[name] = (config_value(args.autoconf, spec), spec)
+            elif ".." in spec:
+                lo, hi = spec.split("..")
+                stacks[name] = (syms[hi][0] - syms[lo][0], f"{hi} - {lo} in the image")
+            else:
+                stacks[name] = (int(spec, 0), "declared")
+        except (KeyError, ValueError) as e:
+            problems.append(f"stack {name}: cannot evaluate '{spec}' ({e})")
+
+    def resolve(name, caller=None):
+        """A call target name to graph nodes: static functions are titled file:name."""
+        if name in g.frame:
+            return name
+        cands = g.by_name.get(name, [])
+        if caller and ":" in caller:
+            same = [c for c in cands if c.startswith(caller.rsplit(":", 1)[0] + ":")]
+            if same:
+                return same[0]
+        globals_ = [c for c in cands if ":" not in c]
+        if globals_:
+            return globals_[0]
+        return cands[0] if len(cands) == 1 else None
+
+    # Indirect calls: declared target sets, checked against the tables in the image.
+    for caller, decl in model["indirect"].items():
+        if decl["table"]:
+            if decl["table"] not in syms:
+                problems.append(f"indirect {caller}: table {decl['table']} not in the image")
+                continue
+            addr, size = syms[decl["table"]]
+            raw = elf_read(args.elf, addr, size)
+            for i in range(0, size, 8):
+                ptr, = struct.unpack_from("<Q", raw, i)
+                if ptr == 0:
+                    continue
+                fn = by_addr.get(ptr, hex(ptr))
+                if fn not in decl["targets"]:
+                    problems.append(f"indirect {caller}: table {decl['table']}[{i // 8}] holds {fn}, "
+                                    "which the declared target set lacks")
+
+    for node, q in g.qual.items():
+        if q != "static":
+            problems.append(f"{node} ({g.where[node]}): frame is {q} ({g.frame[node]} bytes): "
+                            "VLA or alloca" + (", bounded" if "bounded" in q else ""))
+
+    # Depth-first worst path with cycle detection.
+    memo = {}
+    visiting = []
+    reported = set()
+
+    def callees(node):
+        out = []
+        for dst, site in g.calls.get(node, []):
+            if dst == "__indirect_call":
+                name = node.split(":")[-1]
+                decl = model["indirect"].get(name) or model["indirect"].get(node)
+                if not decl:
+                    if (node, "ind") not in reported:
+                        reported.add((node, "ind"))
+                        problems.append(f"{node} makes an indirect call at {site} with no declared target set")
+                    continue
+                for t in decl["targets"]:
+                    out.append((t, site + " (indirect)"))
+            else:
+                out.append((dst, site))
+        if node in model["asm"]:
+            out += [(c, "assembly") for c in model["asm"][node]["calls"]]
+        return out
+
+    def worst(node):
+        """(bytes, [path]) of the deepest stack from entering `node`."""
+        if node in memo:
+            return memo[node]
+        if node in visiting:
+            cyc = visiting[visiting.index(node):] + [node]
+            key = frozenset(cyc)
+            if key not in reported:
+                reported.add(key)
+                problems.append("recursion: " + " -> ".join(n.split(':')[-1] for n in cyc))
+            return (0, [node])
+        if node in model["asm"]:
+            frame = model["asm"][node]["frame"]
+        elif node in g.frame:
+            frame = g.frame[node]
+        else:
+            if node not in reported:
+                reported.add(node)
+                problems.append(f"no frame size for {node} (not compiled with -fstack-usage, or assembly "
+                                "missing from the model)")
+            memo[node] = (0, [node])
+            return memo[node]
+        visiting.append(node)
+        best = (0, [])
+        for dst, _ in callees(node):
+            r = resolve(dst, node) if dst not in model["asm"] else dst
+            if r is None:
+                if (node, dst) not in reported:
+                    reported.add((node, dst))
+                    problems.append(f"{node} calls {dst}, whose frame size is unknown")
+                continue
+            d = worst(r)
+            if d[0] > best[0]:
+                best = d
+        visiting.pop()
+        memo[node] = (frame + best[0], [node] + best[1])
+        return memo[node]
+
+    def fmt_path(path):
+        parts = []
+        for n in path:
+            f = model["asm"][n]["frame"] if n in model["asm"] else g.frame.get(n, 0)
+            parts.append(f"{n.split(':')[-1]} ({f})")
+        return " > ".join(parts)
+
+    rows = []
+    results = {}
+    for e in model["entry"]:
+        if e["stack"] not in stacks and e["stack"] != "*":
+            problems.append(f"entry {e['name']}: unknown stack {e['stack']}")
+            continue
+        nodes, note, prefix = [], "", 0
+        caller = None
+        for fn in e["path"]:
+            r = resolve(fn, caller) if fn not in model["asm"] else fn
+            if r is None:
+                note = f"{fn} inlined: bound of its caller"
+                continue
+            nodes.append(r)
+            caller = r
+        if not nodes:
+            problems.append(f"entry {e['name']}: none of {e['path']} is in the call graph")
+            continue
+        for n in nodes[:-1]:
+            prefix += model["asm"][n]["frame"] if n in model["asm"] else g.frame.get(n, 0)
+        depth, path = worst(nodes[-1])
+        results[e["name"]] = (e, e["pushed"] + prefix + depth, nodes[:-1] + path, note)
+
+    # Entries on "*" (an exception taken by the hypervisor itself) nest on top
+    # of the deepest other entry of each stack.
+    for name, (e, bound, path, note) in list(results.items()):
+        targets = [e["stack"]] if e["stack"] != "*" else sorted(stacks)
+        for st in targets:
+            size = stacks[st][0]
+            total = bound
+            extra = ""
+            if e["stack"] == "*":
+                under = [r for r in results.values() if r[0]["stack"] == st]
+                if not under:
+                    continue
+                deepest = max(under, key=lambda r: r[1])
+                total += deepest[1]
+                extra = f"on top of {deepest[0]['name']} ({deepest[1]})"
+            share = 100.0 * total / size if size else 999
+            status = "ok" if share <= LIMIT_PERCENT else "OVER"
+            if status != "ok":
+                problems.append(f"entry {name} on stack {st}: {total} of {size} bytes ({share:.0f}%) "
+                                f"exceeds {LIMIT_PERCENT}%")
+            rows.append([name, st, str(size), str(total), f"{share:.1f}%", status,
+                         "; ".join(x for x in (extra, note) if x), fmt_path(path)])
+
+    figures = [[f"{r[0]} ({r[1]})", f"{r[3]} of {r[2]} bytes ({r[4]})"] for r in rows
+               if not r[0].startswith(("hypercall:", "psci:"))]
+    worst_row = max(rows, key=lambda r: float(r[4][:-1])) if rows else None
+    if worst_row:
+        figures.insert(0, ["Deepest entry", f"{worst_row[0]}: {worst_row[3]} bytes, {worst_row[4]} of its stack"])
+    body = [f"Limit: {LIMIT_PERCENT}% of each stack. Stacks: " +
+            ", ".join(f"{n} = {v[0]} bytes ({v[1]})" for n, v in sorted(stacks.items())) + ".\n",
+            "Model: tools/cert/stack-model.txt (entry points, assembly, indirect-call target sets). Frames: "
+            "gcc -fstack-usage; calls: gcc -fcallgraph-info=su of the build "
+            f"{os.path.abspath(args.objdir)}.\n",
+            "## Entry points\n",
+            md_table(["Entry", "Stack", "Size", "Worst case", "Use", "Gate", "Note", "Deepest path (frame bytes)"],
+                     rows),
+            "\n## Indirect calls and their declared targets\n",
+            md_table(["Caller", "Targets", "Checked against table"],
+                     [[c, ", ".join(d["targets"]), d["table"] or "-"] for c, d in model["indirect"].items()]),
+            "\n## Largest frames\n",
+            md_table(["Function", "Where", "Bytes", "Kind"],
+                     [[n.split(":")[-1], g.where[n], str(g.frame[n]), g.qual[n]]
+                      for n in sorted(g.frame, key=lambda n: -g.frame[n])[:15]])]
+    sys.exit(write_part(args.out, "stack", "Worst-case stack", "fail" if problems else "pass", figures,
+                        problems, "\n".join(body)))
+
+
+if __name__ == "__main__":
+    main()
