@@ -278,7 +278,7 @@ def where(rep, phase, events, funcs, top=8):
     rest = sum(n for _, n in ranked[top:])
     if rest / events >= 0.5:
         parts.append(f"others {mean(rest / events)}")
-    return ", ".join(f"`{p.split()[0]}` {p.split()[1]}" for p in parts)
+    return ", ".join(f"`{p.split()[0]}` {p.split()[1]}" for p in parts) or "none: the event never entered EL2"
 
 
 def fmt_ratio(a, b):
