@@ -22,6 +22,7 @@ pending-arch.txt (the current arch/arm64 findings in the PENDING format).
 import argparse
 import collections
 import concurrent.futures
+import glob
 import json
 import os
 import re
@@ -62,6 +63,9 @@ RULE_TOPICS = {
     "20.1": "#include after code", "20.7": "macro parameter not parenthesised", "20.10": "# or ## operator",
     "21.1": "reserved identifier defined", "21.2": "reserved identifier declared", "21.6": "standard I/O",
 }
+
+# Test instrumentation, never linked into a delivered image (CONFIG_COVERAGE).
+VERIFICATION_ONLY = {"core/coverage.c"}
 
 SKIP_IDS = {"missingIncludeSystem", "checkersReport", "unmatchedSuppression", "toomanyconfigs",
             "normalCheckLevelMaxBranches", "missingInclude"}
@@ -163,7 +167,7 @@ def run_cppcheck(compdb, build, workdir):
             if not all((f.file, f.line) in unused_by_group[g] for g in groups):
                 continue
         kept.append(f)
-    return kept, sorted(files), problems
+    return kept, sorted(set(files)), problems
 
 
 ANALYZER_DROP = ("-fstack-usage", "-fcallgraph-info", "-MMD", "-MP", "-Werror", "-g", "--coverage")
@@ -235,6 +239,13 @@ def main():
         cpp_findings, files, cpp_problems = run_cppcheck(compdb, args.build, tmp)
     an_findings, an_problems = run_analyzer(compdb, args.build)
 
+    # Every hypervisor and runtime source must be in some program analysed.
+    analysed = {e["file"] for e in compdb}
+    for d in HYPERVISOR_DIRS:
+        for path in sorted(glob.glob(os.path.join(SRCTREE, d, "*.c"))):
+            if os.path.relpath(path, SRCTREE) not in analysed | VERIFICATION_ONLY:
+                cpp_problems.append(f"{os.path.relpath(path, SRCTREE)}: in no program of the compilation "
+                                    "database, so not analysed")
     findings = cpp_findings + an_findings
     open_findings = classify(findings, devs, pending)
     misra = [f for f in findings if f.tool == "misra"]

@@ -82,12 +82,20 @@ system-test-cov: host-tools newlib
 	$(Q)cd $(srctree) && BULKHEAD_BUILD=$(O) BULKHEAD_COVERAGE=1 $(PYTHON) -m pytest -q -p no:cacheprovider \
 		--junitxml=$(O)/results/system-cov.xml tests/system
 
-# Every C source of the hypervisor (all of arch/$(ARCH)/, not only the
-# interrupt controller this system links), of the partition runtime and of
-# bhcc, with the flags the build uses: the input of MISRA and static analysis.
+# Every C source of the hypervisor, of the partition runtime and of bhcc, with
+# the flags the build uses: the input of MISRA and static analysis. The
+# hypervisor twice, as the two programs a build can link: with this system's
+# interrupt controller and with the other one (the extra define only tells the
+# two apart), so that every file of arch/$(ARCH)/ is checked in a whole program.
+CERT_GIC_OTHER = $(if $(filter 3,$(BH_GIC_VERSION)),2,3)
+CERT_HYP_C = $(sort $(filter %.c,$(HYP_SRCS)))
+CERT_HYP_ALT_C = $(subst gicv$(BH_GIC_VERSION).c,gicv$(CERT_GIC_OTHER).c,$(subst \
+	vgic_v$(BH_GIC_VERSION).c,vgic_v$(CERT_GIC_OTHER).c,$(CERT_HYP_C)))
+
 compile-commands: $(AUTOCONF_H) $(GEN)/system.mk
 	$(Q)$(PYTHON) $(srctree)/tools/cert/compdb.py --out $(O)/compile_commands.json --dir $(srctree) \
-		--cc "$(HYP_CC)" --flags "$(HYP_CPPFLAGS) $(HYP_CFLAGS)" \
-		--srcs "$(sort $(filter %.c,$(HYP_SRCS)) $(wildcard arch/$(ARCH)/*.c))" \
+		--cc "$(HYP_CC)" --flags "$(HYP_CPPFLAGS) $(HYP_CFLAGS)" --srcs "$(CERT_HYP_C)" \
+		--cc "$(HYP_CC)" --flags "$(HYP_CPPFLAGS) -DBH_CERT_OTHER_GIC=$(CERT_GIC_OTHER) $(HYP_CFLAGS)" \
+		--srcs "$(filter $(wildcard $(CERT_HYP_ALT_C)),$(CERT_HYP_ALT_C))" \
 		--cc "$(GUEST_CC)" --flags "$(GUEST_CPPFLAGS) $(GUEST_CFLAGS)" --srcs "$(filter %.c,$(RT_SRCS))" \
 		--cc "$(HOSTCC)" --flags "$(BHCC_CFLAGS)" --srcs "$(BHCC_MAIN) $(BHCC_LIB_SRCS)"
