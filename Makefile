@@ -90,6 +90,7 @@ run: deps
 # The test tiers, then the quick certification gates over their results
 # (traceability, MISRA and static analysis, stack bound, complexity).
 test: deps
+	$(Q)rm -rf $(O)/results
 	$(Q)$(MAKE) -f $(srctree)/Makefile O=$(O) unit-test
 	$(Q)$(MAKE) -f $(srctree)/Makefile O=$(O) system-test
 	$(Q)$(MAKE) -f $(srctree)/Makefile O=$(O) cert-test

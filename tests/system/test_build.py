@@ -14,7 +14,7 @@ NEEDED = {
     "make": "make", "gcc": "gcc", "cpp": "cpp", "aarch64-linux-gnu-gcc": "gcc-aarch64-linux-gnu",
     "aarch64-linux-gnu-objcopy": "binutils-aarch64-linux-gnu", "dtc": "device-tree-compiler",
     "qemu-system-aarch64": "qemu-system-arm", "mkimage": "u-boot-tools", "gdb-multiarch": "gdb-multiarch",
-    "gcovr": "gcovr", "cppcheck": "cppcheck", "pmccabe": "pmccabe",
+    "gcovr": "gcovr", "cppcheck": "cppcheck", "pmccabe": "pmccabe", "git": "git",
     "/usr/include/libfdt.h": "libfdt-dev", "/usr/include/cmocka.h": "libcmocka-dev",
     "/usr/lib/python3/dist-packages/kconfiglib.py": "python3-kconfiglib",
     "/usr/lib/python3/dist-packages/pytest/__init__.py": "python3-pytest",

@@ -25,7 +25,7 @@ CERT_UNIT_MAP = $(foreach t,$(UNIT_TESTS),$(t)=$(firstword $(UT_$(t)_SRCS)))
 # Every step runs even when an earlier one failed, so the index shows all of
 # it; the index's verdict (any part failing or missing) is the exit status.
 cert: deps
-	$(Q)rm -rf $(CERT_OUT) && mkdir -p $(CERT_OUT) && date +%s > $(CERT_OUT)/.start
+	$(Q)rm -rf $(CERT_OUT) $(O)/results && mkdir -p $(CERT_OUT) && date +%s > $(CERT_OUT)/.start
 	-$(Q)$(CERT_SUBMAKE) unit-test > $(CERT_OUT)/unit-test.log 2>&1; tail -n 3 $(CERT_OUT)/unit-test.log
 	-$(Q)$(CERT_SUBMAKE) system-test
 	-$(Q)$(CERT_SUBMAKE) cert-test
@@ -77,8 +77,10 @@ cert-coverage:
 cert-index:
 	$(Q)$(CERT_PY)/index.py --out $(CERT_OUT) --parts $(CERT_PARTS)
 
+# Runs of earlier sessions (of systems that may no longer exist) are dropped.
 system-test-cov: host-tools newlib
 	$(Q)mkdir -p $(O)/results
+	$(Q)rm -rf $(O)/systest-cov/*/coverage-runs
 	$(Q)cd $(srctree) && BULKHEAD_BUILD=$(O) BULKHEAD_COVERAGE=1 $(PYTHON) -m pytest -q -p no:cacheprovider \
 		--junitxml=$(O)/results/system-cov.xml tests/system
 
