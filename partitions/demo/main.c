@@ -3,8 +3,10 @@
  * reading back a pattern over all of its free RAM, starts its other vCPUs,
  * beats on its virtual timer's interrupt, exchanges SGIs between its vCPUs,
  * takes the alarm interrupt of a passed-through PL031 RTC when its device
- * tree shows one, and stops itself.
+ * tree shows one, and stops itself (bootargs "reset-once=1": restarts itself
+ * once first, PSCI SYSTEM_RESET).
  */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include "bhrt.h"
@@ -181,7 +183,9 @@ int main(void)
 	uintptr_t ram_end = (uintptr_t)__ram_end;
 	uintptr_t free = (uintptr_t)__free_start;
 	uintptr_t free_end = (uintptr_t)__free_end;
-	uint32_t rtc_irq = find_rtc();   /* before the memory test: the device tree lies in free RAM */
+	/* Before the memory test: the device tree lies in free RAM. */
+	uint32_t rtc_irq = find_rtc();
+	bool reset_once = rt_bootarg("reset-once", 0) != 0;
 
 	printf("hello: partition %u, vCPU %u of %u, restart %u\n", (unsigned)info.partition,
 	       (unsigned)info.vcpu, (unsigned)info.n_vcpus, (unsigned)info.restarts);
@@ -232,6 +236,11 @@ int main(void)
 		rt_delay_us(100);
 	}
 	rt_irq_mask();
+	if (reset_once && (info.restarts == 0)) {
+		printf("resetting\n");
+		fflush(stdout);
+		rt_system_reset();
+	}
 	printf("done\n");
 	return 0;
 }
