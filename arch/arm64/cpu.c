@@ -4,6 +4,7 @@
 #include <generated/autoconf.h>
 #include "arch.h"
 #include "arm64.h"
+#include "gic.h"
 #include "cfg.h"
 #include "core.h"
 #include "cpu.h"

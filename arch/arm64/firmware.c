@@ -5,6 +5,7 @@
 #include <bulkhead/psci.h>
 #include "arch.h"
 #include "arm64.h"
+#include "gic.h"
 #include "sysreg.h"
 
 int64_t arm64_firmware_call(uint64_t fid, uint64_t a1, uint64_t a2, uint64_t a3)

@@ -7,34 +7,26 @@
  */
 #include <generated/autoconf.h>
 #include "arm64.h"
+#include "gic.h"
 #include "cfg.h"
 #include "mmio.h"
 
 #define GICC_CTLR        0x0000u
 #define GICC_PMR         0x0004u
 #define GICC_BPR         0x0008u
-#define GICC_IAR         0x000cu
-#define GICC_EOIR        0x0010u
-#define GICC_DIR         0x1000u
 #define GICC_CTLR_ENABLE (1u << 0)
 #define GICC_CTLR_EOIMODE (1u << 9)
 
 #define GICH_HCR         0x0000u
 #define GICH_VTR         0x0004u
 #define GICH_VMCR        0x0008u
-#define GICH_ELRSR0      0x0030u
 #define GICH_APR         0x00f0u
-#define GICH_LR          0x0100u
 #define GICH_HCR_EN      (1u << 0)
 #define GICH_HCR_UIE     (1u << 1)
 #define GICH_HCR_NPIE    (1u << 3)
 
-#define GICH_LR_HW       (1u << 31)
 #define GICH_LR_GROUP1   (1u << 30)
-#define GICH_LR_PENDING  (1u << 28)
 #define GICH_LR_STATE_SHIFT 28
-#define GICH_LR_PRIO_SHIFT 23
-#define GICH_LR_PHYS_SHIFT 10
 
 #define HYP_PRIORITY 0x00u
 
@@ -64,8 +56,11 @@ void gic_init_global(void)
 	mmio_write32(gicd(GICD_CTLR), 1u);
 }
 
+uint32_t gic_n_lrs;
+
 void gic_init_cpu(uint32_t core, bool direct)
 {
+	gic_n_lrs = (mmio_read32(gich(GICH_VTR)) & 0x3fu) + 1u;
 	UNUSED(direct);   /* bhcc refuses direct delivery on GICv2 */
 	/* Banked ITARGETSR0 reads as this CPU interface's own bit in every byte. */
 	cpu_mask[core] = (uint8_t)mmio_read32(gicd(GICD_ITARGETSR));
@@ -90,34 +85,14 @@ void gic_send_sgi(uint32_t core, uint32_t intid)
 	mmio_write32(gicd(GICD_SGIR), ((uint32_t)mask_of(core) << 16) | (intid & 0xfu));
 }
 
-uint32_t gic_ack(void)
-{
-	return mmio_read32(gicc(GICC_IAR));
-}
-
 uint32_t gic_ack_fiq(void)
 {
 	return GIC_SPURIOUS;
 }
 
-uint32_t gic_intid(uint32_t ack)
-{
-	return ack & 0x3ffu;
-}
-
-void gic_eoi(uint32_t ack)
-{
-	mmio_write32(gicc(GICC_EOIR), ack);
-}
-
 void gic_eoi_fiq(uint32_t ack)
 {
 	UNUSED(ack);
-}
-
-void gic_deactivate(uint32_t ack)
-{
-	mmio_write32(gicc(GICC_DIR), ack);
 }
 
 void gic_cpu_off(void)
@@ -176,28 +151,6 @@ void gic_local_write8(uint32_t core, uint32_t offset, uint8_t value)
 
 /* --- Virtualization interface: GICH --- */
 
-uint32_t gic_lr_count(void)
-{
-	return (mmio_read32(gich(GICH_VTR)) & 0x3fu) + 1u;
-}
-
-uint32_t gic_lr_free(void)
-{
-	return mmio_read32(gich(GICH_ELRSR0)) & ((1u << gic_lr_count()) - 1u);
-}
-
-void gic_lr_write(uint32_t n, const struct gic_lr *lr)
-{
-	/* GICv2 list registers hold the top five priority bits. */
-	uint32_t v = GICH_LR_PENDING | ((uint32_t)(lr->priority >> 3) << GICH_LR_PRIO_SHIFT) | (lr->vintid & 0x3ffu);
-
-	if (lr->hw) {
-		v |= GICH_LR_HW | ((lr->pintid & 0x3ffu) << GICH_LR_PHYS_SHIFT);
-	} else {
-		v |= ((uint32_t)lr->source & 7u) << 10;
-	}
-	mmio_write32(gich(GICH_LR + (4u * n)), v);
-}
 
 bool gic_lr_pending(uint32_t n, struct gic_lr *lr)
 {

@@ -10,6 +10,7 @@
  */
 #include <generated/autoconf.h>
 #include "arm64.h"
+#include "gic.h"
 #include "cfg.h"
 #include "log.h"
 #include "mmio.h"
@@ -42,24 +43,29 @@
 #define ICH_HCR_TC       (1ul << 10)
 #define ICH_HCR_TDIR     (1ul << 14)
 
-#define ICH_LR_STATE_SHIFT 62
-#define ICH_LR_PENDING   (1ul << ICH_LR_STATE_SHIFT)
-#define ICH_LR_HW        (1ul << 61)
-#define ICH_LR_GROUP1    (1ul << 60)
-#define ICH_LR_PRIO_SHIFT 48
-#define ICH_LR_PINTID_SHIFT 32
 
 /* Above every guest priority (the virtual distributor keeps those >= 0x10),
  * so a guest can never mask the kick. */
 #define HYP_PRIORITY 0x00u
 
 static uint64_t redist[CONFIG_MAX_CORES];
+/* ICC_SGI1R_EL1 value of the hypervisor's kick to each core, computed once. */
+static uint64_t kick[CONFIG_MAX_CORES];
 static bool core_direct[CONFIG_MAX_CORES];
 
 static void wait_rwp(uint64_t reg, uint32_t bit)
 {
 	while ((mmio_read32(reg) & bit) != 0u) {
 	}
+}
+
+static uint64_t sgi_target(uint32_t core, uint32_t intid)
+{
+	uint64_t mpidr = arm64_cpu_mpidr(core);
+	uint64_t aff0 = mpidr & 0xffu;
+
+	return (((mpidr >> 32) & 0xffu) << 48) | (((mpidr >> 16) & 0xffu) << 32) | ((aff0 >> 4) << 44) |
+	       ((uint64_t)intid << 24) | (((mpidr >> 8) & 0xffu) << 16) | (1ul << (aff0 & 0xfu));
 }
 
 void gic_init_global(void)
@@ -77,6 +83,9 @@ void gic_init_global(void)
 	}
 	mmio_write32(d + GICD_CTLR, GICD_CTLR_ARE | GICD_CTLR_GRP1 | GICD_CTLR_GRP0);
 	wait_rwp(d + GICD_CTLR, GICD_CTLR_RWP);
+	for (uint32_t c = 0u; c < cfg_system.n_cores; c++) {
+		kick[c] = sgi_target(c, GIC_IPI_SGI);
+	}
 }
 
 /* Redistributor frames are found by affinity, not assumed to follow core order. */
@@ -100,8 +109,11 @@ static uint64_t find_redist(uint64_t mpidr)
 	panic("no GICv3 redistributor for MPIDR 0x%lx", mpidr);
 }
 
+uint32_t gic_n_lrs;
+
 void gic_init_cpu(uint32_t core, bool direct)
 {
+	gic_n_lrs = ((uint32_t)read_sysreg(ich_vtr_el2) & 0x1fu) + 1u;
 	uint64_t rd = redist[core];
 
 	if (rd == 0u) {
@@ -134,23 +146,15 @@ void gic_init_cpu(uint32_t core, bool direct)
 	isb();
 }
 
-static uint64_t sgi_target(uint32_t core, uint32_t intid)
-{
-	uint64_t mpidr = arm64_cpu_mpidr(core);
-	uint64_t aff0 = mpidr & 0xffu;
-
-	return (((mpidr >> 32) & 0xffu) << 48) | (((mpidr >> 16) & 0xffu) << 32) | ((aff0 >> 4) << 44) |
-	       ((uint64_t)intid << 24) | (((mpidr >> 8) & 0xffu) << 16) | (1ul << (aff0 & 0xfu));
-}
 
 void gic_send_ipi(uint32_t core)
 {
+	/* Generated at the latest by the exception return that follows. */
 	if (core_direct[core]) {
-		write_sysreg(icc_sgi0r_el1, sgi_target(core, GIC_IPI_SGI));
+		write_sysreg(icc_sgi0r_el1, kick[core]);
 	} else {
-		write_sysreg(icc_sgi1r_el1, sgi_target(core, GIC_IPI_SGI));
+		write_sysreg(icc_sgi1r_el1, kick[core]);
 	}
-	isb();
 }
 
 void gic_send_sgi(uint32_t core, uint32_t intid)
@@ -159,24 +163,9 @@ void gic_send_sgi(uint32_t core, uint32_t intid)
 	isb();
 }
 
-uint32_t gic_ack(void)
-{
-	return (uint32_t)read_sysreg(icc_iar1_el1) & 0xffffffu;
-}
-
 uint32_t gic_ack_fiq(void)
 {
 	return (uint32_t)read_sysreg(icc_iar0_el1) & 0xffffffu;
-}
-
-uint32_t gic_intid(uint32_t ack)
-{
-	return ack;
-}
-
-void gic_eoi(uint32_t intid)
-{
-	write_sysreg(icc_eoir1_el1, intid);
 }
 
 void gic_eoi_fiq(uint32_t intid)
@@ -186,11 +175,6 @@ void gic_eoi_fiq(uint32_t intid)
 	if ((read_sysreg(icc_ctlr_el1) & ICC_CTLR_EOIMODE) != 0u) {
 		write_sysreg(icc_dir_el1, intid);
 	}
-}
-
-void gic_deactivate(uint32_t intid)
-{
-	write_sysreg(icc_dir_el1, intid);
 }
 
 void gic_cpu_off(void)
@@ -243,48 +227,17 @@ void gic_local_write8(uint32_t core, uint32_t offset, uint8_t value)
 
 /* --- Virtualization interface: ICH_* system registers --- */
 
-#define LR_CASES(op) op(0) op(1) op(2) op(3) op(4) op(5) op(6) op(7) \
-	op(8) op(9) op(10) op(11) op(12) op(13) op(14) op(15)
 
 static uint64_t lr_read(uint32_t n)
 {
 	switch (n) {
 #define LR_READ(i) case i: return read_sysreg(ich_lr##i##_el2);
-	LR_CASES(LR_READ)
+	GIC_V3_LR_CASES(LR_READ)
 #undef LR_READ
 	default: return 0u;
 	}
 }
 
-static void lr_write(uint32_t n, uint64_t v)
-{
-	switch (n) {
-#define LR_WRITE(i) case i: write_sysreg(ich_lr##i##_el2, v); break;
-	LR_CASES(LR_WRITE)
-#undef LR_WRITE
-	default: break;
-	}
-}
-
-uint32_t gic_lr_count(void)
-{
-	return ((uint32_t)read_sysreg(ich_vtr_el2) & 0x1fu) + 1u;
-}
-
-uint32_t gic_lr_free(void)
-{
-	return (uint32_t)read_sysreg(ich_elrsr_el2);
-}
-
-void gic_lr_write(uint32_t n, const struct gic_lr *lr)
-{
-	uint64_t v = ICH_LR_PENDING | ICH_LR_GROUP1 | ((uint64_t)lr->priority << ICH_LR_PRIO_SHIFT) | lr->vintid;
-
-	if (lr->hw) {
-		v |= ICH_LR_HW | ((uint64_t)lr->pintid << ICH_LR_PINTID_SHIFT);
-	}
-	lr_write(n, v);
-}
 
 bool gic_lr_pending(uint32_t n, struct gic_lr *lr)
 {
@@ -306,7 +259,7 @@ void gic_vif_reset(bool direct)
 	uint32_t n = gic_lr_count();
 
 	for (uint32_t i = 0u; i < n; i++) {
-		lr_write(i, 0u);
+		gic_v3_lr_write(i, 0u);
 	}
 	write_sysreg(ich_ap0r0_el2, 0);
 	write_sysreg(ich_ap1r0_el2, 0);

@@ -21,8 +21,10 @@
 
 void arm64_inject_undef(struct guest_frame *f)
 {
-	uint64_t from = f->spsr;
+	uint64_t from = read_sysreg(spsr_el2);
 	uint64_t offset;
+
+	UNUSED(f);
 
 	if ((from & SPSR_NRW) != 0u) {
 		offset = VEC_LOWER_A32;
@@ -34,7 +36,7 @@ void arm64_inject_undef(struct guest_frame *f)
 		offset = VEC_LOWER_A64;
 	}
 	write_sysreg(esr_el1, ((uint64_t)EC_UNKNOWN << ESR_EC_SHIFT) | ESR_IL);
-	write_sysreg(elr_el1, f->elr);
+	write_sysreg(elr_el1, read_sysreg(elr_el2));
 	write_sysreg(spsr_el1, from);
 
 	uint64_t to = SPSR_EL1H_DAIF;
@@ -45,6 +47,6 @@ void arm64_inject_undef(struct guest_frame *f)
 	} else {
 		to |= from & SPSR_PAN;
 	}
-	f->spsr = to;
-	f->elr = read_sysreg(vbar_el1) + offset;
+	write_sysreg(spsr_el2, to);
+	write_sysreg(elr_el2, read_sysreg(vbar_el1) + offset);
 }

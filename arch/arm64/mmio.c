@@ -45,6 +45,6 @@ bool arm64_mmio_emulate(struct cpu *cpu, struct guest_frame *f, uint64_t esr, ui
 		f->x[rt] = value;
 	}
 	/* A 16-bit T32 instruction (AArch32 EL0) has IL = 0. */
-	f->elr += ((esr & ESR_IL) != 0u) ? 4u : 2u;
+	arm64_guest_skip(esr);
 	return true;
 }

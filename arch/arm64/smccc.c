@@ -121,7 +121,7 @@ void arm64_psci(struct cpu *cpu, struct guest_frame *f)
 	f->x[0] = ret(r);
 }
 
-void arm64_smccc(struct cpu *cpu, struct guest_frame *f)
+static void smccc(struct cpu *cpu, struct guest_frame *f)
 {
 	uint32_t fid = (uint32_t)f->x[0];
 	uint32_t owner = (fid >> BH_SMCCC_OWNER_SHIFT) & BH_SMCCC_OWNER_MASK;
@@ -145,4 +145,21 @@ void arm64_smccc(struct cpu *cpu, struct guest_frame *f)
 		f->x[0] = ret(BH_ERR_NOT_SUPPORTED);
 		break;
 	}
+}
+
+void arm64_trap_hvc(struct cpu *cpu, struct guest_frame *f, uint64_t esr)
+{
+	/* SMCCC uses HVC #0 only; other immediates are not calls we define. */
+	if ((esr & 0xffffu) != 0u) {
+		f->x[0] = ret(BH_ERR_NOT_SUPPORTED);
+		return;
+	}
+	smccc(cpu, f);
+}
+
+void arm64_trap_smc(struct cpu *cpu, struct guest_frame *f, uint64_t esr)
+{
+	/* A trapped SMC returns to the SMC itself: step over it. */
+	arm64_guest_skip(esr);
+	smccc(cpu, f);
 }

@@ -24,6 +24,7 @@
 #define SR_DC_ISW    SR(1, 0, 7, 6, 2)
 #define SR_DC_CSW    SR(1, 0, 7, 10, 2)
 #define SR_DC_CISW   SR(1, 0, 7, 14, 2)
+#define SR_ICC_SGI1R_EL1 SR(3, 0, 12, 11, 5)
 
 static uint64_t field_clear(uint64_t v, unsigned shift)
 {
@@ -101,7 +102,7 @@ static void set_way(const struct cpu *cpu, uint64_t operand)
 	}
 }
 
-void arm64_sysreg_trap(struct cpu *cpu, struct guest_frame *f, uint64_t esr)
+static __attribute__((noinline)) void sysreg_other(struct cpu *cpu, struct guest_frame *f, uint64_t esr)
 {
 	uint32_t iss = (uint32_t)ESR_ISS(esr);
 	uint32_t reg = iss & SR_MASK;
@@ -126,5 +127,17 @@ void arm64_sysreg_trap(struct cpu *cpu, struct guest_frame *f, uint64_t esr)
 	if (read && (rt != 31u)) {
 		f->x[rt] = value;
 	}
-	f->elr += 4u;
+	arm64_guest_skip(esr);
+}
+
+void arm64_sysreg_trap(struct cpu *cpu, struct guest_frame *f, uint64_t esr)
+{
+	/* SGIs are the only frequent trap here: handled first, without the rest. */
+	if ((ESR_ISS(esr) & (SR_MASK | SR_READ)) == SR_ICC_SGI1R_EL1) {
+		uint32_t rt = ((uint32_t)esr >> 5) & 0x1fu;
+		vgic_sgi1r(cpu, (rt == 31u) ? 0u : f->x[rt]);
+		arm64_guest_skip(esr);
+		return;
+	}
+	sysreg_other(cpu, f, esr);
 }

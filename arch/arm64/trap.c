@@ -12,36 +12,18 @@
 
 typedef void (*trap_handler_t)(struct cpu *cpu, struct guest_frame *f, uint64_t esr);
 
-NORETURN void arm64_guest_fault(struct cpu *cpu, const struct guest_frame *f, const char *what,
-				uint64_t esr, bool addr_valid, uint64_t addr)
+/* A fault of the partition on this core: the health monitor contains it. */
+static NORETURN void guest_fault(struct cpu *cpu, const char *what, uint64_t esr, bool addr_valid, uint64_t addr)
 {
 	struct fault fault = {
 		.what = what,
-		.pc = f->elr,
+		.pc = read_sysreg(elr_el2),
 		.syndrome = esr,
 		.addr = addr,
 		.addr_valid = addr_valid,
 	};
 
 	health_fault(cpu, &fault);
-}
-
-static void trap_hvc(struct cpu *cpu, struct guest_frame *f, uint64_t esr)
-{
-	/* SMCCC uses HVC #0 only; other immediates are not calls we define. */
-	if ((esr & 0xffffu) != 0u) {
-		f->x[0] = (uint64_t)-1;
-		return;
-	}
-	arm64_smccc(cpu, f);
-}
-
-static void trap_smc(struct cpu *cpu, struct guest_frame *f, uint64_t esr)
-{
-	UNUSED(esr);
-	/* A trapped SMC returns to the SMC itself: step over it. */
-	f->elr += 4u;
-	arm64_smccc(cpu, f);
 }
 
 /* Stage-2 faults carry the IPA's page in HPFAR_EL2 for translation, access
@@ -69,7 +51,7 @@ static void trap_dabt(struct cpu *cpu, struct guest_frame *f, uint64_t esr)
 	}
 	const char *what = ((esr & ISS_DABT_WNR) != 0u) ? "stage-2 data abort (write)" : "stage-2 data abort (read)";
 
-	arm64_guest_fault(cpu, f, what, esr, valid, ipa);
+	guest_fault(cpu, what, esr, valid, ipa);
 }
 
 static void trap_iabt(struct cpu *cpu, struct guest_frame *f, uint64_t esr)
@@ -77,7 +59,8 @@ static void trap_iabt(struct cpu *cpu, struct guest_frame *f, uint64_t esr)
 	uint64_t ipa;
 	bool valid = abort_ipa(esr, &ipa);
 
-	arm64_guest_fault(cpu, f, "stage-2 instruction abort", esr, valid, ipa);
+	UNUSED(f);
+	guest_fault(cpu, "stage-2 instruction abort", esr, valid, ipa);
 }
 
 static void trap_sysreg(struct cpu *cpu, struct guest_frame *f, uint64_t esr)
@@ -86,8 +69,8 @@ static void trap_sysreg(struct cpu *cpu, struct guest_frame *f, uint64_t esr)
 }
 
 static const trap_handler_t sync_handlers[EC_MAX + 1u] = {
-	[EC_HVC64] = trap_hvc,
-	[EC_SMC64] = trap_smc,
+	[EC_HVC64] = arm64_trap_hvc,
+	[EC_SMC64] = arm64_trap_smc,
 	[EC_SYSREG] = trap_sysreg,
 	[EC_DABT_LOW] = trap_dabt,
 	[EC_IABT_LOW] = trap_iabt,
@@ -95,12 +78,12 @@ static const trap_handler_t sync_handlers[EC_MAX + 1u] = {
 
 void arm64_guest_sync(struct guest_frame *f)
 {
-	struct cpu *cpu = arch_this_cpu();
+	struct cpu *cpu = arm64_this_cpu();
 	uint64_t esr = read_sysreg(esr_el2);
 	trap_handler_t h = sync_handlers[ESR_EC(esr)];
 
 	if (h == NULL) {
-		arm64_guest_fault(cpu, f, "unhandled trap", esr, false, 0u);
+		guest_fault(cpu, "unhandled trap", esr, false, 0u);
 	}
 	h(cpu, f, esr);
 }
@@ -109,19 +92,20 @@ void arm64_guest_irq(struct guest_frame *f)
 {
 	UNUSED(f);
 	/* One interrupt per exit: another pending one is taken right after the return. */
-	vgic_irq(arch_this_cpu());
+	vgic_irq(arm64_this_cpu());
 }
 
 void arm64_guest_fiq(struct guest_frame *f)
 {
 	UNUSED(f);
 	/* Only a direct-delivery core gets FIQs: its kick. */
-	vgic_fiq(arch_this_cpu());
+	vgic_fiq(arm64_this_cpu());
 }
 
 void arm64_guest_serror(struct guest_frame *f)
 {
-	arm64_guest_fault(arch_this_cpu(), f, "SError", read_sysreg(esr_el2), false, 0u);
+	UNUSED(f);
+	guest_fault(arm64_this_cpu(), "SError", read_sysreg(esr_el2), false, 0u);
 }
 
 NORETURN void arm64_hyp_fault(uint64_t kind)

@@ -5,7 +5,7 @@
  * Exceptions taken at EL2 itself are hypervisor bugs: they are reported
  * and the board is stopped.
  */
-#define FRAME_SIZE 272
+#define FRAME_SIZE 256
 
 .macro save_guest
 	sub	sp, sp, #FRAME_SIZE
@@ -24,10 +24,7 @@
 	stp	x24, x25, [sp, #16 * 12]
 	stp	x26, x27, [sp, #16 * 13]
 	stp	x28, x29, [sp, #16 * 14]
-	mrs	x0, elr_el2
-	stp	x30, x0, [sp, #16 * 15]
-	mrs	x1, spsr_el2
-	str	x1, [sp, #16 * 16]
+	str	x30, [sp, #16 * 15]
 	mov	x0, sp
 .endm
 
@@ -68,10 +65,7 @@ arm64_vectors:
 	.text
 	.global guest_exit
 guest_exit:
-	ldr	x1, [sp, #16 * 16]
-	msr	spsr_el2, x1
-	ldp	x30, x0, [sp, #16 * 15]
-	msr	elr_el2, x0
+	ldr	x30, [sp, #16 * 15]
 	ldp	x0, x1, [sp, #16 * 0]
 	ldp	x2, x3, [sp, #16 * 1]
 	ldp	x4, x5, [sp, #16 * 2]

@@ -134,16 +134,10 @@ static void queue_push(struct vgic_cpu *v, const struct gic_lr *lr)
 	v->queued++;
 }
 
-static void inject(struct vgic_cpu *v, const struct gic_lr *lr)
-{
-	uint32_t free = gic_lr_free();
-
-	if (free != 0u) {
-		gic_lr_write((uint32_t)__builtin_ctz(free), lr);
-		return;
-	}
-	/* All list registers in use: a higher-priority interrupt takes the place of
+/* All list registers in use: a higher-priority interrupt takes the place of
 	 * the lowest-priority one that is only pending, which waits in the queue. */
+static __attribute__((noinline)) void inject_full(struct vgic_cpu *v, const struct gic_lr *lr)
+{
 	uint32_t n = gic_lr_count();
 	uint32_t victim = n;
 	struct gic_lr worst = { 0u, 0u, 0u, 0u, false };
@@ -162,6 +156,18 @@ static void inject(struct vgic_cpu *v, const struct gic_lr *lr)
 		queue_push(v, lr);
 	}
 	gic_vif_underflow(true);
+}
+
+/* The fast path: a free list register. */
+static inline __attribute__((always_inline)) void inject(struct vgic_cpu *v, const struct gic_lr *lr)
+{
+	uint32_t free = gic_lr_free();
+
+	if (__builtin_expect(free != 0u, 1)) {
+		gic_lr_write((uint32_t)__builtin_ctz(free), lr);
+	} else {
+		inject_full(v, lr);
+	}
 }
 
 /* Maintenance interrupt: list registers have freed up; refill from the queue. */
@@ -184,12 +190,16 @@ static void refill(struct vgic_cpu *v)
 }
 
 /* True when virtual interrupt `vintid` (from `source`) is already pending here. */
-static bool already_pending(const struct vgic_cpu *v, uint32_t vintid, uint8_t source)
+static __attribute__((noinline)) bool already_pending(const struct vgic_cpu *v, uint32_t vintid, uint8_t source)
 {
-	uint32_t n = gic_lr_count();
+	/* Only list registers in use can hold it; usually none is. */
+	uint32_t used = ~gic_lr_free() & ((1u << gic_lr_count()) - 1u);
 
-	for (uint32_t i = 0u; i < n; i++) {
+	while (used != 0u) {
+		uint32_t i = (uint32_t)__builtin_ctz(used);
 		struct gic_lr cur;
+
+		used &= used - 1u;
 		if (gic_lr_pending(i, &cur) && (cur.vintid == vintid) && (cur.source == source)) {
 			return true;
 		}
@@ -266,10 +276,17 @@ void vgic_fiq(struct cpu *cpu)
 static void deliver_sgi(struct cpu *cpu, uint32_t intid, uint8_t source)
 {
 	struct vgic_cpu *v = vgic_cpu_of(cpu);
+	uint32_t all = (1u << gic_lr_count()) - 1u;
+	uint32_t free = gic_lr_free();
+	struct gic_lr lr = { intid, 0u, v->priority[intid], source, false };
 
-	if (!already_pending(v, intid, source)) {
-		struct gic_lr lr = { intid, 0u, v->priority[intid], source, false };
+	/* Nothing in the list registers or the queue: it cannot be there twice. */
+	if (((free & all) == all) && (v->queued == 0u)) {
+		gic_lr_write((uint32_t)__builtin_ctz(free), &lr);
+	} else if (!already_pending(v, intid, source)) {
 		inject(v, &lr);
+	} else {
+		/* Already pending: an SGI is an edge, the two merge. */
 	}
 }
 
@@ -286,15 +303,19 @@ void vgic_send_sgi(struct cpu *cpu, uint32_t target, uint32_t intid)
 		}
 		return;
 	}
-	uint8_t source = vgic_version_sgi_source(cpu->vcpu);
+	uint8_t source = GIC_SGI_SOURCES ? (uint8_t)cpu->vcpu : 0u;
 	if ((t == cpu) && ((vt->sgi_enabled & (1u << intid)) != 0u)) {
 		deliver_sgi(cpu, intid, source);
 		return;
 	}
-	__atomic_fetch_or(&vt->sgi_source[intid], (uint8_t)(1u << source), __ATOMIC_RELAXED);
+	if (GIC_SGI_SOURCES) {
+		__atomic_fetch_or(&vt->sgi_source[intid], (uint8_t)(1u << source), __ATOMIC_RELAXED);
+	}
 	__atomic_fetch_or(&vt->sgi_pending, 1u << intid, __ATOMIC_RELEASE);
 	if (t != cpu) {
-		arch_cpu_kick(t->index);
+		/* arch_cpu_kick() without the calls: the post above must land first. */
+		__asm__ volatile("dsb ish" : : : "memory");
+		gic_send_ipi(t->index);
 	}
 }
 
@@ -307,14 +328,17 @@ void vgic_sync_sgis(struct cpu *cpu)
 	pending &= v->sgi_enabled;
 	while (pending != 0u) {
 		uint32_t intid = (uint32_t)__builtin_ctz(pending);
-		uint8_t sources = __atomic_exchange_n(&v->sgi_source[intid], 0u, __ATOMIC_ACQUIRE);
 
 		pending &= pending - 1u;
-		/* GICv2 SGIs from different senders are different interrupts; GICv3 has no source. */
-		for (uint32_t s = 0u; s < 8u; s++) {
-			if ((sources & (1u << s)) != 0u) {
-				deliver_sgi(cpu, intid, (uint8_t)s);
-			}
+		if (!GIC_SGI_SOURCES) {
+			deliver_sgi(cpu, intid, 0u);
+			continue;
+		}
+		/* GICv2 SGIs from different senders are different interrupts. */
+		uint32_t sources = __atomic_exchange_n(&v->sgi_source[intid], 0u, __ATOMIC_ACQUIRE);
+		while (sources != 0u) {
+			deliver_sgi(cpu, intid, (uint8_t)__builtin_ctz(sources));
+			sources &= sources - 1u;
 		}
 	}
 	if (waiting != 0u) {

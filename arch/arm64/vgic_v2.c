@@ -20,9 +20,11 @@ void vgic_version_vcpu_reset(struct vgic_cpu *v)
 	v->sgi_enabled = 0xffffu;
 }
 
-uint8_t vgic_version_sgi_source(uint32_t vcpu)
+void vgic_sgi1r(struct cpu *cpu, uint64_t value)
 {
-	return (uint8_t)vcpu;
+	/* GICv2 has no system-register SGIs: nothing traps here. */
+	UNUSED(cpu);
+	UNUSED(value);
 }
 
 /* The vCPUs of a CPU-target mask are the partition's own; physically the

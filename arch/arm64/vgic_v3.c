@@ -40,12 +40,6 @@ void vgic_version_vcpu_reset(struct vgic_cpu *v)
 	v->sgi_enabled = 0u;
 }
 
-uint8_t vgic_version_sgi_source(uint32_t vcpu)
-{
-	UNUSED(vcpu);
-	return 0u;
-}
-
 static void route(struct cpu *cpu, uint32_t intid)
 {
 	const struct vgic_dist *d = vgic_dist_of(cpu);
@@ -204,31 +198,36 @@ bool vgic_version_mmio(struct cpu *cpu, uint64_t ipa, bool write, uint32_t size,
 
 /* ICC_SGI1R_EL1: INTID in bits 27:24, IRM bit 40, Aff3/2/1 and a 16-bit target list
  * with its range selector. A partition's vCPUs are Aff0 = 0..n-1, all else zero. */
-static void sgi1r(struct cpu *cpu, uint64_t v)
+void vgic_sgi1r(struct cpu *cpu, uint64_t v)
 {
+	const uint64_t upper = (0xfful << 48) | (0xful << 44) | (0xfful << 32) | (0xfful << 16);
 	uint32_t intid = (uint32_t)(v >> 24) & 0xfu;
 	uint32_t n = cpu->partition->cfg->n_vcpus;
+	uint64_t own = (n >= 64u) ? ~0ul : ((1ul << n) - 1u);
+	uint64_t list = v & 0xffffu;
+	uint64_t targets;
 
 	if ((v & (1ul << 40)) != 0u) {
-		for (uint32_t t = 0u; t < n; t++) {
-			if (t != cpu->vcpu) {
-				vgic_send_sgi(cpu, t, intid);
-			}
-		}
-		return;
-	}
-	uint64_t upper_aff = v & ((0xfful << 48) | (0xfful << 32) | (0xfful << 16));
-	uint32_t base = 16u * ((uint32_t)(v >> 44) & 0xfu);
-	uint32_t list = (uint32_t)v & 0xffffu;
-	for (uint32_t b = 0u; b < 16u; b++) {
-		if ((list & (1u << b)) == 0u) {
-			continue;
-		}
-		if ((upper_aff != 0u) || (base + b >= n)) {
+		targets = own & ~(1ul << cpu->vcpu);
+	} else if ((v & upper) == 0u) {
+		/* The usual case: Aff3..Aff1 and the range selector zero. */
+		targets = list & own;
+		if (targets != list) {
 			vgic_deny(cpu, "SGI to a core it does not own", 0u, v);
-			continue;
 		}
-		vgic_send_sgi(cpu, base + b, intid);
+	} else {
+		uint32_t base = 16u * ((uint32_t)(v >> 44) & 0xfu);
+		bool aff_zero = (v & ((0xfful << 48) | (0xfful << 32) | (0xfful << 16))) == 0u;
+
+		targets = (aff_zero && (base < 64u)) ? ((list << base) & own) : 0u;
+		if ((list != 0u) && (!aff_zero || (base >= 64u) || ((list << base) >> base != list) ||
+				     (((list << base) & ~own) != 0u))) {
+			vgic_deny(cpu, "SGI to a core it does not own", 0u, v);
+		}
+	}
+	while (targets != 0u) {
+		vgic_send_sgi(cpu, (uint32_t)__builtin_ctzl(targets), intid);
+		targets &= targets - 1u;
 	}
 }
 
@@ -238,7 +237,7 @@ bool vgic_version_sysreg(struct cpu *cpu, uint32_t reg, bool read, uint64_t *val
 	case ICC_SGI1R_EL1:
 	case ICC_ASGI1R_EL1:
 		if (!read) {
-			sgi1r(cpu, *value);
+			vgic_sgi1r(cpu, *value);
 		}
 		return !read;
 	case ICC_SGI0R_EL1:

@@ -5,17 +5,18 @@
 #define ARM64_ARM64_H
 
 #include "types.h"
-#include "gic.h"
 
-/** Guest registers saved by the exception vectors (layout fixed by vectors.S). */
+/**
+ * Guest registers saved by the exception vectors (layout fixed by vectors.S).
+ * ELR_EL2 and SPSR_EL2 stay in their registers: the hypervisor never takes
+ * an exception itself, so handlers read and change them in place.
+ */
 struct guest_frame {
 	uint64_t x[31];
-	uint64_t elr;
-	uint64_t spsr;
 	uint64_t pad;
 };
 
-#define GUEST_FRAME_SIZE 272u
+#define GUEST_FRAME_SIZE 256u
 _Static_assert(sizeof(struct guest_frame) == GUEST_FRAME_SIZE, "vectors.S frame layout");
 
 struct cpu;
@@ -35,6 +36,25 @@ void arm64_guest_fiq(struct guest_frame *f);
 void arm64_guest_serror(struct guest_frame *f);
 NORETURN void arm64_hyp_fault(uint64_t kind);
 
+/** Steps the guest over the trapped instruction (16-bit T32 when ESR.IL is clear). */
+static inline void arm64_guest_skip(uint64_t esr)
+{
+	uint64_t elr;
+
+	__asm__ volatile("mrs %0, elr_el2" : "=r"(elr));
+	elr += ((esr & (1ul << 25)) != 0u) ? 4u : 2u;
+	__asm__ volatile("msr elr_el2, %0" : : "r"(elr));
+}
+
+/** The calling core's per-core state (arch_this_cpu() without the call). */
+static inline struct cpu *arm64_this_cpu(void)
+{
+	struct cpu *c;
+
+	__asm__ volatile("mrs %0, tpidr_el2" : "=r"(c));
+	return c;
+}
+
 /* cpu.c */
 uint32_t arm64_boot_core_index(void);
 uint64_t arm64_cpu_mpidr(uint32_t core);
@@ -47,14 +67,13 @@ uint64_t arm64_vttbr(uint32_t part);
 uint64_t arm64_vtcr(void);
 
 /* trap handling */
-void arm64_smccc(struct cpu *cpu, struct guest_frame *f);
+void arm64_trap_hvc(struct cpu *cpu, struct guest_frame *f, uint64_t esr);
+void arm64_trap_smc(struct cpu *cpu, struct guest_frame *f, uint64_t esr);
 void arm64_psci(struct cpu *cpu, struct guest_frame *f);
 void arm64_sysreg_trap(struct cpu *cpu, struct guest_frame *f, uint64_t esr);
 void arm64_inject_undef(struct guest_frame *f);
 /** Completes a data abort on an emulated device; false: not one, a fault. */
 bool arm64_mmio_emulate(struct cpu *cpu, struct guest_frame *f, uint64_t esr, uint64_t ipa);
-NORETURN void arm64_guest_fault(struct cpu *cpu, const struct guest_frame *f, const char *what,
-				uint64_t esr, bool addr_valid, uint64_t addr);
 
 /* firmware.c: PSCI calls to the platform firmware (SMC conduit) */
 int64_t arm64_firmware_call(uint64_t fid, uint64_t a1, uint64_t a2, uint64_t a3);

@@ -53,17 +53,15 @@ void gic_init_cpu(uint32_t core, bool direct);
 void gic_send_ipi(uint32_t core);
 /** Sends physical SGI `intid` (group 1) to `core`: direct delivery of a guest's SGI. */
 void gic_send_sgi(uint32_t core, uint32_t intid);
-/** Acknowledges the highest-priority group-1 (IRQ) or group-0 (FIQ) interrupt;
- *  returns the raw acknowledge value (gic_intid() extracts the interrupt id). */
-uint32_t gic_ack(void);
+/* gic_fast.h (inline): gic_ack() acknowledges the highest-priority group-1
+ * interrupt and returns the raw acknowledge value, gic_intid() extracts its
+ * id, gic_eoi() drops its priority (EOImode 1: it stays active),
+ * gic_deactivate() deactivates an interrupt the hypervisor handled itself. */
+
+/** Acknowledges the highest-priority group-0 interrupt (FIQ). */
 uint32_t gic_ack_fiq(void);
-uint32_t gic_intid(uint32_t ack);
-/** Priority drop (EOImode 1: the interrupt stays active), by acknowledge value. */
-void gic_eoi(uint32_t ack);
 /** Completes a group-0 interrupt (drop and deactivation, whatever the EOImode). */
 void gic_eoi_fiq(uint32_t ack);
-/** Deactivation of an interrupt the hypervisor handled itself, by acknowledge value. */
-void gic_deactivate(uint32_t ack);
 /** The calling core is about to power off. */
 void gic_cpu_off(void);
 
@@ -85,16 +83,20 @@ void gic_local_write8(uint32_t core, uint32_t offset, uint8_t value);
 
 /** Resets the virtual CPU interface for a new vCPU life (all list registers empty). */
 void gic_vif_reset(bool direct);
-/** Number of list registers. */
-uint32_t gic_lr_count(void);
-/** Bit n set: list register n is free. */
-uint32_t gic_lr_free(void);
-/** Writes list register n as a pending interrupt. */
-void gic_lr_write(uint32_t n, const struct gic_lr *lr);
+/** Number of list registers (the same on every core), read at core start. */
+extern uint32_t gic_n_lrs;
+static inline uint32_t gic_lr_count(void)
+{
+	return gic_n_lrs;
+}
+/* gic_fast.h (inline): gic_lr_free(), bit n set when list register n is
+ * free; gic_lr_write(n, lr) writes list register n as a pending interrupt. */
 /** True when list register n holds an interrupt that is pending only (not active);
  *  then *lr receives it. */
 bool gic_lr_pending(uint32_t n, struct gic_lr *lr);
 /** Asks for (or stops asking for) a maintenance interrupt when list registers free up. */
 void gic_vif_underflow(bool enable);
+
+#include "gic_fast.h"
 
 #endif /* ARM64_GIC_H */

@@ -96,7 +96,7 @@ bool vgic_version_mmio(struct cpu *cpu, uint64_t ipa, bool write, uint32_t size,
 bool vgic_version_sysreg(struct cpu *cpu, uint32_t reg, bool read, uint64_t *value);
 /** Version-specific reset values of a vCPU's state (GICv2 SGIs are always enabled). */
 void vgic_version_vcpu_reset(struct vgic_cpu *v);
-/** What identifies the sender of an SGI in a list register: GICv2 its vCPU, GICv3 nothing (0). */
-uint8_t vgic_version_sgi_source(uint32_t vcpu);
+/** A guest's ICC_SGI1R_EL1 write (GICv3; GICv2 never traps it). */
+void vgic_sgi1r(struct cpu *cpu, uint64_t value);
 
 #endif /* ARM64_VGIC_H */

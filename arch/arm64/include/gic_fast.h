@@ -1,0 +1,145 @@
+/*
+ * The interrupt controller operations on the interrupt fast path, inline.
+ *
+ * The rest of the driver is chosen at link time (gicv2.c or gicv3.c); these
+ * few run for every interrupt and every SGI, so they are inlined into the
+ * virtual GIC and picked at compile time from BH_GIC_VERSION, which the build
+ * sets from the system description. Included by gic.h only.
+ */
+#ifndef ARM64_GIC_FAST_H
+#define ARM64_GIC_FAST_H
+
+#include <stdint.h>
+#include "cfg.h"
+#include "mmio.h"
+
+#if BH_GIC_VERSION == 3
+
+/* GICv3 SGIs do not carry their sender. */
+#define GIC_SGI_SOURCES false
+
+#define ICH_LR_STATE_SHIFT 62
+#define ICH_LR_PENDING   (1ul << ICH_LR_STATE_SHIFT)
+#define ICH_LR_HW        (1ul << 61)
+#define ICH_LR_GROUP1    (1ul << 60)
+#define ICH_LR_PRIO_SHIFT 48
+#define ICH_LR_PINTID_SHIFT 32
+
+#define GIC_V3_LR_CASES(op) op(0) op(1) op(2) op(3) op(4) op(5) op(6) op(7) \
+	op(8) op(9) op(10) op(11) op(12) op(13) op(14) op(15)
+
+static inline uint32_t gic_ack(void)
+{
+	uint64_t v;
+
+	__asm__ volatile("mrs %0, icc_iar1_el1" : "=r"(v) : : "memory");
+	return (uint32_t)v & 0xffffffu;
+}
+
+static inline uint32_t gic_intid(uint32_t ack)
+{
+	return ack;
+}
+
+static inline void gic_eoi(uint32_t ack)
+{
+	__asm__ volatile("msr icc_eoir1_el1, %0" : : "r"((uint64_t)ack) : "memory");
+}
+
+static inline void gic_deactivate(uint32_t ack)
+{
+	__asm__ volatile("msr icc_dir_el1, %0" : : "r"((uint64_t)ack) : "memory");
+}
+
+static inline uint32_t gic_lr_free(void)
+{
+	uint64_t v;
+
+	__asm__ volatile("mrs %0, ich_elrsr_el2" : "=r"(v));
+	return (uint32_t)v;
+}
+
+static inline __attribute__((always_inline)) void gic_v3_lr_write(uint32_t n, uint64_t v)
+{
+	/* List registers fill from 0: the first is by far the most used. */
+	if (__builtin_expect(n == 0u, 1)) {
+		__asm__ volatile("msr ich_lr0_el2, %0" : : "r"(v) : "memory");
+		return;
+	}
+	switch (n) {
+#define GIC_V3_LR_WRITE(i) case i: __asm__ volatile("msr ich_lr" #i "_el2, %0" : : "r"(v) : "memory"); break;
+	GIC_V3_LR_CASES(GIC_V3_LR_WRITE)
+#undef GIC_V3_LR_WRITE
+	default: break;
+	}
+}
+
+static inline __attribute__((always_inline)) void gic_lr_write(uint32_t n, const struct gic_lr *lr)
+{
+	uint64_t v = ICH_LR_PENDING | ICH_LR_GROUP1 | ((uint64_t)lr->priority << ICH_LR_PRIO_SHIFT) | lr->vintid;
+
+	if (lr->hw) {
+		v |= ICH_LR_HW | ((uint64_t)lr->pintid << ICH_LR_PINTID_SHIFT);
+	}
+	gic_v3_lr_write(n, v);
+}
+
+#elif BH_GIC_VERSION == 2
+
+/* A GICv2 SGI from each sender is a separate interrupt (GICC_IAR.CPUID). */
+#define GIC_SGI_SOURCES true
+
+#define GICC_IAR         0x000cu
+#define GICC_EOIR        0x0010u
+#define GICC_DIR         0x1000u
+#define GICH_ELRSR0      0x0030u
+#define GICH_LR          0x0100u
+#define GICH_LR_HW       (1u << 31)
+#define GICH_LR_PENDING  (1u << 28)
+#define GICH_LR_PRIO_SHIFT 23
+#define GICH_LR_PHYS_SHIFT 10
+#define GICH_LR_SOURCE_SHIFT 10
+
+static inline uint32_t gic_ack(void)
+{
+	return mmio_read32(cfg_system.gic.cpu.base + GICC_IAR);
+}
+
+static inline uint32_t gic_intid(uint32_t ack)
+{
+	return ack & 0x3ffu;
+}
+
+static inline void gic_eoi(uint32_t ack)
+{
+	mmio_write32(cfg_system.gic.cpu.base + GICC_EOIR, ack);
+}
+
+static inline void gic_deactivate(uint32_t ack)
+{
+	mmio_write32(cfg_system.gic.cpu.base + GICC_DIR, ack);
+}
+
+static inline uint32_t gic_lr_free(void)
+{
+	return mmio_read32(cfg_system.gic.hyp.base + GICH_ELRSR0) & ((1u << gic_lr_count()) - 1u);
+}
+
+static inline void gic_lr_write(uint32_t n, const struct gic_lr *lr)
+{
+	/* GICv2 list registers hold the top five priority bits. */
+	uint32_t v = GICH_LR_PENDING | ((uint32_t)(lr->priority >> 3) << GICH_LR_PRIO_SHIFT) | (lr->vintid & 0x3ffu);
+
+	if (lr->hw) {
+		v |= GICH_LR_HW | ((lr->pintid & 0x3ffu) << GICH_LR_PHYS_SHIFT);
+	} else {
+		v |= ((uint32_t)lr->source & 7u) << GICH_LR_SOURCE_SHIFT;
+	}
+	mmio_write32(cfg_system.gic.hyp.base + GICH_LR + (4u * n), v);
+}
+
+#else
+#error "BH_GIC_VERSION must be 2 or 3 (set by the build from the system description)"
+#endif
+
+#endif /* ARM64_GIC_FAST_H */
