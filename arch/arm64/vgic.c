@@ -135,15 +135,15 @@ static void queue_push(struct vgic_cpu *v, const struct gic_lr *lr)
 }
 
 /* All list registers in use: a higher-priority interrupt takes the place of
-	 * the lowest-priority one that is only pending, which waits in the queue. */
-static __attribute__((noinline)) void inject_full(struct vgic_cpu *v, const struct gic_lr *lr)
+ * the lowest-priority one that is only pending, which waits in the queue. */
+static __attribute__((noinline)) void inject_full(struct vgic_cpu *v, struct gic_lr lr)
 {
 	uint32_t n = gic_lr_count();
 	uint32_t victim = n;
 	struct gic_lr worst = { 0u, 0u, 0u, 0u, false };
 	for (uint32_t i = 0u; i < n; i++) {
 		struct gic_lr cur;
-		if (gic_lr_pending(i, &cur) && (cur.priority > lr->priority) &&
+		if (gic_lr_pending(i, &cur) && (cur.priority > lr.priority) &&
 		    ((victim == n) || (cur.priority > worst.priority))) {
 			victim = i;
 			worst = cur;
@@ -153,13 +153,13 @@ static __attribute__((noinline)) void inject_full(struct vgic_cpu *v, const stru
 		queue_push(v, &worst);
 		gic_lr_write(victim, lr);
 	} else {
-		queue_push(v, lr);
+		queue_push(v, &lr);
 	}
 	gic_vif_underflow(true);
 }
 
 /* The fast path: a free list register. */
-static inline __attribute__((always_inline)) void inject(struct vgic_cpu *v, const struct gic_lr *lr)
+static inline __attribute__((always_inline)) void inject(struct vgic_cpu *v, struct gic_lr lr)
 {
 	uint32_t free = gic_lr_free();
 
@@ -178,7 +178,7 @@ static void refill(struct vgic_cpu *v)
 
 	while ((head < v->queued) && (free != 0u)) {
 		uint32_t n = (uint32_t)__builtin_ctz(free);
-		gic_lr_write(n, &v->queue[head]);
+		gic_lr_write(n, v->queue[head]);
 		free &= ~(1u << n);
 		head++;
 	}
@@ -255,7 +255,7 @@ void vgic_irq(struct cpu *cpu)
 		priority = d->priority[intid];
 	}
 	struct gic_lr lr = { intid, intid, priority, 0u, true };
-	inject(v, &lr);
+	inject(v, lr);
 }
 
 void vgic_fiq(struct cpu *cpu)
@@ -282,9 +282,9 @@ static void deliver_sgi(struct cpu *cpu, uint32_t intid, uint8_t source)
 
 	/* Nothing in the list registers or the queue: it cannot be there twice. */
 	if (((free & all) == all) && (v->queued == 0u)) {
-		gic_lr_write((uint32_t)__builtin_ctz(free), &lr);
+		gic_lr_write((uint32_t)__builtin_ctz(free), lr);
 	} else if (!already_pending(v, intid, source)) {
-		inject(v, &lr);
+		inject(v, lr);
 	} else {
 		/* Already pending: an SGI is an edge, the two merge. */
 	}

@@ -166,6 +166,11 @@ bool vgic_version_mmio(struct cpu *cpu, uint64_t ipa, bool write, uint32_t size,
 {
 	const struct cfg_gic *g = &cfg_system.gic;
 
+	/* SGIs are the frequent access: straight to them. */
+	if ((ipa == g->dist.base + GICD_SGIR) && write && (size == 4u)) {
+		sgir(cpu, (uint32_t)*value);
+		return true;
+	}
 	if ((ipa >= g->dist.base) && (ipa - g->dist.base < g->dist.size)) {
 		dist_access(cpu, (uint32_t)(ipa - g->dist.base), write, size, value);
 		return true;

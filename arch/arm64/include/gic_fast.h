@@ -74,12 +74,12 @@ static inline __attribute__((always_inline)) void gic_v3_lr_write(uint32_t n, ui
 	}
 }
 
-static inline __attribute__((always_inline)) void gic_lr_write(uint32_t n, const struct gic_lr *lr)
+static inline __attribute__((always_inline)) void gic_lr_write(uint32_t n, struct gic_lr lr)
 {
-	uint64_t v = ICH_LR_PENDING | ICH_LR_GROUP1 | ((uint64_t)lr->priority << ICH_LR_PRIO_SHIFT) | lr->vintid;
+	uint64_t v = ICH_LR_PENDING | ICH_LR_GROUP1 | ((uint64_t)lr.priority << ICH_LR_PRIO_SHIFT) | lr.vintid;
 
-	if (lr->hw) {
-		v |= ICH_LR_HW | ((uint64_t)lr->pintid << ICH_LR_PINTID_SHIFT);
+	if (lr.hw) {
+		v |= ICH_LR_HW | ((uint64_t)lr.pintid << ICH_LR_PINTID_SHIFT);
 	}
 	gic_v3_lr_write(n, v);
 }
@@ -125,15 +125,15 @@ static inline uint32_t gic_lr_free(void)
 	return mmio_read32(cfg_system.gic.hyp.base + GICH_ELRSR0) & ((1u << gic_lr_count()) - 1u);
 }
 
-static inline void gic_lr_write(uint32_t n, const struct gic_lr *lr)
+static inline __attribute__((always_inline)) void gic_lr_write(uint32_t n, struct gic_lr lr)
 {
 	/* GICv2 list registers hold the top five priority bits. */
-	uint32_t v = GICH_LR_PENDING | ((uint32_t)(lr->priority >> 3) << GICH_LR_PRIO_SHIFT) | (lr->vintid & 0x3ffu);
+	uint32_t v = GICH_LR_PENDING | ((uint32_t)(lr.priority >> 3) << GICH_LR_PRIO_SHIFT) | (lr.vintid & 0x3ffu);
 
-	if (lr->hw) {
-		v |= GICH_LR_HW | ((lr->pintid & 0x3ffu) << GICH_LR_PHYS_SHIFT);
+	if (lr.hw) {
+		v |= GICH_LR_HW | ((lr.pintid & 0x3ffu) << GICH_LR_PHYS_SHIFT);
 	} else {
-		v |= ((uint32_t)lr->source & 7u) << GICH_LR_SOURCE_SHIFT;
+		v |= ((uint32_t)lr.source & 7u) << GICH_LR_SOURCE_SHIFT;
 	}
 	mmio_write32(cfg_system.gic.hyp.base + GICH_LR + (4u * n), v);
 }
