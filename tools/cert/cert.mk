@@ -87,8 +87,9 @@ system-test-cov: host-tools newlib
 # Every C source of the hypervisor, of the partition runtime and of bhcc, with
 # the flags the build uses: the input of MISRA and static analysis. The
 # hypervisor twice, as the two programs a build can link: with this system's
-# interrupt controller and with the other one (the extra define only tells the
-# two apart), so that every file of arch/$(ARCH)/ is checked in a whole program.
+# interrupt controller and with the other one (BH_GIC_VERSION swapped; the extra
+# define tells the two apart), so every file of arch/$(ARCH)/ is checked in a
+# whole program.
 CERT_GIC_OTHER = $(if $(filter 3,$(BH_GIC_VERSION)),2,3)
 CERT_HYP_C = $(sort $(filter %.c,$(HYP_SRCS)))
 CERT_HYP_ALT_C = $(subst gicv$(BH_GIC_VERSION).c,gicv$(CERT_GIC_OTHER).c,$(subst \
@@ -97,7 +98,8 @@ CERT_HYP_ALT_C = $(subst gicv$(BH_GIC_VERSION).c,gicv$(CERT_GIC_OTHER).c,$(subst
 compile-commands: $(AUTOCONF_H) $(GEN)/system.mk
 	$(Q)$(PYTHON) $(srctree)/tools/cert/compdb.py --out $(O)/compile_commands.json --dir $(srctree) \
 		--cc "$(HYP_CC)" --flags "$(HYP_CPPFLAGS) $(HYP_CFLAGS)" --srcs "$(CERT_HYP_C)" \
-		--cc "$(HYP_CC)" --flags "$(HYP_CPPFLAGS) -DBH_CERT_OTHER_GIC=$(CERT_GIC_OTHER) $(HYP_CFLAGS)" \
+		--cc "$(HYP_CC)" --flags "$(subst -DBH_GIC_VERSION=$(BH_GIC_VERSION),-DBH_GIC_VERSION=$(CERT_GIC_OTHER),$(HYP_CPPFLAGS)) \
+			-DBH_CERT_OTHER_GIC=$(CERT_GIC_OTHER) $(HYP_CFLAGS)" \
 		--srcs "$(filter $(wildcard $(CERT_HYP_ALT_C)),$(CERT_HYP_ALT_C))" \
 		--cc "$(GUEST_CC)" --flags "$(GUEST_CPPFLAGS) $(GUEST_CFLAGS)" --srcs "$(filter %.c,$(RT_SRCS))" \
 		--cc "$(HOSTCC)" --flags "$(BHCC_CFLAGS)" --srcs "$(BHCC_MAIN) $(BHCC_LIB_SRCS)"

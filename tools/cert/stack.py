@@ -71,6 +71,19 @@ def load_graph(objdir):
     return g
 
 
+def pushed_bytes(spec):
+    """A number, or <file>:<MACRO> naming a "#define MACRO <number>" of a source file."""
+    if ":" not in spec:
+        return int(spec, 0)
+    path, macro = spec.rsplit(":", 1)
+    with open(os.path.join(SRCTREE, path)) as f:
+        for line in f:
+            m = re.match(rf"\s*#define\s+{re.escape(macro)}\s+(\w+)", line)
+            if m:
+                return int(m.group(1), 0)
+    raise ValueError(f"{macro} not defined in {path}")
+
+
 def load_model(path):
     model = {"stack": {}, "entry": [], "asm": {}, "indirect": {}}
     problems = []
@@ -85,7 +98,7 @@ def load_model(path):
                     model["stack"][w[1]] = w[2]
                 elif w[0] == "entry" and len(w) >= 5:
                     path_fns = " ".join(w[4:]).split(">")
-                    model["entry"].append({"name": w[1], "stack": w[2], "pushed": int(w[3], 0),
+                    model["entry"].append({"name": w[1], "stack": w[2], "pushed": pushed_bytes(w[3]),
                                            "path": [p.strip() for p in path_fns if p.strip()]})
                 elif w[0] == "asm" and len(w) >= 3:
                     model["asm"][w[1]] = {"frame": int(w[2], 0), "calls": w[3:]}
@@ -100,8 +113,8 @@ def load_model(path):
                     model["indirect"][w[1]] = {"targets": targets, "table": table}
                 else:
                     raise ValueError
-            except ValueError:
-                problems.append(f"{os.path.relpath(path, SRCTREE)}:{n}: cannot read '{line}'")
+            except (ValueError, OSError) as e:
+                problems.append(f"{os.path.relpath(path, SRCTREE)}:{n}: cannot read '{line}' ({e})")
     return model, problems
 
 
@@ -325,7 +338,7 @@ def main():
                          "; ".join(x for x in (extra, note) if x), fmt_path(path)])
 
     figures = [[f"{r[0]} ({r[1]})", f"{r[3]} of {r[2]} bytes ({r[4]})"] for r in rows
-               if not r[0].startswith(("hypercall:", "psci:"))]
+               if not r[0].startswith(("hypercall:", "psci", "mmio:"))]
     worst_row = max(rows, key=lambda r: float(r[4][:-1])) if rows else None
     if worst_row:
         figures.insert(0, ["Deepest entry", f"{worst_row[0]}: {worst_row[3]} bytes, {worst_row[4]} of its stack"])
