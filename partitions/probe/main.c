@@ -154,10 +154,15 @@ static void dtb_checks(void)
 
 int main(void)
 {
+	uint64_t virt = rt_counter();
+	uint64_t phys;
 	struct rt_info info = rt_partition_info();
 
+	__asm__ volatile("isb\n\tmrs %0, cntpct_el0" : "=r"(phys));
 	if (info.restarts > 0) {
 		printf("restarted %u time(s) after SYSTEM_RESET\n", (unsigned)info.restarts);
+		/* The virtual count restarted with the partition; the physical one did not. */
+		printf("counter at start: virtual %lu, physical %lu\n", (unsigned long)virt, (unsigned long)phys);
 		return 0;
 	}
 	psci_checks(&info);

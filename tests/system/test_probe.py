@@ -137,9 +137,15 @@ def test_guest_device_tree(probe):
 def test_system_reset_restarts_only_that_partition(probe):
     """SYSTEM_RESET restarts the calling partition alone; the bystander runs to its end.
 
-    Verifies: REQ-CPU-007
+    Verifies: REQ-CPU-007, REQ-IRQ-009
     """
     assert "restarted 1 time(s) after SYSTEM_RESET" in probe.of("probe")
+    # The second life's virtual counter starts again near zero (CNTVOFF_EL2 taken at the reload).
+    counts = [re.match(r"counter at start: virtual (\d+), physical (\d+)", l) for l in probe.of("probe")]
+    counts = [m for m in counts if m]
+    assert counts, probe.text()
+    virt, phys = int(counts[0].group(1)), int(counts[0].group(2))
+    assert virt < phys and virt < 62_500_000 // 10, (virt, phys)
     assert "partition 'probe': PSCI SYSTEM_RESET" in probe.of("bulkhead")
     assert "done" in probe.of("bystander")
     assert "hello: partition 1, vCPU 0 of 1, restart 0" in probe.of("bystander")
