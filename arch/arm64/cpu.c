@@ -29,12 +29,12 @@ static bool core_is_direct(uint32_t core)
 {
 	uint8_t part = cfg_system.cores[core].partition;
 
-	return (part != CFG_NO_PARTITION) && (cfg_system.partitions[part].irq_delivery == CFG_IRQ_DIRECT);
+	return (part != CFG_NO_PARTITION) && (cfg_system.partitions[part].irq_delivery == (uint8_t)CFG_IRQ_DIRECT);
 }
 
 struct cpu *arch_this_cpu(void)
 {
-	return (struct cpu *)(uintptr_t)read_sysreg(tpidr_el2);
+	return arm64_this_cpu();
 }
 
 uint64_t arm64_cpu_mpidr(uint32_t core)
@@ -42,9 +42,9 @@ uint64_t arm64_cpu_mpidr(uint32_t core)
 	return cfg_system.cores[core].mpidr;
 }
 
-uint32_t arm64_boot_core_index(void)
+static uint32_t boot_core_index(void)
 {
-	uint64_t mpidr = read_sysreg(mpidr_el1) & 0xff00fffffful;
+	uint64_t mpidr = read_sysreg(mpidr_el1) & 0xff00ffffffUL;
 
 	for (uint32_t i = 0u; i < cfg_system.n_cores; i++) {
 		if (cfg_system.cores[i].mpidr == mpidr) {
@@ -62,7 +62,7 @@ static void el2_setup(uint32_t core)
 	uint64_t cptr = CPTR_EL2_RES1 | CPTR_TTA | CPTR_TZ;
 	uint64_t pmcr_n = (read_sysreg(pmcr_el0) >> 11) & 0x1fu;
 
-	write_sysreg(tpidr_el2, cpu_get(core));
+	arm64_set_this_cpu(cpu_get(core));
 	if (((pfr0 >> 44) & 0xfu) != 0u) {
 		cptr |= CPTR_TAM;
 	}
@@ -84,7 +84,7 @@ static void el2_setup(uint32_t core)
 
 NORETURN void arm64_boot_main(void)
 {
-	uint32_t core = arm64_boot_core_index();
+	uint32_t core = boot_core_index();
 
 	gic_init_global();
 	el2_setup(core);
@@ -142,12 +142,12 @@ NORETURN void arch_vcpu_enter(struct cpu *cpu, uint64_t entry, uint64_t arg)
 	el1_reset();
 	vgic_vcpu_reset(cpu);
 	write_sysreg(cntvoff_el2, cntvoff[part]);
-	write_sysreg(vmpidr_el2, (1ul << 31) | cpu->vcpu);
+	write_sysreg(vmpidr_el2, (1UL << 31) | cpu->vcpu);
 	write_sysreg(vttbr_el2, arm64_vttbr(part));
 	/* Direct delivery: physical IRQs go straight to EL1; FIQs (the kick) still come here. */
 	write_sysreg(hcr_el2, core_is_direct(cpu->index) ? (hcr_guest & ~HCR_IMO) : hcr_guest);
 	isb();
 	/* Nothing cached from this core's previous vCPU life may survive. */
 	__asm__ volatile("tlbi vmalls12e1\n\tdsb nsh\n\tisb" : : : "memory");
-	arm64_enter_vcpu((uint64_t)(uintptr_t)&cpu_stacks[cpu->index][CONFIG_CPU_STACK_SIZE], entry, arg);
+	arm64_enter_vcpu(&cpu_stacks[cpu->index][CONFIG_CPU_STACK_SIZE], entry, arg);
 }

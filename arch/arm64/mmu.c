@@ -16,7 +16,6 @@
 #define EL2_POOL_PAGES 16u
 
 pte_t el2_root[PT_ENTRIES] __attribute__((aligned(4096), section(".noload.el2_root")));
-static pte_t el2_pool[EL2_POOL_PAGES][PT_ENTRIES] __attribute__((aligned(4096), section(".noload.el2_pool")));
 
 extern char __image_start[], __text_end[], __rodata_end[], __image_end[];
 extern char boot_stack_top[];
@@ -50,22 +49,29 @@ static void map_device(struct pt_pool *pool, const struct cfg_mmio *m)
 	}
 }
 
+/* The MMU is off: the image's addresses are its physical addresses. */
+static uint64_t addr_of(const char *symbol)
+{
+	return pa_addr(pa_from_ptr(symbol));
+}
+
 void arm64_early_init(void)
 {
+	static pte_t el2_pool[EL2_POOL_PAGES][PT_ENTRIES] __attribute__((aligned(4096), section(".noload.el2_pool")));
 	struct pt_pool pool = { el2_pool, EL2_POOL_PAGES, 0u };
 
 	for (uint32_t i = 0u; i < PT_ENTRIES; i++) {
 		el2_root[i] = 0u;
 	}
-	map(&pool, (uint64_t)__image_start, (uint64_t)__text_end, S1_NORMAL | PTE_S1_AP_RO);
-	map(&pool, (uint64_t)__text_end, (uint64_t)__rodata_end, S1_NORMAL | PTE_S1_AP_RO | PTE_S1_XN);
-	map(&pool, (uint64_t)__rodata_end, (uint64_t)__image_end, S1_NORMAL | PTE_S1_XN);
+	map(&pool, addr_of(__image_start), addr_of(__text_end), S1_NORMAL | PTE_S1_AP_RO);
+	map(&pool, addr_of(__text_end), addr_of(__rodata_end), S1_NORMAL | PTE_S1_AP_RO | PTE_S1_XN);
+	map(&pool, addr_of(__rodata_end), addr_of(__image_end), S1_NORMAL | PTE_S1_XN);
 	for (uint32_t p = 0u; p < cfg_system.n_partitions; p++) {
 		const struct cfg_partition *part = &cfg_system.partitions[p];
 
 		for (uint32_t r = 0u; r < part->n_regions; r++) {
 			const struct cfg_region *reg = &part->regions[r];
-			if (reg->kind == CFG_REGION_RAM) {
+			if (reg->kind == (uint8_t)CFG_REGION_RAM) {
 				map(&pool, reg->pa, reg->pa + reg->size, S1_NORMAL | PTE_S1_XN);
 			}
 		}
@@ -76,7 +82,7 @@ void arm64_early_init(void)
 	map_device(&pool, &cfg_system.gic.cpu);
 	map_device(&pool, &cfg_system.gic.hyp);
 
-	arm64_inval_range((uint64_t)el2_root, sizeof(el2_root));
-	arm64_inval_range((uint64_t)el2_pool, (uint64_t)pool.used * sizeof(el2_pool[0]));
-	arm64_inval_range((uint64_t)boot_stack_top - 4096u, 4096u);
+	arm64_inval_range(pa_addr(pa_from_ptr(el2_root)), sizeof(el2_root));
+	arm64_inval_range(pa_addr(pa_from_ptr(el2_pool)), (uint64_t)pool.used * sizeof(el2_pool[0]));
+	arm64_inval_range(addr_of(boot_stack_top) - 4096u, 4096u);
 }

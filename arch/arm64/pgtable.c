@@ -34,47 +34,52 @@ static unsigned level_shift(unsigned level)
 
 int pt_map(struct pt_pool *pool, pte_t *root, uint64_t va, uint64_t pa, uint64_t size, uint64_t attrs)
 {
-	const uint64_t page_mask = (1ul << 12) - 1u;
+	const uint64_t page_mask = (1UL << 12) - 1u;
+	uint64_t next_va = va;
+	uint64_t next_pa = pa;
+	uint64_t left = size;
 
-	if ((((va | pa | size) & page_mask) != 0u) || (va >= (1ul << PT_VA_BITS)) ||
-	    (size > ((1ul << PT_VA_BITS) - va)) || ((pa & ~PTE_ADDR_MASK) != 0u)) {
+	if ((((va | pa | size) & page_mask) != 0u) || (va >= (1UL << PT_VA_BITS)) ||
+	    (size > ((1UL << PT_VA_BITS) - va)) || ((pa & ~PTE_ADDR_MASK) != 0u)) {
 		return PT_ERR_ALIGN;
 	}
-	while (size > 0u) {
+	while (left > 0u) {
 		pte_t *table = root;
 		unsigned level = PT_START_LEVEL;
-		uint64_t block = 1ul << level_shift(level);
+		uint64_t block = 1UL << level_shift(level);
 
 		/* Descend to the level where the next chunk becomes one leaf. */
-		while ((level < 3u) && (((((va | pa) & (block - 1u)) != 0u)) || (size < block))) {
-			pte_t *e = &table[(va >> level_shift(level)) & (PT_ENTRIES - 1u)];
+		while ((level < 3u) && (((((next_va | next_pa) & (block - 1u)) != 0u)) || (left < block))) {
+			pte_t *e = &table[(next_va >> level_shift(level)) & (PT_ENTRIES - 1u)];
 
 			if ((*e & PTE_VALID) == 0u) {
 				pte_t *next = pt_alloc(pool);
 				if (next == NULL) {
 					return PT_ERR_NOMEM;
 				}
-				*e = (uint64_t)(uintptr_t)next | PTE_TYPE_TABLE;
+				*e = pt_table_addr(next) | PTE_TYPE_TABLE;
 			} else if ((*e & PTE_TYPE_MASK) != PTE_TYPE_TABLE) {
 				return PT_ERR_OVERLAP;
+			} else {
+				/* A table already: descend into it. */
 			}
 			table = pt_table_ptr(*e);
 			level++;
-			block = 1ul << level_shift(level);
+			block = 1UL << level_shift(level);
 		}
 		/* Fill consecutive leaves of this table without walking down again. */
 		uint64_t type = (level == 3u) ? PTE_TYPE_PAGE : PTE_TYPE_BLOCK;
-		uint32_t idx = (uint32_t)((va >> level_shift(level)) & (PT_ENTRIES - 1u));
+		uint32_t idx = (uint32_t)((next_va >> level_shift(level)) & (PT_ENTRIES - 1u));
 		do {
 			if ((table[idx] & PTE_VALID) != 0u) {
 				return PT_ERR_OVERLAP;
 			}
-			table[idx] = pa | attrs | type;
-			va += block;
-			pa += block;
-			size -= block;
+			table[idx] = next_pa | attrs | type;
+			next_va += block;
+			next_pa += block;
+			left -= block;
 			idx++;
-		} while ((idx < PT_ENTRIES) && (size >= block));
+		} while ((idx < PT_ENTRIES) && (left >= block));
 	}
 	return PT_OK;
 }

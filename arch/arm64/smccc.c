@@ -63,14 +63,15 @@ static bool psci_supported(uint32_t fid)
  * other affinity levels zero. Anything else is not one of its cores. */
 static bool vcpu_from_mpidr(uint64_t mpidr, uint32_t *vcpu)
 {
-	if ((mpidr & ~0xfful) != 0u) {
+	if ((mpidr & ~0xffUL) != 0u) {
 		return false;
 	}
 	*vcpu = (uint32_t)mpidr;
 	return true;
 }
 
-void arm64_psci(struct cpu *cpu, struct guest_frame *f)
+/* Not inlined: keeps the hypercall path's frame as small as it is without PSCI. */
+static __attribute__((noinline)) void arm64_psci(struct cpu *cpu, struct guest_frame *f)
 {
 	uint32_t fid = (uint32_t)f->x[0];
 	bool is32 = (fid & 0x40000000u) == 0u;
@@ -92,6 +93,7 @@ void arm64_psci(struct cpu *cpu, struct guest_frame *f)
 		break;
 	case PSCI_CPU_OFF:
 		partition_vcpu_off(cpu);
+		break;   /* not reached */
 	case PSCI_CPU_ON_32:
 	case PSCI_CPU_ON_64:
 		r = vcpu_from_mpidr(a1, &vcpu) ? partition_vcpu_on(cpu, vcpu, ipa_init(a2), a3)
@@ -108,9 +110,11 @@ void arm64_psci(struct cpu *cpu, struct guest_frame *f)
 	case PSCI_SYSTEM_OFF:
 		log_info("partition '%s': PSCI SYSTEM_OFF", cpu->partition->cfg->name);
 		partition_shutdown(cpu, false);
+		break;   /* not reached */
 	case PSCI_SYSTEM_RESET:
 		log_info("partition '%s': PSCI SYSTEM_RESET", cpu->partition->cfg->name);
 		partition_shutdown(cpu, true);
+		break;   /* not reached */
 	case PSCI_FEATURES:
 		r = psci_supported((uint32_t)a1) ? PSCI_RET_SUCCESS : PSCI_RET_NOT_SUPPORTED;
 		break;

@@ -55,7 +55,9 @@ int arch_s2_map(uint32_t part, ipaddr_t ipa, paddr_t pa, uint64_t size, uint8_t 
 uint64_t arm64_vttbr(uint32_t part)
 {
 	/* VMID 0 is never used, so a guest never shares TLB entries with "no guest". */
-	return ((uint64_t)(part + 1u) << 48) | (uint64_t)(uintptr_t)s2_root[part];
+	uint32_t vmid = part + 1u;
+
+	return ((uint64_t)vmid << 48) | pt_table_addr(s2_root[part]);
 }
 
 uint64_t arm64_vtcr(void)
@@ -67,5 +69,5 @@ uint64_t arm64_vtcr(void)
 	}
 	/* RES1 bit 31, PS, 4 KiB granule, inner shareable, write-back walks,
 	 * start at level 1 (SL0 = 1), T0SZ = 25 (39-bit IPA). */
-	return (1ul << 31) | (parange << 16) | (3ul << 12) | (1ul << 10) | (1ul << 8) | (1ul << 6) | 25u;
+	return (1UL << 31) | (parange << 16) | (3UL << 12) | (1UL << 10) | (1UL << 8) | (1UL << 6) | 25u;
 }

@@ -4,6 +4,8 @@
 #ifndef ARM64_ARM64_H
 #define ARM64_ARM64_H
 
+#include <generated/autoconf.h>
+#include "pgtable.h"
 #include "types.h"
 
 /**
@@ -24,7 +26,13 @@ struct cpu;
 /* boot.S / vectors.S */
 extern char arm64_vectors[];
 void arm64_secondary_entry(void);
-NORETURN void arm64_enter_vcpu(uint64_t stack_top, uint64_t entry, uint64_t arg);
+NORETURN void arm64_enter_vcpu(const uint8_t *stack_top, uint64_t entry, uint64_t arg);
+
+/* Defined in C, used by boot.S too. */
+/** Each core's stack (cpu.c); the guest frame lives at its top while a vCPU runs. */
+extern uint8_t cpu_stacks[CONFIG_MAX_CORES][CONFIG_CPU_STACK_SIZE];
+/** The root of the hypervisor's own EL2 stage-1 tables (mmu.c). */
+extern pte_t el2_root[PT_ENTRIES];
 
 /* C entry points called from assembly */
 void arm64_early_init(void);
@@ -42,7 +50,7 @@ static inline void arm64_guest_skip(uint64_t esr)
 	uint64_t elr;
 
 	__asm__ volatile("mrs %0, elr_el2" : "=r"(elr));
-	elr += ((esr & (1ul << 25)) != 0u) ? 4u : 2u;
+	elr += ((esr & (1UL << 25)) != 0u) ? 4u : 2u;
 	__asm__ volatile("msr elr_el2, %0" : : "r"(elr));
 }
 
@@ -55,12 +63,14 @@ static inline struct cpu *arm64_this_cpu(void)
 	return c;
 }
 
-/* cpu.c */
-uint32_t arm64_boot_core_index(void);
-uint64_t arm64_cpu_mpidr(uint32_t core);
+/** Makes `cpu` the calling core's per-core state, once at core start. */
+static inline void arm64_set_this_cpu(struct cpu *cpu)
+{
+	__asm__ volatile("msr tpidr_el2, %0" : : "r"(cpu) : "memory");
+}
 
-/* mmu.c: the hypervisor's own EL2 stage-1 map, built by the boot core with its MMU off. */
-void arm64_mmu_build(void);
+/* cpu.c */
+uint64_t arm64_cpu_mpidr(uint32_t core);
 
 /* stage2.c */
 uint64_t arm64_vttbr(uint32_t part);
@@ -69,7 +79,6 @@ uint64_t arm64_vtcr(void);
 /* trap handling */
 void arm64_trap_hvc(struct cpu *cpu, struct guest_frame *f, uint64_t esr);
 void arm64_trap_smc(struct cpu *cpu, struct guest_frame *f, uint64_t esr);
-void arm64_psci(struct cpu *cpu, struct guest_frame *f);
 void arm64_sysreg_trap(struct cpu *cpu, struct guest_frame *f, uint64_t esr);
 void arm64_inject_undef(struct guest_frame *f);
 /** Completes a data abort on an emulated device; false: not one, a fault. */

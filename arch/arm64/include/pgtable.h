@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "types.h"
 
 #define PT_ENTRIES 512u
 #define PT_VA_BITS 39u
@@ -17,27 +18,27 @@
 
 typedef uint64_t pte_t;
 
-#define PTE_VALID      (1ul << 0)
-#define PTE_TYPE_MASK  3ul
-#define PTE_TYPE_BLOCK 1ul   /* levels 1 and 2 */
-#define PTE_TYPE_TABLE 3ul   /* levels 1 and 2 */
-#define PTE_TYPE_PAGE  3ul   /* level 3 */
-#define PTE_ADDR_MASK  0x0000fffffffff000ul
-#define PTE_AF         (1ul << 10)
-#define PTE_SH_INNER   (3ul << 8)
+#define PTE_VALID      (1UL << 0)
+#define PTE_TYPE_MASK  3UL
+#define PTE_TYPE_BLOCK 1UL   /* levels 1 and 2 */
+#define PTE_TYPE_TABLE 3UL   /* levels 1 and 2 */
+#define PTE_TYPE_PAGE  3UL   /* level 3 */
+#define PTE_ADDR_MASK  0x0000fffffffff000UL
+#define PTE_AF         (1UL << 10)
+#define PTE_SH_INNER   (3UL << 8)
 
 /* Stage-1 (EL2) leaf attributes */
 #define PTE_S1_ATTR(idx) ((uint64_t)(idx) << 2)   /* index into MAIR_EL2 */
-#define PTE_S1_AP_RO   (1ul << 7)
-#define PTE_S1_AP1     (1ul << 6)                 /* RES1 in the EL2 regime */
-#define PTE_S1_XN      (1ul << 54)
+#define PTE_S1_AP_RO   (1UL << 7)
+#define PTE_S1_AP1     (1UL << 6)                 /* RES1 in the EL2 regime */
+#define PTE_S1_XN      (1UL << 54)
 
 /* Stage-2 leaf attributes */
-#define PTE_S2_MEMATTR_NORMAL_WB (0xful << 2)
-#define PTE_S2_MEMATTR_DEVICE    (0x1ul << 2)     /* Device-nGnRE */
-#define PTE_S2_AP_R    (1ul << 6)
-#define PTE_S2_AP_W    (1ul << 7)
-#define PTE_S2_XN      (1ul << 54)
+#define PTE_S2_MEMATTR_NORMAL_WB (0xfUL << 2)
+#define PTE_S2_MEMATTR_DEVICE    (0x1UL << 2)     /* Device-nGnRE */
+#define PTE_S2_AP_R    (1UL << 6)
+#define PTE_S2_AP_W    (1UL << 7)
+#define PTE_S2_XN      (1UL << 54)
 
 /** A statically sized pool of table pages. Not locked: callers serialise. */
 struct pt_pool {
@@ -61,10 +62,16 @@ pte_t *pt_alloc(struct pt_pool *pool);
  */
 int pt_map(struct pt_pool *pool, pte_t *root, uint64_t va, uint64_t pa, uint64_t size, uint64_t attrs);
 
-/** Converts between a table's address and the pointer the builder uses (identity). */
+/** Converts between a table's address and the pointer the builder uses: tables
+ *  are in memory the hypervisor maps one to one (pa_ptr, pa_from_ptr). */
 static inline pte_t *pt_table_ptr(pte_t desc)
 {
-	return (pte_t *)(uintptr_t)(desc & PTE_ADDR_MASK);
+	return (pte_t *)pa_ptr(pa_init(desc & PTE_ADDR_MASK));
+}
+
+static inline pte_t pt_table_addr(const pte_t *table)
+{
+	return pa_addr(pa_from_ptr(table));
 }
 
 #endif /* ARM64_PGTABLE_H */
