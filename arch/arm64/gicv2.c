@@ -15,7 +15,7 @@
 #define GICC_PMR         0x0004u
 #define GICC_BPR         0x0008u
 #define GICC_CTLR_ENABLE (1u << 0)
-#define GICC_CTLR_EOIMODE (1u << 9)
+#define GICC_CTLR_EOIMODE ((uint32_t)1u << 9)
 
 #define GICH_HCR         0x0000u
 #define GICH_VTR         0x0004u
@@ -25,7 +25,6 @@
 #define GICH_HCR_UIE     (1u << 1)
 #define GICH_HCR_NPIE    (1u << 3)
 
-#define GICH_LR_GROUP1   (1u << 30)
 #define GICH_LR_STATE_SHIFT 28
 
 #define HYP_PRIORITY 0x00u
@@ -69,7 +68,7 @@ void gic_init_cpu(uint32_t core, bool direct)
 	mmio_write32(gicd(GICD_ICACTIVER), 0xffffffffu);
 	mmio_write8(gicd(GICD_IPRIORITYR + GIC_IPI_SGI), HYP_PRIORITY);
 	mmio_write8(gicd(GICD_IPRIORITYR + GIC_MAINT_PPI), HYP_PRIORITY);
-	mmio_write32(gicd(GICD_ISENABLER), (1u << GIC_IPI_SGI) | (1u << GIC_MAINT_PPI));
+	mmio_write32(gicd(GICD_ISENABLER), ((uint32_t)1u << GIC_IPI_SGI) | ((uint32_t)1u << GIC_MAINT_PPI));
 	mmio_write32(gicc(GICC_PMR), 0xffu);
 	mmio_write32(gicc(GICC_BPR), 0u);
 	mmio_write32(gicc(GICC_CTLR), GICC_CTLR_ENABLE | GICC_CTLR_EOIMODE);

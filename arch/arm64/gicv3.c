@@ -16,7 +16,7 @@
 #include "mmio.h"
 #include "sysreg.h"
 
-#define GICD_CTLR_RWP    (1u << 31)
+#define GICD_CTLR_RWP    ((uint32_t)1u << 31)
 #define GICD_CTLR_ARE    (1u << 4)
 #define GICD_CTLR_GRP1   (1u << 1)
 #define GICD_CTLR_GRP0   (1u << 0)
@@ -25,23 +25,23 @@
 #define GICR_TYPER       0x0008u
 #define GICR_WAKER       0x0014u
 #define GICR_CTLR_RWP    (1u << 3)
-#define GICR_TYPER_VLPIS (1ul << 1)
-#define GICR_TYPER_LAST  (1ul << 4)
+#define GICR_TYPER_VLPIS (1UL << 1)
+#define GICR_TYPER_LAST  (1UL << 4)
 #define GICR_WAKER_SLEEP (1u << 1)
 #define GICR_WAKER_ASLEEP (1u << 2)
 #define GICR_SGI_BASE    0x10000u
 
-#define ICC_SRE_SRE      (1ul << 0)
-#define ICC_SRE_DFB      (1ul << 1)
-#define ICC_SRE_DIB      (1ul << 2)
-#define ICC_SRE_ENABLE   (1ul << 3)
-#define ICC_CTLR_EOIMODE (1ul << 1)
+#define ICC_SRE_SRE      (1UL << 0)
+#define ICC_SRE_DFB      (1UL << 1)
+#define ICC_SRE_DIB      (1UL << 2)
+#define ICC_SRE_ENABLE   (1UL << 3)
+#define ICC_CTLR_EOIMODE (1UL << 1)
 
-#define ICH_HCR_EN       (1ul << 0)
-#define ICH_HCR_UIE      (1ul << 1)
-#define ICH_HCR_NPIE     (1ul << 3)
-#define ICH_HCR_TC       (1ul << 10)
-#define ICH_HCR_TDIR     (1ul << 14)
+#define ICH_HCR_EN       (1UL << 0)
+#define ICH_HCR_UIE      (1UL << 1)
+#define ICH_HCR_NPIE     (1UL << 3)
+#define ICH_HCR_TC       (1UL << 10)
+#define ICH_HCR_TDIR     (1UL << 14)
 
 
 /* Above every guest priority (the virtual distributor keeps those >= 0x10),
@@ -65,7 +65,7 @@ static uint64_t sgi_target(uint32_t core, uint32_t intid)
 	uint64_t aff0 = mpidr & 0xffu;
 
 	return (((mpidr >> 32) & 0xffu) << 48) | (((mpidr >> 16) & 0xffu) << 32) | ((aff0 >> 4) << 44) |
-	       ((uint64_t)intid << 24) | (((mpidr >> 8) & 0xffu) << 16) | (1ul << (aff0 & 0xfu));
+	       ((uint64_t)intid << 24) | (((mpidr >> 8) & 0xffu) << 16) | (1UL << (aff0 & 0xfu));
 }
 
 void gic_init_global(void)
@@ -76,10 +76,12 @@ void gic_init_global(void)
 	mmio_write32(d + GICD_CTLR, 0u);
 	wait_rwp(d + GICD_CTLR, GICD_CTLR_RWP);
 	for (uint32_t i = 1u; i < (lines / 32u); i++) {
-		mmio_write32(d + GICD_ICENABLER + (4u * i), 0xffffffffu);
-		mmio_write32(d + GICD_ICPENDR + (4u * i), 0xffffffffu);
-		mmio_write32(d + GICD_ICACTIVER + (4u * i), 0xffffffffu);
-		mmio_write32(d + GICD_IGROUPR + (4u * i), 0xffffffffu);
+		uint32_t word = 4u * i;
+
+		mmio_write32(d + GICD_ICENABLER + word, 0xffffffffu);
+		mmio_write32(d + GICD_ICPENDR + word, 0xffffffffu);
+		mmio_write32(d + GICD_ICACTIVER + word, 0xffffffffu);
+		mmio_write32(d + GICD_IGROUPR + word, 0xffffffffu);
 	}
 	mmio_write32(d + GICD_CTLR, GICD_CTLR_ARE | GICD_CTLR_GRP1 | GICD_CTLR_GRP0);
 	wait_rwp(d + GICD_CTLR, GICD_CTLR_RWP);
@@ -131,10 +133,10 @@ void gic_init_cpu(uint32_t core, bool direct)
 	mmio_write32(sgi + GICD_ICPENDR, 0xffffffffu);
 	mmio_write32(sgi + GICD_ICACTIVER, 0xffffffffu);
 	/* The kick is group 0 (FIQ) on a direct core, whose IRQs go straight to the guest. */
-	mmio_write32(sgi + GICD_IGROUPR, direct ? ~(1u << GIC_IPI_SGI) : 0xffffffffu);
+	mmio_write32(sgi + GICD_IGROUPR, direct ? ~((uint32_t)1u << GIC_IPI_SGI) : 0xffffffffu);
 	mmio_write8(sgi + GICD_IPRIORITYR + GIC_IPI_SGI, HYP_PRIORITY);
 	mmio_write8(sgi + GICD_IPRIORITYR + GIC_MAINT_PPI, HYP_PRIORITY);
-	mmio_write32(sgi + GICD_ISENABLER, (1u << GIC_IPI_SGI) | (direct ? 0u : (1u << GIC_MAINT_PPI)));
+	mmio_write32(sgi + GICD_ISENABLER, ((uint32_t)1u << GIC_IPI_SGI) | (direct ? 0u : ((uint32_t)1u << GIC_MAINT_PPI)));
 
 	write_sysreg(icc_sre_el2, ICC_SRE_SRE | ICC_SRE_DFB | ICC_SRE_DIB | ICC_SRE_ENABLE);
 	isb();
@@ -204,7 +206,7 @@ void gic_dist_write8(uint32_t offset, uint8_t value)
 
 void gic_spi_route(uint32_t intid, uint32_t core)
 {
-	mmio_write64(cfg_system.gic.dist.base + GICD_IROUTER + (8u * intid), arm64_cpu_mpidr(core) & 0xff00fffffful);
+	mmio_write64(cfg_system.gic.dist.base + GICD_IROUTER + (8u * intid), arm64_cpu_mpidr(core) & 0xff00ffffffUL);
 }
 
 uint32_t gic_local_read(uint32_t core, uint32_t offset)
@@ -228,12 +230,28 @@ void gic_local_write8(uint32_t core, uint32_t offset, uint8_t value)
 /* --- Virtualization interface: ICH_* system registers --- */
 
 
+/* One case of lr_read's switch: list register i is register r. */
+#define ICH_LR_READ_CASE(i, r) case (i): return read_sysreg(r)
+
 static uint64_t lr_read(uint32_t n)
 {
 	switch (n) {
-#define LR_READ(i) case i: return read_sysreg(ich_lr##i##_el2);
-	GIC_V3_LR_CASES(LR_READ)
-#undef LR_READ
+	ICH_LR_READ_CASE(0u, ich_lr0_el2);
+	ICH_LR_READ_CASE(1u, ich_lr1_el2);
+	ICH_LR_READ_CASE(2u, ich_lr2_el2);
+	ICH_LR_READ_CASE(3u, ich_lr3_el2);
+	ICH_LR_READ_CASE(4u, ich_lr4_el2);
+	ICH_LR_READ_CASE(5u, ich_lr5_el2);
+	ICH_LR_READ_CASE(6u, ich_lr6_el2);
+	ICH_LR_READ_CASE(7u, ich_lr7_el2);
+	ICH_LR_READ_CASE(8u, ich_lr8_el2);
+	ICH_LR_READ_CASE(9u, ich_lr9_el2);
+	ICH_LR_READ_CASE(10u, ich_lr10_el2);
+	ICH_LR_READ_CASE(11u, ich_lr11_el2);
+	ICH_LR_READ_CASE(12u, ich_lr12_el2);
+	ICH_LR_READ_CASE(13u, ich_lr13_el2);
+	ICH_LR_READ_CASE(14u, ich_lr14_el2);
+	ICH_LR_READ_CASE(15u, ich_lr15_el2);
 	default: return 0u;
 	}
 }
@@ -266,7 +284,7 @@ void gic_vif_reset(bool direct)
 	/* A direct core's guest uses the physical CPU interface; the virtual one
 	 * stays off but traps the registers shared by both groups (PMR, CTLR,
 	 * RPR, DIR, SGIs), which the hypervisor then applies to the physical one. */
-	write_sysreg(ich_vmcr_el2, (3ul << 18) | (2ul << 21));
+	write_sysreg(ich_vmcr_el2, (3UL << 18) | (2UL << 21));
 	write_sysreg(ich_hcr_el2, direct ? (ICH_HCR_TC | ICH_HCR_TDIR) : ICH_HCR_EN);
 	isb();
 }

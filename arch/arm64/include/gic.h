@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "gic_fast.h"
 
 #define GIC_IPI_SGI 15u          /* the hypervisor's own inter-core kick */
 #define GIC_MAINT_PPI 25u        /* virtual interface maintenance interrupt */
@@ -26,7 +27,6 @@
 #define GICD_ICENABLER   0x0180u
 #define GICD_ISPENDR     0x0200u
 #define GICD_ICPENDR     0x0280u
-#define GICD_ISACTIVER   0x0300u
 #define GICD_ICACTIVER   0x0380u
 #define GICD_IPRIORITYR  0x0400u
 #define GICD_ITARGETSR   0x0800u
@@ -34,15 +34,6 @@
 #define GICD_SGIR        0x0f00u
 #define GICD_IROUTER     0x6000u
 #define GICD_PIDR2       0xffe8u
-
-/** One list register: a virtual interrupt presented to the guest. */
-struct gic_lr {
-	uint32_t vintid;
-	uint32_t pintid;        /* hw: the physical interrupt the guest's EOI deactivates */
-	uint8_t priority;
-	uint8_t source;         /* GICv2 SGIs: the sending vCPU */
-	bool hw;
-};
 
 /** Boot core: distributor reset, every SPI disabled and in group 1. */
 void gic_init_global(void);
@@ -83,20 +74,14 @@ void gic_local_write8(uint32_t core, uint32_t offset, uint8_t value);
 
 /** Resets the virtual CPU interface for a new vCPU life (all list registers empty). */
 void gic_vif_reset(bool direct);
-/** Number of list registers (the same on every core), read at core start. */
-extern uint32_t gic_n_lrs;
-static inline uint32_t gic_lr_count(void)
-{
-	return gic_n_lrs;
-}
-/* gic_fast.h (inline): gic_lr_free(), bit n set when list register n is
- * free; gic_lr_write(n, lr) writes list register n as a pending interrupt. */
+/* gic_fast.h (inline): struct gic_lr, one list register; gic_lr_count(), the
+ * number of list registers (the same on every core, read at core start);
+ * gic_lr_free(), bit n set when list register n is free; gic_lr_write(n, lr)
+ * writes list register n as a pending interrupt. */
 /** True when list register n holds an interrupt that is pending only (not active);
  *  then *lr receives it. */
 bool gic_lr_pending(uint32_t n, struct gic_lr *lr);
 /** Asks for (or stops asking for) a maintenance interrupt when list registers free up. */
 void gic_vif_underflow(bool enable);
-
-#include "gic_fast.h"
 
 #endif /* ARM64_GIC_H */

@@ -4,14 +4,33 @@
  * The rest of the driver is chosen at link time (gicv2.c or gicv3.c); these
  * few run for every interrupt and every SGI, so they are inlined into the
  * virtual GIC and picked at compile time from BH_GIC_VERSION, which the build
- * sets from the system description. Included by gic.h only.
+ * sets from the system description. Included by gic.h only, before its
+ * declarations: what those need of the list registers is defined here.
  */
 #ifndef ARM64_GIC_FAST_H
 #define ARM64_GIC_FAST_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include "cfg.h"
 #include "mmio.h"
+#include "sysreg.h"
+
+/** One list register: a virtual interrupt presented to the guest. */
+struct gic_lr {
+	uint32_t vintid;
+	uint32_t pintid;        /* hw: the physical interrupt the guest's EOI deactivates */
+	uint8_t priority;
+	uint8_t source;         /* GICv2 SGIs: the sending vCPU */
+	bool hw;
+};
+
+/** Number of list registers (the same on every core), read at core start. */
+extern uint32_t gic_n_lrs;
+static inline uint32_t gic_lr_count(void)
+{
+	return gic_n_lrs;
+}
 
 #if BH_GIC_VERSION == 3
 
@@ -19,14 +38,14 @@
 #define GIC_SGI_SOURCES false
 
 #define ICH_LR_STATE_SHIFT 62
-#define ICH_LR_PENDING   (1ul << ICH_LR_STATE_SHIFT)
-#define ICH_LR_HW        (1ul << 61)
-#define ICH_LR_GROUP1    (1ul << 60)
+#define ICH_LR_PENDING   (1UL << ICH_LR_STATE_SHIFT)
+#define ICH_LR_HW        (1UL << 61)
+#define ICH_LR_GROUP1    (1UL << 60)
 #define ICH_LR_PRIO_SHIFT 48
 #define ICH_LR_PINTID_SHIFT 32
 
-#define GIC_V3_LR_CASES(op) op(0) op(1) op(2) op(3) op(4) op(5) op(6) op(7) \
-	op(8) op(9) op(10) op(11) op(12) op(13) op(14) op(15)
+/* One case of a switch on a list register number: list register i is register r. */
+#define ICH_LR_WRITE_CASE(i, r, v) case (i): write_sysreg(r, (v)); break
 
 static inline uint32_t gic_ack(void)
 {
@@ -43,33 +62,43 @@ static inline uint32_t gic_intid(uint32_t ack)
 
 static inline void gic_eoi(uint32_t ack)
 {
-	__asm__ volatile("msr icc_eoir1_el1, %0" : : "r"((uint64_t)ack) : "memory");
+	write_sysreg(icc_eoir1_el1, ack);
 }
 
 static inline void gic_deactivate(uint32_t ack)
 {
-	__asm__ volatile("msr icc_dir_el1, %0" : : "r"((uint64_t)ack) : "memory");
+	write_sysreg(icc_dir_el1, ack);
 }
 
 static inline uint32_t gic_lr_free(void)
 {
-	uint64_t v;
-
-	__asm__ volatile("mrs %0, ich_elrsr_el2" : "=r"(v));
-	return (uint32_t)v;
+	return (uint32_t)read_sysreg(ich_elrsr_el2);
 }
 
 static inline __attribute__((always_inline)) void gic_v3_lr_write(uint32_t n, uint64_t v)
 {
 	/* List registers fill from 0: the first is by far the most used. */
-	if (__builtin_expect(n == 0u, 1)) {
-		__asm__ volatile("msr ich_lr0_el2, %0" : : "r"(v) : "memory");
+	if (__builtin_expect((long)(n == 0u), 1L) != 0L) {
+		write_sysreg(ich_lr0_el2, v);
 		return;
 	}
 	switch (n) {
-#define GIC_V3_LR_WRITE(i) case i: __asm__ volatile("msr ich_lr" #i "_el2, %0" : : "r"(v) : "memory"); break;
-	GIC_V3_LR_CASES(GIC_V3_LR_WRITE)
-#undef GIC_V3_LR_WRITE
+	ICH_LR_WRITE_CASE(0u, ich_lr0_el2, v);
+	ICH_LR_WRITE_CASE(1u, ich_lr1_el2, v);
+	ICH_LR_WRITE_CASE(2u, ich_lr2_el2, v);
+	ICH_LR_WRITE_CASE(3u, ich_lr3_el2, v);
+	ICH_LR_WRITE_CASE(4u, ich_lr4_el2, v);
+	ICH_LR_WRITE_CASE(5u, ich_lr5_el2, v);
+	ICH_LR_WRITE_CASE(6u, ich_lr6_el2, v);
+	ICH_LR_WRITE_CASE(7u, ich_lr7_el2, v);
+	ICH_LR_WRITE_CASE(8u, ich_lr8_el2, v);
+	ICH_LR_WRITE_CASE(9u, ich_lr9_el2, v);
+	ICH_LR_WRITE_CASE(10u, ich_lr10_el2, v);
+	ICH_LR_WRITE_CASE(11u, ich_lr11_el2, v);
+	ICH_LR_WRITE_CASE(12u, ich_lr12_el2, v);
+	ICH_LR_WRITE_CASE(13u, ich_lr13_el2, v);
+	ICH_LR_WRITE_CASE(14u, ich_lr14_el2, v);
+	ICH_LR_WRITE_CASE(15u, ich_lr15_el2, v);
 	default: break;
 	}
 }
@@ -94,8 +123,8 @@ static inline __attribute__((always_inline)) void gic_lr_write(uint32_t n, struc
 #define GICC_DIR         0x1000u
 #define GICH_ELRSR0      0x0030u
 #define GICH_LR          0x0100u
-#define GICH_LR_HW       (1u << 31)
-#define GICH_LR_PENDING  (1u << 28)
+#define GICH_LR_HW       ((uint32_t)1u << 31)
+#define GICH_LR_PENDING  ((uint32_t)1u << 28)
 #define GICH_LR_PRIO_SHIFT 23
 #define GICH_LR_PHYS_SHIFT 10
 #define GICH_LR_SOURCE_SHIFT 10
@@ -122,7 +151,7 @@ static inline void gic_deactivate(uint32_t ack)
 
 static inline uint32_t gic_lr_free(void)
 {
-	return mmio_read32(cfg_system.gic.hyp.base + GICH_ELRSR0) & ((1u << gic_lr_count()) - 1u);
+	return mmio_read32(cfg_system.gic.hyp.base + GICH_ELRSR0) & (((uint32_t)1u << gic_lr_count()) - 1u);
 }
 
 static inline __attribute__((always_inline)) void gic_lr_write(uint32_t n, struct gic_lr lr)
