@@ -15,7 +15,8 @@ bool arm64_mmio_emulate(struct cpu *cpu, struct guest_frame *f, uint64_t esr, ui
 	if (((esr & ISS_DABT_ISV) == 0u) || ((esr & ISS_DABT_S1PTW) != 0u)) {
 		return false;
 	}
-	uint32_t size = 1u << ((esr >> ISS_DABT_SAS_SHIFT) & 3u);
+	uint32_t sas = (uint32_t)(esr >> ISS_DABT_SAS_SHIFT) & 3u;
+	uint32_t size = (uint32_t)1u << sas;
 	uint32_t rt = (uint32_t)(esr >> ISS_DABT_SRT_SHIFT) & 0x1fu;
 	bool write = (esr & ISS_DABT_WNR) != 0u;
 	uint64_t value = 0u;
@@ -26,7 +27,9 @@ bool arm64_mmio_emulate(struct cpu *cpu, struct guest_frame *f, uint64_t esr, ui
 	if (write && (rt != 31u)) {
 		value = f->x[rt];
 		if (size < 8u) {
-			value &= (1ul << (8u * size)) - 1u;
+			uint32_t width = 8u * size;
+
+			value &= (1UL << width) - 1u;
 		}
 	}
 	if (!vgic_mmio(cpu, ipa, write, size, &value)) {
@@ -34,9 +37,13 @@ bool arm64_mmio_emulate(struct cpu *cpu, struct guest_frame *f, uint64_t esr, ui
 	}
 	if (!write && (rt != 31u)) {
 		if (size < 8u) {
-			value &= (1ul << (8u * size)) - 1u;
-			if (((esr & ISS_DABT_SSE) != 0u) && ((value >> (8u * size - 1u)) != 0u)) {
-				value |= ~((1ul << (8u * size)) - 1u);
+			uint32_t width = 8u * size;
+
+			value &= (1UL << width) - 1u;
+			uint32_t sign = width - 1u;
+
+			if (((esr & ISS_DABT_SSE) != 0u) && ((value >> sign) != 0u)) {
+				value |= ~((1UL << width) - 1u);
 			}
 		}
 		if ((esr & ISS_DABT_SF) == 0u) {

@@ -10,9 +10,6 @@
 #include "partition.h"
 
 static struct vgic_dist dists[CONFIG_MAX_PARTITIONS];
-static struct vgic_cpu vcpus[CONFIG_MAX_CORES];
-/* Serialises read-modify-write of physical registers that several partitions share. */
-static struct spinlock gic_rmw_lock = SPINLOCK_INIT;
 
 struct vgic_dist *vgic_dist_of(const struct cpu *cpu)
 {
@@ -21,6 +18,8 @@ struct vgic_dist *vgic_dist_of(const struct cpu *cpu)
 
 struct vgic_cpu *vgic_cpu_of(const struct cpu *cpu)
 {
+	static struct vgic_cpu vcpus[CONFIG_MAX_CORES];
+
 	return &vcpus[cpu->index];
 }
 
@@ -32,7 +31,7 @@ struct cpu *vgic_vcpu_core(const struct cpu *cpu, uint32_t vcpu)
 bool vgic_owns_spi(const struct vgic_dist *d, uint32_t intid)
 {
 	return (intid >= GIC_FIRST_SPI) && (intid < GIC_MAX_INTID) &&
-	       ((d->owned[intid / 32u] & (1u << (intid % 32u))) != 0u);
+	       ((d->owned[intid / 32u] & ((uint32_t)1u << (intid % 32u))) != 0u);
 }
 
 static uint8_t physical_priority(uint64_t guest)
@@ -69,7 +68,7 @@ void vgic_partition_reset(uint32_t part)
 	d->denied = 0u;
 	for (uint32_t i = 0u; i < p->n_irqs; i++) {
 		uint32_t intid = p->irqs[i];
-		uint32_t bit = 1u << (intid % 32u);
+		uint32_t bit = (uint32_t)1u << (intid % 32u);
 		uint32_t word = 4u * (intid / 32u);
 
 		d->owned[intid / 32u] |= bit;
@@ -99,7 +98,7 @@ void vgic_vcpu_reset(struct cpu *cpu)
 	}
 	v->queued = 0u;
 	v->asleep = true;
-	v->direct = cpu->partition->cfg->irq_delivery == CFG_IRQ_DIRECT;
+	v->direct = cpu->partition->cfg->irq_delivery == (uint8_t)CFG_IRQ_DIRECT;
 	vgic_version_vcpu_reset(v);
 	/* The core may restart without powering off: clear what the guest owned. */
 	uint32_t local = VGIC_OWNED_PPIS | (v->direct ? 0x7fffu : 0u);
@@ -107,7 +106,7 @@ void vgic_vcpu_reset(struct cpu *cpu)
 	gic_local_write(cpu->index, GICD_ICPENDR, local);
 	gic_local_write(cpu->index, GICD_ICACTIVER, local);
 	for (uint32_t i = 0u; i < 32u; i++) {
-		if ((local & (1u << i)) != 0u) {
+		if ((local & ((uint32_t)1u << i)) != 0u) {
 			gic_local_write8(cpu->index, GICD_IPRIORITYR + i, VGIC_MIN_PRIORITY);
 		}
 	}
@@ -163,7 +162,7 @@ static inline __attribute__((always_inline)) void inject(struct vgic_cpu *v, str
 {
 	uint32_t free = gic_lr_free();
 
-	if (__builtin_expect(free != 0u, 1)) {
+	if (__builtin_expect((long)(free != 0u), 1L) != 0L) {
 		gic_lr_write((uint32_t)__builtin_ctz(free), lr);
 	} else {
 		inject_full(v, lr);
@@ -179,7 +178,7 @@ static void refill(struct vgic_cpu *v)
 	while ((head < v->queued) && (free != 0u)) {
 		uint32_t n = (uint32_t)__builtin_ctz(free);
 		gic_lr_write(n, v->queue[head]);
-		free &= ~(1u << n);
+		free &= ~((uint32_t)1u << n);
 		head++;
 	}
 	for (uint32_t i = head; i < v->queued; i++) {
@@ -193,7 +192,7 @@ static void refill(struct vgic_cpu *v)
 static __attribute__((noinline)) bool already_pending(const struct vgic_cpu *v, uint32_t vintid, uint8_t source)
 {
 	/* Only list registers in use can hold it; usually none is. */
-	uint32_t used = ~gic_lr_free() & ((1u << gic_lr_count()) - 1u);
+	uint32_t used = ~gic_lr_free() & (((uint32_t)1u << gic_lr_count()) - 1u);
 
 	while (used != 0u) {
 		uint32_t i = (uint32_t)__builtin_ctz(used);
@@ -237,7 +236,7 @@ void vgic_irq(struct cpu *cpu)
 		return;
 	}
 	if (intid < GIC_FIRST_SPI) {
-		if ((VGIC_OWNED_PPIS & (1u << intid)) == 0u) {
+		if ((VGIC_OWNED_PPIS & ((uint32_t)1u << intid)) == 0u) {
 			gic_deactivate(ack);
 			log_warning("core %u: PPI %u is nobody's", cpu->index, intid);
 			return;
@@ -276,7 +275,7 @@ void vgic_fiq(struct cpu *cpu)
 static void deliver_sgi(struct cpu *cpu, uint32_t intid, uint8_t source)
 {
 	struct vgic_cpu *v = vgic_cpu_of(cpu);
-	uint32_t all = (1u << gic_lr_count()) - 1u;
+	uint32_t all = ((uint32_t)1u << gic_lr_count()) - 1u;
 	uint32_t free = gic_lr_free();
 	struct gic_lr lr = { intid, 0u, v->priority[intid], source, false };
 
@@ -304,14 +303,14 @@ void vgic_send_sgi(struct cpu *cpu, uint32_t target, uint32_t intid)
 		return;
 	}
 	uint8_t source = GIC_SGI_SOURCES ? (uint8_t)cpu->vcpu : 0u;
-	if ((t == cpu) && ((vt->sgi_enabled & (1u << intid)) != 0u)) {
+	if ((t == cpu) && ((vt->sgi_enabled & ((uint32_t)1u << intid)) != 0u)) {
 		deliver_sgi(cpu, intid, source);
 		return;
 	}
 	if (GIC_SGI_SOURCES) {
 		__atomic_fetch_or(&vt->sgi_source[intid], (uint8_t)(1u << source), __ATOMIC_RELAXED);
 	}
-	__atomic_fetch_or(&vt->sgi_pending, 1u << intid, __ATOMIC_RELEASE);
+	__atomic_fetch_or(&vt->sgi_pending, (uint32_t)1u << intid, __ATOMIC_RELEASE);
 	if (t != cpu) {
 		/* arch_cpu_kick() without the calls: the post above must land first. */
 		__asm__ volatile("dsb ish" : : : "memory");
@@ -362,6 +361,8 @@ void vgic_dist_enable(struct cpu *cpu, uint32_t ctlr, bool enabled)
 				gic_dist_write(GICD_ISENABLER + (4u * w), d->enabled[w]);
 			} else if (!enabled && (d->owned[w] != 0u)) {
 				gic_dist_write(GICD_ICENABLER + (4u * w), d->owned[w]);
+			} else {
+				/* Nothing of this word to change. */
 			}
 		}
 	}
@@ -410,7 +411,8 @@ static void dist_priority(struct cpu *cpu, uint32_t offset, bool write, uint32_t
 
 	for (uint32_t i = 0u; i < size; i++) {
 		uint32_t intid = first + i;
-		uint8_t byte = (uint8_t)(*value >> (8u * i));
+		uint32_t shift = 8u * i;
+		uint8_t byte = (uint8_t)(*value >> shift);
 
 		if (!vgic_owns_spi(d, intid)) {
 			if (write && (byte != 0u)) {
@@ -422,7 +424,7 @@ static void dist_priority(struct cpu *cpu, uint32_t offset, bool write, uint32_t
 			d->priority[intid] = byte;
 			gic_dist_write8(GICD_IPRIORITYR + intid, physical_priority(byte));
 		} else {
-			out |= (uint64_t)d->priority[intid] << (8u * i);
+			out |= (uint64_t)d->priority[intid] << shift;
 		}
 	}
 	if (!write) {
@@ -439,7 +441,7 @@ static void dist_config(struct cpu *cpu, uint32_t offset, bool write, uint64_t *
 
 	for (uint32_t i = 0u; i < 16u; i++) {
 		if (vgic_owns_spi(d, first + i)) {
-			mask |= 3u << (2u * i);
+			mask |= (uint32_t)3u << (2u * i);
 		}
 	}
 	if (!write) {
@@ -449,6 +451,9 @@ static void dist_config(struct cpu *cpu, uint32_t offset, bool write, uint64_t *
 	if (((uint32_t)*value & ~mask & 0xaaaaaaaau) != 0u) {
 		vgic_deny(cpu, "configuration of an interrupt it does not own", offset, *value);
 	}
+	/* Serialises read-modify-write of physical registers that several partitions share. */
+	static struct spinlock gic_rmw_lock = SPINLOCK_INIT;
+
 	spin_lock(&gic_rmw_lock);
 	uint32_t phys = gic_dist_read(offset);
 	gic_dist_write(offset, (phys & ~mask) | ((uint32_t)*value & mask));
@@ -474,7 +479,7 @@ bool vgic_dist_common(struct cpu *cpu, uint32_t offset, bool write, uint32_t siz
 		}
 		return false;
 	}
-	if ((offset >= GICD_ICFGR) && (offset < GICD_ICFGR + 0x100u)) {
+	if ((offset >= GICD_ICFGR) && (offset < (GICD_ICFGR + 0x100u))) {
 		dist_config(cpu, offset, write, value);
 		return true;
 	}
@@ -503,9 +508,10 @@ static void local_priority(struct cpu *cpu, uint32_t vcpu, uint32_t offset, bool
 
 	for (uint32_t i = 0u; i < size; i++) {
 		uint32_t intid = offset - GICD_IPRIORITYR + i;
-		uint8_t byte = (uint8_t)(*value >> (8u * i));
+		uint32_t shift = 8u * i;
+		uint8_t byte = (uint8_t)(*value >> shift);
 
-		if ((owned & (1u << intid)) == 0u) {
+		if ((owned & ((uint32_t)1u << intid)) == 0u) {
 			continue;
 		}
 		if (write) {
@@ -515,7 +521,7 @@ static void local_priority(struct cpu *cpu, uint32_t vcpu, uint32_t offset, bool
 				gic_local_write8(t->index, GICD_IPRIORITYR + intid, physical_priority(byte));
 			}
 		} else {
-			out |= (uint64_t)v->priority[intid] << (8u * i);
+			out |= (uint64_t)v->priority[intid] << shift;
 		}
 	}
 	if (!write) {
@@ -559,6 +565,8 @@ static void local_bitmap(struct cpu *cpu, uint32_t vcpu, uint32_t reg, bool writ
 			vgic_sync_sgis(cpu);
 		} else if ((__atomic_load_n(&v->sgi_pending, __ATOMIC_RELAXED) & sgis) != 0u) {
 			arch_cpu_kick(t->index);
+		} else {
+			/* Nothing waiting for it. */
 		}
 	} else if (reg == GICD_ICENABLER) {
 		v->sgi_enabled &= ~sgis;
@@ -576,7 +584,7 @@ static void local_bitmap(struct cpu *cpu, uint32_t vcpu, uint32_t reg, bool writ
 
 bool vgic_local_access(struct cpu *cpu, uint32_t vcpu, uint32_t offset, bool write, uint32_t size, uint64_t *value)
 {
-	if ((offset >= GICD_IPRIORITYR) && (offset < GICD_IPRIORITYR + 32u)) {
+	if ((offset >= GICD_IPRIORITYR) && (offset < (GICD_IPRIORITYR + 32u))) {
 		if ((size != 1u) && (size != 4u)) {
 			vgic_deny(cpu, "SGI/PPI access of the wrong width", offset, size);
 			*value = 0u;
@@ -599,12 +607,12 @@ bool vgic_local_access(struct cpu *cpu, uint32_t vcpu, uint32_t offset, bool wri
 		}
 		return true;
 	}
-	if (offset == GICD_ICFGR + 4u) {
+	if (offset == (GICD_ICFGR + 4u)) {
 		struct cpu *t = vgic_vcpu_core(cpu, vcpu);
 		uint32_t mask = 0u;
 		for (uint32_t i = 0u; i < 16u; i++) {
-			if ((VGIC_OWNED_PPIS & (1u << (16u + i))) != 0u) {
-				mask |= 3u << (2u * i);
+			if ((VGIC_OWNED_PPIS & ((uint32_t)1u << (16u + i))) != 0u) {
+				mask |= (uint32_t)3u << (2u * i);
 			}
 		}
 		if (!write) {

@@ -34,7 +34,7 @@ static uint8_t physical_targets(const struct cpu *cpu, uint8_t vmask)
 	uint8_t mask = 0u;
 
 	for (uint32_t v = 0u; v < cpu->partition->cfg->n_vcpus; v++) {
-		if ((vmask & (1u << v)) != 0u) {
+		if ((vmask & ((uint32_t)1u << v)) != 0u) {
 			mask |= gic_core_mask(cpu->partition->cfg->vcpu_core[v]);
 		}
 	}
@@ -45,7 +45,7 @@ static void targets(struct cpu *cpu, uint32_t offset, bool write, uint32_t size,
 {
 	struct vgic_dist *d = vgic_dist_of(cpu);
 	uint32_t first = offset - GICD_ITARGETSR;
-	uint8_t own = (uint8_t)((1u << cpu->partition->cfg->n_vcpus) - 1u);
+	uint8_t own = (uint8_t)(((uint32_t)1u << cpu->partition->cfg->n_vcpus) - 1u);
 	uint64_t out = 0u;
 
 	if ((size != 1u) && (size != 4u)) {
@@ -55,11 +55,12 @@ static void targets(struct cpu *cpu, uint32_t offset, bool write, uint32_t size,
 	}
 	for (uint32_t i = 0u; i < size; i++) {
 		uint32_t intid = first + i;
-		uint8_t byte = (uint8_t)(*value >> (8u * i));
+		uint32_t shift = 8u * i;
+		uint8_t byte = (uint8_t)(*value >> shift);
 
 		if (intid < GIC_FIRST_SPI) {
 			/* SGIs and PPIs target the reading CPU only: read-only. */
-			out |= (uint64_t)(1u << cpu->vcpu) << (8u * i);
+			out |= (uint64_t)((uint32_t)1u << cpu->vcpu) << shift;
 			continue;
 		}
 		if (!vgic_owns_spi(d, intid)) {
@@ -69,10 +70,10 @@ static void targets(struct cpu *cpu, uint32_t offset, bool write, uint32_t size,
 			continue;
 		}
 		if (!write) {
-			out |= (uint64_t)d->target[intid] << (8u * i);
+			out |= (uint64_t)d->target[intid] << shift;
 			continue;
 		}
-		if ((byte & ~own) != 0u) {
+		if (((uint32_t)byte & ~(uint32_t)own) != 0u) {
 			vgic_deny(cpu, "route to a core it does not own", offset + i, byte);
 		}
 		spin_lock(&d->lock);
@@ -94,20 +95,20 @@ static void sgir(struct cpu *cpu, uint32_t value)
 	uint32_t list = (value >> 16) & 0xffu;
 
 	if (filter == 1u) {
-		list = ((1u << n) - 1u) & ~(1u << cpu->vcpu);
+		list = (((uint32_t)1u << n) - 1u) & ~((uint32_t)1u << cpu->vcpu);
 	} else if (filter == 2u) {
-		list = 1u << cpu->vcpu;
+		list = (uint32_t)1u << cpu->vcpu;
 	} else if (filter == 3u) {
 		vgic_deny(cpu, "SGI with a reserved target filter", GICD_SGIR, value);
 		return;
 	} else if ((list >> n) != 0u) {
 		vgic_deny(cpu, "SGI to a core it does not own", GICD_SGIR, value);
-		list &= (1u << n) - 1u;
+		list &= ((uint32_t)1u << n) - 1u;
 	} else {
 		/* the target list as written */
 	}
 	for (uint32_t t = 0u; t < n; t++) {
-		if ((list & (1u << t)) != 0u) {
+		if ((list & ((uint32_t)1u << t)) != 0u) {
 			vgic_send_sgi(cpu, t, intid);
 		}
 	}
@@ -148,8 +149,8 @@ static void dist_access(struct cpu *cpu, uint32_t offset, bool write, uint32_t s
 		return;
 	}
 	bool banked = ((offset >= GICD_ISENABLER) && (offset < GICD_IPRIORITYR) && ((offset & 0x7fu) == 0u)) ||
-		      ((offset >= GICD_IPRIORITYR) && (offset < GICD_IPRIORITYR + 32u)) ||
-		      ((offset >= GICD_ICFGR) && (offset < GICD_ICFGR + 8u));
+		      ((offset >= GICD_IPRIORITYR) && (offset < (GICD_IPRIORITYR + 32u))) ||
+		      ((offset >= GICD_ICFGR) && (offset < (GICD_ICFGR + 8u)));
 	if (banked && vgic_local_access(cpu, cpu->vcpu, offset, write, size, value)) {
 		return;
 	}
@@ -167,11 +168,11 @@ bool vgic_version_mmio(struct cpu *cpu, uint64_t ipa, bool write, uint32_t size,
 	const struct cfg_gic *g = &cfg_system.gic;
 
 	/* SGIs are the frequent access: straight to them. */
-	if ((ipa == g->dist.base + GICD_SGIR) && write && (size == 4u)) {
+	if ((ipa == (g->dist.base + GICD_SGIR)) && write && (size == 4u)) {
 		sgir(cpu, (uint32_t)*value);
 		return true;
 	}
-	if ((ipa >= g->dist.base) && (ipa - g->dist.base < g->dist.size)) {
+	if ((ipa >= g->dist.base) && ((ipa - g->dist.base) < g->dist.size)) {
 		dist_access(cpu, (uint32_t)(ipa - g->dist.base), write, size, value);
 		return true;
 	}

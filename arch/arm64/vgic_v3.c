@@ -12,8 +12,8 @@
 #define GICD_CTLR_GRP1     (1u << 0)
 #define GICD_CTLR_GRP1A    (1u << 1)
 #define GICD_CTLR_ARE_NS   (1u << 4)
-#define GICD_TYPER_KEEP    ((0x1fu << 19) | 0x1fu)   /* IDbits, ITLinesNumber */
-#define IROUTER_IRM        (1ul << 31)
+#define GICD_TYPER_KEEP    (((uint32_t)0x1fu << 19) | 0x1fu)   /* IDbits, ITLinesNumber */
+#define IROUTER_IRM        0x80000000UL              /* bit 31 */
 
 #define REDIST_FRAME       0x20000u
 #define GICR_CTLR          0x0000u
@@ -43,7 +43,7 @@ void vgic_version_vcpu_reset(struct vgic_cpu *v)
 static void route(struct cpu *cpu, uint32_t intid)
 {
 	const struct vgic_dist *d = vgic_dist_of(cpu);
-	bool any = (d->irm[intid / 32u] & (1u << (intid % 32u))) != 0u;
+	bool any = (d->irm[intid / 32u] & ((uint32_t)1u << (intid % 32u))) != 0u;
 
 	/* "Any vCPU" is vCPU 0: a physical 1-of-N route could pick another partition's core. */
 	gic_spi_route(intid, cpu->partition->cfg->vcpu_core[any ? 0u : d->target[intid]]);
@@ -62,7 +62,7 @@ static void irouter(struct cpu *cpu, uint32_t offset, bool write, uint32_t size,
 		*value = 0u;
 		return;
 	}
-	bool irm = (d->irm[intid / 32u] & (1u << (intid % 32u))) != 0u;
+	bool irm = (d->irm[intid / 32u] & ((uint32_t)1u << (intid % 32u))) != 0u;
 	if (!write) {
 		uint64_t v = irm ? IROUTER_IRM : d->target[intid];
 		*value = high ? 0u : ((size == 4u) ? (uint32_t)v : v);
@@ -75,16 +75,16 @@ static void irouter(struct cpu *cpu, uint32_t offset, bool write, uint32_t size,
 		}
 		return;
 	}
-	uint64_t aff = *value & 0xff00ffffffull & ~IROUTER_IRM;
+	uint64_t aff = *value & 0xff00ffffffULL & ~IROUTER_IRM;
 	if (((*value & IROUTER_IRM) == 0u) && (aff >= cpu->partition->cfg->n_vcpus)) {
 		vgic_deny(cpu, "route to a core it does not own", offset, *value);
 		return;
 	}
 	spin_lock(&d->lock);
 	if ((*value & IROUTER_IRM) != 0u) {
-		d->irm[intid / 32u] |= 1u << (intid % 32u);
+		d->irm[intid / 32u] |= (uint32_t)1u << (intid % 32u);
 	} else {
-		d->irm[intid / 32u] &= ~(1u << (intid % 32u));
+		d->irm[intid / 32u] &= ~((uint32_t)1u << (intid % 32u));
 		d->target[intid] = (uint8_t)aff;
 	}
 	route(cpu, intid);
@@ -121,12 +121,12 @@ static void dist_access(struct cpu *cpu, uint32_t offset, bool write, uint32_t s
 	}
 	/* SGIs and PPIs live in the redistributors (affinity routing): RAZ/WI here. */
 	bool banked = ((offset >= GICD_ISENABLER) && (offset < GICD_IPRIORITYR) && ((offset & 0x7fu) == 0u)) ||
-		      ((offset >= GICD_IPRIORITYR) && (offset < GICD_IPRIORITYR + 32u)) ||
-		      ((offset >= GICD_ICFGR) && (offset < GICD_ICFGR + 8u));
+		      ((offset >= GICD_IPRIORITYR) && (offset < (GICD_IPRIORITYR + 32u))) ||
+		      ((offset >= GICD_ICFGR) && (offset < (GICD_ICFGR + 8u)));
 	if (!banked && vgic_dist_common(cpu, offset, write, size, value)) {
 		return;
 	}
-	if ((offset >= GICD_IROUTER + (8u * GIC_FIRST_SPI)) && (offset < GICD_IROUTER + (8u * GIC_MAX_INTID))) {
+	if ((offset >= (GICD_IROUTER + (8u * GIC_FIRST_SPI))) && (offset < (GICD_IROUTER + (8u * GIC_MAX_INTID)))) {
 		irouter(cpu, offset, write, size, value);
 		return;
 	}
@@ -154,11 +154,11 @@ static void redist_access(struct cpu *cpu, uint32_t vcpu, uint32_t offset, bool 
 		}
 	} else if ((offset == GICR_TYPER) && ((size == 8u) || (size == 4u)) && !write) {
 		/* The guest's affinity for vCPU n is Aff0 = n, like its MPIDR. */
-		uint64_t last = (vcpu + 1u == cpu->partition->cfg->n_vcpus) ? (1u << 4) : 0u;
+		uint64_t last = ((vcpu + 1u) == cpu->partition->cfg->n_vcpus) ? 0x10UL : 0UL;   /* Last, bit 4 */
 		uint64_t typer = ((uint64_t)vcpu << 32) | ((uint64_t)vcpu << 8) | last;
 		*value = (size == 4u) ? (uint32_t)typer : typer;
 		return;
-	} else if ((offset == GICR_TYPER + 4u) && (size == 4u) && !write) {
+	} else if ((offset == (GICR_TYPER + 4u)) && (size == 4u) && !write) {
 		*value = vcpu;
 		return;
 	} else if ((offset == GICR_WAKER) && (size == 4u)) {
@@ -184,11 +184,11 @@ bool vgic_version_mmio(struct cpu *cpu, uint64_t ipa, bool write, uint32_t size,
 	const struct cfg_gic *g = &cfg_system.gic;
 	uint64_t redist_size = (uint64_t)REDIST_FRAME * cpu->partition->cfg->n_vcpus;
 
-	if ((ipa >= g->dist.base) && (ipa - g->dist.base < 0x10000u)) {
+	if ((ipa >= g->dist.base) && ((ipa - g->dist.base) < 0x10000u)) {
 		dist_access(cpu, (uint32_t)(ipa - g->dist.base), write, size, value);
 		return true;
 	}
-	if ((ipa >= g->redist.base) && (ipa - g->redist.base < redist_size)) {
+	if ((ipa >= g->redist.base) && ((ipa - g->redist.base) < redist_size)) {
 		uint64_t off = ipa - g->redist.base;
 		redist_access(cpu, (uint32_t)(off / REDIST_FRAME), (uint32_t)(off % REDIST_FRAME), write, size, value);
 		return true;
@@ -200,15 +200,15 @@ bool vgic_version_mmio(struct cpu *cpu, uint64_t ipa, bool write, uint32_t size,
  * with its range selector. A partition's vCPUs are Aff0 = 0..n-1, all else zero. */
 void vgic_sgi1r(struct cpu *cpu, uint64_t v)
 {
-	const uint64_t upper = (0xfful << 48) | (0xful << 44) | (0xfful << 32) | (0xfful << 16);
+	const uint64_t upper = (0xffUL << 48) | (0xfUL << 44) | (0xffUL << 32) | (0xffUL << 16);
 	uint32_t intid = (uint32_t)(v >> 24) & 0xfu;
 	uint32_t n = cpu->partition->cfg->n_vcpus;
-	uint64_t own = (n >= 64u) ? ~0ul : ((1ul << n) - 1u);
+	uint64_t own = (n >= 64u) ? ~0UL : ((1UL << n) - 1u);
 	uint64_t list = v & 0xffffu;
 	uint64_t targets;
 
-	if ((v & (1ul << 40)) != 0u) {
-		targets = own & ~(1ul << cpu->vcpu);
+	if ((v & (1UL << 40)) != 0u) {
+		targets = own & ~(1UL << cpu->vcpu);
 	} else if ((v & upper) == 0u) {
 		/* The usual case: Aff3..Aff1 and the range selector zero. */
 		targets = list & own;
@@ -217,10 +217,10 @@ void vgic_sgi1r(struct cpu *cpu, uint64_t v)
 		}
 	} else {
 		uint32_t base = 16u * ((uint32_t)(v >> 44) & 0xfu);
-		bool aff_zero = (v & ((0xfful << 48) | (0xfful << 32) | (0xfful << 16))) == 0u;
+		bool aff_zero = (v & ((0xffUL << 48) | (0xffUL << 32) | (0xffUL << 16))) == 0u;
 
 		targets = (aff_zero && (base < 64u)) ? ((list << base) & own) : 0u;
-		if ((list != 0u) && (!aff_zero || (base >= 64u) || ((list << base) >> base != list) ||
+		if ((list != 0u) && (!aff_zero || (base >= 64u) || (((list << base) >> base) != list) ||
 				     (((list << base) & ~own) != 0u))) {
 			vgic_deny(cpu, "SGI to a core it does not own", 0u, v);
 		}

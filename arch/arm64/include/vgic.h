@@ -27,7 +27,7 @@
 struct cpu;
 struct partition;
 
-#define VGIC_WORDS (GIC_MAX_INTID / 32u + 1u)
+#define VGIC_WORDS ((GIC_MAX_INTID / 32u) + 1u)
 #define VGIC_QUEUE 96u          /* 16 SGIs + 2 PPIs + up to 64 SPIs, with room */
 #define VGIC_MIN_PRIORITY 0x10u /* guest priorities stay below the hypervisor's kick */
 
@@ -57,7 +57,7 @@ struct vgic_cpu {
 };
 
 /** The PPIs a partition owns on each of its cores: its EL1 timers. */
-#define VGIC_OWNED_PPIS ((1u << GIC_VTIMER_PPI) | (1u << GIC_PTIMER_PPI))
+#define VGIC_OWNED_PPIS (((uint32_t)1u << GIC_VTIMER_PPI) | ((uint32_t)1u << GIC_PTIMER_PPI))
 
 /* --- vgic.c: shared by both GIC versions --- */
 
