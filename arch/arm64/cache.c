@@ -7,14 +7,14 @@
 
 static uint64_t dcache_line(void)
 {
-	return 4ul << ((read_sysreg(ctr_el0) >> 16) & 0xfu);
+	return 4UL << ((read_sysreg(ctr_el0) >> 16) & 0xfu);
 }
 
 void arm64_inval_range(uint64_t va, uint64_t size)
 {
 	uint64_t line = dcache_line();
 
-	for (uint64_t a = va & ~(line - 1u); a < va + size; a += line) {
+	for (uint64_t a = va & ~(line - 1u); a < (va + size); a += line) {
 		__asm__ volatile("dc ivac, %0" : : "r"(a) : "memory");
 	}
 	dsb_sy();
@@ -24,7 +24,7 @@ void arm64_clean_inval_range(uint64_t va, uint64_t size)
 {
 	uint64_t line = dcache_line();
 
-	for (uint64_t a = va & ~(line - 1u); a < va + size; a += line) {
+	for (uint64_t a = va & ~(line - 1u); a < (va + size); a += line) {
 		__asm__ volatile("dc civac, %0" : : "r"(a) : "memory");
 	}
 	dsb_sy();
@@ -35,7 +35,7 @@ void arch_clean_to_poc(paddr_t pa, uint64_t size)
 	uint64_t line = dcache_line();
 	uint64_t va = pa_addr(pa);
 
-	for (uint64_t a = va & ~(line - 1u); a < va + size; a += line) {
+	for (uint64_t a = va & ~(line - 1u); a < (va + size); a += line) {
 		__asm__ volatile("dc cvac, %0" : : "r"(a) : "memory");
 	}
 	/* The partition's cores may fetch this code: drop their stale instructions too. */

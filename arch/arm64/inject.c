@@ -6,12 +6,12 @@
 #include "arm64.h"
 #include "sysreg.h"
 
-#define SPSR_M_MASK   0x1ful
-#define SPSR_M_EL1T   0x04ul
-#define SPSR_M_EL1H   0x05ul
-#define SPSR_NRW      (1ul << 4)
-#define SPSR_PAN      (1ul << 22)
-#define SCTLR_SPAN    (1ul << 23)
+#define SPSR_M_MASK   0x1fUL
+#define SPSR_M_EL1T   0x04UL
+#define SPSR_M_EL1H   0x05UL
+#define SPSR_NRW      (1UL << 4)
+#define SPSR_PAN      (1UL << 22)
+#define SCTLR_SPAN    (1UL << 23)
 
 /* VBAR_EL1 offsets of the synchronous vectors. */
 #define VEC_CURRENT_SP0  0x000u
@@ -35,7 +35,8 @@ void arm64_inject_undef(struct guest_frame *f)
 	} else {
 		offset = VEC_LOWER_A64;
 	}
-	write_sysreg(esr_el1, ((uint64_t)EC_UNKNOWN << ESR_EC_SHIFT) | ESR_IL);
+	/* EC 0x00 (unknown reason), a 32-bit instruction, ISS 0. */
+	write_sysreg(esr_el1, ESR_IL);
 	write_sysreg(elr_el1, read_sysreg(elr_el2));
 	write_sysreg(spsr_el1, from);
 

@@ -26,46 +26,49 @@
 #define SR_DC_CISW   SR(1, 0, 7, 14, 2)
 #define SR_ICC_SGI1R_EL1 SR(3, 0, 12, 11, 5)
 
+/* The ID register space's switch key: CRm and op2. */
+#define ID_REG(crm, op2) (((crm) << 3) | (op2))
+
 static uint64_t field_clear(uint64_t v, unsigned shift)
 {
-	return v & ~(0xful << shift);
+	return v & ~(0xfUL << shift);
 }
 
 /* The ID register space (op0 3, op1 0, CRn 0, CRm 1..7). Unallocated encodings read as zero. */
 static uint64_t id_register(uint32_t crm, uint32_t op2)
 {
-	switch ((crm << 3) | op2) {
-	case (1u << 3) | 0u: return read_sysreg(s3_0_c0_c1_0);                   /* ID_PFR0 */
-	case (1u << 3) | 1u: return read_sysreg(s3_0_c0_c1_1);                   /* ID_PFR1 */
-	case (1u << 3) | 2u: return field_clear(read_sysreg(s3_0_c0_c1_2), 24);  /* ID_DFR0: PerfMon */
-	case (1u << 3) | 3u: return read_sysreg(s3_0_c0_c1_3);                   /* ID_AFR0 */
-	case (1u << 3) | 4u: return read_sysreg(s3_0_c0_c1_4);                   /* ID_MMFR0 */
-	case (1u << 3) | 5u: return read_sysreg(s3_0_c0_c1_5);                   /* ID_MMFR1 */
-	case (1u << 3) | 6u: return read_sysreg(s3_0_c0_c1_6);                   /* ID_MMFR2 */
-	case (1u << 3) | 7u: return read_sysreg(s3_0_c0_c1_7);                   /* ID_MMFR3 */
-	case (2u << 3) | 0u: return read_sysreg(s3_0_c0_c2_0);                   /* ID_ISAR0 */
-	case (2u << 3) | 1u: return read_sysreg(s3_0_c0_c2_1);                   /* ID_ISAR1 */
-	case (2u << 3) | 2u: return read_sysreg(s3_0_c0_c2_2);                   /* ID_ISAR2 */
-	case (2u << 3) | 3u: return read_sysreg(s3_0_c0_c2_3);                   /* ID_ISAR3 */
-	case (2u << 3) | 4u: return read_sysreg(s3_0_c0_c2_4);                   /* ID_ISAR4 */
-	case (2u << 3) | 5u: return read_sysreg(s3_0_c0_c2_5);                   /* ID_ISAR5 */
-	case (2u << 3) | 6u: return read_sysreg(s3_0_c0_c2_6);                   /* ID_MMFR4 */
-	case (3u << 3) | 0u: return read_sysreg(s3_0_c0_c3_0);                   /* MVFR0 */
-	case (3u << 3) | 1u: return read_sysreg(s3_0_c0_c3_1);                   /* MVFR1 */
-	case (3u << 3) | 2u: return read_sysreg(s3_0_c0_c3_2);                   /* MVFR2 */
-	case (4u << 3) | 0u: {                                                   /* ID_AA64PFR0 */
+	switch (ID_REG(crm, op2)) {
+	case ID_REG(1u, 0u): return read_sysreg(s3_0_c0_c1_0);                  /* ID_PFR0 */
+	case ID_REG(1u, 1u): return read_sysreg(s3_0_c0_c1_1);                  /* ID_PFR1 */
+	case ID_REG(1u, 2u): return field_clear(read_sysreg(s3_0_c0_c1_2), 24); /* ID_DFR0: PerfMon */
+	case ID_REG(1u, 3u): return read_sysreg(s3_0_c0_c1_3);                  /* ID_AFR0 */
+	case ID_REG(1u, 4u): return read_sysreg(s3_0_c0_c1_4);                  /* ID_MMFR0 */
+	case ID_REG(1u, 5u): return read_sysreg(s3_0_c0_c1_5);                  /* ID_MMFR1 */
+	case ID_REG(1u, 6u): return read_sysreg(s3_0_c0_c1_6);                  /* ID_MMFR2 */
+	case ID_REG(1u, 7u): return read_sysreg(s3_0_c0_c1_7);                  /* ID_MMFR3 */
+	case ID_REG(2u, 0u): return read_sysreg(s3_0_c0_c2_0);                  /* ID_ISAR0 */
+	case ID_REG(2u, 1u): return read_sysreg(s3_0_c0_c2_1);                  /* ID_ISAR1 */
+	case ID_REG(2u, 2u): return read_sysreg(s3_0_c0_c2_2);                  /* ID_ISAR2 */
+	case ID_REG(2u, 3u): return read_sysreg(s3_0_c0_c2_3);                  /* ID_ISAR3 */
+	case ID_REG(2u, 4u): return read_sysreg(s3_0_c0_c2_4);                  /* ID_ISAR4 */
+	case ID_REG(2u, 5u): return read_sysreg(s3_0_c0_c2_5);                  /* ID_ISAR5 */
+	case ID_REG(2u, 6u): return read_sysreg(s3_0_c0_c2_6);                  /* ID_MMFR4 */
+	case ID_REG(3u, 0u): return read_sysreg(s3_0_c0_c3_0);                  /* MVFR0 */
+	case ID_REG(3u, 1u): return read_sysreg(s3_0_c0_c3_1);                  /* MVFR1 */
+	case ID_REG(3u, 2u): return read_sysreg(s3_0_c0_c3_2);                  /* MVFR2 */
+	case ID_REG(4u, 0u): {                                                  /* ID_AA64PFR0 */
 		uint64_t v = read_sysreg(s3_0_c0_c4_0);
 		v = field_clear(v, 32);   /* SVE */
 		v = field_clear(v, 40);   /* MPAM */
 		return field_clear(v, 44); /* AMU */
 	}
-	case (4u << 3) | 1u: {                                                   /* ID_AA64PFR1 */
+	case ID_REG(4u, 1u): {                                                  /* ID_AA64PFR1 */
 		uint64_t v = read_sysreg(s3_0_c0_c4_1);
 		v = field_clear(v, 8);    /* MTE */
 		v = field_clear(v, 16);   /* MPAM_frac */
 		return field_clear(v, 24); /* SME */
 	}
-	case (5u << 3) | 0u: {                                                   /* ID_AA64DFR0 */
+	case ID_REG(5u, 0u): {                                                  /* ID_AA64DFR0 */
 		uint64_t v = read_sysreg(s3_0_c0_c5_0);
 		v = field_clear(v, 4);    /* TraceVer */
 		v = field_clear(v, 8);    /* PMUVer */
@@ -73,14 +76,14 @@ static uint64_t id_register(uint32_t crm, uint32_t op2)
 		v = field_clear(v, 40);   /* TraceFilt */
 		return field_clear(v, 44); /* TraceBuffer */
 	}
-	case (5u << 3) | 1u: return read_sysreg(s3_0_c0_c5_1);                   /* ID_AA64DFR1 */
-	case (5u << 3) | 4u: return read_sysreg(s3_0_c0_c5_4);                   /* ID_AA64AFR0 */
-	case (5u << 3) | 5u: return read_sysreg(s3_0_c0_c5_5);                   /* ID_AA64AFR1 */
-	case (6u << 3) | 0u: return read_sysreg(s3_0_c0_c6_0);                   /* ID_AA64ISAR0 */
-	case (6u << 3) | 1u: return read_sysreg(s3_0_c0_c6_1);                   /* ID_AA64ISAR1 */
-	case (7u << 3) | 0u: return read_sysreg(s3_0_c0_c7_0);                   /* ID_AA64MMFR0 */
-	case (7u << 3) | 1u: return field_clear(read_sysreg(s3_0_c0_c7_1), 16);  /* ID_AA64MMFR1: LO */
-	case (7u << 3) | 2u: return read_sysreg(s3_0_c0_c7_2);                   /* ID_AA64MMFR2 */
+	case ID_REG(5u, 1u): return read_sysreg(s3_0_c0_c5_1);                  /* ID_AA64DFR1 */
+	case ID_REG(5u, 4u): return read_sysreg(s3_0_c0_c5_4);                  /* ID_AA64AFR0 */
+	case ID_REG(5u, 5u): return read_sysreg(s3_0_c0_c5_5);                  /* ID_AA64AFR1 */
+	case ID_REG(6u, 0u): return read_sysreg(s3_0_c0_c6_0);                  /* ID_AA64ISAR0 */
+	case ID_REG(6u, 1u): return read_sysreg(s3_0_c0_c6_1);                  /* ID_AA64ISAR1 */
+	case ID_REG(7u, 0u): return read_sysreg(s3_0_c0_c7_0);                  /* ID_AA64MMFR0 */
+	case ID_REG(7u, 1u): return field_clear(read_sysreg(s3_0_c0_c7_1), 16); /* ID_AA64MMFR1: LO */
+	case ID_REG(7u, 2u): return read_sysreg(s3_0_c0_c7_2);                  /* ID_AA64MMFR2 */
 	default: return 0u;
 	}
 }
@@ -92,11 +95,11 @@ static void set_way(const struct cpu *cpu, uint64_t operand)
 {
 	const struct cfg_partition *p = cpu->partition->cfg;
 
-	if ((operand & ~0xeul) != 0u) {
+	if ((operand & ~0xeUL) != 0u) {
 		return;
 	}
 	for (uint32_t i = 0u; i < p->n_regions; i++) {
-		if (p->regions[i].kind == CFG_REGION_RAM) {
+		if (p->regions[i].kind == (uint8_t)CFG_REGION_RAM) {
 			arm64_clean_inval_range(p->regions[i].pa, p->regions[i].size);
 		}
 	}
