@@ -32,6 +32,40 @@ static unsigned level_shift(unsigned level)
 	return 12u + (9u * (3u - level));
 }
 
+/*
+ * Walks from the root down to the level where the chunk at (va, pa) with
+ * `left` bytes to go becomes one leaf, allocating tables on the way.
+ */
+static int pt_descend(struct pt_pool *pool, pte_t *root, uint64_t va, uint64_t pa, uint64_t left,
+		      pte_t **table, unsigned *level)
+{
+	pte_t *t = root;
+	unsigned l = PT_START_LEVEL;
+	uint64_t block = 1UL << level_shift(l);
+
+	while ((l < 3u) && ((((va | pa) & (block - 1u)) != 0u) || (left < block))) {
+		pte_t *e = &t[(va >> level_shift(l)) & (PT_ENTRIES - 1u)];
+
+		if ((*e & PTE_VALID) == 0u) {
+			pte_t *next = pt_alloc(pool);
+			if (next == NULL) {
+				return PT_ERR_NOMEM;
+			}
+			*e = pt_table_addr(next) | PTE_TYPE_TABLE;
+		} else if ((*e & PTE_TYPE_MASK) != PTE_TYPE_TABLE) {
+			return PT_ERR_OVERLAP;
+		} else {
+			/* A table already: descend into it. */
+		}
+		t = pt_table_ptr(*e);
+		l++;
+		block = 1UL << level_shift(l);
+	}
+	*table = t;
+	*level = l;
+	return PT_OK;
+}
+
 int pt_map(struct pt_pool *pool, pte_t *root, uint64_t va, uint64_t pa, uint64_t size, uint64_t attrs)
 {
 	const uint64_t page_mask = (1UL << 12) - 1u;
@@ -44,30 +78,15 @@ int pt_map(struct pt_pool *pool, pte_t *root, uint64_t va, uint64_t pa, uint64_t
 		return PT_ERR_ALIGN;
 	}
 	while (left > 0u) {
-		pte_t *table = root;
+		pte_t *table = NULL;
 		unsigned level = PT_START_LEVEL;
-		uint64_t block = 1UL << level_shift(level);
+		int err = pt_descend(pool, root, next_va, next_pa, left, &table, &level);
 
-		/* Descend to the level where the next chunk becomes one leaf. */
-		while ((level < 3u) && (((((next_va | next_pa) & (block - 1u)) != 0u)) || (left < block))) {
-			pte_t *e = &table[(next_va >> level_shift(level)) & (PT_ENTRIES - 1u)];
-
-			if ((*e & PTE_VALID) == 0u) {
-				pte_t *next = pt_alloc(pool);
-				if (next == NULL) {
-					return PT_ERR_NOMEM;
-				}
-				*e = pt_table_addr(next) | PTE_TYPE_TABLE;
-			} else if ((*e & PTE_TYPE_MASK) != PTE_TYPE_TABLE) {
-				return PT_ERR_OVERLAP;
-			} else {
-				/* A table already: descend into it. */
-			}
-			table = pt_table_ptr(*e);
-			level++;
-			block = 1UL << level_shift(level);
+		if (err != PT_OK) {
+			return err;
 		}
 		/* Fill consecutive leaves of this table without walking down again. */
+		uint64_t block = 1UL << level_shift(level);
 		uint64_t type = (level == 3u) ? PTE_TYPE_PAGE : PTE_TYPE_BLOCK;
 		uint32_t idx = (uint32_t)((next_va >> level_shift(level)) & (PT_ENTRIES - 1u));
 		do {

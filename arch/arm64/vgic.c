@@ -529,35 +529,27 @@ static void local_priority(struct cpu *cpu, uint32_t vcpu, uint32_t offset, bool
 	}
 }
 
-static void local_bitmap(struct cpu *cpu, uint32_t vcpu, uint32_t reg, bool write, uint64_t *value)
+static uint64_t local_bitmap_read(const struct cpu *t, const struct vgic_cpu *v, uint32_t reg)
 {
-	struct cpu *t = vgic_vcpu_core(cpu, vcpu);
-	struct vgic_cpu *v = vgic_cpu_of(t);
 	uint32_t owned = local_owned(v);
 	uint32_t virt = v->direct ? 0u : 0xffffu;   /* SGIs handled in software */
-	uint32_t bits = (uint32_t)*value & owned;
+	uint32_t soft = 0u;
 
-	if (!write) {
-		if ((reg == GICD_ISENABLER) || (reg == GICD_ICENABLER)) {
-			*value = (v->sgi_enabled & virt) | (gic_local_read(t->index, reg) & owned & ~virt);
-		} else if ((reg == GICD_ISPENDR) || (reg == GICD_ICPENDR)) {
-			*value = (__atomic_load_n(&v->sgi_pending, __ATOMIC_RELAXED) & virt) |
-				 (gic_local_read(t->index, reg) & owned & ~virt);
-		} else {
-			*value = gic_local_read(t->index, reg) & owned & ~virt;
-		}
-		return;
+	if ((reg == GICD_ISENABLER) || (reg == GICD_ICENABLER)) {
+		soft = v->sgi_enabled;
+	} else if ((reg == GICD_ISPENDR) || (reg == GICD_ICPENDR)) {
+		soft = __atomic_load_n(&v->sgi_pending, __ATOMIC_RELAXED);
+	} else {
+		/* Active state of virtual SGIs lives in the list registers: reads as zero. */
 	}
-	if (((uint32_t)*value & ~owned) != 0u) {
-		vgic_deny(cpu, "SGI/PPI write outside its own", reg, *value);
-	}
-	if ((bits & ~virt) != 0u) {
-		gic_local_write(t->index, reg, bits & ~virt);
-	}
-	uint32_t sgis = bits & virt;
-	if (sgis == 0u) {
-		return;
-	}
+	return (soft & virt) | (gic_local_read(t->index, reg) & owned & ~virt);
+}
+
+/* Writes of the software SGIs `sgis` of vCPU `vcpu` (core `t`) through register `reg`. */
+static void local_sgi_write(struct cpu *cpu, uint32_t vcpu, struct cpu *t, uint32_t reg, uint32_t sgis)
+{
+	struct vgic_cpu *v = vgic_cpu_of(t);
+
 	if (reg == GICD_ISENABLER) {
 		v->sgi_enabled |= sgis;
 		/* SGIs posted while disabled can now be delivered. */
@@ -571,15 +563,46 @@ static void local_bitmap(struct cpu *cpu, uint32_t vcpu, uint32_t reg, bool writ
 	} else if (reg == GICD_ICENABLER) {
 		v->sgi_enabled &= ~sgis;
 	} else if (reg == GICD_ISPENDR) {
-		while (sgis != 0u) {
-			vgic_send_sgi(cpu, vcpu, (uint32_t)__builtin_ctz(sgis));
-			sgis &= sgis - 1u;
+		uint32_t left = sgis;
+		while (left != 0u) {
+			vgic_send_sgi(cpu, vcpu, (uint32_t)__builtin_ctz(left));
+			left &= left - 1u;
 		}
 	} else if (reg == GICD_ICPENDR) {
 		__atomic_fetch_and(&v->sgi_pending, ~sgis, __ATOMIC_RELAXED);
 	} else {
 		/* Active state of virtual SGIs lives in the list registers: not writable here. */
 	}
+}
+
+static void local_bitmap(struct cpu *cpu, uint32_t vcpu, uint32_t reg, bool write, uint64_t *value)
+{
+	struct cpu *t = vgic_vcpu_core(cpu, vcpu);
+	const struct vgic_cpu *v = vgic_cpu_of(t);
+	uint32_t owned = local_owned(v);
+	uint32_t virt = v->direct ? 0u : 0xffffu;   /* SGIs handled in software */
+	uint32_t bits = (uint32_t)*value & owned;
+
+	if (!write) {
+		*value = local_bitmap_read(t, v, reg);
+		return;
+	}
+	if (((uint32_t)*value & ~owned) != 0u) {
+		vgic_deny(cpu, "SGI/PPI write outside its own", reg, *value);
+	}
+	if ((bits & ~virt) != 0u) {
+		gic_local_write(t->index, reg, bits & ~virt);
+	}
+	if ((bits & virt) != 0u) {
+		local_sgi_write(cpu, vcpu, t, reg, bits & virt);
+	}
+}
+
+bool vgic_dist_banked(uint32_t offset)
+{
+	return ((offset >= GICD_ISENABLER) && (offset < GICD_IPRIORITYR) && ((offset & 0x7fu) == 0u)) ||
+	       ((offset >= GICD_IPRIORITYR) && (offset < (GICD_IPRIORITYR + 32u))) ||
+	       ((offset >= GICD_ICFGR) && (offset < (GICD_ICFGR + 8u)));
 }
 
 bool vgic_local_access(struct cpu *cpu, uint32_t vcpu, uint32_t offset, bool write, uint32_t size, uint64_t *value)

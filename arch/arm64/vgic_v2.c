@@ -114,51 +114,51 @@ static void sgir(struct cpu *cpu, uint32_t value)
 	}
 }
 
-static void dist_access(struct cpu *cpu, uint32_t offset, bool write, uint32_t size, uint64_t *value)
+/* GICD_CTLR, TYPER, IIDR, PIDR2 and SGIR; false: another register. */
+static bool dist_ident(struct cpu *cpu, uint32_t offset, bool write, uint32_t size, uint64_t *value)
 {
-	const struct vgic_dist *d = vgic_dist_of(cpu);
-
-	if ((offset == GICD_CTLR) && (size == 4u)) {
-		if (write) {
-			uint32_t enable = (uint32_t)*value & GICD_CTLR_ENABLE;
-			vgic_dist_enable(cpu, enable, enable != 0u);
-		} else {
-			*value = d->ctlr;
-		}
-		return;
+	if (size != 4u) {
+		return false;
 	}
-	if ((offset == GICD_TYPER) && (size == 4u) && !write) {
-		*value = (gic_dist_read(GICD_TYPER) & GICD_TYPER_LINES) |
-			 ((cpu->partition->cfg->n_vcpus - 1u) << 5);
-		return;
-	}
-	if (((offset == GICD_IIDR) || (offset == GICD_PIDR2_V2)) && (size == 4u) && !write) {
-		*value = gic_dist_read(offset);
-		return;
-	}
-	if ((offset == GICD_SGIR) && (size == 4u)) {
+	if ((offset == GICD_CTLR) && write) {
+		uint32_t enable = (uint32_t)*value & GICD_CTLR_ENABLE;
+		vgic_dist_enable(cpu, enable, enable != 0u);
+	} else if (offset == GICD_SGIR) {
 		if (write) {
 			sgir(cpu, (uint32_t)*value);
 		} else {
 			*value = 0u;
 		}
-		return;
+	} else if (write) {
+		return false;
+	} else if (offset == GICD_CTLR) {
+		*value = vgic_dist_of(cpu)->ctlr;
+	} else if (offset == GICD_TYPER) {
+		*value = (gic_dist_read(GICD_TYPER) & GICD_TYPER_LINES) | ((cpu->partition->cfg->n_vcpus - 1u) << 5);
+	} else if ((offset == GICD_IIDR) || (offset == GICD_PIDR2_V2)) {
+		*value = gic_dist_read(offset);
+	} else {
+		return false;
 	}
-	if ((offset >= GICD_ITARGETSR) && (offset < GICD_ICFGR)) {
+	return true;
+}
+
+static void dist_access(struct cpu *cpu, uint32_t offset, bool write, uint32_t size, uint64_t *value)
+{
+	bool handled;
+
+	if (dist_ident(cpu, offset, write, size, value)) {
+		handled = true;
+	} else if ((offset >= GICD_ITARGETSR) && (offset < GICD_ICFGR)) {
 		targets(cpu, offset, write, size, value);
-		return;
-	}
-	bool banked = ((offset >= GICD_ISENABLER) && (offset < GICD_IPRIORITYR) && ((offset & 0x7fu) == 0u)) ||
-		      ((offset >= GICD_IPRIORITYR) && (offset < (GICD_IPRIORITYR + 32u))) ||
-		      ((offset >= GICD_ICFGR) && (offset < (GICD_ICFGR + 8u)));
-	if (banked && vgic_local_access(cpu, cpu->vcpu, offset, write, size, value)) {
-		return;
-	}
-	if (!banked && vgic_dist_common(cpu, offset, write, size, value)) {
-		return;
+		handled = true;
+	} else if (vgic_dist_banked(offset)) {
+		handled = vgic_local_access(cpu, cpu->vcpu, offset, write, size, value);
+	} else {
+		handled = vgic_dist_common(cpu, offset, write, size, value);
 	}
 	/* IGROUPR (no Security Extensions), SGI pending registers and reserved: RAZ/WI. */
-	if (!write) {
+	if (!handled && !write) {
 		*value = 0u;
 	}
 }

@@ -49,39 +49,23 @@ static void route(struct cpu *cpu, uint32_t intid)
 	gic_spi_route(intid, cpu->partition->cfg->vcpu_core[any ? 0u : d->target[intid]]);
 }
 
-static void irouter(struct cpu *cpu, uint32_t offset, bool write, uint32_t size, uint64_t *value)
+static bool irm_of(const struct vgic_dist *d, uint32_t intid)
+{
+	return (d->irm[intid / 32u] & ((uint32_t)1u << (intid % 32u))) != 0u;
+}
+
+static void irouter_write(struct cpu *cpu, uint32_t intid, uint32_t offset, uint64_t value)
 {
 	struct vgic_dist *d = vgic_dist_of(cpu);
-	uint32_t intid = (offset - GICD_IROUTER) / 8u;
-	bool high = (offset & 4u) != 0u;
+	uint64_t aff = value & 0xff00ffffffULL & ~IROUTER_IRM;
+	bool irm = (value & IROUTER_IRM) != 0u;
 
-	if (!vgic_owns_spi(d, intid) || ((size != 8u) && (size != 4u)) || (high && (size == 8u))) {
-		if (write) {
-			vgic_deny(cpu, "routing of an interrupt it does not own", offset, *value);
-		}
-		*value = 0u;
-		return;
-	}
-	bool irm = (d->irm[intid / 32u] & ((uint32_t)1u << (intid % 32u))) != 0u;
-	if (!write) {
-		uint64_t v = irm ? IROUTER_IRM : d->target[intid];
-		*value = high ? 0u : ((size == 4u) ? (uint32_t)v : v);
-		return;
-	}
-	if (high) {
-		/* Aff3: every vCPU has Aff3 = 0. */
-		if ((uint32_t)*value != 0u) {
-			vgic_deny(cpu, "route to a core it does not own", offset, *value);
-		}
-		return;
-	}
-	uint64_t aff = *value & 0xff00ffffffULL & ~IROUTER_IRM;
-	if (((*value & IROUTER_IRM) == 0u) && (aff >= cpu->partition->cfg->n_vcpus)) {
-		vgic_deny(cpu, "route to a core it does not own", offset, *value);
+	if (!irm && (aff >= cpu->partition->cfg->n_vcpus)) {
+		vgic_deny(cpu, "route to a core it does not own", offset, value);
 		return;
 	}
 	spin_lock(&d->lock);
-	if ((*value & IROUTER_IRM) != 0u) {
+	if (irm) {
 		d->irm[intid / 32u] |= (uint32_t)1u << (intid % 32u);
 	} else {
 		d->irm[intid / 32u] &= ~((uint32_t)1u << (intid % 32u));
@@ -91,39 +75,74 @@ static void irouter(struct cpu *cpu, uint32_t offset, bool write, uint32_t size,
 	spin_unlock(&d->lock);
 }
 
-static void dist_access(struct cpu *cpu, uint32_t offset, bool write, uint32_t size, uint64_t *value)
+/* GICD_IROUTER<n>: 64-bit, or two 32-bit halves of which the high one is Aff3. */
+static void irouter(struct cpu *cpu, uint32_t offset, bool write, uint32_t size, uint64_t *value)
 {
 	const struct vgic_dist *d = vgic_dist_of(cpu);
+	uint32_t intid = (offset - GICD_IROUTER) / 8u;
+	bool high = (offset & 4u) != 0u;
+	bool width_ok = (size == 4u) || ((size == 8u) && !high);
 
-	if ((offset == GICD_CTLR) && (size == 4u)) {
+	if (!vgic_owns_spi(d, intid) || !width_ok) {
+		if (write) {
+			vgic_deny(cpu, "routing of an interrupt it does not own", offset, *value);
+		}
+		*value = 0u;
+	} else if (!write) {
+		uint64_t v = irm_of(d, intid) ? IROUTER_IRM : d->target[intid];
+		*value = high ? 0u : ((size == 4u) ? (uint32_t)v : v);
+	} else if (high) {
+		/* Aff3: every vCPU has Aff3 = 0. */
+		if ((uint32_t)*value != 0u) {
+			vgic_deny(cpu, "route to a core it does not own", offset, *value);
+		}
+	} else {
+		irouter_write(cpu, intid, offset, *value);
+	}
+}
+
+/* GICD_CTLR, TYPER, IIDR and PIDR2; false: another register. */
+static bool dist_ident(struct cpu *cpu, uint32_t offset, bool write, uint32_t size, uint64_t *value)
+{
+	if (size != 4u) {
+		return false;
+	}
+	if (offset == GICD_CTLR) {
 		if (write) {
 			uint32_t enables = (uint32_t)*value & (GICD_CTLR_GRP1 | GICD_CTLR_GRP1A);
 			vgic_dist_enable(cpu, enables, enables != 0u);
 		} else {
-			*value = d->ctlr | GICD_CTLR_ARE_NS;
+			*value = vgic_dist_of(cpu)->ctlr | GICD_CTLR_ARE_NS;
 		}
-		return;
+		return true;
 	}
-	if ((offset == GICD_TYPER) && (size == 4u) && !write) {
+	if (write) {
+		return false;
+	}
+	if (offset == GICD_TYPER) {
 		*value = gic_dist_read(GICD_TYPER) & GICD_TYPER_KEEP;
-		return;
-	}
-	if (((offset == GICD_IIDR) || (offset == GICD_PIDR2)) && (size == 4u) && !write) {
+	} else if ((offset == GICD_IIDR) || (offset == GICD_PIDR2)) {
 		*value = gic_dist_read(offset);
+	} else {
+		return false;
+	}
+	return true;
+}
+
+static void dist_access(struct cpu *cpu, uint32_t offset, bool write, uint32_t size, uint64_t *value)
+{
+	if (dist_ident(cpu, offset, write, size, value)) {
 		return;
 	}
 	if ((offset >= GICD_IGROUPR) && (offset < GICD_ISENABLER) && (size == 4u)) {
 		/* Every interrupt a partition owns is group 1; group 0 is the hypervisor's. */
 		if (!write) {
-			*value = d->owned[(offset - GICD_IGROUPR) / 4u];
+			*value = vgic_dist_of(cpu)->owned[(offset - GICD_IGROUPR) / 4u];
 		}
 		return;
 	}
 	/* SGIs and PPIs live in the redistributors (affinity routing): RAZ/WI here. */
-	bool banked = ((offset >= GICD_ISENABLER) && (offset < GICD_IPRIORITYR) && ((offset & 0x7fu) == 0u)) ||
-		      ((offset >= GICD_IPRIORITYR) && (offset < (GICD_IPRIORITYR + 32u))) ||
-		      ((offset >= GICD_ICFGR) && (offset < (GICD_ICFGR + 8u)));
-	if (!banked && vgic_dist_common(cpu, offset, write, size, value)) {
+	if (!vgic_dist_banked(offset) && vgic_dist_common(cpu, offset, write, size, value)) {
 		return;
 	}
 	if ((offset >= (GICD_IROUTER + (8u * GIC_FIRST_SPI))) && (offset < (GICD_IROUTER + (8u * GIC_MAX_INTID)))) {
@@ -136,45 +155,59 @@ static void dist_access(struct cpu *cpu, uint32_t offset, bool write, uint32_t s
 	}
 }
 
-static void redist_access(struct cpu *cpu, uint32_t vcpu, uint32_t offset, bool write, uint32_t size,
-			  uint64_t *value)
+/* RD_base frame registers other than RAZ/WI; false: RAZ/WI. */
+static bool redist_rd(struct cpu *cpu, uint32_t vcpu, uint32_t offset, bool write, uint32_t size, uint64_t *value)
 {
 	struct vgic_cpu *v = vgic_cpu_of(vgic_vcpu_core(cpu, vcpu));
 
-	if (offset >= GICR_SGI_BASE) {
-		uint32_t sgi = offset - GICR_SGI_BASE;
-		if ((sgi == GICD_IGROUPR) && (size == 4u)) {
-			if (!write) {
-				*value = VGIC_OWNED_PPIS | (v->direct ? 0x7fffu : 0xffffu);
-			}
-			return;
-		}
-		if (vgic_local_access(cpu, vcpu, sgi, write, size, value)) {
-			return;
-		}
-	} else if ((offset == GICR_TYPER) && ((size == 8u) || (size == 4u)) && !write) {
-		/* The guest's affinity for vCPU n is Aff0 = n, like its MPIDR. */
-		uint64_t last = ((vcpu + 1u) == cpu->partition->cfg->n_vcpus) ? 0x10UL : 0UL;   /* Last, bit 4 */
-		uint64_t typer = ((uint64_t)vcpu << 32) | ((uint64_t)vcpu << 8) | last;
-		*value = (size == 4u) ? (uint32_t)typer : typer;
-		return;
-	} else if ((offset == (GICR_TYPER + 4u)) && (size == 4u) && !write) {
-		*value = vcpu;
-		return;
-	} else if ((offset == GICR_WAKER) && (size == 4u)) {
+	if ((offset == GICR_WAKER) && (size == 4u)) {
 		if (write) {
 			v->asleep = (*value & GICR_WAKER_SLEEP) != 0u;
 		} else {
 			*value = v->asleep ? (GICR_WAKER_SLEEP | GICR_WAKER_ASLEEP) : 0u;
 		}
-		return;
-	} else if (((offset == GICR_IIDR) || (offset == GICR_PIDR2)) && (size == 4u) && !write) {
-		*value = (offset == GICR_PIDR2) ? GIC_PIDR2_V3 : gic_dist_read(GICD_IIDR);
-		return;
-	} else {
-		/* GICR_CTLR (no LPIs) and everything else: RAZ/WI. */
+		return true;
 	}
-	if (!write) {
+	if (write) {
+		return false;
+	}
+	if ((offset == GICR_TYPER) && ((size == 8u) || (size == 4u))) {
+		/* The guest's affinity for vCPU n is Aff0 = n, like its MPIDR. */
+		uint64_t last = ((vcpu + 1u) == cpu->partition->cfg->n_vcpus) ? 0x10UL : 0UL;   /* Last, bit 4 */
+		uint64_t typer = ((uint64_t)vcpu << 32) | ((uint64_t)vcpu << 8) | last;
+		*value = (size == 4u) ? (uint32_t)typer : typer;
+	} else if (size != 4u) {
+		return false;
+	} else if (offset == (GICR_TYPER + 4u)) {
+		*value = vcpu;
+	} else if (offset == GICR_PIDR2) {
+		*value = GIC_PIDR2_V3;
+	} else if (offset == GICR_IIDR) {
+		*value = gic_dist_read(GICD_IIDR);
+	} else {
+		return false;
+	}
+	return true;
+}
+
+static void redist_access(struct cpu *cpu, uint32_t vcpu, uint32_t offset, bool write, uint32_t size,
+			  uint64_t *value)
+{
+	bool handled;
+
+	if (offset < GICR_SGI_BASE) {
+		/* GICR_CTLR (no LPIs) and everything redist_rd leaves: RAZ/WI. */
+		handled = redist_rd(cpu, vcpu, offset, write, size, value);
+	} else if (((offset - GICR_SGI_BASE) == GICD_IGROUPR) && (size == 4u)) {
+		if (!write) {
+			const struct vgic_cpu *v = vgic_cpu_of(vgic_vcpu_core(cpu, vcpu));
+			*value = VGIC_OWNED_PPIS | (v->direct ? 0x7fffu : 0xffffu);
+		}
+		handled = true;
+	} else {
+		handled = vgic_local_access(cpu, vcpu, offset - GICR_SGI_BASE, write, size, value);
+	}
+	if (!handled && !write) {
 		*value = 0u;
 	}
 }

@@ -88,6 +88,9 @@ void vgic_dist_enable(struct cpu *cpu, uint32_t ctlr, bool enabled);
 void vgic_send_sgi(struct cpu *cpu, uint32_t target, uint32_t intid);
 /** Injects the SGIs other vCPUs posted to the calling core's vCPU. */
 void vgic_sync_sgis(struct cpu *cpu);
+/** Whether a GICD offset is a banked SGI/PPI part: the first word of each
+ *  bitmap, the first 32 priority bytes, the first two ICFGR words. */
+bool vgic_dist_banked(uint32_t offset);
 /** Banked SGI/PPI registers of vCPU `vcpu` (GICv3 redistributor SGI frame, GICv2 banked GICD). */
 bool vgic_local_access(struct cpu *cpu, uint32_t vcpu, uint32_t offset, bool write, uint32_t size, uint64_t *value);
 
