@@ -144,6 +144,30 @@ def symbols(elf):
     return syms
 
 
+def partition_firsts(isolation_md, points):
+    """Per partition of the isolation report: its cores; the instructions its
+    vCPU 0's core executed to the partition's first instruction; the core that
+    first wrote to the debug console, its own count and the system-wide count
+    (QEMU's virtual time) then. None where it never did."""
+    rows = []
+    name = None
+    with open(isolation_md) as f:
+        for line in f:
+            m = re.match(r"### (\S+)", line)
+            if m:
+                name = m.group(1)
+                continue
+            if name and line.startswith("| Cores |"):
+                cores = {int(vc): int(c) for c, vc in re.findall(r"core (\d+) \([^)]*\) as vCPU (\d+)", line)}
+                boot = points.get(("enter", cores.get(0, -1)))
+                prints = sorted((points[("print", c)][0], points[("print", c)][1], c)
+                                for c in cores.values() if ("print", c) in points)
+                rows.append((name, sorted(cores.values()), boot[1] if boot else None,
+                             prints[0] if prints else None))
+                name = None
+    return rows
+
+
 def qemu(args, timeout=RUN_TIMEOUT):
     """Runs QEMU; returns (console lines, exited by itself)."""
     p = subprocess.Popen(["qemu-system-aarch64", *args], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
@@ -374,17 +398,21 @@ def main():
 
     # Boot and size: the default system.
     boot_rows = []
+    first_rows = []
     sizes = {}
     log("default: build configs/qemu-aarch64-virt.dts")
     try:
         out, v = build("default", "configs/qemu-aarch64-virt.dts")
         log("default: boot")
-        _, exited, rep = run_bulkhead(out, v, timeout=BOOT_TIMEOUT)
+        hyp = symbols(os.path.join(out, "bulkhead.elf"))
+        _, exited, rep = run_bulkhead(out, v, extra_plugin=[f"point=print@{hyp['console_guest_putc']:#x}"],
+                                      timeout=BOOT_TIMEOUT)
         for (name, cpu), (_, own) in sorted(rep.points.items()):
             if name == "enter":
                 boot_rows.append((cpu, own))
         if not boot_rows:
             notes.append("default system: no core reached arm64_enter_vcpu")
+        first_rows = partition_firsts(os.path.join(out, "gen", "isolation.md"), rep.points)
         sizes = section_sizes(os.path.join(out, "bulkhead.elf"))
     except RuntimeError as e:
         notes.append(f"default system: not built: {e}")
@@ -428,6 +456,24 @@ def main():
         md.append("Each core counts its own instructions from its reset (the boot core) or its power-on "
                   "(every other core) to `arm64_enter_vcpu`; a core that its partition starts with PSCI "
                   "CPU_ON is counted from that power-on.")
+    else:
+        md.append("not measured (see notes)")
+    md.append("")
+    md.append("## Boot: each partition's first instruction and first output (default system)")
+    md.append("")
+    if first_rows:
+        md.append("| Partition | Cores | To its first instruction (own) | To its first console character (own) | "
+                  "... system-wide |")
+        md.append("|---|---|---|---|---|")
+        for pname, cores, boot, first in first_rows:
+            own = f"{first[1]} (core {first[2]})" if first else "never"
+            md.append(f"| {pname} | {', '.join(str(c) for c in cores)} | "
+                      f"{boot if boot is not None else 'never'} | {own} | {first[0] if first else 'never'} |")
+        md.append("")
+        md.append("Own: instructions the core executed since its reset or power-on, as parallel cores "
+                  "would. System-wide: instructions of all cores together since QEMU started (its "
+                  "`-icount` virtual time); QEMU runs the cores one at a time, so this includes the other "
+                  "partitions' work (their memory tests) and is not the time a parallel board takes.")
     else:
         md.append("not measured (see notes)")
     md.append("")
