@@ -581,7 +581,7 @@ static void local_bitmap(struct cpu *cpu, uint32_t vcpu, uint32_t reg, bool writ
 	const struct vgic_cpu *v = vgic_cpu_of(t);
 	uint32_t owned = local_owned(v);
 	uint32_t virt = v->direct ? 0u : 0xffffu;   /* SGIs handled in software */
-	uint32_t bits = (uint32_t)*value & owned;
+	uint32_t bits = (uint32_t)*value & owned & (GIC_SGI_BITMAPS_WRITABLE ? 0xffffffffu : 0xffff0000u);
 
 	if (!write) {
 		*value = local_bitmap_read(t, v, reg);

@@ -41,6 +41,25 @@ static uint8_t physical_targets(const struct cpu *cpu, uint8_t vmask)
 	return mask;
 }
 
+/* One CPU interface (GICD_TYPER.CPUNumber 0): every target field is RAZ/WI,
+ * everything goes to that CPU. Writes to other partitions' SPIs still count. */
+static void targets_uniprocessor(struct cpu *cpu, uint32_t offset, bool write, uint32_t size, uint64_t *value)
+{
+	const struct vgic_dist *d = vgic_dist_of(cpu);
+
+	for (uint32_t i = 0u; write && (i < size); i++) {
+		uint32_t intid = offset - GICD_ITARGETSR + i;
+		uint8_t byte = (uint8_t)(*value >> (8u * i));
+
+		if ((byte != 0u) && (intid >= GIC_FIRST_SPI) && !vgic_owns_spi(d, intid)) {
+			vgic_deny(cpu, "targets of an interrupt it does not own", offset + i, byte);
+		}
+	}
+	if (!write) {
+		*value = 0u;
+	}
+}
+
 static void targets(struct cpu *cpu, uint32_t offset, bool write, uint32_t size, uint64_t *value)
 {
 	struct vgic_dist *d = vgic_dist_of(cpu);
@@ -51,6 +70,10 @@ static void targets(struct cpu *cpu, uint32_t offset, bool write, uint32_t size,
 	if ((size != 1u) && (size != 4u)) {
 		vgic_deny(cpu, "distributor access of the wrong width", offset, size);
 		*value = 0u;
+		return;
+	}
+	if (own == 1u) {
+		targets_uniprocessor(cpu, offset, write, size, value);
 		return;
 	}
 	for (uint32_t i = 0u; i < size; i++) {

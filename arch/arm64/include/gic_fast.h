@@ -36,6 +36,8 @@ static inline uint32_t gic_lr_count(void)
 
 /* GICv3 SGIs do not carry their sender. */
 #define GIC_SGI_SOURCES false
+/* GICR_I{S,C}{ENABLE,PEND}R0 set and clear SGIs like any other interrupt. */
+#define GIC_SGI_BITMAPS_WRITABLE true
 
 #define ICH_LR_STATE_SHIFT 62
 #define ICH_LR_PENDING   (1UL << ICH_LR_STATE_SHIFT)
@@ -117,6 +119,9 @@ static inline __attribute__((always_inline)) void gic_lr_write(uint32_t n, struc
 
 /* A GICv2 SGI from each sender is a separate interrupt (GICC_IAR.CPUID). */
 #define GIC_SGI_SOURCES true
+/* SGIs are permanently enabled and made pending only by GICD_SGIR: their
+ * bits of GICD_I{S,C}{ENABLE,PEND}R0 ignore writes (GIC-400, QEMU). */
+#define GIC_SGI_BITMAPS_WRITABLE false
 
 #define GICC_IAR         0x000cu
 #define GICC_EOIR        0x0010u
