@@ -56,6 +56,11 @@ static void view_interrupt(const char *name, uint32_t intid)
 	printf("view %s pending after set: %d\n", name, (int)rt_gic_pending(intid));
 	rt_gic_clear_pending(intid);
 	printf("view %s pending after clear: %d\n", name, (int)rt_gic_pending(intid));
+	printf("view %s edge: %d\n", name, (int)rt_gic_edge(intid));
+	rt_gic_set_edge(intid, true);
+	printf("view %s edge after set edge: %d\n", name, (int)rt_gic_edge(intid));
+	rt_gic_set_edge(intid, false);
+	printf("view %s edge after set level: %d\n", name, (int)rt_gic_edge(intid));
 	printf("view %s active: %u\n", name,
 	       (unsigned)((dist_read(GICD_ISACTIVER + 4u * (intid / 32u)) >> (intid % 32u)) & 1u));
 }

@@ -386,6 +386,14 @@ void rt_gic_set_edge(uint32_t intid, bool edge)
 	field_update(bank(intid) + GICD_ICFGR + (4u * (intid / 16u)), (2u * (intid % 16u)) + 1u, 1u, edge ? 1u : 0u);
 }
 
+bool rt_gic_edge(uint32_t intid)
+{
+	if (!valid(intid)) {
+		return false;
+	}
+	return ((mmio_read(bank(intid) + GICD_ICFGR + (4u * (intid / 16u))) >> ((2u * (intid % 16u)) + 1u)) & 1u) != 0u;
+}
+
 void rt_gic_set_pending(uint32_t intid)
 {
 	if (!valid(intid)) {

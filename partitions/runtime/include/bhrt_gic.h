@@ -70,6 +70,8 @@ void rt_gic_set_priority(uint32_t intid, uint8_t priority);
 uint8_t rt_gic_priority(uint32_t intid);
 /** Edge (true) or level (false) triggered; SGIs are always edge. */
 void rt_gic_set_edge(uint32_t intid, bool edge);
+/** Whether the interrupt is edge-triggered (GICD_ICFGR / GICR_ICFGR). */
+bool rt_gic_edge(uint32_t intid);
 void rt_gic_set_pending(uint32_t intid);
 void rt_gic_clear_pending(uint32_t intid);
 bool rt_gic_pending(uint32_t intid);
