@@ -166,6 +166,15 @@ bool gic_lr_pending(uint32_t n, struct gic_lr *lr)
 	return true;
 }
 
+uint32_t gic_lr_state(uint32_t n, struct gic_lr *lr)
+{
+	uint32_t v = mmio_read32(gich(GICH_LR + (4u * n)));
+
+	lr->vintid = v & 0x3ffu;
+	lr->hw = (v & GICH_LR_HW) != 0u;
+	return (v >> GICH_LR_STATE_SHIFT) & 3u;
+}
+
 void gic_vif_reset(bool direct)
 {
 	uint32_t n = gic_lr_count();

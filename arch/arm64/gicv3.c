@@ -272,6 +272,15 @@ bool gic_lr_pending(uint32_t n, struct gic_lr *lr)
 	return true;
 }
 
+uint32_t gic_lr_state(uint32_t n, struct gic_lr *lr)
+{
+	uint64_t v = lr_read(n);
+
+	lr->vintid = (uint32_t)v;
+	lr->hw = (v & ICH_LR_HW) != 0u;
+	return (uint32_t)(v >> ICH_LR_STATE_SHIFT) & 3u;
+}
+
 void gic_vif_reset(bool direct)
 {
 	uint32_t n = gic_lr_count();

@@ -369,6 +369,49 @@ void vgic_dist_enable(struct cpu *cpu, uint32_t ctlr, bool enabled)
 	spin_unlock(&d->lock);
 }
 
+/*
+ * The guest's pending or active state (register `reg`) of interrupts
+ * [first, first + 32) whose physical state reads `physical`. An interrupt the
+ * calling core holds in a list register or its queue with the hardware bit
+ * was acknowledged by the hypervisor: physically active, while the guest sees
+ * it pending or active as the list register says. Software interrupts (SGIs)
+ * held there add their state. Other cores' list registers are out of reach:
+ * their interrupts read as the hardware has them.
+ */
+static uint32_t guest_state(const struct cpu *cpu, uint32_t reg, uint32_t first, uint32_t physical)
+{
+	const struct vgic_cpu *v = vgic_cpu_of(cpu);
+	bool pending_reg = (reg == GICD_ISPENDR) || (reg == GICD_ICPENDR);
+	uint32_t hw = 0u;
+	uint32_t seen = 0u;
+
+	for (uint32_t n = 0u; n < gic_lr_count(); n++) {
+		struct gic_lr lr = { 0u, 0u, 0u, 0u, false };
+		uint32_t state = gic_lr_state(n, &lr);
+
+		if ((state != 0u) && (lr.vintid >= first) && (lr.vintid < (first + 32u))) {
+			uint32_t bit = (uint32_t)1u << (lr.vintid - first);
+			hw |= lr.hw ? bit : 0u;
+			seen |= ((state & (pending_reg ? 1u : 2u)) != 0u) ? bit : 0u;
+		}
+	}
+	for (uint32_t i = 0u; i < v->queued; i++) {
+		uint32_t vintid = v->queue[i].vintid;
+
+		if ((vintid >= first) && (vintid < (first + 32u))) {
+			uint32_t bit = (uint32_t)1u << (vintid - first);
+			hw |= v->queue[i].hw ? bit : 0u;
+			seen |= pending_reg ? bit : 0u;
+		}
+	}
+	return (physical & ~hw) | seen;
+}
+
+static bool state_reg(uint32_t reg)
+{
+	return (reg == GICD_ISPENDR) || (reg == GICD_ICPENDR) || (reg == GICD_ISACTIVER) || (reg == GICD_ICACTIVER);
+}
+
 /* One bit per interrupt: enable, pending, active. */
 static void dist_bitmap(struct cpu *cpu, uint32_t reg, uint32_t word, bool write, uint64_t *value)
 {
@@ -377,8 +420,11 @@ static void dist_bitmap(struct cpu *cpu, uint32_t reg, uint32_t word, bool write
 	uint32_t offset = reg + (4u * word);
 
 	if (!write) {
-		bool enable_reg = (reg == GICD_ISENABLER) || (reg == GICD_ICENABLER);
-		*value = enable_reg ? d->enabled[word] : (gic_dist_read(offset) & owned);
+		if (state_reg(reg)) {
+			*value = guest_state(cpu, reg, 32u * word, gic_dist_read(offset)) & owned;
+		} else {
+			*value = d->enabled[word];
+		}
 		return;
 	}
 	uint32_t bits = (uint32_t)*value & owned;
@@ -529,7 +575,7 @@ static void local_priority(struct cpu *cpu, uint32_t vcpu, uint32_t offset, bool
 	}
 }
 
-static uint64_t local_bitmap_read(const struct cpu *t, const struct vgic_cpu *v, uint32_t reg)
+static uint32_t local_bitmap_read(const struct cpu *t, const struct vgic_cpu *v, uint32_t reg)
 {
 	uint32_t owned = local_owned(v);
 	uint32_t virt = v->direct ? 0u : 0xffffu;   /* SGIs handled in software */
@@ -584,7 +630,9 @@ static void local_bitmap(struct cpu *cpu, uint32_t vcpu, uint32_t reg, bool writ
 	uint32_t bits = (uint32_t)*value & owned & (GIC_SGI_BITMAPS_WRITABLE ? 0xffffffffu : 0xffff0000u);
 
 	if (!write) {
-		*value = local_bitmap_read(t, v, reg);
+		uint32_t state = local_bitmap_read(t, v, reg);
+		/* The list registers of the calling core only: see guest_state(). */
+		*value = ((t == cpu) && state_reg(reg)) ? (guest_state(cpu, reg, 0u, state) & owned) : state;
 		return;
 	}
 	if (((uint32_t)*value & ~owned) != 0u) {

@@ -107,6 +107,18 @@ int main(void)
 	view_interrupt("ppi", PPI);
 	view_interrupt("spi", SPI);
 
+	/* Enabled but masked at the CPU: delivered to the CPU interface, not taken. */
+	rt_gic_enable(SGI);
+	rt_gic_enable(SPI);
+	rt_gic_send_sgi(SGI, rt_mpidr());
+	rt_gic_set_pending(SPI);
+	for (uint32_t i = 0u; i < 1000u; i++) {
+		__asm__ volatile("nop");
+	}
+	printf("view sgi masked pending: %d active: %u\n", (int)rt_gic_pending(SGI),
+	       (unsigned)((dist_read(GICD_ISACTIVER) >> SGI) & 1u));
+	printf("view spi masked pending: %d active: %u\n", (int)rt_gic_pending(SPI),
+	       (unsigned)((dist_read(GICD_ISACTIVER + 4u) >> (SPI % 32u)) & 1u));
 	rt_irq_set_handler(SGI, on_irq, NULL);
 	rt_irq_set_handler(SPI, on_irq, NULL);
 	rt_gic_set_priority(SGI, RT_GIC_PRIORITY_DEFAULT);

@@ -27,6 +27,7 @@
 #define GICD_ICENABLER   0x0180u
 #define GICD_ISPENDR     0x0200u
 #define GICD_ICPENDR     0x0280u
+#define GICD_ISACTIVER   0x0300u
 #define GICD_ICACTIVER   0x0380u
 #define GICD_IPRIORITYR  0x0400u
 #define GICD_ITARGETSR   0x0800u
@@ -81,6 +82,9 @@ void gic_vif_reset(bool direct);
 /** True when list register n holds an interrupt that is pending only (not active);
  *  then *lr receives it. */
 bool gic_lr_pending(uint32_t n, struct gic_lr *lr);
+/** State of list register n: bit 0 pending, bit 1 active, 0 empty; *lr
+ *  receives its virtual INTID and hardware bit. */
+uint32_t gic_lr_state(uint32_t n, struct gic_lr *lr);
 /** Asks for (or stops asking for) a maintenance interrupt when list registers free up. */
 void gic_vif_underflow(bool enable);
 
