@@ -172,7 +172,13 @@ uint32_t gic_lr_state(uint32_t n, struct gic_lr *lr)
 
 	lr->vintid = v & 0x3ffu;
 	lr->hw = (v & GICH_LR_HW) != 0u;
+	lr->pintid = lr->hw ? ((v >> GICH_LR_PHYS_SHIFT) & 0x3ffu) : 0u;
 	return (v >> GICH_LR_STATE_SHIFT) & 3u;
+}
+
+void gic_lr_clear(uint32_t n)
+{
+	mmio_write32(gich(GICH_LR + (4u * n)), 0u);
 }
 
 void gic_vif_reset(bool direct)

@@ -277,8 +277,14 @@ uint32_t gic_lr_state(uint32_t n, struct gic_lr *lr)
 	uint64_t v = lr_read(n);
 
 	lr->vintid = (uint32_t)v;
+	lr->pintid = (uint32_t)(v >> ICH_LR_PINTID_SHIFT) & 0x1fffu;
 	lr->hw = (v & ICH_LR_HW) != 0u;
 	return (uint32_t)(v >> ICH_LR_STATE_SHIFT) & 3u;
+}
+
+void gic_lr_clear(uint32_t n)
+{
+	gic_v3_lr_write(n, 0u);
 }
 
 void gic_vif_reset(bool direct)

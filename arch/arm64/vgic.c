@@ -407,6 +407,47 @@ static uint32_t guest_state(const struct cpu *cpu, uint32_t reg, uint32_t first,
 	return (physical & ~hw) | seen;
 }
 
+static bool in_word(uint32_t intid, uint32_t first, uint32_t bits)
+{
+	return (intid >= first) && (intid < (first + 32u)) && ((bits & ((uint32_t)1u << (intid - first))) != 0u);
+}
+
+/*
+ * The guest cleared the pending state of the interrupts `bits` of
+ * [first, first + 32): what the calling core holds for them pending only, in
+ * a list register or its queue, is withdrawn, and a physical interrupt
+ * (hardware bit), which the hypervisor acknowledged for the guest, is
+ * deactivated. Active ones stay: clearing pending does not end a handler.
+ */
+static void withdraw(struct cpu *cpu, uint32_t first, uint32_t bits)
+{
+	struct vgic_cpu *v = vgic_cpu_of(cpu);
+	uint32_t kept = 0u;
+
+	for (uint32_t n = 0u; n < gic_lr_count(); n++) {
+		struct gic_lr lr = { 0u, 0u, 0u, 0u, false };
+
+		if ((gic_lr_state(n, &lr) == 1u) && in_word(lr.vintid, first, bits)) {
+			gic_lr_clear(n);
+			if (lr.hw) {
+				gic_deactivate(lr.pintid);
+			}
+		}
+	}
+	for (uint32_t i = 0u; i < v->queued; i++) {
+		if (!in_word(v->queue[i].vintid, first, bits)) {
+			v->queue[kept] = v->queue[i];
+			kept++;
+		} else if (v->queue[i].hw) {
+			gic_deactivate(v->queue[i].pintid);
+		} else {
+			/* A software interrupt: nothing physical to end. */
+		}
+	}
+	v->queued = kept;
+	gic_vif_underflow(kept != 0u);
+}
+
 static bool state_reg(uint32_t reg)
 {
 	return (reg == GICD_ISPENDR) || (reg == GICD_ICPENDR) || (reg == GICD_ISACTIVER) || (reg == GICD_ICACTIVER);
@@ -447,6 +488,9 @@ static void dist_bitmap(struct cpu *cpu, uint32_t reg, uint32_t word, bool write
 		gic_dist_write(offset, bits);
 	}
 	spin_unlock(&d->lock);
+	if (reg == GICD_ICPENDR) {
+		withdraw(cpu, 32u * word, bits);
+	}
 }
 
 static void dist_priority(struct cpu *cpu, uint32_t offset, bool write, uint32_t size, uint64_t *value)
@@ -643,6 +687,9 @@ static void local_bitmap(struct cpu *cpu, uint32_t vcpu, uint32_t reg, bool writ
 	}
 	if ((bits & virt) != 0u) {
 		local_sgi_write(cpu, vcpu, t, reg, bits & virt);
+	}
+	if ((reg == GICD_ICPENDR) && (t == cpu)) {
+		withdraw(cpu, 0u, bits);
 	}
 }
 

@@ -119,6 +119,22 @@ int main(void)
 	       (unsigned)((dist_read(GICD_ISACTIVER) >> SGI) & 1u));
 	printf("view spi masked pending: %d active: %u\n", (int)rt_gic_pending(SPI),
 	       (unsigned)((dist_read(GICD_ISACTIVER + 4u) >> (SPI % 32u)) & 1u));
+	/* Cleared while masked: no longer pending, and not taken when unmasked
+	 * (GICv2 SGIs ignore the clear: pended by GICD_SGIR, they stay). */
+	rt_gic_clear_pending(SGI);
+	rt_gic_clear_pending(SPI);
+	printf("view sgi pending after masked clear: %d\n", (int)rt_gic_pending(SGI));
+	printf("view spi pending after masked clear: %d\n", (int)rt_gic_pending(SPI));
+	rt_irq_set_handler(SGI, on_irq, NULL);
+	rt_irq_set_handler(SPI, on_irq, NULL);
+	rt_irq_unmask();
+	for (uint32_t i = 0u; i < 1000u; i++) {
+		__asm__ volatile("nop");
+	}
+	rt_irq_mask();
+	printf("view taken after masked clear: sgi %u spi %u\n", (unsigned)taken[SGI], (unsigned)taken[SPI]);
+	taken[SGI] = 0u;
+	taken[SPI] = 0u;
 	rt_irq_set_handler(SGI, on_irq, NULL);
 	rt_irq_set_handler(SPI, on_irq, NULL);
 	rt_gic_set_priority(SGI, RT_GIC_PRIORITY_DEFAULT);
