@@ -89,7 +89,7 @@ void vgic_vcpu_reset(struct cpu *cpu)
 	struct vgic_cpu *v = vgic_cpu_of(cpu);
 
 	__atomic_store_n(&v->sgi_pending, 0u, __ATOMIC_RELAXED);
-	v->ppi_enabled = 0u;
+	v->ppi_config = gic_local_read(cpu->index, GICD_ICFGR + 4u);
 	for (uint32_t i = 0u; i < 32u; i++) {
 		v->priority[i] = 0u;
 	}
@@ -103,7 +103,9 @@ void vgic_vcpu_reset(struct cpu *cpu)
 	/* The core may restart without powering off: clear what the guest owned. */
 	uint32_t local = VGIC_OWNED_PPIS | (v->direct ? 0x7fffu : 0u);
 	gic_local_write(cpu->index, GICD_ICENABLER, local);
-	gic_local_write(cpu->index, GICD_ICPENDR, local);
+	if (GIC_PPI_REGS_BANKED) {
+		gic_local_write(cpu->index, GICD_ICPENDR, local);
+	}
 	gic_local_write(cpu->index, GICD_ICACTIVER, local);
 	for (uint32_t i = 0u; i < 32u; i++) {
 		if ((local & ((uint32_t)1u << i)) != 0u) {
@@ -682,7 +684,8 @@ static void local_bitmap(struct cpu *cpu, uint32_t vcpu, uint32_t reg, bool writ
 	if (((uint32_t)*value & ~owned) != 0u) {
 		vgic_deny(cpu, "SGI/PPI write outside its own", reg, *value);
 	}
-	if ((bits & ~virt) != 0u) {
+	/* See GIC_PPI_REGS_BANKED: without it, withdraw() alone clears PPIs. */
+	if (((bits & ~virt) != 0u) && (GIC_PPI_REGS_BANKED || (reg != GICD_ICPENDR))) {
 		gic_local_write(t->index, reg, bits & ~virt);
 	}
 	if ((bits & virt) != 0u) {
@@ -698,6 +701,34 @@ bool vgic_dist_banked(uint32_t offset)
 	return ((offset >= GICD_ISENABLER) && (offset < GICD_IPRIORITYR) && ((offset & 0x7fu) == 0u)) ||
 	       ((offset >= GICD_IPRIORITYR) && (offset < (GICD_IPRIORITYR + 32u))) ||
 	       ((offset >= GICD_ICFGR) && (offset < (GICD_ICFGR + 8u)));
+}
+
+/* GICD_ICFGR1 / GICR_ICFGR1: the trigger mode of the PPIs the partition owns. */
+static void local_ppi_config(struct cpu *cpu, uint32_t vcpu, bool write, uint64_t *value)
+{
+	struct cpu *t = vgic_vcpu_core(cpu, vcpu);
+	struct vgic_cpu *v = vgic_cpu_of(t);
+	const uint32_t offset = GICD_ICFGR + 4u;
+	uint32_t mask = 0u;
+
+	for (uint32_t i = 0u; i < 16u; i++) {
+		if ((VGIC_OWNED_PPIS & ((uint32_t)1u << (16u + i))) != 0u) {
+			mask |= (uint32_t)3u << (2u * i);
+		}
+	}
+	if (!GIC_PPI_REGS_BANKED) {
+		/* Kept per vCPU: see GIC_PPI_REGS_BANKED. */
+		if (write) {
+			v->ppi_config = (v->ppi_config & ~mask) | ((uint32_t)*value & mask);
+		} else {
+			*value = v->ppi_config & mask;
+		}
+	} else if (!write) {
+		*value = gic_local_read(t->index, offset) & mask;
+	} else {
+		uint32_t phys = gic_local_read(t->index, offset);
+		gic_local_write(t->index, offset, (phys & ~mask) | ((uint32_t)*value & mask));
+	}
 }
 
 bool vgic_local_access(struct cpu *cpu, uint32_t vcpu, uint32_t offset, bool write, uint32_t size, uint64_t *value)
@@ -726,19 +757,7 @@ bool vgic_local_access(struct cpu *cpu, uint32_t vcpu, uint32_t offset, bool wri
 		return true;
 	}
 	if (offset == (GICD_ICFGR + 4u)) {
-		struct cpu *t = vgic_vcpu_core(cpu, vcpu);
-		uint32_t mask = 0u;
-		for (uint32_t i = 0u; i < 16u; i++) {
-			if ((VGIC_OWNED_PPIS & ((uint32_t)1u << (16u + i))) != 0u) {
-				mask |= (uint32_t)3u << (2u * i);
-			}
-		}
-		if (!write) {
-			*value = gic_local_read(t->index, offset) & mask;
-		} else {
-			uint32_t phys = gic_local_read(t->index, offset);
-			gic_local_write(t->index, offset, (phys & ~mask) | ((uint32_t)*value & mask));
-		}
+		local_ppi_config(cpu, vcpu, write, value);
 		return true;
 	}
 	return false;

@@ -38,6 +38,8 @@ static inline uint32_t gic_lr_count(void)
 #define GIC_SGI_SOURCES false
 /* GICR_I{S,C}{ENABLE,PEND}R0 set and clear SGIs like any other interrupt. */
 #define GIC_SGI_BITMAPS_WRITABLE true
+/* Every PPI register of a redistributor acts on its own core only. */
+#define GIC_PPI_REGS_BANKED true
 
 #define ICH_LR_STATE_SHIFT 62
 #define ICH_LR_PENDING   (1UL << ICH_LR_STATE_SHIFT)
@@ -122,6 +124,11 @@ static inline __attribute__((always_inline)) void gic_lr_write(uint32_t n, struc
 /* SGIs are permanently enabled and made pending only by GICD_SGIR: their
  * bits of GICD_I{S,C}{ENABLE,PEND}R0 ignore writes (GIC-400, QEMU). */
 #define GIC_SGI_BITMAPS_WRITABLE false
+/* QEMU's GICv2 (7.2) keeps a PPI's trigger mode once for all CPUs and its
+ * GICD_ICPENDR0 clears a PPI's pending state on every CPU: a partition's
+ * write there would reach other partitions' cores. Those two are emulated
+ * per vCPU and never written to the hardware. */
+#define GIC_PPI_REGS_BANKED false
 
 #define GICC_IAR         0x000cu
 #define GICC_EOIR        0x0010u

@@ -47,7 +47,7 @@ struct vgic_dist {
 struct vgic_cpu {
 	uint32_t sgi_pending;            /* posted by any vCPU of the partition (atomic) */
 	uint32_t sgi_enabled;
-	uint32_t ppi_enabled;
+	uint32_t ppi_config;             /* GICv2: GICD_ICFGR1 as the guest wrote it */
 	uint8_t priority[32];            /* SGIs and PPIs */
 	uint8_t sgi_source[16];          /* GICv2: vCPUs that sent each pending SGI */
 	bool asleep;                     /* GICR_WAKER.ProcessorSleep */
