@@ -23,8 +23,9 @@ import harness
 QEMU_QUIRKS = {2: {"view ppi pending after set"}, 3: set()}
 
 
-def _system(gic, vcpus):
-    name = "gic-view" + ("-smp2" if vcpus == 2 else "") + ("-gicv2" if gic == 2 else "")
+def _system(gic, vcpus, direct=False):
+    name = "gic-view" + ("-smp2" if vcpus == 2 else "") + ("-gicv2" if gic == 2 else "") + \
+        ("-direct" if direct else "")
     return harness.build(name, f"tests/system/configs/{name}.dts")
 
 
@@ -43,16 +44,17 @@ def _native(system, gic, vcpus):
     return [l for l in text.split("\n") if l]
 
 
-@pytest.mark.parametrize("vcpus", [1, 2])
-@pytest.mark.parametrize("gic", [3, 2])
-def test_partition_sees_the_gic_as_the_bare_board(gic, vcpus):
+@pytest.mark.parametrize("gic, vcpus, direct", [(3, 1, False), (3, 2, False), (2, 1, False), (2, 2, False),
+                                               (3, 1, True)])
+def test_partition_sees_the_gic_as_the_bare_board(gic, vcpus, direct):
     """Priority, enable, pending, active, configuration and routing of the partition's own
     SGI, PPI and SPI read back under Bulkhead exactly as on the real GIC with as many CPU
-    interfaces as the partition has vCPUs, and the SGI and the SPI are taken.
+    interfaces as the partition has vCPUs, and the SGI and the SPI are taken; with mediated
+    and (GICv3) direct delivery.
 
-    Verifies: REQ-IRQ-001, REQ-IRQ-004, REQ-IRQ-005, REQ-IRQ-011, REQ-IRQ-051
+    Verifies: REQ-IRQ-001, REQ-IRQ-004, REQ-IRQ-005, REQ-IRQ-008, REQ-IRQ-011, REQ-IRQ-051
     """
-    system = _system(gic, vcpus)
+    system = _system(gic, vcpus, direct)
     native = _native(system, gic, vcpus)
     assert "gicview done" in native, "\n".join(native)
     r = harness.run(system, timeout=60)
