@@ -173,6 +173,7 @@ uint32_t gic_lr_state(uint32_t n, struct gic_lr *lr)
 	lr->vintid = v & 0x3ffu;
 	lr->hw = (v & GICH_LR_HW) != 0u;
 	lr->pintid = lr->hw ? ((v >> GICH_LR_PHYS_SHIFT) & 0x3ffu) : 0u;
+	lr->source = lr->hw ? 0u : (uint8_t)((v >> 10) & 7u);
 	return (v >> GICH_LR_STATE_SHIFT) & 3u;
 }
 

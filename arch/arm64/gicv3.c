@@ -279,6 +279,7 @@ uint32_t gic_lr_state(uint32_t n, struct gic_lr *lr)
 	lr->vintid = (uint32_t)v;
 	lr->pintid = (uint32_t)(v >> ICH_LR_PINTID_SHIFT) & 0x1fffu;
 	lr->hw = (v & ICH_LR_HW) != 0u;
+	lr->source = 0u;
 	return (uint32_t)(v >> ICH_LR_STATE_SHIFT) & 3u;
 }
 

@@ -416,12 +416,13 @@ static bool in_word(uint32_t intid, uint32_t first, uint32_t bits)
 
 /*
  * The guest cleared the pending state of the interrupts `bits` of
- * [first, first + 32): what the calling core holds for them pending only, in
- * a list register or its queue, is withdrawn, and a physical interrupt
- * (hardware bit), which the hypervisor acknowledged for the guest, is
- * deactivated. Active ones stay: clearing pending does not end a handler.
+ * [first, first + 32), from the SGI senders in `sources` (GICv2; 0xff: any):
+ * what the calling core holds for them pending only, in a list register or
+ * its queue, is withdrawn, and a physical interrupt (hardware bit), which the
+ * hypervisor acknowledged for the guest, is deactivated. Active ones stay:
+ * clearing pending does not end a handler.
  */
-static void withdraw(struct cpu *cpu, uint32_t first, uint32_t bits)
+static void withdraw(struct cpu *cpu, uint32_t first, uint32_t bits, uint8_t sources)
 {
 	struct vgic_cpu *v = vgic_cpu_of(cpu);
 	uint32_t kept = 0u;
@@ -429,7 +430,8 @@ static void withdraw(struct cpu *cpu, uint32_t first, uint32_t bits)
 	for (uint32_t n = 0u; n < gic_lr_count(); n++) {
 		struct gic_lr lr = { 0u, 0u, 0u, 0u, false };
 
-		if ((gic_lr_state(n, &lr) == 1u) && in_word(lr.vintid, first, bits)) {
+		if ((gic_lr_state(n, &lr) == 1u) && in_word(lr.vintid, first, bits) &&
+		    (((sources >> lr.source) & 1u) != 0u)) {
 			gic_lr_clear(n);
 			if (lr.hw) {
 				gic_deactivate(lr.pintid);
@@ -437,7 +439,7 @@ static void withdraw(struct cpu *cpu, uint32_t first, uint32_t bits)
 		}
 	}
 	for (uint32_t i = 0u; i < v->queued; i++) {
-		if (!in_word(v->queue[i].vintid, first, bits)) {
+		if (!in_word(v->queue[i].vintid, first, bits) || (((sources >> v->queue[i].source) & 1u) == 0u)) {
 			v->queue[kept] = v->queue[i];
 			kept++;
 		} else if (v->queue[i].hw) {
@@ -448,6 +450,47 @@ static void withdraw(struct cpu *cpu, uint32_t first, uint32_t bits)
 	}
 	v->queued = kept;
 	gic_vif_underflow(kept != 0u);
+}
+
+uint8_t vgic_sgi_sources(struct cpu *cpu, uint32_t intid)
+{
+	const struct vgic_cpu *v = vgic_cpu_of(cpu);
+	uint8_t sources = __atomic_load_n(&v->sgi_source[intid], __ATOMIC_ACQUIRE);
+
+	for (uint32_t n = 0u; n < gic_lr_count(); n++) {
+		struct gic_lr lr = { 0u, 0u, 0u, 0u, false };
+
+		if (((gic_lr_state(n, &lr) & 1u) != 0u) && !lr.hw && (lr.vintid == intid)) {
+			sources |= (uint8_t)(1u << lr.source);
+		}
+	}
+	for (uint32_t i = 0u; i < v->queued; i++) {
+		if ((v->queue[i].vintid == intid) && !v->queue[i].hw) {
+			sources |= (uint8_t)(1u << v->queue[i].source);
+		}
+	}
+	return sources;
+}
+
+void vgic_sgi_set_pending(struct cpu *cpu, uint32_t intid, uint8_t sources)
+{
+	for (uint32_t s = 0u; s < 8u; s++) {
+		if (((sources >> s) & 1u) != 0u) {
+			/* GICv3 never calls this: a constant source keeps its hot path specialised. */
+			deliver_sgi(cpu, intid, GIC_SGI_SOURCES ? (uint8_t)s : 0u);
+		}
+	}
+}
+
+void vgic_sgi_clear_pending(struct cpu *cpu, uint32_t intid, uint8_t sources)
+{
+	struct vgic_cpu *v = vgic_cpu_of(cpu);
+	uint8_t left = __atomic_and_fetch(&v->sgi_source[intid], (uint8_t)~sources, __ATOMIC_ACQ_REL);
+
+	if (left == 0u) {
+		__atomic_fetch_and(&v->sgi_pending, ~((uint32_t)1u << intid), __ATOMIC_RELAXED);
+	}
+	withdraw(cpu, 0u, (uint32_t)1u << intid, sources);
 }
 
 static bool state_reg(uint32_t reg)
@@ -491,7 +534,7 @@ static void dist_bitmap(struct cpu *cpu, uint32_t reg, uint32_t word, bool write
 	}
 	spin_unlock(&d->lock);
 	if (reg == GICD_ICPENDR) {
-		withdraw(cpu, 32u * word, bits);
+		withdraw(cpu, 32u * word, bits, 0xffu);
 	}
 }
 
@@ -692,7 +735,7 @@ static void local_bitmap(struct cpu *cpu, uint32_t vcpu, uint32_t reg, bool writ
 		local_sgi_write(cpu, vcpu, t, reg, bits & virt);
 	}
 	if ((reg == GICD_ICPENDR) && (t == cpu)) {
-		withdraw(cpu, 0u, bits);
+		withdraw(cpu, 0u, bits, 0xffu);
 	}
 }
 

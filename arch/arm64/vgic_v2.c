@@ -13,6 +13,8 @@
 #define GICD_TYPER_LINES   0x1fu
 #define GICD_SGIR_FILTER_SHIFT 24
 #define GICD_PIDR2_V2      0x0fe8u
+#define GICD_CPENDSGIR     0x0f10u
+#define GICD_SPENDSGIR     0x0f20u
 
 void vgic_version_vcpu_reset(struct vgic_cpu *v)
 {
@@ -165,6 +167,36 @@ static bool dist_ident(struct cpu *cpu, uint32_t offset, bool write, uint32_t si
 	return true;
 }
 
+/* GICD_CPENDSGIRn / GICD_SPENDSGIRn: a byte per SGI of the calling CPU
+ * interface, a bit per sender. */
+static void sgi_pending_regs(struct cpu *cpu, uint32_t offset, bool write, uint32_t size, uint64_t *value)
+{
+	bool set = offset >= GICD_SPENDSGIR;
+	uint32_t first = offset - (set ? GICD_SPENDSGIR : GICD_CPENDSGIR);
+	uint64_t out = 0u;
+
+	if ((size != 1u) && (size != 4u)) {
+		vgic_deny(cpu, "distributor access of the wrong width", offset, size);
+		*value = 0u;
+		return;
+	}
+	for (uint32_t i = 0u; i < size; i++) {
+		uint32_t shift = 8u * i;
+		uint8_t byte = (uint8_t)(*value >> shift);
+
+		if (!write) {
+			out |= (uint64_t)vgic_sgi_sources(cpu, first + i) << shift;
+		} else if (set) {
+			vgic_sgi_set_pending(cpu, first + i, byte);
+		} else {
+			vgic_sgi_clear_pending(cpu, first + i, byte);
+		}
+	}
+	if (!write) {
+		*value = out;
+	}
+}
+
 /* Not inlined: its frame would otherwise be paid by every SGI. */
 static __attribute__((noinline)) void dist_access(struct cpu *cpu, uint32_t offset, bool write, uint32_t size,
 						  uint64_t *value)
@@ -175,6 +207,9 @@ static __attribute__((noinline)) void dist_access(struct cpu *cpu, uint32_t offs
 		handled = true;
 	} else if ((offset >= GICD_ITARGETSR) && (offset < GICD_ICFGR)) {
 		targets(cpu, offset, write, size, value);
+		handled = true;
+	} else if ((offset >= GICD_CPENDSGIR) && (offset < (GICD_SPENDSGIR + 16u))) {
+		sgi_pending_regs(cpu, offset, write, size, value);
 		handled = true;
 	} else if (vgic_dist_banked(offset)) {
 		handled = vgic_local_access(cpu, cpu->vcpu, offset, write, size, value);

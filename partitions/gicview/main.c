@@ -21,6 +21,9 @@
 #define GICD_ITARGETSR 0x800u
 #define GICD_ICFGR 0xc00u
 #define GICD_IROUTER 0x6000u
+#define GICD_CPENDSGIR 0xf10u
+#define GICD_SPENDSGIR 0xf20u
+#define SGI_BY_SOURCE 5u
 #define WAIT_LOOPS 1000000u
 
 static volatile uint32_t taken[RT_GIC_SPI_FIRST + 32u];
@@ -85,6 +88,30 @@ static void view_spi_routing(int version)
 	}
 }
 
+/* GICv2: an SGI made pending from chosen senders, read and cleared per sender. */
+static void view_sgi_sources(void)
+{
+	volatile uint8_t *spend = (volatile uint8_t *)(uintptr_t)(RT_GICD_BASE + GICD_SPENDSGIR + SGI_BY_SOURCE);
+	volatile uint8_t *cpend = (volatile uint8_t *)(uintptr_t)(RT_GICD_BASE + GICD_CPENDSGIR + SGI_BY_SOURCE);
+
+	rt_irq_set_handler(SGI_BY_SOURCE, on_irq, NULL);
+	rt_gic_enable(SGI_BY_SOURCE);
+	*spend = 0x3u;
+	printf("view sgi senders after set 0x3: %#x pending: %d\n", (unsigned)*spend, (int)rt_gic_pending(SGI_BY_SOURCE));
+	*cpend = 0x1u;
+	printf("view sgi senders after clear 0x1: %#x\n", (unsigned)*cpend);
+	*cpend = 0x2u;
+	printf("view sgi senders after clear 0x2: %#x pending: %d\n", (unsigned)*spend,
+	       (int)rt_gic_pending(SGI_BY_SOURCE));
+	*spend = 0x5u;
+	rt_irq_unmask();
+	for (uint32_t i = 0u; i < 1000u; i++) {
+		__asm__ volatile("nop");
+	}
+	rt_irq_mask();
+	printf("view sgi from senders 0x5 taken: %u, left %#x\n", (unsigned)taken[SGI_BY_SOURCE], (unsigned)*spend);
+}
+
 static bool wait_for(uint32_t intid)
 {
 	for (uint32_t i = 0u; (i < WAIT_LOOPS) && (taken[intid] == 0u); i++) {
@@ -147,6 +174,9 @@ int main(void)
 	rt_gic_set_pending(SPI);
 	printf("view spi taken: %d\n", (int)wait_for(SPI));
 	rt_irq_mask();
+	if (version == 2) {
+		view_sgi_sources();
+	}
 	printf("view unhandled: %u\n", (unsigned)rt_irq_unhandled());
 	printf("gicview done\n");
 	return 0;

@@ -83,7 +83,8 @@ void gic_vif_reset(bool direct);
  *  then *lr receives it. */
 bool gic_lr_pending(uint32_t n, struct gic_lr *lr);
 /** State of list register n: bit 0 pending, bit 1 active, 0 empty; *lr
- *  receives its virtual and physical INTIDs and hardware bit. */
+ *  receives its virtual and physical INTIDs, hardware bit and (GICv2 SGI)
+ *  source. */
 uint32_t gic_lr_state(uint32_t n, struct gic_lr *lr);
 /** Empties list register n. */
 void gic_lr_clear(uint32_t n);

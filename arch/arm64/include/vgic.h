@@ -91,6 +91,12 @@ void vgic_sync_sgis(struct cpu *cpu);
 /** Whether a GICD offset is a banked SGI/PPI part: the first word of each
  *  bitmap, the first 32 priority bytes, the first two ICFGR words. */
 bool vgic_dist_banked(uint32_t offset);
+/** GICv2: the senders of SGI `intid` pending on the calling vCPU. */
+uint8_t vgic_sgi_sources(struct cpu *cpu, uint32_t intid);
+/** GICv2: makes SGI `intid` pending on the calling vCPU from each sender in `sources`. */
+void vgic_sgi_set_pending(struct cpu *cpu, uint32_t intid, uint8_t sources);
+/** GICv2: withdraws SGI `intid` from the senders in `sources` on the calling vCPU. */
+void vgic_sgi_clear_pending(struct cpu *cpu, uint32_t intid, uint8_t sources);
 /** Banked SGI/PPI registers of vCPU `vcpu` (GICv3 redistributor SGI frame, GICv2 banked GICD). */
 bool vgic_local_access(struct cpu *cpu, uint32_t vcpu, uint32_t offset, bool write, uint32_t size, uint64_t *value);
 
