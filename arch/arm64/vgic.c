@@ -58,6 +58,10 @@ void vgic_partition_reset(uint32_t part)
 	struct vgic_dist *d = &dists[part];
 	const struct cfg_partition *p = &cfg_system.partitions[part];
 
+	if (p->n_irqs > VGIC_MAX_SPIS) {
+		/* bhcc refuses such a description: an image built otherwise is inconsistent. */
+		panic("partition '%s' owns %u SPIs, the vGIC holds %u", p->name, p->n_irqs, VGIC_MAX_SPIS);
+	}
 	spin_lock(&d->lock);
 	d->ctlr = 0u;
 	for (uint32_t w = 0u; w < VGIC_WORDS; w++) {
@@ -122,7 +126,8 @@ static void queue_push(struct vgic_cpu *v, const struct gic_lr *lr)
 	uint32_t i = v->queued;
 
 	if (i == VGIC_QUEUE) {
-		/* Cannot happen: each interrupt is queued at most once and there are fewer. */
+		/* Cannot happen: each interrupt (SGI: per sender) is queued at most once
+		 * and VGIC_QUEUE counts them all. */
 		log_error("vGIC queue full, interrupt %u lost", lr->vintid);
 		return;
 	}

@@ -36,6 +36,8 @@ static inline uint32_t gic_lr_count(void)
 
 /* GICv3 SGIs do not carry their sender. */
 #define GIC_SGI_SOURCES false
+/* Senders an SGI is told apart by (one: GICv3 SGIs carry none). */
+#define GIC_SGI_SENDERS 1u
 /* GICR_I{S,C}{ENABLE,PEND}R0 set and clear SGIs like any other interrupt. */
 #define GIC_SGI_BITMAPS_WRITABLE true
 /* Every PPI register of a redistributor acts on its own core only. */
@@ -121,6 +123,8 @@ static inline __attribute__((always_inline)) void gic_lr_write(uint32_t n, struc
 
 /* A GICv2 SGI from each sender is a separate interrupt (GICC_IAR.CPUID). */
 #define GIC_SGI_SOURCES true
+/* GICC_IAR.CPUID: eight senders, each SGI pending once per sender. */
+#define GIC_SGI_SENDERS 8u
 /* SGIs are permanently enabled and made pending only by GICD_SGIR: their
  * bits of GICD_I{S,C}{ENABLE,PEND}R0 ignore writes (GIC-400, QEMU). */
 #define GIC_SGI_BITMAPS_WRITABLE false
