@@ -453,8 +453,11 @@ static void withdraw(struct cpu *cpu, uint32_t first, uint32_t bits, uint8_t sou
 			/* A software interrupt: nothing physical to end. */
 		}
 	}
-	v->queued = kept;
-	gic_vif_underflow(kept != 0u);
+	if (kept != v->queued) {
+		/* Only a mediated vCPU queues: a direct one's ICH_HCR_EL2 holds its traps. */
+		v->queued = kept;
+		gic_vif_underflow(kept != 0u);
+	}
 }
 
 uint8_t vgic_sgi_sources(struct cpu *cpu, uint32_t intid)

@@ -137,6 +137,23 @@ static void view_sgi_sources(void)
 	printf("view sgi from every sender taken: %u\n", (unsigned)total);
 }
 
+/* Writes the CPU interface's priority mask 0, reads it back, restores 0xff. */
+static uint32_t priority_mask_after_zero(int version)
+{
+	uint64_t pmr;
+
+	if (version == 3) {
+		__asm__ volatile("msr S3_0_C4_C6_0, %1\n\tisb\n\tmrs %0, S3_0_C4_C6_0" : "=r"(pmr) : "r"(0UL) : "memory");
+		__asm__ volatile("msr S3_0_C4_C6_0, %0\n\tisb" : : "r"(0xffUL) : "memory");
+	} else {
+		volatile uint32_t *gicc_pmr = (volatile uint32_t *)(uintptr_t)(RT_GICC_BASE + 0x4u);
+		*gicc_pmr = 0u;
+		pmr = *gicc_pmr;
+		*gicc_pmr = 0xffu;
+	}
+	return (uint32_t)pmr;
+}
+
 static bool wait_for(uint32_t intid)
 {
 	for (uint32_t i = 0u; (i < WAIT_LOOPS) && (taken[intid] == 0u); i++) {
@@ -185,6 +202,7 @@ int main(void)
 	}
 	rt_irq_mask();
 	printf("view taken after masked clear: sgi %u spi %u\n", (unsigned)taken[SGI], (unsigned)taken[SPI]);
+	printf("view pmr after 0: %#x\n", (unsigned)priority_mask_after_zero(version));
 	taken[SGI] = 0u;
 	taken[SPI] = 0u;
 	rt_irq_set_handler(SGI, on_irq, NULL);

@@ -29,9 +29,15 @@ def _system(gic, vcpus, direct=False):
     return harness.build(name, f"tests/system/configs/{name}.dts")
 
 
-def _views(lines, gic, vcpus):
-    quirks = QEMU_QUIRKS[gic] if vcpus == 1 else set()
-    return [l for l in lines if l.startswith("view ") and l.split(":")[0] not in quirks]
+# A direct-delivery core's guest uses the physical CPU interface; the
+# hypervisor traps its priority mask and keeps it at 0x10 or above, so that
+# its own kick (priority 0) is never masked (docs/interrupts.md).
+DIRECT_LIMITS = {"view pmr after 0"}
+
+
+def _views(lines, gic, vcpus, direct=False):
+    left_out = (QEMU_QUIRKS[gic] if vcpus == 1 else set()) | (DIRECT_LIMITS if direct else set())
+    return [l for l in lines if l.startswith("view ") and l.split(":")[0] not in left_out]
 
 
 def _native(system, gic, vcpus):
@@ -60,12 +66,15 @@ def test_partition_sees_the_gic_as_the_bare_board(gic, vcpus, direct):
     r = harness.run(system, timeout=60)
     assert r.exited, r.text()
     assert "gicview done" in r.of("view"), r.text()
-    expected = _views(native, gic, vcpus)
+    expected = _views(native, gic, vcpus, direct)
     # Not vacuous: the native run itself shows what the registers must say.
     for line in (f"view gic version: {gic}", "view sgi priority after 0x80: 0x80",
                  "view spi priority after 0x40: 0x40", "view ppi enabled after enable: 1",
                  "view spi enabled after disable: 0", "view spi pending after set: 1",
                  "view sgi taken: 1", "view spi taken: 1", "view unhandled: 0"):
         assert line in expected, "\n".join(native)
-    assert _views(r.of("view"), gic, vcpus) == expected, r.text()
+    assert _views(r.of("view"), gic, vcpus, direct) == expected, r.text()
+    if direct:
+        # Still trapped after every register the test wrote (ICPENDR included).
+        assert "view pmr after 0: 0x10" in r.of("view"), r.text()
     assert not any("refused" in l for l in r.of("bulkhead")), r.text()
