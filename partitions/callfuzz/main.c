@@ -14,17 +14,6 @@
 #include <stdio.h>
 #include "bhrt.h"
 
-static uint64_t state;
-
-/* xorshift64: the same sequence for the same seed. */
-static uint64_t next(void)
-{
-	state ^= state << 13;
-	state ^= state >> 7;
-	state ^= state << 17;
-	return state;
-}
-
 static bool ends_or_prints(uint32_t fid)
 {
 	uint32_t psci = fid & ~0x40000000u;   /* SMC32 and SMC64 forms alike */
@@ -38,7 +27,7 @@ static bool ends_or_prints(uint32_t fid)
 static uint32_t function_id(void)
 {
 	static const uint32_t bases[] = { 0x80000000u, 0x84000000u, 0xc4000000u, BH_HC_ID(0u), 0x8600ff00u };
-	uint64_t r = next();
+	uint64_t r = rt_random();
 
 	if ((r & 1u) == 0u) {
 		return (uint32_t)(r >> 32);
@@ -76,18 +65,18 @@ int main(void)
 	uint32_t not_supported = 0u;
 	uint32_t other = 0u;
 
-	state = (rt_bootarg("seed", 1) << 1) | 1u;   /* never 0, where xorshift would stay */
+	rt_random_seed(rt_bootarg("seed", 1));
 	for (uint32_t i = 0u; i < calls; i++) {
 		uint32_t fid = function_id();
 		uint64_t a[7];
 
 		for (uint32_t k = 0u; k < 7u; k++) {
-			a[k] = next();
+			a[k] = rt_random();
 		}
 		if (ends_or_prints(fid)) {
 			continue;
 		}
-		int64_t ret = call((next() & 1u) != 0u, fid, a);
+		int64_t ret = call((rt_random() & 1u) != 0u, fid, a);
 		if (ret == 0) {
 			ok++;
 		} else if (ret == -1) {

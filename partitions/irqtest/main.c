@@ -232,17 +232,6 @@ static int flood(void)
 #define FUZZ_GICR_FRAME 0x20000u
 #define FUZZ_GICC_SIZE  0x2000u
 
-static uint64_t fuzz_state;
-
-/* xorshift64: the same sequence for the same seed, on any run. */
-static uint64_t fuzz_next(void)
-{
-	fuzz_state ^= fuzz_state << 13;
-	fuzz_state ^= fuzz_state >> 7;
-	fuzz_state ^= fuzz_state << 17;
-	return fuzz_state;
-}
-
 static uint64_t fuzz_access(uintptr_t addr, uint32_t width, bool write, uint64_t value)
 {
 	uint64_t got = 0u;
@@ -285,10 +274,10 @@ static int fuzz(uint32_t rounds)
 	int version = rt_gic_init();
 	uint64_t sum = 0u;
 
-	fuzz_state = (rt_bootarg("seed", 1) << 1) | 1u;   /* never 0, where xorshift would stay */
+	rt_random_seed(rt_bootarg("seed", 1));
 	for (uint32_t i = 0u; i < rounds; i++) {
-		uint64_t r = fuzz_next();
-		uint64_t value = fuzz_next();
+		uint64_t r = rt_random();
+		uint64_t value = rt_random();
 		uint32_t width = 1u << (r & 3u);
 		bool write = ((r >> 2) & 1u) != 0u;
 		uint32_t where = (uint32_t)(r >> 3) & 7u;

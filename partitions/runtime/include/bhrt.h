@@ -72,6 +72,11 @@ const void *rt_fdt_property(const char *node, const char *name, uint32_t *len);
 /** The number after "key=" in /chosen/bootargs, or `fallback`. */
 uint64_t rt_bootarg(const char *key, uint64_t fallback);
 
+/** Starts rt_random()'s sequence from `seed`. */
+void rt_random_seed(uint64_t seed);
+/** The next value of a repeatable 64-bit xorshift sequence (test input, not secrets). */
+uint64_t rt_random(void);
+
 /** Virtual counter and its frequency. */
 uint64_t rt_counter(void);
 uint64_t rt_counter_hz(void);
