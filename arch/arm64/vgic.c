@@ -93,7 +93,9 @@ void vgic_vcpu_reset(struct cpu *cpu)
 	struct vgic_cpu *v = vgic_cpu_of(cpu);
 
 	__atomic_store_n(&v->sgi_pending, 0u, __ATOMIC_RELAXED);
-	v->ppi_config = gic_local_read(cpu->index, GICD_ICFGR + 4u);
+	if (!GIC_PPI_REGS_BANKED) {
+		v->ppi_config = gic_local_read(cpu->index, GICD_ICFGR + 4u);
+	}
 	for (uint32_t i = 0u; i < 32u; i++) {
 		v->priority[i] = 0u;
 	}
@@ -376,6 +378,11 @@ void vgic_dist_enable(struct cpu *cpu, uint32_t ctlr, bool enabled)
 	spin_unlock(&d->lock);
 }
 
+static bool in_word(uint32_t intid, uint32_t first, uint32_t bits)
+{
+	return (intid >= first) && (intid < (first + 32u)) && ((bits & ((uint32_t)1u << (intid - first))) != 0u);
+}
+
 /*
  * The guest's pending or active state (register `reg`) of interrupts
  * [first, first + 32) whose physical state reads `physical`. An interrupt the
@@ -396,7 +403,7 @@ static uint32_t guest_state(const struct cpu *cpu, uint32_t reg, uint32_t first,
 		struct gic_lr lr = { 0u, 0u, 0u, 0u, false };
 		uint32_t state = gic_lr_state(n, &lr);
 
-		if ((state != 0u) && (lr.vintid >= first) && (lr.vintid < (first + 32u))) {
+		if ((state != 0u) && in_word(lr.vintid, first, 0xffffffffu)) {
 			uint32_t bit = (uint32_t)1u << (lr.vintid - first);
 			hw |= lr.hw ? bit : 0u;
 			seen |= ((state & (pending_reg ? 1u : 2u)) != 0u) ? bit : 0u;
@@ -405,18 +412,13 @@ static uint32_t guest_state(const struct cpu *cpu, uint32_t reg, uint32_t first,
 	for (uint32_t i = 0u; i < v->queued; i++) {
 		uint32_t vintid = v->queue[i].vintid;
 
-		if ((vintid >= first) && (vintid < (first + 32u))) {
+		if (in_word(vintid, first, 0xffffffffu)) {
 			uint32_t bit = (uint32_t)1u << (vintid - first);
 			hw |= v->queue[i].hw ? bit : 0u;
 			seen |= pending_reg ? bit : 0u;
 		}
 	}
 	return (physical & ~hw) | seen;
-}
-
-static bool in_word(uint32_t intid, uint32_t first, uint32_t bits)
-{
-	return (intid >= first) && (intid < (first + 32u)) && ((bits & ((uint32_t)1u << (intid - first))) != 0u);
 }
 
 /*
