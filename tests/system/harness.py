@@ -138,6 +138,17 @@ def run(system, timeout=60, extra=()):
     return Run(lines, exited, p.returncode)
 
 
+def run_native(elf, gic, cpus, timeout=60, extra=()):
+    """Runs a partition program's ELF without the hypervisor: QEMU loads it at
+    EL1 on the real GIC (version `gic`) with `cpus` CPUs. Returns its console."""
+    p = subprocess.run(["qemu-system-aarch64", "-machine", f"virt,gic-version={gic}", "-cpu", "cortex-a72",
+                        "-smp", str(cpus), "-m", "512M", "-display", "none", "-serial", "stdio",
+                        "-monitor", "none", "-no-reboot", *extra, "-kernel", elf],
+                       stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=timeout)
+    text = p.stdout.decode("utf-8", errors="replace").replace("\r", "")
+    return [l for l in text.split("\n") if l]
+
+
 _run_lock = threading.Lock()
 
 

@@ -39,9 +39,8 @@ def qemu(args, timeout):
 
 
 def native(system, gic):
-    elf = os.path.join(system.out, "images", "bench.elf")
-    return qemu(["-machine", f"virt,gic-version={gic}", "-cpu", "cortex-a72", "-smp", "2", "-m", "512M",
-                 "-kernel", elf], timeout=60)
+    return harness.run_native(os.path.join(system.out, "images", "bench.elf"), gic, 2,
+                              extra=("-icount", ICOUNT))
 
 
 def results(lines):

@@ -7,7 +7,6 @@ GICv3 or GICv2) and as a partition under Bulkhead: the two outputs must be
 the same line for line.
 """
 import os
-import subprocess
 
 import pytest
 
@@ -41,13 +40,7 @@ def _views(lines, gic, vcpus, direct=False):
 
 
 def _native(system, gic, vcpus):
-    elf = os.path.join(system.out, "images", "view.elf")
-    p = subprocess.run(["qemu-system-aarch64", "-machine", f"virt,gic-version={gic}", "-cpu", "cortex-a72",
-                        "-smp", str(vcpus), "-m", "512M", "-display", "none", "-serial", "stdio",
-                        "-monitor", "none", "-no-reboot", "-kernel", elf],
-                       stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=60)
-    text = p.stdout.decode("utf-8", errors="replace").replace("\r", "")
-    return [l for l in text.split("\n") if l]
+    return harness.run_native(os.path.join(system.out, "images", "view.elf"), gic, vcpus)
 
 
 @pytest.mark.parametrize("gic, vcpus, direct", [(3, 1, False), (3, 2, False), (2, 1, False), (2, 2, False),

@@ -13,6 +13,19 @@ ICOUNT = ("-icount", "shift=4,sleep=off")
 STORM_BOUND = 16
 
 
+# irqtest's victim report (partitions/irqtest, mode=1).
+VICTIM = re.compile(r"victim: (\d+) timer interrupts, worst latency (\d+) ticks, (\d+) SPI (\d+) interrupts "
+                    r"of (\d+) pended")
+
+
+def _victim(run):
+    """The victim's report: timer interrupts, worst latency, SPIs taken, the SPI, SPIs pended."""
+    lines = [l for l in run.of("victim") if l.startswith("victim:")]
+    m = lines and VICTIM.match(lines[0])
+    assert m, run.text()
+    return tuple(int(g) for g in m.groups())
+
+
 def _system(name, gic):
     suffix = "" if gic == 3 else "-gicv2"
     return harness.build(f"{name}{suffix}", f"tests/system/configs/{name}{suffix}.dts")
@@ -55,13 +68,10 @@ def test_foreign_interrupt_registers_change_nothing(gic):
     """
     r = harness.run(_system("irq-hostile", gic), timeout=120)
     assert r.exited, r.text()
-    victim = [l for l in r.of("victim") if l.startswith("victim:")]
-    assert victim, r.text()
-    m = re.match(r"victim: (\d+) timer interrupts, worst latency \d+ ticks, (\d+) SPI 34 interrupts of (\d+) pended",
-                 victim[0])
+    ticks, _, spis, spi, pended = _victim(r)
     # Every pended SPI arrives; one is pended per tick unless the previous is still in flight
     # (real time: how many depends on the host's load).
-    assert m and int(m.group(1)) == 200 and int(m.group(2)) == int(m.group(3)) >= 50, r.text()
+    assert ticks == 200 and spi == 34 and spis == pended >= 50, r.text()
     assert "attacker: 2500 rounds, the victim's interrupt reads as zero" in r.of("attacker"), r.text()
     refused = [l for l in r.of("bulkhead") if "refused" in l and "'attacker'" in l]
     counts = [int(re.search(r"(\d+) so far$", l).group(1)) for l in refused]
@@ -86,10 +96,8 @@ def test_random_gic_accesses_change_nothing_else(gic):
     r = harness.run(_system("irq-fuzz", gic), timeout=120)
     assert r.exited, r.text()
     assert any(l.startswith("fuzz: 200000 accesses done") for l in r.of("fuzzer")), r.text()
-    victim = [l for l in r.of("victim") if l.startswith("victim:")]
-    m = victim and re.match(r"victim: (\d+) timer interrupts, worst latency \d+ ticks, (\d+) SPI 34 interrupts "
-                            r"of (\d+) pended", victim[0])
-    assert m and int(m.group(1)) == 200 and int(m.group(2)) == int(m.group(3)) > 0, r.text()
+    ticks, _, spis, spi, pended = _victim(r)
+    assert ticks == 200 and spi == 34 and spis == pended > 0, r.text()
     hyp = r.of("bulkhead")
     assert not any(("PANIC" in l) or ("exception at EL2" in l) or ("lost" in l) for l in hyp), r.text()
     assert not any("'victim'" in l and "refused" in l for l in hyp), r.text()
@@ -108,9 +116,7 @@ def test_more_interrupts_than_list_registers(gic):
 
 
 def _worst_latency(run):
-    lines = [l for l in run.of("victim") if l.startswith("victim:")]
-    assert lines, run.text()
-    return int(re.search(r"worst latency (\d+) ticks", lines[0]).group(1))
+    return _victim(run)[1]
 
 
 @pytest.mark.skipif(harness.COVERAGE, reason="a timing bound: coverage counters slow the hypervisor down")
