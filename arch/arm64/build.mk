@@ -92,19 +92,17 @@ $(O)/bulkhead.itb: $(O)/bulkhead.its $(O)/bulkhead.bin
 
 BH_OUTPUTS := $(O)/bulkhead.elf $(O)/bulkhead.bin $(O)/bulkhead.itb
 
-QEMU_AARCH64 := qemu-system-aarch64 \
-	-machine virt,virtualization=on,gic-version=$(BH_GIC_VERSION) -cpu cortex-a72 \
-	-smp $(BH_NUM_CORES) -m $$(( $(BH_RAM_SIZE) >> 20 ))M -nographic -no-reboot \
-	-kernel $(O)/bulkhead.bin
+# The one QEMU command line (scripts/qemu.py), shared with the tests and benchmarks.
+QEMU_RUN := $(PYTHON) $(srctree)/scripts/qemu.py --system-mk $(GEN)/system.mk --image $(O)/bulkhead.bin
 
 .PHONY: qemu debug size
 qemu: $(BH_OUTPUTS)
 	@echo "  QEMU    $(SYSTEM) (quit: Ctrl-a x)"
-	$(Q)$(QEMU_AARCH64)
+	$(Q)$(QEMU_RUN)
 
 debug: $(BH_OUTPUTS)
 	@echo "  QEMU    gdb server on :1234; gdb-multiarch $(O)/bulkhead.elf -ex 'target remote :1234'"
-	$(Q)$(QEMU_AARCH64) -s -S
+	$(Q)$(QEMU_RUN) --gdb
 
 size: $(O)/bulkhead.elf
 	$(Q)$(HYP_SIZE) -A $<

@@ -27,6 +27,8 @@ import sys
 from dataclasses import dataclass, field
 
 SRCTREE = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(SRCTREE, "scripts"))
+import qemu as board  # noqa: E402  (the project's one QEMU command line)
 BUILD = os.path.abspath(os.environ.get("BULKHEAD_BUILD", os.path.join(SRCTREE, "build")))
 OUT = os.path.join(BUILD, "bench")
 PLUGIN = os.path.join(BUILD, "host", "tracepoints.so")
@@ -37,10 +39,9 @@ READELF = "aarch64-linux-gnu-readelf"
 # sleep=off: while every vCPU waits (WFI), virtual time jumps to the next
 # timer deadline instead of following the host's clock, so the figures do
 # not depend on the host at all.
-ICOUNT = "shift=4,sleep=off"
-CPU = "cortex-a72"
-NATIVE_SMP = "2"
-NATIVE_MEM = "512M"
+ICOUNT = board.ICOUNT_EXACT
+CPU = board.CPU
+NATIVE_SMP = 2
 RUN_TIMEOUT = 300
 # The boot figures are printed as soon as each core enters its guest; the
 # default system then runs on, and under -icount a core that its partition
@@ -110,16 +111,6 @@ def log(msg):
     print(f"  BENCH   {msg}", flush=True)
 
 
-def make_vars(path):
-    out = {}
-    with open(path) as f:
-        for line in f:
-            m = re.match(r"^(\w[\w-]*)\s*:=\s*(.*?)\s*(#.*)?$", line)
-            if m:
-                out[m.group(1)] = m.group(2)
-    return out
-
-
 def build(name, dts):
     """Builds `dts` into $BULKHEAD_BUILD/bench/<name>; returns (dir, vars) or raises."""
     out = os.path.join(OUT, name)
@@ -131,7 +122,7 @@ def build(name, dts):
     if r.returncode != 0:
         errors = [l for l in r.stdout.splitlines() if "rror" in l] or r.stdout.splitlines()[-3:]
         raise RuntimeError("; ".join(errors[:3]))
-    return out, make_vars(os.path.join(out, "gen", "system.mk"))
+    return out, board.read_system_mk(os.path.join(out, "gen", "system.mk"))
 
 
 def symbols(elf):
@@ -170,7 +161,7 @@ def partition_firsts(isolation_md, points):
 
 def qemu(args, timeout=RUN_TIMEOUT):
     """Runs QEMU; returns (console lines, exited by itself)."""
-    p = subprocess.Popen(["qemu-system-aarch64", *args], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+    p = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                          stderr=subprocess.STDOUT)
     try:
         out, _ = p.communicate(timeout=timeout)
@@ -241,9 +232,7 @@ def parse_plugin(path):
 
 def run_native(cfg, out):
     elf = os.path.join(out, "images", "bench.elf")
-    lines, exited = qemu(["-machine", f"virt,gic-version={cfg.gic}", "-cpu", CPU, "-smp", NATIVE_SMP,
-                          "-m", NATIVE_MEM, "-display", "none", "-serial", "stdio", "-monitor", "none",
-                          "-no-reboot", "-icount", ICOUNT, "-kernel", elf])
+    lines, exited = qemu(board.native_command(elf, cfg.gic, NATIVE_SMP, icount=ICOUNT))
     with open(os.path.join(out, "native.log"), "w") as f:
         f.write("\n".join(lines) + "\n")
     return parse_guest(lines, exited)
@@ -258,15 +247,11 @@ def plugin_args(out, extra=()):
 
 
 def run_bulkhead(out, v, extra_plugin=(), timeout=RUN_TIMEOUT):
-    mem_mib = int(v["BH_RAM_SIZE"], 0) >> 20
     plugin_out = os.path.join(out, "plugin.txt")
     if os.path.exists(plugin_out):
         os.unlink(plugin_out)
-    lines, exited = qemu(["-machine", f"virt,virtualization=on,gic-version={v['BH_GIC_VERSION']}",
-                          "-cpu", CPU, "-smp", v["BH_NUM_CORES"], "-m", f"{mem_mib}M",
-                          "-display", "none", "-serial", "stdio", "-monitor", "none", "-no-reboot",
-                          "-icount", ICOUNT, "-kernel", os.path.join(out, "bulkhead.bin"),
-                          "-plugin", plugin_args(out, extra_plugin)], timeout=timeout)
+    lines, exited = qemu(board.system_command(v, os.path.join(out, "bulkhead.bin"), icount=ICOUNT,
+                                              plugin=plugin_args(out, extra_plugin)), timeout=timeout)
     with open(os.path.join(out, "bulkhead.log"), "w") as f:
         f.write("\n".join(lines) + "\n")
     return lines, exited, parse_plugin(plugin_out)
@@ -417,7 +402,7 @@ def main():
     except RuntimeError as e:
         notes.append(f"default system: not built: {e}")
 
-    qemu_version = subprocess.run(["qemu-system-aarch64", "--version"], stdout=subprocess.PIPE,
+    qemu_version = subprocess.run([board.BINARY, "--version"], stdout=subprocess.PIPE,
                                   text=True).stdout.splitlines()[0]
     md = []
     md.append("# Bulkhead benchmarks")

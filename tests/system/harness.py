@@ -23,7 +23,9 @@ BUILD = os.path.abspath(os.environ.get("BULKHEAD_BUILD", os.path.join(SRCTREE, "
 COVERAGE = os.environ.get("BULKHEAD_COVERAGE", "") not in ("", "0")
 
 sys.path.insert(0, os.path.join(SRCTREE, "tools", "cert"))
+sys.path.insert(0, os.path.join(SRCTREE, "scripts"))
 import gcov_console  # noqa: E402
+import qemu  # noqa: E402
 
 _build_lock = threading.Lock()
 _built = {}
@@ -40,30 +42,9 @@ class System:
     def image(self):
         return os.path.join(self.out, "bulkhead.bin")
 
-    def qemu_command(self, extra=()):
-        v = self.vars
-        mem_mib = int(v["BH_RAM_SIZE"], 0) >> 20
-        return [
-            "qemu-system-aarch64",
-            "-machine", f"virt,virtualization=on,gic-version={v['BH_GIC_VERSION']}",
-            "-cpu", "cortex-a72",
-            "-smp", v["BH_NUM_CORES"],
-            "-m", f"{mem_mib}M",
-            "-display", "none", "-serial", "stdio", "-monitor", "none",
-            "-no-reboot",
-            "-kernel", self.image,
-            *extra,
-        ]
-
-
-def _read_make_vars(path):
-    out = {}
-    with open(path) as f:
-        for line in f:
-            m = re.match(r"^(\w[\w-]*)\s*:=\s*(.*?)\s*(#.*)?$", line)
-            if m:
-                out[m.group(1)] = m.group(2)
-    return out
+    def qemu_command(self, extra=(), **kw):
+        """The project's one QEMU command line (scripts/qemu.py) for this system."""
+        return qemu.system_command(self.vars, self.image, extra=extra, **kw)
 
 
 def build(name, dts, kconfig=None):
@@ -91,7 +72,7 @@ def build(name, dts, kconfig=None):
         r = subprocess.run(args + ["all"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         if r.returncode != 0:
             raise RuntimeError(f"build of {dts} failed:\n{r.stdout[-4000:]}")
-        system = System(name, out, _read_make_vars(os.path.join(out, "gen", "system.mk")), COVERAGE)
+        system = System(name, out, qemu.read_system_mk(os.path.join(out, "gen", "system.mk")), COVERAGE)
         _built[name] = system
         return system
 
@@ -119,11 +100,18 @@ class Run:
         return "\n".join(self.lines)
 
 
-def run(system, timeout=60, extra=()):
+def run(system, timeout=60, extra=(), **kw):
     """Boots `system` in QEMU; returns its console once the board powers off,
-    or what it printed until the hard timeout."""
-    p = subprocess.Popen(system.qemu_command(extra), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                         stderr=subprocess.STDOUT)
+    or what it printed until the hard timeout. `kw` goes to scripts/qemu.py
+    (icount=..., plugin=...)."""
+    lines, exited, returncode = _qemu(system.qemu_command(extra, **kw), timeout)
+    if system.coverage:
+        lines = _save_coverage(system, lines)
+    return Run(lines, exited, returncode)
+
+
+def _qemu(args, timeout):
+    p = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
         out, _ = p.communicate(timeout=timeout)
         exited = True
@@ -132,21 +120,16 @@ def run(system, timeout=60, extra=()):
         out, _ = p.communicate()
         exited = False
     text = out.decode("utf-8", errors="replace").replace("\r", "")
-    lines = [l for l in text.split("\n") if l]
-    if system.coverage:
-        lines = _save_coverage(system, lines)
-    return Run(lines, exited, p.returncode)
+    return [l for l in text.split("\n") if l], exited, p.returncode
 
 
-def run_native(elf, gic, cpus, timeout=60, extra=()):
+def run_native(elf, gic, cpus, timeout=60, **kw):
     """Runs a partition program's ELF without the hypervisor: QEMU loads it at
     EL1 on the real GIC (version `gic`) with `cpus` CPUs. Returns its console."""
-    p = subprocess.run(["qemu-system-aarch64", "-machine", f"virt,gic-version={gic}", "-cpu", "cortex-a72",
-                        "-smp", str(cpus), "-m", "512M", "-display", "none", "-serial", "stdio",
-                        "-monitor", "none", "-no-reboot", *extra, "-kernel", elf],
-                       stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=timeout)
-    text = p.stdout.decode("utf-8", errors="replace").replace("\r", "")
-    return [l for l in text.split("\n") if l]
+    lines, exited, _ = _qemu(qemu.native_command(elf, gic, cpus, **kw), timeout)
+    if not exited:
+        raise subprocess.TimeoutExpired(elf, timeout)
+    return lines
 
 
 _run_lock = threading.Lock()

@@ -10,13 +10,12 @@ the hypervisor and complete every phase too.
 """
 import os
 import re
-import subprocess
 
 import pytest
 
 import harness
 
-ICOUNT = "shift=4,sleep=off"
+ICOUNT = harness.qemu.ICOUNT_EXACT
 RESULT = re.compile(r"^result (\w+): n (\d+) min (-?\d+) median (-?\d+) max (-?\d+)$")
 EVENTS = 1000
 # Native figures are a few instructions (hypercall 2, timer 2, SGI ~16 on
@@ -29,18 +28,9 @@ def bench():
     return harness.build("bench-gicv3", "tests/bench/configs/bench-gicv3.dts")
 
 
-def qemu(args, timeout):
-    p = subprocess.run(["qemu-system-aarch64", *args, "-display", "none", "-serial", "stdio",
-                        "-monitor", "none", "-no-reboot", "-icount", ICOUNT],
-                       stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                       timeout=timeout)
-    text = p.stdout.decode("utf-8", errors="replace").replace("\r", "")
-    return [l for l in text.split("\n") if l]
-
-
 def native(system, gic):
     return harness.run_native(os.path.join(system.out, "images", "bench.elf"), gic, 2,
-                              extra=("-icount", ICOUNT))
+                              icount=ICOUNT)
 
 
 def results(lines):
@@ -87,10 +77,8 @@ def test_same_image_as_partition(bench):
 
     Verifies: REQ-IRQ-051, REQ-IRQ-052
     """
-    v = bench.vars
-    lines = qemu(["-machine", f"virt,virtualization=on,gic-version={v['BH_GIC_VERSION']}", "-cpu", "cortex-a72",
-                  "-smp", v["BH_NUM_CORES"], "-m", f"{int(v['BH_RAM_SIZE'], 0) >> 20}M", "-kernel", bench.image],
-                 timeout=120)
+    r = harness.run(bench, timeout=120, icount=ICOUNT)
+    lines = r.lines
     guest = [l[len("[bench] "):] for l in lines if l.startswith("[bench] ")]
     text = "\n".join(lines)
     assert "bench: bulkhead, 2 vCPUs, counter 62500000 Hz" in guest, text

@@ -8,7 +8,6 @@ import harness
 GIC_VERSIONS = [3, 2]
 # Deterministic virtual time: one instruction is one tick of the 62.5 MHz counter,
 # and an idle QEMU jumps to the next timer instead of sleeping.
-ICOUNT = ("-icount", "shift=4,sleep=off")
 # A storm may not add more than this to another partition's worst timer latency (ticks).
 STORM_BOUND = 16
 
@@ -126,8 +125,8 @@ def test_interrupt_storm_does_not_delay_other_partitions():
 
     Verifies: REQ-IRQ-010, REQ-IRQ-002
     """
-    quiet = harness.run(_system("irq-quiet", 3), timeout=60, extra=ICOUNT)
-    storm = harness.run(_system("irq-storm", 3), timeout=60, extra=ICOUNT)
+    quiet = harness.run(_system("irq-quiet", 3), timeout=60, icount=harness.qemu.ICOUNT_EXACT)
+    storm = harness.run(_system("irq-storm", 3), timeout=60, icount=harness.qemu.ICOUNT_EXACT)
     assert "storm: 20000 timer interrupts" in storm.of("storm"), storm.text()
     alone, stormed = _worst_latency(quiet), _worst_latency(storm)
     assert stormed <= alone + STORM_BOUND, (alone, stormed)

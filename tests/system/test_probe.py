@@ -8,7 +8,7 @@ import harness
 
 
 def _qemu_version():
-    out = subprocess.run(["qemu-system-aarch64", "--version"], capture_output=True, text=True).stdout
+    out = subprocess.run([harness.qemu.BINARY, "--version"], capture_output=True, text=True).stdout
     m = re.search(r"version (\d+)\.(\d+)", out)
     return (int(m.group(1)), int(m.group(2))) if m else (0, 0)
 

@@ -1,0 +1,105 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: MIT
+"""The one QEMU command line of the project.
+
+`make run`, `make qemu`, `make debug`, the system tests (tests/system/harness.py)
+and the benchmarks (tests/bench/bench.py) all boot through command() so that
+every one of them runs the same machine: QEMU's virt board with the CPU,
+memory and interrupt controller of the system description, and nothing else.
+
+`-nodefaults` keeps QEMU from adding the devices a default PC-style set-up has
+(a network card whose option ROM, efi-virtio.rom, comes from the ipxe-qemu
+package that a minimal Debian lacks, a default serial and monitor); the virt
+board's own devices (PL011, PL031, GIC, the empty virtio-mmio transports)
+stay, because they are part of the board. The only files QEMU opens are the
+images given here: no ROM, firmware or data file.
+
+As a program: scripts/qemu.py --system-mk build/gen/system.mk --image
+build/bulkhead.bin [--gdb] [--print]; it replaces itself with QEMU.
+"""
+import argparse
+import os
+import re
+import shlex
+import sys
+
+BINARY = "qemu-system-aarch64"
+CPU = "cortex-a72"
+# Memory of a native run (a partition program at EL1 without the hypervisor).
+NATIVE_MEM_MIB = 512
+# -icount for measurements: one instruction is one tick of the 62.5 MHz
+# virtual counter, and virtual time jumps over WFI instead of following the host.
+ICOUNT_EXACT = "shift=4,sleep=off"
+
+
+def read_system_mk(path):
+    """The variables bhcc wrote to gen/system.mk, as a dict of strings."""
+    out = {}
+    with open(path) as f:
+        for line in f:
+            m = re.match(r"^(\w[\w-]*)\s*:=\s*(.*?)\s*(#.*)?$", line)
+            if m:
+                out[m.group(1)] = m.group(2)
+    return out
+
+
+def ram_mib(system_vars):
+    """QEMU's -m for the board: virt's RAM starts at 1 GiB, so -m is its size."""
+    return int(system_vars["BH_RAM_SIZE"], 0) >> 20
+
+
+def command(image, *, gic, cpus, mem_mib, hypervisor=True, interactive=False, icount=None, plugin=None,
+            gdb=False, extra=()):
+    """The argument list that boots `image` on the virt board.
+
+    hypervisor: EL2 is available (virtualization=on, PSCI over SMC); without it
+    the image runs at EL1 as a guest would natively (PSCI over HVC).
+    interactive: the console and QEMU's monitor share the terminal (Ctrl-a x
+    quits); otherwise the console is stdout and there is no monitor.
+    icount: an -icount option string (ICOUNT_EXACT for exact instruction counts).
+    plugin: a TCG plugin argument string (path,arg=...,...).
+    gdb: start stopped, with a gdb server on :1234.
+    """
+    machine = f"virt,gic-version={gic}" + (",virtualization=on" if hypervisor else "")
+    args = [BINARY, "-nodefaults", "-machine", machine, "-cpu", CPU, "-smp", str(cpus), "-m", f"{mem_mib}M",
+            "-display", "none"]
+    args += ["-serial", "mon:stdio"] if interactive else ["-serial", "stdio", "-monitor", "none"]
+    args += ["-no-reboot"]
+    if icount:
+        args += ["-icount", icount]
+    if plugin:
+        args += ["-plugin", plugin]
+    if gdb:
+        args += ["-s", "-S"]
+    return args + list(extra) + ["-kernel", image]
+
+
+def system_command(system_vars, image, **kw):
+    """command() for a built system: its board's GIC, cores and RAM (gen/system.mk)."""
+    return command(image, gic=system_vars["BH_GIC_VERSION"], cpus=system_vars["BH_NUM_CORES"],
+                   mem_mib=ram_mib(system_vars), **kw)
+
+
+def native_command(elf, gic, cpus, **kw):
+    """command() for a partition program run without the hypervisor, on the same board."""
+    return command(elf, gic=gic, cpus=cpus, mem_mib=NATIVE_MEM_MIB, hypervisor=False, **kw)
+
+
+def main():
+    ap = argparse.ArgumentParser(description="Boot a built Bulkhead system in QEMU.")
+    ap.add_argument("--system-mk", required=True, help="gen/system.mk of the build")
+    ap.add_argument("--image", required=True, help="the hypervisor image (bulkhead.bin)")
+    ap.add_argument("--gdb", action="store_true", help="start stopped with a gdb server on :1234")
+    ap.add_argument("--print", action="store_true", help="print the command instead of running it")
+    a = ap.parse_args()
+    args = system_command(read_system_mk(a.system_mk), a.image, interactive=True, gdb=a.gdb)
+    if a.print:
+        print(shlex.join(args))
+        return 0
+    sys.stdout.flush()
+    os.execvp(args[0], args)
+    return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
