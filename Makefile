@@ -20,7 +20,7 @@ MAKEFLAGS += --no-print-directory
 # Goals that need neither a configuration nor the generated system tables.
 STANDALONE_GOALS := help deps clean distclean run test unit-test unit-build unit-configc system-test \
 	cert cert-quick cert-trace cert-analysis cert-stack cert-complexity cert-coverage cert-index cert-hyp \
-	cert-test system-test-cov bench menuconfig olddefconfig savedefconfig %_defconfig newlib host-tools
+	cert-test system-test-cov bench fresh-check menuconfig olddefconfig savedefconfig %_defconfig newlib host-tools
 BUILD_GOALS := $(filter-out $(STANDALONE_GOALS),$(or $(MAKECMDGOALS),all))
 
 include scripts/kconfig.mk
@@ -37,7 +37,7 @@ endif
 # After system.mk: compile-commands names the configured build's variables.
 include tools/cert/cert.mk
 
-.PHONY: all help deps run test unit-test system-test clean distclean host-tools
+.PHONY: all help deps run test unit-test system-test clean distclean host-tools fresh-check
 
 all: $(BH_OUTPUTS)
 
@@ -71,6 +71,7 @@ help:
 	@echo '  make system-test-cov     system tests on coverage builds (CONFIG_COVERAGE)'
 	@echo '  make compile-commands    $$(O)/compile_commands.json of the configured build'
 	@echo '  make deps                install the Debian packages the build and tests need'
+	@echo '  make fresh-check         run make run and make test in a new minimal Debian 12 root (root only)'
 	@echo
 	@echo 'Housekeeping:'
 	@echo '  make clean               remove $$(O) except the newlib build'
@@ -95,6 +96,11 @@ test: deps
 	$(Q)$(MAKE) -f $(srctree)/Makefile O=$(O) system-test
 	$(Q)$(MAKE) -f $(srctree)/Makefile O=$(O) cert-test
 	$(Q)$(MAKE) -f $(srctree)/Makefile O=$(O) cert-quick
+
+# The README's two commands on a minimal Debian 12 made with mmdebstrap
+# (scripts/fresh-check.sh): what a new user's machine has, not this one's.
+fresh-check:
+	$(Q)$(srctree)/scripts/fresh-check.sh
 
 system-test: host-tools newlib
 	$(Q)cd $(srctree) && BULKHEAD_BUILD=$(O) $(PYTHON) -m pytest -q -p no:cacheprovider \
