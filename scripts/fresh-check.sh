@@ -100,10 +100,11 @@ for cmd in "make run" "make test"; do
 	t0=$(date +%s)
 	# dash has no pipefail: the command's status goes through a file.
 	{
+		code=0
 		timeout "$FRESH_TIMEOUT" chroot "$root" /usr/bin/env -i HOME=/root \
 			PATH=/usr/sbin:/usr/bin:/sbin:/bin TERM=dumb LANG=C.UTF-8 \
-			/bin/sh -c "cd /root/bulkhead && $cmd" </dev/null
-		echo $? >"$work/status"
+			/bin/sh -c "cd /root/bulkhead && $cmd" </dev/null || code=$?
+		echo $code >"$work/status"
 	} 2>&1 | tee "$log"
 	if [ "$(cat "$work/status")" = 0 ]; then
 		result=passed

@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 SRCTREE = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BUILD = os.path.abspath(os.environ.get("BULKHEAD_BUILD", os.path.join(SRCTREE, "build")))
 COVERAGE = os.environ.get("BULKHEAD_COVERAGE", "") not in ("", "0")
+# The project's instruction-counting TCG plugin (tools/qemu-plugin), built by `make host-tools`.
+TRACEPOINTS = os.path.join(BUILD, "host", "tracepoints.so")
 
 sys.path.insert(0, os.path.join(SRCTREE, "tools", "cert"))
 sys.path.insert(0, os.path.join(SRCTREE, "scripts"))
@@ -100,14 +102,39 @@ class Run:
         return "\n".join(self.lines)
 
 
-def run(system, timeout=60, extra=(), **kw):
+class NotBooted(AssertionError):
+    """The system under test did not show that it booted: nothing it did not
+    print can be evidence of anything."""
+
+
+def assert_booted(run, system, banner=True, partitions=None):
+    """Fails unless `run` shows the system booted: the hypervisor's banner with
+    the board's cores and the description's partitions (unless `banner` is
+    False, for builds that log nothing), and a first line from each partition
+    in `partitions` (default: every partition of the description)."""
+    names = system.vars["BH_PARTITIONS"].split()
+    if banner:
+        want = f"Bulkhead: {system.vars['BH_NUM_CORES']} cores, {len(names)} partitions"
+        if want not in run.of("bulkhead"):
+            raise NotBooted(f"{system.name}: no banner '{want}':\n{run.text()[-3000:]}")
+    for name in (names if partitions is None else partitions):
+        if not run.of(name):
+            raise NotBooted(f"{system.name}: partition '{name}' printed nothing:\n{run.text()[-3000:]}")
+
+
+def run(system, timeout=60, extra=(), booted=None, **kw):
     """Boots `system` in QEMU; returns its console once the board powers off,
-    or what it printed until the hard timeout. `kw` goes to scripts/qemu.py
-    (icount=..., plugin=...)."""
+    or what it printed until the hard timeout. Every run must show that it
+    booted (assert_booted; `booted` passes its options, e.g.
+    dict(partitions=[...]), or False to leave the check to the caller).
+    `kw` goes to scripts/qemu.py (icount=..., plugin=...)."""
     lines, exited, returncode = _qemu(system.qemu_command(extra, **kw), timeout)
     if system.coverage:
         lines = _save_coverage(system, lines)
-    return Run(lines, exited, returncode)
+    r = Run(lines, exited, returncode)
+    if booted is not False:
+        assert_booted(r, system, **(booted or {}))
+    return r
 
 
 def _qemu(args, timeout):
@@ -129,6 +156,8 @@ def run_native(elf, gic, cpus, timeout=60, **kw):
     lines, exited, _ = _qemu(qemu.native_command(elf, gic, cpus, **kw), timeout)
     if not exited:
         raise subprocess.TimeoutExpired(elf, timeout)
+    if not lines:
+        raise NotBooted(f"{elf} printed nothing natively")
     return lines
 
 
