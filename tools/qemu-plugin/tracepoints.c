@@ -1,9 +1,10 @@
 /*
- * Bulkhead's QEMU TCG measurement plugin. Counts executed instructions,
- * exactly and per vCPU, with no help from the code being measured:
+ * Bulkhead's QEMU TCG measurement plugin (QEMU 7.2, plugin API v1, AArch64
+ * guests). Counts executed instructions, exactly and per vCPU, with no help
+ * from the code being measured:
  *
  *   point=NAME@ADDR        first execution of ADDR on each vCPU: prints the
- *                          instructions executed so far (all vCPUs, and this one)
+ *                          instructions executed before it (all vCPUs, and this one)
  *   range=NAME@START-END   instructions executed with the PC in [START, END):
  *                          each uninterrupted stay in the range is one "run";
  *                          prints runs, total, min / median / max per run
@@ -24,18 +25,38 @@
  *   range NAME mark M segments S insns T min A median B max C
  *   profile MARK ADDR INSNS          (with profile=on: block at ADDR, all vCPUs)
  *   cpu V insns T
+ *   cpu V aborted A                  (loads and stores that faulted: not in T)
+ *   error TEXT                       (the counts cannot be trusted)
  * Runs before the first mark belong to mark "none".
  *
- * Counting is per translation block, so it is exact as long as no exception
- * cuts a block short inside a range (hypervisor code does not fault). One
- * case is corrected: with -icount, an I/O access (device register, timer or
- * GIC system register) that is not the last instruction of its block makes
- * QEMU abandon the block at that instruction and run it again as a block of
- * its own; the instructions counted for the abandoned block from that one on
- * are taken back. Marks assume one vCPU runs at a time (QEMU's -icount or
- * -accel tcg,thread=single).
+ * How it counts. Each instruction adds one to a counter as it starts (an
+ * inline add that QEMU compiles into the translated code, so nothing is
+ * inferred from block sizes), and a callback at the start of each
+ * translation block hands the instructions counted since the previous
+ * callback to the block that ran them: to its vCPU, and to the ranges each
+ * of those instructions lies in. A block that an exception cuts short, that
+ * -icount abandons at an I/O access (QEMU then runs that one instruction in
+ * a block of its own, uninstrumented, so it counts once) or that a loop
+ * enters in the middle counts exactly the instructions that ran.
+ *
+ * A load or store that faults did not execute: its exception handler runs
+ * instead, and the handler skips or retries it (a retry counts again). QEMU's
+ * -icount rewinds it the same way. The plugin recognises it as a load or
+ * store after which its vCPU continues at a synchronous exception vector
+ * (bits [8:0] of the address clear) instead of its successor, and takes it
+ * back. Every other instruction counts once started,
+ * as under -icount: SVC, HVC and SMC, and a system register access or WFI
+ * trapped to a higher exception level. Known differences from -icount: an
+ * FP/SIMD load or store trapped because FP is disabled counts as not
+ * executed (-icount counts it), and so does a load or store completed just
+ * before the next instruction's fetch faults (the last one of an executable
+ * page); neither happens in Bulkhead or its guests.
+ *
+ * The vCPUs must run one at a time in one thread (QEMU's -icount mode or
+ * -accel tcg,thread=single): the report says "error" otherwise.
  */
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -49,6 +70,12 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_version = QEMU_PLUGIN_VERSION;
 #define MAX_POINTS 16
 #define MAX_RANGES 8
 #define MAX_MARKS 16      /* mark 0 is "none" */
+
+/* Per instruction of a block: the ranges it lies in (bit r) and whether it loads or stores. */
+#define INSN_RANGES 0x00ffu
+#define INSN_MEMORY 0x0100u
+/* Exception vectors: a synchronous one is 512-byte aligned, IRQ, FIQ and SError ones are not. */
+#define SYNC_VECTOR_MASK 0x1ffu
 
 struct point {
 	char name[32];
@@ -86,23 +113,58 @@ struct mark {
 	struct mark_range ranges[MAX_RANGES];
 };
 
-struct tb_info {
+/* A translation block, as translated: what each of its instructions is. */
+struct block_insn {
+	uint64_t addr;
+	uint32_t size;
+	uint32_t flags;                   /* INSN_RANGES, INSN_MEMORY */
+};
+
+struct block {
 	uint64_t pc;
 	uint32_t n_insns;
-	int range;        /* index into ranges, or -1 */
+	bool mixed;                       /* its instructions do not all lie in the same ranges */
+	struct block_insn insn[];
+};
+
+/*
+ * A load or store that ended its vCPU's last block, counted but not yet
+ * known to have executed: the vCPU's next block tells.
+ */
+struct pending_access {
+	bool valid;
+	const struct block *block;
+	uint32_t index;
+	int mark;                         /* the mark it was counted under */
+	uint64_t segment;                 /* and the segment */
 };
 
 static struct point points[MAX_POINTS];
 static int n_points;
 static struct range ranges[MAX_RANGES];
 static int n_ranges;
-/* The block each vCPU executed last, and the mark it was counted under. */
-static const struct tb_info *last_tb[MAX_VCPUS];
-static int last_mark[MAX_VCPUS];
 static struct mark marks[MAX_MARKS] = { [0] = { .name = "none" } };
 static int n_marks = 1;
 static int cur_mark;              /* 0 until a mark executes */
 static bool seg_open;             /* a mark has started a segment */
+static uint64_t segment_serial;   /* counts the segments opened */
+
+/*
+ * The counting: `started` is the inline counter every instruction adds one
+ * to; `handed` how many of them have been handed to blocks. The block that
+ * runs now (on `cur_vcpu`) has had `cur_done` of its instructions handed.
+ */
+static uint64_t started;
+static uint64_t handed;
+static const struct block *cur_block;
+static unsigned int cur_vcpu = MAX_VCPUS;
+static uint32_t cur_done;
+static struct pending_access pending[MAX_VCPUS];
+static uint64_t vcpu_insns[MAX_VCPUS];
+static uint64_t vcpu_aborted[MAX_VCPUS];
+static pthread_t counting_thread;
+static bool thread_known;
+static bool failed;
 
 /* profile=on: instructions per (mark, block start) inside the ranges. */
 #define PROFILE_SLOTS 16384u      /* per mark, power of two */
@@ -112,22 +174,6 @@ struct profile_slot {
 };
 static bool profile_on;
 static struct profile_slot *profile;   /* MAX_MARKS * PROFILE_SLOTS */
-
-static void profile_add(int mark, uint64_t pc, int64_t insns)
-{
-	struct profile_slot *t = &profile[(size_t)mark * PROFILE_SLOTS];
-	uint64_t h = (pc >> 2) * 0x9e3779b97f4a7c15ull;
-
-	for (uint32_t i = 0; i < PROFILE_SLOTS; i++) {
-		struct profile_slot *e = &t[(h + i) & (PROFILE_SLOTS - 1u)];
-		if ((e->pc == pc) || (e->pc == 0)) {
-			e->pc = pc;
-			e->insns += (uint64_t)insns;
-			return;
-		}
-	}
-}
-static uint64_t vcpu_insns[MAX_VCPUS];
 static FILE *out;
 
 static void emit(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -147,12 +193,37 @@ static void emit(const char *fmt, ...)
 	}
 }
 
+/* Says once, in the report, that the counts cannot be trusted, and why. */
+static void fail(const char *why)
+{
+	if (!failed) {
+		failed = true;
+		emit("bh-plugin: error %s\n", why);
+	}
+}
+
+static void profile_add(int mark, uint64_t pc, int64_t insns)
+{
+	struct profile_slot *t = &profile[(size_t)mark * PROFILE_SLOTS];
+	uint64_t h = (pc >> 2) * 0x9e3779b97f4a7c15ull;
+
+	for (uint32_t i = 0; i < PROFILE_SLOTS; i++) {
+		struct profile_slot *e = &t[(h + i) & (PROFILE_SLOTS - 1u)];
+		if ((e->pc == pc) || (e->pc == 0)) {
+			e->pc = pc;
+			e->insns += (uint64_t)insns;
+			return;
+		}
+	}
+	fail("profile table full");
+}
+
 static uint64_t total_insns(void)
 {
 	uint64_t t = 0;
 
 	for (int i = 0; i < MAX_VCPUS; i++) {
-		t += __atomic_load_n(&vcpu_insns[i], __ATOMIC_RELAXED);
+		t += vcpu_insns[i];
 	}
 	return t;
 }
@@ -163,6 +234,7 @@ static void run_push(struct run_log *log, uint64_t len)
 		size_t cap = log->cap ? log->cap * 2 : 1024;
 		uint64_t *p = realloc(log->len, cap * sizeof(*p));
 		if (p == NULL) {
+			fail("out of memory for runs");
 			return;
 		}
 		log->len = p;
@@ -181,68 +253,150 @@ static void run_end(struct range *rg, int r, unsigned int vcpu)
 	rg->cur[vcpu] = 0;
 }
 
-/*
- * A block that starts inside the block this vCPU executed just before:
- * QEMU abandoned that one at `pc` (icount I/O) and executes the rest again.
- */
-static void take_back(unsigned int vcpu, uint64_t pc)
+/* `n` consecutive instructions of block `pc` on `vcpu`, all in the ranges of mask `in`. */
+static void account_span(unsigned int vcpu, uint64_t pc, uint32_t in, uint32_t n)
 {
-	const struct tb_info *prev = last_tb[vcpu];
-
-	if ((prev == NULL) || (pc <= prev->pc) || (pc >= prev->pc + 4u * (uint64_t)prev->n_insns)) {
-		return;
-	}
-	uint64_t excess = prev->n_insns - (pc - prev->pc) / 4u;
-	vcpu_insns[vcpu] -= excess;
-	if (prev->range >= 0) {
-		struct range *rg = &ranges[prev->range];
-		struct mark_range *mr = &marks[last_mark[vcpu]].ranges[prev->range];
-		if (rg->in_run[vcpu] && (rg->cur[vcpu] >= excess)) {
-			rg->cur[vcpu] -= excess;
+	for (int r = 0; r < n_ranges; r++) {
+		struct range *rg = &ranges[r];
+		if ((in & (1u << r)) == 0) {
+			if (rg->in_run[vcpu]) {
+				run_end(rg, r, vcpu);
+			}
+			continue;
 		}
-		rg->insns[vcpu] -= excess;
-		mr->insns[vcpu] -= excess;
-		mr->seg_insns -= excess;
+		if (!rg->in_run[vcpu]) {
+			rg->in_run[vcpu] = true;
+			rg->run_mark[vcpu] = cur_mark;
+		}
+		rg->cur[vcpu] += n;
+		rg->insns[vcpu] += n;
+		struct mark_range *mr = &marks[cur_mark].ranges[r];
+		mr->insns[vcpu] += n;
+		mr->seg_cur += n;
+		mr->seg_insns += n;
 		if (profile_on) {
-			profile_add(last_mark[vcpu], prev->pc, -(int64_t)excess);
-		}
-		if ((cur_mark == last_mark[vcpu]) && (mr->seg_cur >= excess)) {
-			mr->seg_cur -= excess;
+			profile_add(cur_mark, pc, n);
 		}
 	}
 }
 
-static void tb_exec(unsigned int vcpu, void *udata)
+/* Instructions [from, to) of block `b` executed on `vcpu`. */
+static void account(unsigned int vcpu, const struct block *b, uint32_t from, uint32_t to)
 {
-	const struct tb_info *tb = udata;
+	vcpu_insns[vcpu] += to - from;
+	while (from < to) {
+		uint32_t in = b->insn[from].flags & INSN_RANGES;
+		uint32_t end = b->mixed ? from + 1u : to;
+		while ((end < to) && ((b->insn[end].flags & INSN_RANGES) == in)) {
+			end++;
+		}
+		account_span(vcpu, b->pc, in, end - from);
+		from = end;
+	}
+}
 
-	if (vcpu >= MAX_VCPUS) {
+/* Hands the instructions started since the last call to the block running now. */
+static void settle(void)
+{
+	uint64_t n = started - handed;
+
+	if (n == 0) {
 		return;
 	}
-	take_back(vcpu, tb->pc);
-	last_tb[vcpu] = tb;
-	last_mark[vcpu] = cur_mark;
-	vcpu_insns[vcpu] += tb->n_insns;
+	handed = started;
+	if ((cur_block == NULL) || (n > (uint64_t)(cur_block->n_insns - cur_done))) {
+		fail("more instructions started than the block has: vCPUs ran in parallel?");
+		return;
+	}
+	account(cur_vcpu, cur_block, cur_done, cur_done + (uint32_t)n);
+	cur_done += (uint32_t)n;
+}
+
+/* The block running now is left: its last instruction, if it loads or stores, waits for its vCPU's next block. */
+static void leave_block(void)
+{
+	if ((cur_block == NULL) || (cur_done == 0)) {
+		return;
+	}
+	struct pending_access *p = &pending[cur_vcpu];
+	p->valid = (cur_block->insn[cur_done - 1u].flags & INSN_MEMORY) != 0;
+	p->block = cur_block;
+	p->index = cur_done - 1u;
+	p->mark = cur_mark;
+	p->segment = segment_serial;
+}
+
+/* Undoes the counting of a load or store that faulted. */
+static void take_back(unsigned int vcpu, const struct pending_access *p)
+{
+	uint32_t in = p->block->insn[p->index].flags & INSN_RANGES;
+
+	vcpu_insns[vcpu]--;
+	vcpu_aborted[vcpu]++;
 	for (int r = 0; r < n_ranges; r++) {
+		if ((in & (1u << r)) == 0) {
+			continue;
+		}
 		struct range *rg = &ranges[r];
-		if (r == tb->range) {
-			if (!rg->in_run[vcpu]) {
-				rg->in_run[vcpu] = true;
-				rg->run_mark[vcpu] = cur_mark;
-			}
-			rg->cur[vcpu] += tb->n_insns;
-			rg->insns[vcpu] += tb->n_insns;
-			struct mark_range *mr = &marks[cur_mark].ranges[r];
-			mr->insns[vcpu] += tb->n_insns;
-			mr->seg_cur += tb->n_insns;
-			mr->seg_insns += tb->n_insns;
-			if (profile_on) {
-				profile_add(cur_mark, tb->pc, tb->n_insns);
-			}
-		} else if (rg->in_run[vcpu]) {
-			run_end(rg, r, vcpu);
+		struct mark_range *mr = &marks[p->mark].ranges[r];
+		rg->insns[vcpu]--;
+		if (rg->in_run[vcpu] && (--rg->cur[vcpu] == 0)) {
+			rg->in_run[vcpu] = false;     /* the run was that one instruction */
+		}
+		mr->insns[vcpu]--;
+		mr->seg_insns--;
+		if (p->segment == segment_serial) {
+			mr->seg_cur--;
+		}
+		if (profile_on) {
+			profile_add(p->mark, p->block->pc, -1);
 		}
 	}
+}
+
+/* `vcpu` continues at `pc`: did its pending load or store execute? */
+static void resolve_pending(unsigned int vcpu, uint64_t pc)
+{
+	struct pending_access *p = &pending[vcpu];
+
+	if (!p->valid) {
+		return;
+	}
+	p->valid = false;
+	const struct block_insn *in = &p->block->insn[p->index];
+	if (((pc & SYNC_VECTOR_MASK) == 0) && (pc != in->addr + in->size)) {
+		take_back(vcpu, p);
+	}
+}
+
+static void check_thread(void)
+{
+	if (!thread_known) {
+		counting_thread = pthread_self();
+		thread_known = true;
+	} else if (!pthread_equal(counting_thread, pthread_self())) {
+		fail("vCPUs run in parallel threads: counting needs -icount or -accel tcg,thread=single");
+	}
+}
+
+static void block_exec(unsigned int vcpu, void *udata)
+{
+	const struct block *b = udata;
+
+	settle();
+	leave_block();
+	if (vcpu != cur_vcpu) {
+		check_thread();
+	}
+	if (vcpu >= MAX_VCPUS) {
+		fail("vCPU index beyond MAX_VCPUS");
+		cur_block = NULL;
+		return;
+	}
+	resolve_pending(vcpu, b->pc);
+	cur_block = b;
+	cur_vcpu = vcpu;
+	cur_done = 0;
 }
 
 /* Closes the open segment of the current mark (if a mark opened one). */
@@ -264,18 +418,21 @@ static void mark_exec(unsigned int vcpu, void *udata)
 	int m = (int)(intptr_t)udata;
 
 	(void)vcpu;
+	settle();
 	segment_close();
 	cur_mark = m;
 	for (int r = 0; r < n_ranges; r++) {
 		marks[m].ranges[r].seg_cur = 0;
 	}
 	seg_open = true;
+	segment_serial++;
 }
 
 static void point_exec(unsigned int vcpu, void *udata)
 {
 	struct point *p = udata;
 
+	settle();
 	if ((vcpu >= MAX_VCPUS) || p->seen[vcpu]) {
 		return;
 	}
@@ -284,40 +441,71 @@ static void point_exec(unsigned int vcpu, void *udata)
 	     total_insns(), vcpu_insns[vcpu]);
 }
 
-static void tb_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
+/* A64: the loads and stores are the encodings with op0 (bits [28:25]) = x1x0. */
+static bool loads_or_stores(const struct qemu_plugin_insn *insn)
 {
-	struct tb_info *info = malloc(sizeof(*info));
-	uint64_t pc = qemu_plugin_tb_vaddr(tb);
+	uint32_t op;
+
+	if (qemu_plugin_insn_size(insn) != sizeof(op)) {
+		return false;
+	}
+	memcpy(&op, qemu_plugin_insn_data(insn), sizeof(op));
+	return (op & 0x0a000000u) == 0x08000000u;
+}
+
+static uint32_t ranges_at(uint64_t addr)
+{
+	uint32_t in = 0;
+
+	for (int r = 0; r < n_ranges; r++) {
+		if ((addr >= ranges[r].start) && (addr < ranges[r].end)) {
+			in |= 1u << r;
+		}
+	}
+	return in;
+}
+
+/* The points and marks at `insn`; their callbacks run before its inline count (QEMU's order). */
+static void register_probes(struct qemu_plugin_insn *insn, uint64_t addr)
+{
+	for (int p = 0; p < n_points; p++) {
+		if (points[p].addr == addr) {
+			qemu_plugin_register_vcpu_insn_exec_cb(insn, point_exec, QEMU_PLUGIN_CB_NO_REGS, &points[p]);
+		}
+	}
+	for (int m = 1; m < n_marks; m++) {
+		if (marks[m].addr == addr) {
+			qemu_plugin_register_vcpu_insn_exec_cb(insn, mark_exec, QEMU_PLUGIN_CB_NO_REGS,
+							       (void *)(intptr_t)m);
+		}
+	}
+}
+
+static void block_trans(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
+{
 	size_t n = qemu_plugin_tb_n_insns(tb);
+	struct block *b = malloc(sizeof(*b) + n * sizeof(b->insn[0]));
 
 	(void)id;
-	if (info == NULL) {
+	if (b == NULL) {
+		fail("out of memory for blocks");
 		return;
 	}
-	info->pc = pc;
-	info->n_insns = (uint32_t)n;
-	info->range = -1;
-	for (int r = 0; r < n_ranges; r++) {
-		if ((pc >= ranges[r].start) && (pc < ranges[r].end)) {
-			info->range = r;
-		}
-	}
-	qemu_plugin_register_vcpu_tb_exec_cb(tb, tb_exec, QEMU_PLUGIN_CB_NO_REGS, info);
+	b->pc = qemu_plugin_tb_vaddr(tb);
+	b->n_insns = (uint32_t)n;
+	b->mixed = false;
+	qemu_plugin_register_vcpu_tb_exec_cb(tb, block_exec, QEMU_PLUGIN_CB_NO_REGS, b);
 	for (size_t i = 0; i < n; i++) {
 		struct qemu_plugin_insn *insn = qemu_plugin_tb_get_insn(tb, i);
-		uint64_t a = qemu_plugin_insn_vaddr(insn);
-		for (int p = 0; p < n_points; p++) {
-			if (points[p].addr == a) {
-				qemu_plugin_register_vcpu_insn_exec_cb(insn, point_exec, QEMU_PLUGIN_CB_NO_REGS,
-								       &points[p]);
-			}
+		struct block_insn *bi = &b->insn[i];
+		bi->addr = qemu_plugin_insn_vaddr(insn);
+		bi->size = (uint32_t)qemu_plugin_insn_size(insn);
+		bi->flags = ranges_at(bi->addr) | (loads_or_stores(insn) ? INSN_MEMORY : 0u);
+		if ((bi->flags & INSN_RANGES) != (b->insn[0].flags & INSN_RANGES)) {
+			b->mixed = true;
 		}
-		for (int m = 1; m < n_marks; m++) {
-			if (marks[m].addr == a) {
-				qemu_plugin_register_vcpu_insn_exec_cb(insn, mark_exec, QEMU_PLUGIN_CB_NO_REGS,
-								       (void *)(intptr_t)m);
-			}
-		}
+		register_probes(insn, bi->addr);
+		qemu_plugin_register_vcpu_insn_exec_inline(insn, QEMU_PLUGIN_INLINE_ADD_U64, &started, 1);
 	}
 }
 
@@ -335,43 +523,47 @@ static void emit_stats(const char *what, struct run_log *log, uint64_t insns)
 	     log->n, insns, log->len[0], log->len[log->n / 2], log->len[log->n - 1]);
 }
 
-static void at_exit(qemu_plugin_id_t id, void *udata)
+static void emit_range(int r)
 {
 	char what[128];
+	struct range *rg = &ranges[r];
 
+	for (int v = 0; v < MAX_VCPUS; v++) {
+		if (rg->runs[v].n != 0) {
+			snprintf(what, sizeof(what), "range %s cpu %d runs", rg->name, v);
+			emit_stats(what, &rg->runs[v], rg->insns[v]);
+		}
+	}
+	for (int m = 0; (n_marks > 1) && (m < n_marks); m++) {
+		struct mark_range *mr = &marks[m].ranges[r];
+		for (int v = 0; v < MAX_VCPUS; v++) {
+			if (mr->runs[v].n != 0) {
+				snprintf(what, sizeof(what), "range %s mark %s cpu %d runs", rg->name, marks[m].name, v);
+				emit_stats(what, &mr->runs[v], mr->insns[v]);
+			}
+		}
+		if (mr->segments.n != 0) {
+			snprintf(what, sizeof(what), "range %s mark %s segments", rg->name, marks[m].name);
+			emit_stats(what, &mr->segments, mr->seg_insns);
+		}
+	}
+}
+
+static void at_exit(qemu_plugin_id_t id, void *udata)
+{
 	(void)id;
 	(void)udata;
+	settle();
 	for (int r = 0; r < n_ranges; r++) {
 		for (int v = 0; v < MAX_VCPUS; v++) {
-			struct range *rg = &ranges[r];
-			if (rg->in_run[v]) {
-				run_end(rg, r, (unsigned int)v);
+			if (ranges[r].in_run[v]) {
+				run_end(&ranges[r], r, (unsigned int)v);
 			}
 		}
 	}
 	segment_close();
 	for (int r = 0; r < n_ranges; r++) {
-		struct range *rg = &ranges[r];
-		for (int v = 0; v < MAX_VCPUS; v++) {
-			if (rg->runs[v].n != 0) {
-				snprintf(what, sizeof(what), "range %s cpu %d runs", rg->name, v);
-				emit_stats(what, &rg->runs[v], rg->insns[v]);
-			}
-		}
-		for (int m = 0; (n_marks > 1) && (m < n_marks); m++) {
-			struct mark_range *mr = &marks[m].ranges[r];
-			for (int v = 0; v < MAX_VCPUS; v++) {
-				if (mr->runs[v].n != 0) {
-					snprintf(what, sizeof(what), "range %s mark %s cpu %d runs", rg->name,
-						 marks[m].name, v);
-					emit_stats(what, &mr->runs[v], mr->insns[v]);
-				}
-			}
-			if (mr->segments.n != 0) {
-				snprintf(what, sizeof(what), "range %s mark %s segments", rg->name, marks[m].name);
-				emit_stats(what, &mr->segments, mr->seg_insns);
-			}
-		}
+		emit_range(r);
 	}
 	for (int m = 0; profile_on && (m < n_marks); m++) {
 		const struct profile_slot *t = &profile[(size_t)m * PROFILE_SLOTS];
@@ -384,6 +576,9 @@ static void at_exit(qemu_plugin_id_t id, void *udata)
 	for (int v = 0; v < MAX_VCPUS; v++) {
 		if (vcpu_insns[v] != 0) {
 			emit("bh-plugin: cpu %d insns %" PRIu64 "\n", v, vcpu_insns[v]);
+		}
+		if (vcpu_aborted[v] != 0) {
+			emit("bh-plugin: cpu %d aborted %" PRIu64 "\n", v, vcpu_aborted[v]);
 		}
 	}
 	if (out != NULL) {
@@ -404,33 +599,48 @@ static bool parse_name(const char *s, char *name, size_t size, const char **rest
 	return true;
 }
 
+static bool parse_arg(const char *a)
+{
+	const char *rest;
+
+	if ((strncmp(a, "point=", 6) == 0) && (n_points < MAX_POINTS) &&
+	    parse_name(a + 6, points[n_points].name, sizeof(points[0].name), &rest)) {
+		points[n_points].addr = strtoull(rest, NULL, 0);
+		n_points++;
+	} else if ((strncmp(a, "range=", 6) == 0) && (n_ranges < MAX_RANGES) &&
+		   parse_name(a + 6, ranges[n_ranges].name, sizeof(ranges[0].name), &rest)) {
+		char *end;
+		ranges[n_ranges].start = strtoull(rest, &end, 0);
+		ranges[n_ranges].end = (*end == '-') ? strtoull(end + 1, NULL, 0) : 0;
+		n_ranges++;
+	} else if ((strncmp(a, "mark=", 5) == 0) && (n_marks < MAX_MARKS) &&
+		   parse_name(a + 5, marks[n_marks].name, sizeof(marks[0].name), &rest)) {
+		marks[n_marks].addr = strtoull(rest, NULL, 0);
+		n_marks++;
+	} else if (strcmp(a, "profile=on") == 0) {
+		profile_on = true;
+	} else if (strncmp(a, "out=", 4) == 0) {
+		out = fopen(a + 4, "w");
+	} else {
+		fprintf(stderr, "tracepoints: bad argument '%s'\n", a);
+		return false;
+	}
+	return true;
+}
+
 QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_t *info, int argc, char **argv);
 QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_t *info, int argc, char **argv)
 {
-	(void)info;
+	if ((strcmp(info->target_name, "aarch64") != 0) || !info->system_emulation) {
+		fprintf(stderr, "tracepoints: counts AArch64 system emulation only, not %s\n", info->target_name);
+		return -1;
+	}
+	if (info->system.max_vcpus > MAX_VCPUS) {
+		fprintf(stderr, "tracepoints: %d vCPUs, at most %d\n", info->system.max_vcpus, MAX_VCPUS);
+		return -1;
+	}
 	for (int i = 0; i < argc; i++) {
-		const char *a = argv[i];
-		const char *rest;
-		if ((strncmp(a, "point=", 6) == 0) && (n_points < MAX_POINTS) &&
-		    parse_name(a + 6, points[n_points].name, sizeof(points[0].name), &rest)) {
-			points[n_points].addr = strtoull(rest, NULL, 0);
-			n_points++;
-		} else if ((strncmp(a, "range=", 6) == 0) && (n_ranges < MAX_RANGES) &&
-			   parse_name(a + 6, ranges[n_ranges].name, sizeof(ranges[0].name), &rest)) {
-			char *end;
-			ranges[n_ranges].start = strtoull(rest, &end, 0);
-			ranges[n_ranges].end = (*end == '-') ? strtoull(end + 1, NULL, 0) : 0;
-			n_ranges++;
-		} else if ((strncmp(a, "mark=", 5) == 0) && (n_marks < MAX_MARKS) &&
-			   parse_name(a + 5, marks[n_marks].name, sizeof(marks[0].name), &rest)) {
-			marks[n_marks].addr = strtoull(rest, NULL, 0);
-			n_marks++;
-		} else if (strcmp(a, "profile=on") == 0) {
-			profile_on = true;
-		} else if (strncmp(a, "out=", 4) == 0) {
-			out = fopen(a + 4, "w");
-		} else {
-			fprintf(stderr, "tracepoints: bad argument '%s'\n", a);
+		if (!parse_arg(argv[i])) {
 			return -1;
 		}
 	}
@@ -440,7 +650,7 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_
 			return -1;
 		}
 	}
-	qemu_plugin_register_vcpu_tb_trans_cb(id, tb_trans);
+	qemu_plugin_register_vcpu_tb_trans_cb(id, block_trans);
 	qemu_plugin_register_atexit_cb(id, at_exit, NULL);
 	return 0;
 }
