@@ -106,7 +106,7 @@ system-test: host-tools newlib
 	$(Q)cd $(srctree) && BULKHEAD_BUILD=$(O) $(PYTHON) -m pytest -q -p no:cacheprovider \
 		--junitxml=$(O)/results/system.xml tests/system
 
-host-tools: $(BHCC) $(TRACEPOINTS_SO)
+host-tools: $(BHCC) $(TRACEPOINTS_SO) $(TRACEPOINTS_CHECK)
 
 clean:
 	$(Q)if [ -d $(O) ]; then find $(O) -mindepth 1 -maxdepth 1 ! -name newlib -exec rm -rf {} +; fi
