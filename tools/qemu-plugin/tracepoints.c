@@ -67,9 +67,9 @@
 QEMU_PLUGIN_EXPORT int qemu_plugin_version = QEMU_PLUGIN_VERSION;
 
 #define MAX_VCPUS 64
-#define MAX_POINTS 16
+#define MAX_POINTS 32
 #define MAX_RANGES 8
-#define MAX_MARKS 16      /* mark 0 is "none" */
+#define MAX_MARKS 32      /* mark 0 is "none" */
 
 /* Per instruction of a block: the ranges it lies in (bit r) and whether it loads or stores. */
 #define INSN_RANGES 0x00ffu
@@ -603,26 +603,32 @@ static bool parse_arg(const char *a)
 {
 	const char *rest;
 
-	if ((strncmp(a, "point=", 6) == 0) && (n_points < MAX_POINTS) &&
-	    parse_name(a + 6, points[n_points].name, sizeof(points[0].name), &rest)) {
+	if (strncmp(a, "point=", 6) == 0) {
+		if ((n_points == MAX_POINTS) || !parse_name(a + 6, points[n_points].name, sizeof(points[0].name), &rest)) {
+			return false;
+		}
 		points[n_points].addr = strtoull(rest, NULL, 0);
 		n_points++;
-	} else if ((strncmp(a, "range=", 6) == 0) && (n_ranges < MAX_RANGES) &&
-		   parse_name(a + 6, ranges[n_ranges].name, sizeof(ranges[0].name), &rest)) {
+	} else if (strncmp(a, "range=", 6) == 0) {
 		char *end;
+		if ((n_ranges == MAX_RANGES) || !parse_name(a + 6, ranges[n_ranges].name, sizeof(ranges[0].name), &rest)) {
+			return false;
+		}
 		ranges[n_ranges].start = strtoull(rest, &end, 0);
 		ranges[n_ranges].end = (*end == '-') ? strtoull(end + 1, NULL, 0) : 0;
 		n_ranges++;
-	} else if ((strncmp(a, "mark=", 5) == 0) && (n_marks < MAX_MARKS) &&
-		   parse_name(a + 5, marks[n_marks].name, sizeof(marks[0].name), &rest)) {
+	} else if (strncmp(a, "mark=", 5) == 0) {
+		if ((n_marks == MAX_MARKS) || !parse_name(a + 5, marks[n_marks].name, sizeof(marks[0].name), &rest)) {
+			return false;
+		}
 		marks[n_marks].addr = strtoull(rest, NULL, 0);
 		n_marks++;
 	} else if (strcmp(a, "profile=on") == 0) {
 		profile_on = true;
 	} else if (strncmp(a, "out=", 4) == 0) {
 		out = fopen(a + 4, "w");
+		return out != NULL;
 	} else {
-		fprintf(stderr, "tracepoints: bad argument '%s'\n", a);
 		return false;
 	}
 	return true;
@@ -641,6 +647,10 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_
 	}
 	for (int i = 0; i < argc; i++) {
 		if (!parse_arg(argv[i])) {
+			fprintf(stderr,
+				"tracepoints: bad argument '%s' (names up to 31 characters; at most %d points, %d ranges, "
+				"%d marks; out= a writable file)\n",
+				argv[i], MAX_POINTS, MAX_RANGES, MAX_MARKS - 1);
 			return -1;
 		}
 	}
