@@ -2,13 +2,15 @@
 
 tools/qemu-plugin/exactness.S runs on QEMU's virt board at EL1 on one CPU
 under the project's -icount (shift=4), where one instruction is one tick of
-the 62.5 MHz virtual counter. It reads the counter before and after seven
+the 62.5 MHz virtual counter. It reads the counter before and after eight
 spans whose instruction counts are known by construction: loops whose
 back-edge lands at the start or in the middle of a translated block, a load
 that faults in the middle of a block, a device read in the middle of a block
 (which -icount executes again in a block of its own), both in a loop, an
-SVC, and a store into the block being executed. The plugin counts the same
-spans with points and marks at the spans' labels. Counter, plugin and
+SVC, a store into the block being executed, and a load that ends a block
+just before an address shaped like an exception vector. The plugin counts
+the same spans with points and marks at the spans' labels, some of them in
+the middle of a block. Counter, plugin and
 construction must agree exactly, and so must the counter and the plugin
 over the whole run.
 """
@@ -38,7 +40,14 @@ EXPECTED = {
     5: 1 + MIXED_N * (2 + ABORT_PATH + 2) + 1,    # mov; (add, read, fault, sub, cbnz) x N; mrs
     6: 1 + 1 + SVC_PATH + 1 + 1,                  # add; svc (executes); add; mrs
     7: 4 + 2 + 1,                                 # add, adr, ldr, str into the block; add, add; mrs
+    8: 4 + 3 + 1,                                 # add, add, add, b; add, ldr at the page end, add; mrs
 }
+# In span 8, a mark (span8_mark), a point (span8_point) and the end of a range
+# in the middle of a block, each at another instruction: the instructions from
+# the span's start to them.
+MARK_8 = 2
+POINT_8 = 3
+HEAD_8 = 1
 FAULTING_LOADS = 1 + MIXED_N
 
 
@@ -60,6 +69,8 @@ def run(tmp_path_factory):
         begin, end = sym[f"span{n}_begin"], sym[f"span{n}_end"]
         args += [f"point=begin{n}@{begin:#x}", f"point=end{n}@{end:#x}", f"mark=span{n}@{begin:#x}",
                  f"mark=after{n}@{end:#x}"]
+    args += [f"mark=middle8@{sym['span8_mark']:#x}", f"point=middle8@{sym['span8_point']:#x}",
+             f"range=head8@{sym['span8_begin']:#x}-{sym['span8_begin'] + 4 * HEAD_8:#x}"]
     args.append(f"out={report}")
     lines = harness.run_native(ELF, 3, 1, timeout=30, icount=harness.qemu.ICOUNT_EXACT, plugin=",".join(args))
     text = "\n".join(lines)
@@ -119,19 +130,24 @@ def test_points_count_each_span_exactly(run):
     lines, plugin = run
     p = points(plugin)
     assert {n: p[f"end{n}"] - p[f"begin{n}"] for n in EXPECTED} == EXPECTED
+    assert p["middle8"] - p["begin8"] == POINT_8
     assert {n: console(lines, f"span {n}") for n in EXPECTED} == EXPECTED
     assert f"bh-plugin: cpu 0 aborted {FAULTING_LOADS}" in plugin, plugin
 
 
 def test_marks_and_range_count_each_span_exactly(run):
-    """A range over the program split by marks at the spans' labels gives each span's count as its segment.
+    """Ranges and marks count each span exactly, also where they start or end in the middle of a block.
 
     Verifies: REQ-BEN-001
     """
     _, plugin = run
-    for n, insns in EXPECTED.items():
-        line = f"bh-plugin: range program mark span{n} segments 1 insns {insns} min {insns} median {insns} max {insns}"
-        assert line in plugin, (n, insns, [l for l in plugin if f"span{n} " in l])
+    segments = {f"span{n}": insns for n, insns in EXPECTED.items()}
+    segments.update({"span8": MARK_8, "middle8": EXPECTED[8] - MARK_8})
+    for mark, insns in segments.items():
+        line = f"bh-plugin: range program mark {mark} segments 1 insns {insns} min {insns} median {insns} max {insns}"
+        assert line in plugin, (mark, insns, [l for l in plugin if f"mark {mark} " in l])
+    # A range that ends in the middle of a block counts only the block's instructions inside it.
+    assert f"bh-plugin: range head8 cpu 0 runs 1 insns {HEAD_8} min {HEAD_8} median {HEAD_8} max {HEAD_8}" in plugin
 
 
 def test_whole_run_equals_virtual_time(run):

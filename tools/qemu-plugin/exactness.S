@@ -21,10 +21,18 @@
  *   6  an SVC in the middle of a straight line of code: it executes
  *   7  a store into the block being executed (the same word back), which
  *      invalidates the block while it runs
+ *   8  a mark, a point and a range end in the middle of a block
+ *      (span8_mark, span8_point), and a load that ends a block at a page
+ *      end, followed by an address shaped like an exception vector
+ *      (512-byte aligned) that it falls through to
  *
  * The fault handler, with the branch in the vector, skips a faulting load
  * (10 instructions) or returns after an SVC (7 instructions) and counts both
  * in x28.
+ *
+ * Registers: x3 an unaligned address (a load faults), x7 an aligned one, x4
+ * a device register (PL011 UARTFR), x20 and x21 the counter reads, x28 the
+ * exceptions taken.
  *
  * Output on the PL011: "cntfrq HEX", "span N HEX" for each span, "faults HEX",
  * "total HEX" (the counter at the end), then PSCI SYSTEM_OFF.
@@ -61,6 +69,7 @@ _start:
 	isb
 	mov	x28, #0
 	adr	x3, scratch
+	add	x7, x3, #0			/* aligned: a load from it does not */
 	add	x3, x3, #1			/* unaligned: a load from it faults */
 	mov	x4, #UART_BASE
 	add	x4, x4, #UARTFR			/* a device register: reading it is I/O */
@@ -120,6 +129,22 @@ _start:
 7:	add	x1, x1, #1
 	add	x1, x1, #1
 	span_end 7
+
+	span_begin 8
+	add	x1, x1, #1
+	add	x1, x1, #1
+	.global span8_mark
+span8_mark:
+	add	x1, x1, #1
+	.global span8_point
+span8_point:
+	b	8f
+	.balign	4096
+	.skip	4096 - 8			/* never executed */
+8:	add	x1, x1, #1
+	ldr	x2, [x7]			/* the last instruction of its page */
+	add	x1, x1, #1			/* page start: 512-byte aligned */
+	span_end 8
 
 	mov	x1, x28
 	adr	x0, str_faults
