@@ -8,12 +8,16 @@ virtualization, the real GIC) and the whole system under Bulkhead, both in
 QEMU's -icount mode (shift=4: one instruction = one 62.5 MHz counter tick,
 so every latency counts instructions). Under Bulkhead the measuring plugin
 (tools/qemu-plugin/tracepoints.c) counts the instructions executed in the
-hypervisor's text per event, using the guest's phase markers.
+hypervisor's text per event, using the guest's phase markers. The plugin
+counts every executed instruction once (tests/system/test_plugin_exact.py
+checks it against -icount virtual time), so the figures are exact.
 
 It also boots the default system once to count the instructions each core
-executes from reset to its first guest instruction, and reads the
-hypervisor's section sizes. Writes $BULKHEAD_BUILD/bench/bench.md and prints
-it. docs/benchmarks.md explains how to read it.
+executes from reset (or power-on) up to and including the `eret` that enters
+its guest, and reads the hypervisor's section sizes. Bao's figures in the
+table are reference figures from the project's issues 4 and 16, not
+measured here. Writes $BULKHEAD_BUILD/bench/bench.md and prints it.
+docs/benchmarks.md explains how to read it.
 
 Exit status: 0 when the native runs worked (cells that could not be
 measured under Bulkhead are explained in the notes), 1 otherwise; with
@@ -34,6 +38,7 @@ OUT = os.path.join(BUILD, "bench")
 PLUGIN = os.path.join(BUILD, "host", "tracepoints.so")
 NEWLIB = os.path.join(BUILD, "newlib")
 NM = "aarch64-linux-gnu-nm"
+OBJDUMP = "aarch64-linux-gnu-objdump"
 READELF = "aarch64-linux-gnu-readelf"
 
 # sleep=off: while every vCPU waits (WFI), virtual time jumps to the next
@@ -55,11 +60,17 @@ PHASE_TITLES = {
     "timer": "virtual timer interrupt latency",
     "sgi": "SGI latency, vCPU 0 to vCPU 1",
 }
-# Bao on the same QEMU with the same kind of guest, and Bulkhead's targets
-# (issue 4). EL2 instructions per event; latency as seen by the guest.
+# Bao on the same QEMU with the same kind of guest: reference figures given in
+# the project's issues 4 and 16 (measured there with a per-instruction plugin,
+# QEMU 7.2, -icount), not measured by make bench. EL2 instructions per event,
+# latency as seen by the guest, boot instructions, image bytes.
 BAO_EL2 = {"hypercall": {3: "149", 2: "149"}, "timer": {3: "199", 2: "204"},
-           "sgi": {3: "787 (373 + 414)", 2: "787 (373 + 414)"}}
+           "sgi": {3: "787 (373 + 414)", 2: "882"}}
 BAO_LATENCY = {"hypercall": "", "timer": "201 (native 2)", "sgi": "800 (native 13)"}
+BAO_BOOT = 425366
+BAO_IMAGE = 94208
+BAO_SOURCE = "reference figures from the project's issues 4 and 16, not measured by make bench"
+# Bulkhead's targets (issue 4).
 TARGET_EL2 = {"hypercall": "<= 75", "timer": "<= 100", "sgi": "<= 300"}
 TARGET_DIRECT = {"timer": "latency = native + a few"}
 
@@ -105,6 +116,7 @@ class PluginReport:
     segments: dict = field(default_factory=dict)    # (range, mark) -> Stats (+ total)
     runs: dict = field(default_factory=dict)        # (range, mark, cpu) -> (Stats, insns)
     profile: dict = field(default_factory=dict)     # mark -> {block address: insns}
+    errors: list = field(default_factory=list)      # why the counts cannot be trusted
 
 
 def log(msg):
@@ -137,9 +149,9 @@ def symbols(elf):
 
 def partition_firsts(isolation_md, points):
     """Per partition of the isolation report: its cores; the instructions its
-    vCPU 0's core executed to the partition's first instruction; the core that
-    first wrote to the debug console, its own count and the system-wide count
-    (QEMU's virtual time) then. None where it never did."""
+    vCPU 0's core executed before the partition's first instruction; the core
+    that first wrote to the debug console, its own count and the system-wide
+    count (QEMU's virtual time) then. None where it never did."""
     rows = []
     name = None
     with open(isolation_md) as f:
@@ -150,10 +162,10 @@ def partition_firsts(isolation_md, points):
                 continue
             if name and line.startswith("| Cores |"):
                 cores = {int(vc): int(c) for c, vc in re.findall(r"core (\d+) \([^)]*\) as vCPU (\d+)", line)}
-                boot = points.get(("enter", cores.get(0, -1)))
+                boot = guest_entry_count(points, cores.get(0, -1))
                 prints = sorted((points[("print", c)][0], points[("print", c)][1], c)
                                 for c in cores.values() if ("print", c) in points)
-                rows.append((name, sorted(cores.values()), boot[1] if boot else None,
+                rows.append((name, sorted(cores.values()), boot,
                              prints[0] if prints else None))
                 name = None
     return rows
@@ -210,6 +222,9 @@ def parse_plugin(path):
     stat = r"(\d+) insns (\d+) min (\d+) median (\d+) max (\d+)"
     with open(path) as f:
         for line in f:
+            if line.startswith("bh-plugin: error "):
+                rep.errors.append(line[len("bh-plugin: error "):].strip())
+                continue
             m = re.match(r"bh-plugin: point (\S+) cpu (\d+) total (\d+) cpu_insns (\d+)", line)
             if m:
                 rep.points[(m.group(1), int(m.group(2)))] = (int(m.group(3)), int(m.group(4)))
@@ -238,10 +253,30 @@ def run_native(cfg, out):
     return parse_guest(lines, exited)
 
 
+def guest_entry(elf):
+    """Address of the `eret` of arm64_enter_vcpu: a core's last hypervisor
+    instruction before its guest's first."""
+    start = symbols(elf)["arm64_enter_vcpu"]
+    r = subprocess.run([OBJDUMP, "-d", f"--start-address={start:#x}", f"--stop-address={start + 0x200:#x}", elf],
+                       check=True, stdout=subprocess.PIPE, text=True)
+    for line in r.stdout.splitlines():
+        m = re.match(r"\s*([0-9a-f]+):\s+[0-9a-f]{8}\s+eret\b", line)
+        if m:
+            return int(m.group(1), 16)
+    raise RuntimeError(f"{elf}: no eret in arm64_enter_vcpu")
+
+
+def guest_entry_count(points, cpu):
+    """Instructions `cpu` executed up to and including the eret into its guest, or None."""
+    p = points.get(("enter", cpu))
+    return p[1] + 1 if p else None
+
+
 def plugin_args(out, extra=()):
-    hyp = symbols(os.path.join(out, "bulkhead.elf"))
+    elf = os.path.join(out, "bulkhead.elf")
+    hyp = symbols(elf)
     args = [f"range=hyp@{hyp['__image_start']:#x}-{hyp['__text_end']:#x}",
-            f"point=enter@{hyp['arm64_enter_vcpu']:#x}", *extra,
+            f"point=enter@{guest_entry(elf):#x}", *extra,
             f"out={os.path.join(out, 'plugin.txt')}"]
     return ",".join([PLUGIN, *args])
 
@@ -353,6 +388,7 @@ def main():
         hyp = parse_guest(lines, exited, prefix="[bench] ")
         if hyp.problem:
             notes.append(f"{cfg.name}: under Bulkhead: {hyp.problem} (see {out}/bulkhead.log)")
+        notes += [f"{cfg.name}: plugin: {e}" for e in rep.errors]
         for phase in PHASES:
             n = nat.results.get(phase)
             h = hyp.results.get(phase)
@@ -392,11 +428,10 @@ def main():
         hyp = symbols(os.path.join(out, "bulkhead.elf"))
         _, exited, rep = run_bulkhead(out, v, extra_plugin=[f"point=print@{hyp['console_guest_putc']:#x}"],
                                       timeout=BOOT_TIMEOUT)
-        for (name, cpu), (_, own) in sorted(rep.points.items()):
-            if name == "enter":
-                boot_rows.append((cpu, own))
+        boot_rows = [(cpu, guest_entry_count(rep.points, cpu)) for name, cpu in sorted(rep.points) if name == "enter"]
         if not boot_rows:
             notes.append("default system: no core reached arm64_enter_vcpu")
+        notes += [f"default system: plugin: {e}" for e in rep.errors]
         first_rows = partition_firsts(os.path.join(out, "gen", "isolation.md"), rep.points)
         sizes = section_sizes(os.path.join(out, "bulkhead.elf"))
     except RuntimeError as e:
@@ -416,11 +451,14 @@ def main():
     md.append("")
     md.append("| Event | GIC, delivery | Native min / median / max | Bulkhead min / median / max | "
               "Ratio (medians) | EL2 insns / event min / median / max | EL2 per core and event (mean) | "
-              "Bao EL2 | Target EL2 | Bao latency |")
+              "Bao EL2 (reference) | Target EL2 | Bao latency (reference) |")
     md.append("|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
         md.append(f"| {r['phase']} | {r['config']} | {r['native']} | {r['bulkhead']} | {r['ratio']} | "
                   f"{r['el2']} | {r['cores']} | {r['bao_el2']} | {r['target']} | {r['bao_lat']} |")
+    md.append("")
+    md.append(f"Bao: {BAO_SOURCE} (Bao on the same QEMU 7.2 under `-icount`, counted with a per-instruction "
+              "plugin).")
     md.append("")
     if profiles:
         md.append("### Where the EL2 instructions go (mean per event, by function)")
@@ -438,17 +476,19 @@ def main():
         for cpu, own in boot_rows:
             md.append(f"| {cpu} | {own} |")
         md.append("")
-        md.append("Each core counts its own instructions from its reset (the boot core) or its power-on "
-                  "(every other core) to `arm64_enter_vcpu`; a core that its partition starts with PSCI "
-                  "CPU_ON is counted from that power-on.")
+        md.append("Each core counts its own instructions from its reset (the boot core, QEMU's boot stub "
+                  "included) or its power-on (every other core) up to and including the `eret` of "
+                  "`arm64_enter_vcpu` that enters its guest: every instruction before the guest's first. A "
+                  "core that its partition starts with PSCI CPU_ON is counted from that power-on. Bao's boot: "
+                  f"{BAO_BOOT:,} instructions ({BAO_SOURCE}).")
     else:
         md.append("not measured (see notes)")
     md.append("")
     md.append("## Boot: each partition's first instruction and first output (default system)")
     md.append("")
     if first_rows:
-        md.append("| Partition | Cores | To its first instruction (own) | To its first console character (own) | "
-                  "... system-wide |")
+        md.append("| Partition | Cores | Before its first instruction (own) | Before its first console character "
+                  "(own) | ... system-wide |")
         md.append("|---|---|---|---|---|")
         for pname, cores, boot, first in first_rows:
             own = f"{first[1]} (core {first[2]})" if first else "never"
@@ -456,7 +496,8 @@ def main():
                       f"{boot if boot is not None else 'never'} | {own} | {first[0] if first else 'never'} |")
         md.append("")
         md.append("Own: instructions the core executed since its reset or power-on, as parallel cores "
-                  "would. System-wide: instructions of all cores together since QEMU started (its "
+                  "would; the console character is counted to the first instruction of the hypervisor's "
+                  "`console_guest_putc`. System-wide: instructions of all cores together since QEMU started (its "
                   "`-icount` virtual time); QEMU runs the cores one at a time, so this includes the other "
                   "partitions' work (their memory tests) and is not the time a parallel board takes.")
     else:
@@ -471,6 +512,8 @@ def main():
         md.append(f"| {sizes.get('.text', 0)} | {sizes.get('.rodata', 0)} | {sizes.get('.data', 0)} | "
                   f"{sizes.get('.bss', 0)} | {sizes.get('.noload', 0)} | "
                   f"{sizes.get('.partition_images', 0)} |")
+        md.append("")
+        md.append(f"Bao's image: {BAO_IMAGE:,} bytes ({BAO_SOURCE}).")
     else:
         md.append("not measured (see notes)")
     if notes:
