@@ -160,7 +160,7 @@ def test_unassigned_core_stays_off(tmp_path):
     """
     system = harness.build("probe", "tests/system/configs/probe.dts")
     report = tmp_path / "plugin.txt"
-    r = harness.run(system, timeout=60, plugin=f"{harness.TRACEPOINTS},out={report}")
+    r = harness.run(system, timeout=60, icount=harness.qemu.ICOUNT_EXACT, plugin=f"{harness.TRACEPOINTS},out={report}")
     assert r.exited and "done" in r.of("bystander"), r.text()
     insns = {int(m.group(1)): int(m.group(2))
              for m in re.finditer(r"^bh-plugin: cpu (\d+) insns (\d+)$", report.read_text(), re.M)}
