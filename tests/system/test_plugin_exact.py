@@ -23,7 +23,7 @@ import pytest
 import harness
 
 ELF = os.path.join(harness.BUILD, "tools", "exactness.elf")
-PLUGIN = os.path.join(harness.BUILD, "host", "tracepoints.so")
+PLUGIN = harness.TRACEPOINTS
 COUNTER_HZ = 62_500_000          # at shift=4 one instruction (16 ns) is one tick
 
 # The constants and handler paths of exactness.S.
