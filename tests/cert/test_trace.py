@@ -93,3 +93,22 @@ def test_skipped_is_not_a_pass(tmp_path):
     c_tests = C_TESTS.replace("REQ-TST-001,\n *           REQ-TST-002", "REQ-TST-001")
     r = tree(tmp_path, system=(("test_py", "skip"),), c_tests=c_tests)
     assert r.returncode == 1 and "REQ-TST-002: no passing test" in r.stdout
+
+
+def test_no_requirement_line_is_ignored(tmp_path):
+    """A requirement written with another heading ('### REQ-', '##REQ-', no '## ' at all) fails the
+    gate instead of vanishing from it, and so does a mention of a requirement the catalogue does not
+    define; a mention of a defined one is fine.
+
+    Verifies: REQ-CRT-002
+    """
+    ok = REQS + "\nAs for REQ-TST-001, see `REQ-TST-002`.\n"
+    assert tree(tmp_path, reqs=ok).returncode == 0
+    for heading in ("### REQ-TST-003: Third", "##REQ-TST-003: Third", "#### REQ-TST-003 Third",
+                    "REQ-TST-003: Third", "## REQ-TST-03: Third", "## Req-TST-003: Third"):
+        r = tree(tmp_path, reqs=REQS + f"\n{heading}\nStatement.\n")
+        assert r.returncode == 1 and "tst.md:8:" in r.stdout, (heading, r.stdout)
+    r = tree(tmp_path, reqs=REQS + "\nRationale: as for REQ-TST-009.\n")
+    assert r.returncode == 1 and "tst.md:8: mentions REQ-TST-009, which no" in r.stdout, r.stdout
+    r = tree(tmp_path, reqs=REQS + "\nSee REQ-tst-1.\n")
+    assert r.returncode == 1 and "malformed requirement ID 'REQ-tst-1'" in r.stdout, r.stdout

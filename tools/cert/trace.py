@@ -2,7 +2,8 @@
 """Requirements traceability from the test runners' own results.
 
 Reads the requirement catalogue (docs/requirements/*.md, headings
-"## REQ-<AREA>-<NNN>: statement"), the requirement IDs every test declares
+"## REQ-<AREA>-<NNN>: statement"; any other line that mentions a requirement
+ID must name one the catalogue defines), the requirement IDs every test declares
 (C: a "/* Verifies: ... */" comment directly above the cmocka test function;
 Python: a "Verifies: ..." line in the test function's docstring) and the
 results the runners wrote (cmocka XML per unit-test program, pytest JUnit
@@ -28,31 +29,58 @@ from common import SRCTREE, md_table, fmt_pct, pct, write_part
 
 REQ_HEADING = re.compile(r"^## (REQ-[A-Z]+-\d{3}): (.+?)\s*$")
 REQ_ID = re.compile(r"^REQ-[A-Z]+-\d{3}$")
+# Anything that looks like a requirement ID, well-formed or not.
+REQ_MENTION = re.compile(r"\bREQ-[A-Za-z0-9_]+(?:-[A-Za-z0-9_]+)*", re.I)
+# A Markdown heading (up to three spaces of indentation; four make a code block).
+MD_HEADING = re.compile(r"^ {0,3}#")
 
 
 def load_requirements():
+    """The catalogue: {id: requirement} and the problems found in it.
+
+    No line that mentions a requirement ID is ignored: a heading that names
+    one must be exactly "## REQ-<AREA>-<NNN>: statement", and any other
+    mention must name a requirement the catalogue defines (a requirement
+    written with a wrong heading would otherwise vanish from the gate)."""
     reqs = {}
     problems = []
-    for path in sorted(glob.glob(os.path.join(SRCTREE, "docs", "requirements", "*.md"))):
-        if os.path.basename(path) == "README.md":
-            continue
+    mentions = []
+    paths = sorted(glob.glob(os.path.join(SRCTREE, "docs", "requirements", "*.md")))
+    for path in paths:
         relpath = os.path.relpath(path, SRCTREE)
+        defines = os.path.basename(path) != "README.md"
         cur = None
         with open(path) as f:
             for n, line in enumerate(f, 1):
+                line = line.rstrip("\n")
+                ids = REQ_MENTION.findall(line)
                 m = REQ_HEADING.match(line)
-                if m:
+                if m and defines:
                     rid = m.group(1)
                     if rid in reqs:
                         problems.append(f"{relpath}:{n}: {rid} defined twice")
                     cur = {"id": rid, "statement": m.group(2), "file": relpath, "line": n, "withdrawn": False}
                     reqs[rid] = cur
-                elif line.startswith("## "):
-                    if line.startswith("## REQ"):
-                        problems.append(f"{relpath}:{n}: malformed requirement heading {line.strip()!r}")
+                    continue
+                if MD_HEADING.match(line):
                     cur = None
-                elif cur is not None and "**Withdrawn**" in line:
+                    if ids or re.search(r"\bREQ\b", line, re.I):
+                        where = "a requirement heading" if defines else ("a requirement heading outside an "
+                                                                         "area file (docs/requirements/<area>.md)")
+                        problems.append(f"{relpath}:{n}: malformed {where}: {line.strip()!r} "
+                                        "(a requirement is '## REQ-<AREA>-<NNN>: statement')")
+                    continue
+                if ids and re.match(r"^\s*REQ-[\w-]+\s*:", line, re.I):
+                    problems.append(f"{relpath}:{n}: requirement heading without '## ': {line.strip()!r}")
+                    continue
+                mentions += [(relpath, n, rid) for rid in ids]
+                if cur is not None and "**Withdrawn**" in line:
                     cur["withdrawn"] = True
+    for relpath, n, rid in mentions:
+        if not REQ_ID.match(rid):
+            problems.append(f"{relpath}:{n}: malformed requirement ID '{rid}' (REQ-<AREA>-<NNN>)")
+        elif rid not in reqs:
+            problems.append(f"{relpath}:{n}: mentions {rid}, which no '## {rid}: ...' heading defines")
     return reqs, problems
 
 
