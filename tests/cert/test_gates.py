@@ -164,9 +164,10 @@ def test_stack_bound_and_its_failures(tmp_path):
 
 # ---- complexity (REQ-CRT-007) ------------------------------------------------
 
-def _complex(tmp_path, extra=""):
+def _complex(tmp_path, extra="", declaration="int f(int x)"):
     branches = "".join(f"\tif (x == {i}) {{\n\t\ty += {i};\n\t}}\n" for i in range(17))
-    write(tmp_path, "core/c.c", f"int f(int x);\nint f(int x)\n{{\n\tint y = 0;\n\n{branches}\treturn y;\n}}\n")
+    write(tmp_path, "core/c.c", f"{declaration};\n{declaration}\n{{\n\tint y = 0;\n\n{branches}\treturn y;\n}}\n"
+          "int g(int x);\nint g(int x)\n{\n\treturn f(x);\n}\n")
     write(tmp_path, "limits.txt", "limit cyclomatic 15\nlimit statements 60\nlimit lines 80\n" + extra)
     return run_tool("complexity.py", ["--limits", tmp_path / "limits.txt", "--files", "core/c.c",
                                       "--out", tmp_path / "out"], tmp_path)
@@ -181,6 +182,23 @@ def test_complexity_limit(tmp_path):
     assert r.returncode == 1 and "f: cyclomatic 18 > 15" in r.stdout
     assert _complex(tmp_path, "except core/c.c:f cyclomatic 17 too small an allowance\n").returncode == 1
     assert _complex(tmp_path, "except core/c.c:f cyclomatic 18 one test per input value\n").returncode == 0
+
+
+def test_complexity_names_attributed_functions(tmp_path):
+    """A function declared `static __attribute__((...)) T f(...)` is measured and accepted as f; an
+    exception naming anything else (pmccabe's old '__attribute__') names no function and fails.
+
+    Verifies: REQ-CRT-007
+    """
+    def attributed(extra):
+        return _complex(tmp_path, extra, "static __attribute__((noinline, cold))\nint f(int x)")
+
+    r = attributed("")
+    assert r.returncode == 1 and "): f: cyclomatic 18 > 15" in r.stdout, r.stdout
+    r = attributed("except core/c.c:f cyclomatic 18 one test per input value\n")
+    assert r.returncode == 0, r.stdout
+    r = attributed("except core/c.c:__attribute__ cyclomatic 18 one test per input value\n")
+    assert r.returncode == 1 and "'core/c.c:__attribute__ cyclomatic 18' names no function measured" in r.stdout
 
 
 # ---- coverage thresholds (REQ-CRT-004) ----------------------------------------
