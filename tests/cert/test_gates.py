@@ -53,8 +53,12 @@ int32_t pick(int32_t x)
 """
 
 
-def _analyse(tmp_path, deviations):
-    write(tmp_path, "core/pick.c", BAD_C)
+JUSTIFIED = ("- Justification: the switch covers the one input value the caller passes; every other value "
+             "leaves the result at its initial zero, which the caller checks.\n- Who may rely on it: test.\n")
+
+
+def _analyse(tmp_path, deviations, source=BAD_C):
+    write(tmp_path, "core/pick.c", source)
     dev = write(tmp_path, "docs/safety/deviations.md", DEVIATIONS_HEAD + deviations)
     db = [{"directory": str(tmp_path), "file": "core/pick.c",
            "arguments": ["gcc", "-std=c11", "-Wall", "-c", "core/pick.c", "-o", "/dev/null"]}]
@@ -71,8 +75,7 @@ def test_misra_finding_fails_unless_deviated(tmp_path):
     """
     r = _analyse(tmp_path, "")
     assert r.returncode != 0 and "core/pick.c:" in r.stdout and "MISRA 16" in r.stdout
-    entry = ("\n### D-1: switch without default\n- Tool: misra\n- Rule: 16.4, 16.6\n- Scope: {}\n"
-             "- Justification: test.\n- Who may rely on it: test.\n")
+    entry = "\n### D-1: switch without default\n- Tool: misra\n- Rule: 16.4, 16.6\n- Scope: {}\n" + JUSTIFIED
     assert _analyse(tmp_path, entry.format("core/other.c")).returncode != 0
     r = _analyse(tmp_path, entry.format("core/pick.c:pick"))
     assert r.returncode == 0, r.stdout
@@ -86,6 +89,50 @@ def test_deviation_needs_every_field(tmp_path):
     """
     r = _analyse(tmp_path, "\n### D-1: incomplete\n- Tool: misra\n- Rule: 16.4, 16.6\n- Scope: core/pick.c\n")
     assert r.returncode != 0 and "has no 'justification'" in r.stdout
+
+
+def test_deviation_that_cannot_stand(tmp_path):
+    """A deviation scoped '*' (or any scope outside a named folder, matching no file, or naming a
+    function no file defines), one with a one-word justification, and a PENDING entry each fail the
+    gate, although each covers the finding; the same deviation, properly written, passes.
+
+    Verifies: REQ-CRT-005
+    """
+    entry = "\n### D-{}: switch without default\n- Tool: misra\n- Rule: 16.4, 16.6\n- Scope: {}\n"
+    assert _analyse(tmp_path, entry.format(1, "core/*.c") + JUSTIFIED).returncode == 0
+    scopes = (("*", "inside a named folder"), ("*/pick.c", "inside a named folder"),
+              ("core/*.h", "matches no file"), ("core/pick.c:nosuch", "names function nosuch"))
+    bad = "".join(entry.format(n, f"core/pick.c, {scope}") + JUSTIFIED for n, (scope, _) in enumerate(scopes, 1))
+    bad += entry.format(9, "core/pick.c") + "- Justification: needed.\n- Who may rely on it: test.\n"
+    bad += ("\n## PENDING arch/arm64 findings (to be fixed, not accepted)\n\n```\n"
+            "core/pick.c pick misra:16.4 1  # line 7\n```\n")
+    r = _analyse(tmp_path, bad)
+    assert r.returncode != 0
+    problems = (tmp_path / "out" / "misra.md").read_text()
+    for n, (scope, why) in enumerate(scopes, 1):
+        assert f"D-{n}: scope '{scope}'" in problems and why in problems.split(f"D-{n}: scope '{scope}'")[1], scope
+    assert "D-9: a justification of 1 word(s)" in problems
+    assert "PENDING core/pick.c pick misra:16.4 1: pending findings are not accepted" in problems
+    # Alone, the PENDING entry covers the finding and still fails the gate.
+    r = _analyse(tmp_path, bad[bad.index("\n## PENDING"):])
+    assert r.returncode != 0 and "(listed as PENDING)" in r.stdout, r.stdout
+
+
+def test_deviation_scope_names_attributed_function(tmp_path):
+    """A function declared with GCC attributes is known by its own name: a deviation scoped to it
+    covers its finding, one scoped to what pmccabe used to call it ('__attribute__') does not.
+
+    Verifies: REQ-CRT-005, REQ-CRT-007
+    """
+    source = BAD_C.replace("int32_t pick(int32_t x)\n{", "static __attribute__((noinline)) int32_t pick(int32_t x)\n{")
+    source = source.replace("int32_t pick(int32_t x);\n", "static int32_t pick(int32_t x);\nint32_t use(void);\n") + \
+        "int32_t use(void)\n{\n\treturn pick(1);\n}\n"
+    entry = "\n### D-1: switch without default\n- Tool: misra\n- Rule: 16.4, 16.6\n- Scope: {}\n" + JUSTIFIED
+    r = _analyse(tmp_path, entry.format("core/pick.c:pick"), source)
+    assert r.returncode == 0, r.stdout
+    assert "| core/pick.c:8 | pick | 16.4 |" in (tmp_path / "out" / "misra.md").read_text()
+    r = _analyse(tmp_path, entry.format("core/pick.c:__attribute__"), source)
+    assert r.returncode != 0 and "names function __attribute__" in r.stdout, r.stdout
 
 
 # ---- stack (REQ-CRT-006) -----------------------------------------------------

@@ -158,6 +158,14 @@ def split_scope(item):
     return prefix + path, func
 
 
+def path_matches(pattern, path):
+    """A scope's path pattern against a file: a wildcard stays inside the
+    pattern's own folder (core/*.c does not reach core/include/)."""
+    folder, _, name = pattern.rpartition("/")
+    pfolder, _, pname = path.rpartition("/")
+    return folder == pfolder and fnmatch.fnmatch(pname, name)
+
+
 class Deviation:
     def __init__(self, ident, title):
         self.ident = ident
@@ -185,7 +193,7 @@ class Deviation:
             return False
         for item in self.scope:
             path, func = split_scope(item.strip("`"))
-            if fnmatch.fnmatch(finding.file, path) and (not func or func == finding.function()):
+            if path_matches(path, finding.file) and (not func or func == finding.function()):
                 return True
         return False
 
@@ -248,7 +256,55 @@ def load_deviations(path=DEVIATIONS):
         for k in ("tool", "rule", "scope", "justification", "who may rely on it"):
             if not d.fields.get(k):
                 problems.append(f"{rel(path)}: {d.ident} has no '{k}'")
+        words = len(re.findall(r"[A-Za-z]{2,}", d.fields.get("justification", "")))
+        if d.fields.get("justification") and words < MIN_JUSTIFICATION_WORDS:
+            problems.append(f"{rel(path)}: {d.ident}: a justification of {words} word(s) says nothing; "
+                            f"say why the code is right and what makes it safe (at least "
+                            f"{MIN_JUSTIFICATION_WORDS} words)")
+        if d.fields.get("match"):
+            try:
+                re.compile(d.fields["match"].strip().strip("`"))
+            except re.error as e:
+                problems.append(f"{rel(path)}: {d.ident}: Match is not a regular expression ({e})")
+        for item in d.scope:
+            problems += [f"{rel(path)}: {d.ident}: scope '{item}' {p}" for p in scope_problems(item.strip("`"))]
+    # PENDING findings are work in progress: a branch may list them, but no
+    # run that `make test` accepts passes with any.
+    for p in pending:
+        problems.append(f"{rel(path)}: PENDING {p.file} {p.function} {p.key} {p.count}: pending findings "
+                        "are not accepted; fix them or record a deviation")
     return devs, pending, problems
+
+
+MIN_JUSTIFICATION_WORDS = 12
+_WILDCARD = re.compile(r"[*?\[]")
+
+
+def scope_problems(item):
+    """What is wrong with one scope item: it must name files of the source
+    tree through a folder written out in full (a wildcard only in the file
+    name), match at least one file, and name a function that file defines;
+    a generated file (build:<path>) is named exactly."""
+    path, func = split_scope(item)
+    if path.startswith("build:"):
+        return ["names generated files with a wildcard; name the file"] if _WILDCARD.search(path) else []
+    folder, _, name = path.rpartition("/")
+    if not folder or _WILDCARD.search(folder) or not name:
+        return ["is not a file or a file pattern inside a named folder (a scope covers named code, not "
+                "'*' or a whole tree)"]
+    if not os.path.isdir(os.path.join(SRCTREE, folder)):
+        return [f"names folder {folder}, which does not exist"]
+    files = sorted(f for f in os.listdir(os.path.join(SRCTREE, folder))
+                   if fnmatch.fnmatch(f, name) and os.path.isfile(os.path.join(SRCTREE, folder, f)))
+    if not files:
+        return ["matches no file"]
+    if func:
+        if _WILDCARD.search(func):
+            return ["names functions with a wildcard; name each function"]
+        names = {r[7] for r in pmccabe([f"{folder}/{f}" for f in files])}
+        if func not in names:
+            return [f"names function {func}, which no file of the scope defines"]
+    return []
 
 
 class Finding:
