@@ -2,7 +2,9 @@
 must pass on good input and fail on each kind of defect it exists to catch."""
 import json
 import os
+import shutil
 import subprocess
+import time
 
 import gcov_console
 from conftest import TOOLS, run_tool, write
@@ -13,7 +15,7 @@ DEVIATIONS_HEAD = "# Deviations\n\n## MISRA C:2012\n"
 # ---- index (REQ-CRT-001) -----------------------------------------------------
 
 def _part(out, name, status):
-    write(out, f"{name}.json", json.dumps({"part": name, "title": name, "status": status,
+    write(out, f"{name}.json", json.dumps({"part": name, "title": name, "status": status, "written": time.time(),
                                            "figures": [["x", "1"]], "problems": [] if status == "pass" else ["p"]}))
 
 
@@ -22,6 +24,7 @@ def test_index_verdict(tmp_path):
 
     Verifies: REQ-CRT-001
     """
+    write(tmp_path, ".start", f"{time.time() - 1:.3f} make cert\n")
     _part(tmp_path, "a", "pass")
     _part(tmp_path, "b", "pass")
     r = run_tool("index.py", ["--out", tmp_path, "--parts", "a", "b"])

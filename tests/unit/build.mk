@@ -30,10 +30,15 @@ $(foreach t,$(UNIT_TESTS),$(eval $(call unit_test_rules,$(t))))
 unit-build: $(UNIT_BINS) $(foreach t,$(UNIT_TESTS),$(UT_$(t)_DEPS))
 
 # cmocka prints its own summary per program; the XML copies feed `make cert`.
+# cmocka never overwrites an XML file that exists, so each program's old one
+# is removed first; a program that fails in either run, or leaves no XML,
+# fails the target.
 unit-test: unit-build
 	$(Q)mkdir -p $(O)/results
 	$(Q)fail=0; for t in $(UNIT_TESTS); do \
+		rm -f $(O)/results/unit-$$t.xml; \
 		BULKHEAD_BUILD=$(O) $(UNIT_OUT)/$$t || fail=1; \
 		BULKHEAD_BUILD=$(O) CMOCKA_MESSAGE_OUTPUT=xml CMOCKA_XML_FILE=$(O)/results/unit-$$t.xml \
-			$(UNIT_OUT)/$$t >/dev/null 2>&1 || true; \
+			$(UNIT_OUT)/$$t >/dev/null 2>&1 || { echo "  UNIT    $$t: failed in its XML run" >&2; fail=1; }; \
+		test -s $(O)/results/unit-$$t.xml || { echo "  UNIT    $$t: wrote no $(O)/results/unit-$$t.xml" >&2; fail=1; }; \
 	done; exit $$fail

@@ -6,7 +6,8 @@
 #                    left in $(O)/results (traceability, MISRA and static
 #                    analysis, stack bound, complexity); `make test` ends with it.
 #   make cert-<part> one part: cert-trace, cert-analysis, cert-stack,
-#                    cert-complexity, cert-coverage, then cert-index.
+#                    cert-complexity, cert-coverage, then cert-index (which
+#                    refuses a part older than the last cert or cert-quick start).
 #   make system-test-cov   the QEMU system tests on coverage builds (CONFIG_COVERAGE).
 #   make compile-commands  $(O)/compile_commands.json of the configured build.
 
@@ -18,14 +19,17 @@ CERT_SYSTEM := configs/qemu-aarch64-virt.dts
 CERT_HYP := $(O)/systest/default
 CERT_SUBMAKE := $(MAKE) -f $(srctree)/Makefile O=$(O)
 CERT_UNIT_MAP = $(foreach t,$(UNIT_TESTS),$(t)=$(firstword $(UT_$(t)_SRCS)))
+# The start of a run: the index refuses a part result written before it.
+CERT_START = date +%s.%N | sed 's/$$/ make $(1)/' > $(CERT_OUT)/.start
 
 .PHONY: cert cert-quick cert-trace cert-analysis cert-stack cert-complexity cert-coverage cert-index \
 	cert-hyp cert-test system-test-cov compile-commands
 
 # Every step runs even when an earlier one failed, so the index shows all of
-# it; the index's verdict (any part failing or missing) is the exit status.
+# it; the index's verdict (any part failing, missing or older than the run) is
+# the exit status.
 cert: deps
-	$(Q)rm -rf $(CERT_OUT) $(O)/results && mkdir -p $(CERT_OUT) && date +%s > $(CERT_OUT)/.start
+	$(Q)rm -rf $(CERT_OUT) $(O)/results && mkdir -p $(CERT_OUT) && $(call CERT_START,cert)
 	-$(Q)$(CERT_SUBMAKE) unit-test > $(CERT_OUT)/unit-test.log 2>&1; tail -n 3 $(CERT_OUT)/unit-test.log
 	-$(Q)$(CERT_SUBMAKE) system-test
 	-$(Q)$(CERT_SUBMAKE) cert-test
@@ -38,7 +42,7 @@ cert: deps
 	$(Q)$(CERT_SUBMAKE) cert-index CERT_PARTS="traceability misra static-analysis stack complexity coverage"
 
 cert-quick:
-	$(Q)mkdir -p $(CERT_OUT)
+	$(Q)mkdir -p $(CERT_OUT) && $(call CERT_START,cert-quick)
 	-$(Q)$(CERT_SUBMAKE) cert-trace
 	-$(Q)$(CERT_SUBMAKE) cert-analysis
 	-$(Q)$(CERT_SUBMAKE) cert-stack
@@ -51,7 +55,10 @@ cert-test:
 	$(Q)cd $(srctree) && BULKHEAD_BUILD=$(O) $(PYTHON) -m pytest -q -p no:cacheprovider \
 		--junitxml=$(O)/results/cert.xml tests/cert
 
+# Each part first removes what an earlier run left, so that a part that cannot
+# run this time (its evidence build failed) leaves no result behind.
 cert-trace:
+	$(Q)rm -f $(CERT_OUT)/traceability.md $(CERT_OUT)/traceability.json $(CERT_OUT)/traceability-matrix.json
 	$(Q)$(CERT_PY)/trace.py --results $(O)/results --out $(CERT_OUT) --unit-map $(CERT_UNIT_MAP)
 
 # The evidence build: a no-op when the system tests already built it.
@@ -59,18 +66,25 @@ cert-hyp: host-tools newlib
 	$(Q)$(MAKE) -f $(srctree)/Makefile O=$(CERT_HYP) SYSTEM=$(CERT_SYSTEM) NEWLIB_DIR=$(O)/newlib \
 		all compile-commands >/dev/null
 
-cert-analysis: cert-hyp
+cert-analysis:
+	$(Q)rm -f $(CERT_OUT)/misra.md $(CERT_OUT)/misra.json $(CERT_OUT)/static-analysis.md \
+		$(CERT_OUT)/static-analysis.json $(CERT_OUT)/pending-arch.txt
+	$(Q)$(CERT_SUBMAKE) cert-hyp
 	$(Q)$(CERT_PY)/analysis.py --compdb $(CERT_HYP)/compile_commands.json --build $(CERT_HYP) \
 		--out $(CERT_OUT)
 
-cert-stack: cert-hyp
+cert-stack:
+	$(Q)rm -f $(CERT_OUT)/stack.md $(CERT_OUT)/stack.json
+	$(Q)$(CERT_SUBMAKE) cert-hyp
 	$(Q)$(CERT_PY)/stack.py --objdir $(CERT_HYP)/obj --elf $(CERT_HYP)/bulkhead.elf \
 		--autoconf $(CERT_HYP)/include/generated/autoconf.h --out $(CERT_OUT)
 
 cert-complexity:
+	$(Q)rm -f $(CERT_OUT)/complexity.md $(CERT_OUT)/complexity.json
 	$(Q)$(CERT_PY)/complexity.py --out $(CERT_OUT)
 
 cert-coverage:
+	$(Q)rm -rf $(CERT_OUT)/coverage.md $(CERT_OUT)/coverage.json $(CERT_OUT)/coverage
 	$(Q)$(CERT_PY)/coverage.py --unit $(O)/unit --target $(O)/systest-cov \
 		--results $(O)/results/system-cov.xml --out $(CERT_OUT)
 

@@ -2,7 +2,9 @@
 
 Each part writes <out>/<part>.md for people and <out>/<part>.json for the
 index: {"part", "title", "status": "pass"|"fail", "figures": [[name, value]],
-"problems": [text]}. Run by Debian's /usr/bin/python3; standard library only.
+"problems": [text], "written": seconds since the epoch} (the index refuses
+a result written before the run it indexes began). Run by Debian's
+/usr/bin/python3; standard library only.
 """
 import fnmatch
 import json
@@ -60,7 +62,7 @@ def write_part(out_dir, part, title, status, figures, problems, body):
         f.write("\n".join(text).rstrip() + "\n")
     with open(os.path.join(out_dir, part + ".json"), "w") as f:
         json.dump({"part": part, "title": title, "status": status, "figures": figures,
-                   "problems": problems}, f, indent=1)
+                   "problems": problems, "written": time.time()}, f, indent=1)
     print(f"  CERT    {part}: {verdict}" + "".join(f", {n} {v}" for n, v in figures[:4]))
     for p in problems[:20]:
         print(f"          {p}")

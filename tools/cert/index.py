@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """The index page of the certification evidence: every part's verdict and
-figures at the top, links to the parts. Exit status 1 when a part failed or
-did not run."""
+figures at the top, links to the parts. Exit status 1 when a part failed,
+did not run, or left only a result older than the run (<out>/.start, written
+when `make cert` or `make cert-quick` begins)."""
 import argparse
 import datetime
 import json
@@ -17,29 +18,59 @@ LINKS = {"coverage": [("line-by-line report", "coverage/index.html")],
          "misra": [("current arch/arm64 findings in the PENDING format", "pending-arch.txt")]}
 
 
+def load_part(out, name, start):
+    """The part's summary; a failing one when it is missing, unreadable or
+    older than the run (the part did not run this time: its old verdict is
+    no evidence about these sources)."""
+    path = os.path.join(out, name + ".json")
+    missing = {"part": name, "title": name, "status": "fail", "figures": []}
+    if not os.path.exists(path):
+        return dict(missing, problems=["did not run"])
+    try:
+        with open(path) as f:
+            part = json.load(f)
+    except (OSError, ValueError) as e:
+        return dict(missing, problems=[f"{path}: unreadable ({e})"])
+    written = part.get("written")
+    if start is None:
+        return dict(part, status="fail", problems=["no start of run recorded (.start): cannot tell a fresh "
+                                                   "result from an old one"] + part.get("problems", []))
+    if not isinstance(written, (int, float)) or written < start:
+        when = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(written)) if isinstance(written, (int, float)) \
+            else "at an unknown time"
+        return dict(part, status="fail", problems=[f"result written {when}, before this run began: the part "
+                                                   "did not run this time (stale)"])
+    return part
+
+
+def read_start(out):
+    """(start time, target) of the run, from <out>/.start ("<seconds> [target]"), or (None, "")."""
+    try:
+        with open(os.path.join(out, ".start")) as f:
+            words = f.read().split()
+        return float(words[0]), (" ".join(words[1:]) or "make cert")
+    except (OSError, ValueError, IndexError):
+        return None, ""
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--out", required=True)
     ap.add_argument("--parts", nargs="+", required=True)
     args = ap.parse_args()
 
+    start, target = read_start(args.out)
     parts, failed = [], []
     for p in args.parts:
-        path = os.path.join(args.out, p + ".json")
-        if os.path.exists(path):
-            with open(path) as f:
-                parts.append(json.load(f))
-        else:
-            parts.append({"part": p, "title": p, "status": "fail", "figures": [], "problems": ["did not run"]})
+        parts.append(load_part(args.out, p, start))
         if parts[-1]["status"] != "pass":
             failed.append(p)
 
     rev = subprocess.run(["git", "describe", "--always", "--dirty"], cwd=SRCTREE, capture_output=True, text=True)
-    start = os.path.join(args.out, ".start")
     elapsed = ""
-    if os.path.exists(start):
-        secs = int(time.time()) - int(open(start).read().strip() or 0)
-        elapsed = f", `make cert` took {secs // 60} min {secs % 60} s"
+    if start is not None:
+        secs = int(time.time() - start)
+        elapsed = f", `{target}` took {secs // 60} min {secs % 60} s"
     verdict = "PASS" if not failed else "FAIL (" + ", ".join(failed) + ")"
     text = ["# Bulkhead certification evidence\n",
             f"Verdict: **{verdict}**. Source {rev.stdout.strip() or 'unknown'}, generated "
