@@ -19,7 +19,7 @@ MAKEFLAGS += --no-print-directory
 
 # Goals that need neither a configuration nor the generated system tables.
 STANDALONE_GOALS := help deps clean distclean run test unit-test unit-build unit-configc system-test \
-	cert cert-quick cert-trace cert-analysis cert-stack cert-complexity cert-coverage cert-index cert-hyp \
+	cert cert-quick cert-trace cert-analysis cert-stack cert-complexity cert-coverage cert-index cert-hyp cert-images \
 	cert-test system-test-cov bench fresh-check menuconfig olddefconfig savedefconfig %_defconfig newlib host-tools
 BUILD_GOALS := $(filter-out $(STANDALONE_GOALS),$(or $(MAKECMDGOALS),all))
 

@@ -173,19 +173,40 @@ void entry_ind(void) { table_call(1); }
 """
 
 
-def _stack(tmp_path, model, defines=()):
-    src = write(tmp_path, "x.c", STACK_C)
-    obj = tmp_path / "obj"
-    obj.mkdir(exist_ok=True)
+def _entry_asm(model):
+    """Assembly that enters each entry's first function as the model says (its pushed bytes first)."""
+    text = ["\t.text"]
+    for line in model.splitlines():
+        w = line.split()
+        if w and w[0] == "entry":
+            text += [f"e_{len(text)}:", f"\tsub\tsp, sp, #{w[3]}", f"\tbl\t{w[4]}", "\teret"]
+    return "\n".join(text) + "\n"
+
+
+def _compile_stack(root, build, defines=(), asm=None):
+    """The synthetic image in `build`: obj/ (x.c.o with frames and call graph, entry.S.o from
+    <root>/entry.S), bulkhead.elf, include/generated/autoconf.h."""
+    src = write(build, "x.c", STACK_C)
+    obj = build / "obj"
+    obj.mkdir(parents=True, exist_ok=True)
     subprocess.run(["aarch64-linux-gnu-gcc", "-O1", "-fno-inline", "-fstack-usage", "-fcallgraph-info=su", *defines,
-                    "-c", src,
-                    "-o", obj / "x.c.o"], check=True, cwd=tmp_path)
+                    "-c", src, "-o", obj / "x.c.o"], check=True, cwd=build)
+    if asm is not None:
+        write(root, "entry.S", asm)
+        subprocess.run(["aarch64-linux-gnu-gcc", "-c", root / "entry.S", "-o", obj / "entry.S.o"], check=True)
     subprocess.run(["aarch64-linux-gnu-gcc", "-nostdlib", "-static", "-Wl,-e,entry_ok", obj / "x.c.o",
-                    "-o", tmp_path / "x.elf"], check=True)
-    write(tmp_path, "autoconf.h", "#define CONFIG_STACK 512\n")
+                    "-o", build / "bulkhead.elf"], check=True)
+    write(build, "include/generated/autoconf.h", "#define CONFIG_STACK 512\n")
+
+
+def _stack(tmp_path, model, defines=(), asm=None, extra=()):
+    """Runs the stack gate on the synthetic image, its assembly entering the model's entries unless
+    `asm` says otherwise."""
+    build = tmp_path / "build"
+    _compile_stack(tmp_path, build, defines, _entry_asm(model) if asm is None else asm)
     write(tmp_path, "model.txt", "stack s CONFIG_STACK\n" + model)
-    return run_tool("stack.py", ["--objdir", obj, "--elf", tmp_path / "x.elf", "--autoconf", tmp_path / "autoconf.h",
-                                 "--model", tmp_path / "model.txt", "--out", tmp_path / "out"])
+    return run_tool("stack.py", ["--image", f"img={build}", "--model", tmp_path / "model.txt",
+                                 "--out", tmp_path / "out", *extra], tmp_path)
 
 
 def test_stack_bound_and_its_failures(tmp_path):
@@ -210,6 +231,88 @@ def test_stack_bound_and_its_failures(tmp_path):
     r = _stack(tmp_path, "entry ind s 0 entry_ind\nindirect table_call leaf big table=targets\n")
     # With the complete target set, big's 200-byte frame under table_call fits 75% of 512 bytes.
     assert r.returncode == 0, r.stdout
+
+
+VECTORS_S = """#define FRAME 64
+.macro vector handler
+	.balign 0x80
+	sub	sp, sp, #FRAME
+	bl	\\handler
+	b	vector_exit
+.endm
+	.text
+vectors:
+	vector entry_ok
+	vector entry_big
+vector_exit:
+	add	sp, sp, #FRAME
+	eret
+boot:
+	mov	sp, x1
+	bl	entry_ind
+	b	boot
+"""
+VECTORS_MODEL = "entry ok s 64 entry_ok\nentry big s 64 entry_big\nentry boot s 0 entry_ind\n" \
+    "indirect table_call leaf big table=targets\n"
+
+
+def test_stack_model_checked_against_assembly(tmp_path):
+    """The model agrees with the assembly: deleting an entry the vectors enter, declaring fewer bytes
+    than the vectors push, an entry the assembly never enters, an assembly function it does not
+    define and a register-indirect branch each fail the gate.
+
+    Verifies: REQ-CRT-006
+    """
+    r = _stack(tmp_path, VECTORS_MODEL, asm=VECTORS_S)
+    assert r.returncode == 0, r.stdout
+    r = _stack(tmp_path, VECTORS_MODEL.replace("entry big s 64 entry_big\n", ""), asm=VECTORS_S)
+    assert r.returncode == 1 and "entry.S:11: the assembly enters entry_big with 64 bytes pushed, but no entry" \
+        in r.stdout, r.stdout
+    r = _stack(tmp_path, VECTORS_MODEL.replace("entry ok s 64", "entry ok s 16"), asm=VECTORS_S)
+    assert r.returncode == 1 and "entry ok: declares 16 bytes pushed before entry_ok, the assembly pushes 64" \
+        in r.stdout, r.stdout
+    r = _stack(tmp_path, VECTORS_MODEL + "entry stale s 0 entry_rec\n", asm=VECTORS_S)
+    assert r.returncode == 1 and "start at entry_rec, which the assembly never enters" in r.stdout, r.stdout
+    r = _stack(tmp_path, VECTORS_MODEL + "asm not_there 0\n", asm=VECTORS_S)
+    assert r.returncode == 1 and "asm not_there: not defined by the assembly" in r.stdout, r.stdout
+    r = _stack(tmp_path, VECTORS_MODEL, asm=VECTORS_S.replace("\tb\tboot\n", "\tblr\tx2\n"))
+    assert r.returncode == 1 and "register-indirect branch" in r.stdout, r.stdout
+
+
+def _system_build(root, build, gic, modes, coverage=False):
+    write(build, "gen/system.mk", f"BH_GIC_VERSION := {gic}\n")
+    write(build, "gen/config.c", "".join(f"\t\t.irq_delivery = CFG_IRQ_{m},\n" for m in modes))
+    _compile_stack(root, build, asm=VECTORS_S)
+    if coverage:
+        write(build, "include/generated/autoconf.h", "#define CONFIG_STACK 512\n#define CONFIG_COVERAGE 1\n")
+
+
+def test_stack_bounds_every_tested_configuration(tmp_path):
+    """Each interrupt controller and delivery mode among the system tests' builds must be among the
+    bounded images: bounding the GICv3 image alone fails while GICv2 and direct-delivery builds are
+    tested; with one image of each it passes. Coverage builds (verification only) do not count.
+
+    Verifies: REQ-CRT-006
+    """
+    tested = tmp_path / "systest"
+    _system_build(tmp_path, tested / "v3", 3, ["MEDIATED"])
+    _system_build(tmp_path, tested / "v2", 2, ["MEDIATED"])
+    _system_build(tmp_path, tested / "direct", 3, ["DIRECT", "MEDIATED"])
+    _system_build(tmp_path, tested / "v2-cov", 2, ["DIRECT"], coverage=True)
+    write(tmp_path, "model.txt", "stack s CONFIG_STACK\n" + VECTORS_MODEL)
+
+    def gate(*images):
+        return run_tool("stack.py", [a for i in images for a in ("--image", f"{i}={tested / i}")] +
+                        ["--tested", tested, "--model", tmp_path / "model.txt", "--out", tmp_path / "out"], tmp_path)
+
+    r = gate("v3")
+    assert r.returncode == 1, r.stdout
+    assert "build GICv2 with mediated interrupt delivery (v2 under" in r.stdout
+    assert "build GICv3 with direct interrupt delivery (direct under" in r.stdout
+    assert "GICv2 with direct" not in r.stdout
+    r = gate("v3", "v2", "direct")
+    assert r.returncode == 0, r.stdout
+    assert "Configurations tested / bounded | 3 / 3" in (tmp_path / "out" / "stack.md").read_text()
 
 
 # ---- complexity (REQ-CRT-007) ------------------------------------------------

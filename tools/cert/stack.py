@@ -12,11 +12,23 @@ every indirect call.
 The bound of a path is the sum of the frames along it; the bound of an
 entry is its pushed bytes plus the deepest path from its C function.
 
+The model is checked against the assembly the image was built from
+(asmscan.py): every C function the assembly enters must start an entry of
+the model, with at least the bytes the assembly pushed before it; every
+entry must start at a function the assembly enters, and every function the
+model declares as assembly must be defined there.
+
+Several images can be bounded in one run (--image name=build folder), one
+per interrupt controller and interrupt delivery mode; with --tested, every
+such configuration found among the builds there (the system tests' builds)
+must be among the bounded images.
+
 Gate: fails on recursion (a cycle in the call graph), a frame that is not
 static (VLA, alloca), a call to a function with no known frame, an indirect
 call without a declared target set (or whose table in the image holds a
-target outside the set), and on an entry whose bound exceeds 75% of its
-stack.
+target outside the set), an entry whose bound exceeds 75% of its stack, a
+model that disagrees with the assembly, and a tested configuration that no
+bounded image has.
 """
 import argparse
 import glob
@@ -26,7 +38,8 @@ import struct
 import subprocess
 import sys
 
-from common import SRCTREE, md_table, write_part
+import asmscan
+from common import SRCTREE, md_table, rel, write_part
 
 MODEL = os.path.join(SRCTREE, "tools", "cert", "stack-model.txt")
 LIMIT_PERCENT = 75
@@ -157,27 +170,110 @@ def elf_read(elf, addr, size):
     raise KeyError(hex(addr))
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--objdir", required=True)
-    ap.add_argument("--elf", required=True)
-    ap.add_argument("--autoconf", required=True)
-    ap.add_argument("--model", default=MODEL)
-    ap.add_argument("--out", required=True)
-    args = ap.parse_args()
+class Image:
+    """One hypervisor build to bound: its object folder, ELF, autoconf.h."""
 
+    def __init__(self, name, objdir, elf, autoconf, build=None):
+        self.name, self.objdir, self.elf, self.autoconf, self.build = name, objdir, elf, autoconf, build
+
+    @classmethod
+    def from_build(cls, name, build):
+        return cls(name, os.path.join(build, "obj"), os.path.join(build, "bulkhead.elf"),
+                   os.path.join(build, "include", "generated", "autoconf.h"), build)
+
+    def asm_sources(self):
+        """The assembly sources the image was built from (obj/<path>.S.o), generated ones aside."""
+        out = []
+        for obj in sorted(glob.glob(os.path.join(self.objdir, "**", "*.S.o"), recursive=True)):
+            src = os.path.relpath(obj, self.objdir)[:-len(".o")]
+            if not src.startswith("gen/"):
+                out.append(os.path.join(SRCTREE, src))
+        return out
+
+
+def variant(build):
+    """(GIC version, frozenset of interrupt delivery modes) of a system build, or None."""
+    try:
+        with open(os.path.join(build, "gen", "system.mk")) as f:
+            gic = re.search(r"^BH_GIC_VERSION := (\S+)", f.read(), re.M).group(1)
+        with open(os.path.join(build, "gen", "config.c")) as f:
+            modes = frozenset(m.lower() for m in re.findall(r"\.irq_delivery = CFG_IRQ_(\w+)", f.read()))
+    except (OSError, AttributeError):
+        return None
+    return gic, modes
+
+
+def variant_text(v):
+    return f"GICv{v[0]}, " + "+".join(sorted(v[1]) or ["no partition"])
+
+
+def tested_variants(folder):
+    """{(GIC version, delivery mode): [build names]} of the hypervisor images under `folder`
+    (one build per subfolder), verification-only coverage builds aside."""
+    out = {}
+    for build in sorted(glob.glob(os.path.join(folder, "*", ""))):
+        build = build.rstrip("/")
+        if not os.path.exists(os.path.join(build, "bulkhead.elf")):
+            continue
+        try:
+            with open(os.path.join(build, "include", "generated", "autoconf.h")) as f:
+                if "#define CONFIG_COVERAGE 1" in f.read():
+                    continue
+        except OSError:
+            continue
+        v = variant(build)
+        if v is None:
+            continue
+        for mode in v[1]:
+            out.setdefault((v[0], mode), []).append(os.path.basename(build))
+    return out
+
+
+def check_model_against_asm(model, asm_paths):
+    """The model's entries and assembly functions against what the assembly does."""
+    entered, defined, problems = asmscan.scan(asm_paths, rel)
+    starts = {}
+    for e in model["entry"]:
+        if e["path"]:
+            starts.setdefault(e["path"][0], []).append(e)
+    seen = set()
+    for ent in entered:
+        if ent.target in model["asm"]:
+            continue
+        seen.add(ent.target)
+        entries = starts.get(ent.target)
+        if not entries:
+            problems.append(f"{ent.where}: the assembly enters {ent.target} with {ent.pushed} bytes pushed, but "
+                            "no entry of the stack model starts there (its stack use is not bounded)")
+            continue
+        for e in entries:
+            if e["pushed"] < ent.pushed:
+                problems.append(f"entry {e['name']}: declares {e['pushed']} bytes pushed before {ent.target}, "
+                                f"the assembly pushes {ent.pushed} ({ent.where})")
+    for fn, es in sorted(starts.items()):
+        if fn not in seen:
+            problems.append(f"entries {', '.join(e['name'] for e in es)} start at {fn}, which the assembly never "
+                            "enters (stale entry, or a misspelt name)")
+    for fn in sorted(model["asm"]):
+        if fn not in defined:
+            problems.append(f"asm {fn}: not defined by the assembly ({', '.join(rel(p) for p in asm_paths)})")
+    return problems
+
+
+def bound_image(image, model):
+    """Bounds every entry of the model on one image. Returns (rows, stacks, graph, problems)."""
     problems = []
-    g = load_graph(args.objdir)
-    model, mp = load_model(args.model)
-    problems += mp
-    syms, by_addr = elf_symbols(args.elf)
+    g = load_graph(image.objdir)
+    if not g.frame:
+        problems.append(f"no call graph under {image.objdir} (not built, or without -fcallgraph-info=su)")
+    syms, by_addr = elf_symbols(image.elf)
 
     # Stacks.
     stacks = {}
     for name, spec in model["stack"].items():
         try:
             if spec.startswith("CONFIG_"):
-                stacks[name] = (config_value(args.autoconf, spec), spec)
+                stacks[name] = (config_value(image.autoconf, spec), spec)
             elif ".." in spec:
                 lo, hi = spec.split("..")
                 stacks[name] = (syms[hi][0] - syms[lo][0], f"{hi} - {lo} in the image")
@@ -207,7 +303,7 @@ def main():
                 problems.append(f"indirect {caller}: table {decl['table']} not in the image")
                 continue
             addr, size = syms[decl["table"]]
-            raw = elf_read(args.elf, addr, size)
+            raw = elf_read(image.elf, addr, size)
             for i in range(0, size, 8):
                 ptr, = struct.unpack_from("<Q", raw, i)
                 if ptr == 0:
@@ -337,28 +433,90 @@ def main():
             rows.append([name, st, str(size), str(total), f"{share:.1f}%", status,
                          "; ".join(x for x in (extra, note) if x), fmt_path(path)])
 
-    figures = [[f"{r[0]} ({r[1]})", f"{r[3]} of {r[2]} bytes ({r[4]})"] for r in rows
-               if not r[0].startswith(("hypercall:", "psci", "mmio:"))]
-    worst_row = max(rows, key=lambda r: float(r[4][:-1])) if rows else None
-    if worst_row:
-        figures.insert(0, ["Deepest entry", f"{worst_row[0]}: {worst_row[3]} bytes, {worst_row[4]} of its stack"])
-    body = [f"Limit: {LIMIT_PERCENT}% of each stack. Stacks: " +
-            ", ".join(f"{n} = {v[0]} bytes ({v[1]})" for n, v in sorted(stacks.items())) + ".\n",
-            "Model: tools/cert/stack-model.txt (entry points, assembly, indirect-call target sets). Frames: "
-            "gcc -fstack-usage; calls: gcc -fcallgraph-info=su of the build "
-            f"{os.path.abspath(args.objdir)}.\n",
-            "## Entry points\n",
-            md_table(["Entry", "Stack", "Size", "Worst case", "Use", "Gate", "Note", "Deepest path (frame bytes)"],
-                     rows),
-            "\n## Indirect calls and their declared targets\n",
-            md_table(["Caller", "Targets", "Checked against table"],
-                     [[c, ", ".join(d["targets"]), d["table"] or "-"] for c, d in model["indirect"].items()]),
-            "\n## Largest frames\n",
-            md_table(["Function", "Where", "Bytes", "Kind"],
-                     [[n.split(":")[-1], g.where[n], str(g.frame[n]), g.qual[n]]
-                      for n in sorted(g.frame, key=lambda n: -g.frame[n])[:15]])]
+    return rows, stacks, g, problems
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--image", action="append", default=[], metavar="NAME=BUILD",
+                    help="a hypervisor build folder to bound (obj/, bulkhead.elf, include/generated/autoconf.h)")
+    ap.add_argument("--objdir", help="one image given by its parts, instead of --image")
+    ap.add_argument("--elf")
+    ap.add_argument("--autoconf")
+    ap.add_argument("--tested", help="folder of the system tests' builds: each of their configurations "
+                    "(GIC version, delivery mode) must be among the bounded images")
+    ap.add_argument("--model", default=MODEL)
+    ap.add_argument("--out", required=True)
+    args = ap.parse_args()
+
+    images = [Image.from_build(*item.split("=", 1)) for item in args.image]
+    if args.objdir:
+        images.append(Image("image", args.objdir, args.elf, args.autoconf))
+    model, problems = load_model(args.model)
+    if not images:
+        problems.append("no image to bound")
+
+    sections, figures, bounded = [], [], {}
+    for image in images:
+        tag = f"[{image.name}] " if len(images) > 1 else ""
+        if not os.path.exists(image.elf):
+            problems.append(f"{tag}{image.elf} missing: the image was not built")
+            continue
+        rows, stacks, g, probs = bound_image(image, model)
+        asm = image.asm_sources()
+        if not asm:
+            probs.append(f"no assembly sources among the objects of {image.objdir}: the entry points of the "
+                         "model cannot be checked")
+        else:
+            probs += check_model_against_asm(model, asm)
+        problems += [tag + p for p in probs]
+        v = variant(image.build) if image.build else None
+        if v:
+            for mode in v[1]:
+                bounded.setdefault((v[0], mode), []).append(image.name)
+        title = image.name + (f" ({variant_text(v)}, {rel(image.build)})" if v else "")
+        worst_row = max(rows, key=lambda r: float(r[4][:-1])) if rows else None
+        if worst_row:
+            figures.append([f"Deepest entry, {title}" if len(images) > 1 else "Deepest entry",
+                            f"{worst_row[0]}: {worst_row[3]} bytes, {worst_row[4]} of its stack"])
+        if len(images) == 1:
+            figures += [[f"{r[0]} ({r[1]})", f"{r[3]} of {r[2]} bytes ({r[4]})"] for r in rows
+                        if not r[0].startswith(("hypercall:", "psci", "mmio:"))]
+        sections.append(image_section(image, title, rows, stacks, g, asm, model))
+
+    if args.tested:
+        tested = tested_variants(args.tested)
+        for key, builds in sorted(tested.items()):
+            if key not in bounded:
+                problems.append(f"the system tests build GICv{key[0]} with {key[1]} interrupt delivery "
+                                f"({', '.join(builds[:3])}{', ...' if len(builds) > 3 else ''} under "
+                                f"{args.tested}), but no bounded image has it")
+        figures.insert(0, ["Configurations tested / bounded", f"{len(tested)} / {len(set(tested) & set(bounded))}"
+                           + " (" + ", ".join(f"GICv{g} {m}" for g, m in sorted(tested)) + ")"])
+
+    body = [f"Limit: {LIMIT_PERCENT}% of each stack. Model: tools/cert/stack-model.txt (entry points, assembly, "
+            "indirect-call target sets), checked against each image's assembly sources. Frames: gcc "
+            "-fstack-usage; calls: gcc -fcallgraph-info=su of each build.\n",
+            "Images bounded: " + ", ".join(i.name for i in images) + ".\n"] + sections
     sys.exit(write_part(args.out, "stack", "Worst-case stack", "fail" if problems else "pass", figures,
                         problems, "\n".join(body)))
+
+
+def image_section(image, title, rows, stacks, g, asm, model):
+    return "\n".join([
+        f"## Image {title}\n",
+        "Stacks: " + ", ".join(f"{n} = {v[0]} bytes ({v[1]})" for n, v in sorted(stacks.items())) +
+        f". Objects: {os.path.abspath(image.objdir)}. Assembly checked: " +
+        (", ".join(rel(p) for p in asm) or "none") + ".\n",
+        "### Entry points\n",
+        md_table(["Entry", "Stack", "Size", "Worst case", "Use", "Gate", "Note", "Deepest path (frame bytes)"], rows),
+        "\n### Indirect calls and their declared targets\n",
+        md_table(["Caller", "Targets", "Checked against table"],
+                 [[c, ", ".join(d["targets"]), d["table"] or "-"] for c, d in model["indirect"].items()]),
+        "\n### Largest frames\n",
+        md_table(["Function", "Where", "Bytes", "Kind"],
+                 [[n.split(":")[-1], g.where[n], str(g.frame[n]), g.qual[n]]
+                  for n in sorted(g.frame, key=lambda n: -g.frame[n])[:15]])])
 
 
 if __name__ == "__main__":
