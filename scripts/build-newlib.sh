@@ -9,7 +9,9 @@ if [ -z "$tarball" ]; then
 	exit 1
 fi
 cross=${CROSS_COMPILE:-aarch64-linux-gnu-}
-rm -rf "$dir/src" "$dir/obj"
+# A new recipe starts from nothing: no header or library of another
+# configuration may survive into this one.
+rm -rf "$dir/src" "$dir/obj" "$dir/install"
 mkdir -p "$dir/src" "$dir/obj"
 tar -xf "$tarball" -C "$dir/src" --strip-components=1
 cd "$dir/obj"

@@ -36,7 +36,7 @@ import qemu as board  # noqa: E402  (the project's one QEMU command line)
 BUILD = os.path.abspath(os.environ.get("BULKHEAD_BUILD", os.path.join(SRCTREE, "build")))
 OUT = os.path.join(BUILD, "bench")
 PLUGIN = os.path.join(BUILD, "host", "tracepoints.so")
-NEWLIB = os.path.join(BUILD, "newlib")
+NEWLIB = os.path.abspath(os.environ.get("NEWLIB_DIR") or os.path.join(BUILD, "newlib"))  # make exports it
 NM = "aarch64-linux-gnu-nm"
 OBJDUMP = "aarch64-linux-gnu-objdump"
 READELF = "aarch64-linux-gnu-readelf"

@@ -90,3 +90,52 @@ def test_unit_test_fails_when_any_run_fails(tmp_path):
     assert r.returncode != 0 and "failed in its XML run" in r.stderr, r.stdout + r.stderr
     r = _unit_test(tmp_path, "always")
     assert r.returncode != 0, r.stdout + r.stderr
+
+
+# ---- newlib (REQ-CRT-012) -----------------------------------------------------------------------
+
+def _newlib_plan(tmp_path, newlib):
+    """What `make newlib` would do (make -n)."""
+    r = _make(tmp_path, "-n", "newlib", f"NEWLIB_DIR={newlib}")
+    assert r.returncode == 0, r.stderr
+    return r.stdout
+
+
+def test_newlib_rebuilt_when_its_recipe_changes_only(tmp_path):
+    """newlib is rebuilt when it is missing or its stamp holds another recipe's hash, and not when
+    only the dates say so (a libc.a older than the recipe, as in a fresh clone).
+
+    Verifies: REQ-CRT-012
+    """
+    newlib = tmp_path / "newlib"
+    assert "build-newlib.sh " + str(newlib) in _newlib_plan(tmp_path, newlib)
+    libc = write(newlib, "install/aarch64-none-elf/lib/libc.a", "")
+    with open(os.path.join(SRCTREE, "scripts", "build-newlib.sh"), "rb") as f:
+        digest = hashlib.sha256(f.read()).hexdigest()
+    write(newlib, "install/recipe.sha256", digest + "\n")
+    os.utime(libc, (0, 0))
+    assert "build-newlib.sh" not in _newlib_plan(tmp_path, newlib)
+    write(newlib, "install/recipe.sha256", "0" * 64 + "\n")
+    assert "build-newlib.sh " + str(newlib) in _newlib_plan(tmp_path, newlib)
+
+
+def test_newlib_dir_is_honoured_everywhere(tmp_path):
+    """NEWLIB_DIR (made absolute) is what every build of another system is given, what make exports,
+    and what the system-test harness and the benchmarks use.
+
+    Verifies: REQ-CRT-012
+    """
+    r = subprocess.run(["make", "-C", SRCTREE, f"O={tmp_path / 'build'}", "NEWLIB_DIR=rel/newlib", "-n", "-p",
+                        "newlib"], capture_output=True, text=True)
+    assert f"NEWLIB_DIR := {os.path.join(SRCTREE, 'rel', 'newlib')}\n" in r.stdout
+    # Every recipe that runs make for another build folder passes NEWLIB_DIR on.
+    submakes = [line for line in r.stdout.replace("\\\n", " ").splitlines()
+                if "$(MAKE)" in line and "O=" in line and "O=$(O) " not in line + " "]
+    assert submakes
+    for line in submakes:
+        assert "NEWLIB_DIR=$(NEWLIB_DIR)" in line, line
+    env = dict(os.environ, NEWLIB_DIR=str(tmp_path / "elsewhere"))
+    for module, path in (("harness", "tests/system"), ("bench", "tests/bench")):
+        code = f"import sys; sys.path.insert(0, {os.path.join(SRCTREE, path)!r}); import {module}; print({module}.NEWLIB)"
+        out = subprocess.run(["/usr/bin/python3", "-c", code], capture_output=True, text=True, env=env)
+        assert out.stdout.strip() == str(tmp_path / "elsewhere"), module + out.stderr

@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 SRCTREE = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BUILD = os.path.abspath(os.environ.get("BULKHEAD_BUILD", os.path.join(SRCTREE, "build")))
 COVERAGE = os.environ.get("BULKHEAD_COVERAGE", "") not in ("", "0")
+# The newlib build make uses (NEWLIB_DIR, exported by partitions/newlib.mk).
+NEWLIB = os.path.abspath(os.environ.get("NEWLIB_DIR") or os.path.join(BUILD, "newlib"))
 # The project's instruction-counting TCG plugin (tools/qemu-plugin), built by `make host-tools`.
 TRACEPOINTS = os.path.join(BUILD, "host", "tracepoints.so")
 
@@ -62,7 +64,7 @@ def build(name, dts, kconfig=None):
             # Counters of an earlier session belong to other objects.
             shutil.rmtree(os.path.join(out, "coverage-runs"), ignore_errors=True)
         args = ["make", "-C", SRCTREE, f"O={out}", f"SYSTEM={dts}",
-                f"NEWLIB_DIR={os.path.join(BUILD, 'newlib')}", "-j2"]
+                f"NEWLIB_DIR={NEWLIB}", "-j2"]
         if not os.path.exists(os.path.join(out, ".config")):
             subprocess.run(args + ["qemu-aarch64-virt_defconfig"], check=True,
                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)

@@ -67,7 +67,7 @@ def test_make_run_boots_the_default_system():
     """
     system = harness.build("default", "configs/qemu-aarch64-virt.dts")
     r = subprocess.run(["make", "-C", harness.SRCTREE, f"O={system.out}", "SYSTEM=configs/qemu-aarch64-virt.dts",
-                        f"NEWLIB_DIR={os.path.join(harness.BUILD, 'newlib')}", "run"],
+                        f"NEWLIB_DIR={harness.NEWLIB}", "run"],
                        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                        timeout=120)
     run = harness.Run([l for l in r.stdout.replace("\r", "").split("\n") if l], True, r.returncode)
@@ -82,7 +82,7 @@ def test_make_run_boots_the_default_system():
 def default_build():
     system = harness.build("default", "configs/qemu-aarch64-virt.dts")
     subprocess.run(["make", "-C", harness.SRCTREE, f"O={system.out}", "SYSTEM=configs/qemu-aarch64-virt.dts",
-                    f"NEWLIB_DIR={os.path.join(harness.BUILD, 'newlib')}", "compile-commands"],
+                    f"NEWLIB_DIR={harness.NEWLIB}", "compile-commands"],
                    check=True, stdout=subprocess.DEVNULL)
     with open(os.path.join(system.out, "compile_commands.json")) as f:
         return system, json.load(f)

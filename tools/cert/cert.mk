@@ -69,13 +69,13 @@ cert-trace:
 
 # The evidence builds: no-ops when the system tests already built them.
 cert-hyp: host-tools newlib
-	$(Q)$(MAKE) -f $(srctree)/Makefile O=$(CERT_HYP) SYSTEM=$(CERT_SYSTEM) NEWLIB_DIR=$(O)/newlib \
+	$(Q)$(MAKE) -f $(srctree)/Makefile O=$(CERT_HYP) SYSTEM=$(CERT_SYSTEM) NEWLIB_DIR=$(NEWLIB_DIR) \
 		all compile-commands >/dev/null
 
 cert-images: host-tools newlib
 	$(Q)for image in $(CERT_STACK_IMAGES); do \
 		$(MAKE) -f $(srctree)/Makefile O=$(O)/systest/$${image%%:*} SYSTEM=$${image#*:} \
-			NEWLIB_DIR=$(O)/newlib all >/dev/null || exit 1; \
+			NEWLIB_DIR=$(NEWLIB_DIR) all >/dev/null || exit 1; \
 	done
 
 cert-analysis:
