@@ -422,3 +422,83 @@ def test_dump_decoding(tmp_path):
     assert gcov_console.split(lines)[1].errors
     _, cut = gcov_console.split(_dump(files)[:-3])
     assert not cut.complete and cut.errors
+
+
+# ---- coverage per system and exclusions (REQ-CRT-010, REQ-CRT-011) -----------------------------
+
+COV_C = """int pick(int x);
+static __attribute__((noinline)) int twice(int x)
+{
+	return 2 * x;
+}
+
+int pick(int x)
+{
+	if (x > 100) {
+		return -1; /* GCOVR_EXCL_LINE{reason} */
+	}
+	return twice(x);
+}
+
+int main(int argc, char **argv)
+{
+	(void)argv;
+	return pick(argc) == 2 ? 0 : 1;
+}
+"""
+
+
+def _coverage(tmp_path, reason, systems, runs=("sys-a", "sys-b")):
+    """The coverage gate on a host program run once (the unit tests) and, as the QEMU runs of each
+    system in `runs`, a copy of its counters; coverage-systems.txt holds `systems`."""
+    write(tmp_path, "core/cov.c", COV_C.replace("{reason}", reason))
+    unit = tmp_path / "unit"
+    shutil.rmtree(unit, ignore_errors=True)
+    unit.mkdir()
+    subprocess.run(["gcc", "--coverage", "-O0", "-o", unit / "cov", tmp_path / "core" / "cov.c"], check=True, cwd=unit)
+    subprocess.run([unit / "cov"], check=True, cwd=unit)
+    target = tmp_path / "systest-cov"
+    shutil.rmtree(target, ignore_errors=True)
+    for system in runs:
+        run = target / system / "coverage-runs" / "000"
+        shutil.copytree(unit, run, ignore=shutil.ignore_patterns("cov"))
+        write(run, "dump.txt", "complete: True\nfiles: 1\n")
+    write(tmp_path, "thresholds.txt", "".join(f"{n}-{k} 50.0\n" for n in ("host", "target", "merged")
+                                              for k in ("statements", "branches")))
+    write(tmp_path, "systems.txt", "# system runs statements\n" + systems)
+    return run_tool("coverage.py", ["--unit", unit, "--target", target, "--thresholds", tmp_path / "thresholds.txt",
+                                    "--systems", tmp_path / "systems.txt", "--out", tmp_path / "out"], tmp_path)
+
+
+def test_coverage_exclusions_are_listed(tmp_path):
+    """Every exclusion marker is listed with its reason and counted; a marker without a reason fails
+    the gate. Functions are named as the source names them.
+
+    Verifies: REQ-CRT-010, REQ-CRT-007
+    """
+    r = _coverage(tmp_path, ": no input reaches it", "sys-a 1 4\nsys-b 1 4\n")
+    assert r.returncode == 0, r.stdout
+    report = (tmp_path / "out" / "coverage.md").read_text()
+    assert "| core/cov.c | 10 | LINE | no input reaches it |" in report
+    assert "| Coverage exclusions | 1 marker(s) over 1 source line(s); 1 file(s) left out |" in report
+    assert "| core/cov.c:twice |" in report and "__attribute__" not in report
+    r = _coverage(tmp_path, "", "sys-a 1 4\nsys-b 1 4\n")
+    assert r.returncode == 1 and "core/cov.c:10: coverage exclusion (LINE) without a reason" in r.stdout, r.stdout
+
+
+def test_coverage_counted_per_system(tmp_path):
+    """A listed system that did not run, or ran under its counters, and a system that ran but is not
+    listed, are each named.
+
+    Verifies: REQ-CRT-011
+    """
+    r = _coverage(tmp_path, ": no input reaches it", "sys-a 1 4\nsys-b 1 4\n")
+    assert r.returncode == 0, r.stdout
+    assert "| sys-a | 1 | 7 | 1 | 4 | ok |" in (tmp_path / "out" / "coverage.md").read_text()
+    r = _coverage(tmp_path, ": no input reaches it", "sys-a 2 4\nsys-b 1 8\nsys-gone 1 1\n",
+                  runs=("sys-a", "sys-b", "sys-new"))
+    assert r.returncode == 1
+    assert "system sys-a: 1 runs, " in r.stdout and "expects at least 2" in r.stdout
+    assert "system sys-b: 7 statements, " in r.stdout and "expects at least 8" in r.stdout
+    assert "system sys-gone: no coverage run (expected 1)" in r.stdout
+    assert "system sys-new ran on a coverage build but is not in" in r.stdout

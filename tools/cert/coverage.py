@@ -9,13 +9,21 @@ per function.
           console (tests/system/harness.py with BULKHEAD_COVERAGE=1 saves them
           under $(O)/systest-cov/<system>/coverage-runs/<n>/)
 
-gcovr reads each set into a JSON tracefile and merges them (gcovr -a).
+gcovr reads the host set and each system's runs into JSON tracefiles and
+merges them (gcovr -a). Every system's own counters (complete runs, hypervisor
+statements its runs executed) are checked against
+tools/cert/coverage-systems.txt, so that a system whose tests stop running is
+named even when the totals hardly move. Every exclusion (a GCOVR_EXCL or
+LCOV_EXCL marker in a source, a file left out) is listed with its reason.
+
 Gate: a figure under tools/cert/coverage-threshold.txt; a threshold lower
 than in the file's last commit, or lowered by a commit that gives no
-"Threshold-lowered: <reason>" (thresholds only go up); a QEMU run
-of a coverage build that printed no complete, intact dump. A system test
-that fails only on a coverage build (a timing bound, under instrumentation)
-is listed; its verdict is the normal build's.
+"Threshold-lowered: <reason>" (thresholds only go up; the same holds for
+coverage-systems.txt); a system under its counters, a system that ran but is
+not listed there; an exclusion marker without a reason or without its end; a
+QEMU run of a coverage build that printed no complete, intact dump. A system
+test that fails only on a coverage build (a timing bound, under
+instrumentation) is listed; its verdict is the normal build's.
 """
 import argparse
 import glob
@@ -29,10 +37,17 @@ import xml.etree.ElementTree as ET
 from common import SRCTREE, fmt_pct, md_table, pct, pmccabe, write_part
 
 THRESHOLDS = os.path.join(SRCTREE, "tools", "cert", "coverage-threshold.txt")
+SYSTEMS = os.path.join(SRCTREE, "tools", "cert", "coverage-systems.txt")
+SYSTEM_COUNTERS = ("runs", "statements")
 NAMES = ["host-statements", "host-branches", "target-statements", "target-branches",
          "merged-statements", "merged-branches"]
 # Verification-only code: never linked into a delivered image.
 EXCLUDE = ["core/coverage.c"]
+EXCLUDE_REASON = "verification-only code (CONFIG_COVERAGE), never in a delivered image"
+# The exclusion markers gcovr honours (its default prefix [GL]COVR?: GCOVR_,
+# LCOV_...), and the kinds this gcovr does not know (they exclude nothing).
+MARKER = re.compile(r"\b[GL]COVR?_EXCL_([A-Z_]+)\b(.*)$")
+MARKER_KINDS = ("LINE", "START", "STOP", "BR_LINE", "BR_START", "BR_STOP")
 
 
 def gcovr(search, out_json, extra=()):
@@ -68,9 +83,9 @@ def tally(data):
     return files
 
 
-def merge(a, b):
+def merge(*sets):
     out = {}
-    for src in (a, b):
+    for src in sets:
         for name, t in src.items():
             m = out.setdefault(name, {"lines": {}, "branches": {}, "functions": {}})
             for k in ("lines", "branches", "functions"):
@@ -105,16 +120,23 @@ LOWERED = "Threshold-lowered:"
 
 
 def _values(text):
+    """"name value" lines (thresholds) and "system runs statements" lines
+    (coverage-systems.txt, as keys "system runs" and "system statements")."""
     vals = {}
     for line in text.splitlines():
         w = line.split("#", 1)[0].split()
-        if len(w) == 2:
-            vals[w[0]] = float(w[1])
+        try:
+            if len(w) == 2:
+                vals[w[0]] = float(w[1])
+            elif len(w) == 1 + len(SYSTEM_COUNTERS):
+                vals.update({f"{w[0]} {c}": float(v) for c, v in zip(SYSTEM_COUNTERS, w[1:])})
+        except ValueError:
+            continue
     return vals
 
 
 def history_problems(path):
-    """Thresholds only go up: every committed version of the file must hold
+    """Thresholds (and the per-system counters) only go up: every committed version of the file must hold
     values at least those of the version before it, unless the commit that
     lowered one says why in a "Threshold-lowered: <reason>" line of its
     message; the file as it is now must not be under its last commit.
@@ -144,7 +166,8 @@ def history_problems(path):
                 problems.append(f"{relpath}: commit {commit[:10]} lowered {', '.join(lowered)} without a "
                                 f"'{LOWERED} <reason>' line; thresholds only go up")
         prev = cur
-    now = load_thresholds(path)
+    with open(path) as f:
+        now = _values(f.read())
     if prev is not None:
         for k, v in now.items():
             if k in prev and v + 1e-9 < prev[k]:
@@ -155,12 +178,114 @@ def history_problems(path):
     return problems, note
 
 
+def load_systems(path):
+    """{system: {counter: minimum}} and the problems of coverage-systems.txt."""
+    systems, problems = {}, []
+    if not os.path.exists(path):
+        return systems, [f"{os.path.relpath(path, SRCTREE)} is missing"]
+    with open(path) as f:
+        for n, raw in enumerate(f, 1):
+            w = raw.split("#", 1)[0].split()
+            if not w:
+                continue
+            if len(w) != 1 + len(SYSTEM_COUNTERS) or not all(v.isdigit() for v in w[1:]):
+                problems.append(f"{os.path.relpath(path, SRCTREE)}:{n}: expected '<system> "
+                                + " ".join(f"<{c}>" for c in SYSTEM_COUNTERS) + f"', got '{raw.strip()}'")
+            elif w[0] in systems:
+                problems.append(f"{os.path.relpath(path, SRCTREE)}:{n}: {w[0]} listed twice")
+            else:
+                systems[w[0]] = dict(zip(SYSTEM_COUNTERS, (int(v) for v in w[1:])))
+    return systems, problems
+
+
+def system_problems(expected, measured, path):
+    """Each listed system must have run, with at least its counters; each
+    system that ran must be listed. `measured`: {system: {counter: value}}."""
+    problems = []
+    name = os.path.relpath(path, SRCTREE)
+    for system, want in sorted(expected.items()):
+        have = measured.get(system)
+        if have is None:
+            problems.append(f"system {system}: no coverage run (expected {want['runs']}): its system tests "
+                            "did not run on a coverage build")
+            continue
+        for c in SYSTEM_COUNTERS:
+            if have[c] < want[c]:
+                problems.append(f"system {system}: {have[c]} {c}, {name} expects at least {want[c]}")
+    for system in sorted(set(measured) - set(expected)):
+        problems.append(f"system {system} ran on a coverage build but is not in {name}: add it with its "
+                        f"counters ({' '.join(str(measured[system][c]) for c in SYSTEM_COUNTERS)})")
+    return problems
+
+
+def exclusions(files):
+    """Every GCOVR_EXCL/LCOV_EXCL marker of the source files `files` (relative
+    to the source tree): ([file, first line, last line, kind, reason]), problems).
+    A marker must give its reason after it on the same line."""
+    rows, problems = [], []
+    for path in sorted(files):
+        full = os.path.join(SRCTREE, path)
+        if not os.path.isfile(full):
+            continue
+        opened = {}
+        with open(full, errors="replace") as f:
+            for n, line in enumerate(f, 1):
+                m = MARKER.search(line)
+                if not m:
+                    continue
+                kind = m.group(1)
+                if kind not in MARKER_KINDS:
+                    problems.append(f"{path}:{n}: {m.group(0).split()[0]} is not a marker gcovr knows "
+                                    f"({', '.join(MARKER_KINDS)}): it excludes nothing")
+                    continue
+                reason = re.sub(r"\*/.*$", "", m.group(2)).strip(" :-\t")
+                region = "BR" if kind.startswith("BR_") else "LINE"
+                if kind.endswith("START"):
+                    if region in opened:
+                        problems.append(f"{path}:{n}: {m.group(0).split()[0]} inside the region opened at line "
+                                        f"{opened[region][0]}")
+                    opened[region] = (n, kind, reason)
+                elif kind.endswith("STOP"):
+                    if region not in opened:
+                        problems.append(f"{path}:{n}: exclusion STOP without a START")
+                        continue
+                    first, start_kind, start_reason = opened.pop(region)
+                    rows.append([path, first, n, start_kind.replace("_START", " region"), start_reason])
+                else:
+                    rows.append([path, n, n, kind, reason])
+            for region, (first, kind, _) in opened.items():
+                problems.append(f"{path}:{first}: exclusion {kind} never stopped: it excludes the rest of the file")
+    for r in rows:
+        if not r[4]:
+            problems.append(f"{r[0]}:{r[1]}: coverage exclusion ({r[3]}) without a reason; write it after the "
+                            "marker, e.g. /* GCOVR_EXCL_LINE: why this line cannot run in any test */")
+    return rows, problems
+
+
+def run_gcovr_per_system(runs, out):
+    """One gcovr tracefile per system: {system: (tracefile, tally)} from the
+    runs (folders <system>/coverage-runs/<n>) that hold .gcda files."""
+    by_system = {}
+    for run in runs:
+        if glob.glob(os.path.join(run, "**", "*.gcda"), recursive=True):
+            by_system.setdefault(run.split(os.sep)[-3], []).append(run)
+    os.makedirs(os.path.join(out, "systems"), exist_ok=True)
+    # One at a time: gcov writes its intermediate files next to the sources,
+    # under the same names for every system.
+    out_files = {}
+    for name in sorted(by_system):
+        path = os.path.join(out, "systems", name + ".json")
+        out_files[name] = (path, tally(gcovr(by_system[name], path)))
+    return out_files
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--unit", required=True, help="folder with the unit tests' .gcda files")
     ap.add_argument("--target", required=True, help="folder with the coverage builds (systest-cov)")
     ap.add_argument("--results", help="pytest JUnit XML of the system tests on the coverage builds")
     ap.add_argument("--thresholds", default=THRESHOLDS)
+    ap.add_argument("--systems", default=SYSTEMS, help="the instrumented systems and their minimum counters")
     ap.add_argument("--out", required=True)
     args = ap.parse_args()
 
@@ -170,10 +295,14 @@ def main():
 
     runs = sorted(glob.glob(os.path.join(args.target, "*", "coverage-runs", "*")))
     complete = 0
+    complete_by_system = {}
     for run in runs:
         info = open(os.path.join(run, "dump.txt")).read() if os.path.exists(os.path.join(run, "dump.txt")) else ""
+        system = run.split(os.sep)[-3]
+        complete_by_system.setdefault(system, 0)
         if "complete: True" in info and "error:" not in info:
             complete += 1
+            complete_by_system[system] += 1
         else:
             problems.append(f"{os.path.relpath(run, args.target)}: no complete, intact coverage dump "
                             f"({info.strip().replace(chr(10), '; ') or 'no dump.txt'})")
@@ -192,9 +321,33 @@ def main():
                     cov_failures.append(f"{tc.get('classname')}.{tc.get('name')}")
 
     host = tally(gcovr([args.unit], os.path.join(out, "host.json")))
-    target = tally(gcovr([r for r in runs if glob.glob(os.path.join(r, "**", "*.gcda"), recursive=True)] or [args.target],
-                         os.path.join(out, "target.json")))
+    per_system = run_gcovr_per_system(runs, out)
+    if per_system:
+        target = tally(gcovr([], os.path.join(out, "target.json"),
+                             [a for name in sorted(per_system) for a in ("-a", per_system[name][0])]))
+    else:
+        target = tally(gcovr([args.target], os.path.join(out, "target.json")))
     merged = merge(host, target)
+
+    # Each system's own counters, against coverage-systems.txt.
+    measured = {name: {"runs": n, "statements": totals(per_system[name][1])[0] if name in per_system else 0}
+                for name, n in complete_by_system.items()}
+    expected, sys_problems = load_systems(args.systems)
+    sys_problems += system_problems(expected, measured, args.systems)
+    sys_hist, sys_hist_note = history_problems(args.systems) if os.path.exists(args.systems) else ([], "")
+    problems += sys_problems + sys_hist
+    system_rows = []
+    for name in sorted(set(expected) | set(measured)):
+        want, have = expected.get(name), measured.get(name)
+        ok = want is not None and have is not None and all(have[c] >= want[c] for c in SYSTEM_COUNTERS)
+        system_rows.append([name] + [str(have[c]) if have else "**none**" for c in SYSTEM_COUNTERS] +
+                           [str(want[c]) if want else "**not listed**" for c in SYSTEM_COUNTERS] +
+                           ["ok" if ok else "**FAIL**"])
+
+    # Every exclusion, with its reason.
+    excl_rows, excl_problems = exclusions(set(merged) | set(EXCLUDE))
+    problems += excl_problems
+    excluded_lines = sum(r[2] - r[1] + 1 for r in excl_rows)
     subprocess.run(["gcovr", "-r", SRCTREE, "-a", os.path.join(out, "host.json"), "-a", os.path.join(out, "target.json"),
                     "--html-details", os.path.join(out, "index.html"), "--html-title", "Bulkhead: host and on-target coverage",
                     "--json", os.path.join(out, "merged.json")],
@@ -226,6 +379,11 @@ def main():
 
     figures = [[n.replace("-", " "), fmt_pct(*figs[n])] for n in NAMES]
     figures.append(["Coverage runs in QEMU", f"{complete} of {len(runs)} with a complete dump"])
+    figures.append(["Systems run on coverage builds", f"{sum(1 for r in system_rows if r[-1] == 'ok')} of "
+                    f"{len(expected)} listed at their counters" +
+                    (f", {len(sys_problems)} problem(s)" if sys_problems else "")])
+    figures.append(["Coverage exclusions", f"{len(excl_rows)} marker(s) over {excluded_lines} source "
+                    f"line(s); {len(EXCLUDE)} file(s) left out"])
     if cov_failures:
         figures.append(["Tests failing only on the coverage build", str(len(cov_failures))])
 
@@ -267,7 +425,7 @@ def main():
     body = ["Statements are gcov's executable lines; branches are gcov's branch outcomes (unreachable ones "
             "excluded). Host: the cmocka unit tests. Target: the hypervisor built with CONFIG_COVERAGE and run by "
             "the QEMU system tests; the counters are printed on the console at power-off and decoded into .gcda "
-            f"files ({complete} runs). Excluded: {', '.join(EXCLUDE)} (verification-only code). "
+            f"files ({complete} runs). Exclusions: see below. "
             f"Thresholds: tools/cert/coverage-threshold.txt ({hist_note}).\n",
             "Line-by-line merged report: [coverage/index.html](coverage/index.html).\n",
             ("Tests that failed on a coverage build (their runs still count; their verdict is the normal "
@@ -275,6 +433,19 @@ def main():
              "hold there): " + ", ".join(cov_failures) + ".\n") if cov_failures else "",
             "## Against the thresholds\n",
             md_table(["Figure", "Measured", "Threshold", "Status"], rows),
+            "\n## Per system (coverage builds of the system tests)\n",
+            "Complete runs of each system and the hypervisor statements they executed, against "
+            f"tools/cert/coverage-systems.txt{' (' + sys_hist_note + ')' if sys_hist_note else ''}: a system "
+            "whose tests stop running is named here even when the totals hardly move.\n",
+            md_table(["System", "Runs", "Statements executed", "Expected runs", "Expected statements", "Status"],
+                     system_rows),
+            "\n## Exclusions\n",
+            "Code left out of the figures, each with its reason: files left out of every report, and every "
+            "GCOVR_EXCL/LCOV_EXCL marker of the measured sources (gcovr honours both).\n",
+            md_table(["Where", "Lines", "Kind", "Reason"],
+                     [[e, "all", "file", EXCLUDE_REASON] for e in EXCLUDE] +
+                     [[r[0], f"{r[1]}-{r[2]}" if r[2] != r[1] else str(r[1]), r[3], r[4] or "**none given**"]
+                      for r in excl_rows]),
             "\n## Per file\n",
             md_table(["File", "Host statements", "Host branches", "Target statements", "Target branches",
                       "Merged statements", "Merged branches"], file_rows),
