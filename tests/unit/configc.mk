@@ -6,6 +6,9 @@
 UNIT_TESTS += configc
 UT_configc_SRCS := tests/unit/test_configc.c $(BHCC_LIB_SRCS)
 UT_configc_LIBS := -lfdt
+# bhcc reads hostile input: its tests run under AddressSanitizer and UBSan,
+# so that an out-of-bounds write fails a test instead of passing silently.
+UT_configc_CFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all
 
 # The generic rule does not know bhcc's private headers.
 $(UNIT_OUT)/configc: $(wildcard tools/configc/*.h)

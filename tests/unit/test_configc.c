@@ -1484,6 +1484,37 @@ static void test_err_several(void **state)
 		      "/partitions/demo-b/memory@40000000: host-address: host range 0x41000000-0x41ffffff overlaps /partitions/demo-a/memory@40000000 (0x41000000-0x41ffffff)");
 }
 
+/* ---- hostile input: bhcc's own tables ---------------------------------------- */
+
+/* Verifies: REQ-CFG-002, REQ-CFG-043 */
+static void test_err_node_name(void **state)
+{
+	(void)state;
+	/* 298 and 1998 characters: once an overflow of a 256-byte name, then garbage. */
+	EXPECT_ERRORS("err-node-name",
+		      "/board/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa...@9070000: node path longer than 255 characters (the node name has 298); shorten the name",
+		      "/board/bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb...@9080000: node path longer than 255 characters (the node name has 1998); shorten the name");
+}
+
+/* Verifies: REQ-CFG-009, REQ-CFG-043 */
+static void test_err_console_irq(void **state)
+{
+	(void)state;
+	/* Once the interrupt ids of an invalid console indexed bhcc's owner table. */
+	EXPECT_ERRORS("err-console-irq",
+		      "/board/serial@9000000: interrupts: 5000 is not a GIC interrupt id (0..1019)",
+		      "/board/serial@9000000: interrupts: 4294967295 is not a GIC interrupt id (0..1019)");
+}
+
+/* Verifies: REQ-CFG-002, REQ-CFG-019 */
+static void test_err_no_ram(void **state)
+{
+	(void)state;
+	EXPECT_ERRORS("err-no-ram",
+		      "/board/memory@40000000: reg: RAM range 0x40000000-0x7ffff7ff is not 4 KiB aligned in base and size",
+		      "/partitions/demo-a/memory@40000000: host-address: host range 0x41000000-0x41ffffff is outside board RAM (the board has no usable RAM range)");
+}
+
 /* ---- pass 2: images ------------------------------------------------------- */
 
 /* Verifies: REQ-CFG-029 */
@@ -1626,6 +1657,15 @@ static void test_not_a_blob(void **state)
 	snprintf(line, sizeof(line), "cannot read device tree blob '%s': No such file or directory",
 		 r.dtb);
 	check_errors(&r, (const char *const[]){ line, NULL });
+	snprintf(r.dtb, sizeof(r.dtb), "%s", r.srctree);
+	snprintf(line, sizeof(line), "cannot read device tree blob '%s': it is a directory", r.dtb);
+	check_errors(&r, (const char *const[]){ line, NULL });
+	write_file(r.srctree, "huge.dtb", MIB(16) + 1);
+	snprintf(r.dtb, sizeof(r.dtb), "%s/huge.dtb", r.srctree);
+	snprintf(line, sizeof(line),
+		 "cannot read device tree blob '%s': it has 16777217 bytes, bhcc reads at most 16777216",
+		 r.dtb);
+	check_errors(&r, (const char *const[]){ line, NULL });
 }
 
 static int parse(const char *const *argv, struct bhcc_options *opt, char **err)
@@ -1765,6 +1805,9 @@ int main(void)
 		cmocka_unit_test(test_err_hyp),
 		cmocka_unit_test(test_err_root),
 		cmocka_unit_test(test_err_several),
+		cmocka_unit_test(test_err_node_name),
+		cmocka_unit_test(test_err_console_irq),
+		cmocka_unit_test(test_err_no_ram),
 		cmocka_unit_test(test_image_missing),
 		cmocka_unit_test(test_image_empty),
 		cmocka_unit_test(test_image_too_large),

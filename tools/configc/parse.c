@@ -42,6 +42,7 @@ void parse_system(struct bh_ctx *c)
 	unsigned ac, sc;
 	int node;
 
+	nodes_check_paths(c);
 	parse_root_props(c, &ac, &sc);
 	fdt_for_each_subnode(node, c->fdt, 0) {
 		const char *name = node_name(c, node);

@@ -220,7 +220,8 @@ static void parse_device(struct bh_ctx *c, int node, unsigned ac, unsigned sc)
 	}
 	d = &b->devices[b->n_devices++];
 	strcpy(d->path, path);
-	strcpy(d->name, node_name(c, node));
+	/* A longer name makes a longer path, which nodes_check_paths() reported. */
+	snprintf(d->name, sizeof(d->name), "%s", node_name(c, node));
 	d->offset = node;
 	d->owner = BHCC_OWNER_NONE;
 	d->valid = true;
@@ -243,13 +244,19 @@ static void parse_device(struct bh_ctx *c, int node, unsigned ac, unsigned sc)
 		d->valid = false;
 		d->n_irqs = 0;
 	}
+	/* Only interrupt ids go on: every table that follows is indexed by them. */
+	unsigned kept = 0;
+
 	for (unsigned i = 0; i < d->n_irqs; i++) {
 		if (d->irqs[i] > BHCC_MAX_INTID) {
 			diag_error(c->diag, path, "interrupts",
 				   "%u is not a GIC interrupt id (0..%u)", d->irqs[i], BHCC_MAX_INTID);
 			d->valid = false;
+		} else {
+			d->irqs[kept++] = d->irqs[i];
 		}
 	}
+	d->n_irqs = kept;
 }
 
 static bool is_interrupt_controller(struct bh_ctx *c, int node)

@@ -30,6 +30,8 @@ static void parse_console(struct bh_ctx *c, int node, const char *path)
 		return;
 	}
 	d = &c->sys->board.devices[idx];
+	if (!d->valid)
+		return;   /* its own errors are reported; the hypervisor must not use it */
 	if (fdt_stringlist_contains(d->compatible, (int)d->compatible_len, "arm,pl011")) {
 		h->console_kind = CFG_CONSOLE_PL011;
 	} else if (fdt_stringlist_contains(d->compatible, (int)d->compatible_len, "ns16550a")) {

@@ -6,11 +6,72 @@
 
 #include "props.h"
 
+/* Appends "/" and node name @s to @buf (@used of @len bytes taken), cutting a
+ * long name short ("..."), the unit address kept when it is short itself. */
+static size_t append_name(char *buf, size_t used, size_t len, const char *s)
+{
+	enum { KEEP = 40 };
+	const char *at = strchr(s, '@');
+	size_t base = at ? (size_t)(at - s) : strlen(s);
+	const char *unit = at && strlen(at) <= KEEP ? at : "";
+	int w = strlen(s) <= KEEP ? snprintf(buf + used, len - used, "/%s", s)
+				  : snprintf(buf + used, len - used, "/%.*s...%s",
+					     (int)(base < KEEP ? base : KEEP), s, unit);
+
+	return (w < 0 || (size_t)w >= len - used) ? len - 1 : used + (size_t)w;
+}
+
+/*
+ * A path too long for @buf is written with each long component cut short, so
+ * that a message still shows where the node is.
+ */
+static void short_path(const struct bh_ctx *c, int node, char *buf)
+{
+	int depth = fdt_node_depth(c->fdt, node);
+	size_t used = 0;
+
+	snprintf(buf, BHCC_PATH_MAX, "/");
+	for (int d = 1; d <= depth && used < BHCC_PATH_MAX - 1; d++) {
+		int at = fdt_supernode_atdepth_offset(c->fdt, node, d, NULL);
+
+		used = append_name(buf, used, BHCC_PATH_MAX, at < 0 ? "?" : node_name(c, at));
+	}
+}
+
 const char *node_path(const struct bh_ctx *c, int node, char *buf)
 {
 	if (fdt_get_path(c->fdt, node, buf, BHCC_PATH_MAX) != 0)
-		strcpy(buf, "(path too long)");
+		short_path(c, node, buf);
 	return buf;
+}
+
+void nodes_check_paths(struct bh_ctx *c)
+{
+	/* len[d]: path length of the current node at depth d; a path of depth d is
+	 * at least 2 * d characters long, so deeper ones never fit. */
+	enum { DEPTH_MAX = BHCC_PATH_MAX / 2 + 1 };
+	size_t len[DEPTH_MAX + 1] = { 0 };
+	char path[BHCC_PATH_MAX];
+	int depth = 0, cut = -1;
+
+	for (int node = fdt_next_node(c->fdt, 0, &depth); node >= 0 && depth > 0;
+	     node = fdt_next_node(c->fdt, node, &depth)) {
+		size_t here;
+
+		if (cut >= 0 && depth > cut)
+			continue;   /* below a node already reported */
+		cut = -1;
+		here = depth > DEPTH_MAX ? BHCC_PATH_MAX
+					 : len[depth - 1] + 1 + strlen(node_name(c, node));
+		if (here < BHCC_PATH_MAX) {
+			len[depth] = here;
+			continue;
+		}
+		cut = depth;
+		diag_error(c->diag, node_path(c, node, path), NULL,
+			   "node path longer than %d characters (the node name has %zu); shorten the name",
+			   BHCC_PATH_MAX - 1, strlen(node_name(c, node)));
+	}
 }
 
 const char *node_name(const struct bh_ctx *c, int node)

@@ -16,8 +16,17 @@
 #define PROP_OK 1
 #define PROP_BAD (-1)
 
-/** Writes the full path of @node into @buf (BHCC_PATH_MAX bytes) and returns it. */
+/**
+ * Writes the full path of @node into @buf (BHCC_PATH_MAX bytes) and returns
+ * it; a path that does not fit is written with long names cut short ("...").
+ */
 const char *node_path(const struct bh_ctx *c, int node, char *buf);
+
+/**
+ * Reports every node whose full path does not fit BHCC_PATH_MAX; node_path()
+ * gives such a node a shortened path, so that nothing else overflows.
+ */
+void nodes_check_paths(struct bh_ctx *c);
 
 /** The node's name, unit address included. */
 const char *node_name(const struct bh_ctx *c, int node);

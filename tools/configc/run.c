@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <libfdt.h>
 
@@ -16,22 +17,32 @@
 static void *read_file(const char *path, size_t *size, struct diag *d)
 {
 	FILE *f = fopen(path, "rb");
-	char *buf;
+	struct stat st;
+	char *buf = NULL;
 
-	if (!f) {
+	if (!f || fstat(fileno(f), &st) != 0) {
 		diag_error(d, NULL, NULL, "cannot read device tree blob '%s': %s", path,
 			   strerror(errno));
-		return NULL;
+	} else if (!S_ISREG(st.st_mode)) {
+		diag_error(d, NULL, NULL, "cannot read device tree blob '%s': %s", path,
+			   S_ISDIR(st.st_mode) ? "it is a directory" : "not a regular file");
+	} else if ((uint64_t)st.st_size > DTB_MAX) {
+		diag_error(d, NULL, NULL,
+			   "cannot read device tree blob '%s': it has %llu bytes, bhcc reads at most %u",
+			   path, (unsigned long long)st.st_size, DTB_MAX);
+	} else {
+		*size = (size_t)st.st_size;
+		buf = malloc(*size ? *size : 1);
+		if (!buf || fread(buf, 1, *size, f) != *size) {
+			diag_error(d, NULL, NULL, "cannot read device tree blob '%s': %s", path,
+				   buf ? (ferror(f) ? strerror(errno) : "the file shrank while being read")
+				       : "out of memory");
+			free(buf);
+			buf = NULL;
+		}
 	}
-	buf = malloc(DTB_MAX);
-	*size = buf ? fread(buf, 1, DTB_MAX, f) : 0;
-	if (!buf || ferror(f) || *size == DTB_MAX) {
-		diag_error(d, NULL, NULL, "cannot read device tree blob '%s' (unreadable or over %u bytes)",
-			   path, DTB_MAX);
-		free(buf);
-		buf = NULL;
-	}
-	fclose(f);
+	if (f)
+		fclose(f);
 	return buf;
 }
 

@@ -42,6 +42,10 @@ static void describe_ram(const struct bh_board *b, char *buf, size_t len)
 {
 	size_t used = 0;
 
+	if (b->n_ram == 0) {
+		snprintf(buf, len, "the board has no usable RAM range");
+		return;
+	}
 	buf[0] = '\0';
 	for (unsigned i = 0; i < b->n_ram && used < len; i++)
 		used += (size_t)snprintf(buf + used, len - used, "%s0x%llx-0x%llx", i ? ", " : "",
