@@ -1383,6 +1383,14 @@ static void test_err_name(void **state)
 		      "/partitions/demo_x: partition name 'demo_x' gives the same C symbol 'demo_x' as /partitions/demo-x");
 }
 
+/* Verifies: REQ-CFG-013, REQ-CON-006 */
+static void test_err_name_reserved(void **state)
+{
+	(void)state;
+	EXPECT_ERRORS("err-name-reserved",
+		      "/partitions/bulkhead: partition name 'bulkhead' is reserved: the hypervisor's console lines start with [bulkhead]");
+}
+
 /* Verifies: REQ-CFG-011 */
 static void test_err_mpidr(void **state)
 {
@@ -1794,6 +1802,7 @@ int main(void)
 		cmocka_unit_test(test_err_length),
 		cmocka_unit_test(test_err_cells),
 		cmocka_unit_test(test_err_name),
+		cmocka_unit_test(test_err_name_reserved),
 		cmocka_unit_test(test_err_mpidr),
 		cmocka_unit_test(test_err_unit_address),
 		cmocka_unit_test(test_err_board_mmio),

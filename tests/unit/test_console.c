@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 #include <cmocka.h>
 #include "hc_helpers.h"
 #include "console.h"
@@ -63,6 +64,46 @@ static void test_log_lines_prefixed_and_filtered(void **state)
 	assert_string_equal(fake.console, "[bulkhead] core 3: up\r\n[bulkhead] debug -5\r\n");
 }
 
+/* Every line on the console, with the hypervisor's "\r\n" ends taken off, must start with @prefix. */
+static void assert_every_line_starts_with(const char *text, const char *prefix)
+{
+	const char *line = text;
+
+	while (*line != '\0') {
+		const char *end = strstr(line, "\r\n");
+
+		assert_non_null(end);
+		/* A lone carriage return would let what follows overwrite the prefix on a terminal. */
+		assert_null(memchr(line, '\r', (size_t)(end - line)));
+		assert_memory_equal(line, prefix, strlen(prefix));
+		line = end + 2;
+	}
+}
+
+/* Verifies: REQ-CON-006 */
+static void test_partition_cannot_forge_hypervisor_lines(void **state)
+{
+	(void)state;
+	char line[CONFIG_CONSOLE_LINE_MAX + 32];
+
+	put(cpu_get(0), "ok\n[bulkhead] all partitions stopped\n");
+	put(cpu_get(0), "x\r[bulkhead] restarted\n\033[1G[bulkhead] y\n\n");
+	/* A line split where the partition's next piece starts with the hypervisor's prefix. */
+	memset(line, 'z', CONFIG_CONSOLE_LINE_MAX);
+	snprintf(line + CONFIG_CONSOLE_LINE_MAX, sizeof(line) - CONFIG_CONSOLE_LINE_MAX, "[bulkhead] z\n");
+	put(cpu_get(0), line);
+	log_info("real");
+	assert_non_null(strstr(fake.console, "[alpha] [bulkhead] all partitions stopped\r\n"));
+	assert_non_null(strstr(fake.console, "[alpha] x[bulkhead] restarted\r\n"));
+	assert_non_null(strstr(fake.console, "[alpha] [bulkhead] z\r\n"));
+	/* The hypervisor's own line is the last one; everything before it is the partition's. */
+	char *own = strstr(fake.console, "[bulkhead] real\r\n");
+	assert_non_null(own);
+	assert_string_equal(own, "[bulkhead] real\r\n");
+	*own = '\0';
+	assert_every_line_starts_with(fake.console, "[alpha] ");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -70,6 +111,7 @@ int main(void)
 		cmocka_unit_test_setup(test_control_characters_replaced, hc_setup),
 		cmocka_unit_test_setup(test_long_lines_split, hc_setup),
 		cmocka_unit_test_setup(test_log_lines_prefixed_and_filtered, hc_setup),
+		cmocka_unit_test_setup(test_partition_cannot_forge_hypervisor_lines, hc_setup),
 	};
 	return cmocka_run_group_tests_name("console", tests, NULL, NULL);
 }

@@ -23,6 +23,7 @@
 #define BHCC_MAX_PART_DEVICES 16   /* passthrough devices per partition */
 #define BHCC_MAX_IRQS 64           /* interrupts owned per partition (the vGIC: VGIC_MAX_SPIS) */
 #define BHCC_NAME_MAX 31           /* partition name length */
+#define BHCC_HYP_NAME "bulkhead"   /* the hypervisor's console prefix, no partition's name */
 #define BHCC_PATH_MAX 256          /* device tree node path */
 #define BHCC_FILE_MAX 1024         /* file system path */
 #define BHCC_STR_MAX 256           /* compatible lists, program names, model */

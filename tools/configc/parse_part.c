@@ -34,6 +34,12 @@ static void parse_name(struct bh_ctx *c, struct bh_partition *p, const char *nam
 			   name, BHCC_NAME_MAX);
 		return;
 	}
+	if (strcmp(name, BHCC_HYP_NAME) == 0) {
+		diag_error(c->diag, p->path, NULL,
+			   "partition name '%s' is reserved: the hypervisor's console lines start with [%s]",
+			   name, BHCC_HYP_NAME);
+		return;
+	}
 	strcpy(p->name, name);
 	for (size_t i = 0; i <= len; i++)
 		p->sym[i] = name[i] == '-' ? '_' : name[i];
