@@ -1072,6 +1072,61 @@ static void test_err_delivery(void **state)
 		      "/partitions/demo-a: interrupt-delivery: unknown delivery 'fast' (expected \"mediated\" or \"direct\")");
 }
 
+/* Verifies: REQ-CFG-044 */
+static void test_err_direct_risk(void **state)
+{
+	(void)state;
+	/* "third" accepts the risk and passes; the others do not. */
+	EXPECT_ERRORS("err-direct-risk",
+		      "/partitions/fourth: direct-delivery-risk: unknown risk 'spi' (expected \"foreign-spi-deactivation\")",
+		      "/partitions/fast: interrupt-delivery: \"direct\" would let this partition deactivate SPIs of other partitions (its EOI on the physical CPU interface acts on any INTID and cannot be trapped): 34 (/partitions/slow), 39 (/partitions/third), 40 (/partitions/third); deliver \"mediated\", or accept the risk with direct-delivery-risk = \"foreign-spi-deactivation\"",
+		      "/partitions/slow: direct-delivery-risk: has no effect without interrupt-delivery = \"direct\"",
+		      "/partitions/fourth: interrupt-delivery: \"direct\" would let this partition deactivate SPIs of other partitions (its EOI on the physical CPU interface acts on any INTID and cannot be trapped): 34 (/partitions/slow), 39 (/partitions/third), 40 (/partitions/third); deliver \"mediated\", or accept the risk with direct-delivery-risk = \"foreign-spi-deactivation\"");
+}
+
+/* Verifies: REQ-CFG-044 */
+static void test_err_direct_no_risk(void **state)
+{
+	(void)state;
+	/* Its own SPI and the hypervisor's console SPI (never enabled) are no risk. */
+	EXPECT_ERRORS("err-direct-no-risk",
+		      "/partitions/fast: direct-delivery-risk: no other partition owns an SPI, so there is no risk to accept; remove the property");
+}
+
+/* Verifies: REQ-CFG-036, REQ-CFG-044 */
+static void test_direct_risk_report(void **state)
+{
+	static const char *const lines[] = {
+		"## Accepted risks\n\n- **fast** (`/partitions/fast`), `direct-delivery-risk = \"foreign-spi-deactivation\"`: with direct delivery its EOIs reach\n"
+		"  the physical GIC, so it can deactivate these SPIs of other partitions while they\n"
+		"  are active: 34 (/partitions/slow).",
+		"| Interrupt delivery | direct (physical CPU interface) |\n| Accepted risk | `direct-delivery-risk = \"foreign-spi-deactivation\"`: see Accepted risks |",
+	};
+	struct run r;
+	char *md;
+
+	(void)state;
+	prepare(&r, "ok-direct-risk", "report-risk");
+	pass2(&r);
+	write_file(r.images, "fast.bin", 64);
+	write_file(r.images, "slow.bin", 64);
+	mkdirs(r.srctree);
+	run_ok(&r);
+	md = read_text(r.out, "isolation.md");
+	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++)
+		assert_contains(md, lines[i]);
+	free(md);
+	free(r.err);
+	/* Without a risk, the report says so. */
+	default_pass2(&r, "report-no-risk");
+	run_ok(&r);
+	md = read_text(r.out, "isolation.md");
+	assert_contains(md, "## Accepted risks\n\nNone.\n");
+	assert_null(strstr(md, "Accepted risk |"));
+	free(md);
+	free(r.err);
+}
+
 /* Verifies: REQ-CFG-031 */
 static void test_s2_pool_too_small(void **state)
 {
@@ -1770,6 +1825,9 @@ int main(void)
 		cmocka_unit_test(test_direct_delivery),
 		cmocka_unit_test(test_err_direct_gicv2),
 		cmocka_unit_test(test_err_delivery),
+		cmocka_unit_test(test_err_direct_risk),
+		cmocka_unit_test(test_err_direct_no_risk),
+		cmocka_unit_test(test_direct_risk_report),
 		cmocka_unit_test(test_s2_pool_too_small),
 		cmocka_unit_test(test_too_many_cores),
 		cmocka_unit_test(test_too_many_partitions),

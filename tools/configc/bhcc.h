@@ -86,6 +86,18 @@ void validate_overlaps(struct bh_ctx *c);
 /** Adds passthrough device regions and interrupts; checks single ownership. */
 void validate_devices(struct bh_ctx *c);
 
+/**
+ * Refuses direct delivery for a partition that could deactivate another
+ * partition's SPIs, unless it accepts that risk (direct-delivery-risk).
+ */
+void validate_delivery(struct bh_ctx *c);
+
+/**
+ * Writes the SPIs partitions other than @pi own ("34 (/partitions/x), ...",
+ * the first few) into @buf and returns how many there are.
+ */
+unsigned foreign_spis_text(const struct bh_system *sys, unsigned pi, char *buf, size_t len);
+
 /** Checks entry, load-address, dtb-address and bootargs against the partition's memory. */
 void validate_addresses(struct bh_ctx *c);
 

@@ -105,6 +105,9 @@ static void partition_summary(FILE *f, const struct bh_system *sys, const struct
 		p->fault_policy == CFG_FAULT_RESTART ? "restart" : "stop");
 	fprintf(f, "| Interrupt delivery | %s |\n",
 		p->irq_delivery == CFG_IRQ_DIRECT ? "direct (physical CPU interface)" : "mediated (list registers)");
+	if (p->accepts_foreign_spi_deactivation)
+		fprintf(f, "| Accepted risk | `direct-delivery-risk = \"%s\"`: see Accepted risks |\n",
+			BHCC_RISK_FOREIGN_SPI);
 	fprintf(f, "| Stage-2 table pages | %u |\n\n", p->s2_pages);
 }
 
@@ -308,12 +311,36 @@ static void picture(FILE *f, const struct seg *s, unsigned n)
 	fprintf(f, "```\n");
 }
 
+/* What the description accepts against the rule that nothing is shared (direct-delivery-risk). */
+static void accepted_risks(FILE *f, const struct bh_system *sys)
+{
+	char spis[1024];
+	unsigned n = 0;
+
+	fprintf(f, "## Accepted risks\n\n");
+	for (unsigned i = 0; i < sys->n_partitions; i++) {
+		const struct bh_partition *p = &sys->partitions[i];
+
+		if (!p->accepts_foreign_spi_deactivation)
+			continue;
+		foreign_spis_text(sys, i, spis, sizeof(spis));
+		fprintf(f, "- **%s** (`%s`), `direct-delivery-risk = \"%s\"`: with direct delivery its EOIs reach\n"
+			   "  the physical GIC, so it can deactivate these SPIs of other partitions while they\n"
+			   "  are active: %s. An SPI deactivated early is delivered again, or a level interrupt\n"
+			   "  is lost to its handler (docs/interrupts.md, safety manual CFG-R10).\n",
+			p->name, p->path, BHCC_RISK_FOREIGN_SPI, spis);
+		n++;
+	}
+	fprintf(f, "%s\n", n ? "" : "None.\n");
+}
+
 void emit_report(FILE *f, const struct bh_system *sys, const struct bhcc_options *opt)
 {
 	static struct seg segs[MAX_SEGS];
 	unsigned n = host_segments(sys, segs);
 
 	header(f, sys, opt);
+	accepted_risks(f, sys);
 	fprintf(f, "## Partitions\n\n");
 	for (unsigned i = 0; i < sys->n_partitions; i++) {
 		partition_summary(f, sys, &sys->partitions[i]);

@@ -23,6 +23,7 @@
 #define BHCC_MAX_PART_DEVICES 16   /* passthrough devices per partition */
 #define BHCC_MAX_IRQS 64           /* interrupts owned per partition (the vGIC: VGIC_MAX_SPIS) */
 #define BHCC_NAME_MAX 31           /* partition name length */
+#define BHCC_RISK_FOREIGN_SPI "foreign-spi-deactivation"  /* direct-delivery-risk */
 #define BHCC_HYP_NAME "bulkhead"   /* the hypervisor's console prefix, no partition's name */
 #define BHCC_PATH_MAX 256          /* device tree node path */
 #define BHCC_FILE_MAX 1024         /* file system path */
@@ -132,6 +133,8 @@ struct bh_partition {
 	bool valid_name;                        /* name follows the naming rule */
 	uint8_t fault_policy;                   /* enum cfg_fault_policy */
 	uint8_t irq_delivery;                   /* enum cfg_irq_delivery */
+	bool has_delivery_risk;                 /* direct-delivery-risk written */
+	bool accepts_foreign_spi_deactivation;  /* ... and it is BHCC_RISK_FOREIGN_SPI */
 	unsigned n_devices;
 	unsigned devices[BHCC_MAX_PART_DEVICES];
 	bool has_dtb;

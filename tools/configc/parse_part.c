@@ -10,7 +10,8 @@
 #include "props.h"
 
 static const char *const part_props[] = {
-	"cpus", "program", "image", "entry", "load-address", "fault-policy", "interrupt-delivery", "devices",
+	"cpus", "program", "image", "entry", "load-address", "fault-policy", "interrupt-delivery",
+	"direct-delivery-risk", "devices",
 	"dtb-address", "bootargs", "#address-cells", "#size-cells", NULL
 };
 static const char *const mem_props[] = { "reg", "host-address", "access", NULL };
@@ -183,6 +184,22 @@ static void parse_irq_delivery(struct bh_ctx *c, struct bh_partition *p, int nod
 			   "unknown delivery '%s' (expected \"mediated\" or \"direct\")", mode);
 }
 
+/* Checked against the other partitions' interrupts by validate_delivery(). */
+static void parse_delivery_risk(struct bh_ctx *c, struct bh_partition *p, int node)
+{
+	const char *risk;
+	int r = prop_string(c, node, p->path, "direct-delivery-risk", false, &risk);
+
+	p->has_delivery_risk = r != PROP_ABSENT;
+	if (r != PROP_OK)
+		return;
+	if (strcmp(risk, BHCC_RISK_FOREIGN_SPI) == 0)
+		p->accepts_foreign_spi_deactivation = true;
+	else
+		diag_error(c->diag, p->path, "direct-delivery-risk",
+			   "unknown risk '%s' (expected \"%s\")", risk, BHCC_RISK_FOREIGN_SPI);
+}
+
 static void parse_devices(struct bh_ctx *c, struct bh_partition *p, int node)
 {
 	uint32_t ph[BHCC_MAX_PART_DEVICES];
@@ -323,6 +340,7 @@ static void parse_partition(struct bh_ctx *c, struct bh_partition *p, int node)
 	parse_addresses(c, p, node, ac);
 	parse_fault_policy(c, p, node);
 	parse_irq_delivery(c, p, node);
+	parse_delivery_risk(c, p, node);
 	parse_devices(c, p, node);
 	fdt_for_each_subnode(child, c->fdt, node) {
 		if (node_is(c, child, "memory")) {

@@ -70,6 +70,7 @@ unsigned bhcc_load(const struct bhcc_options *opt, struct bh_system *sys, struct
 	validate_board(&c);
 	validate_regions(&c);
 	validate_devices(&c);
+	validate_delivery(&c);
 	place_regions(&c);
 	validate_overlaps(&c);
 	validate_addresses(&c);
