@@ -43,9 +43,18 @@ def read_system_mk(path):
     return out
 
 
+# Where QEMU's virt board has its RAM: -m bytes from here (bhcc refuses RAM elsewhere on it).
+VIRT_RAM_BASE = 0x40000000
+
+
 def ram_mib(system_vars):
-    """QEMU's -m for the board: virt's RAM starts at 1 GiB, so -m is its size."""
-    return int(system_vars["BH_RAM_SIZE"], 0) >> 20
+    """QEMU's -m for the board: virt's RAM starts at 1 GiB whatever the description uses of it, so
+    -m reaches from there to the end of the description's highest RAM range, in whole MiB."""
+    base = int(system_vars["BH_RAM_BASE"], 0)
+    end = base + int(system_vars["BH_RAM_SIZE"], 0)
+    if base < VIRT_RAM_BASE:
+        raise ValueError(f"board RAM from {base:#x}: QEMU's virt board has RAM only from {VIRT_RAM_BASE:#x}")
+    return -(-(end - VIRT_RAM_BASE) // (1 << 20))
 
 
 def command(image, *, gic, cpus, mem_mib, hypervisor=True, interactive=False, icount=None, plugin=None,

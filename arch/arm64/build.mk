@@ -4,6 +4,7 @@ CROSS_COMPILE ?= aarch64-linux-gnu-
 HYP_CC := $(CROSS_COMPILE)gcc
 HYP_OBJCOPY := $(CROSS_COMPILE)objcopy
 HYP_SIZE := $(CROSS_COMPILE)size
+HYP_NM := $(CROSS_COMPILE)nm
 
 # The interrupt controller driver is chosen at link time from the system description.
 GIC_SRC := arch/arm64/gicv$(BH_GIC_VERSION).c
@@ -19,7 +20,8 @@ HYP_GEN_SRCS := $(GEN)/config.c $(GEN)/images.S
 
 HYP_CPPFLAGS := -nostdinc -isystem $(shell $(HYP_CC) -print-file-name=include) \
 	-I$(O)/include -Iinclude -Icore/include -Iarch/arm64/include \
-	-DBH_HYP_LINK=$(BH_HYP_LINK) -DBH_RAM_BASE=$(BH_RAM_BASE) -DBH_GIC_VERSION=$(BH_GIC_VERSION)
+	-DBH_HYP_LINK=$(BH_HYP_LINK) -DBH_RAM_BASE=$(BH_RAM_BASE) -DBH_GIC_VERSION=$(BH_GIC_VERSION) \
+	-DBH_EL2_POOL_PAGES=$(BH_EL2_POOL_PAGES)
 HYP_CFLAGS := -std=c11 -ffreestanding -fno-builtin -O2 -g -Wall -Wextra -Werror -Wvla \
 	-Wmissing-prototypes -Wstrict-prototypes -Wshadow -Wundef \
 	-march=armv8-a -mno-outline-atomics -mgeneral-regs-only -mstrict-align -fno-common -fno-pie \
@@ -73,9 +75,13 @@ $(O)/linker.ld: arch/arm64/hypervisor.lds $(GEN)/system.mk arch/arm64/build.mk
 	$(Q)$(HYP_CC) -E -P -x c -nostdinc -DBH_HYP_LINK=$(BH_HYP_LINK) -DBH_HYP_BASE=$(BH_HYP_BASE) \
 		-DBH_HYP_SIZE=$(BH_HYP_SIZE) $< -o $@
 
-$(O)/bulkhead.elf: $(HYP_OBJS) $(O)/linker.ld $(filter %.lds,$(HYP_LDSCRIPTS))
+# The image must fit the hypervisor region: checked right after the link so that
+# the error names the node and both sizes (a failing recipe deletes the ELF).
+$(O)/bulkhead.elf: $(HYP_OBJS) $(O)/linker.ld $(filter %.lds,$(HYP_LDSCRIPTS)) scripts/check-image-fit.py
 	@echo "  LD      $@"
 	$(Q)$(HYP_CC) $(HYP_LDFLAGS) $(HYP_LDSCRIPTS) -T $(O)/linker.ld $(HYP_OBJS) $(HYP_LIBS) -o $@
+	$(Q)$(PYTHON) scripts/check-image-fit.py --nm $(HYP_NM) --elf $@ --source $(SYSTEM) --node $(BH_HYP_NODE) \
+		--base $(BH_HYP_BASE) --size $(BH_HYP_SIZE) --link $(BH_HYP_LINK)
 
 # The raw binary starts with the arm64 Image header: QEMU -kernel and U-Boot booti take it as is.
 $(O)/bulkhead.bin: $(O)/bulkhead.elf

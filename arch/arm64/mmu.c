@@ -9,11 +9,17 @@
  * Built by the boot core before its MMU is on; it writes only the tables
  * and its stack, and invalidates both before the MMU goes on.
  */
+#include "arch.h"
 #include "arm64.h"
 #include "cfg.h"
 #include "pgtable.h"
 
-#define EL2_POOL_PAGES 16u
+/* bhcc counts the tables this map needs for the system description
+ * (gen/system.mk): the pool is exactly that large. */
+#ifndef BH_EL2_POOL_PAGES
+#error "BH_EL2_POOL_PAGES comes from gen/system.mk (bhcc counts the EL2 map)"
+#endif
+#define EL2_POOL_PAGES ((uint32_t)BH_EL2_POOL_PAGES)
 
 pte_t el2_root[PT_ENTRIES] __attribute__((aligned(4096), section(".noload.el2_root")));
 
@@ -23,9 +29,58 @@ extern char boot_stack_top[];
 #define S1_NORMAL (PTE_S1_ATTR(0) | PTE_SH_INNER | PTE_AF | PTE_S1_AP1)
 #define S1_DEVICE (PTE_S1_ATTR(1) | PTE_AF | PTE_S1_AP1 | PTE_S1_XN)
 
-/* No console yet and nothing may be written but the tables: stop here. */
-static void build_failed(void)
+/* The MMU is off and only this core runs: the console is just its registers,
+ * written without the console lock (an exclusive access is not allowed here). */
+static void early_puts(const char *s)
 {
+	for (uint32_t i = 0u; s[i] != '\0'; i++) {
+		arch_console_putc(s[i]);
+	}
+}
+
+/* Without leading zeros: `base` 16 or 10. */
+static void early_number(uint64_t v, uint64_t base)
+{
+	static const char digits[] = "0123456789abcdef";
+	char buf[20];
+	uint32_t n = 0u;
+	uint64_t rest = v;
+
+	do {
+		buf[n] = digits[rest % base];
+		n++;
+		rest /= base;
+	} while (rest != 0u);
+	while (n > 0u) {
+		n--;
+		arch_console_putc(buf[n]);
+	}
+}
+
+static void early_hex(uint64_t v)
+{
+	early_puts("0x");
+	early_number(v, 16u);
+}
+
+/* bhcc refuses descriptions this cannot map: reaching here means the image
+ * and its tables disagree. Say so, then stop: nothing else is safe yet. */
+static NORETURN void build_failed(int err, uint64_t base, uint64_t end)
+{
+	early_puts("[bulkhead] EL2 map: cannot map ");
+	early_hex(base);
+	early_puts("-");
+	early_hex(end - 1u);
+	if (err == PT_ERR_NOMEM) {
+		early_puts(": its table pool (");
+		early_number(EL2_POOL_PAGES, 10u);
+		early_puts(" pages) is exhausted");
+	} else if (err == PT_ERR_ALIGN) {
+		early_puts(": not 4 KiB aligned or beyond the 39-bit map");
+	} else {
+		early_puts(": overlaps what is mapped already");
+	}
+	early_puts("; parked\r\n");
 	for (;;) {
 		__asm__ volatile("wfi");
 	}
@@ -33,8 +88,11 @@ static void build_failed(void)
 
 static void map(struct pt_pool *pool, uint64_t base, uint64_t end, uint64_t attrs)
 {
-	if ((end > base) && (pt_map(pool, el2_root, base, base, end - base, attrs) != PT_OK)) {
-		build_failed();
+	if (end > base) {
+		int err = pt_map(pool, el2_root, base, base, end - base, attrs);
+		if (err != PT_OK) {
+			build_failed(err, base, end);
+		}
 	}
 }
 

@@ -8,6 +8,7 @@ import subprocess
 import pytest
 
 import harness
+import qemu
 
 # Every program and file the build and the tests use, and the Debian package that must provide it.
 NEEDED = {
@@ -151,13 +152,38 @@ def test_kconfig_options_reach_the_code():
 
 
 def test_link_fails_when_the_image_does_not_fit():
-    """A valid description whose hypervisor region is too small for the image stops the build at the
-    link, with the linker script's message.
+    """A valid description whose hypervisor region is too small for the image stops the build right
+    after the link, with an error that names the node and gives the image's size and the room the
+    region leaves; no ELF is left behind.
 
     Verifies: REQ-BLD-005
     """
     with pytest.raises(RuntimeError) as e:
         harness.build("hyp-too-small", "tests/system/configs/hyp-too-small.dts")
-    assert "the hypervisor image does not fit the hypervisor region of the system description" in str(e.value)
+    m = re.search(r"tests/system/configs/hyp-too-small.dts: /hypervisor@40000000: reg: the hypervisor image does "
+                  r"not fit: it needs (0x[0-9a-f]+) bytes \(\d+ KiB\) from its link address 0x40200000, the region "
+                  r"leaves 0x10000 bytes \(64 KiB\) there; make the region at least (0x[0-9a-f]+) bytes", str(e.value))
+    assert m, str(e.value)
+    need, least = int(m.group(1), 16), int(m.group(2), 16)
+    # More than the 64 KiB the region leaves (a partition image alone is larger), and the advice adds it up.
+    assert need > 0x10000 and least == 0x200000 + need
     assert not os.path.exists(os.path.join(harness.BUILD, "systest-cov" if harness.COVERAGE else "systest",
                                            "hyp-too-small", "bulkhead.elf"))
+
+
+def test_qemu_memory_reaches_the_description_ram():
+    """QEMU's virt board has its RAM from 1 GiB: the -m the one QEMU command line derives reaches
+    from there to the end of the description's highest RAM range, in whole MiB, and RAM below 1 GiB
+    (which bhcc refuses on a "qemu,virt" board) is refused here too.
+
+    Verifies: REQ-CFG-047
+    """
+    def mib(base, size):
+        return qemu.ram_mib({"BH_RAM_BASE": hex(base), "BH_RAM_SIZE": hex(size)})
+
+    assert mib(0x40000000, 0x40000000) == 1024
+    assert mib(0x80000000, 0x40000000) == 2048          # the span alone would give 1024
+    assert mib(0x40000000, 0x100000000) == 4096
+    assert mib(0x40000000, 0x1000) == 1                  # rounded up: QEMU takes whole MiB
+    with pytest.raises(ValueError):
+        mib(0x20000000, 0x40000000)

@@ -354,6 +354,8 @@ static void test_system_mk_default(void **state)
 		"BH_HYP_BASE := 0x40000000\n"
 		"BH_HYP_SIZE := 0x1000000\n"
 		"BH_HYP_LINK := 0x40200000\n"
+		"BH_HYP_NODE := /hypervisor@40000000\n"
+		"BH_EL2_POOL_PAGES := 7\n"
 		"BH_PARTITIONS := demo-a demo-b demo-c\n"
 		"BH_PART_demo-a_PROGRAM := demo\n"
 		"BH_PART_demo-a_IMAGE :=\n"
@@ -410,6 +412,8 @@ static void test_system_mk_prebuilt_image(void **state)
 		 "BH_HYP_BASE := 0x80000000\n"
 		 "BH_HYP_SIZE := 0x400000\n"
 		 "BH_HYP_LINK := 0x80200000\n"
+		 "BH_HYP_NODE := /hypervisor@80000000\n"
+		 "BH_EL2_POOL_PAGES := 8\n"
 		 "BH_PARTITIONS := linux rtos\n"
 		 "BH_PART_linux_PROGRAM :=\n"
 		 "BH_PART_linux_IMAGE := %s/prebuilt/linux.bin\n"
@@ -1018,6 +1022,76 @@ static void test_s2_partitions(void **state)
 	assert_int_equal(partition(sys, "rtos")->s2_pages, 5);
 	assert_int_equal(sys->s2_pages, 11);
 	free(sys);
+}
+
+/* A system with the hypervisor region alone, for the EL2 count. */
+static struct bh_system *hyp_only(uint64_t base, uint64_t size)
+{
+	struct bh_system *sys = calloc(1, sizeof(*sys));
+
+	assert_non_null(sys);
+	sys->hyp.reg = (struct bh_range){ base, size };
+	sys->hyp.console = -1;
+	return sys;
+}
+
+/* Verifies: REQ-MEM-006, REQ-CFG-045 */
+static void test_el2_pages(void **state)
+{
+	struct bh_system *sys;
+	struct bh_partition *p;
+
+	(void)state;
+	/* 16 MiB region: the image's level-2 table and three ends in three level-3 tables. */
+	sys = hyp_only(0x40000000, MIB(16));
+	assert_int_equal(el2_count_pages(sys), 4);
+	/* 2 MiB + 4 KiB: one 2 MiB slot after the link address, so one end table only. */
+	sys->hyp.reg.size = MIB(2) + 0x1000;
+	assert_int_equal(el2_count_pages(sys), 2);
+	/* Partition RAM sharing that last slot shares its level-3 table... */
+	sys->n_partitions = 1;
+	p = &sys->partitions[0];
+	p->n_ram = p->n_regions = 1;
+	p->regions[0] = (struct bh_region){ .pa = 0x40201000, .size = 0x1000, .kind = CFG_REGION_RAM };
+	assert_int_equal(el2_count_pages(sys), 2);
+	/* ... while a 2 MiB block elsewhere in the 1 GiB slot costs nothing, and one in
+	 * another 1 GiB slot its level-2 table. Device regions are not the hypervisor's. */
+	p->regions[0] = (struct bh_region){ .pa = 0x41000000, .size = MIB(2), .kind = CFG_REGION_RAM };
+	assert_int_equal(el2_count_pages(sys), 2);
+	p->regions[0].pa = 0x80000000;
+	p->n_regions = 2;
+	p->regions[1] = (struct bh_region){ .pa = 0x9010000, .size = 0x1000, .kind = CFG_REGION_DEVICE };
+	assert_int_equal(el2_count_pages(sys), 3);
+	free(sys);
+	/* The default system: image 4, UART (level 2 and 3) 2, GIC distributor 1; the
+	 * redistributors share its table and are blocks after; partition RAM is blocks. */
+	sys = load_fixture("default");
+	assert_int_equal(sys->el2_pages, 7);
+	free(sys);
+	/* GICv2: image 2, RAM in the 1 GiB slot at 3 GiB 2 and a small region 1, UART 2,
+	 * the distributor, cpu and hypervisor interfaces one level-3 table. */
+	sys = load_fixture("ok-gicv2");
+	assert_int_equal(sys->el2_pages, 8);
+	free(sys);
+}
+
+/* Verifies: REQ-CFG-046 */
+static void test_err_el2_limit(void **state)
+{
+	(void)state;
+	EXPECT_ERRORS("err-el2-limit",
+		      "/board/memory@1000000000000: reg: RAM range 0x1000000000000-0x100003fffffff reaches beyond the 39-bit addresses the hypervisor maps for itself (addresses must be below 0x8000000000)",
+		      "/board/interrupt-controller@8000000000: reg: MMIO range 0x8000000000-0x800000ffff reaches beyond the 39-bit addresses the hypervisor maps for itself (addresses must be below 0x8000000000)",
+		      "/hypervisor@80000000: console: /board/serial@8000100000 at 0x8000100000-0x8000100fff reaches beyond the 39-bit addresses the hypervisor maps for itself (addresses must be below 0x8000000000)");
+}
+
+/* Verifies: REQ-CFG-047 */
+static void test_err_qemu_virt_ram(void **state)
+{
+	(void)state;
+	EXPECT_ERRORS("err-qemu-virt-ram",
+		      "/board/memory@20000000: reg: RAM range 0x20000000-0x2fffffff is not where a \"qemu,virt\" board has RAM (0x40000000-0x3fffffffff: at most 255 GiB from 1 GiB)",
+		      "/board/memory@3fc0000000: reg: RAM range 0x3fc0000000-0x403fffffff is not where a \"qemu,virt\" board has RAM (0x40000000-0x3fffffffff: at most 255 GiB from 1 GiB)");
 }
 
 /* Verifies: REQ-CFG-041 */
@@ -1821,6 +1895,9 @@ int main(void)
 		cmocka_unit_test(test_s2_unaligned),
 		cmocka_unit_test(test_s2_shared_tables),
 		cmocka_unit_test(test_s2_partitions),
+		cmocka_unit_test(test_el2_pages),
+		cmocka_unit_test(test_err_el2_limit),
+		cmocka_unit_test(test_err_qemu_virt_ram),
 		cmocka_unit_test(test_gicv2_cpu_interface_region),
 		cmocka_unit_test(test_direct_delivery),
 		cmocka_unit_test(test_err_direct_gicv2),

@@ -101,8 +101,11 @@ unsigned foreign_spis_text(const struct bh_system *sys, unsigned pi, char *buf, 
 /** Checks entry, load-address, dtb-address and bootargs against the partition's memory. */
 void validate_addresses(struct bh_ctx *c);
 
-/** Computes the stage-2 table pages and fails when the pool is too small. */
-void validate_s2_pool(struct bh_ctx *c);
+/**
+ * Counts the stage-2 table pages (failing when CONFIG_STAGE2_POOL_PAGES is
+ * too small) and the EL2 map's, for which the hypervisor sizes its pool.
+ */
+void validate_pools(struct bh_ctx *c);
 
 /* place.c */
 
@@ -127,6 +130,13 @@ unsigned s2_count_pages(const struct s2_map *maps, unsigned n);
 
 /** s2_count_pages() over a partition's regions. */
 unsigned s2_partition_pages(const struct bh_partition *p);
+
+/**
+ * Pool pages the hypervisor's EL2 map needs (its root is separate): exact for
+ * partition RAM, console and GIC, the worst case of any layout for the image
+ * inside the hypervisor region. Needs addresses below BHCC_IPA_LIMIT.
+ */
+unsigned el2_count_pages(const struct bh_system *sys);
 
 /* guest_dtb.c */
 

@@ -18,6 +18,8 @@ void emit_mk(FILE *f, const struct bh_system *sys, const struct bhcc_options *op
 	fprintf(f, "BH_HYP_BASE := 0x%llx\n", ULL(sys->hyp.reg.base));
 	fprintf(f, "BH_HYP_SIZE := 0x%llx\n", ULL(sys->hyp.reg.size));
 	fprintf(f, "BH_HYP_LINK := 0x%llx\n", ULL(sys->hyp.reg.base + BHCC_2M));
+	fprintf(f, "BH_HYP_NODE := %s\n", sys->hyp.path);
+	fprintf(f, "BH_EL2_POOL_PAGES := %u\n", sys->el2_pages);
 	fprintf(f, "BH_PARTITIONS :=");
 	for (unsigned i = 0; i < sys->n_partitions; i++)
 		fprintf(f, " %s", sys->partitions[i].name);

@@ -68,8 +68,19 @@ static void header(FILE *f, const struct bh_system *sys, const struct bhcc_optio
 		fprintf(f, "| Console | `%s` (\"%s\") at 0x%llx, owned by the hypervisor |\n",
 			b->devices[h->console].path, b->devices[h->console].compatible,
 			ULL(b->devices[h->console].regs[0].base));
-	fprintf(f, "| Stage-2 tables | %u of %u pool pages |\n\n", sys->s2_pages,
+	fprintf(f, "| Stage-2 tables | %u of %u pool pages |\n", sys->s2_pages,
 		opt->s2_pool_pages);
+	fprintf(f, "| EL2 map tables | %u pool pages (the hypervisor's own map; its image counted at the largest the region holds) |\n\n",
+		sys->el2_pages);
+}
+
+static void delivery(FILE *f, const struct bh_partition *p)
+{
+	fprintf(f, "| Interrupt delivery | %s |\n",
+		p->irq_delivery == CFG_IRQ_DIRECT ? "direct (physical CPU interface)" : "mediated (list registers)");
+	if (p->accepts_foreign_spi_deactivation)
+		fprintf(f, "| Accepted risk | `direct-delivery-risk = \"%s\"`: see Accepted risks |\n",
+			BHCC_RISK_FOREIGN_SPI);
 }
 
 static void partition_summary(FILE *f, const struct bh_system *sys, const struct bh_partition *p)
@@ -103,11 +114,7 @@ static void partition_summary(FILE *f, const struct bh_system *sys, const struct
 	fprintf(f, "%s |\n", p->n_irqs ? "" : " none");
 	fprintf(f, "| Fault policy | %s |\n",
 		p->fault_policy == CFG_FAULT_RESTART ? "restart" : "stop");
-	fprintf(f, "| Interrupt delivery | %s |\n",
-		p->irq_delivery == CFG_IRQ_DIRECT ? "direct (physical CPU interface)" : "mediated (list registers)");
-	if (p->accepts_foreign_spi_deactivation)
-		fprintf(f, "| Accepted risk | `direct-delivery-risk = \"%s\"`: see Accepted risks |\n",
-			BHCC_RISK_FOREIGN_SPI);
+	delivery(f, p);
 	fprintf(f, "| Stage-2 table pages | %u |\n\n", p->s2_pages);
 }
 

@@ -83,6 +83,7 @@ struct bh_board {
 	char path[BHCC_PATH_MAX];
 	int offset;
 	char compatible[BHCC_STR_MAX];          /* first string, for the report */
+	bool qemu_virt;                         /* compatible lists "qemu,virt" */
 	unsigned n_ram;
 	struct bh_range ram[BHCC_MAX_RAM];
 	char ram_path[BHCC_MAX_RAM][BHCC_PATH_MAX];
@@ -160,6 +161,7 @@ struct bh_system {
 	unsigned n_partitions;
 	struct bh_partition partitions[BHCC_MAX_PARTITIONS];
 	unsigned s2_pages;                      /* all partitions; valid after a clean validation */
+	unsigned el2_pages;                     /* the hypervisor's EL2 map, likewise */
 };
 
 #endif /* BHCC_MODEL_H */

@@ -302,8 +302,10 @@ void parse_board(struct bh_ctx *c, int node)
 	node_path(c, node, b->path);
 	b->offset = node;
 	props_whitelist(c, node, b->path, board_props);
-	if (prop_stringlist(c, node, b->path, "compatible", true, &compat, &len) == PROP_OK)
+	if (prop_stringlist(c, node, b->path, "compatible", true, &compat, &len) == PROP_OK) {
 		snprintf(b->compatible, sizeof(b->compatible), "%s", compat);
+		b->qemu_virt = fdt_stringlist_contains(compat, len, "qemu,virt");
+	}
 	prop_string(c, node, b->path, "model", false, &model);
 	prop_ncells(c, node, b->path, "#address-cells", true, 1, 2, &ac);
 	prop_ncells(c, node, b->path, "#size-cells", true, 1, 2, &sc);

@@ -80,7 +80,7 @@ unsigned bhcc_load(const struct bhcc_options *opt, struct bh_system *sys, struct
 				   "the image file's path is longer than %u characters", BHCC_FILE_MAX - 1);
 	if (!opt->layout_only)
 		images_check(&c);
-	validate_s2_pool(&c);
+	validate_pools(&c);
 	free(fdt);
 	return d->errors;
 }

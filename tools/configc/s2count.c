@@ -1,7 +1,9 @@
 /*
- * Stage-2 table pages, counted exactly as the hypervisor's builder spends
- * them from its pool: 4 KiB granule, 39-bit IPA, root at level 1 (512 x 1 GiB
- * entries). A level-1 entry is a 1 GiB block when IPA and PA are 1 GiB
+ * Translation table pages, counted exactly as the hypervisor's builder
+ * (arch/arm64/pgtable.c) spends them from its pools: 4 KiB granule, 39-bit
+ * input addresses, root at level 1 (512 x 1 GiB entries). The same builder
+ * makes the stage-2 tables of each partition and the hypervisor's own EL2
+ * map (arch/arm64/mmu.c), whose root is not from the pool. A level-1 entry is a 1 GiB block when IPA and PA are 1 GiB
  * aligned and a whole 1 GiB remains, else it points to a level-2 table; a
  * level-2 entry likewise is a 2 MiB block or points to a level-3 table.
  * Tables are shared between regions, so a page is counted once per distinct
@@ -57,30 +59,84 @@ static unsigned level2(struct slots *s, uint64_t ipa, uint64_t pa, uint64_t size
 	return pages;
 }
 
+/* Marks what one mapping needs in @s; returns the pages it adds. */
+static unsigned count_map(struct slots *s, uint64_t ipa, uint64_t pa, uint64_t size)
+{
+	unsigned pages = 0;
+
+	while (size && ipa < BHCC_IPA_LIMIT) {
+		uint64_t step;
+
+		if ((ipa | pa) % BHCC_1G == 0 && size >= BHCC_1G) {
+			step = BHCC_1G;
+		} else {
+			step = min_u64(size, BHCC_1G - ipa % BHCC_1G);
+			pages += level2(s, ipa, pa, step);
+		}
+		ipa += step;
+		pa += step;
+		size -= step;
+	}
+	return pages;
+}
+
 unsigned s2_count_pages(const struct s2_map *maps, unsigned n)
 {
 	static struct slots s;
 	unsigned pages = 1;   /* the level-1 root */
 
 	memset(&s, 0, sizeof(s));
-	for (unsigned i = 0; i < n; i++) {
-		uint64_t ipa = maps[i].ipa, pa = maps[i].pa, size = maps[i].size;
+	for (unsigned i = 0; i < n; i++)
+		pages += count_map(&s, maps[i].ipa, maps[i].pa, maps[i].size);
+	return pages;
+}
 
-		while (size && ipa < BHCC_IPA_LIMIT) {
-			uint64_t step;
+/*
+ * The image is mapped as three ranges from its link address (text, read-only
+ * data, the rest), whose ends are only known once it is linked, and the pool
+ * it is counted for is inside it. So the count takes the worst case over
+ * every layout that fits the region: a level-2 table for each 1 GiB slot the
+ * region touches after the link address, and a level-3 table for each of the
+ * three ends, in three 2 MiB slots that need no table yet.
+ */
+static unsigned count_image(struct slots *s, uint64_t link, uint64_t end)
+{
+	unsigned pages = 0, ends = 0;
 
-			if ((ipa | pa) % BHCC_1G == 0 && size >= BHCC_1G) {
-				step = BHCC_1G;
-			} else {
-				step = min_u64(size, BHCC_1G - ipa % BHCC_1G);
-				pages += level2(&s, ipa, pa, step);
-			}
-			ipa += step;
-			pa += step;
-			size -= step;
-		}
+	for (uint64_t a = link - link % BHCC_1G; a < end && a < BHCC_IPA_LIMIT; a += BHCC_1G)
+		pages += mark(s->l1, a / BHCC_1G);
+	for (uint64_t a = link; a < end && a < BHCC_IPA_LIMIT && ends < 3; a += BHCC_2M) {
+		unsigned fresh = mark(s->l2, a / BHCC_2M);
+
+		pages += fresh;
+		ends += fresh;
 	}
 	return pages;
+}
+
+unsigned el2_count_pages(const struct bh_system *sys)
+{
+	static struct slots s;
+	const struct bh_gic *g = &sys->board.gic;
+	const struct bh_range dev[] = { g->dist, g->redist, g->cpu, g->hyp };
+	unsigned pages = 0;
+
+	memset(&s, 0, sizeof(s));
+	for (unsigned i = 0; i < sys->n_partitions; i++) {
+		const struct bh_partition *p = &sys->partitions[i];
+
+		for (unsigned j = 0; j < p->n_ram; j++)
+			pages += count_map(&s, p->regions[j].pa, p->regions[j].pa, p->regions[j].size);
+	}
+	if (sys->hyp.console >= 0) {
+		const struct bh_range *con = &sys->board.devices[sys->hyp.console].regs[0];
+
+		pages += count_map(&s, con->base, con->base, con->size);
+	}
+	for (unsigned i = 0; i < sizeof(dev) / sizeof(dev[0]); i++)
+		pages += count_map(&s, dev[i].base, dev[i].base, dev[i].size);
+	/* Last: the worst case puts the image's ends where nothing else needs a table. */
+	return pages + count_image(&s, sys->hyp.reg.base + BHCC_2M, sys->hyp.reg.base + sys->hyp.reg.size);
 }
 
 unsigned s2_partition_pages(const struct bh_partition *p)

@@ -33,6 +33,41 @@ static bool check_range(struct bh_ctx *c, const char *path, const char *prop, co
 	return true;
 }
 
+/*
+ * The hypervisor maps its own memory, partition RAM, its console and the GIC
+ * one to one in its EL2 map, whose input addresses have 39 bits (TCR_EL2.T0SZ
+ * 25, arch/arm64/boot.S): a range beyond would hang the boot in the map
+ * builder, before the console works.
+ */
+static bool check_el2_mappable(struct bh_ctx *c, const char *path, const char *prop,
+			       const char *what, struct bh_range r)
+{
+	if (range_last(r.base, r.size) < BHCC_IPA_LIMIT)
+		return true;
+	diag_error(c->diag, path, prop,
+		   "%s 0x%llx-0x%llx reaches beyond the 39-bit addresses the hypervisor maps for itself (addresses must be below 0x%llx)",
+		   what, (unsigned long long)r.base, (unsigned long long)range_last(r.base, r.size),
+		   (unsigned long long)BHCC_IPA_LIMIT);
+	return false;
+}
+
+/* QEMU's virt board (7.2) has its RAM from 1 GiB, at most 255 GiB of it. */
+#define QEMU_VIRT_RAM_BASE BHCC_1G
+#define QEMU_VIRT_RAM_SIZE (UINT64_C(255) << 30)
+
+static bool check_qemu_virt_ram(struct bh_ctx *c, const char *path, struct bh_range r)
+{
+	if (!c->sys->board.qemu_virt ||
+	    range_inside(r.base, r.size, QEMU_VIRT_RAM_BASE, QEMU_VIRT_RAM_SIZE))
+		return true;
+	diag_error(c->diag, path, "reg",
+		   "RAM range 0x%llx-0x%llx is not where a \"qemu,virt\" board has RAM (0x%llx-0x%llx: at most 255 GiB from 1 GiB)",
+		   (unsigned long long)r.base, (unsigned long long)range_last(r.base, r.size),
+		   (unsigned long long)QEMU_VIRT_RAM_BASE,
+		   (unsigned long long)range_last(QEMU_VIRT_RAM_BASE, QEMU_VIRT_RAM_SIZE));
+	return false;
+}
+
 /* Every board range that must not overlap another: RAM, the GIC and devices. */
 struct board_range {
 	const char *path;
@@ -40,17 +75,16 @@ struct board_range {
 	struct bh_range r;
 };
 
-static unsigned collect(struct bh_ctx *c, struct board_range *out)
+/* Later stages use the RAM list for placement, so unusable ranges leave it. */
+static unsigned collect_ram(struct bh_ctx *c, struct board_range *out)
 {
 	struct bh_board *b = &c->sys->board;
-	struct bh_gic *g = &b->gic;
-	unsigned n = 0;
-
 	unsigned kept = 0;
 
-	/* Later stages use the RAM list for placement, so unusable ranges leave it. */
 	for (unsigned i = 0; i < b->n_ram; i++) {
-		if (!check_range(c, b->ram_path[i], "reg", "RAM range", b->ram[i]))
+		if (!check_range(c, b->ram_path[i], "reg", "RAM range", b->ram[i]) ||
+		    !check_el2_mappable(c, b->ram_path[i], "reg", "RAM range", b->ram[i]) ||
+		    !check_qemu_virt_ram(c, b->ram_path[i], b->ram[i]))
 			continue;
 		b->ram[kept] = b->ram[i];
 		if (kept != i)
@@ -59,22 +93,42 @@ static unsigned collect(struct bh_ctx *c, struct board_range *out)
 	}
 	b->n_ram = kept;
 	for (unsigned i = 0; i < b->n_ram; i++)
-		out[n++] = (struct board_range){ b->ram_path[i], "RAM range", b->ram[i] };
-	if (g->version) {
-		const struct bh_range *gr[] = { &g->dist, &g->redist, &g->cpu, &g->hyp, &g->vcpu };
-		bool ok = true;
+		out[i] = (struct board_range){ b->ram_path[i], "RAM range", b->ram[i] };
+	return b->n_ram;
+}
 
-		for (unsigned i = 0; i < 5; i++) {
-			if (g->version == 3 ? i > 1 : i == 1)
-				continue;
-			if (check_range(c, g->path, "reg", "MMIO range", *gr[i]))
-				out[n++] = (struct board_range){ g->path, "MMIO range", *gr[i] };
-			else
-				ok = false;
-		}
-		if (!ok)
-			g->version = 0;
+/* The GIC's ranges; an unusable one leaves the board without a GIC (version 0). */
+static unsigned collect_gic(struct bh_ctx *c, struct board_range *out)
+{
+	struct bh_gic *g = &c->sys->board.gic;
+	const struct bh_range *gr[] = { &g->dist, &g->redist, &g->cpu, &g->hyp, &g->vcpu };
+	unsigned n = 0;
+	bool ok = true;
+
+	if (!g->version)
+		return 0;
+	for (unsigned i = 0; i < 5; i++) {
+		if (g->version == 3 ? i > 1 : i == 1)
+			continue;
+		if (check_range(c, g->path, "reg", "MMIO range", *gr[i]))
+			out[n++] = (struct board_range){ g->path, "MMIO range", *gr[i] };
+		else
+			ok = false;
+		/* The virtual cpu interface is only ever mapped for partitions. */
+		if (ok && gr[i] != &g->vcpu)
+			ok = check_el2_mappable(c, g->path, "reg", "MMIO range", *gr[i]);
 	}
+	if (!ok)
+		g->version = 0;
+	return n;
+}
+
+static unsigned collect(struct bh_ctx *c, struct board_range *out)
+{
+	struct bh_board *b = &c->sys->board;
+	unsigned n = collect_ram(c, out);
+
+	n += collect_gic(c, out + n);
 	for (unsigned i = 0; i < b->n_devices; i++) {
 		struct bh_device *d = &b->devices[i];
 
@@ -159,9 +213,24 @@ static void check_redistributors(struct bh_ctx *c)
 	b->gic.version = 0;
 }
 
+static void check_console(struct bh_ctx *c)
+{
+	const struct bh_hyp *h = &c->sys->hyp;
+	const struct bh_device *d;
+	char what[BHCC_PATH_MAX + 8];
+
+	if (h->console < 0)
+		return;
+	d = &c->sys->board.devices[h->console];
+	snprintf(what, sizeof(what), "%s at", d->path);
+	if (d->valid)
+		check_el2_mappable(c, h->path, "console", what, d->regs[0]);
+}
+
 void validate_board(struct bh_ctx *c)
 {
 	check_board_overlaps(c);
 	check_redistributors(c);
 	check_hypervisor(c);
+	check_console(c);
 }

@@ -277,7 +277,7 @@ void validate_addresses(struct bh_ctx *c)
 	}
 }
 
-void validate_s2_pool(struct bh_ctx *c)
+void validate_pools(struct bh_ctx *c)
 {
 	struct bh_system *s = c->sys;
 
@@ -289,6 +289,7 @@ void validate_s2_pool(struct bh_ctx *c)
 		s->partitions[i].s2_pages = s2_partition_pages(&s->partitions[i]);
 		s->s2_pages += s->partitions[i].s2_pages;
 	}
+	s->el2_pages = el2_count_pages(s);
 	if (s->s2_pages > c->opt->s2_pool_pages)
 		diag_error(c->diag, "/partitions", NULL,
 			   "stage-2 tables need %u pages, CONFIG_STAGE2_POOL_PAGES is %u", s->s2_pages,
