@@ -76,3 +76,19 @@ def test_console_lines_whole_and_prefixed(boot):
         assert not re.search(r".\[(bulkhead|demo-a|demo-b|demo-c)\] ", line), f"interleaved: {line!r}"
     # The heartbeats of both demo-b vCPUs arrive as complete lines.
     assert sum(1 for l in boot.of("demo-b") if re.fullmatch(r"(vCPU 1 )?heartbeat [1-5]", l)) == 10
+
+
+def test_el2_map_pool_sized_for_the_description():
+    """A description whose EL2 map needs more table pages than the hypervisor once kept for any
+    description (three partitions with four small regions each, in separate 2 MiB slots) gets a
+    pool counted for it: it boots and every partition runs to the end.
+
+    Verifies: REQ-CFG-045, REQ-MEM-006
+    """
+    system = harness.build("el2-small-regions", "tests/system/configs/el2-small-regions.dts")
+    assert int(system.vars["BH_EL2_POOL_PAGES"]) == 19
+    run = harness.run(system, timeout=60)
+    assert run.exited, "QEMU did not power off:\n" + run.text()
+    for name in ("one", "two", "three"):
+        assert run.of(name) and run.of(name)[0].startswith("hello:"), run.text()
+        assert "done" in run.of(name), run.text()
