@@ -1778,7 +1778,7 @@ static void test_input_blob_never_removed(void **state)
 	assert_true(exists(r.out, "demo-a.dtb"));
 }
 
-/* Verifies: REQ-CFG-002 */
+/* Verifies: REQ-CFG-002, REQ-CFG-043 */
 static void test_not_a_blob(void **state)
 {
 	struct run r;
@@ -1793,6 +1793,11 @@ static void test_not_a_blob(void **state)
 	snprintf(r.dtb, sizeof(r.dtb), "%s/absent.dtb", r.srctree);
 	snprintf(line, sizeof(line), "cannot read device tree blob '%s': No such file or directory",
 		 r.dtb);
+	check_errors(&r, (const char *const[]){ line, NULL });
+	/* The blob on which libfdt 1.6.1's fdt_check_full() crashed (fuzzing found it): refused first. */
+	snprintf(r.dtb, sizeof(r.dtb), "tests/fuzz/regressions/bhcc/libfdt-version-5-root-name.dtb");
+	snprintf(line, sizeof(line),
+		 "'%s' is not a valid device tree blob: version 5, bhcc reads version 16 and later", r.dtb);
 	check_errors(&r, (const char *const[]){ line, NULL });
 	snprintf(r.dtb, sizeof(r.dtb), "%s", r.srctree);
 	snprintf(line, sizeof(line), "cannot read device tree blob '%s': it is a directory", r.dtb);

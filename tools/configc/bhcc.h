@@ -46,6 +46,10 @@ int bhcc_parse_args(int argc, char **argv, struct bhcc_options *opt, FILE *err);
 /** Reads, parses and validates the description (images too unless layout_only). Returns the error count. */
 unsigned bhcc_load(const struct bhcc_options *opt, struct bh_system *sys, struct diag *d);
 
+/** bhcc_load() of a blob already in memory (@size bytes at @fdt; opt->dtb only names it). */
+unsigned bhcc_load_blob(const struct bhcc_options *opt, const void *fdt, size_t size,
+			struct bh_system *sys, struct diag *d);
+
 /** The whole program after argument parsing: load, then write or clean the outputs. Returns the exit status. */
 int bhcc_run(const struct bhcc_options *opt, FILE *err);
 

@@ -46,26 +46,28 @@ static void *read_file(const char *path, size_t *size, struct diag *d)
 	return buf;
 }
 
-unsigned bhcc_load(const struct bhcc_options *opt, struct bh_system *sys, struct diag *d)
+unsigned bhcc_load_blob(const struct bhcc_options *opt, const void *fdt, size_t size,
+			struct bh_system *sys, struct diag *d)
 {
-	struct bh_ctx c = { .diag = d, .sys = sys, .opt = opt };
-	size_t size;
-	void *fdt;
+	struct bh_ctx c = { .fdt = fdt, .diag = d, .sys = sys, .opt = opt };
 	int err;
 
 	memset(sys, 0, sizeof(*sys));
 	sys->hyp.console = -1;
-	fdt = read_file(opt->dtb, &size, d);
-	if (!fdt)
+	/* libfdt 1.6.1's fdt_check_full() dereferences a NULL root node name in a blob
+	 * before version 16 (found by tests/fuzz); dtc writes version 17. */
+	if (size >= FDT_V1_SIZE && fdt_magic(fdt) == FDT_MAGIC && fdt_version(fdt) < 16) {
+		diag_error(d, NULL, NULL,
+			   "'%s' is not a valid device tree blob: version %u, bhcc reads version 16 and later",
+			   opt->dtb, fdt_version(fdt));
 		return d->errors;
+	}
 	err = fdt_check_full(fdt, size);
 	if (err) {
 		diag_error(d, NULL, NULL, "'%s' is not a valid device tree blob: %s", opt->dtb,
 			   fdt_strerror(err));
-		free(fdt);
 		return d->errors;
 	}
-	c.fdt = fdt;
 	parse_system(&c);
 	validate_board(&c);
 	validate_regions(&c);
@@ -81,6 +83,20 @@ unsigned bhcc_load(const struct bhcc_options *opt, struct bh_system *sys, struct
 	if (!opt->layout_only)
 		images_check(&c);
 	validate_pools(&c);
+	return d->errors;
+}
+
+unsigned bhcc_load(const struct bhcc_options *opt, struct bh_system *sys, struct diag *d)
+{
+	size_t size;
+	void *fdt = read_file(opt->dtb, &size, d);
+
+	if (!fdt) {
+		memset(sys, 0, sizeof(*sys));
+		sys->hyp.console = -1;
+		return d->errors;
+	}
+	bhcc_load_blob(opt, fdt, size, sys, d);
 	free(fdt);
 	return d->errors;
 }
