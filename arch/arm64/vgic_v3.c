@@ -284,7 +284,9 @@ bool vgic_version_sysreg(struct cpu *cpu, uint32_t reg, bool read, uint64_t *val
 		if (read) {
 			*value = read_sysreg(icc_pmr_el1);
 		} else {
-			write_sysreg(icc_pmr_el1, (*value < VGIC_MIN_PRIORITY) ? VGIC_MIN_PRIORITY : (*value & 0xffu));
+			/* Clamped after the RES0 bits go: 0x100 must not become 0, which masks the kick. */
+			uint64_t pmr = *value & 0xffu;
+			write_sysreg(icc_pmr_el1, (pmr < VGIC_MIN_PRIORITY) ? VGIC_MIN_PRIORITY : pmr);
 		}
 		return true;
 	case ICC_CTLR_EL1:
