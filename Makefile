@@ -19,6 +19,7 @@ MAKEFLAGS += --no-print-directory
 
 # Goals that need neither a configuration nor the generated system tables.
 STANDALONE_GOALS := help deps clean distclean run test unit-test unit-build unit-configc system-test \
+	fuzz fuzz-build fuzz-quick \
 	cert cert-quick cert-trace cert-analysis cert-stack cert-complexity cert-coverage cert-index cert-hyp cert-images \
 	cert-test system-test-cov bench fresh-check menuconfig olddefconfig savedefconfig %_defconfig newlib host-tools
 BUILD_GOALS := $(filter-out $(STANDALONE_GOALS),$(or $(MAKECMDGOALS),all))
@@ -28,6 +29,7 @@ include tools/configc/build.mk
 include tools/qemu-plugin/build.mk
 include partitions/newlib.mk
 include tests/unit/build.mk
+include tests/fuzz/build.mk
 include tests/bench/bench.mk
 
 ifneq ($(BUILD_GOALS),)
@@ -65,6 +67,8 @@ help:
 	@echo 'Tests and evidence:'
 	@echo '  make unit-test           host unit tests (cmocka)'
 	@echo '  make system-test         QEMU system tests (pytest)'
+	@echo '  make fuzz-quick          a few seconds of each fuzz target and its regression inputs (part of make test)'
+	@echo '  make fuzz                10^6 executions of each fuzz target, corpus merged into tests/fuzz/corpus/'
 	@echo '  make bench               benchmarks, native vs Bulkhead: $$(O)/bench/bench.md (not part of make test)'
 	@echo '  make cert                certification evidence and gates: $$(O)/cert/index.md'
 	@echo '  make cert-quick          the quick gates over the last test results (part of make test)'
@@ -93,6 +97,7 @@ run: deps
 test: deps
 	$(Q)rm -rf $(O)/results
 	$(Q)$(MAKE) -f $(srctree)/Makefile O=$(O) unit-test
+	$(Q)$(MAKE) -f $(srctree)/Makefile O=$(O) fuzz-quick
 	$(Q)$(MAKE) -f $(srctree)/Makefile O=$(O) system-test
 	$(Q)$(MAKE) -f $(srctree)/Makefile O=$(O) cert-test
 	$(Q)$(MAKE) -f $(srctree)/Makefile O=$(O) cert-quick

@@ -16,6 +16,7 @@ NEEDED = {
     "aarch64-linux-gnu-objcopy": "binutils-aarch64-linux-gnu", "dtc": "device-tree-compiler",
     "qemu-system-aarch64": "qemu-system-arm", "mkimage": "u-boot-tools", "gdb-multiarch": "gdb-multiarch",
     "gcovr": "gcovr", "cppcheck": "cppcheck", "pmccabe": "pmccabe", "git": "git", "xz": "xz-utils",
+    "clang": "clang", "/usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a": "libclang-rt-14-dev",
     "/usr/include/libfdt.h": "libfdt-dev", "/usr/include/cmocka.h": "libcmocka-dev",
     "/usr/lib/python3/dist-packages/kconfiglib.py": "python3-kconfiglib",
     "/usr/lib/python3/dist-packages/pytest/__init__.py": "python3-pytest",

@@ -37,6 +37,7 @@ CERT_START = date +%s.%N | sed 's/$$/ make $(1)/' > $(CERT_OUT)/.start
 cert: deps
 	$(Q)rm -rf $(CERT_OUT) $(O)/results && mkdir -p $(CERT_OUT) && $(call CERT_START,cert)
 	-$(Q)$(CERT_SUBMAKE) unit-test > $(CERT_OUT)/unit-test.log 2>&1; tail -n 3 $(CERT_OUT)/unit-test.log
+	-$(Q)$(CERT_SUBMAKE) fuzz-quick
 	-$(Q)$(CERT_SUBMAKE) system-test
 	-$(Q)$(CERT_SUBMAKE) cert-test
 	-$(Q)$(CERT_SUBMAKE) system-test-cov

@@ -190,7 +190,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--results", required=True)
     ap.add_argument("--unit-map", nargs="*", default=[], help="program=test source, one per unit-test program")
-    ap.add_argument("--junit", nargs="*", default=["system.xml", "cert.xml"],
+    ap.add_argument("--junit", nargs="*", default=["system.xml", "cert.xml", "fuzz.xml"],
                     help="pytest JUnit XML files in the results folder")
     ap.add_argument("--out", required=True)
     args = ap.parse_args()
@@ -208,12 +208,13 @@ def main():
             tests[f"{src}::{name}"] = {"file": src, "name": name, "ids": ids, "kind": "unit"}
         bare += [f"{src}::{n}" for n in sorted(nodecl)]
     for path in sorted(glob.glob(os.path.join(SRCTREE, "tests", "system", "test_*.py")) +
-                       glob.glob(os.path.join(SRCTREE, "tests", "cert", "test_*.py"))):
+                       glob.glob(os.path.join(SRCTREE, "tests", "cert", "test_*.py")) +
+                       glob.glob(os.path.join(SRCTREE, "tests", "fuzz", "test_*.py"))):
         src = os.path.relpath(path, SRCTREE)
         declared, nodecl = py_tests(path)
         for name, ids in declared.items():
             tests[f"{src}::{name}"] = {"file": src, "name": name, "ids": ids,
-                                       "kind": "system" if "/system/" in src else "cert"}
+                                       "kind": src.split("/")[1]}
         bare += [f"{src}::{n}" for n in sorted(nodecl)]
 
     results = load_results(args.results, unit_map, args.junit, problems)
@@ -260,7 +261,7 @@ def main():
         ["Requirements", f"{len(active)}" + (f" (+{len(reqs) - len(active)} withdrawn)" if len(reqs) > len(active) else "")],
         ["Requirements with a passing test", fmt_pct(traced, len(active))],
         ["Tests naming requirements", f"{len(tests)} (" + ", ".join(
-            f"{sum(1 for t in tests.values() if t['kind'] == k)} {k}" for k in ("unit", "system", "cert")) + ")"],
+            f"{sum(1 for t in tests.values() if t['kind'] == k)} {k}" for k in ("unit", "system", "fuzz", "cert")) + ")"],
         ["Test results", ", ".join(f"{v} {k}" for k, v in counts.items() if v) or "none"],
         ["Requirements with no passing test", str(len(unpassed))],
     ]

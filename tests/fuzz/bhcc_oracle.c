@@ -1,0 +1,637 @@
+/*
+ * The isolation oracle (bhcc_oracle.h). It shares no code with bhcc: the
+ * tables are read back from the generated C source line by line, in the one
+ * format emit_c.c writes, and facts that config.c does not carry (the
+ * console's interrupts, an accepted direct-delivery risk) come from the blob.
+ */
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libfdt.h>
+
+#include "bhcc_oracle.h"
+#include "pgtable.h"
+
+#define MAX_PARTS 64
+#define MAX_REGIONS 16
+#define MAX_IRQS 64
+#define MAX_CORES 64
+#define SYM_MAX 40
+#define LIMIT_39 (UINT64_C(1) << 39)
+#define EL2_POOL_MAX 4096u
+
+struct o_range {
+	uint64_t base, size;
+};
+
+struct o_region {
+	uint64_t ipa, pa, size;
+	unsigned access;
+	bool ram;
+};
+
+struct o_part {
+	char name[SYM_MAX];
+	uint64_t core_mask, entry;
+	unsigned n_vcpus, n_regions, n_irqs;
+	char vcpu_sym[SYM_MAX], region_sym[SYM_MAX], irq_sym[SYM_MAX];
+	struct o_range image, dtb;
+	bool direct;
+};
+
+/* Arrays as config.c declares them, looked up by their symbol when the partition table names them. */
+struct o_array {
+	char sym[SYM_MAX];
+	unsigned n;
+	uint64_t v[MAX_CORES];
+	struct o_region r[MAX_REGIONS];
+};
+
+struct o_sys {
+	struct o_range ram, hyp, console, dist, redist, cpu, hyp_if, vcpu;
+	unsigned gic, n_parts, n_cores, n_arrays;
+	struct o_part parts[MAX_PARTS];
+	struct {
+		uint64_t mpidr;
+		int partition;
+		unsigned vcpu;
+	} cores[MAX_CORES];
+	struct o_array arrays[3 * MAX_PARTS];
+	unsigned el2_pages, s2_pages;
+};
+
+static char problem[512];
+
+static const char *fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static const char *fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(problem, sizeof(problem), fmt, ap);
+	va_end(ap);
+	return problem;
+}
+
+static struct o_array *array(struct o_sys *s, const char *sym)
+{
+	for (unsigned i = 0; i < s->n_arrays; i++)
+		if (strcmp(s->arrays[i].sym, sym) == 0)
+			return &s->arrays[i];
+	return NULL;
+}
+
+/* "{ 1, 2, 3 };" after the '=' of an array line. */
+static unsigned numbers(const char *p, uint64_t *out, unsigned max)
+{
+	unsigned n = 0;
+
+	p = strchr(p, '{');
+	while (p && n < max) {
+		char *end;
+		uint64_t v;
+
+		p++;
+		while (*p == ' ')
+			p++;
+		if (*p < '0' || *p > '9')
+			break;
+		v = strtoull(p, &end, 0);
+		out[n++] = v;
+		p = strchr(end, ',');
+	}
+	return n;
+}
+
+static unsigned access_bits(const char *line)
+{
+	return (strstr(line, "CFG_ACCESS_R") ? 1u : 0u) | (strstr(line, "CFG_ACCESS_W") ? 2u : 0u) |
+	       (strstr(line, "CFG_ACCESS_X") ? 4u : 0u);
+}
+
+static bool mmio_line(const char *line, const char *field, struct o_range *r)
+{
+	char pat[64];
+	unsigned long long b, z;
+
+	snprintf(pat, sizeof(pat), ".%s = { .base = 0x%%llx, .size = 0x%%llx },", field);
+	if (sscanf(line, pat, &b, &z) != 2)
+		return false;
+	*r = (struct o_range){ b, z };
+	return true;
+}
+
+/* One line of the partition table, inside "{ ... }," of partition @p. */
+static void partition_field(struct o_part *p, const char *l)
+{
+	unsigned long long a, b, c;
+	unsigned u;
+	char sym[SYM_MAX];
+
+	if (sscanf(l, ".name = \"%39[^\"]\",", p->name) == 1) {
+	} else if (sscanf(l, ".core_mask = 0x%llx,", &a) == 1) {
+		p->core_mask = a;
+	} else if (sscanf(l, ".n_vcpus = %u,", &u) == 1) {
+		p->n_vcpus = u;
+	} else if (sscanf(l, ".vcpu_core = %39[^,],", sym) == 1) {
+		snprintf(p->vcpu_sym, sizeof(p->vcpu_sym), "%s", sym);
+	} else if (sscanf(l, ".entry = 0x%llx,", &a) == 1) {
+		p->entry = a;
+	} else if (sscanf(l, ".image = { .data = %*[^,], .size = 0x%llx, .ipa = 0x%llx },", &b, &c) == 2) {
+		p->image = (struct o_range){ c, b };
+	} else if (sscanf(l, ".dtb = { .data = %*[^,], .size = 0x%llx, .ipa = 0x%llx },", &b, &c) == 2) {
+		p->dtb = (struct o_range){ c, b };
+	} else if (sscanf(l, ".n_regions = %u,", &u) == 1) {
+		p->n_regions = u;
+	} else if (sscanf(l, ".regions = %39[^,],", sym) == 1) {
+		snprintf(p->region_sym, sizeof(p->region_sym), "%s", sym);
+	} else if (sscanf(l, ".n_irqs = %u,", &u) == 1) {
+		p->n_irqs = u;
+	} else if (sscanf(l, ".irqs = %39[^,],", sym) == 1) {
+		snprintf(p->irq_sym, sizeof(p->irq_sym), "%s", sym);
+	} else if (strstr(l, ".irq_delivery = CFG_IRQ_DIRECT")) {
+		p->direct = true;
+	}
+}
+
+static void region_field(struct o_region *r, const char *l)
+{
+	unsigned long long v;
+
+	if (sscanf(l, ".ipa = 0x%llx,", &v) == 1)
+		r->ipa = v;
+	else if (sscanf(l, ".pa = 0x%llx,", &v) == 1)
+		r->pa = v;
+	else if (sscanf(l, ".size = 0x%llx,", &v) == 1)
+		r->size = v;
+	else if (strncmp(l, ".access = ", 10) == 0)
+		r->access = access_bits(l);
+	else if (strncmp(l, ".kind = ", 8) == 0)
+		r->ram = strstr(l, "CFG_REGION_RAM") != NULL;
+}
+
+static void system_field(struct o_sys *s, const char *l)
+{
+	unsigned u;
+
+	if (mmio_line(l, "ram", &s->ram) || mmio_line(l, "hypervisor", &s->hyp) ||
+	    mmio_line(l, "console", &s->console) || mmio_line(l, "dist", &s->dist) ||
+	    mmio_line(l, "redist", &s->redist) || mmio_line(l, "cpu", &s->cpu) ||
+	    mmio_line(l, "hyp", &s->hyp_if) || mmio_line(l, "vcpu", &s->vcpu))
+		return;
+	if (sscanf(l, ".version = %u,", &u) == 1)
+		s->gic = u;
+}
+
+static void core_line(struct o_sys *s, const char *l)
+{
+	unsigned long long mpidr;
+	unsigned part, vcpu;
+	unsigned n = s->n_cores;
+
+	if (n == MAX_CORES)
+		return;
+	if (sscanf(l, "{ .mpidr = 0x%llx, .partition = %u, .vcpu = %u },", &mpidr, &part, &vcpu) == 3) {
+		s->cores[n].partition = (int)part;
+	} else if (sscanf(l, "{ .mpidr = 0x%llx, .partition = CFG_NO_PARTITION, .vcpu = %u },", &mpidr,
+			  &vcpu) == 2) {
+		s->cores[n].partition = -1;
+	} else {
+		return;
+	}
+	s->cores[n].mpidr = mpidr;
+	s->cores[n].vcpu = vcpu;
+	s->n_cores++;
+}
+
+enum section { NONE, REGIONS, PARTITIONS, CORES, SYSTEM };
+
+static const char *parse_config(struct o_sys *s, FILE *f)
+{
+	char line[1024], sym[SYM_MAX];
+	enum section sec = NONE;
+	struct o_array *arr = NULL;
+	struct o_region *reg = NULL;
+	struct o_part *part = NULL;
+
+	while (fgets(line, sizeof(line), f)) {
+		const char *l = line;
+
+		while (*l == '\t')
+			l++;
+		if (strncmp(l, "/*", 2) == 0)
+			continue;
+		if (s->n_arrays < sizeof(s->arrays) / sizeof(s->arrays[0]) &&
+		    (sscanf(l, "static const uint8_t %39[^[][] =", sym) == 1 ||
+		     sscanf(l, "static const uint16_t %39[^[][] =", sym) == 1)) {
+			struct o_array *a = &s->arrays[s->n_arrays++];
+
+			snprintf(a->sym, sizeof(a->sym), "%s", sym);
+			a->n = numbers(strchr(l, '='), a->v, MAX_CORES);
+		} else if (s->n_arrays < sizeof(s->arrays) / sizeof(s->arrays[0]) &&
+			   sscanf(l, "static const struct cfg_region %39[^[][] = {", sym) == 1) {
+			arr = &s->arrays[s->n_arrays++];
+			snprintf(arr->sym, sizeof(arr->sym), "%s", sym);
+			sec = REGIONS;
+		} else if (strncmp(l, "static const struct cfg_partition bh_partitions[] = {", 52) == 0) {
+			sec = PARTITIONS;
+		} else if (strncmp(l, "static const struct cfg_core bh_cores[] = {", 43) == 0) {
+			sec = CORES;
+		} else if (strncmp(l, "const struct cfg_system cfg_system = {", 37) == 0) {
+			sec = SYSTEM;
+		} else if (strncmp(l, "};", 2) == 0 && line[0] == '}') {
+			sec = NONE;
+		} else if (sec == REGIONS && l[0] == '{') {
+			if (arr->n == MAX_REGIONS)
+				return fail("config.c: more than %d regions in %s", MAX_REGIONS, arr->sym);
+			reg = &arr->r[arr->n++];
+			memset(reg, 0, sizeof(*reg));
+		} else if (sec == REGIONS && reg && l[0] == '.') {
+			region_field(reg, l);
+		} else if (sec == PARTITIONS && l[0] == '{') {
+			if (s->n_parts == MAX_PARTS)
+				return fail("config.c: more than %d partitions", MAX_PARTS);
+			part = &s->parts[s->n_parts++];
+			memset(part, 0, sizeof(*part));
+		} else if (sec == PARTITIONS && part && l[0] == '.') {
+			partition_field(part, l);
+		} else if (sec == CORES) {
+			core_line(s, l);
+		} else if (sec == SYSTEM && l[0] == '.') {
+			system_field(s, l);
+		}
+	}
+	return NULL;
+}
+
+static const char *parse_report(struct o_sys *s, FILE *f)
+{
+	char line[1024];
+	bool el2 = false, s2 = false;
+
+	while (fgets(line, sizeof(line), f)) {
+		el2 = el2 || sscanf(line, "| EL2 map tables | %u pool pages", &s->el2_pages) == 1;
+		s2 = s2 || sscanf(line, "| Stage-2 tables | %u of", &s->s2_pages) == 1;
+	}
+	return el2 && s2 ? NULL : fail("isolation.md: no EL2 map or stage-2 table count");
+}
+
+static bool overlap(uint64_t a, uint64_t as, uint64_t b, uint64_t bs)
+{
+	return as && bs && a < b + bs && b < a + as;
+}
+
+static bool inside(uint64_t a, uint64_t as, uint64_t b, uint64_t bs)
+{
+	return a >= b && as <= bs && a - b <= bs - as;
+}
+
+/* Resolves each partition's arrays and checks their shape. */
+static const char *link_partitions(struct o_sys *s, struct o_array **regions, struct o_array **vcpus,
+				   struct o_array **irqs)
+{
+	for (unsigned i = 0; i < s->n_parts; i++) {
+		struct o_part *p = &s->parts[i];
+
+		regions[i] = array(s, p->region_sym);
+		vcpus[i] = array(s, p->vcpu_sym);
+		irqs[i] = p->n_irqs ? array(s, p->irq_sym) : NULL;
+		if (!regions[i] || regions[i]->n != p->n_regions || !vcpus[i] || vcpus[i]->n != p->n_vcpus ||
+		    (p->n_irqs && (!irqs[i] || irqs[i]->n != p->n_irqs)))
+			return fail("%s: arrays disagree with the counts in its table", p->name);
+		if (!p->n_vcpus || !p->n_regions)
+			return fail("%s: no vCPU or no region", p->name);
+	}
+	return NULL;
+}
+
+static const char *check_cores(const struct o_sys *s, struct o_array *const *vcpus)
+{
+	uint64_t seen = 0;
+
+	for (unsigned i = 0; i < s->n_parts; i++) {
+		const struct o_part *p = &s->parts[i];
+		uint64_t mask = 0;
+
+		for (unsigned v = 0; v < p->n_vcpus; v++) {
+			uint64_t core = vcpus[i]->v[v];
+
+			if (core >= s->n_cores || (mask >> core) & 1)
+				return fail("%s: vCPU %u on core %" PRIu64 ", missing or twice", p->name, v, core);
+			mask |= UINT64_C(1) << core;
+			if (s->cores[core].partition != (int)i || s->cores[core].vcpu != v)
+				return fail("%s: core %" PRIu64 " does not say it runs vCPU %u of it", p->name, core, v);
+		}
+		if (mask != p->core_mask || (mask & seen))
+			return fail("%s: core mask 0x%" PRIx64 " wrong or shared", p->name, p->core_mask);
+		seen |= mask;
+	}
+	for (unsigned c = 0; c < s->n_cores; c++)
+		if (s->cores[c].partition >= (int)s->n_parts || (s->cores[c].partition >= 0 && !((seen >> c) & 1)))
+			return fail("core %u names a partition that does not list it", c);
+	return NULL;
+}
+
+/* The hypervisor's own ranges that no partition may map. */
+static const char *check_not_hypervisor(const struct o_sys *s, const char *who, const struct o_region *r)
+{
+	const struct o_range own[] = { s->hyp, s->console, s->dist, s->redist, s->cpu, s->hyp_if };
+
+	for (unsigned k = 0; k < sizeof(own) / sizeof(own[0]); k++)
+		if (overlap(r->pa, r->size, own[k].base, own[k].size))
+			return fail("%s: host range 0x%" PRIx64 "+0x%" PRIx64 " is the hypervisor's", who, r->pa,
+				    r->size);
+	return NULL;
+}
+
+static bool gicv2_cpu_interface(const struct o_sys *s, const struct o_region *r)
+{
+	return s->gic == 2 && !r->ram && r->pa == s->vcpu.base && r->ipa == s->cpu.base && r->size == 0x2000;
+}
+
+static const char *check_region_alone(const struct o_sys *s, const struct o_part *p, const struct o_region *r)
+{
+	if (!r->size || (r->ipa | r->pa | r->size) & 0xfff || r->ipa + r->size > LIMIT_39 ||
+	    r->ipa + r->size < r->ipa || r->pa + r->size < r->pa)
+		return fail("%s: region 0x%" PRIx64 "+0x%" PRIx64 " unaligned, empty or beyond 2^39", p->name,
+			    r->ipa, r->size);
+	if (r->ram && (!inside(r->pa, r->size, s->ram.base, s->ram.size) || r->pa + r->size > LIMIT_39))
+		return fail("%s: RAM at 0x%" PRIx64 " outside board RAM or the EL2 map", p->name, r->pa);
+	if (!(r->access & 1))
+		return fail("%s: region without read access", p->name);
+	return gicv2_cpu_interface(s, r) ? NULL : check_not_hypervisor(s, p->name, r);
+}
+
+static uint64_t cells(const fdt32_t *p, int n)
+{
+	uint64_t v = 0;
+
+	for (int i = 0; i < n; i++)
+		v = (v << 32) | fdt32_to_cpu(p[i]);
+	return v;
+}
+
+/* Partition RAM lies in one of the board's RAM ranges (config.c has only their span). */
+static bool in_board_ram(const void *fdt, uint64_t base, uint64_t size)
+{
+	int board = fdt_path_offset(fdt, "/board"), node, len;
+	const fdt32_t *ac = board < 0 ? NULL : fdt_getprop(fdt, board, "#address-cells", &len);
+	const fdt32_t *sc = board < 0 ? NULL : fdt_getprop(fdt, board, "#size-cells", NULL);
+	int a, z;
+
+	if (!ac || !sc)
+		return false;
+	a = (int)fdt32_to_cpu(*ac);
+	z = (int)fdt32_to_cpu(*sc);
+	fdt_for_each_subnode(node, fdt, board) {
+		const fdt32_t *reg;
+
+		if (strncmp(fdt_get_name(fdt, node, NULL), "memory", 6) != 0 ||
+		    !(reg = fdt_getprop(fdt, node, "reg", &len)) || a < 1 || a > 2 || z < 1 || z > 2)
+			continue;
+		for (int i = 0; i + (a + z) * 4 <= len; i += (a + z) * 4)
+			if (inside(base, size, cells(reg + i / 4, a), cells(reg + i / 4 + a, z)))
+				return true;
+	}
+	return false;
+}
+
+static const char *check_memory(const struct o_sys *s, struct o_array *const *regions, const void *fdt)
+{
+	for (unsigned i = 0; i < s->n_parts; i++) {
+		for (unsigned j = 0; j < regions[i]->n; j++) {
+			const struct o_region *a = &regions[i]->r[j];
+			const char *e = check_region_alone(s, &s->parts[i], a);
+
+			if (e)
+				return e;
+			if (a->ram && !in_board_ram(fdt, a->pa, a->size))
+				return fail("%s: RAM at 0x%" PRIx64 " is not in a board RAM range", s->parts[i].name, a->pa);
+			for (unsigned k = 0; k < j; k++)
+				if (overlap(a->ipa, a->size, regions[i]->r[k].ipa, regions[i]->r[k].size))
+					return fail("%s: two regions at guest 0x%" PRIx64, s->parts[i].name, a->ipa);
+			/* Host ranges: none shared, except that every GICv2 partition maps the banked GICV. */
+			for (unsigned q = 0; q <= i; q++) {
+				for (unsigned k = 0; k < (q == i ? j : regions[q]->n); k++) {
+					const struct o_region *b = &regions[q]->r[k];
+
+					if (overlap(a->pa, a->size, b->pa, b->size) &&
+					    !(gicv2_cpu_interface(s, a) && gicv2_cpu_interface(s, b)))
+						return fail("%s and %s share host 0x%" PRIx64, s->parts[i].name,
+							    s->parts[q].name, a->pa);
+				}
+			}
+		}
+	}
+	return NULL;
+}
+
+/* The range [base, base + size) of guest memory lies in one RAM region with @need access. */
+static bool in_ram(const struct o_array *regions, uint64_t base, uint64_t size, unsigned need)
+{
+	for (unsigned j = 0; j < regions->n; j++) {
+		const struct o_region *r = &regions->r[j];
+
+		if (r->ram && inside(base, size ? size : 1, r->ipa, r->size) && (r->access & need) == need)
+			return true;
+	}
+	return false;
+}
+
+static const char *check_guest_view(const struct o_sys *s, struct o_array *const *regions)
+{
+	for (unsigned i = 0; i < s->n_parts; i++) {
+		const struct o_part *p = &s->parts[i];
+		const struct o_range vgic[] = {
+			s->dist, s->gic == 3 ? (struct o_range){ s->redist.base, UINT64_C(0x20000) * p->n_vcpus }
+					     : (struct o_range){ s->cpu.base, 0x2000 },
+		};
+
+		if (!in_ram(regions[i], p->entry, 4, 4) || !in_ram(regions[i], p->image.base, p->image.size, 2) ||
+		    (p->dtb.size && !in_ram(regions[i], p->dtb.base, p->dtb.size, 2)) ||
+		    (p->dtb.size && overlap(p->dtb.base, p->dtb.size, p->image.base, p->image.size)))
+			return fail("%s: entry, image or device tree outside RAM it may use", p->name);
+		for (unsigned j = 0; j < regions[i]->n; j++)
+			for (unsigned k = 0; k < 2; k++)
+				if (regions[i]->r[j].ram &&
+				    overlap(regions[i]->r[j].ipa, regions[i]->r[j].size, vgic[k].base, vgic[k].size))
+					return fail("%s: RAM over the virtual GIC", p->name);
+	}
+	return NULL;
+}
+
+/* The console's interrupts and an accepted direct-delivery risk, from the blob. */
+static unsigned console_irqs(const void *fdt, uint32_t *out, unsigned max)
+{
+	int node, len, n = 0;
+	const fdt32_t *ph, *irq;
+
+	fdt_for_each_subnode(node, fdt, 0)
+		if (strncmp(fdt_get_name(fdt, node, NULL), "hypervisor", 10) == 0)
+			break;
+	if (node < 0 || !(ph = fdt_getprop(fdt, node, "console", &len)) || len != 4)
+		return 0;
+	node = fdt_node_offset_by_phandle(fdt, fdt32_to_cpu(*ph));
+	irq = node < 0 ? NULL : fdt_getprop(fdt, node, "interrupts", &len);
+	for (; irq && n < len / 4 && (unsigned)n < max; n++)
+		out[n] = fdt32_to_cpu(irq[n]);
+	return (unsigned)n;
+}
+
+static bool accepts_spi_risk(const void *fdt, const char *name)
+{
+	char path[64];
+	int node, len;
+	const char *v;
+
+	snprintf(path, sizeof(path), "/partitions/%s", name);
+	node = fdt_path_offset(fdt, path);
+	v = node < 0 ? NULL : fdt_getprop(fdt, node, "direct-delivery-risk", &len);
+	return v && len == 25 && memcmp(v, "foreign-spi-deactivation", 25) == 0;
+}
+
+static const char *check_irqs(const struct o_sys *s, struct o_array *const *irqs, const void *fdt)
+{
+	uint32_t con[64];
+	unsigned n_con = console_irqs(fdt, con, 64), total = 0;
+	int owner[1020];
+
+	memset(owner, 0xff, sizeof(owner));
+	for (unsigned i = 0; i < s->n_parts; i++) {
+		for (unsigned k = 0; irqs[i] && k < irqs[i]->n; k++) {
+			uint64_t irq = irqs[i]->v[k];
+
+			if (irq < 32 || irq > 1019 || (k && irq <= irqs[i]->v[k - 1]) || owner[irq] >= 0)
+				return fail("%s: interrupt %" PRIu64 " not an SPI, unsorted or shared", s->parts[i].name, irq);
+			for (unsigned c = 0; c < n_con; c++)
+				if (con[c] == irq)
+					return fail("%s: owns the console's interrupt %" PRIu64, s->parts[i].name, irq);
+			owner[irq] = (int)i;
+			total++;
+		}
+	}
+	for (unsigned i = 0; i < s->n_parts; i++) {
+		unsigned own = irqs[i] ? irqs[i]->n : 0;
+
+		if (s->parts[i].direct && (s->gic != 3 || (total > own && !accepts_spi_risk(fdt, s->parts[i].name))))
+			return fail("%s: direct delivery beside others' SPIs without the accepted risk",
+				    s->parts[i].name);
+	}
+	return NULL;
+}
+
+/* --- the hypervisor's own table builder --------------------------------------- */
+
+static pte_t pool_pages[EL2_POOL_MAX][PT_ENTRIES] __attribute__((aligned(4096)));
+static pte_t el2_root[PT_ENTRIES] __attribute__((aligned(4096)));
+
+#define S2_ATTRS (PTE_AF | PTE_S2_AP_R)
+
+static const char *check_stage2(const struct o_sys *s, struct o_array *const *regions, unsigned pool_size)
+{
+	struct pt_pool pool = { pool_pages, pool_size, 0 };
+
+	if (pool_size > EL2_POOL_MAX)
+		return NULL;
+	for (unsigned i = 0; i < s->n_parts; i++) {
+		pte_t *root = pt_alloc(&pool);
+
+		if (!root)
+			return fail("stage 2: no root page left for %s", s->parts[i].name);
+		for (unsigned j = 0; j < regions[i]->n; j++) {
+			const struct o_region *r = &regions[i]->r[j];
+			int err = pt_map(&pool, root, r->ipa, r->pa, r->size, S2_ATTRS);
+
+			if (err != PT_OK)
+				return fail("stage 2 of %s: pt_map 0x%" PRIx64 "+0x%" PRIx64 " failed (%d) with %u of %u pages",
+					    s->parts[i].name, r->ipa, r->size, err, pool.used, pool_size);
+		}
+	}
+	if (pool.used != s->s2_pages)
+		return fail("stage 2: the builder took %u pages, bhcc counted %u", pool.used, s->s2_pages);
+	return NULL;
+}
+
+static int el2_map(struct pt_pool *pool, uint64_t base, uint64_t end)
+{
+	return end > base ? pt_map(pool, el2_root, base, base, end - base, PTE_AF) : PT_OK;
+}
+
+/* arch/arm64/mmu.c's sequence, with the image's section ends in separate 2 MiB slots. */
+static const char *check_el2(const struct o_sys *s, struct o_array *const *regions)
+{
+	struct pt_pool pool = { pool_pages, s->el2_pages, 0 };
+	uint64_t link = s->hyp.base + 0x200000, end = s->hyp.base + s->hyp.size;
+	uint64_t cut[4] = { link };
+	const struct o_range dev[] = { s->console, s->dist, s->redist, s->cpu, s->hyp_if };
+	int err = PT_OK;
+
+	if (s->el2_pages > EL2_POOL_MAX)
+		return fail("EL2 map: bhcc counted %u pages", s->el2_pages);
+	for (unsigned k = 1; k < 4; k++) {
+		uint64_t want = link + (k - 1) * 0x200000 + 0x1000;
+
+		cut[k] = want < end ? want : end;
+		cut[k] = cut[k] < cut[k - 1] ? cut[k - 1] : cut[k];
+	}
+	memset(el2_root, 0, sizeof(el2_root));
+	for (unsigned k = 0; k < 3 && err == PT_OK; k++)
+		err = el2_map(&pool, cut[k], cut[k + 1]);
+	for (unsigned i = 0; i < s->n_parts && err == PT_OK; i++)
+		for (unsigned j = 0; j < regions[i]->n && err == PT_OK; j++)
+			if (regions[i]->r[j].ram)
+				err = el2_map(&pool, regions[i]->r[j].pa, regions[i]->r[j].pa + regions[i]->r[j].size);
+	for (unsigned k = 0; k < sizeof(dev) / sizeof(dev[0]) && err == PT_OK; k++)
+		if (dev[k].size)
+			err = el2_map(&pool, dev[k].base & ~UINT64_C(0xfff),
+				      (dev[k].base + dev[k].size + 0xfff) & ~UINT64_C(0xfff));
+	return err == PT_OK ? NULL
+			    : fail("EL2 map: the builder failed (%d) with %u of the %u pages bhcc counted", err,
+				   pool.used, s->el2_pages);
+}
+
+const char *bhcc_oracle_check(const char *gendir, const void *blob, size_t size, unsigned s2_pool_pages)
+{
+	static struct o_sys s;
+	struct o_array *regions[MAX_PARTS], *vcpus[MAX_PARTS], *irqs[MAX_PARTS];
+	char path[1024];
+	const char *e;
+	FILE *f;
+
+	(void)size;
+	memset(&s, 0, sizeof(s));
+	snprintf(path, sizeof(path), "%s/config.c", gendir);
+	if (!(f = fopen(path, "r")))
+		return fail("accepted, but no %s", path);
+	e = parse_config(&s, f);
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/isolation.md", gendir);
+	if (!e && !(f = fopen(path, "r")))
+		return fail("accepted, but no %s", path);
+	if (!e) {
+		e = parse_report(&s, f);
+		fclose(f);
+	}
+	if (!e && (!s.n_parts || !s.n_cores || (s.gic != 2 && s.gic != 3)))
+		e = fail("config.c: no partition, core or GIC");
+	if (!e)
+		e = link_partitions(&s, regions, vcpus, irqs);
+	if (!e)
+		e = check_cores(&s, vcpus);
+	if (!e)
+		e = check_memory(&s, regions, blob);
+	if (!e)
+		e = check_guest_view(&s, regions);
+	if (!e)
+		e = check_irqs(&s, irqs, blob);
+	if (!e)
+		e = check_stage2(&s, regions, s2_pool_pages);
+	if (!e)
+		e = check_el2(&s, regions);
+	return e;
+}

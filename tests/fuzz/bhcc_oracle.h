@@ -1,0 +1,23 @@
+/*
+ * The isolation oracle of the bhcc fuzz target: it re-reads what bhcc wrote
+ * for a description it accepted (gen/config.c, gen/isolation.md) and the
+ * input blob, with a parser of its own, and checks what the tables promise:
+ * nothing shared between partitions or with the hypervisor (RAM, devices,
+ * interrupts, cores), every guest range where the partition can use it, and
+ * the hypervisor's real table builder (arch/arm64/pgtable.c) able to build
+ * every stage-2 table and the EL2 map in the pools bhcc counted.
+ */
+#ifndef FUZZ_BHCC_ORACLE_H
+#define FUZZ_BHCC_ORACLE_H
+
+#include <stddef.h>
+
+/**
+ * Checks the outputs in @gendir of a run that accepted @blob; the pools are
+ * @s2_pool_pages (CONFIG_STAGE2_POOL_PAGES) and what isolation.md says for the
+ * EL2 map. Returns NULL, or a description of the first broken promise.
+ */
+const char *bhcc_oracle_check(const char *gendir, const void *blob, size_t size,
+			      unsigned s2_pool_pages);
+
+#endif

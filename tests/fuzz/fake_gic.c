@@ -1,0 +1,287 @@
+/*
+ * The physical GICv3 driver (arch/arm64/gic.h) on the host, for the trap
+ * fuzz target: distributor, redistributors and list registers kept in memory
+ * with the hardware's set/clear semantics, and every write checked against
+ * what the trapping vCPU's partition owns (traps_system.h). The list
+ * registers and ICC registers the inline fast path (gic_fast.h) uses are the
+ * host_sr_* variables of host_sysreg.h.
+ */
+#include <string.h>
+
+#include "cpu.h"
+#include "fake_arch.h"
+#include "gic.h"
+#include "partition.h"
+#include "traps_system.h"
+
+#define WORDS 32u
+#define LRS 4u
+
+uint32_t gic_n_lrs = LRS;
+
+extern uint64_t host_sr_ich_lr0_el2, host_sr_ich_lr1_el2, host_sr_ich_lr2_el2, host_sr_ich_lr3_el2;
+extern uint64_t host_sr_ich_elrsr_el2;
+
+static uint64_t *const lr[LRS] = {
+	&host_sr_ich_lr0_el2, &host_sr_ich_lr1_el2, &host_sr_ich_lr2_el2, &host_sr_ich_lr3_el2,
+};
+
+/* One interrupt controller frame's per-interrupt state. */
+struct bank {
+	uint32_t group[WORDS], enable[WORDS], pend[WORDS], active[WORDS];
+	uint8_t priority[32u * WORDS];
+	uint32_t config[2u * WORDS];
+};
+
+static struct bank dist;
+static struct bank local[TRAPS_CORES];
+
+void fake_gic_reset(void)
+{
+	memset(&dist, 0, sizeof(dist));
+	memset(local, 0, sizeof(local));
+	for (uint32_t n = 0; n < LRS; n++)
+		*lr[n] = 0;
+	fake_gic_sync_elrsr();
+}
+
+void fake_gic_sync_elrsr(void)
+{
+	uint64_t free = 0;
+
+	for (uint32_t n = 0; n < LRS; n++)
+		if ((*lr[n] >> 62) == 0)
+			free |= UINT64_C(1) << n;
+	host_sr_ich_elrsr_el2 = free;
+}
+
+static struct cpu *current(void)
+{
+	if (!fake.current || !fake.current->partition)
+		traps_violation("GIC driver called without a vCPU");
+	return fake.current;
+}
+
+static uint32_t *bitmap(struct bank *b, uint32_t offset, uint32_t *set)
+{
+	uint32_t word = (offset & 0x7fu) / 4u;
+	uint32_t reg = offset & ~0x7fu;
+
+	*set = 0;
+	if (word >= WORDS)
+		return NULL;
+	switch (reg) {
+	case GICD_IGROUPR: *set = 2; return &b->group[word];
+	case GICD_ISENABLER: *set = 1; return &b->enable[word];
+	case GICD_ICENABLER: return &b->enable[word];
+	case GICD_ISPENDR: *set = 1; return &b->pend[word];
+	case GICD_ICPENDR: return &b->pend[word];
+	case GICD_ISACTIVER: *set = 1; return &b->active[word];
+	case GICD_ICACTIVER: return &b->active[word];
+	default: return NULL;
+	}
+}
+
+static uint32_t bank_read(struct bank *b, uint32_t offset)
+{
+	uint32_t set, *w = bitmap(b, offset, &set);
+
+	if (w)
+		return *w;
+	if (offset >= GICD_IPRIORITYR && offset < GICD_IPRIORITYR + 32u * WORDS - 3u) {
+		uint32_t v;
+
+		memcpy(&v, &b->priority[offset - GICD_IPRIORITYR], 4);
+		return v;
+	}
+	if (offset >= GICD_ICFGR && offset < GICD_ICFGR + 8u * WORDS)
+		return b->config[(offset - GICD_ICFGR) / 4u];
+	return 0;
+}
+
+/* Checks that a write changes only interrupts @may allows, then applies it. */
+static void bank_write(struct bank *b, uint32_t offset, uint32_t value, uint32_t base,
+		       bool (*may)(const struct cpu *, uint32_t), const char *where)
+{
+	struct cpu *cpu = current();
+	uint32_t set, *w = bitmap(b, offset, &set);
+
+	if (w) {
+		for (uint32_t bit = 0; bit < 32u; bit++)
+			if ((value >> bit) & 1u && !may(cpu, base + 32u * ((offset & 0x7fu) / 4u) + bit))
+				traps_violation("%s: partition '%s' wrote bit %u of 0x%x (interrupt %u)", where,
+						cpu->partition->cfg->name, bit, offset,
+						base + 32u * ((offset & 0x7fu) / 4u) + bit);
+		*w = set == 2 ? value : set ? (*w | value) : (*w & ~value);
+		return;
+	}
+	if (offset >= GICD_ICFGR && offset < GICD_ICFGR + 8u * WORDS) {
+		uint32_t *cfg = &b->config[(offset - GICD_ICFGR) / 4u];
+
+		for (uint32_t i = 0; i < 16u; i++)
+			if (((*cfg ^ value) >> (2u * i)) & 3u && !may(cpu, base + 16u * ((offset - GICD_ICFGR) / 4u) + i))
+				traps_violation("%s: partition '%s' changed the trigger of interrupt %u", where,
+						cpu->partition->cfg->name, base + 16u * ((offset - GICD_ICFGR) / 4u) + i);
+		*cfg = value;
+		return;
+	}
+	traps_violation("%s: partition '%s' wrote 0x%x at 0x%x, which is global", where,
+			cpu->partition->cfg->name, value, offset);
+}
+
+static bool may_spi(const struct cpu *cpu, uint32_t intid)
+{
+	return intid >= GIC_FIRST_SPI && traps_owns_spi(cpu, intid);
+}
+
+static bool may_local(const struct cpu *cpu, uint32_t intid)
+{
+	return intid < GIC_FIRST_SPI && traps_owns_local(cpu, intid);
+}
+
+uint32_t gic_dist_read(uint32_t offset)
+{
+	return bank_read(&dist, offset);
+}
+
+void gic_dist_write(uint32_t offset, uint32_t value)
+{
+	bank_write(&dist, offset, value, 0, may_spi, "GICD");
+}
+
+void gic_dist_write8(uint32_t offset, uint8_t value)
+{
+	struct cpu *cpu = current();
+	uint32_t intid = offset - GICD_IPRIORITYR;
+
+	if (offset < GICD_IPRIORITYR || intid >= 32u * WORDS || !may_spi(cpu, intid))
+		traps_violation("GICD: partition '%s' wrote byte 0x%x at 0x%x", cpu->partition->cfg->name, value,
+				offset);
+	dist.priority[intid] = value;
+}
+
+void gic_spi_route(uint32_t intid, uint32_t core)
+{
+	struct cpu *cpu = current();
+
+	if (!may_spi(cpu, intid) || !traps_owns_core(cpu, core))
+		traps_violation("partition '%s' routed interrupt %u to core %u", cpu->partition->cfg->name, intid,
+				core);
+}
+
+void gic_spi_targets(uint32_t intid, uint8_t mask)
+{
+	traps_violation("GICv2 routing (interrupt %u, targets 0x%x) on a GICv3", intid, mask);
+}
+
+uint8_t gic_core_mask(uint32_t core)
+{
+	return (uint8_t)(1u << core);
+}
+
+static struct bank *local_bank(uint32_t core, const char *what)
+{
+	struct cpu *cpu = current();
+
+	if (!traps_owns_core(cpu, core))
+		traps_violation("partition '%s' %s core %u's redistributor", cpu->partition->cfg->name, what, core);
+	return &local[core];
+}
+
+uint32_t gic_local_read(uint32_t core, uint32_t offset)
+{
+	return bank_read(local_bank(core, "read"), offset);
+}
+
+void gic_local_write(uint32_t core, uint32_t offset, uint32_t value)
+{
+	bank_write(local_bank(core, "wrote"), offset, value, 0, may_local, "GICR");
+}
+
+void gic_local_write8(uint32_t core, uint32_t offset, uint8_t value)
+{
+	struct bank *b = local_bank(core, "wrote");
+	uint32_t intid = offset - GICD_IPRIORITYR;
+
+	if (offset < GICD_IPRIORITYR || intid >= 32u || !may_local(current(), intid))
+		traps_violation("GICR: partition '%s' wrote byte 0x%x at 0x%x", current()->partition->cfg->name,
+				value, offset);
+	b->priority[intid] = value;
+}
+
+void gic_send_sgi(uint32_t core, uint32_t intid)
+{
+	struct cpu *cpu = current();
+
+	if (!traps_owns_core(cpu, core) || !may_local(cpu, intid) || intid >= 16u)
+		traps_violation("partition '%s' sent SGI %u to core %u", cpu->partition->cfg->name, intid, core);
+}
+
+void gic_send_ipi(uint32_t core)
+{
+	struct cpu *cpu = current();
+
+	if (!traps_owns_core(cpu, core))
+		traps_violation("partition '%s' kicked core %u", cpu->partition->cfg->name, core);
+}
+
+uint32_t gic_ack_fiq(void)
+{
+	return GIC_IPI_SGI;
+}
+
+void gic_eoi_fiq(uint32_t ack)
+{
+	(void)ack;
+}
+
+void gic_init_global(void)
+{
+}
+
+void gic_init_cpu(uint32_t core, bool direct)
+{
+	(void)core;
+	(void)direct;
+}
+
+void gic_cpu_off(void)
+{
+}
+
+void gic_vif_reset(bool direct)
+{
+	(void)direct;
+	for (uint32_t n = 0; n < LRS; n++)
+		*lr[n] = 0;
+	fake_gic_sync_elrsr();
+}
+
+uint32_t gic_lr_state(uint32_t n, struct gic_lr *out)
+{
+	uint64_t v = n < LRS ? *lr[n] : 0;
+
+	if (n >= LRS)
+		traps_violation("list register %u of %u", n, LRS);
+	*out = (struct gic_lr){ (uint32_t)v, (uint32_t)(v >> ICH_LR_PINTID_SHIFT) & 0x1fffu,
+				(uint8_t)(v >> ICH_LR_PRIO_SHIFT), 0, (v & ICH_LR_HW) != 0 };
+	return (uint32_t)(v >> ICH_LR_STATE_SHIFT);
+}
+
+bool gic_lr_pending(uint32_t n, struct gic_lr *out)
+{
+	return gic_lr_state(n, out) == 1u;
+}
+
+void gic_lr_clear(uint32_t n)
+{
+	if (n >= LRS)
+		traps_violation("list register %u of %u", n, LRS);
+	*lr[n] = 0;
+	fake_gic_sync_elrsr();
+}
+
+void gic_vif_underflow(bool enable)
+{
+	(void)enable;
+}

@@ -1,0 +1,46 @@
+/*
+ * The system the arm64 trap fuzz target runs on (the fake architecture of
+ * tests/unit/fake_arch.c, a GICv3 at QEMU virt's addresses):
+ *   alpha: core 0, 1 vCPU, SPIs 40 and 41
+ *   beta:  cores 1 and 2, 2 vCPUs, SPI 50
+ *   gamma: core 3, 1 vCPU, direct delivery, SPI 60
+ * and what the fake GIC driver checks every physical write against.
+ */
+#ifndef TESTS_FUZZ_TRAPS_SYSTEM_H
+#define TESTS_FUZZ_TRAPS_SYSTEM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define TRAPS_GICD 0x08000000u
+#define TRAPS_GICR 0x080a0000u
+#define TRAPS_RAM_SIZE 0x10000u
+#define TRAPS_PARTITIONS 3u
+#define TRAPS_CORES 4u
+
+struct cpu;
+
+/** Boots the fake system and resets every virtual GIC to its start state. */
+void traps_system_boot(void);
+
+/** Host address and guest address of partition @part's RAM. */
+uint8_t *traps_ram(uint32_t part);
+uint64_t traps_ram_ipa(uint32_t part);
+
+/** What the code under test may touch while handling a trap of @cpu's vCPU. */
+bool traps_owns_spi(const struct cpu *cpu, uint32_t intid);
+bool traps_owns_core(const struct cpu *cpu, uint32_t core);
+bool traps_owns_local(const struct cpu *cpu, uint32_t intid);
+
+/** Reports a broken isolation promise and aborts (the fuzzer's crash). */
+_Noreturn void traps_violation(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* fake_gic.c: the physical GIC the driver functions act on. */
+
+/** Resets the fake GIC's state (the list registers too). */
+void fake_gic_reset(void);
+
+/** ICH_ELRSR_EL2 as the hardware computes it from the list registers. */
+void fake_gic_sync_elrsr(void);
+
+#endif
