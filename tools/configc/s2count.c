@@ -3,9 +3,10 @@
  * (arch/arm64/pgtable.c) spends them from its pools: 4 KiB granule, 39-bit
  * input addresses, root at level 1 (512 x 1 GiB entries). The same builder
  * makes the stage-2 tables of each partition and the hypervisor's own EL2
- * map (arch/arm64/mmu.c), whose root is not from the pool. A level-1 entry is a 1 GiB block when IPA and PA are 1 GiB
- * aligned and a whole 1 GiB remains, else it points to a level-2 table; a
- * level-2 entry likewise is a 2 MiB block or points to a level-3 table.
+ * map (arch/arm64/mmu.c), whose root is not from the pool. A level-1 entry
+ * is a 1 GiB block when IPA and PA are 1 GiB aligned and a whole 1 GiB
+ * remains, else it points to a level-2 table; a level-2 entry likewise is a
+ * 2 MiB block or points to a level-3 table.
  * Tables are shared between regions, so a page is counted once per distinct
  * level-1 or level-2 slot that needs a next-level table.
  */
