@@ -4,14 +4,18 @@
  */
 #include "core.h"
 #include "cpu.h"
+#include "incident.h"
 #include "log.h"
 #include "partition.h"
 
 NORETURN void health_fault(struct cpu *cpu, const struct fault *f)
 {
-	const struct partition *p = cpu->partition;
+	struct partition *p = cpu->partition;
 	bool restart = (p->cfg->fault_policy == (uint8_t)CFG_FAULT_RESTART);
 	const char *action = restart ? "restart" : "stop";
+
+	/* Every fault is logged: each costs the partition a stop or a restart, which bounds them. */
+	incident_note(p, BH_INCIDENT_FAULT);
 
 	if (f->addr_valid) {
 		log_error("fault: partition '%s' vCPU %u (core %u): %s at IPA 0x%lx, PC 0x%lx, ESR 0x%lx; %s",

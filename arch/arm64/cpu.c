@@ -37,6 +37,17 @@ struct cpu *arch_this_cpu(void)
 	return arm64_this_cpu();
 }
 
+uint64_t arch_counter(void)
+{
+	isb();
+	return read_sysreg(cntpct_el0);
+}
+
+uint64_t arch_counter_hz(void)
+{
+	return read_sysreg(cntfrq_el0);
+}
+
 uint64_t arm64_cpu_mpidr(uint32_t core)
 {
 	return cfg_system.cores[core].mpidr;

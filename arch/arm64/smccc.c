@@ -8,6 +8,7 @@
 #include "arm64.h"
 #include "core.h"
 #include "cpu.h"
+#include "incident.h"
 #include "log.h"
 #include "partition.h"
 #include "sysreg.h"
@@ -22,7 +23,17 @@ static uint64_t ret(int64_t v)
 	return (uint64_t)v;
 }
 
-static void smccc_arch(struct guest_frame *f)
+/* A call refused with `status`: counted and logged (rate-limited) as a call incident.
+ * Out of line so that the served calls do not carry it. */
+static __attribute__((noinline, cold)) void refuse_call(const struct cpu *cpu, struct guest_frame *f,
+							 const char *conduit, int64_t status)
+{
+	incident_log(cpu, BH_INCIDENT_CALL, "%s function 0x%lx (x1 0x%lx) refused with %ld", conduit, f->x[0], f->x[1],
+		     status);
+	f->x[0] = ret(status);
+}
+
+static void smccc_arch(const struct cpu *cpu, struct guest_frame *f)
 {
 	switch ((uint32_t)f->x[0]) {
 	case SMCCC_VERSION:
@@ -33,7 +44,7 @@ static void smccc_arch(struct guest_frame *f)
 		break;
 	default:
 		/* Firmware workarounds (ARCH_WORKAROUND_*) are not offered to partitions. */
-		f->x[0] = ret(BH_ERR_NOT_SUPPORTED);
+		refuse_call(cpu, f, "SMCCC", BH_ERR_NOT_SUPPORTED);
 		break;
 	}
 }
@@ -80,6 +91,7 @@ static __attribute__((noinline)) void arm64_psci(struct cpu *cpu, struct guest_f
 	uint64_t a3 = is32 ? (uint32_t)f->x[3] : f->x[3];
 	uint32_t vcpu;
 	int64_t r;
+	bool refused = false;
 
 	switch (fid) {
 	case PSCI_VERSION:
@@ -98,11 +110,15 @@ static __attribute__((noinline)) void arm64_psci(struct cpu *cpu, struct guest_f
 	case PSCI_CPU_ON_64:
 		r = vcpu_from_mpidr(a1, &vcpu) ? partition_vcpu_on(cpu, vcpu, ipa_init(a2), a3)
 					       : PSCI_RET_INVALID_PARAMETERS;
+		/* Another vCPU's state (already on, pending) is an answer; a bad argument is refused. */
+		refused = (r == PSCI_RET_INVALID_PARAMETERS) || (r == PSCI_RET_INVALID_ADDRESS) ||
+			  (r == PSCI_RET_DENIED);
 		break;
 	case PSCI_AFFINITY_INFO_32:
 	case PSCI_AFFINITY_INFO_64:
 		r = ((a2 == 0u) && vcpu_from_mpidr(a1, &vcpu)) ? partition_vcpu_state(cpu, vcpu)
 							      : PSCI_RET_INVALID_PARAMETERS;
+		refused = r == PSCI_RET_INVALID_PARAMETERS;
 		break;
 	case PSCI_MIGRATE_INFO_TYPE:
 		r = PSCI_TOS_NOT_PRESENT_MP;
@@ -116,28 +132,35 @@ static __attribute__((noinline)) void arm64_psci(struct cpu *cpu, struct guest_f
 		partition_shutdown(cpu, true);
 		break;   /* not reached */
 	case PSCI_FEATURES:
+		/* A question, not a refusal, whatever the answer. */
 		r = psci_supported((uint32_t)a1) ? PSCI_RET_SUCCESS : PSCI_RET_NOT_SUPPORTED;
 		break;
 	default:
 		r = PSCI_RET_NOT_SUPPORTED;
+		refused = true;
 		break;
 	}
-	f->x[0] = ret(r);
+	if (refused) {
+		refuse_call(cpu, f, "PSCI", r);
+	} else {
+		f->x[0] = ret(r);
+	}
 }
 
-static void smccc(struct cpu *cpu, struct guest_frame *f)
+/* Inlined into both conduits: the null hypercall's path stays one function. */
+static inline __attribute__((always_inline)) void smccc(struct cpu *cpu, struct guest_frame *f)
 {
 	uint32_t fid = (uint32_t)f->x[0];
 	uint32_t owner = (fid >> BH_SMCCC_OWNER_SHIFT) & BH_SMCCC_OWNER_MASK;
 
 	if ((fid & BH_SMCCC_FAST) == 0u) {
 		/* Yielding calls would need a Trusted OS; there is none for partitions. */
-		f->x[0] = ret(BH_ERR_NOT_SUPPORTED);
+		refuse_call(cpu, f, "yielding", BH_ERR_NOT_SUPPORTED);
 		return;
 	}
 	switch (owner) {
 	case BH_SMCCC_OWNER_ARCH:
-		smccc_arch(f);
+		smccc_arch(cpu, f);
 		break;
 	case BH_SMCCC_OWNER_PSCI:
 		arm64_psci(cpu, f);
@@ -146,16 +169,24 @@ static void smccc(struct cpu *cpu, struct guest_frame *f)
 		hypercall_dispatch(cpu, f->x);
 		break;
 	default:
-		f->x[0] = ret(BH_ERR_NOT_SUPPORTED);
+		refuse_call(cpu, f, "SMCCC", BH_ERR_NOT_SUPPORTED);
 		break;
 	}
 }
 
+/* SMCCC uses HVC #0 only; other immediates are not calls we define. */
+static __attribute__((noinline, cold)) void refuse_immediate(struct guest_frame *f, uint64_t esr, const char *conduit)
+{
+	const struct cpu *cpu = arm64_this_cpu();
+
+	incident_log(cpu, BH_INCIDENT_CALL, "%s #0x%lx (function 0x%lx) refused", conduit, esr & 0xffffu, f->x[0]);
+	f->x[0] = ret(BH_ERR_NOT_SUPPORTED);
+}
+
 void arm64_trap_hvc(struct cpu *cpu, struct guest_frame *f, uint64_t esr)
 {
-	/* SMCCC uses HVC #0 only; other immediates are not calls we define. */
 	if ((esr & 0xffffu) != 0u) {
-		f->x[0] = ret(BH_ERR_NOT_SUPPORTED);
+		refuse_immediate(f, esr, "HVC");
 		return;
 	}
 	smccc(cpu, f);

@@ -12,6 +12,7 @@
  */
 #include "arm64.h"
 #include "cpu.h"
+#include "incident.h"
 #include "partition.h"
 #include "sysreg.h"
 #include "vgic.h"
@@ -105,6 +106,20 @@ static void set_way(const struct cpu *cpu, uint64_t operand)
 	}
 }
 
+/* A register or instruction the partition may not use: undefined, as on a core without it. */
+static void refuse_register(const struct cpu *cpu, struct guest_frame *f, uint32_t iss)
+{
+	uint32_t op0 = (iss >> 20) & 3u;
+	const char *insn = ((iss & SR_READ) != 0u) ? "MRS" : "MSR";
+
+	if (op0 == 1u) {
+		insn = "SYS";
+	}
+	incident_log(cpu, BH_INCIDENT_REGISTER, "%s S%u_%u_C%u_C%u_%u undefined, PC 0x%lx", insn, op0,
+		     (iss >> 14) & 7u, (iss >> 10) & 0xfu, (iss >> 1) & 0xfu, (iss >> 17) & 7u, read_sysreg(elr_el2));
+	arm64_inject_undef(f);
+}
+
 static __attribute__((noinline)) void sysreg_other(struct cpu *cpu, struct guest_frame *f, uint64_t esr)
 {
 	uint32_t iss = (uint32_t)ESR_ISS(esr);
@@ -124,7 +139,7 @@ static __attribute__((noinline)) void sysreg_other(struct cpu *cpu, struct guest
 	} else if (vgic_sysreg(cpu, reg, read, &value)) {
 		/* GIC CPU interface: SGIs, and the shared registers on direct-delivery cores. */
 	} else {
-		arm64_inject_undef(f);
+		refuse_register(cpu, f, iss);
 		return;
 	}
 	if (read && (rt != 31u)) {

@@ -6,6 +6,7 @@
 #include "cfg.h"
 #include "core.h"
 #include "cpu.h"
+#include "incident.h"
 #include "log.h"
 #include "partition.h"
 
@@ -41,14 +42,8 @@ static uint8_t physical_priority(uint64_t guest)
 
 void vgic_deny(struct cpu *cpu, const char *what, uint32_t offset, uint64_t value)
 {
-	struct vgic_dist *d = vgic_dist_of(cpu);
-	uint32_t n = __atomic_add_fetch(&d->denied, 1u, __ATOMIC_RELAXED);
-
-	/* Counted always, logged at 1, 2, 4, 8...: a hostile loop cannot flood the console. */
-	if ((n & (n - 1u)) == 0u) {
-		log_warning("partition '%s' vCPU %u: %s refused (offset 0x%x, value 0x%lx), %u so far",
-			    cpu->partition->cfg->name, cpu->vcpu, what, offset, value, n);
-	}
+	/* Counted always, logged rate-limited: a hostile loop cannot flood the console. */
+	incident_log(cpu, BH_INCIDENT_INTERRUPT, "%s refused (offset 0x%x, value 0x%lx)", what, offset, value);
 }
 
 /* --- Partition and vCPU reset --------------------------------------------- */
@@ -69,7 +64,6 @@ void vgic_partition_reset(uint32_t part)
 		d->enabled[w] = 0u;
 		d->irm[w] = 0u;
 	}
-	d->denied = 0u;
 	for (uint32_t i = 0u; i < p->n_irqs; i++) {
 		uint32_t intid = p->irqs[i];
 		uint32_t bit = (uint32_t)1u << (intid % 32u);

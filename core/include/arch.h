@@ -36,6 +36,12 @@ void arch_cpu_kick(uint32_t core);
 /** Spin-wait hint: lets a sibling hardware thread or an emulator's other vCPUs run. */
 void arch_cpu_relax(void);
 
+/** The system counter: a count that every core reads alike and that never goes back. */
+uint64_t arch_counter(void);
+
+/** Ticks of arch_counter() per second. */
+uint64_t arch_counter_hz(void);
+
 /** Powers the whole board off (or parks every core where that is impossible). */
 NORETURN void arch_system_off(void);
 

@@ -6,6 +6,7 @@
 
 #include "types.h"
 #include "cfg.h"
+#include "incident.h"
 #include "spinlock.h"
 
 enum partition_state {
@@ -23,6 +24,7 @@ struct partition {
 	uint64_t online;            /* bit v: vCPU v entered the guest and has not turned off */
 	bool mapped;                /* address space built (once, by vCPU 0's core) */
 	struct spinlock lock;
+	struct incident_counter incidents[BH_INCIDENT_KINDS];   /* since boot, kept across restarts */
 };
 
 struct cpu;

@@ -40,6 +40,21 @@
  * times the partition has been restarted since the board booted.
  */
 #define BH_HC_PARTITION_INFO   BH_HC_ID(0x0003u)
+/**
+ * x1 = an incident kind (BH_INCIDENT_*). Returns in x1 how many incidents of
+ * that kind the hypervisor has counted for the calling partition since the
+ * board booted (restarts keep them); an unknown kind returns INVALID_PARAM.
+ */
+#define BH_HC_INCIDENTS        BH_HC_ID(0x0004u)
+
+/* Incident kinds: what the hypervisor refused or contained for a partition. */
+#define BH_INCIDENT_CALL         0u  /* a hypercall, PSCI or SMC call refused with an error */
+#define BH_INCIDENT_REGISTER     1u  /* a system register or instruction refused: undefined instruction */
+#define BH_INCIDENT_INTERRUPT    2u  /* an interrupt controller access beyond what it owns, refused */
+#define BH_INCIDENT_CONSOLE      3u  /* a console call refused */
+#define BH_INCIDENT_FAULT        4u  /* a fault, contained by the fault policy */
+#define BH_INCIDENT_INTERFERENCE 5u  /* an outside effect on its interrupts, contained */
+#define BH_INCIDENT_KINDS        6u
 
 /* SMCCC-mandated queries in the vendor hypervisor range. */
 #define BH_HC_CALL_COUNT       0x8600ff00u
@@ -53,7 +68,7 @@
 #define BH_UID_3 0x9e2d5b71u
 
 #define BH_ABI_MAJOR 1u
-#define BH_ABI_MINOR 0u
+#define BH_ABI_MINOR 1u
 
 #define BH_CONSOLE_WRITE_MAX 256u
 

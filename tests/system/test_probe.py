@@ -47,7 +47,7 @@ def test_probe_ran_all_checks(probe):
     finished = [l for l in probe.of("probe") if l.startswith("probe finished:")]
     assert finished, probe.text()
     m = re.match(r"probe finished: (\d+) checks, (\d+) failure\(s\)", finished[0])
-    assert int(m.group(1)) == len(_checks(probe)) == 43
+    assert int(m.group(1)) == len(_checks(probe)) == 47
     failed = [n for n, r in _checks(probe).items() if r != "PASS"]
     expected_failures = [] if QEMU_TRAPS_IMPDEF else ["impdef-register-undefined"]
     assert failed == expected_failures, probe.text()
@@ -86,7 +86,8 @@ def test_hypercall_arguments_checked(probe):
 
     Verifies: REQ-HC-002, REQ-HC-003, REQ-HC-004
     """
-    _assert_pass(probe, ["unknown-hypercall", "hvc-nonzero-immediate", "yielding-call", "putc-out-of-range",
+    _assert_pass(probe, ["unknown-hypercall", "hvc-nonzero-immediate", "yielding-call",
+                         "putc-out-of-range",
                          "write-null", "write-past-ram", "write-wrapping", "write-zero-length", "write-buffer",
                          "write-clamped"])
 
@@ -97,6 +98,32 @@ def test_smccc_discovery(probe):
     Verifies: REQ-HC-001, REQ-HC-005, REQ-HC-006
     """
     _assert_pass(probe, ["smccc-version", "call-uid", "version", "info-vcpus"])
+
+
+def test_refusals_counted_and_logged(probe):
+    """Every refused call, console call and register access is counted per kind (the probe
+    reads its counters back), the first of each kind is logged with what was refused, and
+    the counters are printed when the partition stops.
+
+    Verifies: REQ-TRP-009, REQ-HC-007
+    """
+    _assert_pass(probe, ["incidents-call", "incidents-console", "incidents-register", "incidents-unknown-kind"])
+    hyp = probe.of("bulkhead")
+    first = {k: [l for l in hyp if f"'probe' vCPU 0, {k} incident 1 (0 not logged since the last): " in l]
+             for k in ("call", "console", "register")}
+    assert all(len(v) == 1 for v in first.values()), hyp
+    assert "PSCI function 0xc4000003 (x1 0x2) refused with -2" in first["call"][0]
+    assert "character 0x1000 refused" in first["console"][0]
+    # The first refused register is the first undefined one (QEMU 7.2 lets the impdef one through).
+    assert re.search(r"MRS S3_[13]_C(15|9)_C(2|12)_[10] undefined, PC 0x", first["register"][0]), first
+    # Within a second of each other, the other refusals of each kind were counted, not logged.
+    assert not [l for l in hyp if "'probe' vCPU 0, call incident 2 " in l]
+    # The counters survive the restart and are printed when the probe stops (11: one more in its check).
+    report = [l for l in hyp if l.startswith("partition 'probe' incidents since boot:")]
+    assert len(report) == 1, hyp
+    m = re.match(r"partition 'probe' incidents since boot: call 11, register ([12]), interrupt 0, console 4, "
+                 r"fault 0, interference 0$", report[0])
+    assert m, report
 
 
 def test_smc_never_reaches_firmware(probe):

@@ -70,6 +70,16 @@ void arch_cpu_relax(void)
 {
 }
 
+uint64_t arch_counter(void)
+{
+	return fake.counter;
+}
+
+uint64_t arch_counter_hz(void)
+{
+	return FAKE_COUNTER_HZ;
+}
+
 void arch_cpu_kick(uint32_t core)
 {
 	fake.kicks[core]++;

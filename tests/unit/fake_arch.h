@@ -18,6 +18,8 @@ enum fake_exit {
 };
 
 #define CONFIG_MAX_CORES_FAKE 8
+/* arch_counter() ticks per second: one per microsecond. */
+#define FAKE_COUNTER_HZ 1000000u
 
 struct fake_mapping {
 	uint32_t part;
@@ -28,6 +30,7 @@ struct fake_mapping {
 
 struct fake_state {
 	struct cpu *current;
+	uint64_t counter;              /* what arch_counter() returns */
 	int power[CONFIG_MAX_CORES_FAKE];
 	int power_on_result;
 	unsigned power_on_calls[CONFIG_MAX_CORES_FAKE];

@@ -5,7 +5,8 @@
  * at the board's addresses, trapped through stage 2 and emulated here. It can
  * see and configure only what it owns: the SPIs of its passthrough devices,
  * its vCPUs' SGIs and timer PPIs. Everything else reads as zero and ignores
- * writes, and each such attempt is counted and logged (rate-limited).
+ * writes, and each such attempt is an interrupt incident of the partition
+ * (core/incident.c: counted, logged rate-limited).
  *
  * Mediated delivery: physical interrupts reach EL2, lose their priority there
  * and go to the guest through list registers with the hardware bit, so the
@@ -43,7 +44,6 @@ struct vgic_dist {
 	uint32_t irm[VGIC_WORDS];        /* GICv3 IROUTER.IRM as the guest wrote it */
 	uint8_t priority[GIC_MAX_INTID]; /* the guest's SPI priorities */
 	uint8_t target[GIC_MAX_INTID];   /* vCPU each SPI is routed to (GICv2: CPU mask) */
-	uint32_t denied;                 /* accesses refused so far */
 };
 
 /* vgic_cpu_of() is on every interrupt's path: a power-of-two stride makes
