@@ -174,7 +174,8 @@ static inline __attribute__((always_inline)) void smccc(struct cpu *cpu, struct 
 	}
 }
 
-/* SMCCC uses HVC #0 only; other immediates are not calls we define. */
+/* SMCCC calls are HVC #0 and SMC #0; other immediates are not calls we define,
+ * whatever their function id, through either conduit. */
 static __attribute__((noinline, cold)) void refuse_immediate(struct guest_frame *f, uint64_t esr, const char *conduit)
 {
 	const struct cpu *cpu = arm64_this_cpu();
@@ -196,5 +197,9 @@ void arm64_trap_smc(struct cpu *cpu, struct guest_frame *f, uint64_t esr)
 {
 	/* A trapped SMC returns to the SMC itself: step over it. */
 	arm64_guest_skip(esr);
+	if ((esr & 0xffffu) != 0u) {
+		refuse_immediate(f, esr, "SMC");
+		return;
+	}
 	smccc(cpu, f);
 }

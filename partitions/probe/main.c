@@ -95,6 +95,10 @@ static void hypercall_checks(const struct rt_info *info)
 	register uint64_t x0 __asm__("x0") = BH_HC_VERSION;
 	__asm__ volatile("hvc #1" : "+r"(x0) : : "x1", "x2", "x3", "memory");
 	check("hvc-nonzero-immediate", (int64_t)x0, BH_ERR_NOT_SUPPORTED);
+	/* A trapped SMC with a non-zero immediate is refused alike, even with a served function id. */
+	x0 = PSCI_VERSION;
+	__asm__ volatile("smc #1" : "+r"(x0) : : "x1", "x2", "x3", "memory");
+	check("smc-nonzero-immediate", (int64_t)x0, BH_ERR_NOT_SUPPORTED);
 	check("putc-out-of-range", rt_hvc(BH_HC_CONSOLE_PUTC, 0x1000, 0, 0).x0, BH_ERR_INVALID_PARAM);
 	check("write-null", rt_hvc(BH_HC_CONSOLE_WRITE, 0, 16, 0).x0, BH_ERR_INVALID_ADDRESS);
 	check("write-past-ram", rt_hvc(BH_HC_CONSOLE_WRITE, (uint64_t)(uintptr_t)__ram_end - 8u, 16, 0).x0,
@@ -165,11 +169,11 @@ static uint64_t incidents(uint32_t kind)
 	return (r.x0 == BH_OK) ? r.x1 : (uint64_t)r.x0;
 }
 
-/* Everything refused above was counted, by kind: 6 PSCI and 4 other calls,
+/* Everything refused above was counted, by kind: 6 PSCI and 5 other calls,
  * 4 console calls, and each undefined instruction the hypervisor injected. */
 static void incident_checks(void)
 {
-	check("incidents-call", (int64_t)incidents(BH_INCIDENT_CALL), 10);
+	check("incidents-call", (int64_t)incidents(BH_INCIDENT_CALL), 11);
 	check("incidents-console", (int64_t)incidents(BH_INCIDENT_CONSOLE), 4);
 	check("incidents-register", (int64_t)incidents(BH_INCIDENT_REGISTER), injected_undefs);
 	check("incidents-unknown-kind", rt_hvc(BH_HC_INCIDENTS, BH_INCIDENT_KINDS, 0, 0).x0, BH_ERR_INVALID_PARAM);

@@ -47,7 +47,7 @@ def test_probe_ran_all_checks(probe):
     finished = [l for l in probe.of("probe") if l.startswith("probe finished:")]
     assert finished, probe.text()
     m = re.match(r"probe finished: (\d+) checks, (\d+) failure\(s\)", finished[0])
-    assert int(m.group(1)) == len(_checks(probe)) == 47
+    assert int(m.group(1)) == len(_checks(probe)) == 48
     failed = [n for n, r in _checks(probe).items() if r != "PASS"]
     expected_failures = [] if QEMU_TRAPS_IMPDEF else ["impdef-register-undefined"]
     assert failed == expected_failures, probe.text()
@@ -86,7 +86,7 @@ def test_hypercall_arguments_checked(probe):
 
     Verifies: REQ-HC-002, REQ-HC-003, REQ-HC-004
     """
-    _assert_pass(probe, ["unknown-hypercall", "hvc-nonzero-immediate", "yielding-call",
+    _assert_pass(probe, ["unknown-hypercall", "hvc-nonzero-immediate", "smc-nonzero-immediate", "yielding-call",
                          "putc-out-of-range",
                          "write-null", "write-past-ram", "write-wrapping", "write-zero-length", "write-buffer",
                          "write-clamped"])
@@ -118,10 +118,10 @@ def test_refusals_counted_and_logged(probe):
     assert re.search(r"MRS S3_[13]_C(15|9)_C(2|12)_[10] undefined, PC 0x", first["register"][0]), first
     # Within a second of each other, the other refusals of each kind were counted, not logged.
     assert not [l for l in hyp if "'probe' vCPU 0, call incident 2 " in l]
-    # The counters survive the restart and are printed when the probe stops (11: one more in its check).
+    # The counters survive the restart and are printed when the probe stops (12: one more in its check).
     report = [l for l in hyp if l.startswith("partition 'probe' incidents since boot:")]
     assert len(report) == 1, hyp
-    m = re.match(r"partition 'probe' incidents since boot: call 11, register ([12]), interrupt 0, console 4, "
+    m = re.match(r"partition 'probe' incidents since boot: call 12, register ([12]), interrupt 0, console 4, "
                  r"fault 0, interference 0$", report[0])
     assert m, report
 
@@ -131,7 +131,7 @@ def test_smc_never_reaches_firmware(probe):
 
     Verifies: REQ-TRP-003
     """
-    _assert_pass(probe, ["unknown-smc"])
+    _assert_pass(probe, ["unknown-smc", "smc-nonzero-immediate"])
 
 
 def test_system_registers(probe):
