@@ -56,10 +56,18 @@ void gic_init_global(void)
 }
 
 uint32_t gic_n_lrs;
+uint32_t gic_lr_mask;
 
 void gic_init_cpu(uint32_t core, bool direct)
 {
 	gic_n_lrs = (mmio_read32(gich(GICH_VTR)) & 0x3fu) + 1u;
+	/* GICH_ELRSR0 covers list registers 0..31: the vGIC uses no more. */
+	if (gic_n_lrs >= 32u) {
+		gic_n_lrs = 32u;
+		gic_lr_mask = 0xffffffffu;
+	} else {
+		gic_lr_mask = ((uint32_t)1u << gic_n_lrs) - 1u;
+	}
 	UNUSED(direct);   /* bhcc refuses direct delivery on GICv2 */
 	/* Banked ITARGETSR0 reads as this CPU interface's own bit in every byte. */
 	cpu_mask[core] = (uint8_t)mmio_read32(gicd(GICD_ITARGETSR));

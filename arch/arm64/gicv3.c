@@ -112,10 +112,12 @@ static uint64_t find_redist(uint64_t mpidr)
 }
 
 uint32_t gic_n_lrs;
+uint32_t gic_lr_mask;
 
 void gic_init_cpu(uint32_t core, bool direct)
 {
 	gic_n_lrs = ((uint32_t)read_sysreg(ich_vtr_el2) & 0x1fu) + 1u;
+	gic_lr_mask = ((uint32_t)1u << gic_n_lrs) - 1u;
 	uint64_t rd = redist[core];
 
 	if (rd == 0u) {

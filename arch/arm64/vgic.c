@@ -117,14 +117,16 @@ void vgic_vcpu_reset(struct cpu *cpu)
 
 /* --- List registers -------------------------------------------------------- */
 
-static void queue_push(struct vgic_cpu *v, const struct gic_lr *lr)
+static void queue_push(const struct cpu *cpu, struct vgic_cpu *v, const struct gic_lr *lr)
 {
 	uint32_t i = v->queued;
 
 	if (i == VGIC_QUEUE) {
-		/* Cannot happen: each interrupt (SGI: per sender) is queued at most once
-		 * and VGIC_QUEUE counts them all. */
-		log_error("vGIC queue full, interrupt %u lost", lr->vintid);
+		/* Cannot happen: each interrupt (SGI: per sender) is held at most once,
+		 * in a list register or here (vgic_irq, deliver_sgi), and VGIC_QUEUE
+		 * counts them all. Should it ever, the loss is counted and logged
+		 * rate-limited, never a flood. */
+		incident_log(cpu, BH_INCIDENT_INTERFERENCE, "vGIC queue full, interrupt %u lost", lr->vintid);
 		return;
 	}
 	/* Sorted by priority; equal priorities keep their arrival order. */
@@ -138,7 +140,7 @@ static void queue_push(struct vgic_cpu *v, const struct gic_lr *lr)
 
 /* All list registers in use: a higher-priority interrupt takes the place of
  * the lowest-priority one that is only pending, which waits in the queue. */
-static __attribute__((noinline)) void inject_full(struct vgic_cpu *v, struct gic_lr lr)
+static __attribute__((noinline)) void inject_full(const struct cpu *cpu, struct vgic_cpu *v, struct gic_lr lr)
 {
 	uint32_t n = gic_lr_count();
 	uint32_t victim = n;
@@ -152,23 +154,23 @@ static __attribute__((noinline)) void inject_full(struct vgic_cpu *v, struct gic
 		}
 	}
 	if (victim != n) {
-		queue_push(v, &worst);
+		queue_push(cpu, v, &worst);
 		gic_lr_write(victim, lr);
 	} else {
-		queue_push(v, &lr);
+		queue_push(cpu, v, &lr);
 	}
 	gic_vif_underflow(true);
 }
 
-/* The fast path: a free list register. */
-static inline __attribute__((always_inline)) void inject(struct vgic_cpu *v, struct gic_lr lr)
+/* A free list register if there is one, else inject_full(). */
+static inline __attribute__((always_inline)) void inject(const struct cpu *cpu, struct vgic_cpu *v, struct gic_lr lr)
 {
 	uint32_t free = gic_lr_free();
 
 	if (__builtin_expect((long)(free != 0u), 1L) != 0L) {
 		gic_lr_write((uint32_t)__builtin_ctz(free), lr);
 	} else {
-		inject_full(v, lr);
+		inject_full(cpu, v, lr);
 	}
 }
 
@@ -195,7 +197,7 @@ static void refill(struct vgic_cpu *v)
 static __attribute__((noinline)) bool already_pending(const struct vgic_cpu *v, uint32_t vintid, uint8_t source)
 {
 	/* Only list registers in use can hold it; usually none is. */
-	uint32_t used = ~gic_lr_free() & (((uint32_t)1u << gic_lr_count()) - 1u);
+	uint32_t used = ~gic_lr_free() & gic_lr_all();
 
 	while (used != 0u) {
 		uint32_t i = (uint32_t)__builtin_ctz(used);
@@ -212,6 +214,52 @@ static __attribute__((noinline)) bool already_pending(const struct vgic_cpu *v, 
 		}
 	}
 	return false;
+}
+
+/* True when the vCPU holds physical interrupt `pintid`, in a list register
+ * (pending or active) or in its queue. */
+static bool holds_physical(const struct vgic_cpu *v, uint32_t pintid)
+{
+	uint32_t used = ~gic_lr_free() & gic_lr_all();
+
+	while (used != 0u) {
+		uint32_t i = (uint32_t)__builtin_ctz(used);
+		struct gic_lr cur = { 0u, 0u, 0u, 0u, false };
+
+		used &= used - 1u;
+		if ((gic_lr_state(i, &cur) != 0u) && cur.hw && (cur.pintid == pintid)) {
+			return true;
+		}
+	}
+	for (uint32_t i = 0u; i < v->queued; i++) {
+		if (v->queue[i].hw && (v->queue[i].pintid == pintid)) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * A physical interrupt to inject while the vCPU already holds something.
+ * The hypervisor acknowledged the interrupt for the guest, so it stays
+ * active until the guest's end of interrupt deactivates it through the
+ * list register: it cannot be taken again meanwhile, unless something
+ * else deactivated it. A direct-delivery partition's EOI of another
+ * partition's SPI does (the active state of an SPI is global), and so does
+ * the partition's own write to an active-clear register. Then the list
+ * register or queue entry that holds it already stands for this new
+ * activation as well, and its end of interrupt deactivates it: a second
+ * entry would deliver it twice and could fill the queue.
+ */
+static __attribute__((noinline)) void inject_physical(const struct cpu *cpu, struct vgic_cpu *v, struct gic_lr lr)
+{
+	if (holds_physical(v, lr.pintid)) {
+		incident_log(cpu, BH_INCIDENT_INTERFERENCE,
+			     "interrupt %u taken again while the guest held it (deactivated by another agent): merged",
+			     lr.pintid);
+		return;
+	}
+	inject(cpu, v, lr);
 }
 
 /* --- Physical interrupts at EL2 ------------------------------------------- */
@@ -257,7 +305,12 @@ void vgic_irq(struct cpu *cpu)
 		priority = d->priority[intid];
 	}
 	struct gic_lr lr = { intid, intid, priority, 0u, true };
-	inject(v, lr);
+	/* The fast path: the vCPU holds nothing, so cannot hold this one twice. */
+	if ((gic_lr_free() == gic_lr_all()) && (v->queued == 0u)) {
+		gic_lr_write(0u, lr);
+	} else {
+		inject_physical(cpu, v, lr);
+	}
 }
 
 void vgic_fiq(struct cpu *cpu)
@@ -278,15 +331,13 @@ void vgic_fiq(struct cpu *cpu)
 static void deliver_sgi(struct cpu *cpu, uint32_t intid, uint8_t source)
 {
 	struct vgic_cpu *v = vgic_cpu_of(cpu);
-	uint32_t all = ((uint32_t)1u << gic_lr_count()) - 1u;
-	uint32_t free = gic_lr_free();
 	struct gic_lr lr = { intid, 0u, v->priority[intid], source, false };
 
 	/* Nothing in the list registers or the queue: it cannot be there twice. */
-	if (((free & all) == all) && (v->queued == 0u)) {
-		gic_lr_write((uint32_t)__builtin_ctz(free), lr);
+	if ((gic_lr_free() == gic_lr_all()) && (v->queued == 0u)) {
+		gic_lr_write(0u, lr);
 	} else if (!already_pending(v, intid, source)) {
-		inject(v, lr);
+		inject(cpu, v, lr);
 	} else {
 		/* Already pending: an SGI is an edge, the two merge. */
 	}
@@ -637,6 +688,14 @@ static uint32_t local_owned(const struct vgic_cpu *v)
 	return VGIC_OWNED_PPIS | (v->direct ? 0x7fffu : 0xffffu);
 }
 
+bool vgic_owns(const struct cpu *cpu, uint32_t intid)
+{
+	if (intid < GIC_FIRST_SPI) {
+		return ((local_owned(vgic_cpu_of(cpu)) >> intid) & 1u) != 0u;
+	}
+	return vgic_owns_spi(vgic_dist_of(cpu), intid);
+}
+
 static void local_priority(struct cpu *cpu, uint32_t vcpu, uint32_t offset, bool write, uint32_t size,
 			   uint64_t *value)
 {
@@ -651,6 +710,9 @@ static void local_priority(struct cpu *cpu, uint32_t vcpu, uint32_t offset, bool
 		uint8_t byte = (uint8_t)(*value >> shift);
 
 		if ((owned & ((uint32_t)1u << intid)) == 0u) {
+			if (write && (byte != 0u)) {
+				vgic_deny(cpu, "priority of an SGI or PPI it does not own", offset + i, byte);
+			}
 			continue;
 		}
 		if (write) {
@@ -762,6 +824,9 @@ static void local_ppi_config(struct cpu *cpu, uint32_t vcpu, bool write, uint64_
 		if ((VGIC_OWNED_PPIS & ((uint32_t)1u << (16u + i))) != 0u) {
 			mask |= (uint32_t)3u << (2u * i);
 		}
+	}
+	if (write && (((uint32_t)*value & ~mask & 0xaaaaaaaau) != 0u)) {
+		vgic_deny(cpu, "configuration of a PPI it does not own", offset, *value);
 	}
 	if (!GIC_PPI_REGS_BANKED) {
 		/* Kept per vCPU: see GIC_PPI_REGS_BANKED. */

@@ -136,8 +136,13 @@ static void dist_access(struct cpu *cpu, uint32_t offset, bool write, uint32_t s
 	}
 	if ((offset >= GICD_IGROUPR) && (offset < GICD_ISENABLER) && (size == 4u)) {
 		/* Every interrupt a partition owns is group 1; group 0 is the hypervisor's. */
+		uint32_t groups = vgic_dist_of(cpu)->owned[(offset - GICD_IGROUPR) / 4u];
 		if (!write) {
-			*value = vgic_dist_of(cpu)->owned[(offset - GICD_IGROUPR) / 4u];
+			*value = groups;
+		} else if ((uint32_t)*value != groups) {
+			vgic_deny(cpu, "group change", offset, *value);
+		} else {
+			/* Writes what it reads: nothing to refuse. */
 		}
 		return;
 	}
@@ -199,9 +204,14 @@ static void redist_access(struct cpu *cpu, uint32_t vcpu, uint32_t offset, bool 
 		/* GICR_CTLR (no LPIs) and everything redist_rd leaves: RAZ/WI. */
 		handled = redist_rd(cpu, vcpu, offset, write, size, value);
 	} else if (((offset - GICR_SGI_BASE) == GICD_IGROUPR) && (size == 4u)) {
+		const struct vgic_cpu *v = vgic_cpu_of(vgic_vcpu_core(cpu, vcpu));
+		uint32_t groups = VGIC_OWNED_PPIS | (v->direct ? 0x7fffu : 0xffffu);
 		if (!write) {
-			const struct vgic_cpu *v = vgic_cpu_of(vgic_vcpu_core(cpu, vcpu));
-			*value = VGIC_OWNED_PPIS | (v->direct ? 0x7fffu : 0xffffu);
+			*value = groups;
+		} else if ((uint32_t)*value != groups) {
+			vgic_deny(cpu, "group change", offset, *value);
+		} else {
+			/* Writes what it reads: nothing to refuse. */
 		}
 		handled = true;
 	} else {
@@ -264,6 +274,28 @@ void vgic_sgi1r(struct cpu *cpu, uint64_t v)
 	}
 }
 
+/*
+ * A direct core's ICC_DIR_EL1 write (ICH_HCR_EL2.TDIR). The active state of
+ * an SPI is global: deactivating another partition's SPI would end its
+ * handling early, and a level interrupt still asserted would be taken again
+ * (its owner's hypervisor-held copy merges it, but it costs that core an
+ * exception each time). So only an interrupt the partition owns is
+ * deactivated on the physical interface; the rest, SGI 15 (the kick) and
+ * the other PPIs included, is refused. The guest's EOImode decides, as on
+ * the board, whether the write does anything (EOImode 0: it does not on
+ * QEMU; the architecture leaves it unpredictable, for its own interrupt).
+ */
+static void icc_dir(struct cpu *cpu, uint64_t value)
+{
+	uint32_t intid = (uint32_t)value & 0xffffffu;
+
+	if (vgic_owns(cpu, intid)) {
+		write_sysreg(icc_dir_el1, intid);
+	} else {
+		vgic_deny(cpu, "deactivation of an interrupt it does not own", 0u, value);
+	}
+}
+
 bool vgic_version_sysreg(struct cpu *cpu, uint32_t reg, bool read, uint64_t *value)
 {
 	switch (reg) {
@@ -302,8 +334,8 @@ bool vgic_version_sysreg(struct cpu *cpu, uint32_t reg, bool read, uint64_t *val
 		}
 		return read;
 	case ICC_DIR_EL1:
-		if (!read && ((uint32_t)*value != GIC_IPI_SGI)) {
-			write_sysreg(icc_dir_el1, *value & 0xffffffu);
+		if (!read) {
+			icc_dir(cpu, *value);
 		}
 		return !read;
 	default:

@@ -18,6 +18,7 @@
 #define LRS 4u
 
 uint32_t gic_n_lrs = LRS;
+uint32_t gic_lr_mask = (1u << LRS) - 1u;
 
 extern uint64_t host_sr_ich_lr0_el2, host_sr_ich_lr1_el2, host_sr_ich_lr2_el2, host_sr_ich_lr3_el2;
 extern uint64_t host_sr_ich_elrsr_el2;

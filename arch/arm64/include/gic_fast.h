@@ -32,6 +32,13 @@ static inline uint32_t gic_lr_count(void)
 	return gic_n_lrs;
 }
 
+/** One bit per list register: what gic_lr_free() returns when all are free. */
+extern uint32_t gic_lr_mask;
+static inline uint32_t gic_lr_all(void)
+{
+	return gic_lr_mask;
+}
+
 #if BH_GIC_VERSION == 3
 
 /* GICv3 SGIs do not carry their sender. */
@@ -167,7 +174,7 @@ static inline void gic_deactivate(uint32_t ack)
 
 static inline uint32_t gic_lr_free(void)
 {
-	return mmio_read32(cfg_system.gic.hyp.base + GICH_ELRSR0) & (((uint32_t)1u << gic_lr_count()) - 1u);
+	return mmio_read32(cfg_system.gic.hyp.base + GICH_ELRSR0) & gic_lr_all();
 }
 
 static inline __attribute__((always_inline)) void gic_lr_write(uint32_t n, struct gic_lr lr)

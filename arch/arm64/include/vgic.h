@@ -87,6 +87,9 @@ struct vgic_dist *vgic_dist_of(const struct cpu *cpu);
 struct vgic_cpu *vgic_cpu_of(const struct cpu *cpu);
 struct cpu *vgic_vcpu_core(const struct cpu *cpu, uint32_t vcpu);
 bool vgic_owns_spi(const struct vgic_dist *d, uint32_t intid);
+/** Whether the vCPU on `cpu` owns INTID `intid`: an SPI of its partition, or
+ *  an SGI or PPI of its own (SGI 15 is the hypervisor's on a direct core). */
+bool vgic_owns(const struct cpu *cpu, uint32_t intid);
 void vgic_deny(struct cpu *cpu, const char *what, uint32_t offset, uint64_t value);
 /** Registers of the distributor common to both versions; false: not one of them. */
 bool vgic_dist_common(struct cpu *cpu, uint32_t offset, bool write, uint32_t size, uint64_t *value);
