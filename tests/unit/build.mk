@@ -4,11 +4,13 @@
 #   UT_<name>_LIBS := extra libraries (optional)
 #   UT_<name>_DEPS := files the test needs at run time (optional)
 #   UT_<name>_CFLAGS := extra compiler flags (optional)
+#   UT_<name>_NO_COVERAGE := 1 leaves gcov out (a sanitizer build: the
+#                            checks it inserts would count as branches)
 # Each program is built with gcov instrumentation and run from the source tree.
 
 UNIT_CC ?= gcc
 UNIT_OUT := $(O)/unit
-UNIT_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -Wall -Wextra -Werror -g -O0 --coverage \
+UNIT_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -Wall -Wextra -Werror -g -O0 \
 	-Iinclude -Icore/include -Itests/unit/include
 UNIT_TESTS :=
 include $(filter-out tests/unit/build.mk,$(wildcard tests/unit/*.mk))
@@ -20,7 +22,7 @@ $(UNIT_OUT)/$(1): $$(UT_$(1)_SRCS) $$(wildcard tests/unit/*.h tests/unit/include
 	@echo "  HOSTCC  $$@"
 	$(Q)mkdir -p $(UNIT_OUT)/obj-$(1)
 	$(Q)rm -f $(UNIT_OUT)/$(1)-*.gcda
-	$(Q)cd $(UNIT_OUT)/obj-$(1) && $(UNIT_CC) $(UNIT_CFLAGS:-I%=-I$(srctree)/%) \
+	$(Q)cd $(UNIT_OUT)/obj-$(1) && $(UNIT_CC) $(UNIT_CFLAGS:-I%=-I$(srctree)/%) $$(if $$(UT_$(1)_NO_COVERAGE),,--coverage) \
 		$$(patsubst -I%,-I$(srctree)/%,$$(UT_$(1)_CFLAGS)) \
 		$$(addprefix $(srctree)/,$$(UT_$(1)_SRCS)) -o $$@ $$(UT_$(1)_LIBS) -lcmocka
 endef
