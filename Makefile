@@ -18,7 +18,7 @@ MAKEFLAGS += --no-print-directory
 .SUFFIXES:
 
 # Goals that need neither a configuration nor the generated system tables.
-STANDALONE_GOALS := help deps clean distclean run test unit-test unit-build unit-configc system-test \
+STANDALONE_GOALS := help deps deps-check clean distclean run test unit-test unit-build unit-configc system-test \
 	fuzz fuzz-build fuzz-quick \
 	cert cert-quick cert-trace cert-analysis cert-stack cert-complexity cert-coverage cert-index cert-hyp cert-images \
 	cert-test system-test-cov bench fresh-check menuconfig olddefconfig savedefconfig %_defconfig newlib host-tools
@@ -39,7 +39,7 @@ endif
 # After system.mk: compile-commands names the configured build's variables.
 include tools/cert/cert.mk
 
-.PHONY: all help deps run test unit-test system-test clean distclean host-tools fresh-check
+.PHONY: all help deps deps-check run test unit-test system-test clean distclean host-tools fresh-check
 
 all: $(BH_OUTPUTS)
 
@@ -84,17 +84,22 @@ help:
 	@echo 'Defconfigs:'
 	@for f in configs/*_defconfig; do echo "  $$(basename $$f)"; done
 
+# `make deps` installs what is missing (through sudo for a user other than
+# root, saying so); the other goals only check, and install only as root.
 deps:
 	$(Q)scripts/setup-host.sh
 
+deps-check:
+	$(Q)scripts/setup-host.sh --check
+
 # The two quick-start commands check the machine first, then build in a sub-make
 # so that the generated makefiles are read only once the tools exist.
-run: deps
+run: deps-check
 	$(Q)$(MAKE) -f $(srctree)/Makefile O=$(O) qemu
 
 # The test tiers, then the quick certification gates over their results
 # (traceability, MISRA and static analysis, stack bound, complexity).
-test: deps
+test: deps-check
 	$(Q)rm -rf $(O)/results
 	$(Q)$(MAKE) -f $(srctree)/Makefile O=$(O) unit-test
 	$(Q)$(MAKE) -f $(srctree)/Makefile O=$(O) fuzz-quick

@@ -3,6 +3,6 @@
 # BENCH_ARGS passes options on, e.g. BENCH_ARGS="--only gicv3" or "--strict".
 
 .PHONY: bench
-bench: deps
+bench: deps-check
 	$(Q)$(MAKE) -f $(srctree)/Makefile O=$(O) host-tools newlib
 	$(Q)cd $(srctree) && BULKHEAD_BUILD=$(O) $(PYTHON) tests/bench/bench.py $(BENCH_ARGS)

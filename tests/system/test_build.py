@@ -4,6 +4,7 @@ import os
 import re
 import shutil
 import subprocess
+import tempfile
 
 import pytest
 
@@ -55,9 +56,47 @@ def test_setup_installs_every_tool():
     with open(os.path.join(harness.SRCTREE, "Makefile")) as f:
         makefile = f.read()
     for goal in ("test", "run"):
-        assert re.search(rf"^{goal}: deps\b", makefile, re.M), f"make {goal} does not run deps first"
-    r = subprocess.run([os.path.join(harness.SRCTREE, "scripts", "setup-host.sh")], capture_output=True, text=True)
-    assert r.returncode == 0 and r.stdout == "", r.stdout + r.stderr
+        assert re.search(rf"^{goal}: deps-check\b", makefile, re.M), f"make {goal} does not check the packages first"
+    for mode in ([], ["--check"]):
+        r = subprocess.run([os.path.join(harness.SRCTREE, "scripts", "setup-host.sh"), *mode],
+                           capture_output=True, text=True)
+        assert r.returncode == 0 and r.stdout == "" and r.stderr == "", r.stdout + r.stderr
+
+
+def test_setup_check_never_runs_sudo():
+    """For a user other than root, what `make test` and `make run` call (setup-host.sh --check)
+    lists a missing package and the command that installs it, fails, and never calls sudo; only
+    `make deps` (no --check) installs through sudo, and says so first.
+
+    Verifies: REQ-BLD-002
+    """
+    work = tempfile.mkdtemp(prefix="bulkhead-setup-")
+    try:
+        os.chmod(work, 0o777)
+        script = os.path.join(work, "setup-host.sh")
+        shutil.copy(os.path.join(harness.SRCTREE, "scripts", "setup-host.sh"), script)
+        os.chmod(script, 0o755)
+        log = os.path.join(work, "sudo.log")
+        with open(os.path.join(work, "sudo"), "w") as f:
+            f.write(f'#!/bin/sh\necho "$@" >> {log}\nexit 1\n')
+        os.chmod(os.path.join(work, "sudo"), 0o755)
+        env = dict(os.environ, PATH=f"{work}:{os.environ['PATH']}",
+                   SETUP_HOST_PACKAGES="make bulkhead-no-such-package")
+        nobody = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+
+        r = subprocess.run([*nobody, script, "--check"], capture_output=True, text=True, env=env, timeout=60)
+        assert r.returncode == 1, r.stdout + r.stderr
+        assert "Missing Debian packages: bulkhead-no-such-package\n" in r.stderr, r.stderr
+        assert "make deps" in r.stderr and "apt-get install" in r.stderr, r.stderr
+        assert not os.path.exists(log), "setup-host.sh --check called sudo"
+
+        r = subprocess.run([*nobody, script], capture_output=True, text=True, env=env, timeout=60)
+        assert r.returncode == 1, r.stdout + r.stderr
+        assert "Installing missing Debian packages through sudo: bulkhead-no-such-package" in r.stdout, r.stdout
+        with open(log) as f:
+            assert f.read().split("\n")[0] == "apt-get update -q"
+    finally:
+        shutil.rmtree(work)
 
 
 def test_make_run_boots_the_default_system():

@@ -34,7 +34,7 @@ CERT_START = date +%s.%N | sed 's/$$/ make $(1)/' > $(CERT_OUT)/.start
 # Every step runs even when an earlier one failed, so the index shows all of
 # it; the index's verdict (any part failing, missing or older than the run) is
 # the exit status.
-cert: deps
+cert: deps-check
 	$(Q)rm -rf $(CERT_OUT) $(O)/results && mkdir -p $(CERT_OUT) && $(call CERT_START,cert)
 	-$(Q)$(CERT_SUBMAKE) unit-test > $(CERT_OUT)/unit-test.log 2>&1; tail -n 3 $(CERT_OUT)/unit-test.log
 	-$(Q)$(CERT_SUBMAKE) fuzz-quick
