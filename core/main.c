@@ -24,11 +24,11 @@ struct cpu *cpu_get(uint32_t index)
 
 static void cpus_init(void)
 {
-	if (cfg_system.n_cores > (uint32_t)CONFIG_MAX_CORES) {
-		panic("%u cores exceed CONFIG_MAX_CORES", cfg_system.n_cores);
+	if (cfg_system.n_cpus > (uint32_t)CONFIG_MAX_CORES) {
+		panic("%u cores exceed CONFIG_MAX_CORES", cfg_system.n_cpus);
 	}
-	for (uint32_t i = 0u; i < cfg_system.n_cores; i++) {
-		const struct cfg_core *c = &cfg_system.cores[i];
+	for (uint32_t i = 0u; i < cfg_system.n_cpus; i++) {
+		const struct cfg_cpu *c = &cfg_system.cpus[i];
 
 		cpus[i] = (struct cpu){ .index = i };
 		if (c->partition != CFG_NO_PARTITION) {
@@ -40,12 +40,12 @@ static void cpus_init(void)
 
 NORETURN void core_boot(struct cpu *self)
 {
-	log_info("Bulkhead: %u cores, %u partitions", cfg_system.n_cores, cfg_system.n_partitions);
+	log_info("Bulkhead: %u cores, %u partitions", cfg_system.n_cpus, cfg_system.n_partitions);
 	partitions_init();
 	cpus_init();
 
 	for (uint32_t i = 0u; i < cfg_system.n_partitions; i++) {
-		struct cpu *boot = &cpus[cfg_system.partitions[i].vcpu_core[0]];
+		struct cpu *boot = &cpus[cfg_system.partitions[i].vcpu_cpu[0]];
 
 		boot->start_reason = CPU_START_BOOT;
 		if (boot != self) {

@@ -129,7 +129,7 @@ static bool stop_other_vcpus(const struct partition *p, const struct cpu *self)
 	bool all_off = true;
 
 	for (uint32_t v = 0u; v < p->cfg->n_vcpus; v++) {
-		struct cpu *c = cpu_get(p->cfg->vcpu_core[v]);
+		struct cpu *c = cpu_get(p->cfg->vcpu_cpu[v]);
 
 		if (c != self) {
 			__atomic_fetch_or(&c->requests, CPU_REQ_STOP, __ATOMIC_RELEASE);
@@ -137,7 +137,7 @@ static bool stop_other_vcpus(const struct partition *p, const struct cpu *self)
 		}
 	}
 	for (uint32_t v = 0u; v < p->cfg->n_vcpus; v++) {
-		const struct cpu *c = cpu_get(p->cfg->vcpu_core[v]);
+		const struct cpu *c = cpu_get(p->cfg->vcpu_cpu[v]);
 		uint32_t polls = 0u;
 
 		if (c == self) {
@@ -195,7 +195,7 @@ NORETURN void partition_shutdown(struct cpu *self, bool restart)
 	p->state = PARTITION_LOADING;
 	p->online = 0u;
 	spin_unlock(&p->lock);
-	struct cpu *boot = cpu_get(p->cfg->vcpu_core[0]);
+	struct cpu *boot = cpu_get(p->cfg->vcpu_cpu[0]);
 	boot->start_reason = CPU_START_BOOT;
 	if (boot == self) {
 		core_cpu_started(self);
@@ -218,7 +218,7 @@ int partition_vcpu_on(struct cpu *self, uint32_t vcpu, ipaddr_t entry, uint64_t 
 	if (!partition_ram_contains(p, entry, 4u, CFG_ACCESS_X)) {
 		return PSCI_RET_INVALID_ADDRESS;
 	}
-	struct cpu *target = cpu_get(p->cfg->vcpu_core[vcpu]);
+	struct cpu *target = cpu_get(p->cfg->vcpu_cpu[vcpu]);
 
 	spin_lock(&p->lock);
 	if (p->state != PARTITION_RUNNING) {
@@ -247,7 +247,7 @@ int partition_vcpu_state(const struct cpu *self, uint32_t vcpu)
 	if (vcpu >= p->cfg->n_vcpus) {
 		return PSCI_RET_INVALID_PARAMETERS;
 	}
-	return arch_cpu_power_state(p->cfg->vcpu_core[vcpu]);
+	return arch_cpu_power_state(p->cfg->vcpu_cpu[vcpu]);
 }
 
 bool partition_vcpu_online(struct cpu *self)

@@ -27,7 +27,7 @@ static uint64_t cntvoff[CONFIG_MAX_PARTITIONS];
 
 static bool core_is_direct(uint32_t core)
 {
-	uint8_t part = cfg_system.cores[core].partition;
+	uint8_t part = cfg_system.cpus[core].partition;
 
 	return (part != CFG_NO_PARTITION) && (cfg_system.partitions[part].irq_delivery == (uint8_t)CFG_IRQ_DIRECT);
 }
@@ -50,15 +50,15 @@ uint64_t arch_counter_hz(void)
 
 uint64_t arm64_cpu_mpidr(uint32_t core)
 {
-	return cfg_system.cores[core].mpidr;
+	return cfg_system.cpus[core].mpidr;
 }
 
 static uint32_t boot_core_index(void)
 {
 	uint64_t mpidr = read_sysreg(mpidr_el1) & 0xff00ffffffUL;
 
-	for (uint32_t i = 0u; i < cfg_system.n_cores; i++) {
-		if (cfg_system.cores[i].mpidr == mpidr) {
+	for (uint32_t i = 0u; i < cfg_system.n_cpus; i++) {
+		if (cfg_system.cpus[i].mpidr == mpidr) {
 			return i;
 		}
 	}

@@ -85,7 +85,7 @@ void gic_init_global(void)
 	}
 	mmio_write32(d + GICD_CTLR, GICD_CTLR_ARE | GICD_CTLR_GRP1 | GICD_CTLR_GRP0);
 	wait_rwp(d + GICD_CTLR, GICD_CTLR_RWP);
-	for (uint32_t c = 0u; c < cfg_system.n_cores; c++) {
+	for (uint32_t c = 0u; c < cfg_system.n_cpus; c++) {
 		kick[c] = sgi_target(c, GIC_IPI_SGI);
 	}
 }

@@ -26,7 +26,7 @@ struct vgic_cpu *vgic_cpu_of(const struct cpu *cpu)
 
 struct cpu *vgic_vcpu_core(const struct cpu *cpu, uint32_t vcpu)
 {
-	return cpu_get(cpu->partition->cfg->vcpu_core[vcpu]);
+	return cpu_get(cpu->partition->cfg->vcpu_cpu[vcpu]);
 }
 
 bool vgic_owns_spi(const struct vgic_dist *d, uint32_t intid)
@@ -77,7 +77,7 @@ void vgic_partition_reset(uint32_t part)
 		gic_dist_write(GICD_ICPENDR + word, bit);
 		gic_dist_write(GICD_ICACTIVER + word, bit);
 		gic_dist_write8(GICD_IPRIORITYR + intid, VGIC_MIN_PRIORITY);
-		gic_spi_route(intid, p->vcpu_core[0]);
+		gic_spi_route(intid, p->vcpu_cpu[0]);
 	}
 	spin_unlock(&d->lock);
 }

@@ -46,7 +46,7 @@ static void route(struct cpu *cpu, uint32_t intid)
 	bool any = (d->irm[intid / 32u] & ((uint32_t)1u << (intid % 32u))) != 0u;
 
 	/* "Any vCPU" is vCPU 0: a physical 1-of-N route could pick another partition's core. */
-	gic_spi_route(intid, cpu->partition->cfg->vcpu_core[any ? 0u : d->target[intid]]);
+	gic_spi_route(intid, cpu->partition->cfg->vcpu_cpu[any ? 0u : d->target[intid]]);
 }
 
 static bool irm_of(const struct vgic_dist *d, uint32_t intid)

@@ -50,9 +50,9 @@ enum cfg_irq_delivery {
 
 struct cfg_partition {
 	const char *name;
-	uint64_t core_mask;            /* bit n: physical core n belongs to this partition */
+	uint64_t cpu_mask;            /* bit n: physical core n belongs to this partition */
 	uint32_t n_vcpus;
-	const uint8_t *vcpu_core;      /* vCPU index -> physical core index; vCPU 0 boots */
+	const uint8_t *vcpu_cpu;      /* vCPU index -> physical core index; vCPU 0 boots */
 	uint64_t entry;                /* IPA where vCPU 0 starts */
 	struct cfg_blob image;
 	struct cfg_blob dtb;           /* guest device tree; x0 = dtb.ipa when present */
@@ -67,7 +67,7 @@ struct cfg_partition {
 #define CFG_NO_PARTITION 0xffu
 
 /** A physical core of the board and the one vCPU it runs. */
-struct cfg_core {
+struct cfg_cpu {
 	uint64_t mpidr;        /* affinity fields only (Aff3..Aff0) */
 	uint8_t partition;     /* index into cfg_system.partitions, or CFG_NO_PARTITION */
 	uint8_t vcpu;          /* vCPU index inside that partition */
@@ -100,8 +100,8 @@ struct cfg_system {
 	uint8_t console_kind;         /* enum cfg_console_kind */
 	struct cfg_mmio console;
 	struct cfg_gic gic;
-	uint32_t n_cores;
-	const struct cfg_core *cores;
+	uint32_t n_cpus;
+	const struct cfg_cpu *cpus;
 	uint32_t n_partitions;
 	const struct cfg_partition *partitions;
 };

@@ -21,7 +21,7 @@ enum cpu_start_reason {
 };
 
 struct cpu {
-	uint32_t index;                 /* physical core index in cfg_system.cores */
+	uint32_t index;                 /* physical core index in cfg_system.cpus */
 	struct partition *partition;    /* NULL: the core belongs to no partition */
 	uint32_t vcpu;                  /* vCPU index inside the partition */
 	uint32_t requests;              /* CPU_REQ_*, atomically updated */

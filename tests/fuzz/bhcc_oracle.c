@@ -37,7 +37,7 @@ struct o_region {
 
 struct o_part {
 	char name[SYM_MAX];
-	uint64_t core_mask, entry;
+	uint64_t cpu_mask, entry;
 	unsigned n_vcpus, n_regions, n_irqs;
 	char vcpu_sym[SYM_MAX], region_sym[SYM_MAX], irq_sym[SYM_MAX];
 	struct o_range image, dtb;
@@ -54,13 +54,13 @@ struct o_array {
 
 struct o_sys {
 	struct o_range ram, hyp, console, dist, redist, cpu, hyp_if, vcpu;
-	unsigned gic, n_parts, n_cores, n_arrays;
+	unsigned gic, n_parts, n_cpus, n_arrays;
 	struct o_part parts[MAX_PARTS];
 	struct {
 		uint64_t mpidr;
 		int partition;
 		unsigned vcpu;
-	} cores[MAX_CORES];
+	} cpus[MAX_CORES];
 	struct o_array arrays[3 * MAX_PARTS];
 	unsigned el2_pages, s2_pages;
 };
@@ -134,11 +134,11 @@ static void partition_field(struct o_part *p, const char *l)
 	char sym[SYM_MAX];
 
 	if (sscanf(l, ".name = \"%39[^\"]\",", p->name) == 1) {
-	} else if (sscanf(l, ".core_mask = 0x%llx,", &a) == 1) {
-		p->core_mask = a;
+	} else if (sscanf(l, ".cpu_mask = 0x%llx,", &a) == 1) {
+		p->cpu_mask = a;
 	} else if (sscanf(l, ".n_vcpus = %u,", &u) == 1) {
 		p->n_vcpus = u;
-	} else if (sscanf(l, ".vcpu_core = %39[^,],", sym) == 1) {
+	} else if (sscanf(l, ".vcpu_cpu = %39[^,],", sym) == 1) {
 		snprintf(p->vcpu_sym, sizeof(p->vcpu_sym), "%s", sym);
 	} else if (sscanf(l, ".entry = 0x%llx,", &a) == 1) {
 		p->entry = a;
@@ -192,21 +192,21 @@ static void core_line(struct o_sys *s, const char *l)
 {
 	unsigned long long mpidr;
 	unsigned part, vcpu;
-	unsigned n = s->n_cores;
+	unsigned n = s->n_cpus;
 
 	if (n == MAX_CORES)
 		return;
 	if (sscanf(l, "{ .mpidr = 0x%llx, .partition = %u, .vcpu = %u },", &mpidr, &part, &vcpu) == 3) {
-		s->cores[n].partition = (int)part;
+		s->cpus[n].partition = (int)part;
 	} else if (sscanf(l, "{ .mpidr = 0x%llx, .partition = CFG_NO_PARTITION, .vcpu = %u },", &mpidr,
 			  &vcpu) == 2) {
-		s->cores[n].partition = -1;
+		s->cpus[n].partition = -1;
 	} else {
 		return;
 	}
-	s->cores[n].mpidr = mpidr;
-	s->cores[n].vcpu = vcpu;
-	s->n_cores++;
+	s->cpus[n].mpidr = mpidr;
+	s->cpus[n].vcpu = vcpu;
+	s->n_cpus++;
 }
 
 enum section { NONE, REGIONS, PARTITIONS, CORES, SYSTEM };
@@ -240,7 +240,7 @@ static const char *parse_config(struct o_sys *s, FILE *f)
 			sec = REGIONS;
 		} else if (strncmp(l, "static const struct cfg_partition bh_partitions[] = {", 52) == 0) {
 			sec = PARTITIONS;
-		} else if (strncmp(l, "static const struct cfg_core bh_cores[] = {", 43) == 0) {
+		} else if (strncmp(l, "static const struct cfg_cpu bh_cpus[] = {", 41) == 0) {
 			sec = CORES;
 		} else if (strncmp(l, "const struct cfg_system cfg_system = {", 37) == 0) {
 			sec = SYSTEM;
@@ -321,18 +321,18 @@ static const char *check_cores(const struct o_sys *s, struct o_array *const *vcp
 		for (unsigned v = 0; v < p->n_vcpus; v++) {
 			uint64_t core = vcpus[i]->v[v];
 
-			if (core >= s->n_cores || (mask >> core) & 1)
+			if (core >= s->n_cpus || (mask >> core) & 1)
 				return fail("%s: vCPU %u on core %" PRIu64 ", missing or twice", p->name, v, core);
 			mask |= UINT64_C(1) << core;
-			if (s->cores[core].partition != (int)i || s->cores[core].vcpu != v)
+			if (s->cpus[core].partition != (int)i || s->cpus[core].vcpu != v)
 				return fail("%s: core %" PRIu64 " does not say it runs vCPU %u of it", p->name, core, v);
 		}
-		if (mask != p->core_mask || (mask & seen))
-			return fail("%s: core mask 0x%" PRIx64 " wrong or shared", p->name, p->core_mask);
+		if (mask != p->cpu_mask || (mask & seen))
+			return fail("%s: core mask 0x%" PRIx64 " wrong or shared", p->name, p->cpu_mask);
 		seen |= mask;
 	}
-	for (unsigned c = 0; c < s->n_cores; c++)
-		if (s->cores[c].partition >= (int)s->n_parts || (s->cores[c].partition >= 0 && !((seen >> c) & 1)))
+	for (unsigned c = 0; c < s->n_cpus; c++)
+		if (s->cpus[c].partition >= (int)s->n_parts || (s->cpus[c].partition >= 0 && !((seen >> c) & 1)))
 			return fail("core %u names a partition that does not list it", c);
 	return NULL;
 }
@@ -617,7 +617,7 @@ const char *bhcc_oracle_check(const char *gendir, const void *blob, size_t size,
 		e = parse_report(&s, f);
 		fclose(f);
 	}
-	if (!e && (!s.n_parts || !s.n_cores || (s.gic != 2 && s.gic != 3)))
+	if (!e && (!s.n_parts || !s.n_cpus || (s.gic != 2 && s.gic != 3)))
 		e = fail("config.c: no partition, core or GIC");
 	if (!e)
 		e = link_partitions(&s, regions, vcpus, irqs);

@@ -98,7 +98,7 @@ static void options(struct bhcc_options *o, const char *dtb)
 	mkdir(images, 0700);
 	mkdir(src, 0700);
 	*o = (struct bhcc_options){
-		.dtb = dtb, .source = "fuzz.dts", .out = out, .max_cores = MAX_CORES,
+		.dtb = dtb, .source = "fuzz.dts", .out = out, .max_cpus = MAX_CORES,
 		.max_partitions = MAX_PARTITIONS, .s2_pool_pages = S2_POOL_PAGES, .layout_only = true,
 		.images = images, .srctree = src,
 	};

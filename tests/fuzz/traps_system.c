@@ -19,9 +19,9 @@
 static uint8_t ram[TRAPS_PARTITIONS][TRAPS_RAM_SIZE] __attribute__((aligned(4096)));
 static const uint8_t image[16] = "trap fuzz image";
 
-static const uint8_t alpha_cores[] = { 0 };
-static const uint8_t beta_cores[] = { 1, 2 };
-static const uint8_t gamma_cores[] = { 3 };
+static const uint8_t alpha_cpus[] = { 0 };
+static const uint8_t beta_cpus[] = { 1, 2 };
+static const uint8_t gamma_cpus[] = { 3 };
 static const uint16_t alpha_irqs[] = { 40, 41 };
 static const uint16_t beta_irqs[] = { 50 };
 static const uint16_t gamma_irqs[] = { 60 };
@@ -30,18 +30,18 @@ static struct cfg_region regions[TRAPS_PARTITIONS][1];
 #define IPA(p) (0x40000000u + (uint64_t)(p) * 0x10000000u)
 
 static const struct cfg_partition partitions[TRAPS_PARTITIONS] = {
-	{ .name = "alpha", .core_mask = 0x1, .n_vcpus = 1, .vcpu_core = alpha_cores, .entry = IPA(0),
+	{ .name = "alpha", .cpu_mask = 0x1, .n_vcpus = 1, .vcpu_cpu = alpha_cpus, .entry = IPA(0),
 	  .image = { image, sizeof(image), IPA(0) }, .n_regions = 1, .regions = regions[0], .n_irqs = 2,
 	  .irqs = alpha_irqs },
-	{ .name = "beta", .core_mask = 0x6, .n_vcpus = 2, .vcpu_core = beta_cores, .entry = IPA(1),
+	{ .name = "beta", .cpu_mask = 0x6, .n_vcpus = 2, .vcpu_cpu = beta_cpus, .entry = IPA(1),
 	  .image = { image, sizeof(image), IPA(1) }, .n_regions = 1, .regions = regions[1], .n_irqs = 1,
 	  .irqs = beta_irqs },
-	{ .name = "gamma", .core_mask = 0x8, .n_vcpus = 1, .vcpu_core = gamma_cores, .entry = IPA(2),
+	{ .name = "gamma", .cpu_mask = 0x8, .n_vcpus = 1, .vcpu_cpu = gamma_cpus, .entry = IPA(2),
 	  .image = { image, sizeof(image), IPA(2) }, .n_regions = 1, .regions = regions[2], .n_irqs = 1,
 	  .irqs = gamma_irqs, .irq_delivery = CFG_IRQ_DIRECT },
 };
 
-static const struct cfg_core cores[TRAPS_CORES] = {
+static const struct cfg_cpu cpus[TRAPS_CORES] = {
 	{ 0x0, 0, 0 }, { 0x1, 1, 0 }, { 0x2, 1, 1 }, { 0x3, 2, 0 },
 };
 
@@ -51,8 +51,8 @@ const struct cfg_system cfg_system = {
 	.console_kind = CFG_CONSOLE_PL011,
 	.console = { 0x09000000u, 0x1000u },
 	.gic = { .version = 3, .dist = { TRAPS_GICD, 0x10000u }, .redist = { TRAPS_GICR, 0xf60000u } },
-	.n_cores = TRAPS_CORES,
-	.cores = cores,
+	.n_cpus = TRAPS_CORES,
+	.cpus = cpus,
 	.n_partitions = TRAPS_PARTITIONS,
 	.partitions = partitions,
 };
@@ -69,7 +69,7 @@ uint64_t traps_ram_ipa(uint32_t part)
 
 uint64_t arm64_cpu_mpidr(uint32_t core)
 {
-	return cores[core].mpidr;
+	return cpus[core].mpidr;
 }
 
 static void boot(void *arg)
@@ -91,12 +91,12 @@ void traps_system_boot(void)
 	for (uint32_t c = 0; c < TRAPS_CORES; c++) {
 		struct cpu *cpu = cpu_get(c);
 
-		cpu->partition = partition_get(cores[c].partition);
-		cpu->vcpu = cores[c].vcpu;
+		cpu->partition = partition_get(cpus[c].partition);
+		cpu->vcpu = cpus[c].vcpu;
 	}
 	fake_gic_reset();
 	for (uint32_t p = 0; p < TRAPS_PARTITIONS; p++) {
-		fake.current = cpu_get(partitions[p].vcpu_core[0]);
+		fake.current = cpu_get(partitions[p].vcpu_cpu[0]);
 		vgic_partition_reset(p);
 	}
 	for (uint32_t c = 0; c < TRAPS_CORES; c++) {
@@ -107,7 +107,7 @@ void traps_system_boot(void)
 
 bool traps_owns_spi(const struct cpu *cpu, uint32_t intid)
 {
-	const struct cfg_partition *p = &partitions[cores[cpu->index].partition];
+	const struct cfg_partition *p = &partitions[cpus[cpu->index].partition];
 
 	for (uint32_t i = 0; i < p->n_irqs; i++)
 		if (p->irqs[i] == intid)
@@ -117,13 +117,13 @@ bool traps_owns_spi(const struct cpu *cpu, uint32_t intid)
 
 bool traps_owns_core(const struct cpu *cpu, uint32_t core)
 {
-	return core < TRAPS_CORES && cores[core].partition == cores[cpu->index].partition;
+	return core < TRAPS_CORES && cpus[core].partition == cpus[cpu->index].partition;
 }
 
 /* Its timer PPIs and, on a direct-delivery core, its SGIs but the hypervisor's kick (15). */
 bool traps_owns_local(const struct cpu *cpu, uint32_t intid)
 {
-	bool direct = partitions[cores[cpu->index].partition].irq_delivery == CFG_IRQ_DIRECT;
+	bool direct = partitions[cpus[cpu->index].partition].irq_delivery == CFG_IRQ_DIRECT;
 
 	return intid == GIC_VTIMER_PPI || intid == GIC_PTIMER_PPI || (direct && intid < GIC_IPI_SGI);
 }

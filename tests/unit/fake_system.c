@@ -16,8 +16,8 @@ const uint8_t alpha_image[16] = "alpha image 0123";
 const uint8_t beta_image[24] = "beta image 0123456789ab";
 const uint8_t beta_dtb[8] = { 0xd0, 0x0d, 0xfe, 0xed, 0, 0, 0, 8 };
 
-static const uint8_t alpha_cores[] = { 0 };
-static const uint8_t beta_cores[] = { 1, 2 };
+static const uint8_t alpha_cpus[] = { 0 };
+static const uint8_t beta_cpus[] = { 1, 2 };
 static const uint16_t alpha_irqs[] = { 40 };
 
 static struct cfg_region alpha_regions[3];
@@ -26,9 +26,9 @@ static struct cfg_region beta_regions[1];
 static struct cfg_partition partitions[] = {
 	{
 		.name = "alpha",
-		.core_mask = 0x1,
+		.cpu_mask = 0x1,
 		.n_vcpus = 1,
-		.vcpu_core = alpha_cores,
+		.vcpu_cpu = alpha_cpus,
 		.entry = ALPHA_RAM_IPA,
 		.image = { alpha_image, sizeof(alpha_image), ALPHA_RAM_IPA },
 		.n_regions = 3,
@@ -39,9 +39,9 @@ static struct cfg_partition partitions[] = {
 	},
 	{
 		.name = "beta",
-		.core_mask = 0x6,
+		.cpu_mask = 0x6,
 		.n_vcpus = 2,
-		.vcpu_core = beta_cores,
+		.vcpu_cpu = beta_cpus,
 		.entry = BETA_RAM_IPA + 0x100u,
 		.image = { beta_image, sizeof(beta_image), BETA_RAM_IPA + 0x100u },
 		.dtb = { beta_dtb, sizeof(beta_dtb), BETA_DTB_IPA },
@@ -51,7 +51,7 @@ static struct cfg_partition partitions[] = {
 	},
 };
 
-static const struct cfg_core cores[] = {
+static const struct cfg_cpu cpus[] = {
 	{ 0x0, 0, 0 },
 	{ 0x1, 1, 0 },
 	{ 0x2, 1, 1 },
@@ -64,8 +64,8 @@ const struct cfg_system cfg_system = {
 	.console_kind = CFG_CONSOLE_PL011,
 	.console = { 0x09000000, 0x1000 },
 	.gic = { .version = 3 },
-	.n_cores = 4,
-	.cores = cores,
+	.n_cpus = 4,
+	.cpus = cpus,
 	.n_partitions = 2,
 	.partitions = partitions,
 };

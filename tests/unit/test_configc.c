@@ -151,7 +151,7 @@ static void prepare(struct run *r, const char *fixture, const char *tag)
 	r->opt.dtb = r->dtb;
 	r->opt.source = r->source;
 	r->opt.out = r->out;
-	r->opt.max_cores = 8;
+	r->opt.max_cpus = 8;
 	r->opt.max_partitions = 8;
 	r->opt.s2_pool_pages = 64;
 	r->opt.layout_only = true;
@@ -277,8 +277,8 @@ static void test_default_validates(void **state)
 	assert_string_equal(sys->board.devices[sys->hyp.console].path, "/board/serial@9000000");
 	b = partition(sys, "demo-b");
 	assert_int_equal(b->n_vcpus, 2);
-	assert_int_equal(b->vcpu_core[0], 1);
-	assert_int_equal(b->vcpu_core[1], 2);
+	assert_int_equal(b->vcpu_cpu[0], 1);
+	assert_int_equal(b->vcpu_cpu[1], 2);
 	assert_int_equal(b->fault_policy, CFG_FAULT_RESTART);
 	assert_int_equal(sys->board.cpus[2].owner, 1);
 	assert_int_equal(sys->board.cpus[2].vcpu, 1);
@@ -541,16 +541,16 @@ static const char checker_src[] =
 	"\tmmio(\"cpu\", s->gic.cpu);\n"
 	"\tmmio(\"hypif\", s->gic.hyp);\n"
 	"\tmmio(\"vcpu\", s->gic.vcpu);\n"
-	"\tfor (uint32_t i = 0; i < s->n_cores; i++)\n"
-	"\t\tprintf(\"core %u %llx %u %u\\n\", i, (unsigned long long)s->cores[i].mpidr,\n"
-	"\t\t       s->cores[i].partition, s->cores[i].vcpu);\n"
+	"\tfor (uint32_t i = 0; i < s->n_cpus; i++)\n"
+	"\t\tprintf(\"core %u %llx %u %u\\n\", i, (unsigned long long)s->cpus[i].mpidr,\n"
+	"\t\t       s->cpus[i].partition, s->cpus[i].vcpu);\n"
 	"\tfor (uint32_t i = 0; i < s->n_partitions; i++) {\n"
 	"\t\tconst struct cfg_partition *p = &s->partitions[i];\n"
 	"\t\tprintf(\"partition %s %llx %u entry %llx policy %u\\n\", p->name,\n"
-	"\t\t       (unsigned long long)p->core_mask, p->n_vcpus, (unsigned long long)p->entry,\n"
+	"\t\t       (unsigned long long)p->cpu_mask, p->n_vcpus, (unsigned long long)p->entry,\n"
 	"\t\t       p->fault_policy);\n"
 	"\t\tfor (uint32_t v = 0; v < p->n_vcpus; v++)\n"
-	"\t\t\tprintf(\" vcpu %u core %u\\n\", v, p->vcpu_core[v]);\n"
+	"\t\t\tprintf(\" vcpu %u core %u\\n\", v, p->vcpu_cpu[v]);\n"
 	"\t\tprintf(\" image %llx %llx %x\\n\", (unsigned long long)p->image.size,\n"
 	"\t\t       (unsigned long long)p->image.ipa, sum(p->image.data, p->image.size));\n"
 	"\t\tprintf(\" dtb %llx %llx %x\\n\", (unsigned long long)p->dtb.size,\n"
@@ -612,12 +612,12 @@ static char *model_dump(const struct bh_system *sys, const char *out)
 		char dtb[PATH * 2];
 
 		for (unsigned v = 0; v < p->n_vcpus; v++)
-			mask |= UINT64_C(1) << p->vcpu_core[v];
+			mask |= UINT64_C(1) << p->vcpu_cpu[v];
 		fprintf(f, "partition %s %llx %u entry %llx policy %u\n", p->name,
 			(unsigned long long)mask, p->n_vcpus, (unsigned long long)p->entry,
 			p->fault_policy);
 		for (unsigned v = 0; v < p->n_vcpus; v++)
-			fprintf(f, " vcpu %u core %u\n", v, p->vcpu_core[v]);
+			fprintf(f, " vcpu %u core %u\n", v, p->vcpu_cpu[v]);
 		fprintf(f, " image %llx %llx %x\n", (unsigned long long)p->image_size,
 			(unsigned long long)p->load, file_sum(p->image_file));
 		snprintf(dtb, sizeof(dtb), "%s/%s.dtb", out, p->name);
@@ -1226,7 +1226,7 @@ static void test_too_many_cores(void **state)
 
 	(void)state;
 	prepare(&r, "default", "max-cores");
-	r.opt.max_cores = 2;
+	r.opt.max_cpus = 2;
 	check_errors(&r, (const char *const[]){
 		"/board/cpus: too many cores: 4, CONFIG_MAX_CORES is 2", NULL });
 }
@@ -1840,7 +1840,7 @@ static void test_arguments(void **state)
 	assert_string_equal(o.dtb, "s.dtb");
 	assert_string_equal(o.source, "x.dts");
 	assert_string_equal(o.out, "gen");
-	assert_int_equal(o.max_cores, 4);
+	assert_int_equal(o.max_cpus, 4);
 	assert_int_equal(o.max_partitions, 8);
 	assert_int_equal(o.s2_pool_pages, 64);
 	assert_true(o.layout_only);

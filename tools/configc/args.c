@@ -34,7 +34,7 @@ int bhcc_parse_args(int argc, char **argv, struct bhcc_options *opt, FILE *err)
 		unsigned min, max;
 		size_t off;
 	} nums[] = {
-		{ "--max-cores", 1, BHCC_MAX_CORES, offsetof(struct bhcc_options, max_cores) },
+		{ "--max-cores", 1, BHCC_MAX_CPUS, offsetof(struct bhcc_options, max_cpus) },
 		{ "--max-partitions", 1, BHCC_MAX_PARTITIONS,
 		  offsetof(struct bhcc_options, max_partitions) },
 		{ "--s2-pool-pages", 1, 1u << 20, offsetof(struct bhcc_options, s2_pool_pages) },

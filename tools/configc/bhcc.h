@@ -17,7 +17,7 @@ struct bhcc_options {
 	const char *dtb;          /* input blob */
 	const char *source;       /* the .dts path, for messages */
 	const char *out;          /* GENDIR */
-	unsigned max_cores;       /* CONFIG_MAX_CORES */
+	unsigned max_cpus;       /* CONFIG_MAX_CORES */
 	unsigned max_partitions;  /* CONFIG_MAX_PARTITIONS */
 	unsigned s2_pool_pages;   /* CONFIG_STAGE2_POOL_PAGES */
 	bool layout_only;         /* pass 1: no images yet, write system.mk only */

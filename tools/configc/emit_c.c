@@ -40,9 +40,9 @@ static void partition_arrays(FILE *f, const struct bh_partition *p)
 	fprintf(f, "extern const uint8_t bh_image_%s[];\n", p->sym);
 	if (p->has_dtb)
 		fprintf(f, "extern const uint8_t bh_dtb_%s[];\n", p->sym);
-	fprintf(f, "static const uint8_t bh_%s_vcpu_core[] = {", p->sym);
+	fprintf(f, "static const uint8_t bh_%s_vcpu_cpu[] = {", p->sym);
 	for (unsigned i = 0; i < p->n_vcpus; i++)
-		fprintf(f, "%s %u", i ? "," : "", p->vcpu_core[i]);
+		fprintf(f, "%s %u", i ? "," : "", p->vcpu_cpu[i]);
 	fprintf(f, " };\n");
 	fprintf(f, "static const struct cfg_region bh_%s_regions[] = {\n", p->sym);
 	for (unsigned i = 0; i < p->n_regions; i++) {
@@ -70,10 +70,10 @@ static void partition_entry(FILE *f, const struct bh_partition *p)
 	uint64_t mask = 0;
 
 	for (unsigned i = 0; i < p->n_vcpus; i++)
-		mask |= UINT64_C(1) << p->vcpu_core[i];
+		mask |= UINT64_C(1) << p->vcpu_cpu[i];
 	fprintf(f, "\t{\n\t\t.name = \"%s\",\n", p->name);
-	fprintf(f, "\t\t.core_mask = 0x%llx,\n", ULL(mask));
-	fprintf(f, "\t\t.n_vcpus = %u,\n\t\t.vcpu_core = bh_%s_vcpu_core,\n", p->n_vcpus, p->sym);
+	fprintf(f, "\t\t.cpu_mask = 0x%llx,\n", ULL(mask));
+	fprintf(f, "\t\t.n_vcpus = %u,\n\t\t.vcpu_cpu = bh_%s_vcpu_cpu,\n", p->n_vcpus, p->sym);
 	fprintf(f, "\t\t.entry = 0x%llx,\n", ULL(p->entry));
 	fprintf(f, "\t\t.image = { .data = bh_image_%s, .size = 0x%llx, .ipa = 0x%llx },\n", p->sym,
 		ULL(p->image_size), ULL(p->load));
@@ -95,7 +95,7 @@ static void partition_entry(FILE *f, const struct bh_partition *p)
 
 static void cores(FILE *f, const struct bh_board *b)
 {
-	fprintf(f, "static const struct cfg_core bh_cores[] = {\n");
+	fprintf(f, "static const struct cfg_cpu bh_cpus[] = {\n");
 	for (unsigned i = 0; i < b->n_cpus; i++) {
 		const struct bh_cpu *c = &b->cpus[i];
 
@@ -132,7 +132,7 @@ static void system_table(FILE *f, const struct bh_system *sys)
 	mmio(f, "hyp", g->hyp, "\t\t");
 	mmio(f, "vcpu", g->vcpu, "\t\t");
 	fprintf(f, "\t},\n");
-	fprintf(f, "\t.n_cores = %u,\n\t.cores = bh_cores,\n", sys->board.n_cpus);
+	fprintf(f, "\t.n_cpus = %u,\n\t.cpus = bh_cpus,\n", sys->board.n_cpus);
 	fprintf(f, "\t.n_partitions = %u,\n\t.partitions = bh_partitions,\n", sys->n_partitions);
 	fprintf(f, "};\n");
 }

@@ -91,8 +91,8 @@ static void partition_summary(FILE *f, const struct bh_system *sys, const struct
 	fprintf(f, "### %s\n\n| Property | Value |\n|---|---|\n", p->name);
 	fprintf(f, "| Node | `%s` |\n| Cores |", p->path);
 	for (unsigned v = 0; v < p->n_vcpus; v++)
-		fprintf(f, "%s core %u (MPIDR 0x%llx) as vCPU %u", v ? "," : "", p->vcpu_core[v],
-			ULL(b->cpus[p->vcpu_core[v]].mpidr), v);
+		fprintf(f, "%s core %u (MPIDR 0x%llx) as vCPU %u", v ? "," : "", p->vcpu_cpu[v],
+			ULL(b->cpus[p->vcpu_cpu[v]].mpidr), v);
 	fprintf(f, " |\n| Entry | 0x%llx (vCPU 0) |\n", ULL(p->entry));
 	fprintf(f, "| Image | %s `%s`", p->program[0] ? "program" : "prebuilt",
 		p->program[0] ? p->program : p->image);

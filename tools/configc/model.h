@@ -12,8 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define BHCC_MAX_CORES 64          /* cfg_partition.core_mask has 64 bits */
-#define BHCC_MAX_PARTITIONS 64     /* cfg_core.partition is a uint8_t, 0xff = none */
+#define BHCC_MAX_CPUS 64          /* cfg_partition.cpu_mask has 64 bits */
+#define BHCC_MAX_PARTITIONS 64     /* cfg_cpu.partition is a uint8_t, 0xff = none */
 #define BHCC_MAX_REGIONS 16        /* per partition, RAM and device regions together */
 #define BHCC_GICV2_CPUIF_SIZE 0x2000u  /* GICC/GICV register frame, GICC_DIR included */
 #define BHCC_MAX_RAM 8             /* board memory ranges */
@@ -88,7 +88,7 @@ struct bh_board {
 	struct bh_range ram[BHCC_MAX_RAM];
 	char ram_path[BHCC_MAX_RAM][BHCC_PATH_MAX];
 	unsigned n_cpus;
-	struct bh_cpu cpus[BHCC_MAX_CORES];
+	struct bh_cpu cpus[BHCC_MAX_CPUS];
 	bool cpus_valid;                        /* every cpu node parsed */
 	struct bh_gic gic;
 	unsigned n_devices;
@@ -123,7 +123,7 @@ struct bh_partition {
 	char path[BHCC_PATH_MAX];
 	int offset;
 	unsigned n_vcpus;
-	uint8_t vcpu_core[BHCC_MAX_CORES];
+	uint8_t vcpu_cpu[BHCC_MAX_CPUS];
 	char program[BHCC_STR_MAX];             /* empty for prebuilt images */
 	char image[BHCC_FILE_MAX];              /* as written, empty for programs */
 	char image_file[BHCC_FILE_MAX];         /* the file pass 2 embeds */

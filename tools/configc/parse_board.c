@@ -104,7 +104,7 @@ static void parse_cpu(struct bh_ctx *c, int node, unsigned ac)
 			b->cpus_valid = false;
 		}
 	}
-	if (b->n_cpus == BHCC_MAX_CORES) {
+	if (b->n_cpus == BHCC_MAX_CPUS) {
 		b->cpus_valid = false;
 		return;
 	}
@@ -135,7 +135,7 @@ static void parse_cpus(struct bh_ctx *c, int node)
 		count++;
 		parse_cpu(c, child, ac);
 	}
-	limit = c->opt->max_cores < BHCC_MAX_CORES ? c->opt->max_cores : BHCC_MAX_CORES;
+	limit = c->opt->max_cpus < BHCC_MAX_CPUS ? c->opt->max_cpus : BHCC_MAX_CPUS;
 	if (count == 0) {
 		diag_error(c->diag, path, NULL, "no cpu@ nodes; the board needs at least one core");
 		b->cpus_valid = false;

@@ -60,13 +60,13 @@ static void parse_name(struct bh_ctx *c, struct bh_partition *p, const char *nam
 static void parse_cpus(struct bh_ctx *c, struct bh_partition *p, int node)
 {
 	struct bh_board *b = &c->sys->board;
-	uint32_t ph[BHCC_MAX_CORES];
-	int off[BHCC_MAX_CORES];
+	uint32_t ph[BHCC_MAX_CPUS];
+	int off[BHCC_MAX_CPUS];
 	char tpath[BHCC_PATH_MAX];
 	unsigned n;
 	unsigned pi = c->sys->n_partitions;
 
-	if (prop_phandles(c, node, p->path, "cpus", true, ph, off, BHCC_MAX_CORES, &n) != PROP_OK)
+	if (prop_phandles(c, node, p->path, "cpus", true, ph, off, BHCC_MAX_CPUS, &n) != PROP_OK)
 		return;
 	for (unsigned i = 0; i < n; i++) {
 		int core = off[i] < 0 ? -1 : board_cpu_at(b, off[i]);
@@ -94,7 +94,7 @@ static void parse_cpus(struct bh_ctx *c, struct bh_partition *p, int node)
 		}
 		cpu->owner = (int)pi;
 		cpu->vcpu = p->n_vcpus;
-		p->vcpu_core[p->n_vcpus++] = (uint8_t)core;
+		p->vcpu_cpu[p->n_vcpus++] = (uint8_t)core;
 	}
 }
 
