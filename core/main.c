@@ -76,7 +76,7 @@ NORETURN void core_cpu_started(struct cpu *cpu)
 	if (reason == CPU_START_BOOT) {
 		partition_load(p);
 		entry = p->cfg->entry;
-		arg = (p->cfg->dtb.size != 0u) ? p->cfg->dtb.ipa : 0u;
+		arg = (p->cfg->boot_info.size != 0u) ? p->cfg->boot_info.ipa : 0u;
 	} else {
 		entry = cpu->start_entry;
 		arg = cpu->start_arg;

@@ -107,7 +107,7 @@ void partition_load(struct partition *p)
 		map_memory(p);
 	}
 	load_blob(p, &p->cfg->image);
-	load_blob(p, &p->cfg->dtb);
+	load_blob(p, &p->cfg->boot_info);
 	arch_partition_reset(p->id);
 	set_state(p, PARTITION_RUNNING);
 }

@@ -29,7 +29,7 @@ static bool core_is_direct(uint32_t core)
 {
 	uint8_t part = cfg_system.cpus[core].partition;
 
-	return (part != CFG_NO_PARTITION) && (cfg_system.partitions[part].irq_delivery == (uint8_t)CFG_IRQ_DIRECT);
+	return (part != CFG_NO_PARTITION) && (cfg_system.partitions[part].arch.irq_delivery == (uint8_t)CFG_IRQ_DIRECT);
 }
 
 struct cpu *arch_this_cpu(void)
@@ -50,7 +50,7 @@ uint64_t arch_counter_hz(void)
 
 uint64_t arm64_cpu_mpidr(uint32_t core)
 {
-	return cfg_system.cpus[core].mpidr;
+	return cfg_system.cpus[core].arch.mpidr;
 }
 
 static uint32_t boot_core_index(void)
@@ -58,7 +58,7 @@ static uint32_t boot_core_index(void)
 	uint64_t mpidr = read_sysreg(mpidr_el1) & 0xff00ffffffUL;
 
 	for (uint32_t i = 0u; i < cfg_system.n_cpus; i++) {
-		if (cfg_system.cpus[i].mpidr == mpidr) {
+		if (cfg_system.cpus[i].arch.mpidr == mpidr) {
 			return i;
 		}
 	}

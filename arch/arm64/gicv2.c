@@ -32,9 +32,9 @@
 /* CPU interface number of each core (ITARGETSR and SGIR bit). */
 static uint8_t cpu_mask[CONFIG_MAX_CORES];
 
-static uint64_t gicd(uint32_t off) { return cfg_system.gic.dist.base + off; }
-static uint64_t gicc(uint32_t off) { return cfg_system.gic.cpu.base + off; }
-static uint64_t gich(uint32_t off) { return cfg_system.gic.hyp.base + off; }
+static uint64_t gicd(uint32_t off) { return cfg_system.arch.gic.dist.base + off; }
+static uint64_t gicc(uint32_t off) { return cfg_system.arch.gic.cpu.base + off; }
+static uint64_t gich(uint32_t off) { return cfg_system.arch.gic.hyp.base + off; }
 
 /* Until a core has read its own interface number, assume the usual Aff0. */
 static uint8_t mask_of(uint32_t core)

@@ -70,7 +70,7 @@ static uint64_t sgi_target(uint32_t core, uint32_t intid)
 
 void gic_init_global(void)
 {
-	uint64_t d = cfg_system.gic.dist.base;
+	uint64_t d = cfg_system.arch.gic.dist.base;
 	uint32_t lines = ((mmio_read32(d + GICD_TYPER) & 0x1fu) + 1u) * 32u;
 
 	mmio_write32(d + GICD_CTLR, 0u);
@@ -94,8 +94,8 @@ void gic_init_global(void)
 static uint64_t find_redist(uint64_t mpidr)
 {
 	uint32_t aff = (uint32_t)(((mpidr >> 8) & 0xff000000u) | (mpidr & 0xffffffu));
-	uint64_t rd = cfg_system.gic.redist.base;
-	uint64_t end = rd + cfg_system.gic.redist.size;
+	uint64_t rd = cfg_system.arch.gic.redist.base;
+	uint64_t end = rd + cfg_system.arch.gic.redist.size;
 
 	while (rd < end) {
 		uint64_t typer = mmio_read64(rd + GICR_TYPER);
@@ -190,25 +190,25 @@ void gic_cpu_off(void)
 
 uint32_t gic_dist_read(uint32_t offset)
 {
-	return mmio_read32(cfg_system.gic.dist.base + offset);
+	return mmio_read32(cfg_system.arch.gic.dist.base + offset);
 }
 
 void gic_dist_write(uint32_t offset, uint32_t value)
 {
-	mmio_write32(cfg_system.gic.dist.base + offset, value);
+	mmio_write32(cfg_system.arch.gic.dist.base + offset, value);
 	if ((offset >= GICD_ICENABLER) && (offset < GICD_ISPENDR)) {
-		wait_rwp(cfg_system.gic.dist.base + GICD_CTLR, GICD_CTLR_RWP);
+		wait_rwp(cfg_system.arch.gic.dist.base + GICD_CTLR, GICD_CTLR_RWP);
 	}
 }
 
 void gic_dist_write8(uint32_t offset, uint8_t value)
 {
-	mmio_write8(cfg_system.gic.dist.base + offset, value);
+	mmio_write8(cfg_system.arch.gic.dist.base + offset, value);
 }
 
 void gic_spi_route(uint32_t intid, uint32_t core)
 {
-	mmio_write64(cfg_system.gic.dist.base + GICD_IROUTER + (8u * intid), arm64_cpu_mpidr(core) & 0xff00ffffffUL);
+	mmio_write64(cfg_system.arch.gic.dist.base + GICD_IROUTER + (8u * intid), arm64_cpu_mpidr(core) & 0xff00ffffffUL);
 }
 
 uint32_t gic_local_read(uint32_t core, uint32_t offset)

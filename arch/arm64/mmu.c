@@ -135,10 +135,10 @@ void arm64_early_init(void)
 		}
 	}
 	map_device(&pool, &cfg_system.console);
-	map_device(&pool, &cfg_system.gic.dist);
-	map_device(&pool, &cfg_system.gic.redist);
-	map_device(&pool, &cfg_system.gic.cpu);
-	map_device(&pool, &cfg_system.gic.hyp);
+	map_device(&pool, &cfg_system.arch.gic.dist);
+	map_device(&pool, &cfg_system.arch.gic.redist);
+	map_device(&pool, &cfg_system.arch.gic.cpu);
+	map_device(&pool, &cfg_system.arch.gic.hyp);
 
 	arm64_inval_range(pa_addr(pa_from_ptr(el2_root)), sizeof(el2_root));
 	arm64_inval_range(pa_addr(pa_from_ptr(el2_pool)), (uint64_t)pool.used * sizeof(el2_pool[0]));

@@ -98,7 +98,7 @@ void vgic_vcpu_reset(struct cpu *cpu)
 	}
 	v->queued = 0u;
 	v->asleep = true;
-	v->direct = cpu->partition->cfg->irq_delivery == (uint8_t)CFG_IRQ_DIRECT;
+	v->direct = cpu->partition->cfg->arch.irq_delivery == (uint8_t)CFG_IRQ_DIRECT;
 	vgic_version_vcpu_reset(v);
 	/* The core may restart without powering off: clear what the guest owned. */
 	uint32_t local = VGIC_OWNED_PPIS | (v->direct ? 0x7fffu : 0u);

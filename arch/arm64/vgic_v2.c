@@ -224,7 +224,7 @@ static __attribute__((noinline)) void dist_access(struct cpu *cpu, uint32_t offs
 
 bool vgic_version_mmio(struct cpu *cpu, uint64_t ipa, bool write, uint32_t size, uint64_t *value)
 {
-	const struct cfg_gic *g = &cfg_system.gic;
+	const struct cfg_gic *g = &cfg_system.arch.gic;
 
 	/* SGIs are the frequent access: straight to them. */
 	if ((ipa == (g->dist.base + GICD_SGIR)) && write && (size == 4u)) {

@@ -224,7 +224,7 @@ static void redist_access(struct cpu *cpu, uint32_t vcpu, uint32_t offset, bool 
 
 bool vgic_version_mmio(struct cpu *cpu, uint64_t ipa, bool write, uint32_t size, uint64_t *value)
 {
-	const struct cfg_gic *g = &cfg_system.gic;
+	const struct cfg_gic *g = &cfg_system.arch.gic;
 	uint64_t redist_size = (uint64_t)REDIST_FRAME * cpu->partition->cfg->n_vcpus;
 
 	if ((ipa >= g->dist.base) && ((ipa - g->dist.base) < 0x10000u)) {

@@ -5,6 +5,12 @@
  * system description; the hypervisor reads it and never writes it. This
  * header is the contract between the two: it is included by both, so it
  * uses only <stdint.h>.
+ *
+ * It holds what every architecture has (partitions, cpus, memory, devices,
+ * interrupts as plain ids, the console, policies). What only one
+ * architecture has (its interrupt controller, its cpu ids, how interrupts
+ * are delivered) is that architecture's cfg_arch.h, embedded here as the
+ * `arch` members; bhcc's back end for the architecture fills them in.
  */
 #ifndef BULKHEAD_CFG_H
 #define BULKHEAD_CFG_H
@@ -42,40 +48,42 @@ enum cfg_fault_policy {
 	CFG_FAULT_RESTART = 1,  /* log, then restart the partition from its image */
 };
 
-/** How a partition's interrupts reach it (GICv3 only offers direct delivery). */
-enum cfg_irq_delivery {
-	CFG_IRQ_MEDIATED = 0,   /* through EL2 and the list registers */
-	CFG_IRQ_DIRECT = 1,     /* straight to EL1 on the physical CPU interface */
+struct cfg_mmio {
+	uint64_t base;
+	uint64_t size;
 };
+
+/* The architecture's part of the contract: struct cfg_arch_system,
+ * cfg_arch_cpu and cfg_arch_partition (arch/<arch>/include/cfg_arch.h). */
+#include "cfg_arch.h"
 
 struct cfg_partition {
 	const char *name;
-	uint64_t cpu_mask;            /* bit n: physical core n belongs to this partition */
+	uint64_t cpu_mask;             /* bit n: physical core n belongs to this partition */
 	uint32_t n_vcpus;
-	const uint8_t *vcpu_cpu;      /* vCPU index -> physical core index; vCPU 0 boots */
+	const uint8_t *vcpu_cpu;       /* vCPU index -> physical core index; vCPU 0 boots */
 	uint64_t entry;                /* IPA where vCPU 0 starts */
 	struct cfg_blob image;
-	struct cfg_blob dtb;           /* guest device tree; x0 = dtb.ipa when present */
+	/* What the guest learns its machine from (arm64: a device tree); vCPU 0
+	 * starts with its IPA as first argument (cfg_arch.h: the boot protocol). */
+	struct cfg_blob boot_info;
 	uint32_t n_regions;
 	const struct cfg_region *regions;
 	uint32_t n_irqs;
-	const uint16_t *irqs;          /* interrupt ids owned (from passthrough devices) */
+	const uint32_t *irqs;          /* interrupt ids owned (from passthrough devices), ascending */
 	uint8_t fault_policy;          /* enum cfg_fault_policy */
-	uint8_t irq_delivery;          /* enum cfg_irq_delivery */
+	struct cfg_arch_partition arch;
 };
 
 #define CFG_NO_PARTITION 0xffu
 
 /** A physical core of the board and the one vCPU it runs. */
 struct cfg_cpu {
-	uint64_t mpidr;        /* affinity fields only (Aff3..Aff0) */
+	/* First: the interrupt path reads the cpu's hardware id (arm64: its MPIDR)
+	 * with one scaled load from the table. */
+	struct cfg_arch_cpu arch;
 	uint8_t partition;     /* index into cfg_system.partitions, or CFG_NO_PARTITION */
 	uint8_t vcpu;          /* vCPU index inside that partition */
-};
-
-struct cfg_mmio {
-	uint64_t base;
-	uint64_t size;
 };
 
 enum cfg_console_kind {
@@ -84,26 +92,16 @@ enum cfg_console_kind {
 	CFG_CONSOLE_NS16550 = 2,
 };
 
-/** The interrupt controller. GICv3 uses dist and redist; GICv2 uses dist, cpu, hyp, vcpu. */
-struct cfg_gic {
-	uint8_t version;          /* 2 or 3 */
-	struct cfg_mmio dist;
-	struct cfg_mmio redist;
-	struct cfg_mmio cpu;
-	struct cfg_mmio hyp;
-	struct cfg_mmio vcpu;
-};
-
 struct cfg_system {
 	struct cfg_mmio ram;          /* the board's RAM */
 	struct cfg_mmio hypervisor;   /* reserved for the hypervisor; the image is linked at base + 2 MiB */
 	uint8_t console_kind;         /* enum cfg_console_kind */
 	struct cfg_mmio console;
-	struct cfg_gic gic;
 	uint32_t n_cpus;
 	const struct cfg_cpu *cpus;
 	uint32_t n_partitions;
 	const struct cfg_partition *partitions;
+	struct cfg_arch_system arch;
 };
 
 /** The system, generated from the system description. */

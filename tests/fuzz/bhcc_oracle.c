@@ -144,7 +144,7 @@ static void partition_field(struct o_part *p, const char *l)
 		p->entry = a;
 	} else if (sscanf(l, ".image = { .data = %*[^,], .size = 0x%llx, .ipa = 0x%llx },", &b, &c) == 2) {
 		p->image = (struct o_range){ c, b };
-	} else if (sscanf(l, ".dtb = { .data = %*[^,], .size = 0x%llx, .ipa = 0x%llx },", &b, &c) == 2) {
+	} else if (sscanf(l, ".boot_info = { .data = %*[^,], .size = 0x%llx, .ipa = 0x%llx },", &b, &c) == 2) {
 		p->dtb = (struct o_range){ c, b };
 	} else if (sscanf(l, ".n_regions = %u,", &u) == 1) {
 		p->n_regions = u;
@@ -196,10 +196,10 @@ static void core_line(struct o_sys *s, const char *l)
 
 	if (n == MAX_CORES)
 		return;
-	if (sscanf(l, "{ .mpidr = 0x%llx, .partition = %u, .vcpu = %u },", &mpidr, &part, &vcpu) == 3) {
+	if (sscanf(l, "{ .partition = %u, .vcpu = %u, .arch = { .mpidr = 0x%llx } },", &part, &vcpu, &mpidr) == 3) {
 		s->cpus[n].partition = (int)part;
-	} else if (sscanf(l, "{ .mpidr = 0x%llx, .partition = CFG_NO_PARTITION, .vcpu = %u },", &mpidr,
-			  &vcpu) == 2) {
+	} else if (sscanf(l, "{ .partition = CFG_NO_PARTITION, .vcpu = %u, .arch = { .mpidr = 0x%llx } },", &vcpu,
+			  &mpidr) == 2) {
 		s->cpus[n].partition = -1;
 	} else {
 		return;
@@ -228,7 +228,7 @@ static const char *parse_config(struct o_sys *s, FILE *f)
 			continue;
 		if (s->n_arrays < sizeof(s->arrays) / sizeof(s->arrays[0]) &&
 		    (sscanf(l, "static const uint8_t %39[^[][] =", sym) == 1 ||
-		     sscanf(l, "static const uint16_t %39[^[][] =", sym) == 1)) {
+		     sscanf(l, "static const uint32_t %39[^[][] =", sym) == 1)) {
 			struct o_array *a = &s->arrays[s->n_arrays++];
 
 			snprintf(a->sym, sizeof(a->sym), "%s", sym);

@@ -14,27 +14,28 @@ FUZZ_OUT := $(O)/fuzz
 FUZZ_RUNS ?= 1000000
 FUZZ_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -g -O1 -Wall -Wextra -Werror \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-	-Iinclude -Icore/include -Itools/configc -Iarch/arm64/include -Itests/fuzz
+	-Iinclude -Icore/include -Itools/configc -Itests/fuzz
 FUZZ_TARGETS :=
 
 # bhcc, pass 1 on every input, pass 2 and the isolation oracle on what it accepts.
 FUZZ_TARGETS += bhcc
 FZ_bhcc_SRCS := tests/fuzz/fuzz_bhcc.c tests/fuzz/bhcc_oracle.c $(BHCC_LIB_SRCS) arch/arm64/pgtable.c
 FZ_bhcc_LIBS := -lfdt
-FZ_bhcc_DEPS := $(wildcard tools/configc/*.h) core/include/cfg.h
+FZ_bhcc_CFLAGS := -Iarch/arm64/include
+FZ_bhcc_DEPS := $(wildcard tools/configc/*.h) core/include/cfg.h arch/arm64/include/cfg_arch.h
 
 # The trapped-access decoders and the virtual GIC (GICv3) on the fake architecture.
 FUZZ_TARGETS += arm64_traps
 FZ_arm64_traps_SRCS := tests/fuzz/fuzz_arm64_traps.c tests/fuzz/traps_system.c tests/fuzz/fake_gic.c \
 	arch/arm64/mmio.c arch/arm64/sysreg.c arch/arm64/vgic.c arch/arm64/vgic_v3.c \
 	core/main.c core/partition.c core/log.c core/console.c core/fmt.c core/health.c core/incident.c tests/unit/fake_arch.c
-FZ_arm64_traps_CFLAGS := -DBH_GIC_VERSION=3 -include tests/fuzz/host_sysreg.h -Itests/unit/include -Itests/unit
+FZ_arm64_traps_CFLAGS := -Iarch/arm64/include -DBH_GIC_VERSION=3 -include tests/fuzz/host_sysreg.h -Itests/unit/include -Itests/unit
 
 # Hypercall arguments (core/hypercall.c) on the fake architecture and system of tests/unit.
 FUZZ_TARGETS += hypercall
 FZ_hypercall_SRCS := tests/fuzz/fuzz_hypercall.c core/main.c core/partition.c core/hypercall.c core/console.c \
 	core/fmt.c core/log.c core/health.c core/incident.c tests/unit/fake_arch.c tests/unit/fake_system.c
-FZ_hypercall_CFLAGS := -Itests/unit/include -Itests/unit
+FZ_hypercall_CFLAGS := -Itests/unit/include -Itests/unit -Itests/unit/fake_arch
 
 FUZZ_BINS := $(addprefix $(FUZZ_OUT)/,$(FUZZ_TARGETS))
 

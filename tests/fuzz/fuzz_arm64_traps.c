@@ -185,7 +185,7 @@ static bool deactivation_allowed(const struct cpu *cpu, uint64_t intid, uint64_t
 static void one_op(struct input *in)
 {
 	struct cpu *cpu = cpu_get((uint32_t)take(in, 1) % TRAPS_CORES);
-	bool direct = cpu->partition->cfg->irq_delivery == CFG_IRQ_DIRECT;
+	bool direct = cpu->partition->cfg->arch.irq_delivery == CFG_IRQ_DIRECT;
 	struct guest_frame f, before;
 	uint64_t acked = SENTINEL, esr;
 	uint32_t rt = 32;

@@ -22,9 +22,9 @@ static const uint8_t image[16] = "trap fuzz image";
 static const uint8_t alpha_cpus[] = { 0 };
 static const uint8_t beta_cpus[] = { 1, 2 };
 static const uint8_t gamma_cpus[] = { 3 };
-static const uint16_t alpha_irqs[] = { 40, 41 };
-static const uint16_t beta_irqs[] = { 50 };
-static const uint16_t gamma_irqs[] = { 60 };
+static const uint32_t alpha_irqs[] = { 40, 41 };
+static const uint32_t beta_irqs[] = { 50 };
+static const uint32_t gamma_irqs[] = { 60 };
 static struct cfg_region regions[TRAPS_PARTITIONS][1];
 
 #define IPA(p) (0x40000000u + (uint64_t)(p) * 0x10000000u)
@@ -38,11 +38,11 @@ static const struct cfg_partition partitions[TRAPS_PARTITIONS] = {
 	  .irqs = beta_irqs },
 	{ .name = "gamma", .cpu_mask = 0x8, .n_vcpus = 1, .vcpu_cpu = gamma_cpus, .entry = IPA(2),
 	  .image = { image, sizeof(image), IPA(2) }, .n_regions = 1, .regions = regions[2], .n_irqs = 1,
-	  .irqs = gamma_irqs, .irq_delivery = CFG_IRQ_DIRECT },
+	  .irqs = gamma_irqs, .arch = { .irq_delivery = CFG_IRQ_DIRECT } },
 };
 
 static const struct cfg_cpu cpus[TRAPS_CORES] = {
-	{ 0x0, 0, 0 }, { 0x1, 1, 0 }, { 0x2, 1, 1 }, { 0x3, 2, 0 },
+	{ { 0x0 }, 0, 0 }, { { 0x1 }, 1, 0 }, { { 0x2 }, 1, 1 }, { { 0x3 }, 2, 0 },
 };
 
 const struct cfg_system cfg_system = {
@@ -50,7 +50,7 @@ const struct cfg_system cfg_system = {
 	.hypervisor = { 0x40000000u, 0x1000000u },
 	.console_kind = CFG_CONSOLE_PL011,
 	.console = { 0x09000000u, 0x1000u },
-	.gic = { .version = 3, .dist = { TRAPS_GICD, 0x10000u }, .redist = { TRAPS_GICR, 0xf60000u } },
+	.arch = { .gic = { .version = 3, .dist = { TRAPS_GICD, 0x10000u }, .redist = { TRAPS_GICR, 0xf60000u } } },
 	.n_cpus = TRAPS_CORES,
 	.cpus = cpus,
 	.n_partitions = TRAPS_PARTITIONS,
@@ -69,7 +69,7 @@ uint64_t traps_ram_ipa(uint32_t part)
 
 uint64_t arm64_cpu_mpidr(uint32_t core)
 {
-	return cpus[core].mpidr;
+	return cpus[core].arch.mpidr;
 }
 
 static void boot(void *arg)
@@ -123,7 +123,7 @@ bool traps_owns_core(const struct cpu *cpu, uint32_t core)
 /* Its timer PPIs and, on a direct-delivery core, its SGIs but the hypervisor's kick (15). */
 bool traps_owns_local(const struct cpu *cpu, uint32_t intid)
 {
-	bool direct = partitions[cpus[cpu->index].partition].irq_delivery == CFG_IRQ_DIRECT;
+	bool direct = partitions[cpus[cpu->index].partition].arch.irq_delivery == CFG_IRQ_DIRECT;
 
 	return intid == GIC_VTIMER_PPI || intid == GIC_PTIMER_PPI || (direct && intid < GIC_IPI_SGI);
 }

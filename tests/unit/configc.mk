@@ -6,6 +6,7 @@
 UNIT_TESTS += configc
 UT_configc_SRCS := tests/unit/test_configc.c $(BHCC_LIB_SRCS)
 UT_configc_LIBS := -lfdt
+UT_configc_CFLAGS := -Iarch/arm64/include
 # bhcc reads hostile input: the same tests run again under AddressSanitizer
 # and UBSan, so that an out-of-bounds write fails a test instead of passing
 # silently. That build has no gcov: the sanitizers' checks would count as
@@ -13,7 +14,7 @@ UT_configc_LIBS := -lfdt
 UNIT_TESTS += configc_san
 UT_configc_san_SRCS := $(UT_configc_SRCS)
 UT_configc_san_LIBS := -lfdt
-UT_configc_san_CFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all
+UT_configc_san_CFLAGS := $(UT_configc_CFLAGS) -fsanitize=address,undefined -fno-sanitize-recover=all
 UT_configc_san_NO_COVERAGE := 1
 
 # The generic rule does not know bhcc's private headers.

@@ -18,7 +18,7 @@ const uint8_t beta_dtb[8] = { 0xd0, 0x0d, 0xfe, 0xed, 0, 0, 0, 8 };
 
 static const uint8_t alpha_cpus[] = { 0 };
 static const uint8_t beta_cpus[] = { 1, 2 };
-static const uint16_t alpha_irqs[] = { 40 };
+static const uint32_t alpha_irqs[] = { 40 };
 
 static struct cfg_region alpha_regions[3];
 static struct cfg_region beta_regions[1];
@@ -44,7 +44,7 @@ static struct cfg_partition partitions[] = {
 		.vcpu_cpu = beta_cpus,
 		.entry = BETA_RAM_IPA + 0x100u,
 		.image = { beta_image, sizeof(beta_image), BETA_RAM_IPA + 0x100u },
-		.dtb = { beta_dtb, sizeof(beta_dtb), BETA_DTB_IPA },
+		.boot_info = { beta_dtb, sizeof(beta_dtb), BETA_DTB_IPA },
 		.n_regions = 1,
 		.regions = beta_regions,
 		.fault_policy = CFG_FAULT_RESTART,
@@ -52,10 +52,10 @@ static struct cfg_partition partitions[] = {
 };
 
 static const struct cfg_cpu cpus[] = {
-	{ 0x0, 0, 0 },
-	{ 0x1, 1, 0 },
-	{ 0x2, 1, 1 },
-	{ 0x3, CFG_NO_PARTITION, 0 },
+	{ { 0x0 }, 0, 0 },
+	{ { 0x1 }, 1, 0 },
+	{ { 0x2 }, 1, 1 },
+	{ { 0x3 }, CFG_NO_PARTITION, 0 },
 };
 
 const struct cfg_system cfg_system = {
@@ -63,7 +63,7 @@ const struct cfg_system cfg_system = {
 	.hypervisor = { 0x40000000, 0x1000000 },
 	.console_kind = CFG_CONSOLE_PL011,
 	.console = { 0x09000000, 0x1000 },
-	.gic = { .version = 3 },
+	.arch = { .board_id = 1 },
 	.n_cpus = 4,
 	.cpus = cpus,
 	.n_partitions = 2,

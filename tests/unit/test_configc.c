@@ -535,14 +535,14 @@ static const char checker_src[] =
 	"\tmmio(\"hyp\", s->hypervisor);\n"
 	"\tprintf(\"console %u\\n\", s->console_kind);\n"
 	"\tmmio(\"console\", s->console);\n"
-	"\tprintf(\"gic %u\\n\", s->gic.version);\n"
-	"\tmmio(\"dist\", s->gic.dist);\n"
-	"\tmmio(\"redist\", s->gic.redist);\n"
-	"\tmmio(\"cpu\", s->gic.cpu);\n"
-	"\tmmio(\"hypif\", s->gic.hyp);\n"
-	"\tmmio(\"vcpu\", s->gic.vcpu);\n"
+	"\tprintf(\"gic %u\\n\", s->arch.gic.version);\n"
+	"\tmmio(\"dist\", s->arch.gic.dist);\n"
+	"\tmmio(\"redist\", s->arch.gic.redist);\n"
+	"\tmmio(\"cpu\", s->arch.gic.cpu);\n"
+	"\tmmio(\"hypif\", s->arch.gic.hyp);\n"
+	"\tmmio(\"vcpu\", s->arch.gic.vcpu);\n"
 	"\tfor (uint32_t i = 0; i < s->n_cpus; i++)\n"
-	"\t\tprintf(\"core %u %llx %u %u\\n\", i, (unsigned long long)s->cpus[i].mpidr,\n"
+	"\t\tprintf(\"core %u %llx %u %u\\n\", i, (unsigned long long)s->cpus[i].arch.mpidr,\n"
 	"\t\t       s->cpus[i].partition, s->cpus[i].vcpu);\n"
 	"\tfor (uint32_t i = 0; i < s->n_partitions; i++) {\n"
 	"\t\tconst struct cfg_partition *p = &s->partitions[i];\n"
@@ -553,8 +553,8 @@ static const char checker_src[] =
 	"\t\t\tprintf(\" vcpu %u core %u\\n\", v, p->vcpu_cpu[v]);\n"
 	"\t\tprintf(\" image %llx %llx %x\\n\", (unsigned long long)p->image.size,\n"
 	"\t\t       (unsigned long long)p->image.ipa, sum(p->image.data, p->image.size));\n"
-	"\t\tprintf(\" dtb %llx %llx %x\\n\", (unsigned long long)p->dtb.size,\n"
-	"\t\t       (unsigned long long)p->dtb.ipa, p->dtb.size ? sum(p->dtb.data, p->dtb.size) : 0);\n"
+	"\t\tprintf(\" dtb %llx %llx %x\\n\", (unsigned long long)p->boot_info.size,\n"
+	"\t\t       (unsigned long long)p->boot_info.ipa, p->boot_info.size ? sum(p->boot_info.data, p->boot_info.size) : 0);\n"
 	"\t\tfor (uint32_t r = 0; r < p->n_regions; r++)\n"
 	"\t\t\tprintf(\" region %llx %llx %llx %u %u\\n\", (unsigned long long)p->regions[r].ipa,\n"
 	"\t\t\t       (unsigned long long)p->regions[r].pa, (unsigned long long)p->regions[r].size,\n"
@@ -672,12 +672,12 @@ static void check_config_c(struct run *r)
 	/* The hypervisor's warning flags, on the host compiler. */
 	snprintf(cmd, sizeof(cmd),
 		 "gcc -std=c11 -Wall -Wextra -Werror -Wmissing-prototypes -Wstrict-prototypes "
-		 "-I'%s/core/include' -c '%s/config.c' -o '%s/config.o'",
-		 g_srctree, r->out, r->out);
+		 "-I'%s/core/include' -I'%s/arch/arm64/include' -c '%s/config.c' -o '%s/config.o'",
+		 g_srctree, g_srctree, r->out, r->out);
 	assert_int_equal(system(cmd), 0);
 	snprintf(cmd, sizeof(cmd),
-		 "gcc -std=c11 -I'%s/core/include' '%s/check.c' '%s/config.c' '%s/images.S' -o '%s/check'",
-		 g_srctree, r->out, r->out, r->out, r->out);
+		 "gcc -std=c11 -I'%s/core/include' -I'%s/arch/arm64/include' '%s/check.c' '%s/config.c' '%s/images.S' -o '%s/check'",
+		 g_srctree, g_srctree, r->out, r->out, r->out, r->out);
 	assert_int_equal(system(cmd), 0);
 	snprintf(cmd, sizeof(cmd), "'%s/check'", r->out);
 	got = command_output(cmd);
@@ -725,9 +725,9 @@ static void test_config_c_aarch64_flags(void **state)
 		 "aarch64-linux-gnu-gcc -std=c11 -ffreestanding -nostdinc "
 		 "-isystem \"$(aarch64-linux-gnu-gcc -print-file-name=include)\" "
 		 "-Wall -Wextra -Werror -Wmissing-prototypes -Wstrict-prototypes -I'%s/core/include' "
-		 "-c '%s/config.c' -o '%s/config.o' && "
+		 "-I'%s/arch/arm64/include' -c '%s/config.c' -o '%s/config.o' && "
 		 "aarch64-linux-gnu-gcc -c '%s/images.S' -o '%s/images.o'",
-		 g_srctree, r.out, r.out, r.out, r.out);
+		 g_srctree, g_srctree, r.out, r.out, r.out, r.out);
 	assert_int_equal(system(cmd), 0);
 	free(r.err);
 }

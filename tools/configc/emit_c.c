@@ -57,7 +57,7 @@ static void partition_arrays(FILE *f, const struct bh_partition *p)
 	}
 	fprintf(f, "};\n");
 	if (p->n_irqs) {
-		fprintf(f, "static const uint16_t bh_%s_irqs[] = {", p->sym);
+		fprintf(f, "static const uint32_t bh_%s_irqs[] = {", p->sym);
 		for (unsigned i = 0; i < p->n_irqs; i++)
 			fprintf(f, "%s %u", i ? "," : "", p->irqs[i]);
 		fprintf(f, " };\n");
@@ -78,10 +78,10 @@ static void partition_entry(FILE *f, const struct bh_partition *p)
 	fprintf(f, "\t\t.image = { .data = bh_image_%s, .size = 0x%llx, .ipa = 0x%llx },\n", p->sym,
 		ULL(p->image_size), ULL(p->load));
 	if (p->has_dtb)
-		fprintf(f, "\t\t.dtb = { .data = bh_dtb_%s, .size = 0x%llx, .ipa = 0x%llx },\n",
+		fprintf(f, "\t\t.boot_info = { .data = bh_dtb_%s, .size = 0x%llx, .ipa = 0x%llx },\n",
 			p->sym, ULL(p->dtb_size), ULL(p->dtb_ipa));
 	else
-		fprintf(f, "\t\t.dtb = { .data = 0, .size = 0, .ipa = 0 },\n");
+		fprintf(f, "\t\t.boot_info = { .data = 0, .size = 0, .ipa = 0 },\n");
 	fprintf(f, "\t\t.n_regions = %u,\n\t\t.regions = bh_%s_regions,\n", p->n_regions, p->sym);
 	if (p->n_irqs)
 		fprintf(f, "\t\t.n_irqs = %u,\n\t\t.irqs = bh_%s_irqs,\n", p->n_irqs, p->sym);
@@ -89,7 +89,7 @@ static void partition_entry(FILE *f, const struct bh_partition *p)
 		fprintf(f, "\t\t.n_irqs = 0,\n\t\t.irqs = 0,\n");
 	fprintf(f, "\t\t.fault_policy = %s,\n",
 		p->fault_policy == CFG_FAULT_RESTART ? "CFG_FAULT_RESTART" : "CFG_FAULT_STOP");
-	fprintf(f, "\t\t.irq_delivery = %s,\n\t},\n",
+	fprintf(f, "\t\t.arch = { .irq_delivery = %s },\n\t},\n",
 		p->irq_delivery == CFG_IRQ_DIRECT ? "CFG_IRQ_DIRECT" : "CFG_IRQ_MEDIATED");
 }
 
@@ -99,11 +99,11 @@ static void cores(FILE *f, const struct bh_board *b)
 	for (unsigned i = 0; i < b->n_cpus; i++) {
 		const struct bh_cpu *c = &b->cpus[i];
 
-		fprintf(f, "\t{ .mpidr = 0x%llx, ", ULL(c->mpidr));
 		if (c->owner >= 0)
-			fprintf(f, ".partition = %d, .vcpu = %u },", c->owner, c->vcpu);
+			fprintf(f, "\t{ .partition = %d, .vcpu = %u, ", c->owner, c->vcpu);
 		else
-			fprintf(f, ".partition = CFG_NO_PARTITION, .vcpu = 0 },");
+			fprintf(f, "\t{ .partition = CFG_NO_PARTITION, .vcpu = 0, ");
+		fprintf(f, ".arch = { .mpidr = 0x%llx } },", ULL(c->mpidr));
 		fprintf(f, " /* core %u: ", i);
 		comment(f, "", c->path, " */\n");
 	}
@@ -125,15 +125,15 @@ static void system_table(FILE *f, const struct bh_system *sys)
 	mmio(f, "hypervisor", sys->hyp.reg, "\t");
 	fprintf(f, "\t.console_kind = %s,\n", console[sys->hyp.console_kind % 3]);
 	mmio(f, "console", con, "\t");
-	fprintf(f, "\t.gic = {\n\t\t.version = %u,\n", g->version);
-	mmio(f, "dist", g->dist, "\t\t");
-	mmio(f, "redist", g->redist, "\t\t");
-	mmio(f, "cpu", g->cpu, "\t\t");
-	mmio(f, "hyp", g->hyp, "\t\t");
-	mmio(f, "vcpu", g->vcpu, "\t\t");
-	fprintf(f, "\t},\n");
 	fprintf(f, "\t.n_cpus = %u,\n\t.cpus = bh_cpus,\n", sys->board.n_cpus);
 	fprintf(f, "\t.n_partitions = %u,\n\t.partitions = bh_partitions,\n", sys->n_partitions);
+	fprintf(f, "\t.arch = {\n\t\t.gic = {\n\t\t\t.version = %u,\n", g->version);
+	mmio(f, "dist", g->dist, "\t\t\t");
+	mmio(f, "redist", g->redist, "\t\t\t");
+	mmio(f, "cpu", g->cpu, "\t\t\t");
+	mmio(f, "hyp", g->hyp, "\t\t\t");
+	mmio(f, "vcpu", g->vcpu, "\t\t\t");
+	fprintf(f, "\t\t},\n\t},\n");
 	fprintf(f, "};\n");
 }
 

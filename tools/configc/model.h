@@ -147,7 +147,7 @@ struct bh_partition {
 	unsigned n_regions;
 	struct bh_region regions[BHCC_MAX_REGIONS];
 	unsigned n_irqs;
-	uint16_t irqs[BHCC_MAX_IRQS];           /* ascending */
+	uint32_t irqs[BHCC_MAX_IRQS];           /* ascending */
 	bool has_image_size;                    /* pass 2 only */
 	uint64_t image_size;
 	unsigned s2_pages;

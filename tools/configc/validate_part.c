@@ -17,9 +17,11 @@ struct irq_owners {
 	const char *device[BHCC_MAX_INTID + 1];      /* path of the device that brought it */
 };
 
-static int cmp_u16(const void *a, const void *b)
+static int cmp_u32(const void *a, const void *b)
 {
-	return (int)*(const uint16_t *)a - (int)*(const uint16_t *)b;
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return (x > y) - (x < y);
 }
 
 static bool claim_irqs(struct bh_ctx *c, struct irq_owners *o, unsigned pi, const struct bh_device *d)
@@ -60,7 +62,7 @@ static bool claim_irqs(struct bh_ctx *c, struct irq_owners *o, unsigned pi, cons
 		}
 		o->owner[irq] = (int)pi;
 		o->device[irq] = d->path;
-		p->irqs[p->n_irqs++] = (uint16_t)irq;
+		p->irqs[p->n_irqs++] = irq;
 	}
 	return true;
 }
@@ -181,7 +183,7 @@ void validate_devices(struct bh_ctx *c)
 			d->owner = (int)pi;
 			add_device_regions(c, p, p->devices[k]);
 		}
-		qsort(p->irqs, p->n_irqs, sizeof(p->irqs[0]), cmp_u16);
+		qsort(p->irqs, p->n_irqs, sizeof(p->irqs[0]), cmp_u32);
 		add_gic_regions(c, p);
 	}
 	free(o);

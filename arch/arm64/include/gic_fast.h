@@ -154,7 +154,7 @@ static inline __attribute__((always_inline)) void gic_lr_write(uint32_t n, struc
 
 static inline uint32_t gic_ack(void)
 {
-	return mmio_read32(cfg_system.gic.cpu.base + GICC_IAR);
+	return mmio_read32(cfg_system.arch.gic.cpu.base + GICC_IAR);
 }
 
 static inline uint32_t gic_intid(uint32_t ack)
@@ -164,17 +164,17 @@ static inline uint32_t gic_intid(uint32_t ack)
 
 static inline void gic_eoi(uint32_t ack)
 {
-	mmio_write32(cfg_system.gic.cpu.base + GICC_EOIR, ack);
+	mmio_write32(cfg_system.arch.gic.cpu.base + GICC_EOIR, ack);
 }
 
 static inline void gic_deactivate(uint32_t ack)
 {
-	mmio_write32(cfg_system.gic.cpu.base + GICC_DIR, ack);
+	mmio_write32(cfg_system.arch.gic.cpu.base + GICC_DIR, ack);
 }
 
 static inline uint32_t gic_lr_free(void)
 {
-	return mmio_read32(cfg_system.gic.hyp.base + GICH_ELRSR0) & gic_lr_all();
+	return mmio_read32(cfg_system.arch.gic.hyp.base + GICH_ELRSR0) & gic_lr_all();
 }
 
 static inline __attribute__((always_inline)) void gic_lr_write(uint32_t n, struct gic_lr lr)
@@ -187,7 +187,7 @@ static inline __attribute__((always_inline)) void gic_lr_write(uint32_t n, struc
 	} else {
 		v |= ((uint32_t)lr.source & 7u) << GICH_LR_SOURCE_SHIFT;
 	}
-	mmio_write32(cfg_system.gic.hyp.base + GICH_LR + (4u * n), v);
+	mmio_write32(cfg_system.arch.gic.hyp.base + GICH_LR + (4u * n), v);
 }
 
 #else
