@@ -59,7 +59,6 @@ struct cfg_mmio {
 
 struct cfg_partition {
 	const char *name;
-	uint64_t cpu_mask;             /* bit n: physical core n belongs to this partition */
 	uint32_t n_vcpus;
 	const uint8_t *vcpu_cpu;       /* vCPU index -> physical core index; vCPU 0 boots */
 	uint64_t entry;                /* IPA where vCPU 0 starts */
@@ -86,17 +85,8 @@ struct cfg_cpu {
 	uint8_t vcpu;          /* vCPU index inside that partition */
 };
 
-enum cfg_console_kind {
-	CFG_CONSOLE_NONE = 0,
-	CFG_CONSOLE_PL011 = 1,
-	CFG_CONSOLE_NS16550 = 2,
-};
-
 struct cfg_system {
-	struct cfg_mmio ram;          /* the board's RAM */
-	struct cfg_mmio hypervisor;   /* reserved for the hypervisor; the image is linked at base + 2 MiB */
-	uint8_t console_kind;         /* enum cfg_console_kind */
-	struct cfg_mmio console;
+	struct cfg_mmio console;      /* the hypervisor's console (its driver is chosen at link time) */
 	uint32_t n_cpus;
 	const struct cfg_cpu *cpus;
 	uint32_t n_partitions;

@@ -37,7 +37,7 @@ struct o_region {
 
 struct o_part {
 	char name[SYM_MAX];
-	uint64_t cpu_mask, entry;
+	uint64_t entry;
 	unsigned n_vcpus, n_regions, n_irqs;
 	char vcpu_sym[SYM_MAX], region_sym[SYM_MAX], irq_sym[SYM_MAX];
 	struct o_range image, dtb;
@@ -53,7 +53,7 @@ struct o_array {
 };
 
 struct o_sys {
-	struct o_range ram, hyp, console, dist, redist, cpu, hyp_if, vcpu;
+	struct o_range hyp, console, dist, redist, cpu, hyp_if, vcpu;   /* hyp and gic: from the blob */
 	unsigned gic, n_parts, n_cpus, n_arrays;
 	struct o_part parts[MAX_PARTS];
 	struct {
@@ -134,8 +134,6 @@ static void partition_field(struct o_part *p, const char *l)
 	char sym[SYM_MAX];
 
 	if (sscanf(l, ".name = \"%39[^\"]\",", p->name) == 1) {
-	} else if (sscanf(l, ".cpu_mask = 0x%llx,", &a) == 1) {
-		p->cpu_mask = a;
 	} else if (sscanf(l, ".n_vcpus = %u,", &u) == 1) {
 		p->n_vcpus = u;
 	} else if (sscanf(l, ".vcpu_cpu = %39[^,],", sym) == 1) {
@@ -177,15 +175,11 @@ static void region_field(struct o_region *r, const char *l)
 
 static void system_field(struct o_sys *s, const char *l)
 {
-	unsigned u;
-
-	if (mmio_line(l, "ram", &s->ram) || mmio_line(l, "hypervisor", &s->hyp) ||
-	    mmio_line(l, "console", &s->console) || mmio_line(l, "dist", &s->dist) ||
+	if (mmio_line(l, "console", &s->console) || mmio_line(l, "dist", &s->dist) ||
 	    mmio_line(l, "redist", &s->redist) || mmio_line(l, "cpu", &s->cpu) ||
-	    mmio_line(l, "hyp", &s->hyp_if) || mmio_line(l, "vcpu", &s->vcpu))
+	    mmio_line(l, "hyp", &s->hyp_if))
 		return;
-	if (sscanf(l, ".version = %u,", &u) == 1)
-		s->gic = u;
+	mmio_line(l, "vcpu", &s->vcpu);
 }
 
 static void core_line(struct o_sys *s, const char *l)
@@ -327,8 +321,8 @@ static const char *check_cores(const struct o_sys *s, struct o_array *const *vcp
 			if (s->cpus[core].partition != (int)i || s->cpus[core].vcpu != v)
 				return fail("%s: core %" PRIu64 " does not say it runs vCPU %u of it", p->name, core, v);
 		}
-		if (mask != p->cpu_mask || (mask & seen))
-			return fail("%s: core mask 0x%" PRIx64 " wrong or shared", p->name, p->cpu_mask);
+		if (mask & seen)
+			return fail("%s: a core of core mask 0x%" PRIx64 " is shared", p->name, mask);
 		seen |= mask;
 	}
 	for (unsigned c = 0; c < s->n_cpus; c++)
@@ -360,8 +354,8 @@ static const char *check_region_alone(const struct o_sys *s, const struct o_part
 	    r->ipa + r->size < r->ipa || r->pa + r->size < r->pa)
 		return fail("%s: region 0x%" PRIx64 "+0x%" PRIx64 " unaligned, empty or beyond 2^39", p->name,
 			    r->ipa, r->size);
-	if (r->ram && (!inside(r->pa, r->size, s->ram.base, s->ram.size) || r->pa + r->size > LIMIT_39))
-		return fail("%s: RAM at 0x%" PRIx64 " outside board RAM or the EL2 map", p->name, r->pa);
+	if (r->ram && r->pa + r->size > LIMIT_39)
+		return fail("%s: RAM at 0x%" PRIx64 " outside the EL2 map", p->name, r->pa);
 	if (!(r->access & 1))
 		return fail("%s: region without read access", p->name);
 	return gicv2_cpu_interface(s, r) ? NULL : check_not_hypervisor(s, p->name, r);
@@ -399,6 +393,34 @@ static bool in_board_ram(const void *fdt, uint64_t base, uint64_t size)
 				return true;
 	}
 	return false;
+}
+
+/* The hypervisor region (root cells) and the GIC's version, from the blob. */
+static void blob_system(const void *fdt, struct o_sys *s)
+{
+	const fdt32_t *ac = fdt_getprop(fdt, 0, "#address-cells", NULL);
+	const fdt32_t *sc = fdt_getprop(fdt, 0, "#size-cells", NULL);
+	int board = fdt_path_offset(fdt, "/board"), node, len;
+
+	fdt_for_each_subnode(node, fdt, 0) {
+		const fdt32_t *reg = fdt_getprop(fdt, node, "reg", &len);
+		int a = ac ? (int)fdt32_to_cpu(*ac) : 0, z = sc ? (int)fdt32_to_cpu(*sc) : 0;
+
+		if (strncmp(fdt_get_name(fdt, node, NULL), "hypervisor", 10) == 0 && reg && a >= 1 && a <= 2 &&
+		    z >= 1 && z <= 2 && len >= (a + z) * 4)
+			s->hyp = (struct o_range){ cells(reg, a), cells(reg + a, z) };
+	}
+	fdt_for_each_subnode(node, fdt, board) {
+		const char *compat = fdt_getprop(fdt, node, "compatible", &len);
+
+		if (!compat || len <= 0)
+			continue;
+		if (fdt_stringlist_contains(compat, len, "arm,gic-v3"))
+			s->gic = 3;
+		else if (fdt_stringlist_contains(compat, len, "arm,gic-400") ||
+			 fdt_stringlist_contains(compat, len, "arm,cortex-a15-gic"))
+			s->gic = 2;
+	}
 }
 
 static const char *check_memory(const struct o_sys *s, struct o_array *const *regions, const void *fdt)
@@ -617,7 +639,9 @@ const char *bhcc_oracle_check(const char *gendir, const void *blob, size_t size,
 		e = parse_report(&s, f);
 		fclose(f);
 	}
-	if (!e && (!s.n_parts || !s.n_cpus || (s.gic != 2 && s.gic != 3)))
+	if (!e)
+		blob_system(blob, &s);
+	if (!e && (!s.n_parts || !s.n_cpus || (s.gic != 2 && s.gic != 3) || !s.hyp.size))
 		e = fail("config.c: no partition, core or GIC");
 	if (!e)
 		e = link_partitions(&s, regions, vcpus, irqs);

@@ -30,13 +30,13 @@ static struct cfg_region regions[TRAPS_PARTITIONS][1];
 #define IPA(p) (0x40000000u + (uint64_t)(p) * 0x10000000u)
 
 static const struct cfg_partition partitions[TRAPS_PARTITIONS] = {
-	{ .name = "alpha", .cpu_mask = 0x1, .n_vcpus = 1, .vcpu_cpu = alpha_cpus, .entry = IPA(0),
+	{ .name = "alpha", .n_vcpus = 1, .vcpu_cpu = alpha_cpus, .entry = IPA(0),
 	  .image = { image, sizeof(image), IPA(0) }, .n_regions = 1, .regions = regions[0], .n_irqs = 2,
 	  .irqs = alpha_irqs },
-	{ .name = "beta", .cpu_mask = 0x6, .n_vcpus = 2, .vcpu_cpu = beta_cpus, .entry = IPA(1),
+	{ .name = "beta", .n_vcpus = 2, .vcpu_cpu = beta_cpus, .entry = IPA(1),
 	  .image = { image, sizeof(image), IPA(1) }, .n_regions = 1, .regions = regions[1], .n_irqs = 1,
 	  .irqs = beta_irqs },
-	{ .name = "gamma", .cpu_mask = 0x8, .n_vcpus = 1, .vcpu_cpu = gamma_cpus, .entry = IPA(2),
+	{ .name = "gamma", .n_vcpus = 1, .vcpu_cpu = gamma_cpus, .entry = IPA(2),
 	  .image = { image, sizeof(image), IPA(2) }, .n_regions = 1, .regions = regions[2], .n_irqs = 1,
 	  .irqs = gamma_irqs, .arch = { .irq_delivery = CFG_IRQ_DIRECT } },
 };
@@ -46,11 +46,8 @@ static const struct cfg_cpu cpus[TRAPS_CORES] = {
 };
 
 const struct cfg_system cfg_system = {
-	.ram = { 0x40000000u, 0x40000000u },
-	.hypervisor = { 0x40000000u, 0x1000000u },
-	.console_kind = CFG_CONSOLE_PL011,
 	.console = { 0x09000000u, 0x1000u },
-	.arch = { .gic = { .version = 3, .dist = { TRAPS_GICD, 0x10000u }, .redist = { TRAPS_GICR, 0xf60000u } } },
+	.arch = { .gic = { .dist = { TRAPS_GICD, 0x10000u }, .redist = { TRAPS_GICR, 0xf60000u } } },
 	.n_cpus = TRAPS_CORES,
 	.cpus = cpus,
 	.n_partitions = TRAPS_PARTITIONS,

@@ -26,7 +26,6 @@ static struct cfg_region beta_regions[1];
 static struct cfg_partition partitions[] = {
 	{
 		.name = "alpha",
-		.cpu_mask = 0x1,
 		.n_vcpus = 1,
 		.vcpu_cpu = alpha_cpus,
 		.entry = ALPHA_RAM_IPA,
@@ -39,7 +38,6 @@ static struct cfg_partition partitions[] = {
 	},
 	{
 		.name = "beta",
-		.cpu_mask = 0x6,
 		.n_vcpus = 2,
 		.vcpu_cpu = beta_cpus,
 		.entry = BETA_RAM_IPA + 0x100u,
@@ -59,9 +57,6 @@ static const struct cfg_cpu cpus[] = {
 };
 
 const struct cfg_system cfg_system = {
-	.ram = { 0x40000000, 0x40000000 },
-	.hypervisor = { 0x40000000, 0x1000000 },
-	.console_kind = CFG_CONSOLE_PL011,
 	.console = { 0x09000000, 0x1000 },
 	.arch = { .board_id = 1 },
 	.n_cpus = 4,

@@ -531,11 +531,7 @@ static const char checker_src[] =
 	"int main(void)\n"
 	"{\n"
 	"\tconst struct cfg_system *s = &cfg_system;\n"
-	"\tmmio(\"ram\", s->ram);\n"
-	"\tmmio(\"hyp\", s->hypervisor);\n"
-	"\tprintf(\"console %u\\n\", s->console_kind);\n"
 	"\tmmio(\"console\", s->console);\n"
-	"\tprintf(\"gic %u\\n\", s->arch.gic.version);\n"
 	"\tmmio(\"dist\", s->arch.gic.dist);\n"
 	"\tmmio(\"redist\", s->arch.gic.redist);\n"
 	"\tmmio(\"cpu\", s->arch.gic.cpu);\n"
@@ -546,8 +542,8 @@ static const char checker_src[] =
 	"\t\t       s->cpus[i].partition, s->cpus[i].vcpu);\n"
 	"\tfor (uint32_t i = 0; i < s->n_partitions; i++) {\n"
 	"\t\tconst struct cfg_partition *p = &s->partitions[i];\n"
-	"\t\tprintf(\"partition %s %llx %u entry %llx policy %u\\n\", p->name,\n"
-	"\t\t       (unsigned long long)p->cpu_mask, p->n_vcpus, (unsigned long long)p->entry,\n"
+	"\t\tprintf(\"partition %s %u entry %llx policy %u\\n\", p->name,\n"
+	"\t\t       p->n_vcpus, (unsigned long long)p->entry,\n"
 	"\t\t       p->fault_policy);\n"
 	"\t\tfor (uint32_t v = 0; v < p->n_vcpus; v++)\n"
 	"\t\t\tprintf(\" vcpu %u core %u\\n\", v, p->vcpu_cpu[v]);\n"
@@ -587,16 +583,11 @@ static void put_mmio(FILE *f, const char *n, struct bh_range m)
 static char *model_dump(const struct bh_system *sys, const char *out)
 {
 	const struct bh_board *b = &sys->board;
-	struct bh_range ram = board_ram_span(b);
 	char *buf;
 	size_t len;
 	FILE *f = open_memstream(&buf, &len);
 
-	put_mmio(f, "ram", ram);
-	put_mmio(f, "hyp", sys->hyp.reg);
-	fprintf(f, "console %u\n", sys->hyp.console_kind);
 	put_mmio(f, "console", b->devices[sys->hyp.console].regs[0]);
-	fprintf(f, "gic %u\n", b->gic.version);
 	put_mmio(f, "dist", b->gic.dist);
 	put_mmio(f, "redist", b->gic.redist);
 	put_mmio(f, "cpu", b->gic.cpu);
@@ -608,14 +599,10 @@ static char *model_dump(const struct bh_system *sys, const char *out)
 			b->cpus[i].owner < 0 ? 0 : b->cpus[i].vcpu);
 	for (unsigned i = 0; i < sys->n_partitions; i++) {
 		const struct bh_partition *p = &sys->partitions[i];
-		uint64_t mask = 0;
 		char dtb[PATH * 2];
 
-		for (unsigned v = 0; v < p->n_vcpus; v++)
-			mask |= UINT64_C(1) << p->vcpu_cpu[v];
-		fprintf(f, "partition %s %llx %u entry %llx policy %u\n", p->name,
-			(unsigned long long)mask, p->n_vcpus, (unsigned long long)p->entry,
-			p->fault_policy);
+		fprintf(f, "partition %s %u entry %llx policy %u\n", p->name, p->n_vcpus,
+			(unsigned long long)p->entry, p->fault_policy);
 		for (unsigned v = 0; v < p->n_vcpus; v++)
 			fprintf(f, " vcpu %u core %u\n", v, p->vcpu_cpu[v]);
 		fprintf(f, " image %llx %llx %x\n", (unsigned long long)p->image_size,

@@ -55,11 +55,8 @@ static const struct cfg_partition parts[] = {
 };
 
 const struct cfg_system cfg_system = {
-	.ram = { 0x40000000u, 0x40000000u },
-	.hypervisor = { 0x40000000u, 0x01000000u },
-	.console_kind = CFG_CONSOLE_PL011,
 	.console = { UART_PA, 0x1000u },
-	.arch = { .gic = { .version = 3, .dist = { GICD_PA, 0x10000u }, .redist = { GICR_PA, GICR_SIZE } } },
+	.arch = { .gic = { .dist = { GICD_PA, 0x10000u }, .redist = { GICR_PA, GICR_SIZE } } },
 	.n_partitions = 2,
 	.partitions = parts,
 };

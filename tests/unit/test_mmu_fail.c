@@ -40,11 +40,8 @@ static const struct cfg_partition parts[] = {
 };
 
 const struct cfg_system cfg_system = {
-	.ram = { 0x40000000u, 0x40000000u },
-	.hypervisor = { 0x40000000u, 0x01000000u },
-	.console_kind = CFG_CONSOLE_PL011,
 	.console = { 0x09000000u, 0x1000u },
-	.arch = { .gic = { .version = 3, .dist = { 0x08000000u, 0x10000u }, .redist = { 0x080a0000u, 0x00f60000u } } },
+	.arch = { .gic = { .dist = { 0x08000000u, 0x10000u }, .redist = { 0x080a0000u, 0x00f60000u } } },
 	.n_partitions = 1,
 	.partitions = parts,
 };

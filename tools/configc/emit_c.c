@@ -67,12 +67,7 @@ static void partition_arrays(FILE *f, const struct bh_partition *p)
 
 static void partition_entry(FILE *f, const struct bh_partition *p)
 {
-	uint64_t mask = 0;
-
-	for (unsigned i = 0; i < p->n_vcpus; i++)
-		mask |= UINT64_C(1) << p->vcpu_cpu[i];
 	fprintf(f, "\t{\n\t\t.name = \"%s\",\n", p->name);
-	fprintf(f, "\t\t.cpu_mask = 0x%llx,\n", ULL(mask));
 	fprintf(f, "\t\t.n_vcpus = %u,\n\t\t.vcpu_cpu = bh_%s_vcpu_cpu,\n", p->n_vcpus, p->sym);
 	fprintf(f, "\t\t.entry = 0x%llx,\n", ULL(p->entry));
 	fprintf(f, "\t\t.image = { .data = bh_image_%s, .size = 0x%llx, .ipa = 0x%llx },\n", p->sym,
@@ -112,22 +107,16 @@ static void cores(FILE *f, const struct bh_board *b)
 
 static void system_table(FILE *f, const struct bh_system *sys)
 {
-	static const char *const console[] = {
-		"CFG_CONSOLE_NONE", "CFG_CONSOLE_PL011", "CFG_CONSOLE_NS16550",
-	};
 	const struct bh_gic *g = &sys->board.gic;
 	struct bh_range con = { 0, 0 };
 
 	if (sys->hyp.console >= 0)
 		con = sys->board.devices[sys->hyp.console].regs[0];
 	fprintf(f, "const struct cfg_system cfg_system = {\n");
-	mmio(f, "ram", board_ram_span(&sys->board), "\t");
-	mmio(f, "hypervisor", sys->hyp.reg, "\t");
-	fprintf(f, "\t.console_kind = %s,\n", console[sys->hyp.console_kind % 3]);
 	mmio(f, "console", con, "\t");
 	fprintf(f, "\t.n_cpus = %u,\n\t.cpus = bh_cpus,\n", sys->board.n_cpus);
 	fprintf(f, "\t.n_partitions = %u,\n\t.partitions = bh_partitions,\n", sys->n_partitions);
-	fprintf(f, "\t.arch = {\n\t\t.gic = {\n\t\t\t.version = %u,\n", g->version);
+	fprintf(f, "\t.arch = {\n\t\t.gic = {\n");
 	mmio(f, "dist", g->dist, "\t\t\t");
 	mmio(f, "redist", g->redist, "\t\t\t");
 	mmio(f, "cpu", g->cpu, "\t\t\t");

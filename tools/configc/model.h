@@ -95,12 +95,19 @@ struct bh_board {
 	struct bh_device devices[BHCC_MAX_DEVICES];
 };
 
+/** The console drivers the hypervisor has; system.mk names the one to link. */
+enum bh_console_kind {
+	BH_CONSOLE_NONE = 0,
+	BH_CONSOLE_PL011 = 1,
+	BH_CONSOLE_NS16550 = 2,
+};
+
 struct bh_hyp {
 	char path[BHCC_PATH_MAX];
 	bool valid;                             /* reg parsed and usable for checks */
 	struct bh_range reg;
 	int console;                            /* board device index, -1 when none */
-	uint8_t console_kind;                   /* enum cfg_console_kind */
+	uint8_t console_kind;                   /* enum bh_console_kind */
 };
 
 /** One partition region: a `memory@` child (RAM) or a passthrough device range. */

@@ -33,9 +33,9 @@ static void parse_console(struct bh_ctx *c, int node, const char *path)
 	if (!d->valid)
 		return;   /* its own errors are reported; the hypervisor must not use it */
 	if (fdt_stringlist_contains(d->compatible, (int)d->compatible_len, "arm,pl011")) {
-		h->console_kind = CFG_CONSOLE_PL011;
+		h->console_kind = BH_CONSOLE_PL011;
 	} else if (fdt_stringlist_contains(d->compatible, (int)d->compatible_len, "ns16550a")) {
-		h->console_kind = CFG_CONSOLE_NS16550;
+		h->console_kind = BH_CONSOLE_NS16550;
 	} else {
 		diag_error(c->diag, path, "console",
 			   "%s is not a supported console (compatible \"arm,pl011\" or \"ns16550a\")",

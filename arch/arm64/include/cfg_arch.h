@@ -20,9 +20,11 @@ enum cfg_irq_delivery {
 	CFG_IRQ_DIRECT = 1,     /* straight to EL1 on the physical CPU interface */
 };
 
-/** The interrupt controller. GICv3 uses dist and redist; GICv2 uses dist, cpu, hyp, vcpu. */
+/**
+ * The interrupt controller. GICv3 uses dist and redist; GICv2 uses dist, cpu,
+ * hyp, vcpu. Its version chooses the driver at link time (BH_GIC_VERSION).
+ */
 struct cfg_gic {
-	uint8_t version;          /* 2 or 3 */
 	struct cfg_mmio dist;
 	struct cfg_mmio redist;
 	struct cfg_mmio cpu;
