@@ -12,7 +12,7 @@
 #include "arch.h"
 #include "arm64.h"
 #include "cfg.h"
-#include "pgtable.h"
+#include "vmsa.h"
 
 /* bhcc counts the tables this map needs for the system description
  * (gen/system.mk): the pool is exactly that large. */
@@ -89,7 +89,7 @@ static NORETURN void build_failed(int err, uint64_t base, uint64_t end)
 static void map(struct pt_pool *pool, uint64_t base, uint64_t end, uint64_t attrs)
 {
 	if (end > base) {
-		int err = pt_map(pool, el2_root, base, base, end - base, attrs);
+		int err = vmsa_map(pool, el2_root, base, base, end - base, attrs);
 		if (err != PT_OK) {
 			build_failed(err, base, end);
 		}

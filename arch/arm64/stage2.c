@@ -7,7 +7,7 @@
 #include "arch.h"
 #include "arm64.h"
 #include "cfg.h"
-#include "pgtable.h"
+#include "vmsa.h"
 #include "spinlock.h"
 #include "sysreg.h"
 
@@ -45,7 +45,7 @@ int arch_s2_map(uint32_t part, ipaddr_t ipa, paddr_t pa, uint64_t size, uint8_t 
 		attrs |= PTE_S2_AP_W;
 	}
 	spin_lock(&s2_lock);
-	ret = pt_map(&s2_pool, s2_root[part], ipa_addr(ipa), pa_addr(pa), size, attrs);
+	ret = vmsa_map(&s2_pool, s2_root[part], ipa_addr(ipa), pa_addr(pa), size, attrs);
 	spin_unlock(&s2_lock);
 	/* Table walks are coherent (VTCR: inner shareable, write-back). */
 	dsb_ishst();

@@ -15,7 +15,7 @@
 #include <libfdt.h>
 
 #include "bhcc_oracle.h"
-#include "pgtable.h"
+#include "vmsa.h"
 
 #define MAX_PARTS 64
 #define MAX_REGIONS 16
@@ -567,10 +567,10 @@ static const char *check_stage2(const struct o_sys *s, struct o_array *const *re
 			return fail("stage 2: no root page left for %s", s->parts[i].name);
 		for (unsigned j = 0; j < regions[i]->n; j++) {
 			const struct o_region *r = &regions[i]->r[j];
-			int err = pt_map(&pool, root, r->ipa, r->pa, r->size, S2_ATTRS);
+			int err = vmsa_map(&pool, root, r->ipa, r->pa, r->size, S2_ATTRS);
 
 			if (err != PT_OK)
-				return fail("stage 2 of %s: pt_map 0x%" PRIx64 "+0x%" PRIx64 " failed (%d) with %u of %u pages",
+				return fail("stage 2 of %s: vmsa_map 0x%" PRIx64 "+0x%" PRIx64 " failed (%d) with %u of %u pages",
 					    s->parts[i].name, r->ipa, r->size, err, pool.used, pool_size);
 		}
 	}
@@ -581,7 +581,7 @@ static const char *check_stage2(const struct o_sys *s, struct o_array *const *re
 
 static int el2_map(struct pt_pool *pool, uint64_t base, uint64_t end)
 {
-	return end > base ? pt_map(pool, el2_root, base, base, end - base, PTE_AF) : PT_OK;
+	return end > base ? vmsa_map(pool, el2_root, base, base, end - base, PTE_AF) : PT_OK;
 }
 
 /* arch/arm64/mmu.c's sequence, with the image's section ends in separate 2 MiB slots. */

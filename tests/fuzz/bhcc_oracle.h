@@ -4,7 +4,7 @@
  * input blob, with a parser of its own, and checks what the tables promise:
  * nothing shared between partitions or with the hypervisor (RAM, devices,
  * interrupts, cores), every guest range where the partition can use it, and
- * the hypervisor's real table builder (arch/arm64/pgtable.c) able to build
+ * the hypervisor's real table builder (vmsa_map, arch/arm64/vmsa.c) able to build
  * every stage-2 table and the EL2 map in the pools bhcc counted.
  */
 #ifndef FUZZ_BHCC_ORACLE_H

@@ -2,7 +2,7 @@
 # fixed configuration and read back by a software table walker. The image
 # bounds the linker script would define are given as absolute symbols.
 UNIT_TESTS += mmu
-UT_mmu_SRCS := tests/unit/test_mmu.c arch/arm64/mmu.c arch/arm64/pgtable.c
+UT_mmu_SRCS := tests/unit/test_mmu.c arch/arm64/mmu.c core/pgtable.c arch/arm64/vmsa.c
 # The pool is what bhcc would count for this configuration: 6 pages.
 UT_mmu_CFLAGS := -Iarch/arm64/include -fno-pie -fno-toplevel-reorder -include host_asm.h -DBH_EL2_POOL_PAGES=6
 UT_mmu_LIBS := -no-pie -Wl,--defsym,__image_start=0x40200000 -Wl,--defsym,__text_end=0x40208000 \
@@ -11,7 +11,7 @@ UT_mmu_LIBS := -no-pie -Wl,--defsym,__image_start=0x40200000 -Wl,--defsym,__text
 
 # The map that cannot be built: a pool one page short, and RAM beyond the 39-bit map.
 UNIT_TESTS += mmu_fail_pool mmu_fail_high
-UT_mmu_fail_pool_SRCS := tests/unit/test_mmu_fail.c arch/arm64/mmu.c arch/arm64/pgtable.c
+UT_mmu_fail_pool_SRCS := tests/unit/test_mmu_fail.c arch/arm64/mmu.c core/pgtable.c arch/arm64/vmsa.c
 UT_mmu_fail_pool_CFLAGS := $(filter-out -DBH_EL2_POOL_PAGES=%,$(UT_mmu_CFLAGS)) -DBH_EL2_POOL_PAGES=4 -DMMU_FAIL_POOL
 UT_mmu_fail_pool_LIBS := $(UT_mmu_LIBS)
 UT_mmu_fail_high_SRCS := $(UT_mmu_fail_pool_SRCS)

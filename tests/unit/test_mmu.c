@@ -15,7 +15,7 @@
 #include "arch.h"
 #include "arm64.h"
 #include "cfg.h"
-#include "pgtable.h"
+#include "vmsa.h"
 
 /* Image layout, as tests/unit/mmu.mk defines the linker symbols. */
 #define IMAGE_START 0x40200000ull

@@ -19,7 +19,7 @@
 #include "arch.h"
 #include "arm64.h"
 #include "cfg.h"
-#include "pgtable.h"
+#include "vmsa.h"
 
 #ifdef MMU_FAIL_HIGH
 #define RAM_PA 0x8000000000ull

@@ -4,7 +4,7 @@ unit tests and from the hypervisor as it runs in QEMU, merged per file and
 per function.
 
   host    the .gcda files the cmocka programs leave in $(O)/unit (core/,
-          tools/configc/ and arch/arm64/pgtable.c run on the host)
+          tools/configc/ and the table builder run on the host)
   target  the .gcda files each QEMU run of the coverage builds printed on its
           console (tests/system/harness.py with BULKHEAD_COVERAGE=1 saves them
           under $(O)/systest-cov/<system>/coverage-runs/<n>/)

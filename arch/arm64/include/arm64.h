@@ -5,7 +5,7 @@
 #define ARM64_ARM64_H
 
 #include <generated/autoconf.h>
-#include "pgtable.h"
+#include "vmsa.h"
 #include "types.h"
 
 /**
