@@ -19,10 +19,10 @@ FUZZ_TARGETS :=
 
 # bhcc, pass 1 on every input, pass 2 and the isolation oracle on what it accepts.
 FUZZ_TARGETS += bhcc
-FZ_bhcc_SRCS := tests/fuzz/fuzz_bhcc.c tests/fuzz/bhcc_oracle.c $(BHCC_LIB_SRCS) core/pgtable.c arch/arm64/vmsa.c
+FZ_bhcc_SRCS := tests/fuzz/fuzz_bhcc.c tests/fuzz/bhcc_oracle.c $(BHCC_LIB_SRCS)
 FZ_bhcc_LIBS := -lfdt
-FZ_bhcc_CFLAGS := -Iarch/arm64/include
-FZ_bhcc_DEPS := $(wildcard tools/configc/*.h) core/include/cfg.h arch/arm64/include/cfg_arch.h
+FZ_bhcc_CFLAGS := $(BHCC_BACK_INCLUDES)
+FZ_bhcc_DEPS := $(BHCC_HEADERS)
 
 # The trapped-access decoders and the virtual GIC (GICv3) on the fake architecture.
 FUZZ_TARGETS += arm64_traps

@@ -6,7 +6,7 @@
 UNIT_TESTS += configc
 UT_configc_SRCS := tests/unit/test_configc.c $(BHCC_LIB_SRCS)
 UT_configc_LIBS := -lfdt
-UT_configc_CFLAGS := -Iarch/arm64/include
+UT_configc_CFLAGS := -Itools/configc $(BHCC_BACK_INCLUDES)
 # bhcc reads hostile input: the same tests run again under AddressSanitizer
 # and UBSan, so that an out-of-bounds write fails a test instead of passing
 # silently. That build has no gcov: the sanitizers' checks would count as
@@ -18,7 +18,7 @@ UT_configc_san_CFLAGS := $(UT_configc_CFLAGS) -fsanitize=address,undefined -fno-
 UT_configc_san_NO_COVERAGE := 1
 
 # The generic rule does not know bhcc's private headers.
-$(UNIT_OUT)/configc $(UNIT_OUT)/configc_san: $(wildcard tools/configc/*.h)
+$(UNIT_OUT)/configc $(UNIT_OUT)/configc_san: $(BHCC_HEADERS)
 
 UT_CONFIGC_OUT := $(O)/unit/configc-fixtures
 UT_CONFIGC_FIXTURES := $(wildcard tests/unit/configc/*.dts)

@@ -23,7 +23,8 @@
 
 #include <libfdt.h>
 
-#include "../../tools/configc/bhcc.h"
+#include "bhcc.h"
+#include "pools.h"
 #include "cfg.h"
 
 #define PATH 1024
@@ -270,7 +271,7 @@ static void test_default_validates(void **state)
 
 	(void)state;
 	assert_int_equal(sys->board.n_cpus, 4);
-	assert_int_equal(sys->board.gic.version, 3);
+	assert_int_equal(sys->board.arch.gic.version, 3);
 	assert_int_equal(sys->n_partitions, 3);
 	assert_int_equal(sys->hyp.reg.base, 0x40000000);
 	assert_int_equal(sys->hyp.reg.size, MIB(16));
@@ -588,13 +589,13 @@ static char *model_dump(const struct bh_system *sys, const char *out)
 	FILE *f = open_memstream(&buf, &len);
 
 	put_mmio(f, "console", b->devices[sys->hyp.console].regs[0]);
-	put_mmio(f, "dist", b->gic.dist);
-	put_mmio(f, "redist", b->gic.redist);
-	put_mmio(f, "cpu", b->gic.cpu);
-	put_mmio(f, "hypif", b->gic.hyp);
-	put_mmio(f, "vcpu", b->gic.vcpu);
+	put_mmio(f, "dist", b->arch.gic.dist);
+	put_mmio(f, "redist", b->arch.gic.redist);
+	put_mmio(f, "cpu", b->arch.gic.cpu);
+	put_mmio(f, "hypif", b->arch.gic.hyp);
+	put_mmio(f, "vcpu", b->arch.gic.vcpu);
 	for (unsigned i = 0; i < b->n_cpus; i++)
-		fprintf(f, "core %u %llx %u %u\n", i, (unsigned long long)b->cpus[i].mpidr,
+		fprintf(f, "core %u %llx %u %u\n", i, (unsigned long long)b->cpus[i].arch.mpidr,
 			b->cpus[i].owner < 0 ? CFG_NO_PARTITION : (unsigned)b->cpus[i].owner,
 			b->cpus[i].owner < 0 ? 0 : b->cpus[i].vcpu);
 	for (unsigned i = 0; i < sys->n_partitions; i++) {
@@ -1097,7 +1098,7 @@ static void test_gicv2_cpu_interface_region(void **state)
 		assert_int_equal(r->size, 0x2000);
 		assert_int_equal(r->kind, CFG_REGION_DEVICE);
 		assert_int_equal(r->access, CFG_ACCESS_R | CFG_ACCESS_W);
-		assert_int_equal(p->irq_delivery, CFG_IRQ_MEDIATED);
+		assert_int_equal(p->arch.irq_delivery, CFG_IRQ_MEDIATED);
 	}
 	free(sys);
 	/* GICv3 partitions map no CPU interface: it is made of system registers. */
@@ -1112,8 +1113,8 @@ static void test_direct_delivery(void **state)
 	struct bh_system *sys = load_fixture("ok-direct");
 
 	(void)state;
-	assert_int_equal(partition(sys, "fast")->irq_delivery, CFG_IRQ_DIRECT);
-	assert_int_equal(partition(sys, "slow")->irq_delivery, CFG_IRQ_MEDIATED);
+	assert_int_equal(partition(sys, "fast")->arch.irq_delivery, CFG_IRQ_DIRECT);
+	assert_int_equal(partition(sys, "slow")->arch.irq_delivery, CFG_IRQ_MEDIATED);
 	free(sys);
 }
 

@@ -81,6 +81,14 @@ void parse_partitions(struct bh_ctx *c, int node);
 /** Checks the board's resources against each other and the hypervisor region. */
 void validate_board(struct bh_ctx *c);
 
+/** Reports a range of @what that is empty, wraps or is not 4 KiB aligned; false then. */
+bool check_range(struct bh_ctx *c, const char *path, const char *prop, const char *what,
+		 struct bh_range r);
+
+/** Reports a range beyond what the hypervisor maps for itself (be_space.hyp_limit); false then. */
+bool check_hyp_mappable(struct bh_ctx *c, const char *path, const char *prop, const char *what,
+			struct bh_range r);
+
 /** Checks each partition region alone, then host-address ranges against the board. */
 void validate_regions(struct bh_ctx *c);
 
@@ -90,24 +98,12 @@ void validate_overlaps(struct bh_ctx *c);
 /** Adds passthrough device regions and interrupts; checks single ownership. */
 void validate_devices(struct bh_ctx *c);
 
-/**
- * Refuses direct delivery for a partition that could deactivate another
- * partition's SPIs, unless it accepts that risk (direct-delivery-risk).
- */
-void validate_delivery(struct bh_ctx *c);
-
-/**
- * Writes the SPIs partitions other than @pi own ("34 (/partitions/x), ...",
- * the first few) into @buf and returns how many there are.
- */
-unsigned foreign_spis_text(const struct bh_system *sys, unsigned pi, char *buf, size_t len);
-
 /** Checks entry, load-address, dtb-address and bootargs against the partition's memory. */
 void validate_addresses(struct bh_ctx *c);
 
 /**
- * Counts the stage-2 table pages (failing when CONFIG_STAGE2_POOL_PAGES is
- * too small) and the EL2 map's, for which the hypervisor sizes its pool.
+ * Counts the pages of the hypervisor's table pools (be_count_pools), failing
+ * when CONFIG_STAGE2_POOL_PAGES is too small.
  */
 void validate_pools(struct bh_ctx *c);
 
@@ -116,42 +112,8 @@ void validate_pools(struct bh_ctx *c);
 /** Gives a host address to every valid region without host-address, first fit in document order. */
 void place_regions(struct bh_ctx *c);
 
-/* s2count.c */
-
-/** One stage-2 mapping as the hypervisor's builder sees it. */
-struct s2_map {
-	uint64_t ipa;
-	uint64_t pa;
-	uint64_t size;
-};
-
-/**
- * Number of 4 KiB translation table pages one partition's stage-2 tables
- * take, including the level-1 root, for mappings that neither overlap nor
- * reach BHCC_IPA_LIMIT.
- */
-unsigned s2_count_pages(const struct s2_map *maps, unsigned n);
-
-/** s2_count_pages() over a partition's regions. */
-unsigned s2_partition_pages(const struct bh_partition *p);
-
-/**
- * Pool pages the hypervisor's EL2 map needs (its root is separate): exact for
- * partition RAM, console and GIC, the worst case of any layout for the image
- * inside the hypervisor region. Needs addresses below BHCC_IPA_LIMIT.
- */
-unsigned el2_count_pages(const struct bh_system *sys);
-
-/* guest_dtb.c */
-
-/**
- * Writes the guest device tree of @p into @buf. Returns its size, or a
- * negative libfdt error (-FDT_ERR_NOSPACE when @bufsize is too small).
- */
-int guest_dtb_build(const struct bh_system *sys, const struct bh_partition *p, void *buf, int bufsize);
-
-/** Largest guest device tree bhcc makes; the buffers for guest_dtb_build() use it. */
-#define GUEST_DTB_MAX 65536
+/** Largest guest description (arm64: device tree) bhcc makes; the buffers for be_guest_desc_build() use it. */
+#define BHCC_GUEST_DESC_MAX 65536
 
 /* images.c */
 

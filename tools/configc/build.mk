@@ -1,13 +1,26 @@
 # bhcc, the Bulkhead config compiler: a host program on libfdt that validates
 # the system description and generates the hypervisor's constant tables.
+#
+# Its front end (tools/configc/*.c: parsing, validation, placement, reports)
+# is the same for every architecture; the back end of the one it compiles
+# for comes from tools/configc/$(BHCC_ARCH)/ (the interrupt controller and
+# cpus of the board, the address spaces, the table pools, the guest
+# description, the architecture's part of the tables), whose backend.mk sets
+# BHCC_BACK_SRCS, BHCC_BACK_INCLUDES and BHCC_BACK_HEADERS.
 
 HOSTCC ?= gcc
+BHCC_ARCH ?= arm64
 BHCC := $(O)/host/bhcc
 BHCC_MAIN := tools/configc/main.c
-BHCC_LIB_SRCS := $(filter-out $(BHCC_MAIN),$(wildcard tools/configc/*.c))
-BHCC_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -Wall -Wextra -Werror -O2 -g -Icore/include -Iarch/arm64/include -Itools/configc
+BHCC_FRONT_SRCS := $(filter-out $(BHCC_MAIN),$(wildcard tools/configc/*.c))
+BHCC_FRONT_HEADERS := $(wildcard tools/configc/*.h) core/include/cfg.h
+include tools/configc/$(BHCC_ARCH)/backend.mk
+BHCC_LIB_SRCS := $(BHCC_FRONT_SRCS) $(BHCC_BACK_SRCS)
+BHCC_HEADERS := $(BHCC_FRONT_HEADERS) $(BHCC_BACK_HEADERS)
+BHCC_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -Wall -Wextra -Werror -O2 -g -Icore/include -Itools/configc \
+	$(BHCC_BACK_INCLUDES)
 
-$(BHCC): $(BHCC_MAIN) $(BHCC_LIB_SRCS) $(wildcard tools/configc/*.h) core/include/cfg.h arch/arm64/include/cfg_arch.h
+$(BHCC): $(BHCC_MAIN) $(BHCC_LIB_SRCS) $(BHCC_HEADERS) tools/configc/build.mk tools/configc/$(BHCC_ARCH)/backend.mk
 	@echo "  HOSTCC  $@"
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(HOSTCC) $(BHCC_CFLAGS) $(BHCC_MAIN) $(BHCC_LIB_SRCS) -o $@ -lfdt

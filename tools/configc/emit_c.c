@@ -3,7 +3,7 @@
  * is written with a designated initializer, so a field added to cfg.h and
  * not generated here shows up in review rather than as a silent zero.
  */
-#include "bhcc.h"
+#include "backend.h"
 #include "cfg.h"
 
 #define ULL(x) ((unsigned long long)(x))
@@ -84,8 +84,8 @@ static void partition_entry(FILE *f, const struct bh_partition *p)
 		fprintf(f, "\t\t.n_irqs = 0,\n\t\t.irqs = 0,\n");
 	fprintf(f, "\t\t.fault_policy = %s,\n",
 		p->fault_policy == CFG_FAULT_RESTART ? "CFG_FAULT_RESTART" : "CFG_FAULT_STOP");
-	fprintf(f, "\t\t.arch = { .irq_delivery = %s },\n\t},\n",
-		p->irq_delivery == CFG_IRQ_DIRECT ? "CFG_IRQ_DIRECT" : "CFG_IRQ_MEDIATED");
+	be_emit_c_partition(f, p);
+	fprintf(f, "\t},\n");
 }
 
 static void cores(FILE *f, const struct bh_board *b)
@@ -98,7 +98,8 @@ static void cores(FILE *f, const struct bh_board *b)
 			fprintf(f, "\t{ .partition = %d, .vcpu = %u, ", c->owner, c->vcpu);
 		else
 			fprintf(f, "\t{ .partition = CFG_NO_PARTITION, .vcpu = 0, ");
-		fprintf(f, ".arch = { .mpidr = 0x%llx } },", ULL(c->mpidr));
+		be_emit_c_cpu(f, c);
+		fprintf(f, " },");
 		fprintf(f, " /* core %u: ", i);
 		comment(f, "", c->path, " */\n");
 	}
@@ -107,7 +108,6 @@ static void cores(FILE *f, const struct bh_board *b)
 
 static void system_table(FILE *f, const struct bh_system *sys)
 {
-	const struct bh_gic *g = &sys->board.gic;
 	struct bh_range con = { 0, 0 };
 
 	if (sys->hyp.console >= 0)
@@ -116,13 +116,7 @@ static void system_table(FILE *f, const struct bh_system *sys)
 	mmio(f, "console", con, "\t");
 	fprintf(f, "\t.n_cpus = %u,\n\t.cpus = bh_cpus,\n", sys->board.n_cpus);
 	fprintf(f, "\t.n_partitions = %u,\n\t.partitions = bh_partitions,\n", sys->n_partitions);
-	fprintf(f, "\t.arch = {\n\t\t.gic = {\n");
-	mmio(f, "dist", g->dist, "\t\t\t");
-	mmio(f, "redist", g->redist, "\t\t\t");
-	mmio(f, "cpu", g->cpu, "\t\t\t");
-	mmio(f, "hyp", g->hyp, "\t\t\t");
-	mmio(f, "vcpu", g->vcpu, "\t\t\t");
-	fprintf(f, "\t\t},\n\t},\n");
+	be_emit_c_system(f, sys);
 	fprintf(f, "};\n");
 }
 

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bhcc.h"
+#include "backend.h"
 #include "cfg.h"
 #include "range.h"
 
@@ -38,7 +38,6 @@ static void range_text(char *buf, size_t len, uint64_t base, uint64_t size)
 static void header(FILE *f, const struct bh_system *sys, const struct bhcc_options *opt)
 {
 	const struct bh_board *b = &sys->board;
-	const struct bh_gic *g = &b->gic;
 	const struct bh_hyp *h = &sys->hyp;
 	char sz[32], r[64];
 
@@ -55,12 +54,7 @@ static void header(FILE *f, const struct bh_system *sys, const struct bhcc_optio
 			b->ram_path[i]);
 	}
 	fprintf(f, "| Cores | %u |\n", b->n_cpus);
-	if (g->version == 3)
-		fprintf(f, "| Interrupt controller | GICv3, distributor 0x%llx, redistributors 0x%llx |\n",
-			ULL(g->dist.base), ULL(g->redist.base));
-	else
-		fprintf(f, "| Interrupt controller | GICv2, distributor 0x%llx, cpu interface 0x%llx, hypervisor interface 0x%llx, virtual cpu interface 0x%llx |\n",
-			ULL(g->dist.base), ULL(g->cpu.base), ULL(g->hyp.base), ULL(g->vcpu.base));
+	be_report_board(f, sys);
 	range_text(r, sizeof(r), h->reg.base, h->reg.size);
 	fprintf(f, "| Hypervisor | %s (%s), image linked at 0x%llx, `%s` |\n", r,
 		format_size(sz, sizeof(sz), h->reg.size), ULL(h->reg.base + BHCC_2M), h->path);
@@ -74,25 +68,16 @@ static void header(FILE *f, const struct bh_system *sys, const struct bhcc_optio
 		sys->el2_pages);
 }
 
-static void delivery(FILE *f, const struct bh_partition *p)
-{
-	fprintf(f, "| Interrupt delivery | %s |\n",
-		p->irq_delivery == CFG_IRQ_DIRECT ? "direct (physical CPU interface)" : "mediated (list registers)");
-	if (p->accepts_foreign_spi_deactivation)
-		fprintf(f, "| Accepted risk | `direct-delivery-risk = \"%s\"`: see Accepted risks |\n",
-			BHCC_RISK_FOREIGN_SPI);
-}
-
 static void partition_summary(FILE *f, const struct bh_system *sys, const struct bh_partition *p)
 {
 	const struct bh_board *b = &sys->board;
-	char sz[32];
+	char sz[32], id[64];
 
 	fprintf(f, "### %s\n\n| Property | Value |\n|---|---|\n", p->name);
 	fprintf(f, "| Node | `%s` |\n| Cores |", p->path);
 	for (unsigned v = 0; v < p->n_vcpus; v++)
-		fprintf(f, "%s core %u (MPIDR 0x%llx) as vCPU %u", v ? "," : "", p->vcpu_cpu[v],
-			ULL(b->cpus[p->vcpu_cpu[v]].mpidr), v);
+		fprintf(f, "%s core %u (%s %s) as vCPU %u", v ? "," : "", p->vcpu_cpu[v], be_cpu_id_title,
+			be_cpu_id_text(&b->cpus[p->vcpu_cpu[v]], id, sizeof(id)), v);
 	fprintf(f, " |\n| Entry | 0x%llx (vCPU 0) |\n", ULL(p->entry));
 	fprintf(f, "| Image | %s `%s`", p->program[0] ? "program" : "prebuilt",
 		p->program[0] ? p->program : p->image);
@@ -114,7 +99,7 @@ static void partition_summary(FILE *f, const struct bh_system *sys, const struct
 	fprintf(f, "%s |\n", p->n_irqs ? "" : " none");
 	fprintf(f, "| Fault policy | %s |\n",
 		p->fault_policy == CFG_FAULT_RESTART ? "restart" : "stop");
-	delivery(f, p);
+	be_report_partition(f, p);
 	fprintf(f, "| Stage-2 table pages | %u |\n\n", p->s2_pages);
 }
 
@@ -138,11 +123,13 @@ static void partition_regions(FILE *f, const struct bh_partition *p)
 
 static void core_owners(FILE *f, const struct bh_system *sys)
 {
-	fprintf(f, "### Cores\n\n| Core | MPIDR | Node | Owner | vCPU |\n|---|---|---|---|---|\n");
+	char id[64];
+
+	fprintf(f, "### Cores\n\n| Core | %s | Node | Owner | vCPU |\n|---|---|---|---|---|\n",
+		be_cpu_id_title);
 	for (unsigned i = 0; i < sys->board.n_cpus; i++) {
 		const struct bh_cpu *c = &sys->board.cpus[i];
-
-		fprintf(f, "| %u | 0x%llx | `%s` | %s |", i, ULL(c->mpidr), c->path,
+		fprintf(f, "| %u | %s | `%s` | %s |", i, be_cpu_id_text(c, id, sizeof(id)), c->path,
 			owner_name(sys, c->owner));
 		if (c->owner >= 0)
 			fprintf(f, " %u |\n", c->vcpu);
@@ -227,21 +214,9 @@ static void memory_owners(FILE *f, const struct seg *s, unsigned n)
 static void device_owners(FILE *f, const struct bh_system *sys)
 {
 	const struct bh_board *b = &sys->board;
-	const struct bh_gic *g = &b->gic;
 
 	fprintf(f, "### Devices\n\n| Device | Compatible | MMIO | Interrupts | Owner |\n|---|---|---|---|---|\n");
-	const struct bh_range *gr[] = { &g->dist, &g->redist, &g->cpu, &g->hyp, &g->vcpu };
-
-	fprintf(f, "| `%s` | GICv%u |", g->path, g->version);
-	for (unsigned k = 0, n = 0; k < 5; k++) {
-		char r[64];
-
-		if (gr[k]->size == 0)
-			continue;
-		range_text(r, sizeof(r), gr[k]->base, gr[k]->size);
-		fprintf(f, "%s %s", n++ ? "," : "", r);
-	}
-	fprintf(f, " | - | hypervisor (each partition sees a virtual one) |\n");
+	be_report_irqc(f, sys);
 	for (unsigned i = 0; i < b->n_devices; i++) {
 		const struct bh_device *d = &b->devices[i];
 
@@ -268,9 +243,9 @@ static void irq_owners(FILE *f, const struct bh_system *sys)
 {
 	const struct bh_board *b = &sys->board;
 
-	fprintf(f, "### Interrupts\n\nSGIs and PPIs (0..31) are per core: each vCPU has its own virtual ones.\n\n"
-		   "| INTID | Device | Owner |\n|---|---|---|\n");
-	for (unsigned irq = 0; irq <= BHCC_MAX_INTID; irq++) {
+	fprintf(f, "### Interrupts\n\n%s\n\n| %s | Device | Owner |\n|---|---|---|\n", be_irq_note,
+		be_irq_title);
+	for (unsigned irq = 0; irq <= BH_ARCH_MAX_IRQ; irq++) {
 		for (unsigned i = 0; i < b->n_devices; i++) {
 			const struct bh_device *d = &b->devices[i];
 
@@ -318,27 +293,11 @@ static void picture(FILE *f, const struct seg *s, unsigned n)
 	fprintf(f, "```\n");
 }
 
-/* What the description accepts against the rule that nothing is shared (direct-delivery-risk). */
+/* What the description accepts against the rule that nothing is shared. */
 static void accepted_risks(FILE *f, const struct bh_system *sys)
 {
-	char spis[1024];
-	unsigned n = 0;
-
 	fprintf(f, "## Accepted risks\n\n");
-	for (unsigned i = 0; i < sys->n_partitions; i++) {
-		const struct bh_partition *p = &sys->partitions[i];
-
-		if (!p->accepts_foreign_spi_deactivation)
-			continue;
-		foreign_spis_text(sys, i, spis, sizeof(spis));
-		fprintf(f, "- **%s** (`%s`), `direct-delivery-risk = \"%s\"`: with direct delivery its EOIs reach\n"
-			   "  the physical GIC, so it can deactivate these SPIs of other partitions while they\n"
-			   "  are active: %s. An SPI deactivated early is delivered again, or a level interrupt\n"
-			   "  is lost to its handler (docs/interrupts.md, safety manual CFG-R10).\n",
-			p->name, p->path, BHCC_RISK_FOREIGN_SPI, spis);
-		n++;
-	}
-	fprintf(f, "%s\n", n ? "" : "None.\n");
+	fprintf(f, "%s\n", be_report_risks(f, sys) ? "" : "None.\n");
 }
 
 void emit_report(FILE *f, const struct bh_system *sys, const struct bhcc_options *opt)

@@ -15,28 +15,22 @@
 #define BHCC_MAX_CPUS 64          /* cfg_partition.cpu_mask has 64 bits */
 #define BHCC_MAX_PARTITIONS 64     /* cfg_cpu.partition is a uint8_t, 0xff = none */
 #define BHCC_MAX_REGIONS 16        /* per partition, RAM and device regions together */
-#define BHCC_GICV2_CPUIF_SIZE 0x2000u  /* GICC/GICV register frame, GICC_DIR included */
 #define BHCC_MAX_RAM 8             /* board memory ranges */
 #define BHCC_MAX_DEVICES 64        /* board devices */
 #define BHCC_MAX_DEV_REGS 8        /* MMIO ranges per device */
 #define BHCC_MAX_DEV_IRQS 16       /* interrupts per device */
 #define BHCC_MAX_PART_DEVICES 16   /* passthrough devices per partition */
-#define BHCC_MAX_IRQS 64           /* interrupts owned per partition (the vGIC: VGIC_MAX_SPIS) */
+#define BHCC_MAX_IRQS 64           /* interrupts owned per partition (arm64's vGIC: VGIC_MAX_SPIS) */
 #define BHCC_NAME_MAX 31           /* partition name length */
-#define BHCC_RISK_FOREIGN_SPI "foreign-spi-deactivation"  /* direct-delivery-risk */
 #define BHCC_HYP_NAME "bulkhead"   /* the hypervisor's console prefix, no partition's name */
 #define BHCC_PATH_MAX 256          /* device tree node path */
 #define BHCC_FILE_MAX 1024         /* file system path */
 #define BHCC_STR_MAX 256           /* compatible lists, program names, model */
 #define BHCC_BOOTARGS_MAX 1024
 
-#define BHCC_IPA_BITS 39           /* stage-2: 4 KiB granule, starting at level 1 */
-#define BHCC_IPA_LIMIT (UINT64_C(1) << BHCC_IPA_BITS)
 #define BHCC_PAGE UINT64_C(0x1000)
 #define BHCC_2M UINT64_C(0x200000)
 #define BHCC_1G UINT64_C(0x40000000)
-#define BHCC_MAX_INTID 1019        /* highest GIC SPI; 1020..1023 are special */
-#define BHCC_FIRST_SPI 32
 
 /* Owner of a core, device or interrupt: a partition index, or one of these. */
 #define BHCC_OWNER_NONE (-1)
@@ -48,13 +42,25 @@ struct bh_range {
 	uint64_t size;
 };
 
+/** A range and what it is, for messages. */
+struct bh_named_range {
+	const char *path;
+	const char *what;
+	struct bh_range r;
+};
+
+/* The back end's part of the model: struct bh_arch_board, bh_arch_cpu and
+ * bh_arch_partition, and BH_ARCH_MAX_IRQ, its highest interrupt id
+ * (tools/configc/<arch>/model_arch.h). */
+#include "model_arch.h"
+
 /** A board core: `/board/cpus/cpu@N`. Its index is its position among the cpu nodes. */
 struct bh_cpu {
 	char path[BHCC_PATH_MAX];
 	int offset;
-	uint64_t mpidr;
 	int owner;            /* partition index or BHCC_OWNER_NONE */
 	unsigned vcpu;
+	struct bh_arch_cpu arch;
 };
 
 /** A board device node (anything under /board that is not RAM, cpus or the GIC). */
@@ -72,13 +78,6 @@ struct bh_device {
 	int owner;                              /* partition, BHCC_OWNER_HYP or BHCC_OWNER_NONE */
 };
 
-struct bh_gic {
-	char path[BHCC_PATH_MAX];
-	int offset;
-	unsigned version;                       /* 2 or 3; 0 when no valid GIC */
-	struct bh_range dist, redist, cpu, hyp, vcpu;
-};
-
 struct bh_board {
 	char path[BHCC_PATH_MAX];
 	int offset;
@@ -90,9 +89,11 @@ struct bh_board {
 	unsigned n_cpus;
 	struct bh_cpu cpus[BHCC_MAX_CPUS];
 	bool cpus_valid;                        /* every cpu node parsed */
-	struct bh_gic gic;
+	char irqc_path[BHCC_PATH_MAX];          /* the interrupt controller, "" when none */
+	int irqc_offset;
 	unsigned n_devices;
 	struct bh_device devices[BHCC_MAX_DEVICES];
+	struct bh_arch_board arch;
 };
 
 /** The console drivers the hypervisor has; system.mk names the one to link. */
@@ -140,9 +141,6 @@ struct bh_partition {
 	uint64_t load;                          /* = entry when load-address is absent */
 	bool valid_name;                        /* name follows the naming rule */
 	uint8_t fault_policy;                   /* enum cfg_fault_policy */
-	uint8_t irq_delivery;                   /* enum cfg_irq_delivery */
-	bool has_delivery_risk;                 /* direct-delivery-risk written */
-	bool accepts_foreign_spi_deactivation;  /* ... and it is BHCC_RISK_FOREIGN_SPI */
 	unsigned n_devices;
 	unsigned devices[BHCC_MAX_PART_DEVICES];
 	bool has_dtb;
@@ -158,6 +156,7 @@ struct bh_partition {
 	bool has_image_size;                    /* pass 2 only */
 	uint64_t image_size;
 	unsigned s2_pages;
+	struct bh_arch_partition arch;
 };
 
 struct bh_system {

@@ -1,12 +1,14 @@
 /*
  * /board: what the hardware has. Nothing here is assigned yet; validate_board()
- * checks the ranges against each other once everything is read.
+ * checks the ranges against each other once everything is read. The back end
+ * parses the interrupt controller and each cpu's hardware id.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include <libfdt.h>
 
+#include "backend.h"
 #include "cfg.h"
 #include "props.h"
 
@@ -15,14 +17,7 @@ static const char *const board_props[] = {
 };
 static const char *const memory_props[] = { "reg", NULL };
 static const char *const cpus_props[] = { "#address-cells", "#size-cells", NULL };
-static const char *const cpu_props[] = { "reg", NULL };
-static const char *const gic_props[] = {
-	"compatible", "reg", "interrupt-controller", "#interrupt-cells", "#address-cells", NULL
-};
 static const char *const device_props[] = { "compatible", "reg", "interrupts", NULL };
-
-/* MPIDR_EL1 affinity fields: Aff3 [39:32], Aff2 [23:16], Aff1 [15:8], Aff0 [7:0]. */
-#define MPIDR_AFFINITY_MASK UINT64_C(0xff00ffffff)
 
 int board_device_at(const struct bh_board *b, int offset)
 {
@@ -38,16 +33,6 @@ int board_cpu_at(const struct bh_board *b, int offset)
 		if (b->cpus[i].offset == offset)
 			return (int)i;
 	return -1;
-}
-
-static unsigned gic_version_of(const char *compat, int len)
-{
-	if (fdt_stringlist_contains(compat, len, "arm,gic-v3"))
-		return 3;
-	if (fdt_stringlist_contains(compat, len, "arm,gic-400") ||
-	    fdt_stringlist_contains(compat, len, "arm,cortex-a15-gic"))
-		return 2;
-	return 0;
 }
 
 static void parse_memory(struct bh_ctx *c, int node, unsigned ac, unsigned sc)
@@ -80,39 +65,18 @@ static void parse_memory(struct bh_ctx *c, int node, unsigned ac, unsigned sc)
 static void parse_cpu(struct bh_ctx *c, int node, unsigned ac)
 {
 	struct bh_board *b = &c->sys->board;
-	char path[BHCC_PATH_MAX];
-	uint64_t mpidr;
+	struct bh_cpu cpu = { .offset = node, .owner = BHCC_OWNER_NONE };
+	int r;
 
-	node_path(c, node, path);
-	props_whitelist(c, node, path, cpu_props);
-	node_no_children(c, node, path);
-	if (!ac || prop_address(c, node, path, "reg", true, ac, &mpidr) != PROP_OK) {
+	node_path(c, node, cpu.path);
+	r = be_parse_cpu(c, node, cpu.path, ac, &cpu);
+	if (r != PROP_OK)
+		b->cpus_valid = false;
+	if (r == PROP_ABSENT || b->n_cpus == BHCC_MAX_CPUS) {
 		b->cpus_valid = false;
 		return;
 	}
-	node_check_unit_address(c, node, path, mpidr);
-	if (mpidr & ~MPIDR_AFFINITY_MASK) {
-		diag_error(c->diag, path, "reg",
-			   "MPIDR 0x%llx has bits outside the affinity fields Aff3..Aff0 (mask 0x%llx)",
-			   (unsigned long long)mpidr, (unsigned long long)MPIDR_AFFINITY_MASK);
-		b->cpus_valid = false;
-	}
-	for (unsigned i = 0; i < b->n_cpus; i++) {
-		if (b->cpus[i].mpidr == mpidr) {
-			diag_error(c->diag, path, "reg", "MPIDR 0x%llx is also the MPIDR of %s",
-				   (unsigned long long)mpidr, b->cpus[i].path);
-			b->cpus_valid = false;
-		}
-	}
-	if (b->n_cpus == BHCC_MAX_CPUS) {
-		b->cpus_valid = false;
-		return;
-	}
-	strcpy(b->cpus[b->n_cpus].path, path);
-	b->cpus[b->n_cpus].offset = node;
-	b->cpus[b->n_cpus].mpidr = mpidr;
-	b->cpus[b->n_cpus].owner = BHCC_OWNER_NONE;
-	b->n_cpus++;
+	b->cpus[b->n_cpus++] = cpu;
 }
 
 static void parse_cpus(struct bh_ctx *c, int node)
@@ -144,63 +108,6 @@ static void parse_cpus(struct bh_ctx *c, int node)
 			   limit);
 		b->cpus_valid = false;
 	}
-}
-
-static void parse_gic(struct bh_ctx *c, int node, unsigned ac, unsigned sc)
-{
-	struct bh_gic *g = &c->sys->board.gic;
-	char path[BHCC_PATH_MAX];
-	struct bh_range r[4];
-	const char *compat;
-	unsigned version = 0, want, n, cells;
-	int len;
-
-	node_path(c, node, path);
-	props_whitelist(c, node, path, gic_props);
-	node_no_children(c, node, path);
-	if (g->path[0]) {
-		diag_error(c->diag, path, NULL,
-			   "a second interrupt controller; the board has exactly one (%s)", g->path);
-		return;
-	}
-	strcpy(g->path, path);
-	g->offset = node;
-	if (prop_stringlist(c, node, path, "compatible", true, &compat, &len) == PROP_OK) {
-		version = gic_version_of(compat, len);
-		if (!version)
-			diag_error(c->diag, path, "compatible",
-				   "unsupported interrupt controller \"%s\"; supported: \"arm,gic-v3\", \"arm,gic-400\", \"arm,cortex-a15-gic\"",
-				   compat);
-	}
-	prop_empty(c, node, path, "interrupt-controller", true);
-	prop_ncells(c, node, path, "#interrupt-cells", true, 1, 1, &cells);
-	if (fdt_getprop(c->fdt, node, "#address-cells", NULL))
-		prop_u32(c, node, path, "#address-cells", false, &cells);
-	if (!version || !ac || !sc)
-		return;
-	if (prop_reg(c, node, path, "reg", true, ac, sc, r, 4, &n) != PROP_OK)
-		return;
-	want = version == 3 ? 2 : 4;
-	if (n != want) {
-		if (version == 3)
-			diag_error(c->diag, path, "reg",
-				   "a GICv3 needs 2 ranges (distributor, redistributors), got %u", n);
-		else
-			diag_error(c->diag, path, "reg",
-				   "a GICv2 needs 4 ranges (distributor, cpu interface, hypervisor interface, virtual cpu interface), got %u",
-				   n);
-		return;
-	}
-	node_check_unit_address(c, node, path, r[0].base);
-	g->dist = r[0];
-	if (version == 3) {
-		g->redist = r[1];
-	} else {
-		g->cpu = r[1];
-		g->hyp = r[2];
-		g->vcpu = r[3];
-	}
-	g->version = version;
 }
 
 static void parse_device(struct bh_ctx *c, int node, unsigned ac, unsigned sc)
@@ -248,37 +155,24 @@ static void parse_device(struct bh_ctx *c, int node, unsigned ac, unsigned sc)
 	unsigned kept = 0;
 
 	for (unsigned i = 0; i < d->n_irqs; i++) {
-		if (d->irqs[i] > BHCC_MAX_INTID) {
-			diag_error(c->diag, path, "interrupts",
-				   "%u is not a GIC interrupt id (0..%u)", d->irqs[i], BHCC_MAX_INTID);
-			d->valid = false;
-		} else {
+		if (be_irq_id(c, path, d->irqs[i]))
 			d->irqs[kept++] = d->irqs[i];
-		}
+		else
+			d->valid = false;
 	}
 	d->n_irqs = kept;
 }
 
-static bool is_interrupt_controller(struct bh_ctx *c, int node)
-{
-	int len;
-	const char *compat = fdt_getprop(c->fdt, node, "compatible", &len);
-
-	if (fdt_getprop(c->fdt, node, "interrupt-controller", NULL))
-		return true;
-	return compat && len > 0 && gic_version_of(compat, len) != 0;
-}
-
 static void check_interrupt_parent(struct bh_ctx *c, int node, const char *path)
 {
-	const struct bh_gic *g = &c->sys->board.gic;
+	const struct bh_board *b = &c->sys->board;
 	uint32_t ph;
 	int target;
 
-	if (prop_u32(c, node, path, "interrupt-parent", false, &ph) != PROP_OK || !g->path[0])
+	if (prop_u32(c, node, path, "interrupt-parent", false, &ph) != PROP_OK || !b->irqc_path[0])
 		return;
 	target = fdt_node_offset_by_phandle(c->fdt, ph);
-	if (target != g->offset) {
+	if (target != b->irqc_offset) {
 		char tpath[BHCC_PATH_MAX];
 
 		if (target < 0)
@@ -287,7 +181,7 @@ static void check_interrupt_parent(struct bh_ctx *c, int node, const char *path)
 		else
 			diag_error(c->diag, path, "interrupt-parent",
 				   "%s is not the board's interrupt controller (%s)",
-				   node_path(c, target, tpath), g->path);
+				   node_path(c, target, tpath), b->irqc_path);
 	}
 }
 
@@ -316,8 +210,8 @@ void parse_board(struct bh_ctx *c, int node)
 		} else if (strcmp(node_name(c, child), "cpus") == 0) {
 			has_cpus = true;
 			parse_cpus(c, child);
-		} else if (is_interrupt_controller(c, child)) {
-			parse_gic(c, child, ac, sc);
+		} else if (be_board_node(c, child, ac, sc)) {
+			/* the interrupt controller: the back end's */
 		} else {
 			parse_device(c, child, ac, sc);
 		}
@@ -326,8 +220,6 @@ void parse_board(struct bh_ctx *c, int node)
 		diag_error(c->diag, b->path, NULL, "missing required node 'memory@...'");
 	if (!has_cpus)
 		diag_error(c->diag, b->path, NULL, "missing required node 'cpus'");
-	if (!b->gic.path[0])
-		diag_error(c->diag, b->path, NULL,
-			   "missing the interrupt controller (a node with compatible \"arm,gic-v3\", \"arm,gic-400\" or \"arm,cortex-a15-gic\")");
+	be_board_end(c);
 	check_interrupt_parent(c, node, b->path);
 }

@@ -3,7 +3,7 @@
 
 #include <libfdt.h>
 
-#include "cfg.h"
+#include "backend.h"
 #include "props.h"
 
 static const char *const hyp_props[] = { "reg", "console", NULL };
@@ -32,14 +32,12 @@ static void parse_console(struct bh_ctx *c, int node, const char *path)
 	d = &c->sys->board.devices[idx];
 	if (!d->valid)
 		return;   /* its own errors are reported; the hypervisor must not use it */
-	if (fdt_stringlist_contains(d->compatible, (int)d->compatible_len, "arm,pl011")) {
-		h->console_kind = BH_CONSOLE_PL011;
-	} else if (fdt_stringlist_contains(d->compatible, (int)d->compatible_len, "ns16550a")) {
-		h->console_kind = BH_CONSOLE_NS16550;
-	} else {
-		diag_error(c->diag, path, "console",
-			   "%s is not a supported console (compatible \"arm,pl011\" or \"ns16550a\")",
-			   d->path);
+	for (const struct be_console *k = be_consoles; k->compatible && !h->console_kind; k++)
+		if (fdt_stringlist_contains(d->compatible, (int)d->compatible_len, k->compatible))
+			h->console_kind = k->kind;
+	if (!h->console_kind) {
+		diag_error(c->diag, path, "console", "%s is not a supported console (compatible %s)",
+			   d->path, be_console_names);
 		return;
 	}
 	h->console = idx;

@@ -6,12 +6,12 @@
 
 #include <libfdt.h>
 
+#include "backend.h"
 #include "cfg.h"
 #include "props.h"
 
 static const char *const part_props[] = {
-	"cpus", "program", "image", "entry", "load-address", "fault-policy", "interrupt-delivery",
-	"direct-delivery-risk", "devices",
+	"cpus", "program", "image", "entry", "load-address", "fault-policy", "devices",
 	"dtb-address", "bootargs", "#address-cells", "#size-cells", NULL
 };
 static const char *const mem_props[] = { "reg", "host-address", "access", NULL };
@@ -170,36 +170,6 @@ static void parse_fault_policy(struct bh_ctx *c, struct bh_partition *p, int nod
 			   "unknown policy '%s' (expected \"stop\" or \"restart\")", fp);
 }
 
-static void parse_irq_delivery(struct bh_ctx *c, struct bh_partition *p, int node)
-{
-	const char *mode;
-
-	p->irq_delivery = CFG_IRQ_MEDIATED;
-	if (prop_string(c, node, p->path, "interrupt-delivery", false, &mode) != PROP_OK)
-		return;
-	if (strcmp(mode, "direct") == 0)
-		p->irq_delivery = CFG_IRQ_DIRECT;
-	else if (strcmp(mode, "mediated") != 0)
-		diag_error(c->diag, p->path, "interrupt-delivery",
-			   "unknown delivery '%s' (expected \"mediated\" or \"direct\")", mode);
-}
-
-/* Checked against the other partitions' interrupts by validate_delivery(). */
-static void parse_delivery_risk(struct bh_ctx *c, struct bh_partition *p, int node)
-{
-	const char *risk;
-	int r = prop_string(c, node, p->path, "direct-delivery-risk", false, &risk);
-
-	p->has_delivery_risk = r != PROP_ABSENT;
-	if (r != PROP_OK)
-		return;
-	if (strcmp(risk, BHCC_RISK_FOREIGN_SPI) == 0)
-		p->accepts_foreign_spi_deactivation = true;
-	else
-		diag_error(c->diag, p->path, "direct-delivery-risk",
-			   "unknown risk '%s' (expected \"%s\")", risk, BHCC_RISK_FOREIGN_SPI);
-}
-
 static void parse_devices(struct bh_ctx *c, struct bh_partition *p, int node)
 {
 	uint32_t ph[BHCC_MAX_PART_DEVICES];
@@ -331,7 +301,7 @@ static void parse_partition(struct bh_ctx *c, struct bh_partition *p, int node)
 	node_path(c, node, p->path);
 	p->offset = node;
 	parse_name(c, p, node_name(c, node));
-	props_whitelist(c, node, p->path, part_props);
+	props_whitelist2(c, node, p->path, part_props, be_partition_props);
 	prop_ncells(c, node, p->path, "#address-cells", true, 1, 2, &ac);
 	prop_ncells(c, node, p->path, "#size-cells", true, 1, 2, &sc);
 	if (c->sys->board.cpus_valid)
@@ -339,8 +309,7 @@ static void parse_partition(struct bh_ctx *c, struct bh_partition *p, int node)
 	parse_program_image(c, p, node);
 	parse_addresses(c, p, node, ac);
 	parse_fault_policy(c, p, node);
-	parse_irq_delivery(c, p, node);
-	parse_delivery_risk(c, p, node);
+	be_parse_partition(c, p, node);
 	parse_devices(c, p, node);
 	fdt_for_each_subnode(child, c->fdt, node) {
 		if (node_is(c, child, "memory")) {

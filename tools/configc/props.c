@@ -105,7 +105,8 @@ void node_no_children(struct bh_ctx *c, int node, const char *path)
 		diag_error(c->diag, path, NULL, "unknown node '%s'", node_name(c, child));
 }
 
-void props_whitelist(struct bh_ctx *c, int node, const char *path, const char *const *allowed)
+void props_whitelist2(struct bh_ctx *c, int node, const char *path, const char *const *allowed,
+		      const char *const *more)
 {
 	int prop;
 
@@ -117,9 +118,14 @@ void props_whitelist(struct bh_ctx *c, int node, const char *path, const char *c
 		/* dtc adds these wherever a label is referenced. */
 		if (strcmp(name, "phandle") == 0 || strcmp(name, "linux,phandle") == 0)
 			continue;
-		if (!listed(name, allowed))
+		if (!listed(name, allowed) && !(more && listed(name, more)))
 			diag_error(c->diag, path, NULL, "unknown property '%s'", name);
 	}
+}
+
+void props_whitelist(struct bh_ctx *c, int node, const char *path, const char *const *allowed)
+{
+	props_whitelist2(c, node, path, allowed, NULL);
 }
 
 void prop_missing(struct bh_ctx *c, const char *path, const char *name)

@@ -40,6 +40,10 @@ bool node_is(const struct bh_ctx *c, int node, const char *base);
  */
 void props_whitelist(struct bh_ctx *c, int node, const char *path, const char *const *allowed);
 
+/** props_whitelist() with the names of two lists (@more may be NULL). */
+void props_whitelist2(struct bh_ctx *c, int node, const char *path, const char *const *allowed,
+		      const char *const *more);
+
 /** Reports every subnode of @node: the binding allows none there. */
 void node_no_children(struct bh_ctx *c, int node, const char *path);
 

@@ -9,7 +9,7 @@
 
 #include <libfdt.h>
 
-#include "bhcc.h"
+#include "backend.h"
 #include "output.h"
 
 #define DTB_MAX (16u << 20)
@@ -72,7 +72,7 @@ unsigned bhcc_load_blob(const struct bhcc_options *opt, const void *fdt, size_t 
 	validate_board(&c);
 	validate_regions(&c);
 	validate_devices(&c);
-	validate_delivery(&c);
+	be_validate_partitions(&c);
 	place_regions(&c);
 	validate_overlaps(&c);
 	validate_addresses(&c);
@@ -103,7 +103,7 @@ unsigned bhcc_load(const struct bhcc_options *opt, struct bh_system *sys, struct
 
 static void write_dtbs(struct outputs *o, const struct bh_system *sys)
 {
-	static uint8_t blob[GUEST_DTB_MAX];
+	static uint8_t blob[BHCC_GUEST_DESC_MAX];
 	char name[BHCC_NAME_MAX + 8];
 
 	for (unsigned i = 0; i < sys->n_partitions; i++) {
@@ -112,7 +112,7 @@ static void write_dtbs(struct outputs *o, const struct bh_system *sys)
 
 		if (!p->has_dtb)
 			continue;
-		size = guest_dtb_build(sys, p, blob, (int)sizeof(blob));
+		size = be_guest_desc_build(sys, p, blob, (int)sizeof(blob));
 		if (size < 0 || (uint64_t)size != p->dtb_size) {
 			diag_error(o->diag, p->path, "dtb-address",
 				   "internal error: the guest device tree changed size");

@@ -4,15 +4,13 @@
  */
 #include <string.h>
 
-#include "bhcc.h"
+#include "backend.h"
 #include "range.h"
 
 #define HYP_IMAGE_OFFSET BHCC_2M   /* the hypervisor is linked at base + 2 MiB */
-#define GICR_FRAME_SIZE UINT64_C(0x20000)
 
-/* Checks a range that must be mappable with 4 KiB pages. */
-static bool check_range(struct bh_ctx *c, const char *path, const char *prop, const char *what,
-			struct bh_range r)
+bool check_range(struct bh_ctx *c, const char *path, const char *prop, const char *what,
+		 struct bh_range r)
 {
 	if (r.size == 0) {
 		diag_error(c->diag, path, prop, "%s at 0x%llx has size zero", what,
@@ -34,57 +32,33 @@ static bool check_range(struct bh_ctx *c, const char *path, const char *prop, co
 }
 
 /*
- * The hypervisor maps its own memory, partition RAM, its console and the GIC
- * one to one in its EL2 map, whose input addresses have 39 bits (TCR_EL2.T0SZ
- * 25, arch/arm64/boot.S): a range beyond would hang the boot in the map
- * builder, before the console works.
+ * The hypervisor maps its own memory, partition RAM, its console and the
+ * interrupt controller one to one in its own map, whose input addresses are
+ * limited (arm64: 39 bits, TCR_EL2.T0SZ 25, arch/arm64/boot.S): a range
+ * beyond would hang the boot in the map builder, before the console works.
  */
-static bool check_el2_mappable(struct bh_ctx *c, const char *path, const char *prop,
-			       const char *what, struct bh_range r)
+bool check_hyp_mappable(struct bh_ctx *c, const char *path, const char *prop, const char *what,
+			struct bh_range r)
 {
-	if (range_last(r.base, r.size) < BHCC_IPA_LIMIT)
+	if (range_last(r.base, r.size) < be_space.hyp_limit)
 		return true;
 	diag_error(c->diag, path, prop,
-		   "%s 0x%llx-0x%llx reaches beyond the 39-bit addresses the hypervisor maps for itself (addresses must be below 0x%llx)",
+		   "%s 0x%llx-0x%llx reaches beyond %s (addresses must be below 0x%llx)",
 		   what, (unsigned long long)r.base, (unsigned long long)range_last(r.base, r.size),
-		   (unsigned long long)BHCC_IPA_LIMIT);
+		   be_space.hyp_limit_text, (unsigned long long)be_space.hyp_limit);
 	return false;
 }
-
-/* QEMU's virt board (7.2) has its RAM from 1 GiB, at most 255 GiB of it. */
-#define QEMU_VIRT_RAM_BASE BHCC_1G
-#define QEMU_VIRT_RAM_SIZE (UINT64_C(255) << 30)
-
-static bool check_qemu_virt_ram(struct bh_ctx *c, const char *path, struct bh_range r)
-{
-	if (!c->sys->board.qemu_virt ||
-	    range_inside(r.base, r.size, QEMU_VIRT_RAM_BASE, QEMU_VIRT_RAM_SIZE))
-		return true;
-	diag_error(c->diag, path, "reg",
-		   "RAM range 0x%llx-0x%llx is not where a \"qemu,virt\" board has RAM (0x%llx-0x%llx: at most 255 GiB from 1 GiB)",
-		   (unsigned long long)r.base, (unsigned long long)range_last(r.base, r.size),
-		   (unsigned long long)QEMU_VIRT_RAM_BASE,
-		   (unsigned long long)range_last(QEMU_VIRT_RAM_BASE, QEMU_VIRT_RAM_SIZE));
-	return false;
-}
-
-/* Every board range that must not overlap another: RAM, the GIC and devices. */
-struct board_range {
-	const char *path;
-	const char *what;
-	struct bh_range r;
-};
 
 /* Later stages use the RAM list for placement, so unusable ranges leave it. */
-static unsigned collect_ram(struct bh_ctx *c, struct board_range *out)
+static unsigned collect_ram(struct bh_ctx *c, struct bh_named_range *out)
 {
 	struct bh_board *b = &c->sys->board;
 	unsigned kept = 0;
 
 	for (unsigned i = 0; i < b->n_ram; i++) {
 		if (!check_range(c, b->ram_path[i], "reg", "RAM range", b->ram[i]) ||
-		    !check_el2_mappable(c, b->ram_path[i], "reg", "RAM range", b->ram[i]) ||
-		    !check_qemu_virt_ram(c, b->ram_path[i], b->ram[i]))
+		    !check_hyp_mappable(c, b->ram_path[i], "reg", "RAM range", b->ram[i]) ||
+		    !be_board_ram(c, b->ram_path[i], b->ram[i]))
 			continue;
 		b->ram[kept] = b->ram[i];
 		if (kept != i)
@@ -93,42 +67,16 @@ static unsigned collect_ram(struct bh_ctx *c, struct board_range *out)
 	}
 	b->n_ram = kept;
 	for (unsigned i = 0; i < b->n_ram; i++)
-		out[i] = (struct board_range){ b->ram_path[i], "RAM range", b->ram[i] };
+		out[i] = (struct bh_named_range){ b->ram_path[i], "RAM range", b->ram[i] };
 	return b->n_ram;
 }
 
-/* The GIC's ranges; an unusable one leaves the board without a GIC (version 0). */
-static unsigned collect_gic(struct bh_ctx *c, struct board_range *out)
-{
-	struct bh_gic *g = &c->sys->board.gic;
-	const struct bh_range *gr[] = { &g->dist, &g->redist, &g->cpu, &g->hyp, &g->vcpu };
-	unsigned n = 0;
-	bool ok = true;
-
-	if (!g->version)
-		return 0;
-	for (unsigned i = 0; i < 5; i++) {
-		if (g->version == 3 ? i > 1 : i == 1)
-			continue;
-		if (check_range(c, g->path, "reg", "MMIO range", *gr[i]))
-			out[n++] = (struct board_range){ g->path, "MMIO range", *gr[i] };
-		else
-			ok = false;
-		/* The virtual cpu interface is only ever mapped for partitions. */
-		if (ok && gr[i] != &g->vcpu)
-			ok = check_el2_mappable(c, g->path, "reg", "MMIO range", *gr[i]);
-	}
-	if (!ok)
-		g->version = 0;
-	return n;
-}
-
-static unsigned collect(struct bh_ctx *c, struct board_range *out)
+static unsigned collect(struct bh_ctx *c, struct bh_named_range *out)
 {
 	struct bh_board *b = &c->sys->board;
 	unsigned n = collect_ram(c, out);
 
-	n += collect_gic(c, out + n);
+	n += be_board_ranges(c, out + n);
 	for (unsigned i = 0; i < b->n_devices; i++) {
 		struct bh_device *d = &b->devices[i];
 
@@ -136,7 +84,7 @@ static unsigned collect(struct bh_ctx *c, struct board_range *out)
 			continue;
 		for (unsigned j = 0; j < d->n_regs; j++) {
 			if (check_range(c, d->path, "reg", "MMIO range", d->regs[j]))
-				out[n++] = (struct board_range){ d->path, "MMIO range", d->regs[j] };
+				out[n++] = (struct bh_named_range){ d->path, "MMIO range", d->regs[j] };
 			else
 				d->valid = false;
 		}
@@ -146,7 +94,7 @@ static unsigned collect(struct bh_ctx *c, struct board_range *out)
 
 static void check_board_overlaps(struct bh_ctx *c)
 {
-	static struct board_range all[BHCC_MAX_RAM + 5 + BHCC_MAX_DEVICES * BHCC_MAX_DEV_REGS];
+	static struct bh_named_range all[BHCC_MAX_RAM + BE_MAX_IRQC_RANGES + BHCC_MAX_DEVICES * BHCC_MAX_DEV_REGS];
 	unsigned n = collect(c, all);
 
 	for (unsigned j = 1; j < n; j++) {
@@ -197,22 +145,6 @@ static void check_hypervisor(struct bh_ctx *c)
 	}
 }
 
-/* Each core has its own GICv3 redistributor frame; the vGIC hands them out per vCPU. */
-static void check_redistributors(struct bh_ctx *c)
-{
-	struct bh_board *b = &c->sys->board;
-	uint64_t need = GICR_FRAME_SIZE * b->n_cpus;
-
-	if (b->gic.version != 3 || b->gic.redist.size >= need)
-		return;
-	diag_error(c->diag, b->gic.path, "reg",
-		   "redistributor range 0x%llx-0x%llx is smaller than 128 KiB for each of the %u cores (0x%llx)",
-		   (unsigned long long)b->gic.redist.base,
-		   (unsigned long long)range_last(b->gic.redist.base, b->gic.redist.size), b->n_cpus,
-		   (unsigned long long)need);
-	b->gic.version = 0;
-}
-
 static void check_console(struct bh_ctx *c)
 {
 	const struct bh_hyp *h = &c->sys->hyp;
@@ -224,13 +156,13 @@ static void check_console(struct bh_ctx *c)
 	d = &c->sys->board.devices[h->console];
 	snprintf(what, sizeof(what), "%s at", d->path);
 	if (d->valid)
-		check_el2_mappable(c, h->path, "console", what, d->regs[0]);
+		check_hyp_mappable(c, h->path, "console", what, d->regs[0]);
 }
 
 void validate_board(struct bh_ctx *c)
 {
 	check_board_overlaps(c);
-	check_redistributors(c);
+	be_validate_board(c);
 	check_hypervisor(c);
 	check_console(c);
 }

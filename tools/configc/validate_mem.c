@@ -2,7 +2,7 @@
  * Partition memory: each region alone, its host range against the board,
  * then (after placement) every range against every other.
  */
-#include "bhcc.h"
+#include "backend.h"
 #include "cfg.h"
 #include "range.h"
 
@@ -29,10 +29,11 @@ static bool check_guest(struct bh_ctx *c, struct bh_region *r)
 			   ULL(r->size));
 		return false;
 	}
-	if (range_last(r->ipa, r->size) >= BHCC_IPA_LIMIT) {
+	if (range_last(r->ipa, r->size) >= be_space.guest_limit) {
 		diag_error(c->diag, r->path, "reg",
-			   "guest range 0x%llx-0x%llx reaches beyond the 39-bit stage-2 IPA limit (addresses must be below 0x%llx)",
-			   ULL(r->ipa), ULL(range_last(r->ipa, r->size)), ULL(BHCC_IPA_LIMIT));
+			   "guest range 0x%llx-0x%llx reaches beyond %s (addresses must be below 0x%llx)",
+			   ULL(r->ipa), ULL(range_last(r->ipa, r->size)), be_space.guest_limit_text,
+			   ULL(be_space.guest_limit));
 		return false;
 	}
 	return true;
@@ -160,28 +161,16 @@ static void check_guest_overlaps(struct bh_ctx *c, struct bh_partition *p)
 	}
 }
 
-/* The guest finds its virtual GIC at the board's addresses, so RAM must leave them free. */
-static void check_vgic_overlaps(struct bh_ctx *c, struct bh_partition *p)
+/* The guest finds the devices the hypervisor emulates at fixed addresses, so RAM must leave them free. */
+static void check_window_overlaps(struct bh_ctx *c, struct bh_partition *p)
 {
-	const struct bh_gic *g = &c->sys->board.gic;
-	struct { const char *what; struct bh_range r; } win[2];
-	unsigned n_vcpus = p->n_vcpus ? p->n_vcpus : 1;
+	struct be_window win[BE_MAX_WINDOWS];
+	unsigned n = be_guest_windows(c->sys, p, win);
 
-	if (!g->version)
-		return;
-	win[0].what = "distributor";
-	win[0].r = g->dist;
-	if (g->version == 3) {
-		win[1].what = "redistributors";
-		win[1].r = (struct bh_range){ g->redist.base, UINT64_C(0x20000) * n_vcpus };
-	} else {
-		win[1].what = "cpu interface";
-		win[1].r = (struct bh_range){ g->cpu.base, UINT64_C(0x2000) };
-	}
 	for (unsigned j = 0; j < p->n_ram; j++) {
 		const struct bh_region *r = &p->regions[j];
 
-		for (unsigned w = 0; r->valid && w < 2; w++) {
+		for (unsigned w = 0; r->valid && w < n; w++) {
 			if (!ranges_overlap(r->ipa, r->size, win[w].r.base, win[w].r.size))
 				continue;
 			diag_error(c->diag, r->path, "reg",
@@ -197,6 +186,6 @@ void validate_overlaps(struct bh_ctx *c)
 	check_host_overlaps(c);
 	for (unsigned i = 0; i < c->sys->n_partitions; i++) {
 		check_guest_overlaps(c, &c->sys->partitions[i]);
-		check_vgic_overlaps(c, &c->sys->partitions[i]);
+		check_window_overlaps(c, &c->sys->partitions[i]);
 	}
 }

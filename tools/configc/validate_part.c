@@ -6,15 +6,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bhcc.h"
+#include "backend.h"
 #include "cfg.h"
 #include "range.h"
 
 #define ULL(x) ((unsigned long long)(x))
 
 struct irq_owners {
-	int owner[BHCC_MAX_INTID + 1];               /* partition, BHCC_OWNER_HYP or NONE */
-	const char *device[BHCC_MAX_INTID + 1];      /* path of the device that brought it */
+	int owner[BH_ARCH_MAX_IRQ + 1];               /* partition, BHCC_OWNER_HYP or NONE */
+	const char *device[BH_ARCH_MAX_IRQ + 1];      /* path of the device that brought it */
 };
 
 static int cmp_u32(const void *a, const void *b)
@@ -32,10 +32,7 @@ static bool claim_irqs(struct bh_ctx *c, struct irq_owners *o, unsigned pi, cons
 	for (unsigned k = 0; k < d->n_irqs; k++) {
 		uint32_t irq = d->irqs[k];
 
-		if (irq < BHCC_FIRST_SPI) {
-			diag_error(c->diag, p->path, "devices",
-				   "%s has interrupt %u, which is not an SPI; only SPIs (32..1019) can be assigned to a partition",
-				   d->path, irq);
+		if (!be_irq_assignable(c, p, d, irq)) {
 			ok = false;
 		} else if (o->owner[irq] == BHCC_OWNER_HYP) {
 			diag_error(c->diag, p->path, "devices",
@@ -75,11 +72,11 @@ static void add_device_regions(struct bh_ctx *c, struct bh_partition *p, unsigne
 		const struct bh_range *m = &d->regs[k];
 		struct bh_region *r;
 
-		if (range_last(m->base, m->size) >= BHCC_IPA_LIMIT) {
+		if (range_last(m->base, m->size) >= be_space.guest_limit) {
 			diag_error(c->diag, p->path, "devices",
-				   "MMIO range 0x%llx-0x%llx of %s is beyond the 39-bit stage-2 IPA limit (0x%llx); it cannot be passed through",
+				   "MMIO range 0x%llx-0x%llx of %s is beyond %s (0x%llx); it cannot be passed through",
 				   ULL(m->base), ULL(range_last(m->base, m->size)), d->path,
-				   ULL(BHCC_IPA_LIMIT));
+				   be_space.guest_limit_text, ULL(be_space.guest_limit));
 			continue;
 		}
 		if (p->n_regions == BHCC_MAX_REGIONS) {
@@ -102,45 +99,6 @@ static void add_device_regions(struct bh_ctx *c, struct bh_partition *p, unsigne
 	}
 }
 
-/* GICv2: the partition's CPU interface is the hardware's virtual one (GICV),
- * mapped where the partition expects GICC. GICv3 needs no mapping (system
- * registers). Direct delivery needs GICv3's system-register interface. */
-static void add_gic_regions(struct bh_ctx *c, struct bh_partition *p)
-{
-	const struct bh_gic *g = &c->sys->board.gic;
-	struct bh_region *r;
-
-	if ((p->irq_delivery == CFG_IRQ_DIRECT) && (g->version != 3)) {
-		diag_error(c->diag, p->path, "interrupt-delivery",
-			   "\"direct\" needs a GICv3; the board's interrupt controller %s is a GICv2", g->path);
-		return;
-	}
-	if (g->version != 2)
-		return;
-	if (g->vcpu.size < BHCC_GICV2_CPUIF_SIZE) {
-		diag_error(c->diag, g->path, "reg", "the virtual cpu interface is smaller than 0x%x bytes",
-			   BHCC_GICV2_CPUIF_SIZE);
-		return;
-	}
-	if (p->n_regions == BHCC_MAX_REGIONS) {
-		diag_error(c->diag, p->path, NULL,
-			   "more than %u regions (memory@ nodes, device ranges and the GIC cpu interface together)",
-			   BHCC_MAX_REGIONS);
-		return;
-	}
-	r = &p->regions[p->n_regions++];
-	strcpy(r->path, g->path);
-	r->ipa = g->cpu.base;
-	r->pa = g->vcpu.base;
-	r->size = BHCC_GICV2_CPUIF_SIZE;
-	r->access = CFG_ACCESS_R | CFG_ACCESS_W;
-	r->kind = CFG_REGION_DEVICE;
-	r->valid = true;
-	r->has_host = true;
-	r->placed = true;
-	r->device = -1;
-}
-
 void validate_devices(struct bh_ctx *c)
 {
 	struct bh_system *s = c->sys;
@@ -150,7 +108,7 @@ void validate_devices(struct bh_ctx *c)
 		diag_error(c->diag, NULL, NULL, "out of memory");
 		return;
 	}
-	for (unsigned i = 0; i <= BHCC_MAX_INTID; i++)
+	for (unsigned i = 0; i <= BH_ARCH_MAX_IRQ; i++)
 		o->owner[i] = BHCC_OWNER_NONE;
 	if (s->hyp.console >= 0) {
 		const struct bh_device *con = &s->board.devices[s->hyp.console];
@@ -184,7 +142,7 @@ void validate_devices(struct bh_ctx *c)
 			add_device_regions(c, p, p->devices[k]);
 		}
 		qsort(p->irqs, p->n_irqs, sizeof(p->irqs[0]), cmp_u32);
-		add_gic_regions(c, p);
+		be_partition_regions(c, p);
 	}
 	free(o);
 }
@@ -209,30 +167,9 @@ static int check_in_ram(struct bh_ctx *c, const struct bh_partition *p, const ch
 	return i;
 }
 
-/* The guest device tree has these at its root; a passed-through device must not clash. */
-static void check_device_names(struct bh_ctx *c, const struct bh_partition *p)
-{
-	static const char *const reserved[] = { "chosen", "cpus", "psci", "timer" };
-
-	for (unsigned k = 0; k < p->n_devices; k++) {
-		const struct bh_device *d = &c->sys->board.devices[p->devices[k]];
-		const char *at = strchr(d->name, '@');
-		size_t base = at ? (size_t)(at - d->name) : strlen(d->name);
-		bool clash = (base == 6 && strncmp(d->name, "memory", 6) == 0) ||
-			     strncmp(d->name, "interrupt-controller@", 21) == 0;
-
-		for (unsigned i = 0; i < sizeof(reserved) / sizeof(reserved[0]); i++)
-			clash = clash || strcmp(d->name, reserved[i]) == 0;
-		if (clash)
-			diag_error(c->diag, p->path, "devices",
-				   "node name '%s' of %s clashes with a node of the generated guest device tree; rename the board node",
-				   d->name, d->path);
-	}
-}
-
 static void check_dtb(struct bh_ctx *c, struct bh_partition *p)
 {
-	static uint8_t blob[GUEST_DTB_MAX];
+	static uint8_t blob[BHCC_GUEST_DESC_MAX];
 	int i, size;
 
 	if (!is_aligned(p->dtb_ipa, 8)) {
@@ -241,13 +178,13 @@ static void check_dtb(struct bh_ctx *c, struct bh_partition *p)
 		return;
 	}
 	i = check_in_ram(c, p, "dtb-address", "", p->dtb_ipa, CFG_ACCESS_W);
-	check_device_names(c, p);
+	be_check_guest_desc(c, p);
 	if (i < 0)
 		return;
-	size = guest_dtb_build(c->sys, p, blob, (int)sizeof(blob));
+	size = be_guest_desc_build(c->sys, p, blob, (int)sizeof(blob));
 	if (size < 0) {
 		diag_error(c->diag, p->path, "dtb-address",
-			   "the guest device tree does not fit in %u bytes", GUEST_DTB_MAX);
+			   "the guest device tree does not fit in %u bytes", BHCC_GUEST_DESC_MAX);
 		return;
 	}
 	p->dtb_size = (uint64_t)size;
@@ -286,12 +223,7 @@ void validate_pools(struct bh_ctx *c)
 	/* The count is only meaningful for a layout without errors. */
 	if (c->diag->errors)
 		return;
-	s->s2_pages = 0;
-	for (unsigned i = 0; i < s->n_partitions; i++) {
-		s->partitions[i].s2_pages = s2_partition_pages(&s->partitions[i]);
-		s->s2_pages += s->partitions[i].s2_pages;
-	}
-	s->el2_pages = el2_count_pages(s);
+	be_count_pools(c);
 	if (s->s2_pages > c->opt->s2_pool_pages)
 		diag_error(c->diag, "/partitions", NULL,
 			   "stage-2 tables need %u pages, CONFIG_STAGE2_POOL_PAGES is %u", s->s2_pages,

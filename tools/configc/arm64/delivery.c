@@ -9,12 +9,14 @@
  * trapped on its own, so bhcc refuses such a partition while another one owns
  * an SPI, unless the description accepts the risk by name. The hypervisor's
  * console SPI does not count: the console is polled and its SPI stays
- * disabled (arch gic_init_global), so it is never active.
+ * disabled (arch gic_init_global), so it is never active. The isolation
+ * report lists each accepted risk (be_report_risks, report.c).
  */
 #include <string.h>
 
-#include "bhcc.h"
+#include "backend.h"
 #include "cfg.h"
+#include "delivery.h"
 
 #define SHOWN 8   /* SPIs named in a message before "and N more" */
 
@@ -41,29 +43,29 @@ unsigned foreign_spis_text(const struct bh_system *sys, unsigned pi, char *buf, 
 	return n;
 }
 
-void validate_delivery(struct bh_ctx *c)
+void be_validate_partitions(struct bh_ctx *c)
 {
 	const struct bh_system *s = c->sys;
 	char spis[1024];
 
 	for (unsigned pi = 0; pi < s->n_partitions; pi++) {
 		const struct bh_partition *p = &s->partitions[pi];
-		bool direct = p->irq_delivery == CFG_IRQ_DIRECT;
+		bool direct = p->arch.irq_delivery == CFG_IRQ_DIRECT;
 		unsigned n;
 
-		if (p->has_delivery_risk && !direct) {
+		if (p->arch.has_delivery_risk && !direct) {
 			diag_error(c->diag, p->path, "direct-delivery-risk",
 				   "has no effect without interrupt-delivery = \"direct\"");
 			continue;
 		}
-		if (!direct || s->board.gic.version != 3)
+		if (!direct || s->board.arch.gic.version != 3)
 			continue;   /* mediated, or refused already (direct needs a GICv3) */
 		n = foreign_spis_text(s, pi, spis, sizeof(spis));
-		if (n && !p->accepts_foreign_spi_deactivation)
+		if (n && !p->arch.accepts_foreign_spi_deactivation)
 			diag_error(c->diag, p->path, "interrupt-delivery",
 				   "\"direct\" would let this partition deactivate SPIs of other partitions (its EOI on the physical CPU interface acts on any INTID and cannot be trapped): %s; deliver \"mediated\", or accept the risk with direct-delivery-risk = \"%s\"",
-				   spis, BHCC_RISK_FOREIGN_SPI);
-		else if (!n && p->accepts_foreign_spi_deactivation)
+				   spis, ARM64_RISK_FOREIGN_SPI);
+		else if (!n && p->arch.accepts_foreign_spi_deactivation)
 			diag_error(c->diag, p->path, "direct-delivery-risk",
 				   "no other partition owns an SPI, so there is no risk to accept; remove the property");
 	}

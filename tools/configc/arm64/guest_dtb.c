@@ -8,12 +8,10 @@
 
 #include <libfdt.h>
 
-#include "bhcc.h"
+#include "backend.h"
 #include "cfg.h"
 
 #define GIC_PHANDLE 1
-#define GICR_FRAME_SIZE UINT64_C(0x20000)   /* RD_base + SGI_base per vCPU */
-#define GICC_SIZE UINT64_C(0x2000)
 #define DTB_FREE_SPACE 512                  /* room for a boot loader's /chosen edits */
 #define GIC_SPI 0
 #define IRQ_LEVEL_HIGH 4
@@ -91,10 +89,10 @@ static int add_gic(void *fdt, const struct bh_gic *g, const struct bh_partition 
 
 	TRY(node_at(fdt, "interrupt-controller", g->dist.base));
 	if (g->version == 3) {
-		r[1] = (struct bh_range){ g->redist.base, GICR_FRAME_SIZE * p->n_vcpus };
+		r[1] = (struct bh_range){ g->redist.base, ARM64_GICR_FRAME_SIZE * p->n_vcpus };
 		TRY(fdt_property_string(fdt, "compatible", "arm,gic-v3"));
 	} else {
-		r[1] = (struct bh_range){ g->cpu.base, GICC_SIZE };
+		r[1] = (struct bh_range){ g->cpu.base, ARM64_GICV2_CPUIF_SIZE };
 		TRY(fdt_property_string(fdt, "compatible", "arm,cortex-a15-gic"));
 	}
 	TRY(prop_ranges(fdt, "reg", r, 2));
@@ -133,7 +131,7 @@ static int add_device(void *fdt, const struct bh_device *d)
 	if (d->n_irqs) {
 		for (unsigned i = 0; i < d->n_irqs; i++) {
 			cells[3 * i + 0] = cpu_to_fdt32(GIC_SPI);
-			cells[3 * i + 1] = cpu_to_fdt32(d->irqs[i] - BHCC_FIRST_SPI);
+			cells[3 * i + 1] = cpu_to_fdt32(d->irqs[i] - ARM64_FIRST_SPI);
 			cells[3 * i + 2] = cpu_to_fdt32(IRQ_LEVEL_HIGH);
 		}
 		TRY(fdt_property(fdt, "interrupts", cells, (int)(d->n_irqs * 3 * sizeof(fdt32_t))));
@@ -141,7 +139,7 @@ static int add_device(void *fdt, const struct bh_device *d)
 	return fdt_end_node(fdt);
 }
 
-int guest_dtb_build(const struct bh_system *sys, const struct bh_partition *p, void *buf, int bufsize)
+int be_guest_desc_build(const struct bh_system *sys, const struct bh_partition *p, void *buf, int bufsize)
 {
 	void *fdt = buf;
 	int size;
@@ -161,7 +159,7 @@ int guest_dtb_build(const struct bh_system *sys, const struct bh_partition *p, v
 	TRY(add_memory(fdt, p));
 	TRY(add_cpus(fdt, p));
 	TRY(add_psci(fdt));
-	TRY(add_gic(fdt, &sys->board.gic, p));
+	TRY(add_gic(fdt, &sys->board.arch.gic, p));
 	TRY(add_timer(fdt));
 	for (unsigned i = 0; i < p->n_devices; i++)
 		TRY(add_device(fdt, &sys->board.devices[p->devices[i]]));
@@ -172,4 +170,25 @@ int guest_dtb_build(const struct bh_system *sys, const struct bh_partition *p, v
 		return -FDT_ERR_NOSPACE;
 	TRY(fdt_open_into(fdt, fdt, size));
 	return size;
+}
+
+/* The guest device tree has these at its root; a passed-through device must not clash. */
+void be_check_guest_desc(struct bh_ctx *c, const struct bh_partition *p)
+{
+	static const char *const reserved[] = { "chosen", "cpus", "psci", "timer" };
+
+	for (unsigned k = 0; k < p->n_devices; k++) {
+		const struct bh_device *d = &c->sys->board.devices[p->devices[k]];
+		const char *at = strchr(d->name, '@');
+		size_t base = at ? (size_t)(at - d->name) : strlen(d->name);
+		bool clash = (base == 6 && strncmp(d->name, "memory", 6) == 0) ||
+			     strncmp(d->name, "interrupt-controller@", 21) == 0;
+
+		for (unsigned i = 0; i < sizeof(reserved) / sizeof(reserved[0]); i++)
+			clash = clash || strcmp(d->name, reserved[i]) == 0;
+		if (clash)
+			diag_error(c->diag, p->path, "devices",
+				   "node name '%s' of %s clashes with a node of the generated guest device tree; rename the board node",
+				   d->name, d->path);
+	}
 }

@@ -12,11 +12,12 @@
  */
 #include <string.h>
 
-#include "bhcc.h"
+#include "backend.h"
 #include "cfg.h"
+#include "pools.h"
 
-#define L1_SLOTS (BHCC_IPA_LIMIT / BHCC_1G)   /* 512 */
-#define L2_SLOTS (BHCC_IPA_LIMIT / BHCC_2M)   /* 262144 */
+#define L1_SLOTS (ARM64_IPA_LIMIT / BHCC_1G)   /* 512 */
+#define L2_SLOTS (ARM64_IPA_LIMIT / BHCC_2M)   /* 262144 */
 
 struct slots {
 	uint64_t l1[L1_SLOTS / 64];
@@ -65,7 +66,7 @@ static unsigned count_map(struct slots *s, uint64_t ipa, uint64_t pa, uint64_t s
 {
 	unsigned pages = 0;
 
-	while (size && ipa < BHCC_IPA_LIMIT) {
+	while (size && ipa < ARM64_IPA_LIMIT) {
 		uint64_t step;
 
 		if ((ipa | pa) % BHCC_1G == 0 && size >= BHCC_1G) {
@@ -104,9 +105,9 @@ static unsigned count_image(struct slots *s, uint64_t link, uint64_t end)
 {
 	unsigned pages = 0, ends = 0;
 
-	for (uint64_t a = link - link % BHCC_1G; a < end && a < BHCC_IPA_LIMIT; a += BHCC_1G)
+	for (uint64_t a = link - link % BHCC_1G; a < end && a < ARM64_IPA_LIMIT; a += BHCC_1G)
 		pages += mark(s->l1, a / BHCC_1G);
-	for (uint64_t a = link; a < end && a < BHCC_IPA_LIMIT && ends < 3; a += BHCC_2M) {
+	for (uint64_t a = link; a < end && a < ARM64_IPA_LIMIT && ends < 3; a += BHCC_2M) {
 		unsigned fresh = mark(s->l2, a / BHCC_2M);
 
 		pages += fresh;
@@ -118,9 +119,8 @@ static unsigned count_image(struct slots *s, uint64_t link, uint64_t end)
 unsigned el2_count_pages(const struct bh_system *sys)
 {
 	static struct slots s;
-	const struct bh_gic *g = &sys->board.gic;
-	const struct bh_range dev[] = { g->dist, g->redist, g->cpu, g->hyp };
-	unsigned pages = 0;
+	struct bh_range dev[BE_MAX_IRQC_RANGES];
+	unsigned n_dev = be_hyp_ranges(sys, dev), pages = 0;
 
 	memset(&s, 0, sizeof(s));
 	for (unsigned i = 0; i < sys->n_partitions; i++) {
@@ -134,7 +134,7 @@ unsigned el2_count_pages(const struct bh_system *sys)
 
 		pages += count_map(&s, con->base, con->base, con->size);
 	}
-	for (unsigned i = 0; i < sizeof(dev) / sizeof(dev[0]); i++)
+	for (unsigned i = 0; i < n_dev; i++)
 		pages += count_map(&s, dev[i].base, dev[i].base, dev[i].size);
 	/* Last: the worst case puts the image's ends where nothing else needs a table. */
 	return pages + count_image(&s, sys->hyp.reg.base + BHCC_2M, sys->hyp.reg.base + sys->hyp.reg.size);
@@ -147,4 +147,16 @@ unsigned s2_partition_pages(const struct bh_partition *p)
 	for (unsigned i = 0; i < p->n_regions; i++)
 		maps[i] = (struct s2_map){ p->regions[i].ipa, p->regions[i].pa, p->regions[i].size };
 	return s2_count_pages(maps, p->n_regions);
+}
+
+void be_count_pools(struct bh_ctx *c)
+{
+	struct bh_system *s = c->sys;
+
+	s->s2_pages = 0;
+	for (unsigned i = 0; i < s->n_partitions; i++) {
+		s->partitions[i].s2_pages = s2_partition_pages(&s->partitions[i]);
+		s->s2_pages += s->partitions[i].s2_pages;
+	}
+	s->el2_pages = el2_count_pages(s);
 }

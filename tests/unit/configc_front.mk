@@ -1,0 +1,20 @@
+# bhcc's front end linked against a back end with nothing architectural
+# (tests/unit/configc_null/), with no architecture's include folder on the
+# command line: a front end that used an architecture's header or model
+# field would not compile.
+UNIT_TESTS += configc_front
+UT_configc_front_SRCS := tests/unit/test_configc_front.c $(BHCC_FRONT_SRCS) tests/unit/configc_null/backend_null.c
+UT_configc_front_LIBS := -lfdt
+UT_configc_front_CFLAGS := -Itools/configc -Itests/unit/configc_null -fsanitize=address,undefined \
+	-fno-sanitize-recover=all
+
+$(UNIT_OUT)/configc_front: $(BHCC_FRONT_HEADERS) $(wildcard tests/unit/configc_null/*.h)
+
+UT_CONFIGC_NULL_OUT := $(O)/unit/configc-null-fixtures
+UT_configc_front_DEPS := $(patsubst tests/unit/configc_null/%.dts,$(UT_CONFIGC_NULL_OUT)/%.dtb,\
+	$(wildcard tests/unit/configc_null/*.dts))
+
+$(UT_CONFIGC_NULL_OUT)/%.dtb: tests/unit/configc_null/%.dts $(wildcard tests/unit/configc_null/*.dts)
+	@echo "  DTC     $<"
+	$(Q)mkdir -p $(dir $@)
+	$(Q)dtc -q -I dts -O dtb -i tests/unit/configc_null -o $@ $<
