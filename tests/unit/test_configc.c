@@ -1564,6 +1564,14 @@ static void test_err_gic_reg(void **state)
 		      "/board/intc@9090000: a second interrupt controller; the board has exactly one (/board/interrupt-controller@8000000)");
 }
 
+/* Verifies: REQ-CFG-041 */
+static void test_err_gicv2_vcpu_high(void **state)
+{
+	(void)state;
+	EXPECT_ERRORS("err-gicv2-vcpu-high",
+		      "/board/interrupt-controller@8000000: reg: virtual cpu interface 0x3fffffff08040000-0x3fffffff0804ffff reaches beyond the 48-bit output addresses of stage 2, where every partition maps it (addresses must be below 0x1000000000000)");
+}
+
 /* Verifies: REQ-CFG-010 */
 static void test_err_gic_redist(void **state)
 {
@@ -1937,6 +1945,7 @@ int main(void)
 		cmocka_unit_test(test_err_board_device),
 		cmocka_unit_test(test_err_gic),
 		cmocka_unit_test(test_err_gic_reg),
+		cmocka_unit_test(test_err_gicv2_vcpu_high),
 		cmocka_unit_test(test_err_gic_redist),
 		cmocka_unit_test(test_err_interrupt_parent),
 		cmocka_unit_test(test_err_hyp),

@@ -10,6 +10,9 @@
 #include "props.h"
 #include "range.h"
 
+/* Stage 2 outputs 48-bit addresses at most (VTCR_EL2.PS, arch/arm64/stage2.c). */
+#define STAGE2_OUTPUT_LIMIT (UINT64_C(1) << 48)
+
 /* MPIDR_EL1 affinity fields: Aff3 [39:32], Aff2 [23:16], Aff1 [15:8], Aff0 [7:0]. */
 #define MPIDR_AFFINITY_MASK UINT64_C(0xff00ffffff)
 
@@ -179,9 +182,17 @@ unsigned be_board_ranges(struct bh_ctx *c, struct bh_named_range *out)
 			out[n++] = (struct bh_named_range){ b->irqc_path, "MMIO range", *gr[i] };
 		else
 			ok = false;
-		/* The virtual cpu interface is only ever mapped for partitions. */
+		/* The virtual cpu interface is only ever mapped for partitions, by stage 2. */
 		if (ok && gr[i] != &g->vcpu)
 			ok = check_hyp_mappable(c, b->irqc_path, "reg", "MMIO range", *gr[i]);
+		else if (ok && range_last(gr[i]->base, gr[i]->size) >= STAGE2_OUTPUT_LIMIT) {
+			diag_error(c->diag, b->irqc_path, "reg",
+				   "virtual cpu interface 0x%llx-0x%llx reaches beyond the 48-bit output addresses of stage 2, where every partition maps it (addresses must be below 0x%llx)",
+				   (unsigned long long)gr[i]->base,
+				   (unsigned long long)range_last(gr[i]->base, gr[i]->size),
+				   (unsigned long long)STAGE2_OUTPUT_LIMIT);
+			ok = false;
+		}
 	}
 	if (!ok)
 		g->version = 0;
