@@ -92,7 +92,7 @@ static void map_memory(struct partition *p)
 	for (uint32_t i = 0u; i < p->cfg->n_regions; i++) {
 		const struct cfg_region *r = &p->cfg->regions[i];
 
-		/* bhcc sized CONFIG_STAGE2_POOL_PAGES for exactly these mappings. */
+		/* bhcc sized the architecture's table pool for exactly these mappings. */
 		if (arch_s2_map(p->id, ipa_init(r->ipa), pa_init(r->pa), r->size, r->access,
 				r->kind == (uint8_t)CFG_REGION_DEVICE) != 0) {
 			panic("partition '%s': stage-2 table pool exhausted", p->cfg->name);

@@ -30,8 +30,7 @@ $(O)/system.dtb: $(SYSTEM) $(O)/system.path
 	$(Q)dtc -q -I dts -O dtb -o $@ $(O)/system.dts.pp
 -include $(O)/system.d
 
-BHCC_LIMITS := --max-cores $(CONFIG_MAX_CORES) --max-partitions $(CONFIG_MAX_PARTITIONS) \
-	--s2-pool-pages $(CONFIG_STAGE2_POOL_PAGES)
+BHCC_LIMITS := --max-cores $(CONFIG_MAX_CORES) --max-partitions $(CONFIG_MAX_PARTITIONS)
 BHCC_ARGS := --dtb $(O)/system.dtb --source $(SYSTEM) --out $(GEN) $(BHCC_LIMITS)
 
 # Pass 1 validates everything but image sizes and tells make where each

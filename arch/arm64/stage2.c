@@ -1,7 +1,8 @@
 /*
  * Stage-2 translation: one address space per partition, 39-bit IPA, tables
- * from a pool whose size bhcc checked against the system description.
- * Tables are built once and never changed, so no TLB maintenance follows.
+ * from a pool exactly as large as bhcc counted for the system description
+ * (with this same builder). Tables are built once and never changed, so no
+ * TLB maintenance follows.
  */
 #include <generated/autoconf.h>
 #include "arch.h"
@@ -11,9 +12,14 @@
 #include "spinlock.h"
 #include "sysreg.h"
 
-static pte_t s2_pages[CONFIG_STAGE2_POOL_PAGES][PT_ENTRIES]
+#ifndef BH_S2_POOL_PAGES
+#error "BH_S2_POOL_PAGES comes from gen/system.mk (bhcc counts the stage-2 tables)"
+#endif
+#define S2_POOL_PAGES ((uint32_t)BH_S2_POOL_PAGES)
+
+static pte_t s2_pages[S2_POOL_PAGES][PT_ENTRIES]
 	__attribute__((aligned(4096), section(".noload.s2_pool")));
-static struct pt_pool s2_pool = { s2_pages, CONFIG_STAGE2_POOL_PAGES, 0u };
+static struct pt_pool s2_pool = { s2_pages, S2_POOL_PAGES, 0u };
 static struct spinlock s2_lock = SPINLOCK_INIT;
 static pte_t *s2_root[CONFIG_MAX_PARTITIONS];
 

@@ -62,7 +62,8 @@ struct o_sys {
 		unsigned vcpu;
 	} cpus[MAX_CORES];
 	struct o_array arrays[3 * MAX_PARTS];
-	unsigned el2_pages, s2_pages;
+	unsigned el2_pages, s2_pages;           /* isolation.md */
+	unsigned el2_pool, s2_pool;             /* system.mk: what the hypervisor's pools hold */
 };
 
 static char problem[512];
@@ -270,9 +271,26 @@ static const char *parse_report(struct o_sys *s, FILE *f)
 
 	while (fgets(line, sizeof(line), f)) {
 		el2 = el2 || sscanf(line, "| EL2 map tables | %u pool pages", &s->el2_pages) == 1;
-		s2 = s2 || sscanf(line, "| Stage-2 tables | %u of", &s->s2_pages) == 1;
+		s2 = s2 || sscanf(line, "| Stage-2 tables | %u pool pages", &s->s2_pages) == 1;
 	}
 	return el2 && s2 ? NULL : fail("isolation.md: no EL2 map or stage-2 table count");
+}
+
+static const char *parse_system_mk(struct o_sys *s, FILE *f)
+{
+	char line[1024];
+	bool el2 = false, s2 = false;
+
+	while (fgets(line, sizeof(line), f)) {
+		el2 = el2 || sscanf(line, "BH_EL2_POOL_PAGES := %u", &s->el2_pool) == 1;
+		s2 = s2 || sscanf(line, "BH_S2_POOL_PAGES := %u", &s->s2_pool) == 1;
+	}
+	if (!el2 || !s2)
+		return fail("system.mk: no BH_S2_POOL_PAGES or BH_EL2_POOL_PAGES");
+	if (s->el2_pool != s->el2_pages || s->s2_pool != s->s2_pages)
+		return fail("system.mk sizes the pools %u and %u pages, isolation.md counts %u and %u", s->s2_pool,
+			    s->el2_pool, s->s2_pages, s->el2_pages);
+	return NULL;
 }
 
 static bool overlap(uint64_t a, uint64_t as, uint64_t b, uint64_t bs)
@@ -554,8 +572,9 @@ static pte_t el2_root[PT_ENTRIES] __attribute__((aligned(4096)));
 
 #define S2_ATTRS (PTE_AF | PTE_S2_AP_R)
 
-static const char *check_stage2(const struct o_sys *s, struct o_array *const *regions, unsigned pool_size)
+static const char *check_stage2(const struct o_sys *s, struct o_array *const *regions)
 {
+	unsigned pool_size = s->s2_pool;
 	struct pt_pool pool = { pool_pages, pool_size, 0 };
 
 	if (pool_size > EL2_POOL_MAX)
@@ -574,8 +593,8 @@ static const char *check_stage2(const struct o_sys *s, struct o_array *const *re
 					    s->parts[i].name, r->ipa, r->size, err, pool.used, pool_size);
 		}
 	}
-	if (pool.used != s->s2_pages)
-		return fail("stage 2: the builder took %u pages, bhcc counted %u", pool.used, s->s2_pages);
+	if (pool.used != pool_size)
+		return fail("stage 2: the builder took %u pages of the %u bhcc sized the pool to", pool.used, pool_size);
 	return NULL;
 }
 
@@ -617,7 +636,7 @@ static const char *check_el2(const struct o_sys *s, struct o_array *const *regio
 				   pool.used, s->el2_pages);
 }
 
-const char *bhcc_oracle_check(const char *gendir, const void *blob, size_t size, unsigned s2_pool_pages)
+const char *bhcc_oracle_check(const char *gendir, const void *blob, size_t size)
 {
 	static struct o_sys s;
 	struct o_array *regions[MAX_PARTS], *vcpus[MAX_PARTS], *irqs[MAX_PARTS];
@@ -639,6 +658,13 @@ const char *bhcc_oracle_check(const char *gendir, const void *blob, size_t size,
 		e = parse_report(&s, f);
 		fclose(f);
 	}
+	snprintf(path, sizeof(path), "%s/system.mk", gendir);
+	if (!e && !(f = fopen(path, "r")))
+		return fail("accepted, but no %s", path);
+	if (!e) {
+		e = parse_system_mk(&s, f);
+		fclose(f);
+	}
 	if (!e)
 		blob_system(blob, &s);
 	if (!e && (!s.n_parts || !s.n_cpus || (s.gic != 2 && s.gic != 3) || !s.hyp.size))
@@ -654,7 +680,7 @@ const char *bhcc_oracle_check(const char *gendir, const void *blob, size_t size,
 	if (!e)
 		e = check_irqs(&s, irqs, blob);
 	if (!e)
-		e = check_stage2(&s, regions, s2_pool_pages);
+		e = check_stage2(&s, regions);
 	if (!e)
 		e = check_el2(&s, regions);
 	return e;

@@ -14,10 +14,9 @@
 
 /**
  * Checks the outputs in @gendir of a run that accepted @blob; the pools are
- * @s2_pool_pages (CONFIG_STAGE2_POOL_PAGES) and what isolation.md says for the
- * EL2 map. Returns NULL, or a description of the first broken promise.
+ * what system.mk says (BH_S2_POOL_PAGES, BH_EL2_POOL_PAGES), which must agree
+ * with isolation.md. Returns NULL, or a description of the first broken promise.
  */
-const char *bhcc_oracle_check(const char *gendir, const void *blob, size_t size,
-			      unsigned s2_pool_pages);
+const char *bhcc_oracle_check(const char *gendir, const void *blob, size_t size);
 
 #endif

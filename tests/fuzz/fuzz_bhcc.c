@@ -29,7 +29,6 @@
 /* Limits as in configs/qemu-aarch64-virt_defconfig. */
 #define MAX_CORES 4
 #define MAX_PARTITIONS 8
-#define S2_POOL_PAGES 64
 
 size_t LLVMFuzzerMutate(uint8_t *data, size_t size, size_t max_size);
 int LLVMFuzzerInitialize(int *argc, char ***argv);
@@ -99,7 +98,7 @@ static void options(struct bhcc_options *o, const char *dtb)
 	mkdir(src, 0700);
 	*o = (struct bhcc_options){
 		.dtb = dtb, .source = "fuzz.dts", .out = out, .max_cpus = MAX_CORES,
-		.max_partitions = MAX_PARTITIONS, .s2_pool_pages = S2_POOL_PAGES, .layout_only = true,
+		.max_partitions = MAX_PARTITIONS, .layout_only = true,
 		.images = images, .srctree = src,
 	};
 }
@@ -117,13 +116,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	diag_init(&d, "fuzz.dts", devnull);
 	if (bhcc_load_blob(&opt, data, size, &sys, &d) != 0)
 		return 0;
-	/* Accepted by pass 1: the whole program, as make runs it, then the oracle. */
+	/* Accepted by pass 1: the whole program, both passes as make runs them, then the oracle. */
 	write_file(dtb, data, size);
 	make_images(&sys, opt.images);
+	if (bhcc_run(&opt, devnull) != 0) {
+		fprintf(stderr, "bhcc: pass 1 accepted the blob in memory but not from its file\n");
+		abort();
+	}
 	opt.layout_only = false;
 	if (bhcc_run(&opt, devnull) != 0)
 		return 0;   /* pass 2 refused it (an image path, say): nothing was written */
-	problem = bhcc_oracle_check(opt.out, data, size, S2_POOL_PAGES);
+	problem = bhcc_oracle_check(opt.out, data, size);
 	if (problem) {
 		fprintf(stderr, "bhcc isolation oracle: %s\n", problem);
 		abort();

@@ -99,7 +99,7 @@ static char *run_both(const char *fixture, const char *tag, int *rc)
 	snprintf(cmd, sizeof(cmd), "%s/two.bin", src);
 	write_bytes(cmd, 200);
 	opt = (struct bhcc_options){ .dtb = dtb, .source = fixture, .out = out, .max_cpus = 8,
-				     .max_partitions = 8, .s2_pool_pages = 64, .layout_only = true,
+				     .max_partitions = 8, .layout_only = true,
 				     .srctree = src };
 	f = open_memstream(&err, &len);
 	assert_non_null(f);

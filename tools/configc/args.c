@@ -7,7 +7,7 @@
 
 static const char usage[] =
 	"usage: bhcc --dtb FILE.dtb --source PATH.dts --out GENDIR --max-cores N\n"
-	"            --max-partitions N --s2-pool-pages N\n"
+	"            --max-partitions N\n"
 	"            [--layout-only] [--images IMAGEDIR --srctree SRCDIR]\n"
 	"Validates a Bulkhead system description and generates the hypervisor's tables.\n"
 	"  --layout-only  pass 1: validate all but the images, write GENDIR/system.mk\n"
@@ -37,9 +37,9 @@ int bhcc_parse_args(int argc, char **argv, struct bhcc_options *opt, FILE *err)
 		{ "--max-cores", 1, BHCC_MAX_CPUS, offsetof(struct bhcc_options, max_cpus) },
 		{ "--max-partitions", 1, BHCC_MAX_PARTITIONS,
 		  offsetof(struct bhcc_options, max_partitions) },
-		{ "--s2-pool-pages", 1, 1u << 20, offsetof(struct bhcc_options, s2_pool_pages) },
 	};
-	bool have[3] = { false, false, false };
+	const unsigned n_nums = sizeof(nums) / sizeof(nums[0]);
+	bool have[2] = { false, false };
 
 	memset(opt, 0, sizeof(*opt));
 	for (int i = 1; i < argc; i++) {
@@ -65,7 +65,7 @@ int bhcc_parse_args(int argc, char **argv, struct bhcc_options *opt, FILE *err)
 			str = &opt->images;
 		else if (strcmp(a, "--srctree") == 0)
 			str = &opt->srctree;
-		for (unsigned k = 0; k < 3 && !str; k++)
+		for (unsigned k = 0; k < n_nums && !str; k++)
 			done = done || strcmp(a, nums[k].name) == 0;
 		if ((str || done) && i + 1 >= argc) {
 			fprintf(err, "bhcc: %s needs a value\n%s", a, usage);
@@ -76,7 +76,7 @@ int bhcc_parse_args(int argc, char **argv, struct bhcc_options *opt, FILE *err)
 			*str = argv[++i];
 			continue;
 		}
-		for (unsigned k = 0; k < 3 && !done; k++) {
+		for (unsigned k = 0; k < n_nums && !done; k++) {
 			if (strcmp(a, nums[k].name) != 0)
 				continue;
 			if (!number(argv[++i], nums[k].min, nums[k].max,
@@ -92,9 +92,8 @@ int bhcc_parse_args(int argc, char **argv, struct bhcc_options *opt, FILE *err)
 			return 1;
 		}
 	}
-	if (!opt->dtb || !opt->out || !have[0] || !have[1] || !have[2]) {
-		fprintf(err, "bhcc: --dtb, --out, --max-cores, --max-partitions and --s2-pool-pages are required\n%s",
-			usage);
+	if (!opt->dtb || !opt->out || !have[0] || !have[1]) {
+		fprintf(err, "bhcc: --dtb, --out, --max-cores and --max-partitions are required\n%s", usage);
 		return 1;
 	}
 	if (!opt->layout_only && (!opt->images || !opt->srctree)) {

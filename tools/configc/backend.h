@@ -104,7 +104,8 @@ void be_validate_partitions(struct bh_ctx *c);
 
 /**
  * Counts the pages of every table pool the hypervisor allocates from
- * (sys->s2_pages, each partition's s2_pages, sys->el2_pages).
+ * (sys->s2_pages, each partition's s2_pages, sys->el2_pages), reporting a
+ * mapping the hypervisor's builder would refuse.
  */
 void be_count_pools(struct bh_ctx *c);
 
@@ -135,6 +136,9 @@ extern const char *const be_cpu_id_title;
 
 /** isolation.md: the interrupt controller's row of the board table. */
 void be_report_board(FILE *f, const struct bh_system *sys);
+
+/** isolation.md: the table pools' rows of the board table. */
+void be_report_pools(FILE *f, const struct bh_system *sys);
 
 /** isolation.md: the architecture's rows of a partition's table. */
 void be_report_partition(FILE *f, const struct bh_partition *p);

@@ -19,7 +19,6 @@ struct bhcc_options {
 	const char *out;          /* GENDIR */
 	unsigned max_cpus;       /* CONFIG_MAX_CORES */
 	unsigned max_partitions;  /* CONFIG_MAX_PARTITIONS */
-	unsigned s2_pool_pages;   /* CONFIG_STAGE2_POOL_PAGES */
 	bool layout_only;         /* pass 1: no images yet, write system.mk only */
 	const char *images;       /* pass 2: where program images <partition>.bin are */
 	const char *srctree;      /* base of relative `image` paths (default: working directory) */
@@ -101,10 +100,7 @@ void validate_devices(struct bh_ctx *c);
 /** Checks entry, load-address, dtb-address and bootargs against the partition's memory. */
 void validate_addresses(struct bh_ctx *c);
 
-/**
- * Counts the pages of the hypervisor's table pools (be_count_pools), failing
- * when CONFIG_STAGE2_POOL_PAGES is too small.
- */
+/** Counts the pages of the hypervisor's table pools (be_count_pools), which it sizes from the counts. */
 void validate_pools(struct bh_ctx *c);
 
 /* place.c */

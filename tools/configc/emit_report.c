@@ -62,10 +62,8 @@ static void header(FILE *f, const struct bh_system *sys, const struct bhcc_optio
 		fprintf(f, "| Console | `%s` (\"%s\") at 0x%llx, owned by the hypervisor |\n",
 			b->devices[h->console].path, b->devices[h->console].compatible,
 			ULL(b->devices[h->console].regs[0].base));
-	fprintf(f, "| Stage-2 tables | %u of %u pool pages |\n", sys->s2_pages,
-		opt->s2_pool_pages);
-	fprintf(f, "| EL2 map tables | %u pool pages (the hypervisor's own map; its image counted at the largest the region holds) |\n\n",
-		sys->el2_pages);
+	be_report_pools(f, sys);
+	fprintf(f, "\n");
 }
 
 static void partition_summary(FILE *f, const struct bh_system *sys, const struct bh_partition *p)
@@ -100,7 +98,7 @@ static void partition_summary(FILE *f, const struct bh_system *sys, const struct
 	fprintf(f, "| Fault policy | %s |\n",
 		p->fault_policy == CFG_FAULT_RESTART ? "restart" : "stop");
 	be_report_partition(f, p);
-	fprintf(f, "| Stage-2 table pages | %u |\n\n", p->s2_pages);
+	fprintf(f, "\n");
 }
 
 static void partition_regions(FILE *f, const struct bh_partition *p)

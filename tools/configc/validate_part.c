@@ -218,14 +218,7 @@ void validate_addresses(struct bh_ctx *c)
 
 void validate_pools(struct bh_ctx *c)
 {
-	struct bh_system *s = c->sys;
-
 	/* The count is only meaningful for a layout without errors. */
-	if (c->diag->errors)
-		return;
-	be_count_pools(c);
-	if (s->s2_pages > c->opt->s2_pool_pages)
-		diag_error(c->diag, "/partitions", NULL,
-			   "stage-2 tables need %u pages, CONFIG_STAGE2_POOL_PAGES is %u", s->s2_pages,
-			   c->opt->s2_pool_pages);
+	if (!c->diag->errors)
+		be_count_pools(c);
 }

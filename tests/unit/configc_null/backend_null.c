@@ -179,6 +179,12 @@ void be_report_board(FILE *f, const struct bh_system *sys)
 	fprintf(f, "| Interrupt controller | none (null back end) |\n");
 }
 
+void be_report_pools(FILE *f, const struct bh_system *sys)
+{
+	(void)sys;
+	fprintf(f, "| Table pools | none (null back end) |\n");
+}
+
 void be_report_partition(FILE *f, const struct bh_partition *p)
 {
 	(void)f;

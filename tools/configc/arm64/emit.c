@@ -20,9 +20,12 @@ const char *const be_cpu_id_title = "MPIDR";
 const char *const be_irq_note = "SGIs and PPIs (0..31) are per core: each vCPU has its own virtual ones.";
 const char *const be_irq_title = "INTID";
 
+/* The GIC chooses its drivers; the hypervisor sizes both table pools from bhcc's counts. */
 void be_emit_mk(FILE *f, const struct bh_system *sys)
 {
 	fprintf(f, "BH_GIC_VERSION := %u\n", sys->board.arch.gic.version);
+	fprintf(f, "BH_S2_POOL_PAGES := %u\n", sys->s2_pages);
+	fprintf(f, "BH_EL2_POOL_PAGES := %u\n", sys->el2_pages);
 }
 
 static void mmio(FILE *f, const char *field, struct bh_range r)
@@ -72,6 +75,13 @@ void be_report_board(FILE *f, const struct bh_system *sys)
 			ULL(g->dist.base), ULL(g->cpu.base), ULL(g->hyp.base), ULL(g->vcpu.base));
 }
 
+void be_report_pools(FILE *f, const struct bh_system *sys)
+{
+	fprintf(f, "| Stage-2 tables | %u pool pages (the pool has exactly these) |\n", sys->s2_pages);
+	fprintf(f, "| EL2 map tables | %u pool pages (the hypervisor's own map; its image counted at the largest the region holds) |\n",
+		sys->el2_pages);
+}
+
 void be_report_partition(FILE *f, const struct bh_partition *p)
 {
 	fprintf(f, "| Interrupt delivery | %s |\n",
@@ -79,6 +89,7 @@ void be_report_partition(FILE *f, const struct bh_partition *p)
 	if (p->arch.accepts_foreign_spi_deactivation)
 		fprintf(f, "| Accepted risk | `direct-delivery-risk = \"%s\"`: see Accepted risks |\n",
 			ARM64_RISK_FOREIGN_SPI);
+	fprintf(f, "| Stage-2 table pages | %u |\n", p->s2_pages);
 }
 
 void be_report_irqc(FILE *f, const struct bh_system *sys)

@@ -1,143 +1,58 @@
 /*
- * Translation table pages, counted exactly as the hypervisor's builder
- * (arch/arm64/pgtable.c) spends them from its pools: 4 KiB granule, 39-bit
- * input addresses, root at level 1 (512 x 1 GiB entries). The same builder
- * makes the stage-2 tables of each partition and the hypervisor's own EL2
- * map (arch/arm64/mmu.c), whose root is not from the pool. A level-1 entry
- * is a 1 GiB block when IPA and PA are 1 GiB aligned and a whole 1 GiB
- * remains, else it points to a level-2 table; a level-2 entry likewise is a
- * 2 MiB block or points to a level-3 table.
- * Tables are shared between regions, so a page is counted once per distinct
- * level-1 or level-2 slot that needs a next-level table.
+ * The hypervisor's table pools, counted by a dry run of its own builder
+ * (vmsa_map: core/include/pgtable_build.h for arch/arm64/vmsa.c) against a
+ * pool of host pages (count_pool.h): each partition's stage-2 tables, as
+ * core/partition.c maps its regions, and the EL2 map, as arch/arm64/mmu.c
+ * maps partition RAM, the console and the GIC. What one builder took is what
+ * the hypervisor takes from the pool bhcc sizes (BH_S2_POOL_PAGES,
+ * BH_EL2_POOL_PAGES), whatever order the mappings come in: a table exists
+ * where some mapping needs one.
+ *
+ * The image's three section ends are known only after the link, so its
+ * share of the EL2 map is counted at the worst case over every layout that
+ * fits the hypervisor region, by asking the dry run's tables where a table
+ * would still be new.
  */
 #include <string.h>
 
 #include "backend.h"
 #include "cfg.h"
+#include "count_pool.h"
 #include "pools.h"
+#include "vmsa.h"
 
-#define L1_SLOTS (ARM64_IPA_LIMIT / BHCC_1G)   /* 512 */
-#define L2_SLOTS (ARM64_IPA_LIMIT / BHCC_2M)   /* 262144 */
+/* The most pages one 39-bit tree can take: the root, 512 level-2 and 512 x 512 level-3 tables. */
+#define TREE_MAX_PAGES (1u + 512u + 512u * 512u)
 
-struct slots {
-	uint64_t l1[L1_SLOTS / 64];
-	uint64_t l2[L2_SLOTS / 64];
-};
-
-/* Marks a slot; returns 1 the first time, so the caller can count pages. */
-static unsigned mark(uint64_t *bits, uint64_t slot)
+static uint64_t bound(const struct s2_map *maps, unsigned n)
 {
-	uint64_t bit = UINT64_C(1) << (slot % 64);
+	uint64_t pages = 1;
 
-	if (bits[slot / 64] & bit)
-		return 0;
-	bits[slot / 64] |= bit;
-	return 1;
+	for (unsigned i = 0; i < n; i++)
+		pages += count_pool_bound(&vmsa_format, maps[i].ipa, maps[i].size);
+	return pages < TREE_MAX_PAGES ? pages : TREE_MAX_PAGES;
 }
 
-static uint64_t min_u64(uint64_t a, uint64_t b)
+/* Maps @maps under @root from @cp; false when the builder refused one (an error bhcc reports elsewhere). */
+static bool dry_run(struct count_pool *cp, pte_t *root, const struct s2_map *maps, unsigned n)
 {
-	return a < b ? a : b;
-}
-
-/* Pages for the part of one mapping inside a single 1 GiB slot that is not a block. */
-static unsigned level2(struct slots *s, uint64_t ipa, uint64_t pa, uint64_t size)
-{
-	unsigned pages = mark(s->l1, ipa / BHCC_1G);
-
-	while (size) {
-		uint64_t step;
-
-		if ((ipa | pa) % BHCC_2M == 0 && size >= BHCC_2M) {
-			step = BHCC_2M;
-		} else {
-			pages += mark(s->l2, ipa / BHCC_2M);
-			step = min_u64(size, BHCC_2M - ipa % BHCC_2M);
-		}
-		ipa += step;
-		pa += step;
-		size -= step;
-	}
-	return pages;
-}
-
-/* Marks what one mapping needs in @s; returns the pages it adds. */
-static unsigned count_map(struct slots *s, uint64_t ipa, uint64_t pa, uint64_t size)
-{
-	unsigned pages = 0;
-
-	while (size && ipa < ARM64_IPA_LIMIT) {
-		uint64_t step;
-
-		if ((ipa | pa) % BHCC_1G == 0 && size >= BHCC_1G) {
-			step = BHCC_1G;
-		} else {
-			step = min_u64(size, BHCC_1G - ipa % BHCC_1G);
-			pages += level2(s, ipa, pa, step);
-		}
-		ipa += step;
-		pa += step;
-		size -= step;
-	}
-	return pages;
+	for (unsigned i = 0; i < n; i++)
+		if (maps[i].size && vmsa_map(&cp->pool, root, maps[i].ipa, maps[i].pa, maps[i].size, PTE_AF) != PT_OK)
+			return false;
+	return true;
 }
 
 unsigned s2_count_pages(const struct s2_map *maps, unsigned n)
 {
-	static struct slots s;
-	unsigned pages = 1;   /* the level-1 root */
+	struct count_pool cp;
+	unsigned pages = POOL_COUNT_FAILED;
 
-	memset(&s, 0, sizeof(s));
-	for (unsigned i = 0; i < n; i++)
-		pages += count_map(&s, maps[i].ipa, maps[i].pa, maps[i].size);
+	if (!count_pool_open(&cp, bound(maps, n)))
+		return POOL_COUNT_FAILED;
+	if (dry_run(&cp, pt_alloc(&cp.pool), maps, n))
+		pages = cp.pool.used;
+	count_pool_close(&cp);
 	return pages;
-}
-
-/*
- * The image is mapped as three ranges from its link address (text, read-only
- * data, the rest), whose ends are only known once it is linked, and the pool
- * it is counted for is inside it. So the count takes the worst case over
- * every layout that fits the region: a level-2 table for each 1 GiB slot the
- * region touches after the link address, and a level-3 table for each of the
- * three ends, in three 2 MiB slots that need no table yet.
- */
-static unsigned count_image(struct slots *s, uint64_t link, uint64_t end)
-{
-	unsigned pages = 0, ends = 0;
-
-	for (uint64_t a = link - link % BHCC_1G; a < end && a < ARM64_IPA_LIMIT; a += BHCC_1G)
-		pages += mark(s->l1, a / BHCC_1G);
-	for (uint64_t a = link; a < end && a < ARM64_IPA_LIMIT && ends < 3; a += BHCC_2M) {
-		unsigned fresh = mark(s->l2, a / BHCC_2M);
-
-		pages += fresh;
-		ends += fresh;
-	}
-	return pages;
-}
-
-unsigned el2_count_pages(const struct bh_system *sys)
-{
-	static struct slots s;
-	struct bh_range dev[BE_MAX_IRQC_RANGES];
-	unsigned n_dev = be_hyp_ranges(sys, dev), pages = 0;
-
-	memset(&s, 0, sizeof(s));
-	for (unsigned i = 0; i < sys->n_partitions; i++) {
-		const struct bh_partition *p = &sys->partitions[i];
-
-		for (unsigned j = 0; j < p->n_ram; j++)
-			pages += count_map(&s, p->regions[j].pa, p->regions[j].pa, p->regions[j].size);
-	}
-	if (sys->hyp.console >= 0) {
-		const struct bh_range *con = &sys->board.devices[sys->hyp.console].regs[0];
-
-		pages += count_map(&s, con->base, con->base, con->size);
-	}
-	for (unsigned i = 0; i < n_dev; i++)
-		pages += count_map(&s, dev[i].base, dev[i].base, dev[i].size);
-	/* Last: the worst case puts the image's ends where nothing else needs a table. */
-	return pages + count_image(&s, sys->hyp.reg.base + BHCC_2M, sys->hyp.reg.base + sys->hyp.reg.size);
 }
 
 unsigned s2_partition_pages(const struct bh_partition *p)
@@ -149,14 +64,88 @@ unsigned s2_partition_pages(const struct bh_partition *p)
 	return s2_count_pages(maps, p->n_regions);
 }
 
+/* What mmu.c maps besides the image, one to one: partition RAM, the console, the GIC. */
+static unsigned el2_maps(const struct bh_system *sys, struct s2_map *out)
+{
+	struct bh_range dev[BE_MAX_IRQC_RANGES];
+	unsigned n_dev = be_hyp_ranges(sys, dev), n = 0;
+
+	for (unsigned i = 0; i < sys->n_partitions; i++) {
+		const struct bh_partition *p = &sys->partitions[i];
+
+		for (unsigned j = 0; j < p->n_ram; j++)
+			out[n++] = (struct s2_map){ p->regions[j].pa, p->regions[j].pa, p->regions[j].size };
+	}
+	if (sys->hyp.console >= 0) {
+		const struct bh_range *con = &sys->board.devices[sys->hyp.console].regs[0];
+
+		out[n++] = (struct s2_map){ con->base, con->base, con->size };
+	}
+	for (unsigned i = 0; i < n_dev; i++)
+		out[n++] = (struct s2_map){ dev[i].base, dev[i].base, dev[i].size };
+	return n;
+}
+
+/*
+ * The image goes from the link address as three ranges (text, read-only
+ * data, the rest) whose ends can fall anywhere up to the region's end: the
+ * worst case needs a level-2 table in each 1 GiB slot the region touches
+ * after the link address that has none yet, and a level-3 table for each
+ * end, in three 2 MiB slots that have none yet.
+ */
+static unsigned image_worst_case(const pte_t *root, uint64_t link, uint64_t end)
+{
+	unsigned pages = 0, ends = 0;
+
+	for (uint64_t a = link - link % BHCC_1G; a < end && a < ARM64_IPA_LIMIT; a += BHCC_1G)
+		pages += pt_table_depth(&vmsa_format, root, a) < 2u;
+	for (uint64_t a = link; a < end && a < ARM64_IPA_LIMIT && ends < 3; a += BHCC_2M)
+		ends += pt_table_depth(&vmsa_format, root, a) < 3u;
+	return pages + ends;
+}
+
+unsigned el2_count_pages(const struct bh_system *sys)
+{
+	static struct s2_map maps[BHCC_MAX_PARTITIONS * BHCC_MAX_REGIONS + 1 + BE_MAX_IRQC_RANGES];
+	static pte_t root[PT_ENTRIES] __attribute__((aligned(4096)));
+	unsigned n = el2_maps(sys, maps), pages = POOL_COUNT_FAILED;
+	struct count_pool cp;
+
+	/* The hypervisor's EL2 root is not from the pool. */
+	memset(root, 0, sizeof(root));
+	if (!count_pool_open(&cp, bound(maps, n)))
+		return POOL_COUNT_FAILED;
+	if (dry_run(&cp, root, maps, n))
+		pages = cp.pool.used + image_worst_case(root, sys->hyp.reg.base + BHCC_2M,
+							sys->hyp.reg.base + sys->hyp.reg.size);
+	count_pool_close(&cp);
+	return pages;
+}
+
+/* Only a description with an error bhcc failed to report makes the builder refuse a mapping. */
+static void count_failed(struct bh_ctx *c, const char *path, const char *what)
+{
+	diag_error(c->diag, path, NULL,
+		   "internal error: the hypervisor's table builder refuses %s (or bhcc could not reserve memory to count it)",
+		   what);
+}
+
 void be_count_pools(struct bh_ctx *c)
 {
 	struct bh_system *s = c->sys;
 
 	s->s2_pages = 0;
 	for (unsigned i = 0; i < s->n_partitions; i++) {
-		s->partitions[i].s2_pages = s2_partition_pages(&s->partitions[i]);
-		s->s2_pages += s->partitions[i].s2_pages;
+		struct bh_partition *p = &s->partitions[i];
+
+		p->s2_pages = s2_partition_pages(p);
+		if (p->s2_pages == POOL_COUNT_FAILED) {
+			count_failed(c, p->path, "this partition's stage-2 map");
+			return;
+		}
+		s->s2_pages += p->s2_pages;
 	}
 	s->el2_pages = el2_count_pages(s);
+	if (s->el2_pages == POOL_COUNT_FAILED)
+		count_failed(c, s->hyp.path, "the hypervisor's EL2 map");
 }
