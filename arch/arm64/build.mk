@@ -14,8 +14,17 @@ $(error $(SYSTEM): GICv$(BH_GIC_VERSION) is not supported by this build)
 endif
 endif
 
-HYP_SRCS += $(filter-out arch/arm64/gicv%.c arch/arm64/vgic_v%.c,$(wildcard arch/arm64/*.c)) $(GIC_SRC) \
-	arch/arm64/vgic_v$(BH_GIC_VERSION).c $(wildcard arch/arm64/*.S)
+# So is the console's: arch/arm64/pl011.c or ns16550.c.
+CONSOLE_DRIVERS := arch/arm64/pl011.c arch/arm64/ns16550.c
+CONSOLE_SRC := arch/arm64/$(BH_CONSOLE).c
+ifneq ($(BH_CONSOLE),)
+ifeq ($(filter $(CONSOLE_SRC),$(CONSOLE_DRIVERS)),)
+$(error $(SYSTEM): the console driver '$(BH_CONSOLE)' is not in this build)
+endif
+endif
+
+HYP_SRCS += $(filter-out arch/arm64/gicv%.c arch/arm64/vgic_v%.c $(CONSOLE_DRIVERS),$(wildcard arch/arm64/*.c)) \
+	$(GIC_SRC) arch/arm64/vgic_v$(BH_GIC_VERSION).c $(CONSOLE_SRC) $(wildcard arch/arm64/*.S)
 HYP_GEN_SRCS := $(GEN)/config.c $(GEN)/images.S
 
 HYP_CPPFLAGS := -nostdinc -isystem $(shell $(HYP_CC) -print-file-name=include) \

@@ -96,13 +96,13 @@ static void map(struct pt_pool *pool, uint64_t base, uint64_t end, uint64_t attr
 	}
 }
 
-static void map_device(struct pt_pool *pool, const struct cfg_mmio *m)
+static void map_device(struct pt_pool *pool, uint64_t mbase, uint64_t msize)
 {
 	const uint64_t page = 4096u;
-	uint64_t base = m->base & ~(page - 1u);
-	uint64_t end = (m->base + m->size + page - 1u) & ~(page - 1u);
+	uint64_t base = mbase & ~(page - 1u);
+	uint64_t end = (mbase + msize + page - 1u) & ~(page - 1u);
 
-	if (m->size != 0u) {
+	if (msize != 0u) {
 		map(pool, base, end, S1_DEVICE);
 	}
 }
@@ -134,11 +134,11 @@ void arm64_early_init(void)
 			}
 		}
 	}
-	map_device(&pool, &cfg_system.console);
-	map_device(&pool, &cfg_system.arch.gic.dist);
-	map_device(&pool, &cfg_system.arch.gic.redist);
-	map_device(&pool, &cfg_system.arch.gic.cpu);
-	map_device(&pool, &cfg_system.arch.gic.hyp);
+	map_device(&pool, cfg_system.console.base, cfg_system.console.size);
+	map_device(&pool, cfg_system.arch.gic.dist.base, cfg_system.arch.gic.dist.size);
+	map_device(&pool, cfg_system.arch.gic.redist.base, cfg_system.arch.gic.redist.size);
+	map_device(&pool, cfg_system.arch.gic.cpu.base, cfg_system.arch.gic.cpu.size);
+	map_device(&pool, cfg_system.arch.gic.hyp.base, cfg_system.arch.gic.hyp.size);
 
 	arm64_inval_range(pa_addr(pa_from_ptr(el2_root)), sizeof(el2_root));
 	arm64_inval_range(pa_addr(pa_from_ptr(el2_pool)), (uint64_t)pool.used * sizeof(el2_pool[0]));

@@ -85,8 +85,16 @@ struct cfg_cpu {
 	uint8_t vcpu;          /* vCPU index inside that partition */
 };
 
+/** The hypervisor's console device (its driver is chosen at link time, BH_CONSOLE). */
+struct cfg_console {
+	uint64_t base;
+	uint64_t size;
+	uint8_t reg_shift;      /* NS16550: register i is at base + (i << reg_shift) */
+	uint8_t reg_io_width;   /* NS16550: each access is 1 or 4 bytes wide */
+};
+
 struct cfg_system {
-	struct cfg_mmio console;      /* the hypervisor's console (its driver is chosen at link time) */
+	struct cfg_console console;
 	uint32_t n_cpus;
 	const struct cfg_cpu *cpus;
 	uint32_t n_partitions;

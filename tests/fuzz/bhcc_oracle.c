@@ -176,7 +176,14 @@ static void region_field(struct o_region *r, const char *l)
 
 static void system_field(struct o_sys *s, const char *l)
 {
-	if (mmio_line(l, "console", &s->console) || mmio_line(l, "dist", &s->dist) ||
+	unsigned long long b, z;
+
+	if (sscanf(l, ".console = { .base = 0x%llx, .size = 0x%llx, .reg_shift = %*u, .reg_io_width = %*u },", &b,
+		   &z) == 2) {
+		s->console = (struct o_range){ b, z };
+		return;
+	}
+	if (mmio_line(l, "dist", &s->dist) ||
 	    mmio_line(l, "redist", &s->redist) || mmio_line(l, "cpu", &s->cpu) ||
 	    mmio_line(l, "hyp", &s->hyp_if))
 		return;

@@ -46,7 +46,7 @@ static const struct cfg_cpu cpus[TRAPS_CORES] = {
 };
 
 const struct cfg_system cfg_system = {
-	.console = { 0x09000000u, 0x1000u },
+	.console = { .base = 0x09000000u, .size = 0x1000u, .reg_shift = 0, .reg_io_width = 1 },
 	.arch = { .gic = { .dist = { TRAPS_GICD, 0x10000u }, .redist = { TRAPS_GICR, 0xf60000u } } },
 	.n_cpus = TRAPS_CORES,
 	.cpus = cpus,

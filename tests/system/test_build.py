@@ -168,6 +168,34 @@ def test_freestanding_c11_warnings_are_errors(default_build):
                         assert line.rstrip().endswith("\tstatic"), f"{name}: {line.strip()}"
 
 
+def _linked_from(elf, symbol):
+    """The source file the linked `symbol` was compiled from (the ELF's line table)."""
+    nm = subprocess.run(["aarch64-linux-gnu-nm", elf], capture_output=True, text=True, check=True).stdout
+    addr = next(l.split()[0] for l in nm.splitlines() if l.split()[-1] == symbol)
+    line = subprocess.run(["aarch64-linux-gnu-addr2line", "-e", elf, addr], capture_output=True, text=True,
+                          check=True).stdout
+    return os.path.relpath(line.split(":")[0], harness.SRCTREE)
+
+
+def test_console_driver_chosen_at_link_time(default_build):
+    """The build links the console driver the description's console needs: arch/arm64/pl011.c for
+    the default system's PL011, arch/arm64/ns16550.c (with the 16550's register layout in the
+    tables) for an ns16550a console, and never both. QEMU's virt board has no 16550, so that system
+    is built and not booted.
+
+    Verifies: REQ-CON-007
+    """
+    system, db = default_build
+    assert _linked_from(os.path.join(system.out, "bulkhead.elf"), "arch_console_putc") == "arch/arm64/pl011.c"
+    assert not any(e["file"] == "arch/arm64/ns16550.c" for e in db if "-DBH_CERT_OTHER_GIC" not in
+                   " ".join(e.get("arguments", [])) + e.get("command", ""))
+    uart = harness.build("console-ns16550", "tests/system/configs/console-ns16550.dts")
+    assert uart.vars["BH_CONSOLE"] == "ns16550"
+    assert _linked_from(os.path.join(uart.out, "bulkhead.elf"), "arch_console_putc") == "arch/arm64/ns16550.c"
+    with open(os.path.join(uart.out, "gen", "config.c")) as f:
+        assert ".console = { .base = 0x90c0000, .size = 0x1000, .reg_shift = 2, .reg_io_width = 4 }," in f.read()
+
+
 def test_kconfig_options_reach_the_code():
     """Kconfig options set in the build's .config reach the C code through autoconf.h: here the log
     level (the hypervisor's information lines disappear) and the per-core stack size.

@@ -57,7 +57,7 @@ static const struct cfg_cpu cpus[] = {
 };
 
 const struct cfg_system cfg_system = {
-	.console = { 0x09000000, 0x1000 },
+	.console = { .base = 0x09000000, .size = 0x1000, .reg_shift = 0, .reg_io_width = 1 },
 	.arch = { .board_id = 1 },
 	.n_cpus = 4,
 	.cpus = cpus,

@@ -137,6 +137,12 @@ static char *read_text(const char *dir, const char *name)
 	return buf;
 }
 
+static void assert_contains(const char *text, const char *line)
+{
+	if (!strstr(text, line))
+		fail_msg("the output lacks: %s", line);
+}
+
 /* Prepares a run of @fixture writing into a fresh folder named @tag. */
 static void prepare(struct run *r, const char *fixture, const char *tag)
 {
@@ -355,6 +361,7 @@ static void test_system_mk_default(void **state)
 		"BH_HYP_LINK := 0x40200000\n"
 		"BH_HYP_NODE := /hypervisor@40000000\n"
 		"BH_GIC_VERSION := 3\n"
+		"BH_CONSOLE := pl011\n"
 		"BH_S2_POOL_PAGES := 8\n"
 		"BH_EL2_POOL_PAGES := 7\n"
 		"BH_PARTITIONS := demo-a demo-b demo-c\n"
@@ -414,6 +421,7 @@ static void test_system_mk_prebuilt_image(void **state)
 		 "BH_HYP_LINK := 0x80200000\n"
 		 "BH_HYP_NODE := /hypervisor@80000000\n"
 		 "BH_GIC_VERSION := 2\n"
+		 "BH_CONSOLE := ns16550\n"
 		 "BH_S2_POOL_PAGES := 11\n"
 		 "BH_EL2_POOL_PAGES := 8\n"
 		 "BH_PARTITIONS := linux rtos\n"
@@ -533,7 +541,8 @@ static const char checker_src[] =
 	"int main(void)\n"
 	"{\n"
 	"\tconst struct cfg_system *s = &cfg_system;\n"
-	"\tmmio(\"console\", s->console);\n"
+	"\tprintf(\"console %llx %llx %u %u\\n\", (unsigned long long)s->console.base,\n"
+	"\t       (unsigned long long)s->console.size, s->console.reg_shift, s->console.reg_io_width);\n"
 	"\tmmio(\"dist\", s->arch.gic.dist);\n"
 	"\tmmio(\"redist\", s->arch.gic.redist);\n"
 	"\tmmio(\"cpu\", s->arch.gic.cpu);\n"
@@ -589,7 +598,9 @@ static char *model_dump(const struct bh_system *sys, const char *out)
 	size_t len;
 	FILE *f = open_memstream(&buf, &len);
 
-	put_mmio(f, "console", b->devices[sys->hyp.console].regs[0]);
+	fprintf(f, "console %llx %llx %u %u\n", (unsigned long long)b->devices[sys->hyp.console].regs[0].base,
+		(unsigned long long)b->devices[sys->hyp.console].regs[0].size,
+		b->devices[sys->hyp.console].reg_shift, b->devices[sys->hyp.console].reg_io_width);
 	put_mmio(f, "dist", b->arch.gic.dist);
 	put_mmio(f, "redist", b->arch.gic.redist);
 	put_mmio(f, "cpu", b->arch.gic.cpu);
@@ -824,6 +835,49 @@ static void test_guest_dtb_gicv3(void **state)
 	free(sys);
 }
 
+/* Verifies: REQ-CON-007, REQ-CFG-035 */
+static void test_uart_register_layout(void **state)
+{
+	struct run r;
+	char *text;
+	void *fdt;
+
+	(void)state;
+	prepare(&r, "ok-uart-layout", "uart-layout");
+	run_ok(&r);
+	free(r.err);
+	text = read_text(r.out, "system.mk");
+	assert_contains(text, "\nBH_CONSOLE := ns16550\n");
+	free(text);
+	pass2(&r);
+	write_file(r.images, "os.bin", 64);
+	mkdirs(r.srctree);
+	run_ok(&r);
+	free(r.err);
+	text = read_text(r.out, "config.c");
+	assert_contains(text,
+			"\t.console = { .base = 0x9080000, .size = 0x1000, .reg_shift = 2, .reg_io_width = 4 },\n");
+	free(text);
+	/* What the description wrote reaches the guest; the PL011 has no layout to copy. */
+	fdt = read_dtb(r.out, "os.dtb");
+	CELLS(fdt, "/serial@9090000", "reg-shift", 0);
+	CELLS(fdt, "/serial@9090000", "reg-io-width", 1);
+	assert_null(fdt_getprop(fdt, node(fdt, "/serial@9000000"), "reg-shift", NULL));
+	assert_null(fdt_getprop(fdt, node(fdt, "/serial@9000000"), "reg-io-width", NULL));
+	free(fdt);
+}
+
+/* Verifies: REQ-CON-007, REQ-CFG-009 */
+static void test_err_uart_layout(void **state)
+{
+	(void)state;
+	EXPECT_ERRORS("err-uart-layout",
+		      "/board/serial@9080000: reg-shift: 4 is not a register shift bhcc supports (0..3)",
+		      "/board/serial@9090000: reg-io-width: 2 is not an access width bhcc supports (1 or 4)",
+		      "/board/serial@90a0000: reg-io-width: 4-byte accesses need registers at least 4 bytes apart, reg-shift 0 puts them 1 apart",
+		      "/hypervisor@40000000: console: /board/serial@9000000 has reg-shift, which only a \"ns16550a\" console's driver reads; remove it");
+}
+
 /* Verifies: REQ-CFG-035 */
 static void test_guest_dtb_gicv2(void **state)
 {
@@ -850,12 +904,6 @@ static void test_guest_dtb_gicv2(void **state)
 }
 
 /* ---- isolation report --------------------------------------------------- */
-
-static void assert_contains(const char *text, const char *line)
-{
-	if (!strstr(text, line))
-		fail_msg("isolation report lacks: %s", line);
-}
 
 /* Verifies: REQ-CFG-036 */
 static void test_isolation_report(void **state)
@@ -1889,6 +1937,8 @@ int main(void)
 		cmocka_unit_test(test_config_c_gicv2),
 		cmocka_unit_test(test_config_c_aarch64_flags),
 		cmocka_unit_test(test_guest_dtb_gicv3),
+		cmocka_unit_test(test_uart_register_layout),
+		cmocka_unit_test(test_err_uart_layout),
 		cmocka_unit_test(test_guest_dtb_gicv2),
 		cmocka_unit_test(test_isolation_report),
 		cmocka_unit_test(test_isolation_report_default),

@@ -55,7 +55,7 @@ static const struct cfg_partition parts[] = {
 };
 
 const struct cfg_system cfg_system = {
-	.console = { UART_PA, 0x1000u },
+	.console = { .base = UART_PA, .size = 0x1000u, .reg_shift = 0, .reg_io_width = 1 },
 	.arch = { .gic = { .dist = { GICD_PA, 0x10000u }, .redist = { GICR_PA, GICR_SIZE } } },
 	.n_partitions = 2,
 	.partitions = parts,

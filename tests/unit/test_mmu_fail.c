@@ -40,7 +40,7 @@ static const struct cfg_partition parts[] = {
 };
 
 const struct cfg_system cfg_system = {
-	.console = { 0x09000000u, 0x1000u },
+	.console = { .base = 0x09000000u, .size = 0x1000u, .reg_shift = 0, .reg_io_width = 1 },
 	.arch = { .gic = { .dist = { 0x08000000u, 0x10000u }, .redist = { 0x080a0000u, 0x00f60000u } } },
 	.n_partitions = 1,
 	.partitions = parts,

@@ -114,13 +114,14 @@ system-test-cov: host-tools newlib
 # Every C source of the hypervisor, of the partition runtime and of bhcc, with
 # the flags the build uses: the input of MISRA and static analysis. The
 # hypervisor twice, as the two programs a build can link: with this system's
-# interrupt controller and with the other one (BH_GIC_VERSION swapped; the extra
-# define tells the two apart), so every file of arch/$(ARCH)/ is checked in a
-# whole program.
+# interrupt controller and console driver and with the other ones
+# (BH_GIC_VERSION swapped, the other console driver; the extra define tells
+# the two apart), so every file of arch/$(ARCH)/ is checked in a whole program.
 CERT_GIC_OTHER = $(if $(filter 3,$(BH_GIC_VERSION)),2,3)
+CERT_CONSOLE_OTHER = $(if $(filter pl011,$(BH_CONSOLE)),ns16550,pl011)
 CERT_HYP_C = $(sort $(filter %.c,$(HYP_SRCS)))
-CERT_HYP_ALT_C = $(subst gicv$(BH_GIC_VERSION).c,gicv$(CERT_GIC_OTHER).c,$(subst \
-	vgic_v$(BH_GIC_VERSION).c,vgic_v$(CERT_GIC_OTHER).c,$(CERT_HYP_C)))
+CERT_HYP_ALT_C = $(subst $(BH_CONSOLE).c,$(CERT_CONSOLE_OTHER).c,$(subst gicv$(BH_GIC_VERSION).c,gicv$(CERT_GIC_OTHER).c,$(subst \
+	vgic_v$(BH_GIC_VERSION).c,vgic_v$(CERT_GIC_OTHER).c,$(CERT_HYP_C))))
 
 compile-commands: $(AUTOCONF_H) $(GEN)/system.mk
 	$(Q)$(PYTHON) $(srctree)/tools/cert/compdb.py --out $(O)/compile_commands.json --dir $(srctree) \

@@ -29,6 +29,7 @@ struct be_space {
 struct be_console {
 	const char *compatible;        /* matched against the device's compatible list */
 	uint8_t kind;                  /* enum bh_console_kind */
+	const char *driver;            /* the driver the build links (system.mk: BH_CONSOLE) */
 };
 
 /** A guest-physical window the hypervisor emulates, which a partition's RAM must leave free. */

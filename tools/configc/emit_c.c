@@ -19,12 +19,6 @@ static const char *access_expr(uint8_t a)
 	return expr[a & 7];
 }
 
-static void mmio(FILE *f, const char *field, struct bh_range r, const char *indent)
-{
-	fprintf(f, "%s.%s = { .base = 0x%llx, .size = 0x%llx },\n", indent, field, ULL(r.base),
-		ULL(r.size));
-}
-
 /* Node names may contain '*', which must not end the comment early. */
 static void comment(FILE *f, const char *prefix, const char *text, const char *suffix)
 {
@@ -109,11 +103,18 @@ static void cores(FILE *f, const struct bh_board *b)
 static void system_table(FILE *f, const struct bh_system *sys)
 {
 	struct bh_range con = { 0, 0 };
+	unsigned shift = 0, width = 1;
 
-	if (sys->hyp.console >= 0)
-		con = sys->board.devices[sys->hyp.console].regs[0];
+	if (sys->hyp.console >= 0) {
+		const struct bh_device *d = &sys->board.devices[sys->hyp.console];
+
+		con = d->regs[0];
+		shift = d->reg_shift;
+		width = d->reg_io_width;
+	}
 	fprintf(f, "const struct cfg_system cfg_system = {\n");
-	mmio(f, "console", con, "\t");
+	fprintf(f, "\t.console = { .base = 0x%llx, .size = 0x%llx, .reg_shift = %u, .reg_io_width = %u },\n",
+		ULL(con.base), ULL(con.size), shift, width);
 	fprintf(f, "\t.n_cpus = %u,\n\t.cpus = bh_cpus,\n", sys->board.n_cpus);
 	fprintf(f, "\t.n_partitions = %u,\n\t.partitions = bh_partitions,\n", sys->n_partitions);
 	be_emit_c_system(f, sys);

@@ -74,6 +74,9 @@ struct bh_device {
 	struct bh_range regs[BHCC_MAX_DEV_REGS];
 	unsigned n_irqs;
 	uint32_t irqs[BHCC_MAX_DEV_IRQS];
+	bool has_reg_shift, has_reg_io_width;   /* written in the description */
+	uint32_t reg_shift;                     /* register i at reg[0] + (i << reg_shift); 0 */
+	uint32_t reg_io_width;                  /* bytes per register access; 1 */
 	bool valid;                             /* parsed without error */
 	int owner;                              /* partition, BHCC_OWNER_HYP or BHCC_OWNER_NONE */
 };

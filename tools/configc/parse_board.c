@@ -17,7 +17,9 @@ static const char *const board_props[] = {
 };
 static const char *const memory_props[] = { "reg", NULL };
 static const char *const cpus_props[] = { "#address-cells", "#size-cells", NULL };
-static const char *const device_props[] = { "compatible", "reg", "interrupts", NULL };
+static const char *const device_props[] = {
+	"compatible", "reg", "interrupts", "reg-shift", "reg-io-width", NULL
+};
 
 int board_device_at(const struct bh_board *b, int offset)
 {
@@ -110,6 +112,36 @@ static void parse_cpus(struct bh_ctx *c, int node)
 	}
 }
 
+/* How a register-based UART's registers sit in its range (the Linux binding's properties). */
+static void parse_reg_layout(struct bh_ctx *c, int node, const char *path, struct bh_device *d)
+{
+	int rs = prop_u32(c, node, path, "reg-shift", false, &d->reg_shift);
+	int rw = prop_u32(c, node, path, "reg-io-width", false, &d->reg_io_width);
+
+	d->has_reg_shift = rs != PROP_ABSENT;
+	d->has_reg_io_width = rw != PROP_ABSENT;
+	if (rs != PROP_OK)
+		d->reg_shift = 0;
+	if (rw != PROP_OK)
+		d->reg_io_width = 1;
+	if (rs == PROP_BAD || rw == PROP_BAD) {
+		d->valid = false;
+	} else if (d->reg_shift > 3) {
+		diag_error(c->diag, path, "reg-shift", "%u is not a register shift bhcc supports (0..3)",
+			   d->reg_shift);
+		d->valid = false;
+	} else if (d->reg_io_width != 1 && d->reg_io_width != 4) {
+		diag_error(c->diag, path, "reg-io-width", "%u is not an access width bhcc supports (1 or 4)",
+			   d->reg_io_width);
+		d->valid = false;
+	} else if (d->reg_io_width > (1u << d->reg_shift)) {
+		diag_error(c->diag, path, "reg-io-width",
+			   "%u-byte accesses need registers at least %u bytes apart, reg-shift %u puts them %u apart",
+			   d->reg_io_width, d->reg_io_width, d->reg_shift, 1u << d->reg_shift);
+		d->valid = false;
+	}
+}
+
 static void parse_device(struct bh_ctx *c, int node, unsigned ac, unsigned sc)
 {
 	struct bh_board *b = &c->sys->board;
@@ -146,6 +178,7 @@ static void parse_device(struct bh_ctx *c, int node, unsigned ac, unsigned sc)
 		d->valid = false;
 	else
 		node_check_unit_address(c, node, path, d->regs[0].base);
+	parse_reg_layout(c, node, path, d);
 	if (prop_u32_list(c, node, path, "interrupts", false, d->irqs, BHCC_MAX_DEV_IRQS,
 			  &d->n_irqs) == PROP_BAD) {
 		d->valid = false;

@@ -40,6 +40,13 @@ static void parse_console(struct bh_ctx *c, int node, const char *path)
 			   d->path, be_console_names);
 		return;
 	}
+	/* Only the 16550 driver reads the register layout: anywhere else it would be ignored. */
+	if (h->console_kind != BH_CONSOLE_NS16550 && (d->has_reg_shift || d->has_reg_io_width)) {
+		diag_error(c->diag, path, "console",
+			   "%s has %s, which only a \"ns16550a\" console's driver reads; remove it", d->path,
+			   d->has_reg_shift ? "reg-shift" : "reg-io-width");
+		return;
+	}
 	h->console = idx;
 	d->owner = BHCC_OWNER_HYP;
 }

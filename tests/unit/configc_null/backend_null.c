@@ -20,8 +20,8 @@ const struct be_space be_space = {
 	.hyp_limit_text = "the 48-bit addresses the hypervisor maps",
 };
 const struct be_console be_consoles[] = {
-	{ "ns16550a", BH_CONSOLE_NS16550 },
-	{ NULL, BH_CONSOLE_NONE },
+	{ "ns16550a", BH_CONSOLE_NS16550, "ns16550" },
+	{ NULL, BH_CONSOLE_NONE, NULL },
 };
 const char *const be_console_names = "\"ns16550a\"";
 const char *const be_partition_props[] = { NULL };

@@ -9,10 +9,11 @@
 
 #define ULL(x) ((unsigned long long)(x))
 
+/* The drivers are arch/arm64/<driver>.c. */
 const struct be_console be_consoles[] = {
-	{ "arm,pl011", BH_CONSOLE_PL011 },
-	{ "ns16550a", BH_CONSOLE_NS16550 },
-	{ NULL, BH_CONSOLE_NONE },
+	{ "arm,pl011", BH_CONSOLE_PL011, "pl011" },
+	{ "ns16550a", BH_CONSOLE_NS16550, "ns16550" },
+	{ NULL, BH_CONSOLE_NONE, NULL },
 };
 const char *const be_console_names = "\"arm,pl011\" or \"ns16550a\"";
 
@@ -20,10 +21,19 @@ const char *const be_cpu_id_title = "MPIDR";
 const char *const be_irq_note = "SGIs and PPIs (0..31) are per core: each vCPU has its own virtual ones.";
 const char *const be_irq_title = "INTID";
 
-/* The GIC chooses its drivers; the hypervisor sizes both table pools from bhcc's counts. */
+static const char *console_driver(uint8_t kind)
+{
+	for (const struct be_console *k = be_consoles; k->compatible; k++)
+		if (k->kind == kind)
+			return k->driver;
+	return "none";
+}
+
+/* The GIC and the console choose their drivers; the hypervisor sizes both table pools from bhcc's counts. */
 void be_emit_mk(FILE *f, const struct bh_system *sys)
 {
 	fprintf(f, "BH_GIC_VERSION := %u\n", sys->board.arch.gic.version);
+	fprintf(f, "BH_CONSOLE := %s\n", console_driver(sys->hyp.console_kind));
 	fprintf(f, "BH_S2_POOL_PAGES := %u\n", sys->s2_pages);
 	fprintf(f, "BH_EL2_POOL_PAGES := %u\n", sys->el2_pages);
 }

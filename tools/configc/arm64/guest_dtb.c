@@ -136,6 +136,10 @@ static int add_device(void *fdt, const struct bh_device *d)
 		}
 		TRY(fdt_property(fdt, "interrupts", cells, (int)(d->n_irqs * 3 * sizeof(fdt32_t))));
 	}
+	if (d->has_reg_shift)
+		TRY(fdt_property_u32(fdt, "reg-shift", d->reg_shift));
+	if (d->has_reg_io_width)
+		TRY(fdt_property_u32(fdt, "reg-io-width", d->reg_io_width));
 	return fdt_end_node(fdt);
 }
 
