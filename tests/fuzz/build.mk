@@ -40,7 +40,8 @@ FZ_hypercall_CFLAGS := -Itests/unit/include -Itests/unit -Itests/unit/fake_arch
 FUZZ_BINS := $(addprefix $(FUZZ_OUT)/,$(FUZZ_TARGETS))
 
 define fuzz_rules
-$(FUZZ_OUT)/$(1): $$(FZ_$(1)_SRCS) $$(FZ_$(1)_DEPS) $$(wildcard tests/fuzz/*.h) tests/fuzz/build.mk
+$(FUZZ_OUT)/$(1): $$(FZ_$(1)_SRCS) $$(FZ_$(1)_DEPS) $$(wildcard tests/fuzz/*.h tests/unit/*.h tests/unit/fake_arch/*.h \
+		core/include/*.h include/bulkhead/*.h arch/arm64/include/*.h) tests/fuzz/build.mk
 	@echo "  FUZZCC  $$@"
 	$(Q)mkdir -p $(FUZZ_OUT)
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $$(FZ_$(1)_CFLAGS) $$(FZ_$(1)_SRCS) -o $$@ $$(FZ_$(1)_LIBS)
