@@ -21,10 +21,16 @@
 #define CFG_ACCESS_W 0x2u
 #define CFG_ACCESS_X 0x4u
 
-/** What a partition region maps: ordinary RAM, or a passed-through device. */
+/**
+ * What a partition region maps: its own RAM, a passed-through device, or
+ * RAM it shares with other partitions (a /shared-memory region; mapped like
+ * RAM, Normal write-back inner-shareable, never executable, with the rights
+ * the description gives this partition, and never by the hypervisor).
+ */
 enum cfg_region_kind {
 	CFG_REGION_RAM = 0,
 	CFG_REGION_DEVICE = 1,
+	CFG_REGION_SHARED = 2,
 };
 
 /** One contiguous guest-physical range and where it lives in host memory. */

@@ -32,7 +32,21 @@ struct o_range {
 struct o_region {
 	uint64_t ipa, pa, size;
 	unsigned access;
-	bool ram;
+	bool ram, shared;
+};
+
+/* A /shared-memory region of the blob: who may map it where, with which rights. */
+struct o_shm {
+	char path[128];
+	uint64_t size, host;
+	bool has_host;
+	unsigned n;
+	struct {
+		char part[SYM_MAX];
+		uint64_t ipa;
+		unsigned access;
+		bool seen;      /* config.c has this mapping */
+	} m[MAX_PARTS];
 };
 
 struct o_part {
@@ -170,8 +184,10 @@ static void region_field(struct o_region *r, const char *l)
 		r->size = v;
 	else if (strncmp(l, ".access = ", 10) == 0)
 		r->access = access_bits(l);
-	else if (strncmp(l, ".kind = ", 8) == 0)
+	else if (strncmp(l, ".kind = ", 8) == 0) {
 		r->ram = strstr(l, "CFG_REGION_RAM") != NULL;
+		r->shared = strstr(l, "CFG_REGION_SHARED") != NULL;
+	}
 }
 
 static void system_field(struct o_sys *s, const char *l)
@@ -370,7 +386,8 @@ static const char *check_not_hypervisor(const struct o_sys *s, const char *who, 
 
 static bool gicv2_cpu_interface(const struct o_sys *s, const struct o_region *r)
 {
-	return s->gic == 2 && !r->ram && r->pa == s->vcpu.base && r->ipa == s->cpu.base && r->size == 0x2000;
+	return s->gic == 2 && !r->ram && !r->shared && r->pa == s->vcpu.base && r->ipa == s->cpu.base &&
+	       r->size == 0x2000;
 }
 
 static const char *check_region_alone(const struct o_sys *s, const struct o_part *p, const struct o_region *r)
@@ -457,17 +474,21 @@ static const char *check_memory(const struct o_sys *s, struct o_array *const *re
 
 			if (e)
 				return e;
-			if (a->ram && !in_board_ram(fdt, a->pa, a->size))
+			if ((a->ram || a->shared) && !in_board_ram(fdt, a->pa, a->size))
 				return fail("%s: RAM at 0x%" PRIx64 " is not in a board RAM range", s->parts[i].name, a->pa);
+			if (a->shared && (a->access & 4))
+				return fail("%s: executable shared memory at 0x%" PRIx64, s->parts[i].name, a->ipa);
 			for (unsigned k = 0; k < j; k++)
 				if (overlap(a->ipa, a->size, regions[i]->r[k].ipa, regions[i]->r[k].size))
 					return fail("%s: two regions at guest 0x%" PRIx64, s->parts[i].name, a->ipa);
-			/* Host ranges: none shared, except that every GICv2 partition maps the banked GICV. */
+			/* Host ranges: none shared, except that every GICv2 partition maps the banked GICV
+			 * and the mappers of a shared-memory region map all of it (check_shared says which). */
 			for (unsigned q = 0; q <= i; q++) {
 				for (unsigned k = 0; k < (q == i ? j : regions[q]->n); k++) {
 					const struct o_region *b = &regions[q]->r[k];
+					bool one_shared = a->shared && b->shared && a->pa == b->pa && a->size == b->size && q != i;
 
-					if (overlap(a->pa, a->size, b->pa, b->size) &&
+					if (overlap(a->pa, a->size, b->pa, b->size) && !one_shared &&
 					    !(gicv2_cpu_interface(s, a) && gicv2_cpu_interface(s, b)))
 						return fail("%s and %s share host 0x%" PRIx64, s->parts[i].name,
 							    s->parts[q].name, a->pa);
@@ -505,10 +526,94 @@ static const char *check_guest_view(const struct o_sys *s, struct o_array *const
 			return fail("%s: entry, image or device tree outside RAM it may use", p->name);
 		for (unsigned j = 0; j < regions[i]->n; j++)
 			for (unsigned k = 0; k < 2; k++)
-				if (regions[i]->r[j].ram &&
+				if ((regions[i]->r[j].ram || regions[i]->r[j].shared) &&
 				    overlap(regions[i]->r[j].ipa, regions[i]->r[j].size, vgic[k].base, vgic[k].size))
 					return fail("%s: RAM over the virtual GIC", p->name);
 	}
+	return NULL;
+}
+
+/* The /shared-memory regions the blob declares, with the cells of /shared-memory. */
+static unsigned blob_shared(const void *fdt, struct o_shm *out, unsigned max)
+{
+	int top = fdt_path_offset(fdt, "/shared-memory"), node, child, len;
+	const fdt32_t *ac = top < 0 ? NULL : fdt_getprop(fdt, top, "#address-cells", NULL);
+	const fdt32_t *sc = top < 0 ? NULL : fdt_getprop(fdt, top, "#size-cells", NULL);
+	int a = ac ? (int)fdt32_to_cpu(*ac) : 0, z = sc ? (int)fdt32_to_cpu(*sc) : 0;
+	unsigned n = 0;
+
+	if (top < 0 || a < 1 || a > 2 || z < 1 || z > 2)
+		return 0;
+	fdt_for_each_subnode(node, fdt, top) {
+		struct o_shm *sh = &out[n];
+		const fdt32_t *v;
+
+		if (n == max)
+			break;
+		memset(sh, 0, sizeof(*sh));
+		snprintf(sh->path, sizeof(sh->path), "/shared-memory/%s", fdt_get_name(fdt, node, NULL));
+		if ((v = fdt_getprop(fdt, node, "size", &len)) && len == 4 * z)
+			sh->size = cells(v, z);
+		if ((v = fdt_getprop(fdt, node, "host-address", &len)) && len == 4 * a) {
+			sh->host = cells(v, a);
+			sh->has_host = true;
+		}
+		fdt_for_each_subnode(child, fdt, node) {
+			const char *acc;
+
+			if (sh->n == MAX_PARTS)
+				break;
+			snprintf(sh->m[sh->n].part, SYM_MAX, "%s", fdt_get_name(fdt, child, NULL));
+			if ((v = fdt_getprop(fdt, child, "guest-address", &len)) && len == 4 * a)
+				sh->m[sh->n].ipa = cells(v, a);
+			acc = fdt_getprop(fdt, child, "access", &len);
+			sh->m[sh->n].access = acc && len == 2 && strcmp(acc, "r") == 0	    ? 1u
+					      : acc && len == 3 && strcmp(acc, "rw") == 0 ? 3u
+											     : 0u;
+			sh->n++;
+		}
+		n++;
+	}
+	return n;
+}
+
+/*
+ * Sharing only as declared: each shared region of config.c is a mapping the
+ * blob declares (partition, guest address, size, rights), every declared
+ * mapping is there, and all mappings of one region are the same host range.
+ */
+static const char *check_shared(const struct o_sys *s, struct o_array *const *regions, const void *fdt)
+{
+	static struct o_shm shm[16];
+	unsigned n = blob_shared(fdt, shm, 16);
+
+	for (unsigned i = 0; i < s->n_parts; i++) {
+		for (unsigned j = 0; j < regions[i]->n; j++) {
+			const struct o_region *r = &regions[i]->r[j];
+			bool declared = false;
+
+			for (unsigned k = 0; r->shared && k < n && !declared; k++) {
+				for (unsigned m = 0; m < shm[k].n && !declared; m++) {
+					if (strcmp(shm[k].m[m].part, s->parts[i].name) != 0 || shm[k].m[m].ipa != r->ipa ||
+					    shm[k].size != r->size || shm[k].m[m].access != r->access || shm[k].m[m].seen)
+						continue;
+					shm[k].m[m].seen = declared = true;
+					if (shm[k].has_host && shm[k].host != r->pa)
+						return fail("%s: shared region %s at host 0x%" PRIx64 ", declared at 0x%" PRIx64,
+							    s->parts[i].name, shm[k].path, r->pa, shm[k].host);
+					shm[k].host = r->pa;
+					shm[k].has_host = true;
+				}
+			}
+			if (r->shared && !declared)
+				return fail("%s: shared region at guest 0x%" PRIx64 " (rights %u) that /shared-memory does not grant",
+					    s->parts[i].name, r->ipa, r->access);
+		}
+	}
+	for (unsigned k = 0; k < n; k++)
+		for (unsigned m = 0; m < shm[k].n; m++)
+			if (!shm[k].m[m].seen)
+				return fail("%s: the mapping by '%s' is not in config.c", shm[k].path, shm[k].m[m].part);
 	return NULL;
 }
 
@@ -684,6 +789,8 @@ const char *bhcc_oracle_check(const char *gendir, const void *blob, size_t size)
 		e = check_memory(&s, regions, blob);
 	if (!e)
 		e = check_guest_view(&s, regions);
+	if (!e)
+		e = check_shared(&s, regions, blob);
 	if (!e)
 		e = check_irqs(&s, irqs, blob);
 	if (!e)

@@ -3,7 +3,9 @@
  * for a description it accepted (gen/config.c, gen/isolation.md) and the
  * input blob, with a parser of its own, and checks what the tables promise:
  * nothing shared between partitions or with the hypervisor (RAM, devices,
- * interrupts, cores), every guest range where the partition can use it, and
+ * interrupts, cores), but for the shared-memory regions the blob declares,
+ * mapped by exactly the partitions, at the addresses and with the rights it
+ * declares; every guest range where the partition can use it, and
  * the hypervisor's real table builder (vmsa_map, arch/arm64/vmsa.c) able to build
  * every stage-2 table and the EL2 map in the pools bhcc counted.
  */

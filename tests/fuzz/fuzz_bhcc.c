@@ -157,7 +157,8 @@ static const char *const prop_names[] = {
 	"reg", "interrupts", "cpus", "devices", "entry", "load-address", "host-address", "access",
 	"interrupt-delivery", "direct-delivery-risk", "fault-policy", "program", "image", "dtb-address",
 	"bootargs", "console", "compatible", "#address-cells", "#size-cells", "interrupt-parent",
-	"interrupt-controller", "#interrupt-cells", "model",
+	"interrupt-controller", "#interrupt-cells", "model", "size", "guest-address", "reg-shift",
+	"reg-io-width",
 };
 
 static const char *const strings[] = {
@@ -169,7 +170,7 @@ static const char *const strings[] = {
 static const char *const node_names[] = {
 	"memory@40000000", "memory@41000000", "memory@9000000", "cpu@4", "bulkhead", "demo-x", "x_y",
 	"serial@9020000", "rtc@9030000", "interrupt-controller@8000000", "timer", "chosen", "cpus",
-	"partitions", "hypervisor@40000000",
+	"partitions", "hypervisor@40000000", "shared-memory", "shared-memory@50000000", "ping", "pong",
 };
 
 /* The n-th node of the tree (document order), or -1. */

@@ -878,6 +878,81 @@ static void test_err_uart_layout(void **state)
 		      "/hypervisor@40000000: console: /board/serial@9000000 has reg-shift, which only a \"ns16550a\" console's driver reads; remove it");
 }
 
+/* Verifies: REQ-CFG-049, REQ-CFG-050, REQ-CFG-036 */
+static void test_shared_memory(void **state)
+{
+	static const char *const report[] = {
+		"| `/shared-memory/mailbox` | 0x44000000-0x4400ffff | 64 KiB | ping (at 0x50000000), pong (at 0x50000000) | peek (at 0x60000000) |",
+		"| `/shared-memory/log` | 0x7fe00000-0x7fffffff | 2 MiB | ping (at 0x48000000) | peek (at 0x48000000) |",
+		"| `/shared-memory/mailbox/peek` | shared | 0x60000000-0x6000ffff | 0x44000000-0x4400ffff | 64 KiB | r | auto-placed by bhcc |",
+		"| 0x44000000-0x4400ffff | 64 KiB | shared: `/shared-memory/mailbox`, auto-placed (see Shared memory) |",
+	};
+	struct bh_system *sys;
+	struct run r;
+	char *text;
+	void *fdt;
+
+	(void)state;
+	prepare(&r, "ok-shared", "shared");
+	sys = load_ok(&r);
+	/* Each mapping is a region of its partition: after its RAM, same host range, its own rights. */
+	const struct bh_partition *ping = partition(sys, "ping"), *pong = partition(sys, "pong"),
+				  *peek = partition(sys, "peek");
+	assert_int_equal(ping->n_regions, 3);
+	assert_int_equal(ping->regions[1].kind, CFG_REGION_SHARED);
+	assert_int_equal(ping->regions[1].ipa, 0x50000000);
+	assert_int_equal(ping->regions[1].pa, 0x44000000);   /* placed after the partitions' RAM */
+	assert_int_equal(ping->regions[1].access, CFG_ACCESS_R | CFG_ACCESS_W);
+	assert_int_equal(pong->regions[1].pa, 0x44000000);
+	assert_int_equal(peek->regions[1].ipa, 0x60000000);
+	assert_int_equal(peek->regions[1].pa, 0x44000000);
+	assert_int_equal(peek->regions[1].access, CFG_ACCESS_R);
+	assert_int_equal(peek->regions[2].pa, 0x7fe00000);
+	/* Stage 2 counts shared memory like any region: the mailbox's 64 KiB shares pong's
+	 * level-2 table (the 1 GiB at 0x40000000) and needs a level-3 table of its own. */
+	assert_int_equal(pong->s2_pages, 1 + 1 + 1);
+	free(sys);
+
+	pass2(&r);
+	write_file(r.images, "ping.bin", 64);
+	write_file(r.images, "pong.bin", 64);
+	write_file(r.images, "peek.bin", 64);
+	mkdirs(r.srctree);
+	run_ok(&r);
+	free(r.err);
+	text = read_text(r.out, "config.c");
+	assert_contains(text, "\t{ /* /shared-memory/mailbox/peek */\n\t\t.ipa = 0x60000000,\n\t\t.pa = 0x44000000,\n"
+			      "\t\t.size = 0x10000,\n\t\t.access = CFG_ACCESS_R,\n\t\t.kind = CFG_REGION_SHARED,\n");
+	free(text);
+	text = read_text(r.out, "isolation.md");
+	for (size_t i = 0; i < sizeof(report) / sizeof(report[0]); i++)
+		assert_contains(text, report[i]);
+	free(text);
+	/* The guest sees shared memory as what it is, read-only where it is. */
+	fdt = read_dtb(r.out, "peek.dtb");
+	STR(fdt, "/shared-memory@60000000", "compatible", "bulkhead,shared-memory");
+	CELLS(fdt, "/shared-memory@60000000", "reg", 0, 0x60000000, 0, 0x10000);
+	STR(fdt, "/shared-memory@60000000", "label", "mailbox");
+	assert_non_null(fdt_getprop(fdt, node(fdt, "/shared-memory@60000000"), "read-only", NULL));
+	assert_true(fdt_path_offset(fdt, "/memory@60000000") < 0);
+	free(fdt);
+}
+
+/* Verifies: REQ-CFG-049, REQ-CFG-050 */
+static void test_err_shared(void **state)
+{
+	(void)state;
+	EXPECT_ERRORS("err-shared",
+		      "/shared-memory/lonely: mapped by 1 partition; shared memory is for two or more (one partition's own memory is a memory@ node)",
+		      "/shared-memory/stranger/c: no partition is named 'c'; each child of a shared-memory region is named after a partition that maps it",
+		      "/shared-memory/exec/a: access: 'rwx' is not valid for shared memory: \"r\" or \"rw\" (never executable)",
+		      "/shared-memory/odd: size: 0x1800 is not a non-zero multiple of 4 KiB",
+		      "/shared-memory/crooked/a: guest-address: 0x50004800 is not 4 KiB aligned",
+		      "/shared-memory/squatter: host-address: host range 0x41800000-0x41800fff overlaps /partitions/a/memory@40000000 (0x41000000-0x41ffffff)",
+		      "/shared-memory/gic/a: guest-address: guest range 0x8000000-0x8000fff overlaps the virtual interrupt controller's distributor (0x8000000-0x800ffff)",
+		      "/shared-memory/crooked/b: guest-address: guest range 0x40001000-0x40001fff overlaps /partitions/b/memory@40000000 (0x40000000-0x40ffffff)");
+}
+
 /* Verifies: REQ-CFG-035 */
 static void test_guest_dtb_gicv2(void **state)
 {
@@ -1939,6 +2014,8 @@ int main(void)
 		cmocka_unit_test(test_guest_dtb_gicv3),
 		cmocka_unit_test(test_uart_register_layout),
 		cmocka_unit_test(test_err_uart_layout),
+		cmocka_unit_test(test_shared_memory),
+		cmocka_unit_test(test_err_shared),
 		cmocka_unit_test(test_guest_dtb_gicv2),
 		cmocka_unit_test(test_isolation_report),
 		cmocka_unit_test(test_isolation_report_default),

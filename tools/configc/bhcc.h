@@ -75,6 +75,20 @@ void parse_hypervisor(struct bh_ctx *c, int node, unsigned ac, unsigned sc);
 /** Parses /partitions and each partition under it; must run after parse_board. */
 void parse_partitions(struct bh_ctx *c, int node);
 
+/* shared.c */
+
+/** Parses /shared-memory; must run after parse_partitions (its children name partitions). */
+void parse_shared(struct bh_ctx *c, int node);
+
+/** Checks each shared-memory region alone (size, host-address) and each mapping's guest-address. */
+void validate_shared(struct bh_ctx *c);
+
+/** Adds a region of kind CFG_REGION_SHARED to each partition that maps a valid region. */
+void shared_regions(struct bh_ctx *c);
+
+/** After placement: gives each partition's shared regions their region's host address. */
+void shared_link(struct bh_ctx *c);
+
 /* validate_board.c, validate_mem.c, validate_part.c */
 
 /** Checks the board's resources against each other and the hypervisor region. */
@@ -90,6 +104,9 @@ bool check_hyp_mappable(struct bh_ctx *c, const char *path, const char *prop, co
 
 /** Checks each partition region alone, then host-address ranges against the board. */
 void validate_regions(struct bh_ctx *c);
+
+/** Reports a host range at @path that is unaligned, wraps, leaves board RAM or meets the hypervisor; false then. */
+bool check_host(struct bh_ctx *c, const char *path, uint64_t pa, uint64_t size);
 
 /** Checks overlaps between placed host ranges and between guest ranges of one partition. */
 void validate_overlaps(struct bh_ctx *c);

@@ -47,7 +47,9 @@ static void partition_arrays(FILE *f, const struct bh_partition *p)
 			ULL(r->pa), ULL(r->size));
 		fprintf(f, "\t\t.access = %s,\n", access_expr(r->access));
 		fprintf(f, "\t\t.kind = %s,\n\t},\n",
-			r->kind == CFG_REGION_RAM ? "CFG_REGION_RAM" : "CFG_REGION_DEVICE");
+			r->kind == CFG_REGION_RAM      ? "CFG_REGION_RAM"
+			: r->kind == CFG_REGION_SHARED ? "CFG_REGION_SHARED"
+						       : "CFG_REGION_DEVICE");
 	}
 	fprintf(f, "};\n");
 	if (p->n_irqs) {

@@ -14,7 +14,8 @@
 
 #define BHCC_MAX_CPUS 64          /* cfg_partition.cpu_mask has 64 bits */
 #define BHCC_MAX_PARTITIONS 64     /* cfg_cpu.partition is a uint8_t, 0xff = none */
-#define BHCC_MAX_REGIONS 16        /* per partition, RAM and device regions together */
+#define BHCC_MAX_REGIONS 16        /* per partition: RAM, device and shared-memory regions together */
+#define BHCC_MAX_SHARED 16         /* shared-memory regions */
 #define BHCC_MAX_RAM 8             /* board memory ranges */
 #define BHCC_MAX_DEVICES 64        /* board devices */
 #define BHCC_MAX_DEV_REGS 8        /* MMIO ranges per device */
@@ -126,6 +127,8 @@ struct bh_region {
 	bool has_host;                          /* host-address written in the description */
 	bool placed;                            /* pa is valid (explicit and checked, or auto-placed) */
 	int device;                             /* board device index for device regions, else -1 */
+	int shared;                             /* sys->shared index for shared-memory regions, else -1 */
+	int offset;                             /* its node, for document order (RAM and shared only) */
 };
 
 struct bh_partition {
@@ -162,6 +165,29 @@ struct bh_partition {
 	struct bh_arch_partition arch;
 };
 
+/** One partition's mapping of a shared-memory region: a child of the region's node. */
+struct bh_mapper {
+	char path[BHCC_PATH_MAX];
+	int partition;                          /* index, -1 when no partition has the node's name */
+	uint64_t ipa;                           /* guest-address */
+	uint8_t access;                         /* CFG_ACCESS_R, or with CFG_ACCESS_W */
+	bool valid;                             /* guest-address and access passed their checks */
+};
+
+/** A region of host RAM that several partitions map: /shared-memory/<name>. */
+struct bh_shared {
+	char name[BHCC_NAME_MAX + 1];
+	char path[BHCC_PATH_MAX];
+	int offset;
+	uint64_t size;
+	uint64_t pa;
+	bool valid;                             /* size passed its checks */
+	bool has_host;                          /* host-address written in the description */
+	bool placed;                            /* pa is valid */
+	unsigned n_mappers;
+	struct bh_mapper mappers[BHCC_MAX_PARTITIONS];
+};
+
 struct bh_system {
 	bool has_model;
 	char model[BHCC_STR_MAX];
@@ -169,6 +195,8 @@ struct bh_system {
 	struct bh_hyp hyp;
 	unsigned n_partitions;
 	struct bh_partition partitions[BHCC_MAX_PARTITIONS];
+	unsigned n_shared;
+	struct bh_shared shared[BHCC_MAX_SHARED];
 	unsigned s2_pages;                      /* all partitions; valid after a clean validation */
 	unsigned el2_pages;                     /* the hypervisor's EL2 map, likewise */
 };

@@ -1,6 +1,7 @@
 /*
  * The root node. /board is parsed before the others whatever the document
- * order, because the hypervisor's console and the partitions refer to it.
+ * order, because the hypervisor's console and the partitions refer to it;
+ * /shared-memory after the partitions, whose names it uses.
  */
 #include <string.h>
 
@@ -38,7 +39,7 @@ static void parse_root_props(struct bh_ctx *c, unsigned *ac, unsigned *sc)
 
 void parse_system(struct bh_ctx *c)
 {
-	int board = -1, hyp = -1, parts = -1;
+	int board = -1, hyp = -1, parts = -1, shared = -1;
 	unsigned ac, sc;
 	int node;
 
@@ -59,6 +60,8 @@ void parse_system(struct bh_ctx *c)
 				hyp = node;
 		} else if (strcmp(name, "partitions") == 0) {
 			parts = node;
+		} else if (strcmp(name, "shared-memory") == 0) {
+			shared = node;
 		} else if (strcmp(name, "__symbols__") != 0) {
 			/* __symbols__ is what dtc -@ adds; everything else is the user's. */
 			diag_error(c->diag, "/", NULL, "unknown node '%s'", name);
@@ -76,4 +79,7 @@ void parse_system(struct bh_ctx *c)
 		diag_error(c->diag, "/", NULL, "missing required node 'partitions'");
 	else
 		parse_partitions(c, parts);
+	/* After the partitions: its children name them. */
+	if (shared >= 0)
+		parse_shared(c, shared);
 }

@@ -253,6 +253,8 @@ static void parse_memory(struct bh_ctx *c, struct bh_partition *p, int node, uns
 	strcpy(r->path, path);
 	r->kind = CFG_REGION_RAM;
 	r->device = -1;
+	r->shared = -1;
+	r->offset = node;
 	r->access = parse_access(c, node, path);
 	r->valid = r->access != 0;
 	if (!ac || !sc || prop_reg(c, node, path, "reg", true, ac, sc, &reg, 1, &n) != PROP_OK) {

@@ -1,16 +1,17 @@
 /*
- * Automatic placement of RAM regions that have no host-address.
+ * Automatic placement of RAM and shared-memory regions that have no host-address.
  *
  * Explicit regions are fixed first, so writing a host-address never moves
- * another region; auto regions then go in document order to the lowest
- * address that fits, so adding a region at the end never moves the others.
+ * another region; auto regions (partition RAM and shared-memory regions) then
+ * go in document order to the lowest address that fits, so adding a region at
+ * the end never moves the others.
  * A size that is a multiple of 2 MiB gets a 2 MiB aligned host address so
  * that stage-2 can map it with blocks.
  */
 #include "bhcc.h"
 #include "range.h"
 
-#define MAX_USED (1 + BHCC_MAX_PARTITIONS * BHCC_MAX_REGIONS)
+#define MAX_USED (1 + BHCC_MAX_PARTITIONS * BHCC_MAX_REGIONS + BHCC_MAX_SHARED)
 
 struct used {
 	unsigned n;
@@ -72,10 +73,50 @@ static bool fit(const struct bh_board *b, const struct used *u, uint64_t size, u
 	return found;
 }
 
+/* What placement fills in: a partition's RAM region or a shared-memory region. */
+struct auto_item {
+	const char *path;
+	uint64_t size;
+	uint64_t *pa;
+	bool *placed;
+	int offset;
+};
+
+static unsigned auto_items(struct bh_system *s, struct auto_item *out)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < s->n_partitions; i++) {
+		for (unsigned j = 0; j < s->partitions[i].n_ram; j++) {
+			struct bh_region *r = &s->partitions[i].regions[j];
+
+			if (r->valid && !r->has_host)
+				out[n++] = (struct auto_item){ r->path, r->size, &r->pa, &r->placed, r->offset };
+		}
+	}
+	for (unsigned i = 0; i < s->n_shared; i++) {
+		struct bh_shared *sh = &s->shared[i];
+
+		if (sh->valid && !sh->has_host)
+			out[n++] = (struct auto_item){ sh->path, sh->size, &sh->pa, &sh->placed, sh->offset };
+	}
+	/* Document order, wherever /shared-memory is. */
+	for (unsigned i = 1; i < n; i++)
+		for (unsigned j = i; j > 0 && out[j].offset < out[j - 1].offset; j--) {
+			struct auto_item t = out[j];
+
+			out[j] = out[j - 1];
+			out[j - 1] = t;
+		}
+	return n;
+}
+
 void place_regions(struct bh_ctx *c)
 {
 	struct bh_system *s = c->sys;
 	static struct used u;
+	static struct auto_item items[BHCC_MAX_PARTITIONS * BHCC_MAX_REGIONS + BHCC_MAX_SHARED];
+	unsigned n;
 
 	u.n = 0;
 	if (s->hyp.valid)
@@ -85,23 +126,23 @@ void place_regions(struct bh_ctx *c)
 			if (s->partitions[i].regions[j].placed)
 				u.r[u.n++] = (struct bh_range){ s->partitions[i].regions[j].pa,
 								s->partitions[i].regions[j].size };
-	for (unsigned i = 0; i < s->n_partitions; i++) {
-		for (unsigned j = 0; j < s->partitions[i].n_ram; j++) {
-			struct bh_region *r = &s->partitions[i].regions[j];
-			uint64_t align = is_aligned(r->size, BHCC_2M) ? BHCC_2M : BHCC_PAGE;
-			char size[32];
+	for (unsigned i = 0; i < s->n_shared; i++)
+		if (s->shared[i].placed)
+			u.r[u.n++] = (struct bh_range){ s->shared[i].pa, s->shared[i].size };
+	n = auto_items(s, items);
+	for (unsigned i = 0; i < n; i++) {
+		struct auto_item *a = &items[i];
+		uint64_t align = is_aligned(a->size, BHCC_2M) ? BHCC_2M : BHCC_PAGE;
+		char size[32];
 
-			if (!r->valid || r->has_host)
-				continue;
-			if (!fit(&s->board, &u, r->size, align, &r->pa)) {
-				diag_error(c->diag, r->path, NULL,
-					   "no room in board RAM to place 0x%llx bytes (%s, %s aligned); free some or give host-address",
-					   (unsigned long long)r->size, format_size(size, sizeof(size), r->size),
-					   align == BHCC_2M ? "2 MiB" : "4 KiB");
-				continue;
-			}
-			r->placed = true;
-			u.r[u.n++] = (struct bh_range){ r->pa, r->size };
+		if (!fit(&s->board, &u, a->size, align, a->pa)) {
+			diag_error(c->diag, a->path, NULL,
+				   "no room in board RAM to place 0x%llx bytes (%s, %s aligned); free some or give host-address",
+				   (unsigned long long)a->size, format_size(size, sizeof(size), a->size),
+				   align == BHCC_2M ? "2 MiB" : "4 KiB");
+			continue;
 		}
+		*a->placed = true;
+		u.r[u.n++] = (struct bh_range){ *a->pa, a->size };
 	}
 }

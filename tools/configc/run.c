@@ -71,9 +71,12 @@ unsigned bhcc_load_blob(const struct bhcc_options *opt, const void *fdt, size_t 
 	parse_system(&c);
 	validate_board(&c);
 	validate_regions(&c);
+	validate_shared(&c);
 	validate_devices(&c);
+	shared_regions(&c);
 	be_validate_partitions(&c);
 	place_regions(&c);
+	shared_link(&c);
 	validate_overlaps(&c);
 	validate_addresses(&c);
 	for (unsigned i = 0; i < sys->n_partitions; i++)

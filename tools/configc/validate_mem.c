@@ -53,36 +53,35 @@ static void describe_ram(const struct bh_board *b, char *buf, size_t len)
 					 ULL(b->ram[i].base), ULL(range_last(b->ram[i].base, b->ram[i].size)));
 }
 
-static bool check_host(struct bh_ctx *c, struct bh_region *r)
+bool check_host(struct bh_ctx *c, const char *path, uint64_t pa, uint64_t size)
 {
 	const struct bh_board *b = &c->sys->board;
 	const struct bh_hyp *h = &c->sys->hyp;
 	bool inside = false;
 	char ram[256];
 
-	if (!is_aligned(r->pa, BHCC_PAGE)) {
-		diag_error(c->diag, r->path, "host-address", "0x%llx is not 4 KiB aligned",
-			   ULL(r->pa));
+	if (!is_aligned(pa, BHCC_PAGE)) {
+		diag_error(c->diag, path, "host-address", "0x%llx is not 4 KiB aligned", ULL(pa));
 		return false;
 	}
-	if (range_wraps(r->pa, r->size)) {
-		diag_error(c->diag, r->path, "host-address",
-			   "host range 0x%llx + 0x%llx overflows 64 bits", ULL(r->pa), ULL(r->size));
+	if (range_wraps(pa, size)) {
+		diag_error(c->diag, path, "host-address",
+			   "host range 0x%llx + 0x%llx overflows 64 bits", ULL(pa), ULL(size));
 		return false;
 	}
 	for (unsigned i = 0; i < b->n_ram; i++)
-		inside = inside || range_inside(r->pa, r->size, b->ram[i].base, b->ram[i].size);
+		inside = inside || range_inside(pa, size, b->ram[i].base, b->ram[i].size);
 	if (!inside) {
 		describe_ram(b, ram, sizeof(ram));
-		diag_error(c->diag, r->path, "host-address",
-			   "host range 0x%llx-0x%llx is outside board RAM (%s)", ULL(r->pa),
-			   ULL(range_last(r->pa, r->size)), ram);
+		diag_error(c->diag, path, "host-address",
+			   "host range 0x%llx-0x%llx is outside board RAM (%s)", ULL(pa),
+			   ULL(range_last(pa, size)), ram);
 		return false;
 	}
-	if (h->valid && ranges_overlap(r->pa, r->size, h->reg.base, h->reg.size)) {
-		diag_error(c->diag, r->path, "host-address",
+	if (h->valid && ranges_overlap(pa, size, h->reg.base, h->reg.size)) {
+		diag_error(c->diag, path, "host-address",
 			   "host range 0x%llx-0x%llx overlaps the hypervisor region %s (0x%llx-0x%llx)",
-			   ULL(r->pa), ULL(range_last(r->pa, r->size)), h->path, ULL(h->reg.base),
+			   ULL(pa), ULL(range_last(pa, size)), h->path, ULL(h->reg.base),
 			   ULL(range_last(h->reg.base, h->reg.size)));
 		return false;
 	}
@@ -101,36 +100,57 @@ void validate_regions(struct bh_ctx *c)
 				continue;
 			r->valid = check_guest(c, r);
 			if (r->valid && r->has_host)
-				r->placed = check_host(c, r);
+				r->placed = check_host(c, r->path, r->pa, r->size);
 		}
 	}
 }
 
+/* A host range that belongs to one owner: a partition's RAM region or a shared-memory region. */
+struct host_item {
+	const char *path;
+	uint64_t pa, size;
+	bool has_host;
+	int offset;
+};
+
+static unsigned host_items(const struct bh_system *s, struct host_item *out)
+{
+	unsigned n = 0;
+
+	for (unsigned pi = 0; pi < s->n_partitions; pi++) {
+		for (unsigned j = 0; j < s->partitions[pi].n_ram; j++) {
+			const struct bh_region *r = &s->partitions[pi].regions[j];
+
+			if (r->placed)
+				out[n++] = (struct host_item){ r->path, r->pa, r->size, r->has_host, r->offset };
+		}
+	}
+	for (unsigned i = 0; i < s->n_shared; i++) {
+		const struct bh_shared *sh = &s->shared[i];
+
+		if (sh->placed)
+			out[n++] = (struct host_item){ sh->path, sh->pa, sh->size, sh->has_host, sh->offset };
+	}
+	return n;
+}
+
 static void check_host_overlaps(struct bh_ctx *c)
 {
-	struct bh_system *s = c->sys;
+	static struct host_item items[BHCC_MAX_PARTITIONS * BHCC_MAX_REGIONS + BHCC_MAX_SHARED];
+	unsigned n = host_items(c->sys, items);
 
-	/* Every pair of RAM regions once, reported at the later one in document order. */
-	for (unsigned pj = 0; pj < s->n_partitions; pj++) {
-		for (unsigned j = 0; j < s->partitions[pj].n_ram; j++) {
-			const struct bh_region *b = &s->partitions[pj].regions[j];
+	/* Every pair once, reported at the later one in document order. Partitions
+	 * share memory only as one shared-memory region, one item here. */
+	for (unsigned j = 0; j < n; j++) {
+		for (unsigned i = 0; i < n; i++) {
+			const struct host_item *a = &items[i], *b = &items[j];
 
-			if (!b->placed)
+			if (a->offset >= b->offset || !ranges_overlap(a->pa, a->size, b->pa, b->size))
 				continue;
-			for (unsigned pi = 0; pi <= pj; pi++) {
-				unsigned end = pi == pj ? j : s->partitions[pi].n_ram;
-
-				for (unsigned i = 0; i < end; i++) {
-					const struct bh_region *a = &s->partitions[pi].regions[i];
-
-					if (!a->placed || !ranges_overlap(a->pa, a->size, b->pa, b->size))
-						continue;
-					diag_error(c->diag, b->path, b->has_host ? "host-address" : NULL,
-						   "host range 0x%llx-0x%llx overlaps %s (0x%llx-0x%llx)",
-						   ULL(b->pa), ULL(range_last(b->pa, b->size)), a->path,
-						   ULL(a->pa), ULL(range_last(a->pa, a->size)));
-				}
-			}
+			diag_error(c->diag, b->path, b->has_host ? "host-address" : NULL,
+				   "host range 0x%llx-0x%llx overlaps %s (0x%llx-0x%llx)",
+				   ULL(b->pa), ULL(range_last(b->pa, b->size)), a->path,
+				   ULL(a->pa), ULL(range_last(a->pa, a->size)));
 		}
 	}
 }
@@ -147,8 +167,8 @@ static void check_guest_overlaps(struct bh_ctx *c, struct bh_partition *p)
 
 			if (!a->valid || !ranges_overlap(a->ipa, a->size, b->ipa, b->size))
 				continue;
-			if (b->kind == CFG_REGION_RAM)
-				diag_error(c->diag, b->path, "reg",
+			if (b->kind != CFG_REGION_DEVICE)
+				diag_error(c->diag, b->path, b->kind == CFG_REGION_RAM ? "reg" : "guest-address",
 					   "guest range 0x%llx-0x%llx overlaps %s (0x%llx-0x%llx)",
 					   ULL(b->ipa), ULL(range_last(b->ipa, b->size)), a->path,
 					   ULL(a->ipa), ULL(range_last(a->ipa, a->size)));
@@ -167,13 +187,13 @@ static void check_window_overlaps(struct bh_ctx *c, struct bh_partition *p)
 	struct be_window win[BE_MAX_WINDOWS];
 	unsigned n = be_guest_windows(c->sys, p, win);
 
-	for (unsigned j = 0; j < p->n_ram; j++) {
+	for (unsigned j = 0; j < p->n_regions; j++) {
 		const struct bh_region *r = &p->regions[j];
 
-		for (unsigned w = 0; r->valid && w < n; w++) {
+		for (unsigned w = 0; r->valid && r->kind != CFG_REGION_DEVICE && w < n; w++) {
 			if (!ranges_overlap(r->ipa, r->size, win[w].r.base, win[w].r.size))
 				continue;
-			diag_error(c->diag, r->path, "reg",
+			diag_error(c->diag, r->path, r->kind == CFG_REGION_RAM ? "reg" : "guest-address",
 				   "guest range 0x%llx-0x%llx overlaps the virtual interrupt controller's %s (0x%llx-0x%llx)",
 				   ULL(r->ipa), ULL(range_last(r->ipa, r->size)), win[w].what,
 				   ULL(win[w].r.base), ULL(range_last(win[w].r.base, win[w].r.size)));

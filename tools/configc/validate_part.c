@@ -96,6 +96,7 @@ static void add_device_regions(struct bh_ctx *c, struct bh_partition *p, unsigne
 		r->has_host = true;
 		r->placed = true;
 		r->device = (int)dev;
+		r->shared = -1;
 	}
 }
 

@@ -143,6 +143,26 @@ static int add_device(void *fdt, const struct bh_device *d)
 	return fdt_end_node(fdt);
 }
 
+/* Shared memory is not RAM the guest may allocate from: a node of its own, read-only when it is. */
+static int add_shared(void *fdt, const struct bh_system *sys, const struct bh_partition *p)
+{
+	for (unsigned i = 0; i < p->n_regions; i++) {
+		const struct bh_region *r = &p->regions[i];
+		struct bh_range reg = { r->ipa, r->size };
+
+		if (r->kind != CFG_REGION_SHARED)
+			continue;
+		TRY(node_at(fdt, "shared-memory", r->ipa));
+		TRY(fdt_property_string(fdt, "compatible", "bulkhead,shared-memory"));
+		TRY(prop_ranges(fdt, "reg", &reg, 1));
+		TRY(fdt_property_string(fdt, "label", sys->shared[r->shared].name));
+		if ((r->access & CFG_ACCESS_W) == 0)
+			TRY(fdt_property(fdt, "read-only", NULL, 0));
+		TRY(fdt_end_node(fdt));
+	}
+	return 0;
+}
+
 int be_guest_desc_build(const struct bh_system *sys, const struct bh_partition *p, void *buf, int bufsize)
 {
 	void *fdt = buf;
@@ -167,6 +187,7 @@ int be_guest_desc_build(const struct bh_system *sys, const struct bh_partition *
 	TRY(add_timer(fdt));
 	for (unsigned i = 0; i < p->n_devices; i++)
 		TRY(add_device(fdt, &sys->board.devices[p->devices[i]]));
+	TRY(add_shared(fdt, sys, p));
 	TRY(fdt_end_node(fdt));
 	TRY(fdt_finish(fdt));
 	size = (int)fdt_totalsize(fdt) + DTB_FREE_SPACE;
@@ -186,6 +207,7 @@ void be_check_guest_desc(struct bh_ctx *c, const struct bh_partition *p)
 		const char *at = strchr(d->name, '@');
 		size_t base = at ? (size_t)(at - d->name) : strlen(d->name);
 		bool clash = (base == 6 && strncmp(d->name, "memory", 6) == 0) ||
+			     (base == 13 && strncmp(d->name, "shared-memory", 13) == 0) ||
 			     strncmp(d->name, "interrupt-controller@", 21) == 0;
 
 		for (unsigned i = 0; i < sizeof(reserved) / sizeof(reserved[0]); i++)

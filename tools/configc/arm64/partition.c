@@ -96,6 +96,7 @@ void be_partition_regions(struct bh_ctx *c, struct bh_partition *p)
 	r->has_host = true;
 	r->placed = true;
 	r->device = -1;
+	r->shared = -1;
 }
 
 /* The guest finds its virtual GIC at the board's addresses. */
