@@ -1,13 +1,16 @@
-# Partition programs (partitions/<program>/) with the runtime (partitions/runtime/)
-# and newlib, linked per partition at the addresses the system description gives.
+# Partition programs (partitions/<program>/) with the runtime (partitions/runtime/,
+# its architecture's part in partitions/runtime/$(ARCH)/) and newlib, linked per
+# partition at the addresses the system description gives.
 
-CROSS_COMPILE ?= aarch64-linux-gnu-
-GUEST_CC := $(CROSS_COMPILE)gcc
-GUEST_OBJCOPY := $(CROSS_COMPILE)objcopy
+GUEST_ARCH := $(ARCH)
+GUEST_RT_ARCH := partitions/runtime/$(GUEST_ARCH)
+include $(GUEST_RT_ARCH)/build.mk
+GUEST_CC := $(GUEST_CROSS_COMPILE)gcc
+GUEST_OBJCOPY := $(GUEST_CROSS_COMPILE)objcopy
 GUEST_CPPFLAGS := -nostdinc -isystem $(NEWLIB_SYSROOT)/include \
 	-isystem $(shell $(GUEST_CC) -print-file-name=include) \
-	-Iinclude -Ipartitions/runtime/include
-GUEST_CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Werror -march=armv8-a -mno-outline-atomics -mstrict-align \
+	-Iinclude -Ipartitions/runtime/include -I$(GUEST_RT_ARCH)/include
+GUEST_CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Werror $(GUEST_ARCH_CFLAGS) \
 	-ffunction-sections -fdata-sections -fno-pie -fno-stack-protector -fno-common \
 	-fno-asynchronous-unwind-tables -fno-unwind-tables
 GUEST_LDFLAGS := -nostdlib -static -no-pie -Wl,--gc-sections -Wl,--build-id=none \
@@ -15,7 +18,7 @@ GUEST_LDFLAGS := -nostdlib -static -no-pie -Wl,--gc-sections -Wl,--build-id=none
 GUEST_LIBS := -L$(NEWLIB_SYSROOT)/lib -Wl,--start-group -lc -lm -lgcc -Wl,--end-group
 
 GUEST_OBJDIR := $(O)/partitions
-RT_SRCS := $(wildcard partitions/runtime/*.c partitions/runtime/*.S)
+RT_SRCS := $(wildcard partitions/runtime/*.c $(GUEST_RT_ARCH)/*.c $(GUEST_RT_ARCH)/*.S)
 RT_OBJS := $(patsubst %,$(GUEST_OBJDIR)/%.o,$(RT_SRCS))
 
 $(GUEST_OBJDIR)/%.c.o: %.c $(NEWLIB_LIBC) partitions/build.mk
@@ -26,7 +29,7 @@ $(GUEST_OBJDIR)/%.c.o: %.c $(NEWLIB_LIBC) partitions/build.mk
 $(GUEST_OBJDIR)/%.S.o: %.S partitions/build.mk
 	@echo "  AS      $<"
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(GUEST_CC) $(GUEST_CPPFLAGS) -march=armv8-a -MMD -MP -c $< -o $@
+	$(Q)$(GUEST_CC) $(GUEST_CPPFLAGS) $(GUEST_ARCH_ASFLAGS) -MMD -MP -c $< -o $@
 
 PARTITION_IMAGES :=
 PARTITION_PROGRAMS :=
@@ -38,7 +41,7 @@ endif
 PARTITION_PROGRAMS += $(BH_PART_$(1)_PROGRAM)
 $(1)_OBJS := $(RT_OBJS) $$(patsubst %,$(GUEST_OBJDIR)/%.o,$$(wildcard partitions/$(BH_PART_$(1)_PROGRAM)/*.c partitions/$(BH_PART_$(1)_PROGRAM)/*.S))
 
-$(IMAGES)/$(1).ld: partitions/runtime/partition.lds $(GEN)/system.mk
+$(IMAGES)/$(1).ld: $(GUEST_RT_ARCH)/partition.lds $(GEN)/system.mk
 	$(Q)mkdir -p $$(dir $$@)
 	$(Q)$(GUEST_CC) -E -P -x c -nostdinc -DBH_LOAD=$(BH_PART_$(1)_LOAD) \
 		-DBH_RAM_BASE=$(BH_PART_$(1)_RAM_BASE) -DBH_RAM_SIZE=$(BH_PART_$(1)_RAM_SIZE) \

@@ -21,7 +21,7 @@ SRCTREE = os.path.abspath(os.environ.get("BULKHEAD_CERT_ROOT") or
 
 # The sources of the hypervisor image and of the partition runtime: the
 # scope of MISRA, static analysis, complexity and the stack bound.
-HYPERVISOR_DIRS = ("core", "arch/arm64", "partitions/runtime")
+HYPERVISOR_DIRS = ("core", "arch/arm64", "partitions/runtime", "partitions/runtime/arm64")
 
 
 def rel(path, build=None):

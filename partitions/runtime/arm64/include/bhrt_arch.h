@@ -1,0 +1,23 @@
+/*
+ * The arm64 part of the partition runtime's interface (bhrt.h includes it):
+ * calls to the hypervisor and the firmware with the SMC Calling Convention.
+ */
+#ifndef BHRT_ARCH_H
+#define BHRT_ARCH_H
+
+#include <stdint.h>
+
+/** Registers x0..x3 returned by an SMCCC call. */
+struct rt_smccc_res {
+	int64_t x0;
+	uint64_t x1;
+	uint64_t x2;
+	uint64_t x3;
+};
+
+/** HVC #0 with the SMC Calling Convention. */
+struct rt_smccc_res rt_hvc(uint64_t fid, uint64_t a1, uint64_t a2, uint64_t a3);
+/** SMC #0 with the SMC Calling Convention (the hypervisor traps it). */
+struct rt_smccc_res rt_smc(uint64_t fid, uint64_t a1, uint64_t a2, uint64_t a3);
+
+#endif /* BHRT_ARCH_H */
