@@ -16,6 +16,10 @@
 #define BULKHEAD_CFG_H
 
 #include <stdint.h>
+#include "cfg_base.h"
+/* The architecture's part of the contract: struct cfg_arch_system,
+ * cfg_arch_cpu and cfg_arch_partition (arch/<arch>/include/cfg_arch.h). */
+#include "cfg_arch.h"
 
 #define CFG_ACCESS_R 0x1u
 #define CFG_ACCESS_W 0x2u
@@ -53,15 +57,6 @@ enum cfg_fault_policy {
 	CFG_FAULT_STOP = 0,     /* stop the partition, log the event */
 	CFG_FAULT_RESTART = 1,  /* log, then restart the partition from its image */
 };
-
-struct cfg_mmio {
-	uint64_t base;
-	uint64_t size;
-};
-
-/* The architecture's part of the contract: struct cfg_arch_system,
- * cfg_arch_cpu and cfg_arch_partition (arch/<arch>/include/cfg_arch.h). */
-#include "cfg_arch.h"
 
 struct cfg_partition {
 	const char *name;

@@ -148,12 +148,10 @@ static int cmp_seg(const void *a, const void *b)
 }
 
 /* Owned host RAM, sorted, with the free gaps of each board RAM range filled in. */
-static unsigned host_segments(const struct bh_system *sys, struct seg *out)
+/* Everything that occupies host memory: the hypervisor, partition RAM, shared memory. */
+static unsigned used_segments(const struct bh_system *sys, struct seg *used)
 {
-	static struct seg used[MAX_SEGS];
-	const struct bh_board *b = &sys->board;
-	struct bh_range ram[BHCC_MAX_RAM];
-	unsigned n = 0, m = 0;
+	unsigned n = 0;
 
 	if (sys->hyp.valid) {
 		used[n] = (struct seg){ sys->hyp.reg.base, sys->hyp.reg.size, "hypervisor", "hypervisor" };
@@ -186,6 +184,17 @@ static unsigned host_segments(const struct bh_system *sys, struct seg *out)
 		n++;
 	}
 	qsort(used, n, sizeof(used[0]), cmp_seg);
+	return n;
+}
+
+/* The board's RAM ranges in address order, each cut into its used segments and the free gaps between. */
+static unsigned host_segments(const struct bh_system *sys, struct seg *out)
+{
+	static struct seg used[MAX_SEGS];
+	const struct bh_board *b = &sys->board;
+	struct bh_range ram[BHCC_MAX_RAM];
+	unsigned n = used_segments(sys, used), m = 0;
+
 	memcpy(ram, b->ram, b->n_ram * sizeof(ram[0]));
 	for (unsigned i = 1; i < b->n_ram; i++) {
 		for (unsigned j = i; j > 0 && ram[j].base < ram[j - 1].base; j--) {

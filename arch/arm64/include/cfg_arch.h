@@ -10,9 +10,7 @@
 #ifndef BULKHEAD_CFG_ARCH_H
 #define BULKHEAD_CFG_ARCH_H
 
-#ifndef BULKHEAD_CFG_H
-#error "cfg_arch.h is part of cfg.h: include cfg.h"
-#endif
+#include "cfg_base.h"
 
 /** How a partition's interrupts reach it (GICv3 only offers direct delivery). */
 enum cfg_irq_delivery {

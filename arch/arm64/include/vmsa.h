@@ -10,8 +10,6 @@
 
 #include "pgtable.h"
 
-#define VMSA_INPUT_BITS 39u
-
 #define PTE_VALID      (1UL << 0)
 #define PTE_AF         (1UL << 10)
 #define PTE_SH_INNER   (3UL << 8)
