@@ -147,7 +147,7 @@ void coverage_dump(void)
 	/* Two cores may see the last partition stop at once: one dump only,
 	 * and the board must stay on until it is complete. */
 	if (__atomic_exchange_n(&cov_dumping, 1u, __ATOMIC_ACQ_REL) != 0u) {
-		arch_cpu_power_off();
+		arch_cpu_stop();
 	}
 	for (const struct gcov_info *const *info = __start_gcov_info; info < __stop_gcov_info; info++) {
 		__gcov_info_to_gcda(*info, cov_filename, cov_data, cov_allocate, &s);

@@ -6,7 +6,6 @@
  * core. Each vCPU 0 core loads its own partition, so partitions load in
  * parallel. Other vCPUs stay powered off until their guest asks for them.
  */
-#include <bulkhead/psci.h>
 #include <generated/autoconf.h>
 #include "core.h"
 #include "arch.h"
@@ -49,9 +48,9 @@ NORETURN void core_boot(struct cpu *self)
 
 		boot->start_reason = CPU_START_BOOT;
 		if (boot != self) {
-			int ret = arch_cpu_power_on(boot->index);
-			if (ret != PSCI_RET_SUCCESS) {
-				log_error("core %u would not power on (PSCI %d)", boot->index, ret);
+			enum core_status ret = arch_cpu_start(boot->index);
+			if (ret != CORE_OK) {
+				log_error("core %u would not power on (status %d)", boot->index, (int)ret);
 			}
 		}
 	}
@@ -71,7 +70,7 @@ NORETURN void core_cpu_started(struct cpu *cpu)
 	cpu->start_reason = CPU_START_NONE;
 	cpu->line.len = 0u;
 	if ((p == NULL) || (reason == CPU_START_NONE)) {
-		arch_cpu_power_off();
+		arch_cpu_stop();
 	}
 	if (reason == CPU_START_BOOT) {
 		partition_load(p);
@@ -82,7 +81,7 @@ NORETURN void core_cpu_started(struct cpu *cpu)
 		arg = cpu->start_arg;
 	}
 	if (!partition_vcpu_online(cpu)) {
-		arch_cpu_power_off();
+		arch_cpu_stop();
 	}
 	log_debug("partition '%s' vCPU %u starts on core %u at 0x%lx", p->cfg->name, cpu->vcpu, cpu->index, entry);
 	arch_vcpu_enter(cpu, entry, arg);
@@ -93,6 +92,6 @@ void core_handle_requests(struct cpu *cpu)
 	uint32_t req = __atomic_exchange_n(&cpu->requests, 0u, __ATOMIC_ACQ_REL);
 
 	if ((req & CPU_REQ_STOP) != 0u) {
-		arch_cpu_power_off();
+		arch_cpu_stop();
 	}
 }

@@ -6,7 +6,6 @@
  * copied while another vCPU of the partition runs. Physical cores follow
  * their vCPU: a vCPU that is off is a core that is powered off.
  */
-#include <bulkhead/psci.h>
 #include <generated/autoconf.h>
 #include "partition.h"
 #include "arch.h"
@@ -143,7 +142,7 @@ static bool stop_other_vcpus(const struct partition *p, const struct cpu *self)
 		if (c == self) {
 			continue;
 		}
-		while ((arch_cpu_power_state(c->index) != PSCI_AFFINITY_OFF) && (polls < STOP_WAIT_POLLS)) {
+		while ((arch_cpu_power_state(c->index) != CPU_POWER_OFF) && (polls < STOP_WAIT_POLLS)) {
 			arch_cpu_relax();
 			polls++;
 		}
@@ -164,7 +163,7 @@ NORETURN void partition_shutdown(struct cpu *self, bool restart)
 	if (p->state != PARTITION_RUNNING) {
 		/* Another vCPU is already stopping or restarting this partition. */
 		spin_unlock(&p->lock);
-		arch_cpu_power_off();
+		arch_cpu_stop();
 	}
 	p->state = PARTITION_STOPPING;
 	spin_unlock(&p->lock);
@@ -186,7 +185,7 @@ NORETURN void partition_shutdown(struct cpu *self, bool restart)
 			arch_system_off();
 #endif
 		}
-		arch_cpu_power_off();
+		arch_cpu_stop();
 	}
 
 	p->restarts++;
@@ -200,54 +199,55 @@ NORETURN void partition_shutdown(struct cpu *self, bool restart)
 	if (boot == self) {
 		core_cpu_started(self);
 	}
-	if (arch_cpu_power_on(boot->index) != PSCI_RET_SUCCESS) {
+	if (arch_cpu_start(boot->index) != CORE_OK) {
 		log_error("partition '%s': core %u would not power on", p->cfg->name, boot->index);
 		set_state(p, PARTITION_STOPPED);
 	}
-	arch_cpu_power_off();
+	arch_cpu_stop();
 }
 
-int partition_vcpu_on(struct cpu *self, uint32_t vcpu, ipaddr_t entry, uint64_t arg)
+enum core_status partition_vcpu_on(struct cpu *self, uint32_t vcpu, ipaddr_t entry, uint64_t arg)
 {
 	struct partition *p = self->partition;
-	int ret;
+	enum core_status ret;
 
 	if (vcpu >= p->cfg->n_vcpus) {
-		return PSCI_RET_INVALID_PARAMETERS;
+		return CORE_ERR_INVALID;
 	}
 	if (!partition_ram_contains(p, entry, 4u, CFG_ACCESS_X)) {
-		return PSCI_RET_INVALID_ADDRESS;
+		return CORE_ERR_ADDRESS;
 	}
 	struct cpu *target = cpu_get(p->cfg->vcpu_cpu[vcpu]);
 
 	spin_lock(&p->lock);
 	if (p->state != PARTITION_RUNNING) {
-		ret = PSCI_RET_DENIED;
+		ret = CORE_ERR_DENIED;
 	} else {
-		int state = arch_cpu_power_state(target->index);
-		if (state == PSCI_AFFINITY_ON) {
-			ret = PSCI_RET_ALREADY_ON;
-		} else if (state == PSCI_AFFINITY_ON_PENDING) {
-			ret = PSCI_RET_ON_PENDING;
+		enum cpu_power state = arch_cpu_power_state(target->index);
+		if (state == CPU_POWER_ON) {
+			ret = CORE_ERR_ALREADY_ON;
+		} else if (state == CPU_POWER_ON_PENDING) {
+			ret = CORE_ERR_ON_PENDING;
 		} else {
-			target->start_reason = CPU_START_PSCI;
+			target->start_reason = CPU_START_VCPU_ON;
 			target->start_entry = ipa_addr(entry);
 			target->start_arg = arg;
-			ret = arch_cpu_power_on(target->index);
+			ret = arch_cpu_start(target->index);
 		}
 	}
 	spin_unlock(&p->lock);
 	return ret;
 }
 
-int partition_vcpu_state(const struct cpu *self, uint32_t vcpu)
+enum core_status partition_vcpu_state(const struct cpu *self, uint32_t vcpu, enum cpu_power *state)
 {
 	const struct partition *p = self->partition;
 
 	if (vcpu >= p->cfg->n_vcpus) {
-		return PSCI_RET_INVALID_PARAMETERS;
+		return CORE_ERR_INVALID;
 	}
-	return arch_cpu_power_state(p->cfg->vcpu_cpu[vcpu]);
+	*state = arch_cpu_power_state(p->cfg->vcpu_cpu[vcpu]);
+	return CORE_OK;
 }
 
 bool partition_vcpu_online(struct cpu *self)
@@ -274,7 +274,7 @@ NORETURN void partition_vcpu_off(struct cpu *self)
 	last = (p->online == 0u);
 	spin_unlock(&p->lock);
 	if (!last) {
-		arch_cpu_power_off();
+		arch_cpu_stop();
 	}
 	/* The last vCPU going off leaves nothing that could turn the partition on again. */
 	log_info("partition '%s': last vCPU powered off", p->cfg->name);

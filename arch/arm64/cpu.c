@@ -32,11 +32,6 @@ static bool core_is_direct(uint32_t core)
 	return (part != CFG_NO_PARTITION) && (cfg_system.partitions[part].arch.irq_delivery == (uint8_t)CFG_IRQ_DIRECT);
 }
 
-struct cpu *arch_this_cpu(void)
-{
-	return arm64_this_cpu();
-}
-
 uint64_t arch_counter(void)
 {
 	isb();

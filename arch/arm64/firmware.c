@@ -23,15 +23,15 @@ int64_t arm64_firmware_call(uint64_t fid, uint64_t a1, uint64_t a2, uint64_t a3)
 	return (int64_t)x0;
 }
 
-int arch_cpu_power_on(uint32_t core)
+enum core_status arch_cpu_start(uint32_t cpu)
 {
-	return (int)arm64_firmware_call(PSCI_CPU_ON_64, arm64_cpu_mpidr(core),
-					(uint64_t)(uintptr_t)arm64_secondary_entry, core);
+	return psci_to_status(arm64_firmware_call(PSCI_CPU_ON_64, arm64_cpu_mpidr(cpu),
+						  (uint64_t)(uintptr_t)arm64_secondary_entry, cpu));
 }
 
-int arch_cpu_power_state(uint32_t core)
+enum cpu_power arch_cpu_power_state(uint32_t cpu)
 {
-	return (int)arm64_firmware_call(PSCI_AFFINITY_INFO_64, arm64_cpu_mpidr(core), 0u, 0u);
+	return psci_to_power(arm64_firmware_call(PSCI_AFFINITY_INFO_64, arm64_cpu_mpidr(cpu), 0u, 0u));
 }
 
 static NORETURN void park(void)
@@ -41,7 +41,7 @@ static NORETURN void park(void)
 	}
 }
 
-NORETURN void arch_cpu_power_off(void)
+NORETURN void arch_cpu_stop(void)
 {
 	gic_cpu_off();
 	(void)arm64_firmware_call(PSCI_CPU_OFF, 0u, 0u, 0u);
@@ -60,9 +60,9 @@ void arch_cpu_relax(void)
 	__asm__ volatile("yield" : : : "memory");
 }
 
-void arch_cpu_kick(uint32_t core)
+void arch_cpu_kick(uint32_t cpu)
 {
 	/* The request written before this call must be visible when the SGI lands. */
 	dsb_ish();
-	gic_send_ipi(core);
+	gic_send_ipi(cpu);
 }

@@ -9,40 +9,58 @@
 #ifndef BULKHEAD_ARCH_H
 #define BULKHEAD_ARCH_H
 
+#include "status.h"
 #include "types.h"
 
 struct cpu;
 
-/* --- Cores ------------------------------------------------------------ */
+/* --- Physical cpus ---------------------------------------------------- */
 
-/** The calling core's per-core state. */
-struct cpu *arch_this_cpu(void);
+/** A physical cpu's power, as the hardware or firmware reports it to any cpu. */
+enum cpu_power {
+	CPU_POWER_OFF = 0,          /* stopped (arch_cpu_stop() done) or never started */
+	CPU_POWER_ON = 1,           /* running, in its guest or in the hypervisor */
+	CPU_POWER_ON_PENDING = 2,   /* arch_cpu_start() accepted, the cpu not yet running */
+};
 
 /**
- * Powers a physical core on; it starts in the hypervisor and calls
- * core_cpu_started(). Returns a PSCI status (0, ALREADY_ON, ON_PENDING...).
+ * Starts physical cpu `cpu`, which is off: it begins in the hypervisor, on an
+ * empty stack, in core_cpu_started(). Returns CORE_OK once the start is
+ * accepted (the cpu then reads CPU_POWER_ON_PENDING until it runs),
+ * CORE_ERR_ALREADY_ON, CORE_ERR_ON_PENDING, or CORE_ERR_HW when the
+ * hardware refuses. ARM64: firmware PSCI CPU_ON. An architecture without
+ * firmware power control wakes the cpu that arch_cpu_stop() halted (x86: an
+ * INIT/SIPI or IPI).
  */
-int arch_cpu_power_on(uint32_t core);
+enum core_status arch_cpu_start(uint32_t cpu);
 
-/** Powers the calling core off. Never returns; parks the core if the firmware refuses. */
-NORETURN void arch_cpu_power_off(void);
+/**
+ * Stops the calling cpu. Never returns: only arch_cpu_start() brings the cpu
+ * back, through core_cpu_started(). From the moment it is stopped,
+ * arch_cpu_power_state() reports CPU_POWER_OFF to every cpu, and nothing of
+ * a guest runs on it. ARM64: GIC CPU interface off, firmware PSCI CPU_OFF
+ * (parked with WFI, interrupts masked, if the firmware refuses). An
+ * architecture without a firmware CPU_OFF halts the cpu in the hypervisor,
+ * interrupts masked, until a start request (x86: a HLT loop woken by an IPI).
+ */
+NORETURN void arch_cpu_stop(void);
 
-/** PSCI_AFFINITY_ON, _OFF or _ON_PENDING for a physical core, as the firmware sees it. */
-int arch_cpu_power_state(uint32_t core);
+/** Physical cpu `cpu`'s power. When unsure, CPU_POWER_ON: a stop must never be believed early. */
+enum cpu_power arch_cpu_power_state(uint32_t cpu);
 
-/** Interrupts the hypervisor on another core so that it reads its requests. */
-void arch_cpu_kick(uint32_t core);
+/** Interrupts the hypervisor on physical cpu `cpu` so that it reads its requests (core_handle_requests()). */
+void arch_cpu_kick(uint32_t cpu);
 
 /** Spin-wait hint: lets a sibling hardware thread or an emulator's other vCPUs run. */
 void arch_cpu_relax(void);
 
-/** The system counter: a count that every core reads alike and that never goes back. */
+/** The system counter: a count that every cpu reads alike and that never goes back. */
 uint64_t arch_counter(void);
 
 /** Ticks of arch_counter() per second. */
 uint64_t arch_counter_hz(void);
 
-/** Powers the whole board off (or parks every core where that is impossible). */
+/** Powers the whole board off (or parks every cpu where that is impossible). */
 NORETURN void arch_system_off(void);
 
 /* --- Guest memory ----------------------------------------------------- */

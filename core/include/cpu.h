@@ -17,7 +17,7 @@ struct partition;
 enum cpu_start_reason {
 	CPU_START_NONE = 0,       /* nothing to run: power off again */
 	CPU_START_BOOT = 1,       /* vCPU 0: load the partition, start at its entry point */
-	CPU_START_PSCI = 2,       /* a guest's CPU_ON: start_entry, start_arg */
+	CPU_START_VCPU_ON = 2,    /* partition_vcpu_on(): start_entry, start_arg */
 };
 
 struct cpu {

@@ -5,6 +5,7 @@
 #define BULKHEAD_PARTITION_H
 
 #include "types.h"
+#include "arch.h"
 #include "cfg.h"
 #include "incident.h"
 #include "spinlock.h"
@@ -54,12 +55,16 @@ NORETURN void partition_shutdown(struct cpu *self, bool restart);
 
 /**
  * Starts vCPU `vcpu` of the caller's partition at `entry` with argument `arg`
- * (a guest's PSCI CPU_ON). Returns a PSCI status.
+ * (ARM64: a guest's PSCI CPU_ON). CORE_ERR_INVALID: no such vCPU;
+ * CORE_ERR_ADDRESS: `entry` is not executable RAM of the partition;
+ * CORE_ERR_DENIED: the partition is not running; CORE_ERR_ALREADY_ON,
+ * CORE_ERR_ON_PENDING: the vCPU runs or is starting; or arch_cpu_start()'s
+ * status.
  */
-int partition_vcpu_on(struct cpu *self, uint32_t vcpu, ipaddr_t entry, uint64_t arg);
+enum core_status partition_vcpu_on(struct cpu *self, uint32_t vcpu, ipaddr_t entry, uint64_t arg);
 
-/** PSCI affinity state of vCPU `vcpu` of the caller's partition. */
-int partition_vcpu_state(const struct cpu *self, uint32_t vcpu);
+/** Power state of vCPU `vcpu` of the caller's partition in *state; CORE_ERR_INVALID: no such vCPU. */
+enum core_status partition_vcpu_state(const struct cpu *self, uint32_t vcpu, enum cpu_power *state);
 
 /**
  * Marks the calling vCPU online before it enters its guest. False when the
@@ -67,7 +72,7 @@ int partition_vcpu_state(const struct cpu *self, uint32_t vcpu);
  */
 bool partition_vcpu_online(struct cpu *self);
 
-/** Powers the calling vCPU off (a guest's PSCI CPU_OFF); the last one stops the partition. */
+/** Powers the calling vCPU off (ARM64: a guest's PSCI CPU_OFF); the last one stops the partition. */
 NORETURN void partition_vcpu_off(struct cpu *self);
 
 #endif /* BULKHEAD_PARTITION_H */

@@ -2,7 +2,6 @@
  * The constant tables of the trap fuzz target's system (traps_system.h) and
  * its boot on the fake architecture.
  */
-#include <bulkhead/psci.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -81,7 +80,7 @@ void traps_system_boot(void)
 		regions[p][0] = (struct cfg_region){ IPA(p), (uintptr_t)ram[p], TRAPS_RAM_SIZE,
 						      CFG_ACCESS_R | CFG_ACCESS_W | CFG_ACCESS_X, CFG_REGION_RAM };
 	fake_reset();
-	fake.power[0] = PSCI_AFFINITY_ON;
+	fake.power[0] = CPU_POWER_ON;
 	fake.current = cpu_get(0);
 	(void)fake_run(boot, NULL);
 	/* Every vCPU as if it had started: core_boot() enters only the boot core's. */

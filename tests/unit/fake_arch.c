@@ -1,7 +1,6 @@
 /*
  * The fake architecture (see fake_arch.h).
  */
-#include <bulkhead/psci.h>
 #include <string.h>
 #include "arch.h"
 #include "cpu.h"
@@ -14,9 +13,9 @@ void fake_reset(void)
 {
 	memset(&fake, 0, sizeof(fake));
 	for (int i = 0; i < CONFIG_MAX_CORES_FAKE; i++) {
-		fake.power[i] = PSCI_AFFINITY_OFF;
+		fake.power[i] = CPU_POWER_OFF;
 	}
-	fake.kick_powers_off = true;
+	fake.kick_stops = true;
 }
 
 enum fake_exit fake_run(void (*fn)(void *), void *arg)
@@ -39,31 +38,26 @@ static _Noreturn void leave(enum fake_exit how)
 	longjmp(*exit_point, (int)how);
 }
 
-struct cpu *arch_this_cpu(void)
+enum core_status arch_cpu_start(uint32_t cpu)
 {
-	return fake.current;
-}
-
-int arch_cpu_power_on(uint32_t core)
-{
-	fake.power_on_calls[core]++;
-	if (fake.power_on_result == PSCI_RET_SUCCESS) {
-		fake.power[core] = PSCI_AFFINITY_ON_PENDING;
+	fake.start_calls[cpu]++;
+	if (fake.start_result == CORE_OK) {
+		fake.power[cpu] = CPU_POWER_ON_PENDING;
 	}
-	return fake.power_on_result;
+	return fake.start_result;
 }
 
-_Noreturn void arch_cpu_power_off(void)
+_Noreturn void arch_cpu_stop(void)
 {
 	if (fake.current != NULL) {
-		fake.power[fake.current->index] = PSCI_AFFINITY_OFF;
+		fake.power[fake.current->index] = CPU_POWER_OFF;
 	}
-	leave(FAKE_POWER_OFF);
+	leave(FAKE_STOP);
 }
 
-int arch_cpu_power_state(uint32_t core)
+enum cpu_power arch_cpu_power_state(uint32_t cpu)
 {
-	return fake.power[core];
+	return fake.power[cpu];
 }
 
 void arch_cpu_relax(void)
@@ -80,11 +74,11 @@ uint64_t arch_counter_hz(void)
 	return FAKE_COUNTER_HZ;
 }
 
-void arch_cpu_kick(uint32_t core)
+void arch_cpu_kick(uint32_t cpu)
 {
-	fake.kicks[core]++;
-	if (fake.kick_powers_off) {
-		fake.power[core] = PSCI_AFFINITY_OFF;
+	fake.kicks[cpu]++;
+	if (fake.kick_stops) {
+		fake.power[cpu] = CPU_POWER_OFF;
 	}
 }
 
@@ -120,7 +114,7 @@ void arch_partition_reset(uint32_t part)
 
 _Noreturn void arch_vcpu_enter(struct cpu *cpu, uint64_t entry, uint64_t arg)
 {
-	fake.power[cpu->index] = PSCI_AFFINITY_ON;
+	fake.power[cpu->index] = CPU_POWER_ON;
 	fake.enter_entry = entry;
 	fake.enter_arg = arg;
 	leave(FAKE_VCPU_ENTER);

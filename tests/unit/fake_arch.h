@@ -1,18 +1,20 @@
 /*
  * A fake architecture for running core/ on the host: every arch_* hook is
- * recorded, and the hooks that never return on hardware (power off, vCPU
- * entry, system off) jump back to the test with fake_run().
+ * recorded, and the hooks that never return on hardware (cpu stop, vCPU
+ * entry, system off) jump back to the test with fake_run(). It speaks core's
+ * power model only (enum cpu_power, enum core_status): no PSCI.
  */
 #ifndef FAKE_ARCH_H
 #define FAKE_ARCH_H
 
 #include <setjmp.h>
 #include <stdint.h>
+#include "arch.h"
 #include "types.h"
 
 enum fake_exit {
 	FAKE_RETURNED = 0,     /* the code under test returned normally */
-	FAKE_POWER_OFF,        /* arch_cpu_power_off() */
+	FAKE_STOP,             /* arch_cpu_stop() */
 	FAKE_VCPU_ENTER,       /* arch_vcpu_enter() */
 	FAKE_SYSTEM_OFF,       /* arch_system_off() */
 };
@@ -31,11 +33,11 @@ struct fake_mapping {
 struct fake_state {
 	struct cpu *current;
 	uint64_t counter;              /* what arch_counter() returns */
-	int power[CONFIG_MAX_CORES_FAKE];
-	int power_on_result;
-	unsigned power_on_calls[CONFIG_MAX_CORES_FAKE];
+	enum cpu_power power[CONFIG_MAX_CORES_FAKE];
+	enum core_status start_result; /* what arch_cpu_start() answers */
+	unsigned start_calls[CONFIG_MAX_CORES_FAKE];
 	unsigned kicks[CONFIG_MAX_CORES_FAKE];
-	bool kick_powers_off;          /* a kicked core powers itself off, as real cores do */
+	bool kick_stops;               /* a kicked cpu stops itself, as real cpus do */
 	uint64_t enter_entry, enter_arg;
 	struct fake_mapping maps[64];
 	unsigned n_maps;
@@ -48,7 +50,7 @@ struct fake_state {
 
 extern struct fake_state fake;
 
-/** Resets all recorded state; cores start powered off. */
+/** Resets all recorded state; cpus start off. */
 void fake_reset(void);
 
 /** Runs fn(arg) and reports how it left: returned, or through a no-return hook. */

@@ -1,7 +1,6 @@
 /*
  * The fake system's constant tables (what bhcc would generate) and boot.
  */
-#include <bulkhead/psci.h>
 #include <string.h>
 #include "cfg.h"
 #include "core.h"
@@ -86,7 +85,7 @@ void fake_system_boot(void)
 	memset(beta_ram, 0, sizeof(beta_ram));
 	fake_reset();
 	/* Core 0 is the boot core: it is on. */
-	fake.power[0] = PSCI_AFFINITY_ON;
+	fake.power[0] = CPU_POWER_ON;
 	fake.current = cpu_get(0);
 	(void)fake_run(boot, NULL);
 }

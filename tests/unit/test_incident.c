@@ -118,7 +118,7 @@ static void test_stop_reports_counters_kept_across_restarts(void **state)
 	(void)state;
 	(void)unknown_call(ALPHA);
 	(void)unknown_call(ALPHA);
-	assert_int_equal(fake_run(fault_alpha, NULL), FAKE_POWER_OFF);
+	assert_int_equal(fake_run(fault_alpha, NULL), FAKE_STOP);
 	/* Faults are counted too, and logged every time by the health monitor. */
 	assert_int_equal(incident_count(partition_get(0), BH_INCIDENT_FAULT), 1);
 	assert_non_null(strstr(fake.console, "[bulkhead] partition 'alpha' stopped\r\n"

@@ -1,6 +1,6 @@
 /*
  * core/ partition life cycle on the fake architecture: boot, vCPU start and
- * stop through PSCI, shutdown, restart and the health monitor.
+ * stop (partition_vcpu_on, partition_vcpu_off), shutdown, restart and the health monitor.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -8,7 +8,6 @@
 #include <stdint.h>
 #include <string.h>
 #include <cmocka.h>
-#include <bulkhead/psci.h>
 #include "cfg.h"
 #include "core.h"
 #include "cpu.h"
@@ -44,9 +43,9 @@ static void test_boot_starts_vcpu0_of_each_partition(void **state)
 	assert_int_equal(fake.enter_arg, 0);
 	assert_memory_equal(alpha_ram, alpha_image, sizeof(alpha_image));
 	/* ...powered on beta's vCPU 0 core only, without waiting for it. */
-	assert_int_equal(fake.power_on_calls[1], 1);
-	assert_int_equal(fake.power_on_calls[2], 0);
-	assert_int_equal(fake.power_on_calls[3], 0);
+	assert_int_equal(fake.start_calls[1], 1);
+	assert_int_equal(fake.start_calls[2], 0);
+	assert_int_equal(fake.start_calls[3], 0);
 	/* Alpha's address space: its three regions, nothing of beta's yet. */
 	assert_int_equal(fake.n_maps, 3);
 	assert_int_equal(fake.maps[1].ipa, ALPHA_RO_IPA);
@@ -72,7 +71,7 @@ static void test_unassigned_core_powers_off(void **state)
 	struct cpu *c3 = cpu_get(3);
 	fake.current = c3;
 	c3->start_reason = CPU_START_BOOT;
-	assert_int_equal(fake_run(start_core, c3), FAKE_POWER_OFF);
+	assert_int_equal(fake_run(start_core, c3), FAKE_STOP);
 }
 
 /* Verifies: REQ-CPU-003, REQ-CPU-004 */
@@ -83,18 +82,21 @@ static void test_vcpu_on_checks(void **state)
 	struct cpu *b0 = cpu_get(1);
 	ipaddr_t entry = ipa_init(BETA_RAM_IPA + 0x200u);
 
-	assert_int_equal(partition_vcpu_on(b0, 2, entry, 0), PSCI_RET_INVALID_PARAMETERS);
-	assert_int_equal(partition_vcpu_on(b0, 0xffffffffu, entry, 0), PSCI_RET_INVALID_PARAMETERS);
-	assert_int_equal(partition_vcpu_on(b0, 1, ipa_init(ALPHA_RAM_IPA), 0), PSCI_RET_INVALID_ADDRESS);
-	assert_int_equal(partition_vcpu_on(b0, 1, ipa_init(BETA_RAM_IPA + RAM_SIZE - 2u), 0), PSCI_RET_INVALID_ADDRESS);
-	assert_int_equal(partition_vcpu_on(b0, 0, entry, 0), PSCI_RET_ALREADY_ON);
-	assert_int_equal(fake.power_on_calls[2], 0);
+	assert_int_equal(partition_vcpu_on(b0, 2, entry, 0), CORE_ERR_INVALID);
+	assert_int_equal(partition_vcpu_on(b0, 0xffffffffu, entry, 0), CORE_ERR_INVALID);
+	assert_int_equal(partition_vcpu_on(b0, 1, ipa_init(ALPHA_RAM_IPA), 0), CORE_ERR_ADDRESS);
+	assert_int_equal(partition_vcpu_on(b0, 1, ipa_init(BETA_RAM_IPA + RAM_SIZE - 2u), 0), CORE_ERR_ADDRESS);
+	assert_int_equal(partition_vcpu_on(b0, 0, entry, 0), CORE_ERR_ALREADY_ON);
+	assert_int_equal(fake.start_calls[2], 0);
 
-	assert_int_equal(partition_vcpu_on(b0, 1, entry, 77), PSCI_RET_SUCCESS);
-	assert_int_equal(fake.power_on_calls[2], 1);
-	assert_int_equal(partition_vcpu_on(b0, 1, entry, 77), PSCI_RET_ON_PENDING);
-	assert_int_equal(partition_vcpu_state(b0, 1), PSCI_AFFINITY_ON_PENDING);
-	assert_int_equal(partition_vcpu_state(b0, 2), PSCI_RET_INVALID_PARAMETERS);
+	assert_int_equal(partition_vcpu_on(b0, 1, entry, 77), CORE_OK);
+	assert_int_equal(fake.start_calls[2], 1);
+	assert_int_equal(partition_vcpu_on(b0, 1, entry, 77), CORE_ERR_ON_PENDING);
+	enum cpu_power power = CPU_POWER_OFF;
+	assert_int_equal(partition_vcpu_state(b0, 1, &power), CORE_OK);
+	assert_int_equal(power, CPU_POWER_ON_PENDING);
+	assert_int_equal(partition_vcpu_state(b0, 2, &power), CORE_ERR_INVALID);
+	assert_int_equal(power, CPU_POWER_ON_PENDING);   /* untouched */
 
 	/* The firmware starts core 2: it enters the guest where CPU_ON asked. */
 	fake.current = cpu_get(2);
@@ -109,7 +111,7 @@ static void test_vcpu_on_refused_unless_running(void **state)
 {
 	(void)state;
 	/* Beta has not been loaded yet: its state is LOADING. */
-	assert_int_equal(partition_vcpu_on(cpu_get(1), 1, ipa_init(BETA_RAM_IPA), 0), PSCI_RET_DENIED);
+	assert_int_equal(partition_vcpu_on(cpu_get(1), 1, ipa_init(BETA_RAM_IPA), 0), CORE_ERR_DENIED);
 }
 
 /* Verifies: REQ-CPU-003 */
@@ -117,8 +119,8 @@ static void test_firmware_refusal_is_passed_on(void **state)
 {
 	(void)state;
 	boot_beta();
-	fake.power_on_result = PSCI_RET_INTERNAL_FAILURE;
-	assert_int_equal(partition_vcpu_on(cpu_get(1), 1, ipa_init(BETA_RAM_IPA), 0), PSCI_RET_INTERNAL_FAILURE);
+	fake.start_result = CORE_ERR_HW;
+	assert_int_equal(partition_vcpu_on(cpu_get(1), 1, ipa_init(BETA_RAM_IPA), 0), CORE_ERR_HW);
 }
 
 struct shutdown_args {
@@ -139,7 +141,7 @@ static void test_stop_is_local_until_the_last_partition(void **state)
 	boot_beta();
 	fake.current = cpu_get(0);
 	struct shutdown_args a = { cpu_get(0), false };
-	assert_int_equal(fake_run(shutdown, &a), FAKE_POWER_OFF);
+	assert_int_equal(fake_run(shutdown, &a), FAKE_STOP);
 	assert_int_equal(partition_get(0)->state, PARTITION_STOPPED);
 	assert_int_equal(partition_get(1)->state, PARTITION_RUNNING);
 	assert_int_equal(fake.kicks[1], 0);
@@ -161,10 +163,10 @@ static void test_restart_from_second_vcpu(void **state)
 	fake.current = cpu_get(2);
 	memset(beta_ram, 0xee, sizeof(beta_ram));   /* the guest scribbled over its image */
 	struct shutdown_args a = { cpu_get(2), true };
-	assert_int_equal(fake_run(shutdown, &a), FAKE_POWER_OFF);
+	assert_int_equal(fake_run(shutdown, &a), FAKE_STOP);
 	/* vCPU 0's core was stopped, then powered on again to reload the partition. */
 	assert_int_equal(fake.kicks[1], 1);
-	assert_int_equal(fake.power_on_calls[1], 2);
+	assert_int_equal(fake.start_calls[1], 2);
 	assert_int_equal(cpu_get(1)->start_reason, CPU_START_BOOT);
 	assert_int_equal(partition_get(1)->restarts, 1);
 	assert_int_equal(partition_get(1)->state, PARTITION_LOADING);
@@ -192,10 +194,10 @@ static void test_restart_abandoned_when_a_vcpu_will_not_stop(void **state)
 {
 	(void)state;
 	boot_beta();
-	fake.power[2] = PSCI_AFFINITY_ON;
-	fake.kick_powers_off = false;
+	fake.power[2] = CPU_POWER_ON;
+	fake.kick_stops = false;
 	struct shutdown_args a = { cpu_get(1), true };
-	assert_int_equal(fake_run(shutdown, &a), FAKE_POWER_OFF);
+	assert_int_equal(fake_run(shutdown, &a), FAKE_STOP);
 	assert_int_equal(partition_get(1)->state, PARTITION_STOPPED);
 	assert_non_null(strstr(fake.console, "core 2 did not power off"));
 	assert_non_null(strstr(fake.console, "restart abandoned"));
@@ -209,7 +211,7 @@ static void test_second_shutdown_just_powers_off(void **state)
 	partition_get(1)->state = PARTITION_STOPPING;
 	struct shutdown_args a = { cpu_get(2), false };
 	fake.current = cpu_get(2);
-	assert_int_equal(fake_run(shutdown, &a), FAKE_POWER_OFF);
+	assert_int_equal(fake_run(shutdown, &a), FAKE_STOP);
 	assert_int_equal(fake.kicks[1], 0);
 }
 
@@ -223,15 +225,15 @@ static void test_cpu_off_last_vcpu_stops_partition(void **state)
 {
 	(void)state;
 	boot_beta();
-	assert_int_equal(partition_vcpu_on(cpu_get(1), 1, ipa_init(BETA_RAM_IPA), 0), PSCI_RET_SUCCESS);
+	assert_int_equal(partition_vcpu_on(cpu_get(1), 1, ipa_init(BETA_RAM_IPA), 0), CORE_OK);
 	fake.current = cpu_get(2);
 	assert_int_equal(fake_run(start_core, cpu_get(2)), FAKE_VCPU_ENTER);
 	/* vCPU 1 off: the partition keeps running. */
-	assert_int_equal(fake_run(vcpu_off, cpu_get(2)), FAKE_POWER_OFF);
+	assert_int_equal(fake_run(vcpu_off, cpu_get(2)), FAKE_STOP);
 	assert_int_equal(partition_get(1)->state, PARTITION_RUNNING);
 	/* vCPU 0 off too: nothing can turn it on again, so it is stopped. */
 	fake.current = cpu_get(1);
-	assert_int_equal(fake_run(vcpu_off, cpu_get(1)), FAKE_POWER_OFF);
+	assert_int_equal(fake_run(vcpu_off, cpu_get(1)), FAKE_STOP);
 	assert_int_equal(partition_get(1)->state, PARTITION_STOPPED);
 	assert_non_null(strstr(fake.console, "partition 'beta': last vCPU powered off"));
 }
@@ -252,7 +254,7 @@ static void fault_no_address(void *arg)
 static void test_fault_is_logged_and_contained(void **state)
 {
 	(void)state;
-	assert_int_equal(fake_run(fault, cpu_get(0)), FAKE_POWER_OFF);
+	assert_int_equal(fake_run(fault, cpu_get(0)), FAKE_STOP);
 	assert_non_null(strstr(fake.console,
 		"[bulkhead] fault: partition 'alpha' vCPU 0 (core 0): stage-2 data abort (read) at IPA 0x48000000, "
 		"PC 0x40001234, ESR 0x93c08006; stop"));
@@ -276,7 +278,7 @@ static void test_stop_request_powers_core_off(void **state)
 	(void)state;
 	assert_int_equal(fake_run(handle_requests, cpu_get(0)), FAKE_RETURNED);
 	cpu_get(0)->requests = CPU_REQ_STOP;
-	assert_int_equal(fake_run(handle_requests, cpu_get(0)), FAKE_POWER_OFF);
+	assert_int_equal(fake_run(handle_requests, cpu_get(0)), FAKE_STOP);
 	assert_int_equal(cpu_get(0)->requests, 0);
 }
 

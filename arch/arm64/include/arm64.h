@@ -5,6 +5,7 @@
 #define ARM64_ARM64_H
 
 #include <generated/autoconf.h>
+#include "arch.h"
 #include "vmsa.h"
 #include "types.h"
 
@@ -54,7 +55,7 @@ static inline void arm64_guest_skip(uint64_t esr)
 	__asm__ volatile("msr elr_el2, %0" : : "r"(elr));
 }
 
-/** The calling core's per-core state (arch_this_cpu() without the call). */
+/** The calling cpu's struct cpu, which TPIDR_EL2 holds from the cpu's start. */
 static inline struct cpu *arm64_this_cpu(void)
 {
 	struct cpu *c;
@@ -86,6 +87,22 @@ bool arm64_mmio_emulate(struct cpu *cpu, struct guest_frame *f, uint64_t esr, ui
 
 /* firmware.c: PSCI calls to the platform firmware (SMC conduit) */
 int64_t arm64_firmware_call(uint64_t fid, uint64_t a1, uint64_t a2, uint64_t a3);
+
+/* smccc.c */
+/** Refuses the SMCCC call in `f` with `status`: an incident of the partition, counted and logged. */
+void arm64_refuse_call(const struct cpu *cpu, struct guest_frame *f, const char *conduit, int64_t status);
+
+/* psci.c: PSCI for guests, and PSCI's numbers for core's power model (both ways) */
+/** Emulates the guest's PSCI call in `f`. */
+void arm64_psci(struct cpu *cpu, struct guest_frame *f);
+/** The PSCI return code of a core status (CORE_ERR_BUSY: DENIED). */
+int64_t psci_from_status(enum core_status status);
+/** The core status of a PSCI return code; an unknown code is CORE_ERR_HW. */
+enum core_status psci_to_status(int64_t psci);
+/** The PSCI AFFINITY_INFO value of a cpu power state. */
+int64_t psci_from_power(enum cpu_power power);
+/** The cpu power state of an AFFINITY_INFO result (an error counts as on). */
+enum cpu_power psci_to_power(int64_t affinity);
 
 /* cache.c */
 void arm64_clean_inval_range(uint64_t va, uint64_t size);
