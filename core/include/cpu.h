@@ -31,7 +31,10 @@ struct cpu {
 	struct console_line line;       /* this vCPU's unfinished console line */
 };
 
-/** Per-core state of physical core `index`. */
+/** The state of physical cpu `index` (< cfg_system.n_cpus). */
 struct cpu *cpu_get(uint32_t index);
+
+/** Gives every cpu its partition and vCPU from the configuration. Boot cpu, once, after partitions_init(). */
+void cpus_init(void);
 
 #endif /* BULKHEAD_CPU_H */

@@ -1,5 +1,5 @@
 /*
- * Per-core set-up and vCPU entry.
+ * EL2 set-up of each cpu, the boot and secondary cpus' C entry, and vCPU entry.
  */
 #include <generated/autoconf.h>
 #include "arch.h"

@@ -1,0 +1,73 @@
+/*
+ * Physical cpus: their state, their start, and the requests other cpus post
+ * to them.
+ */
+#include <generated/autoconf.h>
+#include "core.h"
+#include "arch.h"
+#include "cfg.h"
+#include "cpu.h"
+#include "log.h"
+#include "partition.h"
+
+static struct cpu cpus[CONFIG_MAX_CORES];
+
+struct cpu *cpu_get(uint32_t index)
+{
+	return &cpus[index];
+}
+
+void cpus_init(void)
+{
+	if (cfg_system.n_cpus > (uint32_t)CONFIG_MAX_CORES) {
+		panic("%u cores exceed CONFIG_MAX_CORES", cfg_system.n_cpus);
+	}
+	for (uint32_t i = 0u; i < cfg_system.n_cpus; i++) {
+		const struct cfg_cpu *c = &cfg_system.cpus[i];
+
+		cpus[i] = (struct cpu){ .index = i };
+		if (c->partition != CFG_NO_PARTITION) {
+			cpus[i].partition = partition_get(c->partition);
+			cpus[i].vcpu = c->vcpu;
+		}
+	}
+}
+
+NORETURN void core_cpu_started(struct cpu *cpu)
+{
+	struct partition *p = cpu->partition;
+	enum cpu_start_reason reason = cpu->start_reason;
+	uint64_t entry;
+	uint64_t arg;
+
+	/* Requests aimed at this core's previous life are void; a new stop is
+	 * seen through the partition state below. */
+	__atomic_store_n(&cpu->requests, 0u, __ATOMIC_RELEASE);
+	cpu->start_reason = CPU_START_NONE;
+	cpu->line.len = 0u;
+	if ((p == NULL) || (reason == CPU_START_NONE)) {
+		arch_cpu_stop();
+	}
+	if (reason == CPU_START_BOOT) {
+		partition_load(p);
+		entry = p->cfg->entry;
+		arg = (p->cfg->dtb.size != 0u) ? p->cfg->dtb.ipa : 0u;
+	} else {
+		entry = cpu->start_entry;
+		arg = cpu->start_arg;
+	}
+	if (!partition_vcpu_online(cpu)) {
+		arch_cpu_stop();
+	}
+	log_debug("partition '%s' vCPU %u starts on core %u at 0x%lx", p->cfg->name, cpu->vcpu, cpu->index, entry);
+	arch_vcpu_enter(cpu, entry, arg);
+}
+
+void core_handle_requests(struct cpu *cpu)
+{
+	uint32_t req = __atomic_exchange_n(&cpu->requests, 0u, __ATOMIC_ACQ_REL);
+
+	if ((req & CPU_REQ_STOP) != 0u) {
+		arch_cpu_stop();
+	}
+}
