@@ -25,11 +25,18 @@ void cpus_init(void)
 	for (uint32_t i = 0u; i < cfg_system.n_cpus; i++) {
 		const struct cfg_cpu *c = &cfg_system.cpus[i];
 
-		cpus[i] = (struct cpu){ .index = i };
-		if (c->partition != CFG_NO_PARTITION) {
-			cpus[i].partition = partition_get(c->partition);
-			cpus[i].vcpu = c->vcpu;
-		}
+		struct cpu *cpu = &cpus[i];
+
+		/* Field by field: the architecture part (arch_types.h) is set up
+		 * when the cpu starts, before this runs on the boot cpu. */
+		cpu->index = i;
+		cpu->partition = (c->partition != CFG_NO_PARTITION) ? partition_get(c->partition) : NULL;
+		cpu->vcpu = (c->partition != CFG_NO_PARTITION) ? c->vcpu : 0u;
+		cpu->requests = 0u;
+		cpu->start_reason = CPU_START_NONE;
+		cpu->start_entry = 0u;
+		cpu->start_arg = 0u;
+		cpu->line.len = 0u;
 	}
 }
 
@@ -51,7 +58,7 @@ NORETURN void core_cpu_started(struct cpu *cpu)
 	if (reason == CPU_START_BOOT) {
 		partition_load(p);
 		entry = p->cfg->entry;
-		arg = (p->cfg->dtb.size != 0u) ? p->cfg->dtb.ipa : 0u;
+		arg = (p->cfg->boot_info.size != 0u) ? p->cfg->boot_info.ipa : 0u;
 	} else {
 		entry = cpu->start_entry;
 		arg = cpu->start_arg;

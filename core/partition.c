@@ -32,11 +32,11 @@ void partitions_init(void)
 		panic("%u partitions exceed CONFIG_MAX_PARTITIONS", cfg_system.n_partitions);
 	}
 	for (uint32_t i = 0u; i < cfg_system.n_partitions; i++) {
-		partitions[i] = (struct partition){
-			.cfg = &cfg_system.partitions[i],
-			.id = i,
-			.state = PARTITION_LOADING,
-		};
+		/* Everything else starts zero (.bss): a compound literal would
+		 * zero the large architecture part again, maybe on the stack. */
+		partitions[i].cfg = &cfg_system.partitions[i];
+		partitions[i].id = i;
+		partitions[i].state = PARTITION_LOADING;
 	}
 }
 
@@ -85,14 +85,14 @@ static void load_blob(const struct partition *p, const struct cfg_blob *b)
 
 static void map_memory(struct partition *p)
 {
-	if (arch_s2_init(p->id) != 0) {
+	if (arch_s2_init(p) != 0) {
 		panic("partition '%s': stage-2 table pool exhausted", p->cfg->name);
 	}
 	for (uint32_t i = 0u; i < p->cfg->n_regions; i++) {
 		const struct cfg_region *r = &p->cfg->regions[i];
 
 		/* bhcc sized the architecture's table pool for exactly these mappings. */
-		if (arch_s2_map(p->id, ipa_init(r->ipa), pa_init(r->pa), r->size, r->access,
+		if (arch_s2_map(p, ipa_init(r->ipa), pa_init(r->pa), r->size, r->access,
 				r->kind == (uint8_t)CFG_REGION_DEVICE) != 0) {
 			panic("partition '%s': stage-2 table pool exhausted", p->cfg->name);
 		}
@@ -107,7 +107,7 @@ void partition_load(struct partition *p)
 	}
 	load_blob(p, &p->cfg->image);
 	load_blob(p, &p->cfg->boot_info);
-	arch_partition_reset(p->id);
+	arch_partition_reset(p);
 	set_state(p, PARTITION_RUNNING);
 }
 

@@ -55,7 +55,7 @@ wrong_el:
 	wfi
 	b	wrong_el
 
-/* Firmware's PSCI CPU_ON lands here at EL2 with x0 = the core index we passed. */
+/* Firmware's PSCI CPU_ON lands here at EL2 with x0 = the cpu index we passed. */
 	.text
 	.global arm64_secondary_entry
 arm64_secondary_entry:

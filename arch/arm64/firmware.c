@@ -5,6 +5,7 @@
 #include <bulkhead/psci.h>
 #include "arch.h"
 #include "arm64.h"
+#include "cpu.h"
 #include "gic.h"
 #include "sysreg.h"
 
@@ -64,5 +65,5 @@ void arch_cpu_kick(uint32_t cpu)
 {
 	/* The request written before this call must be visible when the SGI lands. */
 	dsb_ish();
-	gic_send_ipi(cpu);
+	gic_send_ipi(cpu_get(cpu));
 }

@@ -9,6 +9,7 @@
 #include "arm64.h"
 #include "gic.h"
 #include "cfg.h"
+#include "cpu.h"
 #include "mmio.h"
 
 #define GICC_CTLR        0x0000u
@@ -29,17 +30,17 @@
 
 #define HYP_PRIORITY 0x00u
 
-/* CPU interface number of each core (ITARGETSR and SGIR bit). */
-static uint8_t cpu_mask[CONFIG_MAX_CORES];
-
 static uint64_t gicd(uint32_t off) { return cfg_system.arch.gic.dist.base + off; }
 static uint64_t gicc(uint32_t off) { return cfg_system.arch.gic.cpu.base + off; }
 static uint64_t gich(uint32_t off) { return cfg_system.arch.gic.hyp.base + off; }
 
-/* Until a core has read its own interface number, assume the usual Aff0. */
-static uint8_t mask_of(uint32_t core)
+/* The CPU interface bit of a cpu (ITARGETSR, SGIR). Until the cpu has read
+ * its own interface number, assume the usual Aff0. */
+static uint8_t mask_of(const struct cpu *cpu)
 {
-	return (cpu_mask[core] != 0u) ? cpu_mask[core] : (uint8_t)(1u << (arm64_cpu_mpidr(core) & 7u));
+	uint8_t mask = cpu->arch.gic.cpuif_mask;
+
+	return (mask != 0u) ? mask : (uint8_t)(1u << (arm64_cpu_mpidr(cpu->index) & 7u));
 }
 
 void gic_init_global(void)
@@ -58,7 +59,7 @@ void gic_init_global(void)
 uint32_t gic_n_lrs;
 uint32_t gic_lr_mask;
 
-void gic_init_cpu(uint32_t core, bool direct)
+void gic_init_cpu(struct cpu *cpu, bool direct)
 {
 	gic_n_lrs = (mmio_read32(gich(GICH_VTR)) & 0x3fu) + 1u;
 	/* GICH_ELRSR0 covers list registers 0..31: the vGIC uses no more. */
@@ -70,7 +71,7 @@ void gic_init_cpu(uint32_t core, bool direct)
 	}
 	UNUSED(direct);   /* bhcc refuses direct delivery on GICv2 */
 	/* Banked ITARGETSR0 reads as this CPU interface's own bit in every byte. */
-	cpu_mask[core] = (uint8_t)mmio_read32(gicd(GICD_ITARGETSR));
+	cpu->arch.gic.cpuif_mask = (uint8_t)mmio_read32(gicd(GICD_ITARGETSR));
 	mmio_write32(gicd(GICD_ICENABLER), 0xffffffffu);
 	mmio_write32(gicd(GICD_ICPENDR), 0xffffffffu);
 	mmio_write32(gicd(GICD_ICACTIVER), 0xffffffffu);
@@ -82,14 +83,14 @@ void gic_init_cpu(uint32_t core, bool direct)
 	mmio_write32(gicc(GICC_CTLR), GICC_CTLR_ENABLE | GICC_CTLR_EOIMODE);
 }
 
-void gic_send_ipi(uint32_t core)
+void gic_send_ipi(const struct cpu *target)
 {
-	mmio_write32(gicd(GICD_SGIR), ((uint32_t)mask_of(core) << 16) | GIC_IPI_SGI);
+	mmio_write32(gicd(GICD_SGIR), ((uint32_t)mask_of(target) << 16) | GIC_IPI_SGI);
 }
 
-void gic_send_sgi(uint32_t core, uint32_t intid)
+void gic_send_sgi(uint32_t cpu, uint32_t intid)
 {
-	mmio_write32(gicd(GICD_SGIR), ((uint32_t)mask_of(core) << 16) | (intid & 0xfu));
+	mmio_write32(gicd(GICD_SGIR), ((uint32_t)mask_of(cpu_get(cpu)) << 16) | (intid & 0xfu));
 }
 
 uint32_t gic_ack_fiq(void)
@@ -122,9 +123,9 @@ void gic_dist_write8(uint32_t offset, uint8_t value)
 	mmio_write8(gicd(offset), value);
 }
 
-void gic_spi_route(uint32_t intid, uint32_t core)
+void gic_spi_route(uint32_t intid, uint32_t cpu)
 {
-	mmio_write8(gicd(GICD_ITARGETSR + intid), mask_of(core));
+	mmio_write8(gicd(GICD_ITARGETSR + intid), mask_of(cpu_get(cpu)));
 }
 
 void gic_spi_targets(uint32_t intid, uint8_t mask)
@@ -132,27 +133,27 @@ void gic_spi_targets(uint32_t intid, uint8_t mask)
 	mmio_write8(gicd(GICD_ITARGETSR + intid), mask);
 }
 
-uint8_t gic_core_mask(uint32_t core)
+uint8_t gic_cpuif_mask(uint32_t cpu)
 {
-	return mask_of(core);
+	return mask_of(cpu_get(cpu));
 }
 
-/* GICv2 banks the SGI/PPI registers in the distributor: only the calling core's. */
-uint32_t gic_local_read(uint32_t core, uint32_t offset)
+/* GICv2 banks the SGI/PPI registers in the distributor: only the calling cpu's. */
+uint32_t gic_local_read(const struct cpu *t, uint32_t offset)
 {
-	UNUSED(core);
+	UNUSED(t);
 	return mmio_read32(gicd(offset));
 }
 
-void gic_local_write(uint32_t core, uint32_t offset, uint32_t value)
+void gic_local_write(const struct cpu *t, uint32_t offset, uint32_t value)
 {
-	UNUSED(core);
+	UNUSED(t);
 	mmio_write32(gicd(offset), value);
 }
 
-void gic_local_write8(uint32_t core, uint32_t offset, uint8_t value)
+void gic_local_write8(const struct cpu *t, uint32_t offset, uint8_t value)
 {
-	UNUSED(core);
+	UNUSED(t);
 	mmio_write8(gicd(offset), value);
 }
 

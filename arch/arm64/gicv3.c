@@ -3,7 +3,7 @@
  *
  * Distributor: every SPI starts disabled in group 1; the virtual distributor
  * enables and routes a partition's own SPIs on its behalf. Redistributors:
- * each core enables only the hypervisor's kick (SGI 15) and, for mediated
+ * each cpu enables only the hypervisor's kick (SGI 15) and, for mediated
  * delivery, the maintenance interrupt. CPU interface: EL2 runs with
  * EOImode 1, so dropping the priority of a guest's interrupt leaves it active
  * until the guest's own EOI deactivates it through the list register.
@@ -12,6 +12,7 @@
 #include "arm64.h"
 #include "gic.h"
 #include "cfg.h"
+#include "cpu.h"
 #include "log.h"
 #include "mmio.h"
 #include "sysreg.h"
@@ -48,20 +49,15 @@
  * so a guest can never mask the kick. */
 #define HYP_PRIORITY 0x00u
 
-static uint64_t redist[CONFIG_MAX_CORES];
-/* ICC_SGI1R_EL1 value of the hypervisor's kick to each core, computed once. */
-static uint64_t kick[CONFIG_MAX_CORES];
-static bool core_direct[CONFIG_MAX_CORES];
-
 static void wait_rwp(uint64_t reg, uint32_t bit)
 {
 	while ((mmio_read32(reg) & bit) != 0u) {
 	}
 }
 
-static uint64_t sgi_target(uint32_t core, uint32_t intid)
+static uint64_t sgi_target(uint32_t cpu, uint32_t intid)
 {
-	uint64_t mpidr = arm64_cpu_mpidr(core);
+	uint64_t mpidr = arm64_cpu_mpidr(cpu);
 	uint64_t aff0 = mpidr & 0xffu;
 
 	return (((mpidr >> 32) & 0xffu) << 48) | (((mpidr >> 16) & 0xffu) << 32) | ((aff0 >> 4) << 44) |
@@ -85,12 +81,13 @@ void gic_init_global(void)
 	}
 	mmio_write32(d + GICD_CTLR, GICD_CTLR_ARE | GICD_CTLR_GRP1 | GICD_CTLR_GRP0);
 	wait_rwp(d + GICD_CTLR, GICD_CTLR_RWP);
+	/* The kick's ICC_SGI1R_EL1 value for each cpu, computed once. */
 	for (uint32_t c = 0u; c < cfg_system.n_cpus; c++) {
-		kick[c] = sgi_target(c, GIC_IPI_SGI);
+		cpu_get(c)->arch.gic.kick = sgi_target(c, GIC_IPI_SGI);
 	}
 }
 
-/* Redistributor frames are found by affinity, not assumed to follow core order. */
+/* Redistributor frames are found by affinity, not assumed to follow cpu order. */
 static uint64_t find_redist(uint64_t mpidr)
 {
 	uint32_t aff = (uint32_t)(((mpidr >> 8) & 0xff000000u) | (mpidr & 0xffffffu));
@@ -114,27 +111,27 @@ static uint64_t find_redist(uint64_t mpidr)
 uint32_t gic_n_lrs;
 uint32_t gic_lr_mask;
 
-void gic_init_cpu(uint32_t core, bool direct)
+void gic_init_cpu(struct cpu *cpu, bool direct)
 {
 	gic_n_lrs = ((uint32_t)read_sysreg(ich_vtr_el2) & 0x1fu) + 1u;
 	gic_lr_mask = ((uint32_t)1u << gic_n_lrs) - 1u;
-	uint64_t rd = redist[core];
+	uint64_t rd = cpu->arch.gic.redist;
 
 	if (rd == 0u) {
-		rd = find_redist(arm64_cpu_mpidr(core));
-		redist[core] = rd;
+		rd = find_redist(arm64_cpu_mpidr(cpu->index));
+		cpu->arch.gic.redist = rd;
 	}
-	core_direct[core] = direct;
+	cpu->arch.gic.direct = direct;
 	mmio_write32(rd + GICR_WAKER, mmio_read32(rd + GICR_WAKER) & ~GICR_WAKER_SLEEP);
 	while ((mmio_read32(rd + GICR_WAKER) & GICR_WAKER_ASLEEP) != 0u) {
 	}
-	/* Nothing from this core's previous life stays enabled, pending or active. */
+	/* Nothing from this cpu's previous life stays enabled, pending or active. */
 	uint64_t sgi = rd + GICR_SGI_BASE;
 	mmio_write32(sgi + GICD_ICENABLER, 0xffffffffu);
 	wait_rwp(rd + GICR_CTLR, GICR_CTLR_RWP);
 	mmio_write32(sgi + GICD_ICPENDR, 0xffffffffu);
 	mmio_write32(sgi + GICD_ICACTIVER, 0xffffffffu);
-	/* The kick is group 0 (FIQ) on a direct core, whose IRQs go straight to the guest. */
+	/* The kick is group 0 (FIQ) on a direct cpu, whose IRQs go straight to the guest. */
 	mmio_write32(sgi + GICD_IGROUPR, direct ? ~((uint32_t)1u << GIC_IPI_SGI) : 0xffffffffu);
 	mmio_write8(sgi + GICD_IPRIORITYR + GIC_IPI_SGI, HYP_PRIORITY);
 	mmio_write8(sgi + GICD_IPRIORITYR + GIC_MAINT_PPI, HYP_PRIORITY);
@@ -151,19 +148,19 @@ void gic_init_cpu(uint32_t core, bool direct)
 }
 
 
-void gic_send_ipi(uint32_t core)
+void gic_send_ipi(const struct cpu *target)
 {
 	/* Generated at the latest by the exception return that follows. */
-	if (core_direct[core]) {
-		write_sysreg(icc_sgi0r_el1, kick[core]);
+	if (target->arch.gic.direct) {
+		write_sysreg(icc_sgi0r_el1, target->arch.gic.kick);
 	} else {
-		write_sysreg(icc_sgi1r_el1, kick[core]);
+		write_sysreg(icc_sgi1r_el1, target->arch.gic.kick);
 	}
 }
 
-void gic_send_sgi(uint32_t core, uint32_t intid)
+void gic_send_sgi(uint32_t cpu, uint32_t intid)
 {
-	write_sysreg(icc_sgi1r_el1, sgi_target(core, intid));
+	write_sysreg(icc_sgi1r_el1, sgi_target(cpu, intid));
 	isb();
 }
 
@@ -175,7 +172,7 @@ uint32_t gic_ack_fiq(void)
 void gic_eoi_fiq(uint32_t intid)
 {
 	write_sysreg(icc_eoir0_el1, intid);
-	/* A direct core's guest chooses the EOImode: deactivate explicitly if it split them. */
+	/* A direct cpu's guest chooses the EOImode: deactivate explicitly if it split them. */
 	if ((read_sysreg(icc_ctlr_el1) & ICC_CTLR_EOIMODE) != 0u) {
 		write_sysreg(icc_dir_el1, intid);
 	}
@@ -206,27 +203,27 @@ void gic_dist_write8(uint32_t offset, uint8_t value)
 	mmio_write8(cfg_system.arch.gic.dist.base + offset, value);
 }
 
-void gic_spi_route(uint32_t intid, uint32_t core)
+void gic_spi_route(uint32_t intid, uint32_t cpu)
 {
-	mmio_write64(cfg_system.arch.gic.dist.base + GICD_IROUTER + (8u * intid), arm64_cpu_mpidr(core) & 0xff00ffffffUL);
+	mmio_write64(cfg_system.arch.gic.dist.base + GICD_IROUTER + (8u * intid), arm64_cpu_mpidr(cpu) & 0xff00ffffffUL);
 }
 
-uint32_t gic_local_read(uint32_t core, uint32_t offset)
+uint32_t gic_local_read(const struct cpu *t, uint32_t offset)
 {
-	return mmio_read32(redist[core] + GICR_SGI_BASE + offset);
+	return mmio_read32(t->arch.gic.redist + GICR_SGI_BASE + offset);
 }
 
-void gic_local_write(uint32_t core, uint32_t offset, uint32_t value)
+void gic_local_write(const struct cpu *t, uint32_t offset, uint32_t value)
 {
-	mmio_write32(redist[core] + GICR_SGI_BASE + offset, value);
+	mmio_write32(t->arch.gic.redist + GICR_SGI_BASE + offset, value);
 	if (offset == GICD_ICENABLER) {
-		wait_rwp(redist[core] + GICR_CTLR, GICR_CTLR_RWP);
+		wait_rwp(t->arch.gic.redist + GICR_CTLR, GICR_CTLR_RWP);
 	}
 }
 
-void gic_local_write8(uint32_t core, uint32_t offset, uint8_t value)
+void gic_local_write8(const struct cpu *t, uint32_t offset, uint8_t value)
 {
-	mmio_write8(redist[core] + GICR_SGI_BASE + offset, value);
+	mmio_write8(t->arch.gic.redist + GICR_SGI_BASE + offset, value);
 }
 
 /* --- Virtualization interface: ICH_* system registers --- */
@@ -299,7 +296,7 @@ void gic_vif_reset(bool direct)
 	}
 	write_sysreg(ich_ap0r0_el2, 0);
 	write_sysreg(ich_ap1r0_el2, 0);
-	/* A direct core's guest uses the physical CPU interface; the virtual one
+	/* A direct cpu's guest uses the physical CPU interface; the virtual one
 	 * stays off but traps the registers shared by both groups (PMR, CTLR,
 	 * RPR, DIR, SGIs), which the hypervisor then applies to the physical one. */
 	write_sysreg(ich_vmcr_el2, (3UL << 18) | (2UL << 21));

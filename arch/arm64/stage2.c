@@ -8,6 +8,7 @@
 #include "arch.h"
 #include "arm64.h"
 #include "cfg.h"
+#include "partition.h"
 #include "vmsa.h"
 #include "spinlock.h"
 #include "sysreg.h"
@@ -21,17 +22,16 @@ static pte_t s2_pages[S2_POOL_PAGES][PT_ENTRIES]
 	__attribute__((aligned(4096), section(".noload.s2_pool")));
 static struct pt_pool s2_pool = { s2_pages, S2_POOL_PAGES, 0u };
 static struct spinlock s2_lock = SPINLOCK_INIT;
-static pte_t *s2_root[CONFIG_MAX_PARTITIONS];
 
-int arch_s2_init(uint32_t part)
+int arch_s2_init(struct partition *p)
 {
 	spin_lock(&s2_lock);
-	s2_root[part] = pt_alloc(&s2_pool);
+	p->arch.s2_root = pt_alloc(&s2_pool);
 	spin_unlock(&s2_lock);
-	return (s2_root[part] != NULL) ? 0 : -1;
+	return (p->arch.s2_root != NULL) ? 0 : -1;
 }
 
-int arch_s2_map(uint32_t part, ipaddr_t ipa, paddr_t pa, uint64_t size, uint8_t access, bool device)
+int arch_s2_map(struct partition *p, ipaddr_t ipa, paddr_t pa, uint64_t size, uint8_t access, bool device)
 {
 	uint64_t attrs = PTE_AF;
 	int ret;
@@ -51,19 +51,19 @@ int arch_s2_map(uint32_t part, ipaddr_t ipa, paddr_t pa, uint64_t size, uint8_t 
 		attrs |= PTE_S2_AP_W;
 	}
 	spin_lock(&s2_lock);
-	ret = vmsa_map(&s2_pool, s2_root[part], ipa_addr(ipa), pa_addr(pa), size, attrs);
+	ret = vmsa_map(&s2_pool, p->arch.s2_root, ipa_addr(ipa), pa_addr(pa), size, attrs);
 	spin_unlock(&s2_lock);
 	/* Table walks are coherent (VTCR: inner shareable, write-back). */
 	dsb_ishst();
 	return ret;
 }
 
-uint64_t arm64_vttbr(uint32_t part)
+uint64_t arm64_vttbr(const struct partition *p)
 {
 	/* VMID 0 is never used, so a guest never shares TLB entries with "no guest". */
-	uint32_t vmid = part + 1u;
+	uint32_t vmid = p->id + 1u;
 
-	return ((uint64_t)vmid << 48) | pt_table_addr(s2_root[part]);
+	return ((uint64_t)vmid << 48) | pt_table_addr(p->arch.s2_root);
 }
 
 uint64_t arm64_vtcr(void)

@@ -8,7 +8,7 @@
  *     address, of the partition's own memory, once per sweep;
  *   - everything else (implementation-defined registers, PMU, trace,
  *     LORegions, writes to ID registers) is undefined for the guest, as on
- *     a core without the feature.
+ *     a cpu without the feature.
  */
 #include "arm64.h"
 #include "cpu.h"
@@ -106,7 +106,7 @@ static void set_way(const struct cpu *cpu, uint64_t operand)
 	}
 }
 
-/* A register or instruction the partition may not use: undefined, as on a core without it. */
+/* A register or instruction the partition may not use: undefined, as on a cpu without it. */
 static void refuse_register(const struct cpu *cpu, struct guest_frame *f, uint32_t iss)
 {
 	uint32_t op0 = (iss >> 20) & 3u;

@@ -13,7 +13,7 @@
 /* Parameter names unlike arm64_guest_sync's own: cppcheck scopes them in the function holding the table. */
 typedef void (*trap_handler_t)(struct cpu *self, struct guest_frame *frame, uint64_t syndrome);
 
-/* A fault of the partition on this core: the health monitor contains it. */
+/* A fault of the partition on this cpu: the health monitor contains it. */
 static NORETURN void guest_fault(struct cpu *cpu, const char *what, uint64_t esr, bool addr_valid, uint64_t addr)
 {
 	uint64_t pc = read_sysreg(elr_el2);
@@ -101,7 +101,7 @@ void arm64_guest_irq(struct guest_frame *f)
 void arm64_guest_fiq(struct guest_frame *f)
 {
 	UNUSED(f);
-	/* Only a direct-delivery core gets FIQs: its kick. */
+	/* Only a direct-delivery cpu gets FIQs: its kick. */
 	vgic_fiq(arm64_this_cpu());
 }
 

@@ -1,6 +1,6 @@
 /*
  * EL2 exception vectors. A trap from a guest saves x0-x30, ELR_EL2 and
- * SPSR_EL2 in a struct guest_frame on the core's stack (empty while the
+ * SPSR_EL2 in a struct guest_frame on the cpu's stack (empty while the
  * guest runs), calls the C handler with the frame, and restores it.
  * Exceptions taken at EL2 itself are hypervisor bugs: they are reported
  * and the board is stopped.

@@ -10,25 +10,6 @@
 #include "log.h"
 #include "partition.h"
 
-static struct vgic_dist dists[CONFIG_MAX_PARTITIONS];
-
-struct vgic_dist *vgic_dist_of(const struct cpu *cpu)
-{
-	return &dists[cpu->partition->id];
-}
-
-struct vgic_cpu *vgic_cpu_of(const struct cpu *cpu)
-{
-	static struct vgic_cpu vcpus[CONFIG_MAX_CORES];
-
-	return &vcpus[cpu->index];
-}
-
-struct cpu *vgic_vcpu_core(const struct cpu *cpu, uint32_t vcpu)
-{
-	return cpu_get(cpu->partition->cfg->vcpu_cpu[vcpu]);
-}
-
 bool vgic_owns_spi(const struct vgic_dist *d, uint32_t intid)
 {
 	return (intid >= GIC_FIRST_SPI) && (intid < GIC_MAX_INTID) &&
@@ -48,10 +29,10 @@ void vgic_deny(struct cpu *cpu, const char *what, uint32_t offset, uint64_t valu
 
 /* --- Partition and vCPU reset --------------------------------------------- */
 
-void vgic_partition_reset(uint32_t part)
+void vgic_partition_reset(struct partition *part)
 {
-	struct vgic_dist *d = &dists[part];
-	const struct cfg_partition *p = &cfg_system.partitions[part];
+	struct vgic_dist *d = &part->arch.vgic;
+	const struct cfg_partition *p = part->cfg;
 
 	if (p->n_irqs > VGIC_MAX_SPIS) {
 		/* bhcc refuses such a description: an image built otherwise is inconsistent. */
@@ -88,7 +69,7 @@ void vgic_vcpu_reset(struct cpu *cpu)
 
 	__atomic_store_n(&v->sgi_pending, 0u, __ATOMIC_RELAXED);
 	if (!GIC_PPI_REGS_BANKED) {
-		v->ppi_config = gic_local_read(cpu->index, GICD_ICFGR + 4u);
+		v->ppi_config = gic_local_read(cpu, GICD_ICFGR + 4u);
 	}
 	for (uint32_t i = 0u; i < 32u; i++) {
 		v->priority[i] = 0u;
@@ -100,16 +81,16 @@ void vgic_vcpu_reset(struct cpu *cpu)
 	v->asleep = true;
 	v->direct = cpu->partition->cfg->arch.irq_delivery == (uint8_t)CFG_IRQ_DIRECT;
 	vgic_version_vcpu_reset(v);
-	/* The core may restart without powering off: clear what the guest owned. */
+	/* The cpu may restart its vCPU without stopping: clear what the guest owned. */
 	uint32_t local = VGIC_OWNED_PPIS | (v->direct ? 0x7fffu : 0u);
-	gic_local_write(cpu->index, GICD_ICENABLER, local);
+	gic_local_write(cpu, GICD_ICENABLER, local);
 	if (GIC_PPI_REGS_BANKED) {
-		gic_local_write(cpu->index, GICD_ICPENDR, local);
+		gic_local_write(cpu, GICD_ICPENDR, local);
 	}
-	gic_local_write(cpu->index, GICD_ICACTIVER, local);
+	gic_local_write(cpu, GICD_ICACTIVER, local);
 	for (uint32_t i = 0u; i < 32u; i++) {
 		if ((local & ((uint32_t)1u << i)) != 0u) {
-			gic_local_write8(cpu->index, GICD_IPRIORITYR + i, VGIC_MIN_PRIORITY);
+			gic_local_write8(cpu, GICD_IPRIORITYR + i, VGIC_MIN_PRIORITY);
 		}
 	}
 	gic_vif_reset(v->direct);
@@ -345,7 +326,7 @@ static void deliver_sgi(struct cpu *cpu, uint32_t intid, uint8_t source)
 
 void vgic_send_sgi(struct cpu *cpu, uint32_t target, uint32_t intid)
 {
-	struct cpu *t = vgic_vcpu_core(cpu, target);
+	struct cpu *t = vgic_vcpu_cpu(cpu, target);
 	struct vgic_cpu *vt = vgic_cpu_of(t);
 
 	if (vt->direct) {
@@ -368,7 +349,7 @@ void vgic_send_sgi(struct cpu *cpu, uint32_t target, uint32_t intid)
 	if (t != cpu) {
 		/* arch_cpu_kick() without the calls: the post above must land first. */
 		__asm__ volatile("dsb ish" : : : "memory");
-		gic_send_ipi(t->index);
+		gic_send_ipi(t);
 	}
 }
 
@@ -431,7 +412,7 @@ static bool in_word(uint32_t intid, uint32_t first, uint32_t bits)
 /*
  * The guest's pending or active state (register `reg`) of interrupts
  * [first, first + 32) whose physical state reads `physical`. An interrupt the
- * calling core holds in a list register or its queue with the hardware bit
+ * calling cpu holds in a list register or its queue with the hardware bit
  * was acknowledged by the hypervisor: physically active, while the guest sees
  * it pending or active as the list register says. Software interrupts (SGIs)
  * held there add their state. Other cores' list registers are out of reach:
@@ -439,7 +420,7 @@ static bool in_word(uint32_t intid, uint32_t first, uint32_t bits)
  */
 static uint32_t guest_state(const struct cpu *cpu, uint32_t reg, uint32_t first, uint32_t physical)
 {
-	const struct vgic_cpu *v = vgic_cpu_of(cpu);
+	const struct vgic_cpu *v = &cpu->arch.vgic;
 	bool pending_reg = (reg == GICD_ISPENDR) || (reg == GICD_ICPENDR);
 	uint32_t hw = 0u;
 	uint32_t seen = 0u;
@@ -469,7 +450,7 @@ static uint32_t guest_state(const struct cpu *cpu, uint32_t reg, uint32_t first,
 /*
  * The guest cleared the pending state of the interrupts `bits` of
  * [first, first + 32), from the SGI senders in `sources` (GICv2; 0xff: any):
- * what the calling core holds for them pending only, in a list register or
+ * what the calling cpu holds for them pending only, in a list register or
  * its queue, is withdrawn, and a physical interrupt (hardware bit), which the
  * hypervisor acknowledged for the guest, is deactivated. Active ones stay:
  * clearing pending does not end a handler.
@@ -691,7 +672,7 @@ static uint32_t local_owned(const struct vgic_cpu *v)
 bool vgic_owns(const struct cpu *cpu, uint32_t intid)
 {
 	if (intid < GIC_FIRST_SPI) {
-		return ((local_owned(vgic_cpu_of(cpu)) >> intid) & 1u) != 0u;
+		return ((local_owned(&cpu->arch.vgic) >> intid) & 1u) != 0u;
 	}
 	return vgic_owns_spi(vgic_dist_of(cpu), intid);
 }
@@ -699,7 +680,7 @@ bool vgic_owns(const struct cpu *cpu, uint32_t intid)
 static void local_priority(struct cpu *cpu, uint32_t vcpu, uint32_t offset, bool write, uint32_t size,
 			   uint64_t *value)
 {
-	struct cpu *t = vgic_vcpu_core(cpu, vcpu);
+	struct cpu *t = vgic_vcpu_cpu(cpu, vcpu);
 	struct vgic_cpu *v = vgic_cpu_of(t);
 	uint32_t owned = local_owned(v);
 	uint64_t out = 0u;
@@ -719,7 +700,7 @@ static void local_priority(struct cpu *cpu, uint32_t vcpu, uint32_t offset, bool
 			v->priority[intid] = byte;
 			/* Virtual SGIs of a mediated vCPU have no physical counterpart. */
 			if ((intid >= 16u) || v->direct) {
-				gic_local_write8(t->index, GICD_IPRIORITYR + intid, physical_priority(byte));
+				gic_local_write8(t, GICD_IPRIORITYR + intid, physical_priority(byte));
 			}
 		} else {
 			out |= (uint64_t)v->priority[intid] << shift;
@@ -743,10 +724,10 @@ static uint32_t local_bitmap_read(const struct cpu *t, const struct vgic_cpu *v,
 	} else {
 		/* Active state of virtual SGIs lives in the list registers: reads as zero. */
 	}
-	return (soft & virt) | (gic_local_read(t->index, reg) & owned & ~virt);
+	return (soft & virt) | (gic_local_read(t, reg) & owned & ~virt);
 }
 
-/* Writes of the software SGIs `sgis` of vCPU `vcpu` (core `t`) through register `reg`. */
+/* Writes of the software SGIs `sgis` of vCPU `vcpu` (cpu `t`) through register `reg`. */
 static void local_sgi_write(struct cpu *cpu, uint32_t vcpu, struct cpu *t, uint32_t reg, uint32_t sgis)
 {
 	struct vgic_cpu *v = vgic_cpu_of(t);
@@ -778,7 +759,7 @@ static void local_sgi_write(struct cpu *cpu, uint32_t vcpu, struct cpu *t, uint3
 
 static void local_bitmap(struct cpu *cpu, uint32_t vcpu, uint32_t reg, bool write, uint64_t *value)
 {
-	struct cpu *t = vgic_vcpu_core(cpu, vcpu);
+	struct cpu *t = vgic_vcpu_cpu(cpu, vcpu);
 	const struct vgic_cpu *v = vgic_cpu_of(t);
 	uint32_t owned = local_owned(v);
 	uint32_t virt = v->direct ? 0u : 0xffffu;   /* SGIs handled in software */
@@ -786,7 +767,7 @@ static void local_bitmap(struct cpu *cpu, uint32_t vcpu, uint32_t reg, bool writ
 
 	if (!write) {
 		uint32_t state = local_bitmap_read(t, v, reg);
-		/* The list registers of the calling core only: see guest_state(). */
+		/* The list registers of the calling cpu only: see guest_state(). */
 		*value = ((t == cpu) && state_reg(reg)) ? (guest_state(cpu, reg, 0u, state) & owned) : state;
 		return;
 	}
@@ -795,7 +776,7 @@ static void local_bitmap(struct cpu *cpu, uint32_t vcpu, uint32_t reg, bool writ
 	}
 	/* See GIC_PPI_REGS_BANKED: without it, withdraw() alone clears PPIs. */
 	if (((bits & ~virt) != 0u) && (GIC_PPI_REGS_BANKED || (reg != GICD_ICPENDR))) {
-		gic_local_write(t->index, reg, bits & ~virt);
+		gic_local_write(t, reg, bits & ~virt);
 	}
 	if ((bits & virt) != 0u) {
 		local_sgi_write(cpu, vcpu, t, reg, bits & virt);
@@ -815,7 +796,7 @@ bool vgic_dist_banked(uint32_t offset)
 /* GICD_ICFGR1 / GICR_ICFGR1: the trigger mode of the PPIs the partition owns. */
 static void local_ppi_config(struct cpu *cpu, uint32_t vcpu, bool write, uint64_t *value)
 {
-	struct cpu *t = vgic_vcpu_core(cpu, vcpu);
+	struct cpu *t = vgic_vcpu_cpu(cpu, vcpu);
 	struct vgic_cpu *v = vgic_cpu_of(t);
 	const uint32_t offset = GICD_ICFGR + 4u;
 	uint32_t mask = 0u;
@@ -836,10 +817,10 @@ static void local_ppi_config(struct cpu *cpu, uint32_t vcpu, bool write, uint64_
 			*value = v->ppi_config & mask;
 		}
 	} else if (!write) {
-		*value = gic_local_read(t->index, offset) & mask;
+		*value = gic_local_read(t, offset) & mask;
 	} else {
-		uint32_t phys = gic_local_read(t->index, offset);
-		gic_local_write(t->index, offset, (phys & ~mask) | ((uint32_t)*value & mask));
+		uint32_t phys = gic_local_read(t, offset);
+		gic_local_write(t, offset, (phys & ~mask) | ((uint32_t)*value & mask));
 	}
 }
 

@@ -37,7 +37,7 @@ static uint8_t physical_targets(const struct cpu *cpu, uint8_t vmask)
 
 	for (uint32_t v = 0u; v < cpu->partition->cfg->n_vcpus; v++) {
 		if ((vmask & ((uint32_t)1u << v)) != 0u) {
-			mask |= gic_core_mask(cpu->partition->cfg->vcpu_cpu[v]);
+			mask |= gic_cpuif_mask(cpu->partition->cfg->vcpu_cpu[v]);
 		}
 	}
 	return mask;

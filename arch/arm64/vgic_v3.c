@@ -1,7 +1,7 @@
 /*
  * The virtual GIC, GICv3 parts: the distributor's control and routing
  * registers, one redistributor per vCPU, SGIs written through ICC_SGI1R_EL1,
- * and the CPU interface registers a direct-delivery core traps.
+ * and the CPU interface registers a direct-delivery cpu traps.
  */
 #include "vgic.h"
 #include "cfg.h"
@@ -45,7 +45,7 @@ static void route(struct cpu *cpu, uint32_t intid)
 	const struct vgic_dist *d = vgic_dist_of(cpu);
 	bool any = (d->irm[intid / 32u] & ((uint32_t)1u << (intid % 32u))) != 0u;
 
-	/* "Any vCPU" is vCPU 0: a physical 1-of-N route could pick another partition's core. */
+	/* "Any vCPU" is vCPU 0: a physical 1-of-N route could pick another partition's cpu. */
 	gic_spi_route(intid, cpu->partition->cfg->vcpu_cpu[any ? 0u : d->target[intid]]);
 }
 
@@ -163,7 +163,7 @@ static void dist_access(struct cpu *cpu, uint32_t offset, bool write, uint32_t s
 /* RD_base frame registers other than RAZ/WI; false: RAZ/WI. */
 static bool redist_rd(struct cpu *cpu, uint32_t vcpu, uint32_t offset, bool write, uint32_t size, uint64_t *value)
 {
-	struct vgic_cpu *v = vgic_cpu_of(vgic_vcpu_core(cpu, vcpu));
+	struct vgic_cpu *v = vgic_cpu_of(vgic_vcpu_cpu(cpu, vcpu));
 
 	if ((offset == GICR_WAKER) && (size == 4u)) {
 		if (write) {
@@ -204,7 +204,7 @@ static void redist_access(struct cpu *cpu, uint32_t vcpu, uint32_t offset, bool 
 		/* GICR_CTLR (no LPIs) and everything redist_rd leaves: RAZ/WI. */
 		handled = redist_rd(cpu, vcpu, offset, write, size, value);
 	} else if (((offset - GICR_SGI_BASE) == GICD_IGROUPR) && (size == 4u)) {
-		const struct vgic_cpu *v = vgic_cpu_of(vgic_vcpu_core(cpu, vcpu));
+		const struct vgic_cpu *v = vgic_cpu_of(vgic_vcpu_cpu(cpu, vcpu));
 		uint32_t groups = VGIC_OWNED_PPIS | (v->direct ? 0x7fffu : 0xffffu);
 		if (!write) {
 			*value = groups;
@@ -275,10 +275,10 @@ void vgic_sgi1r(struct cpu *cpu, uint64_t v)
 }
 
 /*
- * A direct core's ICC_DIR_EL1 write (ICH_HCR_EL2.TDIR). The active state of
+ * A direct cpu's ICC_DIR_EL1 write (ICH_HCR_EL2.TDIR). The active state of
  * an SPI is global: deactivating another partition's SPI would end its
  * handling early, and a level interrupt still asserted would be taken again
- * (its owner's hypervisor-held copy merges it, but it costs that core an
+ * (its owner's hypervisor-held copy merges it, but it costs that cpu an
  * exception each time). So only an interrupt the partition owns is
  * deactivated on the physical interface; the rest, SGI 15 (the kick) and
  * the other PPIs included, is refused. The guest's EOImode decides, as on

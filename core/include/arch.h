@@ -13,6 +13,7 @@
 #include "types.h"
 
 struct cpu;
+struct partition;
 
 /* --- Physical cpus ---------------------------------------------------- */
 
@@ -65,15 +66,15 @@ NORETURN void arch_system_off(void);
 
 /* --- Guest memory ----------------------------------------------------- */
 
-/** Prepares an empty guest-physical address space for partition `part`. */
-int arch_s2_init(uint32_t part);
+/** Prepares an empty guest-physical address space for partition `p`. */
+int arch_s2_init(struct partition *p);
 
 /**
- * Maps [ipa, ipa + size) to [pa, pa + size) in partition `part` with the
+ * Maps [ipa, ipa + size) to [pa, pa + size) in partition `p` with the
  * given CFG_ACCESS_* rights; `device` selects device memory attributes.
  * Returns 0 or a negative error when the table pool is exhausted.
  */
-int arch_s2_map(uint32_t part, ipaddr_t ipa, paddr_t pa, uint64_t size, uint8_t access, bool device);
+int arch_s2_map(struct partition *p, ipaddr_t ipa, paddr_t pa, uint64_t size, uint8_t access, bool device);
 
 /** Makes freshly written partition memory visible to a guest running with caches off. */
 void arch_clean_to_poc(paddr_t pa, uint64_t size);
@@ -81,17 +82,17 @@ void arch_clean_to_poc(paddr_t pa, uint64_t size);
 /* --- vCPUs ------------------------------------------------------------ */
 
 /**
- * Partition `part` is about to start from its entry point (at boot or on a
+ * Partition `p` is about to start from its entry point (at boot or on a
  * restart): resets the architectural state the hypervisor keeps for it, such
- * as its virtual interrupt controller and virtual counter. Called on the core
+ * as its virtual interrupt controller and virtual counter. Called on the cpu
  * of its vCPU 0 while no other vCPU of the partition runs.
  */
-void arch_partition_reset(uint32_t part);
+void arch_partition_reset(struct partition *p);
 
 /**
- * Starts the calling core's vCPU at `entry` with first argument `arg`, from
+ * Starts the calling cpu's vCPU at `entry` with first argument `arg`, from
  * the architectural reset state. Discards the hypervisor stack. Never returns:
- * the next hypervisor code on this core runs on a trap.
+ * the next hypervisor code on this cpu runs on a trap.
  */
 NORETURN void arch_vcpu_enter(struct cpu *cpu, uint64_t entry, uint64_t arg);
 

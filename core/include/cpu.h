@@ -1,19 +1,20 @@
 /*
- * Per-core state. One physical core runs exactly one vCPU of one partition,
- * forever, so "core" and "vCPU" share this structure.
+ * Per-cpu state. One physical cpu runs exactly one vCPU of one partition,
+ * forever, so the cpu and its vCPU share this structure.
  */
 #ifndef BULKHEAD_CPU_H
 #define BULKHEAD_CPU_H
 
 #include "types.h"
+#include "arch_types.h"
 #include "console.h"
 
 struct partition;
 
-/* Requests other cores post to this core, then kick it (arch_cpu_kick). */
+/* Requests other cpus post to this cpu, then kick it (arch_cpu_kick). */
 #define CPU_REQ_STOP 0x1u     /* power off: the partition is stopping or restarting */
 
-/** Why the hypervisor starts this core's vCPU when the core powers on. */
+/** Why the hypervisor starts this cpu's vCPU when the cpu starts. */
 enum cpu_start_reason {
 	CPU_START_NONE = 0,       /* nothing to run: power off again */
 	CPU_START_BOOT = 1,       /* vCPU 0: load the partition, start at its entry point */
@@ -21,14 +22,15 @@ enum cpu_start_reason {
 };
 
 struct cpu {
-	uint32_t index;                 /* physical core index in cfg_system.cpus */
-	struct partition *partition;    /* NULL: the core belongs to no partition */
+	uint32_t index;                 /* physical cpu index in cfg_system.cpus */
+	struct partition *partition;    /* NULL: the cpu belongs to no partition */
 	uint32_t vcpu;                  /* vCPU index inside the partition */
 	uint32_t requests;              /* CPU_REQ_*, atomically updated */
 	enum cpu_start_reason start_reason;
 	uint64_t start_entry;
 	uint64_t start_arg;
 	struct console_line line;       /* this vCPU's unfinished console line */
+	struct arch_cpu arch;           /* the architecture's state of the cpu and its vCPU (arch_types.h) */
 };
 
 /** The state of physical cpu `index` (< cfg_system.n_cpus). */

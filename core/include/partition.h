@@ -6,14 +6,15 @@
 
 #include "types.h"
 #include "arch.h"
+#include "arch_types.h"
 #include "cfg.h"
 #include "incident.h"
 #include "spinlock.h"
 
 enum partition_state {
-	PARTITION_LOADING = 0,      /* vCPU 0's core is loading it and will start it */
+	PARTITION_LOADING = 0,      /* vCPU 0's cpu is loading it and will start it */
 	PARTITION_RUNNING = 1,
-	PARTITION_STOPPING = 2,     /* its other cores are being powered off */
+	PARTITION_STOPPING = 2,     /* its other cpus are being stopped */
 	PARTITION_STOPPED = 3,
 };
 
@@ -23,9 +24,10 @@ struct partition {
 	enum partition_state state; /* under lock */
 	uint32_t restarts;          /* restarts since boot */
 	uint64_t online;            /* bit v: vCPU v entered the guest and has not turned off */
-	bool mapped;                /* address space built (once, by vCPU 0's core) */
+	bool mapped;                /* address space built (once, by vCPU 0's cpu) */
 	struct spinlock lock;
 	struct incident_counter incidents[BH_INCIDENT_KINDS];   /* since boot, kept across restarts */
+	struct arch_partition arch; /* the architecture's state of the partition (arch_types.h) */
 };
 
 struct cpu;
@@ -33,13 +35,13 @@ struct cpu;
 /** Partition `id`, or NULL when id is out of range. */
 struct partition *partition_get(uint32_t id);
 
-/** Builds every partition's address space and loads its image. Boot core, once. */
+/** Sets every partition's run-time state up from the configuration. Boot cpu, once. */
 void partitions_init(void);
 
 /**
  * Prepares partition `p` to run from its entry point: builds its address
  * space the first time, copies its image and device tree from their pristine
- * copies and marks it running. Called on vCPU 0's core only.
+ * copies and marks it running. Called on vCPU 0's cpu only.
  */
 void partition_load(struct partition *p);
 
@@ -47,8 +49,8 @@ void partition_load(struct partition *p);
 bool partition_translate(const struct partition *p, ipaddr_t ipa, uint64_t size, uint8_t access, paddr_t *out);
 
 /**
- * Stops the calling vCPU's partition: powers off its other cores, marks it
- * stopped and powers off the calling core. `restart` reloads and restarts it
+ * Stops the calling vCPU's partition: stops its other cpus, marks it
+ * stopped and stops the calling cpu. `restart` reloads and restarts it
  * instead. Never returns.
  */
 NORETURN void partition_shutdown(struct cpu *self, bool restart);
@@ -68,7 +70,7 @@ enum core_status partition_vcpu_state(const struct cpu *self, uint32_t vcpu, enu
 
 /**
  * Marks the calling vCPU online before it enters its guest. False when the
- * partition is not running (the core must power off instead).
+ * partition is not running (the cpu must stop instead).
  */
 bool partition_vcpu_online(struct cpu *self);
 

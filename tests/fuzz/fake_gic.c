@@ -175,9 +175,9 @@ void gic_spi_targets(uint32_t intid, uint8_t mask)
 	traps_violation("GICv2 routing (interrupt %u, targets 0x%x) on a GICv3", intid, mask);
 }
 
-uint8_t gic_core_mask(uint32_t core)
+uint8_t gic_cpuif_mask(uint32_t cpu)
 {
-	return (uint8_t)(1u << core);
+	return (uint8_t)(1u << cpu);
 }
 
 static struct bank *local_bank(uint32_t core, const char *what)
@@ -189,19 +189,19 @@ static struct bank *local_bank(uint32_t core, const char *what)
 	return &local[core];
 }
 
-uint32_t gic_local_read(uint32_t core, uint32_t offset)
+uint32_t gic_local_read(const struct cpu *t, uint32_t offset)
 {
-	return bank_read(local_bank(core, "read"), offset);
+	return bank_read(local_bank(t->index, "read"), offset);
 }
 
-void gic_local_write(uint32_t core, uint32_t offset, uint32_t value)
+void gic_local_write(const struct cpu *t, uint32_t offset, uint32_t value)
 {
-	bank_write(local_bank(core, "wrote"), offset, value, 0, may_local, "GICR");
+	bank_write(local_bank(t->index, "wrote"), offset, value, 0, may_local, "GICR");
 }
 
-void gic_local_write8(uint32_t core, uint32_t offset, uint8_t value)
+void gic_local_write8(const struct cpu *t, uint32_t offset, uint8_t value)
 {
-	struct bank *b = local_bank(core, "wrote");
+	struct bank *b = local_bank(t->index, "wrote");
 	uint32_t intid = offset - GICD_IPRIORITYR;
 
 	if (offset < GICD_IPRIORITYR || intid >= 32u || !may_local(current(), intid))
@@ -218,12 +218,12 @@ void gic_send_sgi(uint32_t core, uint32_t intid)
 		traps_violation("partition '%s' sent SGI %u to core %u", cpu->partition->cfg->name, intid, core);
 }
 
-void gic_send_ipi(uint32_t core)
+void gic_send_ipi(const struct cpu *target)
 {
 	struct cpu *cpu = current();
 
-	if (!traps_owns_core(cpu, core))
-		traps_violation("partition '%s' kicked core %u", cpu->partition->cfg->name, core);
+	if (!traps_owns_core(cpu, target->index))
+		traps_violation("partition '%s' kicked core %u", cpu->partition->cfg->name, target->index);
 }
 
 uint32_t gic_ack_fiq(void)
@@ -240,9 +240,9 @@ void gic_init_global(void)
 {
 }
 
-void gic_init_cpu(uint32_t core, bool direct)
+void gic_init_cpu(struct cpu *cpu, bool direct)
 {
-	(void)core;
+	(void)cpu;
 	(void)direct;
 }
 

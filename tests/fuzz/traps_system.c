@@ -68,6 +68,12 @@ uint64_t arm64_cpu_mpidr(uint32_t core)
 	return cpus[core].arch.mpidr;
 }
 
+/* The harness resets each virtual GIC itself once every vCPU is set up (traps_system_boot). */
+void arch_partition_reset(struct partition *p)
+{
+	(void)p;
+}
+
 static void boot(void *arg)
 {
 	(void)arg;
@@ -93,7 +99,7 @@ void traps_system_boot(void)
 	fake_gic_reset();
 	for (uint32_t p = 0; p < TRAPS_PARTITIONS; p++) {
 		fake.current = cpu_get(partitions[p].vcpu_cpu[0]);
-		vgic_partition_reset(p);
+		vgic_partition_reset(partition_get(p));
 	}
 	for (uint32_t c = 0; c < TRAPS_CORES; c++) {
 		fake.current = cpu_get(c);

@@ -1,6 +1,6 @@
 # Host unit tests of core/ on the fake architecture (tests/unit/fake_arch.c).
 CORE_UT_SRCS := core/main.c core/cpu.c core/partition.c core/hypercall.c core/console.c core/fmt.c core/log.c \
-	core/health.c core/incident.c tests/unit/fake_arch.c tests/unit/fake_system.c
+	core/health.c core/incident.c tests/unit/fake_arch.c tests/unit/fake_arch_objects.c tests/unit/fake_system.c
 
 # core/ sees the fake architecture's part of the configuration (cfg_arch.h).
 CORE_UT_CFLAGS := -Itests/unit/fake_arch

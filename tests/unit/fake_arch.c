@@ -4,6 +4,7 @@
 #include <string.h>
 #include "arch.h"
 #include "cpu.h"
+#include "partition.h"
 #include "fake_arch.h"
 
 struct fake_state fake;
@@ -87,16 +88,16 @@ _Noreturn void arch_system_off(void)
 	leave(FAKE_SYSTEM_OFF);
 }
 
-int arch_s2_init(uint32_t part)
+int arch_s2_init(struct partition *p)
 {
-	(void)part;
+	(void)p;
 	return fake.s2_map_result;
 }
 
-int arch_s2_map(uint32_t part, ipaddr_t ipa, paddr_t pa, uint64_t size, uint8_t access, bool device)
+int arch_s2_map(struct partition *p, ipaddr_t ipa, paddr_t pa, uint64_t size, uint8_t access, bool device)
 {
 	if (fake.n_maps < sizeof(fake.maps) / sizeof(fake.maps[0])) {
-		fake.maps[fake.n_maps++] = (struct fake_mapping){ part, ipa_addr(ipa), pa_addr(pa), size, access, device };
+		fake.maps[fake.n_maps++] = (struct fake_mapping){ p->id, ipa_addr(ipa), pa_addr(pa), size, access, device };
 	}
 	return fake.s2_map_result;
 }
@@ -105,11 +106,6 @@ void arch_clean_to_poc(paddr_t pa, uint64_t size)
 {
 	(void)pa;
 	fake.cleaned_bytes += (unsigned)size;
-}
-
-void arch_partition_reset(uint32_t part)
-{
-	fake.partition_resets[part]++;
 }
 
 _Noreturn void arch_vcpu_enter(struct cpu *cpu, uint64_t entry, uint64_t arg)

@@ -43,7 +43,6 @@ struct fake_state {
 	unsigned n_maps;
 	int s2_map_result;
 	unsigned cleaned_bytes;
-	unsigned partition_resets[4];
 	char console[8192];
 	size_t console_len;
 };

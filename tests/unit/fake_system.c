@@ -7,6 +7,7 @@
 #include "cpu.h"
 #include "fake_arch.h"
 #include "fake_system.h"
+#include "partition.h"
 
 uint8_t alpha_ram[RAM_SIZE] __attribute__((aligned(4096)));
 uint8_t alpha_ro[4096] __attribute__((aligned(4096)));
@@ -81,6 +82,10 @@ void fake_system_boot(void)
 		CFG_REGION_DEVICE };
 	beta_regions[0] = (struct cfg_region){ BETA_RAM_IPA, (uintptr_t)beta_ram, RAM_SIZE,
 		CFG_ACCESS_R | CFG_ACCESS_W | CFG_ACCESS_X, CFG_REGION_RAM };
+	/* The board boots with core's objects zero (.bss); each test boots afresh. */
+	for (uint32_t i = 0; i < cfg_system.n_partitions; i++) {
+		memset(partition_get(i), 0, sizeof(struct partition));
+	}
 	memset(alpha_ram, 0, sizeof(alpha_ram));
 	memset(beta_ram, 0, sizeof(beta_ram));
 	fake_reset();

@@ -174,7 +174,7 @@ static void test_restart_from_second_vcpu(void **state)
 	assert_memory_equal(beta_ram + 0x100, beta_image, sizeof(beta_image));
 	assert_int_equal(partition_get(1)->state, PARTITION_RUNNING);
 	assert_int_equal(fake.n_maps, 4);   /* the address space was built once */
-	assert_int_equal(fake.partition_resets[1], 2);  /* its interrupt state, at each load */
+	assert_int_equal(partition_get(1)->arch.resets, 2);  /* its interrupt state, at each load */
 	assert_int_equal(partition_get(0)->state, PARTITION_RUNNING);
 }
 

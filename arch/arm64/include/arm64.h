@@ -23,6 +23,7 @@ struct guest_frame {
 _Static_assert(sizeof(struct guest_frame) == GUEST_FRAME_SIZE, "vectors.S frame layout");
 
 struct cpu;
+struct partition;
 
 /* boot.S / vectors.S */
 extern char arm64_vectors[];
@@ -30,7 +31,7 @@ void arm64_secondary_entry(void);
 NORETURN void arm64_enter_vcpu(const uint8_t *stack_top, uint64_t entry, uint64_t arg);
 
 /* Defined in C, used by boot.S too. */
-/** Each core's stack (cpu.c); the guest frame lives at its top while a vCPU runs. */
+/** Each cpu's stack (vcpu.c); the guest frame lives at its top while a vCPU runs. */
 extern uint8_t cpu_stacks[CONFIG_MAX_CORES][CONFIG_CPU_STACK_SIZE];
 /** The root of the hypervisor's own EL2 stage-1 tables (mmu.c). */
 extern pte_t el2_root[PT_ENTRIES];
@@ -38,7 +39,7 @@ extern pte_t el2_root[PT_ENTRIES];
 /* C entry points called from assembly */
 void arm64_early_init(void);
 NORETURN void arm64_boot_main(void);
-NORETURN void arm64_secondary_main(uint64_t core);
+NORETURN void arm64_secondary_main(uint64_t index);
 void arm64_guest_sync(struct guest_frame *f);
 void arm64_guest_irq(struct guest_frame *f);
 void arm64_guest_fiq(struct guest_frame *f);
@@ -64,17 +65,17 @@ static inline struct cpu *arm64_this_cpu(void)
 	return c;
 }
 
-/** Makes `cpu` the calling core's per-core state, once at core start. */
+/** Makes `cpu` the calling cpu's struct cpu, once as the cpu starts. */
 static inline void arm64_set_this_cpu(struct cpu *cpu)
 {
 	__asm__ volatile("msr tpidr_el2, %0" : : "r"(cpu) : "memory");
 }
 
-/* cpu.c */
-uint64_t arm64_cpu_mpidr(uint32_t core);
+/* el2.c */
+uint64_t arm64_cpu_mpidr(uint32_t cpu);
 
 /* stage2.c */
-uint64_t arm64_vttbr(uint32_t part);
+uint64_t arm64_vttbr(const struct partition *p);
 uint64_t arm64_vtcr(void);
 
 /* trap handling */

@@ -10,13 +10,7 @@
 #include <stdint.h>
 #include "gic_fast.h"
 
-#define GIC_IPI_SGI 15u          /* the hypervisor's own inter-core kick */
-#define GIC_MAINT_PPI 25u        /* virtual interface maintenance interrupt */
-#define GIC_VTIMER_PPI 27u       /* EL1 virtual timer */
-#define GIC_PTIMER_PPI 30u       /* EL1 physical timer */
-#define GIC_FIRST_SPI 32u
-#define GIC_MAX_INTID 1020u      /* exclusive */
-#define GIC_SPURIOUS 1020u
+struct cpu;
 
 /* Distributor registers shared by GICv2 and GICv3 (offsets from GICD base). */
 #define GICD_CTLR        0x0000u
@@ -36,15 +30,15 @@
 #define GICD_IROUTER     0x6000u
 #define GICD_PIDR2       0xffe8u
 
-/** Boot core: distributor reset, every SPI disabled and in group 1. */
+/** Boot cpu: distributor reset, every SPI disabled and in group 1. */
 void gic_init_global(void);
-/** Each core at power-on: its redistributor or banked registers and CPU interface.
- *  `direct`: the core's guest takes its interrupts without EL2 (the kick then uses group 0). */
-void gic_init_cpu(uint32_t core, bool direct);
-/** Kicks another core's hypervisor. */
-void gic_send_ipi(uint32_t core);
-/** Sends physical SGI `intid` (group 1) to `core`: direct delivery of a guest's SGI. */
-void gic_send_sgi(uint32_t core, uint32_t intid);
+/** Each cpu as it starts: its redistributor or banked registers and CPU interface.
+ *  `direct`: the cpu's guest takes its interrupts without EL2 (the kick then uses group 0). */
+void gic_init_cpu(struct cpu *cpu, bool direct);
+/** Kicks the hypervisor on cpu `target`. */
+void gic_send_ipi(const struct cpu *target);
+/** Sends physical SGI `intid` (group 1) to physical cpu `cpu`: direct delivery of a guest's SGI. */
+void gic_send_sgi(uint32_t cpu, uint32_t intid);
 /* gic_fast.h (inline): gic_ack() acknowledges the highest-priority group-1
  * interrupt and returns the raw acknowledge value, gic_intid() extracts its
  * id, gic_eoi() drops its priority (EOImode 1: it stays active),
@@ -54,29 +48,29 @@ void gic_send_sgi(uint32_t core, uint32_t intid);
 uint32_t gic_ack_fiq(void);
 /** Completes a group-0 interrupt (drop and deactivation, whatever the EOImode). */
 void gic_eoi_fiq(uint32_t ack);
-/** The calling core is about to power off. */
+/** The calling cpu is about to stop. */
 void gic_cpu_off(void);
 
 /** Distributor register access, for the virtual distributor. */
 uint32_t gic_dist_read(uint32_t offset);
 void gic_dist_write(uint32_t offset, uint32_t value);
 void gic_dist_write8(uint32_t offset, uint8_t value);
-/** Physical routing of an SPI to one core. */
-void gic_spi_route(uint32_t intid, uint32_t core);
-/** GICv2: route an SPI to a set of CPU interfaces; the interface bit of a core. */
+/** Physical routing of an SPI to one physical cpu. */
+void gic_spi_route(uint32_t intid, uint32_t cpu);
+/** GICv2: route an SPI to a set of CPU interfaces; the interface bit of a physical cpu. */
 void gic_spi_targets(uint32_t intid, uint8_t mask);
-uint8_t gic_core_mask(uint32_t core);
-/** Per-core SGI/PPI registers of `core` (GICv3 redistributor; GICv2 banked, own core only). */
-uint32_t gic_local_read(uint32_t core, uint32_t offset);
-void gic_local_write(uint32_t core, uint32_t offset, uint32_t value);
-void gic_local_write8(uint32_t core, uint32_t offset, uint8_t value);
+uint8_t gic_cpuif_mask(uint32_t cpu);
+/** Per-cpu SGI/PPI registers of cpu `t` (GICv3 redistributor; GICv2 banked, own cpu only). */
+uint32_t gic_local_read(const struct cpu *t, uint32_t offset);
+void gic_local_write(const struct cpu *t, uint32_t offset, uint32_t value);
+void gic_local_write8(const struct cpu *t, uint32_t offset, uint8_t value);
 
-/* --- Virtualization interface of the calling core --- */
+/* --- Virtualization interface of the calling cpu --- */
 
 /** Resets the virtual CPU interface for a new vCPU life (all list registers empty). */
 void gic_vif_reset(bool direct);
-/* gic_fast.h (inline): struct gic_lr, one list register; gic_lr_count(), the
- * number of list registers (the same on every core, read at core start);
+/* gic_types.h: struct gic_lr, one list register. gic_fast.h (inline): gic_lr_count(), the
+ * number of list registers (the same on every cpu, read at cpu start);
  * gic_lr_free(), bit n set when list register n is free; gic_lr_write(n, lr)
  * writes list register n as a pending interrupt. */
 /** True when list register n holds an interrupt that is pending only (not active);

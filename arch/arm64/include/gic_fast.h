@@ -13,19 +13,11 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "cfg.h"
+#include "gic_types.h"
 #include "mmio.h"
 #include "sysreg.h"
 
-/** One list register: a virtual interrupt presented to the guest. */
-struct gic_lr {
-	uint32_t vintid;
-	uint32_t pintid;        /* hw: the physical interrupt the guest's EOI deactivates */
-	uint8_t priority;
-	uint8_t source;         /* GICv2 SGIs: the sending vCPU */
-	bool hw;
-};
-
-/** Number of list registers (the same on every core), read at core start. */
+/** Number of list registers (the same on every cpu), read at cpu start. */
 extern uint32_t gic_n_lrs;
 static inline uint32_t gic_lr_count(void)
 {
@@ -40,15 +32,6 @@ static inline uint32_t gic_lr_all(void)
 }
 
 #if BH_GIC_VERSION == 3
-
-/* GICv3 SGIs do not carry their sender. */
-#define GIC_SGI_SOURCES false
-/* Senders an SGI is told apart by (one: GICv3 SGIs carry none). */
-#define GIC_SGI_SENDERS 1u
-/* GICR_I{S,C}{ENABLE,PEND}R0 set and clear SGIs like any other interrupt. */
-#define GIC_SGI_BITMAPS_WRITABLE true
-/* Every PPI register of a redistributor acts on its own core only. */
-#define GIC_PPI_REGS_BANKED true
 
 #define ICH_LR_STATE_SHIFT 62
 #define ICH_LR_PENDING   (1UL << ICH_LR_STATE_SHIFT)
@@ -128,19 +111,6 @@ static inline __attribute__((always_inline)) void gic_lr_write(uint32_t n, struc
 
 #elif BH_GIC_VERSION == 2
 
-/* A GICv2 SGI from each sender is a separate interrupt (GICC_IAR.CPUID). */
-#define GIC_SGI_SOURCES true
-/* GICC_IAR.CPUID: eight senders, each SGI pending once per sender. */
-#define GIC_SGI_SENDERS 8u
-/* SGIs are permanently enabled and made pending only by GICD_SGIR: their
- * bits of GICD_I{S,C}{ENABLE,PEND}R0 ignore writes (GIC-400, QEMU). */
-#define GIC_SGI_BITMAPS_WRITABLE false
-/* QEMU's GICv2 (7.2) keeps a PPI's trigger mode once for all CPUs and its
- * GICD_ICPENDR0 clears a PPI's pending state on every CPU: a partition's
- * write there would reach other partitions' cores. Those two are emulated
- * per vCPU and never written to the hardware. */
-#define GIC_PPI_REGS_BANKED false
-
 #define GICC_IAR         0x000cu
 #define GICC_EOIR        0x0010u
 #define GICC_DIR         0x1000u
@@ -190,8 +160,6 @@ static inline __attribute__((always_inline)) void gic_lr_write(uint32_t n, struc
 	mmio_write32(cfg_system.arch.gic.hyp.base + GICH_LR + (4u * n), v);
 }
 
-#else
-#error "BH_GIC_VERSION must be 2 or 3 (set by the build from the system description)"
 #endif
 
 #endif /* ARM64_GIC_FAST_H */

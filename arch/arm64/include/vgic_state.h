@@ -1,0 +1,48 @@
+/*
+ * The virtual GIC's state: one virtual distributor per partition (in struct
+ * partition's ARM64 part) and one virtual CPU interface per vCPU (in struct
+ * cpu's), types only. vgic.h declares what acts on them.
+ */
+#ifndef ARM64_VGIC_STATE_H
+#define ARM64_VGIC_STATE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "gic_types.h"
+#include "spinlock.h"
+
+#define VGIC_WORDS ((GIC_MAX_INTID / 32u) + 1u)
+#define VGIC_MAX_SPIS 64u       /* SPIs a partition owns at most (bhcc: BHCC_MAX_IRQS) */
+/* Every interrupt a vCPU can have pending at once: each SGI once per sender,
+ * the 2 owned PPIs (VGIC_OWNED_PPIS), the SPIs. Nothing is ever dropped. */
+#define VGIC_QUEUE ((16u * GIC_SGI_SENDERS) + 2u + VGIC_MAX_SPIS)
+#define VGIC_MIN_PRIORITY 0x10u /* guest priorities stay below the hypervisor's kick */
+
+/** A partition's virtual distributor. */
+struct vgic_dist {
+	struct spinlock lock;
+	uint32_t ctlr;                   /* the guest's GICD_CTLR enable bits */
+	uint32_t owned[VGIC_WORDS];      /* SPIs the partition owns */
+	uint32_t enabled[VGIC_WORDS];    /* the guest's enable bits (owned SPIs) */
+	uint32_t irm[VGIC_WORDS];        /* GICv3 IROUTER.IRM as the guest wrote it */
+	uint8_t priority[GIC_MAX_INTID]; /* the guest's SPI priorities */
+	uint8_t target[GIC_MAX_INTID];   /* vCPU each SPI is routed to (GICv2: CPU mask) */
+};
+
+/** A vCPU's virtual CPU interface and redistributor state (in its cpu's struct cpu). */
+struct vgic_cpu {
+	uint32_t sgi_pending;            /* posted by any vCPU of the partition (atomic) */
+	uint32_t sgi_enabled;
+	uint32_t ppi_config;             /* GICv2: GICD_ICFGR1 as the guest wrote it */
+	uint8_t priority[32];            /* SGIs and PPIs */
+	uint8_t sgi_source[16];          /* GICv2: vCPUs that sent each pending SGI */
+	bool asleep;                     /* GICR_WAKER.ProcessorSleep */
+	bool direct;
+	uint32_t queued;
+	struct gic_lr queue[VGIC_QUEUE]; /* more pending than list registers, by priority */
+};
+
+/** The PPIs a partition owns on each of its cpus: its EL1 timers. */
+#define VGIC_OWNED_PPIS (((uint32_t)1u << GIC_VTIMER_PPI) | ((uint32_t)1u << GIC_PTIMER_PPI))
+
+#endif /* ARM64_VGIC_STATE_H */

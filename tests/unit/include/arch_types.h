@@ -1,0 +1,19 @@
+/*
+ * The fake architecture's part of core's objects (tests/unit/fake_arch.c):
+ * what it records per cpu and per partition.
+ */
+#ifndef FAKE_ARCH_TYPES_H
+#define FAKE_ARCH_TYPES_H
+
+#include <stdint.h>
+
+struct arch_cpu {
+	uint32_t injected;     /* bit n: virtual interrupt n raised and not yet taken */
+	uint32_t injections;   /* arch_vcpu_inject() calls that raised one */
+};
+
+struct arch_partition {
+	uint32_t resets;       /* arch_partition_reset() calls */
+};
+
+#endif /* FAKE_ARCH_TYPES_H */
