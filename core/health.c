@@ -3,6 +3,7 @@
  * partition's fault policy. Nothing here touches another partition.
  */
 #include "core.h"
+#include "arch.h"
 #include "cpu.h"
 #include "incident.h"
 #include "log.h"
@@ -14,6 +15,11 @@ NORETURN void health_fault(struct cpu *cpu, const struct fault *f)
 	bool restart = (p->cfg->fault_policy == (uint8_t)CFG_FAULT_RESTART);
 	const char *action = restart ? "restart" : "stop";
 
+	if (__atomic_load_n(&p->state, __ATOMIC_ACQUIRE) != PARTITION_RUNNING) {
+		/* The partition is stopping: this is the stop reaching this cpu
+		 * (its fenced address space, partition_shutdown), not the guest's fault. */
+		arch_cpu_stop();
+	}
 	/* Every fault is logged: each costs the partition a stop or a restart, which bounds them. */
 	incident_note(p, BH_INCIDENT_FAULT);
 

@@ -15,8 +15,9 @@
 #include "lib.h"
 #include "log.h"
 
-/* A stopping vCPU needs one interrupt and one firmware call to power off;
- * this bounds the wait generously without trusting the guest. */
+/* A stopping vCPU needs one interrupt (or one fenced access) and one
+ * firmware call to stop; this bounds the wait generously without trusting
+ * the guest. */
 #define STOP_WAIT_POLLS 1000000u
 
 static struct partition partitions[CONFIG_MAX_PARTITIONS];
@@ -105,6 +106,11 @@ void partition_load(struct partition *p)
 	if (!p->mapped) {
 		map_memory(p);
 	}
+	if (__atomic_load_n(&p->fenced, __ATOMIC_ACQUIRE)) {
+		/* Every other vCPU was seen off before the restart went on. */
+		arch_s2_unfence(p);
+		p->fenced = false;
+	}
 	load_blob(p, &p->cfg->image);
 	load_blob(p, &p->cfg->boot_info);
 	arch_partition_reset(p);
@@ -121,10 +127,18 @@ static bool all_partitions_stopped(void)
 	return true;
 }
 
-/* Powers off every other vCPU of the partition and waits until the firmware
- * reports each core off. Returns false if one would not stop. */
-static bool stop_other_vcpus(const struct partition *p, const struct cpu *self)
+/*
+ * Stops every other vCPU of the partition and waits until each cpu reads
+ * off. A stop request and a kick reach a cpu whatever its guest does, except
+ * where the guest can hold the kick off (direct delivery, docs/interrupts.md).
+ * So whenever another cpu of the partition is on, the partition is fenced
+ * first (arch_s2_fence): that cpu's next access to guest memory traps, and
+ * health_fault() stops it. Returns false if one would not stop (a cpu asleep
+ * that nothing wakes): the partition then stays fenced.
+ */
+static bool stop_other_vcpus(struct partition *p, const struct cpu *self)
 {
+	bool any_on = false;
 	bool all_off = true;
 
 	for (uint32_t v = 0u; v < p->cfg->n_vcpus; v++) {
@@ -132,6 +146,17 @@ static bool stop_other_vcpus(const struct partition *p, const struct cpu *self)
 
 		if (c != self) {
 			__atomic_fetch_or(&c->requests, CPU_REQ_STOP, __ATOMIC_RELEASE);
+			any_on = any_on || (arch_cpu_power_state(c->index) != CPU_POWER_OFF);
+		}
+	}
+	if (any_on) {
+		arch_s2_fence(p);
+		__atomic_store_n(&p->fenced, true, __ATOMIC_RELEASE);
+	}
+	for (uint32_t v = 0u; v < p->cfg->n_vcpus; v++) {
+		const struct cpu *c = cpu_get(p->cfg->vcpu_cpu[v]);
+
+		if (c != self) {
 			arch_cpu_kick(c->index);
 		}
 	}
@@ -147,7 +172,8 @@ static bool stop_other_vcpus(const struct partition *p, const struct cpu *self)
 			polls++;
 		}
 		if (polls == STOP_WAIT_POLLS) {
-			log_error("partition '%s': core %u did not power off", p->cfg->name, c->index);
+			log_error("partition '%s': core %u did not power off; it can run nothing of the partition (fenced)",
+				  p->cfg->name, c->index);
 			all_off = false;
 		}
 	}

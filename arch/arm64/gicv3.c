@@ -287,6 +287,32 @@ void gic_lr_clear(uint32_t n)
 	gic_v3_lr_write(n, 0u);
 }
 
+/*
+ * A direct cpu's guest wrote the physical group-1 CPU interface itself. A
+ * vCPU restarting without its cpu stopping (vCPU 0 restarting its own
+ * partition) must not inherit it: an active priority left set (ICC_AP1R0_EL1
+ * = 1) would hold the hypervisor's kick off from the first instruction of
+ * the new life. Back to gic_init_cpu()'s values; the active priority
+ * registers that exist (ICC_CTLR_EL1.PRIbits: 5, 6 or 7 bits) emptied.
+ */
+static void direct_cpuif_reset(void)
+{
+	uint64_t pri_bits = ((read_sysreg(icc_ctlr_el1) >> 8) & 7u) + 1u;
+
+	write_sysreg(icc_pmr_el1, 0xff);
+	write_sysreg(icc_bpr1_el1, 0);
+	write_sysreg(icc_ctlr_el1, 0);
+	write_sysreg(icc_igrpen1_el1, 1);
+	write_sysreg(icc_ap1r0_el1, 0);
+	if (pri_bits >= 6u) {
+		write_sysreg(icc_ap1r1_el1, 0);
+	}
+	if (pri_bits >= 7u) {
+		write_sysreg(icc_ap1r2_el1, 0);
+		write_sysreg(icc_ap1r3_el1, 0);
+	}
+}
+
 void gic_vif_reset(bool direct)
 {
 	uint32_t n = gic_lr_count();
@@ -301,6 +327,9 @@ void gic_vif_reset(bool direct)
 	 * RPR, DIR, SGIs), which the hypervisor then applies to the physical one. */
 	write_sysreg(ich_vmcr_el2, (3UL << 18) | (2UL << 21));
 	write_sysreg(ich_hcr_el2, direct ? (ICH_HCR_TC | ICH_HCR_TDIR) : ICH_HCR_EN);
+	if (direct) {
+		direct_cpuif_reset();
+	}
 	isb();
 }
 

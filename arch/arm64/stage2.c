@@ -1,8 +1,8 @@
 /*
  * Stage-2 translation: one address space per partition, 39-bit IPA, tables
  * from a pool exactly as large as bhcc counted for the system description
- * (with this same builder). Tables are built once and never changed, so no
- * TLB maintenance follows.
+ * (with this same builder). Tables are built once; only the fence changes
+ * them afterwards (its valid bits, with the TLB maintenance that goes with it).
  */
 #include <generated/autoconf.h>
 #include "arch.h"
@@ -56,6 +56,43 @@ int arch_s2_map(struct partition *p, ipaddr_t ipa, paddr_t pa, uint64_t size, ui
 	/* Table walks are coherent (VTCR: inner shareable, write-back). */
 	dsb_ishst();
 	return ret;
+}
+
+void arch_s2_fence(struct partition *p)
+{
+	pte_t *root = p->arch.s2_root;
+	uint64_t own = read_sysreg(vttbr_el2);
+
+	if (root == NULL) {
+		return;   /* never mapped: nothing of it can run */
+	}
+	/* Every translation starts at the root: with its entries invalid, the
+	 * next walk of any vCPU of the partition faults to EL2. The other bits
+	 * stay for arch_s2_unfence(). */
+	for (uint32_t i = 0u; i < PT_ENTRIES; i++) {
+		root[i] &= ~PTE_VALID;
+	}
+	dsb_ish();
+	/* TLBI VMALLS12E1IS acts on the VMID in VTTBR_EL2: the partition's, from
+	 * whichever cpu fences (EL2's own accesses do not use VTTBR_EL2). */
+	write_sysreg(vttbr_el2, arm64_vttbr(p));
+	isb();
+	__asm__ volatile("tlbi vmalls12e1is\n\tdsb ish" : : : "memory");
+	write_sysreg(vttbr_el2, own);
+	isb();
+}
+
+void arch_s2_unfence(struct partition *p)
+{
+	pte_t *root = p->arch.s2_root;
+
+	/* Invalid entries are never held in a TLB: making them valid needs no TLBI. */
+	for (uint32_t i = 0u; (root != NULL) && (i < PT_ENTRIES); i++) {
+		if (root[i] != 0u) {
+			root[i] |= PTE_VALID;
+		}
+	}
+	dsb_ishst();
 }
 
 uint64_t arm64_vttbr(const struct partition *p)

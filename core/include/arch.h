@@ -76,6 +76,20 @@ int arch_s2_init(struct partition *p);
  */
 int arch_s2_map(struct partition *p, ipaddr_t ipa, paddr_t pa, uint64_t size, uint8_t access, bool device);
 
+/**
+ * Fences partition `p`: from its return, no vCPU of `p` completes another
+ * access to guest memory (instruction fetch, load, store, table walk) on any
+ * cpu; each traps to the hypervisor instead, where the partition's state
+ * (not running) makes it stop (health_fault()). Called from any cpu, to stop
+ * a vCPU that an interrupt cannot reach. Nothing else is changed: the
+ * partition keeps its mappings for arch_s2_unfence().
+ * ARM64: stage-2 root entries invalid, TLBI VMALLS12E1IS for its VMID.
+ */
+void arch_s2_fence(struct partition *p);
+
+/** Gives fenced partition `p` its address space back; none of its vCPUs runs. */
+void arch_s2_unfence(struct partition *p);
+
 /** Makes freshly written partition memory visible to a guest running with caches off. */
 void arch_clean_to_poc(paddr_t pa, uint64_t size);
 

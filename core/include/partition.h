@@ -25,6 +25,7 @@ struct partition {
 	uint32_t restarts;          /* restarts since boot */
 	uint64_t online;            /* bit v: vCPU v entered the guest and has not turned off */
 	bool mapped;                /* address space built (once, by vCPU 0's cpu) */
+	bool fenced;                /* address space revoked by a stop (arch_s2_fence) until the next load */
 	struct spinlock lock;
 	struct incident_counter incidents[BH_INCIDENT_KINDS];   /* since boot, kept across restarts */
 	struct arch_partition arch; /* the architecture's state of the partition (arch_types.h) */

@@ -187,6 +187,45 @@ def test_direct_delivery_partition_can_be_stopped():
     assert r.exited
 
 
+def test_direct_partition_that_holds_the_kick_off_is_still_stopped():
+    """partitions/runaway on direct delivery: in each life vCPU 0 makes its running priority
+    0x00, which the hypervisor's group-0 kick cannot preempt (ICC_AP1R0_EL1 = 1; ICC_BPR1_EL1 =
+    7 in a handler), and runs on, while vCPU 1 faults; the stop fences the partition's stage 2,
+    vCPU 0's next access traps and its cpu stops, and the partition restarts by its policy. A
+    vCPU 0 that faults itself with the kick held off restarts its partition on its own cpu, and
+    the new life does not inherit the active priority. The last life holds the kick off and
+    sleeps (WFI) where nothing can wake it: that stop ends bounded, the restart abandoned, the
+    partition stopped and fenced, and nothing of it runs again. The victim beside it runs to
+    its end.
+
+    Verifies: REQ-TRP-010, REQ-IRQ-008, REQ-TRP-002, REQ-IRQ-009
+    """
+    r = harness.run(harness.build("runaway", "tests/system/configs/runaway.dts"), timeout=90)
+    assert r.exited, r.text()
+    hyp = r.of("bulkhead")
+    for n in range(4):
+        assert f"life {n} starts with ICC_AP1R0_EL1 0x0" in r.of("runaway"), r.text()
+    for n in range(1, 4):
+        i = r.index(rf"^\[bulkhead\] partition 'runaway' restarting \(restart {n}\)$")
+        assert i >= 0, r.text()
+        # The stop was complete: the next line of the partition is its new life's first.
+        nxt = next(l for l in r.lines[i + 1:] if l.startswith("[runaway] "))
+        assert nxt == f"[runaway] life {n} starts with ICC_AP1R0_EL1 0x0", r.text()
+    # Only the last life, asleep with the kick held off, is never seen off.
+    wfi = r.index(r"^\[runaway\] vCPU 0 holds the kick off: ICC_AP1R0_EL1 = 1, then WFI$")
+    lost = [i for i, l in enumerate(r.lines) if "did not power off" in l]
+    assert wfi > 0 and len(lost) == 1 and lost[0] > wfi, r.text()
+    assert "partition 'runaway': core 2 did not power off; it can run nothing of the partition (fenced)" in hyp
+    assert "partition 'runaway': restart abandoned, partition stopped" in hyp
+    stopped = r.index(r"^\[bulkhead\] partition 'runaway' stopped$")
+    assert stopped > lost[0]
+    assert not [l for l in r.lines[stopped:] if l.startswith("[runaway] ")], r.text()
+    assert not any("NOT stopped" in l for l in r.lines), r.text()
+    assert "partition 'runaway' incidents since boot: call 0, register 0, interrupt 0, console 0, fault 4, " \
+        "interference 0" in hyp
+    assert "done" in r.of("victim")
+
+
 def test_restart_resets_interrupt_state():
     """After SYSTEM_RESET the probe's second life starts from a clean virtual GIC: the
     demo-style bystander and the restarted probe both finish.

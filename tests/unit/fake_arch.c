@@ -77,7 +77,10 @@ uint64_t arch_counter_hz(void)
 
 void arch_cpu_kick(uint32_t cpu)
 {
+	const struct partition *p = cpu_get(cpu)->partition;
+
 	fake.kicks[cpu]++;
+	fake.fenced_at_kick[cpu] = (p != NULL) && fake.fenced[p->id];
 	if (fake.kick_stops) {
 		fake.power[cpu] = CPU_POWER_OFF;
 	}
@@ -102,6 +105,17 @@ int arch_s2_map(struct partition *p, ipaddr_t ipa, paddr_t pa, uint64_t size, ui
 	return fake.s2_map_result;
 }
 
+void arch_s2_fence(struct partition *p)
+{
+	fake.fences[p->id]++;
+	fake.fenced[p->id] = true;
+}
+
+void arch_s2_unfence(struct partition *p)
+{
+	fake.fenced[p->id] = false;
+}
+
 void arch_clean_to_poc(paddr_t pa, uint64_t size)
 {
 	(void)pa;
@@ -111,6 +125,7 @@ void arch_clean_to_poc(paddr_t pa, uint64_t size)
 _Noreturn void arch_vcpu_enter(struct cpu *cpu, uint64_t entry, uint64_t arg)
 {
 	fake.power[cpu->index] = CPU_POWER_ON;
+	fake.fenced_at_enter = fake.fenced[cpu->partition->id];
 	fake.enter_entry = entry;
 	fake.enter_arg = arg;
 	leave(FAKE_VCPU_ENTER);

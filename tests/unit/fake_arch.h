@@ -43,6 +43,10 @@ struct fake_state {
 	unsigned n_maps;
 	int s2_map_result;
 	unsigned cleaned_bytes;
+	unsigned fences[4];            /* arch_s2_fence() calls per partition */
+	bool fenced[4];                /* fenced and not yet unfenced */
+	bool fenced_at_kick[CONFIG_MAX_CORES_FAKE];  /* its partition was fenced when the cpu was kicked */
+	bool fenced_at_enter;          /* the partition was fenced when arch_vcpu_enter() ran */
 	char console[8192];
 	size_t console_len;
 };

@@ -267,6 +267,76 @@ static void test_fault_is_logged_and_contained(void **state)
 	assert_int_equal(partition_get(1)->restarts, 1);
 }
 
+/* Boots beta with both vCPUs running (vCPU 1 on core 2). */
+static void boot_beta_both_vcpus(void)
+{
+	boot_beta();
+	assert_int_equal(partition_vcpu_on(cpu_get(1), 1, ipa_init(BETA_RAM_IPA), 0), CORE_OK);
+	fake.current = cpu_get(2);
+	assert_int_equal(fake_run(start_core, cpu_get(2)), FAKE_VCPU_ENTER);
+	assert_int_equal(fake.power[2], CPU_POWER_ON);
+}
+
+/* Verifies: REQ-TRP-010, REQ-TRP-002 */
+static void test_stop_fences_before_the_kick_and_restart_unfences(void **state)
+{
+	(void)state;
+	boot_beta_both_vcpus();
+	struct shutdown_args a = { cpu_get(1), true };
+	fake.current = cpu_get(1);
+	/* vCPU 0 restarts the partition: it reloads and re-enters on its own cpu. */
+	assert_int_equal(fake_run(shutdown, &a), FAKE_VCPU_ENTER);
+	assert_int_equal(fake.fences[1], 1);
+	assert_true(fake.fenced_at_kick[2]);      /* fenced first: a kick the guest holds off cannot matter */
+	assert_false(fake.fenced_at_enter);       /* and given back before the partition ran again */
+	assert_false(fake.fenced[1]);
+	assert_false(partition_get(1)->fenced);
+	assert_int_equal(fake.fences[0], 0);      /* nothing of another partition */
+}
+
+/* Verifies: REQ-TRP-010 */
+static void test_stop_without_another_running_vcpu_does_not_fence(void **state)
+{
+	(void)state;
+	struct shutdown_args a = { cpu_get(0), false };
+	/* Alpha has one vCPU; beta's vCPU 1 is off. */
+	assert_int_equal(fake_run(shutdown, &a), FAKE_STOP);
+	boot_beta();
+	a.cpu = cpu_get(1);
+	fake.current = cpu_get(1);
+	assert_int_equal(fake_run(shutdown, &a), FAKE_SYSTEM_OFF);
+	assert_int_equal(fake.fences[0], 0);
+	assert_int_equal(fake.fences[1], 0);
+}
+
+/* Verifies: REQ-TRP-010, REQ-TRP-002 */
+static void test_vcpu_that_never_stops_leaves_the_partition_fenced(void **state)
+{
+	(void)state;
+	boot_beta_both_vcpus();
+	fake.kick_stops = false;                  /* vCPU 1 holds the kick off and sleeps */
+	struct shutdown_args a = { cpu_get(1), true };
+	fake.current = cpu_get(1);
+	assert_int_equal(fake_run(shutdown, &a), FAKE_STOP);
+	assert_int_equal(partition_get(1)->state, PARTITION_STOPPED);
+	assert_true(fake.fenced[1]);
+	assert_non_null(strstr(fake.console, "core 2 did not power off; it can run nothing of the partition (fenced)"));
+	assert_non_null(strstr(fake.console, "restart abandoned"));
+}
+
+/* Verifies: REQ-TRP-010 */
+static void test_fault_of_a_stopping_partition_stops_the_cpu_quietly(void **state)
+{
+	(void)state;
+	boot_beta_both_vcpus();
+	partition_get(1)->state = PARTITION_STOPPING;   /* vCPU 0 is stopping it, the fence took vCPU 1 */
+	fake.current = cpu_get(2);
+	assert_int_equal(fake_run(fault, cpu_get(2)), FAKE_STOP);
+	assert_int_equal(fake.power[2], CPU_POWER_OFF);
+	assert_null(strstr(fake.console, "fault:"));
+	assert_int_equal(incident_count(partition_get(1), BH_INCIDENT_FAULT), 0);
+}
+
 static void handle_requests(void *arg)
 {
 	core_handle_requests(arg);
@@ -319,6 +389,10 @@ int main(void)
 		cmocka_unit_test_setup(test_cpu_off_last_vcpu_stops_partition, setup),
 		cmocka_unit_test_setup(test_fault_is_logged_and_contained, setup),
 		cmocka_unit_test_setup(test_stop_request_powers_core_off, setup),
+		cmocka_unit_test_setup(test_stop_fences_before_the_kick_and_restart_unfences, setup),
+		cmocka_unit_test_setup(test_stop_without_another_running_vcpu_does_not_fence, setup),
+		cmocka_unit_test_setup(test_vcpu_that_never_stops_leaves_the_partition_fenced, setup),
+		cmocka_unit_test_setup(test_fault_of_a_stopping_partition_stops_the_cpu_quietly, setup),
 		cmocka_unit_test_setup(test_translate_bounds, setup),
 	};
 	return cmocka_run_group_tests_name("partition", tests, NULL, NULL);
