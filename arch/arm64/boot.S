@@ -7,6 +7,7 @@
  * .bss is cleared only afterwards, so no stale cache line can hide a write.
  */
 #include <generated/autoconf.h>
+#include "asm_defs.h"
 
 #define MAIR_EL2_VALUE   0x04ff          /* attr0 Normal WB RW-allocate, attr1 Device-nGnRE */
 /* TCR_EL2: RES1 bits 31 and 23, SH0 inner, ORGN0/IRGN0 write-back, 4 KiB granule, T0SZ 25 (39-bit VA) */
@@ -112,7 +113,7 @@ arm64_enter_vcpu:
 	mov	sp, x0
 	msr	elr_el2, x1
 	mov	x0, x2
-	mov	x1, #0x3c5
+	mov	x1, #SPSR_EL1H_DAIF
 	msr	spsr_el2, x1
 	mov	x1, xzr
 	mov	x2, xzr

@@ -93,16 +93,6 @@ void gic_send_sgi(uint32_t cpu, uint32_t intid)
 	mmio_write32(gicd(GICD_SGIR), ((uint32_t)mask_of(cpu_get(cpu)) << 16) | (intid & 0xfu));
 }
 
-uint32_t gic_ack_fiq(void)
-{
-	return GIC_SPURIOUS;
-}
-
-void gic_eoi_fiq(uint32_t ack)
-{
-	UNUSED(ack);
-}
-
 void gic_cpu_off(void)
 {
 	mmio_write32(gicc(GICC_CTLR), 0u);

@@ -40,7 +40,7 @@ void arm64_inject_undef(struct guest_frame *f)
 	write_sysreg(elr_el1, read_sysreg(elr_el2));
 	write_sysreg(spsr_el1, from);
 
-	uint64_t to = SPSR_EL1H_DAIF;
+	uint64_t to = (uint64_t)SPSR_EL1H_DAIF;
 	/* PSTATE.PAN is set on exception entry unless SCTLR_EL1.SPAN says otherwise. */
 	if ((((read_sysreg(id_aa64mmfr1_el1) >> 20) & 0xfu) != 0u) &&
 	    ((read_sysreg(sctlr_el1) & SCTLR_SPAN) == 0u)) {

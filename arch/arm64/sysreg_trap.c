@@ -136,8 +136,10 @@ static __attribute__((noinline)) void sysreg_other(struct cpu *cpu, struct guest
 		value = 0u;
 	} else if ((reg == SR_DC_ISW) || (reg == SR_DC_CSW) || (reg == SR_DC_CISW)) {
 		set_way(cpu, value);
+#if BH_GIC_VERSION == 3
 	} else if (vgic_sysreg(cpu, reg, read, &value)) {
-		/* GIC CPU interface: SGIs, and the shared registers on direct-delivery cores. */
+		/* GIC CPU interface: SGIs, and the shared registers on direct-delivery cpus. */
+#endif
 	} else {
 		refuse_register(cpu, f, iss);
 		return;
@@ -150,6 +152,7 @@ static __attribute__((noinline)) void sysreg_other(struct cpu *cpu, struct guest
 
 void arm64_sysreg_trap(struct cpu *cpu, struct guest_frame *f, uint64_t esr)
 {
+#if BH_GIC_VERSION == 3
 	/* SGIs are the only frequent trap here: handled first, without the rest. */
 	if ((ESR_ISS(esr) & (SR_MASK | SR_READ)) == SR_ICC_SGI1R_EL1) {
 		uint32_t rt = ((uint32_t)esr >> 5) & 0x1fu;
@@ -157,5 +160,6 @@ void arm64_sysreg_trap(struct cpu *cpu, struct guest_frame *f, uint64_t esr)
 		arm64_guest_skip(esr);
 		return;
 	}
+#endif
 	sysreg_other(cpu, f, esr);
 }

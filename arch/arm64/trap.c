@@ -101,8 +101,12 @@ void arm64_guest_irq(struct guest_frame *f)
 void arm64_guest_fiq(struct guest_frame *f)
 {
 	UNUSED(f);
+#if BH_GIC_VERSION == 3
 	/* Only a direct-delivery cpu gets FIQs: its kick. */
 	vgic_fiq(arm64_this_cpu());
+#else
+	/* GICv2 without Security Extensions signals every interrupt as IRQ: no FIQ comes. */
+#endif
 }
 
 void arm64_guest_serror(struct guest_frame *f)

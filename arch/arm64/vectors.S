@@ -1,14 +1,14 @@
 /*
- * EL2 exception vectors. A trap from a guest saves x0-x30, ELR_EL2 and
- * SPSR_EL2 in a struct guest_frame on the cpu's stack (empty while the
- * guest runs), calls the C handler with the frame, and restores it.
- * Exceptions taken at EL2 itself are hypervisor bugs: they are reported
- * and the board is stopped.
+ * EL2 exception vectors. A trap from a guest saves x0-x30 in a struct
+ * guest_frame on the cpu's stack (empty while the guest runs), calls the C
+ * handler with the frame, and restores it; ELR_EL2 and SPSR_EL2 stay in
+ * their registers (arm64.h). Exceptions taken at EL2 itself are hypervisor
+ * bugs: they are reported and the board is stopped.
  */
-#define FRAME_SIZE 256
+#include "asm_defs.h"
 
 .macro save_guest
-	sub	sp, sp, #FRAME_SIZE
+	sub	sp, sp, #GUEST_FRAME_SIZE
 	stp	x0, x1, [sp, #16 * 0]
 	stp	x2, x3, [sp, #16 * 1]
 	stp	x4, x5, [sp, #16 * 2]
@@ -81,7 +81,7 @@ guest_exit:
 	ldp	x24, x25, [sp, #16 * 12]
 	ldp	x26, x27, [sp, #16 * 13]
 	ldp	x28, x29, [sp, #16 * 14]
-	add	sp, sp, #FRAME_SIZE
+	add	sp, sp, #GUEST_FRAME_SIZE
 	eret
 	dsb	nsh
 	isb

@@ -294,19 +294,6 @@ void vgic_irq(struct cpu *cpu)
 	}
 }
 
-void vgic_fiq(struct cpu *cpu)
-{
-	uint32_t ack = gic_ack_fiq();
-
-	if (gic_intid(ack) >= GIC_SPURIOUS) {
-		return;
-	}
-	gic_eoi_fiq(ack);
-	if (gic_intid(ack) == GIC_IPI_SGI) {
-		core_handle_requests(cpu);
-	}
-}
-
 /* --- SGIs ------------------------------------------------------------------ */
 
 static void deliver_sgi(struct cpu *cpu, uint32_t intid, uint8_t source)
@@ -863,7 +850,3 @@ bool vgic_mmio(struct cpu *cpu, uint64_t ipa, bool write, uint32_t size, uint64_
 	return vgic_version_mmio(cpu, ipa, write, size, value);
 }
 
-bool vgic_sysreg(struct cpu *cpu, uint32_t reg, bool read, uint64_t *value)
-{
-	return vgic_version_sysreg(cpu, reg, read, value);
-}

@@ -22,13 +22,6 @@ void vgic_version_vcpu_reset(struct vgic_cpu *v)
 	v->sgi_enabled = 0xffffu;
 }
 
-void vgic_sgi1r(struct cpu *cpu, uint64_t value)
-{
-	/* GICv2 has no system-register SGIs: nothing traps here. */
-	UNUSED(cpu);
-	UNUSED(value);
-}
-
 /* The vCPUs of a CPU-target mask are the partition's own; physically the
  * interrupt goes to their cores. */
 static uint8_t physical_targets(const struct cpu *cpu, uint8_t vmask)
@@ -238,11 +231,3 @@ bool vgic_version_mmio(struct cpu *cpu, uint64_t ipa, bool write, uint32_t size,
 	return false;
 }
 
-bool vgic_version_sysreg(struct cpu *cpu, uint32_t reg, bool read, uint64_t *value)
-{
-	UNUSED(cpu);
-	UNUSED(reg);
-	UNUSED(read);
-	UNUSED(value);
-	return false;
-}

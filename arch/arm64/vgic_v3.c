@@ -5,6 +5,7 @@
  */
 #include "vgic.h"
 #include "cfg.h"
+#include "core.h"
 #include "cpu.h"
 #include "partition.h"
 #include "sysreg.h"
@@ -29,7 +30,6 @@
 #define ICC_PMR_EL1        SYSREG_ISS(3, 0, 4, 6, 0)
 #define ICC_DIR_EL1        SYSREG_ISS(3, 0, 12, 11, 1)
 #define ICC_RPR_EL1        SYSREG_ISS(3, 0, 12, 11, 3)
-#define ICC_SGI1R_EL1      SYSREG_ISS(3, 0, 12, 11, 5)
 #define ICC_ASGI1R_EL1     SYSREG_ISS(3, 0, 12, 11, 6)
 #define ICC_SGI0R_EL1      SYSREG_ISS(3, 0, 12, 11, 7)
 #define ICC_CTLR_EL1       SYSREG_ISS(3, 0, 12, 12, 4)
@@ -38,6 +38,19 @@
 void vgic_version_vcpu_reset(struct vgic_cpu *v)
 {
 	v->sgi_enabled = 0u;
+}
+
+void vgic_fiq(struct cpu *cpu)
+{
+	uint32_t ack = gic_ack_fiq();
+
+	if (gic_intid(ack) >= GIC_SPURIOUS) {
+		return;
+	}
+	gic_eoi_fiq(ack);
+	if (gic_intid(ack) == GIC_IPI_SGI) {
+		core_handle_requests(cpu);
+	}
 }
 
 static void route(struct cpu *cpu, uint32_t intid)
@@ -296,10 +309,10 @@ static void icc_dir(struct cpu *cpu, uint64_t value)
 	}
 }
 
-bool vgic_version_sysreg(struct cpu *cpu, uint32_t reg, bool read, uint64_t *value)
+bool vgic_sysreg(struct cpu *cpu, uint32_t reg, bool read, uint64_t *value)
 {
 	switch (reg) {
-	case ICC_SGI1R_EL1:
+	/* ICC_SGI1R_EL1 writes never come here: sysreg_trap.c takes them first. */
 	case ICC_ASGI1R_EL1:
 		if (!read) {
 			vgic_sgi1r(cpu, *value);

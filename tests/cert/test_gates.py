@@ -193,7 +193,8 @@ def _compile_stack(root, build, defines=(), asm=None):
                     "-c", src, "-o", obj / "x.c.o"], check=True, cwd=build)
     if asm is not None:
         write(root, "entry.S", asm)
-        subprocess.run(["aarch64-linux-gnu-gcc", "-c", root / "entry.S", "-o", obj / "entry.S.o"], check=True)
+        subprocess.run(["aarch64-linux-gnu-gcc", "-I", root / "include", "-c", root / "entry.S", "-o", obj / "entry.S.o"],
+                       check=True)
     subprocess.run(["aarch64-linux-gnu-gcc", "-nostdlib", "-static", "-Wl,-e,entry_ok", obj / "x.c.o",
                     "-o", build / "bulkhead.elf"], check=True)
     write(build, "include/generated/autoconf.h", "#define CONFIG_STACK 512\n")
@@ -277,6 +278,14 @@ def test_stack_model_checked_against_assembly(tmp_path):
     assert r.returncode == 1 and "asm not_there: not defined by the assembly" in r.stdout, r.stdout
     r = _stack(tmp_path, VECTORS_MODEL, asm=VECTORS_S.replace("\tb\tboot\n", "\tblr\tx2\n"))
     assert r.returncode == 1 and "register-indirect branch" in r.stdout, r.stdout
+    # A constant shared with C comes from a header of include/ beside the assembly.
+    shared = VECTORS_S.replace("#define FRAME 64\n", '#include "frame.h"\n')
+    write(tmp_path, "include/frame.h", "/* shared with C */\n#define FRAME 64\n")
+    r = _stack(tmp_path, VECTORS_MODEL, asm=shared)
+    assert r.returncode == 0, r.stdout
+    write(tmp_path, "include/frame.h", "#define FRAME 80\n")
+    r = _stack(tmp_path, VECTORS_MODEL, asm=shared)
+    assert r.returncode == 1 and "declares 64 bytes pushed before entry_ok, the assembly pushes 80" in r.stdout, r.stdout
 
 
 def _system_build(root, build, gic, modes, coverage=False):

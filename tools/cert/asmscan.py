@@ -6,12 +6,15 @@ checked against it: every C function the assembly branches to, and how many
 bytes the assembly has pushed on the current stack at that branch.
 
 The reading is deliberately simple and conservative: object-like #defines
-and .macro/.endm are expanded, every line is taken as reachable (#if is not
+(of the file itself, and of a header it includes with #include "x.h" from
+the include/ folder beside it, which is how C and assembly share their
+constants) and .macro/.endm are expanded, every line is taken as reachable (#if is not
 evaluated), and the pushed count restarts at each label, alignment, section
 change, stack switch (mov/add into sp from registers) and after each
 unconditional branch or return. A register-indirect branch (br, blr) cannot
 be checked and is reported.
 """
+import os
 import re
 
 # Branches whose last operand is the target.
@@ -45,6 +48,16 @@ def _number(token, defines):
         return None
 
 
+_DEFINE = re.compile(r"^#\s*define\s+(\w+)\s+(\S+)\s*$")
+_INCLUDE = re.compile(r'^#\s*include\s+"([\w.]+)"\s*$')
+
+
+def _header_defines(path):
+    """The object-like #defines of a header (no nested includes)."""
+    with open(path) as f:
+        return {m.group(1): m.group(2) for m in (_DEFINE.match(l.strip()) for l in _strip_comments(f.read())) if m}
+
+
 def _read(path, label):
     """(lines as (where, text) with macros expanded, defines, labels, problems)."""
     with open(path) as f:
@@ -53,9 +66,15 @@ def _read(path, label):
     cur = None
     for n, line in enumerate(raw, 1):
         text = line.strip()
-        m = re.match(r"^#\s*define\s+(\w+)\s+(\S+)\s*$", text)
+        m = _DEFINE.match(text)
         if m:
             defines[m.group(1)] = m.group(2)
+            continue
+        m = _INCLUDE.match(text)
+        if m:
+            header = os.path.join(os.path.dirname(path), "include", m.group(1))
+            if os.path.exists(header):
+                defines.update(_header_defines(header))
             continue
         if text.startswith("#"):
             continue

@@ -6,6 +6,7 @@
 
 #include <generated/autoconf.h>
 #include "arch.h"
+#include "asm_defs.h"
 #include "vmsa.h"
 #include "types.h"
 
@@ -19,8 +20,7 @@ struct guest_frame {
 	uint64_t pad;
 };
 
-#define GUEST_FRAME_SIZE 256u
-_Static_assert(sizeof(struct guest_frame) == GUEST_FRAME_SIZE, "vectors.S frame layout");
+_Static_assert(sizeof(struct guest_frame) == (size_t)GUEST_FRAME_SIZE, "vectors.S frame layout");
 
 struct cpu;
 struct partition;

@@ -44,10 +44,13 @@ void gic_send_sgi(uint32_t cpu, uint32_t intid);
  * id, gic_eoi() drops its priority (EOImode 1: it stays active),
  * gic_deactivate() deactivates an interrupt the hypervisor handled itself. */
 
+#if BH_GIC_VERSION == 3
+/* The FIQ path of direct delivery, which only GICv3 has. */
 /** Acknowledges the highest-priority group-0 interrupt (FIQ). */
 uint32_t gic_ack_fiq(void);
 /** Completes a group-0 interrupt (drop and deactivation, whatever the EOImode). */
 void gic_eoi_fiq(uint32_t ack);
+#endif
 /** The calling cpu is about to stop. */
 void gic_cpu_off(void);
 

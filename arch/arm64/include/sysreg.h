@@ -56,9 +56,6 @@ static inline void wfi(void) { __asm__ volatile("wfi" : : : "memory"); }
 #define CNTHCTL_EL1PCTEN (1UL << 0)
 #define CNTHCTL_EL1PCEN  (1UL << 1)
 
-/* SPSR: AArch64 EL1 with SP_EL1, all of DAIF masked. */
-#define SPSR_EL1H_DAIF 0x3c5UL
-
 /* ESR_ELx */
 #define ESR_EC_SHIFT 26
 #define ESR_EC(esr) (((esr) >> ESR_EC_SHIFT) & 0x3fu)

@@ -36,12 +36,8 @@ void vgic_partition_reset(struct partition *p);
 void vgic_vcpu_reset(struct cpu *cpu);
 /** A physical IRQ reached EL2 (mediated delivery). */
 void vgic_irq(struct cpu *cpu);
-/** A physical FIQ reached EL2 (the kick on a direct-delivery cpu). */
-void vgic_fiq(struct cpu *cpu);
 /** Emulates a guest access to the virtual GIC's MMIO; false: not a GIC address. */
 bool vgic_mmio(struct cpu *cpu, uint64_t ipa, bool write, uint32_t size, uint64_t *value);
-/** Emulates a trapped GIC system register; false: not one the vGIC handles. */
-bool vgic_sysreg(struct cpu *cpu, uint32_t reg, bool read, uint64_t *value);
 
 /* Used by the version-specific parts. */
 
@@ -90,10 +86,19 @@ bool vgic_local_access(struct cpu *cpu, uint32_t vcpu, uint32_t offset, bool wri
 
 /* --- vgic_v3.c / vgic_v2.c --- */
 bool vgic_version_mmio(struct cpu *cpu, uint64_t ipa, bool write, uint32_t size, uint64_t *value);
-bool vgic_version_sysreg(struct cpu *cpu, uint32_t reg, bool read, uint64_t *value);
 /** Version-specific reset values of a vCPU's state (GICv2 SGIs are always enabled). */
 void vgic_version_vcpu_reset(struct vgic_cpu *v);
-/** A guest's ICC_SGI1R_EL1 write (GICv3; GICv2 never traps it). */
+
+#if BH_GIC_VERSION == 3
+/* GICv3 only: GICv2 has no system-register CPU interface, so nothing of a
+ * GICv2 guest's traps here, and no FIQ reaches EL2 (no direct delivery). */
+
+/** A physical FIQ reached EL2: the kick on a direct-delivery cpu. */
+void vgic_fiq(struct cpu *cpu);
+/** Emulates a trapped GIC system register; false: not one the vGIC handles. */
+bool vgic_sysreg(struct cpu *cpu, uint32_t reg, bool read, uint64_t *value);
+/** A guest's ICC_SGI1R_EL1 write. */
 void vgic_sgi1r(struct cpu *cpu, uint64_t value);
+#endif
 
 #endif /* ARM64_VGIC_H */
