@@ -10,23 +10,26 @@
 #include "incident.h"
 #include "partition.h"
 
-/* VERSION, PARTITION_INFO and INCIDENTS, plus CONSOLE_PUTC and CONSOLE_WRITE when configured. */
-#ifdef CONFIG_DEBUG_CONSOLE
-#define HC_CALL_COUNT 5u
-#else
-#define HC_CALL_COUNT 3u
-#endif
+/** One Bulkhead hypercall: r[1..6] hold its arguments, r[0..3] receive its results. */
+typedef void (*hc_call_t)(struct cpu *self, uint64_t r[7]);
+
+/* The function number of a Bulkhead hypercall id (BH_HC_ID(n)): n, or an out-of-range value. */
+#define HC_NUMBER(fid) ((uint32_t)(fid) - (uint32_t)BH_HC_ID(0u))
 
 static uint64_t status(int64_t s)
 {
 	return (uint64_t)s;
 }
 
-#ifdef CONFIG_DEBUG_CONSOLE
-/* Out of line, as every call but VERSION: hypercall_dispatch then needs no stack frame. */
-static void hc_console_putc(struct cpu *cpu, uint64_t r[7]) __attribute__((noinline));
-static void hc_console_write(struct cpu *cpu, uint64_t r[7]) __attribute__((noinline));
+/* The null hypercall: also reached ahead of the table (hypercall_dispatch). */
+static void hc_version(struct cpu *cpu, uint64_t r[7])
+{
+	UNUSED(cpu);
+	r[0] = status(BH_OK);
+	r[1] = ((uint64_t)BH_ABI_MAJOR << 16) | BH_ABI_MINOR;
+}
 
+#ifdef CONFIG_DEBUG_CONSOLE
 static void hc_console_putc(struct cpu *cpu, uint64_t r[7])
 {
 	if (r[1] > 0xffu) {
@@ -64,7 +67,7 @@ static void hc_console_write(struct cpu *cpu, uint64_t r[7])
 }
 #endif
 
-static void hc_partition_info(const struct cpu *cpu, uint64_t r[7])
+static void hc_partition_info(struct cpu *cpu, uint64_t r[7])
 {
 	const struct partition *p = cpu->partition;
 
@@ -74,7 +77,7 @@ static void hc_partition_info(const struct cpu *cpu, uint64_t r[7])
 	r[3] = p->restarts;
 }
 
-static __attribute__((noinline)) void hc_incidents(const struct cpu *cpu, uint64_t r[7])
+static void hc_incidents(struct cpu *cpu, uint64_t r[7])
 {
 	if (r[1] >= BH_INCIDENT_KINDS) {
 		incident_log(cpu, BH_INCIDENT_CALL, "INCIDENTS of kind %lu refused", r[1]);
@@ -92,33 +95,39 @@ static __attribute__((noinline, cold)) void hc_unknown(const struct cpu *cpu, ui
 	r[0] = status(BH_ERR_NOT_SUPPORTED);
 }
 
-void hypercall_dispatch(struct cpu *cpu, uint64_t r[7])
-{
-	/* SMCCC: the function id is W0; the upper half of X0 is not part of it.
-	 * VERSION first, ahead of the switch: it is the null hypercall, the
-	 * cheapest call a guest can make and the measure of the trap's cost. */
-	if ((uint32_t)r[0] == BH_HC_VERSION) {
-		r[0] = status(BH_OK);
-		r[1] = ((uint64_t)BH_ABI_MAJOR << 16) | BH_ABI_MINOR;
-		return;
-	}
-	switch ((uint32_t)r[0]) {
+/*
+ * Bulkhead's hypercalls, indexed by function number (BH_HC_ID(n)): what a
+ * build offers is exactly what this table holds, and BH_HC_CALL_COUNT counts
+ * it. tools/cert/stack-model.txt declares its targets.
+ */
+static const hc_call_t hc_calls[] = {
+	[HC_NUMBER(BH_HC_VERSION)] = hc_version,
 #ifdef CONFIG_DEBUG_CONSOLE
-	case BH_HC_CONSOLE_PUTC:
-		hc_console_putc(cpu, r);
-		break;
-	case BH_HC_CONSOLE_WRITE:
-		hc_console_write(cpu, r);
-		break;
+	[HC_NUMBER(BH_HC_CONSOLE_PUTC)] = hc_console_putc,
+	[HC_NUMBER(BH_HC_CONSOLE_WRITE)] = hc_console_write,
 #endif
-	case BH_HC_PARTITION_INFO:
-		hc_partition_info(cpu, r);
-		break;
-	case BH_HC_INCIDENTS:
-		hc_incidents(cpu, r);
-		break;
+	[HC_NUMBER(BH_HC_PARTITION_INFO)] = hc_partition_info,
+	[HC_NUMBER(BH_HC_INCIDENTS)] = hc_incidents,
+};
+
+#define HC_CALLS ((uint32_t)(sizeof(hc_calls) / sizeof(hc_calls[0])))
+
+static uint64_t hc_call_count(void)
+{
+	uint64_t n = 0u;
+
+	for (uint32_t i = 0u; i < HC_CALLS; i++) {
+		n += (hc_calls[i] != NULL) ? 1u : 0u;
+	}
+	return n;
+}
+
+/* The SMCCC general queries of the vendor hypervisor service, and what is not a call. */
+static __attribute__((noinline)) void hc_general(const struct cpu *cpu, uint64_t r[7])
+{
+	switch ((uint32_t)r[0]) {
 	case BH_HC_CALL_COUNT:
-		r[0] = HC_CALL_COUNT;
+		r[0] = hc_call_count();
 		break;
 	case BH_HC_CALL_UID:
 		r[0] = BH_UID_0;
@@ -133,5 +142,21 @@ void hypercall_dispatch(struct cpu *cpu, uint64_t r[7])
 	default:
 		hc_unknown(cpu, r);
 		break;
+	}
+}
+
+void hypercall_dispatch(struct cpu *cpu, uint64_t r[7])
+{
+	/* SMCCC: the function id is W0; the upper half of X0 is not part of it. */
+	uint32_t n = HC_NUMBER(r[0]);
+
+	/* VERSION first, ahead of the table: it is the null hypercall, the
+	 * cheapest call a guest can make and the measure of the trap's cost. */
+	if (n == HC_NUMBER(BH_HC_VERSION)) {
+		hc_version(cpu, r);
+	} else if ((n < HC_CALLS) && (hc_calls[n] != NULL)) {
+		hc_calls[n](cpu, r);
+	} else {
+		hc_general(cpu, r);
 	}
 }
