@@ -38,6 +38,7 @@ void partitions_init(void)
 		partitions[i].cfg = &cfg_system.partitions[i];
 		partitions[i].id = i;
 		partitions[i].state = PARTITION_LOADING;
+		arch_partition_init(&partitions[i]);
 	}
 }
 

@@ -1,20 +1,27 @@
 /*
- * Emulated MMIO: a stage-2 data abort on an address the hypervisor emulates
- * (the virtual GIC) is decoded from its syndrome and completed here.
+ * Emulated MMIO: a stage-2 data abort on an address of one of the
+ * partition's emulated devices (core's registry, emul.h: the virtual GIC's
+ * frames) is decoded from its syndrome and completed by its handler.
  * Accesses the syndrome cannot describe (load/store pair, writeback,
  * SIMD; ESR.ISV = 0) or that are misaligned are not emulated: they remain
  * faults of the partition.
  */
 #include "arm64.h"
 #include "cpu.h"
+#include "emul.h"
+#include "partition.h"
 #include "sysreg.h"
-#include "vgic.h"
 
 bool arm64_mmio_emulate(struct cpu *cpu, struct guest_frame *f, uint64_t esr, uint64_t ipa)
 {
-	if (((esr & ISS_DABT_ISV) == 0u) || ((esr & ISS_DABT_S1PTW) != 0u)) {
+	const struct emul_region *r = emul_find(&cpu->partition->emul[EMUL_MMIO], ipa);
+
+	if ((r == NULL) || ((esr & ISS_DABT_ISV) == 0u) || ((esr & ISS_DABT_S1PTW) != 0u)) {
 		return false;
 	}
+	emul_handler_t handler = r->handler;
+	void *context = r->context;
+	uint64_t offset = ipa - r->base;
 	uint32_t sas = (uint32_t)(esr >> ISS_DABT_SAS_SHIFT) & 3u;
 	uint32_t size = (uint32_t)1u << sas;
 	uint32_t rt = (uint32_t)(esr >> ISS_DABT_SRT_SHIFT) & 0x1fu;
@@ -32,7 +39,7 @@ bool arm64_mmio_emulate(struct cpu *cpu, struct guest_frame *f, uint64_t esr, ui
 			value &= (1UL << width) - 1u;
 		}
 	}
-	if (!vgic_mmio(cpu, ipa, write, size, &value)) {
+	if (!handler(cpu, context, offset, write, size, &value)) {
 		return false;
 	}
 	if (!write && (rt != 31u)) {

@@ -47,6 +47,11 @@ static void el1_reset(void)
 	write_sysreg(mdscr_el1, 0);
 }
 
+void arch_partition_init(struct partition *p)
+{
+	vgic_partition_init(p);
+}
+
 void arch_partition_reset(struct partition *p)
 {
 	vgic_partition_reset(p);

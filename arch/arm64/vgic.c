@@ -842,11 +842,3 @@ bool vgic_local_access(struct cpu *cpu, uint32_t vcpu, uint32_t offset, bool wri
 	}
 	return false;
 }
-
-/* --- Entry points from the trap handlers ---------------------------------- */
-
-bool vgic_mmio(struct cpu *cpu, uint64_t ipa, bool write, uint32_t size, uint64_t *value)
-{
-	return vgic_version_mmio(cpu, ipa, write, size, value);
-}
-

@@ -7,6 +7,8 @@
 #include "vgic.h"
 #include "cfg.h"
 #include "cpu.h"
+#include "emul.h"
+#include "log.h"
 #include "partition.h"
 
 #define GICD_CTLR_ENABLE   (1u << 0)
@@ -215,19 +217,26 @@ static __attribute__((noinline)) void dist_access(struct cpu *cpu, uint32_t offs
 	}
 }
 
-bool vgic_version_mmio(struct cpu *cpu, uint64_t ipa, bool write, uint32_t size, uint64_t *value)
+/* The emulated distributor (emul.h handler). SGIs are the frequent access: straight to them. */
+static bool vgic_dist_mmio(struct cpu *cpu, void *context, uint64_t offset, bool write, uint32_t size,
+			   uint64_t *value)
 {
-	const struct cfg_gic *g = &cfg_system.arch.gic;
-
-	/* SGIs are the frequent access: straight to them. */
-	if ((ipa == (g->dist.base + GICD_SGIR)) && write && (size == 4u)) {
+	UNUSED(context);
+	if ((offset == GICD_SGIR) && write && (size == 4u)) {
 		sgir(cpu, (uint32_t)*value);
-		return true;
+	} else {
+		dist_access(cpu, (uint32_t)offset, write, size, value);
 	}
-	if ((ipa >= g->dist.base) && ((ipa - g->dist.base) < g->dist.size)) {
-		dist_access(cpu, (uint32_t)(ipa - g->dist.base), write, size, value);
-		return true;
-	}
-	return false;
+	return true;
 }
 
+void vgic_partition_init(struct partition *p)
+{
+	const struct cfg_gic *g = &cfg_system.gic;
+	enum core_status dist = emul_register(p, EMUL_MMIO, g->dist.base, g->dist.size, vgic_dist_mmio, NULL);
+
+	if (dist != CORE_OK) {
+		/* bhcc keeps the distributor out of every partition's memory. */
+		panic("partition '%s': the virtual GIC's distributor cannot be registered (%d)", p->cfg->name, (int)dist);
+	}
+}

@@ -6,6 +6,8 @@
 #include "vgic.h"
 #include "cfg.h"
 #include "core.h"
+#include "emul.h"
+#include "log.h"
 #include "cpu.h"
 #include "partition.h"
 #include "sysreg.h"
@@ -16,6 +18,7 @@
 #define GICD_TYPER_KEEP    (((uint32_t)0x1fu << 19) | 0x1fu)   /* IDbits, ITLinesNumber */
 #define IROUTER_IRM        0x80000000UL              /* bit 31 */
 
+#define GICD_FRAME         0x10000u
 #define REDIST_FRAME       0x20000u
 #define GICR_CTLR          0x0000u
 #define GICR_IIDR          0x0004u
@@ -235,21 +238,36 @@ static void redist_access(struct cpu *cpu, uint32_t vcpu, uint32_t offset, bool 
 	}
 }
 
-bool vgic_version_mmio(struct cpu *cpu, uint64_t ipa, bool write, uint32_t size, uint64_t *value)
+/* The emulated distributor frame (emul.h handler). */
+static bool vgic_dist_mmio(struct cpu *cpu, void *context, uint64_t offset, bool write, uint32_t size,
+			   uint64_t *value)
 {
-	const struct cfg_gic *g = &cfg_system.arch.gic;
-	uint64_t redist_size = (uint64_t)REDIST_FRAME * cpu->partition->cfg->n_vcpus;
+	UNUSED(context);
+	dist_access(cpu, (uint32_t)offset, write, size, value);
+	return true;
+}
 
-	if ((ipa >= g->dist.base) && ((ipa - g->dist.base) < 0x10000u)) {
-		dist_access(cpu, (uint32_t)(ipa - g->dist.base), write, size, value);
-		return true;
+/* The emulated redistributors, one 128 KiB frame per vCPU (emul.h handler). */
+static bool vgic_redist_mmio(struct cpu *cpu, void *context, uint64_t offset, bool write, uint32_t size,
+			     uint64_t *value)
+{
+	UNUSED(context);
+	redist_access(cpu, (uint32_t)(offset / REDIST_FRAME), (uint32_t)(offset % REDIST_FRAME), write, size, value);
+	return true;
+}
+
+void vgic_partition_init(struct partition *p)
+{
+	const struct cfg_gic *g = &cfg_system.gic;
+	enum core_status dist = emul_register(p, EMUL_MMIO, g->dist.base, GICD_FRAME, vgic_dist_mmio, NULL);
+	enum core_status redist = emul_register(p, EMUL_MMIO, g->redist.base, (uint64_t)REDIST_FRAME * p->cfg->n_vcpus,
+						vgic_redist_mmio, NULL);
+
+	if ((dist != CORE_OK) || (redist != CORE_OK)) {
+		/* bhcc keeps the GIC's frames out of every partition's memory. */
+		panic("partition '%s': the virtual GIC's frames cannot be registered (%d, %d)", p->cfg->name, (int)dist,
+		      (int)redist);
 	}
-	if ((ipa >= g->redist.base) && ((ipa - g->redist.base) < redist_size)) {
-		uint64_t off = ipa - g->redist.base;
-		redist_access(cpu, (uint32_t)(off / REDIST_FRAME), (uint32_t)(off % REDIST_FRAME), write, size, value);
-		return true;
-	}
-	return false;
 }
 
 /* ICC_SGI1R_EL1: INTID in bits 27:24, IRM bit 40, Aff3/2/1 and a 16-bit target list

@@ -93,7 +93,15 @@ void arch_s2_unfence(struct partition *p);
 /** Makes freshly written partition memory visible to a guest running with caches off. */
 void arch_clean_to_poc(paddr_t pa, uint64_t size);
 
-/* --- vCPUs ------------------------------------------------------------ */
+/* --- Partitions and vCPUs ---------------------------------------------- */
+
+/**
+ * Sets up what the architecture keeps for partition `p` (struct
+ * arch_partition) and registers the devices it emulates for it
+ * (emul_register()). Once per partition, on the boot cpu, before any vCPU
+ * runs; a failure here is an inconsistent build (panic).
+ */
+void arch_partition_init(struct partition *p);
 
 /**
  * Partition `p` is about to start from its entry point (at boot or on a

@@ -8,6 +8,7 @@
 #include "arch.h"
 #include "arch_types.h"
 #include "cfg.h"
+#include "emul.h"
 #include "incident.h"
 #include "spinlock.h"
 
@@ -28,6 +29,7 @@ struct partition {
 	bool fenced;                /* address space revoked by a stop (arch_s2_fence) until the next load */
 	struct spinlock lock;
 	struct incident_counter incidents[BH_INCIDENT_KINDS];   /* since boot, kept across restarts */
+	struct emul_table emul[EMUL_SPACES];    /* its emulated devices by space, registered at init (emul.h) */
 	struct arch_partition arch; /* the architecture's state of the partition (arch_types.h) */
 };
 

@@ -232,6 +232,10 @@ def test_stack_bound_and_its_failures(tmp_path):
     r = _stack(tmp_path, "entry ind s 0 entry_ind\nindirect table_call leaf big table=targets\n")
     # With the complete target set, big's 200-byte frame under table_call fits 75% of 512 bytes.
     assert r.returncode == 0, r.stdout
+    # A target an image does not link is not reachable in it, but one that no image links is a mistake.
+    r = _stack(tmp_path, "entry ind s 0 entry_ind\nindirect table_call leaf big not_linked table=targets\n")
+    assert r.returncode == 1 and "indirect table_call: target not_linked is in none of the images bounded" \
+        in r.stdout, r.stdout
 
 
 VECTORS_S = """#define FRAME 64

@@ -68,6 +68,11 @@ uint64_t arm64_cpu_mpidr(uint32_t core)
 	return cpus[core].arch.mpidr;
 }
 
+void arch_partition_init(struct partition *p)
+{
+	vgic_partition_init(p);
+}
+
 /* The harness resets each virtual GIC itself once every vCPU is set up (traps_system_boot). */
 void arch_partition_reset(struct partition *p)
 {

@@ -49,9 +49,10 @@ def test_partition_sees_the_gic_as_the_bare_board(gic, vcpus, direct):
     """Priority, enable, pending, active, configuration and routing of the partition's own
     SGI, PPI and SPI read back under Bulkhead exactly as on the real GIC with as many CPU
     interfaces as the partition has vCPUs, and the SGI and the SPI are taken; with mediated
-    and (GICv3) direct delivery.
+    and (GICv3) direct delivery. Every distributor and redistributor access reaches the
+    virtual GIC through the emulated-device registry (the frames it registered at init).
 
-    Verifies: REQ-IRQ-001, REQ-IRQ-004, REQ-IRQ-005, REQ-IRQ-008, REQ-IRQ-011, REQ-IRQ-051
+    Verifies: REQ-IRQ-001, REQ-IRQ-004, REQ-IRQ-005, REQ-IRQ-008, REQ-IRQ-011, REQ-IRQ-051, REQ-TRP-011
     """
     system = _system(gic, vcpus, direct)
     native = _native(system, gic, vcpus)

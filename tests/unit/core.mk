@@ -1,16 +1,17 @@
 # Host unit tests of core/ on the fake architecture (tests/unit/fake_arch.c).
-CORE_UT_SRCS := core/main.c core/cpu.c core/partition.c core/hypercall.c core/console.c core/fmt.c core/log.c \
+CORE_UT_SRCS := core/main.c core/cpu.c core/partition.c core/emul.c core/hypercall.c core/console.c core/fmt.c core/log.c \
 	core/health.c core/incident.c tests/unit/fake_arch.c tests/unit/fake_arch_objects.c tests/unit/fake_system.c
 
 # core/ sees the fake architecture's part of the configuration (cfg_arch.h).
 CORE_UT_CFLAGS := -Itests/unit/fake_arch
 
-UNIT_TESTS += partition hypercall hypercall_noconsole console fmt incident
+UNIT_TESTS += partition hypercall hypercall_noconsole console fmt incident emul
 UT_partition_CFLAGS := $(CORE_UT_CFLAGS)
 UT_hypercall_CFLAGS := $(CORE_UT_CFLAGS)
 UT_console_CFLAGS := $(CORE_UT_CFLAGS)
 UT_fmt_CFLAGS := $(CORE_UT_CFLAGS)
 UT_incident_CFLAGS := $(CORE_UT_CFLAGS)
+UT_emul_CFLAGS := $(CORE_UT_CFLAGS)
 UT_partition_SRCS := tests/unit/test_partition.c $(CORE_UT_SRCS)
 UT_hypercall_SRCS := tests/unit/test_hypercall.c $(CORE_UT_SRCS)
 UT_incident_SRCS := tests/unit/test_incident.c $(CORE_UT_SRCS)
@@ -18,3 +19,4 @@ UT_hypercall_noconsole_SRCS := tests/unit/test_hypercall_noconsole.c $(CORE_UT_S
 UT_hypercall_noconsole_CFLAGS := $(CORE_UT_CFLAGS) -DBH_TEST_NO_DEBUG_CONSOLE
 UT_console_SRCS := tests/unit/test_console.c $(CORE_UT_SRCS)
 UT_fmt_SRCS := tests/unit/test_fmt.c core/fmt.c
+UT_emul_SRCS := tests/unit/test_emul.c $(CORE_UT_SRCS)

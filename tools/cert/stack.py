@@ -52,6 +52,7 @@ class Graph:
         self.where = {}        # node -> file:line
         self.calls = {}        # node -> [(target node or name, call site)]
         self.by_name = {}      # plain function name -> [nodes]
+        self.linked_targets = set()  # declared indirect targets this image links
 
     def add_node(self, title, label):
         m = re.search(r"\\n(\d+) bytes \(([\w,]+)\)", label)
@@ -335,6 +336,11 @@ def bound_image(image, model):
                         problems.append(f"{node} makes an indirect call at {site} with no declared target set")
                     continue
                 for t in decl["targets"]:
+                    # A target this image does not link cannot be called in it (the other GIC's
+                    # handler); one that no image links is an error (main()).
+                    if t not in syms and resolve(t, node) is None:
+                        continue
+                    g.linked_targets.add(t)
                     out.append((t, site + " (indirect)"))
             else:
                 out.append((dst, site))
@@ -456,13 +462,14 @@ def main():
     if not images:
         problems.append("no image to bound")
 
-    sections, figures, bounded = [], [], {}
+    sections, figures, bounded, linked = [], [], {}, set()
     for image in images:
         tag = f"[{image.name}] " if len(images) > 1 else ""
         if not os.path.exists(image.elf):
             problems.append(f"{tag}{image.elf} missing: the image was not built")
             continue
         rows, stacks, g, probs = bound_image(image, model)
+        linked |= g.linked_targets
         asm = image.asm_sources()
         if not asm:
             probs.append(f"no assembly sources among the objects of {image.objdir}: the entry points of the "
@@ -484,6 +491,10 @@ def main():
                         if not r[0].startswith(("hypercall:", "psci", "mmio:"))]
         sections.append(image_section(image, title, rows, stacks, g, asm, model))
 
+    for caller, decl in model["indirect"].items():
+        for t in decl["targets"]:
+            if images and t not in linked:
+                problems.append(f"indirect {caller}: target {t} is in none of the images bounded")
     if args.tested:
         tested = tested_variants(args.tested)
         for key, builds in sorted(tested.items()):

@@ -22,6 +22,7 @@
 
 #include <generated/autoconf.h>
 #include "cpu.h"
+#include "emul.h"
 #include "gic.h"
 #include "partition.h"
 #include "spinlock.h"
@@ -30,14 +31,18 @@
 
 /* --- vgic.c: shared by both GIC versions --- */
 
+/* The frames a partition's virtual GIC emulates (emul.h): GICv3 distributor and redistributors. */
+#define VGIC_EMUL_REGIONS 2u
+_Static_assert(VGIC_EMUL_REGIONS <= EMUL_REGIONS, "the emulated-device table holds the virtual GIC");
+
+/** Registers partition `p`'s virtual GIC frames as emulated devices (vgic_v3.c / vgic_v2.c). Once, at init. */
+void vgic_partition_init(struct partition *p);
 /** Partition `p` (re)starts: its SPIs are disabled, inactive, routed to vCPU 0. */
 void vgic_partition_reset(struct partition *p);
 /** The calling cpu's vCPU (re)starts: empty list registers, PPIs and SGIs reset. */
 void vgic_vcpu_reset(struct cpu *cpu);
 /** A physical IRQ reached EL2 (mediated delivery). */
 void vgic_irq(struct cpu *cpu);
-/** Emulates a guest access to the virtual GIC's MMIO; false: not a GIC address. */
-bool vgic_mmio(struct cpu *cpu, uint64_t ipa, bool write, uint32_t size, uint64_t *value);
 
 /* Used by the version-specific parts. */
 
@@ -85,7 +90,6 @@ void vgic_sgi_clear_pending(struct cpu *cpu, uint32_t intid, uint8_t sources);
 bool vgic_local_access(struct cpu *cpu, uint32_t vcpu, uint32_t offset, bool write, uint32_t size, uint64_t *value);
 
 /* --- vgic_v3.c / vgic_v2.c --- */
-bool vgic_version_mmio(struct cpu *cpu, uint64_t ipa, bool write, uint32_t size, uint64_t *value);
 /** Version-specific reset values of a vCPU's state (GICv2 SGIs are always enabled). */
 void vgic_version_vcpu_reset(struct vgic_cpu *v);
 

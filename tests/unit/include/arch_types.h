@@ -13,6 +13,7 @@ struct arch_cpu {
 };
 
 struct arch_partition {
+	uint32_t inits;        /* arch_partition_init() calls */
 	uint32_t resets;       /* arch_partition_reset() calls */
 };
 
