@@ -9,6 +9,7 @@
 #include "cpu.h"
 #include "log.h"
 #include "partition.h"
+#include "virq.h"
 
 static struct cpu cpus[CONFIG_MAX_CORES];
 
@@ -47,9 +48,10 @@ NORETURN void core_cpu_started(struct cpu *cpu)
 	uint64_t entry;
 	uint64_t arg;
 
-	/* Requests aimed at this core's previous life are void; a new stop is
+	/* Requests aimed at this cpu's previous life are void; a new stop is
 	 * seen through the partition state below. */
 	__atomic_store_n(&cpu->requests, 0u, __ATOMIC_RELEASE);
+	cpu_msg_reset(cpu);
 	cpu->start_reason = CPU_START_NONE;
 	cpu->line.len = 0u;
 	if ((p == NULL) || (reason == CPU_START_NONE)) {
@@ -66,15 +68,42 @@ NORETURN void core_cpu_started(struct cpu *cpu)
 	if (!partition_vcpu_online(cpu)) {
 		arch_cpu_stop();
 	}
+	if ((reason == CPU_START_BOOT) && (p->restarts != 0u)) {
+		virq_notify_restart(cpu, p);
+	}
 	log_debug("partition '%s' vCPU %u starts on core %u at 0x%lx", p->cfg->name, cpu->vcpu, cpu->index, entry);
 	arch_vcpu_enter(cpu, entry, arg);
+}
+
+static void handle_msg(struct cpu *cpu, const struct cpu_msg *m)
+{
+	if (m->kind == (uint16_t)CPU_MSG_INJECT) {
+		virq_received(cpu, m);
+	} else {
+		/* Only core sends messages: an unknown kind is a hypervisor bug. */
+		panic("core %u: message of unknown kind %u", cpu->index, m->kind);
+	}
+}
+
+/* Out of line: a kick without a request (an SGI's) pays one test only. */
+static __attribute__((noinline)) void handle_requests(struct cpu *cpu, uint32_t req)
+{
+	struct cpu_msg m;
+
+	if ((req & CPU_REQ_STOP) != 0u) {
+		arch_cpu_stop();
+	}
+	/* At most a queue's worth: a message posted meanwhile comes with its own kick. */
+	for (uint32_t i = 0u; ((req & CPU_REQ_MSG) != 0u) && (i < CPU_MSG_QUEUE) && cpu_msg_take(cpu, &m); i++) {
+		handle_msg(cpu, &m);
+	}
 }
 
 void core_handle_requests(struct cpu *cpu)
 {
 	uint32_t req = __atomic_exchange_n(&cpu->requests, 0u, __ATOMIC_ACQ_REL);
 
-	if ((req & CPU_REQ_STOP) != 0u) {
-		arch_cpu_stop();
+	if (req != 0u) {
+		handle_requests(cpu, req);
 	}
 }

@@ -9,6 +9,7 @@
 #include "cpu.h"
 #include "incident.h"
 #include "partition.h"
+#include "virq.h"
 
 /** One Bulkhead hypercall: r[1..6] hold its arguments, r[0..3] receive its results. */
 typedef void (*hc_call_t)(struct cpu *self, uint64_t r[7]);
@@ -67,6 +68,25 @@ static void hc_console_write(struct cpu *cpu, uint64_t r[7])
 }
 #endif
 
+#ifdef CONFIG_TEST_HYPERCALLS
+static void hc_test_raise(struct cpu *cpu, uint64_t r[7])
+{
+	enum core_status s = ((r[1] > UINT32_MAX) || (r[2] > UINT32_MAX))
+				     ? CORE_ERR_INVALID
+				     : core_vcpu_inject(cpu, cpu->partition, (uint32_t)r[1], (uint32_t)r[2]);
+
+	if (s == CORE_OK) {
+		r[0] = status(BH_OK);
+	} else {
+		int64_t err = (s == CORE_ERR_INVALID) ? BH_ERR_INVALID_PARAM : BH_ERR_DENIED;
+
+		incident_log(cpu, BH_INCIDENT_CALL, "TEST_RAISE of interrupt %lu in vCPU %lu refused (status %d)", r[2], r[1],
+			     (int)s);
+		r[0] = status(err);
+	}
+}
+#endif
+
 static void hc_partition_info(struct cpu *cpu, uint64_t r[7])
 {
 	const struct partition *p = cpu->partition;
@@ -108,6 +128,9 @@ static const hc_call_t hc_calls[] = {
 #endif
 	[HC_NUMBER(BH_HC_PARTITION_INFO)] = hc_partition_info,
 	[HC_NUMBER(BH_HC_INCIDENTS)] = hc_incidents,
+#ifdef CONFIG_TEST_HYPERCALLS
+	[HC_NUMBER(BH_HC_TEST_RAISE)] = hc_test_raise,
+#endif
 };
 
 #define HC_CALLS ((uint32_t)(sizeof(hc_calls) / sizeof(hc_calls[0])))

@@ -215,12 +215,13 @@ NORETURN void partition_shutdown(struct cpu *self, bool restart)
 		arch_cpu_stop();
 	}
 
-	p->restarts++;
-	log_info("partition '%s' restarting (restart %u)", p->cfg->name, p->restarts);
 	spin_lock(&p->lock);
+	/* A new life: messages posted for the old one are dropped (virq_received). */
+	__atomic_store_n(&p->restarts, p->restarts + 1u, __ATOMIC_RELEASE);
 	p->state = PARTITION_LOADING;
 	p->online = 0u;
 	spin_unlock(&p->lock);
+	log_info("partition '%s' restarting (restart %u)", p->cfg->name, p->restarts);
 	struct cpu *boot = cpu_get(p->cfg->vcpu_cpu[0]);
 	boot->start_reason = CPU_START_BOOT;
 	if (boot == self) {

@@ -340,6 +340,20 @@ void vgic_send_sgi(struct cpu *cpu, uint32_t target, uint32_t intid)
 	}
 }
 
+bool arch_virq_valid(const struct partition *p, uint32_t virq)
+{
+	/* SGIs for now (virtual SPIs come with channels); a direct partition's SGI 15 is the kick. */
+	bool direct = p->cfg->arch.irq_delivery == (uint8_t)CFG_IRQ_DIRECT;
+
+	return (virq < 16u) && !(direct && (virq == GIC_IPI_SGI));
+}
+
+void arch_vcpu_inject(struct cpu *cpu, uint32_t virq)
+{
+	/* An SGI to itself: pending while disabled, merged while pending (GICv2: from itself). */
+	vgic_send_sgi(cpu, cpu->vcpu, virq);
+}
+
 void vgic_sync_sgis(struct cpu *cpu)
 {
 	struct vgic_cpu *v = vgic_cpu_of(cpu);

@@ -118,6 +118,21 @@ void arch_partition_reset(struct partition *p);
  */
 NORETURN void arch_vcpu_enter(struct cpu *cpu, uint64_t entry, uint64_t arg);
 
+/**
+ * Whether `virq` is a virtual interrupt the architecture can raise in the
+ * vCPUs of partition `p` (core_vcpu_inject()). ARM64 today: an SGI, 0-15
+ * (not 15 on direct delivery: the hypervisor's kick).
+ */
+bool arch_virq_valid(const struct partition *p, uint32_t virq);
+
+/**
+ * Raises valid virtual interrupt `virq` in the vCPU of the calling cpu
+ * `cpu`, from its trap path, as an edge: if it is still pending from an
+ * earlier raise the two merge; it is never lost. A virtual interrupt the
+ * guest has disabled stays pending until it enables it.
+ */
+void arch_vcpu_inject(struct cpu *cpu, uint32_t virq);
+
 /* --- Console ---------------------------------------------------------- */
 
 /** Writes one byte to the hypervisor's console device (polled). */

@@ -58,6 +58,13 @@ enum cfg_fault_policy {
 	CFG_FAULT_RESTART = 1,  /* log, then restart the partition from its image */
 };
 
+/** A virtual interrupt raised in a vCPU of another partition each time this one restarts. */
+struct cfg_notify {
+	uint8_t partition;             /* index into cfg_system.partitions */
+	uint8_t vcpu;                  /* its vCPU */
+	uint16_t virq;                 /* the virtual interrupt (arch_virq_valid) */
+};
+
 struct cfg_partition {
 	const char *name;
 	uint32_t n_vcpus;
@@ -73,6 +80,8 @@ struct cfg_partition {
 	const uint32_t *irqs;          /* interrupt ids owned (from passthrough devices), ascending */
 	uint8_t fault_policy;          /* enum cfg_fault_policy */
 	struct cfg_arch_partition arch;
+	uint32_t n_restart_notify;
+	const struct cfg_notify *restart_notify;   /* whom to tell when it has restarted */
 };
 
 #define CFG_NO_PARTITION 0xffu

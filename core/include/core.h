@@ -1,6 +1,6 @@
 /*
- * What an architecture calls in core/: boot, core start, traps that core
- * handles (hypercalls, faults, requests from other cores).
+ * What an architecture calls in core/: boot, cpu start, traps that core
+ * handles (hypercalls, faults, requests from other cpus).
  */
 #ifndef BULKHEAD_CORE_H
 #define BULKHEAD_CORE_H
@@ -9,13 +9,16 @@
 
 struct cpu;
 
-/** Called once on the boot core with its MMU on: initialises and starts everything. */
+/** Called once on the boot cpu with its MMU on: initialises and starts everything. */
 NORETURN void core_boot(struct cpu *cpu);
 
-/** Called on every core the hypervisor powers on (and at the end of core_boot). */
+/** Called on every cpu the hypervisor starts (and at the end of core_boot). */
 NORETURN void core_cpu_started(struct cpu *cpu);
 
-/** Handles what other cores posted in cpu->requests (after arch_cpu_kick). */
+/**
+ * Handles what other cpus posted to `cpu` (after arch_cpu_kick): a stop
+ * first, then the messages of its queue. Called in the cpu's trap path.
+ */
 void core_handle_requests(struct cpu *cpu);
 
 /**

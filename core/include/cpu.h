@@ -8,11 +8,13 @@
 #include "types.h"
 #include "arch_types.h"
 #include "console.h"
+#include "cpu_msg.h"
 
 struct partition;
 
 /* Requests other cpus post to this cpu, then kick it (arch_cpu_kick). */
-#define CPU_REQ_STOP 0x1u     /* power off: the partition is stopping or restarting */
+#define CPU_REQ_STOP 0x1u     /* stop: the partition is stopping or restarting; before anything else */
+#define CPU_REQ_MSG 0x2u      /* messages wait in its queue (cpu_msg.h) */
 
 /** Why the hypervisor starts this cpu's vCPU when the cpu starts. */
 enum cpu_start_reason {
@@ -30,6 +32,7 @@ struct cpu {
 	uint64_t start_entry;
 	uint64_t start_arg;
 	struct console_line line;       /* this vCPU's unfinished console line */
+	struct cpu_msg_queue msgs;      /* requests with a payload from other cpus */
 	struct arch_cpu arch;           /* the architecture's state of the cpu and its vCPU (arch_types.h) */
 };
 

@@ -47,6 +47,18 @@
  */
 #define BH_HC_INCIDENTS        BH_HC_ID(0x0004u)
 
+/**
+ * Test builds only (CONFIG_TEST_HYPERCALLS; otherwise NOT_SUPPORTED, as any
+ * unknown call): x1 = a vCPU index of the caller's own partition, x2 = a
+ * virtual interrupt (ARM64: an SGI, 0-15, not 15 with direct delivery).
+ * Raises it in that vCPU the way the hypervisor raises its own (restart
+ * notifications, channels): on the caller's cpu directly, on another by a
+ * message to it. Raises merge while one is pending. Returns OK,
+ * INVALID_PARAM (no such vCPU or interrupt) or DENIED (that vCPU is off,
+ * or its cpu's message queue is full).
+ */
+#define BH_HC_TEST_RAISE       BH_HC_ID(0x00f0u)
+
 /* Incident kinds: what the hypervisor refused or contained for a partition. */
 #define BH_INCIDENT_CALL         0u  /* a hypercall, PSCI or SMC call refused with an error */
 #define BH_INCIDENT_REGISTER     1u  /* a system register or instruction refused: undefined instruction */

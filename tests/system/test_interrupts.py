@@ -226,6 +226,31 @@ def test_direct_partition_that_holds_the_kick_off_is_still_stopped():
     assert "done" in r.of("victim")
 
 
+@pytest.mark.parametrize("name", ["raise", "raise-direct", "raise-gicv2"])
+def test_hypervisor_raises_virtual_interrupts_in_any_vcpu(name):
+    """partitions/raise on a test build (CONFIG_TEST_HYPERCALLS): BH_HC_TEST_RAISE takes the
+    hypervisor's injection path, core_vcpu_inject. Raised in the other vCPU (a message to its cpu)
+    three times while it has IRQs masked, an SGI is taken once; one it has disabled waits until it
+    enables it (GICv3: GICv2 SGIs cannot be disabled); raised twice in the caller's own vCPU, once.
+    A vCPU it does not have, an interrupt that is no SGI and a vCPU that is off are refused. On
+    GICv3 with mediated and direct delivery, and on GICv2.
+
+    Verifies: REQ-CPU-011, REQ-CPU-012, REQ-HC-008
+    """
+    system = harness.build(name, f"tests/system/configs/{name}.dts", kconfig=["CONFIG_TEST_HYPERCALLS=y"])
+    r = harness.run(system, timeout=60)
+    assert r.exited, r.text()
+    lines = r.of("raiser")
+    gic = 2 if name.endswith("gicv2") else 3
+    assert "remote raises: 0 0 0, disabled: 0" in lines, r.text()
+    assert f"GICv{gic} remote: taken 1 of 3 raised while masked" in lines, r.text()
+    assert f"GICv{gic} disabled: taken {1 if gic == 2 else 0}" in lines, r.text()
+    assert f"GICv{gic} disabled, then enabled: taken 1" in lines, r.text()
+    assert "local raises: 0 0, taken 1 of 2 raised while masked" in lines, r.text()
+    assert "refused: vCPU 2 -2, interrupt 16 -2, vCPU 1 off -4" in lines, r.text()
+    assert "done" in lines
+
+
 def test_restart_resets_interrupt_state():
     """After SYSTEM_RESET the probe's second life starts from a clean virtual GIC: the
     demo-style bystander and the restarted probe both finish.

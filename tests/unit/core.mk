@@ -1,22 +1,26 @@
 # Host unit tests of core/ on the fake architecture (tests/unit/fake_arch.c).
-CORE_UT_SRCS := core/main.c core/cpu.c core/partition.c core/emul.c core/hypercall.c core/console.c core/fmt.c core/log.c \
+CORE_UT_SRCS := core/main.c core/cpu.c core/cpu_msg.c core/virq.c core/partition.c core/emul.c core/hypercall.c core/console.c core/fmt.c core/log.c \
 	core/health.c core/incident.c tests/unit/fake_arch.c tests/unit/fake_arch_objects.c tests/unit/fake_system.c
 
 # core/ sees the fake architecture's part of the configuration (cfg_arch.h).
 CORE_UT_CFLAGS := -Itests/unit/fake_arch
 
-UNIT_TESTS += partition hypercall hypercall_noconsole console fmt incident emul
+UNIT_TESTS += partition hypercall hypercall_noconsole console fmt incident emul virq hypercall_testbuild
 UT_partition_CFLAGS := $(CORE_UT_CFLAGS)
 UT_hypercall_CFLAGS := $(CORE_UT_CFLAGS)
 UT_console_CFLAGS := $(CORE_UT_CFLAGS)
 UT_fmt_CFLAGS := $(CORE_UT_CFLAGS)
 UT_incident_CFLAGS := $(CORE_UT_CFLAGS)
 UT_emul_CFLAGS := $(CORE_UT_CFLAGS)
+UT_virq_CFLAGS := $(CORE_UT_CFLAGS)
 UT_partition_SRCS := tests/unit/test_partition.c $(CORE_UT_SRCS)
 UT_hypercall_SRCS := tests/unit/test_hypercall.c $(CORE_UT_SRCS)
 UT_incident_SRCS := tests/unit/test_incident.c $(CORE_UT_SRCS)
 UT_hypercall_noconsole_SRCS := tests/unit/test_hypercall_noconsole.c $(CORE_UT_SRCS)
 UT_hypercall_noconsole_CFLAGS := $(CORE_UT_CFLAGS) -DBH_TEST_NO_DEBUG_CONSOLE
+UT_hypercall_testbuild_SRCS := tests/unit/test_hypercall_testbuild.c $(CORE_UT_SRCS)
+UT_hypercall_testbuild_CFLAGS := $(CORE_UT_CFLAGS) -DBH_TEST_TEST_HYPERCALLS
 UT_console_SRCS := tests/unit/test_console.c $(CORE_UT_SRCS)
 UT_fmt_SRCS := tests/unit/test_fmt.c core/fmt.c
 UT_emul_SRCS := tests/unit/test_emul.c $(CORE_UT_SRCS)
+UT_virq_SRCS := tests/unit/test_virq.c $(CORE_UT_SRCS)

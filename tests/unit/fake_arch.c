@@ -81,7 +81,7 @@ void arch_cpu_kick(uint32_t cpu)
 
 	fake.kicks[cpu]++;
 	fake.fenced_at_kick[cpu] = (p != NULL) && fake.fenced[p->id];
-	if (fake.kick_stops) {
+	if (fake.kick_stops && ((cpu_get(cpu)->requests & CPU_REQ_STOP) != 0u)) {
 		fake.power[cpu] = CPU_POWER_OFF;
 	}
 }

@@ -37,7 +37,7 @@ struct fake_state {
 	enum core_status start_result; /* what arch_cpu_start() answers */
 	unsigned start_calls[CONFIG_MAX_CORES_FAKE];
 	unsigned kicks[CONFIG_MAX_CORES_FAKE];
-	bool kick_stops;               /* a kicked cpu stops itself, as real cpus do */
+	bool kick_stops;               /* a cpu kicked with a stop request stops itself, as real cpus do */
 	uint64_t enter_entry, enter_arg;
 	struct fake_mapping maps[64];
 	unsigned n_maps;

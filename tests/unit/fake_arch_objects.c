@@ -18,3 +18,15 @@ void arch_partition_reset(struct partition *p)
 {
 	p->arch.resets++;
 }
+
+bool arch_virq_valid(const struct partition *p, uint32_t virq)
+{
+	(void)p;
+	return virq < 32u;
+}
+
+void arch_vcpu_inject(struct cpu *cpu, uint32_t virq)
+{
+	cpu->arch.injected |= 1u << virq;
+	cpu->arch.injections++;
+}

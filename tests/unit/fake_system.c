@@ -20,6 +20,14 @@ static const uint8_t alpha_cpus[] = { 0 };
 static const uint8_t beta_cpus[] = { 1, 2 };
 static const uint32_t alpha_irqs[] = { 40 };
 
+/* Beta's restart is announced to alpha's vCPU 0 (interrupt 9); it names itself
+ * (skipped) and a partition that does not exist (refused, logged). */
+static const struct cfg_notify beta_notify[] = {
+	{ 0, 0, BETA_RESTART_VIRQ },
+	{ 1, 1, 3 },
+	{ 7, 0, 4 },
+};
+
 static struct cfg_region alpha_regions[3];
 static struct cfg_region beta_regions[1];
 
@@ -46,6 +54,8 @@ static struct cfg_partition partitions[] = {
 		.n_regions = 1,
 		.regions = beta_regions,
 		.fault_policy = CFG_FAULT_RESTART,
+		.n_restart_notify = 3,
+		.restart_notify = beta_notify,
 	},
 };
 
@@ -85,6 +95,9 @@ void fake_system_boot(void)
 	/* The board boots with core's objects zero (.bss); each test boots afresh. */
 	for (uint32_t i = 0; i < cfg_system.n_partitions; i++) {
 		memset(partition_get(i), 0, sizeof(struct partition));
+	}
+	for (uint32_t i = 0; i < cfg_system.n_cpus; i++) {
+		memset(cpu_get(i), 0, sizeof(struct cpu));
 	}
 	memset(alpha_ram, 0, sizeof(alpha_ram));
 	memset(beta_ram, 0, sizeof(beta_ram));

@@ -3,6 +3,7 @@
  *   alpha: core 0, 1 vCPU, fault policy stop, RAM + a read-only region + a device
  *   beta:  cores 1 and 2, 2 vCPUs, fault policy restart, RAM with a device tree
  *   core 3 belongs to no partition.
+ * Beta's restarts are announced to alpha's vCPU 0 with BETA_RESTART_VIRQ.
  * Guest RAM is host memory, so copies and hypercall buffers are real.
  */
 #ifndef FAKE_SYSTEM_H
@@ -16,6 +17,7 @@
 #define BETA_RAM_IPA 0x80000000u
 #define BETA_DTB_IPA (BETA_RAM_IPA + 0x8000u)
 #define RAM_SIZE 0x10000u
+#define BETA_RESTART_VIRQ 9u
 
 extern uint8_t alpha_ram[RAM_SIZE];
 extern uint8_t alpha_ro[4096];

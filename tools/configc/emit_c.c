@@ -81,7 +81,8 @@ static void partition_entry(FILE *f, const struct bh_partition *p)
 	fprintf(f, "\t\t.fault_policy = %s,\n",
 		p->fault_policy == CFG_FAULT_RESTART ? "CFG_FAULT_RESTART" : "CFG_FAULT_STOP");
 	be_emit_c_partition(f, p);
-	fprintf(f, "\t},\n");
+	/* No binding names peers to notify yet (channels will). */
+	fprintf(f, "\t\t.n_restart_notify = 0,\n\t\t.restart_notify = 0,\n\t},\n");
 }
 
 static void cores(FILE *f, const struct bh_board *b)

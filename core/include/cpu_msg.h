@@ -1,0 +1,67 @@
+/*
+ * Requests with a payload from one cpu to another: a small queue per cpu,
+ * many senders, one receiver (the cpu itself, in its trap path once kicked).
+ *
+ * A full queue is an error returned to the sender, never a wait. A stop is
+ * not a message: it stays the always-deliverable flag CPU_REQ_STOP
+ * (cpu.h), so that no full queue can ever refuse it, and it is seen first.
+ *
+ * Locking: a queue's lock is held only to copy one message in or out (and,
+ * sending, to look for the same message already waiting), never while
+ * taking another lock, and never taken while another lock is held
+ * (docs/design.md, Locks).
+ */
+#ifndef BULKHEAD_CPU_MSG_H
+#define BULKHEAD_CPU_MSG_H
+
+#include "spinlock.h"
+#include "status.h"
+#include "types.h"
+
+struct cpu;
+
+/** What a message asks of the receiving cpu. */
+enum cpu_msg_kind {
+	/** Raise virtual interrupt arg32 in the receiver's vCPU, which must belong to partition
+	 *  arg16 in the life arg64 (its restart count when posted): an older life's is dropped. */
+	CPU_MSG_INJECT = 1,
+};
+
+/** One message. */
+struct cpu_msg {
+	uint16_t kind;       /* enum cpu_msg_kind */
+	uint16_t arg16;
+	uint32_t arg32;
+	uint64_t arg64;
+};
+
+/*
+ * Messages a cpu holds at most. Messages merge while they wait (below), so
+ * this bounds the different ones: 16 is every virtual interrupt an ARM64
+ * vCPU can be sent today (its SGIs), so an injection is never refused for
+ * room unless messages of an older life still wait.
+ */
+#define CPU_MSG_QUEUE 16u
+
+/** A cpu's queue (struct cpu's `msgs`). */
+struct cpu_msg_queue {
+	struct spinlock lock;
+	uint32_t head;       /* oldest message */
+	uint32_t count;
+	struct cpu_msg slots[CPU_MSG_QUEUE];
+};
+
+/**
+ * Posts `m` to cpu `target` and kicks it (arch_cpu_kick). A message equal to
+ * one still waiting there merges with it: CORE_OK, nothing added. Returns
+ * CORE_ERR_BUSY when the queue is full; never waits.
+ */
+enum core_status cpu_msg_send(struct cpu *target, const struct cpu_msg *m);
+
+/** Takes the oldest message waiting for the calling cpu `self` into *out; false when none. */
+bool cpu_msg_take(struct cpu *self, struct cpu_msg *out);
+
+/** Drops every message waiting for `cpu` (its new life starts). */
+void cpu_msg_reset(struct cpu *cpu);
+
+#endif /* BULKHEAD_CPU_MSG_H */

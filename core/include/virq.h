@@ -1,0 +1,40 @@
+/*
+ * Virtual interrupts that core raises: in any vCPU of any partition, from
+ * any cpu (core_vcpu_inject), and the notifications of a partition's
+ * restart to its peers. The channels of the service partition build on
+ * them (a doorbell is a raise).
+ */
+#ifndef BULKHEAD_VIRQ_H
+#define BULKHEAD_VIRQ_H
+
+#include "cpu_msg.h"
+#include "status.h"
+#include "types.h"
+
+struct cpu;
+struct partition;
+
+/**
+ * Raises virtual interrupt `virq` in vCPU `vcpu` of partition `p`, from the
+ * calling cpu `self`: through arch_vcpu_inject() when `self` runs that vCPU,
+ * otherwise by a message to its cpu (cpu_msg.h), which raises it from its
+ * own trap path. Edge semantics: raises merge while one is pending, none is
+ * lost. CORE_ERR_INVALID: no such vCPU, or a virq the architecture cannot
+ * raise (arch_virq_valid); CORE_ERR_DENIED: the partition is not running or
+ * that vCPU is off; CORE_ERR_BUSY: the target cpu's queue is full.
+ */
+enum core_status core_vcpu_inject(struct cpu *self, struct partition *p, uint32_t vcpu, uint32_t virq);
+
+/** A CPU_MSG_INJECT message reached `self`: raises its interrupt unless it is for an older life. */
+void virq_received(struct cpu *self, const struct cpu_msg *m);
+
+/**
+ * Partition `p` runs again after a restart; called on its vCPU 0's cpu
+ * `self` before that vCPU enters the guest. Raises the virtual interrupts
+ * of its configuration's restart_notify list in its peers' vCPUs (an entry
+ * naming `p` itself is skipped: its vCPUs start afresh). A failed raise is
+ * logged.
+ */
+void virq_notify_restart(struct cpu *self, struct partition *p);
+
+#endif /* BULKHEAD_VIRQ_H */
