@@ -107,7 +107,7 @@ void partition_load(struct partition *p)
 	if (!p->mapped) {
 		map_memory(p);
 	}
-	if (__atomic_load_n(&p->fenced, __ATOMIC_ACQUIRE)) {
+	if (__atomic_load_n(&p->fenced, __ATOMIC_ACQUIRE) == true) {
 		/* Every other vCPU was seen off before the restart went on. */
 		arch_s2_unfence(p);
 		p->fenced = false;

@@ -47,7 +47,7 @@ enum core_status psci_to_status(int64_t psci)
 	return CORE_ERR_HW;
 }
 
-int64_t psci_from_power(enum cpu_power power)
+static int64_t psci_from_power(enum cpu_power power)
 {
 	switch (power) {
 	case CPU_POWER_OFF:

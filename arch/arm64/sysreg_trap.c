@@ -25,7 +25,6 @@
 #define SR_DC_ISW    SR(1, 0, 7, 6, 2)
 #define SR_DC_CSW    SR(1, 0, 7, 10, 2)
 #define SR_DC_CISW   SR(1, 0, 7, 14, 2)
-#define SR_ICC_SGI1R_EL1 SR(3, 0, 12, 11, 5)
 
 /* The ID register space's switch key: CRm and op2. */
 #define ID_REG(crm, op2) (((crm) << 3) | (op2))
@@ -154,7 +153,7 @@ void arm64_sysreg_trap(struct cpu *cpu, struct guest_frame *f, uint64_t esr)
 {
 #if BH_GIC_VERSION == 3
 	/* SGIs are the only frequent trap here: handled first, without the rest. */
-	if ((ESR_ISS(esr) & (SR_MASK | SR_READ)) == SR_ICC_SGI1R_EL1) {
+	if ((ESR_ISS(esr) & (SR_MASK | SR_READ)) == SR(3, 0, 12, 11, 5)) {   /* ICC_SGI1R_EL1 */
 		uint32_t rt = ((uint32_t)esr >> 5) & 0x1fu;
 		vgic_sgi1r(cpu, (rt == 31u) ? 0u : f->x[rt]);
 		arm64_guest_skip(esr);

@@ -20,16 +20,14 @@
 
 struct cpu;
 
-/** What a message asks of the receiving cpu. */
-enum cpu_msg_kind {
-	/** Raise virtual interrupt arg32 in the receiver's vCPU, which must belong to partition
-	 *  arg16 in the life arg64 (its restart count when posted): an older life's is dropped. */
-	CPU_MSG_INJECT = 1,
-};
+/* What a message asks of the receiving cpu (struct cpu_msg's kind). */
+/** Raise virtual interrupt arg32 in the receiver's vCPU, which must belong to partition
+ *  arg16 in the life arg64 (its restart count when posted): an older life's is dropped. */
+#define CPU_MSG_INJECT 1u
 
 /** One message. */
 struct cpu_msg {
-	uint16_t kind;       /* enum cpu_msg_kind */
+	uint16_t kind;       /* CPU_MSG_* */
 	uint16_t arg16;
 	uint32_t arg32;
 	uint64_t arg64;

@@ -100,8 +100,6 @@ void arm64_psci(struct cpu *cpu, struct guest_frame *f);
 int64_t psci_from_status(enum core_status status);
 /** The core status of a PSCI return code; an unknown code is CORE_ERR_HW. */
 enum core_status psci_to_status(int64_t psci);
-/** The PSCI AFFINITY_INFO value of a cpu power state. */
-int64_t psci_from_power(enum cpu_power power);
 /** The cpu power state of an AFFINITY_INFO result (an error counts as on). */
 enum cpu_power psci_to_power(int64_t affinity);
 
