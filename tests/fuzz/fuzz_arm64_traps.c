@@ -2,7 +2,7 @@
  * Fuzz target: the hypervisor's decoders of trapped guest accesses, on the
  * host: the stage-2 data abort syndrome decoder (arch/arm64/mmio.c), the
  * system register trap decoder (arch/arm64/sysreg_trap.c) and the virtual GIC's
- * distributor, redistributor and CPU interface emulation (arch/arm64/vgic.c,
+ * distributor, redistributor and CPU interface emulation (arch/arm64/vgic*.c,
  * vgic_v3.c), as they run on the fake architecture (tests/unit/fake_arch.c)
  * with a GIC in memory (fake_gic.c).
  *

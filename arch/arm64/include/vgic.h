@@ -15,7 +15,10 @@
  * physical CPU interface; the hypervisor keeps only the distributor, SGIs and
  * a group-0 kick (docs/interrupts.md explains what that gives up).
  *
- * vgic.c is shared; vgic_v3.c / vgic_v2.c hold what differs.
+ * Shared by both versions: vgic.c (reset, a physical interrupt at EL2),
+ * vgic_lr.c (list registers and their queue), vgic_sgi.c (SGIs),
+ * vgic_dist.c (the distributor's common registers), vgic_local.c (banked
+ * SGI/PPI registers); vgic_v3.c / vgic_v2.c hold what differs.
  */
 #ifndef ARM64_VGIC_H
 #define ARM64_VGIC_H
@@ -64,7 +67,26 @@ static inline struct cpu *vgic_vcpu_cpu(const struct cpu *cpu, uint32_t vcpu)
 	return cpu_get(cpu->partition->cfg->vcpu_cpu[vcpu]);
 }
 
-bool vgic_owns_spi(const struct vgic_dist *d, uint32_t intid);
+
+/** Whether the partition of distributor `d` owns SPI `intid`. */
+static inline bool vgic_owns_spi(const struct vgic_dist *d, uint32_t intid)
+{
+	return (intid >= GIC_FIRST_SPI) && (intid < GIC_MAX_INTID) &&
+	       ((d->owned[intid / 32u] & ((uint32_t)1u << (intid % 32u))) != 0u);
+}
+
+/** The physical priority of a guest's: never above VGIC_MIN_PRIORITY, so never the kick's. */
+static inline uint8_t vgic_physical_priority(uint64_t guest)
+{
+	return (uint8_t)((guest < VGIC_MIN_PRIORITY) ? VGIC_MIN_PRIORITY : guest);
+}
+
+/** Whether GICD register `reg` is a pending or an active one (set or clear). */
+static inline bool vgic_state_reg(uint32_t reg)
+{
+	return (reg == GICD_ISPENDR) || (reg == GICD_ICPENDR) || (reg == GICD_ISACTIVER) || (reg == GICD_ICACTIVER);
+}
+
 /** Whether the vCPU on `cpu` owns INTID `intid`: an SPI of its partition, or
  *  an SGI or PPI of its own (SGI 15 is the hypervisor's on a direct cpu). */
 bool vgic_owns(const struct cpu *cpu, uint32_t intid);
@@ -88,6 +110,35 @@ void vgic_sgi_set_pending(struct cpu *cpu, uint32_t intid, uint8_t sources);
 void vgic_sgi_clear_pending(struct cpu *cpu, uint32_t intid, uint8_t sources);
 /** Banked SGI/PPI registers of vCPU `vcpu` (GICv3 redistributor SGI frame, GICv2 banked GICD). */
 bool vgic_local_access(struct cpu *cpu, uint32_t vcpu, uint32_t offset, bool write, uint32_t size, uint64_t *value);
+
+/* --- vgic_lr.c: list registers and the queue behind them --- */
+
+/** Puts `lr` in place of a less urgent pending-only list register, or in the queue (all in use). */
+void vgic_lr_inject_full(const struct cpu *cpu, struct vgic_cpu *v, struct gic_lr lr);
+
+/** Presents `lr` to the calling cpu's vCPU: a free list register if there is one, else vgic_lr_inject_full(). */
+static inline __attribute__((always_inline)) void vgic_lr_inject(const struct cpu *cpu, struct vgic_cpu *v,
+								 struct gic_lr lr)
+{
+	uint32_t free = gic_lr_free();
+
+	if (__builtin_expect((long)(free != 0u), 1L) != 0L) {
+		gic_lr_write((uint32_t)__builtin_ctz(free), lr);
+	} else {
+		vgic_lr_inject_full(cpu, v, lr);
+	}
+}
+
+/** Maintenance interrupt: list registers freed up; refills them from the queue. */
+void vgic_lr_refill(struct vgic_cpu *v);
+/** True when virtual interrupt `vintid` (from `source`) is pending only, in a list register or the queue. */
+bool vgic_lr_pending(const struct vgic_cpu *v, uint32_t vintid, uint8_t source);
+/** A physical interrupt to present while the vCPU holds something: merged when it holds that one already. */
+void vgic_lr_inject_physical(const struct cpu *cpu, struct vgic_cpu *v, struct gic_lr lr);
+/** The guest's pending or active state (register `reg`) of [first, first + 32), whose physical state is `physical`. */
+uint32_t vgic_lr_guest_state(const struct cpu *cpu, uint32_t reg, uint32_t first, uint32_t physical);
+/** Withdraws what the calling cpu holds pending-only of `bits` of [first, first + 32), from `sources` (GICv2). */
+void vgic_lr_withdraw(struct cpu *cpu, uint32_t first, uint32_t bits, uint8_t sources);
 
 /* --- vgic_v3.c / vgic_v2.c --- */
 /** Version-specific reset values of a vCPU's state (GICv2 SGIs are always enabled). */

@@ -1,0 +1,161 @@
+/*
+ * The virtual distributor, registers shared by GICv2 and GICv3 (see
+ * vgic.h): its enable, and the per-interrupt enable, pending, active,
+ * priority and configuration registers of the partition's SPIs.
+ */
+#include "vgic.h"
+#include "cfg.h"
+#include "cpu.h"
+#include "partition.h"
+#include "spinlock.h"
+
+/* --- The distributor ------------------------------------------------------- */
+
+void vgic_dist_enable(struct cpu *cpu, uint32_t ctlr, bool enabled)
+{
+	struct vgic_dist *d = vgic_dist_of(cpu);
+
+	spin_lock(&d->lock);
+	bool was = d->ctlr != 0u;
+	d->ctlr = enabled ? ctlr : 0u;
+	if (enabled != was) {
+		for (uint32_t w = 1u; w < VGIC_WORDS; w++) {
+			if (enabled && (d->enabled[w] != 0u)) {
+				gic_dist_write(GICD_ISENABLER + (4u * w), d->enabled[w]);
+			} else if (!enabled && (d->owned[w] != 0u)) {
+				gic_dist_write(GICD_ICENABLER + (4u * w), d->owned[w]);
+			} else {
+				/* Nothing of this word to change. */
+			}
+		}
+	}
+	spin_unlock(&d->lock);
+}
+
+/* One bit per interrupt: enable, pending, active. */
+static void dist_bitmap(struct cpu *cpu, uint32_t reg, uint32_t word, bool write, uint64_t *value)
+{
+	struct vgic_dist *d = vgic_dist_of(cpu);
+	uint32_t owned = d->owned[word];
+	uint32_t offset = reg + (4u * word);
+
+	if (!write) {
+		if (vgic_state_reg(reg)) {
+			*value = vgic_lr_guest_state(cpu, reg, 32u * word, gic_dist_read(offset)) & owned;
+		} else {
+			*value = d->enabled[word];
+		}
+		return;
+	}
+	uint32_t bits = (uint32_t)*value & owned;
+	if (((uint32_t)*value & ~owned) != 0u) {
+		vgic_deny(cpu, "distributor write to interrupts it does not own", offset, *value);
+	}
+	if (bits == 0u) {
+		return;
+	}
+	spin_lock(&d->lock);
+	if (reg == GICD_ISENABLER) {
+		d->enabled[word] |= bits;
+		if (d->ctlr != 0u) {
+			gic_dist_write(offset, bits);
+		}
+	} else if (reg == GICD_ICENABLER) {
+		d->enabled[word] &= ~bits;
+		gic_dist_write(offset, bits);
+	} else {
+		gic_dist_write(offset, bits);
+	}
+	spin_unlock(&d->lock);
+	if (reg == GICD_ICPENDR) {
+		vgic_lr_withdraw(cpu, 32u * word, bits, 0xffu);
+	}
+}
+
+static void dist_priority(struct cpu *cpu, uint32_t offset, bool write, uint32_t size, uint64_t *value)
+{
+	struct vgic_dist *d = vgic_dist_of(cpu);
+	uint32_t first = offset - GICD_IPRIORITYR;
+	uint64_t out = 0u;
+
+	for (uint32_t i = 0u; i < size; i++) {
+		uint32_t intid = first + i;
+		uint32_t shift = 8u * i;
+		uint8_t byte = (uint8_t)(*value >> shift);
+
+		if (!vgic_owns_spi(d, intid)) {
+			if (write && (byte != 0u)) {
+				vgic_deny(cpu, "priority of an interrupt it does not own", offset + i, byte);
+			}
+			continue;
+		}
+		if (write) {
+			d->priority[intid] = byte;
+			gic_dist_write8(GICD_IPRIORITYR + intid, vgic_physical_priority(byte));
+		} else {
+			out |= (uint64_t)d->priority[intid] << shift;
+		}
+	}
+	if (!write) {
+		*value = out;
+	}
+}
+
+/* Two bits per interrupt: edge or level. */
+static void dist_config(struct cpu *cpu, uint32_t offset, bool write, uint64_t *value)
+{
+	const struct vgic_dist *d = vgic_dist_of(cpu);
+	uint32_t first = (offset - GICD_ICFGR) * 4u;
+	uint32_t mask = 0u;
+
+	for (uint32_t i = 0u; i < 16u; i++) {
+		if (vgic_owns_spi(d, first + i)) {
+			mask |= (uint32_t)3u << (2u * i);
+		}
+	}
+	if (!write) {
+		*value = gic_dist_read(offset) & mask;
+		return;
+	}
+	if (((uint32_t)*value & ~mask & 0xaaaaaaaau) != 0u) {
+		vgic_deny(cpu, "configuration of an interrupt it does not own", offset, *value);
+	}
+	/* Serialises read-modify-write of physical registers that several partitions share. */
+	static struct spinlock gic_rmw_lock = SPINLOCK_INIT;
+
+	spin_lock(&gic_rmw_lock);
+	uint32_t phys = gic_dist_read(offset);
+	gic_dist_write(offset, (phys & ~mask) | ((uint32_t)*value & mask));
+	spin_unlock(&gic_rmw_lock);
+}
+
+bool vgic_dist_common(struct cpu *cpu, uint32_t offset, bool write, uint32_t size, uint64_t *value)
+{
+	if ((offset >= GICD_IPRIORITYR) && (offset < GICD_ITARGETSR)) {
+		if ((size != 1u) && (size != 4u)) {
+			vgic_deny(cpu, "distributor access of the wrong width", offset, size);
+			*value = 0u;
+			return true;
+		}
+		dist_priority(cpu, offset, write, size, value);
+		return true;
+	}
+	if (size != 4u) {
+		if ((offset >= GICD_ISENABLER) && (offset < GICD_IPRIORITYR)) {
+			vgic_deny(cpu, "distributor access of the wrong width", offset, size);
+			*value = 0u;
+			return true;
+		}
+		return false;
+	}
+	if ((offset >= GICD_ICFGR) && (offset < (GICD_ICFGR + 0x100u))) {
+		dist_config(cpu, offset, write, value);
+		return true;
+	}
+	if ((offset >= GICD_ISENABLER) && (offset < GICD_IPRIORITYR)) {
+		uint32_t reg = offset & ~0x7fu;
+		dist_bitmap(cpu, reg, (offset & 0x7fu) / 4u, write, value);
+		return true;
+	}
+	return false;
+}

@@ -1,0 +1,140 @@
+/*
+ * The virtual GIC's SGIs, shared by GICv2 and GICv3 (see vgic.h): sent by
+ * a vCPU to vCPUs of its partition (virtual on a mediated vCPU, physical on
+ * a direct one), posted to another cpu and delivered there, set and cleared
+ * per sender (GICv2), and raised by the hypervisor itself (arch_vcpu_inject).
+ */
+#include "vgic.h"
+#include "arch.h"
+#include "cfg.h"
+#include "cpu.h"
+#include "partition.h"
+
+/* --- SGIs ------------------------------------------------------------------ */
+
+static void deliver_sgi(struct cpu *cpu, uint32_t intid, uint8_t source)
+{
+	struct vgic_cpu *v = vgic_cpu_of(cpu);
+	struct gic_lr lr = { intid, 0u, v->priority[intid], source, false };
+
+	/* Nothing in the list registers or the queue: it cannot be there twice. */
+	if ((gic_lr_free() == gic_lr_all()) && (v->queued == 0u)) {
+		gic_lr_write(0u, lr);
+	} else if (!vgic_lr_pending(v, intid, source)) {
+		vgic_lr_inject(cpu, v, lr);
+	} else {
+		/* Already pending: an SGI is an edge, the two merge. */
+	}
+}
+
+void vgic_send_sgi(struct cpu *cpu, uint32_t target, uint32_t intid)
+{
+	struct cpu *t = vgic_vcpu_cpu(cpu, target);
+	struct vgic_cpu *vt = vgic_cpu_of(t);
+
+	if (vt->direct) {
+		if (intid == GIC_IPI_SGI) {
+			vgic_deny(cpu, "SGI 15 (the hypervisor's) on a direct-delivery partition", 0u, intid);
+		} else {
+			gic_send_sgi(t->index, intid);
+		}
+		return;
+	}
+	uint8_t source = GIC_SGI_SOURCES ? (uint8_t)cpu->vcpu : 0u;
+	if ((t == cpu) && ((vt->sgi_enabled & ((uint32_t)1u << intid)) != 0u)) {
+		deliver_sgi(cpu, intid, source);
+		return;
+	}
+	if (GIC_SGI_SOURCES) {
+		__atomic_fetch_or(&vt->sgi_source[intid], (uint8_t)(1u << source), __ATOMIC_RELAXED);
+	}
+	__atomic_fetch_or(&vt->sgi_pending, (uint32_t)1u << intid, __ATOMIC_RELEASE);
+	if (t != cpu) {
+		/* arch_cpu_kick() without the calls: the post above must land first. */
+		__asm__ volatile("dsb ish" : : : "memory");
+		gic_send_ipi(t);
+	}
+}
+
+bool arch_virq_valid(const struct partition *p, uint32_t virq)
+{
+	/* SGIs for now (virtual SPIs come with channels); a direct partition's SGI 15 is the kick. */
+	bool direct = p->cfg->arch.irq_delivery == (uint8_t)CFG_IRQ_DIRECT;
+
+	return (virq < 16u) && !(direct && (virq == GIC_IPI_SGI));
+}
+
+void arch_vcpu_inject(struct cpu *cpu, uint32_t virq)
+{
+	/* An SGI to itself: pending while disabled, merged while pending (GICv2: from itself). */
+	vgic_send_sgi(cpu, cpu->vcpu, virq);
+}
+
+void vgic_sync_sgis(struct cpu *cpu)
+{
+	struct vgic_cpu *v = vgic_cpu_of(cpu);
+	uint32_t pending = __atomic_exchange_n(&v->sgi_pending, 0u, __ATOMIC_ACQUIRE);
+	uint32_t waiting = pending & ~v->sgi_enabled;
+
+	pending &= v->sgi_enabled;
+	while (pending != 0u) {
+		uint32_t intid = (uint32_t)__builtin_ctz(pending);
+
+		pending &= pending - 1u;
+		if (!GIC_SGI_SOURCES) {
+			deliver_sgi(cpu, intid, 0u);
+			continue;
+		}
+		/* GICv2 SGIs from different senders are different interrupts. */
+		uint32_t sources = __atomic_exchange_n(&v->sgi_source[intid], 0u, __ATOMIC_ACQUIRE);
+		while (sources != 0u) {
+			deliver_sgi(cpu, intid, (uint8_t)__builtin_ctz(sources));
+			sources &= sources - 1u;
+		}
+	}
+	if (waiting != 0u) {
+		/* Disabled SGIs stay pending until the guest enables them. */
+		__atomic_fetch_or(&v->sgi_pending, waiting, __ATOMIC_RELEASE);
+	}
+}
+
+uint8_t vgic_sgi_sources(struct cpu *cpu, uint32_t intid)
+{
+	const struct vgic_cpu *v = vgic_cpu_of(cpu);
+	uint8_t sources = __atomic_load_n(&v->sgi_source[intid], __ATOMIC_ACQUIRE);
+
+	for (uint32_t n = 0u; n < gic_lr_count(); n++) {
+		struct gic_lr lr = { 0u, 0u, 0u, 0u, false };
+
+		if (((gic_lr_state(n, &lr) & 1u) != 0u) && !lr.hw && (lr.vintid == intid)) {
+			sources |= (uint8_t)(1u << lr.source);
+		}
+	}
+	for (uint32_t i = 0u; i < v->queued; i++) {
+		if ((v->queue[i].vintid == intid) && !v->queue[i].hw) {
+			sources |= (uint8_t)(1u << v->queue[i].source);
+		}
+	}
+	return sources;
+}
+
+void vgic_sgi_set_pending(struct cpu *cpu, uint32_t intid, uint8_t sources)
+{
+	for (uint32_t s = 0u; s < 8u; s++) {
+		if (((sources >> s) & 1u) != 0u) {
+			/* GICv3 never calls this: a constant source keeps its hot path specialised. */
+			deliver_sgi(cpu, intid, GIC_SGI_SOURCES ? (uint8_t)s : 0u);
+		}
+	}
+}
+
+void vgic_sgi_clear_pending(struct cpu *cpu, uint32_t intid, uint8_t sources)
+{
+	struct vgic_cpu *v = vgic_cpu_of(cpu);
+	uint8_t left = __atomic_and_fetch(&v->sgi_source[intid], (uint8_t)~sources, __ATOMIC_ACQ_REL);
+
+	if (left == 0u) {
+		__atomic_fetch_and(&v->sgi_pending, ~((uint32_t)1u << intid), __ATOMIC_RELAXED);
+	}
+	vgic_lr_withdraw(cpu, 0u, (uint32_t)1u << intid, sources);
+}
