@@ -515,3 +515,56 @@ def test_coverage_counted_per_system(tmp_path):
     assert "system sys-b: 7 statements, " in r.stdout and "expects at least 8" in r.stdout
     assert "system sys-gone: no coverage run (expected 1)" in r.stdout
     assert "system sys-new ran on a coverage build but is not in" in r.stdout
+
+
+# ---- the core/arch seam (REQ-CRT-018) -------------------------------------------
+
+SEAM_FILES = {
+    "core/include/arch.h": "void arch_hook(void);\n",
+    "core/include/core.h": "void core_entry(void);\n",
+    "core/include/cpu.h": '#include "arch_types.h"\nstruct cpu { struct arch_cpu arch; };\n',
+    "core/include/cfg.h": '#include "cfg_arch.h"\nstruct cfg_cpu { struct cfg_arch_cpu arch; };\n',
+    "arch/fake/include/arch_types.h": "struct arch_cpu { int x; };\n",
+    "arch/fake/include/cfg_arch.h": "struct cfg_arch_cpu { int id; };\n",
+    "arch/fake/include/priv.h": "void fake_private(void);\n",
+    "arch/fake/hook.c": '#include "arch.h"\n#include "core.h"\n#include "priv.h"\n'
+                        "void arch_hook(void) { fake_private(); }\nvoid fake_private(void) { core_entry(); }\n",
+}
+
+
+def _seam(tmp_path, core_c):
+    """The seam gate on a tree of core/ and arch/fake/ whose core/core.c is `core_c`."""
+    for path, text in dict(SEAM_FILES, **{"core/core.c": core_c}).items():
+        write(tmp_path, path, text)
+    obj = tmp_path / "obj"
+    for src in ("core/core.c", "arch/fake/hook.c"):
+        (obj / os.path.dirname(src)).mkdir(parents=True, exist_ok=True)
+        subprocess.run(["gcc", "-O1", "-fno-inline", "-fcallgraph-info", "-Icore/include", "-Iarch/fake/include",
+                        "-c", src, "-o", obj / (src + ".o")], check=True, cwd=tmp_path)
+    return run_tool("layering.py", ["--objdir", f"fake={obj}", "--out", tmp_path / "out"], tmp_path)
+
+
+def test_layering_seam(tmp_path):
+    """core/ may call the architecture's hooks and include its arch_types.h and cfg_arch.h; a call to anything else of
+    the architecture, an include of any other of its headers and a cycle between core/ and arch/
+    outside the hooks each fail the gate, named.
+
+    Verifies: REQ-CRT-018
+    """
+    good = '#include "arch.h"\n#include "cfg.h"\n#include "core.h"\n#include "cpu.h"\nvoid core_entry(void) { arch_hook(); }\n'
+    r = _seam(tmp_path, good)
+    assert r.returncode == 0, r.stdout
+    report = (tmp_path / "out" / "layering.md").read_text()
+    assert "| arch_hook | arch/fake/hook.c |" in report and "| core/include/core.h | core_entry |" in report
+    # A private function of the architecture, declared by hand: the call closes a loop
+    # core/core.c -> arch/fake/hook.c (fake_private) -> core/core.c (core_entry).
+    r = _seam(tmp_path, good + "void fake_private(void);\nvoid core_more(void);\n"
+                              "void core_more(void) { fake_private(); }\n")
+    assert r.returncode == 1, r.stdout
+    assert "outside the hook boundary: core/core.c:8:24 calls fake_private" in r.stdout and "(arch/fake/hook.c)" \
+        in r.stdout, r.stdout
+    assert "cycle between core/ and arch/ outside the hook boundary: core/core.c -> arch/fake/hook.c -> " \
+        "core/core.c" in r.stdout, r.stdout
+    # A private header of the architecture.
+    r = _seam(tmp_path, '#include "priv.h"\n' + good)
+    assert r.returncode == 1 and "core/core.c:1 includes arch/fake/include/priv.h" in r.stdout, r.stdout

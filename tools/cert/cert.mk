@@ -4,9 +4,10 @@
 #                    Exits non-zero when a gate fails.
 #   make cert-quick  the quick gates over the results the last `make test` run
 #                    left in $(O)/results (traceability, MISRA and static
-#                    analysis, stack bound, complexity); `make test` ends with it.
+#                    analysis, stack bound, complexity, the core/arch seam);
+#                    `make test` ends with it.
 #   make cert-<part> one part: cert-trace, cert-analysis, cert-stack,
-#                    cert-complexity, cert-coverage, then cert-index (which
+#                    cert-complexity, cert-layering, cert-coverage, then cert-index (which
 #                    refuses a part older than the last cert or cert-quick start).
 #   make system-test-cov   the QEMU system tests on coverage builds (CONFIG_COVERAGE).
 #   make compile-commands  $(O)/compile_commands.json of the configured build.
@@ -28,7 +29,7 @@ CERT_UNIT_MAP = $(foreach t,$(UNIT_TESTS),$(t)=$(firstword $(UT_$(t)_SRCS)))
 # The start of a run: the index refuses a part result written before it.
 CERT_START = date +%s.%N | sed 's/$$/ make $(1)/' > $(CERT_OUT)/.start
 
-.PHONY: cert cert-quick cert-trace cert-analysis cert-stack cert-complexity cert-coverage cert-index \
+.PHONY: cert cert-quick cert-trace cert-analysis cert-stack cert-complexity cert-layering cert-coverage cert-index \
 	cert-hyp cert-images cert-test system-test-cov compile-commands
 
 # Every step runs even when an earlier one failed, so the index shows all of
@@ -45,8 +46,9 @@ cert: deps-check
 	-$(Q)$(CERT_SUBMAKE) cert-analysis
 	-$(Q)$(CERT_SUBMAKE) cert-stack
 	-$(Q)$(CERT_SUBMAKE) cert-complexity
+	-$(Q)$(CERT_SUBMAKE) cert-layering
 	-$(Q)$(CERT_SUBMAKE) cert-coverage
-	$(Q)$(CERT_SUBMAKE) cert-index CERT_PARTS="traceability misra static-analysis stack complexity coverage"
+	$(Q)$(CERT_SUBMAKE) cert-index CERT_PARTS="traceability misra static-analysis stack complexity layering coverage"
 
 cert-quick:
 	$(Q)mkdir -p $(CERT_OUT) && $(call CERT_START,cert-quick)
@@ -54,7 +56,8 @@ cert-quick:
 	-$(Q)$(CERT_SUBMAKE) cert-analysis
 	-$(Q)$(CERT_SUBMAKE) cert-stack
 	-$(Q)$(CERT_SUBMAKE) cert-complexity
-	$(Q)$(CERT_SUBMAKE) cert-index CERT_PARTS="traceability misra static-analysis stack complexity"
+	-$(Q)$(CERT_SUBMAKE) cert-layering
+	$(Q)$(CERT_SUBMAKE) cert-index CERT_PARTS="traceability misra static-analysis stack complexity layering"
 
 # The certification suite's own tests (pytest on synthetic inputs).
 cert-test:
@@ -95,6 +98,13 @@ cert-stack:
 cert-complexity:
 	$(Q)rm -f $(CERT_OUT)/complexity.md $(CERT_OUT)/complexity.json
 	$(Q)$(CERT_PY)/complexity.py --out $(CERT_OUT)
+
+# The call graphs of the images the stack gate bounds (both GIC drivers, both delivery modes).
+cert-layering:
+	$(Q)rm -f $(CERT_OUT)/layering.md $(CERT_OUT)/layering.json
+	$(Q)$(CERT_SUBMAKE) cert-images
+	$(Q)$(CERT_PY)/layering.py $(foreach n,$(CERT_STACK_NAMES),--objdir $(ARCH)=$(O)/systest/$(n)/obj) \
+		--out $(CERT_OUT)
 
 cert-coverage:
 	$(Q)rm -rf $(CERT_OUT)/coverage.md $(CERT_OUT)/coverage.json $(CERT_OUT)/coverage
