@@ -1,10 +1,14 @@
 /*
  * The arch/core boundary: every service core/ needs from an architecture.
  *
- * core/ includes no arch header; each architecture implements these hooks
- * (arch/<arch>/) and calls back into core only through the functions in
- * core/include/core.h. The hooks are few on purpose: anything not listed
- * here stays private to the architecture. docs/arch-hooks.md explains each.
+ * core/ includes no arch header but arch_types.h (the architecture's part
+ * of struct cpu and struct partition) and, through cfg.h, cfg_arch.h (its
+ * part of the configuration), and calls an architecture only
+ * through these hooks; each architecture implements them (arch/<arch>/) and
+ * calls core's entry points (core.h) and services. The hooks are few on
+ * purpose: anything not listed here stays private to the architecture.
+ * docs/arch-hooks.md states what an architecture must provide; `make
+ * cert-layering` fails on any other dependency of core/ on arch/.
  */
 #ifndef BULKHEAD_ARCH_H
 #define BULKHEAD_ARCH_H

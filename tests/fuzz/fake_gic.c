@@ -1,5 +1,5 @@
 /*
- * The physical GICv3 driver (arch/arm64/gic.h) on the host, for the trap
+ * The physical GICv3 driver (arch/arm64/include/gic.h) on the host, for the trap
  * fuzz target: distributor, redistributors and list registers kept in memory
  * with the hardware's set/clear semantics, and every write checked against
  * what the trapping vCPU's partition owns (traps_system.h). The list
