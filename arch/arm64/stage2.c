@@ -2,7 +2,8 @@
  * Stage-2 translation: one address space per partition, 39-bit IPA, tables
  * from a pool exactly as large as bhcc counted for the system description
  * (with this same builder). Tables are built once; only the fence changes
- * them afterwards (its valid bits, with the TLB maintenance that goes with it).
+ * them afterwards (its valid bits, with the TLB maintenance that goes with
+ * it).
  */
 #include <generated/autoconf.h>
 #include "arch.h"

@@ -30,9 +30,8 @@ FZ_arm64_traps_SRCS := tests/fuzz/fuzz_arm64_traps.c tests/fuzz/traps_system.c t
 	arch/arm64/mmio.c arch/arm64/sysreg_trap.c arch/arm64/vgic.c arch/arm64/vgic_lr.c arch/arm64/vgic_sgi.c \
 	arch/arm64/vgic_dist.c arch/arm64/vgic_local.c arch/arm64/vgic_v3.c \
 	core/main.c core/cpu.c core/cpu_msg.c core/virq.c core/partition.c core/emul.c core/log.c core/console.c core/fmt.c core/health.c core/incident.c tests/unit/fake_arch.c
-# arch/arm64's arch_types.h before the fake architecture's: these objects are ARM64's.
-FZ_arm64_traps_CFLAGS := -DBH_GIC_VERSION=3 -include tests/fuzz/host_sysreg.h -Iarch/arm64/include -Itests/unit/include \
-	-Itests/unit
+# ARM64's arch_types.h and cfg_arch.h (not the fake architecture's): these objects are ARM64's.
+FZ_arm64_traps_CFLAGS := -Iarch/arm64/include -DBH_GIC_VERSION=3 -include tests/fuzz/host_sysreg.h -Itests/unit/include -Itests/unit
 
 # Hypercall arguments (core/hypercall.c) on the fake architecture and system of tests/unit.
 FUZZ_TARGETS += hypercall

@@ -2,7 +2,8 @@
 CORE_UT_SRCS := core/main.c core/cpu.c core/cpu_msg.c core/virq.c core/partition.c core/emul.c core/hypercall.c core/console.c core/fmt.c core/log.c \
 	core/health.c core/incident.c tests/unit/fake_arch.c tests/unit/fake_arch_objects.c tests/unit/fake_system.c
 
-# core/ sees the fake architecture's part of the configuration (cfg_arch.h).
+# core/ sees the fake architecture's headers: its part of the configuration (cfg_arch.h) and of
+# core's objects (arch_types.h), as it would see arch/<arch>/include/.
 CORE_UT_CFLAGS := -Itests/unit/fake_arch
 
 UNIT_TESTS += partition hypercall hypercall_noconsole console fmt incident emul virq hypercall_testbuild

@@ -1,6 +1,6 @@
 /*
  * The fake architecture's hooks that act on its part of core's objects
- * (tests/unit/include/arch_types.h). Apart from fake_arch.c because the
+ * (tests/unit/fake_arch/arch_types.h). Apart from fake_arch.c because the
  * arm64 trap fuzz target links fake_arch.c with ARM64's objects and these
  * hooks from ARM64 or its own harness.
  */

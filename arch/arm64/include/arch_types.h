@@ -2,7 +2,7 @@
  * ARM64's part of core's objects: struct cpu's `arch` member (struct
  * arch_cpu) and struct partition's (struct arch_partition). core/ includes
  * this header through core/include/cpu.h and partition.h and never looks
- * inside; every architecture has one (tests/unit/include/arch_types.h is the
+ * inside; every architecture has one (tests/unit/fake_arch/arch_types.h is the
  * fake architecture's). Types only: no operation on them is visible here.
  */
 #ifndef ARM64_ARCH_TYPES_H
