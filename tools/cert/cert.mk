@@ -10,6 +10,8 @@
 #                    refuses a part older than the last cert or cert-quick start).
 #   make system-test-cov   the QEMU system tests on coverage builds (CONFIG_COVERAGE).
 #   make compile-commands  $(O)/compile_commands.json of the configured build.
+#   make cert-fingerprints records the statements of new requirements and new
+#                    revisions in tools/cert/requirement-fingerprints.txt.
 
 CERT_OUT := $(O)/cert
 CERT_PY := cd $(srctree) && $(PYTHON) tools/cert
@@ -28,7 +30,7 @@ CERT_UNIT_MAP = $(foreach t,$(UNIT_TESTS),$(t)=$(firstword $(UT_$(t)_SRCS)))
 # The start of a run: the index refuses a part result written before it.
 CERT_START = date +%s.%N | sed 's/$$/ make $(1)/' > $(CERT_OUT)/.start
 
-.PHONY: cert cert-quick cert-trace cert-analysis cert-stack cert-complexity cert-coverage cert-index \
+.PHONY: cert-fingerprints cert cert-quick cert-trace cert-analysis cert-stack cert-complexity cert-coverage cert-index \
 	cert-hyp cert-images cert-test system-test-cov compile-commands
 
 # Every step runs even when an earlier one failed, so the index shows all of
@@ -67,6 +69,9 @@ cert-test:
 cert-trace:
 	$(Q)rm -f $(CERT_OUT)/traceability.md $(CERT_OUT)/traceability.json $(CERT_OUT)/traceability-matrix.json
 	$(Q)$(CERT_PY)/trace.py --results $(O)/results --out $(CERT_OUT) --unit-map $(CERT_UNIT_MAP)
+
+cert-fingerprints:
+	$(Q)$(CERT_PY)/trace.py --record-fingerprints
 
 # The evidence builds: no-ops when the system tests already built them.
 cert-hyp: host-tools newlib
