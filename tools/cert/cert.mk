@@ -5,7 +5,7 @@
 #   make cert-quick  the quick gates over the results the last `make test` run
 #                    left in $(O)/results (traceability, MISRA and static
 #                    analysis, stack bound, complexity); `make test` ends with it.
-#   make cert-<part> one part: cert-trace, cert-analysis, cert-stack,
+#   make cert-<part> one part: cert-trace, cert-analysis, cert-gcs (after cert-analysis), cert-stack,
 #                    cert-complexity, cert-coverage, then cert-index (which
 #                    refuses a part older than the last cert or cert-quick start).
 #   make system-test-cov   the QEMU system tests on coverage builds (CONFIG_COVERAGE).
@@ -30,7 +30,7 @@ CERT_UNIT_MAP = $(foreach t,$(UNIT_TESTS),$(t)=$(firstword $(UT_$(t)_SRCS)))
 # The start of a run: the index refuses a part result written before it.
 CERT_START = date +%s.%N | sed 's/$$/ make $(1)/' > $(CERT_OUT)/.start
 
-.PHONY: cert-fingerprints cert cert-quick cert-trace cert-analysis cert-stack cert-complexity cert-coverage cert-index \
+.PHONY: cert-fingerprints cert cert-quick cert-trace cert-analysis cert-gcs cert-stack cert-complexity cert-coverage cert-index \
 	cert-hyp cert-images cert-test system-test-cov compile-commands
 
 # Every step runs even when an earlier one failed, so the index shows all of
@@ -45,18 +45,20 @@ cert: deps-check
 	-$(Q)$(CERT_SUBMAKE) system-test-cov
 	-$(Q)$(CERT_SUBMAKE) cert-trace
 	-$(Q)$(CERT_SUBMAKE) cert-analysis
+	-$(Q)$(CERT_SUBMAKE) cert-gcs
 	-$(Q)$(CERT_SUBMAKE) cert-stack
 	-$(Q)$(CERT_SUBMAKE) cert-complexity
 	-$(Q)$(CERT_SUBMAKE) cert-coverage
-	$(Q)$(CERT_SUBMAKE) cert-index CERT_PARTS="traceability misra static-analysis stack complexity coverage"
+	$(Q)$(CERT_SUBMAKE) cert-index CERT_PARTS="traceability misra misra-gcs static-analysis stack complexity coverage"
 
 cert-quick:
 	$(Q)mkdir -p $(CERT_OUT) && $(call CERT_START,cert-quick)
 	-$(Q)$(CERT_SUBMAKE) cert-trace
 	-$(Q)$(CERT_SUBMAKE) cert-analysis
+	-$(Q)$(CERT_SUBMAKE) cert-gcs
 	-$(Q)$(CERT_SUBMAKE) cert-stack
 	-$(Q)$(CERT_SUBMAKE) cert-complexity
-	$(Q)$(CERT_SUBMAKE) cert-index CERT_PARTS="traceability misra static-analysis stack complexity"
+	$(Q)$(CERT_SUBMAKE) cert-index CERT_PARTS="traceability misra misra-gcs static-analysis stack complexity"
 
 # The certification suite's own tests (pytest on synthetic inputs).
 cert-test:
@@ -86,10 +88,15 @@ cert-images: host-tools newlib
 
 cert-analysis:
 	$(Q)rm -f $(CERT_OUT)/misra.md $(CERT_OUT)/misra.json $(CERT_OUT)/static-analysis.md \
-		$(CERT_OUT)/static-analysis.json $(CERT_OUT)/pending-arch.txt
+		$(CERT_OUT)/static-analysis.json $(CERT_OUT)/pending-arch.txt $(CERT_OUT)/misra-findings.json
 	$(Q)$(CERT_SUBMAKE) cert-hyp
 	$(Q)$(CERT_PY)/analysis.py --compdb $(CERT_HYP)/compile_commands.json --build $(CERT_HYP) \
 		--out $(CERT_OUT)
+
+# The Guideline Compliance Summary, from the findings cert-analysis wrote.
+cert-gcs:
+	$(Q)rm -f $(CERT_OUT)/misra-gcs.md $(CERT_OUT)/misra-gcs.json
+	$(Q)$(CERT_PY)/gcs.py --findings $(CERT_OUT)/misra-findings.json --out $(CERT_OUT)
 
 cert-stack:
 	$(Q)rm -f $(CERT_OUT)/stack.md $(CERT_OUT)/stack.json
