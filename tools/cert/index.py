@@ -16,7 +16,7 @@ from common import SRCTREE, md_table
 LINKS = {"coverage": [("line-by-line report", "coverage/index.html")],
          "traceability": [("matrix as JSON", "traceability-matrix.json")],
          "misra": [("current arch/arm64 findings in the PENDING format", "pending-arch.txt")],
-         "mutation": [("every mutant as JSON", "mutation.json")]}
+         "mutation": [("every mutant run, as JSON", "mutation-results.json")]}
 
 
 def load_part(out, name, start):
