@@ -181,7 +181,8 @@ def summarise(g, cat, methods, note, findings, reviews, devs, tools, problems):
     if compliance == "Deviations" and cat == "mandatory":
         problems.append(f"{where}: a mandatory guideline cannot be deviated ({', '.join(ids)})")
     if compliance == "Violations" and (cat != "advisory" or "review" not in methods or n):
-        problems.append(f"{where}: violations of a {cat} guideline" + (f" ({n} tool finding(s))" if n else ""))
+        article = "an" if cat == "advisory" else "a"
+        problems.append(f"{where}: violations of {article} {cat} guideline" + (f" ({n} tool finding(s))" if n else ""))
     return compliance, ids, details
 
 
