@@ -20,7 +20,7 @@ MAKEFLAGS += --no-print-directory
 # Goals that need neither a configuration nor the generated system tables.
 STANDALONE_GOALS := help deps deps-check clean distclean run test unit-test unit-build unit-configc system-test \
 	fuzz fuzz-build fuzz-quick \
-	cert cert-quick cert-trace cert-analysis cert-stack cert-complexity cert-coverage cert-index cert-hyp cert-images \
+	cert cert-quick cert-fingerprints cert-mutation mutation cert-trace cert-analysis cert-gcs cert-stack cert-complexity cert-coverage cert-index cert-hyp cert-images \
 	cert-test system-test-cov bench fresh-check menuconfig olddefconfig savedefconfig %_defconfig newlib host-tools
 BUILD_GOALS := $(filter-out $(STANDALONE_GOALS),$(or $(MAKECMDGOALS),all))
 
@@ -72,6 +72,8 @@ help:
 	@echo '  make bench               benchmarks, native vs Bulkhead: $$(O)/bench/bench.md (not part of make test)'
 	@echo '  make cert                certification evidence and gates: $$(O)/cert/index.md'
 	@echo '  make cert-quick          the quick gates over the last test results (part of make test)'
+	@echo '  make mutation            every mutant of the mutation gate (hours): tools/cert/mutation-campaign.md'
+	@echo '  make cert-fingerprints   record new requirement statements and revisions (docs/requirements/README.md)'
 	@echo '  make system-test-cov     system tests on coverage builds (CONFIG_COVERAGE)'
 	@echo '  make compile-commands    $$(O)/compile_commands.json of the configured build'
 	@echo '  make deps                install the Debian packages the build and tests need'

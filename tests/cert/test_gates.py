@@ -57,7 +57,8 @@ int32_t pick(int32_t x)
 
 
 JUSTIFIED = ("- Justification: the switch covers the one input value the caller passes; every other value "
-             "leaves the result at its initial zero, which the caller checks.\n- Who may rely on it: test.\n")
+             "leaves the result at its initial zero, which the caller checks.\n- Who may rely on it: test.\n"
+             "- Approved by: A. Reviewer, 2026-12-01\n")
 
 
 def _analyse(tmp_path, deviations, source=BAD_C):
@@ -74,7 +75,7 @@ def test_misra_finding_fails_unless_deviated(tmp_path):
     """A MISRA finding fails the gate; a recorded deviation naming its rule and scope lets it pass,
     and one with another scope does not.
 
-    Verifies: REQ-CRT-005
+    Verifies: REQ-CRT-005~2
     """
     r = _analyse(tmp_path, "")
     assert r.returncode != 0 and "core/pick.c:" in r.stdout and "MISRA 16" in r.stdout
@@ -86,12 +87,79 @@ def test_misra_finding_fails_unless_deviated(tmp_path):
 
 
 def test_deviation_needs_every_field(tmp_path):
-    """A deviation without a justification or without who may rely on it is itself a gate failure.
+    """A deviation without a justification, without who may rely on it or without who approved it
+    and when is itself a gate failure.
 
-    Verifies: REQ-CRT-005
+    Verifies: REQ-CRT-005~2
     """
     r = _analyse(tmp_path, "\n### D-1: incomplete\n- Tool: misra\n- Rule: 16.4, 16.6\n- Scope: core/pick.c\n")
     assert r.returncode != 0 and "has no 'justification'" in r.stdout
+    entry = "\n### D-1: switch without default\n- Tool: misra\n- Rule: 16.4, 16.6\n- Scope: core/pick.c\n"
+    assert _analyse(tmp_path, entry + JUSTIFIED).returncode == 0
+    for approval, problem in (("", "D-1 has no 'approved by'"),
+                              ("- Approved by: A. Reviewer\n", "'Approved by' gives no date"),
+                              ("- Approved by: 2026-12-01\n", "'Approved by' names nobody"),
+                              ("- Approved by: PENDING, 2026-12-01\n", "'Approved by' names nobody"),
+                              ("- Approved by: A. Reviewer, 2026-13-01\n", "'Approved by' gives no date")):
+        r = _analyse(tmp_path, entry + JUSTIFIED.replace("- Approved by: A. Reviewer, 2026-12-01\n", approval))
+        assert r.returncode != 0 and problem in r.stdout, (approval, r.stdout)
+
+
+# ---- language extensions, Rule 1.2 (REQ-CRT-005~2) ------------------------------
+
+EXT_C = """#include <stdint.h>
+/* __asm__ in a comment, __builtin_ctz too */
+uint32_t low(uint32_t x);
+static const char *s = "__atomic_load_n(&x) asm";
+uint32_t low(uint32_t x)
+{
+	uint32_t r = (uint32_t)__builtin_ctz(x);
+	__asm__ volatile("" : : : "memory");
+	(void)s;
+	return r;
+}
+"""
+
+
+def test_extensions_are_found_by_construct():
+    """The Rule 1.2 scanner finds each extension by construct and line, and nothing in comments or
+    string literals.
+
+    Verifies: REQ-CRT-005~2
+    """
+    import extensions
+    assert extensions.scan(EXT_C) == [(7, "built-in function"), (8, "inline assembly")]
+    text = ("static __attribute__((noinline)) int f(void);\n#define R(r) ({ uint64_t v; v; })\n"
+            "x = __atomic_load_n(&y, __ATOMIC_ACQUIRE); z = 0b101;\n")
+    assert extensions.scan(text) == [(1, "attribute"), (2, "statement expression"), (3, "__atomic built-in"),
+                                     (3, "binary constant")]
+
+
+def test_extensions_need_a_deviation_by_construct(tmp_path):
+    """Every language extension is a Rule 1.2 finding; a deviation covers it only for the constructs
+    and files it names, and a Rule 1.2 deviation must name its constructs.
+
+    Verifies: REQ-CRT-005~2
+    """
+    entry = ("\n### D-X{n}: extensions\n- Tool: misra\n- Rule: 1.2\n- Construct: {c}\n- Scope: {s}\n"
+             + JUSTIFIED)
+    r = _analyse(tmp_path, "", EXT_C)
+    assert r.returncode != 0 and "core/pick.c:7: MISRA 1.2 (built-in function)" in r.stdout, r.stdout
+    assert "core/pick.c:8: MISRA 1.2 (inline assembly)" in r.stdout
+    both = entry.format(n=1, c="built-in function", s="core/pick.c") + entry.format(n=2, c="inline assembly",
+                                                                                    s="core/*.c")
+    r = _analyse(tmp_path, both, EXT_C)
+    findings = json.load(open(tmp_path / "out" / "misra-findings.json"))
+    assert {(f["line"], f["covered_by"]) for f in findings if f["rule"] == "1.2"} == {(7, "D-X1"), (8, "D-X2")}
+    assert "MISRA 1.2" not in r.stdout, r.stdout
+    r = _analyse(tmp_path, entry.format(n=1, c="built-in function, attribute", s="core/pick.c"), EXT_C)
+    assert "core/pick.c:8: MISRA 1.2 (inline assembly) not covered" in r.stdout, r.stdout
+    r = _analyse(tmp_path, both.replace("core/*.c", "arch/*.c"), EXT_C)
+    assert "core/pick.c:8: MISRA 1.2 (inline assembly) not covered" in r.stdout
+    r = _analyse(tmp_path, both.replace("- Construct: inline assembly\n", ""), EXT_C)
+    assert "D-X2: a Rule 1.2 deviation names the extensions it covers" in r.stdout, r.stdout
+    r = _analyse(tmp_path, both.replace("inline assembly", "inline asm"), EXT_C)
+    assert "D-X2: unknown construct 'inline asm'" in r.stdout, r.stdout
 
 
 def test_deviation_that_cannot_stand(tmp_path):
@@ -99,7 +167,7 @@ def test_deviation_that_cannot_stand(tmp_path):
     function no file defines), one with a one-word justification, and a PENDING entry each fail the
     gate, although each covers the finding; the same deviation, properly written, passes.
 
-    Verifies: REQ-CRT-005
+    Verifies: REQ-CRT-005~2
     """
     entry = "\n### D-{}: switch without default\n- Tool: misra\n- Rule: 16.4, 16.6\n- Scope: {}\n"
     assert _analyse(tmp_path, entry.format(1, "core/*.c") + JUSTIFIED).returncode == 0
@@ -125,12 +193,14 @@ def test_deviation_scope_names_attributed_function(tmp_path):
     """A function declared with GCC attributes is known by its own name: a deviation scoped to it
     covers its finding, one scoped to what pmccabe used to call it ('__attribute__') does not.
 
-    Verifies: REQ-CRT-005, REQ-CRT-007
+    Verifies: REQ-CRT-005~2, REQ-CRT-007
     """
     source = BAD_C.replace("int32_t pick(int32_t x)\n{", "static __attribute__((noinline)) int32_t pick(int32_t x)\n{")
     source = source.replace("int32_t pick(int32_t x);\n", "static int32_t pick(int32_t x);\nint32_t use(void);\n") + \
         "int32_t use(void)\n{\n\treturn pick(1);\n}\n"
     entry = "\n### D-1: switch without default\n- Tool: misra\n- Rule: 16.4, 16.6\n- Scope: {}\n" + JUSTIFIED
+    entry += "\n### D-2: the attribute\n- Tool: misra\n- Rule: 1.2\n- Construct: attribute\n- Scope: core/pick.c\n" \
+        + JUSTIFIED
     r = _analyse(tmp_path, entry.format("core/pick.c:pick"), source)
     assert r.returncode == 0, r.stdout
     assert "| core/pick.c:8 | pick | 16.4 |" in (tmp_path / "out" / "misra.md").read_text()

@@ -11,6 +11,8 @@ file is analysed with the include paths and defines the build uses.
     cppcheck's own library models (they are not ours to check).
   - cppcheck's general checks (warning, style, performance, portability) in
     the same run, same scope.
+  - Rule 1.2 (language extensions), which the addon does not check: every
+    GCC extension of those sources by construct (tools/cert/extensions.py).
   - gcc -fanalyzer with each file's own compiler and flags: the hypervisor,
     the runtime and bhcc.
 
@@ -32,13 +34,14 @@ import subprocess
 import sys
 import tempfile
 
+import extensions
 from common import (DEVIATIONS, HYPERVISOR_DIRS, SRCTREE, Finding, classify, load_deviations, md_table, rel,
                     write_part)
 
 # Short paraphrases of the MISRA C:2012 headlines that appear here (the rule
 # texts themselves are the standard's; cppcheck 2.10 prints numbers only).
 RULE_TOPICS = {
-    "1.2": "language extensions", "1.4": "emergent language features (C11)",
+    "1.2": "language extension", "1.4": "emergent language features (C11)",
     "2.3": "unused type declaration", "2.4": "unused tag declaration", "2.5": "unused macro",
     "2.7": "unused parameter", "5.7": "tag name reused", "5.8": "external identifier reused",
     "5.9": "internal identifier reused", "7.2": "unsigned constant without u suffix",
@@ -204,6 +207,22 @@ def run_analyzer(compdb, build):
     return list(uniq.values()), problems
 
 
+def extension_findings():
+    """Rule 1.2: every language extension of the hypervisor, runtime and guest
+    ABI sources (tools/cert/extensions.py), one finding per construct and line."""
+    findings = []
+    dirs = [d2 for d in HYPERVISOR_DIRS for d2 in (d, d + "/include")] + ["include/bulkhead"]
+    for d in dirs:
+        for path in sorted(glob.glob(os.path.join(SRCTREE, d, "*.[ch]"))):
+            relpath = os.path.relpath(path, SRCTREE)
+            if relpath in VERIFICATION_ONLY:
+                continue
+            with open(path, errors="replace") as f:
+                for line, construct in extensions.scan(f.read()):
+                    findings.append(Finding("misra", "1.2", relpath, line, construct, "style"))
+    return findings
+
+
 def finding_rows(findings):
     return [[f"{f.file}:{f.line}", f.function() or "", f.rule, f.message, f.covered_by or "**open**"]
             for f in sorted(findings, key=lambda f: (f.file, f.line, f.rule))]
@@ -247,11 +266,15 @@ def main():
             if os.path.relpath(path, SRCTREE) not in analysed | VERIFICATION_ONLY:
                 cpp_problems.append(f"{os.path.relpath(path, SRCTREE)}: in no program of the compilation "
                                     "database, so not analysed")
-    findings = cpp_findings + an_findings
+    findings = cpp_findings + an_findings + extension_findings()
     open_findings = classify(findings, devs, pending)
     misra = [f for f in findings if f.tool == "misra"]
     other = [f for f in findings if f.tool != "misra"]
 
+    # The Guideline Compliance Summary (gcs.py) reads every MISRA finding and what covers it.
+    with open(os.path.join(args.out, "misra-findings.json"), "w") as f:
+        json.dump([{"rule": x.rule, "file": x.file, "line": x.line, "message": x.message,
+                    "covered_by": x.covered_by} for x in misra], f, indent=1)
     with open(os.path.join(args.out, "pending-arch.txt"), "w") as f:
         f.write("\n".join(pending_lines(findings)) + "\n")
 

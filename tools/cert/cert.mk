@@ -6,11 +6,15 @@
 #                    left in $(O)/results (traceability, MISRA and static
 #                    analysis, stack bound, complexity, the core/arch seam);
 #                    `make test` ends with it.
-#   make cert-<part> one part: cert-trace, cert-analysis, cert-stack,
+#   make cert-<part> one part: cert-trace, cert-analysis, cert-gcs (after cert-analysis), cert-stack,
 #                    cert-complexity, cert-layering, cert-coverage, then cert-index (which
 #                    refuses a part older than the last cert or cert-quick start).
 #   make system-test-cov   the QEMU system tests on coverage builds (CONFIG_COVERAGE).
 #   make compile-commands  $(O)/compile_commands.json of the configured build.
+#   make mutation    the full mutation campaign (hours); its result is kept in
+#                    tools/cert/mutation-campaign.md. make cert runs a sample (cert-mutation).
+#   make cert-fingerprints records the statements of new requirements and new
+#                    revisions in tools/cert/requirement-fingerprints.txt.
 
 CERT_OUT := $(O)/cert
 CERT_PY := cd $(srctree) && $(PYTHON) tools/cert
@@ -29,7 +33,7 @@ CERT_UNIT_MAP = $(foreach t,$(UNIT_TESTS),$(t)=$(firstword $(UT_$(t)_SRCS)))
 # The start of a run: the index refuses a part result written before it.
 CERT_START = date +%s.%N | sed 's/$$/ make $(1)/' > $(CERT_OUT)/.start
 
-.PHONY: cert cert-quick cert-trace cert-analysis cert-stack cert-complexity cert-layering cert-coverage cert-index \
+.PHONY: cert-fingerprints cert-mutation mutation cert cert-quick cert-trace cert-analysis cert-gcs cert-stack cert-complexity cert-layering cert-coverage cert-index \
 	cert-hyp cert-images cert-test system-test-cov compile-commands
 
 # Every step runs even when an earlier one failed, so the index shows all of
@@ -44,20 +48,23 @@ cert: deps-check
 	-$(Q)$(CERT_SUBMAKE) system-test-cov
 	-$(Q)$(CERT_SUBMAKE) cert-trace
 	-$(Q)$(CERT_SUBMAKE) cert-analysis
+	-$(Q)$(CERT_SUBMAKE) cert-gcs
 	-$(Q)$(CERT_SUBMAKE) cert-stack
 	-$(Q)$(CERT_SUBMAKE) cert-complexity
 	-$(Q)$(CERT_SUBMAKE) cert-layering
 	-$(Q)$(CERT_SUBMAKE) cert-coverage
-	$(Q)$(CERT_SUBMAKE) cert-index CERT_PARTS="traceability misra static-analysis stack complexity layering coverage"
+	-$(Q)$(CERT_SUBMAKE) cert-mutation
+	$(Q)$(CERT_SUBMAKE) cert-index CERT_PARTS="traceability misra misra-gcs static-analysis stack complexity layering coverage mutation"
 
 cert-quick:
 	$(Q)mkdir -p $(CERT_OUT) && $(call CERT_START,cert-quick)
 	-$(Q)$(CERT_SUBMAKE) cert-trace
 	-$(Q)$(CERT_SUBMAKE) cert-analysis
+	-$(Q)$(CERT_SUBMAKE) cert-gcs
 	-$(Q)$(CERT_SUBMAKE) cert-stack
 	-$(Q)$(CERT_SUBMAKE) cert-complexity
 	-$(Q)$(CERT_SUBMAKE) cert-layering
-	$(Q)$(CERT_SUBMAKE) cert-index CERT_PARTS="traceability misra static-analysis stack complexity layering"
+	$(Q)$(CERT_SUBMAKE) cert-index CERT_PARTS="traceability misra misra-gcs static-analysis stack complexity layering"
 
 # The certification suite's own tests (pytest on synthetic inputs).
 cert-test:
@@ -70,6 +77,9 @@ cert-test:
 cert-trace:
 	$(Q)rm -f $(CERT_OUT)/traceability.md $(CERT_OUT)/traceability.json $(CERT_OUT)/traceability-matrix.json
 	$(Q)$(CERT_PY)/trace.py --results $(O)/results --out $(CERT_OUT) --unit-map $(CERT_UNIT_MAP)
+
+cert-fingerprints:
+	$(Q)$(CERT_PY)/trace.py --record-fingerprints
 
 # The evidence builds: no-ops when the system tests already built them.
 cert-hyp: host-tools newlib
@@ -84,10 +94,15 @@ cert-images: host-tools newlib
 
 cert-analysis:
 	$(Q)rm -f $(CERT_OUT)/misra.md $(CERT_OUT)/misra.json $(CERT_OUT)/static-analysis.md \
-		$(CERT_OUT)/static-analysis.json $(CERT_OUT)/pending-arch.txt
+		$(CERT_OUT)/static-analysis.json $(CERT_OUT)/pending-arch.txt $(CERT_OUT)/misra-findings.json
 	$(Q)$(CERT_SUBMAKE) cert-hyp
 	$(Q)$(CERT_PY)/analysis.py --compdb $(CERT_HYP)/compile_commands.json --build $(CERT_HYP) \
 		--out $(CERT_OUT)
+
+# The Guideline Compliance Summary, from the findings cert-analysis wrote.
+cert-gcs:
+	$(Q)rm -f $(CERT_OUT)/misra-gcs.md $(CERT_OUT)/misra-gcs.json
+	$(Q)$(CERT_PY)/gcs.py --findings $(CERT_OUT)/misra-findings.json --out $(CERT_OUT)
 
 cert-stack:
 	$(Q)rm -f $(CERT_OUT)/stack.md $(CERT_OUT)/stack.json
@@ -110,6 +125,27 @@ cert-coverage:
 	$(Q)rm -rf $(CERT_OUT)/coverage.md $(CERT_OUT)/coverage.json $(CERT_OUT)/coverage
 	$(Q)$(CERT_PY)/coverage.py --unit $(O)/unit --target $(O)/systest-cov \
 		--results $(O)/results/system-cov.xml --out $(CERT_OUT)
+
+# Mutation testing (tools/cert/mutate.py): a sample drawn with a fixed seed and
+# the explicit mutants, on the builds and results of this run (make cert only);
+# `make mutation` runs every mutant and keeps the result in the repository.
+MUTATION_SAMPLE ?= 12
+MUTATION_SEED ?= 15
+CERT_MUTATE = $(CERT_PY)/mutate.py --run --build $(O) --results $(O)/results --newlib $(NEWLIB_DIR) \
+	--unit-map $(CERT_UNIT_MAP)
+
+cert-mutation:
+	$(Q)rm -f $(CERT_OUT)/mutation.md $(CERT_OUT)/mutation.json $(CERT_OUT)/mutation-results.json
+	$(Q)$(CERT_MUTATE) --sample $(MUTATION_SAMPLE) --seed $(MUTATION_SEED) --out $(CERT_OUT)
+
+# The full campaign (hours): the tests first, so that every mutant has green tests and
+# base builds to start from; tools/cert/mutation-campaign.md is its kept result.
+mutation: deps
+	$(Q)rm -rf $(O)/results
+	-$(Q)$(CERT_SUBMAKE) unit-test >/dev/null
+	-$(Q)$(CERT_SUBMAKE) system-test
+	$(Q)mkdir -p $(CERT_OUT)
+	$(Q)$(CERT_MUTATE) --all --out $(CERT_OUT) --campaign $(srctree)/tools/cert/mutation-campaign.md
 
 cert-index:
 	$(Q)$(CERT_PY)/index.py --out $(CERT_OUT) --parts $(CERT_PARTS)

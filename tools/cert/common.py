@@ -14,6 +14,8 @@ import subprocess
 import tempfile
 import time
 
+import extensions
+
 # The source tree the evidence is about; BULKHEAD_CERT_ROOT points the
 # scripts at another tree (the suite's own tests, tests/cert/, use it).
 SRCTREE = os.path.abspath(os.environ.get("BULKHEAD_CERT_ROOT") or
@@ -184,6 +186,11 @@ class Deviation:
         return [r.strip() for r in self.fields.get("rule", "").split(",") if r.strip()]
 
     @property
+    def constructs(self):
+        """The language extensions a Rule 1.2 deviation covers (its Construct field)."""
+        return [c.strip() for c in self.fields.get("construct", "").split(",") if c.strip()]
+
+    @property
     def scope(self):
         return [s.strip() for s in self.fields.get("scope", "").split(",") if s.strip()]
 
@@ -192,6 +199,8 @@ class Deviation:
             return False
         match = self.fields.get("match")
         if match and not re.search(match.strip().strip("`"), finding.source_line()):
+            return False
+        if self.constructs and finding.message not in self.constructs:
             return False
         for item in self.scope:
             path, func = split_scope(item.strip("`"))
@@ -255,9 +264,18 @@ def load_deviations(path=DEVIATIONS):
         if d.ident in seen:
             problems.append(f"{rel(path)}: {d.ident} defined twice")
         seen.add(d.ident)
-        for k in ("tool", "rule", "scope", "justification", "who may rely on it"):
+        for k in ("tool", "rule", "scope", "justification", "who may rely on it", "approved by"):
             if not d.fields.get(k):
                 problems.append(f"{rel(path)}: {d.ident} has no '{k}'")
+        problems += [f"{rel(path)}: {d.ident}: {p}" for p in approval_problems(d.fields.get("approved by"))]
+        if "1.2" in d.rules and d.tool == "misra":
+            if not d.constructs:
+                problems.append(f"{rel(path)}: {d.ident}: a Rule 1.2 deviation names the extensions it covers "
+                                "('Construct:', from tools/cert/extensions.py)")
+            for c in d.constructs:
+                if c not in EXTENSION_CONSTRUCTS:
+                    problems.append(f"{rel(path)}: {d.ident}: unknown construct '{c}' (known: "
+                                    + ", ".join(EXTENSION_CONSTRUCTS) + ")")
         words = len(re.findall(r"[A-Za-z]{2,}", d.fields.get("justification", "")))
         if d.fields.get("justification") and words < MIN_JUSTIFICATION_WORDS:
             problems.append(f"{rel(path)}: {d.ident}: a justification of {words} word(s) says nothing; "
@@ -279,6 +297,21 @@ def load_deviations(path=DEVIATIONS):
 
 
 MIN_JUSTIFICATION_WORDS = 12
+EXTENSION_CONSTRUCTS = [name for name, _ in extensions.CONSTRUCTS]
+_DATE = re.compile(r"\b(20\d\d)-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])\b")
+
+
+def approval_problems(text):
+    """What is wrong with an 'Approved by' field: it names who approved, and when (YYYY-MM-DD)."""
+    if not text:
+        return []
+    problems = []
+    if not _DATE.search(text):
+        problems.append("'Approved by' gives no date (YYYY-MM-DD)")
+    who = _DATE.sub("", text).strip(" ,;.")
+    if len(re.findall(r"[A-Za-z]{2,}", who)) == 0 or re.search(r"\b(?:PENDING|TBD|TODO|nobody)\b", who, re.I):
+        problems.append("'Approved by' names nobody: write who approved it")
+    return problems
 _WILDCARD = re.compile(r"[*?\[]")
 
 

@@ -15,7 +15,8 @@ from common import SRCTREE, md_table
 
 LINKS = {"coverage": [("line-by-line report", "coverage/index.html")],
          "traceability": [("matrix as JSON", "traceability-matrix.json")],
-         "misra": [("current arch/arm64 findings in the PENDING format", "pending-arch.txt")]}
+         "misra": [("current arch/arm64 findings in the PENDING format", "pending-arch.txt")],
+         "mutation": [("every mutant run, as JSON", "mutation-results.json")]}
 
 
 def load_part(out, name, start):
@@ -91,6 +92,8 @@ def main():
     text.append("- docs/safety/coding-standard.md: MISRA C:2012 and the project's own rules")
     text.append("- docs/safety/tool-classification.md: the tools, what each can get wrong, what catches it")
     text.append("- docs/safety/deviations.md: every accepted MISRA deviation and analysis finding")
+    text.append("- docs/safety/misra-compliance.md, misra-review.md: how each MISRA guideline is checked, the reviews")
+    text.append("- docs/safety/integrity-target.md, hazard-analysis.md, fmea.md, ffi.md: the safety analysis")
     text.append("- docs/requirements/: the requirement catalogue")
     if failed:
         text.append("\n## Gate failures\n")

@@ -1,20 +1,28 @@
 #!/usr/bin/python3
 """Requirements traceability from the test runners' own results.
 
-Reads the requirement catalogue (docs/requirements/*.md, headings
-"## REQ-<AREA>-<NNN>: statement"; any other line that mentions a requirement
-ID must name one the catalogue defines), the requirement IDs every test declares
-(C: a "/* Verifies: ... */" comment directly above the cmocka test function;
-Python: a "Verifies: ..." line in the test function's docstring) and the
-results the runners wrote (cmocka XML per unit-test program, pytest JUnit
-XML), and writes a two-way matrix.
+Reads the requirement catalogue at both levels (tools/cert/requirements.py:
+safety requirements SR-<NNN> derived from the hazards of
+docs/safety/hazard-analysis.md, software requirements REQ-<AREA>-<NNN> that
+refine them, revisions, statement fingerprints), the requirement IDs every
+test declares (C: a "/* Verifies: ... */" comment directly above the cmocka
+test function; Python: a "Verifies: ..." line in the test function's
+docstring), the requirement -> code links (`Implements:` tags,
+tools/cert/codelinks.py) and the results the runners wrote (cmocka XML per
+unit-test program, pytest JUnit XML), and writes the matrix hazard -> safety
+requirement -> software requirement -> code and tests -> result.
 
-Gate: fails on a requirement that no test names, a test that names an
-unknown or malformed ID, a test that names none, a failing test, a declared
-test that did not run, and a requirement with no passing test (a skipped
-test is not a pass).
+Gate: fails on a problem of the catalogue (a malformed or unknown ID, a
+software requirement that refines no safety requirement, a safety
+requirement refined by none or derived from no hazard, a hazard with neither,
+a statement changed without a revision bump or not recorded), a requirement
+that no test names, a test that names an unknown, malformed or outdated ID
+(an old revision) or none, a failing test, a declared test that did not run,
+a requirement with no passing test (a skipped test is not a pass), and a
+problem of the code links.
 
     trace.py --results DIR --unit-map prog=tests/unit/test_prog.c ... --out DIR
+    trace.py --record-fingerprints     records new requirements and revisions
 """
 import argparse
 import ast
@@ -25,68 +33,10 @@ import re
 import sys
 import xml.etree.ElementTree as ET
 
-from common import SRCTREE, md_table, fmt_pct, pct, write_part
-
-REQ_HEADING = re.compile(r"^## (REQ-[A-Z]+-\d{3}): (.+?)\s*$")
-REQ_ID = re.compile(r"^REQ-[A-Z]+-\d{3}$")
-# Anything that looks like a requirement ID, well-formed or not.
-REQ_MENTION = re.compile(r"\bREQ-[A-Za-z0-9_]+(?:-[A-Za-z0-9_]+)*", re.I)
-# A Markdown heading (up to three spaces of indentation; four make a code block).
-MD_HEADING = re.compile(r"^ {0,3}#")
-
-
-def load_requirements():
-    """The catalogue: {id: requirement} and the problems found in it.
-
-    No line that mentions a requirement ID is ignored: a heading that names
-    one must be exactly "## REQ-<AREA>-<NNN>: statement", and any other
-    mention must name a requirement the catalogue defines (a requirement
-    written with a wrong heading would otherwise vanish from the gate)."""
-    reqs = {}
-    problems = []
-    mentions = []
-    paths = sorted(glob.glob(os.path.join(SRCTREE, "docs", "requirements", "*.md")))
-    for path in paths:
-        relpath = os.path.relpath(path, SRCTREE)
-        defines = os.path.basename(path) != "README.md"
-        cur = None
-        with open(path) as f:
-            for n, line in enumerate(f, 1):
-                line = line.rstrip("\n")
-                ids = REQ_MENTION.findall(line)
-                m = REQ_HEADING.match(line)
-                if m and defines:
-                    rid = m.group(1)
-                    if rid in reqs:
-                        problems.append(f"{relpath}:{n}: {rid} defined twice")
-                    cur = {"id": rid, "statement": m.group(2), "file": relpath, "line": n, "withdrawn": False}
-                    reqs[rid] = cur
-                    continue
-                if MD_HEADING.match(line):
-                    cur = None
-                    if ids or re.search(r"\bREQ\b", line, re.I):
-                        where = "a requirement heading" if defines else ("a requirement heading outside an "
-                                                                         "area file (docs/requirements/<area>.md)")
-                        problems.append(f"{relpath}:{n}: malformed {where}: {line.strip()!r} "
-                                        "(a requirement is '## REQ-<AREA>-<NNN>: statement')")
-                    continue
-                if ids and re.match(r"^\s*REQ-[\w-]+\s*:", line, re.I):
-                    problems.append(f"{relpath}:{n}: requirement heading without '## ': {line.strip()!r}")
-                    continue
-                mentions += [(relpath, n, rid) for rid in ids]
-                if cur is not None and "**Withdrawn**" in line:
-                    cur["withdrawn"] = True
-    for relpath, n, rid in mentions:
-        if not REQ_ID.match(rid):
-            problems.append(f"{relpath}:{n}: malformed requirement ID '{rid}' (REQ-<AREA>-<NNN>)")
-        elif rid not in reqs:
-            problems.append(f"{relpath}:{n}: mentions {rid}, which no '## {rid}: ...' heading defines")
-    return reqs, problems
-
-
-def split_ids(text):
-    return [t.strip() for t in re.split(r"[,\s]+", text.strip().rstrip(".")) if t.strip()]
-
+import codelinks
+import requirements
+from common import SRCTREE, md_table, fmt_pct, write_part
+from requirements import check_reference, split_ids
 
 C_TEST = re.compile(r"^\s*(?:static\s+)?void\s+(\w+)\s*\(\s*void\s*\*\*\s*\w*\s*\)")
 
@@ -186,22 +136,9 @@ def load_results(results_dir, unit_map, junit, problems):
     return results
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--results", required=True)
-    ap.add_argument("--unit-map", nargs="*", default=[], help="program=test source, one per unit-test program")
-    ap.add_argument("--junit", nargs="*", default=["system.xml", "cert.xml", "fuzz.xml"],
-                    help="pytest JUnit XML files in the results folder")
-    ap.add_argument("--out", required=True)
-    args = ap.parse_args()
-
-    problems = []
-    reqs, req_problems = load_requirements()
-    problems += req_problems
-    unit_map = dict(item.split("=", 1) for item in args.unit_map)
-
-    tests = {}       # test id -> {"file", "name", "ids", "kind"}
-    bare = []
+def collect_tests(unit_map):
+    """{test id: {"file", "name", "ids", "kind"}} and the tests that name no requirement."""
+    tests, bare = {}, []
     for src in sorted(set(unit_map.values())):
         declared, nodecl = c_tests(os.path.join(SRCTREE, src))
         for name, ids in declared.items():
@@ -213,28 +150,27 @@ def main():
         src = os.path.relpath(path, SRCTREE)
         declared, nodecl = py_tests(path)
         for name, ids in declared.items():
-            tests[f"{src}::{name}"] = {"file": src, "name": name, "ids": ids,
-                                       "kind": src.split("/")[1]}
+            tests[f"{src}::{name}"] = {"file": src, "name": name, "ids": ids, "kind": src.split("/")[1]}
         bare += [f"{src}::{n}" for n in sorted(nodecl)]
+    return tests, bare
 
-    results = load_results(args.results, unit_map, args.junit, problems)
 
-    for tid in sorted(results):
-        if tid not in tests and tid not in bare:
-            problems.append(f"{tid}: ran, but its source declares no requirements (no Verifies found)")
-    for tid in bare:
-        problems.append(f"{tid}: names no requirement (add a Verifies line)")
-
-    by_req = {rid: [] for rid in reqs}
+def trace_tests(reqs, tests, results, problems):
+    """{requirement: [test ids]} of the tests that name its current revision;
+    records each test's result and the problems of its declaration."""
+    by_req = {rid: [] for rid, r in reqs.items() if r["level"] == "REQ"}
     for tid, t in sorted(tests.items()):
         t["result"] = results.get(tid, "not run")
         if not t["ids"]:
             problems.append(f"{tid}: empty Verifies list")
-        for rid in t["ids"]:
-            if not REQ_ID.match(rid):
-                problems.append(f"{tid}: malformed requirement ID '{rid}'")
-            elif rid not in reqs:
-                problems.append(f"{tid}: names unknown requirement {rid}")
+        for token in t["ids"]:
+            p = check_reference(token, reqs)
+            rid = token.split("~")[0]
+            if p:
+                problems.append(f"{tid}: {p}")
+            elif rid not in by_req:
+                problems.append(f"{tid}: names {rid}, a safety requirement: a test verifies the software "
+                                "requirements that refine it")
             else:
                 by_req[rid].append(tid)
                 if reqs[rid]["withdrawn"]:
@@ -242,9 +178,95 @@ def main():
         if t["result"] in ("fail", "error"):
             problems.append(f"{tid}: {t['result'].upper()}")
         elif t["result"] == "not run":
-            problems.append(f"{tid}: declared but has no result (not registered with its runner, or its program did not run)")
+            problems.append(f"{tid}: declared but has no result (not registered with its runner, or its program "
+                            "did not run)")
+    return by_req
 
-    active = [r for r in reqs.values() if not r["withdrawn"]]
+
+def ref(r):
+    return r["id"] + (f"~{r['revision']}" if r["revision"] > 1 else "")
+
+
+def report_body(reqs, hazards, tests, by_req, links, unpassed, args):
+    soft = {rid: r for rid, r in reqs.items() if r["level"] == "REQ"}
+    body = ["## Requirements with no passing test\n",
+            "".join(f"- {r}: {reqs[r]['statement']}\n" for r in unpassed) or "None.\n",
+            "\n## Hazard -> safety requirements\n",
+            md_table(["Hazard", "Safety requirements", "Allocated to (assumptions of use)"],
+                     [[f"{h['id']}: {h['title']}", ", ".join(h.get("requirements", [])) or "-",
+                       ", ".join(h["allocated"]) or "-"] for h in sorted(hazards.values(), key=lambda h: h["id"])]),
+            "\n## Safety requirement -> software requirements -> verdict\n"]
+    rows = []
+    for sid in sorted(r for r in reqs if reqs[r]["level"] == "SR"):
+        subs = reqs[sid].get("refined_by", [])
+        verified = subs and all(s not in unpassed for s in subs)
+        rows.append([ref(reqs[sid]) + (" (withdrawn)" if reqs[sid]["withdrawn"] else ""), reqs[sid]["statement"],
+                     ", ".join(reqs[sid]["hazards"]), ", ".join(subs) or "**none**",
+                     "verified" if verified else "**not verified**"])
+    body.append(md_table(["Safety requirement", "Statement", "Hazards", "Refined by", "Verdict"], rows))
+    body.append("\n## Requirement -> code and tests -> result\n")
+    rows = []
+    for rid in sorted(soft, key=lambda r: (r.split("-")[1], r)):
+        r = soft[rid]
+        ts = "<br>".join(f"`{t}` {tests[t]['result'].upper()}" for t in by_req[rid]) or "**none**"
+        code = "<br>".join(f"`{c}`" for c in links.get(rid, [])) or "-"
+        rows.append([ref(r) + (" (withdrawn)" if r["withdrawn"] else ""), r["statement"],
+                     ", ".join(r["refines"]), code, ts])
+    body.append(md_table(["Requirement", "Statement", "Refines", "Implemented by", "Tests and results"], rows))
+    body.append("\n## Test -> requirements\n")
+    rows = [[f"`{tid}`", t["kind"], t["result"].upper(), ", ".join(t["ids"])] for tid, t in sorted(tests.items())]
+    body.append(md_table(["Test", "Tier", "Result", "Verifies"], rows))
+    body.append("\nSources: requirement catalogue docs/requirements/, hazards docs/safety/hazard-analysis.md, "
+                f"fingerprints {requirements.FINGERPRINTS}, code links {codelinks.SCOPE_FILE}; results "
+                f"{os.path.abspath(args.results)} (cmocka XML per unit-test program, pytest JUnit XML: "
+                + ", ".join(args.junit) + ").\n")
+    return "\n".join(body)
+
+
+def record(reqs):
+    recorded, problems = requirements.load_fingerprints()
+    # A missing file is what the first recording starts from.
+    problems = [p for p in problems if "is missing" not in p]
+    problems += [] if problems else requirements.record_fingerprints(reqs, recorded)
+    for p in problems:
+        print(f"          {p}")
+    print(f"  CERT    {requirements.FINGERPRINTS}: " + ("NOT WRITTEN" if problems else "recorded"))
+    return 1 if problems else 0
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--results")
+    ap.add_argument("--unit-map", nargs="*", default=[], help="program=test source, one per unit-test program")
+    ap.add_argument("--junit", nargs="*", default=["system.xml", "cert.xml", "fuzz.xml"],
+                    help="pytest JUnit XML files in the results folder")
+    ap.add_argument("--out")
+    ap.add_argument("--record-fingerprints", action="store_true",
+                    help="record the statements of new requirements and new revisions, and exit")
+    args = ap.parse_args()
+
+    reqs, hazards, problems = requirements.load_catalogue()
+    if args.record_fingerprints:
+        sys.exit(record(reqs))
+    if not args.results or not args.out:
+        ap.error("--results and --out are required")
+    problems += requirements.check_safety_docs(reqs, hazards)
+    recorded, fp_problems = requirements.load_fingerprints()
+    problems += fp_problems + requirements.check_fingerprints(reqs, recorded)
+    links, link_problems = codelinks.check(reqs)
+    problems += link_problems
+    unit_map = dict(item.split("=", 1) for item in args.unit_map)
+
+    tests, bare = collect_tests(unit_map)
+    results = load_results(args.results, unit_map, args.junit, problems)
+    for tid in sorted(results):
+        if tid not in tests and tid not in bare:
+            problems.append(f"{tid}: ran, but its source declares no requirements (no Verifies found)")
+    for tid in bare:
+        problems.append(f"{tid}: names no requirement (add a Verifies line)")
+    by_req = trace_tests(reqs, tests, results, problems)
+
+    active = [r for r in reqs.values() if r["level"] == "REQ" and not r["withdrawn"]]
     untested = [r["id"] for r in active if not by_req[r["id"]]]
     unpassed = [r["id"] for r in active if not any(tests[t]["result"] == "pass" for t in by_req[r["id"]])]
     for rid in untested:
@@ -256,37 +278,25 @@ def main():
 
     counts = {k: sum(1 for t in tests.values() if t["result"] == k)
               for k in ("pass", "fail", "error", "skipped", "not run")}
-    traced = len(active) - len(unpassed)
+    n_soft = sum(1 for r in reqs.values() if r["level"] == "REQ")
+    safety = [r for r in reqs.values() if r["level"] == "SR" and not r["withdrawn"]]
     figures = [
-        ["Requirements", f"{len(active)}" + (f" (+{len(reqs) - len(active)} withdrawn)" if len(reqs) > len(active) else "")],
-        ["Requirements with a passing test", fmt_pct(traced, len(active))],
+        ["Requirements", f"{len(active)}" + (f" (+{n_soft - len(active)} withdrawn)" if n_soft > len(active) else "")
+         + f", refining {len(safety)} safety requirements from {len(hazards)} hazards"],
+        ["Requirements with a passing test", fmt_pct(len(active) - len(unpassed), len(active))],
         ["Tests naming requirements", f"{len(tests)} (" + ", ".join(
             f"{sum(1 for t in tests.values() if t['kind'] == k)} {k}" for k in ("unit", "system", "fuzz", "cert")) + ")"],
         ["Test results", ", ".join(f"{v} {k}" for k, v in counts.items() if v) or "none"],
         ["Requirements with no passing test", str(len(unpassed))],
+        ["Requirements implemented by tagged code", fmt_pct(sum(1 for r in active if links.get(r["id"])), len(active))],
     ]
-
-    body = ["## Requirements with no passing test\n"]
-    body.append(("".join(f"- {r}: {reqs[r]['statement']}\n" for r in unpassed) or "None.\n"))
-    body.append("\n## Requirement -> tests -> result\n")
-    rows = []
-    for rid in sorted(reqs, key=lambda r: (r.split("-")[1], r)):
-        r = reqs[rid]
-        ts = "<br>".join(f"`{t}` {tests[t]['result'].upper()}" for t in by_req[rid]) or "**none**"
-        rows.append([rid + (" (withdrawn)" if r["withdrawn"] else ""), r["statement"], ts])
-    body.append(md_table(["Requirement", "Statement", "Tests and results"], rows))
-    body.append("\n## Test -> requirements\n")
-    rows = [[f"`{tid}`", t["kind"], t["result"].upper(), ", ".join(t["ids"])] for tid, t in sorted(tests.items())]
-    body.append(md_table(["Test", "Tier", "Result", "Verifies"], rows))
-    body.append("\nSources: requirement catalogue docs/requirements/; results "
-                f"{os.path.abspath(args.results)} (cmocka XML per unit-test program, pytest JUnit XML: " + ", ".join(args.junit) + ").\n")
-
     os.makedirs(args.out, exist_ok=True)
     with open(os.path.join(args.out, "traceability-matrix.json"), "w") as f:
-        json.dump({"requirements": reqs, "tests": tests, "by_requirement": by_req}, f, indent=1)
+        json.dump({"requirements": reqs, "hazards": hazards, "tests": tests, "by_requirement": by_req,
+                   "code": links}, f, indent=1)
     status = "fail" if problems else "pass"
     sys.exit(write_part(args.out, "traceability", "Requirements traceability", status, figures, problems,
-                        "\n".join(body)))
+                        report_body(reqs, hazards, tests, by_req, links, unpassed, args)))
 
 
 if __name__ == "__main__":

@@ -1,0 +1,211 @@
+"""The mutation engine and gate (tools/cert/mutate.py, mutants.py) on a small synthetic tree."""
+import json
+import os
+
+import mutants
+from conftest import run_tool, write
+
+CALC_C = """#include <stdint.h>
+#define LIMIT 10u /* preprocessor lines are not mutated: 1 < 2 */
+
+static uint32_t calls;
+
+uint32_t clamp(uint32_t x);
+uint32_t clamp(uint32_t x)
+{
+	const char *s = "a < b";
+
+	calls++;
+	if (x > LIMIT) {
+		return LIMIT;
+	}
+	__asm__ volatile("" : : "r"(s) : "memory");
+	return x;
+}
+
+uint32_t kind(uint32_t x, uint32_t y);
+uint32_t kind(uint32_t x, uint32_t y)
+{
+	switch (x) {
+	case 3u:
+		return 1u;
+	default:
+		return (x == y) && (y != 0u) ? 2u : 0u;
+	}
+}
+"""
+
+EXPECTED = [
+    ("clamp", "skip-check", 12, "x > LIMIT", "0"),
+    ("clamp", "flip-comparison", 12, ">", "<="),
+    ("clamp", "boundary", 12, ">", ">="),
+    ("clamp", "drop-write", 11, "calls++;", ";"),
+    ("kind", "constant", 24, "1u", "0u"),
+    ("kind", "flip-comparison", 26, "==", "!="),
+    ("kind", "swap-logical", 26, "&&", "||"),
+    ("kind", "flip-comparison", 26, "!=", "=="),
+    ("kind", "constant", 26, "0u", "1u"),
+    ("kind", "constant", 26, "2u", "3u"),
+    ("kind", "constant", 26, "0u", "1u"),
+]
+
+
+def test_operators_produce_the_expected_mutants():
+    """A small C file has exactly the expected mutants: comparisons flipped and moved, a Boolean
+    connective swapped, constants changed, a write dropped, a check skipped; nothing in comments,
+    strings, preprocessor lines, inline assembly or case labels. Keys survive edits elsewhere and
+    each mutant changes the text as it says.
+
+    Verifies: REQ-CRT-017
+    """
+    found = mutants.mutants_of("core/calc.c", CALC_C)
+    assert [(m.function, m.operator, m.line, m.original, m.replacement) for m in found] == EXPECTED
+    assert len({m.key for m in found}) == len(found)
+    assert [m.key for m in found if m.original == "0u"] == ["core/calc.c:kind:constant:f97903d7:1",
+                                                            "core/calc.c:kind:constant:f97903d7:2"]
+    moved = mutants.mutants_of("core/calc.c", "/* a new first line */\nstatic int other(void)\n{\n\treturn 0;\n}\n"
+                               + CALC_C)
+    assert {m.key for m in found} <= {m.key for m in moved}
+    skip = next(m for m in found if m.operator == "skip-check")
+    assert "if (0) {" in skip.apply(CALC_C) and skip.apply(CALC_C).count("x > LIMIT") == 0
+    drop = next(m for m in found if m.operator == "drop-write")
+    assert "\t;\n\tif (0" not in drop.apply(CALC_C) and "\t;\n\tif (x > LIMIT)" in drop.apply(CALC_C)
+
+
+MAP = """scope core
+exclude core/skip.c | not part of anything we test here
+core/calc.c | REQ-TST-001 | cmd:tests/run.sh
+"""
+
+DRIVER = """#include <stdint.h>
+uint32_t clamp(uint32_t x);
+uint32_t kind(uint32_t x, uint32_t y);
+int main(void)
+{
+	/* kills the comparison and check mutants of clamp, and some of kind */
+	return !(clamp(11u) == 10u && clamp(10u) == 10u && clamp(3u) == 3u && kind(3u, 0u) == 1u &&
+		 kind(4u, 4u) == 2u);
+}
+"""
+
+REQS = "# Area\n## REQ-TST-001: Calc\nStatement.\n\nRefines: SR-001\n"
+SAFETY = "# SR\n## SR-001: Safe\nStatement.\n\nHazards: HAZ-01\n"
+
+
+def _tree(tmp_path, mapping=MAP, explicit="", records=""):
+    write(tmp_path, "core/calc.c", CALC_C)
+    write(tmp_path, "core/skip.c", "int skip(int x)\n{\n\treturn x + 1;\n}\n")
+    write(tmp_path, "tests/t.c", DRIVER)
+    write(tmp_path, "tests/run.sh", "cc -o t.bin tests/t.c core/calc.c && ./t.bin\n")
+    write(tmp_path, "tools/cert/mutation-map.txt", mapping)
+    write(tmp_path, "tools/cert/mutation-explicit.txt", explicit)
+    write(tmp_path, "tools/cert/mutation-records.md", "# Records\n\n## Records\n" + records)
+    write(tmp_path, "docs/requirements/tst.md", REQS)
+    write(tmp_path, "docs/requirements/system-safety.md", SAFETY)
+    write(tmp_path, "docs/safety/hazard-analysis.md", "# H\n## HAZ-01: Bad\nSafety requirements: SR-001\n")
+
+
+def _list(tmp_path, *args):
+    r = run_tool("mutate.py", ["--list", *args], tmp_path)
+    return r, [line.split("\t")[0] for line in r.stdout.splitlines()]
+
+
+def test_sample_is_repeatable(tmp_path):
+    """The same seed draws the same sample from the same sources, another seed another one; the
+    explicit mutants are always in it; an unmapped file, a map entry for no file and an explicit
+    mutant whose text is not found once are problems.
+
+    Verifies: REQ-CRT-017
+    """
+    explicit = "C-1 | REQ-TST-001 | core/calc.c | clamp | return LIMIT; => return x;\n"
+    _tree(tmp_path, explicit=explicit)
+    r, every = _list(tmp_path)
+    assert r.returncode == 0 and len(every) == len(EXPECTED) + 1, r.stderr
+    _, first = _list(tmp_path, "--sample", "4", "--seed", "7")
+    _, again = _list(tmp_path, "--sample", "4", "--seed", "7")
+    _, other = _list(tmp_path, "--sample", "4", "--seed", "8")
+    assert first == again and len(first) == 5 and first != other
+    assert first[0] == "core/calc.c:clamp:explicit:C-1" and other[0] == first[0]
+    _tree(tmp_path, mapping=MAP.replace("exclude core/skip.c | not part of anything we test here\n", "")
+          + "core/none.c | REQ-TST-001 | cmd:true\n",
+          explicit=explicit.replace("return LIMIT;", "return"))
+    r, _ = _list(tmp_path)
+    assert r.returncode == 1
+    assert "core/skip.c is in scope but not mapped" in r.stderr
+    assert "core/none.c is mapped but is no source file in scope" in r.stderr
+    assert "'return' occurs 2 times in core/calc.c:clamp (must be once)" in r.stderr
+
+
+def test_mutants_are_built_and_tested(tmp_path):
+    """Each mutant is applied to a copy of the tree and judged by its tests: killed when one fails,
+    survived when all pass; the source tree is never changed.
+
+    Verifies: REQ-CRT-017
+    """
+    _tree(tmp_path, explicit="C-1 | REQ-TST-001 | core/calc.c | clamp | return LIMIT; => return x;\n")
+    before = os.stat(tmp_path / "core" / "calc.c")
+    r = run_tool("mutate.py", ["--run", "--all", "--build", tmp_path / "build", "--out", tmp_path / "out"], tmp_path)
+    results = {x["key"]: x for x in json.load(open(tmp_path / "out" / "mutation-results.json"))["results"]}
+    status = {(x["function"], x["operator"], x["original"], x["replacement"]): x["status"] for x in results.values()}
+    assert status[("clamp", "explicit", "return LIMIT;", "return x;")] == "killed"
+    assert status[("clamp", "boundary", ">", ">=")] == "survived"  # clamp(10) is 10 either way
+    assert status[("clamp", "flip-comparison", ">", "<=")] == "killed"
+    assert status[("clamp", "drop-write", "calls++;", ";")] == "survived"
+    assert status[("kind", "constant", "2u", "3u")] == "killed"  # kind(4, 4) is 3
+    assert results["core/calc.c:kind:constant:f97903d7:2"]["status"] == "survived"  # no call returns 0
+    assert (tmp_path / "core" / "calc.c").read_text() == CALC_C
+    assert os.stat(tmp_path / "core" / "calc.c").st_mtime_ns == before.st_mtime_ns
+    assert r.returncode == 1 and "survived (core/calc.c:12 clamp: '>' -> '>=')" in r.stdout, r.stdout
+    # In the copy the engine mutates, each mutant is undone, content and time, whatever its result,
+    # so that the next one starts from the sources the evidence build was made of.
+    import mutate
+    os.utime(tmp_path / "core" / "calc.c", ns=(before.st_atime_ns, 1_000_000_000))
+    for m in mutants.mutants_of("core/calc.c", CALC_C)[:2]:
+        outcome = mutate.run_mutant(m, ["cmd:tests/run.sh"], str(tmp_path), str(tmp_path / "build"),
+                                    str(tmp_path / "m"), "")
+        assert outcome["status"] == "killed"
+        assert (tmp_path / "core" / "calc.c").read_text() == CALC_C
+        assert os.stat(tmp_path / "core" / "calc.c").st_mtime_ns == 1_000_000_000
+
+
+RESULT = {"explicit_id": "", "file": "core/calc.c", "function": "clamp", "line": 12, "operator": "boundary",
+          "original": ">", "replacement": ">=", "requirements": ["REQ-TST-001"], "by": "", "seconds": 1}
+
+
+def _evaluate(tmp_path, results, records=""):
+    _tree(tmp_path, records=records)
+    write(tmp_path, "saved.json", json.dumps({"results": results}))
+    return run_tool("mutate.py", ["--evaluate", tmp_path / "saved.json", "--out", tmp_path / "out"], tmp_path)
+
+
+def _record(key, kind, by="A. Tester, 2026-12-01"):
+    return (f"\n### {key}\n- Kind: {kind}\n- Reason: clamp(10) returns ten whichever comparison is used, and no "
+            f"input tells them apart here.\n- Recorded by: {by}\n")
+
+
+def test_gate_needs_kills_and_records(tmp_path):
+    """The gate: a survivor without a record fails; an equivalent record leaves it out of the kill
+    rate, a finding record keeps it in; below 90 % fails; an explicit survivor fails even when
+    recorded; a record of a mutant that no longer exists fails; the report gives the rate per area.
+
+    Verifies: REQ-CRT-017
+    """
+    _tree(tmp_path)
+    key = next(k for k in _list(tmp_path)[1] if ":clamp:boundary:" in k)
+    killed = [dict(RESULT, key=f"k{i}", status="killed", requirements=["REQ-TST-001"]) for i in range(9)]
+    survivor = dict(RESULT, key=key, status="survived")
+    r = _evaluate(tmp_path, killed + [survivor])
+    assert r.returncode == 1 and f"{key} survived" in r.stdout and "Kill rate 90.0% (9/10" in r.stdout, r.stdout
+    r = _evaluate(tmp_path, killed + [survivor], _record(key, "finding"))
+    assert r.returncode == 0 and "Kill rate 90.0% (9/10" in r.stdout, r.stdout
+    assert "| TST | 10 | 9 | 90.0% |" in (tmp_path / "out" / "mutation.md").read_text()
+    r = _evaluate(tmp_path, killed[:8] + [survivor, dict(RESULT, key="k9", status="survived")], _record(key, "finding"))
+    assert r.returncode == 1 and "kill rate 80.0% is below 90%" in r.stdout, r.stdout
+    r = _evaluate(tmp_path, killed[:1] + [survivor], _record(key, "equivalent"))
+    assert r.returncode == 0 and "Kill rate 100.0% (1/1" in r.stdout, r.stdout
+    r = _evaluate(tmp_path, killed + [dict(survivor, explicit_id="C-1")], _record(key, "equivalent"))
+    assert r.returncode == 1 and "explicit mutant C-1" in r.stdout, r.stdout
+    r = _evaluate(tmp_path, killed, _record("core/calc.c:clamp:boundary:00000000:1", "equivalent"))
+    assert r.returncode == 1 and "is no mutant the engine generates" in r.stdout, r.stdout
+    r = _evaluate(tmp_path, killed + [survivor], _record(key, "finding", by="A. Tester"))
+    assert r.returncode == 1 and "'Recorded by' gives no date" in r.stdout, r.stdout

@@ -1,0 +1,495 @@
+#!/usr/bin/python3
+"""Mutation testing: are the tests able to fail?
+
+Generates the mutants of the hypervisor's C sources (mutants.py: flipped
+comparisons and boundaries, swapped Boolean connectives, changed constants,
+dropped writes and calls, skipped checks) and the explicit mutants of
+mutation-explicit.txt, then, for each mutant run, applies it to a copy of
+the source tree, builds it in a build folder of its own (a copy of the
+evidence build, so that only the mutated file is recompiled) and runs the
+tests mapped to it (mutation-map.txt, or the tests naming the requirements
+of the function's Implements tag), cheapest first, stopping at the first
+failure. A mutant is killed when a test fails (or times out), survives
+when all pass, and is a build error (not counted) when it does not
+compile.
+
+Gate: the kill rate (killed / killed + survived, equivalent mutants left
+out) is at least 90 %; every survivor has a record in
+mutation-records.md (a finding, or an equivalent mutant, with its reason);
+every explicit mutant is killed (no record excuses one); no record names a
+mutant the engine no longer generates; every file in scope is mapped;
+every test used passed in the run's own results.
+
+    mutate.py --list [--sample N --seed S]           the mutants (and the sample)
+    mutate.py --run --sample N --seed S --build O --results O/results --out O/cert
+    mutate.py --run --all ... --campaign tools/cert/mutation-campaign.md
+    mutate.py --evaluate results.json --out DIR      the gate on recorded results
+    mutate.py --run --only KEY ...                   reproduce chosen mutants
+"""
+import argparse
+import glob
+import json
+import os
+import random
+import re
+import shutil
+import subprocess
+import sys
+import time
+
+import codelinks
+import mutants as mutant_ops
+import requirements
+from common import SRCTREE, approval_problems, md_table, write_part
+
+MAP = os.path.join("tools", "cert", "mutation-map.txt")
+EXPLICIT = os.path.join("tools", "cert", "mutation-explicit.txt")
+RECORDS = os.path.join("tools", "cert", "mutation-records.md")
+KILL_RATE = 90.0
+UNIT_TIMEOUT = 60
+PYTEST_TIMEOUT = 900
+# The system a compile check builds, by the file's interrupt controller.
+CHECK_SYSTEMS = (("v2", "default-gicv2", "configs/qemu-aarch64-virt-gicv2.dts"),
+                 ("", "default", "configs/qemu-aarch64-virt.dts"))
+
+
+# ---- inputs -------------------------------------------------------------------
+
+def load_map(problems):
+    """(scope folders, {excluded file: reason}, {file: (requirements, tests)})."""
+    scope, excluded, entries = [], {}, {}
+    path = os.path.join(SRCTREE, MAP)
+    if not os.path.exists(path):
+        problems.append(f"{MAP} is missing")
+        return scope, excluded, entries
+    with open(path) as f:
+        for n, line in enumerate(f, 1):
+            line = line.split("#", 1)[0].strip()
+            if not line:
+                continue
+            if line.startswith("scope "):
+                scope.append(line.split(None, 1)[1].strip().rstrip("/"))
+            elif line.startswith("exclude "):
+                name, _, reason = line[len("exclude "):].partition("|")
+                if len(reason.split()) < 3:
+                    problems.append(f"{MAP}:{n}: an exclusion says why ('exclude <file> | <reason>')")
+                excluded[name.strip()] = reason.strip()
+            else:
+                cells = [c.strip() for c in line.split("|")]
+                if len(cells) != 3 or not cells[2]:
+                    problems.append(f"{MAP}:{n}: expected '<file> | <requirements> | <tests>'")
+                    continue
+                if cells[0] in entries:
+                    problems.append(f"{MAP}:{n}: {cells[0]} mapped twice")
+                entries[cells[0]] = (cells[1].split(), cells[2].split())
+    return scope, excluded, entries
+
+
+def load_explicit(problems):
+    """{id: {"requirement", "file", "edits": [(function, from, to)]}}."""
+    out = {}
+    path = os.path.join(SRCTREE, EXPLICIT)
+    if not os.path.exists(path):
+        return out
+    with open(path) as f:
+        for n, line in enumerate(f, 1):
+            if not line.strip() or line.lstrip().startswith("#"):
+                continue
+            cells = [c.strip() for c in line.rstrip("\n").split(" | ", 4)]
+            if len(cells) != 5 or " => " not in cells[4]:
+                problems.append(f"{EXPLICIT}:{n}: expected '<id> | <requirement> | <file> | <function> | "
+                                "<from> => <to>'")
+                continue
+            ident, req, path_, func, change = cells
+            old, new = change.split(" => ", 1)
+            e = out.setdefault(ident, {"requirement": req, "file": path_, "edits": []})
+            if e["file"] != path_ or e["requirement"] != req:
+                problems.append(f"{EXPLICIT}:{n}: {ident}: one mutant, one file and one requirement")
+            e["edits"].append((func, old.strip(), new.strip()))
+    return out
+
+
+def load_records(problems):
+    """{mutant key: {"kind", "reason", "recorded by"}} from mutation-records.md."""
+    records, cur, field = {}, None, None
+    path = os.path.join(SRCTREE, RECORDS)
+    if not os.path.exists(path):
+        return records
+    with open(path) as f:
+        for line in f:
+            line = line.rstrip("\n")
+            m = re.match(r"^### (\S+)\s*$", line)
+            if m:
+                cur = records.setdefault(m.group(1), {})
+                continue
+            if line.startswith("## "):
+                cur = None
+            m = re.match(r"^- ([A-Za-z][A-Za-z ]*): ?(.*)$", line)
+            if cur is not None and m:
+                field = m.group(1).lower()
+                cur[field] = m.group(2).strip()
+            elif cur is not None and field and line.startswith("  ") and line.strip():
+                cur[field] += " " + line.strip()
+    for key, r in records.items():
+        if r.get("kind") not in ("equivalent", "finding"):
+            problems.append(f"{RECORDS}: {key}: Kind is 'equivalent' or 'finding'")
+        if len(re.findall(r"[A-Za-z]{2,}", r.get("reason", ""))) < 8:
+            problems.append(f"{RECORDS}: {key}: a reason of a few words says nothing (at least 8 words)")
+        if not r.get("recorded by"):
+            problems.append(f"{RECORDS}: {key} has no 'Recorded by'")
+        problems += [f"{RECORDS}: {key}: {p}".replace("'Approved by'", "'Recorded by'")
+                     for p in approval_problems(r.get("recorded by"))]
+    return records
+
+
+def generate(problems):
+    """All mutants of the files in scope and the explicit ones, sorted by key."""
+    scope, excluded, entries = load_map(problems)
+    files = sorted(os.path.relpath(p, SRCTREE) for d in scope for p in glob.glob(os.path.join(SRCTREE, d, "*.c")))
+    found = []
+    for path in files:
+        if path in excluded:
+            continue
+        if path not in entries:
+            problems.append(f"{MAP}: {path} is in scope but not mapped (its mutants would have no tests)")
+            continue
+        with open(os.path.join(SRCTREE, path)) as f:
+            found += mutant_ops.mutants_of(path, f.read())
+    for path in sorted(set(entries) - set(files)):
+        problems.append(f"{MAP}: {path} is mapped but is no source file in scope")
+    for ident, e in sorted(load_explicit(problems).items()):
+        if not os.path.exists(os.path.join(SRCTREE, e["file"])):
+            problems.append(f"{EXPLICIT}: {ident}: no file {e['file']}")
+            continue
+        with open(os.path.join(SRCTREE, e["file"])) as f:
+            m, ps = mutant_ops.explicit_mutant(ident, e["file"], f.read(), e["edits"])
+        problems += [f"{EXPLICIT}: {p}" for p in ps]
+        if m:
+            m.requirements = [e["requirement"]]
+            found.append(m)
+    return sorted(found, key=lambda m: m.key), entries
+
+
+def sample(all_mutants, n, seed):
+    """The explicit mutants and `n` others drawn with `seed`: the same for the same sources."""
+    explicit = [m for m in all_mutants if m.explicit_id]
+    generated = [m for m in all_mutants if not m.explicit_id]
+    drawn = random.Random(seed).sample(generated, min(n, len(generated)))
+    return explicit + sorted(drawn, key=lambda m: m.key)
+
+
+# ---- which tests --------------------------------------------------------------
+
+def tests_naming(reqs, unit_map):
+    """The tests whose Verifies line names one of `reqs`: unit programs and pytest node ids."""
+    import trace as tracemod
+    tests, _ = tracemod.collect_tests(unit_map)
+    prog_of = {src: prog for prog, src in unit_map.items()}
+    out = []
+    for tid, t in sorted(tests.items()):
+        if not {i.split("~")[0] for i in t["ids"]} & set(reqs):
+            continue
+        if t["kind"] == "unit" and t["file"] in prog_of:
+            out.append("unit:" + prog_of[t["file"]])
+        elif t["kind"] == "system":
+            out.append(tid)
+    return list(dict.fromkeys(out))
+
+
+def selection(m, entries, tags, unit_map):
+    """(requirements, tests) of mutant `m`: by its function's Implements tag when it has one, else by
+    its file's map entry; an explicit mutant adds every test naming its requirement."""
+    file_reqs, file_tests = entries.get(m.file, ([], []))
+    tag = tags.get((m.file, m.function))
+    if tag and tag["ids"]:
+        reqs = [i.split("~")[0] for i in tag["ids"]]
+        tests = tests_naming(reqs, unit_map)
+    else:
+        reqs, tests = list(file_reqs), list(file_tests)
+    if m.requirements:
+        reqs = list(dict.fromkeys(m.requirements + reqs))
+        tests = list(dict.fromkeys(tests + tests_naming(m.requirements, unit_map)))
+    # Cheapest first: unit programs, then commands, then system tests.
+    order = {"unit": 0, "cmd": 1}
+    return reqs, sorted(tests, key=lambda t: order.get(t.split(":", 1)[0], 2))
+
+
+def load_baseline(results_dir, unit_map):
+    """{test id: outcome} of the run's own results (cmocka XML, system.xml)."""
+    import trace as tracemod
+    if not results_dir:
+        return {}
+    return tracemod.load_results(results_dir, unit_map, ["system.xml"], [])
+
+
+def baseline_problems(tests, results, results_dir, unit_map):
+    """Tests of the selection that did not pass in the run's own results."""
+    problems = []
+    for t in tests:
+        if t.startswith("unit:"):
+            src = unit_map.get(t[5:])
+            outcomes = [v for k, v in results.items() if src and k.startswith(src + "::")]
+            if not outcomes or any(v != "pass" for v in outcomes):
+                problems.append(f"{t}: did not pass in {results_dir} (a mutant cannot be judged by it)")
+        elif not t.startswith("cmd:"):
+            name = re.sub(r"\[.*\]$", "", t)
+            prefix = name + "::" if "::" not in name else None
+            outcomes = [v for k, v in results.items() if k == name or (prefix and k.startswith(prefix))]
+            if not outcomes or any(v != "pass" for v in outcomes):
+                problems.append(f"{t}: did not pass in {results_dir} (a mutant cannot be judged by it)")
+    return problems
+
+
+# ---- running a mutant -----------------------------------------------------------
+
+def copy_tree(dst):
+    """The source tree as it is (tracked and untracked files, not the ignored ones), times kept."""
+    if os.path.isdir(os.path.join(SRCTREE, ".git")):
+        r = subprocess.run(["git", "ls-files", "-co", "--exclude-standard", "-z"], cwd=SRCTREE,
+                           capture_output=True, check=True)
+        files = [f for f in r.stdout.decode().split("\0") if f]
+    else:
+        files = [os.path.relpath(os.path.join(root, f), SRCTREE) for root, dirs, fs in os.walk(SRCTREE)
+                 for f in fs if not os.path.relpath(root, SRCTREE).startswith(("build", "out", "work"))]
+    for f in files:
+        src = os.path.join(SRCTREE, f)
+        if os.path.isfile(src) and not os.path.islink(src):
+            os.makedirs(os.path.dirname(os.path.join(dst, f)), exist_ok=True)
+            shutil.copy2(src, os.path.join(dst, f))
+
+
+def _run(cmd, cwd, env, timeout):
+    try:
+        r = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
+        return r.returncode, (r.stdout + r.stderr)[-3000:]
+    except subprocess.TimeoutExpired:
+        return None, "timeout"
+
+
+def run_mutant(m, tests, tree, base, work, newlib):
+    """Applies `m` in `tree`, builds it in `work` (a copy of what it needs of `base`), runs `tests`;
+    returns {"status", "by", "seconds", "log"}. The tree is restored whatever happens."""
+    path = os.path.join(tree, m.file)
+    with open(path) as f:
+        original = f.read()
+    stat = os.stat(path)
+    start = time.time()
+    shutil.rmtree(work, ignore_errors=True)
+    os.makedirs(work)
+    env = dict(os.environ, BULKHEAD_BUILD=work, NEWLIB_DIR=newlib, GCOV_PREFIX=os.path.join(work, "gcov"))
+    try:
+        with open(path, "w") as f:
+            f.write(m.apply(original))
+        return dict(_build_and_test(m, tests, tree, base, work, env), seconds=round(time.time() - start, 1))
+    finally:
+        with open(path, "w") as f:
+            f.write(original)
+        os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _build_and_test(m, tests, tree, base, work, env):
+    units = [t[5:] for t in tests if t.startswith("unit:")]
+    system = [t for t in tests if not t.startswith(("unit:", "cmd:"))]
+    if units:
+        shutil.copytree(os.path.join(base, "unit"), os.path.join(work, "unit"), symlinks=True)
+    if system:
+        shutil.copytree(os.path.join(base, "systest"), os.path.join(work, "systest"), symlinks=True)
+        for its in glob.glob(os.path.join(work, "systest", "*", "bulkhead.its")):
+            os.remove(its)  # names the base's image; make writes it again
+        name, dts = next((n, d) for key, n, d in CHECK_SYSTEMS if key in os.path.basename(m.file))
+        rc, log = _run(["make", "-j2", f"O={os.path.join(work, 'systest', name)}", f"SYSTEM={dts}",
+                        f"NEWLIB_DIR={env['NEWLIB_DIR']}", "all"], tree, env, 600)
+        if rc != 0:
+            return {"status": "build-error", "by": name, "log": log}
+    for prog in units:
+        binary = os.path.join(work, "unit", prog)
+        before = os.stat(binary).st_mtime_ns if os.path.exists(binary) else 0
+        rc, log = _run(["make", f"O={work}", binary], tree, env, 600)
+        if rc != 0:
+            return {"status": "build-error", "by": f"unit:{prog}", "log": log}
+        if os.stat(binary).st_mtime_ns == before:
+            return {"status": "error", "by": f"unit:{prog}",
+                    "log": f"unit:{prog} does not build {m.file}: fix its entry in {MAP}"}
+        rc, log = _run([binary], tree, env, UNIT_TIMEOUT)
+        if rc != 0:
+            return {"status": "killed", "by": f"unit:{prog}" + (" (timeout)" if rc is None else ""), "log": log}
+    for t in tests:
+        if t.startswith("cmd:"):
+            rc, log = _run(["sh", t[4:]], tree, env, UNIT_TIMEOUT)
+            if rc != 0:
+                return {"status": "killed", "by": t + (" (timeout)" if rc is None else ""), "log": log}
+    log = ""
+    if system:
+        rc, log = _run([sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider"] + system, tree, env,
+                       PYTEST_TIMEOUT)
+        if rc is None:
+            return {"status": "killed", "by": "timeout", "log": log}
+        if rc == 1:
+            failed = re.findall(r"^FAILED (\S+)", log, re.M) or re.findall(r"^ERROR (\S+)", log, re.M)
+            return {"status": "killed", "by": failed[0] if failed else "pytest", "log": log}
+        if rc != 0:
+            return {"status": "error", "by": f"pytest exited {rc}", "log": log}
+    return {"status": "survived", "by": "", "log": log[-300:]}
+
+
+# ---- the gate -------------------------------------------------------------------
+
+def area(req):
+    return req.split("-")[1] if req.count("-") >= 2 else "?"
+
+
+def evaluate(results, records, generated_keys, problems):
+    """Figures, the per-area table and the gate's problems of a list of results."""
+    for r in results:
+        rec = records.get(r["key"])
+        if r["status"] == "error":
+            problems.append(f"{r['key']}: the engine could not judge it: {r['by']}: {r.get('log', '')[-300:]}")
+        if r["status"] != "survived":
+            continue
+        if r.get("explicit_id"):
+            problems.append(f"explicit mutant {r['explicit_id']} ({r['file']}:{r['function']}, {r['original']} -> "
+                            f"{r['replacement']}) survived: the tests of its requirement "
+                            f"{', '.join(r['requirements'][:1])} cannot fail on it")
+        elif rec is None:
+            problems.append(f"{r['key']} survived ({r['file']}:{r['line']} {r['function']}: {r['original']!r} -> "
+                            f"{r['replacement']!r}): kill it with a better test or record it in {RECORDS}")
+    for key in sorted(set(records) - set(generated_keys)):
+        problems.append(f"{RECORDS}: {key} is no mutant the engine generates (the code changed: check the "
+                        "record and remove it)")
+    judged = [r for r in results if r["status"] in ("killed", "survived")]
+    equivalent = [r for r in judged if r["status"] == "survived" and not r.get("explicit_id")
+                  and records.get(r["key"], {}).get("kind") == "equivalent"]
+    counted = [r for r in judged if r not in equivalent]
+    killed = sum(1 for r in counted if r["status"] == "killed")
+    rate = 100.0 * killed / len(counted) if counted else 100.0
+    if rate < KILL_RATE:
+        problems.append(f"kill rate {rate:.1f}% is below {KILL_RATE:.0f}%")
+    areas = {}
+    for r in counted:
+        for a in sorted({area(q) for q in r["requirements"]}) or ["?"]:
+            k, n = areas.get(a, (0, 0))
+            areas[a] = (k + (r["status"] == "killed"), n + 1)
+    rows = [[a, str(n), str(k), f"{100.0 * k / n:.1f}%"] for a, (k, n) in sorted(areas.items())]
+    figures = [["Kill rate", f"{rate:.1f}% ({killed}/{len(counted)}; gate {KILL_RATE:.0f}%)"],
+               ["Mutants run", f"{len(results)}: " + ", ".join(f"{sum(1 for r in results if r['status'] == s)} {s}"
+                                                          for s in ("killed", "survived", "build-error", "error"))],
+               ["Equivalent (recorded, not counted)", str(len(equivalent))],
+               ["Survivors recorded as findings", str(sum(1 for r in judged if r["status"] == "survived" and
+                                                          records.get(r["key"], {}).get("kind") == "finding"))]]
+    return figures, rows
+
+
+def report(results, figures, rows, records, extra):
+    lines = [extra, "\n## Kill rate per requirement area\n",
+             "A mutant counts in every area of the requirements its code implements.\n",
+             md_table(["Area", "Mutants", "Killed", "Kill rate"], rows),
+             "\n## Survivors\n"]
+    surv = [r for r in results if r["status"] == "survived"]
+    lines.append(md_table(["Mutant", "Where", "Change", "Record"],
+                          [[r["explicit_id"] or r["key"], f"{r['file']}:{r['line']} {r['function']}",
+                            f"{r['original']} -> {r['replacement']}",
+                            ("explicit: must be killed" if r.get("explicit_id") else
+                             (records.get(r["key"], {}).get("kind", "**none**")))] for r in surv]) if surv else "None.\n")
+    lines.append("\n## Every mutant run\n")
+    lines.append(md_table(["Mutant", "Where", "Operator", "Change", "Result", "By", "Seconds"],
+                          [[r["explicit_id"] or r["key"], f"{r['file']}:{r['line']}", r["operator"],
+                            f"{r['original'][:70]} -> {r['replacement'][:40]}", r["status"], r["by"],
+                            str(r.get("seconds", ""))] for r in results]))
+    return "\n".join(lines)
+
+
+def as_result(m, reqs, outcome):
+    return dict({"key": m.key, "explicit_id": m.explicit_id, "file": m.file, "function": m.function,
+                 "line": m.line, "operator": m.operator, "original": m.original, "replacement": m.replacement,
+                 "requirements": reqs}, **outcome)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    mode = ap.add_mutually_exclusive_group(required=True)
+    mode.add_argument("--list", action="store_true")
+    mode.add_argument("--run", action="store_true")
+    mode.add_argument("--evaluate", help="a mutation-results.json to judge again (no build, no test)")
+    ap.add_argument("--sample", type=int, help="how many generated mutants to draw (the explicit ones always run)")
+    ap.add_argument("--seed", type=int, default=15)
+    ap.add_argument("--all", action="store_true", help="every mutant (the full campaign)")
+    ap.add_argument("--only", nargs="+", help="just these mutants (keys or explicit IDs), to reproduce one")
+    ap.add_argument("--build", help="the evidence build folder (systest/, unit/) that mutants copy")
+    ap.add_argument("--results", help="the run's results folder: every test used must have passed there")
+    ap.add_argument("--newlib", help="the newlib build the partitions link with")
+    ap.add_argument("--work", help="where the source copy and the mutants' builds go (default: <build>/mutation)")
+    ap.add_argument("--unit-map", nargs="*", default=[], help="program=test source, as for trace.py")
+    ap.add_argument("--campaign", help="also write the campaign summary here (the full run's kept result)")
+    ap.add_argument("--out", help="where mutation.md/.json go")
+    args = ap.parse_args()
+
+    problems = []
+    reqs_catalogue, _, _ = requirements.load_catalogue()
+    records = load_records(problems)
+    all_mutants, entries = generate(problems)
+    keys = {m.key for m in all_mutants}
+    for path, (reqs, _) in sorted(entries.items()):
+        for q in reqs:
+            p = requirements.check_reference(q, reqs_catalogue)
+            if p:
+                problems.append(f"{MAP}: {path}: {p}")
+    chosen = all_mutants if (args.all or args.sample is None) else sample(all_mutants, args.sample, args.seed)
+    if args.only:
+        chosen = [m for m in all_mutants if m.key in args.only or m.explicit_id in args.only]
+    if args.list:
+        for m in chosen:
+            print(f"{m.key}\t{m.line}\t{m.original} -> {m.replacement}")
+        print(f"{len(chosen)} of {len(all_mutants)} mutants", file=sys.stderr)
+        for p in problems:
+            print(p, file=sys.stderr)
+        sys.exit(1 if problems else 0)
+    if args.evaluate:
+        with open(args.evaluate) as f:
+            saved = json.load(f)
+        results = saved["results"]
+        extra = f"Judged again from {args.evaluate}.\n"
+    else:
+        results, took = run_all(chosen, entries, args, problems)
+        kind = ("every mutant" if args.all or args.sample is None else
+                f"the explicit mutants and a sample of {args.sample} drawn with seed {args.seed}")
+        extra = (f"Run: {kind}; {len(results)} of the {len(all_mutants)} mutants the sources have, in "
+                 f"{int(took) // 60} min {int(took) % 60} s ({took / max(len(results), 1):.1f} s a mutant).\n")
+    figures, rows = evaluate(results, records, keys, problems)
+    os.makedirs(args.out, exist_ok=True)
+    with open(os.path.join(args.out, "mutation-results.json"), "w") as f:
+        json.dump({"seed": args.seed, "sample": args.sample, "generated": len(all_mutants), "results": results,
+                   "problems": problems}, f, indent=1)
+    body = report(results, figures, rows, records, extra)
+    if args.campaign:
+        with open(args.campaign, "w") as f:
+            f.write("# Mutation campaign (make mutation)\n\n" + md_table(["Figure", "Value"], figures) + body + "\n")
+    sys.exit(write_part(args.out, "mutation", "Mutation testing", "fail" if problems else "pass", figures, problems,
+                        body))
+
+
+def run_all(chosen, entries, args, problems):
+    unit_map = dict(item.split("=", 1) for item in args.unit_map)
+    tags, _ = codelinks.scan(sorted({m.file for m in chosen}))
+    work = os.path.abspath(args.work or os.path.join(args.build, "mutation"))
+    tree = os.path.join(work, "src")
+    shutil.rmtree(work, ignore_errors=True)
+    copy_tree(tree)
+    newlib = os.path.abspath(args.newlib or os.path.join(args.build, "newlib"))
+    baseline = load_baseline(args.results, unit_map)
+    results, checked, start = [], set(), time.time()
+    for m in chosen:
+        reqs, tests = selection(m, entries, tags, unit_map)
+        new = [t for t in tests if t not in checked]
+        checked.update(new)
+        problems += baseline_problems(new, baseline, args.results, unit_map)
+        outcome = run_mutant(m, tests, tree, os.path.abspath(args.build or "."), os.path.join(work, "m"), newlib)
+        results.append(as_result(m, reqs, outcome))
+        print(f"  MUTANT  {m.explicit_id or m.key}: {outcome['status']} {outcome['by']} ({outcome['seconds']} s)",
+              flush=True)
+    shutil.rmtree(work, ignore_errors=True)
+    return results, time.time() - start
+
+
+if __name__ == "__main__":
+    main()
