@@ -159,7 +159,7 @@ def test_direct_delivery():
     """A direct-delivery partition takes its timer interrupts, SGIs and device interrupt at
     EL1, beside a mediated partition.
 
-    Verifies: REQ-IRQ-008, REQ-IRQ-002, REQ-IRQ-003
+    Verifies: REQ-IRQ-008~2, REQ-IRQ-002, REQ-IRQ-003
     """
     r = harness.run(harness.build("direct", "tests/system/configs/direct.dts"), timeout=60)
     assert r.exited, r.text()
@@ -175,7 +175,7 @@ def test_direct_delivery_partition_can_be_stopped():
     """A fault on vCPU 1 of a direct-delivery partition stops its vCPU 0 too: the
     hypervisor's group-0 kick reaches a core whose interrupts bypass EL2.
 
-    Verifies: REQ-IRQ-008, REQ-TRP-002
+    Verifies: REQ-IRQ-008~2, REQ-TRP-002
     """
     r = harness.run(harness.build("fault-stop-direct", "tests/system/configs/fault-stop-direct.dts"), timeout=60)
     fault = r.index(r"^\[bulkhead\] fault: partition 'intruder' vCPU 1 \(core 3\): stage-2 data abort")
@@ -198,7 +198,7 @@ def test_direct_partition_that_holds_the_kick_off_is_still_stopped():
     partition stopped and fenced, and nothing of it runs again. The victim beside it runs to
     its end.
 
-    Verifies: REQ-TRP-010, REQ-IRQ-008, REQ-TRP-002, REQ-IRQ-009
+    Verifies: REQ-TRP-010, REQ-IRQ-008~2, REQ-TRP-002, REQ-IRQ-009~2
     """
     r = harness.run(harness.build("runaway", "tests/system/configs/runaway.dts"), timeout=90)
     assert r.exited, r.text()
@@ -255,7 +255,7 @@ def test_restart_resets_interrupt_state():
     """After SYSTEM_RESET the probe's second life starts from a clean virtual GIC: the
     demo-style bystander and the restarted probe both finish.
 
-    Verifies: REQ-IRQ-009
+    Verifies: REQ-IRQ-009~2
     """
     r = harness.run(harness.build("irq-restart", "tests/system/configs/irq-restart.dts"), timeout=60)
     assert r.exited, r.text()

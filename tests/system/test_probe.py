@@ -164,7 +164,7 @@ def test_guest_device_tree(probe):
 def test_system_reset_restarts_only_that_partition(probe):
     """SYSTEM_RESET restarts the calling partition alone; the bystander runs to its end.
 
-    Verifies: REQ-CPU-007, REQ-IRQ-009
+    Verifies: REQ-CPU-007, REQ-IRQ-009~2
     """
     assert "restarted 1 time(s) after SYSTEM_RESET" in probe.of("probe")
     # The second life's virtual counter starts again near zero (CNTVOFF_EL2 taken at the reload).
