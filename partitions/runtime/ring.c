@@ -34,13 +34,13 @@ static void store_release(uint32_t *p, uint32_t v)
 	__atomic_store_n(p, v, __ATOMIC_RELEASE);
 }
 
-int rt_ring_area_in(void *base, size_t size, uint32_t slot_size, struct rt_ring_area *area)
+enum rt_ring_status rt_ring_area_in(void *base, size_t size, uint32_t slot_size, struct rt_ring_area *area)
 {
 	const size_t controls = 2u * RT_RING_CONTROL_SIZE;
 	uint32_t capacity = 1u;
 
 	if ((base == NULL) || (((uintptr_t)base % RT_RING_CONTROL_SIZE) != 0u) ||
-	    !is_pow2(slot_size) || (slot_size < 2u * RT_RING_SLOT_HEADER) || (size < controls)) {
+	    !is_pow2(slot_size) || (slot_size < (2u * RT_RING_SLOT_HEADER)) || (size < controls)) {
 		return RT_RING_INVALID;
 	}
 	while ((capacity <= (UINT32_MAX / 2u)) &&
@@ -58,11 +58,11 @@ int rt_ring_area_in(void *base, size_t size, uint32_t slot_size, struct rt_ring_
 	return RT_RING_OK;
 }
 
-static int ring_bind(struct rt_ring *r, const struct rt_ring_area *area)
+static enum rt_ring_status ring_bind(struct rt_ring *r, const struct rt_ring_area *area)
 {
 	if ((area->producer == NULL) || (area->consumer == NULL) || (area->slots == NULL) ||
 	    !is_pow2(area->capacity) || (area->capacity < 2u) || !is_pow2(area->slot_size) ||
-	    (area->slot_size < 2u * RT_RING_SLOT_HEADER) ||
+	    (area->slot_size < (2u * RT_RING_SLOT_HEADER)) ||
 	    (((uintptr_t)area->producer % RT_RING_CONTROL_SIZE) != 0u) ||
 	    (((uintptr_t)area->consumer % RT_RING_CONTROL_SIZE) != 0u) ||
 	    (((uintptr_t)area->slots % RT_RING_SLOT_HEADER) != 0u)) {
@@ -71,7 +71,7 @@ static int ring_bind(struct rt_ring *r, const struct rt_ring_area *area)
 	r->head = (uint32_t *)area->producer + CTL_HEAD;
 	r->dropped = (uint32_t *)area->producer + CTL_DROPPED;
 	r->tail = (uint32_t *)area->consumer + CTL_TAIL;
-	r->slots = area->slots;
+	r->slots = (uint32_t *)area->slots;
 	r->mask = area->capacity - 1u;
 	r->slot_size = area->slot_size;
 	r->corrupt = 0u;
@@ -80,9 +80,9 @@ static int ring_bind(struct rt_ring *r, const struct rt_ring_area *area)
 	return RT_RING_OK;
 }
 
-int rt_ring_attach_producer(struct rt_ring *r, const struct rt_ring_area *area, enum rt_ring_mode mode)
+enum rt_ring_status rt_ring_attach_producer(struct rt_ring *r, const struct rt_ring_area *area, enum rt_ring_mode mode)
 {
-	int rc = ring_bind(r, area);
+	enum rt_ring_status rc = ring_bind(r, area);
 	uint32_t head;
 	uint32_t tail;
 
@@ -106,9 +106,9 @@ int rt_ring_attach_producer(struct rt_ring *r, const struct rt_ring_area *area, 
 	return RT_RING_OK;
 }
 
-int rt_ring_attach_consumer(struct rt_ring *r, const struct rt_ring_area *area)
+enum rt_ring_status rt_ring_attach_consumer(struct rt_ring *r, const struct rt_ring_area *area)
 {
-	int rc = ring_bind(r, area);
+	enum rt_ring_status rc = ring_bind(r, area);
 	uint32_t head;
 	uint32_t tail;
 
@@ -131,15 +131,21 @@ uint32_t rt_ring_max_payload(const struct rt_ring *r)
 	return r->slot_size - RT_RING_SLOT_HEADER;
 }
 
-static uint8_t *slot_at(const struct rt_ring *r, uint32_t index)
+/* A slot is 32-bit words: its first holds the payload length, the payload starts at the third. */
+static uint32_t *slot_at(const struct rt_ring *r, uint32_t index)
 {
-	return r->slots + ((size_t)(index & r->mask) * r->slot_size);
+	return &r->slots[(size_t)(index & r->mask) * (r->slot_size / 4u)];
 }
 
-int rt_ring_send(struct rt_ring *r, const void *buf, size_t len)
+static uint8_t *payload_of(uint32_t *slot)
+{
+	return (uint8_t *)&slot[RT_RING_SLOT_HEADER / 4u];
+}
+
+enum rt_ring_status rt_ring_send(struct rt_ring *r, const void *buf, size_t len)
 {
 	uint32_t used;
-	uint8_t *slot;
+	uint32_t *slot;
 
 	if (len > rt_ring_max_payload(r)) {
 		return RT_RING_TOO_BIG;
@@ -158,17 +164,17 @@ int rt_ring_send(struct rt_ring *r, const void *buf, size_t len)
 		return RT_RING_BUSY;
 	}
 	slot = slot_at(r, r->next);
-	__atomic_store_n((uint32_t *)slot, (uint32_t)len, __ATOMIC_RELAXED);
-	(void)memcpy(slot + RT_RING_SLOT_HEADER, buf, len);
+	__atomic_store_n(slot, (uint32_t)len, __ATOMIC_RELAXED);
+	(void)memcpy(payload_of(slot), buf, len);
 	r->next++;
 	store_release(r->head, r->next);
 	return RT_RING_OK;
 }
 
-int rt_ring_recv(struct rt_ring *r, void *buf, size_t cap, size_t *len)
+enum rt_ring_status rt_ring_recv(struct rt_ring *r, void *buf, size_t cap, size_t *len)
 {
 	uint32_t avail = load_acquire(r->head) - r->next;
-	const uint8_t *slot;
+	uint32_t *slot;
 	uint32_t n;
 
 	if (avail == 0u) {
@@ -180,7 +186,7 @@ int rt_ring_recv(struct rt_ring *r, void *buf, size_t cap, size_t *len)
 	}
 	slot = slot_at(r, r->next);
 	/* Read once: the producer may change it under us; only this copy is used. */
-	n = __atomic_load_n((const uint32_t *)slot, __ATOMIC_RELAXED);
+	n = __atomic_load_n(slot, __ATOMIC_RELAXED);
 	if (n > rt_ring_max_payload(r)) {
 		r->corrupt++;
 		r->next++;
@@ -190,7 +196,7 @@ int rt_ring_recv(struct rt_ring *r, void *buf, size_t cap, size_t *len)
 	if (n > cap) {
 		return RT_RING_TOO_BIG;
 	}
-	(void)memcpy(buf, slot + RT_RING_SLOT_HEADER, n);
+	(void)memcpy(buf, payload_of(slot), n);
 	*len = n;
 	r->next++;
 	store_release(r->tail, r->next);

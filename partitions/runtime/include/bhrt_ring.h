@@ -56,7 +56,7 @@ struct rt_ring {
 	uint32_t *head;        /* shared: producer's published count */
 	uint32_t *dropped;     /* shared: lossy producer's drop count */
 	uint32_t *tail;        /* shared: consumer's count */
-	uint8_t *slots;
+	uint32_t *slots;      /* slot i at slots[i * slot_size / 4] */
 	uint32_t mask;         /* capacity - 1 */
 	uint32_t slot_size;
 	uint32_t next;         /* producer: the head it owns; consumer: the tail it owns */
@@ -71,7 +71,7 @@ struct rt_ring {
  * of slots that fits. RT_RING_INVALID when base is not 64-byte aligned,
  * slot_size is not a power of two >= 16, or fewer than 2 slots fit.
  */
-int rt_ring_area_in(void *base, size_t size, uint32_t slot_size, struct rt_ring_area *area);
+enum rt_ring_status rt_ring_area_in(void *base, size_t size, uint32_t slot_size, struct rt_ring_area *area);
 
 /**
  * Attaches the producer side. A fresh ring (or one whose shared indices are
@@ -79,7 +79,7 @@ int rt_ring_area_in(void *base, size_t size, uint32_t slot_size, struct rt_ring_
  * tail; a ring the producer published into before it restarted resumes at
  * its head, so the consumer sees neither a gap nor a repeat.
  */
-int rt_ring_attach_producer(struct rt_ring *r, const struct rt_ring_area *area, enum rt_ring_mode mode);
+enum rt_ring_status rt_ring_attach_producer(struct rt_ring *r, const struct rt_ring_area *area, enum rt_ring_mode mode);
 
 /**
  * Attaches the consumer side: resumes at the shared tail when it is
@@ -87,7 +87,7 @@ int rt_ring_attach_producer(struct rt_ring *r, const struct rt_ring_area *area, 
  * taken but not finished), otherwise skips to the head and counts the
  * skipped records as corrupt.
  */
-int rt_ring_attach_consumer(struct rt_ring *r, const struct rt_ring_area *area);
+enum rt_ring_status rt_ring_attach_consumer(struct rt_ring *r, const struct rt_ring_area *area);
 
 /** Largest payload a record of this ring can carry. */
 uint32_t rt_ring_max_payload(const struct rt_ring *r);
@@ -97,7 +97,7 @@ uint32_t rt_ring_max_payload(const struct rt_ring *r);
  * ring full), RT_RING_BUSY (back-pressure mode, ring full), RT_RING_TOO_BIG,
  * or RT_RING_CORRUPT (the consumer's tail is impossible; nothing written).
  */
-int rt_ring_send(struct rt_ring *r, const void *buf, size_t len);
+enum rt_ring_status rt_ring_send(struct rt_ring *r, const void *buf, size_t len);
 
 /**
  * Takes the oldest record into buf (cap bytes) and stores its length in
@@ -105,7 +105,7 @@ int rt_ring_send(struct rt_ring *r, const void *buf, size_t len);
  * stays), or RT_RING_CORRUPT (an impossible head: nothing taken; or an
  * impossible record length: that record is skipped).
  */
-int rt_ring_recv(struct rt_ring *r, void *buf, size_t cap, size_t *len);
+enum rt_ring_status rt_ring_recv(struct rt_ring *r, void *buf, size_t cap, size_t *len);
 
 /** Records the producer has dropped (lossy mode), as published in shared memory. */
 uint32_t rt_ring_dropped(const struct rt_ring *r);
