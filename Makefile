@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Bulkhead top-level build. `make help` lists the targets.
 #
 # One non-recursive make: each folder contributes a build.mk fragment.

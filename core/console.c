@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Console: serialises whole lines from every core onto the one device.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * On-target structural coverage (CONFIG_COVERAGE: test builds only, never
  * in a delivered image; core/build.mk leaves this file out otherwise).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Physical cpus: their state, their start, and the requests other cpus post
  * to them.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Per-cpu message queues (see cpu_msg.h).
  */

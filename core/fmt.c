@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * A small, bounded printf formatter for the log: no floating point, no
  * allocation, no recursion.

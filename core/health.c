@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Health monitor: a partition fault is logged and contained by the
  * partition's fault policy. Nothing here touches another partition.

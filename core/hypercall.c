@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Bulkhead's own hypercalls (the SMCCC vendor-specific hypervisor range).
  * Every argument comes from a guest and is checked before use.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Incident counters and their rate-limited log (see incident.h).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Freestanding memory and string routines. Built with
  * -fno-tree-loop-distribute-patterns so GCC does not turn these loops back

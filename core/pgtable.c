@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The translation-table builder (see pgtable.h): its pool, and the builder
  * for a format known only at run time (pgtable_build.h holds the algorithm).

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Partition programs (partitions/<program>/) with the runtime (partitions/runtime/,
 # its architecture's part in partitions/runtime/$(ARCH)/) and newlib, linked per
 # partition at the addresses the system description gives.

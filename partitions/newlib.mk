@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # newlib for the partitions, built once from Debian's newlib-source (no binary
 # package exists for AArch64 bare metal). Shared by every configuration in $(O);
 # `make NEWLIB_DIR=dir` keeps it elsewhere, for every target (it is exported:

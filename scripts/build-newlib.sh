@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Builds newlib for AArch64 bare metal from Debian's newlib-source package.
 # Usage: build-newlib.sh <dir>   -> <dir>/install/aarch64-none-elf/{include,lib}
 set -eu

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Kconfig through Debian's python3-kconfiglib. $(O)/.config is the configuration;
 # $(O)/include/generated/autoconf.h is what C code sees.
 

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # The Debian 12 packages that Bulkhead's build and tests need.
 #
 #   scripts/setup-host.sh           install what is missing (`make deps`): as

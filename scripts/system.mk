@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Everything that depends on the configuration and the system description:
 # device tree -> config compiler -> partition images -> hypervisor image.
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Entry points. The image starts with the arm64 Linux Image header so that
  * QEMU's -kernel and U-Boot's booti load it at the address it is linked for

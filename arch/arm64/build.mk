@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # The ARM64 hypervisor image: core/ + arch/arm64/ + the generated tables.
 
 CROSS_COMPILE ?= aarch64-linux-gnu-

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * EL2 set-up of each cpu, and the boot and secondary cpus' C entry.
  */

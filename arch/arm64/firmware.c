@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Calls to the platform firmware's PSCI (SMC conduit: the hypervisor runs at
  * EL2, so firmware is always one SMC away) and the power hooks built on them.

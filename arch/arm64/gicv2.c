@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * GICv2 physical interface, owned by the hypervisor: the distributor and
  * the EL2 CPU interface (GICC) are memory-mapped, the virtualization

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * GICv3 physical interface, owned by the hypervisor.
  *

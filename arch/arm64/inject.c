@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Exception injection: makes the guest take an exception at EL1 exactly as
  * the hardware would have, so a refused operation is the guest's own

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Emulated MMIO: a stage-2 data abort on an address of one of the
  * partition's emulated devices (core's registry, emul.h: the virtual GIC's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The hypervisor's own EL2 stage-1 map, identity mapped:
  *   its image with W^X (text read-only executable, rodata read-only,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * NS16550 UART in MMIO, polled transmit only: the hypervisor console when
  * the description's console is "ns16550a" (the build links this file or

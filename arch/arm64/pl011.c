@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * PL011 UART, polled transmit only: the hypervisor console.
  */

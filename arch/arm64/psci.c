@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * PSCI for guests (emulated per partition, nothing reaches the firmware) and
  * the one correspondence between PSCI's numbers and core's power model

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * SMC Calling Convention dispatch for guests (HVC #0 or a trapped SMC):
  * SMCCC architecture calls, PSCI (emulated per partition, psci.c) and

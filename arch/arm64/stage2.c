@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Stage-2 translation: one address space per partition, 39-bit IPA, tables
  * from a pool exactly as large as bhcc counted for the system description

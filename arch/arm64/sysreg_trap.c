@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Emulation of the system registers and instructions HCR_EL2/MDCR_EL2/
  * CPTR_EL2 trap (docs/traps.md says why each is trapped):

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Traps from guests. One table entry per exception class: anything not
  * listed is a partition fault, contained by the health monitor.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * A vCPU's (re)start: the EL1 state a guest sees reset to its architectural
  * values, the partition's virtual counter, and the entry into the guest.

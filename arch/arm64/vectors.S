@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * EL2 exception vectors. A trap from a guest saves x0-x30 in a struct
  * guest_frame on the cpu's stack (empty while the guest runs), calls the C

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The virtual GIC, parts shared by GICv2 and GICv3 (see vgic.h): the
  * refusal of an access, the reset of a partition's and a vCPU's state, and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The virtual distributor, registers shared by GICv2 and GICv3 (see
  * vgic.h): its enable, and the per-interrupt enable, pending, active,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The banked SGI and PPI registers of each vCPU, shared by GICv2 and GICv3
  * (see vgic.h): the GICv3 redistributor's SGI frame, the GICv2

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The virtual GIC's list registers and the per-vCPU queue behind them: what
  * a vCPU has pending or active, shared by GICv2 and GICv3 (see vgic.h).

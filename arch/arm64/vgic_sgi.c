@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The virtual GIC's SGIs, shared by GICv2 and GICv3 (see vgic.h): sent by
  * a vCPU to vCPUs of its partition (virtual on a mediated vCPU, physical on

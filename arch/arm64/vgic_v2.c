@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The virtual GIC, GICv2 parts: the distributor's control, banked SGI/PPI
  * registers, CPU targets and the software-generated interrupt register. The

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The virtual GIC, GICv3 parts: the distributor's control and routing
  * registers, one redistributor per vCPU, SGIs written through ICC_SGI1R_EL1,

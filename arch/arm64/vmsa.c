@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The VMSAv8-64 descriptor format (vmsa.h) and core's table builder
  * instantiated for it. bhcc's arm64 back end links this file too, so that

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The arch/core boundary: every service core/ needs from an architecture.
  *

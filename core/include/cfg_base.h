@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Types of the configuration contract that both its common part (cfg.h)
  * and an architecture's part (cfg_arch.h) use. <stdint.h> only.

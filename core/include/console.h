@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The hypervisor console: whole lines only, never interleaved mid-line.
  * Partition lines carry a "[name] " prefix, the hypervisor's "[bulkhead] ".

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * What an architecture calls in core/: boot, cpu start, traps that core
  * handles (hypercalls, faults, requests from other cpus).

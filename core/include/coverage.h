@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * On-target structural coverage (CONFIG_COVERAGE, test builds only):
  * core/coverage.c prints the gcov counters on the console just before the

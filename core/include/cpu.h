@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Per-cpu state. One physical cpu runs exactly one vCPU of one partition,
  * forever, so the cpu and its vCPU share this structure.

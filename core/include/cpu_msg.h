@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Requests with a payload from one cpu to another: a small queue per cpu,
  * many senders, one receiver (the cpu itself, in its trap path once kicked).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Emulated devices: the guest-physical ranges (and, on x86, I/O port ranges)
  * of a partition that the hypervisor emulates instead of mapping, each with

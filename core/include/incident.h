@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Incidents: what the hypervisor refused or contained for a partition,
  * counted per partition and kind since the board booted (restarts keep

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The few C library routines the freestanding hypervisor needs. GCC may emit
  * calls to memcpy/memset on its own, so they keep their standard names.

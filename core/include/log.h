@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Hypervisor event log: printf-style messages to the console, one line each,
  * prefixed "[bulkhead] ", filtered by CONFIG_LOG_LEVEL.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The NS16550 UART's registers as the hypervisor's console drivers use them
  * (polled transmit only). Register i is at base + (i << reg_shift) in MMIO

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The translation-table builder: one algorithm for every table the
  * hypervisor builds (ARM64: each partition's stage 2 and its own EL2 map;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The body of the translation-table builder (pgtable.h), as an inline
  * function of the format: core/pgtable.c instantiates it for any format

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Ticket spinlock: fair, so one partition hammering the console cannot
  * starve another. Only for short sections that never trap or power off.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Status codes of core's operations. Each architecture maps them onto its own
  * guest interface (ARM64: PSCI return codes in arch/arm64/psci.c; x86: its

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Basic types. Each address space has its own type so that mixing a
  * guest-physical with a host-physical address does not compile.

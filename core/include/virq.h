@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Virtual interrupts that core raises: in any vCPU of any partition, from
  * any cpu (core_vcpu_inject), and the notifications of a partition's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Bulkhead guest ABI: hypercall function identifiers and return codes.
  *

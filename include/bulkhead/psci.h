@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * PSCI 1.1 function identifiers and return codes (Arm DEN 0022), as used by
  * guests and by the hypervisor's PSCI emulation and firmware calls.

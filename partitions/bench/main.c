@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Benchmark guest: the same binary runs natively (QEMU loads it at EL1 with
  * no hypervisor) and as a Bulkhead partition. Run under `-icount shift=4`,

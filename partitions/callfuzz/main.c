@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Hostile calls: CALLS seeded random SMCCC calls (HVC and SMC) with random
  * arguments in x1..x7. Function ids are drawn half from the ranges the

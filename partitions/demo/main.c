@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Demo partition: says who it is, proves its memory view by writing and
  * reading back a pattern over all of its free RAM, starts its other vCPUs,

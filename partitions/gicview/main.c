@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The GIC as a partition sees it: configures an SGI, a PPI and an SPI of its
  * own (the PL031 RTC's SPI 34) through every per-interrupt register, prints

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Call vectors: HVC and SMC with every immediate, function ids the
  * hypervisor does not serve, PSCI aimed at cores the attacker does not own,

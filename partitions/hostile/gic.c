@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Interrupt controller vectors: every distributor register of the victim's
  * SPI, registers of the hypervisor's own interrupts, SGIs to cores the

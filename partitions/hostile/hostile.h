@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The hostile suite's attacker (see main.c): what its vectors share.
  */

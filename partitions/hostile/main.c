@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The hostile suite's attacker: attack vectors run one after another beside
  * the sentinel (partitions/sentinel), each in its own window of the

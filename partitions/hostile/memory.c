@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Memory vectors: other partitions', the hypervisor's and devices' memory,
  * its own memory against its access rights, and accesses the hypervisor

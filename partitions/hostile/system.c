@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * System vectors: registers the hypervisor traps or hides (PMU, trace,
  * LORegions, implementation-defined, ID, EL2 and EL3 registers), debug,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Hostile partition for the isolation test. Each time it starts it makes
  * one escape attempt, chosen by how often it has been restarted; the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Interrupt isolation test partition; /chosen/bootargs picks the role:
  *

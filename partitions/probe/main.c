@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Probe partition: calls the hypervisor the way a careless or hostile guest
  * would and checks every answer. Each check prints one line

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Raises virtual interrupts in its own vCPUs with BH_HC_TEST_RAISE (test
  * builds: CONFIG_TEST_HYPERCALLS), the hypervisor's own injection path

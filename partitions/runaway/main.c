@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * A direct-delivery partition that holds the hypervisor's kick off: vCPU 0
  * makes its running priority 0x00, which the kick (a priority-0x00 group-0

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * A minimal, bounded reader of the device tree the hypervisor passes in x0:
  * enough for a partition to read its root and /chosen properties.

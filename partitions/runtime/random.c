@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Repeatable pseudo-random numbers for test programs (xorshift64): the same
  * seed gives the same sequence on any run, natively or as a partition. Not

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The message ring of bhrt_ring.h. Ordering: the producer writes a record,
  * then publishes head with release; the consumer reads head with acquire,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * newlib system calls: output goes to the hypervisor's debug console, the
  * heap lies between the program and its stacks, exit stops the partition.

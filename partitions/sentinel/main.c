@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Sentinel: the victim that the hostile suite and the interrupt attack tests
  * run beside an attacker, measuring whether anything reaches it.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Shared-memory test partition (tests/system/test_shared_memory.py). Three
  * partitions run it on one /shared-memory region; bootargs say where each

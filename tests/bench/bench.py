@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: MIT
 """`make bench`: the benchmark guest natively and under Bulkhead, as one table.
 
 For each benchmark system (tests/bench/configs/*.dts) this builds Bulkhead

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """pytest configuration for the certification suite's own tests: each runs a
 tools/cert script on a small synthetic source tree (BULKHEAD_CERT_ROOT)."""
 import os

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Evidence is never stale or missing: the index refuses old part results, each part removes its
 old result before it runs, `make unit-test` writes fresh XML and fails with any failing run, and
 newlib is rebuilt exactly when its recipe changes, where NEWLIB_DIR says."""

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The certification gates (tools/cert/*.py) on small synthetic inputs: each
 must pass on good input and fail on each kind of defect it exists to catch."""
 import json

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The MISRA Guideline Compliance Summary (tools/cert/gcs.py) on a synthetic classification,
 review record, deviations, analysis findings and a stand-in for cppcheck's misra addon."""
 import json

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The mutation engine and gate (tools/cert/mutate.py, mutants.py) on a small synthetic tree."""
 import json
 import os

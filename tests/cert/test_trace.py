@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Traceability gate (tools/cert/trace.py) on a synthetic catalogue, tests and runner results:
 the two requirement levels, revisions and statement fingerprints, and requirement -> code links."""
 import json

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The isolation oracle (bhcc_oracle.h). It shares no code with bhcc: the
  * tables are read back from the generated C source line by line, in the one

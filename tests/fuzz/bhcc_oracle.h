@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The isolation oracle of the bhcc fuzz target: it re-reads what bhcc wrote
  * for a description it accepted (gen/config.c, gen/isolation.md) and the

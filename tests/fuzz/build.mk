@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Fuzz targets (libFuzzer, with AddressSanitizer and UBSan, clang from Debian):
 # bhcc on any device tree blob with an isolation oracle, and the hypervisor's
 # decoders of guest input on the host. tests/fuzz/README.md says what each

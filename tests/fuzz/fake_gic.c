@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The physical GICv3 driver (arch/arm64/include/gic.h) on the host, for the trap
  * fuzz target: distributor, redistributors and list registers kept in memory

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Fuzz target: the hypervisor's decoders of trapped guest accesses, on the
  * host: the stage-2 data abort syndrome decoder (arch/arm64/mmio.c), the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Fuzz target: bhcc, the config compiler, on any device tree blob.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Fuzz target: Bulkhead's hypercalls (core/hypercall.c) with hostile
  * arguments, on the fake architecture and the fake system of tests/unit

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * For host builds of arch/arm64 code (force-included by tests/fuzz/build.mk):
  * the AArch64 instructions it issues in inline assembly become x86-64 moves

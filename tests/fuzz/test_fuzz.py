@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The fuzz targets' quick run in `make test` (`make fuzz-quick`): every regression input, then a few
 seconds of fuzzing over the committed corpus. A crash, an oracle's abort or a sanitizer report fails
 the test; the input that did it is kept under $BULKHEAD_BUILD/fuzz/crashes/<target>/."""

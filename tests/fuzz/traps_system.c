@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The constant tables of the trap fuzz target's system (traps_system.h) and
  * its boot on the fake architecture.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The system the arm64 trap fuzz target runs on (the fake architecture of
  * tests/unit/fake_arch.c, a GICv3 at QEMU virt's addresses):

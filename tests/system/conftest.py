@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """pytest configuration for the QEMU system tests."""
 import os
 import sys

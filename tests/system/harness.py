@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Builds Bulkhead systems and runs them in QEMU for the system tests.
 
 Every QEMU run has a hard wall-clock timeout; the serial console is read

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The benchmark guest (partitions/bench/) runs natively to completion.
 
 `make bench` (tests/bench/) is a tier of its own and not part of `make

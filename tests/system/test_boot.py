@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The default system boots in QEMU and every partition runs to completion."""
 import re
 

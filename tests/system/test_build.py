@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The build: host setup, language and flags, Kconfig, and the image size check."""
 import json
 import os

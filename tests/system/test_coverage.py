@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """On-target coverage: a coverage build dumps its counters intact; a normal build has none."""
 import glob
 import os

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """A partition's GIC, register by register, against the real GIC.
 
 partitions/gicview configures an SGI, a PPI and its passed-through SPI

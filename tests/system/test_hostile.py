@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The hostile suite: an attacker's vectors, one window each, beside a victim that measures.
 
 partitions/hostile runs its attack vectors one after another, each in its own

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The virtual GIC on GICv3 and GICv2: delivery, isolation, overflow, storms, direct delivery."""
 import re
 

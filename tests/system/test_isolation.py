@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """A hostile partition cannot reach other partitions or the hypervisor."""
 import re
 

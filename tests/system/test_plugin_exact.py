@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The measuring plugin (tools/qemu-plugin/tracepoints.c) counts executed instructions exactly.
 
 tools/qemu-plugin/exactness.S runs on QEMU's virt board at EL1 on one CPU

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Hostile use of PSCI, hypercalls and system registers gets an error, never a crash."""
 import re
 import subprocess

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Shared memory (/shared-memory): partitions that map a region read-write see each other's writes;
 one that maps it read-only reads them and is stopped when it writes; nobody else is disturbed."""
 import pytest

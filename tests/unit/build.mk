@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Host unit tests (cmocka). Each tests/unit/<name>.mk adds one test program:
 #   UNIT_TESTS += <name>
 #   UT_<name>_SRCS := tests/unit/test_<name>.c <code under test>

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Unit tests of bhcc, the config compiler (tools/configc). Each fixture
 # tests/unit/configc/<name>.dts goes through cpp and dtc exactly as the build
 # does with a system description; the test program finds the blobs under

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # bhcc's front end linked against a back end with nothing architectural
 # (tests/unit/configc_null/), with no architecture's include folder on the
 # command line: a front end that used an architecture's header or model

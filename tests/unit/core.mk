@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Host unit tests of core/ on the fake architecture (tests/unit/fake_arch.c).
 CORE_UT_SRCS := core/main.c core/cpu.c core/cpu_msg.c core/virq.c core/partition.c core/emul.c core/hypercall.c core/console.c core/fmt.c core/log.c \
 	core/health.c core/incident.c tests/unit/fake_arch.c tests/unit/fake_arch_objects.c tests/unit/fake_system.c

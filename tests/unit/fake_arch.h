@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * A fake architecture for running core/ on the host: every arch_* hook is
  * recorded, and the hooks that never return on hardware (cpu stop, vCPU

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The fake architecture's hooks that act on its part of core's objects
  * (tests/unit/fake_arch/arch_types.h). Apart from fake_arch.c because the

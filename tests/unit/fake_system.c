@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The fake system's constant tables (what bhcc would generate) and boot.
  */

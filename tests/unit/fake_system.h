@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * A small system for core/ tests on the fake architecture:
  *   alpha: core 0, 1 vCPU, fault policy stop, RAM + a read-only region + a device

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Shared by the hypercall tests: boot the fake system and call as alpha.
  */

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # The hypervisor's own EL2 map (arch/arm64/mmu.c), built on the host for a
 # fixed configuration and read back by a software table walker. The image
 # bounds the linker script would define are given as absolute symbols.

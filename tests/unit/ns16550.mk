@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # The NS16550 console driver against a register model of the UART
 # (tests/unit/ns16550/mmio.h replaces arch/arm64/include/mmio.h), once per
 # register layout: reg-shift 0 and 2 with byte accesses, 2 with 32-bit ones.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # The translation-table builder (core/pgtable.c) in the ARM64 format and an x86-64
 # one, each checked on the host by a software walker of its own.
 UNIT_TESTS += pgtable

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # The partition runtime's message ring, on the host: once with gcov, once with
 # ASan/UBSan (the shared region is a heap block of its exact size, so any
 # access outside it is reported).

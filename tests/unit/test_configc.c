@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Unit tests of bhcc, the config compiler (tools/configc).
  *

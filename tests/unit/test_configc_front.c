@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bhcc's front end on a back end with nothing architectural
  * (tests/unit/configc_null/backend_null.c). The program is built without

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The console (core/console.c): whole lines, prefixes, hostile characters.
  */

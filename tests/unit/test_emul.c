@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The emulated-device registry (core/emul.c, emul.h) on the fake system:
  * what a partition's emulated regions may be and how an access finds its

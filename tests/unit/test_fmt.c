@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The log formatter (core/fmt.c): every conversion, and never past the buffer.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Bulkhead hypercalls (core/hypercall.c) with hostile arguments.
  */

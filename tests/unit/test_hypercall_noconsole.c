@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * With CONFIG_DEBUG_CONSOLE off, the console hypercalls do not exist.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * With CONFIG_TEST_HYPERCALLS, BH_HC_TEST_RAISE raises a virtual interrupt
  * in a vCPU of the caller's own partition through core_vcpu_inject, and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Incident counters and their rate-limited log (core/incident.c), through
  * the refusals that produce them and the hypercall that reads them.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The hypervisor's own stage-1 map (arch/arm64/mmu.c, arm64_early_init) for
  * a fixed system, read back with a walker that shares no code with the

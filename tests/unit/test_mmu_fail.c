@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The hypervisor's EL2 map (arch/arm64/mmu.c) when it cannot be built: bhcc
  * sizes its pool and refuses addresses beyond the map, so this happens only

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The NS16550 console driver (arch/arm64/ns16550.c) against a register-level
  * model of the UART (tests/unit/ns16550/mmio.h). Built once per register

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * core/ partition life cycle on the fake architecture: boot, vCPU start and
  * stop (partition_vcpu_on, partition_vcpu_off), shutdown, restart and the health monitor.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The translation-table builder (core/pgtable.c), checked against independent
  * software walkers: in ARM64's format (arch/arm64/vmsa.c: VMSAv8-64, 4 KiB

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The partition runtime's message ring (partitions/runtime/ring.c): order and
  * exactly-once delivery under back-pressure, a hostile peer's indices and

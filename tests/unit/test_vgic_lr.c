@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The virtual GIC's list registers and the queue behind them
  * (arch/arm64/vgic_lr.c), GICv3 build, on the host: the list registers are

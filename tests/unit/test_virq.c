@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Virtual interrupts raised by core (core/virq.c) through the cpus' message
  * queues (core/cpu_msg.c), on the fake system: injection into any vCPU from

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # The virtual GIC's list registers and their queue (arch/arm64/vgic_lr.c),
 # GICv3 build, on the fake architecture's hooks with ARM64's objects and
 # configuration (arch/arm64/include/arch_types.h and cfg_arch.h, not

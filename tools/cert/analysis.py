@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: MIT
 """MISRA C:2012 and other static analysis of the hypervisor sources.
 
 Input: the build's compile_commands.json (`make compile-commands`), so every

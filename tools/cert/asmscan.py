@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """What the hypervisor's assembly does with the stack before it enters C.
 
 stack.py bounds the entries that tools/cert/stack-model.txt declares; this

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Certification evidence (docs/safety/, tools/cert/README.md).
 #
 #   make cert        every tier and every gate; $(O)/cert/index.md links the parts.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Requirement -> code links: the `Implements:` tag of a function.
 
 A C function that implements requirements says so in the comment that ends

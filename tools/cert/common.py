@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Shared pieces of the certification suite (tools/cert/*.py).
 
 Each part writes <out>/<part>.md for people and <out>/<part>.json for the

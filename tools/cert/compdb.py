@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: MIT
 """Writes a compile_commands.json (clang's JSON compilation database) from
 groups of --cc COMPILER --flags "FLAGS" --srcs "SOURCES", one entry per
 source: the input of tools/cert/analysis.py, and of editors."""

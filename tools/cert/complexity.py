@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: MIT
 """Per-function complexity (pmccabe) against the limits in
 tools/cert/complexity-limits.txt.
 

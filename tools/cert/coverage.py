@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: MIT
 """Structural coverage: statements (gcov lines) and branches, from the host
 unit tests and from the hypervisor as it runs in QEMU, merged per file and
 per function.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Language extensions in the C sources (MISRA C:2012 Rule 1.2).
 
 cppcheck's misra addon does not check Rule 1.2, and GCC accepts its own

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Decodes the gcov counters a coverage build prints on its console.
 
 A hypervisor built with CONFIG_COVERAGE prints, just before the board powers

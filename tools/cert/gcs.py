@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: MIT
 """MISRA C:2012 Guideline Compliance Summary (MISRA Compliance:2020).
 
 One row per guideline of MISRA C:2012 with Amendments 1 and 2

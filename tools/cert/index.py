@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: MIT
 """The index page of the certification evidence: every part's verdict and
 figures at the top, links to the parts. Exit status 1 when a part failed,
 did not run, or left only a result older than the run (<out>/.start, written

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: MIT
 """The seam between core/ and the architectures: core depends on an
 architecture only through the hook boundary (docs/arch-hooks.md).
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The guidelines of MISRA C:2012 with Amendments 1 and 2 (17 directives,
 158 rules) and their categories, for the Guideline Compliance Summary
 (gcs.py). The headlines are short paraphrases of the topic, not the

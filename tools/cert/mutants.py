@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Mutation operators on C source: which mutants a file has.
 
 A mutant is one small change to one function: a comparison flipped or its

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: MIT
 """Mutation testing: are the tests able to fail?
 
 Generates the mutants of the hypervisor's C sources (mutants.py: flipped

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """The requirement catalogue at its two levels, with revisions and fingerprints.
 
 docs/requirements/*.md (README.md only describes the format) holds:

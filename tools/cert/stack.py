@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: MIT
 """Worst-case stack use of every hypervisor entry point.
 
 Input: gcc's per-function frame sizes (-fstack-usage, obj/**/*.su) and call

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: MIT
 """Requirements traceability from the test runners' own results.
 
 Reads the requirement catalogue at both levels (tools/cert/requirements.py:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The command line, kept apart from main() so that the unit tests can check it. */
 #include <errno.h>
 #include <stdlib.h>

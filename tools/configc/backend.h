@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * What bhcc's front end (the files of tools/configc/ itself: parsing,
  * validation, placement, reports) needs from an architecture. Exactly one back end is linked, from

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bhcc, the Bulkhead config compiler: the stages between the device tree
  * blob and the generated files, and the driver that runs them. main.c only

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # bhcc, the Bulkhead config compiler: a host program on libfdt that validates
 # the system description and generates the hypervisor's constant tables.
 #

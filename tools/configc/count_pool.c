@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Table pages for dry runs of the hypervisor's table builder (count_pool.h). */
 #include <sys/mman.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * A pool of translation-table pages for dry runs: a back end runs the
  * hypervisor's own table builder (core/include/pgtable.h) against it and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Error reporting. Every message names the system description as the user
  * wrote it, then the node and the property, so that an error can be found

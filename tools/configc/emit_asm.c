@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * GENDIR/images.S: the pristine copy of every partition image and guest
  * device tree, embedded in the hypervisor image by the assembler.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * GENDIR/config.c: the constant tables of core/include/cfg.h. Every field
  * is written with a designated initializer, so a field added to cfg.h and

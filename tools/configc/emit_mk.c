@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * GENDIR/system.mk: what make needs before the partition programs are
  * linked (pass 1), so every value here is known without the images.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * GENDIR/isolation.md: the assignment as an assessor reads it. First each
  * partition with everything it has, then each kind of resource with its

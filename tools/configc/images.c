@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Partition images: where each one is, and (pass 2, once they are built)
  * whether it fits where it is loaded.

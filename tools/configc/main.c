@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* bhcc: the Bulkhead config compiler. tools/configc/bhcc.h describes the stages. */
 #include "bhcc.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bhcc's in-memory model of a system description.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Writing GENDIR atomically: every file goes to a temporary name first and
  * all are renamed only once all were written, so make never reads a half

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The root node. /board is parsed before the others whatever the document
  * order, because the hypervisor's console and the partitions refer to it;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * /board: what the hardware has. Nothing here is assigned yet; validate_board()
  * checks the ranges against each other once everything is read. The back end

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* /hypervisor@X: the region the hypervisor keeps for itself and its console. */
 #include <string.h>
 

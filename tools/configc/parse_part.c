@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * /partitions: one child per partition, in document order, which is also
  * the order of the generated tables and of automatic placement.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Automatic placement of RAM and shared-memory regions that have no host-address.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Typed reads of device tree properties. Each reader checks the length and
  * shape of the property and reports a malformed or missing one itself, so

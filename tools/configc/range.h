@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Address range arithmetic that never overflows: a range is [base, last]
  * with last = base + size - 1, so a range ending at 2^64 is still valid.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The driver: read the blob, run every stage so that one run reports every
  * error it can, then either write all outputs or remove the stale ones.

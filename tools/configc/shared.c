@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * /shared-memory: regions of host RAM that several partitions map, each with
  * the rights the region's node gives it. It is the only way two partitions

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Formatting shared by the messages and the generated files. */
 #include <string.h>
 #include <unistd.h>

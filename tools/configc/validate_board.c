@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The board's own consistency: RAM ranges, MMIO ranges and the hypervisor
  * region. Partition checks rely on these, so they run first.

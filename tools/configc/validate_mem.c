@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Partition memory: each region alone, its host range against the board,
  * then (after placement) every range against every other.

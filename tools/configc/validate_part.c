@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Per-partition checks that involve more than one property: device and
  * interrupt ownership, the addresses where things are loaded, the stage-2

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # The QEMU TCG plugin that counts instructions for measurements and tests.
 TRACEPOINTS_SO := $(O)/host/tracepoints.so
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The measuring plugin's exactness check (tests/system/test_plugin_exact.py).
  *

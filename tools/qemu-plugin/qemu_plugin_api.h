@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The subset of QEMU's TCG plugin API (version 1, QEMU 7.2) that Bulkhead's
  * measurement plugin uses. Debian ships no qemu-plugin.h, so these are the

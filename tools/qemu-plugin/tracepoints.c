@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Bulkhead's QEMU TCG measurement plugin (QEMU 7.2, plugin API v1, AArch64
  * guests). Counts executed instructions, exactly and per vCPU, with no help

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ARM64's part of core's objects: struct cpu's `arch` member (struct
  * arch_cpu) and struct partition's (struct arch_partition). core/ includes

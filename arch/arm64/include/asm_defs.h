@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Constants the assembly (boot.S, vectors.S) shares with C, in one place.
  * Plain numbers, so that the assembler, the C compiler and the stack gate

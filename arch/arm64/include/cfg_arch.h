@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The ARM64 part of the configuration contract (core/include/cfg.h embeds
  * these structures as its `arch` members; bhcc's arm64 back end fills them

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The physical interrupt controller, owned by the hypervisor (gicv3.c or
  * gicv2.c, chosen at link time from the system description), and its

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The interrupt controller operations on the interrupt fast path, inline.
  *

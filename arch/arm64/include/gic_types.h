@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * What the interrupt controller's types and constants are, without its
  * operations: included by arch_types.h (struct cpu's and struct partition's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Device register access. Volatile plus the ordering the device needs.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * AArch64 system register access and the EL2 register bits Bulkhead uses.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The virtual GIC's state: one virtual distributor per partition (in struct
  * partition's ARM64 part) and one virtual CPU interface per vCPU (in struct

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * VMSAv8-64 translation tables as the hypervisor uses them: 4 KiB granule,
  * 39-bit input addresses, lookup from level 1, for its own EL2 stage-1 map

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # The partition runtime's arm64 part: start-up, vectors, the stage-1 map, the
 # GIC and timer drivers, SMCCC calls and the services built on PSCI, and how
 # to compile and link for arm64.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Partition start-up: vCPU 0 enters at _start (x0 = device tree or 0), other
  * vCPUs at rt_secondary_entry (x0 = their vCPU index, passed by rt_cpu_on).

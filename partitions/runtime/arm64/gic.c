@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * GICv3 / GICv2 driver for bare-metal partition programs (see bhrt_gic.h).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The partition's own stage-1 map: identity, 4 GiB, its RAM as normal
  * write-back memory in 2 MiB blocks, everything else as device memory (the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Running without Bulkhead: the same program loaded by QEMU directly at EL1
  * (`-machine virt` without virtualization). Its HVCs then reach QEMU's

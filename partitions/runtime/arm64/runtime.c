@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Partition runtime: start-up in C, vCPUs, console, time, exceptions.
  */

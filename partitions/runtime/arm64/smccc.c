@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * SMC Calling Convention calls: HVC to the hypervisor, or SMC (trapped by it).
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The architected timers of the calling vCPU (see bhrt_gic.h): the virtual
  * timer (CNTV_*, compares with CNTVCT, PPI 27) and the EL1 physical timer

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The partition's EL1 exception vectors: every exception goes to
  * rt_exception(kind, esr, elr, far, entry_counter); a non-zero return

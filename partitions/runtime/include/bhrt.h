@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Bulkhead partition runtime: what a bare-metal partition program links
  * against besides newlib. main() runs on vCPU 0 with newlib ready; other

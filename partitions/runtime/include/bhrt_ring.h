@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Single-producer single-consumer message ring over memory that two
  * partitions share (a channel). Each side keeps what it relies on (capacity,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * A back end for bhcc with nothing architectural: no interrupt controller,
  * cpus with a plain hardware id, interrupts 0..255 all assignable, 48-bit

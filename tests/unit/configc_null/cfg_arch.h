@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The null back end's part of the configuration contract (core/include/cfg.h). */
 #ifndef BULKHEAD_CFG_ARCH_H
 #define BULKHEAD_CFG_ARCH_H

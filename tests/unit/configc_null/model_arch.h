@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The null back end's part of bhcc's model (backend_null.c): an architecture
  * with nothing of its own but a hardware id per cpu. It lets the front end

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The fake architecture's part of core's objects (tests/unit/fake_arch.c):
  * what it records per cpu and per partition.

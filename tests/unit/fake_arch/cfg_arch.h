@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The fake architecture's part of the configuration contract
  * (core/include/cfg.h), for the host tests of core/: core never reads these

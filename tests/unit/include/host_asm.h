@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * For host builds of arch/arm64 code (tests/unit/mmu.mk): the AArch64
  * instructions it issues in inline assembly assemble to nothing on the host.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * A register-level model of an NS16550 UART behind the MMIO accessors that
  * arch/arm64/ns16550.c uses (this header takes the place of

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # bhcc's arm64 back end: the GIC and MPIDRs of the board, the 39-bit address
 # spaces, the stage-2 and EL2 table pools counted by the hypervisor's own
 # table builder (core/pgtable.c with arch/arm64/vmsa.c), the guest device tree.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The arm64 board: its GIC (the interrupt controller node), the MPIDR of
  * each cpu, GIC interrupt ids, and where QEMU's virt board has RAM.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Direct interrupt delivery and the SPIs of other owners.
  *

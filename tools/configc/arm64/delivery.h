@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Direct delivery and the SPIs of other partitions (delivery.c), for the report. */
 #ifndef BHCC_ARM64_DELIVERY_H
 #define BHCC_ARM64_DELIVERY_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The arm64 back end's outputs: its variables in system.mk, the `arch`
  * members of config.c (cfg_arch.h), its lines in the isolation report, and

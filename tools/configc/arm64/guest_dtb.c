@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The device tree an OS guest boots with: only what the partition owns,
  * at the addresses it sees. Interrupts use the standard 3-cell GIC binding

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The arm64 back end's part of bhcc's model (model.h embeds these as `arch`
  * members): the GIC, MPIDRs and how a partition's interrupts are delivered.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * What arm64 adds to a partition: how its interrupts are delivered
  * (interrupt-delivery, direct-delivery-risk), only SPIs can be owned, the

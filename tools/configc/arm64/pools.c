@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The hypervisor's table pools, counted by a dry run of its own builder
  * (vmsa_map: core/include/pgtable_build.h for arch/arm64/vmsa.c) against a

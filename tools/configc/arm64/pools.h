@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The table pages of the hypervisor's pools (pools.c), for the unit tests. */
 #ifndef BHCC_ARM64_POOLS_H
 #define BHCC_ARM64_POOLS_H

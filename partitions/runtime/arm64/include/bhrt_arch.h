@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The arm64 part of the partition runtime's interface (bhrt.h includes it):
  * calls to the hypervisor and the firmware with the SMC Calling Convention.

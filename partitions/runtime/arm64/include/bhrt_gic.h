@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Bulkhead partition runtime: interrupts and timers for bare-metal programs.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Configuration seen by core/ code under the host unit tests. */
 #define CONFIG_ARCH_ARM64 1
 #define CONFIG_MAX_CORES 4
