@@ -148,7 +148,6 @@ static int cmp_seg(const void *a, const void *b)
 	return x->base < y->base ? -1 : x->base > y->base;
 }
 
-/* Owned host RAM, sorted, with the free gaps of each board RAM range filled in. */
 /* Everything that occupies host memory: the hypervisor, partition RAM, shared memory. */
 static unsigned used_segments(const struct bh_system *sys, struct seg *used)
 {
@@ -188,7 +187,8 @@ static unsigned used_segments(const struct bh_system *sys, struct seg *used)
 	return n;
 }
 
-/* The board's RAM ranges in address order, each cut into its used segments and the free gaps between. */
+/* Owned host RAM, sorted: the board's RAM ranges in address order, each cut into
+ * its used segments and the free gaps between. */
 static unsigned host_segments(const struct bh_system *sys, struct seg *out)
 {
 	static struct seg used[MAX_SEGS];
