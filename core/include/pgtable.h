@@ -54,24 +54,6 @@ struct pt_pool {
 /** Takes one zeroed page from the pool; NULL when it is empty. */
 pte_t *pt_alloc(struct pt_pool *pool);
 
-/**
- * Maps [va, va + size) to [pa, pa + size) under `root` in format `fmt` with
- * leaf attributes `attrs` (everything but the output address and the
- * format's descriptor type bits), using the largest blocks the format allows
- * wherever both addresses are aligned to them. An architecture that builds
- * tables on a hot path instantiates pgtable_build.h for its format instead,
- * so that the compiler folds the format's constants (arch/arm64/vmsa.c).
- */
-int pt_map(const struct pt_format *fmt, struct pt_pool *pool, pte_t *root, uint64_t va, uint64_t pa,
-	   uint64_t size, uint64_t attrs);
-
-/**
- * The level of the deepest table on the walk from `root` to `va`: the root's
- * level when the root's entry for `va` is not a table, up to 3 when a
- * level-3 table maps it. bhcc asks it where tables exist already.
- */
-uint32_t pt_table_depth(const struct pt_format *fmt, const pte_t *root, uint64_t va);
-
 /** Converts between a table's address and the pointer the builder uses: tables
  *  are in memory the hypervisor maps one to one (pa_ptr, pa_from_ptr). */
 static inline pte_t *pt_table_ptr(const struct pt_format *fmt, pte_t desc)

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The body of the translation-table builder (pgtable.h), as an inline
- * function of the format: core/pgtable.c instantiates it for any format
- * (pt_map), an architecture for its own constant format (arch/arm64/vmsa.c:
- * vmsa_map), where the compiler folds every format field into the code.
- * One source, so bhcc's counts and every pool agree with what the
- * hypervisor builds. Included by those two files only.
+ * The translation-table builder (pgtable.h), as an inline function of the
+ * format: an architecture instantiates it for its own constant format
+ * (arch/arm64/vmsa.c: vmsa_map), where the compiler folds every format field
+ * into the code; the host unit tests instantiate it for formats of their own.
+ * One source, so bhcc's counts (it links vmsa_map) and every pool agree with
+ * what the hypervisor builds.
  *
  * Iterative: each chunk walks down from the root, allocating tables on the
  * way, then fills as many consecutive leaves of that table as the range allows.
@@ -83,7 +83,12 @@ static inline __attribute__((always_inline)) int pt_descend(const struct pt_form
 	return PT_OK;
 }
 
-/* pt_map() of format `f`; see pgtable.h. */
+/*
+ * Maps [va, va + size) to [pa, pa + size) under `root` in format `f` with
+ * leaf attributes `attrs` (everything but the output address and the
+ * format's descriptor type bits), using the largest blocks the format allows
+ * wherever both addresses are aligned to them. PT_OK or a PT_ERR_ code.
+ */
 static inline __attribute__((always_inline)) int pt_build(const struct pt_format *f, struct pt_pool *pool,
 							  pte_t *root, uint64_t va, uint64_t pa, uint64_t size,
 							  uint64_t attrs)

@@ -3,6 +3,7 @@
 #include <sys/mman.h>
 
 #include "count_pool.h"
+#include "pgtable_build.h"
 
 bool count_pool_open(struct count_pool *cp, uint64_t pages)
 {
@@ -37,4 +38,20 @@ uint64_t count_pool_bound(const struct pt_format *fmt, uint64_t va, uint64_t siz
 		pages += ((va + (size - 1)) >> shift) - (va >> shift) + 1;
 	}
 	return pages;
+}
+
+uint32_t pt_table_depth(const struct pt_format *fmt, const pte_t *root, uint64_t va)
+{
+	const pte_t *t = root;
+	uint32_t l = fmt->root_level;
+
+	while (l < PT_LEAF_LEVEL) {
+		pte_t e = t[(va >> pt_level_shift(l)) & (PT_ENTRIES - 1u)];
+
+		if (((e & fmt->valid_mask) == 0u) || ((e & fmt->table_mask) != fmt->table_match))
+			break;
+		t = pt_table_ptr(fmt, e);
+		l++;
+	}
+	return l;
 }

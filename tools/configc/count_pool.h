@@ -35,4 +35,11 @@ void count_pool_close(struct count_pool *cp);
  */
 uint64_t count_pool_bound(const struct pt_format *fmt, uint64_t va, uint64_t size);
 
+/**
+ * The level of the deepest table on the walk from `root` to `va`: the root's
+ * level when the root's entry for `va` is not a table, up to 3 when a
+ * level-3 table maps it. Tells where a dry run's tables exist already.
+ */
+uint32_t pt_table_depth(const struct pt_format *fmt, const pte_t *root, uint64_t va);
+
 #endif /* BHCC_COUNT_POOL_H */

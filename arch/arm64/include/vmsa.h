@@ -31,7 +31,7 @@
 /** The descriptor format of the EL2 map and of stage 2. */
 extern const struct pt_format vmsa_format;
 
-/** pt_map() in vmsa_format, compiled for it: what the EL2 map and stage 2 use. */
+/** pt_build() (pgtable_build.h) compiled for vmsa_format: what the EL2 map and stage 2 use. */
 int vmsa_map(struct pt_pool *pool, pte_t *root, uint64_t va, uint64_t pa, uint64_t size, uint64_t attrs);
 
 #endif /* ARM64_VMSA_H */
