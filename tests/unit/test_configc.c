@@ -949,6 +949,7 @@ static void test_err_shared(void **state)
 		      "/shared-memory/exec/a: access: 'rwx' is not valid for shared memory: \"r\" or \"rw\" (never executable)",
 		      "/shared-memory/odd: size: 0x1800 is not a non-zero multiple of 4 KiB",
 		      "/shared-memory/crooked/a: guest-address: 0x50004800 is not 4 KiB aligned",
+		      "/shared-memory/far/a: guest-address: guest range 0x7ffffff000 + 0x2000 reaches beyond the 39-bit stage-2 IPA limit (addresses must be below 0x8000000000)",
 		      "/shared-memory/squatter: host-address: host range 0x41800000-0x41800fff overlaps /partitions/a/memory@40000000 (0x41000000-0x41ffffff)",
 		      "/shared-memory/gic/a: guest-address: guest range 0x8000000-0x8000fff overlaps the virtual interrupt controller's distributor (0x8000000-0x800ffff)",
 		      "/shared-memory/crooked/b: guest-address: guest range 0x40001000-0x40001fff overlaps /partitions/b/memory@40000000 (0x40000000-0x40ffffff)");
