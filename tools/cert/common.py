@@ -393,3 +393,29 @@ def classify(findings, devs, pending):
                 f.covered_by = "PENDING"
                 break
     return [f for f in findings if not f.covered_by]
+
+
+def read_md_records(path, heading):
+    """{id: {field: value}} from a markdown file of records: a heading matched by
+    `heading` (group 1 the id, an optional group 2 stored as "title"), then
+    `- Field: value` lines, a value continued on lines indented by two spaces; a
+    `## ` heading ends the current record. Field names are lower-cased."""
+    records, cur, field = {}, None, None
+    with open(path) as f:
+        for line in f:
+            line = line.rstrip("\n")
+            m = heading.match(line)
+            if m:
+                cur, field = records.setdefault(m.group(1), {}), None
+                if m.re.groups >= 2:
+                    cur["title"] = m.group(2)
+                continue
+            if line.startswith("## "):
+                cur = None
+            m = re.match(r"^- ([A-Za-z][A-Za-z ]*): ?(.*)$", line)
+            if cur is not None and m:
+                field = m.group(1).lower()
+                cur[field] = m.group(2).strip()
+            elif cur is not None and field is not None and line.startswith("  ") and line.strip():
+                cur[field] += " " + line.strip()
+    return records

@@ -40,7 +40,7 @@ import os
 import re
 import sys
 
-from common import DEVIATIONS, SRCTREE, approval_problems, load_deviations, md_table, write_part
+from common import DEVIATIONS, SRCTREE, approval_problems, load_deviations, md_table, read_md_records, write_part
 from misra_guidelines import GUIDELINES, number
 
 COMPLIANCE = os.path.join("docs", "safety", "misra-compliance.md")
@@ -91,27 +91,11 @@ def load_classification(problems):
 
 def load_reviews(problems):
     """{record id: fields} from the review records."""
-    records, cur = {}, None
     path = os.path.join(SRCTREE, REVIEW)
     if not os.path.exists(path):
         problems.append(f"{REVIEW} is missing")
-        return records
-    with open(path) as f:
-        for line in f:
-            line = line.rstrip("\n")
-            m = re.match(r"^### (R-[\w.-]+): (.*)$", line)
-            if m:
-                cur = {"title": m.group(2)}
-                records[m.group(1)] = cur
-                continue
-            if line.startswith("## "):
-                cur = None
-            m = re.match(r"^- ([A-Za-z][A-Za-z ]*): ?(.*)$", line)
-            if cur is not None and m:
-                field = m.group(1).lower()
-                cur[field] = m.group(2).strip()
-            elif cur is not None and line.startswith("  ") and line.strip() and cur:
-                cur[field] += " " + line.strip()
+        return {}
+    records = read_md_records(path, re.compile(r"^### (R-[\w.-]+): (.*)$"))
     for rid, r in records.items():
         for k in ("guidelines", "scope", "method", "result", "reviewed by"):
             if not r.get(k):

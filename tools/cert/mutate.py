@@ -41,7 +41,7 @@ import time
 import codelinks
 import mutants as mutant_ops
 import requirements
-from common import SRCTREE, approval_problems, md_table, write_part
+from common import SRCTREE, approval_problems, md_table, read_md_records, write_part
 
 MAP = os.path.join("tools", "cert", "mutation-map.txt")
 EXPLICIT = os.path.join("tools", "cert", "mutation-explicit.txt")
@@ -112,25 +112,10 @@ def load_explicit(problems):
 
 def load_records(problems):
     """{mutant key: {"kind", "reason", "recorded by"}} from mutation-records.md."""
-    records, cur, field = {}, None, None
     path = os.path.join(SRCTREE, RECORDS)
     if not os.path.exists(path):
-        return records
-    with open(path) as f:
-        for line in f:
-            line = line.rstrip("\n")
-            m = re.match(r"^### (\S+)\s*$", line)
-            if m:
-                cur = records.setdefault(m.group(1), {})
-                continue
-            if line.startswith("## "):
-                cur = None
-            m = re.match(r"^- ([A-Za-z][A-Za-z ]*): ?(.*)$", line)
-            if cur is not None and m:
-                field = m.group(1).lower()
-                cur[field] = m.group(2).strip()
-            elif cur is not None and field and line.startswith("  ") and line.strip():
-                cur[field] += " " + line.strip()
+        return {}
+    records = read_md_records(path, re.compile(r"^### (\S+)\s*$"))
     for key, r in records.items():
         if r.get("kind") not in ("equivalent", "finding"):
             problems.append(f"{RECORDS}: {key}: Kind is 'equivalent' or 'finding'")
