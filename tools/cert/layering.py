@@ -165,30 +165,30 @@ def strongly_connected(nodes, succ):
     for start in reversed(order):
         if start in assigned:
             continue
-        comp, todo = set(), [start]
+        comp, worklist = set(), [start]
         assigned.add(start)
-        while todo:
-            n = todo.pop()
+        while worklist:
+            n = worklist.pop()
             comp.add(n)
             for p in pred.get(n, ()):
                 if p not in assigned:
                     assigned.add(p)
-                    todo.append(p)
+                    worklist.append(p)
         comps.append(comp)
     return comps
 
 
 def path_between(succ, comp, a, b):
     """A shortest path a -> ... -> b inside component `comp`."""
-    prev, todo = {a: None}, collections.deque([a])
-    while todo:
-        n = todo.popleft()
+    prev, worklist = {a: None}, collections.deque([a])
+    while worklist:
+        n = worklist.popleft()
         if n == b:
             break
         for m in sorted(succ.get(n, ())):
             if m in comp and m not in prev:
                 prev[m] = n
-                todo.append(m)
+                worklist.append(m)
     path, n = [], b
     while n is not None:
         path.append(n)
