@@ -66,6 +66,21 @@ struct cfg_notify {
 	uint16_t virq;                 /* the virtual interrupt (arch_virq_valid) */
 };
 
+/** What a partition prints and reads through (its `console` property). */
+enum cfg_console_kind {
+	CFG_CONSOLE_NONE = 0,      /* only the debug-console hypercall (into the hypervisor's log) */
+	CFG_CONSOLE_CHANNEL = 1,   /* a console channel to the service partition it maps itself */
+	CFG_CONSOLE_PL011 = 2,     /* an emulated PL011 in its address space; the hypervisor moves the bytes */
+};
+
+/** A partition's console, when it has one. */
+struct cfg_partition_console {
+	uint8_t kind;              /* enum cfg_console_kind */
+	uint8_t channel;           /* its console channel: index into cfg_system.channels */
+	uint16_t irq;              /* CFG_CONSOLE_PL011: the UART's virtual interrupt */
+	uint64_t ipa;              /* CFG_CONSOLE_PL011: the UART's guest-physical base (4 KiB) */
+};
+
 struct cfg_partition {
 	const char *name;
 	uint32_t n_vcpus;
@@ -83,6 +98,8 @@ struct cfg_partition {
 	struct cfg_arch_partition arch;
 	uint32_t n_restart_notify;
 	const struct cfg_notify *restart_notify;   /* whom to tell when it has restarted */
+	struct cfg_partition_console console;
+	uint8_t service_control;       /* 1: the service partition may stop and restart it */
 };
 
 #define CFG_NO_PARTITION 0xffu
@@ -104,12 +121,57 @@ struct cfg_console {
 	uint8_t reg_io_width;   /* NS16550: each access is 1 or 4 bytes wide */
 };
 
+/** Who sits at one end of a channel. */
+enum cfg_end_kind {
+	CFG_END_PARTITION = 0,     /* a partition that maps the channel */
+	CFG_END_HYPERVISOR = 1,    /* the hypervisor (its log, or a partition's emulated UART) */
+};
+
+#define CFG_NO_DOORBELL 0xffffu
+
+/** One end of a channel. */
+struct cfg_channel_end {
+	uint8_t kind;              /* enum cfg_end_kind */
+	/* CFG_END_PARTITION: the partition at this end. CFG_END_HYPERVISOR: the
+	 * partition whose emulated UART it is, or CFG_NO_PARTITION (the log). */
+	uint8_t partition;
+	uint8_t vcpu;              /* the vCPU whose doorbell rings */
+	uint16_t doorbell;         /* virtual interrupt raised when the peer rings, or CFG_NO_DOORBELL */
+	uint64_t ipa;              /* CFG_END_PARTITION: where that partition sees the channel */
+};
+
+/** What a channel carries (the memory layout is the same for all; include/bulkhead/channel.h). */
+enum cfg_channel_kind {
+	CFG_CHANNEL_DATA = 0,      /* declared in /channels: the partitions' business */
+	CFG_CHANNEL_CONSOLE = 1,   /* a partition's console to the service partition (end[1]) */
+	CFG_CHANNEL_LOG = 2,       /* the hypervisor's log (end[0]) to the service partition (end[1]) */
+};
+
+/**
+ * Memory two ends share, and a doorbell each way. One-way: end[0] sends.
+ * Two-way: the first half carries end[0] -> end[1], the second the reverse.
+ * Each direction is one receiver page (writable by the receiver only) and
+ * the sender's pages after it (writable by the sender only).
+ */
+struct cfg_channel {
+	const char *name;
+	uint64_t pa;               /* host-physical base, 4 KiB aligned */
+	uint64_t size;             /* bytes, a multiple of 4 KiB (two-way: of 8 KiB) */
+	uint8_t kind;              /* enum cfg_channel_kind */
+	uint8_t one_way;           /* 1: only end[0] sends */
+	struct cfg_channel_end end[2];
+};
+
 struct cfg_system {
 	struct cfg_console console;
 	uint32_t n_cpus;
 	const struct cfg_cpu *cpus;
 	uint32_t n_partitions;
 	const struct cfg_partition *partitions;
+	uint8_t service;               /* the service partition, or CFG_NO_PARTITION */
+	uint8_t log_channel;           /* its CFG_CHANNEL_LOG channel (valid when service is) */
+	uint32_t n_channels;
+	const struct cfg_channel *channels;
 	struct cfg_arch_system arch;
 };
 

@@ -49,6 +49,42 @@
 #define BH_HC_INCIDENTS        BH_HC_ID(0x0004u)
 
 /**
+ * x1 = a channel id (its guest device-tree node's `bulkhead,channel-id`).
+ * Rings the doorbell of the channel's other end: raises that end's
+ * doorbell interrupt in its configured vCPU (a hypervisor end acts on it
+ * instead). Everything the caller wrote to the channel before the call is
+ * visible to the peer when its interrupt arrives. Returns OK,
+ * INVALID_PARAM (no such channel), DENIED (the caller is not an end of it,
+ * or the peer is not running, or its cpu's message queue is full).
+ */
+#define BH_HC_DOORBELL         BH_HC_ID(0x0005u)
+/**
+ * Service partition only (others: DENIED). x1 = a partition id. Returns in
+ * x1 its state (BH_PARTITION_*) in bits 7:0, its vCPU count in bits 15:8,
+ * whether the service partition may stop/restart it in bit 16 and the mask
+ * of cores it runs on in bits 63:32; in x2 its restarts since boot; in x3
+ * the faults counted for it (BH_INCIDENT_FAULT). INVALID_PARAM: no such
+ * partition.
+ */
+#define BH_HC_PARTITION_STATUS BH_HC_ID(0x0006u)
+/**
+ * Service partition only. x1 = a partition id, x2 = BH_CONTROL_STOP or
+ * BH_CONTROL_RESTART. DENIED unless the system description lets the
+ * service partition control that partition (`service-control`) and it is
+ * not the service partition itself; INVALID_PARAM for an unknown id or
+ * action. The request is carried out asynchronously on the target's cores.
+ */
+#define BH_HC_PARTITION_CONTROL BH_HC_ID(0x0007u)
+
+/* Partition states (BH_HC_PARTITION_STATUS). */
+#define BH_PARTITION_OFF       0u   /* not started yet */
+#define BH_PARTITION_RUNNING   1u
+#define BH_PARTITION_STOPPED   2u   /* stopped by a fault, a PSCI SYSTEM_OFF or a control request */
+
+#define BH_CONTROL_STOP        0u
+#define BH_CONTROL_RESTART     1u
+
+/**
  * Test builds only (CONFIG_TEST_HYPERCALLS; otherwise NOT_SUPPORTED, as any
  * unknown call): x1 = a vCPU index of the caller's own partition, x2 = a
  * virtual interrupt (ARM64: an SGI, 0-15, not 15 with direct delivery).

@@ -74,6 +74,7 @@ const struct cfg_system cfg_system = {
 	.cpus = cpus,
 	.n_partitions = 2,
 	.partitions = partitions,
+	.service = CFG_NO_PARTITION,
 };
 
 static void boot(void *arg)

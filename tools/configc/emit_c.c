@@ -83,7 +83,9 @@ static void partition_entry(FILE *f, const struct bh_partition *p)
 		p->fault_policy == CFG_FAULT_RESTART ? "CFG_FAULT_RESTART" : "CFG_FAULT_STOP");
 	be_emit_c_partition(f, p);
 	/* No binding names peers to notify yet (channels will). */
-	fprintf(f, "\t\t.n_restart_notify = 0,\n\t\t.restart_notify = 0,\n\t},\n");
+	fprintf(f, "\t\t.n_restart_notify = 0,\n\t\t.restart_notify = 0,\n");
+	fprintf(f, "\t\t.console = { .kind = CFG_CONSOLE_NONE, .channel = 0, .irq = 0, .ipa = 0 },\n");
+	fprintf(f, "\t\t.service_control = 0,\n\t},\n");
 }
 
 static void cores(FILE *f, const struct bh_board *b)
@@ -121,6 +123,8 @@ static void system_table(FILE *f, const struct bh_system *sys)
 		ULL(con.base), ULL(con.size), shift, width);
 	fprintf(f, "\t.n_cpus = %u,\n\t.cpus = bh_cpus,\n", sys->board.n_cpus);
 	fprintf(f, "\t.n_partitions = %u,\n\t.partitions = bh_partitions,\n", sys->n_partitions);
+	fprintf(f, "\t.service = CFG_NO_PARTITION,\n\t.log_channel = 0,\n");
+	fprintf(f, "\t.n_channels = 0,\n\t.channels = 0,\n");
 	be_emit_c_system(f, sys);
 	fprintf(f, "};\n");
 }
