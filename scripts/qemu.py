@@ -58,7 +58,7 @@ def ram_mib(system_vars):
 
 
 def command(image, *, gic, cpus, mem_mib, hypervisor=True, interactive=False, icount=None, plugin=None,
-            gdb=False, extra=()):
+            gdb=False, cpu=CPU, extra=()):
     """The argument list that boots `image` on the virt board.
 
     hypervisor: EL2 is available (virtualization=on, PSCI over SMC); without it
@@ -68,9 +68,10 @@ def command(image, *, gic, cpus, mem_mib, hypervisor=True, interactive=False, ic
     icount: an -icount option string (ICOUNT_EXACT for exact instruction counts).
     plugin: a TCG plugin argument string (path,arg=...,...).
     gdb: start stopped, with a gdb server on :1234.
+    cpu: the CPU model (tests use "max" for features the default core lacks).
     """
     machine = f"virt,gic-version={gic}" + (",virtualization=on" if hypervisor else "")
-    args = [BINARY, "-nodefaults", "-machine", machine, "-cpu", CPU, "-smp", str(cpus), "-m", f"{mem_mib}M",
+    args = [BINARY, "-nodefaults", "-machine", machine, "-cpu", cpu, "-smp", str(cpus), "-m", f"{mem_mib}M",
             "-display", "none"]
     args += ["-serial", "mon:stdio"] if interactive else ["-serial", "stdio", "-monitor", "none"]
     args += ["-no-reboot"]

@@ -5,7 +5,8 @@
  * beats on its virtual timer's interrupt, exchanges SGIs between its vCPUs,
  * takes the alarm interrupt of a passed-through PL031 RTC when its device
  * tree shows one, and stops itself (bootargs "reset-once=1": restarts itself
- * once first, PSCI SYSTEM_RESET).
+ * once first, PSCI SYSTEM_RESET, leaving interrupts enabled and pending for
+ * its second life to find cleared).
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -108,6 +109,21 @@ static void on_rtc(uint32_t intid, void *arg)
 	rtc_alarms++;
 }
 
+/* What a previous life left in the interrupt controller: the restart must have cleared it. */
+static void report_leftovers(uint32_t rtc_irq)
+{
+	uint32_t ids[2] = { RT_IRQ_VTIMER, rtc_irq };
+	uint32_t enabled = 0, pending = 0;
+
+	for (uint32_t i = 0; i < 2u; i++) {
+		if (ids[i] != 0u) {
+			enabled += rt_gic_enabled(ids[i]) ? 1u : 0u;
+			pending += rt_gic_pending(ids[i]) ? 1u : 0u;
+		}
+	}
+	printf("interrupts left from before: %u enabled, %u pending\n", (unsigned)enabled, (unsigned)pending);
+}
+
 static void start_interrupts(void)
 {
 	rt_gic_init();
@@ -197,6 +213,10 @@ int main(void)
 	printf("memory test 0x%08lx-0x%08lx: %s (%lu errors)\n", (unsigned long)free,
 	       (unsigned long)(free_end - 1), errors == 0 ? "passed" : "FAILED", (unsigned long)errors);
 
+	if (reset_once) {
+		rt_gic_init();
+		report_leftovers(rtc_irq);
+	}
 	start_interrupts();
 	if (rtc_irq != 0) {
 		arm_rtc_alarm(rtc_irq);
@@ -238,6 +258,12 @@ int main(void)
 	}
 	rt_irq_mask();
 	if (reset_once && (info.restarts == 0)) {
+		/* Masked at the CPU: both stay enabled and pending into the reset. */
+		rt_gic_set_pending(RT_IRQ_VTIMER);
+		rt_gic_enable(RT_IRQ_VTIMER);
+		if (rtc_irq != 0) {
+			rt_gic_set_pending(rtc_irq);
+		}
 		printf("resetting\n");
 		fflush(stdout);
 		rt_system_reset();

@@ -145,6 +145,16 @@ def test_system_registers(probe):
                          "set-way-emulated"])
 
 
+def test_features_the_cpu_has_are_hidden(tmp_path):
+    """On a CPU that has SVE and LORegions (QEMU's "max"), the partition's ID registers
+    still show neither (the default Cortex-A72 has none of them: hiding is visible only here).
+
+    Verifies: REQ-TRP-005
+    """
+    r = harness.run(harness.build("probe", "tests/system/configs/probe.dts"), timeout=60, cpu="max")
+    _assert_pass(r, ["sve-hidden", "amu-hidden", "lor-hidden", "pmu-hidden"])
+
+
 @pytest.mark.skipif(not QEMU_TRAPS_IMPDEF, reason="QEMU < 8.1 does not implement HCR_EL2.TIDCP")
 def test_implementation_defined_registers(probe):
     """Implementation-defined registers raise an undefined instruction in the guest.
