@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: MIT
 """Hostile use of PSCI, hypercalls and system registers gets an error, never a crash."""
+import os
 import re
 import subprocess
 
@@ -143,6 +144,29 @@ def test_system_registers(probe):
     _assert_pass(probe, ["pmu-hidden", "sve-hidden", "amu-hidden", "lor-hidden",
                          "pmu-register-undefined", "id-register-write-undefined", "actlr-reads-zero",
                          "set-way-emulated"])
+
+
+def test_set_way_cleans_the_partitions_ram(tmp_path):
+    """DC CISW and DC ISW (set/way 0) each clean and invalidate all of the probe's RAM by
+    address, line by line; DC CSW with a set/way the emulation does not know cleans nothing
+    (QEMU models no cache: the hypervisor's cleaning loop is counted by the measurement plugin).
+
+    Verifies: REQ-TRP-006
+    """
+    system = harness.build("probe", "tests/system/configs/probe.dts")
+    out = subprocess.run(["aarch64-linux-gnu-nm", "-S", os.path.join(system.out, "bulkhead.elf")],
+                         check=True, stdout=subprocess.PIPE, text=True).stdout
+    m = re.search(r"^([0-9a-f]+) ([0-9a-f]+) T arm64_clean_inval_range$", out, re.M)
+    assert m, "the hypervisor has no cleaning loop (arm64_clean_inval_range): nothing calls it"
+    start, size = int(m.group(1), 16), int(m.group(2), 16)
+    report = tmp_path / "plugin.txt"
+    r = harness.run(system, timeout=120, plugin=f"{harness.TRACEPOINTS},range=clean@{start:#x}-{start + size:#x},out={report}")
+    _assert_pass(r, ["set-way-emulated"])
+    insns = sum(int(m.group(1)) for m in
+                re.finditer(r"^bh-plugin: range clean cpu \d+ runs \d+ insns (\d+) ", report.read_text(), re.M))
+    lines = 0x01000000 // 64        # the probe's RAM in 64-byte lines (the Cortex-A72's)
+    # Twice over every line; the loop around each DC CIVAC is at least 3 instructions.
+    assert insns >= 2 * 3 * lines, insns
 
 
 def test_features_the_cpu_has_are_hidden(tmp_path):
