@@ -113,15 +113,22 @@ static void on_rtc(uint32_t intid, void *arg)
 static void report_leftovers(uint32_t rtc_irq)
 {
 	uint32_t ids[2] = { RT_IRQ_VTIMER, rtc_irq };
-	uint32_t enabled = 0, pending = 0;
+	uint32_t enabled = 0, pending = 0, prioritised = 0;
 
 	for (uint32_t i = 0; i < 2u; i++) {
 		if (ids[i] != 0u) {
 			enabled += rt_gic_enabled(ids[i]) ? 1u : 0u;
 			pending += rt_gic_pending(ids[i]) ? 1u : 0u;
+			prioritised += (rt_gic_priority(ids[i]) != 0u) ? 1u : 0u;
 		}
 	}
-	printf("interrupts left from before: %u enabled, %u pending\n", (unsigned)enabled, (unsigned)pending);
+	printf("interrupts left from before: %u enabled, %u pending, %u with a priority\n", (unsigned)enabled,
+	       (unsigned)pending, (unsigned)prioritised);
+	if ((rtc_irq != 0u) && (rt_gic_version() == 3)) {
+		/* GICD_IROUTER<n>, Aff0: the vCPU it is routed to. */
+		uint32_t route = mmio_read(RT_GICD_BASE + 0x6000u + (8u * (uint64_t)rtc_irq)) & 0xffu;
+		printf("RTC interrupt routed to vCPU %u\n", (unsigned)route);
+	}
 }
 
 static void start_interrupts(void)
@@ -261,8 +268,11 @@ int main(void)
 		/* Masked at the CPU: both stay enabled and pending into the reset. */
 		rt_gic_set_pending(RT_IRQ_VTIMER);
 		rt_gic_enable(RT_IRQ_VTIMER);
+		rt_gic_set_priority(RT_IRQ_VTIMER, 0x40u);
 		if (rtc_irq != 0) {
 			rt_gic_set_pending(rtc_irq);
+			rt_gic_set_priority(rtc_irq, 0x40u);
+			rt_gic_route(rtc_irq, info.n_vcpus - 1u);
 		}
 		printf("resetting\n");
 		fflush(stdout);

@@ -254,8 +254,9 @@ def test_hypervisor_raises_virtual_interrupts_in_any_vcpu(name):
 
 def test_restart_resets_interrupt_state():
     """After SYSTEM_RESET the partition's second life starts from a clean virtual GIC:
-    the timer PPI and the RTC SPI its first life left enabled and pending are neither,
-    and both lives take their interrupts.
+    the timer PPI and the RTC SPI its first life left enabled, pending, prioritised and
+    (the SPI) routed elsewhere are back to their reset state, and both lives take their
+    interrupts.
 
     Verifies: REQ-IRQ-009~2
     """
@@ -264,7 +265,9 @@ def test_restart_resets_interrupt_state():
     lives = [int(t.group(1)) for l in r.of("again") if (t := re.fullmatch(r"timer: (\d+) interrupts", l))]
     assert len(lives) == 2 and min(lives) >= 5, r.text()
     assert r.of("again").count("SGI to vCPU 1: answered") == 2
-    # The first life left its timer PPI and its RTC SPI enabled and pending; the reset cleared both.
+    # The first life left its timer PPI and its RTC SPI enabled, pending and prioritised, the
+    # SPI routed to vCPU 1; the reset cleared all of it.
     left = [l for l in r.of("again") if l.startswith("interrupts left from before")]
-    assert left == ["interrupts left from before: 0 enabled, 0 pending"] * 2, r.text()
+    assert left == ["interrupts left from before: 0 enabled, 0 pending, 0 with a priority"] * 2, r.text()
+    assert r.of("again").count("RTC interrupt routed to vCPU 0") == 2, r.text()
     assert r.of("again").count("RTC alarm interrupt 34: received") == 2, r.text()
