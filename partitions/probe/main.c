@@ -123,13 +123,25 @@ static void trap_checks(void)
 {
 	uint64_t v;
 
+	/* Every feature REQ-TRP-005 lists, field by field. */
 	__asm__ volatile("mrs %0, id_aa64dfr0_el1" : "=r"(v));
+	check("trace-hidden", (int64_t)field(v, 4), 0);
 	check("pmu-hidden", (int64_t)field(v, 8), 0);
+	check("spe-hidden", (int64_t)field(v, 32), 0);
+	check("trace-filter-hidden", (int64_t)field(v, 40), 0);
+	check("trace-buffer-hidden", (int64_t)field(v, 44), 0);
 	__asm__ volatile("mrs %0, id_aa64pfr0_el1" : "=r"(v));
 	check("sve-hidden", (int64_t)field(v, 32), 0);
+	check("mpam-hidden", (int64_t)field(v, 40), 0);
 	check("amu-hidden", (int64_t)field(v, 44), 0);
+	__asm__ volatile("mrs %0, id_aa64pfr1_el1" : "=r"(v));
+	check("mte-hidden", (int64_t)field(v, 8), 0);
+	check("mpam-frac-hidden", (int64_t)field(v, 16), 0);
+	check("sme-hidden", (int64_t)field(v, 24), 0);
 	__asm__ volatile("mrs %0, id_aa64mmfr1_el1" : "=r"(v));
 	check("lor-hidden", (int64_t)field(v, 16), 0);
+	__asm__ volatile("mrs %0, s3_0_c0_c1_2" : "=r"(v));     /* ID_DFR0_EL1 */
+	check("pmu32-hidden", (int64_t)field(v, 24), 0);
 
 	rt_set_exception_hook(on_exception);
 	uint32_t before = undefs;

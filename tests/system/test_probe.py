@@ -49,7 +49,7 @@ def test_probe_ran_all_checks(probe):
     finished = [l for l in probe.of("probe") if l.startswith("probe finished:")]
     assert finished, probe.text()
     m = re.match(r"probe finished: (\d+) checks, (\d+) failure\(s\)", finished[0])
-    assert int(m.group(1)) == len(_checks(probe)) == 48
+    assert int(m.group(1)) == len(_checks(probe)) == 57
     failed = [n for n, r in _checks(probe).items() if r != "PASS"]
     expected_failures = [] if QEMU_TRAPS_IMPDEF else ["impdef-register-undefined"]
     assert failed == expected_failures, probe.text()
@@ -141,8 +141,7 @@ def test_system_registers(probe):
 
     Verifies: REQ-TRP-004, REQ-TRP-005, REQ-TRP-006, REQ-TRP-007
     """
-    _assert_pass(probe, ["pmu-hidden", "sve-hidden", "amu-hidden", "lor-hidden",
-                         "pmu-register-undefined", "id-register-write-undefined", "actlr-reads-zero",
+    _assert_pass(probe, HIDDEN + ["pmu-register-undefined", "id-register-write-undefined", "actlr-reads-zero",
                          "set-way-emulated"])
 
 
@@ -177,6 +176,21 @@ def test_features_the_cpu_has_are_hidden(tmp_path):
     """
     r = harness.run(harness.build("probe", "tests/system/configs/probe.dts"), timeout=60, cpu="max")
     _assert_pass(r, ["sve-hidden", "amu-hidden", "lor-hidden", "pmu-hidden"])
+
+
+HIDDEN = ["trace-hidden", "pmu-hidden", "spe-hidden", "trace-filter-hidden", "trace-buffer-hidden",
+          "sve-hidden", "mpam-hidden", "amu-hidden", "mte-hidden", "mpam-frac-hidden", "sme-hidden",
+          "lor-hidden", "pmu32-hidden"]
+
+
+def test_every_listed_feature_is_hidden():
+    """A test build reads every feature the hypervisor hides as present in the hardware
+    (CONFIG_TEST_ID_FEATURES): the partition still reads each one absent, field by field.
+
+    Verifies: REQ-TRP-005
+    """
+    system = harness.build("probe-features", "tests/system/configs/probe.dts", kconfig=["CONFIG_TEST_ID_FEATURES=y"])
+    _assert_pass(harness.run(system, timeout=60), HIDDEN)
 
 
 @pytest.mark.skipif(not QEMU_TRAPS_IMPDEF, reason="QEMU < 8.1 does not implement HCR_EL2.TIDCP")
