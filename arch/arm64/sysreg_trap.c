@@ -36,15 +36,21 @@ static uint64_t field_clear(uint64_t v, unsigned shift)
 }
 
 /*
- * A field's lowest "present" value, or nothing outside test builds: with
- * CONFIG_TEST_ID_FEATURES every field hidden below reads present first, so
- * the tests see the hiding itself on a CPU that lacks the features.
+ * `v` with each field in `fields` (its lowest "present" value) set in test
+ * builds: with CONFIG_TEST_ID_FEATURES every field hidden below reads present
+ * first, so the tests see the hiding itself on a CPU that lacks the features.
  */
+static uint64_t test_present(uint64_t v, uint64_t fields)
+{
 #ifdef CONFIG_TEST_ID_FEATURES
-#define TEST_PRESENT(shift) (1UL << (shift))
+	return v | fields;
 #else
-#define TEST_PRESENT(shift) 0UL
+	(void)fields;
+	return v;
 #endif
+}
+
+#define FIELD_ONE(shift) (1UL << (shift))
 
 /* The ID register space (op0 3, op1 0, CRn 0, CRm 1..7). Unallocated encodings read as zero. */
 static uint64_t id_register(uint32_t crm, uint32_t op2)
@@ -52,7 +58,7 @@ static uint64_t id_register(uint32_t crm, uint32_t op2)
 	switch (ID_REG(crm, op2)) {
 	case ID_REG(1u, 0u): return read_sysreg(s3_0_c0_c1_0);                  /* ID_PFR0 */
 	case ID_REG(1u, 1u): return read_sysreg(s3_0_c0_c1_1);                  /* ID_PFR1 */
-	case ID_REG(1u, 2u): return field_clear(read_sysreg(s3_0_c0_c1_2) | TEST_PRESENT(24), 24); /* ID_DFR0: PerfMon */
+	case ID_REG(1u, 2u): return field_clear(test_present(read_sysreg(s3_0_c0_c1_2), FIELD_ONE(24)), 24); /* ID_DFR0: PerfMon */
 	case ID_REG(1u, 3u): return read_sysreg(s3_0_c0_c1_3);                  /* ID_AFR0 */
 	case ID_REG(1u, 4u): return read_sysreg(s3_0_c0_c1_4);                  /* ID_MMFR0 */
 	case ID_REG(1u, 5u): return read_sysreg(s3_0_c0_c1_5);                  /* ID_MMFR1 */
@@ -69,20 +75,20 @@ static uint64_t id_register(uint32_t crm, uint32_t op2)
 	case ID_REG(3u, 1u): return read_sysreg(s3_0_c0_c3_1);                  /* MVFR1 */
 	case ID_REG(3u, 2u): return read_sysreg(s3_0_c0_c3_2);                  /* MVFR2 */
 	case ID_REG(4u, 0u): {                                                  /* ID_AA64PFR0 */
-		uint64_t v = read_sysreg(s3_0_c0_c4_0) | TEST_PRESENT(32) | TEST_PRESENT(40) | TEST_PRESENT(44);
+		uint64_t v = test_present(read_sysreg(s3_0_c0_c4_0), FIELD_ONE(32) | FIELD_ONE(40) | FIELD_ONE(44));
 		v = field_clear(v, 32);   /* SVE */
 		v = field_clear(v, 40);   /* MPAM */
 		return field_clear(v, 44); /* AMU */
 	}
 	case ID_REG(4u, 1u): {                                                  /* ID_AA64PFR1 */
-		uint64_t v = read_sysreg(s3_0_c0_c4_1) | TEST_PRESENT(8) | TEST_PRESENT(16) | TEST_PRESENT(24);
+		uint64_t v = test_present(read_sysreg(s3_0_c0_c4_1), FIELD_ONE(8) | FIELD_ONE(16) | FIELD_ONE(24));
 		v = field_clear(v, 8);    /* MTE */
 		v = field_clear(v, 16);   /* MPAM_frac */
 		return field_clear(v, 24); /* SME */
 	}
 	case ID_REG(5u, 0u): {                                                  /* ID_AA64DFR0 */
-		uint64_t v = read_sysreg(s3_0_c0_c5_0) | TEST_PRESENT(4) | TEST_PRESENT(8) | TEST_PRESENT(32) |
-			     TEST_PRESENT(40) | TEST_PRESENT(44);
+		uint64_t v = test_present(read_sysreg(s3_0_c0_c5_0), FIELD_ONE(4) | FIELD_ONE(8) | FIELD_ONE(32) |
+					  FIELD_ONE(40) | FIELD_ONE(44));
 		v = field_clear(v, 4);    /* TraceVer */
 		v = field_clear(v, 8);    /* PMUVer */
 		v = field_clear(v, 32);   /* PMSVer (SPE) */
@@ -95,7 +101,7 @@ static uint64_t id_register(uint32_t crm, uint32_t op2)
 	case ID_REG(6u, 0u): return read_sysreg(s3_0_c0_c6_0);                  /* ID_AA64ISAR0 */
 	case ID_REG(6u, 1u): return read_sysreg(s3_0_c0_c6_1);                  /* ID_AA64ISAR1 */
 	case ID_REG(7u, 0u): return read_sysreg(s3_0_c0_c7_0);                  /* ID_AA64MMFR0 */
-	case ID_REG(7u, 1u): return field_clear(read_sysreg(s3_0_c0_c7_1) | TEST_PRESENT(16), 16); /* ID_AA64MMFR1: LO */
+	case ID_REG(7u, 1u): return field_clear(test_present(read_sysreg(s3_0_c0_c7_1), FIELD_ONE(16)), 16); /* ID_AA64MMFR1: LO */
 	case ID_REG(7u, 2u): return read_sysreg(s3_0_c0_c7_2);                  /* ID_AA64MMFR2 */
 	default: return 0u;
 	}
