@@ -16,6 +16,7 @@
 #define DTB_FREE_SPACE 512                  /* room for a boot loader's /chosen edits */
 #define GIC_SPI 0
 #define IRQ_LEVEL_HIGH 4
+#define IRQ_EDGE_RISING 1
 
 #define TRY(x)                          \
 	do {                            \
@@ -151,7 +152,7 @@ static int add_shared(void *fdt, const struct bh_system *sys, const struct bh_pa
 		const struct bh_region *r = &p->regions[i];
 		struct bh_range reg = { r->ipa, r->size };
 
-		if (r->kind != CFG_REGION_SHARED)
+		if (r->shared < 0)
 			continue;
 		TRY(node_at(fdt, "shared-memory", r->ipa));
 		TRY(fdt_property_string(fdt, "compatible", "bulkhead,shared-memory"));
@@ -161,6 +162,69 @@ static int add_shared(void *fdt, const struct bh_system *sys, const struct bh_pa
 			TRY(fdt_property(fdt, "read-only", NULL, 0));
 		TRY(fdt_end_node(fdt));
 	}
+	return 0;
+}
+
+static const char *const channel_kinds[] = { "data", "console", "log" };
+
+/* The name and id of what sits at the other end, as the partition at @end sees it. */
+static void peer_of(const struct bh_system *sys, const struct bh_channel *ch, unsigned end, const char **name,
+		    uint32_t *id)
+{
+	const struct bh_chan_end *peer = &ch->end[1u - end];
+
+	/* An emulated UART's hypervisor end speaks for its partition. */
+	if (peer->partition >= 0) {
+		*name = sys->partitions[peer->partition].name;
+		*id = (uint32_t)peer->partition;
+	} else {
+		*name = BHCC_HYP_NAME;
+		*id = CFG_NO_PARTITION;
+	}
+}
+
+static int add_channel_node(void *fdt, const struct bh_system *sys, unsigned ci, unsigned end)
+{
+	const struct bh_channel *ch = &sys->channels[ci];
+	const struct bh_chan_end *e = &ch->end[end];
+	struct bh_range reg = { e->ipa, ch->size };
+	const char *peer;
+	uint32_t peer_id;
+
+	peer_of(sys, ch, end, &peer, &peer_id);
+	TRY(node_at(fdt, "channel", e->ipa));
+	TRY(fdt_property_string(fdt, "compatible", "bulkhead,channel"));
+	TRY(prop_ranges(fdt, "reg", &reg, 1));
+	TRY(fdt_property_string(fdt, "label", ch->kind == CFG_CHANNEL_DATA ? ch->name : channel_kinds[ch->kind]));
+	TRY(fdt_property_u32(fdt, "bulkhead,channel-id", ci));
+	TRY(fdt_property_u32(fdt, "bulkhead,end", end));
+	TRY(fdt_property_string(fdt, "bulkhead,kind", channel_kinds[ch->kind]));
+	if (ch->one_way)
+		TRY(fdt_property(fdt, "bulkhead,one-way", NULL, 0));
+	TRY(fdt_property_string(fdt, "bulkhead,peer", peer));
+	TRY(fdt_property_u32(fdt, "bulkhead,peer-id", peer_id));
+	if (e->has_doorbell) {
+		TRY(fdt_property_u32(fdt, "bulkhead,doorbell", e->doorbell));
+		if (e->doorbell >= ARM64_FIRST_SPI) {
+			fdt32_t cells[3] = { cpu_to_fdt32(GIC_SPI), cpu_to_fdt32(e->doorbell - ARM64_FIRST_SPI),
+					     cpu_to_fdt32(IRQ_EDGE_RISING) };
+
+			TRY(fdt_property(fdt, "interrupts", cells, sizeof(cells)));
+		}
+	}
+	return fdt_end_node(fdt);
+}
+
+/* Every channel end this partition is, in channel order. */
+static int add_channels(void *fdt, const struct bh_system *sys, const struct bh_partition *p)
+{
+	int pi = (int)(p - sys->partitions);
+
+	for (unsigned i = 0; i < sys->n_channels; i++)
+		for (unsigned k = 0; k < 2; k++)
+			if (sys->channels[i].end[k].kind == CFG_END_PARTITION && sys->channels[i].end[k].partition == pi &&
+			    sys->channels[i].end[k].valid)
+				TRY(add_channel_node(fdt, sys, i, k));
 	return 0;
 }
 
@@ -189,6 +253,7 @@ int be_guest_desc_build(const struct bh_system *sys, const struct bh_partition *
 	for (unsigned i = 0; i < p->n_devices; i++)
 		TRY(add_device(fdt, &sys->board.devices[p->devices[i]]));
 	TRY(add_shared(fdt, sys, p));
+	TRY(add_channels(fdt, sys, p));
 	TRY(fdt_end_node(fdt));
 	TRY(fdt_finish(fdt));
 	size = (int)fdt_totalsize(fdt) + DTB_FREE_SPACE;
@@ -209,6 +274,7 @@ void be_check_guest_desc(struct bh_ctx *c, const struct bh_partition *p)
 		size_t base = at ? (size_t)(at - d->name) : strlen(d->name);
 		bool clash = (base == 6 && strncmp(d->name, "memory", 6) == 0) ||
 			     (base == 13 && strncmp(d->name, "shared-memory", 13) == 0) ||
+			     (base == 7 && strncmp(d->name, "channel", 7) == 0) ||
 			     strncmp(d->name, "interrupt-controller@", 21) == 0;
 
 		for (unsigned i = 0; i < sizeof(reserved) / sizeof(reserved[0]); i++)
