@@ -1134,6 +1134,141 @@ static void test_err_channels(void **state)
 		      "/channels/squatter: host-address: host range 0x41800000-0x41803fff overlaps /partitions/a/memory@40000000 (0x41000000-0x41ffffff)");
 }
 
+/* Verifies: REQ-CHN-010 */
+static void test_console_channels(void **state)
+{
+	const struct bh_region *reg[8];
+	struct bh_system *sys = load_fixture("ok-channels");
+	const struct bh_partition *svc = partition(sys, "service"), *prod = partition(sys, "producer"),
+				  *cons = partition(sys, "consumer");
+	const struct bh_channel *con_prod = &sys->channels[2], *con_cons = &sys->channels[3], *log = &sys->channels[4];
+	unsigned with, without;
+
+	(void)state;
+	assert_int_equal(sys->service, 0);
+	assert_int_equal(sys->log_channel, 4);
+	assert_true(prod->service_control);
+	assert_false(cons->service_control);
+	/* console = "channel": the partition (end 0) to the service partition (end 1), two-way. */
+	assert_int_equal(prod->console, CFG_CONSOLE_CHANNEL);
+	assert_int_equal(prod->console_channel, 2);
+	assert_int_equal(con_prod->kind, CFG_CHANNEL_CONSOLE);
+	assert_false(con_prod->one_way);
+	assert_int_equal(con_prod->size, 0x4000);
+	assert_int_equal(con_prod->end[0].kind, CFG_END_PARTITION);
+	assert_int_equal(con_prod->end[0].partition, 1);
+	assert_int_equal(con_prod->end[0].doorbell, 4);
+	assert_int_equal(con_prod->end[1].partition, 0);
+	assert_int_equal(con_prod->end[1].doorbell, 3);
+	/* console = "pl011": the hypervisor speaks for the partition at end 0. */
+	assert_int_equal(cons->console_channel, 3);
+	assert_int_equal(con_cons->end[0].kind, CFG_END_HYPERVISOR);
+	assert_int_equal(con_cons->end[0].partition, 2);
+	assert_int_equal(con_cons->end[1].partition, 0);
+	assert_int_equal(channel_regions_of(cons, 3, reg), 0);
+	/* The log: one-way from the hypervisor, rung into the service partition's doorbell. */
+	assert_int_equal(log->kind, CFG_CHANNEL_LOG);
+	assert_true(log->one_way);
+	assert_int_equal(log->size, 0x8000);
+	assert_int_equal(log->end[0].kind, CFG_END_HYPERVISOR);
+	assert_int_equal(log->end[0].partition, -1);
+	assert_int_equal(log->end[1].partition, 0);
+	assert_int_equal(log->end[1].doorbell, 3);
+	/* The service partition maps every console and the log with a receiver's rights. */
+	assert_int_equal(channel_regions_of(svc, 4, reg), 2);
+	assert_region(reg[0], 0x41008000, log->pa, 0x1000, RW);
+	assert_region(reg[1], 0x41009000, log->pa + 0x1000, 0x7000, RO);
+	/* It owns the hypervisor's UART and its interrupt. */
+	assert_int_equal(svc->n_irqs, 1);
+	assert_int_equal(svc->irqs[0], 33);
+	assert_true(sys->hyp_console_shared);
+	/* The channels with a hypervisor end (the log, the emulated UART's) are in its EL2 map:
+	 * both in a 2 MiB range no partition RAM shares, one more level-3 table. */
+	with = el2_count_pages(sys);
+	sys->n_channels = 2;
+	without = el2_count_pages(sys);
+	assert_int_equal(with, without + 1);
+	free(sys);
+}
+
+/* Verifies: REQ-CHN-010, REQ-CHN-008 */
+static void test_console_guest_dtb(void **state)
+{
+	static const char names[] = "service\0producer\0consumer";
+	struct run r;
+	void *fdt;
+
+	(void)state;
+	channels_pass2(&r, "dtb-consoles");
+	run_ok(&r);
+	free(r.err);
+	fdt = read_dtb(r.out, "service.dtb");
+	assert_str(fdt, "/chosen", "bulkhead,partitions", names, (int)sizeof(names));
+	/* Its console channels name the partition whose console they are, the hypervisor's included. */
+	STR(fdt, "/channel@41000000", "label", "console");
+	STR(fdt, "/channel@41000000", "bulkhead,kind", "console");
+	STR(fdt, "/channel@41000000", "bulkhead,peer", "producer");
+	CELLS(fdt, "/channel@41000000", "bulkhead,channel-id", 2);
+	CELLS(fdt, "/channel@41000000", "bulkhead,end", 1);
+	STR(fdt, "/channel@41004000", "bulkhead,peer", "consumer");
+	CELLS(fdt, "/channel@41004000", "bulkhead,peer-id", 2);
+	STR(fdt, "/channel@41008000", "label", "log");
+	STR(fdt, "/channel@41008000", "bulkhead,peer", "bulkhead");
+	CELLS(fdt, "/channel@41008000", "bulkhead,peer-id", 0xff);
+	CELLS(fdt, "/channel@41008000", "bulkhead,doorbell", 3);
+	assert_non_null(fdt_getprop(fdt, node(fdt, "/channel@41008000"), "bulkhead,one-way", NULL));
+	/* Its UART is a passed-through device like any. */
+	STR(fdt, "/serial@9000000", "compatible", "arm,pl011");
+	free(fdt);
+	/* The emulated UART: the node Linux's amba-pl011 driver binds to, and stdout-path for earlycon. */
+	fdt = read_dtb(r.out, "consumer.dtb");
+	STR(fdt, "/chosen", "stdout-path", "/serial@9000000");
+	STR(fdt, "/serial@9000000", "compatible", "arm,pl011\0arm,primecell");
+	CELLS(fdt, "/serial@9000000", "reg", 0, 0x9000000, 0, 0x1000);
+	CELLS(fdt, "/serial@9000000", "interrupts", 0, 1, 4);
+	CELLS(fdt, "/serial@9000000", "clocks", 2, 2);
+	STR(fdt, "/serial@9000000", "clock-names", "uartclk\0apb_pclk");
+	STR(fdt, "/apb-pclk", "compatible", "fixed-clock");
+	CELLS(fdt, "/apb-pclk", "clock-frequency", 24000000);
+	CELLS(fdt, "/apb-pclk", "phandle", 2);
+	assert_true(fdt_path_offset(fdt, "/chosen/bulkhead,partitions") < 0);
+	assert_null(fdt_getprop(fdt, node(fdt, "/chosen"), "bulkhead,partitions", NULL));
+	free(fdt);
+	/* A console channel: the partition's own end, labelled for the runtime to find. */
+	fdt = read_dtb(r.out, "producer.dtb");
+	STR(fdt, "/channel@41010000", "label", "console");
+	CELLS(fdt, "/channel@41010000", "bulkhead,end", 0);
+	STR(fdt, "/channel@41010000", "bulkhead,peer", "service");
+	CELLS(fdt, "/channel@41010000", "bulkhead,doorbell", 4);
+	assert_null(fdt_getprop(fdt, node(fdt, "/chosen"), "stdout-path", NULL));
+	free(fdt);
+}
+
+/* Verifies: REQ-CHN-010 */
+static void test_err_console(void **state)
+{
+	(void)state;
+	EXPECT_ERRORS("err-console",
+		      "/partitions/tty: console: unknown console 'tty' (expected \"channel\" or \"pl011\")",
+		      "/partitions/svc2: service: a second service partition (/partitions/svc is one); the system has at most one",
+		      "/partitions/svc: console: the service partition drives the UART itself; it has no console to the service partition",
+		      "/partitions/svc: service-control: the service partition cannot stop or restart itself",
+		      "/partitions/svc2: console-doorbell: missing required property (the service partition's interrupt for its console and log channels)",
+		      "/partitions/tty: console-doorbell: has no effect without console = \"channel\"",
+		      "/partitions/half: console: \"pl011\" needs console-address (where the emulated UART is) and console-interrupt (its interrupt id)");
+	EXPECT_ERRORS("err-console-uart",
+		      "/partitions/b: console-address: has no effect without console = \"pl011\"",
+		      "/partitions/b: devices: /board/serial@9000000 is the hypervisor's console (only the service partition may own it)",
+		      "/partitions/a: console-address: the emulated UART at 0x40001000-0x40001fff overlaps /partitions/a/memory@40000000 (0x40000000-0x40ffffff)",
+		      "/partitions/a: console-interrupt: 5 is not an SPI (32..1019)",
+		      "/partitions/a: console: \"pl011\" needs dtb-address: the guest finds its UART in its device tree",
+		      "/partitions/c: console-address: 0x9000800 is not a 4 KiB aligned guest address below 0x8000000000 (the 39-bit stage-2 IPA limit)",
+		      "/partitions/c: console-interrupt: 40 is also a doorbell (/channels/cs/c: doorbell); the emulated UART's interrupt is its own");
+	EXPECT_ERRORS("err-no-service",
+		      "/partitions/a: console: a console goes to the service partition, and no partition has `service`",
+		      "/partitions/b: service-control: has no effect without a service partition (a partition with `service`)");
+}
+
 /* Verifies: REQ-CFG-035 */
 static void test_guest_dtb_gicv2(void **state)
 {
@@ -2201,6 +2336,9 @@ int main(void)
 		cmocka_unit_test(test_config_c_channels),
 		cmocka_unit_test(test_channel_guest_dtb),
 		cmocka_unit_test(test_err_channels),
+		cmocka_unit_test(test_console_channels),
+		cmocka_unit_test(test_console_guest_dtb),
+		cmocka_unit_test(test_err_console),
 		cmocka_unit_test(test_guest_dtb_gicv2),
 		cmocka_unit_test(test_isolation_report),
 		cmocka_unit_test(test_isolation_report_default),

@@ -104,6 +104,9 @@ void validate_channels(struct bh_ctx *c);
  */
 void channel_regions(struct bh_ctx *c);
 
+/** Checks each emulated UART's console-address and console-interrupt; after channel_regions. */
+void validate_consoles(struct bh_ctx *c);
+
 /** After placement: gives each partition's channel regions their host address. */
 void channel_link(struct bh_ctx *c);
 

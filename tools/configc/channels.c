@@ -266,8 +266,8 @@ static bool check_console_props(struct bh_ctx *c, const struct bh_partition *p)
 		if (p->service_control)
 			diag_error(c->diag, p->path, "service-control", "the service partition cannot stop or restart itself");
 		if (!p->has_console_doorbell)
-			diag_error(c->diag, p->path, NULL,
-				   "missing required property 'console-doorbell' (the service partition's interrupt for its console and log channels)");
+			diag_error(c->diag, p->path, "console-doorbell",
+				   "missing required property (the service partition's interrupt for its console and log channels)");
 		return ok && p->console == CFG_CONSOLE_NONE && !p->service_control && p->has_console_doorbell;
 	}
 	if (p->has_console_doorbell && p->console != CFG_CONSOLE_CHANNEL) {

@@ -80,6 +80,7 @@ unsigned bhcc_load_blob(const struct bhcc_options *opt, const void *fdt, size_t 
 	shared_regions(&c);
 	be_validate_partitions(&c);
 	channel_regions(&c);
+	validate_consoles(&c);
 	place_regions(&c);
 	shared_link(&c);
 	channel_link(&c);

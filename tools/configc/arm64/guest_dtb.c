@@ -13,6 +13,8 @@
 #include "cfg.h"
 
 #define GIC_PHANDLE 1
+#define UART_CLOCK_PHANDLE 2
+#define UART_CLOCK_HZ 24000000u             /* what QEMU's and most boards' PL011 clocks run at */
 #define DTB_FREE_SPACE 512                  /* room for a boot loader's /chosen edits */
 #define GIC_SPI 0
 #define IRQ_LEVEL_HIGH 4
@@ -228,6 +230,63 @@ static int add_channels(void *fdt, const struct bh_system *sys, const struct bh_
 	return 0;
 }
 
+/* The emulated PL011: what Linux's amba-pl011 driver and earlycon look for. */
+static int add_uart(void *fdt, const struct bh_partition *p)
+{
+	static const char compat[] = "arm,pl011\0arm,primecell";
+	static const char clock_names[] = "uartclk\0apb_pclk";
+	struct bh_range reg = { p->console_address, 0x1000 };
+	fdt32_t irq[3] = { cpu_to_fdt32(GIC_SPI), cpu_to_fdt32(p->console_irq - ARM64_FIRST_SPI),
+			   cpu_to_fdt32(IRQ_LEVEL_HIGH) };
+	fdt32_t clocks[2] = { cpu_to_fdt32(UART_CLOCK_PHANDLE), cpu_to_fdt32(UART_CLOCK_PHANDLE) };
+
+	TRY(fdt_begin_node(fdt, "apb-pclk"));
+	TRY(fdt_property_string(fdt, "compatible", "fixed-clock"));
+	TRY(fdt_property_u32(fdt, "#clock-cells", 0));
+	TRY(fdt_property_u32(fdt, "clock-frequency", UART_CLOCK_HZ));
+	TRY(fdt_property_string(fdt, "clock-output-names", "clk24mhz"));
+	TRY(fdt_property_u32(fdt, "phandle", UART_CLOCK_PHANDLE));
+	TRY(fdt_end_node(fdt));
+	TRY(node_at(fdt, "serial", p->console_address));
+	TRY(fdt_property(fdt, "compatible", compat, sizeof(compat)));
+	TRY(prop_ranges(fdt, "reg", &reg, 1));
+	TRY(fdt_property(fdt, "interrupts", irq, sizeof(irq)));
+	TRY(fdt_property(fdt, "clocks", clocks, sizeof(clocks)));
+	TRY(fdt_property(fdt, "clock-names", clock_names, sizeof(clock_names)));
+	return fdt_end_node(fdt);
+}
+
+/* The service partition names every partition, by id, for its prompt and prefixes. */
+static int add_partition_names(void *fdt, const struct bh_system *sys)
+{
+	char names[BHCC_MAX_PARTITIONS * (BHCC_NAME_MAX + 1)];
+	int len = 0;
+
+	for (unsigned i = 0; i < sys->n_partitions; i++) {
+		size_t n = strlen(sys->partitions[i].name) + 1;
+
+		memcpy(names + len, sys->partitions[i].name, n);
+		len += (int)n;
+	}
+	return fdt_property(fdt, "bulkhead,partitions", names, len);
+}
+
+static int add_chosen(void *fdt, const struct bh_system *sys, const struct bh_partition *p)
+{
+	char path[64];
+
+	TRY(fdt_begin_node(fdt, "chosen"));
+	if (p->has_bootargs)
+		TRY(fdt_property_string(fdt, "bootargs", p->bootargs));
+	if (p->console == CFG_CONSOLE_PL011) {
+		snprintf(path, sizeof(path), "/serial@%llx", (unsigned long long)p->console_address);
+		TRY(fdt_property_string(fdt, "stdout-path", path));
+	}
+	if (p->service)
+		TRY(add_partition_names(fdt, sys));
+	return fdt_end_node(fdt);
+}
+
 int be_guest_desc_build(const struct bh_system *sys, const struct bh_partition *p, void *buf, int bufsize)
 {
 	void *fdt = buf;
@@ -241,10 +300,7 @@ int be_guest_desc_build(const struct bh_system *sys, const struct bh_partition *
 	TRY(fdt_property_string(fdt, "compatible", "bulkhead,partition"));
 	TRY(fdt_property_string(fdt, "model", p->name));
 	TRY(fdt_property_u32(fdt, "interrupt-parent", GIC_PHANDLE));
-	TRY(fdt_begin_node(fdt, "chosen"));
-	if (p->has_bootargs)
-		TRY(fdt_property_string(fdt, "bootargs", p->bootargs));
-	TRY(fdt_end_node(fdt));
+	TRY(add_chosen(fdt, sys, p));
 	TRY(add_memory(fdt, p));
 	TRY(add_cpus(fdt, p));
 	TRY(add_psci(fdt));
@@ -254,6 +310,8 @@ int be_guest_desc_build(const struct bh_system *sys, const struct bh_partition *
 		TRY(add_device(fdt, &sys->board.devices[p->devices[i]]));
 	TRY(add_shared(fdt, sys, p));
 	TRY(add_channels(fdt, sys, p));
+	if (p->console == CFG_CONSOLE_PL011 && p->console_channel >= 0)
+		TRY(add_uart(fdt, p));
 	TRY(fdt_end_node(fdt));
 	TRY(fdt_finish(fdt));
 	size = (int)fdt_totalsize(fdt) + DTB_FREE_SPACE;
@@ -266,7 +324,8 @@ int be_guest_desc_build(const struct bh_system *sys, const struct bh_partition *
 /* The guest device tree has these at its root; a passed-through device must not clash. */
 void be_check_guest_desc(struct bh_ctx *c, const struct bh_partition *p)
 {
-	static const char *const reserved[] = { "chosen", "cpus", "psci", "timer" };
+	static const char *const reserved[] = { "chosen", "cpus", "psci", "timer", "apb-pclk" };
+	char uart[64];
 
 	for (unsigned k = 0; k < p->n_devices; k++) {
 		const struct bh_device *d = &c->sys->board.devices[p->devices[k]];
@@ -279,6 +338,8 @@ void be_check_guest_desc(struct bh_ctx *c, const struct bh_partition *p)
 
 		for (unsigned i = 0; i < sizeof(reserved) / sizeof(reserved[0]); i++)
 			clash = clash || strcmp(d->name, reserved[i]) == 0;
+		snprintf(uart, sizeof(uart), "serial@%llx", (unsigned long long)p->console_address);
+		clash = clash || (p->console == CFG_CONSOLE_PL011 && strcmp(d->name, uart) == 0);
 		if (clash)
 			diag_error(c->diag, p->path, "devices",
 				   "node name '%s' of %s clashes with a node of the generated guest device tree; rename the board node",
