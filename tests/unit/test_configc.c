@@ -1244,6 +1244,37 @@ static void test_console_guest_dtb(void **state)
 	free(fdt);
 }
 
+/* Verifies: REQ-CHN-011 */
+static void test_channels_report(void **state)
+{
+	static const char *const report[] = {
+		"| 0 | `samples` (`/channels/samples`) | data, one-way from end 0 | 0x44000000-0x4400ffff | 64 KiB | producer at 0x41000000, doorbell 5 in vCPU 1 | consumer at 0x41000000, doorbell 40 in vCPU 0 | producer: 0x44001000-0x4400ffff; consumer: 0x44000000-0x44000fff |",
+		"| 1 | `control` (`/channels/control`) | data, two-way | 0x7ff00000-0x7ff03fff | 16 KiB | producer at 0x50000000, doorbell 5 in vCPU 0 | consumer at 0x60000000, doorbell 40 in vCPU 0 | producer: 0x7ff01000-0x7ff02fff; consumer: 0x7ff00000-0x7ff00fff, 0x7ff03000-0x7ff03fff |",
+		"| 3 | `console-consumer` (`/partitions/consumer`) | console, two-way | 0x44014000-0x44017fff | 16 KiB | hypervisor (emulated UART of consumer) | service at 0x41004000, doorbell 3 in vCPU 0 | hypervisor: all (its EL2 map); service: 0x44014000-0x44014fff, 0x44017000-0x44017fff |",
+		"| 4 | `log` (`/partitions/service`) | log, one-way from end 0 | 0x44018000-0x4401ffff | 32 KiB | hypervisor | service at 0x41008000, doorbell 3 in vCPU 0 | hypervisor: all (its EL2 map); service: 0x44018000-0x44018fff |",
+		"| `/channels/samples/consumer` | channel | 0x41001000-0x4100ffff | 0x44001000-0x4400ffff | 60 KiB | r | auto-placed by bhcc |",
+		"| `/partitions/service (channel log)` | channel | 0x41009000-0x4100ffff | 0x44019000-0x4401ffff | 28 KiB | r | auto-placed by bhcc |",
+		"| 0x44018000-0x4401ffff | 32 KiB | channel 4: `log`, auto-placed (see Channels) |",
+		"| Console | `/board/serial@9000000` (\"arm,pl011\") at 0x9000000, written by the hypervisor until the service partition service runs (and on a fail-safe stop), then owned by it |",
+		"| Service partition | yes: the only writer of the UART once it runs; console-doorbell 3 |",
+		"| Console | channel 2 to service, input doorbell 4 |",
+		"| Service control | the service partition may stop and restart it |",
+		"| Console | emulated PL011 at 0x9000000, interrupt 33, channel 3 to service |",
+		"| 33 | `/board/serial@9000000` | hypervisor (console), then the service partition |",
+	};
+	struct run r;
+	char *text;
+
+	(void)state;
+	channels_pass2(&r, "report-channels");
+	run_ok(&r);
+	free(r.err);
+	text = read_text(r.out, "isolation.md");
+	for (size_t i = 0; i < sizeof(report) / sizeof(report[0]); i++)
+		assert_contains(text, report[i]);
+	free(text);
+}
+
 /* Verifies: REQ-CHN-010 */
 static void test_err_console(void **state)
 {
@@ -2339,6 +2370,7 @@ int main(void)
 		cmocka_unit_test(test_console_channels),
 		cmocka_unit_test(test_console_guest_dtb),
 		cmocka_unit_test(test_err_console),
+		cmocka_unit_test(test_channels_report),
 		cmocka_unit_test(test_guest_dtb_gicv2),
 		cmocka_unit_test(test_isolation_report),
 		cmocka_unit_test(test_isolation_report_default),

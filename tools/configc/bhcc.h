@@ -188,6 +188,14 @@ void emit_asm(FILE *f, const struct bh_system *sys, const struct bhcc_options *o
 /** Writes GENDIR/isolation.md. */
 void emit_report(FILE *f, const struct bh_system *sys, const struct bhcc_options *opt);
 
+/* emit_report_channels.c */
+
+/** isolation.md: the Channels section (each channel, its ends, what each end can write). */
+void report_channels(FILE *f, const struct bh_system *sys);
+
+/** isolation.md: a partition's console, service partition and service-control rows. */
+void report_console(FILE *f, const struct bh_system *sys, const struct bh_partition *p);
+
 /* util.c */
 
 /** Formats @size as "16 MiB", "4 KiB" or "4660 bytes" into @buf. */

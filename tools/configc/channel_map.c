@@ -161,6 +161,8 @@ static bool end_writes(const struct bh_channel *ch, unsigned end, uint64_t off)
 static bool add_region(struct bh_ctx *c, struct bh_partition *p, const struct bh_chan_end *e, int ci,
 		       uint64_t off, uint64_t size, bool writable)
 {
+	bool generated = c->sys->channels[ci].kind != CFG_CHANNEL_DATA;
+	char path[BHCC_PATH_MAX];
 	struct bh_region *r;
 
 	if (p->n_regions == BHCC_MAX_REGIONS) {
@@ -171,7 +173,10 @@ static bool add_region(struct bh_ctx *c, struct bh_partition *p, const struct bh
 	}
 	r = &p->regions[p->n_regions++];
 	memset(r, 0, sizeof(*r));
-	strcpy(r->path, e->path);
+	/* A generated end has its partition's node: the channel's name says which it is. */
+	snprintf(path, sizeof(path), "%.*s%s%s%s", BHCC_PATH_MAX - BHCC_NAME_MAX - 20, e->path,
+		 generated ? " (channel " : "", generated ? c->sys->channels[ci].name : "", generated ? ")" : "");
+	strcpy(r->path, path);
 	r->ipa = e->ipa + off;
 	r->size = size;
 	r->access = writable ? CFG_ACCESS_R | CFG_ACCESS_W : CFG_ACCESS_R;
