@@ -79,8 +79,13 @@ enum core_status channel_ring(struct cpu *self, uint32_t channel)
 	if (peer == NULL) {
 		return CORE_ERR_DENIED;
 	}
-	/* What the caller wrote before the call is seen before the peer's interrupt. */
-	__atomic_thread_fence(__ATOMIC_RELEASE);
+	/*
+	 * What the caller wrote before the call is seen before the peer's
+	 * interrupt, with no barrier here: the raise is a message posted under
+	 * the peer core's queue lock, whose release orders every earlier store
+	 * of this core (its guest's included: program order runs across the
+	 * trap) before the acquire with which the peer's core takes it.
+	 */
 	if (peer->kind == (uint8_t)CFG_END_HYPERVISOR) {
 		return ring_hypervisor(self, channel);
 	}

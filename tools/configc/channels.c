@@ -243,6 +243,20 @@ static void find_service(struct bh_ctx *c)
 	}
 }
 
+/* The service partition's own properties: it serves consoles, it has none. */
+static bool check_service_props(struct bh_ctx *c, const struct bh_partition *p)
+{
+	if (p->console != CFG_CONSOLE_NONE)
+		diag_error(c->diag, p->path, "console",
+			   "the service partition drives the UART itself; it has no console to the service partition");
+	if (p->service_control)
+		diag_error(c->diag, p->path, "service-control", "the service partition cannot stop or restart itself");
+	if (!p->has_console_doorbell)
+		diag_error(c->diag, p->path, "console-doorbell",
+			   "missing required property (the service partition's interrupt for its console and log channels)");
+	return p->console == CFG_CONSOLE_NONE && !p->service_control && p->has_console_doorbell;
+}
+
 /* What each partition's console properties say, alone and against the system. */
 static bool check_console_props(struct bh_ctx *c, const struct bh_partition *p)
 {
@@ -259,17 +273,8 @@ static bool check_console_props(struct bh_ctx *c, const struct bh_partition *p)
 			   "\"pl011\" needs console-address (where the emulated UART is) and console-interrupt (its interrupt id)");
 		ok = false;
 	}
-	if (p->service) {
-		if (p->console != CFG_CONSOLE_NONE)
-			diag_error(c->diag, p->path, "console",
-				   "the service partition drives the UART itself; it has no console to the service partition");
-		if (p->service_control)
-			diag_error(c->diag, p->path, "service-control", "the service partition cannot stop or restart itself");
-		if (!p->has_console_doorbell)
-			diag_error(c->diag, p->path, "console-doorbell",
-				   "missing required property (the service partition's interrupt for its console and log channels)");
-		return ok && p->console == CFG_CONSOLE_NONE && !p->service_control && p->has_console_doorbell;
-	}
+	if (p->service)
+		return check_service_props(c, p) && ok;
 	if (p->has_console_doorbell && p->console != CFG_CONSOLE_CHANNEL) {
 		diag_error(c->diag, p->path, "console-doorbell", "has no effect without console = \"channel\"");
 		ok = false;
