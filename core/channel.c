@@ -70,6 +70,7 @@ enum core_status channel_ring(struct cpu *self, uint32_t channel)
 	const struct cfg_channel *ch;
 	const struct cfg_channel_end *peer;
 	struct partition *target;
+	enum core_status s;
 
 	if ((channel >= cfg_system.n_channels) || (channel >= CHANNEL_MAX)) {
 		return CORE_ERR_INVALID;
@@ -93,5 +94,7 @@ enum core_status channel_ring(struct cpu *self, uint32_t channel)
 		return CORE_OK;   /* the peer polls */
 	}
 	target = partition_get(peer->partition);
-	return (target != NULL) ? core_vcpu_inject(self, target, peer->vcpu, peer->doorbell) : CORE_ERR_DENIED;
+	s = (target != NULL) ? core_vcpu_inject(self, target, peer->vcpu, peer->doorbell) : CORE_ERR_DENIED;
+	/* INVALID is kept for "no such channel": a doorbell the peer cannot take is refused. */
+	return (s == CORE_ERR_INVALID) ? CORE_ERR_DENIED : s;
 }

@@ -77,11 +77,22 @@ static void test_doorbell_refusals(void **state)
 	assert_int_equal(hc(ALPHA_CPU, BH_HC_DOORBELL, 1, 0, 0).x0, BH_ERR_DENIED);
 	assert_int_equal(hc(ALPHA_CPU, BH_HC_DOORBELL, 2, 0, 0).x0, BH_ERR_DENIED);
 	/* No such channel, whatever the upper bits. */
-	assert_int_equal(hc(ALPHA_CPU, BH_HC_DOORBELL, 3, 0, 0).x0, BH_ERR_INVALID_PARAM);
+	assert_int_equal(hc(ALPHA_CPU, BH_HC_DOORBELL, 4, 0, 0).x0, BH_ERR_INVALID_PARAM);
 	assert_int_equal(hc(ALPHA_CPU, BH_HC_DOORBELL, 0x100000000ull, 0, 0).x0, BH_ERR_INVALID_PARAM);
 	assert_int_equal(hc(ALPHA_CPU, BH_HC_DOORBELL, UINT64_MAX, 0, 0).x0, BH_ERR_INVALID_PARAM);
 	/* Each refusal is an incident of the caller; nothing reached anyone. */
 	assert_int_equal(incident_count(partition_get(0), BH_INCIDENT_CALL), 5);
+	assert_int_equal(BETA0_CPU->msgs.count + BETA1_CPU->msgs.count, 0);
+}
+
+/* Verifies: REQ-CHN-009 */
+static void test_doorbell_the_peer_cannot_take(void **state)
+{
+	(void)state;
+	beta_running();
+	/* A doorbell the architecture cannot raise in beta: refused, and not as "no such channel". */
+	assert_int_equal(hc(ALPHA_CPU, BH_HC_DOORBELL, 3, 0, 0).x0, BH_ERR_DENIED);
+	assert_int_equal(incident_count(partition_get(0), BH_INCIDENT_CALL), 0);
 	assert_int_equal(BETA0_CPU->msgs.count + BETA1_CPU->msgs.count, 0);
 }
 
@@ -118,6 +129,7 @@ static void test_doorbell_to_the_hypervisor(void **state)
 	/* Only a channel whose end 0 is the hypervisor takes a handler. */
 	assert_int_equal(channel_bind_hyp_end(0, device_rung, &device), CORE_ERR_INVALID);
 	assert_int_equal(channel_bind_hyp_end(3, device_rung, &device), CORE_ERR_INVALID);
+	assert_int_equal(channel_bind_hyp_end(4, device_rung, &device), CORE_ERR_INVALID);
 	assert_int_equal(channel_bind_hyp_end(1, device_rung, &device), CORE_OK);
 	rings = 0;
 	assert_int_equal(hc(BETA0_CPU, BH_HC_DOORBELL, 1, 0, 0).x0, BH_OK);
@@ -139,6 +151,7 @@ int main(void)
 		cmocka_unit_test_setup(test_doorbell_raises_the_peers_interrupt, hc_setup),
 		cmocka_unit_test_setup(test_doorbell_refusals, hc_setup),
 		cmocka_unit_test_setup(test_doorbell_to_a_stopped_peer, hc_setup),
+		cmocka_unit_test_setup(test_doorbell_the_peer_cannot_take, hc_setup),
 		cmocka_unit_test_setup(test_doorbell_to_the_hypervisor, hc_setup),
 	};
 
