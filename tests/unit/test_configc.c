@@ -1295,6 +1295,9 @@ static void test_err_console(void **state)
 		      "/partitions/a: console: \"pl011\" needs dtb-address: the guest finds its UART in its device tree",
 		      "/partitions/c: console-address: 0x9000800 is not a 4 KiB aligned guest address below 0x8000000000 (the 39-bit stage-2 IPA limit)",
 		      "/partitions/c: console-interrupt: 40 is also a doorbell (/channels/cs/c: doorbell); the emulated UART's interrupt is its own");
+	EXPECT_ERRORS("err-console-dtb",
+		      "/partitions/svc: service: /partitions/svc has no dtb-address; a partition at a channel's end finds it in its guest device tree",
+		      "/partitions/b: console: /partitions/b has no dtb-address; a partition at a channel's end finds it in its guest device tree");
 	EXPECT_ERRORS("err-no-service",
 		      "/partitions/a: console: a console goes to the service partition, and no partition has `service`",
 		      "/partitions/b: service-control: has no effect without a service partition (a partition with `service`)");

@@ -34,7 +34,7 @@ static bool check_size(struct bh_ctx *c, const struct bh_channel *ch)
 
 static bool check_end(struct bh_ctx *c, const struct bh_channel *ch, const struct bh_chan_end *e)
 {
-	const struct bh_partition *p = &c->sys->partitions[e->partition];
+	struct bh_partition *p = &c->sys->partitions[e->partition];
 	bool ok = true;
 
 	if (e->vcpu >= p->n_vcpus && p->n_vcpus) {
@@ -42,12 +42,14 @@ static bool check_end(struct bh_ctx *c, const struct bh_channel *ch, const struc
 			   p->n_vcpus, p->n_vcpus == 1 ? "" : "s", e->vcpu);
 		ok = false;
 	}
-	if (!p->has_dtb) {
+	/* Once for the channels bhcc makes (a service partition is at the end of each). */
+	if (!p->has_dtb && (ch->kind == CFG_CHANNEL_DATA || !p->no_dtb_reported)) {
 		diag_error(c->diag, e->path, ch->kind == CFG_CHANNEL_DATA ? NULL : p->service ? "service" : "console",
 			   "%s has no dtb-address; a partition at a channel's end finds it in its guest device tree",
 			   p->path);
-		ok = false;
+		p->no_dtb_reported = ch->kind != CFG_CHANNEL_DATA;
 	}
+	ok = ok && p->has_dtb;
 	if (!e->has_ipa)
 		return ok;
 	if (!is_aligned(e->ipa, BHCC_PAGE)) {

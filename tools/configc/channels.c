@@ -53,7 +53,7 @@ static bool check_name(struct bh_ctx *c, const char *path, const char *name)
 static void parse_end(struct bh_ctx *c, struct bh_chan_end *e, int node, unsigned ac)
 {
 	const char *name = node_name(c, node);
-	int r;
+	int vcpu, ipa;
 
 	node_path(c, node, e->path);
 	props_whitelist(c, node, e->path, end_props);
@@ -66,10 +66,10 @@ static void parse_end(struct bh_ctx *c, struct bh_chan_end *e, int node, unsigne
 			   "no partition is named '%s'; each child of a channel is named after an endpoint partition",
 			   name);
 	e->has_doorbell = prop_u32(c, node, e->path, "doorbell", true, &e->doorbell) == PROP_OK;
-	r = prop_u32(c, node, e->path, "doorbell-vcpu", false, &e->vcpu);
-	r = r == PROP_BAD ? r : ac ? prop_address(c, node, e->path, "guest-address", false, ac, &e->ipa) : PROP_BAD;
-	e->has_ipa = r == PROP_OK;
-	e->valid = e->partition >= 0 && e->has_doorbell && r != PROP_BAD;
+	vcpu = prop_u32(c, node, e->path, "doorbell-vcpu", false, &e->vcpu);
+	ipa = ac ? prop_address(c, node, e->path, "guest-address", false, ac, &e->ipa) : PROP_BAD;
+	e->has_ipa = ipa == PROP_OK;
+	e->valid = e->partition >= 0 && e->has_doorbell && vcpu != PROP_BAD && ipa != PROP_BAD;
 }
 
 /* end[0] is the sender of a one-way channel: `from` names it. */

@@ -178,6 +178,7 @@ struct bh_partition {
 	bool has_console_irq;
 	uint32_t console_irq;                   /* `console-interrupt` (pl011) */
 	unsigned n_channel_ends;                /* channel ends it maps, for the guest device tree */
+	bool no_dtb_reported;                   /* a generated channel reported its missing dtb-address */
 };
 
 /** One partition's mapping of a shared-memory region: a child of the region's node. */
