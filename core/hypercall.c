@@ -5,6 +5,7 @@
  */
 #include <bulkhead/hypercall.h>
 #include <generated/autoconf.h>
+#include "channel.h"
 #include "core.h"
 #include "console.h"
 #include "cpu.h"
@@ -109,6 +110,32 @@ static void hc_incidents(struct cpu *cpu, uint64_t r[7])
 	}
 }
 
+/* Out of line and cold: a refusal must not weigh on the doorbell's path. */
+static __attribute__((noinline, cold)) void hc_doorbell_refused(const struct cpu *cpu, uint64_t r[7], enum core_status s)
+{
+	if (s == CORE_ERR_INVALID) {
+		incident_log(cpu, BH_INCIDENT_CALL, "DOORBELL of channel %lu refused: no such channel", r[1]);
+		r[0] = status(BH_ERR_INVALID_PARAM);
+	} else {
+		/* A peer that is not running (or busy) is no incident: it restarts on its own. */
+		if (!channel_has_end(cpu->partition, (uint32_t)r[1])) {
+			incident_log(cpu, BH_INCIDENT_CALL, "DOORBELL of channel %lu refused: not an end of it", r[1]);
+		}
+		r[0] = status(BH_ERR_DENIED);
+	}
+}
+
+static void hc_doorbell(struct cpu *cpu, uint64_t r[7])
+{
+	enum core_status s = (r[1] > UINT32_MAX) ? CORE_ERR_INVALID : channel_ring(cpu, (uint32_t)r[1]);
+
+	if (s == CORE_OK) {
+		r[0] = status(BH_OK);
+	} else {
+		hc_doorbell_refused(cpu, r, s);
+	}
+}
+
 /* Kept out of line: the refusal path must not weigh on the served calls. */
 static __attribute__((noinline, cold)) void hc_unknown(const struct cpu *cpu, uint64_t r[7])
 {
@@ -129,6 +156,7 @@ static const hc_call_t hc_calls[] = {
 #endif
 	[HC_NUMBER(BH_HC_PARTITION_INFO)] = hc_partition_info,
 	[HC_NUMBER(BH_HC_INCIDENTS)] = hc_incidents,
+	[HC_NUMBER(BH_HC_DOORBELL)] = hc_doorbell,
 #ifdef CONFIG_TEST_HYPERCALLS
 	[HC_NUMBER(BH_HC_TEST_RAISE)] = hc_test_raise,
 #endif

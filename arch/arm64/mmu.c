@@ -135,6 +135,13 @@ void arm64_early_init(void)
 			}
 		}
 	}
+	/* Channels the hypervisor is an end of (its log, emulated UARTs): it reads and writes their rings. */
+	for (uint32_t c = 0u; c < cfg_system.n_channels; c++) {
+		const struct cfg_channel *ch = &cfg_system.channels[c];
+		if (ch->end[0].kind == (uint8_t)CFG_END_HYPERVISOR) {
+			map(&pool, ch->pa, ch->pa + ch->size, S1_NORMAL | PTE_S1_XN);
+		}
+	}
 	map_device(&pool, cfg_system.console.base, cfg_system.console.size);
 	map_device(&pool, cfg_system.arch.gic.dist.base, cfg_system.arch.gic.dist.size);
 	map_device(&pool, cfg_system.arch.gic.redist.base, cfg_system.arch.gic.redist.size);

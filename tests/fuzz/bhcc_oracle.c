@@ -19,7 +19,8 @@
 #include "vmsa.h"
 
 #define MAX_PARTS 64
-#define MAX_REGIONS 16
+#define MAX_REGIONS 48
+#define MAX_CHANNELS 64
 #define MAX_IRQS 64
 #define MAX_CORES 64
 #define SYM_MAX 40
@@ -34,6 +35,21 @@ struct o_region {
 	uint64_t ipa, pa, size;
 	unsigned access;
 	bool ram, shared;
+	int channel;    /* the channel it maps (check_channel_pages), else -1 */
+};
+
+/* A channel as config.c gives it: kind 0 data, 1 console, 2 log. */
+struct o_chan {
+	char name[SYM_MAX];
+	uint64_t pa, size;
+	unsigned kind, n_ends;
+	bool one_way;
+	struct {
+		bool hyp;
+		int partition;      /* -1: none (the log's hypervisor end) */
+		uint64_t ipa;
+		uint64_t mapped;    /* bytes of it the partition's regions map */
+	} end[2];
 };
 
 /* A /shared-memory region of the blob: who may map it where, with which rights. */
@@ -57,6 +73,7 @@ struct o_part {
 	char vcpu_sym[SYM_MAX], region_sym[SYM_MAX], irq_sym[SYM_MAX];
 	struct o_range image, dtb;
 	bool direct;
+	bool service;           /* the blob's partition node has `service` */
 };
 
 /* Arrays as config.c declares them, looked up by their symbol when the partition table names them. */
@@ -77,6 +94,8 @@ struct o_sys {
 		unsigned vcpu;
 	} cpus[MAX_CORES];
 	struct o_array arrays[3 * MAX_PARTS];
+	unsigned n_chans;
+	struct o_chan chans[MAX_CHANNELS];
 	unsigned el2_pages, s2_pages;           /* isolation.md */
 	unsigned el2_pool, s2_pool;             /* system.mk: what the hypervisor's pools hold */
 };
@@ -228,7 +247,40 @@ static void core_line(struct o_sys *s, const char *l)
 	s->n_cpus++;
 }
 
-enum section { NONE, REGIONS, PARTITIONS, CORES, SYSTEM };
+static int channel_partition(const char *v)
+{
+	return strcmp(v, "CFG_NO_PARTITION") == 0 ? -1 : (int)strtol(v, NULL, 0);
+}
+
+/* One line of a channel entry of bh_channels. */
+static const char *channel_field(struct o_chan *c, const char *l)
+{
+	char kind[SYM_MAX], part[SYM_MAX], bell[SYM_MAX];
+	unsigned long long v;
+	unsigned u;
+
+	if (strncmp(l, "{ .kind = ", 10) == 0) {
+		if (c->n_ends == 2 || sscanf(l, "{ .kind = %39[^,], .partition = %39[^,], .vcpu = %u, .doorbell = %39[^,], "
+					      ".ipa = 0x%llx },", kind, part, &u, bell, &v) != 5)
+			return fail("config.c: channel %s: a third or malformed end", c->name);
+		c->end[c->n_ends].hyp = strcmp(kind, "CFG_END_HYPERVISOR") == 0;
+		c->end[c->n_ends].partition = channel_partition(part);
+		c->end[c->n_ends].ipa = v;
+		c->n_ends++;
+	} else if (sscanf(l, ".name = \"%39[^\"]\",", c->name) == 1) {
+	} else if (sscanf(l, ".pa = 0x%llx,", &v) == 1) {
+		c->pa = v;
+	} else if (sscanf(l, ".size = 0x%llx,", &v) == 1) {
+		c->size = v;
+	} else if (sscanf(l, ".one_way = %u,", &u) == 1) {
+		c->one_way = u != 0;
+	} else if (strncmp(l, ".kind = ", 8) == 0) {
+		c->kind = strstr(l, "CFG_CHANNEL_LOG") ? 2u : strstr(l, "CFG_CHANNEL_CONSOLE") ? 1u : 0u;
+	}
+	return NULL;
+}
+
+enum section { NONE, REGIONS, PARTITIONS, CORES, SYSTEM, CHANNELS };
 
 static const char *parse_config(struct o_sys *s, FILE *f)
 {
@@ -237,6 +289,8 @@ static const char *parse_config(struct o_sys *s, FILE *f)
 	struct o_array *arr = NULL;
 	struct o_region *reg = NULL;
 	struct o_part *part = NULL;
+	struct o_chan *chan = NULL;
+	const char *e;
 
 	while (fgets(line, sizeof(line), f)) {
 		const char *l = line;
@@ -261,6 +315,15 @@ static const char *parse_config(struct o_sys *s, FILE *f)
 			sec = PARTITIONS;
 		} else if (strncmp(l, "static const struct cfg_cpu bh_cpus[] = {", 41) == 0) {
 			sec = CORES;
+		} else if (strncmp(l, "static const struct cfg_channel bh_channels[] = {", 49) == 0) {
+			sec = CHANNELS;
+		} else if (sec == CHANNELS && strncmp(l, "{ /*", 4) == 0) {
+			if (s->n_chans == MAX_CHANNELS)
+				return fail("config.c: more than %d channels", MAX_CHANNELS);
+			chan = &s->chans[s->n_chans++];
+			memset(chan, 0, sizeof(*chan));
+		} else if (sec == CHANNELS && chan && (e = channel_field(chan, l)) != NULL) {
+			return e;
 		} else if (strncmp(l, "const struct cfg_system cfg_system = {", 37) == 0) {
 			sec = SYSTEM;
 		} else if (strncmp(l, "};", 2) == 0 && line[0] == '}') {
@@ -270,6 +333,7 @@ static const char *parse_config(struct o_sys *s, FILE *f)
 				return fail("config.c: more than %d regions in %s", MAX_REGIONS, arr->sym);
 			reg = &arr->r[arr->n++];
 			memset(reg, 0, sizeof(*reg));
+			reg->channel = -1;
 		} else if (sec == REGIONS && reg && l[0] == '.') {
 			region_field(reg, l);
 		} else if (sec == PARTITIONS && l[0] == '{') {
@@ -391,6 +455,13 @@ static bool gicv2_cpu_interface(const struct o_sys *s, const struct o_region *r)
 	       r->size == 0x2000;
 }
 
+/* The service partition takes the hypervisor's console UART over (only it may). */
+static bool service_console(const struct o_sys *s, const struct o_part *p, const struct o_region *r)
+{
+	return p->service && !r->ram && !r->shared && s->console.size && inside(r->pa, r->size, s->console.base,
+										  s->console.size);
+}
+
 static const char *check_region_alone(const struct o_sys *s, const struct o_part *p, const struct o_region *r)
 {
 	if (!r->size || (r->ipa | r->pa | r->size) & 0xfff || r->ipa + r->size > LIMIT_39 ||
@@ -401,7 +472,7 @@ static const char *check_region_alone(const struct o_sys *s, const struct o_part
 		return fail("%s: RAM at 0x%" PRIx64 " outside the EL2 map", p->name, r->pa);
 	if (!(r->access & 1))
 		return fail("%s: region without read access", p->name);
-	return gicv2_cpu_interface(s, r) ? NULL : check_not_hypervisor(s, p->name, r);
+	return gicv2_cpu_interface(s, r) || service_console(s, p, r) ? NULL : check_not_hypervisor(s, p->name, r);
 }
 
 static uint64_t cells(const fdt32_t *p, int n)
@@ -438,6 +509,23 @@ static bool in_board_ram(const void *fdt, uint64_t base, uint64_t size)
 	return false;
 }
 
+static int blob_partition(const void *fdt, const char *name)
+{
+	char path[64];
+
+	snprintf(path, sizeof(path), "/partitions/%s", name);
+	return fdt_path_offset(fdt, path);
+}
+
+/* The partition's `console` as the blob writes it ("" when none). */
+static const char *blob_console(const void *fdt, const char *name)
+{
+	int node = blob_partition(fdt, name), len;
+	const char *v = node < 0 ? NULL : fdt_getprop(fdt, node, "console", &len);
+
+	return v && len > 0 && v[len - 1] == '\0' ? v : "";
+}
+
 /* The hypervisor region (root cells) and the GIC's version, from the blob. */
 static void blob_system(const void *fdt, struct o_sys *s)
 {
@@ -452,6 +540,11 @@ static void blob_system(const void *fdt, struct o_sys *s)
 		if (strncmp(fdt_get_name(fdt, node, NULL), "hypervisor", 10) == 0 && reg && a >= 1 && a <= 2 &&
 		    z >= 1 && z <= 2 && len >= (a + z) * 4)
 			s->hyp = (struct o_range){ cells(reg, a), cells(reg + a, z) };
+	}
+	for (unsigned i = 0; i < s->n_parts; i++) {
+		int part = blob_partition(fdt, s->parts[i].name);
+
+		s->parts[i].service = part >= 0 && fdt_getprop(fdt, part, "service", NULL) != NULL;
 	}
 	fdt_for_each_subnode(node, fdt, board) {
 		const char *compat = fdt_getprop(fdt, node, "compatible", &len);
@@ -487,7 +580,9 @@ static const char *check_memory(const struct o_sys *s, struct o_array *const *re
 			for (unsigned q = 0; q <= i; q++) {
 				for (unsigned k = 0; k < (q == i ? j : regions[q]->n); k++) {
 					const struct o_region *b = &regions[q]->r[k];
-					bool one_shared = a->shared && b->shared && a->pa == b->pa && a->size == b->size && q != i;
+					bool one_shared = a->shared && b->shared && q != i &&
+							  ((a->pa == b->pa && a->size == b->size) ||
+							   (a->channel >= 0 && a->channel == b->channel));
 
 					if (overlap(a->pa, a->size, b->pa, b->size) && !one_shared &&
 					    !(gicv2_cpu_interface(s, a) && gicv2_cpu_interface(s, b)))
@@ -593,7 +688,7 @@ static const char *check_shared(const struct o_sys *s, struct o_array *const *re
 			const struct o_region *r = &regions[i]->r[j];
 			bool declared = false;
 
-			for (unsigned k = 0; r->shared && k < n && !declared; k++) {
+			for (unsigned k = 0; r->shared && r->channel < 0 && k < n && !declared; k++) {
 				for (unsigned m = 0; m < shm[k].n && !declared; m++) {
 					if (strcmp(shm[k].m[m].part, s->parts[i].name) != 0 || shm[k].m[m].ipa != r->ipa ||
 					    shm[k].size != r->size || shm[k].m[m].access != r->access || shm[k].m[m].seen)
@@ -606,7 +701,7 @@ static const char *check_shared(const struct o_sys *s, struct o_array *const *re
 					shm[k].has_host = true;
 				}
 			}
-			if (r->shared && !declared)
+			if (r->shared && !declared && r->channel < 0)
 				return fail("%s: shared region at guest 0x%" PRIx64 " (rights %u) that /shared-memory does not grant",
 					    s->parts[i].name, r->ipa, r->access);
 		}
@@ -615,6 +710,200 @@ static const char *check_shared(const struct o_sys *s, struct o_array *const *re
 		for (unsigned m = 0; m < shm[k].n; m++)
 			if (!shm[k].m[m].seen)
 				return fail("%s: the mapping by '%s' is not in config.c", shm[k].path, shm[k].m[m].part);
+	return NULL;
+}
+
+/* --- channels ------------------------------------------------------------------ */
+
+/*
+ * Whether end @k may write byte @off of channel @c, from include/bulkhead/
+ * channel.h's layout alone: a direction is the receiver's page, then the
+ * sender's; a one-way channel is one direction from end 0, a two-way one two
+ * halves, end 0's first.
+ */
+static bool end_may_write(const struct o_chan *c, unsigned k, uint64_t off)
+{
+	uint64_t half = c->one_way ? c->size : c->size / 2;
+	unsigned sender = off >= half;
+	uint64_t in_dir = off - (sender ? half : 0);
+
+	return in_dir < 0x1000 ? k != sender : k == sender;
+}
+
+static bool channel_shape_ok(const struct o_chan *c)
+{
+	uint64_t unit = c->one_way ? 0x1000 : 0x2000;
+
+	return c->n_ends == 2 && c->size >= 2 * unit && c->size % unit == 0 && (c->pa & 0xfff) == 0 &&
+	       c->kind <= 2;
+}
+
+/* The channel end of partition @i whose guest range holds @r, or false. */
+static bool find_end(struct o_sys *s, unsigned i, const struct o_region *r, unsigned *ci, unsigned *k)
+{
+	for (unsigned c = 0; c < s->n_chans; c++) {
+		for (unsigned e = 0; e < 2; e++) {
+			if (s->chans[c].end[e].hyp || s->chans[c].end[e].partition != (int)i ||
+			    !inside(r->ipa, r->size, s->chans[c].end[e].ipa, s->chans[c].size))
+				continue;
+			*ci = c;
+			*k = e;
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * Each shared region inside a channel end of its partition maps that part of
+ * the channel, page by page with exactly that end's rights; every partition
+ * end is mapped whole. Marks the regions (o_region.channel) for the host
+ * overlap check, which lets the ends of one channel share its host range.
+ */
+static const char *check_channel_pages(struct o_sys *s, struct o_array *const *regions)
+{
+	for (unsigned c = 0; c < s->n_chans; c++) {
+		const struct o_chan *ch = &s->chans[c];
+
+		if (!channel_shape_ok(ch))
+			return fail("channel %s: size 0x%" PRIx64 " or ends break the layout", ch->name, ch->size);
+		if (ch->end[0].hyp && ch->end[1].hyp)
+			return fail("channel %s: the hypervisor at both ends", ch->name);
+		if (ch->end[0].partition >= (int)s->n_parts || ch->end[1].partition >= (int)s->n_parts ||
+		    (!ch->end[0].hyp && ch->end[0].partition == ch->end[1].partition))
+			return fail("channel %s: an end names no partition, or one partition twice", ch->name);
+	}
+	for (unsigned i = 0; i < s->n_parts; i++) {
+		for (unsigned j = 0; j < regions[i]->n; j++) {
+			struct o_region *r = &regions[i]->r[j];
+			unsigned ci, k;
+			uint64_t off;
+
+			if (!r->shared || !find_end(s, i, r, &ci, &k))
+				continue;
+			off = r->ipa - s->chans[ci].end[k].ipa;
+			if (r->pa != s->chans[ci].pa + off)
+				return fail("%s: channel %s's page at guest 0x%" PRIx64 " is not its host page", s->parts[i].name,
+					    s->chans[ci].name, r->ipa);
+			for (uint64_t o = off; o < off + r->size; o += 0x1000)
+				if ((r->access & 2) != (end_may_write(&s->chans[ci], k, o) ? 2u : 0u) || (r->access & 4))
+					return fail("%s: channel %s at offset 0x%" PRIx64 " with rights %u, not its end's",
+						    s->parts[i].name, s->chans[ci].name, o, r->access);
+			r->channel = (int)ci;
+			s->chans[ci].end[k].mapped += r->size;
+		}
+	}
+	for (unsigned c = 0; c < s->n_chans; c++)
+		for (unsigned k = 0; k < 2; k++)
+			if (!s->chans[c].end[k].hyp && s->chans[c].end[k].mapped != s->chans[c].size)
+				return fail("channel %s: end %u maps 0x%" PRIx64 " of its 0x%" PRIx64 " bytes", s->chans[c].name, k,
+					    s->chans[c].end[k].mapped, s->chans[c].size);
+	return NULL;
+}
+
+/* A cells-long property of @node, or false. */
+static bool blob_cells(const void *fdt, int node, const char *name, int n, uint64_t *out)
+{
+	int len;
+	const fdt32_t *v = fdt_getprop(fdt, node, name, &len);
+
+	if (!v || n < 1 || n > 2 || len != 4 * n)
+		return false;
+	*out = cells(v, n);
+	return true;
+}
+
+static const char *part_name(const struct o_sys *s, int i)
+{
+	return i >= 0 && i < (int)s->n_parts ? s->parts[i].name : "";
+}
+
+/* A /channels child against the config.c channel of the same name. */
+static const char *check_declared(const struct o_sys *s, const void *fdt, int node, int a, int z, const struct o_chan *c)
+{
+	const char *from = fdt_getprop(fdt, node, "from", NULL);
+	unsigned n = 0;
+	uint64_t v;
+	int child;
+
+	if (c->kind != 0 || c->end[0].hyp || c->end[1].hyp)
+		return fail("channel %s: declared, but config.c makes it no data channel between partitions", c->name);
+	if (blob_cells(fdt, node, "size", z, &v) && v != c->size)
+		return fail("channel %s: size 0x%" PRIx64 ", declared 0x%" PRIx64, c->name, c->size, v);
+	if (blob_cells(fdt, node, "host-address", a, &v) && v != c->pa)
+		return fail("channel %s: at host 0x%" PRIx64 ", declared at 0x%" PRIx64, c->name, c->pa, v);
+	if ((from != NULL) != c->one_way || (from && strcmp(from, part_name(s, c->end[0].partition)) != 0))
+		return fail("channel %s: direction is not the declared one", c->name);
+	fdt_for_each_subnode(child, fdt, node) {
+		const char *name = fdt_get_name(fdt, child, NULL);
+		unsigned k = strcmp(name, part_name(s, c->end[0].partition)) == 0 ? 0u : 1u;
+
+		if (strcmp(name, part_name(s, c->end[k].partition)) != 0)
+			return fail("channel %s: end %s is not in config.c", c->name, name);
+		if (blob_cells(fdt, child, "guest-address", a, &v) && v != c->end[k].ipa)
+			return fail("channel %s: %s sees it at 0x%" PRIx64 ", declared 0x%" PRIx64, c->name, name,
+				    c->end[k].ipa, v);
+		n++;
+	}
+	return n == 2 ? NULL : fail("channel %s: %u endpoints declared", c->name, n);
+}
+
+/* The console or log channel @c, against the partitions' console properties and `service`. */
+static const char *check_generated(const struct o_sys *s, const void *fdt, const struct o_chan *c)
+{
+	int svc = c->end[1].partition;
+	const char *con;
+
+	if (c->end[1].hyp || svc < 0 || !s->parts[svc].service)
+		return fail("channel %s: its end 1 is not the service partition", c->name);
+	if (c->kind == 2)
+		return c->end[0].hyp && c->end[0].partition < 0 && c->one_way ? NULL
+			: fail("channel %s: the log is not one-way from the hypervisor", c->name);
+	con = blob_console(fdt, part_name(s, c->end[0].partition));
+	if (c->one_way || c->end[0].partition < 0 || c->end[0].partition == svc ||
+	    strcmp(con, c->end[0].hyp ? "pl011" : "channel") != 0)
+		return fail("channel %s: a console nobody asked for (console \"%s\")", c->name, con);
+	return NULL;
+}
+
+/* Channels only as declared: /channels, one per `console`, and the log when there is a service partition. */
+static const char *check_channels(const struct o_sys *s, const void *fdt)
+{
+	int top = fdt_path_offset(fdt, "/channels"), node;
+	uint64_t a = 0, z = 0;
+	unsigned declared = 0, data = 0, consoles = 0, logs = 0, asked = 0, services = 0;
+	const char *e;
+
+	if (top >= 0 && (!blob_cells(fdt, top, "#address-cells", 1, &a) || !blob_cells(fdt, top, "#size-cells", 1, &z)))
+		return fail("/channels without its cells, accepted");
+	for (node = top < 0 ? -1 : fdt_first_subnode(fdt, top); node >= 0; node = fdt_next_subnode(fdt, node)) {
+		const char *name = fdt_get_name(fdt, node, NULL);
+		const struct o_chan *c = NULL;
+
+		for (unsigned i = 0; i < s->n_chans && !c; i++)
+			c = strcmp(s->chans[i].name, name) == 0 && s->chans[i].kind == 0 ? &s->chans[i] : NULL;
+		if (!c)
+			return fail("/channels/%s is not in config.c", name);
+		if ((e = check_declared(s, fdt, node, (int)a, (int)z, c)) != NULL)
+			return e;
+		declared++;
+	}
+	for (unsigned i = 0; i < s->n_chans; i++) {
+		const struct o_chan *c = &s->chans[i];
+
+		data += c->kind == 0;
+		consoles += c->kind == 1;
+		logs += c->kind == 2;
+		if (c->kind != 0 && (e = check_generated(s, fdt, c)) != NULL)
+			return e;
+	}
+	for (unsigned i = 0; i < s->n_parts; i++) {
+		asked += blob_console(fdt, s->parts[i].name)[0] != '\0';
+		services += s->parts[i].service;
+	}
+	if (data != declared || consoles != asked || logs != (services ? 1u : 0u) || services > 1)
+		return fail("config.c has %u data, %u console and %u log channels; the blob declares %u, asks %u, %u service",
+			    data, consoles, logs, declared, asked, services);
 	return NULL;
 }
 
@@ -661,7 +950,7 @@ static const char *check_irqs(const struct o_sys *s, struct o_array *const *irqs
 
 			if (irq < 32 || irq > 1019 || (k && irq <= irqs[i]->v[k - 1]) || owner[irq] >= 0)
 				return fail("%s: interrupt %" PRIu64 " not an SPI, unsorted or shared", s->parts[i].name, irq);
-			for (unsigned c = 0; c < n_con; c++)
+			for (unsigned c = 0; c < n_con && !s->parts[i].service; c++)
 				if (con[c] == irq)
 					return fail("%s: owns the console's interrupt %" PRIu64, s->parts[i].name, irq);
 			owner[irq] = (int)i;
@@ -740,6 +1029,9 @@ static const char *check_el2(const struct o_sys *s, struct o_array *const *regio
 		for (unsigned j = 0; j < regions[i]->n && err == PT_OK; j++)
 			if (regions[i]->r[j].ram)
 				err = el2_map(&pool, regions[i]->r[j].pa, regions[i]->r[j].pa + regions[i]->r[j].size);
+	for (unsigned c = 0; c < s->n_chans && err == PT_OK; c++)
+		if (s->chans[c].end[0].hyp)
+			err = el2_map(&pool, s->chans[c].pa, s->chans[c].pa + s->chans[c].size);
 	for (unsigned k = 0; k < sizeof(dev) / sizeof(dev[0]) && err == PT_OK; k++)
 		if (dev[k].size)
 			err = el2_map(&pool, dev[k].base & ~UINT64_C(0xfff),
@@ -786,6 +1078,10 @@ const char *bhcc_oracle_check(const char *gendir, const void *blob, size_t size)
 		e = link_partitions(&s, regions, vcpus, irqs);
 	if (!e)
 		e = check_cores(&s, vcpus);
+	if (!e)
+		e = check_channel_pages(&s, regions);
+	if (!e)
+		e = check_channels(&s, blob);
 	if (!e)
 		e = check_memory(&s, regions, blob);
 	if (!e)

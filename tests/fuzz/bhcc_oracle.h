@@ -6,7 +6,10 @@
  * nothing shared between partitions or with the hypervisor (RAM, devices,
  * interrupts, cores), but for the shared-memory regions the blob declares,
  * mapped by exactly the partitions, at the addresses and with the rights it
- * declares; every guest range where the partition can use it, and
+ * declares, the channels it declares or its console properties ask for,
+ * each end mapping each page with exactly the rights the channel layout
+ * gives it, and the console UART and its interrupt, which only the service
+ * partition may take; every guest range where the partition can use it, and
  * the hypervisor's real table builder (vmsa_map, arch/arm64/vmsa.c) able to build
  * every stage-2 table and the EL2 map in the pools bhcc counted.
  */

@@ -36,7 +36,7 @@ FZ_arm64_traps_CFLAGS := -Iarch/arm64/include -DBH_GIC_VERSION=3 -include tests/
 
 # Hypercall arguments (core/hypercall.c) on the fake architecture and system of tests/unit.
 FUZZ_TARGETS += hypercall
-FZ_hypercall_SRCS := tests/fuzz/fuzz_hypercall.c core/main.c core/cpu.c core/cpu_msg.c core/virq.c core/partition.c core/emul.c core/hypercall.c core/console.c \
+FZ_hypercall_SRCS := tests/fuzz/fuzz_hypercall.c core/main.c core/cpu.c core/cpu_msg.c core/virq.c core/partition.c core/emul.c core/hypercall.c core/channel.c core/console.c \
 	core/fmt.c core/log.c core/health.c core/incident.c tests/unit/fake_arch.c tests/unit/fake_arch_objects.c tests/unit/fake_system.c
 FZ_hypercall_CFLAGS := -Itests/unit/include -Itests/unit -Itests/unit/fake_arch
 

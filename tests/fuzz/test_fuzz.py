@@ -67,11 +67,12 @@ def run_quick(target, extra=()):
 def test_bhcc_fuzz():
     """bhcc on mutated device tree blobs (pass 1 in memory, pass 2 and the isolation oracle on what it
     accepts): no crash, no memory error or undefined behaviour, no accepted description that shares
-    RAM (other than as a declared shared-memory region, with its rights), a device, an interrupt or a
-    core, or whose tables the hypervisor's builder cannot build in the pools bhcc counted; its regression inputs (the memory-safety bugs of issue 9, a libfdt crash) and
+    RAM (other than as a declared shared-memory region or channel, with its rights, page by page for
+    a channel's ends), a device, an interrupt or a core, or whose tables the hypervisor's builder
+    cannot build in the pools bhcc counted; its regression inputs (the memory-safety bugs of issue 9, a libfdt crash) and
     every system description of the project, the rejection fixtures included, are among the inputs.
 
-    Verifies: REQ-BLD-006, REQ-CFG-043, REQ-CFG-021, REQ-CFG-027, REQ-CFG-045, REQ-CFG-049
+    Verifies: REQ-BLD-006, REQ-CFG-043, REQ-CFG-021, REQ-CFG-027, REQ-CFG-045, REQ-CFG-049, REQ-CHN-007
     """
     run_regressions("bhcc")
     # Every description of the project too: a check removed from bhcc lets its rejection fixture

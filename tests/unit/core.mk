@@ -1,13 +1,13 @@
 # SPDX-License-Identifier: MIT
 # Host unit tests of core/ on the fake architecture (tests/unit/fake_arch.c).
-CORE_UT_SRCS := core/main.c core/cpu.c core/cpu_msg.c core/virq.c core/partition.c core/emul.c core/hypercall.c core/console.c core/fmt.c core/log.c \
+CORE_UT_SRCS := core/main.c core/cpu.c core/cpu_msg.c core/virq.c core/partition.c core/emul.c core/hypercall.c core/channel.c core/console.c core/fmt.c core/log.c \
 	core/health.c core/incident.c tests/unit/fake_arch.c tests/unit/fake_arch_objects.c tests/unit/fake_system.c
 
 # core/ sees the fake architecture's headers: its part of the configuration (cfg_arch.h) and of
 # core's objects (arch_types.h), as it would see arch/<arch>/include/.
 CORE_UT_CFLAGS := -Itests/unit/fake_arch
 
-UNIT_TESTS += partition hypercall hypercall_noconsole console fmt incident emul virq hypercall_testbuild
+UNIT_TESTS += partition hypercall hypercall_noconsole console fmt incident emul virq hypercall_testbuild channel
 UT_partition_CFLAGS := $(CORE_UT_CFLAGS)
 UT_hypercall_CFLAGS := $(CORE_UT_CFLAGS)
 UT_console_CFLAGS := $(CORE_UT_CFLAGS)
@@ -26,3 +26,5 @@ UT_console_SRCS := tests/unit/test_console.c $(CORE_UT_SRCS)
 UT_fmt_SRCS := tests/unit/test_fmt.c core/fmt.c
 UT_emul_SRCS := tests/unit/test_emul.c $(CORE_UT_SRCS)
 UT_virq_SRCS := tests/unit/test_virq.c $(CORE_UT_SRCS)
+UT_channel_CFLAGS := $(CORE_UT_CFLAGS)
+UT_channel_SRCS := tests/unit/test_channel.c $(CORE_UT_SRCS)

@@ -60,6 +60,25 @@ static struct cfg_partition partitions[] = {
 	},
 };
 
+/* 0: alpha <-> beta (doorbells ALPHA_DOORBELL in alpha's vCPU 0, BETA_DOORBELL in beta's
+ * vCPU 1); 1: an emulated device's channel, hypervisor <-> beta; 2: the log, hypervisor ->
+ * beta, whose end has no doorbell (it polls); 3: alpha <-> beta with a doorbell in beta
+ * that the fake architecture cannot raise. Guest and host addresses play no part here. */
+static const struct cfg_channel channels[] = {
+	{ "data", 0, 0x4000, CFG_CHANNEL_DATA, 0, {
+		{ CFG_END_PARTITION, 0, 0, ALPHA_DOORBELL, 0x60000000 },
+		{ CFG_END_PARTITION, 1, 1, BETA_DOORBELL, 0x90000000 } } },
+	{ "console-beta", 0, 0x4000, CFG_CHANNEL_CONSOLE, 0, {
+		{ CFG_END_HYPERVISOR, 1, 0, CFG_NO_DOORBELL, 0 },
+		{ CFG_END_PARTITION, 1, 0, 7, 0x90004000 } } },
+	{ "log", 0, 0x8000, CFG_CHANNEL_LOG, 1, {
+		{ CFG_END_HYPERVISOR, CFG_NO_PARTITION, 0, CFG_NO_DOORBELL, 0 },
+		{ CFG_END_PARTITION, 1, 0, CFG_NO_DOORBELL, 0x90008000 } } },
+	{ "spi", 0, 0x4000, CFG_CHANNEL_DATA, 0, {
+		{ CFG_END_PARTITION, 0, 0, ALPHA_DOORBELL, 0x60004000 },
+		{ CFG_END_PARTITION, 1, 0, BETA_UNRAISABLE_DOORBELL, 0x90010000 } } },
+};
+
 static const struct cfg_cpu cpus[] = {
 	{ { 0x0 }, 0, 0 },
 	{ { 0x1 }, 1, 0 },
@@ -75,6 +94,8 @@ const struct cfg_system cfg_system = {
 	.n_partitions = 2,
 	.partitions = partitions,
 	.service = CFG_NO_PARTITION,
+	.n_channels = 4,
+	.channels = channels,
 };
 
 static void boot(void *arg)

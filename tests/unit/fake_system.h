@@ -5,6 +5,7 @@
  *   beta:  cores 1 and 2, 2 vCPUs, fault policy restart, RAM with a device tree
  *   core 3 belongs to no partition.
  * Beta's restarts are announced to alpha's vCPU 0 with BETA_RESTART_VIRQ.
+ * Channels: 0 alpha <-> beta, 1 hypervisor <-> beta, 2 hypervisor -> beta, 3 alpha <-> beta.
  * Guest RAM is host memory, so copies and hypercall buffers are real.
  */
 #ifndef FAKE_SYSTEM_H
@@ -19,6 +20,9 @@
 #define BETA_DTB_IPA (BETA_RAM_IPA + 0x8000u)
 #define RAM_SIZE 0x10000u
 #define BETA_RESTART_VIRQ 9u
+#define ALPHA_DOORBELL 5u
+#define BETA_DOORBELL 6u
+#define BETA_UNRAISABLE_DOORBELL 40u   /* arch_virq_valid of the fake architecture: below 32 */
 
 extern uint8_t alpha_ram[RAM_SIZE];
 extern uint8_t alpha_ro[4096];

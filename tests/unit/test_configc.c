@@ -569,6 +569,17 @@ static const char checker_src[] =
 	"\t\t\t       p->regions[r].access, p->regions[r].kind);\n"
 	"\t\tfor (uint32_t q = 0; q < p->n_irqs; q++)\n"
 	"\t\t\tprintf(\" irq %u\\n\", p->irqs[q]);\n"
+	"\t\tprintf(\" console %u %u %u %llx control %u\\n\", p->console.kind, p->console.channel,\n"
+	"\t\t       p->console.irq, (unsigned long long)p->console.ipa, p->service_control);\n"
+	"\t}\n"
+	"\tprintf(\"service %u log %u\\n\", s->service, s->log_channel);\n"
+	"\tfor (uint32_t i = 0; i < s->n_channels; i++) {\n"
+	"\t\tconst struct cfg_channel *c = &s->channels[i];\n"
+	"\t\tprintf(\"channel %s %llx %llx %u %u\\n\", c->name, (unsigned long long)c->pa,\n"
+	"\t\t       (unsigned long long)c->size, c->kind, c->one_way);\n"
+	"\t\tfor (int e = 0; e < 2; e++)\n"
+	"\t\t\tprintf(\" end %u %u %u %u %llx\\n\", c->end[e].kind, c->end[e].partition, c->end[e].vcpu,\n"
+	"\t\t\t       c->end[e].doorbell, (unsigned long long)c->end[e].ipa);\n"
 	"\t}\n"
 	"\treturn 0;\n"
 	"}\n";
@@ -632,6 +643,24 @@ static char *model_dump(const struct bh_system *sys, const char *out)
 				p->regions[r].kind);
 		for (unsigned q = 0; q < p->n_irqs; q++)
 			fprintf(f, " irq %u\n", p->irqs[q]);
+		fprintf(f, " console %u %u %u %llx control %u\n", p->console,
+			p->console_channel < 0 ? 0 : (unsigned)p->console_channel,
+			p->console == CFG_CONSOLE_PL011 ? p->console_irq : 0,
+			(unsigned long long)(p->console == CFG_CONSOLE_PL011 ? p->console_address : 0),
+			p->service_control);
+	}
+	fprintf(f, "service %u log %u\n", sys->service < 0 ? CFG_NO_PARTITION : (unsigned)sys->service,
+		sys->log_channel < 0 ? 0 : (unsigned)sys->log_channel);
+	for (unsigned i = 0; i < sys->n_channels; i++) {
+		const struct bh_channel *c = &sys->channels[i];
+
+		fprintf(f, "channel %s %llx %llx %u %u\n", c->name, (unsigned long long)c->pa,
+			(unsigned long long)c->size, c->kind, c->one_way);
+		for (int e = 0; e < 2; e++)
+			fprintf(f, " end %u %u %u %u %llx\n", c->end[e].kind,
+				c->end[e].partition < 0 ? CFG_NO_PARTITION : (unsigned)c->end[e].partition,
+				c->end[e].vcpu, c->end[e].has_doorbell ? c->end[e].doorbell : CFG_NO_DOORBELL,
+				(unsigned long long)(c->end[e].kind == CFG_END_PARTITION ? c->end[e].ipa : 0));
 	}
 	fclose(f);
 	return buf;
@@ -953,6 +982,325 @@ static void test_err_shared(void **state)
 		      "/shared-memory/squatter: host-address: host range 0x41800000-0x41800fff overlaps /partitions/a/memory@40000000 (0x41000000-0x41ffffff)",
 		      "/shared-memory/gic/a: guest-address: guest range 0x8000000-0x8000fff overlaps the virtual interrupt controller's distributor (0x8000000-0x800ffff)",
 		      "/shared-memory/crooked/b: guest-address: guest range 0x40001000-0x40001fff overlaps /partitions/b/memory@40000000 (0x40000000-0x40ffffff)");
+}
+
+/* Pass 2 of ok-channels. */
+static void channels_pass2(struct run *r, const char *tag)
+{
+	prepare(r, "ok-channels", tag);
+	pass2(r);
+	write_file(r->images, "service.bin", 64);
+	write_file(r->images, "producer.bin", 64);
+	write_file(r->images, "consumer.bin", 64);
+	mkdirs(r->srctree);
+}
+
+/* The regions of partition @p that map channel @ci, in order. */
+static unsigned channel_regions_of(const struct bh_partition *p, int ci, const struct bh_region **out)
+{
+	unsigned n = 0;
+
+	for (unsigned i = 0; i < p->n_regions; i++)
+		if (p->regions[i].channel == ci)
+			out[n++] = &p->regions[i];
+	return n;
+}
+
+static void assert_region(const struct bh_region *r, uint64_t ipa, uint64_t pa, uint64_t size, uint8_t access)
+{
+	assert_int_equal(r->kind, CFG_REGION_SHARED);
+	assert_int_equal(r->ipa, ipa);
+	assert_int_equal(r->pa, pa);
+	assert_int_equal(r->size, size);
+	assert_int_equal(r->access, access);
+}
+
+#define RW (CFG_ACCESS_R | CFG_ACCESS_W)
+#define RO CFG_ACCESS_R
+
+/* Verifies: REQ-CHN-006, REQ-CHN-007 */
+static void test_channel_rights(void **state)
+{
+	const struct bh_region *reg[8];
+	struct bh_system *sys = load_fixture("ok-channels");
+	const struct bh_partition *prod = partition(sys, "producer"), *cons = partition(sys, "consumer");
+	const struct bh_channel *samples = &sys->channels[0], *control = &sys->channels[1];
+
+	(void)state;
+	/* Declared channels first, in document order; `from` makes the producer end 0. */
+	assert_int_equal(sys->n_channels, 5);
+	assert_string_equal(samples->name, "samples");
+	assert_true(samples->one_way);
+	assert_int_equal(samples->end[0].partition, 1);
+	assert_int_equal(samples->end[0].vcpu, 1);
+	assert_int_equal(samples->end[1].partition, 2);
+	/* Placed like RAM: after the partitions' RAM, above each end's RAM in its guest space. */
+	assert_int_equal(samples->pa, 0x44000000);
+	assert_int_equal(samples->end[0].ipa, 0x41000000);
+	assert_int_equal(samples->end[1].ipa, 0x41000000);
+	/* One-way: the sender writes all but the receiver's page, the receiver only that page. */
+	assert_int_equal(channel_regions_of(prod, 0, reg), 2);
+	assert_region(reg[0], 0x41000000, 0x44000000, 0x1000, RO);
+	assert_region(reg[1], 0x41001000, 0x44001000, 0xf000, RW);
+	assert_int_equal(channel_regions_of(cons, 0, reg), 2);
+	assert_region(reg[0], 0x41000000, 0x44000000, 0x1000, RW);
+	assert_region(reg[1], 0x41001000, 0x44001000, 0xf000, RO);
+	/* Two-way, 8 KiB a direction: end 0 receives in the second half's first page. */
+	assert_int_equal(control->pa, 0x7ff00000);
+	assert_int_equal(channel_regions_of(prod, 1, reg), 3);
+	assert_region(reg[0], 0x50000000, 0x7ff00000, 0x1000, RO);
+	assert_region(reg[1], 0x50001000, 0x7ff01000, 0x2000, RW);
+	assert_region(reg[2], 0x50003000, 0x7ff03000, 0x1000, RO);
+	assert_int_equal(channel_regions_of(cons, 1, reg), 3);
+	assert_region(reg[0], 0x60000000, 0x7ff00000, 0x1000, RW);
+	assert_region(reg[1], 0x60001000, 0x7ff01000, 0x2000, RO);
+	assert_region(reg[2], 0x60003000, 0x7ff03000, 0x1000, RW);
+	/* A placed end keeps clear of the written ones and of the other channels. */
+	assert_int_equal(sys->channels[2].end[0].ipa, 0x41010000);
+	free(sys);
+}
+
+/* Verifies: REQ-CHN-006, REQ-CHN-007, REQ-CFG-033 */
+static void test_config_c_channels(void **state)
+{
+	struct run r;
+	char *text;
+
+	(void)state;
+	channels_pass2(&r, "cfg-channels");
+	check_config_c(&r);
+	text = read_text(r.out, "config.c");
+	assert_contains(text, "\t{ /* /channels/samples/consumer */\n\t\t.ipa = 0x41001000,\n\t\t.pa = 0x44001000,\n"
+			      "\t\t.size = 0xf000,\n\t\t.access = CFG_ACCESS_R,\n\t\t.kind = CFG_REGION_SHARED,\n");
+	assert_contains(text, "\t\t.end = {\n\t\t\t{ .kind = CFG_END_PARTITION, .partition = 1, .vcpu = 1, .doorbell = 5, .ipa = 0x41000000 },\n"
+			      "\t\t\t{ .kind = CFG_END_PARTITION, .partition = 2, .vcpu = 0, .doorbell = 40, .ipa = 0x41000000 },\n");
+	free(text);
+}
+
+/* Verifies: REQ-CHN-008 */
+static void test_channel_guest_dtb(void **state)
+{
+	struct run r;
+	void *fdt;
+
+	(void)state;
+	channels_pass2(&r, "dtb-channels");
+	run_ok(&r);
+	free(r.err);
+	fdt = read_dtb(r.out, "consumer.dtb");
+	STR(fdt, "/channel@41000000", "compatible", "bulkhead,channel");
+	CELLS(fdt, "/channel@41000000", "reg", 0, 0x41000000, 0, 0x10000);
+	STR(fdt, "/channel@41000000", "label", "samples");
+	CELLS(fdt, "/channel@41000000", "bulkhead,channel-id", 0);
+	CELLS(fdt, "/channel@41000000", "bulkhead,end", 1);
+	STR(fdt, "/channel@41000000", "bulkhead,kind", "data");
+	assert_non_null(fdt_getprop(fdt, node(fdt, "/channel@41000000"), "bulkhead,one-way", NULL));
+	STR(fdt, "/channel@41000000", "bulkhead,peer", "producer");
+	CELLS(fdt, "/channel@41000000", "bulkhead,peer-id", 1);
+	CELLS(fdt, "/channel@41000000", "bulkhead,doorbell", 40);
+	/* An SPI doorbell is also an ordinary edge-triggered interrupt of the node. */
+	CELLS(fdt, "/channel@41000000", "interrupts", 0, 8, 1);
+	CELLS(fdt, "/channel@60000000", "bulkhead,channel-id", 1);
+	assert_null(fdt_getprop(fdt, node(fdt, "/channel@60000000"), "bulkhead,one-way", NULL));
+	free(fdt);
+	fdt = read_dtb(r.out, "producer.dtb");
+	CELLS(fdt, "/channel@41000000", "bulkhead,end", 0);
+	CELLS(fdt, "/channel@41000000", "bulkhead,doorbell", 5);
+	/* An SGI doorbell has no interrupts property: an SGI is no device interrupt. */
+	assert_null(fdt_getprop(fdt, node(fdt, "/channel@41000000"), "interrupts", NULL));
+	free(fdt);
+}
+
+/* Verifies: REQ-CHN-006 */
+static void test_err_channels(void **state)
+{
+	(void)state;
+	EXPECT_ERRORS("err-channels",
+		      "/channels/lonely: has 1 endpoint node; a channel has exactly two, each named after a partition",
+		      "/channels/stranger/c: no partition is named 'c'; each child of a channel is named after an endpoint partition",
+		      "/channels/selfish: from: 'nodtb' is not one of the channel's two endpoints",
+		      "/channels/console: channel name 'console' is reserved: it labels the console and log channels bhcc makes",
+		      "/channels/ppi/b: doorbell: missing required property",
+		      "/channels/odd: size: 0x5000 is not a multiple of 8 KiB of at least 0x4000 bytes (two-way: each direction is a receiver page and at least one sender page)",
+		      "/channels/tiny: size: 0x1000 is not a multiple of 4 KiB of at least 0x2000 bytes (one-way: each direction is a receiver page and at least one sender page)",
+		      "/channels/crooked/a: guest-address: 0x50000800 is not 4 KiB aligned",
+		      "/channels/crooked/b: doorbell-vcpu: /partitions/b has 1 vCPU; vCPU 1 does not exist",
+		      "/channels/blind/nodtb: /partitions/nodtb has no dtb-address; a partition at a channel's end finds it in its guest device tree",
+		      "/channels/bells/a: doorbell: interrupt 34 belongs to a device of /partitions/a",
+		      "/channels/bells/b: doorbell: 0 is not an SGI 1..14 or an SPI (32..1019)",
+		      "/channels/ppi/a: doorbell: 20 is not an SGI 1..14 or an SPI (32..1019)",
+		      "/channels/onram/a: guest-address: guest range 0x40ff0000-0x40ff3fff overlaps /partitions/a/memory@40000000 (0x40000000-0x40ffffff)",
+		      "/channels/onram/b: guest-address: guest range 0x8000000-0x8003fff overlaps the hypervisor's emulated distributor (0x8000000-0x800ffff)",
+		      "/channels/squatter: host-address: host range 0x41800000-0x41803fff overlaps /partitions/a/memory@40000000 (0x41000000-0x41ffffff)");
+}
+
+/* Verifies: REQ-CHN-010 */
+static void test_console_channels(void **state)
+{
+	const struct bh_region *reg[8];
+	struct bh_system *sys = load_fixture("ok-channels");
+	const struct bh_partition *svc = partition(sys, "service"), *prod = partition(sys, "producer"),
+				  *cons = partition(sys, "consumer");
+	const struct bh_channel *con_prod = &sys->channels[2], *con_cons = &sys->channels[3], *log = &sys->channels[4];
+	unsigned with, without;
+
+	(void)state;
+	assert_int_equal(sys->service, 0);
+	assert_int_equal(sys->log_channel, 4);
+	assert_true(prod->service_control);
+	assert_false(cons->service_control);
+	/* console = "channel": the partition (end 0) to the service partition (end 1), two-way. */
+	assert_int_equal(prod->console, CFG_CONSOLE_CHANNEL);
+	assert_int_equal(prod->console_channel, 2);
+	assert_int_equal(con_prod->kind, CFG_CHANNEL_CONSOLE);
+	assert_false(con_prod->one_way);
+	assert_int_equal(con_prod->size, 0x4000);
+	assert_int_equal(con_prod->end[0].kind, CFG_END_PARTITION);
+	assert_int_equal(con_prod->end[0].partition, 1);
+	assert_int_equal(con_prod->end[0].doorbell, 4);
+	assert_int_equal(con_prod->end[1].partition, 0);
+	assert_int_equal(con_prod->end[1].doorbell, 3);
+	/* console = "pl011": the hypervisor speaks for the partition at end 0. */
+	assert_int_equal(cons->console_channel, 3);
+	assert_int_equal(con_cons->end[0].kind, CFG_END_HYPERVISOR);
+	assert_int_equal(con_cons->end[0].partition, 2);
+	assert_int_equal(con_cons->end[1].partition, 0);
+	assert_int_equal(channel_regions_of(cons, 3, reg), 0);
+	/* The log: one-way from the hypervisor, rung into the service partition's doorbell. */
+	assert_int_equal(log->kind, CFG_CHANNEL_LOG);
+	assert_true(log->one_way);
+	assert_int_equal(log->size, 0x8000);
+	assert_int_equal(log->end[0].kind, CFG_END_HYPERVISOR);
+	assert_int_equal(log->end[0].partition, -1);
+	assert_int_equal(log->end[1].partition, 0);
+	assert_int_equal(log->end[1].doorbell, 3);
+	/* The service partition maps every console and the log with a receiver's rights. */
+	assert_int_equal(channel_regions_of(svc, 4, reg), 2);
+	assert_region(reg[0], 0x41008000, log->pa, 0x1000, RW);
+	assert_region(reg[1], 0x41009000, log->pa + 0x1000, 0x7000, RO);
+	/* It owns the hypervisor's UART and its interrupt. */
+	assert_int_equal(svc->n_irqs, 1);
+	assert_int_equal(svc->irqs[0], 33);
+	assert_true(sys->hyp_console_shared);
+	/* The channels with a hypervisor end (the log, the emulated UART's) are in its EL2 map:
+	 * both in a 2 MiB range no partition RAM shares, one more level-3 table. */
+	with = el2_count_pages(sys);
+	sys->n_channels = 2;
+	without = el2_count_pages(sys);
+	assert_int_equal(with, without + 1);
+	free(sys);
+}
+
+/* Verifies: REQ-CHN-010, REQ-CHN-008 */
+static void test_console_guest_dtb(void **state)
+{
+	static const char names[] = "service\0producer\0consumer";
+	struct run r;
+	void *fdt;
+
+	(void)state;
+	channels_pass2(&r, "dtb-consoles");
+	run_ok(&r);
+	free(r.err);
+	fdt = read_dtb(r.out, "service.dtb");
+	assert_str(fdt, "/chosen", "bulkhead,partitions", names, (int)sizeof(names));
+	/* Its console channels name the partition whose console they are, the hypervisor's included. */
+	STR(fdt, "/channel@41000000", "label", "console");
+	STR(fdt, "/channel@41000000", "bulkhead,kind", "console");
+	STR(fdt, "/channel@41000000", "bulkhead,peer", "producer");
+	CELLS(fdt, "/channel@41000000", "bulkhead,channel-id", 2);
+	CELLS(fdt, "/channel@41000000", "bulkhead,end", 1);
+	STR(fdt, "/channel@41004000", "bulkhead,peer", "consumer");
+	CELLS(fdt, "/channel@41004000", "bulkhead,peer-id", 2);
+	STR(fdt, "/channel@41008000", "label", "log");
+	STR(fdt, "/channel@41008000", "bulkhead,peer", "bulkhead");
+	CELLS(fdt, "/channel@41008000", "bulkhead,peer-id", 0xff);
+	CELLS(fdt, "/channel@41008000", "bulkhead,doorbell", 3);
+	assert_non_null(fdt_getprop(fdt, node(fdt, "/channel@41008000"), "bulkhead,one-way", NULL));
+	/* Its UART is a passed-through device like any. */
+	STR(fdt, "/serial@9000000", "compatible", "arm,pl011");
+	free(fdt);
+	/* The emulated UART: the node Linux's amba-pl011 driver binds to, and stdout-path for earlycon. */
+	fdt = read_dtb(r.out, "consumer.dtb");
+	STR(fdt, "/chosen", "stdout-path", "/serial@9000000");
+	STR(fdt, "/serial@9000000", "compatible", "arm,pl011\0arm,primecell");
+	CELLS(fdt, "/serial@9000000", "reg", 0, 0x9000000, 0, 0x1000);
+	CELLS(fdt, "/serial@9000000", "interrupts", 0, 1, 4);
+	CELLS(fdt, "/serial@9000000", "clocks", 2, 2);
+	STR(fdt, "/serial@9000000", "clock-names", "uartclk\0apb_pclk");
+	STR(fdt, "/apb-pclk", "compatible", "fixed-clock");
+	CELLS(fdt, "/apb-pclk", "clock-frequency", 24000000);
+	CELLS(fdt, "/apb-pclk", "phandle", 2);
+	assert_true(fdt_path_offset(fdt, "/chosen/bulkhead,partitions") < 0);
+	assert_null(fdt_getprop(fdt, node(fdt, "/chosen"), "bulkhead,partitions", NULL));
+	free(fdt);
+	/* A console channel: the partition's own end, labelled for the runtime to find. */
+	fdt = read_dtb(r.out, "producer.dtb");
+	STR(fdt, "/channel@41010000", "label", "console");
+	CELLS(fdt, "/channel@41010000", "bulkhead,end", 0);
+	STR(fdt, "/channel@41010000", "bulkhead,peer", "service");
+	CELLS(fdt, "/channel@41010000", "bulkhead,doorbell", 4);
+	assert_null(fdt_getprop(fdt, node(fdt, "/chosen"), "stdout-path", NULL));
+	free(fdt);
+}
+
+/* Verifies: REQ-CHN-011 */
+static void test_channels_report(void **state)
+{
+	static const char *const report[] = {
+		"| 0 | `samples` (`/channels/samples`) | data, one-way from end 0 | 0x44000000-0x4400ffff | 64 KiB | producer at 0x41000000, doorbell 5 in vCPU 1 | consumer at 0x41000000, doorbell 40 in vCPU 0 | producer: 0x44001000-0x4400ffff; consumer: 0x44000000-0x44000fff |",
+		"| 1 | `control` (`/channels/control`) | data, two-way | 0x7ff00000-0x7ff03fff | 16 KiB | producer at 0x50000000, doorbell 5 in vCPU 0 | consumer at 0x60000000, doorbell 40 in vCPU 0 | producer: 0x7ff01000-0x7ff02fff; consumer: 0x7ff00000-0x7ff00fff, 0x7ff03000-0x7ff03fff |",
+		"| 3 | `console-consumer` (`/partitions/consumer`) | console, two-way | 0x44014000-0x44017fff | 16 KiB | hypervisor (emulated UART of consumer) | service at 0x41004000, doorbell 3 in vCPU 0 | hypervisor: all (its EL2 map); service: 0x44014000-0x44014fff, 0x44017000-0x44017fff |",
+		"| 4 | `log` (`/partitions/service`) | log, one-way from end 0 | 0x44018000-0x4401ffff | 32 KiB | hypervisor | service at 0x41008000, doorbell 3 in vCPU 0 | hypervisor: all (its EL2 map); service: 0x44018000-0x44018fff |",
+		"| `/channels/samples/consumer` | channel | 0x41001000-0x4100ffff | 0x44001000-0x4400ffff | 60 KiB | r | auto-placed by bhcc |",
+		"| `/partitions/service (channel log)` | channel | 0x41009000-0x4100ffff | 0x44019000-0x4401ffff | 28 KiB | r | auto-placed by bhcc |",
+		"| 0x44018000-0x4401ffff | 32 KiB | channel 4: `log`, auto-placed (see Channels) |",
+		"| Console | `/board/serial@9000000` (\"arm,pl011\") at 0x9000000, written by the hypervisor until the service partition service runs (and on a fail-safe stop), then owned by it |",
+		"| Service partition | yes: the only writer of the UART once it runs; console-doorbell 3 |",
+		"| Console | channel 2 to service, input doorbell 4 |",
+		"| Service control | the service partition may stop and restart it |",
+		"| Console | emulated PL011 at 0x9000000, interrupt 33, channel 3 to service |",
+		"| 33 | `/board/serial@9000000` | hypervisor (console), then the service partition |",
+	};
+	struct run r;
+	char *text;
+
+	(void)state;
+	channels_pass2(&r, "report-channels");
+	run_ok(&r);
+	free(r.err);
+	text = read_text(r.out, "isolation.md");
+	for (size_t i = 0; i < sizeof(report) / sizeof(report[0]); i++)
+		assert_contains(text, report[i]);
+	free(text);
+}
+
+/* Verifies: REQ-CHN-010 */
+static void test_err_console(void **state)
+{
+	(void)state;
+	EXPECT_ERRORS("err-console",
+		      "/partitions/tty: console: unknown console 'tty' (expected \"channel\" or \"pl011\")",
+		      "/partitions/svc2: service: a second service partition (/partitions/svc is one); the system has at most one",
+		      "/partitions/svc: console: the service partition drives the UART itself; it has no console to the service partition",
+		      "/partitions/svc: service-control: the service partition cannot stop or restart itself",
+		      "/partitions/svc2: console-doorbell: missing required property (the service partition's interrupt for its console and log channels)",
+		      "/partitions/tty: console-doorbell: has no effect without console = \"channel\"",
+		      "/partitions/half: console: \"pl011\" needs console-address (where the emulated UART is) and console-interrupt (its interrupt id)");
+	EXPECT_ERRORS("err-console-uart",
+		      "/partitions/b: console-address: has no effect without console = \"pl011\"",
+		      "/partitions/b: devices: /board/serial@9000000 is the hypervisor's console (only the service partition may own it)",
+		      "/partitions/a: console-address: the emulated UART at 0x40001000-0x40001fff overlaps /partitions/a/memory@40000000 (0x40000000-0x40ffffff)",
+		      "/partitions/a: console-interrupt: 5 is not an SPI (32..1019)",
+		      "/partitions/a: console: \"pl011\" needs dtb-address: the guest finds its UART in its device tree",
+		      "/partitions/c: console-address: 0x9000800 is not a 4 KiB aligned guest address below 0x8000000000 (the 39-bit stage-2 IPA limit)",
+		      "/partitions/c: console-interrupt: 40 is also a doorbell (/channels/cs/c: doorbell); the emulated UART's interrupt is its own");
+	EXPECT_ERRORS("err-console-dtb",
+		      "/partitions/svc: service: /partitions/svc has no dtb-address; a partition at a channel's end finds it in its guest device tree",
+		      "/partitions/b: console: /partitions/b has no dtb-address; a partition at a channel's end finds it in its guest device tree");
+	EXPECT_ERRORS("err-no-service",
+		      "/partitions/a: console: a console goes to the service partition, and no partition has `service`",
+		      "/partitions/b: service-control: has no effect without a service partition (a partition with `service`)");
 }
 
 /* Verifies: REQ-CFG-035 */
@@ -1362,7 +1710,7 @@ static void test_err_regions(void **state)
 {
 	(void)state;
 	EXPECT_ERRORS("err-regions",
-		      "/partitions/demo-a/memory@41000000: more than 16 memory regions in /partitions/demo-a");
+		      "/partitions/demo-a/memory@43000000: more than 48 memory regions in /partitions/demo-a");
 }
 
 /* ---- rejections ----------------------------------------------------------- */
@@ -1471,7 +1819,7 @@ static void test_err_device_twice(void **state)
 	EXPECT_ERRORS("err-device-twice",
 		      "/partitions/demo-b: devices: /board/rtc@9010000 is listed twice",
 		      "/partitions/demo-b: devices: /board/rtc@9010000 is also assigned to /partitions/demo-a",
-		      "/partitions/demo-b: devices: /board/serial@9000000 is the hypervisor's console");
+		      "/partitions/demo-b: devices: /board/serial@9000000 is the hypervisor's console (only the service partition may own it)");
 }
 
 /* Verifies: REQ-CFG-027 */
@@ -1578,7 +1926,7 @@ static void test_err_unknown(void **state)
 {
 	(void)state;
 	EXPECT_ERRORS("err-unknown",
-		      "/: unknown node 'channels'",
+		      "/: unknown node 'mailboxes'",
 		      "/board/serial@9000000: unknown property 'status'",
 		      "/partitions/demo-a: unknown property 'priority'",
 		      "/partitions/demo-a: unknown node 'shm'",
@@ -2018,6 +2366,14 @@ int main(void)
 		cmocka_unit_test(test_err_uart_layout),
 		cmocka_unit_test(test_shared_memory),
 		cmocka_unit_test(test_err_shared),
+		cmocka_unit_test(test_channel_rights),
+		cmocka_unit_test(test_config_c_channels),
+		cmocka_unit_test(test_channel_guest_dtb),
+		cmocka_unit_test(test_err_channels),
+		cmocka_unit_test(test_console_channels),
+		cmocka_unit_test(test_console_guest_dtb),
+		cmocka_unit_test(test_err_console),
+		cmocka_unit_test(test_channels_report),
 		cmocka_unit_test(test_guest_dtb_gicv2),
 		cmocka_unit_test(test_isolation_report),
 		cmocka_unit_test(test_isolation_report_default),

@@ -31,6 +31,9 @@
 #define BETA_RO_PA 0x42400000ull
 #define BETA_RO_SIZE 0x00010000ull
 #define PASSTHROUGH_PA 0x0a000000ull     /* a device a partition owns: not the hypervisor's */
+#define LOG_PA 0x43000000ull             /* a channel the hypervisor is an end of */
+#define LOG_SIZE 0x8000ull
+#define DATA_CHANNEL_PA 0x43100000ull    /* a channel between partitions: not the hypervisor's */
 #define UART_PA 0x09000000ull
 #define GICD_PA 0x08000000ull
 #define GICR_PA 0x080a0000ull
@@ -55,11 +58,20 @@ static const struct cfg_partition parts[] = {
 	{ .name = "beta", .n_regions = 2, .regions = beta_regions },
 };
 
+static const struct cfg_channel channels[] = {
+	{ .name = "data", .pa = DATA_CHANNEL_PA, .size = 0x4000u, .kind = CFG_CHANNEL_DATA,
+	  .end = { { .kind = CFG_END_PARTITION, .partition = 0 }, { .kind = CFG_END_PARTITION, .partition = 1 } } },
+	{ .name = "log", .pa = LOG_PA, .size = LOG_SIZE, .kind = CFG_CHANNEL_LOG, .one_way = 1,
+	  .end = { { .kind = CFG_END_HYPERVISOR, .partition = CFG_NO_PARTITION }, { .kind = CFG_END_PARTITION, .partition = 1 } } },
+};
+
 const struct cfg_system cfg_system = {
 	.console = { .base = UART_PA, .size = 0x1000u, .reg_shift = 0, .reg_io_width = 1 },
 	.arch = { .gic = { .dist = { GICD_PA, 0x10000u }, .redist = { GICR_PA, GICR_SIZE } } },
 	.n_partitions = 2,
 	.partitions = parts,
+	.n_channels = 2,
+	.channels = channels,
 };
 
 /* The MMU is off while the map is built: nothing to invalidate on the host. */
@@ -165,6 +177,14 @@ static void test_partition_ram_writable_never_executable(void **state)
 	assert_range(BETA_RO_PA, BETA_RO_SIZE, DATA);
 }
 
+/* Verifies: REQ-CHN-010 */
+static void test_channels_it_is_an_end_of(void **state)
+{
+	(void)state;
+	assert_range(LOG_PA, LOG_SIZE, DATA);
+	assert_range(DATA_CHANNEL_PA, 0x4000, UNMAPPED);
+}
+
 /* Verifies: REQ-MEM-007 */
 static void test_only_its_own_devices(void **state)
 {
@@ -183,6 +203,7 @@ static void test_nothing_else_is_mapped(void **state)
 	const uint64_t mapped[][2] = {
 		{ IMAGE_START, IMAGE_END - IMAGE_START }, { ALPHA_PA, ALPHA_SIZE }, { BETA_PA, BETA_SIZE },
 		{ BETA_RO_PA, BETA_RO_SIZE }, { UART_PA, 0x1000 }, { GICD_PA, 0x10000 }, { GICR_PA, GICR_SIZE },
+		{ LOG_PA, LOG_SIZE },
 	};
 	for (uint64_t va = 0; va < (4ull << 30); va += 4096) {
 		bool inside = false;
@@ -204,6 +225,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_image_is_write_xor_execute, setup),
 		cmocka_unit_test_setup(test_partition_ram_writable_never_executable, setup),
+		cmocka_unit_test_setup(test_channels_it_is_an_end_of, setup),
 		cmocka_unit_test_setup(test_only_its_own_devices, setup),
 		cmocka_unit_test_setup(test_nothing_else_is_mapped, setup),
 	};

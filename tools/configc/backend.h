@@ -95,6 +95,15 @@ void be_parse_partition(struct bh_ctx *c, struct bh_partition *p, int node);
 /** True when @irq of device @d may be given to a partition; otherwise reports it. */
 bool be_irq_assignable(struct bh_ctx *c, const struct bh_partition *p, const struct bh_device *d, uint32_t irq);
 
+/**
+ * True when @irq can be a doorbell (@level false) or an emulated device's
+ * interrupt (@level true) raised in partition @p: a purely virtual
+ * interrupt that none of its devices owns. Otherwise reports it at @path,
+ * @prop. Several doorbells of one partition may share an id.
+ */
+bool be_doorbell_valid(struct bh_ctx *c, const struct bh_partition *p, const char *path, const char *prop,
+		       uint32_t irq, bool level);
+
 /** Adds the regions the architecture gives every partition (after its devices). */
 void be_partition_regions(struct bh_ctx *c, struct bh_partition *p);
 

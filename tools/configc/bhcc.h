@@ -76,6 +76,43 @@ void parse_hypervisor(struct bh_ctx *c, int node, unsigned ac, unsigned sc);
 /** Parses /partitions and each partition under it; must run after parse_board. */
 void parse_partitions(struct bh_ctx *c, int node);
 
+/* parse_console.c */
+
+/** Parses a partition's service, service-control, console and console-* properties. */
+void parse_partition_console(struct bh_ctx *c, struct bh_partition *p, int node, unsigned ac);
+
+/* channels.c, channel_map.c */
+
+/** Parses /channels; must run after parse_partitions (its endpoints name partitions). */
+void parse_channels(struct bh_ctx *c, int node);
+
+/**
+ * Finds the service partition, checks the console properties and adds the
+ * channels they imply (each console channel, the log channel) after the
+ * declared ones. Runs after parse_channels, also when there is no /channels.
+ */
+void channels_generate(struct bh_ctx *c);
+
+/** Checks each channel alone: size, host-address, its ends' guest addresses and doorbells. */
+void validate_channels(struct bh_ctx *c);
+
+/**
+ * Places the guest address of every partition end that has none (above the
+ * partition's RAM, clear of its other regions), then adds the end's regions
+ * to its partition: the channel's pages, each with the rights of this end.
+ * Runs after every other region of the partitions is known.
+ */
+void channel_regions(struct bh_ctx *c);
+
+/** Checks each emulated UART's console-address and console-interrupt; after channel_regions. */
+void validate_consoles(struct bh_ctx *c);
+
+/** After placement: gives each partition's channel regions their host address. */
+void channel_link(struct bh_ctx *c);
+
+/** Index of the valid partition named @name, or -1. */
+int partition_named(const struct bh_system *s, const char *name);
+
 /* shared.c */
 
 /** Parses /shared-memory; must run after parse_partitions (its children name partitions). */
@@ -150,6 +187,14 @@ void emit_asm(FILE *f, const struct bh_system *sys, const struct bhcc_options *o
 
 /** Writes GENDIR/isolation.md. */
 void emit_report(FILE *f, const struct bh_system *sys, const struct bhcc_options *opt);
+
+/* emit_report_channels.c */
+
+/** isolation.md: the Channels section (each channel, its ends, what each end can write). */
+void report_channels(FILE *f, const struct bh_system *sys);
+
+/** isolation.md: a partition's console, service partition and service-control rows. */
+void report_console(FILE *f, const struct bh_system *sys, const struct bh_partition *p);
 
 /* util.c */
 

@@ -14,11 +14,11 @@ BHCC_ARCH ?= arm64
 BHCC := $(O)/host/bhcc
 BHCC_MAIN := tools/configc/main.c
 BHCC_FRONT_SRCS := $(filter-out $(BHCC_MAIN),$(wildcard tools/configc/*.c))
-BHCC_FRONT_HEADERS := $(wildcard tools/configc/*.h) core/include/cfg.h
+BHCC_FRONT_HEADERS := $(wildcard tools/configc/*.h) core/include/cfg.h include/bulkhead/channel.h
 include tools/configc/$(BHCC_ARCH)/backend.mk
 BHCC_LIB_SRCS := $(BHCC_FRONT_SRCS) $(BHCC_BACK_SRCS)
 BHCC_HEADERS := $(BHCC_FRONT_HEADERS) $(BHCC_BACK_HEADERS)
-BHCC_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -Wall -Wextra -Werror -O2 -g -Icore/include -Itools/configc \
+BHCC_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -Wall -Wextra -Werror -O2 -g -Icore/include -Iinclude -Itools/configc \
 	$(BHCC_BACK_INCLUDES)
 
 $(BHCC): $(BHCC_MAIN) $(BHCC_LIB_SRCS) $(BHCC_HEADERS) tools/configc/build.mk tools/configc/$(BHCC_ARCH)/backend.mk

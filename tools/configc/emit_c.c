@@ -62,6 +62,8 @@ static void partition_arrays(FILE *f, const struct bh_partition *p)
 	fprintf(f, "\n");
 }
 
+static const char *const console_kinds[] = { "CFG_CONSOLE_NONE", "CFG_CONSOLE_CHANNEL", "CFG_CONSOLE_PL011" };
+
 static void partition_entry(FILE *f, const struct bh_partition *p)
 {
 	fprintf(f, "\t{\n\t\t.name = \"%s\",\n", p->name);
@@ -82,10 +84,50 @@ static void partition_entry(FILE *f, const struct bh_partition *p)
 	fprintf(f, "\t\t.fault_policy = %s,\n",
 		p->fault_policy == CFG_FAULT_RESTART ? "CFG_FAULT_RESTART" : "CFG_FAULT_STOP");
 	be_emit_c_partition(f, p);
-	/* No binding names peers to notify yet (channels will). */
+	/* No binding names peers to notify yet. */
 	fprintf(f, "\t\t.n_restart_notify = 0,\n\t\t.restart_notify = 0,\n");
-	fprintf(f, "\t\t.console = { .kind = CFG_CONSOLE_NONE, .channel = 0, .irq = 0, .ipa = 0 },\n");
-	fprintf(f, "\t\t.service_control = 0,\n\t},\n");
+	fprintf(f, "\t\t.console = { .kind = %s, .channel = %d, .irq = %u, .ipa = 0x%llx },\n",
+		console_kinds[p->console], p->console_channel >= 0 ? p->console_channel : 0,
+		p->console == CFG_CONSOLE_PL011 ? p->console_irq : 0u,
+		ULL(p->console == CFG_CONSOLE_PL011 ? p->console_address : 0u));
+	fprintf(f, "\t\t.service_control = %d,\n\t},\n", p->service_control ? 1 : 0);
+}
+
+static void channel_end(FILE *f, const struct bh_chan_end *e)
+{
+	fprintf(f, "\t\t\t{ .kind = %s, ", e->kind == CFG_END_PARTITION ? "CFG_END_PARTITION" : "CFG_END_HYPERVISOR");
+	if (e->partition >= 0)
+		fprintf(f, ".partition = %d, ", e->partition);
+	else
+		fprintf(f, ".partition = CFG_NO_PARTITION, ");
+	fprintf(f, ".vcpu = %u, ", e->vcpu);
+	if (e->has_doorbell)
+		fprintf(f, ".doorbell = %u, ", e->doorbell);
+	else
+		fprintf(f, ".doorbell = CFG_NO_DOORBELL, ");
+	fprintf(f, ".ipa = 0x%llx },\n", ULL(e->kind == CFG_END_PARTITION ? e->ipa : 0u));
+}
+
+static void channels(FILE *f, const struct bh_system *sys)
+{
+	static const char *const kinds[] = { "CFG_CHANNEL_DATA", "CFG_CHANNEL_CONSOLE", "CFG_CHANNEL_LOG" };
+
+	if (!sys->n_channels)
+		return;
+	fprintf(f, "static const struct cfg_channel bh_channels[] = {\n");
+	for (unsigned i = 0; i < sys->n_channels; i++) {
+		const struct bh_channel *ch = &sys->channels[i];
+
+		fprintf(f, "\t{ /* %u: ", i);
+		comment(f, "", ch->path, " */\n");
+		fprintf(f, "\t\t.name = \"%s\",\n\t\t.pa = 0x%llx,\n\t\t.size = 0x%llx,\n", ch->name, ULL(ch->pa),
+			ULL(ch->size));
+		fprintf(f, "\t\t.kind = %s,\n\t\t.one_way = %d,\n\t\t.end = {\n", kinds[ch->kind], ch->one_way ? 1 : 0);
+		channel_end(f, &ch->end[0]);
+		channel_end(f, &ch->end[1]);
+		fprintf(f, "\t\t},\n\t},\n");
+	}
+	fprintf(f, "};\n\n");
 }
 
 static void cores(FILE *f, const struct bh_board *b)
@@ -123,8 +165,14 @@ static void system_table(FILE *f, const struct bh_system *sys)
 		ULL(con.base), ULL(con.size), shift, width);
 	fprintf(f, "\t.n_cpus = %u,\n\t.cpus = bh_cpus,\n", sys->board.n_cpus);
 	fprintf(f, "\t.n_partitions = %u,\n\t.partitions = bh_partitions,\n", sys->n_partitions);
-	fprintf(f, "\t.service = CFG_NO_PARTITION,\n\t.log_channel = 0,\n");
-	fprintf(f, "\t.n_channels = 0,\n\t.channels = 0,\n");
+	if (sys->service >= 0)
+		fprintf(f, "\t.service = %d,\n\t.log_channel = %d,\n", sys->service, sys->log_channel);
+	else
+		fprintf(f, "\t.service = CFG_NO_PARTITION,\n\t.log_channel = 0,\n");
+	if (sys->n_channels)
+		fprintf(f, "\t.n_channels = %u,\n\t.channels = bh_channels,\n", sys->n_channels);
+	else
+		fprintf(f, "\t.n_channels = 0,\n\t.channels = 0,\n");
 	be_emit_c_system(f, sys);
 	fprintf(f, "};\n");
 }
@@ -139,6 +187,7 @@ void emit_c(FILE *f, const struct bh_system *sys, const struct bhcc_options *opt
 	for (unsigned i = 0; i < sys->n_partitions; i++)
 		partition_entry(f, &sys->partitions[i]);
 	fprintf(f, "};\n\n");
+	channels(f, sys);
 	cores(f, &sys->board);
 	system_table(f, sys);
 }

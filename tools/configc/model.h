@@ -15,8 +15,9 @@
 
 #define BHCC_MAX_CPUS 64          /* cfg_partition.cpu_mask has 64 bits */
 #define BHCC_MAX_PARTITIONS 64     /* cfg_cpu.partition is a uint8_t, 0xff = none */
-#define BHCC_MAX_REGIONS 16        /* per partition: RAM, device and shared-memory regions together */
+#define BHCC_MAX_REGIONS 48        /* per partition: RAM, device, shared-memory and channel regions together */
 #define BHCC_MAX_SHARED 16         /* shared-memory regions */
+#define BHCC_MAX_CHANNELS 64       /* declared and generated; cfg indexes them with a uint8_t */
 #define BHCC_MAX_RAM 8             /* board memory ranges */
 #define BHCC_MAX_DEVICES 64        /* board devices */
 #define BHCC_MAX_DEV_REGS 8        /* MMIO ranges per device */
@@ -129,6 +130,8 @@ struct bh_region {
 	bool placed;                            /* pa is valid (explicit and checked, or auto-placed) */
 	int device;                             /* board device index for device regions, else -1 */
 	int shared;                             /* sys->shared index for shared-memory regions, else -1 */
+	int channel;                            /* sys->channels index for channel regions, else -1 */
+	uint64_t channel_off;                   /* ... and where in the channel it starts */
 	int offset;                             /* its node, for document order (RAM and shared only) */
 };
 
@@ -164,6 +167,18 @@ struct bh_partition {
 	uint64_t image_size;
 	unsigned s2_pages;
 	struct bh_arch_partition arch;
+	bool service;                           /* the service partition (`service`) */
+	bool service_control;                   /* `service-control` */
+	uint8_t console;                        /* enum cfg_console_kind (`console`) */
+	int console_channel;                    /* its console channel, -1 when none */
+	bool has_console_doorbell;
+	uint32_t console_doorbell;              /* `console-doorbell` */
+	bool has_console_address;
+	uint64_t console_address;               /* `console-address` (pl011) */
+	bool has_console_irq;
+	uint32_t console_irq;                   /* `console-interrupt` (pl011) */
+	unsigned n_channel_ends;                /* channel ends it maps, for the guest device tree */
+	bool no_dtb_reported;                   /* a generated channel reported its missing dtb-address */
 };
 
 /** One partition's mapping of a shared-memory region: a child of the region's node. */
@@ -189,6 +204,35 @@ struct bh_shared {
 	struct bh_mapper mappers[BHCC_MAX_PARTITIONS];
 };
 
+/** One end of a channel: a child of the channel's node, or one bhcc made. */
+struct bh_chan_end {
+	char path[BHCC_PATH_MAX];               /* its node; a generated end: its partition's node */
+	const char *doorbell_prop;              /* the property that gives its doorbell, for messages */
+	uint8_t kind;                           /* enum cfg_end_kind */
+	int partition;                          /* index, -1 when unknown (CFG_END_HYPERVISOR: the UART's, or -1) */
+	uint32_t vcpu;                          /* doorbell-vcpu */
+	bool has_doorbell;
+	uint32_t doorbell;                      /* raised in this end when the peer rings */
+	bool has_ipa;                           /* guest-address written */
+	uint64_t ipa;                           /* where the partition sees the channel (placed when not written) */
+	bool valid;                             /* named a partition and its properties parsed */
+};
+
+/** A channel: /channels/<name>, or a console or log channel bhcc made (include/bulkhead/channel.h). */
+struct bh_channel {
+	char name[BHCC_NAME_MAX + 9];           /* generated: "console-<partition>", "log" */
+	char path[BHCC_PATH_MAX];               /* its node; generated: the partition whose property made it */
+	int offset;                             /* document order; generated ones come after every node */
+	uint8_t kind;                           /* enum cfg_channel_kind */
+	bool one_way;                           /* end[0] sends only */
+	uint64_t size;
+	uint64_t pa;
+	bool valid;                             /* size passed its checks */
+	bool has_host;
+	bool placed;
+	struct bh_chan_end end[2];
+};
+
 struct bh_system {
 	bool has_model;
 	char model[BHCC_STR_MAX];
@@ -198,6 +242,11 @@ struct bh_system {
 	struct bh_partition partitions[BHCC_MAX_PARTITIONS];
 	unsigned n_shared;
 	struct bh_shared shared[BHCC_MAX_SHARED];
+	unsigned n_channels;
+	struct bh_channel channels[BHCC_MAX_CHANNELS];
+	int service;                            /* the service partition, -1 when none */
+	bool hyp_console_shared;                /* the service partition owns the hypervisor's console device */
+	int log_channel;                        /* its log channel, -1 when none */
 	unsigned s2_pages;                      /* all partitions; valid after a clean validation */
 	unsigned el2_pages;                     /* the hypervisor's EL2 map, likewise */
 };

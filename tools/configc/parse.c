@@ -2,7 +2,7 @@
 /*
  * The root node. /board is parsed before the others whatever the document
  * order, because the hypervisor's console and the partitions refer to it;
- * /shared-memory after the partitions, whose names it uses.
+ * /shared-memory and /channels after the partitions, whose names they use.
  */
 #include <string.h>
 
@@ -40,7 +40,7 @@ static void parse_root_props(struct bh_ctx *c, unsigned *ac, unsigned *sc)
 
 void parse_system(struct bh_ctx *c)
 {
-	int board = -1, hyp = -1, parts = -1, shared = -1;
+	int board = -1, hyp = -1, parts = -1, shared = -1, channels = -1;
 	unsigned ac, sc;
 	int node;
 
@@ -63,6 +63,8 @@ void parse_system(struct bh_ctx *c)
 			parts = node;
 		} else if (strcmp(name, "shared-memory") == 0) {
 			shared = node;
+		} else if (strcmp(name, "channels") == 0) {
+			channels = node;
 		} else if (strcmp(name, "__symbols__") != 0) {
 			/* __symbols__ is what dtc -@ adds; everything else is the user's. */
 			diag_error(c->diag, "/", NULL, "unknown node '%s'", name);
@@ -83,4 +85,7 @@ void parse_system(struct bh_ctx *c)
 	/* After the partitions: its children name them. */
 	if (shared >= 0)
 		parse_shared(c, shared);
+	if (channels >= 0)
+		parse_channels(c, channels);
+	channels_generate(c);
 }

@@ -13,7 +13,8 @@
 
 static const char *const part_props[] = {
 	"cpus", "program", "image", "entry", "load-address", "fault-policy", "devices",
-	"dtb-address", "bootargs", "#address-cells", "#size-cells", NULL
+	"dtb-address", "bootargs", "#address-cells", "#size-cells", "service", "service-control",
+	"console", "console-doorbell", "console-address", "console-interrupt", NULL
 };
 static const char *const mem_props[] = { "reg", "host-address", "access", NULL };
 
@@ -255,6 +256,7 @@ static void parse_memory(struct bh_ctx *c, struct bh_partition *p, int node, uns
 	r->kind = CFG_REGION_RAM;
 	r->device = -1;
 	r->shared = -1;
+	r->channel = -1;
 	r->offset = node;
 	r->access = parse_access(c, node, path);
 	r->valid = r->access != 0;
@@ -313,6 +315,7 @@ static void parse_partition(struct bh_ctx *c, struct bh_partition *p, int node)
 	parse_addresses(c, p, node, ac);
 	parse_fault_policy(c, p, node);
 	be_parse_partition(c, p, node);
+	parse_partition_console(c, p, node, ac);
 	parse_devices(c, p, node);
 	fdt_for_each_subnode(child, c->fdt, node) {
 		if (node_is(c, child, "memory")) {

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Automatic placement of RAM and shared-memory regions that have no host-address.
+ * Automatic placement of RAM, shared-memory regions and channels that have no host-address.
  *
  * Explicit regions are fixed first, so writing a host-address never moves
- * another region; auto regions (partition RAM and shared-memory regions) then
+ * another region; auto regions (partition RAM, shared-memory regions, channels) then
  * go in document order to the lowest address that fits, so adding a region at
  * the end never moves the others.
  * A size that is a multiple of 2 MiB gets a 2 MiB aligned host address so
@@ -12,7 +12,8 @@
 #include "bhcc.h"
 #include "range.h"
 
-#define MAX_USED (1 + BHCC_MAX_PARTITIONS * BHCC_MAX_REGIONS + BHCC_MAX_SHARED)
+#define MAX_ITEMS (BHCC_MAX_PARTITIONS * BHCC_MAX_REGIONS + BHCC_MAX_SHARED + BHCC_MAX_CHANNELS)
+#define MAX_USED (1 + MAX_ITEMS)
 
 struct used {
 	unsigned n;
@@ -74,7 +75,7 @@ static bool fit(const struct bh_board *b, const struct used *u, uint64_t size, u
 	return found;
 }
 
-/* What placement fills in: a partition's RAM region or a shared-memory region. */
+/* What placement fills in: a partition's RAM region, a shared-memory region or a channel. */
 struct auto_item {
 	const char *path;
 	uint64_t size;
@@ -101,7 +102,13 @@ static unsigned auto_items(struct bh_system *s, struct auto_item *out)
 		if (sh->valid && !sh->has_host)
 			out[n++] = (struct auto_item){ sh->path, sh->size, &sh->pa, &sh->placed, sh->offset };
 	}
-	/* Document order, wherever /shared-memory is. */
+	for (unsigned i = 0; i < s->n_channels; i++) {
+		struct bh_channel *ch = &s->channels[i];
+
+		if (ch->valid && !ch->has_host)
+			out[n++] = (struct auto_item){ ch->path, ch->size, &ch->pa, &ch->placed, ch->offset };
+	}
+	/* Document order, wherever /shared-memory and /channels are (bhcc's own channels last). */
 	for (unsigned i = 1; i < n; i++)
 		for (unsigned j = i; j > 0 && out[j].offset < out[j - 1].offset; j--) {
 			struct auto_item t = out[j];
@@ -116,7 +123,7 @@ void place_regions(struct bh_ctx *c)
 {
 	struct bh_system *s = c->sys;
 	static struct used u;
-	static struct auto_item items[BHCC_MAX_PARTITIONS * BHCC_MAX_REGIONS + BHCC_MAX_SHARED];
+	static struct auto_item items[MAX_ITEMS];
 	unsigned n;
 
 	u.n = 0;
@@ -130,6 +137,9 @@ void place_regions(struct bh_ctx *c)
 	for (unsigned i = 0; i < s->n_shared; i++)
 		if (s->shared[i].placed)
 			u.r[u.n++] = (struct bh_range){ s->shared[i].pa, s->shared[i].size };
+	for (unsigned i = 0; i < s->n_channels; i++)
+		if (s->channels[i].placed)
+			u.r[u.n++] = (struct bh_range){ s->channels[i].pa, s->channels[i].size };
 	n = auto_items(s, items);
 	for (unsigned i = 0; i < n; i++) {
 		struct auto_item *a = &items[i];

@@ -55,6 +55,8 @@ unsigned bhcc_load_blob(const struct bhcc_options *opt, const void *fdt, size_t 
 
 	memset(sys, 0, sizeof(*sys));
 	sys->hyp.console = -1;
+	sys->service = -1;
+	sys->log_channel = -1;
 	/* libfdt 1.6.1's fdt_check_full() dereferences a NULL root node name in a blob
 	 * before version 16 (found by tests/fuzz); dtc writes version 17. */
 	if (size >= FDT_V1_SIZE && fdt_magic(fdt) == FDT_MAGIC && fdt_version(fdt) < 16) {
@@ -73,11 +75,15 @@ unsigned bhcc_load_blob(const struct bhcc_options *opt, const void *fdt, size_t 
 	validate_board(&c);
 	validate_regions(&c);
 	validate_shared(&c);
+	validate_channels(&c);
 	validate_devices(&c);
 	shared_regions(&c);
 	be_validate_partitions(&c);
+	channel_regions(&c);
+	validate_consoles(&c);
 	place_regions(&c);
 	shared_link(&c);
+	channel_link(&c);
 	validate_overlaps(&c);
 	validate_addresses(&c);
 	for (unsigned i = 0; i < sys->n_partitions; i++)
@@ -98,6 +104,8 @@ unsigned bhcc_load(const struct bhcc_options *opt, struct bh_system *sys, struct
 	if (!fdt) {
 		memset(sys, 0, sizeof(*sys));
 		sys->hyp.console = -1;
+		sys->service = -1;
+		sys->log_channel = -1;
 		return d->errors;
 	}
 	bhcc_load_blob(opt, fdt, size, sys, d);

@@ -25,14 +25,6 @@ static const char *const container_props[] = { "#address-cells", "#size-cells", 
 static const char *const region_props[] = { "size", "host-address", NULL };
 static const char *const mapper_props[] = { "guest-address", "access", NULL };
 
-static int partition_named(const struct bh_system *s, const char *name)
-{
-	for (unsigned i = 0; i < s->n_partitions; i++)
-		if (s->partitions[i].valid_name && strcmp(s->partitions[i].name, name) == 0)
-			return (int)i;
-	return -1;
-}
-
 static uint8_t parse_access(struct bh_ctx *c, int node, const char *path)
 {
 	const char *a;
@@ -190,6 +182,7 @@ void shared_regions(struct bh_ctx *c)
 			r->has_host = sh->has_host;
 			r->device = -1;
 			r->shared = (int)i;
+			r->channel = -1;
 			r->offset = sh->offset;
 		}
 	}
@@ -203,7 +196,7 @@ void shared_link(struct bh_ctx *c)
 		for (unsigned j = 0; j < p->n_regions; j++) {
 			struct bh_region *r = &p->regions[j];
 
-			if (r->kind != CFG_REGION_SHARED)
+			if (r->shared < 0)
 				continue;
 			r->pa = c->sys->shared[r->shared].pa;
 			r->placed = c->sys->shared[r->shared].placed;

@@ -67,3 +67,11 @@ bool absolute_path(const char *path, char *out, size_t len)
 	}
 	return n >= 0 && (size_t)n < len;
 }
+
+int partition_named(const struct bh_system *s, const char *name)
+{
+	for (unsigned i = 0; i < s->n_partitions; i++)
+		if (s->partitions[i].valid_name && strcmp(s->partitions[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}

@@ -106,7 +106,7 @@ void validate_regions(struct bh_ctx *c)
 	}
 }
 
-/* A host range that belongs to one owner: a partition's RAM region or a shared-memory region. */
+/* A host range that belongs to one owner: a partition's RAM region, a shared-memory region or a channel. */
 struct host_item {
 	const char *path;
 	uint64_t pa, size;
@@ -132,16 +132,22 @@ static unsigned host_items(const struct bh_system *s, struct host_item *out)
 		if (sh->placed)
 			out[n++] = (struct host_item){ sh->path, sh->pa, sh->size, sh->has_host, sh->offset };
 	}
+	for (unsigned i = 0; i < s->n_channels; i++) {
+		const struct bh_channel *ch = &s->channels[i];
+
+		if (ch->placed)
+			out[n++] = (struct host_item){ ch->path, ch->pa, ch->size, ch->has_host, ch->offset };
+	}
 	return n;
 }
 
 static void check_host_overlaps(struct bh_ctx *c)
 {
-	static struct host_item items[BHCC_MAX_PARTITIONS * BHCC_MAX_REGIONS + BHCC_MAX_SHARED];
+	static struct host_item items[BHCC_MAX_PARTITIONS * BHCC_MAX_REGIONS + BHCC_MAX_SHARED + BHCC_MAX_CHANNELS];
 	unsigned n = host_items(c->sys, items);
 
 	/* Every pair once, reported at the later one in document order. Partitions
-	 * share memory only as one shared-memory region, one item here. */
+	 * share memory only as one shared-memory region or channel, one item here. */
 	for (unsigned j = 0; j < n; j++) {
 		for (unsigned i = 0; i < n; i++) {
 			const struct host_item *a = &items[i], *b = &items[j];

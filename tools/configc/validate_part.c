@@ -33,8 +33,12 @@ static bool claim_irqs(struct bh_ctx *c, struct irq_owners *o, unsigned pi, cons
 	for (unsigned k = 0; k < d->n_irqs; k++) {
 		uint32_t irq = d->irqs[k];
 
+		bool takeover = p->service && d->owner == BHCC_OWNER_HYP && o->owner[irq] == BHCC_OWNER_HYP;
+
 		if (!be_irq_assignable(c, p, d, irq)) {
 			ok = false;
+		} else if (takeover) {
+			continue;   /* the service partition takes the console's interrupt too */
 		} else if (o->owner[irq] == BHCC_OWNER_HYP) {
 			diag_error(c->diag, p->path, "devices",
 				   "interrupt %u of %s is owned by the hypervisor (console %s)", irq,
@@ -98,6 +102,7 @@ static void add_device_regions(struct bh_ctx *c, struct bh_partition *p, unsigne
 		r->placed = true;
 		r->device = (int)dev;
 		r->shared = -1;
+		r->channel = -1;
 	}
 }
 
@@ -128,19 +133,23 @@ void validate_devices(struct bh_ctx *c)
 
 			if (!d->valid)
 				continue;
-			if (d->owner == BHCC_OWNER_HYP) {
+			/* The service partition takes the UART over from the hypervisor once it runs. */
+			if (d->owner == BHCC_OWNER_HYP && !p->service) {
 				diag_error(c->diag, p->path, "devices",
-					   "%s is the hypervisor's console", d->path);
+					   "%s is the hypervisor's console (only the service partition may own it)", d->path);
 				continue;
 			}
-			if (d->owner != BHCC_OWNER_NONE) {
+			if (d->owner != BHCC_OWNER_NONE && d->owner != BHCC_OWNER_HYP) {
 				diag_error(c->diag, p->path, "devices", "%s is also assigned to %s",
 					   d->path, s->partitions[d->owner].path);
 				continue;
 			}
 			if (!claim_irqs(c, o, pi, d))
 				continue;
-			d->owner = (int)pi;
+			if (d->owner == BHCC_OWNER_HYP)
+				s->hyp_console_shared = true;
+			else
+				d->owner = (int)pi;
 			add_device_regions(c, p, p->devices[k]);
 		}
 		qsort(p->irqs, p->n_irqs, sizeof(p->irqs[0]), cmp_u32);

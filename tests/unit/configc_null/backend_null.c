@@ -103,6 +103,18 @@ bool be_irq_assignable(struct bh_ctx *c, const struct bh_partition *p, const str
 	return true;
 }
 
+bool be_doorbell_valid(struct bh_ctx *c, const struct bh_partition *p, const char *path, const char *prop,
+		       uint32_t irq, bool level)
+{
+	(void)c;
+	(void)p;
+	(void)path;
+	(void)prop;
+	(void)irq;
+	(void)level;
+	return true;
+}
+
 void be_partition_regions(struct bh_ctx *c, struct bh_partition *p)
 {
 	(void)c;

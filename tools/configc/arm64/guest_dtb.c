@@ -13,9 +13,12 @@
 #include "cfg.h"
 
 #define GIC_PHANDLE 1
+#define UART_CLOCK_PHANDLE 2
+#define UART_CLOCK_HZ 24000000u             /* what QEMU's and most boards' PL011 clocks run at */
 #define DTB_FREE_SPACE 512                  /* room for a boot loader's /chosen edits */
 #define GIC_SPI 0
 #define IRQ_LEVEL_HIGH 4
+#define IRQ_EDGE_RISING 1
 
 #define TRY(x)                          \
 	do {                            \
@@ -151,7 +154,7 @@ static int add_shared(void *fdt, const struct bh_system *sys, const struct bh_pa
 		const struct bh_region *r = &p->regions[i];
 		struct bh_range reg = { r->ipa, r->size };
 
-		if (r->kind != CFG_REGION_SHARED)
+		if (r->shared < 0)
 			continue;
 		TRY(node_at(fdt, "shared-memory", r->ipa));
 		TRY(fdt_property_string(fdt, "compatible", "bulkhead,shared-memory"));
@@ -162,6 +165,126 @@ static int add_shared(void *fdt, const struct bh_system *sys, const struct bh_pa
 		TRY(fdt_end_node(fdt));
 	}
 	return 0;
+}
+
+static const char *const channel_kinds[] = { "data", "console", "log" };
+
+/* The name and id of what sits at the other end, as the partition at @end sees it. */
+static void peer_of(const struct bh_system *sys, const struct bh_channel *ch, unsigned end, const char **name,
+		    uint32_t *id)
+{
+	const struct bh_chan_end *peer = &ch->end[1u - end];
+
+	/* An emulated UART's hypervisor end speaks for its partition. */
+	if (peer->partition >= 0) {
+		*name = sys->partitions[peer->partition].name;
+		*id = (uint32_t)peer->partition;
+	} else {
+		*name = BHCC_HYP_NAME;
+		*id = CFG_NO_PARTITION;
+	}
+}
+
+static int add_channel_node(void *fdt, const struct bh_system *sys, unsigned ci, unsigned end)
+{
+	const struct bh_channel *ch = &sys->channels[ci];
+	const struct bh_chan_end *e = &ch->end[end];
+	struct bh_range reg = { e->ipa, ch->size };
+	const char *peer;
+	uint32_t peer_id;
+
+	peer_of(sys, ch, end, &peer, &peer_id);
+	TRY(node_at(fdt, "channel", e->ipa));
+	TRY(fdt_property_string(fdt, "compatible", "bulkhead,channel"));
+	TRY(prop_ranges(fdt, "reg", &reg, 1));
+	TRY(fdt_property_string(fdt, "label", ch->kind == CFG_CHANNEL_DATA ? ch->name : channel_kinds[ch->kind]));
+	TRY(fdt_property_u32(fdt, "bulkhead,channel-id", ci));
+	TRY(fdt_property_u32(fdt, "bulkhead,end", end));
+	TRY(fdt_property_string(fdt, "bulkhead,kind", channel_kinds[ch->kind]));
+	if (ch->one_way)
+		TRY(fdt_property(fdt, "bulkhead,one-way", NULL, 0));
+	TRY(fdt_property_string(fdt, "bulkhead,peer", peer));
+	TRY(fdt_property_u32(fdt, "bulkhead,peer-id", peer_id));
+	if (e->has_doorbell) {
+		TRY(fdt_property_u32(fdt, "bulkhead,doorbell", e->doorbell));
+		if (e->doorbell >= ARM64_FIRST_SPI) {
+			fdt32_t cells[3] = { cpu_to_fdt32(GIC_SPI), cpu_to_fdt32(e->doorbell - ARM64_FIRST_SPI),
+					     cpu_to_fdt32(IRQ_EDGE_RISING) };
+
+			TRY(fdt_property(fdt, "interrupts", cells, sizeof(cells)));
+		}
+	}
+	return fdt_end_node(fdt);
+}
+
+/* Every channel end this partition is, in channel order. */
+static int add_channels(void *fdt, const struct bh_system *sys, const struct bh_partition *p)
+{
+	int pi = (int)(p - sys->partitions);
+
+	for (unsigned i = 0; i < sys->n_channels; i++)
+		for (unsigned k = 0; k < 2; k++)
+			if (sys->channels[i].end[k].kind == CFG_END_PARTITION && sys->channels[i].end[k].partition == pi &&
+			    sys->channels[i].end[k].valid)
+				TRY(add_channel_node(fdt, sys, i, k));
+	return 0;
+}
+
+/* The emulated PL011: what Linux's amba-pl011 driver and earlycon look for. */
+static int add_uart(void *fdt, const struct bh_partition *p)
+{
+	static const char compat[] = "arm,pl011\0arm,primecell";
+	static const char clock_names[] = "uartclk\0apb_pclk";
+	struct bh_range reg = { p->console_address, 0x1000 };
+	fdt32_t irq[3] = { cpu_to_fdt32(GIC_SPI), cpu_to_fdt32(p->console_irq - ARM64_FIRST_SPI),
+			   cpu_to_fdt32(IRQ_LEVEL_HIGH) };
+	fdt32_t clocks[2] = { cpu_to_fdt32(UART_CLOCK_PHANDLE), cpu_to_fdt32(UART_CLOCK_PHANDLE) };
+
+	TRY(fdt_begin_node(fdt, "apb-pclk"));
+	TRY(fdt_property_string(fdt, "compatible", "fixed-clock"));
+	TRY(fdt_property_u32(fdt, "#clock-cells", 0));
+	TRY(fdt_property_u32(fdt, "clock-frequency", UART_CLOCK_HZ));
+	TRY(fdt_property_string(fdt, "clock-output-names", "clk24mhz"));
+	TRY(fdt_property_u32(fdt, "phandle", UART_CLOCK_PHANDLE));
+	TRY(fdt_end_node(fdt));
+	TRY(node_at(fdt, "serial", p->console_address));
+	TRY(fdt_property(fdt, "compatible", compat, sizeof(compat)));
+	TRY(prop_ranges(fdt, "reg", &reg, 1));
+	TRY(fdt_property(fdt, "interrupts", irq, sizeof(irq)));
+	TRY(fdt_property(fdt, "clocks", clocks, sizeof(clocks)));
+	TRY(fdt_property(fdt, "clock-names", clock_names, sizeof(clock_names)));
+	return fdt_end_node(fdt);
+}
+
+/* The service partition names every partition, by id, for its prompt and prefixes. */
+static int add_partition_names(void *fdt, const struct bh_system *sys)
+{
+	char names[BHCC_MAX_PARTITIONS * (BHCC_NAME_MAX + 1)];
+	int len = 0;
+
+	for (unsigned i = 0; i < sys->n_partitions; i++) {
+		size_t n = strlen(sys->partitions[i].name) + 1;
+
+		memcpy(names + len, sys->partitions[i].name, n);
+		len += (int)n;
+	}
+	return fdt_property(fdt, "bulkhead,partitions", names, len);
+}
+
+static int add_chosen(void *fdt, const struct bh_system *sys, const struct bh_partition *p)
+{
+	char path[64];
+
+	TRY(fdt_begin_node(fdt, "chosen"));
+	if (p->has_bootargs)
+		TRY(fdt_property_string(fdt, "bootargs", p->bootargs));
+	if (p->console == CFG_CONSOLE_PL011) {
+		snprintf(path, sizeof(path), "/serial@%llx", (unsigned long long)p->console_address);
+		TRY(fdt_property_string(fdt, "stdout-path", path));
+	}
+	if (p->service)
+		TRY(add_partition_names(fdt, sys));
+	return fdt_end_node(fdt);
 }
 
 int be_guest_desc_build(const struct bh_system *sys, const struct bh_partition *p, void *buf, int bufsize)
@@ -177,10 +300,7 @@ int be_guest_desc_build(const struct bh_system *sys, const struct bh_partition *
 	TRY(fdt_property_string(fdt, "compatible", "bulkhead,partition"));
 	TRY(fdt_property_string(fdt, "model", p->name));
 	TRY(fdt_property_u32(fdt, "interrupt-parent", GIC_PHANDLE));
-	TRY(fdt_begin_node(fdt, "chosen"));
-	if (p->has_bootargs)
-		TRY(fdt_property_string(fdt, "bootargs", p->bootargs));
-	TRY(fdt_end_node(fdt));
+	TRY(add_chosen(fdt, sys, p));
 	TRY(add_memory(fdt, p));
 	TRY(add_cpus(fdt, p));
 	TRY(add_psci(fdt));
@@ -189,6 +309,9 @@ int be_guest_desc_build(const struct bh_system *sys, const struct bh_partition *
 	for (unsigned i = 0; i < p->n_devices; i++)
 		TRY(add_device(fdt, &sys->board.devices[p->devices[i]]));
 	TRY(add_shared(fdt, sys, p));
+	TRY(add_channels(fdt, sys, p));
+	if (p->console == CFG_CONSOLE_PL011 && p->console_channel >= 0)
+		TRY(add_uart(fdt, p));
 	TRY(fdt_end_node(fdt));
 	TRY(fdt_finish(fdt));
 	size = (int)fdt_totalsize(fdt) + DTB_FREE_SPACE;
@@ -201,7 +324,8 @@ int be_guest_desc_build(const struct bh_system *sys, const struct bh_partition *
 /* The guest device tree has these at its root; a passed-through device must not clash. */
 void be_check_guest_desc(struct bh_ctx *c, const struct bh_partition *p)
 {
-	static const char *const reserved[] = { "chosen", "cpus", "psci", "timer" };
+	static const char *const reserved[] = { "chosen", "cpus", "psci", "timer", "apb-pclk" };
+	char uart[64];
 
 	for (unsigned k = 0; k < p->n_devices; k++) {
 		const struct bh_device *d = &c->sys->board.devices[p->devices[k]];
@@ -209,10 +333,13 @@ void be_check_guest_desc(struct bh_ctx *c, const struct bh_partition *p)
 		size_t base = at ? (size_t)(at - d->name) : strlen(d->name);
 		bool clash = (base == 6 && strncmp(d->name, "memory", 6) == 0) ||
 			     (base == 13 && strncmp(d->name, "shared-memory", 13) == 0) ||
+			     (base == 7 && strncmp(d->name, "channel", 7) == 0) ||
 			     strncmp(d->name, "interrupt-controller@", 21) == 0;
 
 		for (unsigned i = 0; i < sizeof(reserved) / sizeof(reserved[0]); i++)
 			clash = clash || strcmp(d->name, reserved[i]) == 0;
+		snprintf(uart, sizeof(uart), "serial@%llx", (unsigned long long)p->console_address);
+		clash = clash || (p->console == CFG_CONSOLE_PL011 && strcmp(d->name, uart) == 0);
 		if (clash)
 			diag_error(c->diag, p->path, "devices",
 				   "node name '%s' of %s clashes with a node of the generated guest device tree; rename the board node",

@@ -98,6 +98,7 @@ void be_partition_regions(struct bh_ctx *c, struct bh_partition *p)
 	r->placed = true;
 	r->device = -1;
 	r->shared = -1;
+	r->channel = -1;
 }
 
 /* The guest finds its virtual GIC at the board's addresses. */
@@ -115,4 +116,36 @@ unsigned be_guest_windows(const struct bh_system *sys, const struct bh_partition
 	else
 		out[1] = (struct be_window){ "cpu interface", { g->cpu.base, ARM64_GICV2_CPUIF_SIZE } };
 	return 2;
+}
+
+/*
+ * A doorbell is an SGI the partition's own software does not send (1..14:
+ * SGI 15 is a direct partition's kick, and SGI 0 is left to the partition)
+ * or a virtual SPI, which only the mediated virtual distributor has; an
+ * emulated device's interrupt is a level-sensitive SPI. Either way not an
+ * SPI of a device the partition owns.
+ */
+bool be_doorbell_valid(struct bh_ctx *c, const struct bh_partition *p, const char *path, const char *prop,
+		       uint32_t irq, bool level)
+{
+	bool spi = irq >= ARM64_FIRST_SPI && irq <= BH_ARCH_MAX_IRQ;
+
+	if (!spi && (level || irq < 1u || irq > 14u)) {
+		diag_error(c->diag, path, prop, "%u is not %s", irq,
+			   level ? "an SPI (32..1019)" : "an SGI 1..14 or an SPI (32..1019)");
+		return false;
+	}
+	if (spi && p->arch.irq_delivery == CFG_IRQ_DIRECT) {
+		diag_error(c->diag, path, prop,
+			   "%u is an SPI, and %s has direct interrupt delivery: a virtual SPI needs \"mediated\" (use an SGI 1..14)",
+			   irq, p->path);
+		return false;
+	}
+	for (unsigned i = 0; spi && i < p->n_irqs; i++) {
+		if (p->irqs[i] == irq) {
+			diag_error(c->diag, path, prop, "interrupt %u belongs to a device of %s", irq, p->path);
+			return false;
+		}
+	}
+	return true;
 }

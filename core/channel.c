@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Doorbells of channels (see channel.h).
+ */
+#include "channel.h"
+#include "core.h"
+#include "cpu.h"
+#include "partition.h"
+#include "virq.h"
+
+/* A hypervisor end's handler; set at init, read-only after. */
+struct hyp_end {
+	channel_hyp_ring_t ring;
+	void *context;
+};
+
+static struct hyp_end hyp_ends[CHANNEL_MAX];
+
+enum core_status channel_bind_hyp_end(uint32_t channel, channel_hyp_ring_t ring, void *context)
+{
+	if ((channel >= cfg_system.n_channels) || (channel >= CHANNEL_MAX) ||
+	    (cfg_system.channels[channel].end[0].kind != (uint8_t)CFG_END_HYPERVISOR)) {
+		return CORE_ERR_INVALID;
+	}
+	hyp_ends[channel].ring = ring;
+	hyp_ends[channel].context = context;
+	return CORE_OK;
+}
+
+/* The peer of the caller's end, or NULL when the caller is not an end of @ch. */
+static const struct cfg_channel_end *peer_of(const struct cfg_channel *ch, uint32_t partition)
+{
+	const struct cfg_channel_end *peer = NULL;
+
+	if ((ch->end[0].kind == (uint8_t)CFG_END_PARTITION) && (ch->end[0].partition == partition)) {
+		peer = &ch->end[1];
+	} else if ((ch->end[1].kind == (uint8_t)CFG_END_PARTITION) && (ch->end[1].partition == partition)) {
+		peer = &ch->end[0];
+	} else {
+		/* Not an end: a partition never reaches a channel it does not map. */
+	}
+	return peer;
+}
+
+bool channel_has_end(const struct partition *p, uint32_t channel)
+{
+	return (channel < cfg_system.n_channels) && (channel < CHANNEL_MAX) &&
+	       (peer_of(&cfg_system.channels[channel], p->id) != NULL);
+}
+
+/* An unbound hypervisor end (the log): the hypervisor reads it when it writes, nothing to do. */
+static enum core_status hyp_end_idle(struct cpu *self, uint32_t channel, void *context)
+{
+	UNUSED(self);
+	UNUSED(channel);
+	UNUSED(context);
+	return CORE_OK;
+}
+
+static enum core_status ring_hypervisor(struct cpu *self, uint32_t channel)
+{
+	const struct hyp_end *h = &hyp_ends[channel];
+	channel_hyp_ring_t ring = (h->ring != NULL) ? h->ring : hyp_end_idle;
+
+	return ring(self, channel, h->context);
+}
+
+enum core_status channel_ring(struct cpu *self, uint32_t channel)
+{
+	const struct cfg_channel *ch;
+	const struct cfg_channel_end *peer;
+	struct partition *target;
+	enum core_status s;
+
+	if ((channel >= cfg_system.n_channels) || (channel >= CHANNEL_MAX)) {
+		return CORE_ERR_INVALID;
+	}
+	ch = &cfg_system.channels[channel];
+	peer = peer_of(ch, self->partition->id);
+	if (peer == NULL) {
+		return CORE_ERR_DENIED;
+	}
+	/*
+	 * What the caller wrote before the call is seen before the peer's
+	 * interrupt, with no barrier here: the raise is a message posted under
+	 * the peer core's queue lock, whose release orders every earlier store
+	 * of this core (its guest's included: program order runs across the
+	 * trap) before the acquire with which the peer's core takes it.
+	 */
+	if (peer->kind == (uint8_t)CFG_END_HYPERVISOR) {
+		return ring_hypervisor(self, channel);
+	}
+	if (peer->doorbell == CFG_NO_DOORBELL) {
+		return CORE_OK;   /* the peer polls */
+	}
+	target = partition_get(peer->partition);
+	s = (target != NULL) ? core_vcpu_inject(self, target, peer->vcpu, peer->doorbell) : CORE_ERR_DENIED;
+	/* INVALID is kept for "no such channel": a doorbell the peer cannot take is refused. */
+	return (s == CORE_ERR_INVALID) ? CORE_ERR_DENIED : s;
+}
