@@ -167,3 +167,229 @@ uint64_t rt_bootarg(const char *key, uint64_t fallback)
 	}
 	return value;
 }
+
+/*
+ * Nodes directly under the root, found by `compatible`, and their
+ * properties: what the channel and shared-memory code reads. Every offset
+ * is checked against the structure block before it is read, so a malformed
+ * blob ends a search instead of leading it astray. The walks never call the
+ * C library: they also run before the MMU is on.
+ */
+
+/** The blocks of a checked blob (offsets from its start). */
+struct fdt_blob {
+	const uint8_t *fdt;
+	uint64_t start;          /* the structure block */
+	uint64_t end;
+	uint64_t strings;        /* the strings block */
+	uint64_t strings_size;
+};
+
+/** One token: its kind, where the next one starts, and for a node or property what it names. */
+struct fdt_token {
+	uint32_t kind;
+	uint64_t next;
+	const char *name;        /* FDT_BEGIN_NODE: node name; FDT_PROP: property name */
+	size_t name_max;         /* FDT_PROP: bytes of the strings block from name on */
+	const void *value;       /* FDT_PROP */
+	uint32_t len;            /* FDT_PROP */
+};
+
+static bool blob_open(struct fdt_blob *b)
+{
+	uint32_t size = rt_fdt_size();
+	bool ok = false;
+
+	if (size != 0u) {
+		uint32_t off_struct = be32(fdt_blob(), 8u);
+		uint32_t off_strings = be32(fdt_blob(), 12u);
+		uint32_t size_struct = be32(fdt_blob(), 36u);
+
+		if ((off_struct < size) && (size_struct <= (size - off_struct)) && (off_strings < size)) {
+			b->fdt = fdt_blob();
+			b->start = off_struct;
+			b->end = (uint64_t)off_struct + size_struct;
+			b->strings = off_strings;
+			b->strings_size = (uint64_t)size - off_strings;
+			ok = true;
+		}
+	}
+	return ok;
+}
+
+/* Equal strings, `a` read at most `max` bytes (it may be unterminated blob data). */
+static bool name_equal(const char *a, const char *b, size_t max)
+{
+	size_t i = 0u;
+
+	while ((i < max) && (a[i] == b[i]) && (b[i] != '\0')) {
+		i++;
+	}
+	return (i < max) && (a[i] == b[i]);
+}
+
+static bool prop_token(const struct fdt_blob *b, uint64_t pos, struct fdt_token *t)
+{
+	uint32_t plen;
+	uint32_t nameoff;
+
+	if ((pos + 8u) > b->end) {
+		return false;
+	}
+	plen = be32(b->fdt, pos);
+	nameoff = be32(b->fdt, pos + 4u);
+	if (((uint64_t)plen > (b->end - (pos + 8u))) || ((uint64_t)nameoff >= b->strings_size)) {
+		return false;
+	}
+	t->name = (const char *)&b->fdt[b->strings + nameoff];
+	t->name_max = (size_t)(b->strings_size - nameoff);
+	t->value = &b->fdt[pos + 8u];
+	t->len = plen;
+	t->next = pos + 8u + (((uint64_t)plen + 3u) & ~(uint64_t)3u);
+	return true;
+}
+
+/* Decodes the token at pos; false at FDT_END, an unknown token or a malformed one. */
+static bool token_at(const struct fdt_blob *b, uint64_t pos, struct fdt_token *t)
+{
+	bool ok = true;
+
+	if ((pos + 4u) > b->end) {
+		return false;
+	}
+	t->kind = be32(b->fdt, pos);
+	t->next = pos + 4u;
+	if (t->kind == FDT_BEGIN_NODE) {
+		size_t l = bounded_strlen((const char *)&b->fdt[pos + 4u], (size_t)(b->end - (pos + 4u)));
+
+		t->name = (const char *)&b->fdt[pos + 4u];
+		t->next += ((uint64_t)l + 4u) & ~(uint64_t)3u;
+	} else if (t->kind == FDT_PROP) {
+		ok = prop_token(b, pos + 4u, t);
+	} else {
+		ok = (t->kind == FDT_END_NODE) || (t->kind == FDT_NOP);
+	}
+	return ok;
+}
+
+/* The property `name` of the node whose FDT_BEGIN_NODE is at `node`, not of its children. */
+static const void *node_property(const struct fdt_blob *b, uint64_t node, const char *name, uint32_t *len)
+{
+	struct fdt_token t;
+	uint64_t pos = node;
+	int depth = 0;
+
+	while (token_at(b, pos, &t)) {
+		if (t.kind == FDT_BEGIN_NODE) {
+			depth++;
+		} else if (t.kind == FDT_END_NODE) {
+			depth--;
+			if (depth <= 0) {
+				break;
+			}
+		} else if ((t.kind == FDT_PROP) && (depth == 1) && name_equal(t.name, name, t.name_max)) {
+			*len = t.len;
+			return t.value;
+		} else {
+			/* a child's property, or FDT_NOP */
+		}
+		pos = t.next;
+	}
+	return NULL;
+}
+
+/* Whether a string-list property contains `want`. */
+static bool list_contains(const char *list, uint32_t len, const char *want)
+{
+	uint32_t at = 0u;
+
+	while (at < len) {
+		size_t l = bounded_strlen(&list[at], (size_t)(len - at));
+
+		if (name_equal(&list[at], want, (size_t)(len - at))) {
+			return true;
+		}
+		at += (uint32_t)l + 1u;
+	}
+	return false;
+}
+
+uint32_t rt_fdt_next_compatible(uint32_t after, const char *compatible)
+{
+	struct fdt_blob b;
+	struct fdt_token t;
+	uint64_t pos;
+	int depth = 0;
+
+	if (!blob_open(&b)) {
+		return 0u;
+	}
+	pos = b.start;
+	while (token_at(&b, pos, &t)) {
+		if (t.kind == FDT_BEGIN_NODE) {
+			depth++;
+			if ((depth == 2) && (pos > after)) {
+				uint32_t len = 0u;
+				const char *c = node_property(&b, pos, "compatible", &len);
+
+				if ((c != NULL) && list_contains(c, len, compatible)) {
+					return (uint32_t)pos;
+				}
+			}
+		} else if (t.kind == FDT_END_NODE) {
+			depth--;
+		} else {
+			/* a property or FDT_NOP */
+		}
+		pos = t.next;
+	}
+	return 0u;
+}
+
+const void *rt_fdt_node_property(uint32_t node, const char *name, uint32_t *len)
+{
+	struct fdt_blob b;
+	struct fdt_token t;
+
+	if (!blob_open(&b) || (node < b.start) || !token_at(&b, node, &t) || (t.kind != FDT_BEGIN_NODE)) {
+		return NULL;
+	}
+	return node_property(&b, node, name, len);
+}
+
+bool rt_fdt_node_string(uint32_t node, const char *name, const char **value)
+{
+	uint32_t len = 0u;
+	const char *s = rt_fdt_node_property(node, name, &len);
+	bool ok = (s != NULL) && (len != 0u) && (s[len - 1u] == '\0');
+
+	if (ok) {
+		*value = s;
+	}
+	return ok;
+}
+
+bool rt_fdt_node_u32(uint32_t node, const char *name, uint32_t *value)
+{
+	uint32_t len = 0u;
+	const uint8_t *p = rt_fdt_node_property(node, name, &len);
+	bool ok = (p != NULL) && (len == 4u);
+
+	if (ok) {
+		*value = be32(p, 0u);
+	}
+	return ok;
+}
+
+bool rt_fdt_node_reg(uint32_t node, uint64_t *base, uint64_t *size)
+{
+	uint32_t len = 0u;
+	const uint8_t *p = rt_fdt_node_property(node, "reg", &len);
+	bool ok = (p != NULL) && (len == 16u);   /* the guest tree's root: 2 address and 2 size cells */
+
+	if (ok) {
+		*base = ((uint64_t)be32(p, 0u) << 32) | be32(p, 4u);
+		*size = ((uint64_t)be32(p, 8u) << 32) | be32(p, 12u);
+	}
+	return ok;
+}

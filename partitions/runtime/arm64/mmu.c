@@ -3,27 +3,42 @@
  * The partition's own stage-1 map: identity, 4 GiB, its RAM as normal
  * write-back memory in 2 MiB blocks, everything else as device memory (the
  * hypervisor's stage-2 decides what is really there). vCPU 0 builds it
- * before its MMU is on; every vCPU enables it.
+ * before its MMU is on; every vCPU enables it. Before main(), vCPU 0 then
+ * remaps the memory it shares with other partitions (channels,
+ * shared-memory regions) Normal write-back, as its peers map it: a 2 MiB
+ * block the shared range covers only in part becomes a table of 4 KiB
+ * pages, from a fixed pool.
  */
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #define ENTRIES 512u
 #define DESC_BLOCK 0x1UL
 #define DESC_TABLE 0x3UL
+#define DESC_PAGE 0x3UL
+#define DESC_TYPE_MASK 0x3UL
+#define DESC_ADDR_MASK 0x0000fffffffff000UL
+#define DESC_ATTR_MASK (~DESC_ADDR_MASK & ~DESC_TYPE_MASK)
+#define PAGE_SIZE 0x1000UL
+#define BLOCK_SIZE 0x200000UL
+#define MAP_LIMIT 0x100000000UL
+#define L3_TABLES 8u           /* 2 MiB blocks shared memory may cover in part */
 #define ATTR_NORMAL ((0UL << 2) | (3UL << 8) | (1UL << 10))            /* attr0, inner shareable, AF */
 #define ATTR_DEVICE ((1UL << 2) | (1UL << 10) | (1UL << 53) | (1UL << 54)) /* attr1, AF, never executable */
 
 extern char __ram_start[], __ram_end[];
 /* In .pagetables: not part of the image, invalidated by crt0 before use. */
 static uint64_t rt_pt_l1[ENTRIES] __attribute__((aligned(4096), section(".pagetables")));
+static uint64_t rt_pt_l2[4][ENTRIES] __attribute__((aligned(4096), section(".pagetables")));
+static uint64_t rt_pt_l3[L3_TABLES][ENTRIES] __attribute__((aligned(4096), section(".pagetables")));
+static uint32_t l3_used;
 
 void rt_mmu_build(void);
 void rt_mmu_enable(void);
 
 void rt_mmu_build(void)
 {
-	static uint64_t rt_pt_l2[4][ENTRIES] __attribute__((aligned(4096), section(".pagetables")));
 	uint64_t ram_start = (uint64_t)__ram_start;
 	uint64_t ram_end = (uint64_t)__ram_end;
 
@@ -74,4 +89,70 @@ void rt_mmu_enable(void)
 		:
 		: "r"(0x00ffUL), "r"(tcr), "r"(ttbr)
 		: "x9", "memory");
+}
+
+/* Replaces a live descriptor (break-before-make: the old one is gone from every TLB first). */
+static void replace_desc(uint64_t *desc, uint64_t value)
+{
+	__atomic_store_n(desc, 0UL, __ATOMIC_RELAXED);
+	__asm__ volatile("dsb ishst\n\ttlbi vmalle1is\n\tdsb ish\n\tisb" : : : "memory");
+	__atomic_store_n(desc, value, __ATOMIC_RELAXED);
+	__asm__ volatile("dsb ishst\n\tisb" : : : "memory");
+}
+
+/* The table of 4 KiB pages behind 2 MiB block entry `l2`, made from the block when it is one; NULL when the pool is spent. */
+static uint64_t *pages_of(uint64_t *l2)
+{
+	uint64_t *l3;
+
+	if ((*l2 & DESC_TYPE_MASK) == DESC_TABLE) {
+		return (uint64_t *)(uintptr_t)(*l2 & DESC_ADDR_MASK);
+	}
+	if (l3_used >= L3_TABLES) {
+		return NULL;
+	}
+	l3 = rt_pt_l3[l3_used];
+	l3_used++;
+	for (uint64_t i = 0u; i < ENTRIES; i++) {
+		l3[i] = ((*l2 & DESC_ADDR_MASK) + (i * PAGE_SIZE)) | (*l2 & DESC_ATTR_MASK) | DESC_PAGE;
+	}
+	__asm__ volatile("dsb ishst" : : : "memory");
+	replace_desc(l2, (uint64_t)(uintptr_t)l3 | DESC_TABLE);
+	return l3;
+}
+
+/* Maps [addr, end) inside the 2 MiB block of `addr` Normal. */
+static int map_in_block(uint64_t addr, uint64_t end)
+{
+	uint64_t *l2 = &rt_pt_l2[addr >> 30][(addr >> 21) & (ENTRIES - 1u)];
+	uint64_t block = addr & ~(BLOCK_SIZE - 1u);
+	uint64_t *l3;
+
+	if ((addr == block) && ((end - addr) >= BLOCK_SIZE) && ((*l2 & DESC_TYPE_MASK) == DESC_BLOCK)) {
+		replace_desc(l2, block | DESC_BLOCK | ATTR_NORMAL);
+		return 0;
+	}
+	l3 = pages_of(l2);
+	if (l3 == NULL) {
+		return -1;
+	}
+	for (uint64_t a = addr; (a < end) && (a < (block + BLOCK_SIZE)); a += PAGE_SIZE) {
+		replace_desc(&l3[(a >> 12) & (ENTRIES - 1u)], a | DESC_PAGE | ATTR_NORMAL);
+	}
+	return 0;
+}
+
+int rt_mmu_map_normal(uint64_t base, uint64_t size)
+{
+	uint64_t end = base + size;
+	int rc = 0;
+
+	if (((base % PAGE_SIZE) != 0u) || ((size % PAGE_SIZE) != 0u) || (base >= MAP_LIMIT) ||
+	    (size > (MAP_LIMIT - base))) {
+		return -1;
+	}
+	for (uint64_t a = base; (a < end) && (rc == 0); a = (a & ~(BLOCK_SIZE - 1u)) + BLOCK_SIZE) {
+		rc = map_in_block(a, end);
+	}
+	return rc;
 }

@@ -33,6 +33,7 @@ uint64_t rt_exception(uint64_t kind, uint64_t esr, uint64_t elr, uint64_t far, u
 void rt_start(uint64_t dtb)
 {
 	dtb_address = dtb;
+	(void)rt_map_shared_nodes();
 	/* Constructors: newlib built for bare metal leaves this to the start-up code. */
 	for (void (**ctor)(void) = __init_array_start; ctor < __init_array_end; ctor++) {
 		(*ctor)();

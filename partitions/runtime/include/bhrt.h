@@ -60,8 +60,37 @@ uint32_t rt_fdt_size(void);
  * its value and length, or NULL.
  */
 const void *rt_fdt_property(const char *node, const char *name, uint32_t *len);
+/**
+ * The next node directly under the root, after the one at structure offset
+ * `after` (0: from the start), whose `compatible` list contains
+ * `compatible`: its offset (a handle for rt_fdt_node_*), or 0 when none.
+ */
+uint32_t rt_fdt_next_compatible(uint32_t after, const char *compatible);
+/** A property of the node at `node` (not of its children): its value and length, or NULL. */
+const void *rt_fdt_node_property(uint32_t node, const char *name, uint32_t *len);
+/** A NUL-terminated string property. False when absent or not terminated. */
+bool rt_fdt_node_string(uint32_t node, const char *name, const char **value);
+/** A one-cell property. False when absent or not 4 bytes. */
+bool rt_fdt_node_u32(uint32_t node, const char *name, uint32_t *value);
+/** `reg` of a node under the root (2 address and 2 size cells). False when absent or another size. */
+bool rt_fdt_node_reg(uint32_t node, uint64_t *base, uint64_t *size);
 /** The number after "key=" in /chosen/bootargs, or `fallback`. */
 uint64_t rt_bootarg(const char *key, uint64_t fallback);
+
+/**
+ * Maps [base, base + size) Normal write-back in the partition's stage-1 map
+ * (it starts as device memory outside the program's RAM): memory shared
+ * with other partitions. Page granular; only before other vCPUs run.
+ * Returns 0, or -1 when the range is not page aligned, reaches past the map
+ * (4 GiB) or needs more page tables than the runtime has.
+ */
+int rt_mmu_map_normal(uint64_t base, uint64_t size);
+/**
+ * Maps every channel and shared-memory node of the device tree Normal
+ * write-back (rt_mmu_map_normal). The runtime calls it before main(); the
+ * number of nodes it could not map (each reported on the console).
+ */
+uint32_t rt_map_shared_nodes(void);
 
 /** Starts rt_random()'s sequence from `seed`. */
 void rt_random_seed(uint64_t seed);
