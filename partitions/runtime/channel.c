@@ -63,9 +63,11 @@ int rt_channel_info_at(uint32_t node, struct rt_channel_info *info)
 	bool ok = rt_fdt_node_string(node, "label", &info->label) && rt_fdt_node_string(node, "bulkhead,peer", &info->peer) &&
 		  rt_fdt_node_string(node, "bulkhead,kind", &kind) && kind_of(kind, &info->kind) &&
 		  rt_fdt_node_reg(node, &info->ipa, &info->size) && rt_fdt_node_u32(node, "bulkhead,channel-id", &info->id) &&
-		  rt_fdt_node_u32(node, "bulkhead,end", &info->end) && rt_fdt_node_u32(node, "bulkhead,peer-id", &info->peer_id) &&
-		  rt_fdt_node_u32(node, "bulkhead,doorbell", &info->doorbell);
+		  rt_fdt_node_u32(node, "bulkhead,end", &info->end) && rt_fdt_node_u32(node, "bulkhead,peer-id", &info->peer_id);
 
+	if (ok && !rt_fdt_node_u32(node, "bulkhead,doorbell", &info->doorbell)) {
+		info->doorbell = RT_CHANNEL_NO_DOORBELL;   /* the peer cannot ring: waits poll */
+	}
 	if (ok) {
 		info->one_way = rt_fdt_node_property(node, "bulkhead,one-way", &len) != NULL;
 		ok = layout_valid(info);
@@ -169,7 +171,7 @@ enum rt_ring_status rt_channel_open(struct rt_channel *ch, const struct rt_chann
 	if ((rc == RT_RING_OK) && (!info->one_way || (info->end == 1u))) {
 		rc = open_rx(ch, info->one_way ? 0u : (1u - info->end), slot_size);
 	}
-	if ((rc == RT_RING_OK) && (rt_doorbell_enable(info->doorbell) != 0)) {
+	if ((rc == RT_RING_OK) && (info->doorbell != RT_CHANNEL_NO_DOORBELL) && (rt_doorbell_enable(info->doorbell) != 0)) {
 		rc = RT_RING_INVALID;
 	}
 	if (rc == RT_RING_OK) {

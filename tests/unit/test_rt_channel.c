@@ -228,7 +228,8 @@ static void test_malformed_nodes_are_refused(void **state)
 		{ "channel@7", RT_CHANNEL_COMPATIBLE, "wraps", UINT64_C(0xfffffffffffff000), 0x4000u, 0, 0, "data", false, 5, false },
 		{ "channel@8", RT_CHANNEL_COMPATIBLE, "good", addr(memory), 0x4000u, 0, 0, "data", false, 5, false },
 	};
-	const char *names[] = { "odd-size", "small", "unaligned", "end-2", "kind", "no-bell", "wraps" };
+	const char *names[] = { "odd-size", "small", "unaligned", "end-2", "kind", "wraps" };
+	struct rt_channel c;
 
 	(void)state;
 	build_tree(bad, 8);
@@ -236,6 +237,11 @@ static void test_malformed_nodes_are_refused(void **state)
 		assert_int_equal(rt_channel_find(names[i], &info), -1);
 	}
 	assert_int_equal(rt_channel_find("good", &info), 0);
+	/* Without a doorbell (optional in the binding) it opens; no interrupt is asked for. */
+	assert_int_equal(rt_channel_find("no-bell", &info), 0);
+	assert_int_equal(info.doorbell, RT_CHANNEL_NO_DOORBELL);
+	refused_doorbell = RT_CHANNEL_NO_DOORBELL;
+	assert_int_equal(rt_channel_open(&c, &info, SLOT, RT_RING_BACKPRESSURE), RT_RING_OK);
 }
 
 /* Verifies: REQ-CHN-030 */

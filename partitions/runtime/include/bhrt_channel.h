@@ -32,6 +32,8 @@
 #define RT_CHANNEL_COMPATIBLE "bulkhead,channel"
 /** rt_channel_write()/rt_channel_read() timeout that never gives up. */
 #define RT_CHANNEL_FOREVER UINT64_MAX
+/** rt_channel_info.doorbell of a channel end without one (its waits poll). */
+#define RT_CHANNEL_NO_DOORBELL UINT32_MAX
 /** Distinct doorbell interrupts a partition can wait on. */
 #define RT_DOORBELLS_MAX 16u
 
@@ -50,7 +52,7 @@ struct rt_channel_info {
 	uint32_t id;              /* BH_HC_DOORBELL's argument */
 	uint32_t end;             /* 0 or 1: which end this partition is */
 	uint32_t peer_id;         /* the peer's partition id, 0xff for the hypervisor */
-	uint32_t doorbell;        /* the interrupt raised here when the peer rings */
+	uint32_t doorbell;        /* the interrupt raised here when the peer rings, or RT_CHANNEL_NO_DOORBELL */
 	enum rt_channel_kind kind;
 	bool one_way;             /* only end 0 sends */
 };
