@@ -169,12 +169,11 @@ static int stream(struct rt_channel *ch, uint64_t count, size_t bytes)
 			rt_system_reset();
 		}
 	}
-	printf("consumer: %lu messages up to sequence %lu: %lu received in this life, %lu duplicated, "
-	       "%lu missing, %lu damaged, %lu lost in restarts; %u doorbells rung, %u waits\n",
-	       (unsigned long)count, (unsigned long)t.next - 1u, (unsigned long)t.received,
-	       (unsigned long)t.duplicates, (unsigned long)t.gaps, (unsigned long)t.damaged,
-	       (unsigned long)t.lost,
-	       ch->notifies, ch->waits);
+	printf("consumer: %lu messages up to sequence %lu: %lu received in this life\n", (unsigned long)count,
+	       (unsigned long)t.next - 1u, (unsigned long)t.received);
+	printf("consumer: %lu duplicated, %lu missing, %lu damaged, %lu lost in restarts\n",
+	       (unsigned long)t.duplicates, (unsigned long)t.gaps, (unsigned long)t.damaged, (unsigned long)t.lost);
+	printf("consumer: rang %u doorbells, waited %u times\n", ch->notifies, ch->waits);
 	return ((t.next == count) && (t.duplicates == 0u) && (t.gaps == 0u) && (t.damaged == 0u)) ? 0 : 1;
 }
 
