@@ -102,11 +102,15 @@ static void latency(struct rt_channel *small)
 		uint64_t entry = 0u;
 		size_t len = 0u;
 		uint64_t t0;
+		uint64_t deadline;
 
-		rt_delay_us(100u);         /* the receiver waits in WFI by now */         /* ... and now waits in WFI */
+		rt_delay_us(100u);         /* the receiver waits in WFI by now */
+		/* Worked out before t0: after the hypercall the sender goes straight to its WFI. */
+		deadline = rt_counter() + (WAIT_US * rt_counter_hz()) / 1000000u;
 		t0 = ticks();
 		(void)rt_channel_notify(small);
-		if (!wait_peer(small) || (rt_channel_recv(small, &entry, sizeof(entry), &len) != RT_RING_OK)) {
+		if (!rt_doorbell_wait(small->info.doorbell, &small->seen, deadline) ||
+		    (rt_channel_recv(small, &entry, sizeof(entry), &len) != RT_RING_OK)) {
 			break;
 		}
 		lat[n] = entry - t0;

@@ -34,6 +34,8 @@ from dataclasses import dataclass, field
 SRCTREE = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(SRCTREE, "scripts"))
 import qemu as board  # noqa: E402  (the project's one QEMU command line)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import bench_channels  # noqa: E402
 BUILD = os.path.abspath(os.environ.get("BULKHEAD_BUILD", os.path.join(SRCTREE, "build")))
 OUT = os.path.join(BUILD, "bench")
 PLUGIN = os.path.join(BUILD, "host", "tracepoints.so")
@@ -361,7 +363,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--strict", action="store_true", help="fail when any cell could not be measured")
     ap.add_argument("--only", help="comma-separated configuration names (" +
-                    ", ".join(c.name for c in CONFIGS) + ")")
+                    ", ".join(c.name for c in CONFIGS) + ", channels)")
     args = ap.parse_args()
     os.makedirs(OUT, exist_ok=True)
     configs = [c for c in CONFIGS if not args.only or c.name in args.only.split(",")]
@@ -469,6 +471,10 @@ def main():
         for config, phase, text in profiles:
             md.append(f"| {config} | {phase} | {text} |")
         md.append("")
+    if not args.only or "channels" in args.only.split(","):
+        log("channels: build and run")
+        md += bench_channels.section(build, lambda out, v: qemu(board.system_command(
+            v, os.path.join(out, "bulkhead.bin"), icount=ICOUNT)), notes)
     md.append("## Boot: instructions from reset to the first guest instruction (default system)")
     md.append("")
     if boot_rows:

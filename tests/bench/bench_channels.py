@@ -1,0 +1,72 @@
+# SPDX-License-Identifier: MIT
+"""`make bench`'s channel rows: doorbell latency and channel throughput.
+
+Runs the channel benchmark system (tests/bench/channel/channel-bench.dts,
+partitions/chanbench/) under the same -icount as the rest of the bench (one
+instruction = one counter tick) and turns its "result ..." lines into a
+markdown section. Only one of its two partitions runs at a time (the other
+waits in WFI), so each counter delta counts that side's instructions.
+"""
+import os
+import re
+
+DTS = "tests/bench/channel/channel-bench.dts"
+# Issue 11's target: the doorbell no slower than the GICv3 SGI latency measured before it (305).
+DOORBELL_TARGET = "<= 305 (GICv3 SGI latency before channels)"
+
+DOORBELL = re.compile(r"^\[sender\] result doorbell: events (\d+) min (\d+) median (\d+) max (\d+)$")
+THROUGHPUT = re.compile(r"^\[sender\] result throughput (\d+): bytes (\d+) send (\d+) receive (\d+) "
+                        r"memcpy (\d+) channel (\d+) limit (\d+)$")
+
+
+def parse(lines):
+    """(doorbell (n, min, median, max) or None, {record bytes: (channel, limit, send, receive, bytes)})."""
+    doorbell = None
+    rates = {}
+    for line in lines:
+        m = DOORBELL.match(line)
+        if m:
+            doorbell = tuple(int(x) for x in m.groups())
+        m = THROUGHPUT.match(line)
+        if m:
+            size, total, send, recv, _mc, chan, limit = (int(x) for x in m.groups())
+            rates[size] = (chan, limit, send, recv, total)
+    return doorbell, rates
+
+
+def section(build, run, notes):
+    """Builds and runs the channel benchmark with `build(name, dts)` -> (out, vars) and
+    `run(out, vars)` -> (console lines, exited); returns the markdown lines, adding to `notes`."""
+    md = ["## Channels (partitions/chanbench, instructions counted as ticks)", ""]
+    try:
+        out, v = build("channels", DTS)
+    except RuntimeError as e:
+        notes.append(f"channels: not built: {e}")
+        return md + ["not measured (see notes)", ""]
+    lines, exited = run(out, v)
+    with open(os.path.join(out, "bulkhead.log"), "w") as f:
+        f.write("\n".join(lines) + "\n")
+    doorbell, rates = parse(lines)
+    if doorbell is None or not rates or not exited:
+        notes.append(f"channels: incomplete run (see {out}/bulkhead.log)")
+    md.append("| Measure | Bulkhead | Limit / target |")
+    md.append("|---|---|---|")
+    if doorbell:
+        n, lo, med, hi = doorbell
+        md.append(f"| doorbell latency, sender's hypercall to the receiver's IRQ vector (min / median / max of {n}) "
+                  f"| {lo} / {med} / {hi} | {DOORBELL_TARGET} |")
+    for size in sorted(rates):
+        chan, limit, send, recv, total = rates[size]
+        per = total // size
+        md.append(f"| throughput, {size}-byte records (bytes per 1,000 instructions of both sides; "
+                  f"send {send / per:.0f} + receive {recv / per:.0f} instructions per record) | {chan} | "
+                  f"memcpy in one partition: {limit} |")
+    md.append("")
+    md.append("Doorbell latency: the physical counter read before the sender's `BH_HC_DOORBELL` to the "
+              "receiver's IRQ vector entry: the sender's hypercall and its return up to its WFI, the "
+              "hypervisor's cross-core injection and the receiver's wake-up (WFI with IRQs masked, then "
+              "unmasked). Throughput: the sender fills the ring while the receiver waits, then the receiver "
+              "drains it; the memcpy limit copies every record once inside the sender. A channel copies "
+              "each record twice (into the ring, out of it) plus the ring's index work.")
+    md.append("")
+    return md
