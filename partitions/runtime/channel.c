@@ -17,7 +17,6 @@
 /* The "waiting" counters: the word after the ring's own words in each control block. */
 #define PRODUCER_WAITING 2u   /* after head and dropped */
 #define CONSUMER_WAITING 1u   /* after tail */
-#define PEER_HYPERVISOR 0xffu
 #define ADDRESS_LIMIT (UINT64_C(1) << 48)
 
 static bool str_equal(const char *a, const char *b)
@@ -114,8 +113,8 @@ static enum rt_ring_status direction_area(const struct rt_channel_info *info, ui
 		capacity = 0u;   /* not even one slot: ring_bind refuses it */
 	}
 	area->consumer = base;
-	area->producer = base + BH_CHANNEL_PAGE;
-	area->slots = base + BH_CHANNEL_PAGE + BH_CHANNEL_SLOTS_OFFSET;
+	area->producer = &base[BH_CHANNEL_PAGE];
+	area->slots = &base[BH_CHANNEL_PAGE + BH_CHANNEL_SLOTS_OFFSET];
 	area->capacity = capacity;
 	area->slot_size = slot_size;
 	return RT_RING_OK;
@@ -226,7 +225,7 @@ static void answer(struct rt_channel *ch, const uint32_t *peer_waiting, uint32_t
 static void announce_wait(uint32_t *waiting)
 {
 	__atomic_store_n(waiting, __atomic_load_n(waiting, __ATOMIC_RELAXED) + 1u, __ATOMIC_RELEASE);
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	rt_full_barrier();
 }
 
 static bool sleep_until(struct rt_channel *ch, uint64_t deadline)
@@ -248,7 +247,7 @@ enum rt_ring_status rt_channel_write(struct rt_channel *ch, const void *buf, siz
 		}
 	}
 	if (rc == RT_RING_OK) {
-		__atomic_thread_fence(__ATOMIC_SEQ_CST);
+		rt_full_barrier();
 		answer(ch, ch->peer_rx_waiting, &ch->served_rx);
 	}
 	return rc;
@@ -267,7 +266,7 @@ enum rt_ring_status rt_channel_read(struct rt_channel *ch, void *buf, size_t cap
 		}
 	}
 	if (rc == RT_RING_OK) {
-		__atomic_thread_fence(__ATOMIC_SEQ_CST);
+		rt_full_barrier();
 		if (rt_ring_pending(&ch->rx) <= ((ch->rx.mask + 1u) / 2u)) {
 			answer(ch, ch->peer_tx_waiting, &ch->served_tx);
 		}

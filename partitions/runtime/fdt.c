@@ -304,9 +304,10 @@ static bool list_contains(const char *list, uint32_t len, const char *want)
 	uint32_t at = 0u;
 
 	while (at < len) {
-		size_t l = bounded_strlen(&list[at], (size_t)(len - at));
+		uint32_t left = len - at;
+		size_t l = bounded_strlen(&list[at], (size_t)left);
 
-		if (name_equal(&list[at], want, (size_t)(len - at))) {
+		if (name_equal(&list[at], want, (size_t)left)) {
 			return true;
 		}
 		at += (uint32_t)l + 1u;

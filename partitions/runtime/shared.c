@@ -6,7 +6,6 @@
  * same attributes for the data to be coherent.
  */
 #include <stdint.h>
-#include <stdio.h>
 
 #include "bhrt.h"
 #include "bhrt_channel.h"
@@ -21,7 +20,7 @@ static uint32_t map_compatible(const char *compatible)
 		uint64_t size = 0u;
 
 		if (!rt_fdt_node_reg(node, &base, &size) || (rt_mmu_map_normal(base, size) != 0)) {
-			rt_printf("runtime: cannot map %s node at 0x%lx (0x%lx bytes) as memory\n", compatible,
+			(void)rt_printf("runtime: cannot map %s node at 0x%lx (0x%lx bytes) as memory\n", compatible,
 				  (unsigned long)base, (unsigned long)size);
 			failed++;
 		}

@@ -52,6 +52,7 @@ struct rt_smccc_res rt_hvc(uint64_t fid, uint64_t a1, uint64_t a2, uint64_t a3)
 	return (struct rt_smccc_res){ .x0 = BH_OK };
 }
 
+void rt_full_barrier(void) { __atomic_thread_fence(__ATOMIC_SEQ_CST); }
 int rt_doorbell_enable(uint32_t intid) { return intid == refused_doorbell ? -1 : 0; }
 uint32_t rt_doorbell_count(uint32_t intid) { (void)intid; return 0u; }
 

@@ -108,12 +108,9 @@ bool rt_doorbell_wait(uint32_t intid, uint32_t *seen, uint64_t deadline)
 	for (;;) {
 		uint32_t c = __atomic_load_n(&d->count, __ATOMIC_ACQUIRE);
 
-		if (c != *seen) {
+		rang = c != *seen;
+		if (rang || (rt_counter() >= deadline)) {
 			*seen = c;
-			rang = true;
-			break;
-		}
-		if (rt_counter() >= deadline) {
 			break;
 		}
 		rt_timer_start_at(RT_TIMER_VIRT, deadline);

@@ -13,6 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "bhrt.h"
+
 #define ENTRIES 512u
 #define DESC_BLOCK 0x1UL
 #define DESC_TABLE 0x3UL
@@ -31,8 +33,6 @@ extern char __ram_start[], __ram_end[];
 /* In .pagetables: not part of the image, invalidated by crt0 before use. */
 static uint64_t rt_pt_l1[ENTRIES] __attribute__((aligned(4096), section(".pagetables")));
 static uint64_t rt_pt_l2[4][ENTRIES] __attribute__((aligned(4096), section(".pagetables")));
-static uint64_t rt_pt_l3[L3_TABLES][ENTRIES] __attribute__((aligned(4096), section(".pagetables")));
-static uint32_t l3_used;
 
 void rt_mmu_build(void);
 void rt_mmu_enable(void);
@@ -103,6 +103,8 @@ static void replace_desc(uint64_t *desc, uint64_t value)
 /* The table of 4 KiB pages behind 2 MiB block entry `l2`, made from the block when it is one; NULL when the pool is spent. */
 static uint64_t *pages_of(uint64_t *l2)
 {
+	static uint64_t rt_pt_l3[L3_TABLES][ENTRIES] __attribute__((aligned(4096), section(".pagetables")));
+	static uint32_t l3_used;
 	uint64_t *l3;
 
 	if ((*l2 & DESC_TYPE_MASK) == DESC_TABLE) {

@@ -28,3 +28,8 @@ struct rt_smccc_res rt_smc(uint64_t fid, uint64_t a1, uint64_t a2, uint64_t a3)
 	__asm__ volatile("smc #0" : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3) : : SMCCC_CLOBBERS);
 	return (struct rt_smccc_res){ (int64_t)x0, x1, x2, x3 };
 }
+
+void rt_full_barrier(void)
+{
+	__asm__ volatile("dmb ish" : : : "memory");
+}

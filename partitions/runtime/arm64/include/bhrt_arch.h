@@ -21,4 +21,11 @@ struct rt_smccc_res rt_hvc(uint64_t fid, uint64_t a1, uint64_t a2, uint64_t a3);
 /** SMC #0 with the SMC Calling Convention (the hypervisor traps it). */
 struct rt_smccc_res rt_smc(uint64_t fid, uint64_t a1, uint64_t a2, uint64_t a3);
 
+/**
+ * A full barrier between this vCPU's earlier and later memory accesses
+ * (stores before loads included), as seen by the other partitions' cores:
+ * what a "tell the peer, then look again" handshake needs (DMB ISH).
+ */
+void rt_full_barrier(void);
+
 #endif /* BHRT_ARCH_H */
