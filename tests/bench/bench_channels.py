@@ -15,15 +15,21 @@ DTS = "tests/bench/channel/channel-bench.dts"
 DOORBELL_TARGET = "<= 305 (GICv3 SGI latency before channels)"
 
 DOORBELL = re.compile(r"^\[sender\] result doorbell: events (\d+) min (\d+) median (\d+) max (\d+)$")
+CALL = re.compile(r"^\[sender\] result doorbell-call: (\d+)$")
 THROUGHPUT = re.compile(r"^\[sender\] result throughput (\d+): bytes (\d+) send (\d+) receive (\d+) "
                         r"memcpy (\d+) channel (\d+) limit (\d+)$")
 
 
 def parse(lines):
-    """(doorbell (n, min, median, max) or None, {record bytes: (channel, limit, send, receive, bytes)})."""
+    """(doorbell (n, min, median, max) or None, the sender's hypercall round trip or None,
+    {record bytes: (channel, limit, send, receive, bytes)})."""
     doorbell = None
+    call = None
     rates = {}
     for line in lines:
+        m = CALL.match(line)
+        if m:
+            call = int(m.group(1))
         m = DOORBELL.match(line)
         if m:
             doorbell = tuple(int(x) for x in m.groups())
@@ -31,7 +37,7 @@ def parse(lines):
         if m:
             size, total, send, recv, _mc, chan, limit = (int(x) for x in m.groups())
             rates[size] = (chan, limit, send, recv, total)
-    return doorbell, rates
+    return doorbell, call, rates
 
 
 def section(build, run, notes):
@@ -46,7 +52,7 @@ def section(build, run, notes):
     lines, exited = run(out, v)
     with open(os.path.join(out, "bulkhead.log"), "w") as f:
         f.write("\n".join(lines) + "\n")
-    doorbell, rates = parse(lines)
+    doorbell, call, rates = parse(lines)
     if doorbell is None or not rates or not exited:
         notes.append(f"channels: incomplete run (see {out}/bulkhead.log)")
     md.append("| Measure | Bulkhead | Limit / target |")
@@ -55,6 +61,8 @@ def section(build, run, notes):
         n, lo, med, hi = doorbell
         md.append(f"| doorbell latency, sender's hypercall to the receiver's IRQ vector (min / median / max of {n}) "
                   f"| {lo} / {med} / {hi} | {DOORBELL_TARGET} |")
+    if call is not None:
+        md.append(f"| ... of which the sender's hypercall, from its call to its return (last event) | {call} | |")
     for size in sorted(rates):
         chan, limit, send, recv, total = rates[size]
         per = total // size
