@@ -64,6 +64,8 @@ int main(void)
 		printf("producer: cannot send %lu-byte records in %u-byte slots (open: %d)\n", (unsigned long)bytes, slot, (int)rc);
 		return 1;
 	}
+	printf("producer: channel memory 0x%lx attributes 0x%02x, the page after it 0x%02x\n",
+	       (unsigned long)info.ipa, rt_mmu_attributes(info.ipa), rt_mmu_attributes(info.ipa + info.size));
 	printf("producer: %lu messages of %lu bytes to %s over '%s' (%u slots)\n", (unsigned long)count, (unsigned long)bytes,
 	       info.peer, info.label, rt_channel_capacity(&ch));
 	start = rt_counter();

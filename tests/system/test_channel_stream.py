@@ -33,11 +33,15 @@ def test_a_million_records_arrive_once_in_order(stream):
     """1,000,000 records over the one-way channel 'samples': the consumer checks every sequence
     number, check value and pattern and finds no gap, repeat or damage; the ring filled (the
     producer waited for room, woken by the consumer's doorbell), so back-pressure, not luck,
-    kept them all; nobody faulted; both stop by themselves and the board powers off.
+    kept them all; nobody faulted; both stop by themselves and the board powers off. The
+    producer's stage-1 map (AT S1E1R) has the channel Normal write-back (MAIR 0xff) and the page
+    after it still Device (0x00): the runtime remapped the channel's pages, not their block.
 
-    Verifies: REQ-CHN-001, REQ-CHN-030, REQ-CHN-032, REQ-CHN-034
+    Verifies: REQ-CHN-001, REQ-CHN-030, REQ-CHN-032, REQ-CHN-033, REQ-CHN-034
     """
     producer, consumer = stream.of("producer"), stream.of("consumer")
+    assert any(l.startswith("producer: channel memory 0x") and l.endswith(" attributes 0xff, the page after it 0x00")
+               for l in producer), stream.text()
     assert any(l.startswith(f"producer: sent {COUNT} messages in ") for l in producer), stream.text()
     assert f"consumer: {COUNT} messages up to sequence {COUNT - 1}: {COUNT} received in this life" in consumer, \
         stream.text()

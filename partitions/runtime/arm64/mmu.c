@@ -158,3 +158,11 @@ int rt_mmu_map_normal(uint64_t base, uint64_t size)
 	}
 	return rc;
 }
+
+int rt_mmu_attributes(uint64_t addr)
+{
+	uint64_t par;
+
+	__asm__ volatile("at s1e1r, %1\n\tisb\n\tmrs %0, par_el1" : "=r"(par) : "r"(addr) : "memory");
+	return ((par & 1u) != 0u) ? -1 : (int)(par >> 56);
+}

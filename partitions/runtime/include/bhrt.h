@@ -86,6 +86,12 @@ uint64_t rt_bootarg(const char *key, uint64_t fallback);
  */
 int rt_mmu_map_normal(uint64_t base, uint64_t size);
 /**
+ * The memory attributes the stage-1 map gives `addr`, as the MAIR encoding
+ * the translation reports (0xff: Normal write-back, 0x00: Device-nGnRnE),
+ * or -1 when it does not translate.
+ */
+int rt_mmu_attributes(uint64_t addr);
+/**
  * Maps every channel and shared-memory node of the device tree Normal
  * write-back (rt_mmu_map_normal). The runtime calls it before main(); the
  * number of nodes it could not map (each reported on the console).
