@@ -403,6 +403,25 @@ static void test_shared_nodes_are_mapped_as_memory(void **state)
 	assert_int_equal(mapped_size[2], 0x3000u);
 }
 
+/* The older walk by node name (root and /chosen) reads the same tree. Verifies: REQ-CHN-031 */
+static void test_root_and_chosen_properties(void **state)
+{
+	uint32_t len = 0;
+	const uint8_t *cells;
+
+	(void)state;
+	standard_tree(0);
+	assert_int_equal(rt_bootarg("role", 9), 1);
+	assert_int_equal(rt_bootarg("rol", 9), 9);
+	assert_int_equal(rt_bootarg("missing", 7), 7);
+	cells = rt_fdt_property("", "#address-cells", &len);
+	assert_non_null(cells);
+	assert_int_equal(len, 4);
+	assert_int_equal(cells[3], 2);
+	assert_null(rt_fdt_property("chosen", "label", &len));
+	assert_null(rt_fdt_property("nowhere", "bootargs", &len));
+}
+
 /*
  * Every byte of the tree overwritten with every value in turn (and the tree
  * cut short): the walk stays inside the blob (the sanitizer build checks)
@@ -429,6 +448,7 @@ static void test_a_corrupt_tree_is_walked_safely(void **state)
 			((uint8_t *)tree)[at] = values[v];
 			(void)rt_channel_find("events", &info);
 			(void)rt_map_shared_nodes();
+			(void)rt_bootarg("role", 0);
 			n_mapped = 0;
 		}
 	}
@@ -454,6 +474,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_a_waiting_reader_is_rung_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_a_waiting_writer_is_rung_when_half_the_ring_is_free, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_shared_nodes_are_mapped_as_memory, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_root_and_chosen_properties, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_a_corrupt_tree_is_walked_safely, setup, teardown),
 	};
 
