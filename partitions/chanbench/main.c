@@ -38,6 +38,14 @@
 #define ROUNDS 8u
 #define WAIT_US 2000000u          /* virtual time: bounds each wait, never reached when the peer works */
 
+/* Phase markers for the measuring plugin (`make bench` profiles the EL2 work of the doorbell phase). */
+volatile uint32_t chanbench_phase;
+#define MARKER __attribute__((noipa, used))
+MARKER void chanbench_phase_idle(void);
+MARKER void chanbench_phase_doorbell(void);
+MARKER void chanbench_phase_idle(void) { chanbench_phase = 0u; }
+MARKER void chanbench_phase_doorbell(void) { chanbench_phase = 1u; }
+
 static uint8_t record[LARGE_BYTES];
 static uint8_t copy[LARGE_BYTES];
 
@@ -99,6 +107,7 @@ static void latency(struct rt_channel *small)
 		printf("result doorbell: the receiver did not start\n");
 		return;
 	}
+	chanbench_phase_doorbell();
 	for (uint32_t i = 0u; i < LATENCY_EVENTS; i++) {
 		uint64_t entry = 0u;
 		size_t len = 0u;
@@ -118,6 +127,7 @@ static void latency(struct rt_channel *small)
 		lat[n] = entry - t0;
 		n++;
 	}
+	chanbench_phase_idle();
 	if (n == 0u) {
 		printf("result doorbell: no events\n");
 		return;

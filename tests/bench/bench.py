@@ -473,8 +473,9 @@ def main():
         md.append("")
     if not args.only or "channels" in args.only.split(","):
         log("channels: build and run")
-        md += bench_channels.section(build, lambda out, v: qemu(board.system_command(
-            v, os.path.join(out, "bulkhead.bin"), icount=ICOUNT)), notes)
+        md += bench_channels.section(
+            build, symbols, run_bulkhead,
+            lambda rep, phase, n, out: where(rep, phase, n, functions(os.path.join(out, "bulkhead.elf"))), notes)
     md.append("## Boot: instructions from reset to the first guest instruction (default system)")
     md.append("")
     if boot_rows:

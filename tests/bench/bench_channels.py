@@ -40,19 +40,22 @@ def parse(lines):
     return doorbell, call, rates
 
 
-def section(build, run, notes):
-    """Builds and runs the channel benchmark with `build(name, dts)` -> (out, vars) and
-    `run(out, vars)` -> (console lines, exited); returns the markdown lines, adding to `notes`."""
+def section(build, symbols, run, where, notes):
+    """Builds and runs the channel benchmark with bench.py's helpers: `build(name, dts)` ->
+    (out, vars), `symbols(elf)`, `run(out, vars, plugin args)` -> (console lines, exited, plugin
+    report) and `where(report, phase, events, out)` -> the EL2 profile text; returns the markdown
+    lines, adding to `notes`."""
     md = ["## Channels (partitions/chanbench, instructions counted as ticks)", ""]
     try:
         out, v = build("channels", DTS)
     except RuntimeError as e:
         notes.append(f"channels: not built: {e}")
         return md + ["not measured (see notes)", ""]
-    lines, exited = run(out, v)
-    with open(os.path.join(out, "bulkhead.log"), "w") as f:
-        f.write("\n".join(lines) + "\n")
+    guest = symbols(os.path.join(out, "images", "sender.elf"))
+    marks = [f"mark={p}@{guest['chanbench_phase_' + p]:#x}" for p in ("idle", "doorbell")] + ["profile=on"]
+    lines, exited, rep = run(out, v, marks)
     doorbell, call, rates = parse(lines)
+    notes += [f"channels: plugin: {e}" for e in rep.errors]
     if doorbell is None or not rates or not exited:
         notes.append(f"channels: incomplete run (see {out}/bulkhead.log)")
     md.append("| Measure | Bulkhead | Limit / target |")
@@ -63,6 +66,12 @@ def section(build, run, notes):
                   f"| {lo} / {med} / {hi} | {DOORBELL_TARGET} |")
     if call is not None:
         md.append(f"| ... of which the sender's hypercall, from its call to its return (last event) | {call} | |")
+    seg = rep.segments.get(("hyp", "doorbell"))
+    if doorbell and seg:
+        # Each event is two doorbells: the one measured and the receiver's reply.
+        rings = 2 * doorbell[0]
+        md.append(f"| EL2 instructions per doorbell, both cores (mean of {rings}) | {seg[1] // rings} | |")
+        profile = where(rep, "doorbell", rings, out)
     for size in sorted(rates):
         chan, limit, send, recv, total = rates[size]
         per = total // size
@@ -70,6 +79,9 @@ def section(build, run, notes):
                   f"send {send / per:.0f} + receive {recv / per:.0f} instructions per record) | {chan} | "
                   f"memcpy in one partition: {limit} |")
     md.append("")
+    if doorbell and seg:
+        md.append(f"Where a doorbell's EL2 instructions go (mean per doorbell, by function): {profile}.")
+        md.append("")
     md.append("Doorbell latency: the physical counter read before the sender's `BH_HC_DOORBELL` to the "
               "receiver's IRQ vector entry: the sender's hypercall and its return up to its WFI, the "
               "hypervisor's cross-core injection and the receiver's wake-up (WFI with IRQs masked, then "
