@@ -123,7 +123,12 @@ enum rt_ring_status rt_channel_read(struct rt_channel *ch, void *buf, size_t cap
  * channels may share one interrupt: each keeps the count it last saw.
  */
 
-/** Takes interrupt `intid` as a doorbell on the calling vCPU. Returns 0, or -1 (invalid, or too many). */
+/**
+ * Takes interrupt `intid` as a doorbell on the calling vCPU (initialising
+ * the GIC driver when nothing has yet), enables the virtual timer's
+ * interrupt for the waits' deadlines and unmasks IRQs. Returns 0, or -1
+ * (not an SGI or SPI, too many doorbells, or no GIC).
+ */
 int rt_doorbell_enable(uint32_t intid);
 /** How many times `intid` has rung since it was enabled (0 when it is not a doorbell). */
 uint32_t rt_doorbell_count(uint32_t intid);
