@@ -163,6 +163,9 @@ int rt_mmu_attributes(uint64_t addr)
 {
 	uint64_t par;
 
+	if (addr >= MAP_LIMIT) {
+		return -1;   /* outside the map: never translates */
+	}
 	__asm__ volatile("at s1e1r, %1\n\tisb\n\tmrs %0, par_el1" : "=r"(par) : "r"(addr) : "memory");
 	return ((par & 1u) != 0u) ? -1 : (int)(par >> 56);
 }
