@@ -11,9 +11,9 @@
  *          to the region, which must end its life with a stage-2 fault; its
  *          fault policy restarts it, and its second life checks that the
  *          region still holds what ping and pong wrote.
- * Every wait is bounded. The runtime's stage-1 map makes the region device
- * memory (it is outside the program's RAM): accesses are aligned 64-bit
- * words, and the flags are a store-release and a load-acquire.
+ * Every wait is bounded. The runtime maps the region Normal write-back
+ * from its shared-memory node (as the peers map it); accesses are aligned
+ * 64-bit words, and the flags are a store-release and a load-acquire.
  */
 #include <stdbool.h>
 #include <stdint.h>
