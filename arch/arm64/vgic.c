@@ -35,9 +35,19 @@ void vgic_partition_reset(struct partition *part)
 	spin_lock(&d->lock);
 	d->ctlr = 0u;
 	for (uint32_t w = 0u; w < VGIC_WORDS; w++) {
-		d->owned[w] = 0u;
+		/* Virtual SPIs (vgic_spi.c) are owned too; they have no physical state to clear. */
+		d->owned[w] = d->virt[w];
 		d->enabled[w] = 0u;
 		d->irm[w] = 0u;
+		__atomic_store_n(&d->vpending[w], 0u, __ATOMIC_RELAXED);
+		d->vconfig[2u * w] = 0u;
+		d->vconfig[(2u * w) + 1u] = 0u;
+		for (uint32_t b = 0u; b < 32u; b++) {
+			if ((d->virt[w] & ((uint32_t)1u << b)) != 0u) {
+				d->priority[(32u * w) + b] = 0u;
+				d->target[(32u * w) + b] = 0u;
+			}
+		}
 	}
 	for (uint32_t i = 0u; i < p->n_irqs; i++) {
 		uint32_t intid = p->irqs[i];
@@ -106,6 +116,7 @@ void vgic_irq(struct cpu *cpu)
 	if (intid == GIC_IPI_SGI) {
 		gic_deactivate(ack);
 		vgic_sync_sgis(cpu);
+		vgic_spi_poked(cpu);
 		core_handle_requests(cpu);
 		return;
 	}
@@ -123,7 +134,7 @@ void vgic_irq(struct cpu *cpu)
 		priority = v->priority[intid];
 	} else {
 		const struct vgic_dist *d = vgic_dist_of(cpu);
-		if (!vgic_owns_spi(d, intid)) {
+		if (!vgic_owns_spi(d, intid) || vgic_spi_virtual(cpu->partition, intid)) {
 			/* Never routed here by the vGIC: a stale routing, dropped. */
 			gic_deactivate(ack);
 			log_warning("core %u: SPI %u does not belong to '%s'", cpu->index, intid,

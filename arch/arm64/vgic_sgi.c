@@ -3,7 +3,8 @@
  * The virtual GIC's SGIs, shared by GICv2 and GICv3 (see vgic.h): sent by
  * a vCPU to vCPUs of its partition (virtual on a mediated vCPU, physical on
  * a direct one), posted to another cpu and delivered there, set and cleared
- * per sender (GICv2), and raised by the hypervisor itself (arch_vcpu_inject).
+ * per sender (GICv2), and raised by the hypervisor itself (arch_vcpu_inject,
+ * which hands virtual SPIs to vgic_spi.c).
  */
 #include "vgic.h"
 #include "arch.h"
@@ -59,14 +60,22 @@ void vgic_send_sgi(struct cpu *cpu, uint32_t target, uint32_t intid)
 
 bool arch_virq_valid(const struct partition *p, uint32_t virq)
 {
-	/* SGIs for now (virtual SPIs come with channels); a direct partition's SGI 15 is the kick. */
+	/* An SGI (a direct partition's SGI 15 is the kick), or one of its virtual SPIs (vgic_spi.c). */
 	bool direct = p->cfg->arch.irq_delivery == (uint8_t)CFG_IRQ_DIRECT;
 
-	return (virq < 16u) && !(direct && (virq == GIC_IPI_SGI));
+	if (virq < 16u) {
+		return !(direct && (virq == GIC_IPI_SGI));
+	}
+	return vgic_spi_virtual(p, virq);
 }
 
 void arch_vcpu_inject(struct cpu *cpu, uint32_t virq)
 {
+	if (virq >= GIC_FIRST_SPI) {
+		/* Pending where the guest routed it, delivered when it has it enabled. */
+		vgic_spi_raise(cpu, virq);
+		return;
+	}
 	/* An SGI to itself: pending while disabled, merged while pending (GICv2: from itself). */
 	vgic_send_sgi(cpu, cpu->vcpu, virq);
 }

@@ -39,6 +39,14 @@ static uint8_t physical_targets(const struct cpu *cpu, uint8_t vmask)
 	return mask;
 }
 
+uint32_t vgic_spi_target(const struct cpu *cpu, uint32_t intid)
+{
+	uint32_t mask = vgic_dist_of(cpu)->target[intid] & (((uint32_t)1u << cpu->partition->cfg->n_vcpus) - 1u);
+
+	/* The first vCPU of the target list; none (or a uniprocessor's RAZ field): vCPU 0. */
+	return (mask != 0u) ? (uint32_t)__builtin_ctz(mask) : 0u;
+}
+
 /* One CPU interface (GICD_TYPER.CPUNumber 0): every target field is RAZ/WI,
  * everything goes to that CPU. Writes to other partitions' SPIs still count. */
 static void targets_uniprocessor(struct cpu *cpu, uint32_t offset, bool write, uint32_t size, uint64_t *value)
@@ -99,8 +107,12 @@ static void targets(struct cpu *cpu, uint32_t offset, bool write, uint32_t size,
 		}
 		spin_lock(&d->lock);
 		d->target[intid] = byte & own;
-		gic_spi_targets(intid, physical_targets(cpu, d->target[intid]));
+		if (!vgic_spi_virtual(cpu->partition, intid)) {
+			gic_spi_targets(intid, physical_targets(cpu, d->target[intid]));
+		}
 		spin_unlock(&d->lock);
+		/* A virtual SPI pending for the old targets goes to the new ones. */
+		vgic_spi_kick_pending(cpu, intid / 32u, (uint32_t)1u << (intid % 32u));
 	}
 	if (!write) {
 		*value = out;

@@ -57,18 +57,25 @@ void vgic_fiq(struct cpu *cpu)
 	}
 }
 
-static void route(struct cpu *cpu, uint32_t intid)
-{
-	const struct vgic_dist *d = vgic_dist_of(cpu);
-	bool any = (d->irm[intid / 32u] & ((uint32_t)1u << (intid % 32u))) != 0u;
-
-	/* "Any vCPU" is vCPU 0: a physical 1-of-N route could pick another partition's cpu. */
-	gic_spi_route(intid, cpu->partition->cfg->vcpu_cpu[any ? 0u : d->target[intid]]);
-}
-
 static bool irm_of(const struct vgic_dist *d, uint32_t intid)
 {
 	return (d->irm[intid / 32u] & ((uint32_t)1u << (intid % 32u))) != 0u;
+}
+
+uint32_t vgic_spi_target(const struct cpu *cpu, uint32_t intid)
+{
+	const struct vgic_dist *d = vgic_dist_of(cpu);
+
+	/* "Any vCPU" is vCPU 0: a physical 1-of-N route could pick another partition's cpu. */
+	return irm_of(d, intid) ? 0u : d->target[intid];
+}
+
+static void route(struct cpu *cpu, uint32_t intid)
+{
+	if (vgic_spi_virtual(cpu->partition, intid)) {
+		return;   /* no physical line: vgic_spi_kick() follows the new route */
+	}
+	gic_spi_route(intid, cpu->partition->cfg->vcpu_cpu[vgic_spi_target(cpu, intid)]);
 }
 
 static void irouter_write(struct cpu *cpu, uint32_t intid, uint32_t offset, uint64_t value)
@@ -90,6 +97,8 @@ static void irouter_write(struct cpu *cpu, uint32_t intid, uint32_t offset, uint
 	}
 	route(cpu, intid);
 	spin_unlock(&d->lock);
+	/* A virtual SPI pending for the old route goes to the new one. */
+	vgic_spi_kick_pending(cpu, intid / 32u, (uint32_t)1u << (intid % 32u));
 }
 
 /* GICD_IROUTER<n>: 64-bit, or two 32-bit halves of which the high one is Aff3. */

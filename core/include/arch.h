@@ -125,8 +125,10 @@ NORETURN void arch_vcpu_enter(struct cpu *cpu, uint64_t entry, uint64_t arg);
 
 /**
  * Whether `virq` is a virtual interrupt the architecture can raise in the
- * vCPUs of partition `p` (core_vcpu_inject()). ARM64 today: an SGI, 0-15
- * (not 15 on direct delivery: the hypervisor's kick).
+ * vCPUs of partition `p` (core_vcpu_inject()). ARM64: an SGI, 0-15 (not
+ * 15 on direct delivery: the hypervisor's kick), or one of the partition's
+ * virtual SPIs (a channel's doorbell or its emulated UART's interrupt,
+ * mediated delivery only).
  */
 bool arch_virq_valid(const struct partition *p, uint32_t virq);
 
@@ -134,7 +136,9 @@ bool arch_virq_valid(const struct partition *p, uint32_t virq);
  * Raises valid virtual interrupt `virq` in the vCPU of the calling cpu
  * `cpu`, from its trap path, as an edge: if it is still pending from an
  * earlier raise the two merge; it is never lost. A virtual interrupt the
- * guest has disabled stays pending until it enables it.
+ * guest has disabled stays pending until it enables it. An interrupt the
+ * partition routes itself (ARM64: a virtual SPI) goes to the vCPU it is
+ * routed to.
  */
 void arch_vcpu_inject(struct cpu *cpu, uint32_t virq);
 

@@ -112,6 +112,27 @@ void vgic_sgi_clear_pending(struct cpu *cpu, uint32_t intid, uint8_t sources);
 /** Banked SGI/PPI registers of vCPU `vcpu` (GICv3 redistributor SGI frame, GICv2 banked GICD). */
 bool vgic_local_access(struct cpu *cpu, uint32_t vcpu, uint32_t offset, bool write, uint32_t size, uint64_t *value);
 
+/* --- vgic_spi.c: virtual SPIs (doorbells, emulated devices) --- */
+
+/** Finds partition `p`'s virtual SPIs in the configuration (its channels' doorbells, its emulated UART). Once, at init. */
+void vgic_spi_init(struct partition *p);
+/** Whether `intid` is one of partition `p`'s virtual SPIs. */
+bool vgic_spi_virtual(const struct partition *p, uint32_t intid);
+/** Makes virtual SPI `intid` of the calling cpu's partition pending and presents it where it is routed. */
+void vgic_spi_raise(struct cpu *cpu, uint32_t intid);
+/** Presents pending virtual SPI `intid` to the vCPU it is routed to (a poke when that is another cpu). */
+void vgic_spi_kick(struct cpu *cpu, uint32_t intid);
+/** Presents what is pending of the virtual SPIs `bits` of word `word` (enabled, re-routed). */
+void vgic_spi_kick_pending(struct cpu *cpu, uint32_t word, uint32_t bits);
+/** Clears the pending state the distributor holds of the virtual SPIs `bits` of word `word`. */
+void vgic_spi_clear(struct cpu *cpu, uint32_t word, uint32_t bits);
+/** Moves the pending, enabled virtual SPIs routed to the calling cpu's vCPU into its list registers. */
+void vgic_spi_sync(struct cpu *cpu);
+/** On the IPI: another cpu raised a virtual SPI routed here. */
+void vgic_spi_poked(struct cpu *cpu);
+/** The vCPU SPI `intid` is routed to, as the guest programmed it (vgic_v3.c / vgic_v2.c). */
+uint32_t vgic_spi_target(const struct cpu *cpu, uint32_t intid);
+
 /* --- vgic_lr.c: list registers and the queue behind them --- */
 
 /** Puts `lr` in place of a less urgent pending-only list register, or in the queue (all in use). */

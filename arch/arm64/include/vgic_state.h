@@ -13,7 +13,7 @@
 #include "spinlock.h"
 
 #define VGIC_WORDS ((GIC_MAX_INTID / 32u) + 1u)
-#define VGIC_MAX_SPIS 64u       /* SPIs a partition owns at most (bhcc: BHCC_MAX_IRQS) */
+#define VGIC_MAX_SPIS 64u       /* SPIs a partition owns at most, device and virtual together (bhcc: BHCC_MAX_IRQS) */
 /* Every interrupt a vCPU can have pending at once: each SGI once per sender,
  * the 2 owned PPIs (VGIC_OWNED_PPIS), the SPIs. Nothing is ever dropped. */
 #define VGIC_QUEUE ((16u * GIC_SGI_SENDERS) + 2u + VGIC_MAX_SPIS)
@@ -23,7 +23,10 @@
 struct vgic_dist {
 	struct spinlock lock;
 	uint32_t ctlr;                   /* the guest's GICD_CTLR enable bits */
-	uint32_t owned[VGIC_WORDS];      /* SPIs the partition owns */
+	uint32_t owned[VGIC_WORDS];      /* SPIs the partition owns (device and virtual) */
+	uint32_t virt[VGIC_WORDS];       /* virtual SPIs: owned, no physical line (set once, at init) */
+	uint32_t vpending[VGIC_WORDS];   /* virtual SPIs raised, not yet in a list register (atomic) */
+	uint32_t vconfig[2u * VGIC_WORDS]; /* GICD_ICFGR of the virtual SPIs as the guest wrote it */
 	uint32_t enabled[VGIC_WORDS];    /* the guest's enable bits (owned SPIs) */
 	uint32_t irm[VGIC_WORDS];        /* GICv3 IROUTER.IRM as the guest wrote it */
 	uint8_t priority[GIC_MAX_INTID]; /* the guest's SPI priorities */
@@ -37,6 +40,7 @@ struct vgic_cpu {
 	uint32_t ppi_config;             /* GICv2: GICD_ICFGR1 as the guest wrote it */
 	uint8_t priority[32];            /* SGIs and PPIs */
 	uint8_t sgi_source[16];          /* GICv2: vCPUs that sent each pending SGI */
+	uint32_t spi_poke;               /* another cpu raised a virtual SPI routed here (atomic) */
 	bool asleep;                     /* GICR_WAKER.ProcessorSleep */
 	bool direct;
 	uint32_t queued;
