@@ -15,6 +15,7 @@
 #include "cpu.h"
 #include "lib.h"
 #include "log.h"
+#include "vuart_pl011.h"
 
 /* A stopping vCPU needs one interrupt (or one fenced access) and one
  * firmware call to stop; this bounds the wait generously without trusting
@@ -40,6 +41,7 @@ void partitions_init(void)
 		partitions[i].id = i;
 		partitions[i].state = PARTITION_LOADING;
 		arch_partition_init(&partitions[i]);
+		vuart_pl011_init(&partitions[i]);
 	}
 }
 
@@ -116,6 +118,7 @@ void partition_load(struct partition *p)
 	load_blob(p, &p->cfg->image);
 	load_blob(p, &p->cfg->boot_info);
 	arch_partition_reset(p);
+	vuart_pl011_reset(p);
 	set_state(p, PARTITION_RUNNING);
 }
 

@@ -25,9 +25,10 @@ enum emul_space {
 #define EMUL_SPACES 2u
 
 /*
- * Regions per partition. Proven sufficient: the only client today is the
- * virtual GIC, with at most 2 (GICv3: distributor and redistributors); its
- * registration checks that it fits (VGIC_EMUL_REGIONS).
+ * Regions per partition. Proven sufficient: the clients are the virtual
+ * GIC, with at most 2 (GICv3: distributor and redistributors; its
+ * registration checks that it fits, VGIC_EMUL_REGIONS), and the emulated
+ * PL011 (vuart_pl011.h), 1.
  */
 #define EMUL_REGIONS 4u
 

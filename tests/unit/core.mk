@@ -1,11 +1,11 @@
 # SPDX-License-Identifier: MIT
 # Host unit tests of core/ on the fake architecture (tests/unit/fake_arch.c).
 CORE_UT_SRCS := core/main.c core/cpu.c core/cpu_msg.c core/virq.c core/partition.c core/emul.c core/hypercall.c core/channel.c core/console.c core/fmt.c core/log.c \
-	core/health.c core/incident.c tests/unit/fake_arch.c tests/unit/fake_arch_objects.c tests/unit/fake_system.c
+	core/health.c core/incident.c core/vuart_pl011.c partitions/runtime/ring.c tests/unit/fake_arch.c tests/unit/fake_arch_objects.c tests/unit/fake_system.c
 
 # core/ sees the fake architecture's headers: its part of the configuration (cfg_arch.h) and of
 # core's objects (arch_types.h), as it would see arch/<arch>/include/.
-CORE_UT_CFLAGS := -Itests/unit/fake_arch
+CORE_UT_CFLAGS := -Itests/unit/fake_arch -Ipartitions/runtime/include
 
 UNIT_TESTS += partition hypercall hypercall_noconsole console fmt incident emul virq hypercall_testbuild channel
 UT_partition_CFLAGS := $(CORE_UT_CFLAGS)
@@ -28,3 +28,7 @@ UT_emul_SRCS := tests/unit/test_emul.c $(CORE_UT_SRCS)
 UT_virq_SRCS := tests/unit/test_virq.c $(CORE_UT_SRCS)
 UT_channel_CFLAGS := $(CORE_UT_CFLAGS)
 UT_channel_SRCS := tests/unit/test_channel.c $(CORE_UT_SRCS)
+# An emulated PL011 and the service partition at its channel's other end: a system of its own.
+UNIT_TESTS += vuart_pl011
+UT_vuart_pl011_SRCS := tests/unit/test_vuart_pl011.c $(filter-out tests/unit/fake_system.c,$(CORE_UT_SRCS))
+UT_vuart_pl011_CFLAGS := $(CORE_UT_CFLAGS)

@@ -1,0 +1,481 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The emulated PL011 (see vuart_pl011.h): the registers of an ARM PrimeCell
+ * UART (PL011 r1p5) as Linux's amba-pl011 driver, its earlycon and simple
+ * polled drivers use them, over the two rings of a console channel.
+ *
+ * Transmit: bytes gather into one console record (a slot's payload), which
+ * goes out when it ends a line, when it is full, and when the guest shows it
+ * has stopped writing for now: three reads of the flag register in a row
+ * (a polled driver waiting for input or for the FIFO to drain), or a write
+ * of the interrupt mask, control or line control register (Linux's
+ * interrupt-driven path masks the transmit interrupt when it has sent all,
+ * its console write restores the control register). The ring applies
+ * back-pressure: while the service partition has no room, the flag register
+ * says the FIFO is full; a driver that writes on regardless loses the byte,
+ * and the loss is counted. Nothing waits in the hypervisor.
+ *
+ * Receive: input records are taken from the channel's second ring one at a
+ * time into a buffer the data register reads from.
+ *
+ * Interrupts: the raw status holds RX and RT (data to read) and TX (room to
+ * write, set again by every data write, as QEMU's PL011 does); the line is
+ * raw status AND mask. The partition's virtual interrupt is raised on each
+ * rising edge of the line; Linux's handler loops until the masked status
+ * reads zero, so an edge is all it needs.
+ */
+#include "vuart_pl011.h"
+#include <generated/autoconf.h>
+#include "bhrt_ring.h"
+#include "bulkhead/channel.h"
+#include "cfg.h"
+#include "cpu.h"
+#include "emul.h"
+#include "lib.h"
+#include "log.h"
+#include "partition.h"
+#include "spinlock.h"
+#include "virq.h"
+
+/* Registers (offsets) and their bits, as the PL011 TRM names them. */
+#define UART_DR     0x000u
+#define UART_RSR    0x004u
+#define UART_FR     0x018u
+#define UART_ILPR   0x020u
+#define UART_IBRD   0x024u
+#define UART_FBRD   0x028u
+#define UART_LCRH   0x02cu
+#define UART_CR     0x030u
+#define UART_IFLS   0x034u
+#define UART_IMSC   0x038u
+#define UART_RIS    0x03cu
+#define UART_MIS    0x040u
+#define UART_ICR    0x044u
+#define UART_DMACR  0x048u
+#define UART_ID     0xfe0u      /* UARTPeriphID0..3, UARTPCellID0..3: 8 words */
+
+#define FR_TXFE     0x80u
+#define FR_RXFF     0x40u
+#define FR_TXFF     0x20u
+#define FR_RXFE     0x10u
+
+#define INT_RX      0x10u
+#define INT_TX      0x20u
+#define INT_RT      0x40u
+#define INT_ALL     0x7ffu
+
+#define CR_RESET    0x300u      /* TXE, RXE */
+#define IFLS_RESET  0x12u       /* half-full triggers */
+
+/* The PL011's depth (r1p5: 32 entries): what a driver may write after a TX interrupt. */
+#define FIFO_DEPTH  32u
+/* Reads of the flag register in a row that show the guest waiting, not writing. */
+#define FR_POLLS_FLUSH 3u
+/* A record's payload: a console slot less its header. */
+#define RECORD_MAX  (BH_CONSOLE_SLOT - RT_RING_SLOT_HEADER)
+
+/* UARTPeriphID0..3 (part 0x011, ARM, revision 3: r1p5) and UARTPCellID0..3. */
+static const uint8_t pl011_id[8] = { 0x11u, 0x10u, 0x34u, 0x00u, 0x0du, 0xf0u, 0x05u, 0xb1u };
+
+struct vuart {
+	struct spinlock lock;
+	struct partition *part;        /* whose UART it is; NULL: none */
+	const struct cfg_channel *channel;
+	struct rt_ring out;            /* producer: what the partition writes */
+	struct rt_ring in;             /* consumer: what it is sent */
+	uint8_t tx[RECORD_MAX];
+	uint32_t tx_len;
+	uint8_t rx[RECORD_MAX];
+	uint32_t rx_len;
+	uint32_t rx_pos;
+	uint32_t tx_lost;              /* bytes written while the FIFO was full */
+	uint32_t fr_polls;
+	uint32_t cr;
+	uint32_t lcrh;
+	uint32_t ibrd;
+	uint32_t fbrd;
+	uint32_t ifls;
+	uint32_t imsc;
+	uint32_t ris;
+	uint32_t dmacr;
+	bool tx_blocked;               /* no room for a FIFO's worth when last looked */
+	bool line;                     /* the interrupt line as last computed */
+};
+
+/* What an access did that is done after the lock is dropped. */
+struct vuart_effects {
+	bool ring_service;             /* a record went out, or input room came free */
+	bool raise;                    /* the interrupt line rose */
+	uint32_t lost;                 /* bytes lost, to report */
+};
+
+static struct vuart vuarts[CONFIG_MAX_PARTITIONS];
+
+/* --- The channel's rings ------------------------------------------------------ */
+
+/* Direction `half` of channel `c` (include/bulkhead/channel.h), with console slots. */
+static struct rt_ring_area direction(const struct cfg_channel *c, uint32_t half)
+{
+	uint64_t size = c->size / 2u;
+	uint8_t *receiver = pa_ptr(pa_init(c->pa + (half * size)));
+	uint8_t *sender = receiver + BH_CHANNEL_PAGE;
+	uint64_t room = size - BH_CHANNEL_PAGE - BH_CHANNEL_SLOTS_OFFSET;
+	uint32_t capacity = 2u;
+
+	/* The largest power of two that fits, as every end computes it. */
+	while (((uint64_t)capacity * 2u * BH_CONSOLE_SLOT) <= room) {
+		capacity *= 2u;
+	}
+	return (struct rt_ring_area){
+		.producer = sender,
+		.consumer = receiver,
+		.slots = sender + BH_CHANNEL_SLOTS_OFFSET,
+		.capacity = capacity,
+		.slot_size = BH_CONSOLE_SLOT,
+	};
+}
+
+static bool ring_has_room(const struct vuart *u)
+{
+	return rt_ring_pending(&u->out) <= u->out.mask;
+}
+
+/* Sends what the transmit buffer holds as one record. */
+static void tx_flush(struct vuart *u, struct vuart_effects *fx)
+{
+	enum rt_ring_status s;
+
+	if (u->tx_len == 0u) {
+		return;
+	}
+	s = rt_ring_send(&u->out, u->tx, u->tx_len);
+	if (s == RT_RING_OK) {
+		u->tx_len = 0u;
+		fx->ring_service = true;
+	} else if (s == RT_RING_CORRUPT) {
+		/* The service partition's index is impossible: start afresh, the record is lost. */
+		u->tx_lost += u->tx_len;
+		u->tx_len = 0u;
+		struct rt_ring_area a = direction(u->channel, 0u);
+		(void)rt_ring_attach_producer(&u->out, &a, RT_RING_BACKPRESSURE);
+	} else {
+		/* RT_RING_BUSY: kept; the flag register says full until there is room. */
+	}
+}
+
+/* Room for a FIFO's worth of bytes without loss: what a TX interrupt promises. */
+static bool tx_room(const struct vuart *u)
+{
+	return ((RECORD_MAX - u->tx_len) >= FIFO_DEPTH) || ring_has_room(u);
+}
+
+/* Takes the next input record when the receive buffer is empty. */
+static void rx_fill(struct vuart *u, struct vuart_effects *fx)
+{
+	size_t len = 0u;
+	bool was_full;
+
+	if (u->rx_pos < u->rx_len) {
+		return;
+	}
+	u->rx_pos = 0u;
+	u->rx_len = 0u;
+	was_full = rt_ring_pending(&u->in) > u->in.mask;
+	/* Corrupt or oversized records are skipped by the ring and never reach the guest. */
+	if ((rt_ring_recv(&u->in, u->rx, sizeof(u->rx), &len) == RT_RING_OK) && (len != 0u)) {
+		u->rx_len = (uint32_t)len;
+		u->ris |= INT_RX | INT_RT;
+		fx->ring_service = fx->ring_service || was_full;
+	}
+}
+
+/* --- Registers ------------------------------------------------------------------- */
+
+static void write_dr(struct vuart *u, uint8_t c, struct vuart_effects *fx)
+{
+	u->fr_polls = 0u;
+	if (u->tx_len == RECORD_MAX) {
+		tx_flush(u, fx);
+	}
+	if (u->tx_len == RECORD_MAX) {
+		u->tx_lost++;
+	} else {
+		u->tx[u->tx_len] = c;
+		u->tx_len++;
+		if ((c == (uint8_t)'\n') || (u->tx_len == RECORD_MAX)) {
+			tx_flush(u, fx);
+		}
+	}
+	u->tx_blocked = !tx_room(u);
+	u->ris = u->tx_blocked ? (u->ris & ~INT_TX) : (u->ris | INT_TX);
+}
+
+static uint32_t read_dr(struct vuart *u, struct vuart_effects *fx)
+{
+	uint32_t c = 0u;
+
+	u->fr_polls = 0u;
+	rx_fill(u, fx);
+	if (u->rx_pos < u->rx_len) {
+		c = u->rx[u->rx_pos];
+		u->rx_pos++;
+		rx_fill(u, fx);
+	}
+	if (u->rx_pos == u->rx_len) {
+		u->ris &= ~(INT_RX | INT_RT);
+	}
+	return c;
+}
+
+static uint32_t read_fr(struct vuart *u, struct vuart_effects *fx)
+{
+	uint32_t fr = 0u;
+
+	u->fr_polls++;
+	if ((u->tx_len == RECORD_MAX) || ((u->tx_len != 0u) && (u->fr_polls >= FR_POLLS_FLUSH))) {
+		tx_flush(u, fx);
+	}
+	rx_fill(u, fx);
+	fr |= (u->tx_len == 0u) ? FR_TXFE : 0u;
+	fr |= (u->tx_len == RECORD_MAX) ? FR_TXFF : 0u;
+	fr |= (u->rx_pos == u->rx_len) ? FR_RXFE : 0u;
+	fr |= ((u->rx_len - u->rx_pos) >= FIFO_DEPTH) ? FR_RXFF : 0u;
+	return fr;
+}
+
+static uint32_t reg_read(struct vuart *u, uint32_t offset, struct vuart_effects *fx)
+{
+	switch (offset) {
+	case UART_DR:
+		return read_dr(u, fx);
+	case UART_FR:
+		return read_fr(u, fx);
+	case UART_IBRD:
+		return u->ibrd;
+	case UART_FBRD:
+		return u->fbrd;
+	case UART_LCRH:
+		return u->lcrh;
+	case UART_CR:
+		return u->cr;
+	case UART_IFLS:
+		return u->ifls;
+	case UART_IMSC:
+		return u->imsc;
+	case UART_RIS:
+		return u->ris;
+	case UART_MIS:
+		return u->ris & u->imsc;
+	case UART_DMACR:
+		return u->dmacr;
+	default:
+		if ((offset >= UART_ID) && (offset < (UART_ID + 32u))) {
+			return pl011_id[(offset - UART_ID) / 4u];
+		}
+		/* RSR (no errors ever), ILPR, reserved and write-only registers read as zero. */
+		return 0u;
+	}
+}
+
+static void reg_write(struct vuart *u, uint32_t offset, uint32_t value, struct vuart_effects *fx)
+{
+	switch (offset) {
+	case UART_DR:
+		write_dr(u, (uint8_t)value, fx);
+		return;
+	case UART_IBRD:
+		u->ibrd = value & 0xffffu;
+		return;
+	case UART_FBRD:
+		u->fbrd = value & 0x3fu;
+		return;
+	case UART_IFLS:
+		u->ifls = value & 0x3fu;
+		return;
+	case UART_ICR:
+		u->ris &= ~value;
+		return;
+	case UART_DMACR:
+		/* No DMA: the request bits are kept and do nothing (the device tree names no channels). */
+		u->dmacr = value & 0x7u;
+		return;
+	case UART_LCRH:
+		u->lcrh = value & 0xffu;
+		break;
+	case UART_CR:
+		u->cr = value & 0xff87u;
+		break;
+	case UART_IMSC:
+		u->imsc = value & INT_ALL;
+		break;
+	default:
+		/* RSR/ECR (clears errors: there are none), ILPR, reserved, read-only: ignored. */
+		return;
+	}
+	/* A driver that reconfigures or masks has stopped writing for now: send what it wrote. */
+	tx_flush(u, fx);
+}
+
+/* Recomputes the interrupt line; a rising edge raises the partition's interrupt. */
+static void update_line(struct vuart *u, struct vuart_effects *fx)
+{
+	bool line = (u->ris & u->imsc) != 0u;
+
+	fx->raise = line && !u->line;
+	u->line = line;
+}
+
+/* The bytes lost since the last report, once a record went out (the report
+ * follows what came before the loss, and a full ring reports nothing yet). */
+static uint32_t take_lost(struct vuart *u)
+{
+	uint32_t lost = 0u;
+
+	if ((u->tx_lost != 0u) && (u->tx_len == 0u)) {
+		lost = u->tx_lost;
+		u->tx_lost = 0u;
+	}
+	return lost;
+}
+
+/* What an access or a doorbell leaves to do once the lock is dropped. */
+static void apply(struct cpu *self, const struct vuart *u, const struct vuart_effects *fx)
+{
+	const struct cfg_channel_end *service = &u->channel->end[1];
+	struct partition *peer = partition_get(service->partition);
+
+	if (fx->lost != 0u) {
+		log_warning("partition '%s': its UART dropped %u bytes written while its FIFO was full",
+			    u->part->cfg->name, fx->lost);
+	}
+	if (fx->raise) {
+		/* Raised from its own vCPU when the access is its own; else where vCPU 0 runs. */
+		uint32_t vcpu = (self->partition == u->part) ? self->vcpu : 0u;
+		(void)core_vcpu_inject(self, u->part, vcpu, u->part->cfg->console.irq);
+	}
+	if (fx->ring_service && (peer != NULL) && (service->doorbell != CFG_NO_DOORBELL)) {
+		/* Not running (stopped, restarting): it finds the records when it is back. */
+		(void)core_vcpu_inject(self, peer, service->vcpu, service->doorbell);
+	}
+}
+
+/* The emulated registers (emul.h handler). */
+static bool vuart_mmio(struct cpu *cpu, void *context, uint64_t offset, bool write, uint32_t size,
+		       uint64_t *value)
+{
+	struct vuart *u = context;
+	struct vuart_effects fx = { false, false, 0u };
+
+	if (size > 4u) {
+		return false;   /* the PL011 has no 64-bit registers: the partition's fault */
+	}
+	spin_lock(&u->lock);
+	if ((offset % 4u) != 0u) {
+		/* Inside a register: not a register access the PL011 defines; read as zero, ignored. */
+		if (!write) {
+			*value = 0u;
+		}
+	} else if (write) {
+		reg_write(u, (uint32_t)offset, (uint32_t)*value, &fx);
+	} else {
+		*value = reg_read(u, (uint32_t)offset, &fx);
+	}
+	update_line(u, &fx);
+	fx.lost = take_lost(u);
+	spin_unlock(&u->lock);
+	apply(cpu, u, &fx);
+	return true;
+}
+
+/* --- Life cycle ---------------------------------------------------------------- */
+
+static void registers_reset(struct vuart *u)
+{
+	u->tx_len = 0u;
+	u->rx_len = 0u;
+	u->rx_pos = 0u;
+	u->fr_polls = 0u;
+	u->cr = CR_RESET;
+	u->lcrh = 0u;
+	u->ibrd = 0u;
+	u->fbrd = 0u;
+	u->ifls = IFLS_RESET;
+	u->imsc = 0u;
+	u->ris = 0u;
+	u->dmacr = 0u;
+	u->tx_blocked = false;
+	u->line = false;
+}
+
+void vuart_pl011_init(struct partition *p)
+{
+	const struct cfg_partition_console *con = &p->cfg->console;
+	struct vuart *u = &vuarts[p->id];
+	const struct cfg_channel *c;
+
+	if (con->kind != (uint8_t)CFG_CONSOLE_PL011) {
+		return;
+	}
+	c = (con->channel < cfg_system.n_channels) ? &cfg_system.channels[con->channel] : NULL;
+	if ((c == NULL) || (c->kind != (uint8_t)CFG_CHANNEL_CONSOLE) || (c->one_way != 0u) ||
+	    (c->end[0].kind != (uint8_t)CFG_END_HYPERVISOR) || (c->end[0].partition != p->id) ||
+	    (c->size != BH_CONSOLE_CHANNEL_SIZE)) {
+		panic("partition '%s': its emulated UART's console channel is inconsistent", p->cfg->name);
+	}
+	u->part = p;
+	u->channel = c;
+	/* Nobody has used the channel yet: both rings start empty. */
+	(void)memset(pa_ptr(pa_init(c->pa)), 0, c->size);
+	struct rt_ring_area out = direction(c, 0u);
+	struct rt_ring_area in = direction(c, 1u);
+	if ((rt_ring_attach_producer(&u->out, &out, RT_RING_BACKPRESSURE) != RT_RING_OK) ||
+	    (rt_ring_attach_consumer(&u->in, &in) != RT_RING_OK) ||
+	    (emul_register(p, EMUL_MMIO, con->ipa, VUART_PL011_SIZE, vuart_mmio, u) != CORE_OK)) {
+		panic("partition '%s': its emulated UART cannot be set up", p->cfg->name);
+	}
+	registers_reset(u);
+}
+
+void vuart_pl011_reset(struct partition *p)
+{
+	struct vuart *u = &vuarts[p->id];
+
+	if (u->part == NULL) {
+		return;
+	}
+	spin_lock(&u->lock);
+	registers_reset(u);
+	spin_unlock(&u->lock);
+}
+
+enum core_status vuart_pl011_doorbell(struct cpu *self, uint32_t channel)
+{
+	const struct cfg_channel *c;
+	struct vuart *u;
+	struct vuart_effects fx = { false, false, 0u };
+
+	if (channel >= cfg_system.n_channels) {
+		return CORE_ERR_INVALID;
+	}
+	c = &cfg_system.channels[channel];
+	if ((c->end[0].kind != (uint8_t)CFG_END_HYPERVISOR) || (c->end[0].partition >= cfg_system.n_partitions) ||
+	    (vuarts[c->end[0].partition].channel != c)) {
+		return CORE_ERR_INVALID;
+	}
+	u = &vuarts[c->end[0].partition];
+	spin_lock(&u->lock);
+	if (u->tx_len == RECORD_MAX) {
+		tx_flush(u, &fx);
+	}
+	if (u->tx_blocked && tx_room(u)) {
+		/* The FIFO drained below its trigger level: the transmit interrupt. */
+		u->tx_blocked = false;
+		u->ris |= INT_TX;
+	}
+	rx_fill(u, &fx);
+	update_line(u, &fx);
+	fx.lost = take_lost(u);
+	spin_unlock(&u->lock);
+	apply(self, u, &fx);
+	return CORE_OK;
+}
