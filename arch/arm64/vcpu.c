@@ -50,7 +50,6 @@ static void el1_reset(void)
 
 void arch_partition_init(struct partition *p)
 {
-	vgic_spi_init(p);
 	vgic_partition_init(p);
 }
 

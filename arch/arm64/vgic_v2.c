@@ -246,6 +246,8 @@ static bool vgic_dist_mmio(struct cpu *cpu, void *context, uint64_t offset, bool
 void vgic_partition_init(struct partition *p)
 {
 	const struct cfg_gic *g = &cfg_system.arch.gic;
+
+	vgic_spi_init(p);
 	enum core_status dist = emul_register(p, EMUL_MMIO, g->dist.base, g->dist.size, vgic_dist_mmio, NULL);
 
 	if (dist != CORE_OK) {

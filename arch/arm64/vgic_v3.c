@@ -269,6 +269,8 @@ static bool vgic_redist_mmio(struct cpu *cpu, void *context, uint64_t offset, bo
 void vgic_partition_init(struct partition *p)
 {
 	const struct cfg_gic *g = &cfg_system.arch.gic;
+
+	vgic_spi_init(p);
 	enum core_status dist = emul_register(p, EMUL_MMIO, g->dist.base, GICD_FRAME, vgic_dist_mmio, NULL);
 	enum core_status redist = emul_register(p, EMUL_MMIO, g->redist.base, (uint64_t)REDIST_FRAME * p->cfg->n_vcpus,
 						vgic_redist_mmio, NULL);

@@ -41,6 +41,15 @@ static const struct cfg_partition partitions[TRAPS_PARTITIONS] = {
 	  .irqs = gamma_irqs, .arch = { .irq_delivery = CFG_IRQ_DIRECT } },
 };
 
+/* Doorbells: alpha's and beta's vCPU 1's are virtual SPIs (72, 70); gamma's
+ * SPI is not one (direct delivery has none), beta's other end an SGI. */
+static const struct cfg_channel channels[] = {
+	{ .name = "ab", .pa = 0, .size = 0x4000u, .kind = CFG_CHANNEL_DATA,
+	  .end = { { CFG_END_PARTITION, 0, 0, TRAPS_ALPHA_DOORBELL, 0 }, { CFG_END_PARTITION, 1, 1, TRAPS_BETA_DOORBELL, 0 } } },
+	{ .name = "gb", .pa = 0, .size = 0x4000u, .kind = CFG_CHANNEL_DATA,
+	  .end = { { CFG_END_PARTITION, 2, 0, 74, 0 }, { CFG_END_PARTITION, 1, 0, 3, 0 } } },
+};
+
 static const struct cfg_cpu cpus[TRAPS_CORES] = {
 	{ { 0x0 }, 0, 0 }, { { 0x1 }, 1, 0 }, { { 0x2 }, 1, 1 }, { { 0x3 }, 2, 0 },
 };
@@ -52,6 +61,9 @@ const struct cfg_system cfg_system = {
 	.cpus = cpus,
 	.n_partitions = TRAPS_PARTITIONS,
 	.partitions = partitions,
+	.service = CFG_NO_PARTITION,
+	.n_channels = 2,
+	.channels = channels,
 };
 
 uint8_t *traps_ram(uint32_t part)

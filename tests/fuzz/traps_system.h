@@ -5,7 +5,9 @@
  *   alpha: core 0, 1 vCPU, SPIs 40 and 41
  *   beta:  cores 1 and 2, 2 vCPUs, SPI 50
  *   gamma: core 3, 1 vCPU, direct delivery, SPI 60
- * and what the fake GIC driver checks every physical write against.
+ * with channel doorbells that make SPI 72 alpha's and SPI 70 beta's virtual
+ * SPIs, and what the fake GIC driver checks every physical write against
+ * (device SPIs only: a physical write for a virtual SPI is a violation).
  */
 #ifndef TESTS_FUZZ_TRAPS_SYSTEM_H
 #define TESTS_FUZZ_TRAPS_SYSTEM_H
@@ -18,6 +20,8 @@
 #define TRAPS_RAM_SIZE 0x10000u
 #define TRAPS_PARTITIONS 3u
 #define TRAPS_CORES 4u
+#define TRAPS_ALPHA_DOORBELL 72u
+#define TRAPS_BETA_DOORBELL 70u
 
 struct cpu;
 

@@ -39,7 +39,8 @@
 #define VGIC_EMUL_REGIONS 2u
 _Static_assert(VGIC_EMUL_REGIONS <= EMUL_REGIONS, "the emulated-device table holds the virtual GIC");
 
-/** Registers partition `p`'s virtual GIC frames as emulated devices (vgic_v3.c / vgic_v2.c). Once, at init. */
+/** Finds partition `p`'s virtual SPIs and registers its virtual GIC frames as emulated devices
+ *  (vgic_v3.c / vgic_v2.c). Once, at init. */
 void vgic_partition_init(struct partition *p);
 /** Partition `p` (re)starts: its SPIs are disabled, inactive, routed to vCPU 0. */
 void vgic_partition_reset(struct partition *p);
@@ -114,7 +115,7 @@ bool vgic_local_access(struct cpu *cpu, uint32_t vcpu, uint32_t offset, bool wri
 
 /* --- vgic_spi.c: virtual SPIs (doorbells, emulated devices) --- */
 
-/** Finds partition `p`'s virtual SPIs in the configuration (its channels' doorbells, its emulated UART). Once, at init. */
+/** Finds partition `p`'s virtual SPIs in the configuration (its channels' doorbells, its emulated UART). */
 void vgic_spi_init(struct partition *p);
 /** Whether `intid` is one of partition `p`'s virtual SPIs. */
 bool vgic_spi_virtual(const struct partition *p, uint32_t intid);

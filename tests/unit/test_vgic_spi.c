@@ -1,0 +1,224 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Virtual SPIs (arch/arm64/vgic_spi.c), GICv3 build, on the trap fuzz
+ * target's system (tests/fuzz/traps_system.h): SPI 70 is beta's channel
+ * doorbell, SPI 72 alpha's. The fake GIC driver (tests/fuzz/fake_gic.c)
+ * aborts on any physical write for an interrupt the writer's partition does
+ * not own as a device's, so every test here also shows that nothing of a
+ * virtual SPI reaches the physical distributor.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+#include "vgic.h"
+#include "cpu.h"
+#include "fake_arch.h"
+#include "partition.h"
+#include "traps_system.h"
+#include "virq.h"
+
+#define BETA 1u
+#define SPI TRAPS_BETA_DOORBELL     /* 70: word 2, bit 6 */
+#define WORD (4u * (SPI / 32u))
+#define BIT (1u << (SPI % 32u))
+#define GRP1A 0x2u
+
+extern uint64_t host_sr_ich_lr0_el2, host_sr_ich_lr1_el2, host_sr_ich_lr2_el2, host_sr_ich_lr3_el2;
+
+static int setup(void **state)
+{
+	(void)state;
+	traps_system_boot();
+	return 0;
+}
+
+/* An access of the vCPU on `core` to its distributor frame, as the trap path makes it. */
+static uint64_t dist(uint32_t core, uint32_t offset, bool write, uint32_t size, uint64_t value)
+{
+	struct cpu *cpu = cpu_get(core);
+	const struct emul_region *r = emul_find(&cpu->partition->emul[EMUL_MMIO], TRAPS_GICD + offset);
+
+	assert_non_null(r);
+	fake.current = cpu;
+	assert_true(r->handler(cpu, r->context, offset, write, size, &value));
+	return value;
+}
+
+/* How many list registers hold `vintid`, and the priority and state of the last. */
+static unsigned held(uint32_t vintid, uint8_t *priority, uint32_t *state)
+{
+	unsigned n = 0;
+
+	for (uint32_t i = 0; i < gic_lr_count(); i++) {
+		struct gic_lr lr;
+		uint32_t s = gic_lr_state(i, &lr);
+
+		if (s != 0u && lr.vintid == vintid) {
+			assert_false(lr.hw);   /* no physical interrupt to deactivate */
+			*priority = lr.priority;
+			*state = s;
+			n++;
+		}
+	}
+	return n;
+}
+
+static void clear_lrs(void)
+{
+	host_sr_ich_lr0_el2 = host_sr_ich_lr1_el2 = host_sr_ich_lr2_el2 = host_sr_ich_lr3_el2 = 0;
+	fake_gic_sync_elrsr();
+}
+
+/* Verifies: REQ-IRQ-014 */
+static void test_doorbell_spi_is_its_own_and_only_its_own(void **state)
+{
+	(void)state;
+	struct partition *alpha = partition_get(0), *beta = partition_get(BETA), *gamma = partition_get(2);
+
+	assert_true(arch_virq_valid(beta, SPI));
+	assert_true(arch_virq_valid(beta, 3));
+	assert_false(arch_virq_valid(beta, TRAPS_ALPHA_DOORBELL));
+	assert_true(arch_virq_valid(alpha, TRAPS_ALPHA_DOORBELL));
+	assert_false(arch_virq_valid(beta, 50));   /* a device's SPI is not raised by the hypervisor */
+	assert_false(arch_virq_valid(gamma, 74));  /* direct delivery: no virtual SPIs */
+	/* Beta programs it like a device's SPI; the registers keep what it wrote. */
+	dist(1, GICD_ISENABLER + WORD, true, 4, BIT);
+	assert_int_equal(dist(1, GICD_ISENABLER + WORD, false, 4, 0), BIT);
+	dist(1, GICD_IPRIORITYR + SPI, true, 1, 0xa0);
+	assert_int_equal(dist(1, GICD_IPRIORITYR + SPI, false, 1, 0), 0xa0);
+	dist(1, GICD_ICFGR + (SPI / 16u) * 4u, true, 4, 2u << (2u * (SPI % 16u)));
+	assert_int_equal(dist(1, GICD_ICFGR + (SPI / 16u) * 4u, false, 4, 0), 2u << (2u * (SPI % 16u)));
+	dist(1, GICD_IROUTER + 8u * SPI, true, 8, 1);
+	assert_int_equal(dist(1, GICD_IROUTER + 8u * SPI, false, 8, 0), 1);
+	assert_int_equal(dist(1, GICD_IGROUPR + WORD, false, 4, 0) & BIT, BIT);
+	/* Alpha sees none of it and changes none of it. */
+	assert_int_equal(dist(0, GICD_ISENABLER + WORD, false, 4, 0), 0);
+	dist(0, GICD_ICENABLER + WORD, true, 4, BIT);
+	dist(0, GICD_IPRIORITYR + SPI, true, 1, 0x10);
+	assert_int_equal(dist(0, GICD_IPRIORITYR + SPI, false, 1, 0), 0);
+	assert_int_equal(dist(1, GICD_ISENABLER + WORD, false, 4, 0), BIT);
+	assert_int_equal(dist(1, GICD_IPRIORITYR + SPI, false, 1, 0), 0xa0);
+}
+
+/* Verifies: REQ-IRQ-014 */
+static void test_raise_is_delivered_when_enabled_and_merges(void **state)
+{
+	(void)state;
+	struct partition *beta = partition_get(BETA);
+	uint8_t prio = 0;
+	uint32_t st = 0;
+
+	dist(1, GICD_IPRIORITYR + SPI, true, 1, 0x80);
+	/* Raised while disabled: pending, not presented. */
+	fake.current = cpu_get(1);
+	assert_int_equal(core_vcpu_inject(cpu_get(1), beta, 0, SPI), CORE_OK);
+	assert_int_equal(held(SPI, &prio, &st), 0);
+	assert_int_equal(dist(1, GICD_ISPENDR + WORD, false, 4, 0), BIT);
+	/* Enabled (interrupt and distributor): presented, software, its priority. */
+	dist(1, GICD_ISENABLER + WORD, true, 4, BIT);
+	assert_int_equal(held(SPI, &prio, &st), 0);
+	dist(1, GICD_CTLR, true, 4, GRP1A);
+	assert_int_equal(held(SPI, &prio, &st), 1);
+	assert_int_equal(prio, 0x80);
+	assert_int_equal(st, 1);
+	assert_int_equal(dist(1, GICD_ISPENDR + WORD, false, 4, 0), BIT);
+	/* A second raise while it is pending merges with it: an edge. */
+	assert_int_equal(core_vcpu_inject(cpu_get(1), beta, 0, SPI), CORE_OK);
+	assert_int_equal(held(SPI, &prio, &st), 1);
+	/* The guest takes it and completes it; the next raise is a new one. */
+	clear_lrs();
+	assert_int_equal(dist(1, GICD_ISPENDR + WORD, false, 4, 0), 0);
+	assert_int_equal(core_vcpu_inject(cpu_get(1), beta, 0, SPI), CORE_OK);
+	assert_int_equal(held(SPI, &prio, &st), 1);
+}
+
+/* Verifies: REQ-IRQ-014 */
+static void test_clear_pending_withdraws(void **state)
+{
+	(void)state;
+	struct partition *beta = partition_get(BETA);
+	uint8_t prio = 0;
+	uint32_t st = 0;
+
+	dist(1, GICD_ISPENDR + WORD, true, 4, BIT);           /* set by the guest itself */
+	assert_int_equal(dist(1, GICD_ISPENDR + WORD, false, 4, 0), BIT);
+	dist(1, GICD_ICPENDR + WORD, true, 4, BIT);
+	assert_int_equal(dist(1, GICD_ISPENDR + WORD, false, 4, 0), 0);
+	dist(1, GICD_ISENABLER + WORD, true, 4, BIT);
+	dist(1, GICD_CTLR, true, 4, GRP1A);
+	assert_int_equal(held(SPI, &prio, &st), 0);
+	/* Presented, then withdrawn from the list register before the guest took it. */
+	fake.current = cpu_get(1);
+	assert_int_equal(core_vcpu_inject(cpu_get(1), beta, 0, SPI), CORE_OK);
+	assert_int_equal(held(SPI, &prio, &st), 1);
+	dist(1, GICD_ICPENDR + WORD, true, 4, BIT);
+	assert_int_equal(held(SPI, &prio, &st), 0);
+}
+
+/* Verifies: REQ-IRQ-014 */
+static void test_routed_to_another_vcpu_goes_there(void **state)
+{
+	(void)state;
+	struct partition *beta = partition_get(BETA);
+	uint8_t prio = 0;
+	uint32_t st = 0;
+
+	dist(1, GICD_IROUTER + 8u * SPI, true, 8, 1);          /* beta's vCPU 1: core 2 */
+	dist(1, GICD_ISENABLER + WORD, true, 4, BIT);
+	dist(1, GICD_CTLR, true, 4, GRP1A);
+	/* Raised on vCPU 0's core: not presented there, vCPU 1's core is poked. */
+	fake.current = cpu_get(1);
+	arch_vcpu_inject(cpu_get(1), SPI);
+	assert_int_equal(held(SPI, &prio, &st), 0);
+	assert_int_equal(cpu_get(2)->arch.vgic.spi_poke, 1u);
+	/* Core 2 takes the IPI: presented there. */
+	fake.current = cpu_get(2);
+	vgic_spi_poked(cpu_get(2));
+	assert_int_equal(held(SPI, &prio, &st), 1);
+	assert_int_equal(cpu_get(2)->arch.vgic.spi_poke, 0u);
+	/* Re-routed while pending on nobody's list: it follows the route. */
+	clear_lrs();
+	dist(1, GICD_ICENABLER + WORD, true, 4, BIT);
+	arch_vcpu_inject(cpu_get(2), SPI);
+	dist(2, GICD_IROUTER + 8u * SPI, true, 8, 0);
+	assert_int_equal(held(SPI, &prio, &st), 0);
+	dist(1, GICD_ISENABLER + WORD, true, 4, BIT);
+	assert_int_equal(held(SPI, &prio, &st), 1);
+	(void)beta;
+}
+
+/* Verifies: REQ-IRQ-014 */
+static void test_restart_clears_virtual_state(void **state)
+{
+	(void)state;
+	struct partition *beta = partition_get(BETA);
+	uint8_t prio = 0;
+	uint32_t st = 0;
+
+	dist(1, GICD_ISENABLER + WORD, true, 4, BIT);
+	dist(1, GICD_IPRIORITYR + SPI, true, 1, 0x40);
+	fake.current = cpu_get(1);
+	assert_int_equal(core_vcpu_inject(cpu_get(1), beta, 0, SPI), CORE_OK);
+	vgic_partition_reset(beta);
+	assert_int_equal(dist(1, GICD_ISENABLER + WORD, false, 4, 0), 0);
+	assert_int_equal(dist(1, GICD_ISPENDR + WORD, false, 4, 0), 0);
+	assert_int_equal(dist(1, GICD_IPRIORITYR + SPI, false, 1, 0), 0);
+	dist(1, GICD_ISENABLER + WORD, true, 4, BIT);
+	dist(1, GICD_CTLR, true, 4, GRP1A);
+	assert_int_equal(held(SPI, &prio, &st), 0);   /* the old raise did not survive */
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(test_doorbell_spi_is_its_own_and_only_its_own, setup),
+		cmocka_unit_test_setup(test_raise_is_delivered_when_enabled_and_merges, setup),
+		cmocka_unit_test_setup(test_clear_pending_withdraws, setup),
+		cmocka_unit_test_setup(test_routed_to_another_vcpu_goes_there, setup),
+		cmocka_unit_test_setup(test_restart_clears_virtual_state, setup),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
