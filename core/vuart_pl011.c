@@ -29,6 +29,7 @@
 #include "bhrt_ring.h"
 #include "bulkhead/channel.h"
 #include "cfg.h"
+#include "channel.h"
 #include "cpu.h"
 #include "emul.h"
 #include "lib.h"
@@ -110,6 +111,8 @@ struct vuart_effects {
 };
 
 static struct vuart vuarts[CONFIG_MAX_PARTITIONS];
+
+static enum core_status vuart_doorbell(struct cpu *self, uint32_t channel, void *context);
 
 /* --- The channel's rings ------------------------------------------------------ */
 
@@ -430,7 +433,8 @@ void vuart_pl011_init(struct partition *p)
 	struct rt_ring_area in = direction(c, 1u);
 	if ((rt_ring_attach_producer(&u->out, &out, RT_RING_BACKPRESSURE) != RT_RING_OK) ||
 	    (rt_ring_attach_consumer(&u->in, &in) != RT_RING_OK) ||
-	    (emul_register(p, EMUL_MMIO, con->ipa, VUART_PL011_SIZE, vuart_mmio, u) != CORE_OK)) {
+	    (emul_register(p, EMUL_MMIO, con->ipa, VUART_PL011_SIZE, vuart_mmio, u) != CORE_OK) ||
+	    (channel_bind_hyp_end(con->channel, vuart_doorbell, u) != CORE_OK)) {
 		panic("partition '%s': its emulated UART cannot be set up", p->cfg->name);
 	}
 	registers_reset(u);
@@ -448,21 +452,17 @@ void vuart_pl011_reset(struct partition *p)
 	spin_unlock(&u->lock);
 }
 
-enum core_status vuart_pl011_doorbell(struct cpu *self, uint32_t channel)
+/* The service partition rang the UART's channel (channel_hyp_ring_t): input
+ * may have arrived, output room freed up. Bounded work, never waits. */
+static enum core_status vuart_doorbell(struct cpu *self, uint32_t channel, void *context)
 {
-	const struct cfg_channel *c;
-	struct vuart *u;
+	struct vuart *u = context;
 	struct vuart_effects fx = { false, false, 0u };
 
-	if (channel >= cfg_system.n_channels) {
+	if ((u == NULL) || (u->part == NULL) || (channel >= cfg_system.n_channels) ||
+	    (u->channel != &cfg_system.channels[channel])) {
 		return CORE_ERR_INVALID;
 	}
-	c = &cfg_system.channels[channel];
-	if ((c->end[0].kind != (uint8_t)CFG_END_HYPERVISOR) || (c->end[0].partition >= cfg_system.n_partitions) ||
-	    (vuarts[c->end[0].partition].channel != c)) {
-		return CORE_ERR_INVALID;
-	}
-	u = &vuarts[c->end[0].partition];
 	spin_lock(&u->lock);
 	if (u->tx_len == RECORD_MAX) {
 		tx_flush(u, &fx);

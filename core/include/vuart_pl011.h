@@ -25,8 +25,10 @@ struct partition;
 
 /**
  * Sets up partition `p`'s emulated PL011 when its console is one: registers
- * its frame as an emulated device and attaches the hypervisor's end of its
- * console channel. Once, on the boot cpu, from partitions_init(); an
+ * its frame as an emulated device, attaches the hypervisor's end of its
+ * console channel and binds it to the channel's doorbell (channel.h), so
+ * that the service partition's doorbell (input arrived, output room freed)
+ * reaches it. Once, on the boot cpu, from partitions_init(); an
  * inconsistent configuration is a table bug (panic).
  */
 void vuart_pl011_init(struct partition *p);
@@ -37,13 +39,5 @@ void vuart_pl011_init(struct partition *p);
  * rings stay as they are (the service partition did not restart).
  */
 void vuart_pl011_reset(struct partition *p);
-
-/**
- * The service partition rang console channel `channel`, whose hypervisor end
- * is an emulated UART: input may have arrived, output room freed up. Called
- * from the doorbell hypercall on the caller's cpu `self`; bounded work, never
- * waits. CORE_ERR_INVALID: `channel` is not an emulated UART's channel.
- */
-enum core_status vuart_pl011_doorbell(struct cpu *self, uint32_t channel);
 
 #endif /* BULKHEAD_VUART_PL011_H */
