@@ -75,6 +75,15 @@
 /* A record's payload: a console slot less its header. */
 #define RECORD_MAX  (BH_CONSOLE_SLOT - RT_RING_SLOT_HEADER)
 
+/*
+ * The partition runtime's "waiting" counters (partitions/runtime/channel.c):
+ * the word after the ring's own in each control block. A side bumps its own
+ * before it sleeps on an empty (reader) or full (writer) ring, and the peer
+ * rings its doorbell once per new value; the UART does its side of that.
+ */
+#define PRODUCER_WAITING 2u   /* after head and dropped */
+#define CONSUMER_WAITING 1u   /* after tail */
+
 /* UARTPeriphID0..3 (part 0x011, ARM, revision 3: r1p5) and UARTPCellID0..3. */
 static const uint8_t pl011_id[8] = { 0x11u, 0x10u, 0x34u, 0x00u, 0x0du, 0xf0u, 0x05u, 0xb1u };
 
@@ -100,6 +109,8 @@ struct vuart {
 	uint32_t ris;
 	uint32_t dmacr;
 	bool tx_blocked;               /* no room for a FIFO's worth when last looked */
+	bool tx_announced;             /* the output ring was full: the service partition was told */
+	bool rx_announced;             /* the input ring was empty: the service partition was told */
 	bool line;                     /* the interrupt line as last computed */
 };
 
@@ -138,6 +149,15 @@ static struct rt_ring_area direction(const struct cfg_channel *c, uint32_t half)
 	};
 }
 
+/* Bumps this side's "waiting" counter (in a control block it writes) before
+ * looking once more: a record or room the peer made meanwhile is not missed,
+ * and a peer that follows the runtime's protocol rings for the next one. */
+static void announce_wait(uint32_t *waiting)
+{
+	__atomic_store_n(waiting, __atomic_load_n(waiting, __ATOMIC_RELAXED) + 1u, __ATOMIC_RELEASE);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+}
+
 static bool ring_has_room(const struct vuart *u)
 {
 	return rt_ring_pending(&u->out) <= u->out.mask;
@@ -152,7 +172,13 @@ static void tx_flush(struct vuart *u, struct vuart_effects *fx)
 		return;
 	}
 	s = rt_ring_send(&u->out, u->tx, u->tx_len);
+	if ((s == RT_RING_BUSY) && !u->tx_announced) {
+		u->tx_announced = true;
+		announce_wait(u->out.head + PRODUCER_WAITING);
+		s = rt_ring_send(&u->out, u->tx, u->tx_len);
+	}
 	if (s == RT_RING_OK) {
+		u->tx_announced = false;
 		u->tx_len = 0u;
 		fx->ring_service = true;
 	} else if (s == RT_RING_CORRUPT) {
@@ -185,7 +211,14 @@ static void rx_fill(struct vuart *u, struct vuart_effects *fx)
 	u->rx_len = 0u;
 	was_full = rt_ring_pending(&u->in) > u->in.mask;
 	/* Corrupt or oversized records are skipped by the ring and never reach the guest. */
-	if ((rt_ring_recv(&u->in, u->rx, sizeof(u->rx), &len) == RT_RING_OK) && (len != 0u)) {
+	enum rt_ring_status s = rt_ring_recv(&u->in, u->rx, sizeof(u->rx), &len);
+	if ((s == RT_RING_EMPTY) && !u->rx_announced) {
+		u->rx_announced = true;
+		announce_wait(u->in.tail + CONSUMER_WAITING);
+		s = rt_ring_recv(&u->in, u->rx, sizeof(u->rx), &len);
+	}
+	if ((s == RT_RING_OK) && (len != 0u)) {
+		u->rx_announced = false;
 		u->rx_len = (uint32_t)len;
 		u->ris |= INT_RX | INT_RT;
 		fx->ring_service = fx->ring_service || was_full;
@@ -425,6 +458,7 @@ void vuart_pl011_init(struct partition *p)
 	    (c->size != BH_CONSOLE_CHANNEL_SIZE)) {
 		panic("partition '%s': its emulated UART's console channel is inconsistent", p->cfg->name);
 	}
+	(void)memset(u, 0, sizeof(*u));
 	u->part = p;
 	u->channel = c;
 	/* Nobody has used the channel yet: both rings start empty. */
@@ -464,7 +498,8 @@ static enum core_status vuart_doorbell(struct cpu *self, uint32_t channel, void 
 		return CORE_ERR_INVALID;
 	}
 	spin_lock(&u->lock);
-	if (u->tx_len == RECORD_MAX) {
+	if (u->tx_announced) {
+		/* A record that found the ring full waits: there may be room now. */
 		tx_flush(u, &fx);
 	}
 	if (u->tx_blocked && tx_room(u)) {

@@ -399,6 +399,42 @@ static void test_hostile_indices_reach_nobody(void **state)
 	assert_string_equal(buf, "kept\n");
 }
 
+/* Verifies: REQ-CON-106 */
+static void test_waits_are_announced_as_the_runtime_does(void **state)
+{
+	(void)state;
+	/* Word 1 of the input ring's consumer block, word 2 of the output ring's producer block. */
+	volatile uint32_t *rx_waiting = (uint32_t *)(channel_mem + (BH_CONSOLE_CHANNEL_SIZE / 2u)) + 1;
+	volatile uint32_t *tx_waiting = (uint32_t *)(channel_mem + BH_CHANNEL_PAGE) + 2;
+	uint32_t rx0 = *rx_waiting, tx0 = *tx_waiting;
+
+	/* Input: found empty, announced once however often the guest polls. */
+	(void)rd(FR);
+	assert_int_equal(*rx_waiting, rx0 + 1);
+	(void)rd(FR);
+	(void)rd(DR);
+	assert_int_equal(*rx_waiting, rx0 + 1);
+	/* A record taken: the next empty ring is announced again. */
+	assert_int_equal(rt_ring_send(&in, "k", 1), RT_RING_OK);
+	assert_int_equal(rd(DR), 'k');
+	assert_int_equal(*rx_waiting, rx0 + 2);
+	/* Output: full, announced once; room, then full again: once more. */
+	for (uint32_t i = 0; i < SLOTS; i++) {
+		puts_uart("line\n");
+	}
+	assert_int_equal(*tx_waiting, tx0);
+	puts_uart("more\n");
+	(void)rd(FR);
+	(void)rd(FR);
+	(void)rd(FR);
+	assert_int_equal(*tx_waiting, tx0 + 1);
+	char buf[RECORD + 1];
+	assert_int_equal(take(buf), 5);
+	assert_int_equal(ring_uart(), CORE_OK);   /* "more" goes */
+	puts_uart("again\n");
+	assert_int_equal(*tx_waiting, tx0 + 2);
+}
+
 /* Verifies: REQ-CON-101 */
 static void test_restart_resets_the_registers(void **state)
 {
@@ -426,6 +462,7 @@ int main(void)
 		cmocka_unit_test_setup(test_input_reads_from_the_data_register_and_interrupts, setup),
 		cmocka_unit_test_setup(test_transmit_interrupt_is_an_edge_per_rise, setup),
 		cmocka_unit_test_setup(test_hostile_indices_reach_nobody, setup),
+		cmocka_unit_test_setup(test_waits_are_announced_as_the_runtime_does, setup),
 		cmocka_unit_test_setup(test_restart_resets_the_registers, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
