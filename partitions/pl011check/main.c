@@ -1,0 +1,186 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The emulated PL011 from the inside (docs/emulated-uart.md): a partition
+ * whose console is "pl011" checks the registers and behaviour Linux's
+ * amba-pl011 driver and earlycon rely on, and reports through the UART it
+ * checks (the service partition prints what comes out). bootargs: uart=
+ * (its address), irq= (its interrupt, a virtual SPI).
+ *
+ *   1. identification (PeriphID/PCellID, which the AMBA bus reads) and
+ *      reset values (FR, CR, IFLS, IMSC, RIS);
+ *   2. a line written byte by byte with earlycon's rhythm (FR, DR, FR);
+ *   3. the transmit interrupt: unmasked after a write, it arrives through
+ *      the GIC as the configured SPI with MIS = TX; cleared by ICR, set
+ *      again by the next write (a second interrupt);
+ *   4. input: the service partition answers the first line with "ping";
+ *      the receive interrupt arrives, DR reads it back, FR says empty after.
+ *
+ * Each check prints "pl011check: <what>: ok" or "... FAILED (<why>)", and
+ * the last line is "pl011check: done, <n> failed".
+ */
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "bhrt.h"
+#include "bhrt_gic.h"
+
+#define DR     0x000u
+#define FR     0x018u
+#define CR     0x030u
+#define IFLS   0x034u
+#define IMSC   0x038u
+#define RIS    0x03cu
+#define MIS    0x040u
+#define ICR    0x044u
+#define ID     0xfe0u
+
+#define FR_TXFE 0x80u
+#define FR_TXFF 0x20u
+#define FR_RXFE 0x10u
+#define INT_RX  0x10u
+#define INT_TX  0x20u
+#define INT_RT  0x40u
+
+#define WAIT_US 2000000u
+
+static uint64_t uart;
+static uint32_t failed;
+static volatile uint32_t interrupts;
+static volatile uint32_t last_mis;
+
+static uint32_t rd(uint32_t off)
+{
+	return *(volatile uint32_t *)(uintptr_t)(uart + off);
+}
+
+static void wr(uint32_t off, uint32_t v)
+{
+	*(volatile uint32_t *)(uintptr_t)(uart + off) = v;
+}
+
+/* Writes a string as earlycon does: wait while full, write a byte, wait while busy. */
+static void out(const char *s)
+{
+	for (; *s != '\0'; s++) {
+		for (uint32_t n = 0; (rd(FR) & FR_TXFF) != 0u && n < 1000000u; n++) {
+		}
+		*(volatile uint8_t *)(uintptr_t)(uart + DR) = (uint8_t)*s;
+		(void)rd(FR);
+	}
+}
+
+static void report(const char *what, bool ok, const char *why, uint32_t value)
+{
+	char line[120];
+
+	if (ok) {
+		snprintf(line, sizeof(line), "pl011check: %s: ok\n", what);
+	} else {
+		failed++;
+		snprintf(line, sizeof(line), "pl011check: %s: FAILED (%s 0x%x)\n", what, why, (unsigned)value);
+	}
+	out(line);
+}
+
+/* The UART's interrupt: what is pending, then cleared (TX) or left for the reader (RX). */
+static void uart_irq(uint32_t intid, void *arg)
+{
+	(void)intid;
+	(void)arg;
+	last_mis = rd(MIS);
+	wr(ICR, last_mis & INT_TX);
+	wr(IMSC, rd(IMSC) & ~(last_mis & (INT_RX | INT_RT)));   /* the reader takes the data */
+	interrupts++;
+}
+
+static bool wait_interrupts(uint32_t n)
+{
+	uint64_t end = rt_counter() + (rt_counter_hz() * WAIT_US) / 1000000u;
+
+	while (interrupts < n && rt_counter() < end) {
+	}
+	return interrupts >= n;
+}
+
+static void check_identity(void)
+{
+	static const uint8_t id[8] = { 0x11, 0x10, 0x34, 0x00, 0x0d, 0xf0, 0x05, 0xb1 };
+	bool ok = true;
+	uint32_t bad = 0;
+	/* Read before anything is written: each report is a write, which sets TX. */
+	uint32_t fr = rd(FR), cr = rd(CR), ifls = rd(IFLS), imsc = rd(IMSC), ris = rd(RIS);
+
+	for (uint32_t i = 0; i < 8u; i++) {
+		if (rd(ID + 4u * i) != id[i]) {
+			ok = false;
+			bad = (i << 8) | rd(ID + 4u * i);
+		}
+	}
+	report("identification registers", ok, "register/value", bad);
+	report("reset FR", fr == (FR_TXFE | FR_RXFE), "FR", fr);
+	report("reset CR and IFLS", cr == 0x300u && ifls == 0x12u, "CR", cr);
+	report("reset IMSC and RIS", imsc == 0u && ris == 0u, "RIS", ris);
+}
+
+static void check_tx_interrupt(uint32_t irq)
+{
+	uint32_t before = interrupts;
+
+	wr(IMSC, INT_TX);   /* TX is set by the writes above: the line rises */
+	bool first = wait_interrupts(before + 1u);
+	report("transmit interrupt", first && (last_mis & INT_TX) != 0u, "MIS", last_mis);
+	report("ICR clears TX", (rd(RIS) & INT_TX) == 0u, "RIS", rd(RIS));
+	out("pl011check: a write sets TX again\n");
+	bool second = wait_interrupts(before + 2u);
+	report("transmit interrupt after ICR", second, "interrupts", interrupts - before);
+	wr(IMSC, 0u);
+	(void)irq;
+}
+
+static void check_input(void)
+{
+	char got[16];
+	uint32_t n = 0;
+	uint32_t before = interrupts;
+
+	wr(IMSC, INT_RX | INT_RT);
+	out("pl011check: waiting for input\n");
+	bool irq = wait_interrupts(before + 1u);
+	report("receive interrupt", irq && (last_mis & (INT_RX | INT_RT)) != 0u, "MIS", last_mis);
+	while ((rd(FR) & FR_RXFE) == 0u && n < sizeof(got) - 1u) {
+		got[n++] = (char)rd(DR);
+	}
+	got[n] = '\0';
+	report("input read from DR", strcmp(got, "ping\n") == 0, "bytes", n);
+	report("RX status follows the data", (rd(RIS) & (INT_RX | INT_RT)) == 0u && (rd(FR) & FR_RXFE) != 0u,
+	       "RIS", rd(RIS));
+}
+
+int main(void)
+{
+	char line[80];
+	uint32_t irq = (uint32_t)rt_bootarg("irq", 0);
+
+	uart = rt_bootarg("uart", 0);
+	if (uart == 0u || irq < RT_GIC_SPI_FIRST || rt_gic_init() < 0) {
+		printf("pl011check: needs uart= and irq= (an SPI) in bootargs\n");
+		return 1;
+	}
+	check_identity();
+	out("pl011check: hello through the emulated PL011\n");
+	rt_irq_set_handler(irq, uart_irq, NULL);
+	rt_gic_set_priority(irq, RT_GIC_PRIORITY_DEFAULT);
+	rt_gic_enable(irq);
+	rt_irq_unmask();
+	check_tx_interrupt(irq);
+	check_input();
+	snprintf(line, sizeof(line), "pl011check: done, %u failed\n", (unsigned)failed);
+	out(line);
+	/* Three reads of FR in a row: anything still buffered goes out. */
+	(void)rd(FR);
+	(void)rd(FR);
+	(void)rd(FR);
+	return failed == 0u ? 0 : 1;
+}
