@@ -359,6 +359,42 @@ def section_sizes(elf):
     return sizes
 
 
+# The emulated PL011's benchmark system: partition "os" (partitions/pl011check) on this core.
+UART_CORE = 2
+
+
+def measure_uart(notes):
+    """EL2 instructions per byte a partition writes to its emulated PL011 (docs/emulated-uart.md):
+    the markdown section, or its reason for not being measured in `notes`."""
+    md = ["## Emulated PL011: EL2 instructions per byte written", ""]
+    log("uart: build tests/bench/configs/bench-uart.dts")
+    try:
+        out, v = build("uart", "tests/bench/configs/bench-uart.dts")
+    except RuntimeError as e:
+        notes.append(f"emulated UART: not built: {e}")
+        return md + ["not measured (see notes)", ""]
+    guest = symbols(os.path.join(out, "images", "os.elf"))
+    marks = [f"mark={p}@{guest['uart_phase_' + p]:#x}" for p in ("idle", "write")]
+    lines, exited, rep = run_bulkhead(out, v, marks)
+    notes += [f"emulated UART: plugin: {e}" for e in rep.errors]
+    wrote = [int(m.group(1)) for l in lines if (m := re.search(r"pl011check: bench wrote (\d+) bytes", l))]
+    seg = rep.segments.get(("hyp", "write"))
+    own = rep.runs.get(("hyp", "write", UART_CORE))
+    if not wrote or seg is None or own is None:
+        notes.append(f"emulated UART: no measurement (wrote {wrote}, exited {exited}; see {out}/bulkhead.log)")
+        return md + ["not measured (see notes)", ""]
+    n = wrote[0]
+    total, own_insns = seg[1], own[1]
+    md += ["| Bytes written | EL2 instructions, all cores | per byte | on the UART's core | per byte |",
+           "|---|---|---|---|---|",
+           f"| {n} | {total} | {total / n:.1f} | {own_insns} | {own_insns / n:.1f} |", "",
+           f"`{os.path.relpath(out, SRCTREE)}`: the partition writes {n} bytes in 64-byte lines as earlycon "
+           "does (a flag register read, then a byte store to the data register, each a trap); each line goes "
+           "out as one console record and rings the service partition's doorbell. All cores: the UART's core "
+           "and the service partition's (its doorbells, its reads), from the write mark to the idle mark.", ""]
+    return md
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--strict", action="store_true", help="fail when any cell could not be measured")
@@ -439,6 +475,8 @@ def main():
         sizes = section_sizes(os.path.join(out, "bulkhead.elf"))
     except RuntimeError as e:
         notes.append(f"default system: not built: {e}")
+
+    uart_md = measure_uart(notes)
 
     qemu_version = subprocess.run([board.BINARY, "--version"], stdout=subprocess.PIPE,
                                   text=True).stdout.splitlines()[0]
@@ -524,6 +562,8 @@ def main():
         md.append(f"Bao's image: {BAO_IMAGE:,} bytes ({BAO_SOURCE}).")
     else:
         md.append("not measured (see notes)")
+    md.append("")
+    md += uart_md
     if notes:
         md.append("")
         md.append("## Notes")
