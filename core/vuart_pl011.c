@@ -40,9 +40,7 @@
 
 /* Registers (offsets) and their bits, as the PL011 TRM names them. */
 #define UART_DR     0x000u
-#define UART_RSR    0x004u
 #define UART_FR     0x018u
-#define UART_ILPR   0x020u
 #define UART_IBRD   0x024u
 #define UART_FBRD   0x028u
 #define UART_LCRH   0x02cu
@@ -84,8 +82,6 @@
 #define PRODUCER_WAITING 2u   /* after head and dropped */
 #define CONSUMER_WAITING 1u   /* after tail */
 
-/* UARTPeriphID0..3 (part 0x011, ARM, revision 3: r1p5) and UARTPCellID0..3. */
-static const uint8_t pl011_id[8] = { 0x11u, 0x10u, 0x34u, 0x00u, 0x0du, 0xf0u, 0x05u, 0xb1u };
 
 struct vuart {
 	struct spinlock lock;
@@ -131,8 +127,8 @@ static enum core_status vuart_doorbell(struct cpu *self, uint32_t channel, void 
 static struct rt_ring_area direction(const struct cfg_channel *c, uint32_t half)
 {
 	uint64_t size = c->size / 2u;
-	uint8_t *receiver = pa_ptr(pa_init(c->pa + (half * size)));
-	uint8_t *sender = receiver + BH_CHANNEL_PAGE;
+	uint64_t receiver = c->pa + (half * size);
+	uint64_t sender = receiver + BH_CHANNEL_PAGE;
 	uint64_t room = size - BH_CHANNEL_PAGE - BH_CHANNEL_SLOTS_OFFSET;
 	uint32_t capacity = 2u;
 
@@ -141,9 +137,9 @@ static struct rt_ring_area direction(const struct cfg_channel *c, uint32_t half)
 		capacity *= 2u;
 	}
 	return (struct rt_ring_area){
-		.producer = sender,
-		.consumer = receiver,
-		.slots = sender + BH_CHANNEL_SLOTS_OFFSET,
+		.producer = pa_ptr(pa_init(sender)),
+		.consumer = pa_ptr(pa_init(receiver)),
+		.slots = pa_ptr(pa_init(sender + BH_CHANNEL_SLOTS_OFFSET)),
 		.capacity = capacity,
 		.slot_size = BH_CONSOLE_SLOT,
 	};
@@ -151,11 +147,12 @@ static struct rt_ring_area direction(const struct cfg_channel *c, uint32_t half)
 
 /* Bumps this side's "waiting" counter (in a control block it writes) before
  * looking once more: a record or room the peer made meanwhile is not missed,
- * and a peer that follows the runtime's protocol rings for the next one. */
+ * and a peer that follows the runtime's protocol rings for the next one. A
+ * sequentially consistent read-modify-write: the ring's next index load
+ * (acquire) is not hoisted above it. */
 static void announce_wait(uint32_t *waiting)
 {
-	__atomic_store_n(waiting, __atomic_load_n(waiting, __ATOMIC_RELAXED) + 1u, __ATOMIC_RELEASE);
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	(void)__atomic_fetch_add(waiting, 1u, __ATOMIC_SEQ_CST);
 }
 
 static bool ring_has_room(const struct vuart *u)
@@ -174,7 +171,7 @@ static void tx_flush(struct vuart *u, struct vuart_effects *fx)
 	s = rt_ring_send(&u->out, u->tx, u->tx_len);
 	if ((s == RT_RING_BUSY) && !u->tx_announced) {
 		u->tx_announced = true;
-		announce_wait(u->out.head + PRODUCER_WAITING);
+		announce_wait(&u->out.head[PRODUCER_WAITING]);
 		s = rt_ring_send(&u->out, u->tx, u->tx_len);
 	}
 	if (s == RT_RING_OK) {
@@ -214,7 +211,7 @@ static void rx_fill(struct vuart *u, struct vuart_effects *fx)
 	enum rt_ring_status s = rt_ring_recv(&u->in, u->rx, sizeof(u->rx), &len);
 	if ((s == RT_RING_EMPTY) && !u->rx_announced) {
 		u->rx_announced = true;
-		announce_wait(u->in.tail + CONSUMER_WAITING);
+		announce_wait(&u->in.tail[CONSUMER_WAITING]);
 		s = rt_ring_recv(&u->in, u->rx, sizeof(u->rx), &len);
 	}
 	if ((s == RT_RING_OK) && (len != 0u)) {
@@ -305,6 +302,8 @@ static uint32_t reg_read(struct vuart *u, uint32_t offset, struct vuart_effects 
 	case UART_DMACR:
 		return u->dmacr;
 	default:
+		/* UARTPeriphID0..3 (part 0x011, ARM, revision 3: r1p5) and UARTPCellID0..3. */
+		static const uint8_t pl011_id[8] = { 0x11u, 0x10u, 0x34u, 0x00u, 0x0du, 0xf0u, 0x05u, 0xb1u };
 		if ((offset >= UART_ID) && (offset < (UART_ID + 32u))) {
 			return pl011_id[(offset - UART_ID) / 4u];
 		}
@@ -375,7 +374,7 @@ static uint32_t take_lost(struct vuart *u)
 }
 
 /* What an access or a doorbell leaves to do once the lock is dropped. */
-static void apply(struct cpu *self, const struct vuart *u, const struct vuart_effects *fx)
+static void apply(struct cpu *self, struct vuart *u, const struct vuart_effects *fx)
 {
 	const struct cfg_channel_end *service = &u->channel->end[1];
 	struct partition *peer = partition_get(service->partition);
@@ -399,9 +398,11 @@ static void apply(struct cpu *self, const struct vuart *u, const struct vuart_ef
 static bool vuart_mmio(struct cpu *cpu, void *context, uint64_t offset, bool write, uint32_t size,
 		       uint64_t *value)
 {
-	struct vuart *u = context;
+	/* The region was registered for the partition's own UART (vuart_pl011_init). */
+	struct vuart *u = &vuarts[cpu->partition->id];
 	struct vuart_effects fx = { false, false, 0u };
 
+	UNUSED(context);
 	if (size > 4u) {
 		return false;   /* the PL011 has no 64-bit registers: the partition's fault */
 	}
@@ -452,13 +453,16 @@ void vuart_pl011_init(struct partition *p)
 	if (con->kind != (uint8_t)CFG_CONSOLE_PL011) {
 		return;
 	}
-	c = (con->channel < cfg_system.n_channels) ? &cfg_system.channels[con->channel] : NULL;
-	if ((c == NULL) || (c->kind != (uint8_t)CFG_CHANNEL_CONSOLE) || (c->one_way != 0u) ||
+	if (con->channel >= cfg_system.n_channels) {
+		panic("partition '%s': its emulated UART has no console channel", p->cfg->name);
+	}
+	c = &cfg_system.channels[con->channel];
+	if ((c->kind != (uint8_t)CFG_CHANNEL_CONSOLE) || (c->one_way != 0u) ||
 	    (c->end[0].kind != (uint8_t)CFG_END_HYPERVISOR) || (c->end[0].partition != p->id) ||
 	    (c->size != BH_CONSOLE_CHANNEL_SIZE)) {
 		panic("partition '%s': its emulated UART's console channel is inconsistent", p->cfg->name);
 	}
-	(void)memset(u, 0, sizeof(*u));
+	(void)memset(u, 0, sizeof(struct vuart));
 	u->part = p;
 	u->channel = c;
 	/* Nobody has used the channel yet: both rings start empty. */
@@ -467,8 +471,8 @@ void vuart_pl011_init(struct partition *p)
 	struct rt_ring_area in = direction(c, 1u);
 	if ((rt_ring_attach_producer(&u->out, &out, RT_RING_BACKPRESSURE) != RT_RING_OK) ||
 	    (rt_ring_attach_consumer(&u->in, &in) != RT_RING_OK) ||
-	    (emul_register(p, EMUL_MMIO, con->ipa, VUART_PL011_SIZE, vuart_mmio, u) != CORE_OK) ||
-	    (channel_bind_hyp_end(con->channel, vuart_doorbell, u) != CORE_OK)) {
+	    (emul_register(p, EMUL_MMIO, con->ipa, VUART_PL011_SIZE, vuart_mmio, NULL) != CORE_OK) ||
+	    (channel_bind_hyp_end(con->channel, vuart_doorbell, NULL) != CORE_OK)) {
 		panic("partition '%s': its emulated UART cannot be set up", p->cfg->name);
 	}
 	registers_reset(u);
@@ -490,11 +494,16 @@ void vuart_pl011_reset(struct partition *p)
  * may have arrived, output room freed up. Bounded work, never waits. */
 static enum core_status vuart_doorbell(struct cpu *self, uint32_t channel, void *context)
 {
-	struct vuart *u = context;
+	struct vuart *u;
 	struct vuart_effects fx = { false, false, 0u };
 
-	if ((u == NULL) || (u->part == NULL) || (channel >= cfg_system.n_channels) ||
-	    (u->channel != &cfg_system.channels[channel])) {
+	UNUSED(context);
+	if ((channel >= cfg_system.n_channels) || (cfg_system.channels[channel].end[0].partition >= cfg_system.n_partitions)) {
+		return CORE_ERR_INVALID;
+	}
+	/* Bound only to an emulated UART's channel (vuart_pl011_init), whose end 0 names its partition. */
+	u = &vuarts[cfg_system.channels[channel].end[0].partition];
+	if ((u->part == NULL) || (u->channel != &cfg_system.channels[channel])) {
 		return CORE_ERR_INVALID;
 	}
 	spin_lock(&u->lock);

@@ -108,7 +108,8 @@ static void sync_word(struct cpu *cpu, struct vgic_dist *d, uint32_t w)
 	}
 }
 
-void vgic_spi_sync(struct cpu *cpu)
+/* Moves the pending, enabled virtual SPIs routed to the calling cpu's vCPU into its list registers. */
+static void spi_sync(struct cpu *cpu)
 {
 	struct vgic_dist *d = vgic_dist_of(cpu);
 
@@ -127,7 +128,7 @@ void vgic_spi_poked(struct cpu *cpu)
 	struct vgic_cpu *v = vgic_cpu_of(cpu);
 
 	if (__atomic_exchange_n(&v->spi_poke, 0u, __ATOMIC_ACQUIRE) != 0u) {
-		vgic_spi_sync(cpu);
+		spi_sync(cpu);
 	}
 }
 

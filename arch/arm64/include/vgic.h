@@ -127,8 +127,6 @@ void vgic_spi_kick(struct cpu *cpu, uint32_t intid);
 void vgic_spi_kick_pending(struct cpu *cpu, uint32_t word, uint32_t bits);
 /** Clears the pending state the distributor holds of the virtual SPIs `bits` of word `word`. */
 void vgic_spi_clear(struct cpu *cpu, uint32_t word, uint32_t bits);
-/** Moves the pending, enabled virtual SPIs routed to the calling cpu's vCPU into its list registers. */
-void vgic_spi_sync(struct cpu *cpu);
 /** On the IPI: another cpu raised a virtual SPI routed here. */
 void vgic_spi_poked(struct cpu *cpu);
 /** The vCPU SPI `intid` is routed to, as the guest programmed it (vgic_v3.c / vgic_v2.c). */
