@@ -278,6 +278,9 @@ static uint32_t read_fr(struct vuart *u, struct vuart_effects *fx)
 
 static uint32_t reg_read(struct vuart *u, uint32_t offset, struct vuart_effects *fx)
 {
+	/* UARTPeriphID0..3 (part 0x011, ARM, revision 3: r1p5) and UARTPCellID0..3. */
+	static const uint8_t pl011_id[8] = { 0x11u, 0x10u, 0x34u, 0x00u, 0x0du, 0xf0u, 0x05u, 0xb1u };
+
 	switch (offset) {
 	case UART_DR:
 		return read_dr(u, fx);
@@ -302,8 +305,6 @@ static uint32_t reg_read(struct vuart *u, uint32_t offset, struct vuart_effects 
 	case UART_DMACR:
 		return u->dmacr;
 	default:
-		/* UARTPeriphID0..3 (part 0x011, ARM, revision 3: r1p5) and UARTPCellID0..3. */
-		static const uint8_t pl011_id[8] = { 0x11u, 0x10u, 0x34u, 0x00u, 0x0du, 0xf0u, 0x05u, 0xb1u };
 		if ((offset >= UART_ID) && (offset < (UART_ID + 32u))) {
 			return pl011_id[(offset - UART_ID) / 4u];
 		}
