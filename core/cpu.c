@@ -10,6 +10,7 @@
 #include "cpu.h"
 #include "log.h"
 #include "partition.h"
+#include "service.h"
 #include "virq.h"
 
 static struct cpu cpus[CONFIG_MAX_CORES];
@@ -80,6 +81,8 @@ static void handle_msg(struct cpu *cpu, const struct cpu_msg *m)
 {
 	if (m->kind == (uint16_t)CPU_MSG_INJECT) {
 		virq_received(cpu, m);
+	} else if (m->kind == (uint16_t)CPU_MSG_CONTROL) {
+		service_control_received(cpu, m);
 	} else {
 		/* Only core sends messages: an unknown kind is a hypervisor bug. */
 		panic("core %u: message of unknown kind %u", cpu->index, m->kind);

@@ -11,6 +11,7 @@
 #include "cpu.h"
 #include "incident.h"
 #include "partition.h"
+#include "service.h"
 #include "virq.h"
 
 /** One Bulkhead hypercall: r[1..6] hold its arguments, r[0..3] receive its results. */
@@ -157,6 +158,8 @@ static const hc_call_t hc_calls[] = {
 	[HC_NUMBER(BH_HC_PARTITION_INFO)] = hc_partition_info,
 	[HC_NUMBER(BH_HC_INCIDENTS)] = hc_incidents,
 	[HC_NUMBER(BH_HC_DOORBELL)] = hc_doorbell,
+	[HC_NUMBER(BH_HC_PARTITION_STATUS)] = hc_partition_status,
+	[HC_NUMBER(BH_HC_PARTITION_CONTROL)] = hc_partition_control,
 #ifdef CONFIG_TEST_HYPERCALLS
 	[HC_NUMBER(BH_HC_TEST_RAISE)] = hc_test_raise,
 #endif

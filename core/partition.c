@@ -238,6 +238,35 @@ NORETURN void partition_shutdown(struct cpu *self, bool restart)
 	arch_cpu_stop();
 }
 
+enum core_status partition_start_stopped(struct partition *p)
+{
+	bool all_off = true;
+
+	for (uint32_t v = 0u; v < p->cfg->n_vcpus; v++) {
+		all_off = all_off && (arch_cpu_power_state(p->cfg->vcpu_cpu[v]) == CPU_POWER_OFF);
+	}
+	spin_lock(&p->lock);
+	bool stopped = all_off && (p->state == PARTITION_STOPPED);
+	if (stopped) {
+		__atomic_store_n(&p->restarts, p->restarts + 1u, __ATOMIC_RELEASE);
+		p->state = PARTITION_LOADING;
+		p->online = 0u;
+	}
+	spin_unlock(&p->lock);
+	if (!stopped) {
+		return CORE_ERR_DENIED;
+	}
+	log_info("partition '%s' restarting (restart %u)", p->cfg->name, p->restarts);
+	struct cpu *boot = cpu_get(p->cfg->vcpu_cpu[0]);
+	boot->start_reason = CPU_START_BOOT;
+	enum core_status s = arch_cpu_start(boot->index);
+	if (s != CORE_OK) {
+		log_error("partition '%s': core %u would not power on", p->cfg->name, boot->index);
+		set_state(p, PARTITION_STOPPED);
+	}
+	return s;
+}
+
 enum core_status partition_vcpu_on(struct cpu *self, uint32_t vcpu, ipaddr_t entry, uint64_t arg)
 {
 	struct partition *p = self->partition;

@@ -25,6 +25,9 @@ struct cpu;
 /** Raise virtual interrupt arg32 in the receiver's vCPU, which must belong to partition
  *  arg16 in the life arg64 (its restart count when posted): an older life's is dropped. */
 #define CPU_MSG_INJECT 1u
+/** Stop (arg32 = BH_CONTROL_STOP) or restart (BH_CONTROL_RESTART) the receiver's partition,
+ *  arg16, in the life arg64: the service partition's request (core/service.c). */
+#define CPU_MSG_CONTROL 2u
 
 /** One message. */
 struct cpu_msg {

@@ -78,6 +78,14 @@ enum core_status partition_vcpu_state(const struct cpu *self, uint32_t vcpu, enu
  */
 bool partition_vcpu_online(struct cpu *self);
 
+/**
+ * Starts stopped partition `p` afresh from its entry point (a new life: its
+ * restart count goes up), from any cpu. CORE_ERR_DENIED: it is not stopped,
+ * or a core of it is not off yet (a stop still under way, or one that could
+ * not see a core off and left it fenced); or arch_cpu_start()'s status.
+ */
+enum core_status partition_start_stopped(struct partition *p);
+
 /** Powers the calling vCPU off (ARM64: a guest's PSCI CPU_OFF); the last one stops the partition. */
 NORETURN void partition_vcpu_off(struct cpu *self);
 

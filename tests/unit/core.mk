@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: MIT
 # Host unit tests of core/ on the fake architecture (tests/unit/fake_arch.c).
 CORE_UT_SRCS := core/main.c core/cpu.c core/cpu_msg.c core/virq.c core/partition.c core/emul.c core/hypercall.c core/channel.c core/console.c core/fmt.c core/log.c \
-	core/health.c core/incident.c core/vuart_pl011.c partitions/runtime/ring.c tests/unit/fake_arch.c tests/unit/fake_arch_objects.c tests/unit/fake_system.c
+	core/health.c core/incident.c core/service.c core/vuart_pl011.c partitions/runtime/ring.c tests/unit/fake_arch.c tests/unit/fake_arch_objects.c tests/unit/fake_system.c
 
 # core/ sees the fake architecture's headers: its part of the configuration (cfg_arch.h) and of
 # core's objects (arch_types.h), as it would see arch/<arch>/include/.
@@ -32,3 +32,8 @@ UT_channel_SRCS := tests/unit/test_channel.c $(CORE_UT_SRCS)
 UNIT_TESTS += vuart_pl011
 UT_vuart_pl011_SRCS := tests/unit/test_vuart_pl011.c $(filter-out tests/unit/fake_system.c,$(CORE_UT_SRCS))
 UT_vuart_pl011_CFLAGS := $(CORE_UT_CFLAGS)
+
+# The service partition's calls (core/service.c): the fake system with alpha as the service partition.
+UNIT_TESTS += service
+UT_service_SRCS := tests/unit/test_service.c $(CORE_UT_SRCS)
+UT_service_CFLAGS := $(CORE_UT_CFLAGS) -DBH_TEST_SERVICE

@@ -57,6 +57,7 @@ static struct cfg_partition partitions[] = {
 		.fault_policy = CFG_FAULT_RESTART,
 		.n_restart_notify = 3,
 		.restart_notify = beta_notify,
+		.service_control = 1,
 	},
 };
 
@@ -93,7 +94,11 @@ const struct cfg_system cfg_system = {
 	.cpus = cpus,
 	.n_partitions = 2,
 	.partitions = partitions,
+#ifdef BH_TEST_SERVICE
+	.service = 0,   /* alpha: tests of the service partition's calls */
+#else
 	.service = CFG_NO_PARTITION,
+#endif
 	.n_channels = 4,
 	.channels = channels,
 };

@@ -26,7 +26,7 @@ static void test_version_and_discovery(void **state)
 	assert_int_equal(r.x1, BH_UID_1);
 	assert_int_equal(r.x2, BH_UID_2);
 	assert_int_equal(r.x3, BH_UID_3);
-	assert_int_equal(hc(ALPHA, BH_HC_CALL_COUNT, 0, 0, 0).x0, 6);
+	assert_int_equal(hc(ALPHA, BH_HC_CALL_COUNT, 0, 0, 0).x0, 8);
 	r = hc(ALPHA, BH_HC_REVISION, 0, 0, 0);
 	assert_int_equal(r.x0, BH_ABI_MAJOR);
 	assert_int_equal(r.x1, BH_ABI_MINOR);

@@ -30,7 +30,7 @@ static void test_raise_in_own_vcpus_only(void **state)
 	struct cpu *b0 = cpu_get(1);
 	struct cpu *b1 = cpu_get(2);
 
-	assert_int_equal(hc(cpu_get(0), BH_HC_CALL_COUNT, 0, 0, 0).x0, 7);
+	assert_int_equal(hc(cpu_get(0), BH_HC_CALL_COUNT, 0, 0, 0).x0, 9);
 	fake.current = b0;
 	assert_int_equal(fake_run(start_cpu, b0), FAKE_VCPU_ENTER);
 	assert_int_equal(partition_vcpu_on(b0, 1, ipa_init(BETA_RAM_IPA), 0), CORE_OK);
