@@ -1,0 +1,156 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The output queue and whole lines into it (svc.h). A line is queued whole
+ * or not at all, so lines never mix; the prompt's unfinished line is ended
+ * first and typed again after, so it never splits another source's line.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include "svc.h"
+
+#define TX_MASK (SVC_TX_SIZE - 1u)
+/* "\x1b[1;3Nm" and "\x1b[0m" */
+#define COLOR_ON_MAX 8u
+#define COLOR_OFF "\x1b[0m"
+#define COLOR_OFF_LEN 4u
+
+uint32_t svc_tx_room(const struct svc_tx *tx)
+{
+	return SVC_TX_SIZE - (tx->head - tx->tail);
+}
+
+uint32_t svc_tx_take(struct svc_tx *tx, char *buf, uint32_t cap)
+{
+	uint32_t n = 0u;
+
+	while ((n < cap) && (tx->tail != tx->head)) {
+		buf[n] = tx->buf[tx->tail & TX_MASK];
+		tx->tail++;
+		n++;
+	}
+	return n;
+}
+
+static void put(struct svc_tx *tx, char c)
+{
+	tx->buf[tx->head & TX_MASK] = c;
+	tx->head++;
+}
+
+static void put_str(struct svc_tx *tx, const char *s, uint32_t len)
+{
+	for (uint32_t i = 0u; i < len; i++) {
+		put(tx, s[i]);
+	}
+}
+
+uint32_t svc_line_cost(void)
+{
+	/* colour, '[', name, "] ", text, colour off, '\n', and the prompt ended and typed again */
+	return COLOR_ON_MAX + 1u + SVC_NAME_MAX + 2u + SVC_LINE_MAX + COLOR_OFF_LEN + 1u +
+	       (1u + (uint32_t)sizeof(SVC_PROMPT) + SVC_INPUT_MAX);
+}
+
+/* One colour per partition id, the hypervisor's (and the service partition's) bold white. */
+static void color_on(struct svc_tx *tx, uint32_t partition)
+{
+	static const char digits[6] = { '2', '3', '4', '5', '6', '1' };
+	char seq[COLOR_ON_MAX] = { '\x1b', '[', '1', ';', '3', '7', 'm', '\0' };
+
+	if (partition < SVC_PARTITIONS_MAX) {
+		seq[5] = digits[partition % 6u];
+	}
+	put_str(tx, seq, 7u);
+}
+
+/* The prompt's line is open on the terminal: end it before a line of output. */
+static void prompt_suspend(struct svc_mux *m)
+{
+	if (m->prompt_open) {
+		put(&m->tx, '\n');
+		m->prompt_open = false;
+	}
+}
+
+/* The prompt has the focus: show it again with what was typed so far. */
+static void prompt_resume(struct svc_mux *m)
+{
+	if ((m->focus == 0u) && !m->prompt_open) {
+		put_str(&m->tx, SVC_PROMPT, (uint32_t)sizeof(SVC_PROMPT) - 1u);
+		put_str(&m->tx, m->input, m->input_len);
+		m->prompt_open = true;
+	}
+}
+
+bool svc_print_line(struct svc_mux *m, const char *name, uint32_t partition, const char *text, uint32_t len)
+{
+	uint32_t n = (len < SVC_LINE_MAX) ? len : SVC_LINE_MAX;
+	size_t name_len = strnlen(name, SVC_NAME_MAX - 1u);
+
+	if (svc_tx_room(&m->tx) < svc_line_cost()) {
+		return false;
+	}
+	prompt_suspend(m);
+	if (m->color) {
+		color_on(&m->tx, partition);
+	}
+	put(&m->tx, '[');
+	put_str(&m->tx, name, (uint32_t)name_len);
+	put_str(&m->tx, "] ", 2u);
+	for (uint32_t i = 0u; i < n; i++) {
+		char c = text[i];
+
+		/* Control characters could rewrite what other sources printed. */
+		if (c != '\r') {
+			put(&m->tx, (((c >= ' ') && (c <= '~')) || (c == '\t')) ? c : '?');
+		}
+	}
+	if (m->color) {
+		put_str(&m->tx, COLOR_OFF, COLOR_OFF_LEN);
+	}
+	put(&m->tx, '\n');
+	prompt_resume(m);
+	return true;
+}
+
+bool svc_printf(struct svc_mux *m, const char *fmt, ...)
+{
+	char text[SVC_LINE_MAX];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	if (n < 0) {
+		n = 0;
+	}
+	return svc_print_line(m, m->partitions[m->self % SVC_PARTITIONS_MAX], m->self, text,
+			      ((uint32_t)n < SVC_LINE_MAX) ? (uint32_t)n : (SVC_LINE_MAX - 1u));
+}
+
+void svc_prompt_end(struct svc_mux *m)
+{
+	if (svc_tx_room(&m->tx) != 0u) {
+		prompt_suspend(m);
+	}
+}
+
+void svc_prompt_show(struct svc_mux *m)
+{
+	if (svc_tx_room(&m->tx) >= ((uint32_t)sizeof(SVC_PROMPT) + SVC_INPUT_MAX)) {
+		prompt_resume(m);
+	}
+}
+
+void svc_echo(struct svc_mux *m, const char *s, uint32_t len)
+{
+	if (svc_tx_room(&m->tx) >= (len + (uint32_t)sizeof(SVC_PROMPT) + SVC_INPUT_MAX)) {
+		if (!m->prompt_open) {
+			prompt_resume(m);
+		} else {
+			put_str(&m->tx, s, len);
+		}
+	}
+}

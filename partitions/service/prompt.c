@@ -1,0 +1,131 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The service partition's prompt (svc.h): help, list, stop <partition>,
+ * restart <partition>. A partition is named by its name or its id. What a
+ * command may do is the hypervisor's decision (BH_HC_PARTITION_CONTROL
+ * refuses a partition without `service-control`); the prompt reports it.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <bulkhead/hypercall.h>
+#include "svc.h"
+
+static const char *state_name(uint32_t state)
+{
+	static const char *const names[] = { "off", "running", "stopped" };
+
+	return (state < 3u) ? names[state] : "?";
+}
+
+static const char *error_name(int err)
+{
+	const char *name = "error";
+
+	if (err == BH_ERR_DENIED) {
+		name = "refused (not under service control, itself, or busy: try again)";
+	} else if (err == BH_ERR_INVALID_PARAM) {
+		name = "no such partition";
+	} else if (err == BH_ERR_NOT_SUPPORTED) {
+		name = "not supported by this hypervisor";
+	} else {
+		/* any other code */
+	}
+	return name;
+}
+
+static void list(struct svc_mux *m)
+{
+	(void)svc_printf(m, "%-3s %-20s %-8s %-6s %-8s %-6s %s", "id", "partition", "state", "cores", "restarts", "faults",
+			 "control");
+	for (uint32_t id = 0u; id < m->n_partitions; id++) {
+		struct svc_status st;
+		int err = svc_hv_status(id, &st);
+
+		if (err != 0) {
+			(void)svc_printf(m, "%-3u %-20s %s", (unsigned)id, m->partitions[id], error_name(err));
+		} else {
+			(void)svc_printf(m, "%-3u %-20s %-8s 0x%-4x %-8llu %-6llu %s", (unsigned)id, m->partitions[id],
+					 state_name(st.state), (unsigned)st.cores, (unsigned long long)st.restarts,
+					 (unsigned long long)st.faults, st.controllable ? "yes" : "no");
+		}
+	}
+}
+
+/* A partition by name or by id; SVC_PARTITIONS_MAX when none. */
+static uint32_t find(const struct svc_mux *m, const char *arg)
+{
+	char *end = NULL;
+	unsigned long id = strtoul(arg, &end, 10);
+
+	if ((end != arg) && (*end == '\0') && (id < m->n_partitions)) {
+		return (uint32_t)id;
+	}
+	for (uint32_t i = 0u; i < m->n_partitions; i++) {
+		if ((m->partitions[i][0] != '\0') && (strcmp(m->partitions[i], arg) == 0)) {
+			return i;
+		}
+	}
+	return SVC_PARTITIONS_MAX;
+}
+
+static void control(struct svc_mux *m, const char *verb, const char *arg, uint32_t action)
+{
+	uint32_t id = find(m, arg);
+
+	if (id == SVC_PARTITIONS_MAX) {
+		(void)svc_printf(m, "%s: no partition '%s' (list shows them)", verb, arg);
+	} else {
+		int err = svc_hv_control(id, action);
+
+		if (err == 0) {
+			(void)svc_printf(m, "%s %s: requested", verb, m->partitions[id]);
+		} else {
+			(void)svc_printf(m, "%s %s: %s", verb, m->partitions[id], error_name(err));
+		}
+	}
+}
+
+/* Splits "verb arg" in place: the verb is line itself, the argument returned ("" when none). */
+static const char *split(char *line)
+{
+	char *sp = strchr(line, ' ');
+	char *arg = "";
+
+	if (sp != NULL) {
+		*sp = '\0';
+		arg = sp + 1;
+		while (*arg == ' ') {
+			arg++;
+		}
+	}
+	return arg;
+}
+
+void svc_command(struct svc_mux *m, const char *line)
+{
+	char buf[SVC_INPUT_MAX];
+	size_t n = strnlen(line, SVC_INPUT_MAX - 1u);
+
+	while ((n > 0u) && (*line == ' ')) {
+		line++;
+		n--;
+	}
+	(void)memcpy(buf, line, n);
+	buf[n] = '\0';
+	const char *arg = split(buf);
+
+	if (buf[0] == '\0') {
+		/* an empty line: nothing to do */
+	} else if (strcmp(buf, "help") == 0) {
+		(void)svc_printf(m, "commands: list | stop <partition> | restart <partition> | help; "
+				    "CTRL-a three times moves the input focus");
+	} else if ((strcmp(buf, "list") == 0) || (strcmp(buf, "ps") == 0)) {
+		list(m);
+	} else if (strcmp(buf, "stop") == 0) {
+		control(m, "stop", arg, BH_CONTROL_STOP);
+	} else if (strcmp(buf, "restart") == 0) {
+		control(m, "restart", arg, BH_CONTROL_RESTART);
+	} else {
+		(void)svc_printf(m, "unknown command '%s' (help lists them)", buf);
+	}
+}

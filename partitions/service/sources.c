@@ -1,0 +1,192 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The sources: console channels and the hypervisor's log (svc.h). Records
+ * are read with the partition runtime's ring, which trusts nothing in shared
+ * memory; a record is taken only when the output queue has room for what it
+ * can print, so the ring's own back-pressure (or a lossy producer's drop
+ * count) is what a source that outruns the UART meets.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <bulkhead/channel.h>
+#include "svc.h"
+
+void svc_init(struct svc_mux *m, uint32_t self, bool color)
+{
+	(void)memset(m, 0, sizeof(*m));
+	m->self = self;
+	m->color = color;
+	(void)strcpy(m->partitions[self % SVC_PARTITIONS_MAX], "service");
+	if (m->n_partitions <= (self % SVC_PARTITIONS_MAX)) {
+		m->n_partitions = (self % SVC_PARTITIONS_MAX) + 1u;
+	}
+}
+
+static void copy_name(char dst[SVC_NAME_MAX], const char *src)
+{
+	size_t n = strnlen(src, SVC_NAME_MAX - 1u);
+
+	(void)memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
+bool svc_name_partition(struct svc_mux *m, uint32_t id, const char *name)
+{
+	if (id >= SVC_PARTITIONS_MAX) {
+		return false;
+	}
+	copy_name(m->partitions[id], name);
+	if (m->n_partitions <= id) {
+		m->n_partitions = id + 1u;
+	}
+	return true;
+}
+
+/* A partition's name, or "partition N" for one the device tree did not name. */
+static const char *partition_name(struct svc_mux *m, uint32_t id, char scratch[SVC_NAME_MAX])
+{
+	if ((id < m->n_partitions) && (m->partitions[id][0] != '\0')) {
+		return m->partitions[id];
+	}
+	(void)snprintf(scratch, SVC_NAME_MAX, "partition %u", (unsigned)id);
+	return scratch;
+}
+
+struct svc_source *svc_add_source(struct svc_mux *m, enum svc_source_kind kind, uint32_t partition, uint32_t channel,
+				  struct rt_ring *out, struct rt_ring *in)
+{
+	struct svc_source *s;
+	char scratch[SVC_NAME_MAX];
+
+	if ((m->n_sources >= SVC_SOURCES_MAX) || (out == NULL)) {
+		return NULL;
+	}
+	s = &m->sources[m->n_sources];
+	(void)memset(s, 0, sizeof(*s));
+	s->kind = kind;
+	s->partition = (kind == SVC_SOURCE_LOG) ? SVC_NO_PARTITION : partition;
+	s->channel = channel;
+	s->out = out;
+	s->in = in;
+	s->corrupt_next = 1u;
+	copy_name(s->name, (kind == SVC_SOURCE_LOG) ? "bulkhead" : partition_name(m, partition, scratch));
+	if ((kind == SVC_SOURCE_CONSOLE) && (in != NULL)) {
+		m->focus_source[m->n_focus] = m->n_sources;
+		m->n_focus++;
+	}
+	m->n_sources++;
+	return s;
+}
+
+/* Console bytes: into the unfinished line; a newline or a full line prints it. False: no room, try later. */
+static bool console_bytes(struct svc_mux *m, struct svc_source *s)
+{
+	while (s->rec_pos < s->rec_len) {
+		char c = (char)s->rec[s->rec_pos];
+		bool full = (c != '\n') && (s->line_len == SVC_LINE_MAX);
+
+		if ((c == '\n') || full) {
+			if (!svc_print_line(m, s->name, s->partition, s->line, s->line_len)) {
+				return false;
+			}
+			s->line_len = 0u;
+		}
+		if (c != '\n') {
+			s->line[s->line_len] = c;
+			s->line_len++;
+		}
+		s->rec_pos++;
+	}
+	return true;
+}
+
+/* A log record: [source, kind, body]; a text line of the hypervisor or of a partition's debug console. */
+static bool log_record(struct svc_mux *m, struct svc_source *s)
+{
+	char scratch[SVC_NAME_MAX];
+	bool done = true;
+
+	if ((s->rec_len >= 2u) && (s->rec[1] == (uint8_t)BH_LOG_TEXT)) {
+		uint32_t src = s->rec[0];
+		const char *name = (src == BH_LOG_SOURCE_HYPERVISOR) ? "bulkhead" : partition_name(m, src, scratch);
+
+		done = svc_print_line(m, name, (src == BH_LOG_SOURCE_HYPERVISOR) ? SVC_NO_PARTITION : src,
+				      (const char *)&s->rec[2], s->rec_len - 2u);
+	} else {
+		done = svc_printf(m, "log: record of unknown kind %u (%u bytes) skipped",
+				  (s->rec_len >= 2u) ? (unsigned)s->rec[1] : 0u, (unsigned)s->rec_len);
+	}
+	if (done) {
+		s->rec_pos = s->rec_len;
+	}
+	return done;
+}
+
+/* Prints what is left of the current record. False: the queue is full. */
+static bool finish_record(struct svc_mux *m, struct svc_source *s)
+{
+	if (s->rec_pos >= s->rec_len) {
+		return true;
+	}
+	return (s->kind == SVC_SOURCE_LOG) ? log_record(m, s) : console_bytes(m, s);
+}
+
+/* New drops of its producer and corruption of its ring, each reported once (corruption: at 1, 2, 4, 8... ). */
+static void report(struct svc_mux *m, struct svc_source *s)
+{
+	uint32_t dropped = rt_ring_dropped(s->out);
+	uint32_t corrupt = s->out->corrupt;
+
+	if ((dropped != s->dropped_seen) &&
+	    svc_printf(m, "%s: %u records dropped (%u in all)", s->name, (unsigned)(dropped - s->dropped_seen),
+		       (unsigned)dropped)) {
+		s->dropped_seen = dropped;
+	}
+	if ((corrupt >= s->corrupt_next) &&
+	    svc_printf(m, "%s: ring corrupt (%u times): its indices or record lengths are impossible", s->name,
+		       (unsigned)corrupt)) {
+		s->corrupt_seen = corrupt;
+		s->corrupt_next = (corrupt < 0x80000000u) ? (corrupt * 2u) : UINT32_MAX;
+	}
+	if ((s->input_dropped != s->input_dropped_seen) &&
+	    svc_printf(m, "%s: %u typed bytes dropped (it does not read its input)", s->name,
+		       (unsigned)(s->input_dropped - s->input_dropped_seen))) {
+		s->input_dropped_seen = s->input_dropped;
+	}
+}
+
+/* One source's turn: finish the current record, then at most SVC_RECORDS_PER_TURN new ones. */
+static uint32_t turn(struct svc_mux *m, struct svc_source *s)
+{
+	uint32_t taken = 0u;
+	bool room = finish_record(m, s);
+
+	while (room && (taken < SVC_RECORDS_PER_TURN) && (svc_tx_room(&m->tx) >= svc_line_cost())) {
+		size_t len = 0u;
+		enum rt_ring_status st = rt_ring_recv(s->out, s->rec, sizeof(s->rec), &len);
+
+		if (st != RT_RING_OK) {
+			/* Empty, or corrupt (counted by the ring, reported below): next source. */
+			break;
+		}
+		s->rec_len = (uint32_t)len;
+		s->rec_pos = 0u;
+		taken++;
+		s->wake = true;
+		room = finish_record(m, s);
+	}
+	report(m, s);
+	return taken;
+}
+
+uint32_t svc_poll(struct svc_mux *m)
+{
+	uint32_t taken = 0u;
+
+	/* Each source comes first in turn: when the queue fills, no source is always the one left out. */
+	for (uint32_t i = 0u; i < m->n_sources; i++) {
+		taken += turn(m, &m->sources[(m->first + i) % m->n_sources]);
+	}
+	m->first = (m->n_sources != 0u) ? ((m->first + 1u) % m->n_sources) : 0u;
+	return taken;
+}
