@@ -15,6 +15,16 @@
 #define COLOR_OFF "\x1b[0m"
 #define COLOR_OFF_LEN 4u
 
+size_t svc_strnlen(const char *s, size_t max)
+{
+	size_t n = 0u;
+
+	while ((n < max) && (s[n] != '\0')) {
+		n++;
+	}
+	return n;
+}
+
 uint32_t svc_tx_room(const struct svc_tx *tx)
 {
 	return SVC_TX_SIZE - (tx->head - tx->tail);
@@ -30,6 +40,22 @@ uint32_t svc_tx_take(struct svc_tx *tx, char *buf, uint32_t cap)
 		n++;
 	}
 	return n;
+}
+
+const char *svc_tx_peek(const struct svc_tx *tx, uint32_t *len)
+{
+	uint32_t queued = tx->head - tx->tail;
+	uint32_t to_end = SVC_TX_SIZE - (tx->tail & TX_MASK);
+
+	*len = (queued < to_end) ? queued : to_end;
+	return &tx->buf[tx->tail & TX_MASK];
+}
+
+void svc_tx_done(struct svc_tx *tx, uint32_t n)
+{
+	uint32_t queued = tx->head - tx->tail;
+
+	tx->tail += (n < queued) ? n : queued;
 }
 
 static void put(struct svc_tx *tx, char c)
@@ -86,7 +112,7 @@ static void prompt_resume(struct svc_mux *m)
 bool svc_print_line(struct svc_mux *m, const char *name, uint32_t partition, const char *text, uint32_t len)
 {
 	uint32_t n = (len < SVC_LINE_MAX) ? len : SVC_LINE_MAX;
-	size_t name_len = strnlen(name, SVC_NAME_MAX - 1u);
+	size_t name_len = svc_strnlen(name, SVC_NAME_MAX - 1u);
 
 	if (svc_tx_room(&m->tx) < svc_line_cost()) {
 		return false;

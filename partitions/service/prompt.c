@@ -104,7 +104,7 @@ static const char *split(char *line)
 void svc_command(struct svc_mux *m, const char *line)
 {
 	char buf[SVC_INPUT_MAX];
-	size_t n = strnlen(line, SVC_INPUT_MAX - 1u);
+	size_t n = svc_strnlen(line, SVC_INPUT_MAX - 1u);
 
 	while ((n > 0u) && (*line == ' ')) {
 		line++;

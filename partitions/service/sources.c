@@ -24,7 +24,7 @@ void svc_init(struct svc_mux *m, uint32_t self, bool color)
 
 static void copy_name(char dst[SVC_NAME_MAX], const char *src)
 {
-	size_t n = strnlen(src, SVC_NAME_MAX - 1u);
+	size_t n = svc_strnlen(src, SVC_NAME_MAX - 1u);
 
 	(void)memcpy(dst, src, n);
 	dst[n] = '\0';

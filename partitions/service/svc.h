@@ -103,10 +103,17 @@ struct svc_mux {
 
 /* output.c: lines into the output queue */
 
+/** Length of `s`, reading at most `max` bytes (C11 has no strnlen). */
+size_t svc_strnlen(const char *s, size_t max);
+
 /** Bytes free in the output queue. */
 uint32_t svc_tx_room(const struct svc_tx *tx);
 /** Takes up to `cap` queued bytes into buf (for the UART); returns how many. */
 uint32_t svc_tx_take(struct svc_tx *tx, char *buf, uint32_t cap);
+/** The oldest queued bytes, contiguous (*len of them; 0: none), left queued until svc_tx_done(). */
+const char *svc_tx_peek(const struct svc_tx *tx, uint32_t *len);
+/** The first `n` bytes svc_tx_peek() showed were sent. */
+void svc_tx_done(struct svc_tx *tx, uint32_t n);
 /** Bytes the longest line of a source named `name` takes in the queue (prefix, colour, newline). */
 uint32_t svc_line_cost(void);
 /**

@@ -1,0 +1,122 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The board's PL011 UART, passed through to the service partition: output
+ * by polling the transmit FIFO (bounded bytes per call, never a wait),
+ * input by the receive interrupt into a small byte ring that the main loop
+ * empties. The hypervisor set the line up (baud rate, 8N1) before the
+ * service partition started; this driver only enables reception and its
+ * interrupts.
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include "bhrt_gic.h"
+#include "pl011.h"
+
+#define UART_DR 0x00u
+#define UART_FR 0x18u
+#define UART_CR 0x30u
+#define UART_IMSC 0x38u
+#define UART_ICR 0x44u
+#define FR_RXFE (1u << 4)
+#define FR_TXFF (1u << 5)
+#define CR_UARTEN (1u << 0)
+#define CR_TXE (1u << 8)
+#define CR_RXE (1u << 9)
+#define INT_RX (1u << 4)
+#define INT_RT (1u << 6)
+#define INT_ALL 0x7ffu
+#define RX_RING 256u              /* a power of two */
+#define RX_PER_INTERRUPT 64u      /* bytes read per interrupt at most (the FIFO holds 32) */
+
+static uint64_t base;
+static uint8_t rx_ring[RX_RING];
+static uint32_t rx_head;          /* written by the interrupt handler only */
+static uint32_t rx_tail;          /* written by the main loop only */
+static uint32_t rx_overruns;
+
+static uint32_t rd(uint32_t off)
+{
+	return *(volatile uint32_t *)(uintptr_t)(base + off);
+}
+
+static void wr(uint32_t off, uint32_t v)
+{
+	*(volatile uint32_t *)(uintptr_t)(base + off) = v;
+}
+
+static void on_rx(uint32_t intid, void *arg)
+{
+	uint32_t head = rx_head;
+	uint32_t tail = __atomic_load_n(&rx_tail, __ATOMIC_ACQUIRE);
+
+	(void)intid;
+	(void)arg;
+	for (uint32_t i = 0u; (i < RX_PER_INTERRUPT) && ((rd(UART_FR) & FR_RXFE) == 0u); i++) {
+		uint8_t c = (uint8_t)(rd(UART_DR) & 0xffu);
+
+		if ((head - tail) < RX_RING) {
+			rx_ring[head % RX_RING] = c;
+			head++;
+		} else {
+			rx_overruns++;
+		}
+	}
+	wr(UART_ICR, INT_RX | INT_RT);
+	__atomic_store_n(&rx_head, head, __ATOMIC_RELEASE);
+}
+
+int svc_uart_init(uint64_t uart_base, uint32_t irq)
+{
+	base = uart_base;
+	if ((rt_gic_version() == 0) && (rt_gic_init() < 0)) {
+		return -1;
+	}
+	wr(UART_IMSC, 0u);
+	wr(UART_ICR, INT_ALL);
+	wr(UART_CR, rd(UART_CR) | CR_UARTEN | CR_TXE | CR_RXE);
+	if (rt_irq_set_handler(irq, on_rx, NULL) != 0) {
+		return -1;
+	}
+	rt_gic_set_edge(irq, false);
+	(void)rt_gic_route(irq, rt_mpidr());
+	rt_gic_set_priority(irq, RT_GIC_PRIORITY_DEFAULT);
+	rt_gic_enable(irq);
+	wr(UART_IMSC, INT_RX | INT_RT);
+	rt_irq_unmask();
+	return 0;
+}
+
+uint32_t svc_uart_write(const char *buf, uint32_t len)
+{
+	uint32_t n = 0u;
+
+	while ((n < len) && ((rd(UART_FR) & FR_TXFF) == 0u)) {
+		wr(UART_DR, (uint8_t)buf[n]);
+		n++;
+	}
+	return n;
+}
+
+uint32_t svc_uart_read(uint8_t *buf, uint32_t cap)
+{
+	uint32_t head = __atomic_load_n(&rx_head, __ATOMIC_ACQUIRE);
+	uint32_t n = 0u;
+
+	while ((n < cap) && (rx_tail != head)) {
+		buf[n] = rx_ring[rx_tail % RX_RING];
+		rx_tail++;
+		n++;
+	}
+	__atomic_store_n(&rx_tail, rx_tail, __ATOMIC_RELEASE);
+	return n;
+}
+
+bool svc_uart_rx_pending(void)
+{
+	return __atomic_load_n(&rx_head, __ATOMIC_ACQUIRE) != rx_tail;
+}
+
+uint32_t svc_uart_overruns(void)
+{
+	return rx_overruns;
+}
