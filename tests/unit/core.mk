@@ -33,7 +33,7 @@ UNIT_TESTS += vuart_pl011
 UT_vuart_pl011_SRCS := tests/unit/test_vuart_pl011.c $(filter-out tests/unit/fake_system.c,$(CORE_UT_SRCS))
 UT_vuart_pl011_CFLAGS := $(CORE_UT_CFLAGS)
 
-# The service partition's calls (core/service.c): the fake system with alpha as the service partition.
+# The service partition's calls (core/service.c): the fake system with beta as the service partition.
 UNIT_TESTS += service
 UT_service_SRCS := tests/unit/test_service.c $(CORE_UT_SRCS)
-UT_service_CFLAGS := $(CORE_UT_CFLAGS) -DBH_TEST_SERVICE
+UT_service_CFLAGS := $(CORE_UT_CFLAGS) -DFAKE_SERVICE_PARTITION

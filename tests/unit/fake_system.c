@@ -44,6 +44,7 @@ static struct cfg_partition partitions[] = {
 		.n_irqs = 1,
 		.irqs = alpha_irqs,
 		.fault_policy = CFG_FAULT_STOP,
+		.service_control = 1,
 	},
 	{
 		.name = "beta",
@@ -57,7 +58,6 @@ static struct cfg_partition partitions[] = {
 		.fault_policy = CFG_FAULT_RESTART,
 		.n_restart_notify = 3,
 		.restart_notify = beta_notify,
-		.service_control = 1,
 	},
 };
 
@@ -94,8 +94,8 @@ const struct cfg_system cfg_system = {
 	.cpus = cpus,
 	.n_partitions = 2,
 	.partitions = partitions,
-#ifdef BH_TEST_SERVICE
-	.service = 0,   /* alpha: tests of the service partition's calls */
+#ifdef FAKE_SERVICE_PARTITION
+	.service = 1,   /* beta */
 #else
 	.service = CFG_NO_PARTITION,
 #endif

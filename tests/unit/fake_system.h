@@ -6,8 +6,9 @@
  *   core 3 belongs to no partition.
  * Beta's restarts are announced to alpha's vCPU 0 with BETA_RESTART_VIRQ.
  * Channels: 0 alpha <-> beta, 1 hypervisor <-> beta, 2 hypervisor -> beta, 3 alpha <-> beta.
- * Beta is under service control; built with BH_TEST_SERVICE, alpha is the
- * service partition (otherwise the system has none).
+ * Channels: 0 alpha <-> beta, 1 hypervisor <-> beta, 2 hypervisor -> beta.
+ * Alpha is under service control; with FAKE_SERVICE_PARTITION defined, beta
+ * is the service partition (otherwise the system has none).
  * Guest RAM is host memory, so copies and hypercall buffers are real.
  */
 #ifndef FAKE_SYSTEM_H
