@@ -140,20 +140,37 @@ bool svc_print_line(struct svc_mux *m, const char *name, uint32_t partition, con
 	return true;
 }
 
-bool svc_printf(struct svc_mux *m, const char *fmt, ...)
+static bool print_va(struct svc_mux *m, const char *name, uint32_t partition, const char *fmt, va_list ap)
 {
 	char text[SVC_LINE_MAX];
-	va_list ap;
-	int n;
+	int n = vsnprintf(text, sizeof(text), fmt, ap);
 
-	va_start(ap, fmt);
-	n = vsnprintf(text, sizeof(text), fmt, ap);
-	va_end(ap);
 	if (n < 0) {
 		n = 0;
 	}
-	return svc_print_line(m, m->partitions[m->self % SVC_PARTITIONS_MAX], m->self, text,
-			      ((uint32_t)n < SVC_LINE_MAX) ? (uint32_t)n : (SVC_LINE_MAX - 1u));
+	return svc_print_line(m, name, partition, text, ((uint32_t)n < SVC_LINE_MAX) ? (uint32_t)n : (SVC_LINE_MAX - 1u));
+}
+
+bool svc_printf(struct svc_mux *m, const char *fmt, ...)
+{
+	va_list ap;
+	bool done;
+
+	va_start(ap, fmt);
+	done = print_va(m, m->partitions[m->self % SVC_PARTITIONS_MAX], m->self, fmt, ap);
+	va_end(ap);
+	return done;
+}
+
+bool svc_print_line_f(struct svc_mux *m, const char *name, uint32_t partition, const char *fmt, ...)
+{
+	va_list ap;
+	bool done;
+
+	va_start(ap, fmt);
+	done = print_va(m, name, partition, fmt, ap);
+	va_end(ap);
+	return done;
 }
 
 void svc_prompt_end(struct svc_mux *m)

@@ -100,12 +100,50 @@ static bool console_bytes(struct svc_mux *m, struct svc_source *s)
 	return true;
 }
 
+#ifdef BH_LOG_FAULT
+static uint64_t le64(const uint8_t *p)
+{
+	uint64_t v = 0u;
+
+	for (uint32_t i = 8u; i > 0u; i--) {
+		v = (v << 8) | p[i - 1u];
+	}
+	return v;
+}
+
+/* A BH_LOG_FAULT record, printed as the hypervisor printed faults before it left the formatting to us. */
+static bool fault_record(struct svc_mux *m, const uint8_t *r)
+{
+	static const char *const kinds[BH_FAULT_KINDS] = BH_FAULT_NAMES;
+	char scratch[SVC_NAME_MAX];
+	char at[40] = "";
+	uint8_t flags = r[BH_LOG_FAULT_FLAGS];
+
+	if ((flags & BH_LOG_FAULT_ADDR_VALID) != 0u) {
+		(void)snprintf(at, sizeof(at), " at IPA 0x%llx", (unsigned long long)le64(&r[BH_LOG_FAULT_ADDR]));
+	}
+	return svc_print_line_f(m, "bulkhead", SVC_NO_PARTITION,
+				"fault: partition '%s' vCPU %u (core %u): %s%s, PC 0x%llx, ESR 0x%llx; %s",
+				partition_name(m, r[0], scratch), (unsigned)r[BH_LOG_FAULT_VCPU],
+				(unsigned)r[BH_LOG_FAULT_CORE],
+				(r[BH_LOG_FAULT_KIND] < BH_FAULT_KINDS) ? kinds[r[BH_LOG_FAULT_KIND]] : "fault of unknown kind",
+				at, (unsigned long long)le64(&r[BH_LOG_FAULT_PC]),
+				(unsigned long long)le64(&r[BH_LOG_FAULT_SYNDROME]),
+				((flags & BH_LOG_FAULT_RESTART) != 0u) ? "restart" : "stop");
+}
+#endif
+
 /* A log record: [source, kind, body]; a text line of the hypervisor or of a partition's debug console. */
 static bool log_record(struct svc_mux *m, struct svc_source *s)
 {
 	char scratch[SVC_NAME_MAX];
 	bool done = true;
 
+#ifdef BH_LOG_FAULT
+	if ((s->rec_len >= BH_LOG_FAULT_SIZE) && (s->rec[1] == (uint8_t)BH_LOG_FAULT)) {
+		done = fault_record(m, s->rec);
+	} else
+#endif
 	if ((s->rec_len >= 2u) && (s->rec[1] == (uint8_t)BH_LOG_TEXT)) {
 		uint32_t src = s->rec[0];
 		const char *name = (src == BH_LOG_SOURCE_HYPERVISOR) ? "bulkhead" : partition_name(m, src, scratch);

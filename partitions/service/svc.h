@@ -122,6 +122,9 @@ uint32_t svc_line_cost(void);
  * is on. False, and nothing queued, when the queue has no room.
  */
 bool svc_print_line(struct svc_mux *m, const char *name, uint32_t partition, const char *text, uint32_t len);
+/** svc_print_line() of a formatted line of source `name`. */
+bool svc_print_line_f(struct svc_mux *m, const char *name, uint32_t partition, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 /** Echoes the prompt's typing (bytes as they are; the prompt shown again first when it was ended). */
 void svc_echo(struct svc_mux *m, const char *s, uint32_t len);
 /** Ends the prompt's line (Enter): what follows is output until the prompt is shown again. */

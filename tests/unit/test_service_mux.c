@@ -216,6 +216,42 @@ static void test_log_records_name_their_source(void **state)
 	assert_non_null(strstr(uart, "[service] log: record of unknown kind 99 (3 bytes) skipped\n"));
 }
 
+#ifdef BH_LOG_FAULT
+static void put64(uint8_t *p, uint64_t v)
+{
+	for (int i = 0; i < 8; i++) {
+		p[i] = (uint8_t)(v >> (8 * i));
+	}
+}
+
+/* Verifies: REQ-SVC-001 */
+static void test_fault_records_printed_as_the_hypervisor_did(void **state)
+{
+	(void)state;
+	uint8_t rec[BH_LOG_FAULT_SIZE] = { 0 };
+
+	rec[0] = 1;
+	rec[1] = BH_LOG_FAULT;
+	rec[BH_LOG_FAULT_VCPU] = 1;
+	rec[BH_LOG_FAULT_CORE] = 2;
+	rec[BH_LOG_FAULT_KIND] = BH_FAULT_DATA_WRITE;
+	rec[BH_LOG_FAULT_FLAGS] = BH_LOG_FAULT_ADDR_VALID | BH_LOG_FAULT_RESTART;
+	put64(&rec[BH_LOG_FAULT_ADDR], 0x48000000u);
+	put64(&rec[BH_LOG_FAULT_PC], 0x40001234u);
+	put64(&rec[BH_LOG_FAULT_SYNDROME], 0x93c08046u);
+	assert_int_equal(rt_ring_send(&chans[CONSOLES].out_p, rec, sizeof(rec)), RT_RING_OK);
+	rec[0] = 0;
+	rec[BH_LOG_FAULT_KIND] = 77;
+	rec[BH_LOG_FAULT_FLAGS] = 0;
+	assert_int_equal(rt_ring_send(&chans[CONSOLES].out_p, rec, sizeof(rec)), RT_RING_OK);
+	settle();
+	assert_non_null(strstr(uart, "[bulkhead] fault: partition 'beta' vCPU 1 (core 2): stage-2 data abort (write) "
+				     "at IPA 0x48000000, PC 0x40001234, ESR 0x93c08046; restart\n"));
+	assert_non_null(strstr(uart, "[bulkhead] fault: partition 'alpha' vCPU 1 (core 2): fault of unknown kind, "
+				     "PC 0x40001234, ESR 0x93c08046; stop\n"));
+}
+#endif
+
 /* Verifies: REQ-SVC-002 */
 static void test_control_characters_neutralised_and_colour_only_when_asked(void **state)
 {
@@ -456,6 +492,9 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_four_sources_lines_never_interleave, setup),
 		cmocka_unit_test_setup(test_log_records_name_their_source, setup),
+#ifdef BH_LOG_FAULT
+		cmocka_unit_test_setup(test_fault_records_printed_as_the_hypervisor_did, setup),
+#endif
 		cmocka_unit_test_setup(test_control_characters_neutralised_and_colour_only_when_asked, setup),
 		cmocka_unit_test_setup(test_long_line_split_and_a_megabyte_without_newline, setup),
 		cmocka_unit_test_setup(test_a_chatty_source_cannot_starve_another, setup),
