@@ -136,7 +136,11 @@ bool svc_print_line(struct svc_mux *m, const char *name, uint32_t partition, con
 		put_str(&m->tx, COLOR_OFF, COLOR_OFF_LEN);
 	}
 	put(&m->tx, '\n');
-	prompt_resume(m);
+	if (m->input_len != 0u) {
+		/* Only a line being typed comes back after output; an empty prompt
+		 * would repeat between every two lines. */
+		prompt_resume(m);
+	}
 	return true;
 }
 
