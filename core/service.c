@@ -44,15 +44,16 @@ static struct partition *target_of(const struct cpu *cpu, uint64_t r[7])
 	return p;
 }
 
-/* A loading partition is reported off: it has not started, or it is being reloaded. */
+/* A loading partition is reported off (not started, or being reloaded); one
+ * being stopped still runs (it may be restarting): stopped is final. */
 static uint64_t state_of(struct partition *p)
 {
 	enum partition_state s = __atomic_load_n(&p->state, __ATOMIC_ACQUIRE);
 	uint64_t state = BH_PARTITION_OFF;
 
-	if (s == PARTITION_RUNNING) {
+	if ((s == PARTITION_RUNNING) || (s == PARTITION_STOPPING)) {
 		state = BH_PARTITION_RUNNING;
-	} else if ((s == PARTITION_STOPPING) || (s == PARTITION_STOPPED)) {
+	} else if (s == PARTITION_STOPPED) {
 		state = BH_PARTITION_STOPPED;
 	} else {
 		/* PARTITION_LOADING */

@@ -77,9 +77,10 @@
 #define BH_HC_PARTITION_CONTROL BH_HC_ID(0x0007u)
 
 /* Partition states (BH_HC_PARTITION_STATUS). */
-#define BH_PARTITION_OFF       0u   /* not started yet */
-#define BH_PARTITION_RUNNING   1u
-#define BH_PARTITION_STOPPED   2u   /* stopped by a fault, a PSCI SYSTEM_OFF or a control request */
+#define BH_PARTITION_OFF       0u   /* not started yet, or being reloaded for a restart */
+#define BH_PARTITION_RUNNING   1u   /* running, or being stopped (maybe to restart) */
+#define BH_PARTITION_STOPPED   2u   /* stopped by a fault, a PSCI SYSTEM_OFF or a control request: for good
+					unless the service partition restarts it */
 
 #define BH_CONTROL_STOP        0u
 #define BH_CONTROL_RESTART     1u

@@ -19,6 +19,7 @@
 #define UART_IRQ_DEFAULT 33u
 #define IDLE_US 50000u            /* longest sleep: a bound, not a poll period */
 #define TX_PER_LOOP 256u
+#define ALONE_CHECK_US 100000u    /* how often it asks whether the others have all stopped */
 
 static struct svc_mux mux;
 static struct rt_channel channels[SVC_SOURCES_MAX];
@@ -131,6 +132,37 @@ static bool all_quiet(void)
 	return quiet && ((doorbell == UINT32_MAX) || (rt_doorbell_count(doorbell) == doorbell_seen));
 }
 
+/* Prints what is queued, however long the UART takes (the others have stopped: nobody waits). */
+static void drain(void)
+{
+	while (mux.tx.head != mux.tx.tail) {
+		uint32_t len = 0u;
+		const char *out = svc_tx_peek(&mux.tx, &len);
+
+		svc_tx_done(&mux.tx, svc_uart_write(out, len));
+	}
+}
+
+/*
+ * Unless bootargs say stay=1: once every other partition has stopped for
+ * good and everything they printed is out, the service partition stops too,
+ * so that the board powers off as it does without one.
+ */
+static void stop_when_alone(uint64_t *next_check)
+{
+	uint64_t now = rt_counter();
+
+	if (now < *next_check) {
+		return;
+	}
+	*next_check = now + ((rt_counter_hz() * ALONE_CHECK_US) / 1000000u);
+	if (svc_others_stopped(&mux) && (svc_poll(&mux) == 0u)) {
+		(void)svc_printf(&mux, "every other partition has stopped: the service partition stops");
+		drain();
+		rt_system_off();
+	}
+}
+
 static void timer_expired(uint32_t intid, void *arg)
 {
 	(void)intid;
@@ -159,6 +191,8 @@ int main(void)
 	uint64_t uart_base;
 	uint32_t uart_irq;
 	uint32_t overruns_seen = 0u;
+	bool stay = rt_bootarg("stay", 0u) != 0u;
+	uint64_t next_check = 0u;
 
 	svc_init(&mux, me.partition, rt_bootarg("color", 0u) != 0u);
 	read_names();
@@ -190,6 +224,9 @@ int main(void)
 		uint32_t len = 0u;
 		const char *out = svc_tx_peek(&mux.tx, &len);
 		svc_tx_done(&mux.tx, svc_uart_write(out, (len < TX_PER_LOOP) ? len : TX_PER_LOOP));
+		if (!stay) {
+			stop_when_alone(&next_check);
+		}
 		idle();
 	}
 }

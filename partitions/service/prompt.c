@@ -129,3 +129,17 @@ void svc_command(struct svc_mux *m, const char *line)
 		(void)svc_printf(m, "unknown command '%s' (help lists them)", buf);
 	}
 }
+
+bool svc_others_stopped(const struct svc_mux *m)
+{
+	bool stopped = (m->n_partitions > 1u);
+
+	for (uint32_t id = 0u; stopped && (id < m->n_partitions); id++) {
+		struct svc_status st;
+
+		if (id != m->self) {
+			stopped = (svc_hv_status(id, &st) == 0) && (st.state == BH_PARTITION_STOPPED);
+		}
+	}
+	return stopped;
+}

@@ -167,6 +167,9 @@ const char *svc_focus_name(const struct svc_mux *m);
 /** Runs one command line of the prompt ("help", "list", "stop <p>", "restart <p>"). */
 void svc_command(struct svc_mux *m, const char *line);
 
+/** Every partition but this one has stopped for good (BH_PARTITION_STOPPED); false when there is none. */
+bool svc_others_stopped(const struct svc_mux *m);
+
 /* What the prompt asks of the hypervisor (hv.c on the target; the unit test's own on the host). */
 
 /** BH_HC_PARTITION_STATUS: 0 and *st, or a BH_ERR_* code. */

@@ -72,7 +72,9 @@ static void test_status_reports_state_cores_restarts_faults(void **state)
 	r = hc(BETA0, BH_HC_PARTITION_STATUS, 1, 0, 0);
 	assert_int_equal(r.x0, BH_OK);
 	assert_int_equal(r.x1, BH_PARTITION_RUNNING | (2u << 8) | (0x6ull << 32));
-	/* A partition that has not started yet reads off. */
+	/* One being stopped still runs (it may restart); one not started yet, or reloading, reads off. */
+	partition_get(0)->state = PARTITION_STOPPING;
+	assert_int_equal(hc(BETA0, BH_HC_PARTITION_STATUS, 0, 0, 0).x1 & 0xffu, BH_PARTITION_RUNNING);
 	partition_get(0)->state = PARTITION_LOADING;
 	assert_int_equal(hc(BETA0, BH_HC_PARTITION_STATUS, 0, 0, 0).x1 & 0xffu, BH_PARTITION_OFF);
 	/* An id beyond the system, including one that wraps in 32 bits. */

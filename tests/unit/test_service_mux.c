@@ -487,6 +487,23 @@ static void test_output_ends_the_prompt_line_first(void **state)
 	assert_non_null(strstr(uart, SVC_PROMPT "lis\n[alpha] meanwhile\n" SVC_PROMPT "lis"));
 }
 
+/* Verifies: REQ-SVC-007 */
+static void test_others_stopped_means_every_other_one(void **state)
+{
+	(void)state;
+	statuses[0].state = BH_PARTITION_STOPPED;
+	statuses[1].state = BH_PARTITION_RUNNING;
+	statuses[2].state = BH_PARTITION_RUNNING;   /* the service partition itself: not asked about */
+	assert_false(svc_others_stopped(&mux));
+	statuses[1].state = BH_PARTITION_OFF;       /* loading for a restart: not stopped */
+	assert_false(svc_others_stopped(&mux));
+	statuses[1].state = BH_PARTITION_STOPPED;
+	assert_true(svc_others_stopped(&mux));
+	/* A partition the hypervisor does not answer for is not known to be stopped. */
+	assert_true(svc_name_partition(&mux, 3, "late"));
+	assert_false(svc_others_stopped(&mux));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -504,6 +521,7 @@ int main(void)
 		cmocka_unit_test_setup(test_input_a_partition_does_not_read_is_counted, setup),
 		cmocka_unit_test_setup(test_prompt_lists_and_controls, setup),
 		cmocka_unit_test_setup(test_output_ends_the_prompt_line_first, setup),
+		cmocka_unit_test_setup(test_others_stopped_means_every_other_one, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
