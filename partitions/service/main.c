@@ -82,6 +82,10 @@ static void open_channels(void)
 		if (s != NULL) {
 			if (!log) {
 				(void)strncpy(s->name, info.peer, SVC_NAME_MAX - 1u);
+				/* The peer of a console is the partition whose console it is. */
+				if ((info.peer_id < SVC_PARTITIONS_MAX) && (mux.partitions[info.peer_id][0] == '\0')) {
+					(void)svc_name_partition(&mux, info.peer_id, info.peer);
+				}
 			}
 			doorbell = info.doorbell;
 			n_channels++;
@@ -198,6 +202,7 @@ int main(void)
 	read_names();
 	uart_of_tree(&uart_base, &uart_irq);
 	open_channels();
+	svc_learn_partitions(&mux);
 	(void)rt_irq_set_handler(RT_IRQ_VTIMER, timer_expired, NULL);
 	rt_gic_set_priority(RT_IRQ_VTIMER, RT_GIC_PRIORITY_DEFAULT);
 	rt_gic_enable(RT_IRQ_VTIMER);

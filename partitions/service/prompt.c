@@ -143,3 +143,17 @@ bool svc_others_stopped(const struct svc_mux *m)
 	}
 	return stopped;
 }
+
+void svc_learn_partitions(struct svc_mux *m)
+{
+	struct svc_status st;
+
+	for (uint32_t id = 0u; id < SVC_PARTITIONS_MAX; id++) {
+		if (svc_hv_status(id, &st) == BH_ERR_INVALID_PARAM) {
+			break;
+		}
+		if (m->n_partitions <= id) {
+			m->n_partitions = id + 1u;
+		}
+	}
+}

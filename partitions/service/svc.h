@@ -167,6 +167,12 @@ const char *svc_focus_name(const struct svc_mux *m);
 /** Runs one command line of the prompt ("help", "list", "stop <p>", "restart <p>"). */
 void svc_command(struct svc_mux *m, const char *line);
 
+/**
+ * Counts the partitions the hypervisor answers for (ids from 0 until it
+ * says there is no such partition), so that the prompt lists and waits for
+ * every one, even those the device tree did not name.
+ */
+void svc_learn_partitions(struct svc_mux *m);
 /** Every partition but this one has stopped for good (BH_PARTITION_STOPPED); false when there is none. */
 bool svc_others_stopped(const struct svc_mux *m);
 

@@ -504,6 +504,25 @@ static void test_others_stopped_means_every_other_one(void **state)
 	assert_false(svc_others_stopped(&mux));
 }
 
+/* Verifies: REQ-SVC-006 */
+static void test_partitions_learnt_from_the_hypervisor(void **state)
+{
+	(void)state;
+	struct svc_mux m;
+
+	/* Nothing named (no /chosen list): the three the hypervisor answers for are listed all the same. */
+	svc_init(&m, 2u, false);
+	assert_int_equal(m.n_partitions, 3);
+	m.n_partitions = 1;
+	svc_learn_partitions(&m);
+	assert_int_equal(m.n_partitions, 3);
+	svc_command(&m, "list");
+	uart_len = svc_tx_take(&m.tx, uart, sizeof(uart) - 1u);
+	uart[uart_len] = '\0';
+	assert_non_null(strstr(uart, "[service] 0                        off "));
+	assert_non_null(strstr(uart, "[service] 2   service              off "));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -522,6 +541,7 @@ int main(void)
 		cmocka_unit_test_setup(test_prompt_lists_and_controls, setup),
 		cmocka_unit_test_setup(test_output_ends_the_prompt_line_first, setup),
 		cmocka_unit_test_setup(test_others_stopped_means_every_other_one, setup),
+		cmocka_unit_test_setup(test_partitions_learnt_from_the_hypervisor, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
