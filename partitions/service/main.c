@@ -27,8 +27,8 @@ static uint32_t n_channels;
 static uint32_t doorbell = UINT32_MAX;    /* the interrupt every console and the log ring here */
 static uint32_t doorbell_seen;
 
-/* /chosen bulkhead,partitions: the names, by partition id. */
-static void read_names(void)
+/* /chosen bulkhead,partitions: the names, by partition id. False when the tree has none. */
+static bool read_names(void)
 {
 	uint32_t len = 0u;
 	const char *list = rt_fdt_property("chosen", "bulkhead,partitions", &len);
@@ -42,6 +42,7 @@ static void read_names(void)
 		}
 		at += (uint32_t)l + 1u;
 	}
+	return (list != NULL) && (len != 0u);
 }
 
 /* The UART node of the device tree (`reg`, `interrupts` = <0 spi 4>), or the board's default. */
@@ -199,10 +200,19 @@ int main(void)
 	uint64_t next_check = 0u;
 
 	svc_init(&mux, me.partition, rt_bootarg("color", 0u) != 0u);
-	read_names();
+	bool named = read_names();
 	uart_of_tree(&uart_base, &uart_irq);
 	open_channels();
-	svc_learn_partitions(&mux);
+	if (!named) {
+		/* Asked until the hypervisor says "no such partition" (a refused call it counts). */
+		svc_learn_partitions(&mux);
+	}
+	/* A console that filled its ring before this partition ran sleeps until rung: ring each once. */
+	for (uint32_t i = 0u; i < n_channels; i++) {
+		if (mux.sources[i].kind == SVC_SOURCE_CONSOLE) {
+			(void)rt_channel_notify(&channels[i]);
+		}
+	}
 	(void)rt_irq_set_handler(RT_IRQ_VTIMER, timer_expired, NULL);
 	rt_gic_set_priority(RT_IRQ_VTIMER, RT_GIC_PRIORITY_DEFAULT);
 	rt_gic_enable(RT_IRQ_VTIMER);
