@@ -100,7 +100,7 @@ static bool console_bytes(struct svc_mux *m, struct svc_source *s)
 	return true;
 }
 
-#ifdef BH_LOG_FAULT
+#if defined(BH_LOG_FAULT) || defined(BH_LOG_STOPPED)
 static uint64_t le64(const uint8_t *p)
 {
 	uint64_t v = 0u;
@@ -110,7 +110,9 @@ static uint64_t le64(const uint8_t *p)
 	}
 	return v;
 }
+#endif
 
+#ifdef BH_LOG_FAULT
 /* A BH_LOG_FAULT record, printed as the hypervisor printed faults before it left the formatting to us. */
 static bool fault_record(struct svc_mux *m, const uint8_t *r)
 {
@@ -133,12 +135,46 @@ static bool fault_record(struct svc_mux *m, const uint8_t *r)
 }
 #endif
 
+#ifdef BH_LOG_STOPPED
+/*
+ * A BH_LOG_STOPPED record: two lines, as the hypervisor printed them; the
+ * first sets rec_pos to 1 so that a full queue resumes at the second.
+ */
+static bool stopped_record(struct svc_mux *m, struct svc_source *s)
+{
+	char scratch[SVC_NAME_MAX];
+	const char *name = partition_name(m, s->rec[0], scratch);
+	uint64_t c[6];
+	uint64_t any = 0u;
+
+	if ((s->rec_pos == 0u) && !svc_print_line_f(m, "bulkhead", SVC_NO_PARTITION, "partition '%s' stopped", name)) {
+		return false;
+	}
+	s->rec_pos = 1u;
+	for (uint32_t k = 0u; k < 6u; k++) {
+		c[k] = le64(&s->rec[BH_LOG_STOPPED_INCIDENTS + (8u * k)]);
+		any |= c[k];
+	}
+	return (any == 0u) ||
+	       svc_print_line_f(m, "bulkhead", SVC_NO_PARTITION,
+				"partition '%s' incidents since boot: call %llu, register %llu, interrupt %llu, "
+				"console %llu, fault %llu, interference %llu",
+				name, (unsigned long long)c[0], (unsigned long long)c[1], (unsigned long long)c[2],
+				(unsigned long long)c[3], (unsigned long long)c[4], (unsigned long long)c[5]);
+}
+#endif
+
 /* A log record: [source, kind, body]; a text line of the hypervisor or of a partition's debug console. */
 static bool log_record(struct svc_mux *m, struct svc_source *s)
 {
 	char scratch[SVC_NAME_MAX];
 	bool done = true;
 
+#ifdef BH_LOG_STOPPED
+	if ((s->rec_len >= BH_LOG_STOPPED_SIZE) && (s->rec[1] == (uint8_t)BH_LOG_STOPPED)) {
+		done = stopped_record(m, s);
+	} else
+#endif
 #ifdef BH_LOG_FAULT
 	if ((s->rec_len >= BH_LOG_FAULT_SIZE) && (s->rec[1] == (uint8_t)BH_LOG_FAULT)) {
 		done = fault_record(m, s->rec);

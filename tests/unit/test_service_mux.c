@@ -216,7 +216,7 @@ static void test_log_records_name_their_source(void **state)
 	assert_non_null(strstr(uart, "[service] log: record of unknown kind 99 (3 bytes) skipped\n"));
 }
 
-#ifdef BH_LOG_FAULT
+#if defined(BH_LOG_FAULT) || defined(BH_LOG_STOPPED)
 static void put64(uint8_t *p, uint64_t v)
 {
 	for (int i = 0; i < 8; i++) {
@@ -224,6 +224,31 @@ static void put64(uint8_t *p, uint64_t v)
 	}
 }
 
+#endif
+
+#ifdef BH_LOG_STOPPED
+/* Verifies: REQ-SVC-001 */
+static void test_stop_records_printed_as_the_hypervisor_did(void **state)
+{
+	(void)state;
+	uint8_t rec[BH_LOG_STOPPED_SIZE] = { 0 };
+
+	rec[0] = 0;
+	rec[1] = BH_LOG_STOPPED;
+	assert_int_equal(rt_ring_send(&chans[CONSOLES].out_p, rec, sizeof(rec)), RT_RING_OK);
+	rec[0] = 1;
+	put64(&rec[BH_LOG_STOPPED_INCIDENTS + 8u * BH_INCIDENT_CALL], 3);
+	put64(&rec[BH_LOG_STOPPED_INCIDENTS + 8u * BH_INCIDENT_INTERFERENCE], 7);
+	assert_int_equal(rt_ring_send(&chans[CONSOLES].out_p, rec, sizeof(rec)), RT_RING_OK);
+	settle();
+	assert_non_null(strstr(uart, "[bulkhead] partition 'alpha' stopped\n[bulkhead] partition 'beta' stopped\n"
+				     "[bulkhead] partition 'beta' incidents since boot: call 3, register 0, interrupt 0, "
+				     "console 0, fault 0, interference 7\n"));
+	assert_int_equal(count(uart, "incidents since boot"), 1);
+}
+#endif
+
+#ifdef BH_LOG_FAULT
 /* Verifies: REQ-SVC-001 */
 static void test_fault_records_printed_as_the_hypervisor_did(void **state)
 {
@@ -530,6 +555,9 @@ int main(void)
 		cmocka_unit_test_setup(test_log_records_name_their_source, setup),
 #ifdef BH_LOG_FAULT
 		cmocka_unit_test_setup(test_fault_records_printed_as_the_hypervisor_did, setup),
+#endif
+#ifdef BH_LOG_STOPPED
+		cmocka_unit_test_setup(test_stop_records_printed_as_the_hypervisor_did, setup),
 #endif
 		cmocka_unit_test_setup(test_control_characters_neutralised_and_colour_only_when_asked, setup),
 		cmocka_unit_test_setup(test_long_line_split_and_a_megabyte_without_newline, setup),
