@@ -19,6 +19,7 @@
  * record and counts it (the service partition reports the count): a stopped
  * service partition must not stop this one. */
 #define CONSOLE_WAIT_US 200000u
+#define CONSOLE_READ_WAIT_US 1000000u
 
 enum console_state {
 	CONSOLE_UNKNOWN = 0,    /* the device tree not read yet */
@@ -118,7 +119,9 @@ int _read(int fd, char *buf, int len)
 	while (input_pos >= input_len) {
 		size_t got = 0u;
 
-		if (rt_channel_read(&console, input, sizeof(input), &got, RT_CHANNEL_FOREVER) == RT_RING_OK) {
+		/* Waits of a second at a time: a deadline of "never" (a CVAL near 2^64) makes
+		 * QEMU 7.2's generic timer re-arm itself without end. */
+		if (rt_channel_read(&console, input, sizeof(input), &got, CONSOLE_READ_WAIT_US) == RT_RING_OK) {
 			input_len = got;
 			input_pos = 0u;
 		}

@@ -44,9 +44,9 @@ static void list(struct svc_mux *m)
 		if (err != 0) {
 			(void)svc_printf(m, "%-3u %-20s %s", (unsigned)id, m->partitions[id], error_name(err));
 		} else {
-			(void)svc_printf(m, "%-3u %-20s %-8s 0x%-4x %-8llu %-6llu %s", (unsigned)id, m->partitions[id],
-					 state_name(st.state), (unsigned)st.cores, (unsigned long long)st.restarts,
-					 (unsigned long long)st.faults, st.controllable ? "yes" : "no");
+			(void)svc_printf(m, "%-3u %-20s %-8s 0x%-4x %-8lu %-6lu %s", (unsigned)id, m->partitions[id],
+					 state_name(st.state), (unsigned)st.cores, (unsigned long)st.restarts,
+					 (unsigned long)st.faults, st.controllable ? "yes" : "no");
 		}
 	}
 }

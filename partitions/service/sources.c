@@ -122,15 +122,15 @@ static bool fault_record(struct svc_mux *m, const uint8_t *r)
 	uint8_t flags = r[BH_LOG_FAULT_FLAGS];
 
 	if ((flags & BH_LOG_FAULT_ADDR_VALID) != 0u) {
-		(void)snprintf(at, sizeof(at), " at IPA 0x%llx", (unsigned long long)le64(&r[BH_LOG_FAULT_ADDR]));
+		(void)snprintf(at, sizeof(at), " at IPA 0x%lx", (unsigned long)le64(&r[BH_LOG_FAULT_ADDR]));
 	}
 	return svc_print_line_f(m, "bulkhead", SVC_NO_PARTITION,
-				"fault: partition '%s' vCPU %u (core %u): %s%s, PC 0x%llx, ESR 0x%llx; %s",
+				"fault: partition '%s' vCPU %u (core %u): %s%s, PC 0x%lx, ESR 0x%lx; %s",
 				partition_name(m, r[0], scratch), (unsigned)r[BH_LOG_FAULT_VCPU],
 				(unsigned)r[BH_LOG_FAULT_CORE],
 				(r[BH_LOG_FAULT_KIND] < BH_FAULT_KINDS) ? kinds[r[BH_LOG_FAULT_KIND]] : "fault of unknown kind",
-				at, (unsigned long long)le64(&r[BH_LOG_FAULT_PC]),
-				(unsigned long long)le64(&r[BH_LOG_FAULT_SYNDROME]),
+				at, (unsigned long)le64(&r[BH_LOG_FAULT_PC]),
+				(unsigned long)le64(&r[BH_LOG_FAULT_SYNDROME]),
 				((flags & BH_LOG_FAULT_RESTART) != 0u) ? "restart" : "stop");
 }
 #endif
@@ -157,10 +157,10 @@ static bool stopped_record(struct svc_mux *m, struct svc_source *s)
 	}
 	return (any == 0u) ||
 	       svc_print_line_f(m, "bulkhead", SVC_NO_PARTITION,
-				"partition '%s' incidents since boot: call %llu, register %llu, interrupt %llu, "
-				"console %llu, fault %llu, interference %llu",
-				name, (unsigned long long)c[0], (unsigned long long)c[1], (unsigned long long)c[2],
-				(unsigned long long)c[3], (unsigned long long)c[4], (unsigned long long)c[5]);
+				"partition '%s' incidents since boot: call %lu, register %lu, interrupt %lu, "
+				"console %lu, fault %lu, interference %lu",
+				name, (unsigned long)c[0], (unsigned long)c[1], (unsigned long)c[2],
+				(unsigned long)c[3], (unsigned long)c[4], (unsigned long)c[5]);
 }
 #endif
 
