@@ -81,7 +81,7 @@ def talker_lines(n):
 
 def assert_every_line_whole(run):
     """Every console line starts with a known source's prefix, or is the prompt's."""
-    known = re.compile(r"^(\[(bulkhead|service|hostile|talker-[abc])\] |bulkhead> )")
+    known = re.compile(r"^(\[(bulkhead|service|hostile|talker-[abc]|producer|consumer|demo-c)\] |bulkhead> )")
     bad = [l for l in run.lines if not known.match(l)]
     assert not bad, "lines without a source:\n" + "\n".join(bad[:20])
 
@@ -220,3 +220,22 @@ def test_megabyte_without_newline_printed_in_pieces(hostile):
     xs = [l for l in hostile.of("hostile") if l and set(l) == {"x"}]
     assert sum(len(l) for l in xs) == 1024 * 1024, len(xs)
     assert all(len(l) == 160 for l in xs[:-1])
+
+
+def test_service_system_runs_to_the_end():
+    """configs/qemu-aarch64-virt-service.dts (`make run SYSTEM=...`): the service partition prints a
+    producer's and a consumer's channel run and the demo through their console channels, every
+    sequence number arrives, and once they have all stopped the service partition stops last and
+    the board powers off.
+
+    Verifies: REQ-SVC-001, REQ-SVC-007
+    """
+    system = harness.build("service-default", "configs/qemu-aarch64-virt-service.dts")
+    run = harness.run(system, timeout=120)
+    assert_every_line_whole(run)
+    assert "consumer: 0 duplicated, 0 missing, 0 damaged, 0 lost in restarts" in run.of("consumer"), run.text()
+    assert any(l.startswith("producer: sent 20000 messages") for l in run.of("producer")), run.text()
+    assert "done" in run.of("demo-c"), run.text()
+    svc = run.index(r"^\[service\] every other partition has stopped: the service partition stops$")
+    assert svc > max(run.index(rf"^\[bulkhead\] partition '{p}' stopped$") for p in ("producer", "consumer", "demo-c"))
+    assert run.exited and run.of("bulkhead")[-1] == "all partitions stopped", run.text()[-3000:]
