@@ -14,7 +14,7 @@
 #include "log.h"
 #include "partition.h"
 
-static uint64_t status(int64_t s)
+static uint64_t service_result(int64_t s)
 {
 	return (uint64_t)s;
 }
@@ -26,7 +26,7 @@ static bool from_service(const struct cpu *cpu, uint64_t r[7])
 
 	if (!ok) {
 		incident_log(cpu, BH_INCIDENT_CALL, "service call 0x%lx refused: not the service partition", r[0]);
-		r[0] = status(BH_ERR_DENIED);
+		r[0] = service_result(BH_ERR_DENIED);
 	}
 	return ok;
 }
@@ -39,7 +39,7 @@ static struct partition *target_of(const struct cpu *cpu, uint64_t r[7])
 	if (p == NULL) {
 		incident_log(cpu, BH_INCIDENT_CALL, "service call 0x%lx for partition %lu refused: no such partition", r[0],
 			     r[1]);
-		r[0] = status(BH_ERR_INVALID_PARAM);
+		r[0] = service_result(BH_ERR_INVALID_PARAM);
 	}
 	return p;
 }
@@ -71,7 +71,7 @@ void hc_partition_status(struct cpu *cpu, uint64_t r[7])
 		for (uint32_t v = 0u; v < p->cfg->n_vcpus; v++) {
 			cores |= (uint64_t)1u << (p->cfg->vcpu_cpu[v] & 31u);
 		}
-		r[0] = status(BH_OK);
+		r[0] = service_result(BH_OK);
 		r[1] = state_of(p) | ((uint64_t)(p->cfg->n_vcpus & 0xffu) << 8) |
 		       ((uint64_t)(p->cfg->service_control & 1u) << 16) | (cores << 32);
 		r[2] = __atomic_load_n(&p->restarts, __ATOMIC_ACQUIRE);
@@ -90,10 +90,14 @@ static enum core_status request(struct partition *p, uint32_t action)
 	uint32_t life = p->restarts;
 	spin_unlock(&p->lock);
 	if (running) {
-		uint32_t v = (uint32_t)__builtin_ctzll(online);
+		uint32_t v = 0u;
 		struct cpu_msg m = { CPU_MSG_CONTROL, (uint16_t)p->id, action, life };
 
-		/* Its cpu carries it out in its own trap path; a queue's lock is a leaf. */
+		/* The first vCPU online: its cpu carries it out in its own trap path. */
+		while ((v < p->cfg->n_vcpus) && (((online >> v) & 1u) == 0u)) {
+			v++;
+		}
+		/* A queue's lock is a leaf: sent with no partition lock held. */
 		s = (v < p->cfg->n_vcpus) ? cpu_msg_send(cpu_get(p->cfg->vcpu_cpu[v]), &m) : CORE_ERR_DENIED;
 	}
 	return s;
@@ -125,22 +129,22 @@ void hc_partition_control(struct cpu *cpu, uint64_t r[7])
 	} else if ((r[2] != BH_CONTROL_STOP) && (r[2] != BH_CONTROL_RESTART)) {
 		incident_log(cpu, BH_INCIDENT_CALL, "control action %lu for partition %lu refused: no such action", r[2],
 			     r[1]);
-		r[0] = status(BH_ERR_INVALID_PARAM);
+		r[0] = service_result(BH_ERR_INVALID_PARAM);
 	} else if ((p == cpu->partition) || (p->cfg->service_control == 0u)) {
 		incident_log(cpu, BH_INCIDENT_CALL, "control of partition '%s' refused: not under service control",
 			     p->cfg->name);
-		r[0] = status(BH_ERR_DENIED);
+		r[0] = service_result(BH_ERR_DENIED);
 	} else {
 		enum core_status s = control(p, (uint32_t)r[2]);
 
 		if (s == CORE_OK) {
 			log_info("partition '%s': %s requested by the service partition", p->cfg->name,
 				 (r[2] == BH_CONTROL_STOP) ? "stop" : "restart");
-			r[0] = status(BH_OK);
+			r[0] = service_result(BH_OK);
 		} else {
 			incident_log(cpu, BH_INCIDENT_CALL, "control of partition '%s' refused in its state (status %d)",
 				     p->cfg->name, (int)s);
-			r[0] = status(BH_ERR_DENIED);
+			r[0] = service_result(BH_ERR_DENIED);
 		}
 	}
 }

@@ -27,14 +27,12 @@ enum console_state {
 	CONSOLE_DEBUG = 2,      /* none: the debug console hypercall */
 };
 
-static enum console_state console_state;
 static struct rt_channel console;
-static uint8_t input[BH_CONSOLE_SLOT];   /* the input record being read */
-static size_t input_len;
-static size_t input_pos;
 
 static bool console_channel(void)
 {
+	static enum console_state console_state;
+
 	if (console_state == CONSOLE_UNKNOWN) {
 		struct rt_channel_info info;
 
@@ -107,6 +105,9 @@ int _write(int fd, const char *buf, int len)
 /* Typed input from the console channel: waits for a record, returns what it has (at least a byte). */
 int _read(int fd, char *buf, int len)
 {
+	static uint8_t input[BH_CONSOLE_SLOT];   /* the input record being read */
+	static size_t input_len;
+	static size_t input_pos;
 	int n = 0;
 
 	if ((fd != 0) || (len < 0)) {
