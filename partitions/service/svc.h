@@ -10,10 +10,11 @@
  * Everything is bounded: fixed-size buffers, at most SVC_RECORDS_PER_TURN
  * records of each source per turn and nothing taken from a ring that the
  * output queue has no room for, so a chatty or hostile partition slows only
- * itself. Formats use %lu for 64-bit values: the partitions' newlib is
- * built without long long support in printf. The code in this header is independent of the hardware (the UART
- * driver and the calls to the hypervisor are main.c's, pl011.c's and hv.c's)
- * and is tested on the host (tests/unit/test_service_mux.c).
+ * itself. The code in this header is independent of the hardware (the
+ * UART driver and the calls to the hypervisor are main.c's, pl011.c's and
+ * hv.c's) and is tested on the host (tests/unit/test_service_mux.c).
+ * Formats use %lu for 64-bit values: the partitions' newlib has no long
+ * long in printf.
  */
 #ifndef SVC_H
 #define SVC_H
