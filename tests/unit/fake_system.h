@@ -6,7 +6,6 @@
  *   core 3 belongs to no partition.
  * Beta's restarts are announced to alpha's vCPU 0 with BETA_RESTART_VIRQ.
  * Channels: 0 alpha <-> beta, 1 hypervisor <-> beta, 2 hypervisor -> beta, 3 alpha <-> beta.
- * Channels: 0 alpha <-> beta, 1 hypervisor <-> beta, 2 hypervisor -> beta.
  * Alpha is under service control; with FAKE_SERVICE_PARTITION defined, beta
  * is the service partition (otherwise the system has none).
  * Guest RAM is host memory, so copies and hypercall buffers are real.
