@@ -9,6 +9,9 @@
 #include "cfg.h"
 #include "cpu.h"
 #include "log.h"
+#ifdef CONFIG_FAULT_INJECTION
+#include "fault_inject.h"
+#endif
 #include "partition.h"
 #include "service.h"
 #include "virq.h"
@@ -95,6 +98,9 @@ static __attribute__((noinline)) void handle_requests(struct cpu *cpu, uint32_t 
 	struct cpu_msg m;
 
 	if ((req & CPU_REQ_STOP) != 0u) {
+#ifdef CONFIG_FAULT_INJECTION
+		fault_inject_stop(cpu);
+#endif
 		arch_cpu_stop();
 	}
 	/* At most a queue's worth: a message posted meanwhile comes with its own kick. */

@@ -9,6 +9,9 @@
 #include "incident.h"
 #include "log.h"
 #include "partition.h"
+#ifdef CONFIG_FAULT_INJECTION
+#include "fault_inject.h"
+#endif
 
 NORETURN void health_fault(struct cpu *cpu, const struct fault *f)
 {
@@ -19,6 +22,9 @@ NORETURN void health_fault(struct cpu *cpu, const struct fault *f)
 	if (__atomic_load_n(&p->state, __ATOMIC_ACQUIRE) != PARTITION_RUNNING) {
 		/* The partition is stopping: this is the stop reaching this cpu
 		 * (its fenced address space, partition_shutdown), not the guest's fault. */
+#ifdef CONFIG_FAULT_INJECTION
+		fault_inject_stop(cpu);
+#endif
 		arch_cpu_stop();
 	}
 	/* Every fault is logged: each costs the partition a stop or a restart, which bounds them. */

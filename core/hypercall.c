@@ -13,6 +13,9 @@
 #include "partition.h"
 #include "service.h"
 #include "virq.h"
+#ifdef CONFIG_FAULT_INJECTION
+#include "fault_inject.h"
+#endif
 
 /** One Bulkhead hypercall: r[1..6] hold its arguments, r[0..3] receive its results. */
 typedef void (*hc_call_t)(struct cpu *self, uint64_t r[7]);
@@ -162,6 +165,9 @@ static const hc_call_t hc_calls[] = {
 	[HC_NUMBER(BH_HC_PARTITION_CONTROL)] = hc_partition_control,
 #ifdef CONFIG_TEST_HYPERCALLS
 	[HC_NUMBER(BH_HC_TEST_RAISE)] = hc_test_raise,
+#endif
+#ifdef CONFIG_FAULT_INJECTION
+	[HC_NUMBER(BH_HC_TEST_FAULT)] = fault_inject_hypercall,
 #endif
 };
 

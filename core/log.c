@@ -5,7 +5,6 @@
 #include "log.h"
 #include "arch.h"
 #include "console.h"
-#include "coverage.h"
 
 /* Independent of the guests' CONFIG_CONSOLE_LINE_MAX: a fault report must fit whole. */
 #define LOG_LINE_MAX 256u
@@ -34,6 +33,6 @@ NORETURN void panic(const char *fmt, ...)
 	va_end(ap);
 	console_print_line("bulkhead", "PANIC (hypervisor internal error)", 33u);
 	console_print_line("bulkhead", line, len);
-	coverage_dump();
+	/* arch_system_off() dumps the coverage counters (CONFIG_COVERAGE) just before the firmware call. */
 	arch_system_off();
 }

@@ -14,10 +14,16 @@
 #include "cpu.h"
 #include "log.h"
 #include "partition.h"
+#ifdef CONFIG_FAULT_INJECTION
+#include "fault_inject.h"
+#endif
 
 NORETURN void core_boot(struct cpu *self)
 {
 	log_info("Bulkhead: %u cores, %u partitions", cfg_system.n_cpus, cfg_system.n_partitions);
+#ifdef CONFIG_FAULT_INJECTION
+	fault_inject_boot();
+#endif
 	partitions_init();
 	cpus_init();
 

@@ -11,7 +11,6 @@
 #include "partition.h"
 #include "arch.h"
 #include "core.h"
-#include "coverage.h"
 #include "cpu.h"
 #include "lib.h"
 #include "log.h"
@@ -212,7 +211,6 @@ NORETURN void partition_shutdown(struct cpu *self, bool restart)
 		if (all_partitions_stopped()) {
 			log_info("all partitions stopped");
 #ifdef CONFIG_POWEROFF_WHEN_ALL_STOPPED
-			coverage_dump();
 			arch_system_off();
 #endif
 		}

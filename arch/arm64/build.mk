@@ -24,7 +24,9 @@ $(error $(SYSTEM): the console driver '$(BH_CONSOLE)' is not in this build)
 endif
 endif
 
-HYP_SRCS += $(filter-out arch/arm64/gicv%.c arch/arm64/vgic_v%.c $(CONSOLE_DRIVERS),$(wildcard arch/arm64/*.c)) \
+# fault_inject.c only in CONFIG_FAULT_INJECTION builds (test instrumentation).
+HYP_SRCS += $(filter-out arch/arm64/gicv%.c arch/arm64/vgic_v%.c $(CONSOLE_DRIVERS) \
+		$(if $(filter y,$(CONFIG_FAULT_INJECTION)),,arch/arm64/fault_inject.c),$(wildcard arch/arm64/*.c)) \
 	$(GIC_SRC) arch/arm64/vgic_v$(BH_GIC_VERSION).c $(CONSOLE_SRC) $(wildcard arch/arm64/*.S)
 HYP_GEN_SRCS := $(GEN)/config.c $(GEN)/images.S
 

@@ -163,18 +163,23 @@ bool gic_lr_pending(uint32_t n, struct gic_lr *lr)
 	lr->pintid = lr->hw ? ((v >> GICH_LR_PHYS_SHIFT) & 0x3ffu) : 0u;
 	lr->source = lr->hw ? 0u : (uint8_t)((v >> 10) & 7u);
 	lr->priority = (uint8_t)(((v >> GICH_LR_PRIO_SHIFT) & 0x1fu) << 3);
+	gic_lr_check(n, lr);
 	return true;
 }
 
 uint32_t gic_lr_state(uint32_t n, struct gic_lr *lr)
 {
 	uint32_t v = mmio_read32(gich(GICH_LR + (4u * n)));
+	uint32_t state = (v >> GICH_LR_STATE_SHIFT) & 3u;
 
 	lr->vintid = v & 0x3ffu;
 	lr->hw = (v & GICH_LR_HW) != 0u;
 	lr->pintid = lr->hw ? ((v >> GICH_LR_PHYS_SHIFT) & 0x3ffu) : 0u;
 	lr->source = lr->hw ? 0u : (uint8_t)((v >> 10) & 7u);
-	return (v >> GICH_LR_STATE_SHIFT) & 3u;
+	if (state != 0u) {
+		gic_lr_check(n, lr);
+	}
+	return state;
 }
 
 void gic_lr_clear(uint32_t n)

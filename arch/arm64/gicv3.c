@@ -269,18 +269,23 @@ bool gic_lr_pending(uint32_t n, struct gic_lr *lr)
 	lr->priority = (uint8_t)(v >> ICH_LR_PRIO_SHIFT);
 	lr->hw = (v & ICH_LR_HW) != 0u;
 	lr->source = 0u;
+	gic_lr_check(n, lr);
 	return true;
 }
 
 uint32_t gic_lr_state(uint32_t n, struct gic_lr *lr)
 {
 	uint64_t v = lr_read(n);
+	uint32_t state = (uint32_t)(v >> ICH_LR_STATE_SHIFT) & 3u;
 
 	lr->vintid = (uint32_t)v;
 	lr->pintid = (uint32_t)(v >> ICH_LR_PINTID_SHIFT) & 0x1fffu;
 	lr->hw = (v & ICH_LR_HW) != 0u;
 	lr->source = 0u;
-	return (uint32_t)(v >> ICH_LR_STATE_SHIFT) & 3u;
+	if (state != 0u) {
+		gic_lr_check(n, lr);
+	}
+	return state;
 }
 
 void gic_lr_clear(uint32_t n)

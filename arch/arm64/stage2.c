@@ -14,6 +14,9 @@
 #include "vmsa.h"
 #include "spinlock.h"
 #include "sysreg.h"
+#ifdef CONFIG_FAULT_INJECTION
+#include "fault_inject.h"
+#endif
 
 #ifndef BH_S2_POOL_PAGES
 #error "BH_S2_POOL_PAGES comes from gen/system.mk (bhcc counts the stage-2 tables)"
@@ -53,6 +56,11 @@ int arch_s2_map(struct partition *p, ipaddr_t ipa, paddr_t pa, uint64_t size, ui
 		attrs |= PTE_S2_AP_W;
 	}
 	spin_lock(&s2_lock);
+#ifdef CONFIG_FAULT_INJECTION
+	if (fault_inject_fires(BH_FAULT_S2_TABLE_ALLOC)) {
+		s2_pool.used = s2_pool.n_pages;   /* every table page taken: the builder must fail */
+	}
+#endif
 	ret = vmsa_map(&s2_pool, p->arch.s2_root, ipa_addr(ipa), pa_addr(pa), size, attrs);
 	spin_unlock(&s2_lock);
 	/* Table walks are coherent (VTCR: inner shareable, write-back). */

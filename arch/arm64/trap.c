@@ -10,6 +10,9 @@
 #include "log.h"
 #include "sysreg.h"
 #include "vgic.h"
+#ifdef CONFIG_FAULT_INJECTION
+#include "fault_inject.h"
+#endif
 
 /* Parameter names unlike arm64_guest_sync's own: cppcheck scopes them in the function holding the table. */
 typedef void (*trap_handler_t)(struct cpu *self, struct guest_frame *frame, uint64_t syndrome);
@@ -90,6 +93,9 @@ void arm64_guest_sync(struct guest_frame *f)
 	} else {
 		sync_handlers[ec](cpu, f, esr);
 	}
+#ifdef CONFIG_FAULT_INJECTION
+	arm64_fault_inject_trap_exit(cpu);
+#endif
 }
 
 void arm64_guest_irq(struct guest_frame *f)

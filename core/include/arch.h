@@ -66,7 +66,8 @@ uint64_t arch_counter(void);
 /** Ticks of arch_counter() per second. */
 uint64_t arch_counter_hz(void);
 
-/** Powers the whole board off (or parks every cpu where that is impossible). */
+/** Powers the whole board off (or parks every cpu where that is impossible). A coverage
+ *  build (CONFIG_COVERAGE) first dumps its counters (coverage_dump), at the last point. */
 NORETURN void arch_system_off(void);
 
 /* --- Guest memory ----------------------------------------------------- */

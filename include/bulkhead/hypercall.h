@@ -97,6 +97,24 @@
  */
 #define BH_HC_TEST_RAISE       BH_HC_ID(0x00f0u)
 
+/**
+ * Test builds only (CONFIG_FAULT_INJECTION; otherwise NOT_SUPPORTED, as any
+ * unknown call): x1 = a fault injection point (BH_FAULT_*), which the
+ * hypervisor arms; it fires once, the next time the hypervisor passes it
+ * (docs/safety/fault-injection.md). Returns OK, or INVALID_PARAM for an
+ * unknown point. A point that fires on this call's way back to the caller
+ * never returns.
+ */
+#define BH_HC_TEST_FAULT       BH_HC_ID(0x00f1u)
+
+/* Fault injection points (BH_HC_TEST_FAULT). */
+#define BH_FAULT_S2_TABLE_ALLOC 0u  /* the next stage-2 mapping finds the table pool exhausted */
+#define BH_FAULT_EL2_SYNC       1u  /* on the way back: a load at EL2 from an address the EL2 map lacks */
+#define BH_FAULT_GUEST_SERROR   2u  /* on the way back: the caller's SError, through the EL2 vector */
+#define BH_FAULT_LR_CORRUPT     3u  /* on the way back: a list register in use made to hold a foreign interrupt */
+#define BH_FAULT_STUCK_CORE     4u  /* the next core told to stop for its partition's stop never stops */
+#define BH_FAULT_POINTS         5u
+
 /* Incident kinds: what the hypervisor refused or contained for a partition. */
 #define BH_INCIDENT_CALL         0u  /* a hypercall, PSCI or SMC call refused with an error */
 #define BH_INCIDENT_REGISTER     1u  /* a system register or instruction refused: undefined instruction */

@@ -84,6 +84,11 @@ bool gic_lr_pending(uint32_t n, struct gic_lr *lr);
  *  receives its virtual and physical INTIDs, hardware bit and (GICv2 SGI)
  *  source. */
 uint32_t gic_lr_state(uint32_t n, struct gic_lr *lr);
+/** Checks list register n in use, as read back into *lr, against the calling
+ *  cpu's partition: one that holds a physical interrupt the partition does
+ *  not own is corrupt (its end of interrupt would deactivate another's
+ *  interrupt), an internal error that powers the board off (panic). */
+void gic_lr_check(uint32_t n, const struct gic_lr *lr);
 /** Empties list register n. */
 void gic_lr_clear(uint32_t n);
 /** Asks for (or stops asking for) a maintenance interrupt when list registers free up. */
