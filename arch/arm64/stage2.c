@@ -16,6 +16,7 @@
 #include "sysreg.h"
 #ifdef CONFIG_FAULT_INJECTION
 #include "fault_inject.h"
+#include "log.h"
 #endif
 
 #ifndef BH_S2_POOL_PAGES
@@ -58,7 +59,8 @@ int arch_s2_map(struct partition *p, ipaddr_t ipa, paddr_t pa, uint64_t size, ui
 	spin_lock(&s2_lock);
 #ifdef CONFIG_FAULT_INJECTION
 	if (fault_inject_fires(BH_FAULT_S2_TABLE_ALLOC)) {
-		s2_pool.used = s2_pool.n_pages;   /* every table page taken: the builder must fail */
+		log_warning("fault injection: partition '%s': every stage-2 table page taken", p->cfg->name);
+		s2_pool.used = s2_pool.n_pages;   /* the builder must fail */
 	}
 #endif
 	ret = vmsa_map(&s2_pool, p->arch.s2_root, ipa_addr(ipa), pa_addr(pa), size, attrs);
