@@ -32,20 +32,24 @@ def ticks(lines):
 
 def assert_powered_off_after_panic(r, reason):
     """The board powered off right after the report: QEMU ended by itself, the report is the
-    hypervisor's last word, and no partition printed after it (a coverage build's dump, taken out of
-    the console by the harness, comes in between; the bystander may run on meanwhile)."""
+    hypervisor's last word, the culprit printed nothing after it, and the bystander at most 200 ms
+    of ticks (a coverage build's dump, taken out of the console by the harness, comes in between:
+    the bystander may run on meanwhile)."""
     assert r.exited, f"the board did not power off:\n{r.text()[-3000:]}"
     i = r.lines.index(PANIC) if PANIC in r.lines else -1
     assert i >= 0, r.text()[-3000:]
-    assert re.search(reason, r.lines[i + 1]), r.lines[i + 1]
-    after = r.lines[i + 2:]
+    # The reason is the hypervisor's next line (the bystander's may come between).
+    j = r.index(r"^\[bulkhead\] ", i + 1)
+    assert j > i and re.search(reason, r.lines[j]), r.text()[-3000:]
+    after = r.lines[j + 1:]
     assert not [l for l in after if l.startswith("[bulkhead]")], after
     assert not [l for l in after if l.startswith("[culprit]")], after
     if harness.COVERAGE:
         return
-    # Without the dump nothing lies between the report and the firmware call: the bystander,
-    # which prints every 20 ms, cannot print twice more.
-    assert len(ticks(after)) <= 1, after
+    # Without the dump only the two lines of the report lie between the error and the firmware
+    # call: the bystander, which prints every 20 ms of its counter, must not get to print for long
+    # (the bound leaves room for QEMU's threads on a loaded host: 200 ms).
+    assert len(ticks(r.lines[i:])) <= 10, r.lines[i:]
 
 
 def test_exception_at_el2_powers_the_board_off():
