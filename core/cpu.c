@@ -9,9 +9,7 @@
 #include "cfg.h"
 #include "cpu.h"
 #include "log.h"
-#ifdef CONFIG_FAULT_INJECTION
 #include "fault_inject.h"
-#endif
 #include "partition.h"
 #include "service.h"
 #include "virq.h"

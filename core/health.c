@@ -9,9 +9,7 @@
 #include "incident.h"
 #include "log.h"
 #include "partition.h"
-#ifdef CONFIG_FAULT_INJECTION
 #include "fault_inject.h"
-#endif
 
 NORETURN void health_fault(struct cpu *cpu, const struct fault *f)
 {

@@ -13,9 +13,7 @@
 #include "partition.h"
 #include "service.h"
 #include "virq.h"
-#ifdef CONFIG_FAULT_INJECTION
 #include "fault_inject.h"
-#endif
 
 /** One Bulkhead hypercall: r[1..6] hold its arguments, r[0..3] receive its results. */
 typedef void (*hc_call_t)(struct cpu *self, uint64_t r[7]);

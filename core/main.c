@@ -14,9 +14,7 @@
 #include "cpu.h"
 #include "log.h"
 #include "partition.h"
-#ifdef CONFIG_FAULT_INJECTION
 #include "fault_inject.h"
-#endif
 
 NORETURN void core_boot(struct cpu *self)
 {

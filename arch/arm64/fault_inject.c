@@ -41,7 +41,7 @@ static NORETURN void guest_serror(void)
 
 	log_warning("fault injection: an SError of the partition, through its vector at 0x%lx", vector);
 	__asm__ volatile("msr esr_el2, %0\n\tisb\n\tbr %1" : : "r"(ESR_SERROR), "r"(vector) : "memory");
-	__builtin_unreachable();
+	panic("fault injection: the SError vector returned");
 }
 
 /* The first list register in use is made to hold, with the hardware bit, an SPI the partition does not own. */

@@ -10,9 +10,7 @@
 #include "log.h"
 #include "sysreg.h"
 #include "vgic.h"
-#ifdef CONFIG_FAULT_INJECTION
 #include "fault_inject.h"
-#endif
 
 /* Parameter names unlike arm64_guest_sync's own: cppcheck scopes them in the function holding the table. */
 typedef void (*trap_handler_t)(struct cpu *self, struct guest_frame *frame, uint64_t syndrome);

@@ -70,7 +70,8 @@ RULE_TOPICS = {
 }
 
 # Test instrumentation, never linked into a delivered image (CONFIG_COVERAGE).
-VERIFICATION_ONLY = {"core/coverage.c"}
+# Test instrumentation, in no delivered image (CONFIG_COVERAGE, CONFIG_FAULT_INJECTION: CFG-R1, CFG-R11).
+VERIFICATION_ONLY = {"core/coverage.c", "core/fault_inject.c", "arch/arm64/fault_inject.c"}
 
 SKIP_IDS = {"missingIncludeSystem", "checkersReport", "unmatchedSuppression", "toomanyconfigs",
             "normalCheckLevelMaxBranches", "missingInclude"}
