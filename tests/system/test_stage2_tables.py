@@ -1,0 +1,208 @@
+# SPDX-License-Identifier: MIT
+"""Every partition's live stage-2 tables, read from the host and walked by the test, not by the
+hypervisor: QEMU runs the system with its gdb server; once every partition runs, gdb stops it and
+reads each core's VTTBR_EL2 and VTCR_EL2 and the stage-2 table pool from physical memory. The walk
+here checks the tables against what bhcc reported for the description (gen/isolation.md: the
+hypervisor's region, each partition's regions with their rights) and against the pool the image
+holds (the symbol s2_pages, BH_S2_POOL_PAGES pages)."""
+import os
+import re
+import socket
+import subprocess
+import tempfile
+import threading
+import time
+
+import harness
+
+PAGE = 4096
+ENTRIES = 512
+ADDR_MASK = ((1 << 48) - 1) & ~(PAGE - 1)
+S2AP_R, S2AP_W = 1 << 6, 1 << 7
+XN = 1 << 54
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def hex_range(text):
+    lo, hi = (int(x, 16) for x in text.split("-"))
+    return lo, hi + 1
+
+
+def read_report(path):
+    """gen/isolation.md: the hypervisor's range and, per partition, its cores and regions
+    (guest-physical range, host-physical base, access rights, device or not)."""
+    with open(path) as f:
+        text = f.read()
+    hyp = hex_range(re.search(r"^\| Hypervisor \| (0x[0-9a-f]+-0x[0-9a-f]+)", text, re.M).group(1))
+    parts = {}
+    for sec in re.split(r"^### ", text.split("## Partitions", 1)[1].split("## Owners", 1)[0], flags=re.M)[1:]:
+        name = sec.split("\n", 1)[0].strip()
+        cores = [int(c) for c in re.findall(r"core (\d+) \(MPIDR", re.search(r"^\| Cores \| (.*) \|$", sec,
+                                                                              re.M).group(1))]
+        regions = []
+        for m in re.finditer(r"^\| `[^`]+` \| (RAM|device|shared[^|]*) \| (0x[0-9a-f]+-0x[0-9a-f]+) \| "
+                             r"(0x[0-9a-f]+-0x[0-9a-f]+) \| [^|]+ \| (r?w?x?) \|", sec, re.M):
+            ipa, pa = hex_range(m.group(2)), hex_range(m.group(3))
+            regions.append(dict(kind=m.group(1), ipa=ipa, pa=pa[0], access=m.group(4)))
+        parts[name] = dict(cores=cores, regions=regions)
+    return hyp, parts
+
+
+def symbol(elf, name):
+    out = subprocess.run(["aarch64-linux-gnu-nm", "-S", elf], capture_output=True, text=True, check=True).stdout
+    for line in out.splitlines():
+        f = line.split()
+        if len(f) == 4 and f[3] == name:
+            return int(f[0], 16), int(f[1], 16)
+    raise AssertionError(f"{elf}: no symbol {name}")
+
+
+def read_live_state(system, cores, pool, pool_size, timeout=60):
+    """Boots `system` with QEMU's gdb server, waits until every partition printed a tick, stops it
+    and returns ({core: (VTTBR_EL2, VTCR_EL2)}, the pool's bytes, the console so far)."""
+    port = free_port()
+    args = system.qemu_command() + ["-gdb", f"tcp:127.0.0.1:{port}"]
+    q = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                         text=True, errors="replace")
+    lines, ticking = [], set()
+    reader = threading.Thread(target=lambda: [lines.append(l.rstrip("\n")) for l in q.stdout], daemon=True)
+    reader.start()
+    try:
+        names = system.vars["BH_PARTITIONS"].split()
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and not all(
+                any(l.startswith(f"[{n}] tick ") for l in list(lines)) for n in names):
+            time.sleep(0.1)
+        assert time.monotonic() < deadline, "not every partition ran:\n" + "\n".join(lines)
+        with tempfile.TemporaryDirectory() as tmp:
+            dump = os.path.join(tmp, "pool.bin")
+            cmds = ["set architecture aarch64", "set pagination off", f"target remote 127.0.0.1:{port}"]
+            for c in cores:
+                cmds += [f"thread {c + 1}", 'printf "core %d VTTBR %lx VTCR %lx\\n", ' + str(c) +
+                         ", $VTTBR_EL2, $VTCR_EL2"]
+            # Physical addresses from here on, whatever the stopped cores' translation regimes.
+            cmds += ["maint packet Qqemu.PhyMemMode:1",
+                     f"dump binary memory {dump} {pool:#x} {pool + pool_size:#x}", "kill"]
+            g = subprocess.run(["gdb-multiarch", "-nx", "-batch"] + [a for c in cmds for a in ("-ex", c)],
+                               capture_output=True, text=True, timeout=60)
+            regs = {int(m.group(1)): (int(m.group(2), 16), int(m.group(3), 16))
+                    for m in re.finditer(r"^core (\d+) VTTBR ([0-9a-f]+) VTCR ([0-9a-f]+)$", g.stdout, re.M)}
+            assert set(regs) == set(cores), g.stdout + g.stderr
+            with open(dump, "rb") as f:
+                data = f.read()
+            assert len(data) == pool_size, g.stdout + g.stderr
+        return regs, data, lines
+    finally:
+        q.kill()
+        q.wait()
+
+
+def walk(root, start_level, pool, data):
+    """Every leaf of the tables under `root`: (ipa, size, descriptor), and the problems found:
+    a table outside the pool, a reserved descriptor."""
+    leaves, problems, work = [], [], [(root, start_level, 0)]
+    while work:
+        table, level, base = work.pop()
+        if not pool <= table < pool + len(data):
+            problems.append(f"level {level} table at {table:#x} outside the pool "
+                            f"{pool:#x}-{pool + len(data) - 1:#x}")
+            continue
+        span = 1 << (12 + 9 * (3 - level))
+        for i in range(ENTRIES):
+            off = table - pool + 8 * i
+            d = int.from_bytes(data[off:off + 8], "little")
+            if not d & 1:
+                continue
+            ipa = base + i * span
+            if level < 3 and d & 2:
+                work.append((d & ADDR_MASK, level + 1, ipa))
+            elif level == 3 and not d & 2:
+                problems.append(f"reserved level-3 descriptor {d:#x} at IPA {ipa:#x}")
+            else:
+                leaves.append((ipa, span, d))
+    return leaves, problems
+
+
+def check_partition(name, part, leaves, hyp, pool, pool_size, others):
+    """What a partition's leaves may map: its own regions, IPA to PA as described, rights within
+    the region's; never the hypervisor's region (its image, stacks, table pools), never another
+    partition's memory. Every byte of each region mapped."""
+    problems, covered = [], {i: 0 for i in range(len(part["regions"]))}
+    for ipa, size, d in leaves:
+        pa = d & ADDR_MASK & ~(size - 1)
+        where = f"{name}: IPA {ipa:#x}-{ipa + size - 1:#x} -> PA {pa:#x}"
+        if pa < hyp[1] and hyp[0] < pa + size:
+            problems.append(f"{where}: maps the hypervisor's memory {hyp[0]:#x}-{hyp[1] - 1:#x}")
+        if pa < pool + pool_size and pool < pa + size:
+            problems.append(f"{where}: maps the stage-2 table pool")
+        for other, lo, hi in others:
+            if pa < hi and lo < pa + size:
+                problems.append(f"{where}: maps {other}'s memory {lo:#x}-{hi - 1:#x}")
+        owners = [i for i, r in enumerate(part["regions"]) if r["ipa"][0] <= ipa and ipa + size <= r["ipa"][1]]
+        if not owners:
+            problems.append(f"{where}: in no region of the partition")
+            continue
+        r = part["regions"][owners[0]]
+        covered[owners[0]] += size
+        if pa != r["pa"] + (ipa - r["ipa"][0]):
+            problems.append(f"{where}: the region maps it to {r['pa'] + ipa - r['ipa'][0]:#x}")
+        rights = ("r" if d & S2AP_R else "") + ("w" if d & S2AP_W else "") + ("" if d & XN else "x")
+        if not set(rights) <= set(r["access"]):
+            problems.append(f"{where}: rights {rights or '-'}, the region gives {r['access']}")
+        if r["kind"] == "device" and (d >> 2) & 0xf != 0x1:
+            problems.append(f"{where}: device region not Device-nGnRE (MemAttr {(d >> 2) & 0xf:#x})")
+    for i, r in enumerate(part["regions"]):
+        if covered[i] != r["ipa"][1] - r["ipa"][0]:
+            problems.append(f"{name}: region {r['ipa'][0]:#x}-{r['ipa'][1] - 1:#x} mapped for {covered[i]:#x} "
+                            f"bytes of {r['ipa'][1] - r['ipa'][0]:#x}")
+    return problems
+
+
+def test_live_stage2_tables_map_only_each_partitions_regions():
+    """Read from the host while every partition runs (QEMU stopped through its gdb server), the
+    stage-2 tables each core uses (its VTTBR_EL2, walked from its VTCR_EL2's start level) are
+    made only of pool pages, map every byte of the partition's regions to the host addresses and
+    with no more than the rights the description gives (device regions as device memory), and map
+    nothing else: no page of the hypervisor's region (image, stacks, table pools), none of another
+    partition's memory. Each running core's VMID is its partition's, and no two partitions share a
+    root.
+
+    Verifies: REQ-MEM-002, REQ-MEM-001, REQ-MEM-003, REQ-MEM-006
+    """
+    system = harness.build("s2-walk", "tests/system/configs/s2-walk.dts")
+    hyp, parts = read_report(os.path.join(system.out, "gen", "isolation.md"))
+    names = system.vars["BH_PARTITIONS"].split()
+    assert list(parts) == names and all(p["regions"] for p in parts.values()), parts
+    assert any(r["kind"] == "device" for p in parts.values() for r in p["regions"])
+    assert any(r["access"] == "r" for p in parts.values() for r in p["regions"])
+    pool, pool_size = symbol(os.path.join(system.out, "bulkhead.elf"), "s2_pages")
+    assert pool_size == int(system.vars["BH_S2_POOL_PAGES"]) * PAGE
+    assert hyp[0] <= pool and pool + pool_size <= hyp[1]
+    cores = sorted(c for p in parts.values() for c in p["cores"])
+    regs, data, lines = read_live_state(system, cores, pool, pool_size)
+
+    problems, roots = [], {}
+    for index, name in enumerate(names):
+        part = parts[name]
+        vttbrs = {regs[c][0] for c in part["cores"] if regs[c][0] != 0}
+        assert vttbrs, f"{name}: no core of it runs a guest"
+        assert len(vttbrs) == 1, f"{name}: its cores use different tables {sorted(map(hex, vttbrs))}"
+        vttbr = vttbrs.pop()
+        assert vttbr >> 48 == index + 1, f"{name}: VMID {vttbr >> 48}, not {index + 1}"
+        root = vttbr & ADDR_MASK
+        roots[name] = root
+        vtcr = regs[part["cores"][0]][1]
+        t0sz, sl0 = vtcr & 0x3f, (vtcr >> 6) & 3
+        assert t0sz == 25 and sl0 == 1, f"VTCR_EL2 {vtcr:#x}: not the 39-bit IPA space from level 1"
+        leaves, found = walk(root, 2 - sl0, pool, data)   # 4 KiB granule: SL0 1 starts at level 1
+        problems += [f"{name}: {p}" for p in found]
+        others = [(o, r["pa"], r["pa"] + r["ipa"][1] - r["ipa"][0]) for o, op in parts.items() if o != name
+                  for r in op["regions"] if r["kind"] == "RAM"]
+        problems += check_partition(name, part, leaves, hyp, pool, pool_size, others)
+    assert len(set(roots.values())) == len(roots), roots
+    assert not problems, "\n".join(problems)
