@@ -27,7 +27,7 @@
 #define SGI 5u
 #define TICK_US 20000u
 /* Long enough for the bystander's first ticks before a point fires. */
-#define SETTLE_US 100000u
+#define SETTLE_US 1000000u
 /* Guest-physical memory no partition of the test systems has. */
 #define UNMAPPED_IPA 0x7f000000UL
 

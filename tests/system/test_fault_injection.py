@@ -88,15 +88,17 @@ def test_exhausted_stage2_table_pool_powers_the_board_off():
     assert not r.of("culprit"), f"the culprit ran without its tables:\n{r.text()}"
 
 
-def test_corrupted_list_register_powers_the_board_off():
+@pytest.mark.parametrize("name", ["inject-lr", "inject-lr-gicv2"])
+def test_corrupted_list_register_powers_the_board_off(name):
     """A list register holding the culprit's pending SGI is corrupted to hold, with the hardware bit,
     an SPI the culprit does not own (point lr-corrupt); the next time the hypervisor reads it back
     (the culprit raises the SGI again) it finds the corruption, reports the list register and the
     interrupt and powers the board off: the guest never gets to deactivate the foreign interrupt.
+    GICv3 (ICH_LR<n>_EL2) and GICv2 (GICH_LR<n>).
 
     Verifies: REQ-FSF-004
     """
-    r = harness.run(build("inject-lr"), timeout=60)
+    r = harness.run(build(name), timeout=60)
     assert "[culprit] raise SGI 5: 0" in r.lines, r.text()
     assert re.search(r"list register 0 \(interrupt 5\) corrupted to hold physical interrupt (\d+)", r.text())
     foreign = re.search(r"corrupted to hold physical interrupt (\d+)", r.text()).group(1)
@@ -121,7 +123,7 @@ def test_serror_of_a_partition_is_contained():
     assert r.index(r"^\[culprit\] life 1: done$", fault) > fault, r.text()
     assert "[bulkhead] partition 'culprit' incidents since boot: call 0, register 0, interrupt 0, console 0, " \
            "fault 1, interference 0" in r.lines
-    assert ticks(r.lines) == list(range(1, 51)), r.text()
+    assert ticks(r.lines) == list(range(1, 151)), r.text()
     assert r.index(r"^\[bystander\] tick", fault) > fault
     assert r.lines[-1] == "[bulkhead] all partitions stopped", r.text()[-2000:]
 
@@ -131,13 +133,16 @@ def test_core_stuck_during_a_stop_leaves_its_partition_stopped():
     vCPU 1's core, told to stop, never does (point stuck-core: it spins at EL2). The restart ends
     after the bounded wait: the core reported, the restart abandoned, the partition stopped (and
     fenced); the bystander ticks on through the wait and to its end, and the board powers off when
-    the bystander stops (the stuck core holds nothing up). The wait is a bounded number of polls:
-    measured here in bystander ticks (20 ms of its virtual counter each), it must end well before the
-    bystander's 300.
+    the bystander stops (the stuck core holds nothing up). The wait is a bounded number of polls
+    (STOP_WAIT_POLLS), not a time: it must end while the bystander still ticks, within its 500
+    ticks of 20 ms (10 s of its counter, which follows the host's clock). Measured: 13 to 27 ticks on
+    a quiet host, 158 on a coverage build on a loaded one. (Under -icount the measure means nothing:
+    each poll's `yield` hands the single TCG thread to the other cores, so the wait stretches with
+    their work.)
 
     Verifies: REQ-FSF-005, REQ-TRP-002
     """
-    r = harness.run(build("inject-stuck-core"), timeout=90)
+    r = harness.run(build("inject-stuck-core"), timeout=120)
     fault = r.index(r"^\[bulkhead\] fault: partition 'culprit' vCPU 0 \(core 1\): stage-2 data abort \(read\) "
                     r"at IPA 0x7f000000, .*; restart$")
     assert fault >= 0, r.text()
@@ -152,8 +157,8 @@ def test_core_stuck_during_a_stop_leaves_its_partition_stopped():
     assert "[culprit] the fault was NOT contained" not in r.lines
     during = ticks(r.lines[fault:gave_up])
     assert during, "the bystander did not run during the wait"
-    assert ticks(r.lines) == list(range(1, 301)), r.text()[-3000:]
-    assert len(during) < 150, f"the wait took {len(during)} ticks of 20 ms"
+    assert ticks(r.lines) == list(range(1, 501)), r.text()[-3000:]
+    assert r.index(r"^\[bystander\] bystander done$") > gave_up, "the wait outlasted the bystander's 10 s"
     assert r.exited and r.lines[-1] == "[bulkhead] all partitions stopped", r.text()[-2000:]
 
 
