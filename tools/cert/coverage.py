@@ -43,8 +43,8 @@ SYSTEM_COUNTERS = ("runs", "statements")
 NAMES = ["host-statements", "host-branches", "target-statements", "target-branches",
          "merged-statements", "merged-branches"]
 # Verification-only code: never linked into a delivered image.
-EXCLUDE = ["core/coverage.c"]
-EXCLUDE_REASON = "verification-only code (CONFIG_COVERAGE), never in a delivered image"
+EXCLUDE = ["core/coverage.c", "core/fault_inject.c", "arch/arm64/fault_inject.c"]
+EXCLUDE_REASON = "verification-only code (CONFIG_COVERAGE, CONFIG_FAULT_INJECTION), never in a delivered image"
 # The exclusion markers gcovr honours (its default prefix [GL]COVR?: GCOVR_,
 # LCOV_...), and the kinds this gcovr does not know (they exclude nothing).
 MARKER = re.compile(r"\b[GL]COVR?_EXCL_([A-Z_]+)\b(.*)$")
