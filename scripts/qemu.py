@@ -63,8 +63,9 @@ def command(image, *, gic, cpus, mem_mib, hypervisor=True, interactive=False, ic
 
     hypervisor: EL2 is available (virtualization=on, PSCI over SMC); without it
     the image runs at EL1 as a guest would natively (PSCI over HVC).
-    interactive: the console and QEMU's monitor share the terminal (Ctrl-a x
-    quits); otherwise the console is stdout and there is no monitor.
+    interactive: the console and QEMU's monitor share the terminal, with
+    QEMU's escape key moved from Ctrl-a to Ctrl-] (Ctrl-] x quits) so that
+    Ctrl-a reaches the service partition (its focus key); otherwise the console is stdout and there is no monitor.
     icount: an -icount option string (ICOUNT_EXACT for exact instruction counts).
     plugin: a TCG plugin argument string (path,arg=...,...).
     gdb: start stopped, with a gdb server on :1234.
@@ -73,7 +74,7 @@ def command(image, *, gic, cpus, mem_mib, hypervisor=True, interactive=False, ic
     machine = f"virt,gic-version={gic}" + (",virtualization=on" if hypervisor else "")
     args = [BINARY, "-nodefaults", "-machine", machine, "-cpu", cpu, "-smp", str(cpus), "-m", f"{mem_mib}M",
             "-display", "none"]
-    args += ["-serial", "mon:stdio"] if interactive else ["-serial", "stdio", "-monitor", "none"]
+    args += ["-serial", "mon:stdio", "-echr", "0x1d"] if interactive else ["-serial", "stdio", "-monitor", "none"]
     args += ["-no-reboot"]
     if icount:
         args += ["-icount", icount]

@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: MIT
-"""The default system boots in QEMU and every partition runs to completion."""
+"""The demos system (three demo partitions, no service partition) boots in QEMU and every
+partition runs to completion."""
 import re
 
 import pytest
@@ -11,7 +12,7 @@ PARTITIONS = ["demo-a", "demo-b", "demo-c"]
 
 @pytest.fixture(scope="module")
 def boot():
-    system = harness.build("default", "configs/qemu-aarch64-virt.dts")
+    system = harness.build("demos", "configs/qemu-aarch64-virt-demos.dts")
     return harness.run(system, timeout=60)
 
 

@@ -18,7 +18,7 @@ def test_coverage_build_dumps_every_counter():
     """
     if harness.COVERAGE:
         pytest.skip("every run of this session is a coverage run; `make cert` checks their dumps")
-    system = harness.build("coverage-dump", "configs/qemu-aarch64-virt.dts", kconfig=["CONFIG_COVERAGE=y"])
+    system = harness.build("coverage-dump", "configs/qemu-aarch64-virt-demos.dts", kconfig=["CONFIG_COVERAGE=y"])
     run = harness.run(system, timeout=120)
     assert run.exited, run.text()[-2000:]
     rest, dump = gcov_console.split(run.lines)

@@ -223,14 +223,14 @@ def test_megabyte_without_newline_printed_in_pieces(hostile):
 
 
 def test_service_system_runs_to_the_end():
-    """configs/qemu-aarch64-virt-service.dts (`make run SYSTEM=...`): the service partition prints a
+    """configs/qemu-aarch64-virt.dts (`make run`): the service partition prints a
     producer's and a consumer's channel run and the demo through their console channels, every
     sequence number arrives, and once they have all stopped the service partition stops last and
     the board powers off.
 
     Verifies: REQ-SVC-001, REQ-SVC-007
     """
-    system = harness.build("service-default", "configs/qemu-aarch64-virt-service.dts")
+    system = harness.build("default", "configs/qemu-aarch64-virt.dts")
     run = harness.run(system, timeout=120)
     assert_every_line_whole(run)
     assert "consumer: 0 duplicated, 0 missing, 0 damaged, 0 lost in restarts" in run.of("consumer"), run.text()

@@ -26,8 +26,8 @@ UT_CONFIGC_FIXTURES := $(wildcard tests/unit/configc/*.dts)
 UT_configc_DEPS := $(patsubst tests/unit/configc/%.dts,$(UT_CONFIGC_OUT)/%.dtb,$(UT_CONFIGC_FIXTURES)) \
 	$(UT_CONFIGC_OUT)/default.dtb
 
-# The shipped default description: the tests check that it validates.
-$(UT_CONFIGC_OUT)/default.dtb: configs/qemu-aarch64-virt.dts configs/boards/qemu-aarch64-virt.dtsi
+# The shipped demos description (fixture "default"): the tests check that it validates.
+$(UT_CONFIGC_OUT)/default.dtb: configs/qemu-aarch64-virt-demos.dts configs/boards/qemu-aarch64-virt.dtsi
 	$(Q)mkdir -p $(dir $@)
 	$(Q)cpp -nostdinc -undef -x assembler-with-cpp -I configs $< -o $@.pp
 	$(Q)dtc -q -I dts -O dtb -o $@ $@.pp

@@ -4,7 +4,7 @@
  *
  * The fixtures are tests/unit/configc/<name>.dts, compiled by
  * tests/unit/configc.mk into $BULKHEAD_BUILD/unit/configc-fixtures/<name>.dtb;
- * "default" is configs/qemu-aarch64-virt.dts. Each rejection has its own
+ * "default" is configs/qemu-aarch64-virt-demos.dts. Each rejection has its own
  * fixture and the test compares bhcc's complete output with the exact
  * messages. The tests run from the source tree (make does that), because
  * the config.c check compiles against core/include/cfg.h.
