@@ -13,12 +13,14 @@
 #include "cfg.h"
 #include "cpu.h"
 #include "log.h"
+#include "log_ring.h"
 #include "partition.h"
 
 NORETURN void core_boot(struct cpu *self)
 {
 	log_info("Bulkhead: %u cores, %u partitions", cfg_system.n_cpus, cfg_system.n_partitions);
 	partitions_init();
+	log_ring_init();
 	cpus_init();
 
 	for (uint32_t i = 0u; i < cfg_system.n_partitions; i++) {
