@@ -11,6 +11,7 @@
 #include "core.h"
 #include "coverage.h"
 #include "cpu.h"
+#include "incident.h"
 #include "lib.h"
 #include "log_ring.h"
 #include "partition.h"
@@ -20,6 +21,9 @@
 /* A log record's payload: source, kind, body. */
 #define LOG_RECORD_MAX (BH_CONSOLE_SLOT - RT_RING_SLOT_HEADER)
 #define LOG_TEXT_MAX (LOG_RECORD_MAX - 2u)
+
+_Static_assert(BH_LOG_STOPPED_SIZE == (BH_LOG_STOPPED_INCIDENTS + (8u * BH_INCIDENT_KINDS)),
+	       "a stop record holds every incident counter");
 
 static const char *source_name(uint32_t source)
 {
@@ -77,11 +81,17 @@ static size_t format(char line[LOG_LINE_MAX], const char *fmt, ...)
 	return len;
 }
 
-static void put_le64(uint8_t *dst, uint64_t v)
+/*
+ * Records with 64-bit fields are built as words, in place: every field is
+ * at its natural alignment (channel.h), and both the hypervisor's
+ * architectures are little-endian, the byte order channel.h gives.
+ */
+_Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "log records are little-endian");
+
+/* Word 0 of a record: source, kind and the four bytes after them. */
+static uint64_t record_head(uint32_t source, uint32_t kind, uint64_t bytes_2_to_5)
 {
-	for (uint32_t i = 0u; i < 8u; i++) {
-		dst[i] = (uint8_t)(v >> (8u * i));
-	}
+	return (uint64_t)(source & 0xffu) | ((uint64_t)kind << 8) | (bytes_2_to_5 << 16);
 }
 
 void log_fault(const struct cpu *cpu, const struct fault *f, bool restart)
@@ -90,23 +100,21 @@ void log_fault(const struct cpu *cpu, const struct fault *f, bool restart)
 	const struct partition *p = cpu->partition;
 	const char *action = restart ? "restart" : "stop";
 	const char *what = names[f->kind % BH_FAULT_KINDS];
-	uint8_t rec[BH_LOG_FAULT_SIZE] = { 0u };
+	uint64_t rec[BH_LOG_FAULT_SIZE / 8u];
 	char line[LOG_LINE_MAX];
 	size_t len;
 
 	/* The service partition's own fault is printed here: it will not be there to format it. */
 	if (!log_ring_is_service(p->id)) {
-		rec[0] = (uint8_t)p->id;
-		rec[1] = BH_LOG_FAULT;
-		rec[BH_LOG_FAULT_VCPU] = (uint8_t)cpu->vcpu;
-		rec[BH_LOG_FAULT_CORE] = (uint8_t)cpu->index;
-		rec[BH_LOG_FAULT_KIND] = (uint8_t)(f->kind % BH_FAULT_KINDS);
-		rec[BH_LOG_FAULT_FLAGS] = (uint8_t)((f->addr_valid ? BH_LOG_FAULT_ADDR_VALID : 0u) |
-						    (restart ? BH_LOG_FAULT_RESTART : 0u));
-		put_le64(&rec[BH_LOG_FAULT_ADDR], f->addr_valid ? f->addr : 0u);
-		put_le64(&rec[BH_LOG_FAULT_PC], f->pc);
-		put_le64(&rec[BH_LOG_FAULT_SYNDROME], f->syndrome);
-		if (log_ring_put(rec, sizeof(rec))) {
+		uint64_t flags = (f->addr_valid ? BH_LOG_FAULT_ADDR_VALID : 0u) | (restart ? BH_LOG_FAULT_RESTART : 0u);
+
+		rec[0] = record_head(p->id, BH_LOG_FAULT, (uint64_t)(cpu->vcpu & 0xffu) |
+				     ((uint64_t)(cpu->index & 0xffu) << 8) | ((uint64_t)(f->kind % BH_FAULT_KINDS) << 16) |
+				     (flags << 24));
+		rec[BH_LOG_FAULT_ADDR / 8u] = f->addr_valid ? f->addr : 0u;
+		rec[BH_LOG_FAULT_PC / 8u] = f->pc;
+		rec[BH_LOG_FAULT_SYNDROME / 8u] = f->syndrome;
+		if (log_ring_put((const uint8_t *)rec, sizeof(rec))) {
 			return;
 		}
 	}
@@ -121,6 +129,24 @@ void log_fault(const struct cpu *cpu, const struct fault *f, bool restart)
 		console_print_line("bulkhead", line, len);
 	} else {
 		log_line(BH_LOG_SOURCE_HYPERVISOR, line, len);
+	}
+}
+
+void log_partition_stopped(const struct partition *p)
+{
+	uint64_t rec[BH_LOG_STOPPED_SIZE / 8u];
+
+	if (CONFIG_LOG_LEVEL < LOG_INFO) {
+		return;
+	}
+	rec[0] = record_head(p->id, BH_LOG_STOPPED, 0u);
+	for (uint32_t k = 0u; k < BH_INCIDENT_KINDS; k++) {
+		rec[(BH_LOG_STOPPED_INCIDENTS / 8u) + k] = incident_count(p, k);
+	}
+	/* The service partition's own stop is printed here: nobody else would. */
+	if (log_ring_is_service(p->id) || !log_ring_put((const uint8_t *)rec, sizeof(rec))) {
+		log_info("partition '%s' stopped", p->cfg->name);
+		incident_report(p);
 	}
 }
 

@@ -43,6 +43,15 @@ struct fault;
  */
 void log_fault(const struct cpu *cpu, const struct fault *f, bool restart);
 
+struct partition;
+
+/**
+ * Logs that partition `p` has stopped, with its incident counters: as one
+ * record the service partition formats, or as the lines "partition '<name>'
+ * stopped" and incident_report()'s on the UART. Info level.
+ */
+void log_partition_stopped(const struct partition *p);
+
 /** Formats into buf (always terminated); returns the length written. */
 size_t fmt_vformat(char *buf, size_t size, const char *fmt, va_list ap);
 

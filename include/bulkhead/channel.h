@@ -53,6 +53,7 @@
 #define BH_LOG_SOURCE_HYPERVISOR 0xffu
 #define BH_LOG_TEXT              0u   /* body: one line of text, no newline */
 #define BH_LOG_FAULT             1u   /* body: a partition's fault (source: that partition), below */
+#define BH_LOG_STOPPED           2u   /* body: a partition stopped (source: that partition), below */
 
 /*
  * A BH_LOG_FAULT record: the hypervisor stops or restarts a partition after
@@ -72,6 +73,18 @@
 #define BH_LOG_FAULT_SIZE        32u  /* payload bytes of the record */
 #define BH_LOG_FAULT_ADDR_VALID  0x1u
 #define BH_LOG_FAULT_RESTART     0x2u /* the fault policy restarts the partition; otherwise it stops */
+
+/*
+ * A BH_LOG_STOPPED record: the partition has stopped (by a fault, SYSTEM_OFF
+ * or its last vCPU's CPU_OFF), with its incident counters since boot
+ * (BH_INCIDENT_*, include/bulkhead/hypercall.h), each a little-endian u64
+ * at BH_LOG_STOPPED_INCIDENTS + 8 * kind. The service partition prints
+ * "partition '<name>' stopped" and, when a counter is not zero,
+ * "partition '<name>' incidents since boot: call <n>, register <n>,
+ * interrupt <n>, console <n>, fault <n>, interference <n>".
+ */
+#define BH_LOG_STOPPED_INCIDENTS 8u
+#define BH_LOG_STOPPED_SIZE      (BH_LOG_STOPPED_INCIDENTS + 8u * 6u)
 
 /* Fault kinds (BH_LOG_FAULT_KIND), named by BH_FAULT_NAMES in this order. */
 #define BH_FAULT_DATA_READ       0u

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <cmocka.h>
 #include <bulkhead/channel.h>
+#include <bulkhead/hypercall.h>
 #include "bhrt_ring.h"
 #include "console.h"
 #include "core.h"
@@ -204,7 +205,14 @@ static void test_a_fault_is_a_record_the_service_partition_formats(void **state)
 	assert_int_equal(le64(&rec[BH_LOG_FAULT_ADDR]), 0x48000010u);
 	assert_int_equal(le64(&rec[BH_LOG_FAULT_PC]), 0x40001234u);
 	assert_int_equal(le64(&rec[BH_LOG_FAULT_SYNDROME]), 0x93c08046u);
-	expect_text(BH_LOG_SOURCE_HYPERVISOR, "partition 'alpha' stopped");
+	/* The stop, with alpha's counters: one fault. */
+	assert_int_equal(next_record(rec), BH_LOG_STOPPED_SIZE);
+	assert_int_equal(rec[0], 0);
+	assert_int_equal(rec[1], BH_LOG_STOPPED);
+	for (uint32_t k = 0; k < BH_INCIDENT_KINDS; k++) {
+		assert_int_equal(le64(&rec[BH_LOG_STOPPED_INCIDENTS + 8u * k]), (k == BH_INCIDENT_FAULT) ? 1u : 0u);
+	}
+	assert_int_equal(next_record(rec), -1);
 	/* Nothing formatted on the UART: the service partition prints it. */
 	assert_string_equal(fake.console, "");
 }
