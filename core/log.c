@@ -91,7 +91,7 @@ _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "log records are littl
 /* Word 0 of a record: source, kind and the four bytes after them. */
 static uint64_t record_head(uint32_t source, uint32_t kind, uint64_t bytes_2_to_5)
 {
-	return (uint64_t)(source & 0xffu) | ((uint64_t)kind << 8) | (bytes_2_to_5 << 16);
+	return ((uint64_t)source & 0xffu) | ((uint64_t)kind << 8) | (bytes_2_to_5 << 16);
 }
 
 void log_fault(const struct cpu *cpu, const struct fault *f, bool restart)
@@ -100,16 +100,16 @@ void log_fault(const struct cpu *cpu, const struct fault *f, bool restart)
 	const struct partition *p = cpu->partition;
 	const char *action = restart ? "restart" : "stop";
 	const char *what = names[f->kind % BH_FAULT_KINDS];
-	uint64_t rec[BH_LOG_FAULT_SIZE / 8u];
 	char line[LOG_LINE_MAX];
 	size_t len;
 
 	/* The service partition's own fault is printed here: it will not be there to format it. */
 	if (!log_ring_is_service(p->id)) {
+		uint64_t rec[BH_LOG_FAULT_SIZE / 8u];
 		uint64_t flags = (f->addr_valid ? BH_LOG_FAULT_ADDR_VALID : 0u) | (restart ? BH_LOG_FAULT_RESTART : 0u);
 
-		rec[0] = record_head(p->id, BH_LOG_FAULT, (uint64_t)(cpu->vcpu & 0xffu) |
-				     ((uint64_t)(cpu->index & 0xffu) << 8) | ((uint64_t)(f->kind % BH_FAULT_KINDS) << 16) |
+		rec[0] = record_head(p->id, BH_LOG_FAULT, ((uint64_t)cpu->vcpu & 0xffu) |
+				     (((uint64_t)cpu->index & 0xffu) << 8) | (((uint64_t)f->kind % BH_FAULT_KINDS) << 16) |
 				     (flags << 24));
 		rec[BH_LOG_FAULT_ADDR / 8u] = f->addr_valid ? f->addr : 0u;
 		rec[BH_LOG_FAULT_PC / 8u] = f->pc;

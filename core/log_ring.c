@@ -22,8 +22,6 @@ static struct rt_ring log_ring;
 static struct rt_ring_area log_area;
 static bool log_attached;
 static bool log_failsafe;
-/* Several cores log at once; the ring has one producer. */
-static struct spinlock log_lock = SPINLOCK_INIT;
 
 /* The log channel as bhcc must have emitted it; anything else is a table bug. */
 static const struct cfg_channel *log_channel(void)
@@ -47,8 +45,8 @@ static const struct cfg_channel *log_channel(void)
 void log_ring_init(void)
 {
 	const struct cfg_channel *c = log_channel();
-	uint8_t *receiver;
-	uint8_t *sender;
+	void *receiver;
+	void *sender;
 	uint64_t room;
 	uint32_t capacity = 2u;
 
@@ -58,7 +56,7 @@ void log_ring_init(void)
 	}
 	/* One direction: the service partition's page, then the hypervisor's pages. */
 	receiver = pa_ptr(pa_init(c->pa));
-	sender = receiver + BH_CHANNEL_PAGE;
+	sender = pa_ptr(pa_init(c->pa + BH_CHANNEL_PAGE));
 	room = c->size - BH_CHANNEL_PAGE - BH_CHANNEL_SLOTS_OFFSET;
 	while (((uint64_t)capacity * 2u * BH_CONSOLE_SLOT) <= room) {
 		capacity *= 2u;
@@ -69,7 +67,7 @@ void log_ring_init(void)
 	log_area = (struct rt_ring_area){
 		.producer = sender,
 		.consumer = receiver,
-		.slots = sender + BH_CHANNEL_SLOTS_OFFSET,
+		.slots = pa_ptr(pa_init(c->pa + BH_CHANNEL_PAGE + BH_CHANNEL_SLOTS_OFFSET)),
 		.capacity = capacity,
 		.slot_size = BH_CONSOLE_SLOT,
 	};
@@ -113,14 +111,16 @@ static void ring_doorbell(void)
 	const struct cfg_channel_end *e = &cfg_system.channels[cfg_system.log_channel].end[1];
 
 	if (e->doorbell != CFG_NO_DOORBELL) {
-		/* No cpu of its own: the raise goes by message, even to this cpu.
-		 * Refused while the service partition is off: it drains on its start. */
-		(void)core_vcpu_inject(NULL, partition_get(e->partition), e->vcpu, e->doorbell);
+		/* By message, even to this cpu. Refused while the service
+		 * partition is off: it drains the ring when it starts. */
+		(void)core_vcpu_post(partition_get(e->partition), e->vcpu, e->doorbell);
 	}
 }
 
 bool log_ring_put(const uint8_t *rec, size_t len)
 {
+	/* Several cores log at once; the ring has one producer. */
+	static struct spinlock log_lock = SPINLOCK_INIT;
 	enum rt_ring_status rc;
 
 	if (!service_listens() || (len > (BH_CONSOLE_SLOT - RT_RING_SLOT_HEADER))) {

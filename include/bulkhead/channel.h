@@ -84,7 +84,7 @@
  * interrupt <n>, console <n>, fault <n>, interference <n>".
  */
 #define BH_LOG_STOPPED_INCIDENTS 8u
-#define BH_LOG_STOPPED_SIZE      (BH_LOG_STOPPED_INCIDENTS + 8u * 6u)
+#define BH_LOG_STOPPED_SIZE      (BH_LOG_STOPPED_INCIDENTS + (8u * 6u))
 
 /* Fault kinds (BH_LOG_FAULT_KIND), named by BH_FAULT_NAMES in this order. */
 #define BH_FAULT_DATA_READ       0u
