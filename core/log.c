@@ -42,8 +42,11 @@ void log_line(uint32_t source, const char *s, size_t len)
 	rec[1] = BH_LOG_TEXT;
 	/* A line longer than a record goes as several lines, as a long console line does. */
 	do {
-		size_t n = ((len - done) < LOG_TEXT_MAX) ? (len - done) : LOG_TEXT_MAX;
+		size_t n = len - done;
 
+		if (n > LOG_TEXT_MAX) {
+			n = LOG_TEXT_MAX;
+		}
 		(void)memcpy(&rec[2], &s[done], n);
 		sent = log_ring_put(rec, n + 2u);
 		if (sent) {
