@@ -347,9 +347,17 @@ def run_until_point(out, v, extra_plugin, point, timeout):
 
 
 def run_fault(cfg):
-    """EL2 instructions from partition "fault"'s store to its core's arch_cpu_stop,
-    and the steps between; raises RuntimeError when not measured."""
+    """Builds a fault configuration and measures it (measure_fault)."""
     out, v = build(cfg.name, cfg.dts)
+    el2, steps, errors, _ = measure_fault(out, v)
+    return el2, steps, errors
+
+
+def measure_fault(out, v):
+    """Runs the fault system built in `out` (its gen/system.mk variables `v`):
+    the EL2 instructions from partition "fault"'s store to its core's
+    arch_cpu_stop, the steps between, the plugin's errors and the console
+    lines. Raises RuntimeError when not measured."""
     hyp = symbols(os.path.join(out, "bulkhead.elf"))
     guest = symbols(os.path.join(out, "images", "fault.elf"))
     extra = [f"point=fault@{guest['faultbench_store']:#x}", f"point=released@{hyp['arch_cpu_stop']:#x}"]
@@ -367,7 +375,7 @@ def run_fault(cfg):
     steps = []
     if len(marks) == len(FAULT_STEPS) + 1 and marks == sorted(marks):
         steps = [f"{label} {b - a}" for (label, _), a, b in zip(FAULT_STEPS, marks, marks[1:])]
-    return end[1] - at, steps, rep.errors
+    return end[1] - at, steps, rep.errors, lines
 
 
 def bench_marks(out):
