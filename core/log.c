@@ -97,41 +97,108 @@ static uint64_t record_head(uint32_t source, uint32_t kind, uint64_t bytes_2_to_
 	return ((uint64_t)source & 0xffu) | ((uint64_t)kind << 8) | (bytes_2_to_5 << 16);
 }
 
-void log_fault(const struct cpu *cpu, const struct fault *f, bool restart)
+/* Byte `i` (0..7) of a record's word. */
+static uint32_t byte_of(uint64_t w, uint32_t i)
+{
+	return (uint32_t)((w >> (8u * i)) & 0xffu);
+}
+
+static void print_fault(const uint64_t *rec)
 {
 	static const char *const names[BH_FAULT_KINDS] = BH_FAULT_NAMES;
-	const struct partition *p = cpu->partition;
-	const char *action = restart ? "restart" : "stop";
-	const char *what = names[f->kind % BH_FAULT_KINDS];
 	char line[LOG_LINE_MAX];
 	size_t len;
+	uint32_t flags = byte_of(rec[0], BH_LOG_FAULT_FLAGS);
+	const char *name = source_name(byte_of(rec[0], 0u));
+	const char *what = names[byte_of(rec[0], BH_LOG_FAULT_KIND) % BH_FAULT_KINDS];
+	const char *action = ((flags & BH_LOG_FAULT_RESTART) != 0u) ? "restart" : "stop";
 
-	/* The service partition's own fault is printed here: it will not be there to format it. */
-	if (!log_ring_is_service(p->id)) {
-		uint64_t rec[BH_LOG_FAULT_SIZE / 8u];
-		uint64_t flags = (f->addr_valid ? BH_LOG_FAULT_ADDR_VALID : 0u) | (restart ? BH_LOG_FAULT_RESTART : 0u);
-
-		rec[0] = record_head(p->id, BH_LOG_FAULT, ((uint64_t)cpu->vcpu & 0xffu) |
-				     (((uint64_t)cpu->index & 0xffu) << 8) | (((uint64_t)f->kind % BH_FAULT_KINDS) << 16) |
-				     (flags << 24));
-		rec[BH_LOG_FAULT_ADDR / 8u] = f->addr_valid ? f->addr : 0u;
-		rec[BH_LOG_FAULT_PC / 8u] = f->pc;
-		rec[BH_LOG_FAULT_SYNDROME / 8u] = f->syndrome;
-		if (log_ring_put((const uint8_t *)rec, sizeof(rec))) {
-			return;
-		}
-	}
-	if (f->addr_valid) {
+	if ((flags & BH_LOG_FAULT_ADDR_VALID) != 0u) {
 		len = format(line, "fault: partition '%s' vCPU %u (core %u): %s at IPA 0x%lx, PC 0x%lx, ESR 0x%lx; %s",
-			     p->cfg->name, cpu->vcpu, cpu->index, what, f->addr, f->pc, f->syndrome, action);
+			     name, byte_of(rec[0], BH_LOG_FAULT_VCPU), byte_of(rec[0], BH_LOG_FAULT_CORE), what,
+			     rec[BH_LOG_FAULT_ADDR / 8u], rec[BH_LOG_FAULT_PC / 8u], rec[BH_LOG_FAULT_SYNDROME / 8u], action);
 	} else {
 		len = format(line, "fault: partition '%s' vCPU %u (core %u): %s, PC 0x%lx, ESR 0x%lx; %s",
-			     p->cfg->name, cpu->vcpu, cpu->index, what, f->pc, f->syndrome, action);
+			     name, byte_of(rec[0], BH_LOG_FAULT_VCPU), byte_of(rec[0], BH_LOG_FAULT_CORE), what,
+			     rec[BH_LOG_FAULT_PC / 8u], rec[BH_LOG_FAULT_SYNDROME / 8u], action);
 	}
-	if (log_ring_is_service(p->id)) {
+	console_print_line("bulkhead", line, len);
+}
+
+static void print_stopped(const uint64_t *rec)
+{
+	const uint64_t *c = &rec[BH_LOG_STOPPED_INCIDENTS / 8u];
+	const char *name = source_name(byte_of(rec[0], 0u));
+	char line[LOG_LINE_MAX];
+	size_t len = format(line, "partition '%s' stopped", name);
+
+	console_print_line("bulkhead", line, len);
+	if ((c[0] | c[1] | c[2] | c[3] | c[4] | c[5]) != 0u) {
+		len = format(line, "partition '%s' incidents since boot: call %lu, register %lu, interrupt %lu, "
+			     "console %lu, fault %lu, interference %lu", name, c[BH_INCIDENT_CALL],
+			     c[BH_INCIDENT_REGISTER], c[BH_INCIDENT_INTERRUPT], c[BH_INCIDENT_CONSOLE],
+			     c[BH_INCIDENT_FAULT], c[BH_INCIDENT_INTERFERENCE]);
 		console_print_line("bulkhead", line, len);
+	}
+}
+
+/* Prints a record on the UART as the service partition would; anything else is counted as unknown. */
+static void print_record(const uint64_t *rec, size_t len)
+{
+	const char *bytes = (const char *)rec;
+	uint32_t kind = byte_of(rec[0], 1u);
+
+	if ((kind == BH_LOG_TEXT) && (len >= 2u)) {
+		console_print_line(source_name(byte_of(rec[0], 0u)), &bytes[2], len - 2u);
+	} else if ((kind == BH_LOG_FAULT) && (len == BH_LOG_FAULT_SIZE)) {
+		print_fault(rec);
+	} else if ((kind == BH_LOG_STOPPED) && (len == BH_LOG_STOPPED_SIZE)) {
+		print_stopped(rec);
 	} else {
-		log_line(BH_LOG_SOURCE_HYPERVISOR, line, len);
+		console_print_line("bulkhead", "log: a record of unknown kind skipped", 37u);
+	}
+}
+
+void log_fault(const struct cpu *cpu, const struct fault *f, bool restart)
+{
+	const struct partition *p = cpu->partition;
+	uint64_t rec[BH_LOG_FAULT_SIZE / 8u];
+	uint64_t flags = (f->addr_valid ? BH_LOG_FAULT_ADDR_VALID : 0u) | (restart ? BH_LOG_FAULT_RESTART : 0u);
+
+	rec[0] = record_head(p->id, BH_LOG_FAULT, ((uint64_t)cpu->vcpu & 0xffu) |
+			     (((uint64_t)cpu->index & 0xffu) << 8) | (((uint64_t)f->kind % BH_FAULT_KINDS) << 16) |
+			     (flags << 24));
+	rec[BH_LOG_FAULT_ADDR / 8u] = f->addr_valid ? f->addr : 0u;
+	rec[BH_LOG_FAULT_PC / 8u] = f->pc;
+	rec[BH_LOG_FAULT_SYNDROME / 8u] = f->syndrome;
+	/* The service partition's own fault is printed here: it will not be there to format it. */
+	if (log_ring_is_service(p->id) || !log_ring_put((const uint8_t *)rec, sizeof(rec))) {
+		print_fault(rec);
+	}
+}
+
+/*
+ * The service partition has stopped for good: what it had not printed yet
+ * is printed here, so that nothing it was given is lost silently.
+ */
+static void print_leftovers(void)
+{
+	uint64_t rec[BH_CONSOLE_SLOT / 8u];
+	uint32_t dropped;
+	uint32_t n = log_ring_leftovers(&dropped);
+	size_t len;
+	char line[LOG_LINE_MAX];
+
+	if (n != 0u) {
+		len = format(line, "log: %u lines the service partition had not printed:", n);
+		console_print_line("bulkhead", line, len);
+	}
+	for (uint32_t i = 0u; (i < n) && log_ring_leftover(rec, &len); i++) {
+		print_record(rec, len);
+	}
+	if (dropped != 0u) {
+		len = format(line, "log: %u lines dropped since boot while the log channel was full", dropped);
+		console_print_line("bulkhead", line, len);
 	}
 }
 
@@ -139,6 +206,9 @@ void log_partition_stopped(const struct partition *p)
 {
 	uint64_t rec[BH_LOG_STOPPED_SIZE / 8u];
 
+	if (log_ring_is_service(p->id)) {
+		print_leftovers();
+	}
 	if (CONFIG_LOG_LEVEL < LOG_INFO) {
 		return;
 	}
@@ -148,8 +218,7 @@ void log_partition_stopped(const struct partition *p)
 	}
 	/* The service partition's own stop is printed here: nobody else would. */
 	if (log_ring_is_service(p->id) || !log_ring_put((const uint8_t *)rec, sizeof(rec))) {
-		log_info("partition '%s' stopped", p->cfg->name);
-		incident_report(p);
+		print_stopped(rec);
 	}
 }
 

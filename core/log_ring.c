@@ -117,10 +117,11 @@ static void ring_doorbell(void)
 	}
 }
 
+/* Several cores log at once; the ring has one producer (and, once the service partition has stopped, one consumer). */
+static struct spinlock log_lock = SPINLOCK_INIT;
+
 bool log_ring_put(const uint8_t *rec, size_t len)
 {
-	/* Several cores log at once; the ring has one producer. */
-	static struct spinlock log_lock = SPINLOCK_INIT;
 	enum rt_ring_status rc;
 
 	if (!service_listens() || (len > (BH_CONSOLE_SLOT - RT_RING_SLOT_HEADER))) {
@@ -139,4 +140,34 @@ bool log_ring_put(const uint8_t *rec, size_t len)
 	}
 	ring_doorbell();
 	return true;
+}
+
+/* The service partition's side of the ring, taken over once it has stopped for good. */
+static struct rt_ring leftover;
+
+uint32_t log_ring_leftovers(uint32_t *dropped)
+{
+	uint32_t n = 0u;
+
+	*dropped = 0u;
+	if (log_attached) {
+		spin_lock(&log_lock);
+		/* Its tail as it left it; an impossible one skips to the head (nothing to print). */
+		if (rt_ring_attach_consumer(&leftover, &log_area) == RT_RING_OK) {
+			n = rt_ring_pending(&leftover);
+			*dropped = rt_ring_dropped(&leftover);
+		}
+		spin_unlock(&log_lock);
+	}
+	return n;
+}
+
+bool log_ring_leftover(uint64_t rec[BH_CONSOLE_SLOT / 8u], size_t *len)
+{
+	enum rt_ring_status rc;
+
+	spin_lock(&log_lock);
+	rc = rt_ring_recv(&leftover, rec, BH_CONSOLE_SLOT - RT_RING_SLOT_HEADER, len);
+	spin_unlock(&log_lock);
+	return rc == RT_RING_OK;
 }

@@ -48,7 +48,9 @@ struct partition;
 /**
  * Logs that partition `p` has stopped, with its incident counters: as one
  * record the service partition formats, or as the lines "partition '<name>'
- * stopped" and incident_report()'s on the UART. Info level.
+ * stopped" and (when a counter is not zero) "partition '<name>' incidents
+ * since boot: ..." on the UART. Info level. When `p` is the service
+ * partition, first prints on the UART what it had not printed of the log.
  */
 void log_partition_stopped(const struct partition *p);
 

@@ -10,6 +10,7 @@
 #ifndef BULKHEAD_LOG_RING_H
 #define BULKHEAD_LOG_RING_H
 
+#include <bulkhead/channel.h>
 #include "types.h"
 
 /** Attaches the producer to the system's log channel, if it has one. Boot cpu, once, after partitions_init(). */
@@ -23,6 +24,16 @@ void log_ring_init(void);
  * published or counted as dropped (a full ring): the hypervisor never waits.
  */
 bool log_ring_put(const uint8_t *rec, size_t len);
+
+/**
+ * The service partition has stopped for good: attaches to the ring as its
+ * consumer, where it left off. Returns how many records wait (at most the
+ * ring's capacity) and in *dropped how many the ring had no room for.
+ */
+uint32_t log_ring_leftovers(uint32_t *dropped);
+
+/** After log_ring_leftovers(): takes the oldest record left (false: none). */
+bool log_ring_leftover(uint64_t rec[BH_CONSOLE_SLOT / 8u], size_t *len);
 
 /** Partition `id` is the service partition (whose own faults and lines must not wait for it). */
 bool log_ring_is_service(uint32_t id);

@@ -217,6 +217,12 @@ static void test_a_fault_is_a_record_the_service_partition_formats(void **state)
 	assert_string_equal(fake.console, "");
 }
 
+static void stop_beta(void *arg)
+{
+	(void)arg;
+	partition_shutdown(BETA0_CPU, false);
+}
+
 /* Verifies: REQ-LOG-002 */
 static void test_a_full_ring_drops_and_counts_never_waits(void **state)
 {
@@ -239,6 +245,10 @@ static void test_a_full_ring_drops_and_counts_never_waits(void **state)
 		expect_text(BH_LOG_SOURCE_HYPERVISOR, text);
 	}
 	expect_text(BH_LOG_SOURCE_HYPERVISOR, "later");
+	/* Once the service partition has stopped for good, the hypervisor reports the drops itself. */
+	fake.current = BETA0_CPU;
+	assert_int_equal(fake_run(stop_beta, NULL), FAKE_STOP);
+	assert_non_null(strstr(fake.console, "[bulkhead] log: 5 lines dropped since boot while the log channel was full\r\n"));
 }
 
 /* Verifies: REQ-LOG-002 */
@@ -277,12 +287,6 @@ static void fault_beta(void *arg)
 	health_fault(BETA0_CPU, &f);
 }
 
-static void stop_beta(void *arg)
-{
-	(void)arg;
-	partition_shutdown(BETA0_CPU, false);
-}
-
 /* Verifies: REQ-LOG-003 */
 static void test_the_service_partitions_own_fault_and_stop_go_to_the_uart(void **state)
 {
@@ -305,6 +309,33 @@ static void test_the_service_partitions_own_fault_and_stop_go_to_the_uart(void *
 	log_info("after");
 	assert_non_null(strstr(fake.console, "[bulkhead] partition 'beta' stopped\r\n"));
 	assert_non_null(strstr(fake.console, "[bulkhead] after\r\n"));
+}
+
+/* Verifies: REQ-LOG-003 */
+static void test_what_the_service_partition_left_is_printed_when_it_stops(void **state)
+{
+	(void)state;
+	service_running();
+	fake.console_len = 0;
+	fake.console[0] = '\0';
+	log_info("waiting %u", 1u);
+	put(ALPHA_CPU, "alpha's line\n");
+	assert_int_equal(fake_run(fault_alpha, NULL), FAKE_STOP);
+	/* The service partition took the first line only, then stopped for good. */
+	expect_text(BH_LOG_SOURCE_HYPERVISOR, "waiting 1");
+	fake.current = BETA0_CPU;
+	/* Every partition has stopped now: the board powers off. */
+	assert_int_equal(fake_run(stop_beta, NULL), FAKE_SYSTEM_OFF);
+	assert_string_equal(fake.console,
+			    "[bulkhead] log: 3 lines the service partition had not printed:\r\n"
+			    "[alpha] alpha's line\r\n"
+			    "[bulkhead] fault: partition 'alpha' vCPU 0 (core 0): stage-2 data abort (write) at IPA "
+			    "0x48000010, PC 0x40001234, ESR 0x93c08046; stop\r\n"
+			    "[bulkhead] partition 'alpha' stopped\r\n"
+			    "[bulkhead] partition 'alpha' incidents since boot: call 0, register 0, interrupt 0, "
+			    "console 0, fault 1, interference 0\r\n"
+			    "[bulkhead] partition 'beta' stopped\r\n"
+			    "[bulkhead] all partitions stopped\r\n");
 }
 
 static void do_panic(void *arg)
@@ -337,6 +368,7 @@ int main(void)
 		cmocka_unit_test_setup(test_a_full_ring_drops_and_counts_never_waits, setup),
 		cmocka_unit_test_setup(test_a_garbage_index_from_the_service_partition_is_never_used, setup),
 		cmocka_unit_test_setup(test_the_service_partitions_own_fault_and_stop_go_to_the_uart, setup),
+		cmocka_unit_test_setup(test_what_the_service_partition_left_is_printed_when_it_stops, setup),
 		cmocka_unit_test_setup(test_a_fail_safe_stop_writes_the_uart, setup),
 	};
 	return cmocka_run_group_tests_name("log_ring", tests, NULL, NULL);
