@@ -223,7 +223,7 @@ static void stop_beta(void *arg)
 	partition_shutdown(BETA0_CPU, false);
 }
 
-/* Verifies: REQ-LOG-002 */
+/* Verifies: REQ-LOG-002, REQ-LOG-005 */
 static void test_a_full_ring_drops_and_counts_never_waits(void **state)
 {
 	(void)state;
@@ -311,7 +311,7 @@ static void test_the_service_partitions_own_fault_and_stop_go_to_the_uart(void *
 	assert_non_null(strstr(fake.console, "[bulkhead] after\r\n"));
 }
 
-/* Verifies: REQ-LOG-003 */
+/* Verifies: REQ-LOG-005 */
 static void test_what_the_service_partition_left_is_printed_when_it_stops(void **state)
 {
 	(void)state;
