@@ -100,7 +100,9 @@ static uint64_t record_head(uint32_t source, uint32_t kind, uint64_t bytes_2_to_
 /* Byte `i` (0..7) of a record's word. */
 static uint32_t byte_of(uint64_t w, uint32_t i)
 {
-	return (uint32_t)((w >> (8u * i)) & 0xffu);
+	uint32_t shift = 8u * i;
+
+	return (uint32_t)((w >> shift) & 0xffu);
 }
 
 static void print_fault(const uint64_t *rec)
