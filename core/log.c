@@ -179,15 +179,11 @@ void log_fault(const struct cpu *cpu, const struct fault *f, bool restart)
 	}
 }
 
-/*
- * The service partition has stopped for good: what it had not printed yet
- * is printed here, so that nothing it was given is lost silently.
- */
-static void print_leftovers(void)
+void log_service_leftovers(const struct partition *p)
 {
 	uint64_t rec[BH_CONSOLE_SLOT / 8u];
-	uint32_t dropped;
-	uint32_t n = log_ring_leftovers(&dropped);
+	uint32_t dropped = 0u;
+	uint32_t n = log_ring_is_service(p->id) ? log_ring_leftovers(&dropped) : 0u;
 	size_t len;
 	char line[LOG_LINE_MAX];
 
@@ -208,9 +204,6 @@ void log_partition_stopped(const struct partition *p)
 {
 	uint64_t rec[BH_LOG_STOPPED_SIZE / 8u];
 
-	if (log_ring_is_service(p->id)) {
-		print_leftovers();
-	}
 	if (CONFIG_LOG_LEVEL < LOG_INFO) {
 		return;
 	}

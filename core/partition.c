@@ -206,6 +206,7 @@ NORETURN void partition_shutdown(struct cpu *self, bool restart)
 		reload = false;
 	}
 	if (!reload) {
+		log_service_leftovers(p);
 		set_state(p, PARTITION_STOPPED);
 		log_partition_stopped(p);
 		if (all_partitions_stopped()) {

@@ -49,10 +49,17 @@ struct partition;
  * Logs that partition `p` has stopped, with its incident counters: as one
  * record the service partition formats, or as the lines "partition '<name>'
  * stopped" and (when a counter is not zero) "partition '<name>' incidents
- * since boot: ..." on the UART. Info level. When `p` is the service
- * partition, first prints on the UART what it had not printed of the log.
+ * since boot: ..." on the UART. Info level.
  */
 void log_partition_stopped(const struct partition *p);
+
+/**
+ * When `p` is the service partition and stops for good: prints on the UART
+ * the records it had left in the log channel and the drops since boot.
+ * Called while it is still stopping, so that the board does not power off
+ * (every partition stopped) before they are out.
+ */
+void log_service_leftovers(const struct partition *p);
 
 /** Formats into buf (always terminated); returns the length written. */
 size_t fmt_vformat(char *buf, size_t size, const char *fmt, va_list ap);
