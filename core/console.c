@@ -4,6 +4,7 @@
  */
 #include "console.h"
 #include "lib.h"
+#include "log.h"
 #include "arch.h"
 #include "cpu.h"
 #include "partition.h"
@@ -46,7 +47,7 @@ void console_guest_putc(struct cpu *cpu, char c)
 		l->len++;
 	}
 	if ((c == '\n') || (l->len == sizeof(l->buf))) {
-		console_print_line(cpu->partition->cfg->name, l->buf, l->len);
+		log_line(cpu->partition->id, l->buf, l->len);
 		l->len = 0u;
 	}
 }

@@ -55,20 +55,3 @@ uint64_t incident_count(const struct partition *p, uint32_t kind)
 {
 	return (kind < BH_INCIDENT_KINDS) ? __atomic_load_n(&p->incidents[kind].count, __ATOMIC_RELAXED) : 0u;
 }
-
-void incident_report(const struct partition *p)
-{
-	uint64_t c[BH_INCIDENT_KINDS];
-	uint64_t any = 0u;
-
-	for (uint32_t k = 0u; k < BH_INCIDENT_KINDS; k++) {
-		c[k] = incident_count(p, k);
-		any |= c[k];
-	}
-	if (any != 0u) {
-		log_info("partition '%s' incidents since boot: call %lu, register %lu, interrupt %lu, console %lu, "
-			 "fault %lu, interference %lu", p->cfg->name, c[BH_INCIDENT_CALL], c[BH_INCIDENT_REGISTER],
-			 c[BH_INCIDENT_INTERRUPT], c[BH_INCIDENT_CONSOLE], c[BH_INCIDENT_FAULT],
-			 c[BH_INCIDENT_INTERFERENCE]);
-	}
-}

@@ -13,6 +13,7 @@
 #include "cfg.h"
 #include "cpu.h"
 #include "log.h"
+#include "log_ring.h"
 #include "partition.h"
 #include "fault_inject.h"
 
@@ -23,6 +24,7 @@ NORETURN void core_boot(struct cpu *self)
 	fault_inject_boot();
 #endif
 	partitions_init();
+	log_ring_init();
 	cpus_init();
 
 	for (uint32_t i = 0u; i < cfg_system.n_partitions; i++) {

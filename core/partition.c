@@ -205,9 +205,9 @@ NORETURN void partition_shutdown(struct cpu *self, bool restart)
 		reload = false;
 	}
 	if (!reload) {
+		log_service_leftovers(p);
 		set_state(p, PARTITION_STOPPED);
-		log_info("partition '%s' stopped", p->cfg->name);
-		incident_report(p);
+		log_partition_stopped(p);
 		if (all_partitions_stopped()) {
 			log_info("all partitions stopped");
 #ifdef CONFIG_POWEROFF_WHEN_ALL_STOPPED

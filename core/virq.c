@@ -9,6 +9,21 @@
 #include "log.h"
 #include "partition.h"
 
+/* Posts the raise to vCPU `vcpu`'s cpu `target`, when the partition runs it. */
+static enum core_status post(struct partition *p, uint32_t vcpu, uint32_t virq, struct cpu *target)
+{
+	spin_lock(&p->lock);
+	bool running = (p->state == PARTITION_RUNNING) && (((p->online >> vcpu) & 1u) != 0u);
+	uint32_t life = p->restarts;
+	spin_unlock(&p->lock);
+	if (!running) {
+		return CORE_ERR_DENIED;
+	}
+	/* Sent with no partition lock held: a queue's lock is a leaf (docs/design.md, Locks). */
+	struct cpu_msg m = { CPU_MSG_INJECT, (uint16_t)p->id, virq, life };
+	return cpu_msg_send(target, &m);
+}
+
 enum core_status core_vcpu_inject(struct cpu *self, struct partition *p, uint32_t vcpu, uint32_t virq)
 {
 	if ((vcpu >= p->cfg->n_vcpus) || !arch_virq_valid(p, virq)) {
@@ -21,17 +36,15 @@ enum core_status core_vcpu_inject(struct cpu *self, struct partition *p, uint32_
 		arch_vcpu_inject(self, virq);
 		return CORE_OK;
 	}
-	spin_lock(&p->lock);
-	bool running = (p->state == PARTITION_RUNNING) && (((p->online >> vcpu) & 1u) != 0u);
-	uint32_t life = p->restarts;
-	spin_unlock(&p->lock);
-	if (!running) {
-		return CORE_ERR_DENIED;
-	}
-	/* Sent with no partition lock held: a queue's lock is a leaf (docs/design.md, Locks). */
-	struct cpu_msg m = { CPU_MSG_INJECT, (uint16_t)p->id, virq, life };
+	return post(p, vcpu, virq, target);
+}
 
-	return cpu_msg_send(target, &m);
+enum core_status core_vcpu_post(struct partition *p, uint32_t vcpu, uint32_t virq)
+{
+	if ((vcpu >= p->cfg->n_vcpus) || !arch_virq_valid(p, virq)) {
+		return CORE_ERR_INVALID;
+	}
+	return post(p, vcpu, virq, cpu_get(p->cfg->vcpu_cpu[vcpu]));
 }
 
 void virq_received(struct cpu *self, const struct cpu_msg *m)

@@ -3,6 +3,7 @@
  * Traps from guests. One table entry per exception class: anything not
  * listed is a partition fault, contained by the health monitor.
  */
+#include <bulkhead/channel.h>
 #include "arch.h"
 #include "arm64.h"
 #include "core.h"
@@ -16,11 +17,11 @@
 typedef void (*trap_handler_t)(struct cpu *self, struct guest_frame *frame, uint64_t syndrome);
 
 /* A fault of the partition on this cpu: the health monitor contains it. */
-static NORETURN void guest_fault(struct cpu *cpu, const char *what, uint64_t esr, bool addr_valid, uint64_t addr)
+static NORETURN void guest_fault(struct cpu *cpu, uint8_t kind, uint64_t esr, bool addr_valid, uint64_t addr)
 {
 	uint64_t pc = read_sysreg(elr_el2);
 	struct fault fault = {
-		.what = what,
+		.kind = kind,
 		.pc = pc,
 		.syndrome = esr,
 		.addr = addr,
@@ -53,9 +54,9 @@ static void trap_dabt(struct cpu *cpu, struct guest_frame *f, uint64_t esr)
 	if (valid && ((ISS_FSC(esr) & 0x3cu) == 0x04u) && arm64_mmio_emulate(cpu, f, esr, ipa)) {
 		return;
 	}
-	const char *what = ((esr & ISS_DABT_WNR) != 0u) ? "stage-2 data abort (write)" : "stage-2 data abort (read)";
+	uint8_t kind = ((esr & ISS_DABT_WNR) != 0u) ? BH_FAULT_DATA_WRITE : BH_FAULT_DATA_READ;
 
-	guest_fault(cpu, what, esr, valid, ipa);
+	guest_fault(cpu, kind, esr, valid, ipa);
 }
 
 static void trap_iabt(struct cpu *cpu, struct guest_frame *f, uint64_t esr)
@@ -64,7 +65,7 @@ static void trap_iabt(struct cpu *cpu, struct guest_frame *f, uint64_t esr)
 	bool valid = abort_ipa(esr, &ipa);
 
 	UNUSED(f);
-	guest_fault(cpu, "stage-2 instruction abort", esr, valid, ipa);
+	guest_fault(cpu, BH_FAULT_INSTRUCTION, esr, valid, ipa);
 }
 
 static void trap_sysreg(struct cpu *cpu, struct guest_frame *f, uint64_t esr)
@@ -87,7 +88,7 @@ void arm64_guest_sync(struct guest_frame *f)
 	uint64_t ec = ESR_EC(esr);
 
 	if (sync_handlers[ec] == NULL) {
-		guest_fault(cpu, "unhandled trap", esr, false, 0u);
+		guest_fault(cpu, BH_FAULT_UNHANDLED_TRAP, esr, false, 0u);
 	} else {
 		sync_handlers[ec](cpu, f, esr);
 	}
@@ -117,7 +118,7 @@ void arm64_guest_fiq(struct guest_frame *f)
 void arm64_guest_serror(struct guest_frame *f)
 {
 	UNUSED(f);
-	guest_fault(arm64_this_cpu(), "SError", read_sysreg(esr_el2), false, 0u);
+	guest_fault(arm64_this_cpu(), BH_FAULT_SERROR, read_sysreg(esr_el2), false, 0u);
 }
 
 NORETURN void arm64_hyp_fault(uint64_t kind)

@@ -30,7 +30,7 @@ void hypercall_dispatch(struct cpu *cpu, uint64_t r[7]);
 
 /** What went wrong in a partition, for the log and the health monitor. */
 struct fault {
-	const char *what;      /* e.g. "stage-2 data abort (read)" */
+	uint8_t kind;          /* BH_FAULT_* (include/bulkhead/channel.h) */
 	uint64_t pc;           /* guest program counter */
 	uint64_t syndrome;     /* architecture syndrome (ARM64: ESR_EL2) */
 	uint64_t addr;         /* faulting guest-physical address, if addr_valid */

@@ -46,8 +46,6 @@ void incident_note(struct partition *p, uint32_t kind);
 /** Incidents of `kind` counted for partition `p` since boot; 0 for an unknown kind. */
 uint64_t incident_count(const struct partition *p, uint32_t kind);
 
-/** Logs partition `p`'s non-zero counters in one line (nothing when all are zero). */
-void incident_report(const struct partition *p);
 
 /**
  * Counts an incident and, when due, logs

@@ -26,6 +26,15 @@ struct partition;
  */
 enum core_status core_vcpu_inject(struct cpu *self, struct partition *p, uint32_t vcpu, uint32_t virq);
 
+/**
+ * core_vcpu_inject() always by message, also when the caller's cpu runs that
+ * vCPU (the kick that comes with the message brings it into its trap path):
+ * for callers that do not know which cpu they run on, and for paths that
+ * must not reach the architecture's injection (the hypervisor's log, whose
+ * injection code logs).
+ */
+enum core_status core_vcpu_post(struct partition *p, uint32_t vcpu, uint32_t virq);
+
 /** A CPU_MSG_INJECT message reached `self`: raises its interrupt unless it is for an older life. */
 void virq_received(struct cpu *self, const struct cpu_msg *m);
 

@@ -94,6 +94,32 @@ CONFIGS = [
 
 
 @dataclass
+class FaultConfig:
+    name: str
+    dts: str
+    log: str
+
+
+# The stage-2 fault path: partition "fault" (partitions/faultbench/) stores to
+# an unmapped address once; counted on its core from that store to the
+# hypervisor giving the core up (arch_cpu_stop), i.e. the partition stopped
+# and reported. Without a service partition the hypervisor formats the
+# report and writes the UART; with one, it publishes records (log channel).
+FAULT_CONFIGS = [
+    FaultConfig("fault", "tests/bench/configs/bench-fault.dts",
+                "no service partition: formatted, written to the UART"),
+    FaultConfig("fault-service", "tests/bench/configs/bench-fault-service.dts",
+                "service partition: records into the log channel"),
+]
+FAULT_TARGET = "<= 1500"
+# Where the path's instructions go: the first call of each on the faulting core.
+FAULT_STEPS = [("trap", "health_fault"), ("health monitor", "log_fault"), ("fault report", "partition_shutdown"),
+               ("stop", "log_partition_stopped"), ("stop report", None)]
+# The run goes on after the stop (another partition stays alive): it ends once the plugin saw the stop.
+FAULT_TIMEOUT = 60
+
+
+@dataclass
 class Stats:
     n: int
     min: int
@@ -295,6 +321,63 @@ def run_bulkhead(out, v, extra_plugin=(), timeout=RUN_TIMEOUT):
     return lines, exited, parse_plugin(plugin_out)
 
 
+def run_until_point(out, v, extra_plugin, point, timeout):
+    """Runs the system under the plugin until it reports `point` (or timeout);
+    returns (console lines, plugin report)."""
+    import time
+    plugin_out = os.path.join(out, "plugin.txt")
+    if os.path.exists(plugin_out):
+        os.unlink(plugin_out)
+    log_path = os.path.join(out, "bulkhead.log")
+    with open(log_path, "w") as log_file:
+        p = subprocess.Popen(board.system_command(v, os.path.join(out, "bulkhead.bin"), icount=ICOUNT,
+                                                  plugin=plugin_args(out, extra_plugin)),
+                             stdin=subprocess.DEVNULL, stdout=log_file, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + timeout
+        while p.poll() is None and time.monotonic() < deadline:
+            if os.path.exists(plugin_out) and f"point {point} " in open(plugin_out).read():
+                break
+            time.sleep(0.1)
+        if p.poll() is None:
+            p.kill()
+        p.wait()
+    with open(log_path, errors="replace") as f:
+        lines = [l for l in f.read().replace("\r", "").split("\n") if l]
+    return lines, parse_plugin(plugin_out)
+
+
+def run_fault(cfg):
+    """Builds a fault configuration and measures it (measure_fault)."""
+    out, v = build(cfg.name, cfg.dts)
+    el2, steps, errors, _ = measure_fault(out, v)
+    return el2, steps, errors
+
+
+def measure_fault(out, v):
+    """Runs the fault system built in `out` (its gen/system.mk variables `v`):
+    the EL2 instructions from partition "fault"'s store to its core's
+    arch_cpu_stop, the steps between, the plugin's errors and the console
+    lines. Raises RuntimeError when not measured."""
+    hyp = symbols(os.path.join(out, "bulkhead.elf"))
+    guest = symbols(os.path.join(out, "images", "fault.elf"))
+    extra = [f"point=fault@{guest['faultbench_store']:#x}", f"point=released@{hyp['arch_cpu_stop']:#x}"]
+    extra += [f"point=step{i}@{hyp[sym]:#x}" for i, (_, sym) in enumerate(FAULT_STEPS) if sym]
+    lines, rep = run_until_point(out, v, extra, "released", FAULT_TIMEOUT)
+    start = [(cpu, c) for (name, cpu), (_, c) in rep.points.items() if name == "fault"]
+    if not start:
+        raise RuntimeError(f"the partition never made its store (see {out}/bulkhead.log)")
+    cpu, at = start[0]
+    end = rep.points.get(("released", cpu))
+    if end is None:
+        raise RuntimeError(f"core {cpu} never gave the stopped partition up (see {out}/bulkhead.log)")
+    marks = [at] + [rep.points[(f"step{i}", cpu)][1] for i, (_, sym) in enumerate(FAULT_STEPS)
+                    if sym and (f"step{i}", cpu) in rep.points] + [end[1]]
+    steps = []
+    if len(marks) == len(FAULT_STEPS) + 1 and marks == sorted(marks):
+        steps = [f"{label} {b - a}" for (label, _), a, b in zip(FAULT_STEPS, marks, marks[1:])]
+    return end[1] - at, steps, rep.errors, lines
+
+
 def bench_marks(out):
     guest = symbols(os.path.join(out, "images", "bench.elf"))
     return [f"mark={p}@{guest['bench_phase_' + p]:#x}" for p in ("idle", *PHASES)] + ["profile=on"]
@@ -399,7 +482,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--strict", action="store_true", help="fail when any cell could not be measured")
     ap.add_argument("--only", help="comma-separated configuration names (" +
-                    ", ".join(c.name for c in CONFIGS) + ", channels)")
+                    ", ".join(c.name for c in CONFIGS + FAULT_CONFIGS) + ", channels)")
     args = ap.parse_args()
     os.makedirs(OUT, exist_ok=True)
     configs = [c for c in CONFIGS if not args.only or c.name in args.only.split(",")]
@@ -455,6 +538,20 @@ def main():
                 "target": target,
                 "bao_lat": BAO_LATENCY[phase],
             })
+
+    # The stage-2 fault path, without and with a service partition.
+    fault_rows = []
+    fault_configs = [c for c in FAULT_CONFIGS if not args.only or c.name in args.only.split(",")]
+    for cfg in fault_configs:
+        log(f"{cfg.name}: build and run {cfg.dts}")
+        try:
+            el2, steps, errors = run_fault(cfg)
+            fault_rows.append((cfg.log, str(el2), ", ".join(steps)))
+            notes += [f"{cfg.name}: plugin: {e}" for e in errors]
+        except (RuntimeError, KeyError, subprocess.CalledProcessError) as e:
+            fault_rows.append((cfg.log, "n/a", ""))
+            notes.append(f"{cfg.name}: not measured: {e}")
+            missing = True
 
     # Boot and size: the demos system (the default before the service partition; comparable figures).
     boot_rows = []
@@ -514,6 +611,20 @@ def main():
         md += bench_channels.section(
             build, symbols, run_bulkhead,
             lambda rep, phase, n, out: where(rep, phase, n, functions(os.path.join(out, "bulkhead.elf"))), notes)
+    if fault_rows:
+        md.append("## Stage-2 fault to partition stopped (EL2 instructions)")
+        md.append("")
+        md.append("| Log | EL2 instructions | Target | Steps |")
+        md.append("|---|---|---|---|")
+        for where_to, el2, steps in fault_rows:
+            md.append(f"| {where_to} | {el2} | {FAULT_TARGET} | {steps} |")
+        md.append("")
+        md.append("One store of partition `fault` (partitions/faultbench/, fault policy stop) to an unmapped "
+                  "address: its core's instructions from that store (aborted, not counted) to the first "
+                  "instruction of `arch_cpu_stop`, where the core gives the stopped partition up after "
+                  "reporting the fault and the stop. Exact, one event (the path has no data-dependent loop "
+                  "for a one-vCPU partition).")
+        md.append("")
     md.append("## Boot: instructions from reset to the first guest instruction (default system)")
     md.append("")
     if boot_rows:

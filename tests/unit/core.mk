@@ -1,13 +1,14 @@
 # SPDX-License-Identifier: MIT
 # Host unit tests of core/ on the fake architecture (tests/unit/fake_arch.c).
 CORE_UT_SRCS := core/main.c core/cpu.c core/cpu_msg.c core/virq.c core/partition.c core/emul.c core/hypercall.c core/channel.c core/console.c core/fmt.c core/log.c \
-	core/health.c core/incident.c core/service.c core/vuart_pl011.c partitions/runtime/ring.c tests/unit/fake_arch.c tests/unit/fake_arch_objects.c tests/unit/fake_system.c
+	core/health.c core/incident.c core/service.c core/vuart_pl011.c core/log_ring.c partitions/runtime/ring.c tests/unit/fake_arch.c \
+	tests/unit/fake_arch_objects.c tests/unit/fake_system.c
 
 # core/ sees the fake architecture's headers: its part of the configuration (cfg_arch.h) and of
 # core's objects (arch_types.h), as it would see arch/<arch>/include/.
 CORE_UT_CFLAGS := -Itests/unit/fake_arch -Ipartitions/runtime/include
 
-UNIT_TESTS += partition hypercall hypercall_noconsole console fmt incident emul virq hypercall_testbuild channel
+UNIT_TESTS += partition hypercall hypercall_noconsole console fmt incident emul virq hypercall_testbuild channel log_ring
 UT_partition_CFLAGS := $(CORE_UT_CFLAGS)
 UT_hypercall_CFLAGS := $(CORE_UT_CFLAGS)
 UT_console_CFLAGS := $(CORE_UT_CFLAGS)
@@ -37,3 +38,6 @@ UT_vuart_pl011_CFLAGS := $(CORE_UT_CFLAGS)
 UNIT_TESTS += service
 UT_service_SRCS := tests/unit/test_service.c $(CORE_UT_SRCS)
 UT_service_CFLAGS := $(CORE_UT_CFLAGS) -DFAKE_SERVICE_PARTITION
+# Beta as the service partition, with the hypervisor's log channel.
+UT_log_ring_SRCS := tests/unit/test_log_ring.c $(CORE_UT_SRCS)
+UT_log_ring_CFLAGS := $(CORE_UT_CFLAGS) -DFAKE_SERVICE_PARTITION

@@ -3,6 +3,7 @@
  * The fake system's constant tables (what bhcc would generate) and boot.
  */
 #include <string.h>
+#include <bulkhead/channel.h>
 #include "cfg.h"
 #include "core.h"
 #include "cpu.h"
@@ -64,8 +65,10 @@ static struct cfg_partition partitions[] = {
 /* 0: alpha <-> beta (doorbells ALPHA_DOORBELL in alpha's vCPU 0, BETA_DOORBELL in beta's
  * vCPU 1); 1: an emulated device's channel, hypervisor <-> beta; 2: the log, hypervisor ->
  * beta, whose end has no doorbell (it polls); 3: alpha <-> beta with a doorbell in beta
- * that the fake architecture cannot raise. Guest and host addresses play no part here. */
-static const struct cfg_channel channels[] = {
+ * that the fake architecture cannot raise. Guest and host addresses play no part here,
+ * except the log's with FAKE_SERVICE_PARTITION: beta is then the service partition, and the
+ * log channel is fake_log_channel with the doorbell LOG_DOORBELL_VIRQ in beta's vCPU 0. */
+static struct cfg_channel channels[] = {
 	{ "data", 0, 0x4000, CFG_CHANNEL_DATA, 0, {
 		{ CFG_END_PARTITION, 0, 0, ALPHA_DOORBELL, 0x60000000 },
 		{ CFG_END_PARTITION, 1, 1, BETA_DOORBELL, 0x90000000 } } },
@@ -79,6 +82,10 @@ static const struct cfg_channel channels[] = {
 		{ CFG_END_PARTITION, 0, 0, ALPHA_DOORBELL, 0x60004000 },
 		{ CFG_END_PARTITION, 1, 0, BETA_UNRAISABLE_DOORBELL, 0x90010000 } } },
 };
+
+#ifdef FAKE_SERVICE_PARTITION
+uint8_t fake_log_channel[BH_LOG_CHANNEL_SIZE] __attribute__((aligned(4096)));
+#endif
 
 static const struct cfg_cpu cpus[] = {
 	{ { 0x0 }, 0, 0 },
@@ -96,6 +103,7 @@ const struct cfg_system cfg_system = {
 	.partitions = partitions,
 #ifdef FAKE_SERVICE_PARTITION
 	.service = 1,   /* beta */
+	.log_channel = 2,
 #else
 	.service = CFG_NO_PARTITION,
 #endif
@@ -120,6 +128,13 @@ void fake_system_boot(void)
 		CFG_REGION_DEVICE };
 	beta_regions[0] = (struct cfg_region){ BETA_RAM_IPA, (uintptr_t)beta_ram, RAM_SIZE,
 		CFG_ACCESS_R | CFG_ACCESS_W | CFG_ACCESS_X, CFG_REGION_RAM };
+#ifdef FAKE_SERVICE_PARTITION
+	channels[2].pa = (uintptr_t)fake_log_channel;
+	channels[2].size = sizeof(fake_log_channel);
+	channels[2].end[1].doorbell = LOG_DOORBELL_VIRQ;
+	/* What the memory held before boot. */
+	memset(fake_log_channel, 0xa5, sizeof(fake_log_channel));
+#endif
 	/* The board boots with core's objects zero (.bss); each test boots afresh. */
 	for (uint32_t i = 0; i < cfg_system.n_partitions; i++) {
 		memset(partition_get(i), 0, sizeof(struct partition));

@@ -7,7 +7,8 @@
  * Beta's restarts are announced to alpha's vCPU 0 with BETA_RESTART_VIRQ.
  * Channels: 0 alpha <-> beta, 1 hypervisor <-> beta, 2 hypervisor -> beta, 3 alpha <-> beta.
  * Alpha is under service control; with FAKE_SERVICE_PARTITION defined, beta
- * is the service partition (otherwise the system has none).
+ * is the service partition, with the hypervisor's log channel (otherwise the
+ * system has none).
  * Guest RAM is host memory, so copies and hypercall buffers are real.
  */
 #ifndef FAKE_SYSTEM_H
@@ -25,6 +26,10 @@
 #define ALPHA_DOORBELL 5u
 #define BETA_DOORBELL 6u
 #define BETA_UNRAISABLE_DOORBELL 40u   /* arch_virq_valid of the fake architecture: below 32 */
+/* Built with FAKE_SERVICE_PARTITION: beta is the service partition and the
+ * hypervisor's log channel (2, fake_log_channel) rings this interrupt in its vCPU 0. */
+#define LOG_DOORBELL_VIRQ 7u
+extern uint8_t fake_log_channel[];
 
 extern uint8_t alpha_ram[RAM_SIZE];
 extern uint8_t alpha_ro[4096];

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
+#include <bulkhead/channel.h>
 #include <bulkhead/hypercall.h>
 #include "hc_helpers.h"
 #include "incident.h"
@@ -101,7 +102,7 @@ static void test_unknown_kind_refused(void **state)
 
 static void fault_alpha(void *arg)
 {
-	static const struct fault f = { "test fault", 0x40000000u, 0x92000000u, 0, false };
+	static const struct fault f = { BH_FAULT_UNHANDLED_TRAP, 0x40000000u, 0x92000000u, 0, false };
 
 	(void)arg;
 	health_fault(ALPHA, &f);

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <cmocka.h>
+#include <bulkhead/channel.h>
 #include "cfg.h"
 #include "core.h"
 #include "cpu.h"
@@ -241,13 +242,13 @@ static void test_cpu_off_last_vcpu_stops_partition(void **state)
 
 static void fault(void *arg)
 {
-	struct fault f = { "stage-2 data abort (read)", 0x40001234u, 0x93c08006u, 0x48000000u, true };
+	struct fault f = { BH_FAULT_DATA_READ, 0x40001234u, 0x93c08006u, 0x48000000u, true };
 	health_fault(arg, &f);
 }
 
 static void fault_no_address(void *arg)
 {
-	struct fault f = { "unhandled trap", 0x40002000u, 0x2000000u, 0, false };
+	struct fault f = { BH_FAULT_UNHANDLED_TRAP, 0x40002000u, 0x2000000u, 0, false };
 	health_fault(arg, &f);
 }
 

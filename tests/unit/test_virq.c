@@ -257,6 +257,30 @@ static void test_restart_announcement_to_a_stopped_peer_is_logged(void **state)
 				     "(status -3)"));
 }
 
+/* Verifies: REQ-CPU-011, REQ-LOG-001 */
+static void test_post_goes_by_message_even_to_its_own_cpu(void **state)
+{
+	(void)state;
+	struct partition *beta = partition_get(1);
+
+	beta_running();
+	unsigned kicks = fake.kicks[1];
+	/* Posted from beta's own cpu: not raised on the spot, but queued and kicked like any other. */
+	fake.current = BETA0_CPU;
+	assert_int_equal(core_vcpu_post(beta, 0, 4), CORE_OK);
+	assert_int_equal(BETA0_CPU->arch.injections, 0);
+	assert_int_equal(BETA0_CPU->msgs.count, 1);
+	assert_int_equal(fake.kicks[1], kicks + 1);
+	assert_int_equal(take_kick(BETA0_CPU), FAKE_RETURNED);
+	assert_int_equal(BETA0_CPU->arch.injected, 1u << 4);
+	/* The same refusals as core_vcpu_inject. */
+	assert_int_equal(core_vcpu_post(beta, 2, 4), CORE_ERR_INVALID);
+	assert_int_equal(core_vcpu_post(beta, 0, 99), CORE_ERR_INVALID);
+	assert_int_equal(core_vcpu_post(partition_get(0), 0, 4), CORE_OK);
+	partition_get(0)->state = PARTITION_STOPPED;
+	assert_int_equal(core_vcpu_post(partition_get(0), 0, 4), CORE_ERR_DENIED);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -269,6 +293,7 @@ int main(void)
 		cmocka_unit_test_setup(test_raise_for_an_older_life_is_dropped, setup),
 		cmocka_unit_test_setup(test_restart_is_announced_to_peers, setup),
 		cmocka_unit_test_setup(test_restart_announcement_to_a_stopped_peer_is_logged, setup),
+		cmocka_unit_test_setup(test_post_goes_by_message_even_to_its_own_cpu, setup),
 	};
 	return cmocka_run_group_tests_name("virq", tests, NULL, NULL);
 }
