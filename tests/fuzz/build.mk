@@ -30,15 +30,13 @@ FUZZ_TARGETS += arm64_traps
 FZ_arm64_traps_SRCS := tests/fuzz/fuzz_arm64_traps.c tests/fuzz/traps_system.c tests/fuzz/fake_gic.c \
 	arch/arm64/mmio.c arch/arm64/sysreg_trap.c arch/arm64/vgic.c arch/arm64/vgic_lr.c arch/arm64/vgic_sgi.c \
 	arch/arm64/vgic_dist.c arch/arm64/vgic_local.c arch/arm64/vgic_v3.c arch/arm64/vgic_spi.c \
-	core/main.c core/cpu.c core/cpu_msg.c core/virq.c core/partition.c core/emul.c core/log.c core/log_ring.c core/console.c core/fmt.c core/health.c core/incident.c core/service.c \
-	core/channel.c core/vuart_pl011.c partitions/runtime/ring.c tests/unit/fake_arch.c
+	$(CORE_HOST_SRCS) tests/unit/fake_arch.c
 # ARM64's arch_types.h and cfg_arch.h (not the fake architecture's): these objects are ARM64's.
 FZ_arm64_traps_CFLAGS := -Ipartitions/runtime/include -Iarch/arm64/include -DBH_GIC_VERSION=3 -include tests/fuzz/host_sysreg.h -Itests/unit/include -Itests/unit
 
 # Hypercall arguments (core/hypercall.c) on the fake architecture and system of tests/unit.
 FUZZ_TARGETS += hypercall
-FZ_hypercall_SRCS := tests/fuzz/fuzz_hypercall.c core/main.c core/cpu.c core/cpu_msg.c core/virq.c core/partition.c core/emul.c core/hypercall.c core/channel.c core/console.c \
-	core/fmt.c core/log.c core/log_ring.c core/health.c core/incident.c core/service.c core/vuart_pl011.c partitions/runtime/ring.c \
+FZ_hypercall_SRCS := tests/fuzz/fuzz_hypercall.c $(CORE_HOST_SRCS) core/hypercall.c \
 	tests/unit/fake_arch.c tests/unit/fake_arch_objects.c tests/unit/fake_system.c
 FZ_hypercall_CFLAGS := -Ipartitions/runtime/include -Itests/unit/include -Itests/unit -Itests/unit/fake_arch
 

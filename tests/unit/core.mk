@@ -1,8 +1,7 @@
 # SPDX-License-Identifier: MIT
 # Host unit tests of core/ on the fake architecture (tests/unit/fake_arch.c).
-CORE_UT_SRCS := core/main.c core/cpu.c core/cpu_msg.c core/virq.c core/partition.c core/emul.c core/hypercall.c core/channel.c core/console.c core/fmt.c core/log.c \
-	core/health.c core/incident.c core/service.c core/vuart_pl011.c core/log_ring.c partitions/runtime/ring.c tests/unit/fake_arch.c \
-	tests/unit/fake_arch_objects.c tests/unit/fake_system.c
+CORE_UT_SRCS := $(CORE_HOST_SRCS) core/hypercall.c tests/unit/fake_arch.c tests/unit/fake_arch_objects.c \
+	tests/unit/fake_system.c
 
 # core/ sees the fake architecture's headers: its part of the configuration (cfg_arch.h) and of
 # core's objects (arch_types.h), as it would see arch/<arch>/include/.

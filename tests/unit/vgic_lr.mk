@@ -5,8 +5,5 @@
 # tests/unit/fake_arch/'s: the test has a one-partition system of its own);
 # the list registers are memory (tests/fuzz/host_sysreg.h).
 UNIT_TESTS += vgic_lr
-UT_vgic_lr_SRCS := tests/unit/test_vgic_lr.c arch/arm64/vgic_lr.c core/main.c core/cpu.c core/cpu_msg.c core/virq.c \
-	core/partition.c core/emul.c core/console.c core/fmt.c core/log.c core/log_ring.c core/health.c core/incident.c core/service.c \
-	core/channel.c core/vuart_pl011.c partitions/runtime/ring.c \
-	tests/unit/fake_arch.c
+UT_vgic_lr_SRCS := tests/unit/test_vgic_lr.c arch/arm64/vgic_lr.c $(CORE_HOST_SRCS) tests/unit/fake_arch.c
 UT_vgic_lr_CFLAGS := -Iarch/arm64/include -Ipartitions/runtime/include -DBH_GIC_VERSION=3 -include $(srctree)/tests/fuzz/host_sysreg.h
