@@ -150,3 +150,36 @@ void fake_system_boot(void)
 	fake.current = cpu_get(0);
 	(void)fake_run(boot, NULL);
 }
+
+static void start_cpu(void *arg)
+{
+	core_cpu_started(arg);
+}
+
+static void handle(void *arg)
+{
+	core_handle_requests(arg);
+}
+
+enum fake_exit fake_start(struct cpu *cpu)
+{
+	fake.current = cpu;
+	return fake_run(start_cpu, cpu);
+}
+
+enum fake_exit fake_take_kick(struct cpu *cpu)
+{
+	fake.current = cpu;
+	return fake_run(handle, cpu);
+}
+
+bool fake_beta_running(void)
+{
+	if (fake_start(cpu_get(1)) != FAKE_VCPU_ENTER) {
+		return false;
+	}
+	if (partition_vcpu_on(cpu_get(1), 1, ipa_init(BETA_RAM_IPA), 0) != CORE_OK) {
+		return false;
+	}
+	return fake_start(cpu_get(2)) == FAKE_VCPU_ENTER;
+}

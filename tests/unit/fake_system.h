@@ -14,6 +14,9 @@
 #ifndef FAKE_SYSTEM_H
 #define FAKE_SYSTEM_H
 
+#include <stdbool.h>
+#include "fake_arch.h"
+
 #include <stdint.h>
 
 #define ALPHA_RAM_IPA 0x40000000u
@@ -40,5 +43,16 @@ extern const uint8_t beta_dtb[8];
 
 /** Boots the fake system on core 0 (partitions and cores initialised, alpha entered). */
 void fake_system_boot(void);
+
+struct cpu;
+
+/** Runs `cpu` as the firmware would start it; FAKE_VCPU_ENTER when it entered its guest. */
+enum fake_exit fake_start(struct cpu *cpu);
+
+/** `cpu` takes its kick: it handles what was posted to it, in its trap path. */
+enum fake_exit fake_take_kick(struct cpu *cpu);
+
+/** Starts beta on both of its vCPUs (cores 1 and 2); false if either did not enter. */
+bool fake_beta_running(void);
 
 #endif

@@ -19,49 +19,20 @@
 #define BETA0_CPU cpu_get(1)
 #define BETA1_CPU cpu_get(2)
 
-static void start_cpu(void *arg)
-{
-	core_cpu_started(arg);
-}
-
-static void handle(void *arg)
-{
-	core_handle_requests(arg);
-}
-
-static void start(struct cpu *cpu)
-{
-	fake.current = cpu;
-	assert_int_equal(fake_run(start_cpu, cpu), FAKE_VCPU_ENTER);
-}
-
-static void beta_running(void)
-{
-	start(BETA0_CPU);
-	assert_int_equal(partition_vcpu_on(BETA0_CPU, 1, ipa_init(BETA_RAM_IPA), 0), CORE_OK);
-	start(BETA1_CPU);
-}
-
-static enum fake_exit take_kick(struct cpu *cpu)
-{
-	fake.current = cpu;
-	return fake_run(handle, cpu);
-}
-
 /* Verifies: REQ-CHN-009 */
 static void test_doorbell_raises_the_peers_interrupt(void **state)
 {
 	(void)state;
-	beta_running();
+	assert_true(fake_beta_running());
 	/* Alpha rings: beta's doorbell, in the vCPU the channel names (1, cpu 2), not vCPU 0. */
 	assert_int_equal(hc(ALPHA_CPU, BH_HC_DOORBELL, 0, 0, 0).x0, BH_OK);
-	assert_int_equal(take_kick(BETA1_CPU), FAKE_RETURNED);
+	assert_int_equal(fake_take_kick(BETA1_CPU), FAKE_RETURNED);
 	assert_int_equal(BETA1_CPU->arch.injected, 1u << BETA_DOORBELL);
 	assert_int_equal(BETA0_CPU->arch.injections, 0);
 	assert_int_equal(ALPHA_CPU->arch.injections, 0);
 	/* Beta rings back, from either vCPU: alpha's doorbell in its vCPU 0. */
 	assert_int_equal(hc(BETA0_CPU, BH_HC_DOORBELL, 0, 0, 0).x0, BH_OK);
-	assert_int_equal(take_kick(ALPHA_CPU), FAKE_RETURNED);
+	assert_int_equal(fake_take_kick(ALPHA_CPU), FAKE_RETURNED);
 	assert_int_equal(ALPHA_CPU->arch.injected, 1u << ALPHA_DOORBELL);
 	assert_int_equal(BETA0_CPU->arch.injections, 0);
 	assert_int_equal(incident_count(partition_get(0), BH_INCIDENT_CALL), 0);
@@ -72,7 +43,7 @@ static void test_doorbell_raises_the_peers_interrupt(void **state)
 static void test_doorbell_refusals(void **state)
 {
 	(void)state;
-	beta_running();
+	assert_true(fake_beta_running());
 	/* Not an end: alpha maps neither the device's channel nor the log. */
 	assert_int_equal(hc(ALPHA_CPU, BH_HC_DOORBELL, 1, 0, 0).x0, BH_ERR_DENIED);
 	assert_int_equal(hc(ALPHA_CPU, BH_HC_DOORBELL, 2, 0, 0).x0, BH_ERR_DENIED);
@@ -89,7 +60,7 @@ static void test_doorbell_refusals(void **state)
 static void test_doorbell_the_peer_cannot_take(void **state)
 {
 	(void)state;
-	beta_running();
+	assert_true(fake_beta_running());
 	/* A doorbell the architecture cannot raise in beta: refused, and not as "no such channel". */
 	assert_int_equal(hc(ALPHA_CPU, BH_HC_DOORBELL, 3, 0, 0).x0, BH_ERR_DENIED);
 	assert_int_equal(incident_count(partition_get(0), BH_INCIDENT_CALL), 0);
@@ -125,7 +96,7 @@ static void test_doorbell_to_the_hypervisor(void **state)
 	static int device;
 
 	(void)state;
-	beta_running();
+	assert_true(fake_beta_running());
 	/* Only a channel whose end 0 is the hypervisor takes a handler. */
 	assert_int_equal(channel_bind_hyp_end(0, device_rung, &device), CORE_ERR_INVALID);
 	assert_int_equal(channel_bind_hyp_end(3, device_rung, &device), CORE_ERR_INVALID);

@@ -19,27 +19,10 @@
 #define BETA0 cpu_get(1)
 #define BETA1 cpu_get(2)
 
-static void start_cpu(void *arg)
-{
-	core_cpu_started(arg);
-}
-
-static void handle(void *arg)
-{
-	core_handle_requests(arg);
-}
-
 static void start(struct cpu *cpu)
 {
-	fake.current = cpu;
-	assert_int_equal(fake_run(start_cpu, cpu), FAKE_VCPU_ENTER);
+	assert_int_equal(fake_start(cpu), FAKE_VCPU_ENTER);
 	fake.power[cpu->index] = CPU_POWER_ON;
-}
-
-static enum fake_exit take_kick(struct cpu *cpu)
-{
-	fake.current = cpu;
-	return fake_run(handle, cpu);
 }
 
 /* The fake system booted: alpha runs on core 0; beta, the service partition, is started. */
@@ -125,7 +108,7 @@ static void test_stop_then_restart(void **state)
 	assert_int_equal(hc(BETA0, BH_HC_PARTITION_CONTROL, 0, BH_CONTROL_STOP, 0).x0, BH_OK);
 	assert_int_equal(alpha->state, PARTITION_RUNNING);
 	assert_int_equal(ALPHA->msgs.count, 1);
-	assert_int_equal(take_kick(ALPHA), FAKE_STOP);
+	assert_int_equal(fake_take_kick(ALPHA), FAKE_STOP);
 	assert_int_equal(alpha->state, PARTITION_STOPPED);
 	assert_int_equal(fake.power[0], CPU_POWER_OFF);
 	assert_int_equal(hc(BETA0, BH_HC_PARTITION_STATUS, 0, 0, 0).x1 & 0xffu, BH_PARTITION_STOPPED);
@@ -157,7 +140,7 @@ static void test_restart_of_a_running_partition(void **state)
 	assert_int_equal(hc(BETA0, BH_HC_PARTITION_CONTROL, 0, BH_CONTROL_RESTART, 0).x0, BH_OK);
 	/* Carried out on alpha's own cpu: it reloads and re-enters at its entry. */
 	fake.enter_entry = 0;
-	assert_int_equal(take_kick(ALPHA), FAKE_VCPU_ENTER);
+	assert_int_equal(fake_take_kick(ALPHA), FAKE_VCPU_ENTER);
 	assert_int_equal(alpha->restarts, 1);
 	assert_int_equal(alpha->state, PARTITION_RUNNING);
 	assert_int_equal(fake.enter_entry, ALPHA_RAM_IPA);
@@ -173,7 +156,7 @@ static void test_request_of_an_older_life_is_void(void **state)
 	assert_int_equal(hc(BETA0, BH_HC_PARTITION_CONTROL, 0, BH_CONTROL_STOP, 0).x0, BH_OK);
 	/* Alpha restarts on its own before the request is taken: the stop was for the old life. */
 	alpha->restarts++;
-	assert_int_equal(take_kick(ALPHA), FAKE_RETURNED);
+	assert_int_equal(fake_take_kick(ALPHA), FAKE_RETURNED);
 	assert_int_equal(alpha->state, PARTITION_RUNNING);
 }
 
@@ -184,7 +167,7 @@ static void test_restart_refused_while_a_core_is_on(void **state)
 	struct partition *alpha = partition_get(0);
 
 	assert_int_equal(hc(BETA0, BH_HC_PARTITION_CONTROL, 0, BH_CONTROL_STOP, 0).x0, BH_OK);
-	assert_int_equal(take_kick(ALPHA), FAKE_STOP);
+	assert_int_equal(fake_take_kick(ALPHA), FAKE_STOP);
 	/* Its core still on (a stop that could not see it off left it fenced). */
 	fake.power[0] = CPU_POWER_ON;
 	unsigned starts = fake.start_calls[0];

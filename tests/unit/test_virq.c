@@ -29,56 +29,24 @@ static int setup(void **state)
 	return 0;
 }
 
-static void start_cpu(void *arg)
-{
-	core_cpu_started(arg);
-}
-
-static void handle(void *arg)
-{
-	core_handle_requests(arg);
-}
-
-/* Runs `cpu` as the firmware would start it. */
-static void start(struct cpu *cpu)
-{
-	fake.current = cpu;
-	assert_int_equal(fake_run(start_cpu, cpu), FAKE_VCPU_ENTER);
-}
-
-/* Beta running on both of its vCPUs. */
-static void beta_running(void)
-{
-	start(BETA0_CPU);
-	assert_int_equal(partition_vcpu_on(BETA0_CPU, 1, ipa_init(BETA_RAM_IPA), 0), CORE_OK);
-	start(BETA1_CPU);
-}
-
-/* `cpu` takes its kick: it handles what was posted to it, in its trap path. */
-static enum fake_exit take_kick(struct cpu *cpu)
-{
-	fake.current = cpu;
-	return fake_run(handle, cpu);
-}
-
 /* Verifies: REQ-CPU-011 */
 static void test_inject_on_another_cpu_goes_by_message(void **state)
 {
 	(void)state;
 	struct partition *beta = partition_get(1);
 
-	beta_running();
+	assert_true(fake_beta_running());
 	unsigned kicks = fake.kicks[2];
 	/* From beta's vCPU 0 to its vCPU 1: posted to cpu 2 and kicked, raised there. */
 	assert_int_equal(core_vcpu_inject(BETA0_CPU, beta, 1, 5), CORE_OK);
 	assert_int_equal(fake.kicks[2], kicks + 1);
 	assert_int_equal(BETA1_CPU->arch.injections, 0);
-	assert_int_equal(take_kick(BETA1_CPU), FAKE_RETURNED);
+	assert_int_equal(fake_take_kick(BETA1_CPU), FAKE_RETURNED);
 	assert_int_equal(BETA1_CPU->arch.injected, 1u << 5);
 	assert_int_equal(BETA1_CPU->arch.injections, 1);
 	/* From any cpu, another partition's included (alpha's, cpu 0). */
 	assert_int_equal(core_vcpu_inject(ALPHA_CPU, beta, 0, 6), CORE_OK);
-	assert_int_equal(take_kick(BETA0_CPU), FAKE_RETURNED);
+	assert_int_equal(fake_take_kick(BETA0_CPU), FAKE_RETURNED);
 	assert_int_equal(BETA0_CPU->arch.injected, 1u << 6);
 	assert_int_equal(ALPHA_CPU->arch.injections, 0);
 }
@@ -87,7 +55,7 @@ static void test_inject_on_another_cpu_goes_by_message(void **state)
 static void test_inject_on_its_own_cpu_is_direct(void **state)
 {
 	(void)state;
-	beta_running();
+	assert_true(fake_beta_running());
 	unsigned kicks = fake.kicks[1];
 	assert_int_equal(core_vcpu_inject(BETA0_CPU, partition_get(1), 0, 4), CORE_OK);
 	assert_int_equal(BETA0_CPU->arch.injected, 1u << 4);
@@ -101,7 +69,7 @@ static void test_raises_merge_while_pending(void **state)
 	(void)state;
 	struct partition *beta = partition_get(1);
 
-	beta_running();
+	assert_true(fake_beta_running());
 	unsigned kicks = fake.kicks[2];
 	for (int i = 0; i < 5; i++) {
 		assert_int_equal(core_vcpu_inject(ALPHA_CPU, beta, 1, 7), CORE_OK);
@@ -109,12 +77,12 @@ static void test_raises_merge_while_pending(void **state)
 	assert_int_equal(core_vcpu_inject(ALPHA_CPU, beta, 1, 8), CORE_OK);
 	assert_int_equal(BETA1_CPU->msgs.count, 2);
 	assert_int_equal(fake.kicks[2], kicks + 2);   /* one kick per message waiting */
-	assert_int_equal(take_kick(BETA1_CPU), FAKE_RETURNED);
+	assert_int_equal(fake_take_kick(BETA1_CPU), FAKE_RETURNED);
 	assert_int_equal(BETA1_CPU->arch.injected, (1u << 7) | (1u << 8));
 	assert_int_equal(BETA1_CPU->arch.injections, 2);
 	/* Taken: the next raise is a new edge. */
 	assert_int_equal(core_vcpu_inject(ALPHA_CPU, beta, 1, 7), CORE_OK);
-	assert_int_equal(take_kick(BETA1_CPU), FAKE_RETURNED);
+	assert_int_equal(fake_take_kick(BETA1_CPU), FAKE_RETURNED);
 	assert_int_equal(BETA1_CPU->arch.injections, 3);
 }
 
@@ -124,14 +92,14 @@ static void test_full_queue_refuses_and_never_waits(void **state)
 	(void)state;
 	struct partition *beta = partition_get(1);
 
-	beta_running();
+	assert_true(fake_beta_running());
 	for (uint32_t v = 0; v < CPU_MSG_QUEUE; v++) {
 		assert_int_equal(core_vcpu_inject(ALPHA_CPU, beta, 1, v), CORE_OK);
 	}
 	assert_int_equal(core_vcpu_inject(ALPHA_CPU, beta, 1, CPU_MSG_QUEUE), CORE_ERR_BUSY);
 	/* A stop is never refused for room: it is a flag, seen before the messages. */
 	BETA1_CPU->requests |= CPU_REQ_STOP;
-	assert_int_equal(take_kick(BETA1_CPU), FAKE_STOP);
+	assert_int_equal(fake_take_kick(BETA1_CPU), FAKE_STOP);
 	assert_int_equal(BETA1_CPU->arch.injections, 0);
 }
 
@@ -175,7 +143,7 @@ static void test_inject_refusals(void **state)
 
 	/* Beta is still loading: not running. */
 	assert_int_equal(core_vcpu_inject(ALPHA_CPU, beta, 0, 1), CORE_ERR_DENIED);
-	start(BETA0_CPU);
+	assert_int_equal(fake_start(BETA0_CPU), FAKE_VCPU_ENTER);
 	/* Its vCPU 1 is off. */
 	assert_int_equal(core_vcpu_inject(ALPHA_CPU, beta, 1, 1), CORE_ERR_DENIED);
 	assert_int_equal(core_vcpu_inject(ALPHA_CPU, beta, 2, 1), CORE_ERR_INVALID);
@@ -196,7 +164,7 @@ static void test_raise_for_an_older_life_is_dropped(void **state)
 	(void)state;
 	struct partition *beta = partition_get(1);
 
-	start(BETA0_CPU);
+	assert_int_equal(fake_start(BETA0_CPU), FAKE_VCPU_ENTER);
 	struct cpu_msg m = { CPU_MSG_INJECT, 1, 5, 0 };
 	/* Posted for life 0; beta restarts (vCPU 0 reloads it on its own cpu) before it is taken. */
 	assert_int_equal(cpu_msg_send(BETA0_CPU, &m), CORE_OK);
@@ -206,12 +174,12 @@ static void test_raise_for_an_older_life_is_dropped(void **state)
 	/* The new life started with an empty queue; one posted late for the old life is dropped. */
 	assert_int_equal(BETA0_CPU->msgs.count, 0);
 	assert_int_equal(cpu_msg_send(BETA0_CPU, &m), CORE_OK);
-	assert_int_equal(take_kick(BETA0_CPU), FAKE_RETURNED);
+	assert_int_equal(fake_take_kick(BETA0_CPU), FAKE_RETURNED);
 	assert_int_equal(BETA0_CPU->arch.injections, 0);
 	/* One for this life is raised. */
 	m.arg64 = 1;
 	assert_int_equal(cpu_msg_send(BETA0_CPU, &m), CORE_OK);
-	assert_int_equal(take_kick(BETA0_CPU), FAKE_RETURNED);
+	assert_int_equal(fake_take_kick(BETA0_CPU), FAKE_RETURNED);
 	assert_int_equal(BETA0_CPU->arch.injected, 1u << 5);
 }
 
@@ -219,7 +187,7 @@ static void test_raise_for_an_older_life_is_dropped(void **state)
 static void test_restart_is_announced_to_peers(void **state)
 {
 	(void)state;
-	start(BETA0_CPU);
+	assert_int_equal(fake_start(BETA0_CPU), FAKE_VCPU_ENTER);
 	/* The first start is no restart: nobody is told. */
 	assert_int_equal(ALPHA_CPU->msgs.count, 0);
 	fake.current = BETA0_CPU;
@@ -227,7 +195,7 @@ static void test_restart_is_announced_to_peers(void **state)
 	/* Beta runs again (vCPU 0 online) when alpha's vCPU 0 is told. */
 	assert_int_equal(partition_get(1)->state, PARTITION_RUNNING);
 	assert_int_equal(ALPHA_CPU->msgs.count, 1);
-	assert_int_equal(take_kick(ALPHA_CPU), FAKE_RETURNED);
+	assert_int_equal(fake_take_kick(ALPHA_CPU), FAKE_RETURNED);
 	assert_int_equal(ALPHA_CPU->arch.injected, 1u << BETA_RESTART_VIRQ);
 	/* Beta itself is not (its vCPUs start afresh); the entry naming no partition is refused, logged. */
 	assert_int_equal(BETA0_CPU->arch.injections, 0);
@@ -249,7 +217,7 @@ static void test_restart_announcement_to_a_stopped_peer_is_logged(void **state)
 	(void)state;
 	fake.current = ALPHA_CPU;
 	assert_int_equal(fake_run(stop_alpha, NULL), FAKE_STOP);
-	start(BETA0_CPU);
+	assert_int_equal(fake_start(BETA0_CPU), FAKE_VCPU_ENTER);
 	fake.current = BETA0_CPU;
 	assert_int_equal(fake_run(restart_beta, NULL), FAKE_VCPU_ENTER);
 	assert_int_equal(ALPHA_CPU->msgs.count, 0);
@@ -263,7 +231,7 @@ static void test_post_goes_by_message_even_to_its_own_cpu(void **state)
 	(void)state;
 	struct partition *beta = partition_get(1);
 
-	beta_running();
+	assert_true(fake_beta_running());
 	unsigned kicks = fake.kicks[1];
 	/* Posted from beta's own cpu: not raised on the spot, but queued and kicked like any other. */
 	fake.current = BETA0_CPU;
@@ -271,7 +239,7 @@ static void test_post_goes_by_message_even_to_its_own_cpu(void **state)
 	assert_int_equal(BETA0_CPU->arch.injections, 0);
 	assert_int_equal(BETA0_CPU->msgs.count, 1);
 	assert_int_equal(fake.kicks[1], kicks + 1);
-	assert_int_equal(take_kick(BETA0_CPU), FAKE_RETURNED);
+	assert_int_equal(fake_take_kick(BETA0_CPU), FAKE_RETURNED);
 	assert_int_equal(BETA0_CPU->arch.injected, 1u << 4);
 	/* The same refusals as core_vcpu_inject. */
 	assert_int_equal(core_vcpu_post(beta, 2, 4), CORE_ERR_INVALID);
