@@ -204,7 +204,7 @@ def test_kconfig_options_reach_the_code():
 
     Verifies: REQ-BLD-004
     """
-    system = harness.build("kconfig", "configs/qemu-aarch64-virt.dts",
+    system = harness.build("kconfig", "configs/qemu-aarch64-virt-demos.dts",
                            kconfig=["CONFIG_LOG_LEVEL=0", "CONFIG_CPU_STACK_SIZE=0x3000"])
     with open(os.path.join(system.out, "include", "generated", "autoconf.h")) as f:
         autoconf = f.read()
