@@ -36,7 +36,9 @@ static bool console_channel(void)
 	if (console_state == CONSOLE_UNKNOWN) {
 		struct rt_channel_info info;
 
+		/* Its own console is end 0; the service partition is end 1 of every other partition's. */
 		console_state = ((rt_channel_find("console", &info) == 0) && (info.kind == RT_CHANNEL_CONSOLE) &&
+				 (info.end == 0u) &&
 				 (rt_channel_open(&console, &info, BH_CONSOLE_SLOT, RT_RING_BACKPRESSURE) == RT_RING_OK))
 					? CONSOLE_CHANNEL
 					: CONSOLE_DEBUG;
