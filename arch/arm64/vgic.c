@@ -42,11 +42,12 @@ void vgic_partition_reset(struct partition *part)
 		__atomic_store_n(&d->vpending[w], 0u, __ATOMIC_RELAXED);
 		d->vconfig[2u * w] = 0u;
 		d->vconfig[(2u * w) + 1u] = 0u;
-		for (uint32_t b = 0u; b < 32u; b++) {
-			if ((d->virt[w] & ((uint32_t)1u << b)) != 0u) {
-				d->priority[(32u * w) + b] = 0u;
-				d->target[(32u * w) + b] = 0u;
-			}
+		/* Only the virtual SPIs' bits: a restart's path stays as short as the partition's SPIs. */
+		for (uint32_t bits = d->virt[w]; bits != 0u; bits &= bits - 1u) {
+			uint32_t intid = (32u * w) + (uint32_t)__builtin_ctz(bits);
+
+			d->priority[intid] = 0u;
+			d->target[intid] = 0u;
 		}
 	}
 	for (uint32_t i = 0u; i < p->n_irqs; i++) {

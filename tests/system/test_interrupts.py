@@ -32,8 +32,10 @@ def _system(name, gic):
 
 
 def _default(gic):
-    suffix = "" if gic == 3 else "-gicv2"
-    return harness.build(f"default{suffix}", f"configs/qemu-aarch64-virt{suffix}.dts")
+    """The three demos without a service partition, on either interrupt controller."""
+    if gic == 3:
+        return harness.build("demos", "configs/qemu-aarch64-virt-demos.dts")
+    return harness.build("default-gicv2", "configs/qemu-aarch64-virt-gicv2.dts")
 
 
 @pytest.mark.parametrize("gic", GIC_VERSIONS)
