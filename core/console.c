@@ -5,6 +5,7 @@
 #include "console.h"
 #include "lib.h"
 #include "log.h"
+#include "log_ring.h"
 #include "arch.h"
 #include "cpu.h"
 #include "partition.h"
@@ -47,7 +48,13 @@ void console_guest_putc(struct cpu *cpu, char c)
 		l->len++;
 	}
 	if ((c == '\n') || (l->len == sizeof(l->buf))) {
-		log_line(cpu->partition->id, l->buf, l->len);
+		/* The service partition owns the UART: its own debug line goes there, not into the
+		 * ring it may not drain (a stand-in service end, as the emulated UART's bench has). */
+		if (log_ring_is_service(cpu->partition->id)) {
+			console_print_line(cpu->partition->cfg->name, l->buf, l->len);
+		} else {
+			log_line(cpu->partition->id, l->buf, l->len);
+		}
 		l->len = 0u;
 	}
 }
