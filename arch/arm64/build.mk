@@ -115,7 +115,7 @@ QEMU_RUN := $(PYTHON) $(srctree)/scripts/qemu.py --system-mk $(GEN)/system.mk --
 
 .PHONY: qemu debug size
 qemu: $(BH_OUTPUTS)
-	@echo "  QEMU    $(SYSTEM) (quit: Ctrl-a x)"
+	@echo "  QEMU    $(SYSTEM) (quit: Ctrl-] x; CTRL-a three times: next console)"
 	$(Q)$(QEMU_RUN)
 
 debug: $(BH_OUTPUTS)
