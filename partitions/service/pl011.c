@@ -51,6 +51,9 @@ static void on_rx(uint32_t intid, void *arg)
 
 	(void)intid;
 	(void)arg;
+	/* Cleared before the FIFO is drained: a byte that arrives while it is drained raises the
+	 * interrupt again (QEMU hands bytes over one at a time; cleared after, it would be stranded). */
+	wr(UART_ICR, INT_RX | INT_RT);
 	for (uint32_t i = 0u; (i < RX_PER_INTERRUPT) && ((rd(UART_FR) & FR_RXFE) == 0u); i++) {
 		uint8_t c = (uint8_t)(rd(UART_DR) & 0xffu);
 
@@ -61,7 +64,6 @@ static void on_rx(uint32_t intid, void *arg)
 			rx_overruns++;
 		}
 	}
-	wr(UART_ICR, INT_RX | INT_RT);
 	__atomic_store_n(&rx_head, head, __ATOMIC_RELEASE);
 }
 
