@@ -20,7 +20,6 @@
 #include "cfg.h"
 #include "props.h"
 
-static const char *const container_props[] = { "#address-cells", "#size-cells", NULL };
 static const char *const channel_props[] = { "size", "host-address", "from", NULL };
 static const char *const end_props[] = { "guest-address", "doorbell", "doorbell-vcpu", NULL };
 
@@ -134,21 +133,7 @@ static void parse_channel(struct bh_ctx *c, int node, unsigned ac, unsigned sc)
 
 void parse_channels(struct bh_ctx *c, int node)
 {
-	char path[BHCC_PATH_MAX];
-	unsigned ac = 0, sc = 0;
-	int child;
-
-	node_path(c, node, path);
-	props_whitelist(c, node, path, container_props);
-	prop_ncells(c, node, path, "#address-cells", true, 1, 2, &ac);
-	prop_ncells(c, node, path, "#size-cells", true, 1, 2, &sc);
-	fdt_for_each_subnode(child, c->fdt, node) {
-		if (c->sys->n_channels == BHCC_MAX_CHANNELS) {
-			diag_error(c->diag, path, NULL, "more than %u channels", BHCC_MAX_CHANNELS);
-			return;
-		}
-		parse_channel(c, child, ac, sc);
-	}
+	parse_container(c, node, &c->sys->n_channels, BHCC_MAX_CHANNELS, "channels", parse_channel);
 }
 
 /* ---- the channels the console properties imply ---- */

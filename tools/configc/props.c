@@ -346,3 +346,24 @@ void node_check_unit_address(struct bh_ctx *c, int node, const char *path, uint6
 			   "unit address '%s' does not match the address in reg (0x%llx)",
 			   at + 1, (unsigned long long)base);
 }
+
+void parse_container(struct bh_ctx *c, int node, const unsigned *count, unsigned max, const char *what,
+		     container_child_fn each)
+{
+	static const char *const container_props[] = { "#address-cells", "#size-cells", NULL };
+	char path[BHCC_PATH_MAX];
+	unsigned ac = 0, sc = 0;
+	int child;
+
+	node_path(c, node, path);
+	props_whitelist(c, node, path, container_props);
+	prop_ncells(c, node, path, "#address-cells", true, 1, 2, &ac);
+	prop_ncells(c, node, path, "#size-cells", true, 1, 2, &sc);
+	fdt_for_each_subnode(child, c->fdt, node) {
+		if (*count == max) {
+			diag_error(c->diag, path, NULL, "more than %u %s", max, what);
+			return;
+		}
+		each(c, child, ac, sc);
+	}
+}

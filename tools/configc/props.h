@@ -90,6 +90,18 @@ int prop_phandles(struct bh_ctx *c, int node, const char *path, const char *name
 		  uint32_t *phandles, int *offsets, unsigned max, unsigned *n);
 
 /** Checks that a unit address, if the node name has one, equals @base. */
+/** Parses one child of a container node with the container's #address-cells and #size-cells. */
+typedef void (*container_child_fn)(struct bh_ctx *c, int node, unsigned ac, unsigned sc);
+
+/**
+ * A container node (/channels, /shared-memory): only #address-cells and
+ * #size-cells (1 or 2, required), then `each` for every child while
+ * `*count` (which `each` advances) is below `max`; one more child is an
+ * error naming `what`.
+ */
+void parse_container(struct bh_ctx *c, int node, const unsigned *count, unsigned max, const char *what,
+		     container_child_fn each);
+
 void node_check_unit_address(struct bh_ctx *c, int node, const char *path, uint64_t base);
 
 #endif /* BHCC_PROPS_H */

@@ -21,7 +21,6 @@
 
 #define ULL(x) ((unsigned long long)(x))
 
-static const char *const container_props[] = { "#address-cells", "#size-cells", NULL };
 static const char *const region_props[] = { "size", "host-address", NULL };
 static const char *const mapper_props[] = { "guest-address", "access", NULL };
 
@@ -100,21 +99,7 @@ static void parse_region(struct bh_ctx *c, int node, unsigned ac, unsigned sc)
 
 void parse_shared(struct bh_ctx *c, int node)
 {
-	char path[BHCC_PATH_MAX];
-	unsigned ac = 0, sc = 0;
-	int child;
-
-	node_path(c, node, path);
-	props_whitelist(c, node, path, container_props);
-	prop_ncells(c, node, path, "#address-cells", true, 1, 2, &ac);
-	prop_ncells(c, node, path, "#size-cells", true, 1, 2, &sc);
-	fdt_for_each_subnode(child, c->fdt, node) {
-		if (c->sys->n_shared == BHCC_MAX_SHARED) {
-			diag_error(c->diag, path, NULL, "more than %u shared-memory regions", BHCC_MAX_SHARED);
-			return;
-		}
-		parse_region(c, child, ac, sc);
-	}
+	parse_container(c, node, &c->sys->n_shared, BHCC_MAX_SHARED, "shared-memory regions", parse_region);
 }
 
 static bool check_mapper(struct bh_ctx *c, const struct bh_shared *sh, const struct bh_mapper *m)
