@@ -22,6 +22,8 @@
 #define STOP_WAIT_POLLS 1000000u
 
 static struct partition partitions[CONFIG_MAX_PARTITIONS];
+/* Set by the one caller that reports "all partitions stopped". */
+static uint32_t all_stopped_reported;
 
 struct partition *partition_get(uint32_t id)
 {
@@ -33,6 +35,7 @@ void partitions_init(void)
 	if (cfg_system.n_partitions > (uint32_t)CONFIG_MAX_PARTITIONS) {
 		panic("%u partitions exceed CONFIG_MAX_PARTITIONS", cfg_system.n_partitions);
 	}
+	all_stopped_reported = 0u;
 	for (uint32_t i = 0u; i < cfg_system.n_partitions; i++) {
 		/* Everything else starts zero (.bss): a compound literal would
 		 * zero the large architecture part again, maybe on the stack. */
@@ -121,6 +124,12 @@ void partition_load(struct partition *p)
 	set_state(p, PARTITION_RUNNING);
 }
 
+/*
+ * True for exactly one caller once every partition is stopped: two partitions
+ * stopping together both see the last state change, and the second one's
+ * report would be cut off by the first one's power-off. Final: with every
+ * partition stopped (the service partition included) nothing can start one.
+ */
 static bool all_partitions_stopped(void)
 {
 	for (uint32_t i = 0u; i < cfg_system.n_partitions; i++) {
@@ -128,7 +137,7 @@ static bool all_partitions_stopped(void)
 			return false;
 		}
 	}
-	return true;
+	return __atomic_exchange_n(&all_stopped_reported, 1u, __ATOMIC_ACQ_REL) == 0u;
 }
 
 /*

@@ -157,6 +157,32 @@ static void test_stop_is_local_until_the_last_partition(void **state)
 	assert_non_null(strstr(fake.console, "all partitions stopped"));
 }
 
+/*
+ * Two partitions stopping together: both set their state before either looks
+ * at the others, so both find every partition stopped. Only the first may
+ * report and power off; the second one's report would be cut off mid-line by
+ * the power-off (seen in CI as a last line "[bulkhead] all").
+ * Verifies: REQ-CPU-006
+ */
+static void test_all_stopped_is_reported_once(void **state)
+{
+	(void)state;
+	boot_beta();
+	partition_get(0)->state = PARTITION_STOPPED;   /* alpha's core: set, not yet checked */
+	fake.current = cpu_get(1);
+	struct shutdown_args a = { cpu_get(1), false };
+	assert_int_equal(fake_run(shutdown, &a), FAKE_SYSTEM_OFF);
+
+	/* Alpha's core now reaches the same check. */
+	partition_get(0)->state = PARTITION_RUNNING;
+	fake.console[0] = '\0';
+	fake.console_len = 0u;
+	fake.current = cpu_get(0);
+	a.cpu = cpu_get(0);
+	assert_int_equal(fake_run(shutdown, &a), FAKE_STOP);
+	assert_null(strstr(fake.console, "all partitions stopped"));
+}
+
 /* Verifies: REQ-CPU-007, REQ-TRP-002, REQ-MEM-008 */
 static void test_restart_from_second_vcpu(void **state)
 {
@@ -388,6 +414,7 @@ int main(void)
 		cmocka_unit_test_setup(test_restart_on_vcpu0_reenters_directly, setup),
 		cmocka_unit_test_setup(test_restart_abandoned_when_a_vcpu_will_not_stop, setup),
 		cmocka_unit_test_setup(test_second_shutdown_just_powers_off, setup),
+		cmocka_unit_test_setup(test_all_stopped_is_reported_once, setup),
 		cmocka_unit_test_setup(test_cpu_off_last_vcpu_stops_partition, setup),
 		cmocka_unit_test_setup(test_fault_is_logged_and_contained, setup),
 		cmocka_unit_test_setup(test_stop_request_powers_core_off, setup),
