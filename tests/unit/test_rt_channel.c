@@ -186,6 +186,19 @@ static void standard_tree(uint32_t end)
 	build_tree(nodes, 4);
 }
 
+/* Opens both ends of one channel of standard_tree(0), as its two partitions would. */
+static void open_both_ends(const char *label, struct rt_channel *end0, struct rt_channel *end1)
+{
+	struct rt_channel_info i0, i1;
+
+	standard_tree(0);
+	assert_int_equal(rt_channel_find(label, &i0), 0);
+	i1 = i0;
+	i1.end = 1;
+	assert_int_equal(rt_channel_open(end0, &i0, SLOT, RT_RING_BACKPRESSURE), RT_RING_OK);
+	assert_int_equal(rt_channel_open(end1, &i1, SLOT, RT_RING_BACKPRESSURE), RT_RING_OK);
+}
+
 /* Verifies: REQ-CHN-030 */
 static void test_find_reads_the_node_by_label(void **state)
 {
@@ -248,18 +261,12 @@ static void test_malformed_nodes_are_refused(void **state)
 /* Verifies: REQ-CHN-030 */
 static void test_each_end_sends_on_its_own_direction(void **state)
 {
-	struct rt_channel_info i0, i1;
 	struct rt_channel c0, c1;
 	char buf[SLOT];
 	size_t len = 0;
 
 	(void)state;
-	standard_tree(0);
-	assert_int_equal(rt_channel_find("samples", &i0), 0);
-	i1 = i0;
-	i1.end = 1;
-	assert_int_equal(rt_channel_open(&c0, &i0, SLOT, RT_RING_BACKPRESSURE), RT_RING_OK);
-	assert_int_equal(rt_channel_open(&c1, &i1, SLOT, RT_RING_BACKPRESSURE), RT_RING_OK);
+	open_both_ends("samples", &c0, &c1);
 	/* Direction 0 (end 0 -> end 1): receiver page first, the sender's control block one page on. */
 	assert_ptr_equal(c0.tx.tail, (uint32_t *)memory);
 	assert_ptr_equal(c0.tx.head, (uint32_t *)(memory + BH_CHANNEL_PAGE));
@@ -281,18 +288,12 @@ static void test_each_end_sends_on_its_own_direction(void **state)
 /* Verifies: REQ-CHN-030 */
 static void test_one_way_receiver_never_sends(void **state)
 {
-	struct rt_channel_info i0, i1;
 	struct rt_channel c0, c1;
 	char buf[SLOT];
 	size_t len = 0;
 
 	(void)state;
-	standard_tree(0);
-	assert_int_equal(rt_channel_find("events", &i0), 0);
-	i1 = i0;
-	i1.end = 1;
-	assert_int_equal(rt_channel_open(&c0, &i0, SLOT, RT_RING_BACKPRESSURE), RT_RING_OK);
-	assert_int_equal(rt_channel_open(&c1, &i1, SLOT, RT_RING_BACKPRESSURE), RT_RING_OK);
+	open_both_ends("events", &c0, &c1);
 	assert_int_equal(rt_channel_send(&c1, "x", 1), RT_RING_INVALID);
 	assert_int_equal(rt_channel_recv(&c0, buf, sizeof(buf), &len), RT_RING_INVALID);
 	assert_int_equal(rt_channel_capacity(&c1), 0);
@@ -323,18 +324,12 @@ static void test_open_refuses_what_cannot_work(void **state)
 /* Verifies: REQ-CHN-032 */
 static void test_a_waiting_reader_is_rung_once(void **state)
 {
-	struct rt_channel_info i0, i1;
 	struct rt_channel w, r;
 	char buf[SLOT];
 	size_t len = 0;
 
 	(void)state;
-	standard_tree(0);
-	assert_int_equal(rt_channel_find("samples", &i0), 0);
-	i1 = i0;
-	i1.end = 1;
-	assert_int_equal(rt_channel_open(&w, &i0, SLOT, RT_RING_BACKPRESSURE), RT_RING_OK);
-	assert_int_equal(rt_channel_open(&r, &i1, SLOT, RT_RING_BACKPRESSURE), RT_RING_OK);
+	open_both_ends("samples", &w, &r);
 	/* Nobody waits: writing rings nothing. */
 	assert_int_equal(rt_channel_write(&w, "a", 2, 0), RT_RING_OK);
 	assert_int_equal(doorbells_rung, 0);
@@ -353,19 +348,13 @@ static void test_a_waiting_reader_is_rung_once(void **state)
 /* Verifies: REQ-CHN-032 */
 static void test_a_waiting_writer_is_rung_when_half_the_ring_is_free(void **state)
 {
-	struct rt_channel_info i0, i1;
 	struct rt_channel w, r;
 	uint32_t seq = 0, got = 0;
 	size_t len = 0;
 	uint32_t cap;
 
 	(void)state;
-	standard_tree(0);
-	assert_int_equal(rt_channel_find("samples", &i0), 0);
-	i1 = i0;
-	i1.end = 1;
-	assert_int_equal(rt_channel_open(&w, &i0, SLOT, RT_RING_BACKPRESSURE), RT_RING_OK);
-	assert_int_equal(rt_channel_open(&r, &i1, SLOT, RT_RING_BACKPRESSURE), RT_RING_OK);
+	open_both_ends("samples", &w, &r);
 	cap = rt_channel_capacity(&w);
 	while (rt_channel_write(&w, &seq, sizeof(seq), 0) == RT_RING_OK) {
 		seq++;
