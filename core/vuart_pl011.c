@@ -32,36 +32,12 @@
 #include "channel.h"
 #include "cpu.h"
 #include "emul.h"
+#include "hw/pl011.h"
 #include "lib.h"
 #include "log.h"
 #include "partition.h"
 #include "spinlock.h"
 #include "virq.h"
-
-/* Registers (offsets) and their bits, as the PL011 TRM names them. */
-#define UART_DR     0x000u
-#define UART_FR     0x018u
-#define UART_IBRD   0x024u
-#define UART_FBRD   0x028u
-#define UART_LCRH   0x02cu
-#define UART_CR     0x030u
-#define UART_IFLS   0x034u
-#define UART_IMSC   0x038u
-#define UART_RIS    0x03cu
-#define UART_MIS    0x040u
-#define UART_ICR    0x044u
-#define UART_DMACR  0x048u
-#define UART_ID     0xfe0u      /* UARTPeriphID0..3, UARTPCellID0..3: 8 words */
-
-#define FR_TXFE     0x80u
-#define FR_RXFF     0x40u
-#define FR_TXFF     0x20u
-#define FR_RXFE     0x10u
-
-#define INT_RX      0x10u
-#define INT_TX      0x20u
-#define INT_RT      0x40u
-#define INT_ALL     0x7ffu
 
 #define CR_RESET    0x300u      /* TXE, RXE */
 #define IFLS_RESET  0x12u       /* half-full triggers */
@@ -81,7 +57,6 @@
  */
 #define PRODUCER_WAITING 2u   /* after head and dropped */
 #define CONSUMER_WAITING 1u   /* after tail */
-
 
 struct vuart {
 	struct spinlock lock;
@@ -217,7 +192,7 @@ static void rx_fill(struct vuart *u, struct vuart_effects *fx)
 	if ((s == RT_RING_OK) && (len != 0u)) {
 		u->rx_announced = false;
 		u->rx_len = (uint32_t)len;
-		u->ris |= INT_RX | INT_RT;
+		u->ris |= PL011_INT_RX | PL011_INT_RT;
 		fx->ring_service = fx->ring_service || was_full;
 	}
 }
@@ -240,7 +215,7 @@ static void write_dr(struct vuart *u, uint8_t c, struct vuart_effects *fx)
 		}
 	}
 	u->tx_blocked = !tx_room(u);
-	u->ris = u->tx_blocked ? (u->ris & ~INT_TX) : (u->ris | INT_TX);
+	u->ris = u->tx_blocked ? (u->ris & ~PL011_INT_TX) : (u->ris | PL011_INT_TX);
 }
 
 static uint32_t read_dr(struct vuart *u, struct vuart_effects *fx)
@@ -255,7 +230,7 @@ static uint32_t read_dr(struct vuart *u, struct vuart_effects *fx)
 		rx_fill(u, fx);
 	}
 	if (u->rx_pos == u->rx_len) {
-		u->ris &= ~(INT_RX | INT_RT);
+		u->ris &= ~(PL011_INT_RX | PL011_INT_RT);
 	}
 	return c;
 }
@@ -269,10 +244,10 @@ static uint32_t read_fr(struct vuart *u, struct vuart_effects *fx)
 		tx_flush(u, fx);
 	}
 	rx_fill(u, fx);
-	fr |= (u->tx_len == 0u) ? FR_TXFE : 0u;
-	fr |= (u->tx_len == RECORD_MAX) ? FR_TXFF : 0u;
-	fr |= (u->rx_pos == u->rx_len) ? FR_RXFE : 0u;
-	fr |= ((u->rx_len - u->rx_pos) >= FIFO_DEPTH) ? FR_RXFF : 0u;
+	fr |= (u->tx_len == 0u) ? PL011_FR_TXFE : 0u;
+	fr |= (u->tx_len == RECORD_MAX) ? PL011_FR_TXFF : 0u;
+	fr |= (u->rx_pos == u->rx_len) ? PL011_FR_RXFE : 0u;
+	fr |= ((u->rx_len - u->rx_pos) >= FIFO_DEPTH) ? PL011_FR_RXFF : 0u;
 	return fr;
 }
 
@@ -282,31 +257,31 @@ static uint32_t reg_read(struct vuart *u, uint32_t offset, struct vuart_effects 
 	static const uint8_t pl011_id[8] = { 0x11u, 0x10u, 0x34u, 0x00u, 0x0du, 0xf0u, 0x05u, 0xb1u };
 
 	switch (offset) {
-	case UART_DR:
+	case PL011_DR:
 		return read_dr(u, fx);
-	case UART_FR:
+	case PL011_FR:
 		return read_fr(u, fx);
-	case UART_IBRD:
+	case PL011_IBRD:
 		return u->ibrd;
-	case UART_FBRD:
+	case PL011_FBRD:
 		return u->fbrd;
-	case UART_LCRH:
+	case PL011_LCRH:
 		return u->lcrh;
-	case UART_CR:
+	case PL011_CR:
 		return u->cr;
-	case UART_IFLS:
+	case PL011_IFLS:
 		return u->ifls;
-	case UART_IMSC:
+	case PL011_IMSC:
 		return u->imsc;
-	case UART_RIS:
+	case PL011_RIS:
 		return u->ris;
-	case UART_MIS:
+	case PL011_MIS:
 		return u->ris & u->imsc;
-	case UART_DMACR:
+	case PL011_DMACR:
 		return u->dmacr;
 	default:
-		if ((offset >= UART_ID) && (offset < (UART_ID + 32u))) {
-			return pl011_id[(offset - UART_ID) / 4u];
+		if ((offset >= PL011_ID) && (offset < (PL011_ID + 32u))) {
+			return pl011_id[(offset - PL011_ID) / 4u];
 		}
 		/* RSR (no errors ever), ILPR, reserved and write-only registers read as zero. */
 		return 0u;
@@ -316,33 +291,33 @@ static uint32_t reg_read(struct vuart *u, uint32_t offset, struct vuart_effects 
 static void reg_write(struct vuart *u, uint32_t offset, uint32_t value, struct vuart_effects *fx)
 {
 	switch (offset) {
-	case UART_DR:
+	case PL011_DR:
 		write_dr(u, (uint8_t)value, fx);
 		return;
-	case UART_IBRD:
+	case PL011_IBRD:
 		u->ibrd = value & 0xffffu;
 		return;
-	case UART_FBRD:
+	case PL011_FBRD:
 		u->fbrd = value & 0x3fu;
 		return;
-	case UART_IFLS:
+	case PL011_IFLS:
 		u->ifls = value & 0x3fu;
 		return;
-	case UART_ICR:
+	case PL011_ICR:
 		u->ris &= ~value;
 		return;
-	case UART_DMACR:
+	case PL011_DMACR:
 		/* No DMA: the request bits are kept and do nothing (the device tree names no channels). */
 		u->dmacr = value & 0x7u;
 		return;
-	case UART_LCRH:
+	case PL011_LCRH:
 		u->lcrh = value & 0xffu;
 		break;
-	case UART_CR:
+	case PL011_CR:
 		u->cr = value & 0xff87u;
 		break;
-	case UART_IMSC:
-		u->imsc = value & INT_ALL;
+	case PL011_IMSC:
+		u->imsc = value & PL011_INT_ALL;
 		break;
 	default:
 		/* RSR/ECR (clears errors: there are none), ILPR, reserved, read-only: ignored. */
@@ -515,7 +490,7 @@ static enum core_status vuart_doorbell(struct cpu *self, uint32_t channel, void 
 	if (u->tx_blocked && tx_room(u)) {
 		/* The FIFO drained below its trigger level: the transmit interrupt. */
 		u->tx_blocked = false;
-		u->ris |= INT_TX;
+		u->ris |= PL011_INT_TX;
 	}
 	rx_fill(u, &fx);
 	update_line(u, &fx);

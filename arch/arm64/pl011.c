@@ -4,11 +4,8 @@
  */
 #include "arch.h"
 #include "cfg.h"
+#include "hw/pl011.h"
 #include "mmio.h"
-
-#define PL011_DR 0x00u
-#define PL011_FR 0x18u
-#define PL011_FR_TXFF (1u << 5)
 
 void arch_console_putc(char c)
 {

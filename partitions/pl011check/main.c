@@ -7,13 +7,13 @@
  * (its address), irq= (its interrupt, a virtual SPI).
  *
  *   1. identification (PeriphID/PCellID, which the AMBA bus reads) and
- *      reset values (FR, CR, IFLS, IMSC, RIS);
- *   2. a line written byte by byte with earlycon's rhythm (FR, DR, FR);
+ *      reset values (PL011_FR, PL011_CR, PL011_IFLS, PL011_IMSC, PL011_RIS);
+ *   2. a line written byte by byte with earlycon's rhythm (PL011_FR, PL011_DR, PL011_FR);
  *   3. the transmit interrupt: unmasked after a write, it arrives through
- *      the GIC as the configured SPI with MIS = TX; cleared by ICR, set
+ *      the GIC as the configured SPI with PL011_MIS = TX; cleared by PL011_ICR, set
  *      again by the next write (a second interrupt);
  *   4. input: the service partition answers the first line with "ping";
- *      the receive interrupt arrives, DR reads it back, FR says empty after.
+ *      the receive interrupt arrives, PL011_DR reads it back, PL011_FR says empty after.
  *
  * Each check prints "pl011check: <what>: ok" or "... FAILED (<why>)", and
  * the last line is "pl011check: done, <n> failed".
@@ -30,23 +30,7 @@
 
 #include "bhrt.h"
 #include "bhrt_gic.h"
-
-#define DR     0x000u
-#define FR     0x018u
-#define CR     0x030u
-#define IFLS   0x034u
-#define IMSC   0x038u
-#define RIS    0x03cu
-#define MIS    0x040u
-#define ICR    0x044u
-#define ID     0xfe0u
-
-#define FR_TXFE 0x80u
-#define FR_TXFF 0x20u
-#define FR_RXFE 0x10u
-#define INT_RX  0x10u
-#define INT_TX  0x20u
-#define INT_RT  0x40u
+#include "hw/pl011.h"
 
 #define WAIT_US 2000000u
 
@@ -78,10 +62,10 @@ static void wr(uint32_t off, uint32_t v)
 static void out(const char *s)
 {
 	for (; *s != '\0'; s++) {
-		for (uint32_t n = 0; (rd(FR) & FR_TXFF) != 0u && n < 1000000u; n++) {
+		for (uint32_t n = 0; (rd(PL011_FR) & PL011_FR_TXFF) != 0u && n < 1000000u; n++) {
 		}
-		*(volatile uint8_t *)(uintptr_t)(uart + DR) = (uint8_t)*s;
-		(void)rd(FR);
+		*(volatile uint8_t *)(uintptr_t)(uart + PL011_DR) = (uint8_t)*s;
+		(void)rd(PL011_FR);
 	}
 }
 
@@ -103,9 +87,10 @@ static void uart_irq(uint32_t intid, void *arg)
 {
 	(void)intid;
 	(void)arg;
-	last_mis = rd(MIS);
-	wr(ICR, last_mis & INT_TX);
-	wr(IMSC, rd(IMSC) & ~(last_mis & (INT_RX | INT_RT)));   /* the reader takes the data */
+	last_mis = rd(PL011_MIS);
+	wr(PL011_ICR, last_mis & PL011_INT_TX);
+	/* The reader takes the data. */
+	wr(PL011_IMSC, rd(PL011_IMSC) & ~(last_mis & (PL011_INT_RX | PL011_INT_RT)));
 	interrupts++;
 }
 
@@ -124,16 +109,17 @@ static void check_identity(void)
 	bool ok = true;
 	uint32_t bad = 0;
 	/* Read before anything is written: each report is a write, which sets TX. */
-	uint32_t fr = rd(FR), cr = rd(CR), ifls = rd(IFLS), imsc = rd(IMSC), ris = rd(RIS);
+	uint32_t fr = rd(PL011_FR), cr = rd(PL011_CR), ifls = rd(PL011_IFLS);
+	uint32_t imsc = rd(PL011_IMSC), ris = rd(PL011_RIS);
 
 	for (uint32_t i = 0; i < 8u; i++) {
-		if (rd(ID + 4u * i) != id[i]) {
+		if (rd(PL011_ID + 4u * i) != id[i]) {
 			ok = false;
-			bad = (i << 8) | rd(ID + 4u * i);
+			bad = (i << 8) | rd(PL011_ID + 4u * i);
 		}
 	}
 	report("identification registers", ok, "register/value", bad);
-	report("reset FR", fr == (FR_TXFE | FR_RXFE), "FR", fr);
+	report("reset FR", fr == (PL011_FR_TXFE | PL011_FR_RXFE), "FR", fr);
 	report("reset CR and IFLS", cr == 0x300u && ifls == 0x12u, "CR", cr);
 	report("reset IMSC and RIS", imsc == 0u && ris == 0u, "RIS", ris);
 }
@@ -142,14 +128,14 @@ static void check_tx_interrupt(uint32_t irq)
 {
 	uint32_t before = interrupts;
 
-	wr(IMSC, INT_TX);   /* TX is set by the writes above: the line rises */
+	wr(PL011_IMSC, PL011_INT_TX);   /* TX is set by the writes above: the line rises */
 	bool first = wait_interrupts(before + 1u);
-	report("transmit interrupt", first && (last_mis & INT_TX) != 0u, "MIS", last_mis);
-	report("ICR clears TX", (rd(RIS) & INT_TX) == 0u, "RIS", rd(RIS));
+	report("transmit interrupt", first && (last_mis & PL011_INT_TX) != 0u, "MIS", last_mis);
+	report("ICR clears TX", (rd(PL011_RIS) & PL011_INT_TX) == 0u, "RIS", rd(PL011_RIS));
 	out("pl011check: a write sets TX again\n");
 	bool second = wait_interrupts(before + 2u);
 	report("transmit interrupt after ICR", second, "interrupts", interrupts - before);
-	wr(IMSC, 0u);
+	wr(PL011_IMSC, 0u);
 	(void)irq;
 }
 
@@ -159,17 +145,17 @@ static void check_input(void)
 	uint32_t n = 0;
 	uint32_t before = interrupts;
 
-	wr(IMSC, INT_RX | INT_RT);
+	wr(PL011_IMSC, PL011_INT_RX | PL011_INT_RT);
 	out("pl011check: waiting for input\n");
 	bool irq = wait_interrupts(before + 1u);
-	report("receive interrupt", irq && (last_mis & (INT_RX | INT_RT)) != 0u, "MIS", last_mis);
-	while ((rd(FR) & FR_RXFE) == 0u && n < sizeof(got) - 1u) {
-		got[n++] = (char)rd(DR);
+	report("receive interrupt", irq && (last_mis & (PL011_INT_RX | PL011_INT_RT)) != 0u, "MIS", last_mis);
+	while ((rd(PL011_FR) & PL011_FR_RXFE) == 0u && n < sizeof(got) - 1u) {
+		got[n++] = (char)rd(PL011_DR);
 	}
 	got[n] = '\0';
 	report("input read from DR", strcmp(got, "ping\n") == 0, "bytes", n);
-	report("RX status follows the data", (rd(RIS) & (INT_RX | INT_RT)) == 0u && (rd(FR) & FR_RXFE) != 0u,
-	       "RIS", rd(RIS));
+	bool rx_clear = (rd(PL011_RIS) & (PL011_INT_RX | PL011_INT_RT)) == 0u;
+	report("RX status follows the data", rx_clear && (rd(PL011_FR) & PL011_FR_RXFE) != 0u, "RIS", rd(PL011_RIS));
 }
 
 /* `bytes` bytes as lines of 63 characters and a newline, between the markers. */
@@ -185,9 +171,9 @@ static void bench(uint64_t bytes)
 	line[63] = '\n';
 	uart_phase_write();
 	for (uint64_t i = 0; i < bytes; i++) {
-		for (uint32_t n = 0; (rd(FR) & FR_TXFF) != 0u && n < 1000000u; n++) {
+		for (uint32_t n = 0; (rd(PL011_FR) & PL011_FR_TXFF) != 0u && n < 1000000u; n++) {
 		}
-		*(volatile uint8_t *)(uintptr_t)(uart + DR) = (uint8_t)line[i % 64u];
+		*(volatile uint8_t *)(uintptr_t)(uart + PL011_DR) = (uint8_t)line[i % 64u];
 	}
 	uart_phase_idle();
 	snprintf(line, sizeof(line), "pl011check: bench wrote %u bytes\n", (unsigned)bytes);
@@ -215,9 +201,9 @@ int main(void)
 	bench(rt_bootarg("bench", 0));
 	snprintf(line, sizeof(line), "pl011check: done, %u failed\n", (unsigned)failed);
 	out(line);
-	/* Three reads of FR in a row: anything still buffered goes out. */
-	(void)rd(FR);
-	(void)rd(FR);
-	(void)rd(FR);
+	/* Three reads of PL011_FR in a row: anything still buffered goes out. */
+	(void)rd(PL011_FR);
+	(void)rd(PL011_FR);
+	(void)rd(PL011_FR);
 	return failed == 0u ? 0 : 1;
 }

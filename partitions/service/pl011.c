@@ -11,20 +11,8 @@
 #include <stdint.h>
 #include "bhrt_gic.h"
 #include "pl011.h"
+#include "hw/pl011.h"
 
-#define UART_DR 0x00u
-#define UART_FR 0x18u
-#define UART_CR 0x30u
-#define UART_IMSC 0x38u
-#define UART_ICR 0x44u
-#define FR_RXFE (1u << 4)
-#define FR_TXFF (1u << 5)
-#define CR_UARTEN (1u << 0)
-#define CR_TXE (1u << 8)
-#define CR_RXE (1u << 9)
-#define INT_RX (1u << 4)
-#define INT_RT (1u << 6)
-#define INT_ALL 0x7ffu
 #define RX_RING 256u              /* a power of two */
 #define RX_PER_INTERRUPT 64u      /* bytes read per interrupt at most (the FIFO holds 32) */
 
@@ -53,9 +41,9 @@ static void on_rx(uint32_t intid, void *arg)
 	(void)arg;
 	/* Cleared before the FIFO is drained: a byte that arrives while it is drained raises the
 	 * interrupt again (QEMU hands bytes over one at a time; cleared after, it would be stranded). */
-	wr(UART_ICR, INT_RX | INT_RT);
-	for (uint32_t i = 0u; (i < RX_PER_INTERRUPT) && ((rd(UART_FR) & FR_RXFE) == 0u); i++) {
-		uint8_t c = (uint8_t)(rd(UART_DR) & 0xffu);
+	wr(PL011_ICR, PL011_INT_RX | PL011_INT_RT);
+	for (uint32_t i = 0u; (i < RX_PER_INTERRUPT) && ((rd(PL011_FR) & PL011_FR_RXFE) == 0u); i++) {
+		uint8_t c = (uint8_t)(rd(PL011_DR) & 0xffu);
 
 		if ((head - tail) < RX_RING) {
 			rx_ring[head % RX_RING] = c;
@@ -73,9 +61,9 @@ int svc_uart_init(uint64_t uart_base, uint32_t irq)
 	if ((rt_gic_version() == 0) && (rt_gic_init() < 0)) {
 		return -1;
 	}
-	wr(UART_IMSC, 0u);
-	wr(UART_ICR, INT_ALL);
-	wr(UART_CR, rd(UART_CR) | CR_UARTEN | CR_TXE | CR_RXE);
+	wr(PL011_IMSC, 0u);
+	wr(PL011_ICR, PL011_INT_ALL);
+	wr(PL011_CR, rd(PL011_CR) | PL011_CR_UARTEN | PL011_CR_TXE | PL011_CR_RXE);
 	if (rt_irq_set_handler(irq, on_rx, NULL) != 0) {
 		return -1;
 	}
@@ -83,7 +71,7 @@ int svc_uart_init(uint64_t uart_base, uint32_t irq)
 	(void)rt_gic_route(irq, rt_mpidr());
 	rt_gic_set_priority(irq, RT_GIC_PRIORITY_DEFAULT);
 	rt_gic_enable(irq);
-	wr(UART_IMSC, INT_RX | INT_RT);
+	wr(PL011_IMSC, PL011_INT_RX | PL011_INT_RT);
 	rt_irq_unmask();
 	return 0;
 }
@@ -92,8 +80,8 @@ uint32_t svc_uart_write(const char *buf, uint32_t len)
 {
 	uint32_t n = 0u;
 
-	while ((n < len) && ((rd(UART_FR) & FR_TXFF) == 0u)) {
-		wr(UART_DR, (uint8_t)buf[n]);
+	while ((n < len) && ((rd(PL011_FR) & PL011_FR_TXFF) == 0u)) {
+		wr(PL011_DR, (uint8_t)buf[n]);
 		n++;
 	}
 	return n;

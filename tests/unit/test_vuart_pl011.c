@@ -21,6 +21,7 @@
 #include "fake_arch.h"
 #include "partition.h"
 #include "vuart_pl011.h"
+#include "hw/pl011.h"
 
 #define UART_IPA 0x09100000u
 #define UART_IRQ 7u          /* the fake architecture raises 0..31 */
@@ -28,22 +29,6 @@
 #define OS 0u
 #define SERVICE 1u
 
-#define DR 0x000u
-#define FR 0x018u
-#define IBRD 0x024u
-#define LCRH 0x02cu
-#define CR 0x030u
-#define IFLS 0x034u
-#define IMSC 0x038u
-#define RIS 0x03cu
-#define MIS 0x040u
-#define ICR 0x044u
-#define FR_TXFE 0x80u
-#define FR_TXFF 0x20u
-#define FR_RXFE 0x10u
-#define INT_RX 0x10u
-#define INT_TX 0x20u
-#define INT_RT 0x40u
 #define RECORD 120u          /* a console slot's payload */
 #define SLOTS 16u            /* a console direction: (4096 - 64) / 128, as a power of two */
 
@@ -171,7 +156,7 @@ static void puts_uart(const char *s)
 {
 	for (; *s != '\0'; s++) {
 		uint64_t v = (uint8_t)*s;
-		assert_true(access(DR, true, 1, &v));   /* earlycon writes bytes */
+		assert_true(access(PL011_DR, true, 1, &v));   /* earlycon writes bytes */
 	}
 }
 
@@ -227,20 +212,20 @@ static void test_reset_values_and_identification(void **state)
 	for (uint32_t i = 0; i < 8; i++) {
 		assert_int_equal(rd(0xfe0u + (4u * i)), id[i]);
 	}
-	assert_int_equal(rd(FR), FR_TXFE | FR_RXFE);
-	assert_int_equal(rd(CR), 0x300u);
-	assert_int_equal(rd(IFLS), 0x12u);
-	assert_int_equal(rd(IMSC), 0u);
-	assert_int_equal(rd(RIS), 0u);
+	assert_int_equal(rd(PL011_FR), PL011_FR_TXFE | PL011_FR_RXFE);
+	assert_int_equal(rd(PL011_CR), 0x300u);
+	assert_int_equal(rd(PL011_IFLS), 0x12u);
+	assert_int_equal(rd(PL011_IMSC), 0u);
+	assert_int_equal(rd(PL011_RIS), 0u);
 	/* Registers keep what a driver writes; reserved ones read as zero. */
-	wr(IBRD, 0x1au);
-	wr(LCRH, 0x70u);
-	assert_int_equal(rd(IBRD), 0x1au);
-	assert_int_equal(rd(LCRH), 0x70u);
+	wr(PL011_IBRD, 0x1au);
+	wr(PL011_LCRH, 0x70u);
+	assert_int_equal(rd(PL011_IBRD), 0x1au);
+	assert_int_equal(rd(PL011_LCRH), 0x70u);
 	assert_int_equal(rd(0x800u), 0u);
 	/* No 64-bit registers: such an access is the partition's fault. */
 	uint64_t v = 0;
-	assert_false(access(DR, true, 8, &v));
+	assert_false(access(PL011_DR, true, 8, &v));
 	/* Nothing arrived from the service partition's garbage. */
 	char buf[RECORD + 1];
 	assert_int_equal(take(buf), -1);
@@ -254,12 +239,12 @@ static void test_a_line_goes_out_as_one_record_and_rings(void **state)
 	(void)state;
 	puts_uart("hello, ");
 	assert_int_equal(take(buf), -1);
-	assert_int_equal(rd(FR) & FR_TXFE, 0u);   /* something waits in the FIFO */
+	assert_int_equal(rd(PL011_FR) & PL011_FR_TXFE, 0u);   /* something waits in the FIFO */
 	puts_uart("world\n");
 	assert_int_equal(take(buf), 13);
 	assert_string_equal(buf, "hello, world\n");
 	assert_true(service_rang());
-	assert_int_equal(rd(FR) & FR_TXFE, FR_TXFE);
+	assert_int_equal(rd(PL011_FR) & PL011_FR_TXFE, PL011_FR_TXFE);
 	/* Longer than a record: full records, the rest waits for its newline. */
 	char line[301];
 	memset(line, 'x', 300);
@@ -280,18 +265,18 @@ static void test_unfinished_line_goes_when_the_guest_waits(void **state)
 	(void)state;
 	/* earlycon: flag register, byte, flag register (busy), flag register (next byte)... */
 	puts_uart("lo");
-	(void)rd(FR);
-	(void)rd(FR);
+	(void)rd(PL011_FR);
+	(void)rd(PL011_FR);
 	assert_int_equal(take(buf), -1);
 	puts_uart("gin: ");
-	(void)rd(FR);
-	(void)rd(FR);
-	(void)rd(FR);   /* a third read in a row: it waits (for input, say) */
+	(void)rd(PL011_FR);
+	(void)rd(PL011_FR);
+	(void)rd(PL011_FR);   /* a third read in a row: it waits (for input, say) */
 	assert_int_equal(take(buf), 7);
 	assert_string_equal(buf, "login: ");
 	/* Linux's interrupt-driven path masks the transmit interrupt when it has sent all. */
 	puts_uart("# ");
-	wr(IMSC, INT_RX | INT_RT);
+	wr(PL011_IMSC, PL011_INT_RX | PL011_INT_RT);
 	assert_int_equal(take(buf), 2);
 	assert_string_equal(buf, "# ");
 }
@@ -305,13 +290,13 @@ static void test_full_ring_says_full_and_counts_what_is_lost(void **state)
 	for (uint32_t i = 0; i < SLOTS; i++) {
 		puts_uart("a line\n");
 	}
-	assert_int_equal(rd(FR) & FR_TXFF, 0u);
+	assert_int_equal(rd(PL011_FR) & PL011_FR_TXFF, 0u);
 	char line[RECORD + 1];
 	memset(line, 'y', RECORD);
 	line[RECORD] = '\0';
 	puts_uart(line);                            /* held: the ring is full */
-	assert_int_equal(rd(FR) & FR_TXFF, FR_TXFF);
-	wr(IMSC, INT_TX);                          /* Linux: wait for the TX interrupt */
+	assert_int_equal(rd(PL011_FR) & PL011_FR_TXFF, PL011_FR_TXFF);
+	wr(PL011_IMSC, PL011_INT_TX);                          /* Linux: wait for the TX interrupt */
 	unsigned before = raised();
 	puts_uart("z");                             /* written regardless: lost, counted */
 	assert_int_equal(raised(), before);
@@ -320,8 +305,8 @@ static void test_full_ring_says_full_and_counts_what_is_lost(void **state)
 	assert_int_equal(ring_uart(), CORE_OK);
 	assert_int_equal(raised(), before + 1);
 	assert_true((cpu_get(0)->arch.injected & (1u << UART_IRQ)) != 0u);
-	assert_int_equal(rd(FR) & FR_TXFF, 0u);
-	assert_int_equal(rd(MIS), INT_TX);
+	assert_int_equal(rd(PL011_FR) & PL011_FR_TXFF, 0u);
+	assert_int_equal(rd(PL011_MIS), PL011_INT_TX);
 	for (uint32_t i = 1; i < SLOTS; i++) {
 		assert_int_equal(take(buf), 7);
 	}
@@ -337,27 +322,27 @@ static void test_full_ring_says_full_and_counts_what_is_lost(void **state)
 static void test_input_reads_from_the_data_register_and_interrupts(void **state)
 {
 	(void)state;
-	wr(IMSC, INT_RX | INT_RT);
+	wr(PL011_IMSC, PL011_INT_RX | PL011_INT_RT);
 	unsigned before = raised();
 	assert_int_equal(rt_ring_send(&in, "xy", 2), RT_RING_OK);
 	assert_int_equal(ring_uart(), CORE_OK);
 	assert_int_equal(raised(), before + 1);
-	assert_int_equal(rd(MIS), INT_RX | INT_RT);
-	assert_int_equal(rd(FR) & FR_RXFE, 0u);
-	assert_int_equal(rd(DR), 'x');
-	assert_int_equal(rd(DR), 'y');
-	assert_int_equal(rd(FR) & FR_RXFE, FR_RXFE);
-	assert_int_equal(rd(MIS), 0u);
+	assert_int_equal(rd(PL011_MIS), PL011_INT_RX | PL011_INT_RT);
+	assert_int_equal(rd(PL011_FR) & PL011_FR_RXFE, 0u);
+	assert_int_equal(rd(PL011_DR), 'x');
+	assert_int_equal(rd(PL011_DR), 'y');
+	assert_int_equal(rd(PL011_FR) & PL011_FR_RXFE, PL011_FR_RXFE);
+	assert_int_equal(rd(PL011_MIS), 0u);
 	/* Two records: read back to back; one edge, the line stays up in between. */
 	assert_int_equal(rt_ring_send(&in, "1", 1), RT_RING_OK);
 	assert_int_equal(rt_ring_send(&in, "2", 1), RT_RING_OK);
 	assert_int_equal(ring_uart(), CORE_OK);
 	assert_int_equal(ring_uart(), CORE_OK);
 	assert_int_equal(raised(), before + 2);
-	assert_int_equal(rd(DR), '1');
-	assert_int_equal(rd(DR), '2');
-	assert_int_equal(rd(DR), 0u);               /* empty: reads zero */
-	assert_int_equal(rd(MIS), 0u);
+	assert_int_equal(rd(PL011_DR), '1');
+	assert_int_equal(rd(PL011_DR), '2');
+	assert_int_equal(rd(PL011_DR), 0u);               /* empty: reads zero */
+	assert_int_equal(rd(PL011_MIS), 0u);
 }
 
 /* Verifies: REQ-CON-104 */
@@ -366,12 +351,12 @@ static void test_transmit_interrupt_is_an_edge_per_rise(void **state)
 	(void)state;
 	unsigned before = raised();
 	puts_uart("a");
-	wr(IMSC, INT_TX);                          /* room: the line rises at once */
+	wr(PL011_IMSC, PL011_INT_TX);                          /* room: the line rises at once */
 	assert_int_equal(raised(), before + 1);
 	puts_uart("b");                             /* still up: no second edge */
 	assert_int_equal(raised(), before + 1);
-	wr(ICR, INT_TX);
-	assert_int_equal(rd(MIS), 0u);
+	wr(PL011_ICR, PL011_INT_TX);
+	assert_int_equal(rd(PL011_MIS), 0u);
 	puts_uart("c");                             /* set again by the write: a new edge */
 	assert_int_equal(raised(), before + 2);
 }
@@ -385,8 +370,8 @@ static void test_hostile_indices_reach_nobody(void **state)
 	/* The service partition claims more input than a ring can hold: nothing is read. */
 	uint32_t *head = (uint32_t *)(channel_mem + (BH_CONSOLE_CHANNEL_SIZE / 2u) + BH_CHANNEL_PAGE);
 	*head = 0x7fffffffu;
-	assert_int_equal(rd(FR) & FR_RXFE, FR_RXFE);
-	assert_int_equal(rd(DR), 0u);
+	assert_int_equal(rd(PL011_FR) & PL011_FR_RXFE, PL011_FR_RXFE);
+	assert_int_equal(rd(PL011_DR), 0u);
 	/* Its consumer index is impossible: the record is lost, the ring starts afresh. */
 	uint32_t *tail = (uint32_t *)channel_mem;
 	*tail = 0x12345678u;
@@ -409,14 +394,14 @@ static void test_waits_are_announced_as_the_runtime_does(void **state)
 	uint32_t rx0 = *rx_waiting, tx0 = *tx_waiting;
 
 	/* Input: found empty, announced once however often the guest polls. */
-	(void)rd(FR);
+	(void)rd(PL011_FR);
 	assert_int_equal(*rx_waiting, rx0 + 1);
-	(void)rd(FR);
-	(void)rd(DR);
+	(void)rd(PL011_FR);
+	(void)rd(PL011_DR);
 	assert_int_equal(*rx_waiting, rx0 + 1);
 	/* A record taken: the next empty ring is announced again. */
 	assert_int_equal(rt_ring_send(&in, "k", 1), RT_RING_OK);
-	assert_int_equal(rd(DR), 'k');
+	assert_int_equal(rd(PL011_DR), 'k');
 	assert_int_equal(*rx_waiting, rx0 + 2);
 	/* Output: full, announced once; room, then full again: once more. */
 	for (uint32_t i = 0; i < SLOTS; i++) {
@@ -424,9 +409,9 @@ static void test_waits_are_announced_as_the_runtime_does(void **state)
 	}
 	assert_int_equal(*tx_waiting, tx0);
 	puts_uart("more\n");
-	(void)rd(FR);
-	(void)rd(FR);
-	(void)rd(FR);
+	(void)rd(PL011_FR);
+	(void)rd(PL011_FR);
+	(void)rd(PL011_FR);
 	assert_int_equal(*tx_waiting, tx0 + 1);
 	char buf[RECORD + 1];
 	assert_int_equal(take(buf), 5);
@@ -441,12 +426,12 @@ static void test_restart_resets_the_registers(void **state)
 	char buf[RECORD + 1];
 
 	(void)state;
-	wr(IMSC, INT_TX);
+	wr(PL011_IMSC, PL011_INT_TX);
 	puts_uart("half a li");
 	vuart_pl011_reset(partition_get(OS));
-	assert_int_equal(rd(IMSC), 0u);
-	assert_int_equal(rd(RIS), 0u);
-	assert_int_equal(rd(FR), FR_TXFE | FR_RXFE);
+	assert_int_equal(rd(PL011_IMSC), 0u);
+	assert_int_equal(rd(PL011_RIS), 0u);
+	assert_int_equal(rd(PL011_FR), PL011_FR_TXFE | PL011_FR_RXFE);
 	puts_uart("new life\n");
 	assert_int_equal(take(buf), 9);
 	assert_string_equal(buf, "new life\n");
