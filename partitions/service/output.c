@@ -12,7 +12,7 @@
 #define TX_MASK (SVC_TX_SIZE - 1u)
 /* "\x1b[1;3Nm" and "\x1b[0m" */
 #define COLOR_ON_MAX 8u
-#define COLOR_OFF "\x1b[0m"
+#define COLOR_OFF "\x1b" "[0m"
 #define COLOR_OFF_LEN 4u
 
 size_t svc_strnlen(const char *s, size_t max)
@@ -71,6 +71,18 @@ static void put_str(struct svc_tx *tx, const char *s, uint32_t len)
 	}
 }
 
+/* A partition's text, printable: control characters could rewrite what other sources printed. */
+static void put_text(struct svc_tx *tx, const char *text, uint32_t len)
+{
+	for (uint32_t i = 0u; i < len; i++) {
+		char c = text[i];
+
+		if (c != '\r') {
+			put(tx, (((c >= ' ') && (c <= '~')) || (c == '\t')) ? c : '?');
+		}
+	}
+}
+
 uint32_t svc_line_cost(void)
 {
 	/* colour, '[', name, "] ", text, colour off, '\n', and the prompt ended and typed again */
@@ -124,14 +136,7 @@ bool svc_print_line(struct svc_mux *m, const char *name, uint32_t partition, con
 	put(&m->tx, '[');
 	put_str(&m->tx, name, (uint32_t)name_len);
 	put_str(&m->tx, "] ", 2u);
-	for (uint32_t i = 0u; i < n; i++) {
-		char c = text[i];
-
-		/* Control characters could rewrite what other sources printed. */
-		if (c != '\r') {
-			put(&m->tx, (((c >= ' ') && (c <= '~')) || (c == '\t')) ? c : '?');
-		}
-	}
+	put_text(&m->tx, text, n);
 	if (m->color) {
 		put_str(&m->tx, COLOR_OFF, COLOR_OFF_LEN);
 	}
@@ -148,11 +153,10 @@ static bool print_va(struct svc_mux *m, const char *name, uint32_t partition, co
 {
 	char text[SVC_LINE_MAX];
 	int n = vsnprintf(text, sizeof(text), fmt, ap);
+	/* vsnprintf returns what the whole text would take: the line holds what fitted. */
+	uint32_t len = (n > 0) ? (uint32_t)n : 0u;
 
-	if (n < 0) {
-		n = 0;
-	}
-	return svc_print_line(m, name, partition, text, ((uint32_t)n < SVC_LINE_MAX) ? (uint32_t)n : (SVC_LINE_MAX - 1u));
+	return svc_print_line(m, name, partition, text, (len < SVC_LINE_MAX) ? len : (SVC_LINE_MAX - 1u));
 }
 
 bool svc_printf(struct svc_mux *m, const char *fmt, ...)

@@ -5,7 +5,6 @@
  * command may do is the hypervisor's decision (BH_HC_PARTITION_CONTROL
  * refuses a partition without `service-control`); the prompt reports it.
  */
-#include <stdlib.h>
 #include <string.h>
 #include <bulkhead/hypercall.h>
 #include "svc.h"
@@ -54,11 +53,16 @@ static void list(struct svc_mux *m)
 /* A partition by name or by id; SVC_PARTITIONS_MAX when none. */
 static uint32_t find(const struct svc_mux *m, const char *arg)
 {
-	char *end = NULL;
-	unsigned long id = strtoul(arg, &end, 10);
+	uint32_t id = 0u;
+	uint32_t digits = 0u;
 
-	if ((end != arg) && (*end == '\0') && (id < m->n_partitions)) {
-		return (uint32_t)id;
+	/* Decimal digits only, and no more than an id can have (no errno, no overflow). */
+	while ((digits < 4u) && (arg[digits] >= '0') && (arg[digits] <= '9')) {
+		id = (id * 10u) + ((uint32_t)arg[digits] - (uint32_t)'0');
+		digits++;
+	}
+	if ((digits > 0u) && (arg[digits] == '\0') && (id < m->n_partitions)) {
+		return id;
 	}
 	for (uint32_t i = 0u; i < m->n_partitions; i++) {
 		if ((m->partitions[i][0] != '\0') && (strcmp(m->partitions[i], arg) == 0)) {
@@ -89,14 +93,16 @@ static void control(struct svc_mux *m, const char *verb, const char *arg, uint32
 static const char *split(char *line)
 {
 	char *sp = strchr(line, ' ');
-	char *arg = "";
+	const char *arg = "";
 
 	if (sp != NULL) {
+		size_t i = 1u;
+
 		*sp = '\0';
-		arg = sp + 1;
-		while (*arg == ' ') {
-			arg++;
+		while (sp[i] == ' ') {
+			i++;
 		}
+		arg = &sp[i];
 	}
 	return arg;
 }
@@ -105,13 +111,13 @@ void svc_command(struct svc_mux *m, const char *line)
 {
 	char buf[SVC_INPUT_MAX];
 	size_t n = svc_strnlen(line, SVC_INPUT_MAX - 1u);
+	size_t start = 0u;
 
-	while ((n > 0u) && (*line == ' ')) {
-		line++;
-		n--;
+	while ((start < n) && (line[start] == ' ')) {
+		start++;
 	}
-	(void)memcpy(buf, line, n);
-	buf[n] = '\0';
+	(void)memcpy(buf, &line[start], n - start);
+	buf[n - start] = '\0';
 	const char *arg = split(buf);
 
 	if (buf[0] == '\0') {

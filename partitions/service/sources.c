@@ -118,9 +118,10 @@ static bool fault_record(struct svc_mux *m, const uint8_t *r)
 {
 	static const char *const kinds[BH_FAULT_KINDS] = BH_FAULT_NAMES;
 	char scratch[SVC_NAME_MAX];
-	char at[40] = "";
+	char at[40];
 	uint8_t flags = r[BH_LOG_FAULT_FLAGS];
 
+	at[0] = '\0';
 	if ((flags & BH_LOG_FAULT_ADDR_VALID) != 0u) {
 		(void)snprintf(at, sizeof(at), " at IPA 0x%lx", (unsigned long)le64(&r[BH_LOG_FAULT_ADDR]));
 	}
@@ -220,7 +221,10 @@ static void report(struct svc_mux *m, struct svc_source *s)
 	    svc_printf(m, "%s: ring corrupt (%u times): its indices or record lengths are impossible", s->name,
 		       (unsigned)corrupt)) {
 		s->corrupt_seen = corrupt;
-		s->corrupt_next = (corrupt < 0x80000000u) ? (corrupt * 2u) : UINT32_MAX;
+		s->corrupt_next = UINT32_MAX;
+		if (corrupt < 0x80000000u) {
+			s->corrupt_next = corrupt * 2u;
+		}
 	}
 	if ((s->input_dropped != s->input_dropped_seen) &&
 	    svc_printf(m, "%s: %u typed bytes dropped (it does not read its input)", s->name,

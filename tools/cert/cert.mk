@@ -172,6 +172,10 @@ CERT_HYP_C = $(sort $(filter %.c,$(HYP_SRCS)))
 CERT_HYP_ALT_C = $(subst $(BH_CONSOLE).c,$(CERT_CONSOLE_OTHER).c,$(subst gicv$(BH_GIC_VERSION).c,gicv$(CERT_GIC_OTHER).c,$(subst \
 	vgic_v$(BH_GIC_VERSION).c,vgic_v$(CERT_GIC_OTHER).c,$(CERT_HYP_C))))
 
+# The service partition serves every partition's console: its code is
+# checked like the hypervisor's (a program of its own, with the runtime).
+CERT_SERVICE_C = $(sort $(wildcard partitions/service/*.c))
+
 compile-commands: $(AUTOCONF_H) $(GEN)/system.mk
 	$(Q)$(PYTHON) $(srctree)/tools/cert/compdb.py --out $(O)/compile_commands.json --dir $(srctree) \
 		--cc "$(HYP_CC)" --flags "$(HYP_CPPFLAGS) $(HYP_CFLAGS)" --srcs "$(CERT_HYP_C)" \
@@ -179,4 +183,5 @@ compile-commands: $(AUTOCONF_H) $(GEN)/system.mk
 			-DBH_CERT_OTHER_GIC=$(CERT_GIC_OTHER) $(HYP_CFLAGS)" \
 		--srcs "$(filter $(wildcard $(CERT_HYP_ALT_C)),$(CERT_HYP_ALT_C))" \
 		--cc "$(GUEST_CC)" --flags "$(GUEST_CPPFLAGS) $(GUEST_CFLAGS)" --srcs "$(filter %.c,$(RT_SRCS))" \
+		--cc "$(GUEST_CC)" --flags "$(GUEST_CPPFLAGS) $(GUEST_CFLAGS)" --srcs "$(CERT_SERVICE_C)" \
 		--cc "$(HOSTCC)" --flags "$(BHCC_CFLAGS)" --srcs "$(BHCC_MAIN) $(filter-out core/% arch/%,$(BHCC_LIB_SRCS))"

@@ -22,9 +22,10 @@ import extensions
 SRCTREE = os.path.abspath(os.environ.get("BULKHEAD_CERT_ROOT") or
                           os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 
-# The sources of the hypervisor image and of the partition runtime: the
+# The sources of the hypervisor image, the partition runtime and the service
+# partition (it serves every partition's console): the
 # scope of MISRA, static analysis, complexity and the stack bound.
-HYPERVISOR_DIRS = ("core", "arch/arm64", "partitions/runtime", "partitions/runtime/arm64")
+HYPERVISOR_DIRS = ("core", "arch/arm64", "partitions/runtime", "partitions/runtime/arm64", "partitions/service")
 
 
 def rel(path, build=None):
