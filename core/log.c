@@ -226,8 +226,8 @@ NORETURN void panic(const char *fmt, ...)
 	va_start(ap, fmt);
 	size_t len = fmt_vformat(line, sizeof(line), fmt, ap);
 	va_end(ap);
-	console_print_line("bulkhead", "PANIC (hypervisor internal error)", 33u);
-	console_print_line("bulkhead", line, len);
+	console_print_line_failsafe("bulkhead", "PANIC (hypervisor internal error)", 33u);
+	console_print_line_failsafe("bulkhead", line, len);
 	/* arch_system_off() dumps the coverage counters (CONFIG_COVERAGE) just before the firmware call. */
 	arch_system_off();
 }

@@ -23,4 +23,12 @@ void console_guest_putc(struct cpu *cpu, char c);
 /** Prints `len` bytes of `s` followed by a newline, atomically, with the prefix "[prefix] ". */
 void console_print_line(const char *prefix, const char *s, size_t len);
 
+/**
+ * The same for the fail-safe path (panic): waits a bounded time (100 ms) for
+ * a line in progress, then prints whether or not it got the console, so that
+ * a dead core, or this core interrupted while it held the console, cannot
+ * keep the board from powering off.
+ */
+void console_print_line_failsafe(const char *prefix, const char *s, size_t len);
+
 #endif /* BULKHEAD_CONSOLE_H */

@@ -6,6 +6,7 @@
 #ifndef BULKHEAD_SPINLOCK_H
 #define BULKHEAD_SPINLOCK_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include "arch.h"
 
@@ -23,6 +24,16 @@ static inline void spin_lock(struct spinlock *l)
 	while (__atomic_load_n(&l->owner, __ATOMIC_ACQUIRE) != ticket) {
 		arch_cpu_relax();
 	}
+}
+
+/** Takes the lock only if it is free now (no ticket is drawn otherwise). */
+static inline bool spin_trylock(struct spinlock *l)
+{
+	uint32_t owner = __atomic_load_n(&l->owner, __ATOMIC_RELAXED);
+	uint32_t free_ticket = owner;
+
+	return __atomic_compare_exchange_n(&l->next, &free_ticket, owner + 1u, false, __ATOMIC_ACQUIRE,
+					   __ATOMIC_RELAXED);
 }
 
 static inline void spin_unlock(struct spinlock *l)

@@ -64,6 +64,11 @@ enum cpu_power arch_cpu_power_state(uint32_t cpu)
 
 void arch_cpu_relax(void)
 {
+	fake.counter += fake.relax_ticks;
+	fake.relax_calls++;
+	if (fake.relax_calls >= FAKE_RELAX_LIMIT) {
+		leave(FAKE_HUNG);
+	}
 }
 
 uint64_t arch_counter(void)
@@ -134,6 +139,9 @@ _Noreturn void arch_vcpu_enter(struct cpu *cpu, uint64_t entry, uint64_t arg)
 
 void arch_console_putc(char c)
 {
+	if (fake.putc_hook != NULL) {
+		fake.putc_hook(c);
+	}
 	if (fake.console_len + 1 < sizeof(fake.console)) {
 		fake.console[fake.console_len++] = c;
 		fake.console[fake.console_len] = '\0';

@@ -18,7 +18,11 @@ enum fake_exit {
 	FAKE_STOP,             /* arch_cpu_stop() */
 	FAKE_VCPU_ENTER,       /* arch_vcpu_enter() */
 	FAKE_SYSTEM_OFF,       /* arch_system_off() */
+	FAKE_HUNG,             /* arch_cpu_relax() called FAKE_RELAX_LIMIT times: a wait that never ends */
 };
+
+/* More waiting than any bounded wait of core/ needs on the fake (STOP_WAIT_POLLS per core). */
+#define FAKE_RELAX_LIMIT 50000000u
 
 #define CONFIG_MAX_CORES_FAKE 8
 /* arch_counter() ticks per second: one per microsecond. */
@@ -50,6 +54,9 @@ struct fake_state {
 	bool fenced_at_enter;          /* the partition was fenced when arch_vcpu_enter() ran */
 	char console[8192];
 	size_t console_len;
+	uint64_t relax_ticks;          /* arch_counter() advance per arch_cpu_relax(): time passes while waiting */
+	uint64_t relax_calls;
+	void (*putc_hook)(char c);     /* called by arch_console_putc() before it records the character */
 };
 
 extern struct fake_state fake;

@@ -105,6 +105,40 @@ static void test_partition_cannot_forge_hypervisor_lines(void **state)
 	assert_every_line_starts_with(fake.console, "[alpha] ");
 }
 
+static void panic_at_newline(char c)
+{
+	if (c == '\n') {
+		fake.putc_hook = NULL;
+		panic("exception at EL2 while printing");
+	}
+}
+
+static void print_one_line(void *arg)
+{
+	(void)arg;
+	console_print_line("bulkhead", "a line the hypervisor prints", 28u);
+}
+
+/*
+ * An exception while this core prints a line (it holds the console): the
+ * panic must not wait for itself. It prints after its bounded wait (100 ms
+ * of arch_counter) and powers the board off. Last in this program: the
+ * interrupted line keeps the console, as it would on the board.
+ * Verifies: REQ-FSF-006
+ */
+static void test_panic_inside_a_line_still_powers_off(void **state)
+{
+	(void)state;
+	fake.relax_ticks = 10u;                 /* 10 us per poll */
+	fake.putc_hook = panic_at_newline;
+	assert_int_equal(fake_run(print_one_line, NULL), FAKE_SYSTEM_OFF);
+	assert_non_null(strstr(fake.console, "[bulkhead] PANIC (hypervisor internal error)\r\n"));
+	assert_non_null(strstr(fake.console, "[bulkhead] exception at EL2 while printing\r\n"));
+	/* Each of its two lines waited its 100 ms, and no longer. */
+	assert_true(fake.counter >= FAKE_COUNTER_HZ / 5u);
+	assert_true(fake.counter < (3u * FAKE_COUNTER_HZ) / 10u);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -113,6 +147,7 @@ int main(void)
 		cmocka_unit_test_setup(test_long_lines_split, hc_setup),
 		cmocka_unit_test_setup(test_log_lines_prefixed_and_filtered, hc_setup),
 		cmocka_unit_test_setup(test_partition_cannot_forge_hypervisor_lines, hc_setup),
+		cmocka_unit_test_setup(test_panic_inside_a_line_still_powers_off, hc_setup),
 	};
 	return cmocka_run_group_tests_name("console", tests, NULL, NULL);
 }
