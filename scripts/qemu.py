@@ -79,7 +79,9 @@ def command(image, *, gic, cpus, mem_mib, hypervisor=True, interactive=False, ic
     if icount:
         args += ["-icount", icount]
     if plugin:
-        args += ["-plugin", plugin]
+        # The plugin's counters assume one vCPU at a time (tools/qemu-plugin/tracepoints.c);
+        # -icount runs them so, otherwise multi-threaded TCG would race its callbacks.
+        args += ([] if icount else ["-accel", "tcg,thread=single"]) + ["-plugin", plugin]
     if gdb:
         args += ["-s", "-S"]
     return args + list(extra) + ["-kernel", image]
