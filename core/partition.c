@@ -86,7 +86,7 @@ static void load_blob(const struct partition *p, const struct cfg_blob *b)
 	if (!partition_translate(p, ipa_init(b->ipa), b->size, CFG_ACCESS_R, &dst)) {
 		panic("partition '%s': blob at IPA 0x%lx outside its memory", p->cfg->name, b->ipa);
 	}
-	(void)memcpy(pa_ptr(dst), b->data, b->size);
+	(void)memcpy(pa_ptr(dst), pa_ptr(pa_init(b->pa)), b->size);
 	arch_clean_to_poc(dst, b->size);
 }
 

@@ -14,6 +14,15 @@ board's own devices (PL011, PL031, GIC, the empty virtio-mmio transports)
 stay, because they are part of the board. The only files QEMU opens are the
 images given here: no ROM, firmware or data file.
 
+The hypervisor image goes in raw at its link address, and core 0 starts
+there at EL2, with QEMU's generic loader (`-device loader`): -kernel would
+also write QEMU's own device tree at RAM base + 128 MiB, where the image store
+may lie (the hypervisor reads nothing from that tree). The partition images
+and guest device trees, which are not part of the hypervisor image, go into
+their slots of the image store with one `-device loader,...,force-raw=on`
+each, from bhcc's load list (GENDIR/load.list, beside the image as
+gen/load.list). A partition program run natively still boots with -kernel.
+
 As a program: scripts/qemu.py --system-mk build/gen/system.mk --image
 build/bulkhead.bin [--gdb] [--print]; it replaces itself with QEMU.
 """
@@ -57,8 +66,35 @@ def ram_mib(system_vars):
     return -(-(end - VIRT_RAM_BASE) // (1 << 20))
 
 
+def read_load_list(path):
+    """bhcc's load list as (kind, partition, address, size, file) tuples."""
+    out = []
+    with open(path) as f:
+        for line in f:
+            if not line.strip() or line.startswith("#"):
+                continue
+            kind, part, addr, size, file = line.rstrip("\n").split(" ", 4)
+            out.append((kind, part, int(addr, 0), int(size, 0), file))
+    return out
+
+
+def loader_args(load_list):
+    """One QEMU generic loader device per file of the load list, raw at its host address."""
+    args = []
+    for _kind, _part, addr, _size, file in read_load_list(load_list):
+        if "," in file:
+            raise ValueError(f"{file}: QEMU's -device option cannot take a file name with a comma")
+        args += ["-device", f"loader,file={file},addr={addr:#x},force-raw=on"]
+    return args
+
+
+def default_load_list(image):
+    """Where bhcc wrote the load list of the build that made `image`."""
+    return os.path.join(os.path.dirname(os.path.abspath(image)), "gen", "load.list")
+
+
 def command(image, *, gic, cpus, mem_mib, hypervisor=True, interactive=False, icount=None, plugin=None,
-            gdb=False, cpu=CPU, extra=()):
+            gdb=False, cpu=CPU, extra=(), load_list=None, entry=None):
     """The argument list that boots `image` on the virt board.
 
     hypervisor: EL2 is available (virtualization=on, PSCI over SMC); without it
@@ -70,6 +106,8 @@ def command(image, *, gic, cpus, mem_mib, hypervisor=True, interactive=False, ic
     plugin: a TCG plugin argument string (path,arg=...,...).
     gdb: start stopped, with a gdb server on :1234.
     cpu: the CPU model (tests use "max" for features the default core lacks).
+    load_list: bhcc's load list; its files are loaded beside the image.
+    entry: load `image` raw there and start core 0 there (the hypervisor); None: -kernel.
     """
     machine = f"virt,gic-version={gic}" + (",virtualization=on" if hypervisor else "")
     args = [BINARY, "-nodefaults", "-machine", machine, "-cpu", cpu, "-smp", str(cpus), "-m", f"{mem_mib}M",
@@ -84,13 +122,22 @@ def command(image, *, gic, cpus, mem_mib, hypervisor=True, interactive=False, ic
         args += ([] if icount else ["-accel", "tcg,thread=single"]) + ["-plugin", plugin]
     if gdb:
         args += ["-s", "-S"]
-    return args + list(extra) + ["-kernel", image]
+    if load_list:
+        args += loader_args(load_list)
+    if entry is None:
+        return args + list(extra) + ["-kernel", image]
+    if "," in image:
+        raise ValueError(f"{image}: QEMU's -device option cannot take a file name with a comma")
+    return args + list(extra) + ["-device", f"loader,file={image},addr={entry:#x},force-raw=on",
+                                 "-device", f"loader,addr={entry:#x},cpu-num=0"]
 
 
 def system_command(system_vars, image, **kw):
-    """command() for a built system: its board's GIC, cores and RAM (gen/system.mk)."""
+    """command() for a built system: its board's GIC, cores and RAM (gen/system.mk), and the
+    partition images of its load list (gen/load.list beside the image unless load_list= names one)."""
+    kw.setdefault("load_list", default_load_list(image))
     return command(image, gic=system_vars["BH_GIC_VERSION"], cpus=system_vars["BH_NUM_CORES"],
-                   mem_mib=ram_mib(system_vars), **kw)
+                   mem_mib=ram_mib(system_vars), entry=int(system_vars["BH_HYP_LINK"], 0), **kw)
 
 
 def native_command(elf, gic, cpus, **kw):

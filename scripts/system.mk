@@ -40,15 +40,18 @@ $(GEN)/system.mk: $(O)/system.dtb $(BHCC) $(O)/.config
 	@echo "  BHCC    $(SYSTEM) (layout)"
 	$(Q)$(BHCC) $(BHCC_ARGS) --layout-only
 include $(GEN)/system.mk
+# The layout keeps room in the image store for each prebuilt image at its size.
+$(GEN)/system.mk: $(BH_STORE_INPUTS)
 
 include partitions/build.mk
 
-# Pass 2 checks the images against their regions and writes the tables.
-GEN_TABLES := $(GEN)/config.c $(GEN)/images.S $(GEN)/isolation.md
+# Pass 2 checks the images against their regions and writes the tables and
+# the load list (what the boot flow loads into the image store).
+GEN_TABLES := $(GEN)/config.c $(GEN)/load.list $(GEN)/isolation.md
 $(GEN)/config.c: $(O)/system.dtb $(BHCC) $(PARTITION_IMAGES) $(O)/.config
 	@echo "  BHCC    $(SYSTEM) (tables)"
 	$(Q)$(BHCC) $(BHCC_ARGS) --images $(IMAGES) --srctree $(srctree)
-$(GEN)/images.S $(GEN)/isolation.md: $(GEN)/config.c
+$(GEN)/load.list $(GEN)/isolation.md: $(GEN)/config.c
 
 include core/build.mk
 include arch/$(ARCH)/build.mk

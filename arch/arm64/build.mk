@@ -28,7 +28,7 @@ endif
 HYP_SRCS += $(filter-out arch/arm64/gicv%.c arch/arm64/vgic_v%.c $(CONSOLE_DRIVERS) \
 		$(if $(filter y,$(CONFIG_FAULT_INJECTION)),,arch/arm64/fault_inject.c),$(wildcard arch/arm64/*.c)) \
 	$(GIC_SRC) arch/arm64/vgic_v$(BH_GIC_VERSION).c $(CONSOLE_SRC) $(wildcard arch/arm64/*.S)
-HYP_GEN_SRCS := $(GEN)/config.c $(GEN)/images.S
+HYP_GEN_SRCS := $(GEN)/config.c
 
 HYP_CPPFLAGS := -nostdinc -isystem $(shell $(HYP_CC) -print-file-name=include) \
 	-I$(O)/include -Iinclude -Icore/include -Icore/include/libc -Ipartitions/runtime/include -Iarch/arm64/include \
@@ -59,7 +59,7 @@ endif
 
 HYP_OBJDIR := $(O)/obj
 HYP_OBJS := $(patsubst %,$(HYP_OBJDIR)/%.o,$(HYP_SRCS)) \
-	$(HYP_OBJDIR)/gen/config.c.o $(HYP_OBJDIR)/gen/images.S.o
+	$(HYP_OBJDIR)/gen/config.c.o
 
 $(HYP_OBJDIR)/%.c.o: %.c $(AUTOCONF_H) $(GEN)/system.mk arch/arm64/build.mk
 	@echo "  CC      $<"
@@ -75,11 +75,6 @@ $(HYP_OBJDIR)/gen/config.c.o: $(GEN)/config.c $(AUTOCONF_H)
 	@echo "  CC      $<"
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(HYP_CC) $(HYP_CPPFLAGS) $(HYP_CFLAGS) -MMD -MP -c $< -o $@
-
-$(HYP_OBJDIR)/gen/images.S.o: $(GEN)/images.S $(PARTITION_IMAGES)
-	@echo "  AS      $<"
-	$(Q)mkdir -p $(dir $@)
-	$(Q)$(HYP_CC) $(HYP_CPPFLAGS) -c $< -o $@
 
 -include $(HYP_OBJS:.o=.d)
 
@@ -100,10 +95,11 @@ $(O)/bulkhead.bin: $(O)/bulkhead.elf
 	@echo "  OBJCOPY $@"
 	$(Q)$(HYP_OBJCOPY) -O binary $< $@
 
-$(O)/bulkhead.its: arch/arm64/bulkhead.its.in $(GEN)/system.mk
-	$(Q)sed -e 's|@IMAGE@|$(O)/bulkhead.bin|' -e 's|@LOAD@|$(BH_HYP_LINK)|' $< > $@
+$(O)/bulkhead.its: arch/arm64/bulkhead.its.in $(GEN)/system.mk $(GEN)/load.list scripts/mkits.py
+	$(Q)$(PYTHON) scripts/mkits.py --template $< --image $(O)/bulkhead.bin --link $(BH_HYP_LINK) \
+		--load-list $(GEN)/load.list --out $@
 
-$(O)/bulkhead.itb: $(O)/bulkhead.its $(O)/bulkhead.bin
+$(O)/bulkhead.itb: $(O)/bulkhead.its $(O)/bulkhead.bin $(GEN)/load.list $(PARTITION_IMAGES)
 	@command -v mkimage >/dev/null || { echo "mkimage not found: run 'make deps' (u-boot-tools)" >&2; exit 1; }
 	@echo "  MKIMAGE $@"
 	$(Q)mkimage -f $< $@ >/dev/null

@@ -135,6 +135,9 @@ void arm64_early_init(void)
 			}
 		}
 	}
+	/* The image store: the pristine copies it loads partitions from, never written. */
+	map(&pool, cfg_system.store_pa, cfg_system.store_pa + cfg_system.store_size,
+	    S1_NORMAL | PTE_S1_AP_RO | PTE_S1_XN);
 	/* Channels the hypervisor is an end of (its log, emulated UARTs): it reads and writes their rings. */
 	for (uint32_t c = 0u; c < cfg_system.n_channels; c++) {
 		const struct cfg_channel *ch = &cfg_system.channels[c];

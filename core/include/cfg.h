@@ -49,7 +49,7 @@ struct cfg_region {
 
 /** A blob copied into a partition's memory each time the partition starts. */
 struct cfg_blob {
-	const uint8_t *data;   /* pristine copy inside the hypervisor image */
+	uint64_t pa;           /* host-physical address of its pristine copy in the image store */
 	uint64_t size;         /* 0: no blob */
 	uint64_t ipa;          /* where it is copied */
 };
@@ -172,6 +172,10 @@ struct cfg_system {
 	uint8_t log_channel;           /* its CFG_CHANNEL_LOG channel (valid when service is) */
 	uint32_t n_channels;
 	const struct cfg_channel *channels;
+	/* The image store: pristine images and guest device trees, loaded by the boot
+	 * flow beside the hypervisor; no partition maps it, the hypervisor only reads it. */
+	uint64_t store_pa;
+	uint64_t store_size;
 	struct cfg_arch_system arch;
 };
 

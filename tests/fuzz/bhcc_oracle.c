@@ -175,9 +175,9 @@ static void partition_field(struct o_part *p, const char *l)
 		snprintf(p->vcpu_sym, sizeof(p->vcpu_sym), "%s", sym);
 	} else if (sscanf(l, ".entry = 0x%llx,", &a) == 1) {
 		p->entry = a;
-	} else if (sscanf(l, ".image = { .data = %*[^,], .size = 0x%llx, .ipa = 0x%llx },", &b, &c) == 2) {
+	} else if (sscanf(l, ".image = { .pa = %*[^,], .size = 0x%llx, .ipa = 0x%llx },", &b, &c) == 2) {
 		p->image = (struct o_range){ c, b };
-	} else if (sscanf(l, ".boot_info = { .data = %*[^,], .size = 0x%llx, .ipa = 0x%llx },", &b, &c) == 2) {
+	} else if (sscanf(l, ".boot_info = { .pa = %*[^,], .size = 0x%llx, .ipa = 0x%llx },", &b, &c) == 2) {
 		p->dtb = (struct o_range){ c, b };
 	} else if (sscanf(l, ".n_regions = %u,", &u) == 1) {
 		p->n_regions = u;

@@ -12,7 +12,7 @@ static const char usage[] =
 	"            [--layout-only] [--images IMAGEDIR --srctree SRCDIR]\n"
 	"Validates a Bulkhead system description and generates the hypervisor's tables.\n"
 	"  --layout-only  pass 1: validate all but the images, write GENDIR/system.mk\n"
-	"  otherwise      pass 2: also check the images, write config.c, images.S,\n"
+	"  otherwise      pass 2: also check the images, write config.c, load.list,\n"
 	"                 isolation.md and one guest .dtb per partition with dtb-address\n";
 
 static bool number(const char *s, unsigned min, unsigned max, unsigned *out)

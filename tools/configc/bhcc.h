@@ -163,6 +163,9 @@ void validate_pools(struct bh_ctx *c);
 /** Gives a host address to every valid region without host-address, first fit in document order. */
 void place_regions(struct bh_ctx *c);
 
+/** Places the image store after everything else and gives each image and guest device tree its slot there. */
+void place_image_store(struct bh_ctx *c);
+
 /** Largest guest description (arm64: device tree) bhcc makes; the buffers for be_guest_desc_build() use it. */
 #define BHCC_GUEST_DESC_MAX 65536
 
@@ -174,7 +177,14 @@ void images_check(struct bh_ctx *c);
 /** Resolves a partition's `image` (relative to --srctree, else the working directory) into image_file. */
 bool image_resolve(const struct bhcc_options *opt, struct bh_partition *p);
 
-/* emit_mk.c, emit_c.c, emit_asm.c, emit_report.c */
+/**
+ * Room the image store keeps for a partition's image, the same in both passes:
+ * a prebuilt `image` file's size, a `program`'s whole RAM from its load address
+ * (it is linked only after the layout pass); 0 when unknown (an error is reported).
+ */
+uint64_t image_room(const struct bh_partition *p);
+
+/* emit_mk.c, emit_c.c, emit_load_list.c, emit_report.c */
 
 /** Writes GENDIR/system.mk. */
 void emit_mk(FILE *f, const struct bh_system *sys, const struct bhcc_options *opt);
@@ -182,8 +192,8 @@ void emit_mk(FILE *f, const struct bh_system *sys, const struct bhcc_options *op
 /** Writes GENDIR/config.c. */
 void emit_c(FILE *f, const struct bh_system *sys, const struct bhcc_options *opt);
 
-/** Writes GENDIR/images.S. */
-void emit_asm(FILE *f, const struct bh_system *sys, const struct bhcc_options *opt);
+/** Writes GENDIR/load.list: each file to load beside the hypervisor, where, and what it is. */
+void emit_load_list(FILE *f, const struct bh_system *sys, const struct bhcc_options *opt);
 
 /** Writes GENDIR/isolation.md. */
 void emit_report(FILE *f, const struct bh_system *sys, const struct bhcc_options *opt);

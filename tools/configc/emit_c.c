@@ -32,9 +32,6 @@ static void comment(FILE *f, const char *prefix, const char *text, const char *s
 static void partition_arrays(FILE *f, const struct bh_partition *p)
 {
 	comment(f, "/* ", p->path, " */\n");
-	fprintf(f, "extern const uint8_t bh_image_%s[];\n", p->sym);
-	if (p->has_dtb)
-		fprintf(f, "extern const uint8_t bh_dtb_%s[];\n", p->sym);
 	fprintf(f, "static const uint8_t bh_%s_vcpu_cpu[] = {", p->sym);
 	for (unsigned i = 0; i < p->n_vcpus; i++)
 		fprintf(f, "%s %u", i ? "," : "", p->vcpu_cpu[i]);
@@ -69,13 +66,13 @@ static void partition_entry(FILE *f, const struct bh_partition *p)
 	fprintf(f, "\t{\n\t\t.name = \"%s\",\n", p->name);
 	fprintf(f, "\t\t.n_vcpus = %u,\n\t\t.vcpu_cpu = bh_%s_vcpu_cpu,\n", p->n_vcpus, p->sym);
 	fprintf(f, "\t\t.entry = 0x%llx,\n", ULL(p->entry));
-	fprintf(f, "\t\t.image = { .data = bh_image_%s, .size = 0x%llx, .ipa = 0x%llx },\n", p->sym,
-		ULL(p->image_size), ULL(p->load));
+	fprintf(f, "\t\t.image = { .pa = 0x%llx, .size = 0x%llx, .ipa = 0x%llx },\n",
+		ULL(p->image_slot_pa), ULL(p->image_size), ULL(p->load));
 	if (p->has_dtb)
-		fprintf(f, "\t\t.boot_info = { .data = bh_dtb_%s, .size = 0x%llx, .ipa = 0x%llx },\n",
-			p->sym, ULL(p->dtb_size), ULL(p->dtb_ipa));
+		fprintf(f, "\t\t.boot_info = { .pa = 0x%llx, .size = 0x%llx, .ipa = 0x%llx },\n",
+			ULL(p->dtb_slot_pa), ULL(p->dtb_size), ULL(p->dtb_ipa));
 	else
-		fprintf(f, "\t\t.boot_info = { .data = 0, .size = 0, .ipa = 0 },\n");
+		fprintf(f, "\t\t.boot_info = { .pa = 0, .size = 0, .ipa = 0 },\n");
 	fprintf(f, "\t\t.n_regions = %u,\n\t\t.regions = bh_%s_regions,\n", p->n_regions, p->sym);
 	if (p->n_irqs)
 		fprintf(f, "\t\t.n_irqs = %u,\n\t\t.irqs = bh_%s_irqs,\n", p->n_irqs, p->sym);
@@ -165,6 +162,7 @@ static void system_table(FILE *f, const struct bh_system *sys)
 		ULL(con.base), ULL(con.size), shift, width);
 	fprintf(f, "\t.n_cpus = %u,\n\t.cpus = bh_cpus,\n", sys->board.n_cpus);
 	fprintf(f, "\t.n_partitions = %u,\n\t.partitions = bh_partitions,\n", sys->n_partitions);
+	fprintf(f, "\t.store_pa = 0x%llx,\n\t.store_size = 0x%llx,\n", ULL(sys->store.base), ULL(sys->store.size));
 	if (sys->service >= 0)
 		fprintf(f, "\t.service = %d,\n\t.log_channel = %d,\n", sys->service, sys->log_channel);
 	else

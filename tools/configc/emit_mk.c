@@ -20,6 +20,13 @@ void emit_mk(FILE *f, const struct bh_system *sys, const struct bhcc_options *op
 	fprintf(f, "BH_HYP_LINK := 0x%llx\n", ULL(sys->hyp.reg.base + BHCC_2M));
 	fprintf(f, "BH_HYP_NODE := %s\n", sys->hyp.path);
 	be_emit_mk(f, sys);
+	fprintf(f, "BH_STORE_BASE := 0x%llx\n", ULL(sys->store.base));
+	fprintf(f, "BH_STORE_SIZE := 0x%llx\n", ULL(sys->store.size));
+	fprintf(f, "BH_STORE_INPUTS :=");
+	for (unsigned i = 0; i < sys->n_partitions; i++)
+		if (sys->partitions[i].image[0] && sys->partitions[i].image_file[0])
+			fprintf(f, " %s", sys->partitions[i].image_file);
+	fprintf(f, "\n");
 	fprintf(f, "BH_PARTITIONS :=");
 	for (unsigned i = 0; i < sys->n_partitions; i++)
 		fprintf(f, " %s", sys->partitions[i].name);

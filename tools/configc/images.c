@@ -42,6 +42,20 @@ bool image_resolve(const struct bhcc_options *opt, struct bh_partition *p)
 	return true;
 }
 
+uint64_t image_room(const struct bh_partition *p)
+{
+	struct stat st;
+	int i;
+
+	if (p->image[0])
+		return p->image_file[0] && stat(p->image_file, &st) == 0 && S_ISREG(st.st_mode)
+			       ? (uint64_t)st.st_size : 0;
+	i = partition_ram_at(p, p->load);
+	if (!p->program[0] || i < 0)
+		return 0;
+	return p->regions[i].ipa + p->regions[i].size - p->load;
+}
+
 static void check_fit(struct bh_ctx *c, struct bh_partition *p, const char *prop)
 {
 	int i = partition_ram_at(p, p->load);
@@ -61,6 +75,11 @@ static void check_fit(struct bh_ctx *c, struct bh_partition *p, const char *prop
 			   "the guest device tree (0x%llx-0x%llx) overlaps the image (0x%llx-0x%llx)",
 			   ULL(p->dtb_ipa), ULL(range_last(p->dtb_ipa, p->dtb_size)), ULL(p->load),
 			   ULL(range_last(p->load, p->image_size)));
+	/* Only a file rewritten between the two passes gets here: the layout kept less room. */
+	if (p->image_size > p->image_slot_size)
+		diag_error(c->diag, p->path, prop,
+			   "'%s' changed size since the layout pass (%llu bytes now, %llu kept in the image store): build again",
+			   p->image_file, ULL(p->image_size), ULL(p->image_slot_size));
 }
 
 void images_check(struct bh_ctx *c)

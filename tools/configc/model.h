@@ -165,6 +165,9 @@ struct bh_partition {
 	uint32_t irqs[BHCC_MAX_IRQS];           /* ascending */
 	bool has_image_size;                    /* pass 2 only */
 	uint64_t image_size;
+	uint64_t image_slot_pa;                 /* its pristine copy in the image store */
+	uint64_t image_slot_size;               /* room for it there (both passes) */
+	uint64_t dtb_slot_pa;                   /* the guest device tree's, when has_dtb */
 	unsigned s2_pages;
 	struct bh_arch_partition arch;
 	bool service;                           /* the service partition (`service`) */
@@ -249,6 +252,7 @@ struct bh_system {
 	int log_channel;                        /* its log channel, -1 when none */
 	unsigned s2_pages;                      /* all partitions; valid after a clean validation */
 	unsigned el2_pages;                     /* the hypervisor's EL2 map, likewise */
+	struct bh_range store;                  /* the image store (place.c); size 0 when not placed */
 };
 
 #endif /* BHCC_MODEL_H */

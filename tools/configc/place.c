@@ -8,6 +8,11 @@
  * the end never moves the others.
  * A size that is a multiple of 2 MiB gets a 2 MiB aligned host address so
  * that stage-2 can map it with blocks.
+ *
+ * The image store (the pristine copy of every partition image and guest
+ * device tree, loaded beside the hypervisor and read by it at each partition
+ * start) goes last, at the lowest address that fits, so that it moves nothing
+ * else; no partition maps it.
  */
 #include "bhcc.h"
 #include "range.h"
@@ -119,6 +124,36 @@ static unsigned auto_items(struct bh_system *s, struct auto_item *out)
 	return n;
 }
 
+/* What is placed already: the hypervisor, placed RAM, shared memory and channels. */
+static void collect_used(const struct bh_system *s, struct used *u)
+{
+	u->n = 0;
+	if (s->hyp.valid)
+		u->r[u->n++] = s->hyp.reg;
+	for (unsigned i = 0; i < s->n_partitions; i++)
+		for (unsigned j = 0; j < s->partitions[i].n_ram; j++)
+			if (s->partitions[i].regions[j].placed)
+				u->r[u->n++] = (struct bh_range){ s->partitions[i].regions[j].pa,
+								  s->partitions[i].regions[j].size };
+	for (unsigned i = 0; i < s->n_shared; i++)
+		if (s->shared[i].placed)
+			u->r[u->n++] = (struct bh_range){ s->shared[i].pa, s->shared[i].size };
+	for (unsigned i = 0; i < s->n_channels; i++)
+		if (s->channels[i].placed)
+			u->r[u->n++] = (struct bh_range){ s->channels[i].pa, s->channels[i].size };
+}
+
+static uint64_t align_error(struct bh_ctx *c, const char *path, uint64_t size, uint64_t align)
+{
+	char text[32];
+
+	diag_error(c->diag, path, NULL,
+		   "no room in board RAM to place 0x%llx bytes (%s, %s aligned); free some or give host-address",
+		   (unsigned long long)size, format_size(text, sizeof(text), size),
+		   align == BHCC_2M ? "2 MiB" : "4 KiB");
+	return 0;
+}
+
 void place_regions(struct bh_ctx *c)
 {
 	struct bh_system *s = c->sys;
@@ -126,34 +161,59 @@ void place_regions(struct bh_ctx *c)
 	static struct auto_item items[MAX_ITEMS];
 	unsigned n;
 
-	u.n = 0;
-	if (s->hyp.valid)
-		u.r[u.n++] = s->hyp.reg;
-	for (unsigned i = 0; i < s->n_partitions; i++)
-		for (unsigned j = 0; j < s->partitions[i].n_ram; j++)
-			if (s->partitions[i].regions[j].placed)
-				u.r[u.n++] = (struct bh_range){ s->partitions[i].regions[j].pa,
-								s->partitions[i].regions[j].size };
-	for (unsigned i = 0; i < s->n_shared; i++)
-		if (s->shared[i].placed)
-			u.r[u.n++] = (struct bh_range){ s->shared[i].pa, s->shared[i].size };
-	for (unsigned i = 0; i < s->n_channels; i++)
-		if (s->channels[i].placed)
-			u.r[u.n++] = (struct bh_range){ s->channels[i].pa, s->channels[i].size };
+	collect_used(s, &u);
 	n = auto_items(s, items);
 	for (unsigned i = 0; i < n; i++) {
 		struct auto_item *a = &items[i];
 		uint64_t align = is_aligned(a->size, BHCC_2M) ? BHCC_2M : BHCC_PAGE;
-		char size[32];
 
 		if (!fit(&s->board, &u, a->size, align, a->pa)) {
-			diag_error(c->diag, a->path, NULL,
-				   "no room in board RAM to place 0x%llx bytes (%s, %s aligned); free some or give host-address",
-				   (unsigned long long)a->size, format_size(size, sizeof(size), a->size),
-				   align == BHCC_2M ? "2 MiB" : "4 KiB");
+			align_error(c, a->path, a->size, align);
 			continue;
 		}
 		*a->placed = true;
 		u.r[u.n++] = (struct bh_range){ *a->pa, a->size };
+	}
+}
+
+/* Room for one pristine copy: whole pages, or 0 when it cannot have any. */
+static uint64_t slot(uint64_t size)
+{
+	return size > UINT64_MAX - (BHCC_PAGE - 1) ? 0 : (size + BHCC_PAGE - 1) & ~(uint64_t)(BHCC_PAGE - 1);
+}
+
+void place_image_store(struct bh_ctx *c)
+{
+	struct bh_system *s = c->sys;
+	static struct used u;
+	uint64_t size = 0, at, align;
+
+	s->store = (struct bh_range){ 0, 0 };
+	for (unsigned i = 0; i < s->n_partitions; i++) {
+		struct bh_partition *p = &s->partitions[i];
+
+		p->image_slot_size = slot(image_room(p));
+		size += p->image_slot_size;
+		if (p->has_dtb)
+			size += slot(p->dtb_size);
+	}
+	if (size == 0 || c->diag->errors)
+		return;   /* nothing to store, or placement would report what is already wrong */
+	align = is_aligned(size, BHCC_2M) ? BHCC_2M : BHCC_PAGE;
+	collect_used(s, &u);
+	if (!fit(&s->board, &u, size, align, &at)) {
+		align_error(c, s->hyp.path, size, align);
+		return;
+	}
+	s->store = (struct bh_range){ at, size };
+	for (unsigned i = 0; i < s->n_partitions; i++) {
+		struct bh_partition *p = &s->partitions[i];
+
+		p->image_slot_pa = at;
+		at += p->image_slot_size;
+		if (p->has_dtb) {
+			p->dtb_slot_pa = at;
+			at += slot(p->dtb_size);
+		}
 	}
 }

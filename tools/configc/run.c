@@ -90,6 +90,7 @@ unsigned bhcc_load_blob(const struct bhcc_options *opt, const void *fdt, size_t 
 		if (!image_resolve(opt, &sys->partitions[i]))
 			diag_error(d, sys->partitions[i].path, sys->partitions[i].program[0] ? "program" : "image",
 				   "the image file's path is longer than %u characters", BHCC_FILE_MAX - 1);
+	place_image_store(&c);
 	if (!opt->layout_only)
 		images_check(&c);
 	validate_pools(&c);
@@ -154,7 +155,7 @@ static void write_outputs(const struct bhcc_options *opt, const struct bh_system
 	static struct outputs o;
 	char abs[BHCC_FILE_MAX];
 
-	/* images.S names the guest device trees by absolute path. */
+	/* load.list names the guest device trees by absolute path. */
 	if (!absolute_path(opt->out, abs, sizeof(abs) - BHCC_NAME_MAX - 8)) {
 		diag_error(d, NULL, NULL, "output directory '%s': path too long", opt->out);
 		return;
@@ -165,7 +166,7 @@ static void write_outputs(const struct bhcc_options *opt, const struct bh_system
 		emit(&o, "system.mk", emit_mk, sys, opt);
 	} else {
 		write_dtbs(&o, sys);
-		emit(&o, "images.S", emit_asm, sys, opt);
+		emit(&o, "load.list", emit_load_list, sys, opt);
 		emit(&o, "isolation.md", emit_report, sys, opt);
 		/* Last, because make's rule for the three files is keyed on config.c. */
 		emit(&o, "config.c", emit_c, sys, opt);
@@ -182,7 +183,7 @@ static void remove_outputs(const struct bhcc_options *opt, const struct bh_syste
 		return;
 	}
 	out_remove(opt->out, "config.c", opt->dtb);
-	out_remove(opt->out, "images.S", opt->dtb);
+	out_remove(opt->out, "load.list", opt->dtb);
 	out_remove(opt->out, "isolation.md", opt->dtb);
 	for (unsigned i = 0; i < sys->n_partitions; i++) {
 		if (!sys->partitions[i].valid_name)

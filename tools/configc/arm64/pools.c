@@ -4,7 +4,7 @@
  * (vmsa_map: core/include/pgtable_build.h for arch/arm64/vmsa.c) against a
  * pool of host pages (count_pool.h): each partition's stage-2 tables, as
  * core/partition.c maps its regions, and the EL2 map, as arch/arm64/mmu.c
- * maps partition RAM, the channels the hypervisor is an end of, the console
+ * maps partition RAM, the image store, the channels the hypervisor is an end of, the console
  * and the GIC. What one builder took is what
  * the hypervisor takes from the pool bhcc sizes (BH_S2_POOL_PAGES,
  * BH_EL2_POOL_PAGES), whatever order the mappings come in: a table exists
@@ -66,7 +66,7 @@ unsigned s2_partition_pages(const struct bh_partition *p)
 	return s2_count_pages(maps, p->n_regions);
 }
 
-/* What mmu.c maps besides the image, one to one: partition RAM, the channels it is an end of, the console, the GIC. */
+/* What mmu.c maps besides the image, one to one: partition RAM, the image store, the channels it is an end of, the console, the GIC. */
 static unsigned el2_maps(const struct bh_system *sys, struct s2_map *out)
 {
 	struct bh_range dev[BE_MAX_IRQC_RANGES];
@@ -78,6 +78,8 @@ static unsigned el2_maps(const struct bh_system *sys, struct s2_map *out)
 		for (unsigned j = 0; j < p->n_ram; j++)
 			out[n++] = (struct s2_map){ p->regions[j].pa, p->regions[j].pa, p->regions[j].size };
 	}
+	if (sys->store.size)
+		out[n++] = (struct s2_map){ sys->store.base, sys->store.base, sys->store.size };
 	for (unsigned i = 0; i < sys->n_channels; i++)
 		if (sys->channels[i].end[0].kind == CFG_END_HYPERVISOR)
 			out[n++] = (struct s2_map){ sys->channels[i].pa, sys->channels[i].pa, sys->channels[i].size };
@@ -111,7 +113,7 @@ static unsigned image_worst_case(const pte_t *root, uint64_t link, uint64_t end)
 
 unsigned el2_count_pages(const struct bh_system *sys)
 {
-	static struct s2_map maps[BHCC_MAX_PARTITIONS * BHCC_MAX_REGIONS + BHCC_MAX_CHANNELS + 1 + BE_MAX_IRQC_RANGES];
+	static struct s2_map maps[BHCC_MAX_PARTITIONS * BHCC_MAX_REGIONS + 1 + BHCC_MAX_CHANNELS + 1 + BE_MAX_IRQC_RANGES];
 	static pte_t root[PT_ENTRIES] __attribute__((aligned(4096)));
 	unsigned n = el2_maps(sys, maps), pages = POOL_COUNT_FAILED;
 	struct count_pool cp;
