@@ -51,6 +51,9 @@ GEN_TABLES := $(GEN)/config.c $(GEN)/load.list $(GEN)/isolation.md
 $(GEN)/config.c: $(O)/system.dtb $(BHCC) $(PARTITION_IMAGES) $(O)/.config
 	@echo "  BHCC    $(SYSTEM) (tables)"
 	$(Q)$(BHCC) $(BHCC_ARGS) --images $(IMAGES) --srctree $(srctree)
+	$(Q)grep -qx '# image store $(BH_STORE_BASE) size $(BH_STORE_SIZE)' $(GEN)/load.list || { \
+		echo "$(SYSTEM): the image store moved between bhcc's two passes (a prebuilt image changed): build again" >&2; \
+		rm -f $@; exit 1; }
 $(GEN)/load.list $(GEN)/isolation.md: $(GEN)/config.c
 
 include core/build.mk

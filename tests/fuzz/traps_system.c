@@ -29,15 +29,15 @@ static struct cfg_region regions[TRAPS_PARTITIONS][1];
 
 #define IPA(p) (0x40000000u + (uint64_t)(p) * 0x10000000u)
 
-static const struct cfg_partition partitions[TRAPS_PARTITIONS] = {
+static struct cfg_partition partitions[TRAPS_PARTITIONS] = {   /* image.pa: at set-up */
 	{ .name = "alpha", .n_vcpus = 1, .vcpu_cpu = alpha_cpus, .entry = IPA(0),
-	  .image = { image, sizeof(image), IPA(0) }, .n_regions = 1, .regions = regions[0], .n_irqs = 2,
+	  .image = { 0, sizeof(image), IPA(0) }, .n_regions = 1, .regions = regions[0], .n_irqs = 2,
 	  .irqs = alpha_irqs },
 	{ .name = "beta", .n_vcpus = 2, .vcpu_cpu = beta_cpus, .entry = IPA(1),
-	  .image = { image, sizeof(image), IPA(1) }, .n_regions = 1, .regions = regions[1], .n_irqs = 1,
+	  .image = { 0, sizeof(image), IPA(1) }, .n_regions = 1, .regions = regions[1], .n_irqs = 1,
 	  .irqs = beta_irqs },
 	{ .name = "gamma", .n_vcpus = 1, .vcpu_cpu = gamma_cpus, .entry = IPA(2),
-	  .image = { image, sizeof(image), IPA(2) }, .n_regions = 1, .regions = regions[2], .n_irqs = 1,
+	  .image = { 0, sizeof(image), IPA(2) }, .n_regions = 1, .regions = regions[2], .n_irqs = 1,
 	  .irqs = gamma_irqs, .arch = { .irq_delivery = CFG_IRQ_DIRECT } },
 };
 
@@ -100,6 +100,9 @@ static void boot(void *arg)
 
 void traps_system_boot(void)
 {
+	/* The image store is host memory here: every partition's pristine copy is image[]. */
+	for (uint32_t p = 0; p < TRAPS_PARTITIONS; p++)
+		partitions[p].image.pa = (uintptr_t)image;
 	for (uint32_t p = 0; p < TRAPS_PARTITIONS; p++)
 		regions[p][0] = (struct cfg_region){ IPA(p), (uintptr_t)ram[p], TRAPS_RAM_SIZE,
 						      CFG_ACCESS_R | CFG_ACCESS_W | CFG_ACCESS_X, CFG_REGION_RAM };

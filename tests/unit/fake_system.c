@@ -39,7 +39,7 @@ static struct cfg_partition partitions[] = {
 		.n_vcpus = 1,
 		.vcpu_cpu = alpha_cpus,
 		.entry = ALPHA_RAM_IPA,
-		.image = { alpha_image, sizeof(alpha_image), ALPHA_RAM_IPA },
+		.image = { 0, sizeof(alpha_image), ALPHA_RAM_IPA },   /* pa: fake_system_boot() */
 		.n_regions = 3,
 		.regions = alpha_regions,
 		.n_irqs = 1,
@@ -52,8 +52,8 @@ static struct cfg_partition partitions[] = {
 		.n_vcpus = 2,
 		.vcpu_cpu = beta_cpus,
 		.entry = BETA_RAM_IPA + 0x100u,
-		.image = { beta_image, sizeof(beta_image), BETA_RAM_IPA + 0x100u },
-		.boot_info = { beta_dtb, sizeof(beta_dtb), BETA_DTB_IPA },
+		.image = { 0, sizeof(beta_image), BETA_RAM_IPA + 0x100u },
+		.boot_info = { 0, sizeof(beta_dtb), BETA_DTB_IPA },
 		.n_regions = 1,
 		.regions = beta_regions,
 		.fault_policy = CFG_FAULT_RESTART,
@@ -120,6 +120,10 @@ static void boot(void *arg)
 void fake_system_boot(void)
 {
 	/* Host addresses are only known at run time. */
+	/* The image store is host memory here: the pristine copies are these arrays. */
+	partitions[0].image.pa = (uintptr_t)alpha_image;
+	partitions[1].image.pa = (uintptr_t)beta_image;
+	partitions[1].boot_info.pa = (uintptr_t)beta_dtb;
 	alpha_regions[0] = (struct cfg_region){ ALPHA_RAM_IPA, (uintptr_t)alpha_ram, RAM_SIZE,
 		CFG_ACCESS_R | CFG_ACCESS_W | CFG_ACCESS_X, CFG_REGION_RAM };
 	alpha_regions[1] = (struct cfg_region){ ALPHA_RO_IPA, (uintptr_t)alpha_ro, sizeof(alpha_ro),

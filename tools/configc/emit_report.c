@@ -13,7 +13,7 @@
 #include "range.h"
 
 #define ULL(x) ((unsigned long long)(x))
-#define MAX_SEGS (1 + BHCC_MAX_PARTITIONS * BHCC_MAX_REGIONS + BHCC_MAX_SHARED + BHCC_MAX_CHANNELS + BHCC_MAX_RAM * 2 + 2)
+#define MAX_SEGS (2 + BHCC_MAX_PARTITIONS * BHCC_MAX_REGIONS + BHCC_MAX_SHARED + BHCC_MAX_CHANNELS + BHCC_MAX_RAM * 2 + 3)
 
 struct seg {
 	uint64_t base;
@@ -87,7 +87,8 @@ static void partition_summary(FILE *f, const struct bh_system *sys, const struct
 		p->program[0] ? p->program : p->image);
 	if (p->has_image_size)
 		fprintf(f, ", %s", format_size(sz, sizeof(sz), p->image_size));
-	fprintf(f, " loaded at 0x%llx |\n", ULL(p->load));
+	fprintf(f, " loaded at 0x%llx, pristine copy at host 0x%llx in the image store |\n", ULL(p->load),
+		ULL(p->image_slot_pa));
 	if (p->has_dtb)
 		fprintf(f, "| Guest device tree | %llu bytes at 0x%llx%s%s%s |\n", ULL(p->dtb_size),
 			ULL(p->dtb_ipa), p->has_bootargs ? ", bootargs \"" : "",
@@ -154,7 +155,7 @@ static int cmp_seg(const void *a, const void *b)
 	return x->base < y->base ? -1 : x->base > y->base;
 }
 
-/* Everything that occupies host memory: the hypervisor, partition RAM, shared memory, channels. */
+/* Everything that occupies host memory: the hypervisor, partition RAM, shared memory, channels, the image store. */
 static unsigned used_segments(const struct bh_system *sys, struct seg *used)
 {
 	unsigned n = 0;
@@ -197,6 +198,13 @@ static unsigned used_segments(const struct bh_system *sys, struct seg *used)
 		snprintf(used[n].owner, sizeof(used[n].owner), "channel %u: `%s`%s (see Channels)", i, ch->name,
 			 ch->has_host ? "" : ", auto-placed");
 		snprintf(used[n].label, sizeof(used[n].label), "channel %s%s", ch->name, ch->has_host ? "" : " (auto)");
+		n++;
+	}
+	if (sys->store.size) {
+		used[n] = (struct seg){ sys->store.base, sys->store.size,
+					"image store: the pristine partition images and guest device trees (load list), "
+					"read-only to the hypervisor, mapped by no partition",
+					"image store" };
 		n++;
 	}
 	qsort(used, n, sizeof(used[0]), cmp_seg);

@@ -75,11 +75,6 @@ static void check_fit(struct bh_ctx *c, struct bh_partition *p, const char *prop
 			   "the guest device tree (0x%llx-0x%llx) overlaps the image (0x%llx-0x%llx)",
 			   ULL(p->dtb_ipa), ULL(range_last(p->dtb_ipa, p->dtb_size)), ULL(p->load),
 			   ULL(range_last(p->load, p->image_size)));
-	/* Only a file rewritten between the two passes gets here: the layout kept less room. */
-	if (p->image_size > p->image_slot_size)
-		diag_error(c->diag, p->path, prop,
-			   "'%s' changed size since the layout pass (%llu bytes now, %llu kept in the image store): build again",
-			   p->image_file, ULL(p->image_size), ULL(p->image_slot_size));
 }
 
 void images_check(struct bh_ctx *c)
