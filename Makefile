@@ -19,7 +19,7 @@ MAKEFLAGS += --no-print-directory
 .SUFFIXES:
 
 # Goals that need neither a configuration nor the generated system tables.
-STANDALONE_GOALS := help deps deps-check clean distclean run test unit-test unit-build unit-configc system-test \
+STANDALONE_GOALS := help deps deps-check clean distclean run run-uboot test unit-test unit-build unit-configc system-test \
 	fuzz fuzz-build fuzz-quick \
 	cert cert-quick cert-fingerprints cert-mutation mutation cert-trace cert-analysis cert-gcs cert-stack cert-complexity cert-coverage cert-index cert-hyp cert-images \
 	cert-test system-test-cov bench fresh-check menuconfig olddefconfig savedefconfig %_defconfig newlib host-tools
@@ -40,7 +40,7 @@ endif
 # After system.mk: compile-commands names the configured build's variables.
 include tools/cert/cert.mk
 
-.PHONY: all help deps deps-check run test unit-test system-test clean distclean host-tools fresh-check
+.PHONY: all help deps deps-check run run-uboot test unit-test system-test clean distclean host-tools fresh-check
 
 all: $(BH_OUTPUTS)
 
@@ -55,6 +55,7 @@ help:
 	@echo '  make                     build $$(O)/bulkhead.elf, .bin (arm64 Image) and .itb (U-Boot FIT)'
 	@echo '  make SYSTEM=file.dts     build another system description'
 	@echo '  make O=dir               put outputs in dir (default: build)'
+	@echo '  make run-uboot           build, then boot through U-Boot (u-boot-qemu) from a disk with the FIT'
 	@echo '  make qemu                boot the built system in QEMU (no dependency check)'
 	@echo '  make debug               boot QEMU stopped, with a gdb server on :1234'
 	@echo '  make report              show the isolation report of the system description'
@@ -99,6 +100,10 @@ deps-check:
 # so that the generated makefiles are read only once the tools exist.
 run: deps-check
 	$(Q)$(MAKE) -f $(srctree)/Makefile O=$(O) qemu
+
+# The same system booted as a board boots: U-Boot loads the FIT from a disk.
+run-uboot: deps-check
+	$(Q)$(MAKE) -f $(srctree)/Makefile O=$(O) qemu-uboot
 
 # The test tiers, then the quick certification gates over their results
 # (traceability, MISRA and static analysis, stack bound, complexity).

@@ -94,7 +94,7 @@ def default_load_list(image):
 
 
 def command(image, *, gic, cpus, mem_mib, hypervisor=True, interactive=False, icount=None, plugin=None,
-            gdb=False, cpu=CPU, extra=(), load_list=None, entry=None):
+            gdb=False, cpu=CPU, extra=(), load_list=None, entry=None, bios=None):
     """The argument list that boots `image` on the virt board.
 
     hypervisor: EL2 is available (virtualization=on, PSCI over SMC); without it
@@ -108,6 +108,7 @@ def command(image, *, gic, cpus, mem_mib, hypervisor=True, interactive=False, ic
     cpu: the CPU model (tests use "max" for features the default core lacks).
     load_list: bhcc's load list; its files are loaded beside the image.
     entry: load `image` raw there and start core 0 there (the hypervisor); None: -kernel.
+    bios: firmware for the board's flash (U-Boot), which then loads everything; image is None.
     """
     machine = f"virt,gic-version={gic}" + (",virtualization=on" if hypervisor else "")
     args = [BINARY, "-nodefaults", "-machine", machine, "-cpu", cpu, "-smp", str(cpus), "-m", f"{mem_mib}M",
@@ -124,6 +125,8 @@ def command(image, *, gic, cpus, mem_mib, hypervisor=True, interactive=False, ic
         args += ["-s", "-S"]
     if load_list:
         args += loader_args(load_list)
+    if bios:
+        return args + list(extra) + ["-bios", bios]
     if entry is None:
         return args + list(extra) + ["-kernel", image]
     if "," in image:
@@ -140,6 +143,21 @@ def system_command(system_vars, image, **kw):
                    mem_mib=ram_mib(system_vars), entry=int(system_vars["BH_HYP_LINK"], 0), **kw)
 
 
+# Debian's u-boot-qemu: U-Boot for QEMU's arm64 virt board, started as the board's firmware.
+UBOOT = "/usr/lib/u-boot/qemu_arm64/u-boot.bin"
+
+
+def uboot_command(system_vars, disk, *, interactive=False, uboot=UBOOT):
+    """The board of system_command() booted as a board boots: U-Boot as its firmware (at EL2) and
+    `disk` (scripts/uboot_disk.py: bulkhead.itb and boot.scr on FAT) as a virtio block device."""
+    if "," in disk:
+        raise ValueError(f"{disk}: QEMU's -drive option cannot take a file name with a comma")
+    return command(None, gic=system_vars["BH_GIC_VERSION"], cpus=system_vars["BH_NUM_CORES"],
+                   mem_mib=ram_mib(system_vars), interactive=interactive, bios=uboot,
+                   extra=["-drive", f"if=none,format=raw,file={disk},id=bootdisk",
+                          "-device", "virtio-blk-device,drive=bootdisk"])
+
+
 def native_command(elf, gic, cpus, **kw):
     """command() for a partition program run without the hypervisor, on the same board."""
     return command(elf, gic=gic, cpus=cpus, mem_mib=NATIVE_MEM_MIB, hypervisor=False, **kw)
@@ -150,9 +168,13 @@ def main():
     ap.add_argument("--system-mk", required=True, help="gen/system.mk of the build")
     ap.add_argument("--image", required=True, help="the hypervisor image (bulkhead.bin)")
     ap.add_argument("--gdb", action="store_true", help="start stopped with a gdb server on :1234")
+    ap.add_argument("--uboot-disk", help="boot through U-Boot from this disk (scripts/uboot_disk.py)")
     ap.add_argument("--print", action="store_true", help="print the command instead of running it")
     a = ap.parse_args()
-    args = system_command(read_system_mk(a.system_mk), a.image, interactive=True, gdb=a.gdb)
+    if a.uboot_disk:
+        args = uboot_command(read_system_mk(a.system_mk), a.uboot_disk, interactive=True)
+    else:
+        args = system_command(read_system_mk(a.system_mk), a.image, interactive=True, gdb=a.gdb)
     if a.print:
         print(shlex.join(args))
         return 0

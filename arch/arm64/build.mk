@@ -109,10 +109,19 @@ BH_OUTPUTS := $(O)/bulkhead.elf $(O)/bulkhead.bin $(O)/bulkhead.itb
 # The one QEMU command line (scripts/qemu.py), shared with the tests and benchmarks.
 QEMU_RUN := $(PYTHON) $(srctree)/scripts/qemu.py --system-mk $(GEN)/system.mk --image $(O)/bulkhead.bin
 
-.PHONY: qemu debug size
+# The boot disk for U-Boot: the FIT and the boot script on FAT (scripts/uboot_disk.py).
+$(O)/uboot-disk.img: $(O)/bulkhead.itb $(GEN)/system.mk scripts/uboot_disk.py
+	@echo "  DISK    $@"
+	$(Q)$(PYTHON) scripts/uboot_disk.py --system-mk $(GEN)/system.mk --itb $(O)/bulkhead.itb --out $@
+
+.PHONY: qemu qemu-uboot debug size
 qemu: $(BH_OUTPUTS)
 	@echo "  QEMU    $(SYSTEM) (quit: Ctrl-] x; CTRL-a three times: next console)"
 	$(Q)$(QEMU_RUN)
+
+qemu-uboot: $(BH_OUTPUTS) $(O)/uboot-disk.img
+	@echo "  QEMU    $(SYSTEM) through U-Boot (quit: Ctrl-] x; CTRL-a three times: next console)"
+	$(Q)$(QEMU_RUN) --uboot-disk $(O)/uboot-disk.img
 
 debug: $(BH_OUTPUTS)
 	@echo "  QEMU    gdb server on :1234; gdb-multiarch $(O)/bulkhead.elf -ex 'target remote :1234'"
