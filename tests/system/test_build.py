@@ -236,7 +236,7 @@ def test_link_fails_when_the_image_does_not_fit():
                   r"leaves 0x10000 bytes \(64 KiB\) there; make the region at least (0x[0-9a-f]+) bytes", str(e.value))
     assert m, str(e.value)
     need, least = int(m.group(1), 16), int(m.group(2), 16)
-    # More than the 64 KiB the region leaves (a partition image alone is larger), and the advice adds it up.
+    # More than the 64 KiB the region leaves (stacks and table pools alone are), and the advice adds it up.
     assert need > 0x10000 and least == 0x200000 + need
     assert not os.path.exists(os.path.join(harness.BUILD, "systest-cov" if harness.COVERAGE else "systest",
                                            "hyp-too-small", "bulkhead.elf"))

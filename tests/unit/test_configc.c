@@ -280,7 +280,7 @@ static const struct bh_partition *partition(const struct bh_system *sys, const c
 
 /* ---- positive cases ---------------------------------------------------- */
 
-/* Verifies: REQ-CFG-001, REQ-CFG-014, REQ-CFG-027 */
+/* Verifies: REQ-CFG-001~2, REQ-CFG-014, REQ-CFG-027 */
 static void test_default_validates(void **state)
 {
 	struct bh_system *sys = load_fixture("default");
@@ -360,7 +360,7 @@ static void test_auto_placement_several_ram_ranges(void **state)
 	free(sys);
 }
 
-/* Verifies: REQ-CFG-001, REQ-CFG-032 */
+/* Verifies: REQ-CFG-001~2, REQ-CFG-032 */
 static void test_system_mk_default(void **state)
 {
 	static const char want[] =
@@ -484,7 +484,7 @@ static void gicv2_pass2(struct run *r, const char *tag, uint64_t linux_size)
 	write_file(r->images, "rtos.bin", 4000);
 }
 
-/* Verifies: REQ-CFG-001, REQ-CFG-060 */
+/* Verifies: REQ-CFG-001~2, REQ-CFG-060 */
 static void test_pass2_outputs(void **state)
 {
 	struct run r;
