@@ -119,6 +119,7 @@ void partition_load(struct partition *p)
 	}
 	load_blob(p, &p->cfg->image);
 	load_blob(p, &p->cfg->boot_info);
+	load_blob(p, &p->cfg->initrd);
 	arch_partition_reset(p);
 	vuart_pl011_reset(p);
 	set_state(p, PARTITION_RUNNING);

@@ -90,6 +90,7 @@ struct cfg_partition {
 	/* What the guest learns its machine from (arm64: a device tree); vCPU 0
 	 * starts with its IPA as first argument (cfg_arch.h: the boot protocol). */
 	struct cfg_blob boot_info;
+	struct cfg_blob initrd;        /* an initial RAM disk (size 0: none); the guest learns it from boot_info */
 	uint32_t n_regions;
 	const struct cfg_region *regions;
 	uint32_t n_irqs;

@@ -546,6 +546,53 @@ static void test_load_list_with_dtb(void **state)
 	free(r.err);
 }
 
+/* Verifies: REQ-CFG-062 */
+static void test_initrd(void **state)
+{
+	struct run r;
+	char dir[PATH + 32], want[2 * PATH];
+	char *s;
+	void *fdt;
+	int chosen;
+	const fdt64_t *v;
+
+	(void)state;
+	prepare(&r, "ok-initrd", "initrd");
+	pass2(&r);
+	snprintf(dir, sizeof(dir), "%s/prebuilt", r.srctree);
+	write_file(dir, "linux.bin", 300000);
+	write_file(dir, "initrd.img", 100000);
+	write_file(r.images, "rtos.bin", 4000);
+	run_ok(&r);
+	/* At the top of the RAM region holding load-address (0x80000000 + 64 MiB), page aligned. */
+	fdt = read_text(r.out, "linux.dtb");
+	chosen = fdt_path_offset(fdt, "/chosen");
+	assert_true(chosen >= 0);
+	v = fdt_getprop(fdt, chosen, "linux,initrd-start", NULL);
+	assert_non_null(v);
+	assert_int_equal(fdt64_to_cpu(*v), 0x83fe7000);
+	v = fdt_getprop(fdt, chosen, "linux,initrd-end", NULL);
+	assert_non_null(v);
+	assert_int_equal(fdt64_to_cpu(*v), 0x83fe7000 + 100000);
+	free(fdt);
+	/* Its pristine copy has a slot in the image store after the partition's guest dtb. */
+	s = read_text(r.out, "load.list");
+	snprintf(want, sizeof(want), "initrd linux 0x84451000 0x186a0 %s/prebuilt/initrd.img\n", r.srctree);
+	assert_non_null(strstr(s, want));
+	free(s);
+	s = read_text(r.out, "config.c");
+	assert_non_null(strstr(s, ".initrd = { .pa = 0x84451000, .size = 0x186a0, .ipa = 0x83fe7000 },"));
+	free(s);
+	free(r.err);
+	/* A missing initrd is an error naming the node and the property, in either pass. */
+	snprintf(dir, sizeof(dir), "%s/prebuilt/initrd.img", r.srctree);
+	assert_int_equal(unlink(dir), 0);
+	run(&r);
+	assert_int_equal(r.rc, 1);
+	assert_non_null(strstr(r.err, "/partitions/linux: initrd: cannot use '"));
+	free(r.err);
+}
+
 /* A program that prints cfg_system in a fixed format, linked with the generated files. */
 static const char checker_src[] =
 	"#include <stdio.h>\n"
@@ -2400,6 +2447,7 @@ int main(void)
 		cmocka_unit_test(test_system_mk_prebuilt_image),
 		cmocka_unit_test(test_pass2_outputs),
 		cmocka_unit_test(test_load_list_with_dtb),
+		cmocka_unit_test(test_initrd),
 		cmocka_unit_test(test_config_c_default),
 		cmocka_unit_test(test_config_c_gicv2),
 		cmocka_unit_test(test_config_c_aarch64_flags),

@@ -184,6 +184,9 @@ bool image_resolve(const struct bhcc_options *opt, struct bh_partition *p);
  */
 uint64_t image_room(const struct bh_partition *p);
 
+/** Resolves, measures and places each `initrd` (both passes: the guest device tree holds its range). */
+void initrds_check(struct bh_ctx *c);
+
 /* emit_mk.c, emit_c.c, emit_load_list.c, emit_report.c */
 
 /** Writes GENDIR/system.mk. */

@@ -73,6 +73,9 @@ static void partition_entry(FILE *f, const struct bh_partition *p)
 			ULL(p->dtb_slot_pa), ULL(p->dtb_size), ULL(p->dtb_ipa));
 	else
 		fprintf(f, "\t\t.boot_info = { .pa = 0, .size = 0, .ipa = 0 },\n");
+	fprintf(f, "\t\t.initrd = { .pa = 0x%llx, .size = 0x%llx, .ipa = 0x%llx },\n",
+		ULL(p->has_initrd ? p->initrd_slot_pa : 0), ULL(p->has_initrd ? p->initrd_size : 0),
+		ULL(p->has_initrd ? p->initrd_ipa : 0));
 	fprintf(f, "\t\t.n_regions = %u,\n\t\t.regions = bh_%s_regions,\n", p->n_regions, p->sym);
 	if (p->n_irqs)
 		fprintf(f, "\t\t.n_irqs = %u,\n\t\t.irqs = bh_%s_irqs,\n", p->n_irqs, p->sym);

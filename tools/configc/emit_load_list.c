@@ -30,5 +30,8 @@ void emit_load_list(FILE *f, const struct bh_system *sys, const struct bhcc_opti
 		if (p->has_dtb)
 			fprintf(f, "dtb %s 0x%llx 0x%llx %s/%s.dtb\n", p->name, ULL(p->dtb_slot_pa),
 				ULL(p->dtb_size), abs, p->name);
+		if (p->has_initrd)
+			fprintf(f, "initrd %s 0x%llx 0x%llx %s\n", p->name, ULL(p->initrd_slot_pa),
+				ULL(p->initrd_size), p->initrd_file);
 	}
 }

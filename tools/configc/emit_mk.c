@@ -26,6 +26,9 @@ void emit_mk(FILE *f, const struct bh_system *sys, const struct bhcc_options *op
 	for (unsigned i = 0; i < sys->n_partitions; i++)
 		if (sys->partitions[i].image[0] && sys->partitions[i].image_file[0])
 			fprintf(f, " %s", sys->partitions[i].image_file);
+	for (unsigned i = 0; i < sys->n_partitions; i++)
+		if (sys->partitions[i].has_initrd)
+			fprintf(f, " %s", sys->partitions[i].initrd_file);
 	fprintf(f, "\n");
 	fprintf(f, "BH_PARTITIONS :=");
 	for (unsigned i = 0; i < sys->n_partitions; i++)

@@ -69,6 +69,11 @@ static void check_fit(struct bh_ctx *c, struct bh_partition *p, const char *prop
 			   "image larger than its region: '%s' is %llu bytes, %s has %llu bytes from load-address 0x%llx",
 			   p->image_file, ULL(p->image_size), r->path,
 			   ULL(r->ipa + r->size - p->load), ULL(p->load));
+	if (p->has_initrd && ranges_overlap(p->initrd_ipa, p->initrd_size, p->load, p->image_size))
+		diag_error(c->diag, p->path, "initrd",
+			   "the initrd (0x%llx-0x%llx, at the top of %s) overlaps the image (0x%llx-0x%llx)",
+			   ULL(p->initrd_ipa), ULL(range_last(p->initrd_ipa, p->initrd_size)), r->path,
+			   ULL(p->load), ULL(range_last(p->load, p->image_size)));
 	if (p->has_dtb && p->dtb_size &&
 	    ranges_overlap(p->dtb_ipa, p->dtb_size, p->load, p->image_size))
 		diag_error(c->diag, p->path, "dtb-address",
@@ -103,5 +108,67 @@ void images_check(struct bh_ctx *c)
 		p->image_size = (uint64_t)st.st_size;
 		p->has_image_size = true;
 		check_fit(c, p, prop);
+	}
+}
+
+/* Where the initrd goes: page aligned at the top of the RAM region that holds load-address. */
+static void initrd_place(struct bh_ctx *c, struct bh_partition *p)
+{
+	int i = partition_ram_at(p, p->load);
+	const struct bh_region *r;
+	uint64_t end;
+
+	if (i < 0)
+		return;   /* reported by validate_addresses() */
+	r = &p->regions[i];
+	end = r->ipa + r->size;
+	if (p->initrd_size > r->size - (p->load - r->ipa)) {
+		diag_error(c->diag, p->path, "initrd",
+			   "'%s' (%llu bytes) does not fit in %s from load-address 0x%llx",
+			   p->initrd_file, ULL(p->initrd_size), r->path, ULL(p->load));
+		return;
+	}
+	p->initrd_ipa = (end - p->initrd_size) & ~(uint64_t)(BHCC_PAGE - 1);
+	if (p->initrd_ipa < p->load)
+		diag_error(c->diag, p->path, "initrd",
+			   "'%s' (%llu bytes) does not fit in %s from load-address 0x%llx",
+			   p->initrd_file, ULL(p->initrd_size), r->path, ULL(p->load));
+}
+
+void initrds_check(struct bh_ctx *c)
+{
+	const char *root = c->opt->srctree ? c->opt->srctree : ".";
+
+	for (unsigned pi = 0; pi < c->sys->n_partitions; pi++) {
+		struct bh_partition *p = &c->sys->partitions[pi];
+		char base[BHCC_FILE_MAX], file[BHCC_FILE_MAX];
+		struct stat st;
+		int n;
+
+		if (!p->has_initrd)
+			continue;
+		if (p->initrd[0] == '/')
+			n = snprintf(file, sizeof(file), "%s", p->initrd);
+		else if (absolute_path(root, base, sizeof(base)))
+			n = snprintf(file, sizeof(file), "%s/%s", base, p->initrd);
+		else
+			n = -1;
+		if (n >= 0 && (size_t)n < sizeof(file))
+			memcpy(p->initrd_file, file, sizeof(file));
+		if (n < 0 || (size_t)n >= sizeof(file)) {
+			diag_error(c->diag, p->path, "initrd", "the file's path is longer than %u characters",
+				   BHCC_FILE_MAX - 1);
+			p->has_initrd = false;
+			continue;
+		}
+		/* Both passes: the guest device tree and the image store depend on it. */
+		if (stat(p->initrd_file, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size == 0) {
+			diag_error(c->diag, p->path, "initrd", "cannot use '%s': %s", p->initrd_file,
+				   stat(p->initrd_file, &st) != 0 ? strerror(errno) : "not a non-empty regular file");
+			p->has_initrd = false;
+			continue;
+		}
+		p->initrd_size = (uint64_t)st.st_size;
+		initrd_place(c, p);
 	}
 }

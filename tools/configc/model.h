@@ -168,6 +168,12 @@ struct bh_partition {
 	uint64_t image_slot_pa;                 /* its pristine copy in the image store */
 	uint64_t image_slot_size;               /* room for it there (both passes) */
 	uint64_t dtb_slot_pa;                   /* the guest device tree's, when has_dtb */
+	bool has_initrd;                        /* `initrd` */
+	char initrd[BHCC_FILE_MAX];             /* as written */
+	char initrd_file[BHCC_FILE_MAX];        /* resolved like a prebuilt image */
+	uint64_t initrd_size;                   /* its size (both passes) */
+	uint64_t initrd_ipa;                    /* at the top of the RAM region holding load-address */
+	uint64_t initrd_slot_pa;                /* its pristine copy in the image store */
 	unsigned s2_pages;
 	struct bh_arch_partition arch;
 	bool service;                           /* the service partition (`service`) */

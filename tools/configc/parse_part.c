@@ -12,7 +12,7 @@
 #include "props.h"
 
 static const char *const part_props[] = {
-	"cpus", "program", "image", "entry", "load-address", "fault-policy", "devices",
+	"cpus", "program", "image", "initrd", "entry", "load-address", "fault-policy", "devices",
 	"dtb-address", "bootargs", "#address-cells", "#size-cells", "service", "service-control",
 	"console", "console-doorbell", "console-address", "console-interrupt", NULL
 };
@@ -112,8 +112,31 @@ static bool path_char_ok(char ch)
 	return program_char_ok(ch) || ch == '.' || ch == '/' || ch == '+';
 }
 
+/* A file path make can handle into @out (@size bytes); false (reported) otherwise. */
+static bool parse_path(struct bh_ctx *c, struct bh_partition *p, const char *prop, const char *path,
+		       char *out, size_t size)
+{
+	for (const char *s = path; *s; s++)
+		if (!path_char_ok(*s)) {
+			diag_error(c->diag, p->path, prop,
+				   "path '%s' has a character make cannot handle ('%c'); use letters, digits, '.', '_', '-', '+' and '/'",
+				   path, *s);
+			return false;
+		}
+	if (strlen(path) >= size) {
+		diag_error(c->diag, p->path, prop, "path longer than %zu characters", size - 1);
+		return false;
+	}
+	strcpy(out, path);
+	return true;
+}
+
 static void parse_program_image(struct bh_ctx *c, struct bh_partition *p, int node)
 {
+	const char *initrd = NULL;
+
+	if (prop_string(c, node, p->path, "initrd", false, &initrd) == PROP_OK)
+		p->has_initrd = parse_path(c, p, "initrd", initrd, p->initrd, sizeof(p->initrd));
 	const char *prog = NULL, *image = NULL;
 	int rp = prop_string(c, node, p->path, "program", false, &prog);
 	int ri = prop_string(c, node, p->path, "image", false, &image);
@@ -140,22 +163,8 @@ static void parse_program_image(struct bh_ctx *c, struct bh_partition *p, int no
 		else
 			strcpy(p->program, prog);
 	}
-	if (ri == PROP_OK) {
-		const char *bad = NULL;
-
-		for (const char *s = image; !bad && *s; s++)
-			if (!path_char_ok(*s))
-				bad = s;
-		if (bad)
-			diag_error(c->diag, p->path, "image",
-				   "path '%s' has a character make cannot handle ('%c'); use letters, digits, '.', '_', '-', '+' and '/'",
-				   image, *bad);
-		else if (strlen(image) >= sizeof(p->image))
-			diag_error(c->diag, p->path, "image", "path longer than %zu characters",
-				   sizeof(p->image) - 1);
-		else
-			strcpy(p->image, image);
-	}
+	if (ri == PROP_OK)
+		parse_path(c, p, "image", image, p->image, sizeof(p->image));
 }
 
 static void parse_fault_policy(struct bh_ctx *c, struct bh_partition *p, int node)

@@ -196,6 +196,8 @@ void place_image_store(struct bh_ctx *c)
 		size += p->image_slot_size;
 		if (p->has_dtb)
 			size += slot(p->dtb_size);
+		if (p->has_initrd)
+			size += slot(p->initrd_size);
 	}
 	if (size == 0 || c->diag->errors)
 		return;   /* nothing to store, or placement would report what is already wrong */
@@ -214,6 +216,10 @@ void place_image_store(struct bh_ctx *c)
 		if (p->has_dtb) {
 			p->dtb_slot_pa = at;
 			at += slot(p->dtb_size);
+		}
+		if (p->has_initrd) {
+			p->initrd_slot_pa = at;
+			at += slot(p->initrd_size);
 		}
 	}
 }

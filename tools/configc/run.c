@@ -85,6 +85,7 @@ unsigned bhcc_load_blob(const struct bhcc_options *opt, const void *fdt, size_t 
 	shared_link(&c);
 	channel_link(&c);
 	validate_overlaps(&c);
+	initrds_check(&c);
 	validate_addresses(&c);
 	for (unsigned i = 0; i < sys->n_partitions; i++)
 		if (!image_resolve(opt, &sys->partitions[i]))

@@ -199,6 +199,11 @@ static void check_dtb(struct bh_ctx *c, struct bh_partition *p)
 		return;
 	}
 	p->dtb_size = (uint64_t)size;
+	if (p->has_initrd && ranges_overlap(p->dtb_ipa, p->dtb_size, p->initrd_ipa, p->initrd_size))
+		diag_error(c->diag, p->path, "dtb-address",
+			   "the guest device tree (0x%llx-0x%llx) overlaps the initrd (0x%llx-0x%llx)",
+			   ULL(p->dtb_ipa), ULL(range_last(p->dtb_ipa, p->dtb_size)), ULL(p->initrd_ipa),
+			   ULL(range_last(p->initrd_ipa, p->initrd_size)));
 	if (!range_inside(p->dtb_ipa, p->dtb_size, p->regions[i].ipa, p->regions[i].size))
 		diag_error(c->diag, p->path, "dtb-address",
 			   "the guest device tree (%d bytes) does not fit between 0x%llx and the end of %s (0x%llx)",
@@ -221,6 +226,9 @@ void validate_addresses(struct bh_ctx *c)
 				     p->load, CFG_ACCESS_W);
 		if (p->has_dtb)
 			check_dtb(c, p);
+		if (p->has_initrd && !p->has_dtb)
+			diag_error(c->diag, p->path, "initrd",
+				   "has no effect without dtb-address (its range goes to /chosen of the guest device tree)");
 		if (p->has_bootargs && !p->has_dtb)
 			diag_error(c->diag, p->path, "bootargs",
 				   "has no effect without dtb-address (it goes to /chosen of the guest device tree)");

@@ -278,6 +278,10 @@ static int add_chosen(void *fdt, const struct bh_system *sys, const struct bh_pa
 	TRY(fdt_begin_node(fdt, "chosen"));
 	if (p->has_bootargs)
 		TRY(fdt_property_string(fdt, "bootargs", p->bootargs));
+	if (p->has_initrd) {
+		TRY(fdt_property_u64(fdt, "linux,initrd-start", p->initrd_ipa));
+		TRY(fdt_property_u64(fdt, "linux,initrd-end", p->initrd_ipa + p->initrd_size));
+	}
 	if (p->console == CFG_CONSOLE_PL011) {
 		snprintf(path, sizeof(path), "/serial@%llx", (unsigned long long)p->console_address);
 		TRY(fdt_property_string(fdt, "stdout-path", path));
