@@ -593,6 +593,57 @@ static void test_initrd(void **state)
 	free(r.err);
 }
 
+/* An arm64 Image header: magic, text_offset and image_size, the rest zero. */
+static void write_arm64_image(const char *dir, const char *name, uint64_t text_offset, uint64_t image_size)
+{
+	unsigned char h[4096] = { 0 };
+	char path[PATH * 2];
+	FILE *f;
+
+	for (int i = 0; i < 8; i++) {
+		h[8 + i] = (unsigned char)(text_offset >> (8 * i));
+		h[16 + i] = (unsigned char)(image_size >> (8 * i));
+	}
+	memcpy(h + 56, "ARM\x64", 4);
+	mkdirs(dir);
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(h, 1, sizeof(h), f), sizeof(h));
+	assert_int_equal(fclose(f), 0);
+}
+
+/* Verifies: REQ-CFG-063 */
+static void test_arm64_image_header(void **state)
+{
+	struct run r;
+	char dir[PATH + 32];
+
+	(void)state;
+	/* image_size reaches into the initrd at the top of the region: refused. */
+	prepare(&r, "ok-initrd", "arm64-header");
+	pass2(&r);
+	snprintf(dir, sizeof(dir), "%s/prebuilt", r.srctree);
+	write_arm64_image(dir, "linux.bin", 0, 0x3ff0000);
+	write_file(dir, "initrd.img", 100000);
+	write_file(r.images, "rtos.bin", 4000);
+	run(&r);
+	assert_int_equal(r.rc, 1);
+	assert_non_null(strstr(r.err, "/partitions/linux: initrd: the initrd (0x83fe7000-0x83fff69f"));
+	free(r.err);
+	/* Within the region and clear of the initrd and the device tree: accepted. */
+	write_arm64_image(dir, "linux.bin", 0, 0x3e00000);
+	run_ok(&r);
+	free(r.err);
+	/* text_offset 0x80000 with load-address 0x80000000: not a 2 MiB aligned base + text_offset. */
+	write_arm64_image(dir, "linux.bin", 0x80000, 0x100000);
+	run(&r);
+	assert_int_equal(r.rc, 1);
+	assert_non_null(strstr(r.err, "/partitions/linux: load-address: '"));
+	assert_non_null(strstr(r.err, "is an arm64 Image with text_offset 0x80000: it must be loaded at a 2 MiB aligned address + 0x80000, not 0x80000000"));
+	free(r.err);
+}
+
 /* A program that prints cfg_system in a fixed format, linked with the generated files. */
 static const char checker_src[] =
 	"#include <stdio.h>\n"
@@ -2253,7 +2304,7 @@ static void test_image_too_large(void **state)
 	default_pass2(&r, "img-large");
 	write_file(r.images, "demo-a.bin", MIB(16) + 1);
 	snprintf(line, sizeof(line),
-		 "/partitions/demo-a: program: image larger than its region: '%s/demo-a.bin' is 16777217 bytes, /partitions/demo-a/memory@40000000 has 16777216 bytes from load-address 0x40000000",
+		 "/partitions/demo-a: program: image larger than its region: '%s/demo-a.bin' needs 16777217 bytes, /partitions/demo-a/memory@40000000 has 16777216 bytes from load-address 0x40000000",
 		 r.images);
 	check_errors(&r, (const char *const[]){ line, NULL });
 	/* Exactly the region's size fits. */
@@ -2448,6 +2499,7 @@ int main(void)
 		cmocka_unit_test(test_pass2_outputs),
 		cmocka_unit_test(test_load_list_with_dtb),
 		cmocka_unit_test(test_initrd),
+		cmocka_unit_test(test_arm64_image_header),
 		cmocka_unit_test(test_config_c_default),
 		cmocka_unit_test(test_config_c_gicv2),
 		cmocka_unit_test(test_config_c_aarch64_flags),

@@ -64,22 +64,61 @@ static void check_fit(struct bh_ctx *c, struct bh_partition *p, const char *prop
 	if (i < 0)
 		return;   /* already reported by validate_addresses() */
 	r = &p->regions[i];
-	if (!range_inside(p->load, p->image_size, r->ipa, r->size))
+	if (!range_inside(p->load, p->image_extent, r->ipa, r->size))
 		diag_error(c->diag, p->path, prop,
-			   "image larger than its region: '%s' is %llu bytes, %s has %llu bytes from load-address 0x%llx",
-			   p->image_file, ULL(p->image_size), r->path,
+			   "image larger than its region: '%s' needs %llu bytes, %s has %llu bytes from load-address 0x%llx",
+			   p->image_file, ULL(p->image_extent), r->path,
 			   ULL(r->ipa + r->size - p->load), ULL(p->load));
-	if (p->has_initrd && ranges_overlap(p->initrd_ipa, p->initrd_size, p->load, p->image_size))
+	if (p->has_initrd && ranges_overlap(p->initrd_ipa, p->initrd_size, p->load, p->image_extent))
 		diag_error(c->diag, p->path, "initrd",
 			   "the initrd (0x%llx-0x%llx, at the top of %s) overlaps the image (0x%llx-0x%llx)",
 			   ULL(p->initrd_ipa), ULL(range_last(p->initrd_ipa, p->initrd_size)), r->path,
-			   ULL(p->load), ULL(range_last(p->load, p->image_size)));
+			   ULL(p->load), ULL(range_last(p->load, p->image_extent)));
 	if (p->has_dtb && p->dtb_size &&
-	    ranges_overlap(p->dtb_ipa, p->dtb_size, p->load, p->image_size))
+	    ranges_overlap(p->dtb_ipa, p->dtb_size, p->load, p->image_extent))
 		diag_error(c->diag, p->path, "dtb-address",
 			   "the guest device tree (0x%llx-0x%llx) overlaps the image (0x%llx-0x%llx)",
 			   ULL(p->dtb_ipa), ULL(range_last(p->dtb_ipa, p->dtb_size)), ULL(p->load),
-			   ULL(range_last(p->load, p->image_size)));
+			   ULL(range_last(p->load, p->image_extent)));
+}
+
+/* arm64 Image header (Linux's Documentation/arch/arm64/booting.rst): little-endian fields. */
+#define ARM64_IMAGE_HEADER 64
+#define ARM64_IMAGE_MAGIC 0x644d5241u   /* "ARM\x64" at offset 56 */
+
+static uint64_t le64(const unsigned char *b)
+{
+	uint64_t v = 0;
+
+	for (int i = 7; i >= 0; i--)
+		v = v << 8 | b[i];
+	return v;
+}
+
+/*
+ * An arm64 Image runs only from a 2 MiB aligned base + text_offset, and uses
+ * image_size bytes from its start (its BSS beyond the file): the extent the
+ * fit checks use, so that nothing is placed in the kernel's BSS.
+ */
+static void arm64_image_header(struct bh_ctx *c, struct bh_partition *p, const char *prop)
+{
+	unsigned char h[ARM64_IMAGE_HEADER];
+	FILE *f = fopen(p->image_file, "rb");
+	size_t n = f ? fread(h, 1, sizeof(h), f) : 0;
+	uint64_t text_offset, size;
+
+	if (f)
+		fclose(f);
+	if (n < sizeof(h) || (uint32_t)le64(h + 56) != ARM64_IMAGE_MAGIC)
+		return;   /* a raw binary: its file size is its extent */
+	text_offset = le64(h + 8);
+	size = le64(h + 16);
+	if (size > p->image_extent)
+		p->image_extent = size;
+	if (p->load < text_offset || !is_aligned(p->load - text_offset, BHCC_2M))
+		diag_error(c->diag, p->path, p->has_load ? "load-address" : prop,
+			   "'%s' is an arm64 Image with text_offset 0x%llx: it must be loaded at a 2 MiB aligned address + 0x%llx, not 0x%llx",
+			   p->image_file, ULL(text_offset), ULL(text_offset), ULL(p->load));
 }
 
 void images_check(struct bh_ctx *c)
@@ -106,7 +145,10 @@ void images_check(struct bh_ctx *c)
 			continue;
 		}
 		p->image_size = (uint64_t)st.st_size;
+		p->image_extent = p->image_size;
 		p->has_image_size = true;
+		if (p->image[0])
+			arm64_image_header(c, p, prop);
 		check_fit(c, p, prop);
 	}
 }

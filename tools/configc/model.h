@@ -165,6 +165,7 @@ struct bh_partition {
 	uint32_t irqs[BHCC_MAX_IRQS];           /* ascending */
 	bool has_image_size;                    /* pass 2 only */
 	uint64_t image_size;
+	uint64_t image_extent;                  /* what it occupies from load: its size, or an arm64 Image's image_size (pass 2) */
 	uint64_t image_slot_pa;                 /* its pristine copy in the image store */
 	uint64_t image_slot_size;               /* room for it there (both passes) */
 	uint64_t dtb_slot_pa;                   /* the guest device tree's, when has_dtb */
