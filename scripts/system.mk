@@ -44,6 +44,7 @@ include $(GEN)/system.mk
 $(GEN)/system.mk: $(BH_STORE_INPUTS)
 
 include partitions/build.mk
+include scripts/linux/linux.mk
 
 # Pass 2 checks the images against their regions and writes the tables and
 # the load list (what the boot flow loads into the image store).
