@@ -14,6 +14,11 @@
 #include "sysreg.h"
 
 #define PSCI_VERSION_1_1 0x10001u
+/* SMCCC_VERSION (smccc.c): PSCI 1.0's FEATURES is how a guest learns SMCCC 1.1+ is there. */
+#define PSCI_SMCCC_VERSION_FID 0x80000000u
+/* Arm TRNG firmware interface (DEN0098), in the standard service range PSCI
+ * shares: Linux asks for its version once SMCCC 1.1 is there. */
+#define TRNG_VERSION 0x84000050u
 
 /* PSCI's return code for each core status, indexed by -status. PSCI has no
  * "busy": a full resource is a refusal (DENIED), which psci_to_status()
@@ -84,6 +89,7 @@ static bool psci_supported(uint32_t fid)
 	case PSCI_SYSTEM_OFF:
 	case PSCI_SYSTEM_RESET:
 	case PSCI_FEATURES:
+	case PSCI_SMCCC_VERSION_FID:
 		return true;
 	default:
 		return false;
@@ -166,6 +172,10 @@ __attribute__((noinline)) void arm64_psci(struct cpu *cpu, struct guest_frame *f
 		log_info("partition '%s': PSCI SYSTEM_RESET", cpu->partition->cfg->name);
 		partition_shutdown(cpu, true);
 		break;   /* not reached */
+	case TRNG_VERSION:
+		/* A question, not a refusal: no TRNG is offered (docs/linux.md, entropy). */
+		r = PSCI_RET_NOT_SUPPORTED;
+		break;
 	case PSCI_FEATURES:
 		/* A question, not a refusal, whatever the answer. */
 		r = psci_supported((uint32_t)a1) ? PSCI_RET_SUCCESS : PSCI_RET_NOT_SUPPORTED;

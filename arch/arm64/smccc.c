@@ -41,7 +41,10 @@ static void smccc_arch(const struct cpu *cpu, struct guest_frame *f)
 		f->x[0] = ((uint32_t)f->x[1] == SMCCC_VERSION) ? 0u : ret(BH_ERR_NOT_SUPPORTED);
 		break;
 	default:
-		/* Firmware workarounds (ARCH_WORKAROUND_*) are not offered to partitions. */
+		/* The firmware workarounds (ARCH_WORKAROUND_1/2/3: branch predictor
+		 * invalidation, SSBD, BHB) are not offered: ARCH_FEATURES answers
+		 * NOT_SUPPORTED for them, which SMCCC 1.1 defines as "not implemented,
+		 * the PE may be affected", the truth (docs/linux.md). */
 		arm64_refuse_call(cpu, f, "SMCCC", BH_ERR_NOT_SUPPORTED);
 		break;
 	}

@@ -86,6 +86,20 @@ def test_linux_boots_to_init_beside_bare_metal(linux):
     assert any("printk: console [ttyAMA0] enabled" in l for l in lines), r.text()[-3000:]
     assert any("psci: PSCIv1.1 detected" in l for l in lines), r.text()[-3000:]
     assert "done" in r.of("demo"), r.text()[-3000:]
+    assert not any("call incident" in l for l in r.of("bulkhead")), r.text()[-3000:]
+
+
+def test_linux_finds_smccc_1_1_and_binds_its_primecell(linux):
+    """PSCI_FEATURES(SMCCC_VERSION) leads Linux to SMCCC 1.1 (and so to asking
+    for the ARCH_WORKAROUND answers); the passed-through PL031 carries the fixed
+    apb_pclk Linux's AMBA bus needs, so its driver binds.
+
+    Verifies: REQ-LNX-005, REQ-LNX-006
+    """
+    _, r, _ = linux
+    lines = r.of("linux")
+    assert any("psci: SMC Calling Convention v1.1" in l for l in lines), r.text()[-3000:]
+    assert any(re.search(r"rtc-pl031 9010000\.rtc: registered as rtc0", l) for l in lines), r.text()[-3000:]
 
 
 def test_linux_console_through_service_focus(linux):

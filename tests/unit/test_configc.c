@@ -956,7 +956,11 @@ static void test_guest_dtb_gicv3(void **state)
 	CELLS(fdt, "/", "interrupt-parent", fdt_get_phandle(fdt, gic));
 	STR(fdt, "/timer", "compatible", "arm,armv8-timer");
 	CELLS(fdt, "/timer", "interrupts", 1, 13, 0xf08, 1, 14, 0xf08, 1, 11, 0xf08, 1, 10, 0xf08);
-	STR(fdt, "/rtc@9010000", "compatible", "arm,pl031");
+	STR(fdt, "/rtc@9010000", "compatible", "arm,pl031\0arm,primecell");
+	/* A PrimeCell gets the fixed apb_pclk Linux's AMBA bus enables before probing it. */
+	STR(fdt, "/rtc@9010000", "clock-names", "apb_pclk");
+	STR(fdt, "/apb-pclk", "compatible", "fixed-clock");
+	CELLS(fdt, "/rtc@9010000", "clocks", fdt_get_phandle(fdt, node(fdt, "/apb-pclk")));
 	CELLS(fdt, "/rtc@9010000", "reg", 0, 0x9010000, 0, 0x1000);
 	CELLS(fdt, "/rtc@9010000", "interrupts", 0, 2, 4);
 	assert_true(fdt_path_offset(fdt, "/serial@9000000") < 0);
@@ -1494,7 +1498,7 @@ static void test_isolation_report_default(void **state)
 		"| 0x44000000-0x44ffffff | 16 MiB | demo-c (`/partitions/demo-c/memory@40000000`, auto-placed) |",
 		"| 0x45000000-0x49000fff | 65540 KiB | image store: the pristine partition images and guest device trees (load list), read-only to the hypervisor, mapped by no partition |",
 		"| 0x49001000-0x7fffffff | 901116 KiB | free |",
-		"| `/board/rtc@9010000` | arm,pl031 | 0x9010000-0x9010fff | 34 | demo-c |",
+		"| `/board/rtc@9010000` | arm,pl031, arm,primecell | 0x9010000-0x9010fff | 34 | demo-c |",
 		"| 34 | `/board/rtc@9010000` | demo-c |",
 		"| 33 | `/board/serial@9000000` | hypervisor (console) |",
 		"| Stage-2 tables | 8 pool pages (the pool has exactly these) |",

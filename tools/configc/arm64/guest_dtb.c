@@ -125,6 +125,36 @@ static int add_timer(void *fdt)
 	return fdt_end_node(fdt);
 }
 
+/* An AMBA (PrimeCell) device: Linux's AMBA bus enables its apb_pclk before it reads the ID registers. */
+static bool is_primecell(const struct bh_device *d)
+{
+	static const char want[] = "arm,primecell";
+
+	for (size_t i = 0; i < d->compatible_len; i += strlen(d->compatible + i) + 1) {
+		if (strcmp(d->compatible + i, want) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* The fixed clock of the emulated PL011 and of passed-through PrimeCells, when there is one. */
+static int add_apb_pclk(void *fdt, const struct bh_system *sys, const struct bh_partition *p)
+{
+	bool needed = p->console == CFG_CONSOLE_PL011 && p->console_channel >= 0;
+
+	for (unsigned i = 0; i < p->n_devices; i++)
+		needed = needed || is_primecell(&sys->board.devices[p->devices[i]]);
+	if (!needed)
+		return 0;
+	TRY(fdt_begin_node(fdt, "apb-pclk"));
+	TRY(fdt_property_string(fdt, "compatible", "fixed-clock"));
+	TRY(fdt_property_u32(fdt, "#clock-cells", 0));
+	TRY(fdt_property_u32(fdt, "clock-frequency", UART_CLOCK_HZ));
+	TRY(fdt_property_string(fdt, "clock-output-names", "clk24mhz"));
+	TRY(fdt_property_u32(fdt, "phandle", UART_CLOCK_PHANDLE));
+	return fdt_end_node(fdt);
+}
+
 static int add_device(void *fdt, const struct bh_device *d)
 {
 	fdt32_t cells[3 * BHCC_MAX_DEV_IRQS];
@@ -144,6 +174,10 @@ static int add_device(void *fdt, const struct bh_device *d)
 		TRY(fdt_property_u32(fdt, "reg-shift", d->reg_shift));
 	if (d->has_reg_io_width)
 		TRY(fdt_property_u32(fdt, "reg-io-width", d->reg_io_width));
+	if (is_primecell(d)) {
+		TRY(fdt_property_u32(fdt, "clocks", UART_CLOCK_PHANDLE));
+		TRY(fdt_property_string(fdt, "clock-names", "apb_pclk"));
+	}
 	return fdt_end_node(fdt);
 }
 
@@ -240,13 +274,6 @@ static int add_uart(void *fdt, const struct bh_partition *p)
 			   cpu_to_fdt32(IRQ_LEVEL_HIGH) };
 	fdt32_t clocks[2] = { cpu_to_fdt32(UART_CLOCK_PHANDLE), cpu_to_fdt32(UART_CLOCK_PHANDLE) };
 
-	TRY(fdt_begin_node(fdt, "apb-pclk"));
-	TRY(fdt_property_string(fdt, "compatible", "fixed-clock"));
-	TRY(fdt_property_u32(fdt, "#clock-cells", 0));
-	TRY(fdt_property_u32(fdt, "clock-frequency", UART_CLOCK_HZ));
-	TRY(fdt_property_string(fdt, "clock-output-names", "clk24mhz"));
-	TRY(fdt_property_u32(fdt, "phandle", UART_CLOCK_PHANDLE));
-	TRY(fdt_end_node(fdt));
 	TRY(node_at(fdt, "serial", p->console_address));
 	TRY(fdt_property(fdt, "compatible", compat, sizeof(compat)));
 	TRY(prop_ranges(fdt, "reg", &reg, 1));
@@ -310,6 +337,7 @@ int be_guest_desc_build(const struct bh_system *sys, const struct bh_partition *
 	TRY(add_psci(fdt));
 	TRY(add_gic(fdt, &sys->board.arch.gic, p));
 	TRY(add_timer(fdt));
+	TRY(add_apb_pclk(fdt, sys, p));
 	for (unsigned i = 0; i < p->n_devices; i++)
 		TRY(add_device(fdt, &sys->board.devices[p->devices[i]]));
 	TRY(add_shared(fdt, sys, p));
