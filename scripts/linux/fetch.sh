@@ -3,17 +3,23 @@
 # and busybox-static, from the Debian archive this machine's apt already uses,
 # cached under $1 (default build/linux). Prints nothing on a cache hit.
 #
-# Needs arm64 as a foreign architecture in dpkg (scripts/setup-host.sh adds it)
-# and no root: apt-get download writes into the current directory.
+# apt-get download writes into the current directory: no root needed once arm64
+# is a dpkg foreign architecture (added below when run as root).
 set -eu
 out=${1:-build/linux}
 mkdir -p "$out/debs"
 out=$(cd "$out" && pwd)
 [ -f "$out/Image" ] && [ -f "$out/busybox" ] && exit 0
 
+# apt-get download of arm64 packages needs arm64 as a dpkg foreign architecture
+# and its package lists: added here as root (what `make deps` is), asked for otherwise.
 if ! dpkg --print-foreign-architectures | grep -qx arm64; then
-	echo "fetch.sh: arm64 is not a dpkg foreign architecture; run scripts/setup-host.sh" >&2
-	exit 1
+	if [ "$(id -u)" != 0 ]; then
+		echo "fetch.sh: run once: sudo dpkg --add-architecture arm64 && sudo apt-get update" >&2
+		exit 1
+	fi
+	dpkg --add-architecture arm64
+	apt-get update -q >/dev/null
 fi
 cd "$out/debs"
 # The cloud kernel's versioned package, e.g. linux-image-6.1.0-35-cloud-arm64.
