@@ -4,12 +4,11 @@
 # them, Debian 12's cloud kernel and busybox are fetched into build/linux and
 # the test initramfs is built there.
 #
-# The one place of the initramfs workaround: until bhcc's `initrd` property,
-# both are glued into build/linux/guest.bin (scripts/linux/glue.py), the path
-# the description's `image` names.
+# The description names build/linux/guest.Image and guest.initrd: copies of
+# LINUX_IMAGE and LINUX_INITRD, so that the user's files need no edit of it.
 
 LINUX_DIR := $(srctree)/build/linux
-LINUX_GUEST := $(abspath $(LINUX_DIR)/guest.bin)
+LINUX_GUEST := $(abspath $(LINUX_DIR)/guest.Image) $(abspath $(LINUX_DIR)/guest.initrd)
 
 $(LINUX_DIR)/Image $(LINUX_DIR)/busybox:
 	@echo "  FETCH   Debian arm64 cloud kernel and busybox-static"
@@ -27,13 +26,16 @@ $(LINUX_DIR)/guest.inputs: FORCE
 	$(Q)mkdir -p $(LINUX_DIR)
 	$(Q)echo '$(LINUX_IMAGE) $(LINUX_INITRD)' | cmp -s - $@ || echo '$(LINUX_IMAGE) $(LINUX_INITRD)' > $@
 
-$(LINUX_GUEST): $(LINUX_IMAGE) $(LINUX_INITRD) $(LINUX_DIR)/guest.inputs $(srctree)/scripts/linux/glue.py
-	@echo "  GLUE    $@"
-	$(Q)$(PYTHON) $(srctree)/scripts/linux/glue.py $(LINUX_IMAGE) $(LINUX_INITRD) $@
+$(LINUX_DIR)/guest.Image: $(LINUX_IMAGE) $(LINUX_DIR)/guest.inputs
+	$(Q)cp $(LINUX_IMAGE) $@
 
-# Only a system whose partition names this image waits for it.
-ifneq ($(filter $(LINUX_GUEST),$(foreach p,$(BH_PARTITIONS),$(BH_PART_$(p)_IMAGE))),)
-$(GEN)/config.c: $(LINUX_GUEST)
+$(LINUX_DIR)/guest.initrd: $(LINUX_INITRD) $(LINUX_DIR)/guest.inputs
+	$(Q)cp $(LINUX_INITRD) $@
+
+# Only a description that names these files waits for them; already bhcc's
+# layout pass reads them (it places the kernel from its Image header).
+ifneq ($(shell grep -l 'build/linux/guest\.Image' $(SYSTEM) 2>/dev/null),)
+$(GEN)/system.mk $(GEN)/config.c: $(LINUX_GUEST)
 endif
 
 .PHONY: linux-guest
