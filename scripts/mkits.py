@@ -11,17 +11,7 @@ scripts/mkits.py --template arch/arm64/bulkhead.its.in --image bulkhead.bin --li
 import argparse
 import sys
 
-
-def read_load_list(path):
-    """bhcc's load list as (kind, partition, address, size, file) tuples (scripts/qemu.py reads it too)."""
-    out = []
-    with open(path) as f:
-        for line in f:
-            if not line.strip() or line.startswith("#"):
-                continue
-            kind, part, addr, size, file = line.rstrip("\n").split(" ", 4)
-            out.append((kind, part, int(addr, 0), int(size, 0), file))
-    return out
+from qemu import read_load_list   # bhcc's load list, one reader for QEMU and the FIT
 
 
 def cells(v):
