@@ -570,10 +570,10 @@ static void test_initrd(void **state)
 	assert_true(chosen >= 0);
 	v = fdt_getprop(fdt, chosen, "linux,initrd-start", NULL);
 	assert_non_null(v);
-	assert_int_equal(fdt64_to_cpu(*v), 0x83fe7000);
+	assert_int_equal(fdt64_ld(v), 0x83fe7000);
 	v = fdt_getprop(fdt, chosen, "linux,initrd-end", NULL);
 	assert_non_null(v);
-	assert_int_equal(fdt64_to_cpu(*v), 0x83fe7000 + 100000);
+	assert_int_equal(fdt64_ld(v), 0x83fe7000 + 100000);
 	free(fdt);
 	/* Its pristine copy has a slot in the image store after the partition's guest dtb. */
 	s = read_text(r.out, "load.list");
