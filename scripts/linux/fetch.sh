@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Fetch the Linux guest the project tests with: Debian 12's arm64 cloud kernel
 # and busybox-static, from the Debian archive this machine's apt already uses,
 # cached under $1 (default build/linux). Prints nothing on a cache hit.

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: MIT
 """Build the test initramfs: a gzip'd cpio (newc) archive with a static busybox
 and an /init that prints a marker, mounts proc and sys, and runs a shell on the
 console. Written here because Debian's minimal install has no cpio, and so that
