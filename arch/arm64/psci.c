@@ -14,8 +14,6 @@
 #include "sysreg.h"
 
 #define PSCI_VERSION_1_1 0x10001u
-/* SMCCC_VERSION (smccc.c): PSCI 1.0's FEATURES is how a guest learns SMCCC 1.1+ is there. */
-#define PSCI_SMCCC_VERSION_FID 0x80000000u
 /* Arm TRNG firmware interface (DEN0098), in the standard service range PSCI
  * shares: Linux asks for its version once SMCCC 1.1 is there. */
 #define TRNG_VERSION 0x84000050u
@@ -89,7 +87,7 @@ static bool psci_supported(uint32_t fid)
 	case PSCI_SYSTEM_OFF:
 	case PSCI_SYSTEM_RESET:
 	case PSCI_FEATURES:
-	case PSCI_SMCCC_VERSION_FID:
+	case SMCCC_VERSION:   /* PSCI_FEATURES is how a guest learns SMCCC 1.1+ is there */
 		return true;
 	default:
 		return false;

@@ -12,7 +12,6 @@
 #include "partition.h"
 #include "sysreg.h"
 
-#define SMCCC_VERSION        0x80000000u
 #define SMCCC_ARCH_FEATURES  0x80000001u
 #define SMCCC_VERSION_1_1    0x10001u
 

@@ -91,6 +91,8 @@ bool arm64_mmio_emulate(struct cpu *cpu, struct guest_frame *f, uint64_t esr, ui
 int64_t arm64_firmware_call(uint64_t fid, uint64_t a1, uint64_t a2, uint64_t a3);
 
 /* smccc.c */
+/** SMCCC_VERSION's function id (smccc.c answers it; PSCI_FEATURES announces it, psci.c). */
+#define SMCCC_VERSION 0x80000000u
 /** Refuses the SMCCC call in `f` with `status`: an incident of the partition, counted and logged. */
 void arm64_refuse_call(const struct cpu *cpu, struct guest_frame *f, const char *conduit, int64_t status);
 
