@@ -3,6 +3,7 @@
  * Doorbells of channels (see channel.h).
  */
 #include "channel.h"
+#include "arch.h"
 #include "core.h"
 #include "cpu.h"
 #include "partition.h"
@@ -15,6 +16,27 @@ struct hyp_end {
 };
 
 static struct hyp_end hyp_ends[CHANNEL_MAX];
+
+/* Bit e: end e's doorbell can be raised in its partition (the vCPU exists, the
+ * architecture can raise that interrupt there), worked out once at init so
+ * that a ring checks nothing the configuration fixed. */
+static uint8_t raisable[CHANNEL_MAX];
+
+void channels_init(void)
+{
+	for (uint32_t c = 0u; (c < cfg_system.n_channels) && (c < CHANNEL_MAX); c++) {
+		raisable[c] = 0u;
+		for (uint32_t e = 0u; e < 2u; e++) {
+			const struct cfg_channel_end *end = &cfg_system.channels[c].end[e];
+			const struct partition *p = partition_get(end->partition);
+
+			if ((end->kind == (uint8_t)CFG_END_PARTITION) && (end->doorbell != CFG_NO_DOORBELL) && (p != NULL) &&
+			    (end->vcpu < p->cfg->n_vcpus) && arch_virq_valid(p, end->doorbell)) {
+				raisable[c] |= (uint8_t)(1u << e);
+			}
+		}
+	}
+}
 
 enum core_status channel_bind_hyp_end(uint32_t channel, channel_hyp_ring_t ring, void *context)
 {
@@ -69,8 +91,6 @@ enum core_status channel_ring(struct cpu *self, uint32_t channel)
 {
 	const struct cfg_channel *ch;
 	const struct cfg_channel_end *peer;
-	struct partition *target;
-	enum core_status s;
 
 	if ((channel >= cfg_system.n_channels) || (channel >= CHANNEL_MAX)) {
 		return CORE_ERR_INVALID;
@@ -82,10 +102,12 @@ enum core_status channel_ring(struct cpu *self, uint32_t channel)
 	}
 	/*
 	 * What the caller wrote before the call is seen before the peer's
-	 * interrupt, with no barrier here: the raise is a message posted under
-	 * the peer core's queue lock, whose release orders every earlier store
-	 * of this core (its guest's included: program order runs across the
-	 * trap) before the acquire with which the peer's core takes it.
+	 * interrupt, with no barrier here: the raise is a pending bit set with
+	 * release semantics under the peer partition's lock (arch_vcpu_raise),
+	 * which orders every earlier store of this core (its guest's included:
+	 * program order runs across the trap) before the acquire with which the
+	 * peer's core takes the bit, and the architecture completes the store
+	 * before the kick that makes the peer's core look.
 	 */
 	if (peer->kind == (uint8_t)CFG_END_HYPERVISOR) {
 		return ring_hypervisor(self, channel);
@@ -93,8 +115,8 @@ enum core_status channel_ring(struct cpu *self, uint32_t channel)
 	if (peer->doorbell == CFG_NO_DOORBELL) {
 		return CORE_OK;   /* the peer polls */
 	}
-	target = partition_get(peer->partition);
-	s = (target != NULL) ? core_vcpu_inject(self, target, peer->vcpu, peer->doorbell) : CORE_ERR_DENIED;
-	/* INVALID is kept for "no such channel": a doorbell the peer cannot take is refused. */
-	return (s == CORE_ERR_INVALID) ? CORE_ERR_DENIED : s;
+	if ((raisable[channel] & (1u << (uint32_t)(peer - ch->end))) == 0u) {
+		return CORE_ERR_DENIED;   /* a doorbell the peer cannot take (bhcc refuses one) */
+	}
+	return virq_raise(partition_get(peer->partition), peer->vcpu, peer->doorbell);
 }

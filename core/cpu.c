@@ -80,9 +80,7 @@ NORETURN void core_cpu_started(struct cpu *cpu)
 
 static void handle_msg(struct cpu *cpu, const struct cpu_msg *m)
 {
-	if (m->kind == (uint16_t)CPU_MSG_INJECT) {
-		virq_received(cpu, m);
-	} else if (m->kind == (uint16_t)CPU_MSG_CONTROL) {
+	if (m->kind == (uint16_t)CPU_MSG_CONTROL) {
 		service_control_received(cpu, m);
 	} else {
 		/* Only core sends messages: an unknown kind is a hypervisor bug. */

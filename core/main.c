@@ -11,6 +11,7 @@
 #include "core.h"
 #include "arch.h"
 #include "cfg.h"
+#include "channel.h"
 #include "cpu.h"
 #include "log.h"
 #include "log_ring.h"
@@ -24,6 +25,7 @@ NORETURN void core_boot(struct cpu *self)
 	fault_inject_boot();
 #endif
 	partitions_init();
+	channels_init();
 	log_ring_init();
 	cpus_init();
 

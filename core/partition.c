@@ -228,7 +228,7 @@ NORETURN void partition_shutdown(struct cpu *self, bool restart)
 	}
 
 	spin_lock(&p->lock);
-	/* A new life: messages posted for the old one are dropped (virq_received). */
+	/* A new life: requests posted for the old one are dropped (service_control_received). */
 	__atomic_store_n(&p->restarts, p->restarts + 1u, __ATOMIC_RELEASE);
 	p->state = PARTITION_LOADING;
 	p->online = 0u;

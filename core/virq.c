@@ -9,19 +9,18 @@
 #include "log.h"
 #include "partition.h"
 
-/* Posts the raise to vCPU `vcpu`'s cpu `target`, when the partition runs it. */
-static enum core_status post(struct partition *p, uint32_t vcpu, uint32_t virq, struct cpu *target)
+enum core_status virq_raise(struct partition *p, uint32_t vcpu, uint32_t virq)
 {
+	enum core_status s = CORE_ERR_DENIED;
+
 	spin_lock(&p->lock);
-	bool running = (p->state == PARTITION_RUNNING) && (((p->online >> vcpu) & 1u) != 0u);
-	uint32_t life = p->restarts;
-	spin_unlock(&p->lock);
-	if (!running) {
-		return CORE_ERR_DENIED;
+	if ((p->state == PARTITION_RUNNING) && (((p->online >> vcpu) & 1u) != 0u)) {
+		/* Under the lock: a restart cannot slip between the check and the raise (arch.h). */
+		arch_vcpu_raise(p, vcpu, virq);
+		s = CORE_OK;
 	}
-	/* Sent with no partition lock held: a queue's lock is a leaf (docs/design.md, Locks). */
-	struct cpu_msg m = { CPU_MSG_INJECT, (uint16_t)p->id, virq, life };
-	return cpu_msg_send(target, &m);
+	spin_unlock(&p->lock);
+	return s;
 }
 
 enum core_status core_vcpu_inject(struct cpu *self, struct partition *p, uint32_t vcpu, uint32_t virq)
@@ -36,7 +35,7 @@ enum core_status core_vcpu_inject(struct cpu *self, struct partition *p, uint32_
 		arch_vcpu_inject(self, virq);
 		return CORE_OK;
 	}
-	return post(p, vcpu, virq, target);
+	return virq_raise(p, vcpu, virq);
 }
 
 enum core_status core_vcpu_post(struct partition *p, uint32_t vcpu, uint32_t virq)
@@ -44,17 +43,7 @@ enum core_status core_vcpu_post(struct partition *p, uint32_t vcpu, uint32_t vir
 	if ((vcpu >= p->cfg->n_vcpus) || !arch_virq_valid(p, virq)) {
 		return CORE_ERR_INVALID;
 	}
-	return post(p, vcpu, virq, cpu_get(p->cfg->vcpu_cpu[vcpu]));
-}
-
-void virq_received(struct cpu *self, const struct cpu_msg *m)
-{
-	const struct partition *p = self->partition;
-
-	/* Posted for this cpu's partition in this life: a restart since voids it. */
-	if ((p != NULL) && (m->arg16 == p->id) && (m->arg64 == __atomic_load_n(&p->restarts, __ATOMIC_ACQUIRE))) {
-		arch_vcpu_inject(self, m->arg32);
-	}
+	return virq_raise(p, vcpu, virq);
 }
 
 void virq_notify_restart(struct cpu *self, struct partition *p)

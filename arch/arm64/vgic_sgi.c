@@ -3,8 +3,9 @@
  * The virtual GIC's SGIs, shared by GICv2 and GICv3 (see vgic.h): sent by
  * a vCPU to vCPUs of its partition (virtual on a mediated vCPU, physical on
  * a direct one), posted to another cpu and delivered there, set and cleared
- * per sender (GICv2), and raised by the hypervisor itself (arch_vcpu_inject,
- * which hands virtual SPIs to vgic_spi.c).
+ * per sender (GICv2), and raised by the hypervisor itself (arch_vcpu_inject
+ * on the vCPU's own cpu, arch_vcpu_raise from any cpu; both hand virtual
+ * SPIs to vgic_spi.c).
  */
 #include "vgic.h"
 #include "arch.h"
@@ -29,6 +30,24 @@ static void deliver_sgi(struct cpu *cpu, uint32_t intid, uint8_t source)
 	}
 }
 
+/* Makes SGI `intid` from vCPU `source` pending for the vCPU on cpu `t` (mediated
+ * delivery) and interrupts `t`, which delivers it from vgic_sync_sgis(). */
+static void post_sgi(struct cpu *t, uint32_t intid, uint8_t source)
+{
+	struct vgic_cpu *vt = vgic_cpu_of(t);
+
+	if (GIC_SGI_SOURCES) {
+		__atomic_fetch_or(&vt->sgi_source[intid], (uint8_t)(1u << source), __ATOMIC_RELAXED);
+	}
+	uint32_t was = __atomic_fetch_or(&vt->sgi_pending, (uint32_t)1u << intid, __ATOMIC_RELEASE);
+	/* Already pending: the raise that set it sent the IPI, and `t` has not taken it yet. */
+	if ((was & ((uint32_t)1u << intid)) == 0u) {
+		/* arch_cpu_kick() without the calls: the post above must land first. */
+		__asm__ volatile("dsb ish" : : : "memory");
+		gic_send_ipi(t);
+	}
+}
+
 void vgic_send_sgi(struct cpu *cpu, uint32_t target, uint32_t intid)
 {
 	struct cpu *t = vgic_vcpu_cpu(cpu, target);
@@ -43,18 +62,32 @@ void vgic_send_sgi(struct cpu *cpu, uint32_t target, uint32_t intid)
 		return;
 	}
 	uint8_t source = GIC_SGI_SOURCES ? (uint8_t)cpu->vcpu : 0u;
-	if ((t == cpu) && ((vt->sgi_enabled & ((uint32_t)1u << intid)) != 0u)) {
-		deliver_sgi(cpu, intid, source);
-		return;
-	}
-	if (GIC_SGI_SOURCES) {
-		__atomic_fetch_or(&vt->sgi_source[intid], (uint8_t)(1u << source), __ATOMIC_RELAXED);
-	}
-	__atomic_fetch_or(&vt->sgi_pending, (uint32_t)1u << intid, __ATOMIC_RELEASE);
 	if (t != cpu) {
-		/* arch_cpu_kick() without the calls: the post above must land first. */
-		__asm__ volatile("dsb ish" : : : "memory");
-		gic_send_ipi(t);
+		post_sgi(t, intid, source);
+	} else if ((vt->sgi_enabled & ((uint32_t)1u << intid)) != 0u) {
+		deliver_sgi(cpu, intid, source);
+	} else {
+		/* Disabled: pending until the guest enables it, no interrupt needed. */
+		if (GIC_SGI_SOURCES) {
+			__atomic_fetch_or(&vt->sgi_source[intid], (uint8_t)(1u << source), __ATOMIC_RELAXED);
+		}
+		__atomic_fetch_or(&vt->sgi_pending, (uint32_t)1u << intid, __ATOMIC_RELEASE);
+	}
+}
+
+void arch_vcpu_raise(struct partition *p, uint32_t vcpu, uint32_t virq)
+{
+	struct cpu *t = cpu_get(p->cfg->vcpu_cpu[vcpu]);
+
+	if (virq >= GIC_FIRST_SPI) {
+		/* Pending in the partition's distributor, presented where its guest routed it. */
+		vgic_spi_post(p, virq);
+	} else if (p->cfg->arch.irq_delivery == (uint8_t)CFG_IRQ_DIRECT) {
+		/* The partition owns SGIs 0-14 of its cores physically (arch_virq_valid refuses 15). */
+		gic_send_sgi(t->index, virq);
+	} else {
+		/* From the vCPU itself, as an SGI it sent to itself (GICv2 records a sender). */
+		post_sgi(t, virq, GIC_SGI_SOURCES ? (uint8_t)vcpu : 0u);
 	}
 }
 

@@ -94,7 +94,7 @@ static void sync_word(struct cpu *cpu, struct vgic_dist *d, uint32_t w)
 		uint32_t intid = (32u * w) + (uint32_t)__builtin_ctz(ready);
 
 		ready &= ~bit;
-		if (vgic_spi_target(cpu, intid) != cpu->vcpu) {
+		if (vgic_spi_target(cpu->partition, intid) != cpu->vcpu) {
 			continue;
 		}
 		if ((__atomic_fetch_and(&d->vpending[w], ~bit, __ATOMIC_ACQ_REL) & bit) == 0u) {
@@ -108,16 +108,19 @@ static void sync_word(struct cpu *cpu, struct vgic_dist *d, uint32_t w)
 	}
 }
 
-/* Moves the pending, enabled virtual SPIs routed to the calling cpu's vCPU into its list registers. */
-static void spi_sync(struct cpu *cpu)
+/* Moves the pending, enabled virtual SPIs of the words `words` (bit w: word w)
+ * routed to the calling cpu's vCPU into its list registers. */
+static void spi_sync(struct cpu *cpu, uint32_t words)
 {
 	struct vgic_dist *d = vgic_dist_of(cpu);
 
 	if (d->ctlr == 0u) {
 		return;   /* the distributor is off: they stay pending */
 	}
-	for (uint32_t w = 1u; w < VGIC_WORDS; w++) {
-		if ((d->virt[w] != 0u) && ((__atomic_load_n(&d->vpending[w], __ATOMIC_RELAXED) & d->enabled[w]) != 0u)) {
+	for (uint32_t left = words; left != 0u; left &= left - 1u) {
+		uint32_t w = (uint32_t)__builtin_ctz(left);
+
+		if ((__atomic_load_n(&d->vpending[w], __ATOMIC_RELAXED) & d->enabled[w] & d->virt[w]) != 0u) {
 			sync_word(cpu, d, w);
 		}
 	}
@@ -126,27 +129,41 @@ static void spi_sync(struct cpu *cpu)
 void vgic_spi_poked(struct cpu *cpu)
 {
 	struct vgic_cpu *v = vgic_cpu_of(cpu);
+	uint32_t words = __atomic_exchange_n(&v->spi_poke, 0u, __ATOMIC_ACQUIRE);
 
-	if (__atomic_exchange_n(&v->spi_poke, 0u, __ATOMIC_ACQUIRE) != 0u) {
-		spi_sync(cpu);
+	if (words != 0u) {
+		spi_sync(cpu, words);
+	}
+}
+
+_Static_assert(VGIC_WORDS <= 32u, "a poke names the words to look at in one 32-bit mask");
+
+/* Presents pending virtual SPI `intid` of partition `part` to the vCPU it is
+ * routed to: synced in place when that is the calling cpu's `self` (NULL: never
+ * in place), else poked: the word's bit in that vCPU's poke mask and the IPI. */
+static void spi_kick(struct cpu *self, const struct partition *part, uint32_t intid)
+{
+	struct cpu *t = cpu_get(part->cfg->vcpu_cpu[vgic_spi_target(part, intid)]);
+
+	if (t == self) {
+		struct vgic_dist *d = vgic_dist_of(self);
+		if (d->ctlr != 0u) {
+			sync_word(self, d, intid / 32u);
+		}
+		return;
+	}
+	uint32_t word = (uint32_t)1u << (intid / 32u);
+	/* A poke of that word still waiting: its IPI is on its way, `t` looks at the word later. */
+	if ((__atomic_fetch_or(&vgic_cpu_of(t)->spi_poke, word, __ATOMIC_RELEASE) & word) == 0u) {
+		/* The poke above must land before the interrupt that makes the target look. */
+		__asm__ volatile("dsb ish" : : : "memory");
+		gic_send_ipi(t);
 	}
 }
 
 void vgic_spi_kick(struct cpu *cpu, uint32_t intid)
 {
-	struct cpu *t = vgic_vcpu_cpu(cpu, vgic_spi_target(cpu, intid));
-
-	if (t == cpu) {
-		struct vgic_dist *d = vgic_dist_of(cpu);
-		if (d->ctlr != 0u) {
-			sync_word(cpu, d, intid / 32u);
-		}
-		return;
-	}
-	__atomic_store_n(&vgic_cpu_of(t)->spi_poke, 1u, __ATOMIC_RELEASE);
-	/* The poke above must land before the interrupt that makes the target look. */
-	__asm__ volatile("dsb ish" : : : "memory");
-	gic_send_ipi(t);
+	spi_kick(cpu, cpu->partition, intid);
 }
 
 void vgic_spi_raise(struct cpu *cpu, uint32_t intid)
@@ -154,7 +171,13 @@ void vgic_spi_raise(struct cpu *cpu, uint32_t intid)
 	struct vgic_dist *d = vgic_dist_of(cpu);
 
 	__atomic_fetch_or(&d->vpending[intid / 32u], (uint32_t)1u << (intid % 32u), __ATOMIC_RELEASE);
-	vgic_spi_kick(cpu, intid);
+	spi_kick(cpu, cpu->partition, intid);
+}
+
+void vgic_spi_post(struct partition *part, uint32_t intid)
+{
+	__atomic_fetch_or(&part->arch.vgic.vpending[intid / 32u], (uint32_t)1u << (intid % 32u), __ATOMIC_RELEASE);
+	spi_kick(NULL, part, intid);
 }
 
 void vgic_spi_kick_pending(struct cpu *cpu, uint32_t word, uint32_t bits)

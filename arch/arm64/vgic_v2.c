@@ -39,9 +39,9 @@ static uint8_t physical_targets(const struct cpu *cpu, uint8_t vmask)
 	return mask;
 }
 
-uint32_t vgic_spi_target(const struct cpu *cpu, uint32_t intid)
+uint32_t vgic_spi_target(const struct partition *part, uint32_t intid)
 {
-	uint32_t mask = vgic_dist_of(cpu)->target[intid] & (((uint32_t)1u << cpu->partition->cfg->n_vcpus) - 1u);
+	uint32_t mask = part->arch.vgic.target[intid] & (((uint32_t)1u << part->cfg->n_vcpus) - 1u);
 
 	/* The first vCPU of the target list; none (or a uniprocessor's RAZ field): vCPU 0. */
 	return (mask != 0u) ? (uint32_t)__builtin_ctz(mask) : 0u;

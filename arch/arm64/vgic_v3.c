@@ -62,9 +62,9 @@ static bool irm_of(const struct vgic_dist *d, uint32_t intid)
 	return (d->irm[intid / 32u] & ((uint32_t)1u << (intid % 32u))) != 0u;
 }
 
-uint32_t vgic_spi_target(const struct cpu *cpu, uint32_t intid)
+uint32_t vgic_spi_target(const struct partition *part, uint32_t intid)
 {
-	const struct vgic_dist *d = vgic_dist_of(cpu);
+	const struct vgic_dist *d = &part->arch.vgic;
 
 	/* "Any vCPU" is vCPU 0: a physical 1-of-N route could pick another partition's cpu. */
 	return irm_of(d, intid) ? 0u : d->target[intid];
@@ -75,7 +75,7 @@ static void route(struct cpu *cpu, uint32_t intid)
 	if (vgic_spi_virtual(cpu->partition, intid)) {
 		return;   /* no physical line: vgic_spi_kick() follows the new route */
 	}
-	gic_spi_route(intid, cpu->partition->cfg->vcpu_cpu[vgic_spi_target(cpu, intid)]);
+	gic_spi_route(intid, cpu->partition->cfg->vcpu_cpu[vgic_spi_target(cpu->partition, intid)]);
 }
 
 static void irouter_write(struct cpu *cpu, uint32_t intid, uint32_t offset, uint64_t value)

@@ -143,6 +143,21 @@ bool arch_virq_valid(const struct partition *p, uint32_t virq);
  */
 void arch_vcpu_inject(struct cpu *cpu, uint32_t virq);
 
+/**
+ * Raises valid virtual interrupt `virq` in vCPU `vcpu` of partition `p`
+ * from any cpu, the vCPU's own included, without waiting for that cpu:
+ * makes it pending where arch_vcpu_inject() would and interrupts the cpu
+ * that must present it (for an interrupt the partition routes itself, the
+ * cpu of the vCPU it is routed to), which presents it from its trap path
+ * (never in place: callers such as the hypervisor's log must not reach the
+ * injection code). The same edge semantics as arch_vcpu_inject(). Called
+ * with `p->lock` held while `p` is running with that vCPU online: a restart
+ * of `p` takes the lock to leave that state, and its arch_partition_reset()
+ * (or the vCPU's arch_vcpu_enter()) clears what is pending, so a raise
+ * never reaches a later life of the partition.
+ */
+void arch_vcpu_raise(struct partition *p, uint32_t vcpu, uint32_t virq);
+
 /* --- Console ---------------------------------------------------------- */
 
 /** Writes one byte to the hypervisor's console device (polled). */

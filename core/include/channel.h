@@ -33,13 +33,17 @@ typedef enum core_status (*channel_hyp_ring_t)(struct cpu *self, uint32_t channe
  */
 enum core_status channel_bind_hyp_end(uint32_t channel, channel_hyp_ring_t ring, void *context);
 
+/** Works out which ends' doorbells can be raised. Boot cpu, once, after partitions_init(). */
+void channels_init(void);
+
 /**
  * Partition @self->partition rings @channel's doorbell: raises the other
- * end's doorbell interrupt in its configured vCPU (core_vcpu_inject), or
- * calls the hypervisor end's handler. Everything the caller wrote before
- * is visible to the peer when its interrupt arrives. CORE_ERR_INVALID: no
- * such channel; CORE_ERR_DENIED: the caller is not an end of it, or the
- * peer is not running; CORE_ERR_BUSY: the peer cpu's queue is full.
+ * end's doorbell interrupt in its configured vCPU (virq_raise(): pending
+ * there and its cpu kicked, never a wait), or calls the hypervisor end's
+ * handler. Everything the caller wrote before is visible to the peer when
+ * its interrupt arrives. CORE_ERR_INVALID: no such channel;
+ * CORE_ERR_DENIED: the caller is not an end of it, the peer is not running
+ * (or its vCPU is off), or the peer's doorbell is one it cannot take.
  */
 enum core_status channel_ring(struct cpu *self, uint32_t channel);
 

@@ -22,9 +22,6 @@
 struct cpu;
 
 /* What a message asks of the receiving cpu (struct cpu_msg's kind). */
-/** Raise virtual interrupt arg32 in the receiver's vCPU, which must belong to partition
- *  arg16 in the life arg64 (its restart count when posted): an older life's is dropped. */
-#define CPU_MSG_INJECT 1u
 /** Stop (arg32 = BH_CONTROL_STOP) or restart (BH_CONTROL_RESTART) the receiver's partition,
  *  arg16, in the life arg64: the service partition's request (core/service.c). */
 #define CPU_MSG_CONTROL 2u
@@ -39,9 +36,10 @@ struct cpu_msg {
 
 /*
  * Messages a cpu holds at most. Messages merge while they wait (below), so
- * this bounds the different ones: 16 is every virtual interrupt an ARM64
- * vCPU can be sent today (its SGIs), so an injection is never refused for
- * room unless messages of an older life still wait.
+ * this bounds the different ones: a cpu runs one partition, whose control
+ * requests (stop, restart) differ only by kind and life, so 16 leaves room
+ * for lives that ended while their requests still waited. Virtual
+ * interrupts are no messages (arch_vcpu_raise(): a pending bit and a kick).
  */
 #define CPU_MSG_QUEUE 16u
 

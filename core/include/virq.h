@@ -8,7 +8,6 @@
 #ifndef BULKHEAD_VIRQ_H
 #define BULKHEAD_VIRQ_H
 
-#include "cpu_msg.h"
 #include "status.h"
 #include "types.h"
 
@@ -16,27 +15,34 @@ struct cpu;
 struct partition;
 
 /**
+ * core_vcpu_post() for a vCPU and interrupt known to be valid (vcpu <
+ * p->cfg->n_vcpus, arch_virq_valid()): the channels' doorbells, checked
+ * once at init. CORE_ERR_DENIED: the partition is not running or that vCPU
+ * is off.
+ */
+enum core_status virq_raise(struct partition *p, uint32_t vcpu, uint32_t virq);
+
+/**
  * Raises virtual interrupt `virq` in vCPU `vcpu` of partition `p`, from the
  * calling cpu `self`: through arch_vcpu_inject() when `self` runs that vCPU,
- * otherwise by a message to its cpu (cpu_msg.h), which raises it from its
- * own trap path. Edge semantics: raises merge while one is pending, none is
- * lost. CORE_ERR_INVALID: no such vCPU, or a virq the architecture cannot
- * raise (arch_virq_valid); CORE_ERR_DENIED: the partition is not running or
- * that vCPU is off; CORE_ERR_BUSY: the target cpu's queue is full.
+ * otherwise through arch_vcpu_raise() under the partition's lock (pending at
+ * the target and a kick of its cpu, which presents it from its own trap
+ * path; no wait). Edge semantics: raises merge while one is pending, none is
+ * lost while the vCPU runs; none reaches a later life of the partition.
+ * CORE_ERR_INVALID: no such vCPU, or a virq the architecture cannot raise
+ * (arch_virq_valid); CORE_ERR_DENIED: the partition is not running or that
+ * vCPU is off.
  */
 enum core_status core_vcpu_inject(struct cpu *self, struct partition *p, uint32_t vcpu, uint32_t virq);
 
 /**
- * core_vcpu_inject() always by message, also when the caller's cpu runs that
- * vCPU (the kick that comes with the message brings it into its trap path):
+ * core_vcpu_inject() always through arch_vcpu_raise(), also when the caller's
+ * cpu runs that vCPU (the kick brings it into its trap path):
  * for callers that do not know which cpu they run on, and for paths that
  * must not reach the architecture's injection (the hypervisor's log, whose
  * injection code logs).
  */
 enum core_status core_vcpu_post(struct partition *p, uint32_t vcpu, uint32_t virq);
-
-/** A CPU_MSG_INJECT message reached `self`: raises its interrupt unless it is for an older life. */
-void virq_received(struct cpu *self, const struct cpu_msg *m);
 
 /**
  * Partition `p` runs again after a restart; called on its vCPU 0's cpu

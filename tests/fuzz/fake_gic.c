@@ -223,7 +223,7 @@ void gic_send_ipi(const struct cpu *target)
 {
 	struct cpu *cpu = current();
 
-	if (!traps_owns_core(cpu, target->index))
+	if (!traps_may_kick(cpu, target->index))
 		traps_violation("partition '%s' kicked core %u", cpu->partition->cfg->name, target->index);
 }
 

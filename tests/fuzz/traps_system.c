@@ -143,6 +143,25 @@ bool traps_owns_core(const struct cpu *cpu, uint32_t core)
 	return core < TRAPS_CORES && cpus[core].partition == cpus[cpu->index].partition;
 }
 
+bool traps_may_kick(const struct cpu *cpu, uint32_t core)
+{
+	uint32_t mine = cpus[cpu->index].partition;
+
+	if (traps_owns_core(cpu, core))
+		return true;
+	/* A doorbell: the hypervisor interrupts a channel peer's core on the ringer's behalf. */
+	for (uint32_t i = 0; core < TRAPS_CORES && i < sizeof(channels) / sizeof(channels[0]); i++) {
+		const struct cfg_channel_end *e = channels[i].end;
+
+		if (e[0].kind != CFG_END_PARTITION || e[1].kind != CFG_END_PARTITION)
+			continue;
+		if ((e[0].partition == mine && e[1].partition == cpus[core].partition) ||
+		    (e[1].partition == mine && e[0].partition == cpus[core].partition))
+			return true;
+	}
+	return false;
+}
+
 /* Its timer PPIs and, on a direct-delivery core, its SGIs but the hypervisor's kick (15). */
 bool traps_owns_local(const struct cpu *cpu, uint32_t intid)
 {

@@ -35,6 +35,8 @@ uint64_t traps_ram_ipa(uint32_t part);
 /** What the code under test may touch while handling a trap of @cpu's vCPU. */
 bool traps_owns_spi(const struct cpu *cpu, uint32_t intid);
 bool traps_owns_core(const struct cpu *cpu, uint32_t core);
+/** Whether @cpu's trap may interrupt @core: its own, or a channel peer's (a doorbell). */
+bool traps_may_kick(const struct cpu *cpu, uint32_t core);
 bool traps_owns_local(const struct cpu *cpu, uint32_t intid);
 
 /** Reports a broken isolation promise and aborts (the fuzzer's crash). */

@@ -232,13 +232,13 @@ def test_direct_partition_that_holds_the_kick_off_is_still_stopped():
 @pytest.mark.parametrize("name", ["raise", "raise-direct", "raise-gicv2"])
 def test_hypervisor_raises_virtual_interrupts_in_any_vcpu(name):
     """partitions/raise on a test build (CONFIG_TEST_HYPERCALLS): BH_HC_TEST_RAISE takes the
-    hypervisor's injection path, core_vcpu_inject. Raised in the other vCPU (a message to its cpu)
+    hypervisor's injection path, core_vcpu_inject. Raised in the other vCPU (pending there, its cpu kicked)
     three times while it has IRQs masked, an SGI is taken once; one it has disabled waits until it
     enables it (GICv3: GICv2 SGIs cannot be disabled); raised twice in the caller's own vCPU, once.
     A vCPU it does not have, an interrupt that is no SGI and a vCPU that is off are refused. On
     GICv3 with mediated and direct delivery, and on GICv2.
 
-    Verifies: REQ-CPU-011, REQ-CPU-012, REQ-HC-008
+    Verifies: REQ-CPU-011~2, REQ-HC-008
     """
     system = harness.build(name, f"tests/system/configs/{name}.dts", kconfig=["CONFIG_TEST_HYPERCALLS=y"])
     r = harness.run(system, timeout=60)

@@ -6,6 +6,7 @@
 #include <bulkhead/channel.h>
 #include "cfg.h"
 #include "core.h"
+#include "arch.h"
 #include "cpu.h"
 #include "fake_arch.h"
 #include "fake_system.h"
@@ -160,8 +161,10 @@ static void start_cpu(void *arg)
 	core_cpu_started(arg);
 }
 
+/* The trap path of a kick: what was raised is presented, as ARM64's IRQ path does, then the requests. */
 static void handle(void *arg)
 {
+	fake_present_raised(arg);
 	core_handle_requests(arg);
 }
 

@@ -47,11 +47,6 @@ static void start_cpu(void *arg)
 	core_cpu_started(arg);
 }
 
-static void handle(void *arg)
-{
-	core_handle_requests(arg);
-}
-
 /* The next record: its length, or -1 when there is none. */
 static int next_record(uint8_t *buf)
 {
@@ -90,7 +85,7 @@ static void service_attached(void)
 	}
 	/* ...and the doorbell those rang: taken, so the next record rings anew. */
 	fake.current = BETA0_CPU;
-	assert_int_equal(fake_run(handle, BETA0_CPU), FAKE_RETURNED);
+	assert_int_equal(fake_take_kick(BETA0_CPU), FAKE_RETURNED);
 	BETA0_CPU->arch.injected = 0u;
 	fake.current = ALPHA_CPU;
 }
@@ -153,7 +148,7 @@ static void test_lines_go_to_the_service_partition_and_ring_its_doorbell(void **
 	/* The doorbell: a raise posted to beta's vCPU 0 (cpu 1), merged while it waits. */
 	assert_int_equal(fake.kicks[1], kicks + 1);
 	fake.current = BETA0_CPU;
-	assert_int_equal(fake_run(handle, BETA0_CPU), FAKE_RETURNED);
+	assert_int_equal(fake_take_kick(BETA0_CPU), FAKE_RETURNED);
 	assert_true((BETA0_CPU->arch.injected & (1u << LOG_DOORBELL_VIRQ)) != 0u);
 }
 

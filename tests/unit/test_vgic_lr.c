@@ -97,6 +97,13 @@ void arch_vcpu_inject(struct cpu *cpu, uint32_t virq)
 	(void)virq;
 }
 
+void arch_vcpu_raise(struct partition *p, uint32_t vcpu, uint32_t virq)
+{
+	(void)p;
+	(void)vcpu;
+	(void)virq;
+}
+
 /* --- One partition on cpu 0, with ARM64's part of the configuration --------- */
 
 static const uint8_t solo_cpus[] = { 0 };

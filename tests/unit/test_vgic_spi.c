@@ -173,7 +173,7 @@ static void test_routed_to_another_vcpu_goes_there(void **state)
 	fake.current = cpu_get(1);
 	arch_vcpu_inject(cpu_get(1), SPI);
 	assert_int_equal(held(SPI, &prio, &st), 0);
-	assert_int_equal(cpu_get(2)->arch.vgic.spi_poke, 1u);
+	assert_int_equal(cpu_get(2)->arch.vgic.spi_poke, 1u << (SPI / 32u));   /* the word to look at */
 	/* Core 2 takes the IPI: presented there. */
 	fake.current = cpu_get(2);
 	vgic_spi_poked(cpu_get(2));
@@ -188,6 +188,42 @@ static void test_routed_to_another_vcpu_goes_there(void **state)
 	dist(1, GICD_ISENABLER + WORD, true, 4, BIT);
 	assert_int_equal(held(SPI, &prio, &st), 1);
 	(void)beta;
+}
+
+/* Verifies: REQ-IRQ-014, REQ-CPU-011~2 */
+static void test_raise_from_another_partition_is_presented_by_the_routed_core(void **state)
+{
+	(void)state;
+	struct partition *beta = partition_get(BETA);
+	uint8_t prio = 0;
+	uint32_t st = 0;
+
+	beta->state = PARTITION_RUNNING;
+	beta->online = 3u;
+	cpu_get(1)->arch.vgic.spi_poke = 0u;   /* an earlier test's: a vCPU's reset keeps pokes */
+	cpu_get(2)->arch.vgic.spi_poke = 0u;
+	dist(1, GICD_IROUTER + 8u * SPI, true, 8, 1);          /* beta's vCPU 1: core 2 */
+	dist(1, GICD_ISENABLER + WORD, true, 4, BIT);
+	dist(1, GICD_CTLR, true, 4, GRP1A);
+	/* Alpha's core rings beta's doorbell, configured for vCPU 0: pending in beta's distributor,
+	 * presented nowhere yet, only the routed vCPU's core poked, for the SPI's word only. */
+	fake.current = cpu_get(0);
+	assert_int_equal(core_vcpu_inject(cpu_get(0), beta, 0, SPI), CORE_OK);
+	assert_int_equal(held(SPI, &prio, &st), 0);
+	assert_int_equal(dist(1, GICD_ISPENDR + WORD, false, 4, 0), BIT);
+	assert_int_equal(cpu_get(1)->arch.vgic.spi_poke, 0u);
+	assert_int_equal(cpu_get(2)->arch.vgic.spi_poke, 1u << (SPI / 32u));
+	/* Core 2 takes the IPI: presented there, once, whatever else the raise merged with. */
+	assert_int_equal(core_vcpu_inject(cpu_get(0), beta, 0, SPI), CORE_OK);
+	fake.current = cpu_get(2);
+	vgic_spi_poked(cpu_get(2));
+	assert_int_equal(held(SPI, &prio, &st), 1);
+	assert_int_equal(dist(1, GICD_ISPENDR + WORD, false, 4, 0), BIT);   /* pending in the list register */
+	/* A poke for a word holding nothing pending presents nothing. */
+	clear_lrs();
+	cpu_get(2)->arch.vgic.spi_poke = 1u << (SPI / 32u);
+	vgic_spi_poked(cpu_get(2));
+	assert_int_equal(held(SPI, &prio, &st), 0);
 }
 
 /* Verifies: REQ-IRQ-014 */
@@ -218,6 +254,7 @@ int main(void)
 		cmocka_unit_test_setup(test_raise_is_delivered_when_enabled_and_merges, setup),
 		cmocka_unit_test_setup(test_clear_pending_withdraws, setup),
 		cmocka_unit_test_setup(test_routed_to_another_vcpu_goes_there, setup),
+		cmocka_unit_test_setup(test_raise_from_another_partition_is_presented_by_the_routed_core, setup),
 		cmocka_unit_test_setup(test_restart_clears_virtual_state, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Virtual interrupts raised by core (core/virq.c) through the cpus' message
- * queues (core/cpu_msg.c), on the fake system: injection into any vCPU from
+ * Virtual interrupts raised by core (core/virq.c) through arch_vcpu_raise()
+ * (pending and a kick), and the cpus' message queues (core/cpu_msg.c), on the fake system: injection into any vCPU from
  * any cpu, and the notification of a partition's restart to its peers.
  */
 #include <setjmp.h>
@@ -29,17 +29,18 @@ static int setup(void **state)
 	return 0;
 }
 
-/* Verifies: REQ-CPU-011 */
-static void test_inject_on_another_cpu_goes_by_message(void **state)
+/* Verifies: REQ-CPU-011~2 */
+static void test_inject_on_another_cpu_is_raised_there(void **state)
 {
 	(void)state;
 	struct partition *beta = partition_get(1);
 
 	assert_true(fake_beta_running());
 	unsigned kicks = fake.kicks[2];
-	/* From beta's vCPU 0 to its vCPU 1: posted to cpu 2 and kicked, raised there. */
+	/* From beta's vCPU 0 to its vCPU 1: pending at cpu 2 and kicked, presented there. */
 	assert_int_equal(core_vcpu_inject(BETA0_CPU, beta, 1, 5), CORE_OK);
 	assert_int_equal(fake.kicks[2], kicks + 1);
+	assert_int_equal(BETA1_CPU->arch.raised, 1u << 5);
 	assert_int_equal(BETA1_CPU->arch.injections, 0);
 	assert_int_equal(fake_take_kick(BETA1_CPU), FAKE_RETURNED);
 	assert_int_equal(BETA1_CPU->arch.injected, 1u << 5);
@@ -49,9 +50,11 @@ static void test_inject_on_another_cpu_goes_by_message(void **state)
 	assert_int_equal(fake_take_kick(BETA0_CPU), FAKE_RETURNED);
 	assert_int_equal(BETA0_CPU->arch.injected, 1u << 6);
 	assert_int_equal(ALPHA_CPU->arch.injections, 0);
+	/* No message carries it: the queues stay empty. */
+	assert_int_equal(BETA0_CPU->msgs.count + BETA1_CPU->msgs.count, 0);
 }
 
-/* Verifies: REQ-CPU-011 */
+/* Verifies: REQ-CPU-011~2 */
 static void test_inject_on_its_own_cpu_is_direct(void **state)
 {
 	(void)state;
@@ -60,23 +63,21 @@ static void test_inject_on_its_own_cpu_is_direct(void **state)
 	assert_int_equal(core_vcpu_inject(BETA0_CPU, partition_get(1), 0, 4), CORE_OK);
 	assert_int_equal(BETA0_CPU->arch.injected, 1u << 4);
 	assert_int_equal(fake.kicks[1], kicks);
-	assert_int_equal(BETA0_CPU->msgs.count, 0);
+	assert_int_equal(BETA0_CPU->arch.raises, 0);
 }
 
-/* Verifies: REQ-CPU-011 */
+/* Verifies: REQ-CPU-011~2 */
 static void test_raises_merge_while_pending(void **state)
 {
 	(void)state;
 	struct partition *beta = partition_get(1);
 
 	assert_true(fake_beta_running());
-	unsigned kicks = fake.kicks[2];
 	for (int i = 0; i < 5; i++) {
 		assert_int_equal(core_vcpu_inject(ALPHA_CPU, beta, 1, 7), CORE_OK);
 	}
 	assert_int_equal(core_vcpu_inject(ALPHA_CPU, beta, 1, 8), CORE_OK);
-	assert_int_equal(BETA1_CPU->msgs.count, 2);
-	assert_int_equal(fake.kicks[2], kicks + 2);   /* one kick per message waiting */
+	assert_int_equal(BETA1_CPU->arch.raised, (1u << 7) | (1u << 8));
 	assert_int_equal(fake_take_kick(BETA1_CPU), FAKE_RETURNED);
 	assert_int_equal(BETA1_CPU->arch.injected, (1u << 7) | (1u << 8));
 	assert_int_equal(BETA1_CPU->arch.injections, 2);
@@ -86,21 +87,21 @@ static void test_raises_merge_while_pending(void **state)
 	assert_int_equal(BETA1_CPU->arch.injections, 3);
 }
 
-/* Verifies: REQ-CPU-011, REQ-CPU-012 */
-static void test_full_queue_refuses_and_never_waits(void **state)
+/* Verifies: REQ-CPU-011~2, REQ-CPU-012 */
+static void test_raises_are_never_refused_for_room_and_a_stop_gets_through(void **state)
 {
 	(void)state;
 	struct partition *beta = partition_get(1);
 
 	assert_true(fake_beta_running());
-	for (uint32_t v = 0; v < CPU_MSG_QUEUE; v++) {
+	/* Every interrupt the fake architecture can raise, more than a message queue holds. */
+	for (uint32_t v = 0; v < 32u; v++) {
 		assert_int_equal(core_vcpu_inject(ALPHA_CPU, beta, 1, v), CORE_OK);
 	}
-	assert_int_equal(core_vcpu_inject(ALPHA_CPU, beta, 1, CPU_MSG_QUEUE), CORE_ERR_BUSY);
-	/* A stop is never refused for room: it is a flag, seen before the messages. */
+	assert_int_equal(BETA1_CPU->arch.raised, 0xffffffffu);
+	/* A stop is a flag: seen at the kick whatever is pending. */
 	BETA1_CPU->requests |= CPU_REQ_STOP;
 	assert_int_equal(fake_take_kick(BETA1_CPU), FAKE_STOP);
-	assert_int_equal(BETA1_CPU->arch.injections, 0);
 }
 
 /* Verifies: REQ-CPU-012 */
@@ -111,16 +112,18 @@ static void test_messages_are_taken_in_order_and_bounded(void **state)
 	struct cpu_msg m;
 
 	for (uint32_t i = 0; i < CPU_MSG_QUEUE; i++) {
-		struct cpu_msg in = { CPU_MSG_INJECT, 1, i, 0 };
+		struct cpu_msg in = { CPU_MSG_CONTROL, 1, i, 0 };
 		assert_int_equal(cpu_msg_send(c, &in), CORE_OK);
 	}
 	assert_int_equal(c->requests, CPU_REQ_MSG);
+	struct cpu_msg extra = { CPU_MSG_CONTROL, 1, 1000, 0 };
+	assert_int_equal(cpu_msg_send(c, &extra), CORE_ERR_BUSY);
 	for (uint32_t i = 0; i < CPU_MSG_QUEUE / 2u; i++) {
 		assert_true(cpu_msg_take(c, &m));
 		assert_int_equal(m.arg32, i);
 	}
 	/* The ring wraps: room again, order kept. */
-	struct cpu_msg late = { CPU_MSG_INJECT, 1, 100, 0 };
+	struct cpu_msg late = { CPU_MSG_CONTROL, 1, 100, 0 };
 	assert_int_equal(cpu_msg_send(c, &late), CORE_OK);
 	for (uint32_t i = CPU_MSG_QUEUE / 2u; i < CPU_MSG_QUEUE; i++) {
 		assert_true(cpu_msg_take(c, &m));
@@ -135,7 +138,7 @@ static void test_messages_are_taken_in_order_and_bounded(void **state)
 	assert_false(cpu_msg_take(c, &m));
 }
 
-/* Verifies: REQ-CPU-011 */
+/* Verifies: REQ-CPU-011~2 */
 static void test_inject_refusals(void **state)
 {
 	(void)state;
@@ -148,8 +151,7 @@ static void test_inject_refusals(void **state)
 	assert_int_equal(core_vcpu_inject(ALPHA_CPU, beta, 1, 1), CORE_ERR_DENIED);
 	assert_int_equal(core_vcpu_inject(ALPHA_CPU, beta, 2, 1), CORE_ERR_INVALID);
 	assert_int_equal(core_vcpu_inject(ALPHA_CPU, beta, 0, 32), CORE_ERR_INVALID);
-	assert_int_equal(BETA0_CPU->msgs.count, 0);
-	assert_int_equal(BETA1_CPU->msgs.count, 0);
+	assert_int_equal(BETA0_CPU->arch.raises + BETA1_CPU->arch.raises, 0);
 }
 
 static void restart_beta(void *arg)
@@ -158,27 +160,29 @@ static void restart_beta(void *arg)
 	partition_shutdown(BETA0_CPU, true);
 }
 
-/* Verifies: REQ-CPU-011 */
+/* Verifies: REQ-CPU-011~2 */
 static void test_raise_for_an_older_life_is_dropped(void **state)
 {
 	(void)state;
 	struct partition *beta = partition_get(1);
 
 	assert_int_equal(fake_start(BETA0_CPU), FAKE_VCPU_ENTER);
-	struct cpu_msg m = { CPU_MSG_INJECT, 1, 5, 0 };
-	/* Posted for life 0; beta restarts (vCPU 0 reloads it on its own cpu) before it is taken. */
-	assert_int_equal(cpu_msg_send(BETA0_CPU, &m), CORE_OK);
+	/* Raised in life 0; beta restarts (vCPU 0 reloads it on its own cpu) before the kick is taken. */
+	assert_int_equal(core_vcpu_inject(ALPHA_CPU, beta, 0, 5), CORE_OK);
+	assert_int_equal(BETA0_CPU->arch.raised, 1u << 5);
 	fake.current = BETA0_CPU;
 	assert_int_equal(fake_run(restart_beta, NULL), FAKE_VCPU_ENTER);
 	assert_int_equal(beta->restarts, 1);
-	/* The new life started with an empty queue; one posted late for the old life is dropped. */
-	assert_int_equal(BETA0_CPU->msgs.count, 0);
-	assert_int_equal(cpu_msg_send(BETA0_CPU, &m), CORE_OK);
+	/* The new life does not see it. */
 	assert_int_equal(fake_take_kick(BETA0_CPU), FAKE_RETURNED);
 	assert_int_equal(BETA0_CPU->arch.injections, 0);
+	/* While the restart is under way (not running) a raise is refused, not kept for the next life. */
+	beta->state = PARTITION_LOADING;
+	assert_int_equal(core_vcpu_inject(ALPHA_CPU, beta, 0, 5), CORE_ERR_DENIED);
+	assert_int_equal(BETA0_CPU->arch.raised, 0);
+	beta->state = PARTITION_RUNNING;
 	/* One for this life is raised. */
-	m.arg64 = 1;
-	assert_int_equal(cpu_msg_send(BETA0_CPU, &m), CORE_OK);
+	assert_int_equal(core_vcpu_inject(ALPHA_CPU, beta, 0, 5), CORE_OK);
 	assert_int_equal(fake_take_kick(BETA0_CPU), FAKE_RETURNED);
 	assert_int_equal(BETA0_CPU->arch.injected, 1u << 5);
 }
@@ -189,17 +193,17 @@ static void test_restart_is_announced_to_peers(void **state)
 	(void)state;
 	assert_int_equal(fake_start(BETA0_CPU), FAKE_VCPU_ENTER);
 	/* The first start is no restart: nobody is told. */
-	assert_int_equal(ALPHA_CPU->msgs.count, 0);
+	assert_int_equal(ALPHA_CPU->arch.raises, 0);
 	fake.current = BETA0_CPU;
 	assert_int_equal(fake_run(restart_beta, NULL), FAKE_VCPU_ENTER);
 	/* Beta runs again (vCPU 0 online) when alpha's vCPU 0 is told. */
 	assert_int_equal(partition_get(1)->state, PARTITION_RUNNING);
-	assert_int_equal(ALPHA_CPU->msgs.count, 1);
+	assert_int_equal(ALPHA_CPU->arch.raises, 1);
 	assert_int_equal(fake_take_kick(ALPHA_CPU), FAKE_RETURNED);
 	assert_int_equal(ALPHA_CPU->arch.injected, 1u << BETA_RESTART_VIRQ);
 	/* Beta itself is not (its vCPUs start afresh); the entry naming no partition is refused, logged. */
 	assert_int_equal(BETA0_CPU->arch.injections, 0);
-	assert_int_equal(BETA1_CPU->msgs.count, 0);
+	assert_int_equal(BETA1_CPU->arch.raises, 0);
 	assert_null(strstr(fake.console, "not raised in partition 1 "));
 	assert_non_null(strstr(fake.console, "partition 'beta' restarted: interrupt 4 not raised in partition 7 vCPU 0 "
 				     "(status -1)"));
@@ -220,24 +224,24 @@ static void test_restart_announcement_to_a_stopped_peer_is_logged(void **state)
 	assert_int_equal(fake_start(BETA0_CPU), FAKE_VCPU_ENTER);
 	fake.current = BETA0_CPU;
 	assert_int_equal(fake_run(restart_beta, NULL), FAKE_VCPU_ENTER);
-	assert_int_equal(ALPHA_CPU->msgs.count, 0);
+	assert_int_equal(ALPHA_CPU->arch.raises, 0);
 	assert_non_null(strstr(fake.console, "partition 'beta' restarted: interrupt 9 not raised in partition 0 vCPU 0 "
 				     "(status -3)"));
 }
 
-/* Verifies: REQ-CPU-011, REQ-LOG-001 */
-static void test_post_goes_by_message_even_to_its_own_cpu(void **state)
+/* Verifies: REQ-CPU-011~2, REQ-LOG-001 */
+static void test_post_is_never_presented_in_place(void **state)
 {
 	(void)state;
 	struct partition *beta = partition_get(1);
 
 	assert_true(fake_beta_running());
 	unsigned kicks = fake.kicks[1];
-	/* Posted from beta's own cpu: not raised on the spot, but queued and kicked like any other. */
+	/* Posted from beta's own cpu: not presented on the spot, but pending and kicked like any other. */
 	fake.current = BETA0_CPU;
 	assert_int_equal(core_vcpu_post(beta, 0, 4), CORE_OK);
 	assert_int_equal(BETA0_CPU->arch.injections, 0);
-	assert_int_equal(BETA0_CPU->msgs.count, 1);
+	assert_int_equal(BETA0_CPU->arch.raised, 1u << 4);
 	assert_int_equal(fake.kicks[1], kicks + 1);
 	assert_int_equal(fake_take_kick(BETA0_CPU), FAKE_RETURNED);
 	assert_int_equal(BETA0_CPU->arch.injected, 1u << 4);
@@ -252,16 +256,16 @@ static void test_post_goes_by_message_even_to_its_own_cpu(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup(test_inject_on_another_cpu_goes_by_message, setup),
+		cmocka_unit_test_setup(test_inject_on_another_cpu_is_raised_there, setup),
 		cmocka_unit_test_setup(test_inject_on_its_own_cpu_is_direct, setup),
 		cmocka_unit_test_setup(test_raises_merge_while_pending, setup),
-		cmocka_unit_test_setup(test_full_queue_refuses_and_never_waits, setup),
+		cmocka_unit_test_setup(test_raises_are_never_refused_for_room_and_a_stop_gets_through, setup),
 		cmocka_unit_test_setup(test_messages_are_taken_in_order_and_bounded, setup),
 		cmocka_unit_test_setup(test_inject_refusals, setup),
 		cmocka_unit_test_setup(test_raise_for_an_older_life_is_dropped, setup),
 		cmocka_unit_test_setup(test_restart_is_announced_to_peers, setup),
 		cmocka_unit_test_setup(test_restart_announcement_to_a_stopped_peer_is_logged, setup),
-		cmocka_unit_test_setup(test_post_goes_by_message_even_to_its_own_cpu, setup),
+		cmocka_unit_test_setup(test_post_is_never_presented_in_place, setup),
 	};
 	return cmocka_run_group_tests_name("virq", tests, NULL, NULL);
 }

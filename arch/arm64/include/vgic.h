@@ -121,6 +121,9 @@ void vgic_spi_init(struct partition *p);
 bool vgic_spi_virtual(const struct partition *p, uint32_t intid);
 /** Makes virtual SPI `intid` of the calling cpu's partition pending and presents it where it is routed. */
 void vgic_spi_raise(struct cpu *cpu, uint32_t intid);
+/** Makes virtual SPI `intid` of partition `part` pending from any cpu, and pokes the cpu of the vCPU
+ *  it is routed to, the caller's own included (never presented in place). */
+void vgic_spi_post(struct partition *part, uint32_t intid);
 /** Presents pending virtual SPI `intid` to the vCPU it is routed to (a poke when that is another cpu). */
 void vgic_spi_kick(struct cpu *cpu, uint32_t intid);
 /** Presents what is pending of the virtual SPIs `bits` of word `word` (enabled, re-routed). */
@@ -129,8 +132,8 @@ void vgic_spi_kick_pending(struct cpu *cpu, uint32_t word, uint32_t bits);
 void vgic_spi_clear(struct cpu *cpu, uint32_t word, uint32_t bits);
 /** On the IPI: another cpu raised a virtual SPI routed here. */
 void vgic_spi_poked(struct cpu *cpu);
-/** The vCPU SPI `intid` is routed to, as the guest programmed it (vgic_v3.c / vgic_v2.c). */
-uint32_t vgic_spi_target(const struct cpu *cpu, uint32_t intid);
+/** The vCPU SPI `intid` of partition `part` is routed to, as its guest programmed it (vgic_v3.c / vgic_v2.c). */
+uint32_t vgic_spi_target(const struct partition *part, uint32_t intid);
 
 /* --- vgic_lr.c: list registers and the queue behind them --- */
 

@@ -11,6 +11,8 @@
 struct arch_cpu {
 	uint32_t injected;     /* bit n: virtual interrupt n raised and not yet taken */
 	uint32_t injections;   /* arch_vcpu_inject() calls that raised one */
+	uint32_t raised;       /* bit n: arch_vcpu_raise()d, presented at the cpu's next kick (fake_take_kick) */
+	uint32_t raises;       /* arch_vcpu_raise() calls */
 };
 
 struct arch_partition {
