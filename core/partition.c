@@ -9,6 +9,7 @@
  */
 #include <generated/autoconf.h>
 #include "partition.h"
+#include "seed.h"
 #include "arch.h"
 #include "core.h"
 #include "cpu.h"
@@ -75,7 +76,9 @@ static void set_state(struct partition *p, enum partition_state state)
 	spin_unlock(&p->lock);
 }
 
-static void load_blob(const struct partition *p, const struct cfg_blob *b)
+/* Copies blob `b` from the image store into the partition's memory; `fix` (may be NULL) edits the copy first. */
+static void load_blob(const struct partition *p, const struct cfg_blob *b,
+		      void (*fix)(const struct partition *p, uint8_t *copy, uint64_t size))
 {
 	paddr_t dst;
 
@@ -87,7 +90,28 @@ static void load_blob(const struct partition *p, const struct cfg_blob *b)
 		panic("partition '%s': blob at IPA 0x%lx outside its memory", p->cfg->name, b->ipa);
 	}
 	(void)memcpy(pa_ptr(dst), pa_ptr(pa_init(b->pa)), b->size);
+	if (fix != NULL) {
+		fix(p, pa_ptr(dst), b->size);
+	}
 	arch_clean_to_poc(dst, b->size);
+}
+
+/* Whether the board's lack of an entropy source was logged (once: it never changes). */
+static uint32_t no_entropy_said;
+
+/* Fresh seeds in the device tree at every boot. */
+static void fix_seeds(const struct partition *p, uint8_t *copy, uint64_t size)
+{
+	enum seed_result r = seeds_fill(p, copy, size);
+
+	if (r == SEED_BAD_TABLE) {
+		log_error("partition '%s': its device tree's seeds are not where the configuration says; left alone",
+			  p->cfg->name);
+	} else if ((r == SEED_REMOVED) && (__atomic_exchange_n(&no_entropy_said, 1u, __ATOMIC_RELAXED) == 0u)) {
+		log_info("no entropy source on this board: partitions' device trees have no kaslr-seed, rng-seed");
+	} else {
+		/* Filled, or none asked for. */
+	}
 }
 
 static void map_memory(struct partition *p)
@@ -117,9 +141,9 @@ void partition_load(struct partition *p)
 		arch_s2_unfence(p);
 		p->fenced = false;
 	}
-	load_blob(p, &p->cfg->image);
-	load_blob(p, &p->cfg->boot_info);
-	load_blob(p, &p->cfg->initrd);
+	load_blob(p, &p->cfg->image, NULL);
+	load_blob(p, &p->cfg->boot_info, fix_seeds);
+	load_blob(p, &p->cfg->initrd, NULL);
 	arch_partition_reset(p);
 	vuart_pl011_reset(p);
 	set_state(p, PARTITION_RUNNING);

@@ -158,6 +158,14 @@ void arch_vcpu_inject(struct cpu *cpu, uint32_t virq);
  */
 void arch_vcpu_raise(struct partition *p, uint32_t vcpu, uint32_t virq);
 
+/**
+ * One 64-bit word from the machine's hardware random number generator into
+ * `*out` (ARM64: RNDR, FEAT_RNG; x86: RDSEED), retried a bounded number of
+ * times; false when the machine has none or it kept failing. Used for the
+ * per-boot seeds of partitions' device trees (core/seed.c).
+ */
+bool arch_entropy(uint64_t *out);
+
 /* --- Console ---------------------------------------------------------- */
 
 /** Writes one byte to the hypervisor's console device (polled). */

@@ -81,6 +81,9 @@ struct cfg_partition_console {
 	uint64_t ipa;              /* CFG_CONSOLE_PL011: the UART's guest-physical base (4 KiB) */
 };
 
+/** Bytes of /chosen/rng-seed (Linux mixes in any length; 64 is what QEMU and U-Boot pass). */
+#define CFG_RNG_SEED_SIZE 64u
+
 struct cfg_partition {
 	const char *name;
 	uint32_t n_vcpus;
@@ -91,6 +94,11 @@ struct cfg_partition {
 	 * starts with its IPA as first argument (cfg_arch.h: the boot protocol). */
 	struct cfg_blob boot_info;
 	struct cfg_blob initrd;        /* an initial RAM disk (size 0: none); the guest learns it from boot_info */
+	/* Offsets in boot_info of its /chosen placeholder properties (their
+	 * FDT_PROP tokens) that the hypervisor fills with entropy at each boot,
+	 * or removes when the board has none (core/seed.c); 0: none. */
+	uint32_t kaslr_seed;           /* "kaslr-seed": 8 bytes */
+	uint32_t rng_seed;             /* "rng-seed": CFG_RNG_SEED_SIZE bytes */
 	uint32_t n_regions;
 	const struct cfg_region *regions;
 	uint32_t n_irqs;

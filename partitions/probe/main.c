@@ -192,6 +192,30 @@ static void incident_checks(void)
 	check("incidents-unknown-kind", rt_hvc(BH_HC_INCIDENTS, BH_INCIDENT_KINDS, 0, 0).x0, BH_ERR_INVALID_PARAM);
 }
 
+/* /chosen's per-boot seeds as this life found them (REQ-LNX-007): the first 8 bytes of each, or none. */
+static void print_seeds(void)
+{
+	uint32_t klen = 0;
+	uint32_t rlen = 0;
+	const uint8_t *kaslr = rt_fdt_property("chosen", "kaslr-seed", &klen);
+	const uint8_t *rng = rt_fdt_property("chosen", "rng-seed", &rlen);
+	uint64_t k = 0;
+	uint64_t r = 0;
+
+	if ((kaslr == NULL) && (rng == NULL)) {
+		printf("seeds: none\n");
+		return;
+	}
+	for (uint32_t i = 0; (kaslr != NULL) && (i < 8u) && (i < klen); i++) {
+		k = (k << 8) | kaslr[i];
+	}
+	for (uint32_t i = 0; (rng != NULL) && (i < 8u) && (i < rlen); i++) {
+		r = (r << 8) | rng[i];
+	}
+	printf("seeds: kaslr %u bytes %016lx, rng %u bytes %016lx\n", (unsigned)klen, (unsigned long)k, (unsigned)rlen,
+	       (unsigned long)r);
+}
+
 int main(void)
 {
 	uint64_t virt = rt_counter();
@@ -199,6 +223,7 @@ int main(void)
 	struct rt_info info = rt_partition_info();
 
 	__asm__ volatile("isb\n\tmrs %0, cntpct_el0" : "=r"(phys));
+	print_seeds();
 	if (info.restarts > 0) {
 		printf("restarted %u time(s) after SYSTEM_RESET\n", (unsigned)info.restarts);
 		/* The virtual count restarted with the partition; the physical one did not. */

@@ -182,6 +182,33 @@ def test_features_the_cpu_has_are_hidden(tmp_path):
     _assert_pass(r, ["sve-hidden", "amu-hidden", "lor-hidden", "pmu-hidden"])
 
 
+SEEDS = re.compile(r"^seeds: kaslr 8 bytes ([0-9a-f]{16}), rng 64 bytes ([0-9a-f]{16})$")
+
+
+def test_device_tree_seeds_are_fresh_at_every_boot():
+    """On a CPU with a random number generator (QEMU's "max": RNDR), both lives of the
+    probe find /chosen/kaslr-seed and rng-seed filled, not zero, and different from one
+    life to the next; on one without (the default Cortex-A72) the properties are gone, and
+    the hypervisor says once why.
+
+    Verifies: REQ-LNX-007
+    """
+    system = harness.build("probe", "tests/system/configs/probe.dts")
+    r = harness.run(system, timeout=60, cpu="max")
+    assert "restarted 1 time(s) after SYSTEM_RESET" in r.of("probe"), r.text()
+    lives = [SEEDS.match(line) for line in r.of("probe") if line.startswith("seeds:")]
+    assert len(lives) == 2 and all(lives), r.text()
+    values = [(m.group(1), m.group(2)) for m in lives]
+    for kaslr, rng in values:
+        assert int(kaslr, 16) != 0 and int(rng, 16) != 0, values
+    assert values[0][0] != values[1][0] and values[0][1] != values[1][1], values
+    assert "no entropy source" not in r.text()
+    r = harness.run(system, timeout=60)
+    assert "restarted 1 time(s) after SYSTEM_RESET" in r.of("probe"), r.text()
+    assert [line for line in r.of("probe") if line.startswith("seeds:")] == ["seeds: none", "seeds: none"], r.text()
+    assert r.text().count("no entropy source on this board") == 1, r.text()
+
+
 HIDDEN = ["trace-hidden", "pmu-hidden", "spe-hidden", "trace-filter-hidden", "trace-buffer-hidden",
           "sve-hidden", "mpam-hidden", "amu-hidden", "mte-hidden", "mpam-frac-hidden", "sme-hidden",
           "lor-hidden", "pmu32-hidden"]

@@ -40,3 +40,8 @@ UT_service_CFLAGS := $(CORE_UT_CFLAGS) -DFAKE_SERVICE_PARTITION
 # Beta as the service partition, with the hypervisor's log channel.
 UT_log_ring_SRCS := tests/unit/test_log_ring.c $(CORE_UT_SRCS)
 UT_log_ring_CFLAGS := $(CORE_UT_CFLAGS) -DFAKE_SERVICE_PARTITION
+
+# Per-boot seeds in a partition's device tree (core/seed.c), on a hand-made tree.
+UNIT_TESTS += seed
+UT_seed_SRCS := tests/unit/test_seed.c $(CORE_UT_SRCS)
+UT_seed_CFLAGS := $(CORE_UT_CFLAGS)

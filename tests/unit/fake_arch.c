@@ -18,6 +18,7 @@ void fake_reset(void)
 		fake.power[i] = CPU_POWER_OFF;
 	}
 	fake.kick_stops = true;
+	fake.entropy_next = 0x0123456789abcdefu;
 }
 
 enum fake_exit fake_run(void (*fn)(void *), void *arg)
@@ -90,6 +91,16 @@ void arch_cpu_kick(uint32_t cpu)
 	if (fake.kick_stops && ((cpu_get(cpu)->requests & CPU_REQ_STOP) != 0u)) {
 		fake.power[cpu] = CPU_POWER_OFF;
 	}
+}
+
+bool arch_entropy(uint64_t *out)
+{
+	fake.entropy_calls++;
+	if (fake.no_entropy || ((fake.entropy_limit != 0u) && (fake.entropy_calls > fake.entropy_limit))) {
+		return false;
+	}
+	*out = fake.entropy_next++;
+	return true;
 }
 
 _Noreturn void arch_system_off(void)

@@ -43,6 +43,10 @@ struct fake_state {
 	unsigned start_calls[CONFIG_MAX_CORES_FAKE];
 	unsigned kicks[CONFIG_MAX_CORES_FAKE];
 	bool kick_stops;               /* a cpu kicked with a stop request stops itself, as real cpus do */
+	bool no_entropy;               /* arch_entropy() fails: a board without a random number generator */
+	uint64_t entropy_next;         /* arch_entropy()'s next word; each call adds 1 */
+	unsigned entropy_calls;
+	unsigned entropy_limit;        /* non-zero: calls after this many fail (a source failing halfway) */
 	uint64_t enter_entry, enter_arg;
 	struct fake_mapping maps[64];
 	unsigned n_maps;

@@ -968,6 +968,45 @@ static void test_guest_dtb_gicv3(void **state)
 	free(sys);
 }
 
+/* Verifies: REQ-LNX-007 */
+static void test_guest_dtb_seed_placeholders(void **state)
+{
+	struct run r;
+	struct bh_system *sys;
+	const struct bh_partition *os;
+	const struct fdt_property *prop;
+	uint8_t *fdt;
+	int len = 0;
+
+	(void)state;
+	prepare(&r, "ok-guest-dtb", "dtb-seeds");
+	pass2(&r);
+	write_file(r.images, "demo-a.bin", 64);
+	write_file(r.images, "os.bin", 4096);
+	mkdirs(r.srctree);
+	run_ok(&r);
+	free(r.err);
+	fdt = read_dtb(r.out, "os.dtb");
+	sys = load_ok(&r);
+	os = partition(sys, "os");
+	/* Zero-filled placeholders of the sizes the hypervisor fills, in /chosen... */
+	prop = fdt_get_property(fdt, node(fdt, "/chosen"), "kaslr-seed", &len);
+	assert_non_null(prop);
+	assert_int_equal(len, 8);
+	/* ...at the offsets the tables give the hypervisor (core/seed.c overwrites what is there). */
+	assert_int_equal(os->kaslr_seed, (uint32_t)((const uint8_t *)prop - fdt));
+	assert_int_equal(fdt32_to_cpu(prop->tag), FDT_PROP);
+	for (int i = 0; i < 8; i++)
+		assert_int_equal(prop->data[i], 0);
+	prop = fdt_get_property(fdt, node(fdt, "/chosen"), "rng-seed", &len);
+	assert_non_null(prop);
+	assert_int_equal(len, CFG_RNG_SEED_SIZE);
+	assert_int_equal(os->rng_seed, (uint32_t)((const uint8_t *)prop - fdt));
+	assert_non_null(strstr(read_text(r.out, "config.c"), ".kaslr_seed = 0x"));
+	free(fdt);
+	free(sys);
+}
+
 /* Verifies: REQ-CON-007, REQ-CFG-035 */
 static void test_uart_register_layout(void **state)
 {
@@ -2038,7 +2077,7 @@ static void test_err_dtb_address(void **state)
 		      "/partitions/demo-a: dtb-address: 0x40000004 is not 8-byte aligned",
 		      "/partitions/demo-b: dtb-address: 0x50000000 is not inside any memory region of the partition",
 		      "/partitions/demo-c: dtb-address: 0x48000000 is in /partitions/demo-c/memory@48000000, which has no w access (access \"r\")",
-		      "/partitions/demo-d: dtb-address: the guest device tree (1412 bytes) does not fit between 0x40ffff00 and the end of /partitions/demo-d/memory@40000000 (0x40ffffff)");
+		      "/partitions/demo-d: dtb-address: the guest device tree (1528 bytes) does not fit between 0x40ffff00 and the end of /partitions/demo-d/memory@40000000 (0x40ffffff)");
 }
 
 /* Verifies: REQ-CFG-040 */
@@ -2327,7 +2366,7 @@ static void test_image_overlaps_dtb(void **state)
 	/* linux loads at 0x80000000 and has its device tree at 0x83f00000. */
 	gicv2_pass2(&r, "img-dtb", 0x3f00001);
 	snprintf(line, sizeof(line),
-		 "/partitions/linux: dtb-address: the guest device tree (0x83f00000-0x83f006e4) overlaps the image (0x80000000-0x83f00000)");
+		 "/partitions/linux: dtb-address: the guest device tree (0x83f00000-0x83f00758) overlaps the image (0x80000000-0x83f00000)");
 	check_errors(&r, (const char *const[]){ line, NULL });
 	assert_false(exists(r.out, "linux.dtb"));
 }
@@ -2562,6 +2601,7 @@ int main(void)
 		cmocka_unit_test(test_err_access),
 		cmocka_unit_test(test_err_entry),
 		cmocka_unit_test(test_err_dtb_address),
+		cmocka_unit_test(test_guest_dtb_seed_placeholders),
 		cmocka_unit_test(test_err_dtb_name),
 		cmocka_unit_test(test_err_bootargs),
 		cmocka_unit_test(test_err_no_room),

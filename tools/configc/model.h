@@ -156,6 +156,8 @@ struct bh_partition {
 	bool has_dtb;
 	uint64_t dtb_ipa;
 	uint64_t dtb_size;                      /* generated guest device tree, when has_dtb */
+	uint32_t kaslr_seed;                    /* offset of its /chosen/kaslr-seed property (0: none) */
+	uint32_t rng_seed;                      /* offset of its /chosen/rng-seed property (0: none) */
 	bool has_bootargs;
 	char bootargs[BHCC_BOOTARGS_MAX];
 	unsigned n_ram;                         /* regions[0 .. n_ram) are RAM */

@@ -7,9 +7,30 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <libfdt.h>
+
 #include "backend.h"
 #include "cfg.h"
 #include "range.h"
+
+/* Where the hypervisor finds the seed placeholders of /chosen (core/seed.c): property offsets in the tree. */
+static uint32_t seed_offset(const void *blob, int chosen, const char *name, int len)
+{
+	int plen = 0;
+	const struct fdt_property *prop = (chosen >= 0) ? fdt_get_property(blob, chosen, name, &plen) : NULL;
+
+	return (prop != NULL && plen == len) ? (uint32_t)((const char *)prop - (const char *)blob) : 0u;
+}
+
+static void guest_desc_seeds(struct bh_ctx *c, struct bh_partition *p, const void *blob)
+{
+	int chosen = fdt_path_offset(blob, "/chosen");
+
+	p->kaslr_seed = seed_offset(blob, chosen, "kaslr-seed", 8);
+	p->rng_seed = seed_offset(blob, chosen, "rng-seed", CFG_RNG_SEED_SIZE);
+	if ((p->kaslr_seed == 0u) != (p->rng_seed == 0u))
+		diag_error(c->diag, p->path, "dtb-address", "internal error: only one seed placeholder in the guest device tree");
+}
 
 #define ULL(x) ((unsigned long long)(x))
 
@@ -199,6 +220,7 @@ static void check_dtb(struct bh_ctx *c, struct bh_partition *p)
 		return;
 	}
 	p->dtb_size = (uint64_t)size;
+	guest_desc_seeds(c, p, blob);
 	if (p->has_initrd && ranges_overlap(p->dtb_ipa, p->dtb_size, p->initrd_ipa, p->initrd_size))
 		diag_error(c->diag, p->path, "dtb-address",
 			   "the guest device tree (0x%llx-0x%llx) overlaps the initrd (0x%llx-0x%llx)",

@@ -298,6 +298,15 @@ static int add_partition_names(void *fdt, const struct bh_system *sys)
 	return fdt_property(fdt, "bulkhead,partitions", names, len);
 }
 
+/* Zeros the hypervisor replaces with fresh entropy at every boot, or removes (core/seed.c). */
+static int add_seed_placeholders(void *fdt)
+{
+	static const uint8_t zeros[CFG_RNG_SEED_SIZE];
+
+	TRY(fdt_property(fdt, "kaslr-seed", zeros, 8));
+	return fdt_property(fdt, "rng-seed", zeros, CFG_RNG_SEED_SIZE);
+}
+
 static int add_chosen(void *fdt, const struct bh_system *sys, const struct bh_partition *p)
 {
 	char path[64];
@@ -315,6 +324,7 @@ static int add_chosen(void *fdt, const struct bh_system *sys, const struct bh_pa
 	}
 	if (p->service)
 		TRY(add_partition_names(fdt, sys));
+	TRY(add_seed_placeholders(fdt));
 	return fdt_end_node(fdt);
 }
 
