@@ -21,6 +21,20 @@ void vgic_deny(struct cpu *cpu, const char *what, uint32_t offset, uint64_t valu
 	incident_log(cpu, BH_INCIDENT_INTERRUPT, "%s refused (offset 0x%x, value 0x%lx)", what, offset, value);
 }
 
+void vgic_deny_foreign(struct cpu *cpu, const char *what, uint32_t offset, uint64_t value)
+{
+	struct vgic_dist *d = vgic_dist_of(cpu);
+
+	if (__atomic_load_n(&d->ctlr, __ATOMIC_RELAXED) == 0u) {
+		/* An OS sets up a disabled distributor for every interrupt it has (Linux: all 988
+		 * SPIs' group, priority, route): expected, counted, summarized when it enables it. */
+		incident_note(cpu->partition, BH_INCIDENT_INTERRUPT);
+		(void)__atomic_fetch_add(&d->setup_foreign, 1u, __ATOMIC_RELAXED);
+		return;
+	}
+	vgic_deny(cpu, what, offset, value);
+}
+
 /* --- Partition and vCPU reset --------------------------------------------- */
 
 void vgic_partition_reset(struct partition *part)
@@ -34,6 +48,7 @@ void vgic_partition_reset(struct partition *part)
 	}
 	spin_lock(&d->lock);
 	d->ctlr = 0u;
+	d->setup_foreign = 0u;
 	for (uint32_t w = 0u; w < VGIC_WORDS; w++) {
 		/* Virtual SPIs (vgic_spi.c) are owned too; they have no physical state to clear. */
 		d->owned[w] = d->virt[w];

@@ -19,7 +19,7 @@ void vgic_dist_enable(struct cpu *cpu, uint32_t ctlr, bool enabled)
 
 	spin_lock(&d->lock);
 	bool was = d->ctlr != 0u;
-	d->ctlr = enabled ? ctlr : 0u;
+	__atomic_store_n(&d->ctlr, enabled ? ctlr : 0u, __ATOMIC_RELAXED);
 	if (enabled != was) {
 		for (uint32_t w = 1u; w < VGIC_WORDS; w++) {
 			/* Virtual SPIs have no physical line (vgic_spi.c). */
@@ -34,6 +34,13 @@ void vgic_dist_enable(struct cpu *cpu, uint32_t ctlr, bool enabled)
 		}
 	}
 	spin_unlock(&d->lock);
+	if (enabled && !was) {
+		uint32_t ignored = __atomic_exchange_n(&d->setup_foreign, 0u, __ATOMIC_RELAXED);
+		if (ignored != 0u) {
+			log_info("partition '%s': %u writes to interrupts it does not own ignored while it set up its distributor "
+				 "(counted as interrupt incidents)", cpu->partition->cfg->name, ignored);
+		}
+	}
 	if (enabled && !was) {
 		/* Virtual SPIs raised while it was off. */
 		for (uint32_t w = 1u; w < VGIC_WORDS; w++) {
@@ -94,7 +101,7 @@ static void dist_bitmap(struct cpu *cpu, uint32_t reg, uint32_t word, bool write
 	uint32_t bits = (uint32_t)*value & owned;
 	uint32_t physical = bits & ~d->virt[word];
 	if (((uint32_t)*value & ~owned) != 0u) {
-		vgic_deny(cpu, "distributor write to interrupts it does not own", offset, *value);
+		vgic_deny_foreign(cpu, "distributor write to interrupts it does not own", offset, *value);
 	}
 	if (bits == 0u) {
 		return;
@@ -137,7 +144,7 @@ static void dist_priority(struct cpu *cpu, uint32_t offset, bool write, uint32_t
 
 		if (!vgic_owns_spi(d, intid)) {
 			if (write && (byte != 0u)) {
-				vgic_deny(cpu, "priority of an interrupt it does not own", offset + i, byte);
+				vgic_deny_foreign(cpu, "priority of an interrupt it does not own", offset + i, byte);
 			}
 			continue;
 		}
@@ -179,7 +186,7 @@ static void dist_config(struct cpu *cpu, uint32_t offset, bool write, uint64_t *
 		return;
 	}
 	if (((uint32_t)*value & ~(mask | vmask) & 0xaaaaaaaau) != 0u) {
-		vgic_deny(cpu, "configuration of an interrupt it does not own", offset, *value);
+		vgic_deny_foreign(cpu, "configuration of an interrupt it does not own", offset, *value);
 	}
 	d->vconfig[index] = (uint32_t)*value & vmask & 0xaaaaaaaau;
 	if (mask == 0u) {

@@ -58,7 +58,7 @@ static void targets_uniprocessor(struct cpu *cpu, uint32_t offset, bool write, u
 		uint8_t byte = (uint8_t)(*value >> (8u * i));
 
 		if ((byte != 0u) && (intid >= GIC_FIRST_SPI) && !vgic_owns_spi(d, intid)) {
-			vgic_deny(cpu, "targets of an interrupt it does not own", offset + i, byte);
+			vgic_deny_foreign(cpu, "targets of an interrupt it does not own", offset + i, byte);
 		}
 	}
 	if (!write) {
@@ -94,7 +94,7 @@ static void targets(struct cpu *cpu, uint32_t offset, bool write, uint32_t size,
 		}
 		if (!vgic_owns_spi(d, intid)) {
 			if (write && (byte != 0u)) {
-				vgic_deny(cpu, "targets of an interrupt it does not own", offset + i, byte);
+				vgic_deny_foreign(cpu, "targets of an interrupt it does not own", offset + i, byte);
 			}
 			continue;
 		}

@@ -111,7 +111,7 @@ static void irouter(struct cpu *cpu, uint32_t offset, bool write, uint32_t size,
 
 	if (!vgic_owns_spi(d, intid) || !width_ok) {
 		if (write) {
-			vgic_deny(cpu, "routing of an interrupt it does not own", offset, *value);
+			vgic_deny_foreign(cpu, "routing of an interrupt it does not own", offset, *value);
 		}
 		*value = 0u;
 	} else if (!write) {
@@ -165,8 +165,11 @@ static void dist_access(struct cpu *cpu, uint32_t offset, bool write, uint32_t s
 		uint32_t groups = vgic_dist_of(cpu)->owned[(offset - GICD_IGROUPR) / 4u];
 		if (!write) {
 			*value = groups;
-		} else if ((uint32_t)*value != groups) {
+		} else if (((uint32_t)*value & groups) != groups) {
 			vgic_deny(cpu, "group change", offset, *value);
+		} else if ((uint32_t)*value != groups) {
+			/* Its own stay group 1; the other bits name interrupts it does not own. */
+			vgic_deny_foreign(cpu, "group of an interrupt it does not own", offset, *value);
 		} else {
 			/* Writes what it reads: nothing to refuse. */
 		}

@@ -110,6 +110,25 @@ def test_linux_boots_to_init_beside_bare_metal(linux):
     assert not any("call incident" in l for l in r.of("bulkhead")), r.text()[-3000:]
 
 
+def test_linux_distributor_setup_is_summarized_not_refused_line_by_line(linux):
+    """Linux's GICv3 driver sets up group, priority, route and enable of every SPI while
+    its distributor is disabled, most of them not its own: the hypervisor ignores and
+    counts those writes and logs one summary when Linux enables the distributor, no
+    refusal line; with no entropy source on the default CPU, no seeds and one line saying so.
+
+    Verifies: REQ-LNX-008, REQ-LNX-007
+    """
+    _, r, _ = linux
+    hyp = r.of("bulkhead")
+    summary = [l for l in hyp if re.search(r"partition 'linux': \d+ writes to interrupts it does not own ignored "
+                                           r"while it set up its distributor", l)]
+    assert len(summary) == 1, r.text()[-3000:]
+    assert int(re.search(r"'linux': (\d+) writes", summary[0]).group(1)) >= 224, summary
+    assert not any("partition 'linux'" in l and "refused" in l for l in hyp), r.text()[-3000:]
+    assert sum("no entropy source on this board" in l for l in hyp) == 1, r.text()[-3000:]
+    assert any("KASLR disabled due to lack of seed" in l for l in r.of("linux")), r.text()[-3000:]
+
+
 def test_linux_finds_smccc_1_1_and_binds_its_primecell(linux):
     """PSCI_FEATURES(SMCCC_VERSION) leads Linux to SMCCC 1.1 (and so to asking
     for the ARCH_WORKAROUND answers); the passed-through PL031 carries the fixed

@@ -19,6 +19,7 @@
 #include "partition.h"
 #include "traps_system.h"
 #include "virq.h"
+#include "incident.h"
 
 #define BETA 1u
 #define SPI TRAPS_BETA_DOORBELL     /* 70: word 2, bit 6 */
@@ -226,6 +227,40 @@ static void test_raise_from_another_partition_is_presented_by_the_routed_core(vo
 	assert_int_equal(held(SPI, &prio, &st), 0);
 }
 
+/* Verifies: REQ-LNX-008 */
+static void test_setup_writes_to_foreign_interrupts_are_summarized_once(void **state)
+{
+	(void)state;
+	struct partition *beta = partition_get(BETA);
+	uint64_t before = incident_count(beta, BH_INCIDENT_INTERRUPT);
+
+	fake.console_len = 0;
+	fake.console[0] = '\0';
+	/* Beta sets up its disabled distributor as Linux does: every SPI's group, priority,
+	 * route and enable, SPI 50 and its doorbell (70) its own, SPI 40 alpha's. */
+	dist(1, GICD_IGROUPR + 4u, true, 4, 0xffffffffu);       /* SPIs 32-63: 50 is its own */
+	dist(1, GICD_IPRIORITYR + 40u, true, 1, 0xa0);
+	dist(1, GICD_IROUTER + 8u * 40u, true, 8, 0);
+	dist(1, GICD_ICENABLER + 4u, true, 4, 0xffffffffu);
+	dist(1, GICD_ICFGR + 8u, true, 4, 0xaaaaaaaau);
+	assert_int_equal(incident_count(beta, BH_INCIDENT_INTERRUPT), before + 5u);
+	assert_null(strstr(fake.console, "refused"));
+	/* Its own were applied all the same. */
+	assert_int_equal(dist(1, GICD_IGROUPR + 4u, false, 4, 0), 1u << (50u - 32u));
+	/* Enabling it says once how many were ignored. */
+	dist(1, GICD_CTLR, true, 4, GRP1A);
+	assert_non_null(strstr(fake.console, "partition 'beta': 5 writes to interrupts it does not own ignored "
+					     "while it set up its distributor"));
+	dist(1, GICD_CTLR, true, 4, 0);
+	dist(1, GICD_CTLR, true, 4, GRP1A);
+	const char *said = strstr(fake.console, "writes to interrupts it does not own ignored");
+	assert_null(strstr(said + 1, "writes to interrupts it does not own ignored"));   /* once */
+	/* Once it runs, such a write is a refusal logged as any other. */
+	dist(1, GICD_IPRIORITYR + 40u, true, 1, 0xa0);
+	assert_non_null(strstr(fake.console, "priority of an interrupt it does not own refused"));
+	assert_int_equal(incident_count(beta, BH_INCIDENT_INTERRUPT), before + 6u);
+}
+
 /* Verifies: REQ-IRQ-014 */
 static void test_restart_clears_virtual_state(void **state)
 {
@@ -255,6 +290,7 @@ int main(void)
 		cmocka_unit_test_setup(test_clear_pending_withdraws, setup),
 		cmocka_unit_test_setup(test_routed_to_another_vcpu_goes_there, setup),
 		cmocka_unit_test_setup(test_raise_from_another_partition_is_presented_by_the_routed_core, setup),
+		cmocka_unit_test_setup(test_setup_writes_to_foreign_interrupts_are_summarized_once, setup),
 		cmocka_unit_test_setup(test_restart_clears_virtual_state, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -93,6 +93,12 @@ static inline bool vgic_state_reg(uint32_t reg)
  *  an SGI or PPI of its own (SGI 15 is the hypervisor's on a direct cpu). */
 bool vgic_owns(const struct cpu *cpu, uint32_t intid);
 void vgic_deny(struct cpu *cpu, const char *what, uint32_t offset, uint64_t value);
+/**
+ * vgic_deny() of a write to interrupts the partition does not own; while its
+ * distributor is disabled (an OS setting it up) counted silently and
+ * summarized in one line when the guest enables it (vgic_dist_enable()).
+ */
+void vgic_deny_foreign(struct cpu *cpu, const char *what, uint32_t offset, uint64_t value);
 /** Registers of the distributor common to both versions; false: not one of them. */
 bool vgic_dist_common(struct cpu *cpu, uint32_t offset, bool write, uint32_t size, uint64_t *value);
 /** Sets the guest's distributor enable and applies it to the physical SPIs. */

@@ -23,6 +23,7 @@
 struct vgic_dist {
 	struct spinlock lock;
 	uint32_t ctlr;                   /* the guest's GICD_CTLR enable bits */
+	uint32_t setup_foreign;          /* writes to interrupts it does not own while disabled, not yet summarized (atomic) */
 	uint32_t owned[VGIC_WORDS];      /* SPIs the partition owns (device and virtual) */
 	uint32_t virt[VGIC_WORDS];       /* virtual SPIs: owned, no physical line (set once, at init) */
 	uint32_t vpending[VGIC_WORDS];   /* virtual SPIs raised, not yet in a list register (atomic) */
