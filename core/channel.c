@@ -115,7 +115,11 @@ enum core_status channel_ring(struct cpu *self, uint32_t channel)
 	if (peer->doorbell == CFG_NO_DOORBELL) {
 		return CORE_OK;   /* the peer polls */
 	}
-	if ((raisable[channel] & (1u << (uint32_t)(peer - ch->end))) == 0u) {
+	uint32_t mask = 2u;   /* bit e: end e */
+	if (peer == &ch->end[0]) {
+		mask = 1u;
+	}
+	if (((uint32_t)raisable[channel] & mask) == 0u) {
 		return CORE_ERR_DENIED;   /* a doorbell the peer cannot take (bhcc refuses one) */
 	}
 	return virq_raise(partition_get(peer->partition), peer->vcpu, peer->doorbell);

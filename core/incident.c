@@ -51,6 +51,11 @@ void incident_note(struct partition *p, uint32_t kind)
 	__atomic_store_n(&l->logged, n, __ATOMIC_RELAXED);
 }
 
+void incident_absorb(struct partition *p, uint32_t kind)
+{
+	(void)__atomic_add_fetch(&p->incidents[kind % BH_INCIDENT_KINDS].count, 1u, __ATOMIC_RELAXED);
+}
+
 uint64_t incident_count(const struct partition *p, uint32_t kind)
 {
 	return (kind < BH_INCIDENT_KINDS) ? __atomic_load_n(&p->incidents[kind].count, __ATOMIC_RELAXED) : 0u;

@@ -76,34 +76,43 @@ static void set_state(struct partition *p, enum partition_state state)
 	spin_unlock(&p->lock);
 }
 
-/* Copies blob `b` from the image store into the partition's memory; `fix` (may be NULL) edits the copy first. */
-static void load_blob(const struct partition *p, const struct cfg_blob *b,
-		      void (*fix)(const struct partition *p, uint8_t *copy, uint64_t size))
+/* Copies blob `b` from the image store into the partition's memory; 0 when there is none. Not yet cleaned. */
+static paddr_t copy_blob(const struct partition *p, const struct cfg_blob *b)
 {
-	paddr_t dst;
+	paddr_t dst = pa_init(0u);
 
 	if (b->size == 0u) {
-		return;
+		return dst;
 	}
 	/* The config compiler proved the blob fits; a failure here is a table bug. */
 	if (!partition_translate(p, ipa_init(b->ipa), b->size, CFG_ACCESS_R, &dst)) {
 		panic("partition '%s': blob at IPA 0x%lx outside its memory", p->cfg->name, b->ipa);
 	}
 	(void)memcpy(pa_ptr(dst), pa_ptr(pa_init(b->pa)), b->size);
-	if (fix != NULL) {
-		fix(p, pa_ptr(dst), b->size);
-	}
-	arch_clean_to_poc(dst, b->size);
+	return dst;
 }
 
-/* Whether the board's lack of an entropy source was logged (once: it never changes). */
-static uint32_t no_entropy_said;
-
-/* Fresh seeds in the device tree at every boot. */
-static void fix_seeds(const struct partition *p, uint8_t *copy, uint64_t size)
+/* The copy of blob `b` visible to a guest with caches off. */
+static void load_blob(const struct partition *p, const struct cfg_blob *b)
 {
-	enum seed_result r = seeds_fill(p, copy, size);
+	paddr_t dst = copy_blob(p, b);
 
+	if (b->size != 0u) {
+		arch_clean_to_poc(dst, b->size);
+	}
+}
+
+/* The device tree with fresh seeds (core/seed.c); the board's lack of an entropy source is said once. */
+static void load_boot_info(const struct partition *p)
+{
+	static uint32_t no_entropy_said;
+	const struct cfg_blob *b = &p->cfg->boot_info;
+	paddr_t dst = copy_blob(p, b);
+
+	if (b->size == 0u) {
+		return;
+	}
+	enum seed_result r = seeds_fill(p, pa_ptr(dst), b->size);
 	if (r == SEED_BAD_TABLE) {
 		log_error("partition '%s': its device tree's seeds are not where the configuration says; left alone",
 			  p->cfg->name);
@@ -112,6 +121,7 @@ static void fix_seeds(const struct partition *p, uint8_t *copy, uint64_t size)
 	} else {
 		/* Filled, or none asked for. */
 	}
+	arch_clean_to_poc(dst, b->size);
 }
 
 static void map_memory(struct partition *p)
@@ -131,6 +141,20 @@ static void map_memory(struct partition *p)
 	p->mapped = true;
 }
 
+/* A restart's new life starts from zeroed writable RAM: nothing of the last one survives in it. */
+static void scrub_ram(const struct partition *p)
+{
+	for (uint32_t i = 0u; i < p->cfg->n_regions; i++) {
+		const struct cfg_region *r = &p->cfg->regions[i];
+
+		/* Read-only RAM holds only what the image store gave it; shared memory is the peers' too. */
+		if ((r->kind == (uint8_t)CFG_REGION_RAM) && ((r->access & CFG_ACCESS_W) != 0u)) {
+			(void)memset(pa_ptr(pa_init(r->pa)), 0, r->size);
+			arch_clean_to_poc(pa_init(r->pa), r->size);
+		}
+	}
+}
+
 void partition_load(struct partition *p)
 {
 	if (!p->mapped) {
@@ -141,9 +165,12 @@ void partition_load(struct partition *p)
 		arch_s2_unfence(p);
 		p->fenced = false;
 	}
-	load_blob(p, &p->cfg->image, NULL);
-	load_blob(p, &p->cfg->boot_info, fix_seeds);
-	load_blob(p, &p->cfg->initrd, NULL);
+	if (p->restarts != 0u) {
+		scrub_ram(p);
+	}
+	load_blob(p, &p->cfg->image);
+	load_boot_info(p);
+	load_blob(p, &p->cfg->initrd);
 	arch_partition_reset(p);
 	vuart_pl011_reset(p);
 	set_state(p, PARTITION_RUNNING);

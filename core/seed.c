@@ -42,7 +42,8 @@ static bool fill(uint8_t *value, uint32_t len)
 			return false;
 		}
 		for (uint32_t b = 0u; b < 8u; b++) {
-			value[i + b] = (uint8_t)(word >> (8u * b));
+			value[i + b] = (uint8_t)(word & 0xffu);
+			word >>= 8u;
 		}
 	}
 	return true;

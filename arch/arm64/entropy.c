@@ -11,23 +11,27 @@
 #define ISAR0_RNDR_SHIFT 60u
 #define RNDR_TRIES 8u          /* RNDR may fail transiently (Arm ARM: "a reasonable period") */
 
+/* One RNDR read: a value and NZCV = 0000, or 0 and Z set when none could be made in time. */
+static bool rndr(uint64_t *out)
+{
+	uint64_t value;
+	uint64_t made;
+
+	__asm__ volatile("mrs %0, s3_3_c2_c4_0\n\tcset %1, ne" : "=r"(value), "=r"(made) : : "cc");
+	*out = value;
+	return made != 0u;
+}
+
 bool arch_entropy(uint64_t *out)
 {
 	uint64_t isar0 = read_sysreg(id_aa64isar0_el1);
+	bool got = false;
 
 	if (((isar0 >> ISAR0_RNDR_SHIFT) & 0xfu) == 0u) {
 		return false;
 	}
-	for (uint32_t i = 0u; i < RNDR_TRIES; i++) {
-		uint64_t v;
-		uint64_t ok;
-
-		/* RNDR: a value and NZCV = 0000, or 0 and Z set when none could be made in time. */
-		__asm__ volatile("mrs %0, s3_3_c2_c4_0\n\tcset %1, ne" : "=r"(v), "=r"(ok) : : "cc");
-		if (ok != 0u) {
-			*out = v;
-			return true;
-		}
+	for (uint32_t i = 0u; (i < RNDR_TRIES) && !got; i++) {
+		got = rndr(out);
 	}
-	return false;
+	return got;
 }

@@ -25,10 +25,12 @@ void vgic_deny_foreign(struct cpu *cpu, const char *what, uint32_t offset, uint6
 {
 	struct vgic_dist *d = vgic_dist_of(cpu);
 
-	if (__atomic_load_n(&d->ctlr, __ATOMIC_RELAXED) == 0u) {
+	if ((__atomic_load_n(&d->ctlr, __ATOMIC_RELAXED) == 0u) &&
+	    (__atomic_load_n(&d->setup_absorbed, __ATOMIC_RELAXED) < VGIC_SETUP_WRITES)) {
 		/* An OS sets up a disabled distributor for every interrupt it has (Linux: all 988
 		 * SPIs' group, priority, route): expected, counted, summarized when it enables it. */
-		incident_note(cpu->partition, BH_INCIDENT_INTERRUPT);
+		incident_absorb(cpu->partition, BH_INCIDENT_INTERRUPT);
+		(void)__atomic_fetch_add(&d->setup_absorbed, 1u, __ATOMIC_RELAXED);
 		(void)__atomic_fetch_add(&d->setup_foreign, 1u, __ATOMIC_RELAXED);
 		return;
 	}
@@ -49,6 +51,7 @@ void vgic_partition_reset(struct partition *part)
 	spin_lock(&d->lock);
 	d->ctlr = 0u;
 	d->setup_foreign = 0u;
+	d->setup_absorbed = 0u;
 	for (uint32_t w = 0u; w < VGIC_WORDS; w++) {
 		/* Virtual SPIs (vgic_spi.c) are owned too; they have no physical state to clear. */
 		d->owned[w] = d->virt[w];

@@ -40,8 +40,6 @@ void vgic_dist_enable(struct cpu *cpu, uint32_t ctlr, bool enabled)
 			log_info("partition '%s': %u writes to interrupts it does not own ignored while it set up its distributor "
 				 "(counted as interrupt incidents)", cpu->partition->cfg->name, ignored);
 		}
-	}
-	if (enabled && !was) {
 		/* Virtual SPIs raised while it was off. */
 		for (uint32_t w = 1u; w < VGIC_WORDS; w++) {
 			if (d->virt[w] != 0u) {

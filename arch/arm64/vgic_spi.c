@@ -138,21 +138,12 @@ void vgic_spi_poked(struct cpu *cpu)
 
 _Static_assert(VGIC_WORDS <= 32u, "a poke names the words to look at in one 32-bit mask");
 
-/* Presents pending virtual SPI `intid` of partition `part` to the vCPU it is
- * routed to: synced in place when that is the calling cpu's `self` (NULL: never
- * in place), else poked: the word's bit in that vCPU's poke mask and the IPI. */
-static void spi_kick(struct cpu *self, const struct partition *part, uint32_t intid)
+/* Makes cpu `t` look at the pending virtual SPIs of word intid / 32: the word's
+ * bit in its poke mask and, when that bit was clear, the IPI. */
+static void spi_poke(struct cpu *t, uint32_t intid)
 {
-	struct cpu *t = cpu_get(part->cfg->vcpu_cpu[vgic_spi_target(part, intid)]);
-
-	if (t == self) {
-		struct vgic_dist *d = vgic_dist_of(self);
-		if (d->ctlr != 0u) {
-			sync_word(self, d, intid / 32u);
-		}
-		return;
-	}
 	uint32_t word = (uint32_t)1u << (intid / 32u);
+
 	/* A poke of that word still waiting: its IPI is on its way, `t` looks at the word later. */
 	if ((__atomic_fetch_or(&vgic_cpu_of(t)->spi_poke, word, __ATOMIC_RELEASE) & word) == 0u) {
 		/* The poke above must land before the interrupt that makes the target look. */
@@ -161,9 +152,24 @@ static void spi_kick(struct cpu *self, const struct partition *part, uint32_t in
 	}
 }
 
+/* The cpu of the vCPU that virtual SPI `intid` of partition `part` is routed to. */
+static struct cpu *spi_target_cpu(const struct partition *part, uint32_t intid)
+{
+	return cpu_get(part->cfg->vcpu_cpu[vgic_spi_target(part, intid)]);
+}
+
 void vgic_spi_kick(struct cpu *cpu, uint32_t intid)
 {
-	spi_kick(cpu, cpu->partition, intid);
+	struct cpu *t = spi_target_cpu(cpu->partition, intid);
+
+	if (t != cpu) {
+		spi_poke(t, intid);
+		return;
+	}
+	struct vgic_dist *d = vgic_dist_of(cpu);
+	if (d->ctlr != 0u) {
+		sync_word(cpu, d, intid / 32u);
+	}
 }
 
 void vgic_spi_raise(struct cpu *cpu, uint32_t intid)
@@ -171,13 +177,14 @@ void vgic_spi_raise(struct cpu *cpu, uint32_t intid)
 	struct vgic_dist *d = vgic_dist_of(cpu);
 
 	__atomic_fetch_or(&d->vpending[intid / 32u], (uint32_t)1u << (intid % 32u), __ATOMIC_RELEASE);
-	spi_kick(cpu, cpu->partition, intid);
+	vgic_spi_kick(cpu, intid);
 }
 
 void vgic_spi_post(struct partition *part, uint32_t intid)
 {
 	__atomic_fetch_or(&part->arch.vgic.vpending[intid / 32u], (uint32_t)1u << (intid % 32u), __ATOMIC_RELEASE);
-	spi_kick(NULL, part, intid);
+	/* Never presented in place, not even on the caller's own cpu: the caller may be the log (arch.h). */
+	spi_poke(spi_target_cpu(part, intid), intid);
 }
 
 void vgic_spi_kick_pending(struct cpu *cpu, uint32_t word, uint32_t bits)

@@ -43,6 +43,9 @@ bool incident(const struct cpu *cpu, uint32_t kind, struct incident_line *line);
 /** Counts an incident that its caller logs every time (faults). */
 void incident_note(struct partition *p, uint32_t kind);
 
+/** Counts an incident without a line of its own: the next line of its kind counts it as not logged. */
+void incident_absorb(struct partition *p, uint32_t kind);
+
 /** Incidents of `kind` counted for partition `p` since boot; 0 for an unknown kind. */
 uint64_t incident_count(const struct partition *p, uint32_t kind);
 

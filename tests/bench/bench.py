@@ -36,6 +36,7 @@ sys.path.insert(0, os.path.join(SRCTREE, "scripts"))
 import qemu as board  # noqa: E402  (the project's one QEMU command line)
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import bench_channels  # noqa: E402
+import bench_linux  # noqa: E402
 BUILD = os.path.abspath(os.environ.get("BULKHEAD_BUILD", os.path.join(SRCTREE, "build")))
 OUT = os.path.join(BUILD, "bench")
 PLUGIN = os.path.join(BUILD, "host", "tracepoints.so")
@@ -482,7 +483,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--strict", action="store_true", help="fail when any cell could not be measured")
     ap.add_argument("--only", help="comma-separated configuration names (" +
-                    ", ".join(c.name for c in CONFIGS + FAULT_CONFIGS) + ", channels)")
+                    ", ".join(c.name for c in CONFIGS + FAULT_CONFIGS) + ", channels, linux)")
     args = ap.parse_args()
     os.makedirs(OUT, exist_ok=True)
     configs = [c for c in CONFIGS if not args.only or c.name in args.only.split(",")]
@@ -611,6 +612,9 @@ def main():
         md += bench_channels.section(
             build, symbols, run_bulkhead,
             lambda rep, phase, n, out: where(rep, phase, n, functions(os.path.join(out, "bulkhead.elf"))), notes)
+    if not args.only or "linux" in args.only.split(","):
+        log("linux: boot natively and under Bulkhead")
+        md += bench_linux.section(SRCTREE, build, PLUGIN, ICOUNT, notes)
     if fault_rows:
         md.append("## Stage-2 fault to partition stopped (EL2 instructions)")
         md.append("")

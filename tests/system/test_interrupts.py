@@ -238,7 +238,7 @@ def test_hypervisor_raises_virtual_interrupts_in_any_vcpu(name):
     A vCPU it does not have, an interrupt that is no SGI and a vCPU that is off are refused. On
     GICv3 with mediated and direct delivery, and on GICv2.
 
-    Verifies: REQ-CPU-011~2, REQ-HC-008
+    Verifies: REQ-CPU-011~2, REQ-HC-008~2
     """
     system = harness.build(name, f"tests/system/configs/{name}.dts", kconfig=["CONFIG_TEST_HYPERCALLS=y"])
     r = harness.run(system, timeout=60)

@@ -180,3 +180,45 @@ def test_linux_poweroff_stops_only_its_partition(linux):
     listed = r.lines[steps["list"]]
     assert re.search(r"\blinux +stopped\b", listed), listed
     assert not any("panic" in l.lower() for l in r.of("bulkhead")), r.text()[-3000:]
+
+
+def test_linux_reboots_ten_times_and_a_panic_restarts_only_it():
+    """`reboot -f` in Linux restarts only its partition (a fresh image in zeroed RAM:
+    the new life boots to its /init marker again), ten times in a row; a kernel panic
+    (sysrq-trigger) restarts it too, by its own policy (the example's `panic=1`: Linux
+    resets through PSCI SYSTEM_RESET a second after it panics). The service partition
+    answers throughout and no other partition restarts.
+
+    Verifies: REQ-CPU-007, REQ-CPU-014, REQ-LNX-004
+    """
+    _fetch_guest()
+    system = harness.build("linux", "configs/qemu-aarch64-virt-linux.dts")
+    s = Session(system, timeout=900)   # 70 s on an idle 2-core machine; loaded CI machines are slower
+    try:
+        at = s.wait(r"^\[linux\] Enter 'help' for a list of built-in commands")
+        s.type(CTRL_A3)
+        at = s.wait(r"^\[service\] input now goes to linux ", at)
+        for n in range(1, 11):
+            s.type(b"reboot -f\r")
+            at = s.wait(rf"^\[bulkhead\] partition 'linux' restarting \(restart {n}\)$", at)
+            at = s.wait(r"^\[linux\] BULKHEAD-LINUX-INIT-OK cpus=2$", at)
+            at = s.wait(r"^\[linux\] Enter 'help' for a list of built-in commands", at)
+        s.type(b"echo c > /proc/sysrq-trigger\r")
+        at = s.wait(r"^\[linux\] .*Kernel panic - not syncing", at)
+        at = s.wait(r"^\[bulkhead\] partition 'linux' restarting \(restart 11\)$", at)
+        at = s.wait(r"^\[linux\] BULKHEAD-LINUX-INIT-OK cpus=2$", at)
+        # The service partition still answers: its prompt lists Linux running, restarted 11 times.
+        for _ in range(3):
+            s.type(CTRL_A3)
+            at = s.wait(r"^\[service\] input now goes to ", at + 1)
+            if "input now goes to bulkhead" in s.lines()[at]:
+                break
+        s.type(b"list\r")
+        listed = s.wait(r"^\[service\] \d+ +linux ", at)
+    finally:
+        s.p.kill()
+    r = s.finish()
+    hyp = r.of("bulkhead")
+    assert sum("partition 'linux': PSCI SYSTEM_RESET" in l for l in hyp) == 11, r.text()[-3000:]
+    assert not any("restarting" in l and "'linux'" not in l for l in hyp), r.text()[-3000:]
+    assert re.search(r"\blinux +running\b", r.lines[listed]), r.lines[listed]

@@ -1002,7 +1002,9 @@ static void test_guest_dtb_seed_placeholders(void **state)
 	assert_non_null(prop);
 	assert_int_equal(len, CFG_RNG_SEED_SIZE);
 	assert_int_equal(os->rng_seed, (uint32_t)((const uint8_t *)prop - fdt));
-	assert_non_null(strstr(read_text(r.out, "config.c"), ".kaslr_seed = 0x"));
+	char *config = read_text(r.out, "config.c");
+	assert_non_null(strstr(config, ".kaslr_seed = 0x"));
+	free(config);
 	free(fdt);
 	free(sys);
 }

@@ -18,7 +18,7 @@ static void start_cpu(void *arg)
 	core_cpu_started(arg);
 }
 
-/* Verifies: REQ-HC-008, REQ-CPU-011~2 */
+/* Verifies: REQ-HC-008~2, REQ-CPU-011~2 */
 static void test_raise_in_own_vcpus_only(void **state)
 {
 	(void)state;

@@ -259,6 +259,17 @@ static void test_setup_writes_to_foreign_interrupts_are_summarized_once(void **s
 	dist(1, GICD_IPRIORITYR + 40u, true, 1, 0xa0);
 	assert_non_null(strstr(fake.console, "priority of an interrupt it does not own refused"));
 	assert_int_equal(incident_count(beta, BH_INCIDENT_INTERRUPT), before + 6u);
+	/* Disabled again, it may not hide refusals for ever: a life absorbs VGIC_SETUP_WRITES at most. */
+	dist(1, GICD_CTLR, true, 4, 0);
+	beta->arch.vgic.setup_absorbed = VGIC_SETUP_WRITES - 1u;
+	fake.console_len = 0;
+	fake.console[0] = '\0';
+	dist(1, GICD_IROUTER + 8u * 40u, true, 8, 0);
+	assert_null(strstr(fake.console, "refused"));
+	fake.counter += 100000000u;   /* the rate limit's interval has passed */
+	dist(1, GICD_IROUTER + 8u * 40u, true, 8, 0);
+	assert_non_null(strstr(fake.console, "routing of an interrupt it does not own refused"));
+	assert_int_equal(incident_count(beta, BH_INCIDENT_INTERRUPT), before + 8u);
 }
 
 /* Verifies: REQ-IRQ-014 */

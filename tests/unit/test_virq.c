@@ -187,7 +187,7 @@ static void test_raise_for_an_older_life_is_dropped(void **state)
 	assert_int_equal(BETA0_CPU->arch.injected, 1u << 5);
 }
 
-/* Verifies: REQ-CPU-013 */
+/* Verifies: REQ-CPU-013~2 */
 static void test_restart_is_announced_to_peers(void **state)
 {
 	(void)state;
@@ -215,7 +215,7 @@ static void stop_alpha(void *arg)
 	partition_shutdown(ALPHA_CPU, false);
 }
 
-/* Verifies: REQ-CPU-013 */
+/* Verifies: REQ-CPU-013~2 */
 static void test_restart_announcement_to_a_stopped_peer_is_logged(void **state)
 {
 	(void)state;
