@@ -84,6 +84,20 @@ struct cfg_partition_console {
 /** Bytes of /chosen/rng-seed (Linux mixes in any length; 64 is what QEMU and U-Boot pass). */
 #define CFG_RNG_SEED_SIZE 64u
 
+/**
+ * A partition's virtual disk (a /disks client, docs/disk.md): a virtio-mmio
+ * block device the hypervisor emulates at `ipa`, served by the service
+ * partition from a slice of the board's disk over channel `channel`.
+ */
+struct cfg_partition_disk {
+	uint8_t present;           /* 1: the partition is a disk client */
+	uint8_t window;            /* 1: window mode (the driver must accept VIRTIO_F_ACCESS_PLATFORM) */
+	uint8_t channel;           /* its CFG_CHANNEL_DISK channel */
+	uint16_t irq;              /* the device's virtual interrupt */
+	uint64_t ipa;              /* the virtio-mmio frame's guest-physical base (4 KiB) */
+	uint64_t sectors;          /* the slice's size in 512-byte sectors (the device's capacity) */
+};
+
 struct cfg_partition {
 	const char *name;
 	uint32_t n_vcpus;
@@ -109,6 +123,7 @@ struct cfg_partition {
 	const struct cfg_notify *restart_notify;   /* whom to tell when it has restarted */
 	struct cfg_partition_console console;
 	uint8_t service_control;       /* 1: the service partition may stop and restart it */
+	struct cfg_partition_disk disk;
 };
 
 #define CFG_NO_PARTITION 0xffu
@@ -154,6 +169,7 @@ enum cfg_channel_kind {
 	CFG_CHANNEL_DATA = 0,      /* declared in /channels: the partitions' business */
 	CFG_CHANNEL_CONSOLE = 1,   /* a partition's console to the service partition (end[1]) */
 	CFG_CHANNEL_LOG = 2,       /* the hypervisor's log (end[0]) to the service partition (end[1]) */
+	CFG_CHANNEL_DISK = 3,      /* a client's emulated disk (end[0], the hypervisor) to the service partition (bulkhead/disk.h) */
 };
 
 /**

@@ -83,6 +83,27 @@ void parse_partition_console(struct bh_ctx *c, struct bh_partition *p, int node,
 
 /* channels.c, channel_map.c */
 
+/** Adds a channel bhcc makes (after every declared one); its index, or -1 when the table is full (reported). */
+int channel_add_generated(struct bh_ctx *c, const char *path, uint8_t kind, uint64_t size);
+
+/** Parses /disks (docs/disk.md); must run after parse_partitions and parse_shared. */
+void parse_disks(struct bh_ctx *c, int node);
+
+/** Makes each disk client's channel; after channels_generate (it needs the service partition). */
+void disks_generate(struct bh_ctx *c);
+
+/** Checks the disks: devices, slices, windows, each client's device frame and interrupt. */
+void validate_disks(struct bh_ctx *c);
+
+/** Adds the service partition's regions onto trusted-service clients' RAM (before channel_regions). */
+void disk_regions(struct bh_ctx *c);
+
+/** Gives those regions their host addresses once RAM is placed. */
+void disk_link(struct bh_ctx *c);
+
+/** isolation.md: the Disks section (each slice, its client, what the service partition can reach). */
+void report_disks(FILE *f, const struct bh_system *sys);
+
 /** Parses /channels; must run after parse_partitions (its endpoints name partitions). */
 void parse_channels(struct bh_ctx *c, int node);
 

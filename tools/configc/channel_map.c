@@ -96,11 +96,13 @@ struct obstacle {
 static bool clear_of(const struct bh_system *s, const struct bh_partition *p, uint64_t base, uint64_t size,
 		     struct obstacle *hit)
 {
-	struct be_window win[BE_MAX_WINDOWS + 1];
+	struct be_window win[BE_MAX_WINDOWS + 2];
 	unsigned n = be_guest_windows(s, p, win);
 
 	if (p->console == CFG_CONSOLE_PL011 && p->has_console_address)
 		win[n++] = (struct be_window){ "emulated UART", { p->console_address, BHCC_PAGE } };
+	if (p->disk >= 0)
+		win[n++] = (struct be_window){ "emulated disk", { s->disks[p->disk].clients[p->disk_client].address, BHCC_PAGE } };
 	for (unsigned i = 0; i < p->n_regions; i++) {
 		const struct bh_region *r = &p->regions[i];
 

@@ -149,7 +149,7 @@ static void partition_end(struct bh_chan_end *e, const struct bh_system *s, int 
 	e->valid = true;
 }
 
-static int add_channel(struct bh_ctx *c, const char *path, uint8_t kind, uint64_t size)
+int channel_add_generated(struct bh_ctx *c, const char *path, uint8_t kind, uint64_t size)
 {
 	struct bh_channel *ch;
 
@@ -175,7 +175,7 @@ static void add_console(struct bh_ctx *c, int pi)
 	struct bh_partition *p = &s->partitions[pi];
 	const struct bh_partition *svc = &s->partitions[s->service];
 	struct bh_channel *ch;
-	int i = add_channel(c, p->path, CFG_CHANNEL_CONSOLE, BH_CONSOLE_CHANNEL_SIZE);
+	int i = channel_add_generated(c, p->path, CFG_CHANNEL_CONSOLE, BH_CONSOLE_CHANNEL_SIZE);
 
 	if (i < 0)
 		return;
@@ -198,7 +198,7 @@ static void add_log(struct bh_ctx *c)
 {
 	struct bh_system *s = c->sys;
 	const struct bh_partition *svc = &s->partitions[s->service];
-	int i = add_channel(c, svc->path, CFG_CHANNEL_LOG, BH_LOG_CHANNEL_SIZE);
+	int i = channel_add_generated(c, svc->path, CFG_CHANNEL_LOG, BH_LOG_CHANNEL_SIZE);
 
 	if (i < 0)
 		return;

@@ -61,7 +61,20 @@ static void partition_arrays(FILE *f, const struct bh_partition *p)
 
 static const char *const console_kinds[] = { "CFG_CONSOLE_NONE", "CFG_CONSOLE_CHANNEL", "CFG_CONSOLE_PL011" };
 
-static void partition_entry(FILE *f, const struct bh_partition *p)
+static void disk_entry(FILE *f, const struct bh_system *sys, const struct bh_partition *p)
+{
+	const struct bh_disk_client *k;
+
+	if (p->disk < 0 || sys->disks[p->disk].clients[p->disk_client].channel < 0) {
+		fprintf(f, "\t\t.disk = { .present = 0, .window = 0, .channel = 0, .irq = 0, .ipa = 0, .sectors = 0 },\n");
+		return;
+	}
+	k = &sys->disks[p->disk].clients[p->disk_client];
+	fprintf(f, "\t\t.disk = { .present = 1, .window = %d, .channel = %d, .irq = %u, .ipa = 0x%llx, .sectors = 0x%llx },\n",
+		k->mode == BH_DISK_WINDOW ? 1 : 0, k->channel, k->irq, ULL(k->address), ULL(k->sectors));
+}
+
+static void partition_entry(FILE *f, const struct bh_system *sys, const struct bh_partition *p)
 {
 	fprintf(f, "\t{\n\t\t.name = \"%s\",\n", p->name);
 	fprintf(f, "\t\t.n_vcpus = %u,\n\t\t.vcpu_cpu = bh_%s_vcpu_cpu,\n", p->n_vcpus, p->sym);
@@ -92,7 +105,9 @@ static void partition_entry(FILE *f, const struct bh_partition *p)
 		console_kinds[p->console], p->console_channel >= 0 ? p->console_channel : 0,
 		p->console == CFG_CONSOLE_PL011 ? p->console_irq : 0u,
 		ULL(p->console == CFG_CONSOLE_PL011 ? p->console_address : 0u));
-	fprintf(f, "\t\t.service_control = %d,\n\t},\n", p->service_control ? 1 : 0);
+	fprintf(f, "\t\t.service_control = %d,\n", p->service_control ? 1 : 0);
+	disk_entry(f, sys, p);
+	fprintf(f, "\t},\n");
 }
 
 static void channel_end(FILE *f, const struct bh_chan_end *e)
@@ -112,7 +127,8 @@ static void channel_end(FILE *f, const struct bh_chan_end *e)
 
 static void channels(FILE *f, const struct bh_system *sys)
 {
-	static const char *const kinds[] = { "CFG_CHANNEL_DATA", "CFG_CHANNEL_CONSOLE", "CFG_CHANNEL_LOG" };
+	static const char *const kinds[] = { "CFG_CHANNEL_DATA", "CFG_CHANNEL_CONSOLE", "CFG_CHANNEL_LOG",
+					     "CFG_CHANNEL_DISK" };
 
 	if (!sys->n_channels)
 		return;
@@ -188,7 +204,7 @@ void emit_c(FILE *f, const struct bh_system *sys, const struct bhcc_options *opt
 		partition_arrays(f, &sys->partitions[i]);
 	fprintf(f, "static const struct cfg_partition bh_partitions[] = {\n");
 	for (unsigned i = 0; i < sys->n_partitions; i++)
-		partition_entry(f, &sys->partitions[i]);
+		partition_entry(f, sys, &sys->partitions[i]);
 	fprintf(f, "};\n\n");
 	channels(f, sys);
 	cores(f, &sys->board);

@@ -116,7 +116,8 @@ static void partition_regions(FILE *f, const struct bh_partition *p)
 	for (unsigned i = 0; i < p->n_regions; i++) {
 		const struct bh_region *r = &p->regions[i];
 		char g[64], h[64], sz[32];
-		const char *kind = r->channel >= 0 ? "channel" : r->kind == CFG_REGION_RAM ? "RAM"
+		const char *kind = r->lent ? "a disk client's RAM (trusted service)" : r->channel >= 0 ? "channel"
+				   : r->kind == CFG_REGION_RAM ? "RAM"
 							       : r->kind == CFG_REGION_SHARED ? "shared" : "device";
 		const char *placement = r->kind == CFG_REGION_DEVICE ? "identity (device)"
 					: r->has_host                 ? "host-address"
@@ -401,6 +402,7 @@ void emit_report(FILE *f, const struct bh_system *sys, const struct bhcc_options
 	memory_owners(f, segs, n);
 	shared_owners(f, sys);
 	report_channels(f, sys);
+	report_disks(f, sys);
 	device_owners(f, sys);
 	irq_owners(f, sys);
 	picture(f, segs, n);

@@ -12,7 +12,7 @@
 
 #define ULL(x) ((unsigned long long)(x))
 
-static const char *const kind_names[] = { "data", "console", "log" };
+static const char *const kind_names[] = { "data", "console", "log", "disk" };
 
 static void end_text(FILE *f, const struct bh_system *sys, const struct bh_channel *ch, unsigned k)
 {
@@ -20,7 +20,8 @@ static void end_text(FILE *f, const struct bh_system *sys, const struct bh_chann
 
 	if (e->kind == CFG_END_HYPERVISOR) {
 		if (e->partition >= 0)
-			fprintf(f, " hypervisor (emulated UART of %s) |", sys->partitions[e->partition].name);
+			fprintf(f, " hypervisor (emulated %s of %s) |", ch->kind == CFG_CHANNEL_DISK ? "disk" : "UART",
+				sys->partitions[e->partition].name);
 		else
 			fprintf(f, " hypervisor |");
 		return;

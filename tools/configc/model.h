@@ -23,6 +23,8 @@
 #define BHCC_MAX_DEV_REGS 8        /* MMIO ranges per device */
 #define BHCC_MAX_DEV_IRQS 16       /* interrupts per device */
 #define BHCC_MAX_PART_DEVICES 16   /* passthrough devices per partition */
+#define BHCC_MAX_DISKS 4           /* /disks children */
+#define BHCC_MAX_DISK_CLIENTS 16   /* clients of one disk */
 #define BHCC_MAX_IRQS 64           /* interrupts owned per partition (arm64's vGIC: VGIC_MAX_SPIS) */
 #define BHCC_NAME_MAX 31           /* partition name length */
 #define BHCC_HYP_NAME "bulkhead"   /* the hypervisor's console prefix, no partition's name */
@@ -131,6 +133,9 @@ struct bh_region {
 	int device;                             /* board device index for device regions, else -1 */
 	int shared;                             /* sys->shared index for shared-memory regions, else -1 */
 	int channel;                            /* sys->channels index for channel regions, else -1 */
+	bool lent;                              /* trusted-service disk mode: another partition's RAM */
+	int lent_from;                          /* ... that partition */
+	unsigned lent_region;                   /* ... and which of its RAM regions */
 	uint64_t channel_off;                   /* ... and where in the channel it starts */
 	int offset;                             /* its node, for document order (RAM and shared only) */
 };
@@ -190,6 +195,8 @@ struct bh_partition {
 	bool has_console_irq;
 	uint32_t console_irq;                   /* `console-interrupt` (pl011) */
 	unsigned n_channel_ends;                /* channel ends it maps, for the guest device tree */
+	int disk;                               /* the disk it is a client of (sys->disks index), -1 when none */
+	int disk_client;                        /* ... and which client it is there */
 	bool no_dtb_reported;                   /* a generated channel reported its missing dtb-address */
 };
 
@@ -245,6 +252,42 @@ struct bh_channel {
 	struct bh_chan_end end[2];
 };
 
+/** How the service partition reaches a disk client's buffers (docs/disk.md). */
+enum bh_disk_mode {
+	BH_DISK_WINDOW = 0,                     /* in a shared-memory window both map */
+	BH_DISK_TRUSTED = 1,                    /* the service partition maps the client's RAM */
+};
+
+/** A client of a disk: a child of its node, named after the partition. */
+struct bh_disk_client {
+	char path[BHCC_PATH_MAX];
+	int partition;                          /* index, -1 when unknown */
+	uint64_t lba;                           /* first sector of its slice */
+	uint64_t sectors;                       /* sectors in its slice */
+	uint8_t mode;                           /* enum bh_disk_mode */
+	int window;                             /* window mode: sys->shared index, -1 when none */
+	uint64_t client_window;                 /* ... where the client maps it */
+	uint64_t service_window;                /* ... where the service partition maps it */
+	bool has_service_address;
+	uint64_t service_address;               /* trusted-service: where the service partition sees the client's RAM */
+	uint64_t address;                       /* the emulated virtio-mmio frame in the client */
+	uint32_t irq;                           /* its interrupt */
+	int channel;                            /* its disk channel, -1 before one is made */
+	bool valid;                             /* its properties parsed */
+};
+
+/** A block device of the board the service partition serves in slices: /disks/<name>. */
+struct bh_disk {
+	char name[BHCC_NAME_MAX + 1];
+	char path[BHCC_PATH_MAX];
+	int device;                             /* board device index, -1 when unknown */
+	bool has_sectors;
+	uint64_t sectors;                       /* the disk's size, when the description gives it */
+	unsigned n_clients;
+	struct bh_disk_client clients[BHCC_MAX_DISK_CLIENTS];
+	bool valid;
+};
+
 struct bh_system {
 	bool has_model;
 	char model[BHCC_STR_MAX];
@@ -256,6 +299,8 @@ struct bh_system {
 	struct bh_shared shared[BHCC_MAX_SHARED];
 	unsigned n_channels;
 	struct bh_channel channels[BHCC_MAX_CHANNELS];
+	unsigned n_disks;
+	struct bh_disk disks[BHCC_MAX_DISKS];
 	int service;                            /* the service partition, -1 when none */
 	bool hyp_console_shared;                /* the service partition owns the hypervisor's console device */
 	int log_channel;                        /* its log channel, -1 when none */

@@ -40,7 +40,7 @@ static void parse_root_props(struct bh_ctx *c, unsigned *ac, unsigned *sc)
 
 void parse_system(struct bh_ctx *c)
 {
-	int board = -1, hyp = -1, parts = -1, shared = -1, channels = -1;
+	int board = -1, hyp = -1, parts = -1, shared = -1, channels = -1, disks = -1;
 	unsigned ac, sc;
 	int node;
 
@@ -65,6 +65,8 @@ void parse_system(struct bh_ctx *c)
 			shared = node;
 		} else if (strcmp(name, "channels") == 0) {
 			channels = node;
+		} else if (strcmp(name, "disks") == 0) {
+			disks = node;
 		} else if (strcmp(name, "__symbols__") != 0) {
 			/* __symbols__ is what dtc -@ adds; everything else is the user's. */
 			diag_error(c->diag, "/", NULL, "unknown node '%s'", name);
@@ -87,5 +89,8 @@ void parse_system(struct bh_ctx *c)
 		parse_shared(c, shared);
 	if (channels >= 0)
 		parse_channels(c, channels);
+	if (disks >= 0)
+		parse_disks(c, disks);
 	channels_generate(c);
+	disks_generate(c);
 }

@@ -17,6 +17,7 @@ void parse_partition_console(struct bh_ctx *c, struct bh_partition *p, int node,
 	int r;
 
 	p->console_channel = -1;
+	p->disk = -1;   /* disks_generate() makes it a client */
 	p->service = prop_empty(c, node, p->path, "service", false) == PROP_OK;
 	p->service_control = prop_empty(c, node, p->path, "service-control", false) == PROP_OK;
 	p->has_console_doorbell =

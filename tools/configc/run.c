@@ -79,11 +79,14 @@ unsigned bhcc_load_blob(const struct bhcc_options *opt, const void *fdt, size_t 
 	validate_devices(&c);
 	shared_regions(&c);
 	be_validate_partitions(&c);
+	disk_regions(&c);
 	channel_regions(&c);
 	validate_consoles(&c);
+	validate_disks(&c);
 	place_regions(&c);
 	shared_link(&c);
 	channel_link(&c);
+	disk_link(&c);
 	validate_overlaps(&c);
 	initrds_check(&c);
 	validate_addresses(&c);

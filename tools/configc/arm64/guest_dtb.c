@@ -48,7 +48,16 @@ static int node_at(void *fdt, const char *base, uint64_t addr)
 	return fdt_begin_node(fdt, name);
 }
 
-static int add_memory(void *fdt, const struct bh_partition *p)
+/* The service partition serves disks: it gives the real device host addresses (no IOMMU between). */
+static bool serves_disks(const struct bh_system *sys, const struct bh_partition *p)
+{
+	for (unsigned i = 0; p->service && i < sys->n_channels; i++)
+		if (sys->channels[i].kind == CFG_CHANNEL_DISK)
+			return true;
+	return false;
+}
+
+static int add_memory(void *fdt, const struct bh_system *sys, const struct bh_partition *p)
 {
 	for (unsigned i = 0; i < p->n_ram; i++) {
 		struct bh_range r = { p->regions[i].ipa, p->regions[i].size };
@@ -56,6 +65,8 @@ static int add_memory(void *fdt, const struct bh_partition *p)
 		TRY(node_at(fdt, "memory", r.base));
 		TRY(fdt_property_string(fdt, "device_type", "memory"));
 		TRY(prop_ranges(fdt, "reg", &r, 1));
+		if (serves_disks(sys, p))
+			TRY(fdt_property_u64(fdt, "bulkhead,host-address", p->regions[i].pa));
 		TRY(fdt_end_node(fdt));
 	}
 	return 0;
@@ -201,7 +212,7 @@ static int add_shared(void *fdt, const struct bh_system *sys, const struct bh_pa
 	return 0;
 }
 
-static const char *const channel_kinds[] = { "data", "console", "log" };
+static const char *const channel_kinds[] = { "data", "console", "log", "disk" };
 
 /* The name and id of what sits at the other end, as the partition at @end sees it. */
 static void peer_of(const struct bh_system *sys, const struct bh_channel *ch, unsigned end, const char **name,
@@ -217,6 +228,70 @@ static void peer_of(const struct bh_system *sys, const struct bh_channel *ch, un
 		*name = BHCC_HYP_NAME;
 		*id = CFG_NO_PARTITION;
 	}
+}
+
+static void cells_u64(fdt32_t *cells, uint64_t v)
+{
+	cells[0] = cpu_to_fdt32((uint32_t)(v >> 32));
+	cells[1] = cpu_to_fdt32((uint32_t)v);
+}
+
+/*
+ * What the service partition needs to serve client @p (docs/disk.md): its
+ * slice, and where the client's addresses are in the service partition's
+ * space: bulkhead,client-ranges = <client-address service-address size>...
+ * (2 cells each): the window, or in trusted-service mode the client's RAM.
+ */
+static int add_disk_service_props(void *fdt, const struct bh_system *sys, const struct bh_partition *p)
+{
+	const struct bh_disk_client *k = &sys->disks[p->disk].clients[p->disk_client];
+	const struct bh_partition *svc = &sys->partitions[sys->service];
+	fdt32_t cells[6 * BHCC_MAX_REGIONS];
+	unsigned n = 0;
+
+	TRY(fdt_property_string(fdt, "bulkhead,disk", sys->disks[p->disk].name));
+	TRY(fdt_property_u64(fdt, "bulkhead,lba", k->lba));
+	TRY(fdt_property_u64(fdt, "bulkhead,sectors", k->sectors));
+	TRY(fdt_property_string(fdt, "bulkhead,mode", k->mode == BH_DISK_WINDOW ? "window" : "trusted-service"));
+	if (k->mode == BH_DISK_WINDOW) {
+		cells_u64(&cells[0], k->client_window);
+		cells_u64(&cells[2], k->service_window);
+		cells_u64(&cells[4], sys->shared[k->window].size);
+		n = 1;
+	} else {
+		for (unsigned i = 0; i < svc->n_regions && n < BHCC_MAX_REGIONS; i++) {
+			const struct bh_region *r = &svc->regions[i];
+
+			if (!r->lent || r->lent_from != (int)(p - sys->partitions))
+				continue;
+			cells_u64(&cells[6 * n], p->regions[r->lent_region].ipa);
+			cells_u64(&cells[6 * n + 2], r->ipa);
+			cells_u64(&cells[6 * n + 4], r->size);
+			n++;
+		}
+	}
+	return fdt_property(fdt, "bulkhead,client-ranges", cells, (int)(n * 6 * sizeof(fdt32_t)));
+}
+
+/* A disk client's virtio-mmio device (the hypervisor emulates it); in window mode, where buffers must be. */
+static int add_disk(void *fdt, const struct bh_system *sys, const struct bh_partition *p)
+{
+	const struct bh_disk_client *k = &sys->disks[p->disk].clients[p->disk_client];
+	struct bh_range reg = { k->address, 0x1000 };
+	fdt32_t irq[3] = { cpu_to_fdt32(GIC_SPI), cpu_to_fdt32(k->irq - ARM64_FIRST_SPI), cpu_to_fdt32(IRQ_EDGE_RISING) };
+
+	TRY(node_at(fdt, "virtio_mmio", k->address));
+	TRY(fdt_property_string(fdt, "compatible", "virtio,mmio"));
+	TRY(prop_ranges(fdt, "reg", &reg, 1));
+	if (k->irq >= ARM64_FIRST_SPI)
+		TRY(fdt_property(fdt, "interrupts", irq, sizeof(irq)));
+	TRY(fdt_property_u32(fdt, "bulkhead,interrupt", k->irq));
+	if (k->mode == BH_DISK_WINDOW) {
+		struct bh_range w = { k->client_window, sys->shared[k->window].size };
+
+		TRY(prop_ranges(fdt, "bulkhead,window", &w, 1));
+	}
+	return fdt_end_node(fdt);
 }
 
 static int add_channel_node(void *fdt, const struct bh_system *sys, unsigned ci, unsigned end)
@@ -239,6 +314,8 @@ static int add_channel_node(void *fdt, const struct bh_system *sys, unsigned ci,
 		TRY(fdt_property(fdt, "bulkhead,one-way", NULL, 0));
 	TRY(fdt_property_string(fdt, "bulkhead,peer", peer));
 	TRY(fdt_property_u32(fdt, "bulkhead,peer-id", peer_id));
+	if (ch->kind == CFG_CHANNEL_DISK && end == 1)
+		TRY(add_disk_service_props(fdt, sys, &sys->partitions[ch->end[0].partition]));
 	if (e->has_doorbell) {
 		TRY(fdt_property_u32(fdt, "bulkhead,doorbell", e->doorbell));
 		if (e->doorbell >= ARM64_FIRST_SPI) {
@@ -342,7 +419,7 @@ int be_guest_desc_build(const struct bh_system *sys, const struct bh_partition *
 	TRY(fdt_property_string(fdt, "model", p->name));
 	TRY(fdt_property_u32(fdt, "interrupt-parent", GIC_PHANDLE));
 	TRY(add_chosen(fdt, sys, p));
-	TRY(add_memory(fdt, p));
+	TRY(add_memory(fdt, sys, p));
 	TRY(add_cpus(fdt, p));
 	TRY(add_psci(fdt));
 	TRY(add_gic(fdt, &sys->board.arch.gic, p));
@@ -354,6 +431,8 @@ int be_guest_desc_build(const struct bh_system *sys, const struct bh_partition *
 	TRY(add_channels(fdt, sys, p));
 	if (p->console == CFG_CONSOLE_PL011 && p->console_channel >= 0)
 		TRY(add_uart(fdt, p));
+	if (p->disk >= 0 && sys->disks[p->disk].clients[p->disk_client].channel >= 0)
+		TRY(add_disk(fdt, sys, p));
 	TRY(fdt_end_node(fdt));
 	TRY(fdt_finish(fdt));
 	size = (int)fdt_totalsize(fdt) + DTB_FREE_SPACE;
