@@ -15,6 +15,7 @@
 #include "cpu.h"
 #include "lib.h"
 #include "log.h"
+#include "vdisk.h"
 #include "vuart_pl011.h"
 
 /* A stopping vCPU needs one interrupt (or one fenced access) and one
@@ -45,6 +46,7 @@ void partitions_init(void)
 		partitions[i].state = PARTITION_LOADING;
 		arch_partition_init(&partitions[i]);
 		vuart_pl011_init(&partitions[i]);
+		vdisk_init(&partitions[i]);
 	}
 }
 
@@ -173,6 +175,7 @@ void partition_load(struct partition *p)
 	load_blob(p, &p->cfg->initrd);
 	arch_partition_reset(p);
 	vuart_pl011_reset(p);
+	vdisk_reset(p);
 	set_state(p, PARTITION_RUNNING);
 }
 

@@ -59,6 +59,9 @@ void vgic_spi_init(struct partition *part)
 	    (p->console.irq < GIC_MAX_INTID)) {
 		mark(d->virt, p->console.irq);
 	}
+	if ((p->disk.present != 0u) && (p->disk.irq >= GIC_FIRST_SPI) && (p->disk.irq < GIC_MAX_INTID)) {
+		mark(d->virt, p->disk.irq);
+	}
 	for (uint32_t i = 0u; i < p->n_irqs; i++) {
 		uint32_t intid = p->irqs[i];
 		if ((d->virt[intid / 32u] & ((uint32_t)1u << (intid % 32u))) != 0u) {

@@ -134,7 +134,7 @@ static bool all_quiet(void)
 	for (uint32_t i = 0u; quiet && (i < n_channels); i++) {
 		quiet = (rt_ring_pending(&channels[i].rx) == 0u) && (mux.sources[i].rec_pos >= mux.sources[i].rec_len);
 	}
-	return quiet && ((doorbell == UINT32_MAX) || (rt_doorbell_count(doorbell) == doorbell_seen));
+	return quiet && !svc_disk_busy() && ((doorbell == UINT32_MAX) || (rt_doorbell_count(doorbell) == doorbell_seen));
 }
 
 /* Prints what is queued, however long the UART takes (the others have stopped: nobody waits). */
@@ -203,6 +203,7 @@ int main(void)
 	bool named = read_names();
 	uart_of_tree(&uart_base, &uart_irq);
 	open_channels();
+	svc_disk_init(&mux);
 	if (!named) {
 		/* Asked until the hypervisor says "no such partition" (a refused call it counts). */
 		svc_learn_partitions(&mux);
@@ -235,6 +236,7 @@ int main(void)
 		}
 		(void)svc_poll(&mux);
 		ring_doorbells();
+		svc_disk_poll();
 		/* Into the FIFO what it takes now, never waiting; the rest stays queued for the next loop. */
 		uint32_t len = 0u;
 		const char *out = svc_tx_peek(&mux.tx, &len);

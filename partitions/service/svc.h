@@ -185,4 +185,9 @@ int svc_hv_status(uint32_t partition, struct svc_status *st);
 /** BH_HC_PARTITION_CONTROL: 0 or a BH_ERR_* code. */
 int svc_hv_control(uint32_t partition, uint32_t action);
 
+/* The shared disk (disk.c, docs/disk.md): found in the device tree, served each turn. */
+void svc_disk_init(struct svc_mux *mux);
+void svc_disk_poll(void);
+bool svc_disk_busy(void);
+
 #endif /* SVC_H */

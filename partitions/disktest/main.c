@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Disk client test partition (tests/system/test_disk.py, docs/disk.md):
+ * drives its virtual disk with the SDK's virtio-blk driver in window mode.
+ *   1. A driver that refuses VIRTIO_F_ACCESS_PLATFORM must not get
+ *      FEATURES_OK (its buffers could be anywhere).
+ *   2. Writes a pattern (from bootargs seed=) over its whole slice, reads it
+ *      back and compares every byte.
+ *   3. A read of the sector after the slice, and one that starts in the
+ *      slice and runs past it, must both end in VIRTIO_BLK_S_IOERR.
+ * Every step prints one line; the host test checks the lines and the disk
+ * image afterwards.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <bulkhead/disk.h>
+#include "bhrt.h"
+#include "bhrt_virtio_blk.h"
+
+#define TIMEOUT_US 5000000u
+#define CHUNK 16u     /* sectors per request */
+
+static uint8_t pattern(uint32_t seed, uint64_t sector, uint32_t i)
+{
+	return (uint8_t)(seed + (sector * 7u) + i);
+}
+
+static int write_slice(struct rt_vblk *d, uint32_t seed)
+{
+	for (uint64_t s = 0u; s < d->capacity; s += CHUNK) {
+		uint32_t n = (d->capacity - s < CHUNK) ? (uint32_t)(d->capacity - s) : CHUNK;
+
+		for (uint32_t k = 0u; k < n; k++)
+			for (uint32_t i = 0u; i < BH_DISK_SECTOR; i++)
+				d->buffer[(k * BH_DISK_SECTOR) + i] = pattern(seed, s + k, i);
+		int st = rt_vblk_io(d, true, s, n, TIMEOUT_US);
+		if (st != VIRTIO_BLK_S_OK) {
+			printf("disktest: write at %lu failed: %d\n", (unsigned long)s, st);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static uint64_t check_slice(struct rt_vblk *d, uint32_t seed)
+{
+	uint64_t bad = 0u;
+
+	for (uint64_t s = 0u; s < d->capacity; s += CHUNK) {
+		uint32_t n = (d->capacity - s < CHUNK) ? (uint32_t)(d->capacity - s) : CHUNK;
+		int st = rt_vblk_io(d, false, s, n, TIMEOUT_US);
+
+		if (st != VIRTIO_BLK_S_OK) {
+			printf("disktest: read at %lu failed: %d\n", (unsigned long)s, st);
+			return UINT64_MAX;
+		}
+		for (uint32_t k = 0u; k < n; k++)
+			for (uint32_t i = 0u; i < BH_DISK_SECTOR; i++)
+				bad += d->buffer[(k * BH_DISK_SECTOR) + i] != pattern(seed, s + k, i);
+	}
+	return bad;
+}
+
+int main(void)
+{
+	struct rt_vblk d;
+	uint32_t seed = (uint32_t)rt_bootarg("seed", 1u);
+	int r = rt_vblk_open(&d, 1u);   /* VIRTIO_F_VERSION_1 only */
+
+	printf("disktest: without ACCESS_PLATFORM: %s\n", r == -2 ? "FEATURES_OK refused" : "FEATURES_OK accepted");
+	r = rt_vblk_open(&d, UINT32_MAX);
+	if (r != 0) {
+		printf("disktest: no disk (%d)\n", r);
+		return 1;
+	}
+	printf("disktest: capacity %lu sectors, buffer %u sectors\n", (unsigned long)d.capacity,
+	       (unsigned)d.buffer_sectors);
+	if (write_slice(&d, seed) != 0)
+		return 1;
+	uint64_t bad = check_slice(&d, seed);
+	printf("disktest: pattern read back: %lu sectors, %lu bytes differ\n", (unsigned long)d.capacity,
+	       (unsigned long)bad);
+	int past = rt_vblk_io(&d, false, d.capacity, 1u, TIMEOUT_US);
+	int across = rt_vblk_io(&d, true, d.capacity - 1u, 2u, TIMEOUT_US);
+	printf("disktest: past the slice: read %s, write across the end %s\n",
+	       past == VIRTIO_BLK_S_IOERR ? "I/O error" : "not refused",
+	       across == VIRTIO_BLK_S_IOERR ? "I/O error" : "not refused");
+	printf("disktest: done\n");
+	return 0;
+}

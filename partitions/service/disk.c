@@ -1,0 +1,136 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The service partition's side of the shared disk (docs/disk.md): finds its
+ * disk channels (one per client, with the client's slice and ranges) in its
+ * device tree, drives the board's disk (vblk.c) and serves each client's
+ * queue (disk_serve.c) whenever the main loop turns; a client with
+ * completed requests gets its channel rung, which makes the hypervisor
+ * raise its virtio interrupt.
+ */
+#include <string.h>
+#include <bulkhead/disk.h>
+#include <bulkhead/hypercall.h>
+#include "bhrt.h"
+#include "disk.h"
+#include "svc.h"
+#include "vblk.h"
+
+static struct svc_disk_client clients[SVC_DISK_CLIENTS];
+static uint32_t n_clients;
+
+static uint64_t be64_at(const uint8_t *v)
+{
+	uint64_t x = 0u;
+
+	for (uint32_t i = 0u; i < 8u; i++) {
+		x = (x << 8) | v[i];
+	}
+	return x;
+}
+
+static bool u64_prop(uint32_t node, const char *name, uint64_t *out)
+{
+	uint32_t len = 0u;
+	const uint8_t *v = rt_fdt_node_property(node, name, &len);
+
+	if ((v == NULL) || (len != 8u)) {
+		return false;
+	}
+	*out = be64_at(v);
+	return true;
+}
+
+/* bulkhead,client-ranges: <client service size> triples of 64-bit values; mapped as memory here. */
+static bool read_ranges(uint32_t node, struct svc_disk_client *c)
+{
+	uint32_t len = 0u;
+	const uint8_t *v = rt_fdt_node_property(node, "bulkhead,client-ranges", &len);
+
+	if ((v == NULL) || (len == 0u) || ((len % 24u) != 0u) || ((len / 24u) > SVC_DISK_RANGES)) {
+		return false;
+	}
+	for (uint32_t i = 0u; i < (len / 24u); i++) {
+		struct svc_disk_range *r = &c->ranges[i];
+		uint64_t local = be64_at(&v[(24u * i) + 8u]);
+
+		r->client = be64_at(&v[24u * i]);
+		r->size = be64_at(&v[(24u * i) + 16u]);
+		r->local = (uint8_t *)(uintptr_t)local;
+		if ((rt_mmu_attributes(local) != 0xff) && (rt_mmu_map_normal(local, r->size) != 0)) {
+			return false;
+		}
+	}
+	c->n_ranges = len / 24u;
+	return true;
+}
+
+static void add_client(struct svc_mux *mux, uint32_t node)
+{
+	struct svc_disk_client *c = &clients[n_clients];
+	uint64_t base = 0u, size = 0u;
+	uint32_t id = 0u;
+	const char *peer = "?";
+
+	(void)memset(c, 0, sizeof(*c));
+	(void)rt_fdt_node_string(node, "bulkhead,peer", &peer);
+	if (!rt_fdt_node_reg(node, &base, &size) || (size != BH_DISK_CHANNEL_SIZE) ||
+	    !rt_fdt_node_u32(node, "bulkhead,channel-id", &id) || !u64_prop(node, "bulkhead,lba", &c->lba) ||
+	    !u64_prop(node, "bulkhead,sectors", &c->sectors) || !read_ranges(node, c)) {
+		(void)svc_printf(mux, "disk: the disk channel of %s is malformed; not served", peer);
+		return;
+	}
+	c->channel = id;
+	c->request = (const struct bh_disk_request *)(uintptr_t)(base + BH_DISK_REQUEST_OFF);
+	c->response = (struct bh_disk_response *)(uintptr_t)(base + BH_DISK_RESPONSE_OFF);
+	/* Whatever a previous life of this partition served: the hypervisor's generation decides. */
+	c->generation = __atomic_load_n(&c->request->generation, __ATOMIC_ACQUIRE) - 1u;
+	if ((c->lba > vblk_capacity()) || (c->sectors > (vblk_capacity() - c->lba))) {
+		(void)svc_printf(mux, "disk: %s's slice %lu+%lu is past the disk's end (%lu sectors): its requests there fail",
+				 peer, (unsigned long)c->lba, (unsigned long)c->sectors, (unsigned long)vblk_capacity());
+	}
+	(void)svc_printf(mux, "disk: serving %s sectors %lu-%lu", peer, (unsigned long)c->lba,
+			 (unsigned long)(c->lba + c->sectors - 1u));
+	n_clients++;
+}
+
+void svc_disk_init(struct svc_mux *mux)
+{
+	for (uint32_t node = rt_fdt_next_compatible(0u, "bulkhead,channel"); node != 0u;
+	     node = rt_fdt_next_compatible(node, "bulkhead,channel")) {
+		const char *kind = NULL;
+
+		if (!rt_fdt_node_string(node, "bulkhead,kind", &kind) || (strcmp(kind, "disk") != 0) ||
+		    (n_clients == SVC_DISK_CLIENTS)) {
+			continue;
+		}
+		if ((n_clients == 0u) && (vblk_init() != 0)) {
+			(void)svc_printf(mux, "disk: no working virtio-blk device; no disk is served");
+			return;
+		}
+		if (n_clients == 0u) {
+			(void)svc_printf(mux, "disk: virtio-blk, %lu sectors", (unsigned long)vblk_capacity());
+		}
+		add_client(mux, node);
+	}
+}
+
+void svc_disk_poll(void)
+{
+	for (uint32_t i = 0u; i < n_clients; i++) {
+		if (svc_disk_serve(&clients[i], vblk_io, NULL) != 0u) {
+			(void)rt_hvc(BH_HC_DOORBELL, clients[i].channel, 0u, 0u);
+		}
+	}
+}
+
+bool svc_disk_busy(void)
+{
+	bool busy = false;
+
+	for (uint32_t i = 0u; i < n_clients; i++) {
+		/* A new generation or requests not taken yet: another turn before sleeping. */
+		busy = busy || (__atomic_load_n(&clients[i].request->generation, __ATOMIC_ACQUIRE) != clients[i].generation) ||
+		       svc_disk_pending(&clients[i]);
+	}
+	return busy;
+}
