@@ -1448,6 +1448,71 @@ static void test_err_console(void **state)
 		      "/partitions/b: service-control: has no effect without a service partition (a partition with `service`)");
 }
 
+/* Verifies: REQ-DSK-001 */
+static void test_err_disks(void **state)
+{
+	(void)state;
+	EXPECT_ERRORS("err-disks",
+		      "/disks/disk1/a: service-address: missing required property (mode \"trusted-service\": where the service partition sees the client's RAM)",
+		      "/disks/disk1/a: /partitions/a is already a client (/disks/disk0/a); a partition has one disk",
+		      "/disks/disk0/b: lba: the slice 50-149 overlaps the slice of /disks/disk0/a (0-99)",
+		      "/disks/disk0/b: address: the disk's device at 0x40001000 overlaps /partitions/b/memory@40000000 (0x40000000-0x40ffffff)",
+		      "/disks/disk0/c: sectors: the slice 950-1049 reaches past the end of the disk (/disks/disk0: sectors = 1000)",
+		      "/disks/disk0/c: window: /partitions/c does not map 'ro' read-write (/shared-memory/ro)",
+		      "/disks/disk1: device: /board/rtc@9010000 is not one of the service partition's devices (/partitions/svc: devices)");
+	EXPECT_ERRORS("err-disks-noservice",
+		      "/disks/disk0/nobody: no partition is named 'nobody'; each child of a disk is named after a client partition",
+		      "/disks/disk0/nobody: mode: unknown mode 'mirror' (expected \"window\" or \"trusted-service\")",
+		      "/disks/disk0/a: a disk client needs the service partition (a partition with `service`), and there is none");
+}
+
+/* The service partition's regions that map a trusted-service client's RAM, and the report's Disks rows. */
+/* Verifies: REQ-DSK-001, REQ-DSK-002 */
+static void test_disk_modes(void **state)
+{
+	struct bh_system *sys = load_fixture("ok-disk");
+	const struct bh_partition *svc = partition(sys, "svc");
+	const struct bh_partition *t = partition(sys, "t");
+	const struct bh_partition *w = partition(sys, "w");
+	const struct bh_region *lent = NULL;
+	unsigned n_lent = 0;
+	char *text;
+	size_t len;
+	FILE *f;
+
+	(void)state;
+	for (unsigned i = 0; i < svc->n_regions; i++) {
+		if (svc->regions[i].lent) {
+			lent = &svc->regions[i];
+			n_lent++;
+		}
+	}
+	/* Only t's RAM, at service-address, with t's host range; nothing of w's. */
+	assert_int_equal(n_lent, 1);
+	assert_int_equal(lent->ipa, 0x60000000);
+	assert_int_equal(lent->pa, 0x48000000);
+	assert_int_equal(lent->pa, t->regions[0].pa);
+	assert_int_equal(lent->size, 0x01000000);
+	assert_int_equal(lent->access, CFG_ACCESS_R | CFG_ACCESS_W);
+	assert_int_equal(lent->kind, CFG_REGION_SHARED);
+	assert_int_equal(t->disk, 0);
+	assert_int_equal(w->disk, 0);
+	assert_int_equal(sys->channels[sys->disks[0].clients[1].channel].kind, CFG_CHANNEL_DISK);
+	assert_int_equal(sys->channels[sys->disks[0].clients[1].channel].end[0].kind, CFG_END_HYPERVISOR);
+	assert_int_equal(sys->channels[sys->disks[0].clients[1].channel].end[1].partition, sys->service);
+	f = open_memstream(&text, &len);
+	assert_non_null(f);
+	report_disks(f, sys);
+	fclose(f);
+	assert_non_null(strstr(text, "| `disk0` (/board/virtio_mmio@a003000) | t | 0-1023 (1024) | virtio-mmio at 0xa000000, interrupt 80 |"));
+	assert_non_null(strstr(text, "trusted service: t trusts svc with all its RAM, which svc can read and write: host 0x48000000-0x48ffffff |"));
+	assert_non_null(strstr(text, "| `disk0` (/board/virtio_mmio@a003000) | w | 1024-2047 (1024) |"));
+	assert_non_null(strstr(text, "window: `ww`, host 0x"));
+	assert_non_null(strstr(text, "svc never maps w's RAM |"));
+	free(text);
+	free(sys);
+}
+
 /* Verifies: REQ-CFG-035 */
 static void test_guest_dtb_gicv2(void **state)
 {
@@ -2560,6 +2625,8 @@ int main(void)
 		cmocka_unit_test(test_console_channels),
 		cmocka_unit_test(test_console_guest_dtb),
 		cmocka_unit_test(test_err_console),
+		cmocka_unit_test(test_err_disks),
+		cmocka_unit_test(test_disk_modes),
 		cmocka_unit_test(test_channels_report),
 		cmocka_unit_test(test_guest_dtb_gicv2),
 		cmocka_unit_test(test_isolation_report),
