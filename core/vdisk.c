@@ -67,6 +67,7 @@ struct vdisk_effects {
 static struct vdisk vdisks[CONFIG_MAX_PARTITIONS];
 
 static enum core_status vdisk_doorbell(struct cpu *self, uint32_t channel, void *context);
+static bool vdisk_mmio(struct cpu *cpu, void *context, uint64_t offset, bool write, uint32_t size, uint64_t *value);
 
 /* The set-up, as the service partition reads it: fields first, the generation last. */
 static void publish(struct vdisk *d)
@@ -128,7 +129,11 @@ static void write_queue_ready(struct vdisk *d, uint32_t value)
 	uint32_t n = d->queue_num;
 	bool ok = (d->queue_sel == 0u) && (n != 0u) && (n <= BH_DISK_QUEUE_MAX) && ((n & (n - 1u)) == 0u) &&
 		  ((d->desc & 15u) == 0u) && ((d->avail & 1u) == 0u) && ((d->used & 3u) == 0u);
-	uint32_t ready = ((value & 1u) != 0u) && ok ? 1u : 0u;
+	uint32_t ready = 0u;
+
+	if (((value & 1u) != 0u) && ok) {
+		ready = 1u;
+	}
 
 	if (ready != d->queue_ready) {
 		d->queue_ready = ready;
@@ -138,9 +143,11 @@ static void write_queue_ready(struct vdisk *d, uint32_t value)
 
 static void set_half(uint64_t *field, bool high, uint32_t value)
 {
-	uint32_t shift = high ? 32u : 0u;
-
-	*field = (*field & ~((uint64_t)0xffffffffu << shift)) | ((uint64_t)value << shift);
+	if (high) {
+		*field = (*field & (uint64_t)0xffffffffu) | ((uint64_t)value << 32u);
+	} else {
+		*field = (*field & ~(uint64_t)0xffffffffu) | (uint64_t)value;
+	}
 }
 
 /* A queue address register (desc, driver, device; low or high): only while the queue is not ready. */
@@ -164,14 +171,14 @@ static void write_notify(struct vdisk *d, uint32_t value, struct vdisk_effects *
 	}
 }
 
-static void reg_write(struct vdisk *d, uint32_t offset, uint32_t value, struct vdisk_effects *fx)
+static void vdisk_reg_write(struct vdisk *d, uint32_t offset, uint32_t value, struct vdisk_effects *fx)
 {
 	switch (offset) {
 	case VIRTIO_MMIO_DEVICE_FEATURES_SEL:
 		d->device_features_sel = value;
 		break;
 	case VIRTIO_MMIO_DRIVER_FEATURES:
-		if ((d->status & VIRTIO_STATUS_FEATURES_OK) == 0u && d->driver_features_sel < 2u) {
+		if (((d->status & VIRTIO_STATUS_FEATURES_OK) == 0u) && (d->driver_features_sel < 2u)) {
 			set_half(&d->accepted, d->driver_features_sel != 0u, value);
 		}
 		break;
@@ -212,7 +219,7 @@ static void reg_write(struct vdisk *d, uint32_t offset, uint32_t value, struct v
 	}
 }
 
-static uint32_t reg_read(const struct vdisk *d, uint32_t offset)
+static uint32_t vdisk_reg_read(const struct vdisk *d, uint32_t offset)
 {
 	switch (offset) {
 	case VIRTIO_MMIO_MAGIC_VALUE:
@@ -247,15 +254,18 @@ static uint64_t config_read(const struct vdisk *d, uint32_t offset, uint32_t siz
 
 	for (uint32_t i = 0u; i < size; i++) {
 		uint32_t at = offset + i;
-		uint64_t byte = (at < 8u) ? ((d->part->cfg->disk.sectors >> (8u * at)) & 0xffu) : 0u;
+		uint64_t byte = 0u;
 
-		v |= byte << (8u * i);
+		if (at < 8u) {
+			byte = (d->part->cfg->disk.sectors >> ((uint64_t)at * 8u)) & 0xffu;
+		}
+		v |= byte << ((uint64_t)i * 8u);
 	}
 	return v;
 }
 
 /* What an access or a doorbell leaves to do once the lock is dropped. */
-static void apply(struct cpu *self, const struct vdisk *d, const struct vdisk_effects *fx)
+static void vdisk_apply(struct cpu *self, struct vdisk *d, const struct vdisk_effects *fx)
 {
 	const struct cfg_channel_end *service = &d->channel->end[1];
 
@@ -274,7 +284,7 @@ static void apply(struct cpu *self, const struct vdisk *d, const struct vdisk_ef
 	}
 }
 
-bool vdisk_mmio(struct cpu *cpu, void *context, uint64_t offset, bool write, uint32_t size, uint64_t *value)
+static bool vdisk_mmio(struct cpu *cpu, void *context, uint64_t offset, bool write, uint32_t size, uint64_t *value)
 {
 	struct vdisk *d = &vdisks[cpu->partition->id];
 	struct vdisk_effects fx = { false, false };
@@ -295,12 +305,12 @@ bool vdisk_mmio(struct cpu *cpu, void *context, uint64_t offset, bool write, uin
 			*value = 0u;
 		}
 	} else if (write) {
-		reg_write(d, off, (uint32_t)*value, &fx);
+		vdisk_reg_write(d, off, (uint32_t)*value, &fx);
 	} else {
-		*value = reg_read(d, off);
+		*value = vdisk_reg_read(d, off);
 	}
 	spin_unlock(&d->lock);
-	apply(cpu, d, &fx);
+	vdisk_apply(cpu, d, &fx);
 	return true;
 }
 
@@ -371,6 +381,6 @@ static enum core_status vdisk_doorbell(struct cpu *self, uint32_t channel, void 
 	}
 	d->completed_seen = completed;
 	spin_unlock(&d->lock);
-	apply(self, d, &fx);
+	vdisk_apply(self, d, &fx);
 	return CORE_OK;
 }

@@ -33,6 +33,18 @@ static uint32_t channel_spi(const struct cfg_channel *c, uint32_t id, uint32_t e
 	return 0u;
 }
 
+/* The interrupts of the devices the hypervisor emulates for the partition: its PL011, its disk. */
+static void mark_emulated_devices(struct vgic_dist *d, const struct cfg_partition *p)
+{
+	if ((p->console.kind == (uint8_t)CFG_CONSOLE_PL011) && (p->console.irq >= GIC_FIRST_SPI) &&
+	    (p->console.irq < GIC_MAX_INTID)) {
+		mark(d->virt, p->console.irq);
+	}
+	if ((p->disk.present != 0u) && (p->disk.irq >= GIC_FIRST_SPI) && (p->disk.irq < GIC_MAX_INTID)) {
+		mark(d->virt, p->disk.irq);
+	}
+}
+
 void vgic_spi_init(struct partition *part)
 {
 	struct vgic_dist *d = &part->arch.vgic;
@@ -55,13 +67,7 @@ void vgic_spi_init(struct partition *part)
 			}
 		}
 	}
-	if ((p->console.kind == (uint8_t)CFG_CONSOLE_PL011) && (p->console.irq >= GIC_FIRST_SPI) &&
-	    (p->console.irq < GIC_MAX_INTID)) {
-		mark(d->virt, p->console.irq);
-	}
-	if ((p->disk.present != 0u) && (p->disk.irq >= GIC_FIRST_SPI) && (p->disk.irq < GIC_MAX_INTID)) {
-		mark(d->virt, p->disk.irq);
-	}
+	mark_emulated_devices(d, p);
 	for (uint32_t i = 0u; i < p->n_irqs; i++) {
 		uint32_t intid = p->irqs[i];
 		if ((d->virt[intid / 32u] & ((uint32_t)1u << (intid % 32u))) != 0u) {

@@ -16,7 +16,6 @@
 #include "status.h"
 #include "types.h"
 
-struct cpu;
 struct partition;
 
 /**
@@ -28,11 +27,5 @@ void vdisk_init(struct partition *p);
 
 /** Partition `p` (re)starts: its device is reset, and the service partition is told (a new generation). */
 void vdisk_reset(struct partition *p);
-
-/**
- * The register access of the emulated device (emul.h handler), for
- * partition `p`'s disk: tests call it through the registry.
- */
-bool vdisk_mmio(struct cpu *cpu, void *context, uint64_t offset, bool write, uint32_t size, uint64_t *value);
 
 #endif /* BULKHEAD_VDISK_H */

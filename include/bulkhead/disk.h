@@ -108,19 +108,4 @@ struct bh_disk_response {
 
 #define VIRTIO_INT_USED_RING       1u
 
-/* A split virtqueue's descriptor, as in memory (little-endian). */
-struct virtq_desc {
-	uint64_t addr;
-	uint32_t len;
-	uint16_t flags;
-	uint16_t next;
-};
-
-/* A block request's header. */
-struct virtio_blk_req_hdr {
-	uint32_t type;
-	uint32_t reserved;
-	uint64_t sector;
-};
-
 #endif /* BULKHEAD_DISK_H */

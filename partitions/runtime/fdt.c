@@ -382,6 +382,36 @@ bool rt_fdt_node_u32(uint32_t node, const char *name, uint32_t *value)
 	return ok;
 }
 
+/* A property of 64-bit cells pairs, into out[0 .. max): how many, or 0 when absent, malformed or too long. */
+static uint32_t u64s_of(const uint8_t *p, uint32_t len, uint64_t *out, uint32_t max)
+{
+	uint32_t n = len / 8u;
+
+	if ((p == NULL) || (len == 0u) || ((len % 8u) != 0u) || (n > max)) {
+		return 0u;
+	}
+	for (uint32_t i = 0u; i < n; i++) {
+		out[i] = ((uint64_t)be32(p, 8u * i) << 32) | be32(p, (8u * i) + 4u);
+	}
+	return n;
+}
+
+uint32_t rt_fdt_node_u64s(uint32_t node, const char *name, uint64_t *out, uint32_t max)
+{
+	uint32_t len = 0u;
+	const uint8_t *p = rt_fdt_node_property(node, name, &len);
+
+	return u64s_of(p, len, out, max);
+}
+
+uint32_t rt_fdt_u64s(const char *node, const char *name, uint64_t *out, uint32_t max)
+{
+	uint32_t len = 0u;
+	const uint8_t *p = rt_fdt_property(node, name, &len);
+
+	return u64s_of(p, len, out, max);
+}
+
 bool rt_fdt_node_reg(uint32_t node, uint64_t *base, uint64_t *size)
 {
 	uint32_t len = 0u;

@@ -18,70 +18,50 @@
 static struct svc_disk_client clients[SVC_DISK_CLIENTS];
 static uint32_t n_clients;
 
-static uint64_t be64_at(const uint8_t *v)
-{
-	uint64_t x = 0u;
-
-	for (uint32_t i = 0u; i < 8u; i++) {
-		x = (x << 8) | v[i];
-	}
-	return x;
-}
-
-static bool u64_prop(uint32_t node, const char *name, uint64_t *out)
-{
-	uint32_t len = 0u;
-	const uint8_t *v = rt_fdt_node_property(node, name, &len);
-
-	if ((v == NULL) || (len != 8u)) {
-		return false;
-	}
-	*out = be64_at(v);
-	return true;
-}
-
 /* bulkhead,client-ranges: <client service size> triples of 64-bit values; mapped as memory here. */
 static bool read_ranges(uint32_t node, struct svc_disk_client *c)
 {
-	uint32_t len = 0u;
-	const uint8_t *v = rt_fdt_node_property(node, "bulkhead,client-ranges", &len);
+	uint64_t v[3u * SVC_DISK_RANGES];
+	uint32_t n = rt_fdt_node_u64s(node, "bulkhead,client-ranges", v, 3u * SVC_DISK_RANGES);
 
-	if ((v == NULL) || (len == 0u) || ((len % 24u) != 0u) || ((len / 24u) > SVC_DISK_RANGES)) {
+	if ((n == 0u) || ((n % 3u) != 0u)) {
 		return false;
 	}
-	for (uint32_t i = 0u; i < (len / 24u); i++) {
+	for (uint32_t i = 0u; i < (n / 3u); i++) {
 		struct svc_disk_range *r = &c->ranges[i];
-		uint64_t local = be64_at(&v[(24u * i) + 8u]);
+		uint64_t local = v[(3u * i) + 1u];
 
-		r->client = be64_at(&v[24u * i]);
-		r->size = be64_at(&v[(24u * i) + 16u]);
-		r->local = (uint8_t *)(uintptr_t)local;
+		r->client = v[3u * i];
+		r->size = v[(3u * i) + 2u];
+		r->local = rt_bytes_at(local);
 		if ((rt_mmu_attributes(local) != 0xff) && (rt_mmu_map_normal(local, r->size) != 0)) {
 			return false;
 		}
 	}
-	c->n_ranges = len / 24u;
+	c->n_ranges = n / 3u;
 	return true;
 }
 
 static void add_client(struct svc_mux *mux, uint32_t node)
 {
 	struct svc_disk_client *c = &clients[n_clients];
-	uint64_t base = 0u, size = 0u;
+	uint64_t base = 0u;
+	uint64_t size = 0u;
 	uint32_t id = 0u;
 	const char *peer = "?";
 
 	(void)memset(c, 0, sizeof(*c));
 	(void)rt_fdt_node_string(node, "bulkhead,peer", &peer);
 	if (!rt_fdt_node_reg(node, &base, &size) || (size != BH_DISK_CHANNEL_SIZE) ||
-	    !rt_fdt_node_u32(node, "bulkhead,channel-id", &id) || !u64_prop(node, "bulkhead,lba", &c->lba) ||
-	    !u64_prop(node, "bulkhead,sectors", &c->sectors) || !read_ranges(node, c)) {
+	    !rt_fdt_node_u32(node, "bulkhead,channel-id", &id) ||
+	    (rt_fdt_node_u64s(node, "bulkhead,lba", &c->lba, 1u) != 1u) ||
+	    (rt_fdt_node_u64s(node, "bulkhead,sectors", &c->sectors, 1u) != 1u) || !read_ranges(node, c)) {
 		(void)svc_printf(mux, "disk: the disk channel of %s is malformed; not served", peer);
 		return;
 	}
 	c->channel = id;
-	c->request = (const struct bh_disk_request *)(uintptr_t)(base + BH_DISK_REQUEST_OFF);
-	c->response = (struct bh_disk_response *)(uintptr_t)(base + BH_DISK_RESPONSE_OFF);
+	c->request = rt_disk_request_at(base + BH_DISK_REQUEST_OFF);
+	c->response = rt_disk_response_at(base + BH_DISK_RESPONSE_OFF);
 	/* Whatever a previous life of this partition served: the hypervisor's generation decides. */
 	c->generation = __atomic_load_n(&c->request->generation, __ATOMIC_ACQUIRE) - 1u;
 	if ((c->lba > vblk_capacity()) || (c->sectors > (vblk_capacity() - c->lba))) {

@@ -20,12 +20,13 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <bulkhead/disk.h>
+#include "bhrt_virtio.h"
 
 #define SVC_DISK_RANGES 8u        /* client ranges (window, or RAM regions in trusted-service mode) */
 #define SVC_DISK_CLIENTS 8u
 
 /** Block I/O on the real disk: @sectors sectors at absolute @lba to or from @buf; 0 or -1. */
-typedef int (*svc_disk_io_t)(void *ctx, bool write, uint64_t lba, void *buf, uint32_t sectors);
+typedef int (*svc_disk_io_t)(void *ctx, bool write, uint64_t lba, uint8_t *buf, uint32_t sectors);
 
 /** Where a range of the client's addresses is in this partition's space. */
 struct svc_disk_range {
@@ -43,6 +44,8 @@ enum svc_disk_refusal {
 	SVC_DISK_IO_FAILED,       /* the real disk failed */
 };
 
+#define SVC_DISK_REFUSALS 5u      /* enum svc_disk_refusal's values */
+
 struct svc_disk_client {
 	uint32_t channel;                       /* its disk channel's id (for the doorbell) */
 	const struct bh_disk_request *request;  /* the hypervisor's page, read only */
@@ -56,25 +59,22 @@ struct svc_disk_client {
 	bool ready;
 	bool broken;
 	uint32_t num;
-	struct virtq_desc *desc;
+	volatile struct virtq_desc *desc;
 	volatile uint16_t *avail;               /* flags, idx, ring[num] */
-	volatile uint16_t *used;                /* flags, idx, then ring[num] of { u32 id, u32 len } */
+	volatile uint16_t *used;                /* flags, idx, */
+	volatile uint32_t *used_ring;           /* then ring[num] of { u32 id, u32 len } */
 	uint16_t last_avail;
 	uint16_t used_idx;
-	uint32_t refused[SVC_DISK_IO_FAILED + 1];
+	uint32_t refused[SVC_DISK_REFUSALS];
 };
 
 /** The local address of client range [addr, addr + len), or NULL when it is not inside one range. */
-void *svc_disk_map(const struct svc_disk_client *c, uint64_t addr, uint64_t len);
+uint8_t *svc_disk_map(const struct svc_disk_client *c, uint64_t addr, uint64_t len);
 
 /**
- * Takes a new generation of the request page, if any (the queue set up
- * again or reset). Returns true when the queue is usable.
- */
-bool svc_disk_refresh(struct svc_disk_client *c);
-
-/**
- * Serves at most the queue's size of available requests. Returns how many
+ * Takes a new generation of the request page first, if there is one (the
+ * queue set up again or reset), then serves at most the queue's size of
+ * available requests. Returns how many
  * were completed (used-ring entries published); the caller rings the
  * channel when it is not zero. `io` does the real disk's part.
  */

@@ -16,34 +16,48 @@ struct chain {
 	uint32_t n;
 };
 
-void *svc_disk_map(const struct svc_disk_client *c, uint64_t addr, uint64_t len)
+uint8_t *svc_disk_map(const struct svc_disk_client *c, uint64_t addr, uint64_t len)
 {
-	for (uint32_t i = 0u; i < c->n_ranges; i++) {
+	uint8_t *found = NULL;
+
+	for (uint32_t i = 0u; (i < c->n_ranges) && (found == NULL); i++) {
 		const struct svc_disk_range *r = &c->ranges[i];
 
 		/* [addr, addr + len) inside [client, client + size), without overflow. */
 		if ((addr >= r->client) && ((addr - r->client) <= r->size) && (len <= (r->size - (addr - r->client)))) {
-			return r->local + (addr - r->client);
+			found = &r->local[addr - r->client];
 		}
 	}
-	return NULL;
+	return found;
 }
 
 static bool queue_map(struct svc_disk_client *c, const struct bh_disk_request *r)
 {
 	uint32_t num = r->queue_num;
+	uint8_t *desc;
+	uint8_t *avail;
+	uint8_t *used;
 
 	if ((num == 0u) || (num > BH_DISK_QUEUE_MAX) || ((num & (num - 1u)) != 0u)) {
 		return false;
 	}
+	desc = svc_disk_map(c, r->desc, (uint64_t)num * sizeof(struct virtq_desc));
+	avail = svc_disk_map(c, r->avail, 6u + (2u * (uint64_t)num));
+	used = svc_disk_map(c, r->used, 6u + (8u * (uint64_t)num));
+	if ((desc == NULL) || (avail == NULL) || (used == NULL) || ((r->desc % 16u) != 0u) || ((r->avail % 2u) != 0u) ||
+	    ((r->used % 4u) != 0u)) {
+		return false;
+	}
 	c->num = num;
-	c->desc = svc_disk_map(c, r->desc, (uint64_t)num * sizeof(struct virtq_desc));
-	c->avail = svc_disk_map(c, r->avail, 6u + (2u * (uint64_t)num));
-	c->used = svc_disk_map(c, r->used, 6u + (8u * (uint64_t)num));
-	return (c->desc != NULL) && (c->avail != NULL) && (c->used != NULL);
+	c->desc = rt_virtq_desc_at(desc);
+	c->avail = rt_virtq_u16_at(avail);
+	c->used = rt_virtq_u16_at(used);
+	c->used_ring = rt_virtq_u32_at(&used[4]);
+	return true;
 }
 
-bool svc_disk_refresh(struct svc_disk_client *c)
+/* Takes a new generation of the request page, if any; true when the queue is usable. */
+static bool refresh(struct svc_disk_client *c)
 {
 	const struct bh_disk_request *r = c->request;
 	uint32_t gen = __atomic_load_n(&r->generation, __ATOMIC_ACQUIRE);
@@ -77,7 +91,10 @@ static enum svc_disk_refusal walk(const struct svc_disk_client *c, uint32_t head
 		if (idx >= c->num) {
 			return SVC_DISK_BAD_CHAIN;
 		}
-		ch->d[n] = ((volatile struct virtq_desc *)c->desc)[idx];
+		ch->d[n].addr = c->desc[idx].addr;
+		ch->d[n].len = c->desc[idx].len;
+		ch->d[n].flags = c->desc[idx].flags;
+		ch->d[n].next = c->desc[idx].next;
 		if ((ch->d[n].flags & VIRTQ_DESC_F_INDIRECT) != 0u) {
 			return SVC_DISK_BAD_CHAIN;   /* not offered */
 		}
@@ -112,10 +129,11 @@ static enum svc_disk_refusal check_data(const struct svc_disk_client *c, const s
 }
 
 static enum svc_disk_refusal do_rw(const struct svc_disk_client *c, const struct chain *ch, uint32_t type,
-				   uint64_t sector, svc_disk_io_t io, void *io_ctx, uint32_t *written)
+				   uint64_t first, svc_disk_io_t io, void *io_ctx, uint32_t *written)
 {
 	bool in = (type == VIRTIO_BLK_T_IN);
 	uint64_t count = 0u;
+	uint64_t sector = first;
 	enum svc_disk_refusal r = check_data(c, ch, in, &count);
 
 	if (r != SVC_DISK_OK) {
@@ -139,17 +157,38 @@ static enum svc_disk_refusal do_rw(const struct svc_disk_client *c, const struct
 
 static enum svc_disk_refusal do_get_id(const struct svc_disk_client *c, const struct chain *ch, uint32_t *written)
 {
-	char id[ID_BYTES];
-	uint8_t *out;
+	static const char id[ID_BYTES] = "bulkhead-disk";
+	uint8_t *out = NULL;
 
-	if ((ch->n != 3u) || ((ch->d[1].flags & VIRTQ_DESC_F_WRITE) == 0u) ||
-	    ((out = svc_disk_map(c, ch->d[1].addr, ch->d[1].len)) == NULL)) {
+	if ((ch->n == 3u) && ((ch->d[1].flags & VIRTQ_DESC_F_WRITE) != 0u)) {
+		out = svc_disk_map(c, ch->d[1].addr, ch->d[1].len);
+	}
+	if (out == NULL) {
 		return SVC_DISK_BAD_CHAIN;
 	}
-	(void)memset(id, 0, sizeof(id));
-	(void)memcpy(id, "bulkhead-disk", 13u);
 	*written = (ch->d[1].len < ID_BYTES) ? ch->d[1].len : ID_BYTES;
 	(void)memcpy(out, id, *written);
+	return SVC_DISK_OK;
+}
+
+/* The header (copied out) and the status byte of a followed chain; NULL status when there is no place for it. */
+static enum svc_disk_refusal ends_of(const struct svc_disk_client *c, const struct chain *ch,
+				     struct virtio_blk_req_hdr *hdr, uint8_t **status)
+{
+	const struct virtq_desc *last = &ch->d[ch->n - 1u];
+	const uint8_t *hdr_at = NULL;
+
+	*status = NULL;
+	if (((last->flags & VIRTQ_DESC_F_WRITE) != 0u) && (last->len >= 1u)) {
+		*status = svc_disk_map(c, last->addr, 1u);
+	}
+	if (((ch->d[0].flags & VIRTQ_DESC_F_WRITE) == 0u) && (ch->d[0].len >= HDR_BYTES)) {
+		hdr_at = svc_disk_map(c, ch->d[0].addr, HDR_BYTES);
+	}
+	if ((*status == NULL) || (hdr_at == NULL)) {
+		return SVC_DISK_BAD_BUFFER;
+	}
+	(void)memcpy(hdr, hdr_at, sizeof(*hdr));
 	return SVC_DISK_OK;
 }
 
@@ -157,9 +196,8 @@ static enum svc_disk_refusal do_get_id(const struct svc_disk_client *c, const st
 static uint32_t serve_one(struct svc_disk_client *c, uint32_t head, svc_disk_io_t io, void *io_ctx)
 {
 	struct chain ch;
-	struct virtio_blk_req_hdr hdr;
-	const void *hdr_at;
-	volatile uint8_t *status = NULL;
+	struct virtio_blk_req_hdr hdr = { 0u, 0u, 0u };
+	uint8_t *status = NULL;
 	uint32_t written = 0u;
 	uint8_t s = VIRTIO_BLK_S_OK;
 	enum svc_disk_refusal r = walk(c, head, &ch);
@@ -168,19 +206,7 @@ static uint32_t serve_one(struct svc_disk_client *c, uint32_t head, svc_disk_io_
 		r = SVC_DISK_BAD_CHAIN;
 	}
 	if (r == SVC_DISK_OK) {
-		const struct virtq_desc *last = &ch.d[ch.n - 1u];
-
-		if (((last->flags & VIRTQ_DESC_F_WRITE) != 0u) && (last->len >= 1u)) {
-			status = svc_disk_map(c, last->addr, 1u);
-		}
-		hdr_at = ((ch.d[0].flags & VIRTQ_DESC_F_WRITE) == 0u) && (ch.d[0].len >= HDR_BYTES)
-				 ? svc_disk_map(c, ch.d[0].addr, HDR_BYTES)
-				 : NULL;
-		if ((status == NULL) || (hdr_at == NULL)) {
-			r = SVC_DISK_BAD_BUFFER;
-		} else {
-			(void)memcpy(&hdr, hdr_at, sizeof(hdr));
-		}
+		r = ends_of(c, &ch, &hdr, &status);
 	}
 	if (r == SVC_DISK_OK) {
 		if ((hdr.type == VIRTIO_BLK_T_IN) || (hdr.type == VIRTIO_BLK_T_OUT)) {
@@ -215,7 +241,7 @@ uint32_t svc_disk_serve(struct svc_disk_client *c, svc_disk_io_t io, void *io_ct
 	uint16_t pending;
 	uint32_t done = 0u;
 
-	if (!svc_disk_refresh(c)) {
+	if (!refresh(c)) {
 		return 0u;
 	}
 	avail_idx = __atomic_load_n(&c->avail[1], __ATOMIC_ACQUIRE);
@@ -229,11 +255,10 @@ uint32_t svc_disk_serve(struct svc_disk_client *c, svc_disk_io_t io, void *io_ct
 	for (; done < pending; done++) {
 		uint32_t head = c->avail[2u + (c->last_avail % c->num)];
 		uint32_t len = serve_one(c, head, io, io_ctx);
-		volatile uint32_t *entry = (volatile uint32_t *)(void *)((volatile uint8_t *)c->used + 4u +
-									 (8u * (c->used_idx % c->num)));
+		uint32_t slot = 2u * (c->used_idx % c->num);
 
-		entry[0] = head;
-		entry[1] = len;
+		c->used_ring[slot] = head;
+		c->used_ring[slot + 1u] = len;
 		c->last_avail++;
 		c->used_idx++;
 		__atomic_store_n(&c->used[1], c->used_idx, __ATOMIC_RELEASE);

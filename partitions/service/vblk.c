@@ -8,77 +8,65 @@
  * A request that does not complete within VBLK_TIMEOUT_US fails; the device
  * is then reset and set up again before the next one.
  */
-#include <stdio.h>
 #include <string.h>
 #include <bulkhead/disk.h>
 #include "bhrt.h"
 #include "vblk.h"
 
-#define TRANSPORTS_PER_PAGE 8u
 #define TRANSPORT_SIZE 0x200u
-#define QUEUE 8u                   /* entries: one request of three descriptors at a time */
-#define BOUNCE 65536u
 #define VBLK_TIMEOUT_US 2000000u
+#define HEX_DIGITS 16u
 
-extern char __ram_start[];
-
-struct vring {
-	struct virtq_desc desc[QUEUE];
-	uint16_t avail_flags;
-	uint16_t avail_idx;
-	uint16_t avail_ring[QUEUE];
-	uint8_t pad[4096u - (QUEUE * 16u) - 4u - (2u * QUEUE)];
-	uint16_t used_flags;
-	volatile uint16_t used_idx;
-	struct {
-		uint32_t id;
-		uint32_t len;
-	} used_ring[QUEUE];
-};
-
-static struct vring ring __attribute__((aligned(4096)));
-static uint8_t bounce[BOUNCE] __attribute__((aligned(4096)));
-static struct virtio_blk_req_hdr hdr __attribute__((aligned(16)));
-static volatile uint8_t status_byte;
-
+static struct vblk_dma dma;
 static volatile uint32_t *regs;
-static int64_t host_offset;        /* host-physical minus guest-physical, for this partition's RAM */
+static uint64_t ram_ipa;           /* this partition's RAM, as it sees it */
+static uint64_t ram_pa;            /* ... and where it is in host memory */
 static uint64_t capacity;
 static bool working;
 
-static uint32_t rd(uint32_t off)
+static uint32_t vblk_rd(uint32_t off)
 {
 	return regs[off / 4u];
 }
 
-static void wr(uint32_t off, uint32_t v)
+static void vblk_wr(uint32_t off, uint32_t v)
 {
 	regs[off / 4u] = v;
 }
 
-static uint64_t host_address(const void *p)
+static uint64_t host_address(const volatile void *p)
 {
-	return (uint64_t)((int64_t)(uintptr_t)p + host_offset);
+	return (rt_addr_of(p) - ram_ipa) + ram_pa;
+}
+
+/* "memory@<hex>" of the memory node holding our RAM, without printf. */
+static void memory_node(char *name, uint64_t addr)
+{
+	static const char digits[] = "0123456789abcdef";
+	char hex[HEX_DIGITS];
+	uint32_t n = 0u;
+	uint64_t v = addr;
+
+	do {
+		hex[n] = digits[v % 16u];
+		n++;
+		v /= 16u;
+	} while ((v != 0u) && (n < HEX_DIGITS));
+	(void)memcpy(name, "memory@", 7u);
+	for (uint32_t i = 0u; i < n; i++) {
+		name[7u + i] = hex[n - 1u - i];
+	}
+	name[7u + n] = '\0';
 }
 
 /* The memory node holding our RAM says where it is in host memory. */
-static bool find_host_offset(void)
+static bool find_host_address(void)
 {
-	char node[40];
-	uint32_t len = 0u;
-	const uint8_t *v;
+	char node[8u + HEX_DIGITS];
 
-	(void)snprintf(node, sizeof(node), "memory@%lx", (unsigned long)(uintptr_t)__ram_start);
-	v = rt_fdt_property(node, "bulkhead,host-address", &len);
-	if ((v == NULL) || (len != 8u)) {
-		return false;
-	}
-	uint64_t pa = 0u;
-	for (uint32_t i = 0u; i < 8u; i++) {
-		pa = (pa << 8) | v[i];
-	}
-	host_offset = (int64_t)(pa - (uint64_t)(uintptr_t)__ram_start);
-	return true;
+	ram_ipa = rt_ram_base();
+	memory_node(node, ram_ipa);
+	return rt_fdt_u64s(node, "bulkhead,host-address", &ram_pa, 1u) == 1u;
 }
 
 /* The block device among the transports of the passed-through page. */
@@ -86,15 +74,16 @@ static bool find_transport(void)
 {
 	for (uint32_t node = rt_fdt_next_compatible(0u, "virtio,mmio"); node != 0u;
 	     node = rt_fdt_next_compatible(node, "virtio,mmio")) {
-		uint64_t base = 0u, size = 0u;
+		uint64_t base = 0u;
+		uint64_t size = 0u;
 
 		if (!rt_fdt_node_reg(node, &base, &size)) {
 			continue;
 		}
 		for (uint64_t off = 0u; (off + TRANSPORT_SIZE) <= size; off += TRANSPORT_SIZE) {
-			regs = (volatile uint32_t *)(uintptr_t)(base + off);
-			if ((rd(VIRTIO_MMIO_MAGIC_VALUE) == VIRTIO_MMIO_MAGIC) && (rd(VIRTIO_MMIO_VERSION) == 2u) &&
-			    (rd(VIRTIO_MMIO_DEVICE_ID) == VIRTIO_ID_BLOCK)) {
+			regs = rt_mmio32_at(base + off);
+			if ((vblk_rd(VIRTIO_MMIO_MAGIC_VALUE) == VIRTIO_MMIO_MAGIC) && (vblk_rd(VIRTIO_MMIO_VERSION) == 2u) &&
+			    (vblk_rd(VIRTIO_MMIO_DEVICE_ID) == VIRTIO_ID_BLOCK)) {
 				return true;
 			}
 		}
@@ -103,48 +92,50 @@ static bool find_transport(void)
 	return false;
 }
 
+static void set_addr(uint32_t low, uint64_t a)
+{
+	vblk_wr(low, (uint32_t)a);
+	vblk_wr(low + 4u, (uint32_t)(a >> 32u));
+}
+
 static bool setup(void)
 {
 	uint32_t s = VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER;
 
-	wr(VIRTIO_MMIO_STATUS, 0u);
-	wr(VIRTIO_MMIO_STATUS, VIRTIO_STATUS_ACKNOWLEDGE);
-	wr(VIRTIO_MMIO_STATUS, s);
-	wr(VIRTIO_MMIO_DEVICE_FEATURES_SEL, 1u);
-	if ((rd(VIRTIO_MMIO_DEVICE_FEATURES) & 1u) == 0u) {
+	vblk_wr(VIRTIO_MMIO_STATUS, 0u);
+	vblk_wr(VIRTIO_MMIO_STATUS, VIRTIO_STATUS_ACKNOWLEDGE);
+	vblk_wr(VIRTIO_MMIO_STATUS, s);
+	vblk_wr(VIRTIO_MMIO_DEVICE_FEATURES_SEL, 1u);
+	if ((vblk_rd(VIRTIO_MMIO_DEVICE_FEATURES) & 1u) == 0u) {
 		return false;   /* no VIRTIO_F_VERSION_1 */
 	}
-	wr(VIRTIO_MMIO_DRIVER_FEATURES_SEL, 0u);
-	wr(VIRTIO_MMIO_DRIVER_FEATURES, 0u);
-	wr(VIRTIO_MMIO_DRIVER_FEATURES_SEL, 1u);
-	wr(VIRTIO_MMIO_DRIVER_FEATURES, 1u);
+	vblk_wr(VIRTIO_MMIO_DRIVER_FEATURES_SEL, 0u);
+	vblk_wr(VIRTIO_MMIO_DRIVER_FEATURES, 0u);
+	vblk_wr(VIRTIO_MMIO_DRIVER_FEATURES_SEL, 1u);
+	vblk_wr(VIRTIO_MMIO_DRIVER_FEATURES, 1u);
 	s |= VIRTIO_STATUS_FEATURES_OK;
-	wr(VIRTIO_MMIO_STATUS, s);
-	if ((rd(VIRTIO_MMIO_STATUS) & VIRTIO_STATUS_FEATURES_OK) == 0u) {
+	vblk_wr(VIRTIO_MMIO_STATUS, s);
+	if ((vblk_rd(VIRTIO_MMIO_STATUS) & VIRTIO_STATUS_FEATURES_OK) == 0u) {
 		return false;
 	}
-	wr(VIRTIO_MMIO_QUEUE_SEL, 0u);
-	if (rd(VIRTIO_MMIO_QUEUE_NUM_MAX) < QUEUE) {
+	vblk_wr(VIRTIO_MMIO_QUEUE_SEL, 0u);
+	if (vblk_rd(VIRTIO_MMIO_QUEUE_NUM_MAX) < VBLK_QUEUE) {
 		return false;
 	}
-	(void)memset(&ring, 0, sizeof(ring));
-	wr(VIRTIO_MMIO_QUEUE_NUM, QUEUE);
-	uint64_t d = host_address(ring.desc), a = host_address(&ring.avail_flags), u = host_address(&ring.used_flags);
-	wr(VIRTIO_MMIO_QUEUE_DESC_LOW, (uint32_t)d);
-	wr(VIRTIO_MMIO_QUEUE_DESC_HIGH, (uint32_t)(d >> 32));
-	wr(VIRTIO_MMIO_QUEUE_DRIVER_LOW, (uint32_t)a);
-	wr(VIRTIO_MMIO_QUEUE_DRIVER_HIGH, (uint32_t)(a >> 32));
-	wr(VIRTIO_MMIO_QUEUE_DEVICE_LOW, (uint32_t)u);
-	wr(VIRTIO_MMIO_QUEUE_DEVICE_HIGH, (uint32_t)(u >> 32));
-	wr(VIRTIO_MMIO_QUEUE_READY, 1u);
-	wr(VIRTIO_MMIO_STATUS, s | VIRTIO_STATUS_DRIVER_OK);
-	capacity = (uint64_t)rd(VIRTIO_MMIO_CONFIG) | ((uint64_t)rd(VIRTIO_MMIO_CONFIG + 4u) << 32);
+	(void)memset(&dma, 0, sizeof(dma));
+	vblk_wr(VIRTIO_MMIO_QUEUE_NUM, VBLK_QUEUE);
+	set_addr(VIRTIO_MMIO_QUEUE_DESC_LOW, host_address(dma.desc));
+	set_addr(VIRTIO_MMIO_QUEUE_DRIVER_LOW, host_address(dma.avail));
+	set_addr(VIRTIO_MMIO_QUEUE_DEVICE_LOW, host_address(dma.used));
+	vblk_wr(VIRTIO_MMIO_QUEUE_READY, 1u);
+	vblk_wr(VIRTIO_MMIO_STATUS, s | VIRTIO_STATUS_DRIVER_OK);
+	capacity = ((uint64_t)vblk_rd(VIRTIO_MMIO_CONFIG + 4u) << 32u) | (uint64_t)vblk_rd(VIRTIO_MMIO_CONFIG);
 	return true;
 }
 
 int vblk_init(void)
 {
-	if (!find_host_offset() || !find_transport()) {
+	if (!find_host_address() || !find_transport()) {
 		return -1;
 	}
 	working = setup();
@@ -156,60 +147,66 @@ uint64_t vblk_capacity(void)
 	return working ? capacity : 0u;
 }
 
-/* One request of at most BOUNCE bytes, polled. */
+/* One request of at most VBLK_BOUNCE bytes, polled. */
 static int request(bool write, uint64_t lba, uint32_t bytes)
 {
-	uint16_t idx = ring.avail_idx;
-	uint16_t seen = ring.used_idx;
-	uint64_t deadline = rt_counter() + ((rt_counter_hz() * VBLK_TIMEOUT_US) / 1000000u);
+	uint16_t idx = dma.avail[1];
+	uint16_t seen = __atomic_load_n(&dma.used[1], __ATOMIC_ACQUIRE);
+	uint64_t timeout = (rt_counter_hz() * VBLK_TIMEOUT_US) / 1000000u;
+	uint64_t deadline = rt_counter() + timeout;
+	uint16_t data_flags = VIRTQ_DESC_F_NEXT;
 
-	hdr.type = write ? VIRTIO_BLK_T_OUT : VIRTIO_BLK_T_IN;
-	hdr.reserved = 0u;
-	hdr.sector = lba;
-	status_byte = 0xffu;
-	ring.desc[0] = (struct virtq_desc){ host_address(&hdr), sizeof(hdr), VIRTQ_DESC_F_NEXT, 1u };
-	ring.desc[1] = (struct virtq_desc){ host_address(bounce), bytes,
-					    (uint16_t)(VIRTQ_DESC_F_NEXT | (write ? 0u : VIRTQ_DESC_F_WRITE)), 2u };
-	ring.desc[2] = (struct virtq_desc){ host_address((const void *)&status_byte), 1u, VIRTQ_DESC_F_WRITE, 0u };
-	ring.avail_ring[idx % QUEUE] = 0u;
-	__atomic_store_n(&ring.avail_idx, (uint16_t)(idx + 1u), __ATOMIC_RELEASE);
+	if (!write) {
+		data_flags |= VIRTQ_DESC_F_WRITE;
+	}
+	dma.hdr.type = write ? VIRTIO_BLK_T_OUT : VIRTIO_BLK_T_IN;
+	dma.hdr.reserved = 0u;
+	dma.hdr.sector = lba;
+	dma.status = 0xffu;
+	dma.desc[0] = (struct virtq_desc){ host_address(&dma.hdr), (uint32_t)sizeof(dma.hdr), VIRTQ_DESC_F_NEXT, 1u };
+	dma.desc[1] = (struct virtq_desc){ host_address(dma.bounce), bytes, data_flags, 2u };
+	dma.desc[2] = (struct virtq_desc){ host_address(&dma.status), 1u, VIRTQ_DESC_F_WRITE, 0u };
+	dma.avail[2u + (idx % VBLK_QUEUE)] = 0u;
+	__atomic_store_n(&dma.avail[1], (uint16_t)(idx + 1u), __ATOMIC_RELEASE);
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	wr(VIRTIO_MMIO_QUEUE_NOTIFY, 0u);
-	while (__atomic_load_n(&ring.used_idx, __ATOMIC_ACQUIRE) == seen) {
+	vblk_wr(VIRTIO_MMIO_QUEUE_NOTIFY, 0u);
+	while (__atomic_load_n(&dma.used[1], __ATOMIC_ACQUIRE) == seen) {
 		if (rt_counter() > deadline) {
 			working = setup();
 			return -1;
 		}
 	}
-	wr(VIRTIO_MMIO_INTERRUPT_ACK, rd(VIRTIO_MMIO_INTERRUPT_STATUS));
-	return (status_byte == VIRTIO_BLK_S_OK) ? 0 : -1;
+	vblk_wr(VIRTIO_MMIO_INTERRUPT_ACK, vblk_rd(VIRTIO_MMIO_INTERRUPT_STATUS));
+	return (__atomic_load_n(&dma.status, __ATOMIC_ACQUIRE) == VIRTIO_BLK_S_OK) ? 0 : -1;
 }
 
-int vblk_io(void *ctx, bool write, uint64_t lba, void *buf, uint32_t sectors)
+int vblk_io(void *ctx, bool write, uint64_t lba, uint8_t *buf, uint32_t sectors)
 {
-	uint8_t *p = buf;
+	uint32_t done = 0u;
 
 	(void)ctx;
 	if (!working || (lba > capacity) || (sectors > (capacity - lba))) {
 		return -1;
 	}
-	while (sectors != 0u) {
-		uint32_t n = (sectors < (BOUNCE / BH_DISK_SECTOR)) ? sectors : (BOUNCE / BH_DISK_SECTOR);
-		uint32_t bytes = n * BH_DISK_SECTOR;
+	while (done < sectors) {
+		uint32_t n = sectors - done;
+		uint32_t bytes;
 
+		if (n > (VBLK_BOUNCE / BH_DISK_SECTOR)) {
+			n = VBLK_BOUNCE / BH_DISK_SECTOR;
+		}
+		bytes = n * BH_DISK_SECTOR;
 		/* The client's buffer is copied here and back: the device never sees the client's memory. */
 		if (write) {
-			(void)memcpy(bounce, p, bytes);
+			(void)memcpy(dma.bounce, &buf[done * BH_DISK_SECTOR], bytes);
 		}
-		if (request(write, lba, bytes) != 0) {
+		if (request(write, lba + done, bytes) != 0) {
 			return -1;
 		}
 		if (!write) {
-			(void)memcpy(p, bounce, bytes);
+			(void)memcpy(&buf[done * BH_DISK_SECTOR], dma.bounce, bytes);
 		}
-		p += bytes;
-		lba += n;
-		sectors -= n;
+		done += n;
 	}
 	return 0;
 }

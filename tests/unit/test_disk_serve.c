@@ -37,7 +37,7 @@ static struct bh_disk_response resp;
 static struct svc_disk_client cl;
 static unsigned io_calls;
 
-static int mem_io(void *ctx, bool write, uint64_t lba, void *buf, uint32_t sectors)
+static int mem_io(void *ctx, bool write, uint64_t lba, uint8_t *buf, uint32_t sectors)
 {
 	(void)ctx;
 	io_calls++;
@@ -330,18 +330,26 @@ static void test_available_index_too_far_ahead_breaks_the_queue(void **state)
 static void test_queue_outside_the_window_is_never_used(void **state)
 {
 	(void)state;
+	request(VIRTIO_BLK_T_OUT, 0, WIN_BASE + DATA_OFF, BH_DISK_SECTOR);
+	offer(0);
 	req.used = WIN_BASE + WIN_SIZE - 16;   /* the used ring would run past the window */
 	req.generation++;
-	assert_false(svc_disk_refresh(&cl));
+	assert_int_equal(svc_disk_serve(&cl, mem_io, NULL), 0);
 	assert_int_equal(resp.broken, 1);
 	req.used = WIN_BASE + USED_OFF;
 	req.queue_num = 6;                     /* not a power of two */
 	req.generation++;
-	assert_false(svc_disk_refresh(&cl));
+	assert_int_equal(svc_disk_serve(&cl, mem_io, NULL), 0);
 	req.queue_num = BH_DISK_QUEUE_MAX * 2; /* more than the device offers */
 	req.generation++;
-	assert_false(svc_disk_refresh(&cl));
-	assert_int_equal(resp.broken, 3);
+	assert_int_equal(svc_disk_serve(&cl, mem_io, NULL), 0);
+	req.queue_num = NUM;
+	req.used = WIN_BASE + USED_OFF + 2;    /* not 4-byte aligned */
+	req.generation++;
+	assert_int_equal(svc_disk_serve(&cl, mem_io, NULL), 0);
+	assert_int_equal(resp.broken, 4);
+	assert_int_equal(io_calls, 0);
+	assert_disk_unchanged();
 }
 
 static void test_unknown_request_type_is_unsupported(void **state)

@@ -169,3 +169,8 @@ int rt_mmu_attributes(uint64_t addr)
 	__asm__ volatile("at s1e1r, %1\n\tisb\n\tmrs %0, par_el1" : "=r"(par) : "r"(addr) : "memory");
 	return ((par & 1u) != 0u) ? -1 : (int)(par >> 56);
 }
+
+uint64_t rt_ram_base(void)
+{
+	return (uint64_t)__ram_start;
+}

@@ -74,6 +74,10 @@ bool rt_fdt_node_string(uint32_t node, const char *name, const char **value);
 bool rt_fdt_node_u32(uint32_t node, const char *name, uint32_t *value);
 /** `reg` of a node under the root (2 address and 2 size cells). False when absent or another size. */
 bool rt_fdt_node_reg(uint32_t node, uint64_t *base, uint64_t *size);
+/** Property `name` of `node` as 64-bit values (pairs of cells) into out[0 .. max): how many, 0 when absent or malformed. */
+uint32_t rt_fdt_node_u64s(uint32_t node, const char *name, uint64_t *out, uint32_t max);
+/** The same for the node at path `node` (as rt_fdt_property). */
+uint32_t rt_fdt_u64s(const char *node, const char *name, uint64_t *out, uint32_t max);
 /** The number after "key=" in /chosen/bootargs, or `fallback`. */
 uint64_t rt_bootarg(const char *key, uint64_t fallback);
 
@@ -91,6 +95,9 @@ int rt_mmu_map_normal(uint64_t base, uint64_t size);
  * or -1 when it does not translate.
  */
 int rt_mmu_attributes(uint64_t addr);
+
+/** Where the RAM region the partition was linked for starts (its memory node's address). */
+uint64_t rt_ram_base(void);
 /**
  * Maps every channel and shared-memory node of the device tree Normal
  * write-back (rt_mmu_map_normal). The runtime calls it before main(); the
