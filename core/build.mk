@@ -4,8 +4,9 @@
 # fault_inject.c is test instrumentation too: only CONFIG_FAULT_INJECTION builds link it.
 HYP_SRCS += $(filter-out $(if $(filter y,$(CONFIG_COVERAGE)),,core/coverage.c) \
 	$(if $(filter y,$(CONFIG_FAULT_INJECTION)),,core/fault_inject.c),$(wildcard core/*.c))
-# The log channel's ring is the partition runtime's, not a copy (core/log_ring.c).
-HYP_SRCS += partitions/runtime/ring.c
+# The log channel's ring is the partition runtime's, not a copy (core/log_ring.c);
+# the emulated disk's pages are typed as the runtime types them (core/vdisk.c).
+HYP_SRCS += partitions/runtime/ring.c partitions/runtime/virtio.c
 
 # The names core/fault_inject.c knows (point_names); any other fails the build here.
 FAULT_INJECT_BOOT_POINTS := "" "s2-table-alloc" "el2-sync" "guest-serror" "lr-corrupt" "stuck-core"

@@ -22,6 +22,7 @@
 #include "vdisk.h"
 #include <generated/autoconf.h>
 #include "bulkhead/disk.h"
+#include "bhrt_virtio.h"
 #include "cfg.h"
 #include "channel.h"
 #include "cpu.h"
@@ -335,8 +336,9 @@ void vdisk_init(struct partition *p)
 	d->part = p;
 	d->channel = c;
 	(void)memset(pa_ptr(pa_init(c->pa)), 0, c->size);
-	d->request = pa_ptr(pa_init(c->pa + BH_DISK_REQUEST_OFF));
-	d->response = pa_ptr(pa_init(c->pa + BH_DISK_RESPONSE_OFF));
+	/* The hypervisor maps host memory one to one: the channel's pages are at their host addresses. */
+	d->request = rt_disk_request_at(c->pa + BH_DISK_REQUEST_OFF);
+	d->response = rt_disk_response_at(c->pa + BH_DISK_RESPONSE_OFF);
 	d->offered = FEATURE_BIT(VIRTIO_F_VERSION_1) | ((cd->window != 0u) ? FEATURE_BIT(VIRTIO_F_ACCESS_PLATFORM) : 0u);
 	if ((emul_register(p, EMUL_MMIO, cd->ipa, BH_DISK_MMIO_SIZE, vdisk_mmio, NULL) != CORE_OK) ||
 	    (channel_bind_hyp_end(cd->channel, vdisk_doorbell, NULL) != CORE_OK)) {

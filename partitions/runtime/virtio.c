@@ -32,9 +32,14 @@ volatile uint32_t *rt_virtq_u32_at(uint8_t *p)
 	return (volatile uint32_t *)(uintptr_t)p;
 }
 
-const struct bh_disk_request *rt_disk_request_at(uint64_t addr)
+struct virtio_blk_req_hdr *rt_blk_hdr_at(uint8_t *p)
 {
-	return (const struct bh_disk_request *)(uintptr_t)addr;
+	return (struct virtio_blk_req_hdr *)(uintptr_t)p;
+}
+
+struct bh_disk_request *rt_disk_request_at(uint64_t addr)
+{
+	return (struct bh_disk_request *)(uintptr_t)addr;
 }
 
 struct bh_disk_response *rt_disk_response_at(uint64_t addr)

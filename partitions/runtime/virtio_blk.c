@@ -28,7 +28,7 @@ static void vblk_set(const struct rt_vblk *d, uint32_t off, uint32_t v)
 	d->regs[off / 4u] = v;
 }
 
-static bool find(struct rt_vblk *d)
+static bool find_device(struct rt_vblk *d)
 {
 	uint32_t node = rt_fdt_next_compatible(0u, "virtio,mmio");
 	uint64_t base = 0u;
@@ -44,7 +44,7 @@ static bool find(struct rt_vblk *d)
 	return d->window_size > DATA_OFF;
 }
 
-static void set_addr(const struct rt_vblk *d, uint32_t low, uint64_t a)
+static void queue_addr(const struct rt_vblk *d, uint32_t low, uint64_t a)
 {
 	vblk_set(d, low, (uint32_t)a);
 	vblk_set(d, low + 4u, (uint32_t)(a >> 32u));
@@ -55,7 +55,7 @@ int rt_vblk_open(struct rt_vblk *d, uint32_t features_high)
 	uint32_t s = VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER;
 
 	(void)memset(d, 0, sizeof(*d));
-	if (!find(d) || (vblk_reg(d, VIRTIO_MMIO_MAGIC_VALUE) != VIRTIO_MMIO_MAGIC) || (vblk_reg(d, VIRTIO_MMIO_VERSION) != 2u) ||
+	if (!find_device(d) || (vblk_reg(d, VIRTIO_MMIO_MAGIC_VALUE) != VIRTIO_MMIO_MAGIC) || (vblk_reg(d, VIRTIO_MMIO_VERSION) != 2u) ||
 	    (vblk_reg(d, VIRTIO_MMIO_DEVICE_ID) != VIRTIO_ID_BLOCK)) {
 		return -1;
 	}
@@ -80,9 +80,9 @@ int rt_vblk_open(struct rt_vblk *d, uint32_t features_high)
 		return -1;
 	}
 	vblk_set(d, VIRTIO_MMIO_QUEUE_NUM, QUEUE);
-	set_addr(d, VIRTIO_MMIO_QUEUE_DESC_LOW, rt_addr_of(d->window));
-	set_addr(d, VIRTIO_MMIO_QUEUE_DRIVER_LOW, rt_addr_of(&d->window[AVAIL_OFF]));
-	set_addr(d, VIRTIO_MMIO_QUEUE_DEVICE_LOW, rt_addr_of(&d->window[USED_OFF]));
+	queue_addr(d, VIRTIO_MMIO_QUEUE_DESC_LOW, rt_addr_of(d->window));
+	queue_addr(d, VIRTIO_MMIO_QUEUE_DRIVER_LOW, rt_addr_of(&d->window[AVAIL_OFF]));
+	queue_addr(d, VIRTIO_MMIO_QUEUE_DEVICE_LOW, rt_addr_of(&d->window[USED_OFF]));
 	vblk_set(d, VIRTIO_MMIO_QUEUE_READY, 1u);
 	vblk_set(d, VIRTIO_MMIO_STATUS, s | VIRTIO_STATUS_DRIVER_OK);
 	d->capacity = ((uint64_t)vblk_reg(d, VIRTIO_MMIO_CONFIG + 4u) << 32u) | (uint64_t)vblk_reg(d, VIRTIO_MMIO_CONFIG);
@@ -96,22 +96,24 @@ int rt_vblk_io(struct rt_vblk *d, bool write, uint64_t lba, uint32_t sectors, ui
 	volatile struct virtq_desc *desc = rt_virtq_desc_at(d->window);
 	volatile uint16_t *avail = rt_virtq_u16_at(&d->window[AVAIL_OFF]);
 	volatile uint16_t *used = rt_virtq_u16_at(&d->window[USED_OFF]);
-	uint8_t *hdr = &d->window[HDR_OFF];
+	struct virtio_blk_req_hdr *hdr = rt_blk_hdr_at(&d->window[HDR_OFF]);
 	volatile uint8_t *status = &d->window[STATUS_OFF];
 	uint64_t timeout = (rt_counter_hz() * timeout_us) / 1000000u;
 	uint64_t deadline = rt_counter() + timeout;
-	struct virtio_blk_req_hdr h = { write ? VIRTIO_BLK_T_OUT : VIRTIO_BLK_T_IN, 0u, lba };
 	uint16_t data_flags = VIRTQ_DESC_F_NEXT;
 
 	if ((sectors == 0u) || (sectors > d->buffer_sectors)) {
 		return RT_VBLK_TOO_BIG;
 	}
+	hdr->type = VIRTIO_BLK_T_OUT;
 	if (!write) {
 		data_flags |= VIRTQ_DESC_F_WRITE;
+		hdr->type = VIRTIO_BLK_T_IN;
 	}
-	(void)memcpy(hdr, &h, sizeof(h));
+	hdr->reserved = 0u;
+	hdr->sector = lba;
 	*status = 0xffu;
-	desc[0] = (struct virtq_desc){ rt_addr_of(hdr), (uint32_t)sizeof(h), VIRTQ_DESC_F_NEXT, 1u };
+	desc[0] = (struct virtq_desc){ rt_addr_of(hdr), (uint32_t)sizeof(*hdr), VIRTQ_DESC_F_NEXT, 1u };
 	desc[1] = (struct virtq_desc){ rt_addr_of(d->buffer), sectors * BH_DISK_SECTOR, data_flags, 2u };
 	desc[2] = (struct virtq_desc){ rt_addr_of(status), 1u, VIRTQ_DESC_F_WRITE, 0u };
 	avail[2u + (d->avail_idx % QUEUE)] = 0u;

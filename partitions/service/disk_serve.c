@@ -83,7 +83,7 @@ static bool refresh(struct svc_disk_client *c)
 	return c->ready && !c->broken;
 }
 
-static enum svc_disk_refusal walk(const struct svc_disk_client *c, uint32_t head, struct chain *ch)
+static enum svc_disk_refusal chain_walk(const struct svc_disk_client *c, uint32_t head, struct chain *ch)
 {
 	uint32_t idx = head;
 
@@ -176,19 +176,21 @@ static enum svc_disk_refusal ends_of(const struct svc_disk_client *c, const stru
 				     struct virtio_blk_req_hdr *hdr, uint8_t **status)
 {
 	const struct virtq_desc *last = &ch->d[ch->n - 1u];
-	const uint8_t *hdr_at = NULL;
+	uint8_t *hdr_at = NULL;
 
 	*status = NULL;
 	if (((last->flags & VIRTQ_DESC_F_WRITE) != 0u) && (last->len >= 1u)) {
 		*status = svc_disk_map(c, last->addr, 1u);
 	}
-	if (((ch->d[0].flags & VIRTQ_DESC_F_WRITE) == 0u) && (ch->d[0].len >= HDR_BYTES)) {
+	/* The header is read as a structure: it must be aligned like one. */
+	if (((ch->d[0].flags & VIRTQ_DESC_F_WRITE) == 0u) && (ch->d[0].len >= HDR_BYTES) && ((ch->d[0].addr % 8u) == 0u)) {
 		hdr_at = svc_disk_map(c, ch->d[0].addr, HDR_BYTES);
 	}
 	if ((*status == NULL) || (hdr_at == NULL)) {
 		return SVC_DISK_BAD_BUFFER;
 	}
-	(void)memcpy(hdr, hdr_at, sizeof(*hdr));
+	/* Copied once: the client may change it meanwhile. */
+	*hdr = *rt_blk_hdr_at(hdr_at);
 	return SVC_DISK_OK;
 }
 
@@ -200,7 +202,7 @@ static uint32_t serve_one(struct svc_disk_client *c, uint32_t head, svc_disk_io_
 	uint8_t *status = NULL;
 	uint32_t written = 0u;
 	uint8_t s = VIRTIO_BLK_S_OK;
-	enum svc_disk_refusal r = walk(c, head, &ch);
+	enum svc_disk_refusal r = chain_walk(c, head, &ch);
 
 	if ((r == SVC_DISK_OK) && (ch.n < 2u)) {
 		r = SVC_DISK_BAD_CHAIN;

@@ -92,7 +92,7 @@ static bool find_transport(void)
 	return false;
 }
 
-static void set_addr(uint32_t low, uint64_t a)
+static void vblk_queue_addr(uint32_t low, uint64_t a)
 {
 	vblk_wr(low, (uint32_t)a);
 	vblk_wr(low + 4u, (uint32_t)(a >> 32u));
@@ -124,9 +124,9 @@ static bool setup(void)
 	}
 	(void)memset(&dma, 0, sizeof(dma));
 	vblk_wr(VIRTIO_MMIO_QUEUE_NUM, VBLK_QUEUE);
-	set_addr(VIRTIO_MMIO_QUEUE_DESC_LOW, host_address(dma.desc));
-	set_addr(VIRTIO_MMIO_QUEUE_DRIVER_LOW, host_address(dma.avail));
-	set_addr(VIRTIO_MMIO_QUEUE_DEVICE_LOW, host_address(dma.used));
+	vblk_queue_addr(VIRTIO_MMIO_QUEUE_DESC_LOW, host_address(dma.desc));
+	vblk_queue_addr(VIRTIO_MMIO_QUEUE_DRIVER_LOW, host_address(dma.avail));
+	vblk_queue_addr(VIRTIO_MMIO_QUEUE_DEVICE_LOW, host_address(dma.used));
 	vblk_wr(VIRTIO_MMIO_QUEUE_READY, 1u);
 	vblk_wr(VIRTIO_MMIO_STATUS, s | VIRTIO_STATUS_DRIVER_OK);
 	capacity = ((uint64_t)vblk_rd(VIRTIO_MMIO_CONFIG + 4u) << 32u) | (uint64_t)vblk_rd(VIRTIO_MMIO_CONFIG);
@@ -156,10 +156,11 @@ static int request(bool write, uint64_t lba, uint32_t bytes)
 	uint64_t deadline = rt_counter() + timeout;
 	uint16_t data_flags = VIRTQ_DESC_F_NEXT;
 
+	dma.hdr.type = VIRTIO_BLK_T_OUT;
 	if (!write) {
 		data_flags |= VIRTQ_DESC_F_WRITE;
+		dma.hdr.type = VIRTIO_BLK_T_IN;
 	}
-	dma.hdr.type = write ? VIRTIO_BLK_T_OUT : VIRTIO_BLK_T_IN;
 	dma.hdr.reserved = 0u;
 	dma.hdr.sector = lba;
 	dma.status = 0xffu;

@@ -45,8 +45,11 @@ volatile uint16_t *rt_virtq_u16_at(uint8_t *p);
 /** The 32-bit words at `p` (a used ring's entries; 4-byte aligned). */
 volatile uint32_t *rt_virtq_u32_at(uint8_t *p);
 
-/** A disk channel's request page at `addr` (include/bulkhead/disk.h). */
-const struct bh_disk_request *rt_disk_request_at(uint64_t addr);
+/** A block request's header at `p` (8-byte aligned). */
+struct virtio_blk_req_hdr *rt_blk_hdr_at(uint8_t *p);
+
+/** A disk channel's request page at `addr` (include/bulkhead/disk.h; the hypervisor writes it, the service partition reads it). */
+struct bh_disk_request *rt_disk_request_at(uint64_t addr);
 
 /** A disk channel's response page at `addr`. */
 struct bh_disk_response *rt_disk_response_at(uint64_t addr);
