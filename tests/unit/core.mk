@@ -45,3 +45,8 @@ UT_log_ring_CFLAGS := $(CORE_UT_CFLAGS) -DFAKE_SERVICE_PARTITION
 UNIT_TESTS += seed
 UT_seed_SRCS := tests/unit/test_seed.c $(CORE_UT_SRCS)
 UT_seed_CFLAGS := $(CORE_UT_CFLAGS)
+
+# The emulated disk and the service partition at its channel's other end: a system of its own.
+UNIT_TESTS += vdisk
+UT_vdisk_SRCS := tests/unit/test_vdisk.c $(filter-out tests/unit/fake_system.c,$(CORE_UT_SRCS))
+UT_vdisk_CFLAGS := $(CORE_UT_CFLAGS)

@@ -1,0 +1,303 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The emulated disk (core/vdisk.c) on the fake architecture: a window-mode
+ * client "os" with a virtio-mmio block device, and a service partition at
+ * the other end of its disk channel, played by this file through the
+ * channel's request and response pages (include/bulkhead/disk.h).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+#include "bulkhead/disk.h"
+#include "channel.h"
+#include "core.h"
+#include "cpu.h"
+#include "emul.h"
+#include "fake_arch.h"
+#include "partition.h"
+#include "vdisk.h"
+
+#define DISK_IPA 0x0a000000u
+#define DISK_IRQ 7u          /* the fake architecture raises 0..31 */
+#define SERVICE_DOORBELL 9u
+#define SECTORS 0x123456789ull
+#define OS 0u
+#define SERVICE 1u
+#define F_VERSION_1 (1u << (VIRTIO_F_VERSION_1 - 32u))
+#define F_ACCESS_PLATFORM (1u << (VIRTIO_F_ACCESS_PLATFORM - 32u))
+
+static uint8_t channel_mem[BH_DISK_CHANNEL_SIZE] __attribute__((aligned(4096)));
+
+static const uint8_t os_cpus[] = { 0 };
+static const uint8_t service_cpus[] = { 1 };
+static const struct cfg_partition partitions[] = {
+	{
+		.name = "os",
+		.n_vcpus = 1,
+		.vcpu_cpu = os_cpus,
+		.fault_policy = CFG_FAULT_STOP,
+		.disk = { .present = 1, .window = 1, .channel = 0, .irq = DISK_IRQ, .ipa = DISK_IPA, .sectors = SECTORS },
+	},
+	{
+		.name = "service",
+		.n_vcpus = 1,
+		.vcpu_cpu = service_cpus,
+		.fault_policy = CFG_FAULT_STOP,
+	},
+};
+static struct cfg_channel channels[1];
+static const struct cfg_cpu cpus[] = {
+	{ { 0x0 }, OS, 0 },
+	{ { 0x1 }, SERVICE, 0 },
+};
+const struct cfg_system cfg_system = {
+	.console = { .base = 0x09000000, .size = 0x1000, .reg_shift = 0, .reg_io_width = 1 },
+	.n_cpus = 2,
+	.cpus = cpus,
+	.n_partitions = 2,
+	.partitions = partitions,
+	.service = SERVICE,
+	.log_channel = 0xff,
+	.n_channels = 1,
+	.channels = channels,
+};
+
+static struct bh_disk_request *request(void)
+{
+	return (struct bh_disk_request *)(void *)(channel_mem + BH_DISK_REQUEST_OFF);
+}
+
+static struct bh_disk_response *response(void)
+{
+	return (struct bh_disk_response *)(void *)(channel_mem + BH_DISK_RESPONSE_OFF);
+}
+
+static void boot(void *arg)
+{
+	(void)arg;
+	core_boot(cpu_get(0));
+}
+
+static void start_cpu(void *arg)
+{
+	core_cpu_started(arg);
+}
+
+static void handle(void *arg)
+{
+	core_handle_requests(arg);
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	channels[0] = (struct cfg_channel){
+		.name = "disk-os", .pa = (uintptr_t)channel_mem, .size = BH_DISK_CHANNEL_SIZE,
+		.kind = CFG_CHANNEL_DISK, .one_way = 0,
+		.end = { { CFG_END_HYPERVISOR, OS, 0, CFG_NO_DOORBELL, 0 },
+			 { CFG_END_PARTITION, SERVICE, 0, SERVICE_DOORBELL, 0x50000000u } },
+	};
+	memset(channel_mem, 0xa5, sizeof(channel_mem));   /* the hypervisor must not trust what was there */
+	for (uint32_t i = 0; i < cfg_system.n_partitions; i++)
+		memset(partition_get(i), 0, sizeof(struct partition));
+	for (uint32_t i = 0; i < cfg_system.n_cpus; i++)
+		memset(cpu_get(i), 0, sizeof(struct cpu));
+	fake_reset();
+	fake.power[0] = CPU_POWER_ON;
+	fake.current = cpu_get(0);
+	assert_int_equal(fake_run(boot, NULL), FAKE_VCPU_ENTER);
+	fake.current = cpu_get(1);
+	assert_int_equal(fake_run(start_cpu, cpu_get(1)), FAKE_VCPU_ENTER);
+	fake.current = cpu_get(0);
+	return 0;
+}
+
+/* An access of os's vCPU to its device, as the trap path makes it. */
+static bool access(uint32_t offset, bool write, uint32_t size, uint64_t *value)
+{
+	struct partition *os = partition_get(OS);
+	const struct emul_region *r = emul_find(&os->emul[EMUL_MMIO], DISK_IPA + offset);
+
+	assert_non_null(r);
+	return r->handler(cpu_get(0), r->context, DISK_IPA + offset - r->base, write, size, value);
+}
+
+static uint32_t rd(uint32_t offset)
+{
+	uint64_t v = 0xdeadu;
+
+	assert_true(access(offset, false, 4, &v));
+	return (uint32_t)v;
+}
+
+static void wr(uint32_t offset, uint32_t value)
+{
+	uint64_t v = value;
+
+	assert_true(access(offset, true, 4, &v));
+}
+
+/* Whether the service partition's doorbell rang since the last look. */
+static bool service_rang(void)
+{
+	struct cpu *s = cpu_get(1);
+
+	s->arch.injected = 0;
+	fake.current = s;
+	(void)fake_run(handle, s);
+	fake.current = cpu_get(0);
+	return (s->arch.injected & (1u << SERVICE_DOORBELL)) != 0u;
+}
+
+/* Times os's disk interrupt was raised. */
+static unsigned raised(void)
+{
+	fake.current = cpu_get(0);
+	(void)fake_run(handle, cpu_get(0));
+	return cpu_get(0)->arch.injections;
+}
+
+/* The driver's steps up to FEATURES_OK with `high` accepted of features 32..63; the status read back. */
+static uint32_t negotiate(uint32_t high)
+{
+	wr(VIRTIO_MMIO_STATUS, 0);
+	wr(VIRTIO_MMIO_STATUS, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER);
+	wr(VIRTIO_MMIO_DRIVER_FEATURES_SEL, 1);
+	wr(VIRTIO_MMIO_DRIVER_FEATURES, high);
+	wr(VIRTIO_MMIO_STATUS, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER | VIRTIO_STATUS_FEATURES_OK);
+	return rd(VIRTIO_MMIO_STATUS);
+}
+
+static void queue_ready(void)
+{
+	assert_int_equal(negotiate(F_VERSION_1 | F_ACCESS_PLATFORM) & VIRTIO_STATUS_FEATURES_OK, VIRTIO_STATUS_FEATURES_OK);
+	wr(VIRTIO_MMIO_QUEUE_SEL, 0);
+	wr(VIRTIO_MMIO_QUEUE_NUM, 8);
+	wr(VIRTIO_MMIO_QUEUE_DESC_LOW, 0x50000000u);
+	wr(VIRTIO_MMIO_QUEUE_DESC_HIGH, 0);
+	wr(VIRTIO_MMIO_QUEUE_DRIVER_LOW, 0x50000080u);
+	wr(VIRTIO_MMIO_QUEUE_DEVICE_LOW, 0x50000800u);
+	wr(VIRTIO_MMIO_QUEUE_READY, 1);
+	wr(VIRTIO_MMIO_STATUS, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER | VIRTIO_STATUS_FEATURES_OK |
+				       VIRTIO_STATUS_DRIVER_OK);
+}
+
+/* Verifies: REQ-DSK-003 */
+static void test_identification_and_capacity(void **state)
+{
+	uint64_t v = 0;
+
+	(void)state;
+	assert_int_equal(rd(VIRTIO_MMIO_MAGIC_VALUE), VIRTIO_MMIO_MAGIC);
+	assert_int_equal(rd(VIRTIO_MMIO_VERSION), 2);
+	assert_int_equal(rd(VIRTIO_MMIO_DEVICE_ID), VIRTIO_ID_BLOCK);
+	assert_int_equal(rd(VIRTIO_MMIO_QUEUE_NUM_MAX), BH_DISK_QUEUE_MAX);
+	wr(VIRTIO_MMIO_QUEUE_SEL, 1);
+	assert_int_equal(rd(VIRTIO_MMIO_QUEUE_NUM_MAX), 0);   /* one queue */
+	assert_int_equal(rd(VIRTIO_MMIO_CONFIG), (uint32_t)SECTORS);
+	assert_int_equal(rd(VIRTIO_MMIO_CONFIG + 4), (uint32_t)(SECTORS >> 32));
+	assert_true(access(VIRTIO_MMIO_CONFIG, false, 8, &v));
+	assert_int_equal(v, SECTORS);
+	assert_true(access(VIRTIO_MMIO_CONFIG + 1, false, 1, &v));
+	assert_int_equal(v, (SECTORS >> 8) & 0xff);
+	assert_int_equal(rd(VIRTIO_MMIO_CONFIG + 0x20), 0);
+	/* A register access that is not 32 bits reads zero and changes nothing. */
+	assert_true(access(VIRTIO_MMIO_MAGIC_VALUE, false, 2, &v));
+	assert_int_equal(v, 0);
+}
+
+/* Verifies: REQ-DSK-004 */
+static void test_window_mode_needs_access_platform(void **state)
+{
+	(void)state;
+	wr(VIRTIO_MMIO_DEVICE_FEATURES_SEL, 1);
+	assert_int_equal(rd(VIRTIO_MMIO_DEVICE_FEATURES), F_VERSION_1 | F_ACCESS_PLATFORM);
+	assert_int_equal(negotiate(F_VERSION_1) & VIRTIO_STATUS_FEATURES_OK, 0);
+	assert_int_equal(negotiate(F_ACCESS_PLATFORM) & VIRTIO_STATUS_FEATURES_OK, 0);
+	assert_int_equal(negotiate(F_VERSION_1 | F_ACCESS_PLATFORM | 4u) & VIRTIO_STATUS_FEATURES_OK, 0);  /* not offered */
+	assert_int_equal(negotiate(F_VERSION_1 | F_ACCESS_PLATFORM) & VIRTIO_STATUS_FEATURES_OK, VIRTIO_STATUS_FEATURES_OK);
+}
+
+/* Verifies: REQ-DSK-003 */
+static void test_queue_setup_is_published_and_reset_is_told(void **state)
+{
+	uint32_t gen;
+
+	(void)state;
+	gen = request()->generation;
+	queue_ready();
+	/* Two publications: the driver's reset (status 0), then the queue made ready. */
+	assert_int_equal(request()->generation, gen + 2);
+	assert_int_equal(request()->queue_ready, 1);
+	assert_int_equal(request()->queue_num, 8);
+	assert_int_equal(request()->desc, 0x50000000u);
+	assert_int_equal(request()->avail, 0x50000080u);
+	assert_int_equal(request()->used, 0x50000800u);
+	assert_int_equal(rd(VIRTIO_MMIO_QUEUE_READY), 1);
+	/* Once ready, the addresses are the device's: a driver's late change is ignored. */
+	wr(VIRTIO_MMIO_QUEUE_DESC_LOW, 0x60000000u);
+	assert_int_equal(request()->desc, 0x50000000u);
+	wr(VIRTIO_MMIO_STATUS, 0);
+	assert_int_equal(request()->generation, gen + 3);
+	assert_int_equal(request()->queue_ready, 0);
+	assert_int_equal(rd(VIRTIO_MMIO_QUEUE_READY), 0);
+	/* A queue size the device does not take never becomes ready. */
+	wr(VIRTIO_MMIO_QUEUE_NUM, 6);
+	wr(VIRTIO_MMIO_QUEUE_READY, 1);
+	assert_int_equal(rd(VIRTIO_MMIO_QUEUE_READY), 0);
+	/* Restarting the partition resets the device and tells the service partition. */
+	queue_ready();
+	gen = request()->generation;
+	vdisk_reset(partition_get(OS));
+	assert_int_equal(request()->generation, gen + 1);
+	assert_int_equal(request()->queue_ready, 0);
+}
+
+/* Verifies: REQ-DSK-003 */
+static void test_notify_is_posted_and_completion_raises(void **state)
+{
+	(void)state;
+	/* Before DRIVER_OK, a notification is nothing. */
+	wr(VIRTIO_MMIO_QUEUE_NOTIFY, 0);
+	assert_false(service_rang());
+	queue_ready();
+	(void)service_rang();
+	assert_int_equal(request()->notify, 0);
+	wr(VIRTIO_MMIO_QUEUE_NOTIFY, 0);
+	wr(VIRTIO_MMIO_QUEUE_NOTIFY, 0);
+	/* Counted and rung; the accesses returned without the service partition doing anything. */
+	assert_int_equal(request()->notify, 2);
+	assert_true(service_rang());
+	/* Another queue's index is no notification. */
+	wr(VIRTIO_MMIO_QUEUE_NOTIFY, 1);
+	assert_int_equal(request()->notify, 2);
+	/* The service partition rings without completing anything: no interrupt. */
+	unsigned before = raised();
+	fake.current = cpu_get(1);
+	assert_int_equal(channel_ring(cpu_get(1), 0), CORE_OK);
+	assert_int_equal(raised(), before);
+	assert_int_equal(rd(VIRTIO_MMIO_INTERRUPT_STATUS), 0);
+	/* It completes: the used-ring bit and one interrupt; the driver acknowledges. */
+	response()->completed = 1;
+	fake.current = cpu_get(1);
+	assert_int_equal(channel_ring(cpu_get(1), 0), CORE_OK);
+	assert_int_equal(raised(), before + 1);
+	assert_int_equal(rd(VIRTIO_MMIO_INTERRUPT_STATUS), VIRTIO_INT_USED_RING);
+	wr(VIRTIO_MMIO_INTERRUPT_ACK, VIRTIO_INT_USED_RING);
+	assert_int_equal(rd(VIRTIO_MMIO_INTERRUPT_STATUS), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(test_identification_and_capacity, setup),
+		cmocka_unit_test_setup(test_window_mode_needs_access_platform, setup),
+		cmocka_unit_test_setup(test_queue_setup_is_published_and_reset_is_told, setup),
+		cmocka_unit_test_setup(test_notify_is_posted_and_completion_raises, setup),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
