@@ -1,0 +1,80 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: MIT
+"""Build the shared-disk test's initramfs (tests/system/test_disk_linux.py): the
+test initramfs of mkinitramfs.py plus the virtio modules of the same kernel
+package, and an /init that loads them, writes a pattern to /dev/vda, reads it
+back after dropping the caches, prints the result and powers the partition off.
+Debian 12's kernels build virtio, virtio_ring, virtio_mmio and virtio_blk as
+modules (docs/disk.md).
+
+Usage: mkinitramfs_disk.py BUSYBOX MODULES_DIR OUT.cpio.gz
+(MODULES_DIR: the kernel package's lib/modules/<version>)
+"""
+import gzip
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from mkinitramfs import S_IFCHR, S_IFDIR, S_IFLNK, S_IFREG, Cpio  # noqa: E402
+
+MODULES = [   # in the order they depend on each other
+    "kernel/drivers/virtio/virtio_ring.ko",
+    "kernel/drivers/virtio/virtio.ko",
+    "kernel/drivers/virtio/virtio_mmio.ko",
+    "kernel/drivers/block/virtio_blk.ko",
+]
+
+# The pattern: 2048 lines of 32 bytes (64 KiB), which the host test makes the same way.
+INIT = b"""#!/bin/busybox sh
+/bin/busybox --install -s /bin
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev 2>/dev/null
+echo "BULKHEAD-LINUX-INIT-OK cpus=$(nproc)"
+for m in virtio_ring virtio virtio_mmio virtio_blk; do
+	insmod /lib/modules/$m.ko || echo "LINUX-DISK: insmod $m failed"
+done
+i=0
+while [ ! -b /dev/vda ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done
+if [ ! -b /dev/vda ]; then
+	echo "LINUX-DISK: no /dev/vda"
+	poweroff -f
+fi
+echo "LINUX-DISK: /dev/vda $(cat /sys/block/vda/size) sectors"
+i=0
+while [ $i -lt 2048 ]; do printf 'BULKHEAD-DISK-%017d\\n' $i; i=$((i+1)); done > /tmp/p
+dd if=/tmp/p of=/dev/vda bs=4096 2>/dev/null && sync
+blockdev --flushbufs /dev/vda
+echo 3 > /proc/sys/vm/drop_caches
+dd if=/dev/vda of=/tmp/r bs=4096 count=16 2>/dev/null
+if cmp -s /tmp/p /tmp/r; then
+	echo "LINUX-DISK: pattern read back: OK"
+else
+	echo "LINUX-DISK: pattern read back: MISMATCH"
+fi
+echo "LINUX-DISK: done"
+poweroff -f
+"""
+
+
+def main():
+    busybox, modules, out = sys.argv[1], sys.argv[2], sys.argv[3]
+    with open(busybox, "rb") as f:
+        bb = f.read()
+    c = Cpio()
+    for d in ("bin", "dev", "proc", "sys", "tmp", "sbin", "usr", "usr/bin", "usr/sbin", "lib", "lib/modules"):
+        c.add(d, S_IFDIR | 0o755)
+    c.add("dev/console", S_IFCHR | 0o600, rdev=(5, 1))
+    c.add("dev/null", S_IFCHR | 0o666, rdev=(1, 3))
+    c.add("bin/busybox", S_IFREG | 0o755, bb)
+    c.add("bin/sh", S_IFLNK | 0o777, b"busybox")
+    for m in MODULES:
+        with open(os.path.join(modules, m), "rb") as f:
+            c.add("lib/modules/" + os.path.basename(m), S_IFREG | 0o644, f.read())
+    c.add("init", S_IFREG | 0o755, INIT)
+    with open(out, "wb") as f:
+        f.write(gzip.compress(c.trailer(), mtime=0))
+
+
+if __name__ == "__main__":
+    main()
