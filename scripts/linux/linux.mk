@@ -40,3 +40,14 @@ endif
 
 .PHONY: linux-guest
 linux-guest: $(LINUX_GUEST)
+
+# The shared-disk test's initramfs (docs/disk.md, tests/system/test_disk_linux.py):
+# the same kernel package's virtio modules and an /init that tests /dev/vda.
+$(LINUX_DIR)/initramfs-disk.cpio.gz: $(LINUX_DIR)/busybox $(srctree)/scripts/linux/mkinitramfs_disk.py \
+		$(srctree)/scripts/linux/mkinitramfs.py
+	@echo "  CPIO    $@"
+	$(Q)$(PYTHON) $(srctree)/scripts/linux/mkinitramfs_disk.py $< "$$(ls -d $(LINUX_DIR)/root/lib/modules/* | head -n 1)" $@
+
+ifneq ($(shell grep -l 'build/linux/initramfs-disk\.cpio\.gz' $(SYSTEM) 2>/dev/null),)
+$(GEN)/system.mk $(GEN)/config.c: $(LINUX_DIR)/initramfs-disk.cpio.gz
+endif

@@ -1,0 +1,90 @@
+# SPDX-License-Identifier: MIT
+"""The shared disk with Linux (docs/disk.md): Debian 12's arm64 cloud kernel on 2 vCPUs drives its
+virtual disk with its own virtio_mmio and virtio_blk modules, as a trusted-service client (the
+service partition maps its RAM), while a bare-metal partition uses its own slice through a window;
+afterwards the host reads the disk image.
+
+The first build fetches the kernel and busybox like tests/system/test_linux.py
+(scripts/linux/fetch.sh, cached in build/linux)."""
+import os
+
+import pytest
+
+import harness
+
+SECTOR = 512
+DISK_SECTORS = 2048
+LINUX_LBA, LINUX_SECTORS = 0x200, 0x200
+BARE_LBA, BARE_SECTORS, BARE_SEED = 0x40, 0x80, 0xA5
+# scripts/linux/mkinitramfs_disk.py's pattern: 2048 lines of 32 bytes.
+LINUX_PATTERN = b"".join(b"BULKHEAD-DISK-%017d\n" % i for i in range(2048))
+
+
+def bare_pattern(sector):
+    """partitions/disktest's pattern for one sector of its slice."""
+    return bytes((BARE_SEED + sector * 7 + i) & 0xFF for i in range(SECTOR))
+
+
+@pytest.fixture(scope="module")
+def disk(tmp_path_factory):
+    system = harness.build("disk-linux", "tests/system/configs/disk-linux.dts")
+    img = tmp_path_factory.mktemp("disk-linux") / "disk.img"
+    original = os.urandom(DISK_SECTORS * SECTOR)
+    img.write_bytes(original)
+    run = harness.run(system, timeout=240,
+                      extra=["-global", "virtio-mmio.force-legacy=false",
+                             "-drive", f"file={img},if=none,id=d0,format=raw",
+                             "-device", "virtio-blk-device,drive=d0"])
+    return system, run, original, img.read_bytes()
+
+
+def test_linux_and_a_bare_metal_client_use_their_slices_at_once(disk):
+    """Linux reaches its /init marker, loads virtio_ring, virtio, virtio_mmio and virtio_blk, finds
+    /dev/vda with its slice's 512 sectors, writes 64 KiB and reads them back equal after dropping
+    its caches; the bare-metal client does its whole slice meanwhile; Linux then powers off only
+    itself and the board stops once all have.
+
+    Verifies: REQ-DSK-003, REQ-DSK-006, REQ-DSK-007
+    """
+    _, run, _, _ = disk
+    linux = run.of("linux")
+    assert any(l.startswith("BULKHEAD-LINUX-INIT-OK cpus=2") for l in linux), run.text()
+    assert not any("insmod" in l for l in linux), run.text()
+    assert "LINUX-DISK: /dev/vda 512 sectors" in linux, run.text()
+    assert "LINUX-DISK: pattern read back: OK" in linux, run.text()
+    assert "disk: serving linux sectors 512-1023" in run.of("service"), run.text()
+    assert "disktest: pattern read back: 128 sectors, 0 bytes differ" in run.of("disk-a"), run.text()
+    assert run.exited and run.of("bulkhead")[-1] == "all partitions stopped", run.text()
+    assert not any(l.startswith("fault:") for l in run.of("bulkhead")), run.text()
+
+
+def test_disk_image_after_linux(disk):
+    """The image holds Linux's 64 KiB at the start of its slice and the bare-metal pattern on the
+    other slice; every other sector, the rest of Linux's slice included, is as it was.
+
+    Verifies: REQ-DSK-006
+    """
+    _, run, original, after = disk
+    assert run.exited, run.text()
+    at = LINUX_LBA * SECTOR
+    assert after[at:at + len(LINUX_PATTERN)] == LINUX_PATTERN
+    written = set(range(LINUX_LBA, LINUX_LBA + len(LINUX_PATTERN) // SECTOR))
+    for s in range(BARE_SECTORS):
+        assert after[(BARE_LBA + s) * SECTOR:(BARE_LBA + s + 1) * SECTOR] == bare_pattern(s)
+        written.add(BARE_LBA + s)
+    changed = [s for s in range(DISK_SECTORS)
+               if s not in written and after[s * SECTOR:(s + 1) * SECTOR] != original[s * SECTOR:(s + 1) * SECTOR]]
+    assert not changed, f"sectors changed outside what was written: {changed[:10]}"
+
+
+def test_isolation_report_names_the_trust_relation(disk):
+    """The report says the service partition can read and write all of Linux's RAM (by host range)
+    and only the window of the bare-metal client.
+
+    Verifies: REQ-DSK-002
+    """
+    system, _, _, _ = disk
+    report = open(os.path.join(system.out, "gen", "isolation.md")).read()
+    assert "| linux | 512-1023 (512) | virtio-mmio at 0xa000000, interrupt 80 |" in report, report
+    assert "trusted service: linux trusts service with all its RAM, which service can read and write: host 0x" in report, report
+    assert "window: `win-a`" in report, report
