@@ -9,10 +9,14 @@
  *   3. A read of the sector after the slice, and one that starts in the
  *      slice and runs past it, must both end in VIRTIO_BLK_S_IOERR.
  * Every step prints one line; the host test checks the lines and the disk
- * image afterwards.
+ * image afterwards. With bench=N (under -icount, one counter tick per
+ * instruction) it then measures N reads of the interrupt status register
+ * (served in EL2) and N one-sector reads (notification to completion,
+ * every partition's instructions), and prints the medians.
  */
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <bulkhead/disk.h>
 #include "bhrt.h"
 #include "bhrt_virtio_blk.h"
@@ -61,6 +65,82 @@ static uint64_t check_slice(struct rt_vblk *d, uint32_t seed)
 	return bad;
 }
 
+#define BENCH_MAX 1024u
+
+static uint64_t samples[BENCH_MAX];
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a;
+	uint64_t y = *(const uint64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+static uint64_t median(uint32_t n)
+{
+	qsort(samples, n, sizeof(samples[0]), cmp_u64);
+	return samples[n / 2u];
+}
+
+/*
+ * The measured steps, each its own function so that the measuring plugin
+ * (tools/qemu-plugin) can mark it: one register read served in EL2, one
+ * ordinary memory read, one one-sector request from notification to
+ * completion.
+ */
+__attribute__((noinline)) void disktest_reg_read(volatile uint32_t *isr)
+{
+	(void)*isr;
+}
+
+__attribute__((noinline)) void disktest_mem_read(volatile uint32_t *mem)
+{
+	(void)*mem;
+}
+
+__attribute__((noinline)) int disktest_sector_read(struct rt_vblk *d, uint64_t lba)
+{
+	return rt_vblk_io(d, false, lba, 1u, TIMEOUT_US);
+}
+
+__attribute__((noinline)) void disktest_bench_end(void)
+{
+	printf("disktest: bench: done\n");
+}
+
+/* Counter ticks per trapped register read, per ordinary memory read, per one-sector request. */
+static void bench(struct rt_vblk *d, uint32_t n)
+{
+	volatile uint32_t *isr = &d->regs[VIRTIO_MMIO_INTERRUPT_STATUS / 4u];
+	volatile uint32_t *mem = (volatile uint32_t *)(void *)d->buffer;
+	uint64_t t;
+	uint64_t reg, plain;
+
+	if (n > BENCH_MAX)
+		n = BENCH_MAX;
+	for (uint32_t i = 0u; i < n; i++) {
+		t = rt_counter();
+		disktest_reg_read(isr);
+		samples[i] = rt_counter() - t;
+	}
+	reg = median(n);
+	for (uint32_t i = 0u; i < n; i++) {
+		t = rt_counter();
+		disktest_mem_read(mem);
+		samples[i] = rt_counter() - t;
+	}
+	plain = median(n);
+	for (uint32_t i = 0u; i < n; i++) {
+		t = rt_counter();
+		(void)disktest_sector_read(d, i % d->capacity);
+		samples[i] = rt_counter() - t;
+	}
+	printf("disktest: bench: %u samples: register read %lu ticks (memory read %lu), one-sector read %lu ticks\n",
+	       (unsigned)n, (unsigned long)reg, (unsigned long)plain, (unsigned long)median(n));
+	disktest_bench_end();
+}
+
 int main(void)
 {
 	struct rt_vblk d;
@@ -85,6 +165,8 @@ int main(void)
 	printf("disktest: past the slice: read %s, write across the end %s\n",
 	       past == VIRTIO_BLK_S_IOERR ? "I/O error" : "not refused",
 	       across == VIRTIO_BLK_S_IOERR ? "I/O error" : "not refused");
+	if (rt_bootarg("bench", 0u) != 0u)
+		bench(&d, (uint32_t)rt_bootarg("bench", 0u));
 	printf("disktest: done\n");
 	return 0;
 }
