@@ -86,8 +86,10 @@ static void start_cpu(void *arg)
 	core_cpu_started(arg);
 }
 
+/* The trap path of a kick (tests/unit/fake_system.c's). */
 static void handle(void *arg)
 {
+	fake_present_raised(arg);
 	core_handle_requests(arg);
 }
 
