@@ -8,6 +8,9 @@
  *      back and compares every byte.
  *   3. A read of the sector after the slice, and one that starts in the
  *      slice and runs past it, must both end in VIRTIO_BLK_S_IOERR.
+ *   4. Forged requests: a read into its own RAM outside the window must end
+ *      in VIRTIO_BLK_S_IOERR; a chain that loops and one whose next index is
+ *      past the queue must come back unread (length 0, status untouched).
  * Every step prints one line; the host test checks the lines and the disk
  * image afterwards. With bench=N (under -icount, one counter tick per
  * instruction) it then measures N reads of the interrupt status register
@@ -141,6 +144,42 @@ static void bench(struct rt_vblk *d, uint32_t n)
 	disktest_bench_end();
 }
 
+/* Step 4: requests that reach outside the window or whose chain cannot be followed. */
+static void forged(struct rt_vblk *d)
+{
+	static uint8_t own[BH_DISK_SECTOR];   /* in its RAM: the service partition cannot reach it */
+	uint64_t hdr = rt_vblk_header_address(d);
+	uint64_t status = rt_vblk_status_address(d);
+	struct virtio_blk_req_hdr *h = rt_blk_hdr_at(rt_bytes_at(hdr));
+	struct virtq_desc chain[3] = {
+		{ hdr, 16u, VIRTQ_DESC_F_NEXT, 1u },
+		{ rt_addr_of(own), BH_DISK_SECTOR, VIRTQ_DESC_F_NEXT | VIRTQ_DESC_F_WRITE, 2u },
+		{ status, 1u, VIRTQ_DESC_F_WRITE, 0u },
+	};
+	uint8_t st = 0u;
+	int outside, loop, past;
+	bool loop_unread, past_unread;
+
+	h->type = VIRTIO_BLK_T_IN;
+	h->reserved = 0u;
+	h->sector = 0u;
+	outside = rt_vblk_submit(d, chain, 3u, TIMEOUT_US, &st);
+	outside = (outside == 1) && (st == VIRTIO_BLK_S_IOERR);
+	chain[1].addr = rt_addr_of(d->buffer);
+	chain[1].next = 1u;                 /* data -> itself */
+	loop = rt_vblk_submit(d, chain, 3u, TIMEOUT_US, &st);
+	loop_unread = (loop == 0) && (st == 0xffu);
+	chain[1].next = 200u;               /* past the queue */
+	past = rt_vblk_submit(d, chain, 3u, TIMEOUT_US, &st);
+	past_unread = (past == 0) && (st == 0xffu);
+	printf("disktest: forged: outside the window %s, a loop %s, an index past the queue %s\n",
+	       outside ? "I/O error" : "not refused", loop_unread ? "returned unread" : "not refused",
+	       past_unread ? "returned unread" : "not refused");
+	/* The device still works after them. */
+	printf("disktest: after the forged requests: read %s\n",
+	       rt_vblk_io(d, false, 0u, 1u, TIMEOUT_US) == VIRTIO_BLK_S_OK ? "ok" : "failed");
+}
+
 int main(void)
 {
 	struct rt_vblk d;
@@ -165,6 +204,7 @@ int main(void)
 	printf("disktest: past the slice: read %s, write across the end %s\n",
 	       past == VIRTIO_BLK_S_IOERR ? "I/O error" : "not refused",
 	       across == VIRTIO_BLK_S_IOERR ? "I/O error" : "not refused");
+	forged(&d);
 	if (rt_bootarg("bench", 0u) != 0u)
 		bench(&d, (uint32_t)rt_bootarg("bench", 0u));
 	printf("disktest: done\n");

@@ -91,15 +91,66 @@ int rt_vblk_open(struct rt_vblk *d, uint32_t features_high)
 	return 0;
 }
 
+/* Makes head 0 available, notifies and waits for the used ring; the used entry's length. */
+static int kick_and_wait(struct rt_vblk *d, uint64_t timeout_us)
+{
+	volatile uint16_t *avail = rt_virtq_u16_at(&d->window[AVAIL_OFF]);
+	volatile uint16_t *used = rt_virtq_u16_at(&d->window[USED_OFF]);
+	volatile uint32_t *used_ring = rt_virtq_u32_at(&d->window[USED_OFF + 4u]);
+	uint64_t timeout = (rt_counter_hz() * timeout_us) / 1000000u;
+	uint64_t deadline = rt_counter() + timeout;
+	uint32_t slot = 2u * (d->used_seen % QUEUE);
+
+	avail[2u + (d->avail_idx % QUEUE)] = 0u;
+	d->avail_idx++;
+	__atomic_store_n(&avail[1], d->avail_idx, __ATOMIC_RELEASE);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	vblk_set(d, VIRTIO_MMIO_QUEUE_NOTIFY, 0u);
+	while (__atomic_load_n(&used[1], __ATOMIC_ACQUIRE) == d->used_seen) {
+		if (rt_counter() > deadline) {
+			return RT_VBLK_TIMEOUT;
+		}
+	}
+	d->used_seen++;
+	vblk_set(d, VIRTIO_MMIO_INTERRUPT_ACK, vblk_reg(d, VIRTIO_MMIO_INTERRUPT_STATUS));
+	return (int)used_ring[slot + 1u];
+}
+
+uint64_t rt_vblk_status_address(const struct rt_vblk *d)
+{
+	return rt_addr_of(&d->window[STATUS_OFF]);
+}
+
+uint64_t rt_vblk_header_address(const struct rt_vblk *d)
+{
+	return rt_addr_of(&d->window[HDR_OFF]);
+}
+
+int rt_vblk_submit(struct rt_vblk *d, const struct virtq_desc *chain, uint32_t n, uint64_t timeout_us, uint8_t *status)
+{
+	volatile uint8_t *st = &d->window[STATUS_OFF];
+	volatile struct virtq_desc *desc = rt_virtq_desc_at(d->window);
+	int len;
+
+	if ((n == 0u) || (n > QUEUE)) {
+		return RT_VBLK_TOO_BIG;
+	}
+	*st = 0xffu;
+	for (uint32_t i = 0u; i < n; i++) {
+		desc[i] = chain[i];
+	}
+	len = kick_and_wait(d, timeout_us);
+	if (status != NULL) {
+		*status = *st;
+	}
+	return len;
+}
+
 int rt_vblk_io(struct rt_vblk *d, bool write, uint64_t lba, uint32_t sectors, uint64_t timeout_us)
 {
 	volatile struct virtq_desc *desc = rt_virtq_desc_at(d->window);
-	volatile uint16_t *avail = rt_virtq_u16_at(&d->window[AVAIL_OFF]);
-	volatile uint16_t *used = rt_virtq_u16_at(&d->window[USED_OFF]);
 	struct virtio_blk_req_hdr *hdr = rt_blk_hdr_at(&d->window[HDR_OFF]);
 	volatile uint8_t *status = &d->window[STATUS_OFF];
-	uint64_t timeout = (rt_counter_hz() * timeout_us) / 1000000u;
-	uint64_t deadline = rt_counter() + timeout;
 	uint16_t data_flags = VIRTQ_DESC_F_NEXT;
 
 	if ((sectors == 0u) || (sectors > d->buffer_sectors)) {
@@ -116,17 +167,8 @@ int rt_vblk_io(struct rt_vblk *d, bool write, uint64_t lba, uint32_t sectors, ui
 	desc[0] = (struct virtq_desc){ rt_addr_of(hdr), (uint32_t)sizeof(*hdr), VIRTQ_DESC_F_NEXT, 1u };
 	desc[1] = (struct virtq_desc){ rt_addr_of(d->buffer), sectors * BH_DISK_SECTOR, data_flags, 2u };
 	desc[2] = (struct virtq_desc){ rt_addr_of(status), 1u, VIRTQ_DESC_F_WRITE, 0u };
-	avail[2u + (d->avail_idx % QUEUE)] = 0u;
-	d->avail_idx++;
-	__atomic_store_n(&avail[1], d->avail_idx, __ATOMIC_RELEASE);
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
-	vblk_set(d, VIRTIO_MMIO_QUEUE_NOTIFY, 0u);
-	while (__atomic_load_n(&used[1], __ATOMIC_ACQUIRE) == d->used_seen) {
-		if (rt_counter() > deadline) {
-			return RT_VBLK_TIMEOUT;
-		}
+	if (kick_and_wait(d, timeout_us) == RT_VBLK_TIMEOUT) {
+		return RT_VBLK_TIMEOUT;
 	}
-	d->used_seen++;
-	vblk_set(d, VIRTIO_MMIO_INTERRUPT_ACK, vblk_reg(d, VIRTIO_MMIO_INTERRUPT_STATUS));
 	return (int)*status;
 }

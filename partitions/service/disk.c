@@ -16,7 +16,11 @@
 #include "vblk.h"
 
 static struct svc_disk_client clients[SVC_DISK_CLIENTS];
+static char names[SVC_DISK_CLIENTS][SVC_NAME_MAX];
+static uint32_t refused_told[SVC_DISK_CLIENTS];
+static uint32_t broken_told[SVC_DISK_CLIENTS];
 static uint32_t n_clients;
+static struct svc_mux *log_to;
 
 /* bulkhead,client-ranges: <client service size> triples of 64-bit values; mapped as memory here. */
 static bool read_ranges(uint32_t node, struct svc_disk_client *c)
@@ -68,6 +72,7 @@ static void add_client(struct svc_mux *mux, uint32_t node)
 		(void)svc_printf(mux, "disk: %s's slice %lu+%lu is past the disk's end (%lu sectors): its requests there fail",
 				 peer, (unsigned long)c->lba, (unsigned long)c->sectors, (unsigned long)vblk_capacity());
 	}
+	(void)strncpy(names[n_clients], peer, SVC_NAME_MAX - 1u);
 	(void)svc_printf(mux, "disk: serving %s sectors %lu-%lu", peer, (unsigned long)c->lba,
 			 (unsigned long)(c->lba + c->sectors - 1u));
 	n_clients++;
@@ -75,6 +80,7 @@ static void add_client(struct svc_mux *mux, uint32_t node)
 
 void svc_disk_init(struct svc_mux *mux)
 {
+	log_to = mux;
 	for (uint32_t node = rt_fdt_next_compatible(0u, "bulkhead,channel"); node != 0u;
 	     node = rt_fdt_next_compatible(node, "bulkhead,channel")) {
 		const char *kind = NULL;
@@ -94,12 +100,35 @@ void svc_disk_init(struct svc_mux *mux)
 	}
 }
 
+/* Tells once per turn what a client's requests or queue set-ups were refused since the last time. */
+static void report_refusals(uint32_t i)
+{
+	const struct svc_disk_client *c = &clients[i];
+	uint32_t refused = c->refused[SVC_DISK_BAD_CHAIN] + c->refused[SVC_DISK_BAD_BUFFER] +
+			   c->refused[SVC_DISK_OUTSIDE_SLICE] + c->refused[SVC_DISK_IO_FAILED];
+	uint32_t broken = c->response->broken;
+
+	if ((refused != refused_told[i]) &&
+	    svc_printf(log_to, "disk: %s: %u requests refused so far (%u outside its slice, %u outside its memory, %u bad chains, %u failed on the disk)",
+		       names[i], (unsigned)refused, (unsigned)c->refused[SVC_DISK_OUTSIDE_SLICE],
+		       (unsigned)c->refused[SVC_DISK_BAD_BUFFER], (unsigned)c->refused[SVC_DISK_BAD_CHAIN],
+		       (unsigned)c->refused[SVC_DISK_IO_FAILED])) {
+		refused_told[i] = refused;
+	}
+	if ((broken != broken_told[i]) &&
+	    svc_printf(log_to, "disk: %s: its queue is not served until it resets its device (%u times so far)", names[i],
+		       (unsigned)broken)) {
+		broken_told[i] = broken;
+	}
+}
+
 void svc_disk_poll(void)
 {
 	for (uint32_t i = 0u; i < n_clients; i++) {
 		if (svc_disk_serve(&clients[i], vblk_io, NULL) != 0u) {
 			(void)rt_hvc(BH_HC_DOORBELL, clients[i].channel, 0u, 0u);
 		}
+		report_refusals(i);
 	}
 }
 

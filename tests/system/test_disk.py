@@ -106,3 +106,21 @@ def test_isolation_report_lists_each_slice_and_window(disk):
     assert "| `disk0` (/board/virtio_mmio@a003000) | disk-a | 64-191 (128) | virtio-mmio at 0xa000000, interrupt 80 |" in report, report
     assert "| `disk0` (/board/virtio_mmio@a003000) | disk-b | 256-383 (128) | virtio-mmio at 0xa000000, interrupt 80 |" in report, report
     assert "window: `win-a`" in report and "service never maps disk-a's RAM" in report, report
+
+
+def test_forged_descriptors_are_refused_and_logged(disk):
+    """Each client forges requests after its test: a read into its own RAM (outside its window)
+    ends in an I/O error; a chain that loops and one whose next index is past the queue come back
+    unread; its device still works afterwards. The service partition logs each client's refusals
+    by kind, and nothing else of the system notices (the image test shows no stray sector).
+
+    Verifies: REQ-DSK-005
+    """
+    _, run, _, _ = disk
+    for name, _, _, _ in SLICES:
+        lines = run.of(name)
+        assert ("disktest: forged: outside the window I/O error, a loop returned unread, "
+                "an index past the queue returned unread") in lines, run.text()
+        assert "disktest: after the forged requests: read ok" in lines, run.text()
+        assert (f"disk: {name}: 5 requests refused so far (2 outside its slice, 1 outside its memory, "
+                "2 bad chains, 0 failed on the disk)") in run.of("service"), run.text()

@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "bhrt_virtio.h"
 
 struct rt_vblk {
 	volatile uint32_t *regs;
@@ -41,5 +42,20 @@ int rt_vblk_open(struct rt_vblk *d, uint32_t features_high);
  * after `timeout_us`, or RT_VBLK_TOO_BIG.
  */
 int rt_vblk_io(struct rt_vblk *d, bool write, uint64_t lba, uint32_t sectors, uint64_t timeout_us);
+
+/**
+ * Submits the chain `chain[0 .. n)` as written (descriptors 0 .. n-1 of the
+ * table, head 0): for tests that forge requests. The used entry's length,
+ * or RT_VBLK_TIMEOUT, or RT_VBLK_TOO_BIG (more descriptors than the queue).
+ * `status`, when not NULL, gets the byte at the window's status slot after
+ * completion (the slot request headers and status use: offset 3200).
+ */
+int rt_vblk_submit(struct rt_vblk *d, const struct virtq_desc *chain, uint32_t n, uint64_t timeout_us, uint8_t *status);
+
+/** Where rt_vblk_submit's status slot is, as an address the device is given. */
+uint64_t rt_vblk_status_address(const struct rt_vblk *d);
+
+/** Where the request header slot is (16 bytes, 8-byte aligned). */
+uint64_t rt_vblk_header_address(const struct rt_vblk *d);
 
 #endif /* BHRT_VIRTIO_BLK_H */
