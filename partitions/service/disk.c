@@ -17,8 +17,6 @@
 
 static struct svc_disk_client clients[SVC_DISK_CLIENTS];
 static char names[SVC_DISK_CLIENTS][SVC_NAME_MAX];
-static uint32_t refused_told[SVC_DISK_CLIENTS];
-static uint32_t broken_told[SVC_DISK_CLIENTS];
 static uint32_t n_clients;
 static struct svc_mux *log_to;
 
@@ -103,6 +101,8 @@ void svc_disk_init(struct svc_mux *mux)
 /* Tells once per turn what a client's requests or queue set-ups were refused since the last time. */
 static void report_refusals(uint32_t i)
 {
+	static uint32_t refused_told[SVC_DISK_CLIENTS];
+	static uint32_t broken_told[SVC_DISK_CLIENTS];
 	const struct svc_disk_client *c = &clients[i];
 	uint32_t refused = c->refused[SVC_DISK_BAD_CHAIN] + c->refused[SVC_DISK_BAD_BUFFER] +
 			   c->refused[SVC_DISK_OUTSIDE_SLICE] + c->refused[SVC_DISK_IO_FAILED];
