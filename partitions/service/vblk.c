@@ -6,15 +6,20 @@
  * (there is no IOMMU: the device sees host-physical addresses, which the
  * guest device tree tells, bulkhead,host-address of the memory node).
  * A request that does not complete within VBLK_TIMEOUT_US fails; the device
- * is then reset and set up again before the next one.
+ * is then reset and set up again before the next one. While it waits the
+ * core naps in WFI for VBLK_NAP_US at a time rather than spinning: the
+ * emulator (QEMU under -icount) then gets to complete the request, and a
+ * board's core rests.
  */
 #include <string.h>
 #include <bulkhead/disk.h>
 #include "bhrt.h"
+#include "bhrt_gic.h"
 #include "vblk.h"
 
 #define TRANSPORT_SIZE 0x200u
 #define VBLK_TIMEOUT_US 2000000u
+#define VBLK_NAP_US 20u            /* a wait for the device: WFI until the virtual timer, then look again */
 #define HEX_DIGITS 16u
 
 static struct vblk_dma dma;
@@ -147,6 +152,17 @@ uint64_t vblk_capacity(void)
 	return working ? capacity : 0u;
 }
 
+/* WFI until the virtual timer fires VBLK_NAP_US from now (its handler, main.c's, stops it); IRQs masked
+ * meanwhile: a pending interrupt ends WFI all the same and is taken once they are unmasked. */
+static void nap(void)
+{
+	rt_irq_mask();
+	rt_timer_start_at(RT_TIMER_VIRT, rt_counter() + ((rt_counter_hz() * VBLK_NAP_US) / 1000000u));
+	rt_wfi();
+	rt_timer_stop(RT_TIMER_VIRT);
+	rt_irq_unmask();
+}
+
 /* One request of at most VBLK_BOUNCE bytes, polled. */
 static int request(bool write, uint64_t lba, uint32_t bytes)
 {
@@ -176,6 +192,7 @@ static int request(bool write, uint64_t lba, uint32_t bytes)
 			working = setup();
 			return -1;
 		}
+		nap();
 	}
 	vblk_wr(VIRTIO_MMIO_INTERRUPT_ACK, vblk_rd(VIRTIO_MMIO_INTERRUPT_STATUS));
 	return (__atomic_load_n(&dma.status, __ATOMIC_ACQUIRE) == VIRTIO_BLK_S_OK) ? 0 : -1;
