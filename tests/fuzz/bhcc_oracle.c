@@ -38,7 +38,7 @@ struct o_region {
 	int channel;    /* the channel it maps (check_channel_pages), else -1 */
 };
 
-/* A channel as config.c gives it: kind 0 data, 1 console, 2 log. */
+/* A channel as config.c gives it: kind 0 data, 1 console, 2 log, 3 disk. */
 struct o_chan {
 	char name[SYM_MAX];
 	uint64_t pa, size;
@@ -275,7 +275,8 @@ static const char *channel_field(struct o_chan *c, const char *l)
 	} else if (sscanf(l, ".one_way = %u,", &u) == 1) {
 		c->one_way = u != 0;
 	} else if (strncmp(l, ".kind = ", 8) == 0) {
-		c->kind = strstr(l, "CFG_CHANNEL_LOG") ? 2u : strstr(l, "CFG_CHANNEL_CONSOLE") ? 1u : 0u;
+		c->kind = strstr(l, "CFG_CHANNEL_DISK") ? 3u : strstr(l, "CFG_CHANNEL_LOG") ? 2u
+			  : strstr(l, "CFG_CHANNEL_CONSOLE") ? 1u : 0u;
 	}
 	return NULL;
 }
@@ -559,6 +560,61 @@ static void blob_system(const void *fdt, struct o_sys *s)
 	}
 }
 
+static bool blob_cells(const void *fdt, int node, const char *name, int n, uint64_t *out);
+
+/* The blob's /disks client named @client, and its mode; -1 when there is none. */
+static int blob_disk_client(const void *fdt, const char *client, const char **mode, int *cells_a)
+{
+	int top = fdt_path_offset(fdt, "/disks"), disk, node, len;
+	const fdt32_t *ac = top < 0 ? NULL : fdt_getprop(fdt, top, "#address-cells", NULL);
+
+	*cells_a = ac ? (int)fdt32_to_cpu(*ac) : 0;
+	if (top < 0)
+		return -1;
+	fdt_for_each_subnode(disk, fdt, top) {
+		fdt_for_each_subnode(node, fdt, disk) {
+			if (strcmp(fdt_get_name(fdt, node, NULL), client) == 0) {
+				*mode = fdt_getprop(fdt, node, "mode", &len);
+				return node;
+			}
+		}
+	}
+	return -1;
+}
+
+/* The guest address of the first RAM region in @regions (config.c lists RAM first, in document order). */
+static uint64_t first_ram(const struct o_array *regions)
+{
+	for (unsigned j = 0; j < regions->n; j++)
+		if (regions->r[j].ram)
+			return regions->r[j].ipa;
+	return 0;
+}
+
+/*
+ * @a, a shared region of the service partition @i, maps RAM region @b of
+ * partition @q exactly as the blob's /disks grants a trusted-service client:
+ * same host range and size, never executable, at service-address plus @b's
+ * offset from @q's first RAM region.
+ */
+static bool lent_ram(const struct o_sys *s, const void *fdt, unsigned i, const struct o_region *a, unsigned q,
+		     const struct o_region *b, const struct o_array *qregions)
+{
+	const char *mode = NULL;
+	int ca = 0;
+	int node;
+	uint64_t sa;
+
+	if (!s->parts[i].service || i == q || !a->shared || a->channel >= 0 || !b->ram || a->pa != b->pa ||
+	    a->size != b->size || (a->access & 4))
+		return false;
+	node = blob_disk_client(fdt, s->parts[q].name, &mode, &ca);
+	if (node < 0 || !mode || strcmp(mode, "trusted-service") != 0 || ca < 1 || ca > 2 ||
+	    !blob_cells(fdt, node, "service-address", ca, &sa))
+		return false;
+	return a->ipa == sa + (b->ipa - first_ram(qregions));
+}
+
 static const char *check_memory(const struct o_sys *s, struct o_array *const *regions, const void *fdt)
 {
 	for (unsigned i = 0; i < s->n_parts; i++) {
@@ -584,7 +640,10 @@ static const char *check_memory(const struct o_sys *s, struct o_array *const *re
 							  ((a->pa == b->pa && a->size == b->size) ||
 							   (a->channel >= 0 && a->channel == b->channel));
 
-					if (overlap(a->pa, a->size, b->pa, b->size) && !one_shared &&
+					bool lent = lent_ram(s, fdt, i, a, q, b, regions[q]) ||
+						    lent_ram(s, fdt, q, b, i, a, regions[i]);
+
+					if (overlap(a->pa, a->size, b->pa, b->size) && !one_shared && !lent &&
 					    !(gicv2_cpu_interface(s, a) && gicv2_cpu_interface(s, b)))
 						return fail("%s and %s share host 0x%" PRIx64, s->parts[i].name,
 							    s->parts[q].name, a->pa);
@@ -701,6 +760,9 @@ static const char *check_shared(const struct o_sys *s, struct o_array *const *re
 					shm[k].has_host = true;
 				}
 			}
+			for (unsigned q = 0; r->shared && !declared && r->channel < 0 && q < s->n_parts; q++)
+				for (unsigned k = 0; k < regions[q]->n && !declared; k++)
+					declared = lent_ram(s, fdt, i, r, q, &regions[q]->r[k], regions[q]);
 			if (r->shared && !declared && r->channel < 0)
 				return fail("%s: shared region at guest 0x%" PRIx64 " (rights %u) that /shared-memory does not grant",
 					    s->parts[i].name, r->ipa, r->access);
@@ -735,7 +797,7 @@ static bool channel_shape_ok(const struct o_chan *c)
 	uint64_t unit = c->one_way ? 0x1000 : 0x2000;
 
 	return c->n_ends == 2 && c->size >= 2 * unit && c->size % unit == 0 && (c->pa & 0xfff) == 0 &&
-	       c->kind <= 2;
+	       c->kind <= 3;
 }
 
 /* The channel end of partition @i whose guest range holds @r, or false. */
@@ -856,6 +918,15 @@ static const char *check_generated(const struct o_sys *s, const void *fdt, const
 
 	if (c->end[1].hyp || svc < 0 || !s->parts[svc].service)
 		return fail("channel %s: its end 1 is not the service partition", c->name);
+	if (c->kind == 3) {
+		const char *mode = NULL;
+		int ca = 0;
+
+		if (!c->end[0].hyp || c->end[0].partition < 0 || c->end[0].partition == svc || c->one_way ||
+		    blob_disk_client(fdt, part_name(s, c->end[0].partition), &mode, &ca) < 0)
+			return fail("channel %s: a disk channel no /disks client asked for", c->name);
+		return NULL;
+	}
 	if (c->kind == 2)
 		return c->end[0].hyp && c->end[0].partition < 0 && c->one_way ? NULL
 			: fail("channel %s: the log is not one-way from the hypervisor", c->name);
@@ -871,7 +942,7 @@ static const char *check_channels(const struct o_sys *s, const void *fdt)
 {
 	int top = fdt_path_offset(fdt, "/channels"), node;
 	uint64_t a = 0, z = 0;
-	unsigned declared = 0, data = 0, consoles = 0, logs = 0, asked = 0, services = 0;
+	unsigned declared = 0, data = 0, consoles = 0, logs = 0, disks = 0, asked = 0, services = 0, clients = 0;
 	const char *e;
 
 	if (top >= 0 && (!blob_cells(fdt, top, "#address-cells", 1, &a) || !blob_cells(fdt, top, "#size-cells", 1, &z)))
@@ -894,13 +965,23 @@ static const char *check_channels(const struct o_sys *s, const void *fdt)
 		data += c->kind == 0;
 		consoles += c->kind == 1;
 		logs += c->kind == 2;
+		disks += c->kind == 3;
 		if (c->kind != 0 && (e = check_generated(s, fdt, c)) != NULL)
 			return e;
 	}
 	for (unsigned i = 0; i < s->n_parts; i++) {
 		asked += blob_console(fdt, s->parts[i].name)[0] != '\0';
 		services += s->parts[i].service;
+		if (!s->parts[i].service) {
+			const char *mode = NULL;
+			int ca = 0;
+
+			clients += blob_disk_client(fdt, s->parts[i].name, &mode, &ca) >= 0;
+		}
 	}
+	if (disks != clients || (disks && services != 1))
+		return fail("config.c has %u disk channels; the blob has %u disk clients, %u service", disks, clients,
+			    services);
 	if (data != declared || consoles != asked || logs != (services ? 1u : 0u) || services > 1)
 		return fail("config.c has %u data, %u console and %u log channels; the blob declares %u, asks %u, %u service",
 			    data, consoles, logs, declared, asked, services);
