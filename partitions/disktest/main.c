@@ -11,6 +11,10 @@
  *   4. Forged requests: a read into its own RAM outside the window must end
  *      in VIRTIO_BLK_S_IOERR; a chain that loops and one whose next index is
  *      past the queue must come back unread (length 0, status untouched).
+ *   5. With restart=1, its first life then ends in a stage-2 fault (its
+ *      fault policy restarts it) and the second does it all again: the
+ *      device was reset with the partition, the service partition started
+ *      its queue over.
  * Every step prints one line; the host test checks the lines and the disk
  * image afterwards. With bench=N (under -icount, one counter tick per
  * instruction) it then measures N reads of the interrupt status register
@@ -207,6 +211,10 @@ int main(void)
 	forged(&d);
 	if (rt_bootarg("bench", 0u) != 0u)
 		bench(&d, (uint32_t)rt_bootarg("bench", 0u));
-	printf("disktest: done\n");
+	if ((rt_bootarg("restart", 0u) != 0u) && (rt_partition_info().restarts == 0u)) {
+		printf("disktest: life 1 done: a fault now, to be restarted\n");
+		*(volatile uint32_t *)(uintptr_t)0x70000000u = 1u;   /* in its stage-1 map, in no region of its own */
+	}
+	printf("disktest: done (restart %u)\n", (unsigned)rt_partition_info().restarts);
 	return 0;
 }

@@ -48,9 +48,12 @@ def test_two_clients_write_and_read_back_their_slices(disk):
         lines = run.of(name)
         assert f"disktest: capacity {n} sectors, buffer 120 sectors" in lines, run.text()
         assert f"disktest: pattern read back: {n} sectors, 0 bytes differ" in lines, run.text()
-        assert "disktest: done" in lines, run.text()
+        assert any(l.startswith("disktest: done (restart ") for l in lines), run.text()
     assert run.exited and run.of("bulkhead")[-1] == "all partitions stopped", run.text()
-    assert not any(l.startswith("fault:") for l in run.of("bulkhead")), run.text()
+    # The one fault is disk-b's own, on purpose (test_a_restarted_client_finds_its_disk_working_again).
+    faults = [l for l in run.of("bulkhead") if l.startswith("fault:")]
+    assert len(faults) == 1 and faults[0].startswith(
+        "fault: partition 'disk-b' vCPU 0 (core 2): stage-2 data abort (write) at IPA 0x70000000,"), run.text()
 
 
 def test_disk_image_holds_both_slices_and_nothing_else_changed(disk):
@@ -124,3 +127,24 @@ def test_forged_descriptors_are_refused_and_logged(disk):
         assert "disktest: after the forged requests: read ok" in lines, run.text()
         assert (f"disk: {name}: 5 requests refused so far (2 outside its slice, 1 outside its memory, "
                 "2 bad chains, 0 failed on the disk)") in run.of("service"), run.text()
+
+
+def test_a_restarted_client_finds_its_disk_working_again(disk):
+    """disk-b's first life ends in a stage-2 fault after its test; its fault policy restarts it,
+    which resets its device and tells the service partition (a new generation); the second life
+    negotiates again, writes and reads back its whole slice and is refused past it as the first
+    did. disk-a is not disturbed.
+
+    Verifies: REQ-DSK-008
+    """
+    _, run, _, _ = disk
+    lines = run.of("disk-b")
+    assert "disktest: life 1 done: a fault now, to be restarted" in lines, run.text()
+    restart = run.index(r"^\[bulkhead\] partition 'disk-b' restarting \(restart 1\)$")
+    assert restart >= 0, run.text()
+    again = run.index(r"^\[disk-b\] disktest: pattern read back: 128 sectors, 0 bytes differ$", restart)
+    assert again > restart, run.text()
+    assert run.index(r"^\[disk-b\] disktest: past the slice: read I/O error, write across the end I/O error$",
+                     again) > again, run.text()
+    assert "disktest: done (restart 1)" in lines, run.text()
+    assert "disktest: done (restart 0)" in run.of("disk-a"), run.text()
