@@ -148,6 +148,7 @@ static void assert_disk_unchanged(void)
 	assert_memory_equal(disk, disk_before, sizeof(disk));
 }
 
+/* Verifies: REQ-DSK-005 */
 static void test_write_then_read_inside_the_slice(void **state)
 {
 	(void)state;
@@ -199,6 +200,7 @@ static void expect_returned_unwritten(void)
 	assert_disk_unchanged();
 }
 
+/* Verifies: REQ-DSK-005 */
 static void test_sector_past_the_slice_is_an_io_error(void **state)
 {
 	(void)state;
@@ -207,6 +209,7 @@ static void test_sector_past_the_slice_is_an_io_error(void **state)
 	expect_refused(SVC_DISK_OUTSIDE_SLICE);
 }
 
+/* Verifies: REQ-DSK-005 */
 static void test_request_running_past_the_slice_is_an_io_error(void **state)
 {
 	(void)state;
@@ -215,6 +218,7 @@ static void test_request_running_past_the_slice_is_an_io_error(void **state)
 	expect_refused(SVC_DISK_OUTSIDE_SLICE);
 }
 
+/* Verifies: REQ-DSK-005 */
 static void test_huge_sector_does_not_wrap(void **state)
 {
 	(void)state;
@@ -223,6 +227,7 @@ static void test_huge_sector_does_not_wrap(void **state)
 	expect_refused(SVC_DISK_OUTSIDE_SLICE);
 }
 
+/* Verifies: REQ-DSK-005 */
 static void test_buffer_outside_the_window_is_refused(void **state)
 {
 	(void)state;
@@ -231,6 +236,7 @@ static void test_buffer_outside_the_window_is_refused(void **state)
 	expect_refused(SVC_DISK_BAD_BUFFER);
 }
 
+/* Verifies: REQ-DSK-005 */
 static void test_buffer_running_past_the_window_end_is_refused(void **state)
 {
 	(void)state;
@@ -239,6 +245,7 @@ static void test_buffer_running_past_the_window_end_is_refused(void **state)
 	expect_refused(SVC_DISK_BAD_BUFFER);
 }
 
+/* Verifies: REQ-DSK-005 */
 static void test_buffer_address_wrapping_is_refused(void **state)
 {
 	(void)state;
@@ -247,6 +254,7 @@ static void test_buffer_address_wrapping_is_refused(void **state)
 	expect_refused(SVC_DISK_BAD_BUFFER);
 }
 
+/* Verifies: REQ-DSK-005 */
 static void test_descriptor_loop_is_bounded(void **state)
 {
 	(void)state;
@@ -256,6 +264,7 @@ static void test_descriptor_loop_is_bounded(void **state)
 	expect_returned_unwritten();
 }
 
+/* Verifies: REQ-DSK-005 */
 static void test_next_index_past_the_queue_is_refused(void **state)
 {
 	(void)state;
@@ -265,6 +274,7 @@ static void test_next_index_past_the_queue_is_refused(void **state)
 	expect_returned_unwritten();
 }
 
+/* Verifies: REQ-DSK-005 */
 static void test_indirect_descriptor_is_refused(void **state)
 {
 	(void)state;
@@ -274,6 +284,7 @@ static void test_indirect_descriptor_is_refused(void **state)
 	expect_returned_unwritten();
 }
 
+/* Verifies: REQ-DSK-005 */
 static void test_read_into_a_device_readable_buffer_is_refused(void **state)
 {
 	(void)state;
@@ -283,6 +294,7 @@ static void test_read_into_a_device_readable_buffer_is_refused(void **state)
 	expect_refused(SVC_DISK_BAD_CHAIN);
 }
 
+/* Verifies: REQ-DSK-005 */
 static void test_status_outside_the_window_gets_no_status(void **state)
 {
 	(void)state;
@@ -297,6 +309,7 @@ static void test_status_outside_the_window_gets_no_status(void **state)
 	assert_disk_unchanged();
 }
 
+/* Verifies: REQ-DSK-005 */
 static void test_head_index_past_the_queue_is_refused(void **state)
 {
 	(void)state;
@@ -309,6 +322,7 @@ static void test_head_index_past_the_queue_is_refused(void **state)
 	assert_disk_unchanged();
 }
 
+/* Verifies: REQ-DSK-005 */
 static void test_available_index_too_far_ahead_breaks_the_queue(void **state)
 {
 	(void)state;
@@ -327,6 +341,7 @@ static void test_available_index_too_far_ahead_breaks_the_queue(void **state)
 	assert_int_equal(win[STATUS_OFF], VIRTIO_BLK_S_OK);
 }
 
+/* Verifies: REQ-DSK-005 */
 static void test_queue_outside_the_window_is_never_used(void **state)
 {
 	(void)state;
@@ -352,6 +367,7 @@ static void test_queue_outside_the_window_is_never_used(void **state)
 	assert_disk_unchanged();
 }
 
+/* Verifies: REQ-DSK-005 */
 static void test_unknown_request_type_is_unsupported(void **state)
 {
 	(void)state;
@@ -362,6 +378,7 @@ static void test_unknown_request_type_is_unsupported(void **state)
 	assert_disk_unchanged();
 }
 
+/* Verifies: REQ-DSK-005 */
 static void test_map_checks_whole_range(void **state)
 {
 	(void)state;
