@@ -1466,6 +1466,43 @@ static void test_err_disks(void **state)
 		      "/disks/disk0/a: a disk client needs the service partition (a partition with `service`), and there is none");
 }
 
+/* The guest device trees of ok-disk: each client's virtio-mmio node, the window as a restricted DMA pool,
+ * the service partition's view of each client. */
+/* Verifies: REQ-DSK-001 */
+static void test_disk_guest_dtb(void **state)
+{
+	struct run r;
+	void *fdt;
+
+	(void)state;
+	prepare(&r, "ok-disk", "dtb-disk");
+	pass2(&r);
+	write_file(r.images, "svc.bin", 64);
+	write_file(r.images, "t.bin", 64);
+	write_file(r.images, "w.bin", 64);
+	mkdirs(r.srctree);
+	run_ok(&r);
+	free(r.err);
+	fdt = read_dtb(r.out, "w.dtb");
+	STR(fdt, "/virtio_mmio@a000000", "compatible", "virtio,mmio");
+	CELLS(fdt, "/virtio_mmio@a000000", "reg", 0, 0x0a000000, 0, 0x1000);
+	CELLS(fdt, "/virtio_mmio@a000000", "interrupts", 0, 48, 1);
+	CELLS(fdt, "/virtio_mmio@a000000", "bulkhead,window", 0, 0x50000000, 0, 0x10000);
+	CELLS(fdt, "/virtio_mmio@a000000", "memory-region", 3);
+	STR(fdt, "/reserved-memory/restricted-dma@50000000", "compatible", "restricted-dma-pool");
+	CELLS(fdt, "/reserved-memory/restricted-dma@50000000", "reg", 0, 0x50000000, 0, 0x10000);
+	CELLS(fdt, "/reserved-memory/restricted-dma@50000000", "phandle", 3);
+	free(fdt);
+	/* Trusted service: no pool (the kernel keeps its buffers where it likes). */
+	fdt = read_dtb(r.out, "t.dtb");
+	assert_null(fdt_getprop(fdt, node(fdt, "/virtio_mmio@a000000"), "memory-region", NULL));
+	assert_true(fdt_path_offset(fdt, "/reserved-memory") < 0);
+	free(fdt);
+	fdt = read_dtb(r.out, "svc.dtb");
+	assert_non_null(fdt_getprop(fdt, node(fdt, "/memory@40000000"), "bulkhead,host-address", NULL));
+	free(fdt);
+}
+
 /* The service partition's regions that map a trusted-service client's RAM, and the report's Disks rows. */
 /* Verifies: REQ-DSK-001, REQ-DSK-002 */
 static void test_disk_modes(void **state)
@@ -2627,6 +2664,7 @@ int main(void)
 		cmocka_unit_test(test_err_console),
 		cmocka_unit_test(test_err_disks),
 		cmocka_unit_test(test_disk_modes),
+		cmocka_unit_test(test_disk_guest_dtb),
 		cmocka_unit_test(test_channels_report),
 		cmocka_unit_test(test_guest_dtb_gicv2),
 		cmocka_unit_test(test_isolation_report),

@@ -14,6 +14,7 @@
 
 #define GIC_PHANDLE 1
 #define UART_CLOCK_PHANDLE 2
+#define DISK_POOL_PHANDLE 3
 #define UART_CLOCK_HZ 24000000u             /* what QEMU's and most boards' PL011 clocks run at */
 #define DTB_FREE_SPACE 512                  /* room for a boot loader's /chosen edits */
 #define GIC_SPI 0
@@ -290,7 +291,31 @@ static int add_disk(void *fdt, const struct bh_system *sys, const struct bh_part
 		struct bh_range w = { k->client_window, sys->shared[k->window].size };
 
 		TRY(prop_ranges(fdt, "bulkhead,window", &w, 1));
+		TRY(fdt_property_u32(fdt, "memory-region", DISK_POOL_PHANDLE));
 	}
+	return fdt_end_node(fdt);
+}
+
+/*
+ * Window mode: the window is also a restricted DMA pool, the device's
+ * memory-region, so that a Linux built with CONFIG_DMA_RESTRICTED_POOL
+ * bounces its virtio buffers there (it negotiates VIRTIO_F_ACCESS_PLATFORM,
+ * which the device insists on).
+ */
+static int add_disk_pool(void *fdt, const struct bh_system *sys, const struct bh_partition *p)
+{
+	const struct bh_disk_client *k = &sys->disks[p->disk].clients[p->disk_client];
+	struct bh_range w = { k->client_window, sys->shared[k->window].size };
+
+	TRY(fdt_begin_node(fdt, "reserved-memory"));
+	TRY(fdt_property_u32(fdt, "#address-cells", 2));
+	TRY(fdt_property_u32(fdt, "#size-cells", 2));
+	TRY(fdt_property(fdt, "ranges", NULL, 0));
+	TRY(node_at(fdt, "restricted-dma", w.base));
+	TRY(fdt_property_string(fdt, "compatible", "restricted-dma-pool"));
+	TRY(prop_ranges(fdt, "reg", &w, 1));
+	TRY(fdt_property_u32(fdt, "phandle", DISK_POOL_PHANDLE));
+	TRY(fdt_end_node(fdt));
 	return fdt_end_node(fdt);
 }
 
@@ -431,8 +456,11 @@ int be_guest_desc_build(const struct bh_system *sys, const struct bh_partition *
 	TRY(add_channels(fdt, sys, p));
 	if (p->console == CFG_CONSOLE_PL011 && p->console_channel >= 0)
 		TRY(add_uart(fdt, p));
-	if (p->disk >= 0 && sys->disks[p->disk].clients[p->disk_client].channel >= 0)
+	if (p->disk >= 0 && sys->disks[p->disk].clients[p->disk_client].channel >= 0) {
+		if (sys->disks[p->disk].clients[p->disk_client].mode == BH_DISK_WINDOW)
+			TRY(add_disk_pool(fdt, sys, p));
 		TRY(add_disk(fdt, sys, p));
+	}
 	TRY(fdt_end_node(fdt));
 	TRY(fdt_finish(fdt));
 	size = (int)fdt_totalsize(fdt) + DTB_FREE_SPACE;
@@ -445,7 +473,7 @@ int be_guest_desc_build(const struct bh_system *sys, const struct bh_partition *
 /* The guest device tree has these at its root; a passed-through device must not clash. */
 void be_check_guest_desc(struct bh_ctx *c, const struct bh_partition *p)
 {
-	static const char *const reserved[] = { "chosen", "cpus", "psci", "timer", "apb-pclk" };
+	static const char *const reserved[] = { "chosen", "cpus", "psci", "timer", "apb-pclk", "reserved-memory" };
 	char uart[64];
 
 	for (unsigned k = 0; k < p->n_devices; k++) {
