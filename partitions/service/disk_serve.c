@@ -80,6 +80,13 @@ static bool refresh(struct svc_disk_client *c)
 		c->broken = true;
 		c->response->broken++;
 	}
+	if (c->ready && !c->broken) {
+		/* Where the used ring stands: 0 for a queue just set up (the driver zeroed it), what this
+		 * partition had published when it is the one that restarted. Not trusted: an index that
+		 * puts more than the queue's size in flight breaks the queue on the next turn. */
+		c->used_idx = __atomic_load_n(&c->used[1], __ATOMIC_ACQUIRE);
+		c->last_avail = c->used_idx;
+	}
 	return c->ready && !c->broken;
 }
 

@@ -367,6 +367,26 @@ static void test_queue_outside_the_window_is_never_used(void **state)
 	assert_disk_unchanged();
 }
 
+/* A service partition that restarted takes the queue up where its used ring stands. */
+/* Verifies: REQ-DSK-005 */
+static void test_restarted_server_resumes_at_the_used_index(void **state)
+{
+	(void)state;
+	request(VIRTIO_BLK_T_OUT, 0, WIN_BASE + DATA_OFF, BH_DISK_SECTOR);
+	offer(0);
+	offer(0);
+	used()[1] = 1;                          /* the first was served by the previous life */
+	assert_int_equal(svc_disk_serve(&cl, mem_io, NULL), 1);
+	assert_int_equal(used()[1], 2);
+	assert_int_equal(io_calls, 1);
+	/* A used index that would put more than the queue in flight is not followed. */
+	used()[1] = 0;
+	avail()[1] = NUM + 5;
+	req.generation++;
+	assert_int_equal(svc_disk_serve(&cl, mem_io, NULL), 0);
+	assert_int_equal(resp.broken, 1);
+}
+
 /* Verifies: REQ-DSK-005 */
 static void test_unknown_request_type_is_unsupported(void **state)
 {
@@ -408,6 +428,7 @@ int main(void)
 		T(test_head_index_past_the_queue_is_refused),
 		T(test_available_index_too_far_ahead_breaks_the_queue),
 		T(test_queue_outside_the_window_is_never_used),
+		T(test_restarted_server_resumes_at_the_used_index),
 		T(test_unknown_request_type_is_unsupported),
 		T(test_map_checks_whole_range),
 #undef T
