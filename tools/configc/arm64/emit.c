@@ -14,9 +14,10 @@
 const struct be_console be_consoles[] = {
 	{ "arm,pl011", BH_CONSOLE_PL011, "pl011" },
 	{ "ns16550a", BH_CONSOLE_NS16550, "ns16550" },
+	{ "cdns,uart-r1p12", BH_CONSOLE_CADENCE, "cadence_uart" },
 	{ NULL, BH_CONSOLE_NONE, NULL },
 };
-const char *const be_console_names = "\"arm,pl011\" or \"ns16550a\"";
+const char *const be_console_names = "\"arm,pl011\", \"ns16550a\" or \"cdns,uart-r1p12\"";
 
 const char *const be_cpu_id_title = "MPIDR";
 const char *const be_irq_note = "SGIs and PPIs (0..31) are per core: each vCPU has its own virtual ones.";
@@ -35,6 +36,12 @@ void be_emit_mk(FILE *f, const struct bh_system *sys)
 {
 	fprintf(f, "BH_GIC_VERSION := %u\n", sys->board.arch.gic.version);
 	fprintf(f, "BH_CONSOLE := %s\n", console_driver(sys->hyp.console_kind));
+	/* Where partitions find their virtual GIC: the board's addresses (the runtime's RT_GIC*_BASE). */
+	fprintf(f, "BH_GICD_BASE := 0x%llx\n", ULL(sys->board.arch.gic.dist.base));
+	if (sys->board.arch.gic.version == 3)
+		fprintf(f, "BH_GICR_BASE := 0x%llx\n", ULL(sys->board.arch.gic.redist.base));
+	else
+		fprintf(f, "BH_GICC_BASE := 0x%llx\n", ULL(sys->board.arch.gic.cpu.base));
 	fprintf(f, "BH_S2_POOL_PAGES := %u\n", sys->s2_pages);
 	fprintf(f, "BH_EL2_POOL_PAGES := %u\n", sys->el2_pages);
 }
