@@ -22,7 +22,7 @@ GUEST_OBJDIR := $(O)/partitions
 RT_SRCS := $(wildcard partitions/runtime/*.c $(GUEST_RT_ARCH)/*.c $(GUEST_RT_ARCH)/*.S)
 RT_OBJS := $(patsubst %,$(GUEST_OBJDIR)/%.o,$(RT_SRCS))
 
-$(GUEST_OBJDIR)/%.c.o: %.c $(NEWLIB_LIBC) partitions/build.mk
+$(GUEST_OBJDIR)/%.c.o: %.c $(NEWLIB_LIBC) partitions/build.mk $(GUEST_ARCH_DEPS)
 	@echo "  CC      $<"
 	$(Q)mkdir -p $(dir $@)
 	$(Q)$(GUEST_CC) $(GUEST_CPPFLAGS) $(GUEST_CFLAGS) -MMD -MP -c $< -o $@

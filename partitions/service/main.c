@@ -11,8 +11,8 @@
 #include "bhrt.h"
 #include "bhrt_channel.h"
 #include "bhrt_gic.h"
-#include "pl011.h"
 #include "svc.h"
+#include "uart.h"
 
 /* The board's UART when the device tree does not show it (QEMU virt). */
 #define UART_BASE_DEFAULT 0x09000000u
@@ -45,19 +45,27 @@ static bool read_names(void)
 	return (list != NULL) && (len != 0u);
 }
 
-/* The UART node of the device tree (`reg`, `interrupts` = <0 spi 4>), or the board's default. */
-static void uart_of_tree(uint64_t *base, uint32_t *irq)
+/* The UART node of the device tree (`reg`, `interrupts` = <0 spi 4>) and its driver: the first
+ * UART a driver knows, or the board's default (QEMU virt's PL011). */
+static const struct svc_uart_driver *uart_of_tree(uint64_t *base, uint32_t *irq)
 {
-	uint32_t node = rt_fdt_next_compatible(0u, "arm,pl011");
+	const struct svc_uart_driver *drv = svc_uart_drivers[0];
+	uint32_t node = 0u;
 	uint64_t size = 0u;
 	uint32_t len = 0u;
-	const uint8_t *ints = (node != 0u) ? rt_fdt_node_property(node, "interrupts", &len) : NULL;
+	const uint8_t *ints;
 
+	for (uint32_t i = 0u; (svc_uart_drivers[i] != NULL) && (node == 0u); i++) {
+		node = rt_fdt_next_compatible(0u, svc_uart_drivers[i]->compatible);
+		drv = (node != 0u) ? svc_uart_drivers[i] : drv;
+	}
+	ints = (node != 0u) ? rt_fdt_node_property(node, "interrupts", &len) : NULL;
 	*base = UART_BASE_DEFAULT;
 	*irq = UART_IRQ_DEFAULT;
 	if ((node != 0u) && rt_fdt_node_reg(node, base, &size) && (ints != NULL) && (len >= 8u)) {
 		*irq = (((uint32_t)ints[4] << 24) | ((uint32_t)ints[5] << 16) | ((uint32_t)ints[6] << 8) | ints[7]) + 32u;
 	}
+	return drv;
 }
 
 static void open_channels(void)
@@ -195,13 +203,14 @@ int main(void)
 	struct rt_info me = rt_partition_info();
 	uint64_t uart_base;
 	uint32_t uart_irq;
+	const struct svc_uart_driver *uart;
 	uint32_t overruns_seen = 0u;
 	bool stay = rt_bootarg("stay", 0u) != 0u;
 	uint64_t next_check = 0u;
 
 	svc_init(&mux, me.partition, rt_bootarg("color", 0u) != 0u);
 	bool named = read_names();
-	uart_of_tree(&uart_base, &uart_irq);
+	uart = uart_of_tree(&uart_base, &uart_irq);
 	open_channels();
 	svc_disk_init(&mux);
 	if (!named) {
@@ -217,7 +226,7 @@ int main(void)
 	(void)rt_irq_set_handler(RT_IRQ_VTIMER, timer_expired, NULL);
 	rt_gic_set_priority(RT_IRQ_VTIMER, RT_GIC_PRIORITY_DEFAULT);
 	rt_gic_enable(RT_IRQ_VTIMER);
-	if (svc_uart_init(uart_base, uart_irq) != 0) {
+	if (svc_uart_init(uart, uart_base, uart_irq) != 0) {
 		(void)rt_printf("service: the UART's interrupt %u cannot be taken; no input\n", (unsigned)uart_irq);
 	}
 	(void)svc_printf(&mux, "service partition: %u consoles and logs; CTRL-a three times moves the input focus",

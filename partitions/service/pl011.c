@@ -2,25 +2,19 @@
 /*
  * The board's PL011 UART, passed through to the service partition: output
  * by polling the transmit FIFO (bounded bytes per call, never a wait),
- * input by the receive interrupt into a small byte ring that the main loop
- * empties. The hypervisor set the line up (baud rate, 8N1) before the
- * service partition started; this driver only enables reception and its
- * interrupts.
+ * input by the receive interrupt into the receive ring (uart.c). The
+ * hypervisor set the line up (baud rate, 8N1) before the service partition
+ * started; this driver only enables reception and its interrupts.
  */
 #include <stddef.h>
 #include <stdint.h>
 #include "bhrt_gic.h"
-#include "pl011.h"
+#include "uart.h"
 #include "hw/pl011.h"
 
-#define RX_RING 256u              /* a power of two */
 #define RX_PER_INTERRUPT 64u      /* bytes read per interrupt at most (the FIFO holds 32) */
 
 static uint64_t base;
-static uint8_t rx_ring[RX_RING];
-static uint32_t rx_head;          /* written by the interrupt handler only */
-static uint32_t rx_tail;          /* written by the main loop only */
-static uint32_t rx_overruns;
 
 static uint32_t rd(uint32_t off)
 {
@@ -34,28 +28,18 @@ static void wr(uint32_t off, uint32_t v)
 
 static void on_rx(uint32_t intid, void *arg)
 {
-	uint32_t head = rx_head;
-	uint32_t tail = __atomic_load_n(&rx_tail, __ATOMIC_ACQUIRE);
-
 	(void)intid;
 	(void)arg;
 	/* Cleared before the FIFO is drained: a byte that arrives while it is drained raises the
 	 * interrupt again (QEMU hands bytes over one at a time; cleared after, it would be stranded). */
 	wr(PL011_ICR, PL011_INT_RX | PL011_INT_RT);
 	for (uint32_t i = 0u; (i < RX_PER_INTERRUPT) && ((rd(PL011_FR) & PL011_FR_RXFE) == 0u); i++) {
-		uint8_t c = (uint8_t)(rd(PL011_DR) & 0xffu);
-
-		if ((head - tail) < RX_RING) {
-			rx_ring[head % RX_RING] = c;
-			head++;
-		} else {
-			rx_overruns++;
-		}
+		svc_uart_rx_put((uint8_t)(rd(PL011_DR) & 0xffu));
 	}
-	__atomic_store_n(&rx_head, head, __ATOMIC_RELEASE);
+	svc_uart_rx_publish();
 }
 
-int svc_uart_init(uint64_t uart_base, uint32_t irq)
+static int pl011_init(uint64_t uart_base, uint32_t irq)
 {
 	base = uart_base;
 	if ((rt_gic_version() == 0) && (rt_gic_init() < 0)) {
@@ -76,7 +60,7 @@ int svc_uart_init(uint64_t uart_base, uint32_t irq)
 	return 0;
 }
 
-uint32_t svc_uart_write(const char *buf, uint32_t len)
+static uint32_t pl011_write(const char *buf, uint32_t len)
 {
 	uint32_t n = 0u;
 
@@ -87,26 +71,8 @@ uint32_t svc_uart_write(const char *buf, uint32_t len)
 	return n;
 }
 
-uint32_t svc_uart_read(uint8_t *buf, uint32_t cap)
-{
-	uint32_t head = __atomic_load_n(&rx_head, __ATOMIC_ACQUIRE);
-	uint32_t n = 0u;
-
-	while ((n < cap) && (rx_tail != head)) {
-		buf[n] = rx_ring[rx_tail % RX_RING];
-		rx_tail++;
-		n++;
-	}
-	__atomic_store_n(&rx_tail, rx_tail, __ATOMIC_RELEASE);
-	return n;
-}
-
-bool svc_uart_rx_pending(void)
-{
-	return __atomic_load_n(&rx_head, __ATOMIC_ACQUIRE) != rx_tail;
-}
-
-uint32_t svc_uart_overruns(void)
-{
-	return rx_overruns;
-}
+const struct svc_uart_driver svc_pl011 = {
+	.compatible = "arm,pl011",
+	.init = pl011_init,
+	.write = pl011_write,
+};

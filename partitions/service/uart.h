@@ -1,15 +1,31 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The service partition's driver of the board's PL011 (pl011.c).
+ * The service partition's UART: one interface (svc_uart_*), a driver per
+ * kind of board UART behind it (pl011.c, cadence_uart.c), chosen at start-up
+ * from the UART its device tree shows. The receive ring is shared (uart.c):
+ * a driver's receive interrupt puts bytes in, the main loop takes them out.
  */
-#ifndef SVC_PL011_H
-#define SVC_PL011_H
+#ifndef SVC_UART_H
+#define SVC_UART_H
 
 #include <stdbool.h>
 #include <stdint.h>
 
-/** Takes the UART at `uart_base` with receive interrupt `irq` (IRQs unmasked). 0, or -1. */
-int svc_uart_init(uint64_t uart_base, uint32_t irq);
+/** One UART driver. */
+struct svc_uart_driver {
+	const char *compatible;                         /* the device tree compatible it drives */
+	int (*init)(uint64_t base, uint32_t irq);       /* takes the UART, IRQs unmasked: 0, or -1 */
+	uint32_t (*write)(const char *buf, uint32_t len);
+};
+
+extern const struct svc_uart_driver svc_pl011;
+extern const struct svc_uart_driver svc_cadence_uart;
+
+/** The drivers, in the order the device tree is searched; NULL-terminated. */
+extern const struct svc_uart_driver *const svc_uart_drivers[];
+
+/** Takes the UART at `uart_base` with receive interrupt `irq` with `drv` (IRQs unmasked). 0, or -1. */
+int svc_uart_init(const struct svc_uart_driver *drv, uint64_t uart_base, uint32_t irq);
 /** Writes as many of the `len` bytes as the transmit FIFO takes now; returns how many. */
 uint32_t svc_uart_write(const char *buf, uint32_t len);
 /** Takes up to `cap` received bytes; returns how many. */
@@ -18,5 +34,10 @@ uint32_t svc_uart_read(uint8_t *buf, uint32_t cap);
 bool svc_uart_rx_pending(void);
 /** Bytes received while the receive ring was full (lost). */
 uint32_t svc_uart_overruns(void);
+
+/** For the drivers' receive interrupt handlers: one received byte into the ring. */
+void svc_uart_rx_put(uint8_t c);
+/** For the drivers' receive interrupt handlers: the bytes put so far become readable. */
+void svc_uart_rx_publish(void);
 
 #endif

@@ -26,10 +26,17 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-/* QEMU virt addresses (the same guest-physical addresses under Bulkhead). */
+/* The board's addresses (the same guest-physical addresses under Bulkhead): the build passes
+ * the system description's (partitions/runtime/arm64/build.mk); QEMU virt's otherwise. */
+#ifndef RT_GICD_BASE
 #define RT_GICD_BASE        0x08000000u
+#endif
+#ifndef RT_GICR_BASE
 #define RT_GICR_BASE        0x080a0000u
+#endif
+#ifndef RT_GICC_BASE
 #define RT_GICC_BASE        0x08010000u
+#endif
 
 /* INTIDs. */
 #define RT_GIC_SGI_COUNT    16u
