@@ -23,6 +23,11 @@ their slots of the image store with one `-device loader,...,force-raw=on`
 each, from bhcc's load list (GENDIR/load.list, beside the image as
 gen/load.list). A partition program run natively still boots with -kernel.
 
+Boards: QEMU's virt board (the default) and its ZCU102 model
+(`xlnx-zcu102`: 4 x Cortex-A53, GIC-400, Cadence UARTs, the ZynqMP memory
+map; docs/boards.md), chosen by the board's compatible string (BH_BOARD in
+gen/system.mk). On the ZCU102 the first -serial is UART0.
+
 As a program: scripts/qemu.py --system-mk build/gen/system.mk --image
 build/bulkhead.bin [--gdb] [--print]; it replaces itself with QEMU.
 """
@@ -54,13 +59,33 @@ def read_system_mk(path):
 
 # Where QEMU's virt board has its RAM: -m bytes from here (bhcc refuses RAM elsewhere on it).
 VIRT_RAM_BASE = 0x40000000
+# The ZynqMP's DDR: the first 2 GiB of -m at 0 (DDR low), the rest at 32 GiB (DDR high).
+ZYNQMP_DDR_LOW_SIZE = 0x80000000
+ZYNQMP_DDR_HIGH_BASE = 0x800000000
+
+# The QEMU machine of each board, by the first string of its compatible (BH_BOARD).
+VIRT = "virt"
+ZCU102 = "xlnx-zcu102"
+MACHINES = {"qemu,virt": VIRT, "xlnx,zynqmp-zcu102-rev1.0": ZCU102, "xlnx,zynqmp-zcu102": ZCU102}
+
+
+def machine_of(system_vars):
+    """The QEMU machine that models the description's board (virt for a build without BH_BOARD)."""
+    board = system_vars.get("BH_BOARD", "qemu,virt")
+    if board not in MACHINES:
+        raise ValueError(f"board '{board}' has no QEMU model here (known: {', '.join(sorted(MACHINES))})")
+    return MACHINES[board]
 
 
 def ram_mib(system_vars):
-    """QEMU's -m for the board: virt's RAM starts at 1 GiB whatever the description uses of it, so
-    -m reaches from there to the end of the description's highest RAM range, in whole MiB."""
+    """QEMU's -m for the board, in whole MiB. virt's RAM starts at 1 GiB whatever the description
+    uses of it, so -m reaches from there to the end of the description's highest RAM range. The
+    ZCU102's starts at 0 (DDR low, 2 GiB) and goes on at 32 GiB (DDR high)."""
     base = int(system_vars["BH_RAM_BASE"], 0)
     end = base + int(system_vars["BH_RAM_SIZE"], 0)
+    if machine_of(system_vars) == ZCU102:
+        high = max(0, end - ZYNQMP_DDR_HIGH_BASE)
+        return -(-(ZYNQMP_DDR_LOW_SIZE + high if high else end) // (1 << 20))
     if base < VIRT_RAM_BASE:
         raise ValueError(f"board RAM from {base:#x}: QEMU's virt board has RAM only from {VIRT_RAM_BASE:#x}")
     return -(-(end - VIRT_RAM_BASE) // (1 << 20))
@@ -94,8 +119,9 @@ def default_load_list(image):
 
 
 def command(image, *, gic, cpus, mem_mib, hypervisor=True, interactive=False, icount=None, plugin=None,
-            gdb=False, cpu=CPU, extra=(), load_list=None, entry=None, bios=None):
-    """The argument list that boots `image` on the virt board.
+            gdb=False, cpu=CPU, extra=(), load_list=None, entry=None, bios=None, machine=VIRT):
+    """The argument list that boots `image` on the virt board (or `machine`: ZCU102, whose cores and
+    interrupt controller are fixed: `gic` and `cpu` do not apply to it).
 
     hypervisor: EL2 is available (virtualization=on, PSCI over SMC); without it
     the image runs at EL1 as a guest would natively (PSCI over HVC).
@@ -110,9 +136,13 @@ def command(image, *, gic, cpus, mem_mib, hypervisor=True, interactive=False, ic
     entry: load `image` raw there and start core 0 there (the hypervisor); None: -kernel.
     bios: firmware for the board's flash (U-Boot), which then loads everything; image is None.
     """
-    machine = f"virt,gic-version={gic}" + (",virtualization=on" if hypervisor else "")
-    args = [BINARY, "-nodefaults", "-machine", machine, "-cpu", cpu, "-smp", str(cpus), "-m", f"{mem_mib}M",
-            "-display", "none"]
+    if machine == ZCU102:
+        # Its DisplayPort's audio wants a back end: none, named, rather than the host's sound card.
+        args = [BINARY, "-nodefaults", "-machine", ZCU102 + (",virtualization=on" if hypervisor else ""),
+                "-smp", str(cpus), "-m", f"{mem_mib}M", "-display", "none", "-audiodev", "none,id=noaudio"]
+    else:
+        args = [BINARY, "-nodefaults", "-machine", f"virt,gic-version={gic}" + (",virtualization=on" if hypervisor else ""),
+                "-cpu", cpu, "-smp", str(cpus), "-m", f"{mem_mib}M", "-display", "none"]
     args += ["-serial", "mon:stdio", "-echr", "0x1d"] if interactive else ["-serial", "stdio", "-monitor", "none"]
     args += ["-no-reboot"]
     if icount:
@@ -140,7 +170,8 @@ def system_command(system_vars, image, **kw):
     partition images of its load list (gen/load.list beside the image unless load_list= names one)."""
     kw.setdefault("load_list", default_load_list(image))
     return command(image, gic=system_vars["BH_GIC_VERSION"], cpus=system_vars["BH_NUM_CORES"],
-                   mem_mib=ram_mib(system_vars), entry=int(system_vars["BH_HYP_LINK"], 0), **kw)
+                   mem_mib=ram_mib(system_vars), entry=int(system_vars["BH_HYP_LINK"], 0),
+                   machine=machine_of(system_vars), **kw)
 
 
 # Debian's u-boot-qemu: U-Boot for QEMU's arm64 virt board, started as the board's firmware.
