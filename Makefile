@@ -59,6 +59,8 @@ help:
 	@echo '  make qemu                boot the built system in QEMU (no dependency check)'
 	@echo '  make debug               boot QEMU stopped, with a gdb server on :1234'
 	@echo '  make report              show the isolation report of the system description'
+	@echo '  make flash BOARD=zcu102  load the board'"'"'s system over JTAG with OpenOCD (FSBL=, BL31=; docs/boards.md)'
+	@echo '  make sdcard BOARD=zcu102 $$(O)/sdcard.img: boot.scr and bulkhead.itb on FAT (BOOT_BIN=)'
 	@echo
 	@echo 'Configuration (Kconfig):'
 	@echo '  make <target>_defconfig  start from configs/<target>_defconfig'

@@ -8,7 +8,8 @@ ifneq ($(wildcard $(O)/.config),)
 unquote = $(patsubst "%",%,$(1))
 
 ARCH := $(call unquote,$(CONFIG_ARCH))
-SYSTEM ?= $(call unquote,$(CONFIG_SYSTEM_DESCRIPTION))
+# BOARD=<name> (make flash BOARD=zcu102) picks configs/<name>.dts, the board's default system.
+SYSTEM ?= $(if $(BOARD),configs/$(BOARD).dts,$(call unquote,$(CONFIG_SYSTEM_DESCRIPTION)))
 
 ifeq ($(ARCH),x86)
 $(error CONFIG_ARCH_X86: the x86 port is not available yet (see arch/x86/README.md); choose ARCH_ARM64)

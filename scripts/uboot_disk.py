@@ -8,7 +8,11 @@ partition images to their slots and enters the hypervisor at EL2 (with U-Boot's 
 which bootm needs for an arm64 "linux" kernel and the hypervisor does not read). When bootm refuses
 the FIT, the script says so and powers the board off.
 
-scripts/uboot_disk.py --system-mk GENDIR/system.mk --itb bulkhead.itb --out uboot-disk.img
+The same disk is a board's SD card (`make sdcard`): a ZynqMP's boot ROM reads BOOT.BIN (first-stage
+loader, PMU firmware, TF-A, U-Boot; made by Xilinx's bootgen) from that FAT partition, given with
+--boot-bin, and its U-Boot's distro boot runs boot.scr.
+
+scripts/uboot_disk.py --system-mk GENDIR/system.mk --itb bulkhead.itb --out uboot-disk.img [--boot-bin BOOT.BIN]
 """
 import argparse
 import os
@@ -44,6 +48,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     for name in ("system-mk", "itb", "out"):
         ap.add_argument("--" + name, required=True)
+    ap.add_argument("--boot-bin", help="the board firmware's boot image, copied beside the FIT")
     a = ap.parse_args()
     v = qemu.read_system_mk(a.system_mk)
     addr = fit_address(v)
@@ -73,7 +78,8 @@ def main():
         env = dict(os.environ, MTOOLS_SKIP_CHECK="1")
         subprocess.run(["mformat", "-i", part, "-F", "-v", "BULKHEAD", "-T", str(sectors - PART_START),
                         "::"], check=True, env=env)
-        subprocess.run(["mcopy", "-i", part, scr, a.itb, "::"], check=True, env=env)
+        subprocess.run(["mcopy", "-i", part, scr, a.itb] + ([a.boot_bin] if a.boot_bin else []) + ["::"],
+                       check=True, env=env)
     os.replace(tmp, a.out)
     return 0
 

@@ -114,7 +114,29 @@ $(O)/uboot-disk.img: $(O)/bulkhead.itb $(GEN)/system.mk scripts/uboot_disk.py
 	@echo "  DISK    $@"
 	$(Q)$(PYTHON) scripts/uboot_disk.py --system-mk $(GEN)/system.mk --itb $(O)/bulkhead.itb --out $@
 
-.PHONY: qemu qemu-uboot debug size
+# A board over JTAG (scripts/openocd_flash.py; docs/boards.md): FSBL= and BL31= give the board's
+# first-stage loader and TF-A's BL31 as ELF files, run before the hypervisor. Rewritten each time:
+# it names those files.
+$(O)/flash.cfg: $(BH_OUTPUTS) $(GEN)/load.list scripts/openocd_flash.py FORCE
+	@echo "  OPENOCD $@"
+	$(Q)$(PYTHON) scripts/openocd_flash.py --system-mk $(GEN)/system.mk --image $(O)/bulkhead.bin \
+		--load-list $(GEN)/load.list --out $@ $(if $(FSBL),--fsbl $(FSBL)) $(if $(BL31),--bl31 $(BL31))
+
+# A board's boot medium: the U-Boot disk (MBR, FAT: boot.scr, bulkhead.itb), with the board
+# firmware's BOOT.BIN when BOOT_BIN= names it.
+$(O)/sdcard.img: $(O)/bulkhead.itb $(GEN)/system.mk scripts/uboot_disk.py $(BOOT_BIN)
+	@echo "  SDCARD  $@"
+	$(Q)$(PYTHON) scripts/uboot_disk.py --system-mk $(GEN)/system.mk --itb $(O)/bulkhead.itb --out $@ \
+		$(if $(BOOT_BIN),--boot-bin $(BOOT_BIN))
+
+.PHONY: qemu qemu-uboot debug size flash sdcard
+flash: $(O)/flash.cfg
+	@command -v openocd >/dev/null || { echo "openocd not found: run 'make deps'" >&2; exit 1; }
+	$(Q)openocd -f $< -c "init; bulkhead_flash; shutdown"
+
+sdcard: $(O)/sdcard.img
+	$(if $(BOOT_BIN),,@echo "  $(O)/sdcard.img has no BOOT.BIN: give BOOT_BIN=<file from Xilinx's bootgen> (docs/boards.md)")
+
 qemu: $(BH_OUTPUTS)
 	@echo "  QEMU    $(SYSTEM) (quit: Ctrl-] x; CTRL-a three times: next console)"
 	$(Q)$(QEMU_RUN)
