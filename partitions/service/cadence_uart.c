@@ -17,27 +17,27 @@
 #define RX_TIMEOUT 10u            /* receiver timeout: 40 bit periods of silence */
 #define RX_INTS (CDNS_UART_INT_RTRIG | CDNS_UART_INT_TIMEOUT)
 
-static uint64_t base;
+static uint64_t cdns_base;
 
-static uint32_t rd(uint32_t off)
+static uint32_t cdns_rd(uint32_t off)
 {
-	return *(volatile uint32_t *)(uintptr_t)(base + off);
+	return *(volatile uint32_t *)(uintptr_t)(cdns_base + off);
 }
 
-static void wr(uint32_t off, uint32_t v)
+static void cdns_wr(uint32_t off, uint32_t v)
 {
-	*(volatile uint32_t *)(uintptr_t)(base + off) = v;
+	*(volatile uint32_t *)(uintptr_t)(cdns_base + off) = v;
 }
 
-static void on_rx(uint32_t intid, void *arg)
+static void cdns_on_rx(uint32_t intid, void *arg)
 {
 	(void)intid;
 	(void)arg;
 	/* Cleared before the FIFO is drained, as for the PL011: a byte that arrives while it is
 	 * drained sets the status again rather than being stranded (at worst one empty interrupt). */
-	wr(CDNS_UART_ISR, RX_INTS);
-	for (uint32_t i = 0u; (i < RX_PER_INTERRUPT) && ((rd(CDNS_UART_SR) & CDNS_UART_SR_REMPTY) == 0u); i++) {
-		svc_uart_rx_put((uint8_t)(rd(CDNS_UART_FIFO) & 0xffu));
+	cdns_wr(CDNS_UART_ISR, RX_INTS);
+	for (uint32_t i = 0u; (i < RX_PER_INTERRUPT) && ((cdns_rd(CDNS_UART_SR) & CDNS_UART_SR_REMPTY) == 0u); i++) {
+		svc_uart_rx_put((uint8_t)(cdns_rd(CDNS_UART_FIFO) & 0xffu));
 	}
 	svc_uart_rx_publish();
 }
@@ -46,24 +46,24 @@ static int cadence_init(uint64_t uart_base, uint32_t irq)
 {
 	uint32_t cr;
 
-	base = uart_base;
+	cdns_base = uart_base;
 	if ((rt_gic_version() == 0) && (rt_gic_init() < 0)) {
 		return -1;
 	}
-	wr(CDNS_UART_IDR, CDNS_UART_INT_ALL);
-	wr(CDNS_UART_ISR, CDNS_UART_INT_ALL);
-	wr(CDNS_UART_RXWM, 1u);
-	wr(CDNS_UART_RXTOUT, RX_TIMEOUT);
-	cr = rd(CDNS_UART_CR) & ~(CDNS_UART_CR_RX_DIS | CDNS_UART_CR_TX_DIS | CDNS_UART_CR_RXRST | CDNS_UART_CR_TXRST);
-	wr(CDNS_UART_CR, cr | CDNS_UART_CR_RX_EN | CDNS_UART_CR_TX_EN);
-	if (rt_irq_set_handler(irq, on_rx, NULL) != 0) {
+	cdns_wr(CDNS_UART_IDR, CDNS_UART_INT_ALL);
+	cdns_wr(CDNS_UART_ISR, CDNS_UART_INT_ALL);
+	cdns_wr(CDNS_UART_RXWM, 1u);
+	cdns_wr(CDNS_UART_RXTOUT, RX_TIMEOUT);
+	cr = cdns_rd(CDNS_UART_CR) & ~(CDNS_UART_CR_RX_DIS | CDNS_UART_CR_TX_DIS | CDNS_UART_CR_RXRST | CDNS_UART_CR_TXRST);
+	cdns_wr(CDNS_UART_CR, cr | CDNS_UART_CR_RX_EN | CDNS_UART_CR_TX_EN);
+	if (rt_irq_set_handler(irq, cdns_on_rx, NULL) != 0) {
 		return -1;
 	}
 	rt_gic_set_edge(irq, false);
 	(void)rt_gic_route(irq, rt_mpidr());
 	rt_gic_set_priority(irq, RT_GIC_PRIORITY_DEFAULT);
 	rt_gic_enable(irq);
-	wr(CDNS_UART_IER, RX_INTS);
+	cdns_wr(CDNS_UART_IER, RX_INTS);
 	rt_irq_unmask();
 	return 0;
 }
@@ -72,8 +72,8 @@ static uint32_t cadence_write(const char *buf, uint32_t len)
 {
 	uint32_t n = 0u;
 
-	while ((n < len) && ((rd(CDNS_UART_SR) & CDNS_UART_SR_TFUL) == 0u)) {
-		wr(CDNS_UART_FIFO, (uint8_t)buf[n]);
+	while ((n < len) && ((cdns_rd(CDNS_UART_SR) & CDNS_UART_SR_TFUL) == 0u)) {
+		cdns_wr(CDNS_UART_FIFO, (uint8_t)buf[n]);
 		n++;
 	}
 	return n;

@@ -49,15 +49,17 @@ static bool read_names(void)
  * UART a driver knows, or the board's default (QEMU virt's PL011). */
 static const struct svc_uart_driver *uart_of_tree(uint64_t *base, uint32_t *irq)
 {
-	const struct svc_uart_driver *drv = svc_uart_drivers[0];
+	const struct svc_uart_driver *drv = svc_uart_driver(0u);
 	uint32_t node = 0u;
 	uint64_t size = 0u;
 	uint32_t len = 0u;
 	const uint8_t *ints;
 
-	for (uint32_t i = 0u; (svc_uart_drivers[i] != NULL) && (node == 0u); i++) {
-		node = rt_fdt_next_compatible(0u, svc_uart_drivers[i]->compatible);
-		drv = (node != 0u) ? svc_uart_drivers[i] : drv;
+	for (uint32_t i = 0u; (i < SVC_UART_DRIVERS) && (node == 0u); i++) {
+		const struct svc_uart_driver *d = svc_uart_driver(i);
+
+		node = rt_fdt_next_compatible(0u, d->compatible);
+		drv = (node != 0u) ? d : drv;
 	}
 	ints = (node != 0u) ? rt_fdt_node_property(node, "interrupts", &len) : NULL;
 	*base = UART_BASE_DEFAULT;

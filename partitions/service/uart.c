@@ -10,7 +10,6 @@
 
 #define RX_RING 256u              /* a power of two */
 
-const struct svc_uart_driver *const svc_uart_drivers[] = { &svc_pl011, &svc_cadence_uart, NULL };
 
 static const struct svc_uart_driver *drv = &svc_pl011;
 static uint8_t rx_ring[RX_RING];
@@ -18,6 +17,20 @@ static uint32_t rx_head;          /* written by the interrupt handler only */
 static uint32_t rx_put;           /* the interrupt handler's head before it publishes */
 static uint32_t rx_tail;          /* written by the main loop only */
 static uint32_t rx_overruns;
+
+const struct svc_uart_driver *svc_uart_driver(uint32_t i)
+{
+	const struct svc_uart_driver *d = NULL;
+
+	if (i == 0u) {
+		d = &svc_pl011;
+	} else if (i == 1u) {
+		d = &svc_cadence_uart;
+	} else {
+		/* past the drivers */
+	}
+	return d;
+}
 
 int svc_uart_init(const struct svc_uart_driver *d, uint64_t uart_base, uint32_t irq)
 {

@@ -21,8 +21,10 @@ struct svc_uart_driver {
 extern const struct svc_uart_driver svc_pl011;
 extern const struct svc_uart_driver svc_cadence_uart;
 
-/** The drivers, in the order the device tree is searched; NULL-terminated. */
-extern const struct svc_uart_driver *const svc_uart_drivers[];
+#define SVC_UART_DRIVERS 2u
+
+/** Driver `i` (0 .. SVC_UART_DRIVERS - 1) in the order the device tree is searched; NULL past them. */
+const struct svc_uart_driver *svc_uart_driver(uint32_t i);
 
 /** Takes the UART at `uart_base` with receive interrupt `irq` with `drv` (IRQs unmasked). 0, or -1. */
 int svc_uart_init(const struct svc_uart_driver *drv, uint64_t uart_base, uint32_t irq);
