@@ -121,3 +121,25 @@ def test_restart_of_one_partition(isolation):
     attempts = [int(m.group(1)) for l in isolation.of("intruder") if (m := re.match(r"attack (\d):", l))]
     assert attempts == list(range(len(ATTACKS)))
     assert not any("restarting" in l and "intruder" not in l for l in isolation.lines)
+
+
+def test_input_through_the_cadence_uart():
+    """Lines typed on the Cadence UART reach the focused partition through the service
+    partition's receive interrupt, and the board powers off once the talker exits.
+
+    Verifies: REQ-BRD-003
+    """
+    from test_service import CTRL_A3, Session   # the interactive console session of the service tests
+    system = harness.build("zcu102-input", "tests/system/configs/zcu102-input.dts")
+    _on_zcu102(system)
+    s = Session(system, timeout=120)
+    s.wait(r"^\[talker-a\] echo: type a line$")
+    s.type(CTRL_A3)
+    at = s.wait(r"^\[service\] input now goes to talker-a ")
+    s.type(b"hello zcu102\r")
+    s.wait(r"^\[talker-a\] got 'hello zcu102'$", at)
+    s.type(b"exit\r")
+    s.wait(r"^\[talker-a\] got 'exit'$", at)
+    run = s.finish()
+    harness.assert_booted(run, system)
+    assert run.exited, run.text()
