@@ -22,6 +22,7 @@ static struct hyp_end hyp_ends[CHANNEL_MAX];
  * that a ring checks nothing the configuration fixed. */
 static uint8_t raisable[CHANNEL_MAX];
 
+/* Implements: REQ-CHN-009 */
 void channels_init(void)
 {
 	for (uint32_t c = 0u; (c < cfg_system.n_channels) && (c < CHANNEL_MAX); c++) {
@@ -38,6 +39,7 @@ void channels_init(void)
 	}
 }
 
+/* Implements: REQ-CON-102, REQ-LOG-001 */
 enum core_status channel_bind_hyp_end(uint32_t channel, channel_hyp_ring_t ring, void *context)
 {
 	if ((channel >= cfg_system.n_channels) || (channel >= CHANNEL_MAX) ||
@@ -50,6 +52,7 @@ enum core_status channel_bind_hyp_end(uint32_t channel, channel_hyp_ring_t ring,
 }
 
 /* The peer of the caller's end, or NULL when the caller is not an end of @ch. */
+/* Implements: REQ-CHN-009 */
 static const struct cfg_channel_end *peer_of(const struct cfg_channel *ch, uint32_t partition)
 {
 	const struct cfg_channel_end *peer = NULL;
@@ -64,6 +67,7 @@ static const struct cfg_channel_end *peer_of(const struct cfg_channel *ch, uint3
 	return peer;
 }
 
+/* Implements: REQ-CHN-009 */
 bool channel_has_end(const struct partition *p, uint32_t channel)
 {
 	return (channel < cfg_system.n_channels) && (channel < CHANNEL_MAX) &&
@@ -71,6 +75,7 @@ bool channel_has_end(const struct partition *p, uint32_t channel)
 }
 
 /* An unbound hypervisor end (the log): the hypervisor reads it when it writes, nothing to do. */
+/* Implements: infrastructure */
 static enum core_status hyp_end_idle(struct cpu *self, uint32_t channel, void *context)
 {
 	UNUSED(self);
@@ -79,6 +84,7 @@ static enum core_status hyp_end_idle(struct cpu *self, uint32_t channel, void *c
 	return CORE_OK;
 }
 
+/* Implements: REQ-CON-102, REQ-LOG-001 */
 static enum core_status ring_hypervisor(struct cpu *self, uint32_t channel)
 {
 	const struct hyp_end *h = &hyp_ends[channel];
@@ -87,6 +93,7 @@ static enum core_status ring_hypervisor(struct cpu *self, uint32_t channel)
 	return ring(self, channel, h->context);
 }
 
+/* Implements: REQ-CHN-009 */
 enum core_status channel_ring(struct cpu *self, uint32_t channel)
 {
 	const struct cfg_channel *ch;

@@ -11,6 +11,7 @@
 #include "partition.h"
 #include "spinlock.h"
 
+/* Implements: REQ-CON-001 */
 static void put_raw(const char *s, size_t len)
 {
 	for (size_t i = 0u; i < len; i++) {
@@ -29,6 +30,7 @@ static void put_raw(const char *s, size_t len)
 
 static struct spinlock console_lock = SPINLOCK_INIT;
 
+/* Implements: REQ-CON-001, REQ-CON-006 */
 static void put_line(const char *prefix, const char *s, size_t len)
 {
 	arch_console_putc('[');
@@ -38,6 +40,7 @@ static void put_line(const char *prefix, const char *s, size_t len)
 	put_raw("\n", 1u);
 }
 
+/* Implements: REQ-CON-001 */
 void console_print_line(const char *prefix, const char *s, size_t len)
 {
 	spin_lock(&console_lock);
@@ -45,6 +48,7 @@ void console_print_line(const char *prefix, const char *s, size_t len)
 	spin_unlock(&console_lock);
 }
 
+/* Implements: REQ-FSF-006 */
 void console_print_line_failsafe(const char *prefix, const char *s, size_t len)
 {
 	uint64_t deadline = arch_counter() + (arch_counter_hz() / FAILSAFE_WAIT_DIVISOR);
@@ -62,6 +66,7 @@ void console_print_line_failsafe(const char *prefix, const char *s, size_t len)
 	}
 }
 
+/* Implements: REQ-CON-001, REQ-CON-002, REQ-CON-004 */
 void console_guest_putc(struct cpu *cpu, char c)
 {
 	struct console_line *l = &cpu->line;

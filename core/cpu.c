@@ -16,11 +16,13 @@
 
 static struct cpu cpus[CONFIG_MAX_CORES];
 
+/* Implements: infrastructure */
 struct cpu *cpu_get(uint32_t index)
 {
 	return &cpus[index];
 }
 
+/* Implements: REQ-CPU-002 */
 void cpus_init(void)
 {
 	if (cfg_system.n_cpus > (uint32_t)CONFIG_MAX_CORES) {
@@ -44,6 +46,7 @@ void cpus_init(void)
 	}
 }
 
+/* Implements: REQ-CPU-001, REQ-CPU-002, REQ-CPU-008 */
 NORETURN void core_cpu_started(struct cpu *cpu)
 {
 	struct partition *p = cpu->partition;
@@ -78,6 +81,7 @@ NORETURN void core_cpu_started(struct cpu *cpu)
 	arch_vcpu_enter(cpu, entry, arg);
 }
 
+/* Implements: REQ-CPU-012 */
 static void handle_msg(struct cpu *cpu, const struct cpu_msg *m)
 {
 	if (m->kind == (uint16_t)CPU_MSG_CONTROL) {
@@ -89,6 +93,7 @@ static void handle_msg(struct cpu *cpu, const struct cpu_msg *m)
 }
 
 /* Out of line: a kick without a request (an SGI's) pays one test only. */
+/* Implements: REQ-TRP-010, REQ-CPU-012 */
 static __attribute__((noinline)) void handle_requests(struct cpu *cpu, uint32_t req)
 {
 	struct cpu_msg m;
@@ -105,6 +110,7 @@ static __attribute__((noinline)) void handle_requests(struct cpu *cpu, uint32_t 
 	}
 }
 
+/* Implements: REQ-TRP-010, REQ-CPU-012 */
 void core_handle_requests(struct cpu *cpu)
 {
 	uint32_t req = __atomic_exchange_n(&cpu->requests, 0u, __ATOMIC_ACQ_REL);

@@ -6,11 +6,13 @@
 #include "arch.h"
 #include "cpu.h"
 
+/* Implements: REQ-CPU-012 */
 static bool same(const struct cpu_msg *a, const struct cpu_msg *b)
 {
 	return (a->kind == b->kind) && (a->arg16 == b->arg16) && (a->arg32 == b->arg32) && (a->arg64 == b->arg64);
 }
 
+/* Implements: REQ-CPU-012 */
 enum core_status cpu_msg_send(struct cpu *target, const struct cpu_msg *m)
 {
 	struct cpu_msg_queue *q = &target->msgs;
@@ -37,6 +39,7 @@ enum core_status cpu_msg_send(struct cpu *target, const struct cpu_msg *m)
 	return ret;
 }
 
+/* Implements: REQ-CPU-012 */
 bool cpu_msg_take(struct cpu *self, struct cpu_msg *out)
 {
 	struct cpu_msg_queue *q = &self->msgs;
@@ -53,6 +56,7 @@ bool cpu_msg_take(struct cpu *self, struct cpu_msg *out)
 	return taken;
 }
 
+/* Implements: REQ-CPU-012 */
 void cpu_msg_reset(struct cpu *cpu)
 {
 	struct cpu_msg_queue *q = &cpu->msgs;

@@ -7,12 +7,14 @@
 #include "lib.h"
 #include "partition.h"
 
+/* Implements: REQ-TRP-011 */
 static bool overlaps(uint64_t a, uint64_t a_size, uint64_t b, uint64_t b_size)
 {
 	/* Neither range wraps (emul_register checked the new one, bhcc the maps). */
 	return (a < (b + b_size)) && (b < (a + a_size));
 }
 
+/* Implements: REQ-TRP-011 */
 static bool overlaps_memory(const struct partition *p, uint64_t base, uint64_t size)
 {
 	for (uint32_t i = 0u; i < p->cfg->n_regions; i++) {
@@ -25,6 +27,7 @@ static bool overlaps_memory(const struct partition *p, uint64_t base, uint64_t s
 	return false;
 }
 
+/* Implements: REQ-TRP-011 */
 enum core_status emul_register(struct partition *p, enum emul_space space, uint64_t base, uint64_t size,
 			       emul_handler_t handler, void *context)
 {

@@ -26,6 +26,7 @@ static const char *const point_names[BH_FAULT_POINTS] = {
 /* Bit n: point n is armed. */
 static uint32_t armed;
 
+/* Implements: infrastructure */
 static bool names_equal(const char *a, const char *b)
 {
 	size_t i = 0u;
@@ -36,12 +37,14 @@ static bool names_equal(const char *a, const char *b)
 	return a[i] == b[i];
 }
 
+/* Implements: infrastructure */
 static void arm(uint32_t point)
 {
 	log_warning("fault injection: point %s armed", point_names[point]);
 	__atomic_fetch_or(&armed, (uint32_t)1u << point, __ATOMIC_ACQ_REL);
 }
 
+/* Implements: infrastructure */
 void fault_inject_boot(void)
 {
 	for (uint32_t i = 0u; i < BH_FAULT_POINTS; i++) {
@@ -51,6 +54,7 @@ void fault_inject_boot(void)
 	}
 }
 
+/* Implements: infrastructure */
 bool fault_inject_fires(uint32_t point)
 {
 	uint32_t bit = (uint32_t)1u << point;
@@ -58,6 +62,7 @@ bool fault_inject_fires(uint32_t point)
 	return (__atomic_fetch_and(&armed, ~bit, __ATOMIC_ACQ_REL) & bit) != 0u;
 }
 
+/* Implements: infrastructure */
 void fault_inject_hypercall(struct cpu *cpu, uint64_t r[7])
 {
 	UNUSED(cpu);
@@ -69,6 +74,7 @@ void fault_inject_hypercall(struct cpu *cpu, uint64_t r[7])
 	}
 }
 
+/* Implements: infrastructure */
 void fault_inject_stop(const struct cpu *cpu)
 {
 	if (fault_inject_fires(BH_FAULT_STUCK_CORE)) {

@@ -18,6 +18,7 @@ struct fmt_spec {
 	char conv;
 };
 
+/* Implements: REQ-CON-005 */
 static void out_char(struct fmt_out *o, char c)
 {
 	if ((o->len + 1u) < o->size) {
@@ -26,6 +27,7 @@ static void out_char(struct fmt_out *o, char c)
 	o->len++;
 }
 
+/* Implements: REQ-CON-005 */
 static void out_str(struct fmt_out *o, const char *s)
 {
 	const char *str = (s != NULL) ? s : "(null)";
@@ -35,6 +37,7 @@ static void out_str(struct fmt_out *o, const char *s)
 	}
 }
 
+/* Implements: REQ-CON-005 */
 static void out_unsigned(struct fmt_out *o, uint64_t value, unsigned base, unsigned min_digits)
 {
 	static const char digits[] = "0123456789abcdef";
@@ -57,6 +60,7 @@ static void out_unsigned(struct fmt_out *o, uint64_t value, unsigned base, unsig
 	}
 }
 
+/* Implements: REQ-CON-005 */
 static void out_signed(struct fmt_out *o, int64_t v, unsigned width)
 {
 	if (v < 0) {
@@ -69,6 +73,7 @@ static void out_signed(struct fmt_out *o, int64_t v, unsigned width)
 
 /* Reads the specification that starts at fmt[*pos], just after its '%', and
  * moves *pos past it (never past the terminating '\0'). */
+/* Implements: REQ-CON-005 */
 static struct fmt_spec parse_spec(const char *fmt, size_t *pos)
 {
 	struct fmt_spec s = { 0u, false, '\0' };
@@ -90,6 +95,7 @@ static struct fmt_spec parse_spec(const char *fmt, size_t *pos)
 	return s;
 }
 
+/* Implements: REQ-CON-005 */
 static uint64_t arg_unsigned(const struct fmt_spec *s, va_list *ap)
 {
 	uint64_t v;
@@ -102,6 +108,7 @@ static uint64_t arg_unsigned(const struct fmt_spec *s, va_list *ap)
 	return v;
 }
 
+/* Implements: REQ-CON-005 */
 static void out_conversion(struct fmt_out *o, const struct fmt_spec *s, va_list *ap)
 {
 	switch (s->conv) {
@@ -138,6 +145,7 @@ static void out_conversion(struct fmt_out *o, const struct fmt_spec *s, va_list 
 	}
 }
 
+/* Implements: REQ-CON-005 */
 size_t fmt_vformat(char *buf, size_t size, const char *fmt, va_list ap)
 {
 	struct fmt_out o = { buf, size, 0u };

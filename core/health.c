@@ -11,6 +11,7 @@
 #include "partition.h"
 #include "fault_inject.h"
 
+/* Implements: REQ-TRP-001, REQ-TRP-002 */
 NORETURN void health_fault(struct cpu *cpu, const struct fault *f)
 {
 	struct partition *p = cpu->partition;

@@ -21,12 +21,14 @@ typedef void (*hc_call_t)(struct cpu *self, uint64_t r[7]);
 /* The function number of a Bulkhead hypercall id (BH_HC_ID(n)): n, or an out-of-range value. */
 #define HC_NUMBER(fid) ((uint32_t)(fid) - (uint32_t)BH_HC_ID(0u))
 
+/* Implements: REQ-HC-001 */
 static uint64_t status(int64_t s)
 {
 	return (uint64_t)s;
 }
 
 /* The null hypercall: also reached ahead of the table (hypercall_dispatch). */
+/* Implements: REQ-HC-005 */
 static void hc_version(struct cpu *cpu, uint64_t r[7])
 {
 	UNUSED(cpu);
@@ -35,6 +37,7 @@ static void hc_version(struct cpu *cpu, uint64_t r[7])
 }
 
 #ifdef CONFIG_DEBUG_CONSOLE
+/* Implements: REQ-CON-001, REQ-CON-003 */
 static void hc_console_putc(struct cpu *cpu, uint64_t r[7])
 {
 	if (r[1] > 0xffu) {
@@ -46,6 +49,7 @@ static void hc_console_putc(struct cpu *cpu, uint64_t r[7])
 	}
 }
 
+/* Implements: REQ-HC-003, REQ-CON-001, REQ-CON-003 */
 static void hc_console_write(struct cpu *cpu, uint64_t r[7])
 {
 	uint64_t len = r[2];
@@ -73,6 +77,7 @@ static void hc_console_write(struct cpu *cpu, uint64_t r[7])
 #endif
 
 #ifdef CONFIG_TEST_HYPERCALLS
+/* Implements: REQ-HC-008 */
 static void hc_test_raise(struct cpu *cpu, uint64_t r[7])
 {
 	enum core_status s = ((r[1] > UINT32_MAX) || (r[2] > UINT32_MAX))
@@ -91,6 +96,7 @@ static void hc_test_raise(struct cpu *cpu, uint64_t r[7])
 }
 #endif
 
+/* Implements: REQ-HC-006 */
 static void hc_partition_info(struct cpu *cpu, uint64_t r[7])
 {
 	const struct partition *p = cpu->partition;
@@ -101,6 +107,7 @@ static void hc_partition_info(struct cpu *cpu, uint64_t r[7])
 	r[3] = p->restarts;
 }
 
+/* Implements: REQ-HC-007 */
 static void hc_incidents(struct cpu *cpu, uint64_t r[7])
 {
 	if (r[1] >= BH_INCIDENT_KINDS) {
@@ -113,6 +120,7 @@ static void hc_incidents(struct cpu *cpu, uint64_t r[7])
 }
 
 /* Out of line and cold: a refusal must not weigh on the doorbell's path. */
+/* Implements: REQ-CHN-009 */
 static __attribute__((noinline, cold)) void hc_doorbell_refused(const struct cpu *cpu, uint64_t r[7], enum core_status s)
 {
 	if (s == CORE_ERR_INVALID) {
@@ -127,6 +135,7 @@ static __attribute__((noinline, cold)) void hc_doorbell_refused(const struct cpu
 	}
 }
 
+/* Implements: REQ-CHN-009 */
 static void hc_doorbell(struct cpu *cpu, uint64_t r[7])
 {
 	enum core_status s = (r[1] > UINT32_MAX) ? CORE_ERR_INVALID : channel_ring(cpu, (uint32_t)r[1]);
@@ -139,6 +148,7 @@ static void hc_doorbell(struct cpu *cpu, uint64_t r[7])
 }
 
 /* Kept out of line: the refusal path must not weigh on the served calls. */
+/* Implements: REQ-HC-002 */
 static __attribute__((noinline, cold)) void hc_unknown(const struct cpu *cpu, uint64_t r[7])
 {
 	incident_log(cpu, BH_INCIDENT_CALL, "hypercall 0x%lx refused", r[0]);
@@ -171,6 +181,7 @@ static const hc_call_t hc_calls[] = {
 
 #define HC_CALLS ((uint32_t)(sizeof(hc_calls) / sizeof(hc_calls[0])))
 
+/* Implements: REQ-HC-005 */
 static uint64_t hc_call_count(void)
 {
 	uint64_t n = 0u;
@@ -182,6 +193,7 @@ static uint64_t hc_call_count(void)
 }
 
 /* The SMCCC general queries of the vendor hypervisor service, and what is not a call. */
+/* Implements: REQ-HC-005 */
 static __attribute__((noinline)) void hc_general(const struct cpu *cpu, uint64_t r[7])
 {
 	switch ((uint32_t)r[0]) {
@@ -204,6 +216,7 @@ static __attribute__((noinline)) void hc_general(const struct cpu *cpu, uint64_t
 	}
 }
 
+/* Implements: REQ-HC-001, REQ-HC-002 */
 void hypercall_dispatch(struct cpu *cpu, uint64_t r[7])
 {
 	/* SMCCC: the function id is W0; the upper half of X0 is not part of it. */

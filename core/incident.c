@@ -14,6 +14,7 @@
 #include "cpu.h"
 #include "partition.h"
 
+/* Implements: REQ-TRP-009 */
 bool incident(const struct cpu *cpu, uint32_t kind, struct incident_line *line)
 {
 	static const char *const kind_names[BH_INCIDENT_KINDS] = {
@@ -43,6 +44,7 @@ bool incident(const struct cpu *cpu, uint32_t kind, struct incident_line *line)
 	return true;
 }
 
+/* Implements: REQ-TRP-009 */
 void incident_note(struct partition *p, uint32_t kind)
 {
 	struct incident_counter *l = &p->incidents[kind % BH_INCIDENT_KINDS];
@@ -51,11 +53,13 @@ void incident_note(struct partition *p, uint32_t kind)
 	__atomic_store_n(&l->logged, n, __ATOMIC_RELAXED);
 }
 
+/* Implements: REQ-LNX-008 */
 void incident_absorb(struct partition *p, uint32_t kind)
 {
 	(void)__atomic_add_fetch(&p->incidents[kind % BH_INCIDENT_KINDS].count, 1u, __ATOMIC_RELAXED);
 }
 
+/* Implements: REQ-TRP-009, REQ-HC-007 */
 uint64_t incident_count(const struct partition *p, uint32_t kind)
 {
 	return (kind < BH_INCIDENT_KINDS) ? __atomic_load_n(&p->incidents[kind].count, __ATOMIC_RELAXED) : 0u;

@@ -6,6 +6,7 @@
  */
 #include "lib.h"
 
+/* Implements: infrastructure */
 void *memcpy(void *dst, const void *src, size_t n)
 {
 	uint8_t *d = dst;
@@ -32,6 +33,7 @@ void *memcpy(void *dst, const void *src, size_t n)
 	return dst;
 }
 
+/* Implements: infrastructure */
 void *memset(void *dst, int c, size_t n)
 {
 	uint8_t *d = dst;
@@ -42,6 +44,7 @@ void *memset(void *dst, int c, size_t n)
 	return dst;
 }
 
+/* Implements: infrastructure */
 int memcmp(const void *a, const void *b, size_t n)
 {
 	const uint8_t *x = a;
@@ -55,6 +58,7 @@ int memcmp(const void *a, const void *b, size_t n)
 	return 0;
 }
 
+/* Implements: infrastructure */
 size_t strlen(const char *s)
 {
 	size_t n = 0u;

@@ -24,6 +24,7 @@
 _Static_assert(BH_LOG_STOPPED_SIZE == (BH_LOG_STOPPED_INCIDENTS + (8u * BH_INCIDENT_KINDS)),
 	       "a stop record holds every incident counter");
 
+/* Implements: REQ-CON-001 */
 static const char *source_name(uint32_t source)
 {
 	const struct partition *p = partition_get(source);
@@ -31,6 +32,7 @@ static const char *source_name(uint32_t source)
 	return (p != NULL) ? p->cfg->name : "bulkhead";
 }
 
+/* Implements: REQ-LOG-001, REQ-LOG-003 */
 void log_line(uint32_t source, const char *s, size_t len)
 {
 	uint8_t rec[LOG_RECORD_MAX];
@@ -57,6 +59,7 @@ void log_line(uint32_t source, const char *s, size_t len)
 	}
 }
 
+/* Implements: REQ-CON-005 */
 void log_printf(int level, const char *fmt, ...)
 {
 	char line[LOG_LINE_MAX];
@@ -73,6 +76,7 @@ void log_printf(int level, const char *fmt, ...)
 
 static size_t format(char line[LOG_LINE_MAX], const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* Implements: REQ-CON-005 */
 static size_t format(char line[LOG_LINE_MAX], const char *fmt, ...)
 {
 	va_list ap;
@@ -91,12 +95,14 @@ static size_t format(char line[LOG_LINE_MAX], const char *fmt, ...)
 _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "log records are little-endian");
 
 /* Word 0 of a record: source, kind and the four bytes after them. */
+/* Implements: REQ-LOG-004 */
 static uint64_t record_head(uint32_t source, uint32_t kind, uint64_t bytes_2_to_5)
 {
 	return ((uint64_t)source & 0xffu) | ((uint64_t)kind << 8) | (bytes_2_to_5 << 16);
 }
 
 /* Byte `i` (0..7) of a record's word. */
+/* Implements: REQ-LOG-004 */
 static uint32_t byte_of(uint64_t w, uint32_t i)
 {
 	uint32_t shift = 8u * i;
@@ -104,6 +110,7 @@ static uint32_t byte_of(uint64_t w, uint32_t i)
 	return (uint32_t)((w >> shift) & 0xffu);
 }
 
+/* Implements: REQ-LOG-003, REQ-LOG-004 */
 static void print_fault(const uint64_t *rec)
 {
 	static const char *const names[BH_FAULT_KINDS] = BH_FAULT_NAMES;
@@ -126,6 +133,7 @@ static void print_fault(const uint64_t *rec)
 	console_print_line("bulkhead", line, len);
 }
 
+/* Implements: REQ-LOG-003, REQ-LOG-004 */
 static void print_stopped(const uint64_t *rec)
 {
 	const uint64_t *c = &rec[BH_LOG_STOPPED_INCIDENTS / 8u];
@@ -144,6 +152,7 @@ static void print_stopped(const uint64_t *rec)
 }
 
 /* Prints a record on the UART as the service partition would; anything else is counted as unknown. */
+/* Implements: REQ-LOG-005 */
 static void print_record(const uint64_t *rec, size_t len)
 {
 	const char *bytes = (const char *)rec;
@@ -160,6 +169,7 @@ static void print_record(const uint64_t *rec, size_t len)
 	}
 }
 
+/* Implements: REQ-TRP-001, REQ-LOG-004 */
 void log_fault(const struct cpu *cpu, const struct fault *f, bool restart)
 {
 	const struct partition *p = cpu->partition;
@@ -178,6 +188,7 @@ void log_fault(const struct cpu *cpu, const struct fault *f, bool restart)
 	}
 }
 
+/* Implements: REQ-LOG-005 */
 void log_service_leftovers(const struct partition *p)
 {
 	uint64_t rec[BH_CONSOLE_SLOT / 8u];
@@ -199,6 +210,7 @@ void log_service_leftovers(const struct partition *p)
 	}
 }
 
+/* Implements: REQ-LOG-004 */
 void log_partition_stopped(const struct partition *p)
 {
 	uint64_t rec[BH_LOG_STOPPED_SIZE / 8u];
@@ -216,6 +228,7 @@ void log_partition_stopped(const struct partition *p)
 	}
 }
 
+/* Implements: REQ-FSF-006 */
 NORETURN void panic(const char *fmt, ...)
 {
 	char line[LOG_LINE_MAX];

@@ -24,6 +24,7 @@ static bool log_attached;
 static bool log_failsafe;
 
 /* The log channel as bhcc must have emitted it; anything else is a table bug. */
+/* Implements: REQ-LOG-001 */
 static const struct cfg_channel *log_channel(void)
 {
 	const struct cfg_channel *c;
@@ -42,6 +43,7 @@ static const struct cfg_channel *log_channel(void)
 	return c;
 }
 
+/* Implements: REQ-LOG-001 */
 void log_ring_init(void)
 {
 	const struct cfg_channel *c = log_channel();
@@ -77,11 +79,13 @@ void log_ring_init(void)
 	log_attached = true;
 }
 
+/* Implements: REQ-LOG-001 */
 bool log_ring_is_service(uint32_t id)
 {
 	return (cfg_system.service != CFG_NO_PARTITION) && (id == cfg_system.service);
 }
 
+/* Implements: REQ-FSF-006 */
 void log_ring_failsafe(void)
 {
 	__atomic_store_n(&log_failsafe, true, __ATOMIC_RELEASE);
@@ -91,6 +95,7 @@ void log_ring_failsafe(void)
  * Whether the service partition prints the log now: from its first start on,
  * through its restarts (it drains what waited when it is back), until it
  * stops for good or a fail-safe stop begins.
+ * Implements: REQ-LOG-001, REQ-LOG-003
  */
 static bool service_listens(void)
 {
@@ -106,6 +111,7 @@ static bool service_listens(void)
 	       ((state == PARTITION_LOADING) && (__atomic_load_n(&s->restarts, __ATOMIC_ACQUIRE) != 0u));
 }
 
+/* Implements: REQ-LOG-001 */
 static void ring_doorbell(void)
 {
 	const struct cfg_channel_end *e = &cfg_system.channels[cfg_system.log_channel].end[1];
@@ -120,6 +126,7 @@ static void ring_doorbell(void)
 /* Several cores log at once; the ring has one producer (and, once the service partition has stopped, one consumer). */
 static struct spinlock log_lock = SPINLOCK_INIT;
 
+/* Implements: REQ-LOG-001, REQ-LOG-002 */
 bool log_ring_put(const uint8_t *rec, size_t len)
 {
 	enum rt_ring_status rc;
@@ -145,6 +152,7 @@ bool log_ring_put(const uint8_t *rec, size_t len)
 /* The service partition's side of the ring, taken over once it has stopped for good. */
 static struct rt_ring leftover;
 
+/* Implements: REQ-LOG-005 */
 uint32_t log_ring_leftovers(uint32_t *dropped)
 {
 	uint32_t n = 0u;
@@ -162,6 +170,7 @@ uint32_t log_ring_leftovers(uint32_t *dropped)
 	return n;
 }
 
+/* Implements: REQ-LOG-005 */
 bool log_ring_leftover(uint64_t rec[BH_CONSOLE_SLOT / 8u], size_t *len)
 {
 	enum rt_ring_status rc;

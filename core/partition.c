@@ -27,11 +27,13 @@ static struct partition partitions[CONFIG_MAX_PARTITIONS];
 /* Set by the one caller that reports "all partitions stopped". */
 static uint32_t all_stopped_reported;
 
+/* Implements: infrastructure */
 struct partition *partition_get(uint32_t id)
 {
 	return (id < cfg_system.n_partitions) ? &partitions[id] : NULL;
 }
 
+/* Implements: REQ-MEM-005 */
 void partitions_init(void)
 {
 	if (cfg_system.n_partitions > (uint32_t)CONFIG_MAX_PARTITIONS) {
@@ -50,6 +52,7 @@ void partitions_init(void)
 	}
 }
 
+/* Implements: REQ-HC-003, REQ-MEM-001 */
 bool partition_translate(const struct partition *p, ipaddr_t ipa, uint64_t size, uint8_t access, paddr_t *out)
 {
 	for (uint32_t i = 0u; i < p->cfg->n_regions; i++) {
@@ -64,6 +67,7 @@ bool partition_translate(const struct partition *p, ipaddr_t ipa, uint64_t size,
 	return false;
 }
 
+/* Implements: REQ-CPU-004 */
 static bool partition_ram_contains(const struct partition *p, ipaddr_t ipa, uint64_t size, uint8_t access)
 {
 	paddr_t unused;
@@ -71,6 +75,7 @@ static bool partition_ram_contains(const struct partition *p, ipaddr_t ipa, uint
 	return partition_translate(p, ipa, size, access, &unused);
 }
 
+/* Implements: REQ-TRP-002 */
 static void set_state(struct partition *p, enum partition_state state)
 {
 	spin_lock(&p->lock);
@@ -79,6 +84,7 @@ static void set_state(struct partition *p, enum partition_state state)
 }
 
 /* Copies blob `b` from the image store into the partition's memory; 0 when there is none. Not yet cleaned. */
+/* Implements: REQ-MEM-008, REQ-CFG-061 */
 static paddr_t copy_blob(const struct partition *p, const struct cfg_blob *b)
 {
 	paddr_t dst = pa_init(0u);
@@ -95,6 +101,7 @@ static paddr_t copy_blob(const struct partition *p, const struct cfg_blob *b)
 }
 
 /* The copy of blob `b` visible to a guest with caches off. */
+/* Implements: REQ-MEM-008, REQ-CFG-061 */
 static void load_blob(const struct partition *p, const struct cfg_blob *b)
 {
 	paddr_t dst = copy_blob(p, b);
@@ -105,6 +112,7 @@ static void load_blob(const struct partition *p, const struct cfg_blob *b)
 }
 
 /* The device tree with fresh seeds (core/seed.c); the board's lack of an entropy source is said once. */
+/* Implements: REQ-LNX-007 */
 static void load_boot_info(const struct partition *p)
 {
 	static uint32_t no_entropy_said;
@@ -126,6 +134,7 @@ static void load_boot_info(const struct partition *p)
 	arch_clean_to_poc(dst, b->size);
 }
 
+/* Implements: REQ-MEM-005, REQ-FSF-002 */
 static void map_memory(struct partition *p)
 {
 	if (arch_s2_init(p) != 0) {
@@ -144,6 +153,7 @@ static void map_memory(struct partition *p)
 }
 
 /* A restart's new life starts from zeroed writable RAM: nothing of the last one survives in it. */
+/* Implements: REQ-CPU-014 */
 static void scrub_ram(const struct partition *p)
 {
 	for (uint32_t i = 0u; i < p->cfg->n_regions; i++) {
@@ -157,6 +167,7 @@ static void scrub_ram(const struct partition *p)
 	}
 }
 
+/* Implements: REQ-MEM-008, REQ-IRQ-009~2 */
 void partition_load(struct partition *p)
 {
 	if (!p->mapped) {
@@ -184,6 +195,7 @@ void partition_load(struct partition *p)
  * stopping together both see the last state change, and the second one's
  * report would be cut off by the first one's power-off. Final: with every
  * partition stopped (the service partition included) nothing can start one.
+ * Implements: REQ-CPU-006
  */
 static bool all_partitions_stopped(void)
 {
@@ -203,6 +215,7 @@ static bool all_partitions_stopped(void)
  * first (arch_s2_fence): that cpu's next access to guest memory traps, and
  * health_fault() stops it. Returns false if one would not stop (a cpu asleep
  * that nothing wakes): the partition then stays fenced.
+ * Implements: REQ-TRP-002, REQ-TRP-010, REQ-FSF-005
  */
 static bool stop_other_vcpus(struct partition *p, const struct cpu *self)
 {
@@ -248,6 +261,7 @@ static bool stop_other_vcpus(struct partition *p, const struct cpu *self)
 	return all_off;
 }
 
+/* Implements: REQ-TRP-001, REQ-TRP-002, REQ-CPU-006, REQ-CPU-007 */
 NORETURN void partition_shutdown(struct cpu *self, bool restart)
 {
 	struct partition *p = self->partition;
@@ -300,6 +314,7 @@ NORETURN void partition_shutdown(struct cpu *self, bool restart)
 	arch_cpu_stop();
 }
 
+/* Implements: REQ-CPU-007, REQ-HC-010 */
 enum core_status partition_start_stopped(struct partition *p)
 {
 	bool all_off = true;
@@ -329,6 +344,7 @@ enum core_status partition_start_stopped(struct partition *p)
 	return s;
 }
 
+/* Implements: REQ-CPU-003, REQ-CPU-004 */
 enum core_status partition_vcpu_on(struct cpu *self, uint32_t vcpu, ipaddr_t entry, uint64_t arg)
 {
 	struct partition *p = self->partition;
@@ -362,6 +378,7 @@ enum core_status partition_vcpu_on(struct cpu *self, uint32_t vcpu, ipaddr_t ent
 	return ret;
 }
 
+/* Implements: REQ-CPU-003 */
 enum core_status partition_vcpu_state(const struct cpu *self, uint32_t vcpu, enum cpu_power *state)
 {
 	const struct partition *p = self->partition;
@@ -373,6 +390,7 @@ enum core_status partition_vcpu_state(const struct cpu *self, uint32_t vcpu, enu
 	return CORE_OK;
 }
 
+/* Implements: REQ-CPU-002 */
 bool partition_vcpu_online(struct cpu *self)
 {
 	struct partition *p = self->partition;
@@ -387,6 +405,7 @@ bool partition_vcpu_online(struct cpu *self)
 	return running;
 }
 
+/* Implements: REQ-CPU-003 */
 NORETURN void partition_vcpu_off(struct cpu *self)
 {
 	struct partition *p = self->partition;

@@ -7,6 +7,7 @@
 #include "pgtable.h"
 #include "pgtable_build.h"
 
+/* Implements: REQ-MEM-006 */
 pte_t *pt_alloc(struct pt_pool *pool)
 {
 	return pt_take_page(pool);

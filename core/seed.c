@@ -12,11 +12,13 @@
 #define PROP_HEADER 12u        /* token, value length, name offset */
 #define KASLR_SEED_SIZE 8u
 
+/* Implements: REQ-LNX-007 */
 static uint32_t be32_at(const uint8_t *b)
 {
 	return ((uint32_t)b[0] << 24) | ((uint32_t)b[1] << 16) | ((uint32_t)b[2] << 8) | (uint32_t)b[3];
 }
 
+/* Implements: REQ-LNX-007 */
 static void put_be32(uint8_t *b, uint32_t v)
 {
 	b[0] = (uint8_t)(v >> 24);
@@ -26,6 +28,7 @@ static void put_be32(uint8_t *b, uint32_t v)
 }
 
 /* Whether a property of `len` value bytes starts at `off` of the `size`-byte tree. */
+/* Implements: REQ-LNX-007 */
 static bool placeholder_at(const uint8_t *dt, uint64_t size, uint32_t off, uint32_t len)
 {
 	return (off != 0u) && ((off % 4u) == 0u) && (size >= PROP_HEADER) && (off <= (size - PROP_HEADER - len)) &&
@@ -33,6 +36,7 @@ static bool placeholder_at(const uint8_t *dt, uint64_t size, uint32_t off, uint3
 }
 
 /* The property's value from the entropy source, 8 bytes at a time; false when it has none. */
+/* Implements: REQ-LNX-007 */
 static bool fill(uint8_t *value, uint32_t len)
 {
 	for (uint32_t i = 0u; i < len; i += 8u) {
@@ -50,6 +54,7 @@ static bool fill(uint8_t *value, uint32_t len)
 }
 
 /* The whole property (header and value, padded to 4) becomes FDT_NOP tokens, which parsers skip. */
+/* Implements: REQ-LNX-007 */
 static void nop_out(uint8_t *dt, uint32_t off, uint32_t len)
 {
 	uint32_t words = (PROP_HEADER + len + 3u) / 4u;
@@ -59,6 +64,7 @@ static void nop_out(uint8_t *dt, uint32_t off, uint32_t len)
 	}
 }
 
+/* Implements: REQ-LNX-007 */
 enum seed_result seeds_fill(const struct partition *p, uint8_t *dt, uint64_t size)
 {
 	uint32_t kaslr = p->cfg->kaslr_seed;

@@ -14,12 +14,14 @@
 #include "log.h"
 #include "partition.h"
 
+/* Implements: REQ-HC-009 */
 static uint64_t service_result(int64_t s)
 {
 	return (uint64_t)s;
 }
 
 /* The caller is the service partition; otherwise the call is refused and counted. */
+/* Implements: REQ-HC-009, REQ-HC-010 */
 static bool from_service(const struct cpu *cpu, uint64_t r[7])
 {
 	bool ok = (cfg_system.service != CFG_NO_PARTITION) && (cpu->partition->id == (uint32_t)cfg_system.service);
@@ -32,6 +34,7 @@ static bool from_service(const struct cpu *cpu, uint64_t r[7])
 }
 
 /* Partition r[1], or NULL (INVALID_PARAM answered and counted). */
+/* Implements: REQ-HC-004, REQ-HC-010 */
 static struct partition *target_of(const struct cpu *cpu, uint64_t r[7])
 {
 	struct partition *p = (r[1] < (uint64_t)cfg_system.n_partitions) ? partition_get((uint32_t)r[1]) : NULL;
@@ -46,6 +49,7 @@ static struct partition *target_of(const struct cpu *cpu, uint64_t r[7])
 
 /* A loading partition is reported off (not started, or being reloaded); one
  * being stopped still runs (it may be restarting): stopped is final. */
+/* Implements: REQ-HC-009 */
 static uint64_t state_of(struct partition *p)
 {
 	enum partition_state s = __atomic_load_n(&p->state, __ATOMIC_ACQUIRE);
@@ -61,6 +65,7 @@ static uint64_t state_of(struct partition *p)
 	return state;
 }
 
+/* Implements: REQ-HC-009 */
 void hc_partition_status(struct cpu *cpu, uint64_t r[7])
 {
 	struct partition *p = from_service(cpu, r) ? target_of(cpu, r) : NULL;
@@ -80,6 +85,7 @@ void hc_partition_status(struct cpu *cpu, uint64_t r[7])
 }
 
 /* Asks a running vCPU of running partition `p` to stop or restart it. */
+/* Implements: REQ-HC-010 */
 static enum core_status request(struct partition *p, uint32_t action)
 {
 	enum core_status s = CORE_ERR_DENIED;
@@ -104,6 +110,7 @@ static enum core_status request(struct partition *p, uint32_t action)
 }
 
 /* What a control request does in the target's current state. */
+/* Implements: REQ-HC-010 */
 static enum core_status control(struct partition *p, uint32_t action)
 {
 	enum partition_state state = __atomic_load_n(&p->state, __ATOMIC_ACQUIRE);
@@ -120,6 +127,7 @@ static enum core_status control(struct partition *p, uint32_t action)
 	return s;
 }
 
+/* Implements: REQ-HC-010 */
 void hc_partition_control(struct cpu *cpu, uint64_t r[7])
 {
 	struct partition *p = from_service(cpu, r) ? target_of(cpu, r) : NULL;
@@ -149,6 +157,7 @@ void hc_partition_control(struct cpu *cpu, uint64_t r[7])
 	}
 }
 
+/* Implements: REQ-HC-010 */
 void service_control_received(struct cpu *self, const struct cpu_msg *m)
 {
 	struct partition *p = self->partition;

@@ -9,6 +9,7 @@
 #include "log.h"
 #include "partition.h"
 
+/* Implements: REQ-CPU-011~2 */
 enum core_status virq_raise(struct partition *p, uint32_t vcpu, uint32_t virq)
 {
 	enum core_status s = CORE_ERR_DENIED;
@@ -23,6 +24,7 @@ enum core_status virq_raise(struct partition *p, uint32_t vcpu, uint32_t virq)
 	return s;
 }
 
+/* Implements: REQ-CPU-011~2 */
 enum core_status core_vcpu_inject(struct cpu *self, struct partition *p, uint32_t vcpu, uint32_t virq)
 {
 	if ((vcpu >= p->cfg->n_vcpus) || !arch_virq_valid(p, virq)) {
@@ -38,6 +40,7 @@ enum core_status core_vcpu_inject(struct cpu *self, struct partition *p, uint32_
 	return virq_raise(p, vcpu, virq);
 }
 
+/* Implements: REQ-CPU-011~2 */
 enum core_status core_vcpu_post(struct partition *p, uint32_t vcpu, uint32_t virq)
 {
 	if ((vcpu >= p->cfg->n_vcpus) || !arch_virq_valid(p, virq)) {
@@ -46,6 +49,7 @@ enum core_status core_vcpu_post(struct partition *p, uint32_t vcpu, uint32_t vir
 	return virq_raise(p, vcpu, virq);
 }
 
+/* Implements: REQ-CPU-013 */
 void virq_notify_restart(struct cpu *self, struct partition *p)
 {
 	for (uint32_t i = 0u; i < p->cfg->n_restart_notify; i++) {

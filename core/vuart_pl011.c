@@ -99,6 +99,7 @@ static enum core_status vuart_doorbell(struct cpu *self, uint32_t channel, void 
 /* --- The channel's rings ------------------------------------------------------ */
 
 /* Direction `half` of channel `c` (include/bulkhead/channel.h), with console slots. */
+/* Implements: REQ-CON-105 */
 static struct rt_ring_area direction(const struct cfg_channel *c, uint32_t half)
 {
 	uint64_t size = c->size / 2u;
@@ -125,17 +126,20 @@ static struct rt_ring_area direction(const struct cfg_channel *c, uint32_t half)
  * and a peer that follows the runtime's protocol rings for the next one. A
  * sequentially consistent read-modify-write: the ring's next index load
  * (acquire) is not hoisted above it. */
+/* Implements: REQ-CON-106 */
 static void announce_wait(uint32_t *waiting)
 {
 	(void)__atomic_fetch_add(waiting, 1u, __ATOMIC_SEQ_CST);
 }
 
+/* Implements: REQ-CON-103, REQ-CON-105 */
 static bool ring_has_room(const struct vuart *u)
 {
 	return rt_ring_pending(&u->out) <= u->out.mask;
 }
 
 /* Sends what the transmit buffer holds as one record. */
+/* Implements: REQ-CON-102 */
 static void tx_flush(struct vuart *u, struct vuart_effects *fx)
 {
 	enum rt_ring_status s;
@@ -165,12 +169,14 @@ static void tx_flush(struct vuart *u, struct vuart_effects *fx)
 }
 
 /* Room for a FIFO's worth of bytes without loss: what a TX interrupt promises. */
+/* Implements: REQ-CON-103 */
 static bool tx_room(const struct vuart *u)
 {
 	return ((RECORD_MAX - u->tx_len) >= FIFO_DEPTH) || ring_has_room(u);
 }
 
 /* Takes the next input record when the receive buffer is empty. */
+/* Implements: REQ-CON-104, REQ-CON-105 */
 static void rx_fill(struct vuart *u, struct vuart_effects *fx)
 {
 	size_t len = 0u;
@@ -199,6 +205,7 @@ static void rx_fill(struct vuart *u, struct vuart_effects *fx)
 
 /* --- Registers ------------------------------------------------------------------- */
 
+/* Implements: REQ-CON-101, REQ-CON-102 */
 static void write_dr(struct vuart *u, uint8_t c, struct vuart_effects *fx)
 {
 	u->fr_polls = 0u;
@@ -218,6 +225,7 @@ static void write_dr(struct vuart *u, uint8_t c, struct vuart_effects *fx)
 	u->ris = u->tx_blocked ? (u->ris & ~PL011_INT_TX) : (u->ris | PL011_INT_TX);
 }
 
+/* Implements: REQ-CON-101, REQ-CON-104 */
 static uint32_t read_dr(struct vuart *u, struct vuart_effects *fx)
 {
 	uint32_t c = 0u;
@@ -235,6 +243,7 @@ static uint32_t read_dr(struct vuart *u, struct vuart_effects *fx)
 	return c;
 }
 
+/* Implements: REQ-CON-101 */
 static uint32_t read_fr(struct vuart *u, struct vuart_effects *fx)
 {
 	uint32_t fr = 0u;
@@ -251,6 +260,7 @@ static uint32_t read_fr(struct vuart *u, struct vuart_effects *fx)
 	return fr;
 }
 
+/* Implements: REQ-CON-101 */
 static uint32_t reg_read(struct vuart *u, uint32_t offset, struct vuart_effects *fx)
 {
 	/* UARTPeriphID0..3 (part 0x011, ARM, revision 3: r1p5) and UARTPCellID0..3. */
@@ -288,6 +298,7 @@ static uint32_t reg_read(struct vuart *u, uint32_t offset, struct vuart_effects 
 	}
 }
 
+/* Implements: REQ-CON-101 */
 static void reg_write(struct vuart *u, uint32_t offset, uint32_t value, struct vuart_effects *fx)
 {
 	switch (offset) {
@@ -328,6 +339,7 @@ static void reg_write(struct vuart *u, uint32_t offset, uint32_t value, struct v
 }
 
 /* Recomputes the interrupt line; a rising edge raises the partition's interrupt. */
+/* Implements: REQ-CON-104 */
 static void update_line(struct vuart *u, struct vuart_effects *fx)
 {
 	bool line = (u->ris & u->imsc) != 0u;
@@ -338,6 +350,7 @@ static void update_line(struct vuart *u, struct vuart_effects *fx)
 
 /* The bytes lost since the last report, once a record went out (the report
  * follows what came before the loss, and a full ring reports nothing yet). */
+/* Implements: REQ-CON-103 */
 static uint32_t take_lost(struct vuart *u)
 {
 	uint32_t lost = 0u;
@@ -350,6 +363,7 @@ static uint32_t take_lost(struct vuart *u)
 }
 
 /* What an access or a doorbell leaves to do once the lock is dropped. */
+/* Implements: REQ-CON-102, REQ-CON-104 */
 static void apply(struct cpu *self, struct vuart *u, const struct vuart_effects *fx)
 {
 	const struct cfg_channel_end *service = &u->channel->end[1];
@@ -371,6 +385,7 @@ static void apply(struct cpu *self, struct vuart *u, const struct vuart_effects 
 }
 
 /* The emulated registers (emul.h handler). */
+/* Implements: REQ-CON-101 */
 static bool vuart_mmio(struct cpu *cpu, void *context, uint64_t offset, bool write, uint32_t size,
 		       uint64_t *value)
 {
@@ -402,6 +417,7 @@ static bool vuart_mmio(struct cpu *cpu, void *context, uint64_t offset, bool wri
 
 /* --- Life cycle ---------------------------------------------------------------- */
 
+/* Implements: REQ-CON-101 */
 static void registers_reset(struct vuart *u)
 {
 	u->tx_len = 0u;
@@ -420,6 +436,7 @@ static void registers_reset(struct vuart *u)
 	u->line = false;
 }
 
+/* Implements: REQ-CON-101, REQ-CON-105 */
 void vuart_pl011_init(struct partition *p)
 {
 	const struct cfg_partition_console *con = &p->cfg->console;
@@ -454,6 +471,7 @@ void vuart_pl011_init(struct partition *p)
 	registers_reset(u);
 }
 
+/* Implements: REQ-CON-101 */
 void vuart_pl011_reset(struct partition *p)
 {
 	struct vuart *u = &vuarts[p->id];
@@ -468,6 +486,7 @@ void vuart_pl011_reset(struct partition *p)
 
 /* The service partition rang the UART's channel (channel_hyp_ring_t): input
  * may have arrived, output room freed up. Bounded work, never waits. */
+/* Implements: REQ-CON-102, REQ-CON-104 */
 static enum core_status vuart_doorbell(struct cpu *self, uint32_t channel, void *context)
 {
 	struct vuart *u;

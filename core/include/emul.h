@@ -71,6 +71,7 @@ enum core_status emul_register(struct partition *p, enum emul_space space, uint6
  * The region of table `t` (a partition's `emul[space]`) that holds address
  * `addr`, or NULL. On the trap path of every emulated access (the GICv2 SGI
  * among them): a short loop over at most EMUL_REGIONS entries.
+ * Implements: REQ-TRP-011
  */
 static inline const struct emul_region *emul_find(const struct emul_table *t, uint64_t addr)
 {

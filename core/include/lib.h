@@ -14,6 +14,7 @@ int memcmp(const void *a, const void *b, size_t n);
 size_t strlen(const char *s);
 
 /** True when [base, base + size) lies inside [outer, outer + outer_size), without overflow. */
+/* Implements: REQ-HC-003 */
 static inline bool range_within(uint64_t base, uint64_t size, uint64_t outer, uint64_t outer_size)
 {
 	return (base >= outer) && (size <= outer_size) && ((base - outer) <= (outer_size - size));

@@ -56,11 +56,13 @@ pte_t *pt_alloc(struct pt_pool *pool);
 
 /** Converts between a table's address and the pointer the builder uses: tables
  *  are in memory the hypervisor maps one to one (pa_ptr, pa_from_ptr). */
+/* Implements: infrastructure */
 static inline pte_t *pt_table_ptr(const struct pt_format *fmt, pte_t desc)
 {
 	return (pte_t *)pa_ptr(pa_init(desc & fmt->addr_mask));
 }
 
+/* Implements: infrastructure */
 static inline pte_t pt_table_addr(const pte_t *table)
 {
 	return pa_addr(pa_from_ptr(table));

@@ -16,6 +16,7 @@
 #include "pgtable.h"
 
 /* pt_alloc(), inline so that the register allocator sees what it clobbers. */
+/* Implements: REQ-MEM-006 */
 static inline __attribute__((always_inline)) pte_t *pt_take_page(struct pt_pool *pool)
 {
 	if (pool->used >= pool->n_pages) {
@@ -38,6 +39,7 @@ static inline __attribute__((always_inline)) pte_t *pt_take_page(struct pt_pool 
 	return page;
 }
 
+/* Implements: REQ-MEM-005 */
 static inline uint32_t pt_level_shift(uint32_t level)
 {
 	return PT_PAGE_SHIFT + (9u * (PT_LEAF_LEVEL - level));
@@ -46,6 +48,7 @@ static inline uint32_t pt_level_shift(uint32_t level)
 /*
  * Walks from the root down to the level where the chunk at (va, pa) with
  * `left` bytes to go becomes one leaf, allocating tables on the way.
+ * Implements: REQ-MEM-005
  */
 static inline __attribute__((always_inline)) int pt_descend(const struct pt_format *f, struct pt_pool *pool,
 							    pte_t *root, uint64_t va, uint64_t pa, uint64_t left,
@@ -88,6 +91,7 @@ static inline __attribute__((always_inline)) int pt_descend(const struct pt_form
  * leaf attributes `attrs` (everything but the output address and the
  * format's descriptor type bits), using the largest blocks the format allows
  * wherever both addresses are aligned to them. PT_OK or a PT_ERR_ code.
+ * Implements: REQ-MEM-005
  */
 static inline __attribute__((always_inline)) int pt_build(const struct pt_format *f, struct pt_pool *pool,
 							  pte_t *root, uint64_t va, uint64_t pa, uint64_t size,

@@ -17,6 +17,7 @@ struct spinlock {
 
 #define SPINLOCK_INIT { 0u, 0u }
 
+/* Implements: infrastructure */
 static inline void spin_lock(struct spinlock *l)
 {
 	uint32_t ticket = __atomic_fetch_add(&l->next, 1u, __ATOMIC_RELAXED);
@@ -27,6 +28,7 @@ static inline void spin_lock(struct spinlock *l)
 }
 
 /** Takes the lock only if it is free now (no ticket is drawn otherwise). */
+/* Implements: infrastructure */
 static inline bool spin_trylock(struct spinlock *l)
 {
 	uint32_t owner = __atomic_load_n(&l->owner, __ATOMIC_RELAXED);
@@ -36,6 +38,7 @@ static inline bool spin_trylock(struct spinlock *l)
 					   __ATOMIC_RELAXED);
 }
 
+/* Implements: infrastructure */
 static inline void spin_unlock(struct spinlock *l)
 {
 	__atomic_store_n(&l->owner, l->owner + 1u, __ATOMIC_RELEASE);
