@@ -132,12 +132,16 @@ cert-coverage:
 # `make mutation` runs every mutant and keeps the result in the repository.
 MUTATION_SAMPLE ?= 12
 MUTATION_SEED ?= 15
+# Seconds after which no further sampled mutant starts (empty: no limit); the
+# report says how many of the sample ran.
+MUTATION_TIME_BOX ?=
 CERT_MUTATE = $(CERT_PY)/mutate.py --run --build $(O) --results $(O)/results --newlib $(NEWLIB_DIR) \
 	--unit-map $(CERT_UNIT_MAP)
 
 cert-mutation:
 	$(Q)rm -f $(CERT_OUT)/mutation.md $(CERT_OUT)/mutation.json $(CERT_OUT)/mutation-results.json
-	$(Q)$(CERT_MUTATE) --sample $(MUTATION_SAMPLE) --seed $(MUTATION_SEED) --out $(CERT_OUT)
+	$(Q)$(CERT_MUTATE) --sample $(MUTATION_SAMPLE) --seed $(MUTATION_SEED) --out $(CERT_OUT) \
+		$(if $(MUTATION_TIME_BOX),--time-box $(MUTATION_TIME_BOX))
 
 # The full campaign (hours): the tests first, so that every mutant has green tests and
 # base builds to start from; tools/cert/mutation-campaign.md is its kept result.

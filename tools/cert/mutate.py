@@ -408,6 +408,8 @@ def main():
     ap.add_argument("--unit-map", nargs="*", default=[], help="program=test source, as for trace.py")
     ap.add_argument("--campaign", help="also write the campaign summary here (the full run's kept result)")
     ap.add_argument("--out", help="where mutation.md/.json go")
+    ap.add_argument("--time-box", type=int, help="seconds: start no mutant after this (the rest are reported "
+                    "as not run; the gate then judges the mutants that ran)")
     args = ap.parse_args()
 
     problems = []
@@ -439,6 +441,8 @@ def main():
         results, took = run_all(chosen, entries, args, problems)
         kind = ("every mutant" if args.all or args.sample is None else
                 f"the explicit mutants and a sample of {args.sample} drawn with seed {args.seed}")
+        if len(results) < len(chosen):
+            kind += f", cut by the time box of {args.time_box} s after {len(results)} of {len(chosen)}"
         extra = (f"Run: {kind}; {len(results)} of the {len(all_mutants)} mutants the sources have, in "
                  f"{int(took) // 60} min {int(took) % 60} s ({took / max(len(results), 1):.1f} s a mutant).\n")
     figures, rows = evaluate(results, records, keys, problems)
@@ -465,6 +469,8 @@ def run_all(chosen, entries, args, problems):
     baseline = load_baseline(args.results, unit_map)
     results, checked, start = [], set(), time.time()
     for m in chosen:
+        if args.time_box and time.time() - start > args.time_box and not m.explicit_id:
+            break
         reqs, tests = selection(m, entries, tags, unit_map)
         new = [t for t in tests if t not in checked]
         checked.update(new)
@@ -473,6 +479,10 @@ def run_all(chosen, entries, args, problems):
         results.append(as_result(m, reqs, outcome))
         print(f"  MUTANT  {m.explicit_id or m.key}: {outcome['status']} {outcome['by']} ({outcome['seconds']} s)",
               flush=True)
+        if args.out:  # what ran so far survives an interrupted run
+            os.makedirs(args.out, exist_ok=True)
+            with open(os.path.join(args.out, "mutation-partial.json"), "w") as f:
+                json.dump({"seed": args.seed, "sample": args.sample, "results": results}, f, indent=1)
     shutil.rmtree(work, ignore_errors=True)
     return results, time.time() - start
 
