@@ -137,6 +137,24 @@ def test_sample_is_repeatable(tmp_path):
     assert "'return' occurs 2 times in core/calc.c:clamp (must be once)" in r.stderr
 
 
+def test_sample_of_one_folder_in_draw_order(tmp_path):
+    """--under draws the sample from one folder's mutants only (an explicit mutant elsewhere left
+    out); the sample keeps the order it was drawn in, so that a run the time box cuts short is
+    still a random sample, and the same seed still gives the same one.
+
+    Verifies: REQ-CRT-017
+    """
+    explicit = "C-1 | REQ-TST-001 | core/calc.c | clamp | return LIMIT; => return x;\n"
+    _tree(tmp_path, mapping=MAP + "scope lib\nlib/twice.c | REQ-TST-001 | cmd:true\n", explicit=explicit)
+    write(tmp_path, "lib/twice.c", "int twice(int x)\n{\n\tif (x > 3) {\n\t\treturn 2 * x;\n\t}\n\treturn 0;\n}\n")
+    r, under = _list(tmp_path, "--under", "lib", "--sample", "3", "--seed", "7")
+    assert r.returncode == 0 and len(under) == 3 and all(k.startswith("lib/twice.c:twice:") for k in under), r.stderr
+    _, every = _list(tmp_path, "--sample", "12", "--seed", "7")
+    drawn = every[1:]
+    assert every[0] == "core/calc.c:clamp:explicit:C-1" and drawn != sorted(drawn)
+    assert _list(tmp_path, "--sample", "12", "--seed", "7")[1] == every
+
+
 def test_mutants_are_built_and_tested(tmp_path):
     """Each mutant is applied to a copy of the tree and judged by its tests: killed when one fails,
     survived when all pass; the source tree is never changed.

@@ -161,7 +161,8 @@ def sample(all_mutants, n, seed):
     explicit = [m for m in all_mutants if m.explicit_id]
     generated = [m for m in all_mutants if not m.explicit_id]
     drawn = random.Random(seed).sample(generated, min(n, len(generated)))
-    return explicit + sorted(drawn, key=lambda m: m.key)
+    # In the order drawn: a run the time box cuts short is still a random sample.
+    return explicit + drawn
 
 
 # ---- which tests --------------------------------------------------------------
@@ -408,6 +409,8 @@ def main():
     ap.add_argument("--unit-map", nargs="*", default=[], help="program=test source, as for trace.py")
     ap.add_argument("--campaign", help="also write the campaign summary here (the full run's kept result)")
     ap.add_argument("--out", help="where mutation.md/.json go")
+    ap.add_argument("--under", help="a folder: draw the sample from its files only (explicit mutants elsewhere left "
+                    "out), to measure one part of the tree; not for the gate")
     ap.add_argument("--time-box", type=int, help="seconds: start no mutant after this (the rest are reported "
                     "as not run; the gate then judges the mutants that ran)")
     args = ap.parse_args()
@@ -422,7 +425,10 @@ def main():
             p = requirements.check_reference(q, reqs_catalogue)
             if p:
                 problems.append(f"{MAP}: {path}: {p}")
-    chosen = all_mutants if (args.all or args.sample is None) else sample(all_mutants, args.sample, args.seed)
+    pool = all_mutants
+    if args.under:
+        pool = [m for m in all_mutants if os.path.commonpath([m.file, args.under]) == args.under.rstrip("/")]
+    chosen = pool if (args.all or args.sample is None) else sample(pool, args.sample, args.seed)
     if args.only:
         chosen = [m for m in all_mutants if m.key in args.only or m.explicit_id in args.only]
     if args.list:
@@ -441,6 +447,8 @@ def main():
         results, took = run_all(chosen, entries, args, problems)
         kind = ("every mutant" if args.all or args.sample is None else
                 f"the explicit mutants and a sample of {args.sample} drawn with seed {args.seed}")
+        if args.under:
+            kind += f", from {args.under} only"
         if len(results) < len(chosen):
             kind += f", cut by the time box of {args.time_box} s after {len(results)} of {len(chosen)}"
         extra = (f"Run: {kind}; {len(results)} of the {len(all_mutants)} mutants the sources have, in "
