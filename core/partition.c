@@ -134,7 +134,7 @@ static void load_boot_info(const struct partition *p)
 	arch_clean_to_poc(dst, b->size);
 }
 
-/* Implements: REQ-MEM-005, REQ-FSF-002 */
+/* Implements: REQ-MEM-004, REQ-MEM-005, REQ-FSF-002 */
 static void map_memory(struct partition *p)
 {
 	if (arch_s2_init(p) != 0) {

@@ -6,11 +6,13 @@
 #include "arm64.h"
 #include "sysreg.h"
 
+/* Implements: infrastructure */
 static uint64_t dcache_line(void)
 {
 	return 4UL << ((read_sysreg(ctr_el0) >> 16) & 0xfu);
 }
 
+/* Implements: REQ-MEM-008 */
 void arm64_inval_range(uint64_t va, uint64_t size)
 {
 	uint64_t line = dcache_line();
@@ -21,6 +23,7 @@ void arm64_inval_range(uint64_t va, uint64_t size)
 	dsb_sy();
 }
 
+/* Implements: REQ-TRP-006 */
 void arm64_clean_inval_range(uint64_t va, uint64_t size)
 {
 	uint64_t line = dcache_line();
@@ -31,6 +34,7 @@ void arm64_clean_inval_range(uint64_t va, uint64_t size)
 	dsb_sy();
 }
 
+/* Implements: REQ-MEM-008 */
 void arch_clean_to_poc(paddr_t pa, uint64_t size)
 {
 	uint64_t line = dcache_line();

@@ -15,6 +15,7 @@
 #define HCR_GUEST (HCR_VM | HCR_SWIO | HCR_FMO | HCR_IMO | HCR_AMO | HCR_TSC | HCR_TID3 | \
 		   HCR_TIDCP | HCR_TACR | HCR_TSW | HCR_RW | HCR_TLOR)
 
+/* Implements: REQ-IRQ-008~2 */
 static bool cpu_is_direct(uint32_t cpu)
 {
 	uint8_t part = cfg_system.cpus[cpu].partition;
@@ -22,22 +23,26 @@ static bool cpu_is_direct(uint32_t cpu)
 	return (part != CFG_NO_PARTITION) && (cfg_system.partitions[part].arch.irq_delivery == (uint8_t)CFG_IRQ_DIRECT);
 }
 
+/* Implements: infrastructure */
 uint64_t arch_counter(void)
 {
 	isb();
 	return read_sysreg(cntpct_el0);
 }
 
+/* Implements: infrastructure */
 uint64_t arch_counter_hz(void)
 {
 	return read_sysreg(cntfrq_el0);
 }
 
+/* Implements: infrastructure */
 uint64_t arm64_cpu_mpidr(uint32_t cpu)
 {
 	return cfg_system.cpus[cpu].arch.mpidr;
 }
 
+/* Implements: REQ-CPU-002 */
 static uint32_t boot_cpu_index(void)
 {
 	uint64_t mpidr = read_sysreg(mpidr_el1) & 0xff00ffffffUL;
@@ -51,6 +56,7 @@ static uint32_t boot_cpu_index(void)
 }
 
 /* EL2 controls that stay the same for every vCPU this cpu will run. */
+/* Implements: REQ-TRP-003, REQ-TRP-004, REQ-MEM-001 */
 static void el2_setup(struct cpu *cpu)
 {
 	uint64_t pfr0 = read_sysreg(id_aa64pfr0_el1);
@@ -83,6 +89,7 @@ static void el2_setup(struct cpu *cpu)
 	gic_init_cpu(cpu, direct);
 }
 
+/* Implements: REQ-CPU-002, REQ-CPU-009 */
 NORETURN void arm64_boot_main(void)
 {
 	struct cpu *cpu = cpu_get(boot_cpu_index());
@@ -92,6 +99,7 @@ NORETURN void arm64_boot_main(void)
 	core_boot(cpu);
 }
 
+/* Implements: REQ-CPU-002, REQ-CPU-008 */
 NORETURN void arm64_secondary_main(uint64_t index)
 {
 	struct cpu *cpu = cpu_get((uint32_t)index);

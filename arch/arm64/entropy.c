@@ -12,6 +12,7 @@
 #define RNDR_TRIES 8u          /* RNDR may fail transiently (Arm ARM: "a reasonable period") */
 
 /* One RNDR read: a value and NZCV = 0000, or 0 and Z set when none could be made in time. */
+/* Implements: REQ-LNX-007 */
 static bool rndr(uint64_t *out)
 {
 	uint64_t value;
@@ -22,6 +23,7 @@ static bool rndr(uint64_t *out)
 	return made != 0u;
 }
 
+/* Implements: REQ-LNX-007 */
 bool arch_entropy(uint64_t *out)
 {
 	uint64_t isar0 = read_sysreg(id_aa64isar0_el1);

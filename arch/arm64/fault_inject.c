@@ -21,6 +21,7 @@
 #define VECTOR_LOWER_SERROR 0x580UL
 
 /* A load at EL2 that the EL2 map cannot translate: a data abort taken at EL2. */
+/* Implements: infrastructure */
 static NORETURN void el2_sync(void)
 {
 	uint64_t value;
@@ -34,6 +35,7 @@ static NORETURN void el2_sync(void)
  * QEMU 7.2 raises no physical SError (docs/safety/fault-injection.md): the
  * closest is to enter the vector of one from the partition with ESR_EL2
  * saying SError, which runs the whole of the hypervisor's handling of it.
+ * Implements: infrastructure
  */
 static NORETURN void guest_serror(void)
 {
@@ -45,6 +47,7 @@ static NORETURN void guest_serror(void)
 }
 
 /* The first list register in use is made to hold, with the hardware bit, an SPI the partition does not own. */
+/* Implements: infrastructure */
 static void lr_corrupt(const struct cpu *cpu)
 {
 	uint32_t foreign = GIC_FIRST_SPI;
@@ -67,6 +70,7 @@ static void lr_corrupt(const struct cpu *cpu)
 	log_warning("fault injection: no list register pending to corrupt");
 }
 
+/* Implements: infrastructure */
 void arm64_fault_inject_trap_exit(struct cpu *cpu)
 {
 	if (fault_inject_fires(BH_FAULT_EL2_SYNC)) {

@@ -11,6 +11,7 @@
 #include "gic.h"
 #include "sysreg.h"
 
+/* Implements: infrastructure */
 int64_t arm64_firmware_call(uint64_t fid, uint64_t a1, uint64_t a2, uint64_t a3)
 {
 	register uint64_t x0 __asm__("x0") = fid;
@@ -26,17 +27,20 @@ int64_t arm64_firmware_call(uint64_t fid, uint64_t a1, uint64_t a2, uint64_t a3)
 	return (int64_t)x0;
 }
 
+/* Implements: REQ-CPU-002 */
 enum core_status arch_cpu_start(uint32_t cpu)
 {
 	return psci_to_status(arm64_firmware_call(PSCI_CPU_ON_64, arm64_cpu_mpidr(cpu),
 						  (uint64_t)(uintptr_t)arm64_secondary_entry, cpu));
 }
 
+/* Implements: REQ-CPU-003 */
 enum cpu_power arch_cpu_power_state(uint32_t cpu)
 {
 	return psci_to_power(arm64_firmware_call(PSCI_AFFINITY_INFO_64, arm64_cpu_mpidr(cpu), 0u, 0u));
 }
 
+/* Implements: REQ-CPU-008 */
 static NORETURN void park(void)
 {
 	for (;;) {
@@ -44,6 +48,7 @@ static NORETURN void park(void)
 	}
 }
 
+/* Implements: REQ-TRP-002, REQ-CPU-006 */
 NORETURN void arch_cpu_stop(void)
 {
 	gic_cpu_off();
@@ -52,6 +57,7 @@ NORETURN void arch_cpu_stop(void)
 	park();
 }
 
+/* Implements: REQ-FSF-001, REQ-FSF-006 */
 NORETURN void arch_system_off(void)
 {
 	/* A coverage build's counters (CONFIG_COVERAGE) leave here, at the last
@@ -65,11 +71,13 @@ NORETURN void arch_system_off(void)
 	/* GCOVR_EXCL_STOP: the end of the two lines after the dump */
 }
 
+/* Implements: infrastructure */
 void arch_cpu_relax(void)
 {
 	__asm__ volatile("yield" : : : "memory");
 }
 
+/* Implements: REQ-TRP-010, REQ-CPU-012 */
 void arch_cpu_kick(uint32_t cpu)
 {
 	/* The request written before this call must be visible when the SGI lands. */

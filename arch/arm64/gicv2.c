@@ -31,12 +31,16 @@
 
 #define HYP_PRIORITY 0x00u
 
+/* Implements: infrastructure */
 static uint64_t gicd(uint32_t off) { return cfg_system.arch.gic.dist.base + off; }
+/* Implements: infrastructure */
 static uint64_t gicc(uint32_t off) { return cfg_system.arch.gic.cpu.base + off; }
+/* Implements: infrastructure */
 static uint64_t gich(uint32_t off) { return cfg_system.arch.gic.hyp.base + off; }
 
 /* The CPU interface bit of a cpu (ITARGETSR, SGIR). Until the cpu has read
  * its own interface number, assume the usual Aff0. */
+/* Implements: REQ-IRQ-005 */
 static uint8_t mask_of(const struct cpu *cpu)
 {
 	uint8_t mask = cpu->arch.gic.cpuif_mask;
@@ -44,6 +48,7 @@ static uint8_t mask_of(const struct cpu *cpu)
 	return (mask != 0u) ? mask : (uint8_t)(1u << (arm64_cpu_mpidr(cpu->index) & 7u));
 }
 
+/* Implements: REQ-IRQ-006 */
 void gic_init_global(void)
 {
 	uint32_t lines = ((mmio_read32(gicd(GICD_TYPER)) & 0x1fu) + 1u) * 32u;
@@ -60,6 +65,7 @@ void gic_init_global(void)
 uint32_t gic_n_lrs;
 uint32_t gic_lr_mask;
 
+/* Implements: REQ-IRQ-009~2 */
 void gic_init_cpu(struct cpu *cpu, bool direct)
 {
 	gic_n_lrs = (mmio_read32(gich(GICH_VTR)) & 0x3fu) + 1u;
@@ -84,64 +90,76 @@ void gic_init_cpu(struct cpu *cpu, bool direct)
 	mmio_write32(gicc(GICC_CTLR), GICC_CTLR_ENABLE | GICC_CTLR_EOIMODE);
 }
 
+/* Implements: REQ-CPU-011~2 */
 void gic_send_ipi(const struct cpu *target)
 {
 	mmio_write32(gicd(GICD_SGIR), ((uint32_t)mask_of(target) << 16) | GIC_IPI_SGI);
 }
 
+/* Implements: REQ-IRQ-003 */
 void gic_send_sgi(uint32_t cpu, uint32_t intid)
 {
 	mmio_write32(gicd(GICD_SGIR), ((uint32_t)mask_of(cpu_get(cpu)) << 16) | (intid & 0xfu));
 }
 
+/* Implements: REQ-TRP-002 */
 void gic_cpu_off(void)
 {
 	mmio_write32(gicc(GICC_CTLR), 0u);
 }
 
+/* Implements: REQ-IRQ-004 */
 uint32_t gic_dist_read(uint32_t offset)
 {
 	return mmio_read32(gicd(offset));
 }
 
+/* Implements: REQ-IRQ-004 */
 void gic_dist_write(uint32_t offset, uint32_t value)
 {
 	mmio_write32(gicd(offset), value);
 }
 
+/* Implements: REQ-IRQ-004 */
 void gic_dist_write8(uint32_t offset, uint8_t value)
 {
 	mmio_write8(gicd(offset), value);
 }
 
+/* Implements: REQ-IRQ-005 */
 void gic_spi_route(uint32_t intid, uint32_t cpu)
 {
 	mmio_write8(gicd(GICD_ITARGETSR + intid), mask_of(cpu_get(cpu)));
 }
 
+/* Implements: REQ-IRQ-005 */
 void gic_spi_targets(uint32_t intid, uint8_t mask)
 {
 	mmio_write8(gicd(GICD_ITARGETSR + intid), mask);
 }
 
+/* Implements: REQ-IRQ-005 */
 uint8_t gic_cpuif_mask(uint32_t cpu)
 {
 	return mask_of(cpu_get(cpu));
 }
 
 /* GICv2 banks the SGI/PPI registers in the distributor: only the calling cpu's. */
+/* Implements: REQ-IRQ-011 */
 uint32_t gic_local_read(const struct cpu *t, uint32_t offset)
 {
 	UNUSED(t);
 	return mmio_read32(gicd(offset));
 }
 
+/* Implements: REQ-IRQ-011 */
 void gic_local_write(const struct cpu *t, uint32_t offset, uint32_t value)
 {
 	UNUSED(t);
 	mmio_write32(gicd(offset), value);
 }
 
+/* Implements: REQ-IRQ-011 */
 void gic_local_write8(const struct cpu *t, uint32_t offset, uint8_t value)
 {
 	UNUSED(t);
@@ -151,6 +169,7 @@ void gic_local_write8(const struct cpu *t, uint32_t offset, uint8_t value)
 /* --- Virtualization interface: GICH --- */
 
 
+/* Implements: REQ-IRQ-013 */
 bool gic_lr_pending(uint32_t n, struct gic_lr *lr)
 {
 	uint32_t v = mmio_read32(gich(GICH_LR + (4u * n)));
@@ -167,6 +186,7 @@ bool gic_lr_pending(uint32_t n, struct gic_lr *lr)
 	return true;
 }
 
+/* Implements: REQ-IRQ-011 */
 uint32_t gic_lr_state(uint32_t n, struct gic_lr *lr)
 {
 	uint32_t v = mmio_read32(gich(GICH_LR + (4u * n)));
@@ -182,11 +202,13 @@ uint32_t gic_lr_state(uint32_t n, struct gic_lr *lr)
 	return state;
 }
 
+/* Implements: REQ-IRQ-011 */
 void gic_lr_clear(uint32_t n)
 {
 	mmio_write32(gich(GICH_LR + (4u * n)), 0u);
 }
 
+/* Implements: REQ-IRQ-009~2 */
 void gic_vif_reset(bool direct)
 {
 	uint32_t n = gic_lr_count();
@@ -200,6 +222,7 @@ void gic_vif_reset(bool direct)
 	mmio_write32(gich(GICH_HCR), GICH_HCR_EN);
 }
 
+/* Implements: REQ-IRQ-007 */
 void gic_vif_underflow(bool enable)
 {
 	mmio_write32(gich(GICH_HCR), enable ? (GICH_HCR_EN | GICH_HCR_UIE | GICH_HCR_NPIE) : GICH_HCR_EN);

@@ -50,12 +50,14 @@
  * so a guest can never mask the kick. */
 #define HYP_PRIORITY 0x00u
 
+/* Implements: infrastructure */
 static void wait_rwp(uint64_t reg, uint32_t bit)
 {
 	while ((mmio_read32(reg) & bit) != 0u) {
 	}
 }
 
+/* Implements: REQ-IRQ-003 */
 static uint64_t sgi_target(uint32_t cpu, uint32_t intid)
 {
 	uint64_t mpidr = arm64_cpu_mpidr(cpu);
@@ -65,6 +67,7 @@ static uint64_t sgi_target(uint32_t cpu, uint32_t intid)
 	       ((uint64_t)intid << 24) | (((mpidr >> 8) & 0xffu) << 16) | (1UL << (aff0 & 0xfu));
 }
 
+/* Implements: REQ-IRQ-006 */
 void gic_init_global(void)
 {
 	uint64_t d = cfg_system.arch.gic.dist.base;
@@ -89,6 +92,7 @@ void gic_init_global(void)
 }
 
 /* Redistributor frames are found by affinity, not assumed to follow cpu order. */
+/* Implements: REQ-IRQ-001 */
 static uint64_t find_redist(uint64_t mpidr)
 {
 	uint32_t aff = (uint32_t)(((mpidr >> 8) & 0xff000000u) | (mpidr & 0xffffffu));
@@ -112,6 +116,7 @@ static uint64_t find_redist(uint64_t mpidr)
 uint32_t gic_n_lrs;
 uint32_t gic_lr_mask;
 
+/* Implements: REQ-IRQ-009~2 */
 void gic_init_cpu(struct cpu *cpu, bool direct)
 {
 	gic_n_lrs = ((uint32_t)read_sysreg(ich_vtr_el2) & 0x1fu) + 1u;
@@ -149,6 +154,7 @@ void gic_init_cpu(struct cpu *cpu, bool direct)
 }
 
 
+/* Implements: REQ-CPU-011~2 */
 void gic_send_ipi(const struct cpu *target)
 {
 	/* Generated at the latest by the exception return that follows. */
@@ -159,17 +165,20 @@ void gic_send_ipi(const struct cpu *target)
 	}
 }
 
+/* Implements: REQ-IRQ-003 */
 void gic_send_sgi(uint32_t cpu, uint32_t intid)
 {
 	write_sysreg(icc_sgi1r_el1, sgi_target(cpu, intid));
 	isb();
 }
 
+/* Implements: REQ-IRQ-008~2 */
 uint32_t gic_ack_fiq(void)
 {
 	return (uint32_t)read_sysreg(icc_iar0_el1) & 0xffffffu;
 }
 
+/* Implements: REQ-IRQ-008~2 */
 void gic_eoi_fiq(uint32_t intid)
 {
 	write_sysreg(icc_eoir0_el1, intid);
@@ -179,6 +188,7 @@ void gic_eoi_fiq(uint32_t intid)
 	}
 }
 
+/* Implements: REQ-TRP-002 */
 void gic_cpu_off(void)
 {
 	write_sysreg(icc_igrpen1_el1, 0);
@@ -186,11 +196,13 @@ void gic_cpu_off(void)
 	isb();
 }
 
+/* Implements: REQ-IRQ-004 */
 uint32_t gic_dist_read(uint32_t offset)
 {
 	return mmio_read32(cfg_system.arch.gic.dist.base + offset);
 }
 
+/* Implements: REQ-IRQ-004 */
 void gic_dist_write(uint32_t offset, uint32_t value)
 {
 	mmio_write32(cfg_system.arch.gic.dist.base + offset, value);
@@ -199,21 +211,25 @@ void gic_dist_write(uint32_t offset, uint32_t value)
 	}
 }
 
+/* Implements: REQ-IRQ-004 */
 void gic_dist_write8(uint32_t offset, uint8_t value)
 {
 	mmio_write8(cfg_system.arch.gic.dist.base + offset, value);
 }
 
+/* Implements: REQ-IRQ-005 */
 void gic_spi_route(uint32_t intid, uint32_t cpu)
 {
 	mmio_write64(cfg_system.arch.gic.dist.base + GICD_IROUTER + (8u * intid), arm64_cpu_mpidr(cpu) & 0xff00ffffffUL);
 }
 
+/* Implements: REQ-IRQ-011 */
 uint32_t gic_local_read(const struct cpu *t, uint32_t offset)
 {
 	return mmio_read32(t->arch.gic.redist + GICR_SGI_BASE + offset);
 }
 
+/* Implements: REQ-IRQ-011 */
 void gic_local_write(const struct cpu *t, uint32_t offset, uint32_t value)
 {
 	mmio_write32(t->arch.gic.redist + GICR_SGI_BASE + offset, value);
@@ -222,6 +238,7 @@ void gic_local_write(const struct cpu *t, uint32_t offset, uint32_t value)
 	}
 }
 
+/* Implements: REQ-IRQ-011 */
 void gic_local_write8(const struct cpu *t, uint32_t offset, uint8_t value)
 {
 	mmio_write8(t->arch.gic.redist + GICR_SGI_BASE + offset, value);
@@ -233,6 +250,7 @@ void gic_local_write8(const struct cpu *t, uint32_t offset, uint8_t value)
 /* One case of lr_read's switch: list register i is register r. */
 #define ICH_LR_READ_CASE(i, r) case (i): return read_sysreg(r)
 
+/* Implements: REQ-IRQ-011 */
 static uint64_t lr_read(uint32_t n)
 {
 	switch (n) {
@@ -257,6 +275,7 @@ static uint64_t lr_read(uint32_t n)
 }
 
 
+/* Implements: REQ-IRQ-013 */
 bool gic_lr_pending(uint32_t n, struct gic_lr *lr)
 {
 	uint64_t v = lr_read(n);
@@ -273,6 +292,7 @@ bool gic_lr_pending(uint32_t n, struct gic_lr *lr)
 	return true;
 }
 
+/* Implements: REQ-IRQ-011 */
 uint32_t gic_lr_state(uint32_t n, struct gic_lr *lr)
 {
 	uint64_t v = lr_read(n);
@@ -288,6 +308,7 @@ uint32_t gic_lr_state(uint32_t n, struct gic_lr *lr)
 	return state;
 }
 
+/* Implements: REQ-IRQ-011 */
 void gic_lr_clear(uint32_t n)
 {
 	gic_v3_lr_write(n, 0u);
@@ -300,6 +321,7 @@ void gic_lr_clear(uint32_t n)
  * = 1) would hold the hypervisor's kick off from the first instruction of
  * the new life. Back to gic_init_cpu()'s values; the active priority
  * registers that exist (ICC_CTLR_EL1.PRIbits: 5, 6 or 7 bits) emptied.
+ * Implements: REQ-IRQ-008~2, REQ-IRQ-009~2
  */
 static void direct_cpuif_reset(void)
 {
@@ -319,6 +341,7 @@ static void direct_cpuif_reset(void)
 	}
 }
 
+/* Implements: REQ-IRQ-009~2 */
 void gic_vif_reset(bool direct)
 {
 	uint32_t n = gic_lr_count();
@@ -339,6 +362,7 @@ void gic_vif_reset(bool direct)
 	isb();
 }
 
+/* Implements: REQ-IRQ-007 */
 void gic_vif_underflow(bool enable)
 {
 	write_sysreg(ich_hcr_el2, enable ? (ICH_HCR_EN | ICH_HCR_UIE | ICH_HCR_NPIE) : ICH_HCR_EN);

@@ -20,6 +20,7 @@
 #define VEC_LOWER_A64    0x400u
 #define VEC_LOWER_A32    0x600u
 
+/* Implements: REQ-TRP-004 */
 void arm64_inject_undef(struct guest_frame *f)
 {
 	uint64_t from = read_sysreg(spsr_el2);

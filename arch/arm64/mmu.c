@@ -32,6 +32,7 @@ extern char boot_stack_top[];
 
 /* The MMU is off and only this core runs: the console is just its registers,
  * written without the console lock (an exclusive access is not allowed here). */
+/* Implements: REQ-MEM-009 */
 static void early_puts(const char *s)
 {
 	for (uint32_t i = 0u; s[i] != '\0'; i++) {
@@ -40,6 +41,7 @@ static void early_puts(const char *s)
 }
 
 /* Without leading zeros: `base` 16 or 10. */
+/* Implements: REQ-MEM-009 */
 static void early_number(uint64_t v, uint64_t base)
 {
 	static const char digits[] = "0123456789abcdef";
@@ -58,6 +60,7 @@ static void early_number(uint64_t v, uint64_t base)
 	}
 }
 
+/* Implements: REQ-MEM-009 */
 static void early_hex(uint64_t v)
 {
 	early_puts("0x");
@@ -66,6 +69,7 @@ static void early_hex(uint64_t v)
 
 /* bhcc refuses descriptions this cannot map: reaching here means the image
  * and its tables disagree. Say so, then stop: nothing else is safe yet. */
+/* Implements: REQ-MEM-009 */
 static NORETURN void build_failed(int err, uint64_t base, uint64_t end)
 {
 	early_puts("[bulkhead] EL2 map: cannot map ");
@@ -87,6 +91,7 @@ static NORETURN void build_failed(int err, uint64_t base, uint64_t end)
 	}
 }
 
+/* Implements: REQ-MEM-007 */
 static void map(struct pt_pool *pool, uint64_t base, uint64_t end, uint64_t attrs)
 {
 	if (end > base) {
@@ -97,6 +102,7 @@ static void map(struct pt_pool *pool, uint64_t base, uint64_t end, uint64_t attr
 	}
 }
 
+/* Implements: REQ-MEM-007 */
 static void map_device(struct pt_pool *pool, uint64_t mbase, uint64_t msize)
 {
 	const uint64_t page = 4096u;
@@ -109,11 +115,13 @@ static void map_device(struct pt_pool *pool, uint64_t mbase, uint64_t msize)
 }
 
 /* The MMU is off: the image's addresses are its physical addresses. */
+/* Implements: infrastructure */
 static uint64_t addr_of(const char *symbol)
 {
 	return pa_addr(pa_from_ptr(symbol));
 }
 
+/* Implements: REQ-MEM-007, REQ-MEM-009 */
 void arm64_early_init(void)
 {
 	static pte_t el2_pool[EL2_POOL_PAGES][PT_ENTRIES] __attribute__((aligned(4096), section(".noload.el2_pool")));

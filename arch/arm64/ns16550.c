@@ -11,11 +11,13 @@
 #include "mmio.h"
 #include "ns16550.h"
 
+/* Implements: REQ-CON-007 */
 static uint64_t reg_addr(uint32_t reg)
 {
 	return cfg_system.console.base + ((uint64_t)reg << cfg_system.console.reg_shift);
 }
 
+/* Implements: REQ-CON-007 */
 static uint32_t reg_read(uint32_t reg)
 {
 	uint64_t addr = reg_addr(reg);
@@ -23,6 +25,7 @@ static uint32_t reg_read(uint32_t reg)
 	return (cfg_system.console.reg_io_width == 4u) ? mmio_read32(addr) : (uint32_t)mmio_read8(addr);
 }
 
+/* Implements: REQ-CON-007 */
 static void reg_write(uint32_t reg, uint8_t value)
 {
 	uint64_t addr = reg_addr(reg);
@@ -34,6 +37,7 @@ static void reg_write(uint32_t reg, uint8_t value)
 	}
 }
 
+/* Implements: REQ-CON-007 */
 void arch_console_putc(char c)
 {
 	bool empty = false;

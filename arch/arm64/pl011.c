@@ -7,6 +7,7 @@
 #include "hw/pl011.h"
 #include "mmio.h"
 
+/* Implements: REQ-CON-007 */
 void arch_console_putc(char c)
 {
 	uint64_t base = cfg_system.console.base;

@@ -34,6 +34,7 @@ static const int32_t psci_codes[] = {
 
 #define PSCI_CODES (sizeof(psci_codes) / sizeof(psci_codes[0]))
 
+/* Implements: REQ-CPU-003 */
 int64_t psci_from_status(enum core_status status)
 {
 	uint32_t i = (uint32_t)-(int32_t)status;
@@ -41,6 +42,7 @@ int64_t psci_from_status(enum core_status status)
 	return (i < PSCI_CODES) ? psci_codes[i] : PSCI_RET_INTERNAL_FAILURE;
 }
 
+/* Implements: REQ-CPU-003 */
 enum core_status psci_to_status(int64_t psci)
 {
 	for (uint32_t i = 0u; i < PSCI_CODES; i++) {
@@ -51,6 +53,7 @@ enum core_status psci_to_status(int64_t psci)
 	return CORE_ERR_HW;
 }
 
+/* Implements: REQ-CPU-003 */
 static int64_t psci_from_power(enum cpu_power power)
 {
 	switch (power) {
@@ -63,6 +66,7 @@ static int64_t psci_from_power(enum cpu_power power)
 	}
 }
 
+/* Implements: REQ-CPU-003 */
 enum cpu_power psci_to_power(int64_t affinity)
 {
 	/* An error (a bad MPIDR) counts as on: a stop must never be believed early. */
@@ -72,6 +76,7 @@ enum cpu_power psci_to_power(int64_t affinity)
 	return (affinity == PSCI_AFFINITY_ON_PENDING) ? CPU_POWER_ON_PENDING : CPU_POWER_ON;
 }
 
+/* Implements: REQ-CPU-005 */
 static bool psci_supported(uint32_t fid)
 {
 	switch (fid) {
@@ -96,6 +101,7 @@ static bool psci_supported(uint32_t fid)
 
 /* A guest names its vCPUs by their virtual MPIDR: Aff0 = vCPU index, the
  * other affinity levels zero. Anything else is not one of its cores. */
+/* Implements: REQ-CPU-003 */
 static bool vcpu_from_mpidr(uint64_t mpidr, uint32_t *vcpu)
 {
 	if ((mpidr & ~0xffUL) != 0u) {
@@ -106,6 +112,7 @@ static bool vcpu_from_mpidr(uint64_t mpidr, uint32_t *vcpu)
 }
 
 /* CPU_ON: a bad argument is refused; another vCPU's state (on, starting) is an answer. */
+/* Implements: REQ-CPU-003, REQ-CPU-004 */
 static int64_t psci_cpu_on(struct cpu *cpu, uint64_t mpidr, uint64_t entry, uint64_t arg, bool *refused)
 {
 	uint32_t vcpu = 0u;
@@ -116,6 +123,7 @@ static int64_t psci_cpu_on(struct cpu *cpu, uint64_t mpidr, uint64_t entry, uint
 	return psci_from_status(s);
 }
 
+/* Implements: REQ-CPU-003 */
 static int64_t psci_affinity_info(const struct cpu *cpu, uint64_t mpidr, uint64_t level, bool *refused)
 {
 	uint32_t vcpu = 0u;
@@ -128,6 +136,7 @@ static int64_t psci_affinity_info(const struct cpu *cpu, uint64_t mpidr, uint64_
 }
 
 /* Not inlined: keeps the hypercall path's frame as small as it is without PSCI. */
+/* Implements: REQ-CPU-003, REQ-CPU-005, REQ-CPU-006, REQ-CPU-007 */
 __attribute__((noinline)) void arm64_psci(struct cpu *cpu, struct guest_frame *f)
 {
 	uint32_t fid = (uint32_t)f->x[0];

@@ -15,6 +15,7 @@
 #define SMCCC_ARCH_FEATURES  0x80000001u
 #define SMCCC_VERSION_1_1    0x10001u
 
+/* Implements: REQ-HC-001 */
 static uint64_t ret(int64_t v)
 {
 	return (uint64_t)v;
@@ -22,6 +23,7 @@ static uint64_t ret(int64_t v)
 
 /* A call refused with `status`: counted and logged (rate-limited) as a call incident.
  * Out of line so that the served calls do not carry it. */
+/* Implements: REQ-HC-002, REQ-TRP-009 */
 __attribute__((noinline, cold)) void arm64_refuse_call(const struct cpu *cpu, struct guest_frame *f,
 							 const char *conduit, int64_t status)
 {
@@ -30,6 +32,7 @@ __attribute__((noinline, cold)) void arm64_refuse_call(const struct cpu *cpu, st
 	f->x[0] = ret(status);
 }
 
+/* Implements: REQ-LNX-005, REQ-HC-005 */
 static void smccc_arch(const struct cpu *cpu, struct guest_frame *f)
 {
 	switch ((uint32_t)f->x[0]) {
@@ -50,6 +53,7 @@ static void smccc_arch(const struct cpu *cpu, struct guest_frame *f)
 }
 
 /* Inlined into both conduits: the null hypercall's path stays one function. */
+/* Implements: REQ-HC-001 */
 static inline __attribute__((always_inline)) void smccc(struct cpu *cpu, struct guest_frame *f)
 {
 	uint32_t fid = (uint32_t)f->x[0];
@@ -78,6 +82,7 @@ static inline __attribute__((always_inline)) void smccc(struct cpu *cpu, struct 
 
 /* SMCCC calls are HVC #0 and SMC #0; other immediates are not calls we define,
  * whatever their function id, through either conduit. */
+/* Implements: REQ-HC-002 */
 static __attribute__((noinline, cold)) void refuse_immediate(struct guest_frame *f, uint64_t esr, const char *conduit)
 {
 	const struct cpu *cpu = arm64_this_cpu();
@@ -86,6 +91,7 @@ static __attribute__((noinline, cold)) void refuse_immediate(struct guest_frame 
 	f->x[0] = ret(BH_ERR_NOT_SUPPORTED);
 }
 
+/* Implements: REQ-HC-001 */
 void arm64_trap_hvc(struct cpu *cpu, struct guest_frame *f, uint64_t esr)
 {
 	if ((esr & 0xffffu) != 0u) {
@@ -95,6 +101,7 @@ void arm64_trap_hvc(struct cpu *cpu, struct guest_frame *f, uint64_t esr)
 	smccc(cpu, f);
 }
 
+/* Implements: REQ-TRP-003, REQ-CPU-010 */
 void arm64_trap_smc(struct cpu *cpu, struct guest_frame *f, uint64_t esr)
 {
 	/* A trapped SMC returns to the SMC itself: step over it. */

@@ -29,6 +29,7 @@ static pte_t s2_pages[S2_POOL_PAGES][PT_ENTRIES]
 static struct pt_pool s2_pool = { s2_pages, S2_POOL_PAGES, 0u };
 static struct spinlock s2_lock = SPINLOCK_INIT;
 
+/* Implements: REQ-MEM-001, REQ-MEM-005 */
 int arch_s2_init(struct partition *p)
 {
 	spin_lock(&s2_lock);
@@ -37,6 +38,7 @@ int arch_s2_init(struct partition *p)
 	return (p->arch.s2_root != NULL) ? 0 : -1;
 }
 
+/* Implements: REQ-MEM-002, REQ-MEM-003, REQ-MEM-005, REQ-MEM-010 */
 int arch_s2_map(struct partition *p, ipaddr_t ipa, paddr_t pa, uint64_t size, uint8_t access, bool device)
 {
 	uint64_t attrs = PTE_AF;
@@ -70,6 +72,7 @@ int arch_s2_map(struct partition *p, ipaddr_t ipa, paddr_t pa, uint64_t size, ui
 	return ret;
 }
 
+/* Implements: REQ-TRP-002 */
 void arch_s2_fence(struct partition *p)
 {
 	pte_t *root = p->arch.s2_root;
@@ -94,6 +97,7 @@ void arch_s2_fence(struct partition *p)
 	isb();
 }
 
+/* Implements: REQ-TRP-002 */
 void arch_s2_unfence(struct partition *p)
 {
 	pte_t *root = p->arch.s2_root;
@@ -107,6 +111,7 @@ void arch_s2_unfence(struct partition *p)
 	dsb_ishst();
 }
 
+/* Implements: REQ-MEM-001 */
 uint64_t arm64_vttbr(const struct partition *p)
 {
 	/* VMID 0 is never used, so a guest never shares TLB entries with "no guest". */
@@ -115,6 +120,7 @@ uint64_t arm64_vttbr(const struct partition *p)
 	return ((uint64_t)vmid << 48) | pt_table_addr(p->arch.s2_root);
 }
 
+/* Implements: REQ-MEM-001 */
 uint64_t arm64_vtcr(void)
 {
 	uint64_t parange = read_sysreg(id_aa64mmfr0_el1) & 0xfu;

@@ -30,6 +30,7 @@
 /* The ID register space's switch key: CRm and op2. */
 #define ID_REG(crm, op2) (((crm) << 3) | (op2))
 
+/* Implements: REQ-TRP-005 */
 static uint64_t field_clear(uint64_t v, unsigned shift)
 {
 	return v & ~(0xfUL << shift);
@@ -39,6 +40,7 @@ static uint64_t field_clear(uint64_t v, unsigned shift)
  * `v` with each field in `fields` (its lowest "present" value) set in test
  * builds: with CONFIG_TEST_ID_FEATURES every field hidden below reads present
  * first, so the tests see the hiding itself on a CPU that lacks the features.
+ * Implements: REQ-TRP-005
  */
 static uint64_t test_present(uint64_t v, uint64_t fields)
 {
@@ -53,6 +55,7 @@ static uint64_t test_present(uint64_t v, uint64_t fields)
 #define FIELD_ONE(shift) (1UL << (shift))
 
 /* The ID register space (op0 3, op1 0, CRn 0, CRm 1..7). Unallocated encodings read as zero. */
+/* Implements: REQ-TRP-005 */
 static uint64_t id_register(uint32_t crm, uint32_t op2)
 {
 	switch (ID_REG(crm, op2)) {
@@ -110,6 +113,7 @@ static uint64_t id_register(uint32_t crm, uint32_t op2)
 /* Set/way operations would clean other partitions' lines too; instead the
  * partition's own memory is cleaned and invalidated by address, once per
  * sweep: on the operation for set 0, way 0 of each level. */
+/* Implements: REQ-TRP-006 */
 static void set_way(const struct cpu *cpu, uint64_t operand)
 {
 	const struct cfg_partition *p = cpu->partition->cfg;
@@ -125,6 +129,7 @@ static void set_way(const struct cpu *cpu, uint64_t operand)
 }
 
 /* A register or instruction the partition may not use: undefined, as on a cpu without it. */
+/* Implements: REQ-TRP-004 */
 static void refuse_register(const struct cpu *cpu, struct guest_frame *f, uint32_t iss)
 {
 	uint32_t op0 = (iss >> 20) & 3u;
@@ -138,6 +143,7 @@ static void refuse_register(const struct cpu *cpu, struct guest_frame *f, uint32
 	arm64_inject_undef(f);
 }
 
+/* Implements: REQ-TRP-007, REQ-TRP-004 */
 static __attribute__((noinline)) void sysreg_other(struct cpu *cpu, struct guest_frame *f, uint64_t esr)
 {
 	uint32_t iss = (uint32_t)ESR_ISS(esr);
@@ -168,6 +174,7 @@ static __attribute__((noinline)) void sysreg_other(struct cpu *cpu, struct guest
 	arm64_guest_skip(esr);
 }
 
+/* Implements: REQ-TRP-004 */
 void arm64_sysreg_trap(struct cpu *cpu, struct guest_frame *f, uint64_t esr)
 {
 #if BH_GIC_VERSION == 3

@@ -17,6 +17,7 @@
 typedef void (*trap_handler_t)(struct cpu *self, struct guest_frame *frame, uint64_t syndrome);
 
 /* A fault of the partition on this cpu: the health monitor contains it. */
+/* Implements: REQ-TRP-001 */
 static NORETURN void guest_fault(struct cpu *cpu, uint8_t kind, uint64_t esr, bool addr_valid, uint64_t addr)
 {
 	uint64_t pc = read_sysreg(elr_el2);
@@ -33,6 +34,7 @@ static NORETURN void guest_fault(struct cpu *cpu, uint8_t kind, uint64_t esr, bo
 
 /* Stage-2 faults carry the IPA's page in HPFAR_EL2 for translation, access
  * flag and permission faults; other fault codes leave it unknown. */
+/* Implements: REQ-TRP-001 */
 static bool abort_ipa(uint64_t esr, uint64_t *ipa)
 {
 	uint64_t fsc = ISS_FSC(esr);
@@ -45,6 +47,7 @@ static bool abort_ipa(uint64_t esr, uint64_t *ipa)
 	return false;
 }
 
+/* Implements: REQ-TRP-001, REQ-TRP-011 */
 static void trap_dabt(struct cpu *cpu, struct guest_frame *f, uint64_t esr)
 {
 	uint64_t ipa;
@@ -59,6 +62,7 @@ static void trap_dabt(struct cpu *cpu, struct guest_frame *f, uint64_t esr)
 	guest_fault(cpu, kind, esr, valid, ipa);
 }
 
+/* Implements: REQ-TRP-001 */
 static void trap_iabt(struct cpu *cpu, struct guest_frame *f, uint64_t esr)
 {
 	uint64_t ipa;
@@ -68,11 +72,13 @@ static void trap_iabt(struct cpu *cpu, struct guest_frame *f, uint64_t esr)
 	guest_fault(cpu, BH_FAULT_INSTRUCTION, esr, valid, ipa);
 }
 
+/* Implements: REQ-TRP-004 */
 static void trap_sysreg(struct cpu *cpu, struct guest_frame *f, uint64_t esr)
 {
 	arm64_sysreg_trap(cpu, f, esr);
 }
 
+/* Implements: REQ-TRP-001, REQ-TRP-008 */
 void arm64_guest_sync(struct guest_frame *f)
 {
 	/* tools/cert/stack-model.txt declares its targets (and reads it from the image). */
@@ -97,6 +103,7 @@ void arm64_guest_sync(struct guest_frame *f)
 #endif
 }
 
+/* Implements: REQ-IRQ-002, REQ-IRQ-006 */
 void arm64_guest_irq(struct guest_frame *f)
 {
 	UNUSED(f);
@@ -104,6 +111,7 @@ void arm64_guest_irq(struct guest_frame *f)
 	vgic_irq(arm64_this_cpu());
 }
 
+/* Implements: REQ-IRQ-008~2 */
 void arm64_guest_fiq(struct guest_frame *f)
 {
 	UNUSED(f);
@@ -115,12 +123,14 @@ void arm64_guest_fiq(struct guest_frame *f)
 #endif
 }
 
+/* Implements: REQ-FSF-003 */
 void arm64_guest_serror(struct guest_frame *f)
 {
 	UNUSED(f);
 	guest_fault(arm64_this_cpu(), BH_FAULT_SERROR, read_sysreg(esr_el2), false, 0u);
 }
 
+/* Implements: REQ-FSF-001 */
 NORETURN void arm64_hyp_fault(uint64_t kind)
 {
 	panic("exception at EL2 (vector %lu): ESR 0x%lx ELR 0x%lx FAR 0x%lx", kind,

@@ -18,6 +18,7 @@ uint8_t cpu_stacks[CONFIG_MAX_CORES][CONFIG_CPU_STACK_SIZE]
 
 /* Architectural reset values of the EL1 state a guest can see, so that a
  * restarted partition finds the cpu as a fresh one would be. */
+/* Implements: REQ-CPU-001 */
 static void el1_reset(void)
 {
 	write_sysreg(sctlr_el1, SCTLR_EL1_RESET);
@@ -48,11 +49,13 @@ static void el1_reset(void)
 	write_sysreg(mdscr_el1, 0);
 }
 
+/* Implements: REQ-MEM-001 */
 void arch_partition_init(struct partition *p)
 {
 	vgic_partition_init(p);
 }
 
+/* Implements: REQ-IRQ-009~2 */
 void arch_partition_reset(struct partition *p)
 {
 	vgic_partition_reset(p);
@@ -60,6 +63,7 @@ void arch_partition_reset(struct partition *p)
 	p->arch.cntvoff = read_sysreg(cntpct_el0);
 }
 
+/* Implements: REQ-CPU-001 */
 NORETURN void arch_vcpu_enter(struct cpu *cpu, uint64_t entry, uint64_t arg)
 {
 	const struct partition *p = cpu->partition;

@@ -15,12 +15,14 @@
 #include "log.h"
 #include "partition.h"
 
+/* Implements: REQ-IRQ-004 */
 void vgic_deny(struct cpu *cpu, const char *what, uint32_t offset, uint64_t value)
 {
 	/* Counted always, logged rate-limited: a hostile loop cannot flood the console. */
 	incident_log(cpu, BH_INCIDENT_INTERRUPT, "%s refused (offset 0x%x, value 0x%lx)", what, offset, value);
 }
 
+/* Implements: REQ-IRQ-004, REQ-LNX-008 */
 void vgic_deny_foreign(struct cpu *cpu, const char *what, uint32_t offset, uint64_t value)
 {
 	struct vgic_dist *d = vgic_dist_of(cpu);
@@ -39,6 +41,7 @@ void vgic_deny_foreign(struct cpu *cpu, const char *what, uint32_t offset, uint6
 
 /* --- Partition and vCPU reset --------------------------------------------- */
 
+/* Implements: REQ-IRQ-009~2 */
 void vgic_partition_reset(struct partition *part)
 {
 	struct vgic_dist *d = &part->arch.vgic;
@@ -86,6 +89,7 @@ void vgic_partition_reset(struct partition *part)
 	spin_unlock(&d->lock);
 }
 
+/* Implements: REQ-IRQ-009~2 */
 void vgic_vcpu_reset(struct cpu *cpu)
 {
 	struct vgic_cpu *v = vgic_cpu_of(cpu);
@@ -121,6 +125,7 @@ void vgic_vcpu_reset(struct cpu *cpu)
 
 /* --- Physical interrupts at EL2 ------------------------------------------- */
 
+/* Implements: REQ-IRQ-002, REQ-IRQ-006 */
 void vgic_irq(struct cpu *cpu)
 {
 	uint32_t ack = gic_ack();

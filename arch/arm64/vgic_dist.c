@@ -13,6 +13,7 @@
 
 /* --- The distributor ------------------------------------------------------- */
 
+/* Implements: REQ-IRQ-011 */
 void vgic_dist_enable(struct cpu *cpu, uint32_t ctlr, bool enabled)
 {
 	struct vgic_dist *d = vgic_dist_of(cpu);
@@ -51,6 +52,7 @@ void vgic_dist_enable(struct cpu *cpu, uint32_t ctlr, bool enabled)
 
 /* The guest's view of one word of a bitmap: the physical state of its device
  * SPIs, the software state of its virtual ones, what the list registers hold. */
+/* Implements: REQ-IRQ-004, REQ-IRQ-014 */
 static uint32_t dist_bitmap_read(struct cpu *cpu, uint32_t reg, uint32_t word)
 {
 	const struct vgic_dist *d = vgic_dist_of(cpu);
@@ -68,6 +70,7 @@ static uint32_t dist_bitmap_read(struct cpu *cpu, uint32_t reg, uint32_t word)
 }
 
 /* Writes of the virtual SPIs `bits` of word `word` (enable is shared with device SPIs). */
+/* Implements: REQ-IRQ-014 */
 static void dist_bitmap_virtual(struct cpu *cpu, uint32_t reg, uint32_t word, uint32_t bits)
 {
 	if (reg == GICD_ISENABLER) {
@@ -86,6 +89,7 @@ static void dist_bitmap_virtual(struct cpu *cpu, uint32_t reg, uint32_t word, ui
 }
 
 /* One bit per interrupt: enable, pending, active. */
+/* Implements: REQ-IRQ-004 */
 static void dist_bitmap(struct cpu *cpu, uint32_t reg, uint32_t word, bool write, uint64_t *value)
 {
 	struct vgic_dist *d = vgic_dist_of(cpu);
@@ -129,6 +133,7 @@ static void dist_bitmap(struct cpu *cpu, uint32_t reg, uint32_t word, bool write
 	}
 }
 
+/* Implements: REQ-IRQ-004 */
 static void dist_priority(struct cpu *cpu, uint32_t offset, bool write, uint32_t size, uint64_t *value)
 {
 	struct vgic_dist *d = vgic_dist_of(cpu);
@@ -162,6 +167,7 @@ static void dist_priority(struct cpu *cpu, uint32_t offset, bool write, uint32_t
 
 /* Two bits per interrupt: edge or level. A virtual SPI's is kept as written
  * (it behaves as an edge whatever it says: vgic_spi.c). */
+/* Implements: REQ-IRQ-004, REQ-IRQ-014 */
 static void dist_config(struct cpu *cpu, uint32_t offset, bool write, uint64_t *value)
 {
 	struct vgic_dist *d = vgic_dist_of(cpu);
@@ -199,6 +205,7 @@ static void dist_config(struct cpu *cpu, uint32_t offset, bool write, uint64_t *
 	spin_unlock(&gic_rmw_lock);
 }
 
+/* Implements: REQ-IRQ-004 */
 bool vgic_dist_common(struct cpu *cpu, uint32_t offset, bool write, uint32_t size, uint64_t *value)
 {
 	if ((offset >= GICD_IPRIORITYR) && (offset < GICD_ITARGETSR)) {

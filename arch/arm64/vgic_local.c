@@ -11,11 +11,13 @@
 
 /* --- Banked SGI and PPI registers ----------------------------------------- */
 
+/* Implements: REQ-IRQ-004 */
 static uint32_t local_owned(const struct vgic_cpu *v)
 {
 	return VGIC_OWNED_PPIS | (v->direct ? 0x7fffu : 0xffffu);
 }
 
+/* Implements: REQ-IRQ-004 */
 bool vgic_owns(const struct cpu *cpu, uint32_t intid)
 {
 	if (intid < GIC_FIRST_SPI) {
@@ -24,6 +26,7 @@ bool vgic_owns(const struct cpu *cpu, uint32_t intid)
 	return vgic_owns_spi(vgic_dist_of(cpu), intid);
 }
 
+/* Implements: REQ-IRQ-011 */
 static void local_priority(struct cpu *cpu, uint32_t vcpu, uint32_t offset, bool write, uint32_t size,
 			   uint64_t *value)
 {
@@ -58,6 +61,7 @@ static void local_priority(struct cpu *cpu, uint32_t vcpu, uint32_t offset, bool
 	}
 }
 
+/* Implements: REQ-IRQ-011 */
 static uint32_t local_bitmap_read(const struct cpu *t, const struct vgic_cpu *v, uint32_t reg)
 {
 	uint32_t owned = local_owned(v);
@@ -75,6 +79,7 @@ static uint32_t local_bitmap_read(const struct cpu *t, const struct vgic_cpu *v,
 }
 
 /* Writes of the software SGIs `sgis` of vCPU `vcpu` (cpu `t`) through register `reg`. */
+/* Implements: REQ-IRQ-011 */
 static void local_sgi_write(struct cpu *cpu, uint32_t vcpu, struct cpu *t, uint32_t reg, uint32_t sgis)
 {
 	struct vgic_cpu *v = vgic_cpu_of(t);
@@ -104,6 +109,7 @@ static void local_sgi_write(struct cpu *cpu, uint32_t vcpu, struct cpu *t, uint3
 	}
 }
 
+/* Implements: REQ-IRQ-004, REQ-IRQ-011 */
 static void local_bitmap(struct cpu *cpu, uint32_t vcpu, uint32_t reg, bool write, uint64_t *value)
 {
 	struct cpu *t = vgic_vcpu_cpu(cpu, vcpu);
@@ -133,6 +139,7 @@ static void local_bitmap(struct cpu *cpu, uint32_t vcpu, uint32_t reg, bool writ
 	}
 }
 
+/* Implements: REQ-IRQ-011 */
 bool vgic_dist_banked(uint32_t offset)
 {
 	return ((offset >= GICD_ISENABLER) && (offset < GICD_IPRIORITYR) && ((offset & 0x7fu) == 0u)) ||
@@ -141,6 +148,7 @@ bool vgic_dist_banked(uint32_t offset)
 }
 
 /* GICD_ICFGR1 / GICR_ICFGR1: the trigger mode of the PPIs the partition owns. */
+/* Implements: REQ-IRQ-004 */
 static void local_ppi_config(struct cpu *cpu, uint32_t vcpu, bool write, uint64_t *value)
 {
 	struct cpu *t = vgic_vcpu_cpu(cpu, vcpu);
@@ -171,6 +179,7 @@ static void local_ppi_config(struct cpu *cpu, uint32_t vcpu, bool write, uint64_
 	}
 }
 
+/* Implements: REQ-IRQ-011 */
 bool vgic_local_access(struct cpu *cpu, uint32_t vcpu, uint32_t offset, bool write, uint32_t size, uint64_t *value)
 {
 	if ((offset >= GICD_IPRIORITYR) && (offset < (GICD_IPRIORITYR + 32u))) {

@@ -13,6 +13,7 @@
 
 /* --- Injection ------------------------------------------------------------- */
 
+/* Implements: REQ-IRQ-007 */
 static void queue_push(const struct cpu *cpu, struct vgic_cpu *v, const struct gic_lr *lr)
 {
 	uint32_t i = v->queued;
@@ -36,6 +37,7 @@ static void queue_push(const struct cpu *cpu, struct vgic_cpu *v, const struct g
 
 /* All list registers in use: a higher-priority interrupt takes the place of
  * the lowest-priority one that is only pending, which waits in the queue. */
+/* Implements: REQ-IRQ-007 */
 __attribute__((noinline)) void vgic_lr_inject_full(const struct cpu *cpu, struct vgic_cpu *v, struct gic_lr lr)
 {
 	uint32_t n = gic_lr_count();
@@ -59,6 +61,7 @@ __attribute__((noinline)) void vgic_lr_inject_full(const struct cpu *cpu, struct
 }
 
 /* Maintenance interrupt: list registers have freed up; refill from the queue. */
+/* Implements: REQ-IRQ-007 */
 void vgic_lr_refill(struct vgic_cpu *v)
 {
 	uint32_t free = gic_lr_free();
@@ -78,6 +81,7 @@ void vgic_lr_refill(struct vgic_cpu *v)
 }
 
 /* True when virtual interrupt `vintid` (from `source`) is already pending here. */
+/* Implements: REQ-IRQ-013 */
 __attribute__((noinline)) bool vgic_lr_pending(const struct vgic_cpu *v, uint32_t vintid, uint8_t source)
 {
 	/* Only list registers in use can hold it; usually none is. */
@@ -102,6 +106,7 @@ __attribute__((noinline)) bool vgic_lr_pending(const struct vgic_cpu *v, uint32_
 
 /* True when the vCPU holds physical interrupt `pintid`, in a list register
  * (pending or active) or in its queue. */
+/* Implements: REQ-IRQ-013 */
 static bool holds_physical(const struct vgic_cpu *v, uint32_t pintid)
 {
 	uint32_t used = ~gic_lr_free() & gic_lr_all();
@@ -134,6 +139,7 @@ static bool holds_physical(const struct vgic_cpu *v, uint32_t pintid)
  * register or queue entry that holds it already stands for this new
  * activation as well, and its end of interrupt deactivates it: a second
  * entry would deliver it twice and could fill the queue.
+ * Implements: REQ-IRQ-013
  */
 __attribute__((noinline)) void vgic_lr_inject_physical(const struct cpu *cpu, struct vgic_cpu *v, struct gic_lr lr)
 {
@@ -148,6 +154,7 @@ __attribute__((noinline)) void vgic_lr_inject_physical(const struct cpu *cpu, st
 
 /* --- The guest's view of what the list registers and the queue hold ------- */
 
+/* Implements: infrastructure */
 static bool in_word(uint32_t intid, uint32_t first, uint32_t bits)
 {
 	return (intid >= first) && (intid < (first + 32u)) && ((bits & ((uint32_t)1u << (intid - first))) != 0u);
@@ -161,6 +168,7 @@ static bool in_word(uint32_t intid, uint32_t first, uint32_t bits)
  * it pending or active as the list register says. Software interrupts (SGIs)
  * held there add their state. Other cores' list registers are out of reach:
  * their interrupts read as the hardware has them.
+ * Implements: REQ-IRQ-011
  */
 uint32_t vgic_lr_guest_state(const struct cpu *cpu, uint32_t reg, uint32_t first, uint32_t physical)
 {
@@ -198,6 +206,7 @@ uint32_t vgic_lr_guest_state(const struct cpu *cpu, uint32_t reg, uint32_t first
  * its queue, is withdrawn, and a physical interrupt (hardware bit), which the
  * hypervisor acknowledged for the guest, is deactivated. Active ones stay:
  * clearing pending does not end a handler.
+ * Implements: REQ-IRQ-011
  */
 void vgic_lr_withdraw(struct cpu *cpu, uint32_t first, uint32_t bits, uint8_t sources)
 {

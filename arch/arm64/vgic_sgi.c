@@ -15,6 +15,7 @@
 
 /* --- SGIs ------------------------------------------------------------------ */
 
+/* Implements: REQ-IRQ-003 */
 static void deliver_sgi(struct cpu *cpu, uint32_t intid, uint8_t source)
 {
 	struct vgic_cpu *v = vgic_cpu_of(cpu);
@@ -32,6 +33,7 @@ static void deliver_sgi(struct cpu *cpu, uint32_t intid, uint8_t source)
 
 /* Makes SGI `intid` from vCPU `source` pending for the vCPU on cpu `t` (mediated
  * delivery) and interrupts `t`, which delivers it from vgic_sync_sgis(). */
+/* Implements: REQ-IRQ-003 */
 static void post_sgi(struct cpu *t, uint32_t intid, uint8_t source)
 {
 	struct vgic_cpu *vt = vgic_cpu_of(t);
@@ -48,6 +50,7 @@ static void post_sgi(struct cpu *t, uint32_t intid, uint8_t source)
 	}
 }
 
+/* Implements: REQ-IRQ-003 */
 void vgic_send_sgi(struct cpu *cpu, uint32_t target, uint32_t intid)
 {
 	struct cpu *t = vgic_vcpu_cpu(cpu, target);
@@ -75,6 +78,7 @@ void vgic_send_sgi(struct cpu *cpu, uint32_t target, uint32_t intid)
 	}
 }
 
+/* Implements: REQ-CPU-011~2 */
 void arch_vcpu_raise(struct partition *p, uint32_t vcpu, uint32_t virq)
 {
 	struct cpu *t = cpu_get(p->cfg->vcpu_cpu[vcpu]);
@@ -91,6 +95,7 @@ void arch_vcpu_raise(struct partition *p, uint32_t vcpu, uint32_t virq)
 	}
 }
 
+/* Implements: REQ-CHN-009 */
 bool arch_virq_valid(const struct partition *p, uint32_t virq)
 {
 	/* An SGI (a direct partition's SGI 15 is the kick), or one of its virtual SPIs (vgic_spi.c). */
@@ -102,6 +107,7 @@ bool arch_virq_valid(const struct partition *p, uint32_t virq)
 	return vgic_spi_virtual(p, virq);
 }
 
+/* Implements: REQ-CPU-011~2 */
 void arch_vcpu_inject(struct cpu *cpu, uint32_t virq)
 {
 	if (virq >= GIC_FIRST_SPI) {
@@ -113,6 +119,7 @@ void arch_vcpu_inject(struct cpu *cpu, uint32_t virq)
 	vgic_send_sgi(cpu, cpu->vcpu, virq);
 }
 
+/* Implements: REQ-IRQ-003 */
 void vgic_sync_sgis(struct cpu *cpu)
 {
 	struct vgic_cpu *v = vgic_cpu_of(cpu);
@@ -141,6 +148,7 @@ void vgic_sync_sgis(struct cpu *cpu)
 	}
 }
 
+/* Implements: REQ-IRQ-011 */
 uint8_t vgic_sgi_sources(struct cpu *cpu, uint32_t intid)
 {
 	const struct vgic_cpu *v = vgic_cpu_of(cpu);
@@ -161,6 +169,7 @@ uint8_t vgic_sgi_sources(struct cpu *cpu, uint32_t intid)
 	return sources;
 }
 
+/* Implements: REQ-IRQ-011 */
 void vgic_sgi_set_pending(struct cpu *cpu, uint32_t intid, uint8_t sources)
 {
 	for (uint32_t s = 0u; s < 8u; s++) {
@@ -171,6 +180,7 @@ void vgic_sgi_set_pending(struct cpu *cpu, uint32_t intid, uint8_t sources)
 	}
 }
 
+/* Implements: REQ-IRQ-011 */
 void vgic_sgi_clear_pending(struct cpu *cpu, uint32_t intid, uint8_t sources)
 {
 	struct vgic_cpu *v = vgic_cpu_of(cpu);

@@ -16,12 +16,14 @@
 #include "log.h"
 #include "partition.h"
 
+/* Implements: REQ-IRQ-014 */
 static void mark(uint32_t *words, uint32_t intid)
 {
 	words[intid / 32u] |= (uint32_t)1u << (intid % 32u);
 }
 
 /* An end of channel `c` that is partition `id`'s and rings an SPI. */
+/* Implements: REQ-IRQ-014 */
 static uint32_t channel_spi(const struct cfg_channel *c, uint32_t id, uint32_t e)
 {
 	const struct cfg_channel_end *end = &c->end[e];
@@ -34,6 +36,7 @@ static uint32_t channel_spi(const struct cfg_channel *c, uint32_t id, uint32_t e
 }
 
 /* The interrupts of the devices the hypervisor emulates for the partition: its PL011, its disk. */
+/* Implements: REQ-IRQ-014 */
 static void mark_emulated_devices(struct vgic_dist *d, const struct cfg_partition *p)
 {
 	if ((p->console.kind == (uint8_t)CFG_CONSOLE_PL011) && (p->console.irq >= GIC_FIRST_SPI) &&
@@ -45,6 +48,7 @@ static void mark_emulated_devices(struct vgic_dist *d, const struct cfg_partitio
 	}
 }
 
+/* Implements: REQ-IRQ-014 */
 void vgic_spi_init(struct partition *part)
 {
 	struct vgic_dist *d = &part->arch.vgic;
@@ -86,6 +90,7 @@ void vgic_spi_init(struct partition *part)
 	}
 }
 
+/* Implements: REQ-IRQ-014 */
 bool vgic_spi_virtual(const struct partition *part, uint32_t intid)
 {
 	return (intid >= GIC_FIRST_SPI) && (intid < GIC_MAX_INTID) &&
@@ -93,6 +98,7 @@ bool vgic_spi_virtual(const struct partition *part, uint32_t intid)
 }
 
 /* Moves what is pending, enabled and routed to the calling cpu's vCPU of word `w` into its list registers. */
+/* Implements: REQ-IRQ-014 */
 static void sync_word(struct cpu *cpu, struct vgic_dist *d, uint32_t w)
 {
 	struct vgic_cpu *v = vgic_cpu_of(cpu);
@@ -119,6 +125,7 @@ static void sync_word(struct cpu *cpu, struct vgic_dist *d, uint32_t w)
 
 /* Moves the pending, enabled virtual SPIs of the words `words` (bit w: word w)
  * routed to the calling cpu's vCPU into its list registers. */
+/* Implements: REQ-IRQ-014 */
 static void spi_sync(struct cpu *cpu, uint32_t words)
 {
 	struct vgic_dist *d = vgic_dist_of(cpu);
@@ -135,6 +142,7 @@ static void spi_sync(struct cpu *cpu, uint32_t words)
 	}
 }
 
+/* Implements: REQ-IRQ-014 */
 void vgic_spi_poked(struct cpu *cpu)
 {
 	struct vgic_cpu *v = vgic_cpu_of(cpu);
@@ -149,6 +157,7 @@ _Static_assert(VGIC_WORDS <= 32u, "a poke names the words to look at in one 32-b
 
 /* Makes cpu `t` look at the pending virtual SPIs of word intid / 32: the word's
  * bit in its poke mask and, when that bit was clear, the IPI. */
+/* Implements: REQ-IRQ-014 */
 static void spi_poke(struct cpu *t, uint32_t intid)
 {
 	uint32_t word = (uint32_t)1u << (intid / 32u);
@@ -162,11 +171,13 @@ static void spi_poke(struct cpu *t, uint32_t intid)
 }
 
 /* The cpu of the vCPU that virtual SPI `intid` of partition `part` is routed to. */
+/* Implements: REQ-IRQ-014 */
 static struct cpu *spi_target_cpu(const struct partition *part, uint32_t intid)
 {
 	return cpu_get(part->cfg->vcpu_cpu[vgic_spi_target(part, intid)]);
 }
 
+/* Implements: REQ-IRQ-014 */
 void vgic_spi_kick(struct cpu *cpu, uint32_t intid)
 {
 	struct cpu *t = spi_target_cpu(cpu->partition, intid);
@@ -181,6 +192,7 @@ void vgic_spi_kick(struct cpu *cpu, uint32_t intid)
 	}
 }
 
+/* Implements: REQ-IRQ-014 */
 void vgic_spi_raise(struct cpu *cpu, uint32_t intid)
 {
 	struct vgic_dist *d = vgic_dist_of(cpu);
@@ -189,6 +201,7 @@ void vgic_spi_raise(struct cpu *cpu, uint32_t intid)
 	vgic_spi_kick(cpu, intid);
 }
 
+/* Implements: REQ-IRQ-014 */
 void vgic_spi_post(struct partition *part, uint32_t intid)
 {
 	__atomic_fetch_or(&part->arch.vgic.vpending[intid / 32u], (uint32_t)1u << (intid % 32u), __ATOMIC_RELEASE);
@@ -196,6 +209,7 @@ void vgic_spi_post(struct partition *part, uint32_t intid)
 	spi_poke(spi_target_cpu(part, intid), intid);
 }
 
+/* Implements: REQ-IRQ-014 */
 void vgic_spi_kick_pending(struct cpu *cpu, uint32_t word, uint32_t bits)
 {
 	struct vgic_dist *d = vgic_dist_of(cpu);
@@ -207,6 +221,7 @@ void vgic_spi_kick_pending(struct cpu *cpu, uint32_t word, uint32_t bits)
 	}
 }
 
+/* Implements: REQ-IRQ-014, REQ-IRQ-009~2 */
 void vgic_spi_clear(struct cpu *cpu, uint32_t word, uint32_t bits)
 {
 	struct vgic_dist *d = vgic_dist_of(cpu);

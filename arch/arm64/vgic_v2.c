@@ -19,6 +19,7 @@
 #define GICD_CPENDSGIR     0x0f10u
 #define GICD_SPENDSGIR     0x0f20u
 
+/* Implements: REQ-IRQ-009~2 */
 void vgic_version_vcpu_reset(struct vgic_cpu *v)
 {
 	/* GICv2 SGIs are always enabled. */
@@ -27,6 +28,7 @@ void vgic_version_vcpu_reset(struct vgic_cpu *v)
 
 /* The vCPUs of a CPU-target mask are the partition's own; physically the
  * interrupt goes to their cores. */
+/* Implements: REQ-IRQ-005 */
 static uint8_t physical_targets(const struct cpu *cpu, uint8_t vmask)
 {
 	uint8_t mask = 0u;
@@ -39,6 +41,7 @@ static uint8_t physical_targets(const struct cpu *cpu, uint8_t vmask)
 	return mask;
 }
 
+/* Implements: REQ-IRQ-005 */
 uint32_t vgic_spi_target(const struct partition *part, uint32_t intid)
 {
 	uint32_t mask = part->arch.vgic.target[intid] & (((uint32_t)1u << part->cfg->n_vcpus) - 1u);
@@ -49,6 +52,7 @@ uint32_t vgic_spi_target(const struct partition *part, uint32_t intid)
 
 /* One CPU interface (GICD_TYPER.CPUNumber 0): every target field is RAZ/WI,
  * everything goes to that CPU. Writes to other partitions' SPIs still count. */
+/* Implements: REQ-IRQ-001 */
 static void targets_uniprocessor(struct cpu *cpu, uint32_t offset, bool write, uint32_t size, uint64_t *value)
 {
 	const struct vgic_dist *d = vgic_dist_of(cpu);
@@ -66,6 +70,7 @@ static void targets_uniprocessor(struct cpu *cpu, uint32_t offset, bool write, u
 	}
 }
 
+/* Implements: REQ-IRQ-005 */
 static void targets(struct cpu *cpu, uint32_t offset, bool write, uint32_t size, uint64_t *value)
 {
 	struct vgic_dist *d = vgic_dist_of(cpu);
@@ -120,6 +125,7 @@ static void targets(struct cpu *cpu, uint32_t offset, bool write, uint32_t size,
 }
 
 /* GICD_SGIR: filter 0 = the target list, 1 = all but self, 2 = self. */
+/* Implements: REQ-IRQ-003 */
 static void sgir(struct cpu *cpu, uint32_t value)
 {
 	uint32_t n = cpu->partition->cfg->n_vcpus;
@@ -147,6 +153,7 @@ static void sgir(struct cpu *cpu, uint32_t value)
 }
 
 /* GICD_CTLR, TYPER, IIDR, PIDR2 and SGIR; false: another register. */
+/* Implements: REQ-IRQ-001 */
 static bool dist_ident(struct cpu *cpu, uint32_t offset, bool write, uint32_t size, uint64_t *value)
 {
 	if (size != 4u) {
@@ -177,6 +184,7 @@ static bool dist_ident(struct cpu *cpu, uint32_t offset, bool write, uint32_t si
 
 /* GICD_CPENDSGIRn / GICD_SPENDSGIRn: a byte per SGI of the calling CPU
  * interface, a bit per sender. */
+/* Implements: REQ-IRQ-011 */
 static void sgi_pending_regs(struct cpu *cpu, uint32_t offset, bool write, uint32_t size, uint64_t *value)
 {
 	bool set = offset >= GICD_SPENDSGIR;
@@ -206,6 +214,7 @@ static void sgi_pending_regs(struct cpu *cpu, uint32_t offset, bool write, uint3
 }
 
 /* Not inlined: its frame would otherwise be paid by every SGI. */
+/* Implements: REQ-IRQ-001, REQ-IRQ-004 */
 static __attribute__((noinline)) void dist_access(struct cpu *cpu, uint32_t offset, bool write, uint32_t size,
 						  uint64_t *value)
 {
@@ -231,6 +240,7 @@ static __attribute__((noinline)) void dist_access(struct cpu *cpu, uint32_t offs
 }
 
 /* The emulated distributor (emul.h handler). SGIs are the frequent access: straight to them. */
+/* Implements: REQ-IRQ-001 */
 static bool vgic_dist_mmio(struct cpu *cpu, void *context, uint64_t offset, bool write, uint32_t size,
 			   uint64_t *value)
 {
@@ -243,6 +253,7 @@ static bool vgic_dist_mmio(struct cpu *cpu, void *context, uint64_t offset, bool
 	return true;
 }
 
+/* Implements: REQ-IRQ-001 */
 void vgic_partition_init(struct partition *p)
 {
 	const struct cfg_gic *g = &cfg_system.arch.gic;

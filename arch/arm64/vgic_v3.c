@@ -39,11 +39,13 @@
 #define ICC_CTLR_EL1       SYSREG_ISS(3, 0, 12, 12, 4)
 #define ICC_CTLR_GUEST     0x3u                      /* CBPR, EOImode */
 
+/* Implements: REQ-IRQ-009~2 */
 void vgic_version_vcpu_reset(struct vgic_cpu *v)
 {
 	v->sgi_enabled = 0u;
 }
 
+/* Implements: REQ-IRQ-008~2 */
 void vgic_fiq(struct cpu *cpu)
 {
 	uint32_t ack = gic_ack_fiq();
@@ -57,11 +59,13 @@ void vgic_fiq(struct cpu *cpu)
 	}
 }
 
+/* Implements: REQ-IRQ-005 */
 static bool irm_of(const struct vgic_dist *d, uint32_t intid)
 {
 	return (d->irm[intid / 32u] & ((uint32_t)1u << (intid % 32u))) != 0u;
 }
 
+/* Implements: REQ-IRQ-005 */
 uint32_t vgic_spi_target(const struct partition *part, uint32_t intid)
 {
 	const struct vgic_dist *d = &part->arch.vgic;
@@ -70,6 +74,7 @@ uint32_t vgic_spi_target(const struct partition *part, uint32_t intid)
 	return irm_of(d, intid) ? 0u : d->target[intid];
 }
 
+/* Implements: REQ-IRQ-005 */
 static void route(struct cpu *cpu, uint32_t intid)
 {
 	if (vgic_spi_virtual(cpu->partition, intid)) {
@@ -78,6 +83,7 @@ static void route(struct cpu *cpu, uint32_t intid)
 	gic_spi_route(intid, cpu->partition->cfg->vcpu_cpu[vgic_spi_target(cpu->partition, intid)]);
 }
 
+/* Implements: REQ-IRQ-005 */
 static void irouter_write(struct cpu *cpu, uint32_t intid, uint32_t offset, uint64_t value)
 {
 	struct vgic_dist *d = vgic_dist_of(cpu);
@@ -102,6 +108,7 @@ static void irouter_write(struct cpu *cpu, uint32_t intid, uint32_t offset, uint
 }
 
 /* GICD_IROUTER<n>: 64-bit, or two 32-bit halves of which the high one is Aff3. */
+/* Implements: REQ-IRQ-005 */
 static void irouter(struct cpu *cpu, uint32_t offset, bool write, uint32_t size, uint64_t *value)
 {
 	const struct vgic_dist *d = vgic_dist_of(cpu);
@@ -128,6 +135,7 @@ static void irouter(struct cpu *cpu, uint32_t offset, bool write, uint32_t size,
 }
 
 /* GICD_CTLR, TYPER, IIDR and PIDR2; false: another register. */
+/* Implements: REQ-IRQ-001 */
 static bool dist_ident(struct cpu *cpu, uint32_t offset, bool write, uint32_t size, uint64_t *value)
 {
 	if (size != 4u) {
@@ -155,6 +163,7 @@ static bool dist_ident(struct cpu *cpu, uint32_t offset, bool write, uint32_t si
 	return true;
 }
 
+/* Implements: REQ-IRQ-001, REQ-IRQ-004 */
 static void dist_access(struct cpu *cpu, uint32_t offset, bool write, uint32_t size, uint64_t *value)
 {
 	if (dist_ident(cpu, offset, write, size, value)) {
@@ -190,6 +199,7 @@ static void dist_access(struct cpu *cpu, uint32_t offset, bool write, uint32_t s
 }
 
 /* RD_base frame registers other than RAZ/WI; false: RAZ/WI. */
+/* Implements: REQ-IRQ-001 */
 static bool redist_rd(struct cpu *cpu, uint32_t vcpu, uint32_t offset, bool write, uint32_t size, uint64_t *value)
 {
 	struct vgic_cpu *v = vgic_cpu_of(vgic_vcpu_cpu(cpu, vcpu));
@@ -224,6 +234,7 @@ static bool redist_rd(struct cpu *cpu, uint32_t vcpu, uint32_t offset, bool writ
 	return true;
 }
 
+/* Implements: REQ-IRQ-001, REQ-IRQ-011 */
 static void redist_access(struct cpu *cpu, uint32_t vcpu, uint32_t offset, bool write, uint32_t size,
 			  uint64_t *value)
 {
@@ -252,6 +263,7 @@ static void redist_access(struct cpu *cpu, uint32_t vcpu, uint32_t offset, bool 
 }
 
 /* The emulated distributor frame (emul.h handler). */
+/* Implements: REQ-IRQ-001 */
 static bool vgic_dist_mmio(struct cpu *cpu, void *context, uint64_t offset, bool write, uint32_t size,
 			   uint64_t *value)
 {
@@ -261,6 +273,7 @@ static bool vgic_dist_mmio(struct cpu *cpu, void *context, uint64_t offset, bool
 }
 
 /* The emulated redistributors, one 128 KiB frame per vCPU (emul.h handler). */
+/* Implements: REQ-IRQ-001 */
 static bool vgic_redist_mmio(struct cpu *cpu, void *context, uint64_t offset, bool write, uint32_t size,
 			     uint64_t *value)
 {
@@ -269,6 +282,7 @@ static bool vgic_redist_mmio(struct cpu *cpu, void *context, uint64_t offset, bo
 	return true;
 }
 
+/* Implements: REQ-IRQ-001 */
 void vgic_partition_init(struct partition *p)
 {
 	const struct cfg_gic *g = &cfg_system.arch.gic;
@@ -287,6 +301,7 @@ void vgic_partition_init(struct partition *p)
 
 /* ICC_SGI1R_EL1: INTID in bits 27:24, IRM bit 40, Aff3/2/1 and a 16-bit target list
  * with its range selector. A partition's vCPUs are Aff0 = 0..n-1, all else zero. */
+/* Implements: REQ-IRQ-003 */
 void vgic_sgi1r(struct cpu *cpu, uint64_t v)
 {
 	const uint64_t upper = (0xffUL << 48) | (0xfUL << 44) | (0xffUL << 32) | (0xffUL << 16);
@@ -330,6 +345,7 @@ void vgic_sgi1r(struct cpu *cpu, uint64_t v)
  * the other PPIs included, is refused. The guest's EOImode decides, as on
  * the board, whether the write does anything (EOImode 0: it does not on
  * QEMU; the architecture leaves it unpredictable, for its own interrupt).
+ * Implements: REQ-IRQ-012
  */
 static void icc_dir(struct cpu *cpu, uint64_t value)
 {
@@ -342,6 +358,7 @@ static void icc_dir(struct cpu *cpu, uint64_t value)
 	}
 }
 
+/* Implements: REQ-IRQ-003, REQ-IRQ-012 */
 bool vgic_sysreg(struct cpu *cpu, uint32_t reg, bool read, uint64_t *value)
 {
 	switch (reg) {

@@ -24,6 +24,7 @@ const struct pt_format vmsa_format = {
 	.addr_mask = 0x0000fffffffff000UL,
 };
 
+/* Implements: REQ-MEM-005, REQ-MEM-007 */
 int vmsa_map(struct pt_pool *pool, pte_t *root, uint64_t va, uint64_t pa, uint64_t size, uint64_t attrs)
 {
 	return pt_build(&vmsa_format, pool, root, va, pa, size, attrs);

@@ -48,6 +48,7 @@ void arm64_guest_serror(struct guest_frame *f);
 NORETURN void arm64_hyp_fault(uint64_t kind);
 
 /** Steps the guest over the trapped instruction (16-bit T32 when ESR.IL is clear). */
+/* Implements: infrastructure */
 static inline void arm64_guest_skip(uint64_t esr)
 {
 	uint64_t elr;
@@ -58,6 +59,7 @@ static inline void arm64_guest_skip(uint64_t esr)
 }
 
 /** The calling cpu's struct cpu, which TPIDR_EL2 holds from the cpu's start. */
+/* Implements: infrastructure */
 static inline struct cpu *arm64_this_cpu(void)
 {
 	struct cpu *c;
@@ -67,6 +69,7 @@ static inline struct cpu *arm64_this_cpu(void)
 }
 
 /** Makes `cpu` the calling cpu's struct cpu, once as the cpu starts. */
+/* Implements: infrastructure */
 static inline void arm64_set_this_cpu(struct cpu *cpu)
 {
 	__asm__ volatile("msr tpidr_el2, %0" : : "r"(cpu) : "memory");

@@ -20,6 +20,7 @@
 
 /** Number of list registers (the same on every cpu), read at cpu start. */
 extern uint32_t gic_n_lrs;
+/* Implements: infrastructure */
 static inline uint32_t gic_lr_count(void)
 {
 	return gic_n_lrs;
@@ -27,6 +28,7 @@ static inline uint32_t gic_lr_count(void)
 
 /** One bit per list register: what gic_lr_free() returns when all are free. */
 extern uint32_t gic_lr_mask;
+/* Implements: infrastructure */
 static inline uint32_t gic_lr_all(void)
 {
 	return gic_lr_mask;
@@ -44,6 +46,7 @@ static inline uint32_t gic_lr_all(void)
 /* One case of a switch on a list register number: list register i is register r. */
 #define ICH_LR_WRITE_CASE(i, r, v) case (i): write_sysreg(r, (v)); break
 
+/* Implements: REQ-IRQ-002 */
 static inline uint32_t gic_ack(void)
 {
 	uint64_t v;
@@ -52,26 +55,31 @@ static inline uint32_t gic_ack(void)
 	return (uint32_t)v & 0xffffffu;
 }
 
+/* Implements: infrastructure */
 static inline uint32_t gic_intid(uint32_t ack)
 {
 	return ack;
 }
 
+/* Implements: REQ-IRQ-002 */
 static inline void gic_eoi(uint32_t ack)
 {
 	write_sysreg(icc_eoir1_el1, ack);
 }
 
+/* Implements: REQ-IRQ-006 */
 static inline void gic_deactivate(uint32_t ack)
 {
 	write_sysreg(icc_dir_el1, ack);
 }
 
+/* Implements: REQ-IRQ-007 */
 static inline uint32_t gic_lr_free(void)
 {
 	return (uint32_t)read_sysreg(ich_elrsr_el2);
 }
 
+/* Implements: REQ-IRQ-006 */
 static inline __attribute__((always_inline)) void gic_v3_lr_write(uint32_t n, uint64_t v)
 {
 	/* List registers fill from 0: the first is by far the most used. */
@@ -100,6 +108,7 @@ static inline __attribute__((always_inline)) void gic_v3_lr_write(uint32_t n, ui
 	}
 }
 
+/* Implements: REQ-IRQ-006 */
 static inline __attribute__((always_inline)) void gic_lr_write(uint32_t n, struct gic_lr lr)
 {
 	uint64_t v = ICH_LR_PENDING | ICH_LR_GROUP1 | ((uint64_t)lr.priority << ICH_LR_PRIO_SHIFT) | lr.vintid;

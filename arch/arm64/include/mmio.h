@@ -7,6 +7,7 @@
 
 #include <stdint.h>
 
+/* Implements: infrastructure */
 static inline uint32_t mmio_read32(uint64_t addr)
 {
 	uint32_t v = *(volatile const uint32_t *)(uintptr_t)addr;
@@ -14,6 +15,7 @@ static inline uint32_t mmio_read32(uint64_t addr)
 	return v;
 }
 
+/* Implements: infrastructure */
 static inline uint64_t mmio_read64(uint64_t addr)
 {
 	uint64_t v = *(volatile const uint64_t *)(uintptr_t)addr;
@@ -21,18 +23,21 @@ static inline uint64_t mmio_read64(uint64_t addr)
 	return v;
 }
 
+/* Implements: infrastructure */
 static inline void mmio_write32(uint64_t addr, uint32_t v)
 {
 	__asm__ volatile("" : : : "memory");
 	*(volatile uint32_t *)(uintptr_t)addr = v;
 }
 
+/* Implements: infrastructure */
 static inline void mmio_write64(uint64_t addr, uint64_t v)
 {
 	__asm__ volatile("" : : : "memory");
 	*(volatile uint64_t *)(uintptr_t)addr = v;
 }
 
+/* Implements: infrastructure */
 static inline uint8_t mmio_read8(uint64_t addr)
 {
 	uint8_t v = *(volatile const uint8_t *)(uintptr_t)addr;
@@ -40,6 +45,7 @@ static inline uint8_t mmio_read8(uint64_t addr)
 	return v;
 }
 
+/* Implements: infrastructure */
 static inline void mmio_write8(uint64_t addr, uint8_t v)
 {
 	__asm__ volatile("" : : : "memory");

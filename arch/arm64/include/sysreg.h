@@ -16,10 +16,15 @@
 		__asm__ volatile("msr " #r ", %0" : : "r"(wsr_v_) : "memory"); \
 	} while (false)
 
+/* Implements: infrastructure */
 static inline void isb(void) { __asm__ volatile("isb" : : : "memory"); }
+/* Implements: infrastructure */
 static inline void dsb_sy(void) { __asm__ volatile("dsb sy" : : : "memory"); }
+/* Implements: infrastructure */
 static inline void dsb_ish(void) { __asm__ volatile("dsb ish" : : : "memory"); }
+/* Implements: infrastructure */
 static inline void dsb_ishst(void) { __asm__ volatile("dsb ishst" : : : "memory"); }
+/* Implements: infrastructure */
 static inline void wfi(void) { __asm__ volatile("wfi" : : : "memory"); }
 
 /* HCR_EL2 */

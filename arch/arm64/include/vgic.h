@@ -52,18 +52,21 @@ void vgic_irq(struct cpu *cpu);
 /* Used by the version-specific parts. */
 
 /** The virtual distributor of the partition running on `cpu`. */
+/* Implements: infrastructure */
 static inline struct vgic_dist *vgic_dist_of(const struct cpu *cpu)
 {
 	return &cpu->partition->arch.vgic;
 }
 
 /** The virtual CPU interface of the vCPU on `cpu`: one address computation, on every interrupt's path. */
+/* Implements: infrastructure */
 static inline struct vgic_cpu *vgic_cpu_of(struct cpu *cpu)
 {
 	return &cpu->arch.vgic;
 }
 
 /** The cpu of vCPU `vcpu` of the partition running on `cpu`. */
+/* Implements: REQ-IRQ-003 */
 static inline struct cpu *vgic_vcpu_cpu(const struct cpu *cpu, uint32_t vcpu)
 {
 	return cpu_get(cpu->partition->cfg->vcpu_cpu[vcpu]);
@@ -71,6 +74,7 @@ static inline struct cpu *vgic_vcpu_cpu(const struct cpu *cpu, uint32_t vcpu)
 
 
 /** Whether the partition of distributor `d` owns SPI `intid`. */
+/* Implements: REQ-IRQ-004 */
 static inline bool vgic_owns_spi(const struct vgic_dist *d, uint32_t intid)
 {
 	return (intid >= GIC_FIRST_SPI) && (intid < GIC_MAX_INTID) &&
@@ -78,12 +82,14 @@ static inline bool vgic_owns_spi(const struct vgic_dist *d, uint32_t intid)
 }
 
 /** The physical priority of a guest's: never above VGIC_MIN_PRIORITY, so never the kick's. */
+/* Implements: REQ-IRQ-010 */
 static inline uint8_t vgic_physical_priority(uint64_t guest)
 {
 	return (uint8_t)((guest < VGIC_MIN_PRIORITY) ? VGIC_MIN_PRIORITY : guest);
 }
 
 /** Whether GICD register `reg` is a pending or an active one (set or clear). */
+/* Implements: infrastructure */
 static inline bool vgic_state_reg(uint32_t reg)
 {
 	return (reg == GICD_ISPENDR) || (reg == GICD_ICPENDR) || (reg == GICD_ISACTIVER) || (reg == GICD_ICACTIVER);
@@ -147,6 +153,7 @@ uint32_t vgic_spi_target(const struct partition *part, uint32_t intid);
 void vgic_lr_inject_full(const struct cpu *cpu, struct vgic_cpu *v, struct gic_lr lr);
 
 /** Presents `lr` to the calling cpu's vCPU: a free list register if there is one, else vgic_lr_inject_full(). */
+/* Implements: REQ-IRQ-007 */
 static inline __attribute__((always_inline)) void vgic_lr_inject(const struct cpu *cpu, struct vgic_cpu *v,
 								 struct gic_lr lr)
 {
