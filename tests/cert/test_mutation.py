@@ -187,6 +187,32 @@ def test_mutants_are_built_and_tested(tmp_path):
         assert os.stat(tmp_path / "core" / "calc.c").st_mtime_ns == 1_000_000_000
 
 
+def test_unit_only_leaves_what_system_tests_would_judge_undecided(tmp_path):
+    """--unit-only runs the host tests alone: a mutant they kill is killed, one they do not kill
+    whose selection has system tests is undecided (its system tests are not run), and the report
+    gives the kill rate with the undecided ones counted as survivors, a lower bound.
+
+    Verifies: REQ-CRT-017
+    """
+    import mutate
+    _tree(tmp_path)
+    tests = ["cmd:tests/run.sh", "tests/system/test_none.py::test_never"]
+    by_op = {(m.operator, m.original, m.replacement): m for m in mutants.mutants_of("core/calc.c", CALC_C)}
+    mutate.UNIT_ONLY = True
+    try:
+        outcomes = [mutate.run_mutant(by_op[k], tests, str(tmp_path), str(tmp_path / "build"), str(tmp_path / "m"), "")
+                    for k in (("boundary", ">", ">="), ("flip-comparison", ">", "<="))]
+    finally:
+        mutate.UNIT_ONLY = False
+    assert [o["status"] for o in outcomes] == ["undecided", "killed"], outcomes
+    results = [dict(RESULT, key="core/calc.c:clamp:flip-comparison:x:1", status="killed"),
+               dict(RESULT, key="core/calc.c:clamp:boundary:x:1", status="undecided")]
+    r = _evaluate(tmp_path, results)
+    text = (tmp_path / "out" / "mutation.md").read_text()
+    assert "100.0% (1/1" in text and "lower bound (undecided counted as survivors) | 50.0% (1/2)" in text, text
+    assert "1 undecided" in text
+
+
 RESULT = {"explicit_id": "", "file": "core/calc.c", "function": "clamp", "line": 12, "operator": "boundary",
           "original": ">", "replacement": ">=", "requirements": ["REQ-TST-001"], "by": "", "seconds": 1}
 
