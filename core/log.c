@@ -59,7 +59,7 @@ void log_line(uint32_t source, const char *s, size_t len)
 	}
 }
 
-/* Implements: REQ-CON-005 */
+/* Implements: REQ-CON-001, REQ-CON-005 */
 void log_printf(int level, const char *fmt, ...)
 {
 	char line[LOG_LINE_MAX];
