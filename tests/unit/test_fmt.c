@@ -51,6 +51,10 @@ static void test_truncation(void **state)
 	assert_string_equal(b, "");
 	n = fmt(b, 0, "%u", 123u);
 	assert_int_equal(n, 0);
+	/* Exactly one character too long: the last one gives way to the terminator, no more. */
+	n = fmt(b, 4, "%u", 1234u);
+	assert_int_equal(n, 3);
+	assert_string_equal(b, "123");
 }
 
 int main(void)
