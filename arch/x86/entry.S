@@ -1,0 +1,158 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The hypervisor's interrupt entry (IDT stubs) and the world switch
+ * (svm_vmrun). The hypervisor runs with interrupts masked except at the
+ * instants of x86_wait_interrupt() and x86_take_interrupts(); an exception
+ * in it is a hypervisor bug: x86_exception() reports it and stops.
+ */
+	.text
+	.code64
+
+/* Exceptions 0-31: a frame of { vector, error code, rip, cs, rflags, rsp, ss }. */
+.macro EXC_NOERR vec
+	.balign 16
+	push $0
+	push $\vec
+	jmp exc_common
+.endm
+.macro EXC_ERR vec
+	.balign 16
+	push $\vec
+	jmp exc_common
+.endm
+
+	.balign 16
+	.globl x86_exc_stubs
+x86_exc_stubs:
+	EXC_NOERR 0
+	EXC_NOERR 1
+	EXC_NOERR 2
+	EXC_NOERR 3
+	EXC_NOERR 4
+	EXC_NOERR 5
+	EXC_NOERR 6
+	EXC_NOERR 7
+	EXC_ERR 8
+	EXC_NOERR 9
+	EXC_ERR 10
+	EXC_ERR 11
+	EXC_ERR 12
+	EXC_ERR 13
+	EXC_ERR 14
+	EXC_NOERR 15
+	EXC_NOERR 16
+	EXC_ERR 17
+	EXC_NOERR 18
+	EXC_NOERR 19
+	EXC_NOERR 20
+	EXC_ERR 21
+	EXC_NOERR 22
+	EXC_NOERR 23
+	EXC_NOERR 24
+	EXC_NOERR 25
+	EXC_NOERR 26
+	EXC_NOERR 27
+	EXC_NOERR 28
+	EXC_ERR 29
+	EXC_ERR 30
+	EXC_NOERR 31
+
+exc_common:
+	mov %rsp, %rdi
+	and $-16, %rsp
+	call x86_exception
+1:	cli
+	hlt
+	jmp 1b
+
+/* The kick: its work is done by whoever took it (core_handle_requests after
+ * the wait or the #VMEXIT); the handler only acknowledges it. */
+	.globl x86_kick_stub
+x86_kick_stub:
+	push %rax
+	push %rcx
+	push %rdx
+	push %rsi
+	push %rdi
+	push %r8
+	push %r9
+	push %r10
+	push %r11
+	call x86_lapic_eoi
+	pop %r11
+	pop %r10
+	pop %r9
+	pop %r8
+	pop %rdi
+	pop %rsi
+	pop %rdx
+	pop %rcx
+	pop %rax
+	iretq
+
+	.globl x86_spurious_stub
+x86_spurious_stub:
+	iretq
+
+/*
+ * svm_vmrun(vmcb_pa, gprs): runs the guest until its next #VMEXIT. VMRUN
+ * switches rax, rsp, rip, rflags and the segment and control registers; the
+ * other general-purpose registers are loaded from and saved to `gprs`
+ * (struct x86_gprs) here. VMLOAD/VMSAVE switch the guest's FS, GS, TR,
+ * LDTR and system-call MSRs, which the hypervisor does not use. GIF is
+ * cleared around the switch and set again with interrupts still masked:
+ * an interrupt that caused the exit stays pending for the trap path.
+ */
+	.globl svm_vmrun
+svm_vmrun:
+	push %rbx
+	push %rbp
+	push %r12
+	push %r13
+	push %r14
+	push %r15
+	push %rsi                      /* gprs */
+	push %rdi                      /* vmcb_pa */
+	mov 0(%rsi), %rbx
+	mov 8(%rsi), %rcx
+	mov 16(%rsi), %rdx
+	mov 32(%rsi), %rdi
+	mov 40(%rsi), %rbp
+	mov 48(%rsi), %r8
+	mov 56(%rsi), %r9
+	mov 64(%rsi), %r10
+	mov 72(%rsi), %r11
+	mov 80(%rsi), %r12
+	mov 88(%rsi), %r13
+	mov 96(%rsi), %r14
+	mov 104(%rsi), %r15
+	mov 24(%rsi), %rsi
+	mov (%rsp), %rax
+	clgi
+	vmload %rax
+	vmrun %rax
+	vmsave %rax
+	stgi
+	mov 8(%rsp), %rax              /* gprs */
+	mov %rbx, 0(%rax)
+	mov %rcx, 8(%rax)
+	mov %rdx, 16(%rax)
+	mov %rsi, 24(%rax)
+	mov %rdi, 32(%rax)
+	mov %rbp, 40(%rax)
+	mov %r8, 48(%rax)
+	mov %r9, 56(%rax)
+	mov %r10, 64(%rax)
+	mov %r11, 72(%rax)
+	mov %r12, 80(%rax)
+	mov %r13, 88(%rax)
+	mov %r14, 96(%rax)
+	mov %r15, 104(%rax)
+	add $16, %rsp
+	pop %r15
+	pop %r14
+	pop %r13
+	pop %r12
+	pop %rbp
+	pop %rbx
+	ret

@@ -1,0 +1,124 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The guest's instruction bytes at CS:RIP, for the instruction-length
+ * decoder: a walk of the guest's own page tables (none, 32-bit, PAE or
+ * four-level), every table and the code itself read through the
+ * partition's regions (partition_translate), so a hostile table can only
+ * name the partition's own memory.
+ */
+#include "cfg.h"
+#include "cpu.h"
+#include "lib.h"
+#include "partition.h"
+#include "svm.h"
+#include "vmcb.h"
+#include "x86.h"
+
+#define PTE_P 0x1ull
+#define PTE_PS 0x80ull
+#define PTE_ADDR 0x000ffffffffff000ull
+#define CR4_PSE (1ull << 4)
+#define MAX_LEVELS 4u
+
+static bool read_guest(const struct partition *p, uint64_t gpa, void *out, uint64_t size, uint8_t access)
+{
+	paddr_t pa;
+
+	if (!partition_translate(p, ipa_init(gpa), size, access, &pa)) {
+		return false;
+	}
+	(void)memcpy(out, pa_ptr(pa), size);
+	return true;
+}
+
+struct walk {
+	uint32_t levels;
+	uint32_t entry_size;      /* 4 (32-bit paging) or 8 */
+	uint32_t index_bits;      /* 10 or 9 */
+	uint32_t shift[MAX_LEVELS];
+	uint32_t block_from;      /* first level that may be a large page */
+	uint64_t table;
+};
+
+/* The walk's shape from the guest's paging mode; false when its PAE PDPTE is absent. */
+static bool walk_setup(const struct partition *p, const void *v, uint64_t lin, struct walk *w)
+{
+	uint64_t cr3 = vmcb_read64(v, VMCB_CR3);
+	uint64_t cr4 = vmcb_read64(v, VMCB_CR4);
+
+	if ((vmcb_read64(v, VMCB_EFER) & EFER_LMA) != 0u) {
+		*w = (struct walk){ 4u, 8u, 9u, { 39u, 30u, 21u, 12u }, 1u, cr3 & PTE_ADDR };
+		return true;
+	}
+	if ((cr4 & X86_CR4_PAE) != 0u) {
+		uint64_t pdpte = 0u;
+
+		if (!read_guest(p, (cr3 & 0xffffffe0u) + (((lin >> 30) & 3u) * 8u), &pdpte, 8u, CFG_ACCESS_R) ||
+		    ((pdpte & PTE_P) == 0u)) {
+			return false;
+		}
+		*w = (struct walk){ 2u, 8u, 9u, { 21u, 12u, 0u, 0u }, 0u, pdpte & PTE_ADDR };
+		return true;
+	}
+	*w = (struct walk){ 2u, 4u, 10u, { 22u, 12u, 0u, 0u }, ((cr4 & CR4_PSE) != 0u) ? 0u : 2u,
+			    cr3 & 0xfffff000u };
+	return true;
+}
+
+/* The guest-physical address of linear address `lin`; false when it is not mapped. */
+static bool linear_to_gpa(const struct partition *p, const void *v, uint64_t lin, uint64_t *gpa)
+{
+	struct walk w;
+
+	if ((vmcb_read64(v, VMCB_CR0) & X86_CR0_PG) == 0u) {
+		*gpa = lin & 0xffffffffu;
+		return true;
+	}
+	if (!walk_setup(p, v, lin, &w)) {
+		return false;
+	}
+	for (uint32_t l = 0u; l < w.levels; l++) {
+		uint64_t e = 0u;
+		uint64_t idx = (lin >> w.shift[l]) & ((1ull << w.index_bits) - 1u);
+
+		if (!read_guest(p, w.table + (idx * w.entry_size), &e, w.entry_size, CFG_ACCESS_R) || ((e & PTE_P) == 0u)) {
+			return false;
+		}
+		uint64_t addr = (w.entry_size == 8u) ? (e & PTE_ADDR) : (e & 0xfffff000u);
+		if (((l + 1u) < w.levels) && (l >= w.block_from) && ((e & PTE_PS) != 0u)) {
+			uint64_t mask = (1ull << w.shift[l]) - 1u;
+			*gpa = (addr & ~mask) | (lin & mask);
+			return true;
+		}
+		w.table = addr;
+	}
+	*gpa = w.table | (lin & 0xfffu);
+	return true;
+}
+
+uint32_t svm_fetch_code(const struct cpu *cpu, const void *v, uint8_t *out, uint32_t n)
+{
+	const struct partition *p = cpu->partition;
+	bool long_code = ((vmcb_read64(v, VMCB_EFER) & EFER_LMA) != 0u) &&
+			 (((vmcb_read32(v, VMCB_CS) >> 16) & 0x200u) != 0u);
+	uint64_t lin = vmcb_read64(v, VMCB_CS + 8u) + vmcb_read64(v, VMCB_RIP);
+	uint32_t got = 0u;
+
+	if (!long_code) {
+		lin &= 0xffffffffu;
+	}
+	/* At most two pages: the instruction may straddle a page boundary. */
+	while (got < n) {
+		uint64_t gpa = 0u;
+		uint32_t chunk = (uint32_t)(0x1000u - ((lin + got) & 0xfffu));
+
+		if (chunk > (n - got)) {
+			chunk = n - got;
+		}
+		if (!linear_to_gpa(p, v, lin + got, &gpa) || !read_guest(p, gpa, &out[got], chunk, CFG_ACCESS_X)) {
+			break;
+		}
+		got += chunk;
+	}
+	return got;
+}

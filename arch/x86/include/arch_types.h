@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * x86-64's part of core's objects: struct cpu's `arch` member (struct
+ * arch_cpu) and struct partition's (struct arch_partition). core/ includes
+ * this header through cpu.h and partition.h and never looks inside. Types
+ * only (docs/arch-hooks.md).
+ */
+#ifndef X86_ARCH_TYPES_H
+#define X86_ARCH_TYPES_H
+
+#include <stdint.h>
+
+/** The guest's general-purpose registers that VMRUN does not switch (rax, rsp are in the VMCB). */
+struct x86_gprs {
+	uint64_t rbx, rcx, rdx, rsi, rdi, rbp;
+	uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
+};
+
+/** What x86 keeps for one physical cpu and the vCPU it runs. */
+struct arch_cpu {
+	struct x86_gprs gprs;       /* the vCPU's registers while the hypervisor runs (svm_entry.S) */
+	void *vmcb;                 /* its VMCB, 4 KiB (svm.c) */
+	uint32_t apic_id;           /* the core's local APIC id (cfg_cpu.arch.apic_id) */
+	uint32_t flush_tlb;         /* 1: the next VMRUN flushes the partition's ASID */
+};
+
+/** What x86 keeps for one partition. */
+struct arch_partition {
+	uint64_t *npt_root;         /* root (PML4) of its nested page tables (npt.c) */
+	uint8_t *iopm;              /* its I/O permission map, 12 KiB: a set bit traps the port */
+	uint8_t *msrpm;             /* its MSR permission map, 8 KiB: a set bit traps the access */
+	uint32_t asid;              /* its address-space id: partition id + 1 (0 is the host's) */
+};
+
+#endif /* X86_ARCH_TYPES_H */

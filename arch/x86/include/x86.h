@@ -1,0 +1,142 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * x86-64 private interfaces of the hypervisor: port I/O, MSRs, control
+ * registers, and the entry points between the assembly and C.
+ */
+#ifndef X86_X86_H
+#define X86_X86_H
+
+#include "types.h"
+
+struct cpu;
+struct x86_gprs;
+
+#define X86_CR0_PE   (1ull << 0)
+#define X86_CR0_ET   (1ull << 4)
+#define X86_CR0_WP   (1ull << 16)
+#define X86_CR0_PG   (1ull << 31)
+#define X86_CR4_PAE  (1ull << 5)
+
+#define MSR_EFER        0xc0000080u
+#define MSR_STAR        0xc0000081u
+#define MSR_LSTAR       0xc0000082u
+#define MSR_CSTAR       0xc0000083u
+#define MSR_SFMASK      0xc0000084u
+#define MSR_FS_BASE     0xc0000100u
+#define MSR_GS_BASE     0xc0000101u
+#define MSR_KERNEL_GS   0xc0000102u
+#define MSR_VM_CR       0xc0010114u
+#define MSR_VM_HSAVE_PA 0xc0010117u
+#define MSR_TSC         0x00000010u
+#define MSR_PAT         0x00000277u
+#define MSR_SYSENTER_CS  0x174u
+#define MSR_SYSENTER_ESP 0x175u
+#define MSR_SYSENTER_EIP 0x176u
+
+#define EFER_SCE  (1ull << 0)
+#define EFER_LME  (1ull << 8)
+#define EFER_LMA  (1ull << 10)
+#define EFER_NXE  (1ull << 11)
+#define EFER_SVME (1ull << 12)
+
+/* Interrupt vectors of the hypervisor's own IDT. */
+#define X86_VEC_KICK     0xf0u   /* arch_cpu_kick / arch_cpu_start's wake-up */
+#define X86_VEC_SPURIOUS 0xffu
+
+static inline void outb(uint16_t port, uint8_t v) { __asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port)); }
+static inline void outw(uint16_t port, uint16_t v) { __asm__ volatile("outw %0, %1" : : "a"(v), "Nd"(port)); }
+static inline uint8_t inb(uint16_t port)
+{
+	uint8_t v;
+	__asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
+}
+
+static inline uint64_t rdmsr(uint32_t msr)
+{
+	uint32_t lo, hi;
+	__asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
+	return ((uint64_t)hi << 32) | lo;
+}
+
+static inline void wrmsr(uint32_t msr, uint64_t v)
+{
+	__asm__ volatile("wrmsr" : : "c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)) : "memory");
+}
+
+static inline void cpuid(uint32_t leaf, uint32_t sub, uint32_t r[4])
+{
+	__asm__ volatile("cpuid" : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3]) : "a"(leaf), "c"(sub));
+}
+
+static inline uint64_t rdtsc(void)
+{
+	uint32_t lo, hi;
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return ((uint64_t)hi << 32) | lo;
+}
+
+/** The calling cpu's struct cpu, from the stack it runs on (setup.c). */
+struct cpu *x86_this_cpu(void);
+
+/** Top of physical cpu `index`'s hypervisor stack. */
+uint64_t x86_stack_top(uint32_t index);
+
+/** Calls fn(arg) on the stack whose top is `sp`; never returns (boot.S). */
+NORETURN void x86_call_on_stack(uint64_t sp, void (*fn)(struct cpu *), struct cpu *arg);
+
+/** Builds and loads the hypervisor's W^X page tables; returns the root (setup.c). */
+void x86_mmu_init(void);
+/** The root of the hypervisor's page tables, for the application processors. */
+uint64_t x86_host_cr3(void);
+
+/** Loads the IDT and enables the local APIC on the calling cpu (idt.c, lapic.c). */
+void x86_idt_load(void);
+void x86_lapic_init(void);
+void x86_lapic_eoi(void);
+/** Sends an IPI: fixed `vector` to `apic_id` (lapic.c); INIT and STARTUP below. */
+void x86_lapic_ipi(uint32_t apic_id, uint32_t vector);
+void x86_lapic_init_sipi(uint32_t apic_id, uint32_t trampoline_page);
+/** This cpu's local APIC id. */
+uint32_t x86_lapic_id(void);
+/** Busy-waits `us` microseconds (on the TSC calibrated at boot). */
+void x86_udelay(uint64_t us);
+void x86_tsc_calibrate(void);
+
+/** The application processors' real-mode entry, copied below 1 MiB (boot.S). */
+extern const uint8_t x86_trampoline_start[], x86_trampoline_end[];
+#define X86_TRAMPOLINE_PA 0x8000u    /* its code page (RX) */
+#define X86_TRAMPOLINE_DATA 0x9000u  /* its variables (RW): cr3, stack, cpu */
+
+/** Records the boot cpu as on (cpu.c). */
+void x86_cpu_booted(uint32_t index);
+
+/** A physical cpu that arch_cpu_start() powered on for the first time enters here. */
+NORETURN void x86_ap_main(uint64_t index);
+
+/** SVM: per-cpu enable (svm.c), and the trap path. */
+void svm_cpu_init(struct cpu *cpu);
+NORETURN void svm_run_vcpu(struct cpu *cpu);
+/** Runs the guest until its next #VMEXIT (svm_entry.S): VMLOAD, VMRUN, VMSAVE. */
+void svm_vmrun(uint64_t vmcb_pa, struct x86_gprs *gprs);
+
+/** Nested page-table leaf attributes of a region with CFG_ACCESS_* rights (npt.c). */
+uint64_t x86_npt_attrs(uint8_t access, bool device);
+
+/** The 16550's output for panic paths that cannot use the log. */
+void x86_uart_init(void);
+
+/** Makes the calling cpu wait for an interrupt with interrupts enabled for that instant only. */
+static inline void x86_wait_interrupt(void)
+{
+	/* STI's one-instruction shadow: an interrupt pending at STI wakes HLT. */
+	__asm__ volatile("sti; hlt; cli" : : : "memory");
+}
+
+/** Lets a pending interrupt be taken by the hypervisor's handler now. */
+static inline void x86_take_interrupts(void)
+{
+	__asm__ volatile("sti; nop; cli" : : : "memory");
+}
+
+#endif /* X86_X86_H */

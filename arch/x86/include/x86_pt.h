@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The x86-64 four-level page-table format, used for the hypervisor's own
+ * map and for each partition's nested page tables (AMD NPT walks the same
+ * format): core's table builder (pgtable_build.h) instantiated for it in
+ * x86_pt.c. Pure C, so the host unit tests link it unchanged.
+ */
+#ifndef X86_PT_H
+#define X86_PT_H
+
+#include "pgtable.h"
+
+#define X86_PTE_P    (1ull << 0)
+#define X86_PTE_W    (1ull << 1)
+#define X86_PTE_U    (1ull << 2)    /* NPT: every level must have it (guest accesses are user accesses) */
+#define X86_PTE_PWT  (1ull << 3)
+#define X86_PTE_PCD  (1ull << 4)
+#define X86_PTE_PS   (1ull << 7)    /* a 2 MiB or 1 GiB block at levels 2 and 1 */
+#define X86_PTE_G    (1ull << 8)
+#define X86_PTE_NX   (1ull << 63)
+#define X86_PTE_ADDR 0x000ffffffffff000ull
+
+/**
+ * Maps [va, va + size) to [pa, pa + size) under PML4 `root` with leaf
+ * attributes `attrs` (X86_PTE_* with X86_PTE_P), 2 MiB blocks wherever both
+ * addresses and the size allow (1 GiB ones too when `gib_pages`);
+ * intermediate entries carry `table_bits`. PT_OK or a PT_ERR_ code.
+ */
+int x86_pt_map(struct pt_pool *pool, pte_t *root, uint64_t va, uint64_t pa, uint64_t size,
+	       uint64_t attrs, uint64_t table_bits, bool gib_pages);
+
+#endif /* X86_PT_H */

@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * AMD SVM: enabling it on each cpu, the vCPU's VMCB in the partition entry
+ * state of the contract (arch/x86/README.md), and the VMRUN loop.
+ */
+#include <generated/autoconf.h>
+#include "arch.h"
+#include "cfg.h"
+#include "cpu.h"
+#include "lib.h"
+#include "log.h"
+#include "partition.h"
+#include "svm.h"
+#include "vmcb.h"
+#include "x86.h"
+
+static uint8_t vmcbs[CONFIG_MAX_CORES][4096] __attribute__((aligned(4096), section(".noload.vmcb")));
+static uint8_t hsaves[CONFIG_MAX_CORES][4096] __attribute__((aligned(4096), section(".noload.hsave")));
+
+#define CPUID_SVM_ECX (1u << 2)      /* leaf 0x80000001 */
+#define CPUID_NP_EDX (1u << 0)       /* leaf 0x8000000a */
+#define VM_CR_SVMDIS (1ull << 4)
+
+void svm_cpu_init(struct cpu *cpu)
+{
+	uint32_t r[4];
+
+	cpuid(0x80000001u, 0u, r);
+	if ((r[2] & CPUID_SVM_ECX) == 0u) {
+		panic("core %u: no AMD SVM (CPUID 0x80000001 ECX.SVM clear)", cpu->index);
+	}
+	cpuid(0x8000000au, 0u, r);
+	if ((r[3] & CPUID_NP_EDX) == 0u) {
+		panic("core %u: SVM without nested paging", cpu->index);
+	}
+	if ((rdmsr(MSR_VM_CR) & VM_CR_SVMDIS) != 0u) {
+		panic("core %u: SVM disabled by the firmware (VM_CR.SVMDIS)", cpu->index);
+	}
+	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SVME);
+	wrmsr(MSR_VM_HSAVE_PA, (uint64_t)(uintptr_t)hsaves[cpu->index]);
+	cpu->arch.vmcb = vmcbs[cpu->index];
+}
+
+#define MISC1 (VMCB_MISC1_INTR | VMCB_MISC1_NMI | VMCB_MISC1_SMI | VMCB_MISC1_INIT | VMCB_MISC1_CPUID | \
+	       VMCB_MISC1_INVD | VMCB_MISC1_HLT | VMCB_MISC1_IOIO | VMCB_MISC1_MSR | VMCB_MISC1_SHUTDOWN)
+#define MISC2 (VMCB_MISC2_VMRUN | VMCB_MISC2_VMMCALL | VMCB_MISC2_VMLOAD | VMCB_MISC2_VMSAVE | \
+	       VMCB_MISC2_STGI | VMCB_MISC2_CLGI | VMCB_MISC2_SKINIT | VMCB_MISC2_WBINVD | \
+	       VMCB_MISC2_MONITOR | VMCB_MISC2_MWAIT | VMCB_MISC2_MWAIT_C | VMCB_MISC2_XSETBV)
+
+/* Segment attributes (VMCB format: type, S, DPL, P, then AVL, L, D/B, G). */
+#define SEG_CODE32 0xc9bu
+#define SEG_DATA32 0xc93u
+#define SEG_LDT 0x082u
+#define SEG_TSS32_BUSY 0x08bu
+
+static void vmcb_reset(struct cpu *cpu, uint64_t entry, uint64_t arg)
+{
+	void *v = cpu->arch.vmcb;
+	const struct partition *p = cpu->partition;
+
+	(void)memset(v, 0, 4096u);
+	vmcb_write32(v, VMCB_INTERCEPT_MISC1, MISC1);
+	vmcb_write32(v, VMCB_INTERCEPT_MISC2, MISC2);
+	vmcb_write64(v, VMCB_IOPM_BASE, (uint64_t)(uintptr_t)p->arch.iopm);
+	vmcb_write64(v, VMCB_MSRPM_BASE, (uint64_t)(uintptr_t)p->arch.msrpm);
+	vmcb_write32(v, VMCB_ASID, p->arch.asid);
+	vmcb_write32(v, VMCB_TLB_CONTROL, 1u);              /* flush this ASID: a new life, or after a fence */
+	vmcb_write64(v, VMCB_VINTR, 1ull << 24);           /* V_INTR_MASKING: the guest's IF masks no host interrupt */
+	vmcb_write64(v, VMCB_NP_ENABLE, 1u);
+	vmcb_write64(v, VMCB_N_CR3, (uint64_t)(uintptr_t)p->arch.npt_root);
+
+	/* 32-bit flat protected mode, paging off, interrupts off. */
+	vmcb_segment(v, VMCB_CS, 0x08u, SEG_CODE32, 0xffffffffu, 0u);
+	vmcb_segment(v, VMCB_DS, 0x10u, SEG_DATA32, 0xffffffffu, 0u);
+	vmcb_segment(v, VMCB_ES, 0x10u, SEG_DATA32, 0xffffffffu, 0u);
+	vmcb_segment(v, VMCB_SS, 0x10u, SEG_DATA32, 0xffffffffu, 0u);
+	vmcb_segment(v, VMCB_FS, 0x10u, SEG_DATA32, 0xffffffffu, 0u);
+	vmcb_segment(v, VMCB_GS, 0x10u, SEG_DATA32, 0xffffffffu, 0u);
+	vmcb_segment(v, VMCB_LDTR, 0u, SEG_LDT, 0xffffu, 0u);
+	vmcb_segment(v, VMCB_TR, 0u, SEG_TSS32_BUSY, 0xffffu, 0u);
+	vmcb_segment(v, VMCB_GDTR, 0u, 0u, 0xffffu, 0u);
+	vmcb_segment(v, VMCB_IDTR, 0u, 0u, 0xffffu, 0u);
+	vmcb_write64(v, VMCB_EFER, EFER_SVME);
+	vmcb_write64(v, VMCB_CR0, X86_CR0_PE | X86_CR0_ET);
+	vmcb_write64(v, VMCB_DR6, 0xffff0ff0u);
+	vmcb_write64(v, VMCB_DR7, 0x400u);
+	vmcb_write64(v, VMCB_RFLAGS, 0x2u);
+	vmcb_write64(v, VMCB_RIP, entry);
+	vmcb_write64(v, VMCB_G_PAT, 0x0007040600070406ull);
+	(void)memset(&cpu->arch.gprs, 0, sizeof(cpu->arch.gprs));
+	cpu->arch.gprs.rsi = arg & 0xffffffffu;
+}
+
+NORETURN void arch_vcpu_enter(struct cpu *cpu, uint64_t entry, uint64_t arg)
+{
+	vmcb_reset(cpu, entry, arg);
+	x86_call_on_stack(x86_stack_top(cpu->index), svm_run_vcpu, cpu);
+}
+
+NORETURN void svm_run_vcpu(struct cpu *cpu)
+{
+	void *v = cpu->arch.vmcb;
+
+	for (;;) {
+		svm_vmrun((uint64_t)(uintptr_t)v, &cpu->arch.gprs);
+		vmcb_write32(v, VMCB_TLB_CONTROL, 0u);
+		svm_exit(cpu, v);
+	}
+}

@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The x86 system test's guest: 32-bit flat protected mode as the partition
+ * entry contract leaves it. It prints through the debug-console hypercall,
+ * reads the Bulkhead CPUID leaf to learn which partition it is, then:
+ * partition 0 powers itself off (PSCI SYSTEM_OFF through VMMCALL); any
+ * other writes to COM1 (a port it does not own: refused and counted), then
+ * stores to a guest-physical address outside its memory: the nested page
+ * fault the hypervisor contains (the fault policy stops it).
+ */
+#define __ASSEMBLER__ 1
+	.code32
+	.text
+	.globl _start
+_start:
+	mov $0x200000, %esp            /* inside its own RAM */
+	mov $0x40000000, %eax
+	cpuid
+	cmp $0x6b6c7542, %ebx          /* "Bulk" */
+	jne no_bulkhead
+	mov $0x40000001, %eax
+	cpuid
+	mov %eax, %ebp                 /* partition id */
+	mov $hello, %esi
+	call puts
+	mov %ebp, %edi
+	add $'0', %edi
+	call putc
+	mov $'\n', %edi
+	call putc
+	test %ebp, %ebp
+	jnz hostile
+	mov $0x84000008, %eax          /* PSCI SYSTEM_OFF */
+	vmmcall
+	jmp hang
+
+hostile:
+	mov $0x3f8, %dx                /* the hypervisor's UART: not this partition's */
+	mov $'X', %al
+	out %al, %dx
+	mov $tried, %esi
+	call puts
+	movl $0xdead, 0x8000000        /* 128 MiB: outside its 16 MiB */
+	mov $escaped, %esi
+	call puts
+	jmp hang
+
+no_bulkhead:
+	mov $nosig, %esi
+	call puts
+hang:
+	hlt
+	jmp hang
+
+/* puts(esi): each byte through BH_HC_CONSOLE_PUTC (0xc6000001, the byte in edi). */
+puts:
+	movzbl (%esi), %edi
+	test %edi, %edi
+	jz 1f
+	call putc
+	inc %esi
+	jmp puts
+1:	ret
+
+putc:
+	push %esi
+	mov $0xc6000001, %eax
+	vmmcall
+	pop %esi
+	ret
+
+hello:   .asciz "x86 guest: hello from partition "
+tried:   .asciz "x86 guest: port write done, now a store outside my memory\n"
+escaped: .asciz "x86 guest: ESCAPED: the store outside my memory completed\n"
+nosig:   .asciz "x86 guest: no Bulkhead CPUID leaf\n"
