@@ -32,23 +32,6 @@ int arch_s2_init(struct partition *p)
 	return (p->arch.npt_root != NULL) ? 0 : -1;
 }
 
-/** The leaf attributes of a region with rights `access` (x86_pt.h); x86 has no write-only or execute-only page. */
-uint64_t x86_npt_attrs(uint8_t access, bool device)
-{
-	uint64_t attrs = X86_PTE_P | X86_PTE_U;
-
-	if ((access & CFG_ACCESS_W) != 0u) {
-		attrs |= X86_PTE_W;
-	}
-	if (device || ((access & CFG_ACCESS_X) == 0u)) {
-		attrs |= X86_PTE_NX;
-	}
-	if (device) {
-		attrs |= X86_PTE_PCD | X86_PTE_PWT;   /* uncached */
-	}
-	return attrs;
-}
-
 int arch_s2_map(struct partition *p, ipaddr_t ipa, paddr_t pa, uint64_t size, uint8_t access, bool device)
 {
 	int ret;

@@ -78,8 +78,9 @@ static void vmcb_reset(struct cpu *cpu, uint64_t entry, uint64_t arg)
 	vmcb_segment(v, VMCB_GS, 0x10u, SEG_DATA32, 0xffffffffu, 0u);
 	vmcb_segment(v, VMCB_LDTR, 0u, SEG_LDT, 0xffffu, 0u);
 	vmcb_segment(v, VMCB_TR, 0u, SEG_TSS32_BUSY, 0xffffu, 0u);
-	vmcb_segment(v, VMCB_GDTR, 0u, 0u, 0xffffu, 0u);
-	vmcb_segment(v, VMCB_IDTR, 0u, 0u, 0xffffu, 0u);
+	/* No descriptor tables: an exception before the guest loads its IDT is a triple fault. */
+	vmcb_segment(v, VMCB_GDTR, 0u, 0u, 0u, 0u);
+	vmcb_segment(v, VMCB_IDTR, 0u, 0u, 0u, 0u);
 	vmcb_write64(v, VMCB_EFER, EFER_SVME);
 	vmcb_write64(v, VMCB_CR0, X86_CR0_PE | X86_CR0_ET);
 	vmcb_write64(v, VMCB_DR6, 0xffff0ff0u);

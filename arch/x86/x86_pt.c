@@ -4,6 +4,7 @@
  * pgtable.h numbers them: 0 the PML4, 1 the PDPT (1 GiB), 2 the PD (2 MiB),
  * 3 the PT (4 KiB). An entry is a table when P is set and PS clear.
  */
+#include "cfg.h"
 #include "pgtable_build.h"
 #include "x86_pt.h"
 
@@ -28,4 +29,20 @@ int x86_pt_map(struct pt_pool *pool, pte_t *root, uint64_t va, uint64_t pa, uint
 	const struct pt_format f = x86_format(table_bits, gib_pages);
 
 	return pt_build(&f, pool, root, va, pa, size, attrs);
+}
+
+uint64_t x86_npt_attrs(uint8_t access, bool device)
+{
+	uint64_t attrs = X86_PTE_P | X86_PTE_U;
+
+	if ((access & CFG_ACCESS_W) != 0u) {
+		attrs |= X86_PTE_W;
+	}
+	if (device || ((access & CFG_ACCESS_X) == 0u)) {
+		attrs |= X86_PTE_NX;
+	}
+	if (device) {
+		attrs |= X86_PTE_PCD | X86_PTE_PWT;   /* uncached */
+	}
+	return attrs;
 }

@@ -120,9 +120,6 @@ NORETURN void svm_run_vcpu(struct cpu *cpu);
 /** Runs the guest until its next #VMEXIT (svm_entry.S): VMLOAD, VMRUN, VMSAVE. */
 void svm_vmrun(uint64_t vmcb_pa, struct x86_gprs *gprs);
 
-/** Nested page-table leaf attributes of a region with CFG_ACCESS_* rights (npt.c). */
-uint64_t x86_npt_attrs(uint8_t access, bool device);
-
 /** The 16550's output for panic paths that cannot use the log. */
 void x86_uart_init(void);
 

@@ -29,4 +29,13 @@
 int x86_pt_map(struct pt_pool *pool, pte_t *root, uint64_t va, uint64_t pa, uint64_t size,
 	       uint64_t attrs, uint64_t table_bits, bool gib_pages);
 
+/**
+ * The nested page-table leaf attributes of a region with CFG_ACCESS_* rights
+ * `access`: present, user (as NPT requires), writable only with W, never
+ * executable without X or for a device, uncached for a device. Read is
+ * implied: x86 has no write-only or execute-only page (npt.c refuses a
+ * region without R).
+ */
+uint64_t x86_npt_attrs(uint8_t access, bool device);
+
 #endif /* X86_PT_H */

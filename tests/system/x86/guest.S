@@ -3,10 +3,12 @@
  * The x86 system test's guest: 32-bit flat protected mode as the partition
  * entry contract leaves it. It prints through the debug-console hypercall,
  * reads the Bulkhead CPUID leaf to learn which partition it is, then:
- * partition 0 powers itself off (PSCI SYSTEM_OFF through VMMCALL); any
- * other writes to COM1 (a port it does not own: refused and counted), then
- * stores to a guest-physical address outside its memory: the nested page
- * fault the hypervisor contains (the fault policy stops it).
+ * partition 0 powers itself off (PSCI SYSTEM_OFF through VMMCALL);
+ * partition 1 writes to COM1 (a port it does not own: refused and
+ * counted), then stores to a guest-physical address outside its memory: the
+ * nested page fault the hypervisor contains (the fault policy stops it);
+ * partition 2 reads the APIC base MSR: refused with #GP, which without an
+ * IDT becomes a triple fault, contained as well.
  */
 #define __ASSEMBLER__ 1
 	.code32
@@ -28,8 +30,10 @@ _start:
 	call putc
 	mov $'\n', %edi
 	call putc
-	test %ebp, %ebp
-	jnz hostile
+	cmp $1, %ebp
+	je hostile
+	cmp $2, %ebp
+	je msr
 	mov $0x84000008, %eax          /* PSCI SYSTEM_OFF */
 	vmmcall
 	jmp hang
@@ -42,6 +46,13 @@ hostile:
 	call puts
 	movl $0xdead, 0x8000000        /* 128 MiB: outside its 16 MiB */
 	mov $escaped, %esi
+	call puts
+	jmp hang
+
+msr:
+	mov $0x1b, %ecx                /* IA32_APIC_BASE: the hypervisor's */
+	rdmsr
+	mov $escaped_msr, %esi
 	call puts
 	jmp hang
 
@@ -72,4 +83,5 @@ putc:
 hello:   .asciz "x86 guest: hello from partition "
 tried:   .asciz "x86 guest: port write done, now a store outside my memory\n"
 escaped: .asciz "x86 guest: ESCAPED: the store outside my memory completed\n"
+escaped_msr: .asciz "x86 guest: ESCAPED: RDMSR of the APIC base completed\n"
 nosig:   .asciz "x86 guest: no Bulkhead CPUID leaf\n"

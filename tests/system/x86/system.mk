@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: MIT
 # A hand-written stand-in for what bhcc's x86 back end will generate
 # (gen/system.mk) from a description of QEMU's pc machine with 1 GiB and
-# four cores: two partitions of 16 MiB, both running the test guest
+# four cores: three partitions of 16 MiB, all running the test guest
 # (guest.S) from one copy in the image store. Used with
 # `make BH_X86_TABLES=tests/system/x86` until tools/configc/x86/ exists.
 BH_NUM_CORES := 4
@@ -12,10 +12,10 @@ BH_HYP_SIZE := 0xf00000
 BH_HYP_LINK := 0x200000
 BH_HYP_NODE := /hypervisor@100000
 BH_CONSOLE := ns16550
-BH_S2_POOL_PAGES := 6
+BH_S2_POOL_PAGES := 9
 BH_STORE_BASE := 0x1000000
 BH_STORE_SIZE := 0x1000
-BH_PARTITIONS :=
+BH_PARTITIONS := hello hostile msr
 
 # The test guest, a flat binary loaded at the image store (QEMU -device loader).
 X86_GUEST := $(O)/images/x86-guest.bin
