@@ -7,6 +7,7 @@
  * name the partition's own memory.
  */
 #include "cfg.h"
+#include "insn.h"
 #include "cpu.h"
 #include "lib.h"
 #include "partition.h"
@@ -96,29 +97,35 @@ static bool linear_to_gpa(const struct partition *p, const void *v, uint64_t lin
 	return true;
 }
 
-uint32_t svm_fetch_code(const struct cpu *cpu, const void *v, uint8_t *out, uint32_t n)
+const uint8_t *svm_fetch_code(const struct cpu *cpu, const void *v, uint8_t buf[X86_INSN_MAX], uint32_t *n)
 {
 	const struct partition *p = cpu->partition;
 	bool long_code = ((vmcb_read64(v, VMCB_EFER) & EFER_LMA) != 0u) &&
 			 (((vmcb_read32(v, VMCB_CS) >> 16) & 0x200u) != 0u);
 	uint64_t lin = vmcb_read64(v, VMCB_CS + 8u) + vmcb_read64(v, VMCB_RIP);
-	uint32_t got = 0u;
+	uint64_t gpa = 0u;
+	paddr_t pa;
 
+	*n = 0u;
 	if (!long_code) {
 		lin &= 0xffffffffu;
 	}
-	/* At most two pages: the instruction may straddle a page boundary. */
-	while (got < n) {
-		uint64_t gpa = 0u;
-		uint32_t chunk = (uint32_t)(0x1000u - ((lin + got) & 0xfffu));
-
-		if (chunk > (n - got)) {
-			chunk = n - got;
-		}
-		if (!linear_to_gpa(p, v, lin + got, &gpa) || !read_guest(p, gpa, &out[got], chunk, CFG_ACCESS_X)) {
-			break;
-		}
-		got += chunk;
+	uint32_t first = (uint32_t)(0x1000u - (lin & 0xfffu));
+	if (first > X86_INSN_MAX) {
+		first = X86_INSN_MAX;
 	}
-	return got;
+	if (!linear_to_gpa(p, v, lin, &gpa) || !partition_translate(p, ipa_init(gpa), first, CFG_ACCESS_X, &pa)) {
+		return buf;
+	}
+	*n = first;
+	if (first == X86_INSN_MAX) {
+		return (const uint8_t *)pa_ptr(pa);   /* within one page: decoded where it is */
+	}
+	/* It may straddle a page boundary: the two parts side by side. */
+	(void)memcpy(buf, pa_ptr(pa), first);
+	if (linear_to_gpa(p, v, lin + first, &gpa) &&
+	    read_guest(p, gpa, &buf[first], X86_INSN_MAX - first, CFG_ACCESS_X)) {
+		*n = X86_INSN_MAX;
+	}
+	return buf;
 }

@@ -2,32 +2,9 @@
 /*
  * The instruction-length decoder of the trapped instructions (insn.h).
  * None of them takes a ModRM memory operand, so a length is prefixes plus
- * a fixed opcode; the table below is the whole of what it knows.
+ * a fixed opcode of one to three bytes.
  */
 #include "insn.h"
-
-struct insn_form {
-	uint8_t len;             /* opcode bytes */
-	uint8_t code[3];
-	uint8_t op;              /* enum x86_insn_op */
-	uint8_t needs_rep;       /* 1: only with an F3 prefix (PAUSE is F3 90) */
-};
-
-static const struct insn_form forms[] = {
-	{ 3u, { 0x0fu, 0x01u, 0xd9u }, (uint8_t)X86_OP_VMMCALL, 0u },
-	{ 3u, { 0x0fu, 0x01u, 0xc1u }, (uint8_t)X86_OP_VMCALL, 0u },
-	{ 3u, { 0x0fu, 0x01u, 0xd1u }, (uint8_t)X86_OP_XSETBV, 0u },
-	{ 3u, { 0x0fu, 0x01u, 0xc8u }, (uint8_t)X86_OP_MONITOR, 0u },
-	{ 3u, { 0x0fu, 0x01u, 0xc9u }, (uint8_t)X86_OP_MWAIT, 0u },
-	{ 3u, { 0x0fu, 0x01u, 0xf9u }, (uint8_t)X86_OP_RDTSCP, 0u },
-	{ 2u, { 0x0fu, 0xa2u, 0x00u }, (uint8_t)X86_OP_CPUID, 0u },
-	{ 2u, { 0x0fu, 0x32u, 0x00u }, (uint8_t)X86_OP_RDMSR, 0u },
-	{ 2u, { 0x0fu, 0x30u, 0x00u }, (uint8_t)X86_OP_WRMSR, 0u },
-	{ 2u, { 0x0fu, 0x09u, 0x00u }, (uint8_t)X86_OP_WBINVD, 0u },
-	{ 2u, { 0x0fu, 0x08u, 0x00u }, (uint8_t)X86_OP_INVD, 0u },
-	{ 1u, { 0xf4u, 0x00u, 0x00u }, (uint8_t)X86_OP_HLT, 0u },
-	{ 1u, { 0x90u, 0x00u, 0x00u }, (uint8_t)X86_OP_PAUSE, 1u },
-};
 
 /* Legacy prefixes: operand and address size, segment overrides, LOCK, REP/REPNE. */
 static int is_legacy_prefix(uint8_t b)
@@ -41,17 +18,38 @@ static int is_legacy_prefix(uint8_t b)
 	}
 }
 
-static int matches(const struct insn_form *f, const uint8_t *at, uint32_t left)
+/* 0f 01 xx: the third byte names the instruction. */
+static enum x86_insn_op group_0f01(uint8_t b)
 {
-	if (left < f->len) {
-		return 0;
+	switch (b) {
+	case 0xd9u: return X86_OP_VMMCALL;
+	case 0xc1u: return X86_OP_VMCALL;
+	case 0xd1u: return X86_OP_XSETBV;
+	case 0xc8u: return X86_OP_MONITOR;
+	case 0xc9u: return X86_OP_MWAIT;
+	case 0xf9u: return X86_OP_RDTSCP;
+	default: return X86_OP_UNKNOWN;
 	}
-	for (uint32_t i = 0u; i < f->len; i++) {
-		if (at[i] != f->code[i]) {
-			return 0;
-		}
+}
+
+/* 0f xx: two-byte opcodes, or the 0f 01 group (length in *len). */
+static enum x86_insn_op opcode_0f(const uint8_t *at, uint32_t left, uint32_t *len)
+{
+	if (left < 2u) {
+		return X86_OP_UNKNOWN;
 	}
-	return 1;
+	*len = 2u;
+	switch (at[1]) {
+	case 0xa2u: return X86_OP_CPUID;
+	case 0x32u: return X86_OP_RDMSR;
+	case 0x30u: return X86_OP_WRMSR;
+	case 0x09u: return X86_OP_WBINVD;
+	case 0x08u: return X86_OP_INVD;
+	case 0x01u:
+		*len = 3u;
+		return (left < 3u) ? X86_OP_UNKNOWN : group_0f01(at[2]);
+	default: return X86_OP_UNKNOWN;
+	}
 }
 
 uint32_t x86_insn_decode(const uint8_t *bytes, uint32_t n, enum x86_code_mode mode, enum x86_insn_op *op)
@@ -69,13 +67,24 @@ uint32_t x86_insn_decode(const uint8_t *bytes, uint32_t n, enum x86_code_mode mo
 	if ((mode == X86_MODE_64) && (i < limit) && ((bytes[i] & 0xf0u) == 0x40u)) {
 		i++;
 	}
-	for (uint32_t k = 0u; k < (uint32_t)(sizeof(forms) / sizeof(forms[0])); k++) {
-		const struct insn_form *f = &forms[k];
-
-		if ((matches(f, &bytes[i], limit - i) != 0) && ((f->needs_rep == 0u) || (rep != 0))) {
-			*op = (enum x86_insn_op)f->op;
-			return i + f->len;
-		}
+	if (i >= limit) {
+		return 0u;
 	}
-	return 0u;
+	uint32_t len = 1u;
+	enum x86_insn_op found = X86_OP_UNKNOWN;
+
+	if (bytes[i] == 0x0fu) {
+		found = opcode_0f(&bytes[i], limit - i, &len);
+	} else if (bytes[i] == 0xf4u) {
+		found = X86_OP_HLT;
+	} else if ((bytes[i] == 0x90u) && (rep != 0)) {
+		found = X86_OP_PAUSE;    /* F3 90; a plain 90 is NOP, never trapped */
+	} else {
+		/* not an instruction the hypervisor traps */
+	}
+	if (found == X86_OP_UNKNOWN) {
+		return 0u;
+	}
+	*op = found;
+	return i + len;
 }

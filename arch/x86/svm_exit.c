@@ -60,9 +60,10 @@ static enum x86_code_mode code_mode(const void *v)
 /* Steps over the trapped instruction, which must decode as `want`; contains the partition otherwise. */
 static void skip(struct cpu *cpu, void *v, enum x86_insn_op want)
 {
-	uint8_t bytes[X86_INSN_MAX];
+	uint8_t buf[X86_INSN_MAX];
 	enum x86_insn_op op = X86_OP_UNKNOWN;
-	uint32_t n = svm_fetch_code(cpu, v, bytes, X86_INSN_MAX);
+	uint32_t n = 0u;
+	const uint8_t *bytes = svm_fetch_code(cpu, v, buf, &n);
 	uint32_t len = x86_insn_decode(bytes, n, code_mode(v), &op);
 
 	if ((len == 0u) || (op != want)) {

@@ -3,6 +3,7 @@
 #ifndef X86_SVM_H
 #define X86_SVM_H
 
+#include "insn.h"
 #include "types.h"
 
 struct cpu;
@@ -11,10 +12,12 @@ struct cpu;
 void svm_exit(struct cpu *cpu, void *vmcb);
 
 /**
- * Reads up to `n` bytes of the guest's code at its current CS:RIP through
- * its own page tables and its nested ones; returns how many it could read
- * (0: the instruction is not in executable memory of the partition).
+ * The guest's code at its current CS:RIP, found through its own page tables
+ * and its nested ones: up to X86_INSN_MAX bytes, where they are in the
+ * partition's memory when they lie in one page, else copied into `buf`.
+ * `*n` says how many are readable (0: not executable memory of the
+ * partition).
  */
-uint32_t svm_fetch_code(const struct cpu *cpu, const void *vmcb, uint8_t *out, uint32_t n);
+const uint8_t *svm_fetch_code(const struct cpu *cpu, const void *vmcb, uint8_t buf[X86_INSN_MAX], uint32_t *n);
 
 #endif /* X86_SVM_H */

@@ -34,8 +34,28 @@ _start:
 	je hostile
 	cmp $2, %ebp
 	je msr
+	/* 16 null hypercalls (BH_HC_VERSION): what `make bench` would time per
+	 * VMMCALL round trip (tracepoints plugin, marks at these labels). */
+	mov $16, %ebx
+	.globl null_call
+null_call:
+	mov $0xc6000000, %eax
+	vmmcall
+	dec %ebx
+	jnz null_call
+	.globl null_done
+null_done:
+	test %eax, %eax                /* BH_OK in rax, the version in rdi */
+	jnz bad_version
+	test %edi, %edi
+	jz bad_version
 	mov $0x84000008, %eax          /* PSCI SYSTEM_OFF */
 	vmmcall
+	jmp hang
+
+bad_version:
+	mov $badver, %esi
+	call puts
 	jmp hang
 
 hostile:
@@ -84,4 +104,5 @@ hello:   .asciz "x86 guest: hello from partition "
 tried:   .asciz "x86 guest: port write done, now a store outside my memory\n"
 escaped: .asciz "x86 guest: ESCAPED: the store outside my memory completed\n"
 escaped_msr: .asciz "x86 guest: ESCAPED: RDMSR of the APIC base completed\n"
+badver:  .asciz "x86 guest: BH_HC_VERSION did not answer BH_OK and a version\n"
 nosig:   .asciz "x86 guest: no Bulkhead CPUID leaf\n"
