@@ -21,7 +21,6 @@ struct arch_cpu {
 	struct x86_gprs gprs;       /* the vCPU's registers while the hypervisor runs (svm_entry.S) */
 	void *vmcb;                 /* its VMCB, 4 KiB (svm.c) */
 	uint32_t apic_id;           /* the core's local APIC id (cfg_cpu.arch.apic_id) */
-	uint32_t flush_tlb;         /* 1: the next VMRUN flushes the partition's ASID */
 };
 
 /** What x86 keeps for one partition. */
