@@ -10,7 +10,6 @@
 #include <generated/autoconf.h>
 #include <bulkhead/channel.h>
 #include <bulkhead/hypercall.h>
-#include <bulkhead/psci.h>
 #include "arch.h"
 #include "cfg.h"
 #include "core.h"
@@ -22,8 +21,6 @@
 #include "svm.h"
 #include "vmcb.h"
 #include "x86.h"
-
-#define PSCI_SYSTEM_RESET_ID 0x84000009u
 
 static NORETURN void contain(struct cpu *cpu, const void *v, uint8_t kind, uint64_t addr, bool addr_valid)
 {
@@ -86,22 +83,13 @@ static void hypercall(struct cpu *cpu, void *v)
 		return;
 	}
 	skip(cpu, v, X86_OP_VMMCALL);
-	if (fid == PSCI_SYSTEM_OFF) {
-		log_info("partition '%s': SYSTEM_OFF", cpu->partition->cfg->name);
-		partition_shutdown(cpu, false);
-	}
-	if (fid == PSCI_SYSTEM_RESET_ID) {
-		log_info("partition '%s': SYSTEM_RESET", cpu->partition->cfg->name);
-		partition_shutdown(cpu, true);
-	}
-	if (fid == PSCI_CPU_OFF) {
-		partition_vcpu_off(cpu);
-	}
 	if (((fid >> BH_SMCCC_OWNER_SHIFT) & BH_SMCCC_OWNER_MASK) == BH_SMCCC_OWNER_VENDOR_HYP) {
 		hypercall_dispatch(cpu, r);
-	} else {
+	} else if (!x86_psci(cpu, r)) {
 		incident_log(cpu, BH_INCIDENT_CALL, "VMMCALL function 0x%x refused", fid);
 		r[0] = (uint64_t)(int64_t)BH_ERR_NOT_SUPPORTED;
+	} else {
+		/* a power call, answered in r[0] */
 	}
 	vmcb_write64(v, VMCB_RAX, r[0]);
 	g->rdi = r[1];

@@ -53,10 +53,24 @@ def test_every_partition_runs_prints_and_the_board_powers_off(x86_run):
     """
     for pid, name in enumerate(("hello", "hostile", "msr")):
         assert f"x86 guest: hello from partition {pid}" in x86_run.of(name), x86_run.text()
-    assert "partition 'hello': SYSTEM_OFF" in x86_run.of("bulkhead")
+    assert "partition 'hello': PSCI SYSTEM_OFF" in x86_run.of("bulkhead")
     assert "partition 'hello' stopped" in x86_run.of("bulkhead")
     assert "all partitions stopped" in x86_run.of("bulkhead")
     assert x86_run.exited and x86_run.returncode == 0, x86_run.text()
+
+
+def test_second_vcpu_starts_with_its_argument_and_turns_off(x86_run):
+    """PSCI CPU_ON through VMMCALL starts the partition's vCPU 1 on core 3 (a
+    core never started before: INIT-SIPI-SIPI) in the entry state with ESI =
+    the context argument; its CPU_OFF turns it off, which AFFINITY_INFO
+    reports to vCPU 0.
+
+    Verifies: REQ-XARCH-009
+    """
+    hello = x86_run.of("hello")
+    assert "x86 guest: vCPU 1 up with its context argument" in hello, x86_run.text()
+    assert "x86 guest: vCPU 1 is off again" in hello, x86_run.text()
+    assert hello.index("x86 guest: vCPU 1 up with its context argument") < hello.index("x86 guest: vCPU 1 is off again")
 
 
 def test_store_outside_its_memory_is_a_contained_nested_page_fault(x86_run):

@@ -20,4 +20,11 @@ void svm_exit(struct cpu *cpu, void *vmcb);
  */
 const uint8_t *svm_fetch_code(const struct cpu *cpu, const void *vmcb, uint8_t buf[X86_INSN_MAX], uint32_t *n);
 
+/**
+ * A PSCI call through VMMCALL (registers as hypercall_dispatch takes them):
+ * answered in r[0] (true), or false when `r[0]` names no PSCI function.
+ * SYSTEM_OFF, SYSTEM_RESET and CPU_OFF do not return.
+ */
+bool x86_psci(struct cpu *cpu, uint64_t r[7]);
+
 #endif /* X86_SVM_H */

@@ -2,13 +2,13 @@
 /*
  * Hand-written tables (tests/system/x86/system.mk says why): QEMU pc, COM1
  * as the hypervisor's console, three partitions of 16 MiB at
- * guest-physical 0 (host 32, 48 and 64 MiB), each on its own core, all
+ * guest-physical 0 (host 32, 48 and 64 MiB), each on its own core (hello's second vCPU on core 3), all
  * booting the test guest (guest.S) from the image store at 0x1000000, which
- * behaves by partition id. None owns an I/O port; core 3 runs nothing.
+ * behaves by partition id. None owns an I/O port.
  */
 #include "cfg.h"
 
-static const uint8_t hello_cpu[] = { 0 };
+static const uint8_t hello_cpu[] = { 0, 3 };
 static const uint8_t hostile_cpu[] = { 1 };
 static const uint8_t msr_cpu[] = { 2 };
 
@@ -30,7 +30,7 @@ static const struct cfg_region msr_regions[] = {
 static const struct cfg_partition partitions[] = {
 	{
 		.name = "hello",
-		.n_vcpus = 1,
+		.n_vcpus = 2,
 		.vcpu_cpu = hello_cpu,
 		.entry = 0x100000,
 		.image = { .pa = 0x1000000, .size = 0x1000, .ipa = 0x100000 },
@@ -64,7 +64,7 @@ static const struct cfg_cpu cpus[] = {
 	{ .arch = { .apic_id = 0 }, .partition = 0, .vcpu = 0 },
 	{ .arch = { .apic_id = 1 }, .partition = 1, .vcpu = 0 },
 	{ .arch = { .apic_id = 2 }, .partition = 2, .vcpu = 0 },
-	{ .arch = { .apic_id = 3 }, .partition = CFG_NO_PARTITION, .vcpu = 0 },
+	{ .arch = { .apic_id = 3 }, .partition = 0, .vcpu = 1 },
 };
 
 const struct cfg_system cfg_system = {

@@ -3,7 +3,9 @@
  * The x86 system test's guest: 32-bit flat protected mode as the partition
  * entry contract leaves it. It prints through the debug-console hypercall,
  * reads the Bulkhead CPUID leaf to learn which partition it is, then:
- * partition 0 powers itself off (PSCI SYSTEM_OFF through VMMCALL);
+ * partition 0 makes 16 null hypercalls, starts its second vCPU (PSCI
+ * CPU_ON), waits until that one has turned itself off (CPU_OFF,
+ * AFFINITY_INFO), then powers itself off (SYSTEM_OFF);
  * partition 1 writes to COM1 (a port it does not own: refused and
  * counted), then stores to a guest-physical address outside its memory: the
  * nested page fault the hypervisor contains (the fault policy stops it);
@@ -49,8 +51,50 @@ null_done:
 	jnz bad_version
 	test %edi, %edi
 	jz bad_version
+	/* Its second vCPU (core 3, never started before: INIT-SIPI-SIPI) runs
+	 * secondary with ESI = 0x77, prints and powers itself off. */
+	mov $0xc4000003, %eax          /* PSCI CPU_ON_64 (vCPU 1, entry, context) */
+	mov $1, %edi
+	mov $secondary, %esi
+	mov $0x77, %edx
+	vmmcall
+	test %eax, %eax
+	jnz bad_cpu_on
+	mov $1000000, %ebx
+wait_off:
+	mov $0xc4000004, %eax          /* PSCI AFFINITY_INFO_64 (vCPU 1) */
+	mov $1, %edi
+	xor %esi, %esi
+	vmmcall
+	cmp $1, %eax                   /* OFF */
+	je vcpu1_off
+	dec %ebx
+	jnz wait_off
+	mov $stuck, %esi
+	call puts
+	jmp hang
+vcpu1_off:
+	mov $offmsg, %esi
+	call puts
 	mov $0x84000008, %eax          /* PSCI SYSTEM_OFF */
 	vmmcall
+	jmp hang
+
+secondary:
+	mov $0x300000, %esp
+	cmp $0x77, %esi
+	jne 1f
+	mov $upmsg, %esi
+	call puts
+	mov $0x84000002, %eax          /* PSCI CPU_OFF */
+	vmmcall
+1:	mov $badarg, %esi
+	call puts
+	jmp hang
+
+bad_cpu_on:
+	mov $badon, %esi
+	call puts
 	jmp hang
 
 bad_version:
@@ -105,4 +149,9 @@ tried:   .asciz "x86 guest: port write done, now a store outside my memory\n"
 escaped: .asciz "x86 guest: ESCAPED: the store outside my memory completed\n"
 escaped_msr: .asciz "x86 guest: ESCAPED: RDMSR of the APIC base completed\n"
 badver:  .asciz "x86 guest: BH_HC_VERSION did not answer BH_OK and a version\n"
+upmsg:   .asciz "x86 guest: vCPU 1 up with its context argument\n"
+offmsg:  .asciz "x86 guest: vCPU 1 is off again\n"
+badarg:  .asciz "x86 guest: vCPU 1 started without its context argument\n"
+badon:   .asciz "x86 guest: CPU_ON refused\n"
+stuck:   .asciz "x86 guest: vCPU 1 never turned off\n"
 nosig:   .asciz "x86 guest: no Bulkhead CPUID leaf\n"
