@@ -158,7 +158,7 @@ void x86_boot_main(uint32_t magic, uint32_t info)
 	if (magic != MULTIBOOT_MAGIC) {
 		panic("not started by a multiboot loader (eax 0x%x)", magic);
 	}
-	(void)info;
+	x86_check_memory_map(info);
 	/* Below 1 MiB while the boot map still lets us write there. */
 	(void)memcpy((void *)(uintptr_t)X86_TRAMPOLINE_PA, x86_trampoline_start,
 		     (size_t)(x86_trampoline_end - x86_trampoline_start));

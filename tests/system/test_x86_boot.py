@@ -29,15 +29,19 @@ def _build():
     return out
 
 
-@pytest.fixture(scope="module")
-def x86_run():
+def _run(memory, timeout):
     out = _build()
-    cmd = [QEMU, "-accel", "tcg", "-cpu", "EPYC", "-smp", "4", "-m", "1G", "-display", "none",
+    cmd = [QEMU, "-accel", "tcg", "-cpu", "EPYC", "-smp", "4", "-m", memory, "-display", "none",
            "-monitor", "none", "-serial", "stdio", "-no-reboot",
            "-kernel", os.path.join(out, "bulkhead.mb.elf"),
            "-device", f"loader,file={os.path.join(out, 'images', 'x86-guest.bin')},addr=0x1000000,force-raw=on"]
-    lines, exited, rc = harness._qemu(cmd, timeout=60)
-    run = harness.Run(lines, exited, rc)
+    lines, exited, rc = harness._qemu(cmd, timeout=timeout)
+    return harness.Run(lines, exited, rc)
+
+
+@pytest.fixture(scope="module")
+def x86_run():
+    run = _run("1G", 60)
     if "Bulkhead: 4 cores, 3 partitions" not in run.of("bulkhead"):
         raise harness.NotBooted(f"no banner:\n{run.text()[-3000:]}")
     return run
@@ -114,3 +118,17 @@ def test_foreign_msr_is_refused_and_a_triple_fault_is_contained(x86_run):
     assert j > i, x86_run.text()
     assert x86_run.index(r"^\[bulkhead\] fault: partition 'msr' vCPU 0 \(core 2\): ", j) > j
     assert x86_run.index(r"^\[bulkhead\] partition 'msr' stopped", j) > j
+
+
+def test_partition_ram_missing_from_the_board_refuses_to_boot():
+    """With 40 MiB of RAM the first partition's memory (host 32 to 48 MiB) is
+    not all usable RAM in the loader's memory map: the hypervisor refuses to
+    boot, naming the partition and the range, before any partition runs.
+
+    Verifies: REQ-XARCH-010
+    """
+    run = _run("40M", 20)
+    assert any(l.startswith("[bulkhead] PANIC") for l in run.lines), run.text()
+    assert ("[bulkhead] partition 'hello': [0x2000000, 0x3000000) is not usable RAM on this board "
+            "(the loader's memory map)") in run.lines, run.text()
+    assert not any("x86 guest" in l for l in run.lines), run.text()

@@ -120,6 +120,9 @@ NORETURN void svm_run_vcpu(struct cpu *cpu);
 /** Runs the guest until its next #VMEXIT (svm_entry.S): VMLOAD, VMRUN, VMSAVE. */
 void svm_vmrun(uint64_t vmcb_pa, struct x86_gprs *gprs);
 
+/** Refuses to boot when the description's RAM is not usable RAM in the multiboot memory map (memmap.c). */
+void x86_check_memory_map(uint32_t info);
+
 /** The 16550's output for panic paths that cannot use the log. */
 void x86_uart_init(void);
 
