@@ -16,7 +16,7 @@ import qemu
 NEEDED = {
     "make": "make", "gcc": "gcc", "cpp": "cpp", "aarch64-linux-gnu-gcc": "gcc-aarch64-linux-gnu",
     "aarch64-linux-gnu-objcopy": "binutils-aarch64-linux-gnu", "dtc": "device-tree-compiler",
-    "qemu-system-aarch64": "qemu-system-arm", "mkimage": "u-boot-tools", "gdb-multiarch": "gdb-multiarch",
+    "qemu-system-aarch64": "qemu-system-arm", "qemu-system-x86_64": "qemu-system-x86", "mkimage": "u-boot-tools", "gdb-multiarch": "gdb-multiarch",
     "/usr/lib/u-boot/qemu_arm64/u-boot.bin": "u-boot-qemu", "mformat": "mtools", "mcopy": "mtools",
     "gcovr": "gcovr", "cppcheck": "cppcheck", "pmccabe": "pmccabe", "git": "git", "xz": "xz-utils",
     "clang": "clang", "/usr/lib/llvm-14/lib/clang/14.0.6/lib/linux/libclang_rt.fuzzer-x86_64.a": "libclang-rt-14-dev",
