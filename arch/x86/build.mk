@@ -61,6 +61,18 @@ $(O)/bulkhead.mb.elf: $(O)/bulkhead.elf
 
 BH_OUTPUTS := $(O)/bulkhead.elf $(O)/bulkhead.mb.elf $(BH_X86_EXTRA_OUTPUTS)
 
-.PHONY: size
+# `make qemu` (and `make run`): QEMU's pc machine with SVM, the image store's
+# contents loaded where the tables expect them (the fixture's test guest
+# until bhcc writes a load list for x86).
+comma := ,
+X86_QEMU := qemu-system-x86_64 -accel tcg -cpu EPYC -smp $(BH_NUM_CORES) -m 1G -display none \
+	-serial mon:stdio -no-reboot -kernel $(O)/bulkhead.mb.elf \
+	$(if $(X86_GUEST),-device loader$(comma)file=$(X86_GUEST)$(comma)addr=$(BH_STORE_BASE)$(comma)force-raw=on)
+
+.PHONY: qemu size
+qemu: $(BH_OUTPUTS)
+	@echo "  QEMU    $(SYSTEM) (quit: Ctrl-a x)"
+	$(Q)$(X86_QEMU)
+
 size: $(O)/bulkhead.elf
 	$(Q)$(HYP_SIZE) -A $<
