@@ -127,6 +127,12 @@ x86_gdt_end:
 boot_gdtr:
 	.word x86_gdt_end - x86_gdt - 1
 	.long x86_gdt
+/* The same for LGDT in long mode (a 64-bit base): the application processors'. */
+	.balign 8
+	.globl x86_gdtr64
+x86_gdtr64:
+	.word x86_gdt_end - x86_gdt - 1
+	.quad x86_gdt
 
 	.section .bss.boot, "aw", @nobits
 	.balign 4096

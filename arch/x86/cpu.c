@@ -69,12 +69,8 @@ enum core_status arch_cpu_start(uint32_t index)
 NORETURN void x86_ap_main(uint64_t index)
 {
 	struct cpu *self = cpu_get((uint32_t)index);
-	struct __attribute__((packed)) { uint16_t limit; uint64_t base; } gdtr;
-	extern const uint8_t x86_gdt[], x86_gdt_end[];
-
-	gdtr.limit = (uint16_t)(x86_gdt_end - x86_gdt - 1);
-	gdtr.base = (uint64_t)(uintptr_t)x86_gdt;
-	__asm__ volatile("lgdt %0" : : "m"(gdtr));
+	/* Every cpu on the hypervisor's GDT (boot.S), not the trampoline's copy below 1 MiB. */
+	__asm__ volatile("lgdt x86_gdtr64" : : : "memory");
 	__atomic_store_n(&ever_started[index], 1u, __ATOMIC_RELEASE);
 	x86_idt_load();
 	x86_lapic_init();
@@ -146,7 +142,7 @@ bool arch_entropy(uint64_t *out)
 	}
 	for (uint32_t i = 0u; i < 64u; i++) {
 		uint8_t ok;
-		uint64_t v;
+		uint64_t v = 0u;
 
 		__asm__ volatile("rdseed %0; setc %1" : "=r"(v), "=qm"(ok));
 		if (ok != 0u) {
