@@ -1,0 +1,214 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Partition runtime on x86_64: start-up in C, vCPUs, power, time. vCPU
+ * control goes through the same PSCI function ids as on arm64 (the
+ * hypercall ABI is shared, arch/x86/README.md), only the instruction
+ * differs (rt_hvc: VMMCALL).
+ */
+#include <bulkhead/hypercall.h>
+#include <bulkhead/psci.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include "bhrt.h"
+#include "x86.h"
+
+#define MAX_VCPUS 64u
+#define CPUID_HYPERVISOR_LEAF 0x40000000u
+#define CPUID_TSC_KHZ_LEAF 0x40000010u   /* EAX: the TSC's frequency in kHz (the hypervisor's timing leaf) */
+#define ACPI_PM1A_CNT 0x604u             /* QEMU pc and q35 */
+#define ACPI_SLP_EN_S5 0x2000u
+#define PIT_HZ 1193182u
+#define PIT_CALIBRATE_DIV 100u           /* 10 ms */
+#define PIT_GATE_PORT 0x61u
+#define PIT_MODE_PORT 0x43u
+#define PIT_CH2_PORT 0x42u
+#define PIT_CH2_ONESHOT 0xb0u            /* channel 2, lobyte/hibyte, mode 0 */
+#define PIT_OUT2 0x20u
+#define PIT_SPIN_MAX 100000000u
+
+struct secondary {
+	void (*fn)(uint64_t);
+	uint64_t arg;
+};
+
+static uint64_t dtb_address;
+static struct secondary secondaries[MAX_VCPUS];
+static rt_exception_hook_t exception_hook;
+
+extern void rt_secondary_entry(void);
+extern int main(void);
+extern void (*__init_array_start[])(void);
+extern void (*__init_array_end[])(void);
+
+void rt_start(uint64_t dtb);
+void rt_secondary_start(uint64_t vcpu);
+
+void rt_start(uint64_t dtb)
+{
+	dtb_address = dtb;
+	(void)rt_map_shared_nodes();
+	/* Constructors: newlib built for bare metal leaves this to the start-up code. */
+	for (void (**ctor)(void) = __init_array_start; ctor < __init_array_end; ctor++) {
+		(*ctor)();
+	}
+	exit(main());
+}
+
+void rt_secondary_start(uint64_t vcpu)
+{
+	struct secondary s = secondaries[vcpu % MAX_VCPUS];
+
+	if (s.fn != NULL) {
+		s.fn(s.arg);
+	}
+	rt_cpu_off();
+}
+
+uint64_t rt_dtb(void)
+{
+	return dtb_address;
+}
+
+struct rt_info rt_partition_info(void)
+{
+	if (rt_native()) {
+		return rt_native_info();
+	}
+	struct rt_smccc_res r = rt_hvc(BH_HC_PARTITION_INFO, 0, 0, 0);
+
+	return (struct rt_info){
+		.partition = (uint32_t)r.x1,
+		.vcpu = (uint32_t)r.x2,
+		.n_vcpus = (uint32_t)(r.x2 >> 32),
+		.restarts = (uint32_t)r.x3,
+	};
+}
+
+int rt_printf(const char *fmt, ...)
+{
+	char buf[BH_CONSOLE_WRITE_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	int n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (n < 0) {
+		return n;
+	}
+	size_t len = ((size_t)n < sizeof(buf)) ? (size_t)n : sizeof(buf) - 1u;
+	(void)rt_console_write(buf, len);
+	return n;
+}
+
+static _Noreturn void halt_forever(void)
+{
+	for (;;) {
+		__asm__ volatile("cli\n\thlt");
+	}
+}
+
+int rt_cpu_on(uint32_t vcpu, void (*fn)(uint64_t), uint64_t arg)
+{
+	if (rt_native()) {
+		return PSCI_RET_NOT_SUPPORTED;
+	}
+	if (vcpu < MAX_VCPUS) {
+		secondaries[vcpu].fn = fn;
+		secondaries[vcpu].arg = arg;
+	}
+	return (int)rt_hvc(PSCI_CPU_ON_64, vcpu, (uint64_t)(uintptr_t)rt_secondary_entry, vcpu).x0;
+}
+
+_Noreturn void rt_cpu_off(void)
+{
+	if (!rt_native()) {
+		(void)rt_hvc(PSCI_CPU_OFF, 0, 0, 0);
+	}
+	halt_forever();
+}
+
+int rt_affinity_info(uint32_t vcpu)
+{
+	if (rt_native()) {
+		return (vcpu == 0u) ? 0 : PSCI_RET_INVALID_PARAMETERS;
+	}
+	return (int)rt_hvc(PSCI_AFFINITY_INFO_64, vcpu, 0, 0).x0;
+}
+
+_Noreturn void rt_system_off(void)
+{
+	if (rt_native()) {
+		x86_outw((uint16_t)ACPI_PM1A_CNT, (uint16_t)ACPI_SLP_EN_S5);
+	} else {
+		(void)rt_hvc(PSCI_SYSTEM_OFF, 0, 0, 0);
+	}
+	halt_forever();
+}
+
+_Noreturn void rt_system_reset(void)
+{
+	if (!rt_native()) {
+		(void)rt_hvc(PSCI_SYSTEM_RESET, 0, 0, 0);
+	}
+	halt_forever();
+}
+
+uint64_t rt_counter(void)
+{
+	return x86_rdtsc();
+}
+
+/* The TSC's rate against PIT channel 2 counting 10 ms (natively, where no hypervisor says it). */
+static uint64_t tsc_hz_from_pit(void)
+{
+	uint8_t gate = x86_inb((uint16_t)PIT_GATE_PORT);
+	uint32_t count = PIT_HZ / PIT_CALIBRATE_DIV;
+
+	x86_outb((uint16_t)PIT_GATE_PORT, (uint8_t)((gate & ~0x02u) | 0x01u));
+	x86_outb((uint16_t)PIT_MODE_PORT, (uint8_t)PIT_CH2_ONESHOT);
+	x86_outb((uint16_t)PIT_CH2_PORT, (uint8_t)(count & 0xffu));
+	x86_outb((uint16_t)PIT_CH2_PORT, (uint8_t)(count >> 8));
+	uint64_t start = x86_rdtsc();
+	for (uint32_t i = 0u; (i < PIT_SPIN_MAX) && ((x86_inb((uint16_t)PIT_GATE_PORT) & PIT_OUT2) == 0u); i++) {
+	}
+	uint64_t ticks = x86_rdtsc() - start;
+
+	x86_outb((uint16_t)PIT_GATE_PORT, gate);
+	return (ticks != 0u) ? (ticks * PIT_CALIBRATE_DIV) : 1u;
+}
+
+uint64_t rt_counter_hz(void)
+{
+	static uint64_t hz;
+
+	if (hz == 0u) {
+		uint64_t khz = 0u;
+
+		if (!rt_native() && (x86_cpuid(CPUID_HYPERVISOR_LEAF).eax >= CPUID_TSC_KHZ_LEAF)) {
+			khz = x86_cpuid(CPUID_TSC_KHZ_LEAF).eax;
+		}
+		hz = (khz != 0u) ? (khz * 1000u) : tsc_hz_from_pit();
+	}
+	return hz;
+}
+
+void rt_delay_us(uint64_t us)
+{
+	uint64_t end = rt_counter() + (us * rt_counter_hz()) / 1000000u;
+
+	while (rt_counter() < end) {
+		__asm__ volatile("pause");
+	}
+}
+
+/*
+ * No IDT yet: an exception in the partition is a triple fault, which the
+ * hypervisor handles as the partition's crash (natively QEMU resets). The
+ * hook is kept so that programs written for arm64 link.
+ */
+void rt_set_exception_hook(rt_exception_hook_t hook)
+{
+	exception_hook = hook;
+	(void)exception_hook;
+}

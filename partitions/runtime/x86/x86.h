@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: MIT */
+/* The few x86 instructions the runtime needs, for its C files. */
+#ifndef BHRT_X86_H
+#define BHRT_X86_H
+
+#include <stdint.h>
+
+struct x86_cpuid {
+	uint32_t eax, ebx, ecx, edx;
+};
+
+static inline struct x86_cpuid x86_cpuid(uint32_t leaf)
+{
+	struct x86_cpuid r;
+
+	__asm__ volatile("cpuid" : "=a"(r.eax), "=b"(r.ebx), "=c"(r.ecx), "=d"(r.edx) : "a"(leaf), "c"(0u));
+	return r;
+}
+
+static inline uint8_t x86_inb(uint16_t port)
+{
+	uint8_t v;
+
+	__asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
+}
+
+static inline void x86_outb(uint16_t port, uint8_t v)
+{
+	__asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
+}
+
+static inline void x86_outw(uint16_t port, uint16_t v)
+{
+	__asm__ volatile("outw %0, %1" : : "a"(v), "Nd"(port));
+}
+
+static inline uint64_t x86_rdtsc(void)
+{
+	uint32_t lo;
+	uint32_t hi;
+
+	__asm__ volatile("lfence\n\trdtsc" : "=a"(lo), "=d"(hi));
+	return ((uint64_t)hi << 32) | lo;
+}
+
+#endif /* BHRT_X86_H */
