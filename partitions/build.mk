@@ -18,7 +18,8 @@ GUEST_LDFLAGS := -nostdlib -static -no-pie -Wl,--gc-sections -Wl,--build-id=none
 	-Wl,-z,noexecstack -Wl,--no-warn-rwx-segments -Wl,-z,max-page-size=4096
 GUEST_LIBS := -L$(NEWLIB_SYSROOT)/lib -Wl,--start-group -lc -lm -lgcc -Wl,--end-group
 
-GUEST_OBJDIR := $(O)/partitions
+# Other architectures' objects apart from arm64's (same sources, same names).
+GUEST_OBJDIR := $(O)/partitions$(if $(filter-out arm64,$(GUEST_ARCH)),/$(GUEST_ARCH))
 RT_SRCS := $(wildcard partitions/runtime/*.c $(GUEST_RT_ARCH)/*.c $(GUEST_RT_ARCH)/*.S)
 RT_OBJS := $(patsubst %,$(GUEST_OBJDIR)/%.o,$(RT_SRCS))
 
