@@ -77,7 +77,7 @@ static void hc_console_write(struct cpu *cpu, uint64_t r[7])
 #endif
 
 #ifdef CONFIG_TEST_HYPERCALLS
-/* Implements: REQ-HC-008 */
+/* Implements: REQ-HC-008~2 */
 static void hc_test_raise(struct cpu *cpu, uint64_t r[7])
 {
 	enum core_status s = ((r[1] > UINT32_MAX) || (r[2] > UINT32_MAX))

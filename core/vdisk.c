@@ -71,6 +71,7 @@ static enum core_status vdisk_doorbell(struct cpu *self, uint32_t channel, void 
 static bool vdisk_mmio(struct cpu *cpu, void *context, uint64_t offset, bool write, uint32_t size, uint64_t *value);
 
 /* The set-up, as the service partition reads it: fields first, the generation last. */
+/* Implements: REQ-DSK-003 */
 static void publish(struct vdisk *d)
 {
 	struct bh_disk_request *r = d->request;
@@ -85,6 +86,7 @@ static void publish(struct vdisk *d)
 	__atomic_store_n(&r->generation, d->generation, __ATOMIC_RELEASE);
 }
 
+/* Implements: REQ-DSK-008 */
 static void device_reset(struct vdisk *d)
 {
 	d->accepted = 0u;
@@ -102,6 +104,7 @@ static void device_reset(struct vdisk *d)
 }
 
 /* FEATURES_OK sticks only for a subset of what is offered that has VERSION_1 (and, window mode, ACCESS_PLATFORM). */
+/* Implements: REQ-DSK-004 */
 static bool features_acceptable(const struct vdisk *d)
 {
 	uint64_t needed = d->offered & (FEATURE_BIT(VIRTIO_F_VERSION_1) | FEATURE_BIT(VIRTIO_F_ACCESS_PLATFORM));
@@ -109,6 +112,7 @@ static bool features_acceptable(const struct vdisk *d)
 	return ((d->accepted & ~d->offered) == 0u) && ((d->accepted & needed) == needed);
 }
 
+/* Implements: REQ-DSK-004 */
 static void write_status(struct vdisk *d, uint32_t value)
 {
 	uint32_t v = value & 0xffu;
@@ -125,6 +129,7 @@ static void write_status(struct vdisk *d, uint32_t value)
 }
 
 /* The queue is ready only with a power-of-two size the device takes and three aligned addresses. */
+/* Implements: REQ-DSK-003 */
 static void write_queue_ready(struct vdisk *d, uint32_t value)
 {
 	uint32_t n = d->queue_num;
@@ -142,6 +147,7 @@ static void write_queue_ready(struct vdisk *d, uint32_t value)
 	}
 }
 
+/* Implements: REQ-DSK-003 */
 static void set_half(uint64_t *field, bool high, uint32_t value)
 {
 	if (high) {
@@ -152,6 +158,7 @@ static void set_half(uint64_t *field, bool high, uint32_t value)
 }
 
 /* A queue address register (desc, driver, device; low or high): only while the queue is not ready. */
+/* Implements: REQ-DSK-003 */
 static void write_queue_addr(struct vdisk *d, uint32_t offset, uint32_t value)
 {
 	uint64_t *field = (offset < VIRTIO_MMIO_QUEUE_DRIVER_LOW) ? &d->desc
@@ -163,6 +170,7 @@ static void write_queue_addr(struct vdisk *d, uint32_t offset, uint32_t value)
 	}
 }
 
+/* Implements: REQ-DSK-003 */
 static void write_notify(struct vdisk *d, uint32_t value, struct vdisk_effects *fx)
 {
 	if ((value == 0u) && (d->queue_ready != 0u) && ((d->status & VIRTIO_STATUS_DRIVER_OK) != 0u)) {
@@ -172,6 +180,7 @@ static void write_notify(struct vdisk *d, uint32_t value, struct vdisk_effects *
 	}
 }
 
+/* Implements: REQ-DSK-003 */
 static void vdisk_reg_write(struct vdisk *d, uint32_t offset, uint32_t value, struct vdisk_effects *fx)
 {
 	switch (offset) {
@@ -220,6 +229,7 @@ static void vdisk_reg_write(struct vdisk *d, uint32_t offset, uint32_t value, st
 	}
 }
 
+/* Implements: REQ-DSK-003 */
 static uint32_t vdisk_reg_read(const struct vdisk *d, uint32_t offset)
 {
 	switch (offset) {
@@ -249,6 +259,7 @@ static uint32_t vdisk_reg_read(const struct vdisk *d, uint32_t offset)
 }
 
 /* The configuration space: capacity (le64) first; the rest of what is served reads zero. */
+/* Implements: REQ-DSK-003 */
 static uint64_t config_read(const struct vdisk *d, uint32_t offset, uint32_t size)
 {
 	uint64_t v = 0u;
@@ -266,6 +277,7 @@ static uint64_t config_read(const struct vdisk *d, uint32_t offset, uint32_t siz
 }
 
 /* What an access or a doorbell leaves to do once the lock is dropped. */
+/* Implements: REQ-DSK-003 */
 static void vdisk_apply(struct cpu *self, struct vdisk *d, const struct vdisk_effects *fx)
 {
 	const struct cfg_channel_end *service = &d->channel->end[1];
@@ -285,6 +297,7 @@ static void vdisk_apply(struct cpu *self, struct vdisk *d, const struct vdisk_ef
 	}
 }
 
+/* Implements: REQ-DSK-003 */
 static bool vdisk_mmio(struct cpu *cpu, void *context, uint64_t offset, bool write, uint32_t size, uint64_t *value)
 {
 	struct vdisk *d = &vdisks[cpu->partition->id];
@@ -315,6 +328,7 @@ static bool vdisk_mmio(struct cpu *cpu, void *context, uint64_t offset, bool wri
 	return true;
 }
 
+/* Implements: REQ-DSK-003 */
 void vdisk_init(struct partition *p)
 {
 	const struct cfg_partition_disk *cd = &p->cfg->disk;
@@ -347,6 +361,7 @@ void vdisk_init(struct partition *p)
 	device_reset(d);
 }
 
+/* Implements: REQ-DSK-008 */
 void vdisk_reset(struct partition *p)
 {
 	struct vdisk *d = &vdisks[p->id];
@@ -361,6 +376,7 @@ void vdisk_reset(struct partition *p)
 
 /* The service partition rang the disk's channel (channel_hyp_ring_t): requests
  * completed. Bounded work, never waits. */
+/* Implements: REQ-DSK-003 */
 static enum core_status vdisk_doorbell(struct cpu *self, uint32_t channel, void *context)
 {
 	struct vdisk *d;

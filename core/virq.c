@@ -49,7 +49,7 @@ enum core_status core_vcpu_post(struct partition *p, uint32_t vcpu, uint32_t vir
 	return virq_raise(p, vcpu, virq);
 }
 
-/* Implements: REQ-CPU-013 */
+/* Implements: REQ-CPU-013~2 */
 void virq_notify_restart(struct cpu *self, struct partition *p)
 {
 	for (uint32_t i = 0u; i < p->cfg->n_restart_notify; i++) {

@@ -23,6 +23,7 @@
  */
 #define CDNS_UART_POLLS 1000000u
 
+/* Implements: REQ-BRD-002 */
 static void tx_enable(uint64_t base)
 {
 	uint32_t cr = mmio_read32(base + CDNS_UART_CR);
@@ -33,6 +34,7 @@ static void tx_enable(uint64_t base)
 	}
 }
 
+/* Implements: REQ-BRD-002 */
 void arch_console_putc(char c)
 {
 	uint64_t base = cfg_system.console.base;
