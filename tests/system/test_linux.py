@@ -183,13 +183,13 @@ def test_linux_poweroff_stops_only_its_partition(linux):
 
 
 def test_linux_reboots_ten_times_and_a_panic_restarts_only_it():
-    """`reboot -f` in Linux restarts only its partition (a fresh image in zeroed RAM:
-    the new life boots to its /init marker again), ten times in a row; a kernel panic
+    """`reboot -f` in Linux restarts only its partition (a fresh image: the new life
+    boots to its /init marker again), ten times in a row; a kernel panic
     (sysrq-trigger) restarts it too, by its own policy (the example's `panic=1`: Linux
     resets through PSCI SYSTEM_RESET a second after it panics). The service partition
     answers throughout and no other partition restarts.
 
-    Verifies: REQ-CPU-007, REQ-CPU-014, REQ-LNX-004
+    Verifies: REQ-CPU-007, REQ-LNX-004
     """
     _fetch_guest()
     system = harness.build("linux", "configs/qemu-aarch64-virt-linux.dts")
