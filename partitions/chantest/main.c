@@ -74,6 +74,22 @@ static int64_t ring(uint64_t id)
 	return rt_hvc(BH_HC_DOORBELL, id, 0, 0).x0;
 }
 
+/*
+ * The receiver starts on its own core at its own pace: until it runs, its
+ * doorbell is refused (DENIED, docs/channels.md), so ring again, bounded.
+ */
+static int64_t ring_once_running(uint64_t id)
+{
+	uint64_t deadline = rt_counter() + WAIT_S * rt_counter_hz();
+	int64_t rc = ring(id);
+
+	while (rc == BH_ERR_DENIED && rt_counter() <= deadline) {
+		rt_delay_us(100);
+		rc = ring(id);
+	}
+	return rc;
+}
+
 static void listen(uint32_t doorbell)
 {
 	rt_gic_init();
@@ -88,7 +104,7 @@ static int sender(volatile uint64_t *ch, uint64_t id, uint32_t doorbell)
 	for (uint32_t i = 0; i < WORDS; i++)
 		ch[PATTERN + i] = pattern(i);
 	__atomic_store_n(&ch[FLAG], MAGIC, __ATOMIC_RELEASE);
-	printf("wrote %u words, doorbell: %ld\n", WORDS, (long)ring(id));
+	printf("wrote %u words, doorbell: %ld\n", WORDS, (long)ring_once_running(id));
 	if (!wait_word(&ch[ACK], ACK_MAGIC) || !wait_rung()) {
 		printf("timeout: no acknowledgement\n");
 		return 1;
