@@ -3,7 +3,13 @@
 """Build the shared-disk test's initramfs (tests/system/test_disk_linux.py): the
 test initramfs of mkinitramfs.py plus the virtio modules of the same kernel
 package, and an /init that loads them, writes a pattern to /dev/vda, reads it
-back after dropping the caches, prints the result and powers the partition off.
+back after dropping the caches and prints the result. Then, when the kernel
+command line names `hostile=<address>`, it turns hostile as root with busybox
+devmem: writes to interrupts it does not own in its GIC distributor, forges
+its disk's virtqueue (rings outside its RAM, then rings over its device tree's
+bytes) and notifies it, and finally writes <address> (another partition's
+host-physical address, not in its own guest-physical map), which the
+hypervisor contains. Otherwise it powers the partition off.
 Debian 12's kernels build virtio, virtio_ring, virtio_mmio and virtio_blk as
 modules (docs/disk.md).
 
@@ -53,6 +59,42 @@ else
 	echo "LINUX-DISK: pattern read back: MISMATCH"
 fi
 echo "LINUX-DISK: done"
+[ -n "$hostile" ] || poweroff -f
+
+# Hostile root (docs/disk.md, docs/linux.md). The GIC distributor at 0x08000000:
+# enable SPIs 32-63 (none of them Linux's) and route SPI 33, the service's UART.
+devmem 0x08000104 32 0xffffffff
+devmem 0x08006108 64 0x0
+echo "LINUX-HOSTILE: gic writes done"
+# The disk (virtio-mmio 1.0 at 0x0a000000): reset, set queue 0 up with rings at
+# $1, $2, $3, make it ready and notify it.
+forge() {
+	r=0x0a000000
+	devmem $((r + 0x70)) 32 0
+	devmem $((r + 0x70)) 32 3
+	devmem $((r + 0x24)) 32 1
+	devmem $((r + 0x20)) 32 1
+	devmem $((r + 0x70)) 32 11
+	devmem $((r + 0x30)) 32 0
+	devmem $((r + 0x38)) 32 8
+	devmem $((r + 0x80)) 32 $1; devmem $((r + 0x84)) 32 0
+	devmem $((r + 0x90)) 32 $2; devmem $((r + 0x94)) 32 0
+	devmem $((r + 0xa0)) 32 $3; devmem $((r + 0xa4)) 32 0
+	devmem $((r + 0x44)) 32 1
+	devmem $((r + 0x70)) 32 15
+	devmem $((r + 0x50)) 32 0
+}
+forge 0x60000000 0x60001000 0x60002000
+echo "LINUX-HOSTILE: queue outside its RAM notified"
+sleep 1
+# Over its device tree (at 0x40000000, kept by Linux): the FDT header as
+# descriptors, its structure block's first words as the available ring.
+forge 0x40000000 0x40000040 0x40001000
+echo "LINUX-HOSTILE: queue over its device tree notified"
+sleep 1
+echo "LINUX-HOSTILE: writing $hostile"
+devmem $hostile 32 0xdeadbeef
+echo "LINUX-HOSTILE: the write went through"
 poweroff -f
 """
 
