@@ -165,10 +165,38 @@ def command(image, *, gic, cpus, mem_mib, hypervisor=True, interactive=False, ic
                                  "-device", f"loader,addr={entry:#x},cpu-num=0"]
 
 
-def system_command(system_vars, image, **kw):
-    """command() for a built system: its board's GIC, cores and RAM (gen/system.mk), and the
-    partition images of its load list (gen/load.list beside the image unless load_list= names one)."""
+def disk_args(disks):
+    """The board's block devices (the description's /disks) backed by raw image files. QEMU 7.2's
+    virtio-mmio speaks the legacy version 1 unless told otherwise; the service partition and the
+    clients' virtual devices are virtio 1.x (docs/disk.md)."""
+    args = ["-global", "virtio-mmio.force-legacy=false"] if disks else []
+    for i, disk in enumerate(disks):
+        if "," in disk:
+            raise ValueError(f"{disk}: QEMU's -drive option cannot take a file name with a comma")
+        args += ["-drive", f"file={disk},if=none,id=disk{i},format=raw", "-device", f"virtio-blk-device,drive=disk{i}"]
+    return args
+
+
+def make_disks(system_vars, directory):
+    """A zeroed raw image per /disks node (gen/system.mk's BH_DISK_SECTORS) in `directory`, kept if
+    it is there already and large enough; returns their paths."""
+    paths = []
+    for i, sectors in enumerate(system_vars.get("BH_DISK_SECTORS", "").split()):
+        path = os.path.join(directory, f"disk{i}.img")
+        size = int(sectors) * 512
+        if not os.path.exists(path) or os.path.getsize(path) < size:
+            with open(path, "ab") as f:
+                f.truncate(size)
+        paths.append(path)
+    return paths
+
+
+def system_command(system_vars, image, *, disks=(), extra=(), **kw):
+    """command() for a built system: its board's GIC, cores and RAM (gen/system.mk), the
+    partition images of its load list (gen/load.list beside the image unless load_list= names one)
+    and `disks`, image files for its block devices."""
     kw.setdefault("load_list", default_load_list(image))
+    kw["extra"] = list(extra) + disk_args(disks)
     return command(image, gic=system_vars["BH_GIC_VERSION"], cpus=system_vars["BH_NUM_CORES"],
                    mem_mib=ram_mib(system_vars), entry=int(system_vars["BH_HYP_LINK"], 0),
                    machine=machine_of(system_vars), **kw)
@@ -200,12 +228,18 @@ def main():
     ap.add_argument("--image", required=True, help="the hypervisor image (bulkhead.bin)")
     ap.add_argument("--gdb", action="store_true", help="start stopped with a gdb server on :1234")
     ap.add_argument("--uboot-disk", help="boot through U-Boot from this disk (scripts/uboot_disk.py)")
+    ap.add_argument("--disk", action="append", default=[],
+                    help="a raw image for the board's next block device (repeatable)")
+    ap.add_argument("--make-disks", metavar="DIR",
+                    help="give each of the description's /disks a zeroed image in DIR (kept between runs)")
     ap.add_argument("--print", action="store_true", help="print the command instead of running it")
     a = ap.parse_args()
     if a.uboot_disk:
         args = uboot_command(read_system_mk(a.system_mk), a.uboot_disk, interactive=True)
     else:
-        args = system_command(read_system_mk(a.system_mk), a.image, interactive=True, gdb=a.gdb)
+        system_vars = read_system_mk(a.system_mk)
+        disks = a.disk or (make_disks(system_vars, a.make_disks) if a.make_disks else [])
+        args = system_command(system_vars, a.image, interactive=True, gdb=a.gdb, disks=disks)
     if a.print:
         print(shlex.join(args))
         return 0

@@ -139,7 +139,7 @@ sdcard: $(O)/sdcard.img
 
 qemu: $(BH_OUTPUTS)
 	@echo "  QEMU    $(SYSTEM) (quit: Ctrl-] x; CTRL-a three times: next console)"
-	$(Q)$(QEMU_RUN)
+	$(Q)$(QEMU_RUN) --make-disks $(O)
 
 qemu-uboot: $(BH_OUTPUTS) $(O)/uboot-disk.img
 	@echo "  QEMU    $(SYSTEM) through U-Boot (quit: Ctrl-] x; CTRL-a three times: next console)"
@@ -147,7 +147,7 @@ qemu-uboot: $(BH_OUTPUTS) $(O)/uboot-disk.img
 
 debug: $(BH_OUTPUTS)
 	@echo "  QEMU    gdb server on :1234; gdb-multiarch $(O)/bulkhead.elf -ex 'target remote :1234'"
-	$(Q)$(QEMU_RUN) --gdb
+	$(Q)$(QEMU_RUN) --gdb --make-disks $(O)
 
 size: $(O)/bulkhead.elf
 	$(Q)$(HYP_SIZE) -A $<

@@ -3,6 +3,8 @@
 bare-metal clients at the same time, each a slice through its window; afterwards the host reads
 the disk image: each slice holds its client's pattern and every other byte is as it was."""
 import os
+import subprocess
+import sys
 
 import pytest
 
@@ -25,11 +27,8 @@ def disk(tmp_path_factory):
     img = tmp_path_factory.mktemp("disk") / "disk.img"
     original = os.urandom(DISK_SECTORS * SECTOR)
     img.write_bytes(original)
-    # QEMU's virtio-mmio is legacy (version 1) unless told otherwise; Bulkhead's driver is modern.
     run = harness.run(system, timeout=90,
-                      extra=["-global", "virtio-mmio.force-legacy=false",
-                             "-drive", f"file={img},if=none,id=d0,format=raw",
-                             "-device", "virtio-blk-device,drive=d0"])
+                      disks=[str(img)])
     return system, run, original, img.read_bytes()
 
 
@@ -148,3 +147,23 @@ def test_a_restarted_client_finds_its_disk_working_again(disk):
                      again) > again, run.text()
     assert "disktest: done (restart 1)" in lines, run.text()
     assert "disktest: done (restart 0)" in run.of("disk-a"), run.text()
+
+
+def test_make_run_gives_the_board_its_disk(disk, tmp_path):
+    """`make run`'s command (scripts/qemu.py --make-disks) for a description with /disks: a zeroed
+    image of the declared 2048 sectors, attached as the board's virtio-blk in virtio 1.x mode, and
+    kept (not zeroed again) on the next run.
+
+    Verifies: REQ-DSK-006
+    """
+    system, _, _, _ = disk
+    cmd = [sys.executable, os.path.join(harness.SRCTREE, "scripts/qemu.py"), "--system-mk", os.path.join(system.out, "gen", "system.mk"),
+           "--image", system.image, "--make-disks", str(tmp_path), "--print"]
+    printed = subprocess.run(cmd, check=True, stdout=subprocess.PIPE, text=True).stdout
+    img = tmp_path / "disk0.img"
+    assert img.stat().st_size == DISK_SECTORS * SECTOR
+    assert "-global virtio-mmio.force-legacy=false" in printed, printed
+    assert f"-drive file={img},if=none,id=disk0,format=raw -device virtio-blk-device,drive=disk0" in printed, printed
+    img.write_bytes(b"kept" + bytes(DISK_SECTORS * SECTOR - 4))
+    subprocess.run(cmd, check=True, stdout=subprocess.PIPE)
+    assert img.read_bytes()[:4] == b"kept"

@@ -35,9 +35,7 @@ def disk(tmp_path_factory):
     original = os.urandom(DISK_SECTORS * SECTOR)
     img.write_bytes(original)
     run = harness.run(system, timeout=240,
-                      extra=["-global", "virtio-mmio.force-legacy=false",
-                             "-drive", f"file={img},if=none,id=d0,format=raw",
-                             "-device", "virtio-blk-device,drive=d0"])
+                      disks=[str(img)])
     return system, run, original, img.read_bytes()
 
 

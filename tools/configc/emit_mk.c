@@ -7,6 +7,19 @@
 
 #define ULL(x) ((unsigned long long)(x))
 
+/* The disk's declared size, or else the end of its last slice. */
+static uint64_t disk_sectors_needed(const struct bh_disk *d)
+{
+	uint64_t end = 0;
+
+	if (d->has_sectors)
+		return d->sectors;
+	for (unsigned i = 0; i < d->n_clients; i++)
+		if (d->clients[i].lba + d->clients[i].sectors > end)
+			end = d->clients[i].lba + d->clients[i].sectors;
+	return end;
+}
+
 void emit_mk(FILE *f, const struct bh_system *sys, const struct bhcc_options *opt)
 {
 	struct bh_range ram = board_ram_span(&sys->board);
@@ -31,6 +44,11 @@ void emit_mk(FILE *f, const struct bh_system *sys, const struct bhcc_options *op
 	for (unsigned i = 0; i < sys->n_partitions; i++)
 		if (sys->partitions[i].has_initrd)
 			fprintf(f, " %s", sys->partitions[i].initrd_file);
+	fprintf(f, "\n");
+	/* `make run` gives QEMU a disk image this size per /disks node (scripts/qemu.py). */
+	fprintf(f, "BH_DISK_SECTORS :=");
+	for (unsigned i = 0; i < sys->n_disks; i++)
+		fprintf(f, " %llu", ULL(disk_sectors_needed(&sys->disks[i])));
 	fprintf(f, "\n");
 	fprintf(f, "BH_PARTITIONS :=");
 	for (unsigned i = 0; i < sys->n_partitions; i++)
