@@ -152,7 +152,22 @@ static void map_memory(struct partition *p)
 	p->mapped = true;
 }
 
-/* Implements: REQ-MEM-008, REQ-IRQ-009~2 */
+/* A new life in zeroed writable RAM: nothing of the last one survives in it. */
+/* Implements: REQ-CPU-015 */
+static void scrub_ram(const struct partition *p)
+{
+	for (uint32_t i = 0u; i < p->cfg->n_regions; i++) {
+		const struct cfg_region *r = &p->cfg->regions[i];
+
+		/* Read-only RAM holds only what the image store gave it; shared memory is the peers' too. */
+		if ((r->kind == (uint8_t)CFG_REGION_RAM) && ((r->access & CFG_ACCESS_W) != 0u)) {
+			(void)memset(pa_ptr(pa_init(r->pa)), 0, r->size);
+			arch_clean_to_poc(pa_init(r->pa), r->size);
+		}
+	}
+}
+
+/* Implements: REQ-MEM-008, REQ-IRQ-009~2, REQ-CPU-015 */
 void partition_load(struct partition *p)
 {
 	if (!p->mapped) {
@@ -162,6 +177,9 @@ void partition_load(struct partition *p)
 		/* Every other vCPU was seen off before the restart went on. */
 		arch_s2_unfence(p);
 		p->fenced = false;
+	}
+	if ((p->restarts != 0u) && (p->cfg->scrub_on_restart != 0u)) {
+		scrub_ram(p);
 	}
 	load_blob(p, &p->cfg->image);
 	load_boot_info(p);

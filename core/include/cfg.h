@@ -118,6 +118,7 @@ struct cfg_partition {
 	uint32_t n_irqs;
 	const uint32_t *irqs;          /* interrupt ids owned (from passthrough devices), ascending */
 	uint8_t fault_policy;          /* enum cfg_fault_policy */
+	uint8_t scrub_on_restart;      /* 1: a restart zeroes its writable RAM first (REQ-CPU-015) */
 	struct cfg_arch_partition arch;
 	uint32_t n_restart_notify;
 	const struct cfg_notify *restart_notify;   /* whom to tell when it has restarted */

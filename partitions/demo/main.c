@@ -6,7 +6,8 @@
  * takes the alarm interrupt of a passed-through PL031 RTC when its device
  * tree shows one, and stops itself (bootargs "reset-once=1": restarts itself
  * once first, PSCI SYSTEM_RESET, leaving interrupts enabled and pending for
- * its second life to find cleared).
+ * its second life to find cleared, and a marker in the last word of its free
+ * RAM for its second life to report kept or zeroed: scrub-on-restart).
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -15,6 +16,7 @@
 #include "bhrt_gic.h"
 
 #define HEARTBEATS 5
+#define LAST_LIFE_MARKER UINT64_C(0x4546494c2d54534c)   /* "LST-LIFE" */
 #define HEARTBEAT_US 20000u
 #define SGI_PING 1u
 #define SGI_PONG 2u
@@ -216,6 +218,12 @@ int main(void)
 	printf("RAM 0x%08lx-0x%08lx (%lu KiB)\n", (unsigned long)ram, (unsigned long)(ram_end - 1),
 	       (unsigned long)((ram_end - ram) >> 10));
 
+	/* Before the memory test overwrites it: what the last life left at the end of free RAM. */
+	volatile uint64_t *marker = (volatile uint64_t *)(free_end - sizeof(uint64_t));
+	if (reset_once && (info.restarts != 0)) {
+		printf("the last life's marker: %s\n", *marker == LAST_LIFE_MARKER ? "kept" : *marker == 0 ? "zeroed" : "changed");
+	}
+
 	uint64_t errors = memory_test((uint64_t *)free, (uint64_t *)free_end);
 	printf("memory test 0x%08lx-0x%08lx: %s (%lu errors)\n", (unsigned long)free,
 	       (unsigned long)(free_end - 1), errors == 0 ? "passed" : "FAILED", (unsigned long)errors);
@@ -274,6 +282,7 @@ int main(void)
 			rt_gic_set_priority(rtc_irq, 0x40u);
 			rt_gic_route(rtc_irq, info.n_vcpus - 1u);
 		}
+		*marker = LAST_LIFE_MARKER;
 		printf("resetting\n");
 		fflush(stdout);
 		rt_system_reset();

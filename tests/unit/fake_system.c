@@ -34,7 +34,7 @@ static const struct cfg_notify beta_notify[] = {
 static struct cfg_region alpha_regions[3];
 static struct cfg_region beta_regions[1];
 
-static struct cfg_partition partitions[] = {
+struct cfg_partition fake_partitions[] = {
 	{
 		.name = "alpha",
 		.n_vcpus = 1,
@@ -101,7 +101,7 @@ const struct cfg_system cfg_system = {
 	.n_cpus = 4,
 	.cpus = cpus,
 	.n_partitions = 2,
-	.partitions = partitions,
+	.partitions = fake_partitions,
 #ifdef FAKE_SERVICE_PARTITION
 	.service = 1,   /* beta */
 	.log_channel = 2,
@@ -122,9 +122,9 @@ void fake_system_boot(void)
 {
 	/* Host addresses are only known at run time. */
 	/* The image store is host memory here: the pristine copies are these arrays. */
-	partitions[0].image.pa = (uintptr_t)alpha_image;
-	partitions[1].image.pa = (uintptr_t)beta_image;
-	partitions[1].boot_info.pa = (uintptr_t)beta_dtb;
+	fake_partitions[0].image.pa = (uintptr_t)alpha_image;
+	fake_partitions[1].image.pa = (uintptr_t)beta_image;
+	fake_partitions[1].boot_info.pa = (uintptr_t)beta_dtb;
 	alpha_regions[0] = (struct cfg_region){ ALPHA_RAM_IPA, (uintptr_t)alpha_ram, RAM_SIZE,
 		CFG_ACCESS_R | CFG_ACCESS_W | CFG_ACCESS_X, CFG_REGION_RAM };
 	alpha_regions[1] = (struct cfg_region){ ALPHA_RO_IPA, (uintptr_t)alpha_ro, sizeof(alpha_ro),

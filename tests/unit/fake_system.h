@@ -16,6 +16,7 @@
 
 #include <stdbool.h>
 #include "fake_arch.h"
+#include "cfg.h"
 
 #include <stdint.h>
 
@@ -37,6 +38,8 @@ extern uint8_t fake_log_channel[];
 extern uint8_t alpha_ram[RAM_SIZE];
 extern uint8_t alpha_ro[4096];
 extern uint8_t beta_ram[RAM_SIZE];
+/* The partitions' descriptions (alpha, beta), which a test may vary before it boots the board. */
+extern struct cfg_partition fake_partitions[];
 extern const uint8_t alpha_image[16];
 extern const uint8_t beta_image[24];
 extern const uint8_t beta_dtb[8];

@@ -382,6 +382,7 @@ static void test_system_mk_default(void **state)
 		"BH_STORE_BASE := 0x45000000\n"
 		"BH_STORE_SIZE := 0x4001000\n"
 		"BH_STORE_INPUTS :=\n"
+		"BH_DISK_SECTORS :=\n"
 		"BH_PARTITIONS := demo-a demo-b demo-c\n"
 		"BH_PART_demo-a_PROGRAM := demo\n"
 		"BH_PART_demo-a_IMAGE :=\n"
@@ -448,6 +449,7 @@ static void test_system_mk_prebuilt_image(void **state)
 		 "BH_STORE_BASE := 0x84406000\n"
 		 "BH_STORE_SIZE := 0x6000\n"
 		 "BH_STORE_INPUTS := %s/prebuilt/linux.bin\n"
+		 "BH_DISK_SECTORS :=\n"
 		 "BH_PARTITIONS := linux rtos\n"
 		 "BH_PART_linux_PROGRAM :=\n"
 		 "BH_PART_linux_IMAGE := %s/prebuilt/linux.bin\n"
@@ -2155,7 +2157,8 @@ static void test_err_fault_policy(void **state)
 {
 	(void)state;
 	EXPECT_ERRORS("err-fault-policy",
-		      "/partitions/demo-a: fault-policy: unknown policy 'reboot' (expected \"stop\" or \"restart\")");
+		      "/partitions/demo-a: fault-policy: unknown policy 'reboot' (expected \"stop\" or \"restart\")",
+		      "/partitions/demo-a: scrub-on-restart: expected an empty property, got 4 bytes");
 }
 
 /* Verifies: REQ-CFG-023 */

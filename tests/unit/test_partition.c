@@ -20,6 +20,7 @@
 static int setup(void **state)
 {
 	(void)state;
+	fake_partitions[1].scrub_on_restart = 0u;
 	fake_system_boot();
 	return 0;
 }
@@ -200,9 +201,36 @@ static void test_restart_from_second_vcpu(void **state)
 	assert_int_equal(partition_get(1)->state, PARTITION_LOADING);
 	boot_beta();
 	assert_memory_equal(beta_ram + 0x100, beta_image, sizeof(beta_image));
+	/* Without scrub-on-restart the rest of its RAM is kept: programs may keep progress there. */
+	assert_int_equal(beta_ram[0], 0xee);
+	assert_int_equal(beta_ram[sizeof(beta_ram) - 1], 0xee);
 	assert_int_equal(partition_get(1)->state, PARTITION_RUNNING);
 	assert_int_equal(fake.n_maps, 4);   /* the address space was built once */
 	assert_int_equal(partition_get(1)->arch.resets, 2);  /* its interrupt state, at each load */
+	assert_int_equal(partition_get(0)->state, PARTITION_RUNNING);
+}
+
+/* Verifies: REQ-CPU-015, REQ-MEM-008 */
+static void test_restart_scrubs_writable_ram_when_described(void **state)
+{
+	(void)state;
+	fake_partitions[1].scrub_on_restart = 1u;
+	boot_beta();
+	fake.current = cpu_get(2);
+	memset(beta_ram, 0xee, sizeof(beta_ram));   /* the last life's secrets */
+	struct shutdown_args a = { cpu_get(2), true };
+	assert_int_equal(fake_run(shutdown, &a), FAKE_STOP);
+	boot_beta();
+	assert_memory_equal(beta_ram + 0x100, beta_image, sizeof(beta_image));
+	/* Around the fresh image and device tree, nothing of the last life. */
+	size_t dtb = BETA_DTB_IPA - BETA_RAM_IPA;
+	for (size_t i = 0; i < sizeof(beta_ram); i++) {
+		bool loaded = (i >= 0x100 && i < 0x100 + sizeof(beta_image)) || (i >= dtb && i < dtb + sizeof(beta_dtb));
+		if (!loaded) {
+			assert_int_equal(beta_ram[i], 0);
+		}
+	}
+	/* Alpha's RAM, read-only region included, is not touched by beta's restart. */
 	assert_int_equal(partition_get(0)->state, PARTITION_RUNNING);
 }
 
@@ -411,6 +439,7 @@ int main(void)
 		cmocka_unit_test_setup(test_firmware_refusal_is_passed_on, setup),
 		cmocka_unit_test_setup(test_stop_is_local_until_the_last_partition, setup),
 		cmocka_unit_test_setup(test_restart_from_second_vcpu, setup),
+		cmocka_unit_test_setup(test_restart_scrubs_writable_ram_when_described, setup),
 		cmocka_unit_test_setup(test_restart_on_vcpu0_reenters_directly, setup),
 		cmocka_unit_test_setup(test_restart_abandoned_when_a_vcpu_will_not_stop, setup),
 		cmocka_unit_test_setup(test_second_shutdown_just_powers_off, setup),

@@ -98,6 +98,7 @@ static void partition_entry(FILE *f, const struct bh_system *sys, const struct b
 		fprintf(f, "\t\t.n_irqs = 0,\n\t\t.irqs = 0,\n");
 	fprintf(f, "\t\t.fault_policy = %s,\n",
 		p->fault_policy == CFG_FAULT_RESTART ? "CFG_FAULT_RESTART" : "CFG_FAULT_STOP");
+	fprintf(f, "\t\t.scrub_on_restart = %d,\n", p->scrub_on_restart ? 1 : 0);
 	be_emit_c_partition(f, p);
 	/* No binding names peers to notify yet. */
 	fprintf(f, "\t\t.n_restart_notify = 0,\n\t\t.restart_notify = 0,\n");

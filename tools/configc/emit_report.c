@@ -104,6 +104,8 @@ static void partition_summary(FILE *f, const struct bh_system *sys, const struct
 	fprintf(f, "%s |\n", p->n_irqs ? "" : " none");
 	fprintf(f, "| Fault policy | %s |\n",
 		p->fault_policy == CFG_FAULT_RESTART ? "restart" : "stop");
+	fprintf(f, "| On restart | %s |\n", p->scrub_on_restart ? "writable RAM zeroed, then the images reloaded"
+								: "the images reloaded; the rest of its RAM kept");
 	report_console(f, sys, p);
 	be_report_partition(f, p);
 	fprintf(f, "\n");

@@ -157,6 +157,7 @@ struct bh_partition {
 	uint64_t load;                          /* = entry when load-address is absent */
 	bool valid_name;                        /* name follows the naming rule */
 	uint8_t fault_policy;                   /* enum cfg_fault_policy */
+	bool scrub_on_restart;                  /* `scrub-on-restart`: writable RAM zeroed for a new life */
 	unsigned n_devices;
 	unsigned devices[BHCC_MAX_PART_DEVICES];
 	bool has_dtb;

@@ -12,7 +12,7 @@
 #include "props.h"
 
 static const char *const part_props[] = {
-	"cpus", "program", "image", "initrd", "entry", "load-address", "fault-policy", "devices",
+	"cpus", "program", "image", "initrd", "entry", "load-address", "fault-policy", "scrub-on-restart", "devices",
 	"dtb-address", "bootargs", "#address-cells", "#size-cells", "service", "service-control",
 	"console", "console-doorbell", "console-address", "console-interrupt", NULL
 };
@@ -323,6 +323,7 @@ static void parse_partition(struct bh_ctx *c, struct bh_partition *p, int node)
 	parse_program_image(c, p, node);
 	parse_addresses(c, p, node, ac);
 	parse_fault_policy(c, p, node);
+	p->scrub_on_restart = prop_empty(c, node, p->path, "scrub-on-restart", false) == PROP_OK;
 	be_parse_partition(c, p, node);
 	parse_partition_console(c, p, node, ac);
 	parse_devices(c, p, node);
