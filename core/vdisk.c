@@ -258,7 +258,7 @@ static uint32_t vdisk_reg_read(const struct vdisk *d, uint32_t offset)
 	}
 }
 
-/* The configuration space: capacity (le64) first; the rest of what is served reads zero. */
+/* The configuration space: capacity (le64), seg_max (le32 at 12); the rest reads zero. */
 /* Implements: REQ-DSK-003 */
 static uint64_t config_read(const struct vdisk *d, uint32_t offset, uint32_t size)
 {
@@ -270,6 +270,13 @@ static uint64_t config_read(const struct vdisk *d, uint32_t offset, uint32_t siz
 
 		if (at < 8u) {
 			byte = (d->part->cfg->disk.sectors >> ((uint64_t)at * 8u)) & 0xffu;
+		} else if ((at >= VIRTIO_BLK_SEG_MAX_OFF) && (at < (VIRTIO_BLK_SEG_MAX_OFF + 4u))) {
+			uint32_t shift = (at - VIRTIO_BLK_SEG_MAX_OFF) * 8u;
+
+			byte = ((uint64_t)BH_DISK_CHAIN_MAX - 2u) >> shift;
+			byte &= 0xffu;
+		} else {
+			/* Not served: zero. */
 		}
 		v |= byte << ((uint64_t)i * 8u);
 	}
@@ -353,7 +360,10 @@ void vdisk_init(struct partition *p)
 	/* The hypervisor maps host memory one to one: the channel's pages are at their host addresses. */
 	d->request = rt_disk_request_at(c->pa + BH_DISK_REQUEST_OFF);
 	d->response = rt_disk_response_at(c->pa + BH_DISK_RESPONSE_OFF);
-	d->offered = FEATURE_BIT(VIRTIO_F_VERSION_1) | ((cd->window != 0u) ? FEATURE_BIT(VIRTIO_F_ACCESS_PLATFORM) : 0u);
+	/* SEG_MAX: without it a driver sends one data descriptor per request (Linux: a 64 KiB read of
+	 * scattered pages becomes 16 requests). The chain also holds the header and the status. */
+	d->offered = FEATURE_BIT(VIRTIO_F_VERSION_1) | FEATURE_BIT(VIRTIO_BLK_F_SEG_MAX) |
+		     ((cd->window != 0u) ? FEATURE_BIT(VIRTIO_F_ACCESS_PLATFORM) : 0u);
 	if ((emul_register(p, EMUL_MMIO, cd->ipa, BH_DISK_MMIO_SIZE, vdisk_mmio, NULL) != CORE_OK) ||
 	    (channel_bind_hyp_end(cd->channel, vdisk_doorbell, NULL) != CORE_OK)) {
 		panic("partition '%s': its emulated disk cannot be set up", p->cfg->name);

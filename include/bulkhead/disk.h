@@ -61,6 +61,8 @@ struct bh_disk_response {
 /* virtio (OASIS virtio 1.2) numbers the three of them use. */
 #define VIRTIO_MMIO_MAGIC          0x74726976u   /* "virt" */
 #define VIRTIO_ID_BLOCK            2u
+#define VIRTIO_BLK_F_SEG_MAX       2u    /* config seg_max: data descriptors per request */
+#define VIRTIO_BLK_SEG_MAX_OFF     12u   /* its offset in the configuration space (le32) */
 #define VIRTIO_F_VERSION_1         32u
 #define VIRTIO_F_ACCESS_PLATFORM   33u
 #define VIRTIO_BLK_T_IN            0u

@@ -25,8 +25,20 @@
 #define SVC_DISK_RANGES 8u        /* client ranges (window, or RAM regions in trusted-service mode) */
 #define SVC_DISK_CLIENTS 8u
 
-/** Block I/O on the real disk: @sectors sectors at absolute @lba to or from @buf; 0 or -1. */
-typedef int (*svc_disk_io_t)(void *ctx, bool write, uint64_t lba, uint8_t *buf, uint32_t sectors);
+/** One buffer of a request: @sectors whole sectors at @buf. */
+struct svc_disk_seg {
+	uint8_t *buf;
+	uint32_t sectors;
+};
+
+#define SVC_DISK_SEGS (BH_DISK_CHAIN_MAX - 2u)   /* a chain's data descriptors, at most */
+
+/**
+ * Block I/O on the real disk: the consecutive sectors from absolute @lba to or from the @n
+ * buffers of @segs in turn (one request's data descriptors, so that the disk can move them in
+ * one transfer); 0 or -1.
+ */
+typedef int (*svc_disk_io_t)(void *ctx, bool write, uint64_t lba, const struct svc_disk_seg *segs, uint32_t n);
 
 /** Where a range of the client's addresses is in this partition's space. */
 struct svc_disk_range {

@@ -149,16 +149,24 @@ static enum svc_disk_refusal do_rw(const struct svc_disk_client *c, const struct
 	if ((sector > c->sectors) || (count > (c->sectors - sector))) {
 		return SVC_DISK_OUTSIDE_SLICE;
 	}
-	for (uint32_t i = 1u; (i + 1u) < ch->n; i++) {
-		const struct virtq_desc *d = &ch->d[i];
-		uint32_t n = d->len / BH_DISK_SECTOR;
+	struct svc_disk_seg segs[SVC_DISK_SEGS];
+	uint32_t n = 0u;
+	uint32_t bytes = 0u;
 
-		if ((n != 0u) && (io(io_ctx, !in, c->lba + sector, svc_disk_map(c, d->addr, d->len), n) != 0)) {
-			return SVC_DISK_IO_FAILED;
+	/* chain_walk bounds the chain at BH_DISK_CHAIN_MAX: at most SVC_DISK_SEGS between its ends. */
+	for (uint32_t i = 1u; ((i + 1u) < ch->n) && (n < SVC_DISK_SEGS); i++) {
+		const struct virtq_desc *d = &ch->d[i];
+
+		if (d->len != 0u) {
+			segs[n] = (struct svc_disk_seg){ svc_disk_map(c, d->addr, d->len), d->len / BH_DISK_SECTOR };
+			n++;
+			bytes += d->len;
 		}
-		sector += n;
-		*written += in ? d->len : 0u;
 	}
+	if ((n != 0u) && (io(io_ctx, !in, c->lba + sector, segs, n) != 0)) {
+		return SVC_DISK_IO_FAILED;
+	}
+	*written += in ? bytes : 0u;
 	return SVC_DISK_OK;
 }
 

@@ -198,33 +198,71 @@ static int request(bool write, uint64_t lba, uint32_t bytes)
 	return (__atomic_load_n(&dma.status, __ATOMIC_ACQUIRE) == VIRTIO_BLK_S_OK) ? 0 : -1;
 }
 
-int vblk_io(void *ctx, bool write, uint64_t lba, uint8_t *buf, uint32_t sectors)
+/* Where the segments stand: segment `seg`, `off` bytes into it. */
+struct seg_cursor {
+	uint32_t seg;
+	uint32_t off;
+};
+
+/* Copies up to `bytes` between the bounce buffer and the segments from `at` on; returns how many. */
+static uint32_t bounce_copy(bool to_bounce, const struct svc_disk_seg *segs, uint32_t n, struct seg_cursor *at,
+			    uint32_t bytes)
 {
 	uint32_t done = 0u;
 
+	while ((done < bytes) && (at->seg < n)) {
+		uint32_t left = (segs[at->seg].sectors * BH_DISK_SECTOR) - at->off;
+		uint32_t want = bytes - done;
+		uint32_t k = (want < left) ? want : left;
+
+		if (to_bounce) {
+			(void)memcpy(&dma.bounce[done], &segs[at->seg].buf[at->off], k);
+		} else {
+			(void)memcpy(&segs[at->seg].buf[at->off], &dma.bounce[done], k);
+		}
+		done += k;
+		at->off += k;
+		if (at->off == (segs[at->seg].sectors * BH_DISK_SECTOR)) {
+			at->seg++;
+			at->off = 0u;
+		}
+	}
+	return done;
+}
+
+int vblk_io(void *ctx, bool write, uint64_t lba, const struct svc_disk_seg *segs, uint32_t n)
+{
+	uint64_t sectors = 0u;
+	uint64_t done = 0u;
+	struct seg_cursor in = { 0u, 0u };
+	struct seg_cursor out = { 0u, 0u };
+
 	(void)ctx;
+	for (uint32_t i = 0u; i < n; i++) {
+		sectors += segs[i].sectors;
+	}
 	if (!working || (lba > capacity) || (sectors > (capacity - lba))) {
 		return -1;
 	}
+	/* The client's buffers are copied here and back: the device never sees the client's memory. */
 	while (done < sectors) {
-		uint32_t n = sectors - done;
+		uint64_t k = sectors - done;
 		uint32_t bytes;
 
-		if (n > (VBLK_BOUNCE / BH_DISK_SECTOR)) {
-			n = VBLK_BOUNCE / BH_DISK_SECTOR;
+		if (k > (VBLK_BOUNCE / BH_DISK_SECTOR)) {
+			k = VBLK_BOUNCE / BH_DISK_SECTOR;
 		}
-		bytes = n * BH_DISK_SECTOR;
-		/* The client's buffer is copied here and back: the device never sees the client's memory. */
+		bytes = (uint32_t)k * BH_DISK_SECTOR;
 		if (write) {
-			(void)memcpy(dma.bounce, &buf[done * BH_DISK_SECTOR], bytes);
+			(void)bounce_copy(true, segs, n, &in, bytes);
 		}
 		if (request(write, lba + done, bytes) != 0) {
 			return -1;
 		}
 		if (!write) {
-			(void)memcpy(&buf[done * BH_DISK_SECTOR], dma.bounce, bytes);
+			(void)bounce_copy(false, segs, n, &out, bytes);
 		}
-		done += n;
+		done += k;
 	}
 	return 0;
 }

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "bhrt_virtio.h"
+#include "disk.h"
 
 #define VBLK_QUEUE 8u             /* entries: one request of three descriptors at a time */
 #define VBLK_BOUNCE 65536u        /* bytes the device moves per request */
@@ -28,7 +29,8 @@ int vblk_init(void);
 /** Its size in 512-byte sectors (0 when it does not work). */
 uint64_t vblk_capacity(void);
 
-/** Block I/O (svc_disk_io_t): @sectors sectors at @lba, through the bounce buffer; 0, or -1. */
-int vblk_io(void *ctx, bool write, uint64_t lba, uint8_t *buf, uint32_t sectors);
+/** Block I/O (svc_disk_io_t): the segments' sectors from @lba on, through the bounce buffer, as few
+ * device requests as it holds; 0, or -1. */
+int vblk_io(void *ctx, bool write, uint64_t lba, const struct svc_disk_seg *segs, uint32_t n);
 
 #endif /* SVC_VBLK_H */

@@ -13,8 +13,10 @@ hypervisor contains. Otherwise it powers the partition off.
 Debian 12's kernels build virtio, virtio_ring, virtio_mmio and virtio_blk as
 modules (docs/disk.md).
 
-Usage: mkinitramfs_disk.py BUSYBOX MODULES_DIR OUT.cpio.gz
-(MODULES_DIR: the kernel package's lib/modules/<version>)
+Usage: mkinitramfs_disk.py [--bench PROGRAM] BUSYBOX MODULES_DIR OUT.cpio.gz
+(MODULES_DIR: the kernel package's lib/modules/<version>). With --bench the
+/init loads the modules, waits for /dev/vda and runs PROGRAM
+(tests/bench/linux/diskread.c, `make bench`'s disk row) instead.
 """
 import gzip
 import os
@@ -98,9 +100,24 @@ echo "LINUX-HOSTILE: the write went through"
 poweroff -f
 """
 
+# The disk benchmark's /init: the same modules, then the reader, quietly.
+BENCH_INIT = b"""#!/bin/busybox sh
+/bin/busybox mount -t devtmpfs devtmpfs /dev 2>/dev/null
+for m in virtio_ring virtio virtio_mmio virtio_blk; do
+	/bin/busybox insmod /lib/modules/$m.ko || echo "LINUX-DISK: insmod $m failed"
+done
+i=0
+while [ ! -b /dev/vda ] && [ $i -lt 100 ]; do /bin/busybox sleep 0.1; i=$((i+1)); done
+exec /diskread
+"""
+
 
 def main():
-    busybox, modules, out = sys.argv[1], sys.argv[2], sys.argv[3]
+    args = sys.argv[1:]
+    bench = None
+    if args[:1] == ["--bench"]:
+        bench, args = args[1], args[2:]
+    busybox, modules, out = args
     with open(busybox, "rb") as f:
         bb = f.read()
     c = Cpio()
@@ -113,7 +130,10 @@ def main():
     for m in MODULES:
         with open(os.path.join(modules, m), "rb") as f:
             c.add("lib/modules/" + os.path.basename(m), S_IFREG | 0o644, f.read())
-    c.add("init", S_IFREG | 0o755, INIT)
+    if bench:
+        with open(bench, "rb") as f:
+            c.add("diskread", S_IFREG | 0o755, f.read())
+    c.add("init", S_IFREG | 0o755, BENCH_INIT if bench else INIT)
     with open(out, "wb") as f:
         f.write(gzip.compress(c.trailer(), mtime=0))
 

@@ -483,7 +483,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--strict", action="store_true", help="fail when any cell could not be measured")
     ap.add_argument("--only", help="comma-separated configuration names (" +
-                    ", ".join(c.name for c in CONFIGS + FAULT_CONFIGS) + ", channels, linux)")
+                    ", ".join(c.name for c in CONFIGS + FAULT_CONFIGS) + ", channels, linux, linux-disk)")
     args = ap.parse_args()
     os.makedirs(OUT, exist_ok=True)
     configs = [c for c in CONFIGS if not args.only or c.name in args.only.split(",")]
@@ -615,6 +615,9 @@ def main():
     if not args.only or "linux" in args.only.split(","):
         log("linux: boot natively and under Bulkhead")
         md += bench_linux.section(SRCTREE, build, PLUGIN, ICOUNT, notes)
+    if not args.only or {"linux", "linux-disk"} & set(args.only.split(",")):
+        log("linux-disk: read the disk natively and under Bulkhead")
+        md += bench_linux.disk_section(SRCTREE, build, PLUGIN, ICOUNT, notes)
     if fault_rows:
         md.append("## Stage-2 fault to partition stopped (EL2 instructions)")
         md.append("")

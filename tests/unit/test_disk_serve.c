@@ -37,17 +37,24 @@ static struct bh_disk_response resp;
 static struct svc_disk_client cl;
 static unsigned io_calls;
 
-static int mem_io(void *ctx, bool write, uint64_t lba, uint8_t *buf, uint32_t sectors)
+static int mem_io(void *ctx, bool write, uint64_t lba, const struct svc_disk_seg *segs, uint32_t n)
 {
 	(void)ctx;
 	io_calls++;
-	/* The server must never ask for a sector outside the slice. */
-	assert_true(lba >= SLICE_LBA);
-	assert_true(lba + sectors <= SLICE_LBA + SLICE_SECTORS);
-	if (write)
-		memcpy(&disk[lba * BH_DISK_SECTOR], buf, sectors * BH_DISK_SECTOR);
-	else
-		memcpy(buf, &disk[lba * BH_DISK_SECTOR], sectors * BH_DISK_SECTOR);
+	assert_true(n >= 1 && n <= SVC_DISK_SEGS);
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t sectors = segs[i].sectors;
+		uint8_t *buf = segs[i].buf;
+
+		/* The server must never ask for a sector outside the slice. */
+		assert_true(lba >= SLICE_LBA);
+		assert_true(lba + sectors <= SLICE_LBA + SLICE_SECTORS);
+		if (write)
+			memcpy(&disk[lba * BH_DISK_SECTOR], buf, sectors * BH_DISK_SECTOR);
+		else
+			memcpy(buf, &disk[lba * BH_DISK_SECTOR], sectors * BH_DISK_SECTOR);
+		lba += sectors;
+	}
 	return 0;
 }
 
@@ -146,6 +153,33 @@ static void offer(uint16_t head)
 static void assert_disk_unchanged(void)
 {
 	assert_memory_equal(disk, disk_before, sizeof(disk));
+}
+
+/* Verifies: REQ-DSK-005, REQ-DSK-003 */
+static void test_scattered_buffers_are_one_transfer(void **state)
+{
+	(void)state;
+	struct virtio_blk_req_hdr h = { VIRTIO_BLK_T_IN, 0, 6 };
+
+	for (unsigned i = 0; i < 2 * BH_DISK_SECTOR; i++)
+		disk[(SLICE_LBA + 6) * BH_DISK_SECTOR + i] = (uint8_t)(i / BH_DISK_SECTOR + 1);
+	memcpy(win + HDR_OFF, &h, sizeof(h));
+	win[STATUS_OFF] = 0xff;
+	/* Sector 6 to the higher buffer, sector 7 to the lower: the order of the chain, not of memory. */
+	*desc(0) = (struct virtq_desc){ WIN_BASE + HDR_OFF, sizeof(h), VIRTQ_DESC_F_NEXT, 1 };
+	*desc(1) = (struct virtq_desc){ WIN_BASE + DATA_OFF + 0x1000, BH_DISK_SECTOR,
+				       VIRTQ_DESC_F_NEXT | VIRTQ_DESC_F_WRITE, 2 };
+	*desc(2) = (struct virtq_desc){ WIN_BASE + DATA_OFF, BH_DISK_SECTOR, VIRTQ_DESC_F_NEXT | VIRTQ_DESC_F_WRITE, 3 };
+	*desc(3) = (struct virtq_desc){ WIN_BASE + STATUS_OFF, 1, VIRTQ_DESC_F_WRITE, 0 };
+	offer(0);
+	assert_int_equal(svc_disk_serve(&cl, mem_io, NULL), 1);
+	assert_int_equal(io_calls, 1);
+	assert_int_equal(win[STATUS_OFF], VIRTIO_BLK_S_OK);
+	assert_int_equal(used_len(0), 2 * BH_DISK_SECTOR + 1);
+	assert_int_equal(win[DATA_OFF + 0x1000], 1);
+	assert_int_equal(win[DATA_OFF + 0x1000 + BH_DISK_SECTOR - 1], 1);
+	assert_int_equal(win[DATA_OFF], 2);
+	assert_int_equal(win[DATA_OFF + BH_DISK_SECTOR - 1], 2);
 }
 
 /* Verifies: REQ-DSK-005 */
@@ -414,6 +448,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 		T(test_write_then_read_inside_the_slice),
+		T(test_scattered_buffers_are_one_transfer),
 		T(test_sector_past_the_slice_is_an_io_error),
 		T(test_request_running_past_the_slice_is_an_io_error),
 		T(test_huge_sector_does_not_wrap),
