@@ -23,6 +23,8 @@
 #include "arch.h"
 #include "console.h"
 #include "coverage.h"
+#include "cfg.h"
+#include "cpu.h"
 
 #define COV_PREFIX "bulkhead"
 #define COV_DATA_BYTES 48u
@@ -145,6 +147,34 @@ static void *cov_allocate(unsigned length, void *arg)
 	return NULL;
 }
 
+/* Polls of the other cores' power before the dump goes ahead without them (a core that does not stop). */
+#define COV_QUIESCE_POLLS 1000000u
+
+/*
+ * Stops every other core before the counters are read: after a panic the
+ * partitions' cores still run and count, and a counter read half-way
+ * through an update makes a .gcda that gcov rejects (a branch taken -1).
+ * The caller's own core gets the request too, which it never reads. Bounded:
+ * a core that does not stop is left running and the dump goes on.
+ */
+/* Implements: REQ-CRT-003 */
+static void cov_quiesce(void)
+{
+	uint32_t on = cfg_system.n_cpus;
+
+	for (uint32_t i = 0u; i < cfg_system.n_cpus; i++) {
+		(void)__atomic_fetch_or(&cpu_get(i)->requests, CPU_REQ_STOP, __ATOMIC_RELEASE);
+		arch_cpu_kick(i);
+	}
+	for (uint32_t polls = 0u; (on > 1u) && (polls < COV_QUIESCE_POLLS); polls++) {
+		on = 0u;
+		for (uint32_t i = 0u; i < cfg_system.n_cpus; i++) {
+			on += (arch_cpu_power_state(i) != CPU_POWER_OFF) ? 1u : 0u;
+		}
+		arch_cpu_relax();
+	}
+}
+
 /* Implements: REQ-CRT-003 */
 void coverage_dump(void)
 {
@@ -158,6 +188,7 @@ void coverage_dump(void)
 	if (__atomic_exchange_n(&cov_dumping, 1u, __ATOMIC_ACQ_REL) != 0u) {
 		arch_cpu_stop();
 	}
+	cov_quiesce();
 	for (const struct gcov_info *const *info = __start_gcov_info; info < __stop_gcov_info; info++) {
 		__gcov_info_to_gcda(*info, cov_filename, cov_data, cov_allocate, &s);
 		cov_flush(&s);
