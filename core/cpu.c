@@ -14,7 +14,8 @@
 #include "service.h"
 #include "virq.h"
 
-static struct cpu cpus[CONFIG_MAX_CORES];
+/* As many as the board has (bhcc's BH_NUM_CORES): a pool sized by the description. */
+static struct cpu cpus[BH_NUM_CORES];
 
 /* Implements: infrastructure */
 struct cpu *cpu_get(uint32_t index)
@@ -25,8 +26,8 @@ struct cpu *cpu_get(uint32_t index)
 /* Implements: REQ-CPU-002 */
 void cpus_init(void)
 {
-	if (cfg_system.n_cpus > (uint32_t)CONFIG_MAX_CORES) {
-		panic("%u cores exceed CONFIG_MAX_CORES", cfg_system.n_cpus);
+	if (cfg_system.n_cpus > (uint32_t)BH_NUM_CORES) {
+		panic("%u cores exceed the %u this image was built for", cfg_system.n_cpus, (uint32_t)BH_NUM_CORES);
 	}
 	for (uint32_t i = 0u; i < cfg_system.n_cpus; i++) {
 		const struct cfg_cpu *c = &cfg_system.cpus[i];

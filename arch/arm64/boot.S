@@ -63,7 +63,7 @@ wrong_el:
 arm64_secondary_entry:
 	msr	daifset, #0xf
 	mov	x19, x0
-	cmp	x19, #CONFIG_MAX_CORES
+	cmp	x19, #BH_NUM_CORES
 	b.hs	wrong_el
 	adrp	x1, arm64_vectors
 	add	x1, x1, :lo12:arm64_vectors

@@ -13,7 +13,7 @@
 
 /* Stacks are not zeroed at boot (.noload). The guest frame lives at the top
  * of each while its vCPU runs. */
-uint8_t cpu_stacks[CONFIG_MAX_CORES][CONFIG_CPU_STACK_SIZE]
+uint8_t cpu_stacks[BH_NUM_CORES][CONFIG_CPU_STACK_SIZE]
 	__attribute__((aligned(16), section(".noload.cpu_stacks")));
 
 /* Architectural reset values of the EL1 state a guest can see, so that a

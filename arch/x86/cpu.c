@@ -16,8 +16,8 @@
 #include "spinlock.h"
 #include "x86.h"
 
-static uint32_t power[CONFIG_MAX_CORES];        /* enum cpu_power, atomically */
-static uint32_t ever_started[CONFIG_MAX_CORES]; /* 1: past the trampoline once */
+static uint32_t power[BH_NUM_CORES];        /* enum cpu_power, atomically */
+static uint32_t ever_started[BH_NUM_CORES]; /* 1: past the trampoline once */
 static struct spinlock start_lock = SPINLOCK_INIT;
 
 /* The trampoline's variables (boot.S): one cpu starts through it at a time. */

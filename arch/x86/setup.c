@@ -18,7 +18,7 @@
 #define MULTIBOOT_MAGIC 0x2badb002u
 
 /* One stack per physical cpu: the stack a cpu runs on says which cpu it is. */
-static uint8_t stacks[CONFIG_MAX_CORES][CONFIG_CPU_STACK_SIZE]
+static uint8_t stacks[BH_NUM_CORES][CONFIG_CPU_STACK_SIZE]
 	__attribute__((aligned(4096), section(".noload.stacks")));
 
 uint64_t x86_stack_top(uint32_t index)

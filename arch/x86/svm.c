@@ -14,8 +14,8 @@
 #include "vmcb.h"
 #include "x86.h"
 
-static uint8_t vmcbs[CONFIG_MAX_CORES][4096] __attribute__((aligned(4096), section(".noload.vmcb")));
-static uint8_t hsaves[CONFIG_MAX_CORES][4096] __attribute__((aligned(4096), section(".noload.hsave")));
+static uint8_t vmcbs[BH_NUM_CORES][4096] __attribute__((aligned(4096), section(".noload.vmcb")));
+static uint8_t hsaves[BH_NUM_CORES][4096] __attribute__((aligned(4096), section(".noload.hsave")));
 
 #define CPUID_SVM_ECX (1u << 2)      /* leaf 0x80000001 */
 #define CPUID_NP_EDX (1u << 0)       /* leaf 0x8000000a */

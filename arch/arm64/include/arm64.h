@@ -33,7 +33,7 @@ NORETURN void arm64_enter_vcpu(const uint8_t *stack_top, uint64_t entry, uint64_
 
 /* Defined in C, used by boot.S too. */
 /** Each cpu's stack (vcpu.c); the guest frame lives at its top while a vCPU runs. */
-extern uint8_t cpu_stacks[CONFIG_MAX_CORES][CONFIG_CPU_STACK_SIZE];
+extern uint8_t cpu_stacks[BH_NUM_CORES][CONFIG_CPU_STACK_SIZE];
 /** The root of the hypervisor's own EL2 stage-1 tables (mmu.c). */
 extern pte_t el2_root[PT_ENTRIES];
 
