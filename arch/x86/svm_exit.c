@@ -10,6 +10,7 @@
 #include <generated/autoconf.h>
 #include <bulkhead/channel.h>
 #include <bulkhead/hypercall.h>
+#include <bulkhead/x86_cpuid.h>
 #include "arch.h"
 #include "cfg.h"
 #include "core.h"
@@ -105,15 +106,17 @@ static void cpuid_exit(struct cpu *cpu, void *v)
 	uint32_t r[4] = { 0u, 0u, 0u, 0u };
 
 	skip(cpu, v, X86_OP_CPUID);
-	if ((leaf & 0xffffff00u) == 0x40000000u) {
-		if (leaf == 0x40000000u) {
-			r[0] = 0x40000001u;
-			r[1] = 0x6b6c7542u;   /* "BulkheadBHyp" */
-			r[2] = 0x64616568u;
-			r[3] = 0x70794842u;
-		} else if (leaf == 0x40000001u) {
+	if ((leaf & 0xffffff00u) == BH_X86_CPUID_BASE) {
+		if (leaf == BH_X86_CPUID_BASE) {
+			r[0] = BH_X86_CPUID_TSC_KHZ;
+			r[1] = BH_X86_SIGNATURE_EBX;
+			r[2] = BH_X86_SIGNATURE_ECX;
+			r[3] = BH_X86_SIGNATURE_EDX;
+		} else if (leaf == BH_X86_CPUID_IDS) {
 			r[0] = cpu->partition->id;
 			r[1] = cpu->vcpu;
+		} else if (leaf == BH_X86_CPUID_TSC_KHZ) {
+			r[0] = (uint32_t)(arch_counter_hz() / 1000u);
 		} else {
 			/* reserved: zero */
 		}

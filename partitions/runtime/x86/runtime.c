@@ -14,8 +14,8 @@
 #include "x86.h"
 
 #define MAX_VCPUS 64u
-#define CPUID_HYPERVISOR_LEAF 0x40000000u
-#define CPUID_TSC_KHZ_LEAF 0x40000010u   /* EAX: the TSC's frequency in kHz (the hypervisor's timing leaf) */
+#define CPUID_HYPERVISOR_LEAF BH_X86_CPUID_BASE
+#define CPUID_TSC_KHZ_LEAF BH_X86_CPUID_TSC_KHZ   /* EAX: the TSC frequency in kHz */
 #define ACPI_PM1A_CNT 0x604u             /* QEMU pc and q35 */
 #define ACPI_SLP_EN_S5 0x2000u
 #define PIT_HZ 1193182u

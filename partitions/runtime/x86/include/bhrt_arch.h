@@ -10,6 +10,7 @@
 #define BHRT_ARCH_H
 
 #include <stdint.h>
+#include <bulkhead/x86_cpuid.h>
 
 /** The first four result registers (rax, rdi, rsi, rdx), named as arm64's x0..x3. */
 struct rt_smccc_res {
@@ -31,11 +32,12 @@ void rt_full_barrier(void);
 
 /**
  * CPUID leaf 0x40000000's signature (EBX, ECX, EDX) by which the runtime
- * knows it runs under Bulkhead: "BulkheadHV\0\0". Anything else (no
- * hypervisor, QEMU's TCG or KVM) is native.
+ * knows it runs under Bulkhead: the hypervisor's own, "BulkheadBHyp"
+ * (include/bulkhead/x86_cpuid.h). Anything else (no hypervisor, QEMU's TCG
+ * or KVM) is native.
  */
-#define RT_X86_SIGNATURE_EBX 0x6b6c7542u   /* "Bulk" */
-#define RT_X86_SIGNATURE_ECX 0x64616568u   /* "head" */
-#define RT_X86_SIGNATURE_EDX 0x00005648u   /* "HV\0\0" */
+#define RT_X86_SIGNATURE_EBX BH_X86_SIGNATURE_EBX
+#define RT_X86_SIGNATURE_ECX BH_X86_SIGNATURE_ECX
+#define RT_X86_SIGNATURE_EDX BH_X86_SIGNATURE_EDX
 
 #endif /* BHRT_ARCH_H */
