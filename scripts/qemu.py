@@ -23,6 +23,11 @@ their slots of the image store with one `-device loader,...,force-raw=on`
 each, from bhcc's load list (GENDIR/load.list, beside the image as
 gen/load.list). A partition program run natively still boots with -kernel.
 
+x86: QEMU's q35 with AMD SVM under TCG (-cpu EPYC), the hypervisor as a
+multiboot v1 kernel (bulkhead.mb.elf, -kernel), the load list as on arm64;
+COM1 is the hypervisor's console, COM2 goes nowhere (-serial null) but
+exists, for a partition to own (x86_command()).
+
 Boards: QEMU's virt board (the default) and its ZCU102 model
 (`xlnx-zcu102`: 4 x Cortex-A53, GIC-400, Cadence UARTs, the ZynqMP memory
 map; docs/boards.md), chosen by the board's compatible string (BH_BOARD in
@@ -38,6 +43,8 @@ import shlex
 import sys
 
 BINARY = "qemu-system-aarch64"
+X86_BINARY = "qemu-system-x86_64"
+X86_CPU = "EPYC"   # SVM with nested paging under TCG
 CPU = "cortex-a72"
 # Memory of a native run (a partition program at EL1 without the hypervisor).
 NATIVE_MEM_MIB = 512
@@ -66,7 +73,9 @@ ZYNQMP_DDR_HIGH_BASE = 0x800000000
 # The QEMU machine of each board, by the first string of its compatible (BH_BOARD).
 VIRT = "virt"
 ZCU102 = "xlnx-zcu102"
-MACHINES = {"qemu,virt": VIRT, "xlnx,zynqmp-zcu102-rev1.0": ZCU102, "xlnx,zynqmp-zcu102": ZCU102}
+Q35 = "q35"
+MACHINES = {"qemu,virt": VIRT, "xlnx,zynqmp-zcu102-rev1.0": ZCU102, "xlnx,zynqmp-zcu102": ZCU102,
+            "qemu,q35": Q35}
 
 
 def machine_of(system_vars):
@@ -83,6 +92,8 @@ def ram_mib(system_vars):
     ZCU102's starts at 0 (DDR low, 2 GiB) and goes on at 32 GiB (DDR high)."""
     base = int(system_vars["BH_RAM_BASE"], 0)
     end = base + int(system_vars["BH_RAM_SIZE"], 0)
+    if machine_of(system_vars) == Q35:
+        return -(-end // (1 << 20))   # q35's RAM starts at 0 (below 2.75 GiB)
     if machine_of(system_vars) == ZCU102:
         high = max(0, end - ZYNQMP_DDR_HIGH_BASE)
         return -(-(ZYNQMP_DDR_LOW_SIZE + high if high else end) // (1 << 20))
@@ -165,6 +176,19 @@ def command(image, *, gic, cpus, mem_mib, hypervisor=True, interactive=False, ic
                                  "-device", f"loader,addr={entry:#x},cpu-num=0"]
 
 
+def x86_command(image, *, cpus, mem_mib, interactive=False, load_list=None, extra=()):
+    """The q35 machine that boots `image` (bulkhead.mb.elf, or a partition program's ELF32 run
+    natively) as a multiboot v1 kernel: SVM with nested paging under TCG, COM1 on the terminal
+    (as command() does), COM2 present but connected to nothing."""
+    args = [X86_BINARY, "-nodefaults", "-machine", Q35, "-accel", "tcg", "-cpu", X86_CPU, "-smp", str(cpus),
+            "-m", f"{mem_mib}M", "-display", "none"]
+    args += ["-serial", "mon:stdio", "-echr", "0x1d"] if interactive else ["-serial", "stdio", "-monitor", "none"]
+    args += ["-serial", "null", "-no-reboot"]
+    if load_list:
+        args += loader_args(load_list)
+    return args + list(extra) + ["-kernel", image]
+
+
 def disk_args(disks):
     """The board's block devices (the description's /disks) backed by raw image files. QEMU 7.2's
     virtio-mmio speaks the legacy version 1 unless told otherwise; the service partition and the
@@ -197,6 +221,9 @@ def system_command(system_vars, image, *, disks=(), extra=(), **kw):
     and `disks`, image files for its block devices."""
     kw.setdefault("load_list", default_load_list(image))
     kw["extra"] = list(extra) + disk_args(disks)
+    if machine_of(system_vars) == Q35:
+        return x86_command(image, cpus=system_vars["BH_NUM_CORES"], mem_mib=ram_mib(system_vars),
+                           interactive=kw.get("interactive", False), load_list=kw["load_list"], extra=kw["extra"])
     return command(image, gic=system_vars["BH_GIC_VERSION"], cpus=system_vars["BH_NUM_CORES"],
                    mem_mib=ram_mib(system_vars), entry=int(system_vars["BH_HYP_LINK"], 0),
                    machine=machine_of(system_vars), **kw)

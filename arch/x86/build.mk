@@ -61,18 +61,14 @@ $(O)/bulkhead.mb.elf: $(O)/bulkhead.elf
 
 BH_OUTPUTS := $(O)/bulkhead.elf $(O)/bulkhead.mb.elf $(BH_X86_EXTRA_OUTPUTS)
 
-# `make qemu` (and `make run`): QEMU's pc machine with SVM, the image store's
-# contents loaded where the tables expect them (the fixture's test guest
-# until bhcc writes a load list for x86).
-comma := ,
-X86_QEMU := qemu-system-x86_64 -accel tcg -cpu EPYC -smp $(BH_NUM_CORES) -m 1G -display none \
-	-serial mon:stdio -no-reboot -kernel $(O)/bulkhead.mb.elf \
-	$(if $(X86_GUEST),-device loader$(comma)file=$(X86_GUEST)$(comma)addr=$(BH_STORE_BASE)$(comma)force-raw=on)
+# `make qemu` (and `make run`): the one QEMU command line (scripts/qemu.py's
+# q35 machine), shared with the tests, with the load list's images.
+QEMU_RUN := $(PYTHON) $(srctree)/scripts/qemu.py --system-mk $(GEN)/system.mk --image $(O)/bulkhead.mb.elf
 
 .PHONY: qemu size
 qemu: $(BH_OUTPUTS)
-	@echo "  QEMU    $(SYSTEM) (quit: Ctrl-a x)"
-	$(Q)$(X86_QEMU)
+	@echo "  QEMU    $(SYSTEM) (quit: Ctrl-] x)"
+	$(Q)$(QEMU_RUN)
 
 size: $(O)/bulkhead.elf
 	$(Q)$(HYP_SIZE) -A $<

@@ -61,6 +61,14 @@ void parse_system(struct bh_ctx *c);
 /** Parses /board (RAM, cores, interrupt controller, devices). */
 void parse_board(struct bh_ctx *c, int node);
 
+/**
+ * Parses a board device node (compatible, reg with @ac/@sc cells, reg-shift,
+ * reg-io-width, interrupts) into the next board.devices entry and returns it,
+ * NULL when the table is full (reported). The caller checks the unit address:
+ * a back end's bus may spell it its own way (x86's "serial@i3f8").
+ */
+struct bh_device *parse_board_device(struct bh_ctx *c, int node, unsigned ac, unsigned sc);
+
 /** Index of the board device at fdt @offset, or -1. */
 int board_device_at(const struct bh_board *b, int offset);
 

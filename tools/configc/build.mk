@@ -10,8 +10,12 @@
 # BHCC_BACK_SRCS, BHCC_BACK_INCLUDES and BHCC_BACK_HEADERS.
 
 HOSTCC ?= gcc
-BHCC_ARCH ?= arm64
-BHCC := $(O)/host/bhcc
+# The configured architecture's back end (CONFIG_ARCH, read here because
+# this file comes before the configuration is included); arm64 without one.
+# Each back end's bhcc has its own name, so that one build folder never runs
+# another architecture's.
+BHCC_ARCH ?= $(or $(shell sed -n 's/^CONFIG_ARCH="\(.*\)"$$/\1/p' $(KCONFIG_CONFIG) 2>/dev/null),arm64)
+BHCC := $(O)/host/bhcc$(if $(filter-out arm64,$(BHCC_ARCH)),-$(BHCC_ARCH))
 BHCC_MAIN := tools/configc/main.c
 BHCC_FRONT_SRCS := $(filter-out $(BHCC_MAIN),$(wildcard tools/configc/*.c))
 BHCC_FRONT_HEADERS := $(wildcard tools/configc/*.h) core/include/cfg.h include/bulkhead/channel.h

@@ -79,6 +79,7 @@ struct bh_device {
 	struct bh_range regs[BHCC_MAX_DEV_REGS];
 	unsigned n_irqs;
 	uint32_t irqs[BHCC_MAX_DEV_IRQS];
+	bool ports;                             /* reg is I/O ports (set by the back end): never mapped, any alignment */
 	bool has_reg_shift, has_reg_io_width;   /* written in the description */
 	uint32_t reg_shift;                     /* register i at reg[0] + (i << reg_shift); 0 */
 	uint32_t reg_io_width;                  /* bytes per register access; 1 */

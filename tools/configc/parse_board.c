@@ -143,7 +143,7 @@ static void parse_reg_layout(struct bh_ctx *c, int node, const char *path, struc
 	}
 }
 
-static void parse_device(struct bh_ctx *c, int node, unsigned ac, unsigned sc)
+struct bh_device *parse_board_device(struct bh_ctx *c, int node, unsigned ac, unsigned sc)
 {
 	struct bh_board *b = &c->sys->board;
 	char path[BHCC_PATH_MAX];
@@ -156,7 +156,7 @@ static void parse_device(struct bh_ctx *c, int node, unsigned ac, unsigned sc)
 	node_no_children(c, node, path);
 	if (b->n_devices == BHCC_MAX_DEVICES) {
 		diag_error(c->diag, path, NULL, "more than %u board devices", BHCC_MAX_DEVICES);
-		return;
+		return NULL;
 	}
 	d = &b->devices[b->n_devices++];
 	strcpy(d->path, path);
@@ -177,8 +177,6 @@ static void parse_device(struct bh_ctx *c, int node, unsigned ac, unsigned sc)
 	if (!ac || !sc ||
 	    prop_reg(c, node, path, "reg", true, ac, sc, d->regs, BHCC_MAX_DEV_REGS, &d->n_regs) != PROP_OK)
 		d->valid = false;
-	else
-		node_check_unit_address(c, node, path, d->regs[0].base);
 	parse_reg_layout(c, node, path, d);
 	if (prop_u32_list(c, node, path, "interrupts", false, d->irqs, BHCC_MAX_DEV_IRQS,
 			  &d->n_irqs) == PROP_BAD) {
@@ -195,6 +193,15 @@ static void parse_device(struct bh_ctx *c, int node, unsigned ac, unsigned sc)
 			d->valid = false;
 	}
 	d->n_irqs = kept;
+	return d;
+}
+
+static void parse_device(struct bh_ctx *c, int node, unsigned ac, unsigned sc)
+{
+	struct bh_device *d = parse_board_device(c, node, ac, sc);
+
+	if (d && d->n_regs)
+		node_check_unit_address(c, node, d->path, d->regs[0].base);
 }
 
 static void check_interrupt_parent(struct bh_ctx *c, int node, const char *path)

@@ -9,6 +9,8 @@
 #include "range.h"
 
 #define HYP_IMAGE_OFFSET BHCC_2M   /* the hypervisor is linked at base + 2 MiB */
+/* What an I/O-port range is called; compared by address to tell it from memory ranges. */
+static const char PORT_RANGE[] = "I/O-port range";
 
 bool check_range(struct bh_ctx *c, const char *path, const char *prop, const char *what,
 		 struct bh_range r)
@@ -84,7 +86,9 @@ static unsigned collect(struct bh_ctx *c, struct bh_named_range *out)
 		if (!d->valid)
 			continue;
 		for (unsigned j = 0; j < d->n_regs; j++) {
-			if (check_range(c, d->path, "reg", "MMIO range", d->regs[j]))
+			if (d->ports)   /* the back end checked them; they meet only other ports */
+				out[n++] = (struct bh_named_range){ d->path, PORT_RANGE, d->regs[j] };
+			else if (check_range(c, d->path, "reg", "MMIO range", d->regs[j]))
 				out[n++] = (struct bh_named_range){ d->path, "MMIO range", d->regs[j] };
 			else
 				d->valid = false;
@@ -100,6 +104,8 @@ static void check_board_overlaps(struct bh_ctx *c)
 
 	for (unsigned j = 1; j < n; j++) {
 		for (unsigned i = 0; i < j; i++) {
+			if ((all[i].what == PORT_RANGE) != (all[j].what == PORT_RANGE))
+				continue;   /* I/O ports and memory are separate address spaces */
 			if (!ranges_overlap(all[i].r.base, all[i].r.size, all[j].r.base, all[j].r.size))
 				continue;
 			diag_error(c->diag, all[j].path, "reg", "%s 0x%llx-0x%llx overlaps %s (0x%llx-0x%llx)",
@@ -156,7 +162,7 @@ static void check_console(struct bh_ctx *c)
 		return;
 	d = &c->sys->board.devices[h->console];
 	snprintf(what, sizeof(what), "%s at", d->path);
-	if (d->valid)
+	if (d->valid && !d->ports)
 		check_hyp_mappable(c, h->path, "console", what, d->regs[0]);
 }
 

@@ -94,7 +94,8 @@ static void add_device_regions(struct bh_ctx *c, struct bh_partition *p, unsigne
 {
 	const struct bh_device *d = &c->sys->board.devices[dev];
 
-	for (unsigned k = 0; k < d->n_regs; k++) {
+	/* I/O ports are not memory: the back end gives them (be_partition_regions). */
+	for (unsigned k = 0; !d->ports && k < d->n_regs; k++) {
 		const struct bh_range *m = &d->regs[k];
 		struct bh_region *r;
 

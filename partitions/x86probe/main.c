@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * x86 isolation probe (configs/qemu-x86_64.dts): uses the I/O ports it was
+ * given (COM2, polled), then tries the two things its description does not
+ * allow, in this order:
+ *   1. OUT to COM1 (0x3f8), the hypervisor's console: refused and counted,
+ *      and the partition goes on;
+ *   2. a store to guest-physical 64 MiB, where talker's RAM is in host
+ *      memory but nothing is in its own map: a nested page fault, and its
+ *      fault policy (stop) ends it.
+ * "ESCAPED" on the console would mean an attempt got through.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include "bhrt.h"
+
+#define COM1 0x3f8u
+#define COM2 0x2f8u
+#define UART_LSR 5u
+#define UART_LSR_THRE 0x20u
+#define VICTIM_ADDRESS 0x4000000u   /* talker's host-address in configs/qemu-x86_64.dts */
+
+static inline uint8_t inb(uint16_t port)
+{
+	uint8_t v;
+
+	__asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
+}
+
+static inline void outb(uint16_t port, uint8_t v)
+{
+	__asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
+}
+
+int main(void)
+{
+	static const char msg[] = "x86probe on COM2\r\n";
+	struct rt_info me = rt_partition_info();
+	uint8_t lsr = inb((uint16_t)(COM2 + UART_LSR));
+
+	printf("x86probe: partition %u, COM2 LSR 0x%02x\n", (unsigned)me.partition, (unsigned)lsr);
+	for (const char *c = msg; *c != '\0'; c++) {
+		while ((inb((uint16_t)(COM2 + UART_LSR)) & UART_LSR_THRE) == 0u) {
+		}
+		outb((uint16_t)COM2, (uint8_t)*c);
+	}
+	printf("x86probe: wrote %u bytes to COM2, now a write to COM1\n", (unsigned)(sizeof(msg) - 1u));
+	outb((uint16_t)COM1, (uint8_t)'X');
+	printf("x86probe: COM1 write done, now a store into talker's memory at 0x%x\n", VICTIM_ADDRESS);
+	*(volatile uint32_t *)(uintptr_t)VICTIM_ADDRESS = 0xdeadbeefu;
+	printf("x86probe: ESCAPED: the store to 0x%x completed\n", VICTIM_ADDRESS);
+	return 1;
+}
