@@ -189,6 +189,15 @@ def x86_command(image, *, cpus, mem_mib, interactive=False, load_list=None, extr
     return args + list(extra) + ["-kernel", image]
 
 
+def x86_native_command(elf, *, mem_mib=128):
+    """A partition program for x86_64 run without the hypervisor (ELF32, multiboot v1) on the
+    same q35 machine, with a CPU without SVM: the runtime finds no Bulkhead CPUID leaf, prints
+    to COM1 itself and powers off through ACPI."""
+    args = x86_command(elf, cpus=1, mem_mib=mem_mib)
+    args[args.index("-cpu") + 1] = "qemu64"
+    return args
+
+
 def disk_args(disks):
     """The board's block devices (the description's /disks) backed by raw image files. QEMU 7.2's
     virtio-mmio speaks the legacy version 1 unless told otherwise; the service partition and the

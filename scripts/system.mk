@@ -14,29 +14,6 @@ SYSTEM ?= $(if $(BOARD),configs/$(BOARD).dts,$(call unquote,$(CONFIG_SYSTEM_DESC
 GEN := $(O)/gen
 IMAGES := $(O)/images
 
-# x86 until bhcc has its back end (tools/configc/x86/): the tables and the
-# layout come from a hand-written directory (BH_X86_TABLES=dir holding
-# system.mk and config.c, e.g. tests/system/x86), copied where bhcc would
-# write them.
-ifeq ($(ARCH),x86)
-ifeq ($(BH_X86_TABLES),)
-ifeq ($(wildcard tools/configc/x86/backend.mk),)
-$(error CONFIG_ARCH_X86: bhcc has no x86 back end yet (tools/configc/x86/); build with BH_X86_TABLES=tests/system/x86)
-endif
-endif
-endif
-
-ifneq ($(BH_X86_TABLES),)
-SYSTEM := $(BH_X86_TABLES)/system.mk
-$(GEN)/system.mk: $(BH_X86_TABLES)/system.mk
-	$(Q)mkdir -p $(GEN)
-	$(Q)cp $< $@
-include $(GEN)/system.mk
-$(GEN)/config.c: $(BH_X86_TABLES)/config.c
-	$(Q)mkdir -p $(GEN)
-	$(Q)cp $< $@
-else
-
 # Rebuild the device tree when SYSTEM names another file.
 $(O)/system.path: FORCE
 	$(Q)mkdir -p $(O)
@@ -76,7 +53,6 @@ $(GEN)/config.c: $(O)/system.dtb $(BHCC) $(PARTITION_IMAGES) $(O)/.config
 		echo "$(SYSTEM): the image store moved between bhcc's two passes (a prebuilt image changed): build again" >&2; \
 		rm -f $@; exit 1; }
 $(GEN)/load.list $(GEN)/isolation.md: $(GEN)/config.c
-endif # BH_X86_TABLES
 
 include core/build.mk
 include arch/$(ARCH)/build.mk

@@ -59,7 +59,7 @@ $(O)/bulkhead.mb.elf: $(O)/bulkhead.elf
 	@echo "  OBJCOPY $@"
 	$(Q)$(HYP_OBJCOPY) -O elf32-i386 $< $@
 
-BH_OUTPUTS := $(O)/bulkhead.elf $(O)/bulkhead.mb.elf $(BH_X86_EXTRA_OUTPUTS)
+BH_OUTPUTS := $(O)/bulkhead.elf $(O)/bulkhead.mb.elf
 
 # `make qemu` (and `make run`): the one QEMU command line (scripts/qemu.py's
 # q35 machine), shared with the tests, with the load list's images.

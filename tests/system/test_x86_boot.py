@@ -2,46 +2,48 @@
 """The x86-64 hypervisor under QEMU TCG with AMD SVM (-cpu EPYC): it boots as a
 multiboot kernel, starts one partition per core through INIT-SIPI-SIPI, runs
 each under nested paging, and contains what a partition does outside its
-grants. The tables are the hand-written fixture tests/system/x86 (bhcc's x86
-back end is not there yet); the guest is tests/system/x86/guest.S, which
-behaves by the partition id the Bulkhead CPUID leaf gives it."""
+grants. The tables are bhcc's (its x86 back end) from tests/system/x86/guest.dts;
+the guest is tests/system/x86/guest.S, which behaves by the partition id the
+Bulkhead CPUID leaf gives it."""
 import os
-import shutil
 import subprocess
 
 import pytest
 
 import harness
+import x86sys
 
-QEMU = "qemu-system-x86_64"
-pytestmark = pytest.mark.skipif(shutil.which(QEMU) is None, reason=f"{QEMU} not installed (make deps)")
-
-
-def _build():
-    out = os.path.join(harness.BUILD, "systest", "x86")
-    args = ["make", "-C", harness.SRCTREE, f"O={out}", "BH_X86_TABLES=tests/system/x86", "-j2"]
-    if not os.path.exists(os.path.join(out, ".config")):
-        subprocess.run(args + ["qemu-x86_64_defconfig"], check=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-        with open(os.path.join(out, ".config"), "a") as f:
-            f.write("CONFIG_POWEROFF_WHEN_ALL_STOPPED=y\n")
-    r = subprocess.run(args + ["all"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    assert r.returncode == 0, f"x86 build failed:\n{r.stdout[-4000:]}"
-    return out
+pytestmark = pytest.mark.skipif(not x86sys.available(), reason=f"{x86sys.QEMU} not installed (make deps)")
+X86_DIR = os.path.join(harness.SRCTREE, "tests", "system", "x86")
 
 
-def _run(memory, timeout):
-    out = _build()
-    cmd = [QEMU, "-accel", "tcg", "-cpu", "EPYC", "-smp", "4", "-m", memory, "-display", "none",
-           "-monitor", "none", "-serial", "stdio", "-no-reboot",
-           "-kernel", os.path.join(out, "bulkhead.mb.elf"),
-           "-device", f"loader,file={os.path.join(out, 'images', 'x86-guest.bin')},addr=0x1000000,force-raw=on"]
-    lines, exited, rc = harness._qemu(cmd, timeout=timeout)
-    return harness.Run(lines, exited, rc)
+def _guest(out):
+    """The test guest as a flat binary linked at 1 MiB, built into `out`."""
+    os.makedirs(out, exist_ok=True)
+    obj, elf, binary = (os.path.join(out, "x86-guest" + ext) for ext in (".o", ".elf", ".bin"))
+    for cmd in (["gcc", "-m32", "-nostdinc", "-I", os.path.join(harness.SRCTREE, "include"), "-c",
+                 os.path.join(X86_DIR, "guest.S"), "-o", obj],
+                ["ld", "-m", "elf_i386", "-nostdlib", "-Ttext=0x100000", "-e", "_start", obj, "-o", elf],
+                ["objcopy", "-O", "binary", elf, binary]):
+        subprocess.run(cmd, check=True)
+    return binary
+
+
+def _system():
+    out = os.path.join(harness.BUILD, "systest", "x86-boot-src")
+    dts = os.path.join(out, "guest.dts")
+    with open(os.path.join(X86_DIR, "guest.dts")) as f:
+        text = f.read().replace("@GUEST@", _guest(out))
+    # Rewritten only when it changed, so that make does not rebuild for nothing.
+    if not os.path.exists(dts) or open(dts).read() != text:
+        with open(dts, "w") as f:
+            f.write(text)
+    return x86sys.build("x86-boot", dts)
 
 
 @pytest.fixture(scope="module")
 def x86_run():
-    run = _run("1G", 60)
+    run = x86sys.run(*_system(), timeout=60)
     if "Bulkhead: 4 cores, 3 partitions" not in run.of("bulkhead"):
         raise harness.NotBooted(f"no banner:\n{run.text()[-3000:]}")
     return run
@@ -127,7 +129,7 @@ def test_partition_ram_missing_from_the_board_refuses_to_boot():
 
     Verifies: REQ-XARCH-010
     """
-    run = _run("40M", 20)
+    run = x86sys.run(*_system(), timeout=20, mem_mib=40)
     assert any(l.startswith("[bulkhead] PANIC") for l in run.lines), run.text()
     assert ("[bulkhead] partition 'hello': [0x2000000, 0x3000000) is not usable RAM on this board "
             "(the loader's memory map)") in run.lines, run.text()

@@ -11,8 +11,8 @@ import os
 import subprocess
 
 import harness
+import qemu
 
-QEMU_X86 = "qemu-system-x86_64"
 BOOT_TIMEOUT = 60
 LINES = 300
 
@@ -25,9 +25,9 @@ def _build(program):
 
 
 def _run_native(image):
-    # -no-reboot: a triple fault (an exception before the runtime has an IDT) ends QEMU instead of looping.
-    cmd = [QEMU_X86, "-machine", "q35", "-cpu", "qemu64", "-m", "128M", "-display", "none", "-no-reboot",
-           "-serial", "stdio", "-monitor", "none", "-kernel", image]
+    # The project's q35 machine (scripts/qemu.py); its -no-reboot makes a triple fault (an
+    # exception before the runtime has an IDT) end QEMU instead of looping.
+    cmd = qemu.x86_native_command(image)
     p = subprocess.run(cmd, capture_output=True, text=True, timeout=BOOT_TIMEOUT)
     return p.returncode, p.stdout.replace("\r\n", "\n")
 

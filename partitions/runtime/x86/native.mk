@@ -3,7 +3,8 @@
 # run the runtime natively as a multiboot kernel (crt0.S):
 #
 #   make -f partitions/runtime/x86/native.mk PROGRAM=talker [O=build]
-#   qemu-system-x86_64 -kernel build/x86-native/talker.elf32 -serial stdio ...
+#   then boot build/x86-native/talker.elf32 on scripts/qemu.py's q35 machine
+#   (x86_native_command(), what tests/system/test_x86_sdk.py does)
 #
 # It is linked at 2 MiB in a 30 MiB RAM region with one vCPU: below QEMU's
 # default 128 MiB and above the BIOS area a multiboot loader leaves alone.
