@@ -8,10 +8,13 @@
  *   2. a store to guest-physical 64 MiB, where talker's RAM is in host
  *      memory but nothing is in its own map: a nested page fault, and its
  *      fault policy (stop) ends it.
- * "ESCAPED" on the console would mean an attempt got through.
+ * "ESCAPED" on the console would mean an attempt got through. First it
+ * prints what the Bulkhead CPUID leaves say (include/bulkhead/x86_cpuid.h)
+ * and the counter frequency the runtime took from them.
  */
 #include <stdint.h>
 #include <stdio.h>
+#include <bulkhead/x86_cpuid.h>
 #include "bhrt.h"
 
 #define COM1 0x3f8u
@@ -33,12 +36,23 @@ static inline void outb(uint16_t port, uint8_t v)
 	__asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
 }
 
+static uint32_t cpuid_eax(uint32_t leaf)
+{
+	uint32_t a, b, c, d;
+
+	__asm__ volatile("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(leaf), "c"(0u));
+	return a;
+}
+
 int main(void)
 {
 	static const char msg[] = "x86probe on COM2\r\n";
 	struct rt_info me = rt_partition_info();
 	uint8_t lsr = inb((uint16_t)(COM2 + UART_LSR));
 
+	printf("x86probe: CPUID 0x%x: max leaf 0x%x, TSC %u kHz; the runtime's counter %u kHz\n",
+	       BH_X86_CPUID_BASE, (unsigned)cpuid_eax(BH_X86_CPUID_BASE), (unsigned)cpuid_eax(BH_X86_CPUID_TSC_KHZ),
+	       (unsigned)(rt_counter_hz() / 1000u));
 	printf("x86probe: partition %u, COM2 LSR 0x%02x\n", (unsigned)me.partition, (unsigned)lsr);
 	for (const char *c = msg; *c != '\0'; c++) {
 		while ((inb((uint16_t)(COM2 + UART_LSR)) & UART_LSR_THRE) == 0u) {
