@@ -1,0 +1,222 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Unit tests of bhcc's x86 back end (tools/configc/x86) with the shared
+ * front end. "default" is configs/qemu-x86_64.dts, the x86 default system;
+ * every other fixture tests/unit/configc_x86/<name>.dts changes it in one
+ * way bhcc must refuse, and the test checks the message names the node,
+ * the property and the conflict. tests/unit/configc_x86.mk compiles the
+ * fixtures into $BULKHEAD_BUILD/unit/configc-x86-fixtures/. Run from the
+ * source tree (the config.c check compiles against core/include/cfg.h).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bhcc.h"
+#include "cfg.h"
+#include "pools.h"
+
+#define PATH 1024
+
+static char g_build[PATH / 2];
+static char g_tmp[PATH / 2];
+
+static int group_setup(void **state)
+{
+	const char *b = getenv("BULKHEAD_BUILD");
+
+	(void)state;
+	if (!b) {
+		fprintf(stderr, "BULKHEAD_BUILD is not set: run `make unit-test`\n");
+		return -1;
+	}
+	snprintf(g_build, sizeof(g_build), "%s", b);
+	snprintf(g_tmp, sizeof(g_tmp), "/tmp/bhcc-x86.XXXXXX");
+	return mkdtemp(g_tmp) ? 0 : -1;
+}
+
+static int group_teardown(void **state)
+{
+	char cmd[PATH];
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", g_tmp);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+static char *read_text(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf;
+	long n;
+
+	assert_non_null(f);
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	buf = calloc(1, (size_t)n + 1);
+	assert_non_null(buf);
+	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
+	fclose(f);
+	return buf;
+}
+
+static void write_image(const char *dir, const char *name)
+{
+	char path[2 * PATH];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s.bin", dir, name);
+	f = fopen(path, "wb");
+	assert_non_null(f);
+	for (int i = 0; i < 4096; i++)
+		fputc(i & 0xff, f);
+	assert_int_equal(fclose(f), 0);
+}
+
+/* Both passes of bhcc on @fixture into g_tmp/@fixture/gen; returns its messages (empty when accepted). */
+static char *run_both(const char *fixture, int *rc)
+{
+	char dtb[PATH], out[PATH], cmd[3 * PATH];
+	struct bhcc_options opt;
+	char *err;
+	size_t len;
+	FILE *f;
+
+	snprintf(dtb, sizeof(dtb), "%s/unit/configc-x86-fixtures/%s.dtb", g_build, fixture);
+	snprintf(out, sizeof(out), "%s/%s/gen", g_tmp, fixture);
+	snprintf(cmd, sizeof(cmd), "mkdir -p '%s'", out);
+	assert_int_equal(system(cmd), 0);
+	write_image(out, "talker");
+	write_image(out, "x86probe");
+	opt = (struct bhcc_options){ .dtb = dtb, .source = fixture, .out = out, .max_cpus = 8,
+				     .max_partitions = 8, .layout_only = true, .srctree = "." };
+	f = open_memstream(&err, &len);
+	assert_non_null(f);
+	*rc = bhcc_run(&opt, f);
+	if (*rc == 0) {
+		opt.layout_only = false;
+		opt.images = out;
+		*rc = bhcc_run(&opt, f);
+	}
+	fclose(f);
+	return err;
+}
+
+static void expect_text(const char *path_fmt, const char *want)
+{
+	char path[2 * PATH];
+	char *text;
+
+	snprintf(path, sizeof(path), path_fmt, g_tmp);
+	text = read_text(path);
+	if (!strstr(text, want))
+		fail_msg("%s lacks:\n%s\n--- it has:\n%s", path, want, text);
+	free(text);
+}
+
+/* Verifies: REQ-XARCH-012 */
+static void test_default_system_gives_com2_to_x86probe(void **state)
+{
+	char cmd[4 * PATH], *err;
+	int rc;
+
+	(void)state;
+	err = run_both("default", &rc);
+	assert_string_equal(err, "");
+	assert_int_equal(rc, 0);
+	free(err);
+	/* COM2's ports are x86probe's, as a port range, and talker has none. */
+	expect_text("%s/default/gen/config.c",
+		    "\t\t.arch = { .n_port_ranges = 1, .port_ranges = { { .base = 0x2f8, .count = 0x8 } } },\n");
+	expect_text("%s/default/gen/config.c", "\t\t.arch = { .n_port_ranges = 0 },\n");
+	/* No memory region of x86probe covers the ports: its only region is its RAM. */
+	expect_text("%s/default/gen/config.c",
+		    "static const struct cfg_region bh_x86probe_regions[] = {\n"
+		    "\t{ /* /partitions/x86probe/memory@200000 */\n\t\t.ipa = 0x200000,\n\t\t.pa = 0x2000000,\n"
+		    "\t\t.size = 0x1000000,\n\t\t.access = CFG_ACCESS_R | CFG_ACCESS_W | CFG_ACCESS_X,\n"
+		    "\t\t.kind = CFG_REGION_RAM,\n\t},\n};\n");
+	expect_text("%s/default/gen/config.c", ".arch = { .apic_id = 3 } }, /* core 3: /board/cpus/cpu@3 */");
+	expect_text("%s/default/gen/config.c", ".console = { .base = 0x3f8, .size = 0x8, .reg_shift = 0, .reg_io_width = 1 },");
+	expect_text("%s/default/gen/config.c", ".ioapic = { .mmio = { .base = 0xfec00000, .size = 0x1000 }, .gsi_base = 0, .pins = 24 },");
+	/* Two partitions of 16 MiB at a 2 MiB boundary: PML4, PDPT and PD each. */
+	expect_text("%s/default/gen/system.mk", "BH_S2_POOL_PAGES := 6\n");
+	expect_text("%s/default/gen/isolation.md", "| I/O ports | 0x2f8-0x2ff |");
+	/* config.c compiles against x86's part of the contract. */
+	snprintf(cmd, sizeof(cmd),
+		 "cc -std=c11 -Wall -Wextra -Werror -fsyntax-only -Icore/include -Iinclude -Iarch/x86/include '%s/default/gen/config.c'",
+		 g_tmp);
+	assert_int_equal(system(cmd), 0);
+}
+
+/* Verifies: REQ-XARCH-012 */
+static void test_npt_pool_counts_what_the_builder_takes(void **state)
+{
+	struct bh_partition p;
+
+	(void)state;
+	memset(&p, 0, sizeof(p));
+	p.n_regions = 1;
+	p.regions[0] = (struct bh_region){ .ipa = 0x200000, .pa = 0x4000000, .size = 0x1000000,
+					   .access = CFG_ACCESS_R | CFG_ACCESS_W | CFG_ACCESS_X,
+					   .kind = CFG_REGION_RAM };
+	assert_int_equal(npt_partition_pages(&p), 3);   /* 2 MiB blocks: PML4, PDPT, PD */
+	p.regions[0].ipa = 0x201000;   /* ipa and pa apart by no multiple of 2 MiB: 4 KiB pages, a PT per 2 MiB slot (9) */
+	assert_int_equal(npt_partition_pages(&p), 12);
+	p.n_regions = 2;                                /* a second range 512 GiB up: its own PDPT and PD */
+	p.regions[1] = (struct bh_region){ .ipa = UINT64_C(0x8000000000), .pa = 0x8000000, .size = 0x200000,
+					   .access = CFG_ACCESS_R, .kind = CFG_REGION_DEVICE };
+	assert_int_equal(npt_partition_pages(&p), 14);
+}
+
+struct rejection {
+	const char *fixture;
+	const char *message;
+};
+
+static const struct rejection rejections[] = {
+	{ "err-port-shared", "err-port-shared: /partitions/x86probe: devices: /board/isa/serial@i2f8 is also assigned to /partitions/talker" },
+	{ "err-port-console", "err-port-console: /partitions/talker: devices: /board/isa/serial@i3f8 is the hypervisor's console" },
+	{ "err-port-irq", "err-port-irq: /partitions/x86probe: devices: /board/isa/serial@i2f8 has interrupt (GSI) 3: x86 Bulkhead routes no device interrupt to a partition yet" },
+	{ "err-port-space", "err-port-space: /board/isa/rtc@i70: reg: range 0 is in space 0; under isa only I/O ports (space 1) are allowed" },
+	{ "err-port-limit", "err-port-limit: /board/isa/dev@ifffc: reg: ports 0xfffc + 0x8 are not inside 0..0xffff" },
+	{ "err-port-unit", "err-port-unit: /board/isa/rtc@70: unit address '70' does not match the first port in reg (expected 'i70')" },
+	{ "err-port-overlap", "err-port-overlap: /board/isa/dev@i2fc: reg: I/O-port range 0x2fc-0x2ff overlaps /board/isa/serial@i2f8 (0x2f8-0x2ff)" },
+	{ "err-port-many", "err-port-many: /partitions/x86probe: devices: /board/isa/many@i100: more than 8 I/O-port ranges in one partition" },
+	{ "err-doorbell", "err-doorbell: /channels/c/x86probe: doorbell: 5: x86 Bulkhead raises no virtual interrupt in /partitions/x86probe yet (no virtual APIC)" },
+	{ "err-doorbell", "err-doorbell: /partitions/talker: dtb-address: x86 partitions get no generated device tree yet (ESI is 0 at entry); leave dtb-address out" },
+	{ "err-ram-low", "err-ram-low: /board/memory@0: reg: RAM range 0x0-0xfffff reaches into the first MiB" },
+	{ "err-apic-id", "err-apic-id: /board/cpus/cpu@2: reg: x2APIC id 1 is also the id of /board/cpus/cpu@1" },
+};
+
+/* Verifies: REQ-XARCH-012, REQ-CFG-010 */
+static void test_bad_x86_descriptions_name_node_property_and_conflict(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(rejections) / sizeof(rejections[0]); i++) {
+		int rc;
+		char *err = run_both(rejections[i].fixture, &rc);
+
+		if (rc == 0 || !strstr(err, rejections[i].message))
+			fail_msg("%s: rc %d, expected:\n%s\n--- got:\n%s", rejections[i].fixture, rc,
+				 rejections[i].message, err);
+		free(err);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_default_system_gives_com2_to_x86probe),
+		cmocka_unit_test(test_npt_pool_counts_what_the_builder_takes),
+		cmocka_unit_test(test_bad_x86_descriptions_name_node_property_and_conflict),
+	};
+
+	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
