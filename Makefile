@@ -5,6 +5,13 @@
 # Outputs go to $(O) (default build/); `make O=dir` keeps several builds apart.
 
 srctree := $(CURDIR)
+# `make run ARCH=x86_64` (any goal): the x86 default system, configured from
+# configs/qemu-x86_64_defconfig in its own build folder. Otherwise the
+# architecture is the configuration's (CONFIG_ARCH).
+ifeq ($(ARCH),x86_64)
+O ?= build/x86_64
+DEFCONFIG ?= qemu-x86_64_defconfig
+endif
 O ?= build
 override O := $(abspath $(O))
 PYTHON := /usr/bin/python3

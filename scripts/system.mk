@@ -7,7 +7,8 @@
 ifneq ($(wildcard $(O)/.config),)
 unquote = $(patsubst "%",%,$(1))
 
-ARCH := $(call unquote,$(CONFIG_ARCH))
+# override: `make ARCH=x86_64` (Makefile) only picks the build folder and defconfig.
+override ARCH := $(call unquote,$(CONFIG_ARCH))
 # BOARD=<name> (make flash BOARD=zcu102) picks configs/<name>.dts, the board's default system.
 SYSTEM ?= $(if $(BOARD),configs/$(BOARD).dts,$(call unquote,$(CONFIG_SYSTEM_DESCRIPTION)))
 
