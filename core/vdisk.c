@@ -180,7 +180,7 @@ static void write_notify(struct vdisk *d, uint32_t value, struct vdisk_effects *
 	}
 }
 
-/* Implements: REQ-DSK-003 */
+/* Implements: REQ-DSK-003, REQ-DSK-007 */
 static void vdisk_reg_write(struct vdisk *d, uint32_t offset, uint32_t value, struct vdisk_effects *fx)
 {
 	switch (offset) {
@@ -304,7 +304,7 @@ static void vdisk_apply(struct cpu *self, struct vdisk *d, const struct vdisk_ef
 	}
 }
 
-/* Implements: REQ-DSK-003 */
+/* Implements: REQ-DSK-003, REQ-DSK-007 */
 static bool vdisk_mmio(struct cpu *cpu, void *context, uint64_t offset, bool write, uint32_t size, uint64_t *value)
 {
 	struct vdisk *d = &vdisks[cpu->partition->id];

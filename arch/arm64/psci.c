@@ -136,7 +136,7 @@ static int64_t psci_affinity_info(const struct cpu *cpu, uint64_t mpidr, uint64_
 }
 
 /* Not inlined: keeps the hypercall path's frame as small as it is without PSCI. */
-/* Implements: REQ-CPU-003, REQ-CPU-005, REQ-CPU-006, REQ-CPU-007 */
+/* Implements: REQ-CPU-003, REQ-CPU-005, REQ-CPU-006, REQ-CPU-007, REQ-LNX-004 */
 __attribute__((noinline)) void arm64_psci(struct cpu *cpu, struct guest_frame *f)
 {
 	uint32_t fid = (uint32_t)f->x[0];

@@ -22,7 +22,7 @@ void vgic_deny(struct cpu *cpu, const char *what, uint32_t offset, uint64_t valu
 	incident_log(cpu, BH_INCIDENT_INTERRUPT, "%s refused (offset 0x%x, value 0x%lx)", what, offset, value);
 }
 
-/* Implements: REQ-IRQ-004, REQ-LNX-008 */
+/* Implements: REQ-IRQ-004, REQ-LNX-008, REQ-LNX-009 */
 void vgic_deny_foreign(struct cpu *cpu, const char *what, uint32_t offset, uint64_t value)
 {
 	struct vgic_dist *d = vgic_dist_of(cpu);

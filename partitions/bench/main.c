@@ -69,6 +69,7 @@ static int cmp_i64(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* Implements: REQ-IRQ-052 */
 static void report(const char *name, uint32_t n)
 {
 	qsort(samples, n, sizeof(samples[0]), cmp_i64);
@@ -94,6 +95,7 @@ static int64_t null_hypercall(void)
 	return (int64_t)(t1 - t0);
 }
 
+/* Implements: REQ-IRQ-052 */
 static void phase_hypercall(void)
 {
 	bench_phase_idle();
@@ -136,6 +138,7 @@ static int64_t timer_event(uint32_t i)
 	return (int64_t)(timer_entry - cval);
 }
 
+/* Implements: REQ-IRQ-052 */
 static void phase_timer(void)
 {
 	(void)rt_irq_set_handler(RT_IRQ_VTIMER, on_timer, (void *)(uintptr_t)RT_TIMER_VIRT);
@@ -235,6 +238,7 @@ static int64_t sgi_event(const struct rt_gic_sgi *sgi)
 	return (int64_t)(sgi_entry - t0);
 }
 
+/* Implements: REQ-IRQ-052 */
 static void phase_sgi(const struct rt_info *info)
 {
 	if (info->n_vcpus < 2u) {
@@ -273,6 +277,7 @@ static void phase_sgi(const struct rt_info *info)
 	report("sgi", EVENTS);
 }
 
+/* Implements: REQ-IRQ-052 */
 int main(void)
 {
 	struct rt_info info = rt_partition_info();

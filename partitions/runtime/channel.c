@@ -46,6 +46,7 @@ static bool kind_of(const char *name, enum rt_channel_kind *kind)
 }
 
 /* Sizes a channel must have: whole pages, at least two per direction, halves of whole pages. */
+/* Implements: REQ-CHN-030 */
 static bool layout_valid(const struct rt_channel_info *info)
 {
 	uint64_t direction = info->one_way ? info->size : (info->size / 2u);
@@ -74,6 +75,7 @@ int rt_channel_info_at(uint32_t node, struct rt_channel_info *info)
 	return ok ? 0 : -1;
 }
 
+/* Implements: REQ-CHN-030 */
 int rt_channel_find(const char *label, struct rt_channel_info *info)
 {
 	uint32_t node = rt_fdt_next_compatible(0u, RT_CHANNEL_COMPATIBLE);
@@ -95,6 +97,7 @@ int rt_channel_find(const char *label, struct rt_channel_info *info)
  * 0, slots from BH_CHANNEL_SLOTS_OFFSET), the largest power-of-two number of
  * slots that fits.
  */
+/* Implements: REQ-CHN-030 */
 static enum rt_ring_status direction_area(const struct rt_channel_info *info, uint32_t d, uint32_t slot_size,
 					  struct rt_ring_area *area)
 {
@@ -154,6 +157,7 @@ static enum rt_ring_status open_rx(struct rt_channel *ch, uint32_t d, uint32_t s
 	return rc;
 }
 
+/* Implements: REQ-CHN-030 */
 enum rt_ring_status rt_channel_open(struct rt_channel *ch, const struct rt_channel_info *info, uint32_t slot_size,
 				    enum rt_ring_mode mode)
 {
@@ -194,6 +198,7 @@ enum rt_ring_status rt_channel_recv(struct rt_channel *ch, void *buf, size_t cap
 	return ch->can_recv ? rt_ring_recv(&ch->rx, buf, cap, len) : RT_RING_INVALID;
 }
 
+/* Implements: REQ-CHN-032 */
 int rt_channel_notify(struct rt_channel *ch)
 {
 	ch->notifies++;
@@ -222,18 +227,21 @@ static void answer(struct rt_channel *ch, const uint32_t *peer_waiting, uint32_t
 }
 
 /* Tells the peer this side is about to sleep; the full barrier orders it before the recheck. */
+/* Implements: REQ-CHN-032 */
 static void announce_wait(uint32_t *waiting)
 {
 	__atomic_store_n(waiting, __atomic_load_n(waiting, __ATOMIC_RELAXED) + 1u, __ATOMIC_RELEASE);
 	rt_full_barrier();
 }
 
+/* Implements: REQ-CHN-032 */
 static bool sleep_until(struct rt_channel *ch, uint64_t deadline)
 {
 	ch->waits++;
 	return rt_doorbell_wait(ch->info.doorbell, &ch->seen, deadline);
 }
 
+/* Implements: REQ-CHN-034 */
 enum rt_ring_status rt_channel_write(struct rt_channel *ch, const void *buf, size_t len, uint64_t timeout_us)
 {
 	uint64_t deadline = deadline_in(timeout_us);
@@ -253,6 +261,7 @@ enum rt_ring_status rt_channel_write(struct rt_channel *ch, const void *buf, siz
 	return rc;
 }
 
+/* Implements: REQ-CHN-034, REQ-CHN-035 */
 enum rt_ring_status rt_channel_read(struct rt_channel *ch, void *buf, size_t cap, size_t *len, uint64_t timeout_us)
 {
 	uint64_t deadline = deadline_in(timeout_us);

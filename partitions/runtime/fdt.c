@@ -30,6 +30,7 @@ struct fdt_walk {
 	bool stop;               /* found, or the blob is malformed */
 };
 
+/* Implements: REQ-CHN-031 */
 static size_t bounded_strlen(const char *s, size_t max)
 {
 	size_t n = 0;
@@ -63,6 +64,7 @@ uint32_t rt_fdt_size(void)
 }
 
 /* FDT_BEGIN_NODE: enters a node. Depth 1 is the root (empty name); "" asks for the root itself. */
+/* Implements: REQ-CHN-031 */
 static void walk_begin_node(struct fdt_walk *w, const char *node)
 {
 	const char *n = (const char *)&w->fdt[w->pos];
@@ -78,6 +80,7 @@ static void walk_begin_node(struct fdt_walk *w, const char *node)
 }
 
 /* FDT_PROP: the value when it is the property asked for, else NULL. */
+/* Implements: REQ-CHN-031 */
 static const void *walk_prop(struct fdt_walk *w, const char *name, uint32_t *len)
 {
 	const void *found = NULL;
@@ -102,6 +105,7 @@ static const void *walk_prop(struct fdt_walk *w, const char *name, uint32_t *len
 	return found;
 }
 
+/* Implements: REQ-CHN-031 */
 static const void *walk(struct fdt_walk *w, const char *node, const char *name, uint32_t *len)
 {
 	const void *found = NULL;
@@ -195,6 +199,7 @@ struct fdt_token {
 	uint32_t len;            /* FDT_PROP */
 };
 
+/* Implements: REQ-CHN-031 */
 static bool blob_open(struct fdt_blob *b)
 {
 	uint32_t size = rt_fdt_size();

@@ -59,6 +59,7 @@ enum rt_ring_status rt_ring_area_in(void *base, size_t size, uint32_t slot_size,
 	return RT_RING_OK;
 }
 
+/* Implements: REQ-CHN-002 */
 static enum rt_ring_status ring_bind(struct rt_ring *r, const struct rt_ring_area *area)
 {
 	if ((area->producer == NULL) || (area->consumer == NULL) || (area->slots == NULL) ||
@@ -81,6 +82,7 @@ static enum rt_ring_status ring_bind(struct rt_ring *r, const struct rt_ring_are
 	return RT_RING_OK;
 }
 
+/* Implements: REQ-CHN-004, REQ-CHN-005 */
 enum rt_ring_status rt_ring_attach_producer(struct rt_ring *r, const struct rt_ring_area *area, enum rt_ring_mode mode)
 {
 	enum rt_ring_status rc = ring_bind(r, area);
@@ -107,6 +109,7 @@ enum rt_ring_status rt_ring_attach_producer(struct rt_ring *r, const struct rt_r
 	return RT_RING_OK;
 }
 
+/* Implements: REQ-CHN-005 */
 enum rt_ring_status rt_ring_attach_consumer(struct rt_ring *r, const struct rt_ring_area *area)
 {
 	enum rt_ring_status rc = ring_bind(r, area);
@@ -143,6 +146,7 @@ static uint8_t *payload_of(uint32_t *slot)
 	return (uint8_t *)&slot[RT_RING_SLOT_HEADER / 4u];
 }
 
+/* Implements: REQ-CHN-001, REQ-CHN-003, REQ-CHN-004 */
 enum rt_ring_status rt_ring_send(struct rt_ring *r, const void *buf, size_t len)
 {
 	uint32_t used;
@@ -172,6 +176,7 @@ enum rt_ring_status rt_ring_send(struct rt_ring *r, const void *buf, size_t len)
 	return RT_RING_OK;
 }
 
+/* Implements: REQ-CHN-001, REQ-CHN-002 */
 enum rt_ring_status rt_ring_recv(struct rt_ring *r, void *buf, size_t cap, size_t *len)
 {
 	uint32_t avail = load_acquire(r->head) - r->next;
@@ -204,6 +209,7 @@ enum rt_ring_status rt_ring_recv(struct rt_ring *r, void *buf, size_t cap, size_
 	return RT_RING_OK;
 }
 
+/* Implements: REQ-CHN-004 */
 uint32_t rt_ring_dropped(const struct rt_ring *r)
 {
 	return load_acquire(r->dropped);

@@ -28,6 +28,7 @@ static uint32_t map_compatible(const char *compatible)
 	return failed;
 }
 
+/* Implements: REQ-CHN-033 */
 uint32_t rt_map_shared_nodes(void)
 {
 	return map_compatible(RT_CHANNEL_COMPATIBLE) + map_compatible("bulkhead,shared-memory");

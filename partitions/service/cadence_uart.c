@@ -29,6 +29,7 @@ static void cdns_wr(uint32_t off, uint32_t v)
 	*(volatile uint32_t *)(uintptr_t)(cdns_base + off) = v;
 }
 
+/* Implements: REQ-BRD-003 */
 static void cdns_on_rx(uint32_t intid, void *arg)
 {
 	(void)intid;
@@ -42,6 +43,7 @@ static void cdns_on_rx(uint32_t intid, void *arg)
 	svc_uart_rx_publish();
 }
 
+/* Implements: REQ-BRD-003 */
 static int cadence_init(uint64_t uart_base, uint32_t irq)
 {
 	uint32_t cr;
@@ -68,6 +70,7 @@ static int cadence_init(uint64_t uart_base, uint32_t irq)
 	return 0;
 }
 
+/* Implements: REQ-BRD-003 */
 static uint32_t cadence_write(const char *buf, uint32_t len)
 {
 	uint32_t n = 0u;

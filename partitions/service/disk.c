@@ -21,6 +21,7 @@ static uint32_t n_clients;
 static struct svc_mux *log_to;
 
 /* bulkhead,client-ranges: <client service size> triples of 64-bit values; mapped as memory here. */
+/* Implements: REQ-DSK-006 */
 static bool read_ranges(uint32_t node, struct svc_disk_client *c)
 {
 	uint64_t v[3u * SVC_DISK_RANGES];

@@ -31,6 +31,7 @@ uint8_t *svc_disk_map(const struct svc_disk_client *c, uint64_t addr, uint64_t l
 	return found;
 }
 
+/* Implements: REQ-LNX-009 */
 static bool queue_map(struct svc_disk_client *c, const struct bh_disk_request *r)
 {
 	uint32_t num = r->queue_num;
@@ -90,6 +91,7 @@ static bool refresh(struct svc_disk_client *c)
 	return c->ready && !c->broken;
 }
 
+/* Implements: REQ-DSK-005, REQ-LNX-009 */
 static enum svc_disk_refusal chain_walk(const struct svc_disk_client *c, uint32_t head, struct chain *ch)
 {
 	uint32_t idx = head;
@@ -115,6 +117,7 @@ static enum svc_disk_refusal chain_walk(const struct svc_disk_client *c, uint32_
 }
 
 /* The data descriptors (between header and status): all in the client's ranges, whole sectors, one direction. */
+/* Implements: REQ-DSK-005 */
 static enum svc_disk_refusal check_data(const struct svc_disk_client *c, const struct chain *ch, bool device_writes,
 					uint64_t *sectors)
 {
@@ -135,6 +138,7 @@ static enum svc_disk_refusal check_data(const struct svc_disk_client *c, const s
 	return SVC_DISK_OK;
 }
 
+/* Implements: REQ-DSK-005, REQ-DSK-006 */
 static enum svc_disk_refusal do_rw(const struct svc_disk_client *c, const struct chain *ch, uint32_t type,
 				   uint64_t first, svc_disk_io_t io, void *io_ctx, uint32_t *written)
 {
@@ -210,6 +214,7 @@ static enum svc_disk_refusal ends_of(const struct svc_disk_client *c, const stru
 }
 
 /* One request: its status byte written when there is a place for it; returns the used length. */
+/* Implements: REQ-DSK-005 */
 static uint32_t serve_one(struct svc_disk_client *c, uint32_t head, svc_disk_io_t io, void *io_ctx)
 {
 	struct chain ch;

@@ -22,6 +22,7 @@ static struct svc_source *focused(struct svc_mux *m)
 	return ((m->focus == 0u) || (m->focus > m->n_focus)) ? NULL : &m->sources[m->focus_source[m->focus - 1u]];
 }
 
+/* Implements: REQ-SVC-005 */
 static void move_focus(struct svc_mux *m)
 {
 	svc_input_flush(m);
@@ -59,6 +60,7 @@ static void prompt_byte(struct svc_mux *m, uint8_t c)
 }
 
 /* A byte for whoever has the focus. */
+/* Implements: REQ-SVC-005 */
 static void deliver(struct svc_mux *m, uint8_t c)
 {
 	struct svc_source *s = focused(m);
@@ -78,6 +80,7 @@ static void deliver(struct svc_mux *m, uint8_t c)
 	}
 }
 
+/* Implements: REQ-SVC-005 */
 void svc_input(struct svc_mux *m, const uint8_t *bytes, uint32_t len)
 {
 	for (uint32_t i = 0u; i < len; i++) {

@@ -47,6 +47,7 @@ static bool read_names(void)
 
 /* The UART node of the device tree (`reg`, `interrupts` = <0 spi 4>) and its driver: the first
  * UART a driver knows, or the board's default (QEMU virt's PL011). */
+/* Implements: REQ-BRD-003 */
 static const struct svc_uart_driver *uart_of_tree(uint64_t *base, uint32_t *irq)
 {
 	const struct svc_uart_driver *drv = svc_uart_driver(0u);
@@ -163,6 +164,7 @@ static void drain(void)
  * good and everything they printed is out, the service partition stops too,
  * so that the board powers off as it does without one.
  */
+/* Implements: REQ-SVC-007 */
 static void stop_when_alone(uint64_t *next_check)
 {
 	uint64_t now = rt_counter();

@@ -72,6 +72,7 @@ static void put_str(struct svc_tx *tx, const char *s, uint32_t len)
 }
 
 /* A partition's text, printable: control characters could rewrite what other sources printed. */
+/* Implements: REQ-SVC-002 */
 static void put_text(struct svc_tx *tx, const char *text, uint32_t len)
 {
 	for (uint32_t i = 0u; i < len; i++) {
@@ -91,6 +92,7 @@ uint32_t svc_line_cost(void)
 }
 
 /* One colour per partition id, the hypervisor's (and the service partition's) bold white. */
+/* Implements: REQ-SVC-002 */
 static void color_on(struct svc_tx *tx, uint32_t partition)
 {
 	static const char digits[6] = { '2', '3', '4', '5', '6', '1' };
@@ -121,6 +123,7 @@ static void prompt_resume(struct svc_mux *m)
 	}
 }
 
+/* Implements: REQ-SVC-001 */
 bool svc_print_line(struct svc_mux *m, const char *name, uint32_t partition, const char *text, uint32_t len)
 {
 	uint32_t n = (len < SVC_LINE_MAX) ? len : SVC_LINE_MAX;

@@ -32,6 +32,7 @@ static const char *error_name(int err)
 	return name;
 }
 
+/* Implements: REQ-SVC-006 */
 static void list(struct svc_mux *m)
 {
 	(void)svc_printf(m, "%-3s %-20s %-8s %-6s %-8s %-6s %s", "id", "partition", "state", "cores", "restarts", "faults",
@@ -72,6 +73,7 @@ static uint32_t find(const struct svc_mux *m, const char *arg)
 	return SVC_PARTITIONS_MAX;
 }
 
+/* Implements: REQ-SVC-006 */
 static void control(struct svc_mux *m, const char *verb, const char *arg, uint32_t action)
 {
 	uint32_t id = find(m, arg);
@@ -107,6 +109,7 @@ static const char *split(char *line)
 	return arg;
 }
 
+/* Implements: REQ-SVC-006 */
 void svc_command(struct svc_mux *m, const char *line)
 {
 	char buf[SVC_INPUT_MAX];
@@ -136,6 +139,7 @@ void svc_command(struct svc_mux *m, const char *line)
 	}
 }
 
+/* Implements: REQ-SVC-007 */
 bool svc_others_stopped(const struct svc_mux *m)
 {
 	bool stopped = (m->n_partitions > 1u);

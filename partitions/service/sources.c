@@ -198,6 +198,7 @@ static bool log_record(struct svc_mux *m, struct svc_source *s)
 }
 
 /* Prints what is left of the current record. False: the queue is full. */
+/* Implements: REQ-SVC-001, REQ-SVC-003 */
 static bool finish_record(struct svc_mux *m, struct svc_source *s)
 {
 	if (s->rec_pos >= s->rec_len) {
@@ -207,6 +208,7 @@ static bool finish_record(struct svc_mux *m, struct svc_source *s)
 }
 
 /* New drops of its producer and corruption of its ring, each reported once (corruption: at 1, 2, 4, 8... ). */
+/* Implements: REQ-SVC-004 */
 static void report(struct svc_mux *m, struct svc_source *s)
 {
 	uint32_t dropped = rt_ring_dropped(s->out);
@@ -234,6 +236,7 @@ static void report(struct svc_mux *m, struct svc_source *s)
 }
 
 /* One source's turn: finish the current record, then at most SVC_RECORDS_PER_TURN new ones. */
+/* Implements: REQ-SVC-003 */
 static uint32_t turn(struct svc_mux *m, struct svc_source *s)
 {
 	uint32_t taken = 0u;
@@ -257,6 +260,7 @@ static uint32_t turn(struct svc_mux *m, struct svc_source *s)
 	return taken;
 }
 
+/* Implements: REQ-SVC-003 */
 uint32_t svc_poll(struct svc_mux *m)
 {
 	uint32_t taken = 0u;

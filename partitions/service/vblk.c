@@ -164,6 +164,7 @@ static void nap(void)
 }
 
 /* One request of at most VBLK_BOUNCE bytes, polled. */
+/* Implements: REQ-DSK-006 */
 static int request(bool write, uint64_t lba, uint32_t bytes)
 {
 	uint16_t idx = dma.avail[1];
@@ -205,6 +206,7 @@ struct seg_cursor {
 };
 
 /* Copies up to `bytes` between the bounce buffer and the segments from `at` on; returns how many. */
+/* Implements: REQ-DSK-006 */
 static uint32_t bounce_copy(bool to_bounce, const struct svc_disk_seg *segs, uint32_t n, struct seg_cursor *at,
 			    uint32_t bytes)
 {
@@ -230,6 +232,7 @@ static uint32_t bounce_copy(bool to_bounce, const struct svc_disk_seg *segs, uin
 	return done;
 }
 
+/* Implements: REQ-DSK-006 */
 int vblk_io(void *ctx, bool write, uint64_t lba, const struct svc_disk_seg *segs, uint32_t n)
 {
 	uint64_t sectors = 0u;

@@ -18,6 +18,7 @@
 
 #define ULL(x) ((unsigned long long)(x))
 
+/* Implements: REQ-CHN-006 */
 static bool check_size(struct bh_ctx *c, const struct bh_channel *ch)
 {
 	uint64_t unit = ch->one_way ? BH_CHANNEL_PAGE : 2u * BH_CHANNEL_PAGE;
@@ -32,6 +33,7 @@ static bool check_size(struct bh_ctx *c, const struct bh_channel *ch)
 	return true;
 }
 
+/* Implements: REQ-CHN-006 */
 static bool check_end(struct bh_ctx *c, const struct bh_channel *ch, const struct bh_chan_end *e)
 {
 	struct bh_partition *p = &c->sys->partitions[e->partition];
@@ -65,6 +67,7 @@ static bool check_end(struct bh_ctx *c, const struct bh_channel *ch, const struc
 	return ok;
 }
 
+/* Implements: REQ-CHN-006 */
 void validate_channels(struct bh_ctx *c)
 {
 	for (unsigned i = 0; i < c->sys->n_channels; i++) {
@@ -144,6 +147,7 @@ static bool place_guest(struct bh_ctx *c, const struct bh_partition *p, uint64_t
 
 /* ---- doorbells and regions ---- */
 
+/* Implements: REQ-CHN-006 */
 static void check_doorbell(struct bh_ctx *c, struct bh_chan_end *e)
 {
 	const struct bh_partition *p = &c->sys->partitions[e->partition];
@@ -152,6 +156,7 @@ static void check_doorbell(struct bh_ctx *c, struct bh_chan_end *e)
 		e->valid = false;
 }
 
+/* Implements: REQ-CHN-007 */
 static bool end_writes(const struct bh_channel *ch, unsigned end, uint64_t off)
 {
 	uint64_t half = ch->one_way ? ch->size : ch->size / 2;
@@ -196,6 +201,7 @@ static bool add_region(struct bh_ctx *c, struct bh_partition *p, const struct bh
 }
 
 /* One region per run of pages with the same rights for this end. */
+/* Implements: REQ-CHN-007 */
 static void add_end_regions(struct bh_ctx *c, int ci, unsigned end)
 {
 	const struct bh_channel *ch = &c->sys->channels[ci];
@@ -256,6 +262,7 @@ static void map_ends(struct bh_ctx *c, bool placed_ones)
 	}
 }
 
+/* Implements: REQ-CHN-007 */
 void channel_regions(struct bh_ctx *c)
 {
 	for (unsigned i = 0; i < c->sys->n_channels; i++)

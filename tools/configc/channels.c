@@ -169,6 +169,7 @@ int channel_add_generated(struct bh_ctx *c, const char *path, uint8_t kind, uint
 	return (int)c->sys->n_channels++;
 }
 
+/* Implements: REQ-CHN-010 */
 static void add_console(struct bh_ctx *c, int pi)
 {
 	struct bh_system *s = c->sys;
@@ -194,6 +195,7 @@ static void add_console(struct bh_ctx *c, int pi)
 	p->console_channel = i;
 }
 
+/* Implements: REQ-CHN-010 */
 static void add_log(struct bh_ctx *c)
 {
 	struct bh_system *s = c->sys;
@@ -212,6 +214,7 @@ static void add_log(struct bh_ctx *c)
 	s->log_channel = i;
 }
 
+/* Implements: REQ-CHN-010 */
 static void find_service(struct bh_ctx *c)
 {
 	struct bh_system *s = c->sys;
@@ -229,6 +232,7 @@ static void find_service(struct bh_ctx *c)
 }
 
 /* The service partition's own properties: it serves consoles, it has none. */
+/* Implements: REQ-CHN-010 */
 static bool check_service_props(struct bh_ctx *c, const struct bh_partition *p)
 {
 	if (p->console != CFG_CONSOLE_NONE)
@@ -243,6 +247,7 @@ static bool check_service_props(struct bh_ctx *c, const struct bh_partition *p)
 }
 
 /* What each partition's console properties say, alone and against the system. */
+/* Implements: REQ-CHN-010 */
 static bool check_console_props(struct bh_ctx *c, const struct bh_partition *p)
 {
 	bool ok = true;
@@ -277,6 +282,7 @@ static void check_needs_service(struct bh_ctx *c, const struct bh_partition *p)
 			   "has no effect without a service partition (a partition with `service`)");
 }
 
+/* Implements: REQ-CHN-010 */
 void channels_generate(struct bh_ctx *c)
 {
 	struct bh_system *s = c->sys;

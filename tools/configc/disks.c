@@ -216,6 +216,7 @@ void disks_generate(struct bh_ctx *c)
 
 /* ---- checks ---- */
 
+/* Implements: REQ-DSK-001 */
 static void check_device(struct bh_ctx *c, const struct bh_disk *d)
 {
 	const struct bh_system *s = c->sys;
@@ -233,6 +234,7 @@ static void check_device(struct bh_ctx *c, const struct bh_disk *d)
 }
 
 /* The slice alone, against the disk's size, and against the clients before it. */
+/* Implements: REQ-DSK-001 */
 static void check_slice(struct bh_ctx *c, const struct bh_disk *d, unsigned ki)
 {
 	const struct bh_disk_client *k = &d->clients[ki];
@@ -276,6 +278,7 @@ static bool maps_rw(const struct bh_shared *sh, int pi, uint64_t *ipa)
 	return false;
 }
 
+/* Implements: REQ-DSK-001 */
 static void check_window(struct bh_ctx *c, struct bh_disk_client *k)
 {
 	const struct bh_system *s = c->sys;
@@ -351,6 +354,7 @@ static void check_interrupt(struct bh_ctx *c, const struct bh_disk_client *k)
 					   s->channels[i].end[e].path, s->channels[i].end[e].doorbell_prop);
 }
 
+/* Implements: REQ-DSK-001 */
 void validate_disks(struct bh_ctx *c)
 {
 	for (unsigned di = 0; di < c->sys->n_disks; di++) {

@@ -34,6 +34,7 @@ static void end_text(FILE *f, const struct bh_system *sys, const struct bh_chann
 }
 
 /* The host ranges of channel @ci that partition end @k can write: its writable regions. */
+/* Implements: REQ-CHN-011 */
 static void writes_text(FILE *f, const struct bh_system *sys, int ci, unsigned k)
 {
 	const struct bh_channel *ch = &sys->channels[ci];
@@ -57,6 +58,7 @@ static void writes_text(FILE *f, const struct bh_system *sys, int ci, unsigned k
 	fprintf(f, "%s", n ? "" : " nothing");
 }
 
+/* Implements: REQ-CHN-011 */
 void report_channels(FILE *f, const struct bh_system *sys)
 {
 	fprintf(f, "### Channels\n\nMemory two ends share (docs/channels.md), mapped never executable. In each direction\n"

@@ -10,6 +10,7 @@
 
 #define ULL(x) ((unsigned long long)(x))
 
+/* Implements: REQ-DSK-002 */
 static void reach_text(FILE *f, const struct bh_system *sys, const struct bh_disk_client *k)
 {
 	const struct bh_partition *p = &sys->partitions[k->partition];
@@ -30,6 +31,7 @@ static void reach_text(FILE *f, const struct bh_system *sys, const struct bh_dis
 	fprintf(f, " |");
 }
 
+/* Implements: REQ-DSK-002 */
 void report_disks(FILE *f, const struct bh_system *sys)
 {
 	unsigned rows = 0;

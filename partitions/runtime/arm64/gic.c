@@ -96,6 +96,7 @@ static uint32_t gic_lock_word;
 static struct gic_cpu cpus[RT_GIC_MAX_CPUS];
 static struct irq_slot handlers[RT_GIC_MAX_INTID];
 
+/* Implements: REQ-IRQ-050 */
 static inline uint32_t mmio_read(uint64_t addr)
 {
 	uint32_t v;
@@ -104,6 +105,7 @@ static inline uint32_t mmio_read(uint64_t addr)
 	return v;
 }
 
+/* Implements: REQ-IRQ-050 */
 static inline void mmio_write(uint64_t addr, uint32_t v)
 {
 	__asm__ volatile("str %w0, [%1]" : : "rZ"(v), "r"(addr) : "memory");
@@ -197,6 +199,7 @@ static void field_update(uint64_t reg, uint32_t shift, uint32_t mask, uint32_t v
 	gic_unlock(daif);
 }
 
+/* Implements: REQ-IRQ-050 */
 static int detect_version(void)
 {
 	/* GICv2's ID registers sit at the end of its 4 KiB distributor; on a
@@ -213,6 +216,7 @@ static int detect_version(void)
 	return -1;
 }
 
+/* Implements: REQ-IRQ-050 */
 static void init_distributor(int version)
 {
 	uint32_t typer = mmio_read(RT_GICD_BASE + GICD_TYPER);
@@ -231,6 +235,7 @@ static void init_distributor(int version)
 	}
 }
 
+/* Implements: REQ-IRQ-050 */
 static int init_cpu_v3(struct gic_cpu *c)
 {
 	uint64_t mpidr = rt_mpidr();
@@ -275,6 +280,7 @@ static int init_cpu_v3(struct gic_cpu *c)
 	return 0;
 }
 
+/* Implements: REQ-IRQ-050 */
 static int init_cpu_v2(struct gic_cpu *c, uint32_t index)
 {
 	/* ITARGETSR0..7 read, in every byte, the reading CPU interface's own bit. */
@@ -289,6 +295,7 @@ static int init_cpu_v2(struct gic_cpu *c, uint32_t index)
 	return 0;
 }
 
+/* Implements: REQ-IRQ-050 */
 int rt_gic_init(void)
 {
 	static uint32_t gic_state;      /* 0 none, 1 initialising, 2 distributor done */
@@ -427,6 +434,7 @@ static uint8_t v2_target_mask(uint64_t mpidr)
 	return (mask != 0u) ? mask : (uint8_t)(1u << (index % 8u));
 }
 
+/* Implements: REQ-IRQ-050 */
 int rt_gic_route(uint32_t intid, uint64_t mpidr)
 {
 	if (!valid(intid) || (intid < RT_GIC_SPI_FIRST)) {
@@ -464,6 +472,7 @@ int rt_gic_sgi_prepare(struct rt_gic_sgi *sgi, uint32_t intid, uint64_t mpidr)
 	return 0;
 }
 
+/* Implements: REQ-IRQ-050 */
 int rt_gic_send_sgi(uint32_t intid, uint64_t mpidr)
 {
 	struct rt_gic_sgi sgi;
@@ -477,6 +486,7 @@ int rt_gic_send_sgi(uint32_t intid, uint64_t mpidr)
 	return 0;
 }
 
+/* Implements: REQ-IRQ-050 */
 uint32_t rt_gic_ack(void)
 {
 	uint64_t iar;
@@ -497,6 +507,7 @@ uint32_t rt_gic_intid(uint32_t iar)
 	return iar & ((gic_version == 3) ? INTID_MASK_V3 : INTID_MASK_V2);
 }
 
+/* Implements: REQ-IRQ-050 */
 void rt_gic_eoi(uint32_t iar)
 {
 	if (gic_version == 3) {
@@ -520,6 +531,7 @@ int rt_irq_set_handler(uint32_t intid, rt_irq_handler_t handler, void *arg)
 	return 0;
 }
 
+/* Implements: REQ-IRQ-050 */
 bool rt_irq_dispatch(uint64_t entry_counter)
 {
 	if (gic_version == 0) {

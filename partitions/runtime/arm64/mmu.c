@@ -144,6 +144,7 @@ static int map_in_block(uint64_t addr, uint64_t end)
 	return 0;
 }
 
+/* Implements: REQ-CHN-033 */
 int rt_mmu_map_normal(uint64_t base, uint64_t size)
 {
 	uint64_t end = base + size;

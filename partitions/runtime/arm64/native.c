@@ -19,6 +19,7 @@
 #define UART_FR_TXFF (1u << 5)
 #define NATIVE_MAX_CPUS 64u
 
+/* Implements: REQ-IRQ-051 */
 bool rt_native(void)
 {
 	/* 0: not asked yet, 1: Bulkhead answered, 2: native. */
@@ -35,6 +36,7 @@ bool rt_native(void)
 	return m == 2u;
 }
 
+/* Implements: REQ-IRQ-051 */
 static void uart_putc(char c)
 {
 	const volatile uint32_t *fr = (const volatile uint32_t *)(NATIVE_UART + UART_FR);
@@ -45,6 +47,7 @@ static void uart_putc(char c)
 	*dr = (uint32_t)(unsigned char)c;
 }
 
+/* Implements: REQ-IRQ-051 */
 long rt_console_write(const char *buf, size_t len)
 {
 	static uint32_t uart_lock;
@@ -70,6 +73,7 @@ long rt_console_write(const char *buf, size_t len)
 	return (long)len;
 }
 
+/* Implements: REQ-IRQ-051 */
 struct rt_info rt_native_info(void)
 {
 	uint64_t mpidr;

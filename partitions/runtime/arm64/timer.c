@@ -8,11 +8,13 @@
 
 #define CTL_ENABLE 1u
 
+/* Implements: REQ-IRQ-050 */
 uint32_t rt_timer_intid(enum rt_timer t)
 {
 	return (t == RT_TIMER_VIRT) ? RT_IRQ_VTIMER : RT_IRQ_PTIMER;
 }
 
+/* Implements: REQ-IRQ-050 */
 void rt_timer_start_at(enum rt_timer t, uint64_t cval)
 {
 	if (t == RT_TIMER_VIRT) {

@@ -58,6 +58,7 @@ static bool serves_disks(const struct bh_system *sys, const struct bh_partition 
 	return false;
 }
 
+/* Implements: REQ-LNX-003 */
 static int add_memory(void *fdt, const struct bh_system *sys, const struct bh_partition *p)
 {
 	for (unsigned i = 0; i < p->n_ram; i++) {
@@ -73,6 +74,7 @@ static int add_memory(void *fdt, const struct bh_system *sys, const struct bh_pa
 	return 0;
 }
 
+/* Implements: REQ-LNX-001 */
 static int add_cpus(void *fdt, const struct bh_partition *p)
 {
 	TRY(fdt_begin_node(fdt, "cpus"));
@@ -89,6 +91,7 @@ static int add_cpus(void *fdt, const struct bh_partition *p)
 	return fdt_end_node(fdt);
 }
 
+/* Implements: REQ-LNX-001 */
 static int add_psci(void *fdt)
 {
 	static const char compat[] = "arm,psci-1.0\0arm,psci-0.2";
@@ -99,6 +102,7 @@ static int add_psci(void *fdt)
 	return fdt_end_node(fdt);
 }
 
+/* Implements: REQ-LNX-001, REQ-LNX-003 */
 static int add_gic(void *fdt, const struct bh_gic *g, const struct bh_partition *p)
 {
 	struct bh_range r[2] = { g->dist };
@@ -120,6 +124,7 @@ static int add_gic(void *fdt, const struct bh_gic *g, const struct bh_partition 
 	return fdt_end_node(fdt);
 }
 
+/* Implements: REQ-LNX-001 */
 static int add_timer(void *fdt)
 {
 	/* Secure, non-secure, virtual and hypervisor timer PPIs, as on every Armv8 board. */
@@ -138,6 +143,7 @@ static int add_timer(void *fdt)
 }
 
 /* An AMBA (PrimeCell) device: Linux's AMBA bus enables its apb_pclk before it reads the ID registers. */
+/* Implements: REQ-LNX-006 */
 static bool is_primecell(const struct bh_device *d)
 {
 	static const char want[] = "arm,primecell";
@@ -150,6 +156,7 @@ static bool is_primecell(const struct bh_device *d)
 }
 
 /* The fixed clock of the emulated PL011 and of passed-through PrimeCells, when there is one. */
+/* Implements: REQ-LNX-006 */
 static int add_apb_pclk(void *fdt, const struct bh_system *sys, const struct bh_partition *p)
 {
 	bool needed = p->console == CFG_CONSOLE_PL011 && p->console_channel >= 0;
@@ -167,6 +174,7 @@ static int add_apb_pclk(void *fdt, const struct bh_system *sys, const struct bh_
 	return fdt_end_node(fdt);
 }
 
+/* Implements: REQ-LNX-003 */
 static int add_device(void *fdt, const struct bh_device *d)
 {
 	fdt32_t cells[3 * BHCC_MAX_DEV_IRQS];
@@ -319,6 +327,7 @@ static int add_disk_pool(void *fdt, const struct bh_system *sys, const struct bh
 	return fdt_end_node(fdt);
 }
 
+/* Implements: REQ-CHN-008 */
 static int add_channel_node(void *fdt, const struct bh_system *sys, unsigned ci, unsigned end)
 {
 	const struct bh_channel *ch = &sys->channels[ci];
@@ -354,6 +363,7 @@ static int add_channel_node(void *fdt, const struct bh_system *sys, unsigned ci,
 }
 
 /* Every channel end this partition is, in channel order. */
+/* Implements: REQ-CHN-008 */
 static int add_channels(void *fdt, const struct bh_system *sys, const struct bh_partition *p)
 {
 	int pi = (int)(p - sys->partitions);
@@ -367,6 +377,7 @@ static int add_channels(void *fdt, const struct bh_system *sys, const struct bh_
 }
 
 /* The emulated PL011: what Linux's amba-pl011 driver and earlycon look for. */
+/* Implements: REQ-LNX-002, REQ-LNX-006 */
 static int add_uart(void *fdt, const struct bh_partition *p)
 {
 	static const char compat[] = "arm,pl011\0arm,primecell";
@@ -409,6 +420,7 @@ static int add_seed_placeholders(void *fdt)
 	return fdt_property(fdt, "rng-seed", zeros, CFG_RNG_SEED_SIZE);
 }
 
+/* Implements: REQ-LNX-002 */
 static int add_chosen(void *fdt, const struct bh_system *sys, const struct bh_partition *p)
 {
 	char path[64];
@@ -430,6 +442,7 @@ static int add_chosen(void *fdt, const struct bh_system *sys, const struct bh_pa
 	return fdt_end_node(fdt);
 }
 
+/* Implements: REQ-LNX-001 */
 int be_guest_desc_build(const struct bh_system *sys, const struct bh_partition *p, void *buf, int bufsize)
 {
 	void *fdt = buf;
