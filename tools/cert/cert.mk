@@ -8,7 +8,7 @@
 #                    analysis, stack bound, complexity, the core/arch seam);
 #                    `make test` ends with it.
 #   make cert-<part> one part: cert-trace, cert-analysis, cert-gcs (after cert-analysis), cert-stack,
-#                    cert-complexity, cert-layering, cert-coverage, then cert-index (which
+#                    cert-pathlen, cert-complexity, cert-layering, cert-coverage, then cert-index (which
 #                    refuses a part older than the last cert or cert-quick start).
 #   make system-test-cov   the QEMU system tests on coverage builds (CONFIG_COVERAGE).
 #   make compile-commands  $(O)/compile_commands.json of the configured build.
@@ -34,7 +34,7 @@ CERT_UNIT_MAP = $(foreach t,$(UNIT_TESTS),$(t)=$(firstword $(UT_$(t)_SRCS)))
 # The start of a run: the index refuses a part result written before it.
 CERT_START = date +%s.%N | sed 's/$$/ make $(1)/' > $(CERT_OUT)/.start
 
-.PHONY: cert-fingerprints cert-mutation mutation cert cert-quick cert-trace cert-analysis cert-gcs cert-stack cert-complexity cert-layering cert-coverage cert-index \
+.PHONY: cert-fingerprints cert-mutation mutation cert cert-quick cert-trace cert-analysis cert-gcs cert-stack cert-pathlen cert-complexity cert-layering cert-coverage cert-index \
 	cert-hyp cert-images cert-test system-test-cov compile-commands
 
 # Every step runs even when an earlier one failed, so the index shows all of
@@ -54,8 +54,9 @@ cert: deps-check
 	-$(Q)$(CERT_SUBMAKE) cert-complexity
 	-$(Q)$(CERT_SUBMAKE) cert-layering
 	-$(Q)$(CERT_SUBMAKE) cert-coverage
+	-$(Q)$(CERT_SUBMAKE) cert-pathlen
 	-$(Q)$(CERT_SUBMAKE) cert-mutation
-	$(Q)$(CERT_SUBMAKE) cert-index CERT_PARTS="traceability misra misra-gcs static-analysis stack complexity layering coverage mutation"
+	$(Q)$(CERT_SUBMAKE) cert-index CERT_PARTS="traceability misra misra-gcs static-analysis stack complexity layering coverage pathlen mutation"
 
 cert-quick:
 	$(Q)mkdir -p $(CERT_OUT) && $(call CERT_START,cert-quick)
@@ -110,6 +111,14 @@ cert-stack:
 	$(Q)$(CERT_SUBMAKE) cert-images
 	$(Q)$(CERT_PY)/stack.py $(foreach n,$(CERT_STACK_NAMES),--image $(n)=$(O)/systest/$(n)) \
 		--tested $(O)/systest --out $(CERT_OUT)
+
+# Worst-case EL2 path length of every entry of the stack model, from the default image's
+# machine code (tools/cert/pathlen.py); checked against the committed
+# docs/safety/path-lengths.md. PATHLEN_UPDATE=1 writes that table instead.
+cert-pathlen:
+	$(Q)rm -f $(CERT_OUT)/pathlen.md $(CERT_OUT)/pathlen.json
+	$(Q)$(CERT_SUBMAKE) cert-images
+	$(Q)$(CERT_PY)/pathlen.py --image default=$(O)/systest/default --out $(CERT_OUT) $(if $(PATHLEN_UPDATE),--update)
 
 cert-complexity:
 	$(Q)rm -f $(CERT_OUT)/complexity.md $(CERT_OUT)/complexity.json

@@ -1,0 +1,137 @@
+# SPDX-License-Identifier: MIT
+"""The worst-case EL2 path-length gate (tools/cert/pathlen.py) on a hand-written image whose
+instruction counts are known."""
+import subprocess
+
+from conftest import run_tool, write
+
+# leaf: 3 instructions. branchy: its longest path is cbz, bl leaf, bl leaf, ret = 1 + 4 + 4 + 1 = 10.
+# looper: 4 instructions, 2 of them a loop. disp: one of two handlers, h1 (2) or h2 (5).
+# stopper: a core that halts (firmware call, then WFI for ever). sel: a jump table (ldrb, signed offsets) to one of two blocks; its second entry is the longer, 3 instructions + ret.
+IMAGE_S = """	.text
+	.global entry_a
+leaf:
+	add	x0, x0, #1
+	add	x0, x0, #2
+	ret
+branchy:
+	cbz	x0, 1f
+	bl	leaf
+	bl	leaf
+1:	ret
+looper:
+	mov	x1, #4
+2:	sub	x1, x1, #1
+	cbnz	x1, 2b
+	ret
+h1:
+	nop
+	ret
+h2:
+	nop
+	nop
+	nop
+	nop
+	ret
+disp:
+	cbz	x0, 3f
+	bl	h1
+	ret
+3:	bl	h2
+	ret
+sel:
+	cmp	w0, #1
+	b.hi	5f
+	adrp	x1, table
+	add	x1, x1, :lo12:table
+	ldrb	w1, [x1, w0, uxtw]
+	adr	x2, 4f
+	add	x1, x2, w1, sxtb #2
+	br	x1
+4:	nop
+	nop
+	nop
+5:	ret
+stopper:
+	mov	x0, #8
+	smc	#0
+6:	wfi
+	wfi
+	b	6b
+entry_d:
+	bl	stopper
+	eret
+entry_a:
+	bl	branchy
+	bl	looper
+	eret
+entry_b:
+	bl	disp
+	eret
+entry_c:
+	bl	sel
+	eret
+	.section .rodata
+table:
+	.byte	2, 0
+"""
+MODEL = "stack s 512\nentry a s 0 entry_a\nentry b1 s 0 entry_b > disp > h1\nentry b2 s 0 entry_b > disp > h2\n" \
+    "entry c s 0 entry_c\nentry d s 0 entry_d\n"
+
+
+def _image(tmp_path):
+    build = tmp_path / "build"
+    write(build, "x.S", IMAGE_S)
+    subprocess.run(["aarch64-linux-gnu-gcc", "-c", build / "x.S", "-o", build / "x.o"], check=True)
+    subprocess.run(["aarch64-linux-gnu-gcc", "-nostdlib", "-static", "-Wl,-e,entry_a", build / "x.o",
+                    "-o", build / "bulkhead.elf"], check=True)
+    write(build, "include/generated/autoconf.h", "#define CONFIG_LOOPS 4\n")
+    write(tmp_path, "model.txt", MODEL)
+    return build
+
+
+def _pathlen(tmp_path, loops, *extra):
+    write(tmp_path, "loops.txt", loops)
+    return run_tool("pathlen.py", ["--image", f"img={tmp_path / 'build'}", "--model", tmp_path / "model.txt",
+                                   "--loops", tmp_path / "loops.txt", "--table", tmp_path / "table.md",
+                                   "--out", tmp_path / "out", *extra], tmp_path)
+
+
+def _bounds(tmp_path):
+    rows = {}
+    for line in (tmp_path / "table.md").read_text().splitlines():
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        if len(cells) == 3 and cells[0] in ("a", "b1", "b2", "c", "d"):
+            rows[cells[0]] = cells[1]
+    return rows
+
+
+def test_pathlen_bounds_and_its_failures(tmp_path):
+    """The longest path through the control-flow graph with calls at their callees' bounds; a loop is
+    open until the model bounds it (then bound x all its instructions); a dispatch's other alternatives
+    do not count on an entry's path; a jump table's targets are read from the image; the committed
+    table must match, and a loop bound on a function without a cycle fails.
+
+    Verifies: REQ-CRT-019
+    """
+    _image(tmp_path)
+    r = _pathlen(tmp_path, "", "--update")
+    assert r.returncode == 0, r.stdout
+    b = _bounds(tmp_path)
+    assert b["a"] == "open" and "looper" in (tmp_path / "table.md").read_text()
+    assert b["b1"] == str(1 + (1 + 1 + 2 + 1) + 1)      # bl disp (cbz, bl h1, ret) eret
+    assert b["b2"] == str(1 + (1 + 1 + 5 + 1) + 1)      # bl disp (cbz, bl h2, ret) eret
+    assert b["c"] == str(1 + (8 + 3 + 1) + 1)           # bl sel (8 to the br, 3 nops, ret) eret
+    assert b["d"] == str(1 + 5 + 1)     # bl stopper (which halts in its WFI loop; what follows still counts)
+    r = _pathlen(tmp_path, "loop looper CONFIG_LOOPS\n", "--update")
+    assert r.returncode == 0, r.stdout
+    assert _bounds(tmp_path)["a"] == str((1 + 10) + (1 + 4 * 4) + 1)
+    # The committed table no longer matches once the model (or the code) changes.
+    r = _pathlen(tmp_path, "loop looper 5\n")
+    assert r.returncode == 1 and "differs from the bounds of this image" in r.stdout, r.stdout
+    r = _pathlen(tmp_path, "loop looper CONFIG_LOOPS\n")
+    assert r.returncode == 0, r.stdout
+    r = _pathlen(tmp_path, "loop looper CONFIG_LOOPS\nloop leaf 2\n")
+    assert r.returncode == 1 and "loop leaf: the function has no cycle" in r.stdout, r.stdout
+    r = _pathlen(tmp_path, "loop nothing 2\n")
+    assert r.returncode == 1 and "loop nothing: no such function" in r.stdout, r.stdout

@@ -1,0 +1,414 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: MIT
+"""Worst-case EL2 path length of every hypervisor entry (static bound).
+
+Input: the linked image (bulkhead.elf, disassembled with objdump), the entry
+points and indirect-call target sets of tools/cert/stack-model.txt (the
+same model the stack gate checks against the assembly) and the loop bounds
+of tools/cert/pathlen-model.txt.
+
+How a function is bounded, from its machine code:
+- Its control-flow graph: direct branches, fall-through, and jump tables
+  (adr/ldrb|ldrh/add/br, read from the image; their size from the
+  `cmp`/`b.hi` guard in front). A `br` that is not a jump table and a `b`
+  out of the function are tail calls.
+- A call (`bl`, a tail call) costs its callee's bound; an indirect call
+  (`blr`, or a `br` tail call) the largest bound of the caller's declared
+  target set.
+- Without a cycle in its graph: the longest path from its first
+  instruction to a `ret`, `eret` or tail call, each instruction counting 1
+  plus what it calls.
+- With a cycle: the model must bound it (`loop <function> <bound>`: no
+  instruction of the function runs more than <bound> times in one call);
+  the function's bound is then <bound> times the sum over all its
+  instructions. Loose, never low.
+- A loop of only WFI, WFE and NOP with its branch back (a core that has
+  stopped: arch_system_off, arch_cpu_stop) ends the path.
+- HVC/SMC to the firmware, WFI and WFE count as one instruction: the time
+  spent in the firmware or waiting is not the hypervisor's path (assumption
+  of use, docs/safety/path-lengths.md).
+
+An entry `a > b > c` of the model is bounded as: a, with its calls of b
+bounded by the path b > c and its calls of the other entries' functions at
+that place (the alternatives of a dispatch: another hypercall's handler)
+not counted; the rest of the path the same way. An entry is "open" when a
+function it reaches has a cycle the model does not bound; the table lists
+those functions.
+
+Gate: fails on a model line naming no function of the image or a function
+without a cycle, an indirect call with no declared target set, a jump table
+it cannot read, recursion, and a table different from the committed
+docs/safety/path-lengths.md (regenerate it with `make cert-pathlen
+PATHLEN_UPDATE=1` and commit it when the code or the model changed).
+"""
+import argparse
+import os
+import re
+import struct
+import subprocess
+import sys
+
+from common import SRCTREE, md_table, rel, write_part
+import stack
+
+MODEL = os.path.join(SRCTREE, "tools", "cert", "pathlen-model.txt")
+TABLE = os.path.join(SRCTREE, "docs", "safety", "path-lengths.md")
+COND_BRANCH = ("cbz", "cbnz", "tbz", "tbnz")
+HALT = ("wfi", "wfe", "nop")     # a loop of only these and its branch back: a stopped core
+TARGET = re.compile(r"\b([0-9a-f]+) <([^>+]+)(?:\+0x([0-9a-f]+))?>")
+
+
+def disassemble(elf):
+    """{function: [(addr, mnemonic, operands)]} of the image's text."""
+    out = subprocess.run(["aarch64-linux-gnu-objdump", "-d", "--no-show-raw-insn", elf],
+                         capture_output=True, text=True, check=True).stdout
+    funcs, cur = {}, None
+    for line in out.split("\n"):
+        m = re.match(r"^([0-9a-f]+) <([^>]+)>:$", line)
+        if m:
+            cur = m.group(2)
+            funcs[cur] = []
+            continue
+        m = re.match(r"^\s+([0-9a-f]+):\s+(\S+)\s*(.*?)\s*$", line)
+        if m and cur is not None:
+            ops = m.group(3).split("//")[0].strip()
+            funcs[cur].append((int(m.group(1), 16), m.group(2), ops))
+    return funcs
+
+
+def load_loops(path, autoconf):
+    """{function: (bound, text)} and problems of the loop model."""
+    loops, problems = {}, []
+    if not os.path.exists(path):
+        return loops, [f"{rel(path)} missing"]
+    with open(path) as f:
+        for n, raw in enumerate(f, 1):
+            line = raw.split("#", 1)[0].strip()
+            if not line:
+                continue
+            w = line.split()
+            if len(w) != 3 or w[0] != "loop":
+                problems.append(f"{rel(path)}:{n}: expected 'loop <function> <bound>'")
+                continue
+            try:
+                value = 1
+                for factor in w[2].split("*"):
+                    value *= (stack.config_value(autoconf, factor) if factor.startswith("CONFIG_")
+                              else int(factor, 0))
+                loops[w[1]] = (value, w[2])
+            except (KeyError, ValueError, OSError) as e:
+                problems.append(f"{rel(path)}:{n}: cannot evaluate '{w[2]}' ({e})")
+    return loops, problems
+
+
+class Bounder:
+    def __init__(self, elf, funcs, model, loops):
+        self.elf, self.funcs, self.model, self.loops = elf, funcs, model, loops
+        self.problems, self.memo, self.visiting = [], {}, []
+        self.cyclic, self.open_reasons, self.graphs = {}, {}, {}
+
+    # --- control flow ---------------------------------------------------------
+    def jump_table(self, name, ins, i):
+        """Target addresses of the jump table whose `br` is ins[i], or None when it is not one."""
+        adr = load = base_lo = page = count = None
+        for j in range(i - 1, max(i - 12, -1), -1):
+            a, mn, ops = ins[j]
+            if mn == "adr" and adr is None:
+                adr = int(TARGET.search(ops).group(1), 16)
+            elif mn in ("ldrb", "ldrh") and load is None:
+                load = (1 if mn == "ldrb" else 2, ops)
+            elif mn == "add" and load and base_lo is None and re.search(r"#0x([0-9a-f]+)$", ops):
+                base_lo = int(re.search(r"#0x([0-9a-f]+)$", ops).group(1), 16)
+            elif mn == "adrp" and load and page is None:
+                page = int(TARGET.search(ops).group(1), 16)
+        if adr is None or load is None or page is None:
+            return None
+        # The guard: a cmp/b.hi just before, or a cmp/b.ls elsewhere that branches to the
+        # table's block (the adrp). Its limit bounds the index from above.
+        block = next((j for j in range(i - 1, max(i - 12, -1), -1) if ins[j][1] == "adrp"), i)
+        guards = list(range(i - 1, max(i - 40, -1), -1))
+        guards += [j - 1 for j, (_, mn, ops) in enumerate(ins)
+                   if mn.startswith("b.") and TARGET.search(ops) and int(TARGET.search(ops).group(1), 16) ==
+                   ins[block][0]]
+        for j in guards:
+            a, mn, ops = ins[j]
+            if j + 1 < len(ins) and ins[j + 1][1] in ("b.hi", "b.ls"):
+                m = re.match(r"w\d+, #0x([0-9a-f]+)$|w\d+, #(\d+)$", ops)
+                if mn == "cmp" and m:
+                    count = int(m.group(1), 16) + 1 if m.group(1) else int(m.group(2)) + 1
+                    break
+        if count is None:
+            self.problems.append(f"{name}: jump table at {ins[i][0]:#x} without a cmp/b.hi guard to size it")
+            return []
+        size = load[0]
+        raw = stack.elf_read(self.elf, page + (base_lo or 0), size * count)
+        fmt = "<b" if size == 1 else "<h"
+        # Entries past the real table (the guard's limit can exceed it when the index is derived
+        # from the compared value) are data after it: those leaving the function are dropped;
+        # any that land inside only add paths.
+        lo, hi = ins[0][0], ins[-1][0]
+        out = [adr + 4 * struct.unpack_from(fmt, raw, k * size)[0] for k in range(count)]
+        return [x for x in out if lo <= x <= hi]
+
+    def graph(self, name):
+        """(successor indexes per instruction, calls per instruction: [callee names or sets])."""
+        if name not in self.graphs:
+            self.graphs[name] = self._graph(name)
+        return self.graphs[name]
+
+    def _graph(self, name):
+        ins = self.funcs[name]
+        index = {a: k for k, (a, _, _) in enumerate(ins)}
+        succ, calls = [], []
+        for k, (a, mn, ops) in enumerate(ins):
+            nxt = [k + 1] if k + 1 < len(ins) else []
+            t = TARGET.search(ops)
+            here = []
+            if mn == "bl" and t:
+                here = [t.group(2)]
+            elif mn == "blr":
+                here = [("indirect", name)]
+            elif mn in ("ret", "eret"):
+                nxt = []
+            elif mn == "br":
+                table = self.jump_table(name, ins, k)
+                if table is None:
+                    here, nxt = [("indirect", name)], []
+                else:
+                    nxt = []
+                    for ta in table:
+                        if ta in index:
+                            nxt.append(index[ta])
+                        else:
+                            self.problems.append(f"{name}: jump table entry {ta:#x} outside the function")
+            elif (mn == "b" or mn.startswith("b.") or mn in COND_BRANCH) and t:
+                ta = int(t.group(1), 16)
+                uncond = mn == "b"
+                if uncond and ta in index and index[ta] <= k and \
+                        all(ins[j][1] in HALT for j in range(index[ta], k)):
+                    nxt = []                  # the core halts here: the path ends
+                elif ta in index:
+                    nxt = ([] if uncond else nxt) + [index[ta]]
+                else:
+                    here = [t.group(2)]       # a tail call (or a conditional one)
+                    if uncond:
+                        nxt = []
+            succ.append(sorted(set(nxt)))
+            calls.append(here)
+        return succ, calls
+
+    # --- bounds ---------------------------------------------------------------
+    def call_cost(self, caller, callee, override):
+        """Bound of one call site; override maps callee name -> cost (an entry's path)."""
+        if isinstance(callee, tuple):
+            decl = self.model["indirect"].get(caller)
+            if decl is None:
+                self.problems.append(f"{caller}: indirect call without a declared target set "
+                                     "(tools/cert/stack-model.txt)")
+                return None
+            costs = []
+            for t in decl["targets"]:
+                if t not in self.funcs:
+                    continue          # a target this image does not link
+                costs.append(override[t] if t in override else self.bound(t))
+            return None if any(c is None for c in costs) else max(costs, default=0)
+        if callee in override:
+            return override[callee]
+        if callee not in self.funcs:
+            self.problems.append(f"{caller}: calls {callee}, which the image does not define")
+            return None
+        return self.bound(callee)
+
+    def bound(self, name, override=None):
+        """Worst-case instructions of one call of `name` (None: open)."""
+        key = (name, tuple(sorted((override or {}).items())))
+        if key in self.memo:
+            return self.memo[key]
+        if name in self.visiting:
+            self.problems.append("recursion: " + " > ".join(self.visiting + [name]))
+            return None
+        self.visiting.append(name)
+        succ, calls = self.graph(name)
+        weights, is_open = [], False
+        for k, cs in enumerate(calls):
+            w = 1
+            for c in cs:
+                cost = self.call_cost(name, c, override or {})
+                if cost is None:
+                    is_open = True
+                    cost = 0
+                w += cost
+            weights.append(w)
+        self.visiting.pop()
+        order = self.topological(succ)
+        self.cyclic[name] = order is None
+        if order is None:
+            if name not in self.loops:
+                self.open_reasons[name] = "a cycle without a loop bound"
+                result = None
+            else:
+                result = self.loops[name][0] * sum(weights)
+        else:
+            best = [0] * len(weights)
+            for k in reversed(order):
+                best[k] = weights[k] + max((best[s] for s in succ[k]), default=0)
+            result = best[0] if best else 0
+        if is_open:
+            result = None
+        self.memo[key] = result
+        return result
+
+    @staticmethod
+    def topological(succ):
+        """A topological order of the instruction graph reachable from 0, or None on a cycle."""
+        state, order = {}, []
+        stack_ = [(0, iter(succ[0]))] if succ else []
+        state[0] = 1
+        while stack_:
+            node, it = stack_[-1]
+            nxt = next(it, None)
+            if nxt is None:
+                state[node] = 2
+                order.append(node)
+                stack_.pop()
+            elif state.get(nxt) == 1:
+                return None
+            elif nxt not in state:
+                state[nxt] = 1
+                stack_.append((nxt, iter(succ[nxt])))
+        return list(reversed(order))
+
+    def entry(self, path, alternatives):
+        """Bound of an entry path a > b > c; alternatives[i]: the functions other entries
+        take at position i + 1 after the same prefix (not counted on this path)."""
+        cost = None
+        for i in range(len(path) - 1, -1, -1):
+            override = {alt: 0 for alt in alternatives.get(i, ())}
+            if i < len(path) - 1:
+                override[path[i + 1]] = cost
+            cost = self.bound(path[i], override or None)
+            if cost is None:
+                return None
+        return cost
+
+    def open_functions(self, name, seen=None):
+        """The functions with an unbounded cycle that `name` reaches."""
+        seen = set() if seen is None else seen
+        if name in seen or name not in self.funcs:
+            return set()
+        seen.add(name)
+        out = {name} if name in self.open_reasons else set()
+        _, calls = self.graph(name)
+        for cs in calls:
+            for c in cs:
+                if isinstance(c, tuple):
+                    for t in self.model["indirect"].get(c[1], {"targets": []})["targets"]:
+                        out |= self.open_functions(t, seen)
+                else:
+                    out |= self.open_functions(c, seen)
+        return out
+
+
+def alternatives_of(entries, path):
+    """At each position of `path`, the functions other entries with the same prefix take there."""
+    alts = {}
+    for e in entries:
+        other = e["path"]
+        for i in range(min(len(other), len(path)) - 1):
+            if other[:i + 1] == path[:i + 1] and other[i + 1] != path[i + 1]:
+                alts.setdefault(i, set()).add(other[i + 1])
+    return alts
+
+
+def table_text(image_name, rows, loops, open_all):
+    lines = [
+        "# Worst-case EL2 path lengths (generated)\n",
+        "Generated by tools/cert/pathlen.py (`make cert-pathlen PATHLEN_UPDATE=1`) from the "
+        f"image `{image_name}` (configs/qemu-aarch64-virt.dts, GICv3) and its compiler's code; "
+        "`make cert` regenerates it and fails when it differs. Every bound is **static** (the "
+        "machine code's control-flow graph, loops bounded in tools/cert/pathlen-model.txt); none is "
+        "measured yet (the `-icount` cross-check under the hostile suite is open, issue 15). "
+        "\"open\" means a function the entry reaches has a loop no model line bounds yet: the "
+        "entry has no bound.\n",
+        "A bound counts the instructions the hypervisor executes from the exception vector to its "
+        "`eret`: not the time spent in the firmware (PSCI SYSTEM_OFF/RESET through SMC), waiting "
+        "(WFI/WFE), polling a device (the UART's transmit FIFO) or on a contended spin lock: "
+        "those loops stay open until a model line bounds them. The other entries' handlers at a "
+        "dispatch are not counted on an entry's path. Instructions are not time: the integrator "
+        "turns them into time on the target (docs/safety/safety-manual.md, AOU-10).\n",
+        md_table(["Entry", "Static bound (instructions)", "Open: loops without a bound"], rows),
+        "\n## Loop bounds used\n",
+        md_table(["Function", "Bound", "From"], [[f, str(v[0]), v[1]] for f, v in sorted(loops.items())]),
+        f"\n## Loops still without a bound ({len(open_all)} functions)\n",
+        ", ".join(open_all) + "\n" if open_all else "None.\n",
+    ]
+    return "\n".join(lines)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--image", required=True, metavar="NAME=BUILD", help="the hypervisor build to bound")
+    ap.add_argument("--model", default=stack.MODEL)
+    ap.add_argument("--loops", default=MODEL)
+    ap.add_argument("--table", default=TABLE, help="the committed table to compare with")
+    ap.add_argument("--update", action="store_true", help="write the table instead of comparing")
+    ap.add_argument("--out", required=True)
+    args = ap.parse_args()
+
+    name, build = args.image.split("=", 1)
+    image = stack.Image.from_build(name, build)
+    model, problems = stack.load_model(args.model)
+    if not os.path.exists(image.elf):
+        sys.exit(write_part(args.out, "pathlen", "Worst-case EL2 path lengths", "fail", [],
+                            [f"{image.elf} missing: the image was not built"], ""))
+    loops, p = load_loops(args.loops, image.autoconf)
+    problems += p
+    funcs = disassemble(image.elf)
+    b = Bounder(image.elf, funcs, model, loops)
+    rows = []
+    open_all = set()
+    entries = [{"path": [f for f in e["path"] if f in funcs]} for e in model["entry"]]
+    for e in model["entry"]:
+        path = [f for f in e["path"] if f in funcs]     # a function the compiler inlined: its caller covers it
+        if not path or path[0] != e["path"][0]:
+            rows.append([e["name"], "not in this image", ""])
+            continue
+        cost = b.entry(path, alternatives_of(entries, path))
+        opened = set()
+        if cost is None:
+            for f in path:
+                opened |= b.open_functions(f)
+        shown = sorted(opened)
+        rows.append([e["name"], str(cost) if cost is not None else "open",
+                     (f"{len(shown)}: " + ", ".join(shown[:6]) + (", ..." if len(shown) > 6 else "")) if shown else ""])
+        open_all |= opened
+    for f in loops:
+        if f not in funcs:
+            problems.append(f"{rel(args.loops)}: loop {f}: no such function in the image")
+        elif f in b.cyclic and not b.cyclic[f]:
+            problems.append(f"{rel(args.loops)}: loop {f}: the function has no cycle (remove the line)")
+    problems += sorted(set(b.problems))
+    text = table_text(name, rows, loops, sorted(open_all))
+    if args.update:
+        with open(args.table, "w") as f:
+            f.write(text.rstrip() + "\n")
+    else:
+        try:
+            with open(args.table) as f:
+                committed = f.read()
+        except OSError:
+            committed = ""
+        if committed != text.rstrip() + "\n":
+            problems.append(f"{rel(args.table)} differs from the bounds of this image: regenerate it "
+                            "(make cert-pathlen PATHLEN_UPDATE=1) and commit it")
+    bounded = [r for r in rows if r[1].isdigit()]
+    figures = [["Entries bounded / open", f"{len(bounded)} / {sum(1 for r in rows if r[1] == 'open')}"],
+               ["Longest bounded entry", max(bounded, key=lambda r: int(r[1]))[0] + ": " +
+                max(bounded, key=lambda r: int(r[1]))[1] + " instructions" if bounded else "-"],
+               ["Loop bounds declared / missing", f"{len(loops)} / {len(open_all)}"]]
+    sys.exit(write_part(args.out, "pathlen", "Worst-case EL2 path lengths", "fail" if problems else "pass",
+                        figures, problems, text))
+
+
+if __name__ == "__main__":
+    main()
