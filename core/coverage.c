@@ -101,7 +101,7 @@ static void cov_flush(struct cov_stream *s)
 		n = cov_append_hex(line, n, s->data[i], 2u);
 	}
 	if (s->fill != 0u) {
-		console_print_line(COV_PREFIX, line, n);
+		console_print_line_held(COV_PREFIX, line, n);
 	}
 	s->fill = 0u;
 }
@@ -115,7 +115,7 @@ static void cov_filename(const char *name, void *arg)
 
 	/* A path longer than a line is cut; the decoder then reports it unknown. */
 	n = cov_append(line, n, (name != NULL) ? name : "?");
-	console_print_line(COV_PREFIX, line, n);
+	console_print_line_held(COV_PREFIX, line, n);
 	s->fill = 0u;
 	s->total = 0u;
 	s->hash = FNV_OFFSET;
@@ -182,6 +182,7 @@ void coverage_dump(void)
 	char line[COV_LINE_MAX];
 	uint32_t files = 0u;
 	size_t n;
+	bool held;
 
 	/* Two cores may see the last partition stop at once: one dump only,
 	 * and the board must stay on until it is complete. */
@@ -189,6 +190,9 @@ void coverage_dump(void)
 		arch_cpu_stop();
 	}
 	cov_quiesce();
+	/* The whole dump under the console, so no line of a core still printing splits it; but
+	 * after a panic its holder may be dead (or this core): then it goes out after a bounded wait. */
+	held = console_hold_failsafe();
 	for (const struct gcov_info *const *info = __start_gcov_info; info < __stop_gcov_info; info++) {
 		__gcov_info_to_gcda(*info, cov_filename, cov_data, cov_allocate, &s);
 		cov_flush(&s);
@@ -196,12 +200,13 @@ void coverage_dump(void)
 		n = cov_append_dec(line, n, s.total);
 		n = cov_append(line, n, " ");
 		n = cov_append_hex(line, n, s.hash, 8u);
-		console_print_line(COV_PREFIX, line, n);
+		console_print_line_held(COV_PREFIX, line, n);
 		files++;
 	}
 	n = cov_append(line, 0u, "gcov: END ");
 	n = cov_append_dec(line, n, files);
-	console_print_line(COV_PREFIX, line, n);
+	console_print_line_held(COV_PREFIX, line, n);
+	console_release(held);
 }
 
 /*

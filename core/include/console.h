@@ -31,4 +31,18 @@ void console_print_line(const char *prefix, const char *s, size_t len);
  */
 void console_print_line_failsafe(const char *prefix, const char *s, size_t len);
 
+/**
+ * Takes the console for several lines on the fail-safe path (the coverage
+ * dump at power-off, after a panic too): waits the same bounded time and
+ * returns whether it got it; the lines go out either way, with
+ * console_print_line_held(), and console_release() gives back what was taken.
+ */
+bool console_hold_failsafe(void);
+
+/** Prints a line while console_hold_failsafe() holds (or gave up on) the console. */
+void console_print_line_held(const char *prefix, const char *s, size_t len);
+
+/** Releases the console if `held` (console_hold_failsafe()'s answer). */
+void console_release(bool held);
+
 #endif /* BULKHEAD_CONSOLE_H */
