@@ -53,7 +53,7 @@ static void smccc_arch(const struct cpu *cpu, struct guest_frame *f)
 }
 
 /* Inlined into both conduits: the null hypercall's path stays one function. */
-/* Implements: REQ-HC-001 */
+/* Implements: REQ-HC-001, REQ-HC-002 */
 static inline __attribute__((always_inline)) void smccc(struct cpu *cpu, struct guest_frame *f)
 {
 	uint32_t fid = (uint32_t)f->x[0];
