@@ -31,6 +31,7 @@ void console_print_line(const char *prefix, const char *s, size_t len);
  */
 void console_print_line_failsafe(const char *prefix, const char *s, size_t len);
 
+#ifdef CONFIG_COVERAGE
 /**
  * Takes the console for several lines on the fail-safe path (the coverage
  * dump at power-off, after a panic too): waits the same bounded time and
@@ -44,5 +45,6 @@ void console_print_line_held(const char *prefix, const char *s, size_t len);
 
 /** Releases the console if `held` (console_hold_failsafe()'s answer). */
 void console_release(bool held);
+#endif
 
 #endif /* BULKHEAD_CONSOLE_H */

@@ -10,7 +10,8 @@ CORE_UT_CFLAGS := -Itests/unit/fake_arch -Ipartitions/runtime/include
 UNIT_TESTS += partition hypercall hypercall_noconsole console fmt incident emul virq hypercall_testbuild channel log_ring
 UT_partition_CFLAGS := $(CORE_UT_CFLAGS)
 UT_hypercall_CFLAGS := $(CORE_UT_CFLAGS)
-UT_console_CFLAGS := $(CORE_UT_CFLAGS)
+# CONFIG_COVERAGE: the coverage dump's hold of the console (core/console.c) is tested too.
+UT_console_CFLAGS := $(CORE_UT_CFLAGS) -DCONFIG_COVERAGE=1
 UT_fmt_CFLAGS := $(CORE_UT_CFLAGS)
 UT_incident_CFLAGS := $(CORE_UT_CFLAGS)
 UT_emul_CFLAGS := $(CORE_UT_CFLAGS)
