@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <bulkhead/x86_cpuid.h>
 #include "bhrt.h"
+#include "bhrt_x86.h"
 
 #define COM1 0x3f8u
 #define COM2 0x2f8u
@@ -23,44 +24,23 @@
 #define UART_LSR_THRE 0x20u
 #define VICTIM_ADDRESS 0x4000000u   /* talker's host-address in configs/qemu-x86_64.dts */
 
-static inline uint8_t inb(uint16_t port)
-{
-	uint8_t v;
-
-	__asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
-	return v;
-}
-
-static inline void outb(uint16_t port, uint8_t v)
-{
-	__asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
-}
-
-static uint32_t cpuid_eax(uint32_t leaf)
-{
-	uint32_t a, b, c, d;
-
-	__asm__ volatile("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(leaf), "c"(0u));
-	return a;
-}
-
 int main(void)
 {
 	static const char msg[] = "x86probe on COM2\r\n";
 	struct rt_info me = rt_partition_info();
-	uint8_t lsr = inb((uint16_t)(COM2 + UART_LSR));
+	uint8_t lsr = x86_inb((uint16_t)(COM2 + UART_LSR));
 
 	printf("x86probe: CPUID 0x%x: max leaf 0x%x, TSC %u kHz; the runtime's counter %u kHz\n",
-	       BH_X86_CPUID_BASE, (unsigned)cpuid_eax(BH_X86_CPUID_BASE), (unsigned)cpuid_eax(BH_X86_CPUID_TSC_KHZ),
+	       BH_X86_CPUID_BASE, (unsigned)x86_cpuid(BH_X86_CPUID_BASE).eax, (unsigned)x86_cpuid(BH_X86_CPUID_TSC_KHZ).eax,
 	       (unsigned)(rt_counter_hz() / 1000u));
 	printf("x86probe: partition %u, COM2 LSR 0x%02x\n", (unsigned)me.partition, (unsigned)lsr);
 	for (const char *c = msg; *c != '\0'; c++) {
-		while ((inb((uint16_t)(COM2 + UART_LSR)) & UART_LSR_THRE) == 0u) {
+		while ((x86_inb((uint16_t)(COM2 + UART_LSR)) & UART_LSR_THRE) == 0u) {
 		}
-		outb((uint16_t)COM2, (uint8_t)*c);
+		x86_outb((uint16_t)COM2, (uint8_t)*c);
 	}
 	printf("x86probe: wrote %u bytes to COM2, now a write to COM1\n", (unsigned)(sizeof(msg) - 1u));
-	outb((uint16_t)COM1, (uint8_t)'X');
+	x86_outb((uint16_t)COM1, (uint8_t)'X');
 	printf("x86probe: COM1 write done, now a store into talker's memory at 0x%x\n", VICTIM_ADDRESS);
 	*(volatile uint32_t *)(uintptr_t)VICTIM_ADDRESS = 0xdeadbeefu;
 	printf("x86probe: ESCAPED: the store to 0x%x completed\n", VICTIM_ADDRESS);

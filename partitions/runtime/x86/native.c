@@ -11,7 +11,7 @@
 #include <bulkhead/hypercall.h>
 #include <stddef.h>
 #include "bhrt.h"
-#include "x86.h"
+#include "bhrt_x86.h"
 
 #define NATIVE_COM1 0x3f8u
 #define UART_THR 0u

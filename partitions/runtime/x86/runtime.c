@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include "bhrt.h"
-#include "x86.h"
+#include "bhrt_x86.h"
 
 #define MAX_VCPUS 64u
 #define CPUID_HYPERVISOR_LEAF BH_X86_CPUID_BASE

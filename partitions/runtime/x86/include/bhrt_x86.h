@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* The few x86 instructions the runtime needs, for its C files. */
+/* The few x86 instructions the runtime and x86 programs need (port I/O, CPUID). */
 #ifndef BHRT_X86_H
 #define BHRT_X86_H
 
