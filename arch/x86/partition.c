@@ -80,26 +80,5 @@ void arch_partition_init(struct partition *p)
 
 void arch_partition_reset(struct partition *p)
 {
-	UNUSED(p);   /* no virtual interrupt controller yet: nothing survives a restart here */
-}
-
-/* No virtual interrupt is offered to x86 partitions yet (no virtual APIC). */
-bool arch_virq_valid(const struct partition *p, uint32_t virq)
-{
-	UNUSED(p);
-	UNUSED(virq);
-	return false;
-}
-
-void arch_vcpu_inject(struct cpu *cpu, uint32_t virq)
-{
-	UNUSED(cpu);
-	UNUSED(virq);
-}
-
-void arch_vcpu_raise(struct partition *p, uint32_t vcpu, uint32_t virq)
-{
-	UNUSED(p);
-	UNUSED(vcpu);
-	UNUSED(virq);
+	UNUSED(p);   /* each vCPU's pending vectors are cleared when it enters again (x86_virq_reset) */
 }

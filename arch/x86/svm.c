@@ -65,7 +65,6 @@ static void vmcb_reset(struct cpu *cpu, uint64_t entry, uint64_t arg)
 	vmcb_write64(v, VMCB_MSRPM_BASE, (uint64_t)(uintptr_t)p->arch.msrpm);
 	vmcb_write32(v, VMCB_ASID, p->arch.asid);
 	vmcb_write32(v, VMCB_TLB_CONTROL, 1u);              /* flush this ASID: a new life, or after a fence */
-	vmcb_write64(v, VMCB_VINTR, 1ull << 24);           /* V_INTR_MASKING: the guest's IF masks no host interrupt */
 	vmcb_write64(v, VMCB_NP_ENABLE, 1u);
 	vmcb_write64(v, VMCB_N_CR3, (uint64_t)(uintptr_t)p->arch.npt_root);
 
@@ -90,6 +89,7 @@ static void vmcb_reset(struct cpu *cpu, uint64_t entry, uint64_t arg)
 	vmcb_write64(v, VMCB_G_PAT, 0x0007040600070406ull);
 	(void)memset(&cpu->arch.gprs, 0, sizeof(cpu->arch.gprs));
 	cpu->arch.gprs.rsi = arg & 0xffffffffu;
+	x86_virq_reset(cpu);   /* V_INTR_MASKING: the guest's IF masks no host interrupt; nothing pending */
 }
 
 NORETURN void arch_vcpu_enter(struct cpu *cpu, uint64_t entry, uint64_t arg)
@@ -103,6 +103,7 @@ NORETURN void svm_run_vcpu(struct cpu *cpu)
 	void *v = cpu->arch.vmcb;
 
 	for (;;) {
+		x86_virq_present(cpu);
 		svm_vmrun((uint64_t)(uintptr_t)v, &cpu->arch.gprs);
 		vmcb_write32(v, VMCB_TLB_CONTROL, 0u);
 		svm_exit(cpu, v);

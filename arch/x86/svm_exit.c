@@ -123,7 +123,7 @@ static void cpuid_exit(struct cpu *cpu, void *v)
 	} else {
 		cpuid(leaf, (uint32_t)g->rcx, r);
 		if (leaf == 1u) {
-			r[2] |= 1u << 31;                 /* hypervisor present */
+			r[2] |= (1u << 31) | (1u << 21);  /* hypervisor present; x2APIC (x2apic.c) */
 			r[2] &= ~((1u << 5) | (1u << 3)); /* no VMX, no MONITOR/MWAIT */
 		} else if (leaf == 0x80000001u) {
 			r[2] &= ~(1u << 2);               /* no SVM: nested virtualization is not offered */
@@ -178,6 +178,14 @@ static void msr_exit(struct cpu *cpu, void *v)
 			return;
 		}
 	}
+	if (x2apic_msr(cpu, msr, write, &value)) {
+		skip(cpu, v, write ? X86_OP_WRMSR : X86_OP_RDMSR);
+		if (!write) {
+			vmcb_write64(v, VMCB_RAX, value & 0xffffffffu);
+			g->rdx = value >> 32;
+		}
+		return;
+	}
 	incident_log(cpu, BH_INCIDENT_REGISTER, "%s of MSR 0x%x refused", write ? "WRMSR" : "RDMSR", msr);
 	inject(v, X86_EXC_GP, true, 0u);
 }
@@ -191,11 +199,11 @@ static void npf_exit(struct cpu *cpu, void *v)
 	contain(cpu, v, kind, vmcb_read64(v, VMCB_EXITINFO2), true);
 }
 
-/* The guest waits for an interrupt; none is offered yet, so it waits for the hypervisor's next request. */
+/* The guest waits for an interrupt: a virtual one raised in it, or the hypervisor's next request. */
 static void hlt_exit(struct cpu *cpu, void *v)
 {
 	skip(cpu, v, X86_OP_HLT);
-	if (__atomic_load_n(&cpu->requests, __ATOMIC_ACQUIRE) == 0u) {
+	if ((__atomic_load_n(&cpu->requests, __ATOMIC_ACQUIRE) == 0u) && !x86_virq_waiting(cpu)) {
 		x86_wait_interrupt();
 	}
 	core_handle_requests(cpu);

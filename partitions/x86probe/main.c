@@ -1,11 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * x86 isolation probe (configs/qemu-x86_64.dts): uses the I/O ports it was
- * given (COM2, polled), then tries the two things its description does not
- * allow, in this order:
+ * given (COM2, polled), then tries what its description does not allow,
+ * in this order:
  *   1. OUT to COM1 (0x3f8), the hypervisor's console: refused and counted,
  *      and the partition goes on;
- *   2. a store to guest-physical 64 MiB, where talker's RAM is in host
+ *   2. x2APIC IPIs (arch/x86/x2apic.c): one to its own x2APIC id, which it
+ *      takes through its IDT, then a fixed IPI and an INIT to talker's core
+ *      (x2APIC id 0): refused and counted, and talker runs on;
+ *   3. MSRs that must trap (microcode update, MTRR default type, debug
+ *      control): each refused with #GP, which its IDT counts and steps over;
+ *   4. a store to guest-physical 64 MiB, where talker's RAM is in host
  *      memory but nothing is in its own map: a nested page fault, and its
  *      fault policy (stop) ends it.
  * "ESCAPED" on the console would mean an attempt got through. First it
@@ -23,6 +28,84 @@
 #define UART_LSR 5u
 #define UART_LSR_THRE 0x20u
 #define VICTIM_ADDRESS 0x4000000u   /* talker's host-address in configs/qemu-x86_64.dts */
+#define TALKER_APIC_ID 0u           /* cpu0's x2APIC id (configs/boards/qemu-x86_64.dtsi) */
+#define IPI_VECTOR 0x40u
+#define X86_GP 13u
+#define MSR_APIC_BASE 0x1bu
+#define MSR_X2APIC_ID 0x802u
+#define MSR_X2APIC_ICR 0x830u
+#define ICR_INIT 0x500u
+#define SEL_CODE64 0x08u            /* the runtime's long-mode code segment (crt0.S) */
+
+struct gate {
+	uint16_t offset_low, selector;
+	uint8_t ist, type;
+	uint16_t offset_mid;
+	uint32_t offset_high, reserved;
+};
+
+/* Bumped by the gates of vectors.S. */
+volatile uint32_t x86probe_ipis;
+volatile uint32_t x86probe_gps;
+void x86probe_ipi_gate(void);
+void x86probe_gp_gate(void);
+
+static struct gate idt[256] __attribute__((aligned(16)));
+
+static void set_gate(uint32_t vector, void (*handler)(void))
+{
+	uint64_t a = (uint64_t)(uintptr_t)handler;
+
+	idt[vector] = (struct gate){ .offset_low = (uint16_t)a, .selector = SEL_CODE64, .type = 0x8eu,
+				     .offset_mid = (uint16_t)(a >> 16), .offset_high = (uint32_t)(a >> 32) };
+}
+
+static void load_idt(void)
+{
+	struct __attribute__((packed)) {
+		uint16_t limit;
+		uint64_t base;
+	} idtr = { sizeof(idt) - 1u, (uint64_t)(uintptr_t)idt };
+
+	set_gate(IPI_VECTOR, x86probe_ipi_gate);
+	set_gate(X86_GP, x86probe_gp_gate);
+	__asm__ volatile("lidt %0" : : "m"(idtr));
+}
+
+/* Waits up to 100 ms for the IPI count to reach `n`. */
+static uint32_t wait_ipis(uint32_t n)
+{
+	uint64_t end = rt_counter() + rt_counter_hz() / 10u;
+
+	while ((x86probe_ipis < n) && (rt_counter() < end)) {
+		__asm__ volatile("pause");
+	}
+	return x86probe_ipis;
+}
+
+static void x2apic_ipis(void)
+{
+	uint64_t base = x86_rdmsr(MSR_APIC_BASE);
+	uint32_t id = (uint32_t)x86_rdmsr(MSR_X2APIC_ID);
+
+	load_idt();
+	__asm__ volatile("sti");
+	printf("x86probe: APIC base 0x%x, x2APIC id %u; an IPI to itself\n", (unsigned)base, (unsigned)id);
+	x86_wrmsr(MSR_X2APIC_ICR, ((uint64_t)id << 32) | IPI_VECTOR);
+	printf("x86probe: IPIs taken: %u\n", (unsigned)wait_ipis(1u));
+	printf("x86probe: now an IPI and an INIT to x2APIC id %u (talker's core)\n", TALKER_APIC_ID);
+	x86_wrmsr(MSR_X2APIC_ICR, ((uint64_t)TALKER_APIC_ID << 32) | IPI_VECTOR);
+	x86_wrmsr(MSR_X2APIC_ICR, ((uint64_t)TALKER_APIC_ID << 32) | ICR_INIT);
+	printf("x86probe: ICR writes to talker's core done, IPIs taken: %u\n", (unsigned)wait_ipis(2u));
+}
+
+static void trapped_msrs(void)
+{
+	x86_wrmsr(0x79u, 0x1000u);        /* microcode update trigger */
+	(void)x86_rdmsr(0x2ffu);          /* MTRR default type */
+	x86_wrmsr(0x1d9u, 1u);            /* debug control: LBR */
+	printf("x86probe: 3 MSR accesses that must trap, %u #GP taken\n", (unsigned)x86probe_gps);
+}
 
 int main(void)
 {
@@ -41,7 +124,11 @@ int main(void)
 	}
 	printf("x86probe: wrote %u bytes to COM2, now a write to COM1\n", (unsigned)(sizeof(msg) - 1u));
 	x86_outb((uint16_t)COM1, (uint8_t)'X');
-	printf("x86probe: COM1 write done, now a store into talker's memory at 0x%x\n", VICTIM_ADDRESS);
+	printf("x86probe: COM1 write done\n");
+	x2apic_ipis();
+	trapped_msrs();
+	__asm__ volatile("cli");
+	printf("x86probe: now a store into talker's memory at 0x%x\n", VICTIM_ADDRESS);
 	*(volatile uint32_t *)(uintptr_t)VICTIM_ADDRESS = 0xdeadbeefu;
 	printf("x86probe: ESCAPED: the store to 0x%x completed\n", VICTIM_ADDRESS);
 	return 1;

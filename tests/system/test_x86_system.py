@@ -4,7 +4,10 @@ boots it with configs/qemu-x86_64_defconfig: bhcc's x86 back end makes its
 tables, the x86 partition SDK (runtime + newlib) its two programs, and
 scripts/qemu.py's q35 machine runs it. talker (core 0) prints its lines;
 x86probe (core 1) uses COM2, which it owns, then writes to COM1, which it does
-not own, then stores into talker's RAM."""
+not own, sends x2APIC IPIs to itself and to talker's core, touches MSRs that
+must trap, then stores into talker's RAM."""
+import re
+
 import pytest
 
 import harness
@@ -93,4 +96,46 @@ def test_a_store_into_another_partitions_memory_is_contained(system_run):
     assert i >= 0, system_run.text()
     assert system_run.index(r"^\[bulkhead\] partition 'x86probe' stopped", i) > i
     assert not any("ESCAPED" in l for l in system_run.lines), system_run.text()
-    assert system_run.index(r"^\[talker\] done: 300 lines", i) > i, system_run.text()
+    assert "done: 300 lines" in system_run.of("talker"), system_run.text()
+    assert not any(l.startswith("[bulkhead] fault: partition 'talker'") for l in system_run.lines), system_run.text()
+
+
+def _incidents(run, name):
+    """The partition's incident counts by kind, from the summary its stop logs."""
+    i = run.index(rf"^\[bulkhead\] partition '{name}' incidents since boot: ")
+    assert i >= 0, run.text()
+    return {k: int(n) for k, n in re.findall(r"(\w+) (\d+)", run.lines[i].split("since boot: ")[1])}
+
+
+def test_an_ipi_to_its_own_x2apic_id_is_delivered_and_one_to_a_foreign_core_is_refused(system_run):
+    """x86probe's local APIC is in x2APIC mode (APIC base 0xfee00d00: enabled,
+    x2APIC, its vCPU 0 the BSP) with its core's id, 1. A fixed IPI to its own id reaches its IDT
+    (one taken). A fixed IPI and an INIT to x2APIC id 0, talker's core, are
+    refused and counted as two interrupt incidents, reach nobody (x86probe
+    still took one; talker, which has no IDT and would triple-fault on any
+    interrupt, prints all its lines and exits normally).
+
+    Verifies: REQ-XARCH-013, REQ-XARCH-014
+    """
+    probe = system_run.of("x86probe")
+    assert "x86probe: APIC base 0xfee00d00, x2APIC id 1; an IPI to itself" in probe, system_run.text()
+    assert "x86probe: IPIs taken: 1" in probe, system_run.text()
+    i = system_run.index(r"^\[bulkhead\] partition 'x86probe' vCPU 0, interrupt incident 1 .*"
+                         r"x2APIC ICR 0x40 refused: x2APIC id 0 is not one of its cores")
+    assert i >= 0, system_run.text()
+    assert "x86probe: ICR writes to talker's core done, IPIs taken: 1" in probe, system_run.text()
+    assert _incidents(system_run, "x86probe")["interrupt"] == 2, system_run.text()
+    assert "exit(0)" in system_run.of("talker"), system_run.text()
+    assert not any(l.startswith("[bulkhead] fault: partition 'talker'") for l in system_run.lines), system_run.text()
+
+
+def test_msrs_that_must_trap_are_refused_with_gp_and_counted(system_run):
+    """WRMSR of the microcode update trigger, RDMSR of the MTRR default type and
+    WRMSR of the debug control trap (deny-by-default MSR permission map): each
+    is refused with #GP, which x86probe's IDT takes and steps over, and counted
+    as a register incident (with the COM1 write: four).
+
+    Verifies: REQ-XARCH-006
+    """
+    assert "x86probe: 3 MSR accesses that must trap, 3 #GP taken" in system_run.of("x86probe"), system_run.text()
+    assert _incidents(system_run, "x86probe")["register"] == 4, system_run.text()

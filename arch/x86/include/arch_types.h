@@ -21,6 +21,7 @@ struct arch_cpu {
 	struct x86_gprs gprs;       /* the vCPU's registers while the hypervisor runs (svm_entry.S) */
 	void *vmcb;                 /* its VMCB, 4 KiB (svm.c) */
 	uint32_t apic_id;           /* the core's local APIC id (cfg_cpu.arch.apic_id) */
+	uint64_t virq_pending[4];   /* vectors raised in its vCPU, not yet presented (vintr.c); atomic */
 };
 
 /** What x86 keeps for one partition. */

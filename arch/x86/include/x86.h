@@ -120,6 +120,23 @@ NORETURN void svm_run_vcpu(struct cpu *cpu);
 /** Runs the guest until its next #VMEXIT (svm_entry.S): VMLOAD, VMRUN, VMSAVE. */
 void svm_vmrun(uint64_t vmcb_pa, struct x86_gprs *gprs);
 
+/**
+ * Virtual interrupts (vintr.c): whether a vector waits for the calling
+ * cpu's vCPU (pending or presented, not taken); presents the highest
+ * pending one through V_IRQ before VMRUN when none is presented; clears
+ * them all for a new life of the vCPU.
+ */
+bool x86_virq_waiting(const struct cpu *cpu);
+void x86_virq_present(struct cpu *cpu);
+void x86_virq_reset(struct cpu *cpu);
+
+/**
+ * The guest's x2APIC MSRs (x2apic.c): true when `msr` is one it emulates,
+ * with the value read in *value (RDMSR) or the write applied or refused
+ * and counted (WRMSR); false leaves the access to the caller's refusal.
+ */
+bool x2apic_msr(struct cpu *cpu, uint32_t msr, bool write, uint64_t *value);
+
 /** Refuses to boot when the description's RAM is not usable RAM in the multiboot memory map (memmap.c). */
 void x86_check_memory_map(uint32_t info);
 

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* The few x86 instructions the runtime and x86 programs need (port I/O, CPUID). */
+/* The few x86 instructions the runtime and x86 programs need (port I/O, CPUID, MSRs). */
 #ifndef BHRT_X86_H
 #define BHRT_X86_H
 
@@ -33,6 +33,21 @@ static inline void x86_outb(uint16_t port, uint8_t v)
 static inline void x86_outw(uint16_t port, uint16_t v)
 {
 	__asm__ volatile("outw %0, %1" : : "a"(v), "Nd"(port));
+}
+
+/* Under Bulkhead every MSR but a few traps (arch/x86/README.md): these are for the x2APIC's. */
+static inline uint64_t x86_rdmsr(uint32_t msr)
+{
+	uint32_t lo;
+	uint32_t hi;
+
+	__asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
+	return ((uint64_t)hi << 32) | lo;
+}
+
+static inline void x86_wrmsr(uint32_t msr, uint64_t v)
+{
+	__asm__ volatile("wrmsr" : : "c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)) : "memory");
 }
 
 static inline uint64_t x86_rdtsc(void)

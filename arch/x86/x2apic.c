@@ -1,0 +1,127 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The guest's local APIC, in x2APIC mode from the start (its MSRs, all
+ * trapped by the MSR permission map): its id is its core's x2APIC id, and
+ * an IPI reaches only the partition's own cores, the x86 counterpart of
+ * arm64's SGI filtering. A fixed IPI (vector 32-255) to one of its own
+ * cores, to itself or to all of its cores is raised in those vCPUs
+ * (vintr.c); one to any other x2APIC id, a logical destination, and INIT,
+ * SIPI, NMI, SMI or lowest-priority delivery are refused and counted as
+ * interrupt incidents and reach nobody (vCPUs start by the PSCI hypercall).
+ * Timer, LVT and error registers are not offered yet: refused with #GP.
+ */
+#include <bulkhead/hypercall.h>
+#include "cfg.h"
+#include "cpu.h"
+#include "incident.h"
+#include "partition.h"
+#include "virq.h"
+#include "x86.h"
+
+#define MSR_APIC_BASE     0x01bu
+#define MSR_X2APIC_ID     0x802u
+#define MSR_X2APIC_VER    0x803u
+#define MSR_X2APIC_EOI    0x80bu
+#define MSR_X2APIC_ICR    0x830u
+#define MSR_X2APIC_SELF   0x83fu
+
+#define APIC_BASE_VALUE   0xfee00000u
+#define APIC_BASE_BSP     (1u << 8)
+#define APIC_BASE_EXTD    (1u << 10)   /* x2APIC mode */
+#define APIC_BASE_EN      (1u << 11)
+#define APIC_VERSION      0x50014u     /* integrated APIC, LVT entries 0-5 */
+
+#define ICR_VECTOR(icr)     ((uint32_t)(icr) & 0xffu)
+#define ICR_MODE(icr)       (((uint32_t)(icr) >> 8) & 0x7u)   /* 0: fixed */
+#define ICR_LOGICAL         (1u << 11)
+#define ICR_SHORTHAND(icr)  (((uint32_t)(icr) >> 18) & 0x3u)
+#define ICR_DEST(icr)       ((uint32_t)((icr) >> 32))
+#define SHORTHAND_NONE      0u
+#define SHORTHAND_SELF      1u
+#define SHORTHAND_ALL       2u
+#define DEST_BROADCAST      0xffffffffu
+
+static uint64_t apic_base(const struct cpu *cpu)
+{
+	return APIC_BASE_VALUE | APIC_BASE_EN | APIC_BASE_EXTD | ((cpu->vcpu == 0u) ? APIC_BASE_BSP : 0u);
+}
+
+/* Raises `vector` in the partition's vCPUs the ICR names (none outside it); false: it names no core of its own. */
+static bool ipi_own_cores(struct cpu *cpu, uint32_t shorthand, uint32_t dest, uint32_t vector)
+{
+	struct partition *p = cpu->partition;
+	bool found = false;
+
+	for (uint32_t v = 0u; v < p->cfg->n_vcpus; v++) {
+		uint32_t apic_id = cfg_system.cpus[p->cfg->vcpu_cpu[v]].arch.apic_id;
+		bool self = v == cpu->vcpu;
+		bool named = (shorthand == SHORTHAND_SELF) ? self
+			     : ((shorthand == SHORTHAND_ALL) || (dest == DEST_BROADCAST)) ? true
+			     : (shorthand == SHORTHAND_NONE) ? (apic_id == dest)
+			     : !self;   /* all but self */
+		if (named) {
+			found = true;
+			/* A vCPU that is off takes no IPI, as a core in wait-for-SIPI takes none. */
+			(void)core_vcpu_inject(cpu, p, v, vector);
+		}
+	}
+	return found;
+}
+
+static void icr_write(struct cpu *cpu, uint64_t icr)
+{
+	uint32_t shorthand = ICR_SHORTHAND(icr);
+
+	if ((ICR_MODE(icr) != 0u) || (ICR_VECTOR(icr) < 32u)) {
+		incident_log(cpu, BH_INCIDENT_INTERRUPT, "x2APIC ICR 0x%lx refused: only fixed IPIs with vectors 32-255",
+			     icr);
+	} else if ((shorthand == SHORTHAND_NONE) && ((icr & ICR_LOGICAL) != 0u)) {
+		incident_log(cpu, BH_INCIDENT_INTERRUPT, "x2APIC ICR 0x%lx refused: no logical destinations", icr);
+	} else if (!ipi_own_cores(cpu, shorthand, ICR_DEST(icr), ICR_VECTOR(icr))) {
+		incident_log(cpu, BH_INCIDENT_INTERRUPT, "x2APIC ICR 0x%lx refused: x2APIC id %u is not one of its cores",
+			     icr, ICR_DEST(icr));
+	} else {
+		/* raised in its own vCPUs */
+	}
+}
+
+static bool x2apic_read(const struct cpu *cpu, uint32_t msr, uint64_t *value)
+{
+	switch (msr) {
+	case MSR_APIC_BASE:
+		*value = apic_base(cpu);
+		return true;
+	case MSR_X2APIC_ID:
+		*value = cpu->arch.apic_id;
+		return true;
+	case MSR_X2APIC_VER:
+		*value = APIC_VERSION;
+		return true;
+	default:
+		return false;
+	}
+}
+
+bool x2apic_msr(struct cpu *cpu, uint32_t msr, bool write, uint64_t *value)
+{
+	if (!write) {
+		return x2apic_read(cpu, msr, value);
+	}
+	switch (msr) {
+	case MSR_APIC_BASE:
+		return *value == apic_base(cpu);   /* x2APIC mode stays on: any change is refused */
+	case MSR_X2APIC_EOI:
+		return *value == 0u;               /* no in-service state to end (vintr.c) */
+	case MSR_X2APIC_ICR:
+		icr_write(cpu, *value);
+		return true;
+	case MSR_X2APIC_SELF:
+		if ((*value < 32u) || (*value > 255u)) {
+			return false;   /* refused with #GP, as a reserved bit or vector would be */
+		}
+		arch_vcpu_inject(cpu, (uint32_t)*value);
+		return true;
+	default:
+		return false;
+	}
+}
