@@ -31,46 +31,13 @@
 #define TALKER_APIC_ID 0u           /* cpu0's x2APIC id (configs/boards/qemu-x86_64.dtsi) */
 #define IPI_VECTOR 0x40u
 #define X86_GP 13u
-#define MSR_APIC_BASE 0x1bu
-#define MSR_X2APIC_ID 0x802u
-#define MSR_X2APIC_ICR 0x830u
 #define ICR_INIT 0x500u
-#define SEL_CODE64 0x08u            /* the runtime's long-mode code segment (crt0.S) */
-
-struct gate {
-	uint16_t offset_low, selector;
-	uint8_t ist, type;
-	uint16_t offset_mid;
-	uint32_t offset_high, reserved;
-};
 
 /* Bumped by the gates of vectors.S. */
 volatile uint32_t x86probe_ipis;
 volatile uint32_t x86probe_gps;
 void x86probe_ipi_gate(void);
 void x86probe_gp_gate(void);
-
-static struct gate idt[256] __attribute__((aligned(16)));
-
-static void set_gate(uint32_t vector, void (*handler)(void))
-{
-	uint64_t a = (uint64_t)(uintptr_t)handler;
-
-	idt[vector] = (struct gate){ .offset_low = (uint16_t)a, .selector = SEL_CODE64, .type = 0x8eu,
-				     .offset_mid = (uint16_t)(a >> 16), .offset_high = (uint32_t)(a >> 32) };
-}
-
-static void load_idt(void)
-{
-	struct __attribute__((packed)) {
-		uint16_t limit;
-		uint64_t base;
-	} idtr = { sizeof(idt) - 1u, (uint64_t)(uintptr_t)idt };
-
-	set_gate(IPI_VECTOR, x86probe_ipi_gate);
-	set_gate(X86_GP, x86probe_gp_gate);
-	__asm__ volatile("lidt %0" : : "m"(idtr));
-}
 
 /* Waits up to 100 ms for the IPI count to reach `n`. */
 static uint32_t wait_ipis(uint32_t n)
@@ -85,17 +52,19 @@ static uint32_t wait_ipis(uint32_t n)
 
 static void x2apic_ipis(void)
 {
-	uint64_t base = x86_rdmsr(MSR_APIC_BASE);
-	uint32_t id = (uint32_t)x86_rdmsr(MSR_X2APIC_ID);
+	uint64_t base = x86_rdmsr(X86_MSR_APIC_BASE);
+	uint32_t id = (uint32_t)x86_rdmsr(X86_MSR_X2APIC_ID);
 
-	load_idt();
+	x86_idt_set(IPI_VECTOR, x86probe_ipi_gate);
+	x86_idt_set(X86_GP, x86probe_gp_gate);
+	x86_idt_load();
 	__asm__ volatile("sti");
 	printf("x86probe: APIC base 0x%x, x2APIC id %u; an IPI to itself\n", (unsigned)base, (unsigned)id);
-	x86_wrmsr(MSR_X2APIC_ICR, ((uint64_t)id << 32) | IPI_VECTOR);
+	x86_wrmsr(X86_MSR_X2APIC_ICR, ((uint64_t)id << 32) | IPI_VECTOR);
 	printf("x86probe: IPIs taken: %u\n", (unsigned)wait_ipis(1u));
 	printf("x86probe: now an IPI and an INIT to x2APIC id %u (talker's core)\n", TALKER_APIC_ID);
-	x86_wrmsr(MSR_X2APIC_ICR, ((uint64_t)TALKER_APIC_ID << 32) | IPI_VECTOR);
-	x86_wrmsr(MSR_X2APIC_ICR, ((uint64_t)TALKER_APIC_ID << 32) | ICR_INIT);
+	x86_wrmsr(X86_MSR_X2APIC_ICR, ((uint64_t)TALKER_APIC_ID << 32) | IPI_VECTOR);
+	x86_wrmsr(X86_MSR_X2APIC_ICR, ((uint64_t)TALKER_APIC_ID << 32) | ICR_INIT);
 	printf("x86probe: ICR writes to talker's core done, IPIs taken: %u\n", (unsigned)wait_ipis(2u));
 }
 
@@ -116,6 +85,10 @@ int main(void)
 	printf("x86probe: CPUID 0x%x: max leaf 0x%x, TSC %u kHz; the runtime's counter %u kHz\n",
 	       BH_X86_CPUID_BASE, (unsigned)x86_cpuid(BH_X86_CPUID_BASE).eax, (unsigned)x86_cpuid(BH_X86_CPUID_TSC_KHZ).eax,
 	       (unsigned)(rt_counter_hz() / 1000u));
+	printf("x86probe: CPUID 1: hypervisor %u, x2APIC %u, VMX %u; 0x80000001: SVM %u; 0x%x: partition %u, vCPU %u\n",
+	       (unsigned)(x86_cpuid(1u).ecx >> 31), (unsigned)((x86_cpuid(1u).ecx >> 21) & 1u),
+	       (unsigned)((x86_cpuid(1u).ecx >> 5) & 1u), (unsigned)((x86_cpuid(0x80000001u).ecx >> 2) & 1u),
+	       BH_X86_CPUID_IDS, (unsigned)x86_cpuid(BH_X86_CPUID_IDS).eax, (unsigned)x86_cpuid(BH_X86_CPUID_IDS).ebx);
 	printf("x86probe: partition %u, COM2 LSR 0x%02x\n", (unsigned)me.partition, (unsigned)lsr);
 	for (const char *c = msg; *c != '\0'; c++) {
 		while ((x86_inb((uint16_t)(COM2 + UART_LSR)) & UART_LSR_THRE) == 0u) {

@@ -1,11 +1,12 @@
 # SPDX-License-Identifier: MIT
 """The default x86 system, configs/qemu-x86_64.dts, as `make run` builds and
 boots it with configs/qemu-x86_64_defconfig: bhcc's x86 back end makes its
-tables, the x86 partition SDK (runtime + newlib) its two programs, and
+tables, the x86 partition SDK (runtime + newlib) its three programs, and
 scripts/qemu.py's q35 machine runs it. talker (core 0) prints its lines;
 x86probe (core 1) uses COM2, which it owns, then writes to COM1, which it does
 not own, sends x2APIC IPIs to itself and to talker's core, touches MSRs that
-must trap, then stores into talker's RAM."""
+must trap, then stores into talker's RAM; x86cores (cores 2 and 3) starts its
+second vCPU, wakes it with an IPI, then triple-faults."""
 import re
 
 import pytest
@@ -19,27 +20,39 @@ pytestmark = pytest.mark.skipif(not x86sys.available(), reason=f"{x86sys.QEMU} n
 @pytest.fixture(scope="module")
 def system_run():
     run = x86sys.run(*x86sys.build("x86-default", "configs/qemu-x86_64.dts"), timeout=120)
-    if "Bulkhead: 4 cores, 2 partitions" not in run.of("bulkhead"):
+    if "Bulkhead: 4 cores, 3 partitions" not in run.of("bulkhead"):
         raise harness.NotBooted(f"no banner:\n{run.text()[-3000:]}")
     return run
 
 
-def test_both_sdk_partitions_print_through_their_consoles_and_the_board_powers_off(system_run):
-    """Two partitions built with the x86 SDK, on cores 0 and 1, reach main(),
-    print through the hypervisor's debug console (their lines come back tagged
-    with their names: the runtime recognised Bulkhead's CPUID signature, or it
-    would have written to COM1 itself), and the board powers off once both
-    have stopped.
+def test_every_sdk_partition_prints_through_its_console_and_the_board_powers_off(system_run):
+    """Three partitions built with the x86 SDK, on their own cores, reach
+    main(), print through the hypervisor's debug console by VMMCALL (their
+    lines come back tagged with their names: the runtime recognised Bulkhead's
+    CPUID signature, or it would have written to COM1 itself), and the board
+    powers off once all have stopped.
 
-    Verifies: REQ-XARCH-001, REQ-XARCH-011
+    Verifies: REQ-XARCH-001, REQ-XARCH-003, REQ-XARCH-011
     """
     talker = system_run.of("talker")
     assert "talker: partition 0, restart 0, 300 lines" in talker, system_run.text()
     assert len([l for l in talker if l.startswith("line ")]) == 300, system_run.text()
     assert "done: 300 lines" in talker and "exit(0)" in talker, system_run.text()
     assert any(l.startswith("x86probe: partition 1, ") for l in system_run.of("x86probe")), system_run.text()
+    assert "x86cores: partition 2, 2 vCPUs" in system_run.of("x86cores"), system_run.text()
     assert "all partitions stopped" in system_run.of("bulkhead")
     assert system_run.exited and system_run.returncode == 0, system_run.text()
+
+
+def test_cpuid_is_filtered_and_names_the_partition_and_vcpu(system_run):
+    """CPUID leaf 1 has the hypervisor bit and the x2APIC, not VMX; leaf
+    0x80000001 hides SVM; Bulkhead's leaf 0x40000001 gives x86probe its
+    partition index (1) and vCPU index (0).
+
+    Verifies: REQ-XARCH-005
+    """
+    assert ("x86probe: CPUID 1: hypervisor 1, x2APIC 1, VMX 0; 0x80000001: SVM 0; 0x40000001: partition 1, vCPU 0"
+            in system_run.of("x86probe")), system_run.text()
 
 
 def test_the_cpuid_leaves_give_the_tsc_frequency_the_runtime_uses(system_run):
@@ -139,3 +152,51 @@ def test_msrs_that_must_trap_are_refused_with_gp_and_counted(system_run):
     """
     assert "x86probe: 3 MSR accesses that must trap, 3 #GP taken" in system_run.of("x86probe"), system_run.text()
     assert _incidents(system_run, "x86probe")["register"] == 4, system_run.text()
+
+
+def test_second_vcpu_starts_with_its_argument_and_an_ipi_wakes_it_on_its_core(system_run):
+    """PSCI CPU_ON through VMMCALL starts x86cores' vCPU 1 on core 3 (never
+    started before: INIT-SIPI-SIPI) with its context argument; vCPU 0's x2APIC
+    IPI to vCPU 1's id (3, its core's) is raised on that other core and wakes
+    vCPU 1 from HLT through its IDT; its CPU_OFF turns it off, which
+    AFFINITY_INFO reports to vCPU 0. An IPI between a partition's own cores is
+    no incident.
+
+    Verifies: REQ-XARCH-009, REQ-XARCH-013, REQ-XARCH-014
+    """
+    cores = system_run.of("x86cores")
+    order = ["x86cores: CPU_ON of vCPU 1: 0", "x86cores: vCPU 1 up with argument 0x5eed",
+             "x86cores: an IPI to vCPU 1 (x2APIC id 3)", "x86cores: vCPU 1 woke from HLT with the IPI (1 taken)",
+             "x86cores: vCPU 1 is off again"]
+    assert all(l in cores for l in order), system_run.text()
+    assert [cores.index(l) for l in order] == sorted(cores.index(l) for l in order), system_run.text()
+    assert _incidents(system_run, "x86cores")["interrupt"] == 0, system_run.text()
+
+
+def test_a_triple_fault_is_contained_by_the_fault_policy(system_run):
+    """x86cores' vCPU 0 raises #UD with no IDT loaded: a triple fault, which
+    exits to the hypervisor, is logged, and stops that partition alone (the
+    others finish).
+
+    Verifies: REQ-XARCH-008
+    """
+    j = system_run.index(r"^\[bulkhead\] partition 'x86cores': triple fault \(shutdown\)")
+    assert j >= 0, system_run.text()
+    assert system_run.index(r"^\[bulkhead\] fault: partition 'x86cores' vCPU 0 \(core 2\): ", j) > j
+    assert system_run.index(r"^\[bulkhead\] partition 'x86cores' stopped", j) > j
+    assert not any("ESCAPED" in l for l in system_run.lines), system_run.text()
+    assert "exit(0)" in system_run.of("talker"), system_run.text()
+
+
+def test_ram_missing_from_the_board_refuses_to_boot():
+    """With 40 MiB of RAM the image store (host 80 to 128 MiB) is not all
+    usable RAM in the loader's memory map: the hypervisor refuses to boot,
+    naming the range, before any partition runs.
+
+    Verifies: REQ-XARCH-010
+    """
+    run = x86sys.run(*x86sys.build("x86-default", "configs/qemu-x86_64.dts"), timeout=20, mem_mib=40)
+    assert any(l.startswith("[bulkhead] PANIC") for l in run.lines), run.text()
+    assert ("[bulkhead] the image store: [0x5000000, 0x8000000) is not usable RAM on this board "
+            "(the loader's memory map)") in run.lines, run.text()
+    assert not any(l.startswith(("[talker]", "[x86probe]", "[x86cores]")) for l in run.lines), run.text()

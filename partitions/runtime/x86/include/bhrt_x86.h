@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* The few x86 instructions the runtime and x86 programs need (port I/O, CPUID, MSRs). */
+/* The few x86 instructions the runtime and x86 programs need (port I/O, CPUID, MSRs), and an IDT. */
 #ifndef BHRT_X86_H
 #define BHRT_X86_H
 
@@ -58,5 +58,21 @@ static inline uint64_t x86_rdtsc(void)
 	__asm__ volatile("lfence\n\trdtsc" : "=a"(lo), "=d"(hi));
 	return ((uint64_t)hi << 32) | lo;
 }
+
+/*
+ * x2APIC MSRs (Bulkhead gives each vCPU an x2APIC: arch/x86/x2apic.c). An
+ * ICR value: destination x2APIC id in bits 63:32, vector in 7:0.
+ */
+#define X86_MSR_APIC_BASE  0x01bu
+#define X86_MSR_X2APIC_ID  0x802u
+#define X86_MSR_X2APIC_ICR 0x830u
+
+/**
+ * Sets the gate of `vector` in the partition's IDT to `gate`, an assembly
+ * routine that ends in IRETQ (an interrupt gate: IF is clear inside it).
+ */
+void x86_idt_set(uint8_t vector, void (*gate)(void));
+/** Loads the partition's IDT on the calling vCPU (each vCPU loads it once). */
+void x86_idt_load(void);
 
 #endif /* BHRT_X86_H */
