@@ -95,6 +95,7 @@ static char *run_both(const char *fixture, int *rc)
 	assert_int_equal(system(cmd), 0);
 	write_image(out, "talker");
 	write_image(out, "x86probe");
+	write_image(out, "x86cores");
 	opt = (struct bhcc_options){ .dtb = dtb, .source = fixture, .out = out, .max_cpus = 8,
 				     .max_partitions = 8, .layout_only = true, .srctree = "." };
 	f = open_memstream(&err, &len);
@@ -145,8 +146,8 @@ static void test_default_system_gives_com2_to_x86probe(void **state)
 	expect_text("%s/default/gen/config.c", ".arch = { .apic_id = 3 } }, /* core 3: /board/cpus/cpu@3 */");
 	expect_text("%s/default/gen/config.c", ".console = { .base = 0x3f8, .size = 0x8, .reg_shift = 0, .reg_io_width = 1 },");
 	expect_text("%s/default/gen/config.c", ".ioapic = { .mmio = { .base = 0xfec00000, .size = 0x1000 }, .gsi_base = 0, .pins = 24 },");
-	/* Two partitions of 16 MiB at a 2 MiB boundary: PML4, PDPT and PD each. */
-	expect_text("%s/default/gen/system.mk", "BH_S2_POOL_PAGES := 6\n");
+	/* Three partitions of 16 MiB at a 2 MiB boundary: PML4, PDPT and PD each. */
+	expect_text("%s/default/gen/system.mk", "BH_S2_POOL_PAGES := 9\n");
 	expect_text("%s/default/gen/isolation.md", "| I/O ports | 0x2f8-0x2ff |");
 	/* config.c compiles against x86's part of the contract. */
 	snprintf(cmd, sizeof(cmd),
@@ -189,7 +190,7 @@ static const struct rejection rejections[] = {
 	{ "err-port-unit", "err-port-unit: /board/isa/rtc@70: unit address '70' does not match the first port in reg (expected 'i70')" },
 	{ "err-port-overlap", "err-port-overlap: /board/isa/dev@i2fc: reg: I/O-port range 0x2fc-0x2ff overlaps /board/isa/serial@i2f8 (0x2f8-0x2ff)" },
 	{ "err-port-many", "err-port-many: /partitions/x86probe: devices: /board/isa/many@i100: more than 8 I/O-port ranges in one partition" },
-	{ "err-doorbell", "err-doorbell: /channels/c/x86probe: doorbell: 5: x86 Bulkhead raises no virtual interrupt in /partitions/x86probe yet (no virtual APIC)" },
+	{ "err-doorbell", "err-doorbell: /channels/c/x86probe: doorbell: 5: x86 Bulkhead rings no doorbell in /partitions/x86probe yet (no guest description to find channels in)" },
 	{ "err-doorbell", "err-doorbell: /partitions/talker: dtb-address: x86 partitions get no generated device tree yet (ESI is 0 at entry); leave dtb-address out" },
 	{ "err-ram-low", "err-ram-low: /board/memory@0: reg: RAM range 0x0-0xfffff reaches into the first MiB" },
 	{ "err-apic-id", "err-apic-id: /board/cpus/cpu@2: reg: x2APIC id 1 is also the id of /board/cpus/cpu@1" },

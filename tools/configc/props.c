@@ -347,8 +347,8 @@ void node_check_unit_address(struct bh_ctx *c, int node, const char *path, uint6
 			   at + 1, (unsigned long long)base);
 }
 
-void parse_container(struct bh_ctx *c, int node, const unsigned *count, unsigned max, const char *what,
-		     container_child_fn each)
+void parse_container_cells(struct bh_ctx *c, int node, const unsigned *count, unsigned max, const char *what,
+			   const struct container_cells *cells, container_child_fn each)
 {
 	static const char *const container_props[] = { "#address-cells", "#size-cells", NULL };
 	char path[BHCC_PATH_MAX];
@@ -357,8 +357,8 @@ void parse_container(struct bh_ctx *c, int node, const unsigned *count, unsigned
 
 	node_path(c, node, path);
 	props_whitelist(c, node, path, container_props);
-	prop_ncells(c, node, path, "#address-cells", true, 1, 2, &ac);
-	prop_ncells(c, node, path, "#size-cells", true, 1, 2, &sc);
+	prop_ncells(c, node, path, "#address-cells", true, cells->ac_min, cells->ac_max, &ac);
+	prop_ncells(c, node, path, "#size-cells", true, cells->sc_min, cells->sc_max, &sc);
 	fdt_for_each_subnode(child, c->fdt, node) {
 		if (*count == max) {
 			diag_error(c->diag, path, NULL, "more than %u %s", max, what);
@@ -366,4 +366,12 @@ void parse_container(struct bh_ctx *c, int node, const unsigned *count, unsigned
 		}
 		each(c, child, ac, sc);
 	}
+}
+
+void parse_container(struct bh_ctx *c, int node, const unsigned *count, unsigned max, const char *what,
+		     container_child_fn each)
+{
+	static const struct container_cells one_or_two = { 1, 2, 1, 2 };
+
+	parse_container_cells(c, node, count, max, what, &one_or_two, each);
 }

@@ -102,6 +102,15 @@ typedef void (*container_child_fn)(struct bh_ctx *c, int node, unsigned ac, unsi
 void parse_container(struct bh_ctx *c, int node, const unsigned *count, unsigned max, const char *what,
 		     container_child_fn each);
 
+/** The #address-cells and #size-cells a container accepts (inclusive ranges). */
+struct container_cells {
+	unsigned ac_min, ac_max, sc_min, sc_max;
+};
+
+/** parse_container() with other cell counts than 1 or 2 (x86's /board/isa: 2 and 1). */
+void parse_container_cells(struct bh_ctx *c, int node, const unsigned *count, unsigned max, const char *what,
+			   const struct container_cells *cells, container_child_fn each);
+
 void node_check_unit_address(struct bh_ctx *c, int node, const char *path, uint64_t base);
 
 #endif /* BHCC_PROPS_H */

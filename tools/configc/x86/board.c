@@ -28,7 +28,6 @@ static const char *const ioapic_props[] = {
 	"compatible", "reg", "interrupt-controller", "#interrupt-cells", "#address-cells", NULL
 };
 static const char *const lapic_props[] = { "compatible", "reg", NULL };
-static const char *const isa_props[] = { "#address-cells", "#size-cells", NULL };
 
 const struct be_space be_space = {
 	.guest_limit = X86_GUEST_LIMIT,
@@ -133,27 +132,26 @@ static void port_regs(struct bh_ctx *c, struct bh_device *d)
 	}
 }
 
+/* A port device under /board/isa: a board device with its `ports` flag, its reg the port range itself. */
+static void parse_isa_device(struct bh_ctx *c, int node, unsigned ac, unsigned sc)
+{
+	struct bh_device *d = parse_board_device(c, node, ac, sc);
+
+	if (!d)
+		return;
+	d->ports = true;
+	if (!ac || !sc || !d->n_regs)
+		return;   /* the container's cells or the reg were refused already */
+	port_regs(c, d);
+	check_port_unit_address(c, node, d->path, d->regs[0].base);
+}
+
 static void parse_isa(struct bh_ctx *c, int node)
 {
-	char path[BHCC_PATH_MAX];
-	unsigned ac = 0, sc = 0;
-	int child;
+	static const struct container_cells isa_cells = { 2, 2, 1, 1 };   /* (space, port), count */
 
-	node_path(c, node, path);
-	props_whitelist(c, node, path, isa_props);
-	prop_ncells(c, node, path, "#address-cells", true, 2, 2, &ac);
-	prop_ncells(c, node, path, "#size-cells", true, 1, 1, &sc);
-	fdt_for_each_subnode(child, c->fdt, node) {
-		struct bh_device *d = parse_board_device(c, child, ac, sc);
-
-		if (!d)
-			return;
-		d->ports = true;
-		if (!ac || !sc || !d->n_regs)
-			continue;
-		port_regs(c, d);
-		check_port_unit_address(c, child, d->path, d->regs[0].base);
-	}
+	parse_container_cells(c, node, &c->sys->board.n_devices, BHCC_MAX_DEVICES, "board devices", &isa_cells,
+			      parse_isa_device);
 }
 
 bool be_board_node(struct bh_ctx *c, int node, unsigned ac, unsigned sc)

@@ -3,9 +3,10 @@
  * What x86 adds to a partition: the I/O ports of its devices
  * (cfg_arch_partition.port_ranges, which arch/x86/partition.c opens in its
  * I/O permission map), and the interrupt
- * features x86 does not have yet (no IOAPIC routing, no virtual APIC): an
- * interrupt or a doorbell written for an x86 partition is an error, never
- * dropped.
+ * features x86 does not have yet (no IOAPIC routing; no doorbell path: the
+ * hypervisor raises vectors in vCPUs, but partitions have no guest
+ * description to find channels in): an interrupt or a doorbell written for
+ * an x86 partition is an error, never dropped.
  */
 #include <string.h>
 
@@ -34,7 +35,7 @@ bool be_doorbell_valid(struct bh_ctx *c, const struct bh_partition *p, const cha
 {
 	(void)level;
 	diag_error(c->diag, path, prop,
-		   "%u: x86 Bulkhead raises no virtual interrupt in %s yet (no virtual APIC); leave it out", irq,
+		   "%u: x86 Bulkhead rings no doorbell in %s yet (no guest description to find channels in); leave it out", irq,
 		   p->path);
 	return false;
 }
