@@ -25,7 +25,6 @@ const struct be_console be_consoles[] = {
 	{ NULL, BH_CONSOLE_NONE, NULL },
 };
 const char *const be_console_names = "\"ns16550a\"";
-const char *const be_partition_props[] = { NULL };
 const char *const be_cpu_id_title = "Id";
 const char *const be_irq_note = "Every interrupt can be assigned.";
 const char *const be_irq_title = "Interrupt";
@@ -87,13 +86,6 @@ unsigned be_hyp_ranges(const struct bh_system *sys, struct bh_range *out)
 	return 0;
 }
 
-void be_parse_partition(struct bh_ctx *c, struct bh_partition *p, int node)
-{
-	(void)c;
-	(void)p;
-	(void)node;
-}
-
 bool be_irq_assignable(struct bh_ctx *c, const struct bh_partition *p, const struct bh_device *d, uint32_t irq)
 {
 	(void)c;
@@ -119,19 +111,6 @@ void be_partition_regions(struct bh_ctx *c, struct bh_partition *p)
 {
 	(void)c;
 	(void)p;
-}
-
-unsigned be_guest_windows(const struct bh_system *sys, const struct bh_partition *p, struct be_window *out)
-{
-	(void)sys;
-	(void)p;
-	(void)out;
-	return 0;
-}
-
-void be_validate_partitions(struct bh_ctx *c)
-{
-	(void)c;
 }
 
 void be_count_pools(struct bh_ctx *c)

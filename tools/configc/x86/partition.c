@@ -13,14 +13,6 @@
 #include "backend.h"
 #include "cfg.h"
 
-const char *const be_partition_props[] = { NULL };
-
-void be_parse_partition(struct bh_ctx *c, struct bh_partition *p, int node)
-{
-	(void)c;
-	(void)p;
-	(void)node;
-}
 
 bool be_irq_assignable(struct bh_ctx *c, const struct bh_partition *p, const struct bh_device *d, uint32_t irq)
 {
@@ -59,19 +51,6 @@ void be_partition_regions(struct bh_ctx *c, struct bh_partition *p)
 				(struct cfg_port_range){ (uint16_t)d->regs[i].base, (uint16_t)d->regs[i].size };
 		}
 	}
-}
-
-unsigned be_guest_windows(const struct bh_system *sys, const struct bh_partition *p, struct be_window *out)
-{
-	(void)sys;
-	(void)p;
-	(void)out;
-	return 0;
-}
-
-void be_validate_partitions(struct bh_ctx *c)
-{
-	(void)c;
 }
 
 /* Partitions get no guest description on x86 yet: it would say what arm64's says, and nothing reads it. */
