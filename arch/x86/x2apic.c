@@ -46,26 +46,42 @@ static uint64_t apic_base(const struct cpu *cpu)
 	return APIC_BASE_VALUE | APIC_BASE_EN | APIC_BASE_EXTD | ((cpu->vcpu == 0u) ? APIC_BASE_BSP : 0u);
 }
 
-/* Raises `vector` in the partition's vCPUs the ICR names (none outside it); false: it names no core of its own. */
+/* Whether the ICR's shorthand and destination name vCPU `v` (of the sender's partition). */
+static bool names_vcpu(const struct cpu *cpu, uint32_t v, uint32_t shorthand, uint32_t dest)
+{
+	const struct partition *p = cpu->partition;
+	bool self = v == cpu->vcpu;
+
+	if (shorthand == SHORTHAND_SELF) {
+		return self;
+	}
+	if ((shorthand == SHORTHAND_ALL) || ((shorthand == SHORTHAND_NONE) && (dest == DEST_BROADCAST))) {
+		return true;
+	}
+	if (shorthand == SHORTHAND_NONE) {
+		return cfg_system.cpus[p->cfg->vcpu_cpu[v]].arch.apic_id == dest;
+	}
+	return !self;   /* all but self */
+}
+
+/*
+ * Raises `vector` in the partition's vCPUs the ICR names (none outside it);
+ * false: a destination id that is none of its cores. (All-but-self names
+ * nobody in a partition of one vCPU, which is no attempt to reach another.)
+ */
 static bool ipi_own_cores(struct cpu *cpu, uint32_t shorthand, uint32_t dest, uint32_t vector)
 {
 	struct partition *p = cpu->partition;
 	bool found = false;
 
 	for (uint32_t v = 0u; v < p->cfg->n_vcpus; v++) {
-		uint32_t apic_id = cfg_system.cpus[p->cfg->vcpu_cpu[v]].arch.apic_id;
-		bool self = v == cpu->vcpu;
-		bool named = (shorthand == SHORTHAND_SELF) ? self
-			     : ((shorthand == SHORTHAND_ALL) || (dest == DEST_BROADCAST)) ? true
-			     : (shorthand == SHORTHAND_NONE) ? (apic_id == dest)
-			     : !self;   /* all but self */
-		if (named) {
+		if (names_vcpu(cpu, v, shorthand, dest)) {
 			found = true;
 			/* A vCPU that is off takes no IPI, as a core in wait-for-SIPI takes none. */
 			(void)core_vcpu_inject(cpu, p, v, vector);
 		}
 	}
-	return found;
+	return found || (shorthand != SHORTHAND_NONE);
 }
 
 static void icr_write(struct cpu *cpu, uint64_t icr)
