@@ -2,14 +2,16 @@
 /*
  * x86 vCPUs of one partition (configs/qemu-x86_64.dts: cores 2 and 3).
  * vCPU 0 starts vCPU 1 with an argument (PSCI CPU_ON through VMMCALL);
- * vCPU 1 loads the IDT and waits in HLT until vCPU 0's x2APIC IPI, sent to
- * vCPU 1's x2APIC id, wakes it on its own core, then turns itself off; vCPU 0
+ * vCPU 1 takes the IPI vector as a doorbell (the runtime's IDT) and waits in
+ * HLT until vCPU 0's x2APIC IPI, sent to vCPU 1's x2APIC id, wakes it on its
+ * own core, then turns itself off; vCPU 0
  * sees it off (AFFINITY_INFO) and last raises an exception with no IDT
  * loaded on its own vCPU: a triple fault, which stops this partition alone.
  */
 #include <stdint.h>
 #include <stdio.h>
 #include "bhrt.h"
+#include "bhrt_channel.h"
 #include "bhrt_x86.h"
 
 #define IPI_VECTOR 0x41u
@@ -17,23 +19,22 @@
 #define PSCI_OFF 1
 #define PATIENCE_S 5u   /* generous: a loaded host runs QEMU's TCG slowly */
 
-/* Bumped by vectors.S's gate. */
-volatile uint32_t x86cores_ipis;
-void x86cores_ipi_gate(void);
-
 static volatile uint32_t vcpu1_apic_id;
 static volatile uint32_t vcpu1_ready;
 
 static void vcpu1(uint64_t arg)
 {
-	x86_idt_load();
 	rt_printf("x86cores: vCPU 1 up with argument 0x%x\n", (unsigned)arg);
+	if (rt_doorbell_enable(IPI_VECTOR) != 0) {
+		rt_printf("x86cores: vector 0x%x is no doorbell\n", IPI_VECTOR);
+		rt_cpu_off();
+	}
 	vcpu1_apic_id = (uint32_t)x86_rdmsr(X86_MSR_X2APIC_ID);
 	__atomic_store_n(&vcpu1_ready, 1u, __ATOMIC_RELEASE);
-	while (x86cores_ipis == 0u) {
-		__asm__ volatile("sti; hlt; cli");
+	while (rt_doorbell_count(IPI_VECTOR) == 0u) {
+		__asm__ volatile("sti; hlt; cli");   /* the HLT exit waits in the hypervisor for the raise */
 	}
-	rt_printf("x86cores: vCPU 1 woke from HLT with the IPI (%u taken)\n", (unsigned)x86cores_ipis);
+	rt_printf("x86cores: vCPU 1 woke from HLT with the IPI (%u taken)\n", (unsigned)rt_doorbell_count(IPI_VECTOR));
 	rt_cpu_off();
 }
 
@@ -53,7 +54,6 @@ int main(void)
 	struct rt_info me = rt_partition_info();
 
 	printf("x86cores: partition %u, %u vCPUs\n", (unsigned)me.partition, (unsigned)me.n_vcpus);
-	x86_idt_set(IPI_VECTOR, x86cores_ipi_gate);
 	printf("x86cores: CPU_ON of vCPU 1: %d\n", rt_cpu_on(1u, vcpu1, ARGUMENT));
 	if (wait_for(&vcpu1_ready) == 0) {
 		printf("x86cores: vCPU 1 never came up\n");

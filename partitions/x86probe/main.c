@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <bulkhead/x86_cpuid.h>
 #include "bhrt.h"
+#include "bhrt_channel.h"
 #include "bhrt_x86.h"
 
 #define COM1 0x3f8u
@@ -33,21 +34,15 @@
 #define X86_GP 13u
 #define ICR_INIT 0x500u
 
-/* Bumped by the gates of vectors.S. */
-volatile uint32_t x86probe_ipis;
+/* Bumped by vectors.S's #GP gate. */
 volatile uint32_t x86probe_gps;
-void x86probe_ipi_gate(void);
 void x86probe_gp_gate(void);
 
-/* Waits up to 100 ms for the IPI count to reach `n`. */
-static uint32_t wait_ipis(uint32_t n)
+/* Waits up to 100 ms for the IPI vector's count (a doorbell of the runtime) to differ from `seen`. */
+static uint32_t wait_ipis(uint32_t seen)
 {
-	uint64_t end = rt_counter() + rt_counter_hz() / 10u;
-
-	while ((x86probe_ipis < n) && (rt_counter() < end)) {
-		__asm__ volatile("pause");
-	}
-	return x86probe_ipis;
+	(void)rt_doorbell_wait(IPI_VECTOR, &seen, rt_counter() + rt_counter_hz() / 10u);
+	return seen;
 }
 
 static void x2apic_ipis(void)
@@ -55,17 +50,17 @@ static void x2apic_ipis(void)
 	uint64_t base = x86_rdmsr(X86_MSR_APIC_BASE);
 	uint32_t id = (uint32_t)x86_rdmsr(X86_MSR_X2APIC_ID);
 
-	x86_idt_set(IPI_VECTOR, x86probe_ipi_gate);
 	x86_idt_set(X86_GP, x86probe_gp_gate);
-	x86_idt_load();
-	__asm__ volatile("sti");
+	if (rt_doorbell_enable(IPI_VECTOR) != 0) {   /* loads the IDT, takes interrupts */
+		printf("x86probe: vector 0x%x is no doorbell\n", IPI_VECTOR);
+	}
 	printf("x86probe: APIC base 0x%x, x2APIC id %u; an IPI to itself\n", (unsigned)base, (unsigned)id);
 	x86_wrmsr(X86_MSR_X2APIC_ICR, ((uint64_t)id << 32) | IPI_VECTOR);
-	printf("x86probe: IPIs taken: %u\n", (unsigned)wait_ipis(1u));
+	printf("x86probe: IPIs taken: %u\n", (unsigned)wait_ipis(0u));
 	printf("x86probe: now an IPI and an INIT to x2APIC id %u (talker's core)\n", TALKER_APIC_ID);
 	x86_wrmsr(X86_MSR_X2APIC_ICR, ((uint64_t)TALKER_APIC_ID << 32) | IPI_VECTOR);
 	x86_wrmsr(X86_MSR_X2APIC_ICR, ((uint64_t)TALKER_APIC_ID << 32) | ICR_INIT);
-	printf("x86probe: ICR writes to talker's core done, IPIs taken: %u\n", (unsigned)wait_ipis(2u));
+	printf("x86probe: ICR writes to talker's core done, IPIs taken: %u\n", (unsigned)wait_ipis(1u));
 }
 
 static void trapped_msrs(void)
