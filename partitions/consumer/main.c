@@ -174,6 +174,7 @@ static int stream(struct rt_channel *ch, uint64_t count, size_t bytes)
 	printf("consumer: %lu duplicated, %lu missing, %lu damaged, %lu lost in restarts\n",
 	       (unsigned long)t.duplicates, (unsigned long)t.gaps, (unsigned long)t.damaged, (unsigned long)t.lost);
 	printf("consumer: rang %u doorbells, waited %u times\n", ch->notifies, ch->waits);
+	printf("consumer: doorbell %u taken %u times\n", ch->info.doorbell, rt_doorbell_count(ch->info.doorbell));
 	return ((t.next == count) && (t.duplicates == 0u) && (t.gaps == 0u) && (t.damaged == 0u)) ? 0 : 1;
 }
 

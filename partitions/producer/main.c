@@ -78,5 +78,6 @@ int main(void)
 	printf("producer: sent %lu messages in %lu ms; waited %u times, rang %u doorbells\n",
 	       (unsigned long)seq, (unsigned long)((rt_counter() - start) * 1000u / rt_counter_hz()),
 	       ch.waits, ch.notifies);
+	printf("producer: doorbell %u taken %u times\n", ch.info.doorbell, rt_doorbell_count(ch.info.doorbell));
 	return seq == count ? 0 : 1;
 }

@@ -190,8 +190,8 @@ static const struct rejection rejections[] = {
 	{ "err-port-unit", "err-port-unit: /board/isa/rtc@70: unit address '70' does not match the first port in reg (expected 'i70')" },
 	{ "err-port-overlap", "err-port-overlap: /board/isa/dev@i2fc: reg: I/O-port range 0x2fc-0x2ff overlaps /board/isa/serial@i2f8 (0x2f8-0x2ff)" },
 	{ "err-port-many", "err-port-many: /partitions/x86probe: devices: /board/isa/many@i100: more than 8 I/O-port ranges in one partition" },
-	{ "err-doorbell", "err-doorbell: /channels/c/x86probe: doorbell: 5: x86 Bulkhead rings no doorbell in /partitions/x86probe yet (no guest description to find channels in)" },
-	{ "err-doorbell", "err-doorbell: /partitions/talker: dtb-address: x86 partitions get no generated device tree yet (ESI is 0 at entry); leave dtb-address out" },
+	{ "err-doorbell", "err-doorbell: /channels/c/x86probe: doorbell: 5 is not a vector x86 Bulkhead raises (32..255; 0-31 are exceptions)" },
+	{ "err-doorbell", "err-doorbell: /channels/c/talker: doorbell: 6 is not a vector x86 Bulkhead raises (32..255; 0-31 are exceptions)" },
 	{ "err-ram-low", "err-ram-low: /board/memory@0: reg: RAM range 0x0-0xfffff reaches into the first MiB" },
 	{ "err-apic-id", "err-apic-id: /board/cpus/cpu@2: reg: x2APIC id 1 is also the id of /board/cpus/cpu@1" },
 };
