@@ -199,11 +199,19 @@ static void npf_exit(struct cpu *cpu, void *v)
 	contain(cpu, v, kind, vmcb_read64(v, VMCB_EXITINFO2), true);
 }
 
-/* The guest waits for an interrupt: a virtual one raised in it, or the hypervisor's next request. */
+#define RFLAGS_IF (1u << 9)
+
+/*
+ * The guest waits for an interrupt: a virtual one raised in it that its IF
+ * lets in, or the hypervisor's next request. With IF clear a pending vector
+ * wakes nothing, as on hardware (the wait then ends at each kick only).
+ */
 static void hlt_exit(struct cpu *cpu, void *v)
 {
+	bool takes_virq = ((vmcb_read64(v, VMCB_RFLAGS) & RFLAGS_IF) != 0u) && x86_virq_waiting(cpu);
+
 	skip(cpu, v, X86_OP_HLT);
-	if ((__atomic_load_n(&cpu->requests, __ATOMIC_ACQUIRE) == 0u) && !x86_virq_waiting(cpu)) {
+	if ((__atomic_load_n(&cpu->requests, __ATOMIC_ACQUIRE) == 0u) && !takes_virq) {
 		x86_wait_interrupt();
 	}
 	core_handle_requests(cpu);
