@@ -2,7 +2,8 @@
 /*
  * The instruction-length decoder of the trapped instructions (insn.h).
  * None of them takes a ModRM memory operand, so a length is prefixes plus
- * a fixed opcode of one to three bytes.
+ * a fixed opcode of one to three bytes; the one exception, a MOV to or from
+ * emulated MMIO, has its own decoder at the end.
  */
 #include "insn.h"
 
@@ -87,4 +88,80 @@ uint32_t x86_insn_decode(const uint8_t *bytes, uint32_t n, enum x86_code_mode mo
 	}
 	*op = found;
 	return i + len;
+}
+
+static int is_segment_prefix(uint8_t b)
+{
+	return (b == 0x2eu) || (b == 0x36u) || (b == 0x3eu) || (b == 0x26u) || (b == 0x64u) || (b == 0x65u);
+}
+
+/* The bytes a ModRM memory operand takes after the ModRM byte (32-bit addressing): SIB and displacement. */
+static uint32_t modrm_tail(uint8_t modrm, const uint8_t *after, uint32_t left)
+{
+	uint32_t mod = (uint32_t)modrm >> 6;
+	uint32_t rm = (uint32_t)modrm & 7u;
+	uint32_t len = 0u;
+	uint32_t base = rm;
+
+	if (rm == 4u) {
+		if (left < 1u) {
+			return X86_INSN_MAX;   /* too long: the caller refuses it */
+		}
+		base = (uint32_t)after[0] & 7u;
+		len = 1u;
+	}
+	if (mod == 1u) {
+		len += 1u;
+	} else if ((mod == 2u) || ((mod == 0u) && (base == 5u))) {
+		len += 4u;   /* disp32 (mod 0 with rm or base 5: no base register, or RIP-relative) */
+	} else {
+		/* no displacement */
+	}
+	return len;
+}
+
+uint32_t x86_insn_decode_mov(const uint8_t *bytes, uint32_t n, enum x86_code_mode mode, struct x86_mov *out)
+{
+	uint32_t limit = (n < X86_INSN_MAX) ? n : X86_INSN_MAX;
+	uint32_t i = 0u;
+	uint32_t rex_r = 0u;
+
+	if (mode == X86_MODE_16) {
+		return 0u;
+	}
+	while ((i < limit) && (is_segment_prefix(bytes[i]) != 0)) {
+		i++;
+	}
+	if ((mode == X86_MODE_64) && (i < limit) && ((bytes[i] & 0xf0u) == 0x40u)) {
+		if ((bytes[i] & 0x08u) != 0u) {
+			return 0u;   /* REX.W: a 64-bit access */
+		}
+		rex_r = ((bytes[i] & 0x04u) != 0u) ? 8u : 0u;
+		i++;
+	}
+	if (((i + 2u) > limit) || ((bytes[i] != 0x89u) && (bytes[i] != 0x8bu) && (bytes[i] != 0xc7u)) ||
+	    ((bytes[i + 1u] >> 6) == 3u)) {
+		return 0u;
+	}
+	uint8_t opcode = bytes[i];
+	uint32_t reg = ((uint32_t)bytes[i + 1u] >> 3) & 7u;
+	uint32_t len = i + 2u + modrm_tail(bytes[i + 1u], &bytes[i + 2u], limit - (i + 2u));
+	uint32_t imm_at = len;
+
+	if (opcode == 0xc7u) {
+		if (reg != 0u) {
+			return 0u;   /* c7 /0 is the only MOV of the group */
+		}
+		len += 4u;
+	}
+	if (len > limit) {
+		return 0u;
+	}
+	out->reg = reg + rex_r;
+	out->store = (opcode != 0x8bu) ? 1 : 0;
+	out->has_imm = (opcode == 0xc7u) ? 1 : 0;
+	out->imm = (opcode == 0xc7u) ? ((uint32_t)bytes[imm_at] | ((uint32_t)bytes[imm_at + 1u] << 8) |
+					((uint32_t)bytes[imm_at + 2u] << 16) | ((uint32_t)bytes[imm_at + 3u] << 24))
+				     : 0u;
+	return len;
 }

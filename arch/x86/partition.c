@@ -80,5 +80,6 @@ void arch_partition_init(struct partition *p)
 
 void arch_partition_reset(struct partition *p)
 {
-	UNUSED(p);   /* each vCPU's pending vectors are cleared when it enters again (x86_virq_reset) */
+	/* Each vCPU's pending vectors are cleared when it enters again (x86_virq_reset). */
+	p->arch.ioregsel = 0u;
 }

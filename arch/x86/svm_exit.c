@@ -45,7 +45,7 @@ static void inject(void *v, uint32_t vector, bool has_error, uint32_t error)
 	vmcb_write64(v, VMCB_EVENTINJ, ev);
 }
 
-static enum x86_code_mode code_mode(const void *v)
+enum x86_code_mode svm_code_mode(const void *v)
 {
 	uint32_t attrib = vmcb_read32(v, VMCB_CS) >> 16;
 
@@ -62,7 +62,7 @@ static void skip(struct cpu *cpu, void *v, enum x86_insn_op want)
 	enum x86_insn_op op = X86_OP_UNKNOWN;
 	uint32_t n = 0u;
 	const uint8_t *bytes = svm_fetch_code(cpu, v, buf, &n);
-	uint32_t len = x86_insn_decode(bytes, n, code_mode(v), &op);
+	uint32_t len = x86_insn_decode(bytes, n, svm_code_mode(v), &op);
 
 	if ((len == 0u) || (op != want)) {
 		log_warning("partition '%s': trapped instruction at 0x%lx does not decode as expected (exit 0x%lx)",
@@ -196,6 +196,9 @@ static void npf_exit(struct cpu *cpu, void *v)
 	uint8_t kind = ((err & 0x10u) != 0u) ? BH_FAULT_INSTRUCTION
 		       : (((err & 0x2u) != 0u) ? BH_FAULT_DATA_WRITE : BH_FAULT_DATA_READ);
 
+	if (((err & 0x10u) == 0u) && x86_ioapic_access(cpu, v, vmcb_read64(v, VMCB_EXITINFO2))) {
+		return;   /* the I/O APIC, emulated (ioapic.c) */
+	}
 	contain(cpu, v, kind, vmcb_read64(v, VMCB_EXITINFO2), true);
 }
 

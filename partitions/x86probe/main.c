@@ -10,7 +10,9 @@
  *      (x2APIC id 0): refused and counted, and talker runs on;
  *   3. MSRs that must trap (microcode update, MTRR default type, debug
  *      control): each refused with #GP, which its IDT counts and steps over;
- *   4. a store to guest-physical 64 MiB, where talker's RAM is in host
+ *   4. the I/O APIC: COM1's pin (4, the hypervisor's) reads as masked, and
+ *      an unmask of it is ignored and counted;
+ *   5. a store to guest-physical 64 MiB, where talker's RAM is in host
  *      memory but nothing is in its own map: a nested page fault, and its
  *      fault policy (stop) ends it.
  * "ESCAPED" on the console would mean an attempt got through. First it
@@ -33,6 +35,9 @@
 #define IPI_VECTOR 0x40u
 #define X86_GP 13u
 #define ICR_INIT 0x500u
+#define IOAPIC_BASE 0xfec00000u    /* configs/boards/qemu-x86_64.dtsi */
+#define IOAPIC_WINDOW 4u           /* IOWIN at +0x10, in 32-bit words */
+#define COM1_PIN 4u
 
 /* Bumped by vectors.S's #GP gate. */
 volatile uint32_t x86probe_gps;
@@ -61,6 +66,23 @@ static void x2apic_ipis(void)
 	x86_wrmsr(X86_MSR_X2APIC_ICR, ((uint64_t)TALKER_APIC_ID << 32) | IPI_VECTOR);
 	x86_wrmsr(X86_MSR_X2APIC_ICR, ((uint64_t)TALKER_APIC_ID << 32) | ICR_INIT);
 	printf("x86probe: ICR writes to talker's core done, IPIs taken: %u\n", (unsigned)wait_ipis(1u));
+}
+
+static uint32_t ioapic_read(volatile uint32_t *io, uint32_t reg)
+{
+	io[0] = reg;
+	return io[IOAPIC_WINDOW];
+}
+
+static void ioapic_pins(void)
+{
+	volatile uint32_t *io = (volatile uint32_t *)(uintptr_t)IOAPIC_BASE;
+	uint32_t version = ioapic_read(io, 1u);
+	uint32_t before = ioapic_read(io, 0x10u + 2u * COM1_PIN);
+
+	io[IOAPIC_WINDOW] = before & ~0x10000u;   /* unmask COM1's pin */
+	printf("x86probe: I/O APIC version 0x%x; pin %u 0x%x, after an unmask 0x%x\n", (unsigned)version, COM1_PIN,
+	       (unsigned)before, (unsigned)ioapic_read(io, 0x10u + 2u * COM1_PIN));
 }
 
 static void trapped_msrs(void)
@@ -95,6 +117,7 @@ int main(void)
 	printf("x86probe: COM1 write done\n");
 	x2apic_ipis();
 	trapped_msrs();
+	ioapic_pins();
 	__asm__ volatile("cli");
 	printf("x86probe: now a store into talker's memory at 0x%x\n", VICTIM_ADDRESS);
 	*(volatile uint32_t *)(uintptr_t)VICTIM_ADDRESS = 0xdeadbeefu;

@@ -5,7 +5,7 @@ tables, the x86 partition SDK (runtime + newlib) its three programs, and
 scripts/qemu.py's q35 machine runs it. talker (core 0) prints its lines;
 x86probe (core 1) uses COM2, which it owns, then writes to COM1, which it does
 not own, sends x2APIC IPIs to itself and to talker's core, touches MSRs that
-must trap, then stores into talker's RAM; x86cores (cores 2 and 3) starts its
+must trap, tries to unmask COM1's I/O APIC pin, then stores into talker's RAM; x86cores (cores 2 and 3) starts its
 second vCPU, wakes it with an IPI, then triple-faults."""
 import re
 
@@ -137,7 +137,8 @@ def test_an_ipi_to_its_own_x2apic_id_is_delivered_and_one_to_a_foreign_core_is_r
                          r"x2APIC ICR 0x40 refused: x2APIC id 0 is not one of its cores")
     assert i >= 0, system_run.text()
     assert "x86probe: ICR writes to talker's core done, IPIs taken: 1" in probe, system_run.text()
-    assert _incidents(system_run, "x86probe")["interrupt"] == 2, system_run.text()
+    # The IPI and the INIT, and the I/O APIC write of the test below.
+    assert _incidents(system_run, "x86probe")["interrupt"] == 3, system_run.text()
     assert "exit(0)" in system_run.of("talker"), system_run.text()
     assert not any(l.startswith("[bulkhead] fault: partition 'talker'") for l in system_run.lines), system_run.text()
 
@@ -201,3 +202,20 @@ def test_ram_missing_from_the_board_refuses_to_boot():
     assert ("[bulkhead] the image store: [0x5000000, 0x8000000) is not usable RAM on this board "
             "(the loader's memory map)") in run.lines, run.text()
     assert not any(l.startswith(("[talker]", "[x86probe]", "[x86cores]")) for l in run.lines), run.text()
+
+
+def test_ioapic_pins_read_masked_and_a_write_is_refused(system_run):
+    """x86probe reads the I/O APIC through its emulated IOREGSEL/IOWIN (the
+    frame is in no partition's nested tables): the version of an 82093AA
+    with the board's 24 pins, COM1's pin 4 (the hypervisor's UART) masked;
+    its write that would unmask it is ignored (the pin still reads masked) and
+    counted as an interrupt incident; the partition goes on (no fault at the
+    I/O APIC's address).
+
+    Verifies: REQ-XARCH-016
+    """
+    assert ("x86probe: I/O APIC version 0x170011; pin 4 0x10000, after an unmask 0x10000"
+            in system_run.of("x86probe")), system_run.text()
+    assert not any("IPA 0xfec" in l for l in system_run.of("bulkhead")), system_run.text()
+    assert _incidents(system_run, "x86probe")["interrupt"] == 3, system_run.text()
+    assert "exit(0)" in system_run.of("talker"), system_run.text()

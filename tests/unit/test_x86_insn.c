@@ -87,12 +87,64 @@ static void test_unknown_and_truncated(void **state)
 	assert_int_equal(op, X86_OP_VMMCALL);
 }
 
+/* Verifies: REQ-XARCH-016 */
+static void test_mmio_movs(void **state)
+{
+	static const struct {
+		uint8_t bytes[12];
+		uint32_t n;
+		enum x86_code_mode mode;
+		uint32_t len, reg;
+		int store, has_imm;
+		uint32_t imm;
+	} cases[] = {
+		{ { 0x89, 0x10 }, 2, X86_MODE_64, 2, 2, 1, 0, 0 },                          /* mov %edx, (%rax) */
+		{ { 0x8b, 0x40, 0x10 }, 3, X86_MODE_64, 3, 0, 0, 0, 0 },                    /* mov 0x10(%rax), %eax */
+		{ { 0x44, 0x8b, 0x4c, 0x24, 0x08 }, 5, X86_MODE_64, 5, 9, 0, 0, 0 },        /* mov 8(%rsp), %r9d: REX.R, SIB */
+		{ { 0xc7, 0x00, 0x01, 0x00, 0x00, 0x00 }, 6, X86_MODE_64, 6, 0, 1, 1, 1 },  /* movl $1, (%rax) */
+		{ { 0xc7, 0x05, 0, 0, 0xc0, 0xfe, 0x18, 0, 0, 0 }, 10, X86_MODE_32, 10, 0, 1, 1, 0x18 },   /* movl $0x18, 0xfec00000 */
+		{ { 0x3e, 0x89, 0x8a, 0x10, 0, 0, 0 }, 7, X86_MODE_32, 7, 1, 1, 0, 0 },     /* ds: mov %ecx, 0x10(%edx) */
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct x86_mov m = { 99u, -1, -1, 0u };
+
+		assert_int_equal(x86_insn_decode_mov(cases[i].bytes, cases[i].n, cases[i].mode, &m), cases[i].len);
+		assert_int_equal(m.reg, cases[i].reg);
+		assert_int_equal(m.store, cases[i].store);
+		assert_int_equal(m.has_imm, cases[i].has_imm);
+		assert_int_equal(m.imm, cases[i].imm);
+	}
+}
+
+/* Verifies: REQ-XARCH-016 */
+static void test_mmio_movs_refused(void **state)
+{
+	static const struct { uint8_t bytes[8]; uint32_t n; enum x86_code_mode mode; } cases[] = {
+		{ { 0x48, 0x89, 0x10 }, 3, X86_MODE_64 },   /* REX.W: 64-bit */
+		{ { 0x66, 0x89, 0x10 }, 3, X86_MODE_64 },   /* 16-bit operand */
+		{ { 0x89, 0xd0 }, 2, X86_MODE_64 },         /* register to register */
+		{ { 0xc7, 0x08, 1, 0, 0, 0 }, 6, X86_MODE_64 },   /* c7 /1: no MOV */
+		{ { 0x89, 0x10 }, 2, X86_MODE_16 },         /* 16-bit code */
+		{ { 0x8b, 0x80, 0x10 }, 3, X86_MODE_32 },   /* disp32 cut short */
+		{ { 0x88, 0x10 }, 2, X86_MODE_32 },         /* a byte store */
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct x86_mov m;
+
+		assert_int_equal(x86_insn_decode_mov(cases[i].bytes, cases[i].n, cases[i].mode, &m), 0);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_plain_forms),
 		cmocka_unit_test(test_prefixes_count),
 		cmocka_unit_test(test_unknown_and_truncated),
+		cmocka_unit_test(test_mmio_movs),
+		cmocka_unit_test(test_mmio_movs_refused),
 	};
 	return cmocka_run_group_tests_name("x86_insn", tests, NULL, NULL);
 }

@@ -30,6 +30,7 @@ struct arch_partition {
 	uint8_t *iopm;              /* its I/O permission map, 12 KiB: a set bit traps the port */
 	uint8_t *msrpm;             /* its MSR permission map, 8 KiB: a set bit traps the access */
 	uint32_t asid;              /* its address-space id: partition id + 1 (0 is the host's) */
+	uint32_t ioregsel;          /* the I/O APIC register it selected (ioapic.c) */
 };
 
 #endif /* X86_ARCH_TYPES_H */

@@ -47,4 +47,22 @@ enum x86_insn_op {
  */
 uint32_t x86_insn_decode(const uint8_t *bytes, uint32_t n, enum x86_code_mode mode, enum x86_insn_op *op);
 
+/** A 32-bit MOV between a register and memory: what an MMIO access the hypervisor emulates must be. */
+struct x86_mov {
+	uint32_t reg;    /* the register operand: 0 rax, 1 rcx, 2 rdx, 3 rbx, 4 rsp, 5 rbp, 6 rsi, 7 rdi, 8-15 r8-r15 */
+	int store;       /* 1: 89 /r or c7 /0 (to memory); 0: 8b /r (memory to register) */
+	int has_imm;     /* c7 /0: the stored value is `imm`, not a register */
+	uint32_t imm;
+};
+
+/**
+ * Decodes a 32-bit MOV between a general register and memory (89 /r or
+ * 8b /r) or of an immediate to memory (c7 /0), segment prefixes and a REX
+ * without W allowed, any ModRM memory
+ * form with its SIB and displacement) in code mode 32 or 64. Returns its
+ * length with the operands in `*out`, or 0 for anything else (another
+ * operand size, a register-to-register form, 16-bit code, too few bytes).
+ */
+uint32_t x86_insn_decode_mov(const uint8_t *bytes, uint32_t n, enum x86_code_mode mode, struct x86_mov *out);
+
 #endif /* X86_INSN_H */

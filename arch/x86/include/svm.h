@@ -18,6 +18,9 @@ void svm_exit(struct cpu *cpu, void *vmcb);
  * `*n` says how many are readable (0: not executable memory of the
  * partition).
  */
+/** The guest's code mode (16, 32 or 64-bit) from its CS and EFER.LMA. */
+enum x86_code_mode svm_code_mode(const void *vmcb);
+
 const uint8_t *svm_fetch_code(const struct cpu *cpu, const void *vmcb, uint8_t buf[X86_INSN_MAX], uint32_t *n);
 
 /**

@@ -137,6 +137,13 @@ void x86_virq_reset(struct cpu *cpu);
  */
 bool x2apic_msr(struct cpu *cpu, uint32_t msr, bool write, uint64_t *value);
 
+/**
+ * A partition's data access to guest-physical `gpa` that faulted in its
+ * nested page tables: emulated when it is the I/O APIC's (ioapic.c), with
+ * the guest stepped over it; false leaves it to the fault policy.
+ */
+bool x86_ioapic_access(struct cpu *cpu, void *v, uint64_t gpa);
+
 /** Refuses to boot when the description's RAM is not usable RAM in the multiboot memory map (memmap.c). */
 void x86_check_memory_map(uint32_t info);
 
