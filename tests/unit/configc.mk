@@ -5,7 +5,7 @@
 # $BULKHEAD_BUILD/unit/configc-fixtures/ ($(O)/unit/configc is the program).
 
 UNIT_TESTS += configc
-UT_configc_SRCS := tests/unit/test_configc.c $(BHCC_LIB_SRCS)
+UT_configc_SRCS := tests/unit/test_configc.c tests/unit/bhcc_fixture.c $(BHCC_LIB_SRCS)
 UT_configc_LIBS := -lfdt
 UT_configc_CFLAGS := -Itools/configc $(BHCC_BACK_INCLUDES)
 # bhcc reads hostile input: the same tests run again under AddressSanitizer

@@ -4,8 +4,8 @@
 # command line: a front end that used an architecture's header or model
 # field would not compile.
 UNIT_TESTS += configc_front
-UT_configc_front_SRCS := tests/unit/test_configc_front.c $(BHCC_FRONT_SRCS) tests/unit/configc_null/backend_null.c \
-	tools/configc/plain/partition_plain.c
+UT_configc_front_SRCS := tests/unit/test_configc_front.c tests/unit/bhcc_fixture.c $(BHCC_FRONT_SRCS) \
+	tests/unit/configc_null/backend_null.c tools/configc/plain/partition_plain.c
 UT_configc_front_LIBS := -lfdt
 UT_configc_front_CFLAGS := -Itools/configc -Itests/unit/configc_null
 # Again under ASan/UBSan, without gcov (their checks would count as bhcc's

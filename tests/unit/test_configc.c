@@ -25,18 +25,17 @@
 #include <libfdt.h>
 
 #include "bhcc.h"
+#include "bhcc_fixture.h"
 #include "pools.h"
 #include "cfg.h"
 #include "range.h"
 
-#define PATH 1024
+#define PATH FX_PATH
 #define MIB(x) ((uint64_t)(x) << 20)
 
 #define SHORT (PATH / 2)
 
-static char g_build[SHORT];     /* $BULKHEAD_BUILD */
 static char g_srctree[SHORT];   /* the working directory */
-static char g_tmp[SHORT];       /* scratch folder for this run */
 
 /* One bhcc invocation and everything it needs. */
 struct run {
@@ -52,70 +51,18 @@ struct run {
 
 static int group_setup(void **state)
 {
-	const char *b = getenv("BULKHEAD_BUILD");
-	struct stat st;
-
 	(void)state;
-	if (!b) {
-		fprintf(stderr, "BULKHEAD_BUILD is not set: run `make unit-test`, or set it to the build folder\n");
+	if (fx_setup("test") != 0)
 		return -1;
-	}
-	snprintf(g_build, sizeof(g_build), "%s", b);
-	if (!getcwd(g_srctree, sizeof(g_srctree)) || stat("core/include/cfg.h", &st) != 0) {
-		fprintf(stderr, "run the test from the source tree (core/include/cfg.h not found)\n");
+	if (!getcwd(g_srctree, sizeof(g_srctree)))
 		return -1;
-	}
-	snprintf(g_tmp, sizeof(g_tmp), "/tmp/bhcc-test.XXXXXX");
-	if (!mkdtemp(g_tmp)) {
-		perror("mkdtemp");
-		return -1;
-	}
 	return 0;
 }
 
 static int group_teardown(void **state)
 {
-	char cmd[PATH + 16];
-
 	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", g_tmp);
-	return system(cmd) == 0 ? 0 : -1;
-}
-
-static void mkdirs(const char *dir)
-{
-	char cmd[PATH + 16];
-
-	snprintf(cmd, sizeof(cmd), "mkdir -p '%s'", dir);
-	assert_int_equal(system(cmd), 0);
-}
-
-static bool exists(const char *dir, const char *name)
-{
-	char path[PATH * 2];
-	struct stat st;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	return stat(path, &st) == 0;
-}
-
-/* Creates @dir/@name with @size bytes of a repeating pattern (sparse when huge). */
-static void write_file(const char *dir, const char *name, uint64_t size)
-{
-	char path[PATH * 2];
-	FILE *f;
-
-	mkdirs(dir);
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	f = fopen(path, "wb");
-	assert_non_null(f);
-	if (size > MIB(1)) {
-		assert_int_equal(ftruncate(fileno(f), (off_t)size), 0);
-	} else {
-		for (uint64_t i = 0; i < size; i++)
-			fputc((int)(i * 7 + 3) & 0xff, f);
-	}
-	assert_int_equal(fclose(f), 0);
+	return fx_teardown();
 }
 
 static off_t file_size(const char *dir, const char *name)
@@ -128,27 +75,6 @@ static off_t file_size(const char *dir, const char *name)
 	return st.st_size;
 }
 
-static char *read_text(const char *dir, const char *name)
-{
-	char path[PATH * 2];
-	FILE *f;
-	char *buf;
-	long n;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	f = fopen(path, "rb");
-	if (!f)
-		fail_msg("cannot read %s: %s", path, strerror(errno));
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	buf = calloc(1, (size_t)n + 1);
-	assert_non_null(buf);
-	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-	fclose(f);
-	return buf;
-}
-
 static void assert_contains(const char *text, const char *line)
 {
 	if (!strstr(text, line))
@@ -159,14 +85,14 @@ static void assert_contains(const char *text, const char *line)
 static void prepare(struct run *r, const char *fixture, const char *tag)
 {
 	memset(r, 0, sizeof(*r));
-	snprintf(r->dtb, sizeof(r->dtb), "%s/unit/configc-fixtures/%s.dtb", g_build, fixture);
+	snprintf(r->dtb, sizeof(r->dtb), "%s/unit/configc-fixtures/%s.dtb", fx_build, fixture);
 	if (strcmp(fixture, "default") == 0)
 		snprintf(r->source, sizeof(r->source), "configs/qemu-aarch64-virt.dts");
 	else
 		snprintf(r->source, sizeof(r->source), "tests/unit/configc/%s.dts", fixture);
-	snprintf(r->out, sizeof(r->out), "%s/%s/gen", g_tmp, tag);
-	snprintf(r->images, sizeof(r->images), "%s/%s/images", g_tmp, tag);
-	snprintf(r->srctree, sizeof(r->srctree), "%s/%s/src", g_tmp, tag);
+	snprintf(r->out, sizeof(r->out), "%s/%s/gen", fx_tmp, tag);
+	snprintf(r->images, sizeof(r->images), "%s/%s/images", fx_tmp, tag);
+	snprintf(r->srctree, sizeof(r->srctree), "%s/%s/src", fx_tmp, tag);
 	r->opt.dtb = r->dtb;
 	r->opt.source = r->source;
 	r->opt.out = r->out;
@@ -226,8 +152,8 @@ static void check_errors(struct run *r, const char *const *lines)
 	run(r);
 	assert_string_equal(r->err, want);
 	assert_int_equal(r->rc, 1);
-	assert_false(exists(r->out, "system.mk"));
-	assert_false(exists(r->out, "config.c"));
+	assert_false(fx_exists(r->out, "system.mk"));
+	assert_false(fx_exists(r->out, "config.c"));
 	free(want);
 	free(r->err);
 }
@@ -408,12 +334,12 @@ static void test_system_mk_default(void **state)
 	(void)state;
 	prepare(&r, "default", "mk-default");
 	run_ok(&r);
-	mk = read_text(r.out, "system.mk");
+	mk = fx_read_in(r.out, "system.mk");
 	assert_string_equal(mk, want);
 	/* Pass 1 writes system.mk only. */
-	assert_false(exists(r.out, "config.c"));
-	assert_false(exists(r.out, "load.list"));
-	assert_false(exists(r.out, "isolation.md"));
+	assert_false(fx_exists(r.out, "config.c"));
+	assert_false(fx_exists(r.out, "load.list"));
+	assert_false(fx_exists(r.out, "isolation.md"));
 	free(mk);
 	free(r.err);
 }
@@ -429,7 +355,7 @@ static void test_system_mk_prebuilt_image(void **state)
 	prepare(&r, "ok-gicv2", "mk-gicv2");
 	r.opt.srctree = r.srctree;
 	run_ok(&r);
-	mk = read_text(r.out, "system.mk");
+	mk = fx_read_in(r.out, "system.mk");
 	snprintf(want, sizeof(want),
 		 "# Generated by bhcc from tests/unit/configc/ok-gicv2.dts. Do not edit.\n"
 		 "BH_BOARD := acme,board\n"
@@ -474,10 +400,10 @@ static void default_pass2(struct run *r, const char *tag)
 {
 	prepare(r, "default", tag);
 	pass2(r);
-	write_file(r->images, "demo-a.bin", 5000);
-	write_file(r->images, "demo-b.bin", 7000);
-	write_file(r->images, "demo-c.bin", 100);
-	mkdirs(r->srctree);
+	fx_write_file(r->images, "demo-a.bin", 5000);
+	fx_write_file(r->images, "demo-b.bin", 7000);
+	fx_write_file(r->images, "demo-c.bin", 100);
+	fx_mkdirs(r->srctree);
 }
 
 /* Pass 2 of ok-gicv2: a prebuilt image under --srctree and a program image. */
@@ -488,8 +414,8 @@ static void gicv2_pass2(struct run *r, const char *tag, uint64_t linux_size)
 	prepare(r, "ok-gicv2", tag);
 	pass2(r);
 	snprintf(dir, sizeof(dir), "%s/prebuilt", r->srctree);
-	write_file(dir, "linux.bin", linux_size);
-	write_file(r->images, "rtos.bin", 4000);
+	fx_write_file(dir, "linux.bin", linux_size);
+	fx_write_file(r->images, "rtos.bin", 4000);
 }
 
 /* Verifies: REQ-CFG-001~2, REQ-CFG-060 */
@@ -502,13 +428,13 @@ static void test_pass2_outputs(void **state)
 	(void)state;
 	default_pass2(&r, "pass2-default");
 	run_ok(&r);
-	assert_true(exists(r.out, "config.c"));
-	assert_true(exists(r.out, "load.list"));
-	assert_true(exists(r.out, "isolation.md"));
-	assert_false(exists(r.out, "system.mk"));   /* pass 1's file */
-	assert_false(exists(r.out, "demo-a.dtb"));  /* no dtb-address */
-	assert_true(exists(r.out, "demo-c.dtb"));
-	s = read_text(r.out, "load.list");
+	assert_true(fx_exists(r.out, "config.c"));
+	assert_true(fx_exists(r.out, "load.list"));
+	assert_true(fx_exists(r.out, "isolation.md"));
+	assert_false(fx_exists(r.out, "system.mk"));   /* pass 1's file */
+	assert_false(fx_exists(r.out, "demo-a.dtb"));  /* no dtb-address */
+	assert_true(fx_exists(r.out, "demo-c.dtb"));
+	s = fx_read_in(r.out, "load.list");
 	/* Programs get their RAM from the load address (known before they are linked), the
 	 * device tree its size in pages, one after the other from the store's base. */
 	snprintf(want, sizeof(want),
@@ -536,9 +462,9 @@ static void test_load_list_with_dtb(void **state)
 	(void)state;
 	gicv2_pass2(&r, "list-gicv2", 300000);
 	run_ok(&r);
-	assert_true(exists(r.out, "linux.dtb"));
-	assert_false(exists(r.out, "rtos.dtb"));
-	s = read_text(r.out, "load.list");
+	assert_true(fx_exists(r.out, "linux.dtb"));
+	assert_false(fx_exists(r.out, "rtos.dtb"));
+	s = fx_read_in(r.out, "load.list");
 	/* A prebuilt image gets its own size in whole pages; the store goes after every region. */
 	snprintf(want, sizeof(want),
 		 "# Generated by bhcc from tests/unit/configc/ok-gicv2.dts. Do not edit.\n"
@@ -568,12 +494,12 @@ static void test_initrd(void **state)
 	prepare(&r, "ok-initrd", "initrd");
 	pass2(&r);
 	snprintf(dir, sizeof(dir), "%s/prebuilt", r.srctree);
-	write_file(dir, "linux.bin", 300000);
-	write_file(dir, "initrd.img", 100000);
-	write_file(r.images, "rtos.bin", 4000);
+	fx_write_file(dir, "linux.bin", 300000);
+	fx_write_file(dir, "initrd.img", 100000);
+	fx_write_file(r.images, "rtos.bin", 4000);
 	run_ok(&r);
 	/* At the top of the RAM region holding load-address (0x80000000 + 64 MiB), page aligned. */
-	fdt = read_text(r.out, "linux.dtb");
+	fdt = fx_read_in(r.out, "linux.dtb");
 	chosen = fdt_path_offset(fdt, "/chosen");
 	assert_true(chosen >= 0);
 	v = fdt_getprop(fdt, chosen, "linux,initrd-start", NULL);
@@ -584,11 +510,11 @@ static void test_initrd(void **state)
 	assert_int_equal(fdt64_ld(v), 0x83fe7000 + 100000);
 	free(fdt);
 	/* Its pristine copy has a slot in the image store after the partition's guest dtb. */
-	s = read_text(r.out, "load.list");
+	s = fx_read_in(r.out, "load.list");
 	snprintf(want, sizeof(want), "initrd linux 0x84451000 0x186a0 %s/prebuilt/initrd.img\n", r.srctree);
 	assert_non_null(strstr(s, want));
 	free(s);
-	s = read_text(r.out, "config.c");
+	s = fx_read_in(r.out, "config.c");
 	assert_non_null(strstr(s, ".initrd = { .pa = 0x84451000, .size = 0x186a0, .ipa = 0x83fe7000 },"));
 	free(s);
 	free(r.err);
@@ -613,7 +539,7 @@ static void write_arm64_image(const char *dir, const char *name, uint64_t text_o
 		h[16 + i] = (unsigned char)(image_size >> (8 * i));
 	}
 	memcpy(h + 56, "ARM\x64", 4);
-	mkdirs(dir);
+	fx_mkdirs(dir);
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
 	f = fopen(path, "wb");
 	assert_non_null(f);
@@ -633,8 +559,8 @@ static void test_arm64_image_header(void **state)
 	pass2(&r);
 	snprintf(dir, sizeof(dir), "%s/prebuilt", r.srctree);
 	write_arm64_image(dir, "linux.bin", 0, 0x3ff0000);
-	write_file(dir, "initrd.img", 100000);
-	write_file(r.images, "rtos.bin", 4000);
+	fx_write_file(dir, "initrd.img", 100000);
+	fx_write_file(r.images, "rtos.bin", 4000);
 	run(&r);
 	assert_int_equal(r.rc, 1);
 	assert_non_null(strstr(r.err, "/partitions/linux: initrd: the initrd (0x83fe7000-0x83fff69f"));
@@ -873,7 +799,7 @@ static void test_config_c_aarch64_flags(void **state)
 
 static void *read_dtb(const char *dir, const char *name)
 {
-	char *blob = read_text(dir, name);
+	char *blob = fx_read_in(dir, name);
 
 	assert_int_equal(fdt_check_header(blob), 0);
 	return blob;
@@ -927,12 +853,12 @@ static void test_guest_dtb_gicv3(void **state)
 	(void)state;
 	prepare(&r, "ok-guest-dtb", "dtb-v3");
 	pass2(&r);
-	write_file(r.images, "demo-a.bin", 64);
-	write_file(r.images, "os.bin", 4096);
-	mkdirs(r.srctree);
+	fx_write_file(r.images, "demo-a.bin", 64);
+	fx_write_file(r.images, "os.bin", 4096);
+	fx_mkdirs(r.srctree);
 	run_ok(&r);
 	free(r.err);
-	assert_false(exists(r.out, "demo-a.dtb"));
+	assert_false(fx_exists(r.out, "demo-a.dtb"));
 	fdt = read_dtb(r.out, "os.dtb");
 	sys = load_ok(&r);
 	assert_int_equal(fdt_totalsize(fdt), partition(sys, "os")->dtb_size);
@@ -989,9 +915,9 @@ static void test_guest_dtb_seed_placeholders(void **state)
 	(void)state;
 	prepare(&r, "ok-guest-dtb", "dtb-seeds");
 	pass2(&r);
-	write_file(r.images, "demo-a.bin", 64);
-	write_file(r.images, "os.bin", 4096);
-	mkdirs(r.srctree);
+	fx_write_file(r.images, "demo-a.bin", 64);
+	fx_write_file(r.images, "os.bin", 4096);
+	fx_mkdirs(r.srctree);
 	run_ok(&r);
 	free(r.err);
 	fdt = read_dtb(r.out, "os.dtb");
@@ -1010,7 +936,7 @@ static void test_guest_dtb_seed_placeholders(void **state)
 	assert_non_null(prop);
 	assert_int_equal(len, CFG_RNG_SEED_SIZE);
 	assert_int_equal(os->rng_seed, (uint32_t)((const uint8_t *)prop - fdt));
-	char *config = read_text(r.out, "config.c");
+	char *config = fx_read_in(r.out, "config.c");
 	assert_non_null(strstr(config, ".kaslr_seed = 0x"));
 	free(config);
 	free(fdt);
@@ -1028,15 +954,15 @@ static void test_uart_register_layout(void **state)
 	prepare(&r, "ok-uart-layout", "uart-layout");
 	run_ok(&r);
 	free(r.err);
-	text = read_text(r.out, "system.mk");
+	text = fx_read_in(r.out, "system.mk");
 	assert_contains(text, "\nBH_CONSOLE := ns16550\n");
 	free(text);
 	pass2(&r);
-	write_file(r.images, "os.bin", 64);
-	mkdirs(r.srctree);
+	fx_write_file(r.images, "os.bin", 64);
+	fx_mkdirs(r.srctree);
 	run_ok(&r);
 	free(r.err);
-	text = read_text(r.out, "config.c");
+	text = fx_read_in(r.out, "config.c");
 	assert_contains(text,
 			"\t.console = { .base = 0x9080000, .size = 0x1000, .reg_shift = 2, .reg_io_width = 4 },\n");
 	free(text);
@@ -1096,17 +1022,17 @@ static void test_shared_memory(void **state)
 	free(sys);
 
 	pass2(&r);
-	write_file(r.images, "ping.bin", 64);
-	write_file(r.images, "pong.bin", 64);
-	write_file(r.images, "peek.bin", 64);
-	mkdirs(r.srctree);
+	fx_write_file(r.images, "ping.bin", 64);
+	fx_write_file(r.images, "pong.bin", 64);
+	fx_write_file(r.images, "peek.bin", 64);
+	fx_mkdirs(r.srctree);
 	run_ok(&r);
 	free(r.err);
-	text = read_text(r.out, "config.c");
+	text = fx_read_in(r.out, "config.c");
 	assert_contains(text, "\t{ /* /shared-memory/mailbox/peek */\n\t\t.ipa = 0x60000000,\n\t\t.pa = 0x44000000,\n"
 			      "\t\t.size = 0x10000,\n\t\t.access = CFG_ACCESS_R,\n\t\t.kind = CFG_REGION_SHARED,\n");
 	free(text);
-	text = read_text(r.out, "isolation.md");
+	text = fx_read_in(r.out, "isolation.md");
 	for (size_t i = 0; i < sizeof(report) / sizeof(report[0]); i++)
 		assert_contains(text, report[i]);
 	free(text);
@@ -1141,10 +1067,10 @@ static void channels_pass2(struct run *r, const char *tag)
 {
 	prepare(r, "ok-channels", tag);
 	pass2(r);
-	write_file(r->images, "service.bin", 64);
-	write_file(r->images, "producer.bin", 64);
-	write_file(r->images, "consumer.bin", 64);
-	mkdirs(r->srctree);
+	fx_write_file(r->images, "service.bin", 64);
+	fx_write_file(r->images, "producer.bin", 64);
+	fx_write_file(r->images, "consumer.bin", 64);
+	fx_mkdirs(r->srctree);
 }
 
 /* The regions of partition @p that map channel @ci, in order. */
@@ -1221,7 +1147,7 @@ static void test_config_c_channels(void **state)
 	(void)state;
 	channels_pass2(&r, "cfg-channels");
 	check_config_c(&r);
-	text = read_text(r.out, "config.c");
+	text = fx_read_in(r.out, "config.c");
 	assert_contains(text, "\t{ /* /channels/samples/consumer */\n\t\t.ipa = 0x41001000,\n\t\t.pa = 0x44001000,\n"
 			      "\t\t.size = 0xf000,\n\t\t.access = CFG_ACCESS_R,\n\t\t.kind = CFG_REGION_SHARED,\n");
 	assert_contains(text, "\t\t.end = {\n\t\t\t{ .kind = CFG_END_PARTITION, .partition = 1, .vcpu = 1, .doorbell = 5, .ipa = 0x41000000 },\n"
@@ -1422,7 +1348,7 @@ static void test_channels_report(void **state)
 	channels_pass2(&r, "report-channels");
 	run_ok(&r);
 	free(r.err);
-	text = read_text(r.out, "isolation.md");
+	text = fx_read_in(r.out, "isolation.md");
 	for (size_t i = 0; i < sizeof(report) / sizeof(report[0]); i++)
 		assert_contains(text, report[i]);
 	free(text);
@@ -1485,10 +1411,10 @@ static void test_disk_guest_dtb(void **state)
 	(void)state;
 	prepare(&r, "ok-disk", "dtb-disk");
 	pass2(&r);
-	write_file(r.images, "svc.bin", 64);
-	write_file(r.images, "t.bin", 64);
-	write_file(r.images, "w.bin", 64);
-	mkdirs(r.srctree);
+	fx_write_file(r.images, "svc.bin", 64);
+	fx_write_file(r.images, "t.bin", 64);
+	fx_write_file(r.images, "w.bin", 64);
+	fx_mkdirs(r.srctree);
 	run_ok(&r);
 	free(r.err);
 	fdt = read_dtb(r.out, "w.dtb");
@@ -1633,7 +1559,7 @@ static void test_isolation_report(void **state)
 	(void)state;
 	gicv2_pass2(&r, "report", 300000);
 	run_ok(&r);
-	md = read_text(r.out, "isolation.md");
+	md = fx_read_in(r.out, "isolation.md");
 	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++)
 		assert_contains(md, lines[i]);
 	free(md);
@@ -1660,7 +1586,7 @@ static void test_isolation_report_default(void **state)
 	(void)state;
 	default_pass2(&r, "report-default");
 	run_ok(&r);
-	md = read_text(r.out, "isolation.md");
+	md = fx_read_in(r.out, "isolation.md");
 	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++)
 		assert_contains(md, lines[i]);
 	free(md);
@@ -1939,11 +1865,11 @@ static void test_direct_risk_report(void **state)
 	(void)state;
 	prepare(&r, "ok-direct-risk", "report-risk");
 	pass2(&r);
-	write_file(r.images, "fast.bin", 64);
-	write_file(r.images, "slow.bin", 64);
-	mkdirs(r.srctree);
+	fx_write_file(r.images, "fast.bin", 64);
+	fx_write_file(r.images, "slow.bin", 64);
+	fx_mkdirs(r.srctree);
 	run_ok(&r);
-	md = read_text(r.out, "isolation.md");
+	md = fx_read_in(r.out, "isolation.md");
 	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++)
 		assert_contains(md, lines[i]);
 	free(md);
@@ -1951,7 +1877,7 @@ static void test_direct_risk_report(void **state)
 	/* Without a risk, the report says so. */
 	default_pass2(&r, "report-no-risk");
 	run_ok(&r);
-	md = read_text(r.out, "isolation.md");
+	md = fx_read_in(r.out, "isolation.md");
 	assert_contains(md, "## Accepted risks\n\nNone.\n");
 	assert_null(strstr(md, "Accepted risk |"));
 	free(md);
@@ -1968,7 +1894,7 @@ static void test_s2_pool_sized(void **state)
 	/* The default system's count, 8 (test_s2_partitions), is the pool. */
 	prepare(&r, "default", "s2-sized");
 	run_ok(&r);
-	mk = read_text(r.out, "system.mk");
+	mk = fx_read_in(r.out, "system.mk");
 	assert_contains(mk, "\nBH_S2_POOL_PAGES := 8\n");
 	free(mk);
 	free(r.err);
@@ -2444,7 +2370,7 @@ static void test_image_empty(void **state)
 
 	(void)state;
 	default_pass2(&r, "img-empty");
-	write_file(r.images, "demo-b.bin", 0);
+	fx_write_file(r.images, "demo-b.bin", 0);
 	snprintf(line, sizeof(line), "/partitions/demo-b: program: image file '%s/demo-b.bin' is empty",
 		 r.images);
 	check_errors(&r, (const char *const[]){ line, NULL });
@@ -2458,13 +2384,13 @@ static void test_image_too_large(void **state)
 
 	(void)state;
 	default_pass2(&r, "img-large");
-	write_file(r.images, "demo-a.bin", MIB(16) + 1);
+	fx_write_file(r.images, "demo-a.bin", MIB(16) + 1);
 	snprintf(line, sizeof(line),
 		 "/partitions/demo-a: program: image larger than its region: '%s/demo-a.bin' needs 16777217 bytes, /partitions/demo-a/memory@40000000 has 16777216 bytes from load-address 0x40000000",
 		 r.images);
 	check_errors(&r, (const char *const[]){ line, NULL });
 	/* Exactly the region's size fits. */
-	write_file(r.images, "demo-a.bin", MIB(16));
+	fx_write_file(r.images, "demo-a.bin", MIB(16));
 	run_ok(&r);
 	free(r.err);
 }
@@ -2481,7 +2407,7 @@ static void test_image_overlaps_dtb(void **state)
 	snprintf(line, sizeof(line),
 		 "/partitions/linux: dtb-address: the guest device tree (0x83f00000-0x83f00758) overlaps the image (0x80000000-0x83f00000)");
 	check_errors(&r, (const char *const[]){ line, NULL });
-	assert_false(exists(r.out, "linux.dtb"));
+	assert_false(fx_exists(r.out, "linux.dtb"));
 }
 
 /* ---- outputs on error, files, arguments -------------------------------------- */
@@ -2497,27 +2423,27 @@ static void test_no_outputs_after_error(void **state)
 	prepare(&ok, "default", "stale");
 	run_ok(&ok);
 	free(ok.err);
-	assert_true(exists(ok.out, "system.mk"));
+	assert_true(fx_exists(ok.out, "system.mk"));
 	prepare(&bad, "err-host-overlap", "stale");
 	check_errors(&bad, (const char *const[]){
 		"/partitions/demo-b/memory@40000000: host-address: host range 0x41000000-0x41ffffff overlaps /partitions/demo-a/memory@40000000 (0x41000000-0x41ffffff)",
 		NULL });
-	assert_false(exists(bad.out, "system.mk"));
+	assert_false(fx_exists(bad.out, "system.mk"));
 
 	/* Pass 2 succeeds with a guest dtb, then a missing image removes every table. */
 	gicv2_pass2(&ok, "stale2", 300000);
 	run_ok(&ok);
 	free(ok.err);
-	assert_true(exists(ok.out, "linux.dtb"));
+	assert_true(fx_exists(ok.out, "linux.dtb"));
 	snprintf(dir, sizeof(dir), "%s/rtos.bin", ok.images);
 	assert_int_equal(unlink(dir), 0);
 	run(&ok);
 	assert_int_equal(ok.rc, 1);
 	free(ok.err);
-	assert_false(exists(ok.out, "config.c"));
-	assert_false(exists(ok.out, "load.list"));
-	assert_false(exists(ok.out, "isolation.md"));
-	assert_false(exists(ok.out, "linux.dtb"));
+	assert_false(fx_exists(ok.out, "config.c"));
+	assert_false(fx_exists(ok.out, "load.list"));
+	assert_false(fx_exists(ok.out, "isolation.md"));
+	assert_false(fx_exists(ok.out, "linux.dtb"));
 	/* No temporary files either. */
 	snprintf(dir, sizeof(dir), "ls -A '%s' | grep -q .", ok.out);
 	assert_int_not_equal(system(dir), 0);
@@ -2532,7 +2458,7 @@ static void test_input_blob_never_removed(void **state)
 	(void)state;
 	/* The input is GENDIR/demo-a.dtb, a name bhcc would otherwise clean up. */
 	default_pass2(&r, "keep-input");
-	mkdirs(r.out);
+	fx_mkdirs(r.out);
 	snprintf(cmd, sizeof(cmd), "cp '%s' '%s/demo-a.dtb'", r.dtb, r.out);
 	assert_int_equal(system(cmd), 0);
 	snprintf(r.dtb, sizeof(r.dtb), "%s/demo-a.dtb", r.out);
@@ -2541,7 +2467,7 @@ static void test_input_blob_never_removed(void **state)
 	run(&r);
 	assert_int_equal(r.rc, 1);
 	free(r.err);
-	assert_true(exists(r.out, "demo-a.dtb"));
+	assert_true(fx_exists(r.out, "demo-a.dtb"));
 }
 
 /* Verifies: REQ-CFG-002, REQ-CFG-043 */
@@ -2552,7 +2478,7 @@ static void test_not_a_blob(void **state)
 
 	(void)state;
 	prepare(&r, "default", "not-a-blob");
-	write_file(r.srctree, "text.dtb", 100);
+	fx_write_file(r.srctree, "text.dtb", 100);
 	snprintf(r.dtb, sizeof(r.dtb), "%s/text.dtb", r.srctree);
 	snprintf(line, sizeof(line), "'%s' is not a valid device tree blob: FDT_ERR_BADMAGIC", r.dtb);
 	check_errors(&r, (const char *const[]){ line, NULL });
@@ -2568,7 +2494,7 @@ static void test_not_a_blob(void **state)
 	snprintf(r.dtb, sizeof(r.dtb), "%s", r.srctree);
 	snprintf(line, sizeof(line), "cannot read device tree blob '%s': it is a directory", r.dtb);
 	check_errors(&r, (const char *const[]){ line, NULL });
-	write_file(r.srctree, "huge.dtb", MIB(16) + 1);
+	fx_write_file(r.srctree, "huge.dtb", MIB(16) + 1);
 	snprintf(r.dtb, sizeof(r.dtb), "%s/huge.dtb", r.srctree);
 	snprintf(line, sizeof(line),
 		 "cannot read device tree blob '%s': it has 16777217 bytes, bhcc reads at most 16777216",

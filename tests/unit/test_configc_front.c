@@ -17,101 +17,42 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "bhcc.h"
+#include "bhcc_fixture.h"
 #include "cfg.h"
 
-#define PATH 1024
-
-static char g_build[PATH / 2];
-static char g_tmp[PATH / 2];
+#define PATH FX_PATH
 
 static int group_setup(void **state)
 {
-	const char *b = getenv("BULKHEAD_BUILD");
-
 	(void)state;
-	if (!b) {
-		fprintf(stderr, "BULKHEAD_BUILD is not set: run `make unit-test`\n");
-		return -1;
-	}
-	snprintf(g_build, sizeof(g_build), "%s", b);
-	snprintf(g_tmp, sizeof(g_tmp), "/tmp/bhcc-front.XXXXXX");
-	return mkdtemp(g_tmp) ? 0 : -1;
+	return fx_setup("front");
 }
 
 static int group_teardown(void **state)
 {
-	char cmd[PATH];
-
 	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", g_tmp);
-	return system(cmd) == 0 ? 0 : -1;
+	return fx_teardown();
 }
 
-static char *read_text(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	long n;
-
-	assert_non_null(f);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	buf = calloc(1, (size_t)n + 1);
-	assert_non_null(buf);
-	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-	fclose(f);
-	return buf;
-}
-
-static void write_bytes(const char *path, size_t n)
-{
-	FILE *f = fopen(path, "wb");
-
-	assert_non_null(f);
-	for (size_t i = 0; i < n; i++)
-		fputc((int)i & 0xff, f);
-	assert_int_equal(fclose(f), 0);
-}
-
-/* Both passes of bhcc on @fixture into g_tmp/@tag; returns the messages (empty when accepted). */
+/* Both passes of bhcc on @fixture into fx_tmp/@tag; returns the messages (empty when accepted). */
 static char *run_both(const char *fixture, const char *tag, int *rc)
 {
-	char dtb[PATH], out[PATH], src[PATH], cmd[3 * PATH];
-	struct bhcc_options opt = { 0 };
-	char *err;
-	size_t len;
-	FILE *f;
+	char dtb[PATH], out[PATH], src[PATH];
+	struct bhcc_options opt;
 
-	snprintf(dtb, sizeof(dtb), "%s/unit/configc-null-fixtures/%s.dtb", g_build, fixture);
-	snprintf(out, sizeof(out), "%s/%s/gen", g_tmp, tag);
-	snprintf(src, sizeof(src), "%s/%s/src", g_tmp, tag);
-	snprintf(cmd, sizeof(cmd), "mkdir -p '%s' '%s'", out, src);
-	assert_int_equal(system(cmd), 0);
-	snprintf(cmd, sizeof(cmd), "%s/one.bin", src);
-	write_bytes(cmd, 300);
-	snprintf(cmd, sizeof(cmd), "%s/two.bin", src);
-	write_bytes(cmd, 200);
+	snprintf(dtb, sizeof(dtb), "%s/unit/configc-null-fixtures/%s.dtb", fx_build, fixture);
+	snprintf(out, sizeof(out), "%s/%s/gen", fx_tmp, tag);
+	snprintf(src, sizeof(src), "%s/%s/src", fx_tmp, tag);
+	fx_mkdirs(out);
+	fx_write_file(src, "one.bin", 300);
+	fx_write_file(src, "two.bin", 200);
 	opt = (struct bhcc_options){ .dtb = dtb, .source = fixture, .out = out, .max_cpus = 8,
-				     .max_partitions = 8, .layout_only = true,
-				     .srctree = src };
-	f = open_memstream(&err, &len);
-	assert_non_null(f);
-	*rc = bhcc_run(&opt, f);
-	if (*rc == 0) {
-		opt.layout_only = false;
-		opt.images = out;
-		*rc = bhcc_run(&opt, f);
-	}
-	fclose(f);
-	return err;
+				     .max_partitions = 8, .srctree = src };
+	return fx_run_passes(&opt, out, rc);
 }
 
 /* Verifies: REQ-CFG-048, REQ-CFG-033 */
@@ -127,8 +68,8 @@ static void test_front_end_on_the_null_back_end(void **state)
 	free(err);
 
 	/* Placement: 'one' auto-placed at the lowest free 2 MiB boundary, past the hypervisor and two. */
-	snprintf(path, sizeof(path), "%s/null/gen/config.c", g_tmp);
-	text = read_text(path);
+	snprintf(path, sizeof(path), "%s/null/gen/config.c", fx_tmp);
+	text = fx_read(path);
 	assert_non_null(strstr(text, "\t\t.ipa = 0x0,\n\t\t.pa = 0x81200000,\n\t\t.size = 0x400000,\n"));
 	assert_non_null(strstr(text, "\t\t.pa = 0x81000000,\n"));
 	/* The device went with its interrupt, which only the back end judges. */
@@ -138,16 +79,16 @@ static void test_front_end_on_the_null_back_end(void **state)
 	free(text);
 
 	/* The report has the front end's tables and the back end's words. */
-	snprintf(path, sizeof(path), "%s/null/gen/isolation.md", g_tmp);
-	text = read_text(path);
+	snprintf(path, sizeof(path), "%s/null/gen/isolation.md", fx_tmp);
+	text = fx_read(path);
 	assert_non_null(strstr(text, "| Interrupt controller | none (null back end) |"));
 	assert_non_null(strstr(text, "| Cores | core 1 (Id 7) as vCPU 0 |"));
 	assert_non_null(strstr(text, "| 200 | `/board/timer@10001000` | one |"));
 	free(text);
 
 	/* The guest description is the back end's (here the partition's name). */
-	snprintf(path, sizeof(path), "%s/null/gen/one.dtb", g_tmp);
-	text = read_text(path);
+	snprintf(path, sizeof(path), "%s/null/gen/one.dtb", fx_tmp);
+	text = fx_read(path);
 	assert_string_equal(text, "one");
 	free(text);
 
@@ -155,7 +96,7 @@ static void test_front_end_on_the_null_back_end(void **state)
 	snprintf(cmd, sizeof(cmd),
 		 "gcc -std=c11 -Wall -Wextra -Werror -Icore/include -Itests/unit/configc_null "
 		 "-c '%s/null/gen/config.c' -o '%s/null/config.o'",
-		 g_tmp, g_tmp);
+		 fx_tmp, fx_tmp);
 	assert_int_equal(system(cmd), 0);
 }
 

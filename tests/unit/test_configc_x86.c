@@ -14,100 +14,42 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "bhcc.h"
+#include "bhcc_fixture.h"
 #include "cfg.h"
 #include "pools.h"
 
-#define PATH 1024
-
-static char g_build[PATH / 2];
-static char g_tmp[PATH / 2];
+#define PATH FX_PATH
 
 static int group_setup(void **state)
 {
-	const char *b = getenv("BULKHEAD_BUILD");
-
 	(void)state;
-	if (!b) {
-		fprintf(stderr, "BULKHEAD_BUILD is not set: run `make unit-test`\n");
-		return -1;
-	}
-	snprintf(g_build, sizeof(g_build), "%s", b);
-	snprintf(g_tmp, sizeof(g_tmp), "/tmp/bhcc-x86.XXXXXX");
-	return mkdtemp(g_tmp) ? 0 : -1;
+	return fx_setup("x86");
 }
 
 static int group_teardown(void **state)
 {
-	char cmd[PATH];
-
 	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", g_tmp);
-	return system(cmd) == 0 ? 0 : -1;
+	return fx_teardown();
 }
 
-static char *read_text(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	long n;
-
-	assert_non_null(f);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	buf = calloc(1, (size_t)n + 1);
-	assert_non_null(buf);
-	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-	fclose(f);
-	return buf;
-}
-
-static void write_image(const char *dir, const char *name)
-{
-	char path[2 * PATH];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s.bin", dir, name);
-	f = fopen(path, "wb");
-	assert_non_null(f);
-	for (int i = 0; i < 4096; i++)
-		fputc(i & 0xff, f);
-	assert_int_equal(fclose(f), 0);
-}
-
-/* Both passes of bhcc on @fixture into g_tmp/@fixture/gen; returns its messages (empty when accepted). */
+/* Both passes of bhcc on @fixture into fx_tmp/@fixture/gen; returns its messages (empty when accepted). */
 static char *run_both(const char *fixture, int *rc)
 {
-	char dtb[PATH], out[PATH], cmd[3 * PATH];
+	char dtb[PATH], out[PATH];
 	struct bhcc_options opt;
-	char *err;
-	size_t len;
-	FILE *f;
 
-	snprintf(dtb, sizeof(dtb), "%s/unit/configc-x86-fixtures/%s.dtb", g_build, fixture);
-	snprintf(out, sizeof(out), "%s/%s/gen", g_tmp, fixture);
-	snprintf(cmd, sizeof(cmd), "mkdir -p '%s'", out);
-	assert_int_equal(system(cmd), 0);
-	write_image(out, "talker");
-	write_image(out, "x86probe");
-	write_image(out, "x86cores");
+	snprintf(dtb, sizeof(dtb), "%s/unit/configc-x86-fixtures/%s.dtb", fx_build, fixture);
+	snprintf(out, sizeof(out), "%s/%s/gen", fx_tmp, fixture);
+	fx_write_file(out, "talker.bin", 4096);
+	fx_write_file(out, "x86probe.bin", 4096);
+	fx_write_file(out, "x86cores.bin", 4096);
 	opt = (struct bhcc_options){ .dtb = dtb, .source = fixture, .out = out, .max_cpus = 8,
-				     .max_partitions = 8, .layout_only = true, .srctree = "." };
-	f = open_memstream(&err, &len);
-	assert_non_null(f);
-	*rc = bhcc_run(&opt, f);
-	if (*rc == 0) {
-		opt.layout_only = false;
-		opt.images = out;
-		*rc = bhcc_run(&opt, f);
-	}
-	fclose(f);
-	return err;
+				     .max_partitions = 8, .srctree = "." };
+	return fx_run_passes(&opt, out, rc);
 }
 
 static void expect_text(const char *path_fmt, const char *want)
@@ -115,8 +57,8 @@ static void expect_text(const char *path_fmt, const char *want)
 	char path[2 * PATH];
 	char *text;
 
-	snprintf(path, sizeof(path), path_fmt, g_tmp);
-	text = read_text(path);
+	snprintf(path, sizeof(path), path_fmt, fx_tmp);
+	text = fx_read(path);
 	if (!strstr(text, want))
 		fail_msg("%s lacks:\n%s\n--- it has:\n%s", path, want, text);
 	free(text);
@@ -152,7 +94,7 @@ static void test_default_system_gives_com2_to_x86probe(void **state)
 	/* config.c compiles against x86's part of the contract. */
 	snprintf(cmd, sizeof(cmd),
 		 "cc -std=c11 -Wall -Wextra -Werror -fsyntax-only -Icore/include -Iinclude -Iarch/x86/include '%s/default/gen/config.c'",
-		 g_tmp);
+		 fx_tmp);
 	assert_int_equal(system(cmd), 0);
 }
 
