@@ -13,6 +13,9 @@
 #include "vgic.h"
 #include "fault_inject.h"
 
+_Static_assert((EC_SYSREG == (uint64_t)FULL_FRAME_EC_SYSREG) && (EC_DABT_LOW == (uint64_t)FULL_FRAME_EC_DABT),
+	       "vectors.S saves x19-x29 for exactly the classes whose handlers use them");
+
 /* Parameter names unlike arm64_guest_sync's own: cppcheck scopes them in the function holding the table. */
 typedef void (*trap_handler_t)(struct cpu *self, struct guest_frame *frame, uint64_t syndrome);
 
@@ -79,7 +82,7 @@ static void trap_sysreg(struct cpu *cpu, struct guest_frame *f, uint64_t esr)
 }
 
 /* Implements: REQ-TRP-001, REQ-TRP-008 */
-void arm64_guest_sync(struct guest_frame *f)
+void arm64_guest_sync(struct guest_frame *f, uint64_t esr)
 {
 	/* tools/cert/stack-model.txt declares its targets (and reads it from the image). */
 	static const trap_handler_t sync_handlers[EC_MAX + 1u] = {
@@ -90,7 +93,7 @@ void arm64_guest_sync(struct guest_frame *f)
 		[EC_IABT_LOW] = trap_iabt,
 	};
 	struct cpu *cpu = arm64_this_cpu();
-	uint64_t esr = read_sysreg(esr_el2);
+	/* ESR_EL2 as the vector read it (vectors.S). */
 	uint64_t ec = ESR_EC(esr);
 
 	if (sync_handlers[ec] == NULL) {

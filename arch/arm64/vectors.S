@@ -1,16 +1,25 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * EL2 exception vectors. A trap from a guest saves x0-x30 in a struct
- * guest_frame on the cpu's stack (empty while the guest runs), calls the C
- * handler with the frame, and restores it; ELR_EL2 and SPSR_EL2 stay in
+ * EL2 exception vectors. A trap from a guest saves the guest's registers in
+ * a struct guest_frame on the cpu's stack (empty while the guest runs),
+ * calls the C handler with the frame, and restores them; which registers
+ * the frame holds is said at save_caller. ELR_EL2 and SPSR_EL2 stay in
  * their registers (arm64.h). Exceptions taken at EL2 itself are hypervisor
  * bugs: they are reported and the board is stopped.
  */
 #include "asm_defs.h"
 
-.macro save_guest
-	sub	sp, sp, #GUEST_FRAME_SIZE
-	stp	x0, x1, [sp, #16 * 0]
+/*
+ * What the C handlers may clobber (AAPCS64): x0-x18 and x30. x19-x29 are
+ * callee-saved, so C code gives them back unchanged and they stay live in
+ * their registers across the handler; only the handlers that read or write
+ * a guest register by number (a trapped system-register access, an
+ * emulated MMIO access: EC_SYSREG, EC_DABT_LOW) get them in the frame too,
+ * when the register they address is one of them (guest_sync_regs). The
+ * first store allocates the frame, the last load frees it.
+ */
+.macro save_caller
+	stp	x0, x1, [sp, #-GUEST_FRAME_SIZE]!
 	stp	x2, x3, [sp, #16 * 1]
 	stp	x4, x5, [sp, #16 * 2]
 	stp	x6, x7, [sp, #16 * 3]
@@ -19,20 +28,55 @@
 	stp	x12, x13, [sp, #16 * 6]
 	stp	x14, x15, [sp, #16 * 7]
 	stp	x16, x17, [sp, #16 * 8]
-	stp	x18, x19, [sp, #16 * 9]
-	stp	x20, x21, [sp, #16 * 10]
-	stp	x22, x23, [sp, #16 * 11]
-	stp	x24, x25, [sp, #16 * 12]
-	stp	x26, x27, [sp, #16 * 13]
-	stp	x28, x29, [sp, #16 * 14]
-	str	x30, [sp, #16 * 15]
-	mov	x0, sp
+	str	x18, [sp, #8 * 18]
+	str	x30, [sp, #8 * 30]
 .endm
 
+.macro restore_caller
+	ldr	x30, [sp, #8 * 30]
+	ldr	x18, [sp, #8 * 18]
+	ldp	x16, x17, [sp, #16 * 8]
+	ldp	x14, x15, [sp, #16 * 7]
+	ldp	x12, x13, [sp, #16 * 6]
+	ldp	x10, x11, [sp, #16 * 5]
+	ldp	x8, x9, [sp, #16 * 4]
+	ldp	x6, x7, [sp, #16 * 3]
+	ldp	x4, x5, [sp, #16 * 2]
+	ldp	x2, x3, [sp, #16 * 1]
+	ldp	x0, x1, [sp], #GUEST_FRAME_SIZE
+.endm
+
+/* An interrupt, FIQ or SError: the handler never reads the frame. */
 .macro guest_vector handler
 	.balign	0x80
-	save_guest
+	save_caller
+	mov	x0, sp
 	bl	\handler
+	restore_caller
+	eret
+	dsb	nsh
+	isb
+.endm
+
+/*
+ * A synchronous exception: arm64_guest_sync(frame, esr). ESR_EL2 is read
+ * once, here. A trapped system-register access or an emulated MMIO access
+ * whose register (Rt, SRT: ISS bits 9:5, 20:16) is one of x19-x29 takes the
+ * full frame (guest_sync_regs): only these handlers address a register by
+ * number. For a data abort without a valid syndrome (ISV 0) the field is not
+ * a register and the handler does not use it; the test errs on the safe side.
+ */
+.macro guest_sync_vector
+	.balign	0x80
+	save_caller
+	mrs	x1, esr_el2
+	lsr	x2, x1, #26
+	cmp	x2, #FULL_FRAME_EC_SYSREG
+	b.eq	guest_sync_sysreg
+	cmp	x2, #FULL_FRAME_EC_DABT
+	b.eq	guest_sync_dabt
+	mov	x0, sp
+	bl	arm64_guest_sync
 	b	guest_exit
 .endm
 
@@ -54,35 +98,48 @@ arm64_vectors:
 	hyp_vector 5		/* IRQ */
 	hyp_vector 6		/* FIQ */
 	hyp_vector 7		/* SError */
-	guest_vector arm64_guest_sync	/* lower EL, AArch64 */
+	guest_sync_vector		/* lower EL, AArch64 */
 	guest_vector arm64_guest_irq
 	guest_vector arm64_guest_fiq
 	guest_vector arm64_guest_serror
-	guest_vector arm64_guest_sync	/* lower EL, AArch32 (EL0 only: EL1 is always AArch64) */
+	guest_sync_vector		/* lower EL, AArch32 (EL0 only: EL1 is always AArch64) */
 	guest_vector arm64_guest_irq
 	guest_vector arm64_guest_fiq
 	guest_vector arm64_guest_serror
 
 	.text
+guest_sync_sysreg:
+	ubfx	x3, x1, #5, #5
+	b	1f
+guest_sync_dabt:
+	ubfx	x3, x1, #16, #5
+1:	sub	x3, x3, #19
+	cmp	x3, #(29 - 19)
+	b.ls	guest_sync_regs
+	mov	x0, sp
+	bl	arm64_guest_sync
+	b	guest_exit
+
+/* x19-x29 into and out of the frame around the handler: it reads or writes one of them. */
+guest_sync_regs:
+	stp	x19, x20, [sp, #8 * 19]
+	stp	x21, x22, [sp, #8 * 21]
+	stp	x23, x24, [sp, #8 * 23]
+	stp	x25, x26, [sp, #8 * 25]
+	stp	x27, x28, [sp, #8 * 27]
+	str	x29, [sp, #8 * 29]
+	mov	x0, sp
+	bl	arm64_guest_sync
+	ldp	x19, x20, [sp, #8 * 19]
+	ldp	x21, x22, [sp, #8 * 21]
+	ldp	x23, x24, [sp, #8 * 23]
+	ldp	x25, x26, [sp, #8 * 25]
+	ldp	x27, x28, [sp, #8 * 27]
+	ldr	x29, [sp, #8 * 29]
+
 	.global guest_exit
 guest_exit:
-	ldr	x30, [sp, #16 * 15]
-	ldp	x0, x1, [sp, #16 * 0]
-	ldp	x2, x3, [sp, #16 * 1]
-	ldp	x4, x5, [sp, #16 * 2]
-	ldp	x6, x7, [sp, #16 * 3]
-	ldp	x8, x9, [sp, #16 * 4]
-	ldp	x10, x11, [sp, #16 * 5]
-	ldp	x12, x13, [sp, #16 * 6]
-	ldp	x14, x15, [sp, #16 * 7]
-	ldp	x16, x17, [sp, #16 * 8]
-	ldp	x18, x19, [sp, #16 * 9]
-	ldp	x20, x21, [sp, #16 * 10]
-	ldp	x22, x23, [sp, #16 * 11]
-	ldp	x24, x25, [sp, #16 * 12]
-	ldp	x26, x27, [sp, #16 * 13]
-	ldp	x28, x29, [sp, #16 * 14]
-	add	sp, sp, #GUEST_FRAME_SIZE
+	restore_caller
 	eret
 	dsb	nsh
 	isb

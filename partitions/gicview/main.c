@@ -27,7 +27,15 @@
 #define SGI_BY_SOURCE 5u
 #define WAIT_LOOPS 1000000u
 
+#define GICD_IPRIORITYR 0x400u
+#define GICD_SGIR 0xf00u
+#define CALLEE_SAVED 11u                /* x19..x29 */
+
 static volatile uint32_t taken[RT_GIC_SPI_FIRST + 32u];
+
+/* regs.S: trapped accesses through x19..x29. */
+void regs_mmio(uintptr_t byte, uint64_t out[CALLEE_SAVED]);
+void regs_sgi(int version, uint64_t value, uintptr_t sgir);
 
 static uint32_t dist_read(uint32_t offset)
 {
@@ -163,6 +171,29 @@ static bool wait_for(uint32_t intid)
 	return taken[intid] != 0u;
 }
 
+/* An emulated store and load through each of x19..x29, then a hypercall; an
+ * SGI sent from x27. */
+static void view_callee_saved(int version)
+{
+	uint64_t out[CALLEE_SAVED];
+	struct rt_gic_sgi sgi;
+
+	regs_mmio((uintptr_t)RT_GICD_BASE + GICD_IPRIORITYR + SPI, out);
+	printf("view x19-x29 through the spi priority and a hypercall:");
+	for (uint32_t i = 0u; i < CALLEE_SAVED; i++) {
+		printf(" %#x", (unsigned)out[i]);
+	}
+	printf("\n");
+	rt_gic_set_priority(SPI, RT_GIC_PRIORITY_DEFAULT);
+	taken[SGI] = 0u;
+	if (rt_gic_sgi_prepare(&sgi, SGI, rt_mpidr()) == 0) {
+		rt_irq_unmask();
+		regs_sgi(version, sgi.value, (uintptr_t)RT_GICD_BASE + GICD_SGIR);
+		printf("view sgi sent from x27 taken: %d\n", (int)wait_for(SGI));
+		rt_irq_mask();
+	}
+}
+
 int main(void)
 {
 	int version = rt_gic_init();
@@ -221,6 +252,7 @@ int main(void)
 	if (version == 2) {
 		view_sgi_sources();
 	}
+	view_callee_saved(version);
 	printf("view unhandled: %u\n", (unsigned)rt_irq_unhandled());
 	printf("gicview done\n");
 	return 0;

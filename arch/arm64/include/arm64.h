@@ -12,8 +12,13 @@
 #include "types.h"
 
 /**
- * Guest registers saved by the exception vectors (layout fixed by vectors.S).
- * ELR_EL2 and SPSR_EL2 stay in their registers: the hypervisor never takes
+ * Guest registers saved by the exception vectors (layout fixed by vectors.S),
+ * indexed by register number. x19-x29 are in it only when the exception is
+ * a trapped system-register access (EC_SYSREG) or data abort (EC_DABT_LOW)
+ * whose syndrome names one of them as Rt/SRT: the handlers that address a
+ * register by number use exactly that one. Every other handler finds x19-x29
+ * in their registers, preserved by the C calling convention, and must not
+ * use f->x[19..29]. ELR_EL2 and SPSR_EL2 stay in their registers: the hypervisor never takes
  * an exception itself, so handlers read and change them in place.
  */
 struct guest_frame {
@@ -41,7 +46,7 @@ extern pte_t el2_root[PT_ENTRIES];
 void arm64_early_init(void);
 NORETURN void arm64_boot_main(void);
 NORETURN void arm64_secondary_main(uint64_t index);
-void arm64_guest_sync(struct guest_frame *f);
+void arm64_guest_sync(struct guest_frame *f, uint64_t esr);
 void arm64_guest_irq(struct guest_frame *f);
 void arm64_guest_fiq(struct guest_frame *f);
 void arm64_guest_serror(struct guest_frame *f);

@@ -10,6 +10,11 @@
 /* Bytes of the struct guest_frame the vectors save on the cpu's stack. */
 #define GUEST_FRAME_SIZE 256
 
+/* The exception classes whose handlers address guest registers by number
+ * (EC_SYSREG, EC_DABT_LOW): vectors.S saves x19-x29 for these only. */
+#define FULL_FRAME_EC_SYSREG 0x18
+#define FULL_FRAME_EC_DABT   0x24
+
 /* SPSR of a guest entry: AArch64 EL1 with SP_EL1, all of DAIF masked. */
 #define SPSR_EL1H_DAIF 0x3c5
 
