@@ -11,6 +11,7 @@
 #include "incident.h"
 #include "partition.h"
 #include "sysreg.h"
+#include "fault_inject.h"
 
 #define SMCCC_ARCH_FEATURES  0x80000001u
 #define SMCCC_VERSION_1_1    0x10001u
@@ -111,4 +112,25 @@ void arm64_trap_smc(struct cpu *cpu, struct guest_frame *f, uint64_t esr)
 		return;
 	}
 	smccc(cpu, f);
+}
+
+/*
+ * An HVC from the guest, straight from the vector (vectors.S): Bulkhead's
+ * own calls (fast, SMC64, vendor-hypervisor owner: W0 bits 31:24 are
+ * BH_HC_ID(0)'s) go to their table at once; everything else takes the
+ * general SMCCC path, which would route them there too.
+ */
+/* Implements: REQ-HC-001, REQ-TRP-008 */
+void arm64_guest_hvc(struct guest_frame *f, uint64_t esr)
+{
+	struct cpu *cpu = arm64_this_cpu();
+
+	if (((esr & 0xffffu) == 0u) && (((uint32_t)f->x[0] >> 24) == ((uint32_t)BH_HC_ID(0u) >> 24))) {
+		hypercall_dispatch(cpu, f->x);
+	} else {
+		arm64_trap_hvc(cpu, f, esr);
+	}
+#ifdef CONFIG_FAULT_INJECTION
+	arm64_fault_inject_trap_exit(cpu);
+#endif
 }

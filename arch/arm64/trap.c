@@ -13,8 +13,8 @@
 #include "vgic.h"
 #include "fault_inject.h"
 
-_Static_assert((EC_SYSREG == (uint64_t)FULL_FRAME_EC_SYSREG) && (EC_DABT_LOW == (uint64_t)FULL_FRAME_EC_DABT),
-	       "vectors.S saves x19-x29 for exactly the classes whose handlers use them");
+_Static_assert((EC_HVC64 == (uint64_t)FULL_FRAME_EC_HVC64) && (EC_SYSREG == (uint64_t)FULL_FRAME_EC_SYSREG) && (EC_DABT_LOW == (uint64_t)FULL_FRAME_EC_DABT),
+	       "vectors.S: HVCs to arm64_guest_hvc, x19-x29 for exactly the classes whose handlers use them");
 
 /* Parameter names unlike arm64_guest_sync's own: cppcheck scopes them in the function holding the table. */
 typedef void (*trap_handler_t)(struct cpu *self, struct guest_frame *frame, uint64_t syndrome);
@@ -85,6 +85,7 @@ static void trap_sysreg(struct cpu *cpu, struct guest_frame *f, uint64_t esr)
 void arm64_guest_sync(struct guest_frame *f, uint64_t esr)
 {
 	/* tools/cert/stack-model.txt declares its targets (and reads it from the image). */
+	/* HVCs come through arm64_guest_hvc (vectors.S); the entry stays for completeness. */
 	static const trap_handler_t sync_handlers[EC_MAX + 1u] = {
 		[EC_HVC64] = arm64_trap_hvc,
 		[EC_SMC64] = arm64_trap_smc,

@@ -59,25 +59,24 @@
 .endm
 
 /*
- * A synchronous exception: arm64_guest_sync(frame, esr). ESR_EL2 is read
- * once, here. A trapped system-register access or an emulated MMIO access
- * whose register (Rt, SRT: ISS bits 9:5, 20:16) is one of x19-x29 takes the
- * full frame (guest_sync_regs): only these handlers address a register by
- * number. For a data abort without a valid syndrome (ISV 0) the field is not
- * a register and the handler does not use it; the test errs on the safe side.
+ * A synchronous exception. ESR_EL2 is read once, here, and passed on. An
+ * HVC (EC_HVC64), the guest's call and the most frequent trap, is handled
+ * in the vector's own slot: arm64_guest_hvc(frame, esr) and back. Anything
+ * else: guest_sync_other.
  */
 .macro guest_sync_vector
 	.balign	0x80
 	save_caller
 	mrs	x1, esr_el2
 	lsr	x2, x1, #26
-	cmp	x2, #FULL_FRAME_EC_SYSREG
-	b.eq	guest_sync_sysreg
-	cmp	x2, #FULL_FRAME_EC_DABT
-	b.eq	guest_sync_dabt
+	cmp	x2, #FULL_FRAME_EC_HVC64
+	b.ne	guest_sync_other
 	mov	x0, sp
-	bl	arm64_guest_sync
-	b	guest_exit
+	bl	arm64_guest_hvc
+	restore_caller
+	eret
+	dsb	nsh
+	isb
 .endm
 
 .macro hyp_vector kind
@@ -108,6 +107,22 @@ arm64_vectors:
 	guest_vector arm64_guest_serror
 
 	.text
+/*
+ * arm64_guest_sync(frame, esr). A trapped system-register access or an
+ * emulated MMIO access whose register (Rt, SRT: ISS bits 9:5, 20:16) is one
+ * of x19-x29 takes the full frame (guest_sync_regs): only these handlers
+ * address a register by number. For a data abort without a valid syndrome
+ * (ISV 0) the field is not a register and the handler does not use it; the
+ * test errs on the safe side.
+ */
+guest_sync_other:
+	cmp	x2, #FULL_FRAME_EC_SYSREG
+	b.eq	guest_sync_sysreg
+	cmp	x2, #FULL_FRAME_EC_DABT
+	b.eq	guest_sync_dabt
+	mov	x0, sp
+	bl	arm64_guest_sync
+	b	guest_exit
 guest_sync_sysreg:
 	ubfx	x3, x1, #5, #5
 	b	1f

@@ -10,6 +10,9 @@
 /* Bytes of the struct guest_frame the vectors save on the cpu's stack. */
 #define GUEST_FRAME_SIZE 256
 
+/* An HVC: vectors.S calls arm64_guest_hvc for it, from the vector itself. */
+#define FULL_FRAME_EC_HVC64  0x16
+
 /* The exception classes whose handlers address guest registers by number
  * (EC_SYSREG, EC_DABT_LOW): vectors.S saves x19-x29 for these only. */
 #define FULL_FRAME_EC_SYSREG 0x18
