@@ -17,25 +17,52 @@ struct hyp_end {
 
 static struct hyp_end hyp_ends[CHANNEL_MAX];
 
-/* Bit e: end e's doorbell can be raised in its partition (the vCPU exists, the
- * architecture can raise that interrupt there), worked out once at init so
- * that a ring checks nothing the configuration fixed. */
-static uint8_t raisable[CHANNEL_MAX];
+/*
+ * What a ring from end e of channel c does, worked out once at init from
+ * the configuration, so that a ring checks only what can change at run
+ * time (the peer's state, under its lock: virq_raise). `caller` is the
+ * partition that owns end e (NULL: a hypervisor end, which never calls);
+ * `peer` is set when the other end is a partition whose doorbell can be
+ * raised there (the vCPU exists, the architecture can raise that
+ * interrupt), else NULL and ring_other decides from `peer_end`.
+ */
+struct bell {
+	const struct partition *caller;
+	struct partition *peer;
+	const struct cfg_channel_end *peer_end;
+	uint32_t vcpu;
+	uint32_t virq;
+};
+
+static struct bell bells[CHANNEL_MAX][2];
+/* The channels a ring may name: the configuration's, within CHANNEL_MAX. */
+static uint32_t n_bells;
+
+/* Implements: REQ-CHN-009 */
+static bool raisable(const struct cfg_channel_end *end, const struct partition *p)
+{
+	return (end->kind == (uint8_t)CFG_END_PARTITION) && (end->doorbell != CFG_NO_DOORBELL) && (p != NULL) &&
+	       (end->vcpu < p->cfg->n_vcpus) && arch_virq_valid(p, end->doorbell);
+}
 
 /* Implements: REQ-CHN-009 */
 void channels_init(void)
 {
+	n_bells = 0u;
 	for (uint32_t c = 0u; (c < cfg_system.n_channels) && (c < CHANNEL_MAX); c++) {
-		raisable[c] = 0u;
 		for (uint32_t e = 0u; e < 2u; e++) {
 			const struct cfg_channel_end *end = &cfg_system.channels[c].end[e];
-			const struct partition *p = partition_get(end->partition);
+			const struct cfg_channel_end *peer_end = &cfg_system.channels[c].end[1u - e];
+			struct partition *peer = partition_get(peer_end->partition);
+			struct bell *b = &bells[c][e];
 
-			if ((end->kind == (uint8_t)CFG_END_PARTITION) && (end->doorbell != CFG_NO_DOORBELL) && (p != NULL) &&
-			    (end->vcpu < p->cfg->n_vcpus) && arch_virq_valid(p, end->doorbell)) {
-				raisable[c] |= (uint8_t)(1u << e);
-			}
+			b->caller = (end->kind == (uint8_t)CFG_END_PARTITION) ? partition_get(end->partition) : NULL;
+			b->peer = raisable(peer_end, peer) ? peer : NULL;
+			b->peer_end = peer_end;
+			b->vcpu = peer_end->vcpu;
+			b->virq = peer_end->doorbell;
 		}
+		n_bells = c + 1u;
 	}
 }
 
@@ -93,19 +120,40 @@ static enum core_status ring_hypervisor(struct cpu *self, uint32_t channel)
 	return ring(self, channel, h->context);
 }
 
+/* A ring whose peer is not a raisable partition doorbell: a hypervisor end,
+ * a peer that polls, or a doorbell the peer cannot take (bhcc refuses one). */
+/* Implements: REQ-CHN-009, REQ-CON-102, REQ-LOG-001 */
+static __attribute__((noinline)) enum core_status ring_other(struct cpu *self, uint32_t channel,
+							     const struct cfg_channel_end *peer_end)
+{
+	enum core_status s = CORE_ERR_DENIED;
+
+	if (peer_end->kind == (uint8_t)CFG_END_HYPERVISOR) {
+		s = ring_hypervisor(self, channel);
+	} else if (peer_end->doorbell == CFG_NO_DOORBELL) {
+		s = CORE_OK;   /* the peer polls */
+	} else {
+		/* not raisable: CORE_ERR_DENIED */
+	}
+	return s;
+}
+
 /* Implements: REQ-CHN-009 */
 enum core_status channel_ring(struct cpu *self, uint32_t channel)
 {
-	const struct cfg_channel *ch;
-	const struct cfg_channel_end *peer;
+	const struct partition *me = self->partition;
+	const struct bell *b;
 
-	if ((channel >= cfg_system.n_channels) || (channel >= CHANNEL_MAX)) {
+	if (channel >= n_bells) {
 		return CORE_ERR_INVALID;
 	}
-	ch = &cfg_system.channels[channel];
-	peer = peer_of(ch, self->partition->id);
-	if (peer == NULL) {
-		return CORE_ERR_DENIED;
+	/* The caller must own an end (the first that matches, as peer_of). */
+	b = &bells[channel][0];
+	if (b->caller != me) {
+		b = &bells[channel][1];
+		if (b->caller != me) {
+			return CORE_ERR_DENIED;
+		}
 	}
 	/*
 	 * What the caller wrote before the call is seen before the peer's
@@ -116,18 +164,8 @@ enum core_status channel_ring(struct cpu *self, uint32_t channel)
 	 * peer's core takes the bit, and the architecture completes the store
 	 * before the kick that makes the peer's core look.
 	 */
-	if (peer->kind == (uint8_t)CFG_END_HYPERVISOR) {
-		return ring_hypervisor(self, channel);
+	if (b->peer == NULL) {
+		return ring_other(self, channel, b->peer_end);
 	}
-	if (peer->doorbell == CFG_NO_DOORBELL) {
-		return CORE_OK;   /* the peer polls */
-	}
-	uint32_t mask = 2u;   /* bit e: end e */
-	if (peer == &ch->end[0]) {
-		mask = 1u;
-	}
-	if (((uint32_t)raisable[channel] & mask) == 0u) {
-		return CORE_ERR_DENIED;   /* a doorbell the peer cannot take (bhcc refuses one) */
-	}
-	return virq_raise(partition_get(peer->partition), peer->vcpu, peer->doorbell);
+	return virq_raise(b->peer, b->vcpu, b->virq);
 }
