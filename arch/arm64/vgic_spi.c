@@ -126,7 +126,7 @@ static void sync_word(struct cpu *cpu, struct vgic_dist *d, uint32_t w)
 /* Moves the pending, enabled virtual SPIs of the words `words` (bit w: word w)
  * routed to the calling cpu's vCPU into its list registers. */
 /* Implements: REQ-IRQ-014 */
-static void spi_sync(struct cpu *cpu, uint32_t words)
+static __attribute__((noinline)) void spi_sync(struct cpu *cpu, uint32_t words)
 {
 	struct vgic_dist *d = vgic_dist_of(cpu);
 
@@ -146,9 +146,17 @@ static void spi_sync(struct cpu *cpu, uint32_t words)
 void vgic_spi_poked(struct cpu *cpu)
 {
 	struct vgic_cpu *v = vgic_cpu_of(cpu);
-	uint32_t words = __atomic_exchange_n(&v->spi_poke, 0u, __ATOMIC_ACQUIRE);
 
-	if (words != 0u) {
+	/*
+	 * Most IPIs carry no poke (an SGI, a doorbell, a request): a plain load
+	 * first, the exchange only when it sees one. A poke this IPI was sent
+	 * for is seen: its poker's fetch_or and dsb come before the IPI (spi_poke).
+	 * One that lands after the load sent an IPI of its own, since it found
+	 * its bit clear.
+	 */
+	if (__atomic_load_n(&v->spi_poke, __ATOMIC_RELAXED) != 0u) {
+		uint32_t words = __atomic_exchange_n(&v->spi_poke, 0u, __ATOMIC_ACQUIRE);
+
 		spi_sync(cpu, words);
 	}
 }
