@@ -125,53 +125,78 @@ void vgic_vcpu_reset(struct cpu *cpu)
 
 /* --- Physical interrupts at EL2 ------------------------------------------- */
 
-/* Implements: REQ-IRQ-002, REQ-IRQ-006 */
-void vgic_irq(struct cpu *cpu)
-{
-	uint32_t ack = gic_ack();
-	uint32_t intid = gic_intid(ack);
-	struct vgic_cpu *v = vgic_cpu_of(cpu);
-	uint8_t priority;
+_Static_assert(((VGIC_OWNED_PPIS >> GIC_IPI_SGI) & 1u) == 0u, "the kick is not a guest's PPI");
+_Static_assert(((VGIC_OWNED_PPIS >> GIC_MAINT_PPI) & 1u) == 0u, "the maintenance interrupt is not a guest's PPI");
 
-	if (intid >= GIC_SPURIOUS) {
-		return;
-	}
-	gic_eoi(ack);
-	if (intid == GIC_IPI_SGI) {
-		gic_deactivate(ack);
-		vgic_sync_sgis(cpu);
-		vgic_spi_poked(cpu);
-		core_handle_requests(cpu);
-		return;
-	}
-	if (intid == GIC_MAINT_PPI) {
-		gic_deactivate(ack);
-		vgic_lr_refill(v);
-		return;
-	}
-	if (intid < GIC_FIRST_SPI) {
-		if ((VGIC_OWNED_PPIS & ((uint32_t)1u << intid)) == 0u) {
-			gic_deactivate(ack);
-			log_warning("core %u: PPI %u is nobody's", cpu->index, intid);
-			return;
-		}
-		priority = v->priority[intid];
-	} else {
-		const struct vgic_dist *d = vgic_dist_of(cpu);
-		if (!vgic_owns_spi(d, intid) || vgic_spi_virtual(cpu->partition, intid)) {
-			/* Never routed here by the vGIC: a stale routing, dropped. */
-			gic_deactivate(ack);
-			log_warning("core %u: SPI %u does not belong to '%s'", cpu->index, intid,
-				    cpu->partition->cfg->name);
-			return;
-		}
-		priority = d->priority[intid];
-	}
+/* The kick from another cpu: SGIs and SPIs raised for this vCPU, requests. */
+/* Implements: REQ-IRQ-002, REQ-IRQ-006 */
+static __attribute__((noinline)) void vgic_kick(struct cpu *cpu, uint32_t ack)
+{
+	gic_deactivate(ack);
+	vgic_sync_sgis(cpu);
+	vgic_spi_poked(cpu);
+	core_handle_requests(cpu);
+}
+
+/* A physical interrupt into the list registers, with the guest's priority for it. */
+/* Implements: REQ-IRQ-002, REQ-IRQ-006 */
+static inline __attribute__((always_inline)) void inject_hw(struct cpu *cpu, struct vgic_cpu *v, uint32_t intid,
+							    uint8_t priority)
+{
 	struct gic_lr lr = { intid, intid, priority, 0u, true };
 	/* The fast path: the vCPU holds nothing, so cannot hold this one twice. */
 	if ((gic_lr_free() == gic_lr_all()) && (v->queued == 0u)) {
 		gic_lr_write(0u, lr);
 	} else {
 		vgic_lr_inject_physical(cpu, v, lr);
+	}
+}
+
+/* Anything but the kick and a guest's own PPI: the maintenance interrupt, a
+ * PPI nobody owns, an SPI. Out of line: the frequent paths need no frame. */
+/* Implements: REQ-IRQ-002, REQ-IRQ-006 */
+static __attribute__((noinline)) void vgic_irq_other(struct cpu *cpu, uint32_t ack, uint32_t intid)
+{
+	struct vgic_cpu *v = vgic_cpu_of(cpu);
+
+	if (intid == GIC_MAINT_PPI) {
+		gic_deactivate(ack);
+		vgic_lr_refill(v);
+		return;
+	}
+	if (intid < GIC_FIRST_SPI) {
+		gic_deactivate(ack);
+		log_warning("core %u: PPI %u is nobody's", cpu->index, intid);
+		return;
+	}
+	const struct vgic_dist *d = vgic_dist_of(cpu);
+	if (!vgic_owns_spi(d, intid) || vgic_spi_virtual(cpu->partition, intid)) {
+		/* Never routed here by the vGIC: a stale routing, dropped. */
+		gic_deactivate(ack);
+		log_warning("core %u: SPI %u does not belong to '%s'", cpu->index, intid, cpu->partition->cfg->name);
+		return;
+	}
+	inject_hw(cpu, v, intid, d->priority[intid]);
+}
+
+/* Implements: REQ-IRQ-002, REQ-IRQ-006 */
+void vgic_irq(struct cpu *cpu)
+{
+	uint32_t ack = gic_ack();
+	uint32_t intid = gic_intid(ack);
+
+	if (intid >= GIC_SPURIOUS) {
+		return;
+	}
+	gic_eoi(ack);
+	if (intid == GIC_IPI_SGI) {
+		vgic_kick(cpu, ack);
+	} else if ((intid < GIC_FIRST_SPI) && (((VGIC_OWNED_PPIS >> intid) & 1u) != 0u)) {
+		/* The guest's timer: straight into a list register (no frame on this path). */
+		struct vgic_cpu *v = vgic_cpu_of(cpu);
+
+		inject_hw(cpu, v, intid, v->priority[intid]);
+	} else {
+		vgic_irq_other(cpu, ack, intid);
 	}
 }
