@@ -181,8 +181,12 @@ void arm64_sysreg_trap(struct cpu *cpu, struct guest_frame *f, uint64_t esr)
 	/* SGIs are the only frequent trap here: handled first, without the rest. */
 	if ((ESR_ISS(esr) & (SR_MASK | SR_READ)) == SR(3, 0, 12, 11, 5)) {   /* ICC_SGI1R_EL1 */
 		uint32_t rt = ((uint32_t)esr >> 5) & 0x1fu;
-		vgic_sgi1r(cpu, (rt == 31u) ? 0u : f->x[rt]);
+		uint64_t value = (rt == 31u) ? 0u : f->x[rt];
+
+		/* Stepped over first, so that the send is a tail call (no frame
+		 * here): nothing vgic_sgi1r does reads ELR_EL2. */
 		arm64_guest_skip(esr);
+		vgic_sgi1r(cpu, value);
 		return;
 	}
 #endif

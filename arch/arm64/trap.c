@@ -107,6 +107,19 @@ void arm64_guest_sync(struct guest_frame *f, uint64_t esr)
 #endif
 }
 
+/* A trapped system-register access whose Rt is not x19-x29, straight from
+ * the vector (vectors.S): the SGI sender's path on GICv3. */
+/* Implements: REQ-TRP-004, REQ-TRP-008 */
+void arm64_guest_sysreg(struct guest_frame *f, uint64_t esr)
+{
+	struct cpu *cpu = arm64_this_cpu();
+
+	arm64_sysreg_trap(cpu, f, esr);
+#ifdef CONFIG_FAULT_INJECTION
+	arm64_fault_inject_trap_exit(cpu);
+#endif
+}
+
 /* Implements: REQ-IRQ-002, REQ-IRQ-006 */
 void arm64_guest_irq(struct guest_frame *f)
 {

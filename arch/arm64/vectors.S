@@ -125,10 +125,15 @@ guest_sync_other:
 	b	guest_exit
 guest_sync_sysreg:
 	ubfx	x3, x1, #5, #5
-	b	1f
+	sub	x3, x3, #19
+	cmp	x3, #(29 - 19)
+	b.ls	guest_sync_regs
+	mov	x0, sp
+	bl	arm64_guest_sysreg	/* the class is known: no table */
+	b	guest_exit
 guest_sync_dabt:
 	ubfx	x3, x1, #16, #5
-1:	sub	x3, x3, #19
+	sub	x3, x3, #19
 	cmp	x3, #(29 - 19)
 	b.ls	guest_sync_regs
 	mov	x0, sp
