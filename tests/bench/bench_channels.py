@@ -13,6 +13,12 @@ import re
 DTS = "tests/bench/channel/channel-bench.dts"
 # Issue 11's target: the doorbell no slower than the GICv3 SGI latency measured before it (305).
 DOORBELL_TARGET = "<= 305 (GICv3 SGI latency before channels)"
+# make bench on 5c3b68c, before issue 16's work on the hot paths: the reference a
+# regression is read against (docs/benchmarks.md keeps the history).
+REFERENCE_COMMIT = "5c3b68c"
+REFERENCE_LATENCY = 383
+REFERENCE_CALL = 245
+REFERENCE_EL2 = 353
 
 DOORBELL = re.compile(r"^\[sender\] result doorbell: events (\d+) min (\d+) median (\d+) max (\d+)$")
 CALL = re.compile(r"^\[sender\] result doorbell-call: (\d+)$")
@@ -58,25 +64,27 @@ def section(build, symbols, run, where, notes):
     notes += [f"channels: plugin: {e}" for e in rep.errors]
     if doorbell is None or not rates or not exited:
         notes.append(f"channels: incomplete run (see {out}/bulkhead.log)")
-    md.append("| Measure | Bulkhead | Limit / target |")
-    md.append("|---|---|---|")
+    md.append(f"| Measure | Bulkhead | Reference ({REFERENCE_COMMIT}; now) | Limit / target |")
+    md.append("|---|---|---|---|")
     if doorbell:
         n, lo, med, hi = doorbell
         md.append(f"| doorbell latency, sender's hypercall to the receiver's IRQ vector (min / median / max of {n}) "
-                  f"| {lo} / {med} / {hi} | {DOORBELL_TARGET} |")
+                  f"| {lo} / {med} / {hi} | {REFERENCE_LATENCY} ({med - REFERENCE_LATENCY:+d}) | {DOORBELL_TARGET} |")
     if call is not None:
-        md.append(f"| ... of which the sender's hypercall, from its call to its return (last event) | {call} | |")
+        md.append(f"| ... of which the sender's hypercall, from its call to its return (last event) | {call} | "
+                  f"{REFERENCE_CALL} ({call - REFERENCE_CALL:+d}) | |")
     seg = rep.segments.get(("hyp", "doorbell"))
     if doorbell and seg:
         # Each event is two doorbells: the one measured and the receiver's reply.
         rings = 2 * doorbell[0]
-        md.append(f"| EL2 instructions per doorbell, both cores (mean of {rings}) | {seg[1] // rings} | |")
+        md.append(f"| EL2 instructions per doorbell, both cores (mean of {rings}) | {seg[1] // rings} | "
+                  f"{REFERENCE_EL2} ({seg[1] // rings - REFERENCE_EL2:+d}) | |")
         profile = where(rep, "doorbell", rings, out)
     for size in sorted(rates):
         chan, limit, send, recv, total = rates[size]
         per = total // size
         md.append(f"| throughput, {size}-byte records (bytes per 1,000 instructions of both sides; "
-                  f"send {send / per:.0f} + receive {recv / per:.0f} instructions per record) | {chan} | "
+                  f"send {send / per:.0f} + receive {recv / per:.0f} instructions per record) | {chan} | | "
                   f"memcpy in one partition: {limit} |")
     md.append("")
     if doorbell and seg:
