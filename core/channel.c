@@ -142,7 +142,7 @@ static __attribute__((noinline)) enum core_status ring_other(struct cpu *self, u
 enum core_status channel_ring(struct cpu *self, uint32_t channel)
 {
 	const struct partition *me = self->partition;
-	const struct bell *b;
+	struct bell *b;
 
 	if (channel >= n_bells) {
 		return CORE_ERR_INVALID;
@@ -155,6 +155,7 @@ enum core_status channel_ring(struct cpu *self, uint32_t channel)
 			return CORE_ERR_DENIED;
 		}
 	}
+
 	/*
 	 * What the caller wrote before the call is seen before the peer's
 	 * interrupt, with no barrier here: the raise is a pending bit set with
