@@ -184,8 +184,9 @@ void arm64_sysreg_trap(struct cpu *cpu, struct guest_frame *f, uint64_t esr)
 		uint64_t value = (rt == 31u) ? 0u : f->x[rt];
 
 		/* Stepped over first, so that the send is a tail call (no frame
-		 * here): nothing vgic_sgi1r does reads ELR_EL2. */
-		arm64_guest_skip(esr);
+		 * here): nothing vgic_sgi1r does reads ELR_EL2. EC_SYSREG is taken
+		 * from AArch64 state only, where an MSR is 4 bytes (IL is 1). */
+		write_sysreg(elr_el2, read_sysreg(elr_el2) + 4u);
 		vgic_sgi1r(cpu, value);
 		return;
 	}
