@@ -284,8 +284,10 @@ NORETURN void partition_shutdown(struct cpu *self, bool restart)
 	}
 	if (!reload) {
 		log_service_leftovers(p);
-		set_state(p, PARTITION_STOPPED);
+		/* The line goes out before the state others read: the core that finds
+		 * every partition stopped then reports it after every "stopped" line. */
 		log_partition_stopped(p);
+		set_state(p, PARTITION_STOPPED);
 		if (all_partitions_stopped()) {
 			log_info("all partitions stopped");
 #ifdef CONFIG_POWEROFF_WHEN_ALL_STOPPED
