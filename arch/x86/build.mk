@@ -8,7 +8,13 @@ HYP_OBJCOPY := objcopy
 HYP_SIZE := size
 HYP_NM := nm
 
-HYP_SRCS += $(wildcard arch/x86/*.c) $(wildcard arch/x86/*.S)
+# The one vendor back end Kconfig chose (arch/x86/include/vendor.h's hooks).
+X86_VENDOR := $(call unquote,$(CONFIG_X86_VENDOR))
+ifeq ($(wildcard arch/x86/$(X86_VENDOR)/*.c),)
+$(error CONFIG_X86_VENDOR="$(X86_VENDOR)": no back end in arch/x86/$(X86_VENDOR)/)
+endif
+HYP_SRCS += $(wildcard arch/x86/*.c) $(wildcard arch/x86/*.S) \
+	$(wildcard arch/x86/$(X86_VENDOR)/*.c) $(wildcard arch/x86/$(X86_VENDOR)/*.S)
 HYP_GEN_SRCS := $(GEN)/config.c
 
 HYP_CPPFLAGS := -nostdinc -isystem $(shell $(HYP_CC) -print-file-name=include) \

@@ -14,6 +14,7 @@
 #include "coverage.h"
 #include "log.h"
 #include "spinlock.h"
+#include "vendor.h"
 #include "x86.h"
 
 static uint32_t power[BH_NUM_CORES];        /* enum cpu_power, atomically */
@@ -75,7 +76,7 @@ NORETURN void x86_ap_main(uint64_t index)
 	x86_idt_load();
 	x86_lapic_init();
 	self->arch.apic_id = x86_lapic_id();
-	svm_cpu_init(self);
+	vendor_cpu_init(self);
 	__atomic_store_n(&power[index], (uint32_t)CPU_POWER_ON, __ATOMIC_RELEASE);
 	core_cpu_started(self);
 }

@@ -11,8 +11,7 @@
 #include "cpu.h"
 #include "lib.h"
 #include "partition.h"
-#include "svm.h"
-#include "vmcb.h"
+#include "vendor.h"
 #include "x86.h"
 
 #define PTE_P 0x1ull
@@ -42,12 +41,13 @@ struct walk {
 };
 
 /* The walk's shape from the guest's paging mode; false when its PAE PDPTE is absent. */
-static bool walk_setup(const struct partition *p, const void *v, uint64_t lin, struct walk *w)
+static bool walk_setup(const struct cpu *cpu, uint64_t lin, struct walk *w)
 {
-	uint64_t cr3 = vmcb_read64(v, VMCB_CR3);
-	uint64_t cr4 = vmcb_read64(v, VMCB_CR4);
+	const struct partition *p = cpu->partition;
+	uint64_t cr3 = vendor_reg_read(cpu, X86_REG_CR3);
+	uint64_t cr4 = vendor_reg_read(cpu, X86_REG_CR4);
 
-	if ((vmcb_read64(v, VMCB_EFER) & EFER_LMA) != 0u) {
+	if ((vendor_reg_read(cpu, X86_REG_EFER) & EFER_LMA) != 0u) {
 		*w = (struct walk){ 4u, 8u, 9u, { 39u, 30u, 21u, 12u }, 1u, cr3 & PTE_ADDR };
 		return true;
 	}
@@ -67,15 +67,16 @@ static bool walk_setup(const struct partition *p, const void *v, uint64_t lin, s
 }
 
 /* The guest-physical address of linear address `lin`; false when it is not mapped. */
-static bool linear_to_gpa(const struct partition *p, const void *v, uint64_t lin, uint64_t *gpa)
+static bool linear_to_gpa(const struct cpu *cpu, uint64_t lin, uint64_t *gpa)
 {
+	const struct partition *p = cpu->partition;
 	struct walk w;
 
-	if ((vmcb_read64(v, VMCB_CR0) & X86_CR0_PG) == 0u) {
+	if ((vendor_reg_read(cpu, X86_REG_CR0) & X86_CR0_PG) == 0u) {
 		*gpa = lin & 0xffffffffu;
 		return true;
 	}
-	if (!walk_setup(p, v, lin, &w)) {
+	if (!walk_setup(cpu, lin, &w)) {
 		return false;
 	}
 	for (uint32_t l = 0u; l < w.levels; l++) {
@@ -97,12 +98,11 @@ static bool linear_to_gpa(const struct partition *p, const void *v, uint64_t lin
 	return true;
 }
 
-const uint8_t *svm_fetch_code(const struct cpu *cpu, const void *v, uint8_t buf[X86_INSN_MAX], uint32_t *n)
+const uint8_t *x86_fetch_code(const struct cpu *cpu, uint8_t buf[X86_INSN_MAX], uint32_t *n)
 {
 	const struct partition *p = cpu->partition;
-	bool long_code = ((vmcb_read64(v, VMCB_EFER) & EFER_LMA) != 0u) &&
-			 (((vmcb_read32(v, VMCB_CS) >> 16) & 0x200u) != 0u);
-	uint64_t lin = vmcb_read64(v, VMCB_CS + 8u) + vmcb_read64(v, VMCB_RIP);
+	bool long_code = vendor_code_mode(cpu) == X86_MODE_64;
+	uint64_t lin = vendor_reg_read(cpu, X86_REG_CS_BASE) + vendor_reg_read(cpu, X86_REG_RIP);
 	uint64_t gpa = 0u;
 	paddr_t pa;
 
@@ -114,7 +114,7 @@ const uint8_t *svm_fetch_code(const struct cpu *cpu, const void *v, uint8_t buf[
 	if (first > X86_INSN_MAX) {
 		first = X86_INSN_MAX;
 	}
-	if (!linear_to_gpa(p, v, lin, &gpa) || !partition_translate(p, ipa_init(gpa), first, CFG_ACCESS_X, &pa)) {
+	if (!linear_to_gpa(cpu, lin, &gpa) || !partition_translate(p, ipa_init(gpa), first, CFG_ACCESS_X, &pa)) {
 		return buf;
 	}
 	*n = first;
@@ -123,7 +123,7 @@ const uint8_t *svm_fetch_code(const struct cpu *cpu, const void *v, uint8_t buf[
 	}
 	/* It may straddle a page boundary: the two parts side by side. */
 	(void)memcpy(buf, pa_ptr(pa), first);
-	if (linear_to_gpa(p, v, lin + first, &gpa) &&
+	if (linear_to_gpa(cpu, lin + first, &gpa) &&
 	    read_guest(p, gpa, &buf[first], X86_INSN_MAX - first, CFG_ACCESS_X)) {
 		*n = X86_INSN_MAX;
 	}

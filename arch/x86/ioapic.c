@@ -16,8 +16,7 @@
 #include "incident.h"
 #include "insn.h"
 #include "partition.h"
-#include "svm.h"
-#include "vmcb.h"
+#include "vendor.h"
 #include "x86.h"
 
 #define IOREGSEL 0x00u
@@ -27,27 +26,25 @@
 #define VERSION_82093AA 0x11u
 #define REDIR_MASKED 0x10000u
 
-/* The 64-bit register `reg` of the guest (rax and rsp live in the VMCB). */
-static uint64_t gpr_read(const struct cpu *cpu, const void *v, uint32_t reg)
+/* The 64-bit register `reg` of the guest (rsp lives in the vendor's control block). */
+static uint64_t gpr_read(const struct cpu *cpu, uint32_t reg)
 {
 	const struct x86_gprs *g = &cpu->arch.gprs;
-	const uint64_t regs[16] = { vmcb_read64(v, VMCB_RAX), g->rcx, g->rdx, g->rbx, vmcb_read64(v, VMCB_RSP), g->rbp,
+	const uint64_t regs[16] = { g->rax, g->rcx, g->rdx, g->rbx, vendor_reg_read(cpu, X86_REG_RSP), g->rbp,
 				    g->rsi, g->rdi, g->r8, g->r9, g->r10, g->r11, g->r12, g->r13, g->r14, g->r15 };
 
 	return regs[reg & 15u];
 }
 
 /* A 32-bit load into `reg`: the upper half is cleared, as the processor does. */
-static void gpr_write32(struct cpu *cpu, void *v, uint32_t reg, uint32_t value)
+static void gpr_write32(struct cpu *cpu, uint32_t reg, uint32_t value)
 {
 	struct x86_gprs *g = &cpu->arch.gprs;
-	uint64_t *const slots[16] = { NULL, &g->rcx, &g->rdx, &g->rbx, NULL, &g->rbp, &g->rsi, &g->rdi,
+	uint64_t *const slots[16] = { &g->rax, &g->rcx, &g->rdx, &g->rbx, NULL, &g->rbp, &g->rsi, &g->rdi,
 				      &g->r8, &g->r9, &g->r10, &g->r11, &g->r12, &g->r13, &g->r14, &g->r15 };
 
-	if ((reg & 15u) == 0u) {
-		vmcb_write64(v, VMCB_RAX, value);
-	} else if ((reg & 15u) == 4u) {
-		vmcb_write64(v, VMCB_RSP, value);
+	if ((reg & 15u) == 4u) {
+		vendor_reg_write(cpu, X86_REG_RSP, value);
 	} else {
 		*slots[reg & 15u] = value;
 	}
@@ -66,7 +63,7 @@ static uint32_t window_read(uint32_t sel)
 	return 0u;   /* id, arbitration, an entry's destination word, or no register */
 }
 
-bool x86_ioapic_access(struct cpu *cpu, void *v, uint64_t gpa)
+bool x86_ioapic_access(struct cpu *cpu, uint64_t gpa)
 {
 	const struct cfg_mmio *m = &cfg_system.arch.ioapic.mmio;
 	uint8_t buf[X86_INSN_MAX];
@@ -79,25 +76,25 @@ bool x86_ioapic_access(struct cpu *cpu, void *v, uint64_t gpa)
 		return false;
 	}
 	offset = (uint32_t)(gpa - m->base);
-	const uint8_t *code = svm_fetch_code(cpu, v, buf, &n);   /* sets n: a call of its own, before n is read */
+	const uint8_t *code = x86_fetch_code(cpu, buf, &n);   /* sets n: a call of its own, before n is read */
 
-	len = x86_insn_decode_mov(code, n, svm_code_mode(v), &mov);
+	len = x86_insn_decode_mov(code, n, vendor_code_mode(cpu), &mov);
 	if ((len == 0u) || ((offset != IOREGSEL) && (offset != IOWIN))) {
 		return false;
 	}
-	uint32_t value = (mov.has_imm != 0) ? mov.imm : (uint32_t)gpr_read(cpu, v, mov.reg);
+	uint32_t value = (mov.has_imm != 0) ? mov.imm : (uint32_t)gpr_read(cpu, mov.reg);
 	uint32_t *sel = &cpu->partition->arch.ioregsel;
 
 	if ((mov.store == 0) && (offset == IOREGSEL)) {
-		gpr_write32(cpu, v, mov.reg, __atomic_load_n(sel, __ATOMIC_RELAXED));
+		gpr_write32(cpu, mov.reg, __atomic_load_n(sel, __ATOMIC_RELAXED));
 	} else if (mov.store == 0) {
-		gpr_write32(cpu, v, mov.reg, window_read(__atomic_load_n(sel, __ATOMIC_RELAXED)));
+		gpr_write32(cpu, mov.reg, window_read(__atomic_load_n(sel, __ATOMIC_RELAXED)));
 	} else if (offset == IOREGSEL) {
 		__atomic_store_n(sel, value & 0xffu, __ATOMIC_RELAXED);
 	} else {
 		incident_log(cpu, BH_INCIDENT_INTERRUPT, "I/O APIC register 0x%x write 0x%x refused: no pin is its own",
 			     __atomic_load_n(sel, __ATOMIC_RELAXED), value);
 	}
-	vmcb_write64(v, VMCB_RIP, vmcb_read64(v, VMCB_RIP) + len);
+	vendor_reg_write(cpu, X86_REG_RIP, vendor_reg_read(cpu, X86_REG_RIP) + len);
 	return true;
 }

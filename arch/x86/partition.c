@@ -3,7 +3,7 @@
  * What x86 keeps per partition: its ASID and its I/O-port and MSR
  * permission maps, deny by default. A partition's own ports (its devices',
  * cfg_partition.arch.port_ranges) pass through; every other port traps and
- * is refused (svm_exit.c). MSRs pass through only where the VMCB switches
+ * is refused (exit.c). MSRs pass through only where the VMCB switches
  * them with the guest (segment bases, system-call MSRs, the guest PAT) or
  * where reading is harmless (the TSC); EFER is emulated; the rest trap.
  */

@@ -11,7 +11,7 @@
 #include "incident.h"
 #include "log.h"
 #include "partition.h"
-#include "svm.h"
+#include "x86.h"
 
 #define PSCI_VERSION_1_1 0x10001u
 

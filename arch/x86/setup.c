@@ -12,6 +12,7 @@
 #include "cpu.h"
 #include "lib.h"
 #include "log.h"
+#include "vendor.h"
 #include "x86.h"
 #include "x86_pt.h"
 
@@ -173,6 +174,6 @@ void x86_boot_main(uint32_t magic, uint32_t info)
 
 	self->arch.apic_id = x86_lapic_id();
 	x86_cpu_booted(index);
-	svm_cpu_init(self);
+	vendor_cpu_init(self);
 	x86_call_on_stack(x86_stack_top(index), core_boot, self);
 }

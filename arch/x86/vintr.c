@@ -2,26 +2,22 @@
 /*
  * Virtual interrupts of x86 partitions: a vector 32-255 raised in a vCPU
  * (an x2APIC IPI of its own partition, a channel's doorbell) is pending in
- * its cpu's bitmap until the cpu presents it through the VMCB's V_IRQ, which
- * the processor delivers through the guest's IDT once the guest's IF allows
- * (V_INTR_MASKING keeps the guest's IF from masking the host's interrupts).
+ * its cpu's bitmap until the cpu hands it to the vendor back end before the
+ * guest runs (vendor_virq_present: SVM's V_IRQ, VMX's event injection with
+ * an interrupt window), which delivers it through the guest's IDT once the
+ * guest's IF allows; the guest's IF never masks the host's interrupts.
  * One vector is presented at a time, the highest first; raises of a pending
  * vector merge. No in-service state: the guest's EOI has nothing to end
- * (x2apic.c), so the next vector is presented at the next VMRUN after the
+ * (x2apic.c), so the next vector is presented at the next entry after the
  * guest took the last one.
  */
 #include "arch.h"
 #include "cfg.h"
 #include "cpu.h"
 #include "partition.h"
-#include "vmcb.h"
+#include "vendor.h"
 #include "x86.h"
 
-#define VINTR_MASKING (1ull << 24)
-#define VINTR_IGN_TPR (1ull << 20)
-#define VINTR_PRIO_15 (15ull << 16)
-#define VINTR_IRQ     (1ull << 8)
-#define VINTR_VECTOR_SHIFT 32u
 #define VECTOR_FIRST  32u   /* 0-31 are exceptions */
 
 bool arch_virq_valid(const struct partition *p, uint32_t virq)
@@ -60,14 +56,12 @@ bool x86_virq_waiting(const struct cpu *cpu)
 	for (uint32_t w = 0u; w < 4u; w++) {
 		any |= __atomic_load_n(&cpu->arch.virq_pending[w], __ATOMIC_ACQUIRE);
 	}
-	return (any != 0u) || ((vmcb_read64(cpu->arch.vmcb, VMCB_VINTR) & VINTR_IRQ) != 0u);
+	return (any != 0u) || vendor_virq_presented(cpu);
 }
 
 void x86_virq_present(struct cpu *cpu)
 {
-	void *v = cpu->arch.vmcb;
-
-	if ((vmcb_read64(v, VMCB_VINTR) & VINTR_IRQ) != 0u) {
+	if (vendor_virq_presented(cpu)) {
 		return;   /* the last one is not taken yet */
 	}
 	for (uint32_t w = 4u; w > 0u; w--) {
@@ -75,8 +69,7 @@ void x86_virq_present(struct cpu *cpu)
 		if (word != 0u) {
 			uint32_t bit = 63u - (uint32_t)__builtin_clzll(word);
 			(void)__atomic_fetch_and(&cpu->arch.virq_pending[w - 1u], ~(1ull << bit), __ATOMIC_ACQ_REL);
-			vmcb_write64(v, VMCB_VINTR, ((uint64_t)(((w - 1u) * 64u) + bit) << VINTR_VECTOR_SHIFT) |
-							    VINTR_MASKING | VINTR_IGN_TPR | VINTR_PRIO_15 | VINTR_IRQ);
+			vendor_virq_present(cpu, ((w - 1u) * 64u) + bit);
 			return;
 		}
 	}
@@ -87,5 +80,5 @@ void x86_virq_reset(struct cpu *cpu)
 	for (uint32_t w = 0u; w < 4u; w++) {
 		__atomic_store_n(&cpu->arch.virq_pending[w], 0u, __ATOMIC_RELEASE);
 	}
-	vmcb_write64(cpu->arch.vmcb, VMCB_VINTR, VINTR_MASKING);
+	vendor_virq_clear(cpu);
 }

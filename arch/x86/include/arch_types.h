@@ -10,16 +10,21 @@
 
 #include <stdint.h>
 
-/** The guest's general-purpose registers that VMRUN does not switch (rax, rsp are in the VMCB). */
+/**
+ * The guest's general-purpose registers but rsp (in the vendor's control
+ * block). rax is last: the SVM world switch keeps it in the VMCB and copies
+ * it (svm.c); the others are saved and loaded by the world switch's assembly.
+ */
 struct x86_gprs {
 	uint64_t rbx, rcx, rdx, rsi, rdi, rbp;
 	uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
+	uint64_t rax;
 };
 
 /** What x86 keeps for one physical cpu and the vCPU it runs. */
 struct arch_cpu {
-	struct x86_gprs gprs;       /* the vCPU's registers while the hypervisor runs (svm_entry.S) */
-	void *vmcb;                 /* its VMCB, 4 KiB (svm.c) */
+	struct x86_gprs gprs;       /* the vCPU's registers while the hypervisor runs (the world switch) */
+	void *vctl;                 /* its vendor control block, 4 KiB: SVM's VMCB or VMX's VMCS (vendor.h) */
 	uint32_t apic_id;           /* the core's local APIC id (cfg_cpu.arch.apic_id) */
 	uint64_t virq_pending[4];   /* vectors raised in its vCPU, not yet presented (vintr.c); atomic */
 };

@@ -6,6 +6,7 @@
 #ifndef X86_X86_H
 #define X86_X86_H
 
+#include "insn.h"
 #include "types.h"
 
 struct cpu;
@@ -38,6 +39,10 @@ struct x86_gprs;
 #define EFER_LMA  (1ull << 10)
 #define EFER_NXE  (1ull << 11)
 #define EFER_SVME (1ull << 12)
+
+/* Exceptions the hypervisor injects into guests. */
+#define X86_EXC_UD 6u
+#define X86_EXC_GP 13u
 
 /* Interrupt vectors of the hypervisor's own IDT. */
 #define X86_VEC_KICK     0xf0u   /* arch_cpu_kick / arch_cpu_start's wake-up */
@@ -114,11 +119,22 @@ void x86_cpu_booted(uint32_t index);
 /** A physical cpu that arch_cpu_start() powered on for the first time enters here. */
 NORETURN void x86_ap_main(uint64_t index);
 
-/** SVM: per-cpu enable (svm.c), and the trap path. */
-void svm_cpu_init(struct cpu *cpu);
-NORETURN void svm_run_vcpu(struct cpu *cpu);
-/** Runs the guest until its next #VMEXIT (svm_entry.S): VMLOAD, VMRUN, VMSAVE. */
-void svm_vmrun(uint64_t vmcb_pa, struct x86_gprs *gprs);
+/**
+ * The guest's code at its current CS:RIP, found through its own page tables
+ * and its nested ones (guest_mem.c): up to X86_INSN_MAX bytes, where they
+ * are in the partition's memory when they lie in one page, else copied into
+ * `buf`. `*n` says how many are readable (0: not executable memory of the
+ * partition).
+ */
+const uint8_t *x86_fetch_code(const struct cpu *cpu, uint8_t buf[X86_INSN_MAX], uint32_t *n);
+
+/**
+ * A PSCI call through the hypercall instruction (registers as
+ * hypercall_dispatch takes them, psci.c): answered in r[0] (true), or false
+ * when `r[0]` names no PSCI function. SYSTEM_OFF, SYSTEM_RESET and CPU_OFF
+ * do not return.
+ */
+bool x86_psci(struct cpu *cpu, uint64_t r[7]);
 
 /**
  * Virtual interrupts (vintr.c): whether a vector waits for the calling
@@ -142,7 +158,7 @@ bool x2apic_msr(struct cpu *cpu, uint32_t msr, bool write, uint64_t *value);
  * nested page tables: emulated when it is the I/O APIC's (ioapic.c), with
  * the guest stepped over it; false leaves it to the fault policy.
  */
-bool x86_ioapic_access(struct cpu *cpu, void *v, uint64_t gpa);
+bool x86_ioapic_access(struct cpu *cpu, uint64_t gpa);
 
 /** Refuses to boot when the description's RAM is not usable RAM in the multiboot memory map (memmap.c). */
 void x86_check_memory_map(uint32_t info);

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * AMD SVM: enabling it on each cpu, the vCPU's VMCB in the partition entry
- * state of the contract (arch/x86/README.md), and the VMRUN loop.
+ * AMD SVM, the vendor hooks of vendor.h: enabling it on each cpu, the
+ * vCPU's VMCB in the partition entry state of the contract
+ * (arch/x86/README.md), the VMRUN, the guest state in the VMCB, and
+ * virtual interrupts through V_IRQ.
  */
 #include <generated/autoconf.h>
 #include "arch.h"
@@ -10,7 +12,8 @@
 #include "lib.h"
 #include "log.h"
 #include "partition.h"
-#include "svm.h"
+#include "svm_internal.h"
+#include "vendor.h"
 #include "vmcb.h"
 #include "x86.h"
 
@@ -21,7 +24,7 @@ static uint8_t hsaves[BH_NUM_CORES][4096] __attribute__((aligned(4096), section(
 #define CPUID_NP_EDX (1u << 0)       /* leaf 0x8000000a */
 #define VM_CR_SVMDIS (1ull << 4)
 
-void svm_cpu_init(struct cpu *cpu)
+void vendor_cpu_init(struct cpu *cpu)
 {
 	uint32_t r[4];
 
@@ -38,7 +41,7 @@ void svm_cpu_init(struct cpu *cpu)
 	}
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SVME);
 	wrmsr(MSR_VM_HSAVE_PA, (uint64_t)(uintptr_t)hsaves[cpu->index]);
-	cpu->arch.vmcb = vmcbs[cpu->index];
+	cpu->arch.vctl = vmcbs[cpu->index];
 }
 
 #define MISC1 (VMCB_MISC1_INTR | VMCB_MISC1_NMI | VMCB_MISC1_SMI | VMCB_MISC1_INIT | VMCB_MISC1_CPUID | \
@@ -52,10 +55,18 @@ void svm_cpu_init(struct cpu *cpu)
 #define SEG_DATA32 0xc93u
 #define SEG_LDT 0x082u
 #define SEG_TSS32_BUSY 0x08bu
+#define SEG_L (1u << 9)
+#define SEG_DB (1u << 10)
 
-static void vmcb_reset(struct cpu *cpu, uint64_t entry, uint64_t arg)
+#define VINTR_MASKING (1ull << 24)   /* the guest's IF masks only virtual interrupts */
+#define VINTR_IGN_TPR (1ull << 20)
+#define VINTR_PRIO_15 (15ull << 16)
+#define VINTR_IRQ     (1ull << 8)
+#define VINTR_VECTOR_SHIFT 32u
+
+void vendor_vcpu_reset(struct cpu *cpu, uint64_t entry)
 {
-	void *v = cpu->arch.vmcb;
+	void *v = cpu->arch.vctl;
 	const struct partition *p = cpu->partition;
 
 	(void)memset(v, 0, 4096u);
@@ -87,25 +98,84 @@ static void vmcb_reset(struct cpu *cpu, uint64_t entry, uint64_t arg)
 	vmcb_write64(v, VMCB_RFLAGS, 0x2u);
 	vmcb_write64(v, VMCB_RIP, entry);
 	vmcb_write64(v, VMCB_G_PAT, 0x0007040600070406ull);
-	(void)memset(&cpu->arch.gprs, 0, sizeof(cpu->arch.gprs));
-	cpu->arch.gprs.rsi = arg & 0xffffffffu;
-	x86_virq_reset(cpu);   /* V_INTR_MASKING: the guest's IF masks no host interrupt; nothing pending */
 }
 
-NORETURN void arch_vcpu_enter(struct cpu *cpu, uint64_t entry, uint64_t arg)
+void vendor_vcpu_run(struct cpu *cpu, struct x86_exit *e)
 {
-	vmcb_reset(cpu, entry, arg);
-	x86_call_on_stack(x86_stack_top(cpu->index), svm_run_vcpu, cpu);
+	void *v = cpu->arch.vctl;
+
+	vmcb_write64(v, VMCB_RAX, cpu->arch.gprs.rax);
+	svm_vmrun((uint64_t)(uintptr_t)v, &cpu->arch.gprs);
+	cpu->arch.gprs.rax = vmcb_read64(v, VMCB_RAX);
+	vmcb_write32(v, VMCB_TLB_CONTROL, 0u);
+	svm_exit_decode(v, e);
 }
 
-NORETURN void svm_run_vcpu(struct cpu *cpu)
-{
-	void *v = cpu->arch.vmcb;
+static const uint32_t reg_offsets[] = {
+	[X86_REG_RIP] = VMCB_RIP,
+	[X86_REG_RSP] = VMCB_RSP,
+	[X86_REG_RFLAGS] = VMCB_RFLAGS,
+	[X86_REG_CR0] = VMCB_CR0,
+	[X86_REG_CR3] = VMCB_CR3,
+	[X86_REG_CR4] = VMCB_CR4,
+	[X86_REG_EFER] = VMCB_EFER,
+	[X86_REG_CS_BASE] = VMCB_CS + 8u,
+};
 
-	for (;;) {
-		x86_virq_present(cpu);
-		svm_vmrun((uint64_t)(uintptr_t)v, &cpu->arch.gprs);
-		vmcb_write32(v, VMCB_TLB_CONTROL, 0u);
-		svm_exit(cpu, v);
+uint64_t vendor_reg_read(const struct cpu *cpu, enum x86_reg reg)
+{
+	return vmcb_read64(cpu->arch.vctl, reg_offsets[reg]);
+}
+
+void vendor_reg_write(struct cpu *cpu, enum x86_reg reg, uint64_t value)
+{
+	void *v = cpu->arch.vctl;
+
+	if (reg == X86_REG_EFER) {
+		/* LMA is the processor's: kept as it is; SVME stays set under the guest. */
+		value = (value & ~EFER_LMA) | (vmcb_read64(v, VMCB_EFER) & EFER_LMA) | EFER_SVME;
 	}
+	vmcb_write64(v, reg_offsets[reg], value);
+}
+
+enum x86_code_mode vendor_code_mode(const struct cpu *cpu)
+{
+	const void *v = cpu->arch.vctl;
+	uint32_t attrib = vmcb_read32(v, VMCB_CS) >> 16;
+
+	if (((vmcb_read64(v, VMCB_EFER) & EFER_LMA) != 0u) && ((attrib & SEG_L) != 0u)) {
+		return X86_MODE_64;
+	}
+	return ((attrib & SEG_DB) != 0u) ? X86_MODE_32 : X86_MODE_16;
+}
+
+uint32_t vendor_cpl(const struct cpu *cpu)
+{
+	return vmcb_read32(cpu->arch.vctl, VMCB_CPL) & 0x3u;
+}
+
+void vendor_inject_exception(struct cpu *cpu, uint32_t vector, bool has_error, uint32_t error)
+{
+	uint64_t ev = vector | SVM_EVENT_EXCEPTION | SVM_EVENT_VALID;
+
+	if (has_error) {
+		ev |= SVM_EVENT_EV | ((uint64_t)error << 32);
+	}
+	vmcb_write64(cpu->arch.vctl, VMCB_EVENTINJ, ev);
+}
+
+bool vendor_virq_presented(const struct cpu *cpu)
+{
+	return (vmcb_read64(cpu->arch.vctl, VMCB_VINTR) & VINTR_IRQ) != 0u;
+}
+
+void vendor_virq_present(struct cpu *cpu, uint32_t vector)
+{
+	vmcb_write64(cpu->arch.vctl, VMCB_VINTR, ((uint64_t)vector << VINTR_VECTOR_SHIFT) | VINTR_MASKING |
+							  VINTR_IGN_TPR | VINTR_PRIO_15 | VINTR_IRQ);
+}
+
+void vendor_virq_clear(struct cpu *cpu)
+{
+	vmcb_write64(cpu->arch.vctl, VMCB_VINTR, VINTR_MASKING);
 }

@@ -119,9 +119,6 @@
 #define SVM_EVENT_EV        (1ull << 11)
 #define SVM_EVENT_VALID     (1ull << 31)
 
-#define X86_EXC_UD 6u
-#define X86_EXC_GP 13u
-
 static inline uint64_t vmcb_read64(const void *vmcb, uint32_t off)
 {
 	return *(const volatile uint64_t *)((const uint8_t *)vmcb + off);

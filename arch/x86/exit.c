@@ -1,0 +1,291 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The vCPU loop and the one exit dispatcher of both vendor back ends
+ * (vendor.h): hypercalls, CPUID (filtered), HLT, I/O ports and MSRs
+ * outside the partition's grants (refused and counted), nested page faults
+ * and shutdown (contained by the partition's fault policy), and the kick.
+ * Every other intercepted instruction is #UD or a no-op for the guest; an
+ * exit the hypervisor does not expect is a fault of the partition, never of
+ * the hypervisor. docs/traps.md lists each choice.
+ */
+#include <generated/autoconf.h>
+#include <bulkhead/channel.h>
+#include <bulkhead/hypercall.h>
+#include <bulkhead/x86_cpuid.h>
+#include "arch.h"
+#include "cfg.h"
+#include "core.h"
+#include "cpu.h"
+#include "incident.h"
+#include "insn.h"
+#include "lib.h"
+#include "log.h"
+#include "partition.h"
+#include "vendor.h"
+#include "x86.h"
+
+static NORETURN void contain(struct cpu *cpu, const struct x86_exit *e, uint8_t kind, uint64_t addr, bool addr_valid)
+{
+	struct fault f = {
+		.kind = kind,
+		.pc = vendor_reg_read(cpu, X86_REG_RIP),
+		.syndrome = e->code,
+		.addr = addr,
+		.addr_valid = addr_valid,
+	};
+	health_fault(cpu, &f);
+}
+
+/*
+ * Steps over the trapped instruction. Its length is the processor's where
+ * it reports one (VMX); otherwise it is decoded from the guest's bytes and
+ * must decode as the instruction that trapped, or the partition is
+ * contained (SVM under QEMU TCG fills no next-RIP).
+ */
+static void skip(struct cpu *cpu, const struct x86_exit *e)
+{
+	uint32_t len = e->insn_len;
+
+	if (len == 0u) {
+		uint8_t buf[X86_INSN_MAX];
+		enum x86_insn_op op = X86_OP_UNKNOWN;
+		uint32_t n = 0u;
+		const uint8_t *bytes = x86_fetch_code(cpu, buf, &n);
+
+		len = x86_insn_decode(bytes, n, vendor_code_mode(cpu), &op);
+		if ((len == 0u) || (op != e->op)) {
+			log_warning("partition '%s': trapped instruction at 0x%lx does not decode as expected (exit 0x%lx)",
+				    cpu->partition->cfg->name, vendor_reg_read(cpu, X86_REG_RIP), e->code);
+			contain(cpu, e, BH_FAULT_UNHANDLED_TRAP, 0u, false);
+		}
+	}
+	vendor_reg_write(cpu, X86_REG_RIP, vendor_reg_read(cpu, X86_REG_RIP) + len);
+}
+
+/* Hypercall registers: rax, rdi, rsi, rdx, rcx, r8, r9 in; rax, rdi, rsi, rdx out. */
+static void hypercall(struct cpu *cpu, const struct x86_exit *e)
+{
+	struct x86_gprs *g = &cpu->arch.gprs;
+	uint64_t r[7] = { g->rax, g->rdi, g->rsi, g->rdx, g->rcx, g->r8, g->r9 };
+	uint32_t fid = (uint32_t)r[0];
+
+	if (vendor_cpl(cpu) != 0u) {
+		vendor_inject_exception(cpu, X86_EXC_UD, false, 0u);   /* the contract: only CPL 0 calls */
+		return;
+	}
+	skip(cpu, e);
+	if (((fid >> BH_SMCCC_OWNER_SHIFT) & BH_SMCCC_OWNER_MASK) == BH_SMCCC_OWNER_VENDOR_HYP) {
+		hypercall_dispatch(cpu, r);
+	} else if (!x86_psci(cpu, r)) {
+		incident_log(cpu, BH_INCIDENT_CALL, "hypercall function 0x%x refused", fid);
+		r[0] = (uint64_t)(int64_t)BH_ERR_NOT_SUPPORTED;
+	} else {
+		/* a power call, answered in r[0] */
+	}
+	g->rax = r[0];
+	g->rdi = r[1];
+	g->rsi = r[2];
+	g->rdx = r[3];
+}
+
+/* CPUID with the hypervisor bit, without what the hypervisor does not offer, and the Bulkhead leaves. */
+static void cpuid_exit(struct cpu *cpu, const struct x86_exit *e)
+{
+	struct x86_gprs *g = &cpu->arch.gprs;
+	uint32_t leaf = (uint32_t)g->rax;
+	uint32_t r[4] = { 0u, 0u, 0u, 0u };
+
+	skip(cpu, e);
+	if ((leaf & 0xffffff00u) == BH_X86_CPUID_BASE) {
+		if (leaf == BH_X86_CPUID_BASE) {
+			r[0] = BH_X86_CPUID_TSC_KHZ;
+			r[1] = BH_X86_SIGNATURE_EBX;
+			r[2] = BH_X86_SIGNATURE_ECX;
+			r[3] = BH_X86_SIGNATURE_EDX;
+		} else if (leaf == BH_X86_CPUID_IDS) {
+			r[0] = cpu->partition->id;
+			r[1] = cpu->vcpu;
+		} else if (leaf == BH_X86_CPUID_TSC_KHZ) {
+			r[0] = (uint32_t)(arch_counter_hz() / 1000u);
+		} else {
+			/* reserved: zero */
+		}
+	} else {
+		cpuid(leaf, (uint32_t)g->rcx, r);
+		if (leaf == 1u) {
+			r[2] |= (1u << 31) | (1u << 21);  /* hypervisor present; x2APIC (x2apic.c) */
+			r[2] &= ~((1u << 5) | (1u << 3)); /* no VMX, no MONITOR/MWAIT */
+		} else if (leaf == 0x80000001u) {
+			r[2] &= ~(1u << 2);               /* no SVM: nested virtualization is not offered */
+		} else if (leaf == 0x8000000au) {
+			r[0] = r[1] = r[2] = r[3] = 0u;
+		} else {
+			/* passed as the host reports it */
+		}
+	}
+	g->rax = r[0];
+	g->rbx = r[1];
+	g->rcx = r[2];
+	g->rdx = r[3];
+}
+
+static void io_exit(struct cpu *cpu, const struct x86_exit *e)
+{
+	struct x86_gprs *g = &cpu->arch.gprs;
+
+	incident_log(cpu, BH_INCIDENT_REGISTER, "%s port 0x%x refused", e->io_in ? "IN from" : "OUT to", e->port);
+	if (e->io_in && !e->io_string) {
+		uint64_t ones = (e->io_size == 1u) ? 0xffu : ((e->io_size == 2u) ? 0xffffu : 0xffffffffu);
+		g->rax = (g->rax & ~ones) | ones;
+	}
+	skip(cpu, e);
+}
+
+#define EFER_GUEST_BITS (EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE)
+
+static void msr_exit(struct cpu *cpu, const struct x86_exit *e)
+{
+	struct x86_gprs *g = &cpu->arch.gprs;
+	bool write = e->msr_write;
+	uint32_t msr = (uint32_t)g->rcx;
+	uint64_t value = (g->rax & 0xffffffffu) | (g->rdx << 32);
+
+	if (msr == MSR_EFER) {
+		if (!write) {
+			uint64_t efer = vendor_reg_read(cpu, X86_REG_EFER) & EFER_GUEST_BITS;
+			skip(cpu, e);
+			g->rax = efer & 0xffffffffu;
+			g->rdx = efer >> 32;
+			return;
+		}
+		if ((value & ~EFER_GUEST_BITS) == 0u) {
+			skip(cpu, e);
+			vendor_reg_write(cpu, X86_REG_EFER, value);   /* LMA stays the processor's (vendor.h) */
+			return;
+		}
+	}
+	if (x2apic_msr(cpu, msr, write, &value)) {
+		skip(cpu, e);
+		if (!write) {
+			g->rax = value & 0xffffffffu;
+			g->rdx = value >> 32;
+		}
+		return;
+	}
+	incident_log(cpu, BH_INCIDENT_REGISTER, "%s of MSR 0x%x refused", write ? "WRMSR" : "RDMSR", msr);
+	vendor_inject_exception(cpu, X86_EXC_GP, true, 0u);
+}
+
+static void npf_exit(struct cpu *cpu, const struct x86_exit *e)
+{
+	if ((e->fault_kind != BH_FAULT_INSTRUCTION) && x86_ioapic_access(cpu, e->gpa)) {
+		return;   /* the I/O APIC, emulated (ioapic.c) */
+	}
+	contain(cpu, e, e->fault_kind, e->gpa, true);
+}
+
+#define RFLAGS_IF (1u << 9)
+
+/*
+ * The guest waits for an interrupt: a virtual one raised in it that its IF
+ * lets in, or the hypervisor's next request. With IF clear a pending vector
+ * wakes nothing, as on hardware (the wait then ends at each kick only).
+ */
+static void hlt_exit(struct cpu *cpu, const struct x86_exit *e)
+{
+	bool takes_virq = ((vendor_reg_read(cpu, X86_REG_RFLAGS) & RFLAGS_IF) != 0u) && x86_virq_waiting(cpu);
+
+	skip(cpu, e);
+	if ((__atomic_load_n(&cpu->requests, __ATOMIC_ACQUIRE) == 0u) && !takes_virq) {
+		x86_wait_interrupt();
+	}
+	core_handle_requests(cpu);
+}
+
+static void xsetbv_exit(struct cpu *cpu, const struct x86_exit *e)
+{
+	struct x86_gprs *g = &cpu->arch.gprs;
+	uint64_t value = (g->rax & 0xffffffffu) | (g->rdx << 32);
+	uint32_t r[4];
+
+	cpuid(0xdu, 0u, r);
+	uint64_t supported = ((uint64_t)r[3] << 32) | r[0];
+	if ((g->rcx != 0u) || ((value & 1u) == 0u) || ((value & ~supported) != 0u) || ((value & 6u) == 4u)) {
+		incident_log(cpu, BH_INCIDENT_REGISTER, "XSETBV 0x%lx refused", value);
+		vendor_inject_exception(cpu, X86_EXC_GP, true, 0u);
+		return;
+	}
+	skip(cpu, e);
+	__asm__ volatile("xsetbv" : : "c"(0u), "a"((uint32_t)value), "d"((uint32_t)(value >> 32)));
+}
+
+/** Handles one exit of `cpu`'s vCPU; returns to resume the guest. */
+static void exit_dispatch(struct cpu *cpu, const struct x86_exit *e)
+{
+	switch (e->reason) {
+	case X86_EXIT_INTR:
+		x86_take_interrupts();
+		core_handle_requests(cpu);
+		break;
+	case X86_EXIT_VIRQ_WINDOW:
+		break;   /* the pending vector is handed over at the next entry (vintr.c) */
+	case X86_EXIT_HYPERCALL:
+		hypercall(cpu, e);
+		break;
+	case X86_EXIT_CPUID:
+		cpuid_exit(cpu, e);
+		break;
+	case X86_EXIT_HLT:
+		hlt_exit(cpu, e);
+		break;
+	case X86_EXIT_IO:
+		io_exit(cpu, e);
+		break;
+	case X86_EXIT_MSR:
+		msr_exit(cpu, e);
+		break;
+	case X86_EXIT_NPF:
+		npf_exit(cpu, e);
+		break;
+	case X86_EXIT_XSETBV:
+		xsetbv_exit(cpu, e);
+		break;
+	case X86_EXIT_CACHE:
+		skip(cpu, e);   /* caches are coherent; a flush would reach other partitions' timing */
+		break;
+	case X86_EXIT_HOST_EVENT:
+		break;   /* the hypervisor's: nothing for the guest to see */
+	case X86_EXIT_DENIED:
+		incident_log(cpu, BH_INCIDENT_REGISTER, "instruction of exit 0x%lx refused: #UD", e->code);
+		vendor_inject_exception(cpu, X86_EXC_UD, false, 0u);
+		break;
+	case X86_EXIT_SHUTDOWN:
+		log_warning("partition '%s': triple fault (shutdown)", cpu->partition->cfg->name);
+		contain(cpu, e, BH_FAULT_UNHANDLED_TRAP, 0u, false);
+	case X86_EXIT_UNEXPECTED:
+	default:
+		log_warning("partition '%s': unexpected exit 0x%lx (info 0x%lx)", cpu->partition->cfg->name, e->code,
+			    e->info);
+		contain(cpu, e, BH_FAULT_UNHANDLED_TRAP, 0u, false);
+	}
+}
+
+static NORETURN void run_vcpu(struct cpu *cpu)
+{
+	struct x86_exit e;
+
+	for (;;) {
+		x86_virq_present(cpu);
+		vendor_vcpu_run(cpu, &e);
+		exit_dispatch(cpu, &e);
+	}
+}
+
+NORETURN void arch_vcpu_enter(struct cpu *cpu, uint64_t entry, uint64_t arg)
+{
+	(void)memset(&cpu->arch.gprs, 0, sizeof(cpu->arch.gprs));
+	cpu->arch.gprs.rsi = arg & 0xffffffffu;
+	vendor_vcpu_reset(cpu, entry);
+	x86_virq_reset(cpu);   /* nothing pending in a new life */
+	x86_call_on_stack(x86_stack_top(cpu->index), run_vcpu, cpu);
+}

@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The seam between arch/x86's common code and its one virtualization back
+ * end, AMD SVM (arch/x86/svm/) or Intel VMX (arch/x86/vmx/), which Kconfig
+ * picks (CONFIG_X86_VENDOR) and build.mk links: exactly one folder defines
+ * these hooks, so no .c file tests the vendor. The common code (exit.c,
+ * guest_mem.c, ioapic.c, vintr.c, x2apic.c, psci.c) owns every policy:
+ * I/O ports, MSRs, CPUID, hypercalls, faults, HLT; a back end only runs the
+ * guest, reports each exit as a struct x86_exit and reads or writes the
+ * guest state its control block holds.
+ */
+#ifndef X86_VENDOR_H
+#define X86_VENDOR_H
+
+#include "insn.h"
+#include "types.h"
+
+struct cpu;
+
+/** Why the guest stopped, in the vendor-neutral terms of the dispatcher (exit.c). */
+enum x86_exit_reason {
+	X86_EXIT_INTR = 0,      /* a physical interrupt: the hypervisor's kick */
+	X86_EXIT_VIRQ_WINDOW,   /* the guest can take the virtual interrupt it could not before */
+	X86_EXIT_HYPERCALL,     /* VMMCALL / VMCALL */
+	X86_EXIT_CPUID,
+	X86_EXIT_HLT,
+	X86_EXIT_IO,            /* IN/OUT (string or not) to a port the partition is not granted */
+	X86_EXIT_MSR,           /* RDMSR/WRMSR of an MSR the permission map traps */
+	X86_EXIT_NPF,           /* nested page (EPT) fault */
+	X86_EXIT_XSETBV,
+	X86_EXIT_CACHE,         /* WBINVD, INVD: `op` says which */
+	X86_EXIT_HOST_EVENT,    /* NMI, SMI, INIT, SIPI: the hypervisor's own, nothing for the guest */
+	X86_EXIT_DENIED,        /* a virtualization or MONITOR/MWAIT instruction: #UD */
+	X86_EXIT_SHUTDOWN,      /* triple fault */
+	X86_EXIT_UNEXPECTED,    /* anything else: a fault of the partition */
+};
+
+/** One exit, normalised by the back end. */
+struct x86_exit {
+	enum x86_exit_reason reason;
+	enum x86_insn_op op;      /* the trapped instruction, for the step-over check */
+	uint32_t insn_len;        /* its length when the processor reports it; 0: decode it (insn.c) */
+	uint64_t code;            /* the vendor's exit code, for logs and the fault record */
+	uint64_t info;            /* the vendor's qualification, for logs */
+	uint64_t gpa;             /* X86_EXIT_NPF: the faulting guest-physical address */
+	uint8_t fault_kind;       /* X86_EXIT_NPF: BH_FAULT_DATA_READ/_WRITE/_INSTRUCTION */
+	uint16_t port;            /* X86_EXIT_IO */
+	uint8_t io_size;          /* X86_EXIT_IO: 1, 2 or 4 bytes */
+	bool io_in;               /* X86_EXIT_IO: IN (or INS) */
+	bool io_string;           /* X86_EXIT_IO: INS/OUTS, with or without REP */
+	bool msr_write;           /* X86_EXIT_MSR: WRMSR */
+};
+
+/** Guest state that lives in the vendor's control block (the rest is struct x86_gprs). */
+enum x86_reg {
+	X86_REG_RIP = 0,
+	X86_REG_RSP,
+	X86_REG_RFLAGS,
+	X86_REG_CR0,
+	X86_REG_CR3,
+	X86_REG_CR4,
+	X86_REG_EFER,     /* a write keeps what the vendor needs (SVM's SVME) and the processor's LMA */
+	X86_REG_CS_BASE,
+};
+
+/** Enables the vendor's extension on the calling cpu (SVM's EFER.SVME, VMX's VMXON); a cpu without it panics at boot. */
+void vendor_cpu_init(struct cpu *cpu);
+
+/**
+ * Puts the vCPU of `cpu` in the partition entry state (arch/x86/README.md)
+ * at `entry`, with the partition's nested tables, I/O and MSR maps, and its
+ * TLB tag flushed; the general-purpose registers are the caller's.
+ */
+void vendor_vcpu_reset(struct cpu *cpu, uint64_t entry);
+
+/** Runs the guest until its next exit, with rax..r15 from and back to cpu->arch.gprs, and describes the exit. */
+void vendor_vcpu_run(struct cpu *cpu, struct x86_exit *e);
+
+/** Reads or writes one register of the guest's state (enum x86_reg). */
+uint64_t vendor_reg_read(const struct cpu *cpu, enum x86_reg reg);
+void vendor_reg_write(struct cpu *cpu, enum x86_reg reg, uint64_t value);
+
+/** The guest's code mode from its CS and EFER.LMA, and its privilege level (0-3). */
+enum x86_code_mode vendor_code_mode(const struct cpu *cpu);
+uint32_t vendor_cpl(const struct cpu *cpu);
+
+/** Delivers exception `vector` (with `error` when `has_error`) to the guest at its next entry. */
+void vendor_inject_exception(struct cpu *cpu, uint32_t vector, bool has_error, uint32_t error);
+
+/**
+ * Virtual interrupts (vintr.c keeps the pending set): whether a vector the
+ * back end was given is not taken by the guest yet; hands it `vector`,
+ * which the guest takes through its IDT once its IF allows; forgets any.
+ */
+bool vendor_virq_presented(const struct cpu *cpu);
+void vendor_virq_present(struct cpu *cpu, uint32_t vector);
+void vendor_virq_clear(struct cpu *cpu);
+
+#endif /* X86_VENDOR_H */
