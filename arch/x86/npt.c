@@ -1,15 +1,17 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Nested page tables (AMD NPT): one address space per partition, built once
- * from cfg_system's regions with core's table builder in the x86-64 format
- * (x86_pt.c), 2 MiB pages where alignment allows, from a pool exactly as
- * large as the system description needs (BH_S2_POOL_PAGES).
+ * Nested page tables (AMD NPT, Intel EPT): one address space per partition,
+ * built once from cfg_system's regions with core's table builder in the
+ * x86-64 four-level shape (x86_pt.c) and the vendor's entry bits (vendor.h),
+ * 2 MiB pages where alignment allows, from a pool exactly as large as the
+ * system description needs (BH_S2_POOL_PAGES).
  */
 #include <generated/autoconf.h>
 #include "arch.h"
 #include "cfg.h"
 #include "partition.h"
 #include "spinlock.h"
+#include "vendor.h"
 #include "x86.h"
 #include "x86_pt.h"
 
@@ -20,9 +22,6 @@
 static pte_t npt_pages[BH_S2_POOL_PAGES][PT_ENTRIES] __attribute__((aligned(4096), section(".noload.npt_pool")));
 static struct pt_pool npt_pool = { npt_pages, BH_S2_POOL_PAGES, 0u };
 static struct spinlock npt_lock = SPINLOCK_INIT;
-
-/* Guest accesses walk the nested tables as user accesses: U on every level. */
-#define NPT_TABLE_BITS (X86_PTE_W | X86_PTE_U)
 
 int arch_s2_init(struct partition *p)
 {
@@ -41,34 +40,36 @@ int arch_s2_map(struct partition *p, ipaddr_t ipa, paddr_t pa, uint64_t size, ui
 	}
 	spin_lock(&npt_lock);
 	ret = x86_pt_map(&npt_pool, p->arch.npt_root, ipa_addr(ipa), pa_addr(pa), size,
-			 x86_npt_attrs(access, device), NPT_TABLE_BITS, false);
+			 vendor_npt_leaf(access, device), vendor_npt_table_bits(), false);
 	spin_unlock(&npt_lock);
 	return ret;
 }
 
 /*
- * The root entries lose P: the next walk of any vCPU of the partition
- * faults (#VMEXIT NPF) into the hypervisor, where its stopped state stops
- * it. x86 has no broadcast flush of another cpu's nested TLB: the cpus of
+ * The root entries lose their present bits: the next walk of any vCPU of
+ * the partition faults (a nested page fault exit) into the hypervisor,
+ * where its stopped state stops it. x86 has no broadcast flush of another cpu's nested TLB: the cpus of
  * the partition are kicked by the stop that fences (partition.c) and flush
  * the partition's ASID when they run it again (arch_vcpu_enter).
  */
 void arch_s2_fence(struct partition *p)
 {
 	pte_t *root = p->arch.npt_root;
+	uint64_t present = vendor_npt_present_bits();
 
 	for (uint32_t i = 0u; (root != NULL) && (i < PT_ENTRIES); i++) {
-		__atomic_and_fetch(&root[i], ~X86_PTE_P, __ATOMIC_SEQ_CST);
+		__atomic_and_fetch(&root[i], ~present, __ATOMIC_SEQ_CST);
 	}
 }
 
 void arch_s2_unfence(struct partition *p)
 {
 	pte_t *root = p->arch.npt_root;
+	uint64_t present = vendor_npt_present_bits();
 
 	for (uint32_t i = 0u; (root != NULL) && (i < PT_ENTRIES); i++) {
 		if (root[i] != 0u) {
-			root[i] |= X86_PTE_P;
+			root[i] |= present;
 		}
 	}
 }

@@ -96,4 +96,28 @@ bool vendor_virq_presented(const struct cpu *cpu);
 void vendor_virq_present(struct cpu *cpu, uint32_t vector);
 void vendor_virq_clear(struct cpu *cpu);
 
+/*
+ * A partition's permission maps, the same policy in each vendor's format:
+ * an I/O map of one bit per port, set to trap (SVM's IOPM; VMX's I/O
+ * bitmaps A and B are its first 8 KiB), and an MSR map that starts all
+ * ones (every MSR traps) and is opened MSR by MSR through
+ * vendor_msr_pass. Sized for the larger format of the two.
+ */
+#define X86_IOPM_SIZE (3u * 4096u)
+#define X86_MSRPM_SIZE (2u * 4096u)
+
+/** Lets the guest read (`read`) and/or write (`write`) `msr` without an exit in MSR map `map`. */
+void vendor_msr_pass(uint8_t *map, uint32_t msr, bool read, bool write);
+
+/**
+ * The nested page tables (npt.c builds them with x86_pt_map from the
+ * compiled regions, the same tables for both vendors; only the entry bits
+ * differ): a leaf's bits for CFG_ACCESS_* `access`, an intermediate
+ * entry's bits, and the bits whose absence makes an entry not present
+ * (what a fence clears in the root).
+ */
+uint64_t vendor_npt_leaf(uint8_t access, bool device);
+uint64_t vendor_npt_table_bits(void);
+uint64_t vendor_npt_present_bits(void);
+
 #endif /* X86_VENDOR_H */

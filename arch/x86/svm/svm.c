@@ -16,6 +16,7 @@
 #include "vendor.h"
 #include "vmcb.h"
 #include "x86.h"
+#include "x86_pt.h"
 
 static uint8_t vmcbs[BH_NUM_CORES][4096] __attribute__((aligned(4096), section(".noload.vmcb")));
 static uint8_t hsaves[BH_NUM_CORES][4096] __attribute__((aligned(4096), section(".noload.hsave")));
@@ -178,4 +179,49 @@ void vendor_virq_present(struct cpu *cpu, uint32_t vector)
 void vendor_virq_clear(struct cpu *cpu)
 {
 	vmcb_write64(cpu->arch.vctl, VMCB_VINTR, VINTR_MASKING);
+}
+
+/* Bit offset of an MSR's read bit in the MSR permission map (its write bit follows); -1: not in the map. */
+static int32_t msrpm_bit(uint32_t msr)
+{
+	if (msr <= 0x1fffu) {
+		return (int32_t)(msr * 2u);
+	}
+	if ((msr >= 0xc0000000u) && (msr <= 0xc0001fffu)) {
+		return (int32_t)((0x800u * 8u) + ((msr - 0xc0000000u) * 2u));
+	}
+	if ((msr >= 0xc0010000u) && (msr <= 0xc0011fffu)) {
+		return (int32_t)((0x1000u * 8u) + ((msr - 0xc0010000u) * 2u));
+	}
+	return -1;
+}
+
+void vendor_msr_pass(uint8_t *pm, uint32_t msr, bool read, bool write)
+{
+	int32_t bit = msrpm_bit(msr);
+
+	if (bit < 0) {
+		return;
+	}
+	if (read) {
+		pm[(uint32_t)bit / 8u] &= (uint8_t)~(1u << ((uint32_t)bit % 8u));
+	}
+	if (write) {
+		pm[((uint32_t)bit + 1u) / 8u] &= (uint8_t)~(1u << (((uint32_t)bit + 1u) % 8u));
+	}
+}
+
+uint64_t vendor_npt_leaf(uint8_t access, bool device)
+{
+	return x86_npt_attrs(access, device);
+}
+
+uint64_t vendor_npt_table_bits(void)
+{
+	return X86_PTE_P | X86_PTE_W | X86_PTE_U;   /* guest accesses walk the nested tables as user accesses */
+}
+
+uint64_t vendor_npt_present_bits(void)
+{
+	return X86_PTE_P;
 }
