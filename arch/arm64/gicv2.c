@@ -97,9 +97,9 @@ void gic_send_ipi(const struct cpu *target)
 }
 
 /* Implements: REQ-IRQ-003 */
-void gic_send_sgi(uint32_t cpu, uint32_t intid)
+void gic_send_sgi(const struct cpu *target, uint32_t intid)
 {
-	mmio_write32(gicd(GICD_SGIR), ((uint32_t)mask_of(cpu_get(cpu)) << 16) | (intid & 0xfu));
+	mmio_write32(gicd(GICD_SGIR), ((uint32_t)mask_of(target) << 16) | (intid & 0xfu));
 }
 
 /* Implements: REQ-TRP-002 */

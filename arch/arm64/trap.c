@@ -56,6 +56,16 @@ static void trap_dabt(struct cpu *cpu, struct guest_frame *f, uint64_t esr)
 	uint64_t ipa;
 	bool valid = abort_ipa(esr, &ipa);
 
+#if BH_GIC_VERSION == 2
+	if (vgic_sgir_trap(esr, ipa)) {
+		/* The GICv2 SGI: what arm64_mmio_emulate() does for it, without the lookup. */
+		uint32_t rt = (uint32_t)(esr >> ISS_DABT_SRT_SHIFT) & 0x1fu;
+
+		arm64_guest_skip(esr);
+		vgic_sgir(cpu, (rt == 31u) ? 0u : (uint32_t)f->x[rt]);
+		return;
+	}
+#endif
 	/* A translation fault on an emulated device is an access to emulate. */
 	if (valid && ((ISS_FSC(esr) & 0x3cu) == 0x04u) && arm64_mmio_emulate(cpu, f, esr, ipa)) {
 		return;

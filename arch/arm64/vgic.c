@@ -128,16 +128,6 @@ void vgic_vcpu_reset(struct cpu *cpu)
 _Static_assert(((VGIC_OWNED_PPIS >> GIC_IPI_SGI) & 1u) == 0u, "the kick is not a guest's PPI");
 _Static_assert(((VGIC_OWNED_PPIS >> GIC_MAINT_PPI) & 1u) == 0u, "the maintenance interrupt is not a guest's PPI");
 
-/* The kick from another cpu: SGIs and SPIs raised for this vCPU, requests. */
-/* Implements: REQ-IRQ-002, REQ-IRQ-006 */
-static __attribute__((noinline)) void vgic_kick(struct cpu *cpu, uint32_t ack)
-{
-	gic_deactivate(ack);
-	vgic_sync_sgis(cpu);
-	vgic_spi_poked(cpu);
-	core_handle_requests(cpu);
-}
-
 /* A physical interrupt into the list registers, with the guest's priority for it. */
 /* Implements: REQ-IRQ-002, REQ-IRQ-006 */
 static inline __attribute__((always_inline)) void inject_hw(struct cpu *cpu, struct vgic_cpu *v, uint32_t intid,

@@ -11,23 +11,41 @@
 #include "arch.h"
 #include "cfg.h"
 #include "cpu.h"
+#include "core.h"
+#include "log.h"
 #include "partition.h"
 
 /* --- SGIs ------------------------------------------------------------------ */
 
+/* Implements: REQ-IRQ-003, REQ-IRQ-007 */
+static __attribute__((noinline)) void deliver_sgi_held(struct cpu *cpu, struct vgic_cpu *v, struct gic_lr lr)
+{
+	if (!vgic_lr_pending(v, lr.vintid, lr.source)) {
+		vgic_lr_inject(cpu, v, lr);
+	} else {
+		/* Already pending: an SGI is an edge, the two merge. */
+	}
+}
+
+/* Whether the vCPU holds nothing, in the list registers or the queue: what
+ * goes in cannot be there already, and list register 0 is free. */
+/* Implements: REQ-IRQ-007 */
+static inline __attribute__((always_inline)) bool holds_nothing(const struct vgic_cpu *v)
+{
+	return (gic_lr_free() == gic_lr_all()) && (v->queued == 0u);
+}
+
 /* Implements: REQ-IRQ-003 */
-static void deliver_sgi(struct cpu *cpu, uint32_t intid, uint8_t source)
+static inline __attribute__((always_inline)) void deliver_sgi(struct cpu *cpu, uint32_t intid, uint8_t source)
 {
 	struct vgic_cpu *v = vgic_cpu_of(cpu);
 	struct gic_lr lr = { intid, 0u, v->priority[intid], source, false };
 
-	/* Nothing in the list registers or the queue: it cannot be there twice. */
-	if ((gic_lr_free() == gic_lr_all()) && (v->queued == 0u)) {
+	if (holds_nothing(v)) {
 		gic_lr_write(0u, lr);
-	} else if (!vgic_lr_pending(v, intid, source)) {
-		vgic_lr_inject(cpu, v, lr);
 	} else {
-		/* Already pending: an SGI is an edge, the two merge. */
+		/* Out of line: the usual case needs no frame. */
+		deliver_sgi_held(cpu, v, lr);
 	}
 }
 
@@ -60,7 +78,7 @@ void vgic_send_sgi(struct cpu *cpu, uint32_t target, uint32_t intid)
 		if (intid == GIC_IPI_SGI) {
 			vgic_deny(cpu, "SGI 15 (the hypervisor's) on a direct-delivery partition", 0u, intid);
 		} else {
-			gic_send_sgi(t->index, intid);
+			gic_send_sgi(t, intid);
 		}
 		return;
 	}
@@ -88,7 +106,7 @@ void arch_vcpu_raise(struct partition *p, uint32_t vcpu, uint32_t virq)
 		vgic_spi_post(p, virq);
 	} else if (p->cfg->arch.irq_delivery == (uint8_t)CFG_IRQ_DIRECT) {
 		/* The partition owns SGIs 0-14 of its cores physically (arch_virq_valid refuses 15). */
-		gic_send_sgi(t->index, virq);
+		gic_send_sgi(t, virq);
 	} else {
 		/* From the vCPU itself, as an SGI it sent to itself (GICv2 records a sender). */
 		post_sgi(t, virq, GIC_SGI_SOURCES ? (uint8_t)vcpu : 0u);
@@ -119,14 +137,15 @@ void arch_vcpu_inject(struct cpu *cpu, uint32_t virq)
 	vgic_send_sgi(cpu, cpu->vcpu, virq);
 }
 
+/* The SGIs in `pending`, just taken from the vCPU's sgi_pending: enabled ones
+ * into the list registers, the rest back to wait until the guest enables them. */
 /* Implements: REQ-IRQ-003 */
-void vgic_sync_sgis(struct cpu *cpu)
+static void sync_taken(struct cpu *cpu, uint32_t taken)
 {
 	struct vgic_cpu *v = vgic_cpu_of(cpu);
-	uint32_t pending = __atomic_exchange_n(&v->sgi_pending, 0u, __ATOMIC_ACQUIRE);
-	uint32_t waiting = pending & ~v->sgi_enabled;
+	uint32_t waiting = taken & ~v->sgi_enabled;
+	uint32_t pending = taken & v->sgi_enabled;
 
-	pending &= v->sgi_enabled;
 	while (pending != 0u) {
 		uint32_t intid = (uint32_t)__builtin_ctz(pending);
 
@@ -145,6 +164,82 @@ void vgic_sync_sgis(struct cpu *cpu)
 	if (waiting != 0u) {
 		/* Disabled SGIs stay pending until the guest enables them. */
 		__atomic_fetch_or(&v->sgi_pending, waiting, __ATOMIC_RELEASE);
+	}
+}
+
+/* Implements: REQ-IRQ-003 */
+void vgic_sync_sgis(struct cpu *cpu)
+{
+	sync_taken(cpu, __atomic_exchange_n(&vgic_cpu_of(cpu)->sgi_pending, 0u, __ATOMIC_ACQUIRE));
+}
+
+/* A kick's work after its SGIs were taken (`taken`, what is left of them to
+ * deliver): the SGIs, the virtual SPIs other cpus poked, the requests. */
+/* Implements: REQ-IRQ-002, REQ-IRQ-003 */
+static __attribute__((noinline)) void kick_rest(struct cpu *cpu, uint32_t taken)
+{
+	sync_taken(cpu, taken);
+	vgic_spi_poked(cpu);
+	core_handle_requests(cpu);
+}
+
+/*
+ * The kick's usual cargo is one SGI, enabled, from one sender, for a vCPU
+ * that holds nothing: it goes straight into list register 0, with no frame
+ * and no loop. Anything else (several SGIs or senders, a disabled one, full
+ * list registers, a poked SPI, a request) takes kick_rest(), which handles
+ * all of it in the order it always had. The plain loads of spi_poke and
+ * requests see any poke or request this IPI was sent for: its poster wrote
+ * it, then a dsb, then the IPI; one that lands after the load comes with
+ * an IPI of its own (vgic_spi.c, cpu.c).
+ * Implements: REQ-IRQ-002, REQ-IRQ-003, REQ-IRQ-006
+ */
+void vgic_kick(struct cpu *cpu, uint32_t ack)
+{
+	struct vgic_cpu *v = vgic_cpu_of(cpu);
+
+	gic_deactivate(ack);
+	uint32_t taken = __atomic_exchange_n(&v->sgi_pending, 0u, __ATOMIC_ACQUIRE);
+	uint32_t intid = (uint32_t)__builtin_ctz(taken | 0x10000u);
+	bool one = (taken != 0u) && ((taken & (taken - 1u)) == 0u) && ((taken & ~v->sgi_enabled) == 0u) &&
+		   holds_nothing(v);
+	uint8_t source = 0u;
+
+	if (GIC_SGI_SOURCES && one) {
+		/* Taken only when it is exactly one sender; else kick_rest() takes them all. */
+		uint8_t sources = __atomic_load_n(&v->sgi_source[intid], __ATOMIC_ACQUIRE);
+
+		one = (sources != 0u) && ((sources & (sources - 1u)) == 0u) &&
+		      __atomic_compare_exchange_n(&v->sgi_source[intid], &sources, 0u, false, __ATOMIC_ACQUIRE,
+						  __ATOMIC_RELAXED);
+		source = (uint8_t)__builtin_ctz((uint32_t)sources | 0x100u);
+	}
+	if (one) {
+		struct gic_lr lr = { intid, 0u, v->priority[intid], source, false };
+
+		gic_lr_write(0u, lr);
+		if ((__atomic_load_n(&v->spi_poke, __ATOMIC_RELAXED) == 0u) &&
+		    (__atomic_load_n(&cpu->requests, __ATOMIC_RELAXED) == 0u)) {
+			return;
+		}
+		taken = 0u;
+	}
+	kick_rest(cpu, taken);
+}
+
+/* Implements: REQ-IRQ-003 */
+void vgic_sgi_init(struct partition *p)
+{
+	struct vgic_dist *d = &p->arch.vgic;
+	uint32_t n = p->cfg->n_vcpus;
+
+	if (n > (uint32_t)BH_NUM_CORES) {
+		/* bhcc gives each vCPU a core of its own: an image built otherwise is inconsistent. */
+		panic("partition '%s' has %u vCPUs, the board %u cores", p->cfg->name, n, (uint32_t)BH_NUM_CORES);
+	}
+	d->vcpus = (n >= 64u) ? ~0UL : ((1UL << n) - 1u);
+	for (uint32_t i = 0u; i < n; i++) {
+		d->vcpu_cpu[i] = cpu_get(p->cfg->vcpu_cpu[i]);
 	}
 }
 

@@ -126,7 +126,7 @@ static void targets(struct cpu *cpu, uint32_t offset, bool write, uint32_t size,
 
 /* GICD_SGIR: filter 0 = the target list, 1 = all but self, 2 = self. */
 /* Implements: REQ-IRQ-003 */
-static void sgir(struct cpu *cpu, uint32_t value)
+void vgic_sgir(struct cpu *cpu, uint32_t value)
 {
 	uint32_t n = cpu->partition->cfg->n_vcpus;
 	uint32_t intid = value & 0xfu;
@@ -164,7 +164,7 @@ static bool dist_ident(struct cpu *cpu, uint32_t offset, bool write, uint32_t si
 		vgic_dist_enable(cpu, enable, enable != 0u);
 	} else if (offset == GICD_SGIR) {
 		if (write) {
-			sgir(cpu, (uint32_t)*value);
+			vgic_sgir(cpu, (uint32_t)*value);
 		} else {
 			*value = 0u;
 		}
@@ -246,7 +246,7 @@ static bool vgic_dist_mmio(struct cpu *cpu, void *context, uint64_t offset, bool
 {
 	UNUSED(context);
 	if ((offset == GICD_SGIR) && write && (size == 4u)) {
-		sgir(cpu, (uint32_t)*value);
+		vgic_sgir(cpu, (uint32_t)*value);
 	} else {
 		dist_access(cpu, (uint32_t)offset, write, size, value);
 	}
@@ -259,6 +259,7 @@ void vgic_partition_init(struct partition *p)
 	const struct cfg_gic *g = &cfg_system.arch.gic;
 
 	vgic_spi_init(p);
+	vgic_sgi_init(p);
 	enum core_status dist = emul_register(p, EMUL_MMIO, g->dist.base, g->dist.size, vgic_dist_mmio, NULL);
 
 	if (dist != CORE_OK) {

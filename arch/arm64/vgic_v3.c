@@ -288,6 +288,7 @@ void vgic_partition_init(struct partition *p)
 	const struct cfg_gic *g = &cfg_system.arch.gic;
 
 	vgic_spi_init(p);
+	vgic_sgi_init(p);
 	enum core_status dist = emul_register(p, EMUL_MMIO, g->dist.base, GICD_FRAME, vgic_dist_mmio, NULL);
 	enum core_status redist = emul_register(p, EMUL_MMIO, g->redist.base, (uint64_t)REDIST_FRAME * p->cfg->n_vcpus,
 						vgic_redist_mmio, NULL);
@@ -299,40 +300,56 @@ void vgic_partition_init(struct partition *p)
 	}
 }
 
+/* The refusal of an SGI1R write that named cores not the partition's (logged
+ * first, as always), then the SGI to each of `targets`, the cores it may name. */
+/* Implements: REQ-IRQ-003, REQ-IRQ-004 */
+static __attribute__((noinline)) void sgi1r_each(struct cpu *cpu, uint64_t v, uint64_t targets, bool refused)
+{
+	uint32_t intid = (uint32_t)(v >> 24) & 0xfu;
+
+	if (refused) {
+		vgic_deny(cpu, "SGI to a core it does not own", 0u, v);
+	}
+	while (targets != 0u) {
+		vgic_send_sgi(cpu, (uint32_t)__builtin_ctzl(targets), intid);
+		targets &= targets - 1u;
+	}
+}
+
 /* ICC_SGI1R_EL1: INTID in bits 27:24, IRM bit 40, Aff3/2/1 and a 16-bit target list
  * with its range selector. A partition's vCPUs are Aff0 = 0..n-1, all else zero. */
 /* Implements: REQ-IRQ-003 */
 void vgic_sgi1r(struct cpu *cpu, uint64_t v)
 {
 	const uint64_t upper = (0xffUL << 48) | (0xfUL << 44) | (0xffUL << 32) | (0xffUL << 16);
-	uint32_t intid = (uint32_t)(v >> 24) & 0xfu;
-	uint32_t n = cpu->partition->cfg->n_vcpus;
-	uint64_t own = (n >= 64u) ? ~0UL : ((1UL << n) - 1u);
+	uint64_t own = vgic_dist_of(cpu)->vcpus;
 	uint64_t list = v & 0xffffu;
 	uint64_t targets;
+	bool refused;
 
 	if ((v & (1UL << 40)) != 0u) {
 		targets = own & ~(1UL << cpu->vcpu);
+		refused = false;
 	} else if ((v & upper) == 0u) {
 		/* The usual case: Aff3..Aff1 and the range selector zero. */
 		targets = list & own;
-		if (targets != list) {
-			vgic_deny(cpu, "SGI to a core it does not own", 0u, v);
-		}
+		refused = targets != list;
 	} else {
 		uint32_t base = 16u * ((uint32_t)(v >> 44) & 0xfu);
 		bool aff_zero = (v & ((0xffUL << 48) | (0xffUL << 32) | (0xffUL << 16))) == 0u;
 
 		targets = (aff_zero && (base < 64u)) ? ((list << base) & own) : 0u;
-		if ((list != 0u) && (!aff_zero || (base >= 64u) || (((list << base) >> base) != list) ||
-				     (((list << base) & ~own) != 0u))) {
-			vgic_deny(cpu, "SGI to a core it does not own", 0u, v);
+		refused = (list != 0u) && (!aff_zero || (base >= 64u) || (((list << base) >> base) != list) ||
+					   (((list << base) & ~own) != 0u));
+	}
+	if (!refused && ((targets & (targets - 1u)) == 0u)) {
+		/* None or one, the usual case: a tail call, no frame. */
+		if (targets != 0u) {
+			vgic_send_sgi(cpu, (uint32_t)__builtin_ctzl(targets), (uint32_t)(v >> 24) & 0xfu);
 		}
+		return;
 	}
-	while (targets != 0u) {
-		vgic_send_sgi(cpu, (uint32_t)__builtin_ctzl(targets), intid);
-		targets &= targets - 1u;
-	}
+	sgi1r_each(cpu, v, targets, refused);
 }
 
 /*

@@ -211,9 +211,10 @@ void gic_local_write8(const struct cpu *t, uint32_t offset, uint8_t value)
 	b->priority[intid] = value;
 }
 
-void gic_send_sgi(uint32_t core, uint32_t intid)
+void gic_send_sgi(const struct cpu *target, uint32_t intid)
 {
 	struct cpu *cpu = current();
+	uint32_t core = target->index;
 
 	if (!traps_owns_core(cpu, core) || !may_local(cpu, intid) || intid >= 16u)
 		traps_violation("partition '%s' sent SGI %u to core %u", cpu->partition->cfg->name, intid, core);

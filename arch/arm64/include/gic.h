@@ -38,8 +38,8 @@ void gic_init_global(void);
 void gic_init_cpu(struct cpu *cpu, bool direct);
 /** Kicks the hypervisor on cpu `target`. */
 void gic_send_ipi(const struct cpu *target);
-/** Sends physical SGI `intid` (group 1) to physical cpu `cpu`: direct delivery of a guest's SGI. */
-void gic_send_sgi(uint32_t cpu, uint32_t intid);
+/** Sends physical SGI `intid` (group 1) to cpu `target`: direct delivery of a guest's SGI. */
+void gic_send_sgi(const struct cpu *target, uint32_t intid);
 /* gic_fast.h (inline): gic_ack() acknowledges the highest-priority group-1
  * interrupt and returns the raw acknowledge value, gic_intid() extracts its
  * id, gic_eoi() drops its priority (EOImode 1: it stays active),

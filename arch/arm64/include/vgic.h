@@ -69,7 +69,7 @@ static inline struct vgic_cpu *vgic_cpu_of(struct cpu *cpu)
 /* Implements: REQ-IRQ-003 */
 static inline struct cpu *vgic_vcpu_cpu(const struct cpu *cpu, uint32_t vcpu)
 {
-	return cpu_get(cpu->partition->cfg->vcpu_cpu[vcpu]);
+	return cpu->partition->arch.vgic.vcpu_cpu[vcpu];
 }
 
 
@@ -113,6 +113,10 @@ void vgic_dist_enable(struct cpu *cpu, uint32_t ctlr, bool enabled);
 void vgic_send_sgi(struct cpu *cpu, uint32_t target, uint32_t intid);
 /** Injects the SGIs other vCPUs posted to the calling cpu's vCPU. */
 void vgic_sync_sgis(struct cpu *cpu);
+/** Fills partition `p`'s vCPU table and target mask from its configuration (vgic_partition_init()). */
+void vgic_sgi_init(struct partition *p);
+/** The kick (SGI 15, acknowledged as `ack`) from another cpu: posted SGIs, poked SPIs, requests. */
+void vgic_kick(struct cpu *cpu, uint32_t ack);
 /** Whether a GICD offset is a banked SGI/PPI part: the first word of each
  *  bitmap, the first 32 priority bytes, the first two ICFGR words. */
 bool vgic_dist_banked(uint32_t offset);
@@ -191,6 +195,31 @@ void vgic_fiq(struct cpu *cpu);
 bool vgic_sysreg(struct cpu *cpu, uint32_t reg, bool read, uint64_t *value);
 /** A guest's ICC_SGI1R_EL1 write. */
 void vgic_sgi1r(struct cpu *cpu, uint64_t value);
+#endif
+
+#if BH_GIC_VERSION == 2
+/** A guest's GICD_SGIR write (the distributor's emulation, or straight from its trap). */
+void vgic_sgir(struct cpu *cpu, uint32_t value);
+
+/* A 32-bit store with a valid syndrome, not on a stage-1 walk, that took a
+ * stage-2 translation fault (any level): what a write to GICD_SGIR traps as. */
+#define VGIC_SGIR_ESR_MASK ((0x3fUL << ESR_EC_SHIFT) | ISS_DABT_ISV | (3UL << ISS_DABT_SAS_SHIFT) | \
+			    ISS_DABT_S1PTW | ISS_DABT_WNR | 0x3cUL)
+#define VGIC_SGIR_ESR (((uint64_t)EC_DABT_LOW << ESR_EC_SHIFT) | ISS_DABT_ISV | (2UL << ISS_DABT_SAS_SHIFT) | \
+		       ISS_DABT_WNR | 0x04UL)
+
+/**
+ * Whether a data abort (`esr`, at guest-physical `ipa`) is a write to the
+ * emulated distributor's GICD_SGIR that its emulation would accept: every
+ * partition has that distributor (vgic_partition_init()), so the trap may
+ * call vgic_sgir() without the emulated-device lookup, the most frequent
+ * emulated access on its shortest path.
+ */
+/* Implements: REQ-IRQ-003, REQ-TRP-011 */
+static inline bool vgic_sgir_trap(uint64_t esr, uint64_t ipa)
+{
+	return ((esr & VGIC_SGIR_ESR_MASK) == VGIC_SGIR_ESR) && (ipa == (cfg_system.arch.gic.dist.base + GICD_SGIR));
+}
 #endif
 
 #endif /* ARM64_VGIC_H */

@@ -12,6 +12,8 @@
 #include "gic_types.h"
 #include "spinlock.h"
 
+struct cpu;
+
 #define VGIC_WORDS ((GIC_MAX_INTID / 32u) + 1u)
 #define VGIC_MAX_SPIS 64u       /* SPIs a partition owns at most, device and virtual together (bhcc: BHCC_MAX_IRQS) */
 /* Every interrupt a vCPU can have pending at once: each SGI once per sender,
@@ -38,6 +40,10 @@ struct vgic_dist {
 	uint32_t irm[VGIC_WORDS];        /* GICv3 IROUTER.IRM as the guest wrote it */
 	uint8_t priority[GIC_MAX_INTID]; /* the guest's SPI priorities */
 	uint8_t target[GIC_MAX_INTID];   /* vCPU each SPI is routed to (GICv2: CPU mask) */
+	/* Read on every SGI a vCPU sends, set once from the configuration (vgic_sgi_init()),
+	 * so that the send walks no configuration. */
+	uint64_t vcpus;                  /* one bit per vCPU of the partition: the targets an SGI may name */
+	struct cpu *vcpu_cpu[BH_NUM_CORES]; /* the cpu of each vCPU (one vCPU per core at most) */
 };
 
 /** A vCPU's virtual CPU interface and redistributor state (in its cpu's struct cpu). */
