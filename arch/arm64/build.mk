@@ -15,8 +15,8 @@ $(error $(SYSTEM): GICv$(BH_GIC_VERSION) is not supported by this build)
 endif
 endif
 
-# So is the console's: arch/arm64/pl011.c, ns16550.c or cadence_uart.c.
-CONSOLE_DRIVERS := arch/arm64/pl011.c arch/arm64/ns16550.c arch/arm64/cadence_uart.c
+# So is the console's: arch/arm64/pl011.c, ns16550.c, cadence_uart.c or imx_uart.c.
+CONSOLE_DRIVERS := arch/arm64/pl011.c arch/arm64/ns16550.c arch/arm64/cadence_uart.c arch/arm64/imx_uart.c
 CONSOLE_SRC := arch/arm64/$(BH_CONSOLE).c
 ifneq ($(BH_CONSOLE),)
 ifeq ($(filter $(CONSOLE_SRC),$(CONSOLE_DRIVERS)),)

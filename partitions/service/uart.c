@@ -26,6 +26,8 @@ const struct svc_uart_driver *svc_uart_driver(uint32_t i)
 		d = &svc_pl011;
 	} else if (i == 1u) {
 		d = &svc_cadence_uart;
+	} else if (i == 2u) {
+		d = &svc_imx_uart;
 	} else {
 		/* past the drivers */
 	}

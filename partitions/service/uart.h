@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The service partition's UART: one interface (svc_uart_*), a driver per
- * kind of board UART behind it (pl011.c, cadence_uart.c), chosen at start-up
+ * kind of board UART behind it (pl011.c, cadence_uart.c, imx_uart.c), chosen at start-up
  * from the UART its device tree shows. The receive ring is shared (uart.c):
  * a driver's receive interrupt puts bytes in, the main loop takes them out.
  */
@@ -20,8 +20,9 @@ struct svc_uart_driver {
 
 extern const struct svc_uart_driver svc_pl011;
 extern const struct svc_uart_driver svc_cadence_uart;
+extern const struct svc_uart_driver svc_imx_uart;
 
-#define SVC_UART_DRIVERS 2u
+#define SVC_UART_DRIVERS 3u
 
 /** Driver `i` (0 .. SVC_UART_DRIVERS - 1) in the order the device tree is searched; NULL past them. */
 const struct svc_uart_driver *svc_uart_driver(uint32_t i);

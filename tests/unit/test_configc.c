@@ -2289,7 +2289,7 @@ static void test_err_hyp(void **state)
 {
 	(void)state;
 	EXPECT_ERRORS("err-hyp",
-		      "/hypervisor@3ff00000: console: /board/rtc@9010000 is not a supported console (compatible \"arm,pl011\", \"ns16550a\" or \"cdns,uart-r1p12\")",
+		      "/hypervisor@3ff00000: console: /board/rtc@9010000 is not a supported console (compatible \"arm,pl011\", \"ns16550a\", \"cdns,uart-r1p12\" or \"fsl,imx6q-uart\")",
 		      "/hypervisor@3ff00000: reg: base 0x3ff00000 is not 2 MiB aligned (the hypervisor is linked at base + 2 MiB with 2 MiB mappings)",
 		      "/hypervisor@3ff00000: reg: size 0x100000 leaves no room for the hypervisor image, which is linked at base + 2 MiB; it must exceed 2 MiB",
 		      "/hypervisor@3ff00000: reg: hypervisor region 0x3ff00000-0x3fffffff is not inside one board RAM range");

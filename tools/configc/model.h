@@ -111,6 +111,7 @@ enum bh_console_kind {
 	BH_CONSOLE_PL011 = 1,
 	BH_CONSOLE_NS16550 = 2,
 	BH_CONSOLE_CADENCE = 3,
+	BH_CONSOLE_IMX = 4,
 };
 
 struct bh_hyp {

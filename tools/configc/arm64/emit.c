@@ -15,9 +15,10 @@ const struct be_console be_consoles[] = {
 	{ "arm,pl011", BH_CONSOLE_PL011, "pl011" },
 	{ "ns16550a", BH_CONSOLE_NS16550, "ns16550" },
 	{ "cdns,uart-r1p12", BH_CONSOLE_CADENCE, "cadence_uart" },
+	{ "fsl,imx6q-uart", BH_CONSOLE_IMX, "imx_uart" },
 	{ NULL, BH_CONSOLE_NONE, NULL },
 };
-const char *const be_console_names = "\"arm,pl011\", \"ns16550a\" or \"cdns,uart-r1p12\"";
+const char *const be_console_names = "\"arm,pl011\", \"ns16550a\", \"cdns,uart-r1p12\" or \"fsl,imx6q-uart\"";
 
 const char *const be_cpu_id_title = "MPIDR";
 const char *const be_irq_note = "SGIs and PPIs (0..31) are per core: each vCPU has its own virtual ones.";
