@@ -67,7 +67,9 @@ help:
 	@echo '  make debug               boot QEMU stopped, with a gdb server on :1234'
 	@echo '  make report              show the isolation report of the system description'
 	@echo '  make flash BOARD=zcu102  load the board'"'"'s system over JTAG with OpenOCD (FSBL=, BL31=; docs/boards.md)'
+	@echo '                           also BOARD=rpi4, BOARD=imx8mp-evk (stopped at U-Boot'"'"'s prompt first)'
 	@echo '  make sdcard BOARD=zcu102 $$(O)/sdcard.img: boot.scr and bulkhead.itb on FAT (BOOT_BIN=)'
+	@echo '                           BOARD=rpi4: RPI_FIRMWARE=, UBOOT_BIN=, BL31_BIN=; BOARD=imx8mp-evk: FLASH_BIN='
 	@echo
 	@echo 'Configuration (Kconfig):'
 	@echo '  make <target>_defconfig  start from configs/<target>_defconfig'

@@ -122,12 +122,16 @@ $(O)/flash.cfg: $(BH_OUTPUTS) $(GEN)/load.list scripts/openocd_flash.py FORCE
 	$(Q)$(PYTHON) scripts/openocd_flash.py --system-mk $(GEN)/system.mk --image $(O)/bulkhead.bin \
 		--load-list $(GEN)/load.list --out $@ $(if $(FSBL),--fsbl $(FSBL)) $(if $(BL31),--bl31 $(BL31))
 
-# A board's boot medium: the U-Boot disk (MBR, FAT: boot.scr, bulkhead.itb), with the board
-# firmware's BOOT.BIN when BOOT_BIN= names it.
-$(O)/sdcard.img: $(O)/bulkhead.itb $(GEN)/system.mk scripts/uboot_disk.py $(BOOT_BIN)
+# A board's boot medium: the U-Boot disk (MBR, FAT: boot.scr, bulkhead.itb) with what the board's
+# boot ROM or firmware reads first (scripts/uboot_disk.py; docs/boards.md): BOOT_BIN= (ZynqMP),
+# RPI_FIRMWARE=<folder> UBOOT_BIN= BL31_BIN= (Raspberry Pi 4), FLASH_BIN= (i.MX 8M Plus).
+SDCARD_FILES := $(BOOT_BIN) $(UBOOT_BIN) $(BL31_BIN) $(FLASH_BIN)
+$(O)/sdcard.img: $(O)/bulkhead.itb $(GEN)/system.mk scripts/uboot_disk.py $(SDCARD_FILES) FORCE
 	@echo "  SDCARD  $@"
 	$(Q)$(PYTHON) scripts/uboot_disk.py --system-mk $(GEN)/system.mk --itb $(O)/bulkhead.itb --out $@ \
-		$(if $(BOOT_BIN),--boot-bin $(BOOT_BIN))
+		$(if $(BOOT_BIN),--boot-bin $(BOOT_BIN)) $(if $(RPI_FIRMWARE),--rpi-firmware $(RPI_FIRMWARE)) \
+		$(if $(UBOOT_BIN),--uboot-bin $(UBOOT_BIN)) $(if $(BL31_BIN),--bl31-bin $(BL31_BIN)) \
+		$(if $(FLASH_BIN),--flash-bin $(FLASH_BIN))
 
 .PHONY: qemu qemu-uboot debug size flash sdcard
 flash: $(O)/flash.cfg
@@ -135,7 +139,6 @@ flash: $(O)/flash.cfg
 	$(Q)openocd -f $< -c "init; bulkhead_flash; shutdown"
 
 sdcard: $(O)/sdcard.img
-	$(if $(BOOT_BIN),,@echo "  $(O)/sdcard.img has no BOOT.BIN: give BOOT_BIN=<file from Xilinx's bootgen> (docs/boards.md)")
 
 qemu: $(BH_OUTPUTS)
 	@echo "  QEMU    $(SYSTEM) (quit: Ctrl-] x; CTRL-a three times: next console)"

@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: MIT
-"""`make flash` and `make sdcard` for the ZCU102 (docs/boards.md): the OpenOCD script is run by
-OpenOCD itself with the dummy adapter (no board), its JTAG commands recorded instead of executed,
-and each load checked against the build; the boot medium is read back with mtools.
+"""`make flash` and `make sdcard` for the ZCU102, the Raspberry Pi 4 and the i.MX 8M Plus EVK
+(docs/boards.md): the OpenOCD script is run by OpenOCD itself with the dummy adapter (no board),
+its JTAG commands recorded instead of executed, and each load checked against the build; the boot
+medium is read back with mtools.
 
 Only a board shows that the adapter finds the chain and that the loaded system runs there."""
 import os
@@ -26,11 +27,23 @@ def zcu102():
     return harness.build("zcu102", "configs/zcu102.dts")
 
 
-def _make(system, *goals, **env):
-    args = ["make", "-C", harness.SRCTREE, f"O={system.out}", "SYSTEM=configs/zcu102.dts",
+# The boards without a JTAG-run first-stage loader: (system, OpenOCD target file, boot core, cores).
+FIRMWARE_FIRST = {
+    "rpi4": ("target/bcm2711.cfg", "bcm2711.cpu0", r"bcm2711\.cpu[123]"),
+    "imx8mp-evk": ("target/imx8m.cfg", "imx8m.a53.0", r"imx8m\.a53\.[123]"),
+}
+
+
+@pytest.fixture(scope="module", params=sorted(FIRMWARE_FIRST))
+def board(request):
+    return harness.build(request.param, f"configs/{request.param}.dts")
+
+
+def _make(system, *goals, expect_ok=True, **env):
+    args = ["make", "-C", harness.SRCTREE, f"O={system.out}", f"SYSTEM=configs/{system.name}.dts",
             f"NEWLIB_DIR={harness.NEWLIB}"] + [f"{k}={v}" for k, v in env.items()] + list(goals)
     r = subprocess.run(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=600)
-    assert r.returncode == 0, r.stdout[-3000:]
+    assert (r.returncode == 0) == expect_ok, r.stdout[-3000:]
     return r.stdout
 
 
@@ -137,3 +150,114 @@ def test_sdcard_image(zcu102, tmp_path):
     scr = subprocess.run(["mtype", "-i", f"{img}@@1M", "::boot.scr"], stdout=subprocess.PIPE, env=env,
                          check=True).stdout
     assert re.search(rb"bootm 0x[0-9a-f]+#conf-1", scr), scr
+
+
+def test_flash_script_for_firmware_first_boards(board):
+    """`make flash`'s script for the Raspberry Pi 4 (an FT2232H probe on the GPIO header,
+    OpenOCD's bcm2711.cfg) and the i.MX 8M Plus EVK (a J-Link, imx8m.cfg) parses in OpenOCD, with
+    the board's adapter and with the dummy one: it halts the boot core, loads and verifies every
+    image at the description's address inside the board's DDR and resumes the boot core at the
+    hypervisor's entry, touching no secondary core. FSBL= and BL31= are refused: the board's own
+    firmware has trained the DDR and left its PSCI firmware resident.
+
+    Verifies: REQ-BRD-005, REQ-BRD-011
+    """
+    target, core0, secondaries = FIRMWARE_FIRST[board.name]
+    cfg = os.path.join(board.out, "flash.cfg")
+    _make(board, cfg)
+    text = open(cfg).read()
+    assert f"source [find {target}]" in text and f"targets {core0}" in text
+    assert not re.search(secondaries, text), "a secondary core is touched"
+    entry = int(board.vars["BH_HYP_LINK"], 0)
+    _check_sequence(board, _openocd(cfg), entry)
+    dummy = os.path.join(board.out, "flash-dummy.cfg")
+    subprocess.run(["/usr/bin/python3", os.path.join(harness.SRCTREE, "scripts", "openocd_flash.py"),
+                    "--system-mk", os.path.join(board.out, "gen", "system.mk"), "--image", board.image,
+                    "--adapter", "dummy", "--out", dummy], check=True)
+    assert "adapter driver dummy" in open(dummy).read()
+    _check_sequence(board, _openocd(dummy), entry)
+    elf = os.path.join(board.out, "images", "demo-a.elf")
+    for var in ("FSBL", "BL31"):
+        out = _make(board, cfg, expect_ok=False, **{var: elf})
+        assert "FSBL= and BL31= do not apply" in out, out
+
+
+def _mtools(img, offset, *cmd):
+    env = dict(os.environ, MTOOLS_SKIP_CHECK="1")
+    return subprocess.run([cmd[0], "-i", f"{img}@@{offset}"] + list(cmd[1:]), stdout=subprocess.PIPE,
+                          env=env, check=True).stdout
+
+
+def _partition_start(img):
+    """The first MBR partition's first sector."""
+    with open(img, "rb") as f:
+        head = f.read(512)
+    assert head[510:] == b"\x55\xaa"
+    return int.from_bytes(head[446 + 8:446 + 12], "little")
+
+
+@pytest.fixture(scope="module")
+def rpi4():
+    return harness.build("rpi4", "configs/rpi4.dts")
+
+
+@pytest.fixture(scope="module")
+def imx8mp():
+    return harness.build("imx8mp-evk", "configs/imx8mp-evk.dts")
+
+
+def test_sdcard_image_rpi4(rpi4, tmp_path):
+    """The Raspberry Pi 4's SD card: the firmware's files, config.txt naming TF-A's BL31 as the
+    armstub and U-Boot as the kernel (64-bit, the PL011 on the header), U-Boot and BL31 under the
+    names config.txt gives, the FIT and the boot script; a file the board does not read is refused.
+
+    Verifies: REQ-BRD-006, REQ-BRD-012
+    """
+    fw = tmp_path / "firmware"
+    (fw / "overlays").mkdir(parents=True)
+    (fw / "start4.elf").write_bytes(b"stand-in start4.elf")
+    (fw / "overlays" / "disable-bt.dtbo").write_bytes(b"stand-in overlay")
+    uboot = tmp_path / "u-boot-rpi.bin"
+    uboot.write_bytes(b"stand-in U-Boot")
+    bl31 = tmp_path / "bl31-rpi4.bin"
+    bl31.write_bytes(b"stand-in BL31")
+    _make(rpi4, "sdcard", RPI_FIRMWARE=str(fw), UBOOT_BIN=str(uboot), BL31_BIN=str(bl31))
+    img = os.path.join(rpi4.out, "sdcard.img")
+    start = _partition_start(img) * 512
+    names = sorted(os.path.basename(p.rstrip("/")).lower() for p in _mtools(img, start, "mdir", "-b", "::").decode().split())
+    assert names == ["bl31.bin", "boot.scr", "bulkhead.itb", "config.txt", "overlays", "start4.elf", "u-boot.bin"]
+    assert _mtools(img, start, "mtype", "::overlays/disable-bt.dtbo") == b"stand-in overlay"
+    assert _mtools(img, start, "mtype", "::u-boot.bin") == b"stand-in U-Boot"
+    assert _mtools(img, start, "mtype", "::bl31.bin") == b"stand-in BL31"
+    assert _mtools(img, start, "mtype", "::bulkhead.itb") == open(os.path.join(rpi4.out, "bulkhead.itb"), "rb").read()
+    config = dict(l.split("=", 1) for l in _mtools(img, start, "mtype", "::config.txt").decode().splitlines()
+                  if l and not l.startswith("#"))
+    assert config["arm_64bit"] == "1" and config["armstub"] == "bl31.bin" and config["kernel"] == "u-boot.bin"
+    assert config["enable_uart"] == "1" and config["dtoverlay"] == "disable-bt"
+    assert re.search(rb"bootm 0x[0-9a-f]+#conf-1", _mtools(img, start, "mtype", "::boot.scr"))
+    out = _make(rpi4, "sdcard", expect_ok=False, BOOT_BIN=str(uboot))
+    assert "does not read it" in out, out
+
+
+def test_sdcard_image_imx8mp(imx8mp, tmp_path):
+    """The i.MX 8M Plus EVK's SD card: the boot image raw at byte 32 KiB, where the boot ROM reads
+    it, and the FAT partition with the FIT and the boot script from 8 MiB, past it; a boot image
+    that would run into the partition is refused.
+
+    Verifies: REQ-BRD-006, REQ-BRD-012
+    """
+    flash = tmp_path / "flash.bin"
+    payload = bytes(range(256)) * 4096          # 1 MiB, about imx-mkimage's size
+    flash.write_bytes(payload)
+    _make(imx8mp, "sdcard", FLASH_BIN=str(flash))
+    img = os.path.join(imx8mp.out, "sdcard.img")
+    with open(img, "rb") as f:
+        f.seek(32 << 10)
+        assert f.read(len(payload)) == payload
+    assert _partition_start(img) * 512 == 8 << 20
+    names = sorted(os.path.basename(p).lower() for p in _mtools(img, 8 << 20, "mdir", "-b", "::").decode().split())
+    assert names == ["boot.scr", "bulkhead.itb"]
+    assert _mtools(img, 8 << 20, "mtype", "::bulkhead.itb") == open(os.path.join(imx8mp.out, "bulkhead.itb"), "rb").read()
+    flash.write_bytes(bytes(8 << 20))
+    out = _make(imx8mp, "sdcard", expect_ok=False, FLASH_BIN=str(flash))
+    assert "overrun the FAT partition" in out, out
