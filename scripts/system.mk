@@ -61,7 +61,12 @@ include arch/$(ARCH)/build.mk
 .PHONY: report FORCE
 FORCE:
 
-report: $(GEN)/isolation.md
+# The memory map, drawn from the isolation report (scripts/memory_map.py): beside it in gen/.
+$(GEN)/memory-map.svg: $(GEN)/isolation.md scripts/memory_map.py
+	$(Q)$(PYTHON) scripts/memory_map.py --report $< --out $@
+
+report: $(GEN)/isolation.md $(GEN)/memory-map.svg
 	$(Q)cat $<
+	@echo "  (memory map: $(GEN)/memory-map.svg)"
 
 endif # configured

@@ -161,7 +161,8 @@ mutation: deps
 	$(Q)mkdir -p $(CERT_OUT)
 	$(Q)$(CERT_MUTATE) --all --out $(CERT_OUT) --campaign $(srctree)/tools/cert/mutation-campaign.md
 
-cert-index:
+# A configured build's memory map is linked from the index (beside the isolation report).
+cert-index: $(if $(BH_NUM_CORES),$(GEN)/memory-map.svg)
 	$(Q)$(CERT_PY)/index.py --out $(CERT_OUT) --parts $(CERT_PARTS)
 
 # Runs of earlier sessions (of systems that may no longer exist) are dropped.

@@ -55,6 +55,18 @@ def read_start(out):
         return None, ""
 
 
+def configured_system(out):
+    """Links to the configured system's isolation report and memory map (`make report`, in gen/
+    beside this folder), when they were made: what the evidence was produced for."""
+    gen = os.path.join(os.path.dirname(os.path.abspath(out)), "gen")
+    found = [(name, f) for name, f in (("isolation report", "isolation.md"), ("memory map", "memory-map.svg"))
+             if os.path.exists(os.path.join(gen, f))]
+    if not found:
+        return []
+    return ["\n## The configured system\n",
+            "- " + ", ".join(f"[{name}](../gen/{f})" for name, f in found)]
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--out", required=True)
@@ -96,6 +108,7 @@ def main():
     text.append("- docs/safety/misra-compliance.md, misra-review.md: how each MISRA guideline is checked, the reviews")
     text.append("- docs/safety/integrity-target.md, hazard-analysis.md, fmea.md, ffi.md: the safety analysis")
     text.append("- docs/requirements/: the requirement catalogue")
+    text += configured_system(args.out)
     if failed:
         text.append("\n## Gate failures\n")
         for p in parts:
