@@ -25,7 +25,7 @@ def system(request):
 
 
 def _report_tables(path):
-    """{heading: [rows]} of the report's tables, each row a list of cells, header rows dropped."""
+    """{heading: [("header" or "row", cells)]} of the report's tables, before its ASCII picture."""
     out, heading, section = {}, None, None
     for line in open(path).read().split("## Memory map of host RAM")[0].splitlines():
         if line.startswith("## "):
