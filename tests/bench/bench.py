@@ -37,6 +37,7 @@ import qemu as board  # noqa: E402  (the project's one QEMU command line)
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import bench_channels  # noqa: E402
 import bench_linux  # noqa: E402
+import bench_zcu102  # noqa: E402
 BUILD = os.path.abspath(os.environ.get("BULKHEAD_BUILD", os.path.join(SRCTREE, "build")))
 OUT = os.path.join(BUILD, "bench")
 PLUGIN = os.path.join(BUILD, "host", "tracepoints.so")
@@ -500,7 +501,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--strict", action="store_true", help="fail when any cell could not be measured")
     ap.add_argument("--only", help="comma-separated configuration names (" +
-                    ", ".join(c.name for c in CONFIGS + FAULT_CONFIGS) + ", channels, linux, linux-disk)")
+                    ", ".join(c.name for c in CONFIGS + FAULT_CONFIGS) + ", channels, linux, linux-disk, zcu102)")
     args = ap.parse_args()
     os.makedirs(OUT, exist_ok=True)
     configs = [c for c in CONFIGS if not args.only or c.name in args.only.split(",")]
@@ -638,6 +639,9 @@ def main():
     if not args.only or {"linux", "linux-disk"} & set(args.only.split(",")):
         log("linux-disk: read the disk natively and under Bulkhead")
         md += bench_linux.disk_section(SRCTREE, build, PLUGIN, ICOUNT, notes)
+    if not args.only or "zcu102" in args.only.split(","):
+        log("zcu102: boot configs/zcu102.dts in QEMU's ZCU102 model")
+        md += bench_zcu102.section(sys.modules[__name__], notes)
     if fault_rows:
         md.append("## Stage-2 fault to partition stopped (EL2 instructions)")
         md.append("")
