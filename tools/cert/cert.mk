@@ -178,7 +178,8 @@ system-test-cov: host-tools newlib
 # interrupt controller and console driver and with the other ones
 # (BH_GIC_VERSION swapped, the other console driver; the extra define tells
 # the two apart), so every file of arch/$(ARCH)/ is checked in a whole program;
-# a third console driver, linked by neither, on its own (-DBH_CERT_OTHER_CONSOLE).
+# each further console driver, linked by neither, as a program of its own
+# (-DBH_CERT_OTHER_CONSOLE=<driver>: each defines arch_console_putc).
 # bhcc's copies of the hypervisor's table builder (core/, arch/) are the
 # hypervisor's files, listed once, with the hypervisor's flags.
 CERT_GIC_OTHER = $(if $(filter 3,$(BH_GIC_VERSION)),2,3)
@@ -197,8 +198,8 @@ compile-commands: $(AUTOCONF_H) $(GEN)/system.mk
 		--cc "$(HYP_CC)" --flags "$(subst -DBH_GIC_VERSION=$(BH_GIC_VERSION),-DBH_GIC_VERSION=$(CERT_GIC_OTHER),$(HYP_CPPFLAGS)) \
 			-DBH_CERT_OTHER_GIC=$(CERT_GIC_OTHER) $(HYP_CFLAGS)" \
 		--srcs "$(filter $(wildcard $(CERT_HYP_ALT_C)),$(CERT_HYP_ALT_C))" \
-		--cc "$(HYP_CC)" --flags "$(HYP_CPPFLAGS) -DBH_CERT_OTHER_CONSOLE=1 $(HYP_CFLAGS)" \
-		--srcs "$(filter-out $(CERT_HYP_C) $(CERT_HYP_ALT_C),$(CONSOLE_DRIVERS))" \
+		$(foreach d,$(filter-out $(CERT_HYP_C) $(CERT_HYP_ALT_C),$(CONSOLE_DRIVERS)),--cc "$(HYP_CC)" \
+			--flags "$(HYP_CPPFLAGS) -DBH_CERT_OTHER_CONSOLE=$(basename $(notdir $(d))) $(HYP_CFLAGS)" --srcs "$(d)") \
 		--cc "$(GUEST_CC)" --flags "$(GUEST_CPPFLAGS) $(GUEST_CFLAGS)" --srcs "$(filter %.c,$(RT_SRCS))" \
 		--cc "$(GUEST_CC)" --flags "$(GUEST_CPPFLAGS) $(GUEST_CFLAGS)" --srcs "$(CERT_SERVICE_C)" \
 		--cc "$(HOSTCC)" --flags "$(BHCC_CFLAGS)" --srcs "$(BHCC_MAIN) $(filter-out core/% arch/%,$(BHCC_LIB_SRCS))"
