@@ -270,12 +270,17 @@ def main():
                     help="give each of the description's /disks a zeroed image in DIR (kept between runs)")
     ap.add_argument("--print", action="store_true", help="print the command instead of running it")
     a = ap.parse_args()
-    if a.uboot_disk:
-        args = uboot_command(read_system_mk(a.system_mk), a.uboot_disk, interactive=True)
-    else:
-        system_vars = read_system_mk(a.system_mk)
-        disks = a.disk or (make_disks(system_vars, a.make_disks) if a.make_disks else [])
-        args = system_command(system_vars, a.image, interactive=True, gdb=a.gdb, disks=disks)
+    try:
+        if a.uboot_disk:
+            args = uboot_command(read_system_mk(a.system_mk), a.uboot_disk, interactive=True)
+        else:
+            system_vars = read_system_mk(a.system_mk)
+            disks = a.disk or (make_disks(system_vars, a.make_disks) if a.make_disks else [])
+            args = system_command(system_vars, a.image, interactive=True, gdb=a.gdb, disks=disks)
+    except ValueError as e:
+        # A board without a QEMU model (docs/boards.md: make flash, make sdcard) or a bad file name.
+        print(f"qemu.py: {e}", file=sys.stderr)
+        return 1
     if a.print:
         print(shlex.join(args))
         return 0
