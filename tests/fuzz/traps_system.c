@@ -42,12 +42,16 @@ static struct cfg_partition partitions[TRAPS_PARTITIONS] = {   /* image.pa: at s
 };
 
 /* Doorbells: alpha's and beta's vCPU 1's are virtual SPIs (72, 70); gamma's
- * SPI is not one (direct delivery has none), beta's other end an SGI. */
+ * SPI is not one (direct delivery has none), beta's other end an SGI; beta's
+ * vCPU 0 also rings on SPI 64 (bit 0 of word 2), alpha's end has no doorbell. */
 static const struct cfg_channel channels[] = {
 	{ .name = "ab", .pa = 0, .size = 0x4000u, .kind = CFG_CHANNEL_DATA,
 	  .end = { { CFG_END_PARTITION, 0, 0, TRAPS_ALPHA_DOORBELL, 0 }, { CFG_END_PARTITION, 1, 1, TRAPS_BETA_DOORBELL, 0 } } },
 	{ .name = "gb", .pa = 0, .size = 0x4000u, .kind = CFG_CHANNEL_DATA,
 	  .end = { { CFG_END_PARTITION, 2, 0, 74, 0 }, { CFG_END_PARTITION, 1, 0, 3, 0 } } },
+	{ .name = "ba", .pa = 0, .size = 0x4000u, .kind = CFG_CHANNEL_DATA,
+	  .end = { { CFG_END_PARTITION, 1, 0, TRAPS_BETA_DOORBELL_BIT0, 0 },
+		   { CFG_END_PARTITION, 0, 0, CFG_NO_DOORBELL, 0 } } },
 };
 
 static const struct cfg_cpu cpus[TRAPS_CORES] = {
@@ -62,7 +66,7 @@ const struct cfg_system cfg_system = {
 	.n_partitions = TRAPS_PARTITIONS,
 	.partitions = partitions,
 	.service = CFG_NO_PARTITION,
-	.n_channels = 2,
+	.n_channels = sizeof(channels) / sizeof(channels[0]),
 	.channels = channels,
 };
 

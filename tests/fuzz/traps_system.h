@@ -5,8 +5,9 @@
  *   alpha: core 0, 1 vCPU, SPIs 40 and 41
  *   beta:  cores 1 and 2, 2 vCPUs, SPI 50
  *   gamma: core 3, 1 vCPU, direct delivery, SPI 60
- * with channel doorbells that make SPI 72 alpha's and SPI 70 beta's virtual
- * SPIs, and what the fake GIC driver checks every physical write against
+ * with channel doorbells that make SPI 72 alpha's and SPIs 70 and 64 beta's
+ * virtual SPIs (64 is bit 0 of its word, where an off-by-one in a word's bit
+ * arithmetic shows), and what the fake GIC driver checks every physical write against
  * (device SPIs only: a physical write for a virtual SPI is a violation).
  */
 #ifndef TESTS_FUZZ_TRAPS_SYSTEM_H
@@ -22,6 +23,7 @@
 #define TRAPS_CORES 4u
 #define TRAPS_ALPHA_DOORBELL 72u
 #define TRAPS_BETA_DOORBELL 70u
+#define TRAPS_BETA_DOORBELL_BIT0 64u
 
 struct cpu;
 

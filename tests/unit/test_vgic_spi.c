@@ -137,6 +137,39 @@ static void test_raise_is_delivered_when_enabled_and_merges(void **state)
 }
 
 /* Verifies: REQ-IRQ-014 */
+static void test_spi_at_bit_0_of_its_word_is_delivered(void **state)
+{
+	(void)state;
+	struct partition *beta = partition_get(BETA);
+	const uint32_t spi0 = TRAPS_BETA_DOORBELL_BIT0;   /* 64: word 2, bit 0 */
+	uint8_t prio = 0;
+	uint32_t st = 0;
+
+	/* The word's lowest bit is where a pending-bit test against 1 instead of the bit goes wrong. */
+	assert_int_equal(spi0 % 32u, 0u);
+	assert_int_equal(spi0 / 32u, SPI / 32u);
+	assert_true(arch_virq_valid(beta, spi0));
+	dist(1, GICD_IPRIORITYR + spi0, true, 1, 0x90);
+	dist(1, GICD_ISENABLER + WORD, true, 4, BIT | 1u);
+	dist(1, GICD_CTLR, true, 4, GRP1A);
+	fake.current = cpu_get(1);
+	assert_int_equal(core_vcpu_inject(cpu_get(1), beta, 0, spi0), CORE_OK);
+	assert_int_equal(held(spi0, &prio, &st), 1);
+	assert_int_equal(prio, 0x90);
+	assert_int_equal(st, 1);
+	/* With the other doorbell of its word as well: each presented once. */
+	fake_gic_sync_elrsr();   /* the hardware's view of the list register just filled */
+	assert_int_equal(core_vcpu_inject(cpu_get(1), beta, 0, SPI), CORE_OK);
+	assert_int_equal(held(spi0, &prio, &st), 1);
+	assert_int_equal(held(SPI, &prio, &st), 1);
+	/* Taken by the guest, it is no longer pending; raised again, presented again. */
+	clear_lrs();
+	assert_int_equal(dist(1, GICD_ISPENDR + WORD, false, 4, 0) & 1u, 0u);
+	assert_int_equal(core_vcpu_inject(cpu_get(1), beta, 0, spi0), CORE_OK);
+	assert_int_equal(held(spi0, &prio, &st), 1);
+}
+
+/* Verifies: REQ-IRQ-014 */
 static void test_clear_pending_withdraws(void **state)
 {
 	(void)state;
@@ -298,6 +331,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_doorbell_spi_is_its_own_and_only_its_own, setup),
 		cmocka_unit_test_setup(test_raise_is_delivered_when_enabled_and_merges, setup),
+		cmocka_unit_test_setup(test_spi_at_bit_0_of_its_word_is_delivered, setup),
 		cmocka_unit_test_setup(test_clear_pending_withdraws, setup),
 		cmocka_unit_test_setup(test_routed_to_another_vcpu_goes_there, setup),
 		cmocka_unit_test_setup(test_raise_from_another_partition_is_presented_by_the_routed_core, setup),
