@@ -27,6 +27,8 @@
 #define RTC_IMSC 0x10u
 #define RTC_ICR 0x1cu
 #define RTC_WAIT_S 3u
+#define GICD_IROUTER 0x6000u
+#define GICD_IROUTER_IRM (1u << 31)
 
 struct vcpu_state {
 	volatile uint32_t ticks;
@@ -127,9 +129,10 @@ static void report_leftovers(uint32_t rtc_irq)
 	printf("interrupts left from before: %u enabled, %u pending, %u with a priority\n", (unsigned)enabled,
 	       (unsigned)pending, (unsigned)prioritised);
 	if ((rtc_irq != 0u) && (rt_gic_version() == 3)) {
-		/* GICD_IROUTER<n>, Aff0: the vCPU it is routed to. */
-		uint32_t route = mmio_read(RT_GICD_BASE + 0x6000u + (8u * (uint64_t)rtc_irq)) & 0xffu;
-		printf("RTC interrupt routed to vCPU %u\n", (unsigned)route);
+		/* GICD_IROUTER<n>: Aff0, the vCPU it is routed to, and IRM (bit 31), "any vCPU". */
+		uint32_t router = mmio_read(RT_GICD_BASE + GICD_IROUTER + (8u * (uint64_t)rtc_irq));
+		printf("RTC interrupt routed to vCPU %u, routing mode %u\n", (unsigned)(router & 0xffu),
+		       (unsigned)(router >> 31));
 	}
 }
 
@@ -281,6 +284,10 @@ int main(void)
 			rt_gic_set_pending(rtc_irq);
 			rt_gic_set_priority(rtc_irq, 0x40u);
 			rt_gic_route(rtc_irq, info.n_vcpus - 1u);
+			if (rt_gic_version() == 3) {
+				/* And "any vCPU" (IRM) on top: the next life must find the mode reset too. */
+				mmio_write(RT_GICD_BASE + GICD_IROUTER + (8u * (uint64_t)rtc_irq), GICD_IROUTER_IRM);
+			}
 		}
 		*marker = LAST_LIFE_MARKER;
 		printf("resetting\n");

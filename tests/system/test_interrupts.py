@@ -258,7 +258,8 @@ def test_restart_resets_interrupt_state():
     """After SYSTEM_RESET the partition's second life starts from a clean virtual GIC:
     the timer PPI and the RTC SPI its first life left enabled, pending, prioritised and
     (the SPI) routed elsewhere are back to their reset state, and both lives take their
-    interrupts.
+    interrupts. The SPI's routing mode too: the first life sets IRM ("any vCPU") on top of
+    its route, the second finds it cleared.
 
     Verifies: REQ-IRQ-009~2
     """
@@ -268,8 +269,8 @@ def test_restart_resets_interrupt_state():
     assert len(lives) == 2 and min(lives) >= 5, r.text()
     assert r.of("again").count("SGI to vCPU 1: answered") == 2
     # The first life left its timer PPI and its RTC SPI enabled, pending and prioritised, the
-    # SPI routed to vCPU 1; the reset cleared all of it.
+    # SPI routed to vCPU 1 with IRM set; the reset cleared all of it.
     left = [l for l in r.of("again") if l.startswith("interrupts left from before")]
     assert left == ["interrupts left from before: 0 enabled, 0 pending, 0 with a priority"] * 2, r.text()
-    assert r.of("again").count("RTC interrupt routed to vCPU 0") == 2, r.text()
+    assert r.of("again").count("RTC interrupt routed to vCPU 0, routing mode 0") == 2, r.text()
     assert r.of("again").count("RTC alarm interrupt 34: received") == 2, r.text()
