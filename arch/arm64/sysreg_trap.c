@@ -128,8 +128,9 @@ static void set_way(const struct cpu *cpu, uint64_t operand)
 	}
 }
 
-/* A register or instruction the partition may not use: undefined, as on a cpu without it. */
-/* Implements: REQ-TRP-004 */
+/* A register or instruction the partition may not use: undefined, as on a cpu without it;
+ * the incident counted and logged with the encoding the guest used. */
+/* Implements: REQ-TRP-004, REQ-TRP-009 */
 static void refuse_register(const struct cpu *cpu, struct guest_frame *f, uint32_t iss)
 {
 	uint32_t op0 = (iss >> 20) & 3u;
