@@ -32,7 +32,7 @@ The scope is empty until the sources are tagged.
 import os
 import re
 
-from common import SRCTREE, pmccabe, strip_attributes
+from common import SRCTREE, model_lines, pmccabe, strip_attributes
 from requirements import check_reference, split_ids
 
 SCOPE_FILE = os.path.join("tools", "cert", "code-trace-scope.txt")
@@ -47,17 +47,13 @@ def load_scope(path=None, problems=None):
     folders, areas = [], []
     if not os.path.exists(path):
         return folders, areas
-    with open(path) as f:
-        for n, line in enumerate(f, 1):
-            words = line.split("#", 1)[0].split()
-            if not words:
-                continue
-            if len(words) == 2 and words[0] == "folder" and os.path.isdir(os.path.join(SRCTREE, words[1])):
-                folders.append(words[1].rstrip("/"))
-            elif len(words) == 2 and words[0] == "area" and re.match(r"^[A-Z]+$", words[1]):
-                areas.append(words[1])
-            elif problems is not None:
-                problems.append(f"{SCOPE_FILE}:{n}: expected 'folder <existing folder>' or 'area <AREA>'")
+    for n, _, words in model_lines(path):
+        if len(words) == 2 and words[0] == "folder" and os.path.isdir(os.path.join(SRCTREE, words[1])):
+            folders.append(words[1].rstrip("/"))
+        elif len(words) == 2 and words[0] == "area" and re.match(r"^[A-Z]+$", words[1]):
+            areas.append(words[1])
+        elif problems is not None:
+            problems.append(f"{SCOPE_FILE}:{n}: expected 'folder <existing folder>' or 'area <AREA>'")
     return folders, areas
 
 

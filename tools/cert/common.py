@@ -420,3 +420,23 @@ def read_md_records(path, heading):
             elif cur is not None and field is not None and line.startswith("  ") and line.strip():
                 cur[field] += " " + line.strip()
     return records
+
+
+def model_lines(path):
+    """(line number, text, words) of each line of a model or list file that says
+    something: what stands before a `#` comment, stripped; blank lines left out."""
+    with open(path) as f:
+        for n, raw in enumerate(f, 1):
+            text = raw.split("#", 1)[0].strip()
+            if text:
+                yield n, text, text.split()
+
+
+def config_value(autoconf, name):
+    """The number a build's autoconf.h defines for CONFIG_ symbol `name` (KeyError when none)."""
+    with open(autoconf) as f:
+        for line in f:
+            m = re.match(rf"#define {re.escape(name)} (\S+)", line)
+            if m:
+                return int(m.group(1), 0)
+    raise KeyError(name)

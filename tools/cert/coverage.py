@@ -35,7 +35,7 @@ import subprocess
 import sys
 import xml.etree.ElementTree as ET
 
-from common import SRCTREE, fmt_pct, md_table, pct, pmccabe, write_part
+from common import SRCTREE, fmt_pct, md_table, model_lines, pct, pmccabe, write_part
 
 THRESHOLDS = os.path.join(SRCTREE, "tools", "cert", "coverage-threshold.txt")
 SYSTEMS = os.path.join(SRCTREE, "tools", "cert", "coverage-systems.txt")
@@ -184,18 +184,14 @@ def load_systems(path):
     systems, problems = {}, []
     if not os.path.exists(path):
         return systems, [f"{os.path.relpath(path, SRCTREE)} is missing"]
-    with open(path) as f:
-        for n, raw in enumerate(f, 1):
-            w = raw.split("#", 1)[0].split()
-            if not w:
-                continue
-            if len(w) != 1 + len(SYSTEM_COUNTERS) or not all(v.isdigit() for v in w[1:]):
-                problems.append(f"{os.path.relpath(path, SRCTREE)}:{n}: expected '<system> "
-                                + " ".join(f"<{c}>" for c in SYSTEM_COUNTERS) + f"', got '{raw.strip()}'")
-            elif w[0] in systems:
-                problems.append(f"{os.path.relpath(path, SRCTREE)}:{n}: {w[0]} listed twice")
-            else:
-                systems[w[0]] = dict(zip(SYSTEM_COUNTERS, (int(v) for v in w[1:])))
+    for n, text, w in model_lines(path):
+        if len(w) != 1 + len(SYSTEM_COUNTERS) or not all(v.isdigit() for v in w[1:]):
+            problems.append(f"{os.path.relpath(path, SRCTREE)}:{n}: expected '<system> "
+                            + " ".join(f"<{c}>" for c in SYSTEM_COUNTERS) + f"', got '{text}'")
+        elif w[0] in systems:
+            problems.append(f"{os.path.relpath(path, SRCTREE)}:{n}: {w[0]} listed twice")
+        else:
+            systems[w[0]] = dict(zip(SYSTEM_COUNTERS, (int(v) for v in w[1:])))
     return systems, problems
 
 

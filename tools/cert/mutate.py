@@ -41,7 +41,7 @@ import time
 import codelinks
 import mutants as mutant_ops
 import requirements
-from common import SRCTREE, approval_problems, md_table, read_md_records, write_part
+from common import SRCTREE, approval_problems, md_table, model_lines, read_md_records, write_part
 
 MAP = os.path.join("tools", "cert", "mutation-map.txt")
 EXPLICIT = os.path.join("tools", "cert", "mutation-explicit.txt")
@@ -63,26 +63,22 @@ def load_map(problems):
     if not os.path.exists(path):
         problems.append(f"{MAP} is missing")
         return scope, excluded, entries
-    with open(path) as f:
-        for n, line in enumerate(f, 1):
-            line = line.split("#", 1)[0].strip()
-            if not line:
+    for n, line, _ in model_lines(path):
+        if line.startswith("scope "):
+            scope.append(line.split(None, 1)[1].strip().rstrip("/"))
+        elif line.startswith("exclude "):
+            name, _, reason = line[len("exclude "):].partition("|")
+            if len(reason.split()) < 3:
+                problems.append(f"{MAP}:{n}: an exclusion says why ('exclude <file> | <reason>')")
+            excluded[name.strip()] = reason.strip()
+        else:
+            cells = [c.strip() for c in line.split("|")]
+            if len(cells) != 3 or not cells[2]:
+                problems.append(f"{MAP}:{n}: expected '<file> | <requirements> | <tests>'")
                 continue
-            if line.startswith("scope "):
-                scope.append(line.split(None, 1)[1].strip().rstrip("/"))
-            elif line.startswith("exclude "):
-                name, _, reason = line[len("exclude "):].partition("|")
-                if len(reason.split()) < 3:
-                    problems.append(f"{MAP}:{n}: an exclusion says why ('exclude <file> | <reason>')")
-                excluded[name.strip()] = reason.strip()
-            else:
-                cells = [c.strip() for c in line.split("|")]
-                if len(cells) != 3 or not cells[2]:
-                    problems.append(f"{MAP}:{n}: expected '<file> | <requirements> | <tests>'")
-                    continue
-                if cells[0] in entries:
-                    problems.append(f"{MAP}:{n}: {cells[0]} mapped twice")
-                entries[cells[0]] = (cells[1].split(), cells[2].split())
+            if cells[0] in entries:
+                problems.append(f"{MAP}:{n}: {cells[0]} mapped twice")
+            entries[cells[0]] = (cells[1].split(), cells[2].split())
     return scope, excluded, entries
 
 

@@ -48,7 +48,7 @@ import struct
 import subprocess
 import sys
 
-from common import SRCTREE, md_table, rel, write_part
+from common import SRCTREE, config_value, md_table, model_lines, rel, write_part
 import stack
 
 MODEL = os.path.join(SRCTREE, "tools", "cert", "pathlen-model.txt")
@@ -81,23 +81,18 @@ def load_loops(path, autoconf):
     loops, problems = {}, []
     if not os.path.exists(path):
         return loops, [f"{rel(path)} missing"]
-    with open(path) as f:
-        for n, raw in enumerate(f, 1):
-            line = raw.split("#", 1)[0].strip()
-            if not line:
-                continue
-            w = line.split()
-            if len(w) != 3 or w[0] != "loop":
-                problems.append(f"{rel(path)}:{n}: expected 'loop <function> <bound>'")
-                continue
-            try:
-                value = 1
-                for factor in w[2].split("*"):
-                    value *= (stack.config_value(autoconf, factor) if factor.startswith("CONFIG_")
-                              else int(factor, 0))
-                loops[w[1]] = (value, w[2])
-            except (KeyError, ValueError, OSError) as e:
-                problems.append(f"{rel(path)}:{n}: cannot evaluate '{w[2]}' ({e})")
+    for n, _, w in model_lines(path):
+        if len(w) != 3 or w[0] != "loop":
+            problems.append(f"{rel(path)}:{n}: expected 'loop <function> <bound>'")
+            continue
+        try:
+            value = 1
+            for factor in w[2].split("*"):
+                value *= (config_value(autoconf, factor) if factor.startswith("CONFIG_")
+                          else int(factor, 0))
+            loops[w[1]] = (value, w[2])
+        except (KeyError, ValueError, OSError) as e:
+            problems.append(f"{rel(path)}:{n}: cannot evaluate '{w[2]}' ({e})")
     return loops, problems
 
 

@@ -29,7 +29,7 @@ import hashlib
 import os
 import re
 
-from common import SRCTREE
+from common import SRCTREE, model_lines
 
 REQ_DIR = os.path.join("docs", "requirements")
 HAZARDS = os.path.join("docs", "safety", "hazard-analysis.md")
@@ -301,15 +301,11 @@ def load_fingerprints(path=None):
     recorded, problems = {}, []
     if not os.path.exists(path):
         return recorded, [f"{FINGERPRINTS} is missing (make cert-fingerprints writes it)"]
-    with open(path) as f:
-        for n, line in enumerate(f, 1):
-            body = line.split("#", 1)[0].split()
-            if not body:
-                continue
-            if len(body) != 3 or not body[1].isdigit() or not re.match(r"^[0-9a-f]{16}$", body[2]):
-                problems.append(f"{FINGERPRINTS}:{n}: expected '<ID> <revision> <fingerprint>'")
-                continue
-            recorded[body[0]] = (int(body[1]), body[2])
+    for n, _, body in model_lines(path):
+        if len(body) != 3 or not body[1].isdigit() or not re.match(r"^[0-9a-f]{16}$", body[2]):
+            problems.append(f"{FINGERPRINTS}:{n}: expected '<ID> <revision> <fingerprint>'")
+            continue
+        recorded[body[0]] = (int(body[1]), body[2])
     return recorded, problems
 
 

@@ -40,7 +40,7 @@ import subprocess
 import sys
 
 import asmscan
-from common import SRCTREE, md_table, rel, write_part
+from common import SRCTREE, config_value, md_table, model_lines, rel, write_part
 
 MODEL = os.path.join(SRCTREE, "tools", "cert", "stack-model.txt")
 LIMIT_PERCENT = 75
@@ -102,44 +102,30 @@ def pushed_bytes(spec):
 def load_model(path):
     model = {"stack": {}, "entry": [], "asm": {}, "indirect": {}}
     problems = []
-    with open(path) as f:
-        for n, raw in enumerate(f, 1):
-            line = raw.split("#", 1)[0].strip()
-            if not line:
-                continue
-            w = line.split()
-            try:
-                if w[0] == "stack" and len(w) == 3:
-                    model["stack"][w[1]] = w[2]
-                elif w[0] == "entry" and len(w) >= 5:
-                    path_fns = " ".join(w[4:]).split(">")
-                    model["entry"].append({"name": w[1], "stack": w[2], "pushed": pushed_bytes(w[3]),
-                                           "path": [p.strip() for p in path_fns if p.strip()]})
-                elif w[0] == "asm" and len(w) >= 3:
-                    model["asm"][w[1]] = {"frame": int(w[2], 0), "calls": w[3:]}
-                elif w[0] == "indirect" and len(w) >= 3:
-                    table = None
-                    targets = []
-                    for t in w[2:]:
-                        if t.startswith("table="):
-                            table = t[len("table="):]
-                        else:
-                            targets.append(t)
-                    model["indirect"][w[1]] = {"targets": targets, "table": table}
-                else:
-                    raise ValueError
-            except (ValueError, OSError) as e:
-                problems.append(f"{os.path.relpath(path, SRCTREE)}:{n}: cannot read '{line}' ({e})")
+    for n, line, w in model_lines(path):
+        try:
+            if w[0] == "stack" and len(w) == 3:
+                model["stack"][w[1]] = w[2]
+            elif w[0] == "entry" and len(w) >= 5:
+                path_fns = " ".join(w[4:]).split(">")
+                model["entry"].append({"name": w[1], "stack": w[2], "pushed": pushed_bytes(w[3]),
+                                       "path": [p.strip() for p in path_fns if p.strip()]})
+            elif w[0] == "asm" and len(w) >= 3:
+                model["asm"][w[1]] = {"frame": int(w[2], 0), "calls": w[3:]}
+            elif w[0] == "indirect" and len(w) >= 3:
+                table = None
+                targets = []
+                for t in w[2:]:
+                    if t.startswith("table="):
+                        table = t[len("table="):]
+                    else:
+                        targets.append(t)
+                model["indirect"][w[1]] = {"targets": targets, "table": table}
+            else:
+                raise ValueError
+        except (ValueError, OSError) as e:
+            problems.append(f"{os.path.relpath(path, SRCTREE)}:{n}: cannot read '{line}' ({e})")
     return model, problems
-
-
-def config_value(autoconf, name):
-    with open(autoconf) as f:
-        for line in f:
-            m = re.match(rf"#define {name} (\S+)", line)
-            if m:
-                return int(m.group(1), 0)
-    raise KeyError(name)
 
 
 def elf_symbols(elf):
