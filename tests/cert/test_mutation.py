@@ -2,6 +2,7 @@
 """The mutation engine and gate (tools/cert/mutate.py, mutants.py) on a small synthetic tree."""
 import json
 import os
+import time
 
 import mutants
 from conftest import run_tool, write
@@ -254,3 +255,32 @@ def test_gate_needs_kills_and_records(tmp_path):
     assert r.returncode == 1 and "is no mutant the engine generates" in r.stdout, r.stdout
     r = _evaluate(tmp_path, killed + [survivor], _record(key, "finding", by="A. Tester"))
     assert r.returncode == 1 and "'Recorded by' gives no date" in r.stdout, r.stdout
+
+
+def test_index_shows_the_full_campaign_per_area(tmp_path):
+    """The index of a run with the mutation gate shows the kept full campaign's kill rate and its
+    rate per requirement area, as `make mutation` wrote them; without a campaign it says none is
+    recorded.
+
+    Verifies: REQ-CRT-020
+    """
+    import mutate
+    results = ([dict(RESULT, key=f"i{i}", status="killed", requirements=["REQ-IRQ-009"]) for i in range(3)] +
+               [dict(RESULT, key="i3", status="survived", requirements=["REQ-IRQ-009", "REQ-TRP-004"]),
+                dict(RESULT, key="t0", status="killed", requirements=["REQ-TRP-004"])])
+    figures, rows = mutate.evaluate(results, {}, {r["key"] for r in results}, [])
+    write(tmp_path, "tools/cert/mutation-campaign.md",
+          mutate.campaign_text(figures, mutate.report(results, figures, rows, {}, "Run: every mutant.\n")))
+    out = tmp_path / "cert"
+    write(out, ".start", f"{time.time() - 1:.3f} make cert\n")
+    write(out, "mutation.json", json.dumps({"part": "mutation", "title": "Mutation testing", "status": "pass",
+                                            "written": time.time(), "figures": [], "problems": []}))
+    r = run_tool("index.py", ["--out", out, "--parts", "mutation"], tmp_path)
+    assert r.returncode == 0, r.stdout + r.stderr
+    index = (out / "index.md").read_text()
+    assert "## Mutation testing: the full campaign" in index, index
+    assert "| Kill rate | 80.0% (4/5; gate 90%) |" in index, index
+    assert "| IRQ | 4 | 3 | 75.0% |" in index and "| TRP | 2 | 1 | 50.0% |" in index, index
+    os.remove(tmp_path / "tools" / "cert" / "mutation-campaign.md")
+    assert run_tool("index.py", ["--out", out, "--parts", "mutation"], tmp_path).returncode == 0
+    assert "No full campaign is recorded" in (out / "index.md").read_text()

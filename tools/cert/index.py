@@ -67,6 +67,40 @@ def configured_system(out):
             "- " + ", ".join(f"[{name}](../gen/{f})" for name, f in found)]
 
 
+CAMPAIGN = os.path.join("tools", "cert", "mutation-campaign.md")
+
+
+def campaign_section():
+    """The kept result of the full mutation campaign (`make mutation`): its figures and its kill
+    rate per requirement area, as committed; or a line saying that none is recorded. The sample
+    `make cert` runs is too small to judge an area by."""
+    path = os.path.join(SRCTREE, CAMPAIGN)
+    head = "\n## Mutation testing: the full campaign\n"
+    if not os.path.exists(path):
+        return [head, f"No full campaign is recorded ({CAMPAIGN} is missing: `make mutation` writes it). "
+                "The kill rate per requirement area above is the sample's only.\n"]
+    with open(path) as f:
+        lines = f.read().split("\n")
+    when = subprocess.run(["git", "log", "-1", "--format=%cs %h", "--", CAMPAIGN], cwd=SRCTREE,
+                          capture_output=True, text=True).stdout.strip() or "not committed"
+    figures = [l for l in lines if l.startswith(("| Kill rate", "| Mutants run"))]
+    run = [l for l in lines if l.startswith("Run: ")]
+    out = [head, f"From {CAMPAIGN} (committed {when}).\n"] + run[:1] + ["", "| Figure | Value |", "|---|---|"] + \
+        figures[:2] + [""]
+    try:
+        i = lines.index("## Kill rate per requirement area")
+    except ValueError:
+        return out + [f"{CAMPAIGN} has no kill rate per requirement area: regenerate it (`make mutation`).\n"]
+    table = []
+    for line in lines[i + 1:]:
+        if line.startswith("## "):
+            break
+        if line.startswith("|"):
+            table.append(line)
+    return out + ["Kill rate per requirement area (a mutant counts in every area its code implements):\n"] + \
+        table + [""]
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--out", required=True)
@@ -96,6 +130,8 @@ def main():
         verdict_cell = "PASS" if p["status"] == "pass" else f"**FAIL** ({len(p['problems'])} problem(s))"
         rows.append([f"[{p['title']}]({p['part']}.md)", verdict_cell, figs])
     text.append(md_table(["Part", "Gate", "Figures"], rows))
+    if "mutation" in args.parts:
+        text += campaign_section()
     text.append("\n## Parts\n")
     for p in parts:
         extra = "".join(f", [{name}]({target})" for name, target in LINKS.get(p["part"], []))
