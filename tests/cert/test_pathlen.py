@@ -101,7 +101,7 @@ def _bounds(tmp_path):
     rows = {}
     for line in (tmp_path / "table.md").read_text().splitlines():
         cells = [c.strip() for c in line.strip("|").split("|")]
-        if len(cells) == 3 and cells[0] in ("a", "b1", "b2", "c", "d"):
+        if len(cells) == 4 and cells[0] in ("a", "b1", "b2", "c", "d"):
             rows[cells[0]] = cells[1]
     return rows
 
@@ -123,15 +123,40 @@ def test_pathlen_bounds_and_its_failures(tmp_path):
     assert b["b2"] == str(1 + (1 + 1 + 5 + 1) + 1)      # bl disp (cbz, bl h2, ret) eret
     assert b["c"] == str(1 + (8 + 3 + 1) + 1)           # bl sel (8 to the br, 3 nops, ret) eret
     assert b["d"] == str(1 + 5 + 1)     # bl stopper (which halts in its WFI loop; what follows still counts)
-    r = _pathlen(tmp_path, "loop looper CONFIG_LOOPS\n", "--update")
+    r = _pathlen(tmp_path, "loop looper CONFIG_LOOPS  # x1 counts down from 4\n", "--update")
     assert r.returncode == 0, r.stdout
     assert _bounds(tmp_path)["a"] == str((1 + 10) + (1 + 4 * 4) + 1)
     # The committed table no longer matches once the model (or the code) changes.
-    r = _pathlen(tmp_path, "loop looper 5\n")
+    r = _pathlen(tmp_path, "loop looper 5  # x1 counts down from 4\n")
     assert r.returncode == 1 and "differs from the bounds of this image" in r.stdout, r.stdout
-    r = _pathlen(tmp_path, "loop looper CONFIG_LOOPS\n")
+    r = _pathlen(tmp_path, "loop looper CONFIG_LOOPS  # x1 counts down from 4\n")
     assert r.returncode == 0, r.stdout
-    r = _pathlen(tmp_path, "loop looper CONFIG_LOOPS\nloop leaf 2\n")
+    r = _pathlen(tmp_path, "loop looper CONFIG_LOOPS  # x1 counts down from 4\nloop leaf 2  # no loop in it\n")
     assert r.returncode == 1 and "loop leaf: the function has no cycle" in r.stdout, r.stdout
-    r = _pathlen(tmp_path, "loop nothing 2\n")
+    r = _pathlen(tmp_path, "loop nothing 2  # it is not there\n")
     assert r.returncode == 1 and "loop nothing: no such function" in r.stdout, r.stdout
+
+
+def test_pathlen_model_lines_say_why_and_waits_count_once(tmp_path):
+    """A model line without its reason fails, and so does a bound below 1 (the 0/100 placeholders
+    of a model nobody checked); a wait (a loop polling a device or spinning on a lock) counts its
+    loop's body once, each entry lists the waits it reaches, and a wait on a function without a
+    cycle fails.
+
+    Verifies: REQ-CRT-019, REQ-CRT-021
+    """
+    _image(tmp_path)
+    r = _pathlen(tmp_path, "loop looper CONFIG_LOOPS\n", "--update")
+    assert r.returncode == 1 and "say why the bound holds" in r.stdout, r.stdout
+    r = _pathlen(tmp_path, "loop looper 0  # a placeholder for now\n", "--update")
+    assert r.returncode == 1 and "a bound is 1 or more" in r.stdout, r.stdout
+    r = _pathlen(tmp_path, "wait looper  # stands for a poll of a device\n", "--update")
+    assert r.returncode == 0, r.stdout
+    assert _bounds(tmp_path)["a"] == str((1 + 10) + (1 + 4) + 1)   # mov, sub, cbnz, ret: the body once
+    table = (tmp_path / "table.md").read_text()
+    assert "| a | 17 |  | looper |" in table and "| looper | stands for a poll of a device |" in table, table
+    assert "| b1 | 7 |  |  |" in table, table
+    r = _pathlen(tmp_path, "wait looper  # stands for a poll\nloop looper 4  # x1 counts down\n")
+    assert r.returncode == 1 and "a loop bound or a wait, not both" in r.stdout, r.stdout
+    r = _pathlen(tmp_path, "wait looper  # stands for a poll\nwait leaf  # no loop in it\n")
+    assert r.returncode == 1 and "wait leaf: the function has no cycle" in r.stdout, r.stdout

@@ -422,13 +422,17 @@ def read_md_records(path, heading):
     return records
 
 
-def model_lines(path):
+def model_lines(path, comments=None):
     """(line number, text, words) of each line of a model or list file that says
-    something: what stands before a `#` comment, stripped; blank lines left out."""
+    something: what stands before a `#` comment, stripped; blank lines left out.
+    With a dict `comments`, the comment of each such line goes there, by number."""
     with open(path) as f:
         for n, raw in enumerate(f, 1):
-            text = raw.split("#", 1)[0].strip()
+            text, _, comment = raw.partition("#")
+            text = text.strip()
             if text:
+                if comments is not None:
+                    comments[n] = comment.strip()
                 yield n, text, text.split()
 
 

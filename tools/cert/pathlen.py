@@ -21,7 +21,12 @@ How a function is bounded, from its machine code:
 - With a cycle: the model must bound it (`loop <function> <bound>`: no
   instruction of the function runs more than <bound> times in one call);
   the function's bound is then <bound> times the sum over all its
-  instructions. Loose, never low.
+  instructions. Loose, never low. The line says why the bound holds (after
+  a `#`); a bound below 1 is refused.
+- A wait (`wait <function>`: a loop that polls a device or spins on a lock
+  another core holds): the loop's body counts once (the edges that close
+  its cycles dropped); each entry lists the waits it reaches, whose time is
+  the integrator's to bound on the target (AOU-10).
 - A loop of only WFI, WFE and NOP with its branch back (a core that has
   stopped: arch_system_off, arch_cpu_stop) ends the path.
 - HVC/SMC to the firmware, WFI and WFE count as one instruction: the time
@@ -36,7 +41,7 @@ function it reaches has a cycle the model does not bound; the table lists
 those functions.
 
 Gate: fails on a model line naming no function of the image or a function
-without a cycle, an indirect call with no declared target set, a jump table
+without a cycle, a line without its reason, a bound below 1, an indirect call with no declared target set, a jump table
 it cannot read, recursion, and a table different from the committed
 docs/safety/path-lengths.md (regenerate it with `make cert-pathlen
 PATHLEN_UPDATE=1` and commit it when the code or the model changed).
@@ -76,29 +81,41 @@ def disassemble(elf):
     return funcs
 
 
-def load_loops(path, autoconf):
-    """{function: (bound, text)} and problems of the loop model."""
+def load_loops(path, autoconf, waits=None):
+    """{function: (bound, text, reason)} and problems of the loop model; `wait` lines go into the
+    dict `waits` ({function: reason}). Every line says why after a `#` (a few words at least)."""
     loops, problems = {}, []
+    waits = {} if waits is None else waits
     if not os.path.exists(path):
         return loops, [f"{rel(path)} missing"]
-    for n, _, w in model_lines(path):
+    reasons = {}
+    for n, _, w in model_lines(path, reasons):
+        if len(re.findall(r"[A-Za-z]{2,}", reasons[n])) < 3:
+            problems.append(f"{rel(path)}:{n}: say why the bound holds, after a '#' (a few words at least)")
+        if len(w) == 2 and w[0] == "wait":
+            waits[w[1]] = reasons[n]
+            continue
         if len(w) != 3 or w[0] != "loop":
-            problems.append(f"{rel(path)}:{n}: expected 'loop <function> <bound>'")
+            problems.append(f"{rel(path)}:{n}: expected 'loop <function> <bound>' or 'wait <function>'")
             continue
         try:
             value = 1
             for factor in w[2].split("*"):
                 value *= (config_value(autoconf, factor) if factor.startswith("CONFIG_")
                           else int(factor, 0))
-            loops[w[1]] = (value, w[2])
+            if value < 1:
+                raise ValueError("a function with a loop runs its instructions at least once: a bound is 1 "
+                                 "or more")
+            loops[w[1]] = (value, w[2], reasons[n])
         except (KeyError, ValueError, OSError) as e:
             problems.append(f"{rel(path)}:{n}: cannot evaluate '{w[2]}' ({e})")
     return loops, problems
 
 
 class Bounder:
-    def __init__(self, elf, funcs, model, loops):
+    def __init__(self, elf, funcs, model, loops, waits=None):
         self.elf, self.funcs, self.model, self.loops = elf, funcs, model, loops
+        self.waits = waits or {}
         self.problems, self.memo, self.visiting = [], {}, []
         self.cyclic, self.open_reasons, self.graphs = {}, {}, {}
 
@@ -237,6 +254,10 @@ class Bounder:
         self.visiting.pop()
         order = self.topological(succ)
         self.cyclic[name] = order is None
+        if order is None and name in self.waits:
+            # A wait: its loop's body counts once; the time it spins is the integrator's (AOU-10).
+            succ = self.forward_edges(succ)
+            order = self.topological(succ)
         if order is None:
             if name not in self.loops:
                 self.open_reasons[name] = "a cycle without a loop bound"
@@ -252,6 +273,24 @@ class Bounder:
             result = None
         self.memo[key] = result
         return result
+
+    @staticmethod
+    def forward_edges(succ):
+        """The instruction graph without the edges that close a cycle (found depth first from 0)."""
+        state, out = {0: 1} if succ else {}, [list(s) for s in succ]
+        stack_ = [(0, iter(succ[0]))] if succ else []
+        while stack_:
+            node, it = stack_[-1]
+            nxt = next(it, None)
+            if nxt is None:
+                state[node] = 2
+                stack_.pop()
+            elif state.get(nxt) == 1:
+                out[node].remove(nxt)
+            elif nxt not in state:
+                state[nxt] = 1
+                stack_.append((nxt, iter(succ[nxt])))
+        return out
 
     @staticmethod
     def topological(succ):
@@ -286,21 +325,33 @@ class Bounder:
                 return None
         return cost
 
-    def open_functions(self, name, seen=None):
-        """The functions with an unbounded cycle that `name` reaches."""
+    def entry_reaches(self, path, alternatives, which):
+        """The functions of `which` (open ones, waits) an entry path reaches, as entry() counts it:
+        at each function of the path, not through the other entries' alternatives there."""
+        seen, out = set(), set()
+        for i, f in enumerate(path):
+            skip = set(alternatives.get(i, ())) | set(path[i + 1:i + 2])
+            out |= self.open_functions(f, seen, which, skip)
+        return out
+
+    def open_functions(self, name, seen=None, which=None, skip=()):
+        """The functions with an unbounded cycle that `name` reaches (with which=self.waits: the
+        waits it reaches); `skip`: callees of `name` itself not to follow."""
+        which = self.open_reasons if which is None else which
         seen = set() if seen is None else seen
         if name in seen or name not in self.funcs:
             return set()
         seen.add(name)
-        out = {name} if name in self.open_reasons else set()
+        out = {name} if name in which else set()
         _, calls = self.graph(name)
         for cs in calls:
             for c in cs:
                 if isinstance(c, tuple):
                     for t in self.model["indirect"].get(c[1], {"targets": []})["targets"]:
-                        out |= self.open_functions(t, seen)
-                else:
-                    out |= self.open_functions(c, seen)
+                        if t not in skip:
+                            out |= self.open_functions(t, seen, which)
+                elif c not in skip:
+                    out |= self.open_functions(c, seen, which)
         return out
 
 
@@ -315,7 +366,7 @@ def alternatives_of(entries, path):
     return alts
 
 
-def table_text(image_name, rows, loops, open_all):
+def table_text(image_name, rows, loops, waits, open_all):
     lines = [
         "# Worst-case EL2 path lengths (generated)\n",
         "Generated by tools/cert/pathlen.py (`make cert-pathlen PATHLEN_UPDATE=1`) from the "
@@ -328,12 +379,17 @@ def table_text(image_name, rows, loops, open_all):
         "A bound counts the instructions the hypervisor executes from the exception vector to its "
         "`eret`: not the time spent in the firmware (PSCI SYSTEM_OFF/RESET through SMC), waiting "
         "(WFI/WFE), polling a device (the UART's transmit FIFO) or on a contended spin lock: "
-        "those loops stay open until a model line bounds them. The other entries' handlers at a "
+        "such a loop is declared a wait (`wait <function>`), its body counted once, and every entry "
+        "lists the waits it reaches, whose time the integrator bounds on the target. The other entries' handlers at a "
         "dispatch are not counted on an entry's path. Instructions are not time: the integrator "
         "turns them into time on the target (docs/safety/safety-manual.md, AOU-10).\n",
-        md_table(["Entry", "Static bound (instructions)", "Open: loops without a bound"], rows),
+        md_table(["Entry", "Static bound (instructions)", "Open: loops without a bound", "Waits (body counted once)"],
+                 rows),
         "\n## Loop bounds used\n",
-        md_table(["Function", "Bound", "From"], [[f, str(v[0]), v[1]] for f, v in sorted(loops.items())]),
+        md_table(["Function", "Bound", "From", "Why it holds"],
+                 [[f, str(v[0]), v[1], v[2]] for f, v in sorted(loops.items())]),
+        "\n## Waits\n",
+        md_table(["Function", "What it waits for"], [[f, r] for f, r in sorted(waits.items())]) if waits else "None.\n",
         f"\n## Loops still without a bound ({len(open_all)} functions)\n",
         ", ".join(open_all) + "\n" if open_all else "None.\n",
     ]
@@ -356,34 +412,38 @@ def main():
     if not os.path.exists(image.elf):
         sys.exit(write_part(args.out, "pathlen", "Worst-case EL2 path lengths", "fail", [],
                             [f"{image.elf} missing: the image was not built"], ""))
-    loops, p = load_loops(args.loops, image.autoconf)
+    waits = {}
+    loops, p = load_loops(args.loops, image.autoconf, waits)
     problems += p
     funcs = disassemble(image.elf)
-    b = Bounder(image.elf, funcs, model, loops)
+    b = Bounder(image.elf, funcs, model, loops, waits)
     rows = []
     open_all = set()
     entries = [{"path": [f for f in e["path"] if f in funcs]} for e in model["entry"]]
     for e in model["entry"]:
         path = [f for f in e["path"] if f in funcs]     # a function the compiler inlined: its caller covers it
         if not path or path[0] != e["path"][0]:
-            rows.append([e["name"], "not in this image", ""])
+            rows.append([e["name"], "not in this image", "", ""])
             continue
         cost = b.entry(path, alternatives_of(entries, path))
-        opened = set()
-        if cost is None:
-            for f in path:
-                opened |= b.open_functions(f)
+        alternatives = alternatives_of(entries, path)
+        waited = b.entry_reaches(path, alternatives, waits)
+        opened = b.entry_reaches(path, alternatives, b.open_reasons) if cost is None else set()
         shown = sorted(opened)
         rows.append([e["name"], str(cost) if cost is not None else "open",
-                     (f"{len(shown)}: " + ", ".join(shown[:6]) + (", ..." if len(shown) > 6 else "")) if shown else ""])
+                     (f"{len(shown)}: " + ", ".join(shown[:6]) + (", ..." if len(shown) > 6 else "")) if shown else "",
+                     ", ".join(sorted(waited))])
         open_all |= opened
-    for f in loops:
-        if f not in funcs:
-            problems.append(f"{rel(args.loops)}: loop {f}: no such function in the image")
-        elif f in b.cyclic and not b.cyclic[f]:
-            problems.append(f"{rel(args.loops)}: loop {f}: the function has no cycle (remove the line)")
+    for kind, declared in (("loop", loops), ("wait", waits)):
+        for f in declared:
+            if f not in funcs:
+                problems.append(f"{rel(args.loops)}: {kind} {f}: no such function in the image")
+            elif f in b.cyclic and not b.cyclic[f]:
+                problems.append(f"{rel(args.loops)}: {kind} {f}: the function has no cycle (remove the line)")
+            elif f in loops and f in waits:
+                problems.append(f"{rel(args.loops)}: {f}: a loop bound or a wait, not both")
     problems += sorted(set(b.problems))
-    text = table_text(name, rows, loops, sorted(open_all))
+    text = table_text(name, rows, loops, waits, sorted(open_all))
     if args.update:
         with open(args.table, "w") as f:
             f.write(text.rstrip() + "\n")
@@ -400,7 +460,7 @@ def main():
     figures = [["Entries bounded / open", f"{len(bounded)} / {sum(1 for r in rows if r[1] == 'open')}"],
                ["Longest bounded entry", max(bounded, key=lambda r: int(r[1]))[0] + ": " +
                 max(bounded, key=lambda r: int(r[1]))[1] + " instructions" if bounded else "-"],
-               ["Loop bounds declared / missing", f"{len(loops)} / {len(open_all)}"]]
+               ["Loop bounds declared / waits / missing", f"{len(loops)} / {len(waits)} / {len(open_all)}"]]
     sys.exit(write_part(args.out, "pathlen", "Worst-case EL2 path lengths", "fail" if problems else "pass",
                         figures, problems, text))
 
