@@ -284,3 +284,27 @@ def test_index_shows_the_full_campaign_per_area(tmp_path):
     os.remove(tmp_path / "tools" / "cert" / "mutation-campaign.md")
     assert run_tool("index.py", ["--out", out, "--parts", "mutation"], tmp_path).returncode == 0
     assert "No full campaign is recorded" in (out / "index.md").read_text()
+
+
+def test_unit_program_that_does_not_build_the_file_is_left_out_unless_mapped(tmp_path):
+    """A unit program chosen because it names a requirement of the mutated function's tag, but
+    which does not compile the mutated file, cannot judge the mutant: it is left out and the other
+    tests judge it; one that the file's map entry names is an error of the map; a mutant that no
+    test of its selection can build is an error, never a survivor.
+
+    Verifies: REQ-CRT-017
+    """
+    import mutate
+    _tree(tmp_path)
+    # unit:other is built from core/skip.c only: a mutant of core/calc.c leaves it as it was.
+    write(tmp_path, "Makefile", "$(O)/unit/other: core/skip.c\n\tmkdir -p $(O)/unit && cp core/skip.c $@\n")
+    write(tmp_path / "build", "unit/other", "built before the mutant\n")
+    m = next(x for x in mutants.mutants_of("core/calc.c", CALC_C) if x.operator == "flip-comparison")
+    run = lambda tests, own: mutate.run_mutant(m, tests, str(tmp_path), str(tmp_path / "build"),  # noqa: E731
+                                               str(tmp_path / "m"), "", own)
+    outcome = run(["unit:other", "cmd:tests/run.sh"], set())
+    assert outcome["status"] == "killed" and outcome["by"] == "cmd:tests/run.sh", outcome
+    outcome = run(["unit:other", "cmd:tests/run.sh"], {"other"})
+    assert outcome["status"] == "error" and "unit:other does not build core/calc.c" in outcome["log"], outcome
+    outcome = run(["unit:other"], set())
+    assert outcome["status"] == "error" and "none of the tests of its selection builds" in outcome["log"], outcome
