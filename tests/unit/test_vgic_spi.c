@@ -326,6 +326,38 @@ static void test_restart_clears_virtual_state(void **state)
 	assert_int_equal(held(SPI, &prio, &st), 0);   /* the old raise did not survive */
 }
 
+static struct partition oversized;
+
+static void reset_oversized(void *arg)
+{
+	(void)arg;
+	vgic_partition_reset(&oversized);
+}
+
+/* Verifies: REQ-IRQ-009~2 */
+static void test_reset_of_more_spis_than_the_vgic_holds_powers_off(void **state)
+{
+	/* An image bhcc did not build: beta's description with one SPI more than the vGIC holds.
+	 * Its state cannot all be reset, so the reset stops the board before anything runs. */
+	static uint32_t irqs[VGIC_MAX_SPIS + 1u];
+	static struct cfg_partition cfg;
+
+	(void)state;
+	for (uint32_t i = 0u; i <= VGIC_MAX_SPIS; i++) {
+		irqs[i] = 50u;   /* beta's own device SPI: the fake GIC accepts its writes */
+	}
+	cfg = *partition_get(BETA)->cfg;
+	cfg.n_irqs = VGIC_MAX_SPIS + 1u;
+	cfg.irqs = irqs;
+	oversized = *partition_get(BETA);
+	oversized.cfg = &cfg;
+	fake.current = cpu_get(1);
+	fake.console_len = 0;
+	fake.console[0] = '\0';
+	assert_int_equal(fake_run(reset_oversized, NULL), FAKE_SYSTEM_OFF);
+	assert_non_null(strstr(fake.console, "partition 'beta' owns 65 SPIs, the vGIC holds 64"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -337,6 +369,7 @@ int main(void)
 		cmocka_unit_test_setup(test_raise_from_another_partition_is_presented_by_the_routed_core, setup),
 		cmocka_unit_test_setup(test_setup_writes_to_foreign_interrupts_are_summarized_once, setup),
 		cmocka_unit_test_setup(test_restart_clears_virtual_state, setup),
+		cmocka_unit_test_setup(test_reset_of_more_spis_than_the_vgic_holds_powers_off, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
