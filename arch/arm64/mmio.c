@@ -13,7 +13,7 @@
 #include "partition.h"
 #include "sysreg.h"
 
-/* Implements: REQ-TRP-011, REQ-TRP-001 */
+/* Implements: REQ-TRP-011, REQ-TRP-012, REQ-TRP-001 */
 bool arm64_mmio_emulate(struct cpu *cpu, struct guest_frame *f, uint64_t esr, uint64_t ipa)
 {
 	const struct emul_region *r = emul_find(&cpu->partition->emul[EMUL_MMIO], ipa);
