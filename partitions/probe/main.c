@@ -150,6 +150,8 @@ static void trap_checks(void)
 	before = undefs;
 	__asm__ volatile("mrs %0, pmcr_el0" : "=r"(v) : : "memory");
 	check("pmu-register-undefined", undefs - before, 1);
+	/* Injected by the hypervisor as the cpu would raise it: at the current EL's SPx vector (4). */
+	check("undefined-at-current-el-vector", rt_exception_vector(), 4);
 	/* These two trap to the hypervisor, which injects the exception; an ID register
 	 * write below is undefined at EL1 by the core itself. */
 	injected_undefs = undefs;

@@ -20,6 +20,7 @@ struct secondary {
 static uint64_t dtb_address;
 static struct secondary secondaries[MAX_VCPUS];
 static rt_exception_hook_t exception_hook;
+static volatile uint32_t hooked_vector;
 
 extern void rt_secondary_entry(void);
 extern int main(void);
@@ -154,12 +155,18 @@ void rt_set_exception_hook(rt_exception_hook_t hook)
 	exception_hook = hook;
 }
 
+uint32_t rt_exception_vector(void)
+{
+	return hooked_vector;
+}
+
 uint64_t rt_exception(uint64_t kind, uint64_t esr, uint64_t elr, uint64_t far, uint64_t entry_counter)
 {
 	/* IRQ vectors (kinds 1, 5, 9, 13): the GIC driver's dispatch table. */
 	if (((kind & 3u) == 1u) && rt_irq_dispatch(entry_counter)) {
 		return 0u;
 	}
+	hooked_vector = (uint32_t)kind;
 	if ((exception_hook != NULL) && exception_hook(esr, elr, far)) {
 		return 1u;
 	}

@@ -28,4 +28,12 @@ struct rt_smccc_res rt_smc(uint64_t fid, uint64_t a1, uint64_t a2, uint64_t a3);
  */
 void rt_full_barrier(void);
 
+/**
+ * The vector (0-15: current EL with SP0, current EL with SPx, lower EL
+ * AArch64, lower EL AArch32; each synchronous, IRQ, FIQ, SError) of the last
+ * exception handed to the exception hook, on whichever vCPU: for a hook that
+ * checks where an exception arrived (an injected one, say).
+ */
+uint32_t rt_exception_vector(void);
+
 #endif /* BHRT_ARCH_H */
