@@ -144,7 +144,7 @@ static void refuse_register(const struct cpu *cpu, struct guest_frame *f, uint32
 	arm64_inject_undef(f);
 }
 
-/* Implements: REQ-TRP-007, REQ-TRP-004 */
+/* Implements: REQ-TRP-007, REQ-TRP-004, REQ-TRP-006 */
 static __attribute__((noinline)) void sysreg_other(struct cpu *cpu, struct guest_frame *f, uint64_t esr)
 {
 	uint32_t iss = (uint32_t)ESR_ISS(esr);

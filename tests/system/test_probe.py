@@ -148,8 +148,8 @@ def test_system_registers(probe):
 
 
 def test_set_way_cleans_the_partitions_ram(tmp_path):
-    """DC CISW and DC ISW (set/way 0) each clean and invalidate all of the probe's RAM by
-    address, line by line; DC CSW with a set/way the emulation does not know cleans nothing
+    """DC CISW and DC ISW (set/way 0, the first given as XZR) each clean and invalidate all of
+    the probe's RAM by address, line by line; DC CSW with a set/way the emulation does not know cleans nothing
     (QEMU models no cache: the hypervisor's cleaning loop is counted by the measurement plugin).
 
     Verifies: REQ-TRP-006
