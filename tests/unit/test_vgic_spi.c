@@ -326,6 +326,22 @@ static void test_restart_clears_virtual_state(void **state)
 	assert_int_equal(held(SPI, &prio, &st), 0);   /* the old raise did not survive */
 }
 
+/* Verifies: REQ-IRQ-003, REQ-IRQ-008~2 */
+static void test_direct_partition_sgi_15_is_refused_and_counted(void **state)
+{
+	/* Gamma (core 3) takes its interrupts directly: SGI 15 is the hypervisor's kick there. */
+	struct partition *gamma = partition_get(2);
+	uint64_t before = incident_count(gamma, BH_INCIDENT_INTERRUPT);
+
+	(void)state;
+	fake.current = cpu_get(3);
+	fake.console_len = 0;
+	fake.console[0] = '\0';
+	vgic_sgi1r(cpu_get(3), (UINT64_C(15) << 24) | 1u);   /* ICC_SGI1R_EL1: SGI 15 to vCPU 0, itself */
+	assert_int_equal(incident_count(gamma, BH_INCIDENT_INTERRUPT), before + 1u);
+	assert_non_null(strstr(fake.console, "SGI 15 (the hypervisor's) on a direct-delivery partition refused"));
+}
+
 static struct partition oversized;
 
 static void reset_oversized(void *arg)
@@ -370,6 +386,7 @@ int main(void)
 		cmocka_unit_test_setup(test_setup_writes_to_foreign_interrupts_are_summarized_once, setup),
 		cmocka_unit_test_setup(test_restart_clears_virtual_state, setup),
 		cmocka_unit_test_setup(test_reset_of_more_spis_than_the_vgic_holds_powers_off, setup),
+		cmocka_unit_test_setup(test_direct_partition_sgi_15_is_refused_and_counted, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
