@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The GICv2 driver (arch/arm64/gicv2.c) on the host: the frames it programs
+ * are arrays here, so what a write-1-to-clear register was given stays
+ * there to be read back.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+#include "cfg.h"
+#include "cpu.h"
+#include "arm64.h"
+#include "gic.h"
+
+static uint32_t dist[0x1000 / 4] __attribute__((aligned(4096)));
+static uint32_t cpuif[0x2000 / 4] __attribute__((aligned(4096)));
+static uint32_t hyp[0x1000 / 4] __attribute__((aligned(4096)));
+static struct cpu the_cpu;
+
+const struct cfg_system cfg_system = {
+	.arch = { .gic = { .dist = { (uintptr_t)dist, sizeof(dist) }, .cpu = { (uintptr_t)cpuif, sizeof(cpuif) },
+			   .hyp = { (uintptr_t)hyp, sizeof(hyp) } } },
+	.n_cpus = 1,
+};
+
+/* The driver's SGI sending looks its target up; one cpu here. */
+struct cpu *cpu_get(uint32_t index)
+{
+	return (index == 0u) ? &the_cpu : NULL;
+}
+
+/* The cpu's MPIDR, before it has read its interface number: Aff0 0. */
+uint64_t arm64_cpu_mpidr(uint32_t core)
+{
+	return core;
+}
+
+/* The list-register check of the read-back paths (gic_lr_check.c): not on this test's paths. */
+void gic_lr_check(uint32_t n, const struct gic_lr *lr)
+{
+	(void)lr;
+	fail_msg("list register %u read back: not expected here", (unsigned)n);
+}
+
+#define REG(frame, off) ((frame)[(off) / 4u])
+
+/* Verifies: REQ-IRQ-009~2 */
+static void test_cpu_init_clears_every_sgi_and_ppi_the_firmware_left(void **state)
+{
+	(void)state;
+	memset(dist, 0, sizeof(dist));
+	REG(hyp, 0x0004u) = 3u;                       /* GICH_VTR: 4 list registers */
+	REG(dist, GICD_ITARGETSR) = 0x02020202u;      /* banked: this CPU interface is number 1 */
+	gic_init_cpu(&the_cpu, false);
+	/* Write-1-to-clear of all 32 SGIs and PPIs: nothing enabled, pending or active is left. */
+	assert_int_equal(REG(dist, GICD_ICENABLER), 0xffffffffu);
+	assert_int_equal(REG(dist, GICD_ICPENDR), 0xffffffffu);
+	assert_int_equal(REG(dist, GICD_ICACTIVER), 0xffffffffu);
+	/* Then only the hypervisor's own: its kick SGI and the maintenance PPI, at top priority. */
+	assert_int_equal(REG(dist, GICD_ISENABLER), (1u << GIC_IPI_SGI) | (1u << GIC_MAINT_PPI));
+	assert_int_equal(((const uint8_t *)dist)[GICD_IPRIORITYR + GIC_IPI_SGI], 0u);
+	assert_int_equal(((const uint8_t *)dist)[GICD_IPRIORITYR + GIC_MAINT_PPI], 0u);
+	assert_int_equal(the_cpu.arch.gic.cpuif_mask, 0x02u);
+	assert_int_equal(gic_lr_count(), 4u);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_cpu_init_clears_every_sgi_and_ppi_the_firmware_left),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
