@@ -46,3 +46,16 @@ uint64_t x86_npt_attrs(uint8_t access, bool device)
 	}
 	return attrs;
 }
+
+uint64_t x86_ept_attrs(uint8_t access, bool device)
+{
+	uint64_t attrs = X86_EPT_R | (device ? X86_EPT_MT_UC : X86_EPT_MT_WB);
+
+	if ((access & CFG_ACCESS_W) != 0u) {
+		attrs |= X86_EPT_W;
+	}
+	if (!device && ((access & CFG_ACCESS_X) != 0u)) {
+		attrs |= X86_EPT_X;
+	}
+	return attrs;
+}

@@ -121,6 +121,37 @@ static void test_unaligned_uses_4kib_pages_and_rights(void **state)
 			 PT_ERR_ALIGN);
 }
 
+/* Verifies: REQ-XARCH-031 */
+static void test_ept_entries_from_the_same_builder(void **state)
+{
+	uint64_t ram = x86_ept_attrs(CFG_ACCESS_R | CFG_ACCESS_W | CFG_ACCESS_X, false);
+	uint64_t ro = x86_ept_attrs(CFG_ACCESS_R, false);
+	uint64_t dev = x86_ept_attrs(CFG_ACCESS_R | CFG_ACCESS_W | CFG_ACCESS_X, true);
+
+	(void)state;
+	assert_int_equal(x86_pt_map(&pool, root, 0x200000, 0x5000000, 16 * MIB, ram, X86_EPT_RWX, false), PT_OK);
+	assert_int_equal(x86_pt_map(&pool, root, 0x1301000, 0x7001000, 0x1000, ro, X86_EPT_RWX, false), PT_OK);
+	assert_int_equal(x86_pt_map(&pool, root, 0xfec00000, 0xfec00000, 0x1000, dev, X86_EPT_RWX, false), PT_OK);
+	/* RAM: 2 MiB leaves (bit 7, as NPT's PS), readable, writable, executable, write-back (type 6 in bits 5:3). */
+	struct walk w = walk(0x300123);
+	assert_true(w.present);
+	assert_int_equal(w.out, 0x5100123);
+	assert_int_equal(w.size_shift, 21);
+	assert_int_equal(w.leaf & 0x3f, 0x37);
+	/* Every table entry on the way grants read, write and execute (EPT ANDs the levels). */
+	assert_int_equal(root[0] & 7, 7);
+	/* Read-only: no W, no X. */
+	w = walk(0x1301000);
+	assert_true(w.present);
+	assert_int_equal(w.leaf & 0x3f, 0x31);
+	/* A device: never executable, uncached (type 0). */
+	w = walk(0xfec00000);
+	assert_true(w.present);
+	assert_int_equal(w.leaf & 0x3f, 0x03);
+	assert_false(walk(0x1300000).present);
+	assert_false(walk(0x1302000).present);
+}
+
 /* Verifies: REQ-XARCH-007 */
 static void test_pool_exhaustion_is_an_error(void **state)
 {
@@ -138,6 +169,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_aligned_ram_uses_2mib_pages, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unaligned_uses_4kib_pages_and_rights, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ept_entries_from_the_same_builder, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pool_exhaustion_is_an_error, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("x86_pt", tests, NULL, NULL);

@@ -2,7 +2,7 @@
 /*
  * The x86-64 four-level page-table format, used for the hypervisor's own
  * map and for each partition's nested page tables (AMD NPT walks the same
- * format): core's table builder (pgtable_build.h) instantiated for it in
+ * format; Intel EPT the same shape with its own entry bits): core's table builder (pgtable_build.h) instantiated for it in
  * x86_pt.c. Pure C, so the host unit tests link it unchanged.
  */
 #ifndef X86_PT_H
@@ -19,6 +19,15 @@
 #define X86_PTE_G    (1ull << 8)
 #define X86_PTE_NX   (1ull << 63)
 #define X86_PTE_ADDR 0x000ffffffffff000ull
+
+/* Intel EPT entries: the same four-level shape, with read/write/execute in
+ * bits 0-2 (R where x86 has P) and a memory type in a leaf's bits 3-5. */
+#define X86_EPT_R     (1ull << 0)
+#define X86_EPT_W     (1ull << 1)
+#define X86_EPT_X     (1ull << 2)
+#define X86_EPT_RWX   (X86_EPT_R | X86_EPT_W | X86_EPT_X)
+#define X86_EPT_MT_UC (0ull << 3)
+#define X86_EPT_MT_WB (6ull << 3)
 
 /**
  * Maps [va, va + size) to [pa, pa + size) under PML4 `root` with leaf
@@ -37,5 +46,12 @@ int x86_pt_map(struct pt_pool *pool, pte_t *root, uint64_t va, uint64_t pa, uint
  * region without R).
  */
 uint64_t x86_npt_attrs(uint8_t access, bool device);
+
+/**
+ * The EPT leaf attributes of the same region: readable, writable only with
+ * W, executable only with X and never for a device, write-back memory or
+ * uncached for a device.
+ */
+uint64_t x86_ept_attrs(uint8_t access, bool device);
 
 #endif /* X86_PT_H */
