@@ -24,6 +24,8 @@ NEEDED = {
     "/usr/lib/python3/dist-packages/kconfiglib.py": "python3-kconfiglib",
     "/usr/lib/python3/dist-packages/pytest/__init__.py": "python3-pytest",
     "/usr/lib/python3/dist-packages/pexpect/__init__.py": "python3-pexpect",
+    "bochs": "bochs", "/usr/share/bochs/BIOS-bochs-latest": "bochsbios", "/usr/share/vgabios/vgabios.bin": "vgabios",
+    "/usr/lib/x86_64-linux-gnu/bochs/plugins/libbx_term_gui.so.0": "bochs-term",
 }
 
 
