@@ -10,9 +10,11 @@
  *      (x2APIC id 0): refused and counted, and talker runs on;
  *   3. MSRs that must trap (microcode update, MTRR default type, debug
  *      control): each refused with #GP, which its IDT counts and steps over;
- *   4. the I/O APIC: COM1's pin (4, the hypervisor's) reads as masked, and
+ *   4. CR0.NE, which VMX holds set and shadows: the guest reads back what
+ *      it wrote, both ways;
+ *   5. the I/O APIC: COM1's pin (4, the hypervisor's) reads as masked, and
  *      an unmask of it is ignored and counted;
- *   5. a store to guest-physical 64 MiB, where talker's RAM is in host
+ *   6. a store to guest-physical 64 MiB, where talker's RAM is in host
  *      memory but nothing is in its own map: a nested page fault, and its
  *      fault policy (stop) ends it.
  * "ESCAPED" on the console would mean an attempt got through. First it
@@ -93,6 +95,21 @@ static void trapped_msrs(void)
 	printf("x86probe: 3 MSR accesses that must trap, %u #GP taken\n", (unsigned)x86probe_gps);
 }
 
+#define CR0_NE (1u << 5)
+
+static void control_registers(void)
+{
+	uint64_t cr0;
+
+	__asm__ volatile("mov %%cr0, %0" : "=a"(cr0));
+	__asm__ volatile("mov %0, %%cr0" : : "a"(cr0 ^ CR0_NE) : "memory");
+	__asm__ volatile("mov %%cr0, %0" : "=a"(cr0));
+	unsigned flipped = (unsigned)((cr0 >> 5) & 1u);
+	__asm__ volatile("mov %0, %%cr0" : : "a"(cr0 ^ CR0_NE) : "memory");
+	__asm__ volatile("mov %%cr0, %0" : "=a"(cr0));
+	printf("x86probe: CR0.NE flipped reads %u, flipped back %u\n", flipped, (unsigned)((cr0 >> 5) & 1u));
+}
+
 int main(void)
 {
 	static const char msg[] = "x86probe on COM2\r\n";
@@ -117,6 +134,7 @@ int main(void)
 	printf("x86probe: COM1 write done\n");
 	x2apic_ipis();
 	trapped_msrs();
+	control_registers();
 	ioapic_pins();
 	__asm__ volatile("cli");
 	printf("x86probe: now a store into talker's memory at 0x%x\n", VICTIM_ADDRESS);

@@ -65,11 +65,14 @@ def test_vmx_applies_the_same_port_msr_cpuid_and_interrupt_policy(vmx_run):
     """The common dispatcher's policy holds on the VMX back end: CPUID hides
     VMX and names the partition; COM1 (not x86probe's) is refused through the
     VMX I/O bitmap and counted; three MSRs outside the map #GP; an IPI to
-    talker's core is refused; the I/O APIC pin stays masked; x86cores's
+    talker's core is refused; CR0.NE, which VMX holds set, reads back as
+    x86probe wrote it both ways (the read shadow, vmx_cr_write); the I/O APIC
+    pin stays masked; x86cores's
     second vCPU starts, is woken from HLT by an injected IPI, and its triple
     fault stops only x86cores.
 
-    Verifies: REQ-XARCH-030, REQ-XARCH-004, REQ-XARCH-005, REQ-XARCH-006, REQ-XARCH-013, REQ-XARCH-014
+    Verifies: REQ-XARCH-030, REQ-XARCH-031, REQ-XARCH-004, REQ-XARCH-005, REQ-XARCH-006, REQ-XARCH-013,
+    REQ-XARCH-014
     """
     probe = vmx_run.of("x86probe")
     bh = vmx_run.of("bulkhead")
@@ -78,6 +81,7 @@ def test_vmx_applies_the_same_port_msr_cpuid_and_interrupt_policy(vmx_run):
     assert any("register incident" in l and "OUT to port 0x3f8 refused" in l for l in bh), vmx_run.text()
     assert "x86probe: 3 MSR accesses that must trap, 3 #GP taken" in probe, vmx_run.text()
     assert any("x2APIC id 0 is not one of its cores" in l for l in bh), vmx_run.text()
+    assert "x86probe: CR0.NE flipped reads 1, flipped back 0" in probe, vmx_run.text()
     assert "x86probe: I/O APIC version 0x170011; pin 4 0x10000, after an unmask 0x10000" in probe, vmx_run.text()
     cores = vmx_run.of("x86cores")
     assert "x86cores: vCPU 1 woke from HLT with the IPI (1 taken)" in cores, vmx_run.text()

@@ -397,8 +397,13 @@ void vmx_cr_write(struct cpu *cpu, uint32_t cr, uint64_t value)
 	uint64_t fixed1 = (cr == 0u) ? cr0_fixed1 : cr4_fixed1;
 	uint64_t refused = (cr == 0u) ? ~(fixed1 | X86_CR0_PE | X86_CR0_PG) : (~fixed1 | X86_CR4_VMXE);
 
-	if (((value & refused) != 0u) || ((cr == 0u) && ((value & X86_CR0_PG) != 0u) && ((value & X86_CR0_PE) == 0u))) {
-		vendor_inject_exception(cpu, X86_EXC_GP, true, 0u);   /* as the processor refuses it natively */
+	bool paging = (cr == 0u) && ((value & X86_CR0_PG) != 0u);
+	bool no_pae = (vmread(VMCS_GUEST_CR4) & X86_CR4_PAE) == 0u;
+
+	/* As the processor refuses natively: paging without protection, long mode without PAE. */
+	if (((value & refused) != 0u) || (paging && ((value & X86_CR0_PE) == 0u)) ||
+	    (paging && no_pae && ((vmread(VMCS_GUEST_EFER) & EFER_LME) != 0u))) {
+		vendor_inject_exception(cpu, X86_EXC_GP, true, 0u);
 		return;
 	}
 	if (cr == 0u) {
