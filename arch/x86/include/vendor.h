@@ -76,13 +76,16 @@ void vendor_vcpu_reset(struct cpu *cpu, uint64_t entry);
 /** Runs the guest until its next exit, with rax..r15 from and back to cpu->arch.gprs, and describes the exit. */
 void vendor_vcpu_run(struct cpu *cpu, struct x86_exit *e);
 
-/** Reads or writes one register of the guest's state (enum x86_reg). */
-uint64_t vendor_reg_read(const struct cpu *cpu, enum x86_reg reg);
-void vendor_reg_write(struct cpu *cpu, enum x86_reg reg, uint64_t value);
-
-/** The guest's code mode from its CS and EFER.LMA, and its privilege level (0-3). */
-enum x86_code_mode vendor_code_mode(const struct cpu *cpu);
-uint32_t vendor_cpl(const struct cpu *cpu);
+/*
+ * The guest state in the control block, read and written on every exit's
+ * path: static inline in the back end's own vendor_regs.h (build.mk puts
+ * the chosen back end's folder on the include path), so each access is a
+ * load or a VMREAD, not a call:
+ *   uint64_t vendor_reg_read(const struct cpu *cpu, enum x86_reg reg);
+ *   void vendor_reg_write(struct cpu *cpu, enum x86_reg reg, uint64_t value);
+ *   enum x86_code_mode vendor_code_mode(const struct cpu *cpu);   16, 32 or 64-bit code, from CS and EFER.LMA
+ *   uint32_t vendor_cpl(const struct cpu *cpu);                   its privilege level, 0-3
+ */
 
 /** Delivers exception `vector` (with `error` when `has_error`) to the guest at its next entry. */
 void vendor_inject_exception(struct cpu *cpu, uint32_t vector, bool has_error, uint32_t error);
@@ -119,5 +122,7 @@ void vendor_msr_pass(uint8_t *map, uint32_t msr, bool read, bool write);
 uint64_t vendor_npt_leaf(uint8_t access, bool device);
 uint64_t vendor_npt_table_bits(void);
 uint64_t vendor_npt_present_bits(void);
+
+#include "vendor_regs.h"
 
 #endif /* X86_VENDOR_H */

@@ -56,8 +56,6 @@ void vendor_cpu_init(struct cpu *cpu)
 #define SEG_DATA32 0xc93u
 #define SEG_LDT 0x082u
 #define SEG_TSS32_BUSY 0x08bu
-#define SEG_L (1u << 9)
-#define SEG_DB (1u << 10)
 
 #define VINTR_MASKING (1ull << 24)   /* the guest's IF masks only virtual interrupts */
 #define VINTR_IGN_TPR (1ull << 20)
@@ -110,49 +108,6 @@ void vendor_vcpu_run(struct cpu *cpu, struct x86_exit *e)
 	cpu->arch.gprs.rax = vmcb_read64(v, VMCB_RAX);
 	vmcb_write32(v, VMCB_TLB_CONTROL, 0u);
 	svm_exit_decode(v, e);
-}
-
-static const uint32_t reg_offsets[] = {
-	[X86_REG_RIP] = VMCB_RIP,
-	[X86_REG_RSP] = VMCB_RSP,
-	[X86_REG_RFLAGS] = VMCB_RFLAGS,
-	[X86_REG_CR0] = VMCB_CR0,
-	[X86_REG_CR3] = VMCB_CR3,
-	[X86_REG_CR4] = VMCB_CR4,
-	[X86_REG_EFER] = VMCB_EFER,
-	[X86_REG_CS_BASE] = VMCB_CS + 8u,
-};
-
-uint64_t vendor_reg_read(const struct cpu *cpu, enum x86_reg reg)
-{
-	return vmcb_read64(cpu->arch.vctl, reg_offsets[reg]);
-}
-
-void vendor_reg_write(struct cpu *cpu, enum x86_reg reg, uint64_t value)
-{
-	void *v = cpu->arch.vctl;
-
-	if (reg == X86_REG_EFER) {
-		/* LMA is the processor's: kept as it is; SVME stays set under the guest. */
-		value = (value & ~EFER_LMA) | (vmcb_read64(v, VMCB_EFER) & EFER_LMA) | EFER_SVME;
-	}
-	vmcb_write64(v, reg_offsets[reg], value);
-}
-
-enum x86_code_mode vendor_code_mode(const struct cpu *cpu)
-{
-	const void *v = cpu->arch.vctl;
-	uint32_t attrib = vmcb_read32(v, VMCB_CS) >> 16;
-
-	if (((vmcb_read64(v, VMCB_EFER) & EFER_LMA) != 0u) && ((attrib & SEG_L) != 0u)) {
-		return X86_MODE_64;
-	}
-	return ((attrib & SEG_DB) != 0u) ? X86_MODE_32 : X86_MODE_16;
-}
-
-uint32_t vendor_cpl(const struct cpu *cpu)
-{
-	return vmcb_read32(cpu->arch.vctl, VMCB_CPL) & 0x3u;
 }
 
 void vendor_inject_exception(struct cpu *cpu, uint32_t vector, bool has_error, uint32_t error)

@@ -67,8 +67,6 @@ static uint64_t cr0_fixed0, cr0_fixed1, cr4_fixed0, cr4_fixed1;
 #define AR_DATA32 0xc093u
 #define AR_UNUSABLE 0x10000u
 #define AR_TSS32_BUSY 0x008bu
-#define AR_L (1u << 13)
-#define AR_DB (1u << 14)
 
 /* VMXON, VMCLEAR, VMPTRLD of the region at `pa`; false on VMfail (CF or ZF). */
 static bool vmxon(uint64_t pa)
@@ -355,42 +353,6 @@ void vendor_vcpu_run(struct cpu *cpu, struct x86_exit *e)
 	} while (!vmx_exit_decode(cpu, e));
 }
 
-static uint32_t reg_field(enum x86_reg reg)
-{
-	static const uint32_t fields[] = {
-		[X86_REG_RIP] = VMCS_GUEST_RIP,
-		[X86_REG_RSP] = VMCS_GUEST_RSP,
-		[X86_REG_RFLAGS] = VMCS_GUEST_RFLAGS,
-		[X86_REG_CR0] = VMCS_GUEST_CR0,
-		[X86_REG_CR3] = VMCS_GUEST_CR3,
-		[X86_REG_CR4] = VMCS_GUEST_CR4,
-		[X86_REG_EFER] = VMCS_GUEST_EFER,
-		[X86_REG_CS_BASE] = VMCS_GUEST_CS_BASE,
-	};
-
-	return fields[reg];
-}
-
-uint64_t vendor_reg_read(const struct cpu *cpu, enum x86_reg reg)
-{
-	UNUSED(cpu);   /* the cpu's own VMCS is the current one */
-	return vmread(reg_field(reg));
-}
-
-void vendor_reg_write(struct cpu *cpu, enum x86_reg reg, uint64_t value)
-{
-	UNUSED(cpu);
-	if (reg == X86_REG_EFER) {
-		value = (value & ~EFER_LMA) | (vmread(VMCS_GUEST_EFER) & EFER_LMA);   /* LMA is the processor's */
-	} else if (reg == X86_REG_RIP) {
-		/* Stepping over an instruction ends a MOV SS or STI shadow, as executing it would. */
-		vmwrite(VMCS_GUEST_INTERRUPTIBILITY, vmread(VMCS_GUEST_INTERRUPTIBILITY) & ~(uint64_t)INTERRUPTIBILITY_SHADOW);
-	} else {
-		/* written as given */
-	}
-	vmwrite(reg_field(reg), value);
-}
-
 void vmx_cr_write(struct cpu *cpu, uint32_t cr, uint64_t value)
 {
 	uint64_t fixed0 = (cr == 0u) ? cr0_fixed0 : cr4_fixed0;
@@ -429,23 +391,6 @@ void vmx_cr_write(struct cpu *cpu, uint32_t cr, uint64_t value)
 		vmwrite(VMCS_GUEST_CR4, (value | fixed0) & fixed1);
 	}
 	vendor_reg_write(cpu, X86_REG_RIP, vmread(VMCS_GUEST_RIP) + vmread(VMCS_EXIT_INSN_LEN));
-}
-
-enum x86_code_mode vendor_code_mode(const struct cpu *cpu)
-{
-	uint32_t ar = (uint32_t)vmread(VMCS_GUEST_ES_AR + VMCS_SEG_STRIDE);   /* CS */
-
-	UNUSED(cpu);
-	if (((vmread(VMCS_GUEST_EFER) & EFER_LMA) != 0u) && ((ar & AR_L) != 0u)) {
-		return X86_MODE_64;
-	}
-	return ((ar & AR_DB) != 0u) ? X86_MODE_32 : X86_MODE_16;
-}
-
-uint32_t vendor_cpl(const struct cpu *cpu)
-{
-	UNUSED(cpu);
-	return ((uint32_t)vmread(VMCS_GUEST_SS_AR) >> 5) & 0x3u;   /* SS.DPL */
 }
 
 void vendor_inject_exception(struct cpu *cpu, uint32_t vector, bool has_error, uint32_t error)
