@@ -56,16 +56,6 @@ static void trap_dabt(struct cpu *cpu, struct guest_frame *f, uint64_t esr)
 	uint64_t ipa;
 	bool valid = abort_ipa(esr, &ipa);
 
-#if BH_GIC_VERSION == 2
-	if (vgic_sgir_trap(esr, ipa)) {
-		/* The GICv2 SGI: what arm64_mmio_emulate() does for it, without the lookup. */
-		uint32_t rt = (uint32_t)(esr >> ISS_DABT_SRT_SHIFT) & 0x1fu;
-
-		arm64_guest_skip(esr);
-		vgic_sgir(cpu, (rt == 31u) ? 0u : (uint32_t)f->x[rt]);
-		return;
-	}
-#endif
 	/* A translation fault on an emulated device is an access to emulate. */
 	if (valid && ((ISS_FSC(esr) & 0x3cu) == 0x04u) && arm64_mmio_emulate(cpu, f, esr, ipa)) {
 		return;
@@ -125,6 +115,37 @@ void arm64_guest_sysreg(struct guest_frame *f, uint64_t esr)
 	struct cpu *cpu = arm64_this_cpu();
 
 	arm64_sysreg_trap(cpu, f, esr);
+#ifdef CONFIG_FAULT_INJECTION
+	arm64_fault_inject_trap_exit(cpu);
+#endif
+}
+
+/* A data abort whose SRT is not x19-x29, straight from the vector
+ * (vectors.S): an emulated device's access, the GICv2 SGI first. */
+/* Implements: REQ-TRP-001, REQ-TRP-011, REQ-IRQ-003 */
+void arm64_guest_dabt(struct guest_frame *f, uint64_t esr)
+{
+	struct cpu *cpu = arm64_this_cpu();
+
+#if BH_GIC_VERSION == 2
+	if ((esr & VGIC_SGIR_ESR_MASK) == VGIC_SGIR_ESR) {
+		/* HPFAR_EL2 is valid: the mask admits translation faults only. */
+		uint64_t ipa = ((read_sysreg(hpfar_el2) >> 4) << 12) | (read_sysreg(far_el2) & 0xfffu);
+
+		if (vgic_sgir_trap(esr, ipa)) {
+			/* What arm64_mmio_emulate() does for it, without the lookup. */
+			uint32_t rt = (uint32_t)(esr >> ISS_DABT_SRT_SHIFT) & 0x1fu;
+
+			arm64_guest_skip(esr);
+			vgic_sgir(cpu, (rt == 31u) ? 0u : (uint32_t)f->x[rt]);
+#ifdef CONFIG_FAULT_INJECTION
+			arm64_fault_inject_trap_exit(cpu);
+#endif
+			return;
+		}
+	}
+#endif
+	trap_dabt(cpu, f, esr);
 #ifdef CONFIG_FAULT_INJECTION
 	arm64_fault_inject_trap_exit(cpu);
 #endif

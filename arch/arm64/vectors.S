@@ -137,7 +137,7 @@ guest_sync_dabt:
 	cmp	x3, #(29 - 19)
 	b.ls	guest_sync_regs
 	mov	x0, sp
-	bl	arm64_guest_sync
+	bl	arm64_guest_dabt	/* the class is known: no table */
 	b	guest_exit
 
 /* x19-x29 into and out of the frame around the handler: it reads or writes one of them. */

@@ -124,32 +124,51 @@ static void targets(struct cpu *cpu, uint32_t offset, bool write, uint32_t size,
 	}
 }
 
+/* An SGIR write's refusal, if it has one (logged first, as always), then
+ * the SGI to each vCPU of `list`, those it may name. */
+/* Implements: REQ-IRQ-003, REQ-IRQ-004 */
+static __attribute__((noinline)) void sgir_each(struct cpu *cpu, uint32_t value, uint32_t list, const char *refused)
+{
+	if (refused != NULL) {
+		vgic_deny(cpu, refused, GICD_SGIR, value);
+	}
+	while (list != 0u) {
+		vgic_send_sgi(cpu, (uint32_t)__builtin_ctz(list), value & 0xfu);
+		list &= list - 1u;
+	}
+}
+
 /* GICD_SGIR: filter 0 = the target list, 1 = all but self, 2 = self. */
 /* Implements: REQ-IRQ-003 */
 void vgic_sgir(struct cpu *cpu, uint32_t value)
 {
-	uint32_t n = cpu->partition->cfg->n_vcpus;
-	uint32_t intid = value & 0xfu;
+	/* GICv2 has 8 CPU interfaces at most: the mask fits. */
+	uint32_t own = (uint32_t)vgic_dist_of(cpu)->vcpus;
 	uint32_t filter = (value >> GICD_SGIR_FILTER_SHIFT) & 3u;
 	uint32_t list = (value >> 16) & 0xffu;
+	const char *refused = NULL;
 
 	if (filter == 1u) {
-		list = (((uint32_t)1u << n) - 1u) & ~((uint32_t)1u << cpu->vcpu);
+		list = own & ~((uint32_t)1u << cpu->vcpu);
 	} else if (filter == 2u) {
 		list = (uint32_t)1u << cpu->vcpu;
 	} else if (filter == 3u) {
-		vgic_deny(cpu, "SGI with a reserved target filter", GICD_SGIR, value);
-		return;
-	} else if ((list >> n) != 0u) {
-		vgic_deny(cpu, "SGI to a core it does not own", GICD_SGIR, value);
-		list &= ((uint32_t)1u << n) - 1u;
+		list = 0u;
+		refused = "SGI with a reserved target filter";
+	} else if ((list & ~own) != 0u) {
+		list &= own;
+		refused = "SGI to a core it does not own";
 	} else {
 		/* the target list as written */
 	}
-	while (list != 0u) {
-		vgic_send_sgi(cpu, (uint32_t)__builtin_ctz(list), intid);
-		list &= list - 1u;
+	if ((refused == NULL) && ((list & (list - 1u)) == 0u)) {
+		/* None or one, the usual case: a tail call, no frame. */
+		if (list != 0u) {
+			vgic_send_sgi(cpu, (uint32_t)__builtin_ctz(list), value & 0xfu);
+		}
+		return;
 	}
+	sgir_each(cpu, value, list, refused);
 }
 
 /* GICD_CTLR, TYPER, IIDR, PIDR2 and SGIR; false: another register. */

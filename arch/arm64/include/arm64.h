@@ -49,6 +49,7 @@ NORETURN void arm64_secondary_main(uint64_t index);
 void arm64_guest_sync(struct guest_frame *f, uint64_t esr);
 void arm64_guest_hvc(struct guest_frame *f, uint64_t esr);
 void arm64_guest_sysreg(struct guest_frame *f, uint64_t esr);
+void arm64_guest_dabt(struct guest_frame *f, uint64_t esr);
 void arm64_guest_irq(struct guest_frame *f);
 void arm64_guest_fiq(struct guest_frame *f);
 void arm64_guest_serror(struct guest_frame *f);
