@@ -37,10 +37,20 @@ svm_vmrun:
 	mov 104(%rsi), %r15
 	mov 24(%rsi), %rsi
 	mov (%rsp), %rax
+	/*
+	 * IF set across VMRUN: with V_INTR_MASKING the host's IF at VMRUN is
+	 * what lets a physical interrupt (a kick, an owned I/O APIC pin) end
+	 * the guest's run with #VMEXIT(INTR); with it clear the interrupt
+	 * waited for the guest's next exit of its own (a vCPU polling its
+	 * doorbell saw it only at its deadline). GIF, clear from CLGI to the
+	 * STGI after CLI, keeps the hypervisor itself from taking it here.
+	 */
 	clgi
+	sti
 	vmload %rax
 	vmrun %rax
 	vmsave %rax
+	cli
 	stgi
 	mov 8(%rsp), %rax              /* gprs */
 	mov %rbx, 0(%rax)
