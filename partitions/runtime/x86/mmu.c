@@ -27,3 +27,8 @@ int rt_mmu_attributes(uint64_t addr)
 {
 	return (addr < MAP_LIMIT) ? MAIR_NORMAL_WB : -1;
 }
+
+uint64_t rt_ram_base(void)
+{
+	return (uint64_t)(uintptr_t)__ram_start;
+}

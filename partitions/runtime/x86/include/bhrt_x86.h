@@ -72,6 +72,12 @@ static inline uint64_t x86_rdtsc(void)
  * routine that ends in IRETQ (an interrupt gate: IF is clear inside it).
  */
 void x86_idt_set(uint8_t vector, void (*gate)(void));
+/**
+ * Interrupts taken through rt_doorbell_enable()'s gates so far, all vectors
+ * together (each vector's own count: rt_doorbell_count()).
+ */
+extern uint32_t rt_x86_irq_total;
+
 /** Loads the partition's IDT on the calling vCPU (each vCPU loads it once). */
 void x86_idt_load(void);
 
