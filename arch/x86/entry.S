@@ -90,6 +90,45 @@ x86_kick_stub:
 	pop %rax
 	iretq
 
+/* An I/O APIC pin a partition owns: vector X86_VEC_GSI + pin (16 stubs of
+ * 16 bytes), handled by x86_gsi_interrupt(pin) (ioapic.c). */
+	.globl x86_gsi_stubs
+	.p2align 4
+x86_gsi_stubs:
+	.set pin, 0
+	.rept 16
+	.p2align 4
+	pushq $pin
+	jmp gsi_common
+	.set pin, pin + 1
+	.endr
+
+gsi_common:
+	push %rax
+	push %rcx
+	push %rdx
+	push %rsi
+	push %rdi
+	push %r8
+	push %r9
+	push %r10
+	push %r11
+	mov 72(%rsp), %rdi
+	sub $8, %rsp			/* 16-byte aligned at the call */
+	call x86_gsi_interrupt
+	add $8, %rsp
+	pop %r11
+	pop %r10
+	pop %r9
+	pop %r8
+	pop %rdi
+	pop %rsi
+	pop %rdx
+	pop %rcx
+	pop %rax
+	add $8, %rsp			/* the pin */
+	iretq
+
 	.globl x86_spurious_stub
 x86_spurious_stub:
 	iretq

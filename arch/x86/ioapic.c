@@ -4,11 +4,18 @@
  * nested page tables, so each access is a nested page fault that lands
  * here): IOREGSEL and IOWIN emulated, with a register selection of the
  * partition's own. Its id, version and arbitration registers read as an
- * 82093AA's with the board's pins; every redirection entry reads as masked
- * (no pin is any partition's yet: bhcc refuses a device interrupt on x86),
- * and a write to any register is ignored and counted as an interrupt
- * incident. An access that is not a 32-bit MOV at a register offset
- * contains the partition, as any other access outside its grants does.
+ * 82093AA's with the board's pins.
+ *
+ * A pin of one of the partition's devices (cfg_partition.irqs, ISA pins
+ * 1..15 but 2: bhcc) is its own: its redirection entry reads back as the
+ * partition wrote it, and the hypervisor programs the real entry to bring
+ * the pin to the hypervisor on the destination vCPU's core, as vector
+ * X86_VEC_GSI + pin, masked as the partition's is. x86_gsi_interrupt() then
+ * raises the partition's vector in that vCPU (an edge: ISA interrupts are).
+ * Every other pin reads as masked, and a write to any register but an own
+ * pin's entry is ignored and counted as an interrupt incident. An access
+ * that is not a 32-bit MOV at a register offset contains the partition, as
+ * any other access outside its grants does.
  */
 #include <bulkhead/hypercall.h>
 #include "cfg.h"
@@ -16,6 +23,7 @@
 #include "incident.h"
 #include "insn.h"
 #include "partition.h"
+#include "spinlock.h"
 #include "vendor.h"
 #include "x86.h"
 
@@ -25,6 +33,128 @@
 #define REG_REDIR_FIRST 0x10u
 #define VERSION_82093AA 0x11u
 #define REDIR_MASKED 0x10000u
+#define REDIR_GUEST_BITS 0x100ffu      /* what a partition's entry may hold: vector and mask (fixed, edge, high) */
+#define REDIR_DEST_SHIFT 24u           /* the high word: the destination's APIC id in bits 31:24 */
+
+_Static_assert(CFG_X86_ISA_PINS == X86_IOAPIC_OWN_PINS, "arch_partition's entries cover the pins bhcc gives");
+
+static struct spinlock hw_lock;                          /* the real IOREGSEL/IOWIN pair */
+static struct partition *pin_owner[CFG_X86_ISA_PINS];    /* set at init, from the description */
+static uint32_t pin_vcpu[CFG_X86_ISA_PINS];              /* the vCPU the pin is delivered to */
+
+static volatile uint32_t *hw_regs(void)
+{
+	return (volatile uint32_t *)(uintptr_t)cfg_system.arch.ioapic.mmio.base;
+}
+
+static void hw_write(uint32_t reg, uint32_t value)
+{
+	volatile uint32_t *io = hw_regs();
+
+	spin_lock(&hw_lock);
+	io[IOREGSEL / 4u] = reg;
+	io[IOWIN / 4u] = value;
+	spin_unlock(&hw_lock);
+}
+
+/* The real entry of `pin`: to the core of vCPU `vcpu` of its owner, X86_VEC_GSI + pin, fixed, edge. */
+static void hw_program(uint32_t pin, bool masked)
+{
+	const struct partition *p = pin_owner[pin];
+	uint32_t apic = cfg_system.cpus[p->cfg->vcpu_cpu[pin_vcpu[pin]]].arch.apic_id;
+
+	hw_write(REG_REDIR_FIRST + (2u * pin), REDIR_MASKED);
+	hw_write(REG_REDIR_FIRST + (2u * pin) + 1u, apic << REDIR_DEST_SHIFT);
+	hw_write(REG_REDIR_FIRST + (2u * pin), (X86_VEC_GSI + pin) | (masked ? REDIR_MASKED : 0u));
+}
+
+static bool owns(const struct partition *p, uint32_t pin)
+{
+	return (pin < CFG_X86_ISA_PINS) && (pin_owner[pin] == p);
+}
+
+void x86_ioapic_partition_init(struct partition *p)
+{
+	for (uint32_t i = 0u; i < p->cfg->n_irqs; i++) {
+		uint32_t pin = p->cfg->irqs[i];
+
+		if ((pin < CFG_X86_ISA_PINS) && (pin < cfg_system.arch.ioapic.pins)) {
+			pin_owner[pin] = p;
+		}
+	}
+	x86_ioapic_partition_reset(p);
+}
+
+void x86_ioapic_partition_reset(struct partition *p)
+{
+	p->arch.ioregsel = 0u;
+	for (uint32_t pin = 0u; pin < CFG_X86_ISA_PINS; pin++) {
+		p->arch.redir[pin] = REDIR_MASKED;
+		p->arch.redir_dest[pin] = 0u;
+		if (owns(p, pin)) {
+			pin_vcpu[pin] = 0u;
+			hw_program(pin, true);
+		}
+	}
+}
+
+/* Implements: REQ-XARCH-017 */
+void x86_gsi_interrupt(uint32_t pin)
+{
+	x86_lapic_eoi();
+	if (pin < CFG_X86_ISA_PINS) {
+		struct partition *p = pin_owner[pin];
+		uint32_t entry = (p != NULL) ? __atomic_load_n(&p->arch.redir[pin], __ATOMIC_ACQUIRE) : REDIR_MASKED;
+
+		if ((entry & REDIR_MASKED) == 0u) {
+			arch_vcpu_raise(p, pin_vcpu[pin], entry & 0xffu);
+		}
+	}
+}
+
+/* The vCPU of `p` whose x2APIC id is `apic`, or the number of its vCPUs when none is. */
+static uint32_t vcpu_of_apic(const struct partition *p, uint32_t apic)
+{
+	uint32_t v = 0u;
+
+	while ((v < p->cfg->n_vcpus) && (cfg_system.cpus[p->cfg->vcpu_cpu[v]].arch.apic_id != apic)) {
+		v++;
+	}
+	return v;
+}
+
+/*
+ * A write to an own pin's entry: the low word keeps vector and mask (a vector
+ * below 32, another delivery mode, level trigger or low polarity is refused and
+ * counted: only fixed edges reach a vCPU); the high word names the destination
+ * vCPU by its x2APIC id (one of another partition, refused and counted).
+ */
+/* Implements: REQ-XARCH-017 */
+static void own_entry_write(struct cpu *cpu, uint32_t pin, bool high, uint32_t value)
+{
+	struct partition *p = cpu->partition;
+
+	if (high) {
+		uint32_t v = vcpu_of_apic(p, value >> REDIR_DEST_SHIFT);
+
+		if (v >= p->cfg->n_vcpus) {
+			incident_log(cpu, BH_INCIDENT_INTERRUPT, "I/O APIC pin %u destination %u refused: not its core", pin,
+				     value >> REDIR_DEST_SHIFT);
+			return;
+		}
+		p->arch.redir_dest[pin] = value & (0xffu << REDIR_DEST_SHIFT);
+		pin_vcpu[pin] = v;
+		hw_program(pin, (p->arch.redir[pin] & REDIR_MASKED) != 0u);
+		return;
+	}
+	if (((value & ~REDIR_GUEST_BITS) != 0u) || (((value & REDIR_MASKED) == 0u) && ((value & 0xffu) < 32u))) {
+		incident_log(cpu, BH_INCIDENT_INTERRUPT, "I/O APIC pin %u entry 0x%x refused: only a fixed edge, vector 32-255",
+			     pin, value);
+		return;
+	}
+	__atomic_store_n(&p->arch.redir[pin], value, __ATOMIC_RELEASE);
+	hw_program(pin, (value & REDIR_MASKED) != 0u);
+}
 
 /* The 64-bit register `reg` of the guest (rsp lives in the vendor's control block). */
 static uint64_t gpr_read(const struct cpu *cpu, uint32_t reg)
@@ -50,15 +180,21 @@ static void gpr_write32(struct cpu *cpu, uint32_t reg, uint32_t value)
 	}
 }
 
-static uint32_t window_read(uint32_t sel)
+static uint32_t window_read(const struct partition *p, uint32_t sel)
 {
 	uint32_t pins = cfg_system.arch.ioapic.pins;
+	uint32_t pin = (sel - REG_REDIR_FIRST) / 2u;
+	bool entry = (sel >= REG_REDIR_FIRST) && (sel < (REG_REDIR_FIRST + (2u * pins)));
+	bool high = ((sel - REG_REDIR_FIRST) & 1u) != 0u;
 
 	if (sel == REG_VERSION) {
 		return VERSION_82093AA | ((pins - 1u) << 16);
 	}
-	if ((sel >= REG_REDIR_FIRST) && (sel < (REG_REDIR_FIRST + (2u * pins))) && (((sel - REG_REDIR_FIRST) & 1u) == 0u)) {
-		return REDIR_MASKED;   /* the low word of an entry: masked, as every pin is another's or nobody's */
+	if (entry && owns(p, pin)) {
+		return high ? p->arch.redir_dest[pin] : p->arch.redir[pin];
+	}
+	if (entry && !high) {
+		return REDIR_MASKED;   /* the low word of an entry: masked, as the pin is another's or nobody's */
 	}
 	return 0u;   /* id, arbitration, an entry's destination word, or no register */
 }
@@ -88,12 +224,19 @@ bool x86_ioapic_access(struct cpu *cpu, uint64_t gpa)
 	if ((mov.store == 0) && (offset == IOREGSEL)) {
 		gpr_write32(cpu, mov.reg, __atomic_load_n(sel, __ATOMIC_RELAXED));
 	} else if (mov.store == 0) {
-		gpr_write32(cpu, mov.reg, window_read(__atomic_load_n(sel, __ATOMIC_RELAXED)));
+		gpr_write32(cpu, mov.reg, window_read(cpu->partition, __atomic_load_n(sel, __ATOMIC_RELAXED)));
 	} else if (offset == IOREGSEL) {
 		__atomic_store_n(sel, value & 0xffu, __ATOMIC_RELAXED);
 	} else {
-		incident_log(cpu, BH_INCIDENT_INTERRUPT, "I/O APIC register 0x%x write 0x%x refused: no pin is its own",
-			     __atomic_load_n(sel, __ATOMIC_RELAXED), value);
+		uint32_t reg = __atomic_load_n(sel, __ATOMIC_RELAXED);
+		uint32_t pin = (reg - REG_REDIR_FIRST) / 2u;
+
+		if ((reg >= REG_REDIR_FIRST) && owns(cpu->partition, pin)) {
+			own_entry_write(cpu, pin, ((reg - REG_REDIR_FIRST) & 1u) != 0u, value);
+		} else {
+			incident_log(cpu, BH_INCIDENT_INTERRUPT, "I/O APIC register 0x%x write 0x%x refused: not its pin",
+				     reg, value);
+		}
 	}
 	vendor_reg_write(cpu, X86_REG_RIP, vendor_reg_read(cpu, X86_REG_RIP) + len);
 	return true;

@@ -45,10 +45,11 @@ void arch_partition_init(struct partition *p)
 		vendor_msr_pass(msr, guest_msrs[i], true, true);
 	}
 	vendor_msr_pass(msr, MSR_TSC, true, false);
+	x86_ioapic_partition_init(p);
 }
 
 void arch_partition_reset(struct partition *p)
 {
 	/* Each vCPU's pending vectors are cleared when it enters again (x86_virq_reset). */
-	p->arch.ioregsel = 0u;
+	x86_ioapic_partition_reset(p);   /* its pins masked, here and in the I/O APIC */
 }

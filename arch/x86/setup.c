@@ -76,6 +76,9 @@ void x86_mmu_init(void)
 	host_map(ro_end, img_end, X86_PTE_W | X86_PTE_NX);
 	host_map(img_end, ram_end, X86_PTE_W | X86_PTE_NX);
 	host_map(LAPIC_PA, LAPIC_PA + 0x1000u, X86_PTE_W | X86_PTE_NX | X86_PTE_PCD | X86_PTE_PWT);
+	/* The I/O APIC: partitions' own pins are programmed here (ioapic.c). */
+	host_map(cfg_system.arch.ioapic.mmio.base, cfg_system.arch.ioapic.mmio.base + cfg_system.arch.ioapic.mmio.size,
+		 X86_PTE_W | X86_PTE_NX | X86_PTE_PCD | X86_PTE_PWT);
 	__asm__ volatile("mov %0, %%cr3" : : "r"(pt_table_addr(host_root)) : "memory");
 }
 
@@ -108,7 +111,7 @@ struct idt_gate {
 	uint32_t off_hi, zero;
 };
 
-extern const uint8_t x86_exc_stubs[], x86_kick_stub[], x86_spurious_stub[];
+extern const uint8_t x86_exc_stubs[], x86_kick_stub[], x86_spurious_stub[], x86_gsi_stubs[];
 static struct idt_gate idt[256] __attribute__((aligned(16)));
 
 static void idt_set(uint32_t vec, const void *fn)
@@ -126,6 +129,9 @@ static void idt_build(void)
 	/* The 8259s' vectors after pic_disable(), should a masked one still arrive (spurious IRQ 7/15). */
 	for (uint32_t v = 0x20u; v < 0x30u; v++) {
 		idt_set(v, x86_spurious_stub);
+	}
+	for (uint32_t pin = 0u; pin < CFG_X86_ISA_PINS; pin++) {
+		idt_set(X86_VEC_GSI + pin, &x86_gsi_stubs[pin * 16u]);
 	}
 	idt_set(X86_VEC_KICK, x86_kick_stub);
 	idt_set(X86_VEC_SPURIOUS, x86_spurious_stub);

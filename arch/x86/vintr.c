@@ -44,7 +44,9 @@ void arch_vcpu_raise(struct partition *p, uint32_t vcpu, uint32_t virq)
 {
 	uint32_t core = p->cfg->vcpu_cpu[vcpu];
 
-	if (mark_pending(cpu_get(core), virq)) {
+	/* A raise on the vCPU's own cpu (an I/O APIC pin it owns, taken in the hypervisor) needs no kick:
+	 * the vector is presented at the next VMRUN, and a HLT being waited out ends with the interrupt. */
+	if (mark_pending(cpu_get(core), virq) && (x86_this_cpu()->index != core)) {
 		arch_cpu_kick(core);
 	}
 }

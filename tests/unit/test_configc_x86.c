@@ -98,6 +98,22 @@ static void test_default_system_gives_com2_to_x86probe(void **state)
 	assert_int_equal(system(cmd), 0);
 }
 
+/* Verifies: REQ-XARCH-017 */
+static void test_device_gsi_becomes_the_partitions_pin(void **state)
+{
+	char *err;
+	int rc;
+
+	(void)state;
+	err = run_both("ok-port-irq", &rc);
+	assert_string_equal(err, "");
+	assert_int_equal(rc, 0);
+	free(err);
+	/* x86probe owns pin 3 (cfg_partition.irqs, which arch/x86/ioapic.c reads); its description shows it. */
+	expect_text("%s/ok-port-irq/gen/config.c", "static const uint32_t bh_x86probe_irqs[] = { 3 };");
+	expect_text("%s/ok-port-irq/gen/config.c", ".irqs = bh_x86probe_irqs,");
+}
+
 /* Verifies: REQ-XARCH-012 */
 static void test_npt_pool_counts_what_the_builder_takes(void **state)
 {
@@ -126,7 +142,8 @@ struct rejection {
 static const struct rejection rejections[] = {
 	{ "err-port-shared", "err-port-shared: /partitions/x86probe: devices: /board/isa/serial@i2f8 is also assigned to /partitions/talker" },
 	{ "err-port-console", "err-port-console: /partitions/talker: devices: /board/isa/serial@i3f8 is the hypervisor's console" },
-	{ "err-port-irq", "err-port-irq: /partitions/x86probe: devices: /board/isa/serial@i2f8 has interrupt (GSI) 3: x86 Bulkhead routes no device interrupt to a partition yet" },
+	{ "err-port-irq", "err-port-irq: /partitions/x86probe: devices: /board/isa/serial@i2f8 has interrupt (GSI) 16: x86 Bulkhead routes the I/O APIC's ISA pins 1 and 3..15 (edges) to partitions, not this one" },
+	{ "err-port-irq-shared", "err-port-irq-shared: /partitions/x86probe: devices: interrupt 3 of /board/isa/serial@i2f8 is also owned by /partitions/talker (through /board/isa/dev@i100)" },
 	{ "err-port-space", "err-port-space: /board/isa/rtc@i70: reg: range 0 is in space 0; under isa only I/O ports (space 1) are allowed" },
 	{ "err-port-limit", "err-port-limit: /board/isa/dev@ifffc: reg: ports 0xfffc + 0x8 are not inside 0..0xffff" },
 	{ "err-port-unit", "err-port-unit: /board/isa/rtc@70: unit address '70' does not match the first port in reg (expected 'i70')" },
@@ -157,6 +174,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_default_system_gives_com2_to_x86probe),
+		cmocka_unit_test(test_device_gsi_becomes_the_partitions_pin),
 		cmocka_unit_test(test_npt_pool_counts_what_the_builder_takes),
 		cmocka_unit_test(test_bad_x86_descriptions_name_node_property_and_conflict),
 	};

@@ -10,6 +10,8 @@
 
 #include <stdint.h>
 
+#define X86_IOAPIC_OWN_PINS 16u     /* I/O APIC pins a partition may own (CFG_X86_ISA_PINS) */
+
 /**
  * The guest's general-purpose registers but rsp (in the vendor's control
  * block). rax is last: the SVM world switch keeps it in the VMCB and copies
@@ -36,6 +38,8 @@ struct arch_partition {
 	uint8_t *msrpm;             /* its MSR permission map, 8 KiB: a set bit traps the access */
 	uint32_t asid;              /* its address-space id: partition id + 1 (0 is the host's) */
 	uint32_t ioregsel;          /* the I/O APIC register it selected (ioapic.c) */
+	uint32_t redir[X86_IOAPIC_OWN_PINS];      /* its own pins' entries, low word (ioapic.c) */
+	uint32_t redir_dest[X86_IOAPIC_OWN_PINS]; /* and high word */
 };
 
 #endif /* X86_ARCH_TYPES_H */

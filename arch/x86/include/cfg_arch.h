@@ -21,6 +21,7 @@
 #include "cfg_base.h"
 
 #define CFG_X86_MAX_PORT_RANGES 8u
+#define CFG_X86_ISA_PINS 16u       /* I/O APIC pins a partition may own: 1 and 3..15 (edges) */
 
 /** The I/O APIC: guest-physical = host-physical MMIO frame, and its pins. */
 struct cfg_ioapic {

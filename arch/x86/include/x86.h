@@ -10,6 +10,7 @@
 #include "types.h"
 
 struct cpu;
+struct partition;
 struct x86_gprs;
 
 #define X86_CR0_PE   (1ull << 0)
@@ -45,6 +46,7 @@ struct x86_gprs;
 #define X86_EXC_GP 13u
 
 /* Interrupt vectors of the hypervisor's own IDT. */
+#define X86_VEC_GSI      0x30u   /* + pin: an I/O APIC pin a partition owns (ioapic.c), 16 vectors */
 #define X86_VEC_KICK     0xf0u   /* arch_cpu_kick / arch_cpu_start's wake-up */
 #define X86_VEC_SPURIOUS 0xffu
 
@@ -159,6 +161,13 @@ bool x2apic_msr(struct cpu *cpu, uint32_t msr, bool write, uint64_t *value);
  * the guest stepped over it; false leaves it to the fault policy.
  */
 bool x86_ioapic_access(struct cpu *cpu, uint64_t gpa);
+
+/** Takes the partition's own I/O APIC pins (its devices' GSIs) and masks them (ioapic.c). */
+void x86_ioapic_partition_init(struct partition *p);
+/** Masks the partition's own pins, in its view and in the I/O APIC. */
+void x86_ioapic_partition_reset(struct partition *p);
+/** The hypervisor's handler of vector X86_VEC_GSI + `pin`: EOI, then the owner's vector raised, unless masked. */
+void x86_gsi_interrupt(uint32_t pin);
 
 /** Refuses to boot when the description's RAM is not usable RAM in the multiboot memory map (memmap.c). */
 void x86_check_memory_map(uint32_t info);

@@ -17,7 +17,7 @@ const struct be_console be_consoles[] = {
 const char *const be_console_names = "\"ns16550a\" (under /board/isa)";
 
 const char *const be_cpu_id_title = "x2APIC id";
-const char *const be_irq_note = "Local APIC vectors are per core; no GSI reaches a partition yet (no I/O APIC routing).";
+const char *const be_irq_note = "Local APIC vectors are per core; a partition's GSI (ISA pins 1, 3-15) is its own I/O APIC pin, which it programs through the mediated I/O APIC.";
 const char *const be_irq_title = "GSI";
 
 void be_emit_mk(FILE *f, const struct bh_system *sys)
@@ -58,7 +58,7 @@ const char *be_cpu_id_text(const struct bh_cpu *cpu, char *buf, size_t len)
 
 void be_report_board(FILE *f, const struct bh_system *sys)
 {
-	fprintf(f, "| Interrupt controller | I/O APIC at 0x%llx (not routed to partitions yet); x2APIC |\n",
+	fprintf(f, "| Interrupt controller | I/O APIC at 0x%llx (mediated: each partition programs only its own pins); x2APIC |\n",
 		ULL(sys->board.arch.ioapic.base));
 }
 

@@ -2,10 +2,9 @@
 /*
  * What x86 adds to a partition: the I/O ports of its devices
  * (cfg_arch_partition.port_ranges, which arch/x86/partition.c opens in its
- * I/O permission map), and the interrupt
- * feature x86 does not have yet (no IOAPIC routing): an interrupt written
- * for an x86 partition's device is an error, never dropped. Doorbells and
- * the guest description: guest_desc.c.
+ * I/O permission map), and the I/O APIC pins of their interrupts (edges
+ * only; anything else is an error, never dropped). Doorbells and the guest
+ * description: guest_desc.c.
  */
 #include <string.h>
 
@@ -13,12 +12,26 @@
 #include "cfg.h"
 
 
+/*
+ * A device's GSI becomes the partition's pin of the I/O APIC (arch/x86/ioapic.c
+ * emulates its redirection entry and delivers it as the vector the partition
+ * programs there). Only the ISA pins 1..15 but 2: their devices' interrupts are
+ * edges, the only kind the hypervisor forwards (a level pin would have to stay
+ * masked until the partition's EOI, which the x2APIC does not track); pin 0 is
+ * the PIT's ExtINT and 2 its timer.
+ */
+/* Implements: REQ-XARCH-017 */
 bool be_irq_assignable(struct bh_ctx *c, const struct bh_partition *p, const struct bh_device *d, uint32_t irq)
 {
-	diag_error(c->diag, p->path, "devices",
-		   "%s has interrupt (GSI) %u: x86 Bulkhead routes no device interrupt to a partition yet (no I/O APIC support); give the partition a polled device, or a board device without interrupts",
-		   d->path, irq);
-	return false;
+	uint32_t pins = c->sys->board.arch.has_ioapic ? c->sys->board.arch.ioapic_pins : 0u;
+
+	if (irq >= pins || irq >= CFG_X86_ISA_PINS || irq == 0u || irq == 2u) {
+		diag_error(c->diag, p->path, "devices",
+			   "%s has interrupt (GSI) %u: x86 Bulkhead routes the I/O APIC's ISA pins 1 and 3..15 (edges) to partitions, not this one",
+			   d->path, irq);
+		return false;
+	}
+	return true;
 }
 
 /* The port ranges of its devices (the front end mapped none of them) open in its I/O permission map. */
