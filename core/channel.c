@@ -15,7 +15,12 @@ struct hyp_end {
 	void *context;
 };
 
-static struct hyp_end hyp_ends[CHANNEL_MAX];
+/* Slots for the description's channels (bhcc's BH_NUM_CHANNELS), not for
+ * CHANNEL_MAX: resident memory follows what the system needs. C has no
+ * empty array, so a system without channels keeps one unused slot. */
+#define CHANNEL_SLOTS ((BH_NUM_CHANNELS > 0) ? (uint32_t)BH_NUM_CHANNELS : 1u)
+
+static struct hyp_end hyp_ends[CHANNEL_SLOTS];
 
 /*
  * What a ring from end e of channel c does, worked out once at init from
@@ -34,8 +39,8 @@ struct bell {
 	uint32_t virq;
 };
 
-static struct bell bells[CHANNEL_MAX][2];
-/* The channels a ring may name: the configuration's, within CHANNEL_MAX. */
+static struct bell bells[CHANNEL_SLOTS][2];
+/* The channels a ring may name: the configuration's, within CHANNEL_SLOTS. */
 static uint32_t n_bells;
 
 /* Implements: REQ-CHN-009 */
@@ -45,11 +50,15 @@ static bool raisable(const struct cfg_channel_end *end, const struct partition *
 	       (end->vcpu < p->cfg->n_vcpus) && arch_virq_valid(p, end->doorbell);
 }
 
-/* Implements: REQ-CHN-009 */
+/* Implements: REQ-CHN-009, REQ-MEM-011, REQ-MEM-012 */
 void channels_init(void)
 {
+	if (cfg_system.n_channels > (uint32_t)BH_NUM_CHANNELS) {
+		panic("%u channels exceed the %u this image was built for", cfg_system.n_channels,
+		      (uint32_t)BH_NUM_CHANNELS);
+	}
 	n_bells = 0u;
-	for (uint32_t c = 0u; (c < cfg_system.n_channels) && (c < CHANNEL_MAX); c++) {
+	for (uint32_t c = 0u; (c < cfg_system.n_channels) && (c < CHANNEL_SLOTS); c++) {
 		for (uint32_t e = 0u; e < 2u; e++) {
 			const struct cfg_channel_end *end = &cfg_system.channels[c].end[e];
 			const struct cfg_channel_end *peer_end = &cfg_system.channels[c].end[1u - e];
@@ -69,7 +78,7 @@ void channels_init(void)
 /* Implements: REQ-CON-102, REQ-LOG-001 */
 enum core_status channel_bind_hyp_end(uint32_t channel, channel_hyp_ring_t ring, void *context)
 {
-	if ((channel >= cfg_system.n_channels) || (channel >= CHANNEL_MAX) ||
+	if ((channel >= cfg_system.n_channels) || (channel >= CHANNEL_SLOTS) ||
 	    (cfg_system.channels[channel].end[0].kind != (uint8_t)CFG_END_HYPERVISOR)) {
 		return CORE_ERR_INVALID;
 	}
@@ -97,7 +106,7 @@ static const struct cfg_channel_end *peer_of(const struct cfg_channel *ch, uint3
 /* Implements: REQ-CHN-009 */
 bool channel_has_end(const struct partition *p, uint32_t channel)
 {
-	return (channel < cfg_system.n_channels) && (channel < CHANNEL_MAX) &&
+	return (channel < cfg_system.n_channels) && (channel < CHANNEL_SLOTS) &&
 	       (peer_of(&cfg_system.channels[channel], p->id) != NULL);
 }
 

@@ -23,7 +23,9 @@
  * the guest. */
 #define STOP_WAIT_POLLS 1000000u
 
-static struct partition partitions[CONFIG_MAX_PARTITIONS];
+/* As many as the description has (bhcc's BH_NUM_PARTITIONS), not CONFIG_MAX_PARTITIONS:
+ * resident memory follows what the system needs. */
+static struct partition partitions[BH_NUM_PARTITIONS];
 /* Set by the one caller that reports "all partitions stopped". */
 static uint32_t all_stopped_reported;
 
@@ -33,11 +35,12 @@ struct partition *partition_get(uint32_t id)
 	return (id < cfg_system.n_partitions) ? &partitions[id] : NULL;
 }
 
-/* Implements: REQ-MEM-005 */
+/* Implements: REQ-MEM-005, REQ-MEM-011, REQ-MEM-012 */
 void partitions_init(void)
 {
-	if (cfg_system.n_partitions > (uint32_t)CONFIG_MAX_PARTITIONS) {
-		panic("%u partitions exceed CONFIG_MAX_PARTITIONS", cfg_system.n_partitions);
+	if (cfg_system.n_partitions > (uint32_t)BH_NUM_PARTITIONS) {
+		panic("%u partitions exceed the %u this image was built for", cfg_system.n_partitions,
+		      (uint32_t)BH_NUM_PARTITIONS);
 	}
 	all_stopped_reported = 0u;
 	for (uint32_t i = 0u; i < cfg_system.n_partitions; i++) {

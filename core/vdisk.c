@@ -65,7 +65,8 @@ struct vdisk_effects {
 	bool raise;
 };
 
-static struct vdisk vdisks[CONFIG_MAX_PARTITIONS];
+/* One per partition of the description (bhcc's BH_NUM_PARTITIONS; partitions_init checks it). */
+static struct vdisk vdisks[BH_NUM_PARTITIONS];
 
 static enum core_status vdisk_doorbell(struct cpu *self, uint32_t channel, void *context);
 static bool vdisk_mmio(struct cpu *cpu, void *context, uint64_t offset, bool write, uint32_t size, uint64_t *value);

@@ -92,7 +92,8 @@ struct vuart_effects {
 	uint32_t lost;                 /* bytes lost, to report */
 };
 
-static struct vuart vuarts[CONFIG_MAX_PARTITIONS];
+/* One per partition of the description (bhcc's BH_NUM_PARTITIONS; partitions_init checks it). */
+static struct vuart vuarts[BH_NUM_PARTITIONS];
 
 static enum core_status vuart_doorbell(struct cpu *self, uint32_t channel, void *context);
 

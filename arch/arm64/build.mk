@@ -33,7 +33,8 @@ HYP_GEN_SRCS := $(GEN)/config.c
 HYP_CPPFLAGS := -nostdinc -isystem $(shell $(HYP_CC) -print-file-name=include) \
 	-I$(O)/include -Iinclude -Icore/include -Icore/include/libc -Ipartitions/runtime/include -Iarch/arm64/include \
 	-DBH_HYP_LINK=$(BH_HYP_LINK) -DBH_RAM_BASE=$(BH_RAM_BASE) -DBH_GIC_VERSION=$(BH_GIC_VERSION) \
-	-DBH_EL2_POOL_PAGES=$(BH_EL2_POOL_PAGES) -DBH_S2_POOL_PAGES=$(BH_S2_POOL_PAGES) -DBH_NUM_CORES=$(BH_NUM_CORES)
+	-DBH_EL2_POOL_PAGES=$(BH_EL2_POOL_PAGES) -DBH_S2_POOL_PAGES=$(BH_S2_POOL_PAGES) -DBH_NUM_CORES=$(BH_NUM_CORES) \
+	-DBH_NUM_PARTITIONS=$(BH_NUM_PARTITIONS) -DBH_NUM_CHANNELS=$(BH_NUM_CHANNELS)
 HYP_CFLAGS := -std=c11 -ffreestanding -fno-builtin -O2 -g -Wall -Wextra -Werror -Wvla \
 	-Wmissing-prototypes -Wstrict-prototypes -Wshadow -Wundef \
 	-march=armv8-a -mno-outline-atomics -mgeneral-regs-only -mstrict-align -fno-common -fno-pie \

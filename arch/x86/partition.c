@@ -16,8 +16,8 @@
 #include "vendor.h"
 #include "x86.h"
 
-static uint8_t iopms[CONFIG_MAX_PARTITIONS][X86_IOPM_SIZE] __attribute__((aligned(4096), section(".noload.iopm")));
-static uint8_t msrpms[CONFIG_MAX_PARTITIONS][X86_MSRPM_SIZE] __attribute__((aligned(4096), section(".noload.msrpm")));
+static uint8_t iopms[BH_NUM_PARTITIONS][X86_IOPM_SIZE] __attribute__((aligned(4096), section(".noload.iopm")));
+static uint8_t msrpms[BH_NUM_PARTITIONS][X86_MSRPM_SIZE] __attribute__((aligned(4096), section(".noload.msrpm")));
 
 static const uint32_t guest_msrs[] = {
 	MSR_FS_BASE, MSR_GS_BASE, MSR_KERNEL_GS, MSR_STAR, MSR_LSTAR, MSR_CSTAR, MSR_SFMASK,

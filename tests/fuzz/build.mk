@@ -13,7 +13,7 @@
 FUZZ_CC ?= clang
 FUZZ_OUT := $(O)/fuzz
 FUZZ_RUNS ?= 1000000
-FUZZ_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -DBH_NUM_CORES=4 -g -O1 -Wall -Wextra -Werror \
+FUZZ_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -DBH_NUM_CORES=4 -DBH_NUM_PARTITIONS=4 -DBH_NUM_CHANNELS=8 -g -O1 -Wall -Wextra -Werror \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 	-Iinclude -Icore/include -Ipartitions/runtime/include -Itools/configc -Itests/fuzz
 FUZZ_TARGETS :=

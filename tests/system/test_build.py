@@ -261,3 +261,75 @@ def test_qemu_memory_reaches_the_description_ram():
     assert mib(0x40000000, 0x1000) == 1                  # rounded up: QEMU takes whole MiB
     with pytest.raises(ValueError):
         mib(0x20000000, 0x40000000)
+
+
+def _sizes(elf, names):
+    """st_size of each named symbol of `elf`."""
+    nm = subprocess.run(["aarch64-linux-gnu-nm", "-S", elf], capture_output=True, text=True, check=True).stdout
+    sizes = {}
+    for line in nm.splitlines():
+        f = line.split()
+        if len(f) == 4 and f[3] in names:
+            sizes[f[3]] = int(f[1], 16)
+    return sizes
+
+
+def _sizeof(elf, exprs):
+    """sizeof(expr) for each C expression, read by gdb from the ELF's debug information: the element
+    sizes come from the compiler, not from this test."""
+    g = subprocess.run(["gdb-multiarch", "-nx", "-batch"] + [a for e in exprs for a in ("-ex", f"p sizeof({e})")] +
+                       [elf], capture_output=True, text=True, check=True, timeout=60).stdout
+    values = [int(v) for v in re.findall(r"^\$\d+ = (\d+)$", g, re.M)]
+    assert len(values) == len(exprs), g
+    return dict(zip(exprs, values))
+
+
+def test_partition_state_sized_by_the_description():
+    """The hypervisor's per-partition state (partitions, emulated UARTs and disks) holds exactly the
+    description's partitions and its doorbell tables exactly the description's channels: bhcc gives
+    their numbers (BH_NUM_PARTITIONS, BH_NUM_CHANNELS) and no array is sized by a Kconfig maximum
+    (CONFIG_MAX_PARTITIONS is 8, the default system has 4 partitions). The system still boots.
+
+    Verifies: REQ-MEM-011
+    """
+    system = harness.build("default", "configs/qemu-aarch64-virt.dts")
+    elf = os.path.join(system.out, "bulkhead.elf")
+    parts = int(system.vars["BH_NUM_PARTITIONS"])
+    chans = int(system.vars["BH_NUM_CHANNELS"])
+    assert parts == len(system.vars["BH_PARTITIONS"].split())
+    with open(os.path.join(system.out, "gen", "config.c")) as f:
+        config = f.read()
+    assert f".n_partitions = {parts}," in config and f".n_channels = {chans}," in config
+    with open(os.path.join(system.out, ".config")) as f:
+        assert int(re.search(r"^CONFIG_MAX_PARTITIONS=(\d+)$", f.read(), re.M).group(1)) > parts
+    assert chans > 0
+    sizes = _sizes(elf, {"partitions", "vuarts", "vdisks", "bells", "hyp_ends"})
+    one = _sizeof(elf, ["partitions[0]", "vuarts[0]", "vdisks[0]", "bells[0]", "hyp_ends[0]"])
+    for name in ("partitions", "vuarts", "vdisks"):
+        assert sizes[name] == parts * one[f"{name}[0]"], (name, sizes[name], one)
+    for name in ("bells", "hyp_ends"):
+        assert sizes[name] == chans * one[f"{name}[0]"], (name, sizes[name], one)
+    harness.run(system, timeout=60)
+
+
+def test_resident_memory_of_the_default_system():
+    """The default system's hypervisor occupies at most 256 KiB of memory in all: its image, .bss,
+    per-core stacks and table pools (__image_start to __image_end, which the link places after the
+    last of them), and every NOLOAD pool is sized by bhcc's figures for the description.
+
+    Verifies: REQ-MEM-012
+    """
+    system = harness.build("default", "configs/qemu-aarch64-virt.dts")
+    elf = os.path.join(system.out, "bulkhead.elf")
+    nm = subprocess.run(["aarch64-linux-gnu-nm", elf], capture_output=True, text=True, check=True).stdout
+    sym = {l.split()[2]: int(l.split()[0], 16) for l in nm.splitlines() if len(l.split()) == 3}
+    resident = sym["__image_end"] - sym["__image_start"]
+    assert resident <= 256 * 1024, f"resident memory {resident} B exceeds 256 KiB"
+    # Nothing of the image lies beyond __image_end.
+    hdr = subprocess.run(["aarch64-linux-gnu-readelf", "-SW", elf], capture_output=True, text=True, check=True).stdout
+    for m in re.finditer(r"\]\s+(\.\S+)\s+\S+\s+([0-9a-f]{16})\s+[0-9a-f]+\s+([0-9a-f]+)\s+\S+\s+(\S*A\S*)", hdr):
+        addr, size = int(m.group(2), 16), int(m.group(3), 16)
+        assert addr + size <= sym["__image_end"], m.group(1)
+    pools = _sizes(elf, {"cpu_stacks", "s2_pages"})
+    assert pools["cpu_stacks"] == int(system.vars["BH_NUM_CORES"]) * _sizeof(elf, ["cpu_stacks[0]"])["cpu_stacks[0]"]
+    assert pools["s2_pages"] == int(system.vars["BH_S2_POOL_PAGES"]) * 4096

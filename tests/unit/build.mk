@@ -11,7 +11,7 @@
 
 UNIT_CC ?= gcc
 UNIT_OUT := $(O)/unit
-UNIT_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -DBH_NUM_CORES=4 -Wall -Wextra -Werror -g -O0 \
+UNIT_CFLAGS := -std=c11 -D_DEFAULT_SOURCE -DBH_NUM_CORES=4 -DBH_NUM_PARTITIONS=4 -DBH_NUM_CHANNELS=8 -Wall -Wextra -Werror -g -O0 \
 	-Iinclude -Icore/include -Itests/unit/include
 UNIT_TESTS :=
 # core/'s run-time objects, as every host build of core (unit tests, fuzz targets) links them:

@@ -28,6 +28,9 @@ void emit_mk(FILE *f, const struct bh_system *sys, const struct bhcc_options *op
 	/* The board's first compatible string: scripts/qemu.py picks the QEMU machine by it. */
 	fprintf(f, "BH_BOARD := %s\n", sys->board.compatible);
 	fprintf(f, "BH_NUM_CORES := %u\n", sys->board.n_cpus);
+	/* The hypervisor's per-partition and per-channel state is sized by these, not by Kconfig maxima. */
+	fprintf(f, "BH_NUM_PARTITIONS := %u\n", sys->n_partitions);
+	fprintf(f, "BH_NUM_CHANNELS := %u\n", sys->n_channels);
 	fprintf(f, "BH_RAM_BASE := 0x%llx\n", ULL(ram.base));
 	fprintf(f, "BH_RAM_SIZE := 0x%llx\n", ULL(ram.size));
 	fprintf(f, "BH_HYP_BASE := 0x%llx\n", ULL(sys->hyp.reg.base));
