@@ -47,11 +47,8 @@ primary_entry:
 	add	x1, x1, :lo12:__bss_start
 	adrp	x2, __bss_end
 	add	x2, x2, :lo12:__bss_end
-1:	cmp	x1, x2
-	b.hs	2f
-	stp	xzr, xzr, [x1], #16
-	b	1b
-2:	bl	arm64_boot_main
+	bl	bss_clear
+	bl	arm64_boot_main
 
 wrong_el:
 	wfi
@@ -76,6 +73,39 @@ arm64_secondary_entry:
 	add	sp, x1, x2
 	mov	x0, x19
 	bl	arm64_secondary_main
+
+/*
+ * Zeroes [x1, x2) (16-byte aligned ends) whatever the loader left there.
+ * With the MMU on (DC ZVA faults on Device memory) whole cache blocks are
+ * zeroed with DC ZVA, one instruction per block (DCZID_EL0.BS: 4 << BS
+ * bytes), the unaligned head and tail with stores; where DCZID_EL0.DZP
+ * prohibits DC ZVA, stores of 16 bytes do it all. Leaf, no stack.
+ */
+bss_clear:
+	mrs	x3, dczid_el0
+	tbnz	x3, #4, 3f		/* DZP: DC ZVA prohibited */
+	and	x3, x3, #0xf
+	mov	x4, #4
+	lsl	x4, x4, x3		/* block bytes */
+	sub	x5, x4, #1
+1:	tst	x1, x5			/* head, up to the first block boundary */
+	b.eq	2f
+	cmp	x1, x2
+	b.hs	4f
+	stp	xzr, xzr, [x1], #16
+	b	1b
+2:	bic	x6, x2, x5		/* whole blocks, up to the last boundary */
+	cmp	x1, x6
+	b.hs	3f
+5:	dc	zva, x1
+	add	x1, x1, x4
+	cmp	x1, x6
+	b.lo	5b
+3:	cmp	x1, x2			/* tail, or everything where DZP is set */
+	b.hs	4f
+	stp	xzr, xzr, [x1], #16
+	b	3b
+4:	ret
 
 /* Turns the EL2 MMU and caches on with the tables arm64_early_init built. Leaf, no stack. */
 el2_mmu_on:
