@@ -4,8 +4,9 @@
  * QEMU's -kernel and U-Boot's booti load it at the address it is linked for
  * (text_offset from a 2 MiB aligned RAM base).
  *
- * Memory written with the MMU off is invalidated before the MMU goes on, and
- * .bss is cleared only afterwards, so no stale cache line can hide a write.
+ * Nothing is written with the MMU off (the EL2 map is part of the image,
+ * computed by the build), and .bss is cleared only once the MMU and caches
+ * are on, so no stale cache line can hide a write.
  */
 #include <generated/autoconf.h>
 #include "asm_defs.h"
@@ -41,8 +42,7 @@ primary_entry:
 	mrs	x1, CurrentEL
 	cmp	x1, #(2 << 2)
 	b.ne	wrong_el
-	bl	arm64_early_init	/* EL2 page tables, built with the MMU off */
-	bl	el2_mmu_on
+	bl	el2_mmu_on		/* the EL2 map the build computed (tools/el2map) */
 	adrp	x1, __bss_start
 	add	x1, x1, :lo12:__bss_start
 	adrp	x2, __bss_end
@@ -107,7 +107,11 @@ bss_clear:
 	b	3b
 4:	ret
 
-/* Turns the EL2 MMU and caches on with the tables arm64_early_init built. Leaf, no stack. */
+/*
+ * Turns the EL2 MMU and caches on with the tables the build placed in the
+ * image (el2_root, gen/el2_tables.S): written by no core, so there is no
+ * line to invalidate first. Leaf, no stack.
+ */
 el2_mmu_on:
 	ldr	x1, =MAIR_EL2_VALUE
 	msr	mair_el2, x1

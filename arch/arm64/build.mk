@@ -25,7 +25,8 @@ endif
 endif
 
 # fault_inject.c only in CONFIG_FAULT_INJECTION builds (test instrumentation).
-HYP_SRCS += $(filter-out arch/arm64/gicv%.c arch/arm64/vgic_v%.c $(CONSOLE_DRIVERS) \
+# mmu.c builds the EL2 map: it runs on the host at build time (tools/el2map), not in the image.
+HYP_SRCS += $(filter-out arch/arm64/gicv%.c arch/arm64/vgic_v%.c $(CONSOLE_DRIVERS) arch/arm64/mmu.c \
 		$(if $(filter y,$(CONFIG_FAULT_INJECTION)),,arch/arm64/fault_inject.c),$(wildcard arch/arm64/*.c)) \
 	$(GIC_SRC) arch/arm64/vgic_v$(BH_GIC_VERSION).c $(CONSOLE_SRC) $(wildcard arch/arm64/*.S)
 HYP_GEN_SRCS := $(GEN)/config.c
@@ -83,18 +84,69 @@ $(O)/linker.ld: arch/arm64/hypervisor.lds $(GEN)/system.mk arch/arm64/build.mk
 	$(Q)$(HYP_CC) -E -P -x c -nostdinc -DBH_HYP_LINK=$(BH_HYP_LINK) -DBH_HYP_BASE=$(BH_HYP_BASE) \
 		-DBH_HYP_SIZE=$(BH_HYP_SIZE) $< -o $@
 
+# The EL2 map is computed at build time. Link 1 has a placeholder of the
+# tables' size (the root and BH_EL2_POOL_PAGES pages); tools/el2map runs
+# arch/arm64/mmu.c on the host with link 1's image symbols and the generated
+# tables and writes the tables (gen/el2_tables.S); link 2 places them. Both
+# links must have the same symbols at the same addresses, or the tables would
+# describe another image: checked after link 2.
+EL2_TABLE_BYTES = $(shell echo $$(( (1 + $(BH_EL2_POOL_PAGES)) * 4096 )))
+EL2_SYMS := __image_start __text_end __rodata_end __image_end boot_stack_top
+
+$(GEN)/el2_placeholder.S: $(GEN)/system.mk arch/arm64/build.mk
+	$(Q)printf '/* The EL2 map'"'"'s place in link 1 (arch/arm64/build.mk). */\n\t.section .el2_tables, "a"\n\t.balign 4096\n\t.global el2_root\nel2_root:\n\t.space %s\n' \
+		$(EL2_TABLE_BYTES) > $@
+
+$(HYP_OBJDIR)/gen/%.S.o: $(GEN)/%.S
+	@echo "  AS      $<"
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(HYP_CC) $(HYP_CPPFLAGS) -march=armv8-a -c $< -o $@
+
+# An older build of this folder compiled mmu.c into the image: its objects
+# would still be read by the stack gate (obj/**/*.ci), so they go.
+$(O)/bulkhead.pre.elf: $(HYP_OBJS) $(HYP_OBJDIR)/gen/el2_placeholder.S.o $(O)/linker.ld $(filter %.lds,$(HYP_LDSCRIPTS))
+	@echo "  LD      $@"
+	$(Q)rm -f $(HYP_OBJDIR)/arch/arm64/mmu.c.o $(HYP_OBJDIR)/arch/arm64/mmu.c.d $(HYP_OBJDIR)/arch/arm64/mmu.c.su \
+		$(HYP_OBJDIR)/arch/arm64/mmu.c.ci
+	$(Q)$(HYP_CC) $(HYP_LDFLAGS) $(HYP_LDSCRIPTS) -T $(O)/linker.ld $(HYP_OBJS) $(HYP_OBJDIR)/gen/el2_placeholder.S.o \
+		$(HYP_LIBS) -o $@
+
+EL2MAP_SRCS := tools/el2map/el2map.c arch/arm64/mmu.c core/pgtable.c arch/arm64/vmsa.c
+$(O)/host/el2map: $(EL2MAP_SRCS) tools/el2map/host_asm.h $(GEN)/config.c $(O)/bulkhead.pre.elf
+	@echo "  HOSTCC  $@"
+	$(Q)mkdir -p $(dir $@)
+	$(Q)gcc -std=c11 -D_DEFAULT_SOURCE -O1 -Wall -Wextra -Werror -fno-pie -no-pie \
+		-I$(O)/include -Iinclude -Icore/include -Ipartitions/runtime/include -Iarch/arm64/include \
+		-include tools/el2map/host_asm.h -DBH_EL2_POOL_PAGES=$(BH_EL2_POOL_PAGES) -DBH_NUM_CORES=$(BH_NUM_CORES) \
+		-DBH_NUM_PARTITIONS=$(BH_NUM_PARTITIONS) -DBH_NUM_CHANNELS=$(BH_NUM_CHANNELS) -DBH_GIC_VERSION=$(BH_GIC_VERSION) \
+		$(EL2MAP_SRCS) $(GEN)/config.c -o $@ \
+		$$($(HYP_NM) $(O)/bulkhead.pre.elf | awk '$(foreach s,$(EL2_SYMS),$$3 == "$(s)" ||) 0 { printf " -Wl,--defsym,%s=0x%s", $$3, $$1 }')
+
+$(GEN)/el2_tables.S: $(O)/host/el2map $(O)/bulkhead.pre.elf
+	@echo "  EL2MAP  $@"
+	$(Q)$(O)/host/el2map 0x$$($(HYP_NM) $(O)/bulkhead.pre.elf | awk '$$3 == "el2_root" { print $$1 }') $@
+
 # The image must fit the hypervisor region: checked right after the link so that
 # the error names the node and both sizes (a failing recipe deletes the ELF).
-$(O)/bulkhead.elf: $(HYP_OBJS) $(O)/linker.ld $(filter %.lds,$(HYP_LDSCRIPTS)) scripts/check-image-fit.py
+$(O)/bulkhead.elf: $(HYP_OBJS) $(HYP_OBJDIR)/gen/el2_tables.S.o $(O)/bulkhead.pre.elf $(O)/linker.ld \
+		$(filter %.lds,$(HYP_LDSCRIPTS)) scripts/check-image-fit.py
 	@echo "  LD      $@"
-	$(Q)$(HYP_CC) $(HYP_LDFLAGS) $(HYP_LDSCRIPTS) -T $(O)/linker.ld $(HYP_OBJS) $(HYP_LIBS) -o $@
+	$(Q)$(HYP_CC) $(HYP_LDFLAGS) $(HYP_LDSCRIPTS) -T $(O)/linker.ld $(HYP_OBJS) $(HYP_OBJDIR)/gen/el2_tables.S.o \
+		$(HYP_LIBS) -o $@
+	$(Q)$(HYP_NM) $(O)/bulkhead.pre.elf > $@.pre.syms && $(HYP_NM) $@ > $@.syms && cmp -s $@.pre.syms $@.syms || { \
+		echo "$@: its symbols differ from link 1's: the EL2 map was computed for another image" >&2; \
+		diff $@.pre.syms $@.syms | head -20 >&2; rm -f $@; exit 1; }
 	$(Q)$(PYTHON) scripts/check-image-fit.py --nm $(HYP_NM) --elf $@ --source $(SYSTEM) --node $(BH_HYP_NODE) \
 		--base $(BH_HYP_BASE) --size $(BH_HYP_SIZE) --link $(BH_HYP_LINK)
 
 # The raw binary starts with the arm64 Image header: QEMU -kernel and U-Boot booti take it as is.
-$(O)/bulkhead.bin: $(O)/bulkhead.elf
+# The EL2 map in it is walked by scripts/vmsa_walk.py (no code shared with the builder) and must
+# map exactly what the isolation report and the image's layout give the hypervisor.
+$(O)/bulkhead.bin: $(O)/bulkhead.elf $(GEN)/isolation.md scripts/vmsa_walk.py
 	@echo "  OBJCOPY $@"
 	$(Q)$(HYP_OBJCOPY) -O binary $< $@
+	$(Q)$(PYTHON) scripts/vmsa_walk.py --nm $(HYP_NM) --elf $< --bin $@ --report $(GEN)/isolation.md \
+		--pool-pages $(BH_EL2_POOL_PAGES) || { rm -f $@; exit 1; }
 
 $(O)/bulkhead.its: arch/arm64/bulkhead.its.in $(GEN)/system.mk $(GEN)/load.list scripts/mkits.py
 	$(Q)$(PYTHON) scripts/mkits.py --template $< --image $(O)/bulkhead.bin --link $(BH_HYP_LINK) \

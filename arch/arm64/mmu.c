@@ -7,8 +7,10 @@
  *   hypercall buffers there) and the devices it drives.
  * Nothing else is mapped, so a stray hypervisor access faults.
  *
- * Built by the boot core before its MMU is on; it writes only the tables
- * and its stack, and invalidates both before the MMU goes on.
+ * Built at build time: tools/el2map runs this file on the host against the
+ * first link's symbols and the generated tables, and the second link places
+ * the result in the image (gen/el2_tables.S); the boot core only installs
+ * it. A map that cannot be built fails the build with the line below.
  */
 #include "arch.h"
 #include "arm64.h"
@@ -23,6 +25,8 @@
 #define EL2_POOL_PAGES ((uint32_t)BH_EL2_POOL_PAGES)
 
 pte_t el2_root[PT_ENTRIES] __attribute__((aligned(4096), section(".noload.el2_root")));
+/* Its next-level tables, taken in order (tools/el2map places them after the root). */
+pte_t el2_pool[EL2_POOL_PAGES][PT_ENTRIES] __attribute__((aligned(4096), section(".noload.el2_pool")));
 
 extern char __image_start[], __text_end[], __rodata_end[], __image_end[];
 extern char boot_stack_top[];
@@ -124,7 +128,6 @@ static uint64_t addr_of(const char *symbol)
 /* Implements: REQ-MEM-007, REQ-MEM-009 */
 void arm64_early_init(void)
 {
-	static pte_t el2_pool[EL2_POOL_PAGES][PT_ENTRIES] __attribute__((aligned(4096), section(".noload.el2_pool")));
 	struct pt_pool pool = { el2_pool, EL2_POOL_PAGES, 0u };
 
 	for (uint32_t i = 0u; i < PT_ENTRIES; i++) {

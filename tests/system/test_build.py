@@ -5,6 +5,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import tempfile
 
 import pytest
@@ -333,3 +334,59 @@ def test_resident_memory_of_the_default_system():
     pools = _sizes(elf, {"cpu_stacks", "s2_pages"})
     assert pools["cpu_stacks"] == int(system.vars["BH_NUM_CORES"]) * _sizeof(elf, ["cpu_stacks[0]"])["cpu_stacks[0]"]
     assert pools["s2_pages"] == int(system.vars["BH_S2_POOL_PAGES"]) * 4096
+
+
+def test_el2_map_computed_at_build_and_walked():
+    """The hypervisor's EL2 map is computed by the build (tools/el2map runs arch/arm64/mmu.c on the
+    host against link 1's symbols; link 2 places it as read-only data) and the image only installs
+    it: the boot code has no table builder. scripts/vmsa_walk.py, a walker that shares no code with
+    the builder, accepts the finished image's tables and refuses each corrupted copy: text made
+    writable, a range the hypervisor has no use for mapped, a mapped range removed. The system
+    still boots.
+
+    Verifies: REQ-BLD-032
+    """
+    system = harness.build("default", "configs/qemu-aarch64-virt.dts")
+    elf = os.path.join(system.out, "bulkhead.elf")
+    nm = subprocess.run(["aarch64-linux-gnu-nm", elf], capture_output=True, text=True, check=True).stdout
+    sym = {l.split()[2]: int(l.split()[0], 16) for l in nm.splitlines() if len(l.split()) == 3}
+    assert "arm64_early_init" not in sym and "vmsa_map" in sym    # stage 2 still maps at boot
+    assert sym["__text_end"] <= sym["el2_root"] < sym["__rodata_end"]
+    with open(os.path.join(system.out, "gen", "el2_tables.S")) as f:
+        assert f"root at {sym['el2_root']:#x}" in f.readline()
+    pages = int(system.vars["BH_EL2_POOL_PAGES"])
+    with open(system.image, "rb") as f:
+        image = f.read()
+    off = sym["el2_root"] - sym["__image_start"]
+
+    def check(data):
+        with tempfile.NamedTemporaryFile(suffix=".bin") as t:
+            t.write(data)
+            t.flush()
+            return subprocess.run([sys.executable, os.path.join(harness.SRCTREE, "scripts", "vmsa_walk.py"),
+                                   "--elf", elf, "--bin", t.name, "--report",
+                                   os.path.join(system.out, "gen", "isolation.md"), "--pool-pages", str(pages)],
+                                  capture_output=True, text=True, timeout=60)
+
+    ok = check(image)
+    assert ok.returncode == 0, ok.stderr
+    words = [int.from_bytes(image[off + 8 * i:off + 8 * i + 8], "little") for i in range((1 + pages) * 512)]
+    addr_mask = ((1 << 48) - 1) & ~0xfff
+
+    def patched(index, value):
+        return image[:off + 8 * index] + value.to_bytes(8, "little") + image[off + 8 * index + 8:]
+
+    # The page that maps the image's first bytes (its header, in the text): made writable.
+    text = [i for i, w in enumerate(words) if i >= 512 and w & 3 == 3 and w & addr_mask == sym["__image_start"]]
+    assert len(text) == 1
+    r = check(patched(text[0], words[text[0]] & ~(1 << 7)))
+    assert r.returncode == 1 and "(text): read-only False" in r.stderr, r.stderr
+    # A free root entry made a 1 GiB block: memory the hypervisor has no use for.
+    free = next(i for i in range(512) if words[i] == 0)
+    r = check(patched(free, (free << 30) | (1 << 10) | 1))
+    assert r.returncode == 1 and "maps what the hypervisor has no use for" in r.stderr, r.stderr
+    # A root entry removed: what it mapped is missing.
+    used = next(i for i in range(512) if words[i] & 1)
+    r = check(patched(used, 0))
+    assert r.returncode == 1 and "bytes mapped" in r.stderr, r.stderr
+    harness.run(system, timeout=60)

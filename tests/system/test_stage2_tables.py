@@ -14,10 +14,8 @@ import threading
 import time
 
 import harness
+from vmsa_walk import ADDR_MASK, PAGE, read_report, walk  # noqa: E402  (scripts/vmsa_walk.py: the walker the build checks the EL2 map with)
 
-PAGE = 4096
-ENTRIES = 512
-ADDR_MASK = ((1 << 48) - 1) & ~(PAGE - 1)
 S2AP_R, S2AP_W = 1 << 6, 1 << 7
 XN = 1 << 54
 
@@ -26,31 +24,6 @@ def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-def hex_range(text):
-    lo, hi = (int(x, 16) for x in text.split("-"))
-    return lo, hi + 1
-
-
-def read_report(path):
-    """gen/isolation.md: the hypervisor's range and, per partition, its cores and regions
-    (guest-physical range, host-physical base, access rights, device or not)."""
-    with open(path) as f:
-        text = f.read()
-    hyp = hex_range(re.search(r"^\| Hypervisor \| (0x[0-9a-f]+-0x[0-9a-f]+)", text, re.M).group(1))
-    parts = {}
-    for sec in re.split(r"^### ", text.split("## Partitions", 1)[1].split("## Owners", 1)[0], flags=re.M)[1:]:
-        name = sec.split("\n", 1)[0].strip()
-        cores = [int(c) for c in re.findall(r"core (\d+) \(MPIDR", re.search(r"^\| Cores \| (.*) \|$", sec,
-                                                                              re.M).group(1))]
-        regions = []
-        for m in re.finditer(r"^\| `[^`]+` \| (RAM|device|shared[^|]*) \| (0x[0-9a-f]+-0x[0-9a-f]+) \| "
-                             r"(0x[0-9a-f]+-0x[0-9a-f]+) \| [^|]+ \| (r?w?x?) \|", sec, re.M):
-            ipa, pa = hex_range(m.group(2)), hex_range(m.group(3))
-            regions.append(dict(kind=m.group(1), ipa=ipa, pa=pa[0], access=m.group(4)))
-        parts[name] = dict(cores=cores, regions=regions)
-    return hyp, parts
 
 
 def symbol(elf, name):
@@ -100,32 +73,6 @@ def read_live_state(system, cores, pool, pool_size, timeout=60):
     finally:
         q.kill()
         q.wait()
-
-
-def walk(root, start_level, pool, data):
-    """Every leaf of the tables under `root`: (ipa, size, descriptor), and the problems found:
-    a table outside the pool, a reserved descriptor."""
-    leaves, problems, work = [], [], [(root, start_level, 0)]
-    while work:
-        table, level, base = work.pop()
-        if not pool <= table < pool + len(data):
-            problems.append(f"level {level} table at {table:#x} outside the pool "
-                            f"{pool:#x}-{pool + len(data) - 1:#x}")
-            continue
-        span = 1 << (12 + 9 * (3 - level))
-        for i in range(ENTRIES):
-            off = table - pool + 8 * i
-            d = int.from_bytes(data[off:off + 8], "little")
-            if not d & 1:
-                continue
-            ipa = base + i * span
-            if level < 3 and d & 2:
-                work.append((d & ADDR_MASK, level + 1, ipa))
-            elif level == 3 and not d & 2:
-                problems.append(f"reserved level-3 descriptor {d:#x} at IPA {ipa:#x}")
-            else:
-                leaves.append((ipa, span, d))
-    return leaves, problems
 
 
 def check_partition(name, part, leaves, hyp, pool, pool_size, others):

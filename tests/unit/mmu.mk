@@ -5,7 +5,7 @@
 UNIT_TESTS += mmu
 UT_mmu_SRCS := tests/unit/test_mmu.c arch/arm64/mmu.c core/pgtable.c arch/arm64/vmsa.c
 # The pool is what bhcc would count for this configuration: 7 pages.
-UT_mmu_CFLAGS := -Iarch/arm64/include -fno-pie -fno-toplevel-reorder -include host_asm.h -DBH_EL2_POOL_PAGES=7
+UT_mmu_CFLAGS := -Iarch/arm64/include -fno-pie -fno-toplevel-reorder -include $(srctree)/tools/el2map/host_asm.h -DBH_EL2_POOL_PAGES=7
 UT_mmu_LIBS := -no-pie -Wl,--defsym,__image_start=0x40200000 -Wl,--defsym,__text_end=0x40208000 \
 	-Wl,--defsym,__rodata_end=0x40216000 -Wl,--defsym,__image_end=0x40280000 \
 	-Wl,--defsym,boot_stack_top=0x40240000

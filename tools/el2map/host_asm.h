@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * For host builds of arch/arm64 code (tests/unit/mmu.mk): the AArch64
+ * For host builds of arch/arm64 code (tools/el2map, tests/unit/mmu.mk): the AArch64
  * instructions it issues in inline assembly assemble to nothing on the host.
  * Only code paths the tests never take (an idle loop) use them.
  */
