@@ -92,12 +92,17 @@ def hypervisor_ranges(report_path, syms):
     store = re.search(r"^\| (0x[0-9a-f]+-0x[0-9a-f]+) \| [^|]+ \| image store", text, re.M)
     if store:
         want.append(hex_range(store.group(1)) + ("ro",))
-    for m in re.finditer(r"^\| \d+ \| [^|]+ \| [^|]+ \| (0x[0-9a-f]+-0x[0-9a-f]+) \| [^|]+ \| hypervisor \|", text, re.M):
+    # Channels whose end 0 is the hypervisor ("hypervisor", or "hypervisor (emulated UART of os)").
+    for m in re.finditer(r"^\| \d+ \| [^|]+ \| [^|]+ \| (0x[0-9a-f]+-0x[0-9a-f]+) \| [^|]+ \| hypervisor[ |]", text, re.M):
         want.append(hex_range(m.group(1)) + ("rw",))
+    # A GICv2's virtual CPU interface is the partitions' (at their GICC address), never the hypervisor's.
+    gicv = re.search(r"^\| Interrupt controller \|.*virtual cpu interface (0x[0-9a-f]+)", text, re.M)
     devices = text.split("### Devices", 1)[1].split("\n### ", 1)[0] if "### Devices" in text else ""
     for m in re.finditer(r"^\| `[^`]+` \| [^|]+ \| ([^|]+) \| [^|]+ \| hypervisor", devices, re.M):
         for rng in m.group(1).split(","):
             lo, hi = hex_range(rng.strip())
+            if gicv and lo == int(gicv.group(1), 16):
+                continue
             want.append((lo & ~(PAGE - 1), (hi + PAGE - 1) & ~(PAGE - 1), "device"))
     return want
 
