@@ -176,12 +176,18 @@ def command(image, *, gic, cpus, mem_mib, hypervisor=True, interactive=False, ic
                                  "-device", f"loader,addr={entry:#x},cpu-num=0"]
 
 
-def x86_command(image, *, cpus, mem_mib, interactive=False, load_list=None, extra=()):
+def x86_command(image, *, cpus, mem_mib, interactive=False, load_list=None, extra=(), icount=None, plugin=None):
     """The q35 machine that boots `image` (bulkhead.mb.elf, or a partition program's ELF32 run
     natively) as a multiboot v1 kernel: SVM with nested paging under TCG, COM1 on the terminal
-    (as command() does), COM2 present but connected to nothing."""
-    args = [X86_BINARY, "-nodefaults", "-machine", Q35, "-accel", "tcg", "-cpu", X86_CPU, "-smp", str(cpus),
+    (as command() does), COM2 present but connected to nothing. icount and plugin as for command()."""
+    # The plugin's counters assume one vCPU at a time, as -icount runs them (command()).
+    accel = "tcg,thread=single" if (plugin and not icount) else "tcg"
+    args = [X86_BINARY, "-nodefaults", "-machine", Q35, "-accel", accel, "-cpu", X86_CPU, "-smp", str(cpus),
             "-m", f"{mem_mib}M", "-display", "none"]
+    if icount:
+        args += ["-icount", icount]
+    if plugin:
+        args += ["-plugin", plugin]
     args += ["-serial", "mon:stdio", "-echr", "0x1d"] if interactive else ["-serial", "stdio", "-monitor", "none"]
     args += ["-serial", "null", "-no-reboot"]
     if load_list:
@@ -232,7 +238,8 @@ def system_command(system_vars, image, *, disks=(), extra=(), **kw):
     kw["extra"] = list(extra) + disk_args(disks)
     if machine_of(system_vars) == Q35:
         return x86_command(image, cpus=system_vars["BH_NUM_CORES"], mem_mib=ram_mib(system_vars),
-                           interactive=kw.get("interactive", False), load_list=kw["load_list"], extra=kw["extra"])
+                           interactive=kw.get("interactive", False), load_list=kw["load_list"], extra=kw["extra"],
+                           icount=kw.get("icount"), plugin=kw.get("plugin"))
     return command(image, gic=system_vars["BH_GIC_VERSION"], cpus=system_vars["BH_NUM_CORES"],
                    mem_mib=ram_mib(system_vars), entry=int(system_vars["BH_HYP_LINK"], 0),
                    machine=machine_of(system_vars), **kw)

@@ -37,6 +37,7 @@ import qemu as board  # noqa: E402  (the project's one QEMU command line)
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import bench_channels  # noqa: E402
 import bench_linux  # noqa: E402
+import bench_x86  # noqa: E402
 import bench_zcu102  # noqa: E402
 BUILD = os.path.abspath(os.environ.get("BULKHEAD_BUILD", os.path.join(SRCTREE, "build")))
 OUT = os.path.join(BUILD, "bench")
@@ -503,7 +504,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--strict", action="store_true", help="fail when any cell could not be measured")
     ap.add_argument("--only", help="comma-separated configuration names (" +
-                    ", ".join(c.name for c in CONFIGS + FAULT_CONFIGS) + ", channels, linux, linux-disk, zcu102)")
+                    ", ".join(c.name for c in CONFIGS + FAULT_CONFIGS) + ", channels, linux, linux-disk, zcu102, x86)")
     args = ap.parse_args()
     os.makedirs(OUT, exist_ok=True)
     configs = [c for c in CONFIGS if not args.only or c.name in args.only.split(",")]
@@ -644,6 +645,9 @@ def main():
     if not args.only or "zcu102" in args.only.split(","):
         log("zcu102: boot configs/zcu102.dts in QEMU's ZCU102 model")
         md += bench_zcu102.section(sys.modules[__name__], notes)
+    if not args.only or "x86" in args.only.split(","):
+        log("x86: the x86 benchmark system and the default x86 system's boot (AMD SVM, q35)")
+        md += bench_x86.section(sys.modules[__name__], notes)
     if fault_rows:
         md.append("## Stage-2 fault to partition stopped (EL2 instructions)")
         md.append("")
