@@ -37,6 +37,12 @@ TITLES = {
 # Issue 13's targets: within 1.5x of the ARM64 figures (GICv3: hypercall 47, timer 57).
 ARM64 = {"hypercall": 47, "timer": 57}
 TARGET = {"hypercall": "<= 70 (1.5 x 47)", "timer": "<= 85 (1.5 x 57)"}
+# REQ-BEN-004's budgets (tests/system/test_x86_bench.py): today's figures with a little room, so that a
+# change that lengthens an x86 hot path fails a test. Not issue 13's targets, which are missed (the SVM
+# exit decodes the trapped instruction from the guest's bytes: docs/benchmarks.md). The IPI's and the
+# doorbell's counts depend on whether the receiver already waits in HLT when the event comes, which
+# QEMU's round-robin vCPU order decides: their budgets hold the dearer case.
+BUDGET = {"hypercall": 700, "ipi": 2100, "doorbell": 3100}
 # Where the application processors start (arch/x86/boot.S's trampoline, copied there by lapic.c).
 TRAMPOLINE = 0x8000
 RUN_TIMEOUT = 300
@@ -222,12 +228,12 @@ def section(bench, notes):
         notes.append(f"x86: not measured: {e}")
         rows = []
     md += ["| Event | Hypervisor insns / event min / median / max | Per core and event (mean) | ARM64, GICv3 "
-           "(EL2) | Target |", "|---|---|---|---|---|"]
+           "(EL2) | Target (issue 13) | Budget (REQ-BEN-004) |", "|---|---|---|---|---|---|"]
     for phase, st, cores, _ in rows:
         md.append(f"| {TITLES[phase]} | {st.cell() if st else 'n/a'} | {cores} | "
-                  f"{ARM64.get(phase, '')} | {TARGET.get(phase, '')} |")
+                  f"{ARM64.get(phase, '')} | {TARGET.get(phase, '')} | {BUDGET[phase]} |")
     md.append("| LAPIC timer interrupt | not measurable: arch/x86 gives guests no LAPIC timer yet "
-              "(arch/x86/README.md) | | 57 | <= 85 (1.5 x 57) |")
+              "(arch/x86/README.md) | | 57 | <= 85 (1.5 x 57) | |")
     md.append("")
     breakdown = [(phase, text) for phase, st, _, text in rows if st and text]
     if breakdown:
