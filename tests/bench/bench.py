@@ -17,7 +17,8 @@ It also boots the default system once to count the instructions each core
 executes from reset (or power-on) up to and including the `eret` that enters
 its guest, and reads the hypervisor's section sizes. Bao's figures in the
 table are reference figures from the project's issues 4 and 16, not
-measured here. Writes $BULKHEAD_BUILD/bench/bench.md and prints it.
+measured here. The x86 rows (AMD SVM on QEMU's q35) come from
+bench_x86.py. Writes $BULKHEAD_BUILD/bench/bench.md and prints it.
 docs/benchmarks.md explains how to read it.
 
 Exit status: 0 when the native runs worked (cells that could not be
@@ -645,9 +646,10 @@ def main():
     if not args.only or "zcu102" in args.only.split(","):
         log("zcu102: boot configs/zcu102.dts in QEMU's ZCU102 model")
         md += bench_zcu102.section(sys.modules[__name__], notes)
+    x86_md = []   # printed after the ARM64 sections
     if not args.only or "x86" in args.only.split(","):
         log("x86: the x86 benchmark system and the default x86 system's boot (AMD SVM, q35)")
-        md += bench_x86.section(sys.modules[__name__], notes)
+        x86_md = bench_x86.section(sys.modules[__name__], notes)
     if fault_rows:
         md.append("## Stage-2 fault to partition stopped (EL2 instructions)")
         md.append("")
@@ -712,6 +714,7 @@ def main():
         md.append("not measured (see notes)")
     md.append("")
     md += uart_md
+    md += ([""] + x86_md) if x86_md else []
     if notes:
         md.append("")
         md.append("## Notes")
