@@ -32,7 +32,7 @@ def test_every_sdk_partition_prints_through_its_console_and_the_board_powers_off
     CPUID signature, or it would have written to COM1 itself), and the board
     powers off once all have stopped.
 
-    Verifies: REQ-XARCH-001, REQ-XARCH-003, REQ-XARCH-011
+    Verifies: REQ-XARCH-001, REQ-XARCH-003~2, REQ-XARCH-011
     """
     talker = system_run.of("talker")
     assert "talker: partition 0, restart 0, 300 lines" in talker, system_run.text()

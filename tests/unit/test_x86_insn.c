@@ -16,7 +16,7 @@ static uint32_t decode(const uint8_t *b, uint32_t n, enum x86_code_mode mode, en
 	return x86_insn_decode(b, n, mode, op);
 }
 
-/* Verifies: REQ-XARCH-003 */
+/* Verifies: REQ-XARCH-003~2 */
 static void test_plain_forms(void **state)
 {
 	static const struct { uint8_t bytes[4]; uint32_t n; enum x86_insn_op op; uint32_t len; } cases[] = {
@@ -37,7 +37,7 @@ static void test_plain_forms(void **state)
 	}
 }
 
-/* Verifies: REQ-XARCH-003 */
+/* Verifies: REQ-XARCH-003~2 */
 static void test_prefixes_count(void **state)
 {
 	static const uint8_t opsize[] = { 0x66, 0x0f, 0x01, 0xd9 };
@@ -60,7 +60,7 @@ static void test_prefixes_count(void **state)
 	assert_int_equal(op, X86_OP_UNKNOWN);
 }
 
-/* Verifies: REQ-XARCH-003 */
+/* Verifies: REQ-XARCH-003~2 */
 static void test_unknown_and_truncated(void **state)
 {
 	static const uint8_t nop[] = { 0x90 };
