@@ -14,7 +14,9 @@
  *      it wrote, both ways;
  *   5. the I/O APIC: COM1's pin (4, the hypervisor's) reads as masked, and
  *      an unmask of it is ignored and counted;
- *   6. a store to guest-physical 64 MiB, where talker's RAM is in host
+ *   6. a CS-prefixed VMMCALL (AMD only), which breaks the hypercall ABI: it
+ *      resumes at its own third byte, in its own code;
+ *   7. a store to guest-physical 64 MiB, where talker's RAM is in host
  *      memory but nothing is in its own map: a nested page fault, and its
  *      fault policy (stop) ends it.
  * "ESCAPED" on the console would mean an attempt got through. First it
@@ -23,6 +25,7 @@
  */
 #include <stdint.h>
 #include <stdio.h>
+#include <bulkhead/hypercall.h>
 #include <bulkhead/x86_cpuid.h>
 #include "bhrt.h"
 #include "bhrt_channel.h"
@@ -40,6 +43,7 @@
 #define IOAPIC_BASE 0xfec00000u    /* configs/boards/qemu-x86_64.dtsi */
 #define IOAPIC_WINDOW 4u           /* IOWIN at +0x10, in 32-bit words */
 #define COM1_PIN 4u
+#define CPUID_EBX_AMD 0x68747541u  /* "Auth" of "AuthenticAMD" */
 
 /* Bumped by vectors.S's #GP gate. */
 volatile uint32_t x86probe_gps;
@@ -110,6 +114,29 @@ static void control_registers(void)
 	printf("x86probe: CR0.NE flipped reads %u, flipped back %u\n", flipped, (unsigned)((cr0 >> 5) & 1u));
 }
 
+/*
+ * The ABI's hypercall is the unprefixed VMMCALL, stepped over by its three
+ * bytes without reading them (REQ-XARCH-003~2), so a CS-prefixed one resumes
+ * at its own d9 byte. The bytes after it read as FLD1 (d9 e8) and NOPs from
+ * there, but as a CALL (e8 rel32) out of the partition's code from the end of
+ * all four: 1.0 on top of the x87 stack says where the guest resumed. Only on
+ * AMD: VMMCALL is #UD on Intel, where the runtime uses VMCALL.
+ */
+static void prefixed_vmmcall(void)
+{
+	uint64_t rax = BH_HC_VERSION;
+	double top = 0.0;
+
+	if (x86_cpuid(0u).ebx != CPUID_EBX_AMD) {
+		printf("x86probe: no prefixed VMMCALL: not an AMD processor\n");
+		return;
+	}
+	__asm__ volatile(".byte 0x2e, 0x0f, 0x01, 0xd9, 0xe8, 0x90, 0x90, 0x90, 0x90\n\tfstpl %1"
+			 : "+a"(rax), "=m"(top) : : "rdi", "rsi", "rdx", "memory");
+	printf("x86probe: CS-prefixed VMMCALL: rax 0x%lx, then the x87 top %s\n", (unsigned long)rax,
+	       (top == 1.0) ? "is 1.0: resumed at its third byte" : "is not 1.0");
+}
+
 int main(void)
 {
 	static const char msg[] = "x86probe on COM2\r\n";
@@ -136,6 +163,7 @@ int main(void)
 	trapped_msrs();
 	control_registers();
 	ioapic_pins();
+	prefixed_vmmcall();
 	__asm__ volatile("cli");
 	printf("x86probe: now a store into talker's memory at 0x%x\n", VICTIM_ADDRESS);
 	*(volatile uint32_t *)(uintptr_t)VICTIM_ADDRESS = 0xdeadbeefu;

@@ -44,6 +44,23 @@ def test_every_sdk_partition_prints_through_its_console_and_the_board_powers_off
     assert system_run.exited and system_run.returncode == 0, system_run.text()
 
 
+def test_a_prefixed_vmmcall_resumes_at_its_third_byte(system_run):
+    """The hypercall ABI's instruction is the unprefixed VMMCALL, stepped over
+    by its three bytes without reading them: x86probe's CS-prefixed VMMCALL
+    (2e 0f 01 d9) is still served (BH_HC_VERSION answers BH_OK in rax), and the
+    guest resumes at its d9 byte, which with the next byte is FLD1 (1.0 on
+    the x87 stack); stepped over as four bytes, e8 would be a CALL out of
+    x86probe's code.
+
+    Verifies: REQ-XARCH-003~2
+    """
+    probe = system_run.of("x86probe")
+    line = next((l for l in probe if l.startswith("x86probe: CS-prefixed VMMCALL: ")), None)
+    assert line is not None, system_run.text()
+    assert line.endswith("then the x87 top is 1.0: resumed at its third byte"), line
+    assert int(line.split("rax ")[1].split(",")[0], 16) == 0, line   # BH_OK: the call was served
+
+
 def test_cpuid_is_filtered_and_names_the_partition_and_vcpu(system_run):
     """CPUID leaf 1 has the hypervisor bit and the x2APIC, not VMX; leaf
     0x80000001 hides SVM; Bulkhead's leaf 0x40000001 gives x86probe its
