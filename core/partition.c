@@ -140,17 +140,8 @@ static void load_boot_info(const struct partition *p)
 /* Implements: REQ-MEM-004, REQ-MEM-005, REQ-FSF-002 */
 static void map_memory(struct partition *p)
 {
-	if (arch_s2_init(p) != 0) {
-		panic("partition '%s': stage-2 table pool exhausted", p->cfg->name);
-	}
-	for (uint32_t i = 0u; i < p->cfg->n_regions; i++) {
-		const struct cfg_region *r = &p->cfg->regions[i];
-
-		/* bhcc sized the architecture's table pool for exactly these mappings. */
-		if (arch_s2_map(p, ipa_init(r->ipa), pa_init(r->pa), r->size, r->access,
-				r->kind == (uint8_t)CFG_REGION_DEVICE) != 0) {
-			panic("partition '%s': stage-2 table pool exhausted", p->cfg->name);
-		}
+	if (arch_s2_build(p) != 0) {
+		panic("partition '%s': no stage-2 tables (table pool exhausted)", p->cfg->name);
 	}
 	p->mapped = true;
 }

@@ -1,18 +1,26 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: MIT
 """A VMSAv8-64 table walker (4 KiB granule) that shares no code with the table builders, and the
-build's check of the EL2 map the build computed (tools/el2map).
+build's check of the tables the build computed (tools/el2map: the EL2 map and every partition's
+stage-2 tables).
 
-As a module: `walk` (used by tests/system/test_stage2_tables.py for the live stage-2 tables) and
-`read_report` (gen/isolation.md). As a program:
+As a module: `walk`, `check_partition` (used by tests/system/test_stage2_tables.py for the live
+stage-2 tables) and `read_report` (gen/isolation.md). As a program:
 
-    vmsa_walk.py --elf bulkhead.elf --bin bulkhead.bin --report gen/isolation.md
+    vmsa_walk.py --elf bulkhead.elf --bin bulkhead.bin --report gen/isolation.md \
+        --pool-pages N --s2-pool-pages M
 
 walks the EL2 map placed in the finished image (el2_root) and fails unless it maps exactly what
 the isolation report and the image's own layout give the hypervisor: its text read-only and
 executable, its read-only data read-only, its data, .bss, stacks and pools writable, every
 partition's RAM and the channels it is an end of writable, the image store read-only, the
 devices it owns as device memory; nothing executable but its text, nothing else at all.
+
+It then walks each partition's stage-2 tables placed in the image (root i at s2_roots + i pages,
+every table inside the pool s2_pages, M pages, the roots its last ones) and fails unless they map
+every byte of the partition's regions, IPA to PA as the report gives them, with no more than the
+region's rights, device regions as device memory, and nothing else: no page of the hypervisor's
+region, none of another partition's RAM.
 """
 import argparse
 import re
@@ -24,6 +32,7 @@ ENTRIES = 512
 ADDR_MASK = ((1 << 48) - 1) & ~(PAGE - 1)
 S1_RO = 1 << 7
 XN = 1 << 54
+S2AP_R, S2AP_W = 1 << 6, 1 << 7
 
 
 def hex_range(text):
@@ -43,7 +52,7 @@ def read_report(path):
         cores = [int(c) for c in re.findall(r"core (\d+) \(MPIDR", re.search(r"^\| Cores \| (.*) \|$", sec,
                                                                               re.M).group(1))]
         regions = []
-        for m in re.finditer(r"^\| `[^`]+` \| (RAM|device|shared[^|]*) \| (0x[0-9a-f]+-0x[0-9a-f]+) \| "
+        for m in re.finditer(r"^\| `[^`]+` \| (RAM|device|channel|shared[^|]*|a disk client's RAM[^|]*) \| (0x[0-9a-f]+-0x[0-9a-f]+) \| "
                              r"(0x[0-9a-f]+-0x[0-9a-f]+) \| [^|]+ \| (r?w?x?) \|", sec, re.M):
             ipa, pa = hex_range(m.group(2)), hex_range(m.group(3))
             regions.append(dict(kind=m.group(1), ipa=ipa, pa=pa[0], access=m.group(4)))
@@ -135,6 +144,59 @@ def check_el2_map(leaves, want):
     return problems
 
 
+def check_partition(name, part, leaves, hyp, pool, pool_size, others):
+    """What a partition's leaves may map: its own regions, IPA to PA as described, rights within
+    the region's; never the hypervisor's region (its image, stacks, table pools), never another
+    partition's memory. Every byte of each region mapped."""
+    problems, covered = [], {i: 0 for i in range(len(part["regions"]))}
+    for ipa, size, d in leaves:
+        pa = d & ADDR_MASK & ~(size - 1)
+        where = f"{name}: IPA {ipa:#x}-{ipa + size - 1:#x} -> PA {pa:#x}"
+        if pa < hyp[1] and hyp[0] < pa + size:
+            problems.append(f"{where}: maps the hypervisor's memory {hyp[0]:#x}-{hyp[1] - 1:#x}")
+        if pa < pool + pool_size and pool < pa + size:
+            problems.append(f"{where}: maps the stage-2 table pool")
+        owners = [i for i, r in enumerate(part["regions"]) if r["ipa"][0] <= ipa and ipa + size <= r["ipa"][1]]
+        # A trusted service's window on a disk client's RAM is the one region that maps another's.
+        lent = owners and part["regions"][owners[0]]["kind"].startswith("a disk client's RAM")
+        for other, lo, hi in ([] if lent else others):
+            if pa < hi and lo < pa + size:
+                problems.append(f"{where}: maps {other}'s memory {lo:#x}-{hi - 1:#x}")
+        if not owners:
+            problems.append(f"{where}: in no region of the partition")
+            continue
+        r = part["regions"][owners[0]]
+        covered[owners[0]] += size
+        if pa != r["pa"] + (ipa - r["ipa"][0]):
+            problems.append(f"{where}: the region maps it to {r['pa'] + ipa - r['ipa'][0]:#x}")
+        rights = ("r" if d & S2AP_R else "") + ("w" if d & S2AP_W else "") + ("" if d & XN else "x")
+        if not set(rights) <= set(r["access"]):
+            problems.append(f"{where}: rights {rights or '-'}, the region gives {r['access']}")
+        if r["kind"] == "device" and (d >> 2) & 0xf != 0x1:
+            problems.append(f"{where}: device region not Device-nGnRE (MemAttr {(d >> 2) & 0xf:#x})")
+    for i, r in enumerate(part["regions"]):
+        if covered[i] != r["ipa"][1] - r["ipa"][0]:
+            problems.append(f"{name}: region {r['ipa'][0]:#x}-{r['ipa'][1] - 1:#x} mapped for {covered[i]:#x} "
+                            f"bytes of {r['ipa'][1] - r['ipa'][0]:#x}")
+    return problems
+
+
+def check_stage2(report_path, roots, pool, data):
+    """Problems of the partitions' stage-2 tables (partition i's root at roots[i], every table
+    in `data`, the pool's bytes at `pool`) against the isolation report."""
+    hyp, parts = read_report(report_path)
+    problems = []
+    if len(roots) != len(parts):
+        return [f"{len(roots)} stage-2 roots for {len(parts)} partitions"]
+    for (name, part), root in zip(parts.items(), roots):
+        leaves, found = walk(root, 1, pool, data)
+        problems += [f"{name}: {p}" for p in found]
+        others = [(o, r["pa"], r["pa"] + r["ipa"][1] - r["ipa"][0]) for o, op in parts.items() if o != name
+                  for r in op["regions"] if r["kind"] == "RAM"]
+        problems += check_partition(name, part, leaves, hyp, pool, len(data), others)
+    return problems
+
+
 def main():
     ap = argparse.ArgumentParser(description="check the EL2 map placed in the image")
     ap.add_argument("--elf", required=True)
@@ -142,6 +204,7 @@ def main():
     ap.add_argument("--report", required=True)
     ap.add_argument("--nm", default="aarch64-linux-gnu-nm")
     ap.add_argument("--pool-pages", type=int, required=True)
+    ap.add_argument("--s2-pool-pages", type=int, help="check the stage-2 tables placed in the image too")
     a = ap.parse_args()
     nm = subprocess.run([a.nm, a.elf], capture_output=True, text=True, check=True).stdout
     syms = {f[2]: int(f[0], 16) for f in (l.split() for l in nm.splitlines()) if len(f) == 3}
@@ -156,6 +219,17 @@ def main():
         return 1
     leaves, problems = walk(root, 1, root, data)
     problems += check_el2_map(leaves, hypervisor_ranges(a.report, syms))
+    if a.s2_pool_pages is not None:
+        pool, n = syms["s2_pages"], a.s2_pool_pages
+        _, parts = read_report(a.report)
+        first_root = pool + (n - len(parts)) * PAGE
+        off = pool - syms["__image_start"]
+        s2 = image[off:off + n * PAGE]
+        if syms.get("s2_roots") != first_root or len(s2) != n * PAGE:
+            problems.append(f"the stage-2 roots (s2_roots) are not the last {len(parts)} of the pool's {n} pages "
+                            f"at {pool:#x}, in the file")
+        else:
+            problems += check_stage2(a.report, [first_root + i * PAGE for i in range(len(parts))], pool, s2)
     for p in problems:
         print(f"{a.elf}: {p}", file=sys.stderr)
     return 1 if problems else 0

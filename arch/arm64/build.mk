@@ -25,8 +25,10 @@ endif
 endif
 
 # fault_inject.c only in CONFIG_FAULT_INJECTION builds (test instrumentation).
-# mmu.c builds the EL2 map: it runs on the host at build time (tools/el2map), not in the image.
+# mmu.c builds the EL2 map and stage2_build.c the partitions' stage-2 tables: they run on the
+# host at build time (tools/el2map), not in the image.
 HYP_SRCS += $(filter-out arch/arm64/gicv%.c arch/arm64/vgic_v%.c $(CONSOLE_DRIVERS) arch/arm64/mmu.c \
+		arch/arm64/stage2_build.c \
 		$(if $(filter y,$(CONFIG_FAULT_INJECTION)),,arch/arm64/fault_inject.c),$(wildcard arch/arm64/*.c)) \
 	$(GIC_SRC) arch/arm64/vgic_v$(BH_GIC_VERSION).c $(CONSOLE_SRC) $(wildcard arch/arm64/*.S)
 HYP_GEN_SRCS := $(GEN)/config.c
@@ -97,6 +99,17 @@ $(GEN)/el2_placeholder.S: $(GEN)/system.mk arch/arm64/build.mk
 	$(Q)printf '/* The EL2 map'"'"'s place in link 1 (arch/arm64/build.mk). */\n\t.section .el2_tables, "a"\n\t.balign 4096\n\t.global el2_root\nel2_root:\n\t.space %s\n' \
 		$(EL2_TABLE_BYTES) > $@
 
+# The partitions' stage-2 tables the same way: link 1 leaves room for the pool
+# (BH_S2_POOL_PAGES pages, the roots last, in .data), tools/el2map/s2map.c runs
+# arch/arm64/stage2_build.c on the host for every partition of gen/config.c and
+# writes them for those addresses (gen/s2_tables.S), link 2 places them.
+S2_ROOT_BYTES = $(shell echo $$(( $(BH_NUM_PARTITIONS) * 4096 )))
+S2_BELOW_BYTES = $(shell echo $$(( ($(BH_S2_POOL_PAGES) - $(BH_NUM_PARTITIONS)) * 4096 )))
+
+$(GEN)/s2_placeholder.S: $(GEN)/system.mk arch/arm64/build.mk
+	$(Q)printf '/* The stage-2 tables'"'"' place in link 1 (arch/arm64/build.mk). */\n\t.section .s2_tables, "a"\n\t.balign 4096\n\t.global s2_pages\ns2_pages:\n\t.space %s\n\t.section .s2_roots, "aw"\n\t.balign 4096\n\t.global s2_roots\ns2_roots:\n\t.space %s\n' \
+		$(S2_BELOW_BYTES) $(S2_ROOT_BYTES) > $@
+
 $(HYP_OBJDIR)/gen/%.S.o: $(GEN)/%.S
 	@echo "  AS      $<"
 	$(Q)mkdir -p $(dir $@)
@@ -104,12 +117,13 @@ $(HYP_OBJDIR)/gen/%.S.o: $(GEN)/%.S
 
 # An older build of this folder compiled mmu.c into the image: its objects
 # would still be read by the stack gate (obj/**/*.ci), so they go.
-$(O)/bulkhead.pre.elf: $(HYP_OBJS) $(HYP_OBJDIR)/gen/el2_placeholder.S.o $(O)/linker.ld $(filter %.lds,$(HYP_LDSCRIPTS))
+$(O)/bulkhead.pre.elf: $(HYP_OBJS) $(HYP_OBJDIR)/gen/el2_placeholder.S.o $(HYP_OBJDIR)/gen/s2_placeholder.S.o \
+		$(O)/linker.ld $(filter %.lds,$(HYP_LDSCRIPTS))
 	@echo "  LD      $@"
 	$(Q)rm -f $(HYP_OBJDIR)/arch/arm64/mmu.c.o $(HYP_OBJDIR)/arch/arm64/mmu.c.d $(HYP_OBJDIR)/arch/arm64/mmu.c.su \
 		$(HYP_OBJDIR)/arch/arm64/mmu.c.ci
 	$(Q)$(HYP_CC) $(HYP_LDFLAGS) $(HYP_LDSCRIPTS) -T $(O)/linker.ld $(HYP_OBJS) $(HYP_OBJDIR)/gen/el2_placeholder.S.o \
-		$(HYP_LIBS) -o $@
+		$(HYP_OBJDIR)/gen/s2_placeholder.S.o $(HYP_LIBS) -o $@
 
 EL2MAP_SRCS := tools/el2map/el2map.c arch/arm64/mmu.c core/pgtable.c arch/arm64/vmsa.c
 $(O)/host/el2map: $(EL2MAP_SRCS) tools/el2map/host_asm.h $(GEN)/config.c $(O)/bulkhead.pre.elf
@@ -126,13 +140,27 @@ $(GEN)/el2_tables.S: $(O)/host/el2map $(O)/bulkhead.pre.elf
 	@echo "  EL2MAP  $@"
 	$(Q)$(O)/host/el2map 0x$$($(HYP_NM) $(O)/bulkhead.pre.elf | awk '$$3 == "el2_root" { print $$1 }') $@
 
+S2MAP_SRCS := tools/el2map/s2map.c arch/arm64/stage2_build.c core/pgtable.c arch/arm64/vmsa.c
+$(O)/host/s2map: $(S2MAP_SRCS) $(GEN)/config.c $(GEN)/system.mk
+	@echo "  HOSTCC  $@"
+	$(Q)mkdir -p $(dir $@)
+	$(Q)gcc -std=c11 -D_DEFAULT_SOURCE -O1 -Wall -Wextra -Werror -fno-pie -no-pie \
+		-I$(O)/include -Iinclude -Icore/include -Ipartitions/runtime/include -Iarch/arm64/include \
+		-DBH_S2_POOL_PAGES=$(BH_S2_POOL_PAGES) -DBH_NUM_CORES=$(BH_NUM_CORES) \
+		-DBH_NUM_PARTITIONS=$(BH_NUM_PARTITIONS) -DBH_NUM_CHANNELS=$(BH_NUM_CHANNELS) -DBH_GIC_VERSION=$(BH_GIC_VERSION) \
+		$(S2MAP_SRCS) $(GEN)/config.c -o $@
+
+$(GEN)/s2_tables.S: $(O)/host/s2map $(O)/bulkhead.pre.elf
+	@echo "  S2MAP   $@"
+	$(Q)$(O)/host/s2map $$($(HYP_NM) $(O)/bulkhead.pre.elf | awk '$$3 == "s2_pages" { p = $$1 } $$3 == "s2_roots" { r = $$1 } END { printf "0x%s 0x%s", p, r }') $@
+
 # The image must fit the hypervisor region: checked right after the link so that
 # the error names the node and both sizes (a failing recipe deletes the ELF).
-$(O)/bulkhead.elf: $(HYP_OBJS) $(HYP_OBJDIR)/gen/el2_tables.S.o $(O)/bulkhead.pre.elf $(O)/linker.ld \
+$(O)/bulkhead.elf: $(HYP_OBJS) $(HYP_OBJDIR)/gen/el2_tables.S.o $(HYP_OBJDIR)/gen/s2_tables.S.o $(O)/bulkhead.pre.elf $(O)/linker.ld \
 		$(filter %.lds,$(HYP_LDSCRIPTS)) scripts/check-image-fit.py
 	@echo "  LD      $@"
 	$(Q)$(HYP_CC) $(HYP_LDFLAGS) $(HYP_LDSCRIPTS) -T $(O)/linker.ld $(HYP_OBJS) $(HYP_OBJDIR)/gen/el2_tables.S.o \
-		$(HYP_LIBS) -o $@
+		$(HYP_OBJDIR)/gen/s2_tables.S.o $(HYP_LIBS) -o $@
 	$(Q)$(HYP_NM) $(O)/bulkhead.pre.elf > $@.pre.syms && $(HYP_NM) $@ > $@.syms && cmp -s $@.pre.syms $@.syms || { \
 		echo "$@: its symbols differ from link 1's: the EL2 map was computed for another image" >&2; \
 		diff $@.pre.syms $@.syms | head -20 >&2; rm -f $@; exit 1; }
@@ -141,12 +169,13 @@ $(O)/bulkhead.elf: $(HYP_OBJS) $(HYP_OBJDIR)/gen/el2_tables.S.o $(O)/bulkhead.pr
 
 # The raw binary starts with the arm64 Image header: QEMU -kernel and U-Boot booti take it as is.
 # The EL2 map in it is walked by scripts/vmsa_walk.py (no code shared with the builder) and must
-# map exactly what the isolation report and the image's layout give the hypervisor.
+# map exactly what the isolation report and the image's layout give the hypervisor; so are the
+# partitions' stage-2 tables, which must map exactly each partition's regions (REQ-BLD-033).
 $(O)/bulkhead.bin: $(O)/bulkhead.elf $(GEN)/isolation.md scripts/vmsa_walk.py
 	@echo "  OBJCOPY $@"
 	$(Q)$(HYP_OBJCOPY) -O binary $< $@
 	$(Q)$(PYTHON) scripts/vmsa_walk.py --nm $(HYP_NM) --elf $< --bin $@ --report $(GEN)/isolation.md \
-		--pool-pages $(BH_EL2_POOL_PAGES) || { rm -f $@; exit 1; }
+		--pool-pages $(BH_EL2_POOL_PAGES) --s2-pool-pages $(BH_S2_POOL_PAGES) || { rm -f $@; exit 1; }
 
 $(O)/bulkhead.its: arch/arm64/bulkhead.its.in $(GEN)/system.mk $(GEN)/load.list scripts/mkits.py
 	$(Q)$(PYTHON) scripts/mkits.py --template $< --image $(O)/bulkhead.bin --link $(BH_HYP_LINK) \

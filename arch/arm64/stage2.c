@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Stage-2 translation: one address space per partition, 39-bit IPA, tables
- * from a pool exactly as large as bhcc counted for the system description
- * (with this same builder). Tables are built once; only the fence changes
- * them afterwards (its valid bits, with the TLB maintenance that goes with
- * it).
+ * Stage-2 translation: one address space per partition, 39-bit IPA. The
+ * tables are computed by the build (tools/el2map/s2map.c runs
+ * stage2_build.c on the host; scripts/vmsa_walk.py checks them against the
+ * isolation report) and are part of the image: a partition's first load
+ * only installs its root. Only the fence changes them afterwards (the root
+ * entries' valid bits, with the TLB maintenance that goes with it).
  */
 #include <generated/autoconf.h>
 #include "arch.h"
@@ -12,64 +13,38 @@
 #include "cfg.h"
 #include "partition.h"
 #include "vmsa.h"
-#include "spinlock.h"
 #include "sysreg.h"
 #ifdef CONFIG_FAULT_INJECTION
 #include "fault_inject.h"
 #include "log.h"
 #endif
 
-#ifndef BH_S2_POOL_PAGES
-#error "BH_S2_POOL_PAGES comes from gen/system.mk (bhcc counts the stage-2 tables)"
+#ifndef BH_NUM_PARTITIONS
+#error "BH_NUM_PARTITIONS comes from gen/system.mk"
 #endif
-#define S2_POOL_PAGES ((uint32_t)BH_S2_POOL_PAGES)
 
-static pte_t s2_pages[S2_POOL_PAGES][PT_ENTRIES]
-	__attribute__((aligned(4096), section(".noload.s2_pool")));
-static struct pt_pool s2_pool = { s2_pages, S2_POOL_PAGES, 0u };
-static struct spinlock s2_lock = SPINLOCK_INIT;
+/*
+ * Each partition's root table, its index the partition's: the first pages of
+ * .data, right after the rest of the tables at the end of .rodata
+ * (gen/s2_tables.S). Writable because the fence clears and sets their valid
+ * bits; the tables below them are read-only to the hypervisor too.
+ */
+extern pte_t s2_roots[BH_NUM_PARTITIONS][PT_ENTRIES];
 
-/* Implements: REQ-MEM-001, REQ-MEM-005 */
-int arch_s2_init(struct partition *p)
+/* Implements: REQ-MEM-001, REQ-MEM-005, REQ-BLD-033 */
+int arch_s2_build(struct partition *p)
 {
-	spin_lock(&s2_lock);
-	p->arch.s2_root = pt_alloc(&s2_pool);
-	spin_unlock(&s2_lock);
-	return (p->arch.s2_root != NULL) ? 0 : -1;
-}
-
-/* Implements: REQ-MEM-002, REQ-MEM-003, REQ-MEM-005, REQ-MEM-010 */
-int arch_s2_map(struct partition *p, ipaddr_t ipa, paddr_t pa, uint64_t size, uint8_t access, bool device)
-{
-	uint64_t attrs = PTE_AF;
-	int ret;
-
-	if (device) {
-		attrs |= PTE_S2_MEMATTR_DEVICE | PTE_S2_XN;
-	} else {
-		attrs |= PTE_S2_MEMATTR_NORMAL_WB | PTE_SH_INNER;
-		if ((access & CFG_ACCESS_X) == 0u) {
-			attrs |= PTE_S2_XN;
-		}
-	}
-	if ((access & CFG_ACCESS_R) != 0u) {
-		attrs |= PTE_S2_AP_R;
-	}
-	if ((access & CFG_ACCESS_W) != 0u) {
-		attrs |= PTE_S2_AP_W;
-	}
-	spin_lock(&s2_lock);
 #ifdef CONFIG_FAULT_INJECTION
 	if (fault_inject_fires(BH_FAULT_S2_TABLE_ALLOC)) {
-		log_warning("fault injection: partition '%s': every stage-2 table page taken", p->cfg->name);
-		s2_pool.used = s2_pool.n_pages;   /* the builder must fail */
+		log_warning("fault injection: partition '%s': its stage-2 tables taken as missing", p->cfg->name);
+		return -1;
 	}
 #endif
-	ret = vmsa_map(&s2_pool, p->arch.s2_root, ipa_addr(ipa), pa_addr(pa), size, attrs);
-	spin_unlock(&s2_lock);
-	/* Table walks are coherent (VTCR: inner shareable, write-back). */
-	dsb_ishst();
-	return ret;
+	if (p->id >= (uint32_t)BH_NUM_PARTITIONS) {
+		return -1;   /* no table of the build's is this partition's */
+	}
+	p->arch.s2_root = s2_roots[p->id];
+	return 0;
 }
 
 /* Implements: REQ-TRP-002 */

@@ -23,26 +23,36 @@ static pte_t npt_pages[BH_S2_POOL_PAGES][PT_ENTRIES] __attribute__((aligned(4096
 static struct pt_pool npt_pool = { npt_pages, BH_S2_POOL_PAGES, 0u };
 static struct spinlock npt_lock = SPINLOCK_INIT;
 
-int arch_s2_init(struct partition *p)
+static int npt_map(struct partition *p, const struct cfg_region *r)
+{
+	bool device = r->kind == (uint8_t)CFG_REGION_DEVICE;
+	int ret;
+
+	if ((r->access & CFG_ACCESS_R) == 0u) {
+		return PT_ERR_ALIGN;   /* bhcc never emits one: a region x86 cannot express */
+	}
+	spin_lock(&npt_lock);
+	ret = x86_pt_map(&npt_pool, p->arch.npt_root, r->ipa, r->pa, r->size,
+			 vendor_npt_leaf(r->access, device), vendor_npt_table_bits(), false);
+	spin_unlock(&npt_lock);
+	return ret;
+}
+
+int arch_s2_build(struct partition *p)
 {
 	spin_lock(&npt_lock);
 	p->arch.npt_root = pt_alloc(&npt_pool);
 	spin_unlock(&npt_lock);
-	return (p->arch.npt_root != NULL) ? 0 : -1;
-}
-
-int arch_s2_map(struct partition *p, ipaddr_t ipa, paddr_t pa, uint64_t size, uint8_t access, bool device)
-{
-	int ret;
-
-	if ((access & CFG_ACCESS_R) == 0u) {
-		return PT_ERR_ALIGN;   /* bhcc never emits one: a region x86 cannot express */
+	if (p->arch.npt_root == NULL) {
+		return -1;
 	}
-	spin_lock(&npt_lock);
-	ret = x86_pt_map(&npt_pool, p->arch.npt_root, ipa_addr(ipa), pa_addr(pa), size,
-			 vendor_npt_leaf(access, device), vendor_npt_table_bits(), false);
-	spin_unlock(&npt_lock);
-	return ret;
+	/* bhcc sized the pool for exactly these mappings. */
+	for (uint32_t i = 0u; i < p->cfg->n_regions; i++) {
+		if (npt_map(p, &p->cfg->regions[i]) != 0) {
+			return -1;
+		}
+	}
+	return 0;
 }
 
 /*

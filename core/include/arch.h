@@ -72,15 +72,16 @@ NORETURN void arch_system_off(void);
 
 /* --- Guest memory ----------------------------------------------------- */
 
-/** Prepares an empty guest-physical address space for partition `p`. */
-int arch_s2_init(struct partition *p);
-
 /**
- * Maps [ipa, ipa + size) to [pa, pa + size) in partition `p` with the
- * given CFG_ACCESS_* rights; `device` selects device memory attributes.
- * Returns 0 or a negative error when the table pool is exhausted.
+ * Gives partition `p` its guest-physical address space: every region of
+ * p->cfg mapped, IPA to PA, with its CFG_ACCESS_* rights (device regions as
+ * device memory) and nothing else. Once per partition, at its first load; a
+ * restart keeps it. Where the build computed the tables (ARM64: the image
+ * holds them) this only installs them; otherwise they are built here, from a
+ * pool bhcc sized for exactly these mappings. Returns 0, or a negative error
+ * when no tables can be had (an inconsistent build: the caller powers off).
  */
-int arch_s2_map(struct partition *p, ipaddr_t ipa, paddr_t pa, uint64_t size, uint8_t access, bool device);
+int arch_s2_build(struct partition *p);
 
 /**
  * Fences partition `p`: from its return, no vCPU of `p` completes another

@@ -350,7 +350,7 @@ def test_el2_map_computed_at_build_and_walked():
     elf = os.path.join(system.out, "bulkhead.elf")
     nm = subprocess.run(["aarch64-linux-gnu-nm", elf], capture_output=True, text=True, check=True).stdout
     sym = {l.split()[2]: int(l.split()[0], 16) for l in nm.splitlines() if len(l.split()) == 3}
-    assert "arm64_early_init" not in sym and "vmsa_map" in sym    # stage 2 still maps at boot
+    assert "arm64_early_init" not in sym and "vmsa_map" not in sym    # no table builder at all (REQ-BLD-033)
     assert sym["__text_end"] <= sym["el2_root"] < sym["__rodata_end"]
     with open(os.path.join(system.out, "gen", "el2_tables.S")) as f:
         assert f"root at {sym['el2_root']:#x}" in f.readline()
@@ -390,3 +390,69 @@ def test_el2_map_computed_at_build_and_walked():
     r = check(patched(used, 0))
     assert r.returncode == 1 and "bytes mapped" in r.stderr, r.stderr
     harness.run(system, timeout=60)
+
+
+def test_stage2_tables_computed_at_build_and_walked():
+    """Every partition's stage-2 tables are computed by the build (tools/el2map/s2map.c runs
+    arch/arm64/stage2_build.c on the host for each partition of gen/config.c; link 2 places them:
+    the roots, which the fence writes, first in .data, the tables below them last in .rodata, one
+    pool) and the image only installs them: it contains no table builder. scripts/vmsa_walk.py
+    accepts the finished image's tables and refuses each corrupted copy: a read-only region's page
+    made writable, a free root entry made a block over the hypervisor's memory, a table entry
+    removed (part of a region unmapped), a root moved out of the pool. The system still boots and
+    every partition runs.
+
+    Verifies: REQ-BLD-033
+    """
+    system = harness.build("s2-walk", "tests/system/configs/s2-walk.dts")
+    elf = os.path.join(system.out, "bulkhead.elf")
+    nm = subprocess.run(["aarch64-linux-gnu-nm", elf], capture_output=True, text=True, check=True).stdout
+    sym = {l.split()[2]: int(l.split()[0], 16) for l in nm.splitlines() if len(l.split()) == 3}
+    assert "vmsa_map" not in sym and "pt_alloc" not in sym
+    pages, parts = int(system.vars["BH_S2_POOL_PAGES"]), int(system.vars["BH_NUM_PARTITIONS"])
+    assert sym["__text_end"] <= sym["s2_pages"] < sym["__rodata_end"] == sym["s2_roots"]
+    assert sym["s2_roots"] == sym["s2_pages"] + (pages - parts) * 4096
+    with open(system.image, "rb") as f:
+        image = f.read()
+    report = os.path.join(system.out, "gen", "isolation.md")
+    off = sym["s2_pages"] - sym["__image_start"]
+
+    def check(data):
+        with tempfile.NamedTemporaryFile(suffix=".bin") as t:
+            t.write(data)
+            t.flush()
+            return subprocess.run([sys.executable, os.path.join(harness.SRCTREE, "scripts", "vmsa_walk.py"),
+                                   "--elf", elf, "--bin", t.name, "--report", report,
+                                   "--pool-pages", system.vars["BH_EL2_POOL_PAGES"], "--s2-pool-pages", str(pages)],
+                                  capture_output=True, text=True, timeout=60)
+
+    def patched(index, value):
+        return image[:off + 8 * index] + value.to_bytes(8, "little") + image[off + 8 * index + 8:]
+
+    ok = check(image)
+    assert ok.returncode == 0, ok.stderr
+    words = [int.from_bytes(image[off + 8 * i:off + 8 * i + 8], "little") for i in range(pages * 512)]
+    roots = range((pages - parts) * 512, pages * 512)
+    s2ap_w = 1 << 7
+    # A leaf (block or page) that is readable but not writable: a read-only region's. Made writable.
+    ro = [i for i, w in enumerate(words) if w & 1 and w & (1 << 10) and w & (1 << 6) and not w & s2ap_w]
+    assert ro, "the s2-walk system has a read-only region"
+    r = check(patched(ro[0], words[ro[0]] | s2ap_w))
+    assert r.returncode == 1 and "rights rw" in r.stderr, r.stderr
+    # A free root entry of partition 0 made a 1 GiB block over the hypervisor's first gigabyte.
+    free = next(i for i in roots[:512] if words[i] == 0)
+    hyp_gb = sym["__image_start"] & ~((1 << 30) - 1)
+    r = check(patched(free, hyp_gb | (1 << 10) | (1 << 6) | 1))
+    assert r.returncode == 1 and "maps the hypervisor's memory" in r.stderr, r.stderr
+    # A table entry below the roots removed: part of a region is no longer mapped.
+    used = next(i for i in range((pages - parts) * 512) if words[i] & 1)
+    r = check(patched(used, 0))
+    assert r.returncode == 1 and "bytes of" in r.stderr, r.stderr
+    # A root's table descriptor pointing outside the pool.
+    table = next(i for i in roots if words[i] & 3 == 3)
+    r = check(patched(table, (words[table] & ~ADDR) | (sym["__image_start"] & ADDR)))
+    assert r.returncode == 1 and "outside the pool" in r.stderr, r.stderr
+    harness.run(system, timeout=60)
+
+
+ADDR = ((1 << 48) - 1) & ~0xfff

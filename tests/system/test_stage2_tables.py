@@ -14,10 +14,7 @@ import threading
 import time
 
 import harness
-from vmsa_walk import ADDR_MASK, PAGE, read_report, walk  # noqa: E402  (scripts/vmsa_walk.py: the walker the build checks the EL2 map with)
-
-S2AP_R, S2AP_W = 1 << 6, 1 << 7
-XN = 1 << 54
+from vmsa_walk import ADDR_MASK, PAGE, check_partition, read_report, walk  # noqa: E402  (scripts/vmsa_walk.py: the walker the build checks the tables with)
 
 
 def free_port():
@@ -73,41 +70,6 @@ def read_live_state(system, cores, pool, pool_size, timeout=60):
     finally:
         q.kill()
         q.wait()
-
-
-def check_partition(name, part, leaves, hyp, pool, pool_size, others):
-    """What a partition's leaves may map: its own regions, IPA to PA as described, rights within
-    the region's; never the hypervisor's region (its image, stacks, table pools), never another
-    partition's memory. Every byte of each region mapped."""
-    problems, covered = [], {i: 0 for i in range(len(part["regions"]))}
-    for ipa, size, d in leaves:
-        pa = d & ADDR_MASK & ~(size - 1)
-        where = f"{name}: IPA {ipa:#x}-{ipa + size - 1:#x} -> PA {pa:#x}"
-        if pa < hyp[1] and hyp[0] < pa + size:
-            problems.append(f"{where}: maps the hypervisor's memory {hyp[0]:#x}-{hyp[1] - 1:#x}")
-        if pa < pool + pool_size and pool < pa + size:
-            problems.append(f"{where}: maps the stage-2 table pool")
-        for other, lo, hi in others:
-            if pa < hi and lo < pa + size:
-                problems.append(f"{where}: maps {other}'s memory {lo:#x}-{hi - 1:#x}")
-        owners = [i for i, r in enumerate(part["regions"]) if r["ipa"][0] <= ipa and ipa + size <= r["ipa"][1]]
-        if not owners:
-            problems.append(f"{where}: in no region of the partition")
-            continue
-        r = part["regions"][owners[0]]
-        covered[owners[0]] += size
-        if pa != r["pa"] + (ipa - r["ipa"][0]):
-            problems.append(f"{where}: the region maps it to {r['pa'] + ipa - r['ipa'][0]:#x}")
-        rights = ("r" if d & S2AP_R else "") + ("w" if d & S2AP_W else "") + ("" if d & XN else "x")
-        if not set(rights) <= set(r["access"]):
-            problems.append(f"{where}: rights {rights or '-'}, the region gives {r['access']}")
-        if r["kind"] == "device" and (d >> 2) & 0xf != 0x1:
-            problems.append(f"{where}: device region not Device-nGnRE (MemAttr {(d >> 2) & 0xf:#x})")
-    for i, r in enumerate(part["regions"]):
-        if covered[i] != r["ipa"][1] - r["ipa"][0]:
-            problems.append(f"{name}: region {r['ipa'][0]:#x}-{r['ipa'][1] - 1:#x} mapped for {covered[i]:#x} "
-                            f"bytes of {r['ipa'][1] - r['ipa'][0]:#x}")
-    return problems
 
 
 def test_live_stage2_tables_map_only_each_partitions_regions():

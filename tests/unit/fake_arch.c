@@ -108,16 +108,16 @@ _Noreturn void arch_system_off(void)
 	leave(FAKE_SYSTEM_OFF);
 }
 
-int arch_s2_init(struct partition *p)
+/* Records each region the architecture maps for `p`, as x86 builds them at a first load. */
+int arch_s2_build(struct partition *p)
 {
-	(void)p;
-	return fake.s2_map_result;
-}
+	for (uint32_t i = 0u; (fake.s2_map_result == 0) && (i < p->cfg->n_regions); i++) {
+		const struct cfg_region *r = &p->cfg->regions[i];
 
-int arch_s2_map(struct partition *p, ipaddr_t ipa, paddr_t pa, uint64_t size, uint8_t access, bool device)
-{
-	if (fake.n_maps < sizeof(fake.maps) / sizeof(fake.maps[0])) {
-		fake.maps[fake.n_maps++] = (struct fake_mapping){ p->id, ipa_addr(ipa), pa_addr(pa), size, access, device };
+		if (fake.n_maps < sizeof(fake.maps) / sizeof(fake.maps[0])) {
+			fake.maps[fake.n_maps++] = (struct fake_mapping){ p->id, r->ipa, r->pa, r->size, r->access,
+									  r->kind == (uint8_t)CFG_REGION_DEVICE };
+		}
 	}
 	return fake.s2_map_result;
 }

@@ -88,6 +88,10 @@ uint64_t arm64_cpu_mpidr(uint32_t cpu);
 
 /* stage2.c */
 uint64_t arm64_vttbr(const struct partition *p);
+/* stage2_build.c, at build time only (tools/el2map/s2map.c): maps region `r` under `root`. */
+struct pt_pool;
+struct cfg_region;
+int arm64_s2_map_region(struct pt_pool *pool, uint64_t *root, const struct cfg_region *r);
 uint64_t arm64_vtcr(void);
 
 /* trap handling */
