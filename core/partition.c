@@ -86,9 +86,9 @@ static void set_state(struct partition *p, enum partition_state state)
 	spin_unlock(&p->lock);
 }
 
-/* Copies blob `b` from the image store into the partition's memory; 0 when there is none. Not yet cleaned. */
+/* Where blob `b` goes in the partition's memory (host-physical); 0 when there is none. */
 /* Implements: REQ-MEM-008, REQ-CFG-061 */
-static paddr_t copy_blob(const struct partition *p, const struct cfg_blob *b)
+static paddr_t blob_dst(const struct partition *p, const struct cfg_blob *b)
 {
 	paddr_t dst = pa_init(0u);
 
@@ -99,18 +99,29 @@ static paddr_t copy_blob(const struct partition *p, const struct cfg_blob *b)
 	if (!partition_translate(p, ipa_init(b->ipa), b->size, CFG_ACCESS_R, &dst)) {
 		panic("partition '%s': blob at IPA 0x%lx outside its memory", p->cfg->name, b->ipa);
 	}
-	(void)memcpy(pa_ptr(dst), pa_ptr(pa_init(b->pa)), b->size);
 	return dst;
 }
 
-/* The copy of blob `b` visible to a guest with caches off. */
+/* Copies blob `b` from the image store into the partition's memory; 0 when there is none. Not yet cleaned. */
+/* Implements: REQ-MEM-008, REQ-CFG-061 */
+static paddr_t copy_blob(const struct partition *p, const struct cfg_blob *b)
+{
+	paddr_t dst = blob_dst(p, b);
+
+	if (b->size != 0u) {
+		(void)memcpy(pa_ptr(dst), pa_ptr(pa_init(b->pa)), b->size);
+	}
+	return dst;
+}
+
+/* The copy of blob `b` visible to a guest with caches off: copied and cleaned in one pass. */
 /* Implements: REQ-MEM-008, REQ-CFG-061 */
 static void load_blob(const struct partition *p, const struct cfg_blob *b)
 {
-	paddr_t dst = copy_blob(p, b);
+	paddr_t dst = blob_dst(p, b);
 
 	if (b->size != 0u) {
-		arch_clean_to_poc(dst, b->size);
+		arch_load_blob(dst, pa_init(b->pa), b->size);
 	}
 }
 

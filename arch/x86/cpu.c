@@ -7,6 +7,7 @@
  * power states are the hypervisor's own record.
  */
 #include <generated/autoconf.h>
+#include <string.h>
 #include "arch.h"
 #include "cfg.h"
 #include "core.h"
@@ -152,6 +153,12 @@ bool arch_entropy(uint64_t *out)
 		}
 	}
 	return false;
+}
+
+/* Caches are coherent with every agent that reads partition memory on x86: a copy is enough. */
+void arch_load_blob(paddr_t dst, paddr_t src, uint64_t size)
+{
+	(void)memcpy(pa_ptr(dst), pa_ptr(src), size);
 }
 
 /* Caches are coherent with every agent that reads partition memory on x86. */

@@ -97,6 +97,16 @@ void arch_s2_fence(struct partition *p);
 /** Gives fenced partition `p` its address space back; none of its vCPUs runs. */
 void arch_s2_unfence(struct partition *p);
 
+/**
+ * Copies `size` bytes of a pristine blob from the image store at `src` into
+ * partition memory at `dst` and makes them visible to a guest running with
+ * caches off: memcpy and arch_clean_to_poc() in one. Only while a partition
+ * loads, on its vCPU 0's core, whose guest state is being reset: the
+ * architecture may use any of that core's registers (ARM64: FP/SIMD) and
+ * leaves nothing of the blob in them.
+ */
+void arch_load_blob(paddr_t dst, paddr_t src, uint64_t size);
+
 /** Makes freshly written partition memory visible to a guest running with caches off. */
 void arch_clean_to_poc(paddr_t pa, uint64_t size);
 

@@ -133,6 +133,12 @@ void arch_s2_unfence(struct partition *p)
 	fake.fenced[p->id] = false;
 }
 
+void arch_load_blob(paddr_t dst, paddr_t src, uint64_t size)
+{
+	(void)memcpy(pa_ptr(dst), pa_ptr(src), size);
+	fake.cleaned_bytes += (unsigned)size;
+}
+
 void arch_clean_to_poc(paddr_t pa, uint64_t size)
 {
 	(void)pa;

@@ -86,6 +86,9 @@ static inline void arm64_set_this_cpu(struct cpu *cpu)
 /* el2.c */
 uint64_t arm64_cpu_mpidr(uint32_t cpu);
 
+/* copy_clean.S: blocks * 256 bytes copied, each 64-byte line cleaned to PoC (arch_load_blob). */
+void arm64_copy_clean256(uint64_t dst, uint64_t src, uint64_t blocks);
+
 /* stage2.c */
 uint64_t arm64_vttbr(const struct partition *p);
 /* stage2_build.c, at build time only (tools/el2map/s2map.c): maps region `r` under `root`. */
