@@ -148,7 +148,7 @@ static void load_boot_info(const struct partition *p)
 	arch_clean_to_poc(dst, b->size);
 }
 
-/* Implements: REQ-MEM-004, REQ-MEM-005, REQ-FSF-002 */
+/* Implements: REQ-MEM-004, REQ-MEM-005, REQ-FSF-002~2 */
 static void map_memory(struct partition *p)
 {
 	if (arch_s2_build(p) != 0) {

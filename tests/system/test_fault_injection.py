@@ -76,7 +76,7 @@ def test_exhausted_stage2_table_pool_powers_the_board_off():
     missing): arch_s2_build's error reaches partition_load, which reports it and powers the board
     off before that partition runs a single instruction.
 
-    Verifies: REQ-FSF-002
+    Verifies: REQ-FSF-002~2
     """
     system = build("inject-s2-table", ['CONFIG_FAULT_INJECT_AT_BOOT="s2-table-alloc"'])
     r = harness.run(system, timeout=60, booted=dict(partitions=[]))
