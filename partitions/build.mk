@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: MIT
-# Partition programs (partitions/<program>/) with the runtime (partitions/runtime/,
+# Partition programs (partitions/<program>/, and partitions/<program>/$(ARCH)/
+# for what only one architecture has) with the runtime (partitions/runtime/,
 # its architecture's part in partitions/runtime/$(ARCH)/) and newlib, linked per
 # partition at the addresses the system description gives.
 
@@ -41,7 +42,8 @@ ifeq ($(wildcard partitions/$(BH_PART_$(1)_PROGRAM)/*.c),)
 $$(error $(SYSTEM): partition '$(1)': program '$(BH_PART_$(1)_PROGRAM)' has no sources in partitions/$(BH_PART_$(1)_PROGRAM)/)
 endif
 PARTITION_PROGRAMS += $(BH_PART_$(1)_PROGRAM)
-$(1)_OBJS := $(RT_OBJS) $$(patsubst %,$(GUEST_OBJDIR)/%.o,$$(wildcard partitions/$(BH_PART_$(1)_PROGRAM)/*.c partitions/$(BH_PART_$(1)_PROGRAM)/*.S))
+$(1)_OBJS := $(RT_OBJS) $$(patsubst %,$(GUEST_OBJDIR)/%.o,$$(wildcard partitions/$(BH_PART_$(1)_PROGRAM)/*.c partitions/$(BH_PART_$(1)_PROGRAM)/*.S \
+	partitions/$(BH_PART_$(1)_PROGRAM)/$(GUEST_ARCH)/*.c))
 
 $(IMAGES)/$(1).ld: $(GUEST_RT_ARCH)/partition.lds $(GEN)/system.mk
 	$(Q)mkdir -p $$(dir $$@)

@@ -10,13 +10,10 @@
 #include <bulkhead/channel.h>
 #include "bhrt.h"
 #include "bhrt_channel.h"
-#include "bhrt_gic.h"
+#include "board.h"
 #include "svc.h"
 #include "uart.h"
 
-/* The board's UART when the device tree does not show it (QEMU virt). */
-#define UART_BASE_DEFAULT 0x09000000u
-#define UART_IRQ_DEFAULT 33u
 #define IDLE_US 50000u            /* longest sleep: a bound, not a poll period */
 #define TX_PER_LOOP 256u
 #define ALONE_CHECK_US 100000u    /* how often it asks whether the others have all stopped */
@@ -43,32 +40,6 @@ static bool read_names(void)
 		at += (uint32_t)l + 1u;
 	}
 	return (list != NULL) && (len != 0u);
-}
-
-/* The UART node of the device tree (`reg`, `interrupts` = <0 spi 4>) and its driver: the first
- * UART a driver knows, or the board's default (QEMU virt's PL011). */
-/* Implements: REQ-BRD-003 */
-static const struct svc_uart_driver *uart_of_tree(uint64_t *base, uint32_t *irq)
-{
-	const struct svc_uart_driver *drv = svc_uart_driver(0u);
-	uint32_t node = 0u;
-	uint64_t size = 0u;
-	uint32_t len = 0u;
-	const uint8_t *ints;
-
-	for (uint32_t i = 0u; (i < SVC_UART_DRIVERS) && (node == 0u); i++) {
-		const struct svc_uart_driver *d = svc_uart_driver(i);
-
-		node = rt_fdt_next_compatible(0u, d->compatible);
-		drv = (node != 0u) ? d : drv;
-	}
-	ints = (node != 0u) ? rt_fdt_node_property(node, "interrupts", &len) : NULL;
-	*base = UART_BASE_DEFAULT;
-	*irq = UART_IRQ_DEFAULT;
-	if ((node != 0u) && rt_fdt_node_reg(node, base, &size) && (ints != NULL) && (len >= 8u)) {
-		*irq = (((uint32_t)ints[4] << 24) | ((uint32_t)ints[5] << 16) | ((uint32_t)ints[6] << 8) | ints[7]) + 32u;
-	}
-	return drv;
 }
 
 static void open_channels(void)
@@ -180,23 +151,10 @@ static void stop_when_alone(uint64_t *next_check)
 	}
 }
 
-static void timer_expired(uint32_t intid, void *arg)
-{
-	(void)intid;
-	(void)arg;
-	rt_timer_stop(RT_TIMER_VIRT);
-}
-
-/* Sleeps until an interrupt (a doorbell, typed input) or IDLE_US; IRQs masked from the check to the WFI. */
+/* Sleeps until an interrupt (a doorbell, typed input) or IDLE_US, when nothing waits. */
 static void idle(void)
 {
-	rt_irq_mask();
-	if (all_quiet()) {
-		rt_timer_start_at(RT_TIMER_VIRT, rt_counter() + ((rt_counter_hz() * IDLE_US) / 1000000u));
-		rt_wfi();
-		rt_timer_stop(RT_TIMER_VIRT);
-	}
-	rt_irq_unmask();
+	svc_board_sleep(IDLE_US, all_quiet);
 	if (doorbell != UINT32_MAX) {
 		doorbell_seen = rt_doorbell_count(doorbell);
 	}
@@ -214,7 +172,7 @@ int main(void)
 
 	svc_init(&mux, me.partition, rt_bootarg("color", 0u) != 0u);
 	bool named = read_names();
-	uart = uart_of_tree(&uart_base, &uart_irq);
+	uart = svc_board_uart(&uart_base, &uart_irq);
 	open_channels();
 	svc_disk_init(&mux);
 	if (!named) {
@@ -227,9 +185,7 @@ int main(void)
 			(void)rt_channel_notify(&channels[i]);
 		}
 	}
-	(void)rt_irq_set_handler(RT_IRQ_VTIMER, timer_expired, NULL);
-	rt_gic_set_priority(RT_IRQ_VTIMER, RT_GIC_PRIORITY_DEFAULT);
-	rt_gic_enable(RT_IRQ_VTIMER);
+	svc_board_init();
 	if (svc_uart_init(uart, uart_base, uart_irq) != 0) {
 		(void)rt_printf("service: the UART's interrupt %u cannot be taken; no input\n", (unsigned)uart_irq);
 	}

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The service partition's UART interface: transmit forwarded to the driver
- * chosen at start-up (PL011 until one is chosen: QEMU virt's UART), receive
- * through a small byte ring that the driver's interrupt handler fills and
- * the main loop empties.
+ * chosen at start-up (nothing is written until one is), receive through a
+ * small byte ring that the driver's interrupt handler (or its poll, which
+ * each read calls first) fills and the main loop empties.
  */
 #include <stddef.h>
 #include "uart.h"
@@ -11,28 +11,12 @@
 #define RX_RING 256u              /* a power of two */
 
 
-static const struct svc_uart_driver *drv = &svc_pl011;
+static const struct svc_uart_driver *drv;
 static uint8_t rx_ring[RX_RING];
 static uint32_t rx_head;          /* written by the interrupt handler only */
 static uint32_t rx_put;           /* the interrupt handler's head before it publishes */
 static uint32_t rx_tail;          /* written by the main loop only */
 static uint32_t rx_overruns;
-
-const struct svc_uart_driver *svc_uart_driver(uint32_t i)
-{
-	const struct svc_uart_driver *d = NULL;
-
-	if (i == 0u) {
-		d = &svc_pl011;
-	} else if (i == 1u) {
-		d = &svc_cadence_uart;
-	} else if (i == 2u) {
-		d = &svc_imx_uart;
-	} else {
-		/* past the drivers */
-	}
-	return d;
-}
 
 int svc_uart_init(const struct svc_uart_driver *d, uint64_t uart_base, uint32_t irq)
 {
@@ -42,7 +26,7 @@ int svc_uart_init(const struct svc_uart_driver *d, uint64_t uart_base, uint32_t 
 
 uint32_t svc_uart_write(const char *buf, uint32_t len)
 {
-	return drv->write(buf, len);
+	return (drv != NULL) ? drv->write(buf, len) : 0u;
 }
 
 void svc_uart_rx_put(uint8_t c)
@@ -64,8 +48,13 @@ void svc_uart_rx_publish(void)
 
 uint32_t svc_uart_read(uint8_t *buf, uint32_t cap)
 {
-	uint32_t head = __atomic_load_n(&rx_head, __ATOMIC_ACQUIRE);
+	uint32_t head;
 	uint32_t n = 0u;
+
+	if ((drv != NULL) && (drv->poll != NULL)) {
+		drv->poll();
+	}
+	head = __atomic_load_n(&rx_head, __ATOMIC_ACQUIRE);
 
 	while ((n < cap) && (rx_tail != head)) {
 		buf[n] = rx_ring[rx_tail % RX_RING];

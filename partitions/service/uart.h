@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The service partition's UART: one interface (svc_uart_*), a driver per
- * kind of board UART behind it (pl011.c, cadence_uart.c, imx_uart.c), chosen at start-up
- * from the UART its device tree shows. The receive ring is shared (uart.c):
+ * kind of board UART behind it (arm64: arm64/pl011.c, arm64/cadence_uart.c,
+ * arm64/imx_uart.c), chosen at start-up from the UART its device tree
+ * shows (board.h). The receive ring is shared (uart.c):
  * a driver's receive interrupt puts bytes in, the main loop takes them out.
  */
 #ifndef SVC_UART_H
@@ -16,16 +17,13 @@ struct svc_uart_driver {
 	const char *compatible;                         /* the device tree compatible it drives */
 	int (*init)(uint64_t base, uint32_t irq);       /* takes the UART, IRQs unmasked: 0, or -1 */
 	uint32_t (*write)(const char *buf, uint32_t len);
+	void (*poll)(void);                             /* NULL, or the receive work done outside an interrupt */
 };
 
-extern const struct svc_uart_driver svc_pl011;
-extern const struct svc_uart_driver svc_cadence_uart;
-extern const struct svc_uart_driver svc_imx_uart;
-
-#define SVC_UART_DRIVERS 3u
-
-/** Driver `i` (0 .. SVC_UART_DRIVERS - 1) in the order the device tree is searched; NULL past them. */
-const struct svc_uart_driver *svc_uart_driver(uint32_t i);
+/* The drivers (each defined in its architecture's folder, which board.c chooses from). */
+extern const struct svc_uart_driver svc_pl011;          /* arm64/pl011.c */
+extern const struct svc_uart_driver svc_cadence_uart;   /* arm64/cadence_uart.c */
+extern const struct svc_uart_driver svc_imx_uart;       /* arm64/imx_uart.c */
 
 /** Takes the UART at `uart_base` with receive interrupt `irq` with `drv` (IRQs unmasked). 0, or -1. */
 int svc_uart_init(const struct svc_uart_driver *drv, uint64_t uart_base, uint32_t irq);

@@ -14,7 +14,7 @@
 #include <string.h>
 #include <bulkhead/disk.h>
 #include "bhrt.h"
-#include "bhrt_gic.h"
+#include "board.h"
 #include "vblk.h"
 
 #define TRANSPORT_SIZE 0x200u
@@ -152,15 +152,10 @@ uint64_t vblk_capacity(void)
 	return working ? capacity : 0u;
 }
 
-/* WFI until the virtual timer fires VBLK_NAP_US from now (its handler, main.c's, stops it); IRQs masked
- * meanwhile: a pending interrupt ends WFI all the same and is taken once they are unmasked. */
+/* A bounded sleep (board.h): the device's completion or VBLK_NAP_US, whichever comes first. */
 static void nap(void)
 {
-	rt_irq_mask();
-	rt_timer_start_at(RT_TIMER_VIRT, rt_counter() + ((rt_counter_hz() * VBLK_NAP_US) / 1000000u));
-	rt_wfi();
-	rt_timer_stop(RT_TIMER_VIRT);
-	rt_irq_unmask();
+	svc_board_sleep(VBLK_NAP_US, NULL);
 }
 
 /* One request of at most VBLK_BOUNCE bytes, polled. */

@@ -5,5 +5,5 @@
 UNIT_TESTS += imx_uart_console imx_uart_service
 UT_imx_uart_console_SRCS := tests/unit/test_imx_uart.c arch/arm64/imx_uart.c
 UT_imx_uart_console_CFLAGS := -Itests/unit/imx_uart -Iarch/arm64/include -DIMX_HYP
-UT_imx_uart_service_SRCS := tests/unit/test_imx_uart.c partitions/service/imx_uart.c
+UT_imx_uart_service_SRCS := tests/unit/test_imx_uart.c partitions/service/arm64/imx_uart.c
 UT_imx_uart_service_CFLAGS := -Itests/unit/imx_uart -Ipartitions/service -Ipartitions/runtime/arm64/include -DIMX_SVC

@@ -3,7 +3,7 @@
  * The i.MX UART drivers against a register-level model of the UART (FIFOs,
  * status flags, control registers): built once with the hypervisor's console
  * driver (arch/arm64/imx_uart.c, -DIMX_HYP) and once with the service
- * partition's driver (partitions/service/imx_uart.c, -DIMX_SVC; the partition
+ * partition's driver (partitions/service/arm64/imx_uart.c, -DIMX_SVC; the partition
  * runtime's GIC calls are this file's). Every access is checked: a 32-bit
  * access at a register of the UART's map. The transmit FIFO drains one
  * character every few polls of UTS, as a real UART shifts them out, or never

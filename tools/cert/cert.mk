@@ -190,7 +190,7 @@ CERT_HYP_ALT_C = $(subst $(BH_CONSOLE).c,$(CERT_CONSOLE_OTHER).c,$(subst gicv$(B
 
 # The service partition serves every partition's console: its code is
 # checked like the hypervisor's (a program of its own, with the runtime).
-CERT_SERVICE_C = $(sort $(wildcard partitions/service/*.c))
+CERT_SERVICE_C = $(sort $(wildcard partitions/service/*.c partitions/service/arm64/*.c))
 
 compile-commands: $(AUTOCONF_H) $(GEN)/system.mk
 	$(Q)$(PYTHON) $(srctree)/tools/cert/compdb.py --out $(O)/compile_commands.json --dir $(srctree) \

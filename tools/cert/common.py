@@ -25,7 +25,8 @@ SRCTREE = os.path.abspath(os.environ.get("BULKHEAD_CERT_ROOT") or
 # The sources of the hypervisor image, the partition runtime and the service
 # partition (it serves every partition's console): the
 # scope of MISRA, static analysis, complexity and the stack bound.
-HYPERVISOR_DIRS = ("core", "arch/arm64", "partitions/runtime", "partitions/runtime/arm64", "partitions/service")
+HYPERVISOR_DIRS = ("core", "arch/arm64", "partitions/runtime", "partitions/runtime/arm64", "partitions/service",
+                   "partitions/service/arm64")
 
 
 def rel(path, build=None):

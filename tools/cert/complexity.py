@@ -20,7 +20,7 @@ from common import SRCTREE, md_table, pmccabe, write_part
 LIMITS = os.path.join(SRCTREE, "tools", "cert", "complexity-limits.txt")
 SCOPE = ("core", "core/include", "arch/arm64", "arch/arm64/include", "partitions/runtime",
          "partitions/runtime/include", "partitions/runtime/arm64", "partitions/runtime/arm64/include",
-         "include/bulkhead", "tools/configc", "tools/configc/arm64", "partitions/service")
+         "include/bulkhead", "tools/configc", "tools/configc/arm64", "partitions/service", "partitions/service/arm64")
 METRICS = ("cyclomatic", "statements", "lines")
 # What pmccabe calls a function when it misreads a declaration.
 NOT_A_NAME = {"__attribute__", "__attribute", "__asm__", "asm", "static", "inline", "extern", "const",

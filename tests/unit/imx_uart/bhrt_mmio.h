@@ -2,7 +2,7 @@
 /*
  * The partition runtime's MMIO accessors routed to the i.MX UART register
  * model of tests/unit/test_imx_uart.c (this header takes the place of
- * partitions/runtime/include/bhrt_mmio.h for partitions/service/imx_uart.c).
+ * partitions/runtime/include/bhrt_mmio.h for partitions/service/arm64/imx_uart.c).
  */
 #ifndef BHRT_MMIO_H
 #define BHRT_MMIO_H

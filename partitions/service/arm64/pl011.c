@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "bhrt_gic.h"
-#include "uart.h"
+#include "../uart.h"
 #include "hw/pl011.h"
 
 #define RX_PER_INTERRUPT 64u      /* bytes read per interrupt at most (the FIFO holds 32) */

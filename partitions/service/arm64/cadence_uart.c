@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "bhrt_gic.h"
-#include "uart.h"
+#include "../uart.h"
 #include "hw/cadence_uart.h"
 
 #define RX_PER_INTERRUPT 128u     /* bytes read per interrupt at most (the FIFO holds 64) */

@@ -12,7 +12,7 @@
 #include <stdint.h>
 #include "bhrt_gic.h"
 #include "bhrt_mmio.h"
-#include "uart.h"
+#include "../uart.h"
 #include "hw/imx_uart.h"
 
 #define RX_PER_INTERRUPT 64u      /* bytes read per interrupt at most (the FIFO holds 32) */
