@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * What the service partition needs of its architecture (arm64/board.c;
- * the build takes the folder of the partition's architecture):
+ * What the service partition needs of its architecture (arm64/board.c,
+ * x86/board.c; the build takes the folder of the partition's architecture):
  * the board's UART and its driver, and a bounded sleep.
  */
 #ifndef SVC_BOARD_H

@@ -2,7 +2,7 @@
 /*
  * The service partition's UART: one interface (svc_uart_*), a driver per
  * kind of board UART behind it (arm64: arm64/pl011.c, arm64/cadence_uart.c,
- * arm64/imx_uart.c), chosen at start-up from the UART its device tree
+ * arm64/imx_uart.c; x86: x86/ns16550.c), chosen at start-up from the UART its device tree
  * shows (board.h). The receive ring is shared (uart.c):
  * a driver's receive interrupt puts bytes in, the main loop takes them out.
  */
@@ -24,6 +24,7 @@ struct svc_uart_driver {
 extern const struct svc_uart_driver svc_pl011;          /* arm64/pl011.c */
 extern const struct svc_uart_driver svc_cadence_uart;   /* arm64/cadence_uart.c */
 extern const struct svc_uart_driver svc_imx_uart;       /* arm64/imx_uart.c */
+extern const struct svc_uart_driver svc_ns16550_ports;  /* x86/ns16550.c */
 
 /** Takes the UART at `uart_base` with receive interrupt `irq` with `drv` (IRQs unmasked). 0, or -1. */
 int svc_uart_init(const struct svc_uart_driver *drv, uint64_t uart_base, uint32_t irq);

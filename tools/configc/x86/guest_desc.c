@@ -3,12 +3,14 @@
  * The description an x86 partition finds at ESI (its dtb-address): a
  * flattened device tree with what the partition runtime reads on every
  * architecture (/chosen's bootargs, shared memory, channels with their
- * doorbells), and nothing of the board: an x86 partition's devices are I/O
- * ports its program knows, and no OS partition reads this yet. The nodes
- * are those of arm64's tree (tools/configc/arm64/guest_dtb.c) without
- * interrupt specifiers: a doorbell is a vector, in bulkhead,doorbell.
+ * doorbells), the partition's I/O-port devices (their ports, marked
+ * bulkhead,io-ports, and their GSIs, the I/O APIC pins it owns), and for the
+ * service partition every partition's name (/chosen/bulkhead,partitions).
+ * The nodes are those of arm64's tree (tools/configc/arm64/guest_dtb.c)
+ * without interrupt specifiers: a doorbell is a vector, in bulkhead,doorbell.
  */
 #include <stdio.h>
+#include <string.h>
 
 #include <libfdt.h>
 
@@ -90,6 +92,41 @@ static int add_channels(void *fdt, const struct bh_system *sys, const struct bh_
 	return 0;
 }
 
+/* A device of the partition at I/O ports: `reg` = <0 first-port 0 ports>, `interrupts` = <GSI>. */
+/* Implements: REQ-XARCH-017 */
+static int add_port_devices(void *fdt, const struct bh_system *sys, const struct bh_partition *p)
+{
+	for (unsigned k = 0; k < p->n_devices; k++) {
+		const struct bh_device *d = &sys->board.devices[p->devices[k]];
+
+		if (!d->ports || d->n_regs == 0)
+			continue;
+		TRY(begin_node_at(fdt, "io", d->regs[0].base, d->regs[0].size));
+		TRY(fdt_property(fdt, "compatible", d->compatible, (int)d->compatible_len));
+		TRY(fdt_property(fdt, "bulkhead,io-ports", NULL, 0));
+		if (d->n_irqs)
+			TRY(fdt_property_u32(fdt, "interrupts", d->irqs[0]));
+		TRY(fdt_end_node(fdt));
+	}
+	return 0;
+}
+
+/* The service partition names every partition, by id, for its prompt and prefixes. */
+/* Implements: REQ-XARCH-018 */
+static int add_partition_names(void *fdt, const struct bh_system *sys)
+{
+	char names[BHCC_MAX_PARTITIONS * (BHCC_NAME_MAX + 1)];
+	int len = 0;
+
+	for (unsigned i = 0; i < sys->n_partitions; i++) {
+		size_t n = strlen(sys->partitions[i].name) + 1;
+
+		memcpy(names + len, sys->partitions[i].name, n);
+		len += (int)n;
+	}
+	return fdt_property(fdt, "bulkhead,partitions", names, len);
+}
+
 int be_guest_desc_build(const struct bh_system *sys, const struct bh_partition *p, void *buf, int bufsize)
 {
 	void *fdt = buf;
@@ -105,7 +142,10 @@ int be_guest_desc_build(const struct bh_system *sys, const struct bh_partition *
 	TRY(fdt_begin_node(fdt, "chosen"));
 	if (p->has_bootargs)
 		TRY(fdt_property_string(fdt, "bootargs", p->bootargs));
+	if (p->service)
+		TRY(add_partition_names(fdt, sys));
 	TRY(fdt_end_node(fdt));
+	TRY(add_port_devices(fdt, sys, p));
 	TRY(add_shared(fdt, sys, p));
 	TRY(add_channels(fdt, sys, p));
 	TRY(fdt_end_node(fdt));
@@ -117,7 +157,7 @@ int be_guest_desc_build(const struct bh_system *sys, const struct bh_partition *
 	return size;
 }
 
-/* The tree holds no board device, so no device's node name can clash with it. */
+/* Its device nodes are named io@<port>, channels channel@<address>: no clash is possible. */
 void be_check_guest_desc(struct bh_ctx *c, const struct bh_partition *p)
 {
 	(void)c;
