@@ -144,6 +144,7 @@ static const struct rejection rejections[] = {
 	{ "err-port-console", "err-port-console: /partitions/talker: devices: /board/isa/serial@i3f8 is the hypervisor's console" },
 	{ "err-port-irq", "err-port-irq: /partitions/x86probe: devices: /board/isa/serial@i2f8 has interrupt (GSI) 16: x86 Bulkhead routes the I/O APIC's ISA pins 1 and 3..15 (edges) to partitions, not this one" },
 	{ "err-port-irq-shared", "err-port-irq-shared: /partitions/x86probe: devices: interrupt 3 of /board/isa/serial@i2f8 is also owned by /partitions/talker (through /board/isa/dev@i100)" },
+	{ "err-rtc-shared", "err-rtc-shared: /partitions/x86probe: devices: /board/isa/rtc@i70 is also assigned to /partitions/talker" },
 	{ "err-port-space", "err-port-space: /board/isa/rtc@i70: reg: range 0 is in space 0; under isa only I/O ports (space 1) are allowed" },
 	{ "err-port-limit", "err-port-limit: /board/isa/dev@ifffc: reg: ports 0xfffc + 0x8 are not inside 0..0xffff" },
 	{ "err-port-unit", "err-port-unit: /board/isa/rtc@70: unit address '70' does not match the first port in reg (expected 'i70')" },
@@ -155,7 +156,7 @@ static const struct rejection rejections[] = {
 	{ "err-apic-id", "err-apic-id: /board/cpus/cpu@2: reg: x2APIC id 1 is also the id of /board/cpus/cpu@1" },
 };
 
-/* Verifies: REQ-XARCH-012, REQ-CFG-010 */
+/* Verifies: REQ-XARCH-012, REQ-XARCH-019, REQ-CFG-010 */
 static void test_bad_x86_descriptions_name_node_property_and_conflict(void **state)
 {
 	(void)state;
