@@ -7,7 +7,9 @@ x86probe (core 1) uses COM2, which it owns, then writes to COM1, which it does
 not own, sends x2APIC IPIs to itself and to talker's core, touches MSRs that
 must trap, tries to unmask COM1's I/O APIC pin, then stores into talker's RAM; x86cores (cores 2 and 3) starts its
 second vCPU, wakes it with an IPI, then triple-faults."""
+import os
 import re
+import subprocess
 
 import pytest
 
@@ -236,3 +238,27 @@ def test_ioapic_pins_read_masked_and_a_write_is_refused(system_run):
     assert not any("IPA 0xfec" in l for l in system_run.of("bulkhead")), system_run.text()
     assert _incidents(system_run, "x86probe")["interrupt"] == 3, system_run.text()
     assert "exit(0)" in system_run.of("talker"), system_run.text()
+
+
+def test_permission_maps_are_sized_by_the_description():
+    """The hypervisor holds one I/O-port and one MSR permission map per partition of the
+    description (bhcc's BH_NUM_PARTITIONS, 3 here), not one per partition the build could hold
+    (CONFIG_MAX_PARTITIONS, 8): each map's size comes from the compiler (gdb), the arrays' from
+    the symbol table.
+
+    Verifies: REQ-MEM-011
+    """
+    out, system_vars = x86sys.build("x86-default", "configs/qemu-x86_64.dts")
+    elf = os.path.join(out, "bulkhead.elf")
+    parts = int(system_vars["BH_NUM_PARTITIONS"])
+    assert parts == len(system_vars["BH_PARTITIONS"].split()) == 3, system_vars
+    with open(os.path.join(out, ".config")) as f:
+        assert int(re.search(r"^CONFIG_MAX_PARTITIONS=(\d+)$", f.read(), re.M).group(1)) > parts
+    nm = subprocess.run(["nm", "-S", elf], check=True, capture_output=True, text=True).stdout
+    sizes = {f[3]: int(f[1], 16) for f in (l.split() for l in nm.splitlines()) if len(f) == 4}
+    gdb = subprocess.run(["gdb-multiarch", "-nx", "-batch", "-ex", "p sizeof(iopms[0])", "-ex", "p sizeof(msrpms[0])",
+                          elf], capture_output=True, text=True, check=True, timeout=60).stdout
+    one = [int(v) for v in re.findall(r"^\$\d+ = (\d+)$", gdb, re.M)]
+    assert len(one) == 2 and min(one) > 0, gdb
+    assert sizes["iopms"] == parts * one[0] and sizes["msrpms"] == parts * one[1], (sizes.get("iopms"),
+                                                                                     sizes.get("msrpms"), one)
