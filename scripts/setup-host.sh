@@ -19,7 +19,8 @@ set -eu
 PACKAGES="make gcc libc6-dev cpp gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu \
 device-tree-compiler libfdt-dev python3 python3-kconfiglib python3-pytest python3-pexpect \
 libcmocka-dev qemu-system-arm qemu-system-x86 newlib-source u-boot-tools u-boot-qemu mtools gdb-multiarch openocd \
-gcovr cppcheck pmccabe git clang libclang-rt-14-dev xz-utils bochs bochsbios vgabios bochs-term"
+gcovr cppcheck pmccabe git clang libclang-rt-14-dev xz-utils bochs bochsbios vgabios bochs-term \
+grub-common grub-pc-bin xorriso"
 PACKAGES=${SETUP_HOST_PACKAGES:-$PACKAGES}
 
 check=false

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Entry of the x86-64 hypervisor. QEMU's -kernel (and any multiboot v1
- * loader) enters _start in 32-bit protected mode, paging off, EAX = the
- * multiboot magic, EBX = its information block. This code zeroes .bss,
+ * loader) or GRUB's multiboot2 enters _start in 32-bit protected mode,
+ * paging off, EAX = the multiboot magic, EBX = its information block. This code zeroes .bss,
  * maps the first 4 GiB one to one with 2 MiB pages (a map used only until
  * x86_mmu_init() loads the W^X one), enters long mode and calls
  * x86_boot_main() on the boot stack.
@@ -15,6 +15,8 @@
 
 #define MB_MAGIC 0x1badb002
 #define MB_FLAGS 0x00000000
+#define MB2_MAGIC 0xe85250d6
+#define MB2_ARCH_I386 0
 #define SEL_CODE32 0x08
 #define SEL_DATA 0x10
 #define SEL_CODE64 0x18
@@ -28,6 +30,22 @@ multiboot_header:
 	.long MB_MAGIC
 	.long MB_FLAGS
 	.long -(MB_MAGIC + MB_FLAGS)
+
+	/*
+	 * Multiboot2 (GRUB on boards): the ELF's own headers say where to load
+	 * it, so the header has only its end tag; GRUB enters _start in the
+	 * same state with EAX = 0x36d76289 and EBX = its tagged information,
+	 * whose memory map setup.c checks as v1's (memmap.c).
+	 */
+	.balign 8
+multiboot2_header:
+	.long MB2_MAGIC
+	.long MB2_ARCH_I386
+	.long multiboot2_end - multiboot2_header
+	.long -(MB2_MAGIC + MB2_ARCH_I386 + (multiboot2_end - multiboot2_header))
+	.word 0, 0                     /* end tag: type 0, flags 0 */
+	.long 8                        /* its size */
+multiboot2_end:
 
 	.globl _start
 _start:

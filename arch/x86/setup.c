@@ -17,6 +17,7 @@
 #include "x86_pt.h"
 
 #define MULTIBOOT_MAGIC 0x2badb002u
+#define MULTIBOOT2_MAGIC 0x36d76289u   /* GRUB's multiboot2 (boot.S's second header) */
 
 /* One stack per physical cpu: the stack a cpu runs on says which cpu it is. */
 static uint8_t stacks[BH_NUM_CORES][CONFIG_CPU_STACK_SIZE]
@@ -162,10 +163,10 @@ void x86_boot_main(uint32_t magic, uint32_t info);
 void x86_boot_main(uint32_t magic, uint32_t info)
 {
 	x86_uart_init();
-	if (magic != MULTIBOOT_MAGIC) {
-		panic("not started by a multiboot loader (eax 0x%x)", magic);
+	if ((magic != MULTIBOOT_MAGIC) && (magic != MULTIBOOT2_MAGIC)) {
+		panic("not started by a multiboot (v1 or 2) loader (eax 0x%x)", magic);
 	}
-	x86_check_memory_map(info);
+	x86_check_memory_map(magic == MULTIBOOT2_MAGIC, info);
 	/* Below 1 MiB while the boot map still lets us write there. */
 	(void)memcpy((void *)(uintptr_t)X86_TRAMPOLINE_PA, x86_trampoline_start,
 		     (size_t)(x86_trampoline_end - x86_trampoline_start));

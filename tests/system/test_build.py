@@ -27,6 +27,8 @@ NEEDED = {
     "/usr/lib/python3/dist-packages/pexpect/__init__.py": "python3-pexpect",
     "bochs": "bochs", "/usr/share/bochs/BIOS-bochs-latest": "bochsbios", "/usr/share/vgabios/vgabios.bin": "vgabios",
     "/usr/lib/x86_64-linux-gnu/bochs/plugins/libbx_term_gui.so.0": "bochs-term",
+    "grub-mkrescue": "grub-common", "grub-file": "grub-common", "/usr/lib/grub/i386-pc/moddep.lst": "grub-pc-bin",
+    "xorriso": "xorriso",
 }
 
 

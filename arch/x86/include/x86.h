@@ -170,7 +170,7 @@ void x86_ioapic_partition_reset(struct partition *p);
 void x86_gsi_interrupt(uint32_t pin);
 
 /** Refuses to boot when the description's RAM is not usable RAM in the multiboot memory map (memmap.c). */
-void x86_check_memory_map(uint32_t info);
+void x86_check_memory_map(bool multiboot2, uint32_t info);
 
 /** The 16550's output for panic paths that cannot use the log. */
 void x86_uart_init(void);
