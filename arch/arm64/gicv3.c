@@ -169,7 +169,7 @@ void gic_send_ipi(const struct cpu *target)
 void gic_send_sgi(const struct cpu *target, uint32_t intid)
 {
 	/* The kick's value (gic_init_global) already names the cpu: only the INTID differs. */
-	uint64_t v = (target->arch.gic.kick & ~(0xfUL << 24)) | ((uint64_t)(intid & 0xfu) << 24);
+	uint64_t v = (target->arch.gic.kick & ~(0xfUL << 24)) | (((uint64_t)intid & 0xfUL) << 24);
 
 	write_sysreg(icc_sgi1r_el1, v);
 	isb();

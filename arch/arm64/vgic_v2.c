@@ -129,12 +129,14 @@ static void targets(struct cpu *cpu, uint32_t offset, bool write, uint32_t size,
 /* Implements: REQ-IRQ-003, REQ-IRQ-004 */
 static __attribute__((noinline)) void sgir_each(struct cpu *cpu, uint32_t value, uint32_t list, const char *refused)
 {
+	uint32_t left = list;
+
 	if (refused != NULL) {
 		vgic_deny(cpu, refused, GICD_SGIR, value);
 	}
-	while (list != 0u) {
-		vgic_send_sgi(cpu, (uint32_t)__builtin_ctz(list), value & 0xfu);
-		list &= list - 1u;
+	while (left != 0u) {
+		vgic_send_sgi(cpu, (uint32_t)__builtin_ctz(left), value & 0xfu);
+		left &= left - 1u;
 	}
 }
 

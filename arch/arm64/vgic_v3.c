@@ -306,13 +306,14 @@ void vgic_partition_init(struct partition *p)
 static __attribute__((noinline)) void sgi1r_each(struct cpu *cpu, uint64_t v, uint64_t targets, bool refused)
 {
 	uint32_t intid = (uint32_t)(v >> 24) & 0xfu;
+	uint64_t left = targets;
 
 	if (refused) {
 		vgic_deny(cpu, "SGI to a core it does not own", 0u, v);
 	}
-	while (targets != 0u) {
-		vgic_send_sgi(cpu, (uint32_t)__builtin_ctzl(targets), intid);
-		targets &= targets - 1u;
+	while (left != 0u) {
+		vgic_send_sgi(cpu, (uint32_t)__builtin_ctzl(left), intid);
+		left &= left - 1u;
 	}
 }
 

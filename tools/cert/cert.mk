@@ -181,7 +181,11 @@ system-test-cov: host-tools newlib
 # each further console driver, linked by neither, as a program of its own
 # (-DBH_CERT_OTHER_CONSOLE=<driver>: each defines arch_console_putc).
 # bhcc's copies of the hypervisor's table builder (core/, arch/) are the
-# hypervisor's files, listed once, with the hypervisor's flags.
+# hypervisor's files, listed once, with the hypervisor's flags. ARM64's EL2
+# map and stage-2 tables are built on the host at build time
+# (tools/el2map): their builders (mmu.c, stage2_build.c with pgtable.c and
+# vmsa.c) are hypervisor code run elsewhere, each checked as a program of its
+# own with the hypervisor's flags (BH_CERT_TABLE_BUILDER tells them apart).
 CERT_GIC_OTHER = $(if $(filter 3,$(BH_GIC_VERSION)),2,3)
 CERT_CONSOLE_OTHER = $(if $(filter pl011,$(BH_CONSOLE)),ns16550,pl011)
 CERT_HYP_C = $(sort $(filter %.c,$(HYP_SRCS)))
@@ -200,6 +204,10 @@ compile-commands: $(AUTOCONF_H) $(GEN)/system.mk
 		--srcs "$(filter $(wildcard $(CERT_HYP_ALT_C)),$(CERT_HYP_ALT_C))" \
 		$(foreach d,$(filter-out $(CERT_HYP_C) $(CERT_HYP_ALT_C),$(CONSOLE_DRIVERS)),--cc "$(HYP_CC)" \
 			--flags "$(HYP_CPPFLAGS) -DBH_CERT_OTHER_CONSOLE=$(basename $(notdir $(d))) $(HYP_CFLAGS)" --srcs "$(d)") \
+		--cc "$(HYP_CC)" --flags "$(HYP_CPPFLAGS) -DBH_CERT_TABLE_BUILDER=el2 $(HYP_CFLAGS)" \
+			--srcs "$(filter-out tools/%,$(EL2MAP_SRCS))" \
+		--cc "$(HYP_CC)" --flags "$(HYP_CPPFLAGS) -DBH_CERT_TABLE_BUILDER=s2 $(HYP_CFLAGS)" \
+			--srcs "$(filter-out tools/%,$(S2MAP_SRCS))" \
 		--cc "$(GUEST_CC)" --flags "$(GUEST_CPPFLAGS) $(GUEST_CFLAGS)" --srcs "$(filter %.c,$(RT_SRCS))" \
 		--cc "$(GUEST_CC)" --flags "$(GUEST_CPPFLAGS) $(GUEST_CFLAGS)" --srcs "$(CERT_SERVICE_C)" \
 		--cc "$(HOSTCC)" --flags "$(BHCC_CFLAGS)" --srcs "$(BHCC_MAIN) $(filter-out core/% arch/%,$(BHCC_LIB_SRCS))"

@@ -22,8 +22,6 @@
 #include "cfg.h"
 #include "vmsa.h"
 
-extern pte_t el2_pool[BH_EL2_POOL_PAGES][PT_ENTRIES];
-
 #define PAGE 4096u
 #define TYPE_MASK 3u
 #define TYPE_TABLE 3u

@@ -41,6 +41,10 @@ NORETURN void arm64_enter_vcpu(const uint8_t *stack_top, uint64_t entry, uint64_
 extern uint8_t cpu_stacks[BH_NUM_CORES][CONFIG_CPU_STACK_SIZE];
 /** The root of the hypervisor's own EL2 stage-1 tables (mmu.c). */
 extern pte_t el2_root[PT_ENTRIES];
+#ifdef BH_EL2_POOL_PAGES
+/** The EL2 map's next-level tables (mmu.c), filled on the host by tools/el2map. */
+extern pte_t el2_pool[BH_EL2_POOL_PAGES][PT_ENTRIES];
+#endif
 
 /* C entry points called from assembly */
 void arm64_early_init(void);
