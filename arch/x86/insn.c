@@ -120,24 +120,39 @@ static uint32_t modrm_tail(uint8_t modrm, const uint8_t *after, uint32_t left)
 	return len;
 }
 
-uint32_t x86_insn_decode_mov(const uint8_t *bytes, uint32_t n, enum x86_code_mode mode, struct x86_mov *out)
+/* What mov_prefixes() returns for an access the MOV decoder does not take. */
+#define MOV_REFUSED 0xffffffffu
+
+/* The segment prefixes and REX of a MOV (REX.R in *rex_r); the index of its
+ * opcode, or MOV_REFUSED for 16-bit code and for REX.W (a 64-bit access). */
+static uint32_t mov_prefixes(const uint8_t *bytes, uint32_t limit, enum x86_code_mode mode, uint32_t *rex_r)
 {
-	uint32_t limit = (n < X86_INSN_MAX) ? n : X86_INSN_MAX;
 	uint32_t i = 0u;
-	uint32_t rex_r = 0u;
 
 	if (mode == X86_MODE_16) {
-		return 0u;
+		return MOV_REFUSED;
 	}
 	while ((i < limit) && (is_segment_prefix(bytes[i]) != 0)) {
 		i++;
 	}
 	if ((mode == X86_MODE_64) && (i < limit) && ((bytes[i] & 0xf0u) == 0x40u)) {
 		if ((bytes[i] & 0x08u) != 0u) {
-			return 0u;   /* REX.W: a 64-bit access */
+			return MOV_REFUSED;
 		}
-		rex_r = ((bytes[i] & 0x04u) != 0u) ? 8u : 0u;
+		*rex_r = ((bytes[i] & 0x04u) != 0u) ? 8u : 0u;
 		i++;
+	}
+	return i;
+}
+
+uint32_t x86_insn_decode_mov(const uint8_t *bytes, uint32_t n, enum x86_code_mode mode, struct x86_mov *out)
+{
+	uint32_t limit = (n < X86_INSN_MAX) ? n : X86_INSN_MAX;
+	uint32_t rex_r = 0u;
+	uint32_t i = mov_prefixes(bytes, limit, mode, &rex_r);
+
+	if (i == MOV_REFUSED) {
+		return 0u;
 	}
 	if (((i + 2u) > limit) || ((bytes[i] != 0x89u) && (bytes[i] != 0x8bu) && (bytes[i] != 0xc7u)) ||
 	    ((bytes[i + 1u] >> 6) == 3u)) {

@@ -3,7 +3,8 @@
 """Per-function complexity (pmccabe) against the limits in
 tools/cert/complexity-limits.txt.
 
-Scope: every C source and header of core/, arch/arm64/, partitions/runtime/,
+Scope: every C source and header of core/, arch/arm64/, arch/x86/ (its common code and both vendor
+back ends, svm/ and vmx/), partitions/runtime/,
 include/bulkhead/, tools/configc/ and its back ends. Gate: a function above a limit that
 the limits file does not accept, or above the value it accepts; an accepted
 exception that names no function measured (a misspelt or stale name would
@@ -18,7 +19,8 @@ import sys
 from common import SRCTREE, md_table, pmccabe, write_part
 
 LIMITS = os.path.join(SRCTREE, "tools", "cert", "complexity-limits.txt")
-SCOPE = ("core", "core/include", "arch/arm64", "arch/arm64/include", "partitions/runtime",
+SCOPE = ("core", "core/include", "arch/arm64", "arch/arm64/include", "arch/x86", "arch/x86/include",
+         "arch/x86/svm", "arch/x86/vmx", "partitions/runtime",
          "partitions/runtime/include", "partitions/runtime/arm64", "partitions/runtime/arm64/include",
          "include/bulkhead", "tools/configc", "tools/configc/arm64", "partitions/service", "partitions/service/arm64")
 METRICS = ("cyclomatic", "statements", "lines")

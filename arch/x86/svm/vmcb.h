@@ -18,8 +18,8 @@
 #define VMCB_TSC_OFFSET        0x050u
 #define VMCB_ASID              0x058u   /* u32 */
 #define VMCB_TLB_CONTROL       0x05cu   /* u8 */
-#define VMCB_VINTR             0x060u   /* u64: V_IRQ bit 8, V_INTR_PRIO 19:16, V_IGN_TPR 20, V_INTR_MASKING 24,
-                                           V_INTR_VECTOR 39:32 */
+/* u64: V_IRQ bit 8, V_INTR_PRIO 19:16, V_IGN_TPR 20, V_INTR_MASKING 24, V_INTR_VECTOR 39:32 */
+#define VMCB_VINTR             0x060u
 #define VMCB_INT_SHADOW        0x068u
 #define VMCB_EXITCODE          0x070u
 #define VMCB_EXITINFO1         0x078u

@@ -48,6 +48,23 @@ static void instruction(struct x86_exit *e, enum x86_exit_reason reason, enum x8
 	e->insn_len = (uint32_t)vmread(VMCS_EXIT_INSN_LEN);
 }
 
+static void io_exit(struct x86_exit *e, uint64_t qual)
+{
+	instruction(e, X86_EXIT_IO, X86_OP_UNKNOWN);
+	e->port = (uint16_t)(qual >> 16);
+	e->io_size = (uint8_t)((qual & 7u) + 1u);
+	e->io_in = (qual & IO_QUAL_IN) != 0u;
+	e->io_string = (qual & IO_QUAL_STRING) != 0u;
+}
+
+static void ept_violation(struct x86_exit *e, uint64_t qual)
+{
+	e->reason = X86_EXIT_NPF;
+	e->gpa = vmread(VMCS_GUEST_PHYS_ADDR);
+	e->fault_kind = ((qual & EPT_QUAL_FETCH) != 0u) ? BH_FAULT_INSTRUCTION
+			: (((qual & EPT_QUAL_WRITE) != 0u) ? BH_FAULT_DATA_WRITE : BH_FAULT_DATA_READ);
+}
+
 bool vmx_exit_decode(struct cpu *cpu, struct x86_exit *e)
 {
 	uint32_t reason = (uint32_t)vmread(VMCS_EXIT_REASON);
@@ -74,11 +91,7 @@ bool vmx_exit_decode(struct cpu *cpu, struct x86_exit *e)
 		instruction(e, X86_EXIT_HLT, X86_OP_HLT);
 		break;
 	case VMX_EXIT_IO:
-		instruction(e, X86_EXIT_IO, X86_OP_UNKNOWN);
-		e->port = (uint16_t)(qual >> 16);
-		e->io_size = (uint8_t)((qual & 7u) + 1u);
-		e->io_in = (qual & IO_QUAL_IN) != 0u;
-		e->io_string = (qual & IO_QUAL_STRING) != 0u;
+		io_exit(e, qual);
 		break;
 	case VMX_EXIT_RDMSR:
 		instruction(e, X86_EXIT_MSR, X86_OP_RDMSR);
@@ -88,10 +101,7 @@ bool vmx_exit_decode(struct cpu *cpu, struct x86_exit *e)
 		e->msr_write = true;
 		break;
 	case VMX_EXIT_EPT_VIOLATION:
-		e->reason = X86_EXIT_NPF;
-		e->gpa = vmread(VMCS_GUEST_PHYS_ADDR);
-		e->fault_kind = ((qual & EPT_QUAL_FETCH) != 0u) ? BH_FAULT_INSTRUCTION
-				: (((qual & EPT_QUAL_WRITE) != 0u) ? BH_FAULT_DATA_WRITE : BH_FAULT_DATA_READ);
+		ept_violation(e, qual);
 		break;
 	case VMX_EXIT_XSETBV:
 		instruction(e, X86_EXIT_XSETBV, X86_OP_XSETBV);
@@ -104,9 +114,8 @@ bool vmx_exit_decode(struct cpu *cpu, struct x86_exit *e)
 		break;
 	case VMX_EXIT_EXCEPTION_NMI:
 		/* The exception bitmap is empty: only an NMI exits here. */
-		if ((vmread(VMCS_EXIT_INTR_INFO) & INTR_TYPE_MASK) == INTR_TYPE_NMI) {
-			e->reason = X86_EXIT_HOST_EVENT;
-		}
+		e->reason = ((vmread(VMCS_EXIT_INTR_INFO) & INTR_TYPE_MASK) == INTR_TYPE_NMI) ? X86_EXIT_HOST_EVENT
+											 : e->reason;
 		break;
 	case VMX_EXIT_INIT:
 	case VMX_EXIT_SIPI:
