@@ -28,7 +28,7 @@ MAKEFLAGS += --no-print-directory
 # Goals that need neither a configuration nor the generated system tables.
 STANDALONE_GOALS := help deps deps-check clean distclean run run-uboot test unit-test unit-build unit-configc system-test \
 	fuzz fuzz-build fuzz-quick \
-	cert cert-quick cert-fingerprints cert-mutation mutation cert-trace cert-analysis cert-gcs cert-stack cert-pathlen cert-complexity cert-coverage cert-index cert-hyp cert-images \
+	cert cert-quick cert-fingerprints cert-mutation mutation cert-trace cert-analysis cert-gcs cert-stack cert-pathlen cert-complexity cert-coverage cert-index cert-hyp cert-images cert-x86-images cert-analysis-x86 cert-stack-x86 \
 	cert-test system-test-cov bench fresh-check menuconfig olddefconfig savedefconfig %_defconfig newlib host-tools
 BUILD_GOALS := $(filter-out $(STANDALONE_GOALS),$(or $(MAKECMDGOALS),all))
 

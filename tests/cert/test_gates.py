@@ -87,6 +87,39 @@ def test_misra_finding_fails_unless_deviated(tmp_path):
     assert "| D-1 |" in (tmp_path / "out" / "misra.md").read_text()
 
 
+def test_misra_x86_vendor_program(tmp_path):
+    """An x86 vendor back end is analysed as a program of its own (--scope, --name): its findings fail
+    its own parts (misra-x86-svm) unless deviated, feed the Guideline Compliance Summary through
+    misra-findings-x86-svm.json, and a source of its folders left out of the program fails the gate.
+
+    Verifies: REQ-CRT-022
+    """
+    def analyse(deviations):
+        dev = write(tmp_path, "docs/safety/deviations.md", DEVIATIONS_HEAD + deviations)
+        db = [{"directory": str(tmp_path), "file": "arch/x86/svm/pick.c",
+               "arguments": ["gcc", "-std=c11", "-m64", "-c", "arch/x86/svm/pick.c", "-o", "/dev/null"]}]
+        write(tmp_path, "compile_commands.json", json.dumps(db))
+        return run_tool("analysis.py", ["--compdb", tmp_path / "compile_commands.json", "--deviations", dev,
+                                        "--out", tmp_path / "out", "--scope", "arch/x86", "arch/x86/svm",
+                                        "--name", "x86-svm"], tmp_path)
+
+    write(tmp_path, "arch/x86/svm/pick.c", BAD_C)
+    r = analyse("")
+    assert r.returncode != 0 and "misra-x86-svm: FAIL" in r.stdout and "arch/x86/svm/pick.c:" in r.stdout, r.stdout
+    part = json.loads((tmp_path / "out" / "misra-x86-svm.json").read_text())
+    assert part["status"] == "fail" and (tmp_path / "out" / "static-analysis-x86-svm.json").exists()
+    found = json.loads((tmp_path / "out" / "misra-findings-x86-svm.json").read_text())
+    assert any(f["file"] == "arch/x86/svm/pick.c" and f["rule"] == "16.4" for f in found), found
+    entry = "\n### D-1: switch without default\n- Tool: misra\n- Rule: 16.4, 16.6\n- Scope: arch/x86/svm/pick.c\n" \
+        + JUSTIFIED
+    r = analyse(entry)
+    assert r.returncode == 0, r.stdout
+    write(tmp_path, "arch/x86/svm/left_out.c", "int left_out(void);\n")
+    r = analyse(entry)
+    assert r.returncode != 0 and "arch/x86/svm/left_out.c: in no program of the compilation database" in r.stdout, \
+        r.stdout
+
+
 def test_deviation_needs_every_field(tmp_path):
     """A deviation without a justification, without who may rely on it or without who approved it
     and when is itself a gate failure.
@@ -363,6 +396,76 @@ def test_stack_model_checked_against_assembly(tmp_path):
     assert r.returncode == 1 and "declares 64 bytes pushed before entry_ok, the assembly pushes 80" in r.stdout, r.stdout
 
 
+X86_ENTRY_S = """\t.text
+\t.code64
+vec_ok:
+\tpush %rax
+\tpush %rcx
+\tcall entry_ok
+\tpop %rcx
+\tpop %rax
+\tiretq
+on_stack:
+\tmov %rdi, %rsp
+\tpush $0
+\tjmp *%rsi
+"""
+X86_MODEL = "entry ok s 16 entry_ok\nentry fresh s 8 entry_big\nasm on_stack 0\njump on_stack entry_big\n" \
+    "if CONFIG_VENDOR_A asm vendor_switch 24\n"
+
+
+def _x86_stack(tmp_path, model, asm=X86_ENTRY_S, vendor_s="\t.text\n\t.globl vendor_switch\nvendor_switch:\n\tret\n"):
+    """The stack gate on an x86-64 image: STACK_C and arch/x86/entry.S (AT&T syntax) built with the host's
+    gcc, a vendor's assembly in arch/x86/vendor_a/, CONFIG_VENDOR_A set."""
+    build = tmp_path / "build"
+    obj = build / "obj"
+    src = write(build, "x.c", STACK_C)
+    os.makedirs(obj / "arch/x86/vendor_a", exist_ok=True)
+    subprocess.run(["gcc", "-O1", "-fno-inline", "-fstack-usage", "-fcallgraph-info=su", "-c", src,
+                    "-o", obj / "x.c.o"], check=True, cwd=build)
+    objs = [obj / "x.c.o"]
+    for path, text in (("arch/x86/entry.S", asm), ("arch/x86/vendor_a/switch.S", vendor_s)):
+        write(tmp_path, path, text)
+        subprocess.run(["gcc", "-c", tmp_path / path, "-o", obj / (path + ".o")], check=True)
+        objs.append(obj / (path + ".o"))
+    subprocess.run(["gcc", "-nostdlib", "-static", "-Wl,-e,entry_ok", *objs, "-o", build / "bulkhead.elf"],
+                   check=True)
+    write(build, "include/generated/autoconf.h", "#define CONFIG_STACK 512\n#define CONFIG_VENDOR_A 1\n")
+    write(tmp_path, "model.txt", "stack s CONFIG_STACK\n" + model)
+    return run_tool("stack.py", ["--image", f"x86-a={build}", "--model", tmp_path / "model.txt", "--name", "x86",
+                                 "--out", tmp_path / "out"], tmp_path)
+
+
+def test_stack_x86_model_checked_against_assembly(tmp_path):
+    """The x86 images' stack gate reads AT&T assembly: the pushes before a call, a register-indirect jump
+    whose targets a `jump` line declares (an undeclared one fails), a vendor's world switch declared
+    only for the images configured with it (`if CONFIG_...`), and the part is stack-x86.
+
+    Verifies: REQ-CRT-023
+    """
+    r = _x86_stack(tmp_path, X86_MODEL)
+    assert r.returncode == 0, r.stdout
+    assert "| fresh | s | 512 |" in (tmp_path / "out" / "stack-x86.md").read_text()
+    r = _x86_stack(tmp_path, X86_MODEL.replace("entry ok s 16", "entry ok s 8"))
+    assert r.returncode == 1 and "declares 8 bytes pushed before entry_ok, the assembly pushes 16" in r.stdout, \
+        r.stdout
+    r = _x86_stack(tmp_path, X86_MODEL.replace("jump on_stack entry_big\n", ""))
+    assert r.returncode == 1 and "register-indirect branch 'jmp *%rsi' under on_stack" in r.stdout, r.stdout
+    r = _x86_stack(tmp_path, X86_MODEL.replace("entry fresh s 8", "entry fresh s 0"))
+    assert r.returncode == 1 and "declares 0 bytes pushed before entry_big, the assembly pushes 8" in r.stdout, \
+        r.stdout
+    # The vendor's world switch must be in the assembly of the image configured with it...
+    r = _x86_stack(tmp_path, X86_MODEL, vendor_s="\t.text\n")
+    assert r.returncode == 1 and "asm vendor_switch: not defined by the assembly" in r.stdout, r.stdout
+    # ...a condition that holds for no image checks nothing and fails...
+    r = _x86_stack(tmp_path, X86_MODEL.replace("CONFIG_VENDOR_A", "CONFIG_VENDOR_B"))
+    assert r.returncode == 1 and "`if CONFIG_VENDOR_B` holds for none of the images bounded" in r.stdout, r.stdout
+    # ...and the pushes an alignment of rsp may add count.
+    r = _x86_stack(tmp_path, X86_MODEL, asm=X86_ENTRY_S.replace("\tcall entry_ok", "\tand $-16, %rsp\n\tcall entry_ok"))
+    assert r.returncode == 1 and "declares 16 bytes pushed before entry_ok, the assembly pushes 24" in r.stdout, \
+        r.stdout
+
+
 def _system_build(root, build, gic, modes, coverage=False):
     write(build, "gen/system.mk", f"BH_GIC_VERSION := {gic}\n")
     write(build, "gen/config.c", "".join(f"\t\t.irq_delivery = CFG_IRQ_{m},\n" for m in modes))
@@ -436,6 +539,22 @@ def test_complexity_names_attributed_functions(tmp_path):
     assert r.returncode == 0, r.stdout
     r = attributed("except core/c.c:__attribute__ cyclomatic 18 one test per input value\n")
     assert r.returncode == 1 and "'core/c.c:__attribute__ cyclomatic 18' names no function measured" in r.stdout
+
+
+def test_complexity_scope_holds_x86(tmp_path):
+    """Without --files the gate measures arch/x86/, its include/ and both vendor back ends: a function
+    above a limit in any of them fails it.
+
+    Verifies: REQ-CRT-024
+    """
+    write(tmp_path, "limits.txt", "limit cyclomatic 15\nlimit statements 60\nlimit lines 80\n")
+    branches = "".join(f"\tif (x == {i}) {{\n\t\ty += {i};\n\t}}\n" for i in range(17))
+    body = f"int f(int x);\nint f(int x)\n{{\n\tint y = 0;\n\n{branches}\treturn y;\n}}\n"
+    for folder in ("arch/x86", "arch/x86/include", "arch/x86/svm", "arch/x86/vmx"):
+        shutil.rmtree(tmp_path / "arch", ignore_errors=True)
+        write(tmp_path, f"{folder}/c.{'h' if folder.endswith('include') else 'c'}", body)
+        r = run_tool("complexity.py", ["--limits", tmp_path / "limits.txt", "--out", tmp_path / "out"], tmp_path)
+        assert r.returncode == 1 and f"{folder}/c." in r.stdout and "f: cyclomatic 18 > 15" in r.stdout, r.stdout
 
 
 # ---- coverage thresholds (REQ-CRT-004) ----------------------------------------

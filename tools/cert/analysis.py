@@ -77,8 +77,14 @@ SKIP_IDS = {"missingIncludeSystem", "checkersReport", "unmatchedSuppression", "t
             "normalCheckLevelMaxBranches", "missingInclude"}
 
 
+# The folders analysed: HYPERVISOR_DIRS (the ARM64 hypervisor, the runtime, the
+# service partition), or what --scope names (an x86 hypervisor: core/, arch/x86/
+# and one vendor back end).
+SCOPE = HYPERVISOR_DIRS
+
+
 def in_scope(path):
-    return path.startswith(tuple(d + "/" for d in HYPERVISOR_DIRS)) or path.startswith("include/")
+    return path.startswith(tuple(d + "/" for d in SCOPE)) or path.startswith("include/")
 
 
 def cppcheck_groups(compdb):
@@ -102,6 +108,8 @@ def cppcheck_groups(compdb):
         # What the compiler predefines for the target and cppcheck does not know.
         if "aarch64" in args[0]:
             opts = ["-D__aarch64__=1", "-D__GNUC__=12", "-D__LP64__=1"] + opts
+        elif "-m64" in args:
+            opts = ["-D__x86_64__=1", "-D__GNUC__=12", "-D__LP64__=1"] + opts
         groups.setdefault((e["directory"], tuple(opts)), []).append(e["file"])
     return groups
 
@@ -213,7 +221,7 @@ def extension_findings():
     """Rule 1.2: every language extension of the hypervisor, runtime and guest
     ABI sources (tools/cert/extensions.py), one finding per construct and line."""
     findings = []
-    dirs = [d2 for d in HYPERVISOR_DIRS for d2 in (d, d + "/include")] + ["include/bulkhead"]
+    dirs = [d2 for d in SCOPE for d2 in (d, d + "/include")] + ["include/bulkhead"]
     for d in dirs:
         for path in sorted(glob.glob(os.path.join(SRCTREE, d, "*.[ch]"))):
             relpath = os.path.relpath(path, SRCTREE)
@@ -235,11 +243,11 @@ def deviation_rows(devs, tools):
             for d in devs if d.tool in tools]
 
 
-def pending_lines(findings):
-    """The uncovered and pending arch/arm64 findings, in the PENDING format."""
+def pending_lines(findings, arch_dir="arch/arm64/"):
+    """The uncovered and pending findings of one architecture's folder, in the PENDING format."""
     groups = collections.OrderedDict()
     for f in sorted(findings, key=lambda f: (f.file, f.function() or "-", f.key, f.line)):
-        if f.file.startswith("arch/arm64/") and f.covered_by in (None, "PENDING"):
+        if f.file.startswith(arch_dir) and f.covered_by in (None, "PENDING"):
             groups.setdefault((f.file, f.function() or "-", f.key), []).append(f.line)
     return [f"{file} {func} {key} {len(lines)}  # lines {','.join(map(str, lines))}"
             for (file, func, key), lines in groups.items()]
@@ -251,7 +259,17 @@ def main():
     ap.add_argument("--build", help="the build folder (generated files are reported as build:<path>)")
     ap.add_argument("--deviations", default=DEVIATIONS)
     ap.add_argument("--out", required=True)
+    ap.add_argument("--scope", nargs="+", help="the folders analysed (default: "
+                    + " ".join(HYPERVISOR_DIRS) + "); each C source there must be in the compilation database")
+    ap.add_argument("--name", help="a suffix of the parts' names (misra-<name>, static-analysis-<name>, "
+                    "misra-findings-<name>.json, pending-<name>.txt), for a second program such as an x86 back end")
     args = ap.parse_args()
+    global SCOPE
+    if args.scope:
+        SCOPE = tuple(args.scope)
+    sfx = f"-{args.name}" if args.name else ""
+    label = f" ({args.name})" if args.name else ""
+    arch_dir = next((d + "/" for d in SCOPE if d.startswith("arch/")), "arch/arm64/")
 
     with open(args.compdb) as f:
         compdb = json.load(f)
@@ -263,7 +281,7 @@ def main():
 
     # Every hypervisor and runtime source must be in some program analysed.
     analysed = {e["file"] for e in compdb}
-    for d in HYPERVISOR_DIRS:
+    for d in SCOPE:
         for path in sorted(glob.glob(os.path.join(SRCTREE, d, "*.c"))):
             if os.path.relpath(path, SRCTREE) not in analysed | VERIFICATION_ONLY:
                 cpp_problems.append(f"{os.path.relpath(path, SRCTREE)}: in no program of the compilation "
@@ -274,11 +292,11 @@ def main():
     other = [f for f in findings if f.tool != "misra"]
 
     # The Guideline Compliance Summary (gcs.py) reads every MISRA finding and what covers it.
-    with open(os.path.join(args.out, "misra-findings.json"), "w") as f:
+    with open(os.path.join(args.out, f"misra-findings{sfx}.json"), "w") as f:
         json.dump([{"rule": x.rule, "file": x.file, "line": x.line, "message": x.message,
                     "covered_by": x.covered_by} for x in misra], f, indent=1)
-    with open(os.path.join(args.out, "pending-arch.txt"), "w") as f:
-        f.write("\n".join(pending_lines(findings)) + "\n")
+    with open(os.path.join(args.out, f"pending-{args.name}.txt" if args.name else "pending-arch.txt"), "w") as f:
+        f.write("\n".join(pending_lines(findings, arch_dir)) + "\n")
 
     status_all = 0
     # ---- MISRA -------------------------------------------------------------
@@ -319,7 +337,7 @@ def main():
     unused = [d.ident for d in misra_devs if not d.used]
     if unused:
         body.insert(5, "\nDeviations no finding uses (candidates for removal): " + ", ".join(unused) + "\n")
-    status_all |= write_part(args.out, "misra", "MISRA C:2012", "fail" if problems else "pass", figures,
+    status_all |= write_part(args.out, "misra" + sfx, "MISRA C:2012" + label, "fail" if problems else "pass", figures,
                              problems, "\n".join(body))
 
     # ---- other static analysis ----------------------------------------------
@@ -340,7 +358,7 @@ def main():
             "\n## Recorded findings\n",
             md_table(["Entry", "Tool", "Checks", "Scope", "Findings covered"],
                      deviation_rows(devs, {"cppcheck", "gcc-analyzer"}))]
-    status_all |= write_part(args.out, "static-analysis", "Static analysis (cppcheck, gcc -fanalyzer)",
+    status_all |= write_part(args.out, "static-analysis" + sfx, "Static analysis (cppcheck, gcc -fanalyzer)" + label,
                              "fail" if problems else "pass", figures, problems, "\n".join(body))
 
     if any(p.used < p.count for p in pending):

@@ -2,7 +2,7 @@
 """What the hypervisor's assembly does with the stack before it enters C.
 
 stack.py bounds the entries that tools/cert/stack-model.txt declares; this
-module reads the assembly itself (arch/<arch>/*.S) so that the model can be
+module reads the assembly itself (arch/<arch>/*.S; arch/x86's in AT&T syntax) so that the model can be
 checked against it: every C function the assembly branches to, and how many
 bytes the assembly has pushed on the current stack at that branch.
 
@@ -132,10 +132,49 @@ def _adjustment(ins, defines, where, problems):
     return None
 
 
-def scan(paths, name_of=lambda p: p):
+# x86-64, AT&T syntax (arch/x86/*.S). A call's return address is part of the
+# callee's frame (gcc's -fstack-usage counts it), so only what the assembly
+# pushes before it counts, as on arm64.
+_X86_BRANCH = re.compile(r"^(call|callq|jmp|jmpq|j[a-z]{1,4})\s+([A-Za-z_.$][\w.$]*)\s*$", re.I)
+_X86_INDIRECT = re.compile(r"^(?:call|callq|jmp|jmpq)\s+\*", re.I)
+_X86_PUSH = re.compile(r"^(?:push|pushq|pushfq|pushf)\b", re.I)
+_X86_POP = re.compile(r"^(?:pop|popq|popfq|popf)\b", re.I)
+_X86_SUB = re.compile(r"^subq?\s+\$(\w+)\s*,\s*%rsp$", re.I)
+_X86_ADD = re.compile(r"^addq?\s+\$(\w+)\s*,\s*%rsp$", re.I)
+# Aligning rsp down to N bytes moves it by at most N - 8 (rsp is always 8-aligned in long mode).
+_X86_ALIGN = re.compile(r"^andq?\s+\$-(\w+)\s*,\s*%rsp$", re.I)
+_X86_SP_SET = re.compile(r"^(?:mov|movq|movl|lea|leaq)\s+.*,\s*%[re]sp$", re.I)
+_X86_END = re.compile(r"^(?:ret|retq|iret|iretq|lret|sysret|ljmp|ljmpl|ljmpq)\b", re.I)
+
+
+def _x86_adjustment(ins, defines, where, problems):
+    """Bytes an x86 instruction pushes (positive) or pops (negative), or None."""
+    if _X86_PUSH.match(ins):
+        return 8
+    if _X86_POP.match(ins):
+        return -8
+    for rx, sign in ((_X86_SUB, 1), (_X86_ADD, -1), (_X86_ALIGN, 1)):
+        m = rx.match(ins)
+        if m:
+            value = _number(m.group(1), defines)
+            if value is None:
+                problems.append(f"{where}: cannot read the stack adjustment '{ins}'")
+                return 0
+            return sign * (value - 8 if rx is _X86_ALIGN else value)
+    return None
+
+
+def is_x86(path):
+    return "/x86/" in path.replace(os.sep, "/")
+
+
+def scan(paths, name_of=lambda p: p, jumps=None):
     """Reads the assembly files `paths` (named in messages by name_of(path)).
-    Returns (entered: [Entered], defined: set of labels the assembly defines,
-    problems)."""
+    `jumps`: {label: [targets]}, the targets of the register-indirect branches
+    under a label (the stack model's `jump` lines; each target is entered with
+    what was pushed at the branch). Returns (entered: [Entered], defined: set
+    of labels the assembly defines, problems)."""
+    jumps = jumps or {}
     files = [(p, _read(p, name_of(p))) for p in paths]
     defined = set()
     problems = []
@@ -143,7 +182,10 @@ def scan(paths, name_of=lambda p: p):
         defined |= labels
         problems += probs
     entered = []
-    for _, (lines, defines, _, _) in files:
+    for path, (lines, defines, _, _) in files:
+        if is_x86(path):
+            entered += _scan_x86(lines, defines, defined, jumps, problems)
+            continue
         pushed = 0
         for where, text in lines:
             m = re.match(r"^([A-Za-z_.$][\w.$]*|\d+):\s*(.*)$", text)
@@ -174,3 +216,45 @@ def scan(paths, name_of=lambda p: p):
             elif re.match(r"^(ret|eret)\b", low):
                 pushed = 0
     return entered, defined, problems
+
+
+def _scan_x86(lines, defines, defined, jumps, problems):
+    entered = []
+    pushed = 0
+    label = None
+    for where, text in lines:
+        m = re.match(r"^([A-Za-z_.$][\w.$]*|\d+):\s*(.*)$", text)
+        if m:
+            if not m.group(1).isdigit():
+                pushed = 0
+                label = m.group(1)
+            text = m.group(2).strip()
+            if not text:
+                continue
+        ins = re.sub(r"\s+", " ", text)
+        low = ins.lower()
+        if low.startswith(_RESET):
+            pushed = 0
+            continue
+        adjust = _x86_adjustment(ins, defines, where, problems)
+        if adjust is not None:
+            pushed += adjust
+        elif _X86_SP_SET.match(ins):
+            pushed = 0
+        elif _X86_INDIRECT.match(ins):
+            if label in jumps:
+                entered += [Entered(t, max(pushed, 0), where, True) for t in jumps[label]]
+            else:
+                problems.append(f"{where}: register-indirect branch '{text}' under {label}: the stack model "
+                                "cannot follow it (declare its targets with a `jump` line)")
+            if low.startswith("jmp"):
+                pushed = 0
+        elif _X86_BRANCH.match(ins):
+            kind, target = _X86_BRANCH.match(ins).groups()
+            if target not in defined and not re.match(r"^\d+[bf]$", target):
+                entered.append(Entered(target, max(pushed, 0), where, kind.lower().startswith("jmp")))
+            if kind.lower().startswith("jmp"):
+                pushed = 0
+        elif _X86_END.match(ins):
+            pushed = 0
+    return entered

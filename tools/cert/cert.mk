@@ -7,7 +7,8 @@
 #                    left in $(O)/results (traceability, MISRA and static
 #                    analysis, stack bound, complexity, the core/arch seam);
 #                    `make test` ends with it.
-#   make cert-<part> one part: cert-trace, cert-analysis, cert-gcs (after cert-analysis), cert-stack,
+#   make cert-<part> one part: cert-trace, cert-analysis, cert-analysis-x86, cert-gcs (after both),
+#                    cert-stack, cert-stack-x86,
 #                    cert-pathlen, cert-complexity, cert-layering, cert-coverage, then cert-index (which
 #                    refuses a part older than the last cert or cert-quick start).
 #   make system-test-cov   the QEMU system tests on coverage builds (CONFIG_COVERAGE).
@@ -29,13 +30,23 @@ CERT_HYP := $(O)/systest/default
 CERT_STACK_IMAGES := default:configs/qemu-aarch64-virt.dts default-gicv2:configs/qemu-aarch64-virt-gicv2.dts \
 	direct:tests/system/configs/direct.dts
 CERT_STACK_NAMES := $(foreach i,$(CERT_STACK_IMAGES),$(firstword $(subst :, ,$(i))))
+# The x86-64 hypervisor, once per vendor back end (vendor:build:defconfig): the
+# builds the system tests boot (tests/system/x86sys.py: SVM under QEMU;
+# bochs.py: VMX under bochs), of the x86 default system. MISRA, static analysis
+# and the stack bound analyse each (cert-analysis-x86, cert-stack-x86).
+CERT_X86_SYSTEM := configs/qemu-x86_64.dts
+CERT_X86_IMAGES := svm:x86-default:qemu-x86_64_defconfig vmx:x86-vmx:bochs-x86_64-vmx_defconfig
+CERT_X86_ANALYSIS_PARTS := $(foreach i,$(CERT_X86_IMAGES),misra-x86-$(firstword $(subst :, ,$(i))) \
+	static-analysis-x86-$(firstword $(subst :, ,$(i))))
+CERT_X86_PARTS := stack-x86
+CERT_X86_FINDINGS := $(foreach i,$(CERT_X86_IMAGES),$(CERT_OUT)/misra-findings-x86-$(firstword $(subst :, ,$(i))).json)
 CERT_SUBMAKE := $(MAKE) -f $(srctree)/Makefile O=$(O)
 CERT_UNIT_MAP = $(foreach t,$(UNIT_TESTS),$(t)=$(firstword $(UT_$(t)_SRCS)))
 # The start of a run: the index refuses a part result written before it.
 CERT_START = date +%s.%N | sed 's/$$/ make $(1)/' > $(CERT_OUT)/.start
 
 .PHONY: cert-fingerprints cert-mutation mutation cert cert-quick cert-trace cert-analysis cert-gcs cert-stack cert-pathlen cert-complexity cert-layering cert-coverage cert-index \
-	cert-hyp cert-images cert-test system-test-cov compile-commands
+	cert-hyp cert-images cert-test system-test-cov compile-commands cert-x86-images cert-analysis-x86 cert-stack-x86
 
 # Every step runs even when an earlier one failed, so the index shows all of
 # it; the index's verdict (any part failing, missing or older than the run) is
@@ -51,12 +62,13 @@ cert: deps-check
 	-$(Q)$(CERT_SUBMAKE) cert-analysis
 	-$(Q)$(CERT_SUBMAKE) cert-gcs
 	-$(Q)$(CERT_SUBMAKE) cert-stack
+	-$(Q)$(CERT_SUBMAKE) cert-stack-x86
 	-$(Q)$(CERT_SUBMAKE) cert-complexity
 	-$(Q)$(CERT_SUBMAKE) cert-layering
 	-$(Q)$(CERT_SUBMAKE) cert-coverage
 	-$(Q)$(CERT_SUBMAKE) cert-pathlen
 	-$(Q)$(CERT_SUBMAKE) cert-mutation
-	$(Q)$(CERT_SUBMAKE) cert-index CERT_PARTS="traceability misra misra-gcs static-analysis stack complexity layering coverage pathlen mutation"
+	$(Q)$(CERT_SUBMAKE) cert-index CERT_PARTS="traceability misra $(CERT_X86_PARTS) misra-gcs static-analysis stack complexity layering coverage pathlen mutation"
 
 cert-quick:
 	$(Q)mkdir -p $(CERT_OUT) && $(call CERT_START,cert-quick)
@@ -64,9 +76,10 @@ cert-quick:
 	-$(Q)$(CERT_SUBMAKE) cert-analysis
 	-$(Q)$(CERT_SUBMAKE) cert-gcs
 	-$(Q)$(CERT_SUBMAKE) cert-stack
+	-$(Q)$(CERT_SUBMAKE) cert-stack-x86
 	-$(Q)$(CERT_SUBMAKE) cert-complexity
 	-$(Q)$(CERT_SUBMAKE) cert-layering
-	$(Q)$(CERT_SUBMAKE) cert-index CERT_PARTS="traceability misra misra-gcs static-analysis stack complexity layering"
+	$(Q)$(CERT_SUBMAKE) cert-index CERT_PARTS="traceability misra $(CERT_X86_PARTS) misra-gcs static-analysis stack complexity layering"
 
 # The certification suite's own tests (pytest on synthetic inputs).
 cert-test:
@@ -101,7 +114,38 @@ cert-analysis:
 	$(Q)$(CERT_PY)/analysis.py --compdb $(CERT_HYP)/compile_commands.json --build $(CERT_HYP) \
 		--out $(CERT_OUT)
 
-# The Guideline Compliance Summary, from the findings cert-analysis wrote.
+# The x86 evidence builds (the system tests' own, so no-ops after them):
+# configured from the vendor's defconfig when new, then the image and its
+# compilation database.
+cert-x86-images: host-tools
+	$(Q)for image in $(CERT_X86_IMAGES); do \
+		build=$(O)/systest/$$(echo $$image | cut -d: -f2); defconfig=$$(echo $$image | cut -d: -f3); \
+		args="-f $(srctree)/Makefile O=$$build SYSTEM=$(CERT_X86_SYSTEM) NEWLIB_DIR=$(NEWLIB_DIR) NEWLIB_X86_DIR=$(NEWLIB_X86_DIR)"; \
+		if [ ! -f $$build/.config ]; then $(MAKE) $$args $$defconfig >/dev/null || exit 1; fi; \
+		$(MAKE) $$args all compile-commands >/dev/null || exit 1; \
+	done
+
+# MISRA and static analysis of the x86 hypervisor, one program per vendor back
+# end: core/, arch/x86/ and arch/x86/<vendor>/ (analysis.py --scope).
+cert-analysis-x86:
+	$(Q)rm -f $(foreach p,$(CERT_X86_ANALYSIS_PARTS),$(CERT_OUT)/$(p).md $(CERT_OUT)/$(p).json) \
+		$(CERT_X86_FINDINGS) $(CERT_OUT)/pending-x86-*.txt
+	$(Q)$(CERT_SUBMAKE) cert-x86-images
+	$(Q)status=0; for image in $(CERT_X86_IMAGES); do \
+		vendor=$${image%%:*}; build=$(O)/systest/$$(echo $$image | cut -d: -f2); \
+		$(CERT_PY)/analysis.py --compdb $$build/compile_commands.json --build $$build --out $(CERT_OUT) \
+			--scope core arch/x86 arch/x86/$$vendor --name x86-$$vendor || status=1; \
+	done; exit $$status
+
+# Worst-case stack of the x86 images (tools/cert/stack-model-x86.txt).
+cert-stack-x86:
+	$(Q)rm -f $(CERT_OUT)/stack-x86.md $(CERT_OUT)/stack-x86.json
+	$(Q)$(CERT_SUBMAKE) cert-x86-images
+	$(Q)$(CERT_PY)/stack.py --model tools/cert/stack-model-x86.txt --name x86 \
+		$(foreach i,$(CERT_X86_IMAGES),--image x86-$(firstword $(subst :, ,$(i)))=$(O)/systest/$(word 2,$(subst :, ,$(i)))) \
+		--out $(CERT_OUT)
+
+# The Guideline Compliance Summary, from the findings cert-analysis and cert-analysis-x86 wrote.
 cert-gcs:
 	$(Q)rm -f $(CERT_OUT)/misra-gcs.md $(CERT_OUT)/misra-gcs.json
 	$(Q)$(CERT_PY)/gcs.py --findings $(CERT_OUT)/misra-findings.json --out $(CERT_OUT)
@@ -196,6 +240,13 @@ CERT_HYP_ALT_C = $(subst $(BH_CONSOLE).c,$(CERT_CONSOLE_OTHER).c,$(subst gicv$(B
 # checked like the hypervisor's (a program of its own, with the runtime).
 CERT_SERVICE_C = $(sort $(wildcard partitions/service/*.c partitions/service/arm64/*.c))
 
+# An x86 build: its hypervisor only (core/, arch/x86/ and the vendor back end
+# Kconfig picked), the program cert-analysis-x86 checks.
+ifeq ($(ARCH),x86)
+compile-commands: $(AUTOCONF_H) $(GEN)/system.mk
+	$(Q)$(PYTHON) $(srctree)/tools/cert/compdb.py --out $(O)/compile_commands.json --dir $(srctree) \
+		--cc "$(HYP_CC)" --flags "$(HYP_CPPFLAGS) $(HYP_CFLAGS)" --srcs "$(CERT_HYP_C)"
+else
 compile-commands: $(AUTOCONF_H) $(GEN)/system.mk
 	$(Q)$(PYTHON) $(srctree)/tools/cert/compdb.py --out $(O)/compile_commands.json --dir $(srctree) \
 		--cc "$(HYP_CC)" --flags "$(HYP_CPPFLAGS) $(HYP_CFLAGS)" --srcs "$(CERT_HYP_C)" \
@@ -211,3 +262,4 @@ compile-commands: $(AUTOCONF_H) $(GEN)/system.mk
 		--cc "$(GUEST_CC)" --flags "$(GUEST_CPPFLAGS) $(GUEST_CFLAGS)" --srcs "$(filter %.c,$(RT_SRCS))" \
 		--cc "$(GUEST_CC)" --flags "$(GUEST_CPPFLAGS) $(GUEST_CFLAGS)" --srcs "$(CERT_SERVICE_C)" \
 		--cc "$(HOSTCC)" --flags "$(BHCC_CFLAGS)" --srcs "$(BHCC_MAIN) $(filter-out core/% arch/%,$(BHCC_LIB_SRCS))"
+endif

@@ -18,8 +18,9 @@ compliance, from
     with Guidelines, Scope, Method, Result (compliant | deviations D-... |
     violations), Reviewed by (who, YYYY-MM-DD) and, for violations, the
     places;
-  - docs/safety/deviations.md, and the MISRA findings of the analysis run
-    (`<out>/misra-findings.json`, written by analysis.py).
+  - docs/safety/deviations.md, and the MISRA findings of the analysis runs
+    (`<out>/misra-findings.json` of ARM64 and `<out>/misra-findings-x86-<vendor>.json`
+    of each x86 back end, written by analysis.py).
 
 Compliance: Compliant, Deviations (IDs), Disapplied, Violations. The gate
 fails on a guideline the classification leaves out or lists twice, a tool
@@ -31,7 +32,7 @@ mandatory or required guideline. Violations of advisory guidelines found
 by review are allowed when the record lists them (MISRA Compliance:2020:
 advisory non-compliance needs no formal deviation, only a record).
 
-    gcs.py --findings <out>/misra-findings.json --out <out> [--addon misra.py]
+    gcs.py --findings <out>/misra-findings.json [<out>/misra-findings-x86-svm.json ...] --out <out> [--addon misra.py]
 """
 import argparse
 import glob
@@ -183,19 +184,21 @@ def find_addon(path):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--findings", required=True, help="misra-findings.json of the analysis run")
+    ap.add_argument("--findings", required=True, nargs="+",
+                    help="misra-findings*.json of the analysis runs (ARM64, each x86 vendor back end)")
     ap.add_argument("--addon", help="cppcheck's misra.py (found under /usr when not given)")
     ap.add_argument("--deviations", default=DEVIATIONS)
     ap.add_argument("--out", required=True)
     args = ap.parse_args()
 
     problems = []
-    if not os.path.exists(args.findings):
-        problems.append(f"{args.findings} is missing: the MISRA analysis did not run")
-        findings = []
-    else:
-        with open(args.findings) as f:
-            findings = json.load(f)
+    findings = []
+    for path in args.findings:
+        if not os.path.exists(path):
+            problems.append(f"{path} is missing: the MISRA analysis did not run")
+        else:
+            with open(path) as f:
+                findings += json.load(f)
     addon = find_addon(args.addon)
     tools = addon_rules(addon) if addon and os.path.exists(addon) else (set(), set())
     if not addon:
