@@ -24,8 +24,8 @@ per interrupt controller and interrupt delivery mode; with --tested, every
 such configuration found among the builds there (the system tests' builds)
 must be among the bounded images.
 
-Gate: fails on recursion (a cycle in the call graph), a frame that is not
-^static (VLA, alloca), a call to a function with no known frame, an indirect
+Gate: fails on recursion (a cycle in the call graph), a frame gcc cannot
+bound (VLA, alloca; "dynamic,bounded" frames count at gcc's bound), a call to a function with no known frame, an indirect
 call without a declared target set (or whose table in the image holds a
 target outside the set), an entry whose bound exceeds 75% of its stack, a
 model that disagrees with the assembly, and a tested configuration that no
