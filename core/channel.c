@@ -16,7 +16,7 @@ struct hyp_end {
 };
 
 /* Slots for the description's channels (bhcc's BH_NUM_CHANNELS), not for
- * CHANNEL_MAX: resident memory follows what the system needs. C has no
+ * the 256 cfg's uint8_t index could name: resident memory follows what the system needs. C has no
  * empty array, so a system without channels keeps one unused slot. */
 #define CHANNEL_SLOTS ((BH_NUM_CHANNELS > 0) ? (uint32_t)BH_NUM_CHANNELS : 1u)
 

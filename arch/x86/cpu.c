@@ -20,7 +20,6 @@
 
 static uint32_t power[BH_NUM_CORES];        /* enum cpu_power, atomically */
 static uint32_t ever_started[BH_NUM_CORES]; /* 1: past the trampoline once */
-static struct spinlock start_lock = SPINLOCK_INIT;
 
 /* The trampoline's variables (boot.S): one cpu starts through it at a time. */
 struct trampoline_data {
@@ -33,6 +32,7 @@ struct trampoline_data {
 
 enum core_status arch_cpu_start(uint32_t index)
 {
+	static struct spinlock start_lock = SPINLOCK_INIT;
 	uint32_t expected = (uint32_t)CPU_POWER_OFF;
 
 	if (index >= cfg_system.n_cpus) {
@@ -139,7 +139,7 @@ bool arch_entropy(uint64_t *out)
 	uint32_t r[4];
 
 	cpuid(7u, 0u, r);
-	if ((r[1] & (1u << 18)) == 0u) {
+	if ((r[1] & ((uint32_t)1u << 18)) == 0u) {
 		return false;
 	}
 	for (uint32_t i = 0u; i < 64u; i++) {

@@ -113,12 +113,15 @@ static void cpuid_exit(struct cpu *cpu, const struct x86_exit *e)
 	} else {
 		cpuid(leaf, (uint32_t)g->rcx, r);
 		if (leaf == 1u) {
-			r[2] |= (1u << 31) | (1u << 21);  /* hypervisor present; x2APIC (x2apic.c) */
-			r[2] &= ~((1u << 5) | (1u << 3)); /* no VMX, no MONITOR/MWAIT */
+			r[2] |= ((uint32_t)1u << 31) | ((uint32_t)1u << 21);  /* hypervisor present; x2APIC (x2apic.c) */
+			r[2] &= ~(((uint32_t)1u << 5) | ((uint32_t)1u << 3)); /* no VMX, no MONITOR/MWAIT */
 		} else if (leaf == 0x80000001u) {
-			r[2] &= ~(1u << 2);               /* no SVM: nested virtualization is not offered */
+			r[2] &= ~((uint32_t)1u << 2);               /* no SVM: nested virtualization is not offered */
 		} else if (leaf == 0x8000000au) {
-			r[0] = r[1] = r[2] = r[3] = 0u;
+			r[0] = 0u;
+			r[1] = 0u;
+			r[2] = 0u;
+			r[3] = 0u;
 		} else {
 			/* passed as the host reports it */
 		}
@@ -135,7 +138,15 @@ static void io_exit(struct cpu *cpu, const struct x86_exit *e)
 
 	incident_log(cpu, BH_INCIDENT_REGISTER, "%s port 0x%x refused", e->io_in ? "IN from" : "OUT to", e->port);
 	if (e->io_in && !e->io_string) {
-		uint64_t ones = (e->io_size == 1u) ? 0xffu : ((e->io_size == 2u) ? 0xffffu : 0xffffffffu);
+		uint64_t ones = 0xffffffffULL;
+
+		if (e->io_size == 1u) {
+			ones = 0xffULL;
+		} else if (e->io_size == 2u) {
+			ones = 0xffffULL;
+		} else {
+			/* four bytes */
+		}
 		g->rax = (g->rax & ~ones) | ones;
 	}
 	skip(cpu, e);
@@ -184,7 +195,7 @@ static void npf_exit(struct cpu *cpu, const struct x86_exit *e)
 	contain(cpu, e, e->fault_kind, e->gpa, true);
 }
 
-#define RFLAGS_IF (1u << 9)
+#define RFLAGS_IF ((uint32_t)1u << 9)
 
 /*
  * The guest waits for an interrupt: a virtual one raised in it that its IF
@@ -262,11 +273,13 @@ static void exit_dispatch(struct cpu *cpu, const struct x86_exit *e)
 	case X86_EXIT_SHUTDOWN:
 		log_warning("partition '%s': triple fault (shutdown)", cpu->partition->cfg->name);
 		contain(cpu, e, BH_FAULT_UNHANDLED_TRAP, 0u, false);
+		break;   /* not reached: contain() does not return */
 	case X86_EXIT_UNEXPECTED:
 	default:
 		log_warning("partition '%s': unexpected exit 0x%lx (info 0x%lx)", cpu->partition->cfg->name, e->code,
 			    e->info);
 		contain(cpu, e, BH_FAULT_UNHANDLED_TRAP, 0u, false);
+		break;   /* not reached */
 	}
 }
 

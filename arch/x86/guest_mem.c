@@ -14,10 +14,10 @@
 #include "vendor.h"
 #include "x86.h"
 
-#define PTE_P 0x1ull
-#define PTE_PS 0x80ull
-#define PTE_ADDR 0x000ffffffffff000ull
-#define CR4_PSE (1ull << 4)
+#define PTE_P 0x1ULL
+#define PTE_PS 0x80ULL
+#define PTE_ADDR 0x000ffffffffff000ULL
+#define CR4_PSE (1ULL << 4)
 #define MAX_LEVELS 4u
 
 static bool read_guest(const struct partition *p, uint64_t gpa, void *out, uint64_t size, uint8_t access)
@@ -100,14 +100,14 @@ static bool linear_to_gpa(const struct cpu *cpu, uint64_t lin, uint64_t *gpa)
 	}
 	for (uint32_t l = 0u; l < w.levels; l++) {
 		uint64_t e = 0u;
-		uint64_t idx = (lin >> w.shift[l]) & ((1ull << w.index_bits) - 1u);
+		uint64_t idx = (lin >> w.shift[l]) & ((1ULL << w.index_bits) - 1u);
 
 		if (!read_entry(p, w.table + (idx * w.entry_size), w.entry_size, &e) || ((e & PTE_P) == 0u)) {
 			return false;
 		}
 		uint64_t addr = (w.entry_size == 8u) ? (e & PTE_ADDR) : (e & 0xfffff000u);
 		if (((l + 1u) < w.levels) && (l >= w.block_from) && ((e & PTE_PS) != 0u)) {
-			uint64_t mask = (1ull << w.shift[l]) - 1u;
+			uint64_t mask = (1ULL << w.shift[l]) - 1u;
 			*gpa = (addr & ~mask) | (lin & mask);
 			return true;
 		}

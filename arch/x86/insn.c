@@ -57,7 +57,7 @@ uint32_t x86_insn_decode(const uint8_t *bytes, uint32_t n, enum x86_code_mode mo
 {
 	uint32_t limit = (n < X86_INSN_MAX) ? n : X86_INSN_MAX;
 	uint32_t i = 0u;
-	int rep = 0;
+	bool rep = false;
 
 	*op = X86_OP_UNKNOWN;
 	while ((i < limit) && (is_legacy_prefix(bytes[i]) != 0)) {
@@ -78,7 +78,7 @@ uint32_t x86_insn_decode(const uint8_t *bytes, uint32_t n, enum x86_code_mode mo
 		found = opcode_0f(&bytes[i], limit - i, &len);
 	} else if (bytes[i] == 0xf4u) {
 		found = X86_OP_HLT;
-	} else if ((bytes[i] == 0x90u) && (rep != 0)) {
+	} else if ((bytes[i] == 0x90u) && rep) {
 		found = X86_OP_PAUSE;    /* F3 90; a plain 90 is NOP, never trapped */
 	} else {
 		/* not an instruction the hypervisor traps */
@@ -139,7 +139,9 @@ static uint32_t mov_prefixes(const uint8_t *bytes, uint32_t limit, enum x86_code
 		if ((bytes[i] & 0x08u) != 0u) {
 			return MOV_REFUSED;
 		}
-		*rex_r = ((bytes[i] & 0x04u) != 0u) ? 8u : 0u;
+		if ((bytes[i] & 0x04u) != 0u) {
+			*rex_r = 8u;
+		}
 		i++;
 	}
 	return i;
@@ -173,8 +175,8 @@ uint32_t x86_insn_decode_mov(const uint8_t *bytes, uint32_t n, enum x86_code_mod
 		return 0u;
 	}
 	out->reg = reg + rex_r;
-	out->store = (opcode != 0x8bu) ? 1 : 0;
-	out->has_imm = (opcode == 0xc7u) ? 1 : 0;
+	out->store = (opcode != 0x8bu);
+	out->has_imm = (opcode == 0xc7u);
 	out->imm = (opcode == 0xc7u) ? ((uint32_t)bytes[imm_at] | ((uint32_t)bytes[imm_at + 1u] << 8) |
 					((uint32_t)bytes[imm_at + 2u] << 16) | ((uint32_t)bytes[imm_at + 3u] << 24))
 				     : 0u;

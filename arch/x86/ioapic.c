@@ -38,7 +38,6 @@
 
 _Static_assert(CFG_X86_ISA_PINS == X86_IOAPIC_OWN_PINS, "arch_partition's entries cover the pins bhcc gives");
 
-static struct spinlock hw_lock;                          /* the real IOREGSEL/IOWIN pair */
 static struct partition *pin_owner[CFG_X86_ISA_PINS];    /* set at init, from the description */
 static uint32_t pin_vcpu[CFG_X86_ISA_PINS];              /* the vCPU the pin is delivered to */
 
@@ -49,6 +48,7 @@ static volatile uint32_t *hw_regs(void)
 
 static void hw_write(uint32_t reg, uint32_t value)
 {
+	static struct spinlock hw_lock;                          /* the real IOREGSEL/IOWIN pair */
 	volatile uint32_t *io = hw_regs();
 
 	spin_lock(&hw_lock);
@@ -142,7 +142,7 @@ static void own_entry_write(struct cpu *cpu, uint32_t pin, bool high, uint32_t v
 				     value >> REDIR_DEST_SHIFT);
 			return;
 		}
-		p->arch.redir_dest[pin] = value & (0xffu << REDIR_DEST_SHIFT);
+		p->arch.redir_dest[pin] = value & ((uint32_t)0xffu << REDIR_DEST_SHIFT);
 		pin_vcpu[pin] = v;
 		hw_program(pin, (p->arch.redir[pin] & REDIR_MASKED) != 0u);
 		return;
@@ -218,12 +218,12 @@ bool x86_ioapic_access(struct cpu *cpu, uint64_t gpa)
 	if ((len == 0u) || ((offset != IOREGSEL) && (offset != IOWIN))) {
 		return false;
 	}
-	uint32_t value = (mov.has_imm != 0) ? mov.imm : (uint32_t)gpr_read(cpu, mov.reg);
+	uint32_t value = mov.has_imm ? mov.imm : (uint32_t)gpr_read(cpu, mov.reg);
 	uint32_t *sel = &cpu->partition->arch.ioregsel;
 
-	if ((mov.store == 0) && (offset == IOREGSEL)) {
+	if (!mov.store && (offset == IOREGSEL)) {
 		gpr_write32(cpu, mov.reg, __atomic_load_n(sel, __ATOMIC_RELAXED));
-	} else if (mov.store == 0) {
+	} else if (!mov.store) {
 		gpr_write32(cpu, mov.reg, window_read(cpu->partition, __atomic_load_n(sel, __ATOMIC_RELAXED)));
 	} else if (offset == IOREGSEL) {
 		__atomic_store_n(sel, value & 0xffu, __ATOMIC_RELAXED);

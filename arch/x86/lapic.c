@@ -14,7 +14,7 @@
 #define LAPIC_SVR 0xf0u
 #define LAPIC_ICR_LO 0x300u
 #define LAPIC_ICR_HI 0x310u
-#define ICR_BUSY (1u << 12)
+#define ICR_BUSY ((uint32_t)1u << 12)
 #define ICR_INIT 0x4500u      /* INIT, level assert */
 #define ICR_STARTUP 0x4600u   /* STARTUP, vector = the trampoline's page number */
 #define ICR_POLLS 100000u

@@ -10,7 +10,7 @@
 #include "log.h"
 #include "x86.h"
 
-#define MB_INFO_MMAP (1u << 6)
+#define MB_INFO_MMAP ((uint32_t)1u << 6)
 #define MB_MMAP_AVAILABLE 1u
 #define MMAP_ENTRIES_MAX 128u   /* bounded walk: more entries than any board reports */
 #define MB2_TAG_END 0u
@@ -18,9 +18,16 @@
 #define MB2_INFO_MAX 0x10000u   /* bounded walk of the multiboot2 information */
 
 struct __attribute__((packed)) mb_info {
-	uint32_t flags, mem_lower, mem_upper, boot_device, cmdline, mods_count, mods_addr;
+	uint32_t flags;
+	uint32_t mem_lower;
+	uint32_t mem_upper;
+	uint32_t boot_device;
+	uint32_t cmdline;
+	uint32_t mods_count;
+	uint32_t mods_addr;
 	uint32_t syms[4];
-	uint32_t mmap_length, mmap_addr;
+	uint32_t mmap_length;
+	uint32_t mmap_addr;
 };
 
 struct __attribute__((packed)) mb_mmap_entry {
@@ -153,7 +160,7 @@ void x86_check_memory_map(bool multiboot2, uint32_t info)
 		return;
 	}
 	check("the hypervisor image", NULL, (uint64_t)(uintptr_t)__image_start,
-	      (uint64_t)(__image_end - __image_start));
+	      (uint64_t)(uintptr_t)__image_end - (uint64_t)(uintptr_t)__image_start);
 	check("the image store", NULL, cfg_system.store_pa, cfg_system.store_size);
 	for (uint32_t i = 0u; i < cfg_system.n_partitions; i++) {
 		const struct cfg_partition *p = &cfg_system.partitions[i];

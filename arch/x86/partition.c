@@ -16,16 +16,14 @@
 #include "vendor.h"
 #include "x86.h"
 
-static uint8_t iopms[BH_NUM_PARTITIONS][X86_IOPM_SIZE] __attribute__((aligned(4096), section(".noload.iopm")));
-static uint8_t msrpms[BH_NUM_PARTITIONS][X86_MSRPM_SIZE] __attribute__((aligned(4096), section(".noload.msrpm")));
-
-static const uint32_t guest_msrs[] = {
-	MSR_FS_BASE, MSR_GS_BASE, MSR_KERNEL_GS, MSR_STAR, MSR_LSTAR, MSR_CSTAR, MSR_SFMASK,
-	MSR_SYSENTER_CS, MSR_SYSENTER_ESP, MSR_SYSENTER_EIP, MSR_PAT,
-};
-
 void arch_partition_init(struct partition *p)
 {
+	static const uint32_t guest_msrs[] = {
+		MSR_FS_BASE, MSR_GS_BASE, MSR_KERNEL_GS, MSR_STAR, MSR_LSTAR, MSR_CSTAR, MSR_SFMASK,
+		MSR_SYSENTER_CS, MSR_SYSENTER_ESP, MSR_SYSENTER_EIP, MSR_PAT,
+	};
+	static uint8_t msrpms[BH_NUM_PARTITIONS][X86_MSRPM_SIZE] __attribute__((aligned(4096), section(".noload.msrpm")));
+	static uint8_t iopms[BH_NUM_PARTITIONS][X86_IOPM_SIZE] __attribute__((aligned(4096), section(".noload.iopm")));
 	const struct cfg_arch_partition *a = &p->cfg->arch;
 	uint8_t *io = iopms[p->id];
 	uint8_t *msr = msrpms[p->id];
@@ -37,7 +35,7 @@ void arch_partition_init(struct partition *p)
 	for (uint32_t r = 0u; (r < a->n_port_ranges) && (r < CFG_X86_MAX_PORT_RANGES); r++) {
 		for (uint32_t port = a->port_ranges[r].base;
 		     (port < ((uint32_t)a->port_ranges[r].base + a->port_ranges[r].count)) && (port <= 0xffffu); port++) {
-			io[port / 8u] &= (uint8_t)~(1u << (port % 8u));
+			io[port / 8u] &= (uint8_t)~((uint32_t)1u << (port % 8u));
 		}
 	}
 	(void)memset(msr, 0xff, X86_MSRPM_SIZE);

@@ -16,19 +16,19 @@
 #define PSCI_VERSION_1_1 0x10001u
 
 /* PSCI's return code of each core status, indexed by -status (BUSY: a refusal). */
-static const int32_t psci_codes[] = {
-	[-CORE_OK] = PSCI_RET_SUCCESS,
-	[-CORE_ERR_INVALID] = PSCI_RET_INVALID_PARAMETERS,
-	[-CORE_ERR_ADDRESS] = PSCI_RET_INVALID_ADDRESS,
-	[-CORE_ERR_DENIED] = PSCI_RET_DENIED,
-	[-CORE_ERR_ALREADY_ON] = PSCI_RET_ALREADY_ON,
-	[-CORE_ERR_ON_PENDING] = PSCI_RET_ON_PENDING,
-	[-CORE_ERR_BUSY] = PSCI_RET_DENIED,
-	[-CORE_ERR_HW] = PSCI_RET_INTERNAL_FAILURE,
-};
 
 static int64_t from_status(enum core_status s)
 {
+	static const int32_t psci_codes[] = {
+		[-CORE_OK] = PSCI_RET_SUCCESS,
+		[-CORE_ERR_INVALID] = PSCI_RET_INVALID_PARAMETERS,
+		[-CORE_ERR_ADDRESS] = PSCI_RET_INVALID_ADDRESS,
+		[-CORE_ERR_DENIED] = PSCI_RET_DENIED,
+		[-CORE_ERR_ALREADY_ON] = PSCI_RET_ALREADY_ON,
+		[-CORE_ERR_ON_PENDING] = PSCI_RET_ON_PENDING,
+		[-CORE_ERR_BUSY] = PSCI_RET_DENIED,
+		[-CORE_ERR_HW] = PSCI_RET_INTERNAL_FAILURE,
+	};
 	uint32_t i = (uint32_t)-(int32_t)s;
 
 	return (i < (uint32_t)(sizeof(psci_codes) / sizeof(psci_codes[0]))) ? psci_codes[i] : PSCI_RET_INTERNAL_FAILURE;
@@ -59,12 +59,15 @@ bool x86_psci(struct cpu *cpu, uint64_t r[7])
 	}
 	case PSCI_CPU_OFF:
 		partition_vcpu_off(cpu);
+		break;   /* not reached: these three do not return */
 	case PSCI_SYSTEM_OFF:
 		log_info("partition '%s': PSCI SYSTEM_OFF", cpu->partition->cfg->name);
 		partition_shutdown(cpu, false);
+		break;
 	case PSCI_SYSTEM_RESET:
 		log_info("partition '%s': PSCI SYSTEM_RESET", cpu->partition->cfg->name);
 		partition_shutdown(cpu, true);
+		break;
 	default:
 		return false;
 	}

@@ -33,14 +33,14 @@ struct cpu *x86_this_cpu(void)
 	uint64_t sp = (uint64_t)(uintptr_t)__builtin_frame_address(0);
 	uint64_t base = (uint64_t)(uintptr_t)&stacks[0][0];
 
-	return cpu_get((uint32_t)((sp - base) / CONFIG_CPU_STACK_SIZE));
+	return cpu_get((uint32_t)((sp - base) / (uint64_t)CONFIG_CPU_STACK_SIZE));
 }
 
 /* --- The hypervisor's map: one to one, W^X ------------------------------- */
 
 #define HOST_POOL_PAGES 16u
-#define LAPIC_PA 0xfee00000ull
-#define LOW_MEMORY 0x100000ull   /* below it: only the trampoline's two pages */
+#define LAPIC_PA 0xfee00000ULL
+#define LOW_MEMORY 0x100000ULL   /* below it: only the trampoline's two pages */
 
 extern const uint8_t __image_start[], __text_end[], __rodata_end[], __image_end[];
 
@@ -59,7 +59,7 @@ static void host_map(uint64_t base, uint64_t end, uint64_t attrs)
 	}
 }
 
-void x86_mmu_init(void)
+static void x86_mmu_init(void)
 {
 	uint64_t img = (uint64_t)(uintptr_t)__image_start;
 	uint64_t text_end = (uint64_t)(uintptr_t)__text_end;
@@ -91,7 +91,13 @@ uint64_t x86_host_cr3(void)
 /* --- Exceptions ------------------------------------------------------------ */
 
 struct exc_frame {
-	uint64_t vector, error, rip, cs, rflags, rsp, ss;
+	uint64_t vector;
+	uint64_t error;
+	uint64_t rip;
+	uint64_t cs;
+	uint64_t rflags;
+	uint64_t rsp;
+	uint64_t ss;
 };
 
 void x86_exception(const struct exc_frame *f);
@@ -106,10 +112,13 @@ void x86_exception(const struct exc_frame *f)
 }
 
 struct idt_gate {
-	uint16_t off_lo, sel;
-	uint8_t ist, type;
+	uint16_t off_lo;
+	uint16_t sel;
+	uint8_t ist;
+	uint8_t type;
 	uint16_t off_mid;
-	uint32_t off_hi, zero;
+	uint32_t off_hi;
+	uint32_t zero;
 };
 
 extern const uint8_t x86_exc_stubs[], x86_kick_stub[], x86_spurious_stub[], x86_gsi_stubs[];
@@ -117,7 +126,7 @@ static struct idt_gate idt[256] __attribute__((aligned(16)));
 
 static void idt_set(uint32_t vec, const void *fn)
 {
-	uint64_t a = (uint64_t)(uintptr_t)fn;
+	uint64_t a = pa_from_ptr(fn).pa;
 
 	idt[vec] = (struct idt_gate){ (uint16_t)a, 0x18u, 0u, 0x8eu, (uint16_t)(a >> 16), (uint32_t)(a >> 32), 0u };
 }
@@ -140,7 +149,7 @@ static void idt_build(void)
 
 void x86_idt_load(void)
 {
-	struct __attribute__((packed)) { uint16_t limit; uint64_t base; } d = { sizeof(idt) - 1u, (uint64_t)(uintptr_t)idt };
+	struct x86_desc_ptr d = { sizeof(idt) - 1u, (uint64_t)(uintptr_t)idt };
 
 	__asm__ volatile("lidt %0" : : "m"(d));
 }
@@ -169,7 +178,7 @@ void x86_boot_main(uint32_t magic, uint32_t info)
 	x86_check_memory_map(magic == MULTIBOOT2_MAGIC, info);
 	/* Below 1 MiB while the boot map still lets us write there. */
 	(void)memcpy((void *)(uintptr_t)X86_TRAMPOLINE_PA, x86_trampoline_start,
-		     (size_t)(x86_trampoline_end - x86_trampoline_start));
+		     (size_t)((uintptr_t)x86_trampoline_end - (uintptr_t)x86_trampoline_start));
 	x86_mmu_init();
 	idt_build();
 	x86_idt_load();

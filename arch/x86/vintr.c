@@ -29,7 +29,8 @@ bool arch_virq_valid(const struct partition *p, uint32_t virq)
 /* Marks `virq` pending at `cpu`; true when this raise made it pending. */
 static bool mark_pending(struct cpu *cpu, uint32_t virq)
 {
-	uint64_t bit = 1ull << (virq % 64u);
+	uint32_t shift = virq % 64u;
+	uint64_t bit = 1ULL << shift;
 	uint64_t old = __atomic_fetch_or(&cpu->arch.virq_pending[virq / 64u], bit, __ATOMIC_RELEASE);
 
 	return (old & bit) == 0u;
@@ -70,7 +71,7 @@ void x86_virq_present(struct cpu *cpu)
 		uint64_t word = __atomic_load_n(&cpu->arch.virq_pending[w - 1u], __ATOMIC_ACQUIRE);
 		if (word != 0u) {
 			uint32_t bit = 63u - (uint32_t)__builtin_clzll(word);
-			(void)__atomic_fetch_and(&cpu->arch.virq_pending[w - 1u], ~(1ull << bit), __ATOMIC_ACQ_REL);
+			(void)__atomic_fetch_and(&cpu->arch.virq_pending[w - 1u], ~(1ULL << bit), __ATOMIC_ACQ_REL);
 			vendor_virq_present(cpu, ((w - 1u) * 64u) + bit);
 			return;
 		}

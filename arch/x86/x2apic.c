@@ -26,14 +26,14 @@
 #define MSR_X2APIC_SELF   0x83fu
 
 #define APIC_BASE_VALUE   0xfee00000u
-#define APIC_BASE_BSP     (1u << 8)
-#define APIC_BASE_EXTD    (1u << 10)   /* x2APIC mode */
-#define APIC_BASE_EN      (1u << 11)
+#define APIC_BASE_BSP     ((uint32_t)1u << 8)
+#define APIC_BASE_EXTD    ((uint32_t)1u << 10)   /* x2APIC mode */
+#define APIC_BASE_EN      ((uint32_t)1u << 11)
 #define APIC_VERSION      0x50014u     /* integrated APIC, LVT entries 0-5 */
 
 #define ICR_VECTOR(icr)     ((uint32_t)(icr) & 0xffu)
 #define ICR_MODE(icr)       (((uint32_t)(icr) >> 8) & 0x7u)   /* 0: fixed */
-#define ICR_LOGICAL         (1u << 11)
+#define ICR_LOGICAL         ((uint32_t)1u << 11)
 #define ICR_SHORTHAND(icr)  (((uint32_t)(icr) >> 18) & 0x3u)
 #define ICR_DEST(icr)       ((uint32_t)((icr) >> 32))
 #define SHORTHAND_NONE      0u

@@ -15,9 +15,6 @@
 struct cpu;
 struct partition;
 
-/** Channels a system can have: cfg indexes them with a uint8_t. */
-#define CHANNEL_MAX 256u
-
 /**
  * What the hypervisor does when a partition rings a channel whose other end
  * is the hypervisor (an emulated UART's input, say). Runs on the ringing

@@ -36,9 +36,8 @@ CERT_STACK_NAMES := $(foreach i,$(CERT_STACK_IMAGES),$(firstword $(subst :, ,$(i
 # and the stack bound analyse each (cert-analysis-x86, cert-stack-x86).
 CERT_X86_SYSTEM := configs/qemu-x86_64.dts
 CERT_X86_IMAGES := svm:x86-default:qemu-x86_64_defconfig vmx:x86-vmx:bochs-x86_64-vmx_defconfig
-CERT_X86_ANALYSIS_PARTS := $(foreach i,$(CERT_X86_IMAGES),misra-x86-$(firstword $(subst :, ,$(i))) \
-	static-analysis-x86-$(firstword $(subst :, ,$(i))))
-CERT_X86_PARTS := stack-x86
+CERT_X86_PARTS := $(foreach i,$(CERT_X86_IMAGES),misra-x86-$(firstword $(subst :, ,$(i))) \
+	static-analysis-x86-$(firstword $(subst :, ,$(i)))) stack-x86
 CERT_X86_FINDINGS := $(foreach i,$(CERT_X86_IMAGES),$(CERT_OUT)/misra-findings-x86-$(firstword $(subst :, ,$(i))).json)
 CERT_SUBMAKE := $(MAKE) -f $(srctree)/Makefile O=$(O)
 CERT_UNIT_MAP = $(foreach t,$(UNIT_TESTS),$(t)=$(firstword $(UT_$(t)_SRCS)))
@@ -60,6 +59,7 @@ cert: deps-check
 	-$(Q)$(CERT_SUBMAKE) system-test-cov
 	-$(Q)$(CERT_SUBMAKE) cert-trace
 	-$(Q)$(CERT_SUBMAKE) cert-analysis
+	-$(Q)$(CERT_SUBMAKE) cert-analysis-x86
 	-$(Q)$(CERT_SUBMAKE) cert-gcs
 	-$(Q)$(CERT_SUBMAKE) cert-stack
 	-$(Q)$(CERT_SUBMAKE) cert-stack-x86
@@ -74,6 +74,7 @@ cert-quick:
 	$(Q)mkdir -p $(CERT_OUT) && $(call CERT_START,cert-quick)
 	-$(Q)$(CERT_SUBMAKE) cert-trace
 	-$(Q)$(CERT_SUBMAKE) cert-analysis
+	-$(Q)$(CERT_SUBMAKE) cert-analysis-x86
 	-$(Q)$(CERT_SUBMAKE) cert-gcs
 	-$(Q)$(CERT_SUBMAKE) cert-stack
 	-$(Q)$(CERT_SUBMAKE) cert-stack-x86
@@ -128,7 +129,7 @@ cert-x86-images: host-tools
 # MISRA and static analysis of the x86 hypervisor, one program per vendor back
 # end: core/, arch/x86/ and arch/x86/<vendor>/ (analysis.py --scope).
 cert-analysis-x86:
-	$(Q)rm -f $(foreach p,$(CERT_X86_ANALYSIS_PARTS),$(CERT_OUT)/$(p).md $(CERT_OUT)/$(p).json) \
+	$(Q)rm -f $(foreach p,$(filter-out stack-x86,$(CERT_X86_PARTS)),$(CERT_OUT)/$(p).md $(CERT_OUT)/$(p).json) \
 		$(CERT_X86_FINDINGS) $(CERT_OUT)/pending-x86-*.txt
 	$(Q)$(CERT_SUBMAKE) cert-x86-images
 	$(Q)status=0; for image in $(CERT_X86_IMAGES); do \
@@ -148,7 +149,7 @@ cert-stack-x86:
 # The Guideline Compliance Summary, from the findings cert-analysis and cert-analysis-x86 wrote.
 cert-gcs:
 	$(Q)rm -f $(CERT_OUT)/misra-gcs.md $(CERT_OUT)/misra-gcs.json
-	$(Q)$(CERT_PY)/gcs.py --findings $(CERT_OUT)/misra-findings.json --out $(CERT_OUT)
+	$(Q)$(CERT_PY)/gcs.py --findings $(CERT_OUT)/misra-findings.json $(CERT_X86_FINDINGS) --out $(CERT_OUT)
 
 cert-stack:
 	$(Q)rm -f $(CERT_OUT)/stack.md $(CERT_OUT)/stack.json

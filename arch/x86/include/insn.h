@@ -9,6 +9,7 @@
 #ifndef X86_INSN_H
 #define X86_INSN_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #define X86_INSN_MAX 15u   /* the architectural maximum length */
@@ -50,8 +51,8 @@ uint32_t x86_insn_decode(const uint8_t *bytes, uint32_t n, enum x86_code_mode mo
 /** A 32-bit MOV between a register and memory: what an MMIO access the hypervisor emulates must be. */
 struct x86_mov {
 	uint32_t reg;    /* the register operand: 0 rax, 1 rcx, 2 rdx, 3 rbx, 4 rsp, 5 rbp, 6 rsi, 7 rdi, 8-15 r8-r15 */
-	int store;       /* 1: 89 /r or c7 /0 (to memory); 0: 8b /r (memory to register) */
-	int has_imm;     /* c7 /0: the stored value is `imm`, not a register */
+	bool store;      /* 89 /r or c7 /0 (to memory); false: 8b /r (memory to register) */
+	bool has_imm;    /* c7 /0: the stored value is `imm`, not a register */
 	uint32_t imm;
 };
 

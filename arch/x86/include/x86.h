@@ -13,11 +13,11 @@ struct cpu;
 struct partition;
 struct x86_gprs;
 
-#define X86_CR0_PE   (1ull << 0)
-#define X86_CR0_ET   (1ull << 4)
-#define X86_CR0_WP   (1ull << 16)
-#define X86_CR0_PG   (1ull << 31)
-#define X86_CR4_PAE  (1ull << 5)
+#define X86_CR0_PE   (1ULL << 0)
+#define X86_CR0_ET   (1ULL << 4)
+#define X86_CR0_WP   (1ULL << 16)
+#define X86_CR0_PG   (1ULL << 31)
+#define X86_CR4_PAE  (1ULL << 5)
 
 #define MSR_EFER        0xc0000080u
 #define MSR_STAR        0xc0000081u
@@ -35,11 +35,11 @@ struct x86_gprs;
 #define MSR_SYSENTER_ESP 0x175u
 #define MSR_SYSENTER_EIP 0x176u
 
-#define EFER_SCE  (1ull << 0)
-#define EFER_LME  (1ull << 8)
-#define EFER_LMA  (1ull << 10)
-#define EFER_NXE  (1ull << 11)
-#define EFER_SVME (1ull << 12)
+#define EFER_SCE  (1ULL << 0)
+#define EFER_LME  (1ULL << 8)
+#define EFER_LMA  (1ULL << 10)
+#define EFER_NXE  (1ULL << 11)
+#define EFER_SVME (1ULL << 12)
 
 /* Exceptions the hypervisor injects into guests. */
 #define X86_EXC_UD 6u
@@ -61,7 +61,8 @@ static inline uint8_t inb(uint16_t port)
 
 static inline uint64_t rdmsr(uint32_t msr)
 {
-	uint32_t lo, hi;
+	uint32_t lo;
+	uint32_t hi;
 	__asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
 	return ((uint64_t)hi << 32) | lo;
 }
@@ -78,7 +79,8 @@ static inline void cpuid(uint32_t leaf, uint32_t sub, uint32_t r[4])
 
 static inline uint64_t rdtsc(void)
 {
-	uint32_t lo, hi;
+	uint32_t lo;
+	uint32_t hi;
 	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
 	return ((uint64_t)hi << 32) | lo;
 }
@@ -90,10 +92,15 @@ struct cpu *x86_this_cpu(void);
 uint64_t x86_stack_top(uint32_t index);
 
 /** Calls fn(arg) on the stack whose top is `sp`; never returns (boot.S). */
+/* The operand of LGDT/LIDT/SGDT/SIDT: the table's limit and address, unpadded as the processor reads it. */
+struct __attribute__((packed)) x86_desc_ptr {
+	uint16_t limit;
+	uint64_t base;
+};
+
 NORETURN void x86_call_on_stack(uint64_t sp, void (*fn)(struct cpu *), struct cpu *arg);
 
 /** Builds and loads the hypervisor's W^X page tables; returns the root (setup.c). */
-void x86_mmu_init(void);
 /** The root of the hypervisor's page tables, for the application processors. */
 uint64_t x86_host_cr3(void);
 

@@ -10,24 +10,24 @@
 
 #include "pgtable.h"
 
-#define X86_PTE_P    (1ull << 0)
-#define X86_PTE_W    (1ull << 1)
-#define X86_PTE_U    (1ull << 2)    /* NPT: every level must have it (guest accesses are user accesses) */
-#define X86_PTE_PWT  (1ull << 3)
-#define X86_PTE_PCD  (1ull << 4)
-#define X86_PTE_PS   (1ull << 7)    /* a 2 MiB or 1 GiB block at levels 2 and 1 */
-#define X86_PTE_G    (1ull << 8)
-#define X86_PTE_NX   (1ull << 63)
-#define X86_PTE_ADDR 0x000ffffffffff000ull
+#define X86_PTE_P    (1ULL << 0)
+#define X86_PTE_W    (1ULL << 1)
+#define X86_PTE_U    (1ULL << 2)    /* NPT: every level must have it (guest accesses are user accesses) */
+#define X86_PTE_PWT  (1ULL << 3)
+#define X86_PTE_PCD  (1ULL << 4)
+#define X86_PTE_PS   (1ULL << 7)    /* a 2 MiB or 1 GiB block at levels 2 and 1 */
+#define X86_PTE_G    (1ULL << 8)
+#define X86_PTE_NX   (1ULL << 63)
+#define X86_PTE_ADDR 0x000ffffffffff000ULL
 
 /* Intel EPT entries: the same four-level shape, with read/write/execute in
  * bits 0-2 (R where x86 has P) and a memory type in a leaf's bits 3-5. */
-#define X86_EPT_R     (1ull << 0)
-#define X86_EPT_W     (1ull << 1)
-#define X86_EPT_X     (1ull << 2)
+#define X86_EPT_R     (1ULL << 0)
+#define X86_EPT_W     (1ULL << 1)
+#define X86_EPT_X     (1ULL << 2)
 #define X86_EPT_RWX   (X86_EPT_R | X86_EPT_W | X86_EPT_X)
-#define X86_EPT_MT_UC (0ull << 3)
-#define X86_EPT_MT_WB (6ull << 3)
+#define X86_EPT_MT_UC 0ULL   /* memory type 0 in bits 5:3 */
+#define X86_EPT_MT_WB (6ULL << 3)
 
 /**
  * Maps [va, va + size) to [pa, pa + size) under PML4 `root` with leaf

@@ -18,15 +18,14 @@
 #include "x86.h"
 #include "x86_pt.h"
 
-static uint8_t vmcbs[BH_NUM_CORES][4096] __attribute__((aligned(4096), section(".noload.vmcb")));
-static uint8_t hsaves[BH_NUM_CORES][4096] __attribute__((aligned(4096), section(".noload.hsave")));
-
-#define CPUID_SVM_ECX (1u << 2)      /* leaf 0x80000001 */
-#define CPUID_NP_EDX (1u << 0)       /* leaf 0x8000000a */
-#define VM_CR_SVMDIS (1ull << 4)
+#define CPUID_SVM_ECX ((uint32_t)1u << 2)      /* leaf 0x80000001 */
+#define CPUID_NP_EDX ((uint32_t)1u << 0)       /* leaf 0x8000000a */
+#define VM_CR_SVMDIS (1ULL << 4)
 
 void vendor_cpu_init(struct cpu *cpu)
 {
+	static uint8_t hsaves[BH_NUM_CORES][4096] __attribute__((aligned(4096), section(".noload.hsave")));
+	static uint8_t vmcbs[BH_NUM_CORES][4096] __attribute__((aligned(4096), section(".noload.vmcb")));
 	uint32_t r[4];
 
 	cpuid(0x80000001u, 0u, r);
@@ -57,10 +56,10 @@ void vendor_cpu_init(struct cpu *cpu)
 #define SEG_LDT 0x082u
 #define SEG_TSS32_BUSY 0x08bu
 
-#define VINTR_MASKING (1ull << 24)   /* the guest's IF masks only virtual interrupts */
-#define VINTR_IGN_TPR (1ull << 20)
-#define VINTR_PRIO_15 (15ull << 16)
-#define VINTR_IRQ     (1ull << 8)
+#define VINTR_MASKING (1ULL << 24)   /* the guest's IF masks only virtual interrupts */
+#define VINTR_IGN_TPR (1ULL << 20)
+#define VINTR_PRIO_15 (15ULL << 16)
+#define VINTR_IRQ     (1ULL << 8)
 #define VINTR_VECTOR_SHIFT 32u
 
 void vendor_vcpu_reset(struct cpu *cpu, uint64_t entry)
@@ -96,7 +95,7 @@ void vendor_vcpu_reset(struct cpu *cpu, uint64_t entry)
 	vmcb_write64(v, VMCB_DR7, 0x400u);
 	vmcb_write64(v, VMCB_RFLAGS, 0x2u);
 	vmcb_write64(v, VMCB_RIP, entry);
-	vmcb_write64(v, VMCB_G_PAT, 0x0007040600070406ull);
+	vmcb_write64(v, VMCB_G_PAT, 0x0007040600070406ULL);
 }
 
 void vendor_vcpu_run(struct cpu *cpu, struct x86_exit *e)
@@ -104,7 +103,7 @@ void vendor_vcpu_run(struct cpu *cpu, struct x86_exit *e)
 	void *v = cpu->arch.vctl;
 
 	vmcb_write64(v, VMCB_RAX, cpu->arch.gprs.rax);
-	svm_vmrun((uint64_t)(uintptr_t)v, &cpu->arch.gprs);
+	svm_vmrun(pa_from_ptr(v).pa, &cpu->arch.gprs);
 	cpu->arch.gprs.rax = vmcb_read64(v, VMCB_RAX);
 	vmcb_write32(v, VMCB_TLB_CONTROL, 0u);
 	svm_exit_decode(v, e);
@@ -139,14 +138,19 @@ void vendor_virq_clear(struct cpu *cpu)
 /* Bit offset of an MSR's read bit in the MSR permission map (its write bit follows); -1: not in the map. */
 static int32_t msrpm_bit(uint32_t msr)
 {
+	uint32_t bit;
+
 	if (msr <= 0x1fffu) {
-		return (int32_t)(msr * 2u);
+		bit = msr * 2u;
+		return (int32_t)bit;
 	}
 	if ((msr >= 0xc0000000u) && (msr <= 0xc0001fffu)) {
-		return (int32_t)((0x800u * 8u) + ((msr - 0xc0000000u) * 2u));
+		bit = (0x800u * 8u) + ((msr - 0xc0000000u) * 2u);
+		return (int32_t)bit;
 	}
 	if ((msr >= 0xc0010000u) && (msr <= 0xc0011fffu)) {
-		return (int32_t)((0x1000u * 8u) + ((msr - 0xc0010000u) * 2u));
+		bit = (0x1000u * 8u) + ((msr - 0xc0010000u) * 2u);
+		return (int32_t)bit;
 	}
 	return -1;
 }
@@ -159,10 +163,10 @@ void vendor_msr_pass(uint8_t *pm, uint32_t msr, bool read, bool write)
 		return;
 	}
 	if (read) {
-		pm[(uint32_t)bit / 8u] &= (uint8_t)~(1u << ((uint32_t)bit % 8u));
+		pm[(uint32_t)bit / 8u] &= (uint8_t)~((uint32_t)1u << ((uint32_t)bit % 8u));
 	}
 	if (write) {
-		pm[((uint32_t)bit + 1u) / 8u] &= (uint8_t)~(1u << (((uint32_t)bit + 1u) % 8u));
+		pm[((uint32_t)bit + 1u) / 8u] &= (uint8_t)~((uint32_t)1u << (((uint32_t)bit + 1u) % 8u));
 	}
 }
 

@@ -12,10 +12,10 @@
 #include "vmcb.h"
 #include "x86.h"
 
-#define NPF_WRITE (1ull << 1)
-#define NPF_FETCH (1ull << 4)
-#define IOIO_IN (1ull << 0)
-#define IOIO_STR (1ull << 2)
+#define NPF_WRITE (1ULL << 1)
+#define NPF_FETCH (1ULL << 4)
+#define IOIO_IN (1ULL << 0)
+#define IOIO_STR (1ULL << 2)
 #define IOIO_SIZE_SHIFT 4u
 /*
  * The hypercall ABI's instruction is the unprefixed VMMCALL, 0f 01 d9

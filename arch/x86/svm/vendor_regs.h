@@ -10,8 +10,8 @@
 #include "vmcb.h"
 #include "x86.h"
 
-#define SVM_SEG_L (1u << 9)     /* VMCB segment attributes: L, D/B */
-#define SVM_SEG_DB (1u << 10)
+#define SVM_SEG_L ((uint32_t)1u << 9)     /* VMCB segment attributes: L, D/B */
+#define SVM_SEG_DB ((uint32_t)1u << 10)
 
 static inline uint32_t svm_reg_offset(enum x86_reg reg)
 {
@@ -44,12 +44,13 @@ static inline uint64_t vendor_reg_read(const struct cpu *cpu, enum x86_reg reg)
 static inline void vendor_reg_write(struct cpu *cpu, enum x86_reg reg, uint64_t value)
 {
 	void *v = cpu->arch.vctl;
+	uint64_t written = value;
 
 	if (reg == X86_REG_EFER) {
 		/* LMA is the processor's: kept as it is; SVME stays set under the guest. */
-		value = (value & ~EFER_LMA) | (vmcb_read64(v, VMCB_EFER) & EFER_LMA) | EFER_SVME;
+		written = (value & ~EFER_LMA) | (vmcb_read64(v, VMCB_EFER) & EFER_LMA) | EFER_SVME;
 	}
-	vmcb_write64(v, svm_reg_offset(reg), value);
+	vmcb_write64(v, svm_reg_offset(reg), written);
 }
 
 static inline enum x86_code_mode vendor_code_mode(const struct cpu *cpu)

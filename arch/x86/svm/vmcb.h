@@ -56,32 +56,32 @@
 #define VMCB_G_PAT 0x668u
 
 /* Intercept bits. */
-#define VMCB_MISC1_INTR      (1u << 0)
-#define VMCB_MISC1_NMI       (1u << 1)
-#define VMCB_MISC1_SMI       (1u << 2)
-#define VMCB_MISC1_INIT      (1u << 3)
-#define VMCB_MISC1_CPUID     (1u << 18)
-#define VMCB_MISC1_INVD      (1u << 22)
-#define VMCB_MISC1_PAUSE     (1u << 23)
-#define VMCB_MISC1_HLT       (1u << 24)
-#define VMCB_MISC1_IOIO      (1u << 27)
-#define VMCB_MISC1_MSR       (1u << 28)
-#define VMCB_MISC1_TASKSW    (1u << 29)
-#define VMCB_MISC1_SHUTDOWN  (1u << 31)
-#define VMCB_MISC2_VMRUN     (1u << 0)
-#define VMCB_MISC2_VMMCALL   (1u << 1)
-#define VMCB_MISC2_VMLOAD    (1u << 2)
-#define VMCB_MISC2_VMSAVE    (1u << 3)
-#define VMCB_MISC2_STGI      (1u << 4)
-#define VMCB_MISC2_CLGI      (1u << 5)
-#define VMCB_MISC2_SKINIT    (1u << 6)
-#define VMCB_MISC2_RDTSCP    (1u << 7)
-#define VMCB_MISC2_ICEBP     (1u << 8)
-#define VMCB_MISC2_WBINVD    (1u << 9)
-#define VMCB_MISC2_MONITOR   (1u << 10)
-#define VMCB_MISC2_MWAIT     (1u << 11)
-#define VMCB_MISC2_MWAIT_C   (1u << 12)
-#define VMCB_MISC2_XSETBV    (1u << 13)
+#define VMCB_MISC1_INTR      ((uint32_t)1u << 0)
+#define VMCB_MISC1_NMI       ((uint32_t)1u << 1)
+#define VMCB_MISC1_SMI       ((uint32_t)1u << 2)
+#define VMCB_MISC1_INIT      ((uint32_t)1u << 3)
+#define VMCB_MISC1_CPUID     ((uint32_t)1u << 18)
+#define VMCB_MISC1_INVD      ((uint32_t)1u << 22)
+#define VMCB_MISC1_PAUSE     ((uint32_t)1u << 23)
+#define VMCB_MISC1_HLT       ((uint32_t)1u << 24)
+#define VMCB_MISC1_IOIO      ((uint32_t)1u << 27)
+#define VMCB_MISC1_MSR       ((uint32_t)1u << 28)
+#define VMCB_MISC1_TASKSW    ((uint32_t)1u << 29)
+#define VMCB_MISC1_SHUTDOWN  ((uint32_t)1u << 31)
+#define VMCB_MISC2_VMRUN     ((uint32_t)1u << 0)
+#define VMCB_MISC2_VMMCALL   ((uint32_t)1u << 1)
+#define VMCB_MISC2_VMLOAD    ((uint32_t)1u << 2)
+#define VMCB_MISC2_VMSAVE    ((uint32_t)1u << 3)
+#define VMCB_MISC2_STGI      ((uint32_t)1u << 4)
+#define VMCB_MISC2_CLGI      ((uint32_t)1u << 5)
+#define VMCB_MISC2_SKINIT    ((uint32_t)1u << 6)
+#define VMCB_MISC2_RDTSCP    ((uint32_t)1u << 7)
+#define VMCB_MISC2_ICEBP     ((uint32_t)1u << 8)
+#define VMCB_MISC2_WBINVD    ((uint32_t)1u << 9)
+#define VMCB_MISC2_MONITOR   ((uint32_t)1u << 10)
+#define VMCB_MISC2_MWAIT     ((uint32_t)1u << 11)
+#define VMCB_MISC2_MWAIT_C   ((uint32_t)1u << 12)
+#define VMCB_MISC2_XSETBV    ((uint32_t)1u << 13)
 
 /* Exit codes. */
 #define SVM_EXIT_EXCP_BASE  0x040u
@@ -112,12 +112,12 @@
 #define SVM_EXIT_MWAIT_C    0x08cu
 #define SVM_EXIT_XSETBV     0x08du
 #define SVM_EXIT_NPF        0x400u
-#define SVM_EXIT_INVALID    0xffffffffffffffffull
+#define SVM_EXIT_INVALID    0xffffffffffffffffULL
 
 /* EVENTINJ: vector, type (3: exception), error code valid, valid. */
-#define SVM_EVENT_EXCEPTION (3ull << 8)
-#define SVM_EVENT_EV        (1ull << 11)
-#define SVM_EVENT_VALID     (1ull << 31)
+#define SVM_EVENT_EXCEPTION (3ULL << 8)
+#define SVM_EVENT_EV        (1ULL << 11)
+#define SVM_EVENT_VALID     (1ULL << 31)
 
 static inline uint64_t vmcb_read64(const void *vmcb, uint32_t off)
 {

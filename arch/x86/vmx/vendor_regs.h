@@ -10,8 +10,8 @@
 #include "vmcs.h"
 #include "x86.h"
 
-#define VMX_AR_L (1u << 13)      /* VMX segment access rights: L, D/B */
-#define VMX_AR_DB (1u << 14)
+#define VMX_AR_L ((uint32_t)1u << 13)      /* VMX segment access rights: L, D/B */
+#define VMX_AR_DB ((uint32_t)1u << 14)
 
 static inline uint32_t vmx_reg_field(enum x86_reg reg)
 {
@@ -44,16 +44,18 @@ static inline uint64_t vendor_reg_read(const struct cpu *cpu, enum x86_reg reg)
 
 static inline void vendor_reg_write(struct cpu *cpu, enum x86_reg reg, uint64_t value)
 {
+	uint64_t written = value;
+
 	(void)cpu;
 	if (reg == X86_REG_EFER) {
-		value = (value & ~EFER_LMA) | (vmread(VMCS_GUEST_EFER) & EFER_LMA);   /* LMA is the processor's */
+		written = (value & ~EFER_LMA) | (vmread(VMCS_GUEST_EFER) & EFER_LMA);   /* LMA is the processor's */
 	} else if (reg == X86_REG_RIP) {
 		/* Stepping over an instruction ends a MOV SS or STI shadow, as executing it would. */
 		vmwrite(VMCS_GUEST_INTERRUPTIBILITY, vmread(VMCS_GUEST_INTERRUPTIBILITY) & ~(uint64_t)INTERRUPTIBILITY_SHADOW);
 	} else {
 		/* written as given */
 	}
-	vmwrite(vmx_reg_field(reg), value);
+	vmwrite(vmx_reg_field(reg), written);
 }
 
 static inline enum x86_code_mode vendor_code_mode(const struct cpu *cpu)

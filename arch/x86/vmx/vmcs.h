@@ -88,40 +88,40 @@
 #define VMCS_SEG_STRIDE 2u        /* ES, CS, SS, DS, FS, GS, LDTR, TR in encoding order */
 
 /* Pin-based controls. */
-#define PIN_EXT_INTR            (1u << 0)
-#define PIN_NMI                 (1u << 3)
+#define PIN_EXT_INTR            ((uint32_t)1u << 0)
+#define PIN_NMI                 ((uint32_t)1u << 3)
 /* Primary processor-based controls. */
-#define PROC_INTR_WINDOW        (1u << 2)
-#define PROC_HLT                (1u << 7)
-#define PROC_MWAIT              (1u << 10)
-#define PROC_IO_BITMAPS         (1u << 25)
-#define PROC_MSR_BITMAPS        (1u << 28)
-#define PROC_MONITOR            (1u << 29)
-#define PROC_SECONDARY          (1u << 31)
+#define PROC_INTR_WINDOW        ((uint32_t)1u << 2)
+#define PROC_HLT                ((uint32_t)1u << 7)
+#define PROC_MWAIT              ((uint32_t)1u << 10)
+#define PROC_IO_BITMAPS         ((uint32_t)1u << 25)
+#define PROC_MSR_BITMAPS        ((uint32_t)1u << 28)
+#define PROC_MONITOR            ((uint32_t)1u << 29)
+#define PROC_SECONDARY          ((uint32_t)1u << 31)
 /* Secondary processor-based controls. */
-#define PROC2_EPT               (1u << 1)
-#define PROC2_VPID              (1u << 5)
-#define PROC2_WBINVD            (1u << 6)
-#define PROC2_UNRESTRICTED      (1u << 7)
+#define PROC2_EPT               ((uint32_t)1u << 1)
+#define PROC2_VPID              ((uint32_t)1u << 5)
+#define PROC2_WBINVD            ((uint32_t)1u << 6)
+#define PROC2_UNRESTRICTED      ((uint32_t)1u << 7)
 /* VM-exit controls. */
-#define EXIT_HOST_64            (1u << 9)
-#define EXIT_SAVE_PAT           (1u << 18)
-#define EXIT_LOAD_PAT           (1u << 19)
-#define EXIT_SAVE_EFER          (1u << 20)
-#define EXIT_LOAD_EFER          (1u << 21)
+#define EXIT_HOST_64            ((uint32_t)1u << 9)
+#define EXIT_SAVE_PAT           ((uint32_t)1u << 18)
+#define EXIT_LOAD_PAT           ((uint32_t)1u << 19)
+#define EXIT_SAVE_EFER          ((uint32_t)1u << 20)
+#define EXIT_LOAD_EFER          ((uint32_t)1u << 21)
 /* VM-entry controls. */
-#define ENTRY_IA32E_GUEST       (1u << 9)
-#define ENTRY_LOAD_PAT          (1u << 14)
-#define ENTRY_LOAD_EFER         (1u << 15)
+#define ENTRY_IA32E_GUEST       ((uint32_t)1u << 9)
+#define ENTRY_LOAD_PAT          ((uint32_t)1u << 14)
+#define ENTRY_LOAD_EFER         ((uint32_t)1u << 15)
 
 /* Interruption information (entry, exit, IDT vectoring). */
-#define INTR_INFO_VALID         (1u << 31)
-#define INTR_INFO_ERROR         (1u << 11)
-#define INTR_TYPE_EXT           (0u << 8)
-#define INTR_TYPE_NMI           (2u << 8)
-#define INTR_TYPE_HW_EXC        (3u << 8)
-#define INTR_TYPE_MASK          (7u << 8)
-#define INTR_TYPE_SOFT_FIRST    (4u << 8)   /* 4, 5, 6: software interrupt/exception, with an instruction length */
+#define INTR_INFO_VALID         ((uint32_t)1u << 31)
+#define INTR_INFO_ERROR         ((uint32_t)1u << 11)
+#define INTR_TYPE_EXT           ((uint32_t)0u << 8)
+#define INTR_TYPE_NMI           ((uint32_t)2u << 8)
+#define INTR_TYPE_HW_EXC        ((uint32_t)3u << 8)
+#define INTR_TYPE_MASK          ((uint32_t)7u << 8)
+#define INTR_TYPE_SOFT_FIRST    ((uint32_t)4u << 8)   /* 4, 5, 6: software interrupt/exception, with an instruction length */
 
 /* Guest interruptibility: blocking by STI and by MOV SS. */
 #define INTERRUPTIBILITY_SHADOW 0x3u
@@ -152,7 +152,7 @@
 #define VMX_EXIT_WBINVD         54u
 #define VMX_EXIT_XSETBV         55u
 #define VMX_EXIT_VMFUNC         59u
-#define VMX_EXIT_ENTRY_FAILURE  (1u << 31)
+#define VMX_EXIT_ENTRY_FAILURE  ((uint32_t)1u << 31)
 
 /* Capability and control MSRs. */
 #define MSR_FEATURE_CONTROL     0x03au

@@ -26,9 +26,6 @@
 #include "x86.h"
 #include "x86_pt.h"
 
-static uint8_t vmxon_regions[BH_NUM_CORES][4096] __attribute__((aligned(4096), section(".noload.vmxon")));
-static uint8_t vmcs_regions[BH_NUM_CORES][4096] __attribute__((aligned(4096), section(".noload.vmcs")));
-
 /* Each cpu's own GDT (the hypervisor's, plus a TSS: VMX needs a host TR) and TSS. */
 #define HOST_GDT_ENTRIES 6u          /* null, code32, data, code64, TSS (two entries) */
 #define SEL_DATA 0x10u
@@ -39,28 +36,34 @@ static uint64_t host_gdts[BH_NUM_CORES][HOST_GDT_ENTRIES] __attribute__((aligned
 static uint8_t host_tss[BH_NUM_CORES][TSS_SIZE] __attribute__((aligned(16)));
 extern const uint64_t x86_gdt[], x86_gdt_end[];
 
-static uint32_t launched[BH_NUM_CORES];    /* the VMCS was launched: VMRESUME next */
 static uint32_t presented[BH_NUM_CORES];   /* a vector for the guest's next interrupt window; 0: none */
 static uint32_t proc_now[BH_NUM_CORES];    /* the primary controls as written (the window bit varies) */
 
 /* The controls, the same on every cpu (computed by each from its capability MSRs). */
-static uint32_t pin_ctls, proc_ctls, proc2_ctls, exit_ctls, entry_ctls;
-static uint64_t cr0_fixed0, cr0_fixed1, cr4_fixed0, cr4_fixed1;
+static uint32_t pin_ctls;
+static uint32_t proc_ctls;
+static uint32_t proc2_ctls;
+static uint32_t exit_ctls;
+static uint32_t entry_ctls;
+static uint64_t cr0_fixed0;
+static uint64_t cr0_fixed1;
+static uint64_t cr4_fixed0;
+static uint64_t cr4_fixed1;
 
-#define CPUID_VMX_ECX (1u << 5)
-#define FEATURE_LOCK (1ull << 0)
-#define FEATURE_VMXON (1ull << 2)
-#define BASIC_TRUE_CTLS (1ull << 55)
-#define EPT_CAP_WALK4 (1ull << 6)
-#define EPT_CAP_WB (1ull << 14)
-#define EPT_CAP_2M (1ull << 16)
-#define EPT_CAP_INVEPT (1ull << 20)
-#define EPT_CAP_INVEPT_ALL (1ull << 26)
-#define EPTP_WB_WALK4 (6ull | (3ull << 3))
-#define INVEPT_ALL 2ull
-#define X86_CR4_VMXE (1ull << 13)
-#define RFLAGS_IF (1ull << 9)
-#define GUEST_PAT 0x0007040600070406ull
+#define CPUID_VMX_ECX ((uint32_t)1u << 5)
+#define FEATURE_LOCK (1ULL << 0)
+#define FEATURE_VMXON (1ULL << 2)
+#define BASIC_TRUE_CTLS (1ULL << 55)
+#define EPT_CAP_WALK4 (1ULL << 6)
+#define EPT_CAP_WB (1ULL << 14)
+#define EPT_CAP_2M (1ULL << 16)
+#define EPT_CAP_INVEPT (1ULL << 20)
+#define EPT_CAP_INVEPT_ALL (1ULL << 26)
+#define EPTP_WB_WALK4 (6ULL | (3ULL << 3))
+#define INVEPT_ALL 2ULL
+#define X86_CR4_VMXE (1ULL << 13)
+#define RFLAGS_IF (1ULL << 9)
+#define GUEST_PAT 0x0007040600070406ULL
 
 /* Segment access rights (VMX format: type, S, DPL, P, then AVL, L, D/B, G; bit 16 unusable). */
 #define AR_CODE32 0xc09bu
@@ -111,10 +114,17 @@ static uint32_t adjust(uint32_t msr, uint32_t want, uint32_t need, const char *w
 static void controls_init(void)
 {
 	bool true_ctls = (rdmsr(MSR_VMX_BASIC) & BASIC_TRUE_CTLS) != 0u;
-	uint32_t pin_msr = true_ctls ? MSR_VMX_TRUE_PINBASED : MSR_VMX_PINBASED;
-	uint32_t proc_msr = true_ctls ? (MSR_VMX_TRUE_PINBASED + 1u) : MSR_VMX_PROCBASED;
-	uint32_t exit_msr = true_ctls ? (MSR_VMX_TRUE_PINBASED + 2u) : MSR_VMX_EXIT;
-	uint32_t entry_msr = true_ctls ? (MSR_VMX_TRUE_PINBASED + 3u) : MSR_VMX_ENTRY;
+	uint32_t pin_msr = MSR_VMX_PINBASED;
+	uint32_t proc_msr = MSR_VMX_PROCBASED;
+	uint32_t exit_msr = MSR_VMX_EXIT;
+	uint32_t entry_msr = MSR_VMX_ENTRY;
+
+	if (true_ctls) {
+		pin_msr = MSR_VMX_TRUE_PINBASED;
+		proc_msr = MSR_VMX_TRUE_PINBASED + 1u;
+		exit_msr = MSR_VMX_TRUE_PINBASED + 2u;
+		entry_msr = MSR_VMX_TRUE_PINBASED + 3u;
+	}
 	uint32_t pin = PIN_EXT_INTR | PIN_NMI;
 	uint32_t proc = PROC_HLT | PROC_MWAIT | PROC_MONITOR | PROC_IO_BITMAPS | PROC_MSR_BITMAPS | PROC_SECONDARY;
 	uint32_t proc2 = PROC2_EPT | PROC2_VPID | PROC2_WBINVD | PROC2_UNRESTRICTED;
@@ -143,24 +153,29 @@ static void host_tr_init(uint32_t index)
 {
 	uint64_t *gdt = host_gdts[index];
 	uint64_t tss = (uint64_t)(uintptr_t)host_tss[index];
-	struct __attribute__((packed)) { uint16_t limit; uint64_t base; } gdtr = {
+	struct x86_desc_ptr gdtr = {
 		(uint16_t)(sizeof(host_gdts[0]) - 1u), (uint64_t)(uintptr_t)gdt };
 
-	for (uint32_t i = 0u; i < (uint32_t)(x86_gdt_end - x86_gdt); i++) {
+	uint32_t entries = (uint32_t)(((uintptr_t)x86_gdt_end - (uintptr_t)x86_gdt) / sizeof(x86_gdt[0]));
+
+	for (uint32_t i = 0u; i < entries; i++) {
 		gdt[i] = x86_gdt[i];
 	}
 	(void)memset(host_tss[index], 0, TSS_SIZE);
 	host_tss[index][102] = TSS_SIZE;   /* I/O map base past the limit: no I/O map */
-	gdt[SEL_TSS / 8u] = (TSS_SIZE - 1u) | ((tss & 0xffffffu) << 16) | (0x89ull << 40) | ((tss >> 24) & 0xffu) << 56;
+	gdt[SEL_TSS / 8u] = (TSS_SIZE - 1u) | ((tss & 0xffffffu) << 16) | (0x89ULL << 40) | ((tss >> 24) & 0xffu) << 56;
 	gdt[(SEL_TSS / 8u) + 1u] = tss >> 32;
 	__asm__ volatile("lgdt %0; ltr %w1" : : "m"(gdtr), "r"(SEL_TSS) : "memory");
 }
 
 void vendor_cpu_init(struct cpu *cpu)
 {
+	static uint8_t vmcs_regions[BH_NUM_CORES][4096] __attribute__((aligned(4096), section(".noload.vmcs")));
+	static uint8_t vmxon_regions[BH_NUM_CORES][4096] __attribute__((aligned(4096), section(".noload.vmxon")));
 	uint32_t i = cpu->index;
 	uint32_t r[4];
-	uint64_t cr0, cr4;
+	uint64_t cr0;
+	uint64_t cr4;
 	uint64_t feature;
 	uint32_t revision;
 
@@ -197,8 +212,10 @@ void vendor_cpu_init(struct cpu *cpu)
 
 static void host_state(uint32_t index)
 {
-	uint64_t cr0, cr3, cr4;
-	struct __attribute__((packed)) { uint16_t limit; uint64_t base; } idtr;
+	uint64_t cr0;
+	uint64_t cr3;
+	uint64_t cr4;
+	struct x86_desc_ptr idtr;
 
 	__asm__ volatile("mov %%cr0, %0; mov %%cr3, %1; mov %%cr4, %2; sidt %3"
 			 : "=r"(cr0), "=r"(cr3), "=r"(cr4), "=m"(idtr));
@@ -231,15 +248,17 @@ static void guest_segment(uint32_t seg, uint16_t sel, uint32_t ar, uint32_t limi
 	vmwrite_setup(VMCS_GUEST_ES_BASE + (seg * VMCS_SEG_STRIDE), 0u);
 }
 
-static const uint32_t unswitched_msrs[] = { MSR_STAR, MSR_LSTAR, MSR_CSTAR, MSR_SFMASK, MSR_KERNEL_GS };
-
 void vendor_vcpu_reset(struct cpu *cpu, uint64_t entry)
 {
+	static const uint32_t unswitched_msrs[] = { MSR_STAR, MSR_LSTAR, MSR_CSTAR, MSR_SFMASK, MSR_KERNEL_GS };
 	const struct partition *p = cpu->partition;
 	uint32_t i = cpu->index;
 	uint64_t cr0_mask = cr0_fixed0 | ~cr0_fixed1;
 	uint64_t cr4_mask = cr4_fixed0 | ~cr4_fixed1;
-	struct { uint64_t eptp, zero; } desc = { 0u, 0u };
+	struct {
+		uint64_t eptp;
+		uint64_t zero;
+	} desc = { 0u, 0u };
 
 	vmwrite_setup(VMCS_PIN_CTLS, pin_ctls);
 	vmwrite_setup(VMCS_PROC_CTLS, proc_ctls);
@@ -254,7 +273,7 @@ void vendor_vcpu_reset(struct cpu *cpu, uint64_t entry)
 	vmwrite_setup(VMCS_MSR_BITMAP, (uint64_t)(uintptr_t)p->arch.msrpm);
 	vmwrite_setup(VMCS_EPTP, (uint64_t)(uintptr_t)p->arch.npt_root | EPTP_WB_WALK4);
 	vmwrite_setup(VMCS_VPID, p->arch.asid);
-	vmwrite_setup(VMCS_LINK_POINTER, ~0ull);
+	vmwrite_setup(VMCS_LINK_POINTER, ~0ULL);
 	host_state(i);
 
 	/* 32-bit flat protected mode, paging off, interrupts off. */
@@ -332,7 +351,7 @@ static void redeliver(uint32_t i)
 		presented[i] = info & 0xffu;
 		return;
 	}
-	vmwrite(VMCS_ENTRY_INTR_INFO, info & ~(1u << 12));
+	vmwrite(VMCS_ENTRY_INTR_INFO, info & ~((uint32_t)1u << 12));
 	vmwrite(VMCS_ENTRY_EXC_ERROR, vmread(VMCS_IDT_VEC_ERROR));
 	if ((info & INTR_TYPE_MASK) >= INTR_TYPE_SOFT_FIRST) {
 		vmwrite(VMCS_ENTRY_INSN_LEN, vmread(VMCS_EXIT_INSN_LEN));
@@ -341,6 +360,7 @@ static void redeliver(uint32_t i)
 
 void vendor_vcpu_run(struct cpu *cpu, struct x86_exit *e)
 {
+	static uint32_t launched[BH_NUM_CORES];    /* the VMCS was launched: VMRESUME next */
 	uint32_t i = cpu->index;
 
 	do {
@@ -434,10 +454,10 @@ void vendor_msr_pass(uint8_t *map, uint32_t msr, bool read, bool write)
 		return;   /* outside the bitmap: always traps */
 	}
 	if (read) {
-		map[bit / 8u] &= (uint8_t)~(1u << (bit % 8u));
+		map[bit / 8u] &= (uint8_t)~((uint32_t)1u << (bit % 8u));
 	}
 	if (write) {
-		map[(bit / 8u) + 0x800u] &= (uint8_t)~(1u << (bit % 8u));
+		map[(bit / 8u) + 0x800u] &= (uint8_t)~((uint32_t)1u << (bit % 8u));
 	}
 }
 

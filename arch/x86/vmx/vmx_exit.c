@@ -12,10 +12,10 @@
 #include "vmx_internal.h"
 #include "x86.h"
 
-#define EPT_QUAL_WRITE (1ull << 1)
-#define EPT_QUAL_FETCH (1ull << 2)
-#define IO_QUAL_IN (1ull << 3)
-#define IO_QUAL_STRING (1ull << 4)
+#define EPT_QUAL_WRITE (1ULL << 1)
+#define EPT_QUAL_FETCH (1ULL << 2)
+#define IO_QUAL_IN (1ULL << 3)
+#define IO_QUAL_STRING (1ULL << 4)
 #define CR_QUAL_TYPE_SHIFT 4u     /* 0: MOV to CR */
 #define CR_QUAL_REG_SHIFT 8u
 
@@ -48,7 +48,7 @@ static void instruction(struct x86_exit *e, enum x86_exit_reason reason, enum x8
 	e->insn_len = (uint32_t)vmread(VMCS_EXIT_INSN_LEN);
 }
 
-static void io_exit(struct x86_exit *e, uint64_t qual)
+static void io_qualification(struct x86_exit *e, uint64_t qual)
 {
 	instruction(e, X86_EXIT_IO, X86_OP_UNKNOWN);
 	e->port = (uint16_t)(qual >> 16);
@@ -91,7 +91,7 @@ bool vmx_exit_decode(struct cpu *cpu, struct x86_exit *e)
 		instruction(e, X86_EXIT_HLT, X86_OP_HLT);
 		break;
 	case VMX_EXIT_IO:
-		io_exit(e, qual);
+		io_qualification(e, qual);
 		break;
 	case VMX_EXIT_RDMSR:
 		instruction(e, X86_EXIT_MSR, X86_OP_RDMSR);
