@@ -484,7 +484,7 @@ def main():
     if not images:
         problems.append("no image to bound")
 
-    sections, figures, bounded, linked = [], [], {}, set()
+    sections, figures, bounded, linked, per_entry = [], [], {}, set(), {}
     for image in images:
         tag = f"[{image.name}] " if len(images) > 1 else ""
         if not os.path.exists(image.elf):
@@ -512,7 +512,14 @@ def main():
         if len(images) == 1:
             figures += [[f"{r[0]} ({r[1]})", f"{r[3]} of {r[2]} bytes ({r[4]})"] for r in rows
                         if not r[0].startswith(("hypercall:", "psci", "mmio:"))]
+        for r in rows:
+            per_entry.setdefault((r[0], r[1]), []).append(f"{image.name} {r[3]} of {r[2]} ({r[4]})")
         sections.append(image_section(image, title, rows, stacks, g, asm, model))
+    # A named part (another architecture's images) gives every entry's bound on each image in the
+    # index, beside the default part's per-entry figures.
+    if args.name and len(images) > 1:
+        figures += [[f"{name} ({stack})", "; ".join(vals)] for (name, stack), vals in per_entry.items()
+                    if not name.startswith(("hypercall:", "exit:psci:"))]
 
     for caller, decl in model["indirect"].items():
         for t in decl["targets"]:
