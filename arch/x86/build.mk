@@ -31,13 +31,25 @@ HYP_CFLAGS := -std=c11 -ffreestanding -fno-builtin -O2 -g -Wall -Wextra -Werror 
 HYP_LDFLAGS := -nostdlib -static -no-pie -Wl,--gc-sections -Wl,--build-id=none \
 	-Wl,-z,noexecstack -Wl,--no-warn-rwx-segments -Wl,-z,max-page-size=4096
 
+# Structural coverage (CONFIG_COVERAGE, test builds only), as on arm64: gcc's
+# freestanding gcov, dumped on the console by core/coverage.c from
+# arch_system_off() (cpu.c).
+HYP_COV_CFLAGS :=
+HYP_LDSCRIPTS :=
+HYP_LIBS :=
+ifeq ($(CONFIG_COVERAGE),y)
+HYP_COV_CFLAGS := --coverage -fprofile-info-section=gcov_info -fprofile-update=atomic
+HYP_LDSCRIPTS := -T core/coverage.lds
+HYP_LIBS := $(shell $(HYP_CC) -print-file-name=libgcov.a)
+endif
+
 HYP_OBJDIR := $(O)/obj
 HYP_OBJS := $(patsubst %,$(HYP_OBJDIR)/%.o,$(HYP_SRCS)) $(HYP_OBJDIR)/gen/config.c.o
 
 $(HYP_OBJDIR)/%.c.o: %.c $(AUTOCONF_H) $(GEN)/system.mk arch/x86/build.mk
 	@echo "  CC      $<"
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(HYP_CC) $(HYP_CPPFLAGS) $(HYP_CFLAGS) -MMD -MP -c $< -o $@
+	$(Q)$(HYP_CC) $(HYP_CPPFLAGS) $(HYP_CFLAGS) $(HYP_COV_CFLAGS) -MMD -MP -c $< -o $@
 
 $(HYP_OBJDIR)/%.S.o: %.S $(AUTOCONF_H) $(GEN)/system.mk arch/x86/build.mk
 	@echo "  AS      $<"
@@ -55,9 +67,9 @@ $(O)/linker.ld: arch/x86/hypervisor.lds $(GEN)/system.mk arch/x86/build.mk
 	$(Q)$(HYP_CC) -E -P -x c -nostdinc -DBH_HYP_LINK=$(BH_HYP_LINK) -DBH_HYP_BASE=$(BH_HYP_BASE) \
 		-DBH_HYP_SIZE=$(BH_HYP_SIZE) $< -o $@
 
-$(O)/bulkhead.elf: $(HYP_OBJS) $(O)/linker.ld scripts/check-image-fit.py
+$(O)/bulkhead.elf: $(HYP_OBJS) $(O)/linker.ld $(filter %.lds,$(HYP_LDSCRIPTS)) scripts/check-image-fit.py
 	@echo "  LD      $@"
-	$(Q)$(HYP_CC) $(HYP_LDFLAGS) -T $(O)/linker.ld $(HYP_OBJS) -o $@
+	$(Q)$(HYP_CC) $(HYP_LDFLAGS) $(HYP_LDSCRIPTS) -T $(O)/linker.ld $(HYP_OBJS) $(HYP_LIBS) -o $@
 	$(Q)$(PYTHON) scripts/check-image-fit.py --nm $(HYP_NM) --elf $@ --source $(SYSTEM) --node $(BH_HYP_NODE) \
 		--base $(BH_HYP_BASE) --size $(BH_HYP_SIZE) --link $(BH_HYP_LINK)
 
