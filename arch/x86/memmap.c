@@ -39,24 +39,33 @@ struct __attribute__((packed)) mb_mmap_entry {
 
 /* Multiboot2: the information is tags (8-byte aligned); tag 6 is the memory map. */
 struct __attribute__((packed)) mb2_tag {
-	uint32_t type, size;
+	uint32_t type;
+	uint32_t size;
 };
 
 struct __attribute__((packed)) mb2_mmap {
-	uint32_t type, size, entry_size, entry_version;
+	uint32_t type;
+	uint32_t size;
+	uint32_t entry_size;
+	uint32_t entry_version;
 };
 
 struct __attribute__((packed)) mb2_mmap_entry {
-	uint64_t base, length;
-	uint32_t type, reserved;
+	uint64_t base;
+	uint64_t length;
+	uint32_t type;
+	uint32_t reserved;
 };
 
 extern const uint8_t __image_start[], __image_end[];
 
 /* The usable RAM the loader reported, whichever protocol: [base, end) each. */
-static struct {
-	uint64_t base, end;
-} ram[MMAP_ENTRIES_MAX];
+struct ram_range {
+	uint64_t base;
+	uint64_t end;
+};
+
+static struct ram_range ram[MMAP_ENTRIES_MAX];
 static uint32_t n_ram;
 
 static void add_ram(uint64_t base, uint64_t length, uint32_t type)
@@ -97,17 +106,17 @@ static bool read_mb2(uint32_t info)
 
 	total = (total < MB2_INFO_MAX) ? total : MB2_INFO_MAX;
 	for (uint32_t n = 0u; (n < MMAP_ENTRIES_MAX) && ((at + sizeof(struct mb2_tag)) <= total); n++) {
-		const struct mb2_tag *t = (const struct mb2_tag *)(uintptr_t)(info + at);
+		const struct mb2_tag *t = (const struct mb2_tag *)((uintptr_t)info + at);
 
 		if ((t->type == MB2_TAG_END) || (t->size < sizeof(struct mb2_tag)) || (t->size > (total - at))) {
 			break;
 		}
 		if ((t->type == MB2_TAG_MMAP) && (t->size >= sizeof(struct mb2_mmap))) {
-			const struct mb2_mmap *m = (const struct mb2_mmap *)t;
+			const struct mb2_mmap *m = (const struct mb2_mmap *)((uintptr_t)info + at);
 			uint32_t esize = (m->entry_size >= sizeof(struct mb2_mmap_entry)) ? m->entry_size : 0u;
 
 			for (uint32_t e = sizeof(struct mb2_mmap); (esize != 0u) && ((e + esize) <= t->size); e += esize) {
-				const struct mb2_mmap_entry *r = (const struct mb2_mmap_entry *)(uintptr_t)(info + at + e);
+				const struct mb2_mmap_entry *r = (const struct mb2_mmap_entry *)((uintptr_t)info + at + e);
 
 				add_ram(r->base, r->length, r->type);
 			}

@@ -255,7 +255,7 @@ void vendor_vcpu_reset(struct cpu *cpu, uint64_t entry)
 	uint32_t i = cpu->index;
 	uint64_t cr0_mask = cr0_fixed0 | ~cr0_fixed1;
 	uint64_t cr4_mask = cr4_fixed0 | ~cr4_fixed1;
-	struct {
+	struct invept_desc {
 		uint64_t eptp;
 		uint64_t zero;
 	} desc = { 0u, 0u };
