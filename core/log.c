@@ -16,7 +16,7 @@
 #include "partition.h"
 
 /* Independent of the guests' CONFIG_CONSOLE_LINE_MAX: a fault report must fit whole. */
-#define LOG_LINE_MAX 256u
+#define LOG_LINE_MAX BH_LOG_LINE_MAX
 /* A log record's payload: source, kind, body. */
 #define LOG_RECORD_MAX (BH_CONSOLE_SLOT - RT_RING_SLOT_HEADER)
 #define LOG_TEXT_MAX (LOG_RECORD_MAX - 2u)
@@ -35,27 +35,10 @@ static const char *source_name(uint32_t source)
 /* Implements: REQ-LOG-001, REQ-LOG-003 */
 void log_line(uint32_t source, const char *s, size_t len)
 {
-	uint8_t rec[LOG_RECORD_MAX];
-	size_t done = 0u;
-	bool sent = true;
+	size_t n = (len > LOG_LINE_MAX) ? LOG_LINE_MAX : len;
 
-	rec[0] = (uint8_t)source;
-	rec[1] = BH_LOG_TEXT;
-	/* A line longer than a record goes as several lines, as a long console line does. */
-	do {
-		size_t n = len - done;
-
-		if (n > LOG_TEXT_MAX) {
-			n = LOG_TEXT_MAX;
-		}
-		(void)memcpy(&rec[2], &s[done], n);
-		sent = log_ring_put(rec, n + 2u);
-		if (sent) {
-			done += n;
-		}
-	} while (sent && (done < len));
-	if (!sent) {
-		console_print_line(source_name(source), &s[done], len - done);
+	if (!log_ring_put_text(source, s, n)) {
+		console_print_line(source_name(source), s, n);
 	}
 }
 
@@ -158,7 +141,9 @@ static void print_record(const uint64_t *rec, size_t len)
 	const char *bytes = (const char *)rec;
 	uint32_t kind = byte_of(rec[0], 1u);
 
-	if ((kind == BH_LOG_TEXT) && (len >= 2u)) {
+	/* A part of a longer line is printed as its own line here: the leftovers are few,
+	 * and a part whose rest was dropped must still be seen. */
+	if (((kind == BH_LOG_TEXT) || (kind == BH_LOG_TEXT_MORE)) && (len >= 2u)) {
 		console_print_line(source_name(byte_of(rec[0], 0u)), &bytes[2], len - 2u);
 	} else if ((kind == BH_LOG_FAULT) && (len == BH_LOG_FAULT_SIZE)) {
 		print_fault(rec);

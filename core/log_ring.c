@@ -126,6 +126,20 @@ static void ring_doorbell(void)
 /* Several cores log at once; the ring has one producer (and, once the service partition has stopped, one consumer). */
 static struct spinlock log_lock = SPINLOCK_INIT;
 
+/* One record, the lock held. */
+/* Implements: REQ-LOG-001, REQ-LOG-002 */
+static enum rt_ring_status send_locked(const uint8_t *rec, size_t len)
+{
+	enum rt_ring_status rc = rt_ring_send(&log_ring, rec, len);
+
+	if (rc == RT_RING_CORRUPT) {
+		/* The service partition wrote an impossible index: start again from it. */
+		(void)rt_ring_attach_producer(&log_ring, &log_area, RT_RING_LOSSY);
+		rc = rt_ring_send(&log_ring, rec, len);
+	}
+	return rc;
+}
+
 /* Implements: REQ-LOG-001, REQ-LOG-002 */
 bool log_ring_put(const uint8_t *rec, size_t len)
 {
@@ -135,16 +149,39 @@ bool log_ring_put(const uint8_t *rec, size_t len)
 		return false;
 	}
 	spin_lock(&log_lock);
-	rc = rt_ring_send(&log_ring, rec, len);
-	if (rc == RT_RING_CORRUPT) {
-		/* The service partition wrote an impossible index: start again from it. */
-		(void)rt_ring_attach_producer(&log_ring, &log_area, RT_RING_LOSSY);
-		rc = rt_ring_send(&log_ring, rec, len);
-	}
+	rc = send_locked(rec, len);
 	spin_unlock(&log_lock);
 	if (rc < RT_RING_OK) {
 		return false;
 	}
+	ring_doorbell();
+	return true;
+}
+
+/* Implements: REQ-LOG-001, REQ-LOG-002 */
+bool log_ring_put_text(uint32_t source, const char *s, size_t len)
+{
+	uint8_t rec[BH_CONSOLE_SLOT - RT_RING_SLOT_HEADER];
+	const size_t part_max = sizeof(rec) - 2u;
+	size_t done = 0u;
+
+	if (!service_listens() || (len > BH_LOG_LINE_MAX)) {
+		return false;
+	}
+	rec[0] = (uint8_t)source;
+	/* All parts under one hold of the lock: another core's line never lands between
+	 * two parts, so the service partition joins only what belongs together. */
+	spin_lock(&log_lock);
+	do {
+		size_t n = ((len - done) > part_max) ? part_max : (len - done);
+
+		rec[1] = ((done + n) < len) ? (uint8_t)BH_LOG_TEXT_MORE : (uint8_t)BH_LOG_TEXT;
+		(void)memcpy(&rec[2], &s[done], n);
+		/* A part the ring has no room for is counted as dropped, as any record. */
+		(void)send_locked(rec, n + 2u);
+		done += n;
+	} while (done < len);
+	spin_unlock(&log_lock);
 	ring_doorbell();
 	return true;
 }

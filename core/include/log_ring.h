@@ -26,6 +26,14 @@ void log_ring_init(void);
 bool log_ring_put(const uint8_t *rec, size_t len);
 
 /**
+ * Publishes one text line of `source` (at most BH_LOG_LINE_MAX bytes, no
+ * newline): one BH_LOG_TEXT record, or, for a line longer than a record,
+ * BH_LOG_TEXT_MORE records and a last BH_LOG_TEXT one that the service
+ * partition joins into the one line. False as log_ring_put().
+ */
+bool log_ring_put_text(uint32_t source, const char *s, size_t len);
+
+/**
  * The service partition has stopped for good: attaches to the ring as its
  * consumer, where it left off. Returns how many records wait (at most the
  * ring's capacity) and in *dropped how many the ring had no room for.

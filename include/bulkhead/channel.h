@@ -44,8 +44,11 @@
  * Log records (hypervisor -> service partition): payload byte 0 is the
  * source (BH_LOG_SOURCE_HYPERVISOR, or the partition id whose debug-console
  * line it is), byte 1 a BH_LOG_* record kind, then the kind's body. A
- * text line longer than a slot's payload (118 bytes) comes as several
- * records, each a line. The log's ring is lossy: the hypervisor never waits
+ * text line (at most BH_LOG_LINE_MAX bytes) longer than a slot's payload
+ * (118 bytes) comes as BH_LOG_TEXT_MORE records and a last BH_LOG_TEXT one,
+ * published together, which the service partition prints as the one line
+ * they are: a line cut in two would leave its second half without the
+ * partition and the event its first half names. The log's ring is lossy: the hypervisor never waits
  * for the service partition; what it had no room for is counted in the
  * ring's dropped word. It rings the service partition's doorbell after each
  * record it publishes.
@@ -54,6 +57,9 @@
 #define BH_LOG_TEXT              0u   /* body: one line of text, no newline */
 #define BH_LOG_FAULT             1u   /* body: a partition's fault (source: that partition), below */
 #define BH_LOG_STOPPED           2u   /* body: a partition stopped (source: that partition), below */
+#define BH_LOG_TEXT_MORE         3u   /* body: part of a line; the source's next text record continues it */
+/** Longest text line of the log (the hypervisor's format buffer). */
+#define BH_LOG_LINE_MAX          256u
 
 /*
  * A BH_LOG_FAULT record: the hypervisor stops or restarts a partition after

@@ -87,7 +87,7 @@ static void put_text(struct svc_tx *tx, const char *text, uint32_t len)
 uint32_t svc_line_cost(void)
 {
 	/* colour, '[', name, "] ", text, colour off, '\n', and the prompt ended and typed again */
-	return COLOR_ON_MAX + 1u + SVC_NAME_MAX + 2u + SVC_LINE_MAX + COLOR_OFF_LEN + 1u +
+	return COLOR_ON_MAX + 1u + SVC_NAME_MAX + 2u + SVC_LOG_LINE_MAX + COLOR_OFF_LEN + 1u +
 	       (1u + (uint32_t)sizeof(SVC_PROMPT) + SVC_INPUT_MAX);
 }
 
@@ -126,7 +126,7 @@ static void prompt_resume(struct svc_mux *m)
 /* Implements: REQ-SVC-001 */
 bool svc_print_line(struct svc_mux *m, const char *name, uint32_t partition, const char *text, uint32_t len)
 {
-	uint32_t n = (len < SVC_LINE_MAX) ? len : SVC_LINE_MAX;
+	uint32_t n = (len < SVC_LOG_LINE_MAX) ? len : SVC_LOG_LINE_MAX;
 	size_t name_len = svc_strnlen(name, SVC_NAME_MAX - 1u);
 
 	if (svc_tx_room(&m->tx) < svc_line_cost()) {

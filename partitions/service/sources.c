@@ -165,10 +165,58 @@ static bool stopped_record(struct svc_mux *m, struct svc_source *s)
 }
 #endif
 
+/* The parts of a log line joined so far, printed as they are. False: no room, try later. */
+static bool log_text_flush(struct svc_mux *m, struct svc_source *s)
+{
+	char scratch[SVC_NAME_MAX];
+	uint32_t src = s->joined_source;
+	const char *name = (src == BH_LOG_SOURCE_HYPERVISOR) ? "bulkhead" : partition_name(m, src, scratch);
+
+	if ((s->joined_len != 0u) &&
+	    !svc_print_line(m, name, (src == BH_LOG_SOURCE_HYPERVISOR) ? SVC_NO_PARTITION : src, s->joined,
+			    s->joined_len)) {
+		return false;
+	}
+	s->joined_len = 0u;
+	return true;
+}
+
+/*
+ * A text record: appended to the line its source's earlier BH_LOG_TEXT_MORE
+ * parts began, printed once its BH_LOG_TEXT part is there. The hypervisor
+ * publishes a line's parts together, so what it dropped for a full ring
+ * (its drop count moved) or a record of another source ends the line so far:
+ * it is printed as it is, never joined to another line.
+ */
+/* Implements: REQ-SVC-001, REQ-LOG-001 */
+static bool log_text(struct svc_mux *m, struct svc_source *s)
+{
+	uint32_t src = s->rec[0];
+	uint32_t dropped = rt_ring_dropped(s->out);
+	uint32_t n = s->rec_len - 2u;
+
+	/* Room for the line so far and this one first: a record half taken would be taken twice. */
+	if (svc_tx_room(&m->tx) < (2u * svc_line_cost())) {
+		return false;
+	}
+	if ((s->joined_len != 0u) && ((s->joined_source != src) || (s->joined_dropped != dropped) ||
+				      ((s->joined_len + n) > SVC_LOG_LINE_MAX))) {
+		/* Longer than any line the hypervisor makes, or no part of it: printed as it is. */
+		(void)log_text_flush(m, s);
+	}
+	(void)memcpy(&s->joined[s->joined_len], &s->rec[2], n);
+	s->joined_len += n;
+	s->joined_source = src;
+	s->joined_dropped = dropped;
+	if (s->rec[1] == (uint8_t)BH_LOG_TEXT_MORE) {
+		return true;
+	}
+	return log_text_flush(m, s);
+}
+
 /* A log record: [source, kind, body]; a text line of the hypervisor or of a partition's debug console. */
 static bool log_record(struct svc_mux *m, struct svc_source *s)
 {
-	char scratch[SVC_NAME_MAX];
 	bool done = true;
 
 #ifdef BH_LOG_STOPPED
@@ -181,12 +229,8 @@ static bool log_record(struct svc_mux *m, struct svc_source *s)
 		done = fault_record(m, s->rec);
 	} else
 #endif
-	if ((s->rec_len >= 2u) && (s->rec[1] == (uint8_t)BH_LOG_TEXT)) {
-		uint32_t src = s->rec[0];
-		const char *name = (src == BH_LOG_SOURCE_HYPERVISOR) ? "bulkhead" : partition_name(m, src, scratch);
-
-		done = svc_print_line(m, name, (src == BH_LOG_SOURCE_HYPERVISOR) ? SVC_NO_PARTITION : src,
-				      (const char *)&s->rec[2], s->rec_len - 2u);
+	if ((s->rec_len >= 2u) && ((s->rec[1] == (uint8_t)BH_LOG_TEXT) || (s->rec[1] == (uint8_t)BH_LOG_TEXT_MORE))) {
+		done = log_text(m, s);
 	} else {
 		done = svc_printf(m, "log: record of unknown kind %u (%u bytes) skipped",
 				  (s->rec_len >= 2u) ? (unsigned)s->rec[1] : 0u, (unsigned)s->rec_len);

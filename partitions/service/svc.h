@@ -27,7 +27,8 @@
 #define SVC_SOURCES_MAX 16u       /* console channels and the log */
 #define SVC_PARTITIONS_MAX 16u    /* partition names the prompt and the log know */
 #define SVC_NAME_MAX 32u          /* a name, its NUL included (channel names: <= 31 characters) */
-#define SVC_LINE_MAX 160u         /* a longer line is printed in pieces of this length */
+#define SVC_LINE_MAX 160u         /* a longer console line is printed in pieces of this length */
+#define SVC_LOG_LINE_MAX 256u     /* a log line joined from its records: BH_LOG_LINE_MAX (bulkhead/channel.h) */
 #define SVC_RECORD_MAX 128u       /* biggest record taken from a ring */
 #define SVC_RECORDS_PER_TURN 4u   /* records of one source per turn */
 #define SVC_TX_SIZE 16384u        /* the output queue (a power of two) */
@@ -56,6 +57,10 @@ struct svc_source {
 	uint32_t rec_pos;
 	char line[SVC_LINE_MAX];   /* console: the unfinished line */
 	uint32_t line_len;
+	char joined[SVC_LOG_LINE_MAX];   /* log: the parts of a line so far (BH_LOG_TEXT_MORE) */
+	uint32_t joined_len;
+	uint32_t joined_source;    /* their source byte */
+	uint32_t joined_dropped;   /* the producer's drop count when they came */
 	uint32_t dropped_seen;     /* the producer's drop count already reported */
 	uint32_t corrupt_seen;     /* the ring's corruption count already reported */
 	uint32_t corrupt_next;     /* report corruption again when it reaches this count */

@@ -216,6 +216,49 @@ static void test_log_records_name_their_source(void **state)
 	assert_non_null(strstr(uart, "[service] log: record of unknown kind 99 (3 bytes) skipped\n"));
 }
 
+/* Sends `text` of `source` as the hypervisor does: parts of 116 bytes, all but the last BH_LOG_TEXT_MORE. */
+static void send_log_line(uint8_t source, const char *text)
+{
+	uint8_t rec[118];
+	size_t len = strlen(text);
+	size_t done = 0;
+
+	do {
+		size_t n = (len - done > 116u) ? 116u : len - done;
+		rec[0] = source;
+		rec[1] = (done + n < len) ? BH_LOG_TEXT_MORE : BH_LOG_TEXT;
+		memcpy(&rec[2], &text[done], n);
+		assert_int_equal(rt_ring_send(&chans[CONSOLES].out_p, rec, n + 2u), RT_RING_OK);
+		done += n;
+	} while (done < len);
+}
+
+/* Verifies: REQ-SVC-001, REQ-LOG-001 */
+static void test_a_log_line_longer_than_a_record_is_printed_whole(void **state)
+{
+	(void)state;
+	const char *line = "partition 'beta' vCPU 0, interrupt incident 244 (243 not logged since the last): "
+			   "routing of an interrupt it does not own refused (offset 0x6100, value 0x0)";
+	char want[300];
+	uint8_t part[20] = { 1, BH_LOG_TEXT_MORE, 'h', 'a', 'l', 'f' };
+	char longest[SVC_LOG_LINE_MAX + 1];
+
+	assert_true(strlen(line) > 116u);
+	send_log_line(BH_LOG_SOURCE_HYPERVISOR, line);
+	/* A part whose rest never came, then another source's line: the part is a line of its own. */
+	assert_int_equal(rt_ring_send(&chans[CONSOLES].out_p, part, 6), RT_RING_OK);
+	send_log_line(BH_LOG_SOURCE_HYPERVISOR, "after");
+	memset(longest, 'x', SVC_LOG_LINE_MAX);
+	longest[SVC_LOG_LINE_MAX] = '\0';
+	send_log_line(0, longest);
+	settle();
+	snprintf(want, sizeof(want), "[bulkhead] %s\n", line);
+	assert_non_null(strstr(uart, want));
+	assert_non_null(strstr(uart, "[beta] half\n[bulkhead] after\n"));
+	snprintf(want, sizeof(want), "[alpha] %s\n", longest);
+	assert_non_null(strstr(uart, want));
+}
+
 #if defined(BH_LOG_FAULT) || defined(BH_LOG_STOPPED)
 static void put64(uint8_t *p, uint64_t v)
 {
@@ -553,6 +596,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_four_sources_lines_never_interleave, setup),
 		cmocka_unit_test_setup(test_log_records_name_their_source, setup),
+		cmocka_unit_test_setup(test_a_log_line_longer_than_a_record_is_printed_whole, setup),
 #ifdef BH_LOG_FAULT
 		cmocka_unit_test_setup(test_fault_records_printed_as_the_hypervisor_did, setup),
 #endif
