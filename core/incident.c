@@ -53,7 +53,7 @@ void incident_note(struct partition *p, uint32_t kind)
 	__atomic_store_n(&l->logged, n, __ATOMIC_RELAXED);
 }
 
-/* Implements: REQ-LNX-008 */
+/* Implements: REQ-LNX-008~2 */
 void incident_absorb(struct partition *p, uint32_t kind)
 {
 	(void)__atomic_add_fetch(&p->incidents[kind % BH_INCIDENT_KINDS].count, 1u, __ATOMIC_RELAXED);

@@ -22,7 +22,7 @@ void vgic_deny(struct cpu *cpu, const char *what, uint32_t offset, uint64_t valu
 	incident_log(cpu, BH_INCIDENT_INTERRUPT, "%s refused (offset 0x%x, value 0x%lx)", what, offset, value);
 }
 
-/* Implements: REQ-IRQ-004, REQ-LNX-008, REQ-LNX-009 */
+/* Implements: REQ-IRQ-004, REQ-LNX-008~2, REQ-LNX-009 */
 void vgic_deny_foreign(struct cpu *cpu, const char *what, uint32_t offset, uint64_t value)
 {
 	struct vgic_dist *d = vgic_dist_of(cpu);
@@ -37,6 +37,24 @@ void vgic_deny_foreign(struct cpu *cpu, const char *what, uint32_t offset, uint6
 		return;
 	}
 	vgic_deny(cpu, what, offset, value);
+}
+
+/* Implements: REQ-LNX-010 */
+bool vgic_sweep(struct vgic_sweep *s, uint32_t first, uint32_t index, uint64_t value)
+{
+	bool part = (index == first) || ((index == __atomic_load_n(&s->next, __ATOMIC_RELAXED)) &&
+					 (value == __atomic_load_n(&s->value, __ATOMIC_RELAXED)));
+
+	/* Two vCPUs writing at once end each other's pass at worst: refusals, never silence for a stray write. */
+	__atomic_store_n(&s->value, value, __ATOMIC_RELAXED);
+	__atomic_store_n(&s->next, part ? (index + 1u) : 0u, __ATOMIC_RELAXED);
+	return part;
+}
+
+/* Implements: REQ-LNX-010 */
+void vgic_sweep_end(struct vgic_sweep *s)
+{
+	__atomic_store_n(&s->next, 0u, __ATOMIC_RELAXED);
 }
 
 /* --- Partition and vCPU reset --------------------------------------------- */
@@ -55,6 +73,7 @@ void vgic_partition_reset(struct partition *part)
 	d->ctlr = 0u;
 	d->setup_foreign = 0u;
 	d->setup_absorbed = 0u;
+	vgic_sweep_end(&d->route_sweep);
 	for (uint32_t w = 0u; w < VGIC_WORDS; w++) {
 		/* Virtual SPIs (vgic_spi.c) are owned too; they have no physical state to clear. */
 		d->owned[w] = d->virt[w];
@@ -105,6 +124,7 @@ void vgic_vcpu_reset(struct cpu *cpu)
 		v->sgi_source[i] = 0u;
 	}
 	v->queued = 0u;
+	vgic_sweep_end(&v->priority_sweep);
 	v->asleep = true;
 	v->direct = cpu->partition->cfg->arch.irq_delivery == (uint8_t)CFG_IRQ_DIRECT;
 	vgic_version_vcpu_reset(v);

@@ -26,7 +26,7 @@ bool vgic_owns(const struct cpu *cpu, uint32_t intid)
 	return vgic_owns_spi(vgic_dist_of(cpu), intid);
 }
 
-/* Implements: REQ-IRQ-011 */
+/* Implements: REQ-IRQ-011, REQ-LNX-010 */
 static void local_priority(struct cpu *cpu, uint32_t vcpu, uint32_t offset, bool write, uint32_t size,
 			   uint64_t *value)
 {
@@ -34,14 +34,20 @@ static void local_priority(struct cpu *cpu, uint32_t vcpu, uint32_t offset, bool
 	struct vgic_cpu *v = vgic_cpu_of(t);
 	uint32_t owned = local_owned(v);
 	uint64_t out = 0u;
+	/* An OS gives each vCPU's SGIs and PPIs their priority as the vCPU comes up, after its
+	 * distributor is enabled: word by word from the first (Linux: 0xa0 to all 32). */
+	bool pass = write && (size == 4u) && vgic_sweep(&v->priority_sweep, 0u, (offset - GICD_IPRIORITYR) / 4u, *value);
 
+	if (write && (size != 4u)) {
+		vgic_sweep_end(&v->priority_sweep);
+	}
 	for (uint32_t i = 0u; i < size; i++) {
 		uint32_t intid = offset - GICD_IPRIORITYR + i;
 		uint32_t shift = 8u * i;
 		uint8_t byte = (uint8_t)(*value >> shift);
 
 		if ((owned & ((uint32_t)1u << intid)) == 0u) {
-			if (write && (byte != 0u)) {
+			if (write && (byte != 0u) && !pass) {
 				vgic_deny(cpu, "priority of an SGI or PPI it does not own", offset + i, byte);
 			}
 			continue;
@@ -109,7 +115,7 @@ static void local_sgi_write(struct cpu *cpu, uint32_t vcpu, struct cpu *t, uint3
 	}
 }
 
-/* Implements: REQ-IRQ-004, REQ-IRQ-011 */
+/* Implements: REQ-IRQ-004, REQ-IRQ-011, REQ-LNX-010 */
 static void local_bitmap(struct cpu *cpu, uint32_t vcpu, uint32_t reg, bool write, uint64_t *value)
 {
 	struct cpu *t = vgic_vcpu_cpu(cpu, vcpu);
@@ -124,7 +130,7 @@ static void local_bitmap(struct cpu *cpu, uint32_t vcpu, uint32_t reg, bool writ
 		*value = ((t == cpu) && vgic_state_reg(reg)) ? (vgic_lr_guest_state(cpu, reg, 0u, state) & owned) : state;
 		return;
 	}
-	if (((uint32_t)*value & ~owned) != 0u) {
+	if ((((uint32_t)*value & ~owned) != 0u) && !vgic_clear_all(reg, *value)) {
 		vgic_deny(cpu, "SGI/PPI write outside its own", reg, *value);
 	}
 	/* See GIC_PPI_REGS_BANKED: without it, vgic_lr_withdraw() alone clears PPIs. */

@@ -108,16 +108,22 @@ static void irouter_write(struct cpu *cpu, uint32_t intid, uint32_t offset, uint
 }
 
 /* GICD_IROUTER<n>: 64-bit, or two 32-bit halves of which the high one is Aff3. */
-/* Implements: REQ-IRQ-005 */
+/* Implements: REQ-IRQ-005, REQ-LNX-010 */
 static void irouter(struct cpu *cpu, uint32_t offset, bool write, uint32_t size, uint64_t *value)
 {
-	const struct vgic_dist *d = vgic_dist_of(cpu);
+	struct vgic_dist *d = vgic_dist_of(cpu);
 	uint32_t intid = (offset - GICD_IROUTER) / 8u;
 	bool high = (offset & 4u) != 0u;
 	bool width_ok = (size == 4u) || ((size == 8u) && !high);
+	/* Routing needs affinity routing on, so an OS routes its SPIs after it enabled its
+	 * distributor: every SPI from the first, in order, to its boot vCPU (Linux). */
+	bool pass = write && (size == 8u) && !high && vgic_sweep(&d->route_sweep, GIC_FIRST_SPI, intid, *value);
 
+	if (write && !pass) {
+		vgic_sweep_end(&d->route_sweep);
+	}
 	if (!vgic_owns_spi(d, intid) || !width_ok) {
-		if (write) {
+		if (write && !(pass && width_ok)) {
 			vgic_deny_foreign(cpu, "routing of an interrupt it does not own", offset, *value);
 		}
 		*value = 0u;
@@ -177,7 +183,8 @@ static void dist_access(struct cpu *cpu, uint32_t offset, bool write, uint32_t s
 		} else if (((uint32_t)*value & groups) != groups) {
 			vgic_deny(cpu, "group change", offset, *value);
 		} else if ((uint32_t)*value != groups) {
-			/* Its own stay group 1; the other bits name interrupts it does not own. */
+			/* Its own stay group 1; the other bits name interrupts it does not own (an OS
+			 * sets every SPI's group while its distributor is disabled: REQ-LNX-008~2). */
 			vgic_deny_foreign(cpu, "group of an interrupt it does not own", offset, *value);
 		} else {
 			/* Writes what it reads: nothing to refuse. */
@@ -234,7 +241,7 @@ static bool redist_rd(struct cpu *cpu, uint32_t vcpu, uint32_t offset, bool writ
 	return true;
 }
 
-/* Implements: REQ-IRQ-001, REQ-IRQ-011 */
+/* Implements: REQ-IRQ-001, REQ-IRQ-011, REQ-LNX-010 */
 static void redist_access(struct cpu *cpu, uint32_t vcpu, uint32_t offset, bool write, uint32_t size,
 			  uint64_t *value)
 {
@@ -248,10 +255,13 @@ static void redist_access(struct cpu *cpu, uint32_t vcpu, uint32_t offset, bool 
 		uint32_t groups = VGIC_OWNED_PPIS | (v->direct ? 0x7fffu : 0xffffu);
 		if (!write) {
 			*value = groups;
-		} else if ((uint32_t)*value != groups) {
+		} else if (((uint32_t)*value & groups) != groups) {
 			vgic_deny(cpu, "group change", offset, *value);
+		} else if (((uint32_t)*value != groups) && ((uint32_t)*value != 0xffffffffu)) {
+			vgic_deny(cpu, "group of an SGI or PPI it does not own", offset, *value);
 		} else {
-			/* Writes what it reads: nothing to refuse. */
+			/* What it reads, or "everything group 1", the idiom an OS resets its banks with
+			 * (Linux: ~0 into GICR_IGROUPR0 as each vCPU comes up): its own stay group 1. */
 		}
 		handled = true;
 	} else {

@@ -260,7 +260,7 @@ static void test_raise_from_another_partition_is_presented_by_the_routed_core(vo
 	assert_int_equal(held(SPI, &prio, &st), 0);
 }
 
-/* Verifies: REQ-LNX-008 */
+/* Verifies: REQ-LNX-008~2 */
 static void test_setup_writes_to_foreign_interrupts_are_summarized_once(void **state)
 {
 	(void)state;
@@ -303,6 +303,63 @@ static void test_setup_writes_to_foreign_interrupts_are_summarized_once(void **s
 	dist(1, GICD_IROUTER + 8u * 40u, true, 8, 0);
 	assert_non_null(strstr(fake.console, "routing of an interrupt it does not own refused"));
 	assert_int_equal(incident_count(beta, BH_INCIDENT_INTERRUPT), before + 8u);
+}
+
+/* An access of the vCPU on `core` to the SGI frame of its partition's vCPU `vcpu`'s redistributor. */
+static uint64_t redist_sgi(uint32_t core, uint32_t vcpu, uint32_t offset, bool write, uint32_t size, uint64_t value)
+{
+	struct cpu *cpu = cpu_get(core);
+	uint32_t off = (0x20000u * vcpu) + 0x10000u + offset;
+	const struct emul_region *r = emul_find(&cpu->partition->emul[EMUL_MMIO], TRAPS_GICR + off);
+
+	assert_non_null(r);
+	fake.current = cpu;
+	assert_true(r->handler(cpu, r->context, off, write, size, &value));
+	return value;
+}
+
+/* Verifies: REQ-LNX-010, REQ-IRQ-004 */
+static void test_initialisation_idioms_are_ignored_without_an_incident(void **state)
+{
+	(void)state;
+	struct partition *beta = partition_get(BETA);
+	uint64_t n = incident_count(beta, BH_INCIDENT_INTERRUPT);
+
+	dist(1, GICD_CTLR, true, 4, GRP1A);   /* enabled: no set-up window (REQ-LNX-008~2) */
+	fake.console_len = 0;
+	fake.console[0] = '\0';
+	/* What Linux writes after enabling, as vCPU 0 routes every SPI and each vCPU sets up
+	 * its SGIs and PPIs: no incident, no line. */
+	for (uint32_t intid = 32u; intid < 96u; intid++) {
+		dist(1, GICD_IROUTER + 8u * intid, true, 8, 0);
+	}
+	redist_sgi(1, 0, GICD_IGROUPR, true, 4, 0xffffffffu);
+	redist_sgi(1, 0, GICD_ICACTIVER, true, 4, 0xffffffffu);
+	redist_sgi(1, 0, GICD_ICENABLER, true, 4, 0xffffffffu);
+	for (uint32_t w = 0u; w < 8u; w++) {
+		redist_sgi(1, 0, GICD_IPRIORITYR + 4u * w, true, 4, 0xa0a0a0a0u);
+	}
+	assert_int_equal(incident_count(beta, BH_INCIDENT_INTERRUPT), n);
+	assert_null(strstr(fake.console, "refused"));
+	/* Its own took them: SPI 50 routed to vCPU 0, its timer PPIs at 0xa0. */
+	assert_int_equal(dist(1, GICD_IROUTER + 8u * 50u, false, 8, 0), 0u);
+	assert_int_equal(redist_sgi(1, 0, GICD_IPRIORITYR + 24u, false, 4, 0) >> 24, 0xa0u);   /* PPI 27 */
+	/* The same registers aimed at interrupts it does not own stay refusals: a route out of a
+	 * pass (SPI 40 alone, then a pass that changes its value), a single bit, a set-register,
+	 * a priority word not from the first, its SGIs to group 0; and the distributor's SPI words
+	 * (an OS sets those up while the distributor is disabled: REQ-LNX-008~2). */
+	fake.counter += 1000u * FAKE_COUNTER_HZ;   /* past any rate limit left by the tests before: the next is logged */
+	dist(1, GICD_IROUTER + 8u * 40u, true, 8, 0);
+	dist(1, GICD_IROUTER + 8u * 32u, true, 8, 0);
+	dist(1, GICD_IROUTER + 8u * 33u, true, 8, 1);
+	dist(1, GICD_ICENABLER + 4u, true, 4, 1u << (40u - 32u));
+	dist(1, GICD_ISENABLER + 4u, true, 4, 0xffffffffu);
+	redist_sgi(1, 0, GICD_IPRIORITYR + 24u, true, 4, 0x01010101u);   /* PPIs 24-26 not its own */
+	redist_sgi(1, 0, GICD_IGROUPR, true, 4, 0xffff0000u);           /* its SGIs to group 0 */
+	dist(1, GICD_IGROUPR + 4u, true, 4, 0xffffffffu);
+	dist(1, GICD_ICPENDR + 4u, true, 4, 0xffffffffu);
+	assert_int_equal(incident_count(beta, BH_INCIDENT_INTERRUPT), n + 10u);
+	assert_non_null(strstr(fake.console, "routing of an interrupt it does not own refused (offset 0x6140, value 0x0)"));
 }
 
 /* Verifies: REQ-IRQ-014 */
@@ -384,6 +441,7 @@ int main(void)
 		cmocka_unit_test_setup(test_routed_to_another_vcpu_goes_there, setup),
 		cmocka_unit_test_setup(test_raise_from_another_partition_is_presented_by_the_routed_core, setup),
 		cmocka_unit_test_setup(test_setup_writes_to_foreign_interrupts_are_summarized_once, setup),
+		cmocka_unit_test_setup(test_initialisation_idioms_are_ignored_without_an_incident, setup),
 		cmocka_unit_test_setup(test_restart_clears_virtual_state, setup),
 		cmocka_unit_test_setup(test_reset_of_more_spis_than_the_vgic_holds_powers_off, setup),
 		cmocka_unit_test_setup(test_direct_partition_sgi_15_is_refused_and_counted, setup),

@@ -105,6 +105,32 @@ void vgic_deny(struct cpu *cpu, const char *what, uint32_t offset, uint64_t valu
  * summarized in one line when the guest enables it (vgic_dist_enable()).
  */
 void vgic_deny_foreign(struct cpu *cpu, const char *what, uint32_t offset, uint64_t value);
+/**
+ * Whether a write to a vCPU's SGI/PPI bitmap register `reg` is the "clear
+ * all" reset idiom: all 32 bits of ICENABLER, ICPENDR or ICACTIVER, which
+ * an OS writes as each vCPU comes up (Linux: GICD_INT_EN_CLR_X32), after
+ * its distributor is enabled. Its bits of SGIs and PPIs the partition does
+ * not own are ignored without an incident (REQ-LNX-010). The SPI words are
+ * not: an OS clears them while its distributor is disabled (REQ-LNX-008~2).
+ */
+/* Implements: REQ-LNX-010 */
+static inline bool vgic_clear_all(uint32_t reg, uint64_t value)
+{
+	return ((reg == GICD_ICENABLER) || (reg == GICD_ICPENDR) || (reg == GICD_ICACTIVER)) &&
+	       ((uint32_t)value == 0xffffffffu);
+}
+
+/**
+ * A write of `value` at index `index` of a register array whose first entry
+ * is `first`: true when it starts an initialisation pass (index `first`)
+ * or continues the one under way (the next index, the same value). Any
+ * other write ends the pass. Its writes to interrupts the partition does
+ * not own are ignored without an incident (REQ-LNX-010): the pass is the
+ * same write to every entry, not one aimed at another partition's.
+ */
+bool vgic_sweep(struct vgic_sweep *s, uint32_t first, uint32_t index, uint64_t value);
+/** Ends the pass under way: a write that cannot continue one. */
+void vgic_sweep_end(struct vgic_sweep *s);
 /** Registers of the distributor common to both versions; false: not one of them. */
 bool vgic_dist_common(struct cpu *cpu, uint32_t offset, bool write, uint32_t size, uint64_t *value);
 /** Sets the guest's distributor enable and applies it to the physical SPIs. */

@@ -26,12 +26,23 @@ struct cpu;
 #define VGIC_SETUP_WRITES 4096u
 #define VGIC_MIN_PRIORITY 0x10u /* guest priorities stay below the hypervisor's kick */
 
+/**
+ * An OS's initialisation pass over one register array (vgic_sweep()): it
+ * writes every entry from the first, in order, with one value, as Linux
+ * routes every SPI and gives every SGI and PPI its default priority.
+ */
+struct vgic_sweep {
+	uint32_t next;                   /* the index that continues the pass; 0: none under way (atomic) */
+	uint64_t value;                  /* the value of the pass (atomic) */
+};
+
 /** A partition's virtual distributor. */
 struct vgic_dist {
 	struct spinlock lock;
 	uint32_t ctlr;                   /* the guest's GICD_CTLR enable bits */
 	uint32_t setup_foreign;          /* writes to interrupts it does not own while disabled, not yet summarized (atomic) */
 	uint32_t setup_absorbed;         /* of them, absorbed in this life (atomic; VGIC_SETUP_WRITES at most) */
+	struct vgic_sweep route_sweep;   /* GICv3: its pass over GICD_IROUTER<n> */
 	uint32_t owned[VGIC_WORDS];      /* SPIs the partition owns (device and virtual) */
 	uint32_t virt[VGIC_WORDS];       /* virtual SPIs: owned, no physical line (set once, at init) */
 	uint32_t vpending[VGIC_WORDS];   /* virtual SPIs raised, not yet in a list register (atomic) */
@@ -52,6 +63,7 @@ struct vgic_cpu {
 	uint32_t sgi_enabled;
 	uint32_t ppi_config;             /* GICv2: GICD_ICFGR1 as the guest wrote it */
 	uint8_t priority[32];            /* SGIs and PPIs */
+	struct vgic_sweep priority_sweep; /* the pass over this vCPU's SGI and PPI priority words */
 	uint8_t sgi_source[16];          /* GICv2: vCPUs that sent each pending SGI */
 	uint32_t spi_poke;               /* another cpu raised a virtual SPI routed here (atomic) */
 	bool asleep;                     /* GICR_WAKER.ProcessorSleep */
