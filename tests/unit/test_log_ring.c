@@ -90,15 +90,20 @@ static void service_attached(void)
 	fake.current = ALPHA_CPU;
 }
 
-static void expect_text(uint8_t source, const char *text)
+static void expect_record(uint8_t source, uint8_t kind, const char *text)
 {
 	uint8_t rec[BH_CONSOLE_SLOT];
 	int len = next_record(rec);
 
 	assert_int_equal(len, 2 + (int)strlen(text));
 	assert_int_equal(rec[0], source);
-	assert_int_equal(rec[1], BH_LOG_TEXT);
+	assert_int_equal(rec[1], kind);
 	assert_memory_equal(&rec[2], text, strlen(text));
+}
+
+static void expect_text(uint8_t source, const char *text)
+{
+	expect_record(source, BH_LOG_TEXT, text);
 }
 
 static void put(struct cpu *cpu, const char *s)
@@ -152,6 +157,8 @@ static void test_lines_go_to_the_service_partition_and_ring_its_doorbell(void **
 	assert_true((BETA0_CPU->arch.injected & (1u << LOG_DOORBELL_VIRQ)) != 0u);
 }
 
+/* A long line's parts are BH_LOG_TEXT_MORE records, the last a BH_LOG_TEXT: the service partition
+ * joins them into the one line, so no part is a line without the start that says whose it is. */
 /* Verifies: REQ-LOG-001 */
 static void test_a_long_line_comes_as_several_records(void **state)
 {
@@ -167,7 +174,7 @@ static void test_a_long_line_comes_as_several_records(void **state)
 	char first[119];
 	memcpy(first, line, 118);
 	first[118] = '\0';
-	expect_text(BH_LOG_SOURCE_HYPERVISOR, first);
+	expect_record(BH_LOG_SOURCE_HYPERVISOR, BH_LOG_TEXT_MORE, first);
 	expect_text(BH_LOG_SOURCE_HYPERVISOR, line + 118);
 	assert_string_equal(fake.console, "");
 }
