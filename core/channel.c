@@ -75,7 +75,7 @@ void channels_init(void)
 	}
 }
 
-/* Implements: REQ-CON-102, REQ-LOG-001 */
+/* Implements: REQ-CON-102, REQ-LOG-001~2 */
 enum core_status channel_bind_hyp_end(uint32_t channel, channel_hyp_ring_t ring, void *context)
 {
 	if ((channel >= cfg_system.n_channels) || (channel >= CHANNEL_SLOTS) ||
@@ -120,7 +120,7 @@ static enum core_status hyp_end_idle(struct cpu *self, uint32_t channel, void *c
 	return CORE_OK;
 }
 
-/* Implements: REQ-CON-102, REQ-LOG-001 */
+/* Implements: REQ-CON-102, REQ-LOG-001~2 */
 static enum core_status ring_hypervisor(struct cpu *self, uint32_t channel)
 {
 	const struct hyp_end *h = &hyp_ends[channel];
@@ -131,7 +131,7 @@ static enum core_status ring_hypervisor(struct cpu *self, uint32_t channel)
 
 /* A ring whose peer is not a raisable partition doorbell: a hypervisor end,
  * a peer that polls, or a doorbell the peer cannot take (bhcc refuses one). */
-/* Implements: REQ-CHN-009, REQ-CON-102, REQ-LOG-001 */
+/* Implements: REQ-CHN-009, REQ-CON-102, REQ-LOG-001~2 */
 static __attribute__((noinline)) enum core_status ring_other(struct cpu *self, uint32_t channel,
 							     const struct cfg_channel_end *peer_end)
 {

@@ -32,7 +32,7 @@ static const char *source_name(uint32_t source)
 	return (p != NULL) ? p->cfg->name : "bulkhead";
 }
 
-/* Implements: REQ-LOG-001, REQ-LOG-003 */
+/* Implements: REQ-LOG-001~2, REQ-LOG-003 */
 void log_line(uint32_t source, const char *s, size_t len)
 {
 	size_t n = (len > LOG_LINE_MAX) ? LOG_LINE_MAX : len;

@@ -24,7 +24,7 @@ static bool log_attached;
 static bool log_failsafe;
 
 /* The log channel as bhcc must have emitted it; anything else is a table bug. */
-/* Implements: REQ-LOG-001 */
+/* Implements: REQ-LOG-001~2 */
 static const struct cfg_channel *log_channel(void)
 {
 	const struct cfg_channel *c;
@@ -43,7 +43,7 @@ static const struct cfg_channel *log_channel(void)
 	return c;
 }
 
-/* Implements: REQ-LOG-001 */
+/* Implements: REQ-LOG-001~2 */
 void log_ring_init(void)
 {
 	const struct cfg_channel *c = log_channel();
@@ -79,7 +79,7 @@ void log_ring_init(void)
 	log_attached = true;
 }
 
-/* Implements: REQ-LOG-001 */
+/* Implements: REQ-LOG-001~2 */
 bool log_ring_is_service(uint32_t id)
 {
 	return (cfg_system.service != CFG_NO_PARTITION) && (id == cfg_system.service);
@@ -95,7 +95,7 @@ void log_ring_failsafe(void)
  * Whether the service partition prints the log now: from its first start on,
  * through its restarts (it drains what waited when it is back), until it
  * stops for good or a fail-safe stop begins.
- * Implements: REQ-LOG-001, REQ-LOG-003
+ * Implements: REQ-LOG-001~2, REQ-LOG-003
  */
 static bool service_listens(void)
 {
@@ -111,7 +111,7 @@ static bool service_listens(void)
 	       ((state == PARTITION_LOADING) && (__atomic_load_n(&s->restarts, __ATOMIC_ACQUIRE) != 0u));
 }
 
-/* Implements: REQ-LOG-001 */
+/* Implements: REQ-LOG-001~2 */
 static void ring_doorbell(void)
 {
 	const struct cfg_channel_end *e = &cfg_system.channels[cfg_system.log_channel].end[1];
@@ -127,7 +127,7 @@ static void ring_doorbell(void)
 static struct spinlock log_lock = SPINLOCK_INIT;
 
 /* One record, the lock held. */
-/* Implements: REQ-LOG-001, REQ-LOG-002 */
+/* Implements: REQ-LOG-001~2, REQ-LOG-002 */
 static enum rt_ring_status send_locked(const uint8_t *rec, size_t len)
 {
 	enum rt_ring_status rc = rt_ring_send(&log_ring, rec, len);
@@ -140,7 +140,7 @@ static enum rt_ring_status send_locked(const uint8_t *rec, size_t len)
 	return rc;
 }
 
-/* Implements: REQ-LOG-001, REQ-LOG-002 */
+/* Implements: REQ-LOG-001~2, REQ-LOG-002 */
 bool log_ring_put(const uint8_t *rec, size_t len)
 {
 	enum rt_ring_status rc;
@@ -158,7 +158,7 @@ bool log_ring_put(const uint8_t *rec, size_t len)
 	return true;
 }
 
-/* Implements: REQ-LOG-001, REQ-LOG-002 */
+/* Implements: REQ-LOG-001~2, REQ-LOG-002 */
 bool log_ring_put_text(uint32_t source, const char *s, size_t len)
 {
 	uint8_t rec[BH_CONSOLE_SLOT - RT_RING_SLOT_HEADER];

@@ -188,7 +188,7 @@ static bool log_text_flush(struct svc_mux *m, struct svc_source *s)
  * (its drop count moved) or a record of another source ends the line so far:
  * it is printed as it is, never joined to another line.
  */
-/* Implements: REQ-SVC-001, REQ-LOG-001 */
+/* Implements: REQ-SVC-001, REQ-LOG-001~2 */
 static bool log_text(struct svc_mux *m, struct svc_source *s)
 {
 	uint32_t src = s->rec[0];

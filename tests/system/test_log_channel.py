@@ -47,7 +47,7 @@ def plugin():
 def test_with_a_service_partition_the_fault_is_a_record_within_budget():
     """The fault and the stop go into the log channel, not to the UART, within 1,500 EL2 instructions.
 
-    Verifies: REQ-LOG-001, REQ-LOG-004
+    Verifies: REQ-LOG-001~2, REQ-LOG-004
     """
     el2, steps, lines = measure("fault-service", "tests/bench/configs/bench-fault-service.dts")
     text = "\n".join(lines)

@@ -123,7 +123,7 @@ static uint64_t le64(const uint8_t *p)
 	return v;
 }
 
-/* Verifies: REQ-LOG-001, REQ-LOG-003 */
+/* Verifies: REQ-LOG-001~2, REQ-LOG-003 */
 static void test_before_the_service_partition_starts_the_uart(void **state)
 {
 	(void)state;
@@ -135,7 +135,7 @@ static void test_before_the_service_partition_starts_the_uart(void **state)
 	assert_int_equal(le64(fake_log_channel + BH_CHANNEL_PAGE), 0);
 }
 
-/* Verifies: REQ-LOG-001 */
+/* Verifies: REQ-LOG-001~2 */
 static void test_lines_go_to_the_service_partition_and_ring_its_doorbell(void **state)
 {
 	(void)state;
@@ -159,7 +159,7 @@ static void test_lines_go_to_the_service_partition_and_ring_its_doorbell(void **
 
 /* A long line's parts are BH_LOG_TEXT_MORE records, the last a BH_LOG_TEXT: the service partition
  * joins them into the one line, so no part is a line without the start that says whose it is. */
-/* Verifies: REQ-LOG-001 */
+/* Verifies: REQ-LOG-001~2 */
 static void test_a_long_line_comes_as_several_records(void **state)
 {
 	(void)state;

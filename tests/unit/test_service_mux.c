@@ -233,7 +233,7 @@ static void send_log_line(uint8_t source, const char *text)
 	} while (done < len);
 }
 
-/* Verifies: REQ-SVC-001, REQ-LOG-001 */
+/* Verifies: REQ-SVC-001, REQ-LOG-001~2 */
 static void test_a_log_line_longer_than_a_record_is_printed_whole(void **state)
 {
 	(void)state;

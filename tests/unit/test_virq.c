@@ -229,7 +229,7 @@ static void test_restart_announcement_to_a_stopped_peer_is_logged(void **state)
 				     "(status -3)"));
 }
 
-/* Verifies: REQ-CPU-011~2, REQ-LOG-001 */
+/* Verifies: REQ-CPU-011~2, REQ-LOG-001~2 */
 static void test_post_is_never_presented_in_place(void **state)
 {
 	(void)state;
