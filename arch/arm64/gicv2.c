@@ -129,19 +129,19 @@ void gic_cpu_off(void)
 	mmio_write32(gicc(GICC_CTLR), 0u);
 }
 
-/* Implements: REQ-IRQ-004 */
+/* Implements: REQ-IRQ-004~2 */
 uint32_t gic_dist_read(uint32_t offset)
 {
 	return mmio_read32(gicd(offset));
 }
 
-/* Implements: REQ-IRQ-004 */
+/* Implements: REQ-IRQ-004~2 */
 void gic_dist_write(uint32_t offset, uint32_t value)
 {
 	mmio_write32(gicd(offset), value);
 }
 
-/* Implements: REQ-IRQ-004 */
+/* Implements: REQ-IRQ-004~2 */
 void gic_dist_write8(uint32_t offset, uint8_t value)
 {
 	mmio_write8(gicd(offset), value);

@@ -199,13 +199,13 @@ void gic_cpu_off(void)
 	isb();
 }
 
-/* Implements: REQ-IRQ-004 */
+/* Implements: REQ-IRQ-004~2 */
 uint32_t gic_dist_read(uint32_t offset)
 {
 	return mmio_read32(cfg_system.arch.gic.dist.base + offset);
 }
 
-/* Implements: REQ-IRQ-004 */
+/* Implements: REQ-IRQ-004~2 */
 void gic_dist_write(uint32_t offset, uint32_t value)
 {
 	mmio_write32(cfg_system.arch.gic.dist.base + offset, value);
@@ -214,7 +214,7 @@ void gic_dist_write(uint32_t offset, uint32_t value)
 	}
 }
 
-/* Implements: REQ-IRQ-004 */
+/* Implements: REQ-IRQ-004~2 */
 void gic_dist_write8(uint32_t offset, uint8_t value)
 {
 	mmio_write8(cfg_system.arch.gic.dist.base + offset, value);

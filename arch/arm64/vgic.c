@@ -15,14 +15,14 @@
 #include "log.h"
 #include "partition.h"
 
-/* Implements: REQ-IRQ-004 */
+/* Implements: REQ-IRQ-004~2 */
 void vgic_deny(struct cpu *cpu, const char *what, uint32_t offset, uint64_t value)
 {
 	/* Counted always, logged rate-limited: a hostile loop cannot flood the console. */
 	incident_log(cpu, BH_INCIDENT_INTERRUPT, "%s refused (offset 0x%x, value 0x%lx)", what, offset, value);
 }
 
-/* Implements: REQ-IRQ-004, REQ-LNX-008~2, REQ-LNX-009 */
+/* Implements: REQ-IRQ-004~2, REQ-LNX-008~2, REQ-LNX-009 */
 void vgic_deny_foreign(struct cpu *cpu, const char *what, uint32_t offset, uint64_t value)
 {
 	struct vgic_dist *d = vgic_dist_of(cpu);

@@ -52,7 +52,7 @@ void vgic_dist_enable(struct cpu *cpu, uint32_t ctlr, bool enabled)
 
 /* The guest's view of one word of a bitmap: the physical state of its device
  * SPIs, the software state of its virtual ones, what the list registers hold. */
-/* Implements: REQ-IRQ-004, REQ-IRQ-014 */
+/* Implements: REQ-IRQ-004~2, REQ-IRQ-014 */
 static uint32_t dist_bitmap_read(struct cpu *cpu, uint32_t reg, uint32_t word)
 {
 	const struct vgic_dist *d = vgic_dist_of(cpu);
@@ -89,7 +89,7 @@ static void dist_bitmap_virtual(struct cpu *cpu, uint32_t reg, uint32_t word, ui
 }
 
 /* One bit per interrupt: enable, pending, active. */
-/* Implements: REQ-IRQ-004 */
+/* Implements: REQ-IRQ-004~2 */
 static void dist_bitmap(struct cpu *cpu, uint32_t reg, uint32_t word, bool write, uint64_t *value)
 {
 	struct vgic_dist *d = vgic_dist_of(cpu);
@@ -133,7 +133,7 @@ static void dist_bitmap(struct cpu *cpu, uint32_t reg, uint32_t word, bool write
 	}
 }
 
-/* Implements: REQ-IRQ-004 */
+/* Implements: REQ-IRQ-004~2 */
 static void dist_priority(struct cpu *cpu, uint32_t offset, bool write, uint32_t size, uint64_t *value)
 {
 	struct vgic_dist *d = vgic_dist_of(cpu);
@@ -167,7 +167,7 @@ static void dist_priority(struct cpu *cpu, uint32_t offset, bool write, uint32_t
 
 /* Two bits per interrupt: edge or level. A virtual SPI's is kept as written
  * (it behaves as an edge whatever it says: vgic_spi.c). */
-/* Implements: REQ-IRQ-004, REQ-IRQ-014 */
+/* Implements: REQ-IRQ-004~2, REQ-IRQ-014 */
 static void dist_config(struct cpu *cpu, uint32_t offset, bool write, uint64_t *value)
 {
 	struct vgic_dist *d = vgic_dist_of(cpu);
@@ -205,7 +205,7 @@ static void dist_config(struct cpu *cpu, uint32_t offset, bool write, uint64_t *
 	spin_unlock(&gic_rmw_lock);
 }
 
-/* Implements: REQ-IRQ-004 */
+/* Implements: REQ-IRQ-004~2 */
 bool vgic_dist_common(struct cpu *cpu, uint32_t offset, bool write, uint32_t size, uint64_t *value)
 {
 	if ((offset >= GICD_IPRIORITYR) && (offset < GICD_ITARGETSR)) {

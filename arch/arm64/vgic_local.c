@@ -11,13 +11,13 @@
 
 /* --- Banked SGI and PPI registers ----------------------------------------- */
 
-/* Implements: REQ-IRQ-004 */
+/* Implements: REQ-IRQ-004~2 */
 static uint32_t local_owned(const struct vgic_cpu *v)
 {
 	return VGIC_OWNED_PPIS | (v->direct ? 0x7fffu : 0xffffu);
 }
 
-/* Implements: REQ-IRQ-004 */
+/* Implements: REQ-IRQ-004~2 */
 bool vgic_owns(const struct cpu *cpu, uint32_t intid)
 {
 	if (intid < GIC_FIRST_SPI) {
@@ -115,7 +115,7 @@ static void local_sgi_write(struct cpu *cpu, uint32_t vcpu, struct cpu *t, uint3
 	}
 }
 
-/* Implements: REQ-IRQ-004, REQ-IRQ-011, REQ-LNX-010 */
+/* Implements: REQ-IRQ-004~2, REQ-IRQ-011, REQ-LNX-010 */
 static void local_bitmap(struct cpu *cpu, uint32_t vcpu, uint32_t reg, bool write, uint64_t *value)
 {
 	struct cpu *t = vgic_vcpu_cpu(cpu, vcpu);
@@ -154,7 +154,7 @@ bool vgic_dist_banked(uint32_t offset)
 }
 
 /* GICD_ICFGR1 / GICR_ICFGR1: the trigger mode of the PPIs the partition owns. */
-/* Implements: REQ-IRQ-004 */
+/* Implements: REQ-IRQ-004~2 */
 static void local_ppi_config(struct cpu *cpu, uint32_t vcpu, bool write, uint64_t *value)
 {
 	struct cpu *t = vgic_vcpu_cpu(cpu, vcpu);

@@ -126,7 +126,7 @@ static void targets(struct cpu *cpu, uint32_t offset, bool write, uint32_t size,
 
 /* An SGIR write's refusal, if it has one (logged first, as always), then
  * the SGI to each vCPU of `list`, those it may name. */
-/* Implements: REQ-IRQ-003, REQ-IRQ-004 */
+/* Implements: REQ-IRQ-003, REQ-IRQ-004~2 */
 static __attribute__((noinline)) void sgir_each(struct cpu *cpu, uint32_t value, uint32_t list, const char *refused)
 {
 	uint32_t left = list;
@@ -235,7 +235,7 @@ static void sgi_pending_regs(struct cpu *cpu, uint32_t offset, bool write, uint3
 }
 
 /* Not inlined: its frame would otherwise be paid by every SGI. */
-/* Implements: REQ-IRQ-001, REQ-IRQ-004 */
+/* Implements: REQ-IRQ-001, REQ-IRQ-004~2 */
 static __attribute__((noinline)) void dist_access(struct cpu *cpu, uint32_t offset, bool write, uint32_t size,
 						  uint64_t *value)
 {

@@ -169,7 +169,7 @@ static bool dist_ident(struct cpu *cpu, uint32_t offset, bool write, uint32_t si
 	return true;
 }
 
-/* Implements: REQ-IRQ-001, REQ-IRQ-004 */
+/* Implements: REQ-IRQ-001, REQ-IRQ-004~2 */
 static void dist_access(struct cpu *cpu, uint32_t offset, bool write, uint32_t size, uint64_t *value)
 {
 	if (dist_ident(cpu, offset, write, size, value)) {
@@ -312,7 +312,7 @@ void vgic_partition_init(struct partition *p)
 
 /* The refusal of an SGI1R write that named cores not the partition's (logged
  * first, as always), then the SGI to each of `targets`, the cores it may name. */
-/* Implements: REQ-IRQ-003, REQ-IRQ-004 */
+/* Implements: REQ-IRQ-003, REQ-IRQ-004~2 */
 static __attribute__((noinline)) void sgi1r_each(struct cpu *cpu, uint64_t v, uint64_t targets, bool refused)
 {
 	uint32_t intid = (uint32_t)(v >> 24) & 0xfu;

@@ -97,7 +97,7 @@ def test_arm64_traps_fuzz():
     changes, and the physical GIC sees writes, routes, SGIs and deactivations of the caller's own
     interrupts and cores only; a direct core's priority mask never hides the kick.
 
-    Verifies: REQ-BLD-006, REQ-TRP-008, REQ-IRQ-004, REQ-IRQ-005, REQ-IRQ-008~2
+    Verifies: REQ-BLD-006, REQ-TRP-008, REQ-IRQ-004~2, REQ-IRQ-005, REQ-IRQ-008~2
     """
     run_regressions("arm64_traps")
     run_quick("arm64_traps")

@@ -68,7 +68,7 @@ def test_a_hostile_root_in_linux_is_contained(disk):
     report, is a stage-2 fault that stops Linux alone; the service partition carries on and stops
     last, normally.
 
-    Verifies: REQ-LNX-009, REQ-IRQ-004, REQ-DSK-005, REQ-MEM-001
+    Verifies: REQ-LNX-009, REQ-IRQ-004~2, REQ-DSK-005, REQ-MEM-001
     """
     system, run, _, _ = disk
     lines = run.lines

@@ -53,7 +53,7 @@ def test_partition_sees_the_gic_as_the_bare_board(gic, vcpus, direct):
     and (GICv3) direct delivery. Every distributor and redistributor access reaches the
     virtual GIC through the emulated-device registry (the frames it registered at init).
 
-    Verifies: REQ-IRQ-001, REQ-IRQ-004, REQ-IRQ-005, REQ-IRQ-008~2, REQ-IRQ-011, REQ-IRQ-051, REQ-TRP-011
+    Verifies: REQ-IRQ-001, REQ-IRQ-004~2, REQ-IRQ-005, REQ-IRQ-008~2, REQ-IRQ-011, REQ-IRQ-051, REQ-TRP-011
     """
     system = _system(gic, vcpus, direct)
     native = _native(system, gic, vcpus)

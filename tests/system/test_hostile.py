@@ -116,7 +116,7 @@ def test_hostile_suite(config):
     control windows'. The hypervisor never panics. Prints the suite's report.
 
     Verifies: REQ-TRP-008, REQ-TRP-001, REQ-TRP-003, REQ-TRP-004, REQ-TRP-009, REQ-MEM-001, REQ-MEM-002,
-    REQ-IRQ-003, REQ-IRQ-004, REQ-IRQ-005, REQ-IRQ-010, REQ-IRQ-012, REQ-HC-002, REQ-CPU-003
+    REQ-IRQ-003, REQ-IRQ-004~2, REQ-IRQ-005, REQ-IRQ-010, REQ-IRQ-012, REQ-HC-002, REQ-CPU-003
     """
     dts = f"tests/system/configs/hostile-{config}.dts"
     run = harness.run(harness.build(f"hostile-{config}", dts), timeout=240, icount=harness.qemu.ICOUNT_EXACT)
@@ -203,7 +203,7 @@ def test_direct_partition_cannot_deactivate_foreign_spi_through_icc_dir():
     Runs in real time (QEMU's -icount round robin never lets the attack land while the SPI
     is active): its counts are compared, not its timing.
 
-    Verifies: REQ-IRQ-012, REQ-IRQ-004, REQ-TRP-009
+    Verifies: REQ-IRQ-012, REQ-IRQ-004~2, REQ-TRP-009
     """
     r = _attack("direct-attack-dir")
     assert r.exited, r.text()

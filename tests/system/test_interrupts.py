@@ -66,7 +66,7 @@ def test_foreign_interrupt_registers_change_nothing(gic):
     cores it does not own changes nothing: the victim's timer interrupts and SPIs all
     arrive, the attacker reads zeros, and the attempts are counted and logged sparingly.
 
-    Verifies: REQ-IRQ-003, REQ-IRQ-004, REQ-IRQ-005, REQ-IRQ-006, REQ-TRP-009
+    Verifies: REQ-IRQ-003, REQ-IRQ-004~2, REQ-IRQ-005, REQ-IRQ-006, REQ-TRP-009
     """
     r = harness.run(_system("irq-hostile", gic), timeout=120)
     assert r.exited, r.text()
@@ -116,7 +116,7 @@ def test_random_gic_accesses_change_nothing_else(gic):
     ICC_SGI1R_EL1 values) finishes, and so does the partition beside it, with all its timer
     interrupts and SPIs; the hypervisor neither fails nor floods the log.
 
-    Verifies: REQ-IRQ-003, REQ-IRQ-004, REQ-IRQ-005, REQ-TRP-008
+    Verifies: REQ-IRQ-003, REQ-IRQ-004~2, REQ-IRQ-005, REQ-TRP-008
     """
     r = harness.run(_system("irq-fuzz", gic), timeout=120)
     assert r.exited, r.text()

@@ -318,7 +318,7 @@ static uint64_t redist_sgi(uint32_t core, uint32_t vcpu, uint32_t offset, bool w
 	return value;
 }
 
-/* Verifies: REQ-LNX-010, REQ-IRQ-004 */
+/* Verifies: REQ-LNX-010, REQ-IRQ-004~2 */
 static void test_initialisation_idioms_are_ignored_without_an_incident(void **state)
 {
 	(void)state;

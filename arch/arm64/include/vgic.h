@@ -74,7 +74,7 @@ static inline struct cpu *vgic_vcpu_cpu(const struct cpu *cpu, uint32_t vcpu)
 
 
 /** Whether the partition of distributor `d` owns SPI `intid`. */
-/* Implements: REQ-IRQ-004 */
+/* Implements: REQ-IRQ-004~2 */
 static inline bool vgic_owns_spi(const struct vgic_dist *d, uint32_t intid)
 {
 	return (intid >= GIC_FIRST_SPI) && (intid < GIC_MAX_INTID) &&
