@@ -528,9 +528,9 @@ def measure_uart(notes, funcs_top=8):
            "service partition is full the flag register says so and the writer polls it (phase wait): those "
            "reads measure how fast the service partition drains, not the emulation. All cores: the UART's core "
            "and the service partition's (its doorbells, its reads) during the phase.", "",
-           "Where the UART core's EL2 instructions go, per byte written (write) and per wait (wait): "
+           "Where the EL2 instructions go, all cores, per byte written: write: "
            + where(rep, "write", n, funcs, funcs_top) + "; wait: "
-           + (where(rep, "wait", waits, funcs, funcs_top) if waits else "no waits"), ""]
+           + (where(rep, "wait", n, funcs, funcs_top) if waits else "no waits"), ""]
     return md
 
 
