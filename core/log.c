@@ -17,9 +17,6 @@
 
 /* Independent of the guests' CONFIG_CONSOLE_LINE_MAX: a fault report must fit whole. */
 #define LOG_LINE_MAX BH_LOG_LINE_MAX
-/* A log record's payload: source, kind, body. */
-#define LOG_RECORD_MAX (BH_CONSOLE_SLOT - RT_RING_SLOT_HEADER)
-#define LOG_TEXT_MAX (LOG_RECORD_MAX - 2u)
 
 _Static_assert(BH_LOG_STOPPED_SIZE == (BH_LOG_STOPPED_INCIDENTS + (8u * BH_INCIDENT_KINDS)),
 	       "a stop record holds every incident counter");

@@ -44,10 +44,14 @@ bool vgic_sweep(struct vgic_sweep *s, uint32_t first, uint32_t index, uint64_t v
 {
 	bool part = (index == first) || ((index == __atomic_load_n(&s->next, __ATOMIC_RELAXED)) &&
 					 (value == __atomic_load_n(&s->value, __ATOMIC_RELAXED)));
+	uint32_t next = 0u;
 
+	if (part) {
+		next = index + 1u;
+	}
 	/* Two vCPUs writing at once end each other's pass at worst: refusals, never silence for a stray write. */
 	__atomic_store_n(&s->value, value, __ATOMIC_RELAXED);
-	__atomic_store_n(&s->next, part ? (index + 1u) : 0u, __ATOMIC_RELAXED);
+	__atomic_store_n(&s->next, next, __ATOMIC_RELAXED);
 	return part;
 }
 

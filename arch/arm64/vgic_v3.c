@@ -107,6 +107,20 @@ static void irouter_write(struct cpu *cpu, uint32_t intid, uint32_t offset, uint
 	vgic_spi_kick_pending(cpu, intid / 32u, (uint32_t)1u << (intid % 32u));
 }
 
+/* Routing needs affinity routing on, so an OS routes its SPIs after it enabled its
+ * distributor: every SPI from the first, in order, to its boot vCPU (Linux). True when
+ * this write is a step of that pass; any other write ends it. */
+/* Implements: REQ-LNX-010 */
+static bool route_pass(struct vgic_dist *d, uint32_t intid, bool write, bool wide, uint64_t value)
+{
+	bool pass = write && wide && vgic_sweep(&d->route_sweep, GIC_FIRST_SPI, intid, value);
+
+	if (write && !pass) {
+		vgic_sweep_end(&d->route_sweep);
+	}
+	return pass;
+}
+
 /* GICD_IROUTER<n>: 64-bit, or two 32-bit halves of which the high one is Aff3. */
 /* Implements: REQ-IRQ-005, REQ-LNX-010 */
 static void irouter(struct cpu *cpu, uint32_t offset, bool write, uint32_t size, uint64_t *value)
@@ -115,15 +129,11 @@ static void irouter(struct cpu *cpu, uint32_t offset, bool write, uint32_t size,
 	uint32_t intid = (offset - GICD_IROUTER) / 8u;
 	bool high = (offset & 4u) != 0u;
 	bool width_ok = (size == 4u) || ((size == 8u) && !high);
-	/* Routing needs affinity routing on, so an OS routes its SPIs after it enabled its
-	 * distributor: every SPI from the first, in order, to its boot vCPU (Linux). */
-	bool pass = write && (size == 8u) && !high && vgic_sweep(&d->route_sweep, GIC_FIRST_SPI, intid, *value);
+	bool pass = route_pass(d, intid, write, (size == 8u) && !high, *value);
 
-	if (write && !pass) {
-		vgic_sweep_end(&d->route_sweep);
-	}
 	if (!vgic_owns_spi(d, intid) || !width_ok) {
-		if (write && !(pass && width_ok)) {
+		/* A step of the pass is 64-bit, so its width is right. */
+		if (write && !pass) {
 			vgic_deny_foreign(cpu, "routing of an interrupt it does not own", offset, *value);
 		}
 		*value = 0u;
