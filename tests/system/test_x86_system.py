@@ -255,9 +255,11 @@ def test_permission_maps_are_sized_by_the_description():
     with open(os.path.join(out, ".config")) as f:
         assert int(re.search(r"^CONFIG_MAX_PARTITIONS=(\d+)$", f.read(), re.M).group(1)) > parts
     nm = subprocess.run(["nm", "-S", elf], check=True, capture_output=True, text=True).stdout
-    sizes = {f[3]: int(f[1], 16) for f in (l.split() for l in nm.splitlines()) if len(f) == 4}
-    gdb = subprocess.run(["gdb-multiarch", "-nx", "-batch", "-ex", "p sizeof(iopms[0])", "-ex", "p sizeof(msrpms[0])",
-                          elf], capture_output=True, text=True, check=True, timeout=60).stdout
+    # Block-scope statics of arch_partition_init: the compiler names them iopms.N, msrpms.N.
+    sizes = {f[3].split(".")[0]: int(f[1], 16) for f in (l.split() for l in nm.splitlines()) if len(f) == 4}
+    gdb = subprocess.run(["gdb-multiarch", "-nx", "-batch", "-ex", "p sizeof(arch_partition_init::iopms[0])",
+                          "-ex", "p sizeof(arch_partition_init::msrpms[0])", elf],
+                         capture_output=True, text=True, check=True, timeout=60).stdout
     one = [int(v) for v in re.findall(r"^\$\d+ = (\d+)$", gdb, re.M)]
     assert len(one) == 2 and min(one) > 0, gdb
     assert sizes["iopms"] == parts * one[0] and sizes["msrpms"] == parts * one[1], (sizes.get("iopms"),
