@@ -149,7 +149,7 @@ def test_linux_gicv2_distributor_setup_is_summarized(zlinux):
     summary line when it enables the distributor, at least one write per foreign SPI (its
     target byte: the GIC-400 here has 160 SPIs, Linux owns one).
 
-    Verifies: REQ-LNX-008, REQ-BRD-013
+    Verifies: REQ-LNX-008~2, REQ-BRD-013
     """
     _, r, _ = zlinux
     summary = [l for l in r.of("bulkhead") if re.search(r"partition 'linux': \d+ writes to interrupts it does "
