@@ -85,7 +85,7 @@ help:
 	@echo '  make bench               benchmarks, native vs Bulkhead: $$(O)/bench/bench.md (not part of make test)'
 	@echo '  make cert                certification evidence and gates: $$(O)/cert/index.md'
 	@echo '  make cert-quick          the quick gates over the last test results (part of make test)'
-	@echo '  make mutation            every mutant of the mutation gate (hours): tools/cert/mutation-campaign.md'
+	@echo '  make mutation            the full mutation campaign, resumable (MUTATION_TIME_BOX=s): tools/cert/mutation-campaign.md'
 	@echo '  make cert-fingerprints   record new requirement statements and revisions (docs/requirements/README.md)'
 	@echo '  make system-test-cov     system tests on coverage builds (CONFIG_COVERAGE)'
 	@echo '  make compile-commands    $$(O)/compile_commands.json of the configured build'

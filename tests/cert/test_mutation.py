@@ -308,3 +308,46 @@ def test_unit_program_that_does_not_build_the_file_is_left_out_unless_mapped(tmp
     assert outcome["status"] == "error" and "unit:other does not build core/calc.c" in outcome["log"], outcome
     outcome = run(["unit:other"], set())
     assert outcome["status"] == "error" and "none of the tests of its selection builds" in outcome["log"], outcome
+
+
+def test_full_campaign_is_kept_and_resumed(tmp_path):
+    """The full campaign is resumable: a run cut by its time box keeps what it ran and says the
+    campaign is incomplete and how many are left; the next run takes the kept results whose basis
+    (the mutated file and its tests' sources) is unchanged and runs only the rest; a changed test
+    source makes its mutants' results stale, so they run again; the result of a mutant the engine
+    no longer generates is dropped.
+
+    Verifies: REQ-CRT-028
+    """
+    _tree(tmp_path, explicit="C-1 | REQ-TST-001 | core/calc.c | clamp | return LIMIT; => return x;\n")
+    keep = tmp_path / "tools" / "cert" / "mutation-campaign.json"
+    total = len(EXPECTED) + 1
+
+    def run(*extra):
+        r = run_tool("mutate.py", ["--run", "--all", "--build", tmp_path / "build", "--out", tmp_path / "out",
+                                   "--keep", keep, *extra], tmp_path)
+        ran = [line.split()[1].rstrip(":") for line in r.stdout.splitlines() if line.strip().startswith("MUTANT")]
+        return r, ran, json.load(open(keep))["results"]
+
+    r, ran, kept = run("--time-box", "0")
+    assert ran == ["C-1"] and list(kept) == ["core/calc.c:clamp:explicit:C-1"], r.stdout
+    assert kept["core/calc.c:clamp:explicit:C-1"]["status"] == "killed"
+    assert r.returncode == 1 and f"campaign incomplete: {total - 1} of {total} mutants" in r.stdout, r.stdout
+    r, ran, kept = run()
+    assert len(ran) == total - 1 and "C-1" not in ran, r.stdout
+    assert len(kept) == total and "campaign incomplete" not in r.stdout, r.stdout
+    report = (tmp_path / "out" / "mutation.md").read_text()
+    assert f"| Campaign progress | {total} of {total} mutants have a current result |" in report, report
+    assert "(1 kept from earlier runs" in report, report
+    # Nothing changed: nothing runs, the verdict is the same (survivors without records fail it).
+    r2, ran, again = run()
+    assert ran == [] and again == kept and r2.returncode == r.returncode
+    # The test's source changed: every mutant it judges is stale and runs again.
+    with open(tmp_path / "tests" / "run.sh", "a") as f:
+        f.write("# the same test, edited\n")
+    write(tmp_path, "tools/cert/mutation-campaign.json", (tmp_path / "tools" / "cert" / "mutation-campaign.json")
+          .read_text().replace('{"format": 1, "results": {\n', '{"format": 1, "results": {\n"core/calc.c:gone:'
+                               'constant:00000000:1": {"status": "killed", "basis": "x"},\n'))
+    r, ran, kept = run()
+    assert len(ran) == total, r.stdout
+    assert "core/calc.c:gone:constant:00000000:1" not in kept and len(kept) == total

@@ -197,14 +197,22 @@ cert-mutation:
 	$(Q)$(CERT_MUTATE) --sample $(MUTATION_SAMPLE) --seed $(MUTATION_SEED) --out $(CERT_OUT) \
 		$(if $(MUTATION_TIME_BOX),--time-box $(MUTATION_TIME_BOX))
 
-# The full campaign (hours): the tests first, so that every mutant has green tests and
-# base builds to start from; tools/cert/mutation-campaign.md is its kept result.
+# The full campaign (hours), resumable (REQ-CRT-028): the tests first, so that every mutant has
+# green tests and base builds to start from, then every mutant without a current result in
+# tools/cert/mutation-campaign.json; MUTATION_TIME_BOX=<s> ends it early (`make mutation`
+# again continues it), MUTATION_REUSE=1 reuses this build folder's test results and builds.
+# tools/cert/mutation-campaign.md is its kept report.
 mutation: deps
+ifneq ($(MUTATION_REUSE),1)
 	$(Q)rm -rf $(O)/results
 	-$(Q)$(CERT_SUBMAKE) unit-test >/dev/null
 	-$(Q)$(CERT_SUBMAKE) system-test
+endif
 	$(Q)mkdir -p $(CERT_OUT)
-	$(Q)$(CERT_MUTATE) --all --out $(CERT_OUT) --campaign $(srctree)/tools/cert/mutation-campaign.md
+	$(Q)$(CERT_MUTATE) --all --seed $(MUTATION_SEED) --out $(CERT_OUT) \
+		--keep $(srctree)/tools/cert/mutation-campaign.json \
+		--campaign $(srctree)/tools/cert/mutation-campaign.md \
+		$(if $(MUTATION_TIME_BOX),--time-box $(MUTATION_TIME_BOX))
 
 # A configured build's memory map is linked from the index (beside the isolation report).
 cert-index: $(if $(BH_NUM_CORES),$(GEN)/memory-map.svg)

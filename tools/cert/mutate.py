@@ -24,11 +24,25 @@ every test used passed in the run's own results.
     mutate.py --list [--sample N --seed S]           the mutants (and the sample)
     mutate.py --run --sample N --seed S --build O --results O/results --out O/cert
     mutate.py --run --all ... --campaign tools/cert/mutation-campaign.md
+              --keep tools/cert/mutation-campaign.json [--time-box S]
+                                                     the full campaign, resumed: a kept result
+                                                     counts while its basis is unchanged
+
+The full campaign takes hours; --keep makes it resumable across runs and
+machines. Each result is kept with its basis, a hash of the mutated file and
+of the sources of the tests that judged it: while neither changed the result
+still holds and is not run again; a mutant without a current result runs,
+the explicit ones first, then the rest in an order drawn with the seed, so
+that a campaign cut short by its time box is a random sample of what is
+left. Until every mutant has a current result the campaign is incomplete,
+a problem of the gate that names how many are left.
     mutate.py --evaluate results.json --out DIR      the gate on recorded results
     mutate.py --run --only KEY ...                   reproduce chosen mutants
 """
 import argparse
+import functools
 import glob
+import hashlib
 import json
 import os
 import random
@@ -163,10 +177,16 @@ def sample(all_mutants, n, seed):
 
 # ---- which tests --------------------------------------------------------------
 
+@functools.lru_cache(maxsize=4)
+def _collected_tests(unit_items):
+    """Every test and the IDs it names, read once per run (a full campaign asks thousands of times)."""
+    import trace as tracemod
+    return tracemod.collect_tests(dict(unit_items))[0]
+
+
 def tests_naming(reqs, unit_map):
     """The tests whose Verifies line names one of `reqs`: unit programs and pytest node ids."""
-    import trace as tracemod
-    tests, _ = tracemod.collect_tests(unit_map)
+    tests = _collected_tests(tuple(sorted(unit_map.items())))
     prog_of = {src: prog for prog, src in unit_map.items()}
     out = []
     for tid, t in sorted(tests.items()):
@@ -195,6 +215,46 @@ def selection(m, entries, tags, unit_map):
     # Cheapest first: unit programs, then commands, then system tests.
     order = {"unit": 0, "cmd": 1}
     return reqs, sorted(tests, key=lambda t: order.get(t.split(":", 1)[0], 2))
+
+
+def test_source(t, unit_map):
+    """The source file of a test of a selection (unit program, command, pytest node id)."""
+    if t.startswith("unit:"):
+        return unit_map.get(t[5:])
+    if t.startswith("cmd:"):
+        return t[4:].split()[0]
+    return re.sub(r"\[.*\]$", "", t).split("::")[0]
+
+
+def basis(m, tests, unit_map):
+    """What a mutant's result depends on: the mutated file and its tests' sources (their harness,
+    conftest and the partitions they boot, are assumed unchanged in meaning: a known limit)."""
+    h = hashlib.sha256()
+    for p in [m.file] + sorted({test_source(t, unit_map) for t in tests} - {None}):
+        h.update(p.encode() + b"\0")
+        full = os.path.join(SRCTREE, p)
+        h.update(open(full, "rb").read() if os.path.isfile(full) else b"(missing)")
+    return h.hexdigest()[:16]
+
+
+KEPT_STATUS = ("killed", "survived", "build-error")
+
+
+def load_kept(path):
+    """{key: result} of a kept campaign (empty when there is none yet)."""
+    if not path or not os.path.exists(path):
+        return {}
+    with open(path) as f:
+        return json.load(f).get("results", {})
+
+
+def save_kept(path, kept):
+    """One result a line, sorted by key: a campaign continued on another machine diffs by line."""
+    lines = [f"{json.dumps(k)}: {json.dumps(v, sort_keys=True)}" for k, v in sorted(kept.items())]
+    tmp = path + ".tmp"
+    with open(tmp, "w") as f:
+        f.write('{"format": 1, "results": {\n' + ",\n".join(lines) + "\n}}\n")
+    os.replace(tmp, path)
 
 
 def load_baseline(results_dir, unit_map):
@@ -436,6 +496,8 @@ def main():
     ap.add_argument("--work", help="where the source copy and the mutants' builds go (default: <build>/mutation)")
     ap.add_argument("--unit-map", nargs="*", default=[], help="program=test source, as for trace.py")
     ap.add_argument("--campaign", help="also write the campaign summary here (the full run's kept result)")
+    ap.add_argument("--keep", help="the kept results of the full campaign (JSON): mutants with a current "
+                    "result there are not run again, new results are added as they come")
     ap.add_argument("--out", help="where mutation.md/.json go")
     ap.add_argument("--under", help="a folder: draw the sample from its files only (explicit mutants elsewhere left "
                     "out), to measure one part of the tree; not for the gate")
@@ -470,13 +532,18 @@ def main():
         for p in problems:
             print(p, file=sys.stderr)
         sys.exit(1 if problems else 0)
+    progress = None
     if args.evaluate:
         with open(args.evaluate) as f:
             saved = json.load(f)
         results = saved["results"]
         extra = f"Judged again from {args.evaluate}.\n"
     else:
-        results, took = run_all(chosen, entries, args, problems)
+        kept = None
+        if args.keep:
+            # Results of mutants the engine no longer generates are dropped.
+            kept = {k: v for k, v in load_kept(args.keep).items() if k in keys}
+        results, took, reused = run_all(chosen, entries, args, problems, kept)
         kind = ("every mutant" if args.all or args.sample is None else
                 f"the explicit mutants and a sample of {args.sample} drawn with seed {args.seed}")
         if args.under:
@@ -485,9 +552,21 @@ def main():
             kind += ", host tests only (--unit-only)"
         if len(results) < len(chosen):
             kind += f", cut by the time box of {args.time_box} s after {len(results)} of {len(chosen)}"
-        extra = (f"Run: {kind}; {len(results)} of the {len(all_mutants)} mutants the sources have, in "
-                 f"{int(took) // 60} min {int(took) % 60} s ({took / max(len(results), 1):.1f} s a mutant).\n")
+        ran = len(results) - reused
+        extra = (f"Run: {kind}; {len(results)} of the {len(all_mutants)} mutants the sources have"
+                 + (f" ({reused} kept from earlier runs, their basis unchanged; {ran} run now)" if kept is not None
+                    else "")
+                 + f", in {int(took) // 60} min {int(took) % 60} s ({took / max(ran, 1):.1f} s a mutant run).\n")
+        if kept is not None:
+            save_kept(args.keep, kept)
+            current = sum(1 for r in results if r["status"] in KEPT_STATUS)
+            progress = ["Campaign progress", f"{current} of {len(chosen)} mutants have a current result"]
+            if current < len(chosen):
+                problems.append(f"campaign incomplete: {len(chosen) - current} of {len(chosen)} mutants have no "
+                                "current result (`make mutation` continues it)")
     figures, rows = evaluate(results, records, keys, problems)
+    if progress:
+        figures.insert(0, progress)
     os.makedirs(args.out, exist_ok=True)
     with open(os.path.join(args.out, "mutation-results.json"), "w") as f:
         json.dump({"seed": args.seed, "sample": args.sample, "generated": len(all_mutants), "results": results,
@@ -500,20 +579,40 @@ def main():
                         body))
 
 
-def run_all(chosen, entries, args, problems):
+def run_all(chosen, entries, args, problems, kept=None):
+    """Runs the mutants of `chosen` (those with a current result in `kept` are taken from it);
+    returns (results, seconds, how many were taken from `kept`). With `kept`, every new result is
+    added to it and saved at once, so that an interrupted campaign keeps what it ran."""
     unit_map = dict(item.split("=", 1) for item in args.unit_map)
     tags, _ = codelinks.scan(sorted({m.file for m in chosen}))
+    results, todo = [], []
+    for m in chosen:
+        reqs, tests = selection(m, entries, tags, unit_map)
+        b = basis(m, tests, unit_map) if kept is not None else None
+        k = kept.get(m.key) if kept is not None else None
+        if k and k.get("basis") == b and k.get("status") in KEPT_STATUS:
+            results.append(dict(k, requirements=reqs))
+        else:
+            todo.append((m, reqs, tests, b))
+    reused = len(results)
+    if kept is not None:
+        # What is left in a drawn order: a campaign the time box cuts short is a random sample of it.
+        rest = [t for t in todo if not t[0].explicit_id]
+        random.Random(args.seed).shuffle(rest)
+        todo = [t for t in todo if t[0].explicit_id] + rest
+    start = time.time()
+    if not todo:
+        return results, 0.0, reused
     work = os.path.abspath(args.work or os.path.join(args.build, "mutation"))
     tree = os.path.join(work, "src")
     shutil.rmtree(work, ignore_errors=True)
     copy_tree(tree)
     newlib = os.path.abspath(args.newlib or os.path.join(args.build, "newlib"))
     baseline = load_baseline(args.results, unit_map)
-    results, checked, start = [], set(), time.time()
-    for m in chosen:
-        if args.time_box and time.time() - start > args.time_box and not m.explicit_id:
+    checked = set()
+    for m, reqs, tests, b in todo:
+        if args.time_box is not None and time.time() - start > args.time_box and not m.explicit_id:
             break
-        reqs, tests = selection(m, entries, tags, unit_map)
         new = [t for t in tests if t not in checked]
         checked.update(new)
         problems += baseline_problems(new, baseline, args.results, unit_map)
@@ -522,12 +621,16 @@ def run_all(chosen, entries, args, problems):
         results.append(as_result(m, reqs, outcome))
         print(f"  MUTANT  {m.explicit_id or m.key}: {outcome['status']} {outcome['by']} ({outcome['seconds']} s)",
               flush=True)
+        if kept is not None and outcome["status"] in KEPT_STATUS:
+            kept[m.key] = dict(results[-1], basis=b, log=results[-1].get("log", "")[-300:]
+                               if outcome["status"] == "survived" else "")
+            save_kept(args.keep, kept)
         if args.out:  # what ran so far survives an interrupted run
             os.makedirs(args.out, exist_ok=True)
             with open(os.path.join(args.out, "mutation-partial.json"), "w") as f:
                 json.dump({"seed": args.seed, "sample": args.sample, "results": results}, f, indent=1)
     shutil.rmtree(work, ignore_errors=True)
-    return results, time.time() - start
+    return results, time.time() - start, reused
 
 
 if __name__ == "__main__":
