@@ -50,6 +50,19 @@ UNREACHABLE = re.compile(r"Failed to fetch|Temporary failure resolving|Could not
                          r"Network is unreachable|apt knows no linux-image-cloud-arm64")
 
 
+def _check_iomem(iomem, windows):
+    """/proc/iomem shows the partition's RAM at 0x40000000-0x4fffffff as System RAM and no range
+    outside `windows` (what the partition owns, at the addresses it sees)."""
+    ranges = []
+    for l in iomem:
+        m = re.match(r"^\s*([0-9a-f]+)-([0-9a-f]+) : (.*)$", l)
+        assert m, f"unexpected /proc/iomem line {l!r}"
+        ranges.append((int(m.group(1), 16), int(m.group(2), 16), m.group(3)))
+    assert any(lo == 0x40000000 and hi == 0x4fffffff and name == "System RAM" for lo, hi, name in ranges), ranges
+    outside = [x for x in ranges if not any(a <= x[0] and x[1] <= b for a, b in windows)]
+    assert not outside, outside
+
+
 def _fetch_guest():
     """Fetches the Debian kernel and busybox (cached). Skips, saying why, only when the
     Debian archive cannot be reached; any other failure of the fetch fails the test."""
@@ -180,14 +193,7 @@ def test_linux_sees_only_its_own_memory_and_devices(linux):
     Verifies: REQ-LNX-003
     """
     _, r, steps = linux
-    ranges = []
-    for l in steps["iomem"]:
-        m = re.match(r"^\s*([0-9a-f]+)-([0-9a-f]+) : (.*)$", l)
-        assert m, f"unexpected /proc/iomem line {l!r}"
-        ranges.append((int(m.group(1), 16), int(m.group(2), 16), m.group(3)))
-    assert any(lo == 0x40000000 and hi == 0x4fffffff and name == "System RAM" for lo, hi, name in ranges), ranges
-    outside = [x for x in ranges if not any(a <= x[0] and x[1] <= b for a, b in LINUX_WINDOWS)]
-    assert not outside, outside
+    _check_iomem(steps["iomem"], LINUX_WINDOWS)
 
 
 def test_linux_poweroff_stops_only_its_partition(linux):

@@ -13,7 +13,7 @@ import time
 import pytest
 
 import harness
-from test_linux import _command, _fetch_guest
+from test_linux import _check_iomem, _command, _fetch_guest
 from test_service import CTRL_A3, LOG_CHANNEL, Session
 from test_zcu102 import _on_zcu102
 
@@ -121,14 +121,7 @@ def test_linux_on_the_zcu102_sees_only_its_own(zlinux):
     """
     _, r, steps = zlinux
     assert steps["nproc"] == ["2"], steps["nproc"]
-    ranges = []
-    for l in steps["iomem"]:
-        m = re.match(r"^\s*([0-9a-f]+)-([0-9a-f]+) : (.*)$", l)
-        assert m, f"unexpected /proc/iomem line {l!r}"
-        ranges.append((int(m.group(1), 16), int(m.group(2), 16), m.group(3)))
-    assert any(lo == 0x40000000 and hi == 0x4fffffff and name == "System RAM" for lo, hi, name in ranges), ranges
-    outside = [x for x in ranges if not any(a <= x[0] and x[1] <= b for a, b in LINUX_WINDOWS)]
-    assert not outside, outside
+    _check_iomem(steps["iomem"], LINUX_WINDOWS)
 
 
 def test_linux_poweroff_on_the_zcu102_stops_only_it(zlinux):
