@@ -21,15 +21,20 @@ def pattern(seed, sector):
     return bytes((seed + sector * 7 + i) & 0xFF for i in range(SECTOR))
 
 
-@pytest.fixture(scope="module")
-def disk(tmp_path_factory):
-    system = harness.build("disk", "tests/system/configs/disk.dts")
-    img = tmp_path_factory.mktemp("disk") / "disk.img"
+def run_with_disk(tmp_path_factory, name, dts, timeout):
+    """Builds `dts` as system `name` and runs it with a fresh random disk image; returns
+    (system, run, the disk before, the disk after)."""
+    system = harness.build(name, dts)
+    img = tmp_path_factory.mktemp(name) / "disk.img"
     original = os.urandom(DISK_SECTORS * SECTOR)
     img.write_bytes(original)
-    run = harness.run(system, timeout=90,
-                      disks=[str(img)])
+    run = harness.run(system, timeout=timeout, disks=[str(img)])
     return system, run, original, img.read_bytes()
+
+
+@pytest.fixture(scope="module")
+def disk(tmp_path_factory):
+    return run_with_disk(tmp_path_factory, "disk", "tests/system/configs/disk.dts", 90)
 
 
 def test_two_clients_write_and_read_back_their_slices(disk):

@@ -13,10 +13,8 @@ import re
 
 import pytest
 
-import harness
+from test_disk import DISK_SECTORS, SECTOR, pattern, run_with_disk
 
-SECTOR = 512
-DISK_SECTORS = 2048
 LINUX_LBA, LINUX_SECTORS = 0x200, 0x200
 BARE_LBA, BARE_SECTORS, BARE_SEED = 0x40, 0x80, 0xA5
 # scripts/linux/mkinitramfs_disk.py's pattern: 2048 lines of 32 bytes.
@@ -25,18 +23,12 @@ LINUX_PATTERN = b"".join(b"BULKHEAD-DISK-%017d\n" % i for i in range(2048))
 
 def bare_pattern(sector):
     """partitions/disktest's pattern for one sector of its slice."""
-    return bytes((BARE_SEED + sector * 7 + i) & 0xFF for i in range(SECTOR))
+    return pattern(BARE_SEED, sector)
 
 
 @pytest.fixture(scope="module")
 def disk(tmp_path_factory):
-    system = harness.build("disk-linux", "tests/system/configs/disk-linux.dts")
-    img = tmp_path_factory.mktemp("disk-linux") / "disk.img"
-    original = os.urandom(DISK_SECTORS * SECTOR)
-    img.write_bytes(original)
-    run = harness.run(system, timeout=240,
-                      disks=[str(img)])
-    return system, run, original, img.read_bytes()
+    return run_with_disk(tmp_path_factory, "disk-linux", "tests/system/configs/disk-linux.dts", 240)
 
 
 def test_linux_and_a_bare_metal_client_use_their_slices_at_once(disk):
