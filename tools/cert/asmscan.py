@@ -187,18 +187,10 @@ def scan(paths, name_of=lambda p: p, jumps=None):
             entered += _scan_x86(lines, defines, defined, jumps, problems)
             continue
         pushed = 0
-        for where, text in lines:
-            m = re.match(r"^([A-Za-z_.$][\w.$]*|\d+):\s*(.*)$", text)
-            if m:
-                if not m.group(1).isdigit():
-                    pushed = 0
-                text = m.group(2).strip()
-                if not text:
-                    continue
-            ins = re.sub(r"\s+", " ", text)
-            low = ins.lower()
-            if low.startswith(_RESET):
+        for where, text, ins, low, label in _statements(lines):
+            if label is not None or low.startswith(_RESET):
                 pushed = 0
+            if not ins or low.startswith(_RESET):
                 continue
             adjust = _adjustment(ins, defines, where, problems)
             if adjust is not None:
@@ -218,23 +210,31 @@ def scan(paths, name_of=lambda p: p, jumps=None):
     return entered, defined, problems
 
 
+def _statements(lines):
+    """(where, text, instruction with blanks folded, the same lower-cased, the symbol label that
+    opens the line or None) of each line; a line with only a label yields an empty instruction, a
+    numeric local label is no symbol."""
+    for where, text in lines:
+        label = None
+        m = re.match(r"^([A-Za-z_.$][\w.$]*|\d+):\s*(.*)$", text)
+        if m:
+            if not m.group(1).isdigit():
+                label = m.group(1)
+            text = m.group(2).strip()
+        ins = re.sub(r"\s+", " ", text)
+        yield where, text, ins, ins.lower(), label
+
+
 def _scan_x86(lines, defines, defined, jumps, problems):
     entered = []
     pushed = 0
     label = None
-    for where, text in lines:
-        m = re.match(r"^([A-Za-z_.$][\w.$]*|\d+):\s*(.*)$", text)
-        if m:
-            if not m.group(1).isdigit():
-                pushed = 0
-                label = m.group(1)
-            text = m.group(2).strip()
-            if not text:
-                continue
-        ins = re.sub(r"\s+", " ", text)
-        low = ins.lower()
-        if low.startswith(_RESET):
+    for where, text, ins, low, opened in _statements(lines):
+        if opened is not None:
+            label = opened
+        if opened is not None or low.startswith(_RESET):
             pushed = 0
+        if not ins or low.startswith(_RESET):
             continue
         adjust = _x86_adjustment(ins, defines, where, problems)
         if adjust is not None:
