@@ -52,22 +52,26 @@ class System:
         return qemu.system_command(self.vars, self.image, extra=extra, **kw)
 
 
-def build(name, dts, kconfig=None):
+def build(name, dts, kconfig=None, defconfig="qemu-aarch64-virt_defconfig", make_vars=(), what="build",
+          coverage=COVERAGE):
     """Builds the system description `dts` (relative to the source tree) into
     $BULKHEAD_BUILD/systest/<name> (systest-cov/<name> with BULKHEAD_COVERAGE),
-    once per test session."""
+    once per test session, from `defconfig` with the `kconfig` options and the
+    `make_vars` (x86: tests/system/x86sys.py, bochs.py); `what` names the build
+    in a failure; `coverage` False: a normal build even with BULKHEAD_COVERAGE
+    (bochs: its runs end before the dump)."""
     with _build_lock:
         if name in _built:
             return _built[name]
-        out = os.path.join(BUILD, "systest-cov" if COVERAGE else "systest", name)
-        if COVERAGE:
+        out = os.path.join(BUILD, "systest-cov" if coverage else "systest", name)
+        if coverage:
             kconfig = list(kconfig or []) + ["CONFIG_COVERAGE=y"]
             # Counters of an earlier session belong to other objects.
             shutil.rmtree(os.path.join(out, "coverage-runs"), ignore_errors=True)
         args = ["make", "-C", SRCTREE, f"O={out}", f"SYSTEM={dts}",
-                f"NEWLIB_DIR={NEWLIB}", "-j2"]
+                f"NEWLIB_DIR={NEWLIB}", "-j2", *make_vars]
         if not os.path.exists(os.path.join(out, ".config")):
-            subprocess.run(args + ["qemu-aarch64-virt_defconfig"], check=True,
+            subprocess.run(args + [defconfig], check=True,
                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         for opt in (kconfig or []):
             subprocess.run(["sed", "-i", f"/^{opt.split('=')[0]}=/d;/# {opt.split('=')[0]} is not set/d",
@@ -76,8 +80,8 @@ def build(name, dts, kconfig=None):
                 f.write(opt + "\n")
         r = subprocess.run(args + ["all"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         if r.returncode != 0:
-            raise RuntimeError(f"build of {dts} failed:\n{r.stdout[-4000:]}")
-        system = System(name, out, qemu.read_system_mk(os.path.join(out, "gen", "system.mk")), COVERAGE)
+            raise RuntimeError(f"{what} of {dts} failed:\n{r.stdout[-4000:]}")
+        system = System(name, out, qemu.read_system_mk(os.path.join(out, "gen", "system.mk")), coverage)
         _built[name] = system
         return system
 
@@ -132,9 +136,7 @@ def run(system, timeout=60, extra=(), booted=None, **kw):
     dict(partitions=[...]), or False to leave the check to the caller).
     `kw` goes to scripts/qemu.py (icount=..., plugin=...)."""
     lines, exited, returncode = _qemu(system.qemu_command(extra, **kw), timeout)
-    if system.coverage:
-        lines = _save_coverage(system, lines)
-    r = Run(lines, exited, returncode)
+    r = Run(coverage_taken(system.out, lines) if system.coverage else lines, exited, returncode)
     if booted is not False:
         assert_booted(r, system, **(booted or {}))
     return r
@@ -167,16 +169,18 @@ def run_native(elf, gic, cpus, timeout=60, **kw):
 _run_lock = threading.Lock()
 
 
-def _save_coverage(system, lines):
-    """Takes the gcov dump out of the console and saves it as this run's .gcda files."""
+def coverage_taken(out, lines):
+    """The console `lines` of a run of the system built in `out`; on a coverage build, with the
+    gcov dump taken out and saved as this run's .gcda files (the tests see what a normal build
+    prints)."""
     lines, dump = gcov_console.split(lines)
-    runs = os.path.join(system.out, "coverage-runs")
+    runs = os.path.join(out, "coverage-runs")
     with _run_lock:
         os.makedirs(runs, exist_ok=True)
         n = len(os.listdir(runs))
         run_dir = os.path.join(runs, f"{n:03d}")
         os.makedirs(run_dir)
-    gcov_console.save(dump, system.out, run_dir)
+    gcov_console.save(dump, out, run_dir)
     with open(os.path.join(run_dir, "dump.txt"), "w") as f:
         f.write(f"complete: {dump.complete}\nfiles: {len(dump.files)}\n")
         f.writelines(f"error: {e}\n" for e in dump.errors)
