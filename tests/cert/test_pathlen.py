@@ -71,12 +71,25 @@ entry_b:
 entry_c:
 	bl	sel
 	eret
+wrap1:
+	bl	looper
+	ret
+wrap2:
+	nop
+	bl	wrap1
+	ret
+entry_e:
+	bl	wrap1
+	eret
+entry_f:
+	bl	wrap2
+	eret
 	.section .rodata
 table:
 	.byte	2, 0
 """
 MODEL = "stack s 512\nentry a s 0 entry_a\nentry b1 s 0 entry_b > disp > h1\nentry b2 s 0 entry_b > disp > h2\n" \
-    "entry c s 0 entry_c\nentry d s 0 entry_d\n"
+    "entry c s 0 entry_c\nentry d s 0 entry_d\nentry e s 0 entry_e\nentry f s 0 entry_f\n"
 
 
 def _image(tmp_path):
@@ -86,6 +99,8 @@ def _image(tmp_path):
     subprocess.run(["aarch64-linux-gnu-gcc", "-nostdlib", "-static", "-Wl,-e,entry_a", build / "x.o",
                     "-o", build / "bulkhead.elf"], check=True)
     write(build, "include/generated/autoconf.h", "#define CONFIG_LOOPS 4\n")
+    write(build, "gen/system.mk", "BH_BOARD := test\nBH_LOOP_PAIRS := 3\n")
+    write(tmp_path, "include/bulkhead/abi.h", "#define BH_SLOT          128u   /* bytes */\n")
     write(tmp_path, "model.txt", MODEL)
     return build
 
@@ -101,7 +116,7 @@ def _bounds(tmp_path):
     rows = {}
     for line in (tmp_path / "table.md").read_text().splitlines():
         cells = [c.strip() for c in line.strip("|").split("|")]
-        if len(cells) == 4 and cells[0] in ("a", "b1", "b2", "c", "d"):
+        if len(cells) == 4 and cells[0] in ("a", "b1", "b2", "c", "d", "e", "f"):
             rows[cells[0]] = cells[1]
     return rows
 
@@ -160,3 +175,47 @@ def test_pathlen_model_lines_say_why_and_waits_count_once(tmp_path):
     assert r.returncode == 1 and "a loop bound or a wait, not both" in r.stdout, r.stdout
     r = _pathlen(tmp_path, "wait looper  # stands for a poll\nwait leaf  # no loop in it\n")
     assert r.returncode == 1 and "wait leaf: the function has no cycle" in r.stdout, r.stdout
+
+
+def test_pathlen_bounds_per_call_path_and_build_constants(tmp_path):
+    """A loop bound may hold for the calls along one call path only (`loop f <bound> @ caller @
+    its caller`: the line naming the longest part of the path wins, else the line for every call,
+    else the entry is open); a bound may use the BH_ constants the config compiler emits for the
+    build (gen/system.mk) and those of the ABI headers, with + - * / (rounded up) and max(); a line
+    for a call path the image does not have, a line no entry uses and a second line for the same
+    path fail.
+
+    Verifies: REQ-CRT-029
+    """
+    _image(tmp_path)
+    # looper (mov, sub, cbnz, ret: 4 instructions) from wrap1 at 2, elsewhere open.
+    r = _pathlen(tmp_path, "loop looper 2 @ wrap1  # wrap1 passes a count of 2\n", "--update")
+    assert r.returncode == 0, r.stdout
+    b = _bounds(tmp_path)
+    assert b["a"] == "open" and b["e"] == str(1 + (1 + 2 * 4 + 1) + 1), b
+    assert b["f"] == str(1 + (1 + 1 + (1 + 2 * 4 + 1) + 1) + 1), b      # wrap2 > wrap1 > looper: the shorter line
+    assert "| a | open | 1: looper |" in (tmp_path / "table.md").read_text()
+    # The longest matching call path wins; the line for every call bounds the rest.
+    r = _pathlen(tmp_path, "loop looper CONFIG_LOOPS  # x1 counts down from 4\n"
+                           "loop looper 2 @ wrap1  # wrap1 passes a count of 2\n"
+                           "loop looper BH_LOOP_PAIRS @ wrap1 @ wrap2  # wrap2 passes a count of 3\n", "--update")
+    assert r.returncode == 0, r.stdout
+    b = _bounds(tmp_path)
+    assert b["a"] == str((1 + 10) + (1 + 4 * 4) + 1) and b["e"] == str(1 + (1 + 2 * 4 + 1) + 1), b
+    assert b["f"] == str(1 + (1 + 1 + (1 + 3 * 4 + 1) + 1) + 1), b
+    assert "| looper @ wrap1 @ wrap2 | 3 | BH_LOOP_PAIRS |" in (tmp_path / "table.md").read_text()
+    # Expressions: the ABI's BH_SLOT (128) / 100 rounds up to 2; max() and parentheses.
+    r = _pathlen(tmp_path, "loop looper max(1, (BH_SLOT / 100) * 3 - 1)  # the count is five\n", "--update")
+    assert r.returncode == 0, r.stdout
+    assert _bounds(tmp_path)["e"] == str(1 + (1 + 5 * 4 + 1) + 1)
+    for loops, error in (
+            ("loop looper 2 @ wrap2  # wrap2 passes a count of 2\n", "loop looper @ wrap2: no such call path"),
+            ("loop looper 2 @ wrap1 @ entry_a  # wrap1 passes a count of 2\n", "loop looper @ wrap1 @ entry_a: no such call path"),
+            ("loop looper 4  # counts down from 4\nloop looper 4 @ entry_a  # counts down from 4\n"
+             "loop looper 2 @ wrap1  # wrap1 passes a count of 2\n", "loop looper: bounds no call of any entry"),
+            ("loop looper 4  # counts down from 4\nloop looper 5  # counts down from 4\n", "a second bound of looper"),
+            ("loop looper BH_NOTHING  # no such constant\n", "cannot evaluate 'BH_NOTHING'"),
+            ("loop looper __import__(1)  # not an expression\n", "cannot evaluate"),
+            ("loop looper 1 - 1  # down to nothing at all\n", "a bound is 1 or more")):
+        r = _pathlen(tmp_path, loops)
+        assert r.returncode == 1 and error in r.stdout, (loops, r.stdout)

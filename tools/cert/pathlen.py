@@ -22,7 +22,13 @@ How a function is bounded, from its machine code:
   instruction of the function runs more than <bound> times in one call);
   the function's bound is then <bound> times the sum over all its
   instructions. Loose, never low. The line says why the bound holds (after
-  a `#`); a bound below 1 is refused.
+  a `#`); a bound below 1 is refused. A copy's or a format's trip count
+  depends on its caller: `loop <function> <bound> @ <caller> @ <its
+  caller>` bounds only the calls along that call path; each call takes the
+  line naming the longest part of its path, else the line for every call
+  (REQ-CRT-029). <bound>: numbers, CONFIG_ constants, BH_ constants of the
+  build (gen/system.mk) and of the ABI (include/bulkhead/*.h), + - * /
+  (rounded up), max() and parentheses.
 - A wait (`wait <function>`: a loop that polls a device or spins on a lock
   another core holds): the loop's body counts once (the edges that close
   its cycles dropped); each entry lists the waits it reaches, whose time is
@@ -41,12 +47,16 @@ function it reaches has a cycle the model does not bound; the table lists
 those functions.
 
 Gate: fails on a model line naming no function of the image or a function
-without a cycle, a line without its reason, a bound below 1, an indirect call with no declared target set, a jump table
+without a cycle, a line for a call path the image does not have or that no
+entry's bound uses, a second line for the same call path, a line without
+its reason, a bound below 1, an indirect call with no declared target set, a jump table
 it cannot read, recursion, and a table different from the committed
 docs/safety/path-lengths.md (regenerate it with `make cert-pathlen
 PATHLEN_UPDATE=1` and commit it when the code or the model changed).
 """
 import argparse
+import ast
+import glob
 import os
 import re
 import struct
@@ -81,35 +91,95 @@ def disassemble(elf):
     return funcs
 
 
-def load_loops(path, autoconf, waits=None):
-    """{function: (bound, text, reason)} and problems of the loop model; `wait` lines go into the
-    dict `waits` ({function: reason}). Every line says why after a `#` (a few words at least)."""
+def build_constants(build):
+    """{BH_ name: number} of a build: what the config compiler emits for it (gen/system.mk,
+    `BH_X := <number>`) and the ABI's constants (include/bulkhead/*.h, `#define BH_X <number>`)."""
+    out = {}
+    for path in sorted(glob.glob(os.path.join(SRCTREE, "include", "bulkhead", "*.h"))):
+        with open(path) as f:
+            for m in re.finditer(r"^#define (BH_\w+)\s+\(?(0x[0-9a-fA-F]+|\d+)[uUlL]*\)?\s*(?:/\*.*)?$", f.read(), re.M):
+                out[m.group(1)] = int(m.group(2), 0)
+    try:
+        with open(os.path.join(build, "gen", "system.mk")) as f:
+            for m in re.finditer(r"^(BH_\w+) := (0x[0-9a-fA-F]+|\d+)\s*$", f.read(), re.M):
+                out[m.group(1)] = int(m.group(2), 0)
+    except OSError:
+        pass
+    return out
+
+
+def evaluate(text, autoconf, constants):
+    """The value of a bound: numbers, CONFIG_ constants of the build, BH_ constants
+    (build_constants), + - * and / (division rounded up: a bound never rounds low), max(...)
+    and parentheses."""
+    def value(node):
+        if isinstance(node, ast.Constant) and isinstance(node.value, int):
+            return node.value
+        if isinstance(node, ast.Name):
+            if node.id.startswith("CONFIG_"):
+                return config_value(autoconf, node.id)
+            if node.id.startswith("BH_"):
+                return constants[node.id]
+            raise ValueError(f"{node.id}: a CONFIG_ or BH_ constant or a number")
+        if isinstance(node, ast.BinOp) and type(node.op) in (ast.Add, ast.Sub, ast.Mult, ast.Div):
+            a, b = value(node.left), value(node.right)
+            if isinstance(node.op, ast.Div):
+                if b <= 0:
+                    raise ValueError("a division by a number below 1")
+                return -(-a // b)
+            return {ast.Add: a + b, ast.Sub: a - b, ast.Mult: a * b}[type(node.op)]
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "max" \
+                and node.args and not node.keywords:
+            return max(value(a) for a in node.args)
+        raise ValueError("only numbers, CONFIG_/BH_ constants, + - * /, max() and parentheses")
+    try:
+        tree = ast.parse(text, mode="eval")
+    except SyntaxError as e:
+        raise ValueError(str(e.msg)) from None
+    return value(tree.body)
+
+
+def load_loops(path, autoconf, waits=None, constants=None):
+    """{(function, callers): (bound, text, reason)} and problems of the loop model; `wait` lines
+    go into the dict `waits` ({function: reason}). `callers`: () for a bound of every call, or the
+    call path that a line `loop f <bound> @ a @ b` names (f called by a, called by b): innermost
+    first. Every line says why after a `#` (a few words at least)."""
     loops, problems = {}, []
     waits = {} if waits is None else waits
+    constants = {} if constants is None else constants
     if not os.path.exists(path):
         return loops, [f"{rel(path)} missing"]
     reasons = {}
-    for n, _, w in model_lines(path, reasons):
+    for n, text, w in model_lines(path, reasons):
         if len(re.findall(r"[A-Za-z]{2,}", reasons[n])) < 3:
             problems.append(f"{rel(path)}:{n}: say why the bound holds, after a '#' (a few words at least)")
         if len(w) == 2 and w[0] == "wait":
             waits[w[1]] = reasons[n]
             continue
-        if len(w) != 3 or w[0] != "loop":
-            problems.append(f"{rel(path)}:{n}: expected 'loop <function> <bound>' or 'wait <function>'")
+        head, *callers = [part.strip() for part in text.split("@")]
+        w = head.split(None, 2)
+        if len(w) != 3 or w[0] != "loop" or any(not re.fullmatch(r"[\w.]+", c) for c in callers):
+            problems.append(f"{rel(path)}:{n}: expected 'loop <function> <bound> [@ <caller> ...]' or "
+                            "'wait <function>'")
+            continue
+        key = (w[1], tuple(callers))
+        if key in loops:
+            problems.append(f"{rel(path)}:{n}: a second bound of {describe(key)}")
             continue
         try:
-            value = 1
-            for factor in w[2].split("*"):
-                value *= (config_value(autoconf, factor) if factor.startswith("CONFIG_")
-                          else int(factor, 0))
+            value = evaluate(w[2], autoconf, constants)
             if value < 1:
                 raise ValueError("a function with a loop runs its instructions at least once: a bound is 1 "
                                  "or more")
-            loops[w[1]] = (value, w[2], reasons[n])
+            loops[key] = (value, w[2].replace(" ", ""), reasons[n])
         except (KeyError, ValueError, OSError) as e:
             problems.append(f"{rel(path)}:{n}: cannot evaluate '{w[2]}' ({e})")
     return loops, problems
+
+
+def describe(key):
+    """A loop model key as the model writes it: `f @ a @ b`."""
+    return " @ ".join((key[0],) + key[1])
 
 
 class Bounder:
@@ -118,6 +188,8 @@ class Bounder:
         self.waits = waits or {}
         self.problems, self.memo, self.visiting = [], {}, []
         self.cyclic, self.open_reasons, self.graphs = {}, {}, {}
+        self.depth = max((len(k[1]) for k in loops), default=0)     # the longest call path a line names
+        self.used = set()
 
     # --- control flow ---------------------------------------------------------
     def jump_table(self, name, ins, i):
@@ -210,42 +282,62 @@ class Bounder:
         return succ, calls
 
     # --- bounds ---------------------------------------------------------------
-    def call_cost(self, caller, callee, override):
-        """Bound of one call site; override maps callee name -> cost (an entry's path)."""
+    def loop_line(self, name, ctx):
+        """The model line that bounds `name` called along `ctx` (its callers, innermost first): the
+        line naming the longest part of that call path, else the line for every call, else None."""
+        for n in range(min(len(ctx), self.depth), -1, -1):
+            key = (name, tuple(ctx[:n]))
+            if key in self.loops:
+                return key
+        return None
+
+    def call_cost(self, caller, callee, override, ctx):
+        """(bound, open functions) of one call site; override maps callee name -> (bound, open
+        functions) (an entry's path); ctx: the call path of the call, the caller first."""
         if isinstance(callee, tuple):
             decl = self.model["indirect"].get(caller)
             if decl is None:
                 self.problems.append(f"{caller}: indirect call without a declared target set "
                                      "(tools/cert/stack-model.txt)")
-                return None
-            costs = []
+                return None, frozenset()
+            costs, opened = [], frozenset()
             for t in decl["targets"]:
                 if t not in self.funcs:
                     continue          # a target this image does not link
-                costs.append(override[t] if t in override else self.bound(t))
-            return None if any(c is None for c in costs) else max(costs, default=0)
+                c, o = override[t] if t in override else self.bound_open(t, None, ctx)
+                costs.append(c)
+                opened |= o
+            return (None if any(c is None for c in costs) else max(costs, default=0)), opened
         if callee in override:
             return override[callee]
         if callee not in self.funcs:
             self.problems.append(f"{caller}: calls {callee}, which the image does not define")
-            return None
-        return self.bound(callee)
+            return None, frozenset()
+        return self.bound_open(callee, None, ctx)
 
-    def bound(self, name, override=None):
-        """Worst-case instructions of one call of `name` (None: open)."""
-        key = (name, tuple(sorted((override or {}).items())))
+    def bound(self, name, override=None, ctx=()):
+        """Worst-case instructions of one call of `name` (None: open); ctx: its callers, innermost
+        first (the loop lines for a call path use it)."""
+        return self.bound_open(name, {k: (v, frozenset()) for k, v in (override or {}).items()}, ctx)[0]
+
+    def bound_open(self, name, override=None, ctx=()):
+        """(worst-case instructions of one call of `name` or None, the functions whose cycles
+        no model line bounds on its paths)."""
+        ctx = tuple(ctx[:self.depth])
+        key = (name, tuple(sorted((override or {}).items())), ctx)
         if key in self.memo:
             return self.memo[key]
         if name in self.visiting:
             self.problems.append("recursion: " + " > ".join(self.visiting + [name]))
-            return None
+            return None, frozenset()
         self.visiting.append(name)
         succ, calls = self.graph(name)
-        weights, is_open = [], False
+        weights, is_open, opened = [], False, frozenset()
         for k, cs in enumerate(calls):
             w = 1
             for c in cs:
-                cost = self.call_cost(name, c, override or {})
+                cost, o = self.call_cost(name, c, override or {}, (name,) + ctx)
+                opened |= o
                 if cost is None:
                     is_open = True
                     cost = 0
@@ -259,11 +351,14 @@ class Bounder:
             succ = self.forward_edges(succ)
             order = self.topological(succ)
         if order is None:
-            if name not in self.loops:
+            line = self.loop_line(name, ctx)
+            if line is None:
                 self.open_reasons[name] = "a cycle without a loop bound"
+                opened |= {name}
                 result = None
             else:
-                result = self.loops[name][0] * sum(weights)
+                self.used.add(line)
+                result = self.loops[line][0] * sum(weights)
         else:
             best = [0] * len(weights)
             for k in reversed(order):
@@ -271,8 +366,19 @@ class Bounder:
             result = best[0] if best else 0
         if is_open:
             result = None
-        self.memo[key] = result
-        return result
+        self.memo[key] = (result, opened)
+        return result, opened
+
+    def callees(self, name):
+        """The functions `name` calls (directly, as a tail call, or through its declared target set)."""
+        out = set()
+        for cs in self.graph(name)[1]:
+            for c in cs:
+                if isinstance(c, tuple):
+                    out |= set(self.model["indirect"].get(c[1], {"targets": []})["targets"])
+                else:
+                    out.add(c)
+        return out
 
     @staticmethod
     def forward_edges(succ):
@@ -313,16 +419,14 @@ class Bounder:
         return list(reversed(order))
 
     def entry(self, path, alternatives):
-        """Bound of an entry path a > b > c; alternatives[i]: the functions other entries
-        take at position i + 1 after the same prefix (not counted on this path)."""
+        """(bound or None, open functions) of an entry path a > b > c; alternatives[i]: the functions
+        other entries take at position i + 1 after the same prefix (not counted on this path)."""
         cost = None
         for i in range(len(path) - 1, -1, -1):
-            override = {alt: 0 for alt in alternatives.get(i, ())}
+            override = {alt: (0, frozenset()) for alt in alternatives.get(i, ())}
             if i < len(path) - 1:
                 override[path[i + 1]] = cost
-            cost = self.bound(path[i], override or None)
-            if cost is None:
-                return None
+            cost = self.bound_open(path[i], override or None, tuple(reversed(path[:i])))
         return cost
 
     def entry_reaches(self, path, alternatives, which):
@@ -386,8 +490,8 @@ def table_text(image_name, rows, loops, waits, open_all):
         md_table(["Entry", "Static bound (instructions)", "Open: loops without a bound", "Waits (body counted once)"],
                  rows),
         "\n## Loop bounds used\n",
-        md_table(["Function", "Bound", "From", "Why it holds"],
-                 [[f, str(v[0]), v[1], v[2]] for f, v in sorted(loops.items())]),
+        md_table(["Function (@ its callers, innermost first)", "Bound", "From", "Why it holds"],
+                 [[describe(k), str(v[0]), v[1], v[2]] for k, v in sorted(loops.items())]),
         "\n## Waits\n",
         md_table(["Function", "What it waits for"], [[f, r] for f, r in sorted(waits.items())]) if waits else "None.\n",
         f"\n## Loops still without a bound ({len(open_all)} functions)\n",
@@ -413,7 +517,7 @@ def main():
         sys.exit(write_part(args.out, "pathlen", "Worst-case EL2 path lengths", "fail", [],
                             [f"{image.elf} missing: the image was not built"], ""))
     waits = {}
-    loops, p = load_loops(args.loops, image.autoconf, waits)
+    loops, p = load_loops(args.loops, image.autoconf, waits, build_constants(build))
     problems += p
     funcs = disassemble(image.elf)
     b = Bounder(image.elf, funcs, model, loops, waits)
@@ -425,23 +529,33 @@ def main():
         if not path or path[0] != e["path"][0]:
             rows.append([e["name"], "not in this image", "", ""])
             continue
-        cost = b.entry(path, alternatives_of(entries, path))
         alternatives = alternatives_of(entries, path)
+        cost, opened = b.entry(path, alternatives)
         waited = b.entry_reaches(path, alternatives, waits)
-        opened = b.entry_reaches(path, alternatives, b.open_reasons) if cost is None else set()
-        shown = sorted(opened)
+        shown = sorted(opened) if cost is None else []
         rows.append([e["name"], str(cost) if cost is not None else "open",
                      (f"{len(shown)}: " + ", ".join(shown[:6]) + (", ..." if len(shown) > 6 else "")) if shown else "",
                      ", ".join(sorted(waited))])
-        open_all |= opened
-    for kind, declared in (("loop", loops), ("wait", waits)):
-        for f in declared:
-            if f not in funcs:
-                problems.append(f"{rel(args.loops)}: {kind} {f}: no such function in the image")
-            elif f in b.cyclic and not b.cyclic[f]:
-                problems.append(f"{rel(args.loops)}: {kind} {f}: the function has no cycle (remove the line)")
-            elif f in loops and f in waits:
-                problems.append(f"{rel(args.loops)}: {f}: a loop bound or a wait, not both")
+        open_all |= set(shown)
+    for key in loops:
+        f, callers = key
+        chain = (f,) + callers
+        if f not in funcs:
+            problems.append(f"{rel(args.loops)}: loop {f}: no such function in the image")
+        elif f in b.cyclic and not b.cyclic[f]:
+            problems.append(f"{rel(args.loops)}: loop {f}: the function has no cycle (remove the line)")
+        elif f in waits:
+            problems.append(f"{rel(args.loops)}: {f}: a loop bound or a wait, not both")
+        elif any(c not in funcs or chain[i] not in b.callees(c) for i, c in enumerate(callers)):
+            problems.append(f"{rel(args.loops)}: loop {describe(key)}: no such call path in the image")
+        elif key not in b.used:
+            problems.append(f"{rel(args.loops)}: loop {describe(key)}: bounds no call of any entry "
+                            "(a more specific line bounds every one, or no entry reaches it)")
+    for f in waits:
+        if f not in funcs:
+            problems.append(f"{rel(args.loops)}: wait {f}: no such function in the image")
+        elif f in b.cyclic and not b.cyclic[f]:
+            problems.append(f"{rel(args.loops)}: wait {f}: the function has no cycle (remove the line)")
     problems += sorted(set(b.problems))
     text = table_text(name, rows, loops, waits, sorted(open_all))
     if args.update:
