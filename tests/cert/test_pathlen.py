@@ -101,6 +101,7 @@ def _image(tmp_path):
     write(build, "include/generated/autoconf.h", "#define CONFIG_LOOPS 4\n")
     write(build, "gen/system.mk", "BH_BOARD := test\nBH_LOOP_PAIRS := 3\n")
     write(tmp_path, "include/bulkhead/abi.h", "#define BH_SLOT          128u   /* bytes */\n")
+    write(tmp_path, "tools/configc/model.h", "#define BHCC_MAX_THINGS 2   /* things */\n")
     write(tmp_path, "model.txt", MODEL)
     return build
 
@@ -155,10 +156,11 @@ def test_pathlen_bounds_and_its_failures(tmp_path):
 def test_pathlen_model_lines_say_why_and_waits_count_once(tmp_path):
     """A model line without its reason fails, and so does a bound below 1 (the 0/100 placeholders
     of a model nobody checked); a wait (a loop polling a device or spinning on a lock) counts its
-    loop's body once, each entry lists the waits it reaches, and a wait on a function without a
-    cycle fails.
+    loop's body once, each entry lists the waits it reaches, a function declared both ways is
+    bounded by its loop line and still listed as a wait, and a wait on a function without a cycle
+    fails.
 
-    Verifies: REQ-CRT-019, REQ-CRT-021
+    Verifies: REQ-CRT-019, REQ-CRT-021~2
     """
     _image(tmp_path)
     r = _pathlen(tmp_path, "loop looper CONFIG_LOOPS\n", "--update")
@@ -171,8 +173,10 @@ def test_pathlen_model_lines_say_why_and_waits_count_once(tmp_path):
     table = (tmp_path / "table.md").read_text()
     assert "| a | 17 |  | looper |" in table and "| looper | stands for a poll of a device |" in table, table
     assert "| b1 | 7 |  |  |" in table, table
-    r = _pathlen(tmp_path, "wait looper  # stands for a poll\nloop looper 4  # x1 counts down\n")
-    assert r.returncode == 1 and "a loop bound or a wait, not both" in r.stdout, r.stdout
+    # Both lines (a wait inlined beside a bounded loop): the loop line bounds it, the entry lists the wait.
+    r = _pathlen(tmp_path, "wait looper  # stands for a poll\nloop looper 4  # x1 counts down from four\n", "--update")
+    assert r.returncode == 0, r.stdout
+    assert "| a | 29 |  | looper |" in (tmp_path / "table.md").read_text()      # (1 + 10) + (1 + 4 * 4) + 1
     r = _pathlen(tmp_path, "wait looper  # stands for a poll\nwait leaf  # no loop in it\n")
     assert r.returncode == 1 and "wait leaf: the function has no cycle" in r.stdout, r.stdout
 
@@ -181,7 +185,7 @@ def test_pathlen_bounds_per_call_path_and_build_constants(tmp_path):
     """A loop bound may hold for the calls along one call path only (`loop f <bound> @ caller @
     its caller`: the line naming the longest part of the path wins, else the line for every call,
     else the entry is open); a bound may use the BH_ constants the config compiler emits for the
-    build (gen/system.mk) and those of the ABI headers, with + - * / (rounded up) and max(); a line
+    build (gen/system.mk), those of the ABI headers and the config compiler's limits (BHCC_), with + - * / (rounded up) and max(); a line
     for a call path the image does not have, a line no entry uses and a second line for the same
     path fail.
 
@@ -208,6 +212,9 @@ def test_pathlen_bounds_per_call_path_and_build_constants(tmp_path):
     r = _pathlen(tmp_path, "loop looper max(1, (BH_SLOT / 100) * 3 - 1)  # the count is five\n", "--update")
     assert r.returncode == 0, r.stdout
     assert _bounds(tmp_path)["e"] == str(1 + (1 + 5 * 4 + 1) + 1)
+    r = _pathlen(tmp_path, "loop looper BHCC_MAX_THINGS + 1  # one per thing and the last test\n", "--update")
+    assert r.returncode == 0, r.stdout
+    assert _bounds(tmp_path)["e"] == str(1 + (1 + 3 * 4 + 1) + 1)
     for loops, error in (
             ("loop looper 2 @ wrap2  # wrap2 passes a count of 2\n", "loop looper @ wrap2: no such call path"),
             ("loop looper 2 @ wrap1 @ entry_a  # wrap1 passes a count of 2\n", "loop looper @ wrap1 @ entry_a: no such call path"),

@@ -27,12 +27,16 @@ How a function is bounded, from its machine code:
   caller>` bounds only the calls along that call path; each call takes the
   line naming the longest part of its path, else the line for every call
   (REQ-CRT-029). <bound>: numbers, CONFIG_ constants, BH_ constants of the
-  build (gen/system.mk) and of the ABI (include/bulkhead/*.h), + - * /
-  (rounded up), max() and parentheses.
+  build (gen/system.mk) and of the ABI (include/bulkhead/*.h), the config
+  compiler's limits (BHCC_, tools/configc/model.h), + - * / (rounded up),
+  max() and parentheses.
 - A wait (`wait <function>`: a loop that polls a device or spins on a lock
   another core holds): the loop's body counts once (the edges that close
   its cycles dropped); each entry lists the waits it reaches, whose time is
-  the integrator's to bound on the target (AOU-10).
+  the integrator's to bound on the target (AOU-10). A function that mixes a
+  wait with other loops (an inlined spin_lock around a copy) has both
+  lines: its bound is the loop line's (the wait's body counted <bound>
+  times, its spinning still the integrator's) and it is listed as a wait.
 - A loop of only WFI, WFE and NOP with its branch back (a core that has
   stopped: arch_system_off, arch_cpu_stop) ends the path.
 - HVC/SMC to the firmware, WFI and WFE count as one instruction: the time
@@ -93,12 +97,20 @@ def disassemble(elf):
 
 def build_constants(build):
     """{BH_ name: number} of a build: what the config compiler emits for it (gen/system.mk,
-    `BH_X := <number>`) and the ABI's constants (include/bulkhead/*.h, `#define BH_X <number>`)."""
+    `BH_X := <number>`), the ABI's constants (include/bulkhead/*.h, `#define BH_X <number>`) and
+    the config compiler's limits (tools/configc/model.h, `#define BHCC_X <number>`)."""
     out = {}
     for path in sorted(glob.glob(os.path.join(SRCTREE, "include", "bulkhead", "*.h"))):
         with open(path) as f:
             for m in re.finditer(r"^#define (BH_\w+)\s+\(?(0x[0-9a-fA-F]+|\d+)[uUlL]*\)?\s*(?:/\*.*)?$", f.read(), re.M):
                 out[m.group(1)] = int(m.group(2), 0)
+    # The configuration compiler's limits: it refuses a build description beyond them.
+    try:
+        with open(os.path.join(SRCTREE, "tools", "configc", "model.h")) as f:
+            for m in re.finditer(r"^#define (BHCC_\w+)\s+(0x[0-9a-fA-F]+|\d+)[uUlL]*\s*(?:/\*.*)?$", f.read(), re.M):
+                out[m.group(1)] = int(m.group(2), 0)
+    except OSError:
+        pass
     try:
         with open(os.path.join(build, "gen", "system.mk")) as f:
             for m in re.finditer(r"^(BH_\w+) := (0x[0-9a-fA-F]+|\d+)\s*$", f.read(), re.M):
@@ -118,9 +130,9 @@ def evaluate(text, autoconf, constants):
         if isinstance(node, ast.Name):
             if node.id.startswith("CONFIG_"):
                 return config_value(autoconf, node.id)
-            if node.id.startswith("BH_"):
+            if node.id.startswith(("BH_", "BHCC_")):
                 return constants[node.id]
-            raise ValueError(f"{node.id}: a CONFIG_ or BH_ constant or a number")
+            raise ValueError(f"{node.id}: a CONFIG_, BH_ or BHCC_ constant or a number")
         if isinstance(node, ast.BinOp) and type(node.op) in (ast.Add, ast.Sub, ast.Mult, ast.Div):
             a, b = value(node.left), value(node.right)
             if isinstance(node.op, ast.Div):
@@ -131,7 +143,7 @@ def evaluate(text, autoconf, constants):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "max" \
                 and node.args and not node.keywords:
             return max(value(a) for a in node.args)
-        raise ValueError("only numbers, CONFIG_/BH_ constants, + - * /, max() and parentheses")
+        raise ValueError("only numbers, CONFIG_/BH_/BHCC_ constants, + - * /, max() and parentheses")
     try:
         tree = ast.parse(text, mode="eval")
     except SyntaxError as e:
@@ -346,12 +358,14 @@ class Bounder:
         self.visiting.pop()
         order = self.topological(succ)
         self.cyclic[name] = order is None
-        if order is None and name in self.waits:
+        line = self.loop_line(name, ctx) if order is None else None
+        if order is None and line is None and name in self.waits:
             # A wait: its loop's body counts once; the time it spins is the integrator's (AOU-10).
             succ = self.forward_edges(succ)
             order = self.topological(succ)
         if order is None:
-            line = self.loop_line(name, ctx)
+            # With a loop line, a wait of the same function (an inlined spin_lock around a copy)
+            # counts its body <bound> times, its spinning still the integrator's.
             if line is None:
                 self.open_reasons[name] = "a cycle without a loop bound"
                 opened |= {name}
@@ -544,8 +558,6 @@ def main():
             problems.append(f"{rel(args.loops)}: loop {f}: no such function in the image")
         elif f in b.cyclic and not b.cyclic[f]:
             problems.append(f"{rel(args.loops)}: loop {f}: the function has no cycle (remove the line)")
-        elif f in waits:
-            problems.append(f"{rel(args.loops)}: {f}: a loop bound or a wait, not both")
         elif any(c not in funcs or chain[i] not in b.callees(c) for i, c in enumerate(callers)):
             problems.append(f"{rel(args.loops)}: loop {describe(key)}: no such call path in the image")
         elif key not in b.used:
