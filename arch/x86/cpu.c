@@ -92,6 +92,7 @@ NORETURN void arch_cpu_stop(void)
 {
 	struct cpu *self = x86_this_cpu();
 
+	x86_vlapic_reset(self);   /* the stopped vCPU's timer wakes nothing */
 	__atomic_store_n(&power[self->index], (uint32_t)CPU_POWER_OFF, __ATOMIC_RELEASE);
 	while (__atomic_load_n(&power[self->index], __ATOMIC_ACQUIRE) != (uint32_t)CPU_POWER_ON_PENDING) {
 		x86_wait_interrupt();

@@ -107,6 +107,7 @@ static void cpuid_exit(struct cpu *cpu, const struct x86_exit *e)
 			r[1] = cpu->vcpu;
 		} else if (leaf == BH_X86_CPUID_TSC_KHZ) {
 			r[0] = (uint32_t)(arch_counter_hz() / 1000u);
+			r[1] = r[0];   /* the local APIC timer's clock: the TSC's (vtimer.c) */
 		} else {
 			/* reserved: zero */
 		}
@@ -114,7 +115,10 @@ static void cpuid_exit(struct cpu *cpu, const struct x86_exit *e)
 		cpuid(leaf, (uint32_t)g->rcx, r);
 		if (leaf == 1u) {
 			r[2] |= ((uint32_t)1u << 31) | ((uint32_t)1u << 21);  /* hypervisor present; x2APIC (x2apic.c) */
+			r[2] |= (uint32_t)1u << 24;                          /* TSC-deadline timer (vtimer.c) */
 			r[2] &= ~(((uint32_t)1u << 5) | ((uint32_t)1u << 3)); /* no VMX, no MONITOR/MWAIT */
+		} else if (leaf == 6u) {
+			r[0] |= (uint32_t)1u << 2;   /* ARAT: the timer runs while the guest halts (vtimer.c) */
 		} else if (leaf == 0x80000001u) {
 			r[2] &= ~((uint32_t)1u << 2);               /* no SVM: nested virtualization is not offered */
 		} else if (leaf == 0x8000000au) {
@@ -300,5 +304,6 @@ NORETURN void arch_vcpu_enter(struct cpu *cpu, uint64_t entry, uint64_t arg)
 	cpu->arch.gprs.rsi = arg & 0xffffffffu;
 	vendor_vcpu_reset(cpu, entry);
 	x86_virq_reset(cpu);   /* nothing pending in a new life */
+	x86_vlapic_reset(cpu);
 	x86_call_on_stack(x86_stack_top(cpu->index), run_vcpu, cpu);
 }

@@ -5,6 +5,7 @@
  */
 #include "arch.h"
 #include "log.h"
+#include "vtimer_calc.h"
 #include "x86.h"
 
 #define LAPIC ((volatile uint32_t *)(uintptr_t)0xfee00000u)
@@ -14,12 +15,19 @@
 #define LAPIC_SVR 0xf0u
 #define LAPIC_ICR_LO 0x300u
 #define LAPIC_ICR_HI 0x310u
+#define LAPIC_LVT_TIMER 0x320u
+#define LAPIC_TIMER_INITIAL 0x380u
+#define LAPIC_TIMER_CURRENT 0x390u
+#define LAPIC_TIMER_DIVIDE 0x3e0u
+#define TIMER_DIVIDE_1 0xbu
+#define LVT_MASKED ((uint32_t)1u << 16)
 #define ICR_BUSY ((uint32_t)1u << 12)
 #define ICR_INIT 0x4500u      /* INIT, level assert */
 #define ICR_STARTUP 0x4600u   /* STARTUP, vector = the trampoline's page number */
 #define ICR_POLLS 100000u
 
 static uint64_t tsc_hz = 1000000000u;   /* until calibrated */
+static uint64_t bus_per_tsc_q32 = 1ULL << 32;   /* the timer's bus ticks per TSC tick, Q32, until calibrated */
 
 /* The legacy 8259 PICs: moved off the exception vectors (the BIOS leaves
  * the timer on vector 8) and masked; the hypervisor takes only APIC IPIs. */
@@ -41,6 +49,9 @@ void x86_lapic_init(void)
 		pic_disable();
 	}
 	REG(LAPIC_SVR) = 0x100u | X86_VEC_SPURIOUS;   /* software enable */
+	REG(LAPIC_TIMER_DIVIDE) = TIMER_DIVIDE_1;
+	REG(LAPIC_TIMER_INITIAL) = 0u;
+	REG(LAPIC_LVT_TIMER) = X86_VEC_TIMER;          /* one-shot, stopped until armed (vtimer.c) */
 }
 
 uint32_t x86_lapic_id(void)
@@ -115,4 +126,43 @@ void x86_udelay(uint64_t us)
 	while (rdtsc() < end) {
 		arch_cpu_relax();
 	}
+}
+
+/*
+ * The timer's bus clock against the TSC (one for all cores), counted over
+ * 1 ms with its interrupt masked, with 1/1024 added so that an arming errs
+ * late rather than early (an early interrupt finds the deadline ahead and
+ * arms again, a second interrupt on the guest's path).
+ */
+void x86_lapic_timer_calibrate(void)
+{
+	uint64_t span = tsc_hz / 1000u;
+
+	REG(LAPIC_LVT_TIMER) = LVT_MASKED | X86_VEC_TIMER;
+	REG(LAPIC_TIMER_INITIAL) = VTIMER_TICKS_MAX;
+	uint64_t t0 = rdtsc();
+	uint64_t t1 = t0;
+	while ((t1 - t0) < span) {
+		t1 = rdtsc();
+	}
+	uint64_t ticks = (uint64_t)(VTIMER_TICKS_MAX - REG(LAPIC_TIMER_CURRENT));
+	t1 = rdtsc();
+	REG(LAPIC_TIMER_INITIAL) = 0u;
+	REG(LAPIC_LVT_TIMER) = X86_VEC_TIMER;
+	if ((ticks == 0u) || (ticks >= (1ULL << 31))) {
+		log_warning("local APIC timer calibration failed (%lu ticks): assuming the TSC's rate", ticks);
+		return;
+	}
+	uint64_t q32 = (ticks << 32) / (t1 - t0);
+	bus_per_tsc_q32 = q32 + (q32 / 1024u) + 1u;
+}
+
+void x86_lapic_timer_arm(uint64_t tsc_delta)
+{
+	REG(LAPIC_TIMER_INITIAL) = vtimer_bus_ticks(tsc_delta, bus_per_tsc_q32);
+}
+
+void x86_lapic_timer_stop(void)
+{
+	REG(LAPIC_TIMER_INITIAL) = 0u;
 }

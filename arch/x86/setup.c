@@ -121,7 +121,7 @@ struct idt_gate {
 	uint32_t zero;
 };
 
-extern const uint8_t x86_exc_stubs[], x86_kick_stub[], x86_spurious_stub[], x86_gsi_stubs[];
+extern const uint8_t x86_exc_stubs[], x86_kick_stub[], x86_timer_stub[], x86_spurious_stub[], x86_gsi_stubs[];
 static struct idt_gate idt[256] __attribute__((aligned(16)));
 
 static void idt_set(uint32_t vec, const void *fn)
@@ -143,6 +143,7 @@ static void idt_build(void)
 	for (uint32_t pin = 0u; pin < CFG_X86_ISA_PINS; pin++) {
 		idt_set(X86_VEC_GSI + pin, &x86_gsi_stubs[pin * 16u]);
 	}
+	idt_set(X86_VEC_TIMER, x86_timer_stub);
 	idt_set(X86_VEC_KICK, x86_kick_stub);
 	idt_set(X86_VEC_SPURIOUS, x86_spurious_stub);
 }
@@ -184,6 +185,7 @@ void x86_boot_main(uint32_t magic, uint32_t info)
 	x86_idt_load();
 	x86_lapic_init();
 	x86_tsc_calibrate();
+	x86_lapic_timer_calibrate();
 
 	uint32_t index = cpu_index_of_apic(x86_lapic_id());
 	struct cpu *self = cpu_get(index);

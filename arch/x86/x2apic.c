@@ -8,7 +8,7 @@
  * (vintr.c); one to any other x2APIC id, a logical destination, and INIT,
  * SIPI, NMI, SMI or lowest-priority delivery are refused and counted as
  * interrupt incidents and reach nobody (vCPUs start by the PSCI hypercall).
- * Timer, LVT and error registers are not offered yet: refused with #GP.
+ * The other registers and the timer: x2apic_regs.c, vtimer.c.
  */
 #include <bulkhead/hypercall.h>
 #include "cfg.h"
@@ -101,7 +101,7 @@ static void icr_write(struct cpu *cpu, uint64_t icr)
 	}
 }
 
-static bool x2apic_read(const struct cpu *cpu, uint32_t msr, uint64_t *value)
+static bool x2apic_read(struct cpu *cpu, uint32_t msr, uint64_t *value)
 {
 	switch (msr) {
 	case MSR_APIC_BASE:
@@ -114,7 +114,7 @@ static bool x2apic_read(const struct cpu *cpu, uint32_t msr, uint64_t *value)
 		*value = APIC_VERSION;
 		return true;
 	default:
-		return false;
+		return x86_vlapic_msr(cpu, msr, false, value);
 	}
 }
 
@@ -138,6 +138,6 @@ bool x2apic_msr(struct cpu *cpu, uint32_t msr, bool write, uint64_t *value)
 		arch_vcpu_inject(cpu, (uint32_t)*value);
 		return true;
 	default:
-		return false;
+		return x86_vlapic_msr(cpu, msr, true, value);
 	}
 }

@@ -8,7 +8,8 @@
  *               EBX, ECX, EDX the signature "BulkheadBHyp"
  *   0x40000001  EAX the partition id, EBX the vCPU index
  *   0x40000010  EAX the TSC frequency in kHz (the "timing leaf" of
- *               VMware's and KVM's convention), 0 when not calibrated
+ *               VMware's and KVM's convention), 0 when not calibrated;
+ *               EBX the local APIC timer's clock in kHz, the same rate
  *   others up to 0x400000ff: all zero
  */
 #ifndef BULKHEAD_X86_CPUID_H

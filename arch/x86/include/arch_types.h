@@ -35,12 +35,34 @@ struct x86_gprs {
 	uint64_t rax;
 };
 
+#define X86_LVT_OTHERS 6u          /* CMCI, thermal, performance, LINT0, LINT1, error (x2apic_regs.c) */
+
+/**
+ * The guest's local APIC registers beyond its id and ICR (x2apic_regs.c)
+ * and its timer (vtimer.c), of the one vCPU a core runs: touched only by
+ * that core, in its MSR exits and its timer interrupt.
+ */
+struct x86_vlapic {
+	uint32_t svr;               /* spurious-interrupt vector register; bit 8: software-enabled */
+	uint32_t tpr;               /* task priority, as written (no effect: vintr.c has no priorities) */
+	uint32_t lvt_timer;         /* the timer's LVT entry: vector, mask, mode */
+	uint32_t lvt_other[X86_LVT_OTHERS];   /* as written; read back masked, never delivered */
+	uint32_t initial;           /* initial count */
+	uint32_t dcr;               /* divide configuration */
+	uint32_t shift;             /* log2 of the divisor the running count-down uses */
+	uint64_t start;             /* TSC when the count-down began */
+	uint64_t deadline;          /* TSC of the next expiry, when armed */
+	uint64_t tsc_deadline;      /* IA32_TSC_DEADLINE as the guest reads it */
+	uint32_t armed;             /* 1: an expiry is due at `deadline` */
+};
+
 /** What x86 keeps for one physical cpu and the vCPU it runs. */
 struct arch_cpu {
 	struct x86_gprs gprs;       /* the vCPU's registers while the hypervisor runs (the world switch) */
 	void *vctl;                 /* its vendor control block, 4 KiB: SVM's VMCB or VMX's VMCS (vendor.h) */
 	uint32_t apic_id;           /* the core's local APIC id (cfg_cpu.arch.apic_id) */
 	uint64_t virq_pending[4];   /* vectors raised in its vCPU, not yet presented (vintr.c); atomic */
+	struct x86_vlapic vlapic;   /* its local APIC's registers and timer */
 };
 
 /** What x86 keeps for one partition. */

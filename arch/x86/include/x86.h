@@ -47,6 +47,7 @@ struct x86_gprs;
 
 /* Interrupt vectors of the hypervisor's own IDT. */
 #define X86_VEC_GSI      0x30u   /* + pin: an I/O APIC pin a partition owns (ioapic.c), 16 vectors */
+#define X86_VEC_TIMER    0xefu   /* the core's local APIC timer, armed for its guest's (vtimer.c) */
 #define X86_VEC_KICK     0xf0u   /* arch_cpu_kick / arch_cpu_start's wake-up */
 #define X86_VEC_SPURIOUS 0xffu
 
@@ -161,6 +162,35 @@ void x86_virq_reset(struct cpu *cpu);
  * and counted (WRMSR); false leaves the access to the caller's refusal.
  */
 bool x2apic_msr(struct cpu *cpu, uint32_t msr, bool write, uint64_t *value);
+
+/** The guest's other x2APIC registers (x2apic_regs.c), then its timer's: as x2apic_msr. */
+bool x86_vlapic_msr(struct cpu *cpu, uint32_t msr, bool write, uint64_t *value);
+
+/*
+ * The guest's local APIC timer (vtimer.c): its registers read and written
+ * (false: not a timer register, or a write refused), the core's timer
+ * interrupt, and the reset state of all its local APIC's registers (a new
+ * life of the vCPU, or its core stopping).
+ */
+#define X86_MSR_TSC_DEADLINE   0x6e0u
+#define X86_MSR_LVT_TIMER      0x832u
+#define X86_MSR_TIMER_INITIAL  0x838u
+#define X86_MSR_TIMER_CURRENT  0x839u
+#define X86_MSR_TIMER_DIVIDE   0x83eu
+bool x86_vtimer_read(const struct cpu *cpu, uint32_t msr, uint64_t *value);
+bool x86_vtimer_write(struct cpu *cpu, uint32_t msr, uint64_t value);
+void x86_vtimer_interrupt(void);
+void x86_vlapic_reset(struct cpu *cpu);
+
+/**
+ * The core's physical local APIC timer (lapic.c), one-shot on X86_VEC_TIMER:
+ * its bus clock measured against the TSC at boot; armed to interrupt about
+ * `tsc_delta` TSC ticks from now (never later; a long delta interrupts
+ * early, vtimer_calc.h); stopped.
+ */
+void x86_lapic_timer_calibrate(void);
+void x86_lapic_timer_arm(uint64_t tsc_delta);
+void x86_lapic_timer_stop(void);
 
 /**
  * A partition's data access to guest-physical `gpa` that faulted in its
