@@ -16,7 +16,9 @@
  * and the loss is counted. Nothing waits in the hypervisor.
  *
  * Receive: input records are taken from the channel's second ring one at a
- * time into a buffer the data register reads from.
+ * time into a buffer the data register reads from. The channel half (the
+ * record, back-pressure, the counted loss, the announced waits) is shared
+ * with the 16550 (vuart_chan.c).
  *
  * Interrupts: the raw status holds RX and RT (data to read) and TX (room to
  * write, set again by every data write, as QEMU's PL011 does); the line is
@@ -26,18 +28,15 @@
  */
 #include "vuart_pl011.h"
 #include <generated/autoconf.h>
-#include "bhrt_ring.h"
-#include "bulkhead/channel.h"
 #include "cfg.h"
-#include "channel.h"
 #include "cpu.h"
 #include "emul.h"
 #include "hw/pl011.h"
 #include "lib.h"
-#include "log.h"
 #include "partition.h"
 #include "spinlock.h"
 #include "virq.h"
+#include "vuart_chan.h"
 
 #define CR_RESET    0x300u      /* TXE, RXE */
 #define IFLS_RESET  0x12u       /* half-full triggers */
@@ -46,30 +45,11 @@
 #define FIFO_DEPTH  32u
 /* Reads of the flag register in a row that show the guest waiting, not writing. */
 #define FR_POLLS_FLUSH 3u
-/* A record's payload: a console slot less its header. */
-#define RECORD_MAX  (BH_CONSOLE_SLOT - RT_RING_SLOT_HEADER)
-
-/*
- * The partition runtime's "waiting" counters (partitions/runtime/channel.c):
- * the word after the ring's own in each control block. A side bumps its own
- * before it sleeps on an empty (reader) or full (writer) ring, and the peer
- * rings its doorbell once per new value; the UART does its side of that.
- */
-#define PRODUCER_WAITING 2u   /* after head and dropped */
-#define CONSUMER_WAITING 1u   /* after tail */
 
 struct vuart {
 	struct spinlock lock;
 	struct partition *part;        /* whose UART it is; NULL: none */
-	const struct cfg_channel *channel;
-	struct rt_ring out;            /* producer: what the partition writes */
-	struct rt_ring in;             /* consumer: what it is sent */
-	uint8_t tx[RECORD_MAX];
-	uint32_t tx_len;
-	uint8_t rx[RECORD_MAX];
-	uint32_t rx_len;
-	uint32_t rx_pos;
-	uint32_t tx_lost;              /* bytes written while the FIFO was full */
+	struct vuart_chan chan;
 	uint32_t fr_polls;
 	uint32_t cr;
 	uint32_t lcrh;
@@ -80,8 +60,6 @@ struct vuart {
 	uint32_t ris;
 	uint32_t dmacr;
 	bool tx_blocked;               /* no room for a FIFO's worth when last looked */
-	bool tx_announced;             /* the output ring was full: the service partition was told */
-	bool rx_announced;             /* the input ring was empty: the service partition was told */
 	bool line;                     /* the interrupt line as last computed */
 };
 
@@ -97,110 +75,12 @@ static struct vuart vuarts[BH_NUM_PARTITIONS];
 
 static enum core_status vuart_doorbell(struct cpu *self, uint32_t channel, void *context);
 
-/* --- The channel's rings ------------------------------------------------------ */
-
-/* Direction `half` of channel `c` (include/bulkhead/channel.h), with console slots. */
-/* Implements: REQ-CON-105 */
-static struct rt_ring_area direction(const struct cfg_channel *c, uint32_t half)
-{
-	uint64_t size = c->size / 2u;
-	uint64_t receiver = c->pa + (half * size);
-	uint64_t sender = receiver + BH_CHANNEL_PAGE;
-	uint64_t room = size - BH_CHANNEL_PAGE - BH_CHANNEL_SLOTS_OFFSET;
-	uint32_t capacity = 2u;
-
-	/* The largest power of two that fits, as every end computes it. */
-	while (((uint64_t)capacity * 2u * BH_CONSOLE_SLOT) <= room) {
-		capacity *= 2u;
-	}
-	return (struct rt_ring_area){
-		.producer = pa_ptr(pa_init(sender)),
-		.consumer = pa_ptr(pa_init(receiver)),
-		.slots = pa_ptr(pa_init(sender + BH_CHANNEL_SLOTS_OFFSET)),
-		.capacity = capacity,
-		.slot_size = BH_CONSOLE_SLOT,
-	};
-}
-
-/* Bumps this side's "waiting" counter (in a control block it writes) before
- * looking once more: a record or room the peer made meanwhile is not missed,
- * and a peer that follows the runtime's protocol rings for the next one. A
- * sequentially consistent read-modify-write: the ring's next index load
- * (acquire) is not hoisted above it. */
-/* Implements: REQ-CON-106 */
-static void announce_wait(uint32_t *waiting)
-{
-	(void)__atomic_fetch_add(waiting, 1u, __ATOMIC_SEQ_CST);
-}
-
-/* Implements: REQ-CON-103, REQ-CON-105 */
-static bool ring_has_room(const struct vuart *u)
-{
-	return rt_ring_pending(&u->out) <= u->out.mask;
-}
-
-/* Sends what the transmit buffer holds as one record. */
-/* Implements: REQ-CON-102 */
-static void tx_flush(struct vuart *u, struct vuart_effects *fx)
-{
-	enum rt_ring_status s;
-
-	if (u->tx_len == 0u) {
-		return;
-	}
-	s = rt_ring_send(&u->out, u->tx, u->tx_len);
-	if ((s == RT_RING_BUSY) && !u->tx_announced) {
-		u->tx_announced = true;
-		announce_wait(&u->out.head[PRODUCER_WAITING]);
-		s = rt_ring_send(&u->out, u->tx, u->tx_len);
-	}
-	if (s == RT_RING_OK) {
-		u->tx_announced = false;
-		u->tx_len = 0u;
-		fx->ring_service = true;
-	} else if (s == RT_RING_CORRUPT) {
-		/* The service partition's index is impossible: start afresh, the record is lost. */
-		u->tx_lost += u->tx_len;
-		u->tx_len = 0u;
-		struct rt_ring_area a = direction(u->channel, 0u);
-		(void)rt_ring_attach_producer(&u->out, &a, RT_RING_BACKPRESSURE);
-	} else {
-		/* RT_RING_BUSY: kept; the flag register says full until there is room. */
-	}
-}
-
-/* Room for a FIFO's worth of bytes without loss: what a TX interrupt promises. */
-/* Implements: REQ-CON-103 */
-static bool tx_room(const struct vuart *u)
-{
-	return ((RECORD_MAX - u->tx_len) >= FIFO_DEPTH) || ring_has_room(u);
-}
-
 /* Takes the next input record when the receive buffer is empty. */
 /* Implements: REQ-CON-104, REQ-CON-105 */
 static void rx_fill(struct vuart *u, struct vuart_effects *fx)
 {
-	size_t len = 0u;
-	bool was_full;
-
-	if (u->rx_pos < u->rx_len) {
-		return;
-	}
-	u->rx_pos = 0u;
-	u->rx_len = 0u;
-	was_full = rt_ring_pending(&u->in) > u->in.mask;
-	/* Corrupt or oversized records are skipped by the ring and never reach the guest. */
-	enum rt_ring_status s = rt_ring_recv(&u->in, u->rx, sizeof(u->rx), &len);
-	if ((s == RT_RING_EMPTY) && !u->rx_announced) {
-		u->rx_announced = true;
-		announce_wait(&u->in.tail[CONSUMER_WAITING]);
-		s = rt_ring_recv(&u->in, u->rx, sizeof(u->rx), &len);
-	}
-	if ((s == RT_RING_OK) && (len != 0u)) {
-		u->rx_announced = false;
-		u->rx_len = (uint32_t)len;
+	if (vchan_rx_fill(&u->chan, &fx->ring_service)) {
 		u->ris |= PL011_INT_RX | PL011_INT_RT;
-		fx->ring_service = fx->ring_service || was_full;
 	}
 }
 
@@ -210,35 +90,20 @@ static void rx_fill(struct vuart *u, struct vuart_effects *fx)
 static void write_dr(struct vuart *u, uint8_t c, struct vuart_effects *fx)
 {
 	u->fr_polls = 0u;
-	if (u->tx_len == RECORD_MAX) {
-		tx_flush(u, fx);
-	}
-	if (u->tx_len == RECORD_MAX) {
-		u->tx_lost++;
-	} else {
-		u->tx[u->tx_len] = c;
-		u->tx_len++;
-		if ((c == (uint8_t)'\n') || (u->tx_len == RECORD_MAX)) {
-			tx_flush(u, fx);
-		}
-	}
-	u->tx_blocked = !tx_room(u);
+	vchan_put(&u->chan, c, &fx->ring_service);
+	u->tx_blocked = !vchan_tx_room(&u->chan, FIFO_DEPTH);
 	u->ris = u->tx_blocked ? (u->ris & ~PL011_INT_TX) : (u->ris | PL011_INT_TX);
 }
 
 /* Implements: REQ-CON-101, REQ-CON-104 */
 static uint32_t read_dr(struct vuart *u, struct vuart_effects *fx)
 {
-	uint32_t c = 0u;
+	uint32_t c;
 
 	u->fr_polls = 0u;
 	rx_fill(u, fx);
-	if (u->rx_pos < u->rx_len) {
-		c = u->rx[u->rx_pos];
-		u->rx_pos++;
-		rx_fill(u, fx);
-	}
-	if (u->rx_pos == u->rx_len) {
+	c = vchan_get(&u->chan, &fx->ring_service);
+	if (vchan_rx_pending(&u->chan) == 0u) {
 		u->ris &= ~(PL011_INT_RX | PL011_INT_RT);
 	}
 	return c;
@@ -248,16 +113,18 @@ static uint32_t read_dr(struct vuart *u, struct vuart_effects *fx)
 static uint32_t read_fr(struct vuart *u, struct vuart_effects *fx)
 {
 	uint32_t fr = 0u;
+	uint32_t tx_len = u->chan.tx_len;
 
 	u->fr_polls++;
-	if ((u->tx_len == RECORD_MAX) || ((u->tx_len != 0u) && (u->fr_polls >= FR_POLLS_FLUSH))) {
-		tx_flush(u, fx);
+	if ((tx_len == VCHAN_RECORD_MAX) || ((tx_len != 0u) && (u->fr_polls >= FR_POLLS_FLUSH))) {
+		vchan_flush(&u->chan, &fx->ring_service);
 	}
 	rx_fill(u, fx);
-	fr |= (u->tx_len == 0u) ? PL011_FR_TXFE : 0u;
-	fr |= (u->tx_len == RECORD_MAX) ? PL011_FR_TXFF : 0u;
-	fr |= (u->rx_pos == u->rx_len) ? PL011_FR_RXFE : 0u;
-	fr |= ((u->rx_len - u->rx_pos) >= FIFO_DEPTH) ? PL011_FR_RXFF : 0u;
+	tx_len = u->chan.tx_len;
+	fr |= (tx_len == 0u) ? PL011_FR_TXFE : 0u;
+	fr |= (tx_len == VCHAN_RECORD_MAX) ? PL011_FR_TXFF : 0u;
+	fr |= (vchan_rx_pending(&u->chan) == 0u) ? PL011_FR_RXFE : 0u;
+	fr |= (vchan_rx_pending(&u->chan) >= FIFO_DEPTH) ? PL011_FR_RXFF : 0u;
 	return fr;
 }
 
@@ -336,7 +203,7 @@ static void reg_write(struct vuart *u, uint32_t offset, uint32_t value, struct v
 		return;
 	}
 	/* A driver that reconfigures or masks has stopped writing for now: send what it wrote. */
-	tx_flush(u, fx);
+	vchan_flush(&u->chan, &fx->ring_service);
 }
 
 /* Recomputes the interrupt line; a rising edge raises the partition's interrupt. */
@@ -349,39 +216,15 @@ static void update_line(struct vuart *u, struct vuart_effects *fx)
 	u->line = line;
 }
 
-/* The bytes lost since the last report, once a record went out (the report
- * follows what came before the loss, and a full ring reports nothing yet). */
-/* Implements: REQ-CON-103 */
-static uint32_t take_lost(struct vuart *u)
-{
-	uint32_t lost = 0u;
-
-	if ((u->tx_lost != 0u) && (u->tx_len == 0u)) {
-		lost = u->tx_lost;
-		u->tx_lost = 0u;
-	}
-	return lost;
-}
-
 /* What an access or a doorbell leaves to do once the lock is dropped. */
 /* Implements: REQ-CON-102, REQ-CON-104 */
 static void apply(struct cpu *self, struct vuart *u, const struct vuart_effects *fx)
 {
-	const struct cfg_channel_end *service = &u->channel->end[1];
-	struct partition *peer = partition_get(service->partition);
-
-	if (fx->lost != 0u) {
-		log_warning("partition '%s': its UART dropped %u bytes written while its FIFO was full",
-			    u->part->cfg->name, fx->lost);
-	}
+	vchan_notify(self, &u->chan, u->part, fx->ring_service, fx->lost);
 	if (fx->raise) {
 		/* Raised from its own vCPU when the access is its own; else where vCPU 0 runs. */
 		uint32_t vcpu = (self->partition == u->part) ? self->vcpu : 0u;
 		(void)core_vcpu_inject(self, u->part, vcpu, u->part->cfg->console.irq);
-	}
-	if (fx->ring_service && (peer != NULL) && (service->doorbell != CFG_NO_DOORBELL)) {
-		/* Not running (stopped, restarting): it finds the records when it is back. */
-		(void)core_vcpu_inject(self, peer, service->vcpu, service->doorbell);
 	}
 }
 
@@ -413,7 +256,7 @@ static __attribute__((noinline)) bool vuart_access(struct cpu *cpu, struct vuart
 		*value = reg_read(u, (uint32_t)offset, &fx);
 	}
 	update_line(u, &fx);
-	fx.lost = take_lost(u);
+	fx.lost = vchan_take_lost(&u->chan);
 	spin_unlock(&u->lock);
 	apply(cpu, u, &fx);
 	return true;
@@ -434,9 +277,7 @@ static bool vuart_mmio(struct cpu *cpu, void *context, uint64_t offset, bool wri
 /* Implements: REQ-CON-101 */
 static void registers_reset(struct vuart *u)
 {
-	u->tx_len = 0u;
-	u->rx_len = 0u;
-	u->rx_pos = 0u;
+	vchan_reset(&u->chan);
 	u->fr_polls = 0u;
 	u->cr = CR_RESET;
 	u->lcrh = 0u;
@@ -455,31 +296,14 @@ void vuart_pl011_init(struct partition *p)
 {
 	const struct cfg_partition_console *con = &p->cfg->console;
 	struct vuart *u = &vuarts[p->id];
-	const struct cfg_channel *c;
 
 	if (con->kind != (uint8_t)CFG_CONSOLE_PL011) {
 		return;
 	}
-	if (con->channel >= cfg_system.n_channels) {
-		panic("partition '%s': its emulated UART has no console channel", p->cfg->name);
-	}
-	c = &cfg_system.channels[con->channel];
-	if ((c->kind != (uint8_t)CFG_CHANNEL_CONSOLE) || (c->one_way != 0u) ||
-	    (c->end[0].kind != (uint8_t)CFG_END_HYPERVISOR) || (c->end[0].partition != p->id) ||
-	    (c->size != BH_CONSOLE_CHANNEL_SIZE)) {
-		panic("partition '%s': its emulated UART's console channel is inconsistent", p->cfg->name);
-	}
 	(void)memset(u, 0, sizeof(struct vuart));
 	u->part = p;
-	u->channel = c;
-	/* Nobody has used the channel yet: both rings start empty. */
-	(void)memset(pa_ptr(pa_init(c->pa)), 0, c->size);
-	struct rt_ring_area out = direction(c, 0u);
-	struct rt_ring_area in = direction(c, 1u);
-	if ((rt_ring_attach_producer(&u->out, &out, RT_RING_BACKPRESSURE) != RT_RING_OK) ||
-	    (rt_ring_attach_consumer(&u->in, &in) != RT_RING_OK) ||
-	    (emul_register(p, EMUL_MMIO, con->ipa, VUART_PL011_SIZE, vuart_mmio, NULL) != CORE_OK) ||
-	    (channel_bind_hyp_end(con->channel, vuart_doorbell, NULL) != CORE_OK)) {
+	vchan_init(&u->chan, p, vuart_doorbell, NULL);
+	if (emul_register(p, EMUL_MMIO, con->ipa, VUART_PL011_SIZE, vuart_mmio, NULL) != CORE_OK) {
 		panic("partition '%s': its emulated UART cannot be set up", p->cfg->name);
 	}
 	registers_reset(u);
@@ -512,22 +336,21 @@ static enum core_status vuart_doorbell(struct cpu *self, uint32_t channel, void 
 	}
 	/* Bound only to an emulated UART's channel (vuart_pl011_init), whose end 0 names its partition. */
 	u = &vuarts[cfg_system.channels[channel].end[0].partition];
-	if ((u->part == NULL) || (u->channel != &cfg_system.channels[channel])) {
+	if ((u->part == NULL) || (u->chan.channel != &cfg_system.channels[channel])) {
 		return CORE_ERR_INVALID;
 	}
 	spin_lock(&u->lock);
-	if (u->tx_announced) {
-		/* A record that found the ring full waits: there may be room now. */
-		tx_flush(u, &fx);
-	}
-	if (u->tx_blocked && tx_room(u)) {
+	bool input = vchan_doorbell(&u->chan, &fx.ring_service);
+	if (u->tx_blocked && vchan_tx_room(&u->chan, FIFO_DEPTH)) {
 		/* The FIFO drained below its trigger level: the transmit interrupt. */
 		u->tx_blocked = false;
 		u->ris |= PL011_INT_TX;
 	}
-	rx_fill(u, &fx);
+	if (input) {
+		u->ris |= PL011_INT_RX | PL011_INT_RT;
+	}
 	update_line(u, &fx);
-	fx.lost = take_lost(u);
+	fx.lost = vchan_take_lost(&u->chan);
 	spin_unlock(&u->lock);
 	apply(self, u, &fx);
 	return CORE_OK;
