@@ -1,19 +1,18 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Partition runtime on x86_64: start-up in C, vCPUs, power, time. vCPU
+ * Partition runtime, the x86_64 part: vCPUs, power, time (the start-up both
+ * architectures share is partitions/runtime/start.c). vCPU
  * control goes through the same PSCI function ids as on arm64 (the
  * hypercall ABI is shared, arch/x86/README.md), only the instruction
  * differs (rt_hvc: VMMCALL).
  */
 #include <bulkhead/hypercall.h>
 #include <bulkhead/psci.h>
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include "bhrt.h"
+#include "bhrt_start.h"
 #include "bhrt_x86.h"
 
-#define MAX_VCPUS 64u
 #define CPUID_HYPERVISOR_LEAF BH_X86_CPUID_BASE
 #define CPUID_TSC_KHZ_LEAF BH_X86_CPUID_TSC_KHZ   /* EAX: the TSC frequency in kHz */
 #define ACPI_PM1A_CNT 0x604u             /* QEMU pc and q35 */
@@ -27,79 +26,8 @@
 #define PIT_OUT2 0x20u
 #define PIT_SPIN_MAX 100000000u
 
-struct secondary {
-	void (*fn)(uint64_t);
-	uint64_t arg;
-};
-
-static uint64_t dtb_address;
-static struct secondary secondaries[MAX_VCPUS];
 static rt_exception_hook_t exception_hook;
 
-extern void rt_secondary_entry(void);
-extern int main(void);
-extern void (*__init_array_start[])(void);
-extern void (*__init_array_end[])(void);
-
-void rt_start(uint64_t dtb);
-void rt_secondary_start(uint64_t vcpu);
-
-void rt_start(uint64_t dtb)
-{
-	dtb_address = dtb;
-	(void)rt_map_shared_nodes();
-	/* Constructors: newlib built for bare metal leaves this to the start-up code. */
-	for (void (**ctor)(void) = __init_array_start; ctor < __init_array_end; ctor++) {
-		(*ctor)();
-	}
-	exit(main());
-}
-
-void rt_secondary_start(uint64_t vcpu)
-{
-	struct secondary s = secondaries[vcpu % MAX_VCPUS];
-
-	if (s.fn != NULL) {
-		s.fn(s.arg);
-	}
-	rt_cpu_off();
-}
-
-uint64_t rt_dtb(void)
-{
-	return dtb_address;
-}
-
-struct rt_info rt_partition_info(void)
-{
-	if (rt_native()) {
-		return rt_native_info();
-	}
-	struct rt_smccc_res r = rt_hvc(BH_HC_PARTITION_INFO, 0, 0, 0);
-
-	return (struct rt_info){
-		.partition = (uint32_t)r.x1,
-		.vcpu = (uint32_t)r.x2,
-		.n_vcpus = (uint32_t)(r.x2 >> 32),
-		.restarts = (uint32_t)r.x3,
-	};
-}
-
-int rt_printf(const char *fmt, ...)
-{
-	char buf[BH_CONSOLE_WRITE_MAX];
-	va_list ap;
-
-	va_start(ap, fmt);
-	int n = vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	if (n < 0) {
-		return n;
-	}
-	size_t len = ((size_t)n < sizeof(buf)) ? (size_t)n : sizeof(buf) - 1u;
-	(void)rt_console_write(buf, len);
-	return n;
-}
 
 static _Noreturn void halt_forever(void)
 {
@@ -113,10 +41,7 @@ int rt_cpu_on(uint32_t vcpu, void (*fn)(uint64_t), uint64_t arg)
 	if (rt_native()) {
 		return PSCI_RET_NOT_SUPPORTED;
 	}
-	if (vcpu < MAX_VCPUS) {
-		secondaries[vcpu].fn = fn;
-		secondaries[vcpu].arg = arg;
-	}
+	rt_secondary_set(vcpu, fn, arg);
 	return (int)rt_hvc(PSCI_CPU_ON_64, vcpu, (uint64_t)(uintptr_t)rt_secondary_entry, vcpu).x0;
 }
 
