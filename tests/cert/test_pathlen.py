@@ -92,6 +92,11 @@ MODEL = "stack s 512\nentry a s 0 entry_a\nentry b1 s 0 entry_b > disp > h1\nent
     "entry c s 0 entry_c\nentry d s 0 entry_d\nentry e s 0 entry_e\nentry f s 0 entry_f\n"
 
 
+def _looper(n):
+    """looper's bound with its loop bounded by n: mov and ret once, its cycle (sub, cbnz) n times."""
+    return 1 + 2 * n + 1
+
+
 def _image(tmp_path):
     build = tmp_path / "build"
     write(build, "x.S", IMAGE_S)
@@ -124,7 +129,7 @@ def _bounds(tmp_path):
 
 def test_pathlen_bounds_and_its_failures(tmp_path):
     """The longest path through the control-flow graph with calls at their callees' bounds; a loop is
-    open until the model bounds it (then bound x all its instructions); a dispatch's other alternatives
+    open until the model bounds it (then its cycle's instructions count bound times, the others once); a dispatch's other alternatives
     do not count on an entry's path; a jump table's targets are read from the image; the committed
     table must match, and a loop bound on a function without a cycle fails.
 
@@ -141,7 +146,7 @@ def test_pathlen_bounds_and_its_failures(tmp_path):
     assert b["d"] == str(1 + 5 + 1)     # bl stopper (which halts in its WFI loop; what follows still counts)
     r = _pathlen(tmp_path, "loop looper CONFIG_LOOPS  # x1 counts down from 4\n", "--update")
     assert r.returncode == 0, r.stdout
-    assert _bounds(tmp_path)["a"] == str((1 + 10) + (1 + 4 * 4) + 1)
+    assert _bounds(tmp_path)["a"] == str((1 + 10) + (1 + _looper(4)) + 1)
     # The committed table no longer matches once the model (or the code) changes.
     r = _pathlen(tmp_path, "loop looper 5  # x1 counts down from 4\n")
     assert r.returncode == 1 and "differs from the bounds of this image" in r.stdout, r.stdout
@@ -176,7 +181,7 @@ def test_pathlen_model_lines_say_why_and_waits_count_once(tmp_path):
     # Both lines (a wait inlined beside a bounded loop): the loop line bounds it, the entry lists the wait.
     r = _pathlen(tmp_path, "wait looper  # stands for a poll\nloop looper 4  # x1 counts down from four\n", "--update")
     assert r.returncode == 0, r.stdout
-    assert "| a | 29 |  | looper |" in (tmp_path / "table.md").read_text()      # (1 + 10) + (1 + 4 * 4) + 1
+    assert "| a | 23 |  | looper |" in (tmp_path / "table.md").read_text()      # (1 + 10) + (1 + _looper(4)) + 1
     r = _pathlen(tmp_path, "wait looper  # stands for a poll\nwait leaf  # no loop in it\n")
     assert r.returncode == 1 and "wait leaf: the function has no cycle" in r.stdout, r.stdout
 
@@ -196,8 +201,8 @@ def test_pathlen_bounds_per_call_path_and_build_constants(tmp_path):
     r = _pathlen(tmp_path, "loop looper 2 @ wrap1  # wrap1 passes a count of 2\n", "--update")
     assert r.returncode == 0, r.stdout
     b = _bounds(tmp_path)
-    assert b["a"] == "open" and b["e"] == str(1 + (1 + 2 * 4 + 1) + 1), b
-    assert b["f"] == str(1 + (1 + 1 + (1 + 2 * 4 + 1) + 1) + 1), b      # wrap2 > wrap1 > looper: the shorter line
+    assert b["a"] == "open" and b["e"] == str(1 + (1 + _looper(2) + 1) + 1), b
+    assert b["f"] == str(1 + (1 + 1 + (1 + _looper(2) + 1) + 1) + 1), b      # wrap2 > wrap1 > looper: the shorter line
     assert "| a | open | 1: looper |" in (tmp_path / "table.md").read_text()
     # The longest matching call path wins; the line for every call bounds the rest.
     r = _pathlen(tmp_path, "loop looper CONFIG_LOOPS  # x1 counts down from 4\n"
@@ -205,16 +210,16 @@ def test_pathlen_bounds_per_call_path_and_build_constants(tmp_path):
                            "loop looper BH_LOOP_PAIRS @ wrap1 @ wrap2  # wrap2 passes a count of 3\n", "--update")
     assert r.returncode == 0, r.stdout
     b = _bounds(tmp_path)
-    assert b["a"] == str((1 + 10) + (1 + 4 * 4) + 1) and b["e"] == str(1 + (1 + 2 * 4 + 1) + 1), b
-    assert b["f"] == str(1 + (1 + 1 + (1 + 3 * 4 + 1) + 1) + 1), b
+    assert b["a"] == str((1 + 10) + (1 + _looper(4)) + 1) and b["e"] == str(1 + (1 + _looper(2) + 1) + 1), b
+    assert b["f"] == str(1 + (1 + 1 + (1 + _looper(3) + 1) + 1) + 1), b
     assert "| looper @ wrap1 @ wrap2 | 3 | BH_LOOP_PAIRS |" in (tmp_path / "table.md").read_text()
     # Expressions: the ABI's BH_SLOT (128) / 100 rounds up to 2; max() and parentheses.
     r = _pathlen(tmp_path, "loop looper max(1, (BH_SLOT / 100) * 3 - 1)  # the count is five\n", "--update")
     assert r.returncode == 0, r.stdout
-    assert _bounds(tmp_path)["e"] == str(1 + (1 + 5 * 4 + 1) + 1)
+    assert _bounds(tmp_path)["e"] == str(1 + (1 + _looper(5) + 1) + 1)
     r = _pathlen(tmp_path, "loop looper BHCC_MAX_THINGS + 1  # one per thing and the last test\n", "--update")
     assert r.returncode == 0, r.stdout
-    assert _bounds(tmp_path)["e"] == str(1 + (1 + 3 * 4 + 1) + 1)
+    assert _bounds(tmp_path)["e"] == str(1 + (1 + _looper(3) + 1) + 1)
     for loops, error in (
             ("loop looper 2 @ wrap2  # wrap2 passes a count of 2\n", "loop looper @ wrap2: no such call path"),
             ("loop looper 2 @ wrap1 @ entry_a  # wrap1 passes a count of 2\n", "loop looper @ wrap1 @ entry_a: no such call path"),

@@ -20,8 +20,10 @@ How a function is bounded, from its machine code:
   plus what it calls.
 - With a cycle: the model must bound it (`loop <function> <bound>`: no
   instruction of the function runs more than <bound> times in one call);
-  the function's bound is then <bound> times the sum over all its
-  instructions. Loose, never low. The line says why the bound holds (after
+  the function's bound is then the longest path through its strongly
+  connected parts: an instruction on no cycle counts once (it runs at most
+  once in a call), a part with a cycle (a loop nest) <bound> times the sum
+  of its instructions. Loose, never low. The line says why the bound holds (after
   a `#`); a bound below 1 is refused. A copy's or a format's trip count
   depends on its caller: `loop <function> <bound> @ <caller> @ <its
   caller>` bounds only the calls along that call path; each call takes the
@@ -372,7 +374,7 @@ class Bounder:
                 result = None
             else:
                 self.used.add(line)
-                result = self.loops[line][0] * sum(weights)
+                result = self.condensed(succ, weights, self.loops[line][0])
         else:
             best = [0] * len(weights)
             for k in reversed(order):
@@ -393,6 +395,48 @@ class Bounder:
                 else:
                     out.add(c)
         return out
+
+    @staticmethod
+    def condensed(succ, weights, times):
+        """The longest path from instruction 0 through the graph's strongly connected parts: an
+        instruction on no cycle runs at most once in a call, one on a cycle at most `times` times,
+        so a part with a cycle costs `times` x the sum of its instructions (a loop nest as one)."""
+        if not succ:
+            return 0
+        index, low, on, stack_, part, finished = {0: 0}, {0: 0}, {0}, [0], {}, []
+        work = [(0, iter(succ[0]))]
+        while work:                     # Tarjan's algorithm, iterative
+            node, it = work[-1]
+            nxt = next(it, None)
+            if nxt is not None:
+                if nxt not in index:
+                    index[nxt] = low[nxt] = len(index)
+                    stack_.append(nxt)
+                    on.add(nxt)
+                    work.append((nxt, iter(succ[nxt])))
+                elif nxt in on:
+                    low[node] = min(low[node], index[nxt])
+                continue
+            work.pop()
+            if work:
+                low[work[-1][0]] = min(low[work[-1][0]], low[node])
+            if low[node] == index[node]:
+                members = []
+                while not members or members[-1] != node:
+                    members.append(stack_.pop())
+                    on.discard(members[-1])
+                    part[members[-1]] = node
+                finished.append((node, members))
+        # A part is finished after every part it reaches: its longest path is its own weight
+        # plus the longest of theirs.
+        longest = {}
+        for root, members in finished:
+            own = sum(weights[m] for m in members)
+            if len(members) > 1 or root in succ[root]:
+                own *= times
+            longest[root] = own + max((longest[part[t]] for m in members for t in succ[m]
+                                       if part[t] != root), default=0)
+        return longest[part[0]]
 
     @staticmethod
     def forward_edges(succ):
