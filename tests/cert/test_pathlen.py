@@ -81,6 +81,12 @@ wrap2:
 entry_e:
 	bl	wrap1
 	eret
+entry_g:
+	cbz	x0, 11f
+10:	bl	stopper
+11:	nop
+	cbnz	x1, 10b
+	eret
 entry_f:
 	bl	wrap2
 	eret
@@ -89,7 +95,7 @@ table:
 	.byte	2, 0
 """
 MODEL = "stack s 512\nentry a s 0 entry_a\nentry b1 s 0 entry_b > disp > h1\nentry b2 s 0 entry_b > disp > h2\n" \
-    "entry c s 0 entry_c\nentry d s 0 entry_d\nentry e s 0 entry_e\nentry f s 0 entry_f\n"
+    "entry c s 0 entry_c\nentry d s 0 entry_d\nentry e s 0 entry_e\nentry f s 0 entry_f\nentry g s 0 entry_g\n"
 
 
 def _looper(n):
@@ -122,7 +128,7 @@ def _bounds(tmp_path):
     rows = {}
     for line in (tmp_path / "table.md").read_text().splitlines():
         cells = [c.strip() for c in line.strip("|").split("|")]
-        if len(cells) == 4 and cells[0] in ("a", "b1", "b2", "c", "d", "e", "f"):
+        if len(cells) == 4 and cells[0] in ("a", "b1", "b2", "c", "d", "e", "f", "g"):
             rows[cells[0]] = cells[1]
     return rows
 
@@ -130,8 +136,8 @@ def _bounds(tmp_path):
 def test_pathlen_bounds_and_its_failures(tmp_path):
     """The longest path through the control-flow graph with calls at their callees' bounds; a loop is
     open until the model bounds it (then its cycle's instructions count bound times, the others once); a dispatch's other alternatives
-    do not count on an entry's path; a jump table's targets are read from the image; the committed
-    table must match, and a loop bound on a function without a cycle fails.
+    do not count on an entry's path; a jump table's targets are read from the image; the code after
+    a call that cannot come back is on no path; the committed table must match, and a loop bound on a function without a cycle fails.
 
     Verifies: REQ-CRT-019
     """
@@ -143,7 +149,9 @@ def test_pathlen_bounds_and_its_failures(tmp_path):
     assert b["b1"] == str(1 + (1 + 1 + 2 + 1) + 1)      # bl disp (cbz, bl h1, ret) eret
     assert b["b2"] == str(1 + (1 + 1 + 5 + 1) + 1)      # bl disp (cbz, bl h2, ret) eret
     assert b["c"] == str(1 + (8 + 3 + 1) + 1)           # bl sel (8 to the br, 3 nops, ret) eret
-    assert b["d"] == str(1 + 5 + 1)     # bl stopper (which halts in its WFI loop; what follows still counts)
+    assert b["d"] == str(1 + 5)     # bl stopper, which halts in its WFI loop: the eret after it is on no path
+    # stopper never comes back: the branch back to its call is no cycle (cbz, nop, cbnz, bl stopper).
+    assert b["g"] == str(1 + 1 + 1 + (1 + 5)), b
     r = _pathlen(tmp_path, "loop looper CONFIG_LOOPS  # x1 counts down from 4\n", "--update")
     assert r.returncode == 0, r.stdout
     assert _bounds(tmp_path)["a"] == str((1 + 10) + (1 + _looper(4)) + 1)

@@ -40,7 +40,10 @@ How a function is bounded, from its machine code:
   lines: its bound is the loop line's (the wait's body counted <bound>
   times, its spinning still the integrator's) and it is listed as a wait.
 - A loop of only WFI, WFE and NOP with its branch back (a core that has
-  stopped: arch_system_off, arch_cpu_stop) ends the path.
+  stopped: arch_system_off, arch_cpu_stop) ends the path, and so does a
+  call of a function that cannot come back (no `ret` it reaches, itself or
+  through a tail call: panic, guest_fault): the code the compiler placed
+  after such a call is on no path.
 - HVC/SMC to the firmware, WFI and WFE count as one instruction: the time
   spent in the firmware or waiting is not the hypervisor's path (assumption
   of use, docs/safety/path-lengths.md).
@@ -203,6 +206,7 @@ class Bounder:
         self.problems, self.memo, self.visiting = [], {}, []
         self.cyclic, self.open_reasons, self.graphs = {}, {}, {}
         self.depth = max((len(k[1]) for k in loops), default=0)     # the longest call path a line names
+        self.return_memo, self.visiting_returns, self.building = {}, [], set()
         self.used = set()
 
     # --- control flow ---------------------------------------------------------
@@ -251,8 +255,37 @@ class Bounder:
     def graph(self, name):
         """(successor indexes per instruction, calls per instruction: [callee names or sets])."""
         if name not in self.graphs:
+            self.building.add(name)
             self.graphs[name] = self._graph(name)
+            self.building.discard(name)
         return self.graphs[name]
+
+    def returns(self, name):
+        """Whether a call of `name` can come back to its caller: a `ret` it reaches, or a tail
+        call of a function that can, or an indirect tail call (taken as one that can). A function
+        that only ends in `eret` (to a guest), a halt or calls that never come back does not:
+        what follows its call in the caller is not on any path."""
+        if name in self.return_memo:
+            return self.return_memo[name]
+        if name not in self.funcs or name in self.visiting_returns or name in self.building:
+            return True               # unknown or recursive: taken as returning (more paths, never fewer)
+        self.visiting_returns.append(name)
+        succ, calls = self.graph(name)
+        ins = self.funcs[name]
+        seen, todo, result = {0}, [0] if succ else [], False
+        while todo and not result:
+            k = todo.pop()
+            mn = ins[k][1]
+            tail = calls[k] and mn not in ("bl", "blr")
+            if mn == "ret" or (tail and any(isinstance(c, tuple) or self.returns(c) for c in calls[k])):
+                result = True
+            for n in succ[k]:
+                if n not in seen:
+                    seen.add(n)
+                    todo.append(n)
+        self.visiting_returns.pop()
+        self.return_memo[name] = result
+        return result
 
     def _graph(self, name):
         ins = self.funcs[name]
@@ -264,6 +297,8 @@ class Bounder:
             here = []
             if mn == "bl" and t:
                 here = [t.group(2)]
+                if not self.returns(t.group(2)):
+                    nxt = []                  # a call that never comes back (panic, a stop): the path ends
             elif mn == "blr":
                 here = [("indirect", name)]
             elif mn in ("ret", "eret"):
