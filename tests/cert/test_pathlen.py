@@ -111,7 +111,9 @@ def _image(tmp_path):
                     "-o", build / "bulkhead.elf"], check=True)
     write(build, "include/generated/autoconf.h", "#define CONFIG_LOOPS 4\n")
     write(build, "gen/system.mk", "BH_BOARD := test\nBH_LOOP_PAIRS := 3\n")
-    write(tmp_path, "include/bulkhead/abi.h", "#define BH_SLOT          128u   /* bytes */\n")
+    write(tmp_path, "include/bulkhead/abi.h", "#define BH_SLOT          128u   /* bytes */\n"
+                                              "#define BH_PAIR  (2u * BH_SLOT - 255u)  /* a define of defines */\n"
+                                              "#define BH_HALF  (BH_SLOT / 3u)   /* C rounds down: left out */\n")
     write(tmp_path, "tools/configc/model.h", "#define BHCC_MAX_THINGS 2   /* things */\n")
     write(tmp_path, "model.txt", MODEL)
     return build
@@ -198,7 +200,8 @@ def test_pathlen_bounds_per_call_path_and_build_constants(tmp_path):
     """A loop bound may hold for the calls along one call path only (`loop f <bound> @ caller @
     its caller`: the line naming the longest part of the path wins, else the line for every call,
     else the entry is open); a bound may use the BH_ constants the config compiler emits for the
-    build (gen/system.mk), those of the ABI headers and the config compiler's limits (BHCC_), with + - * / (rounded up) and max(); a line
+    build (gen/system.mk), those of the ABI headers (a define of numbers and other defines
+    included, one with C's rounding-down division left out) and the config compiler's limits (BHCC_), with + - * / (rounded up) and max(); a line
     for a call path the image does not have, a line no entry uses and a second line for the same
     path fail.
 
@@ -225,6 +228,11 @@ def test_pathlen_bounds_per_call_path_and_build_constants(tmp_path):
     r = _pathlen(tmp_path, "loop looper max(1, (BH_SLOT / 100) * 3 - 1)  # the count is five\n", "--update")
     assert r.returncode == 0, r.stdout
     assert _bounds(tmp_path)["e"] == str(1 + (1 + _looper(5) + 1) + 1)
+    r = _pathlen(tmp_path, "loop looper BH_PAIR * 4  # four passes per pair\n", "--update")
+    assert r.returncode == 0, r.stdout
+    assert _bounds(tmp_path)["e"] == str(1 + (1 + _looper(4) + 1) + 1)
+    r = _pathlen(tmp_path, "loop looper BH_HALF  # a third of a slot\n")
+    assert r.returncode == 1 and "cannot evaluate 'BH_HALF'" in r.stdout, r.stdout
     r = _pathlen(tmp_path, "loop looper BHCC_MAX_THINGS + 1  # one per thing and the last test\n", "--update")
     assert r.returncode == 0, r.stdout
     assert _bounds(tmp_path)["e"] == str(1 + (1 + _looper(3) + 1) + 1)

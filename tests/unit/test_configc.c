@@ -305,6 +305,7 @@ static void test_system_mk_default(void **state)
 		"BH_CONSOLE := pl011\n"
 		"BH_GICD_BASE := 0x8000000\n"
 		"BH_GICR_BASE := 0x80a0000\n"
+		"BH_GICR_SIZE := 0xf60000\n"
 		"BH_S2_POOL_PAGES := 8\n"
 		"BH_EL2_POOL_PAGES := 8\n"
 		"BH_STORE_BASE := 0x45000000\n"

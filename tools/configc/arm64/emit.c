@@ -39,9 +39,11 @@ void be_emit_mk(FILE *f, const struct bh_system *sys)
 	fprintf(f, "BH_CONSOLE := %s\n", console_driver(sys->hyp.console_kind));
 	/* Where partitions find their virtual GIC: the board's addresses (the runtime's RT_GIC*_BASE). */
 	fprintf(f, "BH_GICD_BASE := 0x%llx\n", ULL(sys->board.arch.gic.dist.base));
-	if (sys->board.arch.gic.version == 3)
+	if (sys->board.arch.gic.version == 3) {
 		fprintf(f, "BH_GICR_BASE := 0x%llx\n", ULL(sys->board.arch.gic.redist.base));
-	else
+		/* The redistributor frames the hypervisor searches at a core's start (tools/cert/pathlen-model.txt). */
+		fprintf(f, "BH_GICR_SIZE := 0x%llx\n", ULL(sys->board.arch.gic.redist.size));
+	} else
 		fprintf(f, "BH_GICC_BASE := 0x%llx\n", ULL(sys->board.arch.gic.cpu.base));
 	fprintf(f, "BH_S2_POOL_PAGES := %u\n", sys->s2_pages);
 	fprintf(f, "BH_EL2_POOL_PAGES := %u\n", sys->el2_pages);
