@@ -35,7 +35,7 @@
 /* The core's physical timer follows the guest's: armed for its expiry, or stopped. */
 static void rearm(const struct x86_vlapic *t)
 {
-	if (t->armed == 0u) {
+	if (!t->armed) {
 		x86_lapic_timer_stop();
 		return;
 	}
@@ -45,7 +45,7 @@ static void rearm(const struct x86_vlapic *t)
 
 static void disarm(struct x86_vlapic *t)
 {
-	t->armed = 0u;
+	t->armed = false;
 	t->initial = 0u;
 	t->tsc_deadline = 0u;
 	rearm(t);
@@ -60,9 +60,10 @@ static bool lvt_write(struct x86_vlapic *t, uint64_t value)
 		return false;
 	}
 	bool was_deadline = LVT_MODE(t->lvt_timer) == MODE_DEADLINE;
+	bool is_deadline = LVT_MODE(v) == MODE_DEADLINE;
 
 	t->lvt_timer = v;
-	if (was_deadline != (LVT_MODE(v) == MODE_DEADLINE)) {
+	if (was_deadline != is_deadline) {
 		disarm(t);
 	}
 	return true;
@@ -74,7 +75,7 @@ static void count_start(struct x86_vlapic *t, uint32_t initial)
 	t->shift = vtimer_divide_shift(t->dcr);
 	t->start = rdtsc();
 	t->deadline = t->start + vtimer_period(initial, t->shift);
-	t->armed = (initial != 0u) ? 1u : 0u;   /* 0 stops it */
+	t->armed = initial != 0u;   /* 0 stops it */
 	rearm(t);
 }
 
@@ -82,7 +83,7 @@ static void deadline_set(struct x86_vlapic *t, uint64_t tsc)
 {
 	t->tsc_deadline = tsc;
 	t->deadline = tsc;
-	t->armed = (tsc != 0u) ? 1u : 0u;       /* 0 disarms; one passed expires at once */
+	t->armed = tsc != 0u;       /* 0 disarms; one passed expires at once */
 	rearm(t);
 }
 
@@ -152,7 +153,7 @@ void x86_vtimer_interrupt(void)
 	struct x86_vlapic *t = &cpu->arch.vlapic;
 
 	x86_lapic_eoi();
-	if (t->armed == 0u) {
+	if (!t->armed) {
 		return;   /* a stale one: disarmed since */
 	}
 	uint64_t now = rdtsc();
@@ -167,7 +168,7 @@ void x86_vtimer_interrupt(void)
 		t->deadline = vtimer_next_periodic(t->deadline, vtimer_period(t->initial, t->shift), now);
 		x86_lapic_timer_arm(t->deadline - now);
 	} else {
-		t->armed = 0u;
+		t->armed = false;
 		t->tsc_deadline = 0u;
 	}
 }

@@ -8,6 +8,7 @@
 #ifndef X86_ARCH_TYPES_H
 #define X86_ARCH_TYPES_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #define X86_IOAPIC_OWN_PINS 16u     /* I/O APIC pins a partition may own (CFG_X86_ISA_PINS) */
@@ -53,7 +54,7 @@ struct x86_vlapic {
 	uint64_t start;             /* TSC when the count-down began */
 	uint64_t deadline;          /* TSC of the next expiry, when armed */
 	uint64_t tsc_deadline;      /* IA32_TSC_DEADLINE as the guest reads it */
-	uint32_t armed;             /* 1: an expiry is due at `deadline` */
+	bool armed;                 /* an expiry is due at `deadline` */
 };
 
 /** What x86 keeps for one physical cpu and the vCPU it runs. */

@@ -40,7 +40,11 @@ static inline uint64_t vtimer_period(uint32_t initial, uint32_t shift)
 static inline uint32_t vtimer_current(uint32_t initial, uint32_t shift, uint64_t start, uint64_t now, bool periodic)
 {
 	uint64_t period = vtimer_period(initial, shift);
-	uint64_t elapsed = (now > start) ? (now - start) : 0u;
+	uint64_t elapsed = 0u;
+
+	if (now > start) {
+		elapsed = now - start;
+	}
 
 	if (period == 0u) {
 		return 0u;
@@ -76,8 +80,15 @@ static inline uint64_t vtimer_next_periodic(uint64_t deadline, uint64_t period, 
  */
 static inline uint32_t vtimer_bus_ticks(uint64_t delta, uint64_t q32)
 {
-	uint64_t d = (delta > VTIMER_DELTA_MAX) ? VTIMER_DELTA_MAX : delta;
-	uint64_t q = (q32 > VTIMER_Q32_MAX) ? VTIMER_Q32_MAX : q32;
+	uint64_t d = delta;
+	uint64_t q = q32;
+
+	if (d > VTIMER_DELTA_MAX) {
+		d = VTIMER_DELTA_MAX;
+	}
+	if (q > VTIMER_Q32_MAX) {
+		q = VTIMER_Q32_MAX;
+	}
 	uint64_t ticks = ((d * q) + 0xffffffffULL) >> 32;
 
 	if (ticks == 0u) {
