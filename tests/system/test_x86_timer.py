@@ -114,6 +114,22 @@ def test_masked_timer_runs_and_delivers_nothing(timer_run):
     assert current == 0 and taken == 0, timer_run.text()
 
 
+def test_runtime_doorbell_wait_halts_until_its_deadline_on_the_timer(timer_run):
+    """rt_doorbell_wait on a vector nobody raises, with a deadline 2 ms ahead,
+    returns "not rung" no earlier than the deadline and within the tolerance,
+    having armed the timer in TSC-deadline mode on the runtime's vector 0xfe
+    (the entry reads back so) and disarmed it on return (the deadline reads 0):
+    the wait halted on the timer instead of polling.
+
+    Verifies: REQ-XARCH-043
+    """
+    period, elapsed, rang, lvt, after = _line(
+        timer_run, r"x86timer: wait: period (\d+) elapsed (\d+), rang (\d+), timer entry (\d+), deadline after (\d+)$")
+    assert lvt == 0xfe | (2 << 17), (hex(lvt), timer_run.text())
+    assert rang == 0 and after == 0, timer_run.text()
+    _on_time(timer_run, period, elapsed)
+
+
 def test_hostile_timer_values_are_refused_and_counted(timer_run):
     """Nine hostile writes (timer mode 3, an unmasked vector 16, reserved LVT
     bits low and high, a count over 32 bits, a reserved divide bit, a write
