@@ -157,6 +157,7 @@ void x86_lapic_timer_calibrate(void)
 	bus_per_tsc_q32 = q32 + (q32 / 1024u) + 1u;
 }
 
+/* Implements: REQ-XARCH-042 */
 void x86_lapic_timer_arm(uint64_t tsc_delta)
 {
 	REG(LAPIC_TIMER_INITIAL) = vtimer_bus_ticks(tsc_delta, bus_per_tsc_q32);

@@ -87,6 +87,7 @@ static void deadline_set(struct x86_vlapic *t, uint64_t tsc)
 	rearm(t);
 }
 
+/* Implements: REQ-XARCH-040, REQ-XARCH-041 */
 bool x86_vtimer_write(struct cpu *cpu, uint32_t msr, uint64_t value)
 {
 	struct x86_vlapic *t = &cpu->arch.vlapic;
@@ -119,6 +120,7 @@ bool x86_vtimer_write(struct cpu *cpu, uint32_t msr, uint64_t value)
 	}
 }
 
+/* Implements: REQ-XARCH-040 */
 bool x86_vtimer_read(const struct cpu *cpu, uint32_t msr, uint64_t *value)
 {
 	const struct x86_vlapic *t = &cpu->arch.vlapic;
@@ -147,6 +149,7 @@ bool x86_vtimer_read(const struct cpu *cpu, uint32_t msr, uint64_t *value)
 }
 
 /* The core's timer interrupt (entry.S's x86_timer_stub): the guest's expiry, when it is due. */
+/* Implements: REQ-XARCH-042 */
 void x86_vtimer_interrupt(void)
 {
 	struct cpu *cpu = x86_this_cpu();
@@ -173,6 +176,7 @@ void x86_vtimer_interrupt(void)
 	}
 }
 
+/* Implements: REQ-XARCH-042 */
 void x86_vlapic_reset(struct cpu *cpu)
 {
 	struct x86_vlapic *t = &cpu->arch.vlapic;

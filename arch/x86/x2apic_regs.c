@@ -105,6 +105,7 @@ static bool regs_write(struct cpu *cpu, uint32_t msr, uint64_t value)
 	}
 }
 
+/* Implements: REQ-XARCH-040, REQ-XARCH-041 */
 bool x86_vlapic_msr(struct cpu *cpu, uint32_t msr, bool write, uint64_t *value)
 {
 	return write ? regs_write(cpu, msr, *value) : regs_read(cpu, msr, value);

@@ -77,6 +77,7 @@ static bool can_sleep(void)
 }
 
 /* Halts until the doorbell or the deadline (the timer), or polls where it cannot (can_sleep). */
+/* Implements: REQ-XARCH-043 */
 bool rt_doorbell_wait(uint32_t intid, uint32_t *seen, uint64_t deadline)
 {
 	bool sleep = can_sleep();
