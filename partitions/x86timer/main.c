@@ -10,8 +10,6 @@
  *   deadline   IA32_TSC_DEADLINE 1 ms ahead (CPUID advertises it), one in
  *              the past (at once), one disarmed by 0
  *   masked     a masked one-shot: it runs out, nothing is delivered
- *   wait       the runtime's rt_doorbell_wait on a vector nobody raises: it
- *              halts until its deadline, which it armed the timer for
  *   hostile    reserved bits, mode 3, an unmasked vector 16, a count over
  *              32 bits, a write of the current count, ...: each a #GP
  *
@@ -144,20 +142,6 @@ static void masked(void)
 	       (unsigned)(rt_doorbell_count(VEC) - seen));
 }
 
-static void doorbell_wait(void)
-{
-	uint32_t seen = rt_doorbell_count(VEC + 1u);
-	uint64_t d = hz / 500u;   /* 2 ms */
-	uint64_t t0 = x86_rdtsc();
-	bool rang = rt_doorbell_wait(VEC + 1u, &seen, t0 + d);
-	uint64_t t1 = x86_rdtsc();
-	uint64_t lvt = x86_rdmsr(MSR_LVT_TIMER);
-
-	printf("x86timer: wait: period %lu elapsed %lu, rang %u, timer entry %lu, deadline after %lu\n",
-	       (unsigned long)d, (unsigned long)(t1 - t0), (unsigned)rang, (unsigned long)lvt,
-	       (unsigned long)x86_rdmsr(MSR_TSC_DEADLINE));
-}
-
 static void hostile(void)
 {
 	static const struct { uint32_t msr; uint64_t value; } refused[] = {
@@ -208,7 +192,6 @@ int main(void)
 	periodic();
 	deadline();
 	masked();
-	doorbell_wait();
 	hostile();
 	printf("x86timer: done\n");
 	return 0;

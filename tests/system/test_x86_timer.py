@@ -132,26 +132,6 @@ def test_masked_timer_runs_and_delivers_nothing(timer_run):
     _check_masked_timer_runs_and_delivers_nothing(timer_run)
 
 
-def _check_runtime_doorbell_wait_halts_until_its_deadline_on_the_timer(timer_run):
-    period, elapsed, rang, lvt, after = _line(
-        timer_run, r"x86timer: wait: period (\d+) elapsed (\d+), rang (\d+), timer entry (\d+), deadline after (\d+)$")
-    assert lvt == 0xfe | (2 << 17), (hex(lvt), timer_run.text())
-    assert rang == 0 and after == 0, timer_run.text()
-    _on_time(timer_run, period, elapsed)
-
-
-def test_runtime_doorbell_wait_halts_until_its_deadline_on_the_timer(timer_run):
-    """rt_doorbell_wait on a vector nobody raises, with a deadline 2 ms ahead,
-    returns "not rung" no earlier than the deadline and within the tolerance,
-    having armed the timer in TSC-deadline mode on the runtime's vector 0xfe
-    (the entry reads back so) and disarmed it on return (the deadline reads 0):
-    the wait halted on the timer instead of polling.
-
-    Verifies: REQ-XARCH-043
-    """
-    _check_runtime_doorbell_wait_halts_until_its_deadline_on_the_timer(timer_run)
-
-
 def _check_hostile_timer_values_are_refused_and_counted(timer_run):
     writes, gps, kept, later = _line(
         timer_run, r"x86timer: hostile: (\d+) writes, (\d+) #GP, timer entry kept (\d+), then (\d+) #GP$")
@@ -195,11 +175,10 @@ def test_vmx_timer_in_each_mode_and_hostile_values(vmx_timer_run):
     exit without acknowledgement, taken through the hypervisor's IDT as
     under SVM.
 
-    Verifies: REQ-XARCH-040, REQ-XARCH-041, REQ-XARCH-042, REQ-XARCH-043
+    Verifies: REQ-XARCH-040, REQ-XARCH-041, REQ-XARCH-042
     """
     _check_one_shot_expires_once_after_its_count_and_counts_down(vmx_timer_run)
     _check_periodic_reloads_each_period_and_stops_at_count_zero(vmx_timer_run)
     _check_tsc_deadline_mode_expires_at_its_deadline(vmx_timer_run)
     _check_masked_timer_runs_and_delivers_nothing(vmx_timer_run)
-    _check_runtime_doorbell_wait_halts_until_its_deadline_on_the_timer(vmx_timer_run)
     _check_hostile_timer_values_are_refused_and_counted(vmx_timer_run)
