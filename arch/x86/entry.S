@@ -5,6 +5,8 @@
  * except at the instants of x86_wait_interrupt() and x86_take_interrupts(); an exception
  * in it is a hypervisor bug: x86_exception() reports it and stops.
  */
+#include "gprs_asm.h"
+
 	.text
 	.code64
 
@@ -69,25 +71,9 @@ exc_common:
  * the wait or the #VMEXIT); the handler only acknowledges it. */
 	.globl x86_kick_stub
 x86_kick_stub:
-	push %rax
-	push %rcx
-	push %rdx
-	push %rsi
-	push %rdi
-	push %r8
-	push %r9
-	push %r10
-	push %r11
+	PUSH_CALLER
 	call x86_lapic_eoi
-	pop %r11
-	pop %r10
-	pop %r9
-	pop %r8
-	pop %rdi
-	pop %rsi
-	pop %rdx
-	pop %rcx
-	pop %rax
+	POP_CALLER
 	iretq
 
 /* The core's timer, armed for its guest's (vtimer.c): x86_vtimer_interrupt acknowledges it. */
@@ -128,28 +114,12 @@ x86_gsi_stubs:
 	.endr
 
 gsi_common:
-	push %rax
-	push %rcx
-	push %rdx
-	push %rsi
-	push %rdi
-	push %r8
-	push %r9
-	push %r10
-	push %r11
+	PUSH_CALLER
 	mov 72(%rsp), %rdi
 	sub $8, %rsp			/* 16-byte aligned at the call */
 	call x86_gsi_interrupt
 	add $8, %rsp
-	pop %r11
-	pop %r10
-	pop %r9
-	pop %r8
-	pop %rdi
-	pop %rsi
-	pop %rdx
-	pop %rcx
-	pop %rax
+	POP_CALLER
 	add $8, %rsp			/* the pin */
 	iretq
 

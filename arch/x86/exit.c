@@ -23,6 +23,16 @@
 #include "partition.h"
 #include "vendor.h"
 #include "x86.h"
+#include "gprs_asm.h"
+
+/* The world switches' offsets (gprs_asm.h) are the struct's. */
+_Static_assert(offsetof(struct x86_gprs, hc) == GPRS_RAX, "gprs_asm.h");
+_Static_assert((X86_RDI * 8u) == GPRS_RDI, "gprs_asm.h");
+_Static_assert((X86_R9 * 8u) == GPRS_R9, "gprs_asm.h");
+_Static_assert(offsetof(struct x86_gprs, r10) == GPRS_R10, "gprs_asm.h");
+_Static_assert(offsetof(struct x86_gprs, rbx) == GPRS_RBX, "gprs_asm.h");
+_Static_assert(offsetof(struct x86_gprs, r15) == GPRS_R15, "gprs_asm.h");
+_Static_assert(sizeof(struct x86_gprs) == GPRS_SIZE, "gprs_asm.h");
 
 static NORETURN void contain(struct cpu *cpu, const struct x86_exit *e, uint8_t kind, uint64_t addr, bool addr_valid)
 {
@@ -62,37 +72,53 @@ static void skip(struct cpu *cpu, const struct x86_exit *e)
 	vendor_reg_write(cpu, X86_REG_RIP, vendor_reg_read(cpu, X86_REG_RIP) + len);
 }
 
-/* Hypercall registers: rax, rdi, rsi, rdx, rcx, r8, r9 in; rax, rdi, rsi, rdx out. */
-static void hypercall(struct cpu *cpu, const struct x86_exit *e)
+/*
+ * The vCPU's pending virtual interrupts, presented at the end of each exit:
+ * one word (virq_words) says whether there is any, the rest is vintr.c's.
+ */
+static inline void present_pending(struct cpu *cpu)
 {
-	struct x86_gprs *g = &cpu->arch.gprs;
-	uint64_t r[7] = { g->rax, g->rdi, g->rsi, g->rdx, g->rcx, g->r8, g->r9 };
-	uint32_t fid = (uint32_t)r[0];
+	if (__atomic_load_n(&cpu->arch.virq_words, __ATOMIC_ACQUIRE) != 0u) {
+		x86_virq_present(cpu);
+	}
+}
+
+/*
+ * Hypercall registers: rax, rdi, rsi, rdx, rcx, r8, r9 in; rax, rdi, rsi,
+ * rdx out: struct x86_gprs's `hc`, in that order, is the dispatcher's r[7]
+ * as it lies (core writes only r[0..3], the ABI's results). `len` is the
+ * call's instruction length, which the back end knows without the guest's
+ * bytes (arch/x86/README.md, REQ-XARCH-003~2). A back end hands its
+ * hypercall exit here directly (as ARM64's vector slot does), without the
+ * struct x86_exit of the other exits.
+ */
+bool x86_hypercall_exit(struct cpu *cpu, uint32_t len)
+{
+	uint64_t *r = cpu->arch.gprs.hc;
+	uint32_t fid = (uint32_t)r[X86_RAX];
 
 	if (vendor_cpl(cpu) != 0u) {
 		vendor_inject_exception(cpu, X86_EXC_UD, false, 0u);   /* the contract: only CPL 0 calls */
-		return;
-	}
-	skip(cpu, e);
-	if (((fid >> BH_SMCCC_OWNER_SHIFT) & BH_SMCCC_OWNER_MASK) == BH_SMCCC_OWNER_VENDOR_HYP) {
-		hypercall_dispatch(cpu, r);
-	} else if (!x86_psci(cpu, r)) {
-		incident_log(cpu, BH_INCIDENT_CALL, "hypercall function 0x%x refused", fid);
-		r[0] = (uint64_t)(int64_t)BH_ERR_NOT_SUPPORTED;
 	} else {
-		/* a power call, answered in r[0] */
+		vendor_reg_write(cpu, X86_REG_RIP, vendor_reg_read(cpu, X86_REG_RIP) + len);
+		if (((fid >> BH_SMCCC_OWNER_SHIFT) & BH_SMCCC_OWNER_MASK) == BH_SMCCC_OWNER_VENDOR_HYP) {
+			hypercall_dispatch(cpu, r);
+		} else if (!x86_psci(cpu, r)) {
+			incident_log(cpu, BH_INCIDENT_CALL, "hypercall function 0x%x refused", fid);
+			r[X86_RAX] = (uint64_t)(int64_t)BH_ERR_NOT_SUPPORTED;
+		} else {
+			/* a power call, answered in r[0] */
+		}
 	}
-	g->rax = r[0];
-	g->rdi = r[1];
-	g->rsi = r[2];
-	g->rdx = r[3];
+	present_pending(cpu);
+	return false;
 }
 
 /* CPUID with the hypervisor bit, without what the hypervisor does not offer, and the Bulkhead leaves. */
-static void cpuid_exit(struct cpu *cpu, const struct x86_exit *e)
+static bool cpuid_exit(struct cpu *cpu, const struct x86_exit *e)
 {
 	struct x86_gprs *g = &cpu->arch.gprs;
-	uint32_t leaf = (uint32_t)g->rax;
+	uint32_t leaf = (uint32_t)g->hc[X86_RAX];
 	uint32_t r[4] = { 0u, 0u, 0u, 0u };
 
 	skip(cpu, e);
@@ -112,7 +138,7 @@ static void cpuid_exit(struct cpu *cpu, const struct x86_exit *e)
 			/* reserved: zero */
 		}
 	} else {
-		cpuid(leaf, (uint32_t)g->rcx, r);
+		cpuid(leaf, (uint32_t)g->hc[X86_RCX], r);
 		if (leaf == 1u) {
 			r[2] |= ((uint32_t)1u << 31) | ((uint32_t)1u << 21);  /* hypervisor present; x2APIC (x2apic.c) */
 			r[2] |= (uint32_t)1u << 24;                          /* TSC-deadline timer (vtimer.c) */
@@ -130,13 +156,14 @@ static void cpuid_exit(struct cpu *cpu, const struct x86_exit *e)
 			/* passed as the host reports it */
 		}
 	}
-	g->rax = r[0];
+	g->hc[X86_RAX] = r[0];
 	g->rbx = r[1];
-	g->rcx = r[2];
-	g->rdx = r[3];
+	g->hc[X86_RCX] = r[2];
+	g->hc[X86_RDX] = r[3];
+	return true;   /* rbx */
 }
 
-static void io_exit(struct cpu *cpu, const struct x86_exit *e)
+static bool io_exit(struct cpu *cpu, const struct x86_exit *e)
 {
 	struct x86_gprs *g = &cpu->arch.gprs;
 
@@ -151,50 +178,52 @@ static void io_exit(struct cpu *cpu, const struct x86_exit *e)
 		} else {
 			/* four bytes */
 		}
-		g->rax = (g->rax & ~ones) | ones;
+		g->hc[X86_RAX] = (g->hc[X86_RAX] & ~ones) | ones;
 	}
 	skip(cpu, e);
+	return false;
 }
 
 #define EFER_GUEST_BITS (EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE)
 
-static void msr_exit(struct cpu *cpu, const struct x86_exit *e)
+static bool msr_exit(struct cpu *cpu, const struct x86_exit *e)
 {
 	struct x86_gprs *g = &cpu->arch.gprs;
 	bool write = e->msr_write;
-	uint32_t msr = (uint32_t)g->rcx;
-	uint64_t value = (g->rax & 0xffffffffu) | (g->rdx << 32);
+	uint32_t msr = (uint32_t)g->hc[X86_RCX];
+	uint64_t value = (g->hc[X86_RAX] & 0xffffffffu) | (g->hc[X86_RDX] << 32);
 
 	if (msr == MSR_EFER) {
 		if (!write) {
 			uint64_t efer = vendor_reg_read(cpu, X86_REG_EFER) & EFER_GUEST_BITS;
 			skip(cpu, e);
-			g->rax = efer & 0xffffffffu;
-			g->rdx = efer >> 32;
-			return;
+			g->hc[X86_RAX] = efer & 0xffffffffu;
+			g->hc[X86_RDX] = efer >> 32;
+			return false;
 		}
 		if ((value & ~EFER_GUEST_BITS) == 0u) {
 			skip(cpu, e);
 			vendor_reg_write(cpu, X86_REG_EFER, value);   /* LMA stays the processor's (vendor.h) */
-			return;
+			return false;
 		}
 	}
 	if (x2apic_msr(cpu, msr, write, &value)) {
 		skip(cpu, e);
 		if (!write) {
-			g->rax = value & 0xffffffffu;
-			g->rdx = value >> 32;
+			g->hc[X86_RAX] = value & 0xffffffffu;
+			g->hc[X86_RDX] = value >> 32;
 		}
-		return;
+		return false;
 	}
 	incident_log(cpu, BH_INCIDENT_REGISTER, "%s of MSR 0x%x refused", write ? "WRMSR" : "RDMSR", msr);
 	vendor_inject_exception(cpu, X86_EXC_GP, true, 0u);
+	return false;
 }
 
-static void npf_exit(struct cpu *cpu, const struct x86_exit *e)
+static bool npf_exit(struct cpu *cpu, const struct x86_exit *e)
 {
 	if ((e->fault_kind != BH_FAULT_INSTRUCTION) && x86_ioapic_access(cpu, e->gpa)) {
-		return;   /* the I/O APIC, emulated (ioapic.c) */
+		return true;   /* the I/O APIC, emulated (ioapic.c): a read may load any register */
 	}
 	contain(cpu, e, e->fault_kind, e->gpa, true);
 }
@@ -206,7 +235,7 @@ static void npf_exit(struct cpu *cpu, const struct x86_exit *e)
  * lets in, or the hypervisor's next request. With IF clear a pending vector
  * wakes nothing, as on hardware (the wait then ends at each kick only).
  */
-static void hlt_exit(struct cpu *cpu, const struct x86_exit *e)
+static bool hlt_exit(struct cpu *cpu, const struct x86_exit *e)
 {
 	bool takes_virq = ((vendor_reg_read(cpu, X86_REG_RFLAGS) & RFLAGS_IF) != 0u) && x86_virq_waiting(cpu);
 
@@ -215,93 +244,113 @@ static void hlt_exit(struct cpu *cpu, const struct x86_exit *e)
 		x86_wait_interrupt();
 	}
 	core_handle_requests(cpu);
+	return false;
 }
 
-static void xsetbv_exit(struct cpu *cpu, const struct x86_exit *e)
+static bool xsetbv_exit(struct cpu *cpu, const struct x86_exit *e)
 {
 	struct x86_gprs *g = &cpu->arch.gprs;
-	uint64_t value = (g->rax & 0xffffffffu) | (g->rdx << 32);
+	uint64_t value = (g->hc[X86_RAX] & 0xffffffffu) | (g->hc[X86_RDX] << 32);
 	uint32_t r[4];
 
 	cpuid(0xdu, 0u, r);
 	uint64_t supported = ((uint64_t)r[3] << 32) | r[0];
-	if ((g->rcx != 0u) || ((value & 1u) == 0u) || ((value & ~supported) != 0u) || ((value & 6u) == 4u)) {
+	if ((g->hc[X86_RCX] != 0u) || ((value & 1u) == 0u) || ((value & ~supported) != 0u) || ((value & 6u) == 4u)) {
 		incident_log(cpu, BH_INCIDENT_REGISTER, "XSETBV 0x%lx refused", value);
 		vendor_inject_exception(cpu, X86_EXC_GP, true, 0u);
-		return;
+		return false;
 	}
 	skip(cpu, e);
 	__asm__ volatile("xsetbv" : : "c"(0u), "a"((uint32_t)value), "d"((uint32_t)(value >> 32)));
+	return false;
 }
 
-/** Handles one exit of `cpu`'s vCPU; returns to resume the guest. */
-static void exit_dispatch(struct cpu *cpu, const struct x86_exit *e)
+static bool intr_exit(struct cpu *cpu, const struct x86_exit *e)
 {
-	switch (e->reason) {
-	case X86_EXIT_INTR:
-		x86_take_interrupts();
-		core_handle_requests(cpu);
-		break;
-	case X86_EXIT_VIRQ_WINDOW:
-		break;   /* the pending vector is handed over at the next entry (vintr.c) */
-	case X86_EXIT_HYPERCALL:
-		hypercall(cpu, e);
-		break;
-	case X86_EXIT_CPUID:
-		cpuid_exit(cpu, e);
-		break;
-	case X86_EXIT_HLT:
-		hlt_exit(cpu, e);
-		break;
-	case X86_EXIT_IO:
-		io_exit(cpu, e);
-		break;
-	case X86_EXIT_MSR:
-		msr_exit(cpu, e);
-		break;
-	case X86_EXIT_NPF:
-		npf_exit(cpu, e);
-		break;
-	case X86_EXIT_XSETBV:
-		xsetbv_exit(cpu, e);
-		break;
-	case X86_EXIT_CACHE:
-		skip(cpu, e);   /* caches are coherent; a flush would reach other partitions' timing */
-		break;
-	case X86_EXIT_HOST_EVENT:
-		break;   /* the hypervisor's: nothing for the guest to see */
-	case X86_EXIT_DENIED:
-		incident_log(cpu, BH_INCIDENT_REGISTER, "instruction of exit 0x%lx refused: #UD", e->code);
-		vendor_inject_exception(cpu, X86_EXC_UD, false, 0u);
-		break;
-	case X86_EXIT_SHUTDOWN:
-		log_warning("partition '%s': triple fault (shutdown)", cpu->partition->cfg->name);
-		contain(cpu, e, BH_FAULT_UNHANDLED_TRAP, 0u, false);
-		break;   /* not reached: contain() does not return */
-	case X86_EXIT_UNEXPECTED:
-	default:
-		log_warning("partition '%s': unexpected exit 0x%lx (info 0x%lx)", cpu->partition->cfg->name, e->code,
-			    e->info);
-		contain(cpu, e, BH_FAULT_UNHANDLED_TRAP, 0u, false);
-		break;   /* not reached */
-	}
+	UNUSED(e);
+	x86_take_interrupts();
+	core_handle_requests(cpu);
+	return false;
 }
 
+/* The pending vector is handed over at this exit's end (vintr.c); a host event is the hypervisor's own. */
+static bool no_exit_work(struct cpu *cpu, const struct x86_exit *e)
+{
+	UNUSED(cpu);
+	UNUSED(e);
+	return false;
+}
+
+static bool cache_exit(struct cpu *cpu, const struct x86_exit *e)
+{
+	skip(cpu, e);   /* caches are coherent; a flush would reach other partitions' timing */
+	return false;
+}
+
+static bool denied_exit(struct cpu *cpu, const struct x86_exit *e)
+{
+	incident_log(cpu, BH_INCIDENT_REGISTER, "instruction of exit 0x%lx refused: #UD", e->code);
+	vendor_inject_exception(cpu, X86_EXC_UD, false, 0u);
+	return false;
+}
+
+static bool shutdown_exit(struct cpu *cpu, const struct x86_exit *e)
+{
+	log_warning("partition '%s': triple fault (shutdown)", cpu->partition->cfg->name);
+	contain(cpu, e, BH_FAULT_UNHANDLED_TRAP, 0u, false);
+}
+
+static bool unexpected_exit(struct cpu *cpu, const struct x86_exit *e)
+{
+	log_warning("partition '%s': unexpected exit 0x%lx (info 0x%lx)", cpu->partition->cfg->name, e->code, e->info);
+	contain(cpu, e, BH_FAULT_UNHANDLED_TRAP, 0u, false);
+}
+
+/* VMX's VMCALL, whose length the processor reports (SVM's VMMCALL goes to x86_hypercall_exit directly). */
+static bool hypercall_via_table(struct cpu *cpu, const struct x86_exit *e)
+{
+	(void)x86_hypercall_exit(cpu, e->insn_len);
+	return false;
+}
+
+/* One handler per reason, indexed by it: an exit's dispatch is one bounds check and one call. */
+static bool (*const handlers[X86_EXIT_COUNT])(struct cpu *cpu, const struct x86_exit *e) = {
+	[X86_EXIT_UNEXPECTED] = unexpected_exit,
+	[X86_EXIT_INTR] = intr_exit,
+	[X86_EXIT_VIRQ_WINDOW] = no_exit_work,
+	[X86_EXIT_HYPERCALL] = hypercall_via_table,
+	[X86_EXIT_CPUID] = cpuid_exit,
+	[X86_EXIT_HLT] = hlt_exit,
+	[X86_EXIT_IO] = io_exit,
+	[X86_EXIT_MSR] = msr_exit,
+	[X86_EXIT_NPF] = npf_exit,
+	[X86_EXIT_XSETBV] = xsetbv_exit,
+	[X86_EXIT_CACHE] = cache_exit,
+	[X86_EXIT_HOST_EVENT] = no_exit_work,
+	[X86_EXIT_DENIED] = denied_exit,
+	[X86_EXIT_SHUTDOWN] = shutdown_exit,
+};
+
+bool x86_exit_handle(struct cpu *cpu, const struct x86_exit *e)
+{
+	uint32_t reason = (uint32_t)e->reason;
+	bool reload = handlers[(reason < (uint32_t)X86_EXIT_COUNT) ? reason : (uint32_t)X86_EXIT_UNEXPECTED](cpu, e);
+
+	present_pending(cpu);
+	return reload;
+}
+
+/* The vCPU's loop, on its cpu's fresh stack: the vendor's world switch, each exit through x86_exit_handle. */
 static NORETURN void run_vcpu(struct cpu *cpu)
 {
-	struct x86_exit e;
-
-	for (;;) {
-		x86_virq_present(cpu);
-		vendor_vcpu_run(cpu, &e);
-		exit_dispatch(cpu, &e);
-	}
+	x86_virq_present(cpu);
+	vendor_vcpu_loop(cpu);
 }
 
 NORETURN void arch_vcpu_enter(struct cpu *cpu, uint64_t entry, uint64_t arg)
 {
 	(void)memset(&cpu->arch.gprs, 0, sizeof(cpu->arch.gprs));
-	cpu->arch.gprs.rsi = arg & 0xffffffffu;
+	cpu->arch.gprs.hc[X86_RSI] = arg & 0xffffffffu;
 	vendor_vcpu_reset(cpu, entry);
 	x86_virq_reset(cpu);   /* nothing pending in a new life */
 	x86_vlapic_reset(cpu);

@@ -160,8 +160,9 @@ static void own_entry_write(struct cpu *cpu, uint32_t pin, bool high, uint32_t v
 static uint64_t gpr_read(const struct cpu *cpu, uint32_t reg)
 {
 	const struct x86_gprs *g = &cpu->arch.gprs;
-	const uint64_t regs[16] = { g->rax, g->rcx, g->rdx, g->rbx, vendor_reg_read(cpu, X86_REG_RSP), g->rbp,
-				    g->rsi, g->rdi, g->r8, g->r9, g->r10, g->r11, g->r12, g->r13, g->r14, g->r15 };
+	const uint64_t regs[16] = { g->hc[X86_RAX], g->hc[X86_RCX], g->hc[X86_RDX], g->rbx,
+				    vendor_reg_read(cpu, X86_REG_RSP), g->rbp, g->hc[X86_RSI], g->hc[X86_RDI],
+				    g->hc[X86_R8], g->hc[X86_R9], g->r10, g->r11, g->r12, g->r13, g->r14, g->r15 };
 
 	return regs[reg & 15u];
 }
@@ -170,8 +171,9 @@ static uint64_t gpr_read(const struct cpu *cpu, uint32_t reg)
 static void gpr_write32(struct cpu *cpu, uint32_t reg, uint32_t value)
 {
 	struct x86_gprs *g = &cpu->arch.gprs;
-	uint64_t *const slots[16] = { &g->rax, &g->rcx, &g->rdx, &g->rbx, NULL, &g->rbp, &g->rsi, &g->rdi,
-				      &g->r8, &g->r9, &g->r10, &g->r11, &g->r12, &g->r13, &g->r14, &g->r15 };
+	uint64_t *const slots[16] = { &g->hc[X86_RAX], &g->hc[X86_RCX], &g->hc[X86_RDX], &g->rbx, NULL, &g->rbp,
+				      &g->hc[X86_RSI], &g->hc[X86_RDI], &g->hc[X86_R8], &g->hc[X86_R9], &g->r10, &g->r11,
+				      &g->r12, &g->r13, &g->r14, &g->r15 };
 
 	if ((reg & 15u) == 4u) {
 		vendor_reg_write(cpu, X86_REG_RSP, value);

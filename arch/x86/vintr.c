@@ -26,13 +26,18 @@ bool arch_virq_valid(const struct partition *p, uint32_t virq)
 	return (virq >= VECTOR_FIRST) && (virq <= 255u);
 }
 
-/* Marks `virq` pending at `cpu`; true when this raise made it pending. */
+/*
+ * Marks `virq` pending at `cpu`; true when this raise made it pending. The
+ * word's bit in virq_words is set after the vector's: a cpu that finds
+ * virq_words clear has nothing to present, with one load (x86_virq_present).
+ */
 static bool mark_pending(struct cpu *cpu, uint32_t virq)
 {
-	uint32_t shift = virq % 64u;
-	uint64_t bit = 1ULL << shift;
-	uint64_t old = __atomic_fetch_or(&cpu->arch.virq_pending[virq / 64u], bit, __ATOMIC_RELEASE);
+	uint32_t w = virq / 64u;
+	uint64_t bit = 1ULL << (virq % 64u);
+	uint64_t old = __atomic_fetch_or(&cpu->arch.virq_pending[w], bit, __ATOMIC_ACQ_REL);
 
+	(void)__atomic_fetch_or(&cpu->arch.virq_words, 1ULL << w, __ATOMIC_RELEASE);
 	return (old & bit) == 0u;
 }
 
@@ -54,27 +59,44 @@ void arch_vcpu_raise(struct partition *p, uint32_t vcpu, uint32_t virq)
 
 bool x86_virq_waiting(const struct cpu *cpu)
 {
-	uint64_t any = 0u;
+	return (__atomic_load_n(&cpu->arch.virq_words, __ATOMIC_ACQUIRE) != 0u) || vendor_virq_presented(cpu);
+}
 
-	for (uint32_t w = 0u; w < 4u; w++) {
-		any |= __atomic_load_n(&cpu->arch.virq_pending[w], __ATOMIC_ACQUIRE);
+/*
+ * The highest pending vector of the highest word virq_words names. The
+ * word's bit is cleared before the word is read and set again when the
+ * word keeps a vector after this one is taken: a raise that lands
+ * meanwhile sets it after its vector (mark_pending), so no vector is
+ * pending with its word's bit clear once both are done.
+ */
+static void present_next(struct cpu *cpu, uint64_t words)
+{
+	for (uint32_t w = 4u; w > 0u; w--) {
+		uint64_t wbit = 1ULL << (w - 1u);
+
+		if ((words & wbit) != 0u) {
+			(void)__atomic_fetch_and(&cpu->arch.virq_words, ~wbit, __ATOMIC_ACQ_REL);
+			uint64_t word = __atomic_load_n(&cpu->arch.virq_pending[w - 1u], __ATOMIC_ACQUIRE);
+			if (word != 0u) {
+				uint32_t bit = 63u - (uint32_t)__builtin_clzll(word);
+				uint64_t left = __atomic_fetch_and(&cpu->arch.virq_pending[w - 1u], ~(1ULL << bit),
+								   __ATOMIC_ACQ_REL) & ~(1ULL << bit);
+				if (left != 0u) {
+					(void)__atomic_fetch_or(&cpu->arch.virq_words, wbit, __ATOMIC_RELEASE);
+				}
+				vendor_virq_present(cpu, ((w - 1u) * 64u) + bit);
+				return;
+			}
+		}
 	}
-	return (any != 0u) || vendor_virq_presented(cpu);
 }
 
 void x86_virq_present(struct cpu *cpu)
 {
-	if (vendor_virq_presented(cpu)) {
-		return;   /* the last one is not taken yet */
-	}
-	for (uint32_t w = 4u; w > 0u; w--) {
-		uint64_t word = __atomic_load_n(&cpu->arch.virq_pending[w - 1u], __ATOMIC_ACQUIRE);
-		if (word != 0u) {
-			uint32_t bit = 63u - (uint32_t)__builtin_clzll(word);
-			(void)__atomic_fetch_and(&cpu->arch.virq_pending[w - 1u], ~(1ULL << bit), __ATOMIC_ACQ_REL);
-			vendor_virq_present(cpu, ((w - 1u) * 64u) + bit);
-			return;
-		}
+	uint64_t words = __atomic_load_n(&cpu->arch.virq_words, __ATOMIC_ACQUIRE);
+
+	if ((words != 0u) && !vendor_virq_presented(cpu)) {
+		present_next(cpu, words);   /* else nothing pending, or the last one not taken yet */
 	}
 }
 
@@ -83,5 +105,6 @@ void x86_virq_reset(struct cpu *cpu)
 	for (uint32_t w = 0u; w < 4u; w++) {
 		__atomic_store_n(&cpu->arch.virq_pending[w], 0u, __ATOMIC_RELEASE);
 	}
+	__atomic_store_n(&cpu->arch.virq_words, 0u, __ATOMIC_RELEASE);
 	vendor_virq_clear(cpu);
 }

@@ -13,7 +13,7 @@ plugin counts a range of RIP whatever the mode, so the guest's code must lie out
 hypervisor's text: checked below, never assumed.
 
 Boot: the default x86 system (configs/qemu-x86_64.dts) under the plugin, with a point on the
-VMRUN of svm_vmrun (the last hypervisor instruction before a core's guest runs), one on the
+VMRUN of svm_vcpu_loop (the last hypervisor instruction before a core's guest runs), one on the
 hypervisor's entry (_start, after SeaBIOS and QEMU's multiboot loader) and one on the
 application processors' trampoline (its copy at 0x8000, where each starts after INIT-SIPI-SIPI).
 Image size: the sections of that system's bulkhead.elf."""
@@ -91,15 +91,15 @@ def functions(elf):
 
 
 def vmrun_address(elf):
-    """The address of svm_vmrun's VMRUN: a core's last hypervisor instruction before its guest's."""
-    start = symbols(elf)["svm_vmrun"]
+    """The address of svm_vcpu_loop's VMRUN: a core's last hypervisor instruction before its guest's."""
+    start = symbols(elf)["svm_vcpu_loop"]
     r = subprocess.run([OBJDUMP, "-d", f"--start-address={start:#x}", f"--stop-address={start + 0x100:#x}", elf],
                        check=True, stdout=subprocess.PIPE, text=True)
     for line in r.stdout.splitlines():
         m = re.match(r"\s*([0-9a-f]+):\s+(?:[0-9a-f]{2} )+\s*vmrun\b", line)
         if m:
             return int(m.group(1), 16)
-    raise RuntimeError(f"{elf}: no vmrun in svm_vmrun")
+    raise RuntimeError(f"{elf}: no vmrun in svm_vcpu_loop")
 
 
 def text_span(elf):

@@ -13,27 +13,35 @@
 
 #define X86_IOAPIC_OWN_PINS 16u     /* I/O APIC pins a partition may own (CFG_X86_ISA_PINS) */
 
+/* Indices of struct x86_gprs's `hc`: the hypercall ABI's registers in its order (arch/x86/README.md). */
+#define X86_RAX 0u
+#define X86_RDI 1u
+#define X86_RSI 2u
+#define X86_RDX 3u
+#define X86_RCX 4u
+#define X86_R8  5u
+#define X86_R9  6u
+#define X86_HC_REGS 7u
+
 /**
  * The guest's general-purpose registers but rsp (in the vendor's control
- * block). rax is last: the SVM world switch keeps it in the VMCB and copies
- * it (svm.c); the others are saved and loaded by the world switch's assembly.
+ * block). The hypercall's seven come first, as an array in the ABI's order,
+ * so that the dispatcher takes them where they lie (no copy in or out);
+ * with r10 and r11 they are the registers C may clobber, which the SVM
+ * world switch loads at every entry, and rbx..r15 the ones C keeps, which
+ * it loads only when a handler wrote one (svm_entry.S). The offsets are
+ * gprs_asm.h's, which the world switches use (checked in exit.c).
  */
 struct x86_gprs {
-	uint64_t rbx;
-	uint64_t rcx;
-	uint64_t rdx;
-	uint64_t rsi;
-	uint64_t rdi;
-	uint64_t rbp;
-	uint64_t r8;
-	uint64_t r9;
+	uint64_t hc[X86_HC_REGS];   /* rax, rdi, rsi, rdx, rcx, r8, r9 */
 	uint64_t r10;
 	uint64_t r11;
+	uint64_t rbx;
+	uint64_t rbp;
 	uint64_t r12;
 	uint64_t r13;
 	uint64_t r14;
 	uint64_t r15;
-	uint64_t rax;
 };
 
 #define X86_LVT_OTHERS 6u          /* CMCI, thermal, performance, LINT0, LINT1, error (x2apic_regs.c) */
@@ -63,6 +71,7 @@ struct arch_cpu {
 	void *vctl;                 /* its vendor control block, 4 KiB: SVM's VMCB or VMX's VMCS (vendor.h) */
 	uint32_t apic_id;           /* the core's local APIC id (cfg_cpu.arch.apic_id) */
 	uint64_t virq_pending[4];   /* vectors raised in its vCPU, not yet presented (vintr.c); atomic */
+	uint64_t virq_words;        /* bit w: virq_pending[w] may be non-zero, the one word an exit tests; atomic */
 	struct x86_vlapic vlapic;   /* its local APIC's registers and timer */
 };
 

@@ -19,7 +19,8 @@ struct cpu;
 
 /** Why the guest stopped, in the vendor-neutral terms of the dispatcher (exit.c). */
 enum x86_exit_reason {
-	X86_EXIT_INTR = 0,      /* a physical interrupt: the hypervisor's kick */
+	X86_EXIT_UNEXPECTED = 0,   /* anything else: a fault of the partition (0: what a vendor's table leaves out) */
+	X86_EXIT_INTR,          /* a physical interrupt: the hypervisor's kick */
 	X86_EXIT_VIRQ_WINDOW,   /* the guest can take the virtual interrupt it could not before */
 	X86_EXIT_HYPERCALL,     /* VMMCALL / VMCALL */
 	X86_EXIT_CPUID,
@@ -32,7 +33,7 @@ enum x86_exit_reason {
 	X86_EXIT_HOST_EVENT,    /* NMI, SMI, INIT, SIPI: the hypervisor's own, nothing for the guest */
 	X86_EXIT_DENIED,        /* a virtualization or MONITOR/MWAIT instruction: #UD */
 	X86_EXIT_SHUTDOWN,      /* triple fault */
-	X86_EXIT_UNEXPECTED,    /* anything else: a fault of the partition */
+	X86_EXIT_COUNT,         /* not a reason: how many there are */
 };
 
 /** One exit, normalised by the back end. */
@@ -73,8 +74,27 @@ void vendor_cpu_init(struct cpu *cpu);
  */
 void vendor_vcpu_reset(struct cpu *cpu, uint64_t entry);
 
-/** Runs the guest until its next exit, with rax..r15 from and back to cpu->arch.gprs, and describes the exit. */
-void vendor_vcpu_run(struct cpu *cpu, struct x86_exit *e);
+/**
+ * Runs the guest of `cpu` for the rest of its life, with its registers
+ * from and back to cpu->arch.gprs: each exit is described and handed to
+ * x86_exit_handle, and the guest resumed.
+ */
+NORETURN void vendor_vcpu_loop(struct cpu *cpu);
+
+/**
+ * Handles exit `e` of `cpu`'s guest and presents a pending virtual
+ * interrupt (exit.c); true when it wrote one of the guest's rbx, rbp or
+ * r12-r15 in cpu->arch.gprs (a world switch that keeps the guest's
+ * callee-saved registers in the processor across the call loads them again).
+ */
+bool x86_exit_handle(struct cpu *cpu, const struct x86_exit *e);
+
+/**
+ * Handles a hypercall exit of `cpu`'s guest, its instruction `len` bytes
+ * long, as x86_exit_handle does (exit.c): the back end's short way for the
+ * one exit whose length it knows without the guest's bytes. Returns false.
+ */
+bool x86_hypercall_exit(struct cpu *cpu, uint32_t len);
 
 /*
  * The guest state in the control block, read and written on every exit's

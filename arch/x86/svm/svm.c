@@ -98,15 +98,9 @@ void vendor_vcpu_reset(struct cpu *cpu, uint64_t entry)
 	vmcb_write64(v, VMCB_G_PAT, 0x0007040600070406ULL);
 }
 
-void vendor_vcpu_run(struct cpu *cpu, struct x86_exit *e)
+NORETURN void vendor_vcpu_loop(struct cpu *cpu)
 {
-	void *v = cpu->arch.vctl;
-
-	vmcb_write64(v, VMCB_RAX, cpu->arch.gprs.rax);
-	svm_vmrun(pa_from_ptr(v).pa, &cpu->arch.gprs);
-	cpu->arch.gprs.rax = vmcb_read64(v, VMCB_RAX);
-	vmcb_write32(v, VMCB_TLB_CONTROL, 0u);
-	svm_exit_decode(v, e);
+	svm_vcpu_loop(&cpu->arch.gprs, pa_from_ptr(cpu->arch.vctl).pa, cpu);
 }
 
 void vendor_inject_exception(struct cpu *cpu, uint32_t vector, bool has_error, uint32_t error)

@@ -1,42 +1,50 @@
 /* SPDX-License-Identifier: MIT */
-/* The SVM world switch. */
+/* The SVM world switch and vCPU loop. */
+#include "gprs_asm.h"
+
 	.text
 	.code64
 
 /*
- * svm_vmrun(vmcb_pa, gprs): runs the guest until its next #VMEXIT. VMRUN
- * switches rax, rsp, rip, rflags and the segment and control registers (svm.c
- * copies rax between the VMCB and `gprs`); the other general-purpose
- * registers are loaded from and saved to `gprs` (struct x86_gprs) here. VMLOAD/VMSAVE switch the guest's FS, GS, TR,
- * LDTR and system-call MSRs, which the hypervisor does not use. GIF is
- * cleared around the switch and set again with interrupts still masked:
- * an interrupt that caused the exit stays pending for the trap path.
+ * svm_vcpu_loop(gprs, vmcb_pa, cpu): runs the guest for the rest of this
+ * life; each #VMEXIT is handled by svm_exit(cpu) (svm_exit.c) and the
+ * guest resumed. Never returns: a new life starts on a fresh stack
+ * (arch_vcpu_enter).
+ *
+ * VMRUN switches rax, rsp, rip, rflags and the segment and control
+ * registers (svm_exit copies rax between the VMCB and `gprs`); the other
+ * general-purpose registers are the guest's in `gprs` (struct x86_gprs).
+ * Every exit stores all fifteen there, so a handler reads any of them; an
+ * entry loads those C may clobber (rdi..r11), while rbx, rbp and r12-r15
+ * still hold the guest's values when svm_exit returns, as C keeps them:
+ * they are loaded again only when svm_exit says a handler wrote one
+ * (CPUID's rbx, an emulated I/O APIC read), and at the life's start. The
+ * host's own callee-saved registers need no saving: this loop never
+ * returns to its caller.
+ *
+ * VMLOAD once per life, no VMSAVE: they switch FS, GS, TR, LDTR, their
+ * hidden bases, KernelGSBase, STAR/LSTAR/CSTAR/SFMASK and the SYSENTER
+ * MSRs, none of which the hypervisor uses (no TSS, no IST, no FS/GS
+ * addressing, no SYSCALL: its IDT gates run at CPL 0 on the current
+ * stack) nor changes, and #VMEXIT leaves the guest's values in the
+ * processor. So they stay the guest's from one VMRUN to the next, as the
+ * guest's own WRMSRs of them (passed through, partition.c) do, and the
+ * VMCB's copy, written by vendor_vcpu_reset for the life's start, is read
+ * by nobody after the VMLOAD here (docs/traps.md).
  */
-	.globl svm_vmrun
-svm_vmrun:
-	push %rbx
-	push %rbp
-	push %r12
-	push %r13
-	push %r14
-	push %r15
-	push %rsi                      /* gprs */
-	push %rdi                      /* vmcb_pa */
-	mov 0(%rsi), %rbx
-	mov 8(%rsi), %rcx
-	mov 16(%rsi), %rdx
-	mov 32(%rsi), %rdi
-	mov 40(%rsi), %rbp
-	mov 48(%rsi), %r8
-	mov 56(%rsi), %r9
-	mov 64(%rsi), %r10
-	mov 72(%rsi), %r11
-	mov 80(%rsi), %r12
-	mov 88(%rsi), %r13
-	mov 96(%rsi), %r14
-	mov 104(%rsi), %r15
-	mov 24(%rsi), %rsi
-	mov (%rsp), %rax
+	.globl svm_vcpu_loop
+svm_vcpu_loop:
+	push %rdx                      /* cpu at 16(%rsp) */
+	push %rsi                      /* vmcb_pa at 8(%rsp) */
+	push %rdi                      /* gprs at 0(%rsp); rsp is 16-byte aligned for the call below */
+	mov %rsi, %rax
+	vmload %rax
+.Lreload_callee:
+	mov 0(%rsp), %rax
+	GPRS_LOAD_CALLEE %rax
+.Lresume:
+	mov 0(%rsp), %rax
+	GPRS_LOAD_CALLER %rax
 	/*
 	 * IF set across VMRUN: with V_INTR_MASKING the host's IF at VMRUN is
 	 * what lets a physical interrupt (a kick, an owned I/O APIC pin) end
@@ -44,34 +52,22 @@ svm_vmrun:
 	 * waited for the guest's next exit of its own (a vCPU polling its
 	 * doorbell saw it only at its deadline). GIF, clear from CLGI to the
 	 * STGI after CLI, keeps the hypervisor itself from taking it here.
+	 * STI is not right before VMRUN: QEMU carries STI's one-instruction
+	 * interrupt shadow into the guest, whose first instruction then cannot
+	 * take the virtual interrupt presented to it (a vCPU resuming at the
+	 * CLI after its `sti; hlt` never took the IPI that ended its HLT).
 	 */
 	clgi
 	sti
-	vmload %rax
+	mov 8(%rsp), %rax
 	vmrun %rax
-	vmsave %rax
 	cli
 	stgi
-	mov 8(%rsp), %rax              /* gprs */
-	mov %rbx, 0(%rax)
-	mov %rcx, 8(%rax)
-	mov %rdx, 16(%rax)
-	mov %rsi, 24(%rax)
-	mov %rdi, 32(%rax)
-	mov %rbp, 40(%rax)
-	mov %r8, 48(%rax)
-	mov %r9, 56(%rax)
-	mov %r10, 64(%rax)
-	mov %r11, 72(%rax)
-	mov %r12, 80(%rax)
-	mov %r13, 88(%rax)
-	mov %r14, 96(%rax)
-	mov %r15, 104(%rax)
-	add $16, %rsp
-	pop %r15
-	pop %r14
-	pop %r13
-	pop %r12
-	pop %rbp
-	pop %rbx
-	ret
+	mov 0(%rsp), %rax
+	GPRS_STORE_CALLER %rax
+	GPRS_STORE_CALLEE %rax
+	mov 16(%rsp), %rdi
+	call svm_exit
+	test %al, %al
+	jz .Lresume
+	jmp .Lreload_callee

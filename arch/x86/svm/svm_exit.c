@@ -7,6 +7,7 @@
  * instruction that trapped.
  */
 #include <bulkhead/channel.h>
+#include "cpu.h"
 #include "svm_internal.h"
 #include "vendor.h"
 #include "vmcb.h"
@@ -38,76 +39,87 @@ static void decode_io(const void *v, struct x86_exit *e)
 	e->insn_len = (uint32_t)(vmcb_read64(v, VMCB_EXITINFO2) - vmcb_read64(v, VMCB_RIP));
 }
 
-void svm_exit_decode(const void *v, struct x86_exit *e)
+/* What each exit code from SVM_EXIT_INTR to SVM_EXIT_XSETBV means; one left out is unexpected (0). */
+struct svm_kind {
+	enum x86_exit_reason reason;
+	enum x86_insn_op op;
+	uint32_t len;   /* the instruction's length where it is known without the guest's bytes */
+};
+
+#define K(code) ((code) - SVM_EXIT_INTR)
+static const struct svm_kind kinds[K(SVM_EXIT_XSETBV) + 1u] = {
+	[K(SVM_EXIT_INTR)] = { X86_EXIT_INTR, X86_OP_UNKNOWN, 0u },
+	[K(SVM_EXIT_NMI)] = { X86_EXIT_HOST_EVENT, X86_OP_UNKNOWN, 0u },
+	[K(SVM_EXIT_SMI)] = { X86_EXIT_HOST_EVENT, X86_OP_UNKNOWN, 0u },
+	[K(SVM_EXIT_INIT)] = { X86_EXIT_HOST_EVENT, X86_OP_UNKNOWN, 0u },
+	[K(SVM_EXIT_CPUID)] = { X86_EXIT_CPUID, X86_OP_CPUID, 0u },
+	[K(SVM_EXIT_INVD)] = { X86_EXIT_CACHE, X86_OP_INVD, 0u },
+	[K(SVM_EXIT_HLT)] = { X86_EXIT_HLT, X86_OP_HLT, 0u },
+	[K(SVM_EXIT_IOIO)] = { X86_EXIT_IO, X86_OP_UNKNOWN, 0u },
+	[K(SVM_EXIT_MSR)] = { X86_EXIT_MSR, X86_OP_RDMSR, 0u },
+	[K(SVM_EXIT_SHUTDOWN)] = { X86_EXIT_SHUTDOWN, X86_OP_UNKNOWN, 0u },
+	[K(SVM_EXIT_VMRUN)] = { X86_EXIT_DENIED, X86_OP_UNKNOWN, 0u },
+	[K(SVM_EXIT_VMMCALL)] = { X86_EXIT_HYPERCALL, X86_OP_VMMCALL, VMMCALL_LEN },
+	[K(SVM_EXIT_VMLOAD)] = { X86_EXIT_DENIED, X86_OP_UNKNOWN, 0u },
+	[K(SVM_EXIT_VMSAVE)] = { X86_EXIT_DENIED, X86_OP_UNKNOWN, 0u },
+	[K(SVM_EXIT_STGI)] = { X86_EXIT_DENIED, X86_OP_UNKNOWN, 0u },
+	[K(SVM_EXIT_CLGI)] = { X86_EXIT_DENIED, X86_OP_UNKNOWN, 0u },
+	[K(SVM_EXIT_SKINIT)] = { X86_EXIT_DENIED, X86_OP_UNKNOWN, 0u },
+	[K(SVM_EXIT_WBINVD)] = { X86_EXIT_CACHE, X86_OP_WBINVD, 0u },
+	[K(SVM_EXIT_MONITOR)] = { X86_EXIT_DENIED, X86_OP_UNKNOWN, 0u },
+	[K(SVM_EXIT_MWAIT)] = { X86_EXIT_DENIED, X86_OP_UNKNOWN, 0u },
+	[K(SVM_EXIT_MWAIT_C)] = { X86_EXIT_DENIED, X86_OP_UNKNOWN, 0u },
+	[K(SVM_EXIT_XSETBV)] = { X86_EXIT_XSETBV, X86_OP_XSETBV, 0u },
+};
+
+/*
+ * The exit described in the dispatcher's terms, by table: the VMCB is read
+ * for what the exit's kind needs (the I/O and nested-page-fault details)
+ * and the exit code and qualification every exit logs.
+ */
+static void decode(const void *v, uint64_t code, struct x86_exit *e)
 {
-	uint64_t code = vmcb_read64(v, VMCB_EXITCODE);
+	uint64_t slot = code - SVM_EXIT_INTR;   /* wraps for codes below: out of the table */
 	uint64_t info = vmcb_read64(v, VMCB_EXITINFO1);
 
 	*e = (struct x86_exit){ .reason = X86_EXIT_UNEXPECTED, .op = X86_OP_UNKNOWN, .code = code, .info = info };
-	switch (code) {
-	case SVM_EXIT_INTR:
-		e->reason = X86_EXIT_INTR;
-		break;
-	case SVM_EXIT_VMMCALL:
-		e->reason = X86_EXIT_HYPERCALL;
-		e->op = X86_OP_VMMCALL;
-		e->insn_len = VMMCALL_LEN;
-		break;
-	case SVM_EXIT_CPUID:
-		e->reason = X86_EXIT_CPUID;
-		e->op = X86_OP_CPUID;
-		break;
-	case SVM_EXIT_HLT:
-		e->reason = X86_EXIT_HLT;
-		e->op = X86_OP_HLT;
-		break;
-	case SVM_EXIT_IOIO:
-		e->reason = X86_EXIT_IO;
-		decode_io(v, e);
-		break;
-	case SVM_EXIT_MSR:
-		e->reason = X86_EXIT_MSR;
-		e->msr_write = (info & 1u) != 0u;
-		e->op = e->msr_write ? X86_OP_WRMSR : X86_OP_RDMSR;
-		break;
-	case SVM_EXIT_NPF:
+	if (slot < (sizeof(kinds) / sizeof(kinds[0]))) {
+		e->reason = kinds[slot].reason;
+		e->op = kinds[slot].op;
+		e->insn_len = kinds[slot].len;
+		if (e->reason == X86_EXIT_IO) {
+			decode_io(v, e);
+		} else if (e->reason == X86_EXIT_MSR) {
+			e->msr_write = (info & 1u) != 0u;
+			e->op = e->msr_write ? X86_OP_WRMSR : X86_OP_RDMSR;
+		} else {
+			/* the table says it all */
+		}
+	} else if (code == SVM_EXIT_NPF) {
 		e->reason = X86_EXIT_NPF;
 		e->gpa = vmcb_read64(v, VMCB_EXITINFO2);
 		e->fault_kind = ((info & NPF_FETCH) != 0u) ? BH_FAULT_INSTRUCTION
 				: (((info & NPF_WRITE) != 0u) ? BH_FAULT_DATA_WRITE : BH_FAULT_DATA_READ);
-		break;
-	case SVM_EXIT_XSETBV:
-		e->reason = X86_EXIT_XSETBV;
-		e->op = X86_OP_XSETBV;
-		break;
-	case SVM_EXIT_WBINVD:
-		e->reason = X86_EXIT_CACHE;
-		e->op = X86_OP_WBINVD;
-		break;
-	case SVM_EXIT_INVD:
-		e->reason = X86_EXIT_CACHE;
-		e->op = X86_OP_INVD;
-		break;
-	case SVM_EXIT_NMI:
-	case SVM_EXIT_SMI:
-	case SVM_EXIT_INIT:
-		e->reason = X86_EXIT_HOST_EVENT;
-		break;
-	case SVM_EXIT_VMRUN:
-	case SVM_EXIT_VMLOAD:
-	case SVM_EXIT_VMSAVE:
-	case SVM_EXIT_STGI:
-	case SVM_EXIT_CLGI:
-	case SVM_EXIT_SKINIT:
-	case SVM_EXIT_MONITOR:
-	case SVM_EXIT_MWAIT:
-	case SVM_EXIT_MWAIT_C:
-		e->reason = X86_EXIT_DENIED;
-		break;
-	case SVM_EXIT_SHUTDOWN:
-		e->reason = X86_EXIT_SHUTDOWN;
-		break;
-	default:
-		break;   /* X86_EXIT_UNEXPECTED */
+	} else {
+		/* X86_EXIT_UNEXPECTED: a fault of the partition */
 	}
+}
+
+bool svm_exit(struct cpu *cpu)
+{
+	void *v = cpu->arch.vctl;
+	uint64_t code = vmcb_read64(v, VMCB_EXITCODE);
+	struct x86_exit e;
+	bool reload;
+
+	cpu->arch.gprs.hc[X86_RAX] = vmcb_read64(v, VMCB_RAX);
+	vmcb_write32(v, VMCB_TLB_CONTROL, 0u);   /* a flush asked for (a new life, a fence) is done */
+	if (code == SVM_EXIT_VMMCALL) {
+		reload = x86_hypercall_exit(cpu, VMMCALL_LEN);
+	} else {
+		decode(v, code, &e);
+		reload = x86_exit_handle(cpu, &e);
+	}
+	vmcb_write64(v, VMCB_RAX, cpu->arch.gprs.hc[X86_RAX]);
+	return reload;
 }

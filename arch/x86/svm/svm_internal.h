@@ -6,12 +6,17 @@
 #include "types.h"
 #include "vendor.h"
 
+struct cpu;
 struct x86_gprs;
 
-/** Runs the guest until its next #VMEXIT (svm_entry.S): VMLOAD, VMRUN, VMSAVE. */
-void svm_vmrun(uint64_t vmcb_pa, struct x86_gprs *gprs);
+/** Runs the guest of `cpu` (registers `gprs`, VMCB at `vmcb_pa`) for the rest of its life (svm_entry.S). */
+NORETURN void svm_vcpu_loop(struct x86_gprs *gprs, uint64_t vmcb_pa, struct cpu *cpu);
 
-/** Describes the #VMEXIT recorded in VMCB `vmcb` in the dispatcher's terms (svm_exit.c). */
-void svm_exit_decode(const void *vmcb, struct x86_exit *e);
+/**
+ * Handles the #VMEXIT of `cpu`'s guest (svm_exit.c), called by
+ * svm_vcpu_loop with the guest's registers saved; true when a handler wrote
+ * rbx, rbp or r12-r15, which the loop then loads again.
+ */
+bool svm_exit(struct cpu *cpu);
 
 #endif /* X86_SVM_INTERNAL_H */

@@ -358,7 +358,8 @@ static void redeliver(uint32_t i)
 	}
 }
 
-void vendor_vcpu_run(struct cpu *cpu, struct x86_exit *e)
+/* Runs the guest until an exit for the dispatcher (those of vmx_exit_decode's own are handled here). */
+static void vcpu_run(struct cpu *cpu, struct x86_exit *e)
 {
 	static uint32_t launched[BH_NUM_CORES];    /* the VMCS was launched: VMRESUME next */
 	uint32_t i = cpu->index;
@@ -371,6 +372,16 @@ void vendor_vcpu_run(struct cpu *cpu, struct x86_exit *e)
 		launched[i] = 1u;
 		redeliver(i);
 	} while (!vmx_exit_decode(cpu, e));
+}
+
+NORETURN void vendor_vcpu_loop(struct cpu *cpu)
+{
+	struct x86_exit e;
+
+	for (;;) {
+		vcpu_run(cpu, &e);
+		(void)x86_exit_handle(cpu, &e);   /* vmx_vmenter loads every register at each entry */
+	}
 }
 
 void vmx_cr_write(struct cpu *cpu, uint32_t cr, uint64_t value)

@@ -23,8 +23,9 @@
 static uint64_t gpr(const struct cpu *cpu, uint32_t reg)
 {
 	const struct x86_gprs *g = &cpu->arch.gprs;
-	const uint64_t regs[16] = { g->rax, g->rcx, g->rdx, g->rbx, vmread(VMCS_GUEST_RSP), g->rbp, g->rsi, g->rdi,
-				    g->r8, g->r9, g->r10, g->r11, g->r12, g->r13, g->r14, g->r15 };
+	const uint64_t regs[16] = { g->hc[X86_RAX], g->hc[X86_RCX], g->hc[X86_RDX], g->rbx, vmread(VMCS_GUEST_RSP),
+				    g->rbp, g->hc[X86_RSI], g->hc[X86_RDI], g->hc[X86_R8], g->hc[X86_R9], g->r10, g->r11,
+				    g->r12, g->r13, g->r14, g->r15 };
 
 	return regs[reg & 15u];
 }
