@@ -79,25 +79,9 @@ x86_kick_stub:
 /* The core's timer, armed for its guest's (vtimer.c): x86_vtimer_interrupt acknowledges it. */
 	.globl x86_timer_stub
 x86_timer_stub:
-	push %rax
-	push %rcx
-	push %rdx
-	push %rsi
-	push %rdi
-	push %r8
-	push %r9
-	push %r10
-	push %r11
+	PUSH_CALLER
 	call x86_vtimer_interrupt
-	pop %r11
-	pop %r10
-	pop %r9
-	pop %r8
-	pop %rdi
-	pop %rsi
-	pop %rdx
-	pop %rcx
-	pop %rax
+	POP_CALLER
 	iretq
 
 /* An I/O APIC pin a partition owns: vector X86_VEC_GSI + pin (16 stubs of

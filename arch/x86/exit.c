@@ -83,6 +83,15 @@ static inline void present_pending(struct cpu *cpu)
 	}
 }
 
+/* A call not Bulkhead's own: PSCI's, or refused (apart, so the hypercall's path keeps no frame for the log). */
+static void __attribute__((noinline)) other_call(struct cpu *cpu, uint64_t r[X86_HC_REGS])
+{
+	if (!x86_psci(cpu, r)) {
+		incident_log(cpu, BH_INCIDENT_CALL, "hypercall function 0x%x refused", (uint32_t)r[X86_RAX]);
+		r[X86_RAX] = (uint64_t)(int64_t)BH_ERR_NOT_SUPPORTED;
+	}
+}
+
 /*
  * Hypercall registers: rax, rdi, rsi, rdx, rcx, r8, r9 in; rax, rdi, rsi,
  * rdx out: struct x86_gprs's `hc`, in that order, is the dispatcher's r[7]
@@ -103,11 +112,8 @@ bool x86_hypercall_exit(struct cpu *cpu, uint32_t len)
 		vendor_reg_write(cpu, X86_REG_RIP, vendor_reg_read(cpu, X86_REG_RIP) + len);
 		if (((fid >> BH_SMCCC_OWNER_SHIFT) & BH_SMCCC_OWNER_MASK) == BH_SMCCC_OWNER_VENDOR_HYP) {
 			hypercall_dispatch(cpu, r);
-		} else if (!x86_psci(cpu, r)) {
-			incident_log(cpu, BH_INCIDENT_CALL, "hypercall function 0x%x refused", fid);
-			r[X86_RAX] = (uint64_t)(int64_t)BH_ERR_NOT_SUPPORTED;
 		} else {
-			/* a power call, answered in r[0] */
+			other_call(cpu, r);
 		}
 	}
 	present_pending(cpu);

@@ -71,23 +71,28 @@ bool x86_virq_waiting(const struct cpu *cpu)
  */
 static void present_next(struct cpu *cpu, uint64_t words)
 {
-	for (uint32_t w = 4u; w > 0u; w--) {
-		uint64_t wbit = 1ULL << (w - 1u);
+	uint64_t left_words = words;
 
-		if ((words & wbit) != 0u) {
-			(void)__atomic_fetch_and(&cpu->arch.virq_words, ~wbit, __ATOMIC_ACQ_REL);
-			uint64_t word = __atomic_load_n(&cpu->arch.virq_pending[w - 1u], __ATOMIC_ACQUIRE);
-			if (word != 0u) {
-				uint32_t bit = 63u - (uint32_t)__builtin_clzll(word);
-				uint64_t left = __atomic_fetch_and(&cpu->arch.virq_pending[w - 1u], ~(1ULL << bit),
-								   __ATOMIC_ACQ_REL) & ~(1ULL << bit);
-				if (left != 0u) {
-					(void)__atomic_fetch_or(&cpu->arch.virq_words, wbit, __ATOMIC_RELEASE);
-				}
-				vendor_virq_present(cpu, ((w - 1u) * 64u) + bit);
-				return;
+	/* At most one pass per word: a word found empty (its bit set by a raise whose vector an earlier take
+	 * already presented) is passed over for the next. */
+	for (uint32_t pass = 0u; (pass < 4u) && (left_words != 0u); pass++) {
+		uint32_t w = (63u - (uint32_t)__builtin_clzll(left_words)) & 3u;   /* bits 0-3 only (mark_pending) */
+		uint64_t wbit = 1ULL << w;
+
+		(void)__atomic_fetch_and(&cpu->arch.virq_words, ~wbit, __ATOMIC_ACQ_REL);
+		uint64_t word = __atomic_load_n(&cpu->arch.virq_pending[w], __ATOMIC_ACQUIRE);
+		if (word != 0u) {
+			uint32_t bit = 63u - (uint32_t)__builtin_clzll(word);
+			uint64_t left = __atomic_fetch_and(&cpu->arch.virq_pending[w], ~(1ULL << bit), __ATOMIC_ACQ_REL) &
+					~(1ULL << bit);
+
+			if (left != 0u) {
+				(void)__atomic_fetch_or(&cpu->arch.virq_words, wbit, __ATOMIC_RELEASE);
 			}
+			vendor_virq_present(cpu, (w * 64u) + bit);
+			return;
 		}
+		left_words &= ~wbit;
 	}
 }
 

@@ -2,6 +2,8 @@
 /* The SVM world switch and vCPU loop. */
 #include "gprs_asm.h"
 
+#define VMCB_RAX 0x5f8               /* vmcb.h's, checked in svm_exit.c */
+
 	.text
 	.code64
 
@@ -12,7 +14,7 @@
  * (arch_vcpu_enter).
  *
  * VMRUN switches rax, rsp, rip, rflags and the segment and control
- * registers (svm_exit copies rax between the VMCB and `gprs`); the other
+ * registers (rax is copied here between the VMCB and `gprs`); the other
  * general-purpose registers are the guest's in `gprs` (struct x86_gprs).
  * Every exit stores all fifteen there, so a handler reads any of them; an
  * entry loads those C may clobber (rdi..r11), while rbx, rbp and r12-r15
@@ -44,6 +46,9 @@ svm_vcpu_loop:
 	GPRS_LOAD_CALLEE %rax
 .Lresume:
 	mov 0(%rsp), %rax
+	mov 8(%rsp), %rcx
+	mov GPRS_RAX(%rax), %rdx
+	mov %rdx, VMCB_RAX(%rcx)       /* the guest's rax is the VMCB's */
 	GPRS_LOAD_CALLER %rax
 	/*
 	 * IF set across VMRUN: with V_INTR_MASKING the host's IF at VMRUN is
@@ -66,6 +71,9 @@ svm_vcpu_loop:
 	mov 0(%rsp), %rax
 	GPRS_STORE_CALLER %rax
 	GPRS_STORE_CALLEE %rax
+	mov 8(%rsp), %rcx
+	mov VMCB_RAX(%rcx), %rdx
+	mov %rdx, GPRS_RAX(%rax)
 	mov 16(%rsp), %rdi
 	call svm_exit
 	test %al, %al

@@ -75,14 +75,19 @@ static const struct svm_kind kinds[K(SVM_EXIT_XSETBV) + 1u] = {
 /*
  * The exit described in the dispatcher's terms, by table: the VMCB is read
  * for what the exit's kind needs (the I/O and nested-page-fault details)
- * and the exit code and qualification every exit logs.
+ * and the exit code and qualification every exit logs. The fields of
+ * other kinds are left unset: their handlers do not read them.
  */
 static void decode(const void *v, uint64_t code, struct x86_exit *e)
 {
 	uint64_t slot = code - SVM_EXIT_INTR;   /* wraps for codes below: out of the table */
 	uint64_t info = vmcb_read64(v, VMCB_EXITINFO1);
 
-	*e = (struct x86_exit){ .reason = X86_EXIT_UNEXPECTED, .op = X86_OP_UNKNOWN, .code = code, .info = info };
+	e->code = code;
+	e->info = info;
+	e->reason = X86_EXIT_UNEXPECTED;
+	e->op = X86_OP_UNKNOWN;
+	e->insn_len = 0u;
 	if (slot < (sizeof(kinds) / sizeof(kinds[0]))) {
 		e->reason = kinds[slot].reason;
 		e->op = kinds[slot].op;
@@ -105,21 +110,26 @@ static void decode(const void *v, uint64_t code, struct x86_exit *e)
 	}
 }
 
+/* Every exit but VMMCALL: described, then handed to the common dispatcher. */
+static bool __attribute__((noinline)) exit_described(struct cpu *cpu, const void *v, uint64_t code)
+{
+	struct x86_exit e;
+
+	decode(v, code, &e);
+	return x86_exit_handle(cpu, &e);
+}
+
+/* svm_entry.S's copy of the guest's rax between the VMCB and struct x86_gprs uses VMCB_RAX as 0x5f8. */
+_Static_assert(VMCB_RAX == 0x5f8u, "svm_entry.S");
+
 bool svm_exit(struct cpu *cpu)
 {
 	void *v = cpu->arch.vctl;
 	uint64_t code = vmcb_read64(v, VMCB_EXITCODE);
-	struct x86_exit e;
-	bool reload;
 
-	cpu->arch.gprs.hc[X86_RAX] = vmcb_read64(v, VMCB_RAX);
 	vmcb_write32(v, VMCB_TLB_CONTROL, 0u);   /* a flush asked for (a new life, a fence) is done */
 	if (code == SVM_EXIT_VMMCALL) {
-		reload = x86_hypercall_exit(cpu, VMMCALL_LEN);
-	} else {
-		decode(v, code, &e);
-		reload = x86_exit_handle(cpu, &e);
+		return x86_hypercall_exit(cpu, VMMCALL_LEN);
 	}
-	vmcb_write64(v, VMCB_RAX, cpu->arch.gprs.hc[X86_RAX]);
-	return reload;
+	return exit_described(cpu, v, code);
 }
