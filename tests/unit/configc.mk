@@ -4,10 +4,21 @@
 # does with a system description; the test program finds the blobs under
 # $BULKHEAD_BUILD/unit/configc-fixtures/ ($(O)/unit/configc is the program).
 
+# These tests are of the ARM64 back end (tools/configc/arm64), whatever the
+# build's architecture: an x86 build (make ARCH=x86_64 unit-test) compiled
+# them against the x86 back end's headers and failed. Its variables are
+# read from its backend.mk, then the configured back end's again, as
+# configc_x86.mk does for the x86 back end's tests.
+include tools/configc/arm64/backend.mk
+UT_ARM64_BACK_SRCS := $(BHCC_BACK_SRCS)
+UT_ARM64_BACK_INCLUDES := $(BHCC_BACK_INCLUDES)
+UT_ARM64_BACK_HEADERS := $(BHCC_BACK_HEADERS)
+include tools/configc/$(BHCC_ARCH)/backend.mk
+
 UNIT_TESTS += configc
-UT_configc_SRCS := tests/unit/test_configc.c tests/unit/bhcc_fixture.c $(BHCC_LIB_SRCS)
+UT_configc_SRCS := tests/unit/test_configc.c tests/unit/bhcc_fixture.c $(BHCC_FRONT_SRCS) $(UT_ARM64_BACK_SRCS)
 UT_configc_LIBS := -lfdt
-UT_configc_CFLAGS := -Itools/configc $(BHCC_BACK_INCLUDES)
+UT_configc_CFLAGS := -Itools/configc $(UT_ARM64_BACK_INCLUDES)
 # bhcc reads hostile input: the same tests run again under AddressSanitizer
 # and UBSan, so that an out-of-bounds write fails a test instead of passing
 # silently. That build has no gcov: the sanitizers' checks would count as
@@ -19,7 +30,7 @@ UT_configc_san_CFLAGS := $(UT_configc_CFLAGS) -fsanitize=address,undefined -fno-
 UT_configc_san_NO_COVERAGE := 1
 
 # The generic rule does not know bhcc's private headers.
-$(UNIT_OUT)/configc $(UNIT_OUT)/configc_san: $(BHCC_HEADERS)
+$(UNIT_OUT)/configc $(UNIT_OUT)/configc_san: $(BHCC_FRONT_HEADERS) $(UT_ARM64_BACK_HEADERS)
 
 UT_CONFIGC_OUT := $(O)/unit/configc-fixtures
 UT_CONFIGC_FIXTURES := $(wildcard tests/unit/configc/*.dts)
