@@ -26,13 +26,13 @@
 #include "gprs_asm.h"
 
 /* The world switches' offsets (gprs_asm.h) are the struct's. */
-_Static_assert(offsetof(struct x86_gprs, hc) == GPRS_RAX, "gprs_asm.h");
-_Static_assert((X86_RDI * 8u) == GPRS_RDI, "gprs_asm.h");
-_Static_assert((X86_R9 * 8u) == GPRS_R9, "gprs_asm.h");
-_Static_assert(offsetof(struct x86_gprs, r10) == GPRS_R10, "gprs_asm.h");
-_Static_assert(offsetof(struct x86_gprs, rbx) == GPRS_RBX, "gprs_asm.h");
-_Static_assert(offsetof(struct x86_gprs, r15) == GPRS_R15, "gprs_asm.h");
-_Static_assert(sizeof(struct x86_gprs) == GPRS_SIZE, "gprs_asm.h");
+_Static_assert((uint32_t)offsetof(struct x86_gprs, hc) == (uint32_t)GPRS_RAX, "gprs_asm.h");
+_Static_assert(((size_t)X86_RDI * 8u) == (size_t)GPRS_RDI, "gprs_asm.h");
+_Static_assert(((size_t)X86_R9 * 8u) == (size_t)GPRS_R9, "gprs_asm.h");
+_Static_assert((uint32_t)offsetof(struct x86_gprs, r10) == (uint32_t)GPRS_R10, "gprs_asm.h");
+_Static_assert((uint32_t)offsetof(struct x86_gprs, rbx) == (uint32_t)GPRS_RBX, "gprs_asm.h");
+_Static_assert((uint32_t)offsetof(struct x86_gprs, r15) == (uint32_t)GPRS_R15, "gprs_asm.h");
+_Static_assert((uint32_t)sizeof(struct x86_gprs) == (uint32_t)GPRS_SIZE, "gprs_asm.h");
 
 static NORETURN void contain(struct cpu *cpu, const struct x86_exit *e, uint8_t kind, uint64_t addr, bool addr_valid)
 {
@@ -319,26 +319,25 @@ static bool hypercall_via_table(struct cpu *cpu, const struct x86_exit *e)
 	return false;
 }
 
-/* One handler per reason, indexed by it: an exit's dispatch is one bounds check and one call. */
-static bool (*const handlers[X86_EXIT_COUNT])(struct cpu *cpu, const struct x86_exit *e) = {
-	[X86_EXIT_UNEXPECTED] = unexpected_exit,
-	[X86_EXIT_INTR] = intr_exit,
-	[X86_EXIT_VIRQ_WINDOW] = no_exit_work,
-	[X86_EXIT_HYPERCALL] = hypercall_via_table,
-	[X86_EXIT_CPUID] = cpuid_exit,
-	[X86_EXIT_HLT] = hlt_exit,
-	[X86_EXIT_IO] = io_exit,
-	[X86_EXIT_MSR] = msr_exit,
-	[X86_EXIT_NPF] = npf_exit,
-	[X86_EXIT_XSETBV] = xsetbv_exit,
-	[X86_EXIT_CACHE] = cache_exit,
-	[X86_EXIT_HOST_EVENT] = no_exit_work,
-	[X86_EXIT_DENIED] = denied_exit,
-	[X86_EXIT_SHUTDOWN] = shutdown_exit,
-};
-
 bool x86_exit_handle(struct cpu *cpu, const struct x86_exit *e)
 {
+	/* One handler per reason, indexed by it: an exit's dispatch is one bounds check and one call. */
+	static bool (*const handlers[X86_EXIT_COUNT])(struct cpu *cpu, const struct x86_exit *e) = {
+		[X86_EXIT_UNEXPECTED] = unexpected_exit,
+		[X86_EXIT_INTR] = intr_exit,
+		[X86_EXIT_VIRQ_WINDOW] = no_exit_work,
+		[X86_EXIT_HYPERCALL] = hypercall_via_table,
+		[X86_EXIT_CPUID] = cpuid_exit,
+		[X86_EXIT_HLT] = hlt_exit,
+		[X86_EXIT_IO] = io_exit,
+		[X86_EXIT_MSR] = msr_exit,
+		[X86_EXIT_NPF] = npf_exit,
+		[X86_EXIT_XSETBV] = xsetbv_exit,
+		[X86_EXIT_CACHE] = cache_exit,
+		[X86_EXIT_HOST_EVENT] = no_exit_work,
+		[X86_EXIT_DENIED] = denied_exit,
+		[X86_EXIT_SHUTDOWN] = shutdown_exit,
+	};
 	uint32_t reason = (uint32_t)e->reason;
 	bool reload = handlers[(reason < (uint32_t)X86_EXIT_COUNT) ? reason : (uint32_t)X86_EXIT_UNEXPECTED](cpu, e);
 

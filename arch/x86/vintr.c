@@ -34,7 +34,8 @@ bool arch_virq_valid(const struct partition *p, uint32_t virq)
 static bool mark_pending(struct cpu *cpu, uint32_t virq)
 {
 	uint32_t w = virq / 64u;
-	uint64_t bit = 1ULL << (virq % 64u);
+	uint32_t shift = virq % 64u;
+	uint64_t bit = 1ULL << shift;
 	uint64_t old = __atomic_fetch_or(&cpu->arch.virq_pending[w], bit, __ATOMIC_ACQ_REL);
 
 	(void)__atomic_fetch_or(&cpu->arch.virq_words, 1ULL << w, __ATOMIC_RELEASE);

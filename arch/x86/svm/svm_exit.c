@@ -40,36 +40,11 @@ static void decode_io(const void *v, struct x86_exit *e)
 }
 
 /* What each exit code from SVM_EXIT_INTR to SVM_EXIT_XSETBV means; one left out is unexpected (0). */
+#define K(code) ((code) - SVM_EXIT_INTR)
 struct svm_kind {
 	enum x86_exit_reason reason;
 	enum x86_insn_op op;
 	uint32_t len;   /* the instruction's length where it is known without the guest's bytes */
-};
-
-#define K(code) ((code) - SVM_EXIT_INTR)
-static const struct svm_kind kinds[K(SVM_EXIT_XSETBV) + 1u] = {
-	[K(SVM_EXIT_INTR)] = { X86_EXIT_INTR, X86_OP_UNKNOWN, 0u },
-	[K(SVM_EXIT_NMI)] = { X86_EXIT_HOST_EVENT, X86_OP_UNKNOWN, 0u },
-	[K(SVM_EXIT_SMI)] = { X86_EXIT_HOST_EVENT, X86_OP_UNKNOWN, 0u },
-	[K(SVM_EXIT_INIT)] = { X86_EXIT_HOST_EVENT, X86_OP_UNKNOWN, 0u },
-	[K(SVM_EXIT_CPUID)] = { X86_EXIT_CPUID, X86_OP_CPUID, 0u },
-	[K(SVM_EXIT_INVD)] = { X86_EXIT_CACHE, X86_OP_INVD, 0u },
-	[K(SVM_EXIT_HLT)] = { X86_EXIT_HLT, X86_OP_HLT, 0u },
-	[K(SVM_EXIT_IOIO)] = { X86_EXIT_IO, X86_OP_UNKNOWN, 0u },
-	[K(SVM_EXIT_MSR)] = { X86_EXIT_MSR, X86_OP_RDMSR, 0u },
-	[K(SVM_EXIT_SHUTDOWN)] = { X86_EXIT_SHUTDOWN, X86_OP_UNKNOWN, 0u },
-	[K(SVM_EXIT_VMRUN)] = { X86_EXIT_DENIED, X86_OP_UNKNOWN, 0u },
-	[K(SVM_EXIT_VMMCALL)] = { X86_EXIT_HYPERCALL, X86_OP_VMMCALL, VMMCALL_LEN },
-	[K(SVM_EXIT_VMLOAD)] = { X86_EXIT_DENIED, X86_OP_UNKNOWN, 0u },
-	[K(SVM_EXIT_VMSAVE)] = { X86_EXIT_DENIED, X86_OP_UNKNOWN, 0u },
-	[K(SVM_EXIT_STGI)] = { X86_EXIT_DENIED, X86_OP_UNKNOWN, 0u },
-	[K(SVM_EXIT_CLGI)] = { X86_EXIT_DENIED, X86_OP_UNKNOWN, 0u },
-	[K(SVM_EXIT_SKINIT)] = { X86_EXIT_DENIED, X86_OP_UNKNOWN, 0u },
-	[K(SVM_EXIT_WBINVD)] = { X86_EXIT_CACHE, X86_OP_WBINVD, 0u },
-	[K(SVM_EXIT_MONITOR)] = { X86_EXIT_DENIED, X86_OP_UNKNOWN, 0u },
-	[K(SVM_EXIT_MWAIT)] = { X86_EXIT_DENIED, X86_OP_UNKNOWN, 0u },
-	[K(SVM_EXIT_MWAIT_C)] = { X86_EXIT_DENIED, X86_OP_UNKNOWN, 0u },
-	[K(SVM_EXIT_XSETBV)] = { X86_EXIT_XSETBV, X86_OP_XSETBV, 0u },
 };
 
 /*
@@ -80,6 +55,30 @@ static const struct svm_kind kinds[K(SVM_EXIT_XSETBV) + 1u] = {
  */
 static void decode(const void *v, uint64_t code, struct x86_exit *e)
 {
+	static const struct svm_kind kinds[K(SVM_EXIT_XSETBV) + 1u] = {
+		[K(SVM_EXIT_INTR)] = { X86_EXIT_INTR, X86_OP_UNKNOWN, 0u },
+		[K(SVM_EXIT_NMI)] = { X86_EXIT_HOST_EVENT, X86_OP_UNKNOWN, 0u },
+		[K(SVM_EXIT_SMI)] = { X86_EXIT_HOST_EVENT, X86_OP_UNKNOWN, 0u },
+		[K(SVM_EXIT_INIT)] = { X86_EXIT_HOST_EVENT, X86_OP_UNKNOWN, 0u },
+		[K(SVM_EXIT_CPUID)] = { X86_EXIT_CPUID, X86_OP_CPUID, 0u },
+		[K(SVM_EXIT_INVD)] = { X86_EXIT_CACHE, X86_OP_INVD, 0u },
+		[K(SVM_EXIT_HLT)] = { X86_EXIT_HLT, X86_OP_HLT, 0u },
+		[K(SVM_EXIT_IOIO)] = { X86_EXIT_IO, X86_OP_UNKNOWN, 0u },
+		[K(SVM_EXIT_MSR)] = { X86_EXIT_MSR, X86_OP_RDMSR, 0u },
+		[K(SVM_EXIT_SHUTDOWN)] = { X86_EXIT_SHUTDOWN, X86_OP_UNKNOWN, 0u },
+		[K(SVM_EXIT_VMRUN)] = { X86_EXIT_DENIED, X86_OP_UNKNOWN, 0u },
+		[K(SVM_EXIT_VMMCALL)] = { X86_EXIT_HYPERCALL, X86_OP_VMMCALL, VMMCALL_LEN },
+		[K(SVM_EXIT_VMLOAD)] = { X86_EXIT_DENIED, X86_OP_UNKNOWN, 0u },
+		[K(SVM_EXIT_VMSAVE)] = { X86_EXIT_DENIED, X86_OP_UNKNOWN, 0u },
+		[K(SVM_EXIT_STGI)] = { X86_EXIT_DENIED, X86_OP_UNKNOWN, 0u },
+		[K(SVM_EXIT_CLGI)] = { X86_EXIT_DENIED, X86_OP_UNKNOWN, 0u },
+		[K(SVM_EXIT_SKINIT)] = { X86_EXIT_DENIED, X86_OP_UNKNOWN, 0u },
+		[K(SVM_EXIT_WBINVD)] = { X86_EXIT_CACHE, X86_OP_WBINVD, 0u },
+		[K(SVM_EXIT_MONITOR)] = { X86_EXIT_DENIED, X86_OP_UNKNOWN, 0u },
+		[K(SVM_EXIT_MWAIT)] = { X86_EXIT_DENIED, X86_OP_UNKNOWN, 0u },
+		[K(SVM_EXIT_MWAIT_C)] = { X86_EXIT_DENIED, X86_OP_UNKNOWN, 0u },
+		[K(SVM_EXIT_XSETBV)] = { X86_EXIT_XSETBV, X86_OP_XSETBV, 0u },
+	};
 	uint64_t slot = code - SVM_EXIT_INTR;   /* wraps for codes below: out of the table */
 	uint64_t info = vmcb_read64(v, VMCB_EXITINFO1);
 

@@ -380,7 +380,12 @@ NORETURN void vendor_vcpu_loop(struct cpu *cpu)
 
 	for (;;) {
 		vcpu_run(cpu, &e);
-		(void)x86_exit_handle(cpu, &e);   /* vmx_vmenter loads every register at each entry */
+		/* vmx_vmenter loads every register at each entry: the handlers' results need no reload. */
+		if (e.reason == X86_EXIT_HYPERCALL) {
+			(void)x86_hypercall_exit(cpu, e.insn_len);   /* the short way, as SVM's */
+		} else {
+			(void)x86_exit_handle(cpu, &e);
+		}
 	}
 }
 
