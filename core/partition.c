@@ -87,7 +87,7 @@ static void set_state(struct partition *p, enum partition_state state)
 }
 
 /* Where blob `b` goes in the partition's memory (host-physical); 0 when there is none. */
-/* Implements: REQ-MEM-008, REQ-CFG-061 */
+/* Implements: REQ-MEM-008~2, REQ-CFG-061 */
 static paddr_t blob_dst(const struct partition *p, const struct cfg_blob *b)
 {
 	paddr_t dst = pa_init(0u);
@@ -103,7 +103,7 @@ static paddr_t blob_dst(const struct partition *p, const struct cfg_blob *b)
 }
 
 /* Copies blob `b` from the image store into the partition's memory; 0 when there is none. Not yet cleaned. */
-/* Implements: REQ-MEM-008, REQ-CFG-061 */
+/* Implements: REQ-MEM-008~2, REQ-CFG-061 */
 static paddr_t copy_blob(const struct partition *p, const struct cfg_blob *b)
 {
 	paddr_t dst = blob_dst(p, b);
@@ -115,12 +115,49 @@ static paddr_t copy_blob(const struct partition *p, const struct cfg_blob *b)
 }
 
 /* The copy of blob `b` visible to a guest with caches off: copied and cleaned in one pass. */
-/* Implements: REQ-MEM-008, REQ-CFG-061 */
+/* Implements: REQ-MEM-008~2, REQ-CFG-061 */
 static void load_blob(const struct partition *p, const struct cfg_blob *b)
 {
 	paddr_t dst = blob_dst(p, b);
 
 	if (b->size != 0u) {
+		arch_load_blob(dst, pa_init(b->pa), b->size);
+	}
+}
+
+/*
+ * True when the boot flow placed the image where it runs, for its first
+ * start only: a restart always copies the store's pristine copy. The tag
+ * after the image says the loader wrote this very file there in this boot
+ * (it is in no store slot, so no copy can carry it); it is erased before
+ * the guest's first instruction, so the guest never sees it and a reset
+ * that does not place the image again finds none (docs/boot.md).
+ */
+/* Implements: REQ-MEM-008~2, REQ-MEM-013 */
+static bool image_placed(const struct partition *p, paddr_t dst)
+{
+	const struct cfg_blob *b = &p->cfg->image;
+
+	if ((b->placed_tag == 0u) || (p->restarts != 0u)) {
+		return false;
+	}
+	paddr_t at = pa_init((pa_addr(dst) + b->size + 7u) & ~(uint64_t)7u);
+	uint64_t *tag = pa_ptr(at);
+	bool placed = (*tag == b->placed_tag);
+
+	*tag = 0u;
+	arch_clean_to_poc(at, sizeof(uint64_t));
+	return placed;
+}
+
+/* The image: where the boot flow placed it at the first start, else from the store, copied and cleaned. */
+/* Implements: REQ-MEM-008~2, REQ-MEM-013 */
+static void load_image(const struct partition *p)
+{
+	const struct cfg_blob *b = &p->cfg->image;
+	paddr_t dst = blob_dst(p, b);
+
+	if ((b->size != 0u) && !image_placed(p, dst)) {
 		arch_load_blob(dst, pa_init(b->pa), b->size);
 	}
 }
@@ -172,7 +209,7 @@ static void scrub_ram(const struct partition *p)
 	}
 }
 
-/* Implements: REQ-MEM-008, REQ-IRQ-009~2, REQ-CPU-015 */
+/* Implements: REQ-MEM-008~2, REQ-IRQ-009~2, REQ-CPU-015 */
 void partition_load(struct partition *p)
 {
 	if (!p->mapped) {
@@ -186,7 +223,7 @@ void partition_load(struct partition *p)
 	if ((p->restarts != 0u) && (p->cfg->scrub_on_restart != 0u)) {
 		scrub_ram(p);
 	}
-	load_blob(p, &p->cfg->image);
+	load_image(p);
 	load_boot_info(p);
 	load_blob(p, &p->cfg->initrd);
 	arch_partition_reset(p);

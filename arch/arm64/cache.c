@@ -34,7 +34,7 @@ static uint64_t dcache_line(void)
 		}                                                                                 \
 	} while (0)
 
-/* Implements: REQ-MEM-008 */
+/* Implements: REQ-MEM-008~2 */
 void arm64_inval_range(uint64_t va, uint64_t size)
 {
 	DC_RANGE("ivac", va, size);
@@ -53,7 +53,7 @@ void arm64_clean_inval_range(uint64_t va, uint64_t size)
  * both ends 64-byte aligned (images are page aligned) in one pass of 256
  * bytes a step (arm64_copy_clean256), the rest with memcpy and DC CVAC.
  */
-/* Implements: REQ-MEM-008 */
+/* Implements: REQ-MEM-008~2 */
 void arch_load_blob(paddr_t dst, paddr_t src, uint64_t size)
 {
 	uint64_t d = pa_addr(dst);
@@ -73,7 +73,7 @@ void arch_load_blob(paddr_t dst, paddr_t src, uint64_t size)
 	__asm__ volatile("dsb ish\n\tic ialluis\n\tdsb ish\n\tisb" : : : "memory");
 }
 
-/* Implements: REQ-MEM-008 */
+/* Implements: REQ-MEM-008~2 */
 void arch_clean_to_poc(paddr_t pa, uint64_t size)
 {
 	DC_RANGE("cvac", pa_addr(pa), size);

@@ -52,6 +52,10 @@ struct cfg_blob {
 	uint64_t pa;           /* host-physical address of its pristine copy in the image store */
 	uint64_t size;         /* 0: no blob */
 	uint64_t ipa;          /* where it is copied */
+	/* Non-zero (images only): the boot flow also places the image at ipa for
+	 * the first start, followed at the next 8-byte boundary by this value,
+	 * which the hypervisor checks and erases (docs/boot.md). */
+	uint64_t placed_tag;
 };
 
 enum cfg_fault_policy {

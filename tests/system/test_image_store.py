@@ -41,6 +41,8 @@ def test_images_are_files_in_the_store(system):
     slots = []
     for kind, part, addr, size, file in entries:
         assert os.path.getsize(file) == size, (kind, part)
+        if kind == "placed":
+            continue   # in the partition's RAM (test_placed_image_is_the_image_and_its_tag)
         assert store <= addr and addr + size <= store + store_size, (kind, part, hex(addr))
         slots.append((addr, size))
         with open(file, "rb") as f:
@@ -66,10 +68,85 @@ def test_qemu_loads_the_load_list(system, tmp_path):
     assert "-kernel" not in args
     cut = tmp_path / "load.list"
     cut.write_text("".join(f"{k} {p} {a:#x} {n:#x} {f}\n" for k, p, a, n, f in entries
-                           if not (k == "image" and p == "demo-c")))
+                           if not (k in ("image", "placed") and p == "demo-c")))
     run = harness.run(system, timeout=60, booted=dict(partitions=["demo-a", "demo-b"]),
                       load_list=str(cut))
     assert not run.of("demo-c"), run.text()
+    assert run.of("demo-a")[0].startswith("hello: partition 0")
+
+
+def write_list(path, entries):
+    path.write_text("".join(f"{k} {p} {a:#x} {n:#x} {f}\n" for k, p, a, n, f in entries))
+    return str(path)
+
+
+def test_placed_image_is_the_image_and_its_tag(system):
+    """Each partition image is also placed where it runs: a file of the load list in the
+    partition's RAM, outside the store and the hypervisor, holding the image, zeros to the next
+    8-byte boundary and a non-zero tag that the hypervisor's tables hold for that partition.
+
+    Verifies: REQ-MEM-013
+    """
+    v = system.vars
+    store, store_size = int(v["BH_STORE_BASE"], 0), int(v["BH_STORE_SIZE"], 0)
+    hyp, hyp_size = int(v["BH_HYP_BASE"], 0), int(v["BH_HYP_SIZE"], 0)
+    entries = load_list(system)
+    images = {p: f for k, p, _a, _n, f in entries if k == "image"}
+    placed = [(p, a, n, f) for k, p, a, n, f in entries if k == "placed"]
+    assert sorted(p for p, *_ in placed) == sorted(images)
+    with open(os.path.join(system.out, "gen", "config.c")) as f:
+        tables = f.read()
+    for part, addr, size, file in placed:
+        assert addr + size <= store or store + store_size <= addr, part
+        assert addr + size <= hyp or hyp + hyp_size <= addr, part
+        with open(images[part], "rb") as f:
+            image = f.read()
+        with open(file, "rb") as f:
+            data = f.read()
+        tag_at = ((addr + len(image) + 7) & ~7) - addr
+        assert len(data) == tag_at + 8 and data[:len(image)] == image
+        assert data[len(image):tag_at] == bytes(tag_at - len(image))
+        tag = int.from_bytes(data[tag_at:], "little")
+        assert tag != 0 and f".placed_tag = {tag:#x} }}" in tables, part
+
+
+def test_first_start_runs_the_placed_image(system, tmp_path):
+    """At its first start a partition runs the image the boot flow placed in its RAM, not a copy
+    of the store's: with demo-c's store slot filled with zeros it still starts. Only with its tag:
+    the same placed file with a wrong tag is not trusted, demo-c then starts from the store's
+    zeros and prints nothing, while the others run.
+
+    Verifies: REQ-MEM-013, REQ-MEM-008~2
+    """
+    entries = load_list(system)
+    zeros = tmp_path / "zeros.bin"
+    badtag = tmp_path / "demo-c.placed"
+    out = []
+    for k, p, a, n, f in entries:
+        if k == "image" and p == "demo-c":
+            zeros.write_bytes(bytes(n))
+            f = str(zeros)
+        out.append((k, p, a, n, f))
+    run = harness.run(system, timeout=60, load_list=write_list(tmp_path / "placed.list", out))
+    assert run.of("demo-c"), run.text()
+    with open(next(f for k, p, *_, f in entries if k == "placed" and p == "demo-c"), "rb") as f:
+        data = bytearray(f.read())
+    data[-1] ^= 0x5a
+    badtag.write_bytes(bytes(data))
+    out = [(k, p, a, n, str(badtag) if (k == "placed" and p == "demo-c") else f) for k, p, a, n, f in out]
+    run = harness.run(system, timeout=60, booted=dict(partitions=["demo-a", "demo-b"]),
+                      load_list=write_list(tmp_path / "badtag.list", out))
+    assert not run.of("demo-c"), run.text()
+
+
+def test_without_placed_images_every_partition_starts(system, tmp_path):
+    """A boot flow that loads only the image store (no placed images) still starts every
+    partition: the first start finds no tag and copies the image from the store.
+
+    Verifies: REQ-MEM-013, REQ-MEM-008~2
+    """
+    entries = [e for e in load_list(system) if e[0] != "placed"]
+    run = harness.run(system, timeout=60, load_list=write_list(tmp_path / "store-only.list", entries))
     assert run.of("demo-a")[0].startswith("hello: partition 0")
 
 

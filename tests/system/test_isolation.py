@@ -69,7 +69,7 @@ def test_victims_unaffected(isolation):
 def test_restart_reloads_image(isolation):
     """A restarted partition starts again from a pristine copy of its image, with its restart count.
 
-    Verifies: REQ-MEM-008, REQ-HC-006
+    Verifies: REQ-MEM-008~2, REQ-HC-006
     """
     # Each life reads its restart count from the hypervisor and picks the next attack;
     # a corrupted image or a reused .data would repeat or skip one.

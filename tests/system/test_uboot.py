@@ -55,14 +55,16 @@ def test_uboot_boots_the_fit(system, tmp_path):
 
 
 def test_uboot_refuses_a_corrupted_sub_image(system, tmp_path):
-    """One byte changed inside a partition image in the FIT: U-Boot reports the bad hash and boots
-    nothing of it.
+    """One byte changed inside a partition image in the FIT, in the copy placed where it runs (the
+    store's copy has the same bytes; the placed file is unique by its tag): U-Boot reports the bad
+    hash and boots nothing of it.
 
-    Verifies: REQ-BLD-021, REQ-BLD-022
+    Verifies: REQ-BLD-021, REQ-BLD-022, REQ-MEM-013
     """
     itb = str(tmp_path / "bulkhead.itb")
     shutil.copy(os.path.join(system.out, "bulkhead.itb"), itb)
-    _kind, _part, _addr, _size, file = qemu.read_load_list(os.path.join(system.out, "gen", "load.list"))[0]
+    file = next(f for k, _p, _a, _s, f in qemu.read_load_list(os.path.join(system.out, "gen", "load.list"))
+                if k == "placed")
     with open(file, "rb") as f:
         image = f.read()
     with open(itb, "r+b") as f:

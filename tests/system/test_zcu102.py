@@ -113,7 +113,7 @@ def test_restart_of_one_partition(isolation):
     """The intruder is restarted after each fault, from a pristine image with its restart count,
     while the others run on undisturbed.
 
-    Verifies: REQ-BRD-001, REQ-MEM-008, REQ-HC-006
+    Verifies: REQ-BRD-001, REQ-MEM-008~2, REQ-HC-006
     """
     restarts = [int(m.group(1)) for l in isolation.of("bulkhead")
                 if (m := re.fullmatch(r"partition 'intruder' restarting \(restart (\d+)\)", l))]

@@ -423,11 +423,11 @@ static void gicv2_pass2(struct run *r, const char *tag, uint64_t linux_size)
 	fx_write_file(r->images, "rtos.bin", 4000);
 }
 
-/* Verifies: REQ-CFG-001~2, REQ-CFG-060 */
+/* Verifies: REQ-CFG-001~2, REQ-CFG-060, REQ-MEM-013 */
 static void test_pass2_outputs(void **state)
 {
 	struct run r;
-	char want[6 * PATH];
+	char want[10 * PATH];
 	char *s;
 
 	(void)state;
@@ -447,12 +447,18 @@ static void test_pass2_outputs(void **state)
 		 "# kind partition host-address size file\n"
 		 "# image store 0x45000000 size 0x4001000\n"
 		 "image demo-a 0x45000000 0x1388 %s/demo-a.bin\n"
+		 "placed demo-a 0x41000000 0x1390 %s/demo-a.placed\n"
 		 "image demo-b 0x46000000 0x1b58 %s/demo-b.bin\n"
+		 "placed demo-b 0x42000000 0x1b60 %s/demo-b.placed\n"
 		 "image demo-c 0x48000000 0x64 %s/demo-c.bin\n"
+		 "placed demo-c 0x44000000 0x70 %s/demo-c.placed\n"
 		 "dtb demo-c 0x49000000 0x%llx %s/demo-c.dtb\n",
-		 r.images, r.images, r.images,
+		 r.images, r.out, r.images, r.out, r.images, r.out,
 		 (unsigned long long)file_size(r.out, "demo-c.dtb"), r.out);
 	assert_string_equal(s, want);
+	/* Each placed file: the image, zeros to the next 8-byte boundary of its host address, the tag. */
+	assert_int_equal(file_size(r.out, "demo-a.placed"), 0x1390);
+	assert_int_equal(file_size(r.out, "demo-c.placed"), 0x70);
 	free(s);
 	free(r.err);
 }
@@ -461,7 +467,7 @@ static void test_pass2_outputs(void **state)
 static void test_load_list_with_dtb(void **state)
 {
 	struct run r;
-	char want[4 * PATH];
+	char want[6 * PATH];
 	char *s;
 
 	(void)state;
@@ -476,10 +482,12 @@ static void test_load_list_with_dtb(void **state)
 		 "# kind partition host-address size file\n"
 		 "# image store 0x84406000 size 0x%llx\n"
 		 "image linux 0x84406000 0x493e0 %s/prebuilt/linux.bin\n"
+		 "placed linux 0x80400000 0x493e8 %s/linux.placed\n"
 		 "dtb linux 0x84450000 0x%llx %s/linux.dtb\n"
-		 "image rtos 0x84451000 0xfa0 %s/rtos.bin\n",
-		 0x4a000ull + 0x1000ull + 0x5000ull, r.srctree,
-		 (unsigned long long)file_size(r.out, "linux.dtb"), r.out, r.images);
+		 "image rtos 0x84451000 0xfa0 %s/rtos.bin\n"
+		 "placed rtos 0x84400000 0xfa8 %s/rtos.placed\n",
+		 0x4a000ull + 0x1000ull + 0x5000ull, r.srctree, r.out,
+		 (unsigned long long)file_size(r.out, "linux.dtb"), r.out, r.images, r.out);
 	assert_string_equal(s, want);
 	free(s);
 	free(r.err);

@@ -21,6 +21,7 @@ static int setup(void **state)
 {
 	(void)state;
 	fake_partitions[1].scrub_on_restart = 0u;
+	fake_partitions[1].image.placed_tag = 0u;
 	fake_system_boot();
 	return 0;
 }
@@ -37,7 +38,7 @@ static void boot_beta(void)
 	assert_int_equal(fake_run(start_core, cpu_get(1)), FAKE_VCPU_ENTER);
 }
 
-/* Verifies: REQ-CPU-001, REQ-CPU-009, REQ-MEM-008 */
+/* Verifies: REQ-CPU-001, REQ-CPU-009, REQ-MEM-008~2 */
 static void test_boot_starts_vcpu0_of_each_partition(void **state)
 {
 	(void)state;
@@ -184,7 +185,7 @@ static void test_all_stopped_is_reported_once(void **state)
 	assert_null(strstr(fake.console, "all partitions stopped"));
 }
 
-/* Verifies: REQ-CPU-007, REQ-TRP-002, REQ-MEM-008 */
+/* Verifies: REQ-CPU-007, REQ-TRP-002, REQ-MEM-008~2 */
 static void test_restart_from_second_vcpu(void **state)
 {
 	(void)state;
@@ -210,7 +211,7 @@ static void test_restart_from_second_vcpu(void **state)
 	assert_int_equal(partition_get(0)->state, PARTITION_RUNNING);
 }
 
-/* Verifies: REQ-CPU-015, REQ-MEM-008 */
+/* Verifies: REQ-CPU-015, REQ-MEM-008~2 */
 static void test_restart_scrubs_writable_ram_when_described(void **state)
 {
 	(void)state;
@@ -232,6 +233,56 @@ static void test_restart_scrubs_writable_ram_when_described(void **state)
 	}
 	/* Alpha's RAM, read-only region included, is not touched by beta's restart. */
 	assert_int_equal(partition_get(0)->state, PARTITION_RUNNING);
+}
+
+#define PLACED_TAG 0x5eed5eed0badcafeull
+/* Beta's image lies 8-byte aligned at 0x100 of its RAM (24 bytes): its tag follows it. */
+#define PLACED_TAG_AT (0x100u + sizeof(beta_image))
+static const uint8_t placed_image[24] = "the boot flow placed me";
+
+/* What a boot flow that places images leaves in beta's RAM: an image and the tag after it. */
+static void place_beta(uint64_t tag)
+{
+	fake_partitions[1].image.placed_tag = PLACED_TAG;
+	memcpy(beta_ram + 0x100, placed_image, sizeof(placed_image));
+	memcpy(beta_ram + PLACED_TAG_AT, &tag, sizeof(tag));
+}
+
+static uint64_t beta_tag(void)
+{
+	uint64_t tag;
+
+	memcpy(&tag, beta_ram + PLACED_TAG_AT, sizeof(tag));
+	return tag;
+}
+
+/* Verifies: REQ-MEM-013, REQ-MEM-008~2 */
+static void test_first_start_runs_the_placed_image_and_a_restart_copies(void **state)
+{
+	(void)state;
+	place_beta(PLACED_TAG);
+	boot_beta();
+	/* Run where it was placed, not copied over; the tag gone before the guest's first instruction. */
+	assert_memory_equal(beta_ram + 0x100, placed_image, sizeof(placed_image));
+	assert_int_equal(beta_tag(), 0);
+	assert_int_equal(partition_get(1)->state, PARTITION_RUNNING);
+	/* The guest writes the tag back itself: a restart copies the pristine image all the same. */
+	memcpy(beta_ram + PLACED_TAG_AT, &(uint64_t){ PLACED_TAG }, sizeof(uint64_t));
+	struct shutdown_args a = { cpu_get(1), true };
+	assert_int_equal(fake_run(shutdown, &a), FAKE_VCPU_ENTER);
+	assert_int_equal(partition_get(1)->restarts, 1);
+	assert_memory_equal(beta_ram + 0x100, beta_image, sizeof(beta_image));
+}
+
+/* Verifies: REQ-MEM-013, REQ-MEM-008~2 */
+static void test_first_start_copies_without_the_tag(void **state)
+{
+	(void)state;
+	place_beta(PLACED_TAG ^ 1u);
+	boot_beta();
+	assert_memory_equal(beta_ram + 0x100, beta_image, sizeof(beta_image));
+	assert_int_equal(beta_tag(), 0);
+	assert_int_equal(partition_get(1)->state, PARTITION_RUNNING);
 }
 
 /* Verifies: REQ-CPU-007 */
@@ -441,6 +492,8 @@ int main(void)
 		cmocka_unit_test_setup(test_restart_from_second_vcpu, setup),
 		cmocka_unit_test_setup(test_restart_scrubs_writable_ram_when_described, setup),
 		cmocka_unit_test_setup(test_restart_on_vcpu0_reenters_directly, setup),
+		cmocka_unit_test_setup(test_first_start_runs_the_placed_image_and_a_restart_copies, setup),
+		cmocka_unit_test_setup(test_first_start_copies_without_the_tag, setup),
 		cmocka_unit_test_setup(test_restart_abandoned_when_a_vcpu_will_not_stop, setup),
 		cmocka_unit_test_setup(test_second_shutdown_just_powers_off, setup),
 		cmocka_unit_test_setup(test_all_stopped_is_reported_once, setup),

@@ -79,8 +79,8 @@ static void partition_entry(FILE *f, const struct bh_system *sys, const struct b
 	fprintf(f, "\t{\n\t\t.name = \"%s\",\n", p->name);
 	fprintf(f, "\t\t.n_vcpus = %u,\n\t\t.vcpu_cpu = bh_%s_vcpu_cpu,\n", p->n_vcpus, p->sym);
 	fprintf(f, "\t\t.entry = 0x%llx,\n", ULL(p->entry));
-	fprintf(f, "\t\t.image = { .pa = 0x%llx, .size = 0x%llx, .ipa = 0x%llx },\n",
-		ULL(p->image_slot_pa), ULL(p->image_size), ULL(p->load));
+	fprintf(f, "\t\t.image = { .pa = 0x%llx, .size = 0x%llx, .ipa = 0x%llx, .placed_tag = 0x%llx },\n",
+		ULL(p->image_slot_pa), ULL(p->image_size), ULL(p->load), ULL(p->placed_tag));
 	if (p->has_dtb)
 		fprintf(f, "\t\t.boot_info = { .pa = 0x%llx, .size = 0x%llx, .ipa = 0x%llx },\n",
 			ULL(p->dtb_slot_pa), ULL(p->dtb_size), ULL(p->dtb_ipa));

@@ -27,6 +27,9 @@ void emit_load_list(FILE *f, const struct bh_system *sys, const struct bhcc_opti
 
 		fprintf(f, "image %s 0x%llx 0x%llx %s\n", p->name, ULL(p->image_slot_pa), ULL(p->image_size),
 			p->image_file);
+		if (p->placed_tag)
+			fprintf(f, "placed %s 0x%llx 0x%llx %s/%s.placed\n", p->name, ULL(p->placed_pa),
+				ULL(p->placed_size), abs, p->name);
 		if (p->has_dtb)
 			fprintf(f, "dtb %s 0x%llx 0x%llx %s/%s.dtb\n", p->name, ULL(p->dtb_slot_pa),
 				ULL(p->dtb_size), abs, p->name);

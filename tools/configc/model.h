@@ -179,6 +179,9 @@ struct bh_partition {
 	uint64_t image_extent;                  /* what it occupies from load: its size, or an arm64 Image's image_size (pass 2) */
 	uint64_t image_slot_pa;                 /* its pristine copy in the image store */
 	uint64_t image_slot_size;               /* room for it there (both passes) */
+	uint64_t placed_tag;                    /* pass 2, non-zero: the image is also placed where it runs */
+	uint64_t placed_pa;                     /* ... at this host address, */
+	uint64_t placed_size;                   /* ... the image, zeros to an 8-byte boundary, the tag */
 	uint64_t dtb_slot_pa;                   /* the guest device tree's, when has_dtb */
 	bool has_initrd;                        /* `initrd` */
 	char initrd[BHCC_FILE_MAX];             /* as written */

@@ -13,7 +13,8 @@
 #include "diag.h"
 #include "model.h"
 
-#define OUT_MAX_FILES (BHCC_MAX_PARTITIONS + 4)
+/* A guest device tree and a placed image per partition, and the tables. */
+#define OUT_MAX_FILES (2 * BHCC_MAX_PARTITIONS + 4)
 
 struct out_file {
 	char final[BHCC_FILE_MAX];

@@ -141,6 +141,39 @@ static void write_dtbs(struct outputs *o, const struct bh_system *sys)
 	}
 }
 
+/* Each placed image: the image, zeros to the tag's 8-byte boundary, the tag (little-endian). */
+static void write_placed(struct outputs *o, const struct bh_system *sys)
+{
+	char name[BHCC_NAME_MAX + 8];
+
+	for (unsigned i = 0; i < sys->n_partitions; i++) {
+		const struct bh_partition *p = &sys->partitions[i];
+		unsigned char *buf;
+		FILE *f;
+
+		if (!p->placed_tag)
+			continue;
+		buf = calloc(1, p->placed_size);
+		f = fopen(p->image_file, "rb");
+		if (!buf || !f || fread(buf, 1, p->image_size, f) != p->image_size) {
+			diag_error(o->diag, p->path, p->program[0] ? "program" : "image",
+				   "cannot read image file '%s' again: %s", p->image_file,
+				   buf ? strerror(errno) : "out of memory");
+			o->failed = true;
+		} else {
+			for (unsigned k = 0; k < 8; k++)
+				buf[p->placed_size - 8 + k] = (unsigned char)(p->placed_tag >> (8 * k));
+			snprintf(name, sizeof(name), "%s.placed", p->name);
+			out_blob(o, name, buf, (size_t)p->placed_size);
+		}
+		if (f)
+			fclose(f);
+		free(buf);
+		if (o->failed)
+			return;
+	}
+}
+
 static void emit(struct outputs *o, const char *name,
 		 void (*fn)(FILE *, const struct bh_system *, const struct bhcc_options *),
 		 const struct bh_system *sys, const struct bhcc_options *opt)
@@ -170,6 +203,7 @@ static void write_outputs(const struct bhcc_options *opt, const struct bh_system
 		emit(&o, "system.mk", emit_mk, sys, opt);
 	} else {
 		write_dtbs(&o, sys);
+		write_placed(&o, sys);
 		emit(&o, "load.list", emit_load_list, sys, opt);
 		emit(&o, "isolation.md", emit_report, sys, opt);
 		/* Last, because make's rule for the three files is keyed on config.c. */
@@ -193,6 +227,8 @@ static void remove_outputs(const struct bhcc_options *opt, const struct bh_syste
 		if (!sys->partitions[i].valid_name)
 			continue;
 		snprintf(name, sizeof(name), "%s.dtb", sys->partitions[i].name);
+		out_remove(opt->out, name, opt->dtb);
+		snprintf(name, sizeof(name), "%s.placed", sys->partitions[i].name);
 		out_remove(opt->out, name, opt->dtb);
 	}
 }
