@@ -54,6 +54,14 @@ void log_printf(int level, const char *fmt, ...)
 	log_line(BH_LOG_SOURCE_HYPERVISOR, line, len);
 }
 
+/* Implements: REQ-CON-001, REQ-CON-005 */
+void log_text(int level, const char *s, size_t len)
+{
+	if (level <= CONFIG_LOG_LEVEL) {
+		log_line(BH_LOG_SOURCE_HYPERVISOR, s, len);
+	}
+}
+
 static size_t format(char line[LOG_LINE_MAX], const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Implements: REQ-CON-005 */

@@ -23,6 +23,12 @@
  * the guest. */
 #define STOP_WAIT_POLLS 1000000u
 
+/* A constant line, said as it is: formatting the longer line it replaces cost the core
+ * that said it about 3,400 instructions of its boot (docs/benchmarks.md, issue 16). */
+static const char no_entropy_line[] = "no entropy source on this board: no kaslr-seed, rng-seed";
+/* Set by the one caller that says no_entropy_line. */
+static uint32_t no_entropy_said;
+
 /* As many as the description has (bhcc's BH_NUM_PARTITIONS), not CONFIG_MAX_PARTITIONS:
  * resident memory follows what the system needs. */
 static struct partition partitions[BH_NUM_PARTITIONS];
@@ -35,7 +41,38 @@ struct partition *partition_get(uint32_t id)
 	return (id < cfg_system.n_partitions) ? &partitions[id] : NULL;
 }
 
-/* Implements: REQ-MEM-005, REQ-MEM-011, REQ-MEM-012 */
+/* Implements: REQ-LNX-007 */
+static void say_no_entropy_once(void)
+{
+	if (__atomic_exchange_n(&no_entropy_said, 1u, __ATOMIC_RELAXED) == 0u) {
+		log_text(LOG_INFO, no_entropy_line, sizeof(no_entropy_line) - 1u);
+	}
+}
+
+/*
+ * The boot core says it when a device tree asks for seeds and the board has no
+ * entropy source, before the other cores start: the core that loads such a
+ * partition then starts it without the line (about 1,600 instructions, more
+ * than half its boot budget; the boot core has room under its own). A source
+ * that fails only later is still said by the loading core (load_boot_info).
+ */
+/* Implements: REQ-LNX-007 */
+static void check_entropy(void)
+{
+	bool seeds = false;
+	uint64_t unused;
+
+	for (uint32_t i = 0u; i < cfg_system.n_partitions; i++) {
+		const struct cfg_partition *c = &cfg_system.partitions[i];
+
+		seeds = seeds || ((c->boot_info.size != 0u) && ((c->kaslr_seed != 0u) || (c->rng_seed != 0u)));
+	}
+	if (seeds && !arch_entropy(&unused)) {
+		say_no_entropy_once();
+	}
+}
+
+/* Implements: REQ-MEM-005, REQ-MEM-011, REQ-MEM-012, REQ-LNX-007 */
 void partitions_init(void)
 {
 	if (cfg_system.n_partitions > (uint32_t)BH_NUM_PARTITIONS) {
@@ -43,6 +80,7 @@ void partitions_init(void)
 		      (uint32_t)BH_NUM_PARTITIONS);
 	}
 	all_stopped_reported = 0u;
+	no_entropy_said = 0u;
 	for (uint32_t i = 0u; i < cfg_system.n_partitions; i++) {
 		/* Everything else starts zero (.bss): a compound literal would
 		 * zero the large architecture part again, maybe on the stack. */
@@ -53,6 +91,7 @@ void partitions_init(void)
 		vuart_pl011_init(&partitions[i]);
 		vdisk_init(&partitions[i]);
 	}
+	check_entropy();
 }
 
 /* Implements: REQ-HC-003, REQ-MEM-001 */
@@ -166,7 +205,6 @@ static void load_image(const struct partition *p)
 /* Implements: REQ-LNX-007 */
 static void load_boot_info(const struct partition *p)
 {
-	static uint32_t no_entropy_said;
 	const struct cfg_blob *b = &p->cfg->boot_info;
 	paddr_t dst = copy_blob(p, b);
 
@@ -177,8 +215,8 @@ static void load_boot_info(const struct partition *p)
 	if (r == SEED_BAD_TABLE) {
 		log_error("partition '%s': its device tree's seeds are not where the configuration says; left alone",
 			  p->cfg->name);
-	} else if ((r == SEED_REMOVED) && (__atomic_exchange_n(&no_entropy_said, 1u, __ATOMIC_RELAXED) == 0u)) {
-		log_info("no entropy source on this board: partitions' device trees have no kaslr-seed, rng-seed");
+	} else if (r == SEED_REMOVED) {
+		say_no_entropy_once();
 	} else {
 		/* Filled, or none asked for. */
 	}

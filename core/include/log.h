@@ -19,6 +19,9 @@
 /** Logs one line when `level` <= CONFIG_LOG_LEVEL. Formats: %s %c %d %u %x %lx %lu %ld %p %%. */
 void log_printf(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/** Logs the constant line `s` (`len` bytes, no newline) when `level` <= CONFIG_LOG_LEVEL: no formatting. */
+void log_text(int level, const char *s, size_t len);
+
 #define log_error(...) log_printf(LOG_ERROR, __VA_ARGS__)
 #define log_warning(...) log_printf(LOG_WARNING, __VA_ARGS__)
 #define log_info(...) log_printf(LOG_INFO, __VA_ARGS__)
