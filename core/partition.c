@@ -23,9 +23,6 @@
  * the guest. */
 #define STOP_WAIT_POLLS 1000000u
 
-/* A constant line, said as it is: formatting the longer line it replaces cost the core
- * that said it about 3,400 instructions of its boot (docs/benchmarks.md, issue 16). */
-static const char no_entropy_line[] = "no entropy source on this board: no kaslr-seed, rng-seed";
 /* Set by the one caller that says no_entropy_line. */
 static uint32_t no_entropy_said;
 
@@ -44,6 +41,10 @@ struct partition *partition_get(uint32_t id)
 /* Implements: REQ-LNX-007 */
 static void say_no_entropy_once(void)
 {
+	/* A constant line, said as it is: formatting the longer line it replaces cost the core
+	 * that said it about 3,400 instructions of its boot (docs/benchmarks.md, issue 16). */
+	static const char no_entropy_line[] = "no entropy source on this board: no kaslr-seed, rng-seed";
+
 	if (__atomic_exchange_n(&no_entropy_said, 1u, __ATOMIC_RELAXED) == 0u) {
 		log_text(LOG_INFO, no_entropy_line, sizeof(no_entropy_line) - 1u);
 	}
@@ -181,12 +182,12 @@ static bool image_placed(const struct partition *p, paddr_t dst)
 		return false;
 	}
 	paddr_t at = pa_init((pa_addr(dst) + b->size + 7u) & ~(uint64_t)7u);
-	uint64_t *tag = pa_ptr(at);
-	bool placed = (*tag == b->placed_tag);
+	uint64_t tag;
 
-	*tag = 0u;
+	(void)memcpy(&tag, pa_ptr(at), sizeof(tag));
+	(void)memset(pa_ptr(at), 0, sizeof(tag));
 	arch_clean_to_poc(at, sizeof(uint64_t));
-	return placed;
+	return tag == b->placed_tag;
 }
 
 /* The image: where the boot flow placed it at the first start, else from the store, copied and cleaned. */
