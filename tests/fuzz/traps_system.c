@@ -31,13 +31,13 @@ static struct cfg_region regions[TRAPS_PARTITIONS][1];
 
 static struct cfg_partition partitions[TRAPS_PARTITIONS] = {   /* image.pa: at set-up */
 	{ .name = "alpha", .n_vcpus = 1, .vcpu_cpu = alpha_cpus, .entry = IPA(0),
-	  .image = { 0, sizeof(image), IPA(0) }, .n_regions = 1, .regions = regions[0], .n_irqs = 2,
+	  .image = { 0, sizeof(image), IPA(0), 0 }, .n_regions = 1, .regions = regions[0], .n_irqs = 2,
 	  .irqs = alpha_irqs },
 	{ .name = "beta", .n_vcpus = 2, .vcpu_cpu = beta_cpus, .entry = IPA(1),
-	  .image = { 0, sizeof(image), IPA(1) }, .n_regions = 1, .regions = regions[1], .n_irqs = 1,
+	  .image = { 0, sizeof(image), IPA(1), 0 }, .n_regions = 1, .regions = regions[1], .n_irqs = 1,
 	  .irqs = beta_irqs },
 	{ .name = "gamma", .n_vcpus = 1, .vcpu_cpu = gamma_cpus, .entry = IPA(2),
-	  .image = { 0, sizeof(image), IPA(2) }, .n_regions = 1, .regions = regions[2], .n_irqs = 1,
+	  .image = { 0, sizeof(image), IPA(2), 0 }, .n_regions = 1, .regions = regions[2], .n_irqs = 1,
 	  .irqs = gamma_irqs, .arch = { .irq_delivery = CFG_IRQ_DIRECT } },
 };
 
