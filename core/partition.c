@@ -16,6 +16,7 @@
 #include "lib.h"
 #include "log.h"
 #include "vdisk.h"
+#include "vuart_16550.h"
 #include "vuart_pl011.h"
 
 /* A stopping vCPU needs one interrupt (or one fenced access) and one
@@ -90,6 +91,7 @@ void partitions_init(void)
 		partitions[i].state = PARTITION_LOADING;
 		arch_partition_init(&partitions[i]);
 		vuart_pl011_init(&partitions[i]);
+		vuart_16550_init(&partitions[i]);
 		vdisk_init(&partitions[i]);
 	}
 	check_entropy();
@@ -267,6 +269,7 @@ void partition_load(struct partition *p)
 	load_blob(p, &p->cfg->initrd);
 	arch_partition_reset(p);
 	vuart_pl011_reset(p);
+	vuart_16550_reset(p);
 	vdisk_reset(p);
 	set_state(p, PARTITION_RUNNING);
 }

@@ -125,6 +125,14 @@ bool arch_virq_valid(const struct partition *p, uint32_t virq)
 	return vgic_spi_virtual(p, virq);
 }
 
+/* A virtual SPI goes where the partition routes it (vgic_spi.c), masked or not: vCPU 0 is a hint. */
+bool arch_line_target(const struct partition *p, uint32_t line, uint32_t *vcpu, uint32_t *virq)
+{
+	*vcpu = 0u;
+	*virq = line;
+	return arch_virq_valid(p, line);
+}
+
 /* Implements: REQ-CPU-011~2 */
 void arch_vcpu_inject(struct cpu *cpu, uint32_t virq)
 {

@@ -12,6 +12,11 @@
  * the pin to the hypervisor on the destination vCPU's core, as vector
  * X86_VEC_GSI + pin, masked as the partition's is. x86_gsi_interrupt() then
  * raises the partition's vector in that vCPU (an edge: ISA interrupts are).
+ * The pin of the partition's emulated console (console.irq of a "ns16550"
+ * console) is its own too, but only virtually: its entry is kept and read
+ * back the same way and reaches no real entry (the board's pin may be
+ * another partition's: the service partition's COM1); arch_line_target()
+ * raises the vector it names when the emulated device's line rises.
  * Every other pin reads as masked, and a write to any register but an own
  * pin's entry is ignored and counted as an interrupt incident. An access
  * that is not a 32-bit MOV at a register offset contains the partition, as
@@ -68,9 +73,16 @@ static void hw_program(uint32_t pin, bool masked)
 	hw_write(REG_REDIR_FIRST + (2u * pin), (X86_VEC_GSI + pin) | (masked ? REDIR_MASKED : 0u));
 }
 
+/* The pin of its emulated console: its own, with no real entry behind it. */
+/* Implements: REQ-XARCH-034 */
+static bool owns_virtually(const struct partition *p, uint32_t pin)
+{
+	return (p->cfg->console.kind == (uint8_t)CFG_CONSOLE_NS16550) && (p->cfg->console.irq == pin);
+}
+
 static bool owns(const struct partition *p, uint32_t pin)
 {
-	return (pin < CFG_X86_ISA_PINS) && (pin_owner[pin] == p);
+	return (pin < CFG_X86_ISA_PINS) && ((pin_owner[pin] == p) || owns_virtually(p, pin));
 }
 
 void x86_ioapic_partition_init(struct partition *p)
@@ -91,7 +103,7 @@ void x86_ioapic_partition_reset(struct partition *p)
 	for (uint32_t pin = 0u; pin < CFG_X86_ISA_PINS; pin++) {
 		p->arch.redir[pin] = REDIR_MASKED;
 		p->arch.redir_dest[pin] = 0u;
-		if (owns(p, pin)) {
+		if ((pin_owner[pin] == p) && !owns_virtually(p, pin)) {
 			pin_vcpu[pin] = 0u;
 			hw_program(pin, true);
 		}
@@ -142,9 +154,11 @@ static void own_entry_write(struct cpu *cpu, uint32_t pin, bool high, uint32_t v
 				     value >> REDIR_DEST_SHIFT);
 			return;
 		}
-		p->arch.redir_dest[pin] = value & ((uint32_t)0xffu << REDIR_DEST_SHIFT);
-		pin_vcpu[pin] = v;
-		hw_program(pin, (p->arch.redir[pin] & REDIR_MASKED) != 0u);
+		__atomic_store_n(&p->arch.redir_dest[pin], value & ((uint32_t)0xffu << REDIR_DEST_SHIFT), __ATOMIC_RELAXED);
+		if (!owns_virtually(p, pin)) {
+			pin_vcpu[pin] = v;
+			hw_program(pin, (p->arch.redir[pin] & REDIR_MASKED) != 0u);
+		}
 		return;
 	}
 	if (((value & ~REDIR_GUEST_BITS) != 0u) || (((value & REDIR_MASKED) == 0u) && ((value & 0xffu) < 32u))) {
@@ -153,7 +167,24 @@ static void own_entry_write(struct cpu *cpu, uint32_t pin, bool high, uint32_t v
 		return;
 	}
 	__atomic_store_n(&p->arch.redir[pin], value, __ATOMIC_RELEASE);
-	hw_program(pin, (value & REDIR_MASKED) != 0u);
+	if (!owns_virtually(p, pin)) {
+		hw_program(pin, (value & REDIR_MASKED) != 0u);
+	}
+}
+
+/* An emulated device's line is its partition's virtual pin: the vector and vCPU its entry names. */
+/* Implements: REQ-XARCH-034 */
+bool arch_line_target(const struct partition *p, uint32_t line, uint32_t *vcpu, uint32_t *virq)
+{
+	uint32_t entry;
+
+	if ((line >= CFG_X86_ISA_PINS) || !owns_virtually(p, line)) {
+		return false;
+	}
+	entry = __atomic_load_n(&p->arch.redir[line], __ATOMIC_ACQUIRE);
+	*vcpu = vcpu_of_apic(p, __atomic_load_n(&p->arch.redir_dest[line], __ATOMIC_RELAXED) >> REDIR_DEST_SHIFT);
+	*virq = entry & 0xffu;
+	return ((entry & REDIR_MASKED) == 0u) && (*vcpu < p->cfg->n_vcpus);
 }
 
 /* The 64-bit register `reg` of the guest (rsp lives in the vendor's control block). */

@@ -170,6 +170,16 @@ void arch_vcpu_inject(struct cpu *cpu, uint32_t virq);
 void arch_vcpu_raise(struct partition *p, uint32_t vcpu, uint32_t virq);
 
 /**
+ * Where a rising edge of interrupt line `line` of an emulated device of
+ * partition `p` (its description's id: ARM64 a virtual SPI, x86 an ISA pin
+ * of the mediated I/O APIC) goes now: the vCPU and the virtual interrupt
+ * to raise there (core_vcpu_inject()). False when the partition has masked
+ * the line at its interrupt controller: the edge is then lost, as on a
+ * wire (x86: the pin's redirection entry names the vector and the vCPU).
+ */
+bool arch_line_target(const struct partition *p, uint32_t line, uint32_t *vcpu, uint32_t *virq);
+
+/**
  * One 64-bit word from the machine's hardware random number generator into
  * `*out` (ARM64: RNDR, FEAT_RNG; x86: RDSEED), retried a bounded number of
  * times; false when the machine has none or it kept failing. Used for the

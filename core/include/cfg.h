@@ -75,14 +75,15 @@ enum cfg_console_kind {
 	CFG_CONSOLE_NONE = 0,      /* only the debug-console hypercall (into the hypervisor's log) */
 	CFG_CONSOLE_CHANNEL = 1,   /* a console channel to the service partition it maps itself */
 	CFG_CONSOLE_PL011 = 2,     /* an emulated PL011 in its address space; the hypervisor moves the bytes */
+	CFG_CONSOLE_NS16550 = 3,   /* an emulated 16550 at its I/O ports (x86); the hypervisor moves the bytes */
 };
 
 /** A partition's console, when it has one. */
 struct cfg_partition_console {
 	uint8_t kind;              /* enum cfg_console_kind */
 	uint8_t channel;           /* its console channel: index into cfg_system.channels */
-	uint16_t irq;              /* CFG_CONSOLE_PL011: the UART's virtual interrupt */
-	uint64_t ipa;              /* CFG_CONSOLE_PL011: the UART's guest-physical base (4 KiB) */
+	uint16_t irq;              /* emulated UART: its interrupt line (PL011: a virtual SPI; 16550: an ISA pin) */
+	uint64_t ipa;              /* emulated UART: PL011: its guest-physical base (4 KiB); 16550: its first I/O port */
 };
 
 /** Bytes of /chosen/rng-seed (Linux mixes in any length; 64 is what QEMU and U-Boot pass). */

@@ -33,6 +33,9 @@ UT_channel_SRCS := tests/unit/test_channel.c $(CORE_UT_SRCS)
 UNIT_TESTS += vuart_pl011
 UT_vuart_pl011_SRCS := tests/unit/test_vuart_pl011.c $(filter-out tests/unit/fake_system.c,$(CORE_UT_SRCS))
 UT_vuart_pl011_CFLAGS := $(CORE_UT_CFLAGS)
+UNIT_TESTS += vuart_16550
+UT_vuart_16550_SRCS := tests/unit/test_vuart_16550.c $(filter-out tests/unit/fake_system.c,$(CORE_UT_SRCS))
+UT_vuart_16550_CFLAGS := $(CORE_UT_CFLAGS)
 
 # The service partition's calls (core/service.c): the fake system with beta as the service partition.
 UNIT_TESTS += service

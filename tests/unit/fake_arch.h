@@ -71,6 +71,9 @@ void fake_reset(void);
 /** Runs fn(arg) and reports how it left: returned, or through a no-return hook. */
 enum fake_exit fake_run(void (*fn)(void *), void *arg);
 
+/** arch_line_target() says the line is masked (the partition's interrupt controller) while set. */
+extern bool fake_line_masked;
+
 /** The fake trap path of a kick: presents (arch_vcpu_inject) what arch_vcpu_raise() made pending at `cpu` (fake_arch_objects.c). */
 void fake_present_raised(struct cpu *cpu);
 

@@ -30,6 +30,15 @@ bool arch_virq_valid(const struct partition *p, uint32_t virq)
 	return virq < 32u;
 }
 
+bool fake_line_masked;
+
+bool arch_line_target(const struct partition *p, uint32_t line, uint32_t *vcpu, uint32_t *virq)
+{
+	*vcpu = 0u;
+	*virq = line;
+	return arch_virq_valid(p, line) && !fake_line_masked;
+}
+
 void arch_vcpu_inject(struct cpu *cpu, uint32_t virq)
 {
 	cpu->arch.injected |= 1u << virq;

@@ -1372,15 +1372,17 @@ static void test_err_console(void **state)
 {
 	(void)state;
 	EXPECT_ERRORS("err-console",
-		      "/partitions/tty: console: unknown console 'tty' (expected \"channel\" or \"pl011\")",
+		      "/partitions/tty: console: unknown console 'tty' (expected \"channel\", \"pl011\" or \"ns16550\")",
+		      "/partitions/com: cpus: core 3 (/board/cpus/cpu@3) is also assigned to /partitions/half",
 		      "/partitions/svc2: service: a second service partition (/partitions/svc is one); the system has at most one",
 		      "/partitions/svc: console: the service partition drives the UART itself; it has no console to the service partition",
 		      "/partitions/svc: service-control: the service partition cannot stop or restart itself",
 		      "/partitions/svc2: console-doorbell: missing required property (the service partition's interrupt for its console and log channels)",
 		      "/partitions/tty: console-doorbell: has no effect without console = \"channel\"",
-		      "/partitions/half: console: \"pl011\" needs console-address (where the emulated UART is) and console-interrupt (its interrupt id)");
+		      "/partitions/half: console: \"pl011\" needs console-address (where the emulated UART is) and console-interrupt (its interrupt id)",
+		      "/partitions/com: console: \"ns16550\" is not an emulated UART of this architecture's hypervisor (it has \"pl011\")");
 	EXPECT_ERRORS("err-console-uart",
-		      "/partitions/b: console-address: has no effect without console = \"pl011\"",
+		      "/partitions/b: console-address: has no effect without an emulated UART (console = \"pl011\" or \"ns16550\")",
 		      "/partitions/b: devices: /board/serial@9000000 is the hypervisor's console (only the service partition may own it)",
 		      "/partitions/a: console-address: the emulated UART at 0x40001000-0x40001fff overlaps /partitions/a/memory@40000000 (0x40000000-0x40ffffff)",
 		      "/partitions/a: console-interrupt: 5 is not an SPI (32..1019)",

@@ -47,6 +47,9 @@ static char *run_both(const char *fixture, int *rc)
 	fx_write_file(out, "talker.bin", 4096);
 	fx_write_file(out, "x86probe.bin", 4096);
 	fx_write_file(out, "x86cores.bin", 4096);
+	fx_write_file(out, "service.bin", 4096);   /* the fixtures on the service system (ok-16550) */
+	fx_write_file(out, "producer.bin", 4096);
+	fx_write_file(out, "consumer.bin", 4096);
 	opt = (struct bhcc_options){ .dtb = dtb, .source = fixture, .out = out, .max_cpus = 8,
 				     .max_partitions = 8, .srctree = "." };
 	return fx_run_passes(&opt, out, rc);
@@ -156,6 +159,15 @@ static const struct rejection rejections[] = {
 	{ "err-apic-id", "err-apic-id: /board/cpus/cpu@2: reg: x2APIC id 1 is also the id of /board/cpus/cpu@1" },
 };
 
+/* Emulated 16550s bhcc refuses (REQ-XARCH-035). */
+static const struct rejection uart_rejections[] = {
+	{ "err-16550-port", "err-16550-port: /partitions/talker: console-address: 0x3f9 is not the first of eight I/O ports (a multiple of 8 up to 0xfff8; COM1 is 0x3f8)" },
+	{ "err-16550-pin", "err-16550-pin: /partitions/talker: console-interrupt: 2 is not an I/O APIC pin an emulated 16550 can use (ISA pins 1 and 3..15; COM1's is 4)" },
+	{ "err-16550-device", "err-16550-device: /partitions/talker: console-address: the emulated 16550 at ports 0x2f8-0x2ff overlaps its device's ports 0x2f8-0x2ff" },
+	{ "err-16550-device", "err-16550-device: /partitions/talker: console-interrupt: pin 3 is also one of its devices' interrupts; the emulated 16550's pin is its own" },
+	{ "err-16550-pl011", "err-16550-pl011: /partitions/talker: console: \"pl011\" is not an emulated UART of this architecture's hypervisor (it has \"ns16550\")" },
+};
+
 /* Verifies: REQ-XARCH-012, REQ-XARCH-019, REQ-CFG-010 */
 static void test_bad_x86_descriptions_name_node_property_and_conflict(void **state)
 {
@@ -171,6 +183,30 @@ static void test_bad_x86_descriptions_name_node_property_and_conflict(void **sta
 	}
 }
 
+/* Verifies: REQ-XARCH-035 */
+static void test_emulated_16550_console(void **state)
+{
+	char *err;
+	int rc;
+
+	(void)state;
+	err = run_both("ok-16550", &rc);
+	assert_string_equal(err, "");
+	assert_int_equal(rc, 0);
+	free(err);
+	/* Its ports and pin, on a console channel whose end 0 is the hypervisor's; no port of the board opened. */
+	expect_text("%s/ok-16550/gen/config.c", ".console = { .kind = CFG_CONSOLE_NS16550, .channel = ");
+	expect_text("%s/ok-16550/gen/config.c", ", .irq = 4, .ipa = 0x3f8 },");
+	expect_text("%s/ok-16550/gen/isolation.md", "| Console | emulated 16550 at ports 0x3f8-0x3ff, pin 4, channel ");
+	for (size_t i = 0; i < sizeof(uart_rejections) / sizeof(uart_rejections[0]); i++) {
+		err = run_both(uart_rejections[i].fixture, &rc);
+		if (rc == 0 || !strstr(err, uart_rejections[i].message))
+			fail_msg("%s: rc %d, expected:\n%s\n--- got:\n%s", uart_rejections[i].fixture, rc,
+				 uart_rejections[i].message, err);
+		free(err);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -178,6 +214,7 @@ int main(void)
 		cmocka_unit_test(test_device_gsi_becomes_the_partitions_pin),
 		cmocka_unit_test(test_npt_pool_counts_what_the_builder_takes),
 		cmocka_unit_test(test_bad_x86_descriptions_name_node_property_and_conflict),
+		cmocka_unit_test(test_emulated_16550_console),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);

@@ -104,6 +104,14 @@ void arch_vcpu_raise(struct partition *p, uint32_t vcpu, uint32_t virq)
 	(void)virq;
 }
 
+bool arch_line_target(const struct partition *p, uint32_t line, uint32_t *vcpu, uint32_t *virq)
+{
+	(void)p;
+	*vcpu = 0u;
+	*virq = line;
+	return false;   /* no emulated device here */
+}
+
 /* --- One partition on cpu 0, with ARM64's part of the configuration --------- */
 
 static const uint8_t solo_cpus[] = { 0 };

@@ -43,6 +43,9 @@ struct be_window {
 extern const struct be_space be_space;
 extern const struct be_console be_consoles[];       /* ends with a NULL compatible */
 extern const char *const be_console_names;          /* for messages: "\"arm,pl011\" or \"ns16550a\"" */
+/* The emulated UART a partition's `console` may ask for here (enum cfg_console_kind:
+ * CFG_CONSOLE_PL011 on arm64, CFG_CONSOLE_NS16550 on x86, CFG_CONSOLE_NONE: none). */
+extern const uint8_t be_emulated_console;
 extern const char *const be_partition_props[];      /* partition properties of the back end, NULL ended */
 
 /* ---- the board ---- */
@@ -103,6 +106,13 @@ bool be_irq_assignable(struct bh_ctx *c, const struct bh_partition *p, const str
  */
 bool be_doorbell_valid(struct bh_ctx *c, const struct bh_partition *p, const char *path, const char *prop,
 		       uint32_t irq, bool level);
+
+/**
+ * Checks an emulated 16550's console-address (its first I/O port) and
+ * console-interrupt (its pin) in partition @p, reporting what is wrong.
+ * Called only where be_emulated_console is CFG_CONSOLE_NS16550.
+ */
+void be_check_port_console(struct bh_ctx *c, const struct bh_partition *p);
 
 /** Adds the regions the architecture gives every partition (after its devices). */
 void be_partition_regions(struct bh_ctx *c, struct bh_partition *p);

@@ -203,6 +203,9 @@ void place_image_store(struct bh_ctx *c);
 /** Pass 2: resolves, measures and fits each partition image; checks the guest dtb against it. */
 void images_check(struct bh_ctx *c);
 
+/** Whether @p's console is a UART the hypervisor emulates (pl011 or ns16550). */
+bool console_emulated(const struct bh_partition *p);
+
 /** Resolves a partition's `image` (relative to --srctree, else the working directory) into image_file. */
 bool image_resolve(const struct bhcc_options *opt, struct bh_partition *p);
 

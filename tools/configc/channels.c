@@ -17,6 +17,7 @@
 
 #include <bulkhead/channel.h>
 
+#include "backend.h"
 #include "cfg.h"
 #include "props.h"
 
@@ -246,21 +247,36 @@ static bool check_service_props(struct bh_ctx *c, const struct bh_partition *p)
 	return p->console == CFG_CONSOLE_NONE && !p->service_control && p->has_console_doorbell;
 }
 
+bool console_emulated(const struct bh_partition *p)
+{
+	return p->console == CFG_CONSOLE_PL011 || p->console == CFG_CONSOLE_NS16550;
+}
+
 /* What each partition's console properties say, alone and against the system. */
 /* Implements: REQ-CHN-010 */
 static bool check_console_props(struct bh_ctx *c, const struct bh_partition *p)
 {
 	bool ok = true;
 
-	if (p->console != CFG_CONSOLE_PL011) {
+	if (!console_emulated(p)) {
 		if (p->has_console_address)
-			diag_error(c->diag, p->path, "console-address", "has no effect without console = \"pl011\"");
+			diag_error(c->diag, p->path, "console-address",
+				   "has no effect without an emulated UART (console = \"pl011\" or \"ns16550\")");
 		if (p->has_console_irq)
-			diag_error(c->diag, p->path, "console-interrupt", "has no effect without console = \"pl011\"");
+			diag_error(c->diag, p->path, "console-interrupt",
+				   "has no effect without an emulated UART (console = \"pl011\" or \"ns16550\")");
 		ok = !p->has_console_address && !p->has_console_irq;
+	} else if (p->console != be_emulated_console) {
+		diag_error(c->diag, p->path, "console", "\"%s\" is not an emulated UART of this architecture's hypervisor%s",
+			   p->console == CFG_CONSOLE_PL011 ? "pl011" : "ns16550",
+			   be_emulated_console == CFG_CONSOLE_PL011	  ? " (it has \"pl011\")"
+			   : be_emulated_console == CFG_CONSOLE_NS16550 ? " (it has \"ns16550\")"
+								       : "");
+		ok = false;
 	} else if (!p->has_console_address || !p->has_console_irq) {
 		diag_error(c->diag, p->path, "console",
-			   "\"pl011\" needs console-address (where the emulated UART is) and console-interrupt (its interrupt id)");
+			   "\"%s\" needs console-address (where the emulated UART is) and console-interrupt (its interrupt id)",
+			   p->console == CFG_CONSOLE_PL011 ? "pl011" : "ns16550");
 		ok = false;
 	}
 	if (p->service)

@@ -62,6 +62,10 @@ void validate_consoles(struct bh_ctx *c)
 	for (unsigned i = 0; i < c->sys->n_partitions; i++) {
 		const struct bh_partition *p = &c->sys->partitions[i];
 
+		if (p->console == CFG_CONSOLE_NS16550 && p->console_channel >= 0) {
+			be_check_port_console(c, p);
+			continue;
+		}
 		if (p->console != CFG_CONSOLE_PL011 || p->console_channel < 0)
 			continue;
 		check_address(c, p);

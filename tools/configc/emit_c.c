@@ -59,7 +59,8 @@ static void partition_arrays(FILE *f, const struct bh_partition *p)
 	fprintf(f, "\n");
 }
 
-static const char *const console_kinds[] = { "CFG_CONSOLE_NONE", "CFG_CONSOLE_CHANNEL", "CFG_CONSOLE_PL011" };
+static const char *const console_kinds[] = { "CFG_CONSOLE_NONE", "CFG_CONSOLE_CHANNEL", "CFG_CONSOLE_PL011",
+					     "CFG_CONSOLE_NS16550" };
 
 static void disk_entry(FILE *f, const struct bh_system *sys, const struct bh_partition *p)
 {
@@ -104,8 +105,7 @@ static void partition_entry(FILE *f, const struct bh_system *sys, const struct b
 	fprintf(f, "\t\t.n_restart_notify = 0,\n\t\t.restart_notify = 0,\n");
 	fprintf(f, "\t\t.console = { .kind = %s, .channel = %d, .irq = %u, .ipa = 0x%llx },\n",
 		console_kinds[p->console], p->console_channel >= 0 ? p->console_channel : 0,
-		p->console == CFG_CONSOLE_PL011 ? p->console_irq : 0u,
-		ULL(p->console == CFG_CONSOLE_PL011 ? p->console_address : 0u));
+		console_emulated(p) ? p->console_irq : 0u, ULL(console_emulated(p) ? p->console_address : 0u));
 	fprintf(f, "\t\t.service_control = %d,\n", p->service_control ? 1 : 0);
 	disk_entry(f, sys, p);
 	fprintf(f, "\t},\n");

@@ -103,6 +103,10 @@ void report_console(FILE *f, const struct bh_system *sys, const struct bh_partit
 		fprintf(f, "| Console | emulated PL011 at 0x%llx, interrupt %u, channel %d to %s |\n",
 			ULL(p->console_address), p->console_irq, p->console_channel,
 			sys->partitions[sys->service].name);
+	else if (p->console == CFG_CONSOLE_NS16550 && p->console_channel >= 0)
+		fprintf(f, "| Console | emulated 16550 at ports 0x%llx-0x%llx, pin %u, channel %d to %s |\n",
+			ULL(p->console_address), ULL(p->console_address + 7u), p->console_irq, p->console_channel,
+			sys->partitions[sys->service].name);
 	else if (!p->service)
 		fprintf(f, "| Console | the debug-console hypercall only |\n");
 	if (p->service_control)

@@ -198,9 +198,9 @@ struct bh_partition {
 	bool has_console_doorbell;
 	uint32_t console_doorbell;              /* `console-doorbell` */
 	bool has_console_address;
-	uint64_t console_address;               /* `console-address` (pl011) */
+	uint64_t console_address;               /* `console-address` (pl011: guest address; ns16550: I/O port) */
 	bool has_console_irq;
-	uint32_t console_irq;                   /* `console-interrupt` (pl011) */
+	uint32_t console_irq;                   /* `console-interrupt` (pl011: virtual SPI; ns16550: ISA pin) */
 	unsigned n_channel_ends;                /* channel ends it maps, for the guest device tree */
 	int disk;                               /* the disk it is a client of (sys->disks index), -1 when none */
 	int disk_client;                        /* ... and which client it is there */

@@ -33,7 +33,9 @@ void parse_partition_console(struct bh_ctx *c, struct bh_partition *p, int node,
 		p->console = CFG_CONSOLE_CHANNEL;
 	else if (strcmp(kind, "pl011") == 0)
 		p->console = CFG_CONSOLE_PL011;
+	else if (strcmp(kind, "ns16550") == 0)
+		p->console = CFG_CONSOLE_NS16550;
 	else
-		diag_error(c->diag, p->path, "console", "unknown console '%s' (expected \"channel\" or \"pl011\")",
-			   kind);
+		diag_error(c->diag, p->path, "console",
+			   "unknown console '%s' (expected \"channel\", \"pl011\" or \"ns16550\")", kind);
 }

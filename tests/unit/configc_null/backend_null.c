@@ -20,6 +20,15 @@ const struct be_space be_space = {
 	.hyp_limit = UINT64_C(1) << 48,
 	.hyp_limit_text = "the 48-bit addresses the hypervisor maps",
 };
+/* No emulated UART. */
+const uint8_t be_emulated_console = 0u;   /* CFG_CONSOLE_NONE (cfg.h needs an architecture's cfg_arch.h) */
+
+void be_check_port_console(struct bh_ctx *c, const struct bh_partition *p)
+{
+	(void)c;
+	(void)p;
+}
+
 const struct be_console be_consoles[] = {
 	{ "ns16550a", BH_CONSOLE_NS16550, "ns16550" },
 	{ NULL, BH_CONSOLE_NONE, NULL },

@@ -54,3 +54,47 @@ void be_partition_regions(struct bh_ctx *c, struct bh_partition *p)
 		}
 	}
 }
+
+/* arch/x86's emulated UART: core/vuart_16550.c at I/O ports. */
+const uint8_t be_emulated_console = CFG_CONSOLE_NS16550;
+
+#define ULL(x) ((unsigned long long)(x))
+#define UART_PORTS 8u
+
+/*
+ * An emulated 16550's ports must be eight of their own (the 16550's frame,
+ * aligned as core's registry wants it), outside the ports of the
+ * partition's devices, which its I/O map opens; its pin one the mediated
+ * I/O APIC can give it (1, 3-15) and not one of its devices' pins, which
+ * reach a real entry (arch/x86/ioapic.c keeps the emulated one virtual).
+ */
+/* Implements: REQ-XARCH-035 */
+void be_check_port_console(struct bh_ctx *c, const struct bh_partition *p)
+{
+	uint64_t a = p->console_address;
+	uint32_t pin = p->console_irq;
+	uint32_t pins = c->sys->board.arch.has_ioapic ? c->sys->board.arch.ioapic_pins : 0u;
+
+	if ((a % UART_PORTS) != 0u || a > 0x10000u - UART_PORTS) {
+		diag_error(c->diag, p->path, "console-address",
+			   "0x%llx is not the first of eight I/O ports (a multiple of 8 up to 0xfff8; COM1 is 0x3f8)", ULL(a));
+	} else {
+		for (unsigned r = 0; r < p->arch.n_port_ranges; r++) {
+			const struct cfg_port_range *q = &p->arch.port_ranges[r];
+
+			if (a < (uint64_t)q->base + q->count && q->base < a + UART_PORTS)
+				diag_error(c->diag, p->path, "console-address",
+					   "the emulated 16550 at ports 0x%llx-0x%llx overlaps its device's ports 0x%x-0x%x", ULL(a),
+					   ULL(a + UART_PORTS - 1u), q->base, q->base + q->count - 1u);
+		}
+	}
+	if (pin >= pins || pin >= CFG_X86_ISA_PINS || pin == 0u || pin == 2u) {
+		diag_error(c->diag, p->path, "console-interrupt",
+			   "%u is not an I/O APIC pin an emulated 16550 can use (ISA pins 1 and 3..15; COM1's is 4)", pin);
+		return;
+	}
+	for (unsigned i = 0; i < p->n_irqs; i++)
+		if (p->irqs[i] == pin)
+			diag_error(c->diag, p->path, "console-interrupt",
+				   "pin %u is also one of its devices' interrupts; the emulated 16550's pin is its own", pin);
+}
