@@ -49,13 +49,13 @@ struct u16550 {
 	struct partition *part;        /* whose UART it is; NULL: none */
 	struct vuart_chan chan;
 	uint32_t lsr_polls;
-	uint8_t ier;
-	uint8_t fcr;
-	uint8_t lcr;
-	uint8_t mcr;
-	uint8_t scr;
-	uint8_t dll;
-	uint8_t dlm;
+	uint32_t ier;
+	uint32_t fcr;
+	uint32_t lcr;
+	uint32_t mcr;
+	uint32_t scr;
+	uint32_t dll;
+	uint32_t dlm;
 	bool thr_pending;              /* the transmitter's interrupt, until IIR names it or THR is written */
 	bool tx_blocked;               /* no room for a FIFO's worth when last looked */
 	bool line;                     /* the interrupt output, gated by OUT2, as last computed */
@@ -75,7 +75,7 @@ static struct u16550 uarts[BH_NUM_PARTITIONS];
 
 /* The pending interrupt of the highest priority, as IIR reads (without the FIFO bits). */
 /* Implements: REQ-CON-108 */
-static uint8_t pending(const struct u16550 *u)
+static uint32_t pending(const struct u16550 *u)
 {
 	if (((u->ier & UART16550_IER_RDI) != 0u) && (vchan_rx_pending(&u->chan) != 0u)) {
 		return UART16550_IIR_RDI;
@@ -96,9 +96,9 @@ static void write_thr(struct u16550 *u, uint8_t c, struct u16550_effects *fx)
 }
 
 /* Implements: REQ-CON-107 */
-static uint8_t read_lsr(struct u16550 *u, struct u16550_effects *fx)
+static uint32_t read_lsr(struct u16550 *u, struct u16550_effects *fx)
 {
-	uint8_t lsr = 0u;
+	uint32_t lsr = 0u;
 
 	u->lsr_polls++;
 	if ((u->chan.tx_len == VCHAN_RECORD_MAX) || ((u->chan.tx_len != 0u) && (u->lsr_polls >= LSR_POLLS_FLUSH))) {
@@ -115,9 +115,9 @@ static uint8_t read_lsr(struct u16550 *u, struct u16550_effects *fx)
 
 /* Loopback (MCR LOOP) wires DTR to DSR, RTS to CTS, OUT1 to RI, OUT2 to DCD; otherwise a cable is attached. */
 /* Implements: REQ-CON-107 */
-static uint8_t read_msr(const struct u16550 *u)
+static uint32_t read_msr(const struct u16550 *u)
 {
-	uint8_t msr = UART16550_MSR_DCD | UART16550_MSR_DSR | UART16550_MSR_CTS;
+	uint32_t msr = UART16550_MSR_DCD | UART16550_MSR_DSR | UART16550_MSR_CTS;
 
 	if ((u->mcr & UART16550_MCR_LOOP) != 0u) {
 		msr = 0u;
@@ -130,15 +130,15 @@ static uint8_t read_msr(const struct u16550 *u)
 }
 
 /* Implements: REQ-CON-107, REQ-CON-108 */
-static uint8_t reg_read(struct u16550 *u, uint32_t reg, struct u16550_effects *fx)
+static uint32_t reg_read(struct u16550 *u, uint32_t reg, struct u16550_effects *fx)
 {
 	bool dlab = (u->lcr & UART16550_LCR_DLAB) != 0u;
-	uint8_t v;
+	uint32_t v;
 
 	switch (reg) {
 	case UART16550_RBR:
 		u->lsr_polls = 0u;
-		v = dlab ? u->dll : vchan_get(&u->chan, &fx->ring_service);
+		v = dlab ? u->dll : (uint32_t)vchan_get(&u->chan, &fx->ring_service);
 		break;
 	case UART16550_IER:
 		v = dlab ? u->dlm : u->ier;
@@ -171,7 +171,7 @@ static uint8_t reg_read(struct u16550 *u, uint32_t reg, struct u16550_effects *f
 }
 
 /* Implements: REQ-CON-107 */
-static void write_fcr(struct u16550 *u, uint8_t value, struct u16550_effects *fx)
+static void write_fcr(struct u16550 *u, uint32_t value, struct u16550_effects *fx)
 {
 	u->fcr = value & FCR_KEPT;
 	if ((value & UART16550_FCR_CLEAR_RCVR) != 0u) {
@@ -182,12 +182,12 @@ static void write_fcr(struct u16550 *u, uint8_t value, struct u16550_effects *fx
 }
 
 /* Implements: REQ-CON-107, REQ-CON-108 */
-static void reg_write(struct u16550 *u, uint32_t reg, uint8_t value, struct u16550_effects *fx)
+static void reg_write(struct u16550 *u, uint32_t reg, uint32_t value, struct u16550_effects *fx)
 {
 	bool dlab = (u->lcr & UART16550_LCR_DLAB) != 0u;
 
 	if ((reg == UART16550_THR) && !dlab) {
-		write_thr(u, value, fx);
+		write_thr(u, (uint8_t)value, fx);
 		return;
 	}
 	switch (reg) {
@@ -199,7 +199,7 @@ static void reg_write(struct u16550 *u, uint32_t reg, uint8_t value, struct u165
 			u->dlm = value;
 			return;
 		}
-		if ((((u->ier ^ value) & UART16550_IER_THRI) != 0u)) {
+		if (((u->ier ^ value) & UART16550_IER_THRI) != 0u) {
 			/* Enabling the transmitter's interrupt with the holding register empty raises it (8250). */
 			u->thr_pending = ((value & UART16550_IER_THRI) != 0u) && !u->tx_blocked;
 		}
@@ -256,15 +256,17 @@ static void apply(struct cpu *self, const struct u16550 *u, const struct u16550_
 static bool u16550_pio(struct cpu *cpu, void *context, uint64_t offset, bool write, uint32_t size,
 		       uint64_t *value)
 {
-	struct u16550 *u = context;
+	struct u16550 *u = &uarts[cpu->partition->id];
 	struct u16550_effects fx = { false, false, 0u };
 
+	UNUSED(context);
+	/* Registered for the partition's own UART (vuart_16550_init): another's is never reached. */
 	if ((size != 1u) || (offset >= VUART_16550_PORTS) || (u->part != cpu->partition)) {
 		return false;
 	}
 	spin_lock(&u->lock);
 	if (write) {
-		reg_write(u, (uint32_t)offset, (uint8_t)*value, &fx);
+		reg_write(u, (uint32_t)offset, (uint32_t)*value & 0xffu, &fx);
 	} else {
 		*value = reg_read(u, (uint32_t)offset, &fx);
 	}
@@ -280,11 +282,16 @@ static bool u16550_pio(struct cpu *cpu, void *context, uint64_t offset, bool wri
 /* Implements: REQ-CON-108 */
 static enum core_status u16550_doorbell(struct cpu *self, uint32_t channel, void *context)
 {
-	struct u16550 *u = context;
+	struct u16550 *u;
 	struct u16550_effects fx = { false, false, 0u };
 
-	if ((u == NULL) || (u->part == NULL) || (channel >= cfg_system.n_channels) ||
-	    (u->chan.channel != &cfg_system.channels[channel])) {
+	UNUSED(context);
+	if ((channel >= cfg_system.n_channels) || (cfg_system.channels[channel].end[0].partition >= cfg_system.n_partitions)) {
+		return CORE_ERR_INVALID;
+	}
+	/* Bound only to an emulated UART's channel (vuart_16550_init), whose end 0 names its partition. */
+	u = &uarts[cfg_system.channels[channel].end[0].partition];
+	if ((u->part == NULL) || (u->chan.channel != &cfg_system.channels[channel])) {
 		return CORE_ERR_INVALID;
 	}
 	spin_lock(&u->lock);
@@ -331,8 +338,8 @@ void vuart_16550_init(struct partition *p)
 	}
 	(void)memset(u, 0, sizeof(struct u16550));
 	u->part = p;
-	vchan_init(&u->chan, p, u16550_doorbell, u);
-	if (emul_register(p, EMUL_PIO, con->ipa, VUART_16550_PORTS, u16550_pio, u) != CORE_OK) {
+	vchan_init(&u->chan, p, u16550_doorbell, NULL);
+	if (emul_register(p, EMUL_PIO, con->ipa, VUART_16550_PORTS, u16550_pio, NULL) != CORE_OK) {
 		panic("partition '%s': its emulated 16550 cannot be set up", p->cfg->name);
 	}
 	registers_reset(u);
