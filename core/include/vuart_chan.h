@@ -67,6 +67,7 @@ bool vchan_tx_room(const struct vuart_chan *ch, uint32_t fifo);
 bool vchan_rx_fill(struct vuart_chan *ch, bool *ring_service);
 
 /** Input bytes buffered and not yet read. */
+/* Implements: REQ-CON-104, REQ-CON-108 */
 static inline uint32_t vchan_rx_pending(const struct vuart_chan *ch)
 {
 	return ch->rx_len - ch->rx_pos;

@@ -252,6 +252,30 @@ bool console_emulated(const struct bh_partition *p)
 	return p->console == CFG_CONSOLE_PL011 || p->console == CFG_CONSOLE_NS16550;
 }
 
+static const char *console_name(uint8_t kind)
+{
+	return kind == CFG_CONSOLE_PL011 ? "pl011" : kind == CFG_CONSOLE_NS16550 ? "ns16550" : "";
+}
+
+/* An emulated UART's properties: this architecture's kind, with its address and interrupt. */
+/* Implements: REQ-CHN-010, REQ-XARCH-035 */
+static bool check_emulated_console(struct bh_ctx *c, const struct bh_partition *p)
+{
+	if (p->console != be_emulated_console) {
+		diag_error(c->diag, p->path, "console", "\"%s\" is not an emulated UART of this architecture's hypervisor%s%s%s",
+			   console_name(p->console), be_emulated_console != CFG_CONSOLE_NONE ? " (it has \"" : "",
+			   console_name(be_emulated_console), be_emulated_console != CFG_CONSOLE_NONE ? "\")" : "");
+		return false;
+	}
+	if (!p->has_console_address || !p->has_console_irq) {
+		diag_error(c->diag, p->path, "console",
+			   "\"%s\" needs console-address (where the emulated UART is) and console-interrupt (its interrupt id)",
+			   console_name(p->console));
+		return false;
+	}
+	return true;
+}
+
 /* What each partition's console properties say, alone and against the system. */
 /* Implements: REQ-CHN-010 */
 static bool check_console_props(struct bh_ctx *c, const struct bh_partition *p)
@@ -266,18 +290,8 @@ static bool check_console_props(struct bh_ctx *c, const struct bh_partition *p)
 			diag_error(c->diag, p->path, "console-interrupt",
 				   "has no effect without an emulated UART (console = \"pl011\" or \"ns16550\")");
 		ok = !p->has_console_address && !p->has_console_irq;
-	} else if (p->console != be_emulated_console) {
-		diag_error(c->diag, p->path, "console", "\"%s\" is not an emulated UART of this architecture's hypervisor%s",
-			   p->console == CFG_CONSOLE_PL011 ? "pl011" : "ns16550",
-			   be_emulated_console == CFG_CONSOLE_PL011	  ? " (it has \"pl011\")"
-			   : be_emulated_console == CFG_CONSOLE_NS16550 ? " (it has \"ns16550\")"
-								       : "");
-		ok = false;
-	} else if (!p->has_console_address || !p->has_console_irq) {
-		diag_error(c->diag, p->path, "console",
-			   "\"%s\" needs console-address (where the emulated UART is) and console-interrupt (its interrupt id)",
-			   p->console == CFG_CONSOLE_PL011 ? "pl011" : "ns16550");
-		ok = false;
+	} else {
+		ok = check_emulated_console(c, p);
 	}
 	if (p->service)
 		return check_service_props(c, p) && ok;
