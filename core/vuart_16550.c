@@ -130,7 +130,7 @@ static uint32_t read_msr(const struct u16550 *u)
 }
 
 /* Implements: REQ-CON-107, REQ-CON-108 */
-static uint32_t reg_read(struct u16550 *u, uint32_t reg, struct u16550_effects *fx)
+static uint32_t ns_reg_read(struct u16550 *u, uint32_t reg, struct u16550_effects *fx)
 {
 	bool dlab = (u->lcr & UART16550_LCR_DLAB) != 0u;
 	uint32_t v;
@@ -182,7 +182,7 @@ static void write_fcr(struct u16550 *u, uint32_t value, struct u16550_effects *f
 }
 
 /* Implements: REQ-CON-107, REQ-CON-108 */
-static void reg_write(struct u16550 *u, uint32_t reg, uint32_t value, struct u16550_effects *fx)
+static void ns_reg_write(struct u16550 *u, uint32_t reg, uint32_t value, struct u16550_effects *fx)
 {
 	bool dlab = (u->lcr & UART16550_LCR_DLAB) != 0u;
 
@@ -226,7 +226,7 @@ static void reg_write(struct u16550 *u, uint32_t reg, uint32_t value, struct u16
 
 /* Recomputes the interrupt output; a rising edge raises the partition's line. */
 /* Implements: REQ-CON-108 */
-static void update_line(struct u16550 *u, struct u16550_effects *fx)
+static void ns_update_line(struct u16550 *u, struct u16550_effects *fx)
 {
 	bool line = ((u->mcr & UART16550_MCR_OUT2) != 0u) && (pending(u) != UART16550_IIR_NO_INT);
 
@@ -235,7 +235,7 @@ static void update_line(struct u16550 *u, struct u16550_effects *fx)
 }
 
 /* Implements: REQ-CON-108 */
-static void apply(struct cpu *self, const struct u16550 *u, const struct u16550_effects *fx)
+static void ns_apply(struct cpu *self, struct u16550 *u, const struct u16550_effects *fx)
 {
 	uint32_t vcpu = 0u;
 	uint32_t virq = 0u;
@@ -266,14 +266,14 @@ static bool u16550_pio(struct cpu *cpu, void *context, uint64_t offset, bool wri
 	}
 	spin_lock(&u->lock);
 	if (write) {
-		reg_write(u, (uint32_t)offset, (uint32_t)*value & 0xffu, &fx);
+		ns_reg_write(u, (uint32_t)offset, (uint32_t)*value & 0xffu, &fx);
 	} else {
-		*value = reg_read(u, (uint32_t)offset, &fx);
+		*value = ns_reg_read(u, (uint32_t)offset, &fx);
 	}
-	update_line(u, &fx);
+	ns_update_line(u, &fx);
 	fx.lost = vchan_take_lost(&u->chan);
 	spin_unlock(&u->lock);
-	apply(cpu, u, &fx);
+	ns_apply(cpu, u, &fx);
 	return true;
 }
 
@@ -301,17 +301,17 @@ static enum core_status u16550_doorbell(struct cpu *self, uint32_t channel, void
 		u->tx_blocked = false;
 		u->thr_pending = true;
 	}
-	update_line(u, &fx);
+	ns_update_line(u, &fx);
 	fx.lost = vchan_take_lost(&u->chan);
 	spin_unlock(&u->lock);
-	apply(self, u, &fx);
+	ns_apply(self, u, &fx);
 	return CORE_OK;
 }
 
 /* --- Life cycle ---------------------------------------------------------------- */
 
 /* Implements: REQ-CON-107 */
-static void registers_reset(struct u16550 *u)
+static void ns_registers_reset(struct u16550 *u)
 {
 	vchan_reset(&u->chan);
 	u->lsr_polls = 0u;
@@ -342,7 +342,7 @@ void vuart_16550_init(struct partition *p)
 	if (emul_register(p, EMUL_PIO, con->ipa, VUART_16550_PORTS, u16550_pio, NULL) != CORE_OK) {
 		panic("partition '%s': its emulated 16550 cannot be set up", p->cfg->name);
 	}
-	registers_reset(u);
+	ns_registers_reset(u);
 }
 
 /* Implements: REQ-CON-107 */
@@ -354,6 +354,6 @@ void vuart_16550_reset(struct partition *p)
 		return;
 	}
 	spin_lock(&u->lock);
-	registers_reset(u);
+	ns_registers_reset(u);
 	spin_unlock(&u->lock);
 }
