@@ -126,6 +126,7 @@ bool arch_virq_valid(const struct partition *p, uint32_t virq)
 }
 
 /* A virtual SPI goes where the partition routes it (vgic_spi.c), masked or not: vCPU 0 is a hint. */
+/* Implements: infrastructure */
 bool arch_line_target(const struct partition *p, uint32_t line, uint32_t *vcpu, uint32_t *virq)
 {
 	*vcpu = 0u;
