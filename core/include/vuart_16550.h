@@ -6,9 +6,10 @@
  * console I/O ports; the hypervisor emulates its registers (an emulated
  * device of the port space, emul.h) and moves the bytes over the
  * partition's console channel as the emulated PL011 does (vuart_chan.h).
- * Its interrupt is the partition's interrupt line `console.irq` (an ISA pin
- * of its mediated I/O APIC), raised on each rising edge of the 16550's
- * interrupt output gated by MCR OUT2, as on a PC (docs/emulated-uart.md).
+ * Its interrupt is the partition's interrupt line `console.irq`, raised on
+ * each rising edge of the 16550's interrupt output gated by MCR OUT2, as on
+ * a PC, where the architecture says the line goes now (arch_line_target;
+ * docs/emulated-uart.md).
  */
 #ifndef BULKHEAD_VUART_16550_H
 #define BULKHEAD_VUART_16550_H
