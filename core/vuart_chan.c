@@ -54,12 +54,6 @@ static void announce_wait(uint32_t *waiting)
 	(void)__atomic_fetch_add(waiting, 1u, __ATOMIC_SEQ_CST);
 }
 
-/* Implements: REQ-CON-103, REQ-CON-105 */
-static bool ring_has_room(const struct vuart_chan *ch)
-{
-	return rt_ring_pending(&ch->out) <= ch->out.mask;
-}
-
 /* Implements: REQ-CON-102 */
 void vchan_flush(struct vuart_chan *ch, bool *ring_service)
 {
@@ -104,12 +98,6 @@ void vchan_put(struct vuart_chan *ch, uint8_t c, bool *ring_service)
 			vchan_flush(ch, ring_service);
 		}
 	}
-}
-
-/* Implements: REQ-CON-103 */
-bool vchan_tx_room(const struct vuart_chan *ch, uint32_t fifo)
-{
-	return ((VCHAN_RECORD_MAX - ch->tx_len) >= fifo) || ring_has_room(ch);
 }
 
 /* Implements: REQ-CON-104, REQ-CON-105 */
@@ -164,20 +152,8 @@ bool vchan_doorbell(struct vuart_chan *ch, bool *ring_service)
 	return vchan_rx_fill(ch, ring_service);
 }
 
-/* Implements: REQ-CON-103 */
-uint32_t vchan_take_lost(struct vuart_chan *ch)
-{
-	uint32_t lost = 0u;
-
-	if ((ch->tx_lost != 0u) && (ch->tx_len == 0u)) {
-		lost = ch->tx_lost;
-		ch->tx_lost = 0u;
-	}
-	return lost;
-}
-
 /* Implements: REQ-CON-102, REQ-CON-103 */
-void vchan_notify(struct cpu *self, const struct vuart_chan *ch, const struct partition *p, bool ring_service,
+void vchan_report(struct cpu *self, const struct vuart_chan *ch, const struct partition *p, bool ring_service,
 		  uint32_t lost)
 {
 	const struct cfg_channel_end *service = &ch->channel->end[1];
