@@ -17,7 +17,10 @@ static uint32_t hc_insn;
 static bool use_vmcall(void)
 {
 	if (hc_insn == 0u) {
-		uint32_t a = 0u, b, c = 0u, d;
+		uint32_t a = 0u;
+		uint32_t b;
+		uint32_t c = 0u;
+		uint32_t d;
 
 		__asm__ volatile("cpuid" : "+a"(a), "=b"(b), "+c"(c), "=d"(d));
 		hc_insn = (b == CPUID_EBX_GENUINE) ? 2u : 1u;
