@@ -11,11 +11,10 @@
 
 #define CPUID_EBX_GENUINE 0x756e6547u   /* "Genu" of "GenuineIntel" */
 
-/* 0: not known yet, 1: VMMCALL, 2: VMCALL. Racing vCPUs all find the same. */
-static uint32_t hc_insn;
-
 static bool use_vmcall(void)
 {
+	static uint32_t hc_insn;   /* 0: not known yet, 1: VMMCALL, 2: VMCALL. Racing vCPUs all find the same. */
+
 	if (hc_insn == 0u) {
 		uint32_t a = 0u;
 		uint32_t b;

@@ -26,8 +26,6 @@
 #define PIT_OUT2 0x20u
 #define PIT_SPIN_MAX 100000000u
 
-static rt_exception_hook_t exception_hook;
-
 
 static _Noreturn void halt_forever(void)
 {
@@ -130,10 +128,10 @@ void rt_delay_us(uint64_t us)
 /*
  * No IDT yet: an exception in the partition is a triple fault, which the
  * hypervisor handles as the partition's crash (natively QEMU resets). The
- * hook is kept so that programs written for arm64 link.
+ * call exists so that programs written for arm64 link; there is nothing to
+ * keep the hook for.
  */
 void rt_set_exception_hook(rt_exception_hook_t hook)
 {
-	exception_hook = hook;
-	(void)exception_hook;
+	(void)hook;
 }

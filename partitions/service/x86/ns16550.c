@@ -34,12 +34,10 @@
 #define IOAPIC_BASE 0xfec00000u   /* the board's (configs/boards/qemu-x86_64.dtsi) */
 #define IOAPIC_WIN 4u             /* IOWIN at +0x10, in 32-bit words */
 #define REDIR_FIRST 0x10u
-#define REDIR_MASKED 0x10000u
 #define RX_VECTOR 0x30u           /* the partition's choice; a doorbell is another */
 
 static uint16_t port;
 static uint32_t seen;             /* interrupts of RX_VECTOR drained so far */
-static bool more;                 /* the last drain stopped with bytes left */
 
 static void ioapic_write(uint32_t reg, uint32_t value)
 {
@@ -84,6 +82,7 @@ static int ns16550_init(uint64_t base, uint32_t gsi)
 /* The FIFO drained when the receive interrupt was taken since the last time, or bytes were left. */
 static void ns16550_poll(void)
 {
+	static bool more;   /* the last drain stopped with bytes left */
 	uint32_t c = rt_doorbell_count(RX_VECTOR);
 	uint32_t n = 0u;
 
