@@ -12,13 +12,10 @@
 #define GATE_INTERRUPT 0x8eu   /* present, DPL 0, 64-bit interrupt gate: IF cleared on entry */
 
 struct gate {
-	uint16_t offset_low;
-	uint16_t selector;
-	uint8_t ist;
-	uint8_t type;
+	uint16_t offset_low, selector;
+	uint8_t ist, type;
 	uint16_t offset_mid;
-	uint32_t offset_high;
-	uint32_t reserved;
+	uint32_t offset_high, reserved;
 };
 
 static struct gate idt[256] __attribute__((aligned(16)));

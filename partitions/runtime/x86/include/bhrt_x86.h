@@ -6,10 +6,7 @@
 #include <stdint.h>
 
 struct x86_cpuid {
-	uint32_t eax;
-	uint32_t ebx;
-	uint32_t ecx;
-	uint32_t edx;
+	uint32_t eax, ebx, ecx, edx;
 };
 
 static inline struct x86_cpuid x86_cpuid(uint32_t leaf)
