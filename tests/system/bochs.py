@@ -82,7 +82,10 @@ def _bochsrc(work, out, system_vars, cpus, floppy):
     flat = os.path.join(work, "bulkhead.bin")
     subprocess.run(["objcopy", "-O", "binary", elf, flat], check=True)
     images = [(int(system_vars["BH_HYP_LINK"], 0), flat)]
-    images += [(addr, file) for _k, _p, addr, _s, file in qemu.read_load_list(os.path.join(out, "gen", "load.list"))]
+    # The store's images only: bochs has four RAM image slots, and a partition whose placed image
+    # (docs/boot.md) is absent starts from the store's copy, as after any boot that loads only the store.
+    images += [(addr, file) for kind, _p, addr, _s, file in qemu.read_load_list(os.path.join(out, "gen", "load.list"))
+               if kind != "placed"]
     assert len(images) <= MAX_RAM_IMAGES, f"bochs loads at most {MAX_RAM_IMAGES} RAM images, this system needs {len(images)}"
     ram_mib = (int(system_vars["BH_RAM_BASE"], 0) + int(system_vars["BH_RAM_SIZE"], 0) + (1 << 20) - 1) >> 20
     com1 = os.path.join(work, "com1.txt")
