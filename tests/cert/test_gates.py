@@ -3,6 +3,7 @@
 must pass on good input and fail on each kind of defect it exists to catch."""
 import json
 import os
+import re
 import shutil
 import subprocess
 import time
@@ -651,14 +652,38 @@ int main(int argc, char **argv)
 """
 
 
-def _coverage(tmp_path, reason, systems, runs=("sys-a", "sys-b")):
+COV_X86_C = """
+int x86_only(int x)
+{
+	if (x > 5) {
+		return x - 5;
+	}
+	return x;
+}
+
+int x86_never(int x)
+{
+	return x * 3;
+}
+"""
+COV_FIGURES = ("host", "target", "merged", "x86-target", "x86-merged")
+
+
+def _coverage(tmp_path, reason, systems, runs=("sys-a", "sys-b"), x86=False, thresholds=None):
     """The coverage gate on a host program run once (the unit tests) and, as the QEMU runs of each
-    system in `runs`, a copy of its counters; coverage-systems.txt holds `systems`."""
-    write(tmp_path, "core/cov.c", COV_C.replace("{reason}", reason))
+    system in `runs`, a copy of its counters; coverage-systems.txt holds `systems`. `x86`: the
+    program also links arch/x86/cov86.c, half of which it runs. `thresholds`: {figure: value}
+    over the 50.0 every figure gets."""
+    write(tmp_path, "core/cov.c", COV_C.replace("{reason}", reason).replace(
+        "return pick(argc) == 2 ? 0 : 1;", "return pick(argc) == 2 && x86_only(argc) == 1 ? 0 : 1;" if x86 else
+        "return pick(argc) == 2 ? 0 : 1;").replace("int main", "int x86_only(int x);\nint main" if x86 else "int main"))
+    sources = [tmp_path / "core" / "cov.c"]
+    if x86:
+        sources.append(write(tmp_path, "arch/x86/cov86.c", COV_X86_C))
     unit = tmp_path / "unit"
     shutil.rmtree(unit, ignore_errors=True)
     unit.mkdir()
-    subprocess.run(["gcc", "--coverage", "-O0", "-o", unit / "cov", tmp_path / "core" / "cov.c"], check=True, cwd=unit)
+    subprocess.run(["gcc", "--coverage", "-O0", "-o", unit / "cov"] + sources, check=True, cwd=unit)
     subprocess.run([unit / "cov"], check=True, cwd=unit)
     target = tmp_path / "systest-cov"
     shutil.rmtree(target, ignore_errors=True)
@@ -666,8 +691,13 @@ def _coverage(tmp_path, reason, systems, runs=("sys-a", "sys-b")):
         run = target / system / "coverage-runs" / "000"
         shutil.copytree(unit, run, ignore=shutil.ignore_patterns("cov"))
         write(run, "dump.txt", "complete: True\nfiles: 1\n")
-    write(tmp_path, "thresholds.txt", "".join(f"{n}-{k} 50.0\n" for n in ("host", "target", "merged")
-                                              for k in ("statements", "branches")))
+    values = {f"{n}-{k}": 50.0 for n in COV_FIGURES for k in ("statements", "branches")}
+    for name, value in (thresholds or {}).items():
+        if value is None:
+            del values[name]
+        else:
+            values[name] = value
+    write(tmp_path, "thresholds.txt", "".join(f"{n} {v}\n" for n, v in values.items()))
     write(tmp_path, "systems.txt", "# system runs statements\n" + systems)
     return run_tool("coverage.py", ["--unit", unit, "--target", target, "--thresholds", tmp_path / "thresholds.txt",
                                     "--systems", tmp_path / "systems.txt", "--out", tmp_path / "out"], tmp_path)
@@ -706,6 +736,28 @@ def test_coverage_counted_per_system(tmp_path):
     assert "system sys-b: 7 statements, " in r.stdout and "expects at least 8" in r.stdout
     assert "system sys-gone: no coverage run (expected 1)" in r.stdout
     assert "system sys-new ran on a coverage build but is not in" in r.stdout
+
+
+def test_coverage_x86_has_figures_of_its_own(tmp_path):
+    """arch/x86/'s statements and branches are figures of their own (x86-target, x86-merged), held to
+    thresholds of their own, and not counted in the target and merged figures of the rest.
+
+    Verifies: REQ-CRT-037
+    """
+    r = _coverage(tmp_path, ": no input reaches it", "sys-a 1 7\nsys-b 1 7\n", x86=True)
+    assert r.returncode == 0, r.stdout
+    report = (tmp_path / "out" / "coverage.md").read_text()
+    # cov86.c: x86_only runs its x <= 5 side (3 of 4 lines), x86_never not at all (0 of 2).
+    assert "| x86-target-statements | 50.0% (3/6) | 50.0% | ok |" in report, report
+    assert "| x86-merged-statements | 50.0% (3/6) |" in report
+    assert re.search(r"\| target-statements \| [0-9.]+% \(7/7\) \|", report), report
+    assert re.search(r"\| merged-statements \| [0-9.]+% \(7/7\) \|", report), report
+    r = _coverage(tmp_path, ": no input reaches it", "sys-a 1 7\nsys-b 1 7\n", x86=True,
+                  thresholds={"x86-target-statements": 60.0})
+    assert r.returncode == 1 and "x86-target-statements: 50.0% is under the threshold 60.0%" in r.stdout, r.stdout
+    r = _coverage(tmp_path, ": no input reaches it", "sys-a 1 7\nsys-b 1 7\n", x86=True,
+                  thresholds={"x86-merged-branches": None})
+    assert r.returncode == 1 and "no threshold for x86-merged-branches" in r.stdout, r.stdout
 
 
 # ---- the core/arch seam (REQ-CRT-018) -------------------------------------------

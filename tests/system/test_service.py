@@ -28,6 +28,7 @@ class Session:
     """A QEMU run whose console the test reads as it comes and types into (the UART's input)."""
 
     def __init__(self, system, timeout):
+        self.system = system
         self.deadline = time.monotonic() + timeout
         self.p = subprocess.Popen(system.qemu_command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                   stderr=subprocess.STDOUT)
@@ -71,7 +72,8 @@ class Session:
             self.p.wait()
             exited = False
         self.reader.join(timeout=5)
-        return harness.Run(self.lines(), exited, self.p.returncode)
+        taken = getattr(self.system, "taken", None)  # x86sys.System: a coverage run's dump saved
+        return harness.Run(taken(self.lines()) if taken else self.lines(), exited, self.p.returncode)
 
 
 def talker_lines(n):

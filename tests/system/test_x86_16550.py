@@ -12,7 +12,6 @@ import sys
 import pytest
 
 import harness
-import qemu
 import x86sys
 
 sys.path.insert(0, os.path.dirname(__file__))
@@ -25,17 +24,9 @@ CHECKS = ("scratch register", "IER keeps four bits", "LSR and MSR at reset", "FI
           "input by the receive interrupt")
 
 
-class _System:
-    def __init__(self, out, system_vars):
-        self.out, self.vars = out, system_vars
-
-    def qemu_command(self):
-        return qemu.system_command(self.vars, os.path.join(self.out, "bulkhead.mb.elf"))
-
-
 @pytest.fixture(scope="module")
 def uart():
-    s = Session(_System(*x86sys.build("x86-16550", "configs/qemu-x86_64-16550.dts")), timeout=120)
+    s = Session(x86sys.System(*x86sys.build("x86-16550", "configs/qemu-x86_64-16550.dts")), timeout=120)
     at = s.wait(r"^\[x86uart\] x86uart: type a line$")
     s.type(CTRL_A3)
     at = s.wait(r"^\[service\] input now goes to x86uart ", at)

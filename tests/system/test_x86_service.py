@@ -10,7 +10,6 @@ import sys
 import pytest
 
 import harness
-import qemu
 import x86sys
 
 sys.path.insert(0, os.path.dirname(__file__))
@@ -19,17 +18,9 @@ from test_service import CTRL_A3, Session  # noqa: E402  (the arm64 tests' conso
 pytestmark = pytest.mark.skipif(not x86sys.available(), reason=f"{x86sys.QEMU} not installed (make deps)")
 
 
-class _System:
-    def __init__(self, out, system_vars):
-        self.out, self.vars = out, system_vars
-
-    def qemu_command(self):
-        return qemu.system_command(self.vars, os.path.join(self.out, "bulkhead.mb.elf"))
-
-
 @pytest.fixture(scope="module")
 def served():
-    s = Session(_System(*x86sys.build("x86-service", "configs/qemu-x86_64-service.dts")), timeout=120)
+    s = Session(x86sys.System(*x86sys.build("x86-service", "configs/qemu-x86_64-service.dts")), timeout=120)
     s.wait(r"^\[talker\] echo: type a line$")
     at = 0
     for name in ("producer", "consumer", "talker"):
