@@ -51,3 +51,35 @@ $(LINUX_DIR)/initramfs-disk.cpio.gz: $(LINUX_DIR)/busybox $(srctree)/scripts/lin
 ifneq ($(shell grep -l 'build/linux/initramfs-disk\.cpio\.gz' $(SYSTEM) 2>/dev/null),)
 $(GEN)/system.mk $(GEN)/config.c: $(LINUX_DIR)/initramfs-disk.cpio.gz
 endif
+
+# The x86 Linux guest (configs/qemu-x86_64-linux.dts, docs/linux.md): Debian 12's
+# amd64 cloud kernel, a bzImage, and the same initramfs built of amd64's busybox.
+# LINUX_X86_IMAGE and LINUX_X86_INITRD name a user's own.
+LINUX_X86_DIR := $(srctree)/build/linux-x86
+LINUX_X86_GUEST := $(abspath $(LINUX_X86_DIR)/guest.bzImage) $(abspath $(LINUX_X86_DIR)/guest.initrd)
+
+$(LINUX_X86_DIR)/bzImage $(LINUX_X86_DIR)/busybox:
+	@echo "  FETCH   Debian amd64 cloud kernel and busybox-static"
+	$(Q)$(srctree)/scripts/linux/fetch.sh $(LINUX_X86_DIR) amd64
+
+$(LINUX_X86_DIR)/initramfs.cpio.gz: $(LINUX_X86_DIR)/busybox $(srctree)/scripts/linux/mkinitramfs.py
+	@echo "  CPIO    $@"
+	$(Q)$(PYTHON) $(srctree)/scripts/linux/mkinitramfs.py $< $@
+
+LINUX_X86_IMAGE ?= $(LINUX_X86_DIR)/bzImage
+LINUX_X86_INITRD ?= $(LINUX_X86_DIR)/initramfs.cpio.gz
+
+$(LINUX_X86_DIR)/guest.inputs: FORCE
+	$(Q)mkdir -p $(LINUX_X86_DIR)
+	$(Q)echo '$(LINUX_X86_IMAGE) $(LINUX_X86_INITRD)' | cmp -s - $@ || echo '$(LINUX_X86_IMAGE) $(LINUX_X86_INITRD)' > $@
+
+$(LINUX_X86_DIR)/guest.bzImage: $(LINUX_X86_IMAGE) $(LINUX_X86_DIR)/guest.inputs
+	$(Q)cp $(LINUX_X86_IMAGE) $@
+
+$(LINUX_X86_DIR)/guest.initrd: $(LINUX_X86_INITRD) $(LINUX_X86_DIR)/guest.inputs
+	$(Q)cp $(LINUX_X86_INITRD) $@
+
+# bhcc reads the bzImage's setup header in both passes (its zero page).
+ifneq ($(shell grep -l 'build/linux-x86/guest\.bzImage' $(SYSTEM) 2>/dev/null),)
+$(GEN)/system.mk $(GEN)/config.c: $(LINUX_X86_GUEST)
+endif

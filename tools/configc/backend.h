@@ -132,8 +132,8 @@ void be_count_pools(struct bh_ctx *c);
 
 /* ---- the guest description (dtb-address) ---- */
 
-/** Reports what would clash with the generated guest description. */
-void be_check_guest_desc(struct bh_ctx *c, const struct bh_partition *p);
+/** Reports what would clash with the generated guest description (an x86 bzImage: may set its entry). */
+void be_check_guest_desc(struct bh_ctx *c, struct bh_partition *p);
 
 /**
  * Writes partition @p's guest description into @buf. Returns its size, or a

@@ -88,12 +88,13 @@ unsigned bhcc_load_blob(const struct bhcc_options *opt, const void *fdt, size_t 
 	channel_link(&c);
 	disk_link(&c);
 	validate_overlaps(&c);
-	initrds_check(&c);
-	validate_addresses(&c);
+	/* Before the addresses: an x86 bzImage's guest description is built from its setup header. */
 	for (unsigned i = 0; i < sys->n_partitions; i++)
 		if (!image_resolve(opt, &sys->partitions[i]))
 			diag_error(d, sys->partitions[i].path, sys->partitions[i].program[0] ? "program" : "image",
 				   "the image file's path is longer than %u characters", BHCC_FILE_MAX - 1);
+	initrds_check(&c);
+	validate_addresses(&c);
 	place_image_store(&c);
 	if (!opt->layout_only)
 		images_check(&c);

@@ -128,7 +128,7 @@ void be_count_pools(struct bh_ctx *c)
 	c->sys->el2_pages = 0;
 }
 
-void be_check_guest_desc(struct bh_ctx *c, const struct bh_partition *p)
+void be_check_guest_desc(struct bh_ctx *c, struct bh_partition *p)
 {
 	(void)c;
 	(void)p;

@@ -484,7 +484,7 @@ int be_guest_desc_build(const struct bh_system *sys, const struct bh_partition *
 }
 
 /* The guest device tree has these at its root; a passed-through device must not clash. */
-void be_check_guest_desc(struct bh_ctx *c, const struct bh_partition *p)
+void be_check_guest_desc(struct bh_ctx *c, struct bh_partition *p)
 {
 	static const char *const reserved[] = { "chosen", "cpus", "psci", "timer", "apb-pclk", "reserved-memory" };
 	char uart[64];

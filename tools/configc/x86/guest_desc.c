@@ -16,6 +16,7 @@
 
 #include "backend.h"
 #include "cfg.h"
+#include "linux_boot.h"
 
 #define DTB_FREE_SPACE 512   /* room for /chosen edits, as on arm64 */
 #define FIRST_VECTOR 32u     /* 0-31 are exceptions */
@@ -130,7 +131,11 @@ static int add_partition_names(void *fdt, const struct bh_system *sys)
 int be_guest_desc_build(const struct bh_system *sys, const struct bh_partition *p, void *buf, int bufsize)
 {
 	void *fdt = buf;
+	struct x86_bz bz;
 	int size;
+
+	if (!p->program[0] && x86_bz_read(p->image_file, &bz) && bz.has_hdrs)
+		return x86_linux_blob(sys, p, &bz, buf, bufsize);
 
 	TRY(fdt_create(fdt, bufsize));
 	TRY(fdt_finish_reservemap(fdt));
@@ -157,11 +162,10 @@ int be_guest_desc_build(const struct bh_system *sys, const struct bh_partition *
 	return size;
 }
 
-/* Its device nodes are named io@<port>, channels channel@<address>: no clash is possible. */
-void be_check_guest_desc(struct bh_ctx *c, const struct bh_partition *p)
+/* Its device nodes are named io@<port>, channels channel@<address>: no clash is possible; a bzImage's own checks. */
+void be_check_guest_desc(struct bh_ctx *c, struct bh_partition *p)
 {
-	(void)c;
-	(void)p;
+	x86_linux_check(c, p);
 }
 
 /* A doorbell is a vector the hypervisor raises in the vCPU (arch/x86/vintr.c): 32-255, an edge. */
