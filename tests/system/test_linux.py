@@ -47,7 +47,7 @@ def _command(s, cmd, at):
 
 # apt's words for an archive it cannot reach (no network, no mirror for arm64).
 UNREACHABLE = re.compile(r"Failed to fetch|Temporary failure resolving|Could not resolve|Unable to connect|"
-                         r"Network is unreachable|apt knows no linux-image-cloud-arm64")
+                         r"Network is unreachable|apt knows no linux-image-cloud-")
 
 
 def _check_iomem(iomem, windows):
@@ -63,11 +63,11 @@ def _check_iomem(iomem, windows):
     assert not outside, outside
 
 
-def _fetch_guest():
-    """Fetches the Debian kernel and busybox (cached). Skips, saying why, only when the
-    Debian archive cannot be reached; any other failure of the fetch fails the test."""
+def _fetch_guest(out="build/linux", arch="arm64"):
+    """Fetches the Debian kernel and busybox for `arch` into `out` (cached). Skips, saying why,
+    only when the Debian archive cannot be reached; any other failure of the fetch fails the test."""
     r = subprocess.run([os.path.join(harness.SRCTREE, "scripts/linux/fetch.sh"),
-                        os.path.join(harness.SRCTREE, "build/linux")],
+                        os.path.join(harness.SRCTREE, out), arch],
                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=900, check=False)
     if r.returncode != 0:
         if UNREACHABLE.search(r.stdout):

@@ -27,7 +27,7 @@ $(UT_CONFIGC_X86_OUT)/default.dtb: configs/qemu-x86_64.dts configs/boards/qemu-x
 	$(Q)cpp -nostdinc -undef -x assembler-with-cpp -I configs $< -o $@.pp
 	$(Q)dtc -q -I dts -O dtb -o $@ $@.pp
 
-$(UT_CONFIGC_X86_OUT)/%.dtb: tests/unit/configc_x86/%.dts configs/qemu-x86_64.dts configs/qemu-x86_64-service.dts configs/boards/qemu-x86_64.dtsi $(wildcard tests/unit/configc_x86/*.dts)
+$(UT_CONFIGC_X86_OUT)/%.dtb: tests/unit/configc_x86/%.dts configs/qemu-x86_64.dts configs/qemu-x86_64-service.dts configs/qemu-x86_64-linux.dts configs/boards/qemu-x86_64.dtsi $(wildcard tests/unit/configc_x86/*.dts)
 	@echo "  DTC     $<"
 	$(Q)mkdir -p $(dir $@)
 	$(Q)cpp -nostdinc -undef -x assembler-with-cpp -I configs $< -o $@.pp

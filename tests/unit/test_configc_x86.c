@@ -207,6 +207,168 @@ static void test_emulated_16550_console(void **state)
 	}
 }
 
+/*
+ * A bzImage as far as bhcc reads it (Linux's Documentation/arch/x86/boot.rst):
+ * the boot flag, "HdrS", the protocol @version, relocatable, 2 MiB alignment,
+ * pref_address 16 MiB and @init_size; setup_sects 3, so its 32-bit entry is
+ * 0x800 bytes into the file. @bz false: no boot flag (a raw binary).
+ */
+static void write_bzimage(const char *dir, uint32_t version, uint32_t init_size, uint32_t initrd_max, bool bz)
+{
+	unsigned char h[0x1000] = { 0 };
+	char path[2 * PATH];
+	FILE *f;
+
+	if (bz) {
+		h[0x1f1] = 3;
+		h[0x1fe] = 0x55;
+		h[0x1ff] = 0xaa;
+		h[0x201] = 0x6a;   /* the header ends at 0x26c */
+		memcpy(h + 0x202, "HdrS", 4);
+		h[0x206] = (unsigned char)version;
+		h[0x207] = (unsigned char)(version >> 8);
+		memcpy(h + 0x22c, &initrd_max, 4);
+		h[0x232] = 0x20;   /* kernel_alignment 0x200000 */
+		h[0x234] = 1;      /* relocatable */
+		h[0x238] = 0xff;   /* cmdline_size 2047 */
+		h[0x239] = 0x07;
+		h[0x25b] = 0x01;   /* pref_address 0x1000000 */
+		memcpy(h + 0x260, &init_size, 4);
+	}
+	fx_mkdirs(dir);
+	snprintf(path, sizeof(path), "%s/guest.bzImage", dir);
+	f = fopen(path, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(h, 1, sizeof(h), f), sizeof(h));
+	fclose(f);
+	fx_write_file(dir, "guest.initrd", 65536);
+}
+
+/* Both passes on @fixture with its guest files (build/linux-x86/) written in fx_tmp/@variant, the source tree. */
+static char *run_linux(const char *fixture, const char *variant, uint32_t version, uint32_t init_size,
+		       uint32_t initrd_max, bool bz, int *rc)
+{
+	static char tree[PATH];
+	char dtb[PATH], out[2 * PATH], guest[2 * PATH];
+	struct bhcc_options opt;
+
+	snprintf(dtb, sizeof(dtb), "%s/unit/configc-x86-fixtures/%s.dtb", fx_build, fixture);
+	snprintf(tree, sizeof(tree), "%s/%s", fx_tmp, variant);
+	snprintf(out, sizeof(out), "%s/gen", tree);
+	snprintf(guest, sizeof(guest), "%s/build/linux-x86", tree);
+	write_bzimage(guest, version, init_size, initrd_max, bz);
+	fx_write_file(out, "talker.bin", 4096);
+	fx_write_file(out, "service.bin", 4096);
+	opt = (struct bhcc_options){ .dtb = dtb, .source = fixture, .out = out, .max_cpus = 8,
+				     .max_partitions = 8, .srctree = tree };
+	return fx_run_passes(&opt, out, rc);
+}
+
+static uint32_t le32_at(const unsigned char *b)
+{
+	return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
+}
+
+#define BZ_OK_VERSION 0x20fu
+#define BZ_INIT_SIZE 0x3378000u   /* Debian 12's 6.1 cloud kernel's */
+
+/*
+ * The zero page bhcc builds at dtb-address (0x80000): the setup header with
+ * type_of_loader 0xff and code32_start at the protected-mode part, an e820
+ * table of exactly the partition's RAM (its 8 KiB at dtb-address as ACPI
+ * data), the initrd at the top of RAM, the command line and the RSDP; and
+ * the vCPU starts 0x800 past the load address.
+ */
+/* Verifies: REQ-LNX-011 */
+static void test_linux_zero_page(void **state)
+{
+	char path[2 * PATH];
+	unsigned char *zp;
+	size_t n;
+	int rc;
+	char *err = run_linux("ok-linux", "ok-linux", BZ_OK_VERSION, BZ_INIT_SIZE, 0x7fffffffu, true, &rc);
+	FILE *f;
+
+	(void)state;
+	assert_string_equal(err, "");
+	assert_int_equal(rc, 0);
+	free(err);
+	expect_text("%s/ok-linux/gen/config.c", ".entry = 0x100800,");
+	snprintf(path, sizeof(path), "%s/ok-linux/gen/linux.dtb", fx_tmp);
+	f = fopen(path, "rb");
+	assert_non_null(f);
+	zp = malloc(0x2000);
+	assert_non_null(zp);
+	n = fread(zp, 1, 0x2000, f);
+	fclose(f);
+	assert_int_equal(n, 0x2000);
+	assert_int_equal(zp[0x210], 0xff);                     /* type_of_loader */
+	assert_int_equal(le32_at(zp + 0x214), 0x100800);       /* code32_start */
+	assert_memory_equal(zp + 0x202, "HdrS", 4);
+	assert_int_equal(le32_at(zp + 0x218), 0x10000000u - 65536u);   /* ramdisk_image: the top of RAM */
+	assert_int_equal(le32_at(zp + 0x21c), 65536u);
+	assert_int_equal(le32_at(zp + 0x228), 0x81000u);       /* cmd_line_ptr */
+	assert_string_equal((const char *)zp + 0x1000,
+			    "earlycon=uart8250,io,0x3f8 console=ttyS0 tsc_early_khz=2000000 panic=-1");
+	assert_int_equal(le32_at(zp + 0x70), 0x81800u);        /* acpi_rsdp_addr */
+	assert_memory_equal(zp + 0x1800, "RSD PTR ", 8);
+	assert_int_equal(zp[0x1e8], 3);                        /* e820_entries */
+	{
+		const uint32_t want[3][3] = { { 0x0, 0x80000, 1 }, { 0x80000, 0x2000, 3 }, { 0x82000, 0x10000000 - 0x82000, 1 } };
+
+		for (unsigned i = 0; i < 3; i++) {
+			const unsigned char *e = zp + 0x2d0 + 20 * i;
+
+			assert_int_equal(le32_at(e), want[i][0]);
+			assert_int_equal(le32_at(e + 4), 0);
+			assert_int_equal(le32_at(e + 8), want[i][1]);
+			assert_int_equal(le32_at(e + 16), want[i][2]);
+		}
+	}
+	free(zp);
+}
+
+/* bzImage partitions bhcc refuses (REQ-LNX-012): the description's fixture, the files, the message. */
+struct linux_rejection {
+	const char *fixture;
+	const char *variant;
+	uint32_t version, init_size, initrd_max;
+	bool bz;
+	const char *message;
+};
+
+static const struct linux_rejection linux_rejections[] = {
+	{ "ok-linux", "old", 0x20bu, BZ_INIT_SIZE, 0x7fffffffu, true,
+	  "/partitions/linux: image: '%s/old/build/linux-x86/guest.bzImage' speaks Linux boot protocol 2.11; Bulkhead needs 2.14 or later (boot_params.acpi_rsdp_addr)" },
+	{ "ok-linux", "raw", 0, 0, 0, false,
+	  "/partitions/linux: initrd: '%s/raw/build/linux-x86/guest.bzImage' is not a bzImage (no 0xAA55 boot flag): an initrd goes with Linux's boot protocol only" },
+	{ "ok-linux", "initrd-max", BZ_OK_VERSION, BZ_INIT_SIZE, 0x0fffffffu - 0x10000u, true,
+	  "/partitions/linux: initrd: '%s/initrd-max/build/linux-x86/guest.initrd' lies at 0xfff0000-0xfffffff, above the kernel's initrd_addr_max 0xffeffff" },
+	{ "ok-linux", "init-size", BZ_OK_VERSION, 0x0f000000u, 0x7fffffffu, true,
+	  "/partitions/linux: initrd: '%s/init-size/build/linux-x86/guest.initrd' (0xfff0000-0xfffffff, at the top of the RAM) lies where '%s/init-size/build/linux-x86/guest.bzImage' decompresses (0x1000000-0xfffffff)" },
+	{ "err-linux-small", "small", BZ_OK_VERSION, BZ_INIT_SIZE, 0x7fffffffu, true,
+	  "/partitions/linux: image: '%s/small/build/linux-x86/guest.bzImage' decompresses into 0x1000000-0x4377fff (init_size 53968896 bytes): that is not all in the partition's RAM" },
+	{ "err-linux-load", "load", BZ_OK_VERSION, BZ_INIT_SIZE, 0x7fffffffu, true,
+	  "/partitions/linux: load-address: a bzImage starts where it is loaded (entry 0x100000): give no load-address" },
+};
+
+/* Verifies: REQ-LNX-012 */
+static void test_bad_linux_partitions_name_property_and_reason(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(linux_rejections) / sizeof(linux_rejections[0]); i++) {
+		const struct linux_rejection *l = &linux_rejections[i];
+		char want[4 * PATH];
+		int rc;
+		char *err = run_linux(l->fixture, l->variant, l->version, l->init_size, l->initrd_max, l->bz, &rc);
+
+		snprintf(want, sizeof(want), l->message, fx_tmp, fx_tmp);
+		if (rc == 0 || !strstr(err, want))
+			fail_msg("%s/%s: rc %d, expected:\n%s\n--- got:\n%s", l->fixture, l->variant, rc, want, err);
+		free(err);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -215,6 +377,8 @@ int main(void)
 		cmocka_unit_test(test_npt_pool_counts_what_the_builder_takes),
 		cmocka_unit_test(test_bad_x86_descriptions_name_node_property_and_conflict),
 		cmocka_unit_test(test_emulated_16550_console),
+		cmocka_unit_test(test_linux_zero_page),
+		cmocka_unit_test(test_bad_linux_partitions_name_property_and_reason),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);

@@ -312,7 +312,8 @@ static const struct bh_region *ram_holding(const struct bh_partition *p, uint64_
 
 /*
  * What a user can get wrong in a bzImage partition, each named by its
- * property; and its start: the protected-mode part, (setup_sects + 1)
+ * property (called for a partition with dtb-address only: without one, its
+ * bootargs and initrd are refused already); and its start: the protected-mode part, (setup_sects + 1)
  * sectors past where `entry` loads the file.
  */
 /* Implements: REQ-LNX-012, REQ-LNX-013 */
@@ -350,12 +351,6 @@ void x86_linux_check(struct bh_ctx *c, struct bh_partition *p)
 		diag_error(c->diag, p->path, "bootargs", "%zu characters: '%s' takes a command line of %u at most",
 			   strlen(p->bootargs), p->image_file, bz.cmdline_size < CMDLINE_ROOM - 1u ? bz.cmdline_size
 											  : CMDLINE_ROOM - 1u);
-	if (!p->has_dtb) {
-		diag_error(c->diag, p->path, "image",
-			   "'%s' is a bzImage: it needs dtb-address, where bhcc puts its zero page and ACPI tables",
-			   p->image_file);
-		return;
-	}
 	if (p->dtb_ipa % 4096u != 0u)
 		diag_error(c->diag, p->path, "dtb-address", "0x%llx: a bzImage's zero page must be page aligned",
 			   ULL(p->dtb_ipa));

@@ -1,0 +1,105 @@
+# SPDX-License-Identifier: MIT
+"""Linux on x86 as a partition (docs/linux.md), configs/qemu-x86_64-linux.dts: Debian 12's amd64
+cloud kernel, a bzImage, with the busybox initramfs of the arm64 test, started by Linux's 32-bit
+boot protocol on the zero page, e820 table and ACPI tables bhcc built at its dtb-address. Its
+console is the emulated 16550 at COM1's ports (earlycon=uart8250,io,0x3f8 console=ttyS0); the
+service partition, which owns the real COM1, prints its lines with its prefix.
+
+Where it stops today (docs/linux.md, "Linux on x86"): Linux finds no interrupt remapping, turns
+its x2APIC off and touches the xAPIC page, which the hypervisor does not emulate: a stage-2 fault
+that stops Linux alone. The run ends there or at the /init marker, whichever comes first.
+
+The first build fetches the kernel and busybox for amd64 (scripts/linux/fetch.sh), cached in
+build/linux-x86; without the Debian archive the test skips, as the arm64 one does."""
+import os
+import re
+import sys
+
+import pytest
+
+import harness
+import qemu
+import x86sys
+
+sys.path.insert(0, os.path.dirname(__file__))
+from test_linux import _fetch_guest  # noqa: E402  (the arm64 test's fetch and its skip rule)
+from test_service import Session  # noqa: E402
+
+pytestmark = pytest.mark.skipif(not x86sys.available(), reason=f"{x86sys.QEMU} not installed (make deps)")
+
+RAM = (0x0, 0x0fffffff)          # the partition's memory@0
+BLOB = (0x80000, 0x81fff)        # its dtb-address: zero page, command line, ACPI tables (8 KiB)
+E820 = re.compile(r"BIOS-e820: \[mem 0x([0-9a-f]+)-0x([0-9a-f]+)\] (.+)$")
+
+
+class _System:
+    def __init__(self, out, system_vars):
+        self.out, self.vars, self.name = out, system_vars, "x86-linux"
+
+    def qemu_command(self):
+        return qemu.system_command(self.vars, os.path.join(self.out, "bulkhead.mb.elf"))
+
+
+@pytest.fixture(scope="module")
+def linux():
+    _fetch_guest("build/linux-x86", "amd64")
+    system = _System(*x86sys.build("x86-linux", "configs/qemu-x86_64-linux.dts"))
+    s = Session(system, timeout=300)
+    try:
+        s.wait(r"^\[linux\] BULKHEAD-LINUX-INIT-OK|^\[bulkhead\] partition 'linux' stopped$")
+        s.wait(r"^\[talker\] done: 3 lines$")
+    finally:
+        s.p.kill()
+        r = s.finish()
+    return system, r
+
+
+def test_x86_linux_prints_through_the_16550_and_the_service_partition(linux):
+    """The kernel's first lines (earlycon on the emulated 16550's ports) and its ttyS0 console
+    arrive as whole lines with the partition's prefix, beside the talker, which runs to its end.
+
+    Verifies: REQ-LNX-014, REQ-CON-107
+    """
+    system, r = linux
+    harness.assert_booted(r, system)
+    lines = r.of("linux")
+    assert any(l.startswith("[    0.000000] Linux version 6.1.") for l in lines), r.text()[-3000:]
+    assert "[    0.000000] earlycon: uart8250 at I/O port 0x3f8 (options '')" in lines, r.text()[-3000:]
+    assert any(l.endswith("printk: console [ttyS0] enabled") for l in lines), r.text()[-3000:]
+    assert "done: 3 lines" in r.of("talker"), r.text()[-3000:]
+    # Nothing of Linux reached the board's COM1 but through the service partition.
+    assert not any(l.startswith("[    0.") for l in r.lines), r.text()[-3000:]
+
+
+def test_x86_linux_e820_is_only_its_ram(linux):
+    """The e820 table Linux prints is the partition's own RAM, 0-256 MiB, with the page range of
+    its zero page and ACPI tables as ACPI data, and nothing else: no hole, ROM or device range of
+    the board.
+
+    Verifies: REQ-LNX-011
+    """
+    _, r = linux
+    e820 = [(int(m.group(1), 16), int(m.group(2), 16), m.group(3))
+            for l in r.of("linux") if (m := E820.search(l))]
+    assert e820 == [(RAM[0], BLOB[0] - 1, "usable"), (BLOB[0], BLOB[1], "ACPI data"), (BLOB[1] + 1, RAM[1], "usable")], \
+        (e820, r.text()[-3000:])
+    assert "[    0.000000] Command line: earlycon=uart8250,io,0x3f8 console=ttyS0 tsc_early_khz=2000000 panic=-1" \
+        in r.of("linux"), r.text()[-3000:]
+
+
+def test_x86_linux_finds_its_cpu_and_io_apic_in_acpi(linux):
+    """The MADT bhcc built names the partition's one vCPU and the I/O APIC; the FADT is
+    hardware-reduced, so Linux looks for no PIT or 8259 interrupt and finds the TSC deadline
+    timer of its local APIC.
+
+    Verifies: REQ-LNX-013
+    """
+    _, r = linux
+    lines = r.of("linux")
+    for want in ("ACPI: Using ACPI (MADT) for SMP configuration information",
+                 "smpboot: Allowing 1 CPUs, 0 hotplug CPUs",
+                 "IOAPIC[0]: apic_id 0, version 17, address 0xfec00000, GSI 0-23",
+                 "TSC deadline timer available",
+                 "x2apic: enabled by BIOS, switching to x2apic ops"):
+        assert any(l.endswith(want) for l in lines), (want, r.text()[-3000:])
+    assert any(re.search(r"ACPI: RSDP 0x0+81800 000024 \(v02 BLKHD \)", l) for l in lines), r.text()[-3000:]
