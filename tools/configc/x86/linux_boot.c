@@ -192,6 +192,7 @@ static uint32_t build_madt(const struct bh_system *sys, const struct bh_partitio
 	return len;
 }
 
+/* Implements: REQ-LNX-013 */
 static void build_acpi(const struct bh_system *sys, const struct bh_partition *p, uint8_t *b, uint64_t at)
 {
 	uint8_t *rsdp = b + RSDP_AT, *xsdt = b + XSDT_AT, *fadt = b + FADT_AT, *dsdt = b + DSDT_AT;
@@ -316,7 +317,7 @@ static const struct bh_region *ram_holding(const struct bh_partition *p, uint64_
  * bootargs and initrd are refused already); and its start: the protected-mode part, (setup_sects + 1)
  * sectors past where `entry` loads the file.
  */
-/* Implements: REQ-LNX-012, REQ-LNX-013 */
+/* Implements: REQ-LNX-011, REQ-LNX-012 */
 void x86_linux_check(struct bh_ctx *c, struct bh_partition *p)
 {
 	struct x86_bz bz;
