@@ -369,6 +369,52 @@ static void test_bad_linux_partitions_name_property_and_reason(void **state)
 	}
 }
 
+/* PCI functions bhcc refuses (REQ-DEV-001). */
+static const struct rejection pci_rejections[] = {
+	{ "err-pci-bdf-twice", "err-pci-bdf-twice: /board/pci/dup@d0100000: pci-bdf: 00:03.0 is also the BDF of /board/pci/edu@d0000000" },
+	{ "err-pci-bdf", "err-pci-bdf: /board/pci/edu@d0000000: pci-bdf: not <bus device function> with bus 0..255, device 0..31 and function 0..7" },
+	{ "err-pci-bar-size", "err-pci-bar-size: /board/pci/edu@d0000000: reg: BAR window 0xd0000000 + 0x3000 is not a power of two of 4 KiB or more at a multiple of its size" },
+	{ "err-pci-bar-align", "err-pci-bar-align: /board/pci/edu@d0001000: reg: BAR window 0xd0001000 + 0x100000 is not a power of two of 4 KiB or more at a multiple of its size" },
+	{ "err-pci-bar-ram", "err-pci-bar-ram: /board/pci/edu@3000000: reg: MMIO range 0x3000000-0x30fffff overlaps /board/memory@100000 (0x100000-0x3fffffff)" },
+	{ "err-pci-bar-window", "err-pci-bar-window: /board/pci/edu@a0000000: reg: BAR window 0xa0000000-0xa00fffff is outside the board's PCI window 0xc0000000-0xfebfffff" },
+	{ "err-pci-bar-overlap", "err-pci-bar-overlap: /board/pci/edu@d0000000: reg: MMIO range 0xd0000000-0xd0000fff overlaps /board/pci/edu@d0000000 (0xd0000000-0xd00fffff)" },
+	{ "err-pci-bars", "err-pci-bars: /board/pci/edu@d0000000: pci-bars: 6 is not a BAR (0..5) named once" },
+	{ "err-pci-shared", "err-pci-shared: /partitions/x86probe: devices: /board/pci/edu@d0000000 is also assigned to /partitions/talker" },
+	{ "err-pci-config", "err-pci-config: /partitions/x86probe: devices: /board/isa/pci-config@icf8 (the configuration ports) and the PCI function /board/pci/edu@d0000000 are both assigned" },
+};
+
+/*
+ * A PCI function given by BDF: the hypervisor gets its BDF and BARs, the
+ * partition a device mapping of each BAR window and nothing of the
+ * configuration ports, and the report says DMA is denied.
+ */
+/* Verifies: REQ-DEV-001 */
+static void test_pci_function_assignment(void **state)
+{
+	char *err;
+	int rc;
+
+	(void)state;
+	err = run_both("ok-pci", &rc);
+	assert_string_equal(err, "");
+	assert_int_equal(rc, 0);
+	free(err);
+	expect_text("%s/ok-pci/gen/config.c",
+		    ".n_pci = 1, .pci = { { .bdf = 0x18, .n_bars = 1, .bars = { { 0, 0xd0000000, 0x100000 } } } } },");
+	expect_text("%s/ok-pci/gen/config.c",
+		    "\t{ /* /board/pci/edu@d0000000 */\n\t\t.ipa = 0xd0000000,\n\t\t.pa = 0xd0000000,\n"
+		    "\t\t.size = 0x100000,\n\t\t.access = CFG_ACCESS_R | CFG_ACCESS_W,\n\t\t.kind = CFG_REGION_DEVICE,\n");
+	expect_text("%s/ok-pci/gen/isolation.md",
+		    "| PCI functions | 00:03.0, BAR0 0xd0000000-0xd00fffff (configuration space filtered; bus mastering denied");
+	for (size_t i = 0; i < sizeof(pci_rejections) / sizeof(pci_rejections[0]); i++) {
+		err = run_both(pci_rejections[i].fixture, &rc);
+		if (rc == 0 || !strstr(err, pci_rejections[i].message))
+			fail_msg("%s: rc %d, expected:\n%s\n--- got:\n%s", pci_rejections[i].fixture, rc,
+				 pci_rejections[i].message, err);
+		free(err);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -379,6 +425,7 @@ int main(void)
 		cmocka_unit_test(test_emulated_16550_console),
 		cmocka_unit_test(test_linux_zero_page),
 		cmocka_unit_test(test_bad_linux_partitions_name_property_and_reason),
+		cmocka_unit_test(test_pci_function_assignment),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);

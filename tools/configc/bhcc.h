@@ -69,6 +69,10 @@ void parse_board(struct bh_ctx *c, int node);
  */
 struct bh_device *parse_board_device(struct bh_ctx *c, int node, unsigned ac, unsigned sc);
 
+/** parse_board_device() for a bus whose devices have properties of its own (@more, NULL ended), which the caller reads. */
+struct bh_device *parse_board_device_more(struct bh_ctx *c, int node, unsigned ac, unsigned sc,
+					  const char *const *more);
+
 /** Index of the board device at fdt @offset, or -1. */
 int board_device_at(const struct bh_board *b, int offset);
 

@@ -145,6 +145,12 @@ static void parse_reg_layout(struct bh_ctx *c, int node, const char *path, struc
 
 struct bh_device *parse_board_device(struct bh_ctx *c, int node, unsigned ac, unsigned sc)
 {
+	return parse_board_device_more(c, node, ac, sc, NULL);
+}
+
+struct bh_device *parse_board_device_more(struct bh_ctx *c, int node, unsigned ac, unsigned sc,
+					  const char *const *more)
+{
 	struct bh_board *b = &c->sys->board;
 	char path[BHCC_PATH_MAX];
 	struct bh_device *d;
@@ -152,7 +158,7 @@ struct bh_device *parse_board_device(struct bh_ctx *c, int node, unsigned ac, un
 	int len;
 
 	node_path(c, node, path);
-	props_whitelist(c, node, path, device_props);
+	props_whitelist2(c, node, path, device_props, more);
 	node_no_children(c, node, path);
 	if (b->n_devices == BHCC_MAX_DEVICES) {
 		diag_error(c->diag, path, NULL, "more than %u board devices", BHCC_MAX_DEVICES);

@@ -44,9 +44,28 @@ struct cfg_port_range {
 	uint16_t count;
 };
 
+#define CFG_X86_MAX_PCI_FUNCS 2u    /* PCI functions one partition may be assigned */
+#define CFG_X86_PCI_BARS 6u         /* a type 0 header's BARs */
+
+/** A memory BAR of an assigned function: 32-bit, where the description puts it. */
+struct cfg_pci_bar {
+	uint32_t index;           /* 0..5: config space offset 0x10 + 4 * index */
+	uint32_t base;            /* aligned to its size (bhcc) */
+	uint32_t size;            /* a power of two, 4 KiB or more */
+};
+
+/** A PCI function assigned to a partition (arch/x86/pci.c), at the same BDF it has on the board. */
+struct cfg_pci_function {
+	uint32_t bdf;             /* bus << 8 | device << 3 | function */
+	uint32_t n_bars;
+	struct cfg_pci_bar bars[CFG_X86_PCI_BARS];
+};
+
 struct cfg_arch_partition {
 	uint32_t n_port_ranges;
 	struct cfg_port_range port_ranges[CFG_X86_MAX_PORT_RANGES];
+	uint32_t n_pci;
+	struct cfg_pci_function pci[CFG_X86_MAX_PCI_FUNCS];
 };
 
 #endif /* BULKHEAD_CFG_ARCH_H */

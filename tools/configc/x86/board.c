@@ -15,6 +15,7 @@
 #include <libfdt.h>
 
 #include "backend.h"
+#include "pci.h"
 #include "props.h"
 #include "range.h"
 
@@ -160,6 +161,10 @@ bool be_board_node(struct bh_ctx *c, int node, unsigned ac, unsigned sc)
 
 	if (strcmp(name, "isa") == 0) {
 		parse_isa(c, node);
+		return true;
+	}
+	if (strcmp(name, "pci") == 0) {
+		x86_parse_pci(c, node);
 		return true;
 	}
 	if (fdt_getprop(c->fdt, node, "interrupt-controller", NULL) || compatible_is(c, node, IOAPIC_COMPATIBLE)) {

@@ -6,6 +6,7 @@
  */
 #include "backend.h"
 #include "cfg.h"
+#include "pci.h"
 
 #define ULL(x) ((unsigned long long)(x))
 
@@ -47,7 +48,9 @@ void be_emit_c_partition(FILE *f, const struct bh_partition *p)
 	for (unsigned i = 0; i < a->n_port_ranges; i++)
 		fprintf(f, "%s { .base = 0x%x, .count = 0x%x }", i ? "," : ", .port_ranges = {",
 			a->port_ranges[i].base, a->port_ranges[i].count);
-	fprintf(f, "%s },\n", a->n_port_ranges ? " }" : "");
+	fprintf(f, "%s", a->n_port_ranges ? " }" : "");
+	x86_pci_emit_c(f, a);
+	fprintf(f, " },\n");
 }
 
 const char *be_cpu_id_text(const struct bh_cpu *cpu, char *buf, size_t len)
@@ -78,6 +81,7 @@ void be_report_partition(FILE *f, const struct bh_partition *p)
 		fprintf(f, "%s0x%x-0x%x", i ? ", " : "", a->port_ranges[i].base,
 			a->port_ranges[i].base + a->port_ranges[i].count - 1u);
 	fprintf(f, " |\n");
+	x86_pci_report(f, a);
 	fprintf(f, "| Nested page-table pages | %u |\n", p->s2_pages);
 }
 

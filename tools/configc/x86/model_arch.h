@@ -19,8 +19,22 @@
 #define X86_PORT_LIMIT UINT64_C(0x10000)    /* I/O ports are 0..0xffff */
 #define X86_LOW_RAM_LIMIT UINT64_C(0x100000) /* the real-mode megabyte: never board RAM */
 
+#define X86_PCI_MAX_FUNCS 8u                /* PCI functions a board describes */
+
+/** A PCI function of the board (pci.c): a board device whose reg lists its BARs' windows. */
+struct bh_pci_function {
+	int device;                                /* index in board.devices */
+	uint32_t bdf;                              /* bus << 8 | device << 3 | function */
+	uint32_t bar_index[BHCC_MAX_DEV_REGS];     /* the BAR of each reg range */
+	bool valid;
+};
+
 /** The I/O APIC (the interrupt controller) and the local APICs' window. */
 struct bh_arch_board {
+	char pci_path[BHCC_PATH_MAX];              /* the pci node, "" when the board has none */
+	struct bh_range pci_window;                /* where BARs may go (below 4 GiB) */
+	unsigned n_pci;
+	struct bh_pci_function pci[X86_PCI_MAX_FUNCS];
 	bool has_ioapic;
 	struct bh_range ioapic;
 	uint32_t ioapic_pins;
@@ -35,6 +49,8 @@ struct bh_arch_cpu {
 struct bh_arch_partition {
 	unsigned n_port_ranges;
 	struct cfg_port_range port_ranges[CFG_X86_MAX_PORT_RANGES];
+	unsigned n_pci;
+	struct cfg_pci_function pci[CFG_X86_MAX_PCI_FUNCS];
 };
 
 #endif /* BHCC_MODEL_ARCH_H */

@@ -10,6 +10,7 @@
 
 #include "backend.h"
 #include "cfg.h"
+#include "pci.h"
 
 
 /*
@@ -53,6 +54,7 @@ void be_partition_regions(struct bh_ctx *c, struct bh_partition *p)
 				(struct cfg_port_range){ (uint16_t)d->regs[i].base, (uint16_t)d->regs[i].size };
 		}
 	}
+	x86_pci_partition(c, p);
 }
 
 /* arch/x86's emulated UART: core/vuart_16550.c at I/O ports. */
