@@ -189,7 +189,8 @@ def x86_command(image, *, cpus, mem_mib, interactive=False, load_list=None, extr
     if plugin:
         args += ["-plugin", plugin]
     args += ["-serial", "mon:stdio", "-echr", "0x1d"] if interactive else ["-serial", "stdio", "-monitor", "none"]
-    args += ["-serial", "null", "-no-reboot"]
+    # The board's PCI function (configs/boards/qemu-x86_64.dtsi): QEMU's edu at 00:03.0.
+    args += ["-serial", "null", "-no-reboot", "-device", "edu,addr=03.0"]
     if load_list:
         args += loader_args(load_list)
     return args + list(extra) + ["-kernel", image]

@@ -44,10 +44,12 @@ void arch_partition_init(struct partition *p)
 	}
 	vendor_msr_pass(msr, MSR_TSC, true, false);
 	x86_ioapic_partition_init(p);
+	x86_pci_partition_init(p);
 }
 
 void arch_partition_reset(struct partition *p)
 {
 	/* Each vCPU's pending vectors are cleared when it enters again (x86_virq_reset). */
 	x86_ioapic_partition_reset(p);   /* its pins masked, here and in the I/O APIC */
+	x86_pci_partition_reset(p);      /* a restart finds its functions as the first start did */
 }

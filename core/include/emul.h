@@ -28,7 +28,9 @@ enum emul_space {
  * Regions per partition. Proven sufficient: the clients are the virtual
  * GIC, with at most 2 (GICv3: distributor and redistributors; its
  * registration checks that it fits, VGIC_EMUL_REGIONS), the emulated
- * PL011 (vuart_pl011.h), 1, and the emulated disk (vdisk.h), 1.
+ * PL011 (vuart_pl011.h), 1, and the emulated disk (vdisk.h), 1; x86's
+ * port space: the emulated 16550, 1, and the PCI configuration filter
+ * (arch/x86/pci.c), 1.
  */
 #define EMUL_REGIONS 4u
 

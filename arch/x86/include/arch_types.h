@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #define X86_IOAPIC_OWN_PINS 16u     /* I/O APIC pins a partition may own (CFG_X86_ISA_PINS) */
+#define X86_PCI_FUNCS 2u            /* PCI functions a partition may be assigned (CFG_X86_MAX_PCI_FUNCS) */
 
 /* Indices of struct x86_gprs's `hc`: the hypercall ABI's registers in its order (arch/x86/README.md). */
 #define X86_RAX 0u
@@ -84,6 +85,8 @@ struct arch_partition {
 	uint32_t ioregsel;          /* the I/O APIC register it selected (ioapic.c) */
 	uint32_t redir[X86_IOAPIC_OWN_PINS];      /* its own pins' entries, low word (ioapic.c) */
 	uint32_t redir_dest[X86_IOAPIC_OWN_PINS]; /* and high word */
+	uint32_t pci_address;       /* the configuration address it last wrote to 0xcf8 (pci.c) */
+	uint32_t pci_sizing[X86_PCI_FUNCS];       /* per function, the BARs whose last write was all ones */
 };
 
 #endif /* X86_ARCH_TYPES_H */

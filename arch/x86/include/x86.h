@@ -53,6 +53,13 @@ struct x86_gprs;
 
 static inline void outb(uint16_t port, uint8_t v) { __asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port)); }
 static inline void outw(uint16_t port, uint16_t v) { __asm__ volatile("outw %0, %1" : : "a"(v), "Nd"(port)); }
+static inline void outl(uint16_t port, uint32_t v) { __asm__ volatile("outl %0, %1" : : "a"(v), "Nd"(port)); }
+static inline uint32_t inl(uint16_t port)
+{
+	uint32_t v;
+	__asm__ volatile("inl %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
+}
 static inline uint8_t inb(uint16_t port)
 {
 	uint8_t v;
@@ -203,6 +210,14 @@ bool x86_ioapic_access(struct cpu *cpu, uint64_t gpa);
 void x86_ioapic_partition_init(struct partition *p);
 /** Masks the partition's own pins, in its view and in the I/O APIC. */
 void x86_ioapic_partition_reset(struct partition *p);
+/**
+ * Places the partition's assigned PCI functions' BARs where the description
+ * says (refusing the boot on a function that does not match it) and
+ * registers its filtered configuration ports (pci.c).
+ */
+void x86_pci_partition_init(struct partition *p);
+/** Its functions' decoding off and their BARs placed again, the filter's state cleared (a restart). */
+void x86_pci_partition_reset(struct partition *p);
 /** The hypervisor's handler of vector X86_VEC_GSI + `pin`: EOI, then the owner's vector raised, unless masked. */
 void x86_gsi_interrupt(uint32_t pin);
 

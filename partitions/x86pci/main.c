@@ -1,0 +1,176 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * PCI device assignment from a partition (configs/qemu-x86_64-pci.dts,
+ * arch/x86/pci.c). It scans bus 0 through configuration mechanism #1
+ * (0xcf8/0xcfc) and prints what it finds. The partition given QEMU's edu
+ * function at 00:03.0 then sizes its BAR, drives it through the BAR's
+ * window (identity register, the liveness register that returns the
+ * inverse of what is written, a factorial), and tries what the filter must
+ * refuse, printing the hypervisor's register-incident count
+ * (BH_HC_INCIDENTS) after each: moving the BAR over RAM, enabling bus
+ * mastering and I/O space, writing another function's command, a write
+ * past the header, an unaligned four-byte read of 0xcfd, a byte write to
+ * 0xcf9 (the chipset's reset control) and a word read of 0xcf8. The
+ * partition without a function finds nothing and then loads from edu's
+ * window, which is not in its map: a nested page fault stops it. The
+ * assigned one then faults on purpose (its fault policy restarts it) and,
+ * restarted, finds its function again with memory decoding off.
+ * "ESCAPED" would mean something got through.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <bulkhead/hypercall.h>
+#include "bhrt.h"
+#include "bhrt_x86.h"
+
+#define PCI_ADDRESS 0xcf8u
+#define PCI_DATA 0xcfcu
+#define PCI_ENABLE 0x80000000u
+#define EDU_BDF ((3u << 3) | 0u)       /* 00:03.0, configs/boards/qemu-x86_64.dtsi */
+#define EDU_ID 0x11e8u                 /* vendor 0x1234, device 0x11e8: the dword reads 0x11e81234 */
+#define EDU_BAR 0xd0000000u            /* the description's BAR0 */
+#define EDU_IDENT 0x00u
+#define EDU_LIVENESS 0x04u
+#define EDU_FACTORIAL 0x08u
+#define EDU_STATUS 0x20u
+#define EDU_STATUS_COMPUTING 0x1u
+#define HOST_BRIDGE_BDF 0u
+#define LPC_BDF ((0x1fu << 3) | 0u)
+#define RAM_TARGET 0x00400000u          /* inside its own RAM: a BAR there would shadow it */
+#define RAM_TARGET_OUTSIDE 0x08000000u  /* 128 MiB: outside its 16 MiB of RAM, a nested page fault */
+
+static inline uint32_t inl(uint16_t port)
+{
+	uint32_t v;
+
+	__asm__ volatile("inl %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
+}
+
+static inline uint16_t inw(uint16_t port)
+{
+	uint16_t v;
+
+	__asm__ volatile("inw %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
+}
+
+static inline void outl(uint16_t port, uint32_t v)
+{
+	__asm__ volatile("outl %0, %1" : : "a"(v), "Nd"(port));
+}
+
+static uint32_t cfg_read(uint32_t bdf, uint32_t reg)
+{
+	outl(PCI_ADDRESS, PCI_ENABLE | (bdf << 8) | reg);
+	return inl(PCI_DATA);
+}
+
+static void cfg_write(uint32_t bdf, uint32_t reg, uint32_t v)
+{
+	outl(PCI_ADDRESS, PCI_ENABLE | (bdf << 8) | reg);
+	outl(PCI_DATA, v);
+}
+
+static unsigned long incidents(void)
+{
+	return (unsigned long)rt_hvc(BH_HC_INCIDENTS, BH_INCIDENT_REGISTER, 0, 0).x1;
+}
+
+static volatile uint32_t *edu(uint32_t offset)
+{
+	return (volatile uint32_t *)(uintptr_t)(EDU_BAR + offset);
+}
+
+/* Bus 0, every device and function: how many answer, and the last one's BDF. */
+static unsigned scan(uint32_t *last)
+{
+	unsigned found = 0;
+
+	for (uint32_t bdf = 0; bdf < 256u; bdf++) {
+		if ((cfg_read(bdf, 0) & 0xffffu) != 0xffffu) {
+			printf("x86pci: function %02x:%02x.%u id 0x%08x\n", (unsigned)(bdf >> 8), (unsigned)(bdf >> 3),
+			       (unsigned)(bdf & 7u), (unsigned)cfg_read(bdf, 0));
+			*last = bdf;
+			found++;
+		}
+	}
+	return found;
+}
+
+static void drive(void)
+{
+	printf("x86pci: ident 0x%08x\n", (unsigned)*edu(EDU_IDENT));
+	*edu(EDU_LIVENESS) = 0x12345678u;
+	printf("x86pci: liveness 0x%08x\n", (unsigned)*edu(EDU_LIVENESS));
+	*edu(EDU_FACTORIAL) = 10u;
+	while ((*edu(EDU_STATUS) & EDU_STATUS_COMPUTING) != 0u) {
+	}
+	printf("x86pci: factorial(10) %u\n", (unsigned)*edu(EDU_FACTORIAL));
+}
+
+static void hostile(void)
+{
+	cfg_write(EDU_BDF, 0x10, RAM_TARGET);
+	printf("x86pci: BAR0 after a move 0x%08x, incidents %lu\n", (unsigned)cfg_read(EDU_BDF, 0x10), incidents());
+	cfg_write(EDU_BDF, 0x04, 0x7u);   /* I/O space, memory space, bus master */
+	printf("x86pci: command after 0x7 0x%04x, incidents %lu\n", (unsigned)(cfg_read(EDU_BDF, 0x04) & 0xffffu),
+	       incidents());
+	printf("x86pci: status 0x%04x capabilities 0x%02x header+0x40 0x%08x\n",
+	       (unsigned)(cfg_read(EDU_BDF, 0x04) >> 16), (unsigned)(cfg_read(EDU_BDF, 0x34) & 0xffu),
+	       (unsigned)cfg_read(EDU_BDF, 0x40));
+	cfg_write(EDU_BDF, 0x40, 0xffffffffu);
+	printf("x86pci: write past the header, incidents %lu\n", incidents());
+	printf("x86pci: host bridge 0x%08x\n", (unsigned)cfg_read(HOST_BRIDGE_BDF, 0));
+	cfg_write(LPC_BDF, 0x04, 0u);
+	printf("x86pci: LPC command write, incidents %lu\n", incidents());
+	outl(PCI_ADDRESS, PCI_ENABLE | (EDU_BDF << 8));
+	uint32_t unaligned = inl(PCI_DATA + 1u);
+	printf("x86pci: unaligned 0xcfd 0x%08x, incidents %lu\n", (unsigned)unaligned, incidents());
+	x86_outb(PCI_ADDRESS + 1u, 0x06u);   /* a full reset through the reset control register */
+	printf("x86pci: 0xcf9 write, incidents %lu\n", incidents());
+	uint16_t word = inw(PCI_ADDRESS);
+	printf("x86pci: word 0xcf8 0x%04x, incidents %lu\n", (unsigned)word, incidents());
+}
+
+static void assigned(void)
+{
+	uint32_t bar = cfg_read(EDU_BDF, 0x10);
+	uint32_t size;
+
+	printf("x86pci: BAR0 0x%08x command 0x%04x\n", (unsigned)bar, (unsigned)(cfg_read(EDU_BDF, 0x04) & 0xffffu));
+	cfg_write(EDU_BDF, 0x10, 0xffffffffu);
+	size = ~(cfg_read(EDU_BDF, 0x10) & ~0xfu) + 1u;
+	cfg_write(EDU_BDF, 0x10, bar);
+	printf("x86pci: BAR0 size 0x%x, then 0x%08x, incidents %lu\n", (unsigned)size, (unsigned)cfg_read(EDU_BDF, 0x10),
+	       incidents());
+	cfg_write(EDU_BDF, 0x04, 0x2u);   /* memory space */
+	drive();
+	hostile();
+	drive();   /* the function still answers where the description put it */
+}
+
+int main(void)
+{
+	struct rt_info me = rt_partition_info();
+	uint32_t last = 0xffffffffu;
+	unsigned found = scan(&last);
+
+	printf("x86pci: restart %u, %u functions, incidents %lu\n", (unsigned)me.restarts, found, incidents());
+	if (found == 1u && last == EDU_BDF && (cfg_read(EDU_BDF, 0) >> 16) == EDU_ID && me.restarts > 0u) {
+		/* restarted: the function as the first start found it, decoding off */
+		printf("x86pci: BAR0 0x%08x command 0x%04x\n", (unsigned)cfg_read(EDU_BDF, 0x10),
+		       (unsigned)(cfg_read(EDU_BDF, 0x04) & 0xffffu));
+	} else if (found == 1u && last == EDU_BDF && (cfg_read(EDU_BDF, 0) >> 16) == EDU_ID) {
+		assigned();
+		printf("x86pci: faulting to be restarted\n");
+		*(volatile uint32_t *)(uintptr_t)RAM_TARGET_OUTSIDE = 0u;
+	} else if (found == 0u) {
+		printf("x86pci: loading from 0x%08x\n", (unsigned)EDU_BAR);
+		printf("x86pci: ESCAPED: read 0x%08x\n", (unsigned)*edu(EDU_IDENT));
+	} else {
+		printf("x86pci: ESCAPED: sees functions it was not given\n");
+	}
+	printf("x86pci: done\n");
+	return 0;
+}
