@@ -42,7 +42,6 @@ _Static_assert(X86_PCI_FUNCS == CFG_X86_MAX_PCI_FUNCS, "arch_types.h's count is 
 #define PCI_REG_BAR_END 0x28u
 #define PCI_REG_ROM 0x30u
 #define PCI_REG_INTERRUPT 0x3cu       /* line, pin, min grant, max latency */
-#define PCI_REG_HEADER_END 0x40u
 #define CMD_MEMORY 0x0002u
 #define CMD_INTX_DISABLE 0x0400u
 #define CMD_ALLOWED (CMD_MEMORY | CMD_INTX_DISABLE)
@@ -56,7 +55,7 @@ _Static_assert(X86_PCI_FUNCS == CFG_X86_MAX_PCI_FUNCS, "arch_types.h's count is 
 static struct spinlock pci_lock = SPINLOCK_INIT;
 
 /* Implements: REQ-DEV-002, REQ-DEV-003 */
-static uint32_t hw_read(uint32_t bdf, uint32_t reg)
+static uint32_t pci_hw_read(uint32_t bdf, uint32_t reg)
 {
 	uint32_t v;
 
@@ -68,7 +67,7 @@ static uint32_t hw_read(uint32_t bdf, uint32_t reg)
 }
 
 /* Implements: REQ-DEV-002, REQ-DEV-003 */
-static void hw_write(uint32_t bdf, uint32_t reg, uint32_t v)
+static void pci_hw_write(uint32_t bdf, uint32_t reg, uint32_t v)
 {
 	spin_lock(&pci_lock);
 	outl(PCI_PORTS, PCI_ENABLE | (bdf << 8) | reg);
@@ -98,18 +97,18 @@ static void check_function(const struct cfg_pci_function *f)
 {
 	uint32_t bdf = f->bdf;
 
-	if ((hw_read(bdf, PCI_REG_ID) & 0xffffu) == 0xffffu) {
+	if ((pci_hw_read(bdf, PCI_REG_ID) & 0xffffu) == 0xffffu) {
 		panic("PCI %x:%x.%x: no function there, but the description assigns one", bdf >> 8, (bdf >> 3) & 0x1fu, bdf & 7u);
 	}
-	hw_write(bdf, PCI_REG_COMMAND, 0u);   /* nothing decodes while its BARs are sized */
+	pci_hw_write(bdf, PCI_REG_COMMAND, 0u);   /* nothing decodes while its BARs are sized */
 	for (uint32_t reg = PCI_REG_BAR0; reg < PCI_REG_BAR_END; reg += 4u) {
 		const struct cfg_pci_bar *bar = bar_at(f, reg);
-		uint32_t old = hw_read(bdf, reg);
+		uint32_t old = pci_hw_read(bdf, reg);
 		uint32_t mask;
 
-		hw_write(bdf, reg, 0xffffffffu);
-		mask = hw_read(bdf, reg);
-		hw_write(bdf, reg, old);
+		pci_hw_write(bdf, reg, 0xffffffffu);
+		mask = pci_hw_read(bdf, reg);
+		pci_hw_write(bdf, reg, old);
 		if (bar != NULL) {
 			log_info("PCI %x:%x.%x BAR%u: firmware's 0x%x, the description's 0x%x", bdf >> 8, (bdf >> 3) & 0x1fu,
 				 bdf & 7u, bar->index, old & ~BAR_FLAGS, bar->base);
@@ -129,9 +128,9 @@ static void check_function(const struct cfg_pci_function *f)
 /* Implements: REQ-DEV-002 */
 static void place_function(const struct cfg_pci_function *f)
 {
-	hw_write(f->bdf, PCI_REG_COMMAND, 0u);
+	pci_hw_write(f->bdf, PCI_REG_COMMAND, 0u);
 	for (uint32_t i = 0u; (i < f->n_bars) && (i < CFG_X86_PCI_BARS); i++) {
-		hw_write(f->bdf, PCI_REG_BAR0 + (4u * f->bars[i].index), f->bars[i].base);
+		pci_hw_write(f->bdf, PCI_REG_BAR0 + (4u * f->bars[i].index), f->bars[i].base);
 	}
 }
 
@@ -162,14 +161,14 @@ static uint32_t filtered_read(const struct partition *p, uint32_t fi, uint32_t r
 		if (bar != NULL) {
 			bool sizing = (p->arch.pci_sizing[fi] & (1u << bar->index)) != 0u;
 
-			v = (sizing ? ~(bar->size - 1u) : bar->base) | (hw_read(f->bdf, reg) & BAR_FLAGS);
+			v = (sizing ? ~(bar->size - 1u) : bar->base) | (pci_hw_read(f->bdf, reg) & BAR_FLAGS);
 		}
 	} else if (reg == PCI_REG_COMMAND) {
-		v = hw_read(f->bdf, reg) & ~STATUS_CAP_LIST;
+		v = pci_hw_read(f->bdf, reg) & ~STATUS_CAP_LIST;
 	} else if (reg == PCI_REG_INTERRUPT) {
-		v = (hw_read(f->bdf, reg) & 0xffff0000u) | NO_INTERRUPT;
+		v = (pci_hw_read(f->bdf, reg) & 0xffff0000u) | NO_INTERRUPT;
 	} else if ((reg < PCI_REG_ROM) && (reg != PCI_REG_BAR_END)) {
-		v = hw_read(f->bdf, reg);   /* identity, class, header type, subsystem */
+		v = pci_hw_read(f->bdf, reg);   /* identity, class, header type, subsystem */
 	} else {
 		/* expansion ROM, capability pointer, the rest: absent */
 	}
@@ -200,7 +199,7 @@ static bool filtered_write(struct partition *p, uint32_t fi, uint32_t reg, uint3
 			taken = (merged & ~BAR_FLAGS) == bar->base;   /* its own address back: no move */
 		}
 	} else if (reg == PCI_REG_COMMAND) {
-		hw_write(f->bdf, reg, merged & CMD_ALLOWED);   /* status: zero clears nothing */
+		pci_hw_write(f->bdf, reg, merged & CMD_ALLOWED);   /* status: zero clears nothing */
 		taken = (merged & 0xffffu & ~CMD_ALLOWED) == 0u;
 	} else {
 		/* ignored */

@@ -25,19 +25,6 @@
 #define PCI_DATA 0xcfcu
 #define PCI_ENABLE_00_0_REG0 0x80000000u
 
-static inline uint32_t inl(uint16_t port)
-{
-	uint32_t v;
-
-	__asm__ volatile("inl %1, %0" : "=a"(v) : "Nd"(port));
-	return v;
-}
-
-static inline void outl(uint16_t port, uint32_t v)
-{
-	__asm__ volatile("outl %0, %1" : : "a"(v), "Nd"(port));
-}
-
 static uint32_t pit_read(void)
 {
 	x86_outb(PIT_MODE, PIT_LATCH_CH0);
@@ -60,8 +47,8 @@ int main(void)
 	uint32_t pit2 = pit_read();
 	printf("x86legacy: PIT channel 0 0x%04x then 0x%04x\n", (unsigned)pit1, (unsigned)pit2);
 
-	outl(PCI_ADDRESS, PCI_ENABLE_00_0_REG0);
-	uint32_t id = inl(PCI_DATA);
+	x86_outl(PCI_ADDRESS, PCI_ENABLE_00_0_REG0);
+	uint32_t id = x86_inl(PCI_DATA);
 	printf("x86legacy: PCI 00:00.0 id 0x%08x\n", (unsigned)id);
 	return 0;
 }

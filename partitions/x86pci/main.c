@@ -39,37 +39,16 @@
 #define RAM_TARGET 0x00400000u          /* inside its own RAM: a BAR there would shadow it */
 #define RAM_TARGET_OUTSIDE 0x08000000u  /* 128 MiB: outside its 16 MiB of RAM, a nested page fault */
 
-static inline uint32_t inl(uint16_t port)
-{
-	uint32_t v;
-
-	__asm__ volatile("inl %1, %0" : "=a"(v) : "Nd"(port));
-	return v;
-}
-
-static inline uint16_t inw(uint16_t port)
-{
-	uint16_t v;
-
-	__asm__ volatile("inw %1, %0" : "=a"(v) : "Nd"(port));
-	return v;
-}
-
-static inline void outl(uint16_t port, uint32_t v)
-{
-	__asm__ volatile("outl %0, %1" : : "a"(v), "Nd"(port));
-}
-
 static uint32_t cfg_read(uint32_t bdf, uint32_t reg)
 {
-	outl(PCI_ADDRESS, PCI_ENABLE | (bdf << 8) | reg);
-	return inl(PCI_DATA);
+	x86_outl(PCI_ADDRESS, PCI_ENABLE | (bdf << 8) | reg);
+	return x86_inl(PCI_DATA);
 }
 
 static void cfg_write(uint32_t bdf, uint32_t reg, uint32_t v)
 {
-	outl(PCI_ADDRESS, PCI_ENABLE | (bdf << 8) | reg);
-	outl(PCI_DATA, v);
+	x86_outl(PCI_ADDRESS, PCI_ENABLE | (bdf << 8) | reg);
+	x86_outl(PCI_DATA, v);
 }
 
 static unsigned long incidents(void)
@@ -124,12 +103,12 @@ static void hostile(void)
 	printf("x86pci: host bridge 0x%08x\n", (unsigned)cfg_read(HOST_BRIDGE_BDF, 0));
 	cfg_write(LPC_BDF, 0x04, 0u);
 	printf("x86pci: LPC command write, incidents %lu\n", incidents());
-	outl(PCI_ADDRESS, PCI_ENABLE | (EDU_BDF << 8));
-	uint32_t unaligned = inl(PCI_DATA + 1u);
+	x86_outl(PCI_ADDRESS, PCI_ENABLE | (EDU_BDF << 8));
+	uint32_t unaligned = x86_inl(PCI_DATA + 1u);
 	printf("x86pci: unaligned 0xcfd 0x%08x, incidents %lu\n", (unsigned)unaligned, incidents());
 	x86_outb(PCI_ADDRESS + 1u, 0x06u);   /* a full reset through the reset control register */
 	printf("x86pci: 0xcf9 write, incidents %lu\n", incidents());
-	uint16_t word = inw(PCI_ADDRESS);
+	uint16_t word = x86_inw(PCI_ADDRESS);
 	printf("x86pci: word 0xcf8 0x%04x, incidents %lu\n", (unsigned)word, incidents());
 }
 

@@ -52,3 +52,12 @@ class System:
 
     def taken(self, lines):
         return harness.coverage_taken(self.out, lines) if COVERAGE else lines
+
+
+def booted(name, dts, partitions, timeout):
+    """build() and run() of `dts`, raising harness.NotBooted unless the hypervisor's banner names
+    its `partitions` (a test that fails proves something only on a system that booted)."""
+    booted_run = run(*build(name, dts), timeout=timeout)
+    if f"Bulkhead: 4 cores, {partitions} partitions" not in booted_run.of("bulkhead"):
+        raise harness.NotBooted(f"no banner:\n{booted_run.text()[-3000:]}")
+    return booted_run

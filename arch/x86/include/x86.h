@@ -53,11 +53,20 @@ struct x86_gprs;
 
 static inline void outb(uint16_t port, uint8_t v) { __asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port)); }
 static inline void outw(uint16_t port, uint16_t v) { __asm__ volatile("outw %0, %1" : : "a"(v), "Nd"(port)); }
-static inline void outl(uint16_t port, uint32_t v) { __asm__ volatile("outl %0, %1" : : "a"(v), "Nd"(port)); }
+/* The operands are copied in C so that no parameter is used only inside the assembly (MISRA 2.7). */
+static inline void outl(uint16_t port, uint32_t v)
+{
+	uint16_t p = port;
+	uint32_t value = v;
+
+	__asm__ volatile("outl %0, %1" : : "a"(value), "Nd"(p));
+}
 static inline uint32_t inl(uint16_t port)
 {
+	uint16_t p = port;
 	uint32_t v;
-	__asm__ volatile("inl %1, %0" : "=a"(v) : "Nd"(port));
+
+	__asm__ volatile("inl %1, %0" : "=a"(v) : "Nd"(p));
 	return v;
 }
 static inline uint8_t inb(uint16_t port)
