@@ -168,19 +168,24 @@ static const struct rejection uart_rejections[] = {
 	{ "err-16550-pl011", "err-16550-pl011: /partitions/talker: console: \"pl011\" is not an emulated UART of this architecture's hypervisor (it has \"ns16550\")" },
 };
 
+/* Each fixture is refused with a message containing its text. */
+static void expect_rejections(const struct rejection *list, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		int rc;
+		char *err = run_both(list[i].fixture, &rc);
+
+		if (rc == 0 || !strstr(err, list[i].message))
+			fail_msg("%s: rc %d, expected:\n%s\n--- got:\n%s", list[i].fixture, rc, list[i].message, err);
+		free(err);
+	}
+}
+
 /* Verifies: REQ-XARCH-012, REQ-XARCH-019, REQ-CFG-010 */
 static void test_bad_x86_descriptions_name_node_property_and_conflict(void **state)
 {
 	(void)state;
-	for (size_t i = 0; i < sizeof(rejections) / sizeof(rejections[0]); i++) {
-		int rc;
-		char *err = run_both(rejections[i].fixture, &rc);
-
-		if (rc == 0 || !strstr(err, rejections[i].message))
-			fail_msg("%s: rc %d, expected:\n%s\n--- got:\n%s", rejections[i].fixture, rc,
-				 rejections[i].message, err);
-		free(err);
-	}
+	expect_rejections(rejections, sizeof(rejections) / sizeof(rejections[0]));
 }
 
 /* Verifies: REQ-XARCH-035 */
@@ -198,13 +203,7 @@ static void test_emulated_16550_console(void **state)
 	expect_text("%s/ok-16550/gen/config.c", ".console = { .kind = CFG_CONSOLE_NS16550, .channel = ");
 	expect_text("%s/ok-16550/gen/config.c", ", .irq = 4, .ipa = 0x3f8 },");
 	expect_text("%s/ok-16550/gen/isolation.md", "| Console | emulated 16550 at ports 0x3f8-0x3ff, pin 4, channel ");
-	for (size_t i = 0; i < sizeof(uart_rejections) / sizeof(uart_rejections[0]); i++) {
-		err = run_both(uart_rejections[i].fixture, &rc);
-		if (rc == 0 || !strstr(err, uart_rejections[i].message))
-			fail_msg("%s: rc %d, expected:\n%s\n--- got:\n%s", uart_rejections[i].fixture, rc,
-				 uart_rejections[i].message, err);
-		free(err);
-	}
+	expect_rejections(uart_rejections, sizeof(uart_rejections) / sizeof(uart_rejections[0]));
 }
 
 /*
@@ -406,13 +405,7 @@ static void test_pci_function_assignment(void **state)
 		    "\t\t.size = 0x100000,\n\t\t.access = CFG_ACCESS_R | CFG_ACCESS_W,\n\t\t.kind = CFG_REGION_DEVICE,\n");
 	expect_text("%s/ok-pci/gen/isolation.md",
 		    "| PCI functions | 00:03.0, BAR0 0xd0000000-0xd00fffff (configuration space filtered; bus mastering denied");
-	for (size_t i = 0; i < sizeof(pci_rejections) / sizeof(pci_rejections[0]); i++) {
-		err = run_both(pci_rejections[i].fixture, &rc);
-		if (rc == 0 || !strstr(err, pci_rejections[i].message))
-			fail_msg("%s: rc %d, expected:\n%s\n--- got:\n%s", pci_rejections[i].fixture, rc,
-				 pci_rejections[i].message, err);
-		free(err);
-	}
+	expect_rejections(pci_rejections, sizeof(pci_rejections) / sizeof(pci_rejections[0]));
 }
 
 int main(void)
