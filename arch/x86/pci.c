@@ -238,8 +238,8 @@ static bool pci_config_pio(struct cpu *cpu, void *context, uint64_t offset, bool
 		} else {
 			/* refused */
 		}
-	} else if ((byte % size) != 0u) {
-		ok = false;
+	} else if (((size != 1u) && (size != 2u) && (size != 4u)) || ((byte % size) != 0u)) {
+		ok = false;   /* io_exit passes 1, 2 or 4; nothing else reaches the division */
 	} else if (fi < 0) {
 		if (write) {
 			incident_log(cpu, BH_INCIDENT_REGISTER, "PCI configuration write to address 0x%x refused (not its function)", address);

@@ -181,7 +181,7 @@ static void expect_rejections(const struct rejection *list, size_t n)
 	}
 }
 
-/* Verifies: REQ-XARCH-012, REQ-XARCH-019, REQ-CFG-010 */
+/* Verifies: REQ-XARCH-012, REQ-XARCH-019~2, REQ-CFG-010 */
 static void test_bad_x86_descriptions_name_node_property_and_conflict(void **state)
 {
 	(void)state;
