@@ -146,7 +146,7 @@ int rt_vblk_submit(struct rt_vblk *d, const struct virtq_desc *chain, uint32_t n
 	return len;
 }
 
-int rt_vblk_io(struct rt_vblk *d, bool write, uint64_t lba, uint32_t sectors, uint64_t timeout_us)
+int rt_vblk_io(struct rt_vblk *d, bool is_write, uint64_t lba, uint32_t sectors, uint64_t timeout_us)
 {
 	volatile struct virtq_desc *desc = rt_virtq_desc_at(d->window);
 	struct virtio_blk_req_hdr *hdr = rt_blk_hdr_at(&d->window[HDR_OFF]);
@@ -157,7 +157,7 @@ int rt_vblk_io(struct rt_vblk *d, bool write, uint64_t lba, uint32_t sectors, ui
 		return RT_VBLK_TOO_BIG;
 	}
 	hdr->type = VIRTIO_BLK_T_OUT;
-	if (!write) {
+	if (!is_write) {
 		data_flags |= VIRTQ_DESC_F_WRITE;
 		hdr->type = VIRTIO_BLK_T_IN;
 	}

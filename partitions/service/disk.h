@@ -38,7 +38,7 @@ struct svc_disk_seg {
  * buffers of @segs in turn (one request's data descriptors, so that the disk can move them in
  * one transfer); 0 or -1.
  */
-typedef int (*svc_disk_io_t)(void *ctx, bool write, uint64_t lba, const struct svc_disk_seg *segs, uint32_t n);
+typedef int (*svc_disk_io_t)(void *ctx, bool is_write, uint64_t lba, const struct svc_disk_seg *segs, uint32_t n);
 
 /** Where a range of the client's addresses is in this partition's space. */
 struct svc_disk_range {

@@ -26,7 +26,7 @@ int svc_uart_init(const struct svc_uart_driver *d, uint64_t uart_base, uint32_t 
 
 uint32_t svc_uart_write(const char *buf, uint32_t len)
 {
-	return (drv != NULL) ? drv->write(buf, len) : 0u;
+	return (drv != NULL) ? drv->send(buf, len) : 0u;
 }
 
 void svc_uart_rx_put(uint8_t c)

@@ -16,7 +16,7 @@
 struct svc_uart_driver {
 	const char *compatible;                         /* the device tree compatible it drives */
 	int (*init)(uint64_t base, uint32_t irq);       /* takes the UART, IRQs unmasked: 0, or -1 */
-	uint32_t (*write)(const char *buf, uint32_t len);
+	uint32_t (*send)(const char *buf, uint32_t len);
 	void (*poll)(void);                             /* NULL, or the receive work done outside an interrupt */
 };
 

@@ -160,7 +160,7 @@ static void nap(void)
 
 /* One request of at most VBLK_BOUNCE bytes, polled. */
 /* Implements: REQ-DSK-006 */
-static int request(bool write, uint64_t lba, uint32_t bytes)
+static int request(bool is_write, uint64_t lba, uint32_t bytes)
 {
 	uint16_t idx = dma.avail[1];
 	uint16_t seen = __atomic_load_n(&dma.used[1], __ATOMIC_ACQUIRE);
@@ -169,7 +169,7 @@ static int request(bool write, uint64_t lba, uint32_t bytes)
 	uint16_t data_flags = VIRTQ_DESC_F_NEXT;
 
 	dma.hdr.type = VIRTIO_BLK_T_OUT;
-	if (!write) {
+	if (!is_write) {
 		data_flags |= VIRTQ_DESC_F_WRITE;
 		dma.hdr.type = VIRTIO_BLK_T_IN;
 	}
@@ -228,7 +228,7 @@ static uint32_t bounce_copy(bool to_bounce, const struct svc_disk_seg *segs, uin
 }
 
 /* Implements: REQ-DSK-006 */
-int vblk_io(void *ctx, bool write, uint64_t lba, const struct svc_disk_seg *segs, uint32_t n)
+int vblk_io(void *ctx, bool is_write, uint64_t lba, const struct svc_disk_seg *segs, uint32_t n)
 {
 	uint64_t sectors = 0u;
 	uint64_t done = 0u;
@@ -251,13 +251,13 @@ int vblk_io(void *ctx, bool write, uint64_t lba, const struct svc_disk_seg *segs
 			k = VBLK_BOUNCE / BH_DISK_SECTOR;
 		}
 		bytes = (uint32_t)k * BH_DISK_SECTOR;
-		if (write) {
+		if (is_write) {
 			(void)bounce_copy(true, segs, n, &in, bytes);
 		}
-		if (request(write, lba + done, bytes) != 0) {
+		if (request(is_write, lba + done, bytes) != 0) {
 			return -1;
 		}
-		if (!write) {
+		if (!is_write) {
 			(void)bounce_copy(false, segs, n, &out, bytes);
 		}
 		done += k;

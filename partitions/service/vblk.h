@@ -31,6 +31,6 @@ uint64_t vblk_capacity(void);
 
 /** Block I/O (svc_disk_io_t): the segments' sectors from @lba on, through the bounce buffer, as few
  * device requests as it holds; 0, or -1. */
-int vblk_io(void *ctx, bool write, uint64_t lba, const struct svc_disk_seg *segs, uint32_t n);
+int vblk_io(void *ctx, bool is_write, uint64_t lba, const struct svc_disk_seg *segs, uint32_t n);
 
 #endif /* SVC_VBLK_H */

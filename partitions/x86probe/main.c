@@ -38,16 +38,12 @@
 #define VICTIM_ADDRESS 0x4000000u   /* talker's host-address in configs/qemu-x86_64.dts */
 #define TALKER_APIC_ID 0u           /* cpu0's x2APIC id (configs/boards/qemu-x86_64.dtsi) */
 #define IPI_VECTOR 0x40u
-#define X86_GP 13u
 #define ICR_INIT 0x500u
 #define IOAPIC_BASE 0xfec00000u    /* configs/boards/qemu-x86_64.dtsi */
 #define IOAPIC_WINDOW 4u           /* IOWIN at +0x10, in 32-bit words */
 #define COM1_PIN 4u
 #define CPUID_EBX_AMD 0x68747541u  /* "Auth" of "AuthenticAMD" */
 
-/* Bumped by vectors.S's #GP gate. */
-volatile uint32_t x86probe_gps;
-void x86probe_gp_gate(void);
 
 /* Waits up to 100 ms for the IPI vector's count (a doorbell of the runtime) to differ from `seen`. */
 static uint32_t wait_ipis(uint32_t seen)
@@ -61,7 +57,7 @@ static void x2apic_ipis(void)
 	uint64_t base = x86_rdmsr(X86_MSR_APIC_BASE);
 	uint32_t id = (uint32_t)x86_rdmsr(X86_MSR_X2APIC_ID);
 
-	x86_idt_set(X86_GP, x86probe_gp_gate);
+	x86_msr_refusals_catch();
 	if (rt_doorbell_enable(IPI_VECTOR) != 0) {   /* loads the IDT, takes interrupts */
 		printf("x86probe: vector 0x%x is no doorbell\n", IPI_VECTOR);
 	}
@@ -96,7 +92,7 @@ static void trapped_msrs(void)
 	x86_wrmsr(0x79u, 0x1000u);        /* microcode update trigger */
 	(void)x86_rdmsr(0x2ffu);          /* MTRR default type */
 	x86_wrmsr(0x1d9u, 1u);            /* debug control: LBR */
-	printf("x86probe: 3 MSR accesses that must trap, %u #GP taken\n", (unsigned)x86probe_gps);
+	printf("x86probe: 3 MSR accesses that must trap, %u #GP taken\n", (unsigned)x86_msr_refusals());
 }
 
 #define CR0_NE (1u << 5)

@@ -25,7 +25,6 @@
 #include "bhrt_x86.h"
 
 #define VEC 0x60u
-#define X86_GP 13u
 #define MSR_TPR 0x808u
 #define MSR_SVR 0x80fu
 #define MSR_LVT_TIMER 0x832u
@@ -42,8 +41,6 @@
 #define PERIODS 10u
 #define CPUID1_ECX_TSC_DEADLINE (1u << 24)
 
-volatile uint32_t x86timer_gps;   /* bumped by vectors.S's #GP gate */
-void x86timer_gp_gate(void);
 
 static uint64_t hz;
 
@@ -156,13 +153,13 @@ static void hostile(void)
 		{ MSR_TPR, 0x100u },                             /* beyond the priority */
 	};
 	uint32_t n = (uint32_t)(sizeof(refused) / sizeof(refused[0]));
-	uint32_t before = x86timer_gps;
+	uint32_t before = x86_msr_refusals();
 
 	x86_wrmsr(MSR_LVT_TIMER, VEC);
 	for (uint32_t i = 0u; i < n; i++) {
 		x86_wrmsr(refused[i].msr, refused[i].value);
 	}
-	uint32_t gps = x86timer_gps - before;
+	uint32_t gps = x86_msr_refusals() - before;
 	bool lvt_kept = x86_rdmsr(MSR_LVT_TIMER) == VEC;
 	/* Absurd but valid: the longest count (2^39 ticks), the farthest deadline; each then stopped. */
 	x86_wrmsr(MSR_DIVIDE, DIV_128);
@@ -173,13 +170,13 @@ static void hostile(void)
 	x86_wrmsr(MSR_TSC_DEADLINE, 0u);
 	x86_wrmsr(MSR_LVT_TIMER, VEC | LVT_MASKED);
 	printf("x86timer: hostile: %u writes, %u #GP, timer entry kept %u, then %u #GP\n", (unsigned)n,
-	       (unsigned)gps, (unsigned)lvt_kept, (unsigned)(x86timer_gps - before - gps));
+	       (unsigned)gps, (unsigned)lvt_kept, (unsigned)(x86_msr_refusals() - before - gps));
 }
 
 int main(void)
 {
 	hz = rt_counter_hz();
-	x86_idt_set(X86_GP, x86timer_gp_gate);
+	x86_msr_refusals_catch();
 	if (rt_doorbell_enable(VEC) != 0) {   /* the IDT's gates, interrupts taken */
 		printf("x86timer: vector 0x%x is no doorbell\n", VEC);
 		return 1;

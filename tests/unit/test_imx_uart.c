@@ -318,11 +318,11 @@ static void test_write_takes_what_the_fifo_has_room_for(void **state)
 	assert_int_equal(svc_imx_uart.init(BASE, IRQ), 0);
 	uart.stuck = true;
 	uart.tx_count = TX_FIFO - 3;
-	assert_int_equal(svc_imx_uart.write("0123456789", 10), 3);
+	assert_int_equal(svc_imx_uart.send("0123456789", 10), 3);
 	assert_int_equal(uart.n_sent, 3);
 	assert_memory_equal(uart.sent, "012", 3);
 	assert_int_equal(uart.overruns, 0);
-	assert_int_equal(svc_imx_uart.write("3456789", 7), 0);
+	assert_int_equal(svc_imx_uart.send("3456789", 7), 0);
 }
 
 /* Verifies: REQ-BRD-010 */

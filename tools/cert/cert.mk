@@ -127,7 +127,8 @@ cert-x86-images: host-tools
 	done
 
 # MISRA and static analysis of the x86 hypervisor, one program per vendor back
-# end: core/, arch/x86/ and arch/x86/<vendor>/ (analysis.py --scope).
+# end: core/, arch/x86/ and arch/x86/<vendor>/, with the partition runtime and
+# the service partition built for x86 (analysis.py --scope).
 cert-analysis-x86:
 	$(Q)rm -f $(foreach p,$(filter-out stack-x86,$(CERT_X86_PARTS)),$(CERT_OUT)/$(p).md $(CERT_OUT)/$(p).json) \
 		$(CERT_X86_FINDINGS) $(CERT_OUT)/pending-x86-*.txt
@@ -135,7 +136,8 @@ cert-analysis-x86:
 	$(Q)status=0; for image in $(CERT_X86_IMAGES); do \
 		vendor=$${image%%:*}; build=$(O)/systest/$$(echo $$image | cut -d: -f2); \
 		$(CERT_PY)/analysis.py --compdb $$build/compile_commands.json --build $$build --out $(CERT_OUT) \
-			--scope core arch/x86 arch/x86/$$vendor --name x86-$$vendor || status=1; \
+			--scope core arch/x86 arch/x86/$$vendor partitions/runtime partitions/runtime/x86 \
+			partitions/service partitions/service/x86 --name x86-$$vendor || status=1; \
 	done; exit $$status
 
 # Worst-case stack of the x86 images (tools/cert/stack-model-x86.txt).
@@ -249,12 +251,16 @@ CERT_HYP_ALT_C = $(subst $(BH_CONSOLE).c,$(CERT_CONSOLE_OTHER).c,$(subst gicv$(B
 # checked like the hypervisor's (a program of its own, with the runtime).
 CERT_SERVICE_C = $(sort $(wildcard partitions/service/*.c partitions/service/arm64/*.c))
 
-# An x86 build: its hypervisor only (core/, arch/x86/ and the vendor back end
-# Kconfig picked), the program cert-analysis-x86 checks.
+# An x86 build: its hypervisor (core/, arch/x86/ and the vendor back end
+# Kconfig picked), the partition runtime and the service partition with
+# their x86 folders: the programs cert-analysis-x86 checks.
+CERT_SERVICE_X86_C = $(sort $(wildcard partitions/service/*.c partitions/service/x86/*.c))
 ifeq ($(ARCH),x86)
 compile-commands: $(AUTOCONF_H) $(GEN)/system.mk
 	$(Q)$(PYTHON) $(srctree)/tools/cert/compdb.py --out $(O)/compile_commands.json --dir $(srctree) \
-		--cc "$(HYP_CC)" --flags "$(HYP_CPPFLAGS) $(HYP_CFLAGS)" --srcs "$(CERT_HYP_C)"
+		--cc "$(HYP_CC)" --flags "$(HYP_CPPFLAGS) $(HYP_CFLAGS)" --srcs "$(CERT_HYP_C)" \
+		--cc "$(GUEST_CC)" --flags "$(GUEST_CPPFLAGS) $(GUEST_CFLAGS)" --srcs "$(filter %.c,$(RT_SRCS))" \
+		--cc "$(GUEST_CC)" --flags "$(GUEST_CPPFLAGS) $(GUEST_CFLAGS)" --srcs "$(CERT_SERVICE_X86_C)"
 else
 compile-commands: $(AUTOCONF_H) $(GEN)/system.mk
 	$(Q)$(PYTHON) $(srctree)/tools/cert/compdb.py --out $(O)/compile_commands.json --dir $(srctree) \

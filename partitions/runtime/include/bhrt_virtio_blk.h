@@ -41,7 +41,7 @@ int rt_vblk_open(struct rt_vblk *d, uint32_t features_high);
  * (d->buffer). The device's status (VIRTIO_BLK_S_*), or RT_VBLK_TIMEOUT
  * after `timeout_us`, or RT_VBLK_TOO_BIG.
  */
-int rt_vblk_io(struct rt_vblk *d, bool write, uint64_t lba, uint32_t sectors, uint64_t timeout_us);
+int rt_vblk_io(struct rt_vblk *d, bool is_write, uint64_t lba, uint32_t sectors, uint64_t timeout_us);
 
 /**
  * Submits the chain `chain[0 .. n)` as written (descriptors 0 .. n-1 of the

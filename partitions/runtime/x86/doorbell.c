@@ -19,7 +19,7 @@
 #define STUB_BYTES 16u
 
 extern const uint8_t rt_x86_irq_stubs[];
-uint32_t rt_x86_irq_counts[256];   /* irq_vectors.S counts here */
+uint32_t rt_x86_irq_counts[256];
 uint32_t rt_x86_irq_total;
 
 int rt_doorbell_enable(uint32_t intid)
@@ -35,7 +35,7 @@ int rt_doorbell_enable(uint32_t intid)
 	 * present (a triple fault: the partition's crash).
 	 */
 	for (uint32_t v = FIRST_VECTOR; v <= 255u; v++) {
-		x86_idt_set((uint8_t)v, (void (*)(void))(uintptr_t)&rt_x86_irq_stubs[(v - FIRST_VECTOR) * STUB_BYTES]);
+		x86_idt_set((uint8_t)v, &rt_x86_irq_stubs[(v - FIRST_VECTOR) * STUB_BYTES]);
 	}
 	x86_idt_load();
 	__asm__ volatile("sti" : : : "memory");

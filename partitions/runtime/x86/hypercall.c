@@ -16,10 +16,13 @@ static bool use_vmcall(void)
 	static uint32_t hc_insn;   /* 0: not known yet, 1: VMMCALL, 2: VMCALL. Racing vCPUs all find the same. */
 
 	if (hc_insn == 0u) {
-		uint32_t a = 0u, b, c = 0u, d;
+		uint32_t a = 0u;
+		uint32_t b;
+		uint32_t c = 0u;
+		uint32_t d;
 
 		__asm__ volatile("cpuid" : "+a"(a), "=b"(b), "+c"(c), "=d"(d));
-		hc_insn = (b == CPUID_EBX_GENUINE) ? 2u : 1u;
+		hc_insn = (b == CPUID_EBX_GENUINE) ? (uint32_t)2u : (uint32_t)1u;
 	}
 	return hc_insn == 2u;
 }

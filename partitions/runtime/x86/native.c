@@ -18,7 +18,7 @@
 #define UART_LSR 5u
 #define UART_LSR_THRE 0x20u
 #define CPUID_HYPERVISOR_LEAF BH_X86_CPUID_BASE
-#define CPUID_FEATURES_ECX_HYPERVISOR (1u << 31)
+#define CPUID_FEATURES_ECX_HYPERVISOR ((uint32_t)1u << 31)
 
 bool rt_native(void)
 {

@@ -98,7 +98,12 @@ static uint64_t tsc_hz_from_pit(void)
 	uint64_t ticks = x86_rdtsc() - start;
 
 	x86_outb((uint16_t)PIT_GATE_PORT, gate);
-	return (ticks != 0u) ? (ticks * PIT_CALIBRATE_DIV) : 1u;
+	uint64_t rate = 1u;
+
+	if (ticks != 0u) {
+		rate = ticks * PIT_CALIBRATE_DIV;
+	}
+	return rate;
 }
 
 uint64_t rt_counter_hz(void)
@@ -111,7 +116,11 @@ uint64_t rt_counter_hz(void)
 		if (!rt_native() && (x86_cpuid(CPUID_HYPERVISOR_LEAF).eax >= CPUID_TSC_KHZ_LEAF)) {
 			khz = x86_cpuid(CPUID_TSC_KHZ_LEAF).eax;
 		}
-		hz = (khz != 0u) ? (khz * 1000u) : tsc_hz_from_pit();
+		if (khz != 0u) {
+			hz = khz * 1000u;
+		} else {
+			hz = tsc_hz_from_pit();
+		}
 	}
 	return hz;
 }

@@ -85,5 +85,5 @@ static uint32_t cadence_write(const char *buf, uint32_t len)
 const struct svc_uart_driver svc_cadence_uart = {
 	.compatible = "cdns,uart-r1p12",
 	.init = cadence_init,
-	.write = cadence_write,
+	.send = cadence_write,
 };

@@ -98,5 +98,5 @@ static uint32_t imx_write(const char *buf, uint32_t len)
 const struct svc_uart_driver svc_imx_uart = {
 	.compatible = "fsl,imx6q-uart",
 	.init = imx_init,
-	.write = imx_write,
+	.send = imx_write,
 };

@@ -74,5 +74,5 @@ static uint32_t pl011_write(const char *buf, uint32_t len)
 const struct svc_uart_driver svc_pl011 = {
 	.compatible = "arm,pl011",
 	.init = pl011_init,
-	.write = pl011_write,
+	.send = pl011_write,
 };

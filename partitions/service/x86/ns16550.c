@@ -115,6 +115,6 @@ static uint32_t ns16550_write(const char *buf, uint32_t len)
 const struct svc_uart_driver svc_ns16550_ports = {
 	.compatible = "ns16550a",
 	.init = ns16550_init,
-	.write = ns16550_write,
+	.send = ns16550_write,
 	.poll = ns16550_poll,
 };

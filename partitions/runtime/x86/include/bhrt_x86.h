@@ -6,7 +6,10 @@
 #include <stdint.h>
 
 struct x86_cpuid {
-	uint32_t eax, ebx, ecx, edx;
+	uint32_t eax;
+	uint32_t ebx;
+	uint32_t ecx;
+	uint32_t edx;
 };
 
 static inline struct x86_cpuid x86_cpuid(uint32_t leaf)
@@ -89,17 +92,32 @@ static inline uint64_t x86_rdtsc(void)
 #define X86_MSR_X2APIC_ICR 0x830u
 
 /**
- * Sets the gate of `vector` in the partition's IDT to `gate`, an assembly
- * routine that ends in IRETQ (an interrupt gate: IF is clear inside it).
+ * Sets the gate of `vector` in the partition's IDT to `entry`, the first
+ * instruction of an assembly routine that ends in IRETQ (an interrupt gate:
+ * IF is clear inside it). Such a routine is no C function (C must not call
+ * it), so it is declared as the address of its code, `const uint8_t x[]`.
  */
-void x86_idt_set(uint8_t vector, void (*gate)(void));
+void x86_idt_set(uint8_t vector, const uint8_t *entry);
 /**
  * Interrupts taken through rt_doorbell_enable()'s gates so far, all vectors
  * together (each vector's own count: rt_doorbell_count()).
  */
 extern uint32_t rt_x86_irq_total;
+/* Each vector's count (irq_vectors.S counts, rt_doorbell_count() reads). */
+extern uint32_t rt_x86_irq_counts[256];
 
 /** Loads the partition's IDT on the calling vCPU (each vCPU loads it once). */
 void x86_idt_load(void);
+
+/**
+ * Sets the #GP gate to one that counts the #GP and steps over the two-byte
+ * RDMSR or WRMSR (no prefix) that raised it: for a program that checks which
+ * MSR accesses the hypervisor refuses. Any other #GP would be stepped over
+ * wrongly, so only a program whose #GP can come from nothing else sets it.
+ * Taken once the IDT is loaded (x86_idt_load(), rt_doorbell_enable()).
+ */
+void x86_msr_refusals_catch(void);
+/** The #GP that x86_msr_refusals_catch()'s gate took so far. */
+uint32_t x86_msr_refusals(void);
 
 #endif /* BHRT_X86_H */
