@@ -189,11 +189,12 @@ def x86_command(image, *, cpus, mem_mib, interactive=False, load_list=None, extr
     if plugin:
         args += ["-plugin", plugin]
     args += ["-serial", "mon:stdio", "-echr", "0x1d"] if interactive else ["-serial", "stdio", "-monitor", "none"]
-    # The board's PCI function (configs/boards/qemu-x86_64.dtsi): QEMU's edu at 00:03.0.
-    args += ["-serial", "null", "-no-reboot", "-device", "edu,addr=03.0"]
+    args += ["-serial", "null", "-no-reboot"]
     if load_list:
         args += loader_args(load_list)
-    return args + list(extra) + ["-kernel", image]
+    # The board's PCI function (configs/boards/qemu-x86_64.dtsi): QEMU's edu at 00:03.0, after `extra`,
+    # which may add the IOMMU: an IOMMU translates only the PCI devices created after it.
+    return args + list(extra) + ["-device", "edu,addr=03.0", "-kernel", image]
 
 
 def x86_native_command(elf, *, mem_mib=128):
@@ -238,6 +239,8 @@ def system_command(system_vars, image, *, disks=(), extra=(), **kw):
     kw.setdefault("load_list", default_load_list(image))
     kw["extra"] = list(extra) + disk_args(disks)
     if machine_of(system_vars) == Q35:
+        if system_vars.get("BH_X86_IOMMU") == "amd":   # the board's AMD IOMMU (configs/boards/qemu-x86_64-iommu.dtsi)
+            kw["extra"] = ["-device", "amd-iommu"] + kw["extra"]
         return x86_command(image, cpus=system_vars["BH_NUM_CORES"], mem_mib=ram_mib(system_vars),
                            interactive=kw.get("interactive", False), load_list=kw["load_list"], extra=kw["extra"],
                            icount=kw.get("icount"), plugin=kw.get("plugin"))

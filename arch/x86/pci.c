@@ -11,8 +11,9 @@
  * function), every other BDF reads all ones. The filter lets through what
  * cannot reach outside the function's windows: reads of the identity and
  * class, memory space enable and INTx disable. BARs read the described
- * addresses and are sized without moving; bus mastering is denied, because
- * no IOMMU is set up and a bus master could write anywhere; the capability
+ * addresses and are sized without moving; bus mastering only where the
+ * board's IOMMU translates the function's DMA (amdvi.c): without one a bus
+ * master could write anywhere; the capability
  * list is hidden (MSI is a write to any core's interrupt address), and
  * everything else is ignored and counted.
  *
@@ -44,6 +45,7 @@ _Static_assert(X86_PCI_FUNCS == CFG_X86_MAX_PCI_FUNCS, "arch_types.h's count is 
 #define PCI_REG_INTERRUPT 0x3cu       /* line, pin, min grant, max latency */
 #define CMD_MEMORY 0x0002u
 #define CMD_INTX_DISABLE 0x0400u
+#define CMD_BUS_MASTER 0x0004u        /* only where the IOMMU translates its DMA (amdvi.c) */
 #define CMD_ALLOWED (CMD_MEMORY | CMD_INTX_DISABLE)
 #define STATUS_CAP_LIST 0x00100000u   /* bit 4 of the status register */
 #define BAR_FLAGS 0xfu                /* memory BAR: space, type, prefetchable */
@@ -54,8 +56,8 @@ _Static_assert(X86_PCI_FUNCS == CFG_X86_MAX_PCI_FUNCS, "arch_types.h's count is 
 /* Every configuration access of the hypervisor pairs an address and a data access. */
 static struct spinlock pci_lock = SPINLOCK_INIT;
 
-/* Implements: REQ-DEV-002, REQ-DEV-003 */
-static uint32_t pci_hw_read(uint32_t bdf, uint32_t reg)
+/* Implements: REQ-DEV-002, REQ-DEV-003~2 */
+uint32_t x86_pci_config_read(uint32_t bdf, uint32_t reg)
 {
 	uint32_t v;
 
@@ -66,8 +68,8 @@ static uint32_t pci_hw_read(uint32_t bdf, uint32_t reg)
 	return v;
 }
 
-/* Implements: REQ-DEV-002, REQ-DEV-003 */
-static void pci_hw_write(uint32_t bdf, uint32_t reg, uint32_t v)
+/* Implements: REQ-DEV-002, REQ-DEV-003~2 */
+void x86_pci_config_write(uint32_t bdf, uint32_t reg, uint32_t v)
 {
 	spin_lock(&pci_lock);
 	outl(PCI_PORTS, PCI_ENABLE | (bdf << 8) | reg);
@@ -97,18 +99,18 @@ static void check_function(const struct cfg_pci_function *f)
 {
 	uint32_t bdf = f->bdf;
 
-	if ((pci_hw_read(bdf, PCI_REG_ID) & 0xffffu) == 0xffffu) {
+	if ((x86_pci_config_read(bdf, PCI_REG_ID) & 0xffffu) == 0xffffu) {
 		panic("PCI %x:%x.%x: no function there, but the description assigns one", bdf >> 8, (bdf >> 3) & 0x1fu, bdf & 7u);
 	}
-	pci_hw_write(bdf, PCI_REG_COMMAND, 0u);   /* nothing decodes while its BARs are sized */
+	x86_pci_config_write(bdf, PCI_REG_COMMAND, 0u);   /* nothing decodes while its BARs are sized */
 	for (uint32_t reg = PCI_REG_BAR0; reg < PCI_REG_BAR_END; reg += 4u) {
 		const struct cfg_pci_bar *bar = bar_at(f, reg);
-		uint32_t old = pci_hw_read(bdf, reg);
+		uint32_t old = x86_pci_config_read(bdf, reg);
 		uint32_t mask;
 
-		pci_hw_write(bdf, reg, 0xffffffffu);
-		mask = pci_hw_read(bdf, reg);
-		pci_hw_write(bdf, reg, old);
+		x86_pci_config_write(bdf, reg, 0xffffffffu);
+		mask = x86_pci_config_read(bdf, reg);
+		x86_pci_config_write(bdf, reg, old);
 		if (bar != NULL) {
 			log_info("PCI %x:%x.%x BAR%u: firmware's 0x%x, the description's 0x%x", bdf >> 8, (bdf >> 3) & 0x1fu,
 				 bdf & 7u, bar->index, old & ~BAR_FLAGS, bar->base);
@@ -128,9 +130,9 @@ static void check_function(const struct cfg_pci_function *f)
 /* Implements: REQ-DEV-002 */
 static void place_function(const struct cfg_pci_function *f)
 {
-	pci_hw_write(f->bdf, PCI_REG_COMMAND, 0u);
+	x86_pci_config_write(f->bdf, PCI_REG_COMMAND, 0u);
 	for (uint32_t i = 0u; (i < f->n_bars) && (i < CFG_X86_PCI_BARS); i++) {
-		pci_hw_write(f->bdf, PCI_REG_BAR0 + (4u * f->bars[i].index), f->bars[i].base);
+		x86_pci_config_write(f->bdf, PCI_REG_BAR0 + (4u * f->bars[i].index), f->bars[i].base);
 	}
 }
 
@@ -149,7 +151,7 @@ static int32_t selected(const struct partition *p, uint32_t address)
 }
 
 /* What the partition reads in register `reg` of its function `fi`. */
-/* Implements: REQ-DEV-003 */
+/* Implements: REQ-DEV-003~2 */
 static uint32_t filtered_read(const struct partition *p, uint32_t fi, uint32_t reg)
 {
 	const struct cfg_pci_function *f = &p->cfg->arch.pci[fi];
@@ -161,14 +163,14 @@ static uint32_t filtered_read(const struct partition *p, uint32_t fi, uint32_t r
 		if (bar != NULL) {
 			bool sizing = (p->arch.pci_sizing[fi] & (1u << bar->index)) != 0u;
 
-			v = (sizing ? ~(bar->size - 1u) : bar->base) | (pci_hw_read(f->bdf, reg) & BAR_FLAGS);
+			v = (sizing ? ~(bar->size - 1u) : bar->base) | (x86_pci_config_read(f->bdf, reg) & BAR_FLAGS);
 		}
 	} else if (reg == PCI_REG_COMMAND) {
-		v = pci_hw_read(f->bdf, reg) & ~STATUS_CAP_LIST;
+		v = x86_pci_config_read(f->bdf, reg) & ~STATUS_CAP_LIST;
 	} else if (reg == PCI_REG_INTERRUPT) {
-		v = (pci_hw_read(f->bdf, reg) & 0xffff0000u) | NO_INTERRUPT;
+		v = (x86_pci_config_read(f->bdf, reg) & 0xffff0000u) | NO_INTERRUPT;
 	} else if ((reg < PCI_REG_ROM) && (reg != PCI_REG_BAR_END)) {
-		v = pci_hw_read(f->bdf, reg);   /* identity, class, header type, subsystem */
+		v = x86_pci_config_read(f->bdf, reg);   /* identity, class, header type, subsystem */
 	} else {
 		/* expansion ROM, capability pointer, the rest: absent */
 	}
@@ -180,7 +182,7 @@ static uint32_t filtered_read(const struct partition *p, uint32_t fi, uint32_t r
  * the BARs stay, the command keeps its allowed bits, the rest is ignored.
  * Returns false for what it refused (counted by the caller).
  */
-/* Implements: REQ-DEV-003 */
+/* Implements: REQ-DEV-003~2 */
 static bool filtered_write(struct partition *p, uint32_t fi, uint32_t reg, uint32_t v, uint32_t mask)
 {
 	const struct cfg_pci_function *f = &p->cfg->arch.pci[fi];
@@ -199,8 +201,10 @@ static bool filtered_write(struct partition *p, uint32_t fi, uint32_t reg, uint3
 			taken = (merged & ~BAR_FLAGS) == bar->base;   /* its own address back: no move */
 		}
 	} else if (reg == PCI_REG_COMMAND) {
-		pci_hw_write(f->bdf, reg, merged & CMD_ALLOWED);   /* status: zero clears nothing */
-		taken = (merged & 0xffffu & ~CMD_ALLOWED) == 0u;
+		uint32_t allowed = CMD_ALLOWED | (x86_iommu_active() ? CMD_BUS_MASTER : 0u);
+
+		x86_pci_config_write(f->bdf, reg, merged & allowed);   /* status: zero clears nothing */
+		taken = (merged & 0xffffu & ~allowed) == 0u;
 	} else {
 		/* ignored */
 	}
@@ -219,7 +223,7 @@ static uint32_t size_mask(uint32_t size)
  * through the filter. Anything else (0xcf9's reset control among it) is
  * refused: io_exit counts it and reads all ones.
  */
-/* Implements: REQ-DEV-003 */
+/* Implements: REQ-DEV-003~2 */
 static bool pci_config_pio(struct cpu *cpu, void *context, uint64_t offset, bool write, uint32_t size, uint64_t *value)
 {
 	struct partition *p = cpu->partition;
@@ -256,7 +260,7 @@ static bool pci_config_pio(struct cpu *cpu, void *context, uint64_t offset, bool
 	return ok;
 }
 
-/* Implements: REQ-DEV-002, REQ-DEV-003 */
+/* Implements: REQ-DEV-002, REQ-DEV-003~2 */
 void x86_pci_partition_init(struct partition *p)
 {
 	const struct cfg_arch_partition *a = &p->cfg->arch;
@@ -266,6 +270,7 @@ void x86_pci_partition_init(struct partition *p)
 	}
 	for (uint32_t i = 0u; (i < a->n_pci) && (i < CFG_X86_MAX_PCI_FUNCS); i++) {
 		check_function(&a->pci[i]);
+		x86_iommu_assign(p, a->pci[i].bdf);
 	}
 	if (emul_register(p, EMUL_PIO, PCI_PORTS, PCI_PORT_COUNT, pci_config_pio, NULL) != CORE_OK) {
 		panic("partition '%s': PCI configuration ports 0x%x-0x%x not registered", p->cfg->name, PCI_PORTS,

@@ -80,6 +80,10 @@ static void x86_mmu_init(void)
 	/* The I/O APIC: partitions' own pins are programmed here (ioapic.c). */
 	host_map(cfg_system.arch.ioapic.mmio.base, cfg_system.arch.ioapic.mmio.base + cfg_system.arch.ioapic.mmio.size,
 		 X86_PTE_W | X86_PTE_NX | X86_PTE_PCD | X86_PTE_PWT);
+	if (cfg_system.arch.iommu.size != 0u) {   /* the IOMMU's registers (amdvi.c), in the I/O APIC's 2 MiB on q35 */
+		host_map(cfg_system.arch.iommu.base, cfg_system.arch.iommu.base + cfg_system.arch.iommu.size,
+			 X86_PTE_W | X86_PTE_NX | X86_PTE_PCD | X86_PTE_PWT);
+	}
 	__asm__ volatile("mov %0, %%cr3" : : "r"(pt_table_addr(host_root)) : "memory");
 }
 

@@ -7,8 +7,10 @@
  * window (identity register, the liveness register that returns the
  * inverse of what is written, a factorial), and tries what the filter must
  * refuse, printing the hypervisor's register-incident count
- * (BH_HC_INCIDENTS) after each: moving the BAR over RAM, enabling bus
- * mastering and I/O space, writing another function's command, a write
+ * (BH_HC_INCIDENTS) after each: moving the BAR over RAM, enabling I/O
+ * space (and bus mastering, which the board's IOMMU lets through: then edu
+ * copies through its RAM and is refused elsewhere), writing another
+ * function's command, a write
  * past the header, an unaligned four-byte read of 0xcfd, a byte write to
  * 0xcf9 (the chipset's reset control) and a word read of 0xcf8. The
  * partition without a function finds nothing and then loads from edu's
@@ -88,13 +90,99 @@ static void drive(void)
 	printf("x86pci: factorial(10) %u\n", (unsigned)*edu(EDU_FACTORIAL));
 }
 
+#define EDU_DMA_SRC 0x80u
+#define EDU_DMA_DST 0x88u
+#define EDU_DMA_COUNT 0x90u
+#define EDU_DMA_CMD 0x98u
+#define EDU_DMA_RUN 0x1u
+#define EDU_DMA_TO_RAM 0x2u
+#define EDU_DMA_BUFFER 0x40000u         /* edu's own 4 KiB buffer, in its DMA address space */
+#define DMA_BYTES 64u
+#define OWN_HOST_ADDRESS 0x6000000u     /* its RAM's host-address (configs/qemu-x86_64-pci.dts) */
+#define RAM_IPA 0x200000u
+#define OUTSIDER_HOST_ADDRESS 0x8000000u
+
+static uint8_t dma_out[DMA_BYTES] __attribute__((aligned(64)));
+static uint8_t dma_in[DMA_BYTES] __attribute__((aligned(64)));
+
+static void edu_dma(uint32_t src, uint32_t dst, uint32_t cmd)
+{
+	*edu(EDU_DMA_SRC) = src;
+	*edu(EDU_DMA_DST) = dst;
+	*edu(EDU_DMA_COUNT) = DMA_BYTES;
+	*edu(EDU_DMA_CMD) = cmd;
+	while ((*edu(EDU_DMA_CMD) & EDU_DMA_RUN) != 0u) {
+	}
+}
+
+static unsigned dma_in_equal(uint8_t (*want)(unsigned))
+{
+	unsigned same = 0;
+
+	for (unsigned i = 0; i < DMA_BYTES; i++)
+		same += ((volatile uint8_t *)dma_in)[i] == want(i);
+	return same;
+}
+
+static uint8_t pattern(unsigned i)
+{
+	return (uint8_t)(i * 7u + 1u);
+}
+
+static uint8_t image(unsigned i)
+{
+	return ((const volatile uint8_t *)(uintptr_t)RAM_IPA)[i];
+}
+
+static uint8_t filler(unsigned i)
+{
+	(void)i;
+	return 0x5au;
+}
+
+/*
+ * Bus addresses are its guest-physical ones: a round trip through its own
+ * RAM arrives; a write to the host address of that same RAM changes
+ * nothing, and a read of another partition's RAM brings none of it.
+ */
+static void dma(void)
+{
+	for (unsigned i = 0; i < DMA_BYTES; i++) {
+		dma_out[i] = pattern(i);
+		dma_in[i] = 0u;
+	}
+	edu_dma((uint32_t)(uintptr_t)dma_out, EDU_DMA_BUFFER, EDU_DMA_RUN);
+	edu_dma(EDU_DMA_BUFFER, (uint32_t)(uintptr_t)dma_in, EDU_DMA_RUN | EDU_DMA_TO_RAM);
+	printf("x86pci: DMA round trip through its RAM: %u of %u bytes\n", dma_in_equal(pattern), DMA_BYTES);
+	for (unsigned i = 0; i < DMA_BYTES; i++)
+		dma_in[i] = filler(i);
+	edu_dma(EDU_DMA_BUFFER, OWN_HOST_ADDRESS + ((uint32_t)(uintptr_t)dma_in - RAM_IPA), EDU_DMA_RUN | EDU_DMA_TO_RAM);
+	printf("x86pci: DMA to its RAM's host address 0x%x: %u of %u bytes unchanged\n",
+	       (unsigned)(OWN_HOST_ADDRESS + ((uint32_t)(uintptr_t)dma_in - RAM_IPA)), dma_in_equal(filler), DMA_BYTES);
+	/* outsider runs this program: its RAM starts with the same bytes as ours */
+	edu_dma(OUTSIDER_HOST_ADDRESS, EDU_DMA_BUFFER, EDU_DMA_RUN);
+	edu_dma(EDU_DMA_BUFFER, (uint32_t)(uintptr_t)dma_in, EDU_DMA_RUN | EDU_DMA_TO_RAM);
+	unsigned nonzero = 0, same = 0;
+
+	for (unsigned i = 0; i < DMA_BYTES; i++) {   /* a refused read may bring zeros: only the image's other bytes count */
+		nonzero += image(i) != 0u;
+		same += image(i) != 0u && ((volatile uint8_t *)dma_in)[i] == image(i);
+	}
+	printf("x86pci: DMA from outsider's RAM 0x%x: %u of its image's %u nonzero bytes\n", (unsigned)OUTSIDER_HOST_ADDRESS,
+	       same, nonzero);
+}
+
 static void hostile(void)
 {
 	cfg_write(EDU_BDF, 0x10, RAM_TARGET);
 	printf("x86pci: BAR0 after a move 0x%08x, incidents %lu\n", (unsigned)cfg_read(EDU_BDF, 0x10), incidents());
 	cfg_write(EDU_BDF, 0x04, 0x7u);   /* I/O space, memory space, bus master */
-	printf("x86pci: command after 0x7 0x%04x, incidents %lu\n", (unsigned)(cfg_read(EDU_BDF, 0x04) & 0xffffu),
-	       incidents());
+	uint32_t command = cfg_read(EDU_BDF, 0x04) & 0xffffu;
+	printf("x86pci: command after 0x7 0x%04x, incidents %lu\n", (unsigned)command, incidents());
+	if ((command & 0x4u) != 0u)
+		dma();
+	else
+		printf("x86pci: bus mastering denied\n");
 	printf("x86pci: status 0x%04x capabilities 0x%02x header+0x40 0x%08x\n",
 	       (unsigned)(cfg_read(EDU_BDF, 0x04) >> 16), (unsigned)(cfg_read(EDU_BDF, 0x34) & 0xffu),
 	       (unsigned)cfg_read(EDU_BDF, 0x40));

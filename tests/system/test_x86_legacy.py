@@ -33,7 +33,7 @@ def test_assigned_legacy_devices_reach_their_owner(legacy_run):
     RTC status register A shows the MC146818's divider (bits 6:4 = 010), PIT channel 0 counts
     (two latched reads 1 ms apart differ), and 00:00.0 answers with q35's host bridge id.
 
-    Verifies: REQ-XARCH-019~2
+    Verifies: REQ-XARCH-019~3
     """
     status_a = int(_value(legacy_run, "owner", "x86legacy: partition 0: RTC status A ")[0], 16)
     assert status_a & 0x70 == 0x20, legacy_run.text()
@@ -50,7 +50,7 @@ def test_denied_legacy_devices_read_all_ones_and_are_counted(legacy_run):
     and each access is refused and counted as a register incident: the CMOS index write and data
     read, twice the PIT latch command and its two reads, the PCI address write and data read (10).
 
-    Verifies: REQ-XARCH-019~2
+    Verifies: REQ-XARCH-019~3
     """
     assert _value(legacy_run, "outsider", "x86legacy: partition 1: RTC status A ")[0] == "0xff", legacy_run.text()
     assert _value(legacy_run, "outsider", "x86legacy: PIT channel 0 ") == ["0xffff", "then", "0xffff"], \

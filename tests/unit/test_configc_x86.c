@@ -181,7 +181,7 @@ static void expect_rejections(const struct rejection *list, size_t n)
 	}
 }
 
-/* Verifies: REQ-XARCH-012, REQ-XARCH-019~2, REQ-CFG-010 */
+/* Verifies: REQ-XARCH-012, REQ-XARCH-019~3, REQ-CFG-010 */
 static void test_bad_x86_descriptions_name_node_property_and_conflict(void **state)
 {
 	(void)state;
@@ -408,6 +408,24 @@ static void test_pci_function_assignment(void **state)
 	expect_rejections(pci_rejections, sizeof(pci_rejections) / sizeof(pci_rejections[0]));
 }
 
+/* The board's AMD IOMMU: the hypervisor gets its frame, QEMU its device, the report the translated DMA. */
+/* Verifies: REQ-DEV-004 */
+static void test_pci_function_behind_the_iommu(void **state)
+{
+	char *err;
+	int rc;
+
+	(void)state;
+	err = run_both("ok-pci-iommu", &rc);
+	assert_string_equal(err, "");
+	assert_int_equal(rc, 0);
+	free(err);
+	expect_text("%s/ok-pci-iommu/gen/config.c", "\t\t.iommu = { .base = 0xfed80000, .size = 0x4000 },\n");
+	expect_text("%s/ok-pci-iommu/gen/system.mk", "BH_X86_IOMMU := amd\n");
+	expect_text("%s/ok-pci-iommu/gen/isolation.md",
+		    "(configuration space filtered; DMA translated by the IOMMU through its own RAM, every other requester blocked) |");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -419,6 +437,7 @@ int main(void)
 		cmocka_unit_test(test_linux_zero_page),
 		cmocka_unit_test(test_bad_linux_partitions_name_property_and_reason),
 		cmocka_unit_test(test_pci_function_assignment),
+		cmocka_unit_test(test_pci_function_behind_the_iommu),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);

@@ -77,6 +77,21 @@ uint32_t inl(uint16_t port)
 }
 
 /* ---- what pci.c links against ---- */
+static bool iommu;            /* the board's IOMMU translates (amdvi.c) */
+static unsigned iommu_assigned;
+
+void x86_iommu_assign(struct partition *p, uint32_t bdf)
+{
+	(void)p;
+	assert_int_equal(bdf, EDU_BDF);
+	iommu_assigned++;
+}
+
+bool x86_iommu_active(void)
+{
+	return iommu;
+}
+
 void arch_cpu_relax(void)
 {
 }
@@ -124,6 +139,8 @@ static void assign(uint32_t n_bars, uint32_t size)
 	hw_other_bar1 = 0u;
 	hw_writes_elsewhere = 0;
 	incidents = 0;
+	iommu = false;
+	iommu_assigned = 0;
 }
 
 static int setup(void **state)
@@ -170,6 +187,7 @@ static void test_boot_places_bar_and_turns_decoding_off(void **state)
 	assert_int_equal(hw_bar0, BAR_BASE);
 	assert_int_equal(hw_command, 0u);
 	assert_int_equal(part.emul[EMUL_PIO].n, 1);
+	assert_int_equal(iommu_assigned, 1);   /* its DMA goes to the IOMMU, where the board has one */
 	hw_command = 0x2u;   /* the partition enabled it; a restart puts it back */
 	hw_bar0 = FIRMWARE_BAR;
 	part.arch.pci_sizing[0] = 1u;
@@ -202,7 +220,7 @@ static void test_function_not_the_descriptions_refuses_the_boot(void **state)
 	}
 }
 
-/* Verifies: REQ-DEV-003 */
+/* Verifies: REQ-DEV-003~2 */
 static void test_bar_reads_sizes_and_never_moves(void **state)
 {
 	(void)state;
@@ -222,7 +240,7 @@ static void test_bar_reads_sizes_and_never_moves(void **state)
 	assert_int_equal(incidents, 2);
 }
 
-/* Verifies: REQ-DEV-003 */
+/* Verifies: REQ-DEV-003~2 */
 static void test_command_keeps_memory_and_intx_disable_only(void **state)
 {
 	uint64_t v = ENABLE | (EDU_BDF << 8) | 0x04u;
@@ -242,9 +260,16 @@ static void test_command_keeps_memory_and_intx_disable_only(void **state)
 	assert_true(guest(4, true, 1, &v));
 	assert_int_equal(hw_command, 0x0400u);
 	assert_int_equal(incidents, 2);
+	iommu = true;                           /* the IOMMU translates its DMA: it may master the bus */
+	cfg_write(EDU_BDF, 0x04, 0x0006u);
+	assert_int_equal(hw_command, 0x0006u);
+	assert_int_equal(incidents, 2);
+	cfg_write(EDU_BDF, 0x04, 0x0007u);      /* I/O space still not */
+	assert_int_equal(hw_command, 0x0006u);
+	assert_int_equal(incidents, 3);
 }
 
-/* Verifies: REQ-DEV-003 */
+/* Verifies: REQ-DEV-003~2 */
 static void test_hidden_registers_and_other_functions(void **state)
 {
 	(void)state;
@@ -268,7 +293,7 @@ static void test_hidden_registers_and_other_functions(void **state)
 	assert_int_equal(v, 0xffffffffu);
 }
 
-/* Verifies: REQ-DEV-003 */
+/* Verifies: REQ-DEV-003~2 */
 static void test_odd_sizes_and_offsets_are_refused(void **state)
 {
 	uint64_t v = ENABLE | (EDU_BDF << 8);

@@ -32,6 +32,7 @@ struct cfg_ioapic {
 
 struct cfg_arch_system {
 	struct cfg_ioapic ioapic;
+	struct cfg_mmio iommu;    /* the AMD IOMMU's registers; size 0: the board has none (arch/x86/amdvi.c) */
 };
 
 struct cfg_arch_cpu {

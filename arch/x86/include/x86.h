@@ -227,6 +227,17 @@ void x86_ioapic_partition_reset(struct partition *p);
 void x86_pci_partition_init(struct partition *p);
 /** Its functions' decoding off and their BARs placed again, the filter's state cleared (a restart). */
 void x86_pci_partition_reset(struct partition *p);
+/** Configuration register `reg` of function `bdf` (bus << 8 | devfn), as the hypervisor reads and writes it (pci.c). */
+uint32_t x86_pci_config_read(uint32_t bdf, uint32_t reg);
+void x86_pci_config_write(uint32_t bdf, uint32_t reg, uint32_t v);
+/**
+ * Function `bdf` of partition `p` translated by the board's IOMMU through
+ * the partition's RAM, the IOMMU enabled with every other requester
+ * blocked on first use; nothing without an IOMMU (amdvi.c).
+ */
+void x86_iommu_assign(struct partition *p, uint32_t bdf);
+/** Whether the IOMMU translates assigned functions' DMA (then they may master the bus). */
+bool x86_iommu_active(void);
 /** The hypervisor's handler of vector X86_VEC_GSI + `pin`: EOI, then the owner's vector raised, unless masked. */
 void x86_gsi_interrupt(uint32_t pin);
 

@@ -22,6 +22,7 @@
 #define ISA_SPACE_IO 1u
 #define IOAPIC_COMPATIBLE "intel,ce4100-ioapic"
 #define LAPIC_COMPATIBLE "intel,ce4100-lapic"
+#define IOMMU_COMPATIBLE "amd,iommu"
 #define IOAPIC_PINS 24u   /* the 82093AA's; QEMU's I/O APIC has the same */
 
 static const char *const cpu_props[] = { "reg", NULL };
@@ -100,6 +101,23 @@ static void parse_lapic(struct bh_ctx *c, int node, unsigned ac, unsigned sc)
 		strcpy(b->arch.lapic_path, path);
 }
 
+/* The AMD IOMMU's register frame: the hypervisor's, never a partition's (pci.c's functions translate through it). */
+static void parse_iommu(struct bh_ctx *c, int node, unsigned ac, unsigned sc)
+{
+	struct bh_board *b = &c->sys->board;
+	char path[BHCC_PATH_MAX];
+
+	node_path(c, node, path);
+	props_whitelist(c, node, path, lapic_props);
+	node_no_children(c, node, path);
+	if (b->arch.iommu_path[0]) {
+		diag_error(c->diag, path, NULL, "a second IOMMU (%s); bhcc supports one", b->arch.iommu_path);
+		return;
+	}
+	if (parse_frame(c, node, path, ac, sc, &b->arch.iommu))
+		strcpy(b->arch.iommu_path, path);
+}
+
 /* "serial@i3f8": the unit address of a port device is its first port after an 'i'. */
 static void check_port_unit_address(struct bh_ctx *c, int node, const char *path, uint64_t port)
 {
@@ -175,6 +193,10 @@ bool be_board_node(struct bh_ctx *c, int node, unsigned ac, unsigned sc)
 		parse_lapic(c, node, ac, sc);
 		return true;
 	}
+	if (compatible_is(c, node, IOMMU_COMPATIBLE)) {
+		parse_iommu(c, node, ac, sc);
+		return true;
+	}
 	return false;
 }
 
@@ -236,6 +258,13 @@ unsigned be_board_ranges(struct bh_ctx *c, struct bh_named_range *out)
 	}
 	if (b->arch.lapic_path[0] && check_range(c, b->arch.lapic_path, "reg", "MMIO range", b->arch.lapic))
 		out[n++] = (struct bh_named_range){ b->arch.lapic_path, "MMIO range", b->arch.lapic };
+	if (b->arch.iommu_path[0]) {
+		if (check_range(c, b->arch.iommu_path, "reg", "MMIO range", b->arch.iommu) &&
+		    check_hyp_mappable(c, b->arch.iommu_path, "reg", "MMIO range", b->arch.iommu))
+			out[n++] = (struct bh_named_range){ b->arch.iommu_path, "MMIO range", b->arch.iommu };
+		else
+			b->arch.iommu_path[0] = '\0';
+	}
 	return n;
 }
 

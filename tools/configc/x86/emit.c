@@ -25,14 +25,19 @@ void be_emit_mk(FILE *f, const struct bh_system *sys)
 {
 	fprintf(f, "BH_CONSOLE := ns16550\n");
 	fprintf(f, "BH_S2_POOL_PAGES := %u\n", sys->s2_pages);
+	if (sys->board.arch.iommu_path[0])
+		fprintf(f, "# The board's AMD IOMMU: scripts/qemu.py adds -device amd-iommu.\nBH_X86_IOMMU := amd\n");
 }
 
 void be_emit_c_system(FILE *f, const struct bh_system *sys)
 {
 	const struct bh_arch_board *a = &sys->board.arch;
 
-	fprintf(f, "\t.arch = {\n\t\t.ioapic = { .mmio = { .base = 0x%llx, .size = 0x%llx }, .gsi_base = 0, .pins = %u },\n\t},\n",
+	fprintf(f, "\t.arch = {\n\t\t.ioapic = { .mmio = { .base = 0x%llx, .size = 0x%llx }, .gsi_base = 0, .pins = %u },\n",
 		ULL(a->ioapic.base), ULL(a->ioapic.size), a->has_ioapic ? a->ioapic_pins : 0u);
+	if (a->iommu_path[0])
+		fprintf(f, "\t\t.iommu = { .base = 0x%llx, .size = 0x%llx },\n", ULL(a->iommu.base), ULL(a->iommu.size));
+	fprintf(f, "\t},\n");
 }
 
 void be_emit_c_cpu(FILE *f, const struct bh_cpu *cpu)

@@ -38,6 +38,8 @@ struct bh_arch_board {
 	bool has_ioapic;
 	struct bh_range ioapic;
 	uint32_t ioapic_pins;
+	char iommu_path[BHCC_PATH_MAX];            /* the AMD IOMMU, "" when the board has none (pci.c) */
+	struct bh_range iommu;
 	char lapic_path[BHCC_PATH_MAX];            /* "" when the board names none */
 	struct bh_range lapic;
 };
@@ -51,6 +53,7 @@ struct bh_arch_partition {
 	struct cfg_port_range port_ranges[CFG_X86_MAX_PORT_RANGES];
 	unsigned n_pci;
 	struct cfg_pci_function pci[CFG_X86_MAX_PCI_FUNCS];
+	bool dma_translated;                       /* the board's IOMMU translates its functions' DMA */
 };
 
 #endif /* BHCC_MODEL_ARCH_H */

@@ -227,6 +227,7 @@ void x86_pci_partition(struct bh_ctx *c, struct bh_partition *p)
 			out->bars[i] = (struct cfg_pci_bar){ f->bar_index[i], (uint32_t)d->regs[i].base,
 							     (uint32_t)d->regs[i].size };
 	}
+	a->dma_translated = c->sys->board.arch.iommu_path[0] != '\0';
 	check_config_owner(c, p);
 }
 
@@ -262,5 +263,8 @@ void x86_pci_report(FILE *f, const struct bh_arch_partition *a)
 			fprintf(f, ", BAR%u 0x%x-0x%x", a->pci[i].bars[b].index, a->pci[i].bars[b].base,
 				a->pci[i].bars[b].base + (a->pci[i].bars[b].size - 1u));
 	}
-	fprintf(f, " (configuration space filtered; bus mastering denied: no IOMMU is set up, so the function cannot DMA) |\n");
+	if (a->dma_translated)
+		fprintf(f, " (configuration space filtered; DMA translated by the IOMMU through its own RAM, every other requester blocked) |\n");
+	else
+		fprintf(f, " (configuration space filtered; bus mastering denied: the board has no IOMMU, so the function cannot DMA) |\n");
 }
