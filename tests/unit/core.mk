@@ -29,12 +29,13 @@ UT_emul_SRCS := tests/unit/test_emul.c $(CORE_UT_SRCS)
 UT_virq_SRCS := tests/unit/test_virq.c $(CORE_UT_SRCS)
 UT_channel_CFLAGS := $(CORE_UT_CFLAGS)
 UT_channel_SRCS := tests/unit/test_channel.c $(CORE_UT_SRCS)
-# An emulated PL011 and the service partition at its channel's other end: a system of its own.
+# An emulated PL011 and the service partition at its channel's other end: a system of its own
+# (tests/unit/fake_pair.c, shared with the 16550's and the disk's tests).
 UNIT_TESTS += vuart_pl011
-UT_vuart_pl011_SRCS := tests/unit/test_vuart_pl011.c $(filter-out tests/unit/fake_system.c,$(CORE_UT_SRCS))
+UT_vuart_pl011_SRCS := tests/unit/test_vuart_pl011.c tests/unit/fake_pair.c $(filter-out tests/unit/fake_system.c,$(CORE_UT_SRCS))
 UT_vuart_pl011_CFLAGS := $(CORE_UT_CFLAGS)
 UNIT_TESTS += vuart_16550
-UT_vuart_16550_SRCS := tests/unit/test_vuart_16550.c $(filter-out tests/unit/fake_system.c,$(CORE_UT_SRCS))
+UT_vuart_16550_SRCS := tests/unit/test_vuart_16550.c tests/unit/fake_pair.c $(filter-out tests/unit/fake_system.c,$(CORE_UT_SRCS))
 UT_vuart_16550_CFLAGS := $(CORE_UT_CFLAGS)
 
 # The service partition's calls (core/service.c): the fake system with beta as the service partition.
@@ -52,5 +53,5 @@ UT_seed_CFLAGS := $(CORE_UT_CFLAGS)
 
 # The emulated disk and the service partition at its channel's other end: a system of its own.
 UNIT_TESTS += vdisk
-UT_vdisk_SRCS := tests/unit/test_vdisk.c $(filter-out tests/unit/fake_system.c,$(CORE_UT_SRCS))
+UT_vdisk_SRCS := tests/unit/test_vdisk.c tests/unit/fake_pair.c $(filter-out tests/unit/fake_system.c,$(CORE_UT_SRCS))
 UT_vdisk_CFLAGS := $(CORE_UT_CFLAGS)

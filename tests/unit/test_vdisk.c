@@ -2,8 +2,8 @@
 /*
  * The emulated disk (core/vdisk.c) on the fake architecture: a window-mode
  * client "os" with a virtio-mmio block device, and a service partition at
- * the other end of its disk channel, played by this file through the
- * channel's request and response pages (include/bulkhead/disk.h).
+ * the other end of its disk channel (fake_pair.c's system), played by this
+ * file through the channel's request and response pages (include/bulkhead/disk.h).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -17,149 +17,44 @@
 #include "cpu.h"
 #include "emul.h"
 #include "fake_arch.h"
+#include "fake_pair.h"
 #include "partition.h"
 #include "vdisk.h"
 
 #define DISK_IPA 0x0a000000u
 #define DISK_IRQ 7u          /* the fake architecture raises 0..31 */
-#define SERVICE_DOORBELL 9u
 #define SECTORS 0x123456789ull
-#define OS 0u
-#define SERVICE 1u
 #define F_VERSION_1 (1u << (VIRTIO_F_VERSION_1 - 32u))
 #define F_ACCESS_PLATFORM (1u << (VIRTIO_F_ACCESS_PLATFORM - 32u))
 
-static uint8_t channel_mem[BH_DISK_CHANNEL_SIZE] __attribute__((aligned(4096)));
-
-static const uint8_t os_cpus[] = { 0 };
-static const uint8_t service_cpus[] = { 1 };
-static const struct cfg_partition partitions[] = {
-	{
-		.name = "os",
-		.n_vcpus = 1,
-		.vcpu_cpu = os_cpus,
-		.fault_policy = CFG_FAULT_STOP,
-		.disk = { .present = 1, .window = 1, .channel = 0, .irq = DISK_IRQ, .ipa = DISK_IPA, .sectors = SECTORS },
-	},
-	{
-		.name = "service",
-		.n_vcpus = 1,
-		.vcpu_cpu = service_cpus,
-		.fault_policy = CFG_FAULT_STOP,
-	},
-};
-static struct cfg_channel channels[1];
-static const struct cfg_cpu cpus[] = {
-	{ { 0x0 }, OS, 0 },
-	{ { 0x1 }, SERVICE, 0 },
-};
-const struct cfg_system cfg_system = {
-	.console = { .base = 0x09000000, .size = 0x1000, .reg_shift = 0, .reg_io_width = 1 },
-	.n_cpus = 2,
-	.cpus = cpus,
-	.n_partitions = 2,
-	.partitions = partitions,
-	.service = SERVICE,
-	.log_channel = 0xff,
-	.n_channels = 1,
-	.channels = channels,
-};
-
 static struct bh_disk_request *request(void)
 {
-	return (struct bh_disk_request *)(void *)(channel_mem + BH_DISK_REQUEST_OFF);
+	return (struct bh_disk_request *)(void *)(pair_channel_mem + BH_DISK_REQUEST_OFF);
 }
 
 static struct bh_disk_response *response(void)
 {
-	return (struct bh_disk_response *)(void *)(channel_mem + BH_DISK_RESPONSE_OFF);
-}
-
-static void boot(void *arg)
-{
-	(void)arg;
-	core_boot(cpu_get(0));
-}
-
-static void start_cpu(void *arg)
-{
-	core_cpu_started(arg);
-}
-
-/* The trap path of a kick (tests/unit/fake_system.c's). */
-static void handle(void *arg)
-{
-	fake_present_raised(arg);
-	core_handle_requests(arg);
+	return (struct bh_disk_response *)(void *)(pair_channel_mem + BH_DISK_RESPONSE_OFF);
 }
 
 static int setup(void **state)
 {
+	const struct cfg_partition_console no_console = { 0 };
+	const struct cfg_partition_disk disk = { .present = 1, .window = 1, .channel = 0, .irq = DISK_IRQ, .ipa = DISK_IPA,
+						 .sectors = SECTORS };
+
 	(void)state;
-	channels[0] = (struct cfg_channel){
-		.name = "disk-os", .pa = (uintptr_t)channel_mem, .size = BH_DISK_CHANNEL_SIZE,
-		.kind = CFG_CHANNEL_DISK, .one_way = 0,
-		.end = { { CFG_END_HYPERVISOR, OS, 0, CFG_NO_DOORBELL, 0 },
-			 { CFG_END_PARTITION, SERVICE, 0, SERVICE_DOORBELL, 0x50000000u } },
-	};
-	memset(channel_mem, 0xa5, sizeof(channel_mem));   /* the hypervisor must not trust what was there */
-	for (uint32_t i = 0; i < cfg_system.n_partitions; i++)
-		memset(partition_get(i), 0, sizeof(struct partition));
-	for (uint32_t i = 0; i < cfg_system.n_cpus; i++)
-		memset(cpu_get(i), 0, sizeof(struct cpu));
-	fake_reset();
-	fake.power[0] = CPU_POWER_ON;
-	fake.current = cpu_get(0);
-	assert_int_equal(fake_run(boot, NULL), FAKE_VCPU_ENTER);
-	fake.current = cpu_get(1);
-	assert_int_equal(fake_run(start_cpu, cpu_get(1)), FAKE_VCPU_ENTER);
-	fake.current = cpu_get(0);
-	return 0;
-}
-
-/* An access of os's vCPU to its device, as the trap path makes it. */
-static bool access(uint32_t offset, bool write, uint32_t size, uint64_t *value)
-{
-	struct partition *os = partition_get(OS);
-	const struct emul_region *r = emul_find(&os->emul[EMUL_MMIO], DISK_IPA + offset);
-
-	assert_non_null(r);
-	return r->handler(cpu_get(0), r->context, DISK_IPA + offset - r->base, write, size, value);
+	return pair_boot(&no_console, &disk, CFG_CHANNEL_DISK, BH_DISK_CHANNEL_SIZE);
 }
 
 static uint32_t rd(uint32_t offset)
 {
-	uint64_t v = 0xdeadu;
-
-	assert_true(access(offset, false, 4, &v));
-	return (uint32_t)v;
+	return pair_rd(offset, 4u);
 }
 
 static void wr(uint32_t offset, uint32_t value)
 {
-	uint64_t v = value;
-
-	assert_true(access(offset, true, 4, &v));
-}
-
-/* Whether the service partition's doorbell rang since the last look. */
-static bool service_rang(void)
-{
-	struct cpu *s = cpu_get(1);
-
-	s->arch.injected = 0;
-	fake.current = s;
-	(void)fake_run(handle, s);
-	fake.current = cpu_get(0);
-	return (s->arch.injected & (1u << SERVICE_DOORBELL)) != 0u;
-}
-
-/* Times os's disk interrupt was raised. */
-static unsigned raised(void)
-{
-	fake.current = cpu_get(0);
-	(void)fake_run(handle, cpu_get(0));
-	return cpu_get(0)->arch.injections;
+	pair_wr(offset, 4u, value);
 }
 
 /* The driver's steps up to FEATURES_OK with `high` accepted of features 32..63; the status read back. */
@@ -201,13 +96,13 @@ static void test_identification_and_capacity(void **state)
 	assert_int_equal(rd(VIRTIO_MMIO_QUEUE_NUM_MAX), 0);   /* one queue */
 	assert_int_equal(rd(VIRTIO_MMIO_CONFIG), (uint32_t)SECTORS);
 	assert_int_equal(rd(VIRTIO_MMIO_CONFIG + 4), (uint32_t)(SECTORS >> 32));
-	assert_true(access(VIRTIO_MMIO_CONFIG, false, 8, &v));
+	assert_true(pair_access(VIRTIO_MMIO_CONFIG, false, 8, &v));
 	assert_int_equal(v, SECTORS);
-	assert_true(access(VIRTIO_MMIO_CONFIG + 1, false, 1, &v));
+	assert_true(pair_access(VIRTIO_MMIO_CONFIG + 1, false, 1, &v));
 	assert_int_equal(v, (SECTORS >> 8) & 0xff);
 	assert_int_equal(rd(VIRTIO_MMIO_CONFIG + 0x20), 0);
 	/* A register access that is not 32 bits reads zero and changes nothing. */
-	assert_true(access(VIRTIO_MMIO_MAGIC_VALUE, false, 2, &v));
+	assert_true(pair_access(VIRTIO_MMIO_MAGIC_VALUE, false, 2, &v));
 	assert_int_equal(v, 0);
 }
 
@@ -264,29 +159,29 @@ static void test_notify_is_posted_and_completion_raises(void **state)
 	(void)state;
 	/* Before DRIVER_OK, a notification is nothing. */
 	wr(VIRTIO_MMIO_QUEUE_NOTIFY, 0);
-	assert_false(service_rang());
+	assert_false(pair_service_rang());
 	queue_ready();
-	(void)service_rang();
+	(void)pair_service_rang();
 	assert_int_equal(request()->notify, 0);
 	wr(VIRTIO_MMIO_QUEUE_NOTIFY, 0);
 	wr(VIRTIO_MMIO_QUEUE_NOTIFY, 0);
 	/* Counted and rung; the accesses returned without the service partition doing anything. */
 	assert_int_equal(request()->notify, 2);
-	assert_true(service_rang());
+	assert_true(pair_service_rang());
 	/* Another queue's index is no notification. */
 	wr(VIRTIO_MMIO_QUEUE_NOTIFY, 1);
 	assert_int_equal(request()->notify, 2);
 	/* The service partition rings without completing anything: no interrupt. */
-	unsigned before = raised();
+	unsigned before = pair_raised();
 	fake.current = cpu_get(1);
 	assert_int_equal(channel_ring(cpu_get(1), 0), CORE_OK);
-	assert_int_equal(raised(), before);
+	assert_int_equal(pair_raised(), before);
 	assert_int_equal(rd(VIRTIO_MMIO_INTERRUPT_STATUS), 0);
 	/* It completes: the used-ring bit and one interrupt; the driver acknowledges. */
 	response()->completed = 1;
 	fake.current = cpu_get(1);
 	assert_int_equal(channel_ring(cpu_get(1), 0), CORE_OK);
-	assert_int_equal(raised(), before + 1);
+	assert_int_equal(pair_raised(), before + 1);
 	assert_int_equal(rd(VIRTIO_MMIO_INTERRUPT_STATUS), VIRTIO_INT_USED_RING);
 	wr(VIRTIO_MMIO_INTERRUPT_ACK, VIRTIO_INT_USED_RING);
 	assert_int_equal(rd(VIRTIO_MMIO_INTERRUPT_STATUS), 0);

@@ -2,9 +2,8 @@
 /*
  * The emulated 16550 (core/vuart_16550.c) on the fake architecture: a
  * partition "os" whose console is an emulated 16550 at ports 0x3f8-0x3ff, and a service partition
- * at the other end of its console channel, played by this file with the
- * partition runtime's ring (partitions/runtime/ring.c) over the channel's
- * memory laid out as include/bulkhead/channel.h says.
+ * at the other end of its console channel, played by this file through
+ * fake_pair.c's rings.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -19,140 +18,28 @@
 #include "cpu.h"
 #include "emul.h"
 #include "fake_arch.h"
+#include "fake_pair.h"
 #include "partition.h"
 #include "vuart_16550.h"
 #include "hw/ns16550.h"
 
 #define UART_PORT 0x3f8u
 #define UART_IRQ 4u          /* the ISA pin; the fake architecture raises it as interrupt 4 */
-#define SERVICE_DOORBELL 9u
-#define OS 0u
-#define SERVICE 1u
-
-#define RECORD 120u          /* a console slot's payload */
-#define SLOTS 16u            /* a console direction: (4096 - 64) / 128, as a power of two */
-
-static uint8_t channel_mem[BH_CONSOLE_CHANNEL_SIZE] __attribute__((aligned(4096)));
-
-static const uint8_t os_cpus[] = { 0 };
-static const uint8_t service_cpus[] = { 1 };
-static const struct cfg_partition partitions[] = {
-	{
-		.name = "os",
-		.n_vcpus = 1,
-		.vcpu_cpu = os_cpus,
-		.fault_policy = CFG_FAULT_STOP,
-		.console = { .kind = CFG_CONSOLE_NS16550, .channel = 0, .irq = UART_IRQ, .ipa = UART_PORT },
-	},
-	{
-		.name = "service",
-		.n_vcpus = 1,
-		.vcpu_cpu = service_cpus,
-		.fault_policy = CFG_FAULT_STOP,
-	},
-};
-static struct cfg_channel channels[1];
-static const struct cfg_cpu cpus[] = {
-	{ { 0x0 }, OS, 0 },
-	{ { 0x1 }, SERVICE, 0 },
-};
-const struct cfg_system cfg_system = {
-	.console = { .base = 0x09000000, .size = 0x1000, .reg_shift = 0, .reg_io_width = 1 },
-	.n_cpus = 2,
-	.cpus = cpus,
-	.n_partitions = 2,
-	.partitions = partitions,
-	.service = SERVICE,
-	.log_channel = 0xff,
-	.n_channels = 1,
-	.channels = channels,
-};
-
-/* The service partition's ends of the two rings. */
-static struct rt_ring out;   /* consumer of what os writes */
-static struct rt_ring in;    /* producer of what os reads */
-
-static struct rt_ring_area direction(uint32_t half)
-{
-	uint8_t *receiver = channel_mem + (half * (BH_CONSOLE_CHANNEL_SIZE / 2u));
-
-	return (struct rt_ring_area){ receiver + BH_CHANNEL_PAGE, receiver,
-				      receiver + BH_CHANNEL_PAGE + BH_CHANNEL_SLOTS_OFFSET, SLOTS, BH_CONSOLE_SLOT };
-}
-
-static void boot(void *arg)
-{
-	(void)arg;
-	core_boot(cpu_get(0));
-}
-
-static void start_cpu(void *arg)
-{
-	core_cpu_started(arg);
-}
-
-/* The trap path of a kick (tests/unit/fake_system.c's). */
-static void handle(void *arg)
-{
-	fake_present_raised(arg);
-	core_handle_requests(arg);
-}
 
 static int setup(void **state)
 {
 	(void)state;
-	channels[0] = (struct cfg_channel){
-		.name = "console-os", .pa = (uintptr_t)channel_mem, .size = BH_CONSOLE_CHANNEL_SIZE,
-		.kind = CFG_CHANNEL_CONSOLE, .one_way = 0,
-		.end = { { CFG_END_HYPERVISOR, OS, 0, CFG_NO_DOORBELL, 0 },
-			 { CFG_END_PARTITION, SERVICE, 0, SERVICE_DOORBELL, 0x50000000u } },
-	};
-	memset(channel_mem, 0xa5, sizeof(channel_mem));   /* the hypervisor must not trust what was there */
-	for (uint32_t i = 0; i < cfg_system.n_partitions; i++) {
-		memset(partition_get(i), 0, sizeof(struct partition));
-	}
-	for (uint32_t i = 0; i < cfg_system.n_cpus; i++) {
-		memset(cpu_get(i), 0, sizeof(struct cpu));
-	}
-	fake_reset();
-	fake_line_masked = false;
-	fake.power[0] = CPU_POWER_ON;
-	fake.current = cpu_get(0);
-	assert_int_equal(fake_run(boot, NULL), FAKE_VCPU_ENTER);
-	/* The service partition runs on cpu 1. */
-	fake.current = cpu_get(1);
-	assert_int_equal(fake_run(start_cpu, cpu_get(1)), FAKE_VCPU_ENTER);
-	fake.current = cpu_get(0);
-	struct rt_ring_area o = direction(0u);
-	struct rt_ring_area i = direction(1u);
-	assert_int_equal(rt_ring_attach_consumer(&out, &o), RT_RING_OK);
-	assert_int_equal(rt_ring_attach_producer(&in, &i, RT_RING_BACKPRESSURE), RT_RING_OK);
-	return 0;
+	return pair_boot_console(CFG_CONSOLE_NS16550, UART_PORT, UART_IRQ);
 }
 
-/* An access of os's vCPU to its UART's ports, as io_exit makes it. */
-static bool access(uint32_t reg, bool write, uint32_t size, uint64_t *value)
+static uint32_t rd(uint32_t offset)
 {
-	struct partition *os = partition_get(OS);
-	const struct emul_region *r = emul_find(&os->emul[EMUL_PIO], UART_PORT + reg);
-
-	assert_non_null(r);
-	return r->handler(cpu_get(0), r->context, UART_PORT + reg - r->base, write, size, value);
+	return pair_rd(offset, 1u);
 }
 
-static uint32_t rd(uint32_t reg)
+static void wr(uint32_t offset, uint32_t value)
 {
-	uint64_t v = 0xdeadu;
-
-	assert_true(access(reg, false, 1, &v));
-	return (uint32_t)v;
-}
-
-static void wr(uint32_t reg, uint32_t value)
-{
-	uint64_t v = value;
-
-	assert_true(access(reg, true, 1, &v));
+	pair_wr(offset, 1u, value);
 }
 
 static void puts_uart(const char *s)
@@ -160,49 +47,6 @@ static void puts_uart(const char *s)
 	for (; *s != '\0'; s++) {
 		wr(UART16550_THR, (uint8_t)*s);
 	}
-}
-
-/* The next record os sent, or -1. */
-static int take(char *buf)
-{
-	size_t len = 0;
-
-	if (rt_ring_recv(&out, buf, RECORD, &len) != RT_RING_OK) {
-		return -1;
-	}
-	buf[len] = '\0';
-	return (int)len;
-}
-
-/* Whether the service partition's doorbell rang since the last look. */
-static bool service_rang(void)
-{
-	struct cpu *s = cpu_get(1);
-
-	s->arch.injected = 0;
-	fake.current = s;
-	(void)fake_run(handle, s);
-	fake.current = cpu_get(0);
-	return (s->arch.injected & (1u << SERVICE_DOORBELL)) != 0u;
-}
-
-/* The service partition rings the UART's channel (the doorbell hypercall). */
-static enum core_status ring_uart(void)
-{
-	enum core_status s;
-
-	fake.current = cpu_get(1);
-	s = channel_ring(cpu_get(1), 0);
-	fake.current = cpu_get(0);
-	return s;
-}
-
-/* Times os's UART interrupt was raised: its cpu takes what was posted to it first. */
-static unsigned raised(void)
-{
-	fake.current = cpu_get(0);
-	(void)fake_run(handle, cpu_get(0));
-	return cpu_get(0)->arch.injections;
 }
 
 /* Verifies: REQ-CON-107 */
@@ -248,7 +92,7 @@ static void test_reset_values_scratch_and_divisor(void **state)
 	wr(UART16550_LSR, 0);
 	assert_int_equal(rd(UART16550_LSR), UART16550_LSR_THRE | UART16550_LSR_TEMT);
 	char buf[RECORD + 1];
-	assert_int_equal(take(buf), -1);
+	assert_int_equal(pair_take(buf), -1);
 }
 
 /* Verifies: REQ-CON-109 */
@@ -258,14 +102,14 @@ static void test_wider_accesses_are_refused(void **state)
 
 	(void)state;
 	/* outw/outl/inw/inl: not the 16550's; the architecture refuses and counts them. */
-	assert_false(access(UART16550_THR, true, 2, &v));
-	assert_false(access(UART16550_SCR - 3u, true, 4, &v));
-	assert_false(access(UART16550_RBR, false, 2, &v));
+	assert_false(pair_access(UART16550_THR, true, 2, &v));
+	assert_false(pair_access(UART16550_SCR - 3u, true, 4, &v));
+	assert_false(pair_access(UART16550_RBR, false, 2, &v));
 	assert_int_equal(v, 0x4142u);   /* untouched: the caller makes it all ones */
 	char buf[RECORD + 1];
 	(void)rd(UART16550_LSR);
 	(void)rd(UART16550_LSR);
-	assert_int_equal(take(buf), -1);   /* nothing was sent */
+	assert_int_equal(pair_take(buf), -1);   /* nothing was sent */
 	assert_int_equal(rd(UART16550_SCR), 0u);
 	/* Another partition's vCPU never reaches it (its table does not hold the ports, nor would the check). */
 	const struct emul_region *r = emul_find(&partition_get(OS)->emul[EMUL_PIO], UART_PORT);
@@ -279,32 +123,32 @@ static void test_lines_go_out_and_lsr_shows_the_rest(void **state)
 
 	(void)state;
 	puts_uart("hello, ");
-	assert_int_equal(take(buf), -1);
+	assert_int_equal(pair_take(buf), -1);
 	/* earlycon: LSR, byte, LSR, byte: the record waits for its line's end... */
 	assert_int_equal(rd(UART16550_LSR), UART16550_LSR_THRE);   /* bytes wait: not TEMT */
 	puts_uart("world\n");
-	assert_int_equal(take(buf), 13);
+	assert_int_equal(pair_take(buf), 13);
 	assert_string_equal(buf, "hello, world\n");
-	assert_true(service_rang());
+	assert_true(pair_service_rang());
 	/* ...or for a second LSR read in a row (a driver waiting for TEMT or for input). */
 	puts_uart("login: ");
 	assert_int_equal(rd(UART16550_LSR), UART16550_LSR_THRE);
-	assert_int_equal(take(buf), -1);
+	assert_int_equal(pair_take(buf), -1);
 	assert_int_equal(rd(UART16550_LSR), UART16550_LSR_THRE | UART16550_LSR_TEMT);
-	assert_int_equal(take(buf), 7);
+	assert_int_equal(pair_take(buf), 7);
 	/* Reprogramming flushes too. */
 	puts_uart("# ");
 	wr(UART16550_IER, UART16550_IER_RDI);
-	assert_int_equal(take(buf), 2);
+	assert_int_equal(pair_take(buf), 2);
 	/* Longer than a record: full records, the rest waits for its newline. */
 	char line[301];
 	memset(line, 'x', 300);
 	line[300] = '\0';
 	puts_uart(line);
-	assert_int_equal(take(buf), RECORD);
-	assert_int_equal(take(buf), RECORD);
+	assert_int_equal(pair_take(buf), RECORD);
+	assert_int_equal(pair_take(buf), RECORD);
 	puts_uart("\n");
-	assert_int_equal(take(buf), 61);
+	assert_int_equal(pair_take(buf), 61);
 }
 
 /* Verifies: REQ-CON-107 */
@@ -323,23 +167,23 @@ static void test_full_ring_clears_thre_and_counts_losses(void **state)
 	assert_int_equal(rd(UART16550_LSR) & (UART16550_LSR_THRE | UART16550_LSR_TEMT), 0u);
 	wr(UART16550_MCR, UART16550_MCR_OUT2);
 	wr(UART16550_IER, UART16550_IER_THRI);   /* not empty: no transmitter interrupt yet */
-	unsigned before = raised();
+	unsigned before = pair_raised();
 	assert_int_equal(rd(UART16550_IIR), UART16550_IIR_NO_INT);
 	puts_uart("z");                        /* written regardless: lost, counted */
-	assert_int_equal(raised(), before);
+	assert_int_equal(pair_raised(), before);
 	/* The service partition drains one and rings: the held record goes, THRE and its interrupt rise. */
-	assert_int_equal(take(buf), 7);
-	assert_int_equal(ring_uart(), CORE_OK);
-	assert_int_equal(raised(), before + 1);
+	assert_int_equal(pair_take(buf), 7);
+	assert_int_equal(pair_ring_console(), CORE_OK);
+	assert_int_equal(pair_raised(), before + 1);
 	assert_true((cpu_get(0)->arch.injected & (1u << UART_IRQ)) != 0u);
 	assert_int_equal(rd(UART16550_LSR) & UART16550_LSR_THRE, UART16550_LSR_THRE);
 	assert_int_equal(rd(UART16550_IIR), UART16550_IIR_THRI);
 	assert_int_equal(rd(UART16550_IIR), UART16550_IIR_NO_INT);   /* reading IIR acknowledged it */
 	for (uint32_t i = 1; i < SLOTS; i++) {
-		assert_int_equal(take(buf), 7);
+		assert_int_equal(pair_take(buf), 7);
 	}
-	assert_int_equal(take(buf), RECORD);
-	assert_int_equal(take(buf), -1);
+	assert_int_equal(pair_take(buf), RECORD);
+	assert_int_equal(pair_take(buf), -1);
 	assert_non_null(strstr(fake.console, "'os': its UART dropped 1 bytes"));
 }
 
@@ -348,13 +192,13 @@ static void test_input_interrupts_on_the_line_gated_by_out2(void **state)
 {
 	(void)state;
 	wr(UART16550_IER, UART16550_IER_RDI);
-	unsigned before = raised();
-	assert_int_equal(rt_ring_send(&in, "xy", 2), RT_RING_OK);
-	assert_int_equal(ring_uart(), CORE_OK);
-	assert_int_equal(raised(), before);            /* OUT2 clear: the line does not reach the pin */
+	unsigned before = pair_raised();
+	assert_int_equal(rt_ring_send(&pair_in, "xy", 2), RT_RING_OK);
+	assert_int_equal(pair_ring_console(), CORE_OK);
+	assert_int_equal(pair_raised(), before);            /* OUT2 clear: the line does not reach the pin */
 	assert_int_equal(rd(UART16550_IIR), UART16550_IIR_RDI);
 	wr(UART16550_MCR, UART16550_MCR_OUT2);         /* now it does: an edge */
-	assert_int_equal(raised(), before + 1);
+	assert_int_equal(pair_raised(), before + 1);
 	assert_int_equal(rd(UART16550_LSR) & UART16550_LSR_DR, UART16550_LSR_DR);
 	assert_int_equal(rd(UART16550_RBR), 'x');
 	assert_int_equal(rd(UART16550_RBR), 'y');
@@ -362,17 +206,17 @@ static void test_input_interrupts_on_the_line_gated_by_out2(void **state)
 	assert_int_equal(rd(UART16550_IIR), UART16550_IIR_NO_INT);
 	assert_int_equal(rd(UART16550_RBR), 0u);       /* empty: reads zero */
 	/* Next input: a new edge. */
-	assert_int_equal(rt_ring_send(&in, "1", 1), RT_RING_OK);
-	assert_int_equal(ring_uart(), CORE_OK);
-	assert_int_equal(raised(), before + 2);
+	assert_int_equal(rt_ring_send(&pair_in, "1", 1), RT_RING_OK);
+	assert_int_equal(pair_ring_console(), CORE_OK);
+	assert_int_equal(pair_raised(), before + 2);
 	/* FCR's receiver clear drops what was not read. */
 	wr(UART16550_FCR, UART16550_FCR_ENABLE | UART16550_FCR_CLEAR_RCVR);
 	assert_int_equal(rd(UART16550_LSR) & UART16550_LSR_DR, 0u);
 	/* The partition masked its pin: the edge is lost, as on the wire. */
 	fake_line_masked = true;
-	assert_int_equal(rt_ring_send(&in, "2", 1), RT_RING_OK);
-	assert_int_equal(ring_uart(), CORE_OK);
-	assert_int_equal(raised(), before + 2);
+	assert_int_equal(rt_ring_send(&pair_in, "2", 1), RT_RING_OK);
+	assert_int_equal(pair_ring_console(), CORE_OK);
+	assert_int_equal(pair_raised(), before + 2);
 	assert_int_equal(rd(UART16550_RBR), '2');
 }
 
@@ -381,27 +225,27 @@ static void test_transmitter_interrupt_as_the_8250_raises_it(void **state)
 {
 	(void)state;
 	wr(UART16550_MCR, UART16550_MCR_OUT2);
-	unsigned before = raised();
+	unsigned before = pair_raised();
 	/* Enabling THRI with the holding register empty raises it (Linux's start_tx relies on it). */
 	wr(UART16550_IER, UART16550_IER_THRI);
-	assert_int_equal(raised(), before + 1);
+	assert_int_equal(pair_raised(), before + 1);
 	assert_int_equal(rd(UART16550_IIR), UART16550_IIR_THRI);
 	assert_int_equal(rd(UART16550_IIR), UART16550_IIR_NO_INT);
 	/* Each byte written empties at once: pending again, a new edge. */
 	puts_uart("a");
-	assert_int_equal(raised(), before + 2);
+	assert_int_equal(pair_raised(), before + 2);
 	puts_uart("b");                             /* still up: no second edge */
-	assert_int_equal(raised(), before + 2);
+	assert_int_equal(pair_raised(), before + 2);
 	/* Linux's THRE test: IER off and on again raises it again. */
 	assert_int_equal(rd(UART16550_IIR), UART16550_IIR_THRI);
 	wr(UART16550_IER, 0);
 	wr(UART16550_IER, UART16550_IER_THRI);
 	assert_int_equal(rd(UART16550_IIR), UART16550_IIR_THRI);
-	assert_int_equal(raised(), before + 3);
+	assert_int_equal(pair_raised(), before + 3);
 	/* Received data outranks the transmitter. */
 	wr(UART16550_IER, UART16550_IER_THRI | UART16550_IER_RDI);
-	assert_int_equal(rt_ring_send(&in, "k", 1), RT_RING_OK);
-	assert_int_equal(ring_uart(), CORE_OK);
+	assert_int_equal(rt_ring_send(&pair_in, "k", 1), RT_RING_OK);
+	assert_int_equal(pair_ring_console(), CORE_OK);
 	assert_int_equal(rd(UART16550_IIR), UART16550_IIR_RDI);
 	assert_int_equal(rd(UART16550_RBR), 'k');
 }
@@ -421,7 +265,7 @@ static void test_restart_resets_the_registers(void **state)
 	assert_int_equal(rd(UART16550_IIR), UART16550_IIR_NO_INT);
 	assert_int_equal(rd(UART16550_LSR), UART16550_LSR_THRE | UART16550_LSR_TEMT);
 	puts_uart("new life\n");
-	assert_int_equal(take(buf), 9);
+	assert_int_equal(pair_take(buf), 9);
 	assert_string_equal(buf, "new life\n");
 }
 

@@ -28,43 +28,38 @@
 #define GPRS_SIZE 120
 
 #ifdef __ASSEMBLER__
-/* The caller-saved registers but rax, from or to the struct at \base (rax). */
+/*
+ * The registers of the struct in its order, each set of them named once:
+ * GPRS_EACH applies \op (GPRS_LD or GPRS_ST) to each register of the list
+ * with the struct at \base, the first at offset \first and each next one
+ * 8 bytes on, so that the loads and the stores cannot name different slots.
+ */
+#define GPRS_CALLER_REGS %rdi, %rsi, %rdx, %rcx, %r8, %r9, %r10, %r11   /* but rax */
+#define GPRS_CALLEE_REGS %rbx, %rbp, %r12, %r13, %r14, %r15
+.macro GPRS_EACH op, base, first, regs:vararg
+	.set gprs_off, \first
+	.irp reg, \regs
+	\op \base, gprs_off, \reg
+	.set gprs_off, gprs_off + 8
+	.endr
+.endm
+.macro GPRS_LD base, off, reg
+	mov \off(\base), \reg
+.endm
+.macro GPRS_ST base, off, reg
+	mov \reg, \off(\base)
+.endm
 .macro GPRS_LOAD_CALLER base
-	mov GPRS_RDI(\base), %rdi
-	mov GPRS_RSI(\base), %rsi
-	mov GPRS_RDX(\base), %rdx
-	mov GPRS_RCX(\base), %rcx
-	mov GPRS_R8(\base), %r8
-	mov GPRS_R9(\base), %r9
-	mov GPRS_R10(\base), %r10
-	mov GPRS_R11(\base), %r11
+	GPRS_EACH GPRS_LD, \base, GPRS_RDI, GPRS_CALLER_REGS
 .endm
 .macro GPRS_STORE_CALLER base
-	mov %rdi, GPRS_RDI(\base)
-	mov %rsi, GPRS_RSI(\base)
-	mov %rdx, GPRS_RDX(\base)
-	mov %rcx, GPRS_RCX(\base)
-	mov %r8, GPRS_R8(\base)
-	mov %r9, GPRS_R9(\base)
-	mov %r10, GPRS_R10(\base)
-	mov %r11, GPRS_R11(\base)
+	GPRS_EACH GPRS_ST, \base, GPRS_RDI, GPRS_CALLER_REGS
 .endm
-/* The callee-saved ones. */
 .macro GPRS_LOAD_CALLEE base
-	mov GPRS_RBX(\base), %rbx
-	mov GPRS_RBP(\base), %rbp
-	mov GPRS_R12(\base), %r12
-	mov GPRS_R13(\base), %r13
-	mov GPRS_R14(\base), %r14
-	mov GPRS_R15(\base), %r15
+	GPRS_EACH GPRS_LD, \base, GPRS_RBX, GPRS_CALLEE_REGS
 .endm
 .macro GPRS_STORE_CALLEE base
-	mov %rbx, GPRS_RBX(\base)
-	mov %rbp, GPRS_RBP(\base)
-	mov %r12, GPRS_R12(\base)
-	mov %r13, GPRS_R13(\base)
-	mov %r14, GPRS_R14(\base)
-	mov %r15, GPRS_R15(\base)
+	GPRS_EACH GPRS_ST, \base, GPRS_RBX, GPRS_CALLEE_REGS
 .endm
 /* The host's callee-saved registers, around a world switch that returns (VMX). */
 .macro PUSH_CALLEE
