@@ -42,9 +42,24 @@ static bool mark_pending(struct cpu *cpu, uint32_t virq)
 	return (old & bit) == 0u;
 }
 
+/*
+ * Only ever on the vCPU's own cpu while its guest is stopped (core's
+ * contract; on x86 also from the timer's interrupt, taken only where the
+ * guest is stopped: svm_entry.S, x86_take_interrupts, x86_wait_interrupt).
+ * With nothing pending and nothing presented this vector is the highest
+ * pending one, so it is presented at once, as present_next would at the
+ * exit's end: the timer's exit then needs no pass through the bitmap, and
+ * svm_entry.S resumes the guest without the rest of the exit. A vector
+ * raised meanwhile by another cpu stays pending for the next entry, as if
+ * it had come a moment later.
+ */
 void arch_vcpu_inject(struct cpu *cpu, uint32_t virq)
 {
-	(void)mark_pending(cpu, virq);
+	if ((__atomic_load_n(&cpu->arch.virq_words, __ATOMIC_ACQUIRE) == 0u) && !vendor_virq_presented(cpu)) {
+		vendor_virq_present(cpu, virq);
+	} else {
+		(void)mark_pending(cpu, virq);
+	}
 }
 
 void arch_vcpu_raise(struct partition *p, uint32_t vcpu, uint32_t virq)

@@ -89,7 +89,7 @@ def test_lapic_timer_arming_and_interrupt_within_their_budgets(measured):
     presenting the vector) is counted on core 0 alone, one segment per event, within
     bench_x86.BUDGET.
 
-    Verifies: REQ-BEN-007
+    Verifies: REQ-BEN-007~2
     """
     run, rep, _hyp, _span = measured
     for phase in bench_x86.BUDGET_PHASES["REQ-BEN-007"]:

@@ -112,11 +112,13 @@ void vendor_inject_exception(struct cpu *cpu, uint32_t vector, bool has_error, u
 
 /**
  * Virtual interrupts (vintr.c keeps the pending set): whether a vector the
- * back end was given is not taken by the guest yet; hands it `vector`,
- * which the guest takes through its IDT once its IF allows; forgets any.
+ * back end was given is not taken by the guest yet, and the hand-over of
+ * `vector`, which the guest takes through its IDT once its IF allows, are
+ * the back end's vendor_regs.h's (inline where they are a VMCB access):
+ *   bool vendor_virq_presented(const struct cpu *cpu);
+ *   void vendor_virq_present(struct cpu *cpu, uint32_t vector);
+ * Forgets any:
  */
-bool vendor_virq_presented(const struct cpu *cpu);
-void vendor_virq_present(struct cpu *cpu, uint32_t vector);
 void vendor_virq_clear(struct cpu *cpu);
 
 /*

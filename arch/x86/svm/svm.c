@@ -56,12 +56,6 @@ void vendor_cpu_init(struct cpu *cpu)
 #define SEG_LDT 0x082u
 #define SEG_TSS32_BUSY 0x08bu
 
-#define VINTR_MASKING (1ULL << 24)   /* the guest's IF masks only virtual interrupts */
-#define VINTR_IGN_TPR (1ULL << 20)
-#define VINTR_PRIO_15 (15ULL << 16)
-#define VINTR_IRQ     (1ULL << 8)
-#define VINTR_VECTOR_SHIFT 32u
-
 void vendor_vcpu_reset(struct cpu *cpu, uint64_t entry)
 {
 	void *v = cpu->arch.vctl;
@@ -111,17 +105,6 @@ void vendor_inject_exception(struct cpu *cpu, uint32_t vector, bool has_error, u
 		ev |= SVM_EVENT_EV | ((uint64_t)error << 32);
 	}
 	vmcb_write64(cpu->arch.vctl, VMCB_EVENTINJ, ev);
-}
-
-bool vendor_virq_presented(const struct cpu *cpu)
-{
-	return (vmcb_read64(cpu->arch.vctl, VMCB_VINTR) & VINTR_IRQ) != 0u;
-}
-
-void vendor_virq_present(struct cpu *cpu, uint32_t vector)
-{
-	vmcb_write64(cpu->arch.vctl, VMCB_VINTR, ((uint64_t)vector << VINTR_VECTOR_SHIFT) | VINTR_MASKING |
-							  VINTR_IGN_TPR | VINTR_PRIO_15 | VINTR_IRQ);
 }
 
 void vendor_virq_clear(struct cpu *cpu)

@@ -2,7 +2,13 @@
 /* The SVM world switch and vCPU loop. */
 #include "gprs_asm.h"
 
-#define VMCB_RAX 0x5f8               /* vmcb.h's, checked in svm_exit.c */
+/* vmcb.h's and the C layout's, checked in svm_exit.c. */
+#define VMCB_TLB_CONTROL 0x5c
+#define VMCB_EXITCODE 0x70
+#define VMCB_RAX 0x5f8
+#define SVM_EXIT_INTR 0x60
+#define CPU_REQUESTS 20               /* struct cpu's requests */
+#define GPRS_TO_VIRQ_WORDS 168        /* struct arch_cpu's virq_words, from its gprs */
 
 	.text
 	.code64
@@ -10,7 +16,8 @@
 /*
  * svm_vcpu_loop(gprs, vmcb_pa, cpu): runs the guest for the rest of this
  * life; each #VMEXIT is handled by svm_exit(cpu) (svm_exit.c) and the
- * guest resumed. Never returns: a new life starts on a fresh stack
+ * guest resumed, but a physical interrupt's that leaves nothing more to do
+ * (below, after VMRUN). Never returns: a new life starts on a fresh stack
  * (arch_vcpu_enter).
  *
  * VMRUN switches rax, rsp, rip, rflags and the segment and control
@@ -62,12 +69,41 @@ svm_vcpu_loop:
 	 * take the virtual interrupt presented to it (a vCPU resuming at the
 	 * CLI after its `sti; hlt` never took the IPI that ended its HLT).
 	 */
+.Lenter:
 	clgi
 	sti
 	mov 8(%rsp), %rax
 	vmrun %rax
 	cli
 	stgi
+	/*
+	 * #VMEXIT gave rax back its host value, the VMCB's address (the host
+	 * save area's, as VMRUN left it); every other register is the guest's.
+	 * A physical interrupt's exit (the core's timer armed for the guest's,
+	 * a kick) is taken here, before any of them is stored: the IDT's stub
+	 * saves what its C handler may clobber, so they are still the guest's
+	 * after it. The timer's handler presents the guest's vector itself
+	 * (vtimer.c, vintr.c): when that leaves no request of another cpu and
+	 * no vector pending, the guest is resumed at once, as after the whole
+	 * exit (svm_exit: the TLB control cleared, here first; intr_exit: the
+	 * interrupts taken and the requests handled; the pending vectors
+	 * presented). Anything else goes the whole way, interrupts already
+	 * taken.
+	 */
+	cmpq $SVM_EXIT_INTR, VMCB_EXITCODE(%rax)
+	jne .Lexit
+	movl $0, VMCB_TLB_CONTROL(%rax)
+	sti
+	nop
+	cli
+	mov 16(%rsp), %rax
+	cmpl $0, CPU_REQUESTS(%rax)
+	jne .Lexit
+	mov 0(%rsp), %rax
+	cmpq $0, GPRS_TO_VIRQ_WORDS(%rax)
+	jne .Lexit
+	jmp .Lenter
+.Lexit:
 	mov 0(%rsp), %rax
 	GPRS_STORE_CALLER %rax
 	GPRS_STORE_CALLEE %rax

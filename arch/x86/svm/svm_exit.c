@@ -6,6 +6,7 @@
  * is left 0, so the dispatcher decodes them and checks they are the
  * instruction that trapped.
  */
+#include <stddef.h>
 #include <bulkhead/channel.h>
 #include "cpu.h"
 #include "svm_internal.h"
@@ -118,8 +119,12 @@ static bool __attribute__((noinline)) exit_described(struct cpu *cpu, const void
 	return x86_exit_handle(cpu, &e);
 }
 
-/* svm_entry.S's copy of the guest's rax between the VMCB and struct x86_gprs uses VMCB_RAX as 0x5f8. */
+/* svm_entry.S's copy of the guest's rax between the VMCB and struct x86_gprs, and its interrupt exit's fast path. */
 _Static_assert(VMCB_RAX == 0x5f8u, "svm_entry.S");
+_Static_assert((VMCB_TLB_CONTROL == 0x5cu) && (VMCB_EXITCODE == 0x70u) && (SVM_EXIT_INTR == 0x60u), "svm_entry.S");
+_Static_assert((uint32_t)offsetof(struct cpu, requests) == 20u, "svm_entry.S: CPU_REQUESTS");
+_Static_assert(((uint32_t)offsetof(struct arch_cpu, virq_words) - (uint32_t)offsetof(struct arch_cpu, gprs)) == 168u,
+	       "svm_entry.S: GPRS_TO_VIRQ_WORDS");
 
 bool svm_exit(struct cpu *cpu)
 {

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * SVM's guest-state accessors of vendor.h, inline: each is a load from or a
- * store to the VMCB, on every exit's path (instruction fetch, step-over).
+ * store to the VMCB, on every exit's path (instruction fetch, step-over),
+ * and V_IRQ's test and write, on every virtual interrupt's (the timer's
+ * exit presents its vector from its interrupt handler: vintr.c).
  */
 #ifndef X86_SVM_VENDOR_REGS_H
 #define X86_SVM_VENDOR_REGS_H
@@ -67,6 +69,17 @@ static inline enum x86_code_mode vendor_code_mode(const struct cpu *cpu)
 static inline uint32_t vendor_cpl(const struct cpu *cpu)
 {
 	return vmcb_read32(cpu->arch.vctl, VMCB_CPL) & 0x3u;
+}
+
+static inline bool vendor_virq_presented(const struct cpu *cpu)
+{
+	return (vmcb_read64(cpu->arch.vctl, VMCB_VINTR) & VINTR_IRQ) != 0u;
+}
+
+static inline void vendor_virq_present(struct cpu *cpu, uint32_t vector)
+{
+	vmcb_write64(cpu->arch.vctl, VMCB_VINTR, ((uint64_t)vector << VINTR_VECTOR_SHIFT) | VINTR_MASKING |
+							  VINTR_IGN_TPR | VINTR_PRIO_15 | VINTR_IRQ);
 }
 
 #endif /* X86_SVM_VENDOR_REGS_H */

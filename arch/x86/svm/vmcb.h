@@ -20,6 +20,12 @@
 #define VMCB_TLB_CONTROL       0x05cu   /* u8 */
 /* u64: V_IRQ bit 8, V_INTR_PRIO 19:16, V_IGN_TPR 20, V_INTR_MASKING 24, V_INTR_VECTOR 39:32 */
 #define VMCB_VINTR             0x060u
+/* VMCB_VINTR's fields. */
+#define VINTR_MASKING (1ULL << 24)   /* the guest's IF masks only virtual interrupts */
+#define VINTR_IGN_TPR (1ULL << 20)
+#define VINTR_PRIO_15 (15ULL << 16)
+#define VINTR_IRQ     (1ULL << 8)
+#define VINTR_VECTOR_SHIFT 32u
 #define VMCB_INT_SHADOW        0x068u
 #define VMCB_EXITCODE          0x070u
 #define VMCB_EXITINFO1         0x078u

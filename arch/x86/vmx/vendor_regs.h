@@ -75,4 +75,8 @@ static inline uint32_t vendor_cpl(const struct cpu *cpu)
 	return ((uint32_t)vmread(VMCS_GUEST_SS_AR) >> 5) & 0x3u;   /* SS.DPL */
 }
 
+/* vendor.h's virtual-interrupt hand-over (vmx.c: a vector kept for the next entry's injection). */
+bool vendor_virq_presented(const struct cpu *cpu);
+void vendor_virq_present(struct cpu *cpu, uint32_t vector);
+
 #endif /* X86_VMX_VENDOR_REGS_H */
