@@ -46,14 +46,14 @@ include scripts/linux/linux.mk
 
 # Pass 2 checks the images against their regions and writes the tables and
 # the load list (what the boot flow loads into the image store).
-GEN_TABLES := $(GEN)/config.c $(GEN)/load.list $(GEN)/isolation.md
+GEN_TABLES := $(GEN)/config.c $(GEN)/load.list $(GEN)/isolation.md $(GEN)/bounds.mk
 $(GEN)/config.c: $(O)/system.dtb $(BHCC) $(PARTITION_IMAGES) $(O)/.config
 	@echo "  BHCC    $(SYSTEM) (tables)"
 	$(Q)$(BHCC) $(BHCC_ARGS) --images $(IMAGES) --srctree $(srctree)
 	$(Q)grep -qx '# image store $(BH_STORE_BASE) size $(BH_STORE_SIZE)' $(GEN)/load.list || { \
 		echo "$(SYSTEM): the image store moved between bhcc's two passes (a prebuilt image changed): build again" >&2; \
 		rm -f $@; exit 1; }
-$(GEN)/load.list $(GEN)/isolation.md: $(GEN)/config.c
+$(GEN)/load.list $(GEN)/isolation.md $(GEN)/bounds.mk: $(GEN)/config.c
 
 include core/build.mk
 include arch/$(ARCH)/build.mk

@@ -90,12 +90,38 @@ entry_g:
 entry_f:
 	bl	wrap2
 	eret
+twoloops:
+	mov	x1, #4
+20:	sub	x1, x1, #1
+	cbnz	x1, 20b
+	mov	x1, #2
+21:	sub	x1, x1, #1
+	nop
+	cbnz	x1, 21b
+	ret
+entry_h:
+	bl	twoloops
+	eret
+maybe:
+	cbz	x0, 22f
+	bl	stopper
+22:	ret
+callsmaybe:
+	mov	x1, #3
+23:	bl	maybe
+	sub	x1, x1, #1
+	cbnz	x1, 23b
+	ret
+entry_i:
+	bl	callsmaybe
+	eret
 	.section .rodata
 table:
 	.byte	2, 0
 """
 MODEL = "stack s 512\nentry a s 0 entry_a\nentry b1 s 0 entry_b > disp > h1\nentry b2 s 0 entry_b > disp > h2\n" \
-    "entry c s 0 entry_c\nentry d s 0 entry_d\nentry e s 0 entry_e\nentry f s 0 entry_f\nentry g s 0 entry_g\n"
+    "entry c s 0 entry_c\nentry d s 0 entry_d\nentry e s 0 entry_e\nentry f s 0 entry_f\nentry g s 0 entry_g\n" \
+    "entry h s 0 entry_h\nentry i s 0 entry_i\n"
 
 
 def _looper(n):
@@ -106,7 +132,7 @@ def _looper(n):
 def _image(tmp_path):
     build = tmp_path / "build"
     write(build, "x.S", IMAGE_S)
-    subprocess.run(["aarch64-linux-gnu-gcc", "-c", build / "x.S", "-o", build / "x.o"], check=True)
+    subprocess.run(["aarch64-linux-gnu-gcc", "-g", "-c", build / "x.S", "-o", build / "x.o"], check=True)
     subprocess.run(["aarch64-linux-gnu-gcc", "-nostdlib", "-static", "-Wl,-e,entry_a", build / "x.o",
                     "-o", build / "bulkhead.elf"], check=True)
     write(build, "include/generated/autoconf.h", "#define CONFIG_LOOPS 4\n")
@@ -130,7 +156,7 @@ def _bounds(tmp_path):
     rows = {}
     for line in (tmp_path / "table.md").read_text().splitlines():
         cells = [c.strip() for c in line.strip("|").split("|")]
-        if len(cells) == 4 and cells[0] in ("a", "b1", "b2", "c", "d", "e", "f", "g"):
+        if len(cells) == 4 and cells[0] in ("a", "b1", "b2", "c", "d", "e", "f", "g", "h", "i"):
             rows[cells[0]] = cells[1]
     return rows
 
@@ -247,3 +273,56 @@ def test_pathlen_bounds_per_call_path_and_build_constants(tmp_path):
             ("loop looper 1 - 1  # down to nothing at all\n", "a bound is 1 or more")):
         r = _pathlen(tmp_path, loops)
         assert r.returncode == 1 and error in r.stdout, (loops, r.stdout)
+
+
+def _line_of(tmp_path, text):
+    """`file:line` of the first source line of the test image starting with `text`, as the model
+    names a loop (the file relative to the source tree: the test's root)."""
+    line = next(n for n, t in enumerate(IMAGE_S.splitlines(), 1) if t.startswith(text))
+    return f"build/x.S:{line}"
+
+
+def test_pathlen_per_loop_bounds_system_figures_and_calls_that_end(tmp_path):
+    """One function's loops take bounds of their own (`in <file>:<line>[k]`: the loop holding an
+    instruction of that source line), the rest the function's line, else the entry is open; a
+    bound may use the figures bhcc emits for the built system (gen/bounds.mk, BHCC_SYS_): one the
+    build lacks cannot be evaluated, and one below what the system's tables (gen/config.c) hold
+    fails the gate; a call that never comes back counts once on a path, not once per pass of the
+    loop around it.
+
+    Verifies: REQ-CRT-031, REQ-CRT-032
+    """
+    build = _image(tmp_path)
+    first, second = _line_of(tmp_path, "20:"), _line_of(tmp_path, "21:")
+    # twoloops: mov, (sub, cbnz) x 4, mov, (sub, nop, cbnz) x 2, ret = 1 + 8 + 1 + 6 + 1.
+    r = _pathlen(tmp_path, f"loop twoloops 4 in {first}  # counts down from four\n"
+                           f"loop twoloops 2 in {second}  # counts down from two\n", "--update")
+    assert r.returncode == 0, r.stdout
+    assert _bounds(tmp_path)["h"] == str(1 + 17 + 1), _bounds(tmp_path)
+    # Without a line for its second loop, and none for the function: open.
+    r = _pathlen(tmp_path, f"loop twoloops 4 in {first}  # counts down from four\n", "--update")
+    assert r.returncode == 0 and _bounds(tmp_path)["h"] == "open", r.stdout
+    # The function's line bounds the loops no line of their own names.
+    write(build, "gen/bounds.mk", "BHCC_SYS_MAX_VCPUS := 2\nBHCC_SYS_LOOPS := 5\n")
+    r = _pathlen(tmp_path, "loop twoloops BHCC_SYS_LOOPS  # at most five passes of either\n"
+                           f"loop twoloops BHCC_SYS_MAX_VCPUS in {second}  # counts down from two\n", "--update")
+    assert r.returncode == 0, r.stdout
+    assert _bounds(tmp_path)["h"] == str(1 + (1 + 10 + 1 + 6 + 1) + 1), _bounds(tmp_path)
+    for loops, error in (
+            (f"loop twoloops BHCC_SYS_NONE in {first}  # not emitted for this build\n", "cannot evaluate 'BHCC_SYS_NONE'"),
+            (f"loop twoloops 4 in {first}[2]  # no second loop on that line\n", "no loop of twoloops"),
+            (f"loop twoloops 4\nloop twoloops 4 in {first.split(':')[0]}:1  # no loop on the first line\n",
+             "no loop of twoloops")):
+        r = _pathlen(tmp_path, loops)
+        assert r.returncode == 1 and error in r.stdout, (loops, r.stdout)
+    # A figure below what the tables hold: the bounds built on it would not hold.
+    write(build, "gen/config.c", "\t\t.n_vcpus = 3,\n")
+    r = _pathlen(tmp_path, "loop twoloops BHCC_SYS_LOOPS  # at most five passes of either\n"
+                           f"loop twoloops BHCC_SYS_MAX_VCPUS in {second}  # counts down from two\n")
+    assert r.returncode == 1 and "BHCC_SYS_MAX_VCPUS is 0x2" in r.stdout, r.stdout
+    write(build, "gen/config.c", "\t\t.n_vcpus = 2,\n")
+    # callsmaybe: mov, (bl maybe, sub, cbnz) x 3, ret; maybe's returning part is cbz and ret (or the
+    # call of stopper, 1); stopper (5 instructions), which never comes back, counts once: 1 + 17 + 1 + 5.
+    r = _pathlen(tmp_path, "loop callsmaybe 3  # counts down from three\n", "--update")
+    assert r.returncode == 0, r.stdout
+    assert _bounds(tmp_path)["i"] == str(1 + (1 + 3 * (1 + 2 + 1 + 1) + 1) + 1 + 5), _bounds(tmp_path)

@@ -15,6 +15,19 @@ How a function is bounded, from its machine code:
 - A call (`bl`, a tail call) costs its callee's bound; an indirect call
   (`blr`, or a `br` tail call) the largest bound of the caller's declared
   target set.
+- A call of a function that cannot come back (panic, guest_fault: no `ret`
+  it reaches) ends the path and is counted once on it: a function's bound
+  is a pair (R: until it returns or makes such a call, T: the largest such
+  call's own R + T), a call of a function that comes back costs its R at
+  the call and passes its T on, one that does not costs 1 there and its
+  R + T at most once (REQ-CRT-031). One call costs R + T.
+- Per loop (REQ-CRT-031): `loop <function> <bound> in <file>:<line>[<k>]`
+  bounds the innermost loop holding an instruction of that source line
+  (the image's debug information; [k]: the k-th such loop by address, for
+  a macro's loops); a loop is a strongly connected part of the graph, its
+  inner loops those of its graph less the edges back to its entries. Each
+  instruction on a cycle counts at the innermost named loop's bound, else
+  the function's line's.
 - Without a cycle in its graph: the longest path from its first
   instruction to a `ret`, `eret` or tail call, each instruction counting 1
   plus what it calls.
@@ -30,8 +43,9 @@ How a function is bounded, from its machine code:
   line naming the longest part of its path, else the line for every call
   (REQ-CRT-029). <bound>: numbers, CONFIG_ constants, BH_ constants of the
   build (gen/system.mk) and of the ABI (include/bulkhead/*.h), the config
-  compiler's limits (BHCC_, tools/configc/model.h), + - * / (rounded up),
-  max() and parentheses.
+  compiler's limits (BHCC_, tools/configc/model.h), the built system's own
+  figures (BHCC_SYS_, gen/bounds.mk, checked against gen/config.c:
+  REQ-CRT-032), + - * / (rounded up), max() and parentheses.
 - A wait (`wait <function>`: a loop that polls a device or spins on a lock
   another core holds): the loop's body counts once (the edges that close
   its cycles dropped); each entry lists the waits it reaches, whose time is
@@ -79,24 +93,36 @@ MODEL = os.path.join(SRCTREE, "tools", "cert", "pathlen-model.txt")
 TABLE = os.path.join(SRCTREE, "docs", "safety", "path-lengths.md")
 COND_BRANCH = ("cbz", "cbnz", "tbz", "tbnz")
 HALT = ("wfi", "wfe", "nop")     # a loop of only these and its branch back: a stopped core
+# A loop of a function named by a source line of its instructions, [k]: the k-th of those it
+# matches, in the order of their first instructions' addresses (a macro's loops share its line).
+LOOP_AT = re.compile(r"([\w./-]+):(\d+)(?:\[(\d+)\])?")
 TARGET = re.compile(r"\b([0-9a-f]+) <([^>+]+)(?:\+0x([0-9a-f]+))?>")
 
 
-def disassemble(elf):
-    """{function: [(addr, mnemonic, operands)]} of the image's text."""
-    out = subprocess.run(["aarch64-linux-gnu-objdump", "-d", "--no-show-raw-insn", elf],
+def disassemble(elf, locs=None):
+    """{function: [(addr, mnemonic, operands)]} of the image's text; with a dict `locs`, the source
+    line of each instruction goes there ({function: ["file:line" or None]}, the file relative to
+    the source tree: the debug information's innermost line, an inlined function's own)."""
+    out = subprocess.run(["aarch64-linux-gnu-objdump", "-d", "-l", "--no-show-raw-insn", elf],
                          capture_output=True, text=True, check=True).stdout
-    funcs, cur = {}, None
+    funcs, cur, loc = {}, None, None
+    locs = {} if locs is None else locs
     for line in out.split("\n"):
         m = re.match(r"^([0-9a-f]+) <([^>]+)>:$", line)
         if m:
-            cur = m.group(2)
-            funcs[cur] = []
+            cur, loc = m.group(2), None
+            funcs[cur], locs[cur] = [], []
+            continue
+        m = re.match(r"^(\S+):(\d+)(?: \(discriminator \d+\))?$", line)
+        if m and cur is not None:
+            path = m.group(1)
+            loc = (os.path.relpath(path, SRCTREE) if os.path.isabs(path) else path) + ":" + m.group(2)
             continue
         m = re.match(r"^\s+([0-9a-f]+):\s+(\S+)\s*(.*?)\s*$", line)
         if m and cur is not None:
             ops = m.group(3).split("//")[0].strip()
             funcs[cur].append((int(m.group(1), 16), m.group(2), ops))
+            locs[cur].append(loc)
     return funcs
 
 
@@ -131,12 +157,50 @@ def build_constants(build):
                 out[m.group(1)] = int(m.group(2), 0)
     except OSError:
         pass
+    out.update(make_numbers(os.path.join(build, "gen", "system.mk"), "BH_"))
+    out.update(system_figures(build))
+    return out
+
+
+def make_numbers(path, prefix):
+    """{name: number} of the `NAME := <number>` lines of a generated make file whose names start
+    with `prefix` ({} when there is no such file)."""
     try:
-        with open(os.path.join(build, "gen", "system.mk")) as f:
-            for m in re.finditer(r"^(BH_\w+) := (0x[0-9a-fA-F]+|\d+)\s*$", f.read(), re.M):
-                out[m.group(1)] = int(m.group(2), 0)
+        with open(path) as f:
+            return {m.group(1): int(m.group(2), 0) for m in
+                    re.finditer(rf"^({prefix}\w+) := (0x[0-9a-fA-F]+|\d+)\s*$", f.read(), re.M)}
     except OSError:
-        pass
+        return {}
+
+
+def system_figures(build):
+    """{BHCC_SYS_ name: number}: the largest figures of the built system (its largest RAM region,
+    blob, channel, its partitions' most regions and vCPUs) that bhcc's second pass writes to
+    gen/bounds.mk (tools/configc/emit_bounds.c). A bound built on them holds for that system only;
+    a model line naming one the build lacks cannot be evaluated (the gate fails)."""
+    return make_numbers(os.path.join(build, "gen", "bounds.mk"), "BHCC_SYS_")
+
+
+def check_figures(build, figures):
+    """Problems where the tables bhcc gave the hypervisor (gen/config.c) hold more than a figure of
+    gen/bounds.mk says: the bounds built on them would not hold. Read from config.c itself, the
+    very data the hypervisor's loops run over, not from bhcc's own reckoning."""
+    path = os.path.join(build, "gen", "config.c")
+    if not figures or not os.path.exists(path):
+        return []
+    with open(path) as f:
+        text = f.read()
+    seen = {"BHCC_SYS_MAX_RAM_REGION": [int(m.group(1), 0) for m in re.finditer(
+                r"\.size = (0x[0-9a-f]+),\s*\.access = [^,]*,\s*\.kind = CFG_REGION_RAM,", text)],
+            "BHCC_SYS_MAX_REGIONS": [int(v) for v in re.findall(r"\.n_regions = (\d+),", text)],
+            "BHCC_SYS_MAX_VCPUS": [int(v) for v in re.findall(r"\.n_vcpus = (\d+),", text)],
+            "BHCC_SYS_MAX_BOOT_INFO": [int(v, 0) for v in re.findall(r"\.boot_info = \{ \.pa = \w+, \.size = (\w+),", text)],
+            "BHCC_SYS_MAX_BLOB": [int(v, 0) for v in re.findall(r"\.(?:image|boot_info|initrd) = \{ \.pa = \w+, \.size = (\w+),", text)]}
+    out = []
+    for name, values in seen.items():
+        if name in figures and values and max(values) > figures[name]:
+            out.append(f"gen/config.c holds {max(values):#x} where gen/bounds.mk's {name} is {figures[name]:#x}: "
+                       "the bounds built on it do not hold")
     return out
 
 
@@ -189,12 +253,16 @@ def load_loops(path, autoconf, waits=None, constants=None):
             waits[w[1]] = reasons[n]
             continue
         head, *callers = [part.strip() for part in text.split("@")]
+        where = re.search(r"\s+in\s+(\S+)$", head)
+        if where:
+            head = head[:where.start()]
         w = head.split(None, 2)
-        if len(w) != 3 or w[0] != "loop" or any(not re.fullmatch(r"[\w.]+", c) for c in callers):
-            problems.append(f"{rel(path)}:{n}: expected 'loop <function> <bound> [@ <caller> ...]' or "
-                            "'wait <function>'")
+        if len(w) != 3 or w[0] != "loop" or any(not re.fullmatch(r"[\w.]+", c) for c in callers) or \
+                (where and not LOOP_AT.fullmatch(where.group(1))):
+            problems.append(f"{rel(path)}:{n}: expected 'loop <function> <bound> [in <file>:<line>[<k>]] "
+                            "[@ <caller> ...]' or 'wait <function>'")
             continue
-        key = (w[1], tuple(callers))
+        key = (w[1], tuple(callers)) + ((where.group(1),) if where else ())
         if key in loops:
             problems.append(f"{rel(path)}:{n}: a second bound of {describe(key)}")
             continue
@@ -210,14 +278,20 @@ def load_loops(path, autoconf, waits=None, constants=None):
 
 
 def describe(key):
-    """A loop model key as the model writes it: `f @ a @ b`."""
-    return " @ ".join((key[0],) + key[1])
+    """A loop model key as the model writes it: `f in file:line @ a @ b`."""
+    return " @ ".join((key[0] + (f" in {key[2]}" if len(key) > 2 else ""),) + key[1])
 
 
 class Bounder:
-    def __init__(self, elf, funcs, model, loops, waits=None):
+    def __init__(self, elf, funcs, model, loops, waits=None, locs=None):
         self.elf, self.funcs, self.model, self.loops = elf, funcs, model, loops
         self.waits = waits or {}
+        self.locs = locs or {}
+        self.natural, self.cycles = {}, {}
+        self.inner = {}                 # {function: {"file:line[k]": [keys of its lines]}}
+        for k in loops:
+            if len(k) > 2:
+                self.inner.setdefault(k[0], {}).setdefault(k[2], []).append(k)
         self.problems, self.memo, self.visiting = [], {}, []
         self.cyclic, self.open_reasons, self.graphs = {}, {}, {}
         self.depth = max((len(k[1]) for k in loops), default=0)     # the longest call path a line names
@@ -355,6 +429,95 @@ class Bounder:
                 return key
         return None
 
+    def inner_lines(self, name, ctx):
+        """The lines bounding one loop of `name` (`in <file>:<line>`) for a call along `ctx`: per
+        loop named, the line naming the longest part of the call path, else the one without `@`."""
+        out = []
+        for keys in self.inner.get(name, {}).values():
+            fits = [k for k in keys if tuple(ctx[:len(k[1])]) == k[1]]
+            if fits:
+                out.append(max(fits, key=lambda k: len(k[1])))
+        return out
+
+    def natural_loops(self, name, succ):
+        """[(first instruction, body)] of every loop of the function, nested ones too, by address:
+        a loop is a strongly connected part of the graph; the loops inside it are those of its
+        graph less the edges back to its entries (its instructions entered from outside it), so an
+        irreducible loop (entered in two places, as gcc lays out a rotated loop) is one loop.
+        Loops nest, so the smallest one holding an instruction is its innermost."""
+        if name in self.natural:
+            return self.natural[name]
+        reach, todo = {0} if succ else set(), [0] if succ else []
+        while todo:
+            for t in succ[todo.pop()]:
+                if t not in reach:
+                    reach.add(t)
+                    todo.append(t)
+        preds = {k: [] for k in reach}
+        for k in reach:
+            for t in succ[k]:
+                preds[t].append(k)
+        found, work = [], [(reach, {k: [t for t in succ[k] if t in reach] for k in reach})]
+        while work:
+            nodes, edges = work.pop()
+            for part in self.strong_parts(nodes, edges):
+                found.append((min(part), frozenset(part)))
+                entries = {k for k in part if k == 0 or any(p not in part for p in preds[k])} or {min(part)}
+                work.append((part, {k: [t for t in edges[k] if t in part and t not in entries] for k in part}))
+        self.natural[name] = sorted(found, key=lambda lp: (lp[0], -len(lp[1])))
+        return self.natural[name]
+
+    @staticmethod
+    def strong_parts(nodes, edges):
+        """The strongly connected parts of the graph (nodes, edges) that hold a cycle."""
+        return [set(m) for r, m in tarjan(sorted(nodes), edges) if len(m) > 1 or r in edges[r]]
+
+    def loop_counts(self, name, succ, default, inner):
+        """How often each instruction of `name` runs at most in one call: that of the innermost
+        loop holding it that a line bounds (`in <file>:<line>`), else `default` (the line for the
+        whole function); None when an instruction on a cycle has neither (the function is open)."""
+        loops = self.natural_loops(name, succ)
+        locs = self.locs.get(name, [])
+        bound_of = {}
+        for key in inner:
+            m = LOOP_AT.fullmatch(key[2])
+            at = f"{m.group(1)}:{m.group(2)}"
+            hit = []
+            for i, loc in enumerate(locs):
+                holding = [lp for lp in loops if i in lp[1]]
+                if loc == at and holding:
+                    inner_most = min(holding, key=lambda lp: len(lp[1]))
+                    if inner_most not in hit:
+                        hit.append(inner_most)
+            hit.sort(key=lambda lp: lp[0])
+            if m.group(3):
+                k = int(m.group(3))
+                hit = hit[k - 1:k] if k >= 1 else []
+            if not hit:
+                self.problems.append(f"loop {describe(key)}: no loop of {name} has an instruction of that "
+                                     "line" + (" in that place" if m.group(3) else ""))
+                continue
+            self.used.add(key)
+            for lp in hit:
+                # Two lines naming one loop: each bound holds, so the smaller does.
+                bound_of[lp] = min(bound_of.get(lp, self.loops[key][0]), self.loops[key][0])
+        counts = []
+        if name not in self.cycles:
+            self.cycles[name] = self.on_cycles(succ)
+        cyclic = self.cycles[name]
+        for i in range(len(succ)):
+            holding = sorted((lp for lp in loops if i in lp[1] and lp in bound_of), key=lambda lp: len(lp[1]))
+            c = bound_of[holding[0]] if holding else default
+            if c is None and i in cyclic:
+                return None
+            counts.append(1 if c is None else c)
+        return counts
+
+    @staticmethod
+    def on_cycles(succ):
+        """The instructions on some cycle of the graph (reachable from 0)."""
+        return {m for r, ms in tarjan([0] if succ else [], succ) if len(ms) > 1 or r in succ[r] for m in ms}
+
     def call_cost(self, caller, callee, override, ctx):
         """(bound, open functions) of one call site; override maps callee name -> (bound, open
         functions) (an entry's path); ctx: the call path of the call, the caller first."""
@@ -368,25 +531,38 @@ class Bounder:
             for t in decl["targets"]:
                 if t not in self.funcs:
                     continue          # a target this image does not link
-                c, o = override[t] if t in override else self.bound_open(t, None, ctx)
+                c, o = override[t] if t in override else self.bound_pair(t, None, ctx)
                 costs.append(c)
                 opened |= o
-            return (None if any(c is None for c in costs) else max(costs, default=0)), opened
+            if any(c is None for c in costs):
+                return None, opened
+            # One of the targets runs: each part at the largest of theirs.
+            return (max((c[0] for c in costs), default=0), max((c[1] for c in costs), default=0)), opened
         if callee in override:
             return override[callee]
         if callee not in self.funcs:
             self.problems.append(f"{caller}: calls {callee}, which the image does not define")
             return None, frozenset()
-        return self.bound_open(callee, None, ctx)
+        return self.bound_pair(callee, None, ctx)
 
     def bound(self, name, override=None, ctx=()):
         """Worst-case instructions of one call of `name` (None: open); ctx: its callers, innermost
         first (the loop lines for a call path use it)."""
-        return self.bound_open(name, {k: (v, frozenset()) for k, v in (override or {}).items()}, ctx)[0]
+        return self.bound_open(name, {k: ((v, 0), frozenset()) for k, v in (override or {}).items()}, ctx)[0]
 
     def bound_open(self, name, override=None, ctx=()):
         """(worst-case instructions of one call of `name` or None, the functions whose cycles
         no model line bounds on its paths)."""
+        pair, opened = self.bound_pair(name, override, ctx)
+        return (None if pair is None else sum(pair)), opened
+
+    def bound_pair(self, name, override=None, ctx=()):
+        """((R, T) or None, open functions) of one call of `name`. R bounds what it executes until
+        it returns, or until the call it makes that never comes back (panic, a guest's eret: that
+        call's instruction counted, not its callee); T bounds that last call, the callee's R + T,
+        the largest of the calls it can end in. An execution ends at most once, so a call that
+        never comes back counts once on a path (T), not at every pass of the loops around it (R):
+        one call's worst case is R + T. Values of `override` are such pairs."""
         ctx = tuple(ctx[:self.depth])
         key = (name, tuple(sorted((override or {}).items())), ctx)
         if key in self.memo:
@@ -396,7 +572,7 @@ class Bounder:
             return None, frozenset()
         self.visiting.append(name)
         succ, calls = self.graph(name)
-        weights, is_open, opened = [], False, frozenset()
+        weights, is_open, opened, last = [], False, frozenset(), 0
         for k, cs in enumerate(calls):
             w = 1
             for c in cs:
@@ -404,34 +580,45 @@ class Bounder:
                 opened |= o
                 if cost is None:
                     is_open = True
-                    cost = 0
-                w += cost
+                    cost = (0, 0)
+                if isinstance(c, str) and c in self.funcs and not self.returns(c):
+                    last = max(last, cost[0] + cost[1])
+                else:
+                    w += cost[0]
+                    last = max(last, cost[1])
             weights.append(w)
         self.visiting.pop()
         order = self.topological(succ)
         self.cyclic[name] = order is None
         line = self.loop_line(name, ctx) if order is None else None
-        if order is None and line is None and name in self.waits:
+        inner = self.inner_lines(name, ctx) if order is None else []
+        if order is None and line is None and not inner and name in self.waits:
             # A wait: its loop's body counts once; the time it spins is the integrator's (AOU-10).
             succ = self.forward_edges(succ)
             order = self.topological(succ)
         if order is None:
             # With a loop line, a wait of the same function (an inlined spin_lock around a copy)
             # counts its body <bound> times, its spinning still the integrator's.
-            if line is None:
+            counts = None
+            if line is not None or inner:
+                counts = self.loop_counts(name, succ, self.loops[line][0] if line else None, inner)
+            if counts is None:
                 self.open_reasons[name] = "a cycle without a loop bound"
                 opened |= {name}
                 result = None
             else:
-                self.used.add(line)
-                result = self.condensed(succ, weights, self.loops[line][0])
+                if line is not None:
+                    self.used.add(line)
+                result = self.condensed(succ, weights, counts)
         else:
             best = [0] * len(weights)
             for k in reversed(order):
                 best[k] = weights[k] + max((best[s] for s in succ[k]), default=0)
             result = best[0] if best else 0
-        if is_open:
+        if is_open or result is None:
             result = None
+        else:
+            result = (result, last)
         self.memo[key] = (result, opened)
         return result, opened
 
@@ -449,41 +636,21 @@ class Bounder:
     @staticmethod
     def condensed(succ, weights, times):
         """The longest path from instruction 0 through the graph's strongly connected parts: an
-        instruction on no cycle runs at most once in a call, one on a cycle at most `times` times,
-        so a part with a cycle costs `times` x the sum of its instructions (a loop nest as one)."""
+        instruction on no cycle runs at most once in a call, one on a cycle at most `times` times
+        (a number, or one per instruction: its loop's bound), so a part with a cycle costs the sum
+        of its instructions, each times its count."""
         if not succ:
             return 0
-        index, low, on, stack_, part, finished = {0: 0}, {0: 0}, {0}, [0], {}, []
-        work = [(0, iter(succ[0]))]
-        while work:                     # Tarjan's algorithm, iterative
-            node, it = work[-1]
-            nxt = next(it, None)
-            if nxt is not None:
-                if nxt not in index:
-                    index[nxt] = low[nxt] = len(index)
-                    stack_.append(nxt)
-                    on.add(nxt)
-                    work.append((nxt, iter(succ[nxt])))
-                elif nxt in on:
-                    low[node] = min(low[node], index[nxt])
-                continue
-            work.pop()
-            if work:
-                low[work[-1][0]] = min(low[work[-1][0]], low[node])
-            if low[node] == index[node]:
-                members = []
-                while not members or members[-1] != node:
-                    members.append(stack_.pop())
-                    on.discard(members[-1])
-                    part[members[-1]] = node
-                finished.append((node, members))
+        finished = tarjan([0], succ)
+        part = {m: root for root, members in finished for m in members}
         # A part is finished after every part it reaches: its longest path is its own weight
         # plus the longest of theirs.
         longest = {}
         for root, members in finished:
-            own = sum(weights[m] for m in members)
             if len(members) > 1 or root in succ[root]:
-                own *= times
+                own = sum(weights[m] * (times if isinstance(times, int) else times[m]) for m in members)
+            else:
+                own = sum(weights[m] for m in members)
             longest[root] = own + max((longest[part[t]] for m in members for t in succ[m]
                                        if part[t] != root), default=0)
         return longest[part[0]]
@@ -531,11 +698,11 @@ class Bounder:
         other entries take at position i + 1 after the same prefix (not counted on this path)."""
         cost = None
         for i in range(len(path) - 1, -1, -1):
-            override = {alt: (0, frozenset()) for alt in alternatives.get(i, ())}
+            override = {alt: ((0, 0), frozenset()) for alt in alternatives.get(i, ())}
             if i < len(path) - 1:
                 override[path[i + 1]] = cost
-            cost = self.bound_open(path[i], override or None, tuple(reversed(path[:i])))
-        return cost
+            cost = self.bound_pair(path[i], override or None, tuple(reversed(path[:i])))
+        return (None if cost[0] is None else sum(cost[0])), cost[1]
 
     def entry_reaches(self, path, alternatives, which):
         """The functions of `which` (open ones, waits) an entry path reaches, as entry() counts it:
@@ -567,6 +734,41 @@ class Bounder:
         return out
 
 
+def tarjan(starts, edges):
+    """[(root, members)] of the strongly connected parts of the graph reachable from `starts`
+    (edges[n]: n's successors), each after every part it reaches (Tarjan's algorithm, iterative)."""
+    index, low, on, stack_, finished = {}, {}, set(), [], []
+    for start in starts:
+        if start in index:
+            continue
+        index[start] = low[start] = len(index)
+        stack_.append(start)
+        on.add(start)
+        work = [(start, iter(edges[start]))]
+        while work:
+            node, it = work[-1]
+            nxt = next(it, None)
+            if nxt is not None:
+                if nxt not in index:
+                    index[nxt] = low[nxt] = len(index)
+                    stack_.append(nxt)
+                    on.add(nxt)
+                    work.append((nxt, iter(edges[nxt])))
+                elif nxt in on:
+                    low[node] = min(low[node], index[nxt])
+                continue
+            work.pop()
+            if work:
+                low[work[-1][0]] = min(low[work[-1][0]], low[node])
+            if low[node] == index[node]:
+                members = []
+                while not members or members[-1] != node:
+                    members.append(stack_.pop())
+                    on.discard(members[-1])
+                finished.append((node, members))
+    return finished
+
+
 def alternatives_of(entries, path):
     """At each position of `path`, the functions other entries with the same prefix take there."""
     alts = {}
@@ -585,8 +787,13 @@ def table_text(image_name, rows, loops, waits, open_all):
         f"image `{image_name}` (configs/qemu-aarch64-virt.dts, GICv3) and its compiler's code; "
         "`make cert` regenerates it and fails when it differs. Every bound is **static** (the "
         "machine code's control-flow graph, loops bounded in tools/cert/pathlen-model.txt, per call "
-        "path where a copy's length depends on its caller; a bounded function counts each loop nest "
-        "bound times the sum of its instructions, the rest once: loose, never low). The measured "
+        "path where a copy's length depends on its caller and per loop where a function has several; "
+        "each instruction on a cycle counts its loop's bound times, the rest once, and a call that "
+        "never comes back (panic, a guest's eret) once on a path: loose, never low). The bounds are "
+        "**those of this built system**: the model uses the figures its configuration compiler "
+        "emits for it (gen/bounds.mk: its largest RAM region, blob and channel, its partitions' most "
+        "regions and vCPUs; REQ-CRT-032), which the gate checks against the tables the hypervisor "
+        "runs on (gen/config.c); another system description needs its own table. The measured "
         "cross-check (tests/system/test_pathlen_measured.py, REQ-CRT-030) runs seeded random HVC and "
         "SMC calls under `-icount` and the measuring plugin: no core's run in the hypervisor, boot "
         "included, exceeds the static bounds of that image (the hostile suite's other vectors are "
@@ -631,9 +838,10 @@ def main():
                             [f"{image.elf} missing: the image was not built"], ""))
     waits = {}
     loops, p = load_loops(args.loops, image.autoconf, waits, build_constants(build))
-    problems += p
-    funcs = disassemble(image.elf)
-    b = Bounder(image.elf, funcs, model, loops, waits)
+    problems += p + check_figures(build, system_figures(build))
+    locs = {}
+    funcs = disassemble(image.elf, locs)
+    b = Bounder(image.elf, funcs, model, loops, waits, locs)
     rows = []
     open_all = set()
     entries = [{"path": [f for f in e["path"] if f in funcs]} for e in model["entry"]]
@@ -651,7 +859,7 @@ def main():
                      ", ".join(sorted(waited))])
         open_all |= set(shown)
     for key in loops:
-        f, callers = key
+        f, callers = key[0], key[1]
         chain = (f,) + callers
         if f not in funcs:
             problems.append(f"{rel(args.loops)}: loop {f}: no such function in the image")

@@ -237,6 +237,11 @@ void emit_load_list(FILE *f, const struct bh_system *sys, const struct bhcc_opti
 /** Writes GENDIR/isolation.md. */
 void emit_report(FILE *f, const struct bh_system *sys, const struct bhcc_options *opt);
 
+/* emit_bounds.c */
+
+/** Writes GENDIR/bounds.mk: this system's largest figures, for the path-length bounds. */
+void emit_bounds(FILE *f, const struct bh_system *sys, const struct bhcc_options *opt);
+
 /* emit_report_channels.c */
 
 /** isolation.md: the Channels section (each channel, its ends, what each end can write). */

@@ -207,6 +207,7 @@ static void write_outputs(const struct bhcc_options *opt, const struct bh_system
 		write_placed(&o, sys);
 		emit(&o, "load.list", emit_load_list, sys, opt);
 		emit(&o, "isolation.md", emit_report, sys, opt);
+		emit(&o, "bounds.mk", emit_bounds, sys, opt);
 		/* Last, because make's rule for the three files is keyed on config.c. */
 		emit(&o, "config.c", emit_c, sys, opt);
 	}
@@ -224,6 +225,7 @@ static void remove_outputs(const struct bhcc_options *opt, const struct bh_syste
 	out_remove(opt->out, "config.c", opt->dtb);
 	out_remove(opt->out, "load.list", opt->dtb);
 	out_remove(opt->out, "isolation.md", opt->dtb);
+	out_remove(opt->out, "bounds.mk", opt->dtb);
 	for (unsigned i = 0; i < sys->n_partitions; i++) {
 		if (!sys->partitions[i].valid_name)
 			continue;
