@@ -15,6 +15,9 @@ GUEST_CPPFLAGS := -nostdinc -isystem $(NEWLIB_SYSROOT)/include \
 GUEST_CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Werror $(GUEST_ARCH_CFLAGS) \
 	-ffunction-sections -fdata-sections -fno-pie -fno-stack-protector -fno-common \
 	-fno-asynchronous-unwind-tables -fno-unwind-tables
+# Each object's frame sizes and call graph, beside it: the service partition's stack bound
+# (tools/cert/stack.py --partition, make cert-stack-service) reads them.
+GUEST_CFLAGS += -fstack-usage -fcallgraph-info=su
 GUEST_LDFLAGS := -nostdlib -static -no-pie -Wl,--gc-sections -Wl,--build-id=none \
 	-Wl,-z,noexecstack -Wl,--no-warn-rwx-segments -Wl,-z,max-page-size=4096
 GUEST_LIBS := -L$(NEWLIB_SYSROOT)/lib -Wl,--start-group -lc -lm -lgcc -Wl,--end-group

@@ -811,3 +811,79 @@ def test_layering_seam(tmp_path):
     # A private header of the architecture.
     r = _seam(tmp_path, '#include "priv.h"\n' + good)
     assert r.returncode == 1 and "core/core.c:1 includes arch/fake/include/priv.h" in r.stdout, r.stdout
+
+
+LIB_S = """	.text
+	.global libfn
+libfn:
+	stp	x29, x30, [sp, #-64]!
+	sub	sp, sp, #0x100
+	bl	libleaf
+	add	sp, sp, #0x100
+	ldp	x29, x30, [sp], #64
+	ret
+	.global libleaf
+libleaf:
+	str	x19, [sp, #-16]!
+#ifdef LIB_ALLOCA
+	sub	sp, sp, x1
+#endif
+#ifdef LIB_POINTER
+	blr	x2
+#endif
+	ldr	x19, [sp], #16
+	ret
+"""
+PROG_C = """void libfn(void);
+void entry_main(void) { volatile char b[32]; b[0] = 0; libfn(); }
+"""
+
+
+def _partition_stack(tmp_path, model, defines=()):
+    """The stack gate on a synthetic partition program: its C object (frames, call graph) under
+    the partition objects' folder, the runtime's start-up calling it, a library function in
+    assembly outside them (no frames: read from the machine code), linked as images/svc.elf."""
+    build = tmp_path / "build"
+    objs = build / "partitions" / "partitions"
+    (objs / "prog").mkdir(parents=True, exist_ok=True)
+    (objs / "runtime").mkdir(parents=True, exist_ok=True)
+    (build / "lib").mkdir(parents=True, exist_ok=True)
+    (build / "images").mkdir(parents=True, exist_ok=True)
+    write(build, "gen/system.mk", "BH_PART_svc_PROGRAM := prog\n")
+    write(build, "include/generated/autoconf.h", '#define CONFIG_ARCH "arm64"\n#define CONFIG_ARCH_ARM64 1\n')
+    src = write(tmp_path, "partitions/prog/x.c", PROG_C)
+    subprocess.run(["aarch64-linux-gnu-gcc", "-O1", "-fstack-usage", "-fcallgraph-info=su", "-c", src,
+                    "-o", objs / "prog" / "x.c.o"], check=True, cwd=objs / "prog")
+    crt0 = write(tmp_path, "partitions/runtime/crt0.S", "\t.text\n\t.global _start\n_start:\n\tbl\tentry_main\n\tb\t_start\n")
+    subprocess.run(["aarch64-linux-gnu-gcc", "-c", crt0, "-o", objs / "runtime" / "crt0.S.o"], check=True)
+    lib = write(build, "lib/lib.S", LIB_S)
+    subprocess.run(["aarch64-linux-gnu-gcc", *defines, "-c", lib, "-o", build / "lib" / "lib.o"], check=True)
+    subprocess.run(["aarch64-linux-gnu-gcc", "-nostdlib", "-static", "-Wl,-e,_start", objs / "runtime" / "crt0.S.o",
+                    objs / "prog" / "x.c.o", build / "lib" / "lib.o", "-o", build / "images" / "svc.elf"], check=True)
+    write(tmp_path, "model.txt", model)
+    return run_tool("stack.py", ["--partition", f"svc={build}:svc", "--model", tmp_path / "model.txt",
+                                 "--name", "service", "--out", tmp_path / "out"], tmp_path)
+
+
+def test_stack_of_a_partition_program_with_its_library(tmp_path):
+    """A partition program is bounded like the hypervisor: its own frames and calls from gcc, the
+    functions it links from a library without them (newlib) from the image's machine code (every
+    decrement of the stack pointer, their calls); an alloca there, a call through a register with
+    no declared targets and use above 75% of the declared budget fail.
+
+    Verifies: REQ-CRT-033
+    """
+    model = "stack vcpu 1024\nentry main vcpu 0 entry_main\n"
+    r = _partition_stack(tmp_path, model)
+    assert r.returncode == 0, r.stdout
+    md = (tmp_path / "out" / "stack-service.md").read_text()
+    # libfn: a 64-byte pre-indexed store and 0x100 more; libleaf a 16-byte one.
+    assert "libfn (320) > libleaf (16)" in md, md
+    r = _partition_stack(tmp_path, "stack vcpu 400\nentry main vcpu 0 entry_main\n")
+    assert r.returncode == 1 and "exceeds 75%" in r.stdout, r.stdout
+    r = _partition_stack(tmp_path, model, ["-DLIB_ALLOCA"])
+    assert r.returncode == 1 and "libleaf (library (machine code)): frame is dynamic" in r.stdout, r.stdout
+    r = _partition_stack(tmp_path, model, ["-DLIB_POINTER"])
+    assert r.returncode == 1 and "libleaf makes an indirect call" in r.stdout, r.stdout
+    r = _partition_stack(tmp_path, model + "indirect libleaf libfn\n", ["-DLIB_POINTER"])
+    assert r.returncode == 1 and "recursion: libfn -> libleaf -> libfn" in r.stdout, r.stdout

@@ -38,6 +38,10 @@ CERT_X86_SYSTEM := configs/qemu-x86_64.dts
 CERT_X86_IMAGES := svm:x86-default:qemu-x86_64_defconfig vmx:x86-vmx:bochs-x86_64-vmx_defconfig
 CERT_X86_PARTS := $(foreach i,$(CERT_X86_IMAGES),misra-x86-$(firstword $(subst :, ,$(i))) \
 	static-analysis-x86-$(firstword $(subst :, ,$(i)))) stack-x86
+# The service partition's program, on each architecture (arch:build:system): the partition
+# `service` of the system tests' ARM64 default system and of the x86 service system
+# (tests/system/test_x86_service.py); cert-stack-service bounds its stack.
+CERT_SERVICE_IMAGES := arm64:default:$(CERT_SYSTEM) x86:x86-service:configs/qemu-x86_64-service.dts
 CERT_X86_FINDINGS := $(foreach i,$(CERT_X86_IMAGES),$(CERT_OUT)/misra-findings-x86-$(firstword $(subst :, ,$(i))).json)
 CERT_SUBMAKE := $(MAKE) -f $(srctree)/Makefile O=$(O)
 CERT_UNIT_MAP = $(foreach t,$(UNIT_TESTS),$(t)=$(firstword $(UT_$(t)_SRCS)))
@@ -45,7 +49,8 @@ CERT_UNIT_MAP = $(foreach t,$(UNIT_TESTS),$(t)=$(firstword $(UT_$(t)_SRCS)))
 CERT_START = date +%s.%N | sed 's/$$/ make $(1)/' > $(CERT_OUT)/.start
 
 .PHONY: cert-fingerprints cert-mutation mutation cert cert-quick cert-trace cert-analysis cert-gcs cert-stack cert-pathlen cert-complexity cert-layering cert-coverage cert-index \
-	cert-hyp cert-images cert-test system-test-cov compile-commands cert-x86-images cert-analysis-x86 cert-stack-x86
+	cert-hyp cert-images cert-test system-test-cov compile-commands cert-x86-images cert-analysis-x86 cert-stack-x86 \
+	cert-stack-service
 
 # Every step runs even when an earlier one failed, so the index shows all of
 # it; the index's verdict (any part failing, missing or older than the run) is
@@ -63,12 +68,13 @@ cert: deps-check
 	-$(Q)$(CERT_SUBMAKE) cert-gcs
 	-$(Q)$(CERT_SUBMAKE) cert-stack
 	-$(Q)$(CERT_SUBMAKE) cert-stack-x86
+	-$(Q)$(CERT_SUBMAKE) cert-stack-service
 	-$(Q)$(CERT_SUBMAKE) cert-complexity
 	-$(Q)$(CERT_SUBMAKE) cert-layering
 	-$(Q)$(CERT_SUBMAKE) cert-coverage
 	-$(Q)$(CERT_SUBMAKE) cert-pathlen
 	-$(Q)$(CERT_SUBMAKE) cert-mutation
-	$(Q)$(CERT_SUBMAKE) cert-index CERT_PARTS="traceability misra $(CERT_X86_PARTS) misra-gcs static-analysis stack complexity layering coverage pathlen mutation"
+	$(Q)$(CERT_SUBMAKE) cert-index CERT_PARTS="traceability misra $(CERT_X86_PARTS) misra-gcs static-analysis stack stack-service complexity layering coverage pathlen mutation"
 
 cert-quick:
 	$(Q)mkdir -p $(CERT_OUT) && $(call CERT_START,cert-quick)
@@ -78,9 +84,10 @@ cert-quick:
 	-$(Q)$(CERT_SUBMAKE) cert-gcs
 	-$(Q)$(CERT_SUBMAKE) cert-stack
 	-$(Q)$(CERT_SUBMAKE) cert-stack-x86
+	-$(Q)$(CERT_SUBMAKE) cert-stack-service
 	-$(Q)$(CERT_SUBMAKE) cert-complexity
 	-$(Q)$(CERT_SUBMAKE) cert-layering
-	$(Q)$(CERT_SUBMAKE) cert-index CERT_PARTS="traceability misra $(CERT_X86_PARTS) misra-gcs static-analysis stack complexity layering"
+	$(Q)$(CERT_SUBMAKE) cert-index CERT_PARTS="traceability misra $(CERT_X86_PARTS) misra-gcs static-analysis stack stack-service complexity layering"
 
 # The certification suite's own tests (pytest on synthetic inputs).
 cert-test:
@@ -146,6 +153,20 @@ cert-stack-x86:
 	$(Q)$(CERT_SUBMAKE) cert-x86-images
 	$(Q)$(CERT_PY)/stack.py --model tools/cert/stack-model-x86.txt --name x86 \
 		$(foreach i,$(CERT_X86_IMAGES),--image x86-$(firstword $(subst :, ,$(i)))=$(O)/systest/$(word 2,$(subst :, ,$(i)))) \
+		--out $(CERT_OUT)
+
+# Worst-case stack of the service partition's program (tools/cert/stack-model-service.txt):
+# its objects' call graphs, the C library's frames from the image. The ARM64 image is
+# cert-images' default; the x86 service system is configured from the x86 defconfig when new.
+cert-stack-service:
+	$(Q)rm -f $(CERT_OUT)/stack-service.md $(CERT_OUT)/stack-service.json
+	$(Q)$(CERT_SUBMAKE) cert-images
+	$(Q)build=$(O)/systest/x86-service; args="-f $(srctree)/Makefile O=$$build SYSTEM=configs/qemu-x86_64-service.dts \
+		NEWLIB_DIR=$(NEWLIB_DIR) NEWLIB_X86_DIR=$(NEWLIB_X86_DIR)"; \
+		if [ ! -f $$build/.config ]; then $(MAKE) $$args qemu-x86_64_defconfig >/dev/null || exit 1; fi; \
+		$(MAKE) $$args all >/dev/null
+	$(Q)$(CERT_PY)/stack.py --model tools/cert/stack-model-service.txt --name service \
+		$(foreach i,$(CERT_SERVICE_IMAGES),--partition $(word 1,$(subst :, ,$(i)))=$(O)/systest/$(word 2,$(subst :, ,$(i))):service) \
 		--out $(CERT_OUT)
 
 # The Guideline Compliance Summary, from the findings cert-analysis and cert-analysis-x86 wrote.

@@ -69,9 +69,11 @@ class Graph:
 
 
 def load_graph(objdir):
+    """The call graph of the .ci files under `objdir` (a folder, or a list of folders)."""
     g = Graph()
     edges = []
-    for path in sorted(glob.glob(os.path.join(objdir, "**", "*.ci"), recursive=True)):
+    dirs = [objdir] if isinstance(objdir, str) else objdir
+    for path in sorted(p for d in dirs for p in glob.glob(os.path.join(d, "**", "*.ci"), recursive=True)):
         with open(path) as f:
             for line in f:
                 m = re.match(r'^node: \{ title: "([^"]+)" label: "([^"]*)"', line)
@@ -123,7 +125,7 @@ def load_model(path, autoconf=None):
                                        "path": [p.strip() for p in path_fns if p.strip()]})
             elif w[0] == "asm" and len(w) >= 3:
                 model["asm"][w[1]] = {"frame": int(w[2], 0), "calls": w[3:]}
-            elif w[0] == "indirect" and len(w) >= 3:
+            elif w[0] == "indirect" and len(w) >= 2:
                 table = None
                 targets = []
                 for t in w[2:]:
@@ -178,10 +180,28 @@ def elf_read(elf, addr, size):
 
 
 class Image:
-    """One hypervisor build to bound: its object folder, ELF, autoconf.h."""
+    """One hypervisor build to bound: its object folder, ELF, autoconf.h; or a partition program
+    (`library`: the functions it links without a call graph, the C library's, are read from
+    its machine code, libframes.py)."""
 
-    def __init__(self, name, objdir, elf, autoconf, build=None):
+    def __init__(self, name, objdir, elf, autoconf, build=None, library=False):
         self.name, self.objdir, self.elf, self.autoconf, self.build = name, objdir, elf, autoconf, build
+        self.library = library
+
+    @classmethod
+    def for_partition(cls, name, build, partition):
+        """The program of partition `partition` of a system build: its objects and the
+        runtime's (partitions/build.mk's GUEST_OBJDIR), its image, the build's autoconf.h."""
+        autoconf = os.path.join(build, "include", "generated", "autoconf.h")
+        with open(os.path.join(build, "gen", "system.mk")) as f:
+            m = re.search(rf"^BH_PART_{re.escape(partition)}_PROGRAM := (\S+)", f.read(), re.M)
+        program = m.group(1) if m else partition
+        with open(autoconf) as f:
+            arch = re.search(r'^#define CONFIG_ARCH "(\w+)"', f.read(), re.M)
+        arch = arch.group(1) if arch else "arm64"
+        objs = os.path.join(build, "partitions", *([] if arch == "arm64" else [arch]), "partitions")
+        return cls(name, [os.path.join(objs, "runtime"), os.path.join(objs, program)],
+                   os.path.join(build, "images", f"{partition}.elf"), autoconf, None, True)
 
     @classmethod
     def from_build(cls, name, build):
@@ -191,10 +211,12 @@ class Image:
     def asm_sources(self):
         """The assembly sources the image was built from (obj/<path>.S.o), generated ones aside."""
         out = []
-        for obj in sorted(glob.glob(os.path.join(self.objdir, "**", "*.S.o"), recursive=True)):
-            src = os.path.relpath(obj, self.objdir)[:-len(".o")]
-            if not src.startswith("gen/"):
-                out.append(os.path.join(SRCTREE, src))
+        for d in [self.objdir] if isinstance(self.objdir, str) else self.objdir:
+            top = d if isinstance(self.objdir, str) else os.path.dirname(os.path.dirname(d))
+            for obj in sorted(glob.glob(os.path.join(d, "**", "*.S.o"), recursive=True)):
+                src = os.path.relpath(obj, top)[:-len(".o")]
+                if not src.startswith("gen/"):
+                    out.append(os.path.join(SRCTREE, src))
         return out
 
 
@@ -258,13 +280,32 @@ def check_model_against_asm(model, asm_paths):
                 problems.append(f"entry {e['name']}: declares {e['pushed']} bytes pushed before {ent.target}, "
                                 f"the assembly pushes {ent.pushed} ({ent.where})")
     for fn, es in sorted(starts.items()):
-        if fn not in seen:
+        # An entry may start at a function of the assembly (an interrupt stub the processor enters).
+        if fn not in seen and fn not in model["asm"]:
             problems.append(f"entries {', '.join(e['name'] for e in es)} start at {fn}, which the assembly never "
                             "enters (stale entry, or a misspelt name)")
     for fn in sorted(model["asm"]):
         if fn not in defined:
             problems.append(f"asm {fn}: not defined by the assembly ({', '.join(rel(p) for p in asm_paths)})")
     return problems
+
+
+def add_library_frames(g, elf, syms, assembly):
+    """The functions of the image without a call-graph node (the C library's), with the frames
+    and calls libframes.py reads from its machine code, under every name their address has."""
+    import libframes
+    frames = libframes.library_frames(elf, elf_machine(elf) == 0x3e)
+    at = {syms[n][0]: f for n, f in frames.items() if n in syms}
+    for name, (addr, _) in syms.items():
+        f = frames.get(name) or at.get(addr)
+        if f is None or name in g.frame or g.by_name.get(name) or name in assembly:
+            continue          # a C function of the program, or one of its assembly's (the model's)
+        g.frame[name] = f["frame"]
+        g.qual[name] = "dynamic" if f["dynamic"] else "static"
+        g.where[name] = "library (machine code)"
+        g.calls[name] = [(c, "library") for c in f["calls"]] + \
+            ([("__indirect_call", f"{name} (library)")] if f["indirect"] else [])
+        g.by_name.setdefault(name, []).append(name)
 
 
 def bound_image(image, model):
@@ -274,6 +315,8 @@ def bound_image(image, model):
     if not g.frame:
         problems.append(f"no call graph under {image.objdir} (not built, or without -fcallgraph-info=su)")
     syms, by_addr = elf_symbols(image.elf)
+    if image.library:
+        add_library_frames(g, image.elf, syms, asmscan.scan(image.asm_sources(), rel)[1])
 
     # Stacks.
     stacks = {}
@@ -281,6 +324,8 @@ def bound_image(image, model):
         try:
             if spec.startswith("CONFIG_"):
                 stacks[name] = (config_value(image.autoconf, spec), spec)
+            elif ":" in spec:
+                stacks[name] = (pushed_bytes(spec), spec)
             elif ".." in spec:
                 lo, hi = spec.split("..")
                 stacks[name] = (syms[hi][0] - syms[lo][0], f"{hi} - {lo} in the image")
@@ -456,6 +501,9 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--image", action="append", default=[], metavar="NAME=BUILD",
                     help="a hypervisor build folder to bound (obj/, bulkhead.elf, include/generated/autoconf.h)")
+    ap.add_argument("--partition", action="append", default=[], metavar="NAME=BUILD:PARTITION",
+                    help="a partition program of a system build to bound (its objects and the runtime's, "
+                    "images/<partition>.elf; the C library's frames from the machine code)")
     ap.add_argument("--objdir", help="one image given by its parts, instead of --image")
     ap.add_argument("--elf")
     ap.add_argument("--autoconf")
@@ -467,6 +515,8 @@ def main():
     args = ap.parse_args()
 
     images = [Image.from_build(*item.split("=", 1)) for item in args.image]
+    images += [Image.for_partition(item.split("=", 1)[0], *item.split("=", 1)[1].rsplit(":", 1))
+               for item in args.partition]
     if args.objdir:
         images.append(Image("image", args.objdir, args.elf, args.autoconf))
     model, problems = load_model(args.model)
@@ -549,7 +599,8 @@ def image_section(image, title, rows, stacks, g, asm, model):
     return "\n".join([
         f"## Image {title}\n",
         "Stacks: " + ", ".join(f"{n} = {v[0]} bytes ({v[1]})" for n, v in sorted(stacks.items())) +
-        f". Objects: {os.path.abspath(image.objdir)}. Assembly checked: " +
+        ". Objects: " + ", ".join(os.path.abspath(d) for d in ([image.objdir] if isinstance(image.objdir, str)
+                                                             else image.objdir)) + ". Assembly checked: " +
         (", ".join(rel(p) for p in asm) or "none") + ".\n",
         "### Entry points\n",
         md_table(["Entry", "Stack", "Size", "Worst case", "Use", "Gate", "Note", "Deepest path (frame bytes)"], rows),

@@ -5,7 +5,7 @@
  * Each gets its own stack at the top of RAM, FP/SIMD, its exception vectors
  * and the MMU (identity map built once by vCPU 0).
  */
-#define RT_STACK_SIZE 0x10000
+#include "rt_stack.h"
 
 	.section .text.start, "ax"
 	.global _start

@@ -14,7 +14,7 @@
  * multiboot header below is for that only. A multiboot loader puts its
  * magic in EAX and nothing in ESI: then the partition has no device tree.
  */
-#define RT_STACK_SIZE 0x10000
+#include "rt_stack.h"
 #define MULTIBOOT_MAGIC 0x1badb002
 #define MULTIBOOT_LOADER_MAGIC 0x2badb002
 #define PTE_PRESENT 0x1
