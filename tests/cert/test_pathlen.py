@@ -227,11 +227,11 @@ def test_pathlen_bounds_per_call_path_and_build_constants(tmp_path):
     its caller`: the line naming the longest part of the path wins, else the line for every call,
     else the entry is open); a bound may use the BH_ constants the config compiler emits for the
     build (gen/system.mk), those of the ABI headers (a define of numbers and other defines
-    included, one with C's rounding-down division left out) and the config compiler's limits (BHCC_), with + - * / (rounded up) and max(); a line
+    included, one with C's rounding-down division left out) and the config compiler's limits (BHCC_), with + - * / (rounded up), max() and log2() (rounded up); a line
     for a call path the image does not have, a line no entry uses and a second line for the same
     path fail.
 
-    Verifies: REQ-CRT-029
+    Verifies: REQ-CRT-029~2
     """
     _image(tmp_path)
     # looper (mov, sub, cbnz, ret: 4 instructions) from wrap1 at 2, elsewhere open.
@@ -254,6 +254,12 @@ def test_pathlen_bounds_per_call_path_and_build_constants(tmp_path):
     r = _pathlen(tmp_path, "loop looper max(1, (BH_SLOT / 100) * 3 - 1)  # the count is five\n", "--update")
     assert r.returncode == 0, r.stdout
     assert _bounds(tmp_path)["e"] == str(1 + (1 + _looper(5) + 1) + 1)
+    # log2() rounds up: the doublings from 1 to 100 are 7, so 7 - 2 = 5.
+    r = _pathlen(tmp_path, "loop looper log2(100) - 2  # the count is five\n", "--update")
+    assert r.returncode == 0, r.stdout
+    assert _bounds(tmp_path)["e"] == str(1 + (1 + _looper(5) + 1) + 1)
+    r = _pathlen(tmp_path, "loop looper log2(0)  # not a number of anything\n")
+    assert r.returncode == 1 and "log2 of a number below 1" in r.stdout, r.stdout
     r = _pathlen(tmp_path, "loop looper BH_PAIR * 4  # four passes per pair\n", "--update")
     assert r.returncode == 0, r.stdout
     assert _bounds(tmp_path)["e"] == str(1 + (1 + _looper(4) + 1) + 1)

@@ -41,11 +41,12 @@ How a function is bounded, from its machine code:
   depends on its caller: `loop <function> <bound> @ <caller> @ <its
   caller>` bounds only the calls along that call path; each call takes the
   line naming the longest part of its path, else the line for every call
-  (REQ-CRT-029). <bound>: numbers, CONFIG_ constants, BH_ constants of the
+  (REQ-CRT-029~2). <bound>: numbers, CONFIG_ constants, BH_ constants of the
   build (gen/system.mk) and of the ABI (include/bulkhead/*.h), the config
   compiler's limits (BHCC_, tools/configc/model.h), the built system's own
   figures (BHCC_SYS_, gen/bounds.mk, checked against gen/config.c:
-  REQ-CRT-032), + - * / (rounded up), max() and parentheses.
+  REQ-CRT-032), + - * / (rounded up), max(), log2() (rounded up) and
+  parentheses.
 - A wait (`wait <function>`: a loop that polls a device or spins on a lock
   another core holds): the loop's body counts once (the edges that close
   its cycles dropped); each entry lists the waits it reaches, whose time is
@@ -195,7 +196,9 @@ def check_figures(build, figures):
             "BHCC_SYS_MAX_REGIONS": [int(v) for v in re.findall(r"\.n_regions = (\d+),", text)],
             "BHCC_SYS_MAX_VCPUS": [int(v) for v in re.findall(r"\.n_vcpus = (\d+),", text)],
             "BHCC_SYS_MAX_BOOT_INFO": [int(v, 0) for v in re.findall(r"\.boot_info = \{ \.pa = \w+, \.size = (\w+),", text)],
-            "BHCC_SYS_MAX_BLOB": [int(v, 0) for v in re.findall(r"\.(?:image|boot_info|initrd) = \{ \.pa = \w+, \.size = (\w+),", text)]}
+            "BHCC_SYS_MAX_BLOB": [int(v, 0) for v in re.findall(r"\.(?:image|boot_info|initrd) = \{ \.pa = \w+, \.size = (\w+),", text)],
+            "BHCC_SYS_MAX_CHANNEL": [int(v, 0) for v in re.findall(
+                r"\.name = \"[^\"]*\",\s*\.pa = \w+,\s*\.size = (0x[0-9a-f]+),\s*\.kind = CFG_CHANNEL_", text)]}
     out = []
     for name, values in seen.items():
         if name in figures and values and max(values) > figures[name]:
@@ -206,8 +209,8 @@ def check_figures(build, figures):
 
 def evaluate(text, autoconf, constants):
     """The value of a bound: numbers, CONFIG_ constants of the build, BH_ constants
-    (build_constants), + - * and / (division rounded up: a bound never rounds low), max(...)
-    and parentheses."""
+    (build_constants), + - * and / (division rounded up: a bound never rounds low), max(...),
+    log2(...) (rounded up) and parentheses."""
     def value(node):
         if isinstance(node, ast.Constant) and isinstance(node.value, int):
             return node.value
@@ -227,7 +230,13 @@ def evaluate(text, autoconf, constants):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "max" \
                 and node.args and not node.keywords:
             return max(value(a) for a in node.args)
-        raise ValueError("only numbers, CONFIG_/BH_/BHCC_ constants, + - * /, max() and parentheses")
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "log2" \
+                and len(node.args) == 1 and not node.keywords:
+            x = value(node.args[0])
+            if x < 1:
+                raise ValueError("log2 of a number below 1")
+            return (x - 1).bit_length()          # rounded up: the doublings to reach x
+        raise ValueError("only numbers, CONFIG_/BH_/BHCC_ constants, + - * /, max(), log2() and parentheses")
     try:
         tree = ast.parse(text, mode="eval")
     except SyntaxError as e:
