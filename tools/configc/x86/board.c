@@ -85,37 +85,36 @@ static void parse_ioapic(struct bh_ctx *c, int node, unsigned ac, unsigned sc)
 	b->arch.has_ioapic = parse_frame(c, node, path, ac, sc, &b->arch.ioapic);
 }
 
-static void parse_lapic(struct bh_ctx *c, int node, unsigned ac, unsigned sc)
+/* A node that is one MMIO frame the hypervisor keeps (compatible and reg only), at most once a board. */
+static void parse_hyp_frame(struct bh_ctx *c, int node, unsigned ac, unsigned sc, const char *what, char *seen_path,
+			    struct bh_range *out)
 {
-	struct bh_board *b = &c->sys->board;
 	char path[BHCC_PATH_MAX];
 
 	node_path(c, node, path);
 	props_whitelist(c, node, path, lapic_props);
 	node_no_children(c, node, path);
-	if (b->arch.lapic_path[0]) {
-		diag_error(c->diag, path, NULL, "a second local APIC window (%s)", b->arch.lapic_path);
+	if (seen_path[0]) {
+		diag_error(c->diag, path, NULL, "a second %s (%s)", what, seen_path);
 		return;
 	}
-	if (parse_frame(c, node, path, ac, sc, &b->arch.lapic))
-		strcpy(b->arch.lapic_path, path);
+	if (parse_frame(c, node, path, ac, sc, out))
+		strcpy(seen_path, path);
+}
+
+static void parse_lapic(struct bh_ctx *c, int node, unsigned ac, unsigned sc)
+{
+	struct bh_arch_board *a = &c->sys->board.arch;
+
+	parse_hyp_frame(c, node, ac, sc, "local APIC window", a->lapic_path, &a->lapic);
 }
 
 /* The AMD IOMMU's register frame: the hypervisor's, never a partition's (pci.c's functions translate through it). */
 static void parse_iommu(struct bh_ctx *c, int node, unsigned ac, unsigned sc)
 {
-	struct bh_board *b = &c->sys->board;
-	char path[BHCC_PATH_MAX];
+	struct bh_arch_board *a = &c->sys->board.arch;
 
-	node_path(c, node, path);
-	props_whitelist(c, node, path, lapic_props);
-	node_no_children(c, node, path);
-	if (b->arch.iommu_path[0]) {
-		diag_error(c->diag, path, NULL, "a second IOMMU (%s); bhcc supports one", b->arch.iommu_path);
-		return;
-	}
-	if (parse_frame(c, node, path, ac, sc, &b->arch.iommu))
-		strcpy(b->arch.iommu_path, path);
+	parse_hyp_frame(c, node, ac, sc, "IOMMU", a->iommu_path, &a->iommu);
 }
 
 /* "serial@i3f8": the unit address of a port device is its first port after an 'i'. */
