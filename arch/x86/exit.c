@@ -253,8 +253,8 @@ static bool msr_exit(struct cpu *cpu, const struct x86_exit *e)
 
 static bool npf_exit(struct cpu *cpu, const struct x86_exit *e)
 {
-	if ((e->fault_kind != BH_FAULT_INSTRUCTION) && x86_ioapic_access(cpu, e->gpa)) {
-		return true;   /* the I/O APIC, emulated (ioapic.c): a read may load any register */
+	if ((e->fault_kind != BH_FAULT_INSTRUCTION) && (x86_ioapic_access(cpu, e->gpa) || x86_xapic_access(cpu, e->gpa))) {
+		return true;   /* the I/O APIC or the xAPIC page, emulated (ioapic.c, xapic.c): a read may load any register */
 	}
 	contain(cpu, e, e->fault_kind, e->gpa, true);
 }

@@ -38,7 +38,8 @@
 #define REG_REDIR_FIRST 0x10u
 #define VERSION_82093AA 0x11u
 #define REDIR_MASKED 0x10000u
-#define REDIR_GUEST_BITS 0x100ffu      /* what a partition's entry may hold: vector and mask (fixed, edge, high) */
+#define REDIR_LOGICAL 0x800u           /* destination mode: logical (an xAPIC OS's flat LDR mask) */
+#define REDIR_GUEST_BITS 0x108ffu      /* what a partition's entry may hold: vector, mask, destination mode (fixed, edge, high) */
 #define REDIR_DEST_SHIFT 24u           /* the high word: the destination's APIC id in bits 31:24 */
 
 _Static_assert(CFG_X86_ISA_PINS == X86_IOAPIC_OWN_PINS, "arch_partition's entries cover the pins bhcc gives");
@@ -135,40 +136,52 @@ static uint32_t vcpu_of_apic(const struct partition *p, uint32_t apic)
 	return v;
 }
 
+/* The vCPU of `p` an entry's destination names: its APIC id, or with a logical entry its flat LDR mask. */
+static uint32_t entry_vcpu(const struct partition *p, uint32_t low, uint32_t high)
+{
+	uint32_t v = 0u;
+
+	if ((low & REDIR_LOGICAL) == 0u) {
+		return vcpu_of_apic(p, high >> REDIR_DEST_SHIFT);
+	}
+	while ((v < p->cfg->n_vcpus) && !x86_apic_logical_names(p, v, high >> REDIR_DEST_SHIFT)) {
+		v++;
+	}
+	return v;
+}
+
 /*
  * A write to an own pin's entry: the low word keeps vector and mask (a vector
  * below 32, another delivery mode, level trigger or low polarity is refused and
  * counted: only fixed edges reach a vCPU); the high word names the destination
- * vCPU by its x2APIC id (one of another partition, refused and counted).
+ * vCPU by its x2APIC id, or with a logical entry by the flat LDR mask an
+ * xAPIC OS wrote (none of its cores: refused and counted).
  */
 /* Implements: REQ-XARCH-017 */
 static void own_entry_write(struct cpu *cpu, uint32_t pin, bool high, uint32_t value)
 {
 	struct partition *p = cpu->partition;
+	uint32_t low = high ? p->arch.redir[pin] : value;
+	uint32_t dest = high ? (value & ((uint32_t)0xffu << REDIR_DEST_SHIFT)) : p->arch.redir_dest[pin];
+	uint32_t v = entry_vcpu(p, low, dest);
 
-	if (high) {
-		uint32_t v = vcpu_of_apic(p, value >> REDIR_DEST_SHIFT);
-
-		if (v >= p->cfg->n_vcpus) {
-			incident_log(cpu, BH_INCIDENT_INTERRUPT, "I/O APIC pin %u destination %u refused: not its core", pin,
-				     value >> REDIR_DEST_SHIFT);
-			return;
-		}
-		__atomic_store_n(&p->arch.redir_dest[pin], value & ((uint32_t)0xffu << REDIR_DEST_SHIFT), __ATOMIC_RELAXED);
-		if (!owns_virtually(p, pin)) {
-			pin_vcpu[pin] = v;
-			hw_program(pin, (p->arch.redir[pin] & REDIR_MASKED) != 0u);
-		}
+	if (high && (v >= p->cfg->n_vcpus) && (entry_vcpu(p, low ^ REDIR_LOGICAL, dest) >= p->cfg->n_vcpus)) {
+		incident_log(cpu, BH_INCIDENT_INTERRUPT, "I/O APIC pin %u destination %u refused: not its core", pin,
+			     value >> REDIR_DEST_SHIFT);
 		return;
 	}
-	if (((value & ~REDIR_GUEST_BITS) != 0u) || (((value & REDIR_MASKED) == 0u) && ((value & 0xffu) < 32u))) {
-		incident_log(cpu, BH_INCIDENT_INTERRUPT, "I/O APIC pin %u entry 0x%x refused: only a fixed edge, vector 32-255",
-			     pin, value);
+	if (!high && (((value & ~REDIR_GUEST_BITS) != 0u) || (((value & REDIR_MASKED) == 0u) &&
+							       (((value & 0xffu) < 32u) || (v >= p->cfg->n_vcpus))))) {
+		incident_log(cpu, BH_INCIDENT_INTERRUPT,
+			     "I/O APIC pin %u entry 0x%x refused: only a fixed edge, vector 32-255, to its own core", pin,
+			     value);
 		return;
 	}
-	__atomic_store_n(&p->arch.redir[pin], value, __ATOMIC_RELEASE);
+	__atomic_store_n(&p->arch.redir_dest[pin], dest, __ATOMIC_RELAXED);
+	__atomic_store_n(&p->arch.redir[pin], low, __ATOMIC_RELEASE);
 	if (!owns_virtually(p, pin)) {
-		hw_program(pin, (value & REDIR_MASKED) != 0u);
+		pin_vcpu[pin] = (v < p->cfg->n_vcpus) ? v : pin_vcpu[pin];
+		hw_program(pin, (low & REDIR_MASKED) != 0u);
 	}
 }
 
@@ -182,35 +195,9 @@ bool arch_line_target(const struct partition *p, uint32_t line, uint32_t *vcpu, 
 		return false;
 	}
 	entry = __atomic_load_n(&p->arch.redir[line], __ATOMIC_ACQUIRE);
-	*vcpu = vcpu_of_apic(p, __atomic_load_n(&p->arch.redir_dest[line], __ATOMIC_RELAXED) >> REDIR_DEST_SHIFT);
+	*vcpu = entry_vcpu(p, entry, __atomic_load_n(&p->arch.redir_dest[line], __ATOMIC_RELAXED));
 	*virq = entry & 0xffu;
 	return ((entry & REDIR_MASKED) == 0u) && (*vcpu < p->cfg->n_vcpus);
-}
-
-/* The 64-bit register `reg` of the guest (rsp lives in the vendor's control block). */
-static uint64_t gpr_read(const struct cpu *cpu, uint32_t reg)
-{
-	const struct x86_gprs *g = &cpu->arch.gprs;
-	const uint64_t regs[16] = { g->hc[X86_RAX], g->hc[X86_RCX], g->hc[X86_RDX], g->rbx,
-				    vendor_reg_read(cpu, X86_REG_RSP), g->rbp, g->hc[X86_RSI], g->hc[X86_RDI],
-				    g->hc[X86_R8], g->hc[X86_R9], g->r10, g->r11, g->r12, g->r13, g->r14, g->r15 };
-
-	return regs[reg & 15u];
-}
-
-/* A 32-bit load into `reg`: the upper half is cleared, as the processor does. */
-static void gpr_write32(struct cpu *cpu, uint32_t reg, uint32_t value)
-{
-	struct x86_gprs *g = &cpu->arch.gprs;
-	uint64_t *const slots[16] = { &g->hc[X86_RAX], &g->hc[X86_RCX], &g->hc[X86_RDX], &g->rbx, NULL, &g->rbp,
-				      &g->hc[X86_RSI], &g->hc[X86_RDI], &g->hc[X86_R8], &g->hc[X86_R9], &g->r10, &g->r11,
-				      &g->r12, &g->r13, &g->r14, &g->r15 };
-
-	if ((reg & 15u) == 4u) {
-		vendor_reg_write(cpu, X86_REG_RSP, value);
-	} else {
-		*slots[reg & 15u] = value;
-	}
 }
 
 static uint32_t window_read(const struct partition *p, uint32_t sel)
@@ -251,13 +238,13 @@ bool x86_ioapic_access(struct cpu *cpu, uint64_t gpa)
 	if ((len == 0u) || ((offset != IOREGSEL) && (offset != IOWIN))) {
 		return false;
 	}
-	uint32_t value = mov.has_imm ? mov.imm : (uint32_t)gpr_read(cpu, mov.reg);
+	uint32_t value = mov.has_imm ? mov.imm : (uint32_t)x86_gpr_read(cpu, mov.reg);
 	uint32_t *sel = &cpu->partition->arch.ioregsel;
 
 	if (!mov.store && (offset == IOREGSEL)) {
-		gpr_write32(cpu, mov.reg, __atomic_load_n(sel, __ATOMIC_RELAXED));
+		x86_gpr_write32(cpu, mov.reg, __atomic_load_n(sel, __ATOMIC_RELAXED));
 	} else if (!mov.store) {
-		gpr_write32(cpu, mov.reg, window_read(cpu->partition, __atomic_load_n(sel, __ATOMIC_RELAXED)));
+		x86_gpr_write32(cpu, mov.reg, window_read(cpu->partition, __atomic_load_n(sel, __ATOMIC_RELAXED)));
 	} else if (offset == IOREGSEL) {
 		__atomic_store_n(sel, value & 0xffu, __ATOMIC_RELAXED);
 	} else {

@@ -8,6 +8,9 @@
  * (vintr.c); one to any other x2APIC id, a logical destination, and INIT,
  * SIPI, NMI, SMI or lowest-priority delivery are refused and counted as
  * interrupt incidents and reach nobody (vCPUs start by the PSCI hypercall).
+ * An OS that turns x2APIC off reaches the same registers through the
+ * xAPIC page (xapic.c), and there a flat logical destination names the
+ * partition's vCPUs whose LDR it matches, nobody else.
  * The other registers and the timer: x2apic_regs.c, vtimer.c.
  */
 #include <bulkhead/hypercall.h>
@@ -43,11 +46,38 @@
 
 static uint64_t apic_base(const struct cpu *cpu)
 {
-	return APIC_BASE_VALUE | APIC_BASE_EN | APIC_BASE_EXTD | ((cpu->vcpu == 0u) ? APIC_BASE_BSP : 0u);
+	return APIC_BASE_VALUE | APIC_BASE_EN | (cpu->arch.vlapic.xapic ? 0u : APIC_BASE_EXTD) |
+	       ((cpu->vcpu == 0u) ? APIC_BASE_BSP : 0u);
+}
+
+/*
+ * The APIC base MSR: only its mode changes. x2APIC on (the entry state), or
+ * off into xAPIC mode, directly or through disabled (Linux writes both when
+ * it finds no interrupt remapping): the xAPIC page then reaches the same
+ * registers (xapic.c). The base address and BSP bit stay.
+ */
+/* Implements: REQ-XARCH-044 */
+static bool apic_base_write(struct cpu *cpu, uint64_t value)
+{
+	uint64_t fixed = APIC_BASE_VALUE | ((cpu->vcpu == 0u) ? APIC_BASE_BSP : 0u);
+
+	if ((value & ~(uint64_t)(APIC_BASE_EN | APIC_BASE_EXTD)) != fixed) {
+		return false;
+	}
+	cpu->arch.vlapic.xapic = (value & APIC_BASE_EXTD) == 0u;
+	return true;
+}
+
+bool x86_apic_logical_names(const struct partition *p, uint32_t v, uint32_t dest)
+{
+	const struct cpu *c = cpu_get(p->cfg->vcpu_cpu[v]);
+
+	return c->arch.vlapic.xapic && !c->arch.vlapic.dfr_cluster &&
+	       (((__atomic_load_n(&c->arch.vlapic.ldr, __ATOMIC_RELAXED) >> 24) & dest & 0xffu) != 0u);
 }
 
 /* Whether the ICR's shorthand and destination name vCPU `v` (of the sender's partition). */
-static bool names_vcpu(const struct cpu *cpu, uint32_t v, uint32_t shorthand, uint32_t dest)
+static bool names_vcpu(const struct cpu *cpu, uint32_t v, uint32_t shorthand, uint32_t dest, bool logical)
 {
 	const struct partition *p = cpu->partition;
 	bool self = v == cpu->vcpu;
@@ -57,6 +87,9 @@ static bool names_vcpu(const struct cpu *cpu, uint32_t v, uint32_t shorthand, ui
 	}
 	if ((shorthand == SHORTHAND_ALL) || ((shorthand == SHORTHAND_NONE) && (dest == DEST_BROADCAST))) {
 		return true;
+	}
+	if ((shorthand == SHORTHAND_NONE) && logical) {
+		return x86_apic_logical_names(p, v, dest);
 	}
 	if (shorthand == SHORTHAND_NONE) {
 		return cfg_system.cpus[p->cfg->vcpu_cpu[v]].arch.apic_id == dest;
@@ -69,13 +102,13 @@ static bool names_vcpu(const struct cpu *cpu, uint32_t v, uint32_t shorthand, ui
  * false: a destination id that is none of its cores. (All-but-self names
  * nobody in a partition of one vCPU, which is no attempt to reach another.)
  */
-static bool ipi_own_cores(struct cpu *cpu, uint32_t shorthand, uint32_t dest, uint32_t vector)
+static bool ipi_own_cores(struct cpu *cpu, uint32_t shorthand, uint32_t dest, bool logical, uint32_t vector)
 {
 	struct partition *p = cpu->partition;
 	bool found = false;
 
 	for (uint32_t v = 0u; v < p->cfg->n_vcpus; v++) {
-		if (names_vcpu(cpu, v, shorthand, dest)) {
+		if (names_vcpu(cpu, v, shorthand, dest, logical)) {
 			found = true;
 			/* A vCPU that is off takes no IPI, as a core in wait-for-SIPI takes none. */
 			(void)core_vcpu_inject(cpu, p, v, vector);
@@ -87,13 +120,14 @@ static bool ipi_own_cores(struct cpu *cpu, uint32_t shorthand, uint32_t dest, ui
 static void icr_write(struct cpu *cpu, uint64_t icr)
 {
 	uint32_t shorthand = ICR_SHORTHAND(icr);
+	bool logical = (icr & ICR_LOGICAL) != 0u;
 
 	if ((ICR_MODE(icr) != 0u) || (ICR_VECTOR(icr) < 32u)) {
 		incident_log(cpu, BH_INCIDENT_INTERRUPT, "x2APIC ICR 0x%lx refused: only fixed IPIs with vectors 32-255",
 			     icr);
-	} else if ((shorthand == SHORTHAND_NONE) && ((icr & ICR_LOGICAL) != 0u)) {
+	} else if ((shorthand == SHORTHAND_NONE) && logical && (!cpu->arch.vlapic.xapic || cpu->arch.vlapic.dfr_cluster)) {
 		incident_log(cpu, BH_INCIDENT_INTERRUPT, "x2APIC ICR 0x%lx refused: no logical destinations", icr);
-	} else if (!ipi_own_cores(cpu, shorthand, ICR_DEST(icr), ICR_VECTOR(icr))) {
+	} else if (!ipi_own_cores(cpu, shorthand, ICR_DEST(icr), logical, ICR_VECTOR(icr))) {
 		incident_log(cpu, BH_INCIDENT_INTERRUPT, "x2APIC ICR 0x%lx refused: x2APIC id %u is not one of its cores",
 			     icr, ICR_DEST(icr));
 	} else {
@@ -125,7 +159,7 @@ bool x2apic_msr(struct cpu *cpu, uint32_t msr, bool write, uint64_t *value)
 	}
 	switch (msr) {
 	case MSR_APIC_BASE:
-		return *value == apic_base(cpu);   /* x2APIC mode stays on: any change is refused */
+		return apic_base_write(cpu, *value);
 	case MSR_X2APIC_EOI:
 		return *value == 0u;               /* no in-service state to end (vintr.c) */
 	case MSR_X2APIC_ICR:

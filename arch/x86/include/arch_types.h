@@ -64,6 +64,10 @@ struct x86_vlapic {
 	uint64_t deadline;          /* TSC of the next expiry, when armed */
 	uint64_t tsc_deadline;      /* IA32_TSC_DEADLINE as the guest reads it */
 	bool armed;                 /* an expiry is due at `deadline` */
+	bool xapic;                 /* the guest turned x2APIC mode off: its page at 0xfee00000 (xapic.c) */
+	uint32_t ldr;               /* xAPIC logical destination, bits 31:24 as written; atomic */
+	bool dfr_cluster;           /* xAPIC destination format: cluster (else flat) */
+	uint32_t icr_high;          /* xAPIC ICR bits 63:32 as written */
 };
 
 /** What x86 keeps for one physical cpu and the vCPU it runs. */

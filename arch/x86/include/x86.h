@@ -179,6 +179,24 @@ void x86_virq_reset(struct cpu *cpu);
  */
 bool x2apic_msr(struct cpu *cpu, uint32_t msr, bool write, uint64_t *value);
 
+/**
+ * Whether vCPU `v` of `p` is named by the xAPIC flat logical destination
+ * `dest` (bits 31:24 of its LDR as it wrote them, x2apic.c): the logical
+ * destinations of an OS that turned x2APIC off.
+ */
+bool x86_apic_logical_names(const struct partition *p, uint32_t v, uint32_t dest);
+
+/**
+ * The local APIC's xAPIC page (xapic.c): true when `gpa` is in it and the
+ * vCPU turned x2APIC mode off, the access emulated as the x2APIC register
+ * it names; false leaves the nested page fault to containment.
+ */
+bool x86_xapic_access(struct cpu *cpu, uint64_t gpa);
+
+/** The guest's registers by a decoded MOV's register number (mmio.c). */
+uint64_t x86_gpr_read(const struct cpu *cpu, uint32_t reg);
+void x86_gpr_write32(struct cpu *cpu, uint32_t reg, uint32_t value);
+
 /** The guest's other x2APIC registers (x2apic_regs.c), then its timer's: as x2apic_msr. */
 bool x86_vlapic_msr(struct cpu *cpu, uint32_t msr, bool write, uint64_t *value);
 

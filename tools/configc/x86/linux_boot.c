@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "backend.h"
+#include "cfg.h"
 #include "linux_boot.h"
 
 #define ULL(x) ((unsigned long long)(x))
@@ -64,7 +65,7 @@
 #define XSDT_AT 0x1840u
 #define FADT_AT 0x1880u
 #define DSDT_AT 0x19a0u
-#define MADT_AT 0x1a00u
+#define MADT_AT 0x1a40u
 
 #define ACPI_HDR 36u
 #define FADT_SIZE 276u              /* revision 6 */
@@ -166,8 +167,26 @@ static void acpi_seal(uint8_t *t)
 }
 
 /*
+ * An interrupt source override of ISA IRQ @pin to the same GSI (edge, high):
+ * with no 8259 (hardware-reduced ACPI) Linux maps an ISA IRQ to an I/O APIC
+ * pin only where the MADT says so, and its 8250 driver asks for IRQ 4.
+ */
+static uint32_t iso_add(uint8_t *t, uint32_t len, uint32_t pin)
+{
+	t[len] = 2;
+	t[len + 1] = 10;
+	t[len + 2] = 0;               /* ISA */
+	t[len + 3] = (uint8_t)pin;
+	wr32(t + len + 4, pin);
+	wr16(t + len + 8, 0u);        /* conforms to the bus: edge, active high */
+	return len + 10u;
+}
+
+/*
  * The MADT: one processor entry per vCPU (its core's APIC id), the I/O APIC
- * (its id register reads 0, arch/x86/ioapic.c) and no 8259 (flags 0).
+ * (its id register reads 0, arch/x86/ioapic.c), no 8259 (flags 0), and an
+ * identity override for each ISA pin of its own: its devices' and its
+ * emulated 16550's.
  */
 static uint32_t build_madt(const struct bh_system *sys, const struct bh_partition *p, uint8_t *t)
 {
@@ -187,18 +206,63 @@ static uint32_t build_madt(const struct bh_system *sys, const struct bh_partitio
 	wr32(t + len + 4, (uint32_t)sys->board.arch.ioapic.base);
 	wr32(t + len + 8, 0u);
 	len += 12u;
+	for (unsigned i = 0; i <= p->n_irqs; i++) {
+		bool console = i == p->n_irqs;
+		uint32_t pin = console ? p->console_irq : p->irqs[i];
+
+		if (console && !(p->console == CFG_CONSOLE_NS16550 && p->has_console_irq))
+			break;
+		len = iso_add(t, len, pin);
+	}
 	acpi_header(t, "APIC", len, 5);
 	acpi_seal(t);
 	return len;
 }
 
-/* Implements: REQ-LNX-013 */
+/* Implements: REQ-LNX-013~2 */
+/*
+ * The DSDT: the emulated 16550, if the partition has one, as ACPI device
+ * PNP0501 with its ports and ISA IRQ. Without an 8259, Linux numbers I/O
+ * APIC pins dynamically, so the 8250 driver's legacy COM1 (IRQ 4) finds no
+ * such interrupt; from this device Linux's PNP driver takes the pin through
+ * ACPI's GSI mapping. Hand-assembled AML:
+ *   Scope (\_SB) { Device (COM1) { Name (_HID, EisaId ("PNP0501"))
+ *     Name (_UID, One) Name (_CRS, ResourceTemplate () {
+ *       IO (Decode16, port, port, 1, 8) IRQNoFlags () { pin } }) } }
+ */
+static uint32_t build_dsdt(const struct bh_partition *p, uint8_t *t)
+{
+	static const uint8_t aml[] = {
+		0x10, 0x33, '\\', '_', 'S', 'B', '_',                       /* Scope, 51 bytes */
+		0x5b, 0x82, 0x2b, 'C', 'O', 'M', '1',                        /* Device, 43 bytes */
+		0x08, '_', 'H', 'I', 'D', 0x0c, 0x41, 0xd0, 0x05, 0x01,     /* EisaId PNP0501 */
+		0x08, '_', 'U', 'I', 'D', 0x01,
+		0x08, '_', 'C', 'R', 'S', 0x11, 0x10, 0x0a, 0x0d,           /* Buffer, 13 bytes */
+		0x47, 0x01, 0, 0, 0, 0, 0x01, 0x08,                          /* IO: min, max at +2, +4 */
+		0x22, 0, 0,                                                   /* IRQNoFlags: mask */
+		0x79, 0x00,                                                   /* End tag */
+	};
+	uint32_t len = ACPI_HDR;
+
+	if (p->console == CFG_CONSOLE_NS16550 && p->has_console_address && p->has_console_irq) {
+		uint8_t *io = t + ACPI_HDR + 39u;   /* the IO descriptor */
+
+		memcpy(t + ACPI_HDR, aml, sizeof(aml));
+		wr16(io + 2, (uint32_t)p->console_address);
+		wr16(io + 4, (uint32_t)p->console_address);
+		wr16(io + 9, 1u << p->console_irq);
+		len += (uint32_t)sizeof(aml);
+	}
+	acpi_header(t, "DSDT", len, 2);
+	acpi_seal(t);
+	return len;
+}
+
 static void build_acpi(const struct bh_system *sys, const struct bh_partition *p, uint8_t *b, uint64_t at)
 {
-	uint8_t *rsdp = b + RSDP_AT, *xsdt = b + XSDT_AT, *fadt = b + FADT_AT, *dsdt = b + DSDT_AT;
+	uint8_t *rsdp = b + RSDP_AT, *xsdt = b + XSDT_AT, *fadt = b + FADT_AT;
 
-	acpi_header(dsdt, "DSDT", ACPI_HDR, 2);
-	acpi_seal(dsdt);
+	build_dsdt(p, b + DSDT_AT);
 	acpi_header(fadt, "FACP", FADT_SIZE, 6);
 	wr32(fadt + 40, (uint32_t)(at + DSDT_AT));
 	wr16(fadt + FADT_IAPC_BOOT_ARCH, IAPC_NO_VGA | IAPC_NO_CMOS_RTC);
