@@ -59,9 +59,11 @@ static uint64_t apic_base(const struct cpu *cpu)
 /* Implements: REQ-XARCH-044 */
 static bool apic_base_write(struct cpu *cpu, uint64_t value)
 {
-	uint64_t fixed = APIC_BASE_VALUE | ((cpu->vcpu == 0u) ? APIC_BASE_BSP : 0u);
+	uint32_t bsp = (cpu->vcpu == 0u) ? APIC_BASE_BSP : 0u;
+	uint32_t fixed = APIC_BASE_VALUE | bsp;
+	uint32_t mode = APIC_BASE_EN | APIC_BASE_EXTD;
 
-	if ((value & ~(uint64_t)(APIC_BASE_EN | APIC_BASE_EXTD)) != fixed) {
+	if ((value & ~(uint64_t)mode) != (uint64_t)fixed) {
 		return false;
 	}
 	cpu->arch.vlapic.xapic = (value & APIC_BASE_EXTD) == 0u;

@@ -87,11 +87,13 @@ bool x86_xapic_access(struct cpu *cpu, uint64_t gpa)
 	uint32_t n = 0u;
 	struct x86_mov mov = { 0u, 0, 0, 0u };
 	uint32_t len;
-	uint32_t reg = (uint32_t)(gpa - XAPIC_BASE);
+	uint32_t reg;
 
-	if (!cpu->arch.vlapic.xapic || (gpa < XAPIC_BASE) || (reg >= XAPIC_SIZE) || ((reg & 0xfu) != 0u)) {
+	/* The offset in 64 bits: a gpa 4 GiB above the page must not wrap into it. */
+	if (!cpu->arch.vlapic.xapic || (gpa < XAPIC_BASE) || ((gpa - XAPIC_BASE) >= XAPIC_SIZE) || ((gpa & 0xfu) != 0u)) {
 		return false;
 	}
+	reg = (uint32_t)(gpa - XAPIC_BASE);
 	const uint8_t *code = x86_fetch_code(cpu, buf, &n);   /* sets n: a call of its own, before n is read */
 
 	len = x86_insn_decode_mov(code, n, vendor_code_mode(cpu), &mov);
