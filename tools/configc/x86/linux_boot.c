@@ -219,7 +219,6 @@ static uint32_t build_madt(const struct bh_system *sys, const struct bh_partitio
 	return len;
 }
 
-/* Implements: REQ-LNX-013~2 */
 /*
  * The DSDT: the emulated 16550, if the partition has one, as ACPI device
  * PNP0501 with its ports and ISA IRQ. Without an 8259, Linux numbers I/O
@@ -230,6 +229,7 @@ static uint32_t build_madt(const struct bh_system *sys, const struct bh_partitio
  *     Name (_UID, One) Name (_CRS, ResourceTemplate () {
  *       IO (Decode16, port, port, 1, 8) IRQNoFlags () { pin } }) } }
  */
+/* Implements: REQ-LNX-013~2, REQ-LNX-014 */
 static uint32_t build_dsdt(const struct bh_partition *p, uint8_t *t)
 {
 	static const uint8_t aml[] = {
@@ -258,6 +258,7 @@ static uint32_t build_dsdt(const struct bh_partition *p, uint8_t *t)
 	return len;
 }
 
+/* Implements: REQ-LNX-013~2 */
 static void build_acpi(const struct bh_system *sys, const struct bh_partition *p, uint8_t *b, uint64_t at)
 {
 	uint8_t *rsdp = b + RSDP_AT, *xsdt = b + XSDT_AT, *fadt = b + FADT_AT;
@@ -331,6 +332,7 @@ static unsigned build_e820(const struct bh_partition *p, uint8_t *zp, uint64_t a
 	}
 }
 
+/* Implements: REQ-LNX-011, REQ-LNX-015 */
 int x86_linux_blob(const struct bh_system *sys, const struct bh_partition *p, const struct x86_bz *bz, uint8_t *b,
 		   int bufsize)
 {
