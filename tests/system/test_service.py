@@ -73,7 +73,7 @@ class Session:
             exited = False
         self.reader.join(timeout=5)
         taken = getattr(self.system, "taken", None)  # x86sys.System: a coverage run's dump saved
-        return harness.Run(taken(self.lines()) if taken else self.lines(), exited, self.p.returncode)
+        return harness.Run(taken(self.lines(), exited) if taken else self.lines(), exited, self.p.returncode)
 
 
 def talker_lines(n):

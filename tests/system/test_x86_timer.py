@@ -33,7 +33,7 @@ def timer_run():
     out, v = x86sys.build("x86-timer", "configs/qemu-x86_64-timer.dts")
     cmd = qemu.system_command(v, os.path.join(out, "bulkhead.mb.elf"), icount=qemu.ICOUNT_EXACT)
     lines, exited, rc = harness._qemu(cmd, timeout=120)
-    run = harness.Run(x86sys.System(out, v).taken(lines), exited, rc)
+    run = harness.Run(x86sys.System(out, v).taken(lines, exited), exited, rc)
     if "Bulkhead: 4 cores, 1 partitions" not in run.of("bulkhead"):
         raise harness.NotBooted(f"no banner:\n{run.text()[-3000:]}")
     return run

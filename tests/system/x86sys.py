@@ -42,7 +42,9 @@ def run(out, system_vars, timeout, mem_mib=None, take_coverage=COVERAGE):
 
 class System:
     """A built x86 system as test_service's console Session runs it (qemu_command), whose run's
-    lines come back without the gcov dump of a coverage build, saved as that run's (taken)."""
+    lines come back without the gcov dump of a coverage build, saved as that run's (taken): only
+    of a run that ended by the board's power-off (`exited`), since one the test killed (a Linux
+    partition that never stops) printed no dump."""
 
     def __init__(self, out, system_vars):
         self.out, self.vars = out, system_vars
@@ -50,8 +52,8 @@ class System:
     def qemu_command(self):
         return qemu.system_command(self.vars, os.path.join(self.out, "bulkhead.mb.elf"))
 
-    def taken(self, lines):
-        return harness.coverage_taken(self.out, lines) if COVERAGE else lines
+    def taken(self, lines, exited):
+        return harness.coverage_taken(self.out, lines) if COVERAGE and exited else lines
 
 
 def booted(name, dts, partitions, timeout):
