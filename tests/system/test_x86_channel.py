@@ -48,16 +48,23 @@ def test_records_cross_the_channel_once_in_order(channel_run):
 def test_each_end_takes_its_doorbell_vector(channel_run):
     """Each end's doorbell is the vector its description gives (producer 0x50,
     consumer 0x51) and reached its vCPU through its IDT when the peer rang:
-    taken at least once, and no more often than the peer rang (raises merge
-    while one is pending). Without delivery the ring still works by polling
-    to each wait's deadline, so this is the evidence of the doorbell path.
+    taken at least once whenever the peer rang, and no more often than the
+    peer rang (raises merge while one is pending). An end rings only after
+    its peer waited, and which end waits depends on which one QEMU's threads
+    run ahead (a consumer that never finds the ring empty is never rung), so
+    one end's count may be 0 of 0 in a run; the run must show one delivery
+    at least. Without delivery the ring still works by polling to each wait's
+    deadline, so this is the evidence of the doorbell path.
 
     Verifies: REQ-XARCH-014, REQ-XARCH-015
     """
+    delivered = 0
     for name, peer, want in (("producer", "consumer", 0x50), ("consumer", "producer", 0x51)):
         vector, taken = _taken(channel_run, name)
         assert vector == want, channel_run.text()
         rang = [l for l in channel_run.of(peer) if " doorbells" in l and "rang " in l]
         assert rang, channel_run.text()
         peer_rang = int(rang[0].split("rang ")[1].split()[0])
-        assert 0 < taken <= peer_rang, channel_run.text()
+        assert taken <= peer_rang and (taken > 0 or peer_rang == 0), channel_run.text()
+        delivered += taken
+    assert delivered > 0, channel_run.text()
