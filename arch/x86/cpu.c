@@ -16,6 +16,7 @@
 #include "log.h"
 #include "spinlock.h"
 #include "vendor.h"
+#include "this_cpu.h"
 #include "x86.h"
 
 static uint32_t power[BH_NUM_CORES];        /* enum cpu_power, atomically */

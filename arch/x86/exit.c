@@ -102,7 +102,7 @@ static void __attribute__((noinline)) other_call(struct cpu *cpu, uint64_t r[X86
  * hypercall exit here directly (as ARM64's vector slot does), without the
  * struct x86_exit of the other exits.
  */
-bool x86_hypercall_exit(struct cpu *cpu, uint32_t len)
+void x86_hypercall(struct cpu *cpu, uint32_t len)
 {
 	uint64_t *r = cpu->arch.gprs.hc;
 	uint32_t fid = (uint32_t)r[X86_RAX];
@@ -117,6 +117,11 @@ bool x86_hypercall_exit(struct cpu *cpu, uint32_t len)
 			other_call(cpu, r);
 		}
 	}
+}
+
+bool x86_hypercall_exit(struct cpu *cpu, uint32_t len)
+{
+	x86_hypercall(cpu, len);
 	present_pending(cpu);
 	return false;
 }

@@ -8,10 +8,9 @@
 #include "vtimer_calc.h"
 #include "x86.h"
 
-#define LAPIC ((volatile uint32_t *)(uintptr_t)0xfee00000u)
+#define LAPIC ((volatile uint32_t *)(uintptr_t)X86_LAPIC_PA)
 #define REG(off) LAPIC[(off) / 4u]
 #define LAPIC_ID 0x20u
-#define LAPIC_EOI 0xb0u
 #define LAPIC_SVR 0xf0u
 #define LAPIC_ICR_LO 0x300u
 #define LAPIC_ICR_HI 0x310u
@@ -61,7 +60,7 @@ uint32_t x86_lapic_id(void)
 
 void x86_lapic_eoi(void)
 {
-	REG(LAPIC_EOI) = 0u;
+	x86_lapic_ack();
 }
 
 static void icr_send(uint32_t apic_id, uint32_t low)

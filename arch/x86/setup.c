@@ -15,25 +15,19 @@
 #include "vendor.h"
 #include "x86.h"
 #include "x86_pt.h"
+#include "this_cpu.h"
 
 #define MULTIBOOT_MAGIC 0x2badb002u
 #define MULTIBOOT2_MAGIC 0x36d76289u   /* GRUB's multiboot2 (boot.S's second header) */
 
-/* One stack per physical cpu: the stack a cpu runs on says which cpu it is. */
-static uint8_t stacks[BH_NUM_CORES][CONFIG_CPU_STACK_SIZE]
+/* One stack per physical cpu: the stack a cpu runs on says which cpu it is (this_cpu.h). */
+uint8_t x86_cpu_stacks[BH_NUM_CORES][CONFIG_CPU_STACK_SIZE]
 	__attribute__((aligned(4096), section(".noload.stacks")));
+struct cpu *x86_cpu_of_stack[BH_NUM_CORES];
 
 uint64_t x86_stack_top(uint32_t index)
 {
-	return (uint64_t)(uintptr_t)&stacks[index][CONFIG_CPU_STACK_SIZE];
-}
-
-struct cpu *x86_this_cpu(void)
-{
-	uint64_t sp = (uint64_t)(uintptr_t)__builtin_frame_address(0);
-	uint64_t base = (uint64_t)(uintptr_t)&stacks[0][0];
-
-	return cpu_get((uint32_t)((sp - base) / (uint64_t)CONFIG_CPU_STACK_SIZE));
+	return (uint64_t)(uintptr_t)&x86_cpu_stacks[index][CONFIG_CPU_STACK_SIZE];
 }
 
 /* --- The hypervisor's map: one to one, W^X ------------------------------- */
@@ -176,6 +170,9 @@ void x86_boot_main(uint32_t magic, uint32_t info);
 
 void x86_boot_main(uint32_t magic, uint32_t info)
 {
+	for (uint32_t i = 0u; i < (uint32_t)BH_NUM_CORES; i++) {
+		x86_cpu_of_stack[i] = cpu_get(i);   /* before any cpu runs on its stack (x86_this_cpu) */
+	}
 	x86_uart_init();
 	if ((magic != MULTIBOOT_MAGIC) && (magic != MULTIBOOT2_MAGIC)) {
 		panic("not started by a multiboot (v1 or 2) loader (eax 0x%x)", magic);

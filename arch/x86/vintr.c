@@ -16,6 +16,7 @@
 #include "cpu.h"
 #include "partition.h"
 #include "vendor.h"
+#include "this_cpu.h"
 #include "x86.h"
 
 #define VECTOR_FIRST  32u   /* 0-31 are exceptions */

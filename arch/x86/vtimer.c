@@ -20,6 +20,7 @@
 #include "cpu.h"
 #include "lib.h"
 #include "vtimer_calc.h"
+#include "this_cpu.h"
 #include "x86.h"
 
 #define LVT_VECTOR(v)  ((v) & 0xffu)
@@ -148,14 +149,29 @@ bool x86_vtimer_read(const struct cpu *cpu, uint32_t msr, uint64_t *value)
 	}
 }
 
-/* The core's timer interrupt (entry.S's x86_timer_stub): the guest's expiry, when it is due. */
+/* A periodic timer's expiry: its vector raised and the next period's deadline armed (apart, so the one-shot's path keeps no frame). */
+static void __attribute__((noinline)) expire_periodic(struct cpu *cpu, struct x86_vlapic *t, uint64_t now, bool deliver)
+{
+	if (deliver) {
+		arch_vcpu_inject(cpu, LVT_VECTOR(t->lvt_timer));
+	}
+	t->deadline = vtimer_next_periodic(t->deadline, vtimer_period(t->initial, t->shift), now);
+	x86_lapic_timer_arm(t->deadline - now);
+}
+
+/*
+ * The core's timer interrupt (entry.S's x86_timer_stub): the guest's expiry,
+ * when it is due. A one-shot is disarmed before its vector is raised, so
+ * that the raise is the last call (a tail call: no frame on the timer's way
+ * to the guest); the order is not observable, the interrupts being off.
+ */
 /* Implements: REQ-XARCH-042 */
 void x86_vtimer_interrupt(void)
 {
 	struct cpu *cpu = x86_this_cpu();
 	struct x86_vlapic *t = &cpu->arch.vlapic;
 
-	x86_lapic_eoi();
+	x86_lapic_ack();
 	if (!t->armed) {
 		return;   /* a stale one: disarmed since */
 	}
@@ -164,15 +180,17 @@ void x86_vtimer_interrupt(void)
 		x86_lapic_timer_arm(t->deadline - now);   /* a deadline beyond one physical arming */
 		return;
 	}
-	if (((t->lvt_timer & LVT_MASKED) == 0u) && ((t->svr & SVR_ENABLED) != 0u)) {
-		arch_vcpu_inject(cpu, LVT_VECTOR(t->lvt_timer));
+	uint32_t lvt = t->lvt_timer;
+	bool deliver = ((lvt & LVT_MASKED) == 0u) && ((t->svr & SVR_ENABLED) != 0u);
+
+	if (LVT_MODE(lvt) == MODE_PERIODIC) {
+		expire_periodic(cpu, t, now, deliver);
+		return;
 	}
-	if (LVT_MODE(t->lvt_timer) == MODE_PERIODIC) {
-		t->deadline = vtimer_next_periodic(t->deadline, vtimer_period(t->initial, t->shift), now);
-		x86_lapic_timer_arm(t->deadline - now);
-	} else {
-		t->armed = false;
-		t->tsc_deadline = 0u;
+	t->armed = false;
+	t->tsc_deadline = 0u;
+	if (deliver) {
+		arch_vcpu_inject(cpu, LVT_VECTOR(lvt));
 	}
 }
 

@@ -75,7 +75,7 @@ def test_every_event_within_its_budget(measured):
     """No event of any phase executes more hypervisor instructions than bench_x86.BUDGET allows: the
     null hypercall, the IPI (both cores) and the doorbell round trip (both partitions' cores).
 
-    Verifies: REQ-BEN-004~3
+    Verifies: REQ-BEN-004~4
     """
     _run, rep, _hyp, _span = measured
     for phase in bench_x86.BUDGET_PHASES["REQ-BEN-004"]:
@@ -89,7 +89,7 @@ def test_lapic_timer_arming_and_interrupt_within_their_budgets(measured):
     presenting the vector) is counted on core 0 alone, one segment per event, within
     bench_x86.BUDGET.
 
-    Verifies: REQ-BEN-007~2
+    Verifies: REQ-BEN-007~3
     """
     run, rep, _hyp, _span = measured
     for phase in bench_x86.BUDGET_PHASES["REQ-BEN-007"]:

@@ -96,6 +96,13 @@ bool x86_exit_handle(struct cpu *cpu, const struct x86_exit *e);
  */
 bool x86_hypercall_exit(struct cpu *cpu, uint32_t len);
 
+/**
+ * x86_hypercall_exit without presenting a pending virtual interrupt: for a
+ * world switch that tests the pending word itself (svm_entry.S), so that
+ * the call ends in a tail call of the dispatcher and keeps no frame.
+ */
+void x86_hypercall(struct cpu *cpu, uint32_t len);
+
 /*
  * The guest state in the control block, read and written on every exit's
  * path: static inline in the back end's own vendor_regs.h (build.mk puts

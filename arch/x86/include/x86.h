@@ -102,9 +102,6 @@ static inline uint64_t rdtsc(void)
 	return ((uint64_t)hi << 32) | lo;
 }
 
-/** The calling cpu's struct cpu, from the stack it runs on (setup.c). */
-struct cpu *x86_this_cpu(void);
-
 /** Top of physical cpu `index`'s hypervisor stack. */
 uint64_t x86_stack_top(uint32_t index);
 
@@ -125,6 +122,16 @@ uint64_t x86_host_cr3(void);
 void x86_idt_load(void);
 void x86_lapic_init(void);
 void x86_lapic_eoi(void);
+
+/* The physical local APIC's MMIO frame (xAPIC, lapic.c), mapped one to one. */
+#define X86_LAPIC_PA 0xfee00000u
+#define X86_LAPIC_EOI_OFF 0xb0u
+
+/* x86_lapic_eoi inline, for the core's timer interrupt (vtimer.c): its way to the guest makes no call. */
+static inline void x86_lapic_ack(void)
+{
+	*(volatile uint32_t *)(uintptr_t)(X86_LAPIC_PA + X86_LAPIC_EOI_OFF) = 0u;
+}
 /** Sends an IPI: fixed `vector` to `apic_id` (lapic.c); INIT and STARTUP below. */
 void x86_lapic_ipi(uint32_t apic_id, uint32_t vector);
 void x86_lapic_init_sipi(uint32_t apic_id, uint32_t trampoline_page);

@@ -7,6 +7,8 @@
 #define VMCB_EXITCODE 0x70
 #define VMCB_RAX 0x5f8
 #define SVM_EXIT_INTR 0x60
+#define SVM_EXIT_VMMCALL 0x81
+#define VMMCALL_LEN 3                 /* the ABI's unprefixed VMMCALL, 0f 01 d9 (svm_exit.c) */
 #define CPU_REQUESTS 20               /* struct cpu's requests */
 #define GPRS_TO_VIRQ_WORDS 168        /* struct arch_cpu's virq_words, from its gprs */
 
@@ -16,8 +18,9 @@
 /*
  * svm_vcpu_loop(gprs, vmcb_pa, cpu): runs the guest for the rest of this
  * life; each #VMEXIT is handled by svm_exit(cpu) (svm_exit.c) and the
- * guest resumed, but a physical interrupt's that leaves nothing more to do
- * (below, after VMRUN). Never returns: a new life starts on a fresh stack
+ * guest resumed, but the hypercall's (x86_hypercall) and a physical
+ * interrupt's that leaves nothing more to do (below, after VMRUN). Never
+ * returns: a new life starts on a fresh stack
  * (arch_vcpu_enter).
  *
  * VMRUN switches rax, rsp, rip, rflags and the segment and control
@@ -45,14 +48,41 @@
 svm_vcpu_loop:
 	push %rdx                      /* cpu at 16(%rsp) */
 	push %rsi                      /* vmcb_pa at 8(%rsp) */
-	push %rdi                      /* gprs at 0(%rsp); rsp is 16-byte aligned for the call below */
+	push %rdi                      /* gprs at 0(%rsp); rsp is 16-byte aligned for the calls below */
 	mov %rsi, %rax
 	vmload %rax
 .Lreload_callee:
 	mov 0(%rsp), %rax
 	GPRS_LOAD_CALLEE %rax
+	jmp .Lresume
+	/*
+	 * Every exit but a physical interrupt's that leaves nothing more to do
+	 * (below, after VMRUN): the guest's registers stored, then the ABI's
+	 * hypercall (VMMCALL, REQ-XARCH-003) straight to x86_hypercall, as
+	 * ARM64's vector slot does, the others described by svm_exit (svm_exit.c).
+	 * x86_hypercall presents nothing: the pending word is tested here, and
+	 * x86_virq_present called only when it names a vector.
+	 */
+.Lexit:
+	mov 0(%rsp), %rax
+	GPRS_STORE_CALLER %rax
+	GPRS_STORE_CALLEE %rax
+	mov 8(%rsp), %rcx
+	mov VMCB_RAX(%rcx), %rdx
+	mov %rdx, GPRS_RAX(%rax)
+	mov 16(%rsp), %rdi
+	cmpq $SVM_EXIT_VMMCALL, VMCB_EXITCODE(%rcx)
+	jne .Ldescribed
+	mov $VMMCALL_LEN, %esi
+	call x86_hypercall
+	mov 0(%rsp), %rax
+	cmpq $0, GPRS_TO_VIRQ_WORDS(%rax)
+	je .Lresume_gprs
+	mov 16(%rsp), %rdi
+	call x86_virq_present
 .Lresume:
 	mov 0(%rsp), %rax
+.Lresume_gprs:
 	mov 8(%rsp), %rcx
 	mov GPRS_RAX(%rax), %rdx
 	mov %rdx, VMCB_RAX(%rcx)       /* the guest's rax is the VMCB's */
@@ -79,20 +109,20 @@ svm_vcpu_loop:
 	/*
 	 * #VMEXIT gave rax back its host value, the VMCB's address (the host
 	 * save area's, as VMRUN left it); every other register is the guest's.
-	 * A physical interrupt's exit (the core's timer armed for the guest's,
-	 * a kick) is taken here, before any of them is stored: the IDT's stub
-	 * saves what its C handler may clobber, so they are still the guest's
-	 * after it. The timer's handler presents the guest's vector itself
-	 * (vtimer.c, vintr.c): when that leaves no request of another cpu and
-	 * no vector pending, the guest is resumed at once, as after the whole
-	 * exit (svm_exit: the TLB control cleared, here first; intr_exit: the
-	 * interrupts taken and the requests handled; the pending vectors
-	 * presented). Anything else goes the whole way, interrupts already
-	 * taken.
+	 * The TLB control is cleared for every exit (a flush asked for, a new
+	 * life or a fence, is done). A physical interrupt's exit (the core's
+	 * timer armed for the guest's, a kick) is taken here, before any
+	 * register is stored: the IDT's stub saves what its C handler may
+	 * clobber, so they are still the guest's after it. The timer's handler
+	 * presents the guest's vector itself (vtimer.c, vintr.c): when that
+	 * leaves no request of another cpu and no vector pending, the guest is
+	 * resumed at once, as after the whole exit (intr_exit: the interrupts
+	 * taken and the requests handled; the pending vectors presented).
+	 * Anything else goes the whole way, interrupts already taken.
 	 */
+	movl $0, VMCB_TLB_CONTROL(%rax)
 	cmpq $SVM_EXIT_INTR, VMCB_EXITCODE(%rax)
 	jne .Lexit
-	movl $0, VMCB_TLB_CONTROL(%rax)
 	sti
 	nop
 	cli
@@ -101,16 +131,9 @@ svm_vcpu_loop:
 	jne .Lexit
 	mov 0(%rsp), %rax
 	cmpq $0, GPRS_TO_VIRQ_WORDS(%rax)
-	jne .Lexit
-	jmp .Lenter
-.Lexit:
-	mov 0(%rsp), %rax
-	GPRS_STORE_CALLER %rax
-	GPRS_STORE_CALLEE %rax
-	mov 8(%rsp), %rcx
-	mov VMCB_RAX(%rcx), %rdx
-	mov %rdx, GPRS_RAX(%rax)
-	mov 16(%rsp), %rdi
+	je .Lenter
+	jmp .Lexit
+.Ldescribed:
 	call svm_exit
 	test %al, %al
 	jz .Lresume

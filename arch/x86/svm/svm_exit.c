@@ -110,30 +110,24 @@ static void decode(const void *v, uint64_t code, struct x86_exit *e)
 	}
 }
 
-/* Every exit but VMMCALL: described, then handed to the common dispatcher. */
-static bool __attribute__((noinline)) exit_described(struct cpu *cpu, const void *v, uint64_t code)
-{
-	struct x86_exit e;
-
-	decode(v, code, &e);
-	return x86_exit_handle(cpu, &e);
-}
-
-/* svm_entry.S's copy of the guest's rax between the VMCB and struct x86_gprs, and its interrupt exit's fast path. */
+/* svm_entry.S's copy of the guest's rax between the VMCB and struct x86_gprs, its hypercall's and its interrupt exit's fast paths. */
 _Static_assert(VMCB_RAX == 0x5f8u, "svm_entry.S");
 _Static_assert((VMCB_TLB_CONTROL == 0x5cu) && (VMCB_EXITCODE == 0x70u) && (SVM_EXIT_INTR == 0x60u), "svm_entry.S");
+_Static_assert((SVM_EXIT_VMMCALL == 0x81u) && (VMMCALL_LEN == 3u), "svm_entry.S");
 _Static_assert((uint32_t)offsetof(struct cpu, requests) == 20u, "svm_entry.S: CPU_REQUESTS");
 _Static_assert(((uint32_t)offsetof(struct arch_cpu, virq_words) - (uint32_t)offsetof(struct arch_cpu, gprs)) == 168u,
 	       "svm_entry.S: GPRS_TO_VIRQ_WORDS");
 
+/*
+ * Every exit but the hypercall's (svm_entry.S calls x86_hypercall) and a
+ * physical interrupt's on the fast path, described, then handed to the
+ * common dispatcher; the TLB control is already cleared (svm_entry.S).
+ */
 bool svm_exit(struct cpu *cpu)
 {
-	void *v = cpu->arch.vctl;
-	uint64_t code = vmcb_read64(v, VMCB_EXITCODE);
+	const void *v = cpu->arch.vctl;
+	struct x86_exit e;
 
-	vmcb_write32(v, VMCB_TLB_CONTROL, 0u);   /* a flush asked for (a new life, a fence) is done */
-	if (code == SVM_EXIT_VMMCALL) {
-		return x86_hypercall_exit(cpu, VMMCALL_LEN);
-	}
-	return exit_described(cpu, v, code);
+	decode(v, vmcb_read64(v, VMCB_EXITCODE), &e);
+	return x86_exit_handle(cpu, &e);
 }

@@ -14,7 +14,8 @@ NORETURN void svm_vcpu_loop(struct x86_gprs *gprs, uint64_t vmcb_pa, struct cpu 
 
 /**
  * Handles the #VMEXIT of `cpu`'s guest (svm_exit.c), called by
- * svm_vcpu_loop with the guest's registers saved; true when a handler wrote
+ * svm_vcpu_loop with the guest's registers saved for every exit but
+ * VMMCALL's (x86_hypercall) and a timer's taken on its fast path; true when a handler wrote
  * rbx, rbp or r12-r15, which the loop then loads again.
  */
 bool svm_exit(struct cpu *cpu);
