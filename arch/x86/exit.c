@@ -98,11 +98,11 @@ static void __attribute__((noinline)) other_call(struct cpu *cpu, uint64_t r[X86
  * rdx out: struct x86_gprs's `hc`, in that order, is the dispatcher's r[7]
  * as it lies (core writes only r[0..3], the ABI's results). `len` is the
  * call's instruction length, which the back end knows without the guest's
- * bytes (arch/x86/README.md, REQ-XARCH-003~2). A back end hands its
- * hypercall exit here directly (as ARM64's vector slot does), without the
- * struct x86_exit of the other exits.
+ * bytes (arch/x86/README.md, REQ-XARCH-003~2). Each path ends in a call
+ * that can be a tail call: no frame, and nothing presented here (the
+ * caller presents).
  */
-void x86_hypercall(struct cpu *cpu, uint32_t len)
+static inline void hypercall(struct cpu *cpu, uint32_t len)
 {
 	uint64_t *r = cpu->arch.gprs.hc;
 	uint32_t fid = (uint32_t)r[X86_RAX];
@@ -119,11 +119,10 @@ void x86_hypercall(struct cpu *cpu, uint32_t len)
 	}
 }
 
-bool x86_hypercall_exit(struct cpu *cpu, uint32_t len)
+/* A back end's hypercall exit, straight from its world switch (as ARM64's vector slot does), without the struct x86_exit of the other exits. */
+void x86_hypercall(struct cpu *cpu, uint32_t len)
 {
-	x86_hypercall(cpu, len);
-	present_pending(cpu);
-	return false;
+	hypercall(cpu, len);
 }
 
 /* CPUID with the hypervisor bit, without what the hypervisor does not offer, and the Bulkhead leaves. */
@@ -342,10 +341,10 @@ static bool unexpected_exit(struct cpu *cpu, const struct x86_exit *e)
 	contain(cpu, e, BH_FAULT_UNHANDLED_TRAP, 0u, false);
 }
 
-/* VMX's VMCALL, whose length the processor reports (SVM's VMMCALL goes to x86_hypercall_exit directly). */
+/* A hypercall exit described like the others (the back ends take theirs to x86_hypercall; x86_exit_handle presents after it). */
 static bool hypercall_via_table(struct cpu *cpu, const struct x86_exit *e)
 {
-	(void)x86_hypercall_exit(cpu, e->insn_len);
+	hypercall(cpu, e->insn_len);
 	return false;
 }
 

@@ -8,9 +8,10 @@
 #include "vtimer_calc.h"
 #include "x86.h"
 
-#define LAPIC ((volatile uint32_t *)(uintptr_t)X86_LAPIC_PA)
+#define LAPIC ((volatile uint32_t *)(uintptr_t)0xfee00000u)
 #define REG(off) LAPIC[(off) / 4u]
 #define LAPIC_ID 0x20u
+#define LAPIC_EOI 0xb0u
 #define LAPIC_SVR 0xf0u
 #define LAPIC_ICR_LO 0x300u
 #define LAPIC_ICR_HI 0x310u
@@ -57,6 +58,8 @@ uint32_t x86_lapic_id(void)
 {
 	return REG(LAPIC_ID) >> 24;
 }
+
+volatile uint32_t *const x86_lapic_eoi_reg = &REG(LAPIC_EOI);
 
 void x86_lapic_eoi(void)
 {

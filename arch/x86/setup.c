@@ -21,13 +21,14 @@
 #define MULTIBOOT2_MAGIC 0x36d76289u   /* GRUB's multiboot2 (boot.S's second header) */
 
 /* One stack per physical cpu: the stack a cpu runs on says which cpu it is (this_cpu.h). */
-uint8_t x86_cpu_stacks[BH_NUM_CORES][CONFIG_CPU_STACK_SIZE]
+static uint8_t stacks[BH_NUM_CORES][CONFIG_CPU_STACK_SIZE]
 	__attribute__((aligned(4096), section(".noload.stacks")));
+uint64_t x86_cpu_stacks_base;
 struct cpu *x86_cpu_of_stack[BH_NUM_CORES];
 
 uint64_t x86_stack_top(uint32_t index)
 {
-	return (uint64_t)(uintptr_t)&x86_cpu_stacks[index][CONFIG_CPU_STACK_SIZE];
+	return (uint64_t)(uintptr_t)&stacks[index][CONFIG_CPU_STACK_SIZE];
 }
 
 /* --- The hypervisor's map: one to one, W^X ------------------------------- */
@@ -170,8 +171,10 @@ void x86_boot_main(uint32_t magic, uint32_t info);
 
 void x86_boot_main(uint32_t magic, uint32_t info)
 {
+	/* Before any cpu runs on its stack (x86_this_cpu). */
+	x86_cpu_stacks_base = (uint64_t)(uintptr_t)&stacks[0][0];
 	for (uint32_t i = 0u; i < (uint32_t)BH_NUM_CORES; i++) {
-		x86_cpu_of_stack[i] = cpu_get(i);   /* before any cpu runs on its stack (x86_this_cpu) */
+		x86_cpu_of_stack[i] = cpu_get(i);
 	}
 	x86_uart_init();
 	if ((magic != MULTIBOOT_MAGIC) && (magic != MULTIBOOT2_MAGIC)) {

@@ -91,15 +91,10 @@ bool x86_exit_handle(struct cpu *cpu, const struct x86_exit *e);
 
 /**
  * Handles a hypercall exit of `cpu`'s guest, its instruction `len` bytes
- * long, as x86_exit_handle does (exit.c): the back end's short way for the
- * one exit whose length it knows without the guest's bytes. Returns false.
- */
-bool x86_hypercall_exit(struct cpu *cpu, uint32_t len);
-
-/**
- * x86_hypercall_exit without presenting a pending virtual interrupt: for a
- * world switch that tests the pending word itself (svm_entry.S), so that
- * the call ends in a tail call of the dispatcher and keeps no frame.
+ * long (exit.c): the back end's short way for the one exit whose length it
+ * knows without the guest's bytes. Presents nothing: the caller calls
+ * x86_virq_present when a vector is pending (svm_entry.S tests the pending
+ * word itself, so that the call ends in a tail call and keeps no frame).
  */
 void x86_hypercall(struct cpu *cpu, uint32_t len);
 

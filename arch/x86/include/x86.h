@@ -123,15 +123,15 @@ void x86_idt_load(void);
 void x86_lapic_init(void);
 void x86_lapic_eoi(void);
 
-/* The physical local APIC's MMIO frame (xAPIC, lapic.c), mapped one to one. */
-#define X86_LAPIC_PA 0xfee00000u
-#define X86_LAPIC_EOI_OFF 0xb0u
+/* The physical local APIC's EOI register (lapic.c, the MMIO frame mapped one to one). */
+extern volatile uint32_t *const x86_lapic_eoi_reg;
 
 /* x86_lapic_eoi inline, for the core's timer interrupt (vtimer.c): its way to the guest makes no call. */
 static inline void x86_lapic_ack(void)
 {
-	*(volatile uint32_t *)(uintptr_t)(X86_LAPIC_PA + X86_LAPIC_EOI_OFF) = 0u;
+	*x86_lapic_eoi_reg = 0u;
 }
+
 /** Sends an IPI: fixed `vector` to `apic_id` (lapic.c); INIT and STARTUP below. */
 void x86_lapic_ipi(uint32_t apic_id, uint32_t vector);
 void x86_lapic_init_sipi(uint32_t apic_id, uint32_t trampoline_page);

@@ -382,7 +382,8 @@ NORETURN void vendor_vcpu_loop(struct cpu *cpu)
 		vcpu_run(cpu, &e);
 		/* vmx_vmenter loads every register at each entry: the handlers' results need no reload. */
 		if (e.reason == X86_EXIT_HYPERCALL) {
-			(void)x86_hypercall_exit(cpu, e.insn_len);   /* the short way, as SVM's */
+			x86_hypercall(cpu, e.insn_len);   /* the short way, as SVM's */
+			x86_virq_present(cpu);
 		} else {
 			(void)x86_exit_handle(cpu, &e);
 		}
