@@ -156,8 +156,12 @@ static bool cpuid_exit(struct cpu *cpu, const struct x86_exit *e)
 			r[2] &= ~(((uint32_t)1u << 5) | ((uint32_t)1u << 3)); /* no VMX, no MONITOR/MWAIT */
 		} else if (leaf == 6u) {
 			r[0] |= (uint32_t)1u << 2;   /* ARAT: the timer runs while the guest halts (vtimer.c) */
+		} else if ((leaf == 7u) && ((uint32_t)g->hc[X86_RCX] == 0u)) {
+			r[2] &= ~((uint32_t)1u << 22);   /* no RDPID: TSC_AUX, which it reads, is not the partition's */
 		} else if (leaf == 0x80000001u) {
-			r[2] &= ~((uint32_t)1u << 2);               /* no SVM: nested virtualization is not offered */
+			r[2] &= ~((uint32_t)1u << 2);    /* no SVM: nested virtualization is not offered */
+			/* No RDTSCP: an OS that finds it writes TSC_AUX (refused) on each core before its IDT is up. */
+			r[3] &= ~((uint32_t)1u << 27);
 		} else if (leaf == 0x8000000au) {
 			r[0] = 0u;
 			r[1] = 0u;
@@ -386,6 +390,9 @@ NORETURN void arch_vcpu_enter(struct cpu *cpu, uint64_t entry, uint64_t arg)
 	(void)memset(&cpu->arch.gprs, 0, sizeof(cpu->arch.gprs));
 	cpu->arch.gprs.hc[X86_RSI] = arg & 0xffffffffu;
 	vendor_vcpu_reset(cpu, entry);
+	if ((arg & X86_START_SIPI) != 0u) {
+		vendor_vcpu_real_mode(cpu, entry);
+	}
 	x86_virq_reset(cpu);   /* nothing pending in a new life */
 	x86_vlapic_reset(cpu);
 	x86_call_on_stack(x86_stack_top(cpu->index), run_vcpu, cpu);

@@ -45,7 +45,7 @@ bool x86_psci(struct cpu *cpu, uint64_t r[7])
 		break;
 	case PSCI_CPU_ON_32:
 	case PSCI_CPU_ON_64:
-		ret = from_status(partition_vcpu_on(cpu, (uint32_t)r[1], ipa_init(r[2]), r[3]));
+		ret = from_status(partition_vcpu_on(cpu, (uint32_t)r[1], ipa_init(r[2]), r[3] & 0xffffffffu));
 		break;
 	case PSCI_AFFINITY_INFO_32:
 	case PSCI_AFFINITY_INFO_64: {

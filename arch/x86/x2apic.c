@@ -5,9 +5,12 @@
  * an IPI reaches only the partition's own cores, the x86 counterpart of
  * arm64's SGI filtering. A fixed IPI (vector 32-255) to one of its own
  * cores, to itself or to all of its cores is raised in those vCPUs
- * (vintr.c); one to any other x2APIC id, a logical destination, and INIT,
- * SIPI, NMI, SMI or lowest-priority delivery are refused and counted as
- * interrupt incidents and reach nobody (vCPUs start by the PSCI hypercall).
+ * (vintr.c); one to any other x2APIC id, a logical destination, and NMI,
+ * SMI or lowest-priority delivery are refused and counted as interrupt
+ * incidents and reach nobody. INIT and STARTUP to another of its own vCPUs,
+ * by its APIC id, are how an OS starts an application processor: a STARTUP
+ * is core's vCPU start (PSCI CPU_ON's) in real mode at its vector's page;
+ * to anybody else, by shorthand or logical destination, they are refused.
  * An OS that turns x2APIC off reaches the same registers through the
  * xAPIC page (xapic.c), and there a flat logical destination names the
  * partition's vCPUs whose LDR it matches, nobody else.
@@ -36,6 +39,9 @@
 
 #define ICR_VECTOR(icr)     ((uint32_t)(icr) & 0xffu)
 #define ICR_MODE(icr)       (((uint32_t)(icr) >> 8) & 0x7u)   /* 0: fixed */
+#define ICR_MODE_INIT       5u
+#define ICR_MODE_STARTUP    6u
+#define ICR_ASSERT          ((uint32_t)1u << 14)
 #define ICR_LOGICAL         ((uint32_t)1u << 11)
 #define ICR_SHORTHAND(icr)  (((uint32_t)(icr) >> 18) & 0x3u)
 #define ICR_DEST(icr)       ((uint32_t)((icr) >> 32))
@@ -56,7 +62,7 @@ static uint64_t apic_base(const struct cpu *cpu)
  * it finds no interrupt remapping): the xAPIC page then reaches the same
  * registers (xapic.c). The base address and BSP bit stay.
  */
-/* Implements: REQ-XARCH-044 */
+/* Implements: REQ-XARCH-044~2 */
 static bool apic_base_write(struct cpu *cpu, uint64_t value)
 {
 	uint32_t bsp = (cpu->vcpu == 0u) ? APIC_BASE_BSP : 0u;
@@ -119,12 +125,51 @@ static bool ipi_own_cores(struct cpu *cpu, uint32_t shorthand, uint32_t dest, bo
 	return found || (shorthand != SHORTHAND_NONE);
 }
 
+/*
+ * INIT and STARTUP, to one of the partition's other vCPUs by APIC id; false:
+ * refused. A vCPU that is off is in its wait-for-SIPI state already, so an
+ * INIT to it changes nothing; an INIT asserted at a running one would reset
+ * it, which is not emulated (Linux sends INIT only to cores it has not
+ * started). A STARTUP to a vCPU that is on is ignored, as a core outside
+ * wait-for-SIPI ignores it (Linux sends two).
+ */
+/* Implements: REQ-XARCH-050 */
+static bool icr_start(struct cpu *cpu, uint64_t icr)
+{
+	struct partition *p = cpu->partition;
+	uint32_t v = 0u;
+
+	if ((ICR_SHORTHAND(icr) != SHORTHAND_NONE) || ((icr & ICR_LOGICAL) != 0u)) {
+		return false;
+	}
+	while ((v < p->cfg->n_vcpus) && (cfg_system.cpus[p->cfg->vcpu_cpu[v]].arch.apic_id != ICR_DEST(icr))) {
+		v++;
+	}
+	if ((v == p->cfg->n_vcpus) || (v == cpu->vcpu)) {
+		return false;
+	}
+	if (ICR_MODE(icr) == ICR_MODE_INIT) {
+		enum cpu_power power = CPU_POWER_ON;
+
+		(void)partition_vcpu_state(cpu, v, &power);
+		return ((icr & ICR_ASSERT) == 0u) || (power == CPU_POWER_OFF);
+	}
+	enum core_status s = partition_vcpu_on(cpu, v, ipa_init((uint64_t)ICR_VECTOR(icr) << 12), X86_START_SIPI);
+
+	return (s == CORE_OK) || (s == CORE_ERR_ALREADY_ON) || (s == CORE_ERR_ON_PENDING);
+}
+
 static void icr_write(struct cpu *cpu, uint64_t icr)
 {
 	uint32_t shorthand = ICR_SHORTHAND(icr);
 	bool logical = (icr & ICR_LOGICAL) != 0u;
 
-	if ((ICR_MODE(icr) != 0u) || (ICR_VECTOR(icr) < 32u)) {
+	if ((ICR_MODE(icr) == ICR_MODE_INIT) || (ICR_MODE(icr) == ICR_MODE_STARTUP)) {
+		if (!icr_start(cpu, icr)) {
+			incident_log(cpu, BH_INCIDENT_INTERRUPT, "x2APIC ICR 0x%lx refused: INIT or STARTUP only to another "
+				     "of its own stopped cores by id", icr);
+		}
+	} else if ((ICR_MODE(icr) != 0u) || (ICR_VECTOR(icr) < 32u)) {
 		incident_log(cpu, BH_INCIDENT_INTERRUPT, "x2APIC ICR 0x%lx refused: only fixed IPIs with vectors 32-255",
 			     icr);
 	} else if ((shorthand == SHORTHAND_NONE) && logical && (!cpu->arch.vlapic.xapic || cpu->arch.vlapic.dfr_cluster)) {

@@ -80,7 +80,7 @@ static bool xapic_write(struct cpu *cpu, uint32_t reg, uint32_t value)
 	}
 }
 
-/* Implements: REQ-XARCH-044, REQ-LNX-015 */
+/* Implements: REQ-XARCH-044~2, REQ-LNX-015 */
 bool x86_xapic_access(struct cpu *cpu, uint64_t gpa)
 {
 	uint8_t buf[X86_INSN_MAX];

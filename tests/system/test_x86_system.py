@@ -147,7 +147,7 @@ def test_an_ipi_to_its_own_x2apic_id_is_delivered_and_one_to_a_foreign_core_is_r
     still took one; talker, which has no IDT and would triple-fault on any
     interrupt, prints all its lines and exits normally).
 
-    Verifies: REQ-XARCH-013, REQ-XARCH-014
+    Verifies: REQ-XARCH-013~2, REQ-XARCH-014
     """
     probe = system_run.of("x86probe")
     assert "x86probe: APIC base 0xfee00d00, x2APIC id 1; an IPI to itself" in probe, system_run.text()
@@ -182,7 +182,7 @@ def test_second_vcpu_starts_with_its_argument_and_an_ipi_wakes_it_on_its_core(sy
     AFFINITY_INFO reports to vCPU 0. An IPI between a partition's own cores is
     no incident.
 
-    Verifies: REQ-XARCH-009, REQ-XARCH-013, REQ-XARCH-014
+    Verifies: REQ-XARCH-009, REQ-XARCH-013~2, REQ-XARCH-014
     """
     cores = system_run.of("x86cores")
     # vCPU 1 may print before vCPU 0 prints CPU_ON's result; everything after is ordered by the handshake.

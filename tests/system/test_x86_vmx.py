@@ -71,7 +71,7 @@ def test_vmx_applies_the_same_port_msr_cpuid_and_interrupt_policy(vmx_run):
     second vCPU starts, is woken from HLT by an injected IPI, and its triple
     fault stops only x86cores.
 
-    Verifies: REQ-XARCH-030, REQ-XARCH-031, REQ-XARCH-004, REQ-XARCH-005, REQ-XARCH-006, REQ-XARCH-013,
+    Verifies: REQ-XARCH-030, REQ-XARCH-031, REQ-XARCH-004, REQ-XARCH-005, REQ-XARCH-006, REQ-XARCH-013~2,
     REQ-XARCH-014
     """
     probe = vmx_run.of("x86probe")

@@ -75,6 +75,13 @@ void vendor_cpu_init(struct cpu *cpu);
 void vendor_vcpu_reset(struct cpu *cpu, uint64_t entry);
 
 /**
+ * Turns the entry state vendor_vcpu_reset() made into an application
+ * processor's after a STARTUP IPI: real mode, CS = `page` >> 4 with base
+ * `page` (below 1 MiB, 4 KiB aligned), IP 0, 64 KiB segments from 0.
+ */
+void vendor_vcpu_real_mode(struct cpu *cpu, uint64_t page);
+
+/**
  * Runs the guest of `cpu` for the rest of its life, with its registers
  * from and back to cpu->arch.gprs: each exit is described and handed to
  * x86_exit_handle, and the guest resumed.

@@ -186,6 +186,14 @@ void x86_virq_reset(struct cpu *cpu);
  */
 bool x2apic_msr(struct cpu *cpu, uint32_t msr, bool write, uint64_t *value);
 
+/*
+ * A vCPU started by a STARTUP IPI (x2apic.c) rather than PSCI CPU_ON: the
+ * start argument core passes to arch_vcpu_enter() carries this bit, and the
+ * vCPU starts in real mode at CS = entry >> 4, IP 0, as an application
+ * processor does. PSCI's context id is 32 bits (psci.c), so it never sets it.
+ */
+#define X86_START_SIPI ((uint64_t)1u << 32)
+
 /**
  * Whether vCPU `v` of `p` is named by the xAPIC flat logical destination
  * `dest` (bits 31:24 of its LDR as it wrote them, x2apic.c): the logical

@@ -55,6 +55,9 @@ void vendor_cpu_init(struct cpu *cpu)
 #define SEG_DATA32 0xc93u
 #define SEG_LDT 0x082u
 #define SEG_TSS32_BUSY 0x08bu
+#define SEG_CODE16 0x09bu
+#define SEG_DATA16 0x093u
+#define REAL_LIMIT 0xffffu
 
 void vendor_vcpu_reset(struct cpu *cpu, uint64_t entry)
 {
@@ -90,6 +93,22 @@ void vendor_vcpu_reset(struct cpu *cpu, uint64_t entry)
 	vmcb_write64(v, VMCB_RFLAGS, 0x2u);
 	vmcb_write64(v, VMCB_RIP, entry);
 	vmcb_write64(v, VMCB_G_PAT, 0x0007040600070406ULL);
+}
+
+void vendor_vcpu_real_mode(struct cpu *cpu, uint64_t page)
+{
+	void *v = cpu->arch.vctl;
+
+	vmcb_segment(v, VMCB_CS, (uint16_t)(page >> 4), SEG_CODE16, REAL_LIMIT, page);
+	vmcb_segment(v, VMCB_DS, 0u, SEG_DATA16, REAL_LIMIT, 0u);
+	vmcb_segment(v, VMCB_ES, 0u, SEG_DATA16, REAL_LIMIT, 0u);
+	vmcb_segment(v, VMCB_SS, 0u, SEG_DATA16, REAL_LIMIT, 0u);
+	vmcb_segment(v, VMCB_FS, 0u, SEG_DATA16, REAL_LIMIT, 0u);
+	vmcb_segment(v, VMCB_GS, 0u, SEG_DATA16, REAL_LIMIT, 0u);
+	vmcb_segment(v, VMCB_GDTR, 0u, 0u, REAL_LIMIT, 0u);
+	vmcb_segment(v, VMCB_IDTR, 0u, 0u, REAL_LIMIT, 0u);   /* the real-mode vector table at 0 */
+	vmcb_write64(v, VMCB_CR0, X86_CR0_ET);
+	vmcb_write64(v, VMCB_RIP, 0u);
 }
 
 NORETURN void vendor_vcpu_loop(struct cpu *cpu)

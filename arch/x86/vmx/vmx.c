@@ -70,6 +70,9 @@ static uint64_t cr4_fixed1;
 #define AR_DATA32 0xc093u
 #define AR_UNUSABLE 0x10000u
 #define AR_TSS32_BUSY 0x008bu
+#define AR_CODE16 0x009bu
+#define AR_DATA16 0x0093u
+#define REAL_LIMIT 0xffffu
 
 /* VMXON, VMCLEAR, VMPTRLD of the region at `pa`; false on VMfail (CF or ZF). */
 static bool vmxon(uint64_t pa)
@@ -315,6 +318,22 @@ void vendor_vcpu_reset(struct cpu *cpu, uint64_t entry)
 	presented[i] = 0u;
 	/* A new life, or one after a fence: no translation of the partition's past survives. */
 	__asm__ volatile("invept %0, %1" : : "m"(desc), "r"(INVEPT_ALL) : "cc", "memory");
+}
+
+/* Unrestricted guest: real mode runs as it is, CR0.PE clear. */
+void vendor_vcpu_real_mode(struct cpu *cpu, uint64_t page)
+{
+	(void)cpu;
+	for (uint32_t seg = 0u; seg < 6u; seg++) {
+		guest_segment(seg, 0u, (seg == 1u) ? AR_CODE16 : AR_DATA16, REAL_LIMIT);
+	}
+	vmwrite_setup(VMCS_GUEST_ES_SEL + VMCS_SEG_STRIDE, page >> 4);
+	vmwrite_setup(VMCS_GUEST_CS_BASE, page);
+	vmwrite_setup(VMCS_GUEST_GDTR_LIMIT, REAL_LIMIT);
+	vmwrite_setup(VMCS_GUEST_IDTR_LIMIT, REAL_LIMIT);   /* the real-mode vector table at 0 */
+	vmwrite_setup(VMCS_CR0_SHADOW, X86_CR0_ET);
+	vmwrite_setup(VMCS_GUEST_CR0, (X86_CR0_ET | cr0_fixed0) & cr0_fixed1);
+	vmwrite_setup(VMCS_GUEST_RIP, 0u);
 }
 
 /* The vector waiting for the guest goes in when its window is open; otherwise the window exits. */
