@@ -9,6 +9,7 @@
  */
 #include <generated/autoconf.h>
 #include "partition.h"
+#include "counter_rate.h"
 #include "seed.h"
 #include "arch.h"
 #include "core.h"
@@ -204,8 +205,9 @@ static void load_image(const struct partition *p)
 	}
 }
 
-/* The device tree with fresh seeds (core/seed.c); the board's lack of an entropy source is said once. */
-/* Implements: REQ-LNX-007 */
+/* The device tree with fresh seeds (core/seed.c); the board's lack of an entropy source is said once;
+ * the counter's rate where the partition's boot information has room for it (core/counter_rate.c). */
+/* Implements: REQ-LNX-007, REQ-LNX-017 */
 static void load_boot_info(const struct partition *p)
 {
 	const struct cfg_blob *b = &p->cfg->boot_info;
@@ -222,6 +224,15 @@ static void load_boot_info(const struct partition *p)
 		say_no_entropy_once();
 	} else {
 		/* Filled, or none asked for. */
+	}
+	if (!counter_rate_fill(p, pa_ptr(dst), b->size)) {
+		log_error("partition '%s': no room for the counter's rate where the configuration says; left alone",
+			  p->cfg->name);
+	} else if (p->cfg->counter_khz != 0u) {
+		log_info("partition '%s': counter rate %lu kHz given in its boot information", p->cfg->name,
+			 arch_counter_hz() / 1000u);
+	} else {
+		/* none asked for */
 	}
 	arch_clean_to_poc(dst, b->size);
 }

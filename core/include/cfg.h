@@ -86,6 +86,9 @@ struct cfg_partition_console {
 	uint64_t ipa;              /* emulated UART: PL011: its guest-physical base (4 KiB); 16550: its first I/O port */
 };
 
+/** Room for the counter's rate in kHz in decimal (below 10^10 kHz: 10 THz). */
+#define CFG_COUNTER_KHZ_DIGITS 10u
+
 /** Bytes of /chosen/rng-seed (Linux mixes in any length; 64 is what QEMU and U-Boot pass). */
 #define CFG_RNG_SEED_SIZE 64u
 
@@ -118,6 +121,10 @@ struct cfg_partition {
 	 * or removes when the board has none (core/seed.c); 0: none. */
 	uint32_t kaslr_seed;           /* "kaslr-seed": 8 bytes */
 	uint32_t rng_seed;             /* "rng-seed": CFG_RNG_SEED_SIZE bytes */
+	/* Offset in boot_info of CFG_COUNTER_KHZ_DIGITS spaces where the
+	 * hypervisor writes its counter's calibrated rate in kHz, in decimal,
+	 * at each start (core/counter_rate.c: x86 Linux's tsc_early_khz=); 0: none. */
+	uint32_t counter_khz;
 	uint32_t n_regions;
 	const struct cfg_region *regions;
 	uint32_t n_irqs;

@@ -20,7 +20,7 @@ UNIT_TESTS :=
 # tests), coverage.c and fault_inject.c (verification builds of the target only).
 CORE_HOST_SRCS := core/main.c core/cpu.c core/cpu_msg.c core/virq.c core/partition.c core/emul.c \
 	core/channel.c core/console.c core/fmt.c core/log.c core/log_ring.c core/health.c core/incident.c \
-	core/service.c core/vuart_chan.c core/vuart_pl011.c core/vuart_16550.c core/seed.c core/vdisk.c partitions/runtime/ring.c partitions/runtime/virtio.c
+	core/service.c core/vuart_chan.c core/vuart_pl011.c core/vuart_16550.c core/seed.c core/counter_rate.c core/vdisk.c partitions/runtime/ring.c partitions/runtime/virtio.c
 include $(filter-out tests/unit/build.mk,$(wildcard tests/unit/*.mk))
 
 UNIT_BINS := $(addprefix $(UNIT_OUT)/,$(UNIT_TESTS))

@@ -278,7 +278,7 @@ static uint32_t le32_at(const unsigned char *b)
  * data), the initrd at the top of RAM, the command line and the RSDP; and
  * the vCPU starts 0x800 past the load address.
  */
-/* Verifies: REQ-LNX-011 */
+/* Verifies: REQ-LNX-011, REQ-LNX-017 */
 static void test_linux_zero_page(void **state)
 {
 	char path[2 * PATH];
@@ -307,8 +307,10 @@ static void test_linux_zero_page(void **state)
 	assert_int_equal(le32_at(zp + 0x218), 0x10000000u - 65536u);   /* ramdisk_image: the top of RAM */
 	assert_int_equal(le32_at(zp + 0x21c), 65536u);
 	assert_int_equal(le32_at(zp + 0x228), 0x81000u);       /* cmd_line_ptr */
+	/* bootargs, then the TSC rate's option with ten spaces the hypervisor writes its rate over (REQ-LNX-017) */
 	assert_string_equal((const char *)zp + 0x1000,
-			    "earlycon=uart8250,io,0x3f8 console=ttyS0 tsc_early_khz=2000000 panic=-1");
+			    "earlycon=uart8250,io,0x3f8 console=ttyS0 panic=-1 tsc_early_khz=          ");
+	expect_text("%s/ok-linux/gen/config.c", ".counter_khz = 0x1040,");
 	assert_int_equal(le32_at(zp + 0x70), 0x81800u);        /* acpi_rsdp_addr */
 	assert_memory_equal(zp + 0x1800, "RSD PTR ", 8);
 	assert_int_equal(zp[0x1e8], 3);                        /* e820_entries */
@@ -349,9 +351,11 @@ static const struct linux_rejection linux_rejections[] = {
 	  "/partitions/linux: image: '%s/small/build/linux-x86/guest.bzImage' decompresses into 0x1000000-0x4377fff (init_size 53968896 bytes): that is not all in the partition's RAM" },
 	{ "err-linux-load", "load", BZ_OK_VERSION, BZ_INIT_SIZE, 0x7fffffffu, true,
 	  "/partitions/linux: load-address: a bzImage starts where it is loaded (entry 0x100000): give no load-address" },
+	{ "err-linux-tsc", "tsc", BZ_OK_VERSION, BZ_INIT_SIZE, 0x7fffffffu, true,
+	  "/partitions/linux: bootargs: tsc_early_khz= is the hypervisor's to give (its calibrated TSC rate, at each start)" },
 };
 
-/* Verifies: REQ-LNX-012 */
+/* Verifies: REQ-LNX-012, REQ-LNX-017 */
 static void test_bad_linux_partitions_name_property_and_reason(void **state)
 {
 	(void)state;

@@ -89,6 +89,7 @@ static void partition_entry(FILE *f, const struct bh_system *sys, const struct b
 		fprintf(f, "\t\t.boot_info = { .pa = 0, .size = 0, .ipa = 0 },\n");
 	fprintf(f, "\t\t.kaslr_seed = 0x%x,\n\t\t.rng_seed = 0x%x,\n", p->has_dtb ? p->kaslr_seed : 0u,
 		p->has_dtb ? p->rng_seed : 0u);
+	fprintf(f, "\t\t.counter_khz = 0x%x,\n", p->has_dtb ? p->counter_khz : 0u);
 	fprintf(f, "\t\t.initrd = { .pa = 0x%llx, .size = 0x%llx, .ipa = 0x%llx },\n",
 		ULL(p->has_initrd ? p->initrd_slot_pa : 0), ULL(p->has_initrd ? p->initrd_size : 0),
 		ULL(p->has_initrd ? p->initrd_ipa : 0));

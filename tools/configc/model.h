@@ -167,6 +167,7 @@ struct bh_partition {
 	uint64_t dtb_size;                      /* generated guest device tree, when has_dtb */
 	uint32_t kaslr_seed;                    /* offset of its /chosen/kaslr-seed property (0: none) */
 	uint32_t rng_seed;                      /* offset of its /chosen/rng-seed property (0: none) */
+	uint32_t counter_khz;                   /* offset of the counter rate's room in its boot info (0: none) */
 	bool has_bootargs;
 	char bootargs[BHCC_BOOTARGS_MAX];
 	unsigned n_ram;                         /* regions[0 .. n_ram) are RAM */

@@ -11,7 +11,8 @@
  *   +0x0000  the zero page (boot_params): the bzImage's setup header, an
  *            e820 table of only the partition's RAM, the initrd, the command
  *            line and the ACPI root pointer
- *   +0x1000  the command line (bootargs)
+ *   +0x1000  the command line: bootargs, then " tsc_early_khz=" and room
+ *            for the hypervisor's calibrated TSC rate (core/counter_rate.c)
  *   +0x1800  ACPI: RSDP, XSDT, a hardware-reduced FADT, an empty DSDT and a
  *            MADT with the partition's local APICs and the I/O APIC
  *
@@ -61,6 +62,9 @@
 
 #define CMDLINE_AT 0x1000u
 #define CMDLINE_ROOM 0x800u
+/* Linux measures the TSC on a PIT the partition lacks: the hypervisor gives its own figure here. */
+#define TSC_KHZ_OPTION " tsc_early_khz="
+#define TSC_KHZ_OPTION_LEN (sizeof(TSC_KHZ_OPTION) - 1u)
 #define RSDP_AT 0x1800u
 #define XSDT_AT 0x1840u
 #define FADT_AT 0x1880u
@@ -349,6 +353,10 @@ int x86_linux_blob(const struct bh_system *sys, const struct bh_partition *p, co
 	if (len >= CMDLINE_ROOM)
 		len = CMDLINE_ROOM - 1u;
 	memcpy(b + CMDLINE_AT, p->has_bootargs ? p->bootargs : "", len);
+	if (p->counter_khz != 0u) {
+		memcpy(b + p->counter_khz - TSC_KHZ_OPTION_LEN, TSC_KHZ_OPTION, TSC_KHZ_OPTION_LEN);
+		memset(b + p->counter_khz, ' ', CFG_COUNTER_KHZ_DIGITS);
+	}
 	wr32(b + HDR_CMD_LINE_PTR, (uint32_t)(at + CMDLINE_AT));
 	wr32(b + BP_EXT_CMD_LINE_PTR, (uint32_t)((at + CMDLINE_AT) >> 32));
 	if (p->has_initrd) {
@@ -375,6 +383,34 @@ static const struct bh_region *ram_holding(const struct bh_partition *p, uint64_
 		if (at >= p->regions[i].ipa && at + size <= p->regions[i].ipa + p->regions[i].size)
 			return &p->regions[i];
 	return NULL;
+}
+
+/*
+ * The command line: bootargs, then the TSC rate's option with its room,
+ * which must fit the kernel's cmdline_size; the rate is the hypervisor's to
+ * give, so bootargs may not give one.
+ */
+/* Implements: REQ-LNX-012, REQ-LNX-017 */
+static void check_cmdline(struct bh_ctx *c, struct bh_partition *p, const struct x86_bz *bz)
+{
+	size_t len = p->has_bootargs ? strlen(p->bootargs) : 0u;
+	size_t room = CMDLINE_ROOM - 1u - TSC_KHZ_OPTION_LEN - CFG_COUNTER_KHZ_DIGITS;
+
+	if (bz->cmdline_size < TSC_KHZ_OPTION_LEN + CFG_COUNTER_KHZ_DIGITS)
+		room = 0u;
+	else if (bz->cmdline_size - TSC_KHZ_OPTION_LEN - CFG_COUNTER_KHZ_DIGITS < room)
+		room = bz->cmdline_size - TSC_KHZ_OPTION_LEN - CFG_COUNTER_KHZ_DIGITS;
+	if (len > room)
+		diag_error(c->diag, p->path, "bootargs",
+			   "%zu characters: '%s' takes a command line of %u at most, %zu of them the TSC's rate the "
+			   "hypervisor gives", len, p->image_file, bz->cmdline_size < CMDLINE_ROOM - 1u ? bz->cmdline_size
+											: CMDLINE_ROOM - 1u,
+			   TSC_KHZ_OPTION_LEN + CFG_COUNTER_KHZ_DIGITS);
+	else if (p->has_bootargs && strstr(p->bootargs, "tsc_early_khz=") != NULL)
+		diag_error(c->diag, p->path, "bootargs",
+			   "tsc_early_khz= is the hypervisor's to give (its calibrated TSC rate, at each start)");
+	else
+		p->counter_khz = (uint32_t)(CMDLINE_AT + len + TSC_KHZ_OPTION_LEN);
 }
 
 /*
@@ -414,10 +450,7 @@ void x86_linux_check(struct bh_ctx *c, struct bh_partition *p)
 	}
 	if (p->entry == p->load)
 		p->entry = p->load + bz.setup_size;
-	if (p->has_bootargs && (strlen(p->bootargs) >= CMDLINE_ROOM || strlen(p->bootargs) > bz.cmdline_size))
-		diag_error(c->diag, p->path, "bootargs", "%zu characters: '%s' takes a command line of %u at most",
-			   strlen(p->bootargs), p->image_file, bz.cmdline_size < CMDLINE_ROOM - 1u ? bz.cmdline_size
-											  : CMDLINE_ROOM - 1u);
+	check_cmdline(c, p, &bz);
 	if (p->dtb_ipa % 4096u != 0u)
 		diag_error(c->diag, p->path, "dtb-address", "0x%llx: a bzImage's zero page must be page aligned",
 			   ULL(p->dtb_ipa));
