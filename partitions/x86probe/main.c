@@ -14,6 +14,13 @@
  *      it wrote, both ways;
  *   5. the I/O APIC: COM1's pin (4, the hypervisor's) reads as masked, and
  *      an unmask of it is ignored and counted;
+ *   5b. the xAPIC page (arch/x86/xapic.c), x2APIC mode turned off: its own
+ *      flat LDR and an IPI by broadcast and by that LDR, which it takes;
+ *      then a write of its id, a fixed IPI to talker's id, a logical
+ *      destination none of its LDRs match, INIT and STARTUP to talker's id
+ *      and by shorthand, and a STARTUP to itself: each refused and counted,
+ *      reaching nobody (talker, with no IDT, would triple-fault); then
+ *      x2APIC mode again;
  *   6. a CS-prefixed VMMCALL (AMD only), which breaks the hypercall ABI: it
  *      resumes at its own third byte, in its own code;
  *   7. a store to guest-physical 64 MiB, where talker's RAM is in host
@@ -39,6 +46,19 @@
 #define TALKER_APIC_ID 0u           /* cpu0's x2APIC id (configs/boards/qemu-x86_64.dtsi) */
 #define IPI_VECTOR 0x40u
 #define ICR_INIT 0x500u
+#define ICR_STARTUP 0x600u
+#define ICR_LOGICAL 0x800u
+#define ICR_ASSERT_LEVEL 0xc000u    /* level-triggered, asserted: Linux's INIT */
+#define ICR_ALL_BUT_SELF 0xc0000u
+#define APIC_BASE_EXTD 0x400u
+#define XAPIC_PAGE 0xfee00000u
+#define XAPIC_ID (0x020u / 4u)      /* register indexes in 32-bit words */
+#define XAPIC_LDR (0x0d0u / 4u)
+#define XAPIC_DFR (0x0e0u / 4u)
+#define XAPIC_ICR_LOW (0x300u / 4u)
+#define XAPIC_ICR_HIGH (0x310u / 4u)
+#define OWN_LDR 0x02000000u         /* flat logical bit 1 */
+#define SIPI_PAGE 0x08u             /* a vector page below 1 MiB */
 #define IOAPIC_BASE 0xfec00000u    /* configs/boards/qemu-x86_64.dtsi */
 #define IOAPIC_WINDOW 4u           /* IOWIN at +0x10, in 32-bit words */
 #define COM1_PIN 4u
@@ -68,6 +88,60 @@ static void x2apic_ipis(void)
 	x86_wrmsr(X86_MSR_X2APIC_ICR, ((uint64_t)TALKER_APIC_ID << 32) | IPI_VECTOR);
 	x86_wrmsr(X86_MSR_X2APIC_ICR, ((uint64_t)TALKER_APIC_ID << 32) | ICR_INIT);
 	printf("x86probe: ICR writes to talker's core done, IPIs taken: %u\n", (unsigned)wait_ipis(1u));
+}
+
+/*
+ * The page's registers by a MOV through a register, the form the hypervisor
+ * decodes (as Linux's accessors compile): a compiler may pick a MOV with a
+ * 64-bit absolute address for a constant one, which it does not decode, and
+ * that access would be a nested page fault stopping the probe.
+ */
+static uint32_t xapic_read(uint32_t reg)
+{
+	uint32_t v;
+
+	__asm__ volatile("movl (%1), %0" : "=r"(v) : "r"((uintptr_t)XAPIC_PAGE + (reg * 4u)) : "memory");
+	return v;
+}
+
+static void xapic_write(uint32_t reg, uint32_t v)
+{
+	__asm__ volatile("movl %1, (%0)" : : "r"((uintptr_t)XAPIC_PAGE + (reg * 4u)), "r"(v) : "memory");
+}
+
+static void xapic_icr(uint32_t dest, uint32_t low)
+{
+	xapic_write(XAPIC_ICR_HIGH, dest << 24);
+	xapic_write(XAPIC_ICR_LOW, low);
+}
+
+static void xapic_page(void)
+{
+	uint64_t base = x86_rdmsr(X86_MSR_APIC_BASE);
+	uint32_t id;
+	uint32_t seen;
+
+	x86_wrmsr(X86_MSR_APIC_BASE, base & ~(uint64_t)APIC_BASE_EXTD);
+	id = xapic_read(XAPIC_ID) >> 24;
+	xapic_write(XAPIC_DFR, 0xffffffffu);
+	xapic_write(XAPIC_LDR, OWN_LDR);
+	printf("x86probe: xAPIC page: id %u, LDR 0x%x, DFR 0x%x; IPIs by broadcast and by its LDR\n", (unsigned)id,
+	       (unsigned)xapic_read(XAPIC_LDR), (unsigned)xapic_read(XAPIC_DFR));
+	xapic_icr(0xffu, IPI_VECTOR);
+	seen = wait_ipis(1u);
+	xapic_icr(OWN_LDR >> 24, ICR_LOGICAL | IPI_VECTOR);
+	printf("x86probe: xAPIC IPIs taken: %u\n", (unsigned)wait_ipis(seen));
+	xapic_write(XAPIC_ID, TALKER_APIC_ID << 24);
+	xapic_icr(TALKER_APIC_ID, IPI_VECTOR);
+	xapic_icr(0x01u, ICR_LOGICAL | IPI_VECTOR);
+	xapic_icr(TALKER_APIC_ID, ICR_ASSERT_LEVEL | ICR_INIT);
+	xapic_icr(TALKER_APIC_ID, ICR_STARTUP | SIPI_PAGE);
+	xapic_icr(0u, ICR_ALL_BUT_SELF | ICR_ASSERT_LEVEL | ICR_INIT);
+	xapic_icr(0u, ICR_ALL_BUT_SELF | ICR_STARTUP | SIPI_PAGE);
+	xapic_icr(id, ICR_STARTUP | SIPI_PAGE);
+	printf("x86probe: xAPIC writes to talker's core done, id now %u, IPIs taken: %u\n",
+	       (unsigned)(xapic_read(XAPIC_ID) >> 24), (unsigned)wait_ipis(seen + 1u));
+	x86_wrmsr(X86_MSR_APIC_BASE, base);
 }
 
 static uint32_t ioapic_read(volatile uint32_t *io, uint32_t reg)
@@ -159,6 +233,7 @@ int main(void)
 	trapped_msrs();
 	control_registers();
 	ioapic_pins();
+	xapic_page();
 	prefixed_vmmcall();
 	__asm__ volatile("cli");
 	printf("x86probe: now a store into talker's memory at 0x%x\n", VICTIM_ADDRESS);

@@ -5,7 +5,7 @@ tables, the x86 partition SDK (runtime + newlib) its three programs, and
 scripts/qemu.py's q35 machine runs it. talker (core 0) prints its lines;
 x86probe (core 1) uses COM2, which it owns, then writes to COM1, which it does
 not own, sends x2APIC IPIs to itself and to talker's core, touches MSRs that
-must trap, tries to unmask COM1's I/O APIC pin, then stores into talker's RAM; x86cores (cores 2 and 3) starts its
+must trap, tries to unmask COM1's I/O APIC pin, tries foreign destinations through the xAPIC page, then stores into talker's RAM; x86cores (cores 2 and 3) starts its
 second vCPU, wakes it with an IPI, then triple-faults."""
 import os
 import re
@@ -156,22 +156,46 @@ def test_an_ipi_to_its_own_x2apic_id_is_delivered_and_one_to_a_foreign_core_is_r
                          r"x2APIC ICR 0x40 refused: x2APIC id 0 is not one of its cores")
     assert i >= 0, system_run.text()
     assert "x86probe: ICR writes to talker's core done, IPIs taken: 1" in probe, system_run.text()
-    # The IPI and the INIT, and the I/O APIC write of the test below.
-    assert _incidents(system_run, "x86probe")["interrupt"] == 3, system_run.text()
+    # The IPI and the INIT, the I/O APIC write and the seven xAPIC page refusals of the tests below.
+    assert _incidents(system_run, "x86probe")["interrupt"] == 10, system_run.text()
     assert "exit(0)" in system_run.of("talker"), system_run.text()
     assert not any(l.startswith("[bulkhead] fault: partition 'talker'") for l in system_run.lines), system_run.text()
+
+
+def test_the_xapic_page_names_only_its_own_core_and_refuses_every_other_destination(system_run):
+    """x86probe turns x2APIC mode off and drives its local APIC through the xAPIC page: its id
+    reads 1, its LDR and flat DFR read back as written, and a fixed IPI by broadcast and one by
+    its own LDR each reach only itself (two more taken: three). Then a write of its id (0, talker's),
+    a fixed IPI to talker's id, a logical destination none of its LDRs match, INIT and STARTUP to
+    talker's id, INIT and STARTUP to all but itself, and a STARTUP to itself: the id write is a
+    register incident (the id still reads 1), the seven ICR writes interrupt incidents, none
+    reaches anybody (no IPI taken; talker, which has no IDT, would triple-fault on any interrupt
+    and would restart on an INIT-SIPI, prints all its lines and exits once).
+
+    Verifies: REQ-XARCH-044~2, REQ-XARCH-050, REQ-XARCH-013~2
+    """
+    probe = system_run.of("x86probe")
+    assert "x86probe: xAPIC page: id 1, LDR 0x2000000, DFR 0xffffffff; IPIs by broadcast and by its LDR" in probe, \
+        system_run.text()
+    assert "x86probe: xAPIC IPIs taken: 3" in probe, system_run.text()
+    assert "x86probe: xAPIC writes to talker's core done, id now 1, IPIs taken: 3" in probe, system_run.text()
+    counts = _incidents(system_run, "x86probe")
+    assert (counts["interrupt"], counts["register"], counts["fault"]) == (10, 5, 1), system_run.text()
+    assert system_run.of("talker").count("exit(0)") == 1, system_run.text()
+    assert not any(l.startswith("[bulkhead] fault: partition 'talker'") for l in system_run.lines), system_run.text()
+    assert not any("partition 'talker' restarting" in l for l in system_run.lines), system_run.text()
 
 
 def test_msrs_that_must_trap_are_refused_with_gp_and_counted(system_run):
     """WRMSR of the microcode update trigger, RDMSR of the MTRR default type and
     WRMSR of the debug control trap (deny-by-default MSR permission map): each
     is refused with #GP, which x86probe's IDT takes and steps over, and counted
-    as a register incident (with the COM1 write: four).
+    as a register incident (with the COM1 write and the xAPIC id write: five).
 
     Verifies: REQ-XARCH-006
     """
     assert "x86probe: 3 MSR accesses that must trap, 3 #GP taken" in system_run.of("x86probe"), system_run.text()
-    assert _incidents(system_run, "x86probe")["register"] == 4, system_run.text()
+    assert _incidents(system_run, "x86probe")["register"] == 5, system_run.text()
 
 
 def test_second_vcpu_starts_with_its_argument_and_an_ipi_wakes_it_on_its_core(system_run):
@@ -236,7 +260,7 @@ def test_ioapic_pins_read_masked_and_a_write_is_refused(system_run):
     assert ("x86probe: I/O APIC version 0x170011; pin 4 0x10000, after an unmask 0x10000"
             in system_run.of("x86probe")), system_run.text()
     assert not any("IPA 0xfec" in l for l in system_run.of("bulkhead")), system_run.text()
-    assert _incidents(system_run, "x86probe")["interrupt"] == 3, system_run.text()
+    assert _incidents(system_run, "x86probe")["interrupt"] == 10, system_run.text()
     assert "exit(0)" in system_run.of("talker"), system_run.text()
 
 
