@@ -81,6 +81,7 @@ PATHLEN_UPDATE=1` and commit it when the code or the model changed).
 import argparse
 import ast
 import glob
+import json
 import os
 import re
 import struct
@@ -94,6 +95,10 @@ MODEL = os.path.join(SRCTREE, "tools", "cert", "pathlen-model.txt")
 TABLE = os.path.join(SRCTREE, "docs", "safety", "path-lengths.md")
 COND_BRANCH = ("cbz", "cbnz", "tbz", "tbnz")
 HALT = ("wfi", "wfe", "nop")     # a loop of only these and its branch back: a stopped core
+# The exception vector table (arch/arm64/vectors.S): the processor enters it at one of its
+# 0x80-byte slots, and the assembly there saves the guest's registers, calls the entry's C
+# function and restores them before its eret.
+VECTORS, VECTOR_SLOT = "arm64_vectors", 0x80
 # A loop of a function named by a source line of its instructions, [k]: the k-th of those it
 # matches, in the order of their first instructions' addresses (a macro's loops share its line).
 LOOP_AT = re.compile(r"([\w./-]+):(\d+)(?:\[(\d+)\])?")
@@ -702,16 +707,86 @@ class Bounder:
                 stack_.append((nxt, iter(succ[nxt])))
         return list(reversed(order))
 
-    def entry(self, path, alternatives):
-        """(bound or None, open functions) of an entry path a > b > c; alternatives[i]: the functions
-        other entries take at position i + 1 after the same prefix (not counted on this path)."""
+    def vector_part(self, name, entry_starts):
+        """Instructions the exception vectors' assembly executes on a path through its call of
+        `name`: from the slot the processor enters to the call, and from its return to the `eret`
+        (each call counted as its one instruction: the callee is the entry's bound). The vectors'
+        assembly is arm64_vectors and the code it branches to that starts no entry of the model
+        (guest_sync_other, guest_exit, ...: labels of vectors.S the symbol table lists apart). 0
+        when no vector calls `name` (a boot entry). Counted on every entry the vectors start, so
+        that a bound covers the whole run from the vector to the eret, not only its C part."""
+        if VECTORS not in self.funcs:
+            return 0
+        parts, todo = [], [VECTORS]
+        while todo:
+            f = todo.pop()
+            parts.append(f)
+            ins, (_, calls) = self.funcs[f], self.graph(f)
+            for k, cs in enumerate(calls):
+                for c in cs:
+                    if isinstance(c, str) and ins[k][1] != "bl" and c in self.funcs and c not in entry_starts \
+                            and c not in parts and c not in todo:
+                        todo.append(c)
+        nodes, succ, calls = {}, [], []
+        for f in parts:
+            for k in range(len(self.funcs[f])):
+                nodes[(f, k)] = len(nodes)
+        for f in parts:
+            fs, fc = self.graph(f)
+            ins = self.funcs[f]
+            for k in range(len(ins)):
+                tail = [nodes[(c, 0)] for c in fc[k] if isinstance(c, str) and ins[k][1] != "bl" and c in parts]
+                succ.append([nodes[(f, t)] for t in fs[k]] + tail)
+                calls.append([c for c in fc[k] if not (isinstance(c, str) and c in parts)])
+        ins = self.funcs[VECTORS]
+        slots = [nodes[(VECTORS, k)] for k, (a, _, _) in enumerate(ins) if (a - ins[0][0]) % VECTOR_SLOT == 0]
+        order = self.topological_from(slots, succ)
+        if order is None:
+            self.problems.append(f"{VECTORS}: a cycle in the vectors' assembly (no bound for it)")
+            return 0
+        up = {k: 1 for k in slots}            # the longest path from a slot to k, k included
+        for k in order:
+            for t in succ[k]:
+                up[t] = max(up.get(t, 0), up.get(k, 0) + 1)
+        down = {}                             # from k, k included, to the end of the vectors' part
+        for k in reversed(order):
+            down[k] = 1 + max((down[t] for t in succ[k]), default=0)
+        return max((up[k] + down[k] - 1 for k in order if name in calls[k]), default=0)
+
+    @staticmethod
+    def topological_from(starts, succ):
+        """A topological order of the graph reachable from `starts`, or None on a cycle."""
+        state, order = {}, []
+        for start in starts:
+            if start in state:
+                continue
+            state[start] = 1
+            stack_ = [(start, iter(succ[start]))]
+            while stack_:
+                node, it = stack_[-1]
+                nxt = next(it, None)
+                if nxt is None:
+                    state[node] = 2
+                    order.append(node)
+                    stack_.pop()
+                elif state.get(nxt) == 1:
+                    return None
+                elif nxt not in state:
+                    state[nxt] = 1
+                    stack_.append((nxt, iter(succ[nxt])))
+        return list(reversed(order))
+
+    def entry(self, path, alternatives, entry_starts=()):
+        """(bound or None, open functions) of an entry path a > b > c, the vectors' assembly around a
+        included; alternatives[i]: the functions other entries take at position i + 1 after the same
+        prefix (not counted on this path); entry_starts: the first functions of every entry."""
         cost = None
         for i in range(len(path) - 1, -1, -1):
             override = {alt: ((0, 0), frozenset()) for alt in alternatives.get(i, ())}
             if i < len(path) - 1:
                 override[path[i + 1]] = cost
             cost = self.bound_pair(path[i], override or None, tuple(reversed(path[:i])))
-        return (None if cost[0] is None else sum(cost[0])), cost[1]
+        return (None if cost[0] is None else sum(cost[0]) + self.vector_part(path[0], entry_starts)), cost[1]
 
     def entry_reaches(self, path, alternatives, which):
         """The functions of `which` (open ones, waits) an entry path reaches, as entry() counts it:
@@ -802,11 +877,12 @@ def table_text(image_name, rows, loops, waits, open_all):
         "**those of this built system**: the model uses the figures its configuration compiler "
         "emits for it (gen/bounds.mk: its largest RAM region, blob and channel, its partitions' most "
         "regions and vCPUs; REQ-CRT-032), which the gate checks against the tables the hypervisor "
-        "runs on (gen/config.c); another system description needs its own table. The measured "
-        "cross-check (tests/system/test_pathlen_measured.py, REQ-CRT-030) runs seeded random HVC and "
-        "SMC calls under `-icount` and the measuring plugin: no core's run in the hypervisor, boot "
-        "included, exceeds the static bounds of that image (the hostile suite's other vectors are "
-        "not yet measured against them). "
+        "runs on (gen/config.c); another system description needs its own table. An entry's bound "
+        "includes the exception vectors' assembly (from the slot to the `eret`). The measured "
+        "cross-check (tests/system/test_pathlen_measured.py, REQ-CRT-030~2) runs seeded random HVC and "
+        "SMC calls and the hostile suite's vectors under `-icount` and the measuring plugin, attributes "
+        "each run in the hypervisor to the entries whose paths it took, and checks it against each of "
+        "their static bounds (docs/safety/path-lengths-measured.md: measured worst per entry). "
         "\"open\" means a function the entry reaches has a loop no model line bounds yet: the "
         "entry has no bound.\n",
         "A bound counts the instructions the hypervisor executes from the exception vector to its "
@@ -837,6 +913,9 @@ def main():
     ap.add_argument("--table", default=TABLE, help="the committed table to compare with")
     ap.add_argument("--update", action="store_true", help="write the table instead of comparing")
     ap.add_argument("--out", required=True)
+    ap.add_argument("--entries", metavar="FILE", help="also write each entry's bound, its path of functions "
+                    "in the image and the functions other entries take off that path (JSON), for "
+                    "attributing a measured run to the entries it took (tests/system/test_pathlen_measured.py)")
     args = ap.parse_args()
 
     name, build = args.image.split("=", 1)
@@ -851,7 +930,7 @@ def main():
     locs = {}
     funcs = disassemble(image.elf, locs)
     b = Bounder(image.elf, funcs, model, loops, waits, locs)
-    rows = []
+    rows, described = [], []
     open_all = set()
     entries = [{"path": [f for f in e["path"] if f in funcs]} for e in model["entry"]]
     for e in model["entry"]:
@@ -860,13 +939,15 @@ def main():
             rows.append([e["name"], "not in this image", "", ""])
             continue
         alternatives = alternatives_of(entries, path)
-        cost, opened = b.entry(path, alternatives)
+        cost, opened = b.entry(path, alternatives, {e["path"][0] for e in entries if e["path"]})
         waited = b.entry_reaches(path, alternatives, waits)
         shown = sorted(opened) if cost is None else []
         rows.append([e["name"], str(cost) if cost is not None else "open",
                      (f"{len(shown)}: " + ", ".join(shown[:6]) + (", ..." if len(shown) > 6 else "")) if shown else "",
                      ", ".join(sorted(waited))])
         open_all |= set(shown)
+        described.append({"name": e["name"], "bound": cost, "path": path,
+                          "alternatives": sorted(set().union(*alternatives.values()))})
     for key in loops:
         f, callers = key[0], key[1]
         chain = (f,) + callers
@@ -885,6 +966,9 @@ def main():
         elif f in b.cyclic and not b.cyclic[f]:
             problems.append(f"{rel(args.loops)}: wait {f}: the function has no cycle (remove the line)")
     problems += sorted(set(b.problems))
+    if args.entries:
+        with open(args.entries, "w") as f:
+            json.dump(described, f, indent=1)
     text = table_text(name, rows, loops, waits, sorted(open_all))
     if args.update:
         with open(args.table, "w") as f:

@@ -15,6 +15,10 @@
  *                          per phase (the phase current when the run began),
  *                          and per segment: the instructions in the range, all
  *                          vCPUs together, from one mark to the next
+ *   tag=NAME@ADDR          a run (of any range holding ADDR) that executes ADDR
+ *                          carries NAME: runs are also reported per set of
+ *                          tags they carry, per vCPU (a tag at each entry
+ *                          function tells which entry path a run took)
  *   profile=on             also count, per mark, the instructions executed in
  *                          the ranges by translation block start address
  *   out=FILE               write the report there instead of QEMU's log
@@ -24,6 +28,8 @@
  *   range NAME cpu V runs N insns T min A median B max C
  *   range NAME mark M cpu V runs N insns T min A median B max C
  *   range NAME mark M segments S insns T min A median B max C
+ *   tag NAME bit K
+ *   range NAME tags MASK cpu V runs N insns T max C   (MASK: bit K set for tag K)
  *   profile MARK ADDR INSNS          (with profile=on: block at ADDR, all vCPUs)
  *   cpu V insns T
  *   cpu V aborted A                  (loads and stores that faulted: not in T)
@@ -81,6 +87,8 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_version = QEMU_PLUGIN_VERSION;
 #define MAX_POINTS 32
 #define MAX_RANGES 8
 #define MAX_MARKS 32      /* mark 0 is "none" */
+#define MAX_TAGS 64
+#define MAX_TAG_SETS 1024
 
 /* Per instruction of a block: the ranges it lies in (bit r) and whether it loads or stores. */
 #define INSN_RANGES 0x00ffu
@@ -106,7 +114,21 @@ struct range {
 	bool in_run[MAX_VCPUS];
 	uint64_t cur[MAX_VCPUS];
 	int run_mark[MAX_VCPUS];          /* the mark current when the run began */
+	uint64_t tags[MAX_VCPUS];         /* the tags the run (or the one about to begin) executed */
 	struct run_log runs[MAX_VCPUS];
+};
+
+struct tag {
+	char name[32];
+	uint64_t addr;
+};
+
+/* The runs of one range on one vCPU that carried exactly one set of tags. */
+struct tag_set {
+	int range;
+	unsigned int vcpu;
+	uint64_t mask;
+	uint64_t runs, insns, max;
 };
 
 /* What one range did during one mark's phase. */
@@ -157,6 +179,10 @@ static int n_ranges;
 static struct mark marks[MAX_MARKS] = { [0] = { .name = "none" } };
 static int n_marks = 1;
 static int cur_mark;              /* 0 until a mark executes */
+static struct tag tags[MAX_TAGS];
+static int n_tags;
+static struct tag_set tag_sets[MAX_TAG_SETS];
+static int n_tag_sets;
 static bool seg_open;             /* a mark has started a segment */
 static uint64_t segment_serial;   /* counts the segments opened */
 
@@ -254,9 +280,36 @@ static void run_push(struct run_log *log, uint64_t len)
 	log->len[log->n++] = len;
 }
 
+static void tag_set_add(int r, unsigned int vcpu, uint64_t mask, uint64_t len)
+{
+	int i = 0;
+
+	while ((i < n_tag_sets) &&
+	       ((tag_sets[i].range != r) || (tag_sets[i].vcpu != vcpu) || (tag_sets[i].mask != mask))) {
+		i++;
+	}
+	if (i == n_tag_sets) {
+		if (n_tag_sets == MAX_TAG_SETS) {
+			fail("more sets of tags than MAX_TAG_SETS");
+			return;
+		}
+		tag_sets[i] = (struct tag_set){ .range = r, .vcpu = vcpu, .mask = mask };
+		n_tag_sets++;
+	}
+	tag_sets[i].runs++;
+	tag_sets[i].insns += len;
+	if (len > tag_sets[i].max) {
+		tag_sets[i].max = len;
+	}
+}
+
 static void run_end(struct range *rg, int r, unsigned int vcpu)
 {
 	run_push(&rg->runs[vcpu], rg->cur[vcpu]);
+	if (n_tags > 0) {
+		tag_set_add(r, vcpu, rg->tags[vcpu], rg->cur[vcpu]);
+		rg->tags[vcpu] = 0;
+	}
 	if (n_marks > 1) {
 		run_push(&marks[rg->run_mark[vcpu]].ranges[r].runs[vcpu], rg->cur[vcpu]);
 	}
@@ -439,6 +492,26 @@ static void mark_exec(unsigned int vcpu, void *udata)
 	segment_serial++;
 }
 
+/*
+ * A tag's instruction is about to execute: the instructions before it are
+ * handed out first, so a run they ended has been recorded, and the tag goes
+ * to the run it belongs to (in progress, or begun by this instruction).
+ */
+static void tag_exec(unsigned int vcpu, void *udata)
+{
+	const struct tag *t = udata;
+
+	settle();
+	if (vcpu >= MAX_VCPUS) {
+		return;
+	}
+	for (int r = 0; r < n_ranges; r++) {
+		if ((t->addr >= ranges[r].start) && (t->addr < ranges[r].end)) {
+			ranges[r].tags[vcpu] |= 1ull << (t - tags);
+		}
+	}
+}
+
 static void point_exec(unsigned int vcpu, void *udata)
 {
 	struct point *p = udata;
@@ -488,6 +561,11 @@ static void register_probes(struct qemu_plugin_insn *insn, uint64_t addr)
 	for (int p = 0; p < n_points; p++) {
 		if (points[p].addr == addr) {
 			qemu_plugin_register_vcpu_insn_exec_cb(insn, point_exec, QEMU_PLUGIN_CB_NO_REGS, &points[p]);
+		}
+	}
+	for (int t = 0; t < n_tags; t++) {
+		if (tags[t].addr == addr) {
+			qemu_plugin_register_vcpu_insn_exec_cb(insn, tag_exec, QEMU_PLUGIN_CB_NO_REGS, &tags[t]);
 		}
 	}
 	for (int m = 1; m < n_marks; m++) {
@@ -564,6 +642,13 @@ static void emit_range(int r)
 			emit_stats(what, &mr->segments, mr->seg_insns);
 		}
 	}
+	for (int i = 0; i < n_tag_sets; i++) {
+		const struct tag_set *ts = &tag_sets[i];
+		if (ts->range == r) {
+			emit("bh-plugin: range %s tags %#" PRIx64 " cpu %u runs %" PRIu64 " insns %" PRIu64 " max %" PRIu64
+			     "\n", rg->name, ts->mask, ts->vcpu, ts->runs, ts->insns, ts->max);
+		}
+	}
 }
 
 static void at_exit(qemu_plugin_id_t id, void *udata)
@@ -579,6 +664,9 @@ static void at_exit(qemu_plugin_id_t id, void *udata)
 		}
 	}
 	segment_close();
+	for (int t = 0; t < n_tags; t++) {
+		emit("bh-plugin: tag %s bit %d\n", tags[t].name, t);
+	}
 	for (int r = 0; r < n_ranges; r++) {
 		emit_range(r);
 	}
@@ -640,6 +728,12 @@ static bool parse_arg(const char *a)
 		}
 		marks[n_marks].addr = strtoull(rest, NULL, 0);
 		n_marks++;
+	} else if (strncmp(a, "tag=", 4) == 0) {
+		if ((n_tags == MAX_TAGS) || !parse_name(a + 4, tags[n_tags].name, sizeof(tags[0].name), &rest)) {
+			return false;
+		}
+		tags[n_tags].addr = strtoull(rest, NULL, 0);
+		n_tags++;
 	} else if (strcmp(a, "profile=on") == 0) {
 		profile_on = true;
 	} else if (strncmp(a, "out=", 4) == 0) {
@@ -668,8 +762,8 @@ QEMU_PLUGIN_EXPORT int qemu_plugin_install(qemu_plugin_id_t id, const qemu_info_
 		if (!parse_arg(argv[i])) {
 			fprintf(stderr,
 				"tracepoints: bad argument '%s' (names up to 31 characters; at most %d points, %d ranges, "
-				"%d marks; out= a writable file)\n",
-				argv[i], MAX_POINTS, MAX_RANGES, MAX_MARKS - 1);
+				"%d marks, %d tags; out= a writable file)\n",
+				argv[i], MAX_POINTS, MAX_RANGES, MAX_MARKS - 1, MAX_TAGS);
 			return -1;
 		}
 	}
