@@ -871,7 +871,7 @@ def test_stack_of_a_partition_program_with_its_library(tmp_path):
     decrement of the stack pointer, their calls); an alloca there, a call through a register with
     no declared targets and use above 75% of the declared budget fail.
 
-    Verifies: REQ-CRT-033
+    Verifies: REQ-CRT-033~2
     """
     model = "stack vcpu 1024\nentry main vcpu 0 entry_main\n"
     r = _partition_stack(tmp_path, model)
@@ -887,3 +887,25 @@ def test_stack_of_a_partition_program_with_its_library(tmp_path):
     assert r.returncode == 1 and "libleaf makes an indirect call" in r.stdout, r.stdout
     r = _partition_stack(tmp_path, model + "indirect libleaf libfn\n", ["-DLIB_POINTER"])
     assert r.returncode == 1 and "recursion: libfn -> libleaf -> libfn" in r.stdout, r.stdout
+
+
+def test_stack_of_a_partition_program_refuses_an_empty_target_set(tmp_path):
+    """A call through a register whose declared target set is empty, or holds no function the
+    image links, fails the gate (the call would count nothing); a pointer declared never set
+    passes only while what would set it is absent (a function) or empty (a table's start..end).
+
+    Verifies: REQ-CRT-033~2
+    """
+    model = "stack vcpu 1024\nentry main vcpu 0 entry_main\n"
+    r = _partition_stack(tmp_path, model + "indirect libleaf\n", ["-DLIB_POINTER"])
+    assert r.returncode == 1 and "indirect libleaf: the declared target set is empty" in r.stdout, r.stdout
+    r = _partition_stack(tmp_path, model + "indirect libleaf not_linked\n", ["-DLIB_POINTER"])
+    assert r.returncode == 1 and "libleaf makes an indirect call at" in r.stdout and \
+        "whose declared target set is empty in this image" in r.stdout, r.stdout
+    r = _partition_stack(tmp_path, model + "indirect libleaf unset-by=libfn\n", ["-DLIB_POINTER"])
+    assert r.returncode == 1 and "declared never set, but libfn, which sets it, is linked" in r.stdout, r.stdout
+    r = _partition_stack(tmp_path, model + "indirect libleaf unset-by=libfn..libleaf\n", ["-DLIB_POINTER"])
+    assert r.returncode == 1 and "declared never set, but libfn..libleaf holds" in r.stdout, r.stdout
+    for setter in ("set_hook", "libleaf..libleaf"):
+        r = _partition_stack(tmp_path, model + f"indirect libleaf unset-by={setter}\n", ["-DLIB_POINTER"])
+        assert r.returncode == 0, r.stdout

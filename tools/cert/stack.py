@@ -127,13 +127,21 @@ def load_model(path, autoconf=None):
                 model["asm"][w[1]] = {"frame": int(w[2], 0), "calls": w[3:]}
             elif w[0] == "indirect" and len(w) >= 2:
                 table = None
-                targets = []
+                targets, unset_by = [], []
                 for t in w[2:]:
                     if t.startswith("table="):
                         table = t[len("table="):]
+                    elif t.startswith("unset-by="):
+                        unset_by.append(t[len("unset-by="):])
                     else:
                         targets.append(t)
-                model["indirect"][w[1]] = {"targets": targets, "table": table}
+                # An empty set makes the call count nothing: only a pointer no linked code can set
+                # may have one, and the line says what would set it (checked in every image).
+                if not targets and not unset_by:
+                    problems.append(f"{os.path.relpath(path, SRCTREE)}:{n}: indirect {w[1]}: the declared "
+                                    "target set is empty (name the targets, or what would set the pointer: "
+                                    "unset-by=<function> or unset-by=<start>..<end> of a table)")
+                model["indirect"][w[1]] = {"targets": targets, "table": table, "unset_by": unset_by}
             elif w[0] == "jump" and len(w) >= 3:
                 model["jump"][w[1]] = w[2:]
             else:
@@ -365,6 +373,20 @@ def bound_image(image, model):
                     problems.append(f"indirect {caller}: table {decl['table']}[{i // 8}] holds {fn}, "
                                     "which the declared target set lacks")
 
+    # A pointer declared never set: what would set it must be absent from the image (a function),
+    # or the table it would come from empty (start..end symbols at one address).
+    for caller, decl in model["indirect"].items():
+        for setter in decl.get("unset_by", []):
+            lo, _, hi = setter.partition("..")
+            if hi and (lo not in syms or hi not in syms):
+                problems.append(f"indirect {caller}: unset-by={setter}: {lo} or {hi} not in the image")
+            elif hi and syms[hi][0] != syms[lo][0]:
+                problems.append(f"indirect {caller}: declared never set, but {setter} holds "
+                                f"{syms[hi][0] - syms[lo][0]} bytes in the image: declare its targets")
+            elif not hi and setter in syms:
+                problems.append(f"indirect {caller}: declared never set, but {setter}, which sets it, is "
+                                "linked in the image: declare its targets")
+
     # "dynamic,bounded": gcc moves the stack pointer inside the function by a
     # known amount (x86-64 pushes outgoing arguments in code optimized for
     # size, such as `cold` functions) and the figure it reports is the
@@ -390,13 +412,22 @@ def bound_image(image, model):
                         reported.add((node, "ind"))
                         problems.append(f"{node} makes an indirect call at {site} with no declared target set")
                     continue
+                linked = []
                 for t in decl["targets"]:
                     # A target this image does not link cannot be called in it (the other GIC's
                     # handler); one that no image links is an error (main()).
                     if t not in syms and resolve(t, node) is None:
                         continue
                     g.linked_targets.add(t)
+                    linked.append(t)
                     out.append((t, site + " (indirect)"))
+                # None of its targets linked: the call would count nothing, unless the pointer
+                # cannot be set in this image (unset-by, checked above).
+                if not linked and not decl.get("unset_by") and (node, "empty") not in reported:
+                    reported.add((node, "empty"))
+                    problems.append(f"{node} makes an indirect call at {site} whose declared target set is "
+                                    "empty in this image (none of " + (", ".join(decl["targets"]) or "its targets")
+                                    + " linked): declare what it can call here, or what would set it (unset-by=)")
             else:
                 out.append((dst, site))
         if node in model["asm"]:
