@@ -332,3 +332,63 @@ def test_pathlen_per_loop_bounds_system_figures_and_calls_that_end(tmp_path):
     r = _pathlen(tmp_path, "loop callsmaybe 3  # counts down from three\n", "--update")
     assert r.returncode == 0, r.stdout
     assert _bounds(tmp_path)["i"] == str(1 + (1 + 3 * (1 + 2 + 1 + 1) + 1) + 1 + 5), _bounds(tmp_path)
+
+
+SUMMER_S = """
+summer:
+	mov	x2, #3
+30:	bl	looper
+	sub	x2, x2, #1
+	cbnz	x2, 30b
+	ret
+entry_j:
+	bl	summer
+	eret
+"""
+
+
+def test_pathlen_sum_over_a_callers_loop(tmp_path):
+    """A `sum` line bounds the passes of a callee's loop added up over one call of its caller: each
+    call of the callee counts it at one pass, the callee at the sum's passes counts once; the
+    system's figures include a partition's RAM in all; a sum line for a call path the image lacks,
+    for a function without a cycle, or that no entry uses fails.
+
+    Verifies: REQ-CRT-038
+    """
+    build = _image(tmp_path)
+    # summer calls looper three times (its own loop, 3 passes): looper's loop passes add up to 5.
+    write(build, "x.S", IMAGE_S.replace("\t.section .rodata", SUMMER_S + "\t.section .rodata"))
+    subprocess.run(["aarch64-linux-gnu-gcc", "-g", "-c", build / "x.S", "-o", build / "x.o"], check=True)
+    subprocess.run(["aarch64-linux-gnu-gcc", "-nostdlib", "-static", "-Wl,-e,entry_a", build / "x.o",
+                    "-o", build / "bulkhead.elf"], check=True)
+    write(tmp_path, "model.txt", MODEL + "entry j s 0 entry_j\n")
+    loops = "loop looper 4  # x1 counts down from 4\nloop summer 3  # x2 counts down from 3\n"
+
+    def bound_j():
+        rows = [[c.strip() for c in l.strip("|").split("|")] for l in (tmp_path / "table.md").read_text().splitlines()]
+        return next(r[1] for r in rows if r[0] == "j")
+
+    r = _pathlen(tmp_path, loops, "--update")
+    assert r.returncode == 0, r.stdout
+    # Without the sum: mov, 3 x (bl looper(4), sub, cbnz), ret; entry_j's bl and eret around it.
+    assert bound_j() == str(1 + (1 + 3 * (1 + _looper(4) + 2) + 1) + 1), bound_j()
+    write(build, "gen/bounds.mk", "BHCC_SYS_MAX_PARTITION_RAM := 0x140\n")
+    r = _pathlen(tmp_path, loops + "sum looper BHCC_SYS_MAX_PARTITION_RAM / 64 @ summer  # five passes in all\n",
+                 "--update")
+    assert r.returncode == 0, r.stdout
+    # With it: looper at one pass in each of the three calls, and at five passes once.
+    assert bound_j() == str(1 + (1 + 3 * (1 + _looper(1) + 2) + 1 + _looper(5)) + 1), bound_j()
+    assert "looper @ summer" in (tmp_path / "table.md").read_text()
+    for line, error in (("sum twoloops 2 @ summer  # summer calls no twoloops\n",
+                         "sum twoloops @ summer: no such call path"),
+                        ("sum leaf 2 @ branchy  # leaf has no loop\n", "sum leaf: the function has no cycle"),
+                        ("sum looper 2 @ wrap2  # wrap2 calls wrap1, not looper\n", "no such call path"),
+                        ("sum looper 2 @ nowhere  # no caller of that name\n", "no such call path")):
+        r = _pathlen(tmp_path, loops + line)
+        assert r.returncode == 1 and error in r.stdout, (line, r.stdout)
+    # A partition whose RAM regions add up to more than the figure: the bounds built on it do not hold.
+    write(build, "gen/config.c", "static const struct cfg_region bh_p_regions[] = {\n"
+          "\t{ .size = 0x100, .access = 0, .kind = CFG_REGION_RAM, },\n"
+          "\t{ .size = 0x100, .access = 0, .kind = CFG_REGION_RAM, },\n};\n")
+    r = _pathlen(tmp_path, loops + "sum looper BHCC_SYS_MAX_PARTITION_RAM / 64 @ summer  # five passes in all\n")
+    assert r.returncode == 1 and "BHCC_SYS_MAX_PARTITION_RAM is 0x140" in r.stdout, r.stdout

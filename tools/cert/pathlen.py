@@ -47,6 +47,15 @@ How a function is bounded, from its machine code:
   figures (BHCC_SYS_, gen/bounds.mk, checked against gen/config.c:
   REQ-CRT-032), + - * / (rounded up), max(), log2() (rounded up) and
   parentheses.
+- A sum over a caller's call (`sum <function> <bound> @ <caller>`, REQ-CRT-038):
+  the function's loop passes add up to at most <bound> over one call of the
+  caller; each call then counts the function at one pass, and the function
+  at <bound> passes counts once in the caller (its bound is a + n * b over
+  its paths, a, b >= 0, so k calls of n_1 + ... + n_k <= <bound> passes cost
+  at most k * f(1) + f(<bound>)).
+- The exception vectors' assembly (arm64_vectors and the vectors.S code it
+  branches to) counts on every entry it starts: its longest path from a
+  slot through its call of the entry's function to the `eret`.
 - A wait (`wait <function>`: a loop that polls a device or spins on a lock
   another core holds): the loop's body counts once (the edges that close
   its cycles dropped); each entry lists the waits it reaches, whose time is
@@ -202,6 +211,10 @@ def check_figures(build, figures):
             "BHCC_SYS_MAX_VCPUS": [int(v) for v in re.findall(r"\.n_vcpus = (\d+),", text)],
             "BHCC_SYS_MAX_BOOT_INFO": [int(v, 0) for v in re.findall(r"\.boot_info = \{ \.pa = \w+, \.size = (\w+),", text)],
             "BHCC_SYS_MAX_BLOB": [int(v, 0) for v in re.findall(r"\.(?:image|boot_info|initrd) = \{ \.pa = \w+, \.size = (\w+),", text)],
+            # Per partition: the RAM regions of each region table, added up.
+            "BHCC_SYS_MAX_PARTITION_RAM": [sum(int(v, 0) for v in re.findall(
+                r"\.size = (0x[0-9a-f]+),\s*\.access = [^,]*,\s*\.kind = CFG_REGION_RAM,", table))
+                for table in re.findall(r"static const struct cfg_region \w+\[\] = \{(.*?)\n\};", text, re.S)],
             "BHCC_SYS_MAX_CHANNEL": [int(v, 0) for v in re.findall(
                 r"\.name = \"[^\"]*\",\s*\.pa = \w+,\s*\.size = (0x[0-9a-f]+),\s*\.kind = CFG_CHANNEL_", text)]}
     out = []
@@ -249,13 +262,15 @@ def evaluate(text, autoconf, constants):
     return value(tree.body)
 
 
-def load_loops(path, autoconf, waits=None, constants=None):
+def load_loops(path, autoconf, waits=None, constants=None, sums=None):
     """{(function, callers): (bound, text, reason)} and problems of the loop model; `wait` lines
     go into the dict `waits` ({function: reason}). `callers`: () for a bound of every call, or the
     call path that a line `loop f <bound> @ a @ b` names (f called by a, called by b): innermost
-    first. Every line says why after a `#` (a few words at least)."""
+    first. Every line says why after a `#` (a few words at least). `sum` lines go into the dict
+    `sums` ({(function, callers): (bound, text, reason)}: REQ-CRT-038)."""
     loops, problems = {}, []
     waits = {} if waits is None else waits
+    sums = {} if sums is None else sums
     constants = {} if constants is None else constants
     if not os.path.exists(path):
         return loops, [f"{rel(path)} missing"]
@@ -267,6 +282,21 @@ def load_loops(path, autoconf, waits=None, constants=None):
             waits[w[1]] = reasons[n]
             continue
         head, *callers = [part.strip() for part in text.split("@")]
+        if w[0] == "sum":
+            f = head.split(None, 2)
+            if len(f) != 3 or not callers or any(not re.fullmatch(r"[\w.]+", c) for c in callers):
+                problems.append(f"{rel(path)}:{n}: expected 'sum <function> <bound> @ <caller> [@ ...]'")
+                continue
+            try:
+                value = evaluate(f[2], autoconf, constants)
+                if value < 1:
+                    raise ValueError("a sum of passes below 1")
+                if (f[1], tuple(callers)) in sums:
+                    problems.append(f"{rel(path)}:{n}: a second sum of {describe((f[1], tuple(callers)))}")
+                sums[(f[1], tuple(callers))] = (value, f[2].replace(" ", ""), reasons[n])
+            except (KeyError, ValueError, OSError) as e:
+                problems.append(f"{rel(path)}:{n}: cannot evaluate '{f[2]}' ({e})")
+            continue
         where = re.search(r"\s+in\s+(\S+)$", head)
         if where:
             head = head[:where.start()]
@@ -297,8 +327,11 @@ def describe(key):
 
 
 class Bounder:
-    def __init__(self, elf, funcs, model, loops, waits=None, locs=None):
+    def __init__(self, elf, funcs, model, loops, waits=None, locs=None, sums=None):
         self.elf, self.funcs, self.model, self.loops = elf, funcs, model, loops
+        self.sums = sums or {}
+        self.forced = {}                # {(function, call path): passes} while bound_at() bounds it
+        self.used_sums = set()
         self.waits = waits or {}
         self.locs = locs or {}
         self.natural, self.cycles = {}, {}
@@ -308,7 +341,7 @@ class Bounder:
                 self.inner.setdefault(k[0], {}).setdefault(k[2], []).append(k)
         self.problems, self.memo, self.visiting = [], {}, []
         self.cyclic, self.open_reasons, self.graphs = {}, {}, {}
-        self.depth = max((len(k[1]) for k in loops), default=0)     # the longest call path a line names
+        self.depth = max((len(k[1]) for k in list(loops) + list(self.sums)), default=0)  # the longest call path a line names
         self.return_memo, self.visiting_returns, self.building = {}, [], set()
         self.used = set()
 
@@ -442,6 +475,23 @@ class Bounder:
             if key in self.loops:
                 return key
         return None
+
+    def sum_line(self, name, ctx):
+        """The `sum` line for calls of `name` along `ctx` (its callers, innermost first): the one
+        naming the longest part of the call path (at least the direct caller), else None."""
+        for n in range(min(len(ctx), self.depth), 0, -1):
+            if (name, tuple(ctx[:n])) in self.sums:
+                return (name, tuple(ctx[:n]))
+        return None
+
+    def bound_at(self, name, ctx, passes):
+        """bound_pair of a call of `name` along `ctx` with its function's loop line at `passes`."""
+        ctx = tuple(ctx[:self.depth])
+        self.forced[(name, ctx)] = passes
+        try:
+            return self.bound_pair(name, None, ctx)
+        finally:
+            del self.forced[(name, ctx)]
 
     def inner_lines(self, name, ctx):
         """The lines bounding one loop of `name` (`in <file>:<line>`) for a call along `ctx`: per
@@ -578,7 +628,7 @@ class Bounder:
         never comes back counts once on a path (T), not at every pass of the loops around it (R):
         one call's worst case is R + T. Values of `override` are such pairs."""
         ctx = tuple(ctx[:self.depth])
-        key = (name, tuple(sorted((override or {}).items())), ctx)
+        key = (name, tuple(sorted((override or {}).items())), ctx, self.forced.get((name, ctx)))
         if key in self.memo:
             return self.memo[key]
         if name in self.visiting:
@@ -586,10 +636,29 @@ class Bounder:
             return None, frozenset()
         self.visiting.append(name)
         succ, calls = self.graph(name)
-        weights, is_open, opened, last = [], False, frozenset(), 0
+        weights, is_open, opened, last, once = [], False, frozenset(), 0, {}
         for k, cs in enumerate(calls):
             w = 1
             for c in cs:
+                summed = self.sum_line(c, (name,) + ctx) if isinstance(c, str) and c in self.funcs and \
+                    c not in (override or {}) and self.returns(c) else None
+                if summed is not None:
+                    # REQ-CRT-038: the passes of c's loop add up to at most S over one call of this
+                    # function, however often its loops call c: each call counts c at one pass, and
+                    # c at S passes counts once, on the paths through a call of c (c's worst case is
+                    # a + n * b over its paths, a, b >= 0, so the calls together cost at most
+                    # calls * c(1) + S * b <= calls * c(1) + c(S)).
+                    self.used_sums.add(summed)
+                    (cost, o), (extra, o2) = (self.bound_at(c, (name,) + ctx, 1),
+                                              self.bound_at(c, (name,) + ctx, self.sums[summed][0]))
+                    opened |= o | o2
+                    if cost is None or extra is None:
+                        is_open = True
+                        continue
+                    w += cost[0]
+                    once[k] = once.get(k, 0) + extra[0]
+                    last = max(last, cost[1], extra[1])
+                    continue
                 cost, o = self.call_cost(name, c, override or {}, (name,) + ctx)
                 opened |= o
                 if cost is None:
@@ -614,8 +683,11 @@ class Bounder:
             # With a loop line, a wait of the same function (an inlined spin_lock around a copy)
             # counts its body <bound> times, its spinning still the integrator's.
             counts = None
+            if (name, ctx) in self.forced and line is None:
+                self.problems.append(f"sum {name}: the function has no loop line of its own for the sum to replace")
             if line is not None or inner:
-                counts = self.loop_counts(name, succ, self.loops[line][0] if line else None, inner)
+                counts = self.loop_counts(name, succ, self.forced.get((name, ctx), self.loops[line][0]) if line
+                                          else None, inner)
             if counts is None:
                 self.open_reasons[name] = "a cycle without a loop bound"
                 opened |= {name}
@@ -623,11 +695,11 @@ class Bounder:
             else:
                 if line is not None:
                     self.used.add(line)
-                result = self.condensed(succ, weights, counts)
+                result = self.condensed(succ, weights, counts, once)
         else:
             best = [0] * len(weights)
             for k in reversed(order):
-                best[k] = weights[k] + max((best[s] for s in succ[k]), default=0)
+                best[k] = weights[k] + once.get(k, 0) + max((best[s] for s in succ[k]), default=0)
             result = best[0] if best else 0
         if is_open or result is None:
             result = None
@@ -648,11 +720,12 @@ class Bounder:
         return out
 
     @staticmethod
-    def condensed(succ, weights, times):
+    def condensed(succ, weights, times, once=None):
         """The longest path from instruction 0 through the graph's strongly connected parts: an
         instruction on no cycle runs at most once in a call, one on a cycle at most `times` times
         (a number, or one per instruction: its loop's bound), so a part with a cycle costs the sum
-        of its instructions, each times its count."""
+        of its instructions, each times its count; `once` ({instruction: cost}) adds a cost once to
+        the part holding that instruction (a sum line's callee at its summed passes)."""
         if not succ:
             return 0
         finished = tarjan([0], succ)
@@ -665,6 +738,7 @@ class Bounder:
                 own = sum(weights[m] * (times if isinstance(times, int) else times[m]) for m in members)
             else:
                 own = sum(weights[m] for m in members)
+            own += sum((once or {}).get(m, 0) for m in members)
             longest[root] = own + max((longest[part[t]] for m in members for t in succ[m]
                                        if part[t] != root), default=0)
         return longest[part[0]]
@@ -864,7 +938,7 @@ def alternatives_of(entries, path):
     return alts
 
 
-def table_text(image_name, rows, loops, waits, open_all):
+def table_text(image_name, rows, loops, waits, open_all, sums=None):
     lines = [
         "# Worst-case EL2 path lengths (generated)\n",
         "Generated by tools/cert/pathlen.py (`make cert-pathlen PATHLEN_UPDATE=1`) from the "
@@ -897,6 +971,12 @@ def table_text(image_name, rows, loops, waits, open_all):
         "\n## Loop bounds used\n",
         md_table(["Function (@ its callers, innermost first)", "Bound", "From", "Why it holds"],
                  [[describe(k), str(v[0]), v[1], v[2]] for k, v in sorted(loops.items())]),
+        "\n## Sums over a caller's call\n",
+        "A callee's loop whose passes add up to at most the sum over one call of the caller, however "
+        "often the caller's loops call it: each call counts the callee at one pass, the sum once "
+        "(REQ-CRT-038).\n",
+        md_table(["Function @ its callers, innermost first", "Sum of passes", "From", "Why it holds"],
+                 [[describe(k), str(v[0]), v[1], v[2]] for k, v in sorted((sums or {}).items())]) if sums else "None.\n",
         "\n## Waits\n",
         md_table(["Function", "What it waits for"], [[f, r] for f, r in sorted(waits.items())]) if waits else "None.\n",
         f"\n## Loops still without a bound ({len(open_all)} functions)\n",
@@ -924,12 +1004,12 @@ def main():
     if not os.path.exists(image.elf):
         sys.exit(write_part(args.out, "pathlen", "Worst-case EL2 path lengths", "fail", [],
                             [f"{image.elf} missing: the image was not built"], ""))
-    waits = {}
-    loops, p = load_loops(args.loops, image.autoconf, waits, build_constants(build))
+    waits, sums = {}, {}
+    loops, p = load_loops(args.loops, image.autoconf, waits, build_constants(build), sums)
     problems += p + check_figures(build, system_figures(build))
     locs = {}
     funcs = disassemble(image.elf, locs)
-    b = Bounder(image.elf, funcs, model, loops, waits, locs)
+    b = Bounder(image.elf, funcs, model, loops, waits, locs, sums)
     rows, described = [], []
     open_all = set()
     entries = [{"path": [f for f in e["path"] if f in funcs]} for e in model["entry"]]
@@ -960,6 +1040,17 @@ def main():
         elif key not in b.used:
             problems.append(f"{rel(args.loops)}: loop {describe(key)}: bounds no call of any entry "
                             "(a more specific line bounds every one, or no entry reaches it)")
+    for key in sums:
+        f, callers = key
+        chain = (f,) + callers
+        if f not in funcs:
+            problems.append(f"{rel(args.loops)}: sum {f}: no such function in the image")
+        elif f in b.cyclic and not b.cyclic[f]:
+            problems.append(f"{rel(args.loops)}: sum {f}: the function has no cycle (remove the line)")
+        elif any(c not in funcs or chain[i] not in b.callees(c) for i, c in enumerate(callers)):
+            problems.append(f"{rel(args.loops)}: sum {describe(key)}: no such call path in the image")
+        elif key not in b.used_sums:
+            problems.append(f"{rel(args.loops)}: sum {describe(key)}: bounds no call of any entry")
     for f in waits:
         if f not in funcs:
             problems.append(f"{rel(args.loops)}: wait {f}: no such function in the image")
@@ -969,7 +1060,7 @@ def main():
     if args.entries:
         with open(args.entries, "w") as f:
             json.dump(described, f, indent=1)
-    text = table_text(name, rows, loops, waits, sorted(open_all))
+    text = table_text(name, rows, loops, waits, sorted(open_all), sums)
     if args.update:
         with open(args.table, "w") as f:
             f.write(text.rstrip() + "\n")
