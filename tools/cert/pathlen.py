@@ -764,22 +764,7 @@ class Bounder:
     @staticmethod
     def topological(succ):
         """A topological order of the instruction graph reachable from 0, or None on a cycle."""
-        state, order = {}, []
-        stack_ = [(0, iter(succ[0]))] if succ else []
-        state[0] = 1
-        while stack_:
-            node, it = stack_[-1]
-            nxt = next(it, None)
-            if nxt is None:
-                state[node] = 2
-                order.append(node)
-                stack_.pop()
-            elif state.get(nxt) == 1:
-                return None
-            elif nxt not in state:
-                state[nxt] = 1
-                stack_.append((nxt, iter(succ[nxt])))
-        return list(reversed(order))
+        return Bounder.topological_from([0] if succ else [], succ)
 
     def vector_part(self, name, entry_starts):
         """Instructions the exception vectors' assembly executes on a path through its call of
@@ -1028,29 +1013,19 @@ def main():
         open_all |= set(shown)
         described.append({"name": e["name"], "bound": cost, "path": path,
                           "alternatives": sorted(set().union(*alternatives.values()))})
-    for key in loops:
-        f, callers = key[0], key[1]
-        chain = (f,) + callers
-        if f not in funcs:
-            problems.append(f"{rel(args.loops)}: loop {f}: no such function in the image")
-        elif f in b.cyclic and not b.cyclic[f]:
-            problems.append(f"{rel(args.loops)}: loop {f}: the function has no cycle (remove the line)")
-        elif any(c not in funcs or chain[i] not in b.callees(c) for i, c in enumerate(callers)):
-            problems.append(f"{rel(args.loops)}: loop {describe(key)}: no such call path in the image")
-        elif key not in b.used:
-            problems.append(f"{rel(args.loops)}: loop {describe(key)}: bounds no call of any entry "
-                            "(a more specific line bounds every one, or no entry reaches it)")
-    for key in sums:
-        f, callers = key
-        chain = (f,) + callers
-        if f not in funcs:
-            problems.append(f"{rel(args.loops)}: sum {f}: no such function in the image")
-        elif f in b.cyclic and not b.cyclic[f]:
-            problems.append(f"{rel(args.loops)}: sum {f}: the function has no cycle (remove the line)")
-        elif any(c not in funcs or chain[i] not in b.callees(c) for i, c in enumerate(callers)):
-            problems.append(f"{rel(args.loops)}: sum {describe(key)}: no such call path in the image")
-        elif key not in b.used_sums:
-            problems.append(f"{rel(args.loops)}: sum {describe(key)}: bounds no call of any entry")
+    for kind, lines, used in (("loop", loops, b.used), ("sum", sums, b.used_sums)):
+        for key in lines:
+            f, callers = key[0], key[1]
+            chain = (f,) + callers
+            if f not in funcs:
+                problems.append(f"{rel(args.loops)}: {kind} {f}: no such function in the image")
+            elif f in b.cyclic and not b.cyclic[f]:
+                problems.append(f"{rel(args.loops)}: {kind} {f}: the function has no cycle (remove the line)")
+            elif any(c not in funcs or chain[i] not in b.callees(c) for i, c in enumerate(callers)):
+                problems.append(f"{rel(args.loops)}: {kind} {describe(key)}: no such call path in the image")
+            elif key not in used:
+                problems.append(f"{rel(args.loops)}: {kind} {describe(key)}: bounds no call of any entry "
+                                "(a more specific line bounds every one, or no entry reaches it)")
     for f in waits:
         if f not in funcs:
             problems.append(f"{rel(args.loops)}: wait {f}: no such function in the image")
