@@ -80,9 +80,10 @@ def _measure(system, tmp_path, entries, timeout):
     r = harness.run(system, timeout=timeout, icount=harness.qemu.ICOUNT_EXACT, plugin=plugin)
     text = report.read_text()
     assert "bh-plugin: error" not in text, text
+    # Bit k is the k-th tag= argument (the plugin lists them; names are cut to 31 characters).
     bits = {int(m.group(2)): m.group(1) for m in re.finditer(r"^bh-plugin: tag (\S+) bit (\d+)$", text, re.M)}
-    names = {f[:31]: f for f in tagged}
-    sets = [(int(m.group(2)), {names[bits[b]] for b in range(64) if int(m.group(1), 16) >> b & 1},
+    assert bits == {k: f[:31] for k, f in enumerate(tagged)}, bits
+    sets = [(int(m.group(2)), {tagged[b] for b in range(64) if int(m.group(1), 16) >> b & 1},
              int(m.group(3)), int(m.group(4)))
             for m in re.finditer(r"^bh-plugin: range hyp tags (0x[0-9a-f]+|0) cpu (\d+) runs (\d+) insns \d+ max (\d+)$",
                                  text, re.M)]

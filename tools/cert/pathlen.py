@@ -1052,7 +1052,10 @@ def main():
     figures = [["Entries bounded / open", f"{len(bounded)} / {sum(1 for r in rows if r[1] == 'open')}"],
                ["Longest bounded entry", max(bounded, key=lambda r: int(r[1]))[0] + ": " +
                 max(bounded, key=lambda r: int(r[1]))[1] + " instructions" if bounded else "-"],
-               ["Loop bounds declared / waits / missing", f"{len(loops)} / {len(waits)} / {len(open_all)}"]]
+               ["Loop bounds declared / sums / waits / missing",
+                f"{len(loops)} / {len(sums)} / {len(waits)} / {len(open_all)}"],
+               ["Measured against these bounds, per entry", "docs/safety/path-lengths-measured.md "
+                "(tests/system/test_pathlen_measured.py, REQ-CRT-030~2)"]]
     sys.exit(write_part(args.out, "pathlen", "Worst-case EL2 path lengths", "fail" if problems else "pass",
                         figures, problems, text))
 
