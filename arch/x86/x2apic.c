@@ -133,7 +133,7 @@ static bool ipi_own_cores(struct cpu *cpu, uint32_t shorthand, uint32_t dest, bo
  * started). A STARTUP to a vCPU that is on is ignored, as a core outside
  * wait-for-SIPI ignores it (Linux sends two).
  */
-/* Implements: REQ-XARCH-050 */
+/* Implements: REQ-XARCH-050, REQ-LNX-016 */
 static bool icr_start(struct cpu *cpu, uint64_t icr)
 {
 	struct partition *p = cpu->partition;
@@ -154,7 +154,8 @@ static bool icr_start(struct cpu *cpu, uint64_t icr)
 		(void)partition_vcpu_state(cpu, v, &power);
 		return ((icr & ICR_ASSERT) == 0u) || (power == CPU_POWER_OFF);
 	}
-	enum core_status s = partition_vcpu_on(cpu, v, ipa_init((uint64_t)ICR_VECTOR(icr) << 12), X86_START_SIPI);
+	uint64_t page = (icr & 0xffu) << 12;   /* the vector is the page number of the real-mode entry */
+	enum core_status s = partition_vcpu_on(cpu, v, ipa_init(page), X86_START_SIPI);
 
 	return (s == CORE_OK) || (s == CORE_ERR_ALREADY_ON) || (s == CORE_ERR_ON_PENDING);
 }

@@ -95,6 +95,7 @@ void vendor_vcpu_reset(struct cpu *cpu, uint64_t entry)
 	vmcb_write64(v, VMCB_G_PAT, 0x0007040600070406ULL);
 }
 
+/* Implements: REQ-XARCH-050 */
 void vendor_vcpu_real_mode(struct cpu *cpu, uint64_t page)
 {
 	void *v = cpu->arch.vctl;

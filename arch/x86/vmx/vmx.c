@@ -321,6 +321,7 @@ void vendor_vcpu_reset(struct cpu *cpu, uint64_t entry)
 }
 
 /* Unrestricted guest: real mode runs as it is, CR0.PE clear. */
+/* Implements: REQ-XARCH-050 */
 void vendor_vcpu_real_mode(struct cpu *cpu, uint64_t page)
 {
 	(void)cpu;
