@@ -241,6 +241,8 @@ def system_command(system_vars, image, *, disks=(), extra=(), **kw):
     if machine_of(system_vars) == Q35:
         if system_vars.get("BH_X86_IOMMU") == "amd":   # the board's AMD IOMMU (configs/boards/qemu-x86_64-iommu.dtsi)
             kw["extra"] = ["-device", "amd-iommu"] + kw["extra"]
+        elif system_vars.get("BH_X86_IOMMU") == "intel":   # its VT-d unit (configs/boards/qemu-x86_64-vtd.dtsi)
+            kw["extra"] = ["-device", "intel-iommu"] + kw["extra"]
         return x86_command(image, cpus=system_vars["BH_NUM_CORES"], mem_mib=ram_mib(system_vars),
                            interactive=kw.get("interactive", False), load_list=kw["load_list"], extra=kw["extra"],
                            icount=kw.get("icount"), plugin=kw.get("plugin"))

@@ -12,7 +12,7 @@
  * cannot reach outside the function's windows: reads of the identity and
  * class, memory space enable and INTx disable. BARs read the described
  * addresses and are sized without moving; bus mastering only where the
- * board's IOMMU translates the function's DMA (amdvi.c): without one a bus
+ * board's IOMMU translates the function's DMA (iommu.c): without one a bus
  * master could write anywhere; the capability
  * list is hidden (MSI is a write to any core's interrupt address), and
  * everything else is ignored and counted.
@@ -45,7 +45,7 @@ _Static_assert(X86_PCI_FUNCS == CFG_X86_MAX_PCI_FUNCS, "arch_types.h's count is 
 #define PCI_REG_INTERRUPT 0x3cu       /* line, pin, min grant, max latency */
 #define CMD_MEMORY 0x0002u
 #define CMD_INTX_DISABLE 0x0400u
-#define CMD_BUS_MASTER 0x0004u        /* only where the IOMMU translates its DMA (amdvi.c) */
+#define CMD_BUS_MASTER 0x0004u        /* only where the IOMMU translates its DMA (iommu.c) */
 #define CMD_ALLOWED (CMD_MEMORY | CMD_INTX_DISABLE)
 #define STATUS_CAP_LIST 0x00100000u   /* bit 4 of the status register */
 #define BAR_FLAGS 0xfu                /* memory BAR: space, type, prefetchable */
@@ -233,6 +233,7 @@ static bool pci_config_pio(struct cpu *cpu, void *context, uint64_t offset, bool
 	bool ok = true;
 
 	(void)context;
+	x86_iommu_poll();   /* the DMA faults of a function since its owner last got here */
 	if (offset < 4u) {
 		ok = (offset == 0u) && (size == 4u);
 		if (ok && write) {
@@ -283,6 +284,7 @@ void x86_pci_partition_reset(struct partition *p)
 {
 	const struct cfg_arch_partition *a = &p->cfg->arch;
 
+	x86_iommu_poll();
 	p->arch.pci_address = 0u;
 	for (uint32_t i = 0u; (i < a->n_pci) && (i < CFG_X86_MAX_PCI_FUNCS); i++) {
 		p->arch.pci_sizing[i] = 0u;

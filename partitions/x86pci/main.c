@@ -101,6 +101,7 @@ static void drive(void)
 #define OWN_HOST_ADDRESS 0x6000000u     /* its RAM's host-address (configs/qemu-x86_64-pci.dts) */
 #define RAM_IPA 0x200000u
 #define OUTSIDER_HOST_ADDRESS 0x8000000u
+#define HYP_HOST_ADDRESS 0x1000000u     /* the hypervisor's RAM (configs/boards/qemu-x86_64.dtsi), one of our guest-physical addresses */
 
 static uint8_t dma_out[DMA_BYTES] __attribute__((aligned(64)));
 static uint8_t dma_in[DMA_BYTES] __attribute__((aligned(64)));
@@ -143,7 +144,8 @@ static uint8_t filler(unsigned i)
 /*
  * Bus addresses are its guest-physical ones: a round trip through its own
  * RAM arrives; a write to the host address of that same RAM changes
- * nothing, and a read of another partition's RAM brings none of it.
+ * nothing, a read of another partition's RAM brings none of it, and a
+ * write to the hypervisor's host address lands in its own RAM there.
  */
 static void dma(void)
 {
@@ -159,6 +161,7 @@ static void dma(void)
 	edu_dma(EDU_DMA_BUFFER, OWN_HOST_ADDRESS + ((uint32_t)(uintptr_t)dma_in - RAM_IPA), EDU_DMA_RUN | EDU_DMA_TO_RAM);
 	printf("x86pci: DMA to its RAM's host address 0x%x: %u of %u bytes unchanged\n",
 	       (unsigned)(OWN_HOST_ADDRESS + ((uint32_t)(uintptr_t)dma_in - RAM_IPA)), dma_in_equal(filler), DMA_BYTES);
+	(void)cfg_read(EDU_BDF, 0);   /* where the hypervisor reads the IOMMU's fault records (arch/x86/vtd.c): one per refused DMA */
 	/* outsider runs this program: its RAM starts with the same bytes as ours */
 	edu_dma(OUTSIDER_HOST_ADDRESS, EDU_DMA_BUFFER, EDU_DMA_RUN);
 	edu_dma(EDU_DMA_BUFFER, (uint32_t)(uintptr_t)dma_in, EDU_DMA_RUN | EDU_DMA_TO_RAM);
@@ -170,6 +173,19 @@ static void dma(void)
 	}
 	printf("x86pci: DMA from outsider's RAM 0x%x: %u of its image's %u nonzero bytes\n", (unsigned)OUTSIDER_HOST_ADDRESS,
 	       same, nonzero);
+	(void)cfg_read(EDU_BDF, 0);
+	/* the hypervisor's host address is a bus address of our RAM: the write lands there, in our own RAM */
+	volatile uint8_t *own = (volatile uint8_t *)(uintptr_t)HYP_HOST_ADDRESS;
+	unsigned landed = 0;
+
+	for (unsigned i = 0; i < DMA_BYTES; i++)
+		own[i] = filler(i);
+	edu_dma((uint32_t)(uintptr_t)dma_out, EDU_DMA_BUFFER, EDU_DMA_RUN);
+	edu_dma(EDU_DMA_BUFFER, HYP_HOST_ADDRESS, EDU_DMA_RUN | EDU_DMA_TO_RAM);
+	for (unsigned i = 0; i < DMA_BYTES; i++)
+		landed += own[i] == pattern(i);
+	printf("x86pci: DMA to the hypervisor's host address 0x%x: %u of %u bytes in its own RAM there\n",
+	       (unsigned)HYP_HOST_ADDRESS, landed, DMA_BYTES);
 }
 
 static void hostile(void)

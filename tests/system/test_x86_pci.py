@@ -89,7 +89,9 @@ def test_dma_reaches_only_its_own_ram(pci_run):
     """With bus mastering granted (the IOMMU is on), edu's DMA uses x86pci's guest-physical
     addresses: a round trip through its RAM brings all 64 bytes back; a write to the host address
     of that same RAM (where it would land untranslated) changes none of its bytes; a read of
-    outsider's RAM, whose image is the same program, brings none of the image's nonzero bytes.
+    outsider's RAM, whose image is the same program, brings none of the image's nonzero bytes; a
+    write to the hypervisor's host address lands in x86pci's own RAM at that guest-physical
+    address, and the hypervisor runs on.
 
     Verifies: REQ-DEV-004
     """
@@ -99,6 +101,8 @@ def test_dma_reaches_only_its_own_ram(pci_run):
     m = re.fullmatch(r"0x8000000: (\d+) of its image's (\d+) nonzero bytes",
                      _one(pci_run, "x86pci", "x86pci: DMA from outsider's RAM "))
     assert m and int(m.group(1)) == 0 and int(m.group(2)) > 32, pci_run.text()
+    assert _one(pci_run, "x86pci", "x86pci: DMA to the hypervisor's host address ") == \
+        "0x1000000: 64 of 64 bytes in its own RAM there", pci_run.text()
 
 
 def test_restart_finds_the_function_placed_again_with_decoding_off(pci_run):

@@ -424,9 +424,29 @@ static void test_pci_function_behind_the_iommu(void **state)
 	assert_string_equal(err, "");
 	assert_int_equal(rc, 0);
 	free(err);
-	expect_text("%s/ok-pci-iommu/gen/config.c", "\t\t.iommu = { .base = 0xfed80000, .size = 0x4000 },\n");
+	expect_text("%s/ok-pci-iommu/gen/config.c",
+		    "\t\t.iommu = { .base = 0xfed80000, .size = 0x4000 },\n\t\t.iommu_kind = CFG_X86_IOMMU_AMD,\n");
 	expect_text("%s/ok-pci-iommu/gen/system.mk", "BH_X86_IOMMU := amd\n");
 	expect_text("%s/ok-pci-iommu/gen/isolation.md",
+		    "(configuration space filtered; DMA translated by the IOMMU through its own RAM, every other requester blocked) |");
+}
+
+/* A VT-d unit instead: its kind picks vtd.c, QEMU gets intel-iommu, the report the translated DMA. */
+/* Verifies: REQ-DEV-005 */
+static void test_pci_function_behind_vtd(void **state)
+{
+	char *err;
+	int rc;
+
+	(void)state;
+	err = run_both("ok-pci-vtd", &rc);
+	assert_string_equal(err, "");
+	assert_int_equal(rc, 0);
+	free(err);
+	expect_text("%s/ok-pci-vtd/gen/config.c",
+		    "\t\t.iommu = { .base = 0xfed90000, .size = 0x1000 },\n\t\t.iommu_kind = CFG_X86_IOMMU_VTD,\n");
+	expect_text("%s/ok-pci-vtd/gen/system.mk", "BH_X86_IOMMU := intel\n");
+	expect_text("%s/ok-pci-vtd/gen/isolation.md",
 		    "(configuration space filtered; DMA translated by the IOMMU through its own RAM, every other requester blocked) |");
 }
 
@@ -442,6 +462,7 @@ int main(void)
 		cmocka_unit_test(test_bad_linux_partitions_name_property_and_reason),
 		cmocka_unit_test(test_pci_function_assignment),
 		cmocka_unit_test(test_pci_function_behind_the_iommu),
+		cmocka_unit_test(test_pci_function_behind_vtd),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);

@@ -30,9 +30,17 @@ struct cfg_ioapic {
 	uint32_t pins;
 };
 
+/** The board's IOMMU, which picks the driver (arch/x86/iommu.c). */
+enum cfg_x86_iommu {
+	CFG_X86_IOMMU_NONE = 0,   /* bus mastering denied (pci.c) */
+	CFG_X86_IOMMU_AMD = 1,    /* AMD-Vi (amdvi.c) */
+	CFG_X86_IOMMU_VTD = 2     /* Intel VT-d DMA remapping (vtd.c) */
+};
+
 struct cfg_arch_system {
 	struct cfg_ioapic ioapic;
-	struct cfg_mmio iommu;    /* the AMD IOMMU's registers; size 0: the board has none (arch/x86/amdvi.c) */
+	struct cfg_mmio iommu;    /* the IOMMU's registers; size 0: the board has none */
+	uint32_t iommu_kind;      /* enum cfg_x86_iommu */
 };
 
 struct cfg_arch_cpu {

@@ -266,11 +266,33 @@ void x86_pci_config_write(uint32_t bdf, uint32_t reg, uint32_t v);
 /**
  * Function `bdf` of partition `p` translated by the board's IOMMU through
  * the partition's RAM, the IOMMU enabled with every other requester
- * blocked on first use; nothing without an IOMMU (amdvi.c).
+ * blocked on first use; nothing without an IOMMU (iommu.c: amdvi.c or vtd.c).
  */
 void x86_iommu_assign(struct partition *p, uint32_t bdf);
 /** Whether the IOMMU translates assigned functions' DMA (then they may master the bus). */
 bool x86_iommu_active(void);
+/** The IOMMU's recorded DMA faults read, counted and logged, the records freed (iommu.c). */
+void x86_iommu_poll(void);
+/** One register access of the board's IOMMU at `offset` in its frame, of the width named (iommu.c). */
+uint32_t x86_iommu_read32(uint32_t offset);
+uint64_t x86_iommu_read64(uint32_t offset);
+void x86_iommu_write32(uint32_t offset, uint32_t v);
+void x86_iommu_write64(uint32_t offset, uint64_t v);
+
+/** An IOMMU's encoding of iopt.c's entries: a table's, a 2 MiB page's (readable) and its write permission. */
+struct x86_iopt_format {
+	uint64_t table;
+	uint64_t leaf;
+	uint64_t write;
+};
+/** Partition `p`'s RAM as 2 MiB pages at its guest-physical addresses, in `f`'s encoding; the root's address (iopt.c). */
+uint64_t x86_iopt_build(const struct partition *p, const struct x86_iopt_format *f);
+/** The drivers iommu.c picks between by the board's kind. */
+void amdvi_assign(const struct partition *p, uint32_t bdf);
+bool amdvi_active(void);
+void vtd_assign(const struct partition *p, uint32_t bdf);
+bool vtd_active(void);
+void vtd_poll(void);
 /** The hypervisor's handler of vector X86_VEC_GSI + `pin`: EOI, then the owner's vector raised, unless masked. */
 void x86_gsi_interrupt(uint32_t pin);
 

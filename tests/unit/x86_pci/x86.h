@@ -23,5 +23,6 @@ uint32_t x86_pci_config_read(uint32_t bdf, uint32_t reg);
 void x86_pci_config_write(uint32_t bdf, uint32_t reg, uint32_t v);
 void x86_iommu_assign(struct partition *p, uint32_t bdf);
 bool x86_iommu_active(void);
+void x86_iommu_poll(void);
 
 #endif /* X86_H */

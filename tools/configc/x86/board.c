@@ -23,6 +23,7 @@
 #define IOAPIC_COMPATIBLE "intel,ce4100-ioapic"
 #define LAPIC_COMPATIBLE "intel,ce4100-lapic"
 #define IOMMU_COMPATIBLE "amd,iommu"
+#define VTD_COMPATIBLE "intel,vtd"
 #define IOAPIC_PINS 24u   /* the 82093AA's; QEMU's I/O APIC has the same */
 
 static const char *const cpu_props[] = { "reg", NULL };
@@ -109,11 +110,17 @@ static void parse_lapic(struct bh_ctx *c, int node, unsigned ac, unsigned sc)
 	parse_hyp_frame(c, node, ac, sc, "local APIC window", a->lapic_path, &a->lapic);
 }
 
-/* The AMD IOMMU's register frame: the hypervisor's, never a partition's (pci.c's functions translate through it). */
-static void parse_iommu(struct bh_ctx *c, int node, unsigned ac, unsigned sc)
+/*
+ * The IOMMU's register frame, AMD-Vi's or a VT-d unit's: the hypervisor's,
+ * never a partition's (pci.c's functions translate through it). One IOMMU
+ * per board: a second is refused by parse_hyp_frame like a second of any frame.
+ */
+static void parse_iommu(struct bh_ctx *c, int node, unsigned ac, unsigned sc, bool vtd)
 {
 	struct bh_arch_board *a = &c->sys->board.arch;
 
+	if (!a->iommu_path[0])
+		a->iommu_vtd = vtd;
 	parse_hyp_frame(c, node, ac, sc, "IOMMU", a->iommu_path, &a->iommu);
 }
 
@@ -192,8 +199,8 @@ bool be_board_node(struct bh_ctx *c, int node, unsigned ac, unsigned sc)
 		parse_lapic(c, node, ac, sc);
 		return true;
 	}
-	if (compatible_is(c, node, IOMMU_COMPATIBLE)) {
-		parse_iommu(c, node, ac, sc);
+	if (compatible_is(c, node, IOMMU_COMPATIBLE) || compatible_is(c, node, VTD_COMPATIBLE)) {
+		parse_iommu(c, node, ac, sc, compatible_is(c, node, VTD_COMPATIBLE));
 		return true;
 	}
 	return false;

@@ -25,7 +25,9 @@ void be_emit_mk(FILE *f, const struct bh_system *sys)
 {
 	fprintf(f, "BH_CONSOLE := ns16550\n");
 	fprintf(f, "BH_S2_POOL_PAGES := %u\n", sys->s2_pages);
-	if (sys->board.arch.iommu_path[0])
+	if (sys->board.arch.iommu_path[0] && sys->board.arch.iommu_vtd)
+		fprintf(f, "# The board's VT-d unit: scripts/qemu.py adds -device intel-iommu.\nBH_X86_IOMMU := intel\n");
+	else if (sys->board.arch.iommu_path[0])
 		fprintf(f, "# The board's AMD IOMMU: scripts/qemu.py adds -device amd-iommu.\nBH_X86_IOMMU := amd\n");
 }
 
@@ -36,7 +38,8 @@ void be_emit_c_system(FILE *f, const struct bh_system *sys)
 	fprintf(f, "\t.arch = {\n\t\t.ioapic = { .mmio = { .base = 0x%llx, .size = 0x%llx }, .gsi_base = 0, .pins = %u },\n",
 		ULL(a->ioapic.base), ULL(a->ioapic.size), a->has_ioapic ? a->ioapic_pins : 0u);
 	if (a->iommu_path[0])
-		fprintf(f, "\t\t.iommu = { .base = 0x%llx, .size = 0x%llx },\n", ULL(a->iommu.base), ULL(a->iommu.size));
+		fprintf(f, "\t\t.iommu = { .base = 0x%llx, .size = 0x%llx },\n\t\t.iommu_kind = %s,\n", ULL(a->iommu.base),
+			ULL(a->iommu.size), a->iommu_vtd ? "CFG_X86_IOMMU_VTD" : "CFG_X86_IOMMU_AMD");
 	fprintf(f, "\t},\n");
 }
 

@@ -38,8 +38,9 @@ struct bh_arch_board {
 	bool has_ioapic;
 	struct bh_range ioapic;
 	uint32_t ioapic_pins;
-	char iommu_path[BHCC_PATH_MAX];            /* the AMD IOMMU, "" when the board has none (pci.c) */
+	char iommu_path[BHCC_PATH_MAX];            /* the IOMMU, "" when the board has none (pci.c) */
 	struct bh_range iommu;
+	bool iommu_vtd;                            /* it is a VT-d unit ("intel,vtd"), else AMD-Vi ("amd,iommu") */
 	char lapic_path[BHCC_PATH_MAX];            /* "" when the board names none */
 	struct bh_range lapic;
 };
