@@ -23,6 +23,9 @@
  *      x2APIC mode again;
  *   6. a CS-prefixed VMMCALL (AMD only), which breaks the hypercall ABI: it
  *      resumes at its own third byte, in its own code;
+ *      then its own exceptions through the runtime's exception hook: UD2
+ *      (#UD) and a division by zero (#DE), resumed after the instruction,
+ *      and INT3 (#BP), a trap, resumed where the processor left it;
  *   7. a store to guest-physical 64 MiB, where talker's RAM is in host
  *      memory but nothing is in its own map: a nested page fault, and its
  *      fault policy (stop) ends it.
@@ -207,6 +210,38 @@ static void prefixed_vmmcall(void)
 	       (top == 1.0) ? "is 1.0: resumed at its third byte" : "is not 1.0");
 }
 
+static uint32_t hook_calls;
+static uint64_t hook_syndrome[3];
+
+/* UD2 and DIV %ECX are two bytes; #BP's saved RIP is already past INT3. */
+static bool on_exception(uint64_t esr, uint64_t elr, uint64_t far)
+{
+	(void)far;
+	if (hook_calls < 3u) {
+		hook_syndrome[hook_calls] = esr;
+	}
+	hook_calls++;
+	if ((esr >> 32) != 3u) {
+		rt_exception_resume(elr + 2u);
+	}
+	return true;
+}
+
+static void exceptions(void)
+{
+	uint32_t eax = 1u, edx = 0u;
+
+	rt_set_exception_hook(on_exception);
+	__asm__ volatile("ud2" : : : "memory");
+	__asm__ volatile("divl %%ecx" : "+a"(eax), "+d"(edx) : "c"(0u) : "memory");
+	__asm__ volatile("int3" : : : "memory");
+	rt_set_exception_hook(NULL);
+	printf("x86probe: exception hook: %u calls, vectors %u %u %u, error codes %u %u %u, then resumed\n",
+	       (unsigned)hook_calls, (unsigned)(hook_syndrome[0] >> 32), (unsigned)(hook_syndrome[1] >> 32),
+	       (unsigned)(hook_syndrome[2] >> 32), (unsigned)(uint32_t)hook_syndrome[0], (unsigned)(uint32_t)hook_syndrome[1],
+	       (unsigned)(uint32_t)hook_syndrome[2]);
+}
+
 int main(void)
 {
 	static const char msg[] = "x86probe on COM2\r\n";
@@ -235,6 +270,7 @@ int main(void)
 	ioapic_pins();
 	xapic_page();
 	prefixed_vmmcall();
+	exceptions();
 	__asm__ volatile("cli");
 	printf("x86probe: now a store into talker's memory at 0x%x\n", VICTIM_ADDRESS);
 	*(volatile uint32_t *)(uintptr_t)VICTIM_ADDRESS = 0xdeadbeefu;

@@ -63,6 +63,21 @@ def test_a_prefixed_vmmcall_resumes_at_its_third_byte(system_run):
     assert int(line.split("rax ")[1].split(",")[0], 16) == 0, line   # BH_OK: the call was served
 
 
+def test_exceptions_reach_the_runtimes_hook(system_run):
+    """x86probe sets an exception hook and raises #UD (UD2), #DE (a division by zero) and #BP
+    (INT3): the hook is called three times with vectors 6, 0 and 3 (no error code), the first two
+    resumed after their two-byte instructions as the hook said, the trap at the RIP the processor
+    saved; x86probe runs on to its last attempt.
+
+    Verifies: REQ-XARCH-045
+    """
+    probe = system_run.of("x86probe")
+    assert "x86probe: exception hook: 3 calls, vectors 6 0 3, error codes 0 0 0, then resumed" in probe, \
+        system_run.text()
+    assert probe.index("x86probe: now a store into talker's memory at 0x4000000") > \
+        probe.index("x86probe: exception hook: 3 calls, vectors 6 0 3, error codes 0 0 0, then resumed"), system_run.text()
+
+
 def test_cpuid_is_filtered_and_names_the_partition_and_vcpu(system_run):
     """CPUID leaf 1 has the hypervisor bit and the x2APIC, not VMX; leaf
     0x80000001 hides SVM; Bulkhead's leaf 0x40000001 gives x86probe its

@@ -122,9 +122,13 @@ extern char __ram_start[], __ram_end[];
 extern char __free_start[], __free_end[];
 
 /**
- * Called for an exception taken by this partition (synchronous, IRQ, FIQ,
- * SError). Return true to resume after the faulting instruction; false
- * prints the exception and stops the partition.
+ * Called for an exception taken by this partition (arm64: synchronous, IRQ,
+ * FIQ, SError). Return true to resume after the faulting instruction; false
+ * prints the exception and stops the partition. x86 (runtime/x86/exception.c):
+ * exception vectors 0-31, esr the vector << 32 | the error code, elr the
+ * saved RIP, far CR2 of a page fault; true resumes where
+ * rt_exception_resume() (bhrt_x86.h) said, else at the saved RIP; false
+ * prints it and crashes the partition (a triple fault).
  */
 typedef bool (*rt_exception_hook_t)(uint64_t esr, uint64_t elr, uint64_t far);
 void rt_set_exception_hook(rt_exception_hook_t hook);

@@ -4,6 +4,7 @@
  * all its vCPUs, each of which loads it itself. A vector without a gate is
  * not present: an exception there is a triple fault, the partition's crash.
  */
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "bhrt_x86.h"
@@ -34,6 +35,11 @@ void x86_idt_set(uint8_t vector, const uint8_t *entry)
 
 	idt[vector] = (struct gate){ .offset_low = (uint16_t)a, .selector = SEL_CODE64, .type = GATE_INTERRUPT,
 				     .offset_mid = (uint16_t)(a >> 16), .offset_high = (uint32_t)(a >> 32) };
+}
+
+bool x86_idt_present(uint8_t vector)
+{
+	return idt[vector].type != 0u;
 }
 
 void x86_idt_load(void)

@@ -134,13 +134,3 @@ void rt_delay_us(uint64_t us)
 	}
 }
 
-/*
- * No IDT yet: an exception in the partition is a triple fault, which the
- * hypervisor handles as the partition's crash (natively QEMU resets). The
- * call exists so that programs written for arm64 link; there is nothing to
- * keep the hook for.
- */
-void rt_set_exception_hook(rt_exception_hook_t hook)
-{
-	(void)hook;
-}

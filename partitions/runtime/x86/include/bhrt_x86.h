@@ -3,6 +3,7 @@
 #ifndef BHRT_X86_H
 #define BHRT_X86_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct x86_cpuid {
@@ -105,6 +106,15 @@ void x86_idt_set(uint8_t vector, const uint8_t *entry);
 extern uint32_t rt_x86_irq_total;
 /* Each vector's count (irq_vectors.S counts, rt_doorbell_count() reads). */
 extern uint32_t rt_x86_irq_counts[256];
+
+/** Whether `vector` has a gate already (rt_set_exception_hook() leaves such a vector's gate alone). */
+bool x86_idt_present(uint8_t vector);
+/**
+ * From an exception hook (bhrt.h) that returns true: resume at `rip`
+ * rather than at the saved RIP (the faulting instruction's for a fault),
+ * since x86 instructions have no fixed length (exception.c).
+ */
+void rt_exception_resume(uint64_t rip);
 
 /** Loads the partition's IDT on the calling vCPU (each vCPU loads it once). */
 void x86_idt_load(void);
