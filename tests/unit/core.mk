@@ -51,6 +51,11 @@ UNIT_TESTS += seed
 UT_seed_SRCS := tests/unit/test_seed.c $(CORE_UT_SRCS)
 UT_seed_CFLAGS := $(CORE_UT_CFLAGS)
 
+# The counter's rate in a partition's boot information (core/counter_rate.c).
+UNIT_TESTS += counter_rate
+UT_counter_rate_SRCS := tests/unit/test_counter_rate.c $(CORE_UT_SRCS)
+UT_counter_rate_CFLAGS := $(CORE_UT_CFLAGS)
+
 # The emulated disk and the service partition at its channel's other end: a system of its own.
 UNIT_TESTS += vdisk
 UT_vdisk_SRCS := tests/unit/test_vdisk.c tests/unit/fake_pair.c $(filter-out tests/unit/fake_system.c,$(CORE_UT_SRCS))

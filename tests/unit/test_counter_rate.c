@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The counter's rate written into a partition's boot information
+ * (core/counter_rate.c): over the room of spaces bhcc left after
+ * " tsc_early_khz=" (tools/configc/x86/linux_boot.c), and nowhere else.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+#include "cfg.h"
+#include "counter_rate.h"
+#include "fake_arch.h"
+#include "partition.h"
+
+#define LINE "console=ttyS0 tsc_early_khz="
+#define ROOM_AT ((uint32_t)sizeof(LINE) - 1u)
+#define INFO 64u
+
+static uint8_t info[INFO];
+static struct cfg_partition cfg = { .name = "os" };
+static struct partition part = { .cfg = &cfg };
+
+static int setup(void **state)
+{
+	(void)state;
+	memset(info, 0xee, sizeof(info));
+	memcpy(info, LINE, ROOM_AT);
+	memset(&info[ROOM_AT], ' ', CFG_COUNTER_KHZ_DIGITS);
+	info[ROOM_AT + CFG_COUNTER_KHZ_DIGITS] = 0u;
+	cfg.counter_khz = ROOM_AT;
+	return 0;
+}
+
+/* The rate in kHz, decimal, left-aligned, the rest of the room spaces; the bytes around untouched. */
+/* Verifies: REQ-LNX-017 */
+static void test_rate_written_over_the_room(void **state)
+{
+	char want[INFO];
+
+	(void)state;
+	(void)snprintf(want, sizeof(want), "%s%-10llu", LINE, (unsigned long long)(FAKE_COUNTER_HZ / 1000u));
+	assert_true(counter_rate_fill(&part, info, INFO));
+	assert_string_equal((const char *)info, want);
+	assert_int_equal(info[ROOM_AT + CFG_COUNTER_KHZ_DIGITS + 1u], 0xee);
+}
+
+/* No room asked for: nothing written. */
+/* Verifies: REQ-LNX-017 */
+static void test_none_asked_for(void **state)
+{
+	uint8_t before[INFO];
+
+	(void)state;
+	cfg.counter_khz = 0u;
+	memcpy(before, info, INFO);
+	assert_true(counter_rate_fill(&part, info, INFO));
+	assert_memory_equal(before, info, INFO);
+}
+
+/* A room that is not all spaces, or that runs past the end, is left alone. */
+/* Verifies: REQ-LNX-017 */
+static void test_room_not_there_is_left_alone(void **state)
+{
+	uint8_t before[INFO];
+
+	(void)state;
+	info[ROOM_AT + 3u] = (uint8_t)'x';
+	memcpy(before, info, INFO);
+	assert_false(counter_rate_fill(&part, info, INFO));
+	assert_memory_equal(before, info, INFO);
+	cfg.counter_khz = INFO - CFG_COUNTER_KHZ_DIGITS + 1u;
+	assert_false(counter_rate_fill(&part, info, INFO));
+	cfg.counter_khz = ROOM_AT;
+	assert_false(counter_rate_fill(&part, info, CFG_COUNTER_KHZ_DIGITS - 1u));
+	assert_memory_equal(before, info, INFO);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(test_rate_written_over_the_room, setup),
+		cmocka_unit_test_setup(test_none_asked_for, setup),
+		cmocka_unit_test_setup(test_room_not_there_is_left_alone, setup),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
