@@ -39,13 +39,6 @@
 #define PTE_WRITE (1ULL << 62)
 #define PTE_ADDR 0x000ffffffffff000ULL
 
-/* iopt.c's tables in AMD-Vi's encoding: a leaf's next level 0 makes it a 2 MiB page. */
-static const struct x86_iopt_format amdvi_format = {
-	.table = PTE_PRESENT | PTE_NEXT_2 | PTE_READ | PTE_WRITE,
-	.leaf = PTE_PRESENT | PTE_READ,
-	.write = PTE_WRITE,
-};
-
 static uint64_t devtab[DEVTAB_ENTRIES][4] __attribute__((aligned(4096), section(".noload.amdvi")));
 static bool enabled;
 
@@ -71,6 +64,13 @@ bool amdvi_active(void)
 /* Implements: REQ-DEV-004 */
 void amdvi_assign(const struct partition *p, uint32_t bdf)
 {
+	/* iopt.c's tables in AMD-Vi's encoding: a leaf's next level 0 makes it a 2 MiB page. */
+	static const struct x86_iopt_format amdvi_format = {
+		.table = PTE_PRESENT | PTE_NEXT_2 | PTE_READ | PTE_WRITE,
+		.leaf = PTE_PRESENT | PTE_READ,
+		.write = PTE_WRITE,
+	};
+
 	if (bdf < DEVTAB_ENTRIES) {
 		uint64_t root = x86_iopt_build(p, &amdvi_format);
 

@@ -15,12 +15,13 @@
 void x86_iommu_assign(struct partition *p, uint32_t bdf)
 {
 	switch (cfg_system.arch.iommu_kind) {
-	case (uint32_t)CFG_X86_IOMMU_AMD:
+	case CFG_X86_IOMMU_AMD:
 		amdvi_assign(p, bdf);
 		break;
-	case (uint32_t)CFG_X86_IOMMU_VTD:
+	case CFG_X86_IOMMU_VTD:
 		vtd_assign(p, bdf);
 		break;
+	case CFG_X86_IOMMU_NONE:
 	default:
 		/* no IOMMU: pci.c denies bus mastering instead */
 		break;
@@ -32,12 +33,13 @@ bool x86_iommu_active(void)
 	bool active;
 
 	switch (cfg_system.arch.iommu_kind) {
-	case (uint32_t)CFG_X86_IOMMU_AMD:
+	case CFG_X86_IOMMU_AMD:
 		active = amdvi_active();
 		break;
-	case (uint32_t)CFG_X86_IOMMU_VTD:
+	case CFG_X86_IOMMU_VTD:
 		active = vtd_active();
 		break;
+	case CFG_X86_IOMMU_NONE:
 	default:
 		active = false;
 		break;
@@ -49,7 +51,7 @@ bool x86_iommu_active(void)
 /* Implements: REQ-DEV-006 */
 void x86_iommu_poll(void)
 {
-	if (cfg_system.arch.iommu_kind == (uint32_t)CFG_X86_IOMMU_VTD) {
+	if (cfg_system.arch.iommu_kind == CFG_X86_IOMMU_VTD) {
 		vtd_poll();
 	}
 }
@@ -62,7 +64,11 @@ void x86_iommu_poll(void)
  */
 uint32_t x86_iommu_read32(uint32_t offset)
 {
-	return *(volatile const uint32_t *)(uintptr_t)(cfg_system.arch.iommu.base + offset);
+	uint64_t address = cfg_system.arch.iommu.base + offset;
+	uint32_t value;
+
+	__asm__ volatile("movl (%1), %0" : "=r"(value) : "r"(address) : "memory");
+	return value;
 }
 
 uint64_t x86_iommu_read64(uint32_t offset)
@@ -76,7 +82,10 @@ uint64_t x86_iommu_read64(uint32_t offset)
 
 void x86_iommu_write32(uint32_t offset, uint32_t v)
 {
-	*(volatile uint32_t *)(uintptr_t)(cfg_system.arch.iommu.base + offset) = v;
+	uint64_t address = cfg_system.arch.iommu.base + offset;
+	uint32_t value = v;
+
+	__asm__ volatile("movl %0, (%1)" : : "r"(value), "r"(address) : "memory");
 }
 
 void x86_iommu_write64(uint32_t offset, uint64_t v)

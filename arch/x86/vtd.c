@@ -39,14 +39,14 @@
 #define REG_FECTL 0x38u
 
 #define CAP_SAGAW_39 (1ULL << 9)            /* three-level second-level tables */
-#define CAP_FRO(cap) ((uint32_t)(((cap) >> 24) & 0x3ffu) * 16u)
-#define CAP_NFR(cap) ((uint32_t)(((cap) >> 40) & 0xffu) + 1u)
+#define CAP_FRO_SHIFT 24u                    /* the first fault recording register / 16 */
+#define CAP_NFR_SHIFT 40u                    /* fault recording registers - 1 */
 #define ECAP_COHERENT 0x1ULL                 /* the unit snoops the caches on its table walks */
-#define ECAP_IRO(ecap) ((uint32_t)(((ecap) >> 8) & 0x3ffu) * 16u)
-#define GCMD_TE (1u << 31)
-#define GCMD_SRTP (1u << 30)
-#define GSTS_TES (1u << 31)
-#define GSTS_RTPS (1u << 30)
+#define ECAP_IRO_SHIFT 8u                    /* the IOTLB registers / 16 */
+#define GCMD_TE 0x80000000u
+#define GCMD_SRTP 0x40000000u
+#define GSTS_TES 0x80000000u
+#define GSTS_RTPS 0x40000000u
 #define GSTS_PERSISTENT 0x96ffffffu          /* the enables a command write must repeat; one-shot bits masked */
 #define CCMD_ICC (1ULL << 63)
 #define CCMD_GLOBAL (1ULL << 61)
@@ -55,7 +55,7 @@
 #define FSTS_PFO 0x1u
 #define FSTS_PPF 0x2u
 #define FSTS_FRI(fsts) (((fsts) >> 8) & 0xffu)
-#define FECTL_IM (1u << 31)
+#define FECTL_IM 0x80000000u                 /* fault events masked */
 #define FRCD_F (1ULL << 63)
 #define FRCD_READ (1ULL << 62)
 #define FRCD_REASON(hi) ((uint32_t)(((hi) >> 32) & 0xffu))
@@ -74,15 +74,8 @@
 #define POLL_LIMIT 10000000u
 #define FAULTS_LOGGED 16u                    /* then counted only: a partition's DMA must not flood the log */
 
-static const struct x86_iopt_format vtd_format = {
-	.table = SL_READ | SL_WRITE,
-	.leaf = SL_READ | SL_PAGE,
-	.write = SL_WRITE,
-};
-
-static uint64_t root_table[256][2] __attribute__((aligned(4096), section(".noload.vtd")));
 static uint64_t context_table[BUS0_DEVFNS][2] __attribute__((aligned(4096), section(".noload.vtd")));
-static bool enabled;
+static bool vtd_enabled;
 static uint32_t fault_offset;   /* the first fault recording register */
 static uint32_t fault_records;
 static uint32_t iotlb_offset;   /* the IOTLB invalidate register */
@@ -125,16 +118,18 @@ static void invalidate(void)
 }
 
 /* Implements: REQ-DEV-005 */
-static void enable(void)
+static void vtd_enable(void)
 {
+	static uint64_t root_table[256][2] __attribute__((aligned(4096), section(".noload.vtd")));
 	uint64_t cap = x86_iommu_read64(REG_CAP);
+	uint64_t ecap = x86_iommu_read64(REG_ECAP);
 
 	if ((cap & CAP_SAGAW_39) == 0u) {
 		panic("VT-d at 0x%lx: no three-level second-level tables (CAP 0x%lx)", cfg_system.arch.iommu.base, cap);
 	}
-	fault_offset = CAP_FRO(cap);
-	fault_records = CAP_NFR(cap);
-	iotlb_offset = ECAP_IRO(x86_iommu_read64(REG_ECAP)) + 8u;
+	fault_offset = (uint32_t)((cap >> CAP_FRO_SHIFT) & 0x3ffULL) * 16u;
+	fault_records = (uint32_t)((cap >> CAP_NFR_SHIFT) & 0xffULL) + 1u;
+	iotlb_offset = ((uint32_t)((ecap >> ECAP_IRO_SHIFT) & 0x3ffULL) * 16u) + 8u;
 	root_table[0][0] = ROOT_PRESENT | pa_from_ptr(context_table).pa;
 	x86_iommu_write32(REG_FECTL, FECTL_IM);
 	x86_iommu_write64(REG_RTADDR, pa_from_ptr(root_table).pa);   /* legacy mode */
@@ -145,21 +140,27 @@ static void enable(void)
 
 bool vtd_active(void)
 {
-	return enabled;
+	return __atomic_load_n(&vtd_enabled, __ATOMIC_ACQUIRE);
 }
 
 /* Implements: REQ-DEV-005 */
 void vtd_assign(const struct partition *p, uint32_t bdf)
 {
+	static const struct x86_iopt_format vtd_format = {
+		.table = SL_READ | SL_WRITE,
+		.leaf = SL_READ | SL_PAGE,
+		.write = SL_WRITE,
+	};
+
 	if (bdf < BUS0_DEVFNS) {
 		uint64_t root = x86_iopt_build(p, &vtd_format);
 
 		spin_lock(&vtd_lock);
 		context_table[bdf][1] = CONTEXT_AW_39 | (((uint64_t)p->id + 1U) << CONTEXT_DID_SHIFT);
 		context_table[bdf][0] = CONTEXT_PRESENT | (root & TABLE_ADDR);
-		if (!enabled) {
-			enable();
-			__atomic_store_n(&enabled, true, __ATOMIC_RELEASE);
+		if (!vtd_active()) {
+			vtd_enable();
+			__atomic_store_n(&vtd_enabled, true, __ATOMIC_RELEASE);
 		} else {
 			invalidate();
 		}
@@ -194,7 +195,7 @@ void vtd_poll(void)
 {
 	uint32_t fsts;
 
-	if (!__atomic_load_n(&enabled, __ATOMIC_ACQUIRE)) {
+	if (!__atomic_load_n(&vtd_enabled, __ATOMIC_ACQUIRE)) {
 		return;
 	}
 	spin_lock(&vtd_lock);

@@ -40,7 +40,7 @@ enum cfg_x86_iommu {
 struct cfg_arch_system {
 	struct cfg_ioapic ioapic;
 	struct cfg_mmio iommu;    /* the IOMMU's registers; size 0: the board has none */
-	uint32_t iommu_kind;      /* enum cfg_x86_iommu */
+	enum cfg_x86_iommu iommu_kind;
 };
 
 struct cfg_arch_cpu {
