@@ -2,12 +2,15 @@
 """x86 systems under bochs, the one emulator here with Intel VMX (EPT and
 unrestricted guest): a system description built with CONFIG_X86_VMX
 (configs/bochs-x86_64-vmx_defconfig) and booted on a VMX-capable cpu model.
-bochs has no -kernel: its optramimage options put the hypervisor's flat
-image and the load list's partition images in RAM, and a floppy boot sector
-(bochs/bootsect.S) enters the hypervisor as a multiboot v1 loader would,
-with the BIOS's E820 map. The hypervisor's COM1 goes to a file, read until
-a line says the run is over or the timeout passes; then bochs is stopped
-(bochs does not power off through QEMU's ACPI port)."""
+bochs has no -kernel, so it boots a disk image as a real machine would: its
+boot sector (bochs/bootsect.S) reads the hypervisor's flat image and every
+image of the load list from the disk by BIOS calls, copies each to its
+address, and enters the hypervisor as a multiboot v1 loader would, with the
+BIOS's E820 map. (bochs's optramimage options are no loader for this: four
+slots, and an image larger than bochs's 128 KiB memory block loads wrongly.)
+The hypervisor's COM1 goes to a file, read until a line says the run is over
+or the timeout passes; then bochs is stopped (bochs does not power off
+through QEMU's ACPI port)."""
 import glob
 import os
 import pty
@@ -27,8 +30,11 @@ VGABIOS = "/usr/share/bochs/VGABIOS-lgpl-latest"
 DEFCONFIG = "bochs-x86_64-vmx_defconfig"
 BOOTSECT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "bochs", "bootsect.S")
 ENTRY_OFFSET = 0x1f8                # where bootsect.S keeps the entry point
-FLOPPY_SIZE = 1474560
-MAX_RAM_IMAGES = 4                  # bochs's optramimage1..4
+TABLE_SECTORS_OFFSET = 0x1f4        # and the load table's length in sectors
+SECTOR = 512
+MAX_TABLE_SECTORS = 64              # the table lies at 0x7e00, below bootsect.S's bounce buffer at 0x10000
+BOUNCE_END = 0x18000                # a load below this would overwrite the loader's own buffers
+CYLINDER = 16 * 63 * SECTOR         # bochs takes a flat image's geometry as 16 heads, 63 sectors
 NEWLIB_X86 = os.path.abspath(os.environ.get("NEWLIB_X86_DIR") or os.path.join(harness.BUILD, "newlib-x86_64"))
 
 
@@ -60,33 +66,58 @@ def _elf_entry(elf):
     return struct.unpack_from("<Q", head, 24)[0]
 
 
-def _floppy(work, entry):
-    """The boot sector with `entry` in it, as a 1.44 MB floppy image."""
+def _boot_sector(work, entry, table_sectors):
+    """bootsect.S assembled, with the entry point and the load table's length in it."""
     obj = os.path.join(work, "bootsect.o")
     binary = os.path.join(work, "bootsect.bin")
     subprocess.run(["gcc", "-m32", "-c", BOOTSECT, "-o", obj], check=True)
     subprocess.run(["ld", "-m", "elf_i386", "-Ttext=0x7c00", "--oformat", "binary", obj, "-o", binary], check=True)
     with open(binary, "rb") as f:
         sector = bytearray(f.read())
-    assert len(sector) == 512 and sector[510:] == b"\x55\xaa", "bootsect.S must assemble to one boot sector"
+    assert len(sector) == SECTOR and sector[510:] == b"\x55\xaa", "bootsect.S must assemble to one boot sector"
     assert entry < (1 << 32), f"entry {entry:#x} is not reachable from 32-bit protected mode"
     struct.pack_into("<I", sector, ENTRY_OFFSET, entry)
-    floppy = os.path.join(work, "boot.img")
-    with open(floppy, "wb") as f:
-        f.write(bytes(sector) + bytes(FLOPPY_SIZE - len(sector)))
-    return floppy
+    struct.pack_into("<H", sector, TABLE_SECTORS_OFFSET, table_sectors)
+    return bytes(sector)
 
 
-def _bochsrc(work, out, system_vars, cpus, floppy):
-    elf = os.path.join(out, "bulkhead.elf")
+def _images(work, out, system_vars):
+    """(address, file) of everything a loader puts in RAM: the hypervisor's flat image and every
+    file of the load list, placed images included (docs/boot.md)."""
     flat = os.path.join(work, "bulkhead.bin")
-    subprocess.run(["objcopy", "-O", "binary", elf, flat], check=True)
+    subprocess.run(["objcopy", "-O", "binary", os.path.join(out, "bulkhead.elf"), flat], check=True)
     images = [(int(system_vars["BH_HYP_LINK"], 0), flat)]
-    # The store's images only: bochs has four RAM image slots, and a partition whose placed image
-    # (docs/boot.md) is absent starts from the store's copy, as after any boot that loads only the store.
-    images += [(addr, file) for kind, _p, addr, _s, file in qemu.read_load_list(os.path.join(out, "gen", "load.list"))
-               if kind != "placed"]
-    assert len(images) <= MAX_RAM_IMAGES, f"bochs loads at most {MAX_RAM_IMAGES} RAM images, this system needs {len(images)}"
+    images += [(addr, file) for _k, _p, addr, _s, file in qemu.read_load_list(os.path.join(out, "gen", "load.list"))]
+    return images
+
+
+def _disk(work, entry, images):
+    """The disk bootsect.S loads from: itself, the load table, then each image from a sector."""
+    entries = len(images) + 1   # and the terminator
+    table_sectors = (entries * 12 + SECTOR - 1) // SECTOR
+    assert table_sectors <= MAX_TABLE_SECTORS, f"{len(images)} images: more than bootsect.S's table holds"
+    lba = 1 + table_sectors
+    table = b""
+    blobs = []
+    for addr, file in images:
+        with open(file, "rb") as f:
+            data = f.read()
+        sectors = (len(data) + SECTOR - 1) // SECTOR
+        assert BOUNCE_END <= addr and addr + sectors * SECTOR <= (1 << 32), \
+            f"{file}: {addr:#x} is not a place bootsect.S can copy to"
+        table += struct.pack("<III", lba, sectors, addr)
+        blobs.append(data + bytes(sectors * SECTOR - len(data)))
+        lba += sectors
+    table += bytes(table_sectors * SECTOR - len(table))
+    disk = _boot_sector(work, entry, table_sectors) + table + b"".join(blobs)
+    disk += bytes(-len(disk) % CYLINDER)
+    path = os.path.join(work, "disk.img")
+    with open(path, "wb") as f:
+        f.write(disk)
+    return path
+
+
+def _bochsrc(work, system_vars, cpus, disk):
     ram_mib = (int(system_vars["BH_RAM_BASE"], 0) + int(system_vars["BH_RAM_SIZE"], 0) + (1 << 20) - 1) >> 20
     com1 = os.path.join(work, "com1.txt")
     lines = [
@@ -94,8 +125,9 @@ def _bochsrc(work, out, system_vars, cpus, floppy):
         f"romimage: file={BIOS}",
         f"vgaromimage: file={VGABIOS}",
         f"cpu: model={CPU_MODEL}, count={cpus}, ips=50000000, reset_on_triple_fault=0",
-        f"floppya: 1_44={floppy}, status=inserted",
-        "boot: floppy",
+        "ata0: enabled=1, ioaddr1=0x1f0, ioaddr2=0x3f0, irq=14",
+        f"ata0-master: type=disk, path={disk}, mode=flat",
+        "boot: disk",
         "display_library: term",   # this bochs has no nogui: its text screen goes to a pseudo-terminal
         f"com1: enabled=1, mode=file, dev={com1}",
         f"com2: enabled=1, mode=file, dev={os.path.join(work, 'com2.txt')}",
@@ -105,7 +137,6 @@ def _bochsrc(work, out, system_vars, cpus, floppy):
         "info: action=ignore",
         "debug: action=ignore",
     ]
-    lines += [f"optramimage{i + 1}: file={f}, address={a:#x}" for i, (a, f) in enumerate(images)]
     rc = os.path.join(work, "bochsrc")
     with open(rc, "w") as f:
         f.write("\n".join(lines) + "\n")
@@ -113,12 +144,15 @@ def _bochsrc(work, out, system_vars, cpus, floppy):
 
 
 def run(out, system_vars, timeout, until="all partitions stopped"):
-    """Boots the built system under bochs until COM1 prints `until` or `timeout` seconds pass."""
+    """Boots the built system under bochs until COM1 has printed `until` (a string, or a tuple of
+    strings that must all have appeared: a system whose partitions do not all stop) or `timeout`
+    seconds pass."""
+    until = (until,) if isinstance(until, str) else tuple(until)
     work = os.path.join(out, "bochs")
     shutil.rmtree(work, ignore_errors=True)
     os.makedirs(work)
-    floppy = _floppy(work, _elf_entry(os.path.join(out, "bulkhead.elf")))
-    rc, com1 = _bochsrc(work, out, system_vars, int(system_vars["BH_NUM_CORES"]), floppy)
+    disk = _disk(work, _elf_entry(os.path.join(out, "bulkhead.elf")), _images(work, out, system_vars))
+    rc, com1 = _bochsrc(work, system_vars, int(system_vars["BH_NUM_CORES"]), disk)
     cont = os.path.join(work, "continue.rc")
     with open(cont, "w") as f:
         f.write("c\n")   # where bochs has its debugger, it starts in it: continue at once
@@ -149,7 +183,7 @@ def run(out, system_vars, timeout, until="all partitions stopped"):
         if os.path.exists(com1):
             with open(com1, "rb") as f:
                 text = f.read().decode("utf-8", errors="replace")
-            if until in text:
+            if all(u in text for u in until):
                 finished = True
                 time.sleep(0.5)   # the lines right after it
                 break
