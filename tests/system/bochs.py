@@ -14,7 +14,9 @@ through QEMU's ACPI port)."""
 import glob
 import os
 import pty
+import re
 import shutil
+import socket
 import struct
 import subprocess
 import threading
@@ -117,7 +119,9 @@ def _disk(work, entry, images):
     return path
 
 
-def _bochsrc(work, system_vars, cpus, disk):
+def _bochsrc(work, system_vars, cpus, disk, com1_port=None):
+    """The configuration; COM1 is a file, or with `com1_port` a TCP server on localhost the test
+    connects to, reads and types into."""
     ram_mib = (int(system_vars["BH_RAM_BASE"], 0) + int(system_vars["BH_RAM_SIZE"], 0) + (1 << 20) - 1) >> 20
     com1 = os.path.join(work, "com1.txt")
     lines = [
@@ -129,7 +133,8 @@ def _bochsrc(work, system_vars, cpus, disk):
         f"ata0-master: type=disk, path={disk}, mode=flat",
         "boot: disk",
         "display_library: term",   # this bochs has no nogui: its text screen goes to a pseudo-terminal
-        f"com1: enabled=1, mode=file, dev={com1}",
+        (f"com1: enabled=1, mode=socket-server, dev=localhost:{com1_port}" if com1_port
+         else f"com1: enabled=1, mode=file, dev={com1}"),
         f"com2: enabled=1, mode=file, dev={os.path.join(work, 'com2.txt')}",
         f"log: {os.path.join(work, 'bochs.log')}",
         "panic: action=fatal",
@@ -143,16 +148,13 @@ def _bochsrc(work, system_vars, cpus, disk):
     return rc, com1
 
 
-def run(out, system_vars, timeout, until="all partitions stopped"):
-    """Boots the built system under bochs until COM1 has printed `until` (a string, or a tuple of
-    strings that must all have appeared: a system whose partitions do not all stop) or `timeout`
-    seconds pass."""
-    until = (until,) if isinstance(until, str) else tuple(until)
+def _launch(out, system_vars, com1_port=None):
+    """bochs started on the built system; (process, COM1's file, the screen's reader)."""
     work = os.path.join(out, "bochs")
     shutil.rmtree(work, ignore_errors=True)
     os.makedirs(work)
     disk = _disk(work, _elf_entry(os.path.join(out, "bulkhead.elf")), _images(work, out, system_vars))
-    rc, com1 = _bochsrc(work, system_vars, int(system_vars["BH_NUM_CORES"]), disk)
+    rc, com1 = _bochsrc(work, system_vars, int(system_vars["BH_NUM_CORES"]), disk, com1_port)
     cont = os.path.join(work, "continue.rc")
     with open(cont, "w") as f:
         f.write("c\n")   # where bochs has its debugger, it starts in it: continue at once
@@ -161,20 +163,43 @@ def run(out, system_vars, timeout, until="all partitions stopped"):
     p = subprocess.Popen([BOCHS, "-q", "-f", rc, "-rc", cont], cwd=work, stdin=slave, stdout=slave, stderr=slave,
                          env=env, start_new_session=True)
     os.close(slave)
-    screen = []
+    return p, com1, _Screen(master, os.path.join(work, "bochs.log"))
 
-    def drain():   # the terminal must be read, or bochs blocks writing its screen
+
+class _Screen:
+    """bochs's terminal, read to its end: unread, bochs blocks writing its screen."""
+
+    def __init__(self, master, log):
+        self.master = master
+        self.log = log
+        self.chunks = []
+        self.reader = threading.Thread(target=self._drain, daemon=True)
+        self.reader.start()
+
+    def _drain(self):
         while True:
             try:
-                data = os.read(master, 4096)
+                data = os.read(self.master, 4096)
             except OSError:
                 return
             if not data:
                 return
-            screen.append(data)
+            self.chunks.append(data)
 
-    reader = threading.Thread(target=drain, daemon=True)
-    reader.start()
+    def close(self, run):
+        self.reader.join(timeout=2)
+        os.close(self.master)
+        run.bochs_output = b"".join(self.chunks).decode("utf-8", errors="replace")
+        run.log = self.log
+        return run
+
+
+def run(out, system_vars, timeout, until="all partitions stopped"):
+    """Boots the built system under bochs until COM1 has printed `until` (a string, or a tuple of
+    strings that must all have appeared: a system whose partitions do not all stop) or `timeout`
+    seconds pass."""
+    until = (until,) if isinstance(until, str) else tuple(until)
+    p, com1, screen = _launch(out, system_vars)
     deadline = time.monotonic() + timeout
     text = ""
     finished = False
@@ -190,13 +215,76 @@ def run(out, system_vars, timeout, until="all partitions stopped"):
     if p.poll() is None:
         p.kill()
     p.wait()
-    reader.join(timeout=2)
-    os.close(master)
     if os.path.exists(com1):
         with open(com1, "rb") as f:
             text = f.read().decode("utf-8", errors="replace")
     lines = [l for l in text.replace("\r", "").split("\n") if l]
-    run = harness.Run(lines, finished, p.returncode)
-    run.bochs_output = b"".join(screen).decode("utf-8", errors="replace")
-    run.log = os.path.join(work, "bochs.log")
-    return run
+    return screen.close(harness.Run(lines, finished, p.returncode))
+
+
+class Session:
+    """A bochs run whose COM1 the test reads as it comes and types into, as test_service.Session
+    does with QEMU's: bochs's COM1 is a TCP server on a free localhost port."""
+
+    def __init__(self, out, system_vars, timeout):
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        self.deadline = time.monotonic() + timeout
+        self.p, _com1, self.screen = _launch(out, system_vars, com1_port=port)
+        while True:   # bochs listens once its devices are set up
+            try:
+                self.sock = socket.create_connection(("127.0.0.1", port), timeout=1)
+                break
+            except OSError:
+                if time.monotonic() > self.deadline or self.p.poll() is not None:
+                    self.p.kill()
+                    raise
+                time.sleep(0.1)
+        self.sock.settimeout(None)
+        self.text = ""
+        self.lock = threading.Lock()
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _read(self):
+        while True:
+            try:
+                chunk = self.sock.recv(4096)
+            except OSError:
+                return
+            if not chunk:
+                return
+            with self.lock:
+                self.text += chunk.decode("utf-8", errors="replace").replace("\r", "")
+
+    def lines(self):
+        with self.lock:
+            return [l for l in self.text.split("\n") if l]
+
+    def wait(self, pattern, start=0):
+        """Index of the first line from `start` matching `pattern`; fails at the run's deadline."""
+        rx = re.compile(pattern)
+        while time.monotonic() < self.deadline:
+            lines = self.lines()
+            for i in range(start, len(lines)):
+                if rx.search(lines[i]):
+                    return i
+            time.sleep(0.05)
+        self.finish()
+        raise AssertionError(f"no line matching {pattern!r} under bochs:\n" + "\n".join(self.lines()[-80:]))
+
+    def type(self, data):
+        for byte in data:   # one at a time: bochs's UART takes what arrives while its FIFO has room
+            self.sock.sendall(bytes([byte]))
+            time.sleep(0.02)
+
+    def finish(self):
+        """Stops bochs (it does not power off); the run as harness.Run, `exited` False."""
+        time.sleep(0.5)   # the lines right after the last one waited for
+        if self.p.poll() is None:
+            self.p.kill()
+        self.p.wait()
+        self.sock.close()
+        self.reader.join(timeout=2)
+        return self.screen.close(harness.Run(self.lines(), False, self.p.returncode))
