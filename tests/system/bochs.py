@@ -9,8 +9,9 @@ address, and enters the hypervisor as a multiboot v1 loader would, with the
 BIOS's E820 map. (bochs's optramimage options are no loader for this: four
 slots, and an image larger than bochs's 128 KiB memory block loads wrongly.)
 The hypervisor's COM1 goes to a file, read until a line says the run is over
-or the timeout passes; then bochs is stopped (bochs does not power off
-through QEMU's ACPI port)."""
+or the timeout passes (run), or to a localhost socket a test reads and types
+into (Session); then bochs is stopped (bochs does not power off through
+QEMU's ACPI port)."""
 import glob
 import os
 import pty
