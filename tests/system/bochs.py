@@ -15,7 +15,6 @@ QEMU's ACPI port)."""
 import glob
 import os
 import pty
-import re
 import shutil
 import socket
 import struct
@@ -25,6 +24,7 @@ import time
 
 import harness
 import qemu
+import test_service
 
 BOCHS = "bochs"
 CPU_MODEL = "corei7_haswell_4770"   # VMX with EPT, unrestricted guest and VPID in bochs 2.7
@@ -223,7 +223,7 @@ def run(out, system_vars, timeout, until="all partitions stopped"):
     return screen.close(harness.Run(lines, finished, p.returncode))
 
 
-class Session:
+class Session(test_service.Session):
     """A bochs run whose COM1 the test reads as it comes and types into, as test_service.Session
     does with QEMU's: bochs's COM1 is a TCP server on a free localhost port."""
 
@@ -258,22 +258,6 @@ class Session:
                 return
             with self.lock:
                 self.text += chunk.decode("utf-8", errors="replace").replace("\r", "")
-
-    def lines(self):
-        with self.lock:
-            return [l for l in self.text.split("\n") if l]
-
-    def wait(self, pattern, start=0):
-        """Index of the first line from `start` matching `pattern`; fails at the run's deadline."""
-        rx = re.compile(pattern)
-        while time.monotonic() < self.deadline:
-            lines = self.lines()
-            for i in range(start, len(lines)):
-                if rx.search(lines[i]):
-                    return i
-            time.sleep(0.05)
-        self.finish()
-        raise AssertionError(f"no line matching {pattern!r} under bochs:\n" + "\n".join(self.lines()[-80:]))
 
     def type(self, data):
         for byte in data:   # one at a time: bochs's UART takes what arrives while its FIFO has room

@@ -24,14 +24,20 @@ CHECKS = ("scratch register", "IER keeps four bits", "LSR and MSR at reset", "FI
           "input by the receive interrupt")
 
 
-@pytest.fixture(scope="module")
-def uart():
-    s = Session(x86sys.System(*x86sys.build("x86-16550", "configs/qemu-x86_64-16550.dts")), timeout=120)
+def type_session(s):
+    """What the tests type, QEMU's or bochs's (test_x86_vmx_service.py): the focus moved to
+    x86uart, a line to it; the index of its last report."""
     at = s.wait(r"^\[x86uart\] x86uart: type a line$")
     s.type(CTRL_A3)
     at = s.wait(r"^\[service\] input now goes to x86uart ", at)
     s.type(b"hello 16550\r")
-    s.wait(r"^\[x86uart\] x86uart: done, \d+ failed$", at)
+    return s.wait(r"^\[x86uart\] x86uart: done, \d+ failed$", at)
+
+
+@pytest.fixture(scope="module")
+def uart():
+    s = Session(x86sys.System(*x86sys.build("x86-16550", "configs/qemu-x86_64-16550.dts")), timeout=120)
+    type_session(s)
     run = s.finish()
     if "Bulkhead: 4 cores, 3 partitions" not in run.text():
         raise harness.NotBooted(f"no banner:\n{run.text()[-3000:]}")

@@ -18,9 +18,9 @@ from test_service import CTRL_A3, Session  # noqa: E402  (the arm64 tests' conso
 pytestmark = pytest.mark.skipif(not x86sys.available(), reason=f"{x86sys.QEMU} not installed (make deps)")
 
 
-@pytest.fixture(scope="module")
-def served():
-    s = Session(x86sys.System(*x86sys.build("x86-service", "configs/qemu-x86_64-service.dts")), timeout=120)
+def type_session(s):
+    """What the tests type, QEMU's or bochs's (test_x86_vmx_service.py): the focus moved to each
+    partition in turn, a line to the talker, then "exit"; the index of the talker's last answer."""
     s.wait(r"^\[talker\] echo: type a line$")
     at = 0
     for name in ("producer", "consumer", "talker"):
@@ -29,7 +29,13 @@ def served():
     s.type(b"hello x86\r")
     at = s.wait(r"^\[talker\] got 'hello x86'$", at)
     s.type(b"exit\r")
-    s.wait(r"^\[talker\] got 'exit'$", at)
+    return s.wait(r"^\[talker\] got 'exit'$", at)
+
+
+@pytest.fixture(scope="module")
+def served():
+    s = Session(x86sys.System(*x86sys.build("x86-service", "configs/qemu-x86_64-service.dts")), timeout=120)
+    type_session(s)
     run = s.finish()
     if "Bulkhead: 4 cores, 4 partitions" not in run.text():
         raise harness.NotBooted(f"no banner:\n{run.text()[-3000:]}")

@@ -12,8 +12,8 @@ import pytest
 
 import bochs
 import harness
-from test_service import CTRL_A3
-from test_x86_16550 import CHECKS
+import test_x86_16550
+import test_x86_service
 
 pytestmark = pytest.mark.skipif(bool(bochs.missing()), reason=bochs.missing() or "bochs present")
 
@@ -33,26 +33,14 @@ def _finish(s, banner):
 @pytest.fixture(scope="module")
 def service_run():
     s = bochs.Session(*bochs.build("x86-vmx-service", "configs/qemu-x86_64-service.dts"), timeout=RUN_TIMEOUT)
-    s.wait(r"^\[talker\] echo: type a line$")
-    at = 0
-    for name in ("producer", "consumer", "talker"):
-        s.type(CTRL_A3)
-        at = s.wait(rf"^\[service\] input now goes to {name} ", at)
-    s.type(b"hello x86\r")
-    at = s.wait(r"^\[talker\] got 'hello x86'$", at)
-    s.type(b"exit\r")
-    s.wait(ALL_STOPPED, s.wait(r"^\[talker\] got 'exit'$", at))
+    s.wait(ALL_STOPPED, test_x86_service.type_session(s))
     return _finish(s, "Bulkhead: 4 cores, 4 partitions")
 
 
 @pytest.fixture(scope="module")
 def uart_run():
     s = bochs.Session(*bochs.build("x86-vmx-16550", "configs/qemu-x86_64-16550.dts"), timeout=RUN_TIMEOUT)
-    at = s.wait(r"^\[x86uart\] x86uart: type a line$")
-    s.type(CTRL_A3)
-    at = s.wait(r"^\[service\] input now goes to x86uart ", at)
-    s.type(b"hello 16550\r")
-    s.wait(ALL_STOPPED, s.wait(r"^\[x86uart\] x86uart: done, \d+ failed$", at))
+    s.wait(ALL_STOPPED, test_x86_16550.type_session(s))
     return _finish(s, "Bulkhead: 4 cores, 3 partitions")
 
 
@@ -97,7 +85,7 @@ def test_vmx_16550_is_emulated_from_io_exits_and_reached_through_the_service_par
     text = uart_run.lines
     mine = [l for l in text if l.startswith("[x86uart] x86uart: ")]
     assert mine and mine[0] == "[x86uart] x86uart: an emulated 16550 at 0x3f8", uart_run.text()
-    for check in CHECKS:
+    for check in test_x86_16550.CHECKS:
         assert f"[x86uart] x86uart: {check}: ok" in mine, uart_run.text()
     assert "[x86uart] x86uart: got 'hello 16550'" in text, uart_run.text()
     assert mine[-1] == "[x86uart] x86uart: done, 0 failed", uart_run.text()
