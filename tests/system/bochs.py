@@ -122,7 +122,8 @@ def _disk(work, entry, images):
 
 def _bochsrc(work, system_vars, cpus, disk, com1_port=None):
     """The configuration; COM1 is a file, or with `com1_port` a TCP server on localhost the test
-    connects to, reads and types into."""
+    connects to, reads and types into: named by its address, since a minimal root has no
+    /etc/hosts to resolve "localhost" (bochs then fails to listen)."""
     ram_mib = (int(system_vars["BH_RAM_BASE"], 0) + int(system_vars["BH_RAM_SIZE"], 0) + (1 << 20) - 1) >> 20
     com1 = os.path.join(work, "com1.txt")
     lines = [
@@ -134,7 +135,7 @@ def _bochsrc(work, system_vars, cpus, disk, com1_port=None):
         f"ata0-master: type=disk, path={disk}, mode=flat",
         "boot: disk",
         "display_library: term",   # this bochs has no nogui: its text screen goes to a pseudo-terminal
-        (f"com1: enabled=1, mode=socket-server, dev=localhost:{com1_port}" if com1_port
+        (f"com1: enabled=1, mode=socket-server, dev=127.0.0.1:{com1_port}" if com1_port
          else f"com1: enabled=1, mode=file, dev={com1}"),
         f"com2: enabled=1, mode=file, dev={os.path.join(work, 'com2.txt')}",
         f"log: {os.path.join(work, 'bochs.log')}",
