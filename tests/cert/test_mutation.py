@@ -5,6 +5,7 @@ import os
 import time
 
 import mutants
+import pytest
 from conftest import run_tool, write
 
 CALC_C = """#include <stdint.h>
@@ -156,16 +157,21 @@ def test_sample_of_one_folder_in_draw_order(tmp_path):
     assert _list(tmp_path, "--sample", "12", "--seed", "7")[1] == every
 
 
-def test_mutants_are_built_and_tested(tmp_path):
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_mutants_are_built_and_tested(tmp_path, jobs):
     """Each mutant is applied to a copy of the tree and judged by its tests: killed when one fails,
-    survived when all pass; the source tree is never changed.
+    survived when all pass; the source tree is never changed. Mutants run at once (--jobs) are each
+    judged once, with the same verdicts.
 
     Verifies: REQ-CRT-017
     """
     _tree(tmp_path, explicit="C-1 | REQ-TST-001 | core/calc.c | clamp | return LIMIT; => return x;\n")
     before = os.stat(tmp_path / "core" / "calc.c")
-    r = run_tool("mutate.py", ["--run", "--all", "--build", tmp_path / "build", "--out", tmp_path / "out"], tmp_path)
-    results = {x["key"]: x for x in json.load(open(tmp_path / "out" / "mutation-results.json"))["results"]}
+    r = run_tool("mutate.py", ["--run", "--all", "--jobs", jobs, "--build", tmp_path / "build", "--out",
+                               tmp_path / "out"], tmp_path)
+    listed = json.load(open(tmp_path / "out" / "mutation-results.json"))["results"]
+    assert len(listed) == len(EXPECTED) + 1, listed
+    results = {x["key"]: x for x in listed}
     status = {(x["function"], x["operator"], x["original"], x["replacement"]): x["status"] for x in results.values()}
     assert status[("clamp", "explicit", "return LIMIT;", "return x;")] == "killed"
     assert status[("clamp", "boundary", ">", ">=")] == "survived"  # clamp(10) is 10 either way
@@ -186,6 +192,39 @@ def test_mutants_are_built_and_tested(tmp_path):
         assert outcome["status"] == "killed"
         assert (tmp_path / "core" / "calc.c").read_text() == CALC_C
         assert os.stat(tmp_path / "core" / "calc.c").st_mtime_ns == 1_000_000_000
+
+
+def test_each_mutant_starts_from_the_evidence_build(tmp_path):
+    """The mutants share one copy of the evidence build, put back after each as the evidence build
+    has it: what a mutant built (its program), wrote or removed there is undone, so a later mutant
+    of another file the same program compiles is judged with the original of the first.
+
+    Verifies: REQ-CRT-017
+    """
+    import mutate
+    _tree(tmp_path, mapping=MAP + "core/more.c | REQ-TST-001 | unit:calc\n")
+    write(tmp_path, "core/more.c", "int more(int x);\nint more(int x)\n{\n\treturn x + 1;\n}\n")
+    write(tmp_path, "Makefile", "$(O)/unit/calc: core/calc.c core/more.c tests/t.c\n"
+          "\tmkdir -p $(O)/unit && cc -o $@ tests/t.c core/calc.c core/more.c\n")
+    write(tmp_path, "tests/mess.sh", 'touch "$BULKHEAD_BUILD/unit/stray" && rm "$BULKHEAD_BUILD/unit/keep" && '
+          'mkdir "$BULKHEAD_BUILD/unit/new"\n')
+    write(tmp_path / "build", "unit/keep", "part of the evidence build\n")
+    import subprocess
+    subprocess.run(["make", f"O={tmp_path / 'build'}", f"{tmp_path / 'build'}/unit/calc"], cwd=tmp_path, check=True)
+    base = tmp_path / "build" / "unit" / "calc"
+    work = tmp_path / "m"
+    flip = next(x for x in mutants.mutants_of("core/calc.c", CALC_C) if x.operator == "flip-comparison")
+    more = next(x for x in mutants.mutants_of("core/more.c", (tmp_path / "core" / "more.c").read_text())
+                if x.operator == "constant")
+    tests = ["unit:calc", "cmd:tests/mess.sh"]
+    run = lambda m: mutate.run_mutant(m, tests, str(tmp_path), str(tmp_path / "build"), str(work), "")  # noqa: E731
+    assert run(flip)["status"] == "killed"
+    copy = work / "unit" / "calc"
+    assert copy.read_bytes() == base.read_bytes() and os.stat(copy).st_mtime_ns == os.stat(base).st_mtime_ns
+    # The driver never calls more(): its mutant survives unless the first mutant's program is left.
+    assert run(more)["status"] == "survived"
+    assert sorted(os.listdir(work / "unit")) == ["calc", "keep"], os.listdir(work / "unit")
+    assert copy.read_bytes() == base.read_bytes()
 
 
 def test_unit_only_leaves_what_system_tests_would_judge_undecided(tmp_path):

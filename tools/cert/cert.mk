@@ -212,12 +212,14 @@ MUTATION_SEED ?= 15
 # Seconds after which no further sampled mutant starts (empty: no limit); the
 # report says how many of the sample ran.
 MUTATION_TIME_BOX ?=
+# Mutants run at once, each in a source tree and build folder of its own (about 1 GB each).
+MUTATION_JOBS ?= 1
 CERT_MUTATE = $(CERT_PY)/mutate.py --run --build $(O) --results $(O)/results --newlib $(NEWLIB_DIR) \
 	--unit-map $(CERT_UNIT_MAP)
 
 cert-mutation:
 	$(Q)rm -f $(CERT_OUT)/mutation.md $(CERT_OUT)/mutation.json $(CERT_OUT)/mutation-results.json
-	$(Q)$(CERT_MUTATE) --sample $(MUTATION_SAMPLE) --seed $(MUTATION_SEED) --out $(CERT_OUT) \
+	$(Q)$(CERT_MUTATE) --sample $(MUTATION_SAMPLE) --seed $(MUTATION_SEED) --jobs $(MUTATION_JOBS) --out $(CERT_OUT) \
 		$(if $(MUTATION_TIME_BOX),--time-box $(MUTATION_TIME_BOX))
 
 # The full campaign (hours), resumable (REQ-CRT-028): the tests first, so that every mutant has
@@ -232,7 +234,7 @@ ifneq ($(MUTATION_REUSE),1)
 	-$(Q)$(CERT_SUBMAKE) system-test
 endif
 	$(Q)mkdir -p $(CERT_OUT)
-	$(Q)$(CERT_MUTATE) --all --seed $(MUTATION_SEED) --out $(CERT_OUT) \
+	$(Q)$(CERT_MUTATE) --all --seed $(MUTATION_SEED) --jobs $(MUTATION_JOBS) --out $(CERT_OUT) \
 		--keep $(srctree)/tools/cert/mutation-campaign.json \
 		--campaign $(srctree)/tools/cert/mutation-campaign.md \
 		$(if $(MUTATION_TIME_BOX),--time-box $(MUTATION_TIME_BOX))

@@ -50,6 +50,7 @@ import re
 import shutil
 import subprocess
 import sys
+import threading
 import time
 
 import codelinks
@@ -310,18 +311,20 @@ def _run(cmd, cwd, env, timeout):
 
 
 def run_mutant(m, tests, tree, base, work, newlib, own_units=None):
-    """Applies `m` in `tree`, builds it in `work` (a copy of what it needs of `base`), runs `tests`;
-    returns {"status", "by", "seconds", "log"}. The tree is restored whatever happens. A unit
-    program that does not compile the mutated file cannot judge it: one of `own_units` (its file's
-    entry of the map names it; None: every unit program) is an error of the map, any other one
-    (chosen because it names a requirement of the function's tag) is left out."""
+    """Applies `m` in `tree`, builds it in `work` (the evidence build's unit/ and systest/ copied
+    there by the first mutant, put back as `base` has them after each one), runs `tests`; returns
+    {"status", "by", "seconds", "log"}. The tree is restored whatever happens. A unit program that
+    does not compile the mutated file cannot judge it: one of `own_units` (its file's entry of the
+    map names it; None: every unit program) is an error of the map, any other one (chosen because
+    it names a requirement of the function's tag) is left out."""
     path = os.path.join(tree, m.file)
     with open(path) as f:
         original = f.read()
     stat = os.stat(path)
     start = time.time()
-    shutil.rmtree(work, ignore_errors=True)
-    os.makedirs(work)
+    # The kernel stamps files with a clock that may lag time_ns() by a tick: a second of margin.
+    since = time.time_ns() - 1_000_000_000
+    prepare_work(base, work)
     env = dict(os.environ, BULKHEAD_BUILD=work, NEWLIB_DIR=newlib, GCOV_PREFIX=os.path.join(work, "gcov"))
     try:
         with open(path, "w") as f:
@@ -331,7 +334,99 @@ def run_mutant(m, tests, tree, base, work, newlib, own_units=None):
         with open(path, "w") as f:
             f.write(original)
         os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
-        shutil.rmtree(work, ignore_errors=True)
+        revert_work(base, work, since)
+
+
+# What the mutants' builds copy of the evidence build: the systems' and unit programs' folders
+# (the big ones, on first use) and the configured root the unit programs are built in (at once);
+# the rest of `work` is one mutant's own.
+WORK_COPIES = ("unit", "systest")
+WORK_ROOT = (".config", "gen", "host", "system.d", "system.dtb", "system.dts.pp", "system.path")
+WORK_BASE = ".mutation-base"
+
+
+def prepare_work(base, work):
+    """`work` ready for a mutant: kept from the one before when it was made from the same `base`."""
+    marker = os.path.join(work, WORK_BASE)
+    if os.path.exists(marker) and open(marker).read() == base:
+        return
+    shutil.rmtree(work, ignore_errors=True)
+    os.makedirs(work)
+    for name in WORK_ROOT:
+        _copy(os.path.join(base, name), os.path.join(work, name))
+    with open(marker, "w") as f:
+        f.write(base)
+
+
+def _copy(src, dst):
+    """`src` (file, link or folder) to `dst`, times kept; nothing when there is no `src`."""
+    if os.path.isdir(src) and not os.path.islink(src):
+        shutil.copytree(src, dst, symlinks=True)
+    elif os.path.lexists(src):
+        shutil.copy2(src, dst, follow_symlinks=False)
+
+
+def _copy_from_base(base, work, name):
+    """The evidence build's `name` (unit/ or systest/) into `work`, once per run."""
+    if not os.path.isdir(os.path.join(work, name)):
+        _copy(os.path.join(base, name), os.path.join(work, name))
+        _drop_its(work)
+
+
+def _drop_its(work):
+    # A system's bulkhead.its names the base's image; make writes it again.
+    for its in glob.glob(os.path.join(work, "systest", "*", "bulkhead.its")):
+        os.remove(its)
+
+
+def _remove(path):
+    if os.path.isdir(path) and not os.path.islink(path):
+        shutil.rmtree(path)
+    else:
+        os.remove(path)
+
+
+def revert_work(base, work, since):
+    """Puts `work` back as the evidence build has it: every file written since `since` (ns) is copied
+    again from `base` or removed, every folder `base` lacks and everything outside the copies goes,
+    what the mutant removed comes back. Copying hundreds of megabytes for every mutant cost more
+    than its build and tests; this finds what one mutant changed in a fraction of a second."""
+    copies = set(WORK_ROOT) | {n for n in WORK_COPIES if os.path.isdir(os.path.join(work, n))}
+    for name in os.listdir(work):
+        if name not in copies and name != WORK_BASE:
+            _remove(os.path.join(work, name))
+    changed, missing = [], []
+    for name in sorted(copies):
+        top = os.path.join(work, name)
+        if not os.path.lexists(os.path.join(base, name)):
+            continue
+        if not os.path.isdir(top) or os.path.islink(top):
+            (missing if not os.path.lexists(top) else changed).append(name)
+            continue
+        for root, dirs, files in os.walk(top):
+            rel = os.path.relpath(root, work)
+            for d in list(dirs):
+                if os.path.islink(os.path.join(root, d)):
+                    files.append(d)
+                    dirs.remove(d)
+                elif not os.path.isdir(os.path.join(base, rel, d)):
+                    shutil.rmtree(os.path.join(root, d))
+                    dirs.remove(d)
+            changed += [os.path.join(rel, f) for f in files]
+        for root, dirs, files in os.walk(os.path.join(base, name)):
+            rel = os.path.relpath(root, base)
+            missing += [os.path.join(rel, n) for n in dirs + files
+                        if not os.path.lexists(os.path.join(work, rel, n)) and n != "bulkhead.its"]
+            dirs[:] = [d for d in dirs if os.path.lexists(os.path.join(work, rel, d))
+                       and not os.path.islink(os.path.join(root, d))]
+    for rel in changed:
+        full = os.path.join(work, rel)
+        if os.lstat(full).st_mtime_ns >= since:
+            os.remove(full)
+            _copy(os.path.join(base, rel), full)
+    for rel in missing:
+        _copy(os.path.join(base, rel), os.path.join(work, rel))
+    _drop_its(work)
 
 
 # --unit-only: the host tests alone; a mutant they do not kill but system tests
@@ -347,11 +442,9 @@ def _build_and_test(m, tests, tree, base, work, env, own_units=None):
     if undecided:
         system = []
     if units:
-        shutil.copytree(os.path.join(base, "unit"), os.path.join(work, "unit"), symlinks=True)
+        _copy_from_base(base, work, "unit")
     if system:
-        shutil.copytree(os.path.join(base, "systest"), os.path.join(work, "systest"), symlinks=True)
-        for its in glob.glob(os.path.join(work, "systest", "*", "bulkhead.its")):
-            os.remove(its)  # names the base's image; make writes it again
+        _copy_from_base(base, work, "systest")
         name, dts = next((n, d) for key, n, d in CHECK_SYSTEMS if key in os.path.basename(m.file))
         rc, log = _run(["make", "-j2", f"O={os.path.join(work, 'systest', name)}", f"SYSTEM={dts}",
                         f"NEWLIB_DIR={env['NEWLIB_DIR']}", "all"], tree, env, 600)
@@ -503,6 +596,8 @@ def main():
                     "out), to measure one part of the tree; not for the gate")
     ap.add_argument("--unit-only", action="store_true", help="run the host tests only: a mutant they do not "
                     "kill whose selection has system tests is undecided (a cheap lower bound; not for the gate)")
+    ap.add_argument("--jobs", type=int, default=1, help="mutants run at once, each in a source tree and build "
+                    "folder of its own (make mutation: MUTATION_JOBS)")
     ap.add_argument("--time-box", type=int, help="seconds: start no mutant after this (the rest are reported "
                     "as not run; the gate then judges the mutants that ran)")
     args = ap.parse_args()
@@ -604,31 +699,57 @@ def run_all(chosen, entries, args, problems, kept=None):
     if not todo:
         return results, 0.0, reused
     work = os.path.abspath(args.work or os.path.join(args.build, "mutation"))
-    tree = os.path.join(work, "src")
     shutil.rmtree(work, ignore_errors=True)
-    copy_tree(tree)
     newlib = os.path.abspath(args.newlib or os.path.join(args.build, "newlib"))
     baseline = load_baseline(args.results, unit_map)
     checked = set()
-    for m, reqs, tests, b in todo:
-        if args.time_box is not None and time.time() - start > args.time_box and not m.explicit_id:
-            break
-        new = [t for t in tests if t not in checked]
-        checked.update(new)
-        problems += baseline_problems(new, baseline, args.results, unit_map)
-        own = {t[5:] for t in entries.get(m.file, ([], []))[1] if t.startswith("unit:")}
-        outcome = run_mutant(m, tests, tree, os.path.abspath(args.build or "."), os.path.join(work, "m"), newlib, own)
-        results.append(as_result(m, reqs, outcome))
-        print(f"  MUTANT  {m.explicit_id or m.key}: {outcome['status']} {outcome['by']} ({outcome['seconds']} s)",
-              flush=True)
-        if kept is not None and outcome["status"] in KEPT_STATUS:
-            kept[m.key] = dict(results[-1], basis=b, log=results[-1].get("log", "")[-300:]
-                               if outcome["status"] == "survived" else "")
-            save_kept(args.keep, kept)
-        if args.out:  # what ran so far survives an interrupted run
-            os.makedirs(args.out, exist_ok=True)
-            with open(os.path.join(args.out, "mutation-partial.json"), "w") as f:
-                json.dump({"seed": args.seed, "sample": args.sample, "results": results}, f, indent=1)
+    lock = threading.Lock()
+    queue = list(todo)
+
+    failed = []
+
+    def worker(n):
+        try:
+            work_on(n)
+        except BaseException as e:  # noqa: B036 -- the run fails with it once every worker ended
+            failed.append(e)
+
+    def work_on(n):
+        # Each worker mutates a source tree and builds in a folder of its own.
+        tree = os.path.join(work, f"src{n}")
+        copy_tree(tree)
+        while True:
+            with lock:
+                if not queue or (args.time_box is not None and time.time() - start > args.time_box
+                                 and not queue[0][0].explicit_id):
+                    return
+                m, reqs, tests, b = queue.pop(0)
+                new = [t for t in tests if t not in checked]
+                checked.update(new)
+                problems.extend(baseline_problems(new, baseline, args.results, unit_map))
+            own = {t[5:] for t in entries.get(m.file, ([], []))[1] if t.startswith("unit:")}
+            outcome = run_mutant(m, tests, tree, os.path.abspath(args.build or "."), os.path.join(work, f"m{n}"),
+                                 newlib, own)
+            with lock:
+                results.append(as_result(m, reqs, outcome))
+                print(f"  MUTANT  {m.explicit_id or m.key}: {outcome['status']} {outcome['by']} "
+                      f"({outcome['seconds']} s)", flush=True)
+                if kept is not None and outcome["status"] in KEPT_STATUS:
+                    kept[m.key] = dict(results[-1], basis=b, log=results[-1].get("log", "")[-300:]
+                                       if outcome["status"] == "survived" else "")
+                    save_kept(args.keep, kept)
+                if args.out:  # what ran so far survives an interrupted run
+                    os.makedirs(args.out, exist_ok=True)
+                    with open(os.path.join(args.out, "mutation-partial.json"), "w") as f:
+                        json.dump({"seed": args.seed, "sample": args.sample, "results": results}, f, indent=1)
+
+    workers = [threading.Thread(target=worker, args=(n,)) for n in range(max(1, args.jobs))]
+    for t in workers:
+        t.start()
+    for t in workers:
+        t.join()
+    if failed:
+        raise failed[0]
     shutil.rmtree(work, ignore_errors=True)
     return results, time.time() - start, reused
 
