@@ -381,6 +381,31 @@ def test_full_campaign_is_kept_and_resumed(tmp_path):
     # Nothing changed: nothing runs, the verdict is the same (survivors without records fail it).
     r2, ran, again = run()
     assert ran == [] and again == kept and r2.returncode == r.returncode
+    # A comment of the mutated file changed (a new tag): the code is the same, nothing runs.
+    write(tmp_path, "core/calc.c", CALC_C.replace("uint32_t kind(uint32_t x, uint32_t y);\n",
+                                                  "/* Implements: REQ-TST-001,\n   its tag */\nuint32_t kind("
+                                                  "uint32_t x, uint32_t y);\n"))
+    r2, ran, again = run()
+    assert ran == [] and again == kept, r2.stdout
+    # Another test chosen for them (a map edit): the mutants of that file run again.
+    write(tmp_path, "tools/cert/mutation-map.txt", MAP.replace("cmd:tests/run.sh", "cmd:tests/run.sh cmd:tests/again.sh"))
+    write(tmp_path, "tests/again.sh", "true\n")
+    r2, ran, again = run()
+    assert len(ran) == total, r2.stdout
+    write(tmp_path, "tools/cert/mutation-map.txt", MAP)
+    r2, ran, kept = run()
+    assert len(ran) == total, r2.stdout
+    # Another test of a file already chosen (same sources, one more test id) changes the basis too.
+    import mutate
+    m = mutants.mutants_of("core/calc.c", CALC_C)[0]
+    write(tmp_path, "tests/test_t.py", "def test_a():\n    pass\n\n\ndef test_b():\n    pass\n")
+    old_root, mutate.SRCTREE = mutate.SRCTREE, str(tmp_path)
+    try:
+        one = mutate.basis(m, ["tests/test_t.py::test_a"], {})
+        assert one != mutate.basis(m, ["tests/test_t.py::test_a", "tests/test_t.py::test_b"], {})
+        assert one == mutate.basis(m, ["tests/test_t.py::test_a"], {})
+    finally:
+        mutate.SRCTREE = old_root
     # The test's source changed: every mutant it judges is stale and runs again.
     with open(tmp_path / "tests" / "run.sh", "a") as f:
         f.write("# the same test, edited\n")

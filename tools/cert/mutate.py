@@ -29,9 +29,9 @@ every test used passed in the run's own results.
                                                      counts while its basis is unchanged
 
 The full campaign takes hours; --keep makes it resumable across runs and
-machines. Each result is kept with its basis, a hash of the mutated file and
-of the sources of the tests that judged it: while neither changed the result
-still holds and is not run again; a mutant without a current result runs,
+machines. Each result is kept with its basis, a hash of the mutated file's
+code (comments left out), the tests chosen to judge it and their sources:
+while none changed the result still holds and is not run again; a mutant without a current result runs,
 the explicit ones first, then the rest in an order drawn with the seed, so
 that a campaign cut short by its time box is a random sample of what is
 left. Until every mutant has a current result the campaign is incomplete,
@@ -227,14 +227,33 @@ def test_source(t, unit_map):
     return re.sub(r"\[.*\]$", "", t).split("::")[0]
 
 
+def code_text(text):
+    """`text` without its comments and with its spacing normalised: what the compiler sees, so that
+    an edited comment or Implements tag leaves the kept results of the file current."""
+    out, at = [], 0
+    for t in mutant_ops.TOKEN.finditer(text):
+        if t.lastgroup == "comment":
+            out.append(text[at:t.start()] + " ")
+            at = t.end()
+    code = "".join(out) + text[at:]
+    return re.sub(r"\s+", lambda w: "\n" if "\n" in w.group() else " ", code)
+
+
 def basis(m, tests, unit_map):
-    """What a mutant's result depends on: the mutated file and its tests' sources (their harness,
-    conftest and the partitions they boot, are assumed unchanged in meaning: a known limit)."""
+    """What a mutant's result depends on: the mutated file's code, the tests chosen and their
+    sources (their harness, conftest, the headers the file includes and the partitions they boot
+    are assumed unchanged in meaning: a known limit)."""
     h = hashlib.sha256()
+    h.update("\n".join(sorted(tests)).encode() + b"\0")
     for p in [m.file] + sorted({test_source(t, unit_map) for t in tests} - {None}):
         h.update(p.encode() + b"\0")
         full = os.path.join(SRCTREE, p)
-        h.update(open(full, "rb").read() if os.path.isfile(full) else b"(missing)")
+        if not os.path.isfile(full):
+            h.update(b"(missing)")
+        elif p == m.file:
+            h.update(code_text(open(full, encoding="utf-8", errors="replace").read()).encode())
+        else:
+            h.update(open(full, "rb").read())
     return h.hexdigest()[:16]
 
 
