@@ -356,7 +356,7 @@ def test_full_campaign_is_kept_and_resumed(tmp_path):
     source makes its mutants' results stale, so they run again; the result of a mutant the engine
     no longer generates is dropped.
 
-    Verifies: REQ-CRT-028
+    Verifies: REQ-CRT-028~2
     """
     _tree(tmp_path, explicit="C-1 | REQ-TST-001 | core/calc.c | clamp | return LIMIT; => return x;\n")
     keep = tmp_path / "tools" / "cert" / "mutation-campaign.json"

@@ -222,7 +222,7 @@ cert-mutation:
 	$(Q)$(CERT_MUTATE) --sample $(MUTATION_SAMPLE) --seed $(MUTATION_SEED) --jobs $(MUTATION_JOBS) --out $(CERT_OUT) \
 		$(if $(MUTATION_TIME_BOX),--time-box $(MUTATION_TIME_BOX))
 
-# The full campaign (hours), resumable (REQ-CRT-028): the tests first, so that every mutant has
+# The full campaign (hours), resumable (REQ-CRT-028~2): the tests first, so that every mutant has
 # green tests and base builds to start from, then every mutant without a current result in
 # tools/cert/mutation-campaign.json; MUTATION_TIME_BOX=<s> ends it early (`make mutation`
 # again continues it), MUTATION_REUSE=1 reuses this build folder's test results and builds.
