@@ -349,6 +349,24 @@ def test_unit_program_that_does_not_build_the_file_is_left_out_unless_mapped(tmp
     assert outcome["status"] == "error" and "none of the tests of its selection builds" in outcome["log"], outcome
 
 
+def mutate_module():
+    import mutate
+    return mutate
+
+
+def test_wilson_interval():
+    """The interval the estimate of an incomplete campaign gives: its closed forms at the edges
+    (0 of n: up to z^2 / (n + z^2); n of n: from n / (n + z^2)) and its symmetry.
+
+    Verifies: REQ-CRT-028~2
+    """
+    w = mutate_module().wilson
+    assert [round(x, 1) for x in w(0, 10)] == [0.0, 27.8] and [round(x, 1) for x in w(10, 10)] == [72.2, 100.0]
+    lo, hi = w(22, 36)
+    assert [round(lo, 1), round(hi, 1)] == [44.9, 75.2] and [round(x, 6) for x in w(14, 36)] == [round(100 - hi, 6), round(100 - lo, 6)]
+    assert w(0, 0) == (0.0, 100.0)
+
+
 def test_full_campaign_is_kept_and_resumed(tmp_path):
     """The full campaign is resumable: a run cut by its time box keeps what it ran and says the
     campaign is incomplete and how many are left; the next run takes the kept results whose basis
@@ -372,6 +390,16 @@ def test_full_campaign_is_kept_and_resumed(tmp_path):
     assert ran == ["C-1"] and list(kept) == ["core/calc.c:clamp:explicit:C-1"], r.stdout
     assert kept["core/calc.c:clamp:explicit:C-1"]["status"] == "killed"
     assert r.returncode == 1 and f"campaign incomplete: {total - 1} of {total} mutants" in r.stdout, r.stdout
+    report = (tmp_path / "out" / "mutation.md").read_text()
+    assert f"| Kill rate of all mutants, estimated | none judged yet of {total} |" in report, report
+    # Drawn mutants judged so far estimate the whole; explicit and recorded equivalent ones do not count.
+    done = ([dict(RESULT, key=f"k{i}", status="killed") for i in range(22)] +
+            [dict(RESULT, key=f"s{i}", status="survived") for i in range(15)] +
+            [dict(RESULT, key="x", status="killed", explicit_id="C-1"), dict(RESULT, key="b", status="build-error")])
+    eq = {"s14": {"kind": "equivalent"}}
+    assert mutate_module().estimate(done, eq, 4949) == [
+        "Kill rate of all mutants, estimated",
+        "61.1% (95% interval 44.9-75.2%), from the 36 of 4949 drawn at random and judged so far"]
     r, ran, kept = run()
     assert len(ran) == total - 1 and "C-1" not in ran, r.stdout
     assert len(kept) == total and "campaign incomplete" not in r.stdout, r.stdout

@@ -562,6 +562,31 @@ def evaluate(results, records, generated_keys, problems):
     return figures, rows
 
 
+def wilson(k, n, z=1.96):
+    """The 95 % (Wilson score) interval of a proportion k of n, in percent."""
+    if n == 0:
+        return 0.0, 100.0
+    p = k / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * ((p * (1 - p) / n + z * z / (4 * n * n)) ** 0.5) / (1 + z * z / n)
+    return 100.0 * max(0.0, centre - half), 100.0 * min(1.0, centre + half)
+
+
+def estimate(results, records, total):
+    """An incomplete campaign's figure for the whole: its generated mutants ran in an order drawn with
+    the seed, so those judged so far are a random sample of all, and their kill rate estimates the
+    full campaign's (the explicit mutants, chosen rather than drawn, are left out)."""
+    judged = [r for r in results if r["status"] in ("killed", "survived") and not r.get("explicit_id")
+              and not (r["status"] == "survived" and records.get(r["key"], {}).get("kind") == "equivalent")]
+    killed = sum(1 for r in judged if r["status"] == "killed")
+    if not judged:
+        return ["Kill rate of all mutants, estimated", f"none judged yet of {total}"]
+    lo, hi = wilson(killed, len(judged))
+    return ["Kill rate of all mutants, estimated",
+            f"{100.0 * killed / len(judged):.1f}% (95% interval {lo:.1f}-{hi:.1f}%), from the {len(judged)} of "
+            f"{total} drawn at random and judged so far"]
+
+
 def report(results, figures, rows, records, extra):
     lines = [extra, "\n## Kill rate per requirement area\n",
              "A mutant counts in every area of the requirements its code implements.\n",
@@ -681,6 +706,8 @@ def main():
     figures, rows = evaluate(results, records, keys, problems)
     if progress:
         figures.insert(0, progress)
+        if current < len(chosen):
+            figures.insert(1, estimate(results, records, len(chosen)))
     os.makedirs(args.out, exist_ok=True)
     with open(os.path.join(args.out, "mutation-results.json"), "w") as f:
         json.dump({"seed": args.seed, "sample": args.sample, "generated": len(all_mutants), "results": results,
