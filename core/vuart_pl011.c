@@ -217,7 +217,7 @@ static void update_line(struct vuart *u, struct vuart_effects *fx)
 }
 
 /* What an access or a doorbell leaves to do once the lock is dropped. */
-/* Implements: REQ-CON-102, REQ-CON-104 */
+/* Implements: REQ-CON-102, REQ-CON-103, REQ-CON-104 */
 static void apply(struct cpu *self, struct vuart *u, const struct vuart_effects *fx)
 {
 	vchan_notify(self, &u->chan, u->part, fx->ring_service, fx->lost);
@@ -235,7 +235,7 @@ static void apply(struct cpu *self, struct vuart *u, const struct vuart_effects 
  * it, 39 more EL2 instructions per access (make bench's emulated PL011 row:
  * 349 -> 310 per access).
  */
-/* Implements: REQ-CON-101 */
+/* Implements: REQ-CON-101, REQ-CON-103 */
 static __attribute__((noinline)) bool vuart_access(struct cpu *cpu, struct vuart *u, uint64_t offset, bool write,
 						   uint32_t size, uint64_t *value)
 {
@@ -324,7 +324,7 @@ void vuart_pl011_reset(struct partition *p)
 
 /* The service partition rang the UART's channel (channel_hyp_ring_t): input
  * may have arrived, output room freed up. Bounded work, never waits. */
-/* Implements: REQ-CON-102, REQ-CON-104 */
+/* Implements: REQ-CON-102, REQ-CON-103, REQ-CON-104 */
 static enum core_status vuart_doorbell(struct cpu *self, uint32_t channel, void *context)
 {
 	struct vuart *u;
