@@ -153,6 +153,31 @@ static void test_queue_setup_is_published_and_reset_is_told(void **state)
 	assert_int_equal(request()->queue_ready, 0);
 }
 
+/* A restart leaves nothing of the first life's selections: the next driver's first feature write
+ * (no select, as Linux's first) is the low half, so without VERSION_1 in the high half the device
+ * refuses FEATURES_OK; the queue it selects and sizes is queue 0, from nothing. */
+/* Verifies: REQ-DSK-008 */
+static void test_restart_clears_every_selection(void **state)
+{
+	(void)state;
+	queue_ready();
+	wr(VIRTIO_MMIO_DEVICE_FEATURES_SEL, 1);
+	wr(VIRTIO_MMIO_QUEUE_SEL, 3);
+	vdisk_reset(partition_get(OS));
+	assert_int_equal(rd(VIRTIO_MMIO_STATUS), 0u);
+	uint32_t low = rd(VIRTIO_MMIO_DEVICE_FEATURES);            /* no select: features 0..31 */
+	assert_int_equal(low & F_VERSION_1, 0u);
+	wr(VIRTIO_MMIO_DEVICE_FEATURES_SEL, 1);
+	assert_int_equal(rd(VIRTIO_MMIO_DEVICE_FEATURES) & F_VERSION_1, F_VERSION_1);
+	wr(VIRTIO_MMIO_DEVICE_FEATURES_SEL, 0);
+	assert_int_equal(rd(VIRTIO_MMIO_DEVICE_FEATURES), low);
+	assert_int_equal(rd(VIRTIO_MMIO_QUEUE_NUM_MAX), BH_DISK_QUEUE_MAX);   /* queue 0, not the 3 selected */
+	wr(VIRTIO_MMIO_STATUS, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER);
+	wr(VIRTIO_MMIO_DRIVER_FEATURES, F_VERSION_1 | F_ACCESS_PLATFORM);
+	wr(VIRTIO_MMIO_STATUS, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER | VIRTIO_STATUS_FEATURES_OK);
+	assert_int_equal(rd(VIRTIO_MMIO_STATUS) & VIRTIO_STATUS_FEATURES_OK, 0u);
+}
+
 /* Verifies: REQ-DSK-003 */
 static void test_notify_is_posted_and_completion_raises(void **state)
 {
@@ -193,6 +218,7 @@ int main(void)
 		cmocka_unit_test_setup(test_identification_and_capacity, setup),
 		cmocka_unit_test_setup(test_window_mode_needs_access_platform, setup),
 		cmocka_unit_test_setup(test_queue_setup_is_published_and_reset_is_told, setup),
+		cmocka_unit_test_setup(test_restart_clears_every_selection, setup),
 		cmocka_unit_test_setup(test_notify_is_posted_and_completion_raises, setup),
 	};
 
