@@ -72,7 +72,7 @@ void gic_init_global(void)
 uint32_t gic_n_lrs;
 uint32_t gic_lr_mask;
 
-/* Implements: REQ-IRQ-009~2 */
+/* Implements: REQ-IRQ-002, REQ-IRQ-007, REQ-IRQ-009~2 */
 void gic_init_cpu(struct cpu *cpu, bool direct)
 {
 	gic_n_lrs = (mmio_read32(gich(GICH_VTR)) & 0x3fu) + 1u;

@@ -116,7 +116,7 @@ static uint64_t find_redist(uint64_t mpidr)
 uint32_t gic_n_lrs;
 uint32_t gic_lr_mask;
 
-/* Implements: REQ-IRQ-009~2 */
+/* Implements: REQ-IRQ-002, REQ-IRQ-007, REQ-IRQ-009~2 */
 void gic_init_cpu(struct cpu *cpu, bool direct)
 {
 	gic_n_lrs = ((uint32_t)read_sysreg(ich_vtr_el2) & 0x1fu) + 1u;
