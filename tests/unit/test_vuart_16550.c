@@ -75,10 +75,11 @@ static void test_reset_values_scratch_and_divisor(void **state)
 	assert_int_equal(rd(UART16550_DLL), 0x0cu);
 	assert_int_equal(rd(UART16550_DLM), 0u);
 	wr(UART16550_DLL, 0x01);
-	wr(UART16550_DLM, 0x00);
+	wr(UART16550_DLM, 0x05);
 	assert_int_equal(rd(UART16550_DLL), 0x01u);
+	assert_int_equal(rd(UART16550_DLM), 0x05u);
 	wr(UART16550_LCR, 0x03);
-	assert_int_equal(rd(UART16550_IER), 0u);
+	assert_int_equal(rd(UART16550_IER), 0u);      /* the divisor's high byte went to DLM, not IER */
 	assert_int_equal(rd(UART16550_LCR), 0x03u);
 	/* The FIFOs: IIR's top bits say a 16550A once FCR enables them. */
 	wr(UART16550_FCR, UART16550_FCR_ENABLE | UART16550_FCR_CLEAR_RCVR | UART16550_FCR_CLEAR_XMIT);
