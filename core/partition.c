@@ -261,7 +261,7 @@ static void scrub_ram(const struct partition *p)
 	}
 }
 
-/* Implements: REQ-MEM-008~2, REQ-IRQ-009~2, REQ-CPU-015 */
+/* Implements: REQ-MEM-008~2, REQ-IRQ-009~2, REQ-CPU-015, REQ-CON-101, REQ-CON-107, REQ-DSK-008 */
 void partition_load(struct partition *p)
 {
 	if (!p->mapped) {

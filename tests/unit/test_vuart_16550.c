@@ -260,7 +260,7 @@ static void test_restart_resets_the_registers(void **state)
 	wr(UART16550_IER, UART16550_IER_THRI);
 	wr(UART16550_SCR, 0x77);
 	puts_uart("half a li");
-	vuart_16550_reset(partition_get(OS));
+	partition_load(partition_get(OS));   /* the restart path, as core runs it */
 	assert_int_equal(rd(UART16550_IER), 0u);
 	assert_int_equal(rd(UART16550_SCR), 0u);
 	assert_int_equal(rd(UART16550_IIR), UART16550_IIR_NO_INT);

@@ -285,7 +285,7 @@ static void test_restart_resets_the_registers(void **state)
 	wr(PL011_IFLS, 0x09u);
 	wr(PL011_DMACR, 0x7u);
 	puts_uart("half a li");
-	vuart_pl011_reset(partition_get(OS));
+	partition_load(partition_get(OS));   /* the restart path, as core runs it */
 	assert_int_equal(rd(PL011_IMSC), 0u);
 	assert_int_equal(rd(PL011_RIS), 0u);
 	assert_int_equal(rd(PL011_IBRD), 0u);
