@@ -34,7 +34,7 @@ enum core_status arch_cpu_start(uint32_t cpu)
 						  (uint64_t)(uintptr_t)arm64_secondary_entry, cpu));
 }
 
-/* Implements: REQ-CPU-003 */
+/* Implements: REQ-CPU-003, REQ-TRP-002, REQ-FSF-005 */
 enum cpu_power arch_cpu_power_state(uint32_t cpu)
 {
 	return psci_to_power(arm64_firmware_call(PSCI_AFFINITY_INFO_64, arm64_cpu_mpidr(cpu), 0u, 0u));

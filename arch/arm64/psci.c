@@ -66,7 +66,7 @@ static int64_t psci_from_power(enum cpu_power power)
 	}
 }
 
-/* Implements: REQ-CPU-003 */
+/* Implements: REQ-CPU-003, REQ-TRP-002, REQ-FSF-005 */
 enum cpu_power psci_to_power(int64_t affinity)
 {
 	/* An error (a bad MPIDR) counts as on: a stop must never be believed early. */
