@@ -399,6 +399,39 @@ static void test_direct_partition_sgi_15_is_refused_and_counted(void **state)
 	assert_non_null(strstr(fake.console, "SGI 15 (the hypervisor's) on a direct-delivery partition refused"));
 }
 
+/* A restart of a vCPU leaves nothing for its next life: what waited for a list register is gone with
+ * what the list registers held, and a refill presents nothing. */
+/* Verifies: REQ-IRQ-009~2 */
+static void test_vcpu_reset_drops_what_waits_for_a_list_register(void **state)
+{
+	struct cpu *cpu = cpu_get(1);
+	struct vgic_cpu *v = vgic_cpu_of(cpu);
+	uint32_t n = gic_lr_count() + 2u;
+	uint8_t prio = 0;
+	uint32_t st = 0;
+	unsigned presented = 0;
+
+	(void)state;
+	fake.current = cpu;
+	clear_lrs();
+	for (uint32_t i = 0u; i < n; i++) {
+		struct gic_lr lr = { .vintid = 40u + i, .pintid = 0u, .priority = (uint8_t)(0x80u + i), .source = 0u,
+				     .hw = false };
+		vgic_lr_inject(cpu, v, lr);
+		fake_gic_sync_elrsr();                 /* the hardware's view of the free list registers */
+	}
+	for (uint32_t i = 0u; i < n; i++) {
+		presented += held(40u + i, &prio, &st);
+	}
+	assert_int_equal(presented, gic_lr_count());   /* the rest wait in the queue */
+	vgic_vcpu_reset(cpu);
+	clear_lrs();                                   /* the next life starts with empty list registers */
+	vgic_lr_refill(v);
+	for (uint32_t i = 0u; i < n; i++) {
+		assert_int_equal(held(40u + i, &prio, &st), 0);
+	}
+}
+
 static struct partition oversized;
 
 static void reset_oversized(void *arg)
@@ -443,6 +476,7 @@ int main(void)
 		cmocka_unit_test_setup(test_setup_writes_to_foreign_interrupts_are_summarized_once, setup),
 		cmocka_unit_test_setup(test_initialisation_idioms_are_ignored_without_an_incident, setup),
 		cmocka_unit_test_setup(test_restart_clears_virtual_state, setup),
+		cmocka_unit_test_setup(test_vcpu_reset_drops_what_waits_for_a_list_register, setup),
 		cmocka_unit_test_setup(test_reset_of_more_spis_than_the_vgic_holds_powers_off, setup),
 		cmocka_unit_test_setup(test_direct_partition_sgi_15_is_refused_and_counted, setup),
 	};
