@@ -69,6 +69,14 @@ static void test_reset_values_and_identification(void **state)
 	wr(PL011_LCRH, 0x70u);
 	assert_int_equal(rd(PL011_IBRD), 0x1au);
 	assert_int_equal(rd(PL011_LCRH), 0x70u);
+	wr(PL011_FBRD, 0xffu);
+	assert_int_equal(rd(PL011_FBRD), 0x3fu);   /* six bits */
+	wr(PL011_CR, 0xffffu);
+	assert_int_equal(rd(PL011_CR), 0xff87u);   /* the TRM's bits, reserved ones zero */
+	wr(PL011_DMACR, 0xffu);
+	assert_int_equal(rd(PL011_DMACR), 0x7u);
+	wr(PL011_IFLS, 0xffu);
+	assert_int_equal(rd(PL011_IFLS), 0x3fu);
 	assert_int_equal(rd(0x800u), 0u);
 	/* No 64-bit registers: such an access is the partition's fault. */
 	uint64_t v = 0;
