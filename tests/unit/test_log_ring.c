@@ -21,6 +21,7 @@
 #include "cpu.h"
 #include "fake_arch.h"
 #include "fake_system.h"
+#include "incident.h"
 #include "log.h"
 #include "partition.h"
 
@@ -313,6 +314,29 @@ static void test_the_service_partitions_own_fault_and_stop_go_to_the_uart(void *
 	assert_non_null(strstr(fake.console, "[bulkhead] after\r\n"));
 }
 
+static void register_incident_then_stop_beta(void *arg)
+{
+	(void)arg;
+	incident_log(BETA0_CPU, BH_INCIDENT_REGISTER, "register %u refused", 7u);
+	partition_shutdown(BETA0_CPU, false);
+}
+
+/* The stop's incident summary is printed whenever any count is not zero, a register incident alone
+ * included (each kind has its place in the record). */
+/* Verifies: REQ-LOG-003 */
+static void test_a_stop_reports_a_lone_register_incident(void **state)
+{
+	(void)state;
+	service_running();
+	fake.console_len = 0;
+	fake.console[0] = '\0';
+	fake.current = BETA0_CPU;
+	assert_int_equal(fake_run(register_incident_then_stop_beta, NULL), FAKE_STOP);
+	assert_non_null(strstr(fake.console, "[bulkhead] partition 'beta' stopped\r\n"));
+	assert_non_null(strstr(fake.console, "[bulkhead] partition 'beta' incidents since boot: call 0, register 1, "
+				      "interrupt 0, console 0, fault 0, interference 0\r\n"));
+}
+
 /* Verifies: REQ-LOG-005 */
 static void test_what_the_service_partition_left_is_printed_when_it_stops(void **state)
 {
@@ -370,6 +394,7 @@ int main(void)
 		cmocka_unit_test_setup(test_a_full_ring_drops_and_counts_never_waits, setup),
 		cmocka_unit_test_setup(test_a_garbage_index_from_the_service_partition_is_never_used, setup),
 		cmocka_unit_test_setup(test_the_service_partitions_own_fault_and_stop_go_to_the_uart, setup),
+		cmocka_unit_test_setup(test_a_stop_reports_a_lone_register_incident, setup),
 		cmocka_unit_test_setup(test_what_the_service_partition_left_is_printed_when_it_stops, setup),
 		cmocka_unit_test_setup(test_a_fail_safe_stop_writes_the_uart, setup),
 	};
