@@ -227,6 +227,21 @@ def test_each_mutant_starts_from_the_evidence_build(tmp_path):
     assert copy.read_bytes() == base.read_bytes()
 
 
+def test_a_test_printing_bytes_that_are_not_utf8_still_judges(tmp_path):
+    """A mutant can make a test print anything: bytes that are not UTF-8 are kept as replacement
+    characters and the test's verdict stands (the campaign once stopped on such a unit program).
+
+    Verifies: REQ-CRT-017
+    """
+    import mutate
+    _tree(tmp_path)
+    write(tmp_path, "tests/garbage.sh", "printf 'x\\226\\377y\\n'; exit 1\n")
+    m = next(x for x in mutants.mutants_of("core/calc.c", CALC_C) if x.operator == "boundary")
+    outcome = mutate.run_mutant(m, ["cmd:tests/garbage.sh"], str(tmp_path), str(tmp_path / "build"),
+                                str(tmp_path / "m"), "")
+    assert outcome["status"] == "killed" and "x\ufffd\ufffdy" in outcome["log"], outcome
+
+
 def test_unit_only_leaves_what_system_tests_would_judge_undecided(tmp_path):
     """--unit-only runs the host tests alone: a mutant they kill is killed, one they do not kill
     whose selection has system tests is undecided (its system tests are not run), and the report

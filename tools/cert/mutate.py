@@ -323,7 +323,7 @@ def copy_tree(dst):
 
 def _run(cmd, cwd, env, timeout):
     try:
-        r = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
+        r = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, errors="replace", timeout=timeout)
         return r.returncode, (r.stdout + r.stderr)[-3000:]
     except subprocess.TimeoutExpired:
         return None, "timeout"
