@@ -227,6 +227,26 @@ def test_each_mutant_starts_from_the_evidence_build(tmp_path):
     assert copy.read_bytes() == base.read_bytes()
 
 
+def test_a_kill_counts_only_if_the_test_passes_without_the_mutant(tmp_path):
+    """A test that fails in the mutants' build folder whatever the code (as the hot-path tests did
+    while the folder lacked the TCG plugin) kills nothing: the engine runs it once without the mutant,
+    and the mutant it "killed" is an engine error that fails the gate; a test that passes without the
+    mutant keeps its kill.
+
+    Verifies: REQ-CRT-017
+    """
+    _tree(tmp_path, mapping=MAP.replace("cmd:tests/run.sh", "cmd:tests/broken.sh cmd:tests/run.sh"))
+    write(tmp_path, "tests/broken.sh", 'test -e "$BULKHEAD_BUILD/needed-file" || exit 1\n')
+    r = run_tool("mutate.py", ["--run", "--all", "--build", tmp_path / "build", "--out", tmp_path / "out"], tmp_path)
+    results = json.load(open(tmp_path / "out" / "mutation-results.json"))["results"]
+    assert results and all(x["status"] == "error" and "fails without the mutant too" in x["by"] for x in results)
+    assert r.returncode == 1 and "the engine could not judge it" in r.stdout, r.stdout
+    write(tmp_path, "tests/broken.sh", "true\n")   # mended: the kills of tests/run.sh stand
+    r = run_tool("mutate.py", ["--run", "--all", "--build", tmp_path / "build", "--out", tmp_path / "out"], tmp_path)
+    statuses = [x["status"] for x in json.load(open(tmp_path / "out" / "mutation-results.json"))["results"]]
+    assert "error" not in statuses and statuses.count("killed") == 6, statuses   # as without tests/broken.sh
+
+
 def test_a_test_printing_bytes_that_are_not_utf8_still_judges(tmp_path):
     """A mutant can make a test print anything: bytes that are not UTF-8 are kept as replacement
     characters and the test's verdict stands (the campaign once stopped on such a unit program).

@@ -10,9 +10,10 @@ the source tree, builds it in a build folder of its own (a copy of the
 evidence build, so that only the mutated file is recompiled) and runs the
 tests mapped to it (mutation-map.txt, or the tests naming the requirements
 of the function's Implements tag), cheapest first, stopping at the first
-failure. A mutant is killed when a test fails (or times out), survives
-when all pass, and is a build error (not counted) when it does not
-compile.
+failure. A mutant is killed when a test fails (or times out) and the same
+test passes without the mutant in the same build folder (checked once per
+test and run: otherwise an engine error), survives when all pass, and is a
+build error (not counted) when it does not compile.
 
 Gate: the kill rate (killed / killed + survived, equivalent mutants left
 out) is at least 90 %; every survivor has a record in
@@ -354,6 +355,34 @@ def run_mutant(m, tests, tree, base, work, newlib, own_units=None):
             f.write(original)
         os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
         revert_work(base, work, since)
+
+
+class _Unchanged:
+    """A mutant's file left as it is: its tests run the way the mutant's ran, without the mutation."""
+
+    def __init__(self, m):
+        self.file = m.file
+
+    def apply(self, text):
+        return text
+
+
+def confirm_kill(m, outcome, tree, base, work, newlib, own_units, verified):
+    """A kill counts only if the killing test passes without the mutant in the same build folder: a
+    test that fails there anyway (a file the copy lacks, as the TCG plugin once was) would otherwise
+    kill every mutant it judges. Each test is checked once per folder (`verified`); a kill by a whole
+    pytest run's timeout names no test and stands."""
+    if outcome["status"] != "killed" or outcome["by"] in ("timeout", "pytest"):
+        return outcome
+    test = outcome["by"].replace(" (timeout)", "")
+    if test in verified:
+        return outcome
+    check = run_mutant(_Unchanged(m), [test], tree, base, work, newlib, own_units)
+    if check["status"] == "survived":
+        verified.add(test)
+        return outcome
+    return dict(outcome, status="error", by=f"{test} fails without the mutant too, in the mutants' build folder",
+                log=check.get("log", ""))
 
 
 # What the mutants' builds copy of the evidence build: the systems' and unit programs' folders
@@ -764,6 +793,7 @@ def run_all(chosen, entries, args, problems, kept=None):
         # Each worker mutates a source tree and builds in a folder of its own.
         tree = os.path.join(work, f"src{n}")
         copy_tree(tree)
+        verified = set()
         while True:
             with lock:
                 if not queue or (args.time_box is not None and time.time() - start > args.time_box
@@ -774,8 +804,9 @@ def run_all(chosen, entries, args, problems, kept=None):
                 checked.update(new)
                 problems.extend(baseline_problems(new, baseline, args.results, unit_map))
             own = {t[5:] for t in entries.get(m.file, ([], []))[1] if t.startswith("unit:")}
-            outcome = run_mutant(m, tests, tree, os.path.abspath(args.build or "."), os.path.join(work, f"m{n}"),
-                                 newlib, own)
+            base, folder = os.path.abspath(args.build or "."), os.path.join(work, f"m{n}")
+            outcome = confirm_kill(m, run_mutant(m, tests, tree, base, folder, newlib, own), tree, base, folder,
+                                   newlib, own, verified)
             with lock:
                 results.append(as_result(m, reqs, outcome))
                 print(f"  MUTANT  {m.explicit_id or m.key}: {outcome['status']} {outcome['by']} "
