@@ -1,0 +1,9 @@
+# SPDX-License-Identifier: MIT
+# The GICv3 driver (arch/arm64/gicv3.c) on the host: distributor and
+# redistributor frames are host memory, the ICH_/ICC_ system registers
+# variables (tests/fuzz/host_sysreg.h), so each test reads back what the
+# driver wrote and sets what it reads.
+UNIT_TESTS += gicv3
+UT_gicv3_SRCS := tests/unit/test_gicv3.c arch/arm64/gicv3.c
+UT_gicv3_CFLAGS := -Ipartitions/runtime/include -Iarch/arm64/include -DBH_GIC_VERSION=3 \
+	-include $(srctree)/tests/fuzz/host_sysreg.h

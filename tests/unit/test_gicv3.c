@@ -1,0 +1,345 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The GICv3 driver (arch/arm64/gicv3.c) on the host: the distributor and the
+ * redistributor frames are arrays, and the ICH_ and ICC_ system registers
+ * are the host_sr_* variables of tests/fuzz/host_sysreg.h, so each test
+ * sets what the hardware holds and reads back what the driver wrote.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+#include "cfg.h"
+#include "cpu.h"
+#include "arm64.h"
+#include "gic.h"
+
+#define GICR_TYPER 0x0008u
+#define GICR_SGI_BASE 0x10000u
+#define GICR_TYPER_LAST (1UL << 4)
+#define FRAME 0x20000u
+
+static uint32_t dist[0x10000 / 4] __attribute__((aligned(4096)));
+/* Two redistributors (RD_base and SGI_base frames each), for affinities 0 and 1. */
+static uint32_t redist[2 * FRAME / 4] __attribute__((aligned(4096)));
+static struct cpu cpus[2];
+#define the_cpu cpus[0]
+
+const struct cfg_system cfg_system = {
+	.arch = { .gic = { .dist = { (uintptr_t)dist, sizeof(dist) }, .redist = { (uintptr_t)redist, sizeof(redist) } } },
+	.n_cpus = 2,
+};
+
+/* The list registers, as host_sysreg.h names them. */
+extern uint64_t host_sr_ich_lr0_el2, host_sr_ich_lr1_el2, host_sr_ich_lr2_el2, host_sr_ich_lr3_el2,
+	host_sr_ich_lr4_el2, host_sr_ich_lr5_el2, host_sr_ich_lr6_el2, host_sr_ich_lr7_el2,
+	host_sr_ich_lr8_el2, host_sr_ich_lr9_el2, host_sr_ich_lr10_el2, host_sr_ich_lr11_el2,
+	host_sr_ich_lr12_el2, host_sr_ich_lr13_el2, host_sr_ich_lr14_el2, host_sr_ich_lr15_el2;
+extern uint64_t host_sr_icc_sgi0r_el1, host_sr_icc_sgi1r_el1, host_sr_ich_hcr_el2, host_sr_ich_vmcr_el2,
+	host_sr_ich_ap0r0_el2, host_sr_ich_ap1r0_el2, host_sr_icc_ap1r0_el1, host_sr_icc_ap1r1_el1,
+	host_sr_icc_ap1r2_el1, host_sr_icc_ap1r3_el1;
+extern uint64_t host_sr_ich_vtr_el2, host_sr_icc_pmr_el1, host_sr_icc_bpr1_el1, host_sr_icc_ctlr_el1,
+	host_sr_icc_igrpen0_el1, host_sr_icc_igrpen1_el1;
+
+/* The CPU interface as gic_init_cpu leaves it: every priority unmasked, no
+ * binary-point grouping, split priority drop and deactivation (EOImode 1)
+ * unless the guest deactivates its own (direct), group 0 only for a direct cpu's kick. */
+static void assert_cpu_interface(bool direct)
+{
+	assert_int_equal(host_sr_icc_pmr_el1, 0xffu);
+	assert_int_equal(host_sr_icc_bpr1_el1, 0u);
+	assert_int_equal(host_sr_icc_ctlr_el1, direct ? 0u : 2u);
+	assert_int_equal(host_sr_icc_igrpen1_el1, 1u);
+	assert_int_equal(host_sr_icc_igrpen0_el1, direct ? 1u : 0u);
+}
+
+static void scribble_cpu_interface(void)
+{
+	host_sr_icc_pmr_el1 = 0x10u;
+	host_sr_icc_bpr1_el1 = 7u;
+	host_sr_icc_ctlr_el1 = 0x40u;
+	host_sr_icc_igrpen0_el1 = 5u;
+	host_sr_icc_igrpen1_el1 = 5u;
+}
+
+static uint64_t *const lrs[16] = {
+	&host_sr_ich_lr0_el2, &host_sr_ich_lr1_el2, &host_sr_ich_lr2_el2, &host_sr_ich_lr3_el2,
+	&host_sr_ich_lr4_el2, &host_sr_ich_lr5_el2, &host_sr_ich_lr6_el2, &host_sr_ich_lr7_el2,
+	&host_sr_ich_lr8_el2, &host_sr_ich_lr9_el2, &host_sr_ich_lr10_el2, &host_sr_ich_lr11_el2,
+	&host_sr_ich_lr12_el2, &host_sr_ich_lr13_el2, &host_sr_ich_lr14_el2, &host_sr_ich_lr15_el2,
+};
+
+struct cpu *cpu_get(uint32_t index)
+{
+	return (index < 2u) ? &cpus[index] : NULL;
+}
+
+/* The cores' MPIDRs: core n has affinity n (Aff0) unless a test says otherwise. */
+static uint64_t mpidrs[2] = { 0u, 1u };
+
+uint64_t arm64_cpu_mpidr(uint32_t core)
+{
+	return mpidrs[core];
+}
+
+/* No redistributor for the cpu's affinity: not on this test's paths. */
+void panic(const char *fmt, ...)
+{
+	fail_msg("panic: %s", fmt);
+	abort();
+}
+
+/* The list registers the driver handed to the integrity check (gic_lr_check.c). */
+static uint32_t checked[16];
+
+void gic_lr_check(uint32_t n, const struct gic_lr *lr)
+{
+	(void)lr;
+	checked[n]++;
+}
+
+#define REG(frame, off) ((frame)[(off) / 4u])
+
+static uint64_t lr_value(uint64_t state, bool hw, uint32_t pintid, uint32_t vintid)
+{
+	return (state << ICH_LR_STATE_SHIFT) | (hw ? ICH_LR_HW : 0u) | ((uint64_t)pintid << ICH_LR_PINTID_SHIFT) |
+	       (0xa0UL << ICH_LR_PRIO_SHIFT) | vintid;
+}
+
+/* Every list register is read from its own register, and only one that holds an
+ * interrupt (pending, active or both) goes through the integrity check: an empty
+ * one keeps whatever its last interrupt left. */
+/* Verifies: REQ-IRQ-011, REQ-FSF-004 */
+static void test_lr_state_reads_each_register_and_checks_the_ones_in_use(void **state)
+{
+	(void)state;
+	for (uint32_t n = 0u; n < 16u; n++) {
+		*lrs[n] = lr_value(n % 4u, true, 32u + n, 100u + n);
+	}
+	memset(checked, 0, sizeof(checked));
+	for (uint32_t n = 0u; n < 16u; n++) {
+		struct gic_lr lr;
+
+		assert_int_equal(gic_lr_state(n, &lr), n % 4u);
+		assert_int_equal(lr.vintid, 100u + n);
+		assert_int_equal(lr.pintid, 32u + n);
+		assert_true(lr.hw);
+		assert_int_equal(checked[n], (n % 4u) != 0u ? 1u : 0u);
+	}
+}
+
+/* Only a pending list register is reported (and checked) by gic_lr_pending, with its priority. */
+/* Verifies: REQ-IRQ-013, REQ-FSF-004 */
+static void test_lr_pending_reports_only_pending_registers(void **state)
+{
+	(void)state;
+	for (uint32_t n = 0u; n < 16u; n++) {
+		*lrs[n] = lr_value(n % 4u, (n & 4u) != 0u, 40u + n, 200u + n);
+	}
+	memset(checked, 0, sizeof(checked));
+	for (uint32_t n = 0u; n < 16u; n++) {
+		struct gic_lr lr = { 0 };
+
+		assert_int_equal(gic_lr_pending(n, &lr), (n % 4u) == 1u);
+		assert_int_equal(checked[n], (n % 4u) == 1u ? 1u : 0u);
+		if ((n % 4u) == 1u) {
+			assert_int_equal(lr.vintid, 200u + n);
+			assert_int_equal(lr.pintid, 40u + n);
+			assert_int_equal(lr.priority, 0xa0u);
+			assert_int_equal(lr.hw, (n & 4u) != 0u);
+		}
+	}
+}
+
+/* Verifies: REQ-IRQ-009~2, REQ-IRQ-002, REQ-IRQ-007 */
+static void test_cpu_init_finds_its_redistributor_and_clears_what_the_firmware_left(void **state)
+{
+	(void)state;
+	memset(redist, 0, sizeof(redist));
+	/* Affinity in GICR_TYPER[63:32]; the second frame is the last. */
+	REG(redist, GICR_TYPER + 4u) = 0u;
+	REG(redist, FRAME + GICR_TYPER + 4u) = 1u;
+	REG(redist, FRAME + GICR_TYPER) = GICR_TYPER_LAST;
+	host_sr_ich_vtr_el2 = 0x90000003u;      /* 4 list registers */
+	the_cpu.index = 1u;
+	the_cpu.arch.gic.redist = 0u;
+	scribble_cpu_interface();
+	gic_init_cpu(&the_cpu, false);
+	assert_cpu_interface(false);
+	assert_int_equal(the_cpu.arch.gic.redist, (uintptr_t)redist + FRAME);
+	assert_int_equal(gic_lr_count(), 4u);
+	uint32_t *sgi = &redist[(FRAME + GICR_SGI_BASE) / 4u];
+	/* Write-1-to-clear of all 32 SGIs and PPIs: nothing enabled, pending or active is left. */
+	assert_int_equal(REG(sgi, GICD_ICENABLER), 0xffffffffu);
+	assert_int_equal(REG(sgi, GICD_ICPENDR), 0xffffffffu);
+	assert_int_equal(REG(sgi, GICD_ICACTIVER), 0xffffffffu);
+	/* Group 1 for everything; then only the hypervisor's own at top priority: its kick
+	 * SGI and the maintenance PPI. */
+	assert_int_equal(REG(sgi, GICD_IGROUPR), 0xffffffffu);
+	assert_int_equal(REG(sgi, GICD_ISENABLER), (1u << GIC_IPI_SGI) | (1u << GIC_MAINT_PPI));
+	memset(&((uint8_t *)sgi)[GICD_IPRIORITYR], 0xa0, 32);
+	gic_init_cpu(&the_cpu, false);
+	for (uint32_t i = 0u; i < 32u; i++) {
+		uint8_t prio = ((const uint8_t *)sgi)[GICD_IPRIORITYR + i];
+
+		assert_int_equal(prio, ((i == GIC_IPI_SGI) || (i == GIC_MAINT_PPI)) ? 0u : 0xa0u);
+	}
+	/* The first redistributor was left alone. */
+	assert_int_equal(REG(redist, GICR_SGI_BASE + GICD_ICENABLER), 0u);
+}
+
+/* A direct cpu: the kick is group 0 (FIQ); no maintenance interrupt. */
+/* Verifies: REQ-IRQ-009~2, REQ-IRQ-002 */
+static void test_direct_cpu_init_makes_the_kick_group_0(void **state)
+{
+	(void)state;
+	memset(redist, 0, sizeof(redist));
+	REG(redist, GICR_TYPER) = GICR_TYPER_LAST;
+	host_sr_ich_vtr_el2 = 15u;              /* 16 list registers */
+	the_cpu.index = 0u;
+	the_cpu.arch.gic.redist = 0u;
+	scribble_cpu_interface();
+	gic_init_cpu(&the_cpu, true);
+	assert_cpu_interface(true);
+	uint32_t *sgi = &redist[GICR_SGI_BASE / 4u];
+	assert_int_equal(the_cpu.arch.gic.redist, (uintptr_t)redist);
+	assert_int_equal(gic_lr_count(), 16u);
+	assert_int_equal(REG(sgi, GICD_IGROUPR), ~(1u << GIC_IPI_SGI));
+	assert_int_equal(REG(sgi, GICD_ISENABLER), 1u << GIC_IPI_SGI);
+}
+
+#define GICD_TYPER 0x0004u
+
+/* The distributor: every SPI disabled, not pending, not active, group 1, for
+ * as many lines as GICD_TYPER says (SGIs and PPIs are the redistributors');
+ * each cpu's kick is an ICC_SGI1R_EL1 value naming it by its whole affinity. */
+/* Verifies: REQ-IRQ-006, REQ-IRQ-003 */
+static void test_global_init_clears_the_spis_and_names_each_cpu_by_affinity(void **state)
+{
+	(void)state;
+	memset(dist, 0, sizeof(dist));
+	REG(dist, GICD_TYPER) = 2u;                     /* 96 lines: SPI words 1 and 2 */
+	mpidrs[0] = 0u;
+	/* Aff3 0x12, Aff2 0x34, Aff1 0x56, Aff0 0x2b: range 2, target 11. */
+	mpidrs[1] = (0x12UL << 32) | (0x34UL << 16) | (0x56UL << 8) | 0x2bu;
+	gic_init_global();
+	for (uint32_t w = 0u; w < 4u; w++) {
+		uint32_t want = ((w == 1u) || (w == 2u)) ? 0xffffffffu : 0u;
+
+		assert_int_equal(REG(dist, GICD_ICENABLER + (4u * w)), want);
+		assert_int_equal(REG(dist, GICD_ICPENDR + (4u * w)), want);
+		assert_int_equal(REG(dist, GICD_ICACTIVER + (4u * w)), want);
+		assert_int_equal(REG(dist, GICD_IGROUPR + (4u * w)), want);
+	}
+	assert_int_equal(REG(dist, 0u), 0x13u);         /* GICD_CTLR: ARE, group 1 and group 0 on */
+	assert_int_equal(cpus[0].arch.gic.kick, ((uint64_t)GIC_IPI_SGI << 24) | 1u);
+	assert_int_equal(cpus[1].arch.gic.kick, (0x12UL << 48) | (0x34UL << 32) | (2UL << 44) |
+						((uint64_t)GIC_IPI_SGI << 24) | (0x56UL << 16) | (1UL << 11));
+	/* An SGI to the cpu keeps its affinity and carries its own INTID. */
+	gic_send_sgi(&cpus[1], 13u);
+	assert_int_equal(host_sr_icc_sgi1r_el1, (0x12UL << 48) | (0x34UL << 32) | (2UL << 44) | (13UL << 24) |
+						(0x56UL << 16) | (1UL << 11));
+	/* The kick is group 1, or group 0 (FIQ) for a direct cpu. */
+	host_sr_icc_sgi1r_el1 = 0u;
+	cpus[1].arch.gic.direct = false;
+	gic_send_ipi(&cpus[1]);
+	assert_int_equal(host_sr_icc_sgi1r_el1, cpus[1].arch.gic.kick);
+	assert_int_equal(host_sr_icc_sgi0r_el1, 0u);
+	host_sr_icc_sgi1r_el1 = 0u;
+	cpus[1].arch.gic.direct = true;
+	gic_send_ipi(&cpus[1]);
+	assert_int_equal(host_sr_icc_sgi0r_el1, cpus[1].arch.gic.kick);
+	assert_int_equal(host_sr_icc_sgi1r_el1, 0u);
+	cpus[1].arch.gic.direct = false;
+	mpidrs[1] = 1u;
+}
+
+static void scribble_virtual_interface(void)
+{
+	for (uint32_t n = 0u; n < 16u; n++) {
+		*lrs[n] = lr_value(1u, false, 0u, 50u + n);
+	}
+	host_sr_ich_ap0r0_el2 = 1u;
+	host_sr_ich_ap1r0_el2 = 1u;
+	host_sr_ich_vmcr_el2 = 0u;
+	host_sr_ich_hcr_el2 = 0u;
+	host_sr_icc_ap1r0_el1 = 1u;
+	host_sr_icc_ap1r1_el1 = 1u;
+	host_sr_icc_ap1r2_el1 = 1u;
+	host_sr_icc_ap1r3_el1 = 1u;
+	scribble_cpu_interface();
+}
+
+/* A vCPU's (re)start: its list registers and active priorities emptied, the
+ * virtual interface on (ICH_HCR_EL2.En), VMCR at reset (VPMR 0, VBPR1 3, VBPR0 2)... */
+/* Verifies: REQ-IRQ-009~2 */
+static void test_vif_reset_empties_the_virtual_interface(void **state)
+{
+	(void)state;
+	host_sr_ich_vtr_el2 = 0x90000005u;      /* 6 list registers */
+	the_cpu.arch.gic.redist = (uintptr_t)redist;
+	gic_init_cpu(&the_cpu, false);
+	scribble_virtual_interface();
+	gic_vif_reset(false);
+	for (uint32_t n = 0u; n < 16u; n++) {
+		assert_int_equal(*lrs[n], (n < 6u) ? 0u : lr_value(1u, false, 0u, 50u + n));
+	}
+	assert_int_equal(host_sr_ich_ap0r0_el2, 0u);
+	assert_int_equal(host_sr_ich_ap1r0_el2, 0u);
+	assert_int_equal(host_sr_ich_vmcr_el2, (3UL << 18) | (2UL << 21));
+	assert_int_equal(host_sr_ich_hcr_el2, 1u);
+	/* ...and the physical CPU interface, used by direct cpus only, left alone. */
+	assert_int_equal(host_sr_icc_ap1r0_el1, 1u);
+	assert_int_equal(host_sr_icc_pmr_el1, 0x10u);
+}
+
+/* A direct vCPU's restart: the virtual interface off but trapping the shared
+ * registers (TC, TDIR), and the physical group-1 CPU interface back to
+ * gic_init_cpu's values, every active priority register that exists emptied
+ * (ICC_CTLR_EL1.PRIbits: 5 bits one register, 6 two, 7 four). */
+/* Verifies: REQ-IRQ-009~2, REQ-IRQ-008~2 */
+static void test_direct_vif_reset_empties_the_physical_cpu_interface(void **state)
+{
+	(void)state;
+	static const struct {
+		uint64_t pri_bits;
+		uint64_t ap1r[4];
+	} cases[] = {
+		{ 4u, { 0u, 1u, 1u, 1u } },
+		{ 5u, { 0u, 0u, 1u, 1u } },
+		{ 6u, { 0u, 0u, 0u, 0u } },
+	};
+
+	host_sr_ich_vtr_el2 = 3u;
+	for (size_t i = 0u; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		scribble_virtual_interface();
+		host_sr_icc_ctlr_el1 = cases[i].pri_bits << 8;
+		gic_vif_reset(true);
+		assert_int_equal(host_sr_ich_hcr_el2, (1UL << 10) | (1UL << 14));
+		assert_int_equal(host_sr_icc_pmr_el1, 0xffu);
+		assert_int_equal(host_sr_icc_bpr1_el1, 0u);
+		assert_int_equal(host_sr_icc_ctlr_el1, 0u);
+		assert_int_equal(host_sr_icc_igrpen1_el1, 1u);
+		assert_int_equal(host_sr_icc_ap1r0_el1, cases[i].ap1r[0]);
+		assert_int_equal(host_sr_icc_ap1r1_el1, cases[i].ap1r[1]);
+		assert_int_equal(host_sr_icc_ap1r2_el1, cases[i].ap1r[2]);
+		assert_int_equal(host_sr_icc_ap1r3_el1, cases[i].ap1r[3]);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_lr_state_reads_each_register_and_checks_the_ones_in_use),
+		cmocka_unit_test(test_lr_pending_reports_only_pending_registers),
+		cmocka_unit_test(test_cpu_init_finds_its_redistributor_and_clears_what_the_firmware_left),
+		cmocka_unit_test(test_direct_cpu_init_makes_the_kick_group_0),
+		cmocka_unit_test(test_global_init_clears_the_spis_and_names_each_cpu_by_affinity),
+		cmocka_unit_test(test_vif_reset_empties_the_virtual_interface),
+		cmocka_unit_test(test_direct_vif_reset_empties_the_physical_cpu_interface),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
