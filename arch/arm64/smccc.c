@@ -92,7 +92,7 @@ static __attribute__((noinline, cold)) void refuse_immediate(struct guest_frame 
 	f->x[0] = ret(BH_ERR_NOT_SUPPORTED);
 }
 
-/* Implements: REQ-HC-001 */
+/* Implements: REQ-HC-001, REQ-HC-002 */
 void arm64_trap_hvc(struct cpu *cpu, struct guest_frame *f, uint64_t esr)
 {
 	if ((esr & 0xffffu) != 0u) {
@@ -102,7 +102,7 @@ void arm64_trap_hvc(struct cpu *cpu, struct guest_frame *f, uint64_t esr)
 	smccc(cpu, f);
 }
 
-/* Implements: REQ-TRP-003, REQ-CPU-010 */
+/* Implements: REQ-TRP-003, REQ-CPU-010, REQ-HC-002 */
 void arm64_trap_smc(struct cpu *cpu, struct guest_frame *f, uint64_t esr)
 {
 	/* A trapped SMC returns to the SMC itself: step over it. */
@@ -120,7 +120,7 @@ void arm64_trap_smc(struct cpu *cpu, struct guest_frame *f, uint64_t esr)
  * BH_HC_ID(0)'s) go to their table at once; everything else takes the
  * general SMCCC path, which would route them there too.
  */
-/* Implements: REQ-HC-001, REQ-TRP-008 */
+/* Implements: REQ-HC-001, REQ-HC-002, REQ-TRP-008 */
 void arm64_guest_hvc(struct guest_frame *f, uint64_t esr)
 {
 	struct cpu *cpu = arm64_this_cpu();
