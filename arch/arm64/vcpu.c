@@ -63,7 +63,7 @@ void arch_partition_reset(struct partition *p)
 	p->arch.cntvoff = read_sysreg(cntpct_el0);
 }
 
-/* Implements: REQ-CPU-001 */
+/* Implements: REQ-CPU-001, REQ-IRQ-009~2 */
 NORETURN void arch_vcpu_enter(struct cpu *cpu, uint64_t entry, uint64_t arg)
 {
 	const struct partition *p = cpu->partition;

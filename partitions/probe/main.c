@@ -270,6 +270,7 @@ int main(void)
 	incident_checks();
 	printf("probe finished: %u checks, %u failure(s)\n", checks, failures);
 	dirty_el1_kept();
+	printf("counter before the reset: virtual %lu\n", (unsigned long)rt_counter());
 	fflush(stdout);
 	rt_system_reset();
 }

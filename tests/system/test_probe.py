@@ -278,6 +278,10 @@ def test_system_reset_restarts_only_that_partition(probe):
     assert counts, probe.text()
     virt, phys = int(counts[0].group(1)), int(counts[0].group(2))
     assert virt < phys and virt < 62_500_000 // 10, (virt, phys)
+    # Monotonic across the reset unless CNTVOFF_EL2 moved: the whole first life came before.
+    before = [int(m.group(1)) for l in probe.of("probe")
+              if (m := re.fullmatch(r"counter before the reset: virtual (\d+)", l))]
+    assert before and virt < before[0], (virt, before)
     assert "partition 'probe': PSCI SYSTEM_RESET" in probe.of("bulkhead")
     assert "done" in probe.of("bystander")
     assert "hello: partition 1, vCPU 0 of 1, restart 0" in probe.of("bystander")
