@@ -464,6 +464,56 @@ static void test_reset_of_more_spis_than_the_vgic_holds_powers_off(void **state)
 	assert_non_null(strstr(fake.console, "partition 'beta' owns 65 SPIs, the vGIC holds 64"));
 }
 
+extern uint64_t host_sr_icc_iar1_el1, host_sr_icc_eoir1_el1, host_sr_icc_dir_el1;
+
+/* The physical interrupt `intid` taken on `core`: returns what was deactivated (0: nothing). */
+static uint64_t take_irq(uint32_t core, uint32_t intid)
+{
+	host_sr_icc_iar1_el1 = intid;
+	host_sr_icc_eoir1_el1 = 0u;
+	host_sr_icc_dir_el1 = 0u;
+	fake.current = cpu_get(core);
+	vgic_irq(cpu_get(core));
+	/* Priority dropped for every real interrupt; a spurious one has nothing to end. */
+	assert_int_equal(host_sr_icc_eoir1_el1, (intid < GIC_SPURIOUS) ? intid : 0u);
+	return host_sr_icc_dir_el1;
+}
+
+/* A physical interrupt the hypervisor takes and will not hand to the guest is
+ * deactivated at once (the maintenance interrupt, a PPI nobody owns, an SPI of
+ * another partition's or one that is virtual here): left active, it could never
+ * be taken again. An SPI the partition owns goes to a list register with the
+ * hardware bit instead, for the guest's EOI to deactivate. */
+/* Verifies: REQ-IRQ-006, REQ-IRQ-002 */
+static void test_interrupts_not_for_the_guest_are_deactivated_at_once(void **state)
+{
+	(void)state;
+	clear_lrs();
+	assert_int_equal(take_irq(1, GIC_MAINT_PPI), GIC_MAINT_PPI);
+	assert_int_equal(take_irq(1, 23u), 23u);        /* a PPI that is not a timer's */
+	assert_int_equal(take_irq(1, 40u), 40u);        /* alpha's device */
+	assert_int_equal(take_irq(1, 100u), 100u);      /* nobody's */
+	assert_int_equal(take_irq(1, SPI), SPI);        /* beta's own, but virtual: no physical line */
+	assert_int_equal(take_irq(1, GIC_SPURIOUS), 0u);
+	for (uint32_t i = 0; i < gic_lr_count(); i++) {
+		struct gic_lr lr;
+
+		assert_int_equal(gic_lr_state(i, &lr), 0u);   /* none of them reached the guest */
+	}
+	assert_int_equal(take_irq(1, 50u), 0u);         /* beta's device: the guest deactivates it */
+	unsigned n = 0;
+	for (uint32_t i = 0; i < gic_lr_count(); i++) {
+		struct gic_lr lr;
+
+		if ((gic_lr_state(i, &lr) != 0u) && (lr.vintid == 50u)) {
+			assert_true(lr.hw);
+			assert_int_equal(lr.pintid, 50u);
+			n++;
+		}
+	}
+	assert_int_equal(n, 1u);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -479,6 +529,7 @@ int main(void)
 		cmocka_unit_test_setup(test_vcpu_reset_drops_what_waits_for_a_list_register, setup),
 		cmocka_unit_test_setup(test_reset_of_more_spis_than_the_vgic_holds_powers_off, setup),
 		cmocka_unit_test_setup(test_direct_partition_sgi_15_is_refused_and_counted, setup),
+		cmocka_unit_test_setup(test_interrupts_not_for_the_guest_are_deactivated_at_once, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
