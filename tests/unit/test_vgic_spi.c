@@ -514,6 +514,38 @@ static void test_interrupts_not_for_the_guest_are_deactivated_at_once(void **sta
 	assert_int_equal(n, 1u);
 }
 
+/* Whether the physical GIC has SPI `intid` enabled. */
+static bool physically_enabled(uint32_t intid)
+{
+	return (gic_dist_read(GICD_ISENABLER + (4u * (intid / 32u))) & (1u << (intid % 32u))) != 0u;
+}
+
+/* The partition's distributor gates its device SPIs as a real one does: an SPI
+ * enabled while the distributor is off is enabled at the physical GIC only when
+ * the distributor is turned on, disabled there again when it is turned off,
+ * and back when it is turned on again; its own enable is remembered throughout. */
+/* Verifies: REQ-IRQ-011 */
+static void test_distributor_enable_gates_the_partitions_device_spis(void **state)
+{
+	(void)state;
+	assert_int_equal(dist(1, GICD_CTLR, false, 4, 0) & GRP1A, 0u);
+	dist(1, GICD_ISENABLER + 4u, true, 4, 1u << (50u % 32u));
+	assert_false(physically_enabled(50u));
+	dist(1, GICD_CTLR, true, 4, GRP1A);
+	assert_int_equal(dist(1, GICD_CTLR, false, 4, 0) & GRP1A, GRP1A);
+	assert_true(physically_enabled(50u));
+	dist(1, GICD_CTLR, true, 4, GRP1A);             /* no change: nothing to do */
+	assert_true(physically_enabled(50u));
+	dist(1, GICD_CTLR, true, 4, 0u);
+	assert_int_equal(dist(1, GICD_CTLR, false, 4, 0) & GRP1A, 0u);
+	assert_false(physically_enabled(50u));
+	dist(1, GICD_CTLR, true, 4, 0u);
+	assert_false(physically_enabled(50u));
+	assert_int_equal(dist(1, GICD_ISENABLER + 4u, false, 4, 0) & (1u << (50u % 32u)), 1u << (50u % 32u));
+	dist(1, GICD_CTLR, true, 4, GRP1A);
+	assert_true(physically_enabled(50u));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -530,6 +562,7 @@ int main(void)
 		cmocka_unit_test_setup(test_reset_of_more_spis_than_the_vgic_holds_powers_off, setup),
 		cmocka_unit_test_setup(test_direct_partition_sgi_15_is_refused_and_counted, setup),
 		cmocka_unit_test_setup(test_interrupts_not_for_the_guest_are_deactivated_at_once, setup),
+		cmocka_unit_test_setup(test_distributor_enable_gates_the_partitions_device_spis, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
