@@ -237,6 +237,14 @@ static void test_full_list_registers_give_way_to_a_higher_priority(void **state)
 	assert_int_equal(lr_vintid(1u), 5u);
 	assert_int_equal(lr_vintid(2u), 3u);
 	assert_int_equal(lr_vintid(3u), 4u);
+
+	/* As urgent as the least urgent one held, but later: it waits, nothing is displaced. */
+	inject(soft(7u, 0xa0u));
+	assert_int_equal(v->queued, 3u);
+	assert_int_equal(lr_vintid(3u), 4u);
+	assert_int_equal(v->queue[0].vintid, 7u);   /* the queue is in priority order */
+	assert_int_equal(v->queue[1].vintid, 2u);
+	assert_int_equal(v->queue[2].vintid, 6u);
 }
 
 /* Verifies: REQ-IRQ-007 */
