@@ -546,6 +546,42 @@ static void test_distributor_enable_gates_the_partitions_device_spis(void **stat
 	assert_true(physically_enabled(50u));
 }
 
+/* GICv2's per-sender SGI state (SPENDSGIR/CPENDSGIR, vgic_sgi.c): the senders of a
+ * pending SGI are those posted and not yet taken up, those in a list register
+ * that is pending, and those waiting in the queue, no others (not an entry past
+ * the queue's end, not a physical interrupt's); a sender withdrawn leaves the
+ * SGI posted while another sender's post remains. */
+/* Verifies: REQ-IRQ-011 */
+static void test_sgi_senders_are_gathered_and_withdrawn_per_sender(void **state)
+{
+	(void)state;
+	struct cpu *cpu = cpu_get(1);
+	struct vgic_cpu *v = vgic_cpu_of(cpu);
+
+	fake.current = cpu;
+	clear_lrs();
+	v->sgi_source[3] = 0x03u;
+	v->sgi_pending |= 1u << 3;
+	v->queued = 2u;
+	v->queue[0] = (struct gic_lr){ 3u, 0u, 0x80u, 2u, false };
+	v->queue[1] = (struct gic_lr){ 3u, 40u, 0x80u, 6u, true };    /* a physical one: no sender */
+	v->queue[2] = (struct gic_lr){ 3u, 0u, 0x80u, 5u, false };    /* past the end: stale */
+	v->queue[3] = (struct gic_lr){ 4u, 0u, 0x80u, 7u, false };
+	assert_int_equal(vgic_sgi_sources(cpu, 3u), 0x07u);
+	assert_int_equal(vgic_sgi_sources(cpu, 4u), 0x00u);
+
+	vgic_sgi_clear_pending(cpu, 3u, 0x01u);
+	assert_int_equal(v->sgi_source[3], 0x02u);
+	assert_true((v->sgi_pending & (1u << 3)) != 0u);     /* sender 1's post remains */
+	vgic_sgi_clear_pending(cpu, 3u, 0x02u);
+	assert_int_equal(v->sgi_source[3], 0x00u);
+	assert_true((v->sgi_pending & (1u << 3)) == 0u);
+	assert_int_equal(vgic_sgi_sources(cpu, 3u), 0x04u);   /* sender 2 still waits */
+	vgic_sgi_clear_pending(cpu, 3u, 0x04u);
+	assert_int_equal(vgic_sgi_sources(cpu, 3u), 0x00u);
+	v->queued = 0u;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -563,6 +599,7 @@ int main(void)
 		cmocka_unit_test_setup(test_direct_partition_sgi_15_is_refused_and_counted, setup),
 		cmocka_unit_test_setup(test_interrupts_not_for_the_guest_are_deactivated_at_once, setup),
 		cmocka_unit_test_setup(test_distributor_enable_gates_the_partitions_device_spis, setup),
+		cmocka_unit_test_setup(test_sgi_senders_are_gathered_and_withdrawn_per_sender, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
