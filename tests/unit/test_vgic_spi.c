@@ -582,6 +582,28 @@ static void test_sgi_senders_are_gathered_and_withdrawn_per_sender(void **state)
 	v->queued = 0u;
 }
 
+/* A read of vCPU `vcpu`'s redistributor RD frame, from the vCPU on `core`. */
+static uint64_t redist_rd_read(uint32_t core, uint32_t vcpu, uint32_t offset, uint32_t size)
+{
+	return redist_sgi(core, vcpu, offset - 0x10000u, false, size, 0xdeadu);
+}
+
+/* GICR_TYPER as a board's: affinity (Aff0 = vCPU) in bits 63:32, the processor
+ * number in 23:8, Last (bit 4) on the partition's last vCPU only; read whole or
+ * as two words, as Linux and U-Boot do. */
+/* Verifies: REQ-IRQ-001 */
+static void test_redistributor_typer_names_each_vcpu(void **state)
+{
+	(void)state;
+	for (uint32_t vcpu = 0u; vcpu < 2u; vcpu++) {
+		uint64_t want = ((uint64_t)vcpu << 32) | ((uint64_t)vcpu << 8) | ((vcpu == 1u) ? 0x10u : 0u);
+
+		assert_int_equal(redist_rd_read(1, vcpu, 0x0008u, 8u), want);
+		assert_int_equal(redist_rd_read(1, vcpu, 0x0008u, 4u), (uint32_t)want);
+		assert_int_equal(redist_rd_read(1, vcpu, 0x000cu, 4u), vcpu);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -600,6 +622,7 @@ int main(void)
 		cmocka_unit_test_setup(test_interrupts_not_for_the_guest_are_deactivated_at_once, setup),
 		cmocka_unit_test_setup(test_distributor_enable_gates_the_partitions_device_spis, setup),
 		cmocka_unit_test_setup(test_sgi_senders_are_gathered_and_withdrawn_per_sender, setup),
+		cmocka_unit_test_setup(test_redistributor_typer_names_each_vcpu, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
