@@ -5,6 +5,7 @@
  * what the status reports, and stop/restart carried out by the target's
  * own cpu.
  */
+#define _GNU_SOURCE   /* memmem */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,6 +14,7 @@
 #include <cmocka.h>
 #include <bulkhead/hypercall.h>
 #include "hc_helpers.h"
+#include "log_ring.h"
 #include "partition.h"
 
 #define ALPHA cpu_get(0)
@@ -98,6 +100,23 @@ static void test_control_checks_target_and_action(void **state)
 	assert_int_equal(partition_get(1)->state, PARTITION_RUNNING);
 }
 
+/* Whether a line the hypervisor logged (into the service partition's log ring,
+ * not yet consumed) holds `text`. */
+static bool logged(const char *text)
+{
+	uint32_t dropped;
+	uint32_t n = log_ring_leftovers(&dropped);
+	uint64_t rec[BH_CONSOLE_SLOT / 8u];
+	size_t len;
+
+	for (uint32_t i = 0u; (i < n) && log_ring_leftover(rec, &len); i++) {
+		if ((len > 2u) && (memmem((const char *)rec + 2, len - 2u, text, strlen(text)) != NULL)) {
+			return true;
+		}
+	}
+	return false;
+}
+
 /* Verifies: REQ-HC-010 */
 static void test_stop_then_restart(void **state)
 {
@@ -106,6 +125,9 @@ static void test_stop_then_restart(void **state)
 
 	/* Asked of alpha's running vCPU; the service partition goes on at once. */
 	assert_int_equal(hc(BETA0, BH_HC_PARTITION_CONTROL, 0, BH_CONTROL_STOP, 0).x0, BH_OK);
+	/* Logged with what was asked (the action is x2, whatever x3 holds). */
+	assert_true(logged("partition 'alpha': stop requested by the service partition"));
+	assert_false(logged("partition 'alpha': restart requested"));
 	assert_int_equal(alpha->state, PARTITION_RUNNING);
 	assert_int_equal(ALPHA->msgs.count, 1);
 	assert_int_equal(fake_take_kick(ALPHA), FAKE_STOP);
@@ -117,6 +139,7 @@ static void test_stop_then_restart(void **state)
 	/* Restarted from the service partition's cpu: a new life on alpha's core. */
 	unsigned starts = fake.start_calls[0];
 	assert_int_equal(hc(BETA0, BH_HC_PARTITION_CONTROL, 0, BH_CONTROL_RESTART, 0).x0, BH_OK);
+	assert_true(logged("partition 'alpha': restart requested by the service partition"));
 	assert_int_equal(fake.start_calls[0], starts + 1);
 	assert_int_equal(alpha->restarts, 1);
 	assert_int_equal(alpha->state, PARTITION_LOADING);
