@@ -604,6 +604,32 @@ static void test_redistributor_typer_names_each_vcpu(void **state)
 	}
 }
 
+/* Whether SGI `intid` reached beta's vCPU on `core`: posted for it, or in a list register there. */
+static bool sgi_reached(uint32_t core, uint32_t intid)
+{
+	uint8_t prio = 0;
+	uint32_t st = 0;
+
+	if ((vgic_cpu_of(cpu_get(core))->sgi_pending & (1u << intid)) != 0u) {
+		return true;
+	}
+	fake.current = cpu_get(core);
+	return held(intid, &prio, &st) != 0u;
+}
+
+/* ICC_SGI1R_EL1 with IRM (bit 40): every vCPU of the partition but the sender,
+ * whatever the target list says. */
+/* Verifies: REQ-IRQ-003 */
+static void test_sgi_to_all_but_self_reaches_the_other_vcpus_only(void **state)
+{
+	(void)state;
+	clear_lrs();
+	fake.current = cpu_get(1);
+	vgic_sgi1r(cpu_get(1), (UINT64_C(1) << 40) | (UINT64_C(5) << 24) | 1u);
+	assert_true(sgi_reached(2, 5u));
+	assert_false(sgi_reached(1, 5u));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -623,6 +649,7 @@ int main(void)
 		cmocka_unit_test_setup(test_distributor_enable_gates_the_partitions_device_spis, setup),
 		cmocka_unit_test_setup(test_sgi_senders_are_gathered_and_withdrawn_per_sender, setup),
 		cmocka_unit_test_setup(test_redistributor_typer_names_each_vcpu, setup),
+		cmocka_unit_test_setup(test_sgi_to_all_but_self_reaches_the_other_vcpus_only, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
