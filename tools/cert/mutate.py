@@ -544,6 +544,14 @@ def area(req):
     return req.split("-")[1] if req.count("-") >= 2 else "?"
 
 
+def counted_results(results, records):
+    """The results the kill rate counts: killed or survived, less the survivors recorded as equivalent
+    (an explicit mutant always counts: no record excuses it)."""
+    return [r for r in results if r["status"] in ("killed", "survived")
+            and not (r["status"] == "survived" and not r.get("explicit_id")
+                     and records.get(r["key"], {}).get("kind") == "equivalent")]
+
+
 def evaluate(results, records, generated_keys, problems):
     """Figures, the per-area table and the gate's problems of a list of results."""
     for r in results:
@@ -563,9 +571,8 @@ def evaluate(results, records, generated_keys, problems):
         problems.append(f"{RECORDS}: {key} is no mutant the engine generates (the code changed: check the "
                         "record and remove it)")
     judged = [r for r in results if r["status"] in ("killed", "survived")]
-    equivalent = [r for r in judged if r["status"] == "survived" and not r.get("explicit_id")
-                  and records.get(r["key"], {}).get("kind") == "equivalent"]
-    counted = [r for r in judged if r not in equivalent]
+    counted = counted_results(results, records)
+    equivalent = [r for r in judged if r not in counted]
     killed = sum(1 for r in counted if r["status"] == "killed")
     rate = 100.0 * killed / len(counted) if counted else 100.0
     if rate < KILL_RATE:
@@ -605,8 +612,7 @@ def estimate(results, records, total):
     """An incomplete campaign's figure for the whole: its generated mutants ran in an order drawn with
     the seed, so those judged so far are a random sample of all, and their kill rate estimates the
     full campaign's (the explicit mutants, chosen rather than drawn, are left out)."""
-    judged = [r for r in results if r["status"] in ("killed", "survived") and not r.get("explicit_id")
-              and not (r["status"] == "survived" and records.get(r["key"], {}).get("kind") == "equivalent")]
+    judged = [r for r in counted_results(results, records) if not r.get("explicit_id")]
     killed = sum(1 for r in judged if r["status"] == "killed")
     if not judged:
         return ["Kill rate of all mutants, estimated", f"none judged yet of {total}"]
@@ -755,7 +761,7 @@ def run_all(chosen, entries, args, problems, kept=None):
     added to it and saved at once, so that an interrupted campaign keeps what it ran."""
     unit_map = dict(item.split("=", 1) for item in args.unit_map)
     tags, _ = codelinks.scan(sorted({m.file for m in chosen}))
-    results, todo = [], []
+    results, pending = [], []
     for m in chosen:
         reqs, tests = selection(m, entries, tags, unit_map)
         b = basis(m, tests, unit_map) if kept is not None else None
@@ -763,15 +769,15 @@ def run_all(chosen, entries, args, problems, kept=None):
         if k and k.get("basis") == b and k.get("status") in KEPT_STATUS:
             results.append(dict(k, requirements=reqs))
         else:
-            todo.append((m, reqs, tests, b))
+            pending.append((m, reqs, tests, b))
     reused = len(results)
     if kept is not None:
         # What is left in a drawn order: a campaign the time box cuts short is a random sample of it.
-        rest = [t for t in todo if not t[0].explicit_id]
+        rest = [t for t in pending if not t[0].explicit_id]
         random.Random(args.seed).shuffle(rest)
-        todo = [t for t in todo if t[0].explicit_id] + rest
+        pending = [t for t in pending if t[0].explicit_id] + rest
     start = time.time()
-    if not todo:
+    if not pending:
         return results, 0.0, reused
     work = os.path.abspath(args.work or os.path.join(args.build, "mutation"))
     shutil.rmtree(work, ignore_errors=True)
@@ -779,7 +785,7 @@ def run_all(chosen, entries, args, problems, kept=None):
     baseline = load_baseline(args.results, unit_map)
     checked = set()
     lock = threading.Lock()
-    queue = list(todo)
+    remaining = list(pending)
 
     failed = []
 
@@ -796,10 +802,10 @@ def run_all(chosen, entries, args, problems, kept=None):
         verified = set()
         while True:
             with lock:
-                if not queue or (args.time_box is not None and time.time() - start > args.time_box
-                                 and not queue[0][0].explicit_id):
+                if not remaining or (args.time_box is not None and time.time() - start > args.time_box
+                                 and not remaining[0][0].explicit_id):
                     return
-                m, reqs, tests, b = queue.pop(0)
+                m, reqs, tests, b = remaining.pop(0)
                 new = [t for t in tests if t not in checked]
                 checked.update(new)
                 problems.extend(baseline_problems(new, baseline, args.results, unit_map))
