@@ -544,6 +544,10 @@ static void test_distributor_enable_gates_the_partitions_device_spis(void **stat
 	assert_int_equal(dist(1, GICD_ISENABLER + 4u, false, 4, 0) & (1u << (50u % 32u)), 1u << (50u % 32u));
 	dist(1, GICD_CTLR, true, 4, GRP1A);
 	assert_true(physically_enabled(50u));
+	/* Disabled by the guest: at the physical GIC at once, distributor on or not. */
+	dist(1, GICD_ICENABLER + 4u, true, 4, 1u << (50u % 32u));
+	assert_false(physically_enabled(50u));
+	assert_int_equal(dist(1, GICD_ISENABLER + 4u, false, 4, 0) & (1u << (50u % 32u)), 0u);
 }
 
 /* GICv2's per-sender SGI state (SPENDSGIR/CPENDSGIR, vgic_sgi.c): the senders of a
@@ -630,6 +634,20 @@ static void test_sgi_to_all_but_self_reaches_the_other_vcpus_only(void **state)
 	assert_false(sgi_reached(1, 5u));
 }
 
+/* The bitmap registers (enable to active) are word-only, as on the board:
+ * another width, from the first of them on, is refused with an incident and
+ * reads as zero. */
+/* Verifies: REQ-IRQ-004~2 */
+static void test_bitmap_registers_refuse_other_widths(void **state)
+{
+	(void)state;
+	struct partition *beta = partition_get(BETA);
+	uint64_t before = incident_count(beta, BH_INCIDENT_INTERRUPT);
+
+	assert_int_equal(dist(1, GICD_ISENABLER, false, 2, 0x1234u), 0u);
+	assert_int_equal(incident_count(beta, BH_INCIDENT_INTERRUPT), before + 1u);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -650,6 +668,7 @@ int main(void)
 		cmocka_unit_test_setup(test_sgi_senders_are_gathered_and_withdrawn_per_sender, setup),
 		cmocka_unit_test_setup(test_redistributor_typer_names_each_vcpu, setup),
 		cmocka_unit_test_setup(test_sgi_to_all_but_self_reaches_the_other_vcpus_only, setup),
+		cmocka_unit_test_setup(test_bitmap_registers_refuse_other_widths, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
