@@ -647,6 +647,44 @@ static void test_bitmap_registers_refuse_other_widths(void **state)
 	assert_int_equal(incident_count(beta, BH_INCIDENT_INTERRUPT), before + 1u);
 }
 
+extern uint64_t host_sr_tpidr_el2;
+static struct gic_lr checked_lr;
+
+static void check_lr(void *arg)
+{
+	(void)arg;
+	gic_lr_check(2u, &checked_lr);
+}
+
+/* The list-register integrity check (gic_lr_check.c) on beta's core: a list
+ * register of a purely virtual interrupt, or with the hardware bit for a physical
+ * interrupt beta owns (its device SPI, its timer PPI), passes; the hardware bit
+ * for one beta does not own powers the board off, naming the register. */
+/* Verifies: REQ-FSF-004 */
+static void test_lr_check_stops_only_a_foreign_physical_interrupt(void **state)
+{
+	(void)state;
+	static const struct gic_lr fine[] = {
+		{ 40u, 0u, 0xa0u, 0u, false },   /* alpha's SPI number, but virtual: nothing physical */
+		{ 5u, 40u, 0xa0u, 0u, false },   /* a stale pINTID without the hardware bit */
+		{ 50u, 50u, 0xa0u, 0u, true },   /* beta's device */
+		{ 27u, 27u, 0xa0u, 0u, true },   /* beta's virtual timer */
+	};
+
+	host_sr_tpidr_el2 = (uint64_t)(uintptr_t)cpu_get(1);
+	fake.current = cpu_get(1);
+	for (size_t i = 0u; i < sizeof(fine) / sizeof(fine[0]); i++) {
+		checked_lr = fine[i];
+		assert_int_equal(fake_run(check_lr, NULL), FAKE_RETURNED);
+	}
+	checked_lr = (struct gic_lr){ 50u, 40u, 0xa0u, 0u, true };   /* alpha's SPI */
+	fake.console_len = 0;
+	fake.console[0] = '\0';
+	assert_int_equal(fake_run(check_lr, NULL), FAKE_SYSTEM_OFF);
+	assert_non_null(strstr(fake.console, "core 1: list register 2 holds physical interrupt 40, which partition "
+					     "'beta' does not own"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -668,6 +706,7 @@ int main(void)
 		cmocka_unit_test_setup(test_redistributor_typer_names_each_vcpu, setup),
 		cmocka_unit_test_setup(test_sgi_to_all_but_self_reaches_the_other_vcpus_only, setup),
 		cmocka_unit_test_setup(test_bitmap_registers_refuse_other_widths, setup),
+		cmocka_unit_test_setup(test_lr_check_stops_only_a_foreign_physical_interrupt, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
