@@ -141,8 +141,13 @@ static bool may_local(const struct cpu *cpu, uint32_t intid)
 	return intid < GIC_FIRST_SPI && traps_owns_local(cpu, intid);
 }
 
+/* The identification registers (traps_system.h). */
 uint32_t gic_dist_read(uint32_t offset)
 {
+	if (offset == GICD_TYPER)
+		return FAKE_GICD_TYPER;
+	if (offset == GICD_IIDR)
+		return FAKE_GICD_IIDR;
 	return bank_read(&dist, offset);
 }
 

@@ -46,6 +46,13 @@ _Noreturn void traps_violation(const char *fmt, ...) __attribute__((format(print
 
 /* fake_gic.c: the physical GIC the driver functions act on. */
 
+/** Its GICD_TYPER: 1024 lines (ITLinesNumber 31), 10 ID bits, and fields a
+ *  partition must not see: direct virtual LPIs (bit 18), LPIs (bit 17),
+ *  security extensions (bit 10), 4 CPUs. */
+#define FAKE_GICD_TYPER ((9u << 19) | (1u << 18) | (1u << 17) | (1u << 10) | (3u << 5) | 31u)
+/** Its GICD_IIDR: Arm's, as QEMU's GICv3 reports it. */
+#define FAKE_GICD_IIDR 0x0300043bu
+
 /** Resets the fake GIC's state (the list registers too). */
 void fake_gic_reset(void);
 

@@ -685,6 +685,17 @@ static void test_lr_check_stops_only_a_foreign_physical_interrupt(void **state)
 					     "'beta' does not own"));
 }
 
+/* The distributor's identification: GICD_TYPER keeps the board's interrupt lines
+ * and ID bits and hides the rest (LPIs, security extensions, CPU count);
+ * GICD_IIDR is the board's. Whatever the trap's register held before. */
+/* Verifies: REQ-IRQ-001 */
+static void test_distributor_identifies_as_the_boards_without_lpis(void **state)
+{
+	(void)state;
+	assert_int_equal(dist(1, GICD_TYPER, false, 4, 0xdeadbeefu), (9u << 19) | 31u);
+	assert_int_equal(dist(1, GICD_IIDR, false, 4, 0xdeadbeefu), FAKE_GICD_IIDR);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -707,6 +718,7 @@ int main(void)
 		cmocka_unit_test_setup(test_sgi_to_all_but_self_reaches_the_other_vcpus_only, setup),
 		cmocka_unit_test_setup(test_bitmap_registers_refuse_other_widths, setup),
 		cmocka_unit_test_setup(test_lr_check_stops_only_a_foreign_physical_interrupt, setup),
+		cmocka_unit_test_setup(test_distributor_identifies_as_the_boards_without_lpis, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
