@@ -696,6 +696,35 @@ static void test_distributor_identifies_as_the_boards_without_lpis(void **state)
 	assert_int_equal(dist(1, GICD_IIDR, false, 4, 0xdeadbeefu), FAKE_GICD_IIDR);
 }
 
+/* GICR_IGROUPR0: every SGI and PPI is group 1 and stays so. Writing back what it
+ * reads, or all ones (Linux's reset idiom), is no incident; moving an own one to
+ * group 0, or touching the group of one it does not own, is refused and counted. */
+/* Verifies: REQ-IRQ-004~2 */
+static void test_sgi_ppi_group_changes_are_refused_and_counted(void **state)
+{
+	(void)state;
+	struct partition *beta = partition_get(BETA);
+	uint64_t before = incident_count(beta, BH_INCIDENT_INTERRUPT);
+	uint32_t groups = (uint32_t)redist_sgi(1, 0, GICD_IGROUPR, false, 4, 0);
+
+	assert_int_equal(groups, 0xffffu | (1u << 27) | (1u << 30));
+	redist_sgi(1, 0, GICD_IGROUPR, true, 4, groups);
+	redist_sgi(1, 0, GICD_IGROUPR, true, 4, 0xffffffffu);
+	assert_int_equal(incident_count(beta, BH_INCIDENT_INTERRUPT), before);
+	redist_sgi(1, 0, GICD_IGROUPR, true, 4, groups & ~1u);
+	assert_int_equal(incident_count(beta, BH_INCIDENT_INTERRUPT), before + 1u);
+	redist_sgi(1, 0, GICD_IGROUPR, true, 4, groups | (1u << 20));
+	assert_int_equal(incident_count(beta, BH_INCIDENT_INTERRUPT), before + 2u);
+	assert_int_equal(redist_sgi(1, 0, GICD_IGROUPR, false, 4, 0), groups);
+	/* The SPIs' groups: its own (SPI 50 in this word) reads as group 1 and stays so. */
+	assert_int_equal(dist(1, GICD_IGROUPR + 4u, false, 4, 0), 1u << (50u % 32u));
+	dist(1, GICD_IGROUPR + 4u, true, 4, 1u << (50u % 32u));
+	assert_int_equal(incident_count(beta, BH_INCIDENT_INTERRUPT), before + 2u);
+	dist(1, GICD_IGROUPR + 4u, true, 4, 0u);
+	assert_int_equal(incident_count(beta, BH_INCIDENT_INTERRUPT), before + 3u);
+	assert_int_equal(dist(1, GICD_IGROUPR + 4u, false, 4, 0), 1u << (50u % 32u));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -719,6 +748,7 @@ int main(void)
 		cmocka_unit_test_setup(test_bitmap_registers_refuse_other_widths, setup),
 		cmocka_unit_test_setup(test_lr_check_stops_only_a_foreign_physical_interrupt, setup),
 		cmocka_unit_test_setup(test_distributor_identifies_as_the_boards_without_lpis, setup),
+		cmocka_unit_test_setup(test_sgi_ppi_group_changes_are_refused_and_counted, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
