@@ -285,6 +285,27 @@ static void test_first_start_copies_without_the_tag(void **state)
 	assert_int_equal(partition_get(1)->state, PARTITION_RUNNING);
 }
 
+/* A blob of a single byte is copied like any other: the device tree (copied,
+ * then seeded) and the initial RAM disk (copied and cleaned). */
+/* Verifies: REQ-MEM-008~2 */
+static void test_one_byte_blobs_are_loaded(void **state)
+{
+	static const uint8_t byte[1] = { 0x5a };
+	struct cfg_partition saved = fake_partitions[1];
+
+	(void)state;
+	fake_partitions[1].initrd = (struct cfg_blob){ (uintptr_t)byte, 1u, BETA_RAM_IPA + 0x800u, 0u };
+	fake_partitions[1].boot_info.size = 1u;
+	beta_ram[0x800] = 0u;
+	beta_ram[BETA_DTB_IPA - BETA_RAM_IPA] = 0u;
+	beta_ram[BETA_DTB_IPA - BETA_RAM_IPA + 1u] = 0u;
+	boot_beta();
+	fake_partitions[1] = saved;
+	assert_int_equal(beta_ram[0x800], 0x5au);
+	assert_int_equal(beta_ram[BETA_DTB_IPA - BETA_RAM_IPA], beta_dtb[0]);
+	assert_int_equal(beta_ram[BETA_DTB_IPA - BETA_RAM_IPA + 1u], 0u);   /* one byte, not more */
+}
+
 /* Verifies: REQ-CPU-007 */
 static void test_restart_on_vcpu0_reenters_directly(void **state)
 {
@@ -491,6 +512,7 @@ int main(void)
 		cmocka_unit_test_setup(test_stop_is_local_until_the_last_partition, setup),
 		cmocka_unit_test_setup(test_restart_from_second_vcpu, setup),
 		cmocka_unit_test_setup(test_restart_scrubs_writable_ram_when_described, setup),
+		cmocka_unit_test_setup(test_one_byte_blobs_are_loaded, setup),
 		cmocka_unit_test_setup(test_restart_on_vcpu0_reenters_directly, setup),
 		cmocka_unit_test_setup(test_first_start_runs_the_placed_image_and_a_restart_copies, setup),
 		cmocka_unit_test_setup(test_first_start_copies_without_the_tag, setup),
