@@ -67,10 +67,22 @@ static void test_cpu_init_clears_every_sgi_and_ppi_the_firmware_left(void **stat
 	assert_int_equal(gic_lr_count(), 4u);
 }
 
+/* A core that stops (its partition's fault or stop) takes no more interrupts:
+ * its CPU interface is disabled, both groups. */
+/* Verifies: REQ-TRP-002 */
+static void test_cpu_off_disables_the_cpu_interface(void **state)
+{
+	(void)state;
+	REG(cpuif, 0x0000u) = 0x203u;                  /* GICC_CTLR: both groups, EOImode */
+	gic_cpu_off();
+	assert_int_equal(REG(cpuif, 0x0000u), 0u);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_cpu_init_clears_every_sgi_and_ppi_the_firmware_left),
+		cmocka_unit_test(test_cpu_off_disables_the_cpu_interface),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -330,6 +330,18 @@ static void test_direct_vif_reset_empties_the_physical_cpu_interface(void **stat
 	}
 }
 
+/* A core that stops takes no more interrupts: both groups disabled at its CPU interface. */
+/* Verifies: REQ-TRP-002 */
+static void test_cpu_off_disables_both_groups(void **state)
+{
+	(void)state;
+	host_sr_icc_igrpen0_el1 = 1u;
+	host_sr_icc_igrpen1_el1 = 1u;
+	gic_cpu_off();
+	assert_int_equal(host_sr_icc_igrpen0_el1, 0u);
+	assert_int_equal(host_sr_icc_igrpen1_el1, 0u);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -340,6 +352,7 @@ int main(void)
 		cmocka_unit_test(test_global_init_clears_the_spis_and_names_each_cpu_by_affinity),
 		cmocka_unit_test(test_vif_reset_empties_the_virtual_interface),
 		cmocka_unit_test(test_direct_vif_reset_empties_the_physical_cpu_interface),
+		cmocka_unit_test(test_cpu_off_disables_both_groups),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
