@@ -337,7 +337,10 @@ static void test_a_stop_reports_a_lone_register_incident(void **state)
 				      "interrupt 0, console 0, fault 0, interference 0\r\n"));
 }
 
-/* Verifies: REQ-LOG-005 */
+/* The lines the hypervisor formats itself (log.c's format(): the count, the
+ * fault with its IPA, PC and syndrome, the stop, the incident counts) come out
+ * with every conversion they use. */
+/* Verifies: REQ-LOG-005, REQ-CON-005 */
 static void test_what_the_service_partition_left_is_printed_when_it_stops(void **state)
 {
 	(void)state;
