@@ -47,7 +47,7 @@ void cpus_init(void)
 	}
 }
 
-/* Implements: REQ-CPU-001, REQ-CPU-002, REQ-CPU-008 */
+/* Implements: REQ-CPU-001, REQ-CPU-002, REQ-CPU-008, REQ-CPU-013~2 */
 NORETURN void core_cpu_started(struct cpu *cpu)
 {
 	struct partition *p = cpu->partition;
