@@ -151,6 +151,15 @@ static void test_a_placeholder_not_where_the_table_says_is_left_alone(void **sta
 	be32(&tree[KASLR_AT + 4u], 4u);             /* the wrong length */
 	assert_int_equal(seeds_fill(&part, tree, sizeof(tree)), SEED_BAD_TABLE);
 	be32(&tree[KASLR_AT + 4u], 8u);
+	/* Offset 0 is "none": never taken for a placeholder, whatever the bytes there. */
+	uint8_t head[8];
+	memcpy(head, tree, sizeof(head));
+	be32(&tree[0], 3u);                         /* FDT_PROP */
+	be32(&tree[4], 8u);
+	cfg.kaslr_seed = 0u;
+	assert_int_equal(seeds_fill(&part, tree, sizeof(tree)), SEED_BAD_TABLE);
+	memcpy(tree, head, sizeof(head));
+	cfg.kaslr_seed = KASLR_AT;
 	assert_memory_equal(tree, before, sizeof(tree));
 	assert_int_equal(fake.entropy_calls, 0u);
 	/* None asked for: nothing done. */
