@@ -13,8 +13,9 @@
  *                    checks that what it reads back is zero.
  *   mode=3 storm:    its virtual timer fires as fast as it can, ROUNDS times.
  *   mode=4 flood:    with IRQs masked, sends itself more SGIs than there are
- *                    list registers, each with another priority, then
- *                    unmasks: all must arrive, most urgent first.
+ *                    list registers, each with another priority (on GICv2
+ *                    half by target list, half with the "to itself"
+ *                    filter), then unmasks: all must arrive, most urgent first.
  *   mode=5 fuzz:     ROUNDS accesses of random width (1, 2, 4, 8 bytes),
  *                    direction and value at random aligned offsets of the
  *                    distributor, its own redistributor frame (GICv3) or
@@ -228,9 +229,15 @@ static int flood(void)
 		rt_gic_set_priority(n, (uint8_t)(0x20u + 0x10u * n));
 		rt_gic_enable(n);
 	}
-	/* Sent least urgent first, so arrival order alone would be wrong. */
+	/* Sent least urgent first, so arrival order alone would be wrong. On GICv2
+	 * the odd ones go with GICD_SGIR's "to the requesting CPU" filter (2),
+	 * the even ones by target list. */
 	for (uint32_t n = FLOOD_SGIS; n >= 1; n--) {
-		rt_gic_send_sgi(n, rt_mpidr());
+		if ((rt_gic_version() == 2) && ((n % 2u) == 1u)) {
+			w32(GICD_SGIR, (2u << 24) | n);
+		} else {
+			rt_gic_send_sgi(n, rt_mpidr());
+		}
 	}
 	rt_irq_unmask();
 	for (uint32_t i = 0; (i < 1000u) && (flood_seen < FLOOD_SGIS); i++) {
