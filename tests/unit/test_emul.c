@@ -105,6 +105,12 @@ static void test_bad_regions_are_refused(void **state)
 	assert_int_equal(emul_register(alpha, EMUL_MMIO, ALPHA_RAM_IPA + PAGE, PAGE, dev_a, NULL), CORE_ERR_INVALID);
 	assert_int_equal(emul_register(alpha, EMUL_MMIO, ALPHA_RO_IPA - PAGE, 2u * PAGE, dev_a, NULL), CORE_ERR_INVALID);
 	assert_int_equal(emul_register(alpha, EMUL_MMIO, ALPHA_DEV_IPA, 8u, dev_a, NULL), CORE_ERR_INVALID);
+	/* Only the partition's own regions count: with the device left out of its
+	 * description (n_regions 2), its address is free to emulate. */
+	fake_partitions[0].n_regions = 2u;
+	assert_int_equal(emul_register(alpha, EMUL_MMIO, ALPHA_DEV_IPA, PAGE, dev_a, NULL), CORE_OK);
+	fake_partitions[0].n_regions = 3u;
+	alpha->emul[EMUL_MMIO].n = 0u;
 	/* Regions never overlap. */
 	assert_int_equal(emul_register(alpha, EMUL_MMIO, DEV, 2u * PAGE, dev_a, NULL), CORE_OK);
 	assert_int_equal(emul_register(alpha, EMUL_MMIO, DEV + PAGE, PAGE, dev_b, NULL), CORE_ERR_INVALID);
