@@ -167,8 +167,10 @@ static void test_cpu_init_finds_its_redistributor_and_clears_what_the_firmware_l
 	the_cpu.index = 1u;
 	the_cpu.arch.gic.redist = 0u;
 	scribble_cpu_interface();
+	the_cpu.arch.gic.direct = true;
 	gic_init_cpu(&the_cpu, false);
 	assert_cpu_interface(false);
+	assert_false(the_cpu.arch.gic.direct);
 	assert_int_equal(the_cpu.arch.gic.redist, (uintptr_t)redist + FRAME);
 	assert_int_equal(gic_lr_count(), 4u);
 	uint32_t *sgi = &redist[(FRAME + GICR_SGI_BASE) / 4u];
@@ -202,8 +204,10 @@ static void test_direct_cpu_init_makes_the_kick_group_0(void **state)
 	the_cpu.index = 0u;
 	the_cpu.arch.gic.redist = 0u;
 	scribble_cpu_interface();
+	the_cpu.arch.gic.direct = false;
 	gic_init_cpu(&the_cpu, true);
 	assert_cpu_interface(true);
+	assert_true(the_cpu.arch.gic.direct);      /* its kick goes as group 0 (gic_send_ipi) */
 	uint32_t *sgi = &redist[GICR_SGI_BASE / 4u];
 	assert_int_equal(the_cpu.arch.gic.redist, (uintptr_t)redist);
 	assert_int_equal(gic_lr_count(), 16u);

@@ -118,7 +118,7 @@ static void test_window_mode_needs_access_platform(void **state)
 	assert_int_equal(negotiate(F_VERSION_1 | F_ACCESS_PLATFORM) & VIRTIO_STATUS_FEATURES_OK, VIRTIO_STATUS_FEATURES_OK);
 }
 
-/* Verifies: REQ-DSK-003 */
+/* Verifies: REQ-DSK-003, REQ-DSK-008 */
 static void test_queue_setup_is_published_and_reset_is_told(void **state)
 {
 	uint32_t gen;
@@ -156,9 +156,11 @@ static void test_queue_setup_is_published_and_reset_is_told(void **state)
 	/* Restarting the partition resets the device and tells the service partition. */
 	queue_ready();
 	gen = request()->generation;
+	assert_int_equal(request()->features, (uint64_t)(F_VERSION_1 | F_ACCESS_PLATFORM) << 32);
 	vdisk_reset(partition_get(OS));
 	assert_int_equal(request()->generation, gen + 1);
 	assert_int_equal(request()->queue_ready, 0);
+	assert_int_equal(request()->features, 0u);   /* the next driver accepts afresh */
 }
 
 /* A restart leaves nothing of the first life's selections: the next driver's first feature write
