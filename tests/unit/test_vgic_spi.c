@@ -725,6 +725,52 @@ static void test_sgi_ppi_group_changes_are_refused_and_counted(void **state)
 	assert_int_equal(dist(1, GICD_IGROUPR + 4u, false, 4, 0), 1u << (50u % 32u));
 }
 
+/* A vCPU's restart puts the priorities of the PPIs it owns (its timers) back to
+ * the lowest a guest may have at the physical GIC, whatever its first life set;
+ * the priorities of PPIs it does not own are not its to touch. */
+/* Verifies: REQ-IRQ-009~2 */
+static void test_vcpu_reset_restores_its_timer_priorities(void **state)
+{
+	(void)state;
+	struct cpu *cpu = cpu_get(1);
+
+	fake.current = cpu;
+	gic_local_write8(cpu, GICD_IPRIORITYR + 27u, 0x20u);
+	gic_local_write8(cpu, GICD_IPRIORITYR + 30u, 0x30u);
+	vgic_vcpu_reset(cpu);
+	uint32_t word = gic_local_read(cpu, GICD_IPRIORITYR + 24u);
+	assert_int_equal((word >> 24) & 0xffu, VGIC_MIN_PRIORITY);   /* PPI 27: the virtual timer */
+	word = gic_local_read(cpu, GICD_IPRIORITYR + 28u);
+	assert_int_equal((word >> 16) & 0xffu, VGIC_MIN_PRIORITY);   /* PPI 30: the physical timer */
+}
+
+/* The kick takes every SGI posted for the vCPU (enabled ones) and leaves none posted behind. */
+/* Verifies: REQ-IRQ-003 */
+static void test_kick_takes_the_posted_sgis(void **state)
+{
+	(void)state;
+	struct cpu *cpu = cpu_get(1);
+	struct vgic_cpu *v = vgic_cpu_of(cpu);
+
+	clear_lrs();
+	fake.current = cpu;
+	redist_sgi(1, 0, GICD_ISENABLER, true, 4, (1u << 3) | (1u << 4));
+	v->sgi_pending = (1u << 3) | (1u << 4);
+	vgic_kick(cpu, GIC_IPI_SGI);
+	assert_int_equal(v->sgi_pending, 0u);
+}
+
+/* GICD_IROUTER's Interrupt Routing Mode (bit 31, "any vCPU") reads back as written. */
+/* Verifies: REQ-IRQ-005 */
+static void test_irm_routing_reads_back(void **state)
+{
+	(void)state;
+	dist(1, GICD_IROUTER + 8u * 50u, true, 8, UINT64_C(1) << 31);
+	assert_int_equal(dist(1, GICD_IROUTER + 8u * 50u, false, 8, 0), UINT64_C(1) << 31);
+	dist(1, GICD_IROUTER + 8u * 50u, true, 8, 1);
+	assert_int_equal(dist(1, GICD_IROUTER + 8u * 50u, false, 8, 0), 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -749,6 +795,9 @@ int main(void)
 		cmocka_unit_test_setup(test_lr_check_stops_only_a_foreign_physical_interrupt, setup),
 		cmocka_unit_test_setup(test_distributor_identifies_as_the_boards_without_lpis, setup),
 		cmocka_unit_test_setup(test_sgi_ppi_group_changes_are_refused_and_counted, setup),
+		cmocka_unit_test_setup(test_vcpu_reset_restores_its_timer_priorities, setup),
+		cmocka_unit_test_setup(test_kick_takes_the_posted_sgis, setup),
+		cmocka_unit_test_setup(test_irm_routing_reads_back, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
