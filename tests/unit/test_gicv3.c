@@ -154,6 +154,22 @@ static void test_lr_pending_reports_only_pending_registers(void **state)
 	}
 }
 
+/* gic_init_cpu of core `index`, its redistributor to be found, with ICH_VTR_EL2
+ * `vtr`, over a CPU interface and a direct flag the firmware or a previous
+ * life left otherwise; checks what the CPU interface and the flag became
+ * (the flag picks the kick's group in gic_send_ipi). */
+static void init_cpu(uint32_t index, uint64_t vtr, bool direct)
+{
+	host_sr_ich_vtr_el2 = vtr;
+	the_cpu.index = index;
+	the_cpu.arch.gic.redist = 0u;
+	scribble_cpu_interface();
+	the_cpu.arch.gic.direct = !direct;
+	gic_init_cpu(&the_cpu, direct);
+	assert_cpu_interface(direct);
+	assert_int_equal(the_cpu.arch.gic.direct, direct);
+}
+
 /* Verifies: REQ-IRQ-009~2, REQ-IRQ-002, REQ-IRQ-007 */
 static void test_cpu_init_finds_its_redistributor_and_clears_what_the_firmware_left(void **state)
 {
@@ -163,14 +179,7 @@ static void test_cpu_init_finds_its_redistributor_and_clears_what_the_firmware_l
 	REG(redist, GICR_TYPER + 4u) = 0u;
 	REG(redist, FRAME + GICR_TYPER + 4u) = 1u;
 	REG(redist, FRAME + GICR_TYPER) = GICR_TYPER_LAST;
-	host_sr_ich_vtr_el2 = 0x90000003u;      /* 4 list registers */
-	the_cpu.index = 1u;
-	the_cpu.arch.gic.redist = 0u;
-	scribble_cpu_interface();
-	the_cpu.arch.gic.direct = true;
-	gic_init_cpu(&the_cpu, false);
-	assert_cpu_interface(false);
-	assert_false(the_cpu.arch.gic.direct);
+	init_cpu(1u, 0x90000003u, false);        /* ICH_VTR_EL2: 4 list registers */
 	assert_int_equal(the_cpu.arch.gic.redist, (uintptr_t)redist + FRAME);
 	assert_int_equal(gic_lr_count(), 4u);
 	uint32_t *sgi = &redist[(FRAME + GICR_SGI_BASE) / 4u];
@@ -200,14 +209,7 @@ static void test_direct_cpu_init_makes_the_kick_group_0(void **state)
 	(void)state;
 	memset(redist, 0, sizeof(redist));
 	REG(redist, GICR_TYPER) = GICR_TYPER_LAST;
-	host_sr_ich_vtr_el2 = 15u;              /* 16 list registers */
-	the_cpu.index = 0u;
-	the_cpu.arch.gic.redist = 0u;
-	scribble_cpu_interface();
-	the_cpu.arch.gic.direct = false;
-	gic_init_cpu(&the_cpu, true);
-	assert_cpu_interface(true);
-	assert_true(the_cpu.arch.gic.direct);      /* its kick goes as group 0 (gic_send_ipi) */
+	init_cpu(0u, 15u, true);                 /* 16 list registers */
 	uint32_t *sgi = &redist[GICR_SGI_BASE / 4u];
 	assert_int_equal(the_cpu.arch.gic.redist, (uintptr_t)redist);
 	assert_int_equal(gic_lr_count(), 16u);
