@@ -192,7 +192,7 @@ static void test_clear_pending_withdraws(void **state)
 	assert_int_equal(held(SPI, &prio, &st), 0);
 }
 
-/* Verifies: REQ-IRQ-014 */
+/* Verifies: REQ-IRQ-014, REQ-IRQ-005 */
 static void test_routed_to_another_vcpu_goes_there(void **state)
 {
 	(void)state;
@@ -490,7 +490,10 @@ static void test_interrupts_not_for_the_guest_are_deactivated_at_once(void **sta
 	(void)state;
 	clear_lrs();
 	assert_int_equal(take_irq(1, GIC_MAINT_PPI), GIC_MAINT_PPI);
+	fake.console_len = 0;
+	fake.console[0] = '\0';
 	assert_int_equal(take_irq(1, 23u), 23u);        /* a PPI that is not a timer's */
+	assert_non_null(strstr(fake.console, "core 1: PPI 23 is nobody's"));
 	assert_int_equal(take_irq(1, 40u), 40u);        /* alpha's device */
 	assert_int_equal(take_irq(1, 100u), 100u);      /* nobody's */
 	assert_int_equal(take_irq(1, SPI), SPI);        /* beta's own, but virtual: no physical line */
@@ -771,6 +774,23 @@ static void test_irm_routing_reads_back(void **state)
 	assert_int_equal(dist(1, GICD_IROUTER + 8u * 50u, false, 8, 0), 1);
 }
 
+/* A vCPU's banked SGI/PPI bitmaps: a write naming an SGI or PPI it does not own is
+ * refused and counted, except the "all of them" clear an OS resets its bank with. */
+/* Verifies: REQ-IRQ-004~2 */
+static void test_foreign_ppi_bits_are_refused_and_counted(void **state)
+{
+	(void)state;
+	struct partition *beta = partition_get(BETA);
+	uint64_t before = incident_count(beta, BH_INCIDENT_INTERRUPT);
+
+	redist_sgi(1, 0, GICD_ICENABLER, true, 4, 0xffffffffu);     /* the reset idiom */
+	assert_int_equal(incident_count(beta, BH_INCIDENT_INTERRUPT), before);
+	redist_sgi(1, 0, GICD_ISENABLER, true, 4, 1u << 27);        /* its own timer */
+	assert_int_equal(incident_count(beta, BH_INCIDENT_INTERRUPT), before);
+	redist_sgi(1, 0, GICD_ISENABLER, true, 4, 1u << 23);        /* a PPI nobody gave it */
+	assert_int_equal(incident_count(beta, BH_INCIDENT_INTERRUPT), before + 1u);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -798,6 +818,7 @@ int main(void)
 		cmocka_unit_test_setup(test_vcpu_reset_restores_its_timer_priorities, setup),
 		cmocka_unit_test_setup(test_kick_takes_the_posted_sgis, setup),
 		cmocka_unit_test_setup(test_irm_routing_reads_back, setup),
+		cmocka_unit_test_setup(test_foreign_ppi_bits_are_refused_and_counted, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
