@@ -161,6 +161,10 @@ static void trap_checks(void)
 	before = undefs;
 	__asm__ volatile("msr actlr_el1, %0\n\tmrs %0, actlr_el1" : "+r"(v) : : "memory");
 	check("actlr-reads-zero", (int64_t)v, 0);
+	/* A trapped MSR reads its source register and leaves it as it was. */
+	v = 0x5a5aul;
+	__asm__ volatile("msr actlr_el1, %0" : "+r"(v) : : "memory");
+	check("msr-keeps-its-source", (int64_t)v, 0x5a5a);
 	/* Set/way 0 twice, the first from XZR: the trap must read that operand as 0 too. */
 	__asm__ volatile("dc cisw, xzr\n\tdc isw, %0" : : "r"(0ul) : "memory");
 	__asm__ volatile("dc csw, %0" : : "r"(0x40ul) : "memory");
