@@ -383,6 +383,11 @@ static void test_guest_state_reads_what_the_vcpu_holds(void **state)
 			 (1u << 1) | (1u << 3) | (1u << 4));
 	assert_int_equal(vgic_lr_guest_state(cpu0, GICD_ISACTIVER, 32u, physical_active), 1u << 2);
 	assert_int_equal(vgic_lr_guest_state(cpu0, GICD_ISPENDR, 0u, 0u), (1u << 5) | (1u << 6));
+	/* A software interrupt waiting in the queue hides no physical state of the word's others. */
+	inject(soft(7u, 0xf0u));     /* queued, not a physical one */
+	assert_int_equal(vgic_lr_guest_state(cpu0, GICD_ISACTIVER, 0u, 1u << 0), 1u << 0);
+	assert_int_equal(vgic_lr_guest_state(cpu0, GICD_ISPENDR, 0u, 1u << 0), (1u << 0) | (1u << 5) | (1u << 6) |
+										(1u << 7));
 }
 
 /* Verifies: REQ-IRQ-011 */
