@@ -225,14 +225,15 @@ static void print_seeds(void)
 
 /* EL1 registers a restart must reset (the hypervisor's el1_reset) that nothing before main touches:
  * no exception is taken before it, and the runtime uses none of them. */
-#define EL1_KEPT(X) X(elr_el1) X(spsr_el1) X(afsr0_el1) X(afsr1_el1) X(contextidr_el1) X(tpidrro_el0)
+#define EL1_KEPT(X) X(elr_el1) X(spsr_el1) X(afsr0_el1) X(afsr1_el1) X(contextidr_el1) X(tpidrro_el0) \
+	X(esr_el1) X(far_el1)
 #define EL1_READ(r) ({ uint64_t v_; __asm__ volatile("mrs %0, " #r : "=r"(v_)); v_; })
 #define EL1_PRINT(r) printf(" %s 0x%lx", #r, (unsigned long)EL1_READ(r));
 
 /* What this life finds in them, or (before the reset) what it leaves. */
 static void print_el1_kept(const char *when)
 {
-	printf("EL1 registers %s:", when);
+	printf("EL1 %s:", when);
 	EL1_KEPT(EL1_PRINT)
 	printf("\n");
 }
@@ -242,15 +243,16 @@ static void dirty_el1_kept(void)
 {
 	__asm__ volatile("msr daifset, #0xf" : : : "memory");
 	__asm__ volatile("msr elr_el1, %0\n\tmsr spsr_el1, %1\n\tmsr afsr0_el1, %2\n\tmsr afsr1_el1, %2\n\t"
-			 "msr contextidr_el1, %3\n\tmsr tpidrro_el0, %4\n\tisb"
-			 : : "r"(0x40001234ul), "r"(0x3c5ul), "r"(1ul), "r"(0x55ul), "r"(0x66ul) : "memory");
-	print_el1_kept("left for the next life");
+			 "msr contextidr_el1, %3\n\tmsr tpidrro_el0, %4\n\tmsr esr_el1, %5\n\tmsr far_el1, %6\n\tisb"
+			 : : "r"(0x40001234ul), "r"(0x3c5ul), "r"(1ul), "r"(0x55ul), "r"(0x66ul), "r"(0x96000045ul),
+			   "r"(0x40002000ul) : "memory");
+	print_el1_kept("left");
 }
 
 int main(void)
 {
-	uint64_t el1_kept[6] = { EL1_READ(elr_el1), EL1_READ(spsr_el1), EL1_READ(afsr0_el1), EL1_READ(afsr1_el1),
-				 EL1_READ(contextidr_el1), EL1_READ(tpidrro_el0) };
+	uint64_t el1_kept[8] = { EL1_READ(elr_el1), EL1_READ(spsr_el1), EL1_READ(afsr0_el1), EL1_READ(afsr1_el1),
+				 EL1_READ(contextidr_el1), EL1_READ(tpidrro_el0), EL1_READ(esr_el1), EL1_READ(far_el1) };
 	uint64_t virt = rt_counter();
 	uint64_t phys;
 	struct rt_info info = rt_partition_info();
@@ -261,10 +263,11 @@ int main(void)
 		printf("restarted %u time(s) after SYSTEM_RESET\n", (unsigned)info.restarts);
 		/* The virtual count restarted with the partition; the physical one did not. */
 		printf("counter at start: virtual %lu, physical %lu\n", (unsigned long)virt, (unsigned long)phys);
-		printf("EL1 registers at start: elr_el1 0x%lx spsr_el1 0x%lx afsr0_el1 0x%lx afsr1_el1 0x%lx "
-		       "contextidr_el1 0x%lx tpidrro_el0 0x%lx\n", (unsigned long)el1_kept[0], (unsigned long)el1_kept[1],
-		       (unsigned long)el1_kept[2], (unsigned long)el1_kept[3], (unsigned long)el1_kept[4],
-		       (unsigned long)el1_kept[5]);
+		printf("EL1 at start: elr_el1 0x%lx spsr_el1 0x%lx afsr0_el1 0x%lx afsr1_el1 0x%lx "
+		       "contextidr_el1 0x%lx tpidrro_el0 0x%lx esr_el1 0x%lx far_el1 0x%lx\n", (unsigned long)el1_kept[0],
+		       (unsigned long)el1_kept[1], (unsigned long)el1_kept[2], (unsigned long)el1_kept[3],
+		       (unsigned long)el1_kept[4], (unsigned long)el1_kept[5], (unsigned long)el1_kept[6],
+		       (unsigned long)el1_kept[7]);
 		return 0;
 	}
 	psci_checks(&info);

@@ -637,8 +637,9 @@ static void test_sgi_to_all_but_self_reaches_the_other_vcpus_only(void **state)
 	assert_false(sgi_reached(1, 5u));
 }
 
-/* The SPI bitmap registers (enable to active) are word-only, as on the board:
- * another width is refused with an incident and reads as zero. */
+/* The SPI bitmap registers (enable to active) are word-only, and the
+ * priorities byte or word, as on the board: another width is refused with an
+ * incident and reads as zero. */
 /* Verifies: REQ-IRQ-004~2 */
 static void test_bitmap_registers_refuse_other_widths(void **state)
 {
@@ -648,6 +649,9 @@ static void test_bitmap_registers_refuse_other_widths(void **state)
 
 	assert_int_equal(dist(1, GICD_ISENABLER + 4u, false, 2, 0x1234u), 0u);
 	assert_int_equal(incident_count(beta, BH_INCIDENT_INTERRUPT), before + 1u);
+	/* Priorities take bytes and words only. */
+	assert_int_equal(dist(1, GICD_IPRIORITYR + 48u, false, 2, 0x1234u), 0u);
+	assert_int_equal(incident_count(beta, BH_INCIDENT_INTERRUPT), before + 2u);
 }
 
 extern uint64_t host_sr_tpidr_el2;
