@@ -131,6 +131,9 @@ static void trap_checks(void)
 	check("trace-filter-hidden", (int64_t)field(v, 40), 0);
 	check("trace-buffer-hidden", (int64_t)field(v, 44), 0);
 	__asm__ volatile("mrs %0, id_aa64pfr0_el1" : "=r"(v));
+	/* What is not hidden is the cpu's own: EL0 and EL1 are AArch64 (1 or 2), read from
+	 * this very register (the trap decodes op2, CRm: not a neighbour's). */
+	check("pfr0-el0-el1-aarch64", (field(v, 0) != 0u) && (field(v, 4) != 0u), 1);
 	check("sve-hidden", (int64_t)field(v, 32), 0);
 	check("mpam-hidden", (int64_t)field(v, 40), 0);
 	check("amu-hidden", (int64_t)field(v, 44), 0);
