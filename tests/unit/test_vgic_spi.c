@@ -776,6 +776,10 @@ static void test_irm_routing_reads_back(void **state)
 	assert_int_equal(dist(1, GICD_IROUTER + 8u * 50u, false, 8, 0), UINT64_C(1) << 31);
 	dist(1, GICD_IROUTER + 8u * 50u, true, 8, 1);
 	assert_int_equal(dist(1, GICD_IROUTER + 8u * 50u, false, 8, 0), 1);
+	/* The high word (Aff3, 0 for every vCPU) written alone changes no route. */
+	dist(1, GICD_IROUTER + 8u * 50u + 4u, true, 4, 0);
+	assert_int_equal(dist(1, GICD_IROUTER + 8u * 50u, false, 8, 0), 1);
+	assert_int_equal(dist(1, GICD_IROUTER + 8u * 50u + 4u, false, 4, 0), 0);
 }
 
 /* A vCPU's banked SGI/PPI bitmaps: a write naming an SGI or PPI it does not own is
