@@ -117,7 +117,7 @@ static bool logged(const char *text)
 	return false;
 }
 
-/* Verifies: REQ-HC-010 */
+/* Verifies: REQ-HC-010, REQ-CPU-012 */
 static void test_stop_then_restart(void **state)
 {
 	(void)state;
