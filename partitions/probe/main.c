@@ -232,6 +232,8 @@ static void print_seeds(void)
 	X(esr_el1) X(far_el1)
 #define EL1_READ(r) ({ uint64_t v_; __asm__ volatile("mrs %0, " #r : "=r"(v_)); v_; })
 #define EL1_PRINT(r) printf(" %s 0x%lx", #r, (unsigned long)EL1_READ(r));
+#define EL1_NAME(r) #r,
+#define EL1_VALUE(r) EL1_READ(r),
 
 /* What this life finds in them, or (before the reset) what it leaves. */
 static void print_el1_kept(const char *when)
@@ -254,8 +256,8 @@ static void dirty_el1_kept(void)
 
 int main(void)
 {
-	uint64_t el1_kept[8] = { EL1_READ(elr_el1), EL1_READ(spsr_el1), EL1_READ(afsr0_el1), EL1_READ(afsr1_el1),
-				 EL1_READ(contextidr_el1), EL1_READ(tpidrro_el0), EL1_READ(esr_el1), EL1_READ(far_el1) };
+	static const char *const el1_names[] = { EL1_KEPT(EL1_NAME) };
+	uint64_t el1_kept[] = { EL1_KEPT(EL1_VALUE) };
 	uint64_t virt = rt_counter();
 	uint64_t phys;
 	struct rt_info info = rt_partition_info();
@@ -266,11 +268,11 @@ int main(void)
 		printf("restarted %u time(s) after SYSTEM_RESET\n", (unsigned)info.restarts);
 		/* The virtual count restarted with the partition; the physical one did not. */
 		printf("counter at start: virtual %lu, physical %lu\n", (unsigned long)virt, (unsigned long)phys);
-		printf("EL1 at start: elr_el1 0x%lx spsr_el1 0x%lx afsr0_el1 0x%lx afsr1_el1 0x%lx "
-		       "contextidr_el1 0x%lx tpidrro_el0 0x%lx esr_el1 0x%lx far_el1 0x%lx\n", (unsigned long)el1_kept[0],
-		       (unsigned long)el1_kept[1], (unsigned long)el1_kept[2], (unsigned long)el1_kept[3],
-		       (unsigned long)el1_kept[4], (unsigned long)el1_kept[5], (unsigned long)el1_kept[6],
-		       (unsigned long)el1_kept[7]);
+		printf("EL1 at start:");
+		for (size_t i = 0u; i < sizeof(el1_kept) / sizeof(el1_kept[0]); i++) {
+			printf(" %s 0x%lx", el1_names[i], (unsigned long)el1_kept[i]);
+		}
+		printf("\n");
 		return 0;
 	}
 	psci_checks(&info);
