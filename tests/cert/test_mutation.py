@@ -426,15 +426,30 @@ def test_full_campaign_is_kept_and_resumed(tmp_path):
     assert kept["core/calc.c:clamp:explicit:C-1"]["status"] == "killed"
     assert r.returncode == 1 and f"campaign incomplete: {total - 1} of {total} mutants" in r.stdout, r.stdout
     report = (tmp_path / "out" / "mutation.md").read_text()
-    assert f"| Kill rate of all mutants, estimated | none judged yet of {total} |" in report, report
+    assert f"| Kill rate of all mutants, estimated | none judged yet of {total - 1} |" in report, report
     # Drawn mutants judged so far estimate the whole; explicit and recorded equivalent ones do not count.
     done = ([dict(RESULT, key=f"k{i}", status="killed") for i in range(22)] +
             [dict(RESULT, key=f"s{i}", status="survived") for i in range(15)] +
             [dict(RESULT, key="x", status="killed", explicit_id="C-1"), dict(RESULT, key="b", status="build-error")])
     eq = {"s14": {"kind": "equivalent"}}
-    assert mutate_module().estimate(done, eq, 4949) == [
+    estimate = mutate_module().estimate
+    assert estimate(done, 0, eq, 4948) == [
         "Kill rate of all mutants, estimated",
-        "61.1% (95% interval 44.9-75.2%), from the 36 of 4949 drawn at random and judged so far"]
+        "61.1% (95% interval 45.0-75.1%): 0 results kept from earlier runs and 38 run now, drawn at random from "
+        "the 4948 without a current result, whose kill rate (22/36) stands for the 4910 not yet run"]
+    # Kept results are known exactly but are no random sample: only the mutants run now stand for the
+    # rest (here 10 kept kills weigh as 10, not as a kill rate of 100% for the 80 left).
+    kept = [dict(RESULT, key=f"K{i}", status="killed") for i in range(10)]
+    now = [dict(RESULT, key=f"n{i}", status="killed" if i < 5 else "survived") for i in range(10)]
+    assert estimate(kept + now, 10, {}, 100)[1].startswith("55.0% (95% interval 33.9-76.1%): 10 results kept")
+    # Build errors among those run now thin out the counted part of those not yet run alike.
+    errors = [dict(RESULT, key=f"e{i}", status="build-error") for i in range(10)]
+    assert estimate(kept + now + errors, 10, {}, 100)[1].startswith("59.1% ")
+    # Nothing run now: no estimate, only the bounds of all those left surviving or all killed.
+    kept += [dict(RESULT, key=f"S{i}", status="survived") for i in range(2)]
+    assert estimate(kept, 12, {}, 100)[1] == (
+        "not estimated: 12 results kept from earlier runs (no random sample) and none drawn now; 88 of 100 "
+        "without a result put the whole between 10.0% (all surviving) and 98.0% (all killed)")
     r, ran, kept = run()
     assert len(ran) == total - 1 and "C-1" not in ran, r.stdout
     assert len(kept) == total and "campaign incomplete" not in r.stdout, r.stdout

@@ -608,18 +608,35 @@ def wilson(k, n, z=1.96):
     return 100.0 * max(0.0, centre - half), 100.0 * min(1.0, centre + half)
 
 
-def estimate(results, records, total):
-    """An incomplete campaign's figure for the whole: its generated mutants ran in an order drawn with
-    the seed, so those judged so far are a random sample of all, and their kill rate estimates the
-    full campaign's (the explicit mutants, chosen rather than drawn, are left out)."""
-    judged = [r for r in counted_results(results, records) if not r.get("explicit_id")]
-    killed = sum(1 for r in judged if r["status"] == "killed")
-    if not judged:
-        return ["Kill rate of all mutants, estimated", f"none judged yet of {total}"]
-    lo, hi = wilson(killed, len(judged))
-    return ["Kill rate of all mutants, estimated",
-            f"{100.0 * killed / len(judged):.1f}% (95% interval {lo:.1f}-{hi:.1f}%), from the {len(judged)} of "
-            f"{total} drawn at random and judged so far"]
+def estimate(results, reused, records, drawn):
+    """An incomplete campaign's figure for the whole, from two strata of its `drawn` generated
+    mutants (the explicit ones, chosen rather than drawn, are left out): the results kept from
+    earlier runs (results[:reused]) are known exactly but are no random sample, since a changed test
+    invalidates the results of the mutants it judges, not of a random set; the mutants run now were
+    drawn at random, with the seed, from those without a current result, so their kill rate
+    estimates the part of these not yet run. Without a mutant judged now there is no estimate, only
+    the bounds of every mutant left surviving or killed."""
+    kept = [r for r in results[:reused] if not r.get("explicit_id")]
+    fresh = [r for r in results[reused:] if not r.get("explicit_id")]
+    known = counted_results(kept, records) + counted_results(fresh, records)
+    killed = sum(1 for r in known if r["status"] == "killed")
+    left = drawn - len(kept) - len(fresh)
+    sampled = counted_results(fresh, records)
+    title = "Kill rate of all mutants, estimated"
+    if not sampled:
+        if not known:
+            return [title, f"none judged yet of {drawn}"]
+        lo, hi = 100.0 * killed / (len(known) + left), 100.0 * (killed + left) / (len(known) + left)
+        return [title, f"not estimated: {len(kept)} results kept from earlier runs (no random sample) and none "
+                f"drawn now; {left} of {drawn} without a result put the whole between {lo:.1f}% (all surviving) "
+                f"and {hi:.1f}% (all killed)"]
+    k = sum(1 for r in sampled if r["status"] == "killed")
+    counted_left = left * len(sampled) / len(fresh)
+    rate = [(killed + counted_left * p / 100.0) / (len(known) + counted_left) * 100.0
+            for p in (100.0 * k / len(sampled), *wilson(k, len(sampled)))]
+    return [title, f"{rate[0]:.1f}% (95% interval {rate[1]:.1f}-{rate[2]:.1f}%): {len(kept)} results kept from "
+            f"earlier runs and {len(fresh)} run now, drawn at random from the {drawn - len(kept)} without a "
+            f"current result, whose kill rate ({k}/{len(sampled)}) stands for the {left} not yet run"]
 
 
 def report(results, figures, rows, records, extra):
@@ -742,7 +759,7 @@ def main():
     if progress:
         figures.insert(0, progress)
         if current < len(chosen):
-            figures.insert(1, estimate(results, records, len(chosen)))
+            figures.insert(1, estimate(results, reused, records, sum(1 for m in chosen if not m.explicit_id)))
     os.makedirs(args.out, exist_ok=True)
     with open(os.path.join(args.out, "mutation-results.json"), "w") as f:
         json.dump({"seed": args.seed, "sample": args.sample, "generated": len(all_mutants), "results": results,
