@@ -1,0 +1,254 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The system register trap (arch/arm64/sysreg_trap.c) and the undefined
+ * instruction exception it injects (arch/arm64/inject.c) on the trap fuzz
+ * target's system (tests/fuzz/traps_system.h). Refusals are checked where
+ * QEMU cannot show them: an instruction (op0 1) refused, as TIDCP traps the
+ * implementation-defined ones on hardware, and the PSTATE and vector of the
+ * exception from every mode the guest can trap in.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+#include "arm64.h"
+#include "asm_defs.h"
+#include "cpu.h"
+#include "fake_arch.h"
+#include "partition.h"
+#include "sysreg.h"
+#include "traps_system.h"
+
+extern uint64_t host_sr_spsr_el2, host_sr_elr_el2, host_sr_vbar_el1, host_sr_sctlr_el1, host_sr_id_aa64mmfr1_el1;
+extern uint64_t host_sr_esr_el1, host_sr_elr_el1, host_sr_spsr_el1;
+extern uint64_t host_sr_s3_0_c0_c4_0, host_sr_s3_0_c0_c4_1, host_sr_s3_0_c0_c1_2, host_sr_s3_0_c0_c7_1;
+
+#define PC 0x40000100u
+#define VBAR 0x40080000u
+#define READ 1u
+#define RT 5u
+#define SOURCE 0x5a5aul
+#define SPSR_NRW (1ul << 4)
+#define SPSR_PAN (1ul << 22)
+#define SCTLR_SPAN (1ul << 23)
+#define MMFR1_PAN (1ul << 20)
+
+/* The cleans set/way emulation asks for (cache.c's loop is the hardware's: not on the host). */
+static struct { uint64_t va, size; } cleans[4];
+static unsigned n_cleans;
+
+void arm64_clean_inval_range(uint64_t va, uint64_t size)
+{
+	assert_true(n_cleans < 4u);
+	cleans[n_cleans].va = va;
+	cleans[n_cleans].size = size;
+	n_cleans++;
+}
+
+static int setup(void **state)
+{
+	/* Incidents are counted since the process started: each test's first is a second after the last. */
+	static uint64_t clock;
+
+	(void)state;
+	traps_system_boot();
+	clock += 2000000u;
+	fake.counter = clock;
+	fake.console_len = 0;
+	fake.console[0] = '\0';
+	n_cleans = 0;
+	host_sr_elr_el2 = PC;
+	host_sr_vbar_el1 = VBAR;
+	host_sr_sctlr_el1 = 0;
+	host_sr_id_aa64mmfr1_el1 = 0;
+	host_sr_esr_el1 = host_sr_elr_el1 = host_sr_spsr_el1 = 0;
+	return 0;
+}
+
+/* A trapped access by alpha's vCPU (core 0) with x5 holding SOURCE; returns its frame. */
+static struct guest_frame trap(uint32_t iss, uint64_t spsr)
+{
+	struct guest_frame f;
+
+	memset(&f, 0, sizeof(f));
+	f.x[RT] = SOURCE;
+	host_sr_spsr_el2 = spsr;
+	fake.current = cpu_get(0);
+	arm64_sysreg_trap(cpu_get(0), &f, ((uint64_t)EC_SYSREG << ESR_EC_SHIFT) | ESR_IL | iss | (RT << 5));
+	return f;
+}
+
+/* The guest was stepped over the access, and took nothing. */
+static void assert_emulated(const struct guest_frame *f, uint64_t x5, uint64_t spsr)
+{
+	assert_int_equal(host_sr_elr_el2, PC + 4u);
+	assert_int_equal(host_sr_spsr_el2, spsr);
+	assert_int_equal(host_sr_esr_el1, 0);
+	assert_int_equal(f->x[RT], x5);
+}
+
+/* The guest takes an undefined instruction at `vector`, as the cpu would raise it from `from`. */
+static void assert_undefined(const struct guest_frame *f, uint64_t from, uint32_t vector, uint64_t pstate)
+{
+	assert_int_equal(host_sr_esr_el1, ESR_IL);            /* EC 0 (unknown), 32-bit, ISS 0 */
+	assert_int_equal(host_sr_elr_el1, PC);                /* the refused instruction itself */
+	assert_int_equal(host_sr_spsr_el1, from);
+	assert_int_equal(host_sr_elr_el2, VBAR + vector);
+	assert_int_equal(host_sr_spsr_el2, pstate);
+	assert_int_equal(f->x[RT], SOURCE);                   /* a refused read writes nothing */
+}
+
+/* Verifies: REQ-TRP-004, REQ-TRP-009 */
+static void test_refused_read_write_and_instruction_logged_by_their_names(void **state)
+{
+	(void)state;
+	/* PMCR_EL0 read, from EL1h with IRQs unmasked: at the current EL's SPx vector, all masked. */
+	struct guest_frame f = trap(SYSREG_ISS(3, 3, 9, 12, 0) | READ, 0x5u);
+
+	assert_undefined(&f, 0x5u, 0x200u, SPSR_EL1H_DAIF);
+	assert_non_null(strstr(fake.console, "'alpha' vCPU 0, register incident "));
+	assert_non_null(strstr(fake.console, " not logged since the last): MRS S3_3_C9_C12_0 undefined, PC 0x40000100"));
+	setup(NULL);
+	f = trap(SYSREG_ISS(3, 0, 0, 4, 0), 0x5u);     /* an ID register written */
+	assert_undefined(&f, 0x5u, 0x200u, SPSR_EL1H_DAIF);
+	assert_non_null(strstr(fake.console, "): MSR S3_0_C0_C4_0 undefined, PC 0x40000100"));
+	setup(NULL);
+	/* An implementation-defined instruction (op0 1, CRn 15), as TIDCP traps it on hardware. */
+	f = trap(SYSREG_ISS(1, 2, 15, 3, 4), 0x5u);
+	assert_undefined(&f, 0x5u, 0x200u, SPSR_EL1H_DAIF);
+	assert_non_null(strstr(fake.console, "): SYS S1_2_C15_C3_4 undefined, PC 0x40000100"));
+}
+
+/* Verifies: REQ-TRP-004 */
+static void test_undefined_taken_at_the_vector_of_the_mode_it_came_from(void **state)
+{
+	(void)state;
+	static const struct { uint64_t from; uint32_t vector; } modes[] = {
+		{ 0x3c5u, 0x200u },            /* EL1h, masked: the same mask */
+		{ 0x004u, 0x000u },            /* EL1t: current EL, SP0 */
+		{ 0x000u, 0x400u },            /* EL0 (AArch64): lower EL */
+		{ 0x010u | 0x3u, 0x600u },     /* AArch32 (nRW): lower EL, AArch32 */
+		{ 0xf0000005u, 0x200u },       /* flags are the guest's, not the handler's */
+	};
+
+	for (unsigned i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
+		setup(NULL);
+		struct guest_frame f = trap(SYSREG_ISS(3, 3, 9, 12, 0) | READ, modes[i].from);
+
+		assert_undefined(&f, modes[i].from, modes[i].vector, SPSR_EL1H_DAIF);
+	}
+}
+
+/* PSTATE.PAN on entry: set where the cpu has PAN and SCTLR_EL1.SPAN is clear, else kept. */
+/* Verifies: REQ-TRP-004 */
+static void test_undefined_sets_pan_as_the_cpu_would(void **state)
+{
+	(void)state;
+	struct guest_frame f;
+
+	host_sr_id_aa64mmfr1_el1 = MMFR1_PAN;
+	f = trap(SYSREG_ISS(3, 3, 9, 12, 0) | READ, 0x5u);
+	assert_undefined(&f, 0x5u, 0x200u, SPSR_EL1H_DAIF | SPSR_PAN);
+	setup(NULL);
+	host_sr_id_aa64mmfr1_el1 = MMFR1_PAN;
+	host_sr_sctlr_el1 = SCTLR_SPAN;
+	f = trap(SYSREG_ISS(3, 3, 9, 12, 0) | READ, 0x5u);
+	assert_undefined(&f, 0x5u, 0x200u, SPSR_EL1H_DAIF);
+	setup(NULL);
+	host_sr_id_aa64mmfr1_el1 = MMFR1_PAN;
+	host_sr_sctlr_el1 = SCTLR_SPAN;
+	f = trap(SYSREG_ISS(3, 3, 9, 12, 0) | READ, 0x5u | SPSR_PAN);
+	assert_undefined(&f, 0x5u | SPSR_PAN, 0x200u, SPSR_EL1H_DAIF | SPSR_PAN);
+	setup(NULL);
+	/* Without PAN on the cpu, SPAN means nothing: PAN as it was. */
+	f = trap(SYSREG_ISS(3, 3, 9, 12, 0) | READ, 0x5u);
+	assert_undefined(&f, 0x5u, 0x200u, SPSR_EL1H_DAIF);
+}
+
+/* Verifies: REQ-TRP-005 */
+static void test_id_registers_read_by_their_own_encoding_with_features_hidden(void **state)
+{
+	(void)state;
+	struct guest_frame f;
+
+	host_sr_s3_0_c0_c4_0 = UINT64_MAX;
+	host_sr_s3_0_c0_c4_1 = 0x0123456789abcdefu;
+	host_sr_s3_0_c0_c1_2 = UINT64_MAX;
+	host_sr_s3_0_c0_c7_1 = UINT64_MAX;
+	f = trap(SYSREG_ISS(3, 0, 0, 4, 0) | READ, 0x5u);         /* ID_AA64PFR0: SVE, MPAM, AMU */
+	assert_emulated(&f, UINT64_MAX & ~(0xful << 32) & ~(0xful << 40) & ~(0xful << 44), 0x5u);
+	host_sr_elr_el2 = PC;
+	f = trap(SYSREG_ISS(3, 0, 0, 4, 1) | READ, 0x5u);         /* ID_AA64PFR1: MTE, MPAM_frac, SME */
+	assert_emulated(&f, 0x0123456789abcdefu & ~(0xful << 8) & ~(0xful << 16) & ~(0xful << 24), 0x5u);
+	host_sr_elr_el2 = PC;
+	f = trap(SYSREG_ISS(3, 0, 0, 1, 2) | READ, 0x5u);         /* ID_DFR0: PerfMon */
+	assert_emulated(&f, UINT64_MAX & ~(0xful << 24), 0x5u);
+	host_sr_elr_el2 = PC;
+	f = trap(SYSREG_ISS(3, 0, 0, 7, 1) | READ, 0x5u);         /* ID_AA64MMFR1: LO */
+	assert_emulated(&f, UINT64_MAX & ~(0xful << 16), 0x5u);
+	host_sr_elr_el2 = PC;
+	f = trap(SYSREG_ISS(3, 0, 0, 7, 3) | READ, 0x5u);         /* unallocated: zero */
+	assert_emulated(&f, 0, 0x5u);
+	assert_int_equal(fake.console_len, 0);
+}
+
+/* Verifies: REQ-TRP-007 */
+static void test_actlr_reads_zero_and_a_write_keeps_its_source(void **state)
+{
+	(void)state;
+	struct guest_frame f = trap(SYSREG_ISS(3, 0, 1, 0, 1) | READ, 0x5u);
+
+	assert_emulated(&f, 0, 0x5u);
+	host_sr_elr_el2 = PC;
+	f = trap(SYSREG_ISS(3, 0, 1, 0, 1), 0x5u);
+	assert_emulated(&f, SOURCE, 0x5u);
+	assert_int_equal(fake.console_len, 0);
+}
+
+/* Verifies: REQ-TRP-006 */
+static void test_set_way_cleans_the_partitions_ram_once_per_sweep(void **state)
+{
+	(void)state;
+	struct guest_frame f = trap(SYSREG_ISS(1, 0, 7, 14, 2), 0x5u);     /* DC CISW, set/way 0 of level 1 */
+
+	f.x[RT] = 0;
+	host_sr_elr_el2 = PC;
+	fake.current = cpu_get(0);
+	n_cleans = 0;
+	arm64_sysreg_trap(cpu_get(0), &f, ((uint64_t)EC_SYSREG << ESR_EC_SHIFT) | ESR_IL |
+			  SYSREG_ISS(1, 0, 7, 14, 2) | (RT << 5));
+	assert_int_equal(n_cleans, 1);
+	assert_ptr_equal((void *)(uintptr_t)cleans[0].va, traps_ram(0));
+	assert_int_equal(cleans[0].size, TRAPS_RAM_SIZE);
+	assert_int_equal(host_sr_elr_el2, PC + 4u);
+	/* Level 2's set/way 0 (level field, bits 3..1) cleans too; any other set or way does not. */
+	f.x[RT] = 0x2u;
+	arm64_sysreg_trap(cpu_get(0), &f, ((uint64_t)EC_SYSREG << ESR_EC_SHIFT) | ESR_IL |
+			  SYSREG_ISS(1, 0, 7, 6, 2) | (RT << 5));
+	assert_int_equal(n_cleans, 2);
+	f.x[RT] = 0x40u;
+	arm64_sysreg_trap(cpu_get(0), &f, ((uint64_t)EC_SYSREG << ESR_EC_SHIFT) | ESR_IL |
+			  SYSREG_ISS(1, 0, 7, 10, 2) | (RT << 5));
+	f.x[RT] = 0x1u;
+	arm64_sysreg_trap(cpu_get(0), &f, ((uint64_t)EC_SYSREG << ESR_EC_SHIFT) | ESR_IL |
+			  SYSREG_ISS(1, 0, 7, 10, 2) | (RT << 5));
+	assert_int_equal(n_cleans, 2);
+	assert_int_equal(host_sr_elr_el2, PC + 16u);
+	assert_int_equal(fake.console_len, 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(test_refused_read_write_and_instruction_logged_by_their_names, setup),
+		cmocka_unit_test_setup(test_undefined_taken_at_the_vector_of_the_mode_it_came_from, setup),
+		cmocka_unit_test_setup(test_undefined_sets_pan_as_the_cpu_would, setup),
+		cmocka_unit_test_setup(test_id_registers_read_by_their_own_encoding_with_features_hidden, setup),
+		cmocka_unit_test_setup(test_actlr_reads_zero_and_a_write_keeps_its_source, setup),
+		cmocka_unit_test_setup(test_set_way_cleans_the_partitions_ram_once_per_sweep, setup),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
