@@ -28,12 +28,15 @@ static void check(const char *name, int64_t got, int64_t expected)
 
 /* Exceptions the probe provokes on purpose: counted, then stepped over. */
 static volatile uint32_t undefs;
+/* PSTATE.DAIF in the handler of the last: an exception entry masks all four. */
+static volatile uint64_t undef_daif;
 
 static bool on_exception(uint64_t esr, uint64_t elr, uint64_t far)
 {
 	(void)elr;
 	(void)far;
 	if ((esr >> 26) == 0u) {
+		__asm__ volatile("mrs %0, daif" : "=r"(undef_daif));
 		undefs++;
 		return true;
 	}
@@ -151,8 +154,12 @@ static void trap_checks(void)
 	__asm__ volatile("mrs %0, s3_1_c15_c2_1" : "=r"(v) : : "memory");   /* implementation defined */
 	check("impdef-register-undefined", undefs - before, 1);
 	before = undefs;
-	__asm__ volatile("mrs %0, pmcr_el0" : "=r"(v) : : "memory");
+	/* Taken with IRQs unmasked (none is enabled): the injected exception must mask them again. */
+	uint64_t daif;
+	__asm__ volatile("mrs %0, daif\n\tmsr daifclr, #2\n\tmrs %1, pmcr_el0\n\tmsr daif, %0"
+			 : "=&r"(daif), "=r"(v) : : "memory");
 	check("pmu-register-undefined", undefs - before, 1);
+	check("undefined-masks-exceptions", (int64_t)((undef_daif >> 6) & 0xfu), 0xf);
 	/* Injected by the hypervisor as the cpu would raise it: at the current EL's SPx vector (4). */
 	check("undefined-at-current-el-vector", rt_exception_vector(), 4);
 	/* These two trap to the hypervisor, which injects the exception; an ID register
