@@ -318,6 +318,25 @@ static uint64_t redist_sgi(uint32_t core, uint32_t vcpu, uint32_t offset, bool w
 	return value;
 }
 
+/* A vCPU restart ends a priority pass: the next life's write of a word not from the first is judged alone. */
+/* Verifies: REQ-IRQ-009~2, REQ-LNX-010 */
+static void test_vcpu_reset_ends_a_priority_pass(void **state)
+{
+	(void)state;
+	struct partition *beta = partition_get(BETA);
+
+	dist(1, GICD_CTLR, true, 4, GRP1A);
+	for (uint32_t w = 0u; w < 4u; w++) {
+		redist_sgi(1, 0, GICD_IPRIORITYR + 4u * w, true, 4, 0xa0a0a0a0u);
+	}
+	uint64_t n = incident_count(beta, BH_INCIDENT_INTERRUPT);
+
+	fake.current = cpu_get(1);
+	vgic_vcpu_reset(cpu_get(1));
+	redist_sgi(1, 0, GICD_IPRIORITYR + 16u, true, 4, 0xa0a0a0a0u);   /* PPIs 16-19, not its own */
+	assert_int_equal(incident_count(beta, BH_INCIDENT_INTERRUPT), n + 4u);
+}
+
 /* Verifies: REQ-LNX-010, REQ-IRQ-004~2 */
 static void test_initialisation_idioms_are_ignored_without_an_incident(void **state)
 {
@@ -809,6 +828,7 @@ int main(void)
 		cmocka_unit_test_setup(test_routed_to_another_vcpu_goes_there, setup),
 		cmocka_unit_test_setup(test_raise_from_another_partition_is_presented_by_the_routed_core, setup),
 		cmocka_unit_test_setup(test_setup_writes_to_foreign_interrupts_are_summarized_once, setup),
+		cmocka_unit_test_setup(test_vcpu_reset_ends_a_priority_pass, setup),
 		cmocka_unit_test_setup(test_initialisation_idioms_are_ignored_without_an_incident, setup),
 		cmocka_unit_test_setup(test_restart_clears_virtual_state, setup),
 		cmocka_unit_test_setup(test_vcpu_reset_drops_what_waits_for_a_list_register, setup),
