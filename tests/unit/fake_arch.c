@@ -67,6 +67,9 @@ void arch_cpu_relax(void)
 {
 	fake.counter += fake.relax_ticks;
 	fake.relax_calls++;
+	if (fake.relax_hook != NULL) {
+		fake.relax_hook();
+	}
 	if (fake.relax_calls >= FAKE_RELAX_LIMIT) {
 		leave(FAKE_HUNG);
 	}

@@ -60,6 +60,7 @@ struct fake_state {
 	size_t console_len;
 	uint64_t relax_ticks;          /* arch_counter() advance per arch_cpu_relax(): time passes while waiting */
 	uint64_t relax_calls;
+	void (*relax_hook)(void);      /* called by arch_cpu_relax(): another core acting while this one waits */
 	void (*putc_hook)(char c);     /* called by arch_console_putc() before it records the character */
 };
 

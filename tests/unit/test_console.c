@@ -135,6 +135,35 @@ static void test_failsafe_hold_is_bounded_and_given_back(void **state)
 	console_release(true);
 }
 
+/* Another core's hold of the console, ended after 5 ms of this core's polls. */
+static void release_after_5ms(void)
+{
+	if (fake.relax_calls == 500u) {
+		console_release(true);
+	}
+}
+
+/*
+ * A hold the console's holder gives up before the deadline is taken then, not
+ * after the deadline without the lock: the wait polls the lock, not only the clock.
+ * Verifies: REQ-FSF-006
+ */
+static void test_failsafe_hold_taken_once_released(void **state)
+{
+	uint64_t start;
+
+	(void)state;
+	fake.relax_ticks = 10u;
+	assert_true(console_hold_failsafe());   /* the other core's */
+	fake.relax_calls = 0;
+	fake.relax_hook = release_after_5ms;
+	start = fake.counter;
+	assert_true(console_hold_failsafe());
+	fake.relax_hook = NULL;
+	assert_int_equal(fake.counter - start, 5000u);
+	console_release(true);
+}
+
 static void panic_at_newline(char c)
 {
 	if (c == '\n') {
@@ -178,6 +207,7 @@ int main(void)
 		cmocka_unit_test_setup(test_log_lines_prefixed_and_filtered, hc_setup),
 		cmocka_unit_test_setup(test_partition_cannot_forge_hypervisor_lines, hc_setup),
 		cmocka_unit_test_setup(test_failsafe_hold_is_bounded_and_given_back, hc_setup),
+		cmocka_unit_test_setup(test_failsafe_hold_taken_once_released, hc_setup),
 		cmocka_unit_test_setup(test_panic_inside_a_line_still_powers_off, hc_setup),
 	};
 	return cmocka_run_group_tests_name("console", tests, NULL, NULL);
