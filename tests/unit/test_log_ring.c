@@ -349,6 +349,7 @@ static void test_what_the_service_partition_left_is_printed_when_it_stops(void *
 	fake.console[0] = '\0';
 	log_info("waiting %u", 1u);
 	put(ALPHA_CPU, "alpha's line\n");
+	put(ALPHA_CPU, "\n");   /* an empty line: a record of its header alone */
 	assert_int_equal(fake_run(fault_alpha, NULL), FAKE_STOP);
 	/* The service partition took the first line only, then stopped for good. */
 	expect_text(BH_LOG_SOURCE_HYPERVISOR, "waiting 1");
@@ -356,8 +357,9 @@ static void test_what_the_service_partition_left_is_printed_when_it_stops(void *
 	/* Every partition has stopped now: the board powers off. */
 	assert_int_equal(fake_run(stop_beta, NULL), FAKE_SYSTEM_OFF);
 	assert_string_equal(fake.console,
-			    "[bulkhead] log: 3 lines the service partition had not printed:\r\n"
+			    "[bulkhead] log: 4 lines the service partition had not printed:\r\n"
 			    "[alpha] alpha's line\r\n"
+			    "[alpha] \r\n"
 			    "[bulkhead] fault: partition 'alpha' vCPU 0 (core 0): stage-2 data abort (write) at IPA "
 			    "0x48000010, PC 0x40001234, ESR 0x93c08046; stop\r\n"
 			    "[bulkhead] partition 'alpha' stopped\r\n"
