@@ -318,6 +318,36 @@ static uint64_t redist_sgi(uint32_t core, uint32_t vcpu, uint32_t offset, bool w
 	return value;
 }
 
+static void spi_init_beta(void *arg)
+{
+	(void)arg;
+	vgic_spi_init(partition_get(BETA));
+}
+
+/* A partition with more SPIs than the vGIC holds, device and virtual together (an image
+ * not built by bhcc, which refuses such a description), stops the board at its start;
+ * exactly as many is fine. Beta has two virtual SPIs (its doorbells 64 and 70). */
+/* Verifies: REQ-IRQ-014 */
+static void test_more_spis_than_the_vgic_holds_stop_the_board(void **state)
+{
+	(void)state;
+	struct cfg_partition *cfg = (struct cfg_partition *)partition_get(BETA)->cfg;
+	const struct cfg_partition saved = *cfg;
+	static uint32_t spis[VGIC_MAX_SPIS];
+
+	for (uint32_t i = 0; i < VGIC_MAX_SPIS; i++) {
+		spis[i] = 100u + i;
+	}
+	cfg->irqs = spis;
+	cfg->n_irqs = VGIC_MAX_SPIS - 2u;
+	fake.current = cpu_get(1);
+	assert_int_equal(fake_run(spi_init_beta, NULL), FAKE_RETURNED);
+	cfg->n_irqs = VGIC_MAX_SPIS - 1u;
+	assert_int_equal(fake_run(spi_init_beta, NULL), FAKE_SYSTEM_OFF);
+	*cfg = saved;
+	assert_non_null(strstr(fake.console, "partition 'beta' owns 65 SPIs, the vGIC holds 64"));
+}
+
 /* A vCPU restart ends a priority pass: the next life's write of a word not from the first is judged alone. */
 /* Verifies: REQ-IRQ-009~2, REQ-LNX-010 */
 static void test_vcpu_reset_ends_a_priority_pass(void **state)
@@ -829,6 +859,7 @@ int main(void)
 		cmocka_unit_test_setup(test_raise_from_another_partition_is_presented_by_the_routed_core, setup),
 		cmocka_unit_test_setup(test_setup_writes_to_foreign_interrupts_are_summarized_once, setup),
 		cmocka_unit_test_setup(test_vcpu_reset_ends_a_priority_pass, setup),
+		cmocka_unit_test_setup(test_more_spis_than_the_vgic_holds_stop_the_board, setup),
 		cmocka_unit_test_setup(test_initialisation_idioms_are_ignored_without_an_incident, setup),
 		cmocka_unit_test_setup(test_restart_clears_virtual_state, setup),
 		cmocka_unit_test_setup(test_vcpu_reset_drops_what_waits_for_a_list_register, setup),
