@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The physical GICv3 driver (arch/arm64/include/gic.h) on the host, for the trap
- * fuzz target: distributor, redistributors and list registers kept in memory
- * with the hardware's set/clear semantics, and every write checked against
- * what the trapping vCPU's partition owns (traps_system.h). The list
- * registers and ICC registers the inline fast path (gic_fast.h) uses are the
- * host_sr_* variables of host_sysreg.h.
+ * The physical GIC driver (arch/arm64/include/gic.h) on the host, for the trap
+ * fuzz target and the vGIC's unit tests: distributor, redistributors (GICv2:
+ * the banked registers) and list registers kept in memory with the hardware's
+ * set/clear semantics, and every write checked against what the trapping
+ * vCPU's partition owns (traps_system.h). The list registers the inline fast
+ * path (gic_fast.h) uses are the host_sr_* variables of host_sysreg.h on a
+ * GICv3, the GICH frame fake_gich (its CPU interface: fake_gicc) on a GICv2.
  */
 #include <string.h>
 
@@ -21,12 +22,60 @@
 uint32_t gic_n_lrs = LRS;
 uint32_t gic_lr_mask = (1u << LRS) - 1u;
 
+#if BH_GIC_VERSION == 3
 extern uint64_t host_sr_ich_lr0_el2, host_sr_ich_lr1_el2, host_sr_ich_lr2_el2, host_sr_ich_lr3_el2;
 extern uint64_t host_sr_ich_elrsr_el2;
 
-static uint64_t *const lr[LRS] = {
+static uint64_t *const lr_reg[LRS] = {
 	&host_sr_ich_lr0_el2, &host_sr_ich_lr1_el2, &host_sr_ich_lr2_el2, &host_sr_ich_lr3_el2,
 };
+
+static uint64_t lr_get(uint32_t n)
+{
+	return *lr_reg[n];
+}
+
+static void lr_set(uint32_t n, uint64_t v)
+{
+	*lr_reg[n] = v;
+}
+
+static uint32_t lr_state_of(uint64_t v)
+{
+	return (uint32_t)(v >> ICH_LR_STATE_SHIFT);
+}
+
+static void set_elrsr(uint64_t free)
+{
+	host_sr_ich_elrsr_el2 = free;
+}
+#else
+uint32_t fake_gich[0x200u / 4u] __attribute__((aligned(4096)));
+uint32_t fake_gicc[0x2000u / 4u] __attribute__((aligned(4096)));
+
+static uint64_t lr_get(uint32_t n)
+{
+	return fake_gich[(0x100u / 4u) + n];
+}
+
+static void lr_set(uint32_t n, uint64_t v)
+{
+	fake_gich[(0x100u / 4u) + n] = (uint32_t)v;
+}
+
+static uint32_t lr_state_of(uint64_t v)
+{
+	return (uint32_t)(v >> 28) & 3u;
+}
+
+static void set_elrsr(uint64_t free)
+{
+	fake_gich[0x30u / 4u] = (uint32_t)free;
+}
+
+/* The CPU interface targets each SPI was given (GICD_ITARGETSR). */
+uint8_t fake_gic_targets[32u * 32u];
+#endif
 
 /* One interrupt controller frame's per-interrupt state. */
 struct bank {
@@ -42,8 +91,11 @@ void fake_gic_reset(void)
 {
 	memset(&dist, 0, sizeof(dist));
 	memset(local, 0, sizeof(local));
+#if BH_GIC_VERSION == 2
+	memset(fake_gic_targets, 0, sizeof(fake_gic_targets));
+#endif
 	for (uint32_t n = 0; n < LRS; n++)
-		*lr[n] = 0;
+		lr_set(n, 0);
 	fake_gic_sync_elrsr();
 }
 
@@ -52,9 +104,9 @@ void fake_gic_sync_elrsr(void)
 	uint64_t free = 0;
 
 	for (uint32_t n = 0; n < LRS; n++)
-		if ((*lr[n] >> 62) == 0)
+		if (lr_state_of(lr_get(n)) == 0)
 			free |= UINT64_C(1) << n;
-	host_sr_ich_elrsr_el2 = free;
+	set_elrsr(free);
 }
 
 static struct cpu *current(void)
@@ -148,6 +200,8 @@ uint32_t gic_dist_read(uint32_t offset)
 		return FAKE_GICD_TYPER;
 	if (offset == GICD_IIDR)
 		return FAKE_GICD_IIDR;
+	if (offset == FAKE_GICD_PIDR2_OFFSET)
+		return FAKE_GICD_PIDR2;
 	return bank_read(&dist, offset);
 }
 
@@ -178,7 +232,19 @@ void gic_spi_route(uint32_t intid, uint32_t core)
 
 void gic_spi_targets(uint32_t intid, uint8_t mask)
 {
+#if BH_GIC_VERSION == 2
+	struct cpu *cpu = current();
+
+	for (uint32_t core = 0; core < 8u; core++)
+		if (((mask >> core) & 1u) != 0u && !traps_owns_core(cpu, core))
+			traps_violation("partition '%s' targeted interrupt %u at core %u", cpu->partition->cfg->name,
+					intid, core);
+	if (!may_spi(cpu, intid) || intid >= sizeof(fake_gic_targets))
+		traps_violation("partition '%s' targeted interrupt %u", cpu->partition->cfg->name, intid);
+	fake_gic_targets[intid] = mask;
+#else
 	traps_violation("GICv2 routing (interrupt %u, targets 0x%x) on a GICv3", intid, mask);
+#endif
 }
 
 uint8_t gic_cpuif_mask(uint32_t cpu)
@@ -261,19 +327,27 @@ void gic_vif_reset(bool direct)
 {
 	(void)direct;
 	for (uint32_t n = 0; n < LRS; n++)
-		*lr[n] = 0;
+		lr_set(n, 0);
 	fake_gic_sync_elrsr();
 }
 
 uint32_t gic_lr_state(uint32_t n, struct gic_lr *out)
 {
-	uint64_t v = n < LRS ? *lr[n] : 0;
+	uint64_t v = n < LRS ? lr_get(n) : 0;
 
 	if (n >= LRS)
 		traps_violation("list register %u of %u", n, LRS);
+#if BH_GIC_VERSION == 3
 	*out = (struct gic_lr){ (uint32_t)v, (uint32_t)(v >> ICH_LR_PINTID_SHIFT) & 0x1fffu,
 				(uint8_t)(v >> ICH_LR_PRIO_SHIFT), 0, (v & ICH_LR_HW) != 0 };
-	return (uint32_t)(v >> ICH_LR_STATE_SHIFT);
+#else
+	bool hw = (v & GICH_LR_HW) != 0;
+
+	*out = (struct gic_lr){ (uint32_t)v & 0x3ffu, hw ? ((uint32_t)v >> GICH_LR_PHYS_SHIFT) & 0x3ffu : 0u,
+				(uint8_t)((((uint32_t)v >> GICH_LR_PRIO_SHIFT) & 0x1fu) << 3),
+				hw ? 0u : (uint8_t)(((uint32_t)v >> GICH_LR_SOURCE_SHIFT) & 7u), hw };
+#endif
+	return lr_state_of(v);
 }
 
 bool gic_lr_pending(uint32_t n, struct gic_lr *out)
@@ -285,7 +359,7 @@ void gic_lr_clear(uint32_t n)
 {
 	if (n >= LRS)
 		traps_violation("list register %u of %u", n, LRS);
-	*lr[n] = 0;
+	lr_set(n, 0);
 	fake_gic_sync_elrsr();
 }
 

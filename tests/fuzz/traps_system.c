@@ -38,7 +38,11 @@ static struct cfg_partition partitions[TRAPS_PARTITIONS] = {   /* image.pa: at s
 	  .irqs = beta_irqs },
 	{ .name = "gamma", .n_vcpus = 1, .vcpu_cpu = gamma_cpus, .entry = IPA(2),
 	  .image = { 0, sizeof(image), IPA(2), 0 }, .n_regions = 1, .regions = regions[2], .n_irqs = 1,
+#if BH_GIC_VERSION == 3
 	  .irqs = gamma_irqs, .arch = { .irq_delivery = CFG_IRQ_DIRECT } },
+#else
+	  .irqs = gamma_irqs },   /* direct delivery is GICv3's */
+#endif
 };
 
 /* Doorbells: alpha's and beta's vCPU 1's are virtual SPIs (72, 70); gamma's
@@ -60,7 +64,13 @@ static const struct cfg_cpu cpus[TRAPS_CORES] = {
 
 const struct cfg_system cfg_system = {
 	.console = { .base = 0x09000000u, .size = 0x1000u, .reg_shift = 0, .reg_io_width = 1 },
+#if BH_GIC_VERSION == 3
 	.arch = { .gic = { .dist = { TRAPS_GICD, 0x10000u }, .redist = { TRAPS_GICR, 0xf60000u } } },
+#else
+	/* The CPU interface and virtual interface control frames are host memory (fake_gic.c). */
+	.arch = { .gic = { .dist = { TRAPS_GICD, 0x10000u }, .cpu = { (uintptr_t)fake_gicc, 0x2000u },
+			   .hyp = { (uintptr_t)fake_gich, 0x1000u }, .vcpu = { TRAPS_GICV, 0x2000u } } },
+#endif
 	.n_cpus = TRAPS_CORES,
 	.cpus = cpus,
 	.n_partitions = TRAPS_PARTITIONS,

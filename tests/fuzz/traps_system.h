@@ -18,6 +18,7 @@
 
 #define TRAPS_GICD 0x08000000u
 #define TRAPS_GICR 0x080a0000u
+#define TRAPS_GICV 0x08040000u   /* GICv2 builds: the guest's CPU interface */
 #define TRAPS_RAM_SIZE 0x10000u
 #define TRAPS_PARTITIONS 3u
 #define TRAPS_CORES 4u
@@ -52,6 +53,21 @@ _Noreturn void traps_violation(const char *fmt, ...) __attribute__((format(print
 #define FAKE_GICD_TYPER ((9u << 19) | (1u << 18) | (1u << 17) | (1u << 10) | (3u << 5) | 31u)
 /** Its GICD_IIDR: Arm's, as QEMU's GICv3 reports it. */
 #define FAKE_GICD_IIDR 0x0300043bu
+/** Its GICD_PIDR2 (GICv3 0xffe8, GICv2 0xfe8): ArchRev as the version has it. */
+#if BH_GIC_VERSION == 3
+#define FAKE_GICD_PIDR2_OFFSET 0xffe8u
+#define FAKE_GICD_PIDR2 0x3bu
+#else
+#define FAKE_GICD_PIDR2_OFFSET 0x0fe8u
+#define FAKE_GICD_PIDR2 0x2bu
+#endif
+
+#if BH_GIC_VERSION == 2
+/** The GICv2 virtual interface control (GICH) and CPU interface (GICC) frames. */
+extern uint32_t fake_gich[], fake_gicc[];
+/** The CPU interface targets each SPI was last given. */
+extern uint8_t fake_gic_targets[];
+#endif
 
 /** Resets the fake GIC's state (the list registers too). */
 void fake_gic_reset(void);

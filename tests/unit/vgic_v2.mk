@@ -1,0 +1,13 @@
+# SPDX-License-Identifier: MIT
+# The virtual GIC's GICv2 build (arch/arm64/vgic_v2.c and the GICv2 paths of
+# the shared vGIC files) on the trap fuzz target's system, with the fake GIC
+# driver's GICv2 frames (tests/fuzz/fake_gic.c: GICH list registers in host
+# memory): SGIR filters, SGIs per sender, CPU targets, the SGI pending
+# registers, the identification registers.
+UNIT_TESTS += vgic_v2
+UT_vgic_v2_SRCS := tests/unit/test_vgic_v2.c tests/fuzz/traps_system.c tests/fuzz/fake_gic.c \
+	arch/arm64/vgic.c arch/arm64/vgic_lr.c arch/arm64/vgic_sgi.c arch/arm64/vgic_dist.c arch/arm64/vgic_local.c \
+	arch/arm64/vgic_v2.c arch/arm64/vgic_spi.c arch/arm64/gic_lr_check.c \
+	$(CORE_HOST_SRCS) tests/unit/fake_arch.c
+UT_vgic_v2_CFLAGS := -Ipartitions/runtime/include -Iarch/arm64/include -DBH_GIC_VERSION=2 \
+	-include $(srctree)/tests/fuzz/host_sysreg.h -Itests/fuzz -Itests/unit
