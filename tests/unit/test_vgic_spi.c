@@ -319,12 +319,12 @@ static uint64_t redist_sgi(uint32_t core, uint32_t vcpu, uint32_t offset, bool w
 }
 
 /* A copy of beta with a description bhcc would not build. */
-static struct partition oversized;
+static struct partition beta_copy;
 
-static void spi_init_oversized(void *arg)
+static void spi_init_copy(void *arg)
 {
 	(void)arg;
-	vgic_spi_init(&oversized);
+	vgic_spi_init(&beta_copy);
 }
 
 /* A partition with more SPIs than the vGIC holds, device and virtual together (an image
@@ -343,15 +343,52 @@ static void test_more_spis_than_the_vgic_holds_stop_the_board(void **state)
 	cfg = *partition_get(BETA)->cfg;
 	cfg.irqs = spis;
 	cfg.n_irqs = VGIC_MAX_SPIS - 2u;
-	oversized = *partition_get(BETA);
-	oversized.cfg = &cfg;
+	beta_copy = *partition_get(BETA);
+	beta_copy.cfg = &cfg;
 	fake.current = cpu_get(1);
-	assert_int_equal(fake_run(spi_init_oversized, NULL), FAKE_RETURNED);
+	assert_int_equal(fake_run(spi_init_copy, NULL), FAKE_RETURNED);
 	cfg.n_irqs = VGIC_MAX_SPIS - 1u;
 	fake.console_len = 0;
 	fake.console[0] = '\0';
-	assert_int_equal(fake_run(spi_init_oversized, NULL), FAKE_SYSTEM_OFF);
+	assert_int_equal(fake_run(spi_init_copy, NULL), FAKE_SYSTEM_OFF);
 	assert_non_null(strstr(fake.console, "partition 'beta' owns 65 SPIs, the vGIC holds 64"));
+}
+
+/* The interrupts of the devices the hypervisor emulates (an emulated PL011, a disk) are virtual
+ * SPIs from the first SPI (32) to the last INTID below the special ones (1019), nothing else. */
+/* Verifies: REQ-IRQ-014 */
+static void test_emulated_devices_interrupts_are_virtual_from_the_first_spi(void **state)
+{
+	static const struct { uint32_t console, disk; bool console_virtual, disk_virtual; } cases[] = {
+		{ 32u, 1019u, true, true },
+		{ 31u, 1020u, false, false },
+		{ 1019u, 32u, true, true },
+		{ 1020u, 31u, false, false },
+	};
+	static struct cfg_partition cfg;
+
+	(void)state;
+	for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		cfg = *partition_get(BETA)->cfg;
+		cfg.console.kind = (uint8_t)CFG_CONSOLE_PL011;
+		cfg.console.irq = cases[i].console;
+		cfg.disk.present = 1u;
+		cfg.disk.irq = cases[i].disk;
+		beta_copy = *partition_get(BETA);
+		beta_copy.cfg = &cfg;
+		fake.current = cpu_get(1);
+		assert_int_equal(fake_run(spi_init_copy, NULL), FAKE_RETURNED);
+		assert_int_equal(vgic_spi_virtual(&beta_copy, cases[i].console), cases[i].console_virtual);
+		assert_int_equal(vgic_spi_virtual(&beta_copy, cases[i].disk), cases[i].disk_virtual);
+		assert_true(vgic_spi_virtual(&beta_copy, SPI));   /* its doorbell, as before */
+		assert_false(vgic_spi_virtual(&beta_copy, 50u));  /* its device */
+		/* Nothing else marked, not even past the INTIDs a query can name: its two doorbells and these. */
+		unsigned marked = 0;
+		for (uint32_t w = 0; w < VGIC_WORDS; w++) {
+			marked += (unsigned)__builtin_popcount(beta_copy.arch.vgic.virt[w]);
+		}
+		assert_int_equal(marked, 2u + cases[i].console_virtual + cases[i].disk_virtual);
+	}
 }
 
 /* A vCPU restart ends a priority pass: the next life's write of a word not from the first is judged alone. */
@@ -487,10 +524,10 @@ static void test_vcpu_reset_drops_what_waits_for_a_list_register(void **state)
 	}
 }
 
-static void reset_oversized(void *arg)
+static void reset_copy(void *arg)
 {
 	(void)arg;
-	vgic_partition_reset(&oversized);
+	vgic_partition_reset(&beta_copy);
 }
 
 /* Verifies: REQ-IRQ-009~2 */
@@ -508,12 +545,12 @@ static void test_reset_of_more_spis_than_the_vgic_holds_powers_off(void **state)
 	cfg = *partition_get(BETA)->cfg;
 	cfg.n_irqs = VGIC_MAX_SPIS + 1u;
 	cfg.irqs = irqs;
-	oversized = *partition_get(BETA);
-	oversized.cfg = &cfg;
+	beta_copy = *partition_get(BETA);
+	beta_copy.cfg = &cfg;
 	fake.current = cpu_get(1);
 	fake.console_len = 0;
 	fake.console[0] = '\0';
-	assert_int_equal(fake_run(reset_oversized, NULL), FAKE_SYSTEM_OFF);
+	assert_int_equal(fake_run(reset_copy, NULL), FAKE_SYSTEM_OFF);
 	assert_non_null(strstr(fake.console, "partition 'beta' owns 65 SPIs, the vGIC holds 64"));
 }
 
@@ -864,6 +901,7 @@ int main(void)
 		cmocka_unit_test_setup(test_setup_writes_to_foreign_interrupts_are_summarized_once, setup),
 		cmocka_unit_test_setup(test_vcpu_reset_ends_a_priority_pass, setup),
 		cmocka_unit_test_setup(test_more_spis_than_the_vgic_holds_stop_the_board, setup),
+		cmocka_unit_test_setup(test_emulated_devices_interrupts_are_virtual_from_the_first_spi, setup),
 		cmocka_unit_test_setup(test_initialisation_idioms_are_ignored_without_an_incident, setup),
 		cmocka_unit_test_setup(test_restart_clears_virtual_state, setup),
 		cmocka_unit_test_setup(test_vcpu_reset_drops_what_waits_for_a_list_register, setup),
