@@ -75,7 +75,7 @@ void channels_init(void)
 	}
 }
 
-/* Implements: REQ-CON-102, REQ-LOG-001~2 */
+/* Implements: REQ-CON-102, REQ-LOG-001~2, REQ-CHN-009 */
 enum core_status channel_bind_hyp_end(uint32_t channel, channel_hyp_ring_t ring, void *context)
 {
 	if ((channel >= cfg_system.n_channels) || (channel >= CHANNEL_SLOTS) ||

@@ -44,7 +44,9 @@ static struct cfg_partition partitions[] = {
 		.fault_policy = CFG_FAULT_STOP,
 	},
 };
-static struct cfg_channel channels[1];
+/* One channel, and past the table (n_channels 1) a copy of it: what a bound check that let
+ * channel n_channels through would find there, so that such a slip shows. */
+static struct cfg_channel channels[2];
 static const struct cfg_cpu cpus[] = {
 	{ { 0x0 }, OS, 0 },
 	{ { 0x1 }, SERVICE, 0 },
@@ -90,6 +92,7 @@ int pair_boot(const struct cfg_partition_console *console, const struct cfg_part
 		.end = { { CFG_END_HYPERVISOR, OS, 0, CFG_NO_DOORBELL, 0 },
 			 { CFG_END_PARTITION, SERVICE, 0, SERVICE_DOORBELL, 0x50000000u } },
 	};
+	channels[1] = channels[0];
 	memset(pair_channel_mem, 0xa5, sizeof(pair_channel_mem));   /* the hypervisor must not trust what was there */
 	for (uint32_t i = 0; i < cfg_system.n_partitions; i++) {
 		memset(partition_get(i), 0, sizeof(struct partition));

@@ -222,6 +222,55 @@ static void test_notify_is_posted_and_completion_raises(void **state)
 	assert_int_equal(rd(VIRTIO_MMIO_INTERRUPT_STATUS), 0);
 }
 
+static enum core_status never_rung(struct cpu *self, uint32_t channel, void *context)
+{
+	(void)self;
+	(void)channel;
+	(void)context;
+	fail_msg("a channel past the table was rung");
+	return CORE_OK;
+}
+
+/* Channel 1, one past the table, is no channel: however its memory (the fixture's copy of
+ * channel 0, with both ends) reads, it cannot be bound, named as an end or rung. */
+/* Verifies: REQ-CHN-009 */
+static void test_a_channel_past_the_table_is_none(void **state)
+{
+	(void)state;
+	assert_int_equal(cfg_system.n_channels, 1);
+	assert_true(channel_has_end(partition_get(SERVICE), 0u));
+	assert_false(channel_has_end(partition_get(SERVICE), 1u));
+	assert_int_equal(channel_bind_hyp_end(1u, never_rung, NULL), CORE_ERR_INVALID);
+	fake.current = cpu_get(1);
+	assert_int_equal(channel_ring(cpu_get(1), 1u), CORE_ERR_INVALID);
+}
+
+static struct partition os_copy;
+
+static void init_copy(void *arg)
+{
+	(void)arg;
+	vdisk_init(&os_copy);
+}
+
+/* A disk whose channel is past the table (an image bhcc did not build) stops the board at the
+ * disk's set-up, naming the partition; the last channel of the table is a channel. */
+/* Verifies: REQ-DSK-003 */
+static void test_disk_without_its_channel_stops_the_board(void **state)
+{
+	static struct cfg_partition cfg;
+
+	(void)state;
+	cfg = *partition_get(OS)->cfg;
+	os_copy = *partition_get(OS);
+	os_copy.cfg = &cfg;
+	fake.console_len = 0;
+	fake.console[0] = '\0';
+	cfg.disk.channel = (uint8_t)cfg_system.n_channels;
+	assert_int_equal(fake_run(init_copy, NULL), FAKE_SYSTEM_OFF);
+	assert_non_null(strstr(fake.console, "partition 'os': its disk has no channel"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -230,6 +279,8 @@ int main(void)
 		cmocka_unit_test_setup(test_queue_setup_is_published_and_reset_is_told, setup),
 		cmocka_unit_test_setup(test_restart_clears_every_selection, setup),
 		cmocka_unit_test_setup(test_notify_is_posted_and_completion_raises, setup),
+		cmocka_unit_test_setup(test_disk_without_its_channel_stops_the_board, setup),
+		cmocka_unit_test_setup(test_a_channel_past_the_table_is_none, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
