@@ -23,6 +23,7 @@
 #include "fake_system.h"
 #include "incident.h"
 #include "log.h"
+#include "log_ring.h"
 #include "partition.h"
 
 #define ALPHA_CPU cpu_get(0)
@@ -389,6 +390,32 @@ static void test_a_fail_safe_stop_writes_the_uart(void **state)
 	assert_int_equal(rt_ring_pending(&service), 0);
 }
 
+static void init_log_ring(void *arg)
+{
+	(void)arg;
+	log_ring_init();
+}
+
+/* The log channel's size: one of exactly the smallest direction bhcc allows (a control page
+ * and a page of slots) is taken, one byte less stops the board at boot, naming the channel. */
+/* Verifies: REQ-LOG-001~2 */
+static void test_the_smallest_log_channel_is_taken(void **state)
+{
+	(void)state;
+	/* The fixture's channel table is writable memory behind the constant description. */
+	struct cfg_channel *log = (struct cfg_channel *)&cfg_system.channels[cfg_system.log_channel];
+
+	log->size = BH_CHANNEL_MIN_DIRECTION;
+	assert_int_equal(fake_run(init_log_ring, NULL), FAKE_RETURNED);
+	log->size = BH_CHANNEL_MIN_DIRECTION - 1u;
+	fake.console_len = 0;
+	fake.console[0] = '\0';
+	assert_int_equal(fake_run(init_log_ring, NULL), FAKE_SYSTEM_OFF);
+	assert_non_null(strstr(fake.console, "log channel 2: not a one-way channel from the hypervisor to the "
+				"service partition"));
+	log->size = BH_LOG_CHANNEL_SIZE;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -402,6 +429,7 @@ int main(void)
 		cmocka_unit_test_setup(test_a_stop_reports_a_lone_register_incident, setup),
 		cmocka_unit_test_setup(test_what_the_service_partition_left_is_printed_when_it_stops, setup),
 		cmocka_unit_test_setup(test_a_fail_safe_stop_writes_the_uart, setup),
+		cmocka_unit_test_setup(test_the_smallest_log_channel_is_taken, setup),
 	};
 	return cmocka_run_group_tests_name("log_ring", tests, NULL, NULL);
 }
