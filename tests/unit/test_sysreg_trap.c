@@ -20,6 +20,7 @@
 #include "partition.h"
 #include "sysreg.h"
 #include "traps_system.h"
+#include "traps_unit.h"
 
 extern uint64_t host_sr_spsr_el2, host_sr_elr_el2, host_sr_vbar_el1, host_sr_sctlr_el1, host_sr_id_aa64mmfr1_el1;
 extern uint64_t host_sr_esr_el1, host_sr_elr_el1, host_sr_spsr_el1;
@@ -49,15 +50,7 @@ void arm64_clean_inval_range(uint64_t va, uint64_t size)
 
 static int setup(void **state)
 {
-	/* Incidents are counted since the process started: each test's first is a second after the last. */
-	static uint64_t clock;
-
-	(void)state;
-	traps_system_boot();
-	clock += 2000000u;
-	fake.counter = clock;
-	fake.console_len = 0;
-	fake.console[0] = '\0';
+	(void)traps_unit_boot(state);
 	n_cleans = 0;
 	host_sr_elr_el2 = PC;
 	host_sr_vbar_el1 = VBAR;

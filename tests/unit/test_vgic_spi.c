@@ -18,6 +18,7 @@
 #include "fake_arch.h"
 #include "partition.h"
 #include "traps_system.h"
+#include "traps_unit.h"
 #include "virq.h"
 #include "incident.h"
 
@@ -36,17 +37,6 @@ static int setup(void **state)
 	return 0;
 }
 
-/* An access of the vCPU on `core` to its distributor frame, as the trap path makes it. */
-static uint64_t dist(uint32_t core, uint32_t offset, bool write, uint32_t size, uint64_t value)
-{
-	struct cpu *cpu = cpu_get(core);
-	const struct emul_region *r = emul_find(&cpu->partition->emul[EMUL_MMIO], TRAPS_GICD + offset);
-
-	assert_non_null(r);
-	fake.current = cpu;
-	assert_true(r->handler(cpu, r->context, offset, write, size, &value));
-	return value;
-}
 
 /* How many list registers hold `vintid`, and the priority and state of the last. */
 static unsigned held(uint32_t vintid, uint8_t *priority, uint32_t *state)
@@ -86,22 +76,22 @@ static void test_doorbell_spi_is_its_own_and_only_its_own(void **state)
 	assert_false(arch_virq_valid(beta, 50));   /* a device's SPI is not raised by the hypervisor */
 	assert_false(arch_virq_valid(gamma, 74));  /* direct delivery: no virtual SPIs */
 	/* Beta programs it like a device's SPI; the registers keep what it wrote. */
-	dist(1, GICD_ISENABLER + WORD, true, 4, BIT);
-	assert_int_equal(dist(1, GICD_ISENABLER + WORD, false, 4, 0), BIT);
-	dist(1, GICD_IPRIORITYR + SPI, true, 1, 0xa0);
-	assert_int_equal(dist(1, GICD_IPRIORITYR + SPI, false, 1, 0), 0xa0);
-	dist(1, GICD_ICFGR + (SPI / 16u) * 4u, true, 4, 2u << (2u * (SPI % 16u)));
-	assert_int_equal(dist(1, GICD_ICFGR + (SPI / 16u) * 4u, false, 4, 0), 2u << (2u * (SPI % 16u)));
-	dist(1, GICD_IROUTER + 8u * SPI, true, 8, 1);
-	assert_int_equal(dist(1, GICD_IROUTER + 8u * SPI, false, 8, 0), 1);
-	assert_int_equal(dist(1, GICD_IGROUPR + WORD, false, 4, 0) & BIT, BIT);
+	traps_dist(1, GICD_ISENABLER + WORD, true, 4, BIT);
+	assert_int_equal(traps_dist(1, GICD_ISENABLER + WORD, false, 4, 0), BIT);
+	traps_dist(1, GICD_IPRIORITYR + SPI, true, 1, 0xa0);
+	assert_int_equal(traps_dist(1, GICD_IPRIORITYR + SPI, false, 1, 0), 0xa0);
+	traps_dist(1, GICD_ICFGR + (SPI / 16u) * 4u, true, 4, 2u << (2u * (SPI % 16u)));
+	assert_int_equal(traps_dist(1, GICD_ICFGR + (SPI / 16u) * 4u, false, 4, 0), 2u << (2u * (SPI % 16u)));
+	traps_dist(1, GICD_IROUTER + 8u * SPI, true, 8, 1);
+	assert_int_equal(traps_dist(1, GICD_IROUTER + 8u * SPI, false, 8, 0), 1);
+	assert_int_equal(traps_dist(1, GICD_IGROUPR + WORD, false, 4, 0) & BIT, BIT);
 	/* Alpha sees none of it and changes none of it. */
-	assert_int_equal(dist(0, GICD_ISENABLER + WORD, false, 4, 0), 0);
-	dist(0, GICD_ICENABLER + WORD, true, 4, BIT);
-	dist(0, GICD_IPRIORITYR + SPI, true, 1, 0x10);
-	assert_int_equal(dist(0, GICD_IPRIORITYR + SPI, false, 1, 0), 0);
-	assert_int_equal(dist(1, GICD_ISENABLER + WORD, false, 4, 0), BIT);
-	assert_int_equal(dist(1, GICD_IPRIORITYR + SPI, false, 1, 0), 0xa0);
+	assert_int_equal(traps_dist(0, GICD_ISENABLER + WORD, false, 4, 0), 0);
+	traps_dist(0, GICD_ICENABLER + WORD, true, 4, BIT);
+	traps_dist(0, GICD_IPRIORITYR + SPI, true, 1, 0x10);
+	assert_int_equal(traps_dist(0, GICD_IPRIORITYR + SPI, false, 1, 0), 0);
+	assert_int_equal(traps_dist(1, GICD_ISENABLER + WORD, false, 4, 0), BIT);
+	assert_int_equal(traps_dist(1, GICD_IPRIORITYR + SPI, false, 1, 0), 0xa0);
 }
 
 /* Verifies: REQ-IRQ-014 */
@@ -112,26 +102,26 @@ static void test_raise_is_delivered_when_enabled_and_merges(void **state)
 	uint8_t prio = 0;
 	uint32_t st = 0;
 
-	dist(1, GICD_IPRIORITYR + SPI, true, 1, 0x80);
+	traps_dist(1, GICD_IPRIORITYR + SPI, true, 1, 0x80);
 	/* Raised while disabled: pending, not presented. */
 	fake.current = cpu_get(1);
 	assert_int_equal(core_vcpu_inject(cpu_get(1), beta, 0, SPI), CORE_OK);
 	assert_int_equal(held(SPI, &prio, &st), 0);
-	assert_int_equal(dist(1, GICD_ISPENDR + WORD, false, 4, 0), BIT);
+	assert_int_equal(traps_dist(1, GICD_ISPENDR + WORD, false, 4, 0), BIT);
 	/* Enabled (interrupt and distributor): presented, software, its priority. */
-	dist(1, GICD_ISENABLER + WORD, true, 4, BIT);
+	traps_dist(1, GICD_ISENABLER + WORD, true, 4, BIT);
 	assert_int_equal(held(SPI, &prio, &st), 0);
-	dist(1, GICD_CTLR, true, 4, GRP1A);
+	traps_dist(1, GICD_CTLR, true, 4, GRP1A);
 	assert_int_equal(held(SPI, &prio, &st), 1);
 	assert_int_equal(prio, 0x80);
 	assert_int_equal(st, 1);
-	assert_int_equal(dist(1, GICD_ISPENDR + WORD, false, 4, 0), BIT);
+	assert_int_equal(traps_dist(1, GICD_ISPENDR + WORD, false, 4, 0), BIT);
 	/* A second raise while it is pending merges with it: an edge. */
 	assert_int_equal(core_vcpu_inject(cpu_get(1), beta, 0, SPI), CORE_OK);
 	assert_int_equal(held(SPI, &prio, &st), 1);
 	/* The guest takes it and completes it; the next raise is a new one. */
 	clear_lrs();
-	assert_int_equal(dist(1, GICD_ISPENDR + WORD, false, 4, 0), 0);
+	assert_int_equal(traps_dist(1, GICD_ISPENDR + WORD, false, 4, 0), 0);
 	assert_int_equal(core_vcpu_inject(cpu_get(1), beta, 0, SPI), CORE_OK);
 	assert_int_equal(held(SPI, &prio, &st), 1);
 }
@@ -149,9 +139,9 @@ static void test_spi_at_bit_0_of_its_word_is_delivered(void **state)
 	assert_int_equal(spi0 % 32u, 0u);
 	assert_int_equal(spi0 / 32u, SPI / 32u);
 	assert_true(arch_virq_valid(beta, spi0));
-	dist(1, GICD_IPRIORITYR + spi0, true, 1, 0x90);
-	dist(1, GICD_ISENABLER + WORD, true, 4, BIT | 1u);
-	dist(1, GICD_CTLR, true, 4, GRP1A);
+	traps_dist(1, GICD_IPRIORITYR + spi0, true, 1, 0x90);
+	traps_dist(1, GICD_ISENABLER + WORD, true, 4, BIT | 1u);
+	traps_dist(1, GICD_CTLR, true, 4, GRP1A);
 	fake.current = cpu_get(1);
 	assert_int_equal(core_vcpu_inject(cpu_get(1), beta, 0, spi0), CORE_OK);
 	assert_int_equal(held(spi0, &prio, &st), 1);
@@ -164,7 +154,7 @@ static void test_spi_at_bit_0_of_its_word_is_delivered(void **state)
 	assert_int_equal(held(SPI, &prio, &st), 1);
 	/* Taken by the guest, it is no longer pending; raised again, presented again. */
 	clear_lrs();
-	assert_int_equal(dist(1, GICD_ISPENDR + WORD, false, 4, 0) & 1u, 0u);
+	assert_int_equal(traps_dist(1, GICD_ISPENDR + WORD, false, 4, 0) & 1u, 0u);
 	assert_int_equal(core_vcpu_inject(cpu_get(1), beta, 0, spi0), CORE_OK);
 	assert_int_equal(held(spi0, &prio, &st), 1);
 }
@@ -177,18 +167,18 @@ static void test_clear_pending_withdraws(void **state)
 	uint8_t prio = 0;
 	uint32_t st = 0;
 
-	dist(1, GICD_ISPENDR + WORD, true, 4, BIT);           /* set by the guest itself */
-	assert_int_equal(dist(1, GICD_ISPENDR + WORD, false, 4, 0), BIT);
-	dist(1, GICD_ICPENDR + WORD, true, 4, BIT);
-	assert_int_equal(dist(1, GICD_ISPENDR + WORD, false, 4, 0), 0);
-	dist(1, GICD_ISENABLER + WORD, true, 4, BIT);
-	dist(1, GICD_CTLR, true, 4, GRP1A);
+	traps_dist(1, GICD_ISPENDR + WORD, true, 4, BIT);           /* set by the guest itself */
+	assert_int_equal(traps_dist(1, GICD_ISPENDR + WORD, false, 4, 0), BIT);
+	traps_dist(1, GICD_ICPENDR + WORD, true, 4, BIT);
+	assert_int_equal(traps_dist(1, GICD_ISPENDR + WORD, false, 4, 0), 0);
+	traps_dist(1, GICD_ISENABLER + WORD, true, 4, BIT);
+	traps_dist(1, GICD_CTLR, true, 4, GRP1A);
 	assert_int_equal(held(SPI, &prio, &st), 0);
 	/* Presented, then withdrawn from the list register before the guest took it. */
 	fake.current = cpu_get(1);
 	assert_int_equal(core_vcpu_inject(cpu_get(1), beta, 0, SPI), CORE_OK);
 	assert_int_equal(held(SPI, &prio, &st), 1);
-	dist(1, GICD_ICPENDR + WORD, true, 4, BIT);
+	traps_dist(1, GICD_ICPENDR + WORD, true, 4, BIT);
 	assert_int_equal(held(SPI, &prio, &st), 0);
 }
 
@@ -200,9 +190,9 @@ static void test_routed_to_another_vcpu_goes_there(void **state)
 	uint8_t prio = 0;
 	uint32_t st = 0;
 
-	dist(1, GICD_IROUTER + 8u * SPI, true, 8, 1);          /* beta's vCPU 1: core 2 */
-	dist(1, GICD_ISENABLER + WORD, true, 4, BIT);
-	dist(1, GICD_CTLR, true, 4, GRP1A);
+	traps_dist(1, GICD_IROUTER + 8u * SPI, true, 8, 1);          /* beta's vCPU 1: core 2 */
+	traps_dist(1, GICD_ISENABLER + WORD, true, 4, BIT);
+	traps_dist(1, GICD_CTLR, true, 4, GRP1A);
 	/* Raised on vCPU 0's core: not presented there, vCPU 1's core is poked. */
 	fake.current = cpu_get(1);
 	arch_vcpu_inject(cpu_get(1), SPI);
@@ -215,11 +205,11 @@ static void test_routed_to_another_vcpu_goes_there(void **state)
 	assert_int_equal(cpu_get(2)->arch.vgic.spi_poke, 0u);
 	/* Re-routed while pending on nobody's list: it follows the route. */
 	clear_lrs();
-	dist(1, GICD_ICENABLER + WORD, true, 4, BIT);
+	traps_dist(1, GICD_ICENABLER + WORD, true, 4, BIT);
 	arch_vcpu_inject(cpu_get(2), SPI);
-	dist(2, GICD_IROUTER + 8u * SPI, true, 8, 0);
+	traps_dist(2, GICD_IROUTER + 8u * SPI, true, 8, 0);
 	assert_int_equal(held(SPI, &prio, &st), 0);
-	dist(1, GICD_ISENABLER + WORD, true, 4, BIT);
+	traps_dist(1, GICD_ISENABLER + WORD, true, 4, BIT);
 	assert_int_equal(held(SPI, &prio, &st), 1);
 	(void)beta;
 }
@@ -236,15 +226,15 @@ static void test_raise_from_another_partition_is_presented_by_the_routed_core(vo
 	beta->online = 3u;
 	cpu_get(1)->arch.vgic.spi_poke = 0u;   /* an earlier test's: a vCPU's reset keeps pokes */
 	cpu_get(2)->arch.vgic.spi_poke = 0u;
-	dist(1, GICD_IROUTER + 8u * SPI, true, 8, 1);          /* beta's vCPU 1: core 2 */
-	dist(1, GICD_ISENABLER + WORD, true, 4, BIT);
-	dist(1, GICD_CTLR, true, 4, GRP1A);
+	traps_dist(1, GICD_IROUTER + 8u * SPI, true, 8, 1);          /* beta's vCPU 1: core 2 */
+	traps_dist(1, GICD_ISENABLER + WORD, true, 4, BIT);
+	traps_dist(1, GICD_CTLR, true, 4, GRP1A);
 	/* Alpha's core rings beta's doorbell, configured for vCPU 0: pending in beta's distributor,
 	 * presented nowhere yet, only the routed vCPU's core poked, for the SPI's word only. */
 	fake.current = cpu_get(0);
 	assert_int_equal(core_vcpu_inject(cpu_get(0), beta, 0, SPI), CORE_OK);
 	assert_int_equal(held(SPI, &prio, &st), 0);
-	assert_int_equal(dist(1, GICD_ISPENDR + WORD, false, 4, 0), BIT);
+	assert_int_equal(traps_dist(1, GICD_ISPENDR + WORD, false, 4, 0), BIT);
 	assert_int_equal(cpu_get(1)->arch.vgic.spi_poke, 0u);
 	assert_int_equal(cpu_get(2)->arch.vgic.spi_poke, 1u << (SPI / 32u));
 	/* Core 2 takes the IPI: presented there, once, whatever else the raise merged with. */
@@ -252,7 +242,7 @@ static void test_raise_from_another_partition_is_presented_by_the_routed_core(vo
 	fake.current = cpu_get(2);
 	vgic_spi_poked(cpu_get(2));
 	assert_int_equal(held(SPI, &prio, &st), 1);
-	assert_int_equal(dist(1, GICD_ISPENDR + WORD, false, 4, 0), BIT);   /* pending in the list register */
+	assert_int_equal(traps_dist(1, GICD_ISPENDR + WORD, false, 4, 0), BIT);   /* pending in the list register */
 	/* A poke for a word holding nothing pending presents nothing. */
 	clear_lrs();
 	cpu_get(2)->arch.vgic.spi_poke = 1u << (SPI / 32u);
@@ -271,36 +261,36 @@ static void test_setup_writes_to_foreign_interrupts_are_summarized_once(void **s
 	fake.console[0] = '\0';
 	/* Beta sets up its disabled distributor as Linux does: every SPI's group, priority,
 	 * route and enable, SPI 50 and its doorbell (70) its own, SPI 40 alpha's. */
-	dist(1, GICD_IGROUPR + 4u, true, 4, 0xffffffffu);       /* SPIs 32-63: 50 is its own */
-	dist(1, GICD_IPRIORITYR + 40u, true, 1, 0xa0);
-	dist(1, GICD_IROUTER + 8u * 40u, true, 8, 0);
-	dist(1, GICD_ICENABLER + 4u, true, 4, 0xffffffffu);
-	dist(1, GICD_ICFGR + 8u, true, 4, 0xaaaaaaaau);
+	traps_dist(1, GICD_IGROUPR + 4u, true, 4, 0xffffffffu);       /* SPIs 32-63: 50 is its own */
+	traps_dist(1, GICD_IPRIORITYR + 40u, true, 1, 0xa0);
+	traps_dist(1, GICD_IROUTER + 8u * 40u, true, 8, 0);
+	traps_dist(1, GICD_ICENABLER + 4u, true, 4, 0xffffffffu);
+	traps_dist(1, GICD_ICFGR + 8u, true, 4, 0xaaaaaaaau);
 	assert_int_equal(incident_count(beta, BH_INCIDENT_INTERRUPT), before + 5u);
 	assert_null(strstr(fake.console, "refused"));
 	/* Its own were applied all the same. */
-	assert_int_equal(dist(1, GICD_IGROUPR + 4u, false, 4, 0), 1u << (50u - 32u));
+	assert_int_equal(traps_dist(1, GICD_IGROUPR + 4u, false, 4, 0), 1u << (50u - 32u));
 	/* Enabling it says once how many were ignored. */
-	dist(1, GICD_CTLR, true, 4, GRP1A);
+	traps_dist(1, GICD_CTLR, true, 4, GRP1A);
 	assert_non_null(strstr(fake.console, "partition 'beta': 5 writes to interrupts it does not own ignored "
 					     "while it set up its distributor"));
-	dist(1, GICD_CTLR, true, 4, 0);
-	dist(1, GICD_CTLR, true, 4, GRP1A);
+	traps_dist(1, GICD_CTLR, true, 4, 0);
+	traps_dist(1, GICD_CTLR, true, 4, GRP1A);
 	const char *said = strstr(fake.console, "writes to interrupts it does not own ignored");
 	assert_null(strstr(said + 1, "writes to interrupts it does not own ignored"));   /* once */
 	/* Once it runs, such a write is a refusal logged as any other. */
-	dist(1, GICD_IPRIORITYR + 40u, true, 1, 0xa0);
+	traps_dist(1, GICD_IPRIORITYR + 40u, true, 1, 0xa0);
 	assert_non_null(strstr(fake.console, "priority of an interrupt it does not own refused"));
 	assert_int_equal(incident_count(beta, BH_INCIDENT_INTERRUPT), before + 6u);
 	/* Disabled again, it may not hide refusals for ever: a life absorbs VGIC_SETUP_WRITES at most. */
-	dist(1, GICD_CTLR, true, 4, 0);
+	traps_dist(1, GICD_CTLR, true, 4, 0);
 	beta->arch.vgic.setup_absorbed = VGIC_SETUP_WRITES - 1u;
 	fake.console_len = 0;
 	fake.console[0] = '\0';
-	dist(1, GICD_IROUTER + 8u * 40u, true, 8, 0);
+	traps_dist(1, GICD_IROUTER + 8u * 40u, true, 8, 0);
 	assert_null(strstr(fake.console, "refused"));
 	fake.counter += 100000000u;   /* the rate limit's interval has passed */
-	dist(1, GICD_IROUTER + 8u * 40u, true, 8, 0);
+	traps_dist(1, GICD_IROUTER + 8u * 40u, true, 8, 0);
 	assert_non_null(strstr(fake.console, "routing of an interrupt it does not own refused"));
 	assert_int_equal(incident_count(beta, BH_INCIDENT_INTERRUPT), before + 8u);
 }
@@ -398,7 +388,7 @@ static void test_vcpu_reset_ends_a_priority_pass(void **state)
 	(void)state;
 	struct partition *beta = partition_get(BETA);
 
-	dist(1, GICD_CTLR, true, 4, GRP1A);
+	traps_dist(1, GICD_CTLR, true, 4, GRP1A);
 	for (uint32_t w = 0u; w < 4u; w++) {
 		redist_sgi(1, 0, GICD_IPRIORITYR + 4u * w, true, 4, 0xa0a0a0a0u);
 	}
@@ -417,13 +407,13 @@ static void test_initialisation_idioms_are_ignored_without_an_incident(void **st
 	struct partition *beta = partition_get(BETA);
 	uint64_t n = incident_count(beta, BH_INCIDENT_INTERRUPT);
 
-	dist(1, GICD_CTLR, true, 4, GRP1A);   /* enabled: no set-up window (REQ-LNX-008~2) */
+	traps_dist(1, GICD_CTLR, true, 4, GRP1A);   /* enabled: no set-up window (REQ-LNX-008~2) */
 	fake.console_len = 0;
 	fake.console[0] = '\0';
 	/* What Linux writes after enabling, as vCPU 0 routes every SPI and each vCPU sets up
 	 * its SGIs and PPIs: no incident, no line. */
 	for (uint32_t intid = 32u; intid < 96u; intid++) {
-		dist(1, GICD_IROUTER + 8u * intid, true, 8, 0);
+		traps_dist(1, GICD_IROUTER + 8u * intid, true, 8, 0);
 	}
 	redist_sgi(1, 0, GICD_IGROUPR, true, 4, 0xffffffffu);
 	redist_sgi(1, 0, GICD_ICACTIVER, true, 4, 0xffffffffu);
@@ -434,22 +424,22 @@ static void test_initialisation_idioms_are_ignored_without_an_incident(void **st
 	assert_int_equal(incident_count(beta, BH_INCIDENT_INTERRUPT), n);
 	assert_null(strstr(fake.console, "refused"));
 	/* Its own took them: SPI 50 routed to vCPU 0, its timer PPIs at 0xa0. */
-	assert_int_equal(dist(1, GICD_IROUTER + 8u * 50u, false, 8, 0), 0u);
+	assert_int_equal(traps_dist(1, GICD_IROUTER + 8u * 50u, false, 8, 0), 0u);
 	assert_int_equal(redist_sgi(1, 0, GICD_IPRIORITYR + 24u, false, 4, 0) >> 24, 0xa0u);   /* PPI 27 */
 	/* The same registers aimed at interrupts it does not own stay refusals: a route out of a
 	 * pass (SPI 40 alone, then a pass that changes its value), a single bit, a set-register,
 	 * a priority word not from the first, its SGIs to group 0; and the distributor's SPI words
 	 * (an OS sets those up while the distributor is disabled: REQ-LNX-008~2). */
 	fake.counter += 1000u * FAKE_COUNTER_HZ;   /* past any rate limit left by the tests before: the next is logged */
-	dist(1, GICD_IROUTER + 8u * 40u, true, 8, 0);
-	dist(1, GICD_IROUTER + 8u * 32u, true, 8, 0);
-	dist(1, GICD_IROUTER + 8u * 33u, true, 8, 1);
-	dist(1, GICD_ICENABLER + 4u, true, 4, 1u << (40u - 32u));
-	dist(1, GICD_ISENABLER + 4u, true, 4, 0xffffffffu);
+	traps_dist(1, GICD_IROUTER + 8u * 40u, true, 8, 0);
+	traps_dist(1, GICD_IROUTER + 8u * 32u, true, 8, 0);
+	traps_dist(1, GICD_IROUTER + 8u * 33u, true, 8, 1);
+	traps_dist(1, GICD_ICENABLER + 4u, true, 4, 1u << (40u - 32u));
+	traps_dist(1, GICD_ISENABLER + 4u, true, 4, 0xffffffffu);
 	redist_sgi(1, 0, GICD_IPRIORITYR + 24u, true, 4, 0x01010101u);   /* PPIs 24-26 not its own */
 	redist_sgi(1, 0, GICD_IGROUPR, true, 4, 0xffff0000u);           /* its SGIs to group 0 */
-	dist(1, GICD_IGROUPR + 4u, true, 4, 0xffffffffu);
-	dist(1, GICD_ICPENDR + 4u, true, 4, 0xffffffffu);
+	traps_dist(1, GICD_IGROUPR + 4u, true, 4, 0xffffffffu);
+	traps_dist(1, GICD_ICPENDR + 4u, true, 4, 0xffffffffu);
 	assert_int_equal(incident_count(beta, BH_INCIDENT_INTERRUPT), n + 10u);
 	assert_non_null(strstr(fake.console, "routing of an interrupt it does not own refused (offset 0x6140, value 0x0)"));
 }
@@ -462,16 +452,16 @@ static void test_restart_clears_virtual_state(void **state)
 	uint8_t prio = 0;
 	uint32_t st = 0;
 
-	dist(1, GICD_ISENABLER + WORD, true, 4, BIT);
-	dist(1, GICD_IPRIORITYR + SPI, true, 1, 0x40);
+	traps_dist(1, GICD_ISENABLER + WORD, true, 4, BIT);
+	traps_dist(1, GICD_IPRIORITYR + SPI, true, 1, 0x40);
 	fake.current = cpu_get(1);
 	assert_int_equal(core_vcpu_inject(cpu_get(1), beta, 0, SPI), CORE_OK);
 	vgic_partition_reset(beta);
-	assert_int_equal(dist(1, GICD_ISENABLER + WORD, false, 4, 0), 0);
-	assert_int_equal(dist(1, GICD_ISPENDR + WORD, false, 4, 0), 0);
-	assert_int_equal(dist(1, GICD_IPRIORITYR + SPI, false, 1, 0), 0);
-	dist(1, GICD_ISENABLER + WORD, true, 4, BIT);
-	dist(1, GICD_CTLR, true, 4, GRP1A);
+	assert_int_equal(traps_dist(1, GICD_ISENABLER + WORD, false, 4, 0), 0);
+	assert_int_equal(traps_dist(1, GICD_ISPENDR + WORD, false, 4, 0), 0);
+	assert_int_equal(traps_dist(1, GICD_IPRIORITYR + SPI, false, 1, 0), 0);
+	traps_dist(1, GICD_ISENABLER + WORD, true, 4, BIT);
+	traps_dist(1, GICD_CTLR, true, 4, GRP1A);
 	assert_int_equal(held(SPI, &prio, &st), 0);   /* the old raise did not survive */
 }
 
@@ -621,26 +611,26 @@ static bool physically_enabled(uint32_t intid)
 static void test_distributor_enable_gates_the_partitions_device_spis(void **state)
 {
 	(void)state;
-	assert_int_equal(dist(1, GICD_CTLR, false, 4, 0) & GRP1A, 0u);
-	dist(1, GICD_ISENABLER + 4u, true, 4, 1u << (50u % 32u));
+	assert_int_equal(traps_dist(1, GICD_CTLR, false, 4, 0) & GRP1A, 0u);
+	traps_dist(1, GICD_ISENABLER + 4u, true, 4, 1u << (50u % 32u));
 	assert_false(physically_enabled(50u));
-	dist(1, GICD_CTLR, true, 4, GRP1A);
-	assert_int_equal(dist(1, GICD_CTLR, false, 4, 0) & GRP1A, GRP1A);
+	traps_dist(1, GICD_CTLR, true, 4, GRP1A);
+	assert_int_equal(traps_dist(1, GICD_CTLR, false, 4, 0) & GRP1A, GRP1A);
 	assert_true(physically_enabled(50u));
-	dist(1, GICD_CTLR, true, 4, GRP1A);             /* no change: nothing to do */
+	traps_dist(1, GICD_CTLR, true, 4, GRP1A);             /* no change: nothing to do */
 	assert_true(physically_enabled(50u));
-	dist(1, GICD_CTLR, true, 4, 0u);
-	assert_int_equal(dist(1, GICD_CTLR, false, 4, 0) & GRP1A, 0u);
+	traps_dist(1, GICD_CTLR, true, 4, 0u);
+	assert_int_equal(traps_dist(1, GICD_CTLR, false, 4, 0) & GRP1A, 0u);
 	assert_false(physically_enabled(50u));
-	dist(1, GICD_CTLR, true, 4, 0u);
+	traps_dist(1, GICD_CTLR, true, 4, 0u);
 	assert_false(physically_enabled(50u));
-	assert_int_equal(dist(1, GICD_ISENABLER + 4u, false, 4, 0) & (1u << (50u % 32u)), 1u << (50u % 32u));
-	dist(1, GICD_CTLR, true, 4, GRP1A);
+	assert_int_equal(traps_dist(1, GICD_ISENABLER + 4u, false, 4, 0) & (1u << (50u % 32u)), 1u << (50u % 32u));
+	traps_dist(1, GICD_CTLR, true, 4, GRP1A);
 	assert_true(physically_enabled(50u));
 	/* Disabled by the guest: at the physical GIC at once, distributor on or not. */
-	dist(1, GICD_ICENABLER + 4u, true, 4, 1u << (50u % 32u));
+	traps_dist(1, GICD_ICENABLER + 4u, true, 4, 1u << (50u % 32u));
 	assert_false(physically_enabled(50u));
-	assert_int_equal(dist(1, GICD_ISENABLER + 4u, false, 4, 0) & (1u << (50u % 32u)), 0u);
+	assert_int_equal(traps_dist(1, GICD_ISENABLER + 4u, false, 4, 0) & (1u << (50u % 32u)), 0u);
 }
 
 /* GICv2's per-sender SGI state (SPENDSGIR/CPENDSGIR, vgic_sgi.c): the senders of a
@@ -737,10 +727,10 @@ static void test_bitmap_registers_refuse_other_widths(void **state)
 	struct partition *beta = partition_get(BETA);
 	uint64_t before = incident_count(beta, BH_INCIDENT_INTERRUPT);
 
-	assert_int_equal(dist(1, GICD_ISENABLER + 4u, false, 2, 0x1234u), 0u);
+	assert_int_equal(traps_dist(1, GICD_ISENABLER + 4u, false, 2, 0x1234u), 0u);
 	assert_int_equal(incident_count(beta, BH_INCIDENT_INTERRUPT), before + 1u);
 	/* Priorities take bytes and words only. */
-	assert_int_equal(dist(1, GICD_IPRIORITYR + 48u, false, 2, 0x1234u), 0u);
+	assert_int_equal(traps_dist(1, GICD_IPRIORITYR + 48u, false, 2, 0x1234u), 0u);
 	assert_int_equal(incident_count(beta, BH_INCIDENT_INTERRUPT), before + 2u);
 }
 
@@ -789,8 +779,8 @@ static void test_lr_check_stops_only_a_foreign_physical_interrupt(void **state)
 static void test_distributor_identifies_as_the_boards_without_lpis(void **state)
 {
 	(void)state;
-	assert_int_equal(dist(1, GICD_TYPER, false, 4, 0xdeadbeefu), (9u << 19) | 31u);
-	assert_int_equal(dist(1, GICD_IIDR, false, 4, 0xdeadbeefu), FAKE_GICD_IIDR);
+	assert_int_equal(traps_dist(1, GICD_TYPER, false, 4, 0xdeadbeefu), (9u << 19) | 31u);
+	assert_int_equal(traps_dist(1, GICD_IIDR, false, 4, 0xdeadbeefu), FAKE_GICD_IIDR);
 }
 
 /* GICR_IGROUPR0: every SGI and PPI is group 1 and stays so. Writing back what it
@@ -814,12 +804,12 @@ static void test_sgi_ppi_group_changes_are_refused_and_counted(void **state)
 	assert_int_equal(incident_count(beta, BH_INCIDENT_INTERRUPT), before + 2u);
 	assert_int_equal(redist_sgi(1, 0, GICD_IGROUPR, false, 4, 0), groups);
 	/* The SPIs' groups: its own (SPI 50 in this word) reads as group 1 and stays so. */
-	assert_int_equal(dist(1, GICD_IGROUPR + 4u, false, 4, 0), 1u << (50u % 32u));
-	dist(1, GICD_IGROUPR + 4u, true, 4, 1u << (50u % 32u));
+	assert_int_equal(traps_dist(1, GICD_IGROUPR + 4u, false, 4, 0), 1u << (50u % 32u));
+	traps_dist(1, GICD_IGROUPR + 4u, true, 4, 1u << (50u % 32u));
 	assert_int_equal(incident_count(beta, BH_INCIDENT_INTERRUPT), before + 2u);
-	dist(1, GICD_IGROUPR + 4u, true, 4, 0u);
+	traps_dist(1, GICD_IGROUPR + 4u, true, 4, 0u);
 	assert_int_equal(incident_count(beta, BH_INCIDENT_INTERRUPT), before + 3u);
-	assert_int_equal(dist(1, GICD_IGROUPR + 4u, false, 4, 0), 1u << (50u % 32u));
+	assert_int_equal(traps_dist(1, GICD_IGROUPR + 4u, false, 4, 0), 1u << (50u % 32u));
 }
 
 /* A vCPU's restart puts the priorities of the PPIs it owns (its timers) back to
@@ -862,14 +852,14 @@ static void test_kick_takes_the_posted_sgis(void **state)
 static void test_irm_routing_reads_back(void **state)
 {
 	(void)state;
-	dist(1, GICD_IROUTER + 8u * 50u, true, 8, UINT64_C(1) << 31);
-	assert_int_equal(dist(1, GICD_IROUTER + 8u * 50u, false, 8, 0), UINT64_C(1) << 31);
-	dist(1, GICD_IROUTER + 8u * 50u, true, 8, 1);
-	assert_int_equal(dist(1, GICD_IROUTER + 8u * 50u, false, 8, 0), 1);
+	traps_dist(1, GICD_IROUTER + 8u * 50u, true, 8, UINT64_C(1) << 31);
+	assert_int_equal(traps_dist(1, GICD_IROUTER + 8u * 50u, false, 8, 0), UINT64_C(1) << 31);
+	traps_dist(1, GICD_IROUTER + 8u * 50u, true, 8, 1);
+	assert_int_equal(traps_dist(1, GICD_IROUTER + 8u * 50u, false, 8, 0), 1);
 	/* The high word (Aff3, 0 for every vCPU) written alone changes no route. */
-	dist(1, GICD_IROUTER + 8u * 50u + 4u, true, 4, 0);
-	assert_int_equal(dist(1, GICD_IROUTER + 8u * 50u, false, 8, 0), 1);
-	assert_int_equal(dist(1, GICD_IROUTER + 8u * 50u + 4u, false, 4, 0), 0);
+	traps_dist(1, GICD_IROUTER + 8u * 50u + 4u, true, 4, 0);
+	assert_int_equal(traps_dist(1, GICD_IROUTER + 8u * 50u, false, 8, 0), 1);
+	assert_int_equal(traps_dist(1, GICD_IROUTER + 8u * 50u + 4u, false, 4, 0), 0);
 }
 
 /* A vCPU's banked SGI/PPI bitmaps: a write naming an SGI or PPI it does not own is

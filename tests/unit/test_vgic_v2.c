@@ -18,6 +18,7 @@
 #include "incident.h"
 #include "partition.h"
 #include "traps_system.h"
+#include "traps_unit.h"
 
 #define BETA 1u
 #define GICD_CTLR_ENABLE 1u
@@ -28,31 +29,6 @@
 #define ELRSR0 (GICH_ELRSR0 / 4u)
 #define SGIR(filter, list, intid) (((uint32_t)(filter) << 24) | ((uint32_t)(list) << 16) | (intid))
 
-static int setup(void **state)
-{
-	/* Incidents are counted since the process started: each test's first is a second after the last. */
-	static uint64_t clock;
-
-	(void)state;
-	traps_system_boot();
-	clock += 2000000u;
-	fake.counter = clock;
-	fake.console_len = 0;
-	fake.console[0] = '\0';
-	return 0;
-}
-
-/* An access of the vCPU on `core` to its distributor frame, as the trap path makes it. */
-static uint64_t dist(uint32_t core, uint32_t offset, bool write, uint32_t size, uint64_t value)
-{
-	struct cpu *cpu = cpu_get(core);
-	const struct emul_region *r = emul_find(&cpu->partition->emul[EMUL_MMIO], TRAPS_GICD + offset);
-
-	assert_non_null(r);
-	fake.current = cpu;
-	assert_true(r->handler(cpu, r->context, offset, write, size, &value));
-	return value;
-}
 
 static uint64_t incidents(uint32_t part)
 {
@@ -92,34 +68,34 @@ static void test_sgir_target_list_and_filters(void **state)
 
 	lrs_taken();
 	/* Beta's vCPU 0 (core 1) to the list {vCPU 1}: SGI 3 from sender 0. */
-	dist(1, GICD_SGIR, true, 4, SGIR(0, 0x2, 3));
+	traps_dist(1, GICD_SGIR, true, 4, SGIR(0, 0x2, 3));
 	assert_int_equal(take_sgis(2), (uint64_t)0x1 << 24);
 	assert_int_equal(take_sgis(1), 0);
 	/* All but itself, from vCPU 1: to vCPU 0, sender 1. */
-	dist(2, GICD_SGIR, true, 4, SGIR(1, 0, 5));
+	traps_dist(2, GICD_SGIR, true, 4, SGIR(1, 0, 5));
 	assert_int_equal(take_sgis(1), (uint64_t)0x2 << 40);
 	assert_int_equal(take_sgis(2), 0);
 	/* Itself only, whatever the list says. */
-	dist(2, GICD_SGIR, true, 4, SGIR(2, 0x1, 6));
+	traps_dist(2, GICD_SGIR, true, 4, SGIR(2, 0x1, 6));
 	assert_int_equal(take_sgis(2), (uint64_t)0x2 << 48);
 	assert_int_equal(take_sgis(1), 0);
 	/* Both, in the list: one SGI each. */
-	dist(1, GICD_SGIR, true, 4, SGIR(0, 0x3, 1));
+	traps_dist(1, GICD_SGIR, true, 4, SGIR(0, 0x3, 1));
 	assert_int_equal(take_sgis(1), (uint64_t)0x1 << 8);
 	assert_int_equal(take_sgis(2), (uint64_t)0x1 << 8);
 	assert_int_equal(incidents(BETA), n);
 	/* A list naming a CPU interface it does not have: refused, its own still sent. */
-	dist(1, GICD_SGIR, true, 4, SGIR(0, 0x6, 2));
+	traps_dist(1, GICD_SGIR, true, 4, SGIR(0, 0x6, 2));
 	assert_int_equal(incidents(BETA), n + 1u);
 	assert_int_equal(take_sgis(2), (uint64_t)0x1 << 16);
 	assert_int_equal(take_sgis(1), 0);
 	assert_non_null(strstr(fake.console, "SGI to a core it does not own"));
 	/* The reserved filter: refused, nothing sent. */
-	dist(1, GICD_SGIR, true, 4, SGIR(3, 0x3, 2));
+	traps_dist(1, GICD_SGIR, true, 4, SGIR(3, 0x3, 2));
 	assert_int_equal(incidents(BETA), n + 2u);
 	assert_int_equal(take_sgis(1) | take_sgis(2), 0);
 	/* SGIR reads as zero. */
-	assert_int_equal(dist(1, GICD_SGIR, false, 4, 0x1234u), 0);
+	assert_int_equal(traps_dist(1, GICD_SGIR, false, 4, 0x1234u), 0);
 }
 
 /*
@@ -133,9 +109,9 @@ static void test_an_sgi_from_two_senders_is_two_interrupts(void **state)
 	struct vgic_cpu *v = vgic_cpu_of(cpu_get(2));
 
 	lrs_taken();
-	dist(1, GICD_SGIR, true, 4, SGIR(0, 0x2, 4));
-	dist(2, GICD_SGIR, true, 4, SGIR(2, 0, 4));
-	dist(1, GICD_SGIR, true, 4, SGIR(0, 0x2, 9));
+	traps_dist(1, GICD_SGIR, true, 4, SGIR(0, 0x2, 4));
+	traps_dist(2, GICD_SGIR, true, 4, SGIR(2, 0, 4));
+	traps_dist(1, GICD_SGIR, true, 4, SGIR(0, 0x2, 9));
 	fake.current = cpu_get(2);
 	vgic_sync_sgis(cpu_get(2));
 	assert_int_equal(v->queued, 3);
@@ -171,7 +147,7 @@ static void test_an_sgi_lands_in_a_list_register_with_its_sender(void **state)
 	(void)state;
 	struct gic_lr lr;
 
-	dist(2, GICD_SGIR, true, 4, SGIR(1, 0, 7));
+	traps_dist(2, GICD_SGIR, true, 4, SGIR(1, 0, 7));
 	fake_gic_sync_elrsr();
 	fake.current = cpu_get(1);
 	vgic_sync_sgis(cpu_get(1));
@@ -188,20 +164,20 @@ static void test_identification_registers(void **state)
 {
 	(void)state;
 	/* TYPER: the lines of the board, CPUNumber its own vCPUs less one; IIDR and PIDR2 the board's. */
-	assert_int_equal(dist(1, 0x4u, false, 4, 0), (FAKE_GICD_TYPER & 0x1fu) | (1u << 5));
-	assert_int_equal(dist(0, 0x4u, false, 4, 0), FAKE_GICD_TYPER & 0x1fu);
-	assert_int_equal(dist(1, 0x8u, false, 4, 0), FAKE_GICD_IIDR);
-	assert_int_equal(dist(1, 0xfe8u, false, 4, 0), FAKE_GICD_PIDR2);
+	assert_int_equal(traps_dist(1, 0x4u, false, 4, 0), (FAKE_GICD_TYPER & 0x1fu) | (1u << 5));
+	assert_int_equal(traps_dist(0, 0x4u, false, 4, 0), FAKE_GICD_TYPER & 0x1fu);
+	assert_int_equal(traps_dist(1, 0x8u, false, 4, 0), FAKE_GICD_IIDR);
+	assert_int_equal(traps_dist(1, 0xfe8u, false, 4, 0), FAKE_GICD_PIDR2);
 	/* CTLR keeps the enable bit only; other widths read as zero. */
-	assert_int_equal(dist(1, 0x0u, false, 4, 0), 0);
-	dist(1, 0x0u, true, 4, 0xffu);
-	assert_int_equal(dist(1, 0x0u, false, 4, 0), GICD_CTLR_ENABLE);
-	assert_int_equal(dist(1, 0x4u, false, 2, 0x55u), 0);
-	dist(1, 0x0u, true, 4, 0);
-	assert_int_equal(dist(1, 0x0u, false, 4, 0), 0);
+	assert_int_equal(traps_dist(1, 0x0u, false, 4, 0), 0);
+	traps_dist(1, 0x0u, true, 4, 0xffu);
+	assert_int_equal(traps_dist(1, 0x0u, false, 4, 0), GICD_CTLR_ENABLE);
+	assert_int_equal(traps_dist(1, 0x4u, false, 2, 0x55u), 0);
+	traps_dist(1, 0x0u, true, 4, 0);
+	assert_int_equal(traps_dist(1, 0x0u, false, 4, 0), 0);
 	/* A write to the read-only ones changes nothing. */
-	dist(1, 0x4u, true, 4, 0);
-	assert_int_equal(dist(1, 0x4u, false, 4, 0), (FAKE_GICD_TYPER & 0x1fu) | (1u << 5));
+	traps_dist(1, 0x4u, true, 4, 0);
+	assert_int_equal(traps_dist(1, 0x4u, false, 4, 0), (FAKE_GICD_TYPER & 0x1fu) | (1u << 5));
 }
 
 /* Verifies: REQ-IRQ-005 */
@@ -210,33 +186,33 @@ static void test_cpu_targets_of_its_own_spi(void **state)
 	(void)state;
 	uint64_t n = incidents(BETA);
 
-	dist(1, 0x0u, true, 4, GICD_CTLR_ENABLE);
+	traps_dist(1, 0x0u, true, 4, GICD_CTLR_ENABLE);
 	/* SPI 50 to vCPU 1: physically to core 2's CPU interface. */
-	dist(1, GICD_ITARGETSR + 50u, true, 1, 0x2u);
+	traps_dist(1, GICD_ITARGETSR + 50u, true, 1, 0x2u);
 	assert_int_equal(fake_gic_targets[50], 1u << 2);
-	assert_int_equal(dist(1, GICD_ITARGETSR + 50u, false, 1, 0), 0x2u);
+	assert_int_equal(traps_dist(1, GICD_ITARGETSR + 50u, false, 1, 0), 0x2u);
 	assert_int_equal(vgic_spi_target(partition_get(BETA), 50u), 1u);
 	/* Both vCPUs, in a word write (SPIs 48-51: only 50 is beta's). */
-	dist(1, GICD_ITARGETSR + 48u, true, 4, 0x00030000u);
+	traps_dist(1, GICD_ITARGETSR + 48u, true, 4, 0x00030000u);
 	assert_int_equal(fake_gic_targets[50], (1u << 1) | (1u << 2));
-	assert_int_equal(dist(2, GICD_ITARGETSR + 48u, false, 4, 0), 0x00030000u);
+	assert_int_equal(traps_dist(2, GICD_ITARGETSR + 48u, false, 4, 0), 0x00030000u);
 	assert_int_equal(vgic_spi_target(partition_get(BETA), 50u), 0u);
 	assert_int_equal(incidents(BETA), n);
 	/* A CPU interface it does not have: refused, its own bits kept. */
-	dist(1, GICD_ITARGETSR + 50u, true, 1, 0x6u);
+	traps_dist(1, GICD_ITARGETSR + 50u, true, 1, 0x6u);
 	assert_int_equal(incidents(BETA), n + 1u);
-	assert_int_equal(dist(1, GICD_ITARGETSR + 50u, false, 1, 0), 0x2u);
+	assert_int_equal(traps_dist(1, GICD_ITARGETSR + 50u, false, 1, 0), 0x2u);
 	assert_int_equal(fake_gic_targets[50], 1u << 2);
 	/* Another partition's SPI: refused, nothing of it written or read. */
-	dist(1, GICD_ITARGETSR + 40u, true, 1, 0x1u);
+	traps_dist(1, GICD_ITARGETSR + 40u, true, 1, 0x1u);
 	assert_int_equal(incidents(BETA), n + 2u);
 	assert_int_equal(fake_gic_targets[40], 0);
-	assert_int_equal(dist(1, GICD_ITARGETSR + 40u, false, 1, 0), 0);
+	assert_int_equal(traps_dist(1, GICD_ITARGETSR + 40u, false, 1, 0), 0);
 	/* SGIs and PPIs target the reading vCPU only. */
-	assert_int_equal(dist(1, GICD_ITARGETSR + 0u, false, 4, 0), 0x01010101u);
-	assert_int_equal(dist(2, GICD_ITARGETSR + 28u, false, 4, 0), 0x02020202u);
+	assert_int_equal(traps_dist(1, GICD_ITARGETSR + 0u, false, 4, 0), 0x01010101u);
+	assert_int_equal(traps_dist(2, GICD_ITARGETSR + 28u, false, 4, 0), 0x02020202u);
 	/* Other widths: refused, zero. */
-	assert_int_equal(dist(1, GICD_ITARGETSR + 50u, false, 2, 0x1234u), 0);
+	assert_int_equal(traps_dist(1, GICD_ITARGETSR + 50u, false, 2, 0x1234u), 0);
 	assert_int_equal(incidents(BETA), n + 3u);
 }
 
@@ -248,14 +224,14 @@ static void test_uniprocessor_targets(void **state)
 	(void)state;
 	uint64_t n = incidents(0);
 
-	dist(0, 0x0u, true, 4, GICD_CTLR_ENABLE);
-	assert_int_equal(dist(0, GICD_ITARGETSR + 40u, false, 4, 0x12345678u), 0);
-	dist(0, GICD_ITARGETSR + 40u, true, 1, 0x1u);   /* its own: ignored */
+	traps_dist(0, 0x0u, true, 4, GICD_CTLR_ENABLE);
+	assert_int_equal(traps_dist(0, GICD_ITARGETSR + 40u, false, 4, 0x12345678u), 0);
+	traps_dist(0, GICD_ITARGETSR + 40u, true, 1, 0x1u);   /* its own: ignored */
 	assert_int_equal(incidents(0), n);
 	assert_int_equal(fake_gic_targets[40], 0);
-	dist(0, GICD_ITARGETSR + 48u, true, 4, 0x00010000u);   /* SPI 50, beta's */
+	traps_dist(0, GICD_ITARGETSR + 48u, true, 4, 0x00010000u);   /* SPI 50, beta's */
 	assert_int_equal(incidents(0), n + 1u);
-	dist(0, GICD_ITARGETSR + 48u, true, 4, 0);
+	traps_dist(0, GICD_ITARGETSR + 48u, true, 4, 0);
 	assert_int_equal(incidents(0), n + 1u);
 }
 
@@ -267,29 +243,29 @@ static void test_sgi_pending_registers_by_sender(void **state)
 	uint64_t n = incidents(BETA);
 
 	lrs_taken();
-	dist(1, GICD_SPENDSGIR + 0u, true, 4, 0x00030000u);   /* SGI 2 from senders 0 and 1 */
-	assert_int_equal(dist(1, GICD_SPENDSGIR + 0u, false, 4, 0), 0x00030000u);
-	assert_int_equal(dist(1, GICD_CPENDSGIR + 0u, false, 4, 0), 0x00030000u);
-	assert_int_equal(dist(2, GICD_SPENDSGIR + 0u, false, 4, 0), 0);   /* the other vCPU's are its own */
-	dist(1, GICD_CPENDSGIR + 2u, true, 1, 0x1u);
-	assert_int_equal(dist(1, GICD_SPENDSGIR + 2u, false, 1, 0), 0x2u);
-	dist(1, GICD_SPENDSGIR + 15u, true, 1, 0x2u);                      /* SGI 15, the last */
-	assert_int_equal(dist(1, GICD_SPENDSGIR + 12u, false, 4, 0), 0x02000000u);
+	traps_dist(1, GICD_SPENDSGIR + 0u, true, 4, 0x00030000u);   /* SGI 2 from senders 0 and 1 */
+	assert_int_equal(traps_dist(1, GICD_SPENDSGIR + 0u, false, 4, 0), 0x00030000u);
+	assert_int_equal(traps_dist(1, GICD_CPENDSGIR + 0u, false, 4, 0), 0x00030000u);
+	assert_int_equal(traps_dist(2, GICD_SPENDSGIR + 0u, false, 4, 0), 0);   /* the other vCPU's are its own */
+	traps_dist(1, GICD_CPENDSGIR + 2u, true, 1, 0x1u);
+	assert_int_equal(traps_dist(1, GICD_SPENDSGIR + 2u, false, 1, 0), 0x2u);
+	traps_dist(1, GICD_SPENDSGIR + 15u, true, 1, 0x2u);                      /* SGI 15, the last */
+	assert_int_equal(traps_dist(1, GICD_SPENDSGIR + 12u, false, 4, 0), 0x02000000u);
 	assert_int_equal(incidents(BETA), n);
-	assert_int_equal(dist(1, GICD_SPENDSGIR + 0u, false, 2, 0x1234u), 0);
+	assert_int_equal(traps_dist(1, GICD_SPENDSGIR + 0u, false, 2, 0x1234u), 0);
 	assert_int_equal(incidents(BETA), n + 1u);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup(test_sgir_target_list_and_filters, setup),
-		cmocka_unit_test_setup(test_an_sgi_from_two_senders_is_two_interrupts, setup),
-		cmocka_unit_test_setup(test_an_sgi_lands_in_a_list_register_with_its_sender, setup),
-		cmocka_unit_test_setup(test_identification_registers, setup),
-		cmocka_unit_test_setup(test_cpu_targets_of_its_own_spi, setup),
-		cmocka_unit_test_setup(test_uniprocessor_targets, setup),
-		cmocka_unit_test_setup(test_sgi_pending_registers_by_sender, setup),
+		cmocka_unit_test_setup(test_sgir_target_list_and_filters, traps_unit_boot),
+		cmocka_unit_test_setup(test_an_sgi_from_two_senders_is_two_interrupts, traps_unit_boot),
+		cmocka_unit_test_setup(test_an_sgi_lands_in_a_list_register_with_its_sender, traps_unit_boot),
+		cmocka_unit_test_setup(test_identification_registers, traps_unit_boot),
+		cmocka_unit_test_setup(test_cpu_targets_of_its_own_spi, traps_unit_boot),
+		cmocka_unit_test_setup(test_uniprocessor_targets, traps_unit_boot),
+		cmocka_unit_test_setup(test_sgi_pending_registers_by_sender, traps_unit_boot),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

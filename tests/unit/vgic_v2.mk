@@ -5,7 +5,7 @@
 # memory): SGIR filters, SGIs per sender, CPU targets, the SGI pending
 # registers, the identification registers.
 UNIT_TESTS += vgic_v2
-UT_vgic_v2_SRCS := tests/unit/test_vgic_v2.c tests/fuzz/traps_system.c tests/fuzz/fake_gic.c \
+UT_vgic_v2_SRCS := tests/unit/test_vgic_v2.c tests/fuzz/traps_system.c tests/fuzz/fake_gic.c tests/unit/traps_unit.c \
 	arch/arm64/vgic.c arch/arm64/vgic_lr.c arch/arm64/vgic_sgi.c arch/arm64/vgic_dist.c arch/arm64/vgic_local.c \
 	arch/arm64/vgic_v2.c arch/arm64/vgic_spi.c arch/arm64/gic_lr_check.c \
 	$(CORE_HOST_SRCS) tests/unit/fake_arch.c
