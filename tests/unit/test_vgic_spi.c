@@ -831,6 +831,30 @@ static void test_vcpu_reset_restores_its_timer_priorities(void **state)
 	assert_int_equal((word >> 16) & 0xffu, VGIC_MIN_PRIORITY);   /* PPI 30: the physical timer */
 }
 
+/* The maintenance interrupt, taken once list registers free up, moves what waits in the
+ * vCPU's queue into them, highest priority first, and is deactivated at once. */
+/* Verifies: REQ-IRQ-007 */
+static void test_maintenance_refills_the_list_registers(void **state)
+{
+	(void)state;
+	struct vgic_cpu *v = vgic_cpu_of(cpu_get(1));
+	uint8_t prio;
+	uint32_t st;
+
+	clear_lrs();
+	/* What waited while the list registers were full: an SGI and a virtual SPI, by priority. */
+	v->queue[0] = (struct gic_lr){ 3u, 0u, 0x80u, 0u, false };
+	v->queue[1] = (struct gic_lr){ SPI, 0u, 0xa0u, 0u, false };
+	v->queued = 2;
+	assert_int_equal(take_irq(1, GIC_MAINT_PPI), GIC_MAINT_PPI);
+	assert_int_equal(v->queued, 0);
+	assert_int_equal(held(3u, &prio, &st), 1);
+	assert_int_equal(prio, 0x80u);
+	assert_int_equal(st, 1u);
+	assert_int_equal(held(SPI, &prio, &st), 1);
+	assert_int_equal(prio, 0xa0u);
+}
+
 /* The kick takes every SGI posted for the vCPU (enabled ones) and leaves none posted behind. */
 /* Verifies: REQ-IRQ-003 */
 static void test_kick_takes_the_posted_sgis(void **state)
@@ -908,6 +932,7 @@ int main(void)
 		cmocka_unit_test_setup(test_sgi_ppi_group_changes_are_refused_and_counted, setup),
 		cmocka_unit_test_setup(test_vcpu_reset_restores_its_timer_priorities, setup),
 		cmocka_unit_test_setup(test_kick_takes_the_posted_sgis, setup),
+		cmocka_unit_test_setup(test_maintenance_refills_the_list_registers, setup),
 		cmocka_unit_test_setup(test_irm_routing_reads_back, setup),
 		cmocka_unit_test_setup(test_foreign_ppi_bits_are_refused_and_counted, setup),
 	};
