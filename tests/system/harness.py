@@ -51,6 +51,11 @@ class System:
         """The project's one QEMU command line (scripts/qemu.py) for this system."""
         return qemu.system_command(self.vars, self.image, extra=extra, **kw)
 
+    def taken(self, lines, exited):
+        """The console `lines` of a run the caller drove itself: on a coverage build the gcov dump
+        is saved and taken out, as run() does (a run killed before the dump has none to take)."""
+        return coverage_taken(self.out, lines) if self.coverage and exited else lines
+
 
 def build(name, dts, kconfig=None, defconfig="qemu-aarch64-virt_defconfig", make_vars=(), what="build",
           coverage=COVERAGE):
@@ -136,7 +141,7 @@ def run(system, timeout=60, extra=(), booted=None, **kw):
     dict(partitions=[...]), or False to leave the check to the caller).
     `kw` goes to scripts/qemu.py (icount=..., plugin=...)."""
     lines, exited, returncode = _qemu(system.qemu_command(extra, **kw), timeout)
-    r = Run(coverage_taken(system.out, lines) if system.coverage else lines, exited, returncode)
+    r = Run(system.taken(lines, True), exited, returncode)
     if booted is not False:
         assert_booted(r, system, **(booted or {}))
     return r

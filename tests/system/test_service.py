@@ -65,15 +65,15 @@ class Session:
     def finish(self):
         """Waits for QEMU to exit (the board powers off) until the deadline; the run as harness.Run."""
         try:
-            self.p.wait(timeout=max(0.1, self.deadline - time.monotonic()))
-            exited = True
+            # Killed (by the test or below) is not exited: the board did not power off.
+            exited = self.p.wait(timeout=max(0.1, self.deadline - time.monotonic())) >= 0
         except subprocess.TimeoutExpired:
             self.p.kill()
             self.p.wait()
             exited = False
         self.reader.join(timeout=5)
-        taken = getattr(self.system, "taken", None)  # x86sys.System: a coverage run's dump saved
-        return harness.Run(taken(self.lines(), exited) if taken else self.lines(), exited, self.p.returncode)
+        # A coverage run's dump saved and taken out (harness.System and x86sys.System alike).
+        return harness.Run(self.system.taken(self.lines(), exited), exited, self.p.returncode)
 
 
 def talker_lines(n):
