@@ -66,8 +66,8 @@ def build(name, dts, kconfig=None, defconfig="qemu-aarch64-virt_defconfig", make
     in a failure; `coverage` False: a normal build even with BULKHEAD_COVERAGE
     (bochs: its runs end before the dump)."""
     with _build_lock:
-        if name in _built:
-            return _built[name]
+        if (name, coverage) in _built:
+            return _built[(name, coverage)]
         out = os.path.join(BUILD, "systest-cov" if coverage else "systest", name)
         if coverage:
             kconfig = list(kconfig or []) + ["CONFIG_COVERAGE=y"]
@@ -87,7 +87,7 @@ def build(name, dts, kconfig=None, defconfig="qemu-aarch64-virt_defconfig", make
         if r.returncode != 0:
             raise RuntimeError(f"{what} of {dts} failed:\n{r.stdout[-4000:]}")
         system = System(name, out, qemu.read_system_mk(os.path.join(out, "gen", "system.mk")), coverage)
-        _built[name] = system
+        _built[(name, coverage)] = system
         return system
 
 
