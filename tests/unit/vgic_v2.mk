@@ -11,3 +11,8 @@ UT_vgic_v2_SRCS := tests/unit/test_vgic_v2.c tests/fuzz/traps_system.c tests/fuz
 	$(CORE_HOST_SRCS) tests/unit/fake_arch.c
 UT_vgic_v2_CFLAGS := -Ipartitions/runtime/include -Iarch/arm64/include -DBH_GIC_VERSION=2 \
 	-include $(srctree)/tests/fuzz/host_sysreg.h -Itests/fuzz -Itests/unit
+# No gcov: this GICv2 build defines gic_fast.h's inline functions and the fake GIC's list
+# register accessors at other lines than the GICv3 programs do, and Debian 12's gcovr (5.2)
+# cannot merge one function found at two lines (make cert's host coverage failed on it).
+# The GICv2 files are measured on the target, on the GICv2 systems' coverage builds.
+UT_vgic_v2_NO_COVERAGE := 1
