@@ -222,7 +222,7 @@ static void test_direct_cpu_init_makes_the_kick_group_0(void **state)
 /* The distributor: every SPI disabled, not pending, not active, group 1, for
  * as many lines as GICD_TYPER says (SGIs and PPIs are the redistributors');
  * each cpu's kick is an ICC_SGI1R_EL1 value naming it by its whole affinity. */
-/* Verifies: REQ-IRQ-006, REQ-IRQ-003 */
+/* Verifies: REQ-IRQ-006, REQ-IRQ-003, REQ-CPU-011~2 */
 static void test_global_init_clears_the_spis_and_names_each_cpu_by_affinity(void **state)
 {
 	(void)state;
