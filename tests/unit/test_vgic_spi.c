@@ -28,7 +28,7 @@
 #define BIT (1u << (SPI % 32u))
 #define GRP1A 0x2u
 
-extern uint64_t host_sr_ich_lr0_el2, host_sr_ich_lr1_el2, host_sr_ich_lr2_el2, host_sr_ich_lr3_el2;
+extern uint64_t host_sr_ich_lr0_el2, host_sr_ich_lr1_el2, host_sr_ich_lr2_el2, host_sr_ich_lr3_el2, host_sr_ich_elrsr_el2;
 
 static int setup(void **state)
 {
@@ -867,8 +867,13 @@ static void test_kick_takes_the_posted_sgis(void **state)
 	fake.current = cpu;
 	redist_sgi(1, 0, GICD_ISENABLER, true, 4, (1u << 3) | (1u << 4));
 	v->sgi_pending = (1u << 3) | (1u << 4);
+	/* Every list register taken (the fake's ELRSR is not recomputed between two writes of one
+	 * call): what the kick delivers waits in the vCPU's queue, where both must be. */
+	host_sr_ich_elrsr_el2 = 0u;
 	vgic_kick(cpu, GIC_IPI_SGI);
 	assert_int_equal(v->sgi_pending, 0u);
+	assert_int_equal(v->queued, 2);
+	assert_int_equal((1u << v->queue[0].vintid) | (1u << v->queue[1].vintid), (1u << 3) | (1u << 4));
 }
 
 /* GICD_IROUTER's Interrupt Routing Mode (bit 31, "any vCPU") reads back as written. */
