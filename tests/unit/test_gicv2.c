@@ -72,6 +72,24 @@ static void test_cpu_init_clears_every_sgi_and_ppi_the_firmware_left(void **stat
 	}
 }
 
+/* An SGI and the kick to a cpu name its CPU interface (as read at its init) in GICD_SGIR's
+ * target list, bits 23..16, with the SGI's INTID. */
+/* Verifies: REQ-IRQ-003, REQ-CPU-011~2 */
+static void test_sgis_name_the_cpu_interface_read_at_init(void **state)
+{
+	(void)state;
+	memset(dist, 0, sizeof(dist));
+	REG(hyp, 0x0004u) = 3u;
+	REG(dist, GICD_ITARGETSR) = 0x04040404u;      /* this CPU interface is number 2 */
+	gic_init_cpu(&the_cpu, false);
+	gic_send_sgi(&the_cpu, 13u);
+	assert_int_equal(REG(dist, GICD_SGIR), (0x04u << 16) | 13u);
+	gic_send_sgi(&the_cpu, 0x1fu);                /* the INTID field is 4 bits */
+	assert_int_equal(REG(dist, GICD_SGIR), (0x04u << 16) | 0xfu);
+	gic_send_ipi(&the_cpu);
+	assert_int_equal(REG(dist, GICD_SGIR), (0x04u << 16) | GIC_IPI_SGI);
+}
+
 /* A core that stops (its partition's fault or stop) takes no more interrupts:
  * its CPU interface is disabled, both groups. */
 /* Verifies: REQ-TRP-002 */
@@ -110,6 +128,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_cpu_init_clears_every_sgi_and_ppi_the_firmware_left),
+		cmocka_unit_test(test_sgis_name_the_cpu_interface_read_at_init),
 		cmocka_unit_test(test_cpu_off_disables_the_cpu_interface),
 		cmocka_unit_test(test_lr_state_reads_each_register_and_checks_the_ones_in_use),
 	};
