@@ -55,12 +55,12 @@ uint32_t fake_gicc[0x2000u / 4u] __attribute__((aligned(4096)));
 
 static uint64_t lr_get(uint32_t n)
 {
-	return fake_gich[(0x100u / 4u) + n];
+	return fake_gich[(GICH_LR / 4u) + n];
 }
 
 static void lr_set(uint32_t n, uint64_t v)
 {
-	fake_gich[(0x100u / 4u) + n] = (uint32_t)v;
+	fake_gich[(GICH_LR / 4u) + n] = (uint32_t)v;
 }
 
 static uint32_t lr_state_of(uint64_t v)
@@ -70,7 +70,7 @@ static uint32_t lr_state_of(uint64_t v)
 
 static void set_elrsr(uint64_t free)
 {
-	fake_gich[0x30u / 4u] = (uint32_t)free;
+	fake_gich[GICH_ELRSR0 / 4u] = (uint32_t)free;
 }
 
 /* The CPU interface targets each SPI was given (GICD_ITARGETSR). */

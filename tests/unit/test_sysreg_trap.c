@@ -60,17 +60,23 @@ static int setup(void **state)
 	return 0;
 }
 
-/* A trapped access by alpha's vCPU (core 0) with x5 holding SOURCE; returns its frame. */
-static struct guest_frame trap(uint32_t iss, uint64_t spsr)
+/* A trapped access by alpha's vCPU (core 0) with x5 holding `x5`; returns its frame. */
+static struct guest_frame trap_value(uint32_t iss, uint64_t spsr, uint64_t x5)
 {
 	struct guest_frame f;
 
 	memset(&f, 0, sizeof(f));
-	f.x[RT] = SOURCE;
+	f.x[RT] = x5;
 	host_sr_spsr_el2 = spsr;
 	fake.current = cpu_get(0);
 	arm64_sysreg_trap(cpu_get(0), &f, ((uint64_t)EC_SYSREG << ESR_EC_SHIFT) | ESR_IL | iss | (RT << 5));
 	return f;
+}
+
+/* The same with x5 holding SOURCE. */
+static struct guest_frame trap(uint32_t iss, uint64_t spsr)
+{
+	return trap_value(iss, spsr, SOURCE);
 }
 
 /* The guest was stepped over the access, and took nothing. */
@@ -204,29 +210,16 @@ static void test_actlr_reads_zero_and_a_write_keeps_its_source(void **state)
 static void test_set_way_cleans_the_partitions_ram_once_per_sweep(void **state)
 {
 	(void)state;
-	struct guest_frame f = trap(SYSREG_ISS(1, 0, 7, 14, 2), 0x5u);     /* DC CISW, set/way 0 of level 1 */
-
-	f.x[RT] = 0;
-	host_sr_elr_el2 = PC;
-	fake.current = cpu_get(0);
-	n_cleans = 0;
-	arm64_sysreg_trap(cpu_get(0), &f, ((uint64_t)EC_SYSREG << ESR_EC_SHIFT) | ESR_IL |
-			  SYSREG_ISS(1, 0, 7, 14, 2) | (RT << 5));
+	(void)trap_value(SYSREG_ISS(1, 0, 7, 14, 2), 0x5u, 0u);     /* DC CISW, set/way 0 of level 1 */
 	assert_int_equal(n_cleans, 1);
 	assert_ptr_equal((void *)(uintptr_t)cleans[0].va, traps_ram(0));
 	assert_int_equal(cleans[0].size, TRAPS_RAM_SIZE);
 	assert_int_equal(host_sr_elr_el2, PC + 4u);
 	/* Level 2's set/way 0 (level field, bits 3..1) cleans too; any other set or way does not. */
-	f.x[RT] = 0x2u;
-	arm64_sysreg_trap(cpu_get(0), &f, ((uint64_t)EC_SYSREG << ESR_EC_SHIFT) | ESR_IL |
-			  SYSREG_ISS(1, 0, 7, 6, 2) | (RT << 5));
+	(void)trap_value(SYSREG_ISS(1, 0, 7, 6, 2), 0x5u, 0x2u);    /* DC ISW */
 	assert_int_equal(n_cleans, 2);
-	f.x[RT] = 0x40u;
-	arm64_sysreg_trap(cpu_get(0), &f, ((uint64_t)EC_SYSREG << ESR_EC_SHIFT) | ESR_IL |
-			  SYSREG_ISS(1, 0, 7, 10, 2) | (RT << 5));
-	f.x[RT] = 0x1u;
-	arm64_sysreg_trap(cpu_get(0), &f, ((uint64_t)EC_SYSREG << ESR_EC_SHIFT) | ESR_IL |
-			  SYSREG_ISS(1, 0, 7, 10, 2) | (RT << 5));
+	(void)trap_value(SYSREG_ISS(1, 0, 7, 10, 2), 0x5u, 0x40u);  /* DC CSW */
+	(void)trap_value(SYSREG_ISS(1, 0, 7, 10, 2), 0x5u, 0x1u);
 	assert_int_equal(n_cleans, 2);
 	assert_int_equal(host_sr_elr_el2, PC + 16u);
 	assert_int_equal(fake.console_len, 0);

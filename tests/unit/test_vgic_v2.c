@@ -22,8 +22,6 @@
 
 #define BETA 1u
 #define GICD_CTLR_ENABLE 1u
-#define GICD_SGIR 0x0f00u
-#define GICD_ITARGETSR 0x0800u
 #define GICD_CPENDSGIR 0x0f10u
 #define GICD_SPENDSGIR 0x0f20u
 #define ELRSR0 (GICH_ELRSR0 / 4u)
