@@ -21,6 +21,14 @@ UNIT_TESTS :=
 CORE_HOST_SRCS := core/main.c core/cpu.c core/cpu_msg.c core/virq.c core/partition.c core/emul.c \
 	core/channel.c core/console.c core/fmt.c core/log.c core/log_ring.c core/health.c core/incident.c \
 	core/service.c core/vuart_chan.c core/vuart_pl011.c core/vuart_16550.c core/seed.c core/counter_rate.c core/vdisk.c partitions/runtime/ring.c partitions/runtime/virtio.c
+# The unit programs on the trap fuzz target's system (tests/fuzz/traps_system.h): its
+# system, fake GIC and shared test helpers, the vGIC's version-independent files and core;
+# each adds its test, its version's file (vgic_v2.c or vgic_v3.c) and BH_GIC_VERSION.
+TRAPS_UNIT_SRCS := tests/fuzz/traps_system.c tests/fuzz/fake_gic.c tests/unit/traps_unit.c \
+	arch/arm64/vgic.c arch/arm64/vgic_lr.c arch/arm64/vgic_sgi.c arch/arm64/vgic_dist.c arch/arm64/vgic_local.c \
+	arch/arm64/vgic_spi.c arch/arm64/gic_lr_check.c $(CORE_HOST_SRCS) tests/unit/fake_arch.c
+TRAPS_UNIT_CFLAGS := -Ipartitions/runtime/include -Iarch/arm64/include \
+	-include $(srctree)/tests/fuzz/host_sysreg.h -Itests/fuzz -Itests/unit
 include $(filter-out tests/unit/build.mk,$(wildcard tests/unit/*.mk))
 
 UNIT_BINS := $(addprefix $(UNIT_OUT)/,$(UNIT_TESTS))

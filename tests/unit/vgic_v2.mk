@@ -5,12 +5,8 @@
 # memory): SGIR filters, SGIs per sender, CPU targets, the SGI pending
 # registers, the identification registers.
 UNIT_TESTS += vgic_v2
-UT_vgic_v2_SRCS := tests/unit/test_vgic_v2.c tests/fuzz/traps_system.c tests/fuzz/fake_gic.c tests/unit/traps_unit.c \
-	arch/arm64/vgic.c arch/arm64/vgic_lr.c arch/arm64/vgic_sgi.c arch/arm64/vgic_dist.c arch/arm64/vgic_local.c \
-	arch/arm64/vgic_v2.c arch/arm64/vgic_spi.c arch/arm64/gic_lr_check.c \
-	$(CORE_HOST_SRCS) tests/unit/fake_arch.c
-UT_vgic_v2_CFLAGS := -Ipartitions/runtime/include -Iarch/arm64/include -DBH_GIC_VERSION=2 \
-	-include $(srctree)/tests/fuzz/host_sysreg.h -Itests/fuzz -Itests/unit
+UT_vgic_v2_SRCS := tests/unit/test_vgic_v2.c arch/arm64/vgic_v2.c $(TRAPS_UNIT_SRCS)
+UT_vgic_v2_CFLAGS := $(TRAPS_UNIT_CFLAGS) -DBH_GIC_VERSION=2
 # No gcov: this GICv2 build defines gic_fast.h's inline functions and the fake GIC's list
 # register accessors at other lines than the GICv3 programs do, and Debian 12's gcovr (5.2)
 # cannot merge one function found at two lines (make cert's host coverage failed on it).
