@@ -112,6 +112,8 @@ const struct cfg_system cfg_system = {
 	.channels = channels,
 };
 
+void (*fake_board_hook)(void);
+
 static void boot(void *arg)
 {
 	(void)arg;
@@ -150,6 +152,9 @@ void fake_system_boot(void)
 	memset(alpha_ram, 0, sizeof(alpha_ram));
 	memset(beta_ram, 0, sizeof(beta_ram));
 	fake_reset();
+	if (fake_board_hook != NULL) {
+		fake_board_hook();
+	}
 	/* Core 0 is the boot core: it is on. */
 	fake.power[0] = CPU_POWER_ON;
 	fake.current = cpu_get(0);

@@ -47,6 +47,10 @@ extern const uint8_t beta_dtb[8];
 /** Boots the fake system on core 0 (partitions and cores initialised, alpha entered). */
 void fake_system_boot(void);
 
+/** If set, fake_system_boot() calls it after the board's reset, before core boots: a test's
+ * board or tables differ from the default (an entropy source that fails, another tree). */
+extern void (*fake_board_hook)(void);
+
 struct cpu;
 
 /** Runs `cpu` as the firmware would start it; FAKE_VCPU_ENTER when it entered its guest. */

@@ -306,6 +306,102 @@ static void test_one_byte_blobs_are_loaded(void **state)
 	assert_int_equal(beta_ram[BETA_DTB_IPA - BETA_RAM_IPA + 1u], 0u);   /* one byte, not more */
 }
 
+/* A device tree for beta with the two seed placeholders bhcc writes: FDT_PROP, length, name
+ * offset, zeros. */
+#define SEED_KASLR_AT 16u
+#define SEED_RNG_AT 40u
+static uint8_t seed_tree[128];
+static struct cfg_partition beta_saved;
+
+static void seed_placeholder(uint32_t at, uint32_t len)
+{
+	static const uint8_t prop[12] = { 0, 0, 0, 3, 0, 0, 0, 0, 0, 0, 0, 0x20 };
+
+	memcpy(&seed_tree[at], prop, sizeof(prop));
+	seed_tree[at + 7u] = (uint8_t)len;
+	memset(&seed_tree[at + 12u], 0, len);
+}
+
+static void seeded_beta(void)
+{
+	memset(seed_tree, 0xee, sizeof(seed_tree));
+	seed_placeholder(SEED_KASLR_AT, 8u);
+	seed_placeholder(SEED_RNG_AT, CFG_RNG_SEED_SIZE);
+	beta_saved = fake_partitions[1];
+	fake_partitions[1].boot_info = (struct cfg_blob){ (uintptr_t)seed_tree, sizeof(seed_tree), BETA_DTB_IPA, 0u };
+	fake_partitions[1].kaslr_seed = SEED_KASLR_AT;
+	fake_partitions[1].rng_seed = SEED_RNG_AT;
+}
+
+static void board_without_entropy(void)
+{
+	seeded_beta();
+	fake.no_entropy = true;
+}
+
+/* The boot core's look at the source takes one word; the first seed word then fails. */
+static void board_whose_entropy_fails_later(void)
+{
+	seeded_beta();
+	fake.entropy_limit = 1u;
+}
+
+static unsigned count_of(const char *text, const char *line)
+{
+	unsigned n = 0u;
+
+	for (const char *at = strstr(text, line); at != NULL; at = strstr(at + 1, line)) {
+		n++;
+	}
+	return n;
+}
+
+static const char no_entropy_line[] = "no entropy source on this board: no kaslr-seed, rng-seed";
+
+/* The beta's seeds were removed from its copy of the tree, not left as zeros. */
+static void assert_seeds_removed(void)
+{
+	const uint8_t *dt = &beta_ram[BETA_DTB_IPA - BETA_RAM_IPA];
+	static const uint8_t nop[4] = { 0, 0, 0, 4 };
+
+	assert_memory_equal(&dt[SEED_KASLR_AT], nop, sizeof(nop));
+	assert_memory_equal(&dt[SEED_RNG_AT], nop, sizeof(nop));
+}
+
+/* A board without an entropy source: the boot core says so before any other core starts
+ * (so the core that loads the partition does not spend its boot on the line), and only once,
+ * although the loading core finds the source missing again. */
+/* Verifies: REQ-LNX-007 */
+static void test_no_entropy_is_said_once_by_the_boot_core(void **state)
+{
+	(void)state;
+	fake_board_hook = board_without_entropy;
+	fake_system_boot();
+	fake_board_hook = NULL;
+	assert_int_equal(count_of(fake.console, no_entropy_line), 1u);
+	boot_beta();
+	fake_partitions[1] = beta_saved;
+	assert_int_equal(partition_get(1)->state, PARTITION_RUNNING);
+	assert_seeds_removed();
+	assert_int_equal(count_of(fake.console, no_entropy_line), 1u);
+}
+
+/* A source that answered the boot core but fails when the partition's seeds are drawn: the
+ * loading core removes them and says why. */
+/* Verifies: REQ-LNX-007 */
+static void test_a_source_failing_after_boot_is_said_by_the_loading_core(void **state)
+{
+	(void)state;
+	fake_board_hook = board_whose_entropy_fails_later;
+	fake_system_boot();
+	fake_board_hook = NULL;
+	assert_int_equal(count_of(fake.console, no_entropy_line), 0u);
+	boot_beta();
+	fake_partitions[1] = beta_saved;
+	assert_seeds_removed();
+	assert_int_equal(count_of(fake.console, no_entropy_line), 1u);
+}
+
 /* Verifies: REQ-CPU-007 */
 static void test_restart_on_vcpu0_reenters_directly(void **state)
 {
@@ -527,6 +623,8 @@ int main(void)
 		cmocka_unit_test_setup(test_vcpu_that_never_stops_leaves_the_partition_fenced, setup),
 		cmocka_unit_test_setup(test_fault_of_a_stopping_partition_stops_the_cpu_quietly, setup),
 		cmocka_unit_test_setup(test_translate_bounds, setup),
+		cmocka_unit_test(test_no_entropy_is_said_once_by_the_boot_core),
+		cmocka_unit_test(test_a_source_failing_after_boot_is_said_by_the_loading_core),
 	};
 	return cmocka_run_group_tests_name("partition", tests, NULL, NULL);
 }
