@@ -112,7 +112,7 @@ static bool vcpu_from_mpidr(uint64_t mpidr, uint32_t *vcpu)
 }
 
 /* CPU_ON: a bad argument is refused; another vCPU's state (on, starting) is an answer. */
-/* Implements: REQ-CPU-003, REQ-CPU-004 */
+/* Implements: REQ-CPU-003, REQ-CPU-004, REQ-TRP-009 */
 static int64_t psci_cpu_on(struct cpu *cpu, uint64_t mpidr, uint64_t entry, uint64_t arg, bool *refused)
 {
 	uint32_t vcpu = 0u;
@@ -123,7 +123,7 @@ static int64_t psci_cpu_on(struct cpu *cpu, uint64_t mpidr, uint64_t entry, uint
 	return psci_from_status(s);
 }
 
-/* Implements: REQ-CPU-003 */
+/* Implements: REQ-CPU-003, REQ-TRP-009 */
 static int64_t psci_affinity_info(const struct cpu *cpu, uint64_t mpidr, uint64_t level, bool *refused)
 {
 	uint32_t vcpu = 0u;
@@ -136,7 +136,7 @@ static int64_t psci_affinity_info(const struct cpu *cpu, uint64_t mpidr, uint64_
 }
 
 /* Not inlined: keeps the hypercall path's frame as small as it is without PSCI. */
-/* Implements: REQ-CPU-003, REQ-CPU-005, REQ-CPU-006, REQ-CPU-007, REQ-LNX-004 */
+/* Implements: REQ-CPU-003, REQ-CPU-005, REQ-CPU-006, REQ-CPU-007, REQ-LNX-004, REQ-TRP-009 */
 __attribute__((noinline)) void arm64_psci(struct cpu *cpu, struct guest_frame *f)
 {
 	uint32_t fid = (uint32_t)f->x[0];

@@ -53,6 +53,13 @@ static void secondary(uint64_t arg)
 	__atomic_store_n(&secondary_ran, (uint32_t)arg, __ATOMIC_RELEASE);
 }
 
+static uint64_t incidents(uint32_t kind)
+{
+	struct rt_smccc_res r = rt_hvc(BH_HC_INCIDENTS, kind, 0, 0);
+
+	return (r.x0 == BH_OK) ? r.x1 : (uint64_t)r.x0;
+}
+
 static void psci_checks(const struct rt_info *info)
 {
 	check("psci-version", rt_hvc(PSCI_VERSION, 0, 0, 0).x0, 0x10001);
@@ -67,10 +74,15 @@ static void psci_checks(const struct rt_info *info)
 	check("cpu-on-bad-entry", rt_hvc(PSCI_CPU_ON_64, 1, 0x0, 0).x0, PSCI_RET_INVALID_ADDRESS);
 	check("cpu-on-entry-past-ram", rt_hvc(PSCI_CPU_ON_64, 1, (uint64_t)(uintptr_t)__ram_end, 0).x0,
 	      PSCI_RET_INVALID_ADDRESS);
+	uint64_t refused_before = incidents(BH_INCIDENT_CALL);
 	check("affinity-info-foreign", rt_hvc(PSCI_AFFINITY_INFO_64, info->n_vcpus, 0, 0).x0,
 	      PSCI_RET_INVALID_PARAMETERS);
 	check("affinity-info-level", rt_hvc(PSCI_AFFINITY_INFO_64, 0, 1, 0).x0, PSCI_RET_INVALID_PARAMETERS);
+	uint64_t refused_after = incidents(BH_INCIDENT_CALL);
 	check("affinity-info-off", rt_affinity_info(1), PSCI_AFFINITY_OFF);
+	/* A refusal is an incident; an answer, whatever the state it gives, is not. */
+	check("affinity-info-refusals-counted", (int64_t)(refused_after - refused_before), 2);
+	check("affinity-info-answer-not-counted", (int64_t)(incidents(BH_INCIDENT_CALL) - refused_after), 0);
 	check("cpu-on-own", rt_cpu_on(1, secondary, 42), PSCI_RET_SUCCESS);
 	for (int i = 0; (i < 100000) && (__atomic_load_n(&secondary_ran, __ATOMIC_ACQUIRE) == 0); i++) {
 		rt_delay_us(10);
@@ -190,13 +202,6 @@ static void dtb_checks(void)
 	check("dtb-present", rt_fdt_size() != 0, 1);
 	check("dtb-model", (model != NULL) && (strcmp(model, "probe") == 0), 1);
 	check("dtb-bootargs", (int64_t)rt_bootarg("answer", 0), 42);
-}
-
-static uint64_t incidents(uint32_t kind)
-{
-	struct rt_smccc_res r = rt_hvc(BH_HC_INCIDENTS, kind, 0, 0);
-
-	return (r.x0 == BH_OK) ? r.x1 : (uint64_t)r.x0;
 }
 
 /* Everything refused above was counted, by kind: 6 PSCI and 5 other calls,

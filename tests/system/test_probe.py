@@ -49,7 +49,7 @@ def test_probe_ran_all_checks(probe):
     finished = [l for l in probe.of("probe") if l.startswith("probe finished:")]
     assert finished, probe.text()
     m = re.match(r"probe finished: (\d+) checks, (\d+) failure\(s\)", finished[0])
-    assert int(m.group(1)) == len(_checks(probe)) == 61
+    assert int(m.group(1)) == len(_checks(probe)) == 63
     failed = [n for n, r in _checks(probe).items() if r != "PASS"]
     expected_failures = [] if QEMU_TRAPS_IMPDEF else ["impdef-register-undefined"]
     assert failed == expected_failures, probe.text()
@@ -57,12 +57,14 @@ def test_probe_ran_all_checks(probe):
 
 
 def test_psci_foreign_cores_refused(probe):
-    """CPU_ON and AFFINITY_INFO for vCPUs the partition does not own return INVALID_PARAMETERS.
+    """CPU_ON and AFFINITY_INFO for vCPUs the partition does not own return INVALID_PARAMETERS;
+    each refused AFFINITY_INFO is a call incident, an answered one is not.
 
-    Verifies: REQ-CPU-003
+    Verifies: REQ-CPU-003, REQ-TRP-009
     """
     _assert_pass(probe, ["cpu-on-foreign-core", "cpu-on-foreign-cluster", "affinity-info-foreign",
-                         "affinity-info-level"])
+                         "affinity-info-level", "affinity-info-refusals-counted",
+                         "affinity-info-answer-not-counted"])
 
 
 def test_psci_own_cores(probe):
