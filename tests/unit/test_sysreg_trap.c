@@ -60,17 +60,23 @@ static int setup(void **state)
 	return 0;
 }
 
-/* A trapped access by alpha's vCPU (core 0) with x5 holding `x5`; returns its frame. */
-static struct guest_frame trap_value(uint32_t iss, uint64_t spsr, uint64_t x5)
+/* A trapped access by the vCPU on `core` with x5 holding `x5`; returns its frame. */
+static struct guest_frame trap_on(uint32_t core, uint32_t iss, uint64_t spsr, uint64_t x5)
 {
 	struct guest_frame f;
 
 	memset(&f, 0, sizeof(f));
 	f.x[RT] = x5;
 	host_sr_spsr_el2 = spsr;
-	fake.current = cpu_get(0);
-	arm64_sysreg_trap(cpu_get(0), &f, ((uint64_t)EC_SYSREG << ESR_EC_SHIFT) | ESR_IL | iss | (RT << 5));
+	fake.current = cpu_get(core);
+	arm64_sysreg_trap(cpu_get(core), &f, ((uint64_t)EC_SYSREG << ESR_EC_SHIFT) | ESR_IL | iss | (RT << 5));
 	return f;
+}
+
+/* The same by alpha's vCPU (core 0). */
+static struct guest_frame trap_value(uint32_t iss, uint64_t spsr, uint64_t x5)
+{
+	return trap_on(0u, iss, spsr, x5);
 }
 
 /* The same with x5 holding SOURCE. */
@@ -97,6 +103,63 @@ static void assert_undefined(const struct guest_frame *f, uint64_t from, uint32_
 	assert_int_equal(host_sr_elr_el2, VBAR + vector);
 	assert_int_equal(host_sr_spsr_el2, pstate);
 	assert_int_equal(f->x[RT], SOURCE);                   /* a refused read writes nothing */
+}
+
+extern uint64_t host_sr_icc_pmr_el1, host_sr_icc_ctlr_el1, host_sr_icc_rpr_el1;
+
+#define ICC_PMR SYSREG_ISS(3, 0, 4, 6, 0)
+#define ICC_RPR SYSREG_ISS(3, 0, 12, 11, 3)
+#define ICC_CTLR SYSREG_ISS(3, 0, 12, 12, 4)
+#define ICC_ASGI1R SYSREG_ISS(3, 0, 12, 11, 6)
+#define ICC_SGI0R SYSREG_ISS(3, 0, 12, 11, 7)
+#define ICC_DIR SYSREG_ISS(3, 0, 12, 11, 1)
+#define GAMMA_CORE 3u
+
+/* A direct-delivery vCPU (gamma's) traps its CPU interface's shared registers
+ * (ICH_HCR_EL2.TC): it reads the physical ones as they are, and its writes keep
+ * the hypervisor's kick above its priority mask and its own bits of the
+ * control register only. A read of a write-only register, or a write of a
+ * read-only one, is refused as the hardware would refuse it. */
+/* Verifies: REQ-IRQ-003 */
+static void test_direct_cpu_interface_registers_read_and_written_within_limits(void **state)
+{
+	(void)state;
+	host_sr_icc_pmr_el1 = 0x80u;
+	struct guest_frame f = trap_on(GAMMA_CORE, ICC_PMR | READ, 0x5u, SOURCE);
+	assert_emulated(&f, 0x80u, 0x5u);
+	assert_int_equal(host_sr_icc_pmr_el1, 0x80u);
+	host_sr_elr_el2 = PC;
+	f = trap_on(GAMMA_CORE, ICC_PMR, 0x5u, 0x105u);        /* RES0 bits, then below the kick */
+	assert_emulated(&f, 0x105u, 0x5u);
+	assert_int_equal(host_sr_icc_pmr_el1, 0x10u);
+	host_sr_elr_el2 = PC;
+	f = trap_on(GAMMA_CORE, ICC_PMR, 0x5u, 0xa0u);
+	assert_int_equal(host_sr_icc_pmr_el1, 0xa0u);
+
+	host_sr_icc_ctlr_el1 = 0x400u;
+	host_sr_elr_el2 = PC;
+	f = trap_on(GAMMA_CORE, ICC_CTLR | READ, 0x5u, SOURCE);
+	assert_emulated(&f, 0x400u, 0x5u);
+	assert_int_equal(host_sr_icc_ctlr_el1, 0x400u);
+	host_sr_elr_el2 = PC;
+	f = trap_on(GAMMA_CORE, ICC_CTLR, 0x5u, 0xfffcu | 0x2u);  /* EOImode set, CBPR clear, the rest not its own */
+	assert_emulated(&f, 0xfffeu, 0x5u);
+	assert_int_equal(host_sr_icc_ctlr_el1, 0x402u);
+
+	host_sr_icc_rpr_el1 = 0x60u;
+	host_sr_elr_el2 = PC;
+	f = trap_on(GAMMA_CORE, ICC_RPR | READ, 0x5u, SOURCE);
+	assert_emulated(&f, 0x60u, 0x5u);
+	assert_int_equal(host_sr_icc_rpr_el1, 0x60u);
+
+	static const uint32_t refused[] = { ICC_RPR, ICC_ASGI1R | READ, ICC_SGI0R | READ, ICC_DIR | READ };
+	for (unsigned i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+		setup(NULL);
+		host_sr_icc_rpr_el1 = 0x60u;
+		f = trap_on(GAMMA_CORE, refused[i], 0x5u, SOURCE);
+		assert_undefined(&f, 0x5u, 0x200u, SPSR_EL1H_DAIF);
+		assert_int_equal(host_sr_icc_rpr_el1, 0x60u);
+	}
 }
 
 /* Verifies: REQ-TRP-004, REQ-TRP-009 */
@@ -234,6 +297,7 @@ int main(void)
 		cmocka_unit_test_setup(test_id_registers_read_by_their_own_encoding_with_features_hidden, setup),
 		cmocka_unit_test_setup(test_actlr_reads_zero_and_a_write_keeps_its_source, setup),
 		cmocka_unit_test_setup(test_set_way_cleans_the_partitions_ram_once_per_sweep, setup),
+		cmocka_unit_test_setup(test_direct_cpu_interface_registers_read_and_written_within_limits, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
