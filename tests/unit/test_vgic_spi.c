@@ -32,9 +32,7 @@ extern uint64_t host_sr_ich_lr0_el2, host_sr_ich_lr1_el2, host_sr_ich_lr2_el2, h
 
 static int setup(void **state)
 {
-	(void)state;
-	traps_system_boot();
-	return 0;
+	return traps_unit_boot(state);
 }
 
 
@@ -248,6 +246,26 @@ static void test_raise_from_another_partition_is_presented_by_the_routed_core(vo
 	cpu_get(2)->arch.vgic.spi_poke = 1u << (SPI / 32u);
 	vgic_spi_poked(cpu_get(2));
 	assert_int_equal(held(SPI, &prio, &st), 0);
+}
+
+/* Moving an interrupt it owns to group 0 (the hypervisor's) is a refusal even while the
+ * partition sets up its disabled distributor: logged at once, not absorbed into the set-up
+ * summary with the writes to interrupts it does not own. */
+/* Verifies: REQ-IRQ-004~2 */
+static void test_own_group_change_is_refused_while_the_distributor_is_set_up(void **state)
+{
+	(void)state;
+	struct partition *beta = partition_get(BETA);
+	uint64_t before = incident_count(beta, BH_INCIDENT_INTERRUPT);
+
+	fake.console_len = 0;
+	fake.console[0] = '\0';
+	traps_dist(1, GICD_IGROUPR + 4u, true, 4, ~(1u << (50u - 32u)));   /* all but its own SPI 50 */
+	assert_int_equal(incident_count(beta, BH_INCIDENT_INTERRUPT), before + 1u);
+	assert_non_null(strstr(fake.console, "group change refused (offset 0x84, value 0xfffbffff)"));
+	assert_int_equal(traps_dist(1, GICD_IGROUPR + 4u, false, 4, 0), 1u << (50u - 32u));
+	traps_dist(1, GICD_CTLR, true, 4, GRP1A);
+	assert_null(strstr(fake.console, "writes to interrupts it does not own ignored"));
 }
 
 /* Verifies: REQ-LNX-008~2 */
@@ -918,6 +936,7 @@ int main(void)
 		cmocka_unit_test_setup(test_routed_to_another_vcpu_goes_there, setup),
 		cmocka_unit_test_setup(test_raise_from_another_partition_is_presented_by_the_routed_core, setup),
 		cmocka_unit_test_setup(test_setup_writes_to_foreign_interrupts_are_summarized_once, setup),
+		cmocka_unit_test_setup(test_own_group_change_is_refused_while_the_distributor_is_set_up, setup),
 		cmocka_unit_test_setup(test_vcpu_reset_ends_a_priority_pass, setup),
 		cmocka_unit_test_setup(test_more_spis_than_the_vgic_holds_stop_the_board, setup),
 		cmocka_unit_test_setup(test_emulated_devices_interrupts_are_virtual_from_the_first_spi, setup),
