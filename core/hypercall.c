@@ -216,7 +216,7 @@ static __attribute__((noinline)) void hc_general(const struct cpu *cpu, uint64_t
 	}
 }
 
-/* Implements: REQ-HC-001, REQ-HC-002 */
+/* Implements: REQ-HC-001, REQ-HC-002, REQ-BEN-002 */
 void hypercall_dispatch(struct cpu *cpu, uint64_t r[7])
 {
 	/* SMCCC: the function id is W0; the upper half of X0 is not part of it. */
