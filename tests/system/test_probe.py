@@ -251,24 +251,28 @@ def test_guest_device_tree(probe):
 
 
 def _el1_registers(run, when):
+    """The EL1 registers the probe printed `when`, on the two lines it prints them."""
     lines = [l for l in run.of("probe") if l.startswith(f"EL1 {when}:")]
-    assert len(lines) == 1, run.text()
-    return {m.group(1): int(m.group(2), 16) for m in re.finditer(r"(\w+) 0x([0-9a-f]+)", lines[0].split(":", 1)[1])}
+    assert len(lines) == 2, run.text()
+    return {m.group(1): int(m.group(2), 16)
+            for line in lines for m in re.finditer(r"(\w+) 0x([0-9a-f]+)", line.split(":", 1)[1])}
 
 
 def test_restart_resets_the_el1_registers(probe):
     """The second life finds the EL1 registers its first life left set (return address, saved
-    state, context and thread IDs, exception syndrome and fault address) at their reset value, as a fresh cpu would have them; a
-    register QEMU implements as RAZ/WI (AFSR0/1_EL1) cannot be left set and is only read.
+    state, context and thread IDs, exception syndrome and fault address, address translation
+    result, cache selection, EL0 timer access, debug control) at their reset value, as a fresh cpu
+    would have them; a register QEMU implements as RAZ/WI (AFSR0/1_EL1) cannot be left set and is
+    only read.
 
     Verifies: REQ-CPU-001
     """
     left = _el1_registers(probe, "left")
     found = _el1_registers(probe, "at start")
-    assert set(left) == set(found) == {"elr_el1", "spsr_el1", "afsr0_el1", "afsr1_el1", "contextidr_el1",
-                                       "tpidrro_el0", "esr_el1", "far_el1"}, (left, found)
-    assert all(left[r] != 0 for r in ("elr_el1", "spsr_el1", "contextidr_el1", "tpidrro_el0", "esr_el1",
-                                      "far_el1")), left
+    set_ones = ("elr_el1", "spsr_el1", "contextidr_el1", "tpidrro_el0", "esr_el1", "far_el1", "tpidr_el1",
+                "tpidr_el0", "par_el1", "csselr_el1", "cntkctl_el1", "mdscr_el1")
+    assert set(left) == set(found) == {"afsr0_el1", "afsr1_el1", *set_ones}, (left, found)
+    assert all(left[r] != 0 for r in set_ones), left
     assert all(v == 0 for v in found.values()), found
 
 
