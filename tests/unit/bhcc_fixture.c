@@ -125,3 +125,29 @@ char *fx_run_passes(struct bhcc_options *opt, const char *images, int *rc)
 	fclose(f);
 	return err;
 }
+
+bool fx_sweep_guest_desc;
+unsigned fx_trees_swept;
+
+int __real_be_guest_desc_build(const struct bh_system *sys, const struct bh_partition *p, void *buf, int bufsize);
+int __wrap_be_guest_desc_build(const struct bh_system *sys, const struct bh_partition *p, void *buf, int bufsize);
+
+int __wrap_be_guest_desc_build(const struct bh_system *sys, const struct bh_partition *p, void *buf, int bufsize)
+{
+	enum { GUARD = 64 };
+	static uint8_t small[BHCC_GUEST_DESC_MAX + GUARD];
+	int size = __real_be_guest_desc_build(sys, p, buf, bufsize);
+
+	if (!fx_sweep_guest_desc || (size <= 0))
+		return size;
+	for (int n = 0; n < size; n++) {
+		memset(&small[n], 0xa5, GUARD);
+		if (__real_be_guest_desc_build(sys, p, small, n) >= 0)
+			fail_msg("partition '%s': its tree of %d bytes was built into %d", p->name, size, n);
+		for (int i = 0; i < GUARD; i++)
+			if (small[n + i] != 0xa5)
+				fail_msg("partition '%s': a %d-byte buffer was written past its end", p->name, n);
+	}
+	fx_trees_swept++;
+	return size;
+}

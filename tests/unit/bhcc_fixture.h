@@ -47,4 +47,15 @@ char *fx_read_in(const char *dir, const char *name);
  */
 char *fx_run_passes(struct bhcc_options *opt, const char *images, int *rc);
 
+/*
+ * be_guest_desc_build() is linked wrapped (-Wl,--wrap, UT_BHCC_LIBS in
+ * tests/unit/build.mk). While fx_sweep_guest_desc is set, each tree bhcc
+ * builds is first built again into every smaller buffer: each must fail and
+ * write nothing past the buffer it was given (the test fails otherwise), so a
+ * tree that does not fit is an error bhcc reports, never a truncated tree.
+ * fx_trees_swept counts the trees so checked.
+ */
+extern bool fx_sweep_guest_desc;
+extern unsigned fx_trees_swept;
+
 #endif

@@ -29,6 +29,9 @@ TRAPS_UNIT_SRCS := tests/fuzz/traps_system.c tests/fuzz/fake_gic.c tests/unit/tr
 	arch/arm64/vgic_spi.c arch/arm64/gic_lr_check.c $(CORE_HOST_SRCS) tests/unit/fake_arch.c
 TRAPS_UNIT_CFLAGS := -Ipartitions/runtime/include -Iarch/arm64/include \
 	-include $(srctree)/tests/fuzz/host_sysreg.h -Itests/fuzz -Itests/unit
+# The unit programs of bhcc (they link tests/unit/bhcc_fixture.c): libfdt, and the fixture's
+# wrap of be_guest_desc_build (each guest tree also built into every smaller buffer).
+UT_BHCC_LIBS := -lfdt -Wl,--wrap=be_guest_desc_build
 include $(filter-out tests/unit/build.mk,$(wildcard tests/unit/*.mk))
 
 UNIT_BINS := $(addprefix $(UNIT_OUT)/,$(UNIT_TESTS))

@@ -17,8 +17,7 @@ include tools/configc/$(BHCC_ARCH)/backend.mk
 
 UNIT_TESTS += configc
 UT_configc_SRCS := tests/unit/test_configc.c tests/unit/bhcc_fixture.c $(BHCC_FRONT_SRCS) $(UT_ARM64_BACK_SRCS)
-# -Wl,--wrap: test_configc.c builds each guest tree into smaller buffers too.
-UT_configc_LIBS := -lfdt -Wl,--wrap=be_guest_desc_build
+UT_configc_LIBS := $(UT_BHCC_LIBS)
 UT_configc_CFLAGS := -Itools/configc $(UT_ARM64_BACK_INCLUDES)
 # bhcc reads hostile input: the same tests run again under AddressSanitizer
 # and UBSan, so that an out-of-bounds write fails a test instead of passing

@@ -6,13 +6,13 @@
 UNIT_TESTS += configc_front
 UT_configc_front_SRCS := tests/unit/test_configc_front.c tests/unit/bhcc_fixture.c $(BHCC_FRONT_SRCS) \
 	tests/unit/configc_null/backend_null.c tools/configc/plain/partition_plain.c
-UT_configc_front_LIBS := -lfdt
+UT_configc_front_LIBS := $(UT_BHCC_LIBS)
 UT_configc_front_CFLAGS := -Itools/configc -Itests/unit/configc_null
 # Again under ASan/UBSan, without gcov (their checks would count as bhcc's
 # never-taken branches), as configc_san does for the arm64 back end.
 UNIT_TESTS += configc_front_san
 UT_configc_front_san_SRCS := $(UT_configc_front_SRCS)
-UT_configc_front_san_LIBS := -lfdt
+UT_configc_front_san_LIBS := $(UT_BHCC_LIBS)
 UT_configc_front_san_CFLAGS := $(UT_configc_front_CFLAGS) -fsanitize=address,undefined -fno-sanitize-recover=all
 UT_configc_front_san_NO_COVERAGE := 1
 

@@ -14,7 +14,7 @@ include tools/configc/$(BHCC_ARCH)/backend.mk
 
 UNIT_TESTS += configc_x86
 UT_configc_x86_SRCS := tests/unit/test_configc_x86.c tests/unit/bhcc_fixture.c $(BHCC_FRONT_SRCS) $(UT_X86_BACK_SRCS)
-UT_configc_x86_LIBS := -lfdt
+UT_configc_x86_LIBS := $(UT_BHCC_LIBS)
 UT_configc_x86_CFLAGS := -Itools/configc $(UT_X86_BACK_INCLUDES)
 $(UNIT_OUT)/configc_x86: $(BHCC_FRONT_HEADERS) $(UT_X86_BACK_HEADERS)
 

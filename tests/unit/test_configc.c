@@ -24,7 +24,6 @@
 
 #include <libfdt.h>
 
-#include "backend.h"
 #include "bhcc.h"
 #include "bhcc_fixture.h"
 #include "pools.h"
@@ -2566,36 +2565,6 @@ static int parse(const char *const *argv, struct bhcc_options *opt, char **err)
 
 #define PARSE(opt, err, ...) parse((const char *const[]){ "bhcc", __VA_ARGS__, NULL }, opt, err)
 
-/*
- * be_guest_desc_build() is linked wrapped (-Wl,--wrap, tests/unit/configc.mk). While
- * `sweep_guest_desc` is set, each tree bhcc builds is first built again into every smaller
- * buffer: each must fail, and write nothing past the buffer it was given. A tree that does not
- * fit is an error bhcc reports, never a truncated tree.
- */
-int __real_be_guest_desc_build(const struct bh_system *sys, const struct bh_partition *p, void *buf, int bufsize);
-static bool sweep_guest_desc;
-static unsigned trees_swept;
-
-int __wrap_be_guest_desc_build(const struct bh_system *sys, const struct bh_partition *p, void *buf, int bufsize);
-int __wrap_be_guest_desc_build(const struct bh_system *sys, const struct bh_partition *p, void *buf, int bufsize)
-{
-	static uint8_t small[BHCC_GUEST_DESC_MAX + 64];
-	int size = __real_be_guest_desc_build(sys, p, buf, bufsize);
-
-	if (!sweep_guest_desc || (size <= 0))
-		return size;
-	for (int n = 0; n < size; n++) {
-		memset(&small[n], 0xa5, 64);
-		if (__real_be_guest_desc_build(sys, p, small, n) >= 0)
-			fail_msg("partition '%s': its tree of %d bytes was built into %d", p->name, size, n);
-		for (int i = 0; i < 64; i++)
-			if (small[n + i] != 0xa5)
-				fail_msg("partition '%s': a %d-byte buffer was written past its end", p->name, n);
-	}
-	trees_swept++;
-	return size;
-}
-
 /* Verifies: REQ-LNX-001 */
 static void test_guest_tree_too_big_for_its_buffer_is_an_error(void **state)
 {
@@ -2604,15 +2573,15 @@ static void test_guest_tree_too_big_for_its_buffer_is_an_error(void **state)
 	struct run r;
 
 	(void)state;
-	sweep_guest_desc = true;
-	trees_swept = 0;
+	fx_sweep_guest_desc = true;
+	fx_trees_swept = 0;
 	for (unsigned i = 0; i < sizeof(fixtures) / sizeof(fixtures[0]); i++) {
 		prepare(&r, fixtures[i], "tree-sweep");
 		run_ok(&r);
 		free(r.err);
 	}
-	sweep_guest_desc = false;
-	assert_true(trees_swept >= sizeof(fixtures) / sizeof(fixtures[0]));
+	fx_sweep_guest_desc = false;
+	assert_true(fx_trees_swept >= sizeof(fixtures) / sizeof(fixtures[0]));
 }
 
 /* Verifies: REQ-CFG-039 */

@@ -450,6 +450,35 @@ static void test_pci_function_behind_vtd(void **state)
 		    "(configuration space filtered; DMA translated by the IOMMU through its own RAM, every other requester blocked) |");
 }
 
+/* Every x86 description bhcc builds, a partition's tree as the zero page it makes for a
+ * bzImage, is built again into every smaller buffer (bhcc_fixture.c): each fails without writing
+ * past it, so a description that does not fit is bhcc's error, never a truncated one. */
+/* Verifies: REQ-XARCH-017, REQ-XARCH-018, REQ-LNX-011 */
+static void test_descriptions_too_big_for_their_buffer_are_errors(void **state)
+{
+	static const char *const fixtures[] = { "default", "ok-16550", "ok-port-irq", "ok-pci" };
+	int rc;
+	char *err;
+
+	(void)state;
+	fx_sweep_guest_desc = true;
+	fx_trees_swept = 0;
+	for (unsigned i = 0; i < sizeof(fixtures) / sizeof(fixtures[0]); i++) {
+		err = run_both(fixtures[i], &rc);
+		assert_string_equal(err, "");
+		assert_int_equal(rc, 0);
+		free(err);
+	}
+	unsigned trees = fx_trees_swept;
+	err = run_linux("ok-linux", "sweep", BZ_OK_VERSION, BZ_INIT_SIZE, 0x7fffffffu, true, &rc);
+	fx_sweep_guest_desc = false;
+	assert_string_equal(err, "");
+	assert_int_equal(rc, 0);
+	free(err);
+	assert_true(trees >= sizeof(fixtures) / sizeof(fixtures[0]));
+	assert_true(fx_trees_swept > trees);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -463,6 +492,7 @@ int main(void)
 		cmocka_unit_test(test_pci_function_assignment),
 		cmocka_unit_test(test_pci_function_behind_the_iommu),
 		cmocka_unit_test(test_pci_function_behind_vtd),
+		cmocka_unit_test(test_descriptions_too_big_for_their_buffer_are_errors),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
