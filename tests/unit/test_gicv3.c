@@ -348,6 +348,96 @@ static void test_cpu_off_disables_both_groups(void **state)
 	assert_int_equal(host_sr_icc_igrpen1_el1, 0u);
 }
 
+extern uint64_t host_sr_icc_iar0_el1, host_sr_icc_eoir0_el1, host_sr_icc_dir_el1;
+
+/* The distributor's registers are reached at the offset asked, at the width asked; a write
+ * that clears enables waits for the distributor to finish it (RWP clear here); an SPI is
+ * routed to a cpu by its affinity alone (Aff3, Aff2..0; not MPIDR's U, MT or RES1 bits). */
+/* Verifies: REQ-IRQ-011, REQ-IRQ-005 */
+static void test_distributor_accessors_and_routes(void **state)
+{
+	(void)state;
+	memset(dist, 0, sizeof(dist));
+	gic_dist_write(GICD_ICENABLER + 4u, 0x00010000u);
+	assert_int_equal(dist[(GICD_ICENABLER + 4u) / 4u], 0x00010000u);
+	gic_dist_write(GICD_ISENABLER + 8u, 0xcafe0000u);
+	assert_int_equal(gic_dist_read(GICD_ISENABLER + 8u), 0xcafe0000u);
+	gic_dist_write8(GICD_IPRIORITYR + 45u, 0xa0u);
+	assert_int_equal(dist[(GICD_IPRIORITYR + 44u) / 4u], 0xa000u);
+	mpidrs[1] = (1UL << 31) | (1UL << 30) | (1UL << 24) | (0x12UL << 32) | (0x34UL << 16) | (0x56UL << 8) | 0x2bu;
+	gic_spi_route(40u, 1u);
+	uint64_t route;
+	memcpy(&route, &dist[(GICD_IROUTER + (8u * 40u)) / 4u], sizeof(route));
+	assert_true(route == ((0x12UL << 32) | (0x34UL << 16) | (0x56UL << 8) | 0x2bu));
+	mpidrs[1] = 1u;
+}
+
+/* A cpu's SGI and PPI registers are its own redistributor's SGI frame, not another's and not
+ * the distributor's. */
+/* Verifies: REQ-IRQ-011 */
+static void test_local_accessors_reach_the_cpus_own_redistributor(void **state)
+{
+	(void)state;
+	struct cpu c = { 0 };
+	const uint32_t sgi_frame = (FRAME + GICR_SGI_BASE) / 4u;
+
+	memset(redist, 0, sizeof(redist));
+	memset(dist, 0, sizeof(dist));
+	c.arch.gic.redist = (uintptr_t)redist + FRAME;   /* the second redistributor */
+	gic_local_write(&c, GICD_ICENABLER, 0x08000000u);
+	assert_int_equal(redist[sgi_frame + (GICD_ICENABLER / 4u)], 0x08000000u);
+	gic_local_write(&c, GICD_ISENABLER, 0x40000000u);
+	assert_int_equal(gic_local_read(&c, GICD_ISENABLER), 0x40000000u);
+	gic_local_write8(&c, GICD_IPRIORITYR + 27u, 0x30u);
+	assert_int_equal(redist[sgi_frame + ((GICD_IPRIORITYR + 24u) / 4u)], 0x30000000u);
+	/* Nothing reached the first redistributor or the distributor. */
+	for (uint32_t i = 0u; i < FRAME / 4u; i++) {
+		assert_int_equal(redist[i], 0u);
+	}
+	for (uint32_t i = 0u; i < sizeof(dist) / 4u; i++) {
+		assert_int_equal(dist[i], 0u);
+	}
+}
+
+/* A direct cpu's group 0 interrupt (its kick): the INTID acknowledged is 24 bits; its end of
+ * interrupt also deactivates it when the guest split the two (EOImode 1), and only then. */
+/* Verifies: REQ-IRQ-008~2 */
+static void test_group_0_ack_and_eoi_follow_the_eoi_mode(void **state)
+{
+	(void)state;
+	host_sr_icc_iar0_el1 = 0xff00000fu;
+	assert_int_equal(gic_ack_fiq(), 0x00000fu);
+	host_sr_icc_dir_el1 = 0u;
+	host_sr_icc_ctlr_el1 = 0u;
+	gic_eoi_fiq(15u);
+	assert_int_equal(host_sr_icc_eoir0_el1, 15u);
+	assert_int_equal(host_sr_icc_dir_el1, 0u);
+	host_sr_icc_ctlr_el1 = 2u;                     /* EOImode */
+	host_sr_icc_eoir0_el1 = 0u;
+	gic_eoi_fiq(15u);
+	assert_int_equal(host_sr_icc_eoir0_el1, 15u);
+	assert_int_equal(host_sr_icc_dir_el1, 15u);
+}
+
+/* A list register is emptied alone; underflow interrupts are asked for and withdrawn with the
+ * virtual interface left enabled. */
+/* Verifies: REQ-IRQ-011, REQ-IRQ-007 */
+static void test_lr_clear_and_underflow(void **state)
+{
+	(void)state;
+	for (uint32_t n = 0u; n < 4u; n++) {
+		*lrs[n] = 0x1000000000000000UL | n;
+	}
+	gic_lr_clear(2u);
+	assert_true(*lrs[2] == 0u);
+	assert_true(*lrs[1] == (0x1000000000000000UL | 1u));
+	assert_true(*lrs[3] == (0x1000000000000000UL | 3u));
+	gic_vif_underflow(true);
+	assert_int_equal(host_sr_ich_hcr_el2, 1u | 2u | 8u);
+	gic_vif_underflow(false);
+	assert_int_equal(host_sr_ich_hcr_el2, 1u);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -359,6 +449,10 @@ int main(void)
 		cmocka_unit_test(test_vif_reset_empties_the_virtual_interface),
 		cmocka_unit_test(test_direct_vif_reset_empties_the_physical_cpu_interface),
 		cmocka_unit_test(test_cpu_off_disables_both_groups),
+		cmocka_unit_test(test_distributor_accessors_and_routes),
+		cmocka_unit_test(test_local_accessors_reach_the_cpus_own_redistributor),
+		cmocka_unit_test(test_group_0_ack_and_eoi_follow_the_eoi_mode),
+		cmocka_unit_test(test_lr_clear_and_underflow),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
