@@ -256,6 +256,89 @@ static void test_id_registers_read_by_their_own_encoding_with_features_hidden(vo
 	assert_int_equal(fake.console_len, 0);
 }
 
+extern uint64_t host_sr_s3_0_c0_c1_0, host_sr_s3_0_c0_c1_1, host_sr_s3_0_c0_c1_3, host_sr_s3_0_c0_c1_4,
+	host_sr_s3_0_c0_c1_5, host_sr_s3_0_c0_c1_6, host_sr_s3_0_c0_c1_7, host_sr_s3_0_c0_c2_0, host_sr_s3_0_c0_c2_1,
+	host_sr_s3_0_c0_c2_2, host_sr_s3_0_c0_c2_3, host_sr_s3_0_c0_c2_4, host_sr_s3_0_c0_c2_5, host_sr_s3_0_c0_c2_6,
+	host_sr_s3_0_c0_c3_0, host_sr_s3_0_c0_c3_1, host_sr_s3_0_c0_c3_2, host_sr_s3_0_c0_c5_0, host_sr_s3_0_c0_c5_1,
+	host_sr_s3_0_c0_c5_4, host_sr_s3_0_c0_c5_5, host_sr_s3_0_c0_c6_0, host_sr_s3_0_c0_c6_1, host_sr_s3_0_c0_c7_0,
+	host_sr_s3_0_c0_c7_2;
+
+/* The ID registers a partition reads as the hardware has them, each from its own encoding. */
+static const struct { uint32_t crm, op2; uint64_t *reg; } passed_through[] = {
+	{ 1, 0, &host_sr_s3_0_c0_c1_0 },
+	{ 1, 1, &host_sr_s3_0_c0_c1_1 },
+	{ 1, 3, &host_sr_s3_0_c0_c1_3 },
+	{ 1, 4, &host_sr_s3_0_c0_c1_4 },
+	{ 1, 5, &host_sr_s3_0_c0_c1_5 },
+	{ 1, 6, &host_sr_s3_0_c0_c1_6 },
+	{ 1, 7, &host_sr_s3_0_c0_c1_7 },
+	{ 2, 0, &host_sr_s3_0_c0_c2_0 },
+	{ 2, 1, &host_sr_s3_0_c0_c2_1 },
+	{ 2, 2, &host_sr_s3_0_c0_c2_2 },
+	{ 2, 3, &host_sr_s3_0_c0_c2_3 },
+	{ 2, 4, &host_sr_s3_0_c0_c2_4 },
+	{ 2, 5, &host_sr_s3_0_c0_c2_5 },
+	{ 2, 6, &host_sr_s3_0_c0_c2_6 },
+	{ 3, 0, &host_sr_s3_0_c0_c3_0 },
+	{ 3, 1, &host_sr_s3_0_c0_c3_1 },
+	{ 3, 2, &host_sr_s3_0_c0_c3_2 },
+	{ 5, 1, &host_sr_s3_0_c0_c5_1 },
+	{ 5, 4, &host_sr_s3_0_c0_c5_4 },
+	{ 5, 5, &host_sr_s3_0_c0_c5_5 },
+	{ 6, 0, &host_sr_s3_0_c0_c6_0 },
+	{ 6, 1, &host_sr_s3_0_c0_c6_1 },
+	{ 7, 0, &host_sr_s3_0_c0_c7_0 },
+	{ 7, 2, &host_sr_s3_0_c0_c7_2 },
+};
+
+/* Every ID register the partition may read as it is comes from its own encoding (a value
+ * of its own each here); the debug features register hides trace, PMU, SPE, trace filter
+ * and trace buffer; every unallocated encoding of the space reads zero. */
+/* Verifies: REQ-TRP-005 */
+static void test_every_id_register_from_its_own_encoding(void **state)
+{
+	(void)state;
+	struct guest_frame f;
+	const size_t n = sizeof(passed_through) / sizeof(passed_through[0]);
+
+	for (size_t i = 0; i < n; i++) {
+		*passed_through[i].reg = 0x5a00000000000000u | ((uint64_t)passed_through[i].crm << 8) | passed_through[i].op2;
+	}
+	for (size_t i = 0; i < n; i++) {
+		host_sr_elr_el2 = PC;
+		f = trap(SYSREG_ISS(3, 0, 0, passed_through[i].crm, passed_through[i].op2) | READ, 0x5u);
+		assert_emulated(&f, *passed_through[i].reg, 0x5u);
+	}
+	host_sr_s3_0_c0_c5_0 = UINT64_MAX;
+	host_sr_elr_el2 = PC;
+	f = trap(SYSREG_ISS(3, 0, 0, 5, 0) | READ, 0x5u);          /* ID_AA64DFR0 */
+	assert_emulated(&f, UINT64_MAX & ~(0xful << 4) & ~(0xful << 8) & ~(0xful << 32) & ~(0xful << 40) &
+			    ~(0xful << 44), 0x5u);
+	/* The unallocated ones: CRm 1..7, each op2 that is no register above. */
+	static const uint8_t unallocated[][2] = { { 2, 7 }, { 3, 3 }, { 3, 7 }, { 4, 2 }, { 4, 7 }, { 5, 2 },
+						  { 5, 3 }, { 5, 6 }, { 5, 7 }, { 6, 2 }, { 6, 7 }, { 7, 4 } };
+	for (size_t i = 0; i < sizeof(unallocated) / sizeof(unallocated[0]); i++) {
+		host_sr_elr_el2 = PC;
+		f = trap(SYSREG_ISS(3, 0, 0, unallocated[i][0], unallocated[i][1]) | READ, 0x5u);
+		assert_emulated(&f, 0, 0x5u);
+	}
+	assert_int_equal(fake.console_len, 0);
+}
+
+/* ICC_SGI1R_EL1 is write-only: a write is emulated (the guest stepped over it, nothing
+ * injected), a read is refused as the hardware refuses it. */
+/* Verifies: REQ-IRQ-003, REQ-TRP-004 */
+static void test_sgi1r_write_is_emulated_and_a_read_refused(void **state)
+{
+	(void)state;
+	struct guest_frame f = trap_on(1u, SYSREG_ISS(3, 0, 12, 11, 5), 0x5u, (2UL << 24) | 2u);  /* SGI 2 to vCPU 1 */
+
+	assert_emulated(&f, (2UL << 24) | 2u, 0x5u);
+	setup(NULL);
+	f = trap_on(1u, SYSREG_ISS(3, 0, 12, 11, 5) | READ, 0x5u, SOURCE);
+	assert_undefined(&f, 0x5u, 0x200u, SPSR_EL1H_DAIF);
+}
+
 /* Verifies: REQ-TRP-007 */
 static void test_actlr_reads_zero_and_a_write_keeps_its_source(void **state)
 {
@@ -298,6 +381,8 @@ int main(void)
 		cmocka_unit_test_setup(test_actlr_reads_zero_and_a_write_keeps_its_source, setup),
 		cmocka_unit_test_setup(test_set_way_cleans_the_partitions_ram_once_per_sweep, setup),
 		cmocka_unit_test_setup(test_direct_cpu_interface_registers_read_and_written_within_limits, setup),
+		cmocka_unit_test_setup(test_every_id_register_from_its_own_encoding, setup),
+		cmocka_unit_test_setup(test_sgi1r_write_is_emulated_and_a_read_refused, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
