@@ -91,6 +91,12 @@ void fake_gic_reset(void)
 {
 	memset(&dist, 0, sizeof(dist));
 	memset(local, 0, sizeof(local));
+	/* SGIs are edges; whether a PPI's trigger is programmable is IMPLEMENTATION DEFINED:
+	 * here every PPI resets to edge, so that a guest could tell another PPI's mode. */
+	for (uint32_t c = 0; c < TRAPS_CORES; c++) {
+		local[c].config[0] = 0xaaaaaaaau;
+		local[c].config[1] = 0xaaaaaaaau;
+	}
 #if BH_GIC_VERSION == 2
 	memset(fake_gic_targets, 0, sizeof(fake_gic_targets));
 #endif

@@ -804,6 +804,55 @@ static void test_distributor_identifies_as_the_boards_without_lpis(void **state)
 /* GICR_IGROUPR0: every SGI and PPI is group 1 and stays so. Writing back what it
  * reads, or all ones (Linux's reset idiom), is no incident; moving an own one to
  * group 0, or touching the group of one it does not own, is refused and counted. */
+/* Another vCPU's SGI and PPI bitmaps, through the redistributor's SGI frame: its SGIs are
+ * kept in software (enable, pending), its timer PPIs are the physical ones; an SGI made
+ * pending while disabled waits, and enabling it kicks the vCPU's core to deliver it; SGIs
+ * are edge-triggered, read-only; only the owned PPIs' trigger modes are its own. */
+/* Verifies: REQ-IRQ-011, REQ-IRQ-004~2 */
+static void test_sgi_and_ppi_bitmaps_of_another_vcpu(void **state)
+{
+	(void)state;
+	struct partition *beta = partition_get(BETA);
+	const uint32_t sgi3 = 1u << 3;
+	const uint32_t vtimer = 1u << 27;
+	uint32_t enabled = (uint32_t)redist_sgi(1, 1, GICD_ISENABLER, false, 4, 0);
+
+	assert_int_equal(enabled & (sgi3 | vtimer), 0u);
+	redist_sgi(1, 1, GICD_ISENABLER, true, 4, sgi3 | vtimer);
+	assert_int_equal(redist_sgi(1, 1, GICD_ISENABLER, false, 4, 0), enabled | sgi3 | vtimer);
+	assert_int_equal(redist_sgi(1, 1, GICD_ICENABLER, false, 4, 0), enabled | sgi3 | vtimer);
+	assert_int_equal(gic_local_read(cpu_get(2), GICD_ISENABLER) & vtimer, vtimer);   /* the physical PPI */
+	redist_sgi(1, 1, GICD_ICENABLER, true, 4, sgi3);
+	assert_int_equal(redist_sgi(1, 1, GICD_ISENABLER, false, 4, 0), enabled | vtimer);
+
+	/* SGI 3 made pending while disabled: it waits, visible as pending. */
+	unsigned kicks = fake.kicks[2];
+	redist_sgi(1, 1, GICD_ISPENDR, true, 4, sgi3);
+	assert_int_equal(redist_sgi(1, 1, GICD_ISPENDR, false, 4, 0) & sgi3, sgi3);
+	assert_int_equal(fake.kicks[2], kicks);
+	redist_sgi(1, 1, GICD_ISENABLER, true, 4, sgi3);        /* enabled: its core is kicked */
+	assert_int_equal(fake.kicks[2], kicks + 1u);
+	redist_sgi(1, 1, GICD_ICENABLER, true, 4, sgi3);
+	redist_sgi(1, 1, GICD_ICPENDR, true, 4, sgi3);
+	assert_int_equal(redist_sgi(1, 1, GICD_ISPENDR, false, 4, 0) & sgi3, 0u);
+	redist_sgi(1, 1, GICD_ISENABLER, true, 4, sgi3);        /* nothing waits: no kick */
+	assert_int_equal(fake.kicks[2], kicks + 1u);
+
+	/* Trigger modes: SGIs read-only edges; PPIs 27 and 30 only (the board's PPIs reset as edges,
+	 * tests/fuzz/fake_gic.c: the others' modes are not shown). */
+	uint64_t before = incident_count(beta, BH_INCIDENT_INTERRUPT);
+	assert_int_equal(redist_sgi(1, 1, GICD_ICFGR, false, 4, 0), 0xaaaaaaaau);
+	redist_sgi(1, 1, GICD_ICFGR, true, 4, 0u);
+	assert_int_equal(redist_sgi(1, 1, GICD_ICFGR, false, 4, 0), 0xaaaaaaaau);
+	redist_sgi(1, 1, GICD_ICFGR + 4u, true, 4, (2u << 22) | (2u << 28));   /* its own two: edge */
+	assert_int_equal(incident_count(beta, BH_INCIDENT_INTERRUPT), before);
+	assert_int_equal(redist_sgi(1, 1, GICD_ICFGR + 4u, false, 4, 0), (2u << 22) | (2u << 28));
+	redist_sgi(1, 1, GICD_ICFGR + 4u, true, 4, 2u << 8);                    /* PPI 20 is not its own */
+	assert_int_equal(incident_count(beta, BH_INCIDENT_INTERRUPT), before + 1u);
+	assert_int_equal(redist_sgi(1, 1, GICD_ICFGR + 4u, false, 4, 0), 0u);   /* its own two: level now */
+	assert_int_equal(gic_local_read(cpu_get(2), GICD_ICFGR + 4u), 0xaaaaaaaau & ~((3u << 22) | (3u << 28)));
+}
+
 /* Verifies: REQ-IRQ-004~2 */
 static void test_sgi_ppi_group_changes_are_refused_and_counted(void **state)
 {
@@ -954,6 +1003,7 @@ int main(void)
 		cmocka_unit_test_setup(test_lr_check_stops_only_a_foreign_physical_interrupt, setup),
 		cmocka_unit_test_setup(test_distributor_identifies_as_the_boards_without_lpis, setup),
 		cmocka_unit_test_setup(test_sgi_ppi_group_changes_are_refused_and_counted, setup),
+		cmocka_unit_test_setup(test_sgi_and_ppi_bitmaps_of_another_vcpu, setup),
 		cmocka_unit_test_setup(test_vcpu_reset_restores_its_timer_priorities, setup),
 		cmocka_unit_test_setup(test_kick_takes_the_posted_sgis, setup),
 		cmocka_unit_test_setup(test_maintenance_refills_the_list_registers, setup),
