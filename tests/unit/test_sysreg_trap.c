@@ -118,9 +118,10 @@ extern uint64_t host_sr_icc_pmr_el1, host_sr_icc_ctlr_el1, host_sr_icc_rpr_el1;
 /* A direct-delivery vCPU (gamma's) traps its CPU interface's shared registers
  * (ICH_HCR_EL2.TC): it reads the physical ones as they are, and its writes keep
  * the hypervisor's kick above its priority mask and its own bits of the
- * control register only. A read of a write-only register, or a write of a
- * read-only one, is refused as the hardware would refuse it. */
-/* Verifies: REQ-IRQ-003 */
+ * control register only; it deactivates only the interrupts it owns. A read
+ * of a write-only register, or a write of a read-only one, is refused as the
+ * hardware would refuse it. */
+/* Verifies: REQ-IRQ-003, REQ-IRQ-012 */
 static void test_direct_cpu_interface_registers_read_and_written_within_limits(void **state)
 {
 	(void)state;
@@ -151,6 +152,23 @@ static void test_direct_cpu_interface_registers_read_and_written_within_limits(v
 	f = trap_on(GAMMA_CORE, ICC_RPR | READ, 0x5u, SOURCE);
 	assert_emulated(&f, 0x60u, 0x5u);
 	assert_int_equal(host_sr_icc_rpr_el1, 0x60u);
+
+	/* Deactivation (EOImode 1): of its own interrupt (SPI 60) on the physical interface; of
+	 * another's (beta's SPI 70, the kick) refused, nothing deactivated. */
+	extern uint64_t host_sr_icc_dir_el1;
+	host_sr_icc_dir_el1 = 0u;
+	host_sr_elr_el2 = PC;
+	f = trap_on(GAMMA_CORE, ICC_DIR, 0x5u, 60u);
+	assert_emulated(&f, 60u, 0x5u);
+	assert_int_equal(host_sr_icc_dir_el1, 60u);
+	host_sr_icc_dir_el1 = 0u;
+	for (unsigned i = 0; i < 2; i++) {
+		host_sr_elr_el2 = PC;
+		f = trap_on(GAMMA_CORE, ICC_DIR, 0x5u, (i == 0) ? 70u : 15u);
+		assert_emulated(&f, (i == 0) ? 70u : 15u, 0x5u);
+		assert_int_equal(host_sr_icc_dir_el1, 0u);
+	}
+	assert_non_null(strstr(fake.console, "deactivation of an interrupt it does not own refused"));
 
 	static const uint32_t refused[] = { ICC_RPR, ICC_ASGI1R | READ, ICC_SGI0R | READ, ICC_DIR | READ };
 	for (unsigned i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {

@@ -722,6 +722,91 @@ static bool sgi_reached(uint32_t core, uint32_t intid)
 	return held(intid, &prio, &st) != 0u;
 }
 
+/* The rest of a redistributor's RD_base frame, as a board's: GICR_WAKER keeps what the guest
+ * asked (asleep reads back as ProcessorSleep and ChildrenAsleep), PIDR2 says GICv3, IIDR is the
+ * distributor's, GICR_CTLR and reserved words read as zero; the read-only registers ignore
+ * writes, and a halfword reads zero. */
+/* Verifies: REQ-IRQ-001 */
+static void test_redistributor_frame_registers(void **state)
+{
+	(void)state;
+	uint64_t other = redist_rd_read(1, 0, 0x0014u, 4u);
+
+	assert_int_equal(redist_rd_read(1, 1, 0x0014u, 4u), 6u);                 /* GICR_WAKER: asleep at reset */
+	redist_sgi(1, 1, 0x0014u - 0x10000u, true, 4, 0u);                       /* woken */
+	assert_int_equal(redist_rd_read(1, 1, 0x0014u, 4u), 0u);
+	redist_sgi(1, 1, 0x0014u - 0x10000u, true, 4, 2u);                       /* ProcessorSleep */
+	assert_int_equal(redist_rd_read(1, 1, 0x0014u, 4u), 6u);
+	assert_int_equal(redist_rd_read(1, 0, 0x0014u, 4u), other);              /* another vCPU's is its own */
+	assert_int_equal(redist_rd_read(1, 1, 0xffe8u, 4u), 0x3bu);              /* PIDR2: GICv3 */
+	assert_int_equal(redist_rd_read(1, 1, 0x0004u, 4u), FAKE_GICD_IIDR);
+	assert_int_equal(redist_rd_read(1, 1, 0x0000u, 4u), 0u);                 /* GICR_CTLR: no LPIs */
+	assert_int_equal(redist_rd_read(1, 1, 0x0100u, 4u), 0u);
+	assert_int_equal(redist_rd_read(1, 1, 0xffe8u, 2u), 0u);
+	redist_sgi(1, 1, 0x0008u - 0x10000u, true, 8, 0u);                       /* GICR_TYPER is read-only */
+	assert_int_equal(redist_rd_read(1, 1, 0x0008u, 8u), (1UL << 32) | (1u << 8) | 0x10u);
+}
+
+/* ICC_SGI1R_EL1 beyond the usual list: several own targets each get the SGI; a list naming a
+ * vCPU the partition lacks is refused (an incident) and its own targets still get it; a range
+ * selector or an affinity level that names no vCPU of the partition sends nothing. */
+/* Verifies: REQ-IRQ-003, REQ-IRQ-004~2 */
+static void test_sgi1r_target_lists_ranges_and_affinities(void **state)
+{
+	(void)state;
+	struct partition *beta = partition_get(BETA);
+	uint64_t before = incident_count(beta, BH_INCIDENT_INTERRUPT);
+
+	fake.current = cpu_get(1);
+	vgic_sgi1r(cpu_get(1), (UINT64_C(4) << 24) | 3u);            /* vCPUs 0 and 1 */
+	assert_true(sgi_reached(1, 4u));
+	assert_true(sgi_reached(2, 4u));
+	assert_int_equal(incident_count(beta, BH_INCIDENT_INTERRUPT), before);
+	fake.current = cpu_get(1);
+	vgic_sgi1r(cpu_get(1), (UINT64_C(6) << 24) | 6u);            /* vCPU 1, and a vCPU 2 it lacks */
+	assert_int_equal(incident_count(beta, BH_INCIDENT_INTERRUPT), before + 1u);
+	assert_true(sgi_reached(2, 6u));
+	fake.current = cpu_get(1);
+	vgic_sgi1r(cpu_get(1), (UINT64_C(7) << 24) | (UINT64_C(1) << 44) | 2u);   /* range 1: vCPU 17 */
+	assert_int_equal(incident_count(beta, BH_INCIDENT_INTERRUPT), before + 2u);
+	fake.current = cpu_get(1);
+	vgic_sgi1r(cpu_get(1), (UINT64_C(7) << 24) | (UINT64_C(1) << 16) | 2u);   /* Aff1 1 */
+	assert_int_equal(incident_count(beta, BH_INCIDENT_INTERRUPT), before + 3u);
+	fake.current = cpu_get(1);
+	vgic_sgi1r(cpu_get(1), (UINT64_C(7) << 24) | (UINT64_C(15) << 44));     /* an empty list: nothing */
+	assert_int_equal(incident_count(beta, BH_INCIDENT_INTERRUPT), before + 3u);
+	assert_false(sgi_reached(1, 7u));
+	assert_false(sgi_reached(2, 7u));
+}
+
+/* GICD_IROUTER of an own SPI: a route to a vCPU the partition lacks, or a non-zero Aff3 in the
+ * high word, is refused and changes nothing; the high word reads zero, the low word the route;
+ * "any vCPU" (IRM) reads back as such. */
+/* Verifies: REQ-IRQ-005 */
+static void test_spi_route_refusals_and_halves(void **state)
+{
+	(void)state;
+	struct partition *beta = partition_get(BETA);
+	uint64_t before = incident_count(beta, BH_INCIDENT_INTERRUPT);
+	const uint32_t at = GICD_IROUTER + (8u * SPI);
+
+	traps_dist(1, GICD_CTLR, true, 4, GRP1A);
+	traps_dist(1, at, true, 8, 1);
+	assert_int_equal(traps_dist(1, at, false, 8, 0), 1u);
+	traps_dist(1, at, true, 8, 2);                                /* no vCPU 2 */
+	assert_int_equal(incident_count(beta, BH_INCIDENT_INTERRUPT), before + 1u);
+	assert_int_equal(traps_dist(1, at, false, 8, 0), 1u);
+	traps_dist(1, at + 4u, true, 4, 1);                           /* Aff3 1 */
+	assert_int_equal(incident_count(beta, BH_INCIDENT_INTERRUPT), before + 2u);
+	traps_dist(1, at + 4u, true, 4, 0);
+	assert_int_equal(incident_count(beta, BH_INCIDENT_INTERRUPT), before + 2u);
+	assert_int_equal(traps_dist(1, at + 4u, false, 4, 0), 0u);
+	assert_int_equal(traps_dist(1, at, false, 4, 0), 1u);
+	traps_dist(1, at, true, 8, 0x80000000u);                      /* IRM */
+	assert_int_equal(traps_dist(1, at, false, 8, 0), 0x80000000u);
+	assert_int_equal(incident_count(beta, BH_INCIDENT_INTERRUPT), before + 2u);
+}
+
 /* ICC_SGI1R_EL1 with IRM (bit 40): every vCPU of the partition but the sender,
  * whatever the target list says. */
 /* Verifies: REQ-IRQ-003 */
@@ -1004,6 +1089,9 @@ int main(void)
 		cmocka_unit_test_setup(test_distributor_identifies_as_the_boards_without_lpis, setup),
 		cmocka_unit_test_setup(test_sgi_ppi_group_changes_are_refused_and_counted, setup),
 		cmocka_unit_test_setup(test_sgi_and_ppi_bitmaps_of_another_vcpu, setup),
+		cmocka_unit_test_setup(test_redistributor_frame_registers, setup),
+		cmocka_unit_test_setup(test_sgi1r_target_lists_ranges_and_affinities, setup),
+		cmocka_unit_test_setup(test_spi_route_refusals_and_halves, setup),
 		cmocka_unit_test_setup(test_vcpu_reset_restores_its_timer_priorities, setup),
 		cmocka_unit_test_setup(test_kick_takes_the_posted_sgis, setup),
 		cmocka_unit_test_setup(test_maintenance_refills_the_list_registers, setup),
