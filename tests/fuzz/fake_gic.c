@@ -86,11 +86,13 @@ struct bank {
 
 static struct bank dist;
 static struct bank local[TRAPS_CORES];
+uint32_t fake_gic_sgis_sent[TRAPS_CORES];
 
 void fake_gic_reset(void)
 {
 	memset(&dist, 0, sizeof(dist));
 	memset(local, 0, sizeof(local));
+	memset(fake_gic_sgis_sent, 0, sizeof(fake_gic_sgis_sent));
 	/* SGIs are edges; whether a PPI's trigger is programmable is IMPLEMENTATION DEFINED:
 	 * here every PPI resets to edge, so that a guest could tell another PPI's mode. */
 	for (uint32_t c = 0; c < TRAPS_CORES; c++) {
@@ -295,6 +297,7 @@ void gic_send_sgi(const struct cpu *target, uint32_t intid)
 
 	if (!traps_owns_core(cpu, core) || !may_local(cpu, intid) || intid >= 16u)
 		traps_violation("partition '%s' sent SGI %u to core %u", cpu->partition->cfg->name, intid, core);
+	fake_gic_sgis_sent[core] |= 1u << intid;
 }
 
 void gic_send_ipi(const struct cpu *target)

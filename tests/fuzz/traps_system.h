@@ -69,6 +69,9 @@ extern uint32_t fake_gich[], fake_gicc[];
 extern uint8_t fake_gic_targets[];
 #endif
 
+/** The SGIs the driver sent to each core since the last reset (bit n: SGI n). */
+extern uint32_t fake_gic_sgis_sent[];
+
 /** Resets the fake GIC's state (the list registers too). */
 void fake_gic_reset(void);
 

@@ -807,6 +807,61 @@ static void test_spi_route_refusals_and_halves(void **state)
 	assert_int_equal(incident_count(beta, BH_INCIDENT_INTERRUPT), before + 2u);
 }
 
+/* An SGI a mediated vCPU sends itself: enabled, straight into a free list register (merged if
+ * it is there already); disabled, pending until enabled. A direct-delivery vCPU's SGIs are the
+ * physical ones, but SGI 15 (the hypervisor's kick), which is refused; an interrupt raised in a
+ * direct partition is its physical SGI too. */
+/* Verifies: REQ-IRQ-003, REQ-CPU-011~2 */
+static void test_sgis_to_itself_and_of_a_direct_partition(void **state)
+{
+	(void)state;
+	struct cpu *cpu = cpu_get(1);
+	struct partition *gamma = partition_get(2);
+	uint8_t prio = 0;
+	uint32_t st = 0;
+
+	clear_lrs();
+	redist_sgi(1, 0, GICD_ISENABLER, true, 4, 1u << 2);
+	fake.current = cpu;
+	vgic_send_sgi(cpu, 0u, 2u);
+	assert_int_equal(held(2u, &prio, &st), 1u);
+	assert_int_equal(st, 1u);                                     /* pending */
+	arch_vcpu_inject(cpu, 2u);                                    /* again: merged */
+	assert_int_equal(held(2u, &prio, &st), 1u);
+	vgic_send_sgi(cpu, 0u, 9u);                                   /* disabled */
+	assert_int_equal(held(9u, &prio, &st), 0u);
+	assert_int_equal(vgic_cpu_of(cpu)->sgi_pending & (1u << 9), 1u << 9);
+
+	uint64_t before = incident_count(gamma, BH_INCIDENT_INTERRUPT);
+	fake.current = cpu_get(3);
+	vgic_send_sgi(cpu_get(3), 0u, 3u);
+	assert_int_equal(fake_gic_sgis_sent[3], 1u << 3);
+	vgic_send_sgi(cpu_get(3), 0u, GIC_IPI_SGI);
+	assert_int_equal(fake_gic_sgis_sent[3], 1u << 3);
+	assert_int_equal(incident_count(gamma, BH_INCIDENT_INTERRUPT), before + 1u);
+	arch_vcpu_raise(gamma, 0u, 4u);
+	assert_int_equal(fake_gic_sgis_sent[3], (1u << 3) | (1u << 4));
+	assert_int_equal(fake_gic_sgis_sent[1] | fake_gic_sgis_sent[2], 0u);
+}
+
+/* The lines a channel's doorbell may name: an SGI (not a direct partition's 15) or one of the
+ * partition's virtual SPIs, presented as that interrupt, vCPU 0 the hint. */
+/* Verifies: REQ-CHN-009 */
+static void test_line_targets(void **state)
+{
+	(void)state;
+	uint32_t vcpu = 7u, virq = 0u;
+
+	assert_true(arch_line_target(partition_get(BETA), 15u, &vcpu, &virq));
+	assert_int_equal(vcpu, 0u);
+	assert_int_equal(virq, 15u);
+	assert_true(arch_line_target(partition_get(BETA), SPI, &vcpu, &virq));
+	assert_int_equal(virq, SPI);
+	assert_false(arch_line_target(partition_get(BETA), 50u, &vcpu, &virq));   /* a device's SPI */
+	assert_false(arch_line_target(partition_get(2), 15u, &vcpu, &virq));
+	assert_true(arch_line_target(partition_get(2), 14u, &vcpu, &virq));
+}
+
 /* ICC_SGI1R_EL1 with IRM (bit 40): every vCPU of the partition but the sender,
  * whatever the target list says. */
 /* Verifies: REQ-IRQ-003 */
@@ -1092,6 +1147,8 @@ int main(void)
 		cmocka_unit_test_setup(test_redistributor_frame_registers, setup),
 		cmocka_unit_test_setup(test_sgi1r_target_lists_ranges_and_affinities, setup),
 		cmocka_unit_test_setup(test_spi_route_refusals_and_halves, setup),
+		cmocka_unit_test_setup(test_sgis_to_itself_and_of_a_direct_partition, setup),
+		cmocka_unit_test_setup(test_line_targets, setup),
 		cmocka_unit_test_setup(test_vcpu_reset_restores_its_timer_priorities, setup),
 		cmocka_unit_test_setup(test_kick_takes_the_posted_sgis, setup),
 		cmocka_unit_test_setup(test_maintenance_refills_the_list_registers, setup),
