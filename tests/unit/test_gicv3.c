@@ -438,6 +438,30 @@ static void test_lr_clear_and_underflow(void **state)
 	assert_int_equal(host_sr_ich_hcr_el2, 1u);
 }
 
+/* Each list register is written through its own ICH_LR<n>_EL2, all sixteen, with the
+ * interrupt's virtual INTID, priority and the pending state, and no other register touched. */
+/* Verifies: REQ-IRQ-006 */
+static void test_lr_write_reaches_each_list_register(void **state)
+{
+	(void)state;
+	for (uint32_t n = 0u; n < 16u; n++) {
+		for (uint32_t m = 0u; m < 16u; m++) {
+			*lrs[m] = 0u;
+		}
+		struct gic_lr lr = { 100u + n, 0u, 0xa0u, 0u, false };
+		gic_lr_write(n, lr);
+		for (uint32_t m = 0u; m < 16u; m++) {
+			if (m != n) {
+				assert_true(*lrs[m] == 0u);
+			}
+		}
+		struct gic_lr back;
+		assert_int_equal(gic_lr_state(n, &back), 1u);          /* pending */
+		assert_int_equal(back.vintid, 100u + n);
+		assert_false(back.hw);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -453,6 +477,7 @@ int main(void)
 		cmocka_unit_test(test_local_accessors_reach_the_cpus_own_redistributor),
 		cmocka_unit_test(test_group_0_ack_and_eoi_follow_the_eoi_mode),
 		cmocka_unit_test(test_lr_clear_and_underflow),
+		cmocka_unit_test(test_lr_write_reaches_each_list_register),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
