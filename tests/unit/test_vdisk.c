@@ -101,6 +101,19 @@ static void test_identification_and_capacity(void **state)
 	assert_true(pair_access(VIRTIO_MMIO_CONFIG + 1, false, 1, &v));
 	assert_int_equal(v, (SECTORS >> 8) & 0xff);
 	assert_int_equal(rd(VIRTIO_MMIO_CONFIG + 0x20), 0);
+	/* seg_max (le32 at 12): the data descriptors a chain may hold besides header and status,
+	 * read whole or byte by byte. */
+	assert_int_equal(rd(VIRTIO_MMIO_CONFIG + VIRTIO_BLK_SEG_MAX_OFF), BH_DISK_CHAIN_MAX - 2u);
+	for (uint32_t i = 0; i < 4u; i++) {
+		assert_true(pair_access(VIRTIO_MMIO_CONFIG + VIRTIO_BLK_SEG_MAX_OFF + i, false, 1, &v));
+		assert_int_equal(v, ((BH_DISK_CHAIN_MAX - 2u) >> (8u * i)) & 0xffu);
+	}
+	assert_int_equal(rd(VIRTIO_MMIO_CONFIG + 8), 0);                 /* size_max: not offered */
+	assert_int_equal(rd(VIRTIO_MMIO_CONFIG + 16), 0);
+	assert_int_equal(rd(VIRTIO_MMIO_VENDOR_ID), 0x4b4c4842u);        /* "BHLK" */
+	assert_int_equal(rd(VIRTIO_MMIO_CONFIG_GENERATION), 0);
+	assert_int_equal(rd(0x0e0u), 0);                                  /* reserved */
+	assert_int_equal(rd(VIRTIO_MMIO_QUEUE_NOTIFY), 0);                /* write-only */
 	/* A register access that is not 32 bits reads zero and changes nothing. */
 	assert_true(pair_access(VIRTIO_MMIO_MAGIC_VALUE, false, 2, &v));
 	assert_int_equal(v, 0);
