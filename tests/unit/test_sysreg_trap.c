@@ -115,6 +115,25 @@ extern uint64_t host_sr_icc_pmr_el1, host_sr_icc_ctlr_el1, host_sr_icc_rpr_el1;
 #define ICC_DIR SYSREG_ISS(3, 0, 12, 11, 1)
 #define GAMMA_CORE 3u
 
+/* Gamma's trapped read of `iss`: the physical register's `value`, left as it was. */
+static void direct_read(uint32_t iss, uint64_t *reg, uint64_t value)
+{
+	*reg = value;
+	host_sr_elr_el2 = PC;
+	struct guest_frame f = trap_on(GAMMA_CORE, iss | READ, 0x5u, SOURCE);
+	assert_emulated(&f, value, 0x5u);
+	assert_true(*reg == value);
+}
+
+/* Gamma's trapped write of `value` to `iss`: emulated, the physical register then `want`. */
+static void direct_write(uint32_t iss, uint64_t *reg, uint64_t value, uint64_t want)
+{
+	host_sr_elr_el2 = PC;
+	struct guest_frame f = trap_on(GAMMA_CORE, iss, 0x5u, value);
+	assert_emulated(&f, value, 0x5u);
+	assert_true(*reg == want);
+}
+
 /* A direct-delivery vCPU (gamma's) traps its CPU interface's shared registers
  * (ICH_HCR_EL2.TC): it reads the physical ones as they are, and its writes keep
  * the hypervisor's kick above its priority mask and its own bits of the
@@ -125,33 +144,14 @@ extern uint64_t host_sr_icc_pmr_el1, host_sr_icc_ctlr_el1, host_sr_icc_rpr_el1;
 static void test_direct_cpu_interface_registers_read_and_written_within_limits(void **state)
 {
 	(void)state;
-	host_sr_icc_pmr_el1 = 0x80u;
-	struct guest_frame f = trap_on(GAMMA_CORE, ICC_PMR | READ, 0x5u, SOURCE);
-	assert_emulated(&f, 0x80u, 0x5u);
-	assert_int_equal(host_sr_icc_pmr_el1, 0x80u);
-	host_sr_elr_el2 = PC;
-	f = trap_on(GAMMA_CORE, ICC_PMR, 0x5u, 0x105u);        /* RES0 bits, then below the kick */
-	assert_emulated(&f, 0x105u, 0x5u);
-	assert_int_equal(host_sr_icc_pmr_el1, 0x10u);
-	host_sr_elr_el2 = PC;
-	f = trap_on(GAMMA_CORE, ICC_PMR, 0x5u, 0xa0u);
-	assert_int_equal(host_sr_icc_pmr_el1, 0xa0u);
-
-	host_sr_icc_ctlr_el1 = 0x400u;
-	host_sr_elr_el2 = PC;
-	f = trap_on(GAMMA_CORE, ICC_CTLR | READ, 0x5u, SOURCE);
-	assert_emulated(&f, 0x400u, 0x5u);
-	assert_int_equal(host_sr_icc_ctlr_el1, 0x400u);
-	host_sr_elr_el2 = PC;
-	f = trap_on(GAMMA_CORE, ICC_CTLR, 0x5u, 0xfffcu | 0x2u);  /* EOImode set, CBPR clear, the rest not its own */
-	assert_emulated(&f, 0xfffeu, 0x5u);
-	assert_int_equal(host_sr_icc_ctlr_el1, 0x402u);
-
-	host_sr_icc_rpr_el1 = 0x60u;
-	host_sr_elr_el2 = PC;
-	f = trap_on(GAMMA_CORE, ICC_RPR | READ, 0x5u, SOURCE);
-	assert_emulated(&f, 0x60u, 0x5u);
-	assert_int_equal(host_sr_icc_rpr_el1, 0x60u);
+	direct_read(ICC_PMR, &host_sr_icc_pmr_el1, 0x80u);
+	direct_write(ICC_PMR, &host_sr_icc_pmr_el1, 0x105u, 0x10u);     /* RES0 bits, then below the kick */
+	direct_write(ICC_PMR, &host_sr_icc_pmr_el1, 0xa0u, 0xa0u);
+	direct_read(ICC_CTLR, &host_sr_icc_ctlr_el1, 0x400u);
+	/* EOImode set, CBPR clear, the rest not its own. */
+	direct_write(ICC_CTLR, &host_sr_icc_ctlr_el1, 0xfffcu | 0x2u, 0x402u);
+	direct_read(ICC_RPR, &host_sr_icc_rpr_el1, 0x60u);
+	struct guest_frame f;
 
 	/* Deactivation (EOImode 1): of its own interrupt (SPI 60) on the physical interface; of
 	 * another's (beta's SPI 70, the kick) refused, nothing deactivated. */
