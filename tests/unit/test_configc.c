@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +27,7 @@
 
 #include "bhcc.h"
 #include "bhcc_fixture.h"
+#include "output.h"
 #include "pools.h"
 #include "cfg.h"
 #include "range.h"
@@ -2474,6 +2476,97 @@ static void test_image_overlaps_dtb(void **state)
 
 /* ---- outputs on error, files, arguments -------------------------------------- */
 
+/* How many entries of @dir begin with '.' and are not "." or "..": the outputs' temporary files. */
+static unsigned temporaries_in(const char *dir)
+{
+	unsigned n = 0;
+	DIR *d = opendir(dir);
+	struct dirent *e;
+
+	assert_non_null(d);
+	while ((e = readdir(d)) != NULL)
+		if (e->d_name[0] == '.' && strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+			n++;
+	closedir(d);
+	return n;
+}
+
+/* The outputs' own failures are errors too, never a partial set left behind: an output folder
+ * that cannot be made, a path too long for it, more files than the set holds, and a rename that
+ * fails (a folder where a file goes) each say what and leave no temporary file. */
+/* Verifies: REQ-CFG-003 */
+static void test_output_failures_are_errors(void **state)
+{
+	static struct outputs o;
+	struct diag d;
+	char *err;
+	size_t len;
+	FILE *f;
+	char dir[PATH], path[2 * PATH], want[3 * PATH];
+
+	(void)state;
+	snprintf(dir, sizeof(dir), "%s/outfail", fx_tmp);
+	fx_write_file(fx_tmp, "outfail-file", 16);
+	snprintf(path, sizeof(path), "%s/outfail-file/gen", fx_tmp);
+	f = open_memstream(&err, &len);
+	diag_init(&d, "src.dts", f);
+	assert_false(out_init(&o, path, &d));
+	fclose(f);
+	snprintf(want, sizeof(want), "cannot create output directory '%s': Not a directory", path);
+	assert_non_null(strstr(err, want));
+	free(err);
+
+	/* A folder where b.txt goes: the rename fails, no temporary stays. */
+	f = open_memstream(&err, &len);
+	diag_init(&d, "src.dts", f);
+	assert_true(out_init(&o, dir, &d));
+	snprintf(path, sizeof(path), "%s/b.txt", dir);
+	assert_int_equal(mkdir(path, 0777), 0);
+	FILE *a = out_begin(&o, "a.txt");
+	assert_non_null(a);
+	fputs("a\n", a);
+	out_end(&o, a);
+	out_blob(&o, "b.txt", "b\n", 2);
+	assert_false(out_commit(&o));
+	fclose(f);
+	snprintf(want, sizeof(want), "cannot write '%s': Is a directory", path);
+	assert_non_null(strstr(err, want));
+	free(err);
+	assert_int_equal(temporaries_in(dir), 0);
+
+	/* More files than a set holds. */
+	f = open_memstream(&err, &len);
+	diag_init(&d, "src.dts", f);
+	assert_true(out_init(&o, dir, &d));
+	for (unsigned i = 0; i < OUT_MAX_FILES; i++) {
+		char name[32];
+
+		snprintf(name, sizeof(name), "f%u", i);
+		out_blob(&o, name, "x", 1);
+	}
+	assert_null(out_begin(&o, "one-more"));
+	assert_false(out_commit(&o));
+	fclose(f);
+	snprintf(want, sizeof(want), "more than %u output files", (unsigned)OUT_MAX_FILES);
+	assert_non_null(strstr(err, want));
+	free(err);
+	assert_int_equal(temporaries_in(dir), 0);
+	assert_false(fx_exists(dir, "f0"));
+
+	/* A name that makes the path longer than a path may be. */
+	char name[BHCC_FILE_MAX];
+	memset(name, 'n', sizeof(name) - 1);
+	name[sizeof(name) - 1] = '\0';
+	f = open_memstream(&err, &len);
+	diag_init(&d, "src.dts", f);
+	assert_true(out_init(&o, dir, &d));
+	assert_null(out_begin(&o, name));
+	assert_false(out_commit(&o));
+	fclose(f);
+	assert_non_null(strstr(err, "is too long"));
+	free(err);
+}
+
 /* Verifies: REQ-CFG-003 */
 static void test_no_outputs_after_error(void **state)
 {
@@ -2756,6 +2849,7 @@ int main(void)
 		cmocka_unit_test(test_image_too_large),
 		cmocka_unit_test(test_image_overlaps_dtb),
 		cmocka_unit_test(test_no_outputs_after_error),
+		cmocka_unit_test(test_output_failures_are_errors),
 		cmocka_unit_test(test_input_blob_never_removed),
 		cmocka_unit_test(test_not_a_blob),
 		cmocka_unit_test(test_arguments),

@@ -104,8 +104,9 @@ bool out_commit(struct outputs *o)
 			diag_error(o->diag, NULL, NULL, "cannot write '%s': %s", o->f[i].final,
 				   strerror(errno));
 			o->failed = true;
+		} else {
+			o->f[i].tmp[0] = '\0';   /* renamed: nothing left to remove */
 		}
-		o->f[i].tmp[0] = '\0';
 	}
 	if (!o->failed)
 		return true;
