@@ -1062,6 +1062,46 @@ static void test_maintenance_refills_the_list_registers(void **state)
 	assert_int_equal(prio, 0xa0u);
 }
 
+/* The kick's usual cargo, one enabled SGI for a vCPU that holds nothing, goes straight into list
+ * register 0 with its priority, and nothing else is done; an SGI posted while disabled stays
+ * posted through the kick, for when the guest enables it. */
+/* Verifies: REQ-IRQ-003, REQ-IRQ-002 */
+static void test_kick_with_one_sgi_fills_list_register_0(void **state)
+{
+	(void)state;
+	struct cpu *cpu = cpu_get(2);
+	struct vgic_cpu *v = vgic_cpu_of(cpu);
+	uint8_t prio = 0;
+	uint32_t st = 0;
+
+	clear_lrs();
+	redist_sgi(2, 1, GICD_IPRIORITYR + 4u, true, 4, 0x90u << 8);        /* SGI 5: 0x90 */
+	redist_sgi(2, 1, GICD_ISENABLER, true, 4, 1u << 5);
+	fake.current = cpu_get(1);
+	vgic_send_sgi(cpu_get(1), 1u, 5u);                                    /* posted for vCPU 1 */
+	assert_int_equal(v->sgi_pending, 1u << 5);
+	fake.current = cpu;
+	vgic_kick(cpu, GIC_IPI_SGI);
+	assert_int_equal(v->sgi_pending, 0u);
+	assert_int_equal(v->queued, 0u);
+	assert_true((host_sr_ich_lr0_el2 & 0xffffffffu) == 5u);
+	assert_int_equal(held(5u, &prio, &st), 1u);
+	assert_int_equal(prio, 0x90u);
+	assert_int_equal(st, 1u);
+
+	/* SGI 6 is disabled: posted, kicked, still posted; SGI 5 again, enabled, delivered. */
+	fake_gic_sync_elrsr();
+	clear_lrs();
+	fake.current = cpu_get(1);
+	vgic_send_sgi(cpu_get(1), 1u, 6u);
+	vgic_send_sgi(cpu_get(1), 1u, 5u);
+	fake.current = cpu;
+	vgic_kick(cpu, GIC_IPI_SGI);
+	assert_int_equal(v->sgi_pending, 1u << 6);
+	assert_int_equal(held(5u, &prio, &st), 1u);
+	assert_int_equal(held(6u, &prio, &st), 0u);
+}
+
 /* The kick takes every SGI posted for the vCPU (enabled ones) and leaves none posted behind. */
 /* Verifies: REQ-IRQ-003 */
 static void test_kick_takes_the_posted_sgis(void **state)
@@ -1149,6 +1189,7 @@ int main(void)
 		cmocka_unit_test_setup(test_spi_route_refusals_and_halves, setup),
 		cmocka_unit_test_setup(test_sgis_to_itself_and_of_a_direct_partition, setup),
 		cmocka_unit_test_setup(test_line_targets, setup),
+		cmocka_unit_test_setup(test_kick_with_one_sgi_fills_list_register_0, setup),
 		cmocka_unit_test_setup(test_vcpu_reset_restores_its_timer_priorities, setup),
 		cmocka_unit_test_setup(test_kick_takes_the_posted_sgis, setup),
 		cmocka_unit_test_setup(test_maintenance_refills_the_list_registers, setup),
