@@ -211,6 +211,23 @@ static void test_restart_from_second_vcpu(void **state)
 	assert_int_equal(partition_get(0)->state, PARTITION_RUNNING);
 }
 
+/* A restart whose boot core will not power on again leaves the partition stopped, says which
+ * core, and touches no other partition. */
+/* Verifies: REQ-CPU-007 */
+static void test_restart_whose_boot_core_will_not_start_stops_the_partition(void **state)
+{
+	(void)state;
+	boot_beta();
+	fake.current = cpu_get(2);
+	fake.start_result = CORE_ERR_HW;
+	struct shutdown_args a = { cpu_get(2), true };
+	assert_int_equal(fake_run(shutdown, &a), FAKE_STOP);
+	assert_int_equal(partition_get(1)->restarts, 1);
+	assert_int_equal(partition_get(1)->state, PARTITION_STOPPED);
+	assert_non_null(strstr(fake.console, "partition 'beta': core 1 would not power on"));
+	assert_int_equal(partition_get(0)->state, PARTITION_RUNNING);
+}
+
 /* Verifies: REQ-CPU-015, REQ-MEM-008~2 */
 static void test_restart_scrubs_writable_ram_when_described(void **state)
 {
@@ -623,6 +640,7 @@ int main(void)
 		cmocka_unit_test_setup(test_vcpu_that_never_stops_leaves_the_partition_fenced, setup),
 		cmocka_unit_test_setup(test_fault_of_a_stopping_partition_stops_the_cpu_quietly, setup),
 		cmocka_unit_test_setup(test_translate_bounds, setup),
+		cmocka_unit_test_setup(test_restart_whose_boot_core_will_not_start_stops_the_partition, setup),
 		cmocka_unit_test(test_no_entropy_is_said_once_by_the_boot_core),
 		cmocka_unit_test(test_a_source_failing_after_boot_is_said_by_the_loading_core),
 	};
