@@ -384,6 +384,31 @@ def test_unit_program_that_does_not_build_the_file_is_left_out_unless_mapped(tmp
     assert outcome["status"] == "error" and "none of the tests of its selection builds" in outcome["log"], outcome
 
 
+def test_a_test_skipped_in_the_evidence_run_judges_nothing():
+    """A test the run's own results show skipped (not runnable on the evidence platform) would
+    pass whatever the mutant does: it is left out of the mutant's selection and is no problem of
+    the gate; a test that failed or never ran is one; a mutant whose every test was skipped has
+    no judge.
+
+    Verifies: REQ-CRT-017
+    """
+    mutate = mutate_module()
+    units = {"calc": "tests/unit/test_calc.c"}
+    results = {"tests/system/test_probe.py::test_tidcp": "skipped",
+               "tests/system/test_probe.py::test_psci": "pass",
+               "tests/system/test_boot.py::test_boots": "fail",
+               "tests/unit/test_calc.c::test_one": "pass", "tests/unit/test_calc.c::test_two": "skipped"}
+    selection = ["tests/system/test_probe.py::test_tidcp", "tests/system/test_probe.py::test_psci",
+                 "unit:calc", "cmd:tests/run.sh"]
+    assert mutate.judges_of(selection, results, units) == selection[1:]
+    assert mutate.judges_of(selection, {}, units) == selection
+    assert mutate.judges_of(["tests/system/test_probe.py::test_tidcp"], results, units) == []
+    problems = mutate.baseline_problems(["tests/system/test_probe.py::test_psci", "tests/system/test_boot.py",
+                                         "tests/system/test_gone.py::test_x", "unit:calc", "cmd:tests/run.sh"],
+                                        results, "R", units)
+    assert [p.split(":")[0] for p in problems] == ["tests/system/test_boot.py", "tests/system/test_gone.py", "unit"]
+
+
 def mutate_module():
     import mutate
     return mutate
