@@ -180,6 +180,18 @@ static void test_direct_cpu_interface_registers_read_and_written_within_limits(v
 	}
 }
 
+/* A direct vCPU's group 0 SGI (ICC_SGI0R_EL1: group 0 is the hypervisor's) is refused, counted
+ * and logged with what it wrote; the guest steps over it. */
+/* Verifies: REQ-IRQ-003, REQ-TRP-009 */
+static void test_group_0_sgi_is_refused_and_logged(void **state)
+{
+	(void)state;
+	struct guest_frame f = trap_on(GAMMA_CORE, ICC_SGI0R, 0x5u, (3UL << 24) | 1u);
+
+	assert_emulated(&f, (3UL << 24) | 1u, 0x5u);
+	assert_non_null(strstr(fake.console, "group 0 SGI refused (offset 0x0, value 0x3000001)"));
+}
+
 /* Verifies: REQ-TRP-004, REQ-TRP-009 */
 static void test_refused_read_write_and_instruction_logged_by_their_names(void **state)
 {
@@ -401,6 +413,7 @@ int main(void)
 		cmocka_unit_test_setup(test_direct_cpu_interface_registers_read_and_written_within_limits, setup),
 		cmocka_unit_test_setup(test_every_id_register_from_its_own_encoding, setup),
 		cmocka_unit_test_setup(test_sgi1r_write_is_emulated_and_a_read_refused, setup),
+		cmocka_unit_test_setup(test_group_0_sgi_is_refused_and_logged, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
