@@ -363,6 +363,14 @@ static void board_whose_entropy_fails_later(void)
 	fake.entropy_limit = 1u;
 }
 
+/* Boots the fake system on `board` (fake_board_hook for this boot only). */
+static void boot_board(void (*board)(void))
+{
+	fake_board_hook = board;
+	fake_system_boot();
+	fake_board_hook = NULL;
+}
+
 static unsigned count_of(const char *text, const char *line)
 {
 	unsigned n = 0u;
@@ -392,9 +400,7 @@ static void assert_seeds_removed(void)
 static void test_no_entropy_is_said_once_by_the_boot_core(void **state)
 {
 	(void)state;
-	fake_board_hook = board_without_entropy;
-	fake_system_boot();
-	fake_board_hook = NULL;
+	boot_board(board_without_entropy);
 	assert_int_equal(count_of(fake.console, no_entropy_line), 1u);
 	boot_beta();
 	fake_partitions[1] = beta_saved;
@@ -409,9 +415,7 @@ static void test_no_entropy_is_said_once_by_the_boot_core(void **state)
 static void test_a_source_failing_after_boot_is_said_by_the_loading_core(void **state)
 {
 	(void)state;
-	fake_board_hook = board_whose_entropy_fails_later;
-	fake_system_boot();
-	fake_board_hook = NULL;
+	boot_board(board_whose_entropy_fails_later);
 	assert_int_equal(count_of(fake.console, no_entropy_line), 0u);
 	boot_beta();
 	fake_partitions[1] = beta_saved;

@@ -747,6 +747,13 @@ static void test_redistributor_frame_registers(void **state)
 	assert_int_equal(redist_rd_read(1, 1, 0x0008u, 8u), (1UL << 32) | (1u << 8) | 0x10u);
 }
 
+/* An ICC_SGI1R_EL1 write of `v` by beta's vCPU 0 (core 1). */
+static void sgi1r_from_beta_vcpu0(uint64_t v)
+{
+	fake.current = cpu_get(1);
+	vgic_sgi1r(cpu_get(1), v);
+}
+
 /* ICC_SGI1R_EL1 beyond the usual list: several own targets each get the SGI; a list naming a
  * vCPU the partition lacks is refused (an incident) and its own targets still get it; a range
  * selector or an affinity level that names no vCPU of the partition sends nothing. */
@@ -757,23 +764,18 @@ static void test_sgi1r_target_lists_ranges_and_affinities(void **state)
 	struct partition *beta = partition_get(BETA);
 	uint64_t before = incident_count(beta, BH_INCIDENT_INTERRUPT);
 
-	fake.current = cpu_get(1);
-	vgic_sgi1r(cpu_get(1), (UINT64_C(4) << 24) | 3u);            /* vCPUs 0 and 1 */
+	sgi1r_from_beta_vcpu0((UINT64_C(4) << 24) | 3u);            /* vCPUs 0 and 1 */
 	assert_true(sgi_reached(1, 4u));
 	assert_true(sgi_reached(2, 4u));
 	assert_int_equal(incident_count(beta, BH_INCIDENT_INTERRUPT), before);
-	fake.current = cpu_get(1);
-	vgic_sgi1r(cpu_get(1), (UINT64_C(6) << 24) | 6u);            /* vCPU 1, and a vCPU 2 it lacks */
+	sgi1r_from_beta_vcpu0((UINT64_C(6) << 24) | 6u);            /* vCPU 1, and a vCPU 2 it lacks */
 	assert_int_equal(incident_count(beta, BH_INCIDENT_INTERRUPT), before + 1u);
 	assert_true(sgi_reached(2, 6u));
-	fake.current = cpu_get(1);
-	vgic_sgi1r(cpu_get(1), (UINT64_C(7) << 24) | (UINT64_C(1) << 44) | 2u);   /* range 1: vCPU 17 */
+	sgi1r_from_beta_vcpu0((UINT64_C(7) << 24) | (UINT64_C(1) << 44) | 2u);   /* range 1: vCPU 17 */
 	assert_int_equal(incident_count(beta, BH_INCIDENT_INTERRUPT), before + 2u);
-	fake.current = cpu_get(1);
-	vgic_sgi1r(cpu_get(1), (UINT64_C(7) << 24) | (UINT64_C(1) << 16) | 2u);   /* Aff1 1 */
+	sgi1r_from_beta_vcpu0((UINT64_C(7) << 24) | (UINT64_C(1) << 16) | 2u);   /* Aff1 1 */
 	assert_int_equal(incident_count(beta, BH_INCIDENT_INTERRUPT), before + 3u);
-	fake.current = cpu_get(1);
-	vgic_sgi1r(cpu_get(1), (UINT64_C(7) << 24) | (UINT64_C(15) << 44));     /* an empty list: nothing */
+	sgi1r_from_beta_vcpu0((UINT64_C(7) << 24) | (UINT64_C(15) << 44));     /* an empty list: nothing */
 	assert_int_equal(incident_count(beta, BH_INCIDENT_INTERRUPT), before + 3u);
 	assert_false(sgi_reached(1, 7u));
 	assert_false(sgi_reached(2, 7u));
@@ -869,8 +871,7 @@ static void test_sgi_to_all_but_self_reaches_the_other_vcpus_only(void **state)
 {
 	(void)state;
 	clear_lrs();
-	fake.current = cpu_get(1);
-	vgic_sgi1r(cpu_get(1), (UINT64_C(1) << 40) | (UINT64_C(5) << 24) | 1u);
+	sgi1r_from_beta_vcpu0((UINT64_C(1) << 40) | (UINT64_C(5) << 24) | 1u);
 	assert_true(sgi_reached(2, 5u));
 	assert_false(sgi_reached(1, 5u));
 }
