@@ -254,6 +254,25 @@ static void test_sgi_pending_registers_by_sender(void **state)
 	assert_int_equal(incidents(BETA), n + 1u);
 }
 
+/* GICD_ICFGR1 is kept per vCPU on GICv2 (GIC_PPI_REGS_BANKED): the other vCPU's trigger modes
+ * are its own, and a reset of the vCPU takes the hardware's back (edge, on the fake GIC), so a restarted vCPU does not
+ * keep what its last life wrote. */
+/* Verifies: REQ-IRQ-004~2, REQ-IRQ-009~2 */
+static void test_ppi_trigger_modes_per_vcpu_until_reset(void **state)
+{
+	(void)state;
+	const uint32_t edge = (2u << 22) | (2u << 28);   /* its timers, PPIs 27 and 30, as the fake resets */
+	uint64_t n = incidents(BETA);
+
+	traps_dist(1, GICD_ICFGR + 4u, true, 4, 0);       /* level */
+	assert_int_equal(traps_dist(1, GICD_ICFGR + 4u, false, 4, 0), 0);
+	assert_int_equal(traps_dist(2, GICD_ICFGR + 4u, false, 4, 0), edge);
+	assert_int_equal(incidents(BETA), n);
+	fake.current = cpu_get(1);
+	vgic_vcpu_reset(cpu_get(1));
+	assert_int_equal(traps_dist(1, GICD_ICFGR + 4u, false, 4, 0), edge);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -264,6 +283,7 @@ int main(void)
 		cmocka_unit_test_setup(test_cpu_targets_of_its_own_spi, traps_unit_boot),
 		cmocka_unit_test_setup(test_uniprocessor_targets, traps_unit_boot),
 		cmocka_unit_test_setup(test_sgi_pending_registers_by_sender, traps_unit_boot),
+		cmocka_unit_test_setup(test_ppi_trigger_modes_per_vcpu_until_reset, traps_unit_boot),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
