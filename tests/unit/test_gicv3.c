@@ -23,13 +23,14 @@
 #define FRAME 0x20000u
 
 static uint32_t dist[0x10000 / 4] __attribute__((aligned(4096)));
-/* Two redistributors (RD_base and SGI_base frames each), for affinities 0 and 1. */
-static uint32_t redist[2 * FRAME / 4] __attribute__((aligned(4096)));
+/* Two redistributors (RD_base and SGI_base frames each), for affinities 0 and 1, and a third
+ * frame past the end of the configured region, which the driver must never take. */
+static uint32_t redist[3 * FRAME / 4] __attribute__((aligned(4096)));
 static struct cpu cpus[2];
 #define the_cpu cpus[0]
 
 const struct cfg_system cfg_system = {
-	.arch = { .gic = { .dist = { (uintptr_t)dist, sizeof(dist) }, .redist = { (uintptr_t)redist, sizeof(redist) } } },
+	.arch = { .gic = { .dist = { (uintptr_t)dist, sizeof(dist) }, .redist = { (uintptr_t)redist, 2u * FRAME } } },
 	.n_cpus = 2,
 };
 
@@ -85,9 +86,16 @@ uint64_t arm64_cpu_mpidr(uint32_t core)
 	return mpidrs[core];
 }
 
-/* No redistributor for the cpu's affinity: not on this test's paths. */
+static jmp_buf panicked;
+static bool panic_expected;
+
+/* No redistributor for the cpu's affinity: only test_no_redistributor_in_the_region expects it. */
 void panic(const char *fmt, ...)
 {
+	if (panic_expected) {
+		panic_expected = false;
+		longjmp(panicked, 1);
+	}
 	fail_msg("panic: %s", fmt);
 	abort();
 }
@@ -200,6 +208,32 @@ static void test_cpu_init_finds_its_redistributor_and_clears_what_the_firmware_l
 	}
 	/* The first redistributor was left alone. */
 	assert_int_equal(REG(redist, GICR_SGI_BASE + GICD_ICENABLER), 0u);
+}
+
+/* No redistributor of the region has the cpu's affinity and none says it is the last (a board
+ * description whose region is too small): the search stops at the region's end and panics, never
+ * taking the memory after it for a redistributor. */
+/* Verifies: REQ-IRQ-001 */
+static void test_no_redistributor_in_the_region(void **state)
+{
+	(void)state;
+	memset(redist, 0, sizeof(redist));
+	REG(redist, GICR_TYPER + 4u) = 0u;
+	REG(redist, FRAME + GICR_TYPER + 4u) = 1u;
+	REG(redist, 2u * FRAME + GICR_TYPER + 4u) = 7u;   /* past the end: the one that would match */
+	mpidrs[0] = 7u;
+	the_cpu.index = 0u;
+	the_cpu.arch.gic.redist = 0u;
+	panic_expected = true;
+	if (setjmp(panicked) == 0) {
+		gic_init_cpu(&the_cpu, false);
+		fail_msg("found redistributor 0x%lx", (unsigned long)the_cpu.arch.gic.redist);
+	}
+	mpidrs[0] = 0u;
+	assert_int_equal(the_cpu.arch.gic.redist, 0u);
+	for (uint32_t i = 2u * FRAME / 4u; i < 3u * FRAME / 4u; i++) {
+		assert_int_equal(redist[i], (i == (2u * FRAME + GICR_TYPER + 4u) / 4u) ? 7u : 0u);
+	}
 }
 
 /* A direct cpu: the kick is group 0 (FIQ); no maintenance interrupt. */
@@ -468,6 +502,7 @@ int main(void)
 		cmocka_unit_test(test_lr_state_reads_each_register_and_checks_the_ones_in_use),
 		cmocka_unit_test(test_lr_pending_reports_only_pending_registers),
 		cmocka_unit_test(test_cpu_init_finds_its_redistributor_and_clears_what_the_firmware_left),
+		cmocka_unit_test(test_no_redistributor_in_the_region),
 		cmocka_unit_test(test_direct_cpu_init_makes_the_kick_group_0),
 		cmocka_unit_test(test_global_init_clears_the_spis_and_names_each_cpu_by_affinity),
 		cmocka_unit_test(test_vif_reset_empties_the_virtual_interface),
