@@ -775,15 +775,22 @@ static void test_sgi1r_target_lists_ranges_and_affinities(void **state)
 	assert_int_equal(incident_count(beta, BH_INCIDENT_INTERRUPT), before + 2u);
 	sgi1r_from_beta_vcpu0((UINT64_C(7) << 24) | (UINT64_C(1) << 16) | 2u);   /* Aff1 1 */
 	assert_int_equal(incident_count(beta, BH_INCIDENT_INTERRUPT), before + 3u);
+	sgi1r_from_beta_vcpu0((UINT64_C(7) << 24) | (UINT64_C(1) << 32) | 1u);   /* Aff2 1 */
+	assert_int_equal(incident_count(beta, BH_INCIDENT_INTERRUPT), before + 4u);
+	sgi1r_from_beta_vcpu0((UINT64_C(7) << 24) | (UINT64_C(1) << 48) | 1u);   /* Aff3 1 */
+	assert_int_equal(incident_count(beta, BH_INCIDENT_INTERRUPT), before + 5u);
+	/* Range 4: vCPU 64, past any partition's (a shift of the list by 64 would wrap to vCPU 0). */
+	sgi1r_from_beta_vcpu0((UINT64_C(7) << 24) | (UINT64_C(4) << 44) | 1u);
+	assert_int_equal(incident_count(beta, BH_INCIDENT_INTERRUPT), before + 6u);
 	sgi1r_from_beta_vcpu0((UINT64_C(7) << 24) | (UINT64_C(15) << 44));     /* an empty list: nothing */
-	assert_int_equal(incident_count(beta, BH_INCIDENT_INTERRUPT), before + 3u);
+	assert_int_equal(incident_count(beta, BH_INCIDENT_INTERRUPT), before + 6u);
 	assert_false(sgi_reached(1, 7u));
 	assert_false(sgi_reached(2, 7u));
 }
 
 /* GICD_IROUTER of an own SPI: a route to a vCPU the partition lacks, or a non-zero Aff3 in the
  * high word, is refused and changes nothing; the high word reads zero, the low word the route;
- * "any vCPU" (IRM) reads back as such. */
+ * "any vCPU" (IRM) reads back as such; another partition's route reads as zero. */
 /* Verifies: REQ-IRQ-005 */
 static void test_spi_route_refusals_and_halves(void **state)
 {
@@ -806,6 +813,10 @@ static void test_spi_route_refusals_and_halves(void **state)
 	assert_int_equal(traps_dist(1, at, false, 4, 0), 1u);
 	traps_dist(1, at, true, 8, 0x80000000u);                      /* IRM */
 	assert_int_equal(traps_dist(1, at, false, 8, 0), 0x80000000u);
+	/* Another partition's SPI, and a width the register does not have, read as zero whatever
+	 * the caller's word held. */
+	assert_int_equal(traps_dist(1, GICD_IROUTER + (8u * 40u), false, 8, 0x1234u), 0u);
+	assert_int_equal(traps_dist(1, at, false, 2, 0x1234u), 0u);
 	assert_int_equal(incident_count(beta, BH_INCIDENT_INTERRUPT), before + 2u);
 }
 
