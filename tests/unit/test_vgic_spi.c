@@ -1076,7 +1076,7 @@ static void test_maintenance_refills_the_list_registers(void **state)
 
 /* The kick's usual cargo, one enabled SGI for a vCPU that holds nothing, goes straight into list
  * register 0 with its priority, and nothing else is done; an SGI posted while disabled stays
- * posted through the kick, for when the guest enables it. */
+ * posted through the kick, for when the guest enables it, alone or beside an enabled one. */
 /* Verifies: REQ-IRQ-003, REQ-IRQ-002 */
 static void test_kick_with_one_sgi_fills_list_register_0(void **state)
 {
@@ -1112,6 +1112,17 @@ static void test_kick_with_one_sgi_fills_list_register_0(void **state)
 	assert_int_equal(v->sgi_pending, 1u << 6);
 	assert_int_equal(held(5u, &prio, &st), 1u);
 	assert_int_equal(held(6u, &prio, &st), 0u);
+
+	/* SGI 0 alone, disabled: the lowest bit, which the one-SGI test must not take either. */
+	v->sgi_pending = 0u;
+	fake_gic_sync_elrsr();
+	clear_lrs();
+	fake.current = cpu_get(1);
+	vgic_send_sgi(cpu_get(1), 1u, 0u);
+	fake.current = cpu;
+	vgic_kick(cpu, GIC_IPI_SGI);
+	assert_int_equal(v->sgi_pending, 1u);
+	assert_int_equal(held(0u, &prio, &st), 0u);
 }
 
 /* The kick takes every SGI posted for the vCPU (enabled ones) and leaves none posted behind. */
