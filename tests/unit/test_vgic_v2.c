@@ -231,6 +231,8 @@ static void test_uniprocessor_targets(void **state)
 	assert_int_equal(incidents(0), n + 1u);
 	traps_dist(0, GICD_ITARGETSR + 48u, true, 4, 0);
 	assert_int_equal(incidents(0), n + 1u);
+	traps_dist(0, GICD_ITARGETSR + 50u, true, 1, 0x1u);         /* SPI 50 by its own byte */
+	assert_int_equal(incidents(0), n + 2u);
 }
 
 /* GICD_SPENDSGIR/CPENDSGIR: a byte per SGI of the reading vCPU, a bit per sender. */
