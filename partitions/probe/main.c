@@ -12,6 +12,8 @@
 #include <stdio.h>
 #include <string.h>
 #include "bhrt.h"
+/* The runtime's secondary entry: the probe makes one CPU_ON call by hand (cpu_on_smc32). */
+#include "bhrt_start.h"
 
 static unsigned failures;
 static unsigned checks;
@@ -53,6 +55,40 @@ static void secondary(uint64_t arg)
 	__atomic_store_n(&secondary_ran, (uint32_t)arg, __ATOMIC_RELEASE);
 }
 
+/* CPU_ON by the SMC32 convention: its arguments are the low halves of x1-x3 (the upper halves are
+ * set here and must be ignored), and x4 is none of them (0 here: a context id of 0 would start
+ * nothing in the runtime, whose vCPU 0 has no secondary function). */
+static int64_t cpu_on_smc32(uint32_t vcpu)
+{
+	register uint64_t x0 __asm__("x0") = PSCI_CPU_ON_32;
+	register uint64_t x1 __asm__("x1") = vcpu | (0xab00ull << 32);
+	register uint64_t x2 __asm__("x2") = (uint64_t)(uintptr_t)rt_secondary_entry | (0x12ull << 32);
+	register uint64_t x3 __asm__("x3") = vcpu | (0x56ull << 32);
+	register uint64_t x4 __asm__("x4") = 0u;
+
+	__asm__ volatile("smc #0" : "+r"(x0), "+r"(x1), "+r"(x2), "+r"(x3) : "r"(x4) : "memory");
+	return (int64_t)(int32_t)x0;
+}
+
+/* AFFINITY_INFO of vCPU 1 once it is off again, or after a bound. */
+static int vcpu1_off(void)
+{
+	int state = PSCI_AFFINITY_ON;
+
+	for (int i = 0; (i < 100000) && (state != PSCI_AFFINITY_OFF); i++) {
+		state = rt_affinity_info(1);
+	}
+	return state;
+}
+
+static uint32_t secondary_result(void)
+{
+	for (int i = 0; (i < 100000) && (__atomic_load_n(&secondary_ran, __ATOMIC_ACQUIRE) == 0); i++) {
+		rt_delay_us(10);
+	}
+	return secondary_ran;
+}
+
 static uint64_t incidents(uint32_t kind)
 {
 	struct rt_smccc_res r = rt_hvc(BH_HC_INCIDENTS, kind, 0, 0);
@@ -84,15 +120,13 @@ static void psci_checks(const struct rt_info *info)
 	check("affinity-info-refusals-counted", (int64_t)(refused_after - refused_before), 2);
 	check("affinity-info-answer-not-counted", (int64_t)(incidents(BH_INCIDENT_CALL) - refused_after), 0);
 	check("cpu-on-own", rt_cpu_on(1, secondary, 42), PSCI_RET_SUCCESS);
-	for (int i = 0; (i < 100000) && (__atomic_load_n(&secondary_ran, __ATOMIC_ACQUIRE) == 0); i++) {
-		rt_delay_us(10);
-	}
-	check("secondary-ran", secondary_ran, 42);
-	int state = PSCI_AFFINITY_ON;
-	for (int i = 0; (i < 100000) && (state != PSCI_AFFINITY_OFF); i++) {
-		state = rt_affinity_info(1);
-	}
-	check("affinity-info-after-cpu-off", state, PSCI_AFFINITY_OFF);
+	check("secondary-ran", secondary_result(), 42);
+	check("affinity-info-after-cpu-off", vcpu1_off(), PSCI_AFFINITY_OFF);
+	__atomic_store_n(&secondary_ran, 0u, __ATOMIC_RELEASE);
+	rt_secondary_set(1, secondary, 43);
+	check("cpu-on-smc32", cpu_on_smc32(1), PSCI_RET_SUCCESS);
+	check("secondary-ran-smc32", secondary_result(), 43);
+	check("affinity-info-after-smc32-cpu-off", vcpu1_off(), PSCI_AFFINITY_OFF);
 }
 
 static void hypercall_checks(const struct rt_info *info)

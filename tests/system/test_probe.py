@@ -49,7 +49,7 @@ def test_probe_ran_all_checks(probe):
     finished = [l for l in probe.of("probe") if l.startswith("probe finished:")]
     assert finished, probe.text()
     m = re.match(r"probe finished: (\d+) checks, (\d+) failure\(s\)", finished[0])
-    assert int(m.group(1)) == len(_checks(probe)) == 63
+    assert int(m.group(1)) == len(_checks(probe)) == 66
     failed = [n for n, r in _checks(probe).items() if r != "PASS"]
     expected_failures = [] if QEMU_TRAPS_IMPDEF else ["impdef-register-undefined"]
     assert failed == expected_failures, probe.text()
@@ -69,11 +69,14 @@ def test_psci_foreign_cores_refused(probe):
 
 def test_psci_own_cores(probe):
     """A partition starts and stops its own vCPUs; bad entry points and double starts are refused.
+    CPU_ON by the SMC32 convention takes the low halves of x1-x3 as target, entry and context id
+    (the upper halves set, x4 zero), and the vCPU runs with that context id.
 
     Verifies: REQ-CPU-002, REQ-CPU-004
     """
     _assert_pass(probe, ["cpu-on-self", "cpu-on-bad-entry", "cpu-on-entry-past-ram", "affinity-info-off",
-                         "cpu-on-own", "secondary-ran", "affinity-info-after-cpu-off"])
+                         "cpu-on-own", "secondary-ran", "affinity-info-after-cpu-off", "cpu-on-smc32",
+                         "secondary-ran-smc32", "affinity-info-after-smc32-cpu-off"])
 
 
 def test_psci_discovery(probe):

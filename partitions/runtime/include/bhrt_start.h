@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Between the runtime's shared start-up (partitions/runtime/start.c) and its
- * architecture parts; programs do not use it.
+ * architecture parts; programs do not use it (but the probe, which makes one
+ * CPU_ON call by hand with register contents of its own).
  */
 #ifndef BHRT_START_H
 #define BHRT_START_H
