@@ -177,7 +177,8 @@ def test_direct_delivery():
 
 def test_direct_delivery_partition_can_be_stopped():
     """A fault on vCPU 1 of a direct-delivery partition stops its vCPU 0 too: the
-    hypervisor's group-0 kick reaches a core whose interrupts bypass EL2.
+    hypervisor's group-0 kick reaches a core whose interrupts bypass EL2, and that core
+    powers off (the stage-2 fence, the stop's last resort, is not needed).
 
     Verifies: REQ-IRQ-008~2, REQ-TRP-002
     """
@@ -186,6 +187,7 @@ def test_direct_delivery_partition_can_be_stopped():
     assert fault >= 0, r.text()
     stopped = r.index(r"^\[bulkhead\] partition 'intruder' stopped$", fault)
     assert stopped > fault
+    assert not [l for l in r.lines if "did not power off" in l], r.text()
     assert not [l for l in r.lines[stopped:] if l.startswith("[intruder] ")]
     assert "done" in r.of("victim")
     assert r.exited
