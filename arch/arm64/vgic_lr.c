@@ -36,13 +36,14 @@ static void queue_push(const struct cpu *cpu, struct vgic_cpu *v, const struct g
 }
 
 /* All list registers in use: a higher-priority interrupt takes the place of
- * the lowest-priority one that is only pending, which waits in the queue. */
+ * the lowest-priority one that is only pending (the first, on a tie), which
+ * waits in the queue. */
 /* Implements: REQ-IRQ-007 */
 __attribute__((noinline)) void vgic_lr_inject_full(const struct cpu *cpu, struct vgic_cpu *v, struct gic_lr lr)
 {
 	uint32_t n = gic_lr_count();
 	uint32_t victim = n;
-	struct gic_lr worst = { 0u, 0u, 0u, 0u, false };
+	struct gic_lr worst = lr;   /* read only once a victim is found (it is the victim's then) */
 	for (uint32_t i = 0u; i < n; i++) {
 		struct gic_lr cur;
 		if (gic_lr_pending(i, &cur) && (cur.priority > lr.priority) &&

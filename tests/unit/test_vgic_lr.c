@@ -247,6 +247,24 @@ static void test_full_list_registers_give_way_to_a_higher_priority(void **state)
 	assert_int_equal(v->queue[2].vintid, 6u);
 }
 
+/* Two list registers hold the least urgent pending priority: the first of them gives way, so
+ * which interrupt waits is the same on every run. */
+/* Verifies: REQ-IRQ-007 */
+static void test_a_tie_for_least_urgent_displaces_the_first(void **state)
+{
+	(void)state;
+	inject(soft(1u, 0xc0u));
+	inject(soft(2u, 0x40u));
+	inject(soft(3u, 0xc0u));
+	inject(soft(4u, 0x80u));
+	inject(soft(5u, 0x10u));
+
+	assert_int_equal(lr_vintid(0u), 5u);
+	assert_int_equal(lr_vintid(2u), 3u);
+	assert_int_equal(v->queued, 1u);
+	assert_int_equal(v->queue[0].vintid, 1u);
+}
+
 /* Verifies: REQ-IRQ-007 */
 static void test_active_list_registers_are_never_displaced(void **state)
 {
@@ -452,6 +470,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_free_list_registers_fill_in_order, setup),
 		cmocka_unit_test_setup(test_full_list_registers_give_way_to_a_higher_priority, setup),
+		cmocka_unit_test_setup(test_a_tie_for_least_urgent_displaces_the_first, setup),
 		cmocka_unit_test_setup(test_active_list_registers_are_never_displaced, setup),
 		cmocka_unit_test_setup(test_queue_is_sorted_by_priority_then_arrival, setup),
 		cmocka_unit_test_setup(test_refill_moves_the_most_urgent_first, setup),
