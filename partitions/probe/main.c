@@ -283,6 +283,25 @@ static void print_seeds(void)
 #define EL1_NAME(r) #r,
 #define EL1_VALUE(r) EL1_READ(r),
 
+/* EL1 registers the runtime itself sets before main (the MMU, FP/SIMD access, the vectors): the
+ * values vCPU 0 found at entry are rt_entry_el1's, in this order. */
+#define EL1_SET_AT_ENTRY_FIRST(X) X(sctlr_el1) X(tcr_el1) X(ttbr0_el1) X(ttbr1_el1)
+#define EL1_SET_AT_ENTRY_MORE(X) X(mair_el1) X(amair_el1) X(cpacr_el1) X(vbar_el1)
+#define EL1_SET_AT_ENTRY(X) EL1_SET_AT_ENTRY_FIRST(X) EL1_SET_AT_ENTRY_MORE(X)
+
+/* Four on a line (a console record's length). */
+static void print_el1_at_entry(void)
+{
+	static const char *const names[] = { EL1_SET_AT_ENTRY(EL1_NAME) };
+
+	for (size_t i = 0u; i < sizeof(names) / sizeof(names[0]); i++) {
+		printf("%s %s 0x%lx", ((i % 4u) == 0u) ? "EL1 at entry:" : "", names[i], (unsigned long)rt_entry_el1[i]);
+		if ((i % 4u) == 3u) {
+			printf("\n");
+		}
+	}
+}
+
 /* What this life finds in them, or (before the reset) what it leaves. */
 static void print_el1_kept(const char *when)
 {
@@ -306,7 +325,14 @@ static void dirty_el1_kept(void)
 	__asm__ volatile("msr tpidr_el1, %0\n\tmsr tpidr_el0, %1\n\tmsr par_el1, %2\n\tmsr csselr_el1, %3\n\t"
 			 "msr cntkctl_el1, %4\n\tmsr mdscr_el1, %5\n\tisb"
 			 : : "r"(0x77ul), "r"(0x88ul), "r"(0x40003000ul), "r"(2ul), "r"(1ul), "r"(1ul << 12) : "memory");
+	/* TTBR1_EL1 and AMAIR_EL1, which the runtime leaves zero: TCR_EL1.EPD1 keeps TTBR1 unwalked. */
+	__asm__ volatile("msr ttbr1_el1, %0\n\tmsr amair_el1, %1\n\tisb" : : "r"(0x40004000ul), "r"(0x44ul) : "memory");
 	print_el1_kept("left");
+	printf("EL1 set at entry, left:");
+	EL1_SET_AT_ENTRY_FIRST(EL1_PRINT)
+	printf("\nEL1 set at entry, left:");
+	EL1_SET_AT_ENTRY_MORE(EL1_PRINT)
+	printf("\n");
 }
 
 int main(void)
@@ -331,6 +357,7 @@ int main(void)
 			printf(" %s 0x%lx", el1_names[i], (unsigned long)el1_kept[i]);
 		}
 		printf("\n");
+		print_el1_at_entry();
 		return 0;
 	}
 	psci_checks(&info);

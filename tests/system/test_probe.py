@@ -279,6 +279,24 @@ def test_restart_resets_the_el1_registers(probe):
     assert all(v == 0 for v in found.values()), found
 
 
+def test_restart_resets_the_registers_the_runtime_sets(probe):
+    """The registers the runtime itself sets before main (MMU control, translation table bases and
+    control, memory attributes, FP/SIMD access, vector base), left set by the first life, are at
+    their reset value when the second life enters (the runtime keeps what it found at entry):
+    SCTLR_EL1 the architecture's reset value with the MMU and caches off, every other one zero.
+
+    Verifies: REQ-CPU-001
+    """
+    left = _el1_registers(probe, "set at entry, left")
+    found = _el1_registers(probe, "at entry")
+    names = {"sctlr_el1", "tcr_el1", "ttbr0_el1", "ttbr1_el1", "mair_el1", "amair_el1", "cpacr_el1", "vbar_el1"}
+    assert set(left) == set(found) == names, (left, found)
+    assert left["sctlr_el1"] & 1 == 1, left
+    assert all(left[r] != 0 for r in names - {"sctlr_el1", "amair_el1"}), left
+    assert found["sctlr_el1"] == 0x30d00800, found
+    assert all(found[r] == 0 for r in names - {"sctlr_el1"}), found
+
+
 def test_system_reset_restarts_only_that_partition(probe):
     """SYSTEM_RESET restarts the calling partition alone; the bystander runs to its end.
 

@@ -3,7 +3,8 @@
  * Partition start-up: vCPU 0 enters at _start (x0 = device tree or 0), other
  * vCPUs at rt_secondary_entry (x0 = their vCPU index, passed by rt_cpu_on).
  * Each gets its own stack at the top of RAM, FP/SIMD, its exception vectors
- * and the MMU (identity map built once by vCPU 0).
+ * and the MMU (identity map built once by vCPU 0). vCPU 0 keeps the EL1
+ * registers it found in rt_entry_el1.
  */
 #include "rt_stack.h"
 
@@ -22,6 +23,16 @@ rt_secondary_entry:
 
 common:
 	msr	daifset, #0xf
+	/* What the vCPU found before the runtime sets any of them: rt_entry_el1 (kept in x21-x28,
+	 * which the calls below preserve, and stored once the BSS is cleared). */
+	mrs	x21, sctlr_el1
+	mrs	x22, tcr_el1
+	mrs	x23, ttbr0_el1
+	mrs	x24, ttbr1_el1
+	mrs	x25, mair_el1
+	mrs	x26, amair_el1
+	mrs	x27, cpacr_el1
+	mrs	x28, vbar_el1
 	mrs	x1, mpidr_el1
 	and	x1, x1, #0xff
 	ldr	x2, =__stack_top
@@ -56,7 +67,13 @@ common:
 	b.hs	4f
 	stp	xzr, xzr, [x1], #16
 	b	2b
-4:	mov	x0, x19
+4:	adrp	x1, rt_entry_el1
+	add	x1, x1, :lo12:rt_entry_el1
+	stp	x21, x22, [x1]
+	stp	x23, x24, [x1, #16]
+	stp	x25, x26, [x1, #32]
+	stp	x27, x28, [x1, #48]
+	mov	x0, x19
 	bl	rt_start
 3:	mov	x0, x19
 	bl	rt_secondary_start
@@ -76,3 +93,9 @@ inval_range:
 	b	5b
 6:	dsb	sy
 	ret
+
+	.bss
+	.balign	16
+	.global	rt_entry_el1
+rt_entry_el1:
+	.zero	64

@@ -36,4 +36,11 @@ void rt_full_barrier(void);
  */
 uint32_t rt_exception_vector(void);
 
+/**
+ * The EL1 registers as vCPU 0 found them at its entry, before the runtime set any of them:
+ * SCTLR, TCR, TTBR0, TTBR1, MAIR, AMAIR, CPACR and VBAR (_EL1), in that order. What a partition
+ * is started (or restarted) with, for a program that checks it.
+ */
+extern uint64_t rt_entry_el1[8];
+
 #endif /* BHRT_ARCH_H */
