@@ -277,7 +277,8 @@ static void print_seeds(void)
  * each: one line of all of them would pass a console record's length. */
 #define EL1_KEPT(X) X(elr_el1) X(spsr_el1) X(afsr0_el1) X(afsr1_el1) X(contextidr_el1) X(tpidrro_el0) \
 	X(esr_el1) X(far_el1)
-#define EL1_KEPT_MORE(X) X(tpidr_el1) X(tpidr_el0) X(par_el1) X(csselr_el1) X(cntkctl_el1) X(mdscr_el1)
+#define EL1_KEPT_MORE(X) X(tpidr_el1) X(tpidr_el0) X(par_el1) X(csselr_el1) X(cntkctl_el1) X(mdscr_el1) \
+	X(sp_el0)
 #define EL1_READ(r) ({ uint64_t v_; __asm__ volatile("mrs %0, " #r : "=r"(v_)); v_; })
 #define EL1_PRINT(r) printf(" %s 0x%lx", #r, (unsigned long)EL1_READ(r));
 #define EL1_NAME(r) #r,
@@ -314,7 +315,8 @@ static void print_el1_kept(const char *when)
 
 /* Leaves a value in each for the next life to find reset (IRQs masked: no exception overwrites them).
  * CSSELR_EL1 2 selects the level 2 data cache; CNTKCTL_EL1 1 lets EL0 read the physical counter;
- * MDSCR_EL1 bit 12 (TDCC) traps EL0's debug channel: none changes what this life still does. */
+ * MDSCR_EL1 bit 12 (TDCC) traps EL0's debug channel; SP_EL0 is EL0's stack pointer (this life runs
+ * on SP_EL1): none changes what this life still does. */
 static void dirty_el1_kept(void)
 {
 	__asm__ volatile("msr daifset, #0xf" : : : "memory");
@@ -323,8 +325,9 @@ static void dirty_el1_kept(void)
 			 : : "r"(0x40001234ul), "r"(0x3c5ul), "r"(1ul), "r"(0x55ul), "r"(0x66ul), "r"(0x96000045ul),
 			   "r"(0x40002000ul) : "memory");
 	__asm__ volatile("msr tpidr_el1, %0\n\tmsr tpidr_el0, %1\n\tmsr par_el1, %2\n\tmsr csselr_el1, %3\n\t"
-			 "msr cntkctl_el1, %4\n\tmsr mdscr_el1, %5\n\tisb"
-			 : : "r"(0x77ul), "r"(0x88ul), "r"(0x40003000ul), "r"(2ul), "r"(1ul), "r"(1ul << 12) : "memory");
+			 "msr cntkctl_el1, %4\n\tmsr mdscr_el1, %5\n\tmsr sp_el0, %6\n\tisb"
+			 : : "r"(0x77ul), "r"(0x88ul), "r"(0x40003000ul), "r"(2ul), "r"(1ul), "r"(1ul << 12), "r"(0x40005000ul)
+			 : "memory");
 	/* TTBR1_EL1 and AMAIR_EL1, which the runtime leaves zero: TCR_EL1.EPD1 keeps TTBR1 unwalked. */
 	__asm__ volatile("msr ttbr1_el1, %0\n\tmsr amair_el1, %1\n\tisb" : : "r"(0x40004000ul), "r"(0x44ul) : "memory");
 	print_el1_kept("left");

@@ -264,16 +264,16 @@ def _el1_registers(run, when):
 def test_restart_resets_the_el1_registers(probe):
     """The second life finds the EL1 registers its first life left set (return address, saved
     state, context and thread IDs, exception syndrome and fault address, address translation
-    result, cache selection, EL0 timer access, debug control) at their reset value, as a fresh cpu
-    would have them; a register QEMU implements as RAZ/WI (AFSR0/1_EL1) cannot be left set and is
-    only read.
+    result, cache selection, EL0 timer access, debug control, EL0 stack pointer) at their reset value,
+    as a fresh cpu would have them; a register QEMU implements as RAZ/WI (AFSR0/1_EL1) cannot be left
+    set and is only read.
 
     Verifies: REQ-CPU-001
     """
     left = _el1_registers(probe, "left")
     found = _el1_registers(probe, "at start")
     set_ones = ("elr_el1", "spsr_el1", "contextidr_el1", "tpidrro_el0", "esr_el1", "far_el1", "tpidr_el1",
-                "tpidr_el0", "par_el1", "csselr_el1", "cntkctl_el1", "mdscr_el1")
+                "tpidr_el0", "par_el1", "csselr_el1", "cntkctl_el1", "mdscr_el1", "sp_el0")
     assert set(left) == set(found) == {"afsr0_el1", "afsr1_el1", *set_ones}, (left, found)
     assert all(left[r] != 0 for r in set_ones), left
     assert all(v == 0 for v in found.values()), found
