@@ -370,6 +370,38 @@ static void test_what_the_service_partition_left_is_printed_when_it_stops(void *
 			    "[bulkhead] all partitions stopped\r\n");
 }
 
+/* Records the service partition left in the channel are memory it shares: one whose kind and length
+ * do not agree (an unknown kind at a fault record's length, a fault record cut short, a stop record
+ * at a fault record's length) is skipped as unknown, never formatted from what bytes it holds. */
+/* Verifies: REQ-LOG-005 */
+static void test_a_malformed_leftover_is_skipped(void **state)
+{
+	(void)state;
+	uint64_t rec[BH_LOG_FAULT_SIZE / 8u];
+
+	service_running();
+	memset(rec, 0x5a, sizeof(rec));
+	rec[0] = 0x7e00u;                                        /* alpha, kind 0x7e */
+	assert_true(log_ring_put((const uint8_t *)rec, sizeof(rec)));
+	rec[0] = (uint64_t)BH_LOG_FAULT << 8;
+	assert_true(log_ring_put((const uint8_t *)rec, 16u));
+	rec[0] = (uint64_t)BH_LOG_STOPPED << 8;
+	assert_true(log_ring_put((const uint8_t *)rec, sizeof(rec)));
+	fake.console_len = 0;
+	fake.console[0] = '\0';
+	fake.current = BETA0_CPU;
+	fake_run(stop_beta, NULL);
+	const char *skipped = "[bulkhead] log: a record of unknown kind skipped\r\n";
+	const char *at = strstr(fake.console, "[bulkhead] log: 3 lines the service partition had not printed:\r\n");
+
+	assert_non_null(at);
+	for (uint32_t i = 0u; i < 3u; i++) {
+		at = strchr(at, '\n') + 1;
+		assert_true(strncmp(at, skipped, strlen(skipped)) == 0);
+	}
+	assert_null(strstr(fake.console, "fault:"));
+}
+
 static void do_panic(void *arg)
 {
 	(void)arg;
@@ -428,6 +460,7 @@ int main(void)
 		cmocka_unit_test_setup(test_the_service_partitions_own_fault_and_stop_go_to_the_uart, setup),
 		cmocka_unit_test_setup(test_a_stop_reports_a_lone_register_incident, setup),
 		cmocka_unit_test_setup(test_what_the_service_partition_left_is_printed_when_it_stops, setup),
+		cmocka_unit_test_setup(test_a_malformed_leftover_is_skipped, setup),
 		cmocka_unit_test_setup(test_a_fail_safe_stop_writes_the_uart, setup),
 		cmocka_unit_test_setup(test_the_smallest_log_channel_is_taken, setup),
 	};
