@@ -54,7 +54,7 @@ def assert_powered_off_after_panic(r, reason):
 
 def test_exception_at_el2_powers_the_board_off():
     """A load at EL2 from an address the EL2 map lacks (point el2-sync, fired on the way back from
-    the culprit's hypercall) is taken at EL2 (current EL with SP_EL2, synchronous: vector 4, EC 0x25
+    the culprit's hypercall that armed it, which never returns) is taken at EL2 (current EL with SP_EL2, synchronous: vector 4, EC 0x25
     data abort) and reported with its syndrome, return address and fault address; the board then
     powers off, with the bystander stopped mid-run.
 
@@ -66,6 +66,8 @@ def test_exception_at_el2_powers_the_board_off():
                                       r"ELR 0x[0-9a-f]+ FAR 0xdead00000000$")
     esr = int(re.search(r"ESR 0x([0-9a-f]+)", r.text()).group(1), 16)
     assert esr >> 26 == 0x25, hex(esr)
+    # It fired on that hypercall's own way back: the call never returned to the culprit.
+    assert not [l for l in r.of("culprit") if "did NOT fire" in l], r.text()
     assert ticks(r.lines), "the bystander never ran"
     assert "[bystander] bystander done" not in r.lines
 
@@ -121,6 +123,8 @@ def test_serror_of_a_partition_is_contained():
                     r"ESR 0xbe000000; restart$")
     assert fault >= 0, r.text()
     assert PANIC not in r.lines
+    # Raised on the way back from the hypercall that armed it: that call never returned.
+    assert not [l for l in r.of("culprit") if "did NOT fire" in l], r.text()
     assert r.index(r"^\[culprit\] life 1: done$", fault) > fault, r.text()
     assert "[bulkhead] partition 'culprit' incidents since boot: call 0, register 0, interrupt 0, console 0, " \
            "fault 1, interference 0" in r.lines

@@ -61,6 +61,13 @@ struct cfg_partition fake_partitions[] = {
 		.n_restart_notify = 3,
 		.restart_notify = beta_notify,
 	},
+	/* Past the table (cfg_system.n_partitions is 2): nothing may read it. It asks for seeds, so
+	 * a loop over the descriptions that read one too many would act on them (test_partition). */
+	{
+		.name = "past-the-table",
+		.boot_info = { 0, 16u, 0, 0 },
+		.kaslr_seed = 8u,
+	},
 };
 
 /* 0: alpha <-> beta (doorbells ALPHA_DOORBELL in alpha's vCPU 0, BETA_DOORBELL in beta's

@@ -409,6 +409,24 @@ static void test_no_entropy_is_said_once_by_the_boot_core(void **state)
 	assert_int_equal(count_of(fake.console, no_entropy_line), 1u);
 }
 
+static void board_without_entropy_or_seeds(void)
+{
+	fake.no_entropy = true;
+}
+
+/* No partition asks for seeds: a board without an entropy source says nothing about it (the fake
+ * description past the table, which asks for them, is never read). */
+/* Verifies: REQ-LNX-007 */
+static void test_without_seeds_a_board_without_entropy_says_nothing(void **state)
+{
+	(void)state;
+	boot_board(board_without_entropy_or_seeds);
+	assert_int_equal(count_of(fake.console, no_entropy_line), 0u);
+	boot_beta();
+	assert_int_equal(partition_get(1)->state, PARTITION_RUNNING);
+	assert_int_equal(count_of(fake.console, no_entropy_line), 0u);
+}
+
 /* A source that answered the boot core but fails when the partition's seeds are drawn: the
  * loading core removes them and says why. */
 /* Verifies: REQ-LNX-007 */
@@ -646,6 +664,7 @@ int main(void)
 		cmocka_unit_test_setup(test_translate_bounds, setup),
 		cmocka_unit_test_setup(test_restart_whose_boot_core_will_not_start_stops_the_partition, setup),
 		cmocka_unit_test(test_no_entropy_is_said_once_by_the_boot_core),
+		cmocka_unit_test(test_without_seeds_a_board_without_entropy_says_nothing),
 		cmocka_unit_test(test_a_source_failing_after_boot_is_said_by_the_loading_core),
 	};
 	return cmocka_run_group_tests_name("partition", tests, NULL, NULL);
