@@ -251,6 +251,10 @@ static void test_sgi_pending_registers_by_sender(void **state)
 	assert_int_equal(traps_dist(1, GICD_SPENDSGIR + 2u, false, 1, 0), 0x2u);
 	traps_dist(1, GICD_SPENDSGIR + 15u, true, 1, 0x2u);                      /* SGI 15, the last */
 	assert_int_equal(traps_dist(1, GICD_SPENDSGIR + 12u, false, 4, 0), 0x02000000u);
+	/* A byte is read alone: SGI 3's senders beside SGI 2's are not in it. */
+	traps_dist(1, GICD_SPENDSGIR + 3u, true, 1, 0x4u);
+	assert_int_equal(traps_dist(1, GICD_SPENDSGIR + 2u, false, 1, 0), 0x2u);
+	assert_int_equal(traps_dist(1, GICD_CPENDSGIR + 2u, false, 1, 0), 0x2u);
 	assert_int_equal(incidents(BETA), n);
 	assert_int_equal(traps_dist(1, GICD_SPENDSGIR + 0u, false, 2, 0x1234u), 0);
 	assert_int_equal(incidents(BETA), n + 1u);
