@@ -5,8 +5,10 @@
  * to and from memory. `mrs xN, <reg>` loads and `msr <reg>, xN` stores the
  * 64-bit variable host_sr_<reg>, which the first use defines (.comm), so the
  * code under test keeps its own register accesses and the harness reads and
- * sets the same registers by name. Barriers, hints and TLB maintenance
- * assemble to nothing.
+ * sets the same registers by name. Barriers, hints, TLB and instruction
+ * cache maintenance assemble to nothing; a data-cache operation by address
+ * (`dc <op>, xN`) counts itself in host_dc_ops and leaves its address in
+ * host_dc_last, so a test sees which lines were maintained.
  */
 #ifndef TESTS_FUZZ_HOST_SYSREG_H
 #define TESTS_FUZZ_HOST_SYSREG_H
@@ -18,6 +20,9 @@ __asm__(".macro mrs dst, src\n\t.comm host_sr_\\src, 8, 8\n\tmovq host_sr_\\src(
 	".macro wfi\n.endm\n"
 	".macro wfe\n.endm\n"
 	".macro sev\n.endm\n"
-	".macro tlbi op\n.endm\n");
+	".macro tlbi op\n.endm\n"
+	".macro ic op, addr\n.endm\n"
+	".macro dc op, addr\n\t.comm host_dc_ops, 8, 8\n\tincq host_dc_ops(%rip)\n"
+	"\t.comm host_dc_last, 8, 8\n\tmovq \\addr, host_dc_last(%rip)\n.endm\n");
 
 #endif
