@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The NS16550 console driver (arch/arm64/ns16550.c) against a register-level
- * model of the UART (tests/unit/ns16550/mmio.h). Built once per register
+ * model of the UART (tests/unit/uart_model/mmio.h). Built once per register
  * layout the binding allows with the driver (tests/unit/ns16550.mk):
  * reg-shift 0 and 2 with 1-byte accesses, reg-shift 2 with 4-byte accesses.
  * The model holds THRE clear for a few polls after each character, as a

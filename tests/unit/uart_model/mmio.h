@@ -1,10 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * A register-level model of an NS16550 UART behind the MMIO accessors that
- * arch/arm64/ns16550.c uses (this header takes the place of
- * arch/arm64/include/mmio.h for tests/unit/test_ns16550.c). Every access is
- * checked: at a register's address for the configured reg-shift, with the
- * configured width; only LSR is read and only THR written.
+ * The hypervisor's MMIO accessors routed to a UART register model (this
+ * header takes the place of arch/arm64/include/mmio.h for a console driver's
+ * unit test, which defines model_read and model_write and checks there that
+ * each access reaches a register of its UART, at the register's width).
  */
 #ifndef ARM64_MMIO_H
 #define ARM64_MMIO_H
