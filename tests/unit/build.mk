@@ -37,7 +37,7 @@ include $(filter-out tests/unit/build.mk,$(wildcard tests/unit/*.mk))
 UNIT_BINS := $(addprefix $(UNIT_OUT)/,$(UNIT_TESTS))
 
 define unit_test_rules
-$(UNIT_OUT)/$(1): $$(UT_$(1)_SRCS) $$(wildcard tests/unit/*.h tests/unit/include/*.h tests/unit/include/*/*.h tests/unit/fake_arch/*.h core/include/*.h include/bulkhead/*.h arch/arm64/include/*.h arch/x86/include/*.h) tests/unit/build.mk
+$(UNIT_OUT)/$(1): $$(UT_$(1)_SRCS) $$(wildcard tests/unit/*.h tests/unit/*/*.h tests/unit/include/*/*.h tests/fuzz/*.h core/include/*.h include/bulkhead/*.h arch/arm64/include/*.h arch/x86/include/*.h) tests/unit/build.mk
 	@echo "  HOSTCC  $$@"
 	$(Q)mkdir -p $(UNIT_OUT)/obj-$(1)
 	$(Q)rm -f $(UNIT_OUT)/$(1)-*.gcda
