@@ -143,12 +143,15 @@ static void test_stop_then_restart(void **state)
 	assert_int_equal(fake.start_calls[0], starts + 1);
 	assert_int_equal(alpha->restarts, 1);
 	assert_int_equal(alpha->state, PARTITION_LOADING);
+	/* No vCPU of the new life is online until it enters its guest: a request meanwhile finds none. */
+	assert_int_equal(alpha->online, 0u);
 	/* Asked again while it loads: refused, nothing started twice. */
 	assert_int_equal(hc(BETA0, BH_HC_PARTITION_CONTROL, 0, BH_CONTROL_RESTART, 0).x0, BH_ERR_DENIED);
 	assert_int_equal(fake.start_calls[0], starts + 1);
 	memset(alpha_ram, 0, sizeof(alpha_image));
 	start(ALPHA);
 	assert_int_equal(alpha->state, PARTITION_RUNNING);
+	assert_int_equal(alpha->online, 1u);
 	assert_memory_equal(alpha_ram, alpha_image, sizeof(alpha_image));   /* reloaded */
 	assert_int_equal(hc(BETA0, BH_HC_PARTITION_STATUS, 0, 0, 0).x2, 1);
 }
