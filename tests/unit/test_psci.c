@@ -151,6 +151,64 @@ static void test_cpu_on(void **state)
 	assert_int_equal(cpu_get(2)->start_arg, 77u);
 }
 
+static uint32_t alpha_fid;
+
+static void alpha_calls(void *arg)
+{
+	struct guest_frame f;
+
+	(void)arg;
+	memset(&f, 0, sizeof(f));
+	f.x[0] = alpha_fid;
+	arm64_psci(cpu_get(0), &f);
+	assert_int_equal((int64_t)f.x[0], PSCI_RET_SUCCESS);   /* only CPU_SUSPEND comes back */
+}
+
+/* Alpha (one vCPU, core 0) calls `fid`, which may not return: how the fake's core ended. */
+static enum fake_exit alpha_call(uint32_t fid)
+{
+	struct partition *alpha = partition_get(0);
+
+	alpha->state = PARTITION_RUNNING;
+	alpha->online = 1u;
+	fake.power[0] = CPU_POWER_ON;
+	fake.current = cpu_get(0);
+	fake.console_len = 0;
+	fake.console[0] = '\0';
+	alpha_fid = fid;
+	return fake_run(alpha_calls, NULL);
+}
+
+/* CPU_SUSPEND waits for an interrupt and returns; CPU_OFF of the last vCPU, SYSTEM_OFF and
+ * SYSTEM_RESET stop the caller's partition alone (said on the console), SYSTEM_RESET to start it
+ * again: never answered, never a refusal. */
+/* Verifies: REQ-CPU-004, REQ-CPU-006, REQ-CPU-007 */
+static void test_power_calls_of_the_caller(void **state)
+{
+	(void)state;
+	struct partition *alpha = partition_get(0);
+	unsigned starts = fake.start_calls[0];
+
+	assert_int_equal(alpha_call(PSCI_CPU_SUSPEND_64), FAKE_RETURNED);
+	assert_int_equal(alpha_call(PSCI_CPU_SUSPEND_32), FAKE_RETURNED);
+	assert_int_equal(alpha_call(PSCI_CPU_OFF), FAKE_STOP);
+	assert_non_null(strstr(fake.console, "partition 'alpha': last vCPU powered off"));
+	assert_int_equal(alpha->state, PARTITION_STOPPED);
+	assert_int_equal(alpha_call(PSCI_SYSTEM_OFF), FAKE_STOP);
+	assert_non_null(strstr(fake.console, "partition 'alpha': PSCI SYSTEM_OFF"));
+	assert_int_equal(alpha->state, PARTITION_STOPPED);
+	assert_int_equal(alpha->restarts, 0u);
+	enum fake_exit e = alpha_call(PSCI_SYSTEM_RESET);
+
+	assert_non_null(strstr(fake.console, "partition 'alpha': PSCI SYSTEM_RESET"));
+	assert_int_equal(alpha->restarts, 1u);
+	assert_int_equal(e, FAKE_VCPU_ENTER);                /* reloaded and entered on its own core */
+	assert_int_equal(alpha->state, PARTITION_RUNNING);
+	assert_int_equal(fake.start_calls[0], starts);
+	assert_int_equal(partition_get(BETA)->state, PARTITION_RUNNING);
+	assert_int_equal(refusals, 0u);
+}
+
 /* Core's answers as PSCI return codes, and back: a code PSCI does not have is an internal
  * failure; a power state is off only when PSCI says off (an error is never taken for off). */
 /* Verifies: REQ-CPU-003, REQ-TRP-002 */
@@ -179,6 +237,7 @@ int main(void)
 		cmocka_unit_test_setup(test_an_unknown_function_is_refused, setup),
 		cmocka_unit_test_setup(test_affinity_info_of_its_own_vcpus, setup),
 		cmocka_unit_test_setup(test_cpu_on, setup),
+		cmocka_unit_test_setup(test_power_calls_of_the_caller, setup),
 		cmocka_unit_test_setup(test_status_and_power_codes, setup),
 	};
 
