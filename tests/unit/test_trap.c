@@ -19,7 +19,7 @@
 #include "traps_system.h"
 #include "traps_unit.h"
 
-extern uint64_t host_sr_tpidr_el2, host_sr_hpfar_el2, host_sr_far_el2, host_sr_elr_el2;
+extern uint64_t host_sr_tpidr_el2, host_sr_hpfar_el2, host_sr_far_el2, host_sr_elr_el2, host_sr_esr_el2;
 
 #define PC 0x40001234u
 /* An IPA alpha has no memory or device at (its RAM is 0x40000000 on). */
@@ -163,12 +163,55 @@ static void test_an_unhandled_class_is_a_fault(void **state)
 	assert_non_null(strstr(line, "PC 0x40001234, ESR 0x3a000000"));
 }
 
+static void take_serror(void *arg)
+{
+	(void)arg;
+	arm64_guest_serror(&frame);
+}
+
+/* An SError from the partition is its fault, with the syndrome ESR_EL2 holds and no address. */
+/* Verifies: REQ-FSF-003 */
+static void test_an_serror_is_the_partitions_fault(void **state)
+{
+	(void)state;
+	host_sr_esr_el2 = 0xbe000000u;
+	fake.console_len = 0;
+	fake.console[0] = '\0';
+	assert_int_equal(fake_run(take_serror, NULL), FAKE_STOP);
+	assert_non_null(strstr(fake.console, "fault: partition 'alpha' vCPU 0 (core 0): SError, PC 0x40001234, "
+				       "ESR 0xbe000000; stop"));
+}
+
+static void take_fiq(void *arg)
+{
+	(void)arg;
+	arm64_guest_fiq(&frame);
+}
+
+/* A direct-delivery core's FIQ is the hypervisor's group-0 kick: it is acknowledged and the core's
+ * requests are handled (here a stop: the core stops). */
+/* Verifies: REQ-IRQ-008~2 */
+static void test_a_direct_cores_fiq_handles_its_requests(void **state)
+{
+	(void)state;
+	struct cpu *gamma = cpu_get(3);
+
+	host_sr_tpidr_el2 = (uintptr_t)gamma;
+	fake.current = gamma;
+	partition_get(2)->state = PARTITION_RUNNING;
+	gamma->requests = CPU_REQ_STOP;
+	assert_int_equal(fake_run(take_fiq, NULL), FAKE_STOP);
+	assert_int_equal(gamma->requests, 0u);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_an_abort_has_an_address_only_when_hpfar_holds_it, setup),
 		cmocka_unit_test_setup(test_only_a_translation_fault_on_a_device_is_emulated, setup),
 		cmocka_unit_test_setup(test_an_unhandled_class_is_a_fault, setup),
+		cmocka_unit_test_setup(test_an_serror_is_the_partitions_fault, setup),
+		cmocka_unit_test_setup(test_a_direct_cores_fiq_handles_its_requests, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
