@@ -8,7 +8,9 @@
  * sets the same registers by name. Barriers, hints, TLB and instruction
  * cache maintenance assemble to nothing; a data-cache operation by address
  * (`dc <op>, xN`) counts itself in host_dc_ops and leaves its address in
- * host_dc_last, so a test sees which lines were maintained.
+ * host_dc_last, so a test sees which lines were maintained. `cset xN, <cond>`
+ * takes its outcome from the low bit of host_cset_<cond>, then shifts it
+ * right: a test sets one bit per coming cset (RNDR's success flag, say).
  */
 #ifndef TESTS_FUZZ_HOST_SYSREG_H
 #define TESTS_FUZZ_HOST_SYSREG_H
@@ -23,6 +25,8 @@ __asm__(".macro mrs dst, src\n\t.comm host_sr_\\src, 8, 8\n\tmovq host_sr_\\src(
 	".macro tlbi op\n.endm\n"
 	".macro ic op, addr\n.endm\n"
 	".macro dc op, addr\n\t.comm host_dc_ops, 8, 8\n\tincq host_dc_ops(%rip)\n"
-	"\t.comm host_dc_last, 8, 8\n\tmovq \\addr, host_dc_last(%rip)\n.endm\n");
+	"\t.comm host_dc_last, 8, 8\n\tmovq \\addr, host_dc_last(%rip)\n.endm\n"
+	".macro cset dst, cond\n\t.comm host_cset_\\cond, 8, 8\n\tmovq host_cset_\\cond(%rip), \\dst\n"
+	"\tandq $1, \\dst\n\tshrq $1, host_cset_\\cond(%rip)\n.endm\n");
 
 #endif
