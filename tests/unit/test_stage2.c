@@ -89,6 +89,8 @@ static void test_vtcr_takes_the_cpus_physical_address_size_up_to_48_bits(void **
 }
 
 extern uint64_t host_sr_vttbr_el2;
+/* Each DSB adds one, each TLBI doubles it (tests/fuzz/host_sysreg.h). */
+uint64_t host_barrier_trace;
 
 /* Fencing invalidates every root entry (the other bits kept) and leaves the
  * cpu's own VTTBR_EL2 as it was; unfencing makes valid again exactly the
@@ -105,8 +107,12 @@ static void test_fence_invalidates_the_root_and_unfence_restores_it(void **state
 	s2_roots[1][3] = 0xc0000000u | PTE_VALID;
 	s2_roots[1][PT_ENTRIES - 1u] = 0x80000000u | PTE_VALID | 0x400u;
 	host_sr_vttbr_el2 = 0x1234000u;
+	host_barrier_trace = 0u;
 	arch_s2_fence(&p);
 	assert_int_equal(host_sr_vttbr_el2, 0x1234000u);
+	/* The invalid entries are visible to every walker (DSB) before the TLBs are invalidated, and
+	 * the invalidation is complete (DSB) before the fence returns. */
+	assert_int_equal(host_barrier_trace, 3u);   /* (0 + 1) * 2 + 1 */
 	for (uint32_t i = 0u; i < PT_ENTRIES; i++) {
 		assert_int_equal(s2_roots[1][i] & PTE_VALID, 0u);
 	}
