@@ -136,16 +136,27 @@ void arch_s2_unfence(struct partition *p)
 	fake.fenced[p->id] = false;
 }
 
+/* A clean of [pa, pa + size): the watched range, when inside it, is what memory holds now. */
+static void clean(paddr_t pa, uint64_t size)
+{
+	uint64_t a = pa_addr(pa);
+
+	fake.cleaned_bytes += (unsigned)size;
+	if ((fake.poc_watch_size != 0u) && (fake.poc_watch_size <= sizeof(fake.poc_seen)) && (a <= fake.poc_watch) &&
+	    (fake.poc_watch + fake.poc_watch_size <= a + size)) {
+		(void)memcpy(fake.poc_seen, (const void *)(uintptr_t)fake.poc_watch, fake.poc_watch_size);
+	}
+}
+
 void arch_load_blob(paddr_t dst, paddr_t src, uint64_t size)
 {
 	(void)memcpy(pa_ptr(dst), pa_ptr(src), size);
-	fake.cleaned_bytes += (unsigned)size;
+	clean(dst, size);
 }
 
 void arch_clean_to_poc(paddr_t pa, uint64_t size)
 {
-	(void)pa;
-	fake.cleaned_bytes += (unsigned)size;
+	clean(pa, size);
 }
 
 _Noreturn void arch_vcpu_enter(struct cpu *cpu, uint64_t entry, uint64_t arg)

@@ -52,6 +52,9 @@ struct fake_state {
 	unsigned n_maps;
 	int s2_map_result;
 	unsigned cleaned_bytes;
+	uint64_t poc_watch, poc_watch_size;   /* a range the test watches (host addresses) */
+	uint8_t poc_seen[256];         /* the watched range as the last clean covering it left it at the
+					* point of coherency: what a guest with caches off would read */
 	unsigned fences[4];            /* arch_s2_fence() calls per partition */
 	bool fenced[4];                /* fenced and not yet unfenced */
 	bool fenced_at_kick[CONFIG_MAX_CORES_FAKE];  /* its partition was fenced when the cpu was kicked */

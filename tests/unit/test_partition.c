@@ -409,6 +409,25 @@ static void test_no_entropy_is_said_once_by_the_boot_core(void **state)
 	assert_int_equal(count_of(fake.console, no_entropy_line), 1u);
 }
 
+/* The boot information reaches the point of coherency with its seeds in it: a guest starting with its
+ * caches off reads the seeds, not the placeholders the image store held. */
+/* Verifies: REQ-LNX-007, REQ-MEM-008~2 */
+static void test_seeded_boot_information_is_cleaned_after_seeding(void **state)
+{
+	(void)state;
+	const uint8_t *dt = &beta_ram[BETA_DTB_IPA - BETA_RAM_IPA];
+
+	boot_board(seeded_beta);
+	fake.poc_watch = (uintptr_t)dt;
+	fake.poc_watch_size = sizeof(seed_tree);
+	memset(fake.poc_seen, 0, sizeof(fake.poc_seen));
+	boot_beta();
+	fake_partitions[1] = beta_saved;
+	assert_memory_not_equal(&dt[SEED_KASLR_AT], &seed_tree[SEED_KASLR_AT], 16u);   /* seeded */
+	assert_memory_equal(fake.poc_seen, dt, sizeof(seed_tree));
+	fake.poc_watch_size = 0u;
+}
+
 static void board_without_entropy_or_seeds(void)
 {
 	fake.no_entropy = true;
@@ -665,6 +684,7 @@ int main(void)
 		cmocka_unit_test_setup(test_restart_whose_boot_core_will_not_start_stops_the_partition, setup),
 		cmocka_unit_test(test_no_entropy_is_said_once_by_the_boot_core),
 		cmocka_unit_test(test_without_seeds_a_board_without_entropy_says_nothing),
+		cmocka_unit_test(test_seeded_boot_information_is_cleaned_after_seeding),
 		cmocka_unit_test(test_a_source_failing_after_boot_is_said_by_the_loading_core),
 	};
 	return cmocka_run_group_tests_name("partition", tests, NULL, NULL);
