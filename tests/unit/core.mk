@@ -45,6 +45,11 @@ UT_service_CFLAGS := $(CORE_UT_CFLAGS) -DFAKE_SERVICE_PARTITION
 # Beta as the service partition, with the hypervisor's log channel.
 UT_log_ring_SRCS := tests/unit/test_log_ring.c $(CORE_UT_SRCS)
 UT_log_ring_CFLAGS := $(CORE_UT_CFLAGS) -DFAKE_SERVICE_PARTITION
+# The same system whose log channel number is one past its channel table (where a valid-looking
+# log channel lies): nothing may take it.
+UNIT_TESTS += log_channel_past
+UT_log_channel_past_SRCS := tests/unit/test_log_channel_past.c $(CORE_UT_SRCS)
+UT_log_channel_past_CFLAGS := $(CORE_UT_CFLAGS) -DFAKE_SERVICE_PARTITION -DFAKE_LOG_CHANNEL_PAST_TABLE
 
 # Per-boot seeds in a partition's device tree (core/seed.c), on a hand-made tree.
 UNIT_TESTS += seed

@@ -89,6 +89,11 @@ static struct cfg_channel channels[] = {
 	{ "spi", 0, 0x4000, CFG_CHANNEL_DATA, 0, {
 		{ CFG_END_PARTITION, 0, 0, ALPHA_DOORBELL, 0x60004000 },
 		{ CFG_END_PARTITION, 1, 0, BETA_UNRAISABLE_DOORBELL, 0x90010000 } } },
+	/* Past the table (n_channels is 4): a log channel as good as channel 2, which nothing may take
+	 * (FAKE_LOG_CHANNEL_PAST_TABLE names it as the log channel: test_log_channel_past.c). */
+	{ "past-the-table", 0, 0x8000, CFG_CHANNEL_LOG, 1, {
+		{ CFG_END_HYPERVISOR, CFG_NO_PARTITION, 0, CFG_NO_DOORBELL, 0 },
+		{ CFG_END_PARTITION, 1, 0, CFG_NO_DOORBELL, 0x90008000 } } },
 };
 
 #ifdef FAKE_SERVICE_PARTITION
@@ -111,7 +116,11 @@ const struct cfg_system cfg_system = {
 	.partitions = fake_partitions,
 #ifdef FAKE_SERVICE_PARTITION
 	.service = 1,   /* beta */
+#ifdef FAKE_LOG_CHANNEL_PAST_TABLE
+	.log_channel = 4,
+#else
 	.log_channel = 2,
+#endif
 #else
 	.service = CFG_NO_PARTITION,
 #endif
@@ -146,6 +155,9 @@ void fake_system_boot(void)
 	channels[2].pa = (uintptr_t)fake_log_channel;
 	channels[2].size = sizeof(fake_log_channel);
 	channels[2].end[1].doorbell = LOG_DOORBELL_VIRQ;
+	channels[4].pa = channels[2].pa;
+	channels[4].size = channels[2].size;
+	channels[4].end[1].doorbell = LOG_DOORBELL_VIRQ;
 	/* What the memory held before boot. */
 	memset(fake_log_channel, 0xa5, sizeof(fake_log_channel));
 #endif
