@@ -29,6 +29,10 @@ UT_emul_SRCS := tests/unit/test_emul.c $(CORE_UT_SRCS)
 UT_virq_SRCS := tests/unit/test_virq.c $(CORE_UT_SRCS)
 UT_channel_CFLAGS := $(CORE_UT_CFLAGS)
 UT_channel_SRCS := tests/unit/test_channel.c $(CORE_UT_SRCS)
+# The same system without any channel.
+UNIT_TESTS += channel_none
+UT_channel_none_CFLAGS := $(CORE_UT_CFLAGS) -DFAKE_NO_CHANNELS
+UT_channel_none_SRCS := tests/unit/test_channel_none.c $(CORE_UT_SRCS)
 # An emulated PL011 and the service partition at its channel's other end: a system of its own
 # (tests/unit/fake_pair.c, shared with the 16550's and the disk's tests).
 UNIT_TESTS += vuart_pl011

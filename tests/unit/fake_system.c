@@ -124,7 +124,11 @@ const struct cfg_system cfg_system = {
 #else
 	.service = CFG_NO_PARTITION,
 #endif
+#ifdef FAKE_NO_CHANNELS
+	.n_channels = 0,   /* a system without channels (test_channel_none.c) */
+#else
 	.n_channels = 4,
+#endif
 	.channels = channels,
 };
 
