@@ -1125,6 +1125,31 @@ static void test_kick_with_one_sgi_fills_list_register_0(void **state)
 	assert_int_equal(held(0u, &prio, &st), 0u);
 }
 
+static void kick_core_2(void *arg)
+{
+	(void)arg;
+	vgic_kick(cpu_get(2), GIC_IPI_SGI);
+}
+
+/* A kick whose one SGI goes straight into list register 0 still handles the requests that came
+ * with it: a stop stops the core at once, it does not wait for the next exit. */
+/* Verifies: REQ-IRQ-002, REQ-TRP-010 */
+static void test_a_kick_with_one_sgi_still_handles_a_stop(void **state)
+{
+	(void)state;
+	struct cpu *cpu = cpu_get(2);
+
+	clear_lrs();
+	redist_sgi(2, 1, GICD_ISENABLER, true, 4, 1u << 5);
+	fake.current = cpu_get(1);
+	vgic_send_sgi(cpu_get(1), 1u, 5u);
+	__atomic_or_fetch(&cpu->requests, CPU_REQ_STOP, __ATOMIC_RELEASE);
+	fake.current = cpu;
+	assert_int_equal(fake_run(kick_core_2, NULL), FAKE_STOP);
+	assert_int_equal(cpu->requests, 0u);
+	assert_true((host_sr_ich_lr0_el2 & 0xffffffffu) == 5u);
+}
+
 /* The kick takes every SGI posted for the vCPU (enabled ones) and leaves none posted behind. */
 /* Verifies: REQ-IRQ-003 */
 static void test_kick_takes_the_posted_sgis(void **state)
@@ -1215,6 +1240,7 @@ int main(void)
 		cmocka_unit_test_setup(test_kick_with_one_sgi_fills_list_register_0, setup),
 		cmocka_unit_test_setup(test_vcpu_reset_restores_its_timer_priorities, setup),
 		cmocka_unit_test_setup(test_kick_takes_the_posted_sgis, setup),
+		cmocka_unit_test_setup(test_a_kick_with_one_sgi_still_handles_a_stop, setup),
 		cmocka_unit_test_setup(test_maintenance_refills_the_list_registers, setup),
 		cmocka_unit_test_setup(test_irm_routing_reads_back, setup),
 		cmocka_unit_test_setup(test_foreign_ppi_bits_are_refused_and_counted, setup),
