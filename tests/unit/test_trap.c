@@ -59,17 +59,17 @@ static int setup(void **state)
 	return 0;
 }
 
+static struct guest_frame frame;
+
 static void take_sync(void *esr)
 {
-	struct guest_frame f;
-
-	memset(&f, 0, sizeof(f));
-	arm64_guest_sync(&f, *(const uint64_t *)esr);
+	arm64_guest_sync(&frame, *(const uint64_t *)esr);
 }
 
 /* Alpha's exception of syndrome `esr`: it stops, and its one fault line is returned. */
 static const char *fault_line(uint64_t esr)
 {
+	memset(&frame, 0, sizeof(frame));
 	fake.console_len = 0;
 	fake.console[0] = '\0';
 	assert_int_equal(fake_run(take_sync, &esr), FAKE_STOP);
@@ -88,8 +88,9 @@ static uint64_t abort_esr(uint32_t ec, uint32_t fsc)
 }
 
 /* Translation, access flag and permission faults (fault status 0x04-0x0f) give the IPA from
- * HPFAR_EL2 and FAR_EL2's page offset (a data abort says whether it was a write); any other status (an external abort, a TLB conflict, an
- * alignment fault) leaves HPFAR_EL2 unknown, and the fault is reported without an address. */
+ * HPFAR_EL2 and FAR_EL2's page offset (a data abort says whether it was a write); any other
+ * status (an external abort, a TLB conflict, an alignment fault) leaves HPFAR_EL2 unknown, and
+ * the fault is reported without an address. */
 /* Verifies: REQ-TRP-001 */
 static void test_an_abort_has_an_address_only_when_hpfar_holds_it(void **state)
 {
@@ -115,13 +116,6 @@ static void test_an_abort_has_an_address_only_when_hpfar_holds_it(void **state)
 	}
 }
 
-static struct guest_frame frame;
-
-static void take_sync_frame(void *esr)
-{
-	arm64_guest_sync(&frame, *(const uint64_t *)esr);
-}
-
 /* A word read of GICD_TYPER into x3 that faulted with status `fsc`. */
 static uint64_t typer_read(uint32_t fsc)
 {
@@ -142,7 +136,7 @@ static void test_only_a_translation_fault_on_a_device_is_emulated(void **state)
 	memset(&frame, 0, sizeof(frame));
 	fake.console_len = 0;
 	fake.console[0] = '\0';
-	assert_int_equal(fake_run(take_sync_frame, &esr), FAKE_RETURNED);
+	assert_int_equal(fake_run(take_sync, &esr), FAKE_RETURNED);
 	assert_int_equal(host_sr_elr_el2, PC + 4u);
 	assert_int_not_equal(frame.x[3], 0u);                 /* GICD_TYPER: at least its line count */
 	assert_null(strstr(fake.console, "fault"));
