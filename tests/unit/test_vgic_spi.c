@@ -788,6 +788,27 @@ static void test_sgi1r_target_lists_ranges_and_affinities(void **state)
 	assert_false(sgi_reached(2, 7u));
 }
 
+/* A restart ends a routing pass its partition's last life left half done: the new life's route of
+ * another partition's SPI, where the old pass would have gone on, is refused. */
+/* Verifies: REQ-LNX-010, REQ-IRQ-009~2 */
+static void test_a_restart_ends_a_routing_pass(void **state)
+{
+	(void)state;
+	struct partition *beta = partition_get(BETA);
+
+	traps_dist(1, GICD_CTLR, true, 4, GRP1A);
+	for (uint32_t intid = 32u; intid <= 40u; intid++) {   /* SPI 40 is alpha's: part of the pass */
+		traps_dist(1, GICD_IROUTER + (8u * intid), true, 8, 0);
+	}
+	fake.current = cpu_get(1);
+	vgic_partition_reset(beta);
+	traps_dist(1, GICD_CTLR, true, 4, GRP1A);
+	uint64_t before = incident_count(beta, BH_INCIDENT_INTERRUPT);
+
+	traps_dist(1, GICD_IROUTER + (8u * 41u), true, 8, 0);   /* alpha's SPI 41 */
+	assert_int_equal(incident_count(beta, BH_INCIDENT_INTERRUPT), before + 1u);
+}
+
 /* GICD_IROUTER of an own SPI: a route to a vCPU the partition lacks, or a non-zero Aff3 in the
  * high word, is refused and changes nothing; the high word reads zero, the low word the route;
  * "any vCPU" (IRM) reads back as such; another partition's route reads as zero. */
@@ -1241,6 +1262,7 @@ int main(void)
 		cmocka_unit_test_setup(test_vcpu_reset_restores_its_timer_priorities, setup),
 		cmocka_unit_test_setup(test_kick_takes_the_posted_sgis, setup),
 		cmocka_unit_test_setup(test_a_kick_with_one_sgi_still_handles_a_stop, setup),
+		cmocka_unit_test_setup(test_a_restart_ends_a_routing_pass, setup),
 		cmocka_unit_test_setup(test_maintenance_refills_the_list_registers, setup),
 		cmocka_unit_test_setup(test_irm_routing_reads_back, setup),
 		cmocka_unit_test_setup(test_foreign_ppi_bits_are_refused_and_counted, setup),
