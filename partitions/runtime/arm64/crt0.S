@@ -11,6 +11,16 @@
 	.section .text.start, "ax"
 	.global _start
 _start:
+	/* What vCPU 0 found before the runtime sets any of them: rt_entry_el1 (kept in x21-x28,
+	 * which the calls below preserve, and stored once the BSS is cleared). */
+	mrs	x21, sctlr_el1
+	mrs	x22, tcr_el1
+	mrs	x23, ttbr0_el1
+	mrs	x24, ttbr1_el1
+	mrs	x25, mair_el1
+	mrs	x26, amair_el1
+	mrs	x27, cpacr_el1
+	mrs	x28, vbar_el1
 	mov	x19, x0
 	mov	x20, #1
 	b	common
@@ -23,16 +33,6 @@ rt_secondary_entry:
 
 common:
 	msr	daifset, #0xf
-	/* What the vCPU found before the runtime sets any of them: rt_entry_el1 (kept in x21-x28,
-	 * which the calls below preserve, and stored once the BSS is cleared). */
-	mrs	x21, sctlr_el1
-	mrs	x22, tcr_el1
-	mrs	x23, ttbr0_el1
-	mrs	x24, ttbr1_el1
-	mrs	x25, mair_el1
-	mrs	x26, amair_el1
-	mrs	x27, cpacr_el1
-	mrs	x28, vbar_el1
 	mrs	x1, mpidr_el1
 	and	x1, x1, #0xff
 	ldr	x2, =__stack_top
