@@ -9,7 +9,7 @@ HYP_SRCS += $(filter-out $(if $(filter y,$(CONFIG_COVERAGE)),,core/coverage.c) \
 HYP_SRCS += partitions/runtime/ring.c partitions/runtime/virtio.c
 
 # The names core/fault_inject.c knows (point_names); any other fails the build here.
-FAULT_INJECT_BOOT_POINTS := "" "s2-table-alloc" "el2-sync" "guest-serror" "lr-corrupt" "stuck-core"
+FAULT_INJECT_BOOT_POINTS := "" "s2-table-alloc" "el2-sync" "guest-serror" "lr-corrupt" "stuck-core" "gic-stuck"
 ifneq ($(CONFIG_FAULT_INJECT_AT_BOOT),)
 ifneq ($(filter-out $(FAULT_INJECT_BOOT_POINTS),$(CONFIG_FAULT_INJECT_AT_BOOT)),)
 $(error CONFIG_FAULT_INJECT_AT_BOOT=$(CONFIG_FAULT_INJECT_AT_BOOT) names no fault injection point (one of $(FAULT_INJECT_BOOT_POINTS)))

@@ -21,6 +21,7 @@ static const char *const point_names[BH_FAULT_POINTS] = {
 	[BH_FAULT_GUEST_SERROR] = "guest-serror",
 	[BH_FAULT_LR_CORRUPT] = "lr-corrupt",
 	[BH_FAULT_STUCK_CORE] = "stuck-core",
+	[BH_FAULT_GIC_STUCK] = "gic-stuck",
 };
 
 /* Bit n: point n is armed. */

@@ -83,3 +83,16 @@ void arm64_fault_inject_trap_exit(struct cpu *cpu)
 		lr_corrupt(cpu);
 	}
 }
+
+/* A word whose every bit reads set: a controller register whose busy bits never clear. */
+static const uint32_t busy_for_good = 0xffffffffu;
+
+/* Implements: infrastructure */
+uint64_t arm64_fault_inject_gic_wait(uint64_t reg)
+{
+	if (fault_inject_fires(BH_FAULT_GIC_STUCK)) {
+		log_warning("fault injection: the GICv3 register at 0x%lx reads busy for good", reg);
+		return (uint64_t)(uintptr_t)&busy_for_good;
+	}
+	return reg;
+}

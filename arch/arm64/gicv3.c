@@ -14,6 +14,7 @@
 #include "gic.h"
 #include "cfg.h"
 #include "cpu.h"
+#include "fault_inject.h"
 #include "log.h"
 #include "mmio.h"
 #include "sysreg.h"
@@ -50,10 +51,26 @@
  * so a guest can never mask the kick. */
 #define HYP_PRIORITY 0x00u
 
-/* Implements: infrastructure */
-static void wait_rwp(uint64_t reg, uint32_t bit)
+/* A controller gives a busy bit back within microseconds; one still busy after this many reads
+ * is broken, and what it was told (an interrupt disabled, a redistributor woken) may not hold. */
+#define GIC_WAIT_POLLS 1000000u
+
+/* Waits for `bit` of `reg` to read clear; after GIC_WAIT_POLLS reads it powers the board off
+ * (REQ-FSF-007): the hypervisor never waits for the hardware without bound. */
+/* Implements: REQ-FSF-007 */
+static void gic_wait_clear(uint64_t reg, uint32_t bit, const char *what)
 {
-	while ((mmio_read32(reg) & bit) != 0u) {
+	uint64_t polled = reg;
+	uint32_t polls = 0u;
+
+#ifdef CONFIG_FAULT_INJECTION
+	polled = arm64_fault_inject_gic_wait(reg);
+#endif
+	while ((polls < GIC_WAIT_POLLS) && ((mmio_read32(polled) & bit) != 0u)) {
+		polls++;
+	}
+	if (polls == GIC_WAIT_POLLS) {
+		panic("GICv3 %s still set after %u reads of 0x%lx", what, GIC_WAIT_POLLS, reg);
 	}
 }
 
@@ -74,7 +91,7 @@ void gic_init_global(void)
 	uint32_t lines = ((mmio_read32(d + GICD_TYPER) & 0x1fu) + 1u) * 32u;
 
 	mmio_write32(d + GICD_CTLR, 0u);
-	wait_rwp(d + GICD_CTLR, GICD_CTLR_RWP);
+	gic_wait_clear(d + GICD_CTLR, GICD_CTLR_RWP, "GICD_CTLR.RWP");
 	for (uint32_t i = 1u; i < (lines / 32u); i++) {
 		uint32_t word = 4u * i;
 
@@ -84,7 +101,7 @@ void gic_init_global(void)
 		mmio_write32(d + GICD_IGROUPR + word, 0xffffffffu);
 	}
 	mmio_write32(d + GICD_CTLR, GICD_CTLR_ARE | GICD_CTLR_GRP1 | GICD_CTLR_GRP0);
-	wait_rwp(d + GICD_CTLR, GICD_CTLR_RWP);
+	gic_wait_clear(d + GICD_CTLR, GICD_CTLR_RWP, "GICD_CTLR.RWP");
 	/* The kick's ICC_SGI1R_EL1 value for each cpu, computed once. */
 	for (uint32_t c = 0u; c < cfg_system.n_cpus; c++) {
 		cpu_get(c)->arch.gic.kick = sgi_target(c, GIC_IPI_SGI);
@@ -129,12 +146,11 @@ void gic_init_cpu(struct cpu *cpu, bool direct)
 	}
 	cpu->arch.gic.direct = direct;
 	mmio_write32(rd + GICR_WAKER, mmio_read32(rd + GICR_WAKER) & ~GICR_WAKER_SLEEP);
-	while ((mmio_read32(rd + GICR_WAKER) & GICR_WAKER_ASLEEP) != 0u) {
-	}
+	gic_wait_clear(rd + GICR_WAKER, GICR_WAKER_ASLEEP, "GICR_WAKER.ChildrenAsleep");
 	/* Nothing from this cpu's previous life stays enabled, pending or active. */
 	uint64_t sgi = rd + GICR_SGI_BASE;
 	mmio_write32(sgi + GICD_ICENABLER, 0xffffffffu);
-	wait_rwp(rd + GICR_CTLR, GICR_CTLR_RWP);
+	gic_wait_clear(rd + GICR_CTLR, GICR_CTLR_RWP, "GICR_CTLR.RWP");
 	mmio_write32(sgi + GICD_ICPENDR, 0xffffffffu);
 	mmio_write32(sgi + GICD_ICACTIVER, 0xffffffffu);
 	/* The kick is group 0 (FIQ) on a direct cpu, whose IRQs go straight to the guest. */
@@ -210,7 +226,7 @@ void gic_dist_write(uint32_t offset, uint32_t value)
 {
 	mmio_write32(cfg_system.arch.gic.dist.base + offset, value);
 	if ((offset >= GICD_ICENABLER) && (offset < GICD_ISPENDR)) {
-		wait_rwp(cfg_system.arch.gic.dist.base + GICD_CTLR, GICD_CTLR_RWP);
+		gic_wait_clear(cfg_system.arch.gic.dist.base + GICD_CTLR, GICD_CTLR_RWP, "GICD_CTLR.RWP");
 	}
 }
 
@@ -237,7 +253,7 @@ void gic_local_write(const struct cpu *t, uint32_t offset, uint32_t value)
 {
 	mmio_write32(t->arch.gic.redist + GICR_SGI_BASE + offset, value);
 	if (offset == GICD_ICENABLER) {
-		wait_rwp(t->arch.gic.redist + GICR_CTLR, GICR_CTLR_RWP);
+		gic_wait_clear(t->arch.gic.redist + GICR_CTLR, GICR_CTLR_RWP, "GICR_CTLR.RWP");
 	}
 }
 

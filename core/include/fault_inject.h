@@ -29,4 +29,8 @@ void fault_inject_stop(const struct cpu *cpu);
 /** ARM64: the points that fire on the way back from a synchronous trap (arch/arm64/fault_inject.c). */
 void arm64_fault_inject_trap_exit(struct cpu *cpu);
 
+/** ARM64, a wait for the GICv3 to clear a busy bit of register `reg`: the address to poll, a word
+ *  whose bits never clear when BH_FAULT_GIC_STUCK fires, else `reg`. */
+uint64_t arm64_fault_inject_gic_wait(uint64_t reg);
+
 #endif /* BULKHEAD_FAULT_INJECT_H */

@@ -113,7 +113,8 @@
 #define BH_FAULT_GUEST_SERROR   2u  /* on the way back: the caller's SError, through the EL2 vector */
 #define BH_FAULT_LR_CORRUPT     3u  /* on the way back: a list register in use made to hold a foreign interrupt */
 #define BH_FAULT_STUCK_CORE     4u  /* the next core told to stop for its partition's stop never stops */
-#define BH_FAULT_POINTS         5u
+#define BH_FAULT_GIC_STUCK      5u  /* GICv3: the next wait for the interrupt controller finds it busy for good */
+#define BH_FAULT_POINTS         6u
 
 /* Incident kinds: what the hypervisor refused or contained for a partition. */
 #define BH_INCIDENT_CALL         0u  /* a hypercall, PSCI or SMC call refused with an error */

@@ -14,7 +14,10 @@
  *                           read the list register back;
  *   stuck-core              starts vCPU 1, which spins, arms the point, then
  *                           faults: the stop must reach vCPU 1's core, which
- *                           will not stop.
+ *                           will not stop;
+ *   gic-stuck               arms the point, then starts vCPU 1: its core,
+ *                           powered on, wakes its redistributor (GICv3) and
+ *                           waits for it, which now never finishes.
  * What it prints after a point fired is what the hypervisor must not allow.
  */
 #include <stdint.h>
@@ -80,6 +83,15 @@ static void stuck_core(void)
 	printf("the fault was NOT contained\n");
 }
 
+static void gic_stuck(void)
+{
+	printf("arm gic-stuck: %ld\n", (long)arm(BH_FAULT_GIC_STUCK));
+	printf("CPU_ON vCPU 1: %d\n", rt_cpu_on(1, spin, 0));
+	while (spins == 0u) {
+	}
+	printf("vCPU 1 runs: the stuck controller was NOT detected\n");
+}
+
 static void fire(uint64_t point)
 {
 	rt_delay_us(SETTLE_US);
@@ -87,6 +99,8 @@ static void fire(uint64_t point)
 		lr_corrupt();
 	} else if (point == BH_FAULT_STUCK_CORE) {
 		stuck_core();
+	} else if (point == BH_FAULT_GIC_STUCK) {
+		gic_stuck();
 	} else {
 		int64_t r = arm(point);
 		printf("the hypervisor returned %ld: point %u did NOT fire\n", (long)r, (unsigned)point);

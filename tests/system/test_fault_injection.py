@@ -167,6 +167,25 @@ def test_core_stuck_during_a_stop_leaves_its_partition_stopped():
     assert r.exited and r.lines[-1] == "[bulkhead] all partitions stopped", r.text()[-2000:]
 
 
+def test_interrupt_controller_that_never_finishes_powers_the_board_off():
+    """The culprit arms gic-stuck and starts its vCPU 1: that core, powered on, first wakes its
+    redistributor and waits for GICR_WAKER.ChildrenAsleep to clear, which the point makes read set
+    for good. The wait gives up after its bounded number of reads (1,000,000), reports the register
+    as an internal error and powers the board off: vCPU 1 never runs, the bystander is stopped
+    mid-run.
+
+    Verifies: REQ-FSF-007
+    """
+    r = harness.run(build("inject-gic-stuck"), timeout=120)
+    assert "[bulkhead] fault injection: point gic-stuck armed" in r.lines, r.text()
+    assert "[culprit] arm gic-stuck: 0" in r.lines, r.text()
+    assert_powered_off_after_panic(r, r"^\[bulkhead\] GICv3 GICR_WAKER\.ChildrenAsleep still set after 1000000 "
+                                      r"reads of 0x80e0014$")  # core 2's: 0x80a0000 + 2 * 128 KiB
+    assert "[culprit] vCPU 1 runs: the stuck controller was NOT detected" not in r.lines
+    assert ticks(r.lines), "the bystander never ran"
+    assert "[bystander] bystander done" not in r.lines
+
+
 def test_panic_path_is_inside_coverage():
     """A coverage build (CONFIG_COVERAGE) that panics dumps its counters in arch_system_off, at the
     last point before the firmware call: the dump is complete and counts the whole fail-safe path

@@ -3,16 +3,17 @@
  * The GICv3 driver (arch/arm64/gicv3.c) on the host: the distributor and the
  * redistributor frames are arrays, and the ICH_ and ICC_ system registers
  * are the host_sr_* variables of tests/fuzz/host_sysreg.h, so each test
- * sets what the hardware holds and reads back what the driver wrote.
+ * sets what the hardware holds and reads back what the driver wrote. Reads
+ * of a busy bit go through tests/unit/gic_model/mmio.h, which lets a test
+ * say after how many reads the controller finishes, or that it never does.
  */
 #include <setjmp.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/time.h>
 #include <cmocka.h>
 #include "cfg.h"
 #include "cpu.h"
@@ -90,16 +91,63 @@ uint64_t arm64_cpu_mpidr(uint32_t core)
 
 static jmp_buf panicked;
 static bool panic_expected;
+static char panic_message[160];
 
-/* No redistributor for the cpu's affinity: only test_no_redistributor_in_the_region expects it. */
+/* Only a test that sets panic_expected expects one (no redistributor for the cpu's affinity, a
+ * controller that never finishes); it reads what the panic said in panic_message. */
 void panic(const char *fmt, ...)
 {
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(panic_message, sizeof(panic_message), fmt, ap);
+	va_end(ap);
 	if (panic_expected) {
 		panic_expected = false;
 		longjmp(panicked, 1);
 	}
-	fail_msg("panic: %s", fmt);
+	fail_msg("panic: %s", panic_message);
 	abort();
+}
+
+/* The controller's busy bit: `watch_bit` of the register at `watch_addr` reads set for the next
+ * `busy_reads` reads of it (all of them with busy_forever), clear after; `watch_reads` counts the
+ * reads. */
+static uint64_t watch_addr;
+static uint32_t watch_bit;
+static uint32_t busy_reads;
+static bool busy_forever;
+static uint32_t watch_reads;
+
+void gic_model_read(uint64_t addr)
+{
+	if ((watch_bit == 0u) || (addr != watch_addr)) {
+		return;
+	}
+	volatile uint32_t *reg = (volatile uint32_t *)(uintptr_t)addr;
+	if (busy_forever || (busy_reads > 0u)) {
+		*reg |= watch_bit;
+		busy_reads -= (busy_reads > 0u) ? 1u : 0u;
+	} else {
+		*reg &= ~watch_bit;
+	}
+	watch_reads++;
+}
+
+/* From now on bit `bit` of the register at `addr` reads set `reads` times, then clear (never clear
+ * when `forever`). */
+static void watch(const volatile uint32_t *reg, uint32_t bit, uint32_t reads, bool forever)
+{
+	watch_addr = (uint64_t)(uintptr_t)reg;
+	watch_bit = bit;
+	busy_reads = reads;
+	busy_forever = forever;
+	watch_reads = 0u;
+}
+
+static void unwatch(void)
+{
+	watch_bit = 0u;
 }
 
 /* The list registers the driver handed to the integrity check (gic_lr_check.c). */
@@ -410,32 +458,17 @@ static void test_distributor_accessors_and_routes(void **state)
 
 #define RWP ((uint32_t)1u << 31)
 
-static volatile sig_atomic_t rwp_cleared;
-
-/* The distributor finishing the write: RWP goes clear. */
-static void distributor_done(int sig)
-{
-	(void)sig;
-	__atomic_and_fetch(&dist[GICD_CTLR / 4u], ~RWP, __ATOMIC_SEQ_CST);
-	rwp_cleared = 1;
-}
-
-/* gic_dist_write(offset, value) with GICD_CTLR.RWP set until 20 ms later (a timer signal);
- * true if the write returned only after RWP went clear, that is it waited for it. */
+/* gic_dist_write(offset, value) with GICD_CTLR.RWP set for its next 3 reads; true if the write
+ * returned only after RWP read clear, that is it waited for it. */
 static bool write_waits_for_rwp(uint32_t offset, uint32_t value)
 {
-	const struct itimerval later = { { 0, 0 }, { 0, 20000 } };
-
-	rwp_cleared = 0;
 	dist[GICD_CTLR / 4u] = RWP;
-	assert_int_equal(signal(SIGALRM, distributor_done), SIG_DFL);
-	assert_int_equal(setitimer(ITIMER_REAL, &later, NULL), 0);
+	watch(&dist[GICD_CTLR / 4u], RWP, 3u, false);
 	gic_dist_write(offset, value);
-	bool waited = rwp_cleared != 0;
-	while (rwp_cleared == 0) {
-		/* The timer's signal ends it within 20 ms. */
-	}
-	signal(SIGALRM, SIG_DFL);
+	bool waited = watch_reads == 4u;
+	assert_true(waited || (watch_reads == 0u));
+	unwatch();
+	dist[GICD_CTLR / 4u] = 0u;
 	return waited;
 }
 
@@ -453,6 +486,108 @@ static void test_clearing_enables_waits_for_the_distributor(void **state)
 	assert_false(write_waits_for_rwp(GICD_ISENABLER + 4u, 0x8u));
 	assert_int_equal(dist[GICD_ICENABLER / 4u], 0x1u);
 	assert_int_equal(dist[(GICD_ICENABLER + 0x7cu) / 4u], 0x2u);
+}
+
+#define GICR_CTLR_RWP (1u << 3)
+#define GICR_WAKER 0x0014u
+#define GICR_WAKER_ASLEEP (1u << 2)
+
+/* The redistributor of cpus[1], the last of the region. */
+static void second_redistributor(void)
+{
+	memset(redist, 0, sizeof(redist));
+	REG(redist, FRAME + GICR_TYPER + 4u) = 1u;
+	REG(redist, FRAME + GICR_TYPER) = GICR_TYPER_LAST;
+	cpus[1].index = 1u;
+	cpus[1].arch.gic.redist = (uintptr_t)redist + FRAME;
+}
+
+/* A write that disables SGIs or PPIs waits for the redistributor to finish it (GICR_CTLR.RWP,
+ * GICv3 9.11.1), reading it until it reads clear; a write that enables does not wait. */
+/* Verifies: REQ-IRQ-009~2, REQ-FSF-007 */
+static void test_clearing_local_enables_waits_for_the_redistributor(void **state)
+{
+	(void)state;
+	second_redistributor();
+	watch(&redist[FRAME / 4u], GICR_CTLR_RWP, 3u, false);
+	gic_local_write(&cpus[1], GICD_ICENABLER, 0x1u);
+	assert_int_equal(watch_reads, 4u);
+	watch(&redist[FRAME / 4u], GICR_CTLR_RWP, 3u, false);
+	gic_local_write(&cpus[1], GICD_ISENABLER, 0x2u);
+	assert_int_equal(watch_reads, 0u);
+	unwatch();
+}
+
+static void clear_an_spi_enable(void)
+{
+	gic_dist_write(GICD_ICENABLER + 4u, 0x1u);
+}
+
+static void clear_a_local_enable(void)
+{
+	gic_local_write(&cpus[1], GICD_ICENABLER, 0x1u);
+}
+
+static void init_the_distributor(void)
+{
+	gic_init_global();
+}
+
+static void init_the_second_cpu(void)
+{
+	host_sr_ich_vtr_el2 = 3u;
+	gic_init_cpu(&cpus[1], false);
+}
+
+/* `call` with bit `bit` of register `reg` read set for good: it must power the board off (panic)
+ * after exactly 1,000,000 reads of the register by the wait (and `before` reads of it before the
+ * wait), its report naming the register and bit. */
+static void assert_gives_up(void (*call)(void), volatile uint32_t *reg, uint32_t bit, uint32_t before,
+			    const char *what)
+{
+	watch(reg, bit, 0u, true);
+	panic_expected = true;
+	if (setjmp(panicked) == 0) {
+		call();
+		unwatch();
+		fail_msg("%s: the wait never gave up", what);
+	}
+	panic_expected = false;
+	unwatch();
+	assert_int_equal(watch_reads, before + 1000000u);
+	assert_non_null(strstr(panic_message, what));
+	*reg &= ~bit;
+}
+
+/* Every wait for the GICv3 gives up after 1,000,000 reads of a busy bit and powers the board off,
+ * naming the register: the distributor's and a redistributor's write in progress (RWP), a
+ * redistributor that does not wake (ChildrenAsleep), at boot and at run time. One that finishes on
+ * the last of those reads is waited for. */
+/* Verifies: REQ-FSF-007 */
+static void test_a_controller_that_never_finishes_powers_the_board_off(void **state)
+{
+	(void)state;
+	memset(dist, 0, sizeof(dist));
+	assert_gives_up(clear_an_spi_enable, &dist[GICD_CTLR / 4u], RWP, 0u, "GICD_CTLR.RWP");
+	assert_gives_up(init_the_distributor, &dist[GICD_CTLR / 4u], RWP, 0u, "GICD_CTLR.RWP");
+	second_redistributor();
+	assert_gives_up(clear_a_local_enable, &redist[FRAME / 4u], GICR_CTLR_RWP, 0u, "GICR_CTLR.RWP");
+	second_redistributor();
+	assert_gives_up(init_the_second_cpu, &redist[(FRAME + GICR_WAKER) / 4u], GICR_WAKER_ASLEEP, 1u,
+			"GICR_WAKER.ChildrenAsleep");   /* read once to clear ProcessorSleep */
+	second_redistributor();
+	assert_gives_up(init_the_second_cpu, &redist[FRAME / 4u], GICR_CTLR_RWP, 0u, "GICR_CTLR.RWP");
+	/* Busy for 999,999 reads, clear at the 1,000,000th: waited for, no panic. */
+	second_redistributor();
+	watch(&redist[FRAME / 4u], GICR_CTLR_RWP, 999999u, false);
+	clear_a_local_enable();
+	assert_int_equal(watch_reads, 1000000u);
+	unwatch();
+	memset(dist, 0, sizeof(dist));
+	watch(&dist[GICD_CTLR / 4u], RWP, 999999u, false);
+	clear_an_spi_enable();
+	assert_int_equal(watch_reads, 1000000u);
+	unwatch();
 }
 
 /* A cpu's SGI and PPI registers are its own redistributor's SGI frame, not another's and not
@@ -559,6 +694,8 @@ int main(void)
 		cmocka_unit_test(test_cpu_off_disables_both_groups),
 		cmocka_unit_test(test_distributor_accessors_and_routes),
 		cmocka_unit_test(test_clearing_enables_waits_for_the_distributor),
+		cmocka_unit_test(test_clearing_local_enables_waits_for_the_redistributor),
+		cmocka_unit_test(test_a_controller_that_never_finishes_powers_the_board_off),
 		cmocka_unit_test(test_local_accessors_reach_the_cpus_own_redistributor),
 		cmocka_unit_test(test_group_0_ack_and_eoi_follow_the_eoi_mode),
 		cmocka_unit_test(test_lr_clear_and_underflow),
