@@ -809,6 +809,32 @@ static void test_a_restart_ends_a_routing_pass(void **state)
 	assert_int_equal(incident_count(beta, BH_INCIDENT_INTERRUPT), before + 1u);
 }
 
+/* A restart gives the new life its whole set-up allowance: after a life that used it up, the next
+ * absorbs 4,096 writes to foreign interrupts while its distributor is disabled (summarized as
+ * such) and refuses the one after them. */
+/* Verifies: REQ-LNX-008~2, REQ-IRQ-009~2 */
+static void test_a_restart_renews_the_set_up_allowance(void **state)
+{
+	(void)state;
+	struct partition *beta = partition_get(BETA);
+
+	traps_dist(1, GICD_CTLR, true, 4, 0);
+	beta->arch.vgic.setup_absorbed = VGIC_SETUP_WRITES;   /* the last life used it all */
+	fake.current = cpu_get(1);
+	vgic_partition_reset(beta);
+	fake.console_len = 0;
+	fake.console[0] = '\0';
+	fake.counter += 100000000u;   /* no refusal of before is still in the rate limit's interval */
+	for (uint32_t i = 0u; i < VGIC_SETUP_WRITES; i++) {
+		traps_dist(1, GICD_IPRIORITYR + 40u, true, 1, 0xa0);   /* SPI 40: alpha's */
+	}
+	assert_null(strstr(fake.console, "refused"));
+	traps_dist(1, GICD_IPRIORITYR + 40u, true, 1, 0xa0);
+	assert_non_null(strstr(fake.console, "priority of an interrupt it does not own refused"));
+	traps_dist(1, GICD_CTLR, true, 4, GRP1A);
+	assert_non_null(strstr(fake.console, "partition 'beta': 4096 writes to interrupts it does not own ignored"));
+}
+
 /* GICD_IROUTER of an own SPI: a route to a vCPU the partition lacks, or a non-zero Aff3 in the
  * high word, is refused and changes nothing; the high word reads zero, the low word the route;
  * "any vCPU" (IRM) reads back as such; another partition's route reads as zero. */
@@ -1263,6 +1289,7 @@ int main(void)
 		cmocka_unit_test_setup(test_kick_takes_the_posted_sgis, setup),
 		cmocka_unit_test_setup(test_a_kick_with_one_sgi_still_handles_a_stop, setup),
 		cmocka_unit_test_setup(test_a_restart_ends_a_routing_pass, setup),
+		cmocka_unit_test_setup(test_a_restart_renews_the_set_up_allowance, setup),
 		cmocka_unit_test_setup(test_maintenance_refills_the_list_registers, setup),
 		cmocka_unit_test_setup(test_irm_routing_reads_back, setup),
 		cmocka_unit_test_setup(test_foreign_ppi_bits_are_refused_and_counted, setup),
