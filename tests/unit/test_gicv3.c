@@ -134,6 +134,12 @@ void gic_model_read(uint64_t addr)
 	watch_reads++;
 }
 
+/* Writes change nothing else here. */
+void gic_model_write(uint64_t addr)
+{
+	(void)addr;
+}
+
 /* From now on bit `bit` of the register at `addr` reads set `reads` times, then clear (never clear
  * when `forever`). */
 static void watch(const volatile uint32_t *reg, uint32_t bit, uint32_t reads, bool forever)

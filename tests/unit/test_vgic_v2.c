@@ -33,9 +33,8 @@ static uint64_t incidents(uint32_t part)
 	return incident_count(partition_get(part), BH_INCIDENT_INTERRUPT);
 }
 
-/* Every list register taken (GICH_ELRSR0 0): what is delivered waits in the vCPU's queue. The
- * fake frame does not recompute ELRSR as list registers are written, so a test that delivers
- * more than one interrupt at once sees them all this way. */
+/* Every list register taken (GICH_ELRSR0 0): what is delivered waits in the vCPU's queue, where
+ * a test that delivers more than one interrupt at once sees them all. */
 static void lrs_taken(void)
 {
 	fake_gich[ELRSR0] = 0;
@@ -136,6 +135,30 @@ static void test_an_sgi_from_two_senders_is_two_interrupts(void **state)
 	assert_int_equal(v->queue[0].vintid, 6);
 	assert_int_equal(v->queue[1].vintid, 6);
 	assert_int_equal((1u << v->queue[0].source) | (1u << v->queue[1].source), 0x5u);
+}
+
+/* The kick of a vCPU that holds nothing, for one SGI posted by two senders at once: both reach the
+ * vCPU, one list register each (the fast path takes one SGI from one sender only). */
+/* Verifies: REQ-IRQ-003 */
+static void test_a_kick_delivers_an_sgi_from_each_of_two_senders(void **state)
+{
+	(void)state;
+	struct cpu *cpu = cpu_get(2);
+	struct vgic_cpu *v = vgic_cpu_of(cpu);
+	struct gic_lr lr0, lr1;
+
+	fake_gic_sync_elrsr();
+	assert_int_equal(fake_gich[ELRSR0], 0xfu);      /* every list register free */
+	v->sgi_source[6] = 0x5u;                         /* vCPUs 0 and 2 */
+	v->sgi_pending = 1u << 6;
+	fake.current = cpu;
+	vgic_kick(cpu, GIC_IPI_SGI);
+	assert_int_equal(gic_lr_state(0, &lr0), 1u);
+	assert_int_equal(gic_lr_state(1, &lr1), 1u);
+	assert_int_equal(lr0.vintid, 6);
+	assert_int_equal(lr1.vintid, 6);
+	assert_int_equal((1u << lr0.source) | (1u << lr1.source), 0x5u);
+	assert_int_equal(take_sgis(2), (uint64_t)0x5u << 48);
 }
 
 /* One SGI from one sender goes into a list register with its sender. */
@@ -285,6 +308,7 @@ int main(void)
 		cmocka_unit_test_setup(test_sgir_target_list_and_filters, traps_unit_boot),
 		cmocka_unit_test_setup(test_an_sgi_from_two_senders_is_two_interrupts, traps_unit_boot),
 		cmocka_unit_test_setup(test_an_sgi_lands_in_a_list_register_with_its_sender, traps_unit_boot),
+		cmocka_unit_test_setup(test_a_kick_delivers_an_sgi_from_each_of_two_senders, traps_unit_boot),
 		cmocka_unit_test_setup(test_identification_registers, traps_unit_boot),
 		cmocka_unit_test_setup(test_cpu_targets_of_its_own_spi, traps_unit_boot),
 		cmocka_unit_test_setup(test_uniprocessor_targets, traps_unit_boot),
