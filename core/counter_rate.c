@@ -30,6 +30,10 @@ bool counter_rate_fill(const struct partition *p, uint8_t *b, uint64_t size)
 		khz /= 10u;
 		n++;
 	} while ((khz != 0u) && (n < CFG_COUNTER_KHZ_DIGITS));
+	if (khz != 0u) {
+		/* More digits than the room holds: its low digits alone would be a wrong rate. */
+		return false;
+	}
 	for (uint32_t i = 0u; i < n; i++) {
 		b[at + i] = digits[n - 1u - i];
 	}

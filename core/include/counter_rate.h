@@ -13,7 +13,8 @@
  * Writes arch_counter_hz() / 1000 in decimal over the room of
  * CFG_COUNTER_KHZ_DIGITS spaces at cfg->counter_khz of the `size`-byte
  * boot information `b` (left-aligned, the rest spaces); true when written
- * or none asked for, false when the room is not there (left alone).
+ * or none asked for, false when the room is not there or the rate has more
+ * digits than it holds (left alone).
  */
 bool counter_rate_fill(const struct partition *p, uint8_t *b, uint64_t size);
 

@@ -82,7 +82,7 @@ uint64_t arch_counter(void)
 
 uint64_t arch_counter_hz(void)
 {
-	return FAKE_COUNTER_HZ;
+	return (fake.counter_hz != 0u) ? fake.counter_hz : FAKE_COUNTER_HZ;
 }
 
 void arch_cpu_kick(uint32_t cpu)

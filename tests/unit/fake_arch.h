@@ -38,6 +38,7 @@ struct fake_mapping {
 struct fake_state {
 	struct cpu *current;
 	uint64_t counter;              /* what arch_counter() returns */
+	uint64_t counter_hz;           /* what arch_counter_hz() returns; 0: FAKE_COUNTER_HZ */
 	enum cpu_power power[CONFIG_MAX_CORES_FAKE];
 	enum core_status start_result; /* what arch_cpu_start() answers */
 	unsigned start_calls[CONFIG_MAX_CORES_FAKE];

@@ -32,6 +32,7 @@ static int setup(void **state)
 	memset(&info[ROOM_AT], ' ', CFG_COUNTER_KHZ_DIGITS);
 	info[ROOM_AT + CFG_COUNTER_KHZ_DIGITS] = 0u;
 	cfg.counter_khz = ROOM_AT;
+	fake.counter_hz = 0u;
 	return 0;
 }
 
@@ -79,12 +80,32 @@ static void test_room_not_there_is_left_alone(void **state)
 	assert_memory_equal(before, info, INFO);
 }
 
+/* The widest rate the room holds is written whole; one with more digits than the room would be
+ * written as its low digits, a wrong rate: refused, the room left alone. */
+/* Verifies: REQ-LNX-017 */
+static void test_rate_wider_than_the_room_is_refused(void **state)
+{
+	uint8_t before[INFO];
+	char want[INFO];
+
+	(void)state;
+	memcpy(before, info, INFO);
+	fake.counter_hz = UINT64_C(10000000000) * 1000u;   /* 10,000,000,000 kHz: eleven digits */
+	assert_false(counter_rate_fill(&part, info, INFO));
+	assert_memory_equal(before, info, INFO);
+	fake.counter_hz = UINT64_C(9999999999) * 1000u + 999u;   /* ten digits of kHz fill the room */
+	(void)snprintf(want, sizeof(want), "%s9999999999", LINE);
+	assert_true(counter_rate_fill(&part, info, INFO));
+	assert_string_equal((const char *)info, want);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_rate_written_over_the_room, setup),
 		cmocka_unit_test_setup(test_none_asked_for, setup),
 		cmocka_unit_test_setup(test_room_not_there_is_left_alone, setup),
+		cmocka_unit_test_setup(test_rate_wider_than_the_room_is_refused, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
