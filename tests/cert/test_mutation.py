@@ -75,6 +75,43 @@ def test_operators_produce_the_expected_mutants():
     assert "\t;\n\tif (0" not in drop.apply(CALC_C) and "\t;\n\tif (x > LIMIT)" in drop.apply(CALC_C)
 
 
+INSTRUMENTED_C = """void boot(void);
+void boot(void)
+{
+#ifdef CONFIG_FAULT_INJECTION
+	fault_inject_boot(1u);
+#ifdef OTHER
+	nested(2u);
+#endif
+#else
+	product(3u);
+#endif
+	init(4u);
+#ifdef CONFIG_COVERAGE
+	dump(5u);
+#endif
+#ifndef CONFIG_FAULT_INJECTION
+	quiet(6u);
+#endif
+}
+"""
+
+
+def test_code_only_verification_builds_compile_is_not_mutated():
+    """Code inside `#ifdef CONFIG_FAULT_INJECTION` or `#ifdef CONFIG_COVERAGE` (up to its #else or
+    #endif, nested blocks included) has no mutants: the product does not contain it, so its tests
+    cannot kill them. The #else branch and every other conditional block keep theirs, at the lines
+    they are on.
+
+    Verifies: REQ-CRT-017
+    """
+    found = mutants.mutants_of("core/boot.c", INSTRUMENTED_C)
+    assert [(m.line, m.original) for m in found if m.operator == "constant"] == [(10, "3u"), (12, "4u"),
+                                                                                 (17, "6u")]
+    assert [m.original for m in found if m.operator == "drop-call"] == ["product(3u);", "init(4u);",
+                                                                        "quiet(6u);"]
+
+
 MAP = """scope core
 exclude core/skip.c | not part of anything we test here
 core/calc.c | REQ-TST-001 | cmd:tests/run.sh

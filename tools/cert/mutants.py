@@ -5,7 +5,10 @@ A mutant is one small change to one function: a comparison flipped or its
 boundary moved, a Boolean connective swapped, a constant changed, an
 expression statement dropped (a write, or a call), or the condition of an
 `if` made false (the check skipped). Only function bodies are mutated;
-preprocessor lines, comments, string literals and inline assembly are not.
+preprocessor lines, comments, string literals and inline assembly are not,
+nor code that only verification builds compile (an `#ifdef` of one of
+INSTRUMENTATION: like the files the mutation map excludes for the same
+reason, it is not in the product, and the product's tests cannot kill it).
 Every mutant has a key that stays the same while the function's mutated
 text does (file, function, operator, a hash of the change, its occurrence
 in the function), so that records of equivalent mutants survive edits
@@ -47,6 +50,9 @@ NOT_EXPRESSION = {"return", "break", "continue", "goto", "if", "for", "while", "
 # only makes the build fail (-Werror) or changes nothing the C says.
 NOT_MUTATED_CALLS = {"UNUSED"}
 ASM = {"__asm__", "__asm", "asm"}
+# Options that only verification builds set (CFG-R11, REQ-CRT-008).
+INSTRUMENTATION = {"CONFIG_FAULT_INJECTION", "CONFIG_COVERAGE"}
+DIRECTIVE = re.compile(r"^[ \t]*#[ \t]*(\w+)[ \t]*(\w*)", re.M)
 
 
 @dataclass
@@ -219,9 +225,32 @@ def _statement_kind(toks, first, last):
     return None
 
 
+def instrumentation_blanked(text):
+    """`text` with the code of `#ifdef <INSTRUMENTATION>` blocks (up to their #else or #endif)
+    replaced by spaces, newlines kept: every offset and line number stays that of `text`."""
+    out, depth, blank_at, last = [], 0, None, 0
+    for d in DIRECTIVE.finditer(text):
+        word, arg = d.group(1), d.group(2)
+        if word in ("if", "ifdef", "ifndef"):
+            depth += 1
+            if blank_at is None and word == "ifdef" and arg in INSTRUMENTATION:
+                blank_at, last = depth, text.index("\n", d.start())
+        elif word in ("else", "elif", "endif"):
+            if blank_at == depth:
+                out.append((last, d.start()))
+                blank_at = None
+            depth -= 1 if word == "endif" else 0
+    chars = list(text)
+    for lo, hi in out:
+        for i in range(lo, hi):
+            if chars[i] != "\n":
+                chars[i] = " "
+    return "".join(chars)
+
+
 def mutants_of(path, text):
     """Every mutant of the function bodies of C source `text` (file `path`)."""
-    toks = tokens(text)
+    toks = tokens(instrumentation_blanked(text))
     out = []
     for name, lo, hi in functions(toks):
         skip = _excluded(toks, lo, hi)
