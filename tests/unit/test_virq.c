@@ -138,6 +138,36 @@ static void test_messages_are_taken_in_order_and_bounded(void **state)
 	assert_false(cpu_msg_take(c, &m));
 }
 
+/* A message the queue already holds is merged (one take); one that differs in any field is a
+ * message of its own. */
+/* Verifies: REQ-CPU-012 */
+static void test_a_repeated_message_is_merged_and_a_different_one_queued(void **state)
+{
+	(void)state;
+	struct cpu *c = BETA1_CPU;
+	const struct cpu_msg first = { CPU_MSG_CONTROL, 1, 2, 3 };
+	const struct cpu_msg others[] = {
+		{ CPU_MSG_CONTROL + 1u, 1, 2, 3 },
+		{ CPU_MSG_CONTROL, 9, 2, 3 },
+		{ CPU_MSG_CONTROL, 1, 9, 3 },
+		{ CPU_MSG_CONTROL, 1, 2, 9 },
+	};
+	struct cpu_msg m;
+
+	assert_int_equal(cpu_msg_send(c, &first), CORE_OK);
+	assert_int_equal(cpu_msg_send(c, &first), CORE_OK);
+	for (uint32_t i = 0; i < 4u; i++) {
+		assert_int_equal(cpu_msg_send(c, &others[i]), CORE_OK);
+	}
+	assert_true(cpu_msg_take(c, &m));
+	assert_memory_equal(&m, &first, sizeof(m));
+	for (uint32_t i = 0; i < 4u; i++) {
+		assert_true(cpu_msg_take(c, &m));
+		assert_memory_equal(&m, &others[i], sizeof(m));
+	}
+	assert_false(cpu_msg_take(c, &m));
+}
+
 /* Verifies: REQ-CPU-011~2 */
 static void test_inject_refusals(void **state)
 {
@@ -266,6 +296,7 @@ int main(void)
 		cmocka_unit_test_setup(test_restart_is_announced_to_peers, setup),
 		cmocka_unit_test_setup(test_restart_announcement_to_a_stopped_peer_is_logged, setup),
 		cmocka_unit_test_setup(test_post_is_never_presented_in_place, setup),
+		cmocka_unit_test_setup(test_a_repeated_message_is_merged_and_a_different_one_queued, setup),
 	};
 	return cmocka_run_group_tests_name("virq", tests, NULL, NULL);
 }
