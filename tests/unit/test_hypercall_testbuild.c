@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <cmocka.h>
 #include <bulkhead/hypercall.h>
 #include "hc_helpers.h"
@@ -39,6 +40,8 @@ static void test_raise_in_own_vcpus_only(void **state)
 	assert_int_equal(b1->arch.injected, 1u << 4);
 	/* Only the caller's own partition: vCPU 2 of beta does not exist, alpha's vCPU 0 is not beta's. */
 	assert_int_equal(hc(b0, BH_HC_TEST_RAISE, 2, 4, 0).x0, BH_ERR_INVALID_PARAM);
+	/* The refusal's incident names the interrupt and the vCPU asked for. */
+	assert_non_null(strstr(fake.console, "TEST_RAISE of interrupt 4 in vCPU 2 refused"));
 	assert_int_equal(hc(b0, BH_HC_TEST_RAISE, 0x100000000ull, 4, 0).x0, BH_ERR_INVALID_PARAM);
 	assert_int_equal(hc(b0, BH_HC_TEST_RAISE, 0, 32, 0).x0, BH_ERR_INVALID_PARAM);
 	assert_int_equal(cpu_get(0)->arch.injections, 0);
