@@ -218,6 +218,13 @@ static void test_cpu_targets_of_its_own_spi(void **state)
 	assert_int_equal(fake_gic_targets[50], (1u << 1) | (1u << 2));
 	assert_int_equal(traps_dist(2, GICD_ITARGETSR + 48u, false, 4, 0), 0x00030000u);
 	assert_int_equal(vgic_spi_target(partition_get(BETA), 50u), 0u);
+	/* Vcpu 1 alone again, then no CPU interface at all: its first vCPU takes the interrupt. */
+	traps_dist(1, GICD_ITARGETSR + 50u, true, 1, 0x2u);
+	assert_int_equal(vgic_spi_target(partition_get(BETA), 50u), 1u);
+	traps_dist(1, GICD_ITARGETSR + 50u, true, 1, 0x0u);
+	assert_int_equal(traps_dist(1, GICD_ITARGETSR + 50u, false, 1, 0), 0x0u);
+	assert_int_equal(vgic_spi_target(partition_get(BETA), 50u), 0u);
+	traps_dist(1, GICD_ITARGETSR + 48u, true, 4, 0x00030000u);
 	assert_int_equal(incidents(BETA), n);
 	/* A CPU interface it does not have: refused, its own bits kept. */
 	traps_dist(1, GICD_ITARGETSR + 50u, true, 1, 0x6u);
