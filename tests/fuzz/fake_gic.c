@@ -165,6 +165,9 @@ static uint32_t bank_read(struct bank *b, uint32_t offset)
 {
 	uint32_t set, *w = bitmap(b, offset, &set);
 
+	/* Word registers take aligned accesses only (GIC architecture: others are UNPREDICTABLE). */
+	if ((offset % 4u) != 0u)
+		traps_violation("GIC: word read at unaligned offset 0x%x", offset);
 	if (w)
 		return *w;
 	if (offset >= GICD_IPRIORITYR && offset < GICD_IPRIORITYR + 32u * WORDS - 3u) {
@@ -185,6 +188,8 @@ static void bank_write(struct bank *b, uint32_t offset, uint32_t value, uint32_t
 	struct cpu *cpu = current();
 	uint32_t set, *w = bitmap(b, offset, &set);
 
+	if ((offset % 4u) != 0u)
+		traps_violation("%s: word write at unaligned offset 0x%x", where, offset);
 	if (w) {
 		for (uint32_t bit = 0; bit < 32u; bit++)
 			if ((value >> bit) & 1u && !may(cpu, base + 32u * ((offset & 0x7fu) / 4u) + bit))
