@@ -323,6 +323,41 @@ static void test_one_byte_blobs_are_loaded(void **state)
 	assert_int_equal(beta_ram[BETA_DTB_IPA - BETA_RAM_IPA + 1u], 0u);   /* one byte, not more */
 }
 
+/* Beta booted with boot information holding a room for the counter's rate at its offset 14,
+ * asked for (`counter_khz` 14) or not (0); the boot information as beta then has it. */
+static const uint8_t *boot_beta_with_rate_room(uint32_t counter_khz)
+{
+	static const uint8_t info[24] = "tsc_early_khz=          ";
+	struct cfg_partition saved = fake_partitions[1];
+
+	fake_partitions[1].boot_info = (struct cfg_blob){ (uintptr_t)info, sizeof(info), BETA_DTB_IPA, 0u };
+	fake_partitions[1].counter_khz = counter_khz;
+	fake.console[0] = '\0';
+	fake.console_len = 0u;
+	boot_beta();
+	fake_partitions[1] = saved;
+	return &beta_ram[BETA_DTB_IPA - BETA_RAM_IPA];
+}
+
+/* The counter's rate goes into the boot information where the configuration leaves room for
+ * it, and is logged. */
+/* Verifies: REQ-LNX-017 */
+static void test_counter_rate_is_given_and_logged_where_asked(void **state)
+{
+	(void)state;
+	assert_memory_equal(boot_beta_with_rate_room(14u), "tsc_early_khz=1000      ", 24u);
+	assert_non_null(strstr(fake.console, "partition 'beta': counter rate 1000 kHz given in its boot information"));
+}
+
+/* Not asked for: the boot information as built, and no line about a rate. */
+/* Verifies: REQ-LNX-017 */
+static void test_counter_rate_is_neither_given_nor_logged_unasked(void **state)
+{
+	(void)state;
+	assert_memory_equal(boot_beta_with_rate_room(0u), "tsc_early_khz=          ", 24u);
+	assert_null(strstr(fake.console, "counter rate"));
+}
+
 /* A device tree for beta with the two seed placeholders bhcc writes: FDT_PROP, length, name
  * offset, zeros. */
 #define SEED_KASLR_AT 16u
@@ -667,6 +702,8 @@ int main(void)
 		cmocka_unit_test_setup(test_restart_from_second_vcpu, setup),
 		cmocka_unit_test_setup(test_restart_scrubs_writable_ram_when_described, setup),
 		cmocka_unit_test_setup(test_one_byte_blobs_are_loaded, setup),
+		cmocka_unit_test_setup(test_counter_rate_is_given_and_logged_where_asked, setup),
+		cmocka_unit_test_setup(test_counter_rate_is_neither_given_nor_logged_unasked, setup),
 		cmocka_unit_test_setup(test_restart_on_vcpu0_reenters_directly, setup),
 		cmocka_unit_test_setup(test_first_start_runs_the_placed_image_and_a_restart_copies, setup),
 		cmocka_unit_test_setup(test_first_start_copies_without_the_tag, setup),
