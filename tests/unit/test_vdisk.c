@@ -166,6 +166,18 @@ static void test_queue_setup_is_published_and_reset_is_told(void **state)
 	wr(VIRTIO_MMIO_QUEUE_DEVICE_LOW, 0x50000804u);
 	wr(VIRTIO_MMIO_QUEUE_READY, 1);
 	assert_int_equal(rd(VIRTIO_MMIO_QUEUE_READY), 1);
+	/* So must the driver ring be 2-byte and the descriptor table 16-byte aligned. */
+	wr(VIRTIO_MMIO_QUEUE_READY, 0);
+	wr(VIRTIO_MMIO_QUEUE_DRIVER_LOW, 0x50000081u);
+	wr(VIRTIO_MMIO_QUEUE_READY, 1);
+	assert_int_equal(rd(VIRTIO_MMIO_QUEUE_READY), 0);
+	wr(VIRTIO_MMIO_QUEUE_DRIVER_LOW, 0x50000082u);
+	wr(VIRTIO_MMIO_QUEUE_DESC_LOW, 0x50000008u);
+	wr(VIRTIO_MMIO_QUEUE_READY, 1);
+	assert_int_equal(rd(VIRTIO_MMIO_QUEUE_READY), 0);
+	wr(VIRTIO_MMIO_QUEUE_DESC_LOW, 0x50000010u);
+	wr(VIRTIO_MMIO_QUEUE_READY, 1);
+	assert_int_equal(rd(VIRTIO_MMIO_QUEUE_READY), 1);
 	/* Restarting the partition resets the device and tells the service partition. */
 	queue_ready();
 	gen = request()->generation;
