@@ -24,7 +24,7 @@ static const uint8_t beta_cpus[] = { 1, 2 };
 static const uint8_t gamma_cpus[] = { 3 };
 static const uint32_t alpha_irqs[] = { 40, 41 };
 static const uint32_t beta_irqs[] = { 50 };
-static const uint32_t gamma_irqs[] = { 60 };
+static const uint32_t gamma_irqs[] = { 60, 96 };   /* 96: bit 0 of word 3 */
 static struct cfg_region regions[TRAPS_PARTITIONS][1];
 
 #define IPA(p) (0x40000000u + (uint64_t)(p) * 0x10000000u)
@@ -37,7 +37,7 @@ static struct cfg_partition partitions[TRAPS_PARTITIONS] = {   /* image.pa: at s
 	  .image = { 0, sizeof(image), IPA(1), 0 }, .n_regions = 1, .regions = regions[1], .n_irqs = 1,
 	  .irqs = beta_irqs },
 	{ .name = "gamma", .n_vcpus = 1, .vcpu_cpu = gamma_cpus, .entry = IPA(2),
-	  .image = { 0, sizeof(image), IPA(2), 0 }, .n_regions = 1, .regions = regions[2], .n_irqs = 1,
+	  .image = { 0, sizeof(image), IPA(2), 0 }, .n_regions = 1, .regions = regions[2], .n_irqs = 2,
 #if BH_GIC_VERSION == 3
 	  .irqs = gamma_irqs, .arch = { .irq_delivery = CFG_IRQ_DIRECT } },
 #else

@@ -1250,6 +1250,25 @@ static void test_foreign_ppi_bits_are_refused_and_counted(void **state)
 	assert_int_equal(incident_count(beta, BH_INCIDENT_INTERRUPT), before + 1u);
 }
 
+/* An SPI of its own at bit 0 of its word (gamma's 96, word 3) is set and cleared pending and
+ * active on the GIC itself, as any other bit of the word. */
+/* Verifies: REQ-IRQ-004~2, REQ-IRQ-011 */
+static void test_an_spi_at_bit_0_of_its_word_reaches_the_gic(void **state)
+{
+	(void)state;
+	struct partition *gamma = partition_get(2);
+	uint64_t before = incident_count(gamma, BH_INCIDENT_INTERRUPT);
+	static const uint32_t set_clear[][2] = { { GICD_ISPENDR, GICD_ICPENDR }, { GICD_ISACTIVER, GICD_ICACTIVER } };
+
+	for (uint32_t i = 0u; i < 2u; i++) {
+		traps_dist(3, set_clear[i][0] + 12u, true, 4, 1u);
+		assert_int_equal(traps_dist(3, set_clear[i][0] + 12u, false, 4, 0), 1u);
+		traps_dist(3, set_clear[i][1] + 12u, true, 4, 1u);
+		assert_int_equal(traps_dist(3, set_clear[i][0] + 12u, false, 4, 0), 0u);
+	}
+	assert_int_equal(incident_count(gamma, BH_INCIDENT_INTERRUPT), before);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1293,6 +1312,7 @@ int main(void)
 		cmocka_unit_test_setup(test_maintenance_refills_the_list_registers, setup),
 		cmocka_unit_test_setup(test_irm_routing_reads_back, setup),
 		cmocka_unit_test_setup(test_foreign_ppi_bits_are_refused_and_counted, setup),
+		cmocka_unit_test_setup(test_an_spi_at_bit_0_of_its_word_reaches_the_gic, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
