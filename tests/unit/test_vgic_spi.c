@@ -71,6 +71,9 @@ static void test_doorbell_spi_is_its_own_and_only_its_own(void **state)
 	assert_true(arch_virq_valid(beta, 3));
 	assert_false(arch_virq_valid(beta, TRAPS_ALPHA_DOORBELL));
 	assert_true(arch_virq_valid(alpha, TRAPS_ALPHA_DOORBELL));
+	assert_true(arch_virq_valid(alpha, GIC_FIRST_SPI));   /* the first SPI is one like any other */
+	assert_false(arch_virq_valid(beta, GIC_FIRST_SPI));
+	assert_false(arch_virq_valid(beta, GIC_MAX_INTID));   /* a special INTID is never one */
 	assert_false(arch_virq_valid(beta, 50));   /* a device's SPI is not raised by the hypervisor */
 	assert_false(arch_virq_valid(gamma, 74));  /* direct delivery: no virtual SPIs */
 	/* Beta programs it like a device's SPI; the registers keep what it wrote. */
