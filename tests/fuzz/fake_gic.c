@@ -93,6 +93,9 @@ void fake_gic_reset(void)
 	memset(&dist, 0, sizeof(dist));
 	memset(local, 0, sizeof(local));
 	memset(fake_gic_sgis_sent, 0, sizeof(fake_gic_sgis_sent));
+	fake_gic_fiq_ack = GIC_IPI_SGI;
+	fake_gic_fiq_eois = 0u;
+	fake_gic_fiq_eoi_last = 0u;
 	/* SGIs are edges; whether a PPI's trigger is programmable is IMPLEMENTATION DEFINED:
 	 * here every PPI resets to edge, so that a guest could tell another PPI's mode. */
 	for (uint32_t c = 0; c < TRAPS_CORES; c++) {
@@ -330,14 +333,17 @@ void gic_send_ipi(const struct cpu *target)
 		traps_violation("partition '%s' kicked core %u", cpu->partition->cfg->name, target->index);
 }
 
+uint32_t fake_gic_fiq_ack, fake_gic_fiq_eois, fake_gic_fiq_eoi_last;
+
 uint32_t gic_ack_fiq(void)
 {
-	return GIC_IPI_SGI;
+	return fake_gic_fiq_ack;
 }
 
 void gic_eoi_fiq(uint32_t ack)
 {
-	(void)ack;
+	fake_gic_fiq_eois++;
+	fake_gic_fiq_eoi_last = ack;
 }
 
 void gic_init_global(void)

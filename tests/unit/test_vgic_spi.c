@@ -1272,6 +1272,24 @@ static void test_an_spi_at_bit_0_of_its_word_reaches_the_gic(void **state)
 	assert_int_equal(incident_count(gamma, BH_INCIDENT_INTERRUPT), before);
 }
 
+/* A direct cpu's group 0 interrupt: the hypervisor's kick is ended; a spurious acknowledge (no
+ * interrupt pending any more) has nothing to end. */
+/* Verifies: REQ-IRQ-008~2 */
+static void test_group_0_kick_is_ended_and_a_spurious_one_not(void **state)
+{
+	(void)state;
+	struct cpu *c = cpu_get(3);
+
+	fake.current = c;
+	fake_gic_fiq_ack = GIC_SPURIOUS;
+	vgic_fiq(c);
+	assert_int_equal(fake_gic_fiq_eois, 0u);
+	fake_gic_fiq_ack = GIC_IPI_SGI;
+	vgic_fiq(c);
+	assert_int_equal(fake_gic_fiq_eois, 1u);
+	assert_int_equal(fake_gic_fiq_eoi_last, GIC_IPI_SGI);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1316,6 +1334,7 @@ int main(void)
 		cmocka_unit_test_setup(test_irm_routing_reads_back, setup),
 		cmocka_unit_test_setup(test_foreign_ppi_bits_are_refused_and_counted, setup),
 		cmocka_unit_test_setup(test_an_spi_at_bit_0_of_its_word_reaches_the_gic, setup),
+		cmocka_unit_test_setup(test_group_0_kick_is_ended_and_a_spurious_one_not, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
