@@ -359,9 +359,9 @@ void vgic_sgi1r(struct cpu *cpu, uint64_t v)
 		uint32_t base = 16u * ((uint32_t)(v >> 44) & 0xfu);
 		bool aff_zero = (v & ((0xffUL << 48) | (0xffUL << 32) | (0xffUL << 16))) == 0u;
 
+		/* Below 64, base is a multiple of 16 up to 48: the 16-bit list shifted by it loses no bit. */
 		targets = (aff_zero && (base < 64u)) ? ((list << base) & own) : 0u;
-		refused = (list != 0u) && (!aff_zero || (base >= 64u) || (((list << base) >> base) != list) ||
-					   (((list << base) & ~own) != 0u));
+		refused = (list != 0u) && (!aff_zero || (base >= 64u) || (((list << base) & ~own) != 0u));
 	}
 	if (!refused && ((targets & (targets - 1u)) == 0u)) {
 		/* None or one, the usual case: a tail call, no frame. */
