@@ -286,14 +286,9 @@ static enum core_status u16550_doorbell(struct cpu *self, uint32_t channel, void
 	struct u16550_effects fx = { false, false, 0u };
 
 	UNUSED(context);
-	if ((channel >= cfg_system.n_channels) || (cfg_system.channels[channel].end[0].partition >= cfg_system.n_partitions)) {
-		return CORE_ERR_INVALID;
-	}
-	/* Bound only to an emulated UART's channel (vuart_16550_init), whose end 0 names its partition. */
+	/* channel_ring calls a bound end only for a channel of the table, and vchan_init bound this
+	 * one after checking that its end 0 is the hypervisor's for the UART's partition. */
 	u = &uarts[cfg_system.channels[channel].end[0].partition];
-	if ((u->part == NULL) || (u->chan.channel != &cfg_system.channels[channel])) {
-		return CORE_ERR_INVALID;
-	}
 	spin_lock(&u->lock);
 	(void)vchan_doorbell(&u->chan, &fx.ring_service);
 	if (u->tx_blocked && vchan_tx_room(&u->chan, FIFO_DEPTH)) {
