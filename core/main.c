@@ -18,7 +18,7 @@
 #include "partition.h"
 #include "fault_inject.h"
 
-/* Implements: REQ-CPU-002, REQ-CPU-008, REQ-CPU-009 */
+/* Implements: REQ-CPU-002, REQ-CPU-008, REQ-CPU-009, REQ-LOG-001~2 */
 NORETURN void core_boot(struct cpu *self)
 {
 	log_info("Bulkhead: %u cores, %u partitions", cfg_system.n_cpus, cfg_system.n_partitions);
