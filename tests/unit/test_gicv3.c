@@ -47,6 +47,9 @@ extern uint64_t host_sr_icc_sgi0r_el1, host_sr_icc_sgi1r_el1, host_sr_ich_hcr_el
 	host_sr_icc_ap1r2_el1, host_sr_icc_ap1r3_el1;
 extern uint64_t host_sr_ich_vtr_el2, host_sr_icc_pmr_el1, host_sr_icc_bpr1_el1, host_sr_icc_ctlr_el1,
 	host_sr_icc_igrpen0_el1, host_sr_icc_igrpen1_el1;
+/* ICH_VTR_EL2 is read in one statement only: defined here as well (.comm, as host_sysreg.h
+ * does), so that the test still links, and fails, when that statement is dropped. */
+__asm__(".comm host_sr_ich_vtr_el2, 8, 8");
 
 /* The CPU interface as gic_init_cpu leaves it: every priority unmasked, no
  * binary-point grouping, split priority drop and deactivation (EOImode 1)
