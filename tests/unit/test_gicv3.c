@@ -47,9 +47,16 @@ extern uint64_t host_sr_icc_sgi0r_el1, host_sr_icc_sgi1r_el1, host_sr_ich_hcr_el
 	host_sr_icc_ap1r2_el1, host_sr_icc_ap1r3_el1;
 extern uint64_t host_sr_ich_vtr_el2, host_sr_icc_pmr_el1, host_sr_icc_bpr1_el1, host_sr_icc_ctlr_el1,
 	host_sr_icc_igrpen0_el1, host_sr_icc_igrpen1_el1;
-/* ICH_VTR_EL2 is read in one statement only: defined here as well (.comm, as host_sysreg.h
- * does), so that the test still links, and fails, when that statement is dropped. */
-__asm__(".comm host_sr_ich_vtr_el2, 8, 8");
+/* Every register the test reads or sets, defined here as well (.comm, as host_sysreg.h does):
+ * the test still links, and fails, when a mutant drops the driver's only access to one. */
+__asm__(".irp r, icc_ap1r0_el1, icc_ap1r1_el1, icc_ap1r2_el1, icc_ap1r3_el1, icc_bpr1_el1, "
+	"icc_ctlr_el1, icc_dir_el1, icc_eoir0_el1, icc_iar0_el1, icc_igrpen0_el1, "
+	"icc_igrpen1_el1, icc_pmr_el1, icc_sgi0r_el1, icc_sgi1r_el1, ich_ap0r0_el2, "
+	"ich_ap1r0_el2, ich_hcr_el2, ich_lr0_el2, ich_lr10_el2, ich_lr11_el2, "
+	"ich_lr12_el2, ich_lr13_el2, ich_lr14_el2, ich_lr15_el2, ich_lr1_el2, "
+	"ich_lr2_el2, ich_lr3_el2, ich_lr4_el2, ich_lr5_el2, ich_lr6_el2, ich_lr7_el2, "
+	"ich_lr8_el2, ich_lr9_el2, ich_vmcr_el2, ich_vtr_el2\n"
+	".comm host_sr_\\r, 8, 8\n.endr");
 
 /* The CPU interface as gic_init_cpu leaves it: every priority unmasked, no
  * binary-point grouping, split priority drop and deactivation (EOImode 1)
