@@ -212,6 +212,17 @@ static void test_routed_to_another_vcpu_goes_there(void **state)
 	assert_int_equal(held(SPI, &prio, &st), 0);
 	traps_dist(1, GICD_ISENABLER + WORD, true, 4, BIT);
 	assert_int_equal(held(SPI, &prio, &st), 1);
+	/* Pending while disabled, routed to vCPU 1, enabled from vCPU 0's core: vCPU 1's core is
+	 * poked for the SPI's word, nothing presented here. */
+	clear_lrs();
+	traps_dist(1, GICD_ICENABLER + WORD, true, 4, BIT);
+	arch_vcpu_inject(cpu_get(1), SPI);
+	traps_dist(1, GICD_IROUTER + 8u * SPI, true, 8, 1);
+	cpu_get(2)->arch.vgic.spi_poke = 0u;
+	fake.current = cpu_get(1);
+	traps_dist(1, GICD_ISENABLER + WORD, true, 4, BIT);
+	assert_int_equal(held(SPI, &prio, &st), 0);
+	assert_int_equal(cpu_get(2)->arch.vgic.spi_poke, 1u << (SPI / 32u));
 	(void)beta;
 }
 
