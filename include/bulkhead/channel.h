@@ -84,7 +84,8 @@
  * A BH_LOG_STOPPED record: the partition has stopped (by a fault, SYSTEM_OFF
  * or its last vCPU's CPU_OFF), with its incident counters since boot
  * (BH_INCIDENT_*, include/bulkhead/hypercall.h), each a little-endian u64
- * at BH_LOG_STOPPED_INCIDENTS + 8 * kind. The service partition prints
+ * at BH_LOG_STOPPED_INCIDENTS + 8 * kind; bytes 2 to 7 are zero (reserved).
+ * The service partition prints
  * "partition '<name>' stopped" and, when a counter is not zero,
  * "partition '<name>' incidents since boot: call <n>, register <n>,
  * interrupt <n>, console <n>, fault <n>, interference <n>".

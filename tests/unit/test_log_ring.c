@@ -213,6 +213,9 @@ static void test_a_fault_is_a_record_the_service_partition_formats(void **state)
 	assert_int_equal(next_record(rec), BH_LOG_STOPPED_SIZE);
 	assert_int_equal(rec[0], 0);
 	assert_int_equal(rec[1], BH_LOG_STOPPED);
+	for (uint32_t i = 2u; i < BH_LOG_STOPPED_INCIDENTS; i++) {
+		assert_int_equal(rec[i], 0);   /* reserved */
+	}
 	for (uint32_t k = 0; k < BH_INCIDENT_KINDS; k++) {
 		assert_int_equal(le64(&rec[BH_LOG_STOPPED_INCIDENTS + 8u * k]), (k == BH_INCIDENT_FAULT) ? 1u : 0u);
 	}
