@@ -376,6 +376,27 @@ static void test_more_spis_than_the_vgic_holds_stop_the_board(void **state)
 	assert_non_null(strstr(fake.console, "partition 'beta' owns 65 SPIs, the vGIC holds 64"));
 }
 
+/* A device SPI that is also one of its doorbells (an image bhcc did not build: it refuses that
+ * description) stops the board at the partition's start. */
+/* Verifies: REQ-IRQ-014 */
+static void test_a_device_spi_that_is_also_a_doorbell_stops_the_board(void **state)
+{
+	static const uint32_t spis[] = { 50u, SPI };
+	static struct cfg_partition cfg;
+
+	(void)state;
+	cfg = *partition_get(BETA)->cfg;
+	cfg.irqs = spis;
+	cfg.n_irqs = 2u;
+	beta_copy = *partition_get(BETA);
+	beta_copy.cfg = &cfg;
+	fake.current = cpu_get(1);
+	fake.console_len = 0;
+	fake.console[0] = '\0';
+	assert_int_equal(fake_run(spi_init_copy, NULL), FAKE_SYSTEM_OFF);
+	assert_non_null(strstr(fake.console, "partition 'beta': SPI 70 is both a device's and virtual"));
+}
+
 /* The interrupts of the devices the hypervisor emulates (an emulated PL011, a disk) are virtual
  * SPIs from the first SPI (32) to the last INTID below the special ones (1019), nothing else. */
 /* Verifies: REQ-IRQ-014 */
@@ -1346,6 +1367,7 @@ int main(void)
 		cmocka_unit_test_setup(test_foreign_ppi_bits_are_refused_and_counted, setup),
 		cmocka_unit_test_setup(test_an_spi_at_bit_0_of_its_word_reaches_the_gic, setup),
 		cmocka_unit_test_setup(test_group_0_kick_is_ended_and_a_spurious_one_not, setup),
+		cmocka_unit_test_setup(test_a_device_spi_that_is_also_a_doorbell_stops_the_board, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
