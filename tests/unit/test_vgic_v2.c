@@ -309,6 +309,22 @@ static void test_ppi_trigger_modes_per_vcpu_until_reset(void **state)
 	assert_int_equal(traps_dist(1, GICD_ICFGR + 4u, false, 4, 0), edge);
 }
 
+/* QEMU's GICv2 clears a PPI's pending state on every CPU through GICD_ICPENDR0
+ * (GIC_PPI_REGS_BANKED): a partition's clear of its own timer's pending state is emulated and
+ * never reaches the distributor, where it would clear that PPI on other partitions' cores. */
+/* Verifies: REQ-IRQ-004~2 */
+static void test_a_ppi_pending_clear_never_reaches_the_distributor(void **state)
+{
+	(void)state;
+	uint64_t n = incidents(BETA);
+
+	fake.current = cpu_get(1);
+	gic_local_write(cpu_get(1), GICD_ISPENDR, 1u << GIC_VTIMER_PPI);
+	traps_dist(1, GICD_ICPENDR, true, 4, 1u << GIC_VTIMER_PPI);
+	assert_int_equal(gic_local_read(cpu_get(1), GICD_ISPENDR) & (1u << GIC_VTIMER_PPI), 1u << GIC_VTIMER_PPI);
+	assert_int_equal(incidents(BETA), n);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -321,6 +337,7 @@ int main(void)
 		cmocka_unit_test_setup(test_uniprocessor_targets, traps_unit_boot),
 		cmocka_unit_test_setup(test_sgi_pending_registers_by_sender, traps_unit_boot),
 		cmocka_unit_test_setup(test_ppi_trigger_modes_per_vcpu_until_reset, traps_unit_boot),
+		cmocka_unit_test_setup(test_a_ppi_pending_clear_never_reaches_the_distributor, traps_unit_boot),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
