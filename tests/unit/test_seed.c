@@ -151,6 +151,17 @@ static void test_a_placeholder_not_where_the_table_says_is_left_alone(void **sta
 	be32(&tree[KASLR_AT + 4u], 4u);             /* the wrong length */
 	assert_int_equal(seeds_fill(&part, tree, sizeof(tree)), SEED_BAD_TABLE);
 	be32(&tree[KASLR_AT + 4u], 8u);
+	/* Tokens and lengths are read as whole big-endian words: a stray high byte is no FDT_PROP
+	 * and no length of 8. */
+	static const uint32_t stray[] = { 0x80000000u, 0x00800000u, 0x01000000u };
+	for (uint32_t i = 0u; i < sizeof(stray) / sizeof(stray[0]); i++) {
+		be32(&tree[KASLR_AT], 3u | stray[i]);
+		assert_int_equal(seeds_fill(&part, tree, sizeof(tree)), SEED_BAD_TABLE);
+		be32(&tree[KASLR_AT], 3u);
+		be32(&tree[KASLR_AT + 4u], 8u | stray[i]);
+		assert_int_equal(seeds_fill(&part, tree, sizeof(tree)), SEED_BAD_TABLE);
+		be32(&tree[KASLR_AT + 4u], 8u);
+	}
 	/* Offset 0 is "none": never taken for a placeholder, whatever the bytes there. */
 	uint8_t head[8];
 	memcpy(head, tree, sizeof(head));
