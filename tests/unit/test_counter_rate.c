@@ -80,6 +80,26 @@ static void test_room_not_there_is_left_alone(void **state)
 	assert_memory_equal(before, info, INFO);
 }
 
+/* The room's edges: its first byte must be a space too, and all of it must lie inside the
+ * boot information's size, however the bytes past that size read. */
+/* Verifies: REQ-LNX-017 */
+static void test_room_must_be_whole_and_inside(void **state)
+{
+	uint8_t before[INFO];
+
+	(void)state;
+	memcpy(before, info, INFO);
+	assert_false(counter_rate_fill(&part, info, ROOM_AT + CFG_COUNTER_KHZ_DIGITS - 1u));
+	assert_false(counter_rate_fill(&part, info, CFG_COUNTER_KHZ_DIGITS - 1u));
+	info[ROOM_AT] = (uint8_t)'x';
+	before[ROOM_AT] = (uint8_t)'x';
+	assert_false(counter_rate_fill(&part, info, INFO));
+	assert_memory_equal(before, info, INFO);
+	/* Exactly inside: written. */
+	info[ROOM_AT] = (uint8_t)' ';
+	assert_true(counter_rate_fill(&part, info, ROOM_AT + CFG_COUNTER_KHZ_DIGITS));
+}
+
 /* The widest rate the room holds is written whole; one with more digits than the room would be
  * written as its low digits, a wrong rate: refused, the room left alone. */
 /* Verifies: REQ-LNX-017 */
@@ -106,6 +126,7 @@ int main(void)
 		cmocka_unit_test_setup(test_none_asked_for, setup),
 		cmocka_unit_test_setup(test_room_not_there_is_left_alone, setup),
 		cmocka_unit_test_setup(test_rate_wider_than_the_room_is_refused, setup),
+		cmocka_unit_test_setup(test_room_must_be_whole_and_inside, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
