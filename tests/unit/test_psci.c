@@ -151,6 +151,18 @@ static void test_cpu_on(void **state)
 	assert_int_equal(cpu_get(2)->start_arg, 77u);
 }
 
+/* SMC64's CPU_ON takes the whole of x3 as the context id (and not x4). */
+/* Verifies: REQ-CPU-003 */
+static void test_cpu_on_64_passes_the_whole_context(void **state)
+{
+	(void)state;
+	uint64_t entry = traps_ram_ipa(BETA) + 0x200u;
+
+	assert_int_equal(call(PSCI_CPU_ON_64, 1, entry, 0x123456789abcdef0u), PSCI_RET_SUCCESS);
+	assert_int_equal(cpu_get(2)->start_entry, entry);
+	assert_int_equal(cpu_get(2)->start_arg, 0x123456789abcdef0u);
+}
+
 static uint32_t alpha_fid;
 
 static void alpha_calls(void *arg)
@@ -237,6 +249,7 @@ int main(void)
 		cmocka_unit_test_setup(test_an_unknown_function_is_refused, setup),
 		cmocka_unit_test_setup(test_affinity_info_of_its_own_vcpus, setup),
 		cmocka_unit_test_setup(test_cpu_on, setup),
+		cmocka_unit_test_setup(test_cpu_on_64_passes_the_whole_context, setup),
 		cmocka_unit_test_setup(test_power_calls_of_the_caller, setup),
 		cmocka_unit_test_setup(test_status_and_power_codes, setup),
 	};
