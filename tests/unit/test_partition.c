@@ -236,9 +236,17 @@ static void test_restart_scrubs_writable_ram_when_described(void **state)
 	boot_beta();
 	fake.current = cpu_get(2);
 	memset(beta_ram, 0xee, sizeof(beta_ram));   /* the last life's secrets */
+	/* ...at the point of coherency too, where a guest running with its caches off reads them. */
+	fake.poc_watch = (uint64_t)(uintptr_t)&beta_ram[0x4000];
+	fake.poc_watch_size = sizeof(fake.poc_seen);
+	memset(fake.poc_seen, 0xee, sizeof(fake.poc_seen));
 	struct shutdown_args a = { cpu_get(2), true };
 	assert_int_equal(fake_run(shutdown, &a), FAKE_STOP);
 	boot_beta();
+	for (size_t i = 0; i < sizeof(fake.poc_seen); i++) {
+		assert_int_equal(fake.poc_seen[i], 0);
+	}
+	fake.poc_watch_size = 0u;
 	assert_memory_equal(beta_ram + 0x100, beta_image, sizeof(beta_image));
 	/* Around the fresh image and device tree, nothing of the last life. */
 	size_t dtb = BETA_DTB_IPA - BETA_RAM_IPA;
