@@ -286,10 +286,16 @@ static void test_first_start_runs_the_placed_image_and_a_restart_copies(void **s
 {
 	(void)state;
 	place_beta(PLACED_TAG);
+	fake.poc_watch = (uint64_t)(uintptr_t)&beta_ram[PLACED_TAG_AT];
+	fake.poc_watch_size = sizeof(uint64_t);
+	memset(fake.poc_seen, 0xee, sizeof(uint64_t));
 	boot_beta();
-	/* Run where it was placed, not copied over; the tag gone before the guest's first instruction. */
+	/* Run where it was placed, not copied over; the tag gone before the guest's first instruction,
+	 * at the point of coherency too (a guest with its caches off must not find it). */
 	assert_memory_equal(beta_ram + 0x100, placed_image, sizeof(placed_image));
 	assert_int_equal(beta_tag(), 0);
+	assert_memory_equal(fake.poc_seen, &(uint64_t){ 0 }, sizeof(uint64_t));
+	fake.poc_watch_size = 0u;
 	assert_int_equal(partition_get(1)->state, PARTITION_RUNNING);
 	/* The guest writes the tag back itself: a restart copies the pristine image all the same. */
 	memcpy(beta_ram + PLACED_TAG_AT, &(uint64_t){ PLACED_TAG }, sizeof(uint64_t));
