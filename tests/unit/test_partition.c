@@ -84,7 +84,8 @@ static void test_vcpu_on_checks(void **state)
 	(void)state;
 	boot_beta();
 	struct cpu *b0 = cpu_get(1);
-	ipaddr_t entry = ipa_init(BETA_RAM_IPA + 0x200u);
+	/* The last instruction of its RAM: an entry needs four executable bytes, and no more. */
+	ipaddr_t entry = ipa_init(BETA_RAM_IPA + RAM_SIZE - 4u);
 
 	assert_int_equal(partition_vcpu_on(b0, 2, entry, 0), CORE_ERR_INVALID);
 	assert_int_equal(partition_vcpu_on(b0, 0xffffffffu, entry, 0), CORE_ERR_INVALID);
@@ -105,7 +106,7 @@ static void test_vcpu_on_checks(void **state)
 	/* The firmware starts core 2: it enters the guest where CPU_ON asked. */
 	fake.current = cpu_get(2);
 	assert_int_equal(fake_run(start_core, cpu_get(2)), FAKE_VCPU_ENTER);
-	assert_int_equal(fake.enter_entry, BETA_RAM_IPA + 0x200u);
+	assert_int_equal(fake.enter_entry, BETA_RAM_IPA + RAM_SIZE - 4u);
 	assert_int_equal(fake.enter_arg, 77);
 	assert_int_equal(partition_get(1)->online, 3);
 }
