@@ -161,6 +161,11 @@ static void test_queue_setup_is_published_and_reset_is_told(void **state)
 	wr(VIRTIO_MMIO_STATUS, 0);
 	assert_int_equal(request()->generation, gen + 3);
 	assert_int_equal(request()->queue_ready, 0);
+	/* The reset forgets the whole queue, as the page tells the service partition. */
+	assert_int_equal(request()->queue_num, 0);
+	assert_int_equal(request()->desc, 0);
+	assert_int_equal(request()->avail, 0);
+	assert_int_equal(request()->used, 0);
 	assert_int_equal(rd(VIRTIO_MMIO_QUEUE_READY), 0);
 	/* A queue size the device does not take never becomes ready. */
 	wr(VIRTIO_MMIO_QUEUE_NUM, 6);
@@ -243,6 +248,12 @@ static void test_notify_is_posted_and_completion_raises(void **state)
 	assert_int_equal(pair_raised(), before + 1);
 	assert_int_equal(rd(VIRTIO_MMIO_INTERRUPT_STATUS), VIRTIO_INT_USED_RING);
 	wr(VIRTIO_MMIO_INTERRUPT_ACK, VIRTIO_INT_USED_RING);
+	assert_int_equal(rd(VIRTIO_MMIO_INTERRUPT_STATUS), 0);
+	/* Completed again and not acknowledged: the driver's reset clears the interrupt status. */
+	response()->completed = 2;
+	assert_int_equal(channel_ring(cpu_get(1), 0), CORE_OK);
+	assert_int_equal(rd(VIRTIO_MMIO_INTERRUPT_STATUS), VIRTIO_INT_USED_RING);
+	wr(VIRTIO_MMIO_STATUS, 0);
 	assert_int_equal(rd(VIRTIO_MMIO_INTERRUPT_STATUS), 0);
 }
 
