@@ -249,6 +249,10 @@ static void test_notify_is_posted_and_completion_raises(void **state)
 	assert_int_equal(rd(VIRTIO_MMIO_INTERRUPT_STATUS), VIRTIO_INT_USED_RING);
 	wr(VIRTIO_MMIO_INTERRUPT_ACK, VIRTIO_INT_USED_RING);
 	assert_int_equal(rd(VIRTIO_MMIO_INTERRUPT_STATUS), 0);
+	/* A ring with nothing newly completed raises nothing. */
+	assert_int_equal(channel_ring(cpu_get(1), 0), CORE_OK);
+	assert_int_equal(pair_raised(), before + 1);
+	assert_int_equal(rd(VIRTIO_MMIO_INTERRUPT_STATUS), 0);
 	/* Completed again and not acknowledged: the driver's reset clears the interrupt status. */
 	response()->completed = 2;
 	assert_int_equal(channel_ring(cpu_get(1), 0), CORE_OK);
