@@ -87,12 +87,14 @@ struct bank {
 static struct bank dist;
 static struct bank local[TRAPS_CORES];
 uint32_t fake_gic_sgis_sent[TRAPS_CORES];
+uint8_t fake_gic_routes[32u * WORDS];
 
 void fake_gic_reset(void)
 {
 	memset(&dist, 0, sizeof(dist));
 	memset(local, 0, sizeof(local));
 	memset(fake_gic_sgis_sent, 0, sizeof(fake_gic_sgis_sent));
+	memset(fake_gic_routes, 0, sizeof(fake_gic_routes));
 	fake_gic_fiq_ack = GIC_IPI_SGI;
 	fake_gic_fiq_eois = 0u;
 	fake_gic_fiq_eoi_last = 0u;
@@ -261,6 +263,7 @@ void gic_spi_route(uint32_t intid, uint32_t core)
 	if (!may_spi(cpu, intid) || !traps_owns_core(cpu, core))
 		traps_violation("partition '%s' routed interrupt %u to core %u", cpu->partition->cfg->name, intid,
 				core);
+	fake_gic_routes[intid] = (uint8_t)core;
 }
 
 void gic_spi_targets(uint32_t intid, uint8_t mask)

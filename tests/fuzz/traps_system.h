@@ -72,6 +72,9 @@ extern uint8_t fake_gic_targets[];
 /** The SGIs the driver sent to each core since the last reset (bit n: SGI n). */
 extern uint32_t fake_gic_sgis_sent[];
 
+/** The core each SPI was last routed to (gic_spi_route). */
+extern uint8_t fake_gic_routes[];
+
 /** What the next group 0 acknowledge returns (reset: the hypervisor's kick, GIC_IPI_SGI), and
  * the group 0 ends of interrupt since the reset: how many, and the last INTID ended. */
 extern uint32_t fake_gic_fiq_ack, fake_gic_fiq_eois, fake_gic_fiq_eoi_last;

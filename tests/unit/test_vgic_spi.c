@@ -844,6 +844,22 @@ static void test_a_restart_ends_a_routing_pass(void **state)
 	assert_int_equal(incident_count(beta, BH_INCIDENT_INTERRUPT), before + 1u);
 }
 
+/* A restart routes each of its device SPIs back to its first vCPU's core, whatever the last life
+ * chose. */
+/* Verifies: REQ-IRQ-009~2 */
+static void test_a_restart_routes_its_spis_back_to_vcpu_0(void **state)
+{
+	(void)state;
+	struct partition *beta = partition_get(BETA);
+
+	traps_dist(1, GICD_IROUTER + (8u * 50u), true, 8, 1);   /* its device's SPI to vCPU 1: core 2 */
+	assert_int_equal(fake_gic_routes[50], 2u);
+	fake.current = cpu_get(1);
+	vgic_partition_reset(beta);
+	assert_int_equal(fake_gic_routes[50], 1u);
+	assert_int_equal(traps_dist(1, GICD_IROUTER + (8u * 50u), false, 8, 0), 0u);
+}
+
 /* A restart gives the new life its whole set-up allowance: after a life that used it up, the next
  * absorbs 4,096 writes to foreign interrupts while its distributor is disabled (summarized as
  * such) and refuses the one after them. */
@@ -1368,6 +1384,7 @@ int main(void)
 		cmocka_unit_test_setup(test_an_spi_at_bit_0_of_its_word_reaches_the_gic, setup),
 		cmocka_unit_test_setup(test_group_0_kick_is_ended_and_a_spurious_one_not, setup),
 		cmocka_unit_test_setup(test_a_device_spi_that_is_also_a_doorbell_stops_the_board, setup),
+		cmocka_unit_test_setup(test_a_restart_routes_its_spis_back_to_vcpu_0, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
