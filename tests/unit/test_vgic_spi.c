@@ -158,6 +158,13 @@ static void test_spi_at_bit_0_of_its_word_is_delivered(void **state)
 	assert_int_equal(traps_dist(1, GICD_ISPENDR + WORD, false, 4, 0) & 1u, 0u);
 	assert_int_equal(core_vcpu_inject(cpu_get(1), beta, 0, spi0), CORE_OK);
 	assert_int_equal(held(spi0, &prio, &st), 1);
+	/* Disabled and enabled again by a write of its bit alone: presented again when pending. */
+	clear_lrs();
+	traps_dist(1, GICD_ICENABLER + WORD, true, 4, 1u);
+	assert_int_equal(core_vcpu_inject(cpu_get(1), beta, 0, spi0), CORE_OK);
+	assert_int_equal(held(spi0, &prio, &st), 0);
+	traps_dist(1, GICD_ISENABLER + WORD, true, 4, 1u);
+	assert_int_equal(held(spi0, &prio, &st), 1);
 }
 
 /* Verifies: REQ-IRQ-014 */
