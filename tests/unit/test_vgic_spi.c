@@ -356,6 +356,23 @@ static void spi_init_copy(void *arg)
 	vgic_spi_init(&beta_copy);
 }
 
+/* Beta's copy given the SPIs `irqs` (`n` of them): `step` of it stops the board with `line`. */
+static void copy_of_beta_stops_the_board(const uint32_t *irqs, uint32_t n, void (*step)(void *), const char *line)
+{
+	static struct cfg_partition cfg;
+
+	cfg = *partition_get(BETA)->cfg;
+	cfg.irqs = irqs;
+	cfg.n_irqs = n;
+	beta_copy = *partition_get(BETA);
+	beta_copy.cfg = &cfg;
+	fake.current = cpu_get(1);
+	fake.console_len = 0;
+	fake.console[0] = '\0';
+	assert_int_equal(fake_run(step, NULL), FAKE_SYSTEM_OFF);
+	assert_non_null(strstr(fake.console, line));
+}
+
 /* A partition with more SPIs than the vGIC holds, device and virtual together (an image
  * not built by bhcc, which refuses such a description), stops the board at its start;
  * exactly as many is fine. Beta has two virtual SPIs (its doorbells 64 and 70). */
@@ -389,19 +406,9 @@ static void test_more_spis_than_the_vgic_holds_stop_the_board(void **state)
 static void test_a_device_spi_that_is_also_a_doorbell_stops_the_board(void **state)
 {
 	static const uint32_t spis[] = { 50u, SPI };
-	static struct cfg_partition cfg;
 
 	(void)state;
-	cfg = *partition_get(BETA)->cfg;
-	cfg.irqs = spis;
-	cfg.n_irqs = 2u;
-	beta_copy = *partition_get(BETA);
-	beta_copy.cfg = &cfg;
-	fake.current = cpu_get(1);
-	fake.console_len = 0;
-	fake.console[0] = '\0';
-	assert_int_equal(fake_run(spi_init_copy, NULL), FAKE_SYSTEM_OFF);
-	assert_non_null(strstr(fake.console, "partition 'beta': SPI 70 is both a device's and virtual"));
+	copy_of_beta_stops_the_board(spis, 2u, spi_init_copy, "partition 'beta': SPI 70 is both a device's and virtual");
 }
 
 /* The interrupts of the devices the hypervisor emulates (an emulated PL011, a disk) are virtual
@@ -586,22 +593,13 @@ static void test_reset_of_more_spis_than_the_vgic_holds_powers_off(void **state)
 	/* An image bhcc did not build: beta's description with one SPI more than the vGIC holds.
 	 * Its state cannot all be reset, so the reset stops the board before anything runs. */
 	static uint32_t irqs[VGIC_MAX_SPIS + 1u];
-	static struct cfg_partition cfg;
 
 	(void)state;
 	for (uint32_t i = 0u; i <= VGIC_MAX_SPIS; i++) {
 		irqs[i] = 50u;   /* beta's own device SPI: the fake GIC accepts its writes */
 	}
-	cfg = *partition_get(BETA)->cfg;
-	cfg.n_irqs = VGIC_MAX_SPIS + 1u;
-	cfg.irqs = irqs;
-	beta_copy = *partition_get(BETA);
-	beta_copy.cfg = &cfg;
-	fake.current = cpu_get(1);
-	fake.console_len = 0;
-	fake.console[0] = '\0';
-	assert_int_equal(fake_run(reset_copy, NULL), FAKE_SYSTEM_OFF);
-	assert_non_null(strstr(fake.console, "partition 'beta' owns 65 SPIs, the vGIC holds 64"));
+	copy_of_beta_stops_the_board(irqs, VGIC_MAX_SPIS + 1u, reset_copy,
+				     "partition 'beta' owns 65 SPIs, the vGIC holds 64");
 }
 
 extern uint64_t host_sr_icc_iar1_el1, host_sr_icc_eoir1_el1, host_sr_icc_dir_el1;
