@@ -88,6 +88,7 @@ static struct bank dist;
 static struct bank local[TRAPS_CORES];
 uint32_t fake_gic_sgis_sent[TRAPS_CORES];
 uint8_t fake_gic_routes[32u * WORDS];
+uint32_t fake_gic_fiq_ack, fake_gic_fiq_eois, fake_gic_fiq_eoi_last;
 
 void fake_gic_reset(void)
 {
@@ -335,8 +336,6 @@ void gic_send_ipi(const struct cpu *target)
 	if (!traps_may_kick(cpu, target->index))
 		traps_violation("partition '%s' kicked core %u", cpu->partition->cfg->name, target->index);
 }
-
-uint32_t fake_gic_fiq_ack, fake_gic_fiq_eois, fake_gic_fiq_eoi_last;
 
 uint32_t gic_ack_fiq(void)
 {
